@@ -1,0 +1,142 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// errRollback rolls the request transaction back while the buffered
+// response (an error) is still written.
+var errRollback = errors.New("rollback")
+
+// authenticate resolves the caller, checks the operation's permission and
+// runs the rest of the request inside one transaction (tenant-bound for
+// tenant principals), so that a request commits completely or not at all —
+// together with its idempotency record.
+func (s *Server) authenticate(hctx huma.Context, next func(huma.Context)) {
+	acc, _ := hctx.Operation().Metadata[accessKey].(access)
+	if acc.Who == accessPublic || acc.Who == "" {
+		next(hctx)
+		return
+	}
+	ctx := hctx.Context()
+	fail := func(err error) { huma.WriteErr(s.api, hctx, http.StatusInternalServerError, "", err) }
+
+	raw, ok := strings.CutPrefix(hctx.Header("Authorization"), "Bearer ")
+	if !ok || raw == "" {
+		fail(core.Errorf(core.EUNAUTHORIZED, "missing bearer token in the Authorization header"))
+		return
+	}
+	tok, err := core.ParseToken(strings.TrimSpace(raw))
+	if err != nil {
+		fail(err)
+		return
+	}
+	var p *core.Principal
+	switch {
+	case acc.Who == accessPlatform && tok.Kind == core.PrincipalPlatform:
+		p, err = s.deps.Platform.AuthenticatePlatform(ctx, tok)
+	case acc.Who == accessTenant && tok.Kind != core.PrincipalPlatform:
+		p, err = s.deps.Sessions.Authenticate(ctx, tok)
+	case acc.Who == accessPlatform:
+		err = core.Errorf(core.EFORBIDDEN, "this operation needs a platform-admin token")
+	default:
+		err = core.Errorf(core.EFORBIDDEN, "platform-admin tokens cannot act inside a tenant; log in as a tenant user")
+	}
+	if err != nil {
+		fail(err)
+		return
+	}
+	if p.Kind != core.PrincipalPlatform && p.TenantStatus != core.TenantActive {
+		msg := "tenant is suspended"
+		if p.TenantReason != "" {
+			msg += ": " + p.TenantReason
+		}
+		fail(core.Errorf(core.ESUSPENDED, "%s", msg))
+		return
+	}
+	noteTenant(ctx, p.TenantSlug)
+	ctx = context.WithValue(ctx, principalKey{}, p)
+	if acc.Who == accessTenant && acc.Perm.Resource != "" {
+		if err := s.deps.Authz.Authorize(ctx, p.TenantID, p.Subject(), acc.Perm, core.Target{}); err != nil {
+			fail(err)
+			return
+		}
+	}
+	var buf *bufferedContext
+	run := func(ctx context.Context) error {
+		buf = newBufferedContext(huma.WithContext(hctx, ctx))
+		return s.serveInTx(ctx, hctx, buf, acc, p, next)
+	}
+	if p.Kind == core.PrincipalPlatform {
+		err = s.deps.Tx.InPlatform(ctx, run)
+	} else {
+		err = s.deps.Tx.InTenant(ctx, p.TenantID, run)
+	}
+	if err == nil && acc.ChangesAccess && p.Kind != core.PrincipalPlatform {
+		s.deps.Authz.Invalidate(p.TenantID)
+	}
+	if err == nil || errors.Is(err, errRollback) {
+		buf.flush() // committed, or rolled back with an error response or a replay
+		return
+	}
+	fail(err) // the commit failed: nothing was written yet
+}
+
+// serveInTx runs the handler with a buffered response inside the request's
+// transaction. The returned error decides the transaction: nil commits,
+// errRollback rolls back; either way the caller then writes the buffer.
+func (s *Server) serveInTx(ctx context.Context, hctx huma.Context, buf *bufferedContext, acc access, p *core.Principal, next func(huma.Context)) error {
+	key := hctx.Header("Idempotency-Key")
+	if !acc.Idempotent || key == "" {
+		next(buf)
+		if buf.status >= 400 {
+			return errRollback
+		}
+		return nil
+	}
+	if len(key) > 255 || strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		huma.WriteErr(s.api, buf, 0, "", core.FieldError("Idempotency-Key", "must be 1-255 printable ASCII characters"))
+		return errRollback
+	}
+	body, err := io.ReadAll(hctx.BodyReader()) // already read and limited by checkBody
+	if err != nil {
+		return err
+	}
+	buf.body = bytes.NewReader(body)
+	h := sha256.New()
+	h.Write([]byte(hctx.Method() + " " + hctx.URL().Path + "?" + hctx.URL().RawQuery + "\n"))
+	h.Write(body)
+	hash := h.Sum(nil)
+	stored, err := s.deps.Idempotency.ClaimIdempotencyKey(ctx, p, key)
+	if err != nil {
+		return err
+	}
+	if stored != nil {
+		if !bytes.Equal(stored.RequestHash, hash) {
+			huma.WriteErr(s.api, buf, 0, "", core.Errorf(core.EUNPROCESSABLE,
+				"Idempotency-Key %q was already used with a different request; use a new key", key))
+			return errRollback
+		}
+		buf.replay(stored)
+		return errRollback
+	}
+	next(buf)
+	if buf.status >= 400 {
+		return errRollback
+	}
+	if err := s.deps.Idempotency.SaveIdempotentResponse(ctx, p, key, buf.record(hash)); err != nil {
+		return err
+	}
+	return nil
+}
+

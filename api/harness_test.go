@@ -1,0 +1,155 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/cmd/wire"
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
+)
+
+// testBundle is a running platform API on a fresh database, reached over
+// real HTTP.
+type testBundle struct {
+	t        *testing.T
+	url      string
+	platform string // platform-admin token
+	app      *wire.App
+	pool     *pgxpool.Pool
+	dbURL    string
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	pool, dbURL := pgtest.NewPool(t)
+	return setupOn(t, pool, dbURL)
+}
+
+// setupOn starts another replica on an existing database.
+func setupOn(t *testing.T, pool *pgxpool.Pool, dbURL string) *testBundle {
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	app := wire.NewApp(wire.Options{Pool: pool, Log: log})
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	app.Watch(ctx)
+	srv := httptest.NewServer(app.Server.Handler())
+	t.Cleanup(srv.Close)
+	tok, err := app.Store.CreatePlatformAdmin(ctx, "ops")
+	require.NoError(t, err)
+	return &testBundle{t: t, url: srv.URL, platform: tok, app: app, pool: pool, dbURL: dbURL}
+}
+
+type resp struct {
+	Status int
+	Header http.Header
+	Raw    []byte
+	JSON   map[string]any
+}
+
+// str returns a top-level string field of the JSON body.
+func (r resp) str(key string) string {
+	s, _ := r.JSON[key].(string)
+	return s
+}
+
+// do sends a request; body may be a string (sent as is), []byte or a value
+// encoded as JSON. hdr are name, value pairs.
+func (b *testBundle) do(method, path, token string, body any, hdr ...string) resp {
+	b.t.Helper()
+	var rd io.Reader
+	switch v := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(v)
+	case []byte:
+		rd = bytes.NewReader(v)
+	default:
+		raw, err := json.Marshal(v)
+		require.NoError(b.t, err)
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, b.url+path, rd)
+	require.NoError(b.t, err)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(b.t, err)
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	require.NoError(b.t, err)
+	out := resp{Status: res.StatusCode, Header: res.Header, Raw: raw}
+	_ = json.Unmarshal(raw, &out.JSON)
+	require.Less(b.t, res.StatusCode, 500, "%s %s: server error: %s", method, path, raw)
+	return out
+}
+
+// must sends a request and requires the status.
+func (b *testBundle) must(status int, method, path, token string, body any, hdr ...string) resp {
+	b.t.Helper()
+	r := b.do(method, path, token, body, hdr...)
+	require.Equal(b.t, status, r.Status, "%s %s: %s", method, path, r.Raw)
+	return r
+}
+
+type tenantFixture struct {
+	id    uuid.UUID
+	slug  string
+	admin string // admin's token
+}
+
+const adminPassword = "correct-horse-battery"
+
+// onboard creates a tenant and logs its admin in.
+func (b *testBundle) onboard(slug string) tenantFixture {
+	b.t.Helper()
+	r := b.must(201, "POST", "/v1/platform/tenants", b.platform, map[string]any{
+		"slug": slug, "name": slug + " Appliances", "locale": "zh-CN", "timezone": "Asia/Shanghai",
+		"admin": map[string]any{"username": "admin", "password": adminPassword}})
+	id := uuid.MustParse(r.str("id"))
+	return tenantFixture{id: id, slug: slug, admin: b.login(slug, "admin", adminPassword)}
+}
+
+func (b *testBundle) login(tenant, user, password string) string {
+	b.t.Helper()
+	r := b.must(200, "POST", "/v1/auth/login", "", map[string]any{"tenant": tenant, "username": user, "password": password})
+	return r.str("token")
+}
+
+// createUser creates a user with roles and scope and logs them in.
+func (b *testBundle) createUser(admin, tenant, username string, roles []string, scope map[string]any) (uuid.UUID, string) {
+	b.t.Helper()
+	body := map[string]any{"username": username, "password": adminPassword, "roles": roles}
+	if scope != nil {
+		body["scope"] = scope
+	}
+	r := b.must(201, "POST", "/v1/users", admin, body)
+	return uuid.MustParse(r.str("id")), b.login(tenant, username, adminPassword)
+}
+
+func (b *testBundle) createRegion(token string, parent *uuid.UUID, level, code, name string) uuid.UUID {
+	b.t.Helper()
+	body := map[string]any{"level": level, "code": code, "name": name}
+	if parent != nil {
+		body["parent_id"] = parent.String()
+	}
+	r := b.must(201, "POST", "/v1/regions", token, body)
+	return uuid.MustParse(r.str("id"))
+}

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Who may call an operation.
+const (
+	accessPublic   = "public"   // no credentials
+	accessPlatform = "platform" // platform-admin token
+	accessTenant   = "tenant"   // tenant user or API key, with Perm
+)
+
+// access is attached to every operation as metadata and read by the
+// authentication middleware.
+type access struct {
+	Who  string
+	Perm core.Permission // required permission for accessTenant; zero: any authenticated tenant principal
+	// Idempotent operations honour Idempotency-Key (creates and actions).
+	Idempotent bool
+	// ChangesAccess operations change roles, grants, scopes, keys or the
+	// region tree: this replica reloads the tenant's rules right after the
+	// commit (others follow by NOTIFY).
+	ChangesAccess bool
+}
+
+const accessKey = "access"
+
+const maxBody = 1 << 20 // 1 MiB default body limit
+
+// register registers a Huma operation with its access rule and documents
+// the errors every operation can return.
+func register[I, O any](api huma.API, op huma.Operation, acc access, h func(context.Context, *I) (*O, error)) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[accessKey] = acc
+	if op.MaxBodyBytes == 0 {
+		op.MaxBodyBytes = maxBody
+	}
+	errs := []int{http.StatusBadRequest, http.StatusUnprocessableEntity}
+	if acc.Who != accessPublic {
+		op.Security = []map[string][]string{{"bearer": {}}}
+		errs = append(errs, http.StatusUnauthorized, http.StatusForbidden)
+	}
+	if acc.Idempotent {
+		errs = append(errs, http.StatusConflict)
+		op.Description += "\n\nAccepts an `Idempotency-Key` header: a repeated request with the same key and body " +
+			"returns the stored response; the same key with another body is refused with 422."
+	}
+	op.Errors = append(errs, op.Errors...)
+	huma.Register(api, op, h)
+}
+
+// principalKey holds the *core.Principal of the request.
+type principalKey struct{}
+
+func principal(ctx context.Context) *core.Principal {
+	p, _ := ctx.Value(principalKey{}).(*core.Principal)
+	return p
+}
+
+// authorize checks a permission on a target for the caller: nil or a 403
+// (or a 404 for a target outside the caller's scope, so the existence of
+// objects in other regions does not leak).
+func (s *Server) authorize(ctx context.Context, perm core.Permission, target core.Target) error {
+	p := principal(ctx)
+	if p == nil || p.Kind == core.PrincipalPlatform {
+		return core.Errorf(core.EFORBIDDEN, "a tenant user or API key is required")
+	}
+	return s.deps.Authz.Authorize(ctx, p.TenantID, p.Subject(), perm, target)
+}
+
+// callerScope returns the scope of the caller, for filtering lists.
+func (s *Server) callerScope(ctx context.Context) (core.Scope, error) {
+	p := principal(ctx)
+	return s.deps.Access.FindScope(ctx, p.Subject())
+}
+
+// Page is the cursor of a list response.
+type Page struct {
+	Next string `json:"next_cursor" doc:"Pass as ?cursor= for the next page; empty on the last page."`
+}
+
+// ListParams are the query parameters of every list.
+type ListParams struct {
+	Cursor string `query:"cursor" maxLength:"200" doc:"Cursor from a previous page's next_cursor."`
+	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"50" doc:"Page size."`
+}

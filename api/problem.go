@@ -1,0 +1,103 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Problem is an RFC 9457 problem details body, with the domain error code
+// and the request ID so a caller can quote it to support.
+type Problem struct {
+	Type      string              `json:"type,omitempty" doc:"A URI reference that identifies the problem type."`
+	Title     string              `json:"title,omitempty" doc:"A short summary of the problem type."`
+	Status    int                 `json:"status,omitempty" doc:"HTTP status code."`
+	Detail    string              `json:"detail,omitempty" doc:"What is wrong, specific to this occurrence."`
+	Instance  string              `json:"instance,omitempty" doc:"The request path."`
+	Code      string              `json:"code,omitempty" doc:"Machine-readable error code, e.g. invalid, not_found, conflict, forbidden, tenant_suspended."`
+	RequestID string              `json:"request_id,omitempty" doc:"The request ID, also in the X-Request-ID header."`
+	Errors    []*huma.ErrorDetail `json:"errors,omitempty" doc:"Individual problems, e.g. one per invalid field."`
+}
+
+func (p *Problem) Error() string  { return p.Detail }
+func (p *Problem) GetStatus() int { return p.Status }
+
+// ContentType makes problems application/problem+json.
+func (p *Problem) ContentType(ct string) string {
+	if ct == "application/json" {
+		return "application/problem+json"
+	}
+	return ct
+}
+
+// statusOf is the one table from domain error codes to HTTP statuses.
+var statusOf = map[string]int{
+	core.EINVALID:       http.StatusUnprocessableEntity,
+	core.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	core.ENOTFOUND:      http.StatusNotFound,
+	core.ECONFLICT:      http.StatusConflict,
+	core.EUNAUTHORIZED:  http.StatusUnauthorized,
+	core.EFORBIDDEN:     http.StatusForbidden,
+	core.ESUSPENDED:     http.StatusForbidden,
+	core.ELOCKED:        http.StatusTooManyRequests,
+	core.ERATELIMIT:     http.StatusTooManyRequests,
+	core.EINTERNAL:      http.StatusInternalServerError,
+}
+
+var codeOfStatus = map[int]string{
+	400: core.EINVALID, 401: core.EUNAUTHORIZED, 403: core.EFORBIDDEN, 404: core.ENOTFOUND,
+	409: core.ECONFLICT, 413: "too_large", 415: core.EINVALID, 422: core.EINVALID, 429: core.ERATELIMIT,
+}
+
+// installProblems makes every error Huma writes a Problem, mapping domain
+// errors by code and logging internal ones (the caller sees "Internal error.").
+func installProblems(log *slog.Logger) {
+	huma.NewErrorWithContext = func(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+		p := &Problem{Status: status, Detail: msg}
+		var ctx context.Context = context.Background()
+		if hctx != nil {
+			ctx = hctx.Context()
+			p.Instance = hctx.URL().Path
+			p.RequestID = requestID(ctx)
+		}
+		for _, err := range errs {
+			var ce *core.Error
+			if errors.As(err, &ce) {
+				p.Status, p.Detail, p.Code = statusOf[ce.Code], ce.Message, ce.Code
+				if p.Status == 0 {
+					p.Status = http.StatusInternalServerError
+				}
+				for f, m := range ce.Fields {
+					p.Errors = append(p.Errors, &huma.ErrorDetail{Location: "body." + f, Message: m})
+				}
+				if ce.RetryAfterSeconds > 0 && hctx != nil {
+					hctx.SetHeader("Retry-After", strconv.Itoa(ce.RetryAfterSeconds))
+				}
+				continue
+			}
+			if d, ok := err.(huma.ErrorDetailer); ok {
+				p.Errors = append(p.Errors, d.ErrorDetail())
+			} else if err != nil && p.Status < 500 {
+				p.Errors = append(p.Errors, &huma.ErrorDetail{Message: err.Error()})
+			}
+		}
+		if p.Status >= 500 {
+			log.ErrorContext(ctx, "internal error", "request_id", p.RequestID, "path", p.Instance, "msg", msg, "errs", errs)
+			p.Detail, p.Errors, p.Code = "Internal error.", nil, core.EINTERNAL
+		}
+		if p.Code == "" {
+			p.Code = codeOfStatus[p.Status]
+		}
+		p.Title = http.StatusText(p.Status)
+		return p
+	}
+	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+		return huma.NewErrorWithContext(nil, status, msg, errs...)
+	}
+}

@@ -1,0 +1,79 @@
+package api_test
+
+import (
+	"encoding/hex"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+)
+
+func hexID(id uuid.UUID) string { return hex.EncodeToString(id[:]) }
+
+// TestScopedUserSeesOnlyTheirSubtree: a region manager of one province sees
+// that province and its cities, never a sibling province.
+func TestScopedUserSeesOnlyTheirSubtree(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	acme := b.onboard("acme")
+	cn := b.createRegion(acme.admin, nil, "country", "CN", "中国")
+	south := b.createRegion(acme.admin, &cn, "region", "S", "华南")
+	gd := b.createRegion(acme.admin, &south, "province", "GD", "广东省")
+	gx := b.createRegion(acme.admin, &south, "province", "GX", "广西")
+	sz := b.createRegion(acme.admin, &gd, "city", "GD-SZ", "深圳")
+	nn := b.createRegion(acme.admin, &gx, "city", "GX-NN", "南宁")
+
+	_, mgr := b.createUser(acme.admin, "acme", "gd.manager", []string{"region_manager"},
+		map[string]any{"regions": []string{gd.String()}})
+
+	list := b.must(200, "GET", "/v1/regions", mgr, nil)
+	var codes []string
+	for _, it := range list.JSON["items"].([]any) {
+		codes = append(codes, it.(map[string]any)["code"].(string))
+	}
+	require.ElementsMatch(t, []string{"GD", "GD-SZ"}, codes)
+	b.must(200, "GET", "/v1/regions/"+sz.String(), mgr, nil)
+	b.must(404, "GET", "/v1/regions/"+nn.String(), mgr, nil)
+	b.must(404, "GET", "/v1/regions/"+gx.String(), mgr, nil)
+	b.must(404, "GET", "/v1/regions/"+cn.String(), mgr, nil)
+
+	// A city created later under the province is in scope at once.
+	zh := b.createRegion(acme.admin, &gd, "city", "GD-ZH", "珠海")
+	b.must(200, "GET", "/v1/regions/"+zh.String(), mgr, nil)
+
+	// Explain says why, and by which rule.
+	ex := b.must(200, "GET", "/v1/access/explain?subject=user:"+uuidOf(b, mgr)+"&resource=regions&action=read&region_id="+zh.String(), acme.admin, nil)
+	require.Equal(t, true, ex.JSON["allowed"])
+	require.Contains(t, ex.str("via"), "region_manager")
+	require.Contains(t, ex.str("scope_rule"), gd.String())
+	ex = b.must(200, "GET", "/v1/access/explain?subject=user:"+uuidOf(b, mgr)+"&resource=regions&action=read&region_id="+nn.String(), acme.admin, nil)
+	require.Equal(t, false, ex.JSON["allowed"])
+	require.NotEmpty(t, ex.str("reason"))
+}
+
+// TestNoPrivilegeEscalation: a scoped manager cannot grant wider scope or
+// roles with permissions they lack.
+func TestNoPrivilegeEscalation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	acme := b.onboard("acme")
+	cn := b.createRegion(acme.admin, nil, "country", "CN", "中国")
+	gd := b.createRegion(acme.admin, &cn, "province", "GD", "广东省")
+	gx := b.createRegion(acme.admin, &cn, "province", "GX", "广西")
+	b.must(200, "PUT", "/v1/roles/hr_clerk", acme.admin, map[string]any{"permissions": []map[string]string{
+		{"resource": "users", "action": "create"}, {"resource": "users", "action": "read"}, {"resource": "regions", "action": "read"}}})
+	_, clerk := b.createUser(acme.admin, "acme", "clerk", []string{"hr_clerk"}, map[string]any{"regions": []string{gd.String()}})
+
+	b.must(201, "POST", "/v1/users", clerk, map[string]any{"username": "c1", "password": adminPassword, "roles": []string{"hr_clerk"},
+		"scope": map[string]any{"regions": []string{gd.String()}}})
+	b.must(403, "POST", "/v1/users", clerk, map[string]any{"username": "c2", "password": adminPassword, "roles": []string{"hr_clerk"},
+		"scope": map[string]any{"regions": []string{gx.String()}}})
+	b.must(403, "POST", "/v1/users", clerk, map[string]any{"username": "c3", "password": adminPassword, "roles": []string{"hr_clerk"},
+		"scope": map[string]any{"all": true}})
+	b.must(403, "POST", "/v1/users", clerk, map[string]any{"username": "c4", "password": adminPassword, "roles": []string{"tenant_admin"},
+		"scope": map[string]any{"regions": []string{gd.String()}}})
+}
+
+func uuidOf(b *testBundle, token string) string {
+	return b.must(200, "GET", "/v1/me", token, nil).str("id")
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/aftersales/aftersales/api"
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/deploy/embedded"
+)
+
+func runMigrate(ctx context.Context, args []string) error {
+	c, _, err := parseConfig("migrate", args)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(c.LogLevel)
+	if err != nil {
+		return err
+	}
+	b, err := startBacking(ctx, c, log, false)
+	if err != nil {
+		return err
+	}
+	defer b.stop()
+	v, err := postgres.MigrationVersion(ctx, b.databaseURL)
+	if err != nil {
+		return err
+	}
+	fmt.Println("schema version", v)
+	return nil
+}
+
+func runPlatformAdmin(ctx context.Context, args []string) error {
+	if len(args) < 2 || args[0] != "create" {
+		return errors.New("usage: aftersales platform-admin create NAME")
+	}
+	name := args[1]
+	c, _, err := parseConfig("platform-admin", args[2:])
+	if err != nil {
+		return err
+	}
+	log, err := newLogger("warn")
+	if err != nil {
+		return err
+	}
+	b, err := startBacking(ctx, c, log, false)
+	if err != nil {
+		return err
+	}
+	defer b.stop()
+	pool, err := b.openPool(ctx, 2)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	tok, err := postgres.NewStore(pool, core.SystemClock{}, log).CreatePlatformAdmin(ctx, name)
+	if err != nil {
+		return err
+	}
+	fmt.Println(tok)
+	return nil
+}
+
+// runOpenAPI prints the spec, built from the same registrations as the
+// server, without any database.
+func runOpenAPI(args []string) error {
+	spec := api.New(api.Deps{}).API().OpenAPI()
+	if len(args) > 0 && args[0] == "--yaml" {
+		out, err := spec.YAML()
+		if err != nil {
+			return err
+		}
+		_, err = os.Stdout.Write(out)
+		return err
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(spec)
+}
+
+// runTestEnv starts private PostgreSQL and Redis in a temporary directory,
+// runs the command with TEST_DATABASE_URL and TEST_REDIS_URL set, and stops
+// them. Given TEST_DATABASE_URL / TEST_REDIS_URL already, it uses those.
+func runTestEnv(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		return errors.New("usage: aftersales testenv -- CMD [ARGS…]")
+	}
+	log, err := newLogger(env("LOG_LEVEL", "warn"))
+	if err != nil {
+		return err
+	}
+	env := os.Environ()
+	if os.Getenv("TEST_DATABASE_URL") == "" || os.Getenv("TEST_REDIS_URL") == "" {
+		dir, err := os.MkdirTemp("", "aftersales-test-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg := embedded.Config{DataDir: filepath.Join(dir, "data"), Logger: log}
+		if os.Getenv("TEST_DATABASE_URL") == "" {
+			pg, err := embedded.StartPostgres(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer pg.Stop(context.Background())
+			env = append(env, "TEST_DATABASE_URL="+pg.URL())
+		}
+		if os.Getenv("TEST_REDIS_URL") == "" {
+			r, err := embedded.StartRedis(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer r.Stop(context.Background())
+			env = append(env, "TEST_REDIS_URL="+r.URL())
+		}
+	}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = env, os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return exitCode(ee.ExitCode())
+		}
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is the platform's configuration: environment first, flags over it.
+type config struct {
+	DatabaseURL   string
+	RedisURL      string
+	DataDir       string
+	PGBinDir      string
+	HTTPAddr      string
+	PublicURL     string
+	LogLevel      string
+	Role          string
+	DBMaxConns    int
+	Workers       int
+	ShutdownGrace time.Duration
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+// parseConfig reads the environment and then the flags of a subcommand.
+func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
+	c := config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (env DATABASE_URL); empty: a private embedded PostgreSQL in the data dir")
+	fs.StringVar(&c.RedisURL, "redis-url", env("REDIS_URL", ""), "Redis URL, redis:// or unix:// (env REDIS_URL); empty: a private embedded Redis")
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "data"), "directory for embedded servers and the first admin token (env DATA_DIR)")
+	fs.StringVar(&c.PGBinDir, "pg-bindir", env("PG_BINDIR", ""), "where initdb and postgres are (env PG_BINDIR); default: newest /usr/lib/postgresql/*/bin, then PATH")
+	fs.StringVar(&c.HTTPAddr, "http-addr", env("HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address (env HTTP_ADDR)")
+	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", ""), "URL users reach the API at, for messages (env PUBLIC_URL); default from HTTP_ADDR")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
+	fs.StringVar(&c.Role, "role", env("ROLE", "all"), "all (API, worker and relay), api or worker (env ROLE)")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 20), "PostgreSQL pool size (env DB_MAX_CONNS)")
+	fs.IntVar(&c.Workers, "workers", envInt("WORKERS", 10), "concurrent background tasks (env WORKERS)")
+	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
+	if err := fs.Parse(args); err != nil {
+		return c, fs, err
+	}
+	switch c.Role {
+	case "all", "api", "worker":
+	default:
+		return c, fs, fmt.Errorf("role must be all, api or worker, not %q", c.Role)
+	}
+	if c.PublicURL == "" {
+		host := c.HTTPAddr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		c.PublicURL = "http://" + host
+	}
+	return c, fs, nil
+}
+
+func newLogger(level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
+}
+
+type exitCode int
+
+func (e exitCode) Error() string { return "exit status " + strconv.Itoa(int(e)) }
+
+func asExit(err error, target *exitCode) bool { return errors.As(err, target) }

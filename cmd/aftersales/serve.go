@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/aftersales/aftersales/api"
+	"github.com/aftersales/aftersales/cmd/wire"
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/jobs"
+)
+
+func runServe(ctx context.Context, args []string) error {
+	c, _, err := parseConfig("serve", args)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(c.LogLevel)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(log)
+	b, err := startBacking(ctx, c, log, true)
+	if err != nil {
+		return err
+	}
+	defer b.stop() // embedded servers stop last, after everything below
+	pool, err := b.openPool(ctx, c.DBMaxConns)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := postgres.NewStore(pool, core.SystemClock{}, log)
+	if err := firstStart(ctx, store, c, log); err != nil {
+		return err
+	}
+	redisOpt, err := jobs.RedisOpt(b.redisURL)
+	if err != nil {
+		return err
+	}
+	rdb, ok := redisOpt.MakeRedisClient().(redis.UniversalClient)
+	if !ok {
+		return errors.New("unsupported Redis connection")
+	}
+	defer rdb.Close()
+
+	var worker *jobs.Worker
+	if c.Role == "all" || c.Role == "worker" {
+		worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, Clock: core.SystemClock{}, Log: log, Concurrency: c.Workers})
+		if err := worker.Start(); err != nil {
+			return fmt.Errorf("job worker: %w", err)
+		}
+		log.Info("job worker started", "concurrency", c.Workers)
+	}
+	var srv *http.Server
+	if c.Role == "all" || c.Role == "api" {
+		srv, err = startAPI(ctx, c, log, store, pool.Ping, rdb)
+		if err != nil {
+			if worker != nil {
+				worker.Stop()
+			}
+			return err
+		}
+	}
+	<-ctx.Done()
+	log.Info("shutting down: draining requests")
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownGrace)
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Warn("HTTP drain incomplete", "err", err)
+		}
+		cancel()
+	}
+	if worker != nil {
+		worker.Stop()
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
+	pgPing func(context.Context) error, rdb redis.UniversalClient) (*http.Server, error) {
+	app := wire.NewApp(wire.Options{Pool: store.Pool(), Log: log, Ready: []api.Checker{
+		{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
+	}})
+	app.Watch(ctx)
+	s := app.Server
+	ln, err := net.Listen("tcp", c.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("HTTP_ADDR: %w", err)
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("HTTP server failed", "err", err)
+		}
+	}()
+	base := "http://" + ln.Addr().String()
+	log.Info("aftersales is up", "api", base+"/v1", "docs", base+"/docs", "spec", base+"/openapi.json",
+		"role", c.Role, "version", version)
+	fmt.Fprintf(os.Stderr, "\n  aftersales %s is running\n  API docs:  %s/docs\n  OpenAPI:   %s/openapi.json\n"+
+		"  Platform admin token: %s\n  (onboard a tenant: see README, \"First steps\")\n\n",
+		version, base, base, filepath.Join(c.DataDir, "platform-admin.token"))
+	return srv, nil
+}
+
+// firstStart creates the first platform admin on an empty database and
+// writes its token to DATA_DIR/platform-admin.token (mode 0600).
+func firstStart(ctx context.Context, store *postgres.Store, c config, log *slog.Logger) error {
+	tok, err := store.EnsurePlatformAdmin(ctx, "admin")
+	if err != nil || tok == "" {
+		return err
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return err
+	}
+	path := filepath.Join(c.DataDir, "platform-admin.token")
+	if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+		return fmt.Errorf("writing the first platform-admin token: %w", err)
+	}
+	log.Info("first start: created platform admin \"admin\"; its token is in the file", "file", path)
+	return nil
+}
+
+var _ asynq.RedisConnOpt = asynq.RedisClientOpt{}

@@ -1,0 +1,62 @@
+// Package wire assembles the platform from its parts; the aftersales
+// command and the end-to-end tests share it, so tests run what ships.
+package wire
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/aftersales/aftersales/api"
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/authz"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/tenants"
+)
+
+// App is the assembled API side of the platform.
+type App struct {
+	Store  *postgres.Store
+	Authz  *authz.Authorizer
+	Server *api.Server
+}
+
+// Options are the outside parts the app needs.
+type Options struct {
+	Pool     *pgxpool.Pool
+	Clock    core.Clock
+	Log      *slog.Logger
+	Registry *prometheus.Registry // nil: a fresh one
+	Ready    []api.Checker        // besides PostgreSQL
+	Extra    map[string]http.Handler
+}
+
+// NewApp wires the store, the authorizer, onboarding and the API. Call
+// Watch to keep the authorizer in step with other replicas.
+func NewApp(o Options) *App {
+	if o.Clock == nil {
+		o.Clock = core.SystemClock{}
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+		o.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	store := postgres.NewStore(o.Pool, o.Clock, o.Log)
+	o.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
+	az := authz.New(store)
+	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)
+	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Sessions: store, Users: store,
+		APIKeys: store, Regions: store, Access: store, Authz: az, Idempotency: store, Log: o.Log,
+		Registry: o.Registry, Ready: ready, Extra: o.Extra})
+	return &App{Store: store, Authz: az, Server: srv}
+}
+
+// Watch reloads a tenant's access rules whenever any replica changes them
+// (PostgreSQL NOTIFY), until ctx ends.
+func (a *App) Watch(ctx context.Context) {
+	go a.Store.WatchAuthz(ctx, a.Authz.Invalidate, a.Authz.InvalidateAll)
+}

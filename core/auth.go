@@ -1,0 +1,207 @@
+package core
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/crypto/argon2"
+)
+
+// Principal kinds.
+const (
+	PrincipalUser     = "user"
+	PrincipalAPIKey   = "api_key"
+	PrincipalPlatform = "platform_admin"
+)
+
+// Principal is the authenticated caller of a request.
+type Principal struct {
+	Kind         string
+	ID           uuid.UUID // user, API key or platform admin ID
+	TenantID     uuid.UUID // zero for platform admins
+	TenantSlug   string
+	TenantStatus string
+	TenantReason string
+	Locale       string
+	TimeZone     string
+	Name         string // username, key name or admin name
+	DisplayName  string
+	SessionID    uuid.UUID
+	LastUsedAt   *time.Time
+}
+
+// Subject is the principal's name in access rules.
+func (p *Principal) Subject() string {
+	switch p.Kind {
+	case PrincipalAPIKey:
+		return APIKeySubject(p.ID)
+	case PrincipalPlatform:
+		return "platform:" + p.ID.String()
+	}
+	return UserSubject(p.ID)
+}
+
+// Token prefixes. Tenant tokens carry their tenant's ID so the tenant
+// transaction can be opened before the token is looked up; the secret part
+// is 32 random bytes, and only its SHA-256 is stored.
+const (
+	prefixSession  = "ast"
+	prefixAPIKey   = "ask"
+	prefixPlatform = "asp"
+)
+
+// Token is a parsed bearer token.
+type Token struct {
+	Kind     string // PrincipalUser (session), PrincipalAPIKey or PrincipalPlatform
+	TenantID uuid.UUID
+	Hash     []byte
+}
+
+func randomSecret() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on Linux
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+// NewSessionToken returns a login token for the tenant and its hash.
+func NewSessionToken(tenantID uuid.UUID) (string, []byte) {
+	t := prefixSession + "_" + hex.EncodeToString(tenantID[:]) + "_" + randomSecret()
+	return t, hashToken(t)
+}
+
+// NewAPIKeyToken returns an API key for the tenant and its hash.
+func NewAPIKeyToken(tenantID uuid.UUID) (string, []byte) {
+	t := prefixAPIKey + "_" + hex.EncodeToString(tenantID[:]) + "_" + randomSecret()
+	return t, hashToken(t)
+}
+
+// NewPlatformToken returns a platform-admin token and its hash.
+func NewPlatformToken() (string, []byte) {
+	t := prefixPlatform + "_" + randomSecret()
+	return t, hashToken(t)
+}
+
+// ParseToken parses a bearer token; EUNAUTHORIZED when it is malformed.
+func ParseToken(s string) (Token, error) {
+	bad := Errorf(EUNAUTHORIZED, "malformed bearer token")
+	if len(s) > 200 {
+		return Token{}, bad
+	}
+	// The secret is base64url and may itself contain '_': parse by position.
+	const secretLen = 43
+	switch {
+	case len(s) == 4+secretLen && strings.HasPrefix(s, prefixPlatform+"_"):
+		return Token{Kind: PrincipalPlatform, Hash: hashToken(s)}, nil
+	case len(s) == 4+32+1+secretLen && (strings.HasPrefix(s, prefixSession+"_") || strings.HasPrefix(s, prefixAPIKey+"_")) && s[36] == '_':
+		raw, err := hex.DecodeString(s[4:36])
+		if err != nil || len(raw) != 16 {
+			return Token{}, bad
+		}
+		kind := PrincipalUser
+		if strings.HasPrefix(s, prefixAPIKey) {
+			kind = PrincipalAPIKey
+		}
+		return Token{Kind: kind, TenantID: uuid.UUID(raw), Hash: hashToken(s)}, nil
+	}
+	return Token{}, bad
+}
+
+// argon2id parameters (RFC 9106 second recommended option, lighter memory).
+const (
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+// HashPassword returns an argon2id hash in the PHC string format.
+func HashPassword(password string) string {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		panic(err)
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+// CheckPassword reports whether password matches an argon2id PHC hash.
+func CheckPassword(hash, password string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked against when the user does not exist, so a login for
+// an unknown user costs as much as one for a known user.
+var dummyHash = HashPassword("not-a-real-password-0")
+
+// CheckPasswordOrDummy runs the same work whether or not hash is empty.
+func CheckPasswordOrDummy(hash, password string) bool {
+	if hash == "" {
+		CheckPassword(dummyHash, password)
+		return false
+	}
+	return CheckPassword(hash, password)
+}
+
+// LoginPolicy slows repeated failed logins down and then locks the account.
+type LoginPolicy struct {
+	FreeFailures int           // failures before any delay
+	BaseDelay    time.Duration // delay after the first counted failure, doubling
+	MaxDelay     time.Duration
+	LockAfter    int           // failures that lock the account
+	LockFor      time.Duration // how long a lock lasts
+	SessionTTL   time.Duration
+}
+
+// DefaultLoginPolicy: 3 free failures, then 1 s, 2 s, 4 s… up to 30 s between
+// attempts; 10 failures lock the account for 15 minutes.
+func DefaultLoginPolicy() LoginPolicy {
+	return LoginPolicy{FreeFailures: 3, BaseDelay: time.Second, MaxDelay: 30 * time.Second,
+		LockAfter: 10, LockFor: 15 * time.Minute, SessionTTL: 12 * time.Hour}
+}
+
+// NextAttempt returns when the next login attempt is allowed after
+// `failures` consecutive failures, the last at `last`, and whether the
+// account is locked (rather than merely slowed down).
+func (p LoginPolicy) NextAttempt(failures int, last time.Time) (time.Time, bool) {
+	if failures >= p.LockAfter {
+		return last.Add(p.LockFor), true
+	}
+	if failures < p.FreeFailures {
+		return time.Time{}, false
+	}
+	d := p.BaseDelay << (failures - p.FreeFailures)
+	if d > p.MaxDelay || d <= 0 {
+		d = p.MaxDelay
+	}
+	return last.Add(d), false
+}

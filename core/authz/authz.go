@@ -1,0 +1,180 @@
+package authz
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// MinDepth is the least role and scope hierarchy depth an Authorizer uses:
+// a scope path is user -> up to four region levels -> site, and a walk cut
+// short would silently deny a legitimate grant.
+const MinDepth = 8
+
+// Authorizer implements core.Authorizer with one Casbin enforcer per tenant,
+// loaded lazily from a core.AuthzRuleSource and dropped by Invalidate.
+// It is safe for concurrent use.
+type Authorizer struct {
+	src         core.AuthzRuleSource
+	depth       int
+	loadTimeout time.Duration
+
+	mu      sync.RWMutex
+	tenants map[uuid.UUID]*tenant
+	// gens counts the invalidations of each tenant. A load remembers the
+	// generation it started in and is not kept if an Invalidate came in
+	// meanwhile, since it may have read the rules from before the change.
+	gens  map[uuid.UUID]uint64
+	loads singleflight.Group
+}
+
+var _ core.Authorizer = (*Authorizer)(nil)
+
+// Option configures an Authorizer.
+type Option func(*Authorizer)
+
+// WithMaxDepth sets how many links a role or scope walk may follow
+// (default 10, never less than MinDepth).
+func WithMaxDepth(n int) Option {
+	return func(a *Authorizer) { a.depth = max(n, MinDepth) }
+}
+
+// WithLoadTimeout bounds one load of a tenant's rules (default 10s). A load
+// is shared by every check waiting for that tenant, so it does not end when
+// the first caller's context does; each caller still stops waiting when its
+// own context ends.
+func WithLoadTimeout(d time.Duration) Option {
+	return func(a *Authorizer) { a.loadTimeout = d }
+}
+
+// New returns an Authorizer that loads each tenant's rules from src on first
+// use and again after Invalidate.
+func New(src core.AuthzRuleSource, opts ...Option) *Authorizer {
+	a := &Authorizer{src: src, depth: 10, loadTimeout: 10 * time.Second,
+		tenants: map[uuid.UUID]*tenant{}, gens: map[uuid.UUID]uint64{}}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
+}
+
+// Authorize returns nil when subject holds perm in the tenant and, for a
+// target with a site or region, has that site or region in scope. Otherwise
+// it returns EFORBIDDEN naming the missing permission or scope. Errors that
+// are not *core.Error mean the tenant's rules could not be loaded.
+func (a *Authorizer) Authorize(ctx context.Context, tenantID uuid.UUID, subject string, perm core.Permission, target core.Target) error {
+	t, err := a.tenant(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	v, err := t.check(subject, perm, target)
+	if err != nil {
+		return err
+	}
+	switch {
+	case v.badSubject:
+		return core.Errorf(core.EFORBIDDEN, "Unknown principal.")
+	case !v.permitted():
+		return core.Errorf(core.EFORBIDDEN, "Missing permission %s.", perm)
+	case !v.inScope:
+		return core.Errorf(core.EFORBIDDEN, "%s is outside your scope.", scopeNoun(v.scopeObject))
+	}
+	return nil
+}
+
+// Explain returns the decision Authorize would make, with the permission
+// rule and the scope path behind it.
+func (a *Authorizer) Explain(ctx context.Context, tenantID uuid.UUID, subject string, perm core.Permission, target core.Target) (core.Decision, error) {
+	t, err := a.tenant(ctx, tenantID)
+	if err != nil {
+		return core.Decision{}, err
+	}
+	v, err := t.check(subject, perm, target)
+	if err != nil {
+		return core.Decision{}, err
+	}
+	return t.explain(subject, perm, v), nil
+}
+
+// RolesOf returns the names (without "role:") of the roles subject has in
+// the tenant, directly or through a role that has another role, sorted.
+func (a *Authorizer) RolesOf(ctx context.Context, tenantID uuid.UUID, subject string) ([]string, error) {
+	t, err := a.tenant(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := t.roles.GetImplicitRoles(subject, t.dom)
+	if err != nil {
+		return nil, fmt.Errorf("authz: roles of %s: %w", subject, err)
+	}
+	out := []string{}
+	for _, r := range all {
+		if name, ok := strings.CutPrefix(r, "role:"); ok {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Invalidate drops the tenant's loaded rules; the next check loads them
+// again. Checks already running finish on the rules they started with.
+func (a *Authorizer) Invalidate(tenantID uuid.UUID) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.tenants, tenantID)
+	a.gens[tenantID]++
+}
+
+// tenant returns the tenant's loaded state, loading it if needed. Concurrent
+// callers share one load per tenant and generation; a failed load is not
+// kept, so the next call tries again.
+func (a *Authorizer) tenant(ctx context.Context, id uuid.UUID) (*tenant, error) {
+	a.mu.RLock()
+	t, gen := a.tenants[id], a.gens[id]
+	a.mu.RUnlock()
+	if t != nil {
+		return t, nil
+	}
+	key := id.String() + "/" + strconv.FormatUint(gen, 10)
+	ch := a.loads.DoChan(key, func() (any, error) { return a.load(ctx, id, gen) })
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*tenant), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// load reads and builds the tenant's rules and keeps them unless the tenant
+// was invalidated since generation gen began.
+func (a *Authorizer) load(ctx context.Context, id uuid.UUID, gen uint64) (*tenant, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.loadTimeout)
+	defer cancel()
+	rules, err := a.src.LoadAuthzRules(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("authz: load rules of tenant %s: %w", id, err)
+	}
+	t, err := newTenant(id, rules, a.depth)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	if a.gens[id] == gen {
+		a.tenants[id] = t
+	}
+	a.mu.Unlock()
+	return t, nil
+}

@@ -1,0 +1,102 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+const apiKeyColumns = `id, name, prefix, created_at, expires_at, revoked_at, last_used_at`
+
+func scanAPIKey(row pgx.Row) (*core.APIKey, error) {
+	k := &core.APIKey{}
+	err := row.Scan(&k.ID, &k.Name, &k.Prefix, &k.CreatedAt, &k.ExpiresAt, &k.RevokedAt, &k.LastUsedAt)
+	return k, err
+}
+
+// CreateAPIKey implements core.APIKeyService.
+func (s *Store) CreateAPIKey(ctx context.Context, nk core.NewAPIKey, createdBy uuid.UUID) (*core.APIKey, string, error) {
+	if err := nk.Validate(s.clock.Now()); err != nil {
+		return nil, "", err
+	}
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	secret, hash := core.NewAPIKeyToken(tenantOf(ctx))
+	k, err := scanAPIKey(q.QueryRow(ctx, `INSERT INTO api_keys (tenant_id, id, name, token_hash, prefix, created_by, created_at, expires_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING `+apiKeyColumns, tenantOf(ctx), uuid.New(), nk.Name, hash,
+		secret[len(secret)-6:], createdBy, s.clock.Now(), nk.ExpiresAt))
+	if err != nil {
+		return nil, "", translate(err, "API key")
+	}
+	subject := core.APIKeySubject(k.ID)
+	if err := s.setRoles(ctx, q, subject, nk.Roles); err != nil {
+		return nil, "", err
+	}
+	if err := s.setScope(ctx, q, subject, nk.Scope); err != nil {
+		return nil, "", err
+	}
+	k.Roles, k.Scope = sortedCopy(nk.Roles), normalizeScope(nk.Scope)
+	return k, secret, nil
+}
+
+// FindAPIKeys implements core.APIKeyService.
+func (s *Store) FindAPIKeys(ctx context.Context, after string, limit int) ([]*core.APIKey, string, error) {
+	cur, err := parseUUIDCursor(after)
+	if err != nil {
+		return nil, "", err
+	}
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	limit = clampLimit(limit)
+	rows, err := q.Query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE ($1::uuid IS NULL OR id > $1)
+		ORDER BY id LIMIT $2`, cur, limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.APIKey, error) { return scanAPIKey(r) })
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(keys) > limit {
+		keys = keys[:limit]
+		next = keys[limit-1].ID.String()
+	}
+	for _, k := range keys {
+		if err := loadKeyAccess(ctx, q, k); err != nil {
+			return nil, "", err
+		}
+	}
+	return keys, next, nil
+}
+
+func loadKeyAccess(ctx context.Context, q querier, k *core.APIKey) (err error) {
+	subject := core.APIKeySubject(k.ID)
+	if k.Roles, err = findRoles(ctx, q, subject); err != nil {
+		return err
+	}
+	k.Scope, err = findScope(ctx, q, subject)
+	return err
+}
+
+// RevokeAPIKey implements core.APIKeyService.
+func (s *Store) RevokeAPIKey(ctx context.Context, id uuid.UUID) (*core.APIKey, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k, err := scanAPIKey(q.QueryRow(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1
+		RETURNING `+apiKeyColumns, id, s.clock.Now().Truncate(time.Microsecond)))
+	if err != nil {
+		return nil, translate(err, "API key")
+	}
+	return k, loadKeyAccess(ctx, q, k)
+}

@@ -1,0 +1,177 @@
+// Package postgres is the PostgreSQL store of the platform: migrations,
+// row-level security, and the implementations of core's services.
+//
+// The application connects with the owner's URL but every pooled connection
+// switches to the role aftersales_app (NOBYPASSRLS) on connect, so
+// row-level security applies to all queries the application makes; only
+// migrations run as the owner. Each request runs in a transaction that sets
+// app.tenant_id; without it tenant-owned tables look empty.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// AppRole is the role the application runs as.
+const AppRole = "aftersales_app"
+
+// Migrate applies the embedded migrations as the owner of databaseURL under
+// a session advisory lock, so several replicas may start at once.
+func Migrate(ctx context.Context, databaseURL string, log *slog.Logger) error {
+	db, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
+	if err != nil {
+		return err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range results {
+		log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+	}
+	return nil
+}
+
+// MigrationVersion returns the current schema version.
+func MigrationVersion(ctx context.Context, databaseURL string) (int64, error) {
+	db, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	sub, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	if err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(ctx)
+}
+
+var _ = stdlib.GetDefaultDriver // registers the "pgx" database/sql driver
+
+// OpenPool opens the application's pool: every connection runs as AppRole.
+func OpenPool(ctx context.Context, databaseURL string, maxConns int32) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, "SET ROLE "+AppRole)
+		return err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
+}
+
+// Store implements core's services on a pool.
+type Store struct {
+	pool   *pgxpool.Pool
+	clock  core.Clock
+	log    *slog.Logger
+	policy core.LoginPolicy
+}
+
+// NewStore returns a store on pool.
+func NewStore(pool *pgxpool.Pool, clock core.Clock, log *slog.Logger) *Store {
+	return &Store{pool: pool, clock: clock, log: log, policy: core.DefaultLoginPolicy()}
+}
+
+// SetLoginPolicy replaces the login throttling policy (tests shorten it).
+func (s *Store) SetLoginPolicy(p core.LoginPolicy) { s.policy = p }
+
+// Pool returns the underlying pool.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// translate maps pgx and PostgreSQL errors to core errors at the boundary.
+func translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var ce *core.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return core.Errorf(core.ENOTFOUND, "%s not found", what)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return core.Errorf(core.ECONFLICT, "%s already exists", what)
+		case "23503":
+			return core.Errorf(core.EINVALID, "%s refers to something that does not exist", what)
+		case "23514", "22P02", "22001", "22021":
+			return core.Errorf(core.EINVALID, "%s is invalid", what)
+		case "40001", "40P01":
+			return core.Errorf(core.ECONFLICT, "concurrent update of %s; retry", what)
+		}
+	}
+	return err
+}
+
+// parseCursor decodes a UUID-or-text cursor; "" is the start.
+func parseUUIDCursor(c string) (*uuid.UUID, error) {
+	if c == "" {
+		return nil, nil
+	}
+	id, err := uuid.Parse(c)
+	if err != nil {
+		return nil, core.FieldError("cursor", "is not a cursor returned by this list")
+	}
+	return &id, nil
+}
+
+func clampLimit(n int) int {
+	if n <= 0 {
+		return 50
+	}
+	if n > 500 {
+		return 500
+	}
+	return n
+}

@@ -1,0 +1,122 @@
+// Package pgtest gives tests a fresh, migrated PostgreSQL database and a
+// Redis URL. It uses TEST_DATABASE_URL and TEST_REDIS_URL (set by `make
+// test` through `aftersales testenv`, or by the developer); without them it
+// starts private servers once per test binary.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/deploy/embedded"
+)
+
+var (
+	once     sync.Once
+	baseURL  string
+	redisURL string
+	startErr error
+)
+
+func start() {
+	baseURL, redisURL = os.Getenv("TEST_DATABASE_URL"), os.Getenv("TEST_REDIS_URL")
+	if baseURL != "" && redisURL != "" {
+		return
+	}
+	dir, err := os.MkdirTemp("", "pgtest-")
+	if err != nil {
+		startErr = err
+		return
+	}
+	cfg := embedded.Config{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if baseURL == "" {
+		pg, err := embedded.StartPostgres(context.Background(), cfg)
+		if err != nil {
+			startErr = err
+			return
+		}
+		baseURL = pg.URL()
+	}
+	if redisURL == "" {
+		r, err := embedded.StartRedis(context.Background(), cfg)
+		if err != nil {
+			startErr = err
+			return
+		}
+		redisURL = r.URL()
+	}
+}
+
+// RedisURL returns the Redis to test against.
+func RedisURL(t testing.TB) string {
+	once.Do(start)
+	require.NoError(t, startErr)
+	return redisURL
+}
+
+// NewDatabase creates a fresh migrated database, dropped when the test
+// ends, and returns its owner URL.
+func NewDatabase(t testing.TB) string {
+	t.Helper()
+	once.Do(start)
+	require.NoError(t, startErr)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, baseURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "t_" + hex.EncodeToString(b)
+	// Roles are cluster-wide: serialise migrations of parallel test
+	// binaries so they do not race creating the application role.
+	_, err = conn.Exec(ctx, "SELECT pg_advisory_lock(727274)")
+	require.NoError(t, err)
+	defer conn.Exec(ctx, "SELECT pg_advisory_unlock(727274)")
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
+	require.NoError(t, err)
+	u, err := url.Parse(baseURL)
+	require.NoError(t, err)
+	u.Path = "/" + name
+	dbURL := u.String()
+	require.NoError(t, postgres.Migrate(ctx, dbURL, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), baseURL)
+		if err == nil {
+			_, _ = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			c.Close(context.Background())
+		}
+	})
+	return dbURL
+}
+
+// NewPool returns an application pool (role aftersales_app) on a fresh database.
+func NewPool(t testing.TB) (*pgxpool.Pool, string) {
+	dbURL := NewDatabase(t)
+	pool, err := postgres.OpenPool(context.Background(), dbURL, 20)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	return pool, dbURL
+}
+
+// NewStore returns a store on a fresh database with the given clock (nil:
+// the system clock).
+func NewStore(t testing.TB, clock core.Clock) *postgres.Store {
+	pool, _ := NewPool(t)
+	if clock == nil {
+		clock = core.SystemClock{}
+	}
+	return postgres.NewStore(pool, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}

@@ -1,0 +1,109 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+const tenantColumns = `id, slug, name, locale, timezone, status, status_reason, created_at, updated_at`
+
+func scanTenant(row pgx.Row) (*core.Tenant, error) {
+	t := &core.Tenant{}
+	err := row.Scan(&t.ID, &t.Slug, &t.Name, &t.Locale, &t.TimeZone, &t.Status, &t.StatusReason, &t.CreatedAt, &t.UpdatedAt)
+	return t, err
+}
+
+// CreateTenant implements core.TenantStore. It runs in the platform
+// session of ctx and binds the new tenant for the tenant-owned rows.
+func (s *Store) CreateTenant(ctx context.Context, t *core.Tenant, admin *core.User, passwordHash string,
+	roles map[string][]core.Permission, rules []core.AuthzRule) error {
+	q, err := s.q(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	t.CreatedAt, t.UpdatedAt, t.Status = now, now, core.TenantActive
+	if _, err := q.Exec(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES ($1,$2,$3,$4,$5,$6,'',$7,$7)`,
+		t.ID, t.Slug, t.Name, t.Locale, t.TimeZone, t.Status, now); err != nil {
+		return translate(err, "tenant with slug "+t.Slug)
+	}
+	if _, err := q.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, t.ID.String()); err != nil {
+		return err
+	}
+	defer q.Exec(context.WithoutCancel(ctx), `SELECT set_config('app.tenant_id', '', true)`)
+	b := &pgx.Batch{}
+	for name := range roles {
+		b.Queue(`INSERT INTO roles (tenant_id, name, builtin) VALUES ($1, $2, true)`, t.ID, name)
+	}
+	for _, r := range rules {
+		b.Queue(`INSERT INTO authz_rules (tenant_id, ptype, v0, v1, v2) VALUES ($1,$2,$3,$4,$5)`,
+			t.ID, r.PType, r.V[0], r.V[1], v2(r))
+	}
+	admin.TenantID, admin.CreatedAt, admin.UpdatedAt, admin.Version = t.ID, now, now, 1
+	b.Queue(`INSERT INTO users (tenant_id, id, username, display_name, phone, email, status, password_hash, created_at, updated_at)
+		VALUES ($1,$2,$3,$4,$5,$6,'active',$7,$8,$8)`, t.ID, admin.ID, admin.Username, admin.DisplayName,
+		admin.Phone, admin.Email, passwordHash, now)
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return translate(err, "tenant")
+	}
+	return nil
+}
+
+func v2(r core.AuthzRule) string {
+	if len(r.V) > 2 {
+		return r.V[2]
+	}
+	return ""
+}
+
+// FindTenants implements core.TenantStore.
+func (s *Store) FindTenants(ctx context.Context, f core.TenantFilter) ([]*core.Tenant, string, error) {
+	limit := clampLimit(f.Limit)
+	rows, err := s.pool.Query(ctx, `SELECT `+tenantColumns+` FROM tenants
+		WHERE ($1 = '' OR status = $1) AND slug > $2 ORDER BY slug LIMIT $3`, f.Status, f.After, limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []*core.Tenant
+	for rows.Next() {
+		t, err := scanTenant(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].Slug
+	}
+	return out, next, nil
+}
+
+// FindTenantByID implements core.TenantStore.
+func (s *Store) FindTenantByID(ctx context.Context, id uuid.UUID) (*core.Tenant, error) {
+	t, err := scanTenant(s.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, id))
+	return t, translate(err, "tenant")
+}
+
+// FindTenantBySlug implements core.TenantStore.
+func (s *Store) FindTenantBySlug(ctx context.Context, slug string) (*core.Tenant, error) {
+	t, err := scanTenant(s.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE slug = $1`, slug))
+	return t, translate(err, "tenant "+slug)
+}
+
+// SetTenantStatus implements core.TenantStore.
+func (s *Store) SetTenantStatus(ctx context.Context, id uuid.UUID, status, reason string) (*core.Tenant, error) {
+	t, err := scanTenant(s.pool.QueryRow(ctx, `UPDATE tenants SET status = $2, status_reason = $3, updated_at = $4
+		WHERE id = $1 RETURNING `+tenantColumns, id, status, reason, s.clock.Now().Truncate(time.Microsecond)))
+	return t, translate(err, "tenant")
+}

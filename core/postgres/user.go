@@ -1,0 +1,173 @@
+package postgres
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+const userColumns = `id, tenant_id, username, display_name, phone, email, status, version, created_at, updated_at`
+
+func scanUser(row pgx.Row) (*core.User, error) {
+	u := &core.User{}
+	err := row.Scan(&u.ID, &u.TenantID, &u.Username, &u.DisplayName, &u.Phone, &u.Email, &u.Status, &u.Version, &u.CreatedAt, &u.UpdatedAt)
+	return u, err
+}
+
+// CreateUser implements core.UserService.
+func (s *Store) CreateUser(ctx context.Context, nu core.NewUser) (*core.User, error) {
+	if err := nu.Validate(); err != nil {
+		return nil, err
+	}
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	u, err := scanUser(q.QueryRow(ctx, `INSERT INTO users (tenant_id, id, username, display_name, phone, email, password_hash, created_at, updated_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) RETURNING `+userColumns,
+		tenantOf(ctx), uuid.New(), nu.Username, nu.DisplayName, nu.Phone, nu.Email, core.HashPassword(nu.Password), now))
+	if err != nil {
+		return nil, translate(err, "user "+nu.Username)
+	}
+	subject := core.UserSubject(u.ID)
+	if err := s.setRoles(ctx, q, subject, nu.Roles); err != nil {
+		return nil, err
+	}
+	if err := s.setScope(ctx, q, subject, nu.Scope); err != nil {
+		return nil, err
+	}
+	u.Roles, u.Scope = sortedCopy(nu.Roles), normalizeScope(nu.Scope)
+	return u, nil
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string{}, s...)
+	sort.Strings(out)
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// FindUsers implements core.UserService.
+func (s *Store) FindUsers(ctx context.Context, f core.UserFilter) ([]*core.User, string, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := clampLimit(f.Limit)
+	if len(f.Query) > 100 {
+		return nil, "", core.FieldError("q", "must be at most 100 characters")
+	}
+	rows, err := q.Query(ctx, `SELECT `+userColumns+` FROM users u
+		WHERE lower(username) > lower($1)
+		  AND ($2 = '' OR status = $2)
+		  AND ($3 = '' OR EXISTS (SELECT 1 FROM authz_rules r WHERE r.tenant_id = u.tenant_id AND r.ptype = 'g'
+		                          AND r.v0 = 'user:' || u.id AND r.v1 = 'role:' || $3))
+		  AND ($4 = '' OR username ILIKE '%' || $4 || '%' OR display_name ILIKE '%' || $4 || '%')
+		ORDER BY lower(username) LIMIT $5`, f.After, f.Status, f.Role, escapeLike(f.Query), limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.User, error) { return scanUser(r) })
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(users) > limit {
+		users = users[:limit]
+		next = strings.ToLower(users[limit-1].Username)
+	}
+	for _, u := range users {
+		if err := s.loadAccess(ctx, q, u); err != nil {
+			return nil, "", err
+		}
+	}
+	return users, next, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// FindUserByID implements core.UserService.
+func (s *Store) FindUserByID(ctx context.Context, id uuid.UUID) (*core.User, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if err != nil {
+		return nil, translate(err, "user")
+	}
+	return u, s.loadAccess(ctx, q, u)
+}
+
+func (s *Store) loadAccess(ctx context.Context, q querier, u *core.User) error {
+	subject := core.UserSubject(u.ID)
+	roles, err := findRoles(ctx, q, subject)
+	if err != nil {
+		return err
+	}
+	u.Roles = roles
+	u.Scope, err = findScope(ctx, q, subject)
+	return err
+}
+
+// UpdateUser implements core.UserService.
+func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, up core.UserUpdate) (*core.User, error) {
+	if err := up.Validate(); err != nil {
+		return nil, err
+	}
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1 FOR UPDATE`, id))
+	if err != nil {
+		return nil, translate(err, "user")
+	}
+	if up.Version != 0 && up.Version != cur.Version {
+		return nil, core.Errorf(core.ECONFLICT, "user was changed by someone else (version %d, you sent %d); reload and retry", cur.Version, up.Version)
+	}
+	set := func(p *string, v string) string {
+		if p != nil {
+			return *p
+		}
+		return v
+	}
+	hash := ""
+	if up.Password != nil {
+		hash = core.HashPassword(*up.Password)
+	}
+	u, err := scanUser(q.QueryRow(ctx, `UPDATE users SET display_name = $2, phone = $3, email = $4, status = $5,
+		password_hash = CASE WHEN $6 = '' THEN password_hash ELSE $6 END, version = version + 1, updated_at = $7
+		WHERE id = $1 RETURNING `+userColumns, id, set(up.DisplayName, cur.DisplayName), set(up.Phone, cur.Phone),
+		set(up.Email, cur.Email), set(up.Status, cur.Status), hash, s.clock.Now()))
+	if err != nil {
+		return nil, translate(err, "user")
+	}
+	subject := core.UserSubject(id)
+	if up.Roles != nil {
+		if err := s.setRoles(ctx, q, subject, *up.Roles); err != nil {
+			return nil, err
+		}
+	}
+	if up.Scope != nil {
+		if err := s.setScope(ctx, q, subject, *up.Scope); err != nil {
+			return nil, err
+		}
+	}
+	if up.Password != nil || u.Status == core.UserDisabled {
+		if _, err := q.Exec(ctx, `UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, id, s.clock.Now()); err != nil {
+			return nil, err
+		}
+	}
+	return u, s.loadAccess(ctx, q, u)
+}

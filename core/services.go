@@ -1,0 +1,144 @@
+package core
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// The services below are implemented by the PostgreSQL store. Unless said
+// otherwise, a method runs inside the tenant transaction carried by ctx (see
+// TenantTx) and sees only that tenant's rows; called without one it fails.
+
+// TenantTx opens tenant transactions.
+type TenantTx interface {
+	// InTenant runs fn with a ctx carrying a transaction bound to the tenant.
+	// The transaction starts on first use, commits when fn returns nil and
+	// rolls back otherwise.
+	InTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context) error) error
+	// InPlatform is InTenant for platform administration: no tenant is set,
+	// so tenant-owned tables are invisible unless a method binds one.
+	InPlatform(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// UserService manages a tenant's users, their roles and scopes.
+type UserService interface {
+	// CreateUser: EINVALID for bad fields, unknown roles or scope regions;
+	// ECONFLICT when the username is taken.
+	CreateUser(ctx context.Context, u NewUser) (*User, error)
+	// FindUsers lists users ordered by username; returns the next cursor.
+	FindUsers(ctx context.Context, f UserFilter) ([]*User, string, error)
+	// FindUserByID: ENOTFOUND when absent from the tenant.
+	FindUserByID(ctx context.Context, id uuid.UUID) (*User, error)
+	// UpdateUser: ENOTFOUND, EINVALID, ECONFLICT on a stale version. A new
+	// password or status "disabled" revokes the user's sessions.
+	UpdateUser(ctx context.Context, id uuid.UUID, u UserUpdate) (*User, error)
+}
+
+// SessionService logs users in and authenticates bearer tokens. Login and
+// Authenticate open their own tenant transactions.
+type SessionService interface {
+	// Login: EUNAUTHORIZED for bad credentials or unknown tenant, ELOCKED or
+	// ERATELIMIT after repeated failures, ESUSPENDED for a suspended tenant.
+	Login(ctx context.Context, tenantSlug, username, password string) (token string, expiresAt time.Time, err error)
+	// Logout revokes the principal's session.
+	Logout(ctx context.Context, p *Principal) error
+	// Authenticate resolves a session token or API key; EUNAUTHORIZED if it
+	// is unknown, expired or revoked. A suspended tenant's principal is
+	// returned with TenantStatus set; the caller refuses it.
+	Authenticate(ctx context.Context, token Token) (*Principal, error)
+}
+
+// APIKeyService manages API keys.
+type APIKeyService interface {
+	// CreateAPIKey returns the key and its secret, shown once.
+	CreateAPIKey(ctx context.Context, k NewAPIKey, createdBy uuid.UUID) (*APIKey, string, error)
+	FindAPIKeys(ctx context.Context, after string, limit int) ([]*APIKey, string, error)
+	// RevokeAPIKey: ENOTFOUND when absent; revoking twice is a no-op.
+	RevokeAPIKey(ctx context.Context, id uuid.UUID) (*APIKey, error)
+}
+
+// RegionService manages the region tree.
+type RegionService interface {
+	// CreateRegion: EINVALID for a bad or wrong-level parent, ECONFLICT for a
+	// duplicate code.
+	CreateRegion(ctx context.Context, r NewRegion) (*Region, error)
+	// FindRegions lists regions ordered by code; with a Scope that is not
+	// All, only regions inside the scope's subtrees.
+	FindRegions(ctx context.Context, f RegionFilter, within Scope) ([]*Region, string, error)
+	FindRegionByID(ctx context.Context, id uuid.UUID) (*Region, error)
+	UpdateRegion(ctx context.Context, id uuid.UUID, u RegionUpdate) (*Region, error)
+	// DeleteRegion: ECONFLICT while it has children or scope grants.
+	DeleteRegion(ctx context.Context, id uuid.UUID, version int) error
+}
+
+// Role is a named set of permissions within a tenant.
+type Role struct {
+	Name        string       `json:"name"`
+	Description string       `json:"description"`
+	Builtin     bool         `json:"builtin"`
+	Permissions []Permission `json:"permissions"`
+}
+
+// AccessService manages roles, per-subject grants and scopes.
+type AccessService interface {
+	FindRoles(ctx context.Context) ([]*Role, error)
+	// SetRolePermissions replaces a role's permissions (creating the role).
+	SetRolePermissions(ctx context.Context, name, description string, perms []Permission) (*Role, error)
+	// FindGrants returns the permissions granted directly to a subject.
+	FindGrants(ctx context.Context, subject string) ([]Permission, error)
+	// SetGrants replaces the permissions granted directly to a subject.
+	SetGrants(ctx context.Context, subject string, perms []Permission) error
+	// FindScope returns the scope of a subject.
+	FindScope(ctx context.Context, subject string) (Scope, error)
+}
+
+// PlatformService manages platform administrators. It is not tenant-bound.
+type PlatformService interface {
+	// CreatePlatformAdmin creates an admin and returns its token.
+	CreatePlatformAdmin(ctx context.Context, name string) (string, error)
+	// EnsurePlatformAdmin creates admin `name` and returns its token only
+	// when no platform admin exists yet; "" otherwise.
+	EnsurePlatformAdmin(ctx context.Context, name string) (string, error)
+	// AuthenticatePlatform resolves a platform token.
+	AuthenticatePlatform(ctx context.Context, token Token) (*Principal, error)
+}
+
+// IdempotentResponse is a stored response to a request with an
+// Idempotency-Key.
+type IdempotentResponse struct {
+	RequestHash []byte
+	Status      int
+	Headers     map[string]string
+	Body        []byte
+}
+
+// IdempotencyStore keeps responses by key. For tenant principals the
+// methods run in the tenant transaction of ctx, so the stored response
+// commits with the change it describes.
+type IdempotencyStore interface {
+	// ClaimIdempotencyKey locks the key for this request; it returns the
+	// stored response if the key was used before (waiting for a concurrent
+	// holder to finish), or nil if the caller should run the request.
+	ClaimIdempotencyKey(ctx context.Context, p *Principal, key string) (*IdempotentResponse, error)
+	// SaveIdempotentResponse stores the response under the claimed key.
+	SaveIdempotentResponse(ctx context.Context, p *Principal, key string, r *IdempotentResponse) error
+}
+
+// Clock tells the time; tests use a fake one.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns time.Now().
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Housekeeper deletes what has outlived its use: expired sessions, old
+// idempotency records, stale login-failure counters.
+type Housekeeper interface {
+	// PurgeExpired returns how many rows it removed. Not tenant-bound: it
+	// runs per tenant internally.
+	PurgeExpired(ctx context.Context, now time.Time) (int64, error)
+}

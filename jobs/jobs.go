@@ -1,0 +1,109 @@
+// Package jobs runs the platform's background work on Asynq: the worker,
+// its queues and periodic tasks. Side effects of domain changes (SMS,
+// webhooks, SLA timers) are added here as task types.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Queues and their priorities: technician SMS first, reports last.
+var Queues = map[string]int{
+	"critical":    6, // technician notifications
+	"default":     3,
+	"maintenance": 1, // housekeeping, reports
+}
+
+// Task types.
+const TypePurgeExpired = "maintenance:purge_expired"
+
+// RedisOpt turns a REDIS_URL (redis://, rediss:// or unix:///path/to.sock)
+// into Asynq's connection options.
+func RedisOpt(raw string) (asynq.RedisConnOpt, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	if u.Scheme == "unix" {
+		db := 0
+		if v := u.Query().Get("db"); v != "" {
+			if db, err = strconv.Atoi(v); err != nil {
+				return nil, fmt.Errorf("REDIS_URL: bad db %q", v)
+			}
+		}
+		pw, _ := u.User.Password()
+		return asynq.RedisClientOpt{Network: "unix", Addr: u.Path, DB: db, Password: pw}, nil
+	}
+	return asynq.ParseRedisURI(raw)
+}
+
+// Worker processes tasks until stopped.
+type Worker struct {
+	srv       *asynq.Server
+	scheduler *asynq.Scheduler
+	mux       *asynq.ServeMux
+	log       *slog.Logger
+}
+
+// Deps are what the handlers need.
+type Deps struct {
+	Housekeeper core.Housekeeper
+	Clock       core.Clock
+	Log         *slog.Logger
+	Concurrency int
+}
+
+// NewWorker builds a worker on Redis.
+func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
+	srv := asynq.NewServer(redis, asynq.Config{
+		Concurrency:     d.Concurrency,
+		Queues:          Queues,
+		ShutdownTimeout: 20 * time.Second,
+		Logger:          slogAdapter{d.Log},
+	})
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(TypePurgeExpired, func(ctx context.Context, t *asynq.Task) error {
+		n, err := d.Housekeeper.PurgeExpired(ctx, d.Clock.Now())
+		if err == nil && n > 0 {
+			d.Log.Info("purged expired rows", "rows", n)
+		}
+		return err
+	})
+	sch := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: slogAdapter{d.Log}})
+	// Hourly; Unique makes several replicas' schedulers enqueue it once per
+	// hour between them.
+	_, _ = sch.Register("@hourly", asynq.NewTask(TypePurgeExpired, nil),
+		asynq.Queue("maintenance"), asynq.Unique(50*time.Minute))
+	return &Worker{srv: srv, scheduler: sch, mux: mux, log: d.Log}
+}
+
+// Start starts processing and scheduling.
+func (w *Worker) Start() error {
+	if err := w.srv.Start(w.mux); err != nil {
+		return err
+	}
+	return w.scheduler.Start()
+}
+
+// Stop waits for running tasks (up to the shutdown timeout) and stops.
+func (w *Worker) Stop() {
+	w.scheduler.Shutdown()
+	w.srv.Shutdown()
+}
+
+type slogAdapter struct{ l *slog.Logger }
+
+func (a slogAdapter) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "asynq") }
+func (a slogAdapter) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "asynq") }
+func (a slogAdapter) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "asynq") }
+func (a slogAdapter) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
+func (a slogAdapter) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }

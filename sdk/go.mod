@@ -1,0 +1,3 @@
+module github.com/aftersales/aftersales/sdk
+
+go 1.26
