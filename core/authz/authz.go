@@ -26,6 +26,7 @@ const MinDepth = 8
 type Authorizer struct {
 	src         core.AuthzRuleSource
 	depth       int
+	remember    int
 	loadTimeout time.Duration
 
 	mu      sync.RWMutex
@@ -48,6 +49,13 @@ func WithMaxDepth(n int) Option {
 	return func(a *Authorizer) { a.depth = max(n, MinDepth) }
 }
 
+// WithDecisionCache sets how many permission verdicts each tenant keeps
+// (default 1024; 0 keeps none). A kept verdict costs ~200 bytes and saves a
+// Casbin evaluation; all are dropped with the tenant on Invalidate.
+func WithDecisionCache(n int) Option {
+	return func(a *Authorizer) { a.remember = n }
+}
+
 // WithLoadTimeout bounds one load of a tenant's rules (default 10s). A load
 // is shared by every check waiting for that tenant, so it does not end when
 // the first caller's context does; each caller still stops waiting when its
@@ -59,7 +67,7 @@ func WithLoadTimeout(d time.Duration) Option {
 // New returns an Authorizer that loads each tenant's rules from src on first
 // use and again after Invalidate.
 func New(src core.AuthzRuleSource, opts ...Option) *Authorizer {
-	a := &Authorizer{src: src, depth: 10, loadTimeout: 10 * time.Second,
+	a := &Authorizer{src: src, depth: 10, remember: 1024, loadTimeout: 10 * time.Second,
 		tenants: map[uuid.UUID]*tenant{}, gens: map[uuid.UUID]uint64{}}
 	for _, o := range opts {
 		o(a)
@@ -167,7 +175,7 @@ func (a *Authorizer) load(ctx context.Context, id uuid.UUID, gen uint64) (*tenan
 	if err != nil {
 		return nil, fmt.Errorf("authz: load rules of tenant %s: %w", id, err)
 	}
-	t, err := newTenant(id, rules, a.depth)
+	t, err := newTenant(id, rules, a.depth, a.remember)
 	if err != nil {
 		return nil, err
 	}

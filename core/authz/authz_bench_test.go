@@ -121,7 +121,7 @@ type benchCheck struct {
 type benchWorld struct {
 	a               *Authorizer
 	scoped, plain   []benchCheck
-	bytesPerTenant  float64
+	heapPerTenant   float64
 	rulesPerTenant  float64
 	loadNsPerTenant float64
 }
@@ -139,9 +139,7 @@ var loadBenchWorld = sync.OnceValue(func() *benchWorld {
 	w := &benchWorld{a: New(src), rulesPerTenant: float64(rules) / benchTenants}
 
 	// Preload every tenant, measuring the time and the heap it takes.
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
+	before := heapNow()
 	start := time.Now()
 	for _, t := range tenants {
 		if _, err := w.a.RolesOf(context.Background(), t.id, "user:preload"); err != nil {
@@ -149,9 +147,7 @@ var loadBenchWorld = sync.OnceValue(func() *benchWorld {
 		}
 	}
 	w.loadNsPerTenant = float64(time.Since(start).Nanoseconds()) / benchTenants
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	w.bytesPerTenant = float64(after.HeapAlloc-before.HeapAlloc) / benchTenants
+	w.heapPerTenant = (heapNow() - before) / benchTenants
 
 	all := core.Resources()
 	for range benchChecks {
@@ -184,11 +180,35 @@ var loadBenchWorld = sync.OnceValue(func() *benchWorld {
 	return w
 })
 
-// runChecks times each check and reports p50 and p99 next to ns/op.
-func runChecks(b *testing.B, checks []benchCheck) {
+// heapNow returns the live heap after a collection.
+func heapNow() float64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapAlloc)
+}
+
+// forgetDecisions gives every loaded tenant an empty decision memory of n
+// entries (none when n is 0), so each run starts cold and runs do not
+// warm each other up.
+func (w *benchWorld) forgetDecisions(n int) {
+	w.a.mu.Lock()
+	defer w.a.mu.Unlock()
+	for _, t := range w.a.tenants {
+		t.memo = newDecisions(n)
+	}
+}
+
+// runChecks times each check and reports p50 and p99 next to ns/op. With
+// remember > 0 tenants keep decisions, starting empty; repeat-ratio is the
+// share of checks whose permission was asked before in the run, which is
+// the decision memory's hit ratio.
+func runChecks(b *testing.B, checks []benchCheck, remember int) {
 	w := loadBenchWorld()
+	w.forgetDecisions(remember)
+	before := heapNow()
 	ctx := context.Background()
-	lat := make([]time.Duration, 0, b.N)
+	lat := make([]time.Duration, 0, 1<<18)
 	allowed := 0
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -204,18 +224,38 @@ func runChecks(b *testing.B, checks []benchCheck) {
 		}
 	}
 	b.StopTimer()
+	grown := heapNow() - before
+	seen := map[benchCheck]bool{}
+	repeats := 0
+	for i := range lat {
+		c := checks[i%len(checks)]
+		c.target = core.Target{}
+		if seen[c] {
+			repeats++
+		}
+		seen[c] = true
+	}
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
 	b.ReportMetric(float64(allowed)/float64(len(lat)), "allowed/op")
-	b.ReportMetric(w.bytesPerTenant, "heap-B/tenant")
+	b.ReportMetric(float64(repeats)/float64(len(lat)), "repeat-ratio")
+	b.ReportMetric(w.heapPerTenant, "heap-B/tenant")
+	b.ReportMetric(grown/benchTenants, "memo-B/tenant")
 	b.ReportMetric(w.loadNsPerTenant, "load-ns/tenant")
 	b.ReportMetric(w.rulesPerTenant, "rules/tenant")
 }
 
 // BenchmarkAuthorizeWithScope: random checks with a site (60%), region (30%)
-// or no target (10%) across 1,000 loaded tenants × 50 users.
-func BenchmarkAuthorizeWithScope(b *testing.B) { runChecks(b, loadBenchWorld().scoped) }
+// or no target (10%) across 1,000 loaded tenants × 50 users; "uncached"
+// evaluates every check in Casbin, "cached" keeps decisions (the default).
+func BenchmarkAuthorizeWithScope(b *testing.B) {
+	b.Run("uncached", func(b *testing.B) { runChecks(b, loadBenchWorld().scoped, 0) })
+	b.Run("cached", func(b *testing.B) { runChecks(b, loadBenchWorld().scoped, 1024) })
+}
 
 // BenchmarkAuthorizeNoScope: the same checks with tenant-wide targets.
-func BenchmarkAuthorizeNoScope(b *testing.B) { runChecks(b, loadBenchWorld().plain) }
+func BenchmarkAuthorizeNoScope(b *testing.B) {
+	b.Run("uncached", func(b *testing.B) { runChecks(b, loadBenchWorld().plain, 0) })
+	b.Run("cached", func(b *testing.B) { runChecks(b, loadBenchWorld().plain, 1024) })
+}

@@ -90,6 +90,8 @@ func TestAuthorizeRoleTable(t *testing.T) {
 		{"analyst only reads", core.RoleAnalyst, perm(core.ResReports, core.ActCreate), false},
 		{"integration does not touch access", core.RoleIntegration, perm(core.ResAccess, core.ActRead), false},
 		{"no role holds a wildcard action it was not given", core.RoleAgent, perm(core.ResWorkOrders, core.ActAll), false},
+		{"an empty permission is denied even to the tenant admin", core.RoleTenantAdmin, perm("", ""), false},
+		{"an empty action is denied", core.RoleTenantAdmin, perm(core.ResKB, ""), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,12 +9,12 @@ import (
 )
 
 // verdict is the outcome of one check, in enough detail for both Authorize
-// and Explain. Both read it from the same check call, so they cannot
-// disagree.
+// and Explain. Both take their answer from check, so they cannot disagree.
 type verdict struct {
 	badSubject bool
 	// rule is the matched permission rule (subject, tenant, resource,
-	// action), nil when no rule gives the permission.
+	// action), nil when no rule gives the permission. It may be shared with
+	// the tenant's decisions: never change it.
 	rule []string
 	// scopeObject is "site:<id>" or "region:<id>", or "" for a tenant-wide
 	// target; inScope says whether the subject reaches it.
@@ -26,8 +26,8 @@ func (v verdict) permitted() bool { return !v.badSubject && v.rule != nil }
 func (v verdict) allowed() bool   { return v.permitted() && v.inScope }
 
 // check decides whether subject may perform perm on target: first the
-// permission through Casbin, then, only if it matched, the scope through the
-// g2 role manager. The scope is checked once per request rather than inside
+// permission through Casbin (or the tenant's remembered verdicts), then,
+// only if it matched, the scope through the g2 role manager. The scope is checked once per request rather than inside
 // the matcher, where it would run once per candidate policy.
 func (t *tenant) check(subject string, perm core.Permission, target core.Target) (verdict, error) {
 	v := verdict{scopeObject: scopeObjectOf(target)}
@@ -38,17 +38,42 @@ func (t *tenant) check(subject string, perm core.Permission, target core.Target)
 		v.badSubject = true
 		return v, nil
 	}
-	ok, rule, err := t.enf.EnforceEx(sectionOf(perm.Resource).ctx, subject, t.dom, perm.Resource, perm.Action)
-	if err != nil {
-		return v, fmt.Errorf("authz: enforce %s %s: %w", subject, perm, err)
+	if perm.Resource == "" || perm.Action == "" {
+		return v, nil // no rule names an empty resource or action; "*" must not match one either
 	}
-	if !ok {
+	rule, err := t.permission(subject, perm)
+	if err != nil {
+		return v, err
+	}
+	if rule == nil {
 		return v, nil
 	}
-	// Clone: Casbin returns the policy slice of its model itself.
-	v.rule = slices.Clone(rule)
-	v.inScope = v.scopeObject == "" || t.reaches(subject, v.scopeObject) || t.reaches(subject, core.ScopeAll)
+	v.rule = rule
+	// scope:all first: it is one short walk, while a walk up from a target
+	// the subject does not reach visits every region above it.
+	v.inScope = v.scopeObject == "" || t.reaches(subject, core.ScopeAll) || t.reaches(subject, v.scopeObject)
 	return v, nil
+}
+
+// permission returns the rule that gives subject perm, or nil: remembered,
+// or else from Casbin's EnforceEx on the section of perm's resource.
+func (t *tenant) permission(subject string, perm core.Permission) ([]string, error) {
+	k := decisionKey{subject, perm.Resource, perm.Action}
+	if rule, ok := t.memo.get(k); ok {
+		return rule, nil
+	}
+	ok, rule, err := t.enf.EnforceEx(sectionOf(perm.Resource).ctx, subject, t.dom, perm.Resource, perm.Action)
+	if err != nil {
+		return nil, fmt.Errorf("authz: enforce %s %s: %w", subject, perm, err)
+	}
+	if !ok {
+		rule = nil
+	} else {
+		// Clone: Casbin returns the policy slice of its model itself.
+		rule = slices.Clone(rule)
+	}
+	t.memo.put(k, rule)
+	return rule, nil
 }
 
 // reaches reports whether a chain of g2 links leads from subject to object.

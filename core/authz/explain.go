@@ -2,6 +2,7 @@ package authz
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aftersales/aftersales/core"
@@ -14,7 +15,7 @@ const ViaGrant = "grant"
 // explain turns a verdict into a core.Decision. It adds words and the scope
 // path but decides nothing: Allowed is the verdict's, as in Authorize.
 func (t *tenant) explain(subject string, perm core.Permission, v verdict) core.Decision {
-	d := core.Decision{Allowed: v.allowed(), PermissionRule: v.rule}
+	d := core.Decision{Allowed: v.allowed(), PermissionRule: slices.Clone(v.rule)}
 	switch {
 	case v.badSubject:
 		d.Reason = fmt.Sprintf("Denied: %q is not a user or an API key.", subject)

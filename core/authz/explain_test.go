@@ -73,7 +73,8 @@ func TestExplain(t *testing.T) {
 
 // TestExplainAgreesWithAuthorize draws random subjects, permissions and
 // targets (known and unknown) over random rule sets and requires Explain and
-// Authorize to make the same decision, and Explain's details to fit it.
+// Authorize to make the same decision, Explain's details to fit it, and an
+// Authorizer that remembers no decisions to say exactly the same.
 func TestExplainAgreesWithAuthorize(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -110,7 +111,7 @@ func TestExplainAgreesWithAuthorize(t *testing.T) {
 		}
 		src := newMemSource()
 		src.set(tid, rules)
-		a := New(src)
+		a, cold := New(src), New(src, WithDecisionCache(0))
 		subjects = append(subjects, user("stranger"), "role:agent")
 		for range 500 {
 			sub, pm := pick(subjects), perm(pick(resources), pick(core.Actions()))
@@ -128,6 +129,10 @@ func TestExplainAgreesWithAuthorize(t *testing.T) {
 			d, derr := a.Explain(ctx, tid, sub, pm, target)
 			require.NoError(t, derr)
 			require.Equal(t, err == nil, d.Allowed, "tenant %d %s %s %+v: authorize %v, explain %+v", tenant, sub, pm, target, err, d)
+			coldD, derr := cold.Explain(ctx, tid, sub, pm, target)
+			require.NoError(t, derr)
+			require.Equal(t, d, coldD)
+			require.Equal(t, err, cold.Authorize(ctx, tid, sub, pm, target))
 			if err != nil {
 				require.Equal(t, core.EFORBIDDEN, core.ErrorCode(err))
 			}

@@ -18,10 +18,11 @@ type tenant struct {
 	enf    *casbin.Enforcer
 	roles  *roleGraph // g: subject -> role
 	scopes *roleGraph // g2: scope parent -> child
+	memo   *decisions // nil when decisions are not remembered
 }
 
 // newTenant validates rules and builds the tenant's enforcer.
-func newTenant(id uuid.UUID, rules []core.AuthzRule, depth int) (*tenant, error) {
+func newTenant(id uuid.UUID, rules []core.AuthzRule, depth, remember int) (*tenant, error) {
 	for i, r := range rules {
 		if err := checkRule(r); err != nil {
 			return nil, fmt.Errorf("authz: tenant %s rule %d: %w", id, i, err)
@@ -35,7 +36,7 @@ func newTenant(id uuid.UUID, rules []core.AuthzRule, depth int) (*tenant, error)
 	if err != nil {
 		return nil, fmt.Errorf("authz: enforcer: %w", err)
 	}
-	t := &tenant{dom: id.String(), enf: e,
+	t := &tenant{dom: id.String(), enf: e, memo: newDecisions(remember),
 		roles: newRoleGraph(id.String(), depth, false), scopes: newRoleGraph(id.String(), depth, true)}
 	e.SetNamedRoleManager("g", t.roles)
 	e.SetNamedRoleManager("g2", t.scopes)

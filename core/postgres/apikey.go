@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -20,7 +19,7 @@ func scanAPIKey(row pgx.Row) (*core.APIKey, error) {
 
 // CreateAPIKey implements core.APIKeyService.
 func (s *Store) CreateAPIKey(ctx context.Context, nk core.NewAPIKey, createdBy uuid.UUID) (*core.APIKey, string, error) {
-	if err := nk.Validate(s.clock.Now()); err != nil {
+	if err := nk.Validate(s.now()); err != nil {
 		return nil, "", err
 	}
 	q, err := s.q(ctx)
@@ -30,7 +29,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, nk core.NewAPIKey, createdBy u
 	secret, hash := core.NewAPIKeyToken(tenantOf(ctx))
 	k, err := scanAPIKey(q.QueryRow(ctx, `INSERT INTO api_keys (tenant_id, id, name, token_hash, prefix, created_by, created_at, expires_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING `+apiKeyColumns, tenantOf(ctx), uuid.New(), nk.Name, hash,
-		secret[len(secret)-6:], createdBy, s.clock.Now(), nk.ExpiresAt))
+		secret[len(secret)-6:], createdBy, s.now(), nk.ExpiresAt))
 	if err != nil {
 		return nil, "", translate(err, "API key")
 	}
@@ -94,7 +93,7 @@ func (s *Store) RevokeAPIKey(ctx context.Context, id uuid.UUID) (*core.APIKey, e
 		return nil, err
 	}
 	k, err := scanAPIKey(q.QueryRow(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1
-		RETURNING `+apiKeyColumns, id, s.clock.Now().Truncate(time.Microsecond)))
+		RETURNING `+apiKeyColumns, id, s.now()))
 	if err != nil {
 		return nil, translate(err, "API key")
 	}

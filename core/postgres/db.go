@@ -175,3 +175,7 @@ func clampLimit(n int) int {
 	}
 	return n
 }
+
+// now is the store's clock at PostgreSQL's precision, so a value returned
+// on create equals the value read back later.
+func (s *Store) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }

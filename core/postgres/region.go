@@ -40,7 +40,7 @@ func (s *Store) CreateRegion(ctx context.Context, nr core.NewRegion) (*core.Regi
 	}
 	r, err := scanRegion(q.QueryRow(ctx, `INSERT INTO regions (tenant_id, id, parent_id, level, code, name, created_at, updated_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$7) RETURNING `+regionColumns,
-		tenantOf(ctx), uuid.New(), nr.ParentID, nr.Level, nr.Code, nr.Name, s.clock.Now()))
+		tenantOf(ctx), uuid.New(), nr.ParentID, nr.Level, nr.Code, nr.Name, s.now()))
 	return r, translate(err, "region with code "+nr.Code)
 }
 
@@ -106,7 +106,7 @@ func (s *Store) UpdateRegion(ctx context.Context, id uuid.UUID, u core.RegionUpd
 	}
 	q, _ := s.q(ctx)
 	r, err := scanRegion(q.QueryRow(ctx, `UPDATE regions SET code = $2, name = $3, version = version + 1, updated_at = $5
-		WHERE id = $1 AND version = $4 RETURNING `+regionColumns, id, code, name, cur.Version, s.clock.Now()))
+		WHERE id = $1 AND version = $4 RETURNING `+regionColumns, id, code, name, cur.Version, s.now()))
 	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
 		return nil, staleVersion("region", cur.Version+1, cur.Version)
 	}

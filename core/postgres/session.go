@@ -28,7 +28,7 @@ func (s *Store) Login(ctx context.Context, slug, username, password string) (str
 	if t.Status != core.TenantActive {
 		return "", time.Time{}, suspended(t.StatusReason)
 	}
-	now := s.clock.Now()
+	now := s.now()
 	var token string
 	var expires time.Time
 	var loginErr error
@@ -100,7 +100,7 @@ func (s *Store) Logout(ctx context.Context, p *core.Principal) error {
 		return core.Errorf(core.EINVALID, "only a login session can log out; revoke API keys instead")
 	}
 	return s.withTenant(ctx, p.TenantID, func(ctx context.Context, q querier) error {
-		_, err := q.Exec(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, p.SessionID, s.clock.Now())
+		_, err := q.Exec(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, p.SessionID, s.now())
 		return err
 	})
 }
@@ -123,7 +123,7 @@ func (s *Store) Authenticate(ctx context.Context, t core.Token) (*core.Principal
 	b := &pgx.Batch{}
 	b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, t.TenantID.String())
 	var lastSeen *time.Time
-	now := s.clock.Now()
+	now := s.now()
 	switch t.Kind {
 	case core.PrincipalUser:
 		b.Queue(authSessionSQL, t.TenantID, t.Hash, now).QueryRow(func(r pgx.Row) error {

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -26,7 +25,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *core.Tenant, admin *core.Us
 	if err != nil {
 		return err
 	}
-	now := s.clock.Now()
+	now := s.now()
 	t.CreatedAt, t.UpdatedAt, t.Status = now, now, core.TenantActive
 	if _, err := q.Exec(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES ($1,$2,$3,$4,$5,$6,'',$7,$7)`,
 		t.ID, t.Slug, t.Name, t.Locale, t.TimeZone, t.Status, now); err != nil {
@@ -104,6 +103,6 @@ func (s *Store) FindTenantBySlug(ctx context.Context, slug string) (*core.Tenant
 // SetTenantStatus implements core.TenantStore.
 func (s *Store) SetTenantStatus(ctx context.Context, id uuid.UUID, status, reason string) (*core.Tenant, error) {
 	t, err := scanTenant(s.pool.QueryRow(ctx, `UPDATE tenants SET status = $2, status_reason = $3, updated_at = $4
-		WHERE id = $1 RETURNING `+tenantColumns, id, status, reason, s.clock.Now().Truncate(time.Microsecond)))
+		WHERE id = $1 RETURNING `+tenantColumns, id, status, reason, s.now()))
 	return t, translate(err, "tenant")
 }

@@ -28,7 +28,7 @@ func (s *Store) CreateUser(ctx context.Context, nu core.NewUser) (*core.User, er
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock.Now()
+	now := s.now()
 	u, err := scanUser(q.QueryRow(ctx, `INSERT INTO users (tenant_id, id, username, display_name, phone, email, password_hash, created_at, updated_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) RETURNING `+userColumns,
 		tenantOf(ctx), uuid.New(), nu.Username, nu.DisplayName, nu.Phone, nu.Email, core.HashPassword(nu.Password), now))
@@ -149,7 +149,7 @@ func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, up core.UserUpdate
 	u, err := scanUser(q.QueryRow(ctx, `UPDATE users SET display_name = $2, phone = $3, email = $4, status = $5,
 		password_hash = CASE WHEN $6 = '' THEN password_hash ELSE $6 END, version = version + 1, updated_at = $7
 		WHERE id = $1 RETURNING `+userColumns, id, set(up.DisplayName, cur.DisplayName), set(up.Phone, cur.Phone),
-		set(up.Email, cur.Email), set(up.Status, cur.Status), hash, s.clock.Now()))
+		set(up.Email, cur.Email), set(up.Status, cur.Status), hash, s.now()))
 	if err != nil {
 		return nil, translate(err, "user")
 	}
@@ -165,7 +165,7 @@ func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, up core.UserUpdate
 		}
 	}
 	if up.Password != nil || u.Status == core.UserDisabled {
-		if _, err := q.Exec(ctx, `UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, id, s.clock.Now()); err != nil {
+		if _, err := q.Exec(ctx, `UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, id, s.now()); err != nil {
 			return nil, err
 		}
 	}
