@@ -22,7 +22,7 @@ import (
 // testBundle is a running platform API on a fresh database, reached over
 // real HTTP.
 type testBundle struct {
-	t        *testing.T
+	t        testing.TB
 	url      string
 	platform string // platform-admin token
 	app      *wire.App
@@ -36,8 +36,13 @@ func setup(t *testing.T) *testBundle {
 	return setupOn(t, pool, dbURL)
 }
 
+func setupBench(b *testing.B) *testBundle {
+	pool, dbURL := pgtest.NewPool(b)
+	return setupOn(b, pool, dbURL)
+}
+
 // setupOn starts another replica on an existing database.
-func setupOn(t *testing.T, pool *pgxpool.Pool, dbURL string) *testBundle {
+func setupOn(t testing.TB, pool *pgxpool.Pool, dbURL string) *testBundle {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	app := wire.NewApp(wire.Options{Pool: pool, Log: log})
 	ctx, cancel := context.WithCancel(context.Background())
