@@ -139,4 +139,3 @@ func (s *Server) serveInTx(ctx context.Context, hctx huma.Context, buf *buffered
 	}
 	return nil
 }
-

@@ -11,7 +11,6 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-
 func TestNewTenantValidate(t *testing.T) {
 	t.Parallel()
 	ok := core.NewTenant{Slug: "acme-cn", Name: "ACME 家电", Locale: "zh-CN", TimeZone: "Asia/Shanghai"}

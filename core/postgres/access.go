@@ -291,4 +291,3 @@ func (s *Store) LoadAuthzRules(ctx context.Context, tenantID uuid.UUID) ([]core.
 	})
 	return out, err
 }
-
