@@ -35,6 +35,10 @@ type Authorizer struct {
 	// generation it started in and is not kept if an Invalidate came in
 	// meanwhile, since it may have read the rules from before the change.
 	gens  map[uuid.UUID]uint64
+	// epoch counts InvalidateAll calls; a tenant's generation is its own
+	// count plus the epoch, so a load in flight during InvalidateAll is
+	// dropped too.
+	epoch uint64
 	loads singleflight.Group
 }
 
@@ -148,7 +152,7 @@ func (a *Authorizer) Invalidate(tenantID uuid.UUID) {
 // kept, so the next call tries again.
 func (a *Authorizer) tenant(ctx context.Context, id uuid.UUID) (*tenant, error) {
 	a.mu.RLock()
-	t, gen := a.tenants[id], a.gens[id]
+	t, gen := a.tenants[id], a.gens[id]+a.epoch
 	a.mu.RUnlock()
 	if t != nil {
 		return t, nil
@@ -180,7 +184,7 @@ func (a *Authorizer) load(ctx context.Context, id uuid.UUID, gen uint64) (*tenan
 		return nil, err
 	}
 	a.mu.Lock()
-	if a.gens[id] == gen {
+	if a.gens[id]+a.epoch == gen {
 		a.tenants[id] = t
 	}
 	a.mu.Unlock()

@@ -1,12 +1,10 @@
 package authz
 
-// InvalidateAll drops every loaded tenant, for when change notices may have
-// been missed (the listener reconnected).
+// InvalidateAll drops every loaded tenant, and any load in flight, for when
+// change notices may have been missed (the listener reconnected).
 func (a *Authorizer) InvalidateAll() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for id := range a.tenants {
-		delete(a.tenants, id)
-		a.gens[id]++
-	}
+	clear(a.tenants)
+	a.epoch++
 }
