@@ -30,7 +30,7 @@ type testBundle struct {
 	dbURL    string
 }
 
-func setup(t *testing.T) *testBundle {
+func setup(t testing.TB) *testBundle {
 	t.Helper()
 	pool, dbURL := pgtest.NewPool(t)
 	return setupOn(t, pool, dbURL)
