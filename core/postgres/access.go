@@ -70,8 +70,7 @@ func dedupe(ids []uuid.UUID) []uuid.UUID {
 	return out
 }
 
-// setScope replaces the subject's scope grants; regions must exist.
-// (Sites are checked once the service network exists in the schema.)
+// setScope replaces the subject's scope grants; regions and sites must exist.
 func (s *Store) setScope(ctx context.Context, q querier, subject string, sc core.Scope) error {
 	sc = normalizeScope(sc)
 	if len(sc.Regions) > 0 {
@@ -81,6 +80,15 @@ func (s *Store) setScope(ctx context.Context, q querier, subject string, sc core
 		}
 		if n != len(sc.Regions) {
 			return core.FieldError("scope.regions", "contains a region that does not exist")
+		}
+	}
+	if len(sc.Sites) > 0 {
+		var n int
+		if err := q.QueryRow(ctx, `SELECT count(*) FROM sites WHERE id = ANY($1)`, sc.Sites).Scan(&n); err != nil {
+			return err
+		}
+		if n != len(sc.Sites) {
+			return core.FieldError("scope.sites", "contains a site that does not exist")
 		}
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM authz_rules WHERE ptype = 'g2' AND v0 = $1`, subject); err != nil {
@@ -273,7 +281,8 @@ func (s *Store) LoadAuthzRules(ctx context.Context, tenantID uuid.UUID) ([]core.
 			return err
 		}
 		rows, err := q.Query(ctx, `SELECT ptype, v0, v1, v2 FROM authz_rules
-			UNION ALL SELECT 'g2', 'region:' || parent_id, 'region:' || id, '' FROM regions WHERE parent_id IS NOT NULL`)
+			UNION ALL SELECT 'g2', 'region:' || parent_id, 'region:' || id, '' FROM regions WHERE parent_id IS NOT NULL
+			UNION ALL SELECT 'g2', 'region:' || region_id, 'site:' || id, '' FROM sites`)
 		if err != nil {
 			return err
 		}
