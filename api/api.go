@@ -28,6 +28,11 @@ type TenantAdmin interface {
 	Get(ctx context.Context, id uuid.UUID) (*core.Tenant, error)
 }
 
+// TechnicianResolver finds the technician record of a user.
+type TechnicianResolver interface {
+	TechnicianIDForUser(ctx context.Context, userID uuid.UUID) (*uuid.UUID, error)
+}
+
 // Checker reports whether a dependency (PostgreSQL, Redis) is usable.
 type Checker struct {
 	Name  string
@@ -46,6 +51,8 @@ type Deps struct {
 	Access      core.AccessService
 	Authz       core.Authorizer
 	Idempotency core.IdempotencyStore
+	WorkOrders  core.WorkOrderService
+	Technician  TechnicianResolver
 	Ready       []Checker
 	Log         *slog.Logger
 	Registry    *prometheus.Registry // nil: metrics are not exposed
@@ -114,4 +121,5 @@ func (s *Server) registerRoutes() {
 	s.registerRegionRoutes()
 	s.registerAPIKeyRoutes()
 	s.registerAccessRoutes()
+	s.registerWorkOrderRoutes()
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -43,7 +44,11 @@ func setupBench(b *testing.B) *testBundle {
 
 // setupOn starts another replica on an existing database.
 func setupOn(t testing.TB, pool *pgxpool.Pool, dbURL string) *testBundle {
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	var logOut io.Writer = io.Discard
+	if os.Getenv("TEST_LOG") != "" {
+		logOut = os.Stderr
+	}
+	log := slog.New(slog.NewJSONHandler(logOut, nil))
 	app := wire.NewApp(wire.Options{Pool: pool, Log: log})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

@@ -88,7 +88,13 @@ func installProblems(log *slog.Logger) {
 			}
 		}
 		if p.Status >= 500 {
-			log.ErrorContext(ctx, "internal error", "request_id", p.RequestID, "path", p.Instance, "msg", msg, "errs", errs)
+			texts := make([]string, 0, len(errs))
+			for _, e := range errs {
+				if e != nil {
+					texts = append(texts, e.Error())
+				}
+			}
+			log.ErrorContext(ctx, "internal error", "request_id", p.RequestID, "path", p.Instance, "detail", msg, "errors", texts)
 			p.Detail, p.Errors, p.Code = "Internal error.", nil, core.EINTERNAL
 		}
 		if p.Code == "" {

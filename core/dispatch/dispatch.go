@@ -129,13 +129,13 @@ const (
 
 // Technician is a field technician of one site.
 type Technician struct {
-	ID       uuid.UUID
-	SiteID   uuid.UUID
-	Skills   []string
-	Status   TechStatus
-	Location Point     // last reported position; ignored when LocationAt is zero
-	LocationAt time.Time // when Location was reported; zero when never
-	OpenWorkload int     // open orders assigned to the technician
+	ID           uuid.UUID
+	SiteID       uuid.UUID
+	Skills       []string
+	Status       TechStatus
+	Location     Point     // last reported position; ignored when LocationAt is zero
+	LocationAt   time.Time // when Location was reported; zero when never
+	OpenWorkload int       // open orders assigned to the technician
 }
 
 // StaleAfter is the age past which a technician's reported location is not

@@ -1,0 +1,120 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+type WorkOrderActionInput struct {
+	ID     uuid.UUID `path:"id"`
+	Action string    `path:"action" enum:"dispatch,reassign,assign,accept,reject,start_travel,arrive,wait_parts,resume,take_to_workshop,complete,confirm,close,cancel"`
+	Body   struct {
+		Version      int                 `json:"version,omitempty" minimum:"0" doc:"The version you read; a stale one gets 409."`
+		Reason       string              `json:"reason,omitempty" maxLength:"1000" doc:"Required to reassign, reject or cancel, and for a dispatcher's site override."`
+		SiteID       *uuid.UUID          `json:"site_id,omitempty" doc:"dispatch/reassign: the site chosen by the dispatcher (override)."`
+		TechnicianID *uuid.UUID          `json:"technician_id,omitempty" doc:"assign: the technician."`
+		Lat          *float64            `json:"lat,omitempty" doc:"arrive: where the technician is."`
+		Lon          *float64            `json:"lon,omitempty"`
+		Record       *core.ServiceRecord `json:"record,omitempty" doc:"complete: the service record."`
+	}
+}
+
+// technicianActions are done by the order's technician, on their phone.
+var technicianActions = map[string]bool{core.ActionAccept: true, core.ActionStartTravel: true, core.ActionArrive: true,
+	core.ActionWaitParts: true, core.ActionResume: true, core.ActionTakeToWorkshop: true, core.ActionComplete: true}
+
+// dispatchActions need the dispatch permission (dispatchers, site staff).
+var dispatchActions = map[string]bool{core.ActionDispatch: true, core.ActionReassign: true, core.ActionAssign: true, core.ActionReject: true}
+
+type MyOrdersInput struct {
+	ListParams
+}
+
+func (s *Server) registerWorkOrderActionRoutes() {
+	tags := []string{"Work orders"}
+	register(s.api, huma.Operation{OperationID: "work-order-action", Method: http.MethodPost, Path: "/v1/work-orders/{id}/{action}",
+		Summary: "Move a work order through its states", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
+		Description: "created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | " +
+			"in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next " +
+			"candidate. An illegal action answers 409 with the current state. Technician actions (accept, start_travel, arrive, " +
+			"wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject " +
+			"need the dispatch permission. Every action appends an event to the timeline."},
+		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}, Idempotent: true},
+		func(ctx context.Context, in *WorkOrderActionInput) (*WorkOrderOutput, error) {
+			b := in.Body
+			act := core.ActionInput{Action: in.Action, Version: b.Version, Reason: b.Reason, SiteID: b.SiteID,
+				TechnicianID: b.TechnicianID, Lat: b.Lat, Lon: b.Lon, Record: b.Record}
+			need := core.Permission{Resource: core.ResWorkOrders, Action: core.ActUpdate}
+			if dispatchActions[in.Action] {
+				need.Action = core.ActDispatch
+			}
+			w, err := s.findWorkOrderInScope(ctx, in.ID, need)
+			if err != nil {
+				return nil, err
+			}
+			if err := s.authorize(ctx, need, targetOf(w)); err != nil {
+				return nil, err
+			}
+			tech, err := s.callerTechnician(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if technicianActions[in.Action] {
+				if tech == nil {
+					return nil, core.Errorf(core.EFORBIDDEN, "only a technician can %s an order", in.Action)
+				}
+				if in.Action != core.ActionAccept && (w.TechnicianID == nil || *w.TechnicianID != *tech) {
+					return nil, core.Errorf(core.EFORBIDDEN, "the order is assigned to another technician")
+				}
+				act.TechnicianID = tech
+			} else if tech != nil {
+				return nil, core.Errorf(core.EFORBIDDEN, "a technician cannot %s an order", in.Action)
+			}
+			if in.Action == core.ActionDispatch || in.Action == core.ActionReassign {
+				if b.SiteID != nil {
+					if err := s.authorize(ctx, need, core.Target{SiteID: b.SiteID}); err != nil {
+						return nil, err
+					}
+				}
+			}
+			out, err := s.deps.WorkOrders.ApplyAction(ctx, in.ID, act, actorOf(ctx))
+			return &WorkOrderOutput{Body: out}, err
+		})
+	register(s.api, huma.Operation{OperationID: "list-my-work-orders", Method: http.MethodGet, Path: "/v1/technician/orders",
+		Summary: "My open orders (technician)", Tags: []string{"Technician"},
+		Description: "The calling technician's orders that are assigned and not yet completed, closed or cancelled."},
+		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}},
+		func(ctx context.Context, in *MyOrdersInput) (*ListWorkOrdersOutput, error) {
+			tech, err := s.callerTechnician(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if tech == nil {
+				return nil, core.Errorf(core.EFORBIDDEN, "the caller is not a technician")
+			}
+			out := &ListWorkOrdersOutput{}
+			out.Body.Items = []*core.WorkOrder{}
+			for _, st := range []string{core.StateAssigned, core.StateAccepted, core.StateEnRoute, core.StateOnSite,
+				core.StateWaitingParts, core.StateInWorkshop} {
+				items, _, err := s.deps.WorkOrders.FindWorkOrders(ctx, core.WorkOrderFilter{State: st, OnlyTechnician: tech,
+					Within: core.Scope{All: true}, Limit: 500})
+				if err != nil {
+					return nil, err
+				}
+				out.Body.Items = append(out.Body.Items, items...)
+			}
+			return out, nil
+		})
+}
+
+func targetOf(w *core.WorkOrder) core.Target {
+	if w.SiteID != nil {
+		return core.Target{SiteID: w.SiteID}
+	}
+	return core.Target{}
+}

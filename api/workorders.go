@@ -1,0 +1,206 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+type CreateWorkOrderInput struct {
+	Body struct {
+		Type        string     `json:"type" enum:"repair,installation,maintenance,consultation,complaint,suggestion,price_inquiry,parts_inquiry,purchase_lead"`
+		Channel     string     `json:"channel" enum:"phone,portal,api,sms" default:"api"`
+		CustomerID  uuid.UUID  `json:"customer_id"`
+		UnitID      *uuid.UUID `json:"unit_id,omitempty"`
+		ServiceType string     `json:"service_type,omitempty" maxLength:"32" doc:"Defaults to the type."`
+		ProductLine string     `json:"product_line,omitempty" maxLength:"32" doc:"Defaults to the unit's product line."`
+		Description string     `json:"description,omitempty" maxLength:"4000"`
+		AddressID   *uuid.UUID `json:"address_id,omitempty" doc:"One of the customer's addresses; or give address, lat and lon."`
+		Address     string     `json:"address,omitempty" maxLength:"500"`
+		Lat         *float64   `json:"lat,omitempty"`
+		Lon         *float64   `json:"lon,omitempty"`
+		CloseNow    bool       `json:"close_now,omitempty" doc:"Record a non-field request answered on the call as closed."`
+	}
+}
+
+type WorkOrderOutput struct{ Body *core.WorkOrder }
+
+type WorkOrderIDInput struct {
+	ID uuid.UUID `path:"id"`
+}
+
+type ListWorkOrdersInput struct {
+	ListParams
+	State        string    `query:"state" enum:"created,dispatched,assigned,accepted,en_route,on_site,waiting_parts,in_workshop,completed,confirmed,closed,cancelled,"`
+	SiteID       string    `query:"site_id" format:"uuid"`
+	TechnicianID string    `query:"technician_id" format:"uuid"`
+	RegionID     string    `query:"region_id" format:"uuid" doc:"Orders of sites in this region's subtree."`
+	From         time.Time `query:"from" doc:"Created at or after (RFC 3339)."`
+	To           time.Time `query:"to" doc:"Created before (RFC 3339)."`
+	SLAStatus    string    `query:"sla_status" enum:"at_risk,breached,"`
+	Phone        string    `query:"phone" maxLength:"32" doc:"A customer phone, any format."`
+	Number       string    `query:"number" maxLength:"32" example:"WO-2611-000123"`
+}
+
+type ListWorkOrdersOutput struct {
+	Body struct {
+		Items []*core.WorkOrder `json:"items"`
+		Page
+	}
+}
+
+type WorkOrderEventsOutput struct {
+	Body struct {
+		Items []*core.WorkOrderEvent `json:"items"`
+	}
+}
+
+func (s *Server) registerWorkOrderRoutes() {
+	tags := []string{"Work orders"}
+	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResWorkOrders, Action: a} }
+	register(s.api, huma.Operation{OperationID: "create-work-order", Method: http.MethodPost, Path: "/v1/work-orders",
+		Summary: "Take in a request (work order)", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Records the request with its channel, computes warranty status and SLA deadlines (in the tenant's business " +
+			"calendar) and, for field types, dispatches it at once: the response carries the decision with the whole ranking " +
+			"and each candidate's reasons. With no candidate the order waits in the dispatcher queue with the reason."},
+		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
+		func(ctx context.Context, in *CreateWorkOrderInput) (*WorkOrderOutput, error) {
+			b := in.Body
+			w, err := s.deps.WorkOrders.CreateWorkOrder(ctx, core.NewWorkOrder{Type: b.Type, Channel: b.Channel,
+				CustomerID: b.CustomerID, UnitID: b.UnitID, ServiceType: b.ServiceType, ProductLine: b.ProductLine,
+				Description: b.Description, AddressID: b.AddressID, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
+				CloseNow: b.CloseNow}, actorOf(ctx))
+			return &WorkOrderOutput{Body: w}, err
+		})
+	register(s.api, huma.Operation{OperationID: "get-work-order", Method: http.MethodGet, Path: "/v1/work-orders/{id}",
+		Summary: "Get a work order", Tags: tags, Errors: []int{http.StatusNotFound},
+		Description: "With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site)."},
+		access{Who: accessTenant, Perm: perm(core.ActRead)},
+		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderOutput, error) {
+			w, err := s.findWorkOrderInScope(ctx, in.ID, perm(core.ActRead))
+			return &WorkOrderOutput{Body: w}, err
+		})
+	register(s.api, huma.Operation{OperationID: "list-work-orders", Method: http.MethodGet, Path: "/v1/work-orders",
+		Summary: "List work orders", Tags: tags,
+		Description: "Newest first. A region manager sees their subtree's sites, site staff their sites, a technician their own orders."},
+		access{Who: accessTenant, Perm: perm(core.ActRead)},
+		func(ctx context.Context, in *ListWorkOrdersInput) (*ListWorkOrdersOutput, error) {
+			f, err := s.workOrderFilter(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			items, next, err := s.deps.WorkOrders.FindWorkOrders(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			out := &ListWorkOrdersOutput{}
+			out.Body.Items, out.Body.Next = nonNil(items), next
+			return out, nil
+		})
+	register(s.api, huma.Operation{OperationID: "list-work-order-events", Method: http.MethodGet, Path: "/v1/work-orders/{id}/events",
+		Summary: "The order's timeline", Tags: tags, Errors: []int{http.StatusNotFound},
+		Description: "Every transition with actor, time, location and payload, oldest first."},
+		access{Who: accessTenant, Perm: perm(core.ActRead)},
+		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderEventsOutput, error) {
+			if _, err := s.findWorkOrderInScope(ctx, in.ID, perm(core.ActRead)); err != nil {
+				return nil, err
+			}
+			ev, err := s.deps.WorkOrders.FindWorkOrderEvents(ctx, in.ID)
+			out := &WorkOrderEventsOutput{}
+			out.Body.Items = nonNil(ev)
+			return out, err
+		})
+	s.registerWorkOrderActionRoutes()
+}
+
+// actorOf names the caller in events: user:<id> or key:<id>.
+func actorOf(ctx context.Context) string { return principal(ctx).Subject() }
+
+// findWorkOrderInScope loads an order the caller may see: a technician
+// their own orders; others orders of sites in their scope; orders not yet
+// dispatched need tenant-wide scope. Outside: 404.
+func (s *Server) findWorkOrderInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.WorkOrder, error) {
+	w, err := s.deps.WorkOrders.FindWorkOrderByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	notFound := core.Errorf(core.ENOTFOUND, "work order not found")
+	if tech, err := s.callerTechnician(ctx); err != nil {
+		return nil, err
+	} else if tech != nil {
+		if w.TechnicianID != nil && *w.TechnicianID == *tech {
+			return w, nil
+		}
+		if w.TechnicianID == nil && w.SiteID != nil && s.authorize(ctx, perm, core.Target{SiteID: w.SiteID}) == nil {
+			return w, nil // offered to the technician's site
+		}
+		return nil, notFound
+	}
+	if w.SiteID != nil {
+		if s.authorize(ctx, perm, core.Target{SiteID: w.SiteID}) != nil {
+			return nil, notFound
+		}
+		return w, nil
+	}
+	sc, err := s.callerScope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.All {
+		return nil, notFound
+	}
+	return w, nil
+}
+
+// callerTechnician returns the caller's technician record, if any.
+func (s *Server) callerTechnician(ctx context.Context) (*uuid.UUID, error) {
+	p := principal(ctx)
+	if p.Kind != core.PrincipalUser || s.deps.Technician == nil {
+		return nil, nil
+	}
+	return s.deps.Technician.TechnicianIDForUser(ctx, p.ID)
+}
+
+func (s *Server) workOrderFilter(ctx context.Context, in *ListWorkOrdersInput) (core.WorkOrderFilter, error) {
+	f := core.WorkOrderFilter{State: in.State, SLAStatus: in.SLAStatus, Number: in.Number, After: in.Cursor, Limit: in.Limit}
+	for _, p := range []struct {
+		name, v string
+		dst     **uuid.UUID
+	}{{"site_id", in.SiteID, &f.SiteID}, {"technician_id", in.TechnicianID, &f.TechnicianID}, {"region_id", in.RegionID, &f.RegionID}} {
+		if p.v == "" {
+			continue
+		}
+		id, err := uuid.Parse(p.v)
+		if err != nil {
+			return f, core.FieldError(p.name, "is not a UUID")
+		}
+		*p.dst = &id
+	}
+	if !in.From.IsZero() {
+		f.From = &in.From
+	}
+	if !in.To.IsZero() {
+		f.To = &in.To
+	}
+	if in.Phone != "" {
+		f.Phone = normalizePhone(in.Phone)
+		if f.Phone == "" {
+			return f, core.FieldError("phone", "is not a phone number")
+		}
+	}
+	tech, err := s.callerTechnician(ctx)
+	if err != nil {
+		return f, err
+	}
+	if tech != nil {
+		f.OnlyTechnician, f.Within = tech, core.Scope{All: true}
+		return f, nil
+	}
+	f.Within, err = s.callerScope(ctx)
+	return f, err
+}

@@ -1,0 +1,209 @@
+package dispatch
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// Decide ranks the sites that can take o, chooses the best, and at that site
+// ranks the technicians and, when the site lets the platform assign,
+// chooses one. It examines only the sites indexed in the address's grid
+// cell. ctx bounds the tenant Rules only; the built-in ranking does no I/O.
+// Errors wrap ErrInvalid and concern the input alone: o's location or time,
+// the weights. Having no candidate is not an error: Chosen is nil and
+// NoCandidateReason says why.
+func (e Engine) Decide(ctx context.Context, n *Network, o Order) (Decision, error) {
+	w, err := e.Weights.normalised()
+	if err != nil {
+		return Decision{}, err
+	}
+	if err := o.validate(); err != nil {
+		return Decision{}, err
+	}
+	return e.decide(ctx, n, o, w, n.near(o.Location), true), nil
+}
+
+// siteCounts tallies the covering sites by how far they got through the
+// filters, to say why there is no candidate.
+type siteCounts struct {
+	examined, covering, active, authorised, capacity, eligible int
+}
+
+// assessed is a site under consideration: its candidate entry and the facts
+// its reasons are written from.
+type assessed struct {
+	Candidate
+	site                                      *indexedSite
+	active, authorised, hasCapacity, rejected bool
+	preferred                                 bool // the order's preferred site
+	outside                                   bool // the preferred site, not covering the address
+}
+
+// decide ranks the sites listed in near. Decide passes the address's grid
+// cell; the brute-force reference passes every site with fast false. Both
+// must agree exactly, which the tests check.
+func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near []int32, fast bool) Decision {
+	dec := Decision{Engine: EngineVersion}
+	cnt := siteCounts{examined: len(near)}
+	var eligible, excluded []assessed
+	reach, preferredCovers := 0.0, false
+	for _, i := range near {
+		d, ok := n.covers(i, o.Location, fast)
+		if !ok {
+			continue
+		}
+		s := &n.sites[i]
+		cnt.covering++
+		reach = max(reach, s.reach)
+		a := assessSite(s, o, d, &cnt)
+		preferredCovers = preferredCovers || a.preferred
+		if a.Eligible {
+			eligible = append(eligible, a)
+		} else {
+			excluded = append(excluded, a)
+		}
+	}
+	for i := range eligible {
+		a := &eligible[i]
+		a.Components.Distance = 1
+		if reach > 0 {
+			a.Components.Distance = max(0, 1-a.DistanceKm/reach)
+		}
+		a.Score = w.Distance*a.Components.Distance + w.Load*a.Components.Load +
+			w.Reputation*a.Components.Reputation + w.SLARisk*a.Components.SLARisk
+	}
+	slices.SortFunc(eligible, func(a, b assessed) int {
+		if a.preferred != b.preferred {
+			return boolFirst(a.preferred)
+		}
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.DistanceKm, b.DistanceKm), compareIDs(a.SiteID, b.SiteID))
+	})
+	if p := o.PreferredSiteID; p != nil && !preferredCovers {
+		if i, ok := n.byID[*p]; ok {
+			s := &n.sites[i]
+			excluded = append(excluded, assessed{site: s, outside: true,
+				Candidate: Candidate{SiteID: s.ID, Kind: s.Kind, DistanceKm: DistanceKm(s.Location, o.Location)}})
+		}
+	}
+	slices.SortFunc(excluded, func(a, b assessed) int {
+		return cmp.Or(cmp.Compare(a.DistanceKm, b.DistanceKm), compareIDs(a.SiteID, b.SiteID))
+	})
+	ranking := explainSites(o, eligible, excluded)
+
+	top, dropped, rest := ranking[:len(eligible)], []Candidate(nil), ranking[len(eligible):]
+	if e.Rules != nil && len(top) > 0 {
+		var fallback string
+		if top, dropped, fallback = rerankSites(ctx, e.Rules, o, top); fallback != "" {
+			dec.Fallback = fallback
+		} else {
+			dec.Engine = EngineVersion + "+rules"
+		}
+		ranking = slices.Concat(top, dropped, rest)
+	}
+	dec.Ranking = ranking
+	dec.Summary = strconv.Itoa(cnt.examined) + " sites near the address examined, " + strconv.Itoa(cnt.covering) +
+		" cover it, " + strconv.Itoa(cnt.eligible) + " eligible"
+	if len(top) == 0 {
+		dec.NoCandidateReason = noCandidateReason(cnt, o, len(dropped) > 0)
+		return dec
+	}
+	chosen := top[0].SiteID
+	dec.Chosen = &chosen
+	si := n.byID[chosen]
+	dec.Technician = e.chooseTechnician(ctx, n, si, o, n.sites[si].AutoAssign)
+	return dec
+}
+
+// explainSites writes the reasons of every assessed site and returns the
+// ranking: eligible sites, then the excluded ones, in the order given.
+func explainSites(o Order, eligible, excluded []assessed) []Candidate {
+	ranking := make([]Candidate, 0, len(eligible)+len(excluded))
+	w := reasonWriter{buf: make([]byte, 0, 160*(len(eligible)+len(excluded))), ends: make([]int, 0, 7*(len(eligible)+len(excluded)))}
+	var marks []int
+	for _, list := range [2][]assessed{eligible, excluded} {
+		for i := range list {
+			explainSite(&w, &list[i], o)
+			ranking = append(ranking, list[i].Candidate)
+			marks = append(marks, w.mark())
+		}
+	}
+	all, from := w.finish(), 0
+	for i, to := range marks {
+		ranking[i].Reasons, from = all[from:to:to], to
+	}
+	return ranking
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func boolFirst(a bool) int {
+	if a {
+		return -1
+	}
+	return 1
+}
+
+// assessSite checks the hard filters of a covering site and, for an
+// eligible one, computes every component but Distance (which needs all the
+// covering sites).
+func assessSite(s *indexedSite, o Order, d float64, cnt *siteCounts) assessed {
+	a := assessed{site: s, Candidate: Candidate{SiteID: s.ID, Kind: s.Kind, DistanceKm: d}}
+	a.active = s.Status == SiteActive
+	a.authorised = slices.Contains(s.AuthorizedLines, o.ProductLine)
+	a.hasCapacity = s.OpenToday < s.DailyCapacity
+	a.rejected = o.excludes(s.ID)
+	a.preferred = o.PreferredSiteID != nil && *o.PreferredSiteID == s.ID
+	// The counts nest: each counts the sites that passed every filter before.
+	cnt.active += b2i(a.active)
+	cnt.authorised += b2i(a.active && a.authorised)
+	cnt.capacity += b2i(a.active && a.authorised && a.hasCapacity)
+	a.Eligible = a.active && a.authorised && a.hasCapacity && !a.rejected
+	cnt.eligible += b2i(a.Eligible)
+	if !a.Eligible {
+		return a
+	}
+	a.Components.Load = 1 - float64(s.OpenToday)/float64(s.DailyCapacity)
+	a.Components.Reputation = s.Reputation / 100
+	a.Components.SLARisk = 0.5
+	if s.LateRate != nil {
+		a.Components.SLARisk = 1 - *s.LateRate
+	}
+	return a
+}
+
+func noCandidateReason(cnt siteCounts, o Order, rulesDroppedAll bool) string {
+	switch {
+	case cnt.covering == 0:
+		return "no active site covers the address"
+	case cnt.active == 0:
+		return fmt.Sprintf("no active site covers the address (%d covering sites are suspended or closed)", cnt.covering)
+	case cnt.authorised == 0:
+		return "sites cover the address but none is authorised for " + o.ProductLine
+	case cnt.capacity == 0:
+		return "all covering sites authorised for " + o.ProductLine + " are at capacity"
+	case cnt.eligible == 0:
+		return "every covering site that could take the order has rejected it earlier"
+	case rulesDroppedAll:
+		return "tenant rules rejected every candidate"
+	}
+	return "no candidate"
+}
+
+// missing returns the required skills that have is without, in order.
+func missing(required, have []string) []string {
+	var out []string
+	for _, r := range required {
+		if !slices.Contains(have, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package dispatch
+
+import (
+	"strconv"
+	"strings"
+)
+
+// reasonWriter builds the reasons of a whole ranking into one string and
+// one []string: a dense city centre has a few hundred covering sites with
+// seven reasons each, and one allocation per reason was most of a
+// decision's cost.
+type reasonWriter struct {
+	buf  []byte
+	ends []int // where each reason ends in buf
+}
+
+func (w *reasonWriter) s(s string) *reasonWriter { w.buf = append(w.buf, s...); return w }
+
+func (w *reasonWriter) f(v float64, prec int) *reasonWriter {
+	w.buf = strconv.AppendFloat(w.buf, v, 'f', prec, 64)
+	return w
+}
+
+func (w *reasonWriter) i(v int) *reasonWriter {
+	w.buf = strconv.AppendInt(w.buf, int64(v), 10)
+	return w
+}
+
+// end closes the reason being written.
+func (w *reasonWriter) end() { w.ends = append(w.ends, len(w.buf)) }
+
+// mark is the number of reasons written so far, to delimit a candidate's.
+func (w *reasonWriter) mark() int { return len(w.ends) }
+
+// finish returns every reason written; a candidate's are all[from:to:to],
+// capped so that appending to them never writes into the next candidate's.
+func (w *reasonWriter) finish() []string {
+	s := string(w.buf)
+	all := make([]string, len(w.ends))
+	start := 0
+	for k, e := range w.ends {
+		all[k], start = s[start:e], e
+	}
+	return all
+}
+
+// explainSite writes the reasons of one assessed site, in the order a
+// dispatcher checks them: coverage, the filters, then the scoring facts.
+// Every filter a site fails is listed, not only the first.
+func explainSite(w *reasonWriter, a *assessed, o Order) {
+	s := a.site
+	if a.outside {
+		w.s("excluded: preferred by the order but does not cover the address").end()
+		return
+	}
+	if s.poly != nil {
+		w.s("covers address (polygon area, distance ").f(a.DistanceKm, 1).s(" km)").end()
+	} else {
+		w.s("covers address (radius ").f(s.Area.RadiusKm, -1).s(" km, distance ").f(a.DistanceKm, 1).s(" km)").end()
+	}
+	if !a.active {
+		w.s("excluded: site is ").s(string(s.Status)).end()
+	}
+	if a.authorised {
+		w.s("authorised for line ").s(o.ProductLine).end()
+	} else {
+		w.s("excluded: not authorised for ").s(o.ProductLine).end()
+	}
+	if a.hasCapacity {
+		w.s("capacity ").i(s.OpenToday).s("/").i(s.DailyCapacity).s(" used").end()
+	} else {
+		w.s("excluded: at capacity (").i(s.OpenToday).s("/").i(s.DailyCapacity).s(" used)").end()
+	}
+	if a.rejected {
+		w.s("excluded: rejected earlier").end()
+	}
+	if !a.Eligible {
+		return
+	}
+	w.s("reputation ").f(s.Reputation, -1).s("/100").end()
+	if s.LateRate != nil {
+		w.s("late-arrival rate ").f(*s.LateRate*100, 0).s("%").end()
+	} else {
+		w.s("late-arrival rate unknown (counted as 50%)").end()
+	}
+	if len(s.Skills) > 0 {
+		if miss := missing(o.Skills, s.Skills); len(miss) > 0 {
+			w.s("site does not list skills ").s(strings.Join(miss, ", ")).s(" (technicians are checked next)").end()
+		}
+	}
+	if a.preferred {
+		w.s("preferred by the order: ranked first").end()
+	}
+	k := a.Components
+	w.s("score ").f(a.Score, 3).s(" (distance ").f(k.Distance, 2).s(", load ").f(k.Load, 2).
+		s(", reputation ").f(k.Reputation, 2).s(", on-time ").f(k.SLARisk, 2).s(")").end()
+}

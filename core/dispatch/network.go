@@ -1,0 +1,142 @@
+package dispatch
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// Network is an immutable index of one tenant's sites and technicians: a
+// latitude/longitude grid where each site is listed in every cell its area's
+// bounding box touches, so the sites that can cover an address are all in
+// the address's cell. It is safe for concurrent use; rebuild it (NewNetwork)
+// to reflect changes, e.g. on a schedule or when a site's data changes.
+type Network struct {
+	sites []indexedSite
+	boxes []bbox // boxes[i] bounds sites[i]'s area; kept apart for a cache-friendly scan
+	byID  map[uuid.UUID]int32
+	cells map[uint32][]int32
+	techs [][]Technician // per site index, sorted by ID
+}
+
+type indexedSite struct {
+	Site
+	poly  *polygon
+	reach float64 // km from Location to the farthest point of the area
+}
+
+// NewNetwork validates and indexes sites and technicians. It copies what it
+// keeps, so the caller may reuse its slices. Errors wrap ErrInvalid: a
+// coordinate out of range, an area that is neither a radius nor a polygon of
+// three or more vertices spanning at most 180° of longitude, a duplicate ID,
+// a technician of an unknown site.
+func NewNetwork(sites []Site, technicians []Technician) (*Network, error) {
+	n := &Network{
+		sites: make([]indexedSite, len(sites)),
+		boxes: make([]bbox, len(sites)),
+		byID:  make(map[uuid.UUID]int32, len(sites)),
+		cells: map[uint32][]int32{},
+		techs: make([][]Technician, len(sites)),
+	}
+	for i, s := range sites {
+		if err := validateSite(i, s); err != nil {
+			return nil, err
+		}
+		if _, dup := n.byID[s.ID]; dup {
+			return nil, invalid(fmt.Sprintf("sites[%d].id", i), "duplicate site %s", s.ID)
+		}
+		n.byID[s.ID] = int32(i)
+		is := indexedSite{Site: cloneSite(s)}
+		if len(s.Area.Polygon) > 0 {
+			p, ok := newPolygon(s.Area.Polygon)
+			if !ok {
+				return nil, invalid(fmt.Sprintf("sites[%d].area.polygon", i),
+					"needs three or more vertices not on one line, spanning at most 180° of longitude")
+			}
+			is.poly = &p
+			n.boxes[i] = p.box
+			for _, v := range s.Area.Polygon { // as given: p.pts may be unwrapped past ±180
+				is.reach = max(is.reach, DistanceKm(s.Location, v))
+			}
+		} else {
+			n.boxes[i] = capBBox(s.Location, s.Area.RadiusKm)
+			is.reach = s.Area.RadiusKm
+		}
+		n.sites[i] = is
+		n.boxes[i].eachCell(func(c uint32) { n.cells[c] = append(n.cells[c], int32(i)) })
+	}
+	for i, t := range technicians {
+		if err := validateTechnician(i, t); err != nil {
+			return nil, err
+		}
+		si, ok := n.byID[t.SiteID]
+		if !ok {
+			return nil, invalid(fmt.Sprintf("technicians[%d].site_id", i), "unknown site %s", t.SiteID)
+		}
+		t.Skills = slices.Clone(t.Skills)
+		n.techs[si] = append(n.techs[si], t)
+	}
+	seen := make(map[uuid.UUID]struct{}, len(technicians))
+	for _, ts := range n.techs {
+		slices.SortFunc(ts, func(a, b Technician) int { return compareIDs(a.ID, b.ID) })
+		for _, t := range ts {
+			if _, dup := seen[t.ID]; dup {
+				return nil, invalid("technicians", "duplicate technician %s", t.ID)
+			}
+			seen[t.ID] = struct{}{}
+		}
+	}
+	for c, list := range n.cells {
+		n.cells[c] = slices.Clip(list)
+	}
+	return n, nil
+}
+
+func cloneSite(s Site) Site {
+	s.AuthorizedLines = slices.Clone(s.AuthorizedLines)
+	s.Skills = slices.Clone(s.Skills)
+	s.Area.Polygon = slices.Clone(s.Area.Polygon)
+	if s.LateRate != nil {
+		r := *s.LateRate
+		s.LateRate = &r
+	}
+	return s
+}
+
+// Len is the number of sites in the network.
+func (n *Network) Len() int { return len(n.sites) }
+
+// Site returns a copy of the site with the given ID.
+func (n *Network) Site(id uuid.UUID) (Site, bool) {
+	i, ok := n.byID[id]
+	if !ok {
+		return Site{}, false
+	}
+	return cloneSite(n.sites[i].Site), true
+}
+
+// near returns the indexes of the sites whose area may cover p: a superset
+// of the covering sites, shared with the index (read-only).
+func (n *Network) near(p Point) []int32 { return n.cells[pointCell(p)] }
+
+// covers reports whether site i's area contains p and the distance from the
+// site to p. fast tests the site's bounding box first; the brute-force
+// reference passes false so that it does not share the index's geometry.
+func (n *Network) covers(i int32, p Point, fast bool) (float64, bool) {
+	if fast && !n.boxes[i].contains(p) {
+		return 0, false
+	}
+	s := &n.sites[i]
+	if s.poly != nil {
+		if !s.poly.contains(p) {
+			return 0, false
+		}
+		return DistanceKm(s.Location, p), true
+	}
+	d := DistanceKm(s.Location, p)
+	return d, d <= s.Area.RadiusKm
+}
+
+func compareIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }

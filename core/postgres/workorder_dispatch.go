@@ -1,0 +1,198 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/dispatch"
+)
+
+// candidateRadiusKm bounds the sites loaded for a decision: a site whose
+// location is farther than this from the address is not considered (no
+// service area is that large in practice).
+const candidateRadiusKm = 300
+
+// dispatchRules is the tenant-plugin seam; nil until plugins bind one.
+var dispatchRules dispatch.Rules
+
+// dispatch runs the engine for w and applies its decision: dispatched to
+// the chosen site (and assigned to a technician when the site lets the
+// platform assign), or queued with the reason. overrideSite forces a site
+// (a dispatcher's decision, with reason).
+func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, overrideSite *uuid.UUID, reason, actor string) error {
+	var excluded []uuid.UUID
+	if err := q.QueryRow(ctx, `SELECT excluded_sites FROM work_orders WHERE id = $1`, w.ID).Scan(&excluded); err != nil {
+		return err
+	}
+	if w.Lat == nil && overrideSite == nil {
+		return s.queue(ctx, q, w, "the address has no geo point; dispatch by hand", actor)
+	}
+	var order dispatch.Order
+	var net *dispatch.Network
+	if w.Lat != nil {
+		order = dispatch.Order{ID: w.ID, Location: dispatch.Point{Lat: *w.Lat, Lon: *w.Lon}, ProductLine: w.ProductLine,
+			ServiceType: w.ServiceType, At: s.now(), ExcludedSiteIDs: excluded}
+		var err error
+		if net, err = loadNetwork(ctx, q, *w.Lat, *w.Lon); err != nil {
+			return err
+		}
+	}
+	var weights dispatch.Weights
+	var raw []byte
+	if err := q.QueryRow(ctx, `SELECT dispatch_weights FROM tenant_settings WHERE tenant_id = app_current_tenant()`).Scan(&raw); err == nil {
+		_ = json.Unmarshal(raw, &weights)
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	engine := dispatch.Engine{Weights: weights, Rules: dispatchRules}
+	var dec dispatch.Decision
+	if net != nil {
+		var err error
+		if dec, err = engine.Decide(ctx, net, order); err != nil {
+			return core.Errorf(core.EINVALID, "cannot dispatch: %v", err)
+		}
+	}
+	chosen := dec.Chosen
+	if overrideSite != nil {
+		if err := checkSiteForOverride(ctx, q, *overrideSite); err != nil {
+			return err
+		}
+		chosen = overrideSite
+		dec.Summary = fmt.Sprintf("dispatcher override to site %s: %s (engine suggested %v)", overrideSite, reason, dec.Chosen)
+	}
+	decJSON, err := json.Marshal(dec)
+	if err != nil {
+		return err
+	}
+	if chosen == nil {
+		if _, err := q.Exec(ctx, `UPDATE work_orders SET decision = $2 WHERE id = $1`, w.ID, decJSON); err != nil {
+			return err
+		}
+		return s.queue(ctx, q, w, dec.NoCandidateReason, actor)
+	}
+	now := s.now()
+	if _, err := q.Exec(ctx, `UPDATE work_orders w SET state = 'dispatched', site_id = $2, technician_id = NULL, decision = $3,
+		queue_reason = '', region_id = s.region_id, version = w.version + 1, updated_at = $4
+		FROM sites s WHERE w.id = $1 AND s.id = $2`, w.ID, *chosen, decJSON, now); err != nil {
+		return translate(err, "work order")
+	}
+	payload := map[string]any{"site_id": chosen, "summary": dec.Summary, "engine": dec.Engine, "fallback": dec.Fallback}
+	if overrideSite != nil {
+		payload["override_reason"] = reason
+	}
+	if err := appendEvent(ctx, q, w.ID, "dispatched", core.StateCreated, core.StateDispatched, actor, now, nil, nil, payload); err != nil {
+		return err
+	}
+	w.State, w.SiteID = core.StateDispatched, chosen
+	if net == nil {
+		return nil
+	}
+	site, ok := net.Site(*chosen)
+	if !ok || !site.AutoAssign {
+		return nil
+	}
+	td, err := engine.ChooseTechnician(ctx, net, *chosen, order)
+	if err != nil || td.Chosen == nil {
+		return nil // the site's staff assign by hand
+	}
+	return s.assign(ctx, q, w, *td.Chosen, "auto-assigned by the platform", actor)
+}
+
+func checkSiteForOverride(ctx context.Context, q querier, id uuid.UUID) error {
+	var status string
+	err := q.QueryRow(ctx, `SELECT status FROM sites WHERE id = $1`, id).Scan(&status)
+	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
+		return core.FieldError("site_id", "no such site")
+	} else if err != nil {
+		return err
+	}
+	if status != "active" {
+		return core.FieldError("site_id", "site is %s", status)
+	}
+	return nil
+}
+
+// queue leaves w in the dispatcher queue with the reason.
+func (s *Store) queue(ctx context.Context, q querier, w *core.WorkOrder, reason, actor string) error {
+	if reason == "" {
+		reason = "no suitable site"
+	}
+	if _, err := q.Exec(ctx, `UPDATE work_orders SET queue_reason = $2, updated_at = $3 WHERE id = $1`, w.ID, reason, s.now()); err != nil {
+		return err
+	}
+	return appendEvent(ctx, q, w.ID, "queued", "", "", actor, s.now(), nil, nil, map[string]any{"reason": reason})
+}
+
+// loadNetwork loads the active sites near a point, their load today and
+// their technicians, as a dispatch network.
+func loadNetwork(ctx context.Context, q querier, lat, lon float64) (*dispatch.Network, error) {
+	dLat := candidateRadiusKm / 111.0
+	dLon := candidateRadiusKm / (111.0 * math.Max(math.Cos(lat*math.Pi/180), 0.01))
+	rows, err := q.Query(ctx, `SELECT s.id, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,
+			s.skills, s.daily_capacity, s.reputation, s.late_rate, s.auto_assign,
+			(SELECT count(*) FROM work_orders w WHERE w.site_id = s.id
+				AND w.updated_at >= date_trunc('day', now() AT TIME ZONE t.timezone) AT TIME ZONE t.timezone
+				AND w.state NOT IN ('created', 'cancelled'))
+		FROM sites s JOIN tenants t ON t.id = s.tenant_id
+		WHERE s.status = 'active' AND s.lat BETWEEN $1 AND $2 AND s.lon BETWEEN $3 AND $4`,
+		lat-dLat, lat+dLat, lon-dLon, lon+dLon)
+	if err != nil {
+		return nil, err
+	}
+	var sites []dispatch.Site
+	var ids []uuid.UUID
+	for rows.Next() {
+		var st dispatch.Site
+		var polygon []byte
+		var lateRate float64
+		if err := rows.Scan(&st.ID, &st.Kind, &st.Status, &st.Location.Lat, &st.Location.Lon, &st.Area.RadiusKm, &polygon,
+			&st.AuthorizedLines, &st.Skills, &st.DailyCapacity, &st.Reputation, &lateRate, &st.AutoAssign, &st.OpenToday); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st.LateRate = &lateRate
+		if len(polygon) > 0 {
+			var pts [][2]float64
+			if err := json.Unmarshal(polygon, &pts); err == nil {
+				for _, p := range pts {
+					st.Area.Polygon = append(st.Area.Polygon, dispatch.Point{Lat: p[0], Lon: p[1]})
+				}
+			}
+		}
+		sites = append(sites, st)
+		ids = append(ids, st.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	techs, err := loadTechnicians(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	return dispatch.NewNetwork(sites, techs)
+}
+
+func loadTechnicians(ctx context.Context, q querier, siteIDs []uuid.UUID) ([]dispatch.Technician, error) {
+	rows, err := q.Query(ctx, `SELECT id, site_id, skills, status, COALESCE(lat, 0), COALESCE(lon, 0), location_at, open_workload
+		FROM technicians WHERE site_id = ANY($1)`, siteIDs)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (dispatch.Technician, error) {
+		var t dispatch.Technician
+		var at *time.Time
+		err := r.Scan(&t.ID, &t.SiteID, &t.Skills, &t.Status, &t.Location.Lat, &t.Location.Lon, &at, &t.OpenWorkload)
+		if at != nil {
+			t.LocationAt = *at
+		}
+		return t, err
+	})
+}

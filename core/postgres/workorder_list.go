@@ -1,0 +1,176 @@
+package postgres
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// FindWorkOrderByID implements core.WorkOrderService.
+func (s *Store) FindWorkOrderByID(ctx context.Context, id uuid.UUID) (*core.WorkOrder, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w, err := scanWorkOrder(q.QueryRow(ctx, `SELECT `+workOrderColumns+` FROM work_orders w WHERE w.id = $1`, id))
+	if err != nil {
+		return nil, translate(err, "work order")
+	}
+	w.SLAStatus = slaStatus(w, s.now())
+	return w, nil
+}
+
+// encodeCursor and decodeCursor page by (created_at, id), newest first.
+func encodeCursor(t time.Time, id uuid.UUID) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(t.UnixMicro(), 10) + "/" + id.String()))
+}
+
+func decodeCursor(c string) (*time.Time, *uuid.UUID, error) {
+	if c == "" {
+		return nil, nil, nil
+	}
+	bad := core.FieldError("cursor", "is not a cursor returned by this list")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return nil, nil, bad
+	}
+	ts, idStr, ok := strings.Cut(string(raw), "/")
+	micros, err1 := strconv.ParseInt(ts, 10, 64)
+	id, err2 := uuid.Parse(idStr)
+	if !ok || err1 != nil || err2 != nil {
+		return nil, nil, bad
+	}
+	t := time.UnixMicro(micros)
+	return &t, &id, nil
+}
+
+// FindWorkOrders implements core.WorkOrderService: newest first, cursor
+// paginated, limited to the caller's scope.
+func (s *Store) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter) ([]*core.WorkOrder, string, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	at, id, err := decodeCursor(f.After)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := clampLimit(f.Limit)
+	now := s.now()
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var where []string
+	if at != nil {
+		where = append(where, "(w.created_at, w.id) < ("+arg(*at)+", "+arg(*id)+")")
+	}
+	if f.State != "" {
+		where = append(where, "w.state = "+arg(f.State))
+	}
+	if f.SiteID != nil {
+		where = append(where, "w.site_id = "+arg(*f.SiteID))
+	}
+	if f.TechnicianID != nil {
+		where = append(where, "w.technician_id = "+arg(*f.TechnicianID))
+	}
+	if f.OnlyTechnician != nil {
+		where = append(where, "w.technician_id = "+arg(*f.OnlyTechnician))
+	}
+	if f.RegionID != nil {
+		where = append(where, "w.region_id IN (WITH RECURSIVE sub AS (SELECT id FROM regions WHERE id = "+arg(*f.RegionID)+
+			" UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) SELECT id FROM sub)")
+	}
+	if f.From != nil {
+		where = append(where, "w.created_at >= "+arg(*f.From))
+	}
+	if f.To != nil {
+		where = append(where, "w.created_at < "+arg(*f.To))
+	}
+	if f.SLAStatus != "" {
+		p, ok := slaPredicate[f.SLAStatus]
+		if !ok {
+			return nil, "", core.FieldError("sla_status", "must be at_risk or breached")
+		}
+		where = append(where, strings.ReplaceAll(p, "{now}", arg(now)))
+	}
+	if f.Phone != "" {
+		where = append(where, "w.customer_id IN (SELECT customer_id FROM customer_phones WHERE phone = "+arg(f.Phone)+")")
+	}
+	if f.Number != "" {
+		where = append(where, "w.number = "+arg(f.Number))
+	}
+	if !f.Within.All {
+		// Scoped callers: orders of sites in their region subtrees or
+		// granted sites (orders not yet dispatched are not theirs).
+		where = append(where, `w.site_id IN (SELECT s.id FROM sites s WHERE s.id = ANY(`+arg(f.Within.Sites)+`)
+			OR s.region_id IN (WITH RECURSIVE sub AS (SELECT id FROM regions WHERE id = ANY(`+arg(f.Within.Regions)+`)
+				UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) SELECT id FROM sub))`)
+	}
+	sql := `SELECT ` + workOrderColumns + ` FROM work_orders w`
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	sql += " ORDER BY w.created_at DESC, w.id DESC LIMIT " + arg(limit+1)
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.WorkOrder, error) { return scanWorkOrder(r) })
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = encodeCursor(last.CreatedAt, last.ID)
+	}
+	for _, w := range out {
+		w.SLAStatus = slaStatus(w, now)
+	}
+	return out, next, nil
+}
+
+// FindWorkOrderEvents implements core.WorkOrderService.
+func (s *Store) FindWorkOrderEvents(ctx context.Context, id uuid.UUID) ([]*core.WorkOrderEvent, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT seq, type, from_state, to_state, actor, at, lat, lon, payload
+		FROM work_order_events WHERE work_order_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.WorkOrderEvent, error) {
+		e := &core.WorkOrderEvent{}
+		return e, r.Scan(&e.Seq, &e.Type, &e.FromState, &e.ToState, &e.Actor, &e.At, &e.Lat, &e.Lon, &e.Payload)
+	})
+}
+
+// TechnicianIDForUser returns the technician record linked to a user, or
+// nil when the user is not a technician.
+func (s *Store) TechnicianIDForUser(ctx context.Context, userID uuid.UUID) (*uuid.UUID, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var id uuid.UUID
+	err = q.QueryRow(ctx, `SELECT id FROM technicians WHERE user_id = $1`, userID).Scan(&id)
+	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}

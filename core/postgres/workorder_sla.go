@@ -1,0 +1,105 @@
+package postgres
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/calendar"
+)
+
+// riskHorizon: an open deadline this close is "at risk".
+const riskHorizon = time.Hour
+
+// tenantCalendar is the tenant's business calendar: its stored spec, or by
+// default every day 08:00–20:00 in its time zone (service desks of
+// manufacturers work weekends).
+func tenantCalendar(tz string, spec []byte) (*calendar.Calendar, error) {
+	var sp calendar.Spec
+	if len(spec) > 2 {
+		if err := json.Unmarshal(spec, &sp); err != nil {
+			return nil, err
+		}
+		if sp.TimeZone == "" {
+			sp.TimeZone = tz
+		}
+		return sp.Calendar()
+	}
+	var week [7][]calendar.Interval
+	for d := range week {
+		week[d] = []calendar.Interval{{Start: 8 * time.Hour, End: 20 * time.Hour}}
+	}
+	return calendar.New(tz, week, nil, nil)
+}
+
+// setDeadlines sets the SLA deadlines of a new order from its service
+// type's targets, counted in working time from intake.
+func (s *Store) setDeadlines(w *core.WorkOrder, f *intakeFacts, now time.Time) error {
+	if f.respond == 0 && f.arrive == 0 && f.complete == 0 {
+		return nil
+	}
+	cal, err := tenantCalendar(f.timezone, f.calendar)
+	if err != nil {
+		return core.Errorf(core.EINVALID, "the tenant's business calendar is invalid: %v", err)
+	}
+	for _, d := range []struct {
+		minutes int
+		dst     **time.Time
+	}{{f.respond, &w.RespondBy}, {f.arrive, &w.ArriveBy}, {f.complete, &w.CompleteBy}} {
+		if d.minutes <= 0 {
+			continue
+		}
+		at, err := cal.Add(now, time.Duration(d.minutes)*time.Minute)
+		if err != nil {
+			return core.Errorf(core.EINVALID, "the tenant's business calendar has no working time: %v", err)
+		}
+		at = at.Truncate(time.Microsecond)
+		*d.dst = &at
+	}
+	return nil
+}
+
+// slaStatus derives an order's SLA status at now.
+func slaStatus(w *core.WorkOrder, now time.Time) string {
+	type pair struct{ by, at *time.Time }
+	pairs := []pair{{w.RespondBy, w.RespondedAt}, {w.ArriveBy, w.ArrivedAt}, {w.CompleteBy, w.CompletedAt}}
+	any, risk := false, false
+	open := w.State != core.StateCancelled && w.State != core.StateClosed
+	for _, p := range pairs {
+		if p.by == nil {
+			continue
+		}
+		any = true
+		switch {
+		case p.at != nil && p.at.After(*p.by):
+			return "breached"
+		case p.at == nil && open && now.After(*p.by):
+			return "breached"
+		case p.at == nil && open && now.Add(riskHorizon).After(*p.by):
+			risk = true
+		}
+	}
+	switch {
+	case !any:
+		return "none"
+	case risk:
+		return "at_risk"
+	case w.CompletedAt != nil:
+		return "met"
+	}
+	return "on_track"
+}
+
+// slaPredicate is the SQL of slaStatus for list filters ({now} is now).
+var slaPredicate = map[string]string{
+	"breached": `(w.responded_at > w.respond_by OR w.arrived_at > w.arrive_by OR w.completed_at > w.complete_by OR
+		(w.state NOT IN ('cancelled', 'closed') AND (
+			(w.responded_at IS NULL AND w.respond_by < {now}) OR (w.arrived_at IS NULL AND w.arrive_by < {now}) OR
+			(w.completed_at IS NULL AND w.complete_by < {now}))))`,
+	"at_risk": `(w.state NOT IN ('cancelled', 'closed') AND NOT (w.responded_at > w.respond_by OR w.arrived_at > w.arrive_by OR
+			w.completed_at > w.complete_by OR (w.responded_at IS NULL AND w.respond_by < {now}) OR
+			(w.arrived_at IS NULL AND w.arrive_by < {now}) OR (w.completed_at IS NULL AND w.complete_by < {now})) IS TRUE
+		AND ((w.responded_at IS NULL AND w.respond_by < {now} + interval '1 hour') OR
+			(w.arrived_at IS NULL AND w.arrive_by < {now} + interval '1 hour') OR
+			(w.completed_at IS NULL AND w.complete_by < {now} + interval '1 hour')))`,
+}
