@@ -34,7 +34,7 @@ type Authorizer struct {
 	// gens counts the invalidations of each tenant. A load remembers the
 	// generation it started in and is not kept if an Invalidate came in
 	// meanwhile, since it may have read the rules from before the change.
-	gens  map[uuid.UUID]uint64
+	gens map[uuid.UUID]uint64
 	// epoch counts InvalidateAll calls; a tenant's generation is its own
 	// count plus the epoch, so a load in flight during InvalidateAll is
 	// dropped too.

@@ -37,12 +37,12 @@ func scanWorkOrder(row pgx.Row) (*core.WorkOrder, error) {
 
 // intakeFacts are what intake looks up about the tenant, customer and unit.
 type intakeFacts struct {
-	timezone        string
-	calendar        []byte
-	productLine     *string
-	inWarranty      *bool
-	warrantyExpires *string
-	field           bool
+	timezone                  string
+	calendar                  []byte
+	productLine               *string
+	inWarranty                *bool
+	warrantyExpires           *string
+	field                     bool
 	respond, arrive, complete int
 }
 
