@@ -10,7 +10,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -29,7 +31,15 @@ type testBundle struct {
 	app      *wire.App
 	pool     *pgxpool.Pool
 	dbURL    string
+	clock    *shiftClock
 }
+
+// shiftClock is the real clock moved forward by a settable offset, so tests
+// can let deadlines pass.
+type shiftClock struct{ offset atomic.Int64 }
+
+func (c *shiftClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *shiftClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 func setup(t testing.TB) *testBundle {
 	t.Helper()
@@ -49,7 +59,8 @@ func setupOn(t testing.TB, pool *pgxpool.Pool, dbURL string) *testBundle {
 		logOut = os.Stderr
 	}
 	log := slog.New(slog.NewJSONHandler(logOut, nil))
-	app := wire.NewApp(wire.Options{Pool: pool, Log: log})
+	clock := &shiftClock{}
+	app := wire.NewApp(wire.Options{Pool: pool, Log: log, Clock: clock})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	app.Watch(ctx)
@@ -57,7 +68,7 @@ func setupOn(t testing.TB, pool *pgxpool.Pool, dbURL string) *testBundle {
 	t.Cleanup(srv.Close)
 	tok, err := app.Store.CreatePlatformAdmin(ctx, "ops")
 	require.NoError(t, err)
-	return &testBundle{t: t, url: srv.URL, platform: tok, app: app, pool: pool, dbURL: dbURL}
+	return &testBundle{t: t, url: srv.URL, platform: tok, app: app, pool: pool, dbURL: dbURL, clock: clock}
 }
 
 type resp struct {
