@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -39,6 +38,7 @@ func scanWorkOrder(row pgx.Row) (*core.WorkOrder, error) {
 type intakeFacts struct {
 	timezone                  string
 	calendar                  []byte
+	weights                   []byte
 	productLine               *string
 	inWarranty                *bool
 	warrantyExpires           *string
@@ -70,10 +70,9 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 	if f.productLine != nil && w.ProductLine == "" {
 		w.ProductLine = *f.productLine
 	}
-	loc, _ := time.LoadLocation(f.timezone)
-	if w.Number, err = nextNumber(ctx, q, now.In(loc)); err != nil {
-		return nil, err
-	}
+	// A provisional number; the real one is taken last, so the tenant's
+	// counter row stays locked only for the commit, not the whole intake.
+	w.Number = "PENDING-" + w.ID.String()
 	if err := s.setDeadlines(w, f, now); err != nil {
 		return nil, err
 	}
@@ -92,15 +91,21 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 	}
 	switch {
 	case n.CloseNow:
-		return s.ApplyAction(ctx, w.ID, core.ActionInput{Action: core.ActionClose, Reason: "answered at intake"}, actor)
+		if _, err := s.ApplyAction(ctx, w.ID, core.ActionInput{Action: core.ActionClose, Reason: "answered at intake"}, actor); err != nil {
+			return nil, err
+		}
 	case f.field && w.Lat != nil:
-		if err := s.dispatch(ctx, q, w, nil, "", actor); err != nil {
+		if err := s.dispatch(ctx, q, w, nil, "", actor, f.weights); err != nil {
 			return nil, err
 		}
 	case f.field:
 		if err := s.queue(ctx, q, w, "the address has no geo point; dispatch by hand", actor); err != nil {
 			return nil, err
 		}
+	}
+	loc, _ := time.LoadLocation(f.timezone)
+	if err := assignNumber(ctx, q, w.ID, now.In(loc)); err != nil {
+		return nil, err
 	}
 	return s.FindWorkOrderByID(ctx, w.ID)
 }
@@ -109,49 +114,45 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 // reads the tenant's zone and calendar.
 func (s *Store) intakeFacts(ctx context.Context, q querier, n *core.NewWorkOrder, now time.Time) (*intakeFacts, error) {
 	f := &intakeFacts{}
-	err := q.QueryRow(ctx, `SELECT t.timezone, COALESCE(ts.calendar, '{}') FROM tenants t
-		LEFT JOIN tenant_settings ts ON ts.tenant_id = t.id WHERE t.id = $1`, tenantOf(ctx)).Scan(&f.timezone, &f.calendar)
+	var customerOK, unitFound, stFound bool
+	var owner *uuid.UUID
+	var addrFound bool
+	var addr *string
+	var lat, lon *float64
+	err := q.QueryRow(ctx, `SELECT t.timezone, COALESCE(ts.calendar, '{}'), COALESCE(ts.dispatch_weights, '{}'),
+			EXISTS (SELECT 1 FROM customers WHERE id = $1),
+			u.id IS NOT NULL, u.customer_id, m.product_line,
+			(u.purchase_date + make_interval(months => m.warranty_months)) >= ($4 AT TIME ZONE t.timezone)::date,
+			to_char(u.purchase_date + make_interval(months => m.warranty_months), 'YYYY-MM-DD'),
+			st.code IS NOT NULL, COALESCE(st.field, false), COALESCE(st.respond_minutes, 0), COALESCE(st.arrive_minutes, 0),
+			COALESCE(st.complete_minutes, 0),
+			a.id IS NOT NULL, a.address, a.lat, a.lon
+		FROM tenants t
+		LEFT JOIN tenant_settings ts ON ts.tenant_id = t.id
+		LEFT JOIN units u ON u.id = $2
+		LEFT JOIN product_models m ON m.tenant_id = u.tenant_id AND m.id = u.model_id
+		LEFT JOIN service_types st ON st.code = $3
+		LEFT JOIN customer_addresses a ON a.id = $5 AND a.customer_id = $1
+		WHERE t.id = app_current_tenant()`, n.CustomerID, n.UnitID, n.ServiceType, now, n.AddressID).Scan(
+		&f.timezone, &f.calendar, &f.weights, &customerOK, &unitFound, &owner, &f.productLine, &f.inWarranty,
+		&f.warrantyExpires, &stFound, &f.field, &f.respond, &f.arrive, &f.complete, &addrFound, &addr, &lat, &lon)
 	if err != nil {
 		return nil, err
 	}
-	var exists bool
-	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customers WHERE id = $1)`, n.CustomerID).Scan(&exists); err != nil {
-		return nil, err
-	}
-	if !exists {
+	switch {
+	case !customerOK:
 		return nil, core.FieldError("customer_id", "no such customer")
-	}
-	if n.UnitID != nil {
-		var owner uuid.UUID
-		err := q.QueryRow(ctx, `SELECT u.customer_id, m.product_line,
-				(u.purchase_date + make_interval(months => m.warranty_months)) >= ($2 AT TIME ZONE $3)::date,
-				to_char(u.purchase_date + make_interval(months => m.warranty_months), 'YYYY-MM-DD')
-			FROM units u JOIN product_models m ON m.tenant_id = u.tenant_id AND m.id = u.model_id WHERE u.id = $1`,
-			*n.UnitID, now, f.timezone).Scan(&owner, &f.productLine, &f.inWarranty, &f.warrantyExpires)
-		if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
-			return nil, core.FieldError("unit_id", "no such unit")
-		} else if err != nil {
-			return nil, err
-		}
-		if owner != n.CustomerID {
-			return nil, core.FieldError("unit_id", "the unit is registered to another customer")
-		}
+	case n.UnitID != nil && !unitFound:
+		return nil, core.FieldError("unit_id", "no such unit")
+	case n.UnitID != nil && *owner != n.CustomerID:
+		return nil, core.FieldError("unit_id", "the unit is registered to another customer")
+	case n.AddressID != nil && !addrFound:
+		return nil, core.FieldError("address_id", "not an address of this customer")
+	case !stFound:
+		return nil, core.FieldError("service_type", "unknown service type %q", n.ServiceType)
 	}
 	if n.AddressID != nil {
-		err := q.QueryRow(ctx, `SELECT address, lat, lon FROM customer_addresses WHERE id = $1 AND customer_id = $2`,
-			*n.AddressID, n.CustomerID).Scan(&n.Address, &n.Lat, &n.Lon)
-		if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
-			return nil, core.FieldError("address_id", "not an address of this customer")
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	err = q.QueryRow(ctx, `SELECT field, respond_minutes, arrive_minutes, complete_minutes FROM service_types WHERE code = $1`,
-		n.ServiceType).Scan(&f.field, &f.respond, &f.arrive, &f.complete)
-	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
-		return nil, core.FieldError("service_type", "unknown service type %q", n.ServiceType)
-	} else if err != nil {
-		return nil, err
+		n.Address, n.Lat, n.Lon = *addr, lat, lon
 	}
 	if isField, _ := core.IsFieldType(n.Type); isField != f.field {
 		return nil, core.FieldError("service_type", "service type %s does not fit a %s order", n.ServiceType, n.Type)
@@ -162,18 +163,16 @@ func (s *Store) intakeFacts(ctx context.Context, q querier, n *core.NewWorkOrder
 	return f, nil
 }
 
-// nextNumber returns the next order number of the tenant's month, e.g.
-// WO-2611-000123. The counter row is locked by the upsert, so concurrent
-// intakes get distinct numbers.
-func nextNumber(ctx context.Context, q querier, local time.Time) (string, error) {
+// assignNumber gives the order the next number of the tenant's month, e.g.
+// WO-2611-000123. The counter row is locked by the upsert until commit, so
+// concurrent intakes get distinct numbers.
+func assignNumber(ctx context.Context, q querier, id uuid.UUID, local time.Time) error {
 	period := local.Format("0601")
-	var n int
-	err := q.QueryRow(ctx, `INSERT INTO work_order_counters (tenant_id, period, last) VALUES (app_current_tenant(), $1, 1)
-		ON CONFLICT (tenant_id, period) DO UPDATE SET last = work_order_counters.last + 1 RETURNING last`, period).Scan(&n)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("WO-%s-%06d", period, n), nil
+	_, err := q.Exec(ctx, `WITH c AS (
+			INSERT INTO work_order_counters (tenant_id, period, last) VALUES (app_current_tenant(), $2, 1)
+			ON CONFLICT (tenant_id, period) DO UPDATE SET last = work_order_counters.last + 1 RETURNING last)
+		UPDATE work_orders SET number = 'WO-' || $2 || '-' || lpad(c.last::text, 6, '0') FROM c WHERE id = $1`, id, period)
+	return err
 }
 
 func appendEvent(ctx context.Context, q querier, id uuid.UUID, typ, from, to, actor string, at time.Time,

@@ -43,7 +43,7 @@ func (s *Store) ApplyAction(ctx context.Context, id uuid.UUID, in core.ActionInp
 	}
 	switch in.Action {
 	case core.ActionDispatch:
-		return s.finish(ctx, id, s.dispatch(ctx, q, w, in.SiteID, in.Reason, actor))
+		return s.finish(ctx, id, s.dispatch(ctx, q, w, in.SiteID, in.Reason, actor, nil))
 	case core.ActionReassign, core.ActionReject:
 		if err := s.release(ctx, q, w); err != nil {
 			return nil, err
@@ -59,7 +59,7 @@ func (s *Store) ApplyAction(ctx context.Context, id uuid.UUID, in core.ActionInp
 			return nil, err
 		}
 		w.State, w.SiteID, w.TechnicianID = core.StateCreated, nil, nil
-		return s.finish(ctx, id, s.dispatch(ctx, q, w, in.SiteID, in.Reason, actor))
+		return s.finish(ctx, id, s.dispatch(ctx, q, w, in.SiteID, in.Reason, actor, nil))
 	case core.ActionAssign:
 		return s.finish(ctx, id, s.assign(ctx, q, w, *in.TechnicianID, in.Reason, actor))
 	case core.ActionAccept:
@@ -168,6 +168,11 @@ func (s *Store) assign(ctx context.Context, q querier, w *core.WorkOrder, tech u
 	if status == "off" {
 		return core.FieldError("technician_id", "the technician is off duty")
 	}
+	return s.assignKnown(ctx, q, w, tech, reason, actor)
+}
+
+// assignKnown assigns a technician already checked to belong to the site.
+func (s *Store) assignKnown(ctx context.Context, q querier, w *core.WorkOrder, tech uuid.UUID, reason, actor string) error {
 	if err := s.release(ctx, q, w); err != nil {
 		return err
 	}

@@ -27,10 +27,14 @@ var dispatchRules dispatch.Rules
 // the chosen site (and assigned to a technician when the site lets the
 // platform assign), or queued with the reason. overrideSite forces a site
 // (a dispatcher's decision, with reason).
-func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, overrideSite *uuid.UUID, reason, actor string) error {
+// weights are the tenant's dispatch weights when the caller has them (nil:
+// read them).
+func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, overrideSite *uuid.UUID, reason, actor string, weightsJSON []byte) error {
 	var excluded []uuid.UUID
-	if err := q.QueryRow(ctx, `SELECT excluded_sites FROM work_orders WHERE id = $1`, w.ID).Scan(&excluded); err != nil {
-		return err
+	if w.Version > 1 { // a new order has excluded no site yet
+		if err := q.QueryRow(ctx, `SELECT excluded_sites FROM work_orders WHERE id = $1`, w.ID).Scan(&excluded); err != nil {
+			return err
+		}
 	}
 	if w.Lat == nil && overrideSite == nil {
 		return s.queue(ctx, q, w, "the address has no geo point; dispatch by hand", actor)
@@ -46,11 +50,16 @@ func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, over
 		}
 	}
 	var weights dispatch.Weights
-	var raw []byte
-	if err := q.QueryRow(ctx, `SELECT dispatch_weights FROM tenant_settings WHERE tenant_id = app_current_tenant()`).Scan(&raw); err == nil {
-		_ = json.Unmarshal(raw, &weights)
-	} else if !errors.Is(err, pgx.ErrNoRows) {
-		return err
+	if weightsJSON == nil {
+		err := q.QueryRow(ctx, `SELECT dispatch_weights FROM tenant_settings WHERE tenant_id = app_current_tenant()`).Scan(&weightsJSON)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+	}
+	if len(weightsJSON) > 2 {
+		if err := json.Unmarshal(weightsJSON, &weights); err != nil {
+			return core.Errorf(core.EINVALID, "the tenant's dispatch weights are invalid: %v", err)
+		}
 	}
 	engine := dispatch.Engine{Weights: weights, Rules: dispatchRules}
 	var dec dispatch.Decision
@@ -103,7 +112,7 @@ func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, over
 	if err != nil || td.Chosen == nil {
 		return nil // the site's staff assign by hand
 	}
-	return s.assign(ctx, q, w, *td.Chosen, "auto-assigned by the platform", actor)
+	return s.assignKnown(ctx, q, w, *td.Chosen, "auto-assigned by the platform", actor)
 }
 
 func checkSiteForOverride(ctx context.Context, q querier, id uuid.UUID) error {
@@ -139,8 +148,8 @@ func loadNetwork(ctx context.Context, q querier, lat, lon float64) (*dispatch.Ne
 	rows, err := q.Query(ctx, `SELECT s.id, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,
 			s.skills, s.daily_capacity, s.reputation, s.late_rate, s.auto_assign,
 			(SELECT count(*) FROM work_orders w WHERE w.site_id = s.id
-				AND w.updated_at >= date_trunc('day', now() AT TIME ZONE t.timezone) AT TIME ZONE t.timezone
-				AND w.state NOT IN ('created', 'cancelled'))
+				AND w.created_at >= date_trunc('day', now() AT TIME ZONE t.timezone) AT TIME ZONE t.timezone
+				AND w.state <> 'cancelled')
 		FROM sites s JOIN tenants t ON t.id = s.tenant_id
 		WHERE s.status = 'active' AND s.lat BETWEEN $1 AND $2 AND s.lon BETWEEN $3 AND $4`,
 		lat-dLat, lat+dLat, lon-dLon, lon+dLon)
