@@ -76,18 +76,20 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 	if err := s.setDeadlines(w, f, now); err != nil {
 		return nil, err
 	}
-	if _, err := q.Exec(ctx, `INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, unit_id,
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, unit_id,
 		product_line, service_type, description, address, lat, lon, in_warranty, warranty_expires, respond_by, arrive_by,
 		complete_by, created_by, created_at, updated_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,NULLIF($9,''),$10,$11,$12,$13,$14,$15,$16::date,$17,$18,$19,$20,$21,$21)`,
 		tenantOf(ctx), w.ID, w.Number, w.Type, w.Channel, w.State, w.CustomerID, w.UnitID, w.ProductLine, w.ServiceType,
 		w.Description, w.Address, w.Lat, w.Lon, w.InWarranty, w.WarrantyExpires, w.RespondBy, w.ArriveBy, w.CompleteBy,
-		actor, now); err != nil {
-		return nil, translate(err, "work order")
-	}
-	if err := appendEvent(ctx, q, w.ID, "created", "", core.StateCreated, actor, now, nil, nil,
+		actor, now)
+	if err := queueEvent(b, w.ID, "created", "", core.StateCreated, actor, now, nil, nil,
 		map[string]any{"channel": w.Channel, "type": w.Type}); err != nil {
 		return nil, err
+	}
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return nil, translate(err, "work order")
 	}
 	switch {
 	case n.CloseNow:
@@ -104,10 +106,7 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 		}
 	}
 	loc, _ := time.LoadLocation(f.timezone)
-	if err := assignNumber(ctx, q, w.ID, now.In(loc)); err != nil {
-		return nil, err
-	}
-	return s.FindWorkOrderByID(ctx, w.ID)
+	return s.assignNumber(ctx, q, w.ID, now.In(loc))
 }
 
 // intakeFacts checks the customer, unit, address and service type, and
@@ -166,23 +165,39 @@ func (s *Store) intakeFacts(ctx context.Context, q querier, n *core.NewWorkOrder
 // assignNumber gives the order the next number of the tenant's month, e.g.
 // WO-2611-000123. The counter row is locked by the upsert until commit, so
 // concurrent intakes get distinct numbers.
-func assignNumber(ctx context.Context, q querier, id uuid.UUID, local time.Time) error {
+// It returns the order as stored.
+func (s *Store) assignNumber(ctx context.Context, q querier, id uuid.UUID, local time.Time) (*core.WorkOrder, error) {
 	period := local.Format("0601")
-	_, err := q.Exec(ctx, `WITH c AS (
+	w, err := scanWorkOrder(q.QueryRow(ctx, `WITH c AS (
 			INSERT INTO work_order_counters (tenant_id, period, last) VALUES (app_current_tenant(), $2, 1)
 			ON CONFLICT (tenant_id, period) DO UPDATE SET last = work_order_counters.last + 1 RETURNING last)
-		UPDATE work_orders SET number = 'WO-' || $2 || '-' || lpad(c.last::text, 6, '0') FROM c WHERE id = $1`, id, period)
-	return err
+		UPDATE work_orders w SET number = 'WO-' || $2 || '-' || lpad(c.last::text, 6, '0') FROM c WHERE w.id = $1
+		RETURNING `+workOrderColumns, id, period))
+	if err != nil {
+		return nil, err
+	}
+	w.SLAStatus = slaStatus(w, s.now())
+	return w, nil
 }
 
 func appendEvent(ctx context.Context, q querier, id uuid.UUID, typ, from, to, actor string, at time.Time,
 	lat, lon *float64, payload any) error {
+	b := &pgx.Batch{}
+	if err := queueEvent(b, id, typ, from, to, actor, at, lat, lon, payload); err != nil {
+		return err
+	}
+	return q.SendBatch(ctx, b).Close()
+}
+
+// queueEvent adds an event insert to a batch, so a change and its event go
+// to the server in one round trip.
+func queueEvent(b *pgx.Batch, id uuid.UUID, typ, from, to, actor string, at time.Time, lat, lon *float64, payload any) error {
 	raw, err := json.Marshal(payload)
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO work_order_events (tenant_id, work_order_id, seq, type, from_state, to_state, actor, at, lat, lon, payload)
+	b.Queue(`INSERT INTO work_order_events (tenant_id, work_order_id, seq, type, from_state, to_state, actor, at, lat, lon, payload)
 		SELECT app_current_tenant(), $1, COALESCE(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
 		FROM work_order_events WHERE work_order_id = $1`, id, typ, from, to, actor, at, lat, lon, raw)
-	return err
+	return nil
 }

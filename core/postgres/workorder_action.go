@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
 )
@@ -137,7 +138,7 @@ func (s *Store) finish(ctx context.Context, id uuid.UUID, err error) (*core.Work
 
 // update writes the columns in set, bumps the version and appends the event.
 func (s *Store) update(ctx context.Context, q querier, w *core.WorkOrder, set map[string]any, event, from, to, actor string,
-	now time.Time, lat, lon *float64, payload map[string]any) error {
+	now time.Time, lat, lon *float64, payload map[string]any, extra ...stmt) error {
 	sql := `UPDATE work_orders SET version = version + 1, updated_at = $2`
 	args := []any{w.ID, now}
 	for _, col := range []string{"state", "site_id", "technician_id", "responded_at", "arrived_at", "completed_at", "closed_at", "service_record"} {
@@ -146,10 +147,21 @@ func (s *Store) update(ctx context.Context, q querier, w *core.WorkOrder, set ma
 			sql += ", " + col + " = $" + strconv.Itoa(len(args))
 		}
 	}
-	if _, err := q.Exec(ctx, sql+` WHERE id = $1`, args...); err != nil {
-		return translate(err, "work order")
+	b := &pgx.Batch{}
+	b.Queue(sql+` WHERE id = $1`, args...)
+	for _, x := range extra {
+		b.Queue(x.sql, x.args...)
 	}
-	return appendEvent(ctx, q, w.ID, event, from, to, actor, now, lat, lon, payload)
+	if err := queueEvent(b, w.ID, event, from, to, actor, now, lat, lon, payload); err != nil {
+		return err
+	}
+	return translate(q.SendBatch(ctx, b).Close(), "work order")
+}
+
+// stmt is a statement sent along with an update, in the same round trip.
+type stmt struct {
+	sql  string
+	args []any
 }
 
 // assign names the technician of the order's site.
@@ -173,11 +185,9 @@ func (s *Store) assign(ctx context.Context, q querier, w *core.WorkOrder, tech u
 
 // assignKnown assigns a technician already checked to belong to the site.
 func (s *Store) assignKnown(ctx context.Context, q querier, w *core.WorkOrder, tech uuid.UUID, reason, actor string) error {
-	if err := s.release(ctx, q, w); err != nil {
-		return err
-	}
-	if err := s.addWorkload(ctx, q, tech, 1); err != nil {
-		return err
+	extra := []stmt{{workloadSQL, []any{tech, 1}}}
+	if w.TechnicianID != nil {
+		extra = append(extra, stmt{workloadSQL, []any{*w.TechnicianID, -1}})
 	}
 	from := w.State
 	payload := map[string]any{"technician_id": tech, "previous": w.TechnicianID}
@@ -185,7 +195,7 @@ func (s *Store) assignKnown(ctx context.Context, q querier, w *core.WorkOrder, t
 		payload["reason"] = reason
 	}
 	if err := s.update(ctx, q, w, map[string]any{"state": core.StateAssigned, "technician_id": tech}, "assigned",
-		from, core.StateAssigned, actor, s.now(), nil, nil, payload); err != nil {
+		from, core.StateAssigned, actor, s.now(), nil, nil, payload, extra...); err != nil {
 		return err
 	}
 	w.State, w.TechnicianID = core.StateAssigned, &tech
@@ -200,7 +210,9 @@ func (s *Store) release(ctx context.Context, q querier, w *core.WorkOrder) error
 	return s.addWorkload(ctx, q, *w.TechnicianID, -1)
 }
 
+const workloadSQL = `UPDATE technicians SET open_workload = GREATEST(open_workload + $2, 0) WHERE id = $1`
+
 func (s *Store) addWorkload(ctx context.Context, q querier, tech uuid.UUID, d int) error {
-	_, err := q.Exec(ctx, `UPDATE technicians SET open_workload = GREATEST(open_workload + $2, 0) WHERE id = $1`, tech, d)
+	_, err := q.Exec(ctx, workloadSQL, tech, d)
 	return err
 }

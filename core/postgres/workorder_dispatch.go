@@ -88,17 +88,19 @@ func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, over
 		return s.queue(ctx, q, w, dec.NoCandidateReason, actor)
 	}
 	now := s.now()
-	if _, err := q.Exec(ctx, `UPDATE work_orders w SET state = 'dispatched', site_id = $2, technician_id = NULL, decision = $3,
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE work_orders w SET state = 'dispatched', site_id = $2, technician_id = NULL, decision = $3,
 		queue_reason = '', region_id = s.region_id, version = w.version + 1, updated_at = $4
-		FROM sites s WHERE w.id = $1 AND s.id = $2`, w.ID, *chosen, decJSON, now); err != nil {
-		return translate(err, "work order")
-	}
+		FROM sites s WHERE w.id = $1 AND s.id = $2`, w.ID, *chosen, decJSON, now)
 	payload := map[string]any{"site_id": chosen, "summary": dec.Summary, "engine": dec.Engine, "fallback": dec.Fallback}
 	if overrideSite != nil {
 		payload["override_reason"] = reason
 	}
-	if err := appendEvent(ctx, q, w.ID, "dispatched", core.StateCreated, core.StateDispatched, actor, now, nil, nil, payload); err != nil {
+	if err := queueEvent(b, w.ID, "dispatched", core.StateCreated, core.StateDispatched, actor, now, nil, nil, payload); err != nil {
 		return err
+	}
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return translate(err, "work order")
 	}
 	w.State, w.SiteID = core.StateDispatched, chosen
 	if net == nil {
@@ -141,67 +143,59 @@ func (s *Store) queue(ctx context.Context, q querier, w *core.WorkOrder, reason,
 }
 
 // loadNetwork loads the active sites near a point, their load today and
-// their technicians, as a dispatch network.
+// their technicians, as a dispatch network, in one round trip.
 func loadNetwork(ctx context.Context, q querier, lat, lon float64) (*dispatch.Network, error) {
 	dLat := candidateRadiusKm / 111.0
 	dLon := candidateRadiusKm / (111.0 * math.Max(math.Cos(lat*math.Pi/180), 0.01))
-	rows, err := q.Query(ctx, `SELECT s.id, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,
+	box := []any{lat - dLat, lat + dLat, lon - dLon, lon + dLon}
+	const near = `s.status = 'active' AND s.lat BETWEEN $1 AND $2 AND s.lon BETWEEN $3 AND $4`
+	b := &pgx.Batch{}
+	var sites []dispatch.Site
+	b.Queue(`SELECT s.id, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,
 			s.skills, s.daily_capacity, s.reputation, s.late_rate, s.auto_assign,
 			(SELECT count(*) FROM work_orders w WHERE w.site_id = s.id
 				AND w.created_at >= date_trunc('day', now() AT TIME ZONE t.timezone) AT TIME ZONE t.timezone
 				AND w.state <> 'cancelled')
-		FROM sites s JOIN tenants t ON t.id = s.tenant_id
-		WHERE s.status = 'active' AND s.lat BETWEEN $1 AND $2 AND s.lon BETWEEN $3 AND $4`,
-		lat-dLat, lat+dLat, lon-dLon, lon+dLon)
-	if err != nil {
-		return nil, err
-	}
-	var sites []dispatch.Site
-	var ids []uuid.UUID
-	for rows.Next() {
-		var st dispatch.Site
-		var polygon []byte
-		var lateRate float64
-		if err := rows.Scan(&st.ID, &st.Kind, &st.Status, &st.Location.Lat, &st.Location.Lon, &st.Area.RadiusKm, &polygon,
-			&st.AuthorizedLines, &st.Skills, &st.DailyCapacity, &st.Reputation, &lateRate, &st.AutoAssign, &st.OpenToday); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		st.LateRate = &lateRate
-		if len(polygon) > 0 {
-			var pts [][2]float64
-			if err := json.Unmarshal(polygon, &pts); err == nil {
-				for _, p := range pts {
-					st.Area.Polygon = append(st.Area.Polygon, dispatch.Point{Lat: p[0], Lon: p[1]})
+		FROM sites s JOIN tenants t ON t.id = s.tenant_id WHERE `+near, box...).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var st dispatch.Site
+			var polygon []byte
+			var lateRate float64
+			if err := rows.Scan(&st.ID, &st.Kind, &st.Status, &st.Location.Lat, &st.Location.Lon, &st.Area.RadiusKm, &polygon,
+				&st.AuthorizedLines, &st.Skills, &st.DailyCapacity, &st.Reputation, &lateRate, &st.AutoAssign, &st.OpenToday); err != nil {
+				return err
+			}
+			st.LateRate = &lateRate
+			if len(polygon) > 0 {
+				var pts [][2]float64
+				if err := json.Unmarshal(polygon, &pts); err == nil {
+					for _, p := range pts {
+						st.Area.Polygon = append(st.Area.Polygon, dispatch.Point{Lat: p[0], Lon: p[1]})
+					}
 				}
 			}
+			sites = append(sites, st)
 		}
-		sites = append(sites, st)
-		ids = append(ids, st.ID)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	techs, err := loadTechnicians(ctx, q, ids)
-	if err != nil {
+		return rows.Err()
+	})
+	var techs []dispatch.Technician
+	b.Queue(`SELECT t.id, t.site_id, t.skills, t.status, COALESCE(t.lat, 0), COALESCE(t.lon, 0), t.location_at, t.open_workload
+		FROM technicians t JOIN sites s ON s.tenant_id = t.tenant_id AND s.id = t.site_id WHERE `+near, box...).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var t dispatch.Technician
+			var at *time.Time
+			if err := rows.Scan(&t.ID, &t.SiteID, &t.Skills, &t.Status, &t.Location.Lat, &t.Location.Lon, &at, &t.OpenWorkload); err != nil {
+				return err
+			}
+			if at != nil {
+				t.LocationAt = *at
+			}
+			techs = append(techs, t)
+		}
+		return rows.Err()
+	})
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
 	}
 	return dispatch.NewNetwork(sites, techs)
-}
-
-func loadTechnicians(ctx context.Context, q querier, siteIDs []uuid.UUID) ([]dispatch.Technician, error) {
-	rows, err := q.Query(ctx, `SELECT id, site_id, skills, status, COALESCE(lat, 0), COALESCE(lon, 0), location_at, open_workload
-		FROM technicians WHERE site_id = ANY($1)`, siteIDs)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (dispatch.Technician, error) {
-		var t dispatch.Technician
-		var at *time.Time
-		err := r.Scan(&t.ID, &t.SiteID, &t.Skills, &t.Status, &t.Location.Lat, &t.Location.Lon, &at, &t.OpenWorkload)
-		if at != nil {
-			t.LocationAt = *at
-		}
-		return t, err
-	})
 }
