@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // Decide ranks the sites that can take o, chooses the best, and at that site
@@ -42,13 +43,31 @@ type assessed struct {
 	outside                                   bool // the preferred site, not covering the address
 }
 
+// scratch is a decision's working memory, pooled: a dense city centre has
+// hundreds of covering sites, and allocating their working copies for every
+// decision made the garbage collector a large share of its cost.
+type scratch struct {
+	list       []assessed
+	elig, excl []int32 // positions in list, sorted instead of the larger values
+	marks      []int
+	w          reasonWriter
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
 // decide ranks the sites listed in near. Decide passes the address's grid
 // cell; the brute-force reference passes every site with fast false. Both
 // must agree exactly, which the tests check.
 func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near []int32, fast bool) Decision {
+	sc := scratchPool.Get().(*scratch)
+	defer func() {
+		clear(sc.list) // drop the pointers into the network
+		sc.list, sc.elig, sc.excl, sc.marks = sc.list[:0], sc.elig[:0], sc.excl[:0], sc.marks[:0]
+		sc.w.buf, sc.w.ends = sc.w.buf[:0], sc.w.ends[:0]
+		scratchPool.Put(sc)
+	}()
 	dec := Decision{Engine: EngineVersion}
 	cnt := siteCounts{examined: len(near)}
-	var eligible, excluded []assessed
 	reach, preferredCovers := 0.0, false
 	for _, i := range near {
 		d, ok := n.covers(i, o.Location, fast)
@@ -58,16 +77,17 @@ func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near
 		s := &n.sites[i]
 		cnt.covering++
 		reach = max(reach, s.reach)
-		a := assessSite(s, o, d, &cnt)
+		sc.list = append(sc.list, assessSite(s, o, d, &cnt))
+		a := &sc.list[len(sc.list)-1]
 		preferredCovers = preferredCovers || a.preferred
 		if a.Eligible {
-			eligible = append(eligible, a)
+			sc.elig = append(sc.elig, int32(len(sc.list)-1))
 		} else {
-			excluded = append(excluded, a)
+			sc.excl = append(sc.excl, int32(len(sc.list)-1))
 		}
 	}
-	for i := range eligible {
-		a := &eligible[i]
+	for _, k := range sc.elig {
+		a := &sc.list[k]
 		a.Components.Distance = 1
 		if reach > 0 {
 			a.Components.Distance = max(0, 1-a.DistanceKm/reach)
@@ -75,25 +95,29 @@ func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near
 		a.Score = w.Distance*a.Components.Distance + w.Load*a.Components.Load +
 			w.Reputation*a.Components.Reputation + w.SLARisk*a.Components.SLARisk
 	}
-	slices.SortFunc(eligible, func(a, b assessed) int {
+	if p := o.PreferredSiteID; p != nil && !preferredCovers {
+		if i, ok := n.byID[*p]; ok {
+			s := &n.sites[i]
+			sc.list = append(sc.list, assessed{site: s, outside: true,
+				Candidate: Candidate{SiteID: s.ID, Kind: s.Kind, DistanceKm: DistanceKm(s.Location, o.Location)}})
+			sc.excl = append(sc.excl, int32(len(sc.list)-1))
+		}
+	}
+	list := sc.list
+	slices.SortFunc(sc.elig, func(i, j int32) int {
+		a, b := &list[i], &list[j]
 		if a.preferred != b.preferred {
 			return boolFirst(a.preferred)
 		}
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.DistanceKm, b.DistanceKm), compareIDs(a.SiteID, b.SiteID))
 	})
-	if p := o.PreferredSiteID; p != nil && !preferredCovers {
-		if i, ok := n.byID[*p]; ok {
-			s := &n.sites[i]
-			excluded = append(excluded, assessed{site: s, outside: true,
-				Candidate: Candidate{SiteID: s.ID, Kind: s.Kind, DistanceKm: DistanceKm(s.Location, o.Location)}})
-		}
-	}
-	slices.SortFunc(excluded, func(a, b assessed) int {
+	slices.SortFunc(sc.excl, func(i, j int32) int {
+		a, b := &list[i], &list[j]
 		return cmp.Or(cmp.Compare(a.DistanceKm, b.DistanceKm), compareIDs(a.SiteID, b.SiteID))
 	})
-	ranking := explainSites(o, eligible, excluded)
+	ranking := sc.explainSites(o)
 
-	top, dropped, rest := ranking[:len(eligible)], []Candidate(nil), ranking[len(eligible):]
+	top, dropped, rest := ranking[:len(sc.elig)], []Candidate(nil), ranking[len(sc.elig):]
 	if e.Rules != nil && len(top) > 0 {
 		var fallback string
 		if top, dropped, fallback = rerankSites(ctx, e.Rules, o, top); fallback != "" {
@@ -118,20 +142,18 @@ func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near
 }
 
 // explainSites writes the reasons of every assessed site and returns the
-// ranking: eligible sites, then the excluded ones, in the order given.
-func explainSites(o Order, eligible, excluded []assessed) []Candidate {
-	ranking := make([]Candidate, 0, len(eligible)+len(excluded))
-	w := reasonWriter{buf: make([]byte, 0, 160*(len(eligible)+len(excluded))), ends: make([]int, 0, 7*(len(eligible)+len(excluded)))}
-	var marks []int
-	for _, list := range [2][]assessed{eligible, excluded} {
-		for i := range list {
-			explainSite(&w, &list[i], o)
-			ranking = append(ranking, list[i].Candidate)
-			marks = append(marks, w.mark())
+// ranking: the eligible sites, then the excluded ones, in sorted order.
+func (sc *scratch) explainSites(o Order) []Candidate {
+	ranking := make([]Candidate, 0, len(sc.elig)+len(sc.excl))
+	for _, order := range [2][]int32{sc.elig, sc.excl} {
+		for _, k := range order {
+			explainSite(&sc.w, &sc.list[k], o)
+			ranking = append(ranking, sc.list[k].Candidate)
+			sc.marks = append(sc.marks, sc.w.mark())
 		}
 	}
-	all, from := w.finish(), 0
-	for i, to := range marks {
+	all, from := sc.w.finish(), 0
+	for i, to := range sc.marks {
 		ranking[i].Reasons, from = all[from:to:to], to
 	}
 	return ranking

@@ -2,10 +2,8 @@ package dispatch
 
 import (
 	"context"
-	"errors"
 	"math"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -249,73 +247,6 @@ func TestDecideWeightsSteer(t *testing.T) {
 			d, err := Engine{Weights: tt.w}.Decide(context.Background(), n, order())
 			require.NoError(t, err)
 			require.Equal(t, id(tt.want), *d.Chosen)
-		})
-	}
-}
-
-func TestDecideRejectsInvalidInput(t *testing.T) {
-	t.Parallel()
-	n := mustNetwork(t, []Site{site("a", 2, 0, 30)}, nil)
-	tests := []struct {
-		name      string
-		w         Weights
-		o         Order
-		wantField string
-	}{
-		{"latitude out of range", Weights{}, order(func(o *Order) { o.Location.Lat = 95 }), "location.lat"},
-		{"longitude out of range", Weights{}, order(func(o *Order) { o.Location.Lon = -190 }), "location.lon"},
-		{"NaN latitude", Weights{}, order(func(o *Order) { o.Location.Lat = math.NaN() }), "location.lat"},
-		{"NaN longitude", Weights{}, order(func(o *Order) { o.Location.Lon = math.NaN() }), "location.lon"},
-		{"no decision time", Weights{}, order(func(o *Order) { o.At = time.Time{} }), "at"},
-		{"negative weight", Weights{Distance: -1}, order(), "weights.distance"},
-		{"NaN weight", Weights{Load: math.NaN()}, order(), "weights.load"},
-		{"infinite weight", Weights{SLARisk: math.Inf(1)}, order(), "weights.sla_risk"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Engine{Weights: tt.w}.Decide(context.Background(), n, tt.o)
-			require.ErrorIs(t, err, ErrInvalid)
-			var ie *InputError
-			require.True(t, errors.As(err, &ie))
-			require.Equal(t, tt.wantField, ie.Field)
-		})
-	}
-}
-
-// TestDecideAntimeridianAndPole: areas that cross the antimeridian or cover
-// a pole are found from either side.
-func TestDecideAntimeridianAndPole(t *testing.T) {
-	t.Parallel()
-	at := func(name string, p Point, a Area) Site {
-		s := site(name, 0, 0, 1)
-		s.Location, s.Area = p, a
-		return s
-	}
-	n := mustNetwork(t, []Site{
-		at("fiji", Point{-17.2, 179.9}, Area{RadiusKm: 60}),
-		at("dateline-poly", Point{-16.5, 180}, Area{Polygon: []Point{{-17, 179}, {-17, -179}, {-16, -179}, {-16, 179}}}),
-		at("north-pole", Point{89.8, 45}, Area{RadiusKm: 50}),
-	}, nil)
-	tests := []struct {
-		name string
-		p    Point
-		want []uuid.UUID
-	}{
-		{"west of the antimeridian", Point{-17.2, 179.7}, []uuid.UUID{id("fiji")}},
-		{"east of the antimeridian", Point{-17.2, -179.8}, []uuid.UUID{id("fiji")}},
-		{"at lon -180", Point{-17.5, -180}, []uuid.UUID{id("fiji")}},
-		{"in the polygon, west side", Point{-16.5, -179.5}, []uuid.UUID{id("dateline-poly")}},
-		{"both", Point{-16.95, 179.95}, []uuid.UUID{id("fiji"), id("dateline-poly")}},
-		{"the pole itself", Point{90, 0}, []uuid.UUID{id("north-pole")}},
-		{"over the pole", Point{89.9, -135}, []uuid.UUID{id("north-pole")}},
-		{"beyond the cap", Point{89.2, -135}, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d, err := Engine{}.Decide(context.Background(), n, order(func(o *Order) { o.Location = tt.p }))
-			require.NoError(t, err)
-			require.ElementsMatch(t, tt.want, ids(d.Ranking))
-			requireSameDecision(t, bruteForce(Engine{}, n, order(func(o *Order) { o.Location = tt.p })), d)
 		})
 	}
 }

@@ -1,10 +1,12 @@
 package dispatch
 
 import (
+	"context"
 	"errors"
 	"math"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 )
 
@@ -174,4 +176,42 @@ func destination(c Point, θ, δ float64) Point {
 	λ2 := λ1 + math.Atan2(math.Sin(θ)*math.Sin(δ)*math.Cos(φ1), math.Cos(δ)-math.Sin(φ1)*math.Sin(φ2))
 	lon := math.Mod(λ2/rad+540, 360) - 180
 	return Point{Lat: min(max(φ2/rad, -90), 90), Lon: lon}
+}
+
+// TestDecideAntimeridianAndPole: areas that cross the antimeridian or cover
+// a pole are found from either side.
+func TestDecideAntimeridianAndPole(t *testing.T) {
+	t.Parallel()
+	at := func(name string, p Point, a Area) Site {
+		s := site(name, 0, 0, 1)
+		s.Location, s.Area = p, a
+		return s
+	}
+	n := mustNetwork(t, []Site{
+		at("fiji", Point{-17.2, 179.9}, Area{RadiusKm: 60}),
+		at("dateline-poly", Point{-16.5, 180}, Area{Polygon: []Point{{-17, 179}, {-17, -179}, {-16, -179}, {-16, 179}}}),
+		at("north-pole", Point{89.8, 45}, Area{RadiusKm: 50}),
+	}, nil)
+	tests := []struct {
+		name string
+		p    Point
+		want []uuid.UUID
+	}{
+		{"west of the antimeridian", Point{-17.2, 179.7}, []uuid.UUID{id("fiji")}},
+		{"east of the antimeridian", Point{-17.2, -179.8}, []uuid.UUID{id("fiji")}},
+		{"at lon -180", Point{-17.5, -180}, []uuid.UUID{id("fiji")}},
+		{"in the polygon, west side", Point{-16.5, -179.5}, []uuid.UUID{id("dateline-poly")}},
+		{"both", Point{-16.95, 179.95}, []uuid.UUID{id("fiji"), id("dateline-poly")}},
+		{"the pole itself", Point{90, 0}, []uuid.UUID{id("north-pole")}},
+		{"over the pole", Point{89.9, -135}, []uuid.UUID{id("north-pole")}},
+		{"beyond the cap", Point{89.2, -135}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Engine{}.Decide(context.Background(), n, order(func(o *Order) { o.Location = tt.p }))
+			require.NoError(t, err)
+			require.ElementsMatch(t, tt.want, ids(d.Ranking))
+			requireSameDecision(t, bruteForce(Engine{}, n, order(func(o *Order) { o.Location = tt.p })), d)
+		})
+	}
 }

@@ -30,6 +30,13 @@ func (e Engine) ChooseTechnician(ctx context.Context, n *Network, siteID uuid.UU
 	return e.chooseTechnician(ctx, n, si, o, true), nil
 }
 
+// techAssessed is a technician's candidate entry and where its reasons lie
+// in the decision's reasonWriter.
+type techAssessed struct {
+	TechCandidate
+	from, to int
+}
+
 // chooseTechnician ranks site si's technicians: eligible ones (not off, with
 // every required skill) first, available before busy, then by score, then
 // nearer, less loaded, ID. assign false (the site assigns its own
@@ -37,22 +44,25 @@ func (e Engine) ChooseTechnician(ctx context.Context, n *Network, siteID uuid.UU
 func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Order, assign bool) TechDecision {
 	s := &n.sites[si]
 	td := TechDecision{SiteID: s.ID}
-	var eligible, others []TechCandidate
+	var eligible, others []techAssessed
+	var w reasonWriter
 	off, unskilled := 0, 0
 	for _, t := range n.techs[si] {
-		c := assessTechnician(t, s.Location, o)
+		a := techAssessed{from: w.mark()}
+		a.TechCandidate = assessTechnician(&w, t, s.Location, o)
+		a.to = w.mark()
 		switch {
-		case c.Eligible:
-			eligible = append(eligible, c)
+		case a.Eligible:
+			eligible = append(eligible, a)
 		case t.Status == TechOff:
 			off++
-			others = append(others, c)
+			others = append(others, a)
 		default:
 			unskilled++
-			others = append(others, c)
+			others = append(others, a)
 		}
 	}
-	slices.SortFunc(eligible, func(a, b TechCandidate) int {
+	slices.SortFunc(eligible, func(a, b techAssessed) int {
 		if aa, ba := a.Status == TechAvailable, b.Status == TechAvailable; aa != ba {
 			return boolFirst(aa)
 		}
@@ -60,17 +70,24 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 			cmp.Compare(b.Components.Workload, a.Components.Workload), compareIDs(a.TechnicianID, b.TechnicianID))
 	})
 	// others stay in ID order, the order of n.techs.
-	var dropped []TechCandidate
-	if assign && e.Rules != nil && len(eligible) > 0 {
-		eligible, dropped, td.Fallback = rerankTechnicians(ctx, e.Rules, o, s.ID, eligible)
+	all := w.finish()
+	ranking := make([]TechCandidate, 0, len(eligible)+len(others))
+	for _, a := range slices.Concat(eligible, others) {
+		a.Reasons = all[a.from:a.to:a.to]
+		ranking = append(ranking, a.TechCandidate)
 	}
-	td.Ranking = slices.Concat(eligible, dropped, others)
+	top, dropped := ranking[:len(eligible)], []TechCandidate(nil)
+	if assign && e.Rules != nil && len(top) > 0 {
+		top, dropped, td.Fallback = rerankTechnicians(ctx, e.Rules, o, s.ID, top)
+		ranking = slices.Concat(top, dropped, ranking[len(eligible):])
+	}
+	td.Ranking = ranking
 	switch {
 	case len(n.techs[si]) == 0:
 		td.NoTechnicianReason = "the site has no technicians on record"
-	case len(eligible) == 0 && len(dropped) > 0:
+	case len(top) == 0 && len(dropped) > 0:
 		td.NoTechnicianReason = "tenant rules rejected every technician"
-	case len(eligible) == 0:
+	case len(top) == 0:
 		skills := "the required skills"
 		if len(o.Skills) > 0 {
 			skills = strings.Join(o.Skills, ", ")
@@ -79,45 +96,46 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 	case !assign:
 		td.NoTechnicianReason = "the site assigns its own technicians; the ranking is a suggestion"
 	default:
-		id := eligible[0].TechnicianID
+		id := top[0].TechnicianID
 		td.Chosen = &id
 	}
 	return td
 }
 
-func assessTechnician(t Technician, site Point, o Order) TechCandidate {
-	c := TechCandidate{TechnicianID: t.ID, Status: t.Status, LocationFrom: "last location", Reasons: make([]string, 0, 6)}
+// assessTechnician scores t and writes its reasons to w.
+func assessTechnician(w *reasonWriter, t Technician, site Point, o Order) TechCandidate {
+	c := TechCandidate{TechnicianID: t.ID, Status: t.Status, LocationFrom: "last location"}
 	age := o.At.Sub(t.LocationAt)
 	switch {
 	case t.LocationAt.IsZero():
 		c.LocationFrom, c.DistanceKm = "site", DistanceKm(site, o.Location)
-		c.Reasons = append(c.Reasons, fmt.Sprintf("location unknown: %.1f km from the site", c.DistanceKm))
+		w.s("location unknown: ").f(c.DistanceKm, 1).s(" km from the site").end()
 	case age > StaleAfter:
 		c.LocationFrom, c.DistanceKm = "site", DistanceKm(site, o.Location)
-		c.Reasons = append(c.Reasons, fmt.Sprintf("last location %s old, stale: %.1f km from the site", humanAge(age), c.DistanceKm))
+		w.s("last location ").age(age).s(" old, stale: ").f(c.DistanceKm, 1).s(" km from the site").end()
 	default:
 		c.DistanceKm = DistanceKm(t.Location, o.Location)
-		c.Reasons = append(c.Reasons, fmt.Sprintf("%.1f km from last location (%s ago)", c.DistanceKm, humanAge(max(age, 0))))
+		w.f(c.DistanceKm, 1).s(" km from last location (").age(max(age, 0)).s(" ago)").end()
 	}
 	switch t.Status {
 	case TechOff:
-		c.Reasons = append(c.Reasons, "excluded: off duty")
+		w.s("excluded: off duty").end()
 	case TechBusy:
-		c.Reasons = append(c.Reasons, "busy: ranked after available technicians")
+		w.s("busy: ranked after available technicians").end()
 	default:
-		c.Reasons = append(c.Reasons, "available")
+		w.s("available").end()
 	}
 	miss := missing(o.Skills, t.Skills)
 	switch {
 	case len(miss) > 0:
-		c.Reasons = append(c.Reasons, "excluded: lacks skills "+strings.Join(miss, ", "))
+		w.s("excluded: lacks skills ").s(strings.Join(miss, ", ")).end()
 	case len(o.Skills) == 0:
-		c.Reasons = append(c.Reasons, "no skills required")
+		w.s("no skills required").end()
 	default:
-		c.Reasons = append(c.Reasons, fmt.Sprintf("has required skills %s (the order uses %d of its %d skills)",
-			strings.Join(o.Skills, ", "), len(o.Skills), len(t.Skills)))
+		w.s("has required skills ").s(strings.Join(o.Skills, ", ")).s(" (the order uses ").i(len(o.Skills)).
+			s(" of its ").i(len(t.Skills)).s(" skills)").end()
 	}
-	c.Reasons = append(c.Reasons, fmt.Sprintf("%d open orders", t.OpenWorkload))
+	w.i(t.OpenWorkload).s(" open orders").end()
 	c.Eligible = t.Status != TechOff && len(miss) == 0
 	if !c.Eligible {
 		return c
@@ -132,13 +150,16 @@ func assessTechnician(t Technician, site Point, o Order) TechCandidate {
 	}
 	k := c.Components
 	c.Score = (k.Skills + k.Distance + k.Workload) / 3
-	c.Reasons = append(c.Reasons, fmt.Sprintf("score %.3f (skills %.2f, distance %.2f, workload %.2f)", c.Score, k.Skills, k.Distance, k.Workload))
+	w.s("score ").f(c.Score, 3).s(" (skills ").f(k.Skills, 2).s(", distance ").f(k.Distance, 2).
+		s(", workload ").f(k.Workload, 2).s(")").end()
 	return c
 }
 
-func humanAge(d time.Duration) string {
+// age writes a duration the way a dispatcher reads it: minutes under an
+// hour, hours with one decimal above.
+func (w *reasonWriter) age(d time.Duration) *reasonWriter {
 	if d < time.Hour {
-		return fmt.Sprintf("%d min", int(d.Minutes()))
+		return w.i(int(d.Minutes())).s(" min")
 	}
-	return fmt.Sprintf("%.1f h", d.Hours())
+	return w.f(d.Hours(), 1).s(" h")
 }

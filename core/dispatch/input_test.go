@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"context"
 	"errors"
 	"math"
 	"testing"
@@ -60,6 +61,35 @@ func TestNewNetworkRejectsInvalidInput(t *testing.T) {
 			var ie *InputError
 			require.True(t, errors.As(err, &ie))
 			require.Equal(t, tt.wantField, ie.Field, err.Error())
+		})
+	}
+}
+
+func TestDecideRejectsInvalidInput(t *testing.T) {
+	t.Parallel()
+	n := mustNetwork(t, []Site{site("a", 2, 0, 30)}, nil)
+	tests := []struct {
+		name      string
+		w         Weights
+		o         Order
+		wantField string
+	}{
+		{"latitude out of range", Weights{}, order(func(o *Order) { o.Location.Lat = 95 }), "location.lat"},
+		{"longitude out of range", Weights{}, order(func(o *Order) { o.Location.Lon = -190 }), "location.lon"},
+		{"NaN latitude", Weights{}, order(func(o *Order) { o.Location.Lat = math.NaN() }), "location.lat"},
+		{"NaN longitude", Weights{}, order(func(o *Order) { o.Location.Lon = math.NaN() }), "location.lon"},
+		{"no decision time", Weights{}, order(func(o *Order) { o.At = time.Time{} }), "at"},
+		{"negative weight", Weights{Distance: -1}, order(), "weights.distance"},
+		{"NaN weight", Weights{Load: math.NaN()}, order(), "weights.load"},
+		{"infinite weight", Weights{SLARisk: math.Inf(1)}, order(), "weights.sla_risk"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Engine{Weights: tt.w}.Decide(context.Background(), n, tt.o)
+			require.ErrorIs(t, err, ErrInvalid)
+			var ie *InputError
+			require.True(t, errors.As(err, &ie))
+			require.Equal(t, tt.wantField, ie.Field)
 		})
 	}
 }
