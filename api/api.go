@@ -52,6 +52,7 @@ type Deps struct {
 	Authz       core.Authorizer
 	Idempotency core.IdempotencyStore
 	WorkOrders  core.WorkOrderService
+	Settings    core.SettingsService
 	Technician  TechnicianResolver
 	Ready       []Checker
 	Log         *slog.Logger
@@ -122,4 +123,5 @@ func (s *Server) registerRoutes() {
 	s.registerAPIKeyRoutes()
 	s.registerAccessRoutes()
 	s.registerWorkOrderRoutes()
+	s.registerSettingsRoutes()
 }

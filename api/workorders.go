@@ -121,8 +121,8 @@ func (s *Server) registerWorkOrderRoutes() {
 // actorOf names the caller in events: user:<id> or key:<id>.
 func actorOf(ctx context.Context) string { return principal(ctx).Subject() }
 
-// findWorkOrderInScope loads an order the caller may see: a technician
-// their own orders; others orders of sites in their scope; orders not yet
+// findWorkOrderInScope loads an order the caller may see: orders of sites
+// in their scope (a technician's scope is their site); orders not yet
 // dispatched need tenant-wide scope. Outside: 404.
 func (s *Server) findWorkOrderInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.WorkOrder, error) {
 	w, err := s.deps.WorkOrders.FindWorkOrderByID(ctx, id)
@@ -136,8 +136,8 @@ func (s *Server) findWorkOrderInScope(ctx context.Context, id uuid.UUID, perm co
 		if w.TechnicianID != nil && *w.TechnicianID == *tech {
 			return w, nil
 		}
-		if w.TechnicianID == nil && w.SiteID != nil && s.authorize(ctx, perm, core.Target{SiteID: w.SiteID}) == nil {
-			return w, nil // offered to the technician's site
+		if w.SiteID != nil && s.authorize(ctx, perm, core.Target{SiteID: w.SiteID}) == nil {
+			return w, nil // an order of the technician's own site
 		}
 		return nil, notFound
 	}

@@ -54,7 +54,8 @@ func (b *testBundle) newNetwork(slug string) *network {
 	b.exec(tid, site, tid, n.near, "S-NEAR", "深圳南山服务站", n.gd, szLat+0.01, szLon+0.01, 30.0, true)
 	b.exec(tid, site, tid, n.far, "S-FAR", "东莞服务站", n.gd, 23.0207, 113.7518, 80.0, false)
 	b.exec(tid, site, tid, n.other, "S-NN", "南宁服务站", n.gx, nnLat, nnLon, 50.0, true)
-	b.exec(tid, `INSERT INTO product_lines (tenant_id, code, name_zh, name_en) VALUES ($1, 'AC', '空调', 'Air conditioners')`, tid)
+	b.exec(tid, `INSERT INTO product_lines (tenant_id, code, name_zh, name_en) VALUES ($1, 'AC', '空调', 'Air conditioners')
+		ON CONFLICT DO NOTHING`, tid)
 	model := uuid.New()
 	b.exec(tid, `INSERT INTO product_models (tenant_id, id, product_line, code, name, warranty_months) VALUES ($1, $2, 'AC', 'KFR-35', 'KFR-35GW', 36)`, tid, model)
 	for _, st := range []struct {
@@ -62,7 +63,8 @@ func (b *testBundle) newNetwork(slug string) *network {
 		field bool
 	}{{"repair", true}, {"installation", true}, {"consultation", false}} {
 		b.exec(tid, `INSERT INTO service_types (tenant_id, code, name_zh, name_en, field, respond_minutes, arrive_minutes, complete_minutes)
-			VALUES ($1, $2, $2, $2, $3, 120, 1440, 4320)`, tid, st.code, st.field)
+			VALUES ($1, $2, $2, $2, $3, 120, 1440, 4320) ON CONFLICT (tenant_id, code) DO UPDATE
+			SET field = EXCLUDED.field, respond_minutes = 120, arrive_minutes = 1440, complete_minutes = 4320`, tid, st.code, st.field)
 	}
 	for _, fc := range [][2]string{{"symptom", "S01"}, {"cause", "C01"}, {"object", "O01"}, {"action", "A01"}} {
 		b.exec(tid, `INSERT INTO fault_codes (tenant_id, kind, code, product_line, name_zh, name_en) VALUES ($1, $2, $3, 'AC', $3, $3)`, tid, fc[0], fc[1])

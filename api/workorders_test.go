@@ -44,7 +44,7 @@ func TestWorkOrderLifecycle(t *testing.T) {
 	ill := b.act(n.techNearTok, id, "complete", map[string]any{"record": record("SN-0001")})
 	require.Equal(t, 409, ill.Status, "%s", ill.Raw)
 	require.Contains(t, ill.str("detail"), "assigned")
-	b.must(404, "POST", "/v1/work-orders/"+id+"/accept", n.techFarTok, map[string]any{}) // not theirs: invisible
+	b.must(403, "POST", "/v1/work-orders/"+id+"/accept", n.techFarTok, map[string]any{}) // assigned to a colleague
 
 	ok := func(tok, action string, body map[string]any, state string) {
 		t.Helper()

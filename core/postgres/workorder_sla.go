@@ -80,11 +80,11 @@ func slaStatus(w *core.WorkOrder, now time.Time) string {
 		}
 	}
 	switch {
-	case !any:
+	case !any || w.State == core.StateCancelled:
 		return "none"
 	case risk:
 		return "at_risk"
-	case w.CompletedAt != nil:
+	case w.CompletedAt != nil || w.State == core.StateClosed:
 		return "met"
 	}
 	return "on_track"

@@ -1,0 +1,48 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/calendar"
+)
+
+type SettingsOutput struct{ Body *core.TenantSettings }
+
+type PutSettingsInput struct {
+	Body struct {
+		DispatchWeights core.DispatchWeights `json:"dispatch_weights"`
+		Calendar        *struct {
+			TimeZone string              `json:"time_zone,omitempty" doc:"Defaults to the tenant's time zone."`
+			Week     map[string][]string `json:"week" doc:"Per weekday (mon…sun), intervals like 08:30-12:00."`
+			Holidays []string            `json:"holidays,omitempty" doc:"Closed dates, YYYY-MM-DD."`
+			Workdays map[string][]string `json:"workdays,omitempty" doc:"Make-up working days (调休) or special hours: date → intervals."`
+		} `json:"calendar,omitempty" doc:"Omitted: every day 08:00-20:00 in the tenant's time zone."`
+	}
+}
+
+func (s *Server) registerSettingsRoutes() {
+	tags := []string{"Settings"}
+	register(s.api, huma.Operation{OperationID: "get-settings", Method: http.MethodGet, Path: "/v1/settings",
+		Summary: "The tenant's dispatch weights and business calendar", Tags: tags},
+		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActRead}},
+		func(ctx context.Context, _ *struct{}) (*SettingsOutput, error) {
+			out, err := s.deps.Settings.FindSettings(ctx)
+			return &SettingsOutput{Body: out}, err
+		})
+	register(s.api, huma.Operation{OperationID: "put-settings", Method: http.MethodPut, Path: "/v1/settings",
+		Summary: "Set the tenant's dispatch weights and business calendar", Tags: tags,
+		Description: "New SLA deadlines are counted in the new calendar; existing orders keep theirs."},
+		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
+		func(ctx context.Context, in *PutSettingsInput) (*SettingsOutput, error) {
+			set := core.TenantSettings{DispatchWeights: in.Body.DispatchWeights}
+			if c := in.Body.Calendar; c != nil {
+				set.Calendar = &calendar.Spec{TimeZone: c.TimeZone, Week: c.Week, Holidays: c.Holidays, Workdays: c.Workdays}
+			}
+			out, err := s.deps.Settings.UpdateSettings(ctx, set)
+			return &SettingsOutput{Body: out}, err
+		})
+}

@@ -1,0 +1,55 @@
+package core
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/aftersales/aftersales/core/calendar"
+)
+
+// DispatchWeights are a tenant's weights for ranking candidate sites.
+type DispatchWeights struct {
+	Distance   float64 `json:"distance" minimum:"0" maximum:"100"`
+	Load       float64 `json:"load" minimum:"0" maximum:"100"`
+	Reputation float64 `json:"reputation" minimum:"0" maximum:"100"`
+	SLARisk    float64 `json:"sla_risk" minimum:"0" maximum:"100"`
+}
+
+// TenantSettings are what a tenant admin tunes: dispatch weights and the
+// business calendar SLA deadlines are counted in.
+type TenantSettings struct {
+	DispatchWeights DispatchWeights `json:"dispatch_weights"`
+	Calendar        *calendar.Spec  `json:"calendar" doc:"Working hours per weekday, holidays and make-up working days; null: every day 08:00-20:00 in the tenant's time zone."`
+	UpdatedAt       time.Time       `json:"updated_at"`
+}
+
+// Validate checks the weights and that the calendar builds and has working time.
+func (s *TenantSettings) Validate(tz string) error {
+	w := s.DispatchWeights
+	for name, v := range map[string]float64{"distance": w.Distance, "load": w.Load, "reputation": w.Reputation, "sla_risk": w.SLARisk} {
+		if math.IsNaN(v) || v < 0 || v > 100 {
+			return FieldError("dispatch_weights."+name, "must be between 0 and 100")
+		}
+	}
+	if s.Calendar == nil {
+		return nil
+	}
+	if s.Calendar.TimeZone == "" {
+		s.Calendar.TimeZone = tz
+	}
+	cal, err := s.Calendar.Calendar()
+	if err != nil {
+		return FieldError("calendar", "%v", err)
+	}
+	if _, ok := cal.NextOpen(time.Now()); !ok {
+		return FieldError("calendar", "has no working time at all")
+	}
+	return nil
+}
+
+// SettingsService reads and changes the tenant's settings.
+type SettingsService interface {
+	FindSettings(ctx context.Context) (*TenantSettings, error)
+	UpdateSettings(ctx context.Context, s TenantSettings) (*TenantSettings, error)
+}
