@@ -71,6 +71,10 @@ func setupOn(t testing.TB, pool *pgxpool.Pool, dbURL string) *testBundle {
 	return &testBundle{t: t, url: srv.URL, platform: tok, app: app, pool: pool, dbURL: dbURL, clock: clock}
 }
 
+// httpClient keeps connections alive for many parallel callers (the
+// default transport keeps only two idle per host).
+var httpClient = &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
+
 type resp struct {
 	Status int
 	Header http.Header
@@ -111,7 +115,7 @@ func (b *testBundle) do(method, path, token string, body any, hdr ...string) res
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := httpClient.Do(req)
 	require.NoError(b.t, err)
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
