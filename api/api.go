@@ -54,6 +54,12 @@ type Deps struct {
 	WorkOrders  core.WorkOrderService
 	Settings    core.SettingsService
 	Technician  TechnicianResolver
+	Sites       core.SiteService
+	Technicians core.TechnicianService
+	Customers   core.CustomerService
+	Products    core.ProductService
+	Catalog     core.CatalogService
+	ScreenPop   core.ScreenPopService
 	Ready       []Checker
 	Log         *slog.Logger
 	Registry    *prometheus.Registry // nil: metrics are not exposed
@@ -124,4 +130,11 @@ func (s *Server) registerRoutes() {
 	s.registerAccessRoutes()
 	s.registerWorkOrderRoutes()
 	s.registerSettingsRoutes()
+	s.registerSiteRoutes()
+	s.registerTechnicianRoutes()
+	s.registerImportRoutes()
+	s.registerCustomerRoutes()
+	s.registerProductRoutes()
+	s.registerCatalogRoutes()
+	s.registerScreenPopRoutes()
 }

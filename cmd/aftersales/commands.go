@@ -106,6 +106,11 @@ func runTestEnv(ctx context.Context, args []string) error {
 			return err
 		}
 		defer os.RemoveAll(dir)
+		// As root the servers run as an unprivileged user, who must reach
+		// the data directory inside this (0700) temporary directory.
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return err
+		}
 		cfg := embedded.Config{DataDir: filepath.Join(dir, "data"), Logger: log}
 		if os.Getenv("TEST_DATABASE_URL") == "" {
 			pg, err := embedded.StartPostgres(ctx, cfg)

@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -20,6 +22,7 @@ Usage:
   aftersales migrate [flags]                apply database migrations and exit
   aftersales platform-admin create NAME     create a platform admin and print its token
   aftersales openapi [--yaml]               print the OpenAPI spec
+  aftersales demo [flags]                   load a demo manufacturer (tenant "demo")
   aftersales testenv -- CMD [ARGS…]         run CMD with private PostgreSQL and Redis
                                             (TEST_DATABASE_URL, TEST_REDIS_URL set)
   aftersales version                        print the version
@@ -45,6 +48,8 @@ func main() {
 		err = runPlatformAdmin(ctx, args)
 	case "openapi":
 		err = runOpenAPI(args)
+	case "demo":
+		err = runDemo(ctx, args)
 	case "testenv":
 		err = runTestEnv(ctx, args)
 	case "version", "--version", "-v":
@@ -54,6 +59,9 @@ func main() {
 	default:
 		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", cmd, usage)
 		os.Exit(2)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h printed the flags
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "aftersales:", err)

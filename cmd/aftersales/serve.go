@@ -45,6 +45,11 @@ func runServe(ctx context.Context, args []string) error {
 	if err := firstStart(ctx, store, c, log); err != nil {
 		return err
 	}
+	if c.Role != "worker" {
+		if err := offerDemo(ctx, store, log); err != nil {
+			return err
+		}
+	}
 	redisOpt, err := jobs.RedisOpt(b.redisURL)
 	if err != nil {
 		return err
@@ -111,11 +116,17 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	base := "http://" + ln.Addr().String()
 	log.Info("aftersales is up", "api", base+"/v1", "docs", base+"/docs", "spec", base+"/openapi.json",
 		"role", c.Role, "version", version)
-	fmt.Fprintf(os.Stderr, "\n  aftersales %s is running\n  API docs:  %s/docs\n  OpenAPI:   %s/openapi.json\n"+
-		"  Platform admin token: %s\n  (onboard a tenant: see README, \"First steps\")\n\n",
-		version, base, base, filepath.Join(c.DataDir, "platform-admin.token"))
+	fmt.Fprintf(os.Stderr, "\n  aftersales %s is running\n  API docs:  %s/docs\n  OpenAPI:   %s/openapi.json\n", version, base, base)
+	if tokenWritten != "" {
+		fmt.Fprintf(os.Stderr, "  Platform admin token: %s\n  (onboard a tenant: see README, \"First steps\")\n", tokenWritten)
+	}
+	fmt.Fprintln(os.Stderr)
 	return srv, nil
 }
+
+// tokenWritten is where this start wrote the first platform-admin token
+// ("" when an admin existed already).
+var tokenWritten string
 
 // firstStart creates the first platform admin on an empty database and
 // writes its token to DATA_DIR/platform-admin.token (mode 0600).
@@ -128,9 +139,20 @@ func firstStart(ctx context.Context, store *postgres.Store, c config, log *slog.
 		return err
 	}
 	path := filepath.Join(c.DataDir, "platform-admin.token")
-	if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+	// A fresh 0600 file: never reuse a leftover file's mode or content.
+	_ = os.Remove(path)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
 		return fmt.Errorf("writing the first platform-admin token: %w", err)
 	}
+	if _, err := f.WriteString(tok + "\n"); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the first platform-admin token: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	tokenWritten = path
 	log.Info("first start: created platform admin \"admin\"; its token is in the file", "file", path)
 	return nil
 }

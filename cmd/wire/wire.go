@@ -52,6 +52,8 @@ func NewApp(o Options) *App {
 	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Sessions: store, Users: store,
 		APIKeys: store, Regions: store, Access: store, Authz: az, Idempotency: store, Log: o.Log,
 		WorkOrders: store, Technician: store, Settings: store,
+		Sites: store, Technicians: store,
+		Customers: store, Products: store, Catalog: store, ScreenPop: store,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra})
 	return &App{Store: store, Authz: az, Server: srv}
 }

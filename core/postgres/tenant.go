@@ -50,6 +50,13 @@ func (s *Store) CreateTenant(ctx context.Context, t *core.Tenant, admin *core.Us
 	if err := q.SendBatch(ctx, b).Close(); err != nil {
 		return translate(err, "tenant")
 	}
+	// The default catalogue, in the same transaction, bound to the new tenant.
+	if sess, ok := ctx.Value(sessionKey{}).(*session); ok {
+		tctx := context.WithValue(ctx, sessionKey{}, &session{tenantID: t.ID, tx: sess.tx})
+		if err := s.SeedDefaultCatalog(tctx, t.Locale); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -5,16 +5,22 @@
 -- the transaction, and nothing at all when it set none.
 
 -- +goose Up
+-- The role may have been created (and granted to the owner) by a DBA, in
+-- which case the owner needs no CREATEROLE.
 -- +goose StatementBegin
 DO $$
 BEGIN
-    CREATE ROLE aftersales_app NOLOGIN NOBYPASSRLS;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'aftersales_app') THEN
+        CREATE ROLE aftersales_app NOLOGIN NOBYPASSRLS;
+    END IF;
+    IF NOT pg_has_role(current_user, 'aftersales_app', 'MEMBER') THEN
+        EXECUTE format('GRANT aftersales_app TO %I', current_user);
+    END IF;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN
     NULL;
 END
 $$;
 -- +goose StatementEnd
-GRANT aftersales_app TO CURRENT_USER;
 
 CREATE FUNCTION app_current_tenant() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE

@@ -1,0 +1,75 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// screenPopQuery finds the customers with a phone through the (tenant_id,
+// phone) index and gathers, per customer, phones, addresses, units (with
+// model and line names) and the last work orders as JSON in the same
+// statement: one round trip however many customers share the phone. Every
+// inner lookup uses a (tenant_id, customer_id…) index.
+var screenPopQuery = `SELECT c.id, c.kind, c.name, c.tags, c.vip, c.version, c.created_at, c.updated_at,
+	(SELECT coalesce(json_agg(json_build_object('phone', p.phone, 'label', p.label) ORDER BY p.phone), '[]')
+		FROM customer_phones p WHERE p.tenant_id = c.tenant_id AND p.customer_id = c.id),
+	(SELECT coalesce(json_agg(json_build_object('id', a.id, 'label', a.label, 'region_id', a.region_id,
+			'address', a.address, 'lat', a.lat, 'lon', a.lon) ORDER BY a.id), '[]')
+		FROM customer_addresses a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id),
+	(SELECT coalesce(json_agg(x ORDER BY x.purchase_date DESC, x.serial), '[]') FROM (
+		SELECT u.id, u.customer_id, u.model_id, u.serial, u.purchase_date, u.dealer_site_id, u.created_at,
+			json_build_object('code', m.code, 'name', m.name, 'product_line', m.product_line,
+				'product_line_name_zh', l.name_zh, 'product_line_name_en', l.name_en,
+				'warranty_months', m.warranty_months) AS model
+		FROM units u
+		JOIN product_models m ON m.tenant_id = u.tenant_id AND m.id = u.model_id
+		JOIN product_lines l ON l.tenant_id = m.tenant_id AND l.code = m.product_line
+		WHERE u.tenant_id = c.tenant_id AND u.customer_id = c.id
+		ORDER BY u.purchase_date DESC, u.serial LIMIT ` + strconv.Itoa(core.ScreenPopMaxUnits) + `) x),
+	(SELECT coalesce(json_agg(w ORDER BY w.created_at DESC, w.id DESC), '[]') FROM (
+		SELECT id, number, type, service_type, state, created_at FROM work_orders
+		WHERE tenant_id = c.tenant_id AND customer_id = c.id
+		ORDER BY created_at DESC LIMIT ` + strconv.Itoa(core.ScreenPopRecentOrders) + `) w)
+FROM customers c
+WHERE c.id IN (SELECT customer_id FROM customer_phones WHERE phone = $1)
+ORDER BY c.name, c.id
+LIMIT ` + strconv.Itoa(core.ScreenPopMaxCustomers)
+
+// FindScreenPop implements core.ScreenPopService.
+func (s *Store) FindScreenPop(ctx context.Context, phone string) (*core.ScreenPop, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, screenPopQuery, phone)
+	if err != nil {
+		return nil, err
+	}
+	customers, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.ScreenPopCustomer, error) {
+		var c core.ScreenPopCustomer
+		err := r.Scan(&c.ID, &c.Kind, &c.Name, &c.Tags, &c.VIP, &c.Version, &c.CreatedAt, &c.UpdatedAt,
+			&c.Phones, &c.Addresses, &c.Units, &c.RecentWorkOrders)
+		// Times decoded from JSON carry the session's offset; show them as
+		// the other reads do.
+		for _, u := range c.Units {
+			u.CreatedAt = u.CreatedAt.Local()
+		}
+		for i := range c.RecentWorkOrders {
+			c.RecentWorkOrders[i].CreatedAt = c.RecentWorkOrders[i].CreatedAt.Local()
+		}
+		// Complaints are not recorded on the platform yet.
+		c.OpenComplaints = []core.ComplaintSummary{}
+		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if customers == nil {
+		customers = []core.ScreenPopCustomer{}
+	}
+	return &core.ScreenPop{Phone: phone, UnknownCaller: len(customers) == 0, Customers: customers}, nil
+}

@@ -1,0 +1,236 @@
+package core
+
+import (
+	"context"
+	"math"
+	"regexp"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// ProductLine is a family of products a tenant services (air conditioners,
+// washing machines…). Sites are authorised per line; fault codes may be
+// specific to one.
+type ProductLine struct {
+	Code   string `json:"code" example:"AC"`
+	NameZh string `json:"name_zh" example:"空调"`
+	NameEn string `json:"name_en" example:"Air conditioners"`
+}
+
+// Validate checks the fields.
+func (l *ProductLine) Validate() error {
+	if !codePattern.MatchString(l.Code) {
+		return FieldError("code", "must be 1-32 letters, digits, '.', '_' or '-'")
+	}
+	if err := validText("name_zh", l.NameZh, 1, 100); err != nil {
+		return err
+	}
+	return validText("name_en", l.NameEn, 1, 100)
+}
+
+// ProductModel is a model of a product line with its warranty term and the
+// standard labour it takes to service (the norm warranty claims are
+// checked against).
+type ProductModel struct {
+	ID             uuid.UUID `json:"id"`
+	ProductLine    string    `json:"product_line"`
+	Code           string    `json:"code" example:"KFR-35GW"`
+	Name           string    `json:"name" example:"壁挂式空调 1.5 匹"`
+	WarrantyMonths int       `json:"warranty_months" example:"36"`
+	LabourHours    float64   `json:"labour_hours" example:"1.5"`
+}
+
+// NewProductModel is the input for creating a model.
+type NewProductModel struct {
+	ProductLine    string
+	Code           string
+	Name           string
+	WarrantyMonths int
+	LabourHours    *float64 // nil: 1 hour
+}
+
+// Validate checks the fields and rounds labour hours to hundredths.
+func (m *NewProductModel) Validate() error {
+	if !codePattern.MatchString(m.ProductLine) {
+		return FieldError("product_line", "must be a product line code")
+	}
+	if !codePattern.MatchString(m.Code) {
+		return FieldError("code", "must be 1-32 letters, digits, '.', '_' or '-'")
+	}
+	if err := validText("name", m.Name, 1, 100); err != nil {
+		return err
+	}
+	if m.WarrantyMonths < 0 || m.WarrantyMonths > 240 {
+		return FieldError("warranty_months", "must be between 0 and 240")
+	}
+	if m.LabourHours == nil {
+		one := 1.0
+		m.LabourHours = &one
+	}
+	if h := *m.LabourHours; !(h >= 0 && h <= 9999) {
+		return FieldError("labour_hours", "must be between 0 and 9999")
+	}
+	h := math.Round(*m.LabourHours*100) / 100
+	m.LabourHours = &h
+	return nil
+}
+
+// ProductModelFilter selects models; After is the cursor (a model code).
+type ProductModelFilter struct {
+	ProductLine string
+	After       string
+	Limit       int
+}
+
+// Unit is one registered product: a serial number owned by a customer.
+type Unit struct {
+	ID           uuid.UUID  `json:"id"`
+	CustomerID   uuid.UUID  `json:"customer_id"`
+	ModelID      uuid.UUID  `json:"model_id"`
+	Serial       string     `json:"serial"`
+	PurchaseDate string     `json:"purchase_date" format:"date" example:"2025-01-31"`
+	DealerSiteID *uuid.UUID `json:"dealer_site_id"`
+	Model        UnitModel  `json:"model"`
+	// Warranty is computed for the day it is read (see SetWarranty).
+	Warranty  WarrantyStatus `json:"warranty"`
+	CreatedAt time.Time      `json:"created_at"`
+}
+
+// UnitModel is what a unit shows of its model and product line.
+type UnitModel struct {
+	Code              string `json:"code"`
+	Name              string `json:"name"`
+	ProductLine       string `json:"product_line"`
+	ProductLineNameZh string `json:"product_line_name_zh"`
+	ProductLineNameEn string `json:"product_line_name_en"`
+	WarrantyMonths    int    `json:"warranty_months"`
+}
+
+// SetWarranty computes the unit's warranty status as of today (a time in
+// the tenant's zone; only its date counts).
+func (u *Unit) SetWarranty(today time.Time) {
+	p, err := time.Parse(time.DateOnly, u.PurchaseDate)
+	if err != nil {
+		return // dates come from the store; a bad one leaves the zero status
+	}
+	u.Warranty = Warranty(p, u.Model.WarrantyMonths, today)
+}
+
+// NewUnit is the input for registering a unit.
+type NewUnit struct {
+	CustomerID   uuid.UUID
+	ModelID      uuid.UUID
+	Serial       string
+	PurchaseDate string // YYYY-MM-DD
+	DealerSiteID *uuid.UUID
+}
+
+var serialPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$`)
+
+// Validate checks the fields; the purchase date may not be after today
+// (the tenant's date, with a day of slack for callers in other zones).
+func (u *NewUnit) Validate(today time.Time) error {
+	if u.CustomerID == uuid.Nil {
+		return FieldError("customer_id", "is required")
+	}
+	if u.ModelID == uuid.Nil {
+		return FieldError("model_id", "is required")
+	}
+	if !serialPattern.MatchString(u.Serial) {
+		return FieldError("serial", "must be 1-64 letters, digits, '.', '_', '/' or '-', starting with a letter or digit")
+	}
+	p, err := time.Parse(time.DateOnly, u.PurchaseDate)
+	if err != nil {
+		return FieldError("purchase_date", "must be a date written YYYY-MM-DD")
+	}
+	if p.Year() < 1970 {
+		return FieldError("purchase_date", "must be in 1970 or later")
+	}
+	if p.After(dateOf(today).AddDate(0, 0, 1)) {
+		return FieldError("purchase_date", "is in the future")
+	}
+	return nil
+}
+
+// UnitFilter selects units; After is the cursor (a serial).
+type UnitFilter struct {
+	Serial     string
+	CustomerID *uuid.UUID
+	After      string
+	Limit      int
+}
+
+// WarrantyStatus says whether a unit is in warranty (保修期内) on a day.
+type WarrantyStatus struct {
+	InWarranty bool   `json:"in_warranty"`
+	ExpiresOn  string `json:"expires_on" format:"date" doc:"The first day not covered: the purchase date plus the warranty months."`
+	DaysLeft   int    `json:"days_left" doc:"Days of warranty left, counting today; 0 when out of warranty."`
+}
+
+// WarrantyExpiry returns the first day a unit bought on purchase is out of
+// warranty: the purchase date plus months, moved back to the month's last
+// day when that month is shorter (Jan 31 + 1 month is Feb 28, or 29).
+// Only the date of purchase counts; the result is midnight UTC.
+func WarrantyExpiry(purchase time.Time, months int) time.Time {
+	y, m, d := purchase.Date()
+	total := int(m) - 1 + months
+	y, m = y+floorDiv(total, 12), time.Month(floorMod(total, 12)+1)
+	if last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); d > last {
+		d = last
+	}
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Warranty returns the warranty status on today of a unit bought on
+// purchase with a term of months. A unit is in warranty from its purchase
+// date up to the day before expiry; a term of 0 months gives none.
+func Warranty(purchase time.Time, months int, today time.Time) WarrantyStatus {
+	exp := WarrantyExpiry(purchase, months)
+	st := WarrantyStatus{ExpiresOn: exp.Format(time.DateOnly)}
+	if d := dateOf(today); d.Before(exp) {
+		st.InWarranty = true
+		st.DaysLeft = int(exp.Sub(d).Hours()/24 + 0.5)
+	}
+	return st
+}
+
+// dateOf is t's date in t's zone, as midnight UTC.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int) int { return a - floorDiv(a, b)*b }
+
+// ProductService manages product lines, models and registered units. The
+// lists return the next cursor ("" on the last page).
+type ProductService interface {
+	// CreateProductLine: EINVALID for bad fields, ECONFLICT for a taken code.
+	CreateProductLine(ctx context.Context, l ProductLine) (*ProductLine, error)
+	// FindProductLines lists lines ordered by code.
+	FindProductLines(ctx context.Context, after string, limit int) ([]*ProductLine, string, error)
+	// CreateProductModel: EINVALID for bad fields or an unknown product
+	// line, ECONFLICT for a taken code.
+	CreateProductModel(ctx context.Context, m NewProductModel) (*ProductModel, error)
+	// FindProductModels lists models ordered by code.
+	FindProductModels(ctx context.Context, f ProductModelFilter) ([]*ProductModel, string, error)
+	// RegisterUnit: EINVALID for bad fields or a customer, model or dealer
+	// site that does not exist in the tenant; ECONFLICT when the serial is
+	// registered already. today is the tenant's current time. The unit's
+	// warranty is computed for today.
+	RegisterUnit(ctx context.Context, u NewUnit, today time.Time) (*Unit, error)
+	// FindUnitByID: ENOTFOUND when absent from the tenant. Warranty is left
+	// zero: call SetWarranty with the caller's today.
+	FindUnitByID(ctx context.Context, id uuid.UUID) (*Unit, error)
+	// FindUnits lists units ordered by serial; Warranty as in FindUnitByID.
+	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, string, error)
+}
