@@ -188,10 +188,11 @@ func (s *Server) workOrderFilter(ctx context.Context, in *ListWorkOrdersInput) (
 		f.To = &in.To
 	}
 	if in.Phone != "" {
-		f.Phone = normalizePhone(in.Phone)
-		if f.Phone == "" {
+		phone, err := core.NormalizePhone(in.Phone, "CN")
+		if err != nil {
 			return f, core.FieldError("phone", "is not a phone number")
 		}
+		f.Phone = phone
 	}
 	tech, err := s.callerTechnician(ctx)
 	if err != nil {
