@@ -31,7 +31,7 @@ func TestScreenPopKnownCaller(t *testing.T) {
 	tok, tid := f.tenant.admin, f.tenant.id
 	cn := b.createRegion(tok, nil, "country", "CN", "中国")
 	b.must(200, "PATCH", "/v1/customers/"+f.customer.String(), tok, map[string]any{"version": 1, "vip": true,
-		"phones": []map[string]any{{"phone": "13800138000", "label": "mobile"}, {"phone": "010-12345678", "label": "home"}},
+		"phones":    []map[string]any{{"phone": "13800138000", "label": "mobile"}, {"phone": "010-12345678", "label": "home"}},
 		"addresses": []map[string]any{{"label": "home", "address": "北京市海淀区", "region_id": cn, "lat": 39.96, "lon": 116.3}}})
 	recent := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
 	b.must(201, "POST", "/v1/units", tok, map[string]any{"customer_id": f.customer, "model_id": f.model,

@@ -157,8 +157,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, id uuid.UUID, u core.Custome
 		updated_at = $6 WHERE id = $1`, id, cur.Kind, cur.Name, cur.Tags, cur.VIP, s.now()); err != nil {
 		return nil, nil, translate(err, "customer")
 	}
-	var b customerBatch
-	b.customerIDs = []uuid.UUID{id}
+	var b customerBatch // phones and addresses only
 	var warnings []core.CustomerWarning
 	if u.Phones != nil {
 		if _, err := q.Exec(ctx, `DELETE FROM customer_phones WHERE customer_id = $1`, id); err != nil {

@@ -105,7 +105,7 @@ func NewDatabase(t testing.TB) string {
 // NewPool returns an application pool (role aftersales_app) on a fresh database.
 func NewPool(t testing.TB) (*pgxpool.Pool, string) {
 	dbURL := NewDatabase(t)
-	pool, err := postgres.OpenPool(context.Background(), dbURL, 20)
+	pool, err := postgres.OpenPool(context.Background(), dbURL, 10)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	return pool, dbURL
