@@ -85,9 +85,13 @@ func (s *Store) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter) ([]*
 	if f.OnlyTechnician != nil {
 		where = append(where, "w.technician_id = "+arg(*f.OnlyTechnician))
 	}
+	// A region subtree or a phone selects a small set of keys; each key's
+	// newest orders come from its own index range (a lateral top-N per
+	// key), so the list stays fast however many orders the tenant has.
+	var driver, driverCol string
 	if f.RegionID != nil {
-		where = append(where, "w.region_id IN (WITH RECURSIVE sub AS (SELECT id FROM regions WHERE id = "+arg(*f.RegionID)+
-			" UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) SELECT id FROM sub)")
+		driver, driverCol = "ARRAY(WITH RECURSIVE sub AS (SELECT id FROM regions WHERE id = "+arg(*f.RegionID)+
+			" UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) SELECT id FROM sub)", "region_id"
 	}
 	if f.From != nil {
 		where = append(where, "w.created_at >= "+arg(*f.From))
@@ -103,7 +107,12 @@ func (s *Store) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter) ([]*
 		where = append(where, strings.ReplaceAll(p, "{now}", arg(now)))
 	}
 	if f.Phone != "" {
-		where = append(where, "w.customer_id IN (SELECT customer_id FROM customer_phones WHERE phone = "+arg(f.Phone)+")")
+		phones := "ARRAY(SELECT customer_id FROM customer_phones WHERE phone = " + arg(f.Phone) + ")"
+		if driver == "" {
+			driver, driverCol = phones, "customer_id"
+		} else {
+			where = append(where, "w.customer_id = ANY("+phones+")")
+		}
 	}
 	if f.Number != "" {
 		where = append(where, "w.number = "+arg(f.Number))
@@ -115,11 +124,16 @@ func (s *Store) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter) ([]*
 			OR s.region_id IN (WITH RECURSIVE sub AS (SELECT id FROM regions WHERE id = ANY(`+arg(f.Within.Regions)+`)
 				UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) SELECT id FROM sub))`)
 	}
+	lim := arg(limit + 1)
 	sql := `SELECT ` + workOrderColumns + ` FROM work_orders w`
-	if len(where) > 0 {
+	if driver != "" {
+		where = append(where, "w."+driverCol+" = d.key")
+		sql = `SELECT w.* FROM unnest(` + driver + `) AS d(key) CROSS JOIN LATERAL (SELECT ` + workOrderColumns +
+			` FROM work_orders w WHERE ` + strings.Join(where, " AND ") + ` ORDER BY w.created_at DESC, w.id DESC LIMIT ` + lim + `) w`
+	} else if len(where) > 0 {
 		sql += " WHERE " + strings.Join(where, " AND ")
 	}
-	sql += " ORDER BY w.created_at DESC, w.id DESC LIMIT " + arg(limit+1)
+	sql += " ORDER BY w.created_at DESC, w.id DESC LIMIT " + lim
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, "", err
