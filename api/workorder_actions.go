@@ -12,10 +12,10 @@ import (
 
 type WorkOrderActionInput struct {
 	ID     uuid.UUID `path:"id"`
-	Action string    `path:"action" enum:"dispatch,reassign,assign,accept,reject,start_travel,arrive,wait_parts,resume,take_to_workshop,complete,confirm,close,cancel"`
+	Action string    `path:"action" enum:"dispatch,reassign,assign,accept,decline,reject,start_travel,arrive,wait_parts,resume,take_to_workshop,complete,confirm,close,cancel"`
 	Body   struct {
 		Version      int                 `json:"version,omitempty" minimum:"0" doc:"The version you read; a stale one gets 409."`
-		Reason       string              `json:"reason,omitempty" maxLength:"1000" doc:"Required to reassign, reject or cancel, and for a dispatcher's site override."`
+		Reason       string              `json:"reason,omitempty" maxLength:"1000" doc:"Required to reassign, reject, decline or cancel, and for a dispatcher's site override."`
 		SiteID       *uuid.UUID          `json:"site_id,omitempty" doc:"dispatch/reassign: the site chosen by the dispatcher (override)."`
 		TechnicianID *uuid.UUID          `json:"technician_id,omitempty" doc:"assign: the technician."`
 		Lat          *float64            `json:"lat,omitempty" doc:"arrive: where the technician is."`
@@ -25,7 +25,7 @@ type WorkOrderActionInput struct {
 }
 
 // technicianActions are done by the order's technician, on their phone.
-var technicianActions = map[string]bool{core.ActionAccept: true, core.ActionStartTravel: true, core.ActionArrive: true,
+var technicianActions = map[string]bool{core.ActionAccept: true, core.ActionDecline: true, core.ActionStartTravel: true, core.ActionArrive: true,
 	core.ActionWaitParts: true, core.ActionResume: true, core.ActionTakeToWorkshop: true, core.ActionComplete: true}
 
 // dispatchActions need the dispatch permission (dispatchers, site staff).
@@ -41,7 +41,7 @@ func (s *Server) registerWorkOrderActionRoutes() {
 		Summary: "Move a work order through its states", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | " +
 			"in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next " +
-			"candidate. An illegal action answers 409 with the current state. Technician actions (accept, start_travel, arrive, " +
+			"candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, " +
 			"wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject " +
 			"need the dispatch permission. Every action appends an event to the timeline."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}, Idempotent: true},

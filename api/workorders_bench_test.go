@@ -123,12 +123,12 @@ func BenchmarkWorkOrderLists(b *testing.B) {
 	for _, t := range []*network{n, o} {
 		// 100,000 customers with phones; each has about ten of the orders.
 		tb.exec(t.tenant.id, `INSERT INTO customers (tenant_id, id, kind, name)
-			SELECT $1, md5($1::text || 'c' || g)::uuid, 'person', 'c' || g FROM generate_series(0, 99999) g`, t.tenant.id)
+			SELECT $1::uuid, md5($1::text || 'c' || g)::uuid, 'person', 'c' || g FROM generate_series(0, 99999) g`, t.tenant.id)
 		tb.exec(t.tenant.id, `INSERT INTO customer_phones (tenant_id, customer_id, phone)
-			SELECT $1, md5($1::text || 'c' || g)::uuid, '86139' || lpad(g::text, 8, '0') FROM generate_series(0, 99999) g`, t.tenant.id)
+			SELECT $1::uuid, md5($1::text || 'c' || g)::uuid, '86139' || lpad(g::text, 8, '0') FROM generate_series(0, 99999) g`, t.tenant.id)
 		tb.exec(t.tenant.id, `INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, service_type,
 				site_id, technician_id, region_id, created_by, created_at, respond_by, responded_at)
-			SELECT $1, gen_random_uuid(), 'WO-BIG-' || g, 'repair', 'phone',
+			SELECT $1::uuid, gen_random_uuid(), 'WO-BIG-' || g, 'repair', 'phone',
 				(ARRAY['dispatched','assigned','accepted','on_site','completed','closed','cancelled'])[1 + g % 7],
 				md5($1::text || 'c' || (g % 100000))::uuid, 'repair', (ARRAY[$2, $3, $4]::uuid[])[1 + g % 3], CASE WHEN g % 3 = 0 THEN $5::uuid END,
 				CASE WHEN g % 3 = 2 THEN $6::uuid ELSE $7::uuid END, 'bench',

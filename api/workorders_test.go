@@ -52,6 +52,9 @@ func TestWorkOrderLifecycle(t *testing.T) {
 		require.Equal(t, 200, r.Status, "%s: %s", action, r.Raw)
 		require.Equal(t, state, r.str("state"), action)
 	}
+	b.must(422, "POST", "/v1/work-orders/"+id+"/decline", n.techNearTok, map[string]any{}) // needs a reason
+	ok(n.techNearTok, "decline", map[string]any{"reason": "sick today"}, "dispatched")
+	ok(n.nearMgrTok, "assign", map[string]any{"technician_id": n.techNear.String()}, "assigned")
 	ok(n.techNearTok, "accept", nil, "accepted")
 	ok(n.techNearTok, "start_travel", nil, "en_route")
 	b.must(422, "POST", "/v1/work-orders/"+id+"/arrive", n.techNearTok, map[string]any{"lat": 95.0, "lon": szLon})
@@ -78,9 +81,9 @@ func TestWorkOrderLifecycle(t *testing.T) {
 	for _, e := range ev.JSON["items"].([]any) {
 		types = append(types, e.(map[string]any)["type"].(string))
 	}
-	require.Equal(t, []string{"created", "dispatched", "assigned", "accepted", "en_route", "arrived", "taken_to_workshop",
+	require.Equal(t, []string{"created", "dispatched", "assigned", "declined", "assigned", "accepted", "en_route", "arrived", "taken_to_workshop",
 		"completed", "confirmed", "closed"}, types)
-	arrived := ev.JSON["items"].([]any)[5].(map[string]any)
+	arrived := ev.JSON["items"].([]any)[7].(map[string]any)
 	require.InDelta(t, szLat, arrived["lat"], 1e-9)
 
 	got := b.must(200, "GET", "/v1/work-orders/"+id, n.tenant.admin, nil)

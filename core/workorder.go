@@ -30,6 +30,7 @@ const (
 	ActionReassign       = "reassign"         // 改派: void the site and technician; then dispatched anew
 	ActionAssign         = "assign"           // name the technician
 	ActionAccept         = "accept"           // technician accepts
+	ActionDecline        = "decline"          // the technician declines: back to the site to assign again
 	ActionReject         = "reject"           // the site rejects: back to created, then the next candidate
 	ActionStartTravel    = "start_travel"     // en route
 	ActionArrive         = "arrive"           // on site, with location
@@ -48,6 +49,7 @@ var transitions = map[string]map[string]string{
 	ActionReassign:       {StateDispatched: StateCreated, StateAssigned: StateCreated, StateAccepted: StateCreated, StateEnRoute: StateCreated},
 	ActionAssign:         {StateDispatched: StateAssigned, StateAssigned: StateAssigned},
 	ActionAccept:         {StateAssigned: StateAccepted, StateDispatched: StateAccepted},
+	ActionDecline:        {StateAssigned: StateDispatched},
 	ActionReject:         {StateDispatched: StateCreated, StateAssigned: StateCreated},
 	ActionStartTravel:    {StateAccepted: StateEnRoute},
 	ActionArrive:         {StateAccepted: StateOnSite, StateEnRoute: StateOnSite},
@@ -70,7 +72,7 @@ func States() []string {
 
 // WorkOrderActions lists every action.
 func WorkOrderActions() []string {
-	return []string{ActionDispatch, ActionReassign, ActionAssign, ActionAccept, ActionReject, ActionStartTravel,
+	return []string{ActionDispatch, ActionReassign, ActionAssign, ActionAccept, ActionDecline, ActionReject, ActionStartTravel,
 		ActionArrive, ActionWaitParts, ActionResume, ActionTakeToWorkshop, ActionComplete, ActionConfirm,
 		ActionClose, ActionCancel}
 }

@@ -16,7 +16,7 @@ func TestStateMachineEveryStateEveryAction(t *testing.T) {
 	legal := map[string]map[string]string{
 		"created":       {"dispatch": "dispatched", "close": "closed", "cancel": "cancelled"},
 		"dispatched":    {"reassign": "created", "assign": "assigned", "accept": "accepted", "reject": "created", "cancel": "cancelled"},
-		"assigned":      {"reassign": "created", "assign": "assigned", "accept": "accepted", "reject": "created", "cancel": "cancelled"},
+		"assigned":      {"reassign": "created", "assign": "assigned", "accept": "accepted", "decline": "dispatched", "reject": "created", "cancel": "cancelled"},
 		"accepted":      {"reassign": "created", "start_travel": "en_route", "arrive": "on_site", "cancel": "cancelled"},
 		"en_route":      {"reassign": "created", "arrive": "on_site", "cancel": "cancelled"},
 		"on_site":       {"wait_parts": "waiting_parts", "take_to_workshop": "in_workshop", "complete": "completed", "cancel": "cancelled"},
@@ -42,7 +42,7 @@ func TestStateMachineEveryStateEveryAction(t *testing.T) {
 			n++
 		}
 	}
-	require.Equal(t, 12*14, n)
+	require.Equal(t, 12*15, n)
 	_, err := core.NextState("created", "teleport")
 	require.Equal(t, core.EINVALID, core.ErrorCode(err))
 }

@@ -71,6 +71,12 @@ func (s *Store) ApplyAction(ctx context.Context, id uuid.UUID, in core.ActionInp
 			set["technician_id"] = *in.TechnicianID
 		}
 		set["responded_at"] = now
+	case core.ActionDecline:
+		if err := s.release(ctx, q, w); err != nil {
+			return nil, err
+		}
+		set["technician_id"] = nil
+		payload["technician_id"] = w.TechnicianID
 	case core.ActionArrive:
 		set["arrived_at"] = now
 		if w.TechnicianID != nil {
@@ -117,6 +123,8 @@ func eventType(action string) string {
 		return "taken_to_workshop"
 	case core.ActionAccept:
 		return "accepted"
+	case core.ActionDecline:
+		return "declined"
 	case core.ActionComplete:
 		return "completed"
 	case core.ActionConfirm:

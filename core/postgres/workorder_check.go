@@ -24,7 +24,7 @@ func (s *Store) checkAction(ctx context.Context, w *core.WorkOrder, in core.Acti
 		if in.SiteID != nil {
 			return needReason() // a dispatcher's override says why
 		}
-	case core.ActionReassign, core.ActionReject, core.ActionCancel:
+	case core.ActionReassign, core.ActionReject, core.ActionCancel, core.ActionDecline:
 		return needReason()
 	case core.ActionAssign:
 		if in.TechnicianID == nil {
