@@ -237,3 +237,27 @@ func TestWorkOrderListsRespectScope(t *testing.T) {
 	require.Len(t, mine.JSON["items"], 1)
 	b.must(403, "GET", "/v1/technician/orders", n.tenant.admin, nil)
 }
+
+// TestDispatchRespectsDailyCapacity: a site that has taken its day's
+// capacity gets no more; one that gives an order back has room again.
+func TestDispatchRespectsDailyCapacity(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("acme")
+	b.exec(n.tenant.id, `UPDATE sites SET daily_capacity = 1`)
+	first := b.intake(n, n.tenant.admin, nil)
+	require.Equal(t, n.near.String(), first.str("site_id"))
+	second := b.intake(n, n.tenant.admin, nil)
+	require.Equal(t, n.far.String(), second.str("site_id"), "near is full today")
+	third := b.intake(n, n.tenant.admin, nil)
+	require.Equal(t, "created", third.str("state"))
+	require.Contains(t, third.str("queue_reason"), "capacity")
+
+	// The near site gives the first order back: it has room again, and the
+	// queued order can go there.
+	rej := b.act(n.nearMgrTok, first.str("id"), "reject", map[string]any{"reason": "no parts"})
+	require.Equal(t, 200, rej.Status, "%s", rej.Raw)
+	again := b.act(n.tenant.admin, third.str("id"), "dispatch", nil)
+	require.Equal(t, 200, again.Status, "%s", again.Raw)
+	require.Equal(t, n.near.String(), again.str("site_id"))
+}

@@ -27,6 +27,21 @@ type sessionKey struct{}
 type session struct {
 	tenantID uuid.UUID // uuid.Nil: platform session
 	tx       pgx.Tx
+	// deferred statements run just before commit, in one round trip: for
+	// writes to hot rows (counters) whose locks should be held briefly.
+	deferred *pgx.Batch
+}
+
+// deferUntilCommit queues a statement to run right before the commit.
+func deferUntilCommit(ctx context.Context, sql string, args ...any) {
+	sess, ok := ctx.Value(sessionKey{}).(*session)
+	if !ok {
+		return
+	}
+	if sess.deferred == nil {
+		sess.deferred = &pgx.Batch{}
+	}
+	sess.deferred.Queue(sql, args...)
 }
 
 // beginQuery begins the transaction and sets the tenant in one round trip.
@@ -59,6 +74,9 @@ func (s *Store) run(ctx context.Context, sess *session, fn func(ctx context.Cont
 		if p := recover(); p != nil {
 			_ = sess.tx.Rollback(context.WithoutCancel(ctx))
 			panic(p)
+		}
+		if err == nil && sess.deferred != nil {
+			err = translate(sess.tx.SendBatch(ctx, sess.deferred).Close(), "transaction")
 		}
 		if err != nil {
 			_ = sess.tx.Rollback(context.WithoutCancel(ctx))

@@ -56,6 +56,7 @@ func (s *Store) ApplyAction(ctx context.Context, id uuid.UUID, in core.ActionInp
 			}
 		}
 		payload["from_site"] = w.SiteID
+		countTaken(ctx, *w.SiteID, w.UpdatedAt, -1) // the site gives the order back
 		if err := s.update(ctx, q, w, set, in.Action+"ed", from, next, actor, now, nil, nil, payload); err != nil {
 			return nil, err
 		}
@@ -147,6 +148,16 @@ func (s *Store) finish(ctx context.Context, id uuid.UUID, err error) (*core.Work
 // update writes the columns in set, bumps the version and appends the event.
 func (s *Store) update(ctx context.Context, q querier, w *core.WorkOrder, set map[string]any, event, from, to, actor string,
 	now time.Time, lat, lon *float64, payload map[string]any, extra ...stmt) error {
+	b := &pgx.Batch{}
+	if err := queueUpdate(b, w, set, event, from, to, actor, now, lat, lon, payload, extra...); err != nil {
+		return err
+	}
+	return translate(q.SendBatch(ctx, b).Close(), "work order")
+}
+
+// queueUpdate adds an update of w, its extra statements and its event to b.
+func queueUpdate(b *pgx.Batch, w *core.WorkOrder, set map[string]any, event, from, to, actor string,
+	now time.Time, lat, lon *float64, payload map[string]any, extra ...stmt) error {
 	sql := `UPDATE work_orders SET version = version + 1, updated_at = $2`
 	args := []any{w.ID, now}
 	for _, col := range []string{"state", "site_id", "technician_id", "responded_at", "arrived_at", "completed_at", "closed_at", "service_record"} {
@@ -155,15 +166,11 @@ func (s *Store) update(ctx context.Context, q querier, w *core.WorkOrder, set ma
 			sql += ", " + col + " = $" + strconv.Itoa(len(args))
 		}
 	}
-	b := &pgx.Batch{}
 	b.Queue(sql+` WHERE id = $1`, args...)
 	for _, x := range extra {
 		b.Queue(x.sql, x.args...)
 	}
-	if err := queueEvent(b, w.ID, event, from, to, actor, now, lat, lon, payload); err != nil {
-		return err
-	}
-	return translate(q.SendBatch(ctx, b).Close(), "work order")
+	return queueEvent(b, w.ID, event, from, to, actor, now, lat, lon, payload)
 }
 
 // stmt is a statement sent along with an update, in the same round trip.
@@ -193,6 +200,15 @@ func (s *Store) assign(ctx context.Context, q querier, w *core.WorkOrder, tech u
 
 // assignKnown assigns a technician already checked to belong to the site.
 func (s *Store) assignKnown(ctx context.Context, q querier, w *core.WorkOrder, tech uuid.UUID, reason, actor string) error {
+	b := &pgx.Batch{}
+	if err := s.queueAssign(b, w, tech, reason, actor); err != nil {
+		return err
+	}
+	return translate(q.SendBatch(ctx, b).Close(), "work order")
+}
+
+// queueAssign adds the assignment of tech to b and applies it to w.
+func (s *Store) queueAssign(b *pgx.Batch, w *core.WorkOrder, tech uuid.UUID, reason, actor string) error {
 	extra := []stmt{{workloadSQL, []any{tech, 1}}}
 	if w.TechnicianID != nil {
 		extra = append(extra, stmt{workloadSQL, []any{*w.TechnicianID, -1}})
@@ -202,7 +218,7 @@ func (s *Store) assignKnown(ctx context.Context, q querier, w *core.WorkOrder, t
 	if reason != "" {
 		payload["reason"] = reason
 	}
-	if err := s.update(ctx, q, w, map[string]any{"state": core.StateAssigned, "technician_id": tech}, "assigned",
+	if err := queueUpdate(b, w, map[string]any{"state": core.StateAssigned, "technician_id": tech}, "assigned",
 		from, core.StateAssigned, actor, s.now(), nil, nil, payload, extra...); err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, over
 		order = dispatch.Order{ID: w.ID, Location: dispatch.Point{Lat: *w.Lat, Lon: *w.Lon}, ProductLine: w.ProductLine,
 			ServiceType: w.ServiceType, At: s.now(), ExcludedSiteIDs: excluded}
 		var err error
-		if net, err = loadNetwork(ctx, q, *w.Lat, *w.Lon); err != nil {
+		if net, err = loadNetwork(ctx, q, *w.Lat, *w.Lon, order.At); err != nil {
 			return err
 		}
 	}
@@ -99,22 +99,20 @@ func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, over
 	if err := queueEvent(b, w.ID, "dispatched", core.StateCreated, core.StateDispatched, actor, now, nil, nil, payload); err != nil {
 		return err
 	}
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
-		return translate(err, "work order")
+	w.State, w.SiteID, w.TechnicianID = core.StateDispatched, chosen, nil
+	countTaken(ctx, *chosen, now, 1)
+	// A site that lets the platform assign gets its best technician in the
+	// same round trip.
+	if net != nil {
+		if site, ok := net.Site(*chosen); ok && site.AutoAssign {
+			if td, err := engine.ChooseTechnician(ctx, net, *chosen, order); err == nil && td.Chosen != nil {
+				if err := s.queueAssign(b, w, *td.Chosen, "auto-assigned by the platform", actor); err != nil {
+					return err
+				}
+			}
+		}
 	}
-	w.State, w.SiteID = core.StateDispatched, chosen
-	if net == nil {
-		return nil
-	}
-	site, ok := net.Site(*chosen)
-	if !ok || !site.AutoAssign {
-		return nil
-	}
-	td, err := engine.ChooseTechnician(ctx, net, *chosen, order)
-	if err != nil || td.Chosen == nil {
-		return nil // the site's staff assign by hand
-	}
-	return s.assignKnown(ctx, q, w, *td.Chosen, "auto-assigned by the platform", actor)
+	return translate(q.SendBatch(ctx, b).Close(), "work order")
 }
 
 func checkSiteForOverride(ctx context.Context, q querier, id uuid.UUID) error {
@@ -131,6 +129,14 @@ func checkSiteForOverride(ctx context.Context, q querier, id uuid.UUID) error {
 	return nil
 }
 
+// countTaken adds d to the orders the site has taken on now's day in the
+// tenant's zone; the counter row is locked only for the commit.
+func countTaken(ctx context.Context, site uuid.UUID, now time.Time, d int) {
+	deferUntilCommit(ctx, `INSERT INTO site_daily_load (tenant_id, site_id, day, taken)
+		SELECT t.id, $1, ($2::timestamptz AT TIME ZONE t.timezone)::date, GREATEST($3, 0) FROM tenants t WHERE t.id = app_current_tenant()
+		ON CONFLICT (tenant_id, site_id, day) DO UPDATE SET taken = GREATEST(site_daily_load.taken + $3, 0)`, site, now, d)
+}
+
 // queue leaves w in the dispatcher queue with the reason.
 func (s *Store) queue(ctx context.Context, q querier, w *core.WorkOrder, reason, actor string) error {
 	if reason == "" {
@@ -144,7 +150,7 @@ func (s *Store) queue(ctx context.Context, q querier, w *core.WorkOrder, reason,
 
 // loadNetwork loads the active sites near a point, their load today and
 // their technicians, as a dispatch network, in one round trip.
-func loadNetwork(ctx context.Context, q querier, lat, lon float64) (*dispatch.Network, error) {
+func loadNetwork(ctx context.Context, q querier, lat, lon float64, now time.Time) (*dispatch.Network, error) {
 	dLat := candidateRadiusKm / 111.0
 	dLon := candidateRadiusKm / (111.0 * math.Max(math.Cos(lat*math.Pi/180), 0.01))
 	box := []any{lat - dLat, lat + dLat, lon - dLon, lon + dLon}
@@ -153,10 +159,11 @@ func loadNetwork(ctx context.Context, q querier, lat, lon float64) (*dispatch.Ne
 	var sites []dispatch.Site
 	b.Queue(`SELECT s.id, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,
 			s.skills, s.daily_capacity, s.reputation, s.late_rate, s.auto_assign,
-			(SELECT count(*) FROM work_orders w WHERE w.site_id = s.id
-				AND w.created_at >= date_trunc('day', now() AT TIME ZONE t.timezone) AT TIME ZONE t.timezone
-				AND w.state <> 'cancelled')
-		FROM sites s JOIN tenants t ON t.id = s.tenant_id WHERE `+near, box...).Query(func(rows pgx.Rows) error {
+			COALESCE(l.taken, 0)
+		FROM sites s JOIN tenants t ON t.id = s.tenant_id
+		LEFT JOIN site_daily_load l ON l.tenant_id = s.tenant_id AND l.site_id = s.id
+			AND l.day = ($5::timestamptz AT TIME ZONE t.timezone)::date
+		WHERE `+near, append(box, now)...).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var st dispatch.Site
 			var polygon []byte
