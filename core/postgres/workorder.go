@@ -168,13 +168,20 @@ func (s *Store) intakeFacts(ctx context.Context, q querier, n *core.NewWorkOrder
 // It returns the order as stored.
 func (s *Store) assignNumber(ctx context.Context, q querier, id uuid.UUID, local time.Time) (*core.WorkOrder, error) {
 	period := local.Format("0601")
-	w, err := scanWorkOrder(q.QueryRow(ctx, `WITH c AS (
+	var w *core.WorkOrder
+	b := &pgx.Batch{}
+	b.Queue(`WITH c AS (
 			INSERT INTO work_order_counters (tenant_id, period, last) VALUES (app_current_tenant(), $2, 1)
 			ON CONFLICT (tenant_id, period) DO UPDATE SET last = work_order_counters.last + 1 RETURNING last)
 		UPDATE work_orders w SET number = 'WO-' || $2 || '-' || lpad(c.last::text, 6, '0') FROM c WHERE w.id = $1
-		RETURNING `+workOrderColumns, id, period))
-	if err != nil {
-		return nil, err
+		RETURNING `+workOrderColumns, id, period).QueryRow(func(r pgx.Row) error {
+		var err error
+		w, err = scanWorkOrder(r)
+		return err
+	})
+	takeDeferred(ctx, b) // the other end-of-transaction counters, in the same round trip
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return nil, translate(err, "work order")
 	}
 	w.SLAStatus = slaStatus(w, s.now())
 	return w, nil
