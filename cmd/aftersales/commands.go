@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,12 +16,19 @@ import (
 	"github.com/aftersales/aftersales/deploy/embedded"
 )
 
-func runMigrate(ctx context.Context, args []string) error {
-	c, _, err := parseConfig("migrate", args)
+// withDatabase runs a one-shot command on the configured database (starting
+// the embedded one if none is configured) and stops it afterwards.
+// logLevel "" means the configured level.
+func withDatabase(ctx context.Context, name string, args []string, logLevel string,
+	fn func(ctx context.Context, b *backing, log *slog.Logger) error) error {
+	c, _, err := parseConfig(name, args)
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(c.LogLevel)
+	if logLevel == "" {
+		logLevel = c.LogLevel
+	}
+	log, err := newLogger(logLevel)
 	if err != nil {
 		return err
 	}
@@ -29,12 +37,31 @@ func runMigrate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer b.stop()
-	v, err := postgres.MigrationVersion(ctx, b.databaseURL)
-	if err != nil {
-		return err
-	}
-	fmt.Println("schema version", v)
-	return nil
+	return fn(ctx, b, log)
+}
+
+// withStore is withDatabase with an application store on a small pool.
+func withStore(ctx context.Context, name string, args []string, logLevel string,
+	fn func(ctx context.Context, store *postgres.Store, log *slog.Logger) error) error {
+	return withDatabase(ctx, name, args, logLevel, func(ctx context.Context, b *backing, log *slog.Logger) error {
+		pool, err := b.openPool(ctx, 4)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		return fn(ctx, postgres.NewStore(pool, core.SystemClock{}, log), log)
+	})
+}
+
+func runMigrate(ctx context.Context, args []string) error {
+	return withDatabase(ctx, "migrate", args, "", func(ctx context.Context, b *backing, _ *slog.Logger) error {
+		v, err := postgres.MigrationVersion(ctx, b.databaseURL)
+		if err != nil {
+			return err
+		}
+		fmt.Println("schema version", v)
+		return nil
+	})
 }
 
 func runPlatformAdmin(ctx context.Context, args []string) error {
@@ -42,30 +69,14 @@ func runPlatformAdmin(ctx context.Context, args []string) error {
 		return errors.New("usage: aftersales platform-admin create NAME")
 	}
 	name := args[1]
-	c, _, err := parseConfig("platform-admin", args[2:])
-	if err != nil {
-		return err
-	}
-	log, err := newLogger("warn")
-	if err != nil {
-		return err
-	}
-	b, err := startBacking(ctx, c, log, false)
-	if err != nil {
-		return err
-	}
-	defer b.stop()
-	pool, err := b.openPool(ctx, 2)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	tok, err := postgres.NewStore(pool, core.SystemClock{}, log).CreatePlatformAdmin(ctx, name)
-	if err != nil {
-		return err
-	}
-	fmt.Println(tok)
-	return nil
+	return withStore(ctx, "platform-admin", args[2:], "warn", func(ctx context.Context, store *postgres.Store, _ *slog.Logger) error {
+		tok, err := store.CreatePlatformAdmin(ctx, name)
+		if err != nil {
+			return err
+		}
+		fmt.Println(tok)
+		return nil
+	})
 }
 
 // runOpenAPI prints the spec, built from the same registrations as the

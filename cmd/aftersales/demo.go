@@ -21,25 +21,7 @@ const demoSlug = "demo"
 
 // runDemo loads the demo tenant into the configured database.
 func runDemo(ctx context.Context, args []string) error {
-	c, _, err := parseConfig("demo", args)
-	if err != nil {
-		return err
-	}
-	log, err := newLogger(c.LogLevel)
-	if err != nil {
-		return err
-	}
-	b, err := startBacking(ctx, c, log, false)
-	if err != nil {
-		return err
-	}
-	defer b.stop()
-	pool, err := b.openPool(ctx, 4)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	return loadDemo(ctx, postgres.NewStore(pool, core.SystemClock{}, log), log)
+	return withStore(ctx, "demo", args, "", loadDemo)
 }
 
 // offerDemo asks on an empty database whether to load the demo tenant
