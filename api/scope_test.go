@@ -77,3 +77,30 @@ func TestNoPrivilegeEscalation(t *testing.T) {
 func uuidOf(b *testBundle, token string) string {
 	return b.must(200, "GET", "/v1/me", token, nil).str("id")
 }
+
+// TestScopedUserListsOnlyTheirUsers: a region manager sees the users whose
+// scope lies inside their subtree, and no others.
+func TestScopedUserListsOnlyTheirUsers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	acme := b.onboard("acme")
+	cn := b.createRegion(acme.admin, nil, "country", "CN", "中国")
+	gd := b.createRegion(acme.admin, &cn, "province", "GD", "广东省")
+	gx := b.createRegion(acme.admin, &cn, "province", "GX", "广西")
+	sz := b.createRegion(acme.admin, &gd, "city", "GD-SZ", "深圳")
+	_, mgr := b.createUser(acme.admin, "acme", "gd.manager", []string{"region_manager"}, map[string]any{"regions": []string{gd.String()}})
+	inSZ, _ := b.createUser(acme.admin, "acme", "sz.agent", []string{"agent"}, map[string]any{"regions": []string{sz.String()}})
+	inGX, _ := b.createUser(acme.admin, "acme", "gx.agent", []string{"agent"}, map[string]any{"regions": []string{gx.String()}})
+	both, _ := b.createUser(acme.admin, "acme", "both.agent", []string{"agent"}, map[string]any{"regions": []string{sz.String(), gx.String()}})
+
+	var names []string
+	for _, it := range b.must(200, "GET", "/v1/users", mgr, nil).JSON["items"].([]any) {
+		names = append(names, it.(map[string]any)["username"].(string))
+	}
+	require.ElementsMatch(t, []string{"gd.manager", "sz.agent"}, names)
+	b.must(200, "GET", "/v1/users/"+inSZ.String(), mgr, nil)
+	b.must(404, "GET", "/v1/users/"+inGX.String(), mgr, nil)
+	b.must(404, "GET", "/v1/users/"+both.String(), mgr, nil)
+	all := b.must(200, "GET", "/v1/users", acme.admin, nil)
+	require.Len(t, all.JSON["items"], 5)
+}

@@ -88,8 +88,12 @@ func (s *Server) registerUserRoutes() {
 		Summary: "List users", Tags: tags},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResUsers, Action: core.ActRead}},
 		func(ctx context.Context, in *ListUsersInput) (*ListUsersOutput, error) {
+			sc, err := s.callerScope(ctx)
+			if err != nil {
+				return nil, err
+			}
 			items, next, err := s.deps.Users.FindUsers(ctx, core.UserFilter{Status: in.Status, Role: in.Role, Query: in.Q,
-				After: in.Cursor, Limit: in.Limit})
+				After: in.Cursor, Limit: in.Limit, Within: sc})
 			if err != nil {
 				return nil, err
 			}
@@ -101,7 +105,7 @@ func (s *Server) registerUserRoutes() {
 		Summary: "Get a user", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResUsers, Action: core.ActRead}},
 		func(ctx context.Context, in *UserIDInput) (*UserOutput, error) {
-			u, err := s.deps.Users.FindUserByID(ctx, in.ID)
+			u, err := s.findUserInScope(ctx, in.ID, core.Permission{Resource: core.ResUsers, Action: core.ActRead})
 			return &UserOutput{Body: u}, err
 		})
 	register(s.api, huma.Operation{OperationID: "update-user", Method: http.MethodPatch, Path: "/v1/users/{id}",
@@ -124,9 +128,40 @@ func (s *Server) registerUserRoutes() {
 			if err := s.checkDelegation(ctx, core.Permission{Resource: core.ResUsers, Action: core.ActUpdate}, roles, sc); err != nil {
 				return nil, err
 			}
+			if _, err := s.findUserInScope(ctx, in.ID, core.Permission{Resource: core.ResUsers, Action: core.ActUpdate}); err != nil {
+				return nil, err
+			}
 			u, err := s.deps.Users.UpdateUser(ctx, in.ID, up)
 			return &UserOutput{Body: u}, err
 		})
+}
+
+// findUserInScope loads a user the caller may see: for a scoped caller,
+// one whose scope grants all lie inside the caller's scope. Outside: 404.
+func (s *Server) findUserInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.User, error) {
+	u, err := s.deps.Users.FindUserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	mine, err := s.callerScope(ctx)
+	if err != nil || mine.All {
+		return u, err
+	}
+	notFound := core.Errorf(core.ENOTFOUND, "user not found")
+	if u.Scope.All || len(u.Scope.Regions)+len(u.Scope.Sites) == 0 {
+		return nil, notFound
+	}
+	for _, r := range u.Scope.Regions {
+		if s.authorize(ctx, perm, core.Target{RegionID: &r}) != nil {
+			return nil, notFound
+		}
+	}
+	for _, st := range u.Scope.Sites {
+		if s.authorize(ctx, perm, core.Target{SiteID: &st}) != nil {
+			return nil, notFound
+		}
+	}
+	return u, nil
 }
 
 // checkDelegation stops a caller from handing out more than they hold: each

@@ -128,4 +128,7 @@ type UserFilter struct {
 	Query  string
 	After  string
 	Limit  int
+	// Within limits the list to users whose every scope grant lies inside
+	// this scope (a zero Scope with All false shows only such users).
+	Within Scope
 }

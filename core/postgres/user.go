@@ -65,13 +65,25 @@ func (s *Store) FindUsers(ctx context.Context, f core.UserFilter) ([]*core.User,
 	if len(f.Query) > 100 {
 		return nil, "", core.FieldError("q", "must be at most 100 characters")
 	}
-	rows, err := q.Query(ctx, `SELECT `+userColumns+` FROM users u
+	// A scoped caller sees the users whose scope grants all lie inside
+	// their own visible regions and sites.
+	rows, err := q.Query(ctx, `WITH RECURSIVE vis_regions AS (
+			SELECT id FROM regions WHERE NOT $6 AND id = ANY($7)
+			UNION SELECT r.id FROM regions r JOIN vis_regions v ON r.parent_id = v.id),
+		visible AS (
+			SELECT 'region:' || id AS obj FROM vis_regions
+			UNION SELECT 'site:' || id FROM sites WHERE NOT $6 AND (id = ANY($8) OR region_id IN (SELECT id FROM vis_regions)))
+		SELECT `+userColumns+` FROM users u
 		WHERE lower(username) > lower($1)
 		  AND ($2 = '' OR status = $2)
 		  AND ($3 = '' OR EXISTS (SELECT 1 FROM authz_rules r WHERE r.tenant_id = u.tenant_id AND r.ptype = 'g'
 		                          AND r.v0 = 'user:' || u.id AND r.v1 = 'role:' || $3))
 		  AND ($4 = '' OR username ILIKE '%' || $4 || '%' OR display_name ILIKE '%' || $4 || '%')
-		ORDER BY lower(username) LIMIT $5`, f.After, f.Status, f.Role, escapeLike(f.Query), limit+1)
+		  AND ($6 OR (EXISTS (SELECT 1 FROM authz_rules r WHERE r.ptype = 'g2' AND r.v0 = 'user:' || u.id)
+		       AND NOT EXISTS (SELECT 1 FROM authz_rules r WHERE r.ptype = 'g2' AND r.v0 = 'user:' || u.id
+		                       AND r.v1 NOT IN (SELECT obj FROM visible))))
+		ORDER BY lower(username) LIMIT $5`, f.After, f.Status, f.Role, escapeLike(f.Query), limit+1,
+		f.Within.All, nonNilIDs(f.Within.Regions), nonNilIDs(f.Within.Sites))
 	if err != nil {
 		return nil, "", err
 	}
@@ -90,6 +102,13 @@ func (s *Store) FindUsers(ctx context.Context, f core.UserFilter) ([]*core.User,
 		}
 	}
 	return users, next, nil
+}
+
+func nonNilIDs(ids []uuid.UUID) []uuid.UUID {
+	if ids == nil {
+		return []uuid.UUID{}
+	}
+	return ids
 }
 
 func escapeLike(s string) string {
