@@ -19,6 +19,7 @@ type CreateWorkOrderInput struct {
 		UnitID      *uuid.UUID `json:"unit_id,omitempty"`
 		ServiceType string     `json:"service_type,omitempty" maxLength:"32" doc:"Defaults to the type."`
 		ProductLine string     `json:"product_line,omitempty" maxLength:"32" doc:"Defaults to the unit's product line."`
+		Skills      []string   `json:"skills,omitempty" maxItems:"10" doc:"Skills the technician must have, e.g. [\"install\"]; automatic assignment picks only technicians with all of them."`
 		Description string     `json:"description,omitempty" maxLength:"4000"`
 		AddressID   *uuid.UUID `json:"address_id,omitempty" doc:"One of the customer's addresses; or give address, lat and lon."`
 		Address     string     `json:"address,omitempty" maxLength:"500"`
@@ -72,7 +73,7 @@ func (s *Server) registerWorkOrderRoutes() {
 		func(ctx context.Context, in *CreateWorkOrderInput) (*WorkOrderOutput, error) {
 			b := in.Body
 			w, err := s.deps.WorkOrders.CreateWorkOrder(ctx, core.NewWorkOrder{Type: b.Type, Channel: b.Channel,
-				CustomerID: b.CustomerID, UnitID: b.UnitID, ServiceType: b.ServiceType, ProductLine: b.ProductLine,
+				CustomerID: b.CustomerID, UnitID: b.UnitID, ServiceType: b.ServiceType, ProductLine: b.ProductLine, Skills: b.Skills,
 				Description: b.Description, AddressID: b.AddressID, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
 				CloseNow: b.CloseNow}, actorOf(ctx))
 			return &WorkOrderOutput{Body: w}, err

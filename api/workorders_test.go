@@ -261,3 +261,24 @@ func TestDispatchRespectsDailyCapacity(t *testing.T) {
 	require.Equal(t, 200, again.Status, "%s", again.Raw)
 	require.Equal(t, n.near.String(), again.str("site_id"))
 }
+
+// TestAutoAssignmentNeedsSkills: the platform assigns only a technician
+// with every skill the order needs, even if a nearer one lacks them; with
+// nobody qualified the site's staff assign by hand.
+func TestAutoAssignmentNeedsSkills(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("acme")
+	b.exec(n.tenant.id, `UPDATE technicians SET skills = '{rf,install}' WHERE id = $1`, n.techFar)
+	r := b.intake(n, n.tenant.admin, map[string]any{"skills": []string{"install"}})
+	require.Equal(t, 201, r.Status, "%s", r.Raw)
+	require.Equal(t, n.techFar.String(), r.str("technician_id"), "the farther technician is the one who can install")
+	require.Equal(t, []any{"install"}, r.JSON["skills"])
+
+	r = b.intake(n, n.tenant.admin, map[string]any{"skills": []string{"gas-welding"}})
+	require.Equal(t, 201, r.Status, "%s", r.Raw)
+	require.Equal(t, "dispatched", r.str("state"))
+	require.Nil(t, r.JSON["technician_id"])
+	b.must(422, "POST", "/v1/work-orders", n.tenant.admin, map[string]any{"type": "repair", "channel": "phone",
+		"customer_id": n.customer.String(), "skills": []string{"no spaces allowed"}})
+}

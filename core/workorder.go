@@ -120,6 +120,7 @@ type WorkOrder struct {
 	UnitID          *uuid.UUID       `json:"unit_id"`
 	ProductLine     string           `json:"product_line,omitempty"`
 	ServiceType     string           `json:"service_type"`
+	Skills          []string         `json:"skills" doc:"Skills the technician must have."`
 	Description     string           `json:"description"`
 	Address         string           `json:"address"`
 	Lat             *float64         `json:"lat"`
@@ -167,6 +168,7 @@ type NewWorkOrder struct {
 	UnitID      *uuid.UUID
 	ServiceType string // defaults to Type
 	ProductLine string // defaults to the unit's line
+	Skills      []string
 	Description string
 	AddressID   *uuid.UUID // one of the customer's addresses, or Address+Lat+Lon
 	Address     string
@@ -187,6 +189,14 @@ func (n *NewWorkOrder) Validate() error {
 	}
 	if err := validText("address", n.Address, 0, 500); err != nil {
 		return err
+	}
+	if len(n.Skills) > 10 {
+		return FieldError("skills", "at most 10")
+	}
+	for _, sk := range n.Skills {
+		if !codePattern.MatchString(sk) {
+			return FieldError("skills", "skill %q must be 1-32 letters, digits, '.', '_' or '-'", sk)
+		}
 	}
 	if (n.Lat == nil) != (n.Lon == nil) {
 		return FieldError("lat", "lat and lon come together")

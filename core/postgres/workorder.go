@@ -12,7 +12,7 @@ import (
 )
 
 const workOrderColumns = `w.id, w.number, w.type, w.channel, w.state, w.customer_id, w.unit_id, COALESCE(w.product_line, ''),
-	w.service_type, w.description, w.address, w.lat, w.lon, w.region_id, w.site_id, w.technician_id, w.in_warranty,
+	w.service_type, w.skills, w.description, w.address, w.lat, w.lon, w.region_id, w.site_id, w.technician_id, w.in_warranty,
 	to_char(w.warranty_expires, 'YYYY-MM-DD'), w.respond_by, w.arrive_by, w.complete_by, w.responded_at, w.arrived_at,
 	w.completed_at, w.closed_at, w.decision, w.service_record, w.queue_reason, w.created_by, w.version, w.created_at, w.updated_at`
 
@@ -20,7 +20,7 @@ func scanWorkOrder(row pgx.Row) (*core.WorkOrder, error) {
 	w := &core.WorkOrder{}
 	var decision, record []byte
 	err := row.Scan(&w.ID, &w.Number, &w.Type, &w.Channel, &w.State, &w.CustomerID, &w.UnitID, &w.ProductLine,
-		&w.ServiceType, &w.Description, &w.Address, &w.Lat, &w.Lon, &w.RegionID, &w.SiteID, &w.TechnicianID, &w.InWarranty,
+		&w.ServiceType, &w.Skills, &w.Description, &w.Address, &w.Lat, &w.Lon, &w.RegionID, &w.SiteID, &w.TechnicianID, &w.InWarranty,
 		&w.WarrantyExpires, &w.RespondBy, &w.ArriveBy, &w.CompleteBy, &w.RespondedAt, &w.ArrivedAt,
 		&w.CompletedAt, &w.ClosedAt, &decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt)
 	if decision != nil {
@@ -64,7 +64,7 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 		return nil, err
 	}
 	w := &core.WorkOrder{ID: uuid.New(), Type: n.Type, Channel: n.Channel, State: core.StateCreated, CustomerID: n.CustomerID,
-		UnitID: n.UnitID, ProductLine: n.ProductLine, ServiceType: n.ServiceType, Description: n.Description,
+		UnitID: n.UnitID, ProductLine: n.ProductLine, ServiceType: n.ServiceType, Skills: nonNilStrings(n.Skills), Description: n.Description,
 		Address: n.Address, Lat: n.Lat, Lon: n.Lon, InWarranty: f.inWarranty, WarrantyExpires: f.warrantyExpires,
 		CreatedBy: actor, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if f.productLine != nil && w.ProductLine == "" {
@@ -79,11 +79,11 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, unit_id,
 		product_line, service_type, description, address, lat, lon, in_warranty, warranty_expires, respond_by, arrive_by,
-		complete_by, created_by, created_at, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,NULLIF($9,''),$10,$11,$12,$13,$14,$15,$16::date,$17,$18,$19,$20,$21,$21)`,
+		complete_by, created_by, created_at, updated_at, skills)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,NULLIF($9,''),$10,$11,$12,$13,$14,$15,$16::date,$17,$18,$19,$20,$21,$21,$22)`,
 		tenantOf(ctx), w.ID, w.Number, w.Type, w.Channel, w.State, w.CustomerID, w.UnitID, w.ProductLine, w.ServiceType,
 		w.Description, w.Address, w.Lat, w.Lon, w.InWarranty, w.WarrantyExpires, w.RespondBy, w.ArriveBy, w.CompleteBy,
-		actor, now)
+		actor, now, w.Skills)
 	if err := queueEvent(b, w.ID, "created", "", core.StateCreated, actor, now, nil, nil,
 		map[string]any{"channel": w.Channel, "type": w.Type}); err != nil {
 		return nil, err
@@ -185,6 +185,13 @@ func (s *Store) assignNumber(ctx context.Context, q querier, id uuid.UUID, local
 	}
 	w.SLAStatus = slaStatus(w, s.now())
 	return w, nil
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func appendEvent(ctx context.Context, q querier, id uuid.UUID, typ, from, to, actor string, at time.Time,

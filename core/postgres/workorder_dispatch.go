@@ -43,7 +43,7 @@ func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, over
 	var net *dispatch.Network
 	if w.Lat != nil {
 		order = dispatch.Order{ID: w.ID, Location: dispatch.Point{Lat: *w.Lat, Lon: *w.Lon}, ProductLine: w.ProductLine,
-			ServiceType: w.ServiceType, At: s.now(), ExcludedSiteIDs: excluded}
+			Skills: w.Skills, ServiceType: w.ServiceType, At: s.now(), ExcludedSiteIDs: excluded}
 		var err error
 		if net, err = loadNetwork(ctx, q, *w.Lat, *w.Lon, order.At); err != nil {
 			return err
