@@ -282,3 +282,23 @@ func TestAutoAssignmentNeedsSkills(t *testing.T) {
 	b.must(422, "POST", "/v1/work-orders", n.tenant.admin, map[string]any{"type": "repair", "channel": "phone",
 		"customer_id": n.customer.String(), "skills": []string{"no spaces allowed"}})
 }
+
+// TestPurchaseLeadGoesToTheNearestDealer: a lead is not dispatched but
+// routed to the nearest dealer, whose staff then see it.
+func TestPurchaseLeadGoesToTheNearestDealer(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("acme")
+	b.exec(n.tenant.id, `UPDATE sites SET kind = 'dealer' WHERE code IN ('S-FAR', 'S-NN')`)
+	_, dealerTok := b.createUser(n.tenant.admin, "acme", "far.sales", []string{"site_manager"}, map[string]any{"sites": []string{n.far.String()}})
+	r := b.do("POST", "/v1/work-orders", n.tenant.admin, map[string]any{"type": "purchase_lead", "channel": "phone",
+		"customer_id": n.customer.String(), "description": "想买一台新空调", "product_line": "AC", "lat": szLat, "lon": szLon})
+	require.Equal(t, 201, r.Status, "%s", r.Raw)
+	require.Equal(t, "created", r.str("state"))
+	require.Equal(t, n.far.String(), r.str("site_id"), "the nearest dealer, not the nearer service station")
+	require.Nil(t, r.JSON["dispatch_decision"])
+	b.must(200, "GET", "/v1/work-orders/"+r.str("id"), dealerTok, nil)
+	done := b.act(dealerTok, r.str("id"), "close", map[string]any{})
+	require.Equal(t, 200, done.Status, "%s", done.Raw)
+	require.Equal(t, "closed", done.str("state"))
+}

@@ -104,6 +104,10 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 		if err := s.queue(ctx, q, w, "the address has no geo point; dispatch by hand", actor); err != nil {
 			return nil, err
 		}
+	case w.Type == "purchase_lead":
+		if err := s.routeToDealer(ctx, q, w, actor); err != nil {
+			return nil, err
+		}
 	}
 	loc, _ := time.LoadLocation(f.timezone)
 	return s.assignNumber(ctx, q, w.ID, now.In(loc))
