@@ -23,6 +23,10 @@ var Queues = map[string]int{
 	"maintenance": 1, // housekeeping, reports
 }
 
+// TaskCheckInterval is how often an idle worker polls its queues: one
+// Redis call per interval per worker process.
+const TaskCheckInterval = 50 * time.Millisecond
+
 // Task types.
 const TypePurgeExpired = "maintenance:purge_expired"
 
@@ -60,6 +64,7 @@ type Deps struct {
 	Clock       core.Clock
 	Log         *slog.Logger
 	Concurrency int
+	Outbox      *Outbox // nil: outbox messages are not handled here
 }
 
 // NewWorker builds a worker on Redis.
@@ -68,7 +73,11 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 		Concurrency:     d.Concurrency,
 		Queues:          Queues,
 		ShutdownTimeout: 20 * time.Second,
-		Logger:          slogAdapter{d.Log},
+		// An idle worker looks for tasks this often (Asynq's default, 1s, would
+		// be the lag of every outbox message on a quiet system).
+		TaskCheckInterval: TaskCheckInterval,
+		RetryDelayFunc:    retryDelay,
+		Logger:            slogAdapter{d.Log},
 	})
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(TypePurgeExpired, func(ctx context.Context, t *asynq.Task) error {
@@ -78,12 +87,26 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 		}
 		return err
 	})
+	if d.Outbox != nil {
+		mux.HandleFunc(TypeOutboxMessage, d.Outbox.HandleTask)
+	}
 	sch := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: slogAdapter{d.Log}})
 	// Hourly; Unique makes several replicas' schedulers enqueue it once per
 	// hour between them.
 	_, _ = sch.Register("@hourly", asynq.NewTask(TypePurgeExpired, nil),
 		asynq.Queue("maintenance"), asynq.Unique(50*time.Minute))
 	return &Worker{srv: srv, scheduler: sch, mux: mux, log: d.Log}
+}
+
+// retryDelay retries outbox messages soon (1s, 2s, 4s… up to 10 min: a
+// notification is worth little late), other tasks with Asynq's default.
+// A task of a killed worker comes back as a retry too, once its lease
+// expires and a worker's recoverer (every minute) finds it.
+func retryDelay(n int, err error, t *asynq.Task) time.Duration {
+	if t.Type() != TypeOutboxMessage {
+		return asynq.DefaultRetryDelayFunc(n, err, t)
+	}
+	return min(time.Second<<min(n, 10), 10*time.Minute)
 }
 
 // Start starts processing and scheduling.

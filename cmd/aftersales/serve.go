@@ -61,17 +61,23 @@ func runServe(ctx context.Context, args []string) error {
 	defer rdb.Close()
 
 	var worker *jobs.Worker
+	stopRelay := func() {}
 	if c.Role == "all" || c.Role == "worker" {
-		worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, Clock: core.SystemClock{}, Log: log, Concurrency: c.Workers})
+		outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, SMS: jobs.LogSMS{Log: log},
+			Clock: core.SystemClock{}, Log: log}
+		worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, Clock: core.SystemClock{}, Log: log,
+			Concurrency: c.Workers, Outbox: outbox})
 		if err := worker.Start(); err != nil {
 			return fmt.Errorf("job worker: %w", err)
 		}
 		log.Info("job worker started", "concurrency", c.Workers)
+		stopRelay = startRelay(ctx, store, redisOpt, log)
 	}
 	var srv *http.Server
 	if c.Role == "all" || c.Role == "api" {
 		srv, err = startAPI(ctx, c, log, store, pool.Ping, rdb)
 		if err != nil {
+			stopRelay()
 			if worker != nil {
 				worker.Stop()
 			}
@@ -87,6 +93,7 @@ func runServe(ctx context.Context, args []string) error {
 		}
 		cancel()
 	}
+	stopRelay()
 	if worker != nil {
 		worker.Stop()
 	}
@@ -122,6 +129,24 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	}
 	fmt.Fprintln(os.Stderr)
 	return srv, nil
+}
+
+// startRelay runs the outbox relay until the returned function is called
+// (which waits for it to stop) or ctx ends.
+func startRelay(ctx context.Context, store *postgres.Store, redisOpt asynq.RedisConnOpt, log *slog.Logger) func() {
+	client := asynq.NewClient(redisOpt)
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		jobs.NewRelay(store, store, client, log).Run(rctx)
+	}()
+	log.Info("outbox relay started")
+	return func() {
+		cancel()
+		<-done
+		_ = client.Close()
+	}
 }
 
 // tokenWritten is where this start wrote the first platform-admin token

@@ -26,9 +26,14 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int64, error) 
 	for _, id := range ids {
 		err := s.withTenant(ctx, id, func(ctx context.Context, q querier) error {
 			for _, stmt := range []string{
-				`DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1 - interval '1 day'`,
-				`DELETE FROM idempotency_keys WHERE created_at < $1 - interval '24 hours'`,
-				`DELETE FROM login_attempts WHERE last_failure_at < $1 - interval '1 day'`,
+				`DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1::timestamptz - interval '1 day'`,
+				`DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz - interval '24 hours'`,
+				`DELETE FROM login_attempts WHERE last_failure_at < $1::timestamptz - interval '1 day'`,
+				// Outbox messages done a week ago, with their effect records: a
+				// task cannot come back that late (retries stop within hours).
+				`DELETE FROM outbox_effects e USING outbox o WHERE o.tenant_id = e.tenant_id AND o.id = e.outbox_id
+					AND o.done_at < $1::timestamptz - interval '7 days'`,
+				`DELETE FROM outbox WHERE done_at < $1::timestamptz - interval '7 days'`,
 			} {
 				tag, err := q.Exec(ctx, stmt, now)
 				if err != nil {

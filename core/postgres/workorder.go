@@ -217,5 +217,8 @@ func queueEvent(b *pgx.Batch, id uuid.UUID, typ, from, to, actor string, at time
 	b.Queue(`INSERT INTO work_order_events (tenant_id, work_order_id, seq, type, from_state, to_state, actor, at, lat, lon, payload)
 		SELECT app_current_tenant(), $1, COALESCE(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
 		FROM work_order_events WHERE work_order_id = $1`, id, typ, from, to, actor, at, lat, lon, raw)
+	if t, ok := outboxTypes[typ]; ok {
+		queueOutbox(b, id, t, raw)
+	}
 	return nil
 }

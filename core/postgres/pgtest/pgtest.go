@@ -120,3 +120,19 @@ func NewStore(t testing.TB, clock core.Clock) *postgres.Store {
 	}
 	return postgres.NewStore(pool, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
+
+// NewRedis starts a private Redis for one test, stopped when it ends: for
+// tests that run a job worker, which must not take other tests' tasks from
+// a shared Redis (Asynq's queue names are global to a Redis database).
+func NewRedis(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "pgtest-redis-")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	require.NoError(t, os.Chmod(dir, 0o755)) // the server may run as another user
+	r, err := embedded.StartRedis(context.Background(), embedded.Config{DataDir: dir + "/data",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = r.Stop(context.Background()) })
+	return r.URL()
+}

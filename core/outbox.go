@@ -1,0 +1,60 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Outbox message types: what happened to a work order. The store writes
+// them in the transaction of the change (DESIGN, "Outbox").
+const (
+	OutboxWorkOrderCreated    = "work_order.created"
+	OutboxWorkOrderDispatched = "work_order.dispatched"
+	OutboxWorkOrderAssigned   = "work_order.assigned"
+	OutboxWorkOrderAccepted   = "work_order.accepted"
+	OutboxWorkOrderCompleted  = "work_order.completed"
+)
+
+// OutboxMessage is a side effect waiting to be relayed to the job queue.
+type OutboxMessage struct {
+	TenantID    uuid.UUID       `json:"tenant_id"`
+	ID          int64           `json:"id"`           // unique, increasing in write order
+	AggregateID uuid.UUID       `json:"aggregate_id"` // the work order
+	Type        string          `json:"type"`
+	Payload     json.RawMessage `json:"payload"`
+	CreatedAt   time.Time       `json:"created_at"`
+}
+
+// OutboxStore is what the relay needs of the store. ClaimOutbox and
+// MarkRelayed run in one transaction opened with TenantTx.InPlatform: the
+// claimed rows stay locked until it ends, so several relays never hand out
+// the same message.
+type OutboxStore interface {
+	// ClaimOutbox locks up to limit relayable messages of every tenant,
+	// oldest first: a message is relayable when no earlier message of its
+	// work order is still waiting or being handled. A message relayed
+	// longer than staleAfter ago and never done is offered again (its task
+	// was lost); relaying it again must be harmless.
+	ClaimOutbox(ctx context.Context, limit int, staleAfter time.Duration) ([]OutboxMessage, error)
+	// MarkRelayed records that the messages are on the job queue.
+	MarkRelayed(ctx context.Context, msgs []OutboxMessage) error
+	// ListenOutbox calls wake whenever a message may have become
+	// relayable (PostgreSQL NOTIFY), and once after every (re)connection.
+	// It returns when ctx ends.
+	ListenOutbox(ctx context.Context, wake func())
+}
+
+// EffectStore makes handlers idempotent. Its methods run in the tenant
+// transaction of ctx, the same one as the handler's effect.
+type EffectStore interface {
+	// ClaimEffects records that the handlers have their effects for the
+	// message and returns those that had not had them before (a task that
+	// ran before finds none); the caller runs only the returned ones.
+	ClaimEffects(ctx context.Context, outboxID int64, handlers []string) ([]string, error)
+	// MarkOutboxDone records that every handler of the message finished (or
+	// gave up), so the next message of its work order may be relayed.
+	MarkOutboxDone(ctx context.Context, outboxID int64) error
+}

@@ -1,0 +1,172 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// outboxTypes are the work-order events that have side effects, and the
+// outbox message each one writes next to the event.
+var outboxTypes = map[string]string{
+	"created":    core.OutboxWorkOrderCreated,
+	"dispatched": core.OutboxWorkOrderDispatched,
+	"assigned":   core.OutboxWorkOrderAssigned,
+	"accepted":   core.OutboxWorkOrderAccepted,
+	"completed":  core.OutboxWorkOrderCompleted,
+}
+
+// queueOutbox adds an outbox message to b, which the caller sends in the
+// transaction of the change: the message commits or rolls back with it,
+// and costs no round trip of its own. A trigger wakes the relays at commit.
+func queueOutbox(b *pgx.Batch, aggregate uuid.UUID, typ string, payload json.RawMessage) {
+	b.Queue(`INSERT INTO outbox (tenant_id, aggregate_id, type, payload) VALUES (app_current_tenant(), $1, $2, $3)`,
+		aggregate, typ, payload)
+}
+
+// ClaimOutbox implements core.OutboxStore. It reads every tenant's rows
+// through the SECURITY DEFINER function outbox_claim (see migrations/00007_outbox.sql).
+func (s *Store) ClaimOutbox(ctx context.Context, limit int, staleAfter time.Duration) ([]core.OutboxMessage, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT tenant_id, id, aggregate_id, type, payload, created_at FROM outbox_claim($1, $2)`,
+		limit, staleAfter)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.OutboxMessage, error) {
+		var m core.OutboxMessage
+		err := r.Scan(&m.TenantID, &m.ID, &m.AggregateID, &m.Type, &m.Payload, &m.CreatedAt)
+		return m, err
+	})
+}
+
+// MarkRelayed implements core.OutboxStore.
+func (s *Store) MarkRelayed(ctx context.Context, msgs []core.OutboxMessage) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	q, err := s.q(ctx)
+	if err != nil {
+		return err
+	}
+	tenants := make([]uuid.UUID, len(msgs))
+	ids := make([]int64, len(msgs))
+	for i, m := range msgs {
+		tenants[i], ids[i] = m.TenantID, m.ID
+	}
+	_, err = q.Exec(ctx, `SELECT outbox_mark_relayed($1, $2)`, tenants, ids)
+	return err
+}
+
+// ListenOutbox implements core.OutboxStore.
+func (s *Store) ListenOutbox(ctx context.Context, wake func()) {
+	for ctx.Err() == nil {
+		err := s.listenChannel(ctx, "outbox", func(string) { wake() }, wake)
+		if ctx.Err() != nil {
+			return
+		}
+		s.log.Warn("outbox listener lost its connection; reconnecting", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// listenChannel LISTENs on channel, calls connected once listening, then
+// notice with each payload, until the connection fails or ctx ends.
+func (s *Store) listenChannel(ctx context.Context, channel string, notice func(string), connected func()) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+		return err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "UNLISTEN *")
+	connected()
+	for {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		notice(n.Payload)
+	}
+}
+
+// ClaimEffects implements core.EffectStore, in one statement.
+func (s *Store) ClaimEffects(ctx context.Context, outboxID int64, handlers []string) ([]string, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `INSERT INTO outbox_effects (tenant_id, outbox_id, handler)
+		SELECT app_current_tenant(), $1, h FROM unnest($2::text[]) h
+		ON CONFLICT DO NOTHING RETURNING handler`, outboxID, handlers)
+	if err != nil {
+		return nil, err
+	}
+	claimed, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return claimed, translate(err, "outbox message")
+}
+
+// MarkOutboxDone implements core.EffectStore.
+func (s *Store) MarkOutboxDone(ctx context.Context, outboxID int64) error {
+	q, err := s.q(ctx)
+	if err != nil {
+		return err
+	}
+	// A message of another database (a worker on the wrong Redis) is not
+	// silently taken for done.
+	tag, err := q.Exec(ctx, `UPDATE outbox SET done_at = COALESCE(done_at, clock_timestamp()) WHERE tenant_id = app_current_tenant() AND id = $1`, outboxID)
+	if err == nil && tag.RowsAffected() == 0 {
+		return core.Errorf(core.ENOTFOUND, "outbox message %d not found", outboxID)
+	}
+	return err
+}
+
+// FindAssignmentFacts implements core.NotificationStore.
+func (s *Store) FindAssignmentFacts(ctx context.Context, workOrderID, technicianID uuid.UUID) (*core.AssignmentFacts, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &core.AssignmentFacts{WorkOrderID: workOrderID}
+	err = q.QueryRow(ctx, `SELECT w.number, w.address, w.description, t.locale, c.name,
+			COALESCE((SELECT p.phone FROM customer_phones p WHERE p.tenant_id = w.tenant_id AND p.customer_id = w.customer_id
+				ORDER BY p.phone LIMIT 1), ''),
+			tech.name, tech.phone
+		FROM work_orders w
+		JOIN tenants t ON t.id = w.tenant_id
+		JOIN customers c ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
+		JOIN technicians tech ON tech.tenant_id = w.tenant_id AND tech.id = $2
+		WHERE w.id = $1`, workOrderID, technicianID).Scan(&f.Number, &f.Address, &f.Fault, &f.Locale, &f.CustomerName,
+		&f.CustomerPhone, &f.TechnicianName, &f.TechnicianPhone)
+	if err != nil {
+		return nil, translate(err, "work order")
+	}
+	return f, nil
+}
+
+// SaveSMS implements core.NotificationStore. The write is sent with the
+// transaction's last statements, in the round trip before the commit.
+func (s *Store) SaveSMS(ctx context.Context, m *core.SMS) error {
+	if _, err := s.q(ctx); err != nil {
+		return err
+	}
+	deferUntilCommit(ctx, `INSERT INTO sms_messages (tenant_id, id, work_order_id, outbox_id, kind, recipient, locale, body,
+			provider, status, error, sent_at)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (tenant_id, id) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error, sent_at = EXCLUDED.sent_at`,
+		m.ID, m.WorkOrderID, m.OutboxID, m.Kind, m.To, m.Locale, m.Body, m.Provider, m.Status, m.Error, m.SentAt)
+	return nil
+}

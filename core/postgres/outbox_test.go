@@ -1,0 +1,143 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
+)
+
+// outboxTypes lists a work order's outbox messages in order, as the owner
+// of the tenant sees them.
+func outboxTypes(t *testing.T, s *postgres.Store, tenant, order uuid.UUID) []string {
+	t.Helper()
+	var types []string
+	ctx := context.Background()
+	tx, err := s.Pool().Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
+	require.NoError(t, err)
+	rows, err := tx.Query(ctx, `SELECT type FROM outbox WHERE aggregate_id = $1 ORDER BY id`, order)
+	require.NoError(t, err)
+	types, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	return types
+}
+
+// TestOutboxIsWrittenInTheChangesTransaction: intake writes created,
+// dispatched and assigned messages with the order, an action its own; an
+// intake that rolls back leaves no message.
+func TestOutboxIsWrittenInTheChangesTransaction(t *testing.T) {
+	t.Parallel()
+	s := pgtest.NewStore(t, nil)
+	n := pgtest.NewNetwork(t, s, "acme", "")
+	ctx := context.Background()
+
+	var w *core.WorkOrder
+	require.NoError(t, s.InTenant(ctx, n.Tenant, func(ctx context.Context) error {
+		var err error
+		w, err = s.CreateWorkOrder(ctx, n.NewOrder(), "agent")
+		return err
+	}))
+	require.Equal(t, core.StateAssigned, w.State, "the fixture's site assigns its technician at intake")
+	require.Equal(t, []string{core.OutboxWorkOrderCreated, core.OutboxWorkOrderDispatched, core.OutboxWorkOrderAssigned},
+		outboxTypes(t, s, n.Tenant, w.ID))
+
+	require.NoError(t, s.InTenant(ctx, n.Tenant, func(ctx context.Context) error {
+		_, err := s.ApplyAction(ctx, w.ID, core.ActionInput{Action: core.ActionAccept, TechnicianID: &n.Technician}, "tech")
+		return err
+	}))
+	require.Equal(t, core.OutboxWorkOrderAccepted, outboxTypes(t, s, n.Tenant, w.ID)[3])
+
+	var rolledBack *core.WorkOrder
+	boom := errors.New("the request failed after intake")
+	err := s.InTenant(ctx, n.Tenant, func(ctx context.Context) error {
+		var err error
+		if rolledBack, err = s.CreateWorkOrder(ctx, n.NewOrder(), "agent"); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	require.Empty(t, outboxTypes(t, s, n.Tenant, rolledBack.ID), "a rolled-back intake leaves no outbox message")
+}
+
+// claim runs one relay transaction: claim, then mark relayed.
+func claim(t *testing.T, s *postgres.Store, limit int, stale time.Duration) []core.OutboxMessage {
+	t.Helper()
+	var msgs []core.OutboxMessage
+	require.NoError(t, s.InPlatform(context.Background(), func(ctx context.Context) error {
+		var err error
+		if msgs, err = s.ClaimOutbox(ctx, limit, stale); err != nil {
+			return err
+		}
+		return s.MarkRelayed(ctx, msgs)
+	}))
+	return msgs
+}
+
+func done(t *testing.T, s *postgres.Store, msgs ...core.OutboxMessage) {
+	t.Helper()
+	for _, m := range msgs {
+		require.NoError(t, s.InTenant(context.Background(), m.TenantID, func(ctx context.Context) error {
+			return s.MarkOutboxDone(ctx, m.ID)
+		}))
+	}
+}
+
+// TestOutboxClaimKeepsEachWorkOrdersOrder: across tenants, only the oldest
+// undone message of each work order is handed out; the next one once it is
+// done. A relayed message that is never done is offered again only after
+// the stale delay.
+func TestOutboxClaimKeepsEachWorkOrdersOrder(t *testing.T) {
+	t.Parallel()
+	s := pgtest.NewStore(t, nil)
+	a := pgtest.NewNetwork(t, s, "a-co", "")
+	b := pgtest.NewNetwork(t, s, "b-co", "en")
+	ctx := context.Background()
+	orders := map[uuid.UUID]uuid.UUID{}
+	for _, n := range []*pgtest.Network{a, b, a} {
+		require.NoError(t, s.InTenant(ctx, n.Tenant, func(ctx context.Context) error {
+			w, err := s.CreateWorkOrder(ctx, n.NewOrder(), "agent")
+			orders[w.ID] = n.Tenant
+			return err
+		}))
+	}
+	seen := map[uuid.UUID][]string{}
+	for step := 0; step < 3; step++ {
+		msgs := claim(t, s, 100, time.Hour)
+		require.Len(t, msgs, 3, "step %d: one message of each of the three orders", step)
+		for _, m := range msgs {
+			require.Equal(t, orders[m.AggregateID], m.TenantID)
+			seen[m.AggregateID] = append(seen[m.AggregateID], m.Type)
+		}
+		require.Empty(t, claim(t, s, 100, time.Hour), "nothing more until the relayed ones are done")
+		if step == 2 {
+			// Lost tasks: relayed, never done, offered again when stale.
+			again := claim(t, s, 100, 0)
+			require.ElementsMatch(t, msgs, again)
+		}
+		done(t, s, msgs...)
+	}
+	for id, types := range seen {
+		require.Equal(t, []string{core.OutboxWorkOrderCreated, core.OutboxWorkOrderDispatched, core.OutboxWorkOrderAssigned},
+			types, "order %s", id)
+	}
+	require.Empty(t, claim(t, s, 100, 0))
+
+	// Housekeeping removes messages done over a week ago.
+	_, err := s.PurgeExpired(ctx, time.Now().Add(8*24*time.Hour))
+	require.NoError(t, err)
+	for id, tenant := range orders {
+		require.Empty(t, outboxTypes(t, s, tenant, id))
+	}
+}

@@ -1,0 +1,207 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/jobs"
+)
+
+type testBundle struct {
+	store  *postgres.Store
+	net    *pgtest.Network
+	redis  asynq.RedisConnOpt
+	outbox *jobs.Outbox
+	log    *slog.Logger
+}
+
+func setup(t testing.TB, locale string) *testBundle {
+	s := pgtest.NewStore(t, nil)
+	opt, err := jobs.RedisOpt(pgtest.NewRedis(t))
+	require.NoError(t, err)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return &testBundle{store: s, net: pgtest.NewNetwork(t, s, "acme", locale), redis: opt, log: log,
+		outbox: &jobs.Outbox{Tx: s, Effects: s, Notes: s, SMS: jobs.LogSMS{Log: log}, Clock: core.SystemClock{}, Log: log}}
+}
+
+// tenantQuery runs a query in the fixture tenant and collects one column.
+func tenantQuery[T any](t testing.TB, b *testBundle, sql string, args ...any) []T {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := b.store.Pool().Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, b.net.Tenant.String())
+	require.NoError(t, err)
+	rows, err := tx.Query(ctx, sql, args...)
+	require.NoError(t, err)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[T])
+	require.NoError(t, err)
+	return out
+}
+
+func (b *testBundle) intake(t testing.TB) *core.WorkOrder {
+	var w *core.WorkOrder
+	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+		var err error
+		w, err = b.store.CreateWorkOrder(ctx, b.net.NewOrder(), "agent")
+		return err
+	}))
+	return w
+}
+
+// waitDrained waits until every outbox message is done.
+func (b *testBundle) waitDrained(t testing.TB) {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		left := tenantQuery[int64](t, b, `SELECT count(*) FROM outbox WHERE done_at IS NULL`)[0]
+		if left == 0 {
+			return
+		}
+		require.True(t, time.Now().Before(deadline), "%d outbox messages still not done", left)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestTwoRelaysSendEachNotificationOnceInOrder: two relays and a worker
+// of ten run while orders are taken in. Every message is enqueued by
+// exactly one relay once, the handlers see each order's messages in the
+// order they were written, and each order's two assignment SMS exist once.
+func TestTwoRelaysSendEachNotificationOnceInOrder(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	var mu sync.Mutex
+	enqueued := map[int64]int{}
+	handled := map[uuid.UUID][]string{}
+	client := asynq.NewClient(b.redis)
+	defer client.Close()
+	var relays sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		r := jobs.NewRelayFunc(b.store, b.store, func(ctx context.Context, m core.OutboxMessage) error {
+			mu.Lock()
+			enqueued[m.ID]++
+			mu.Unlock()
+			return jobs.EnqueueOutbox(ctx, client, m)
+		}, b.log)
+		r.Batch = 7 // many small claims: more chances to collide
+		relays.Add(1)
+		go func() { defer relays.Done(); r.Run(ctx) }()
+	}
+	srv := asynq.NewServer(b.redis, asynq.Config{Concurrency: 10, Queues: jobs.Queues, Logger: nopLogger{},
+		TaskCheckInterval: jobs.TaskCheckInterval})
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(jobs.TypeOutboxMessage, func(ctx context.Context, task *asynq.Task) error {
+		if err := b.outbox.HandleTask(ctx, task); err != nil {
+			return err
+		}
+		var m core.OutboxMessage
+		require.NoError(t, json.Unmarshal(task.Payload(), &m))
+		mu.Lock()
+		handled[m.AggregateID] = append(handled[m.AggregateID], m.Type)
+		mu.Unlock()
+		return nil
+	})
+	require.NoError(t, srv.Start(mux))
+	defer srv.Shutdown()
+
+	const orders = 60
+	numbers := map[uuid.UUID]string{}
+	var wg sync.WaitGroup
+	for c := 0; c < 4; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < orders/4; i++ {
+				w := b.intake(t)
+				mu.Lock()
+				numbers[w.ID] = w.Number
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	b.waitDrained(t)
+	cancel()
+	relays.Wait()
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, enqueued, orders*3)
+	for id, n := range enqueued {
+		require.Equal(t, 1, n, "outbox message %d enqueued %d times", id, n)
+	}
+	require.Len(t, handled, orders)
+	for id, types := range handled {
+		require.Equal(t, []string{core.OutboxWorkOrderCreated, core.OutboxWorkOrderDispatched, core.OutboxWorkOrderAssigned},
+			types, "order %s", id)
+	}
+	counts := tenantQuery[int64](t, b, `SELECT count(*) FROM sms_messages GROUP BY work_order_id, kind`)
+	require.Len(t, counts, orders*2, "two texts per order")
+	for _, n := range counts {
+		require.Equal(t, int64(1), n, "a text sent more than once")
+	}
+	bodies := tenantQuery[string](t, b, `SELECT body FROM sms_messages WHERE kind = $1 ORDER BY body LIMIT 1`, core.SMSTechnicianAssigned)
+	require.Contains(t, bodies[0], "深圳市南山区科技园")
+	require.Contains(t, bodies[0], "8613800138000", "the technician's text has the customer's phone")
+	require.Contains(t, bodies[0], "空调不制冷")
+}
+
+// TestHandlingTwiceHasOneEffect: the same message handled again (a task
+// that ran twice) sends nothing more.
+func TestHandlingTwiceHasOneEffect(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "en")
+	w := b.intake(t)
+	var msgs []core.OutboxMessage
+	require.NoError(t, b.store.InPlatform(context.Background(), func(ctx context.Context) error {
+		var err error
+		msgs, err = b.store.ClaimOutbox(ctx, 10, time.Hour)
+		return err
+	}))
+	require.Len(t, msgs, 1)
+	// Handle the order's three messages in order, the assignment twice.
+	for _, typ := range []string{core.OutboxWorkOrderCreated, core.OutboxWorkOrderDispatched, core.OutboxWorkOrderAssigned} {
+		var m core.OutboxMessage
+		require.NoError(t, b.store.InPlatform(context.Background(), func(ctx context.Context) error {
+			got, err := b.store.ClaimOutbox(ctx, 10, time.Hour)
+			if err == nil {
+				require.Len(t, got, 1)
+				m = got[0]
+			}
+			return err
+		}))
+		require.Equal(t, typ, m.Type)
+		require.NoError(t, b.outbox.Handle(context.Background(), m))
+		require.NoError(t, b.outbox.Handle(context.Background(), m))
+	}
+	bodies := tenantQuery[string](t, b, `SELECT body FROM sms_messages WHERE work_order_id = $1 ORDER BY kind`, w.ID)
+	require.Equal(t, []string{
+		"Your service order " + w.Number + " is assigned to technician 张伟 (phone 8613900000001), who will contact you shortly.",
+		"New job " + w.Number + ": 深圳市南山区科技园, customer phone 8613800138000, fault: 空调不制冷. Please accept.",
+	}, bodies)
+	require.Equal(t, []string{core.SMSSent, core.SMSSent}, tenantQuery[string](t, b, `SELECT status FROM sms_messages`))
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(...any) {}
+func (nopLogger) Info(...any)  {}
+func (nopLogger) Warn(...any)  {}
+func (nopLogger) Error(...any) {}
+func (nopLogger) Fatal(...any) {}
