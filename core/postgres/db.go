@@ -113,6 +113,7 @@ type Store struct {
 	clock  core.Clock
 	log    *slog.Logger
 	policy core.LoginPolicy
+	waker  outboxWaker
 }
 
 // NewStore returns a store on pool.

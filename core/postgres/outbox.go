@@ -68,6 +68,7 @@ func (s *Store) MarkRelayed(ctx context.Context, msgs []core.OutboxMessage) erro
 
 // ListenOutbox implements core.OutboxStore.
 func (s *Store) ListenOutbox(ctx context.Context, wake func()) {
+	s.onOutboxLocal(wake) // this process's own commits wake it without a round trip
 	for ctx.Err() == nil {
 		err := s.listenChannel(ctx, "outbox", func(string) { wake() }, wake)
 		if ctx.Err() != nil {

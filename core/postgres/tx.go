@@ -30,6 +30,8 @@ type session struct {
 	// deferred statements run just before commit, in one round trip: for
 	// writes to hot rows (counters) whose locks should be held briefly.
 	deferred *pgx.Batch
+	// wroteOutbox: wake the outbox relays after the commit.
+	wroteOutbox bool
 }
 
 // takeDeferred moves the deferred statements into b, for a caller that
@@ -96,6 +98,9 @@ func (s *Store) run(ctx context.Context, sess *session, fn func(ctx context.Cont
 			return
 		}
 		err = translate(sess.tx.Commit(ctx), "transaction")
+		if err == nil && sess.wroteOutbox {
+			s.wakeOutbox()
+		}
 	}()
 	return fn(context.WithValue(ctx, sessionKey{}, sess))
 }

@@ -76,6 +76,7 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 	if err := s.setDeadlines(w, f, now); err != nil {
 		return nil, err
 	}
+	markOutbox(ctx)
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, unit_id,
 		product_line, service_type, description, address, lat, lon, in_warranty, warranty_expires, respond_by, arrive_by,
@@ -200,6 +201,7 @@ func nonNilStrings(s []string) []string {
 
 func appendEvent(ctx context.Context, q querier, id uuid.UUID, typ, from, to, actor string, at time.Time,
 	lat, lon *float64, payload any) error {
+	markOutbox(ctx)
 	b := &pgx.Batch{}
 	if err := queueEvent(b, id, typ, from, to, actor, at, lat, lon, payload); err != nil {
 		return err

@@ -148,6 +148,7 @@ func (s *Store) finish(ctx context.Context, id uuid.UUID, err error) (*core.Work
 // update writes the columns in set, bumps the version and appends the event.
 func (s *Store) update(ctx context.Context, q querier, w *core.WorkOrder, set map[string]any, event, from, to, actor string,
 	now time.Time, lat, lon *float64, payload map[string]any, extra ...stmt) error {
+	markOutbox(ctx)
 	b := &pgx.Batch{}
 	if err := queueUpdate(b, w, set, event, from, to, actor, now, lat, lon, payload, extra...); err != nil {
 		return err
@@ -200,6 +201,7 @@ func (s *Store) assign(ctx context.Context, q querier, w *core.WorkOrder, tech u
 
 // assignKnown assigns a technician already checked to belong to the site.
 func (s *Store) assignKnown(ctx context.Context, q querier, w *core.WorkOrder, tech uuid.UUID, reason, actor string) error {
+	markOutbox(ctx)
 	b := &pgx.Batch{}
 	if err := s.queueAssign(b, w, tech, reason, actor); err != nil {
 		return err

@@ -88,6 +88,7 @@ func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, over
 		return s.queue(ctx, q, w, dec.NoCandidateReason, actor)
 	}
 	now := s.now()
+	markOutbox(ctx)
 	b := &pgx.Batch{}
 	b.Queue(`UPDATE work_orders w SET state = 'dispatched', site_id = $2, technician_id = NULL, decision = $3,
 		queue_reason = '', region_id = s.region_id, version = w.version + 1, updated_at = $4
