@@ -53,6 +53,7 @@ func BenchmarkOutboxNotifications(b *testing.B) {
 			tb.net.Customer, tb.net.Site, tb.net.Technician, n)
 		require.NoError(b, err)
 		require.NoError(b, tx.Commit(ctx))
+		tb.store.OutboxCommitted() // as the store does after its own commits
 	}
 	drain := func() {
 		for tenantQuery[int64](b, tb, `SELECT count(*) FROM outbox WHERE done_at IS NULL`)[0] > 0 {

@@ -63,3 +63,7 @@ func (s *Store) notifyLoop() {
 		time.Sleep(outboxDebounce)
 	}
 }
+
+// OutboxCommitted wakes the relays as a commit through the store would, for
+// writers that insert outbox messages outside the store (bulk loads, tests).
+func (s *Store) OutboxCommitted() { s.wakeOutbox() }
