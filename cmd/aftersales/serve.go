@@ -75,7 +75,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	var srv *http.Server
 	if c.Role == "all" || c.Role == "api" {
-		srv, err = startAPI(ctx, c, log, store, pool.Ping, rdb)
+		srv, err = startAPI(ctx, c, log, store, rdb)
 		if err != nil {
 			stopRelay()
 			if worker != nil {
@@ -102,8 +102,8 @@ func runServe(ctx context.Context, args []string) error {
 }
 
 func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
-	pgPing func(context.Context) error, rdb redis.UniversalClient) (*http.Server, error) {
-	app := wire.NewApp(wire.Options{Pool: store.Pool(), Log: log, Ready: []api.Checker{
+	rdb redis.UniversalClient) (*http.Server, error) {
+	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Ready: []api.Checker{
 		{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
 	}})
 	app.Watch(ctx)
@@ -181,5 +181,3 @@ func firstStart(ctx context.Context, store *postgres.Store, c config, log *slog.
 	log.Info("first start: created platform admin \"admin\"; its token is in the file", "file", path)
 	return nil
 }
-
-var _ asynq.RedisConnOpt = asynq.RedisClientOpt{}

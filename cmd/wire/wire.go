@@ -28,6 +28,7 @@ type App struct {
 // Options are the outside parts the app needs.
 type Options struct {
 	Pool     *pgxpool.Pool
+	Store    *postgres.Store // optional: share the caller's store (its outbox wake-ups reach the caller's relay)
 	Clock    core.Clock
 	Log      *slog.Logger
 	Registry *prometheus.Registry // nil: a fresh one
@@ -45,7 +46,10 @@ func NewApp(o Options) *App {
 		o.Registry = prometheus.NewRegistry()
 		o.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	store := postgres.NewStore(o.Pool, o.Clock, o.Log)
+	store := o.Store
+	if store == nil {
+		store = postgres.NewStore(o.Pool, o.Clock, o.Log)
+	}
 	o.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
 	az := authz.New(store)
 	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)

@@ -27,6 +27,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/dispatch"
 )
 
 //go:embed migrations/*.sql
@@ -114,6 +115,7 @@ type Store struct {
 	log    *slog.Logger
 	policy core.LoginPolicy
 	waker  outboxWaker
+	rules  func(tenant uuid.UUID) dispatch.Rules
 }
 
 // NewStore returns a store on pool.

@@ -20,8 +20,11 @@ import (
 // service area is that large in practice).
 const candidateRadiusKm = 300
 
-// dispatchRules is the tenant-plugin seam; nil until plugins bind one.
-var dispatchRules dispatch.Rules
+// SetDispatchRules installs the tenant-plugin seam of the dispatch engine:
+// rules returns a tenant's rules (nil: the built-in ranking only). The
+// engine calls them under the request's deadline and falls back to the
+// built-in ranking on error, timeout or panic.
+func (s *Store) SetDispatchRules(rules func(tenant uuid.UUID) dispatch.Rules) { s.rules = rules }
 
 // dispatch runs the engine for w and applies its decision: dispatched to
 // the chosen site (and assigned to a technician when the site lets the
@@ -61,7 +64,10 @@ func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, over
 			return core.Errorf(core.EINVALID, "the tenant's dispatch weights are invalid: %v", err)
 		}
 	}
-	engine := dispatch.Engine{Weights: weights, Rules: dispatchRules}
+	engine := dispatch.Engine{Weights: weights}
+	if s.rules != nil {
+		engine.Rules = s.rules(tenantOf(ctx))
+	}
 	var dec dispatch.Decision
 	if net != nil {
 		var err error
