@@ -113,7 +113,8 @@ func (s *Store) UpdateRegion(ctx context.Context, id uuid.UUID, u core.RegionUpd
 	return r, translate(err, "region with code "+code)
 }
 
-func staleVersion(what string, have, sent int) error {
+// staleVersion is the conflict of an update sent with an old version.
+func staleVersion(what string, have, sent int) *core.Error {
 	return core.Errorf(core.ECONFLICT, "%s was changed by someone else (version %d, you sent %d); reload and retry", what, have, sent)
 }
 

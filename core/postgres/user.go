@@ -153,7 +153,7 @@ func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, up core.UserUpdate
 		return nil, translate(err, "user")
 	}
 	if up.Version != 0 && up.Version != cur.Version {
-		return nil, core.Errorf(core.ECONFLICT, "user was changed by someone else (version %d, you sent %d); reload and retry", cur.Version, up.Version)
+		return nil, staleVersion("user", cur.Version, up.Version)
 	}
 	set := func(p *string, v string) string {
 		if p != nil {

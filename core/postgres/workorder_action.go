@@ -25,8 +25,9 @@ func (s *Store) ApplyAction(ctx context.Context, id uuid.UUID, in core.ActionInp
 		return nil, translate(err, "work order")
 	}
 	if in.Version != 0 && in.Version != w.Version {
-		return nil, &core.Error{Code: core.ECONFLICT, Fields: map[string]string{"state": w.State},
-			Message: staleVersion("work order", w.Version, in.Version).Error()[len("conflict: "):]}
+		e := staleVersion("work order", w.Version, in.Version)
+		e.Fields = map[string]string{"state": w.State}
+		return nil, e
 	}
 	next, err := core.NextState(w.State, in.Action)
 	if err != nil {
