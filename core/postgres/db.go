@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -116,6 +118,9 @@ type Store struct {
 	policy core.LoginPolicy
 	waker  outboxWaker
 	rules  func(tenant uuid.UUID) dispatch.Rules
+	// calendars caches business calendars by zone and settings.
+	calendars     sync.Map
+	calendarCount atomic.Int64
 }
 
 // NewStore returns a store on pool.

@@ -73,7 +73,11 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 	// A provisional number; the real one is taken last, so the tenant's
 	// counter row stays locked only for the commit, not the whole intake.
 	w.Number = "PENDING-" + w.ID.String()
-	if err := s.setDeadlines(w, f, now); err != nil {
+	cal, err := s.calendarOf(f.timezone, f.calendar)
+	if err != nil {
+		return nil, err
+	}
+	if err := setDeadlines(w, f, cal, now); err != nil {
 		return nil, err
 	}
 	markOutbox(ctx)
@@ -110,8 +114,7 @@ func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor 
 			return nil, err
 		}
 	}
-	loc, _ := time.LoadLocation(f.timezone)
-	return s.assignNumber(ctx, q, w.ID, now.In(loc))
+	return s.assignNumber(ctx, q, w.ID, now.In(cal.Location()))
 }
 
 // intakeFacts checks the customer, unit, address and service type, and

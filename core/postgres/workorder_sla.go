@@ -11,6 +11,29 @@ import (
 // riskHorizon: an open deadline this close is "at risk".
 const riskHorizon = time.Hour
 
+// maxCachedCalendars bounds the calendar cache; past it, it starts afresh.
+const maxCachedCalendars = 10000
+
+// calendarOf returns the tenant's business calendar, built once per zone
+// and settings and then shared: building one reads the zone database from
+// disk, too slow for every intake. Calendars are immutable.
+func (s *Store) calendarOf(tz string, spec []byte) (*calendar.Calendar, error) {
+	key := tz + "\x00" + string(spec)
+	if c, ok := s.calendars.Load(key); ok {
+		return c.(*calendar.Calendar), nil
+	}
+	cal, err := tenantCalendar(tz, spec)
+	if err != nil {
+		return nil, core.Errorf(core.EINVALID, "the tenant's business calendar is invalid: %v", err)
+	}
+	if s.calendarCount.Add(1) > maxCachedCalendars {
+		s.calendars.Clear()
+		s.calendarCount.Store(1)
+	}
+	s.calendars.Store(key, cal)
+	return cal, nil
+}
+
 // tenantCalendar is the tenant's business calendar: its stored spec, or by
 // default every day 08:00–20:00 in its time zone (service desks of
 // manufacturers work weekends).
@@ -34,14 +57,7 @@ func tenantCalendar(tz string, spec []byte) (*calendar.Calendar, error) {
 
 // setDeadlines sets the SLA deadlines of a new order from its service
 // type's targets, counted in working time from intake.
-func (s *Store) setDeadlines(w *core.WorkOrder, f *intakeFacts, now time.Time) error {
-	if f.respond == 0 && f.arrive == 0 && f.complete == 0 {
-		return nil
-	}
-	cal, err := tenantCalendar(f.timezone, f.calendar)
-	if err != nil {
-		return core.Errorf(core.EINVALID, "the tenant's business calendar is invalid: %v", err)
-	}
+func setDeadlines(w *core.WorkOrder, f *intakeFacts, cal *calendar.Calendar, now time.Time) error {
 	for _, d := range []struct {
 		minutes int
 		dst     **time.Time
