@@ -64,11 +64,7 @@ func (s *Store) FindAPIKeys(ctx context.Context, after string, limit int) ([]*co
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(keys) > limit {
-		keys = keys[:limit]
-		next = keys[limit-1].ID.String()
-	}
+	keys, next := nextPage(keys, limit, func(r *core.APIKey) string { return r.ID.String() })
 	for _, k := range keys {
 		if err := loadKeyAccess(ctx, q, k); err != nil {
 			return nil, "", err

@@ -55,11 +55,7 @@ func (s *Store) FindServiceTypes(ctx context.Context, after string, limit int) (
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Code
-	}
+	out, next := nextPage(out, limit, func(r *core.ServiceType) string { return r.Code })
 	return out, next, nil
 }
 
@@ -215,11 +211,7 @@ func (s *Store) FindFaultCodes(ctx context.Context, f core.FaultCodeFilter) ([]*
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = faultKey(out[limit-1].Kind, out[limit-1].Code)
-	}
+	out, next := nextPage(out, limit, func(r *core.FaultCode) string { return faultKey(r.Kind, r.Code) })
 	return out, next, nil
 }
 

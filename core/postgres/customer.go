@@ -117,11 +117,7 @@ func (s *Store) FindCustomers(ctx context.Context, f core.CustomerFilter) ([]*co
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID.String()
-	}
+	out, next := nextPage(out, limit, func(r *core.Customer) string { return r.ID.String() })
 	return out, next, loadCustomerDetails(ctx, q, out)
 }
 

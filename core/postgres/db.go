@@ -187,3 +187,13 @@ func clampLimit(n int) int {
 // now is the store's clock at PostgreSQL's precision, so a value returned
 // on create equals the value read back later.
 func (s *Store) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
+
+// nextPage trims rows fetched with limit+1 to limit and returns the cursor
+// of the last row kept when another page follows ("" on the last page).
+func nextPage[T any](rows []T, limit int, cursor func(T) string) ([]T, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, cursor(rows[limit-1])
+}

@@ -47,11 +47,7 @@ func (s *Store) FindProductLines(ctx context.Context, after string, limit int) (
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Code
-	}
+	out, next := nextPage(out, limit, func(r *core.ProductLine) string { return r.Code })
 	return out, next, nil
 }
 
@@ -100,11 +96,7 @@ func (s *Store) FindProductModels(ctx context.Context, f core.ProductModelFilter
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Code
-	}
+	out, next := nextPage(out, limit, func(r *core.ProductModel) string { return r.Code })
 	return out, next, nil
 }
 
@@ -207,10 +199,6 @@ func (s *Store) FindUnits(ctx context.Context, f core.UnitFilter) ([]*core.Unit,
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Serial
-	}
+	out, next := nextPage(out, limit, func(r *core.Unit) string { return r.Serial })
 	return out, next, nil
 }

@@ -67,11 +67,7 @@ func (s *Store) FindRegions(ctx context.Context, f core.RegionFilter, within cor
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Code
-	}
+	out, next := nextPage(out, limit, func(r *core.Region) string { return r.Code })
 	return out, next, nil
 }
 

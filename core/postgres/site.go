@@ -150,11 +150,7 @@ func (s *Store) FindSites(ctx context.Context, f core.SiteFilter, within core.Sc
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Code
-	}
+	out, next := nextPage(out, limit, func(r *core.Site) string { return r.Code })
 	return out, next, nil
 }
 

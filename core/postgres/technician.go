@@ -89,11 +89,7 @@ func (s *Store) FindTechnicians(ctx context.Context, f core.TechnicianFilter, wi
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Code
-	}
+	out, next := nextPage(out, limit, func(r *core.Technician) string { return r.Code })
 	return out, next, nil
 }
 

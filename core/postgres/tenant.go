@@ -87,11 +87,7 @@ func (s *Store) FindTenants(ctx context.Context, f core.TenantFilter) ([]*core.T
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Slug
-	}
+	out, next := nextPage(out, limit, func(r *core.Tenant) string { return r.Slug })
 	return out, next, nil
 }
 

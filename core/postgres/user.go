@@ -91,11 +91,7 @@ func (s *Store) FindUsers(ctx context.Context, f core.UserFilter) ([]*core.User,
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(users) > limit {
-		users = users[:limit]
-		next = strings.ToLower(users[limit-1].Username)
-	}
+	users, next := nextPage(users, limit, func(r *core.User) string { return strings.ToLower(r.Username) })
 	for _, u := range users {
 		if err := s.loadAccess(ctx, q, u); err != nil {
 			return nil, "", err

@@ -142,12 +142,7 @@ func (s *Store) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter) ([]*
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
-		next = encodeCursor(last.CreatedAt, last.ID)
-	}
+	out, next := nextPage(out, limit, func(r *core.WorkOrder) string { return encodeCursor(r.CreatedAt, r.ID) })
 	for _, w := range out {
 		w.SLAStatus = slaStatus(w, now)
 	}
