@@ -76,10 +76,11 @@ func (s *Server) authorize(ctx context.Context, perm core.Permission, target cor
 	return s.deps.Authz.Authorize(ctx, p.TenantID, p.Subject(), perm, target)
 }
 
-// callerScope returns the scope of the caller, for filtering lists.
+// callerScope returns the scope of the caller, for filtering lists, from
+// the same loaded rules the access checks use.
 func (s *Server) callerScope(ctx context.Context) (core.Scope, error) {
 	p := principal(ctx)
-	return s.deps.Access.FindScope(ctx, p.Subject())
+	return s.deps.Authz.ScopeOf(ctx, p.TenantID, p.Subject())
 }
 
 // Page is the cursor of a list response.

@@ -186,7 +186,7 @@ func (s *Server) checkDelegation(ctx context.Context, perm core.Permission, role
 			}
 		}
 	}
-	mine, err := s.deps.Access.FindScope(ctx, p.Subject())
+	mine, err := s.callerScope(ctx)
 	if err != nil || mine.All {
 		return err
 	}

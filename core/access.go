@@ -201,6 +201,8 @@ type Authorizer interface {
 	Explain(ctx context.Context, tenantID uuid.UUID, subject string, perm Permission, target Target) (Decision, error)
 	// RolesOf returns the roles of subject in the tenant.
 	RolesOf(ctx context.Context, tenantID uuid.UUID, subject string) ([]string, error)
+	// ScopeOf returns the scope granted directly to subject.
+	ScopeOf(ctx context.Context, tenantID uuid.UUID, subject string) (Scope, error)
 	// Invalidate drops cached rules of the tenant; called on change notices.
 	Invalidate(tenantID uuid.UUID)
 }

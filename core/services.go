@@ -90,8 +90,6 @@ type AccessService interface {
 	FindGrants(ctx context.Context, subject string) ([]Permission, error)
 	// SetGrants replaces the permissions granted directly to a subject.
 	SetGrants(ctx context.Context, subject string, perms []Permission) error
-	// FindScope returns the scope of a subject.
-	FindScope(ctx context.Context, subject string) (Scope, error)
 }
 
 // PlatformService manages platform administrators. It is not tenant-bound.

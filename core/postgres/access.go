@@ -149,15 +149,6 @@ func findScope(ctx context.Context, q querier, subject string) (core.Scope, erro
 	return sc, nil
 }
 
-// FindScope implements core.AccessService.
-func (s *Store) FindScope(ctx context.Context, subject string) (core.Scope, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return core.Scope{}, err
-	}
-	return findScope(ctx, q, subject)
-}
-
 // FindRoles implements core.AccessService.
 func (s *Store) FindRoles(ctx context.Context) ([]*core.Role, error) {
 	q, err := s.q(ctx)
