@@ -53,15 +53,11 @@ func (s *Server) registerWorkOrderActionRoutes() {
 			if dispatchActions[in.Action] {
 				need.Action = core.ActDispatch
 			}
-			w, err := s.findWorkOrderInScope(ctx, in.ID, need)
+			w, tech, err := s.findWorkOrderInScope(ctx, in.ID, need)
 			if err != nil {
 				return nil, err
 			}
 			if err := s.authorize(ctx, need, targetOf(w)); err != nil {
-				return nil, err
-			}
-			tech, err := s.callerTechnician(ctx)
-			if err != nil {
 				return nil, err
 			}
 			if technicianActions[in.Action] {

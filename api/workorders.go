@@ -83,7 +83,7 @@ func (s *Server) registerWorkOrderRoutes() {
 		Description: "With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site)."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderOutput, error) {
-			w, err := s.findWorkOrderInScope(ctx, in.ID, perm(core.ActRead))
+			w, _, err := s.findWorkOrderInScope(ctx, in.ID, perm(core.ActRead))
 			return &WorkOrderOutput{Body: w}, err
 		})
 	register(s.api, huma.Operation{OperationID: "list-work-orders", Method: http.MethodGet, Path: "/v1/work-orders",
@@ -108,7 +108,7 @@ func (s *Server) registerWorkOrderRoutes() {
 		Description: "Every transition with actor, time, location and payload, oldest first."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderEventsOutput, error) {
-			if _, err := s.findWorkOrderInScope(ctx, in.ID, perm(core.ActRead)); err != nil {
+			if _, _, err := s.findWorkOrderInScope(ctx, in.ID, perm(core.ActRead)); err != nil {
 				return nil, err
 			}
 			ev, err := s.deps.WorkOrders.FindWorkOrderEvents(ctx, in.ID)
@@ -124,38 +124,37 @@ func actorOf(ctx context.Context) string { return principal(ctx).Subject() }
 
 // findWorkOrderInScope loads an order the caller may see: orders of sites
 // in their scope (a technician's scope is their site); orders not yet
-// dispatched need tenant-wide scope. Outside: 404.
-func (s *Server) findWorkOrderInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.WorkOrder, error) {
+// dispatched need tenant-wide scope. Outside: 404. It also returns the
+// caller's technician record (nil when the caller is not a technician).
+func (s *Server) findWorkOrderInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.WorkOrder, *uuid.UUID, error) {
 	w, err := s.deps.WorkOrders.FindWorkOrderByID(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	tech, err := s.callerTechnician(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	notFound := core.Errorf(core.ENOTFOUND, "work order not found")
-	if tech, err := s.callerTechnician(ctx); err != nil {
-		return nil, err
-	} else if tech != nil {
-		if w.TechnicianID != nil && *w.TechnicianID == *tech {
-			return w, nil
-		}
-		if w.SiteID != nil && s.authorize(ctx, perm, core.Target{SiteID: w.SiteID}) == nil {
-			return w, nil // an order of the technician's own site
-		}
-		return nil, notFound
-	}
-	if w.SiteID != nil {
+	switch {
+	case tech != nil && w.TechnicianID != nil && *w.TechnicianID == *tech:
+		return w, tech, nil
+	case w.SiteID != nil: // for a technician: an order of their own site
 		if s.authorize(ctx, perm, core.Target{SiteID: w.SiteID}) != nil {
-			return nil, notFound
+			return nil, nil, notFound
 		}
-		return w, nil
+		return w, tech, nil
+	case tech != nil:
+		return nil, nil, notFound
 	}
 	sc, err := s.callerScope(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !sc.All {
-		return nil, notFound
+		return nil, nil, notFound
 	}
-	return w, nil
+	return w, tech, nil
 }
 
 // callerTechnician returns the caller's technician record, if any.
