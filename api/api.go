@@ -60,6 +60,8 @@ type Deps struct {
 	Products    core.ProductService
 	Catalog     core.CatalogService
 	ScreenPop   core.ScreenPopService
+	Urges       core.UrgeService
+	SLAMisses   core.SiteSLAMissService
 	Ready       []Checker
 	Log         *slog.Logger
 	Registry    *prometheus.Registry // nil: metrics are not exposed
@@ -137,4 +139,5 @@ func (s *Server) registerRoutes() {
 	s.registerProductRoutes()
 	s.registerCatalogRoutes()
 	s.registerScreenPopRoutes()
+	s.registerUrgeRoutes()
 }

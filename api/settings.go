@@ -21,6 +21,8 @@ type PutSettingsInput struct {
 			Holidays []string            `json:"holidays,omitempty" doc:"Closed dates, YYYY-MM-DD."`
 			Workdays map[string][]string `json:"workdays,omitempty" doc:"Make-up working days (调休) or special hours: date → intervals."`
 		} `json:"calendar,omitempty" doc:"Omitted: every day 08:00-20:00 in the tenant's time zone."`
+		AcceptanceMinutes   int `json:"acceptance_minutes,omitempty" minimum:"0" maximum:"10080" doc:"Business minutes a site has to assign or accept a dispatched order before it passes to the next candidate. Omitted or 0: 30."`
+		UrgeIntervalMinutes int `json:"urge_interval_minutes,omitempty" minimum:"0" maximum:"1440" doc:"Least minutes between two manual urges of one order. Omitted or 0: 10."`
 	}
 }
 
@@ -38,7 +40,8 @@ func (s *Server) registerSettingsRoutes() {
 		Description: "New SLA deadlines are counted in the new calendar; existing orders keep theirs."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
 		func(ctx context.Context, in *PutSettingsInput) (*SettingsOutput, error) {
-			set := core.TenantSettings{DispatchWeights: in.Body.DispatchWeights}
+			set := core.TenantSettings{DispatchWeights: in.Body.DispatchWeights, AcceptanceMinutes: in.Body.AcceptanceMinutes,
+				UrgeIntervalMinutes: in.Body.UrgeIntervalMinutes}
 			if c := in.Body.Calendar; c != nil {
 				set.Calendar = &calendar.Spec{TimeZone: c.TimeZone, Week: c.Week, Holidays: c.Holidays, Workdays: c.Workdays}
 			}

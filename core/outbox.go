@@ -18,6 +18,16 @@ const (
 	OutboxWorkOrderCompleted  = "work_order.completed"
 )
 
+// Outbox message types of the timers and urges (core/timer.go).
+const (
+	// OutboxWorkOrderSLABreached: a deadline passed unmet; payload kind
+	// (response, arrival), due_at, site_id (null while in the queue).
+	OutboxWorkOrderSLABreached = "work_order.sla_breached"
+	// OutboxWorkOrderUrged: the responsible site is urged (催办); payload
+	// site_id, technician_id, note, count, auto (and kind, due_at when auto).
+	OutboxWorkOrderUrged = "work_order.urged"
+)
+
 // OutboxMessage is a side effect waiting to be relayed to the job queue.
 type OutboxMessage struct {
 	TenantID    uuid.UUID       `json:"tenant_id"`

@@ -21,16 +21,34 @@ type DispatchWeights struct {
 type TenantSettings struct {
 	DispatchWeights DispatchWeights `json:"dispatch_weights"`
 	Calendar        *calendar.Spec  `json:"calendar" doc:"Working hours per weekday, holidays and make-up working days; null: every day 08:00-20:00 in the tenant's time zone."`
-	UpdatedAt       time.Time       `json:"updated_at"`
+	// AcceptanceMinutes: business minutes a site has to take a dispatched
+	// order (assign or accept it) before it goes to the next candidate.
+	AcceptanceMinutes int `json:"acceptance_minutes" doc:"Business minutes (in the calendar) a site has to assign or accept a dispatched order before it passes to the next candidate."`
+	// UrgeIntervalMinutes: the least time between two manual urges of an order.
+	UrgeIntervalMinutes int       `json:"urge_interval_minutes" doc:"Least minutes between two manual urges (催办) of one order."`
+	UpdatedAt           time.Time `json:"updated_at"`
 }
 
-// Validate checks the weights and that the calendar builds and has working time.
+// Validate checks the weights, the timer limits (0: the default) and that
+// the calendar builds and has working time.
 func (s *TenantSettings) Validate(tz string) error {
 	w := s.DispatchWeights
 	for name, v := range map[string]float64{"distance": w.Distance, "load": w.Load, "reputation": w.Reputation, "sla_risk": w.SLARisk} {
 		if math.IsNaN(v) || v < 0 || v > 100 {
 			return FieldError("dispatch_weights."+name, "must be between 0 and 100")
 		}
+	}
+	if s.AcceptanceMinutes == 0 {
+		s.AcceptanceMinutes = DefaultAcceptanceMinutes
+	}
+	if s.UrgeIntervalMinutes == 0 {
+		s.UrgeIntervalMinutes = DefaultUrgeIntervalMinutes
+	}
+	if s.AcceptanceMinutes < 1 || s.AcceptanceMinutes > 10080 {
+		return FieldError("acceptance_minutes", "must be between 1 and 10080")
+	}
+	if s.UrgeIntervalMinutes < 1 || s.UrgeIntervalMinutes > 1440 {
+		return FieldError("urge_interval_minutes", "must be between 1 and 1440")
 	}
 	if s.Calendar == nil {
 		return nil

@@ -138,6 +138,7 @@ type WorkOrder struct {
 	CompletedAt     *time.Time       `json:"completed_at"`
 	ClosedAt        *time.Time       `json:"closed_at"`
 	SLAStatus       string           `json:"sla_status" enum:"none,on_track,at_risk,breached,met"`
+	SLAFlags        []string         `json:"sla_flags" doc:"Deadlines whose breach the SLA timer has recorded (response, arrival), each once."`
 	Decision        *json.RawMessage `json:"dispatch_decision" doc:"The dispatch decision: the whole ranking with each candidate's reasons."`
 	ServiceRecord   *json.RawMessage `json:"service_record"`
 	QueueReason     string           `json:"queue_reason,omitempty" doc:"Why the order waits in the dispatcher queue."`

@@ -4,10 +4,10 @@
 package jobs
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -65,6 +65,12 @@ type Deps struct {
 	Log         *slog.Logger
 	Concurrency int
 	Outbox      *Outbox // nil: outbox messages are not handled here
+	// Periods decides which replica runs each period of a periodic task;
+	// nil: no periodic tasks here.
+	Periods core.PeriodicStore
+	Timers  core.TimerStore // nil: no work-order timers
+	// Periodic are more periodic tasks (tests).
+	Periodic []Periodic
 }
 
 // NewWorker builds a worker on Redis.
@@ -80,21 +86,28 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 		Logger:            slogAdapter{d.Log},
 	})
 	mux := asynq.NewServeMux()
-	mux.HandleFunc(TypePurgeExpired, func(ctx context.Context, t *asynq.Task) error {
-		n, err := d.Housekeeper.PurgeExpired(ctx, d.Clock.Now())
-		if err == nil && n > 0 {
-			d.Log.Info("purged expired rows", "rows", n)
-		}
-		return err
-	})
 	if d.Outbox != nil {
 		mux.HandleFunc(TypeOutboxMessage, d.Outbox.HandleTask)
 	}
 	sch := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: slogAdapter{d.Log}})
-	// Hourly; Unique makes several replicas' schedulers enqueue it once per
-	// hour between them.
-	_, _ = sch.Register("@hourly", asynq.NewTask(TypePurgeExpired, nil),
-		asynq.Queue("maintenance"), asynq.Unique(50*time.Minute))
+	// Every replica schedules the periodic tasks; the periodic_runs claim
+	// runs each period once between them (periodic.go).
+	periodic := slices.Clone(d.Periodic)
+	if d.Housekeeper != nil {
+		periodic = append(periodic, purgeTask(d.Housekeeper, d.Clock, d.Log))
+	}
+	if d.Timers != nil {
+		periodic = append(periodic, timersTask(d.Timers, d.Log))
+	}
+	for _, p := range periodic {
+		if d.Periods == nil {
+			d.Log.Warn("periodic task not scheduled: no period store", "type", p.Type)
+			continue
+		}
+		if err := p.register(mux, sch, d.Periods, d.Clock); err != nil {
+			d.Log.Error("periodic task not scheduled", "type", p.Type, "cron", p.Cron, "err", err)
+		}
+	}
 	return &Worker{srv: srv, scheduler: sch, mux: mux, log: d.Log}
 }
 

@@ -66,7 +66,7 @@ func runServe(ctx context.Context, args []string) error {
 		outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, SMS: jobs.LogSMS{Log: log},
 			Clock: core.SystemClock{}, Log: log}
 		worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, Clock: core.SystemClock{}, Log: log,
-			Concurrency: c.Workers, Outbox: outbox})
+			Concurrency: c.Workers, Outbox: outbox, Periods: store, Timers: store})
 		if err := worker.Start(); err != nil {
 			return fmt.Errorf("job worker: %w", err)
 		}

@@ -58,6 +58,7 @@ func NewApp(o Options) *App {
 		WorkOrders: store, Technician: store, Settings: store,
 		Sites: store, Technicians: store,
 		Customers: store, Products: store, Catalog: store, ScreenPop: store,
+		Urges: store, SLAMisses: store,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra})
 	return &App{Store: store, Authz: az, Server: srv}
 }

@@ -14,9 +14,11 @@ func (s *Store) FindSettings(ctx context.Context) (*core.TenantSettings, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := &core.TenantSettings{DispatchWeights: core.DispatchWeights{Distance: 1, Load: 1, Reputation: 1, SLARisk: 1}}
+	out := &core.TenantSettings{DispatchWeights: core.DispatchWeights{Distance: 1, Load: 1, Reputation: 1, SLARisk: 1},
+		AcceptanceMinutes: core.DefaultAcceptanceMinutes, UrgeIntervalMinutes: core.DefaultUrgeIntervalMinutes}
 	var w, cal []byte
-	err = q.QueryRow(ctx, `SELECT dispatch_weights, calendar, updated_at FROM tenant_settings`).Scan(&w, &cal, &out.UpdatedAt)
+	err = q.QueryRow(ctx, `SELECT dispatch_weights, calendar, acceptance_minutes, urge_interval_minutes, updated_at
+		FROM tenant_settings`).Scan(&w, &cal, &out.AcceptanceMinutes, &out.UrgeIntervalMinutes, &out.UpdatedAt)
 	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
 		return out, nil
 	} else if err != nil {
@@ -52,10 +54,12 @@ func (s *Store) UpdateSettings(ctx context.Context, in core.TenantSettings) (*co
 	if in.Calendar != nil {
 		cal, _ = json.Marshal(in.Calendar)
 	}
-	if _, err := q.Exec(ctx, `INSERT INTO tenant_settings (tenant_id, dispatch_weights, calendar, updated_at)
-		VALUES (app_current_tenant(), $1, $2, $3) ON CONFLICT (tenant_id) DO UPDATE
-		SET dispatch_weights = EXCLUDED.dispatch_weights, calendar = EXCLUDED.calendar, updated_at = EXCLUDED.updated_at`,
-		w, cal, s.now()); err != nil {
+	if _, err := q.Exec(ctx, `INSERT INTO tenant_settings (tenant_id, dispatch_weights, calendar, updated_at,
+			acceptance_minutes, urge_interval_minutes)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5) ON CONFLICT (tenant_id) DO UPDATE
+		SET dispatch_weights = EXCLUDED.dispatch_weights, calendar = EXCLUDED.calendar, updated_at = EXCLUDED.updated_at,
+			acceptance_minutes = EXCLUDED.acceptance_minutes, urge_interval_minutes = EXCLUDED.urge_interval_minutes`,
+		w, cal, s.now(), in.AcceptanceMinutes, in.UrgeIntervalMinutes); err != nil {
 		return nil, err
 	}
 	return s.FindSettings(ctx)

@@ -14,7 +14,7 @@ import (
 const workOrderColumns = `w.id, w.number, w.type, w.channel, w.state, w.customer_id, w.unit_id, COALESCE(w.product_line, ''),
 	w.service_type, w.skills, w.description, w.address, w.lat, w.lon, w.region_id, w.site_id, w.technician_id, w.in_warranty,
 	to_char(w.warranty_expires, 'YYYY-MM-DD'), w.respond_by, w.arrive_by, w.complete_by, w.responded_at, w.arrived_at,
-	w.completed_at, w.closed_at, w.decision, w.service_record, w.queue_reason, w.created_by, w.version, w.created_at, w.updated_at`
+	w.completed_at, w.closed_at, w.decision, w.service_record, w.queue_reason, w.created_by, w.version, w.created_at, w.updated_at, w.sla_flags`
 
 func scanWorkOrder(row pgx.Row) (*core.WorkOrder, error) {
 	w := &core.WorkOrder{}
@@ -22,7 +22,7 @@ func scanWorkOrder(row pgx.Row) (*core.WorkOrder, error) {
 	err := row.Scan(&w.ID, &w.Number, &w.Type, &w.Channel, &w.State, &w.CustomerID, &w.UnitID, &w.ProductLine,
 		&w.ServiceType, &w.Skills, &w.Description, &w.Address, &w.Lat, &w.Lon, &w.RegionID, &w.SiteID, &w.TechnicianID, &w.InWarranty,
 		&w.WarrantyExpires, &w.RespondBy, &w.ArriveBy, &w.CompleteBy, &w.RespondedAt, &w.ArrivedAt,
-		&w.CompletedAt, &w.ClosedAt, &decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt)
+		&w.CompletedAt, &w.ClosedAt, &decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt, &w.SLAFlags)
 	if decision != nil {
 		raw := json.RawMessage(decision)
 		w.Decision = &raw
