@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,15 +14,7 @@ import (
 // that have no endpoint (work orders, sites).
 func (b *testBundle) sqlIn(tenant uuid.UUID, sql string, args ...any) {
 	b.t.Helper()
-	ctx := context.Background()
-	tx, err := b.pool.Begin(ctx)
-	require.NoError(b.t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
-	require.NoError(b.t, err)
-	_, err = tx.Exec(ctx, sql, args...)
-	require.NoError(b.t, err, sql)
-	require.NoError(b.t, tx.Commit(ctx))
+	b.exec(tenant, sql, args...)
 }
 
 // createCustomer creates a customer with phones and returns its ID.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 )
 
@@ -31,15 +32,10 @@ const (
 
 func (b *testBundle) exec(tenant uuid.UUID, sql string, args ...any) {
 	b.t.Helper()
-	ctx := context.Background()
-	tx, err := b.pool.Begin(ctx)
-	require.NoError(b.t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
-	require.NoError(b.t, err)
-	_, err = tx.Exec(ctx, sql, args...)
-	require.NoError(b.t, err, sql)
-	require.NoError(b.t, tx.Commit(ctx))
+	b.inTenantTx(tenant, func(ctx context.Context, tx pgx.Tx) {
+		_, err := tx.Exec(ctx, sql, args...)
+		require.NoError(b.t, err, sql)
+	})
 }
 
 func (b *testBundle) newNetwork(slug string) *network {

@@ -77,7 +77,7 @@ $$;
 GRANT SELECT, INSERT, UPDATE, DELETE ON site_sla_misses TO aftersales_app;
 
 -- timers_due lists up to lim orders per kind whose timer may be due at
--- "at", across tenants. It is a pre-filter: the caller re-checks each order
+-- as_of, across tenants. It is a pre-filter: the caller re-checks each order
 -- under its row lock in the tenant's transaction (acceptance in business
 -- minutes, which never end before the same number of wall minutes).
 --   response, arrival: the deadline passed unmet and is not flagged yet;
@@ -86,31 +86,31 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON site_sla_misses TO aftersales_app;
 --     site is responsible and it was not urged about it yet;
 --   acceptance: dispatched and not taken by the site for acceptance_minutes.
 -- +goose StatementBegin
-CREATE FUNCTION timers_due(at timestamptz, lim int)
+CREATE FUNCTION timers_due(as_of timestamptz, lim int)
     RETURNS TABLE (tenant_id uuid, work_order_id uuid, kind text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
     (SELECT w.tenant_id, w.id, 'response' FROM work_orders w
      WHERE w.respond_by IS NOT NULL AND w.state NOT IN ('cancelled', 'closed') AND (w.responded_at IS NULL OR w.responded_at > w.respond_by)
-       AND NOT (w.sla_flags @> '{response}') AND w.respond_by < at
+       AND NOT (w.sla_flags @> '{response}') AND w.respond_by < as_of
      ORDER BY w.respond_by LIMIT lim)
     UNION ALL
     (SELECT w.tenant_id, w.id, 'arrival' FROM work_orders w
      WHERE w.arrive_by IS NOT NULL AND w.state NOT IN ('cancelled', 'closed') AND (w.arrived_at IS NULL OR w.arrived_at > w.arrive_by)
-       AND NOT (w.sla_flags @> '{arrival}') AND w.arrive_by < at
+       AND NOT (w.sla_flags @> '{arrival}') AND w.arrive_by < as_of
      ORDER BY w.arrive_by LIMIT lim)
     UNION ALL
     (SELECT w.tenant_id, w.id, 'urge_response' FROM work_orders w
      WHERE w.respond_by IS NOT NULL AND w.state NOT IN ('cancelled', 'closed') AND (w.responded_at IS NULL OR w.responded_at > w.respond_by)
-       AND NOT (w.sla_flags @> '{response}') AND w.responded_at IS NULL AND w.respond_by >= at
+       AND NOT (w.sla_flags @> '{response}') AND w.responded_at IS NULL AND w.respond_by >= as_of
        AND w.site_id IS NOT NULL AND NOT (w.auto_urged @> '{response}')
-       AND w.created_at + (w.respond_by - w.created_at) * 0.8 <= at
+       AND w.created_at + (w.respond_by - w.created_at) * 0.8 <= as_of
      LIMIT lim)
     UNION ALL
     (SELECT w.tenant_id, w.id, 'urge_arrival' FROM work_orders w
      WHERE w.arrive_by IS NOT NULL AND w.state NOT IN ('cancelled', 'closed') AND (w.arrived_at IS NULL OR w.arrived_at > w.arrive_by)
-       AND NOT (w.sla_flags @> '{arrival}') AND w.arrived_at IS NULL AND w.arrive_by >= at
+       AND NOT (w.sla_flags @> '{arrival}') AND w.arrived_at IS NULL AND w.arrive_by >= as_of
        AND w.site_id IS NOT NULL AND NOT (w.auto_urged @> '{arrival}')
-       AND w.created_at + (w.arrive_by - w.created_at) * 0.8 <= at
+       AND w.created_at + (w.arrive_by - w.created_at) * 0.8 <= as_of
      LIMIT lim)
     UNION ALL
     (SELECT w.tenant_id, w.id, 'acceptance' FROM work_orders w
@@ -118,7 +118,7 @@ CREATE FUNCTION timers_due(at timestamptz, lim int)
      CROSS JOIN LATERAL (SELECT e.at FROM work_order_events e
                          WHERE e.tenant_id = w.tenant_id AND e.work_order_id = w.id AND e.to_state = 'dispatched'
                          ORDER BY e.seq DESC LIMIT 1) d
-     WHERE w.state = 'dispatched' AND d.at + make_interval(mins => COALESCE(ts.acceptance_minutes, 30)) <= at
+     WHERE w.state = 'dispatched' AND d.at + make_interval(mins => COALESCE(ts.acceptance_minutes, 30)) <= as_of
      ORDER BY d.at LIMIT lim)
 $$;
 -- +goose StatementEnd
