@@ -107,6 +107,19 @@ func TestUrgeRefused(t *testing.T) {
 		require.Empty(t, b.eventsOf(n, order, "urged"))
 		require.Empty(t, b.outboxPayloads(n, order, core.OutboxWorkOrderUrged))
 	}
+	// The timer limits are tenant settings: 0 or omitted is the default, out of range is refused.
+	weights := map[string]any{"distance": 1, "load": 1, "reputation": 1, "sla_risk": 1}
+	got := b.must(200, "PUT", "/v1/settings", n.tenant.admin, map[string]any{"dispatch_weights": weights})
+	require.Equal(t, 30.0, got.JSON["acceptance_minutes"])
+	require.Equal(t, 10.0, got.JSON["urge_interval_minutes"])
+	for name, body := range map[string]map[string]any{
+		"acceptance too long":    {"dispatch_weights": weights, "acceptance_minutes": 10081},
+		"negative acceptance":    {"dispatch_weights": weights, "acceptance_minutes": -1},
+		"urge interval too long": {"dispatch_weights": weights, "urge_interval_minutes": 1441},
+	} {
+		r := b.do("PUT", "/v1/settings", n.tenant.admin, body)
+		require.Equal(t, 422, r.Status, "%s: %s", name, r.Raw)
+	}
 }
 
 // TestUrgeIsolation: another tenant's admin urging an order gets 404 and
