@@ -273,15 +273,26 @@ func TestAcceptanceTimeoutNextCandidateThenQueue(t *testing.T) {
 	b.fireTimers()
 	require.Len(t, b.eventsOf(n, id, "rejected"), 2, "a queued order has no acceptance timer")
 
-	// A site that assigns in time keeps the order.
+	// A site that assigns in time keeps the order; when the technician
+	// declines, the site has a fresh window to assign again.
 	r = b.intake(n, n.tenant.admin, nil)
+	id = r.str("id")
 	require.Equal(t, n.near.String(), r.str("site_id"))
-	b.must(200, "POST", "/v1/work-orders/"+r.str("id")+"/assign", n.nearMgrTok, map[string]any{"technician_id": n.techNear.String()})
+	b.clock.Advance(20 * time.Minute)
+	b.must(200, "POST", "/v1/work-orders/"+id+"/assign", n.nearMgrTok, map[string]any{"technician_id": n.techNear.String()})
 	b.clock.Advance(time.Hour)
 	b.fireTimers()
-	w = b.must(200, "GET", "/v1/work-orders/"+r.str("id"), n.tenant.admin, nil)
+	require.Empty(t, b.eventsOf(n, id, "rejected"))
+	b.must(200, "POST", "/v1/work-orders/"+id+"/decline", n.techNearTok, map[string]any{"reason": "sick"})
+	b.clock.Advance(29 * time.Minute)
+	b.fireTimers()
+	w = b.must(200, "GET", "/v1/work-orders/"+id, n.tenant.admin, nil)
+	require.Equal(t, "dispatched", w.str("state"))
 	require.Equal(t, n.near.String(), w.str("site_id"))
-	require.Empty(t, b.eventsOf(n, r.str("id"), "rejected"))
+	b.clock.Advance(2 * time.Minute)
+	b.fireTimers()
+	require.Len(t, b.eventsOf(n, id, "rejected"), 1)
+	require.Equal(t, n.far.String(), b.must(200, "GET", "/v1/work-orders/"+id, n.tenant.admin, nil).str("site_id"))
 }
 
 // TestAcceptanceMinutesAreBusinessMinutes: a site closed for the night

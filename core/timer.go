@@ -13,7 +13,7 @@ const (
 	TimerArrivalOverdue  = "arrival"       // arrive_by passed unmet: the same
 	TimerUrgeResponse    = "urge_response" // 80 % of the response window gone: urge the site once
 	TimerUrgeArrival     = "urge_arrival"  // 80 % of the arrival window gone: urge the site once
-	TimerAcceptance      = "acceptance"    // the site did not take the order in time: next candidate
+	TimerAcceptance      = "acceptance"    // the site did not assign or accept in time since the order became dispatched: next candidate
 )
 
 // TimerActor is the actor of timeline events written by the timers.
@@ -84,12 +84,15 @@ type SiteSLAMissCounts struct {
 // SiteSLAMissService reads the misses recorded against sites.
 type SiteSLAMissService interface {
 	// FindSiteSLAMisses lists a site's misses, newest first, with its
-	// totals, in the tenant transaction of ctx (the caller checks the
-	// site is in scope). EINVALID: a bad cursor.
+	// totals, in the tenant transaction of ctx. Called by the API, which
+	// checks first that the site exists and is in the caller's scope.
+	// EINVALID: a bad cursor.
 	FindSiteSLAMisses(ctx context.Context, siteID uuid.UUID, after string, limit int) ([]*SiteSLAMiss, string, *SiteSLAMissCounts, error)
 }
 
 // PeriodicStore decides which replica runs a periodic task's period.
+// Called by the job worker's periodic task handler (jobs/periodic.go);
+// errors are the database's, never a core code.
 type PeriodicStore interface {
 	// ClaimPeriod claims (task, period): true for exactly one caller per
 	// period, unless its claim is released, or left unfinished for longer

@@ -196,7 +196,8 @@ func queueUrge(b *pgx.Batch, o *timerOrder, note, actor string, now time.Time, e
 }
 
 // acceptanceTimeout passes an order its site has not taken within the
-// tenant's acceptance minutes (business time since it was dispatched) to
+// tenant's acceptance minutes (business time since it last became
+// dispatched: a technician's decline gives the site a fresh window) to
 // the next candidate, by the path of a site's rejection; with none left it
 // waits in the queue, the timeout named in the reason.
 func (s *Store) acceptanceTimeout(ctx context.Context, q querier, o *timerOrder, now time.Time) (bool, error) {

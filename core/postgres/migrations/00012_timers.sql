@@ -84,7 +84,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON site_sla_misses TO aftersales_app;
 --   urge_response, urge_arrival: 80 % of the wall-clock window from intake
 --     to the (business-time) deadline has passed, the deadline has not, a
 --     site is responsible and it was not urged about it yet;
---   acceptance: dispatched and not taken by the site for acceptance_minutes.
+--   acceptance: dispatched, and so since it last became dispatched (by a
+--     dispatch, or a technician's decline) for acceptance_minutes.
 -- +goose StatementBegin
 CREATE FUNCTION timers_due(as_of timestamptz, lim int)
     RETURNS TABLE (tenant_id uuid, work_order_id uuid, kind text)
