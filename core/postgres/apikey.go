@@ -65,20 +65,20 @@ func (s *Store) FindAPIKeys(ctx context.Context, after string, limit int) ([]*co
 		return nil, "", err
 	}
 	keys, next := nextPage(keys, limit, func(r *core.APIKey) string { return r.ID.String() })
-	for _, k := range keys {
-		if err := loadKeyAccess(ctx, q, k); err != nil {
-			return nil, "", err
-		}
-	}
-	return keys, next, nil
+	return keys, next, loadKeyAccess(ctx, q, keys...)
 }
 
-func loadKeyAccess(ctx context.Context, q querier, k *core.APIKey) (err error) {
-	subject := core.APIKeySubject(k.ID)
-	if k.Roles, err = findRoles(ctx, q, subject); err != nil {
-		return err
+func loadKeyAccess(ctx context.Context, q querier, keys ...*core.APIKey) error {
+	subjects := make([]string, len(keys))
+	for i, k := range keys {
+		subjects[i] = core.APIKeySubject(k.ID)
 	}
-	k.Scope, err = findScope(ctx, q, subject)
+	acc, err := findAccess(ctx, q, subjects)
+	for i, k := range keys {
+		if a := acc[subjects[i]]; a != nil {
+			k.Roles, k.Scope = a.Roles, a.Scope
+		}
+	}
 	return err
 }
 
