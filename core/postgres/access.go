@@ -119,6 +119,21 @@ type subjectAccess struct {
 	Scope core.Scope
 }
 
+// loadAccessOf sets the roles and scope of each item, in one query.
+func loadAccessOf[T any](ctx context.Context, q querier, items []T, subject func(T) string, set func(T, *subjectAccess)) error {
+	subjects := make([]string, len(items))
+	for i, it := range items {
+		subjects[i] = subject(it)
+	}
+	acc, err := findAccess(ctx, q, subjects)
+	for i, it := range items {
+		if a := acc[subjects[i]]; a != nil {
+			set(it, a)
+		}
+	}
+	return err
+}
+
 // findAccess loads the roles and scope of several subjects in one query
 // (a page of users or keys costs one round trip, not two per row).
 func findAccess(ctx context.Context, q querier, subjects []string) (map[string]*subjectAccess, error) {

@@ -69,17 +69,8 @@ func (s *Store) FindAPIKeys(ctx context.Context, after string, limit int) ([]*co
 }
 
 func loadKeyAccess(ctx context.Context, q querier, keys ...*core.APIKey) error {
-	subjects := make([]string, len(keys))
-	for i, k := range keys {
-		subjects[i] = core.APIKeySubject(k.ID)
-	}
-	acc, err := findAccess(ctx, q, subjects)
-	for i, k := range keys {
-		if a := acc[subjects[i]]; a != nil {
-			k.Roles, k.Scope = a.Roles, a.Scope
-		}
-	}
-	return err
+	return loadAccessOf(ctx, q, keys, func(k *core.APIKey) string { return core.APIKeySubject(k.ID) },
+		func(k *core.APIKey, a *subjectAccess) { k.Roles, k.Scope = a.Roles, a.Scope })
 }
 
 // RevokeAPIKey implements core.APIKeyService.

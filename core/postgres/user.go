@@ -120,17 +120,8 @@ func (s *Store) FindUserByID(ctx context.Context, id uuid.UUID) (*core.User, err
 }
 
 func (s *Store) loadAccess(ctx context.Context, q querier, users ...*core.User) error {
-	subjects := make([]string, len(users))
-	for i, u := range users {
-		subjects[i] = core.UserSubject(u.ID)
-	}
-	acc, err := findAccess(ctx, q, subjects)
-	for i, u := range users {
-		if a := acc[subjects[i]]; a != nil {
-			u.Roles, u.Scope = a.Roles, a.Scope
-		}
-	}
-	return err
+	return loadAccessOf(ctx, q, users, func(u *core.User) string { return core.UserSubject(u.ID) },
+		func(u *core.User, a *subjectAccess) { u.Roles, u.Scope = a.Roles, a.Scope })
 }
 
 // UpdateUser implements core.UserService.
