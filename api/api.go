@@ -65,8 +65,11 @@ type Deps struct {
 	Ready       []Checker
 	Log         *slog.Logger
 	Registry    *prometheus.Registry // nil: metrics are not exposed
-	// Extra mounts more handlers (e.g. the job monitor) on the mux.
+	// Extra mounts more handlers on the mux.
 	Extra map[string]http.Handler
+	// Monitor is the job monitor (asynqmon, rooted at MonitorPath), served
+	// to platform admins only; nil: not mounted.
+	Monitor http.Handler
 }
 
 // Server is the HTTP side of the platform.
@@ -93,6 +96,9 @@ func New(d Deps) *Server {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	if d.Registry != nil {
 		s.mux.Handle("GET /metrics", s.m.handler(d.Registry))
+	}
+	if d.Monitor != nil {
+		s.mountMonitor(d.Monitor)
 	}
 	for path, h := range d.Extra {
 		s.mux.Handle(path, h)

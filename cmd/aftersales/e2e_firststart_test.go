@@ -63,6 +63,7 @@ func TestFirstStartAndFirstSteps(t *testing.T) {
 	c.expectProblem(http.StatusUnauthorized, "POST", "/v1/auth/login", "", map[string]string{
 		"tenant": "acme", "username": "admin", "password": "not-the-password"})
 	adminToken := c.login("acme", "admin", adminPassword)
+	checkJobMonitor(t, c, platformToken, adminToken)
 
 	// 4: who am I, the region tree, a user.
 	const traceID = "e2e-first-steps-me"

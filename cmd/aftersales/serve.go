@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aftersales/aftersales/api"
@@ -75,7 +76,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	var srv *http.Server
 	if c.Role == "all" || c.Role == "api" {
-		srv, err = startAPI(ctx, c, log, store, rdb)
+		srv, err = startAPI(ctx, c, log, store, rdb, redisOpt)
 		if err != nil {
 			stopRelay()
 			if worker != nil {
@@ -102,8 +103,9 @@ func runServe(ctx context.Context, args []string) error {
 }
 
 func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
-	rdb redis.UniversalClient) (*http.Server, error) {
-	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Ready: []api.Checker{
+	rdb redis.UniversalClient, redisOpt asynq.RedisConnOpt) (*http.Server, error) {
+	monitor := asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
+	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Monitor: monitor, Ready: []api.Checker{
 		{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
 	}})
 	app.Watch(ctx)
@@ -123,7 +125,8 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	base := "http://" + ln.Addr().String()
 	log.Info("aftersales is up", "api", base+"/v1", "docs", base+"/docs", "spec", base+"/openapi.json",
 		"role", c.Role, "version", version)
-	fmt.Fprintf(os.Stderr, "\n  aftersales %s is running\n  API docs:  %s/docs\n  OpenAPI:   %s/openapi.json\n", version, base, base)
+	fmt.Fprintf(os.Stderr, "\n  aftersales %s is running\n  API docs:  %s/docs\n  OpenAPI:   %s/openapi.json\n  Jobs:      %s%s/ (platform admins)\n",
+		version, base, base, base, api.MonitorPath)
 	if tokenWritten != "" {
 		fmt.Fprintf(os.Stderr, "  Platform admin token: %s\n  (onboard a tenant: see README, \"First steps\")\n", tokenWritten)
 	}

@@ -34,6 +34,7 @@ type Options struct {
 	Registry *prometheus.Registry // nil: a fresh one
 	Ready    []api.Checker        // besides PostgreSQL
 	Extra    map[string]http.Handler
+	Monitor  http.Handler // the job monitor, for platform admins only
 }
 
 // NewApp wires the store, the authorizer, onboarding and the API. Call
@@ -59,7 +60,7 @@ func NewApp(o Options) *App {
 		Sites: store, Technicians: store,
 		Customers: store, Products: store, Catalog: store, ScreenPop: store,
 		Urges: store, SLAMisses: store,
-		Registry: o.Registry, Ready: ready, Extra: o.Extra})
+		Registry: o.Registry, Ready: ready, Extra: o.Extra, Monitor: o.Monitor})
 	return &App{Store: store, Authz: az, Server: srv}
 }
 

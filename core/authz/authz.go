@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -40,6 +41,11 @@ type Authorizer struct {
 	// dropped too.
 	epoch uint64
 	loads singleflight.Group
+	// maxTenants bounds the tenants kept loaded (≈220 KB each); the least
+	// recently used are dropped beyond it and load again on their next
+	// check. clock orders the uses.
+	maxTenants int
+	clock      atomic.Uint64
 }
 
 var _ core.Authorizer = (*Authorizer)(nil)
@@ -60,6 +66,12 @@ func WithDecisionCache(n int) Option {
 	return func(a *Authorizer) { a.remember = n }
 }
 
+// WithMaxTenants sets how many tenants' rules are kept loaded (default
+// 1000); beyond it the least recently used are dropped.
+func WithMaxTenants(n int) Option {
+	return func(a *Authorizer) { a.maxTenants = max(n, 1) }
+}
+
 // WithLoadTimeout bounds one load of a tenant's rules (default 10s). A load
 // is shared by every check waiting for that tenant, so it does not end when
 // the first caller's context does; each caller still stops waiting when its
@@ -71,7 +83,7 @@ func WithLoadTimeout(d time.Duration) Option {
 // New returns an Authorizer that loads each tenant's rules from src on first
 // use and again after Invalidate.
 func New(src core.AuthzRuleSource, opts ...Option) *Authorizer {
-	a := &Authorizer{src: src, depth: 10, remember: 1024, loadTimeout: 10 * time.Second,
+	a := &Authorizer{src: src, depth: 10, remember: 1024, loadTimeout: 10 * time.Second, maxTenants: 1000,
 		tenants: map[uuid.UUID]*tenant{}, gens: map[uuid.UUID]uint64{}}
 	for _, o := range opts {
 		o(a)
@@ -155,6 +167,7 @@ func (a *Authorizer) tenant(ctx context.Context, id uuid.UUID) (*tenant, error) 
 	t, gen := a.tenants[id], a.gens[id]+a.epoch
 	a.mu.RUnlock()
 	if t != nil {
+		t.used.Store(a.clock.Add(1))
 		return t, nil
 	}
 	key := id.String() + "/" + strconv.FormatUint(gen, 10)
@@ -183,10 +196,32 @@ func (a *Authorizer) load(ctx context.Context, id uuid.UUID, gen uint64) (*tenan
 	if err != nil {
 		return nil, err
 	}
+	t.used.Store(a.clock.Add(1))
 	a.mu.Lock()
 	if a.gens[id]+a.epoch == gen {
 		a.tenants[id] = t
+		a.evictLocked()
 	}
 	a.mu.Unlock()
 	return t, nil
+}
+
+// evictLocked drops the least recently used tenants beyond maxTenants, down
+// to 90% of it, so that a stream of new tenants does not scan on every load.
+func (a *Authorizer) evictLocked() {
+	if len(a.tenants) <= a.maxTenants {
+		return
+	}
+	type use struct {
+		id   uuid.UUID
+		used uint64
+	}
+	uses := make([]use, 0, len(a.tenants))
+	for id, t := range a.tenants {
+		uses = append(uses, use{id, t.used.Load()})
+	}
+	sort.Slice(uses, func(i, j int) bool { return uses[i].used < uses[j].used })
+	for _, u := range uses[:len(uses)-max(a.maxTenants*9/10, 1)] {
+		delete(a.tenants, u.id)
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
@@ -252,4 +254,36 @@ func TestModelSections(t *testing.T) {
 	require.Equal(t, fallback, sectionOf("gizmos"))
 	require.Len(t, sectionsOfRule("*"), len(core.Resources())+1)
 	require.True(t, slices.Contains(sectionsOfRule("*"), fallback))
+}
+
+// TestLeastRecentlyUsedTenantsAreDropped: beyond WithMaxTenants the tenants
+// checked longest ago are dropped and load again on their next check; the
+// ones in use stay loaded.
+func TestLeastRecentlyUsedTenantsAreDropped(t *testing.T) {
+	src := newMemSource()
+	a := New(src, WithMaxTenants(10))
+	ctx := context.Background()
+	ids := make([]uuid.UUID, 12)
+	check := func(id uuid.UUID) {
+		_ = a.Authorize(ctx, id, "user:nobody", core.Permission{Resource: core.ResUsers, Action: core.ActRead}, core.Target{})
+	}
+	for i := range ids {
+		ids[i] = uuid.New()
+		check(ids[i])
+		if i >= 2 {
+			check(ids[0]) // tenant 0 stays busy
+		}
+	}
+	// 11 loaded > 10: down to 9, dropping the least recently used (1, 2, 3);
+	// then 12 → 10 kept.
+	a.mu.RLock()
+	loaded := len(a.tenants)
+	a.mu.RUnlock()
+	require.LessOrEqual(t, loaded, 10)
+	for _, i := range []int{0, 11} {
+		check(ids[i])
+		require.Equal(t, 1, src.loadCount(ids[i]), "tenant %d is in use and stays loaded", i)
+	}
+	check(ids[1])
+	require.Equal(t, 2, src.loadCount(ids[1]), "tenant 1 was idle longest and loads again")
 }

@@ -2,6 +2,7 @@ package authz
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/google/uuid"
@@ -16,9 +17,10 @@ import (
 type tenant struct {
 	dom    string
 	enf    *casbin.Enforcer
-	roles  *roleGraph // g: subject -> role
-	scopes *roleGraph // g2: scope parent -> child
-	memo   *decisions // nil when decisions are not remembered
+	roles  *roleGraph    // g: subject -> role
+	scopes *roleGraph    // g2: scope parent -> child
+	memo   *decisions    // nil when decisions are not remembered
+	used   atomic.Uint64 // the authorizer's clock at the last check
 }
 
 // newTenant validates rules and builds the tenant's enforcer.

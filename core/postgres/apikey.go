@@ -65,21 +65,12 @@ func (s *Store) FindAPIKeys(ctx context.Context, after string, limit int) ([]*co
 		return nil, "", err
 	}
 	keys, next := nextPage(keys, limit, func(r *core.APIKey) string { return r.ID.String() })
-	for _, k := range keys {
-		if err := loadKeyAccess(ctx, q, k); err != nil {
-			return nil, "", err
-		}
-	}
-	return keys, next, nil
+	return keys, next, loadKeyAccess(ctx, q, keys...)
 }
 
-func loadKeyAccess(ctx context.Context, q querier, k *core.APIKey) (err error) {
-	subject := core.APIKeySubject(k.ID)
-	if k.Roles, err = findRoles(ctx, q, subject); err != nil {
-		return err
-	}
-	k.Scope, err = findScope(ctx, q, subject)
-	return err
+func loadKeyAccess(ctx context.Context, q querier, keys ...*core.APIKey) error {
+	return loadAccessOf(ctx, q, keys, func(k *core.APIKey) string { return core.APIKeySubject(k.ID) },
+		func(k *core.APIKey, a *subjectAccess) { k.Roles, k.Scope = a.Roles, a.Scope })
 }
 
 // RevokeAPIKey implements core.APIKeyService.

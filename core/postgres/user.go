@@ -92,12 +92,7 @@ func (s *Store) FindUsers(ctx context.Context, f core.UserFilter) ([]*core.User,
 		return nil, "", err
 	}
 	users, next := nextPage(users, limit, func(r *core.User) string { return strings.ToLower(r.Username) })
-	for _, u := range users {
-		if err := s.loadAccess(ctx, q, u); err != nil {
-			return nil, "", err
-		}
-	}
-	return users, next, nil
+	return users, next, s.loadAccess(ctx, q, users...)
 }
 
 func nonNilIDs(ids []uuid.UUID) []uuid.UUID {
@@ -124,15 +119,9 @@ func (s *Store) FindUserByID(ctx context.Context, id uuid.UUID) (*core.User, err
 	return u, s.loadAccess(ctx, q, u)
 }
 
-func (s *Store) loadAccess(ctx context.Context, q querier, u *core.User) error {
-	subject := core.UserSubject(u.ID)
-	roles, err := findRoles(ctx, q, subject)
-	if err != nil {
-		return err
-	}
-	u.Roles = roles
-	u.Scope, err = findScope(ctx, q, subject)
-	return err
+func (s *Store) loadAccess(ctx context.Context, q querier, users ...*core.User) error {
+	return loadAccessOf(ctx, q, users, func(u *core.User) string { return core.UserSubject(u.ID) },
+		func(u *core.User, a *subjectAccess) { u.Roles, u.Scope = a.Roles, a.Scope })
 }
 
 // UpdateUser implements core.UserService.
