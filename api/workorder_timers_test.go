@@ -211,8 +211,15 @@ func TestSLAMissesPageAndScope(t *testing.T) {
 	for range 3 {
 		require.Equal(t, 201, b.intake(n, n.tenant.admin, nil).Status)
 	}
+	// A deadline missed in the dispatcher queue is flagged, but no site's miss.
+	queued := b.intake(n, n.tenant.admin, map[string]any{"lat": nil, "lon": nil}).str("id")
 	b.clock.Advance(3 * time.Hour)
-	require.Equal(t, 3, b.fireTimers())
+	require.Equal(t, 4, b.fireTimers())
+	require.Equal(t, []any{"response"}, b.must(200, "GET", "/v1/work-orders/"+queued, n.tenant.admin, nil).JSON["sla_flags"])
+	msgs := b.outboxPayloads(n, queued, core.OutboxWorkOrderSLABreached)
+	require.Len(t, msgs, 1)
+	require.Nil(t, msgs[0]["site_id"])
+	require.Equal(t, []int64{3}, tenantRows[int64](b, n.tenant.id, `SELECT count(*) FROM site_sla_misses`))
 	path := "/v1/sites/" + n.near.String() + "/sla-misses"
 	first := b.must(200, "GET", path+"?limit=2", n.tenant.admin, nil)
 	require.Len(t, first.JSON["items"], 2)
