@@ -368,3 +368,26 @@ func TestAutoUrgeAtEightyPercent(t *testing.T) {
 	u := b.must(200, "POST", "/v1/work-orders/"+id+"/urge", n.tenant.admin, map[string]any{"note": "客户再次来电"})
 	require.Equal(t, 2.0, u.JSON["count"])
 }
+
+// TestSLAArrivalOverdue: an order responded to in time whose technician
+// does not arrive by arrive_by is flagged for arrival, once, and the miss
+// is the site's; arriving late adds nothing.
+func TestSLAArrivalOverdue(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.timerNetwork("acme", 600)
+	r := b.intake(n, n.tenant.admin, nil)
+	id := r.str("id")
+	require.Equal(t, 200, b.act(n.techNearTok, id, "accept", nil).Status)
+	b.clock.Advance(timeOf(t, r, "arrive_by").Sub(b.clock.Now()) + time.Minute)
+	require.Equal(t, 1, b.fireTimers())
+	require.Equal(t, []any{"arrival"}, b.must(200, "GET", "/v1/work-orders/"+id, n.tenant.admin, nil).JSON["sla_flags"])
+	msgs := b.outboxPayloads(n, id, core.OutboxWorkOrderSLABreached)
+	require.Len(t, msgs, 1)
+	require.Equal(t, "arrival", msgs[0]["kind"])
+	require.Equal(t, map[string]any{"response": 0.0, "arrival": 1.0},
+		b.must(200, "GET", "/v1/sites/"+n.near.String()+"/sla-misses", n.tenant.admin, nil).JSON["totals"])
+	require.Equal(t, 200, b.act(n.techNearTok, id, "arrive", map[string]any{"lat": szLat, "lon": szLon}).Status)
+	require.Zero(t, b.fireTimers())
+	require.Len(t, b.eventsOf(n, id, "sla_breached"), 1)
+}
