@@ -65,6 +65,10 @@ type Deps struct {
 	Registry    *prometheus.Registry // nil: metrics are not exposed
 	// Extra mounts more handlers (e.g. the job monitor) on the mux.
 	Extra map[string]http.Handler
+
+	Webhooks core.WebhookService
+	// WebhookGuard refuses webhook URLs that reach non-public addresses.
+	WebhookGuard *core.WebhookGuard
 }
 
 // Server is the HTTP side of the platform.
@@ -137,4 +141,5 @@ func (s *Server) registerRoutes() {
 	s.registerProductRoutes()
 	s.registerCatalogRoutes()
 	s.registerScreenPopRoutes()
+	s.registerWebhookRoutes()
 }

@@ -64,7 +64,8 @@ type Deps struct {
 	Clock       core.Clock
 	Log         *slog.Logger
 	Concurrency int
-	Outbox      *Outbox // nil: outbox messages are not handled here
+	Outbox      *Outbox   // nil: outbox messages are not handled here
+	Webhooks    *Webhooks // nil: webhook deliveries are not handled here
 }
 
 // NewWorker builds a worker on Redis.
@@ -89,6 +90,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	})
 	if d.Outbox != nil {
 		mux.HandleFunc(TypeOutboxMessage, d.Outbox.HandleTask)
+	}
+	if d.Webhooks != nil {
+		mux.HandleFunc(TypeWebhookDelivery, d.Webhooks.HandleTask)
 	}
 	sch := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: slogAdapter{d.Log}})
 	// Hourly; Unique makes several replicas' schedulers enqueue it once per
