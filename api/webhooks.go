@@ -52,7 +52,8 @@ type WebhookEventTypesOutput struct {
 var webhookDocs = "Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers " +
 	"webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds " +
 	"of the attempt) and webhook-signature (\"v1,\" + base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\" keyed with the " +
-	"base64-decoded part of the secret after \"whsec_\"). A 2xx answer within 10 s accepts it; anything else is retried " +
+	"base64-decoded part of the secret after \"whsec_\"). A 2xx answer within 10 s accepts it; anything else " +
+	"(redirects are not followed) is retried " +
 	"after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with " +
 	"disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; PATCH " +
 	"enabled=true re-enables it. The secret is shown only here and on rotation. Event types: " +

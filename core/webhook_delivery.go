@@ -58,7 +58,8 @@ type WebhookDeliveryStore interface {
 	// for each enabled endpoint subscribed to the message's type; the
 	// message's second handling creates none (unique per message and
 	// endpoint). Called by the outbox handler; the new deliveries wake
-	// ListenWebhooks at commit.
+	// ListenWebhooks at commit. It may write only at commit, so its errors
+	// may come from the commit.
 	CreateWebhookDeliveries(ctx context.Context, m OutboxMessage, body json.RawMessage) error
 	// ClaimDueWebhooks returns up to limit pending deliveries of every
 	// tenant that are due at now and were not handed out in the last

@@ -25,7 +25,7 @@ var allowLoopback = &core.WebhookGuard{AllowPrivate: true}
 func TestWebhookFailsTwiceThenAccepted(t *testing.T) {
 	t.Parallel()
 	schedule := []time.Duration{50 * time.Millisecond, 150 * time.Millisecond, time.Hour}
-	b := setupHooks(t, allowLoopback, schedule, core.WebhookDisablePolicy{Deliveries: 5, For: 24 * time.Hour})
+	b := setupHooks(t, allowLoopback, schedule, core.WebhookDisablePolicy{Deliveries: 5, For: 24 * time.Hour}, nil)
 	rcv := newReceiver(t, 500, 500, 200)
 	e := b.endpoint(t, rcv.URL+"/hooks", core.OutboxWorkOrderAssigned)
 	other := b.endpoint(t, rcv.URL+"/other", core.OutboxWorkOrderCompleted) // not subscribed: gets nothing
@@ -82,7 +82,7 @@ func TestWebhookFailsTwiceThenAccepted(t *testing.T) {
 // (its task ran twice) creates no second delivery.
 func TestWebhookHandledTwiceHasOneDelivery(t *testing.T) {
 	t.Parallel()
-	b := setupHooks(t, allowLoopback, nil, core.WebhookDisablePolicy{})
+	b := setupHooks(t, allowLoopback, nil, core.WebhookDisablePolicy{}, nil)
 	rcv := newReceiver(t, 200)
 	e := b.endpoint(t, rcv.URL, "*")
 	b.intake(t)
@@ -103,7 +103,7 @@ func TestWebhookHandledTwiceHasOneDelivery(t *testing.T) {
 // sends the failed delivery again with the same webhook-id.
 func TestWebhookDisabledAfterPersistentFailureThenReplayed(t *testing.T) {
 	t.Parallel()
-	b := setupHooks(t, allowLoopback, []time.Duration{10 * time.Millisecond}, core.WebhookDisablePolicy{Deliveries: 2})
+	b := setupHooks(t, allowLoopback, []time.Duration{10 * time.Millisecond}, core.WebhookDisablePolicy{Deliveries: 2}, nil)
 	rcv := newReceiver(t, 503)
 	e := b.endpoint(t, rcv.URL, core.OutboxWorkOrderCreated)
 	b.intake(t)
@@ -168,7 +168,7 @@ func TestWebhookDisabledAfterPersistentFailureThenReplayed(t *testing.T) {
 // connected to; the attempt logs why.
 func TestWebhookDialRefusesPrivateAddresses(t *testing.T) {
 	t.Parallel()
-	b := setupHooks(t, &core.WebhookGuard{}, nil, core.WebhookDisablePolicy{})
+	b := setupHooks(t, &core.WebhookGuard{}, nil, core.WebhookDisablePolicy{}, nil)
 	rcv := newReceiver(t, 200)
 	port := rcv.URL[strings.LastIndex(rcv.URL, ":"):]
 	byIP := b.endpoint(t, rcv.URL, core.OutboxWorkOrderCreated)
@@ -225,4 +225,41 @@ func TestWebhookSweepHandsOutLostDeliveries(t *testing.T) {
 	require.Equal(t, 1, n)
 	_, err = insp.GetTaskInfo("default", taskID)
 	require.NoError(t, err, "enqueued again")
+}
+
+// TestWebhookDisabledWhenFailingForLong: an endpoint that has answered no
+// attempt for longer than the policy allows is disabled at its next failed
+// attempt, before any delivery has run out of retries; the clock moves
+// instead of the test waiting hours.
+func TestWebhookDisabledWhenFailingForLong(t *testing.T) {
+	t.Parallel()
+	clock := &shiftClock{}
+	b := setupHooks(t, allowLoopback, []time.Duration{time.Hour, time.Hour, time.Hour},
+		core.WebhookDisablePolicy{Deliveries: 100, For: 90 * time.Minute}, clock)
+	rcv := newReceiver(t, 500)
+	e := b.endpoint(t, rcv.URL, core.OutboxWorkOrderCreated)
+	b.intake(t)
+	attempts := func(n int) func() bool {
+		return func() bool {
+			ds := b.deliveries(t, e.ID)
+			return len(ds) == 1 && len(ds[0].AttemptLog) == n && ds[0].NextAttemptAt != nil
+		}
+	}
+	eventually(t, "the first attempt", attempts(1))
+	clock.Advance(time.Hour)
+	eventually(t, "the first retry", attempts(2))
+	require.True(t, b.findEndpoint(t, e.ID).Enabled, "failing for an hour only")
+	clock.Advance(time.Hour)
+	eventually(t, "the endpoint is disabled", func() bool { return !b.findEndpoint(t, e.ID).Enabled })
+	got := b.findEndpoint(t, e.ID)
+	require.Contains(t, got.DisabledReason, "disabled: no delivery attempt succeeded since")
+	ds := b.deliveries(t, e.ID)
+	require.Len(t, ds[0].AttemptLog, 3)
+	require.Equal(t, core.WebhookPending, ds[0].Status, "one retry left, which will fail as disabled")
+	clock.Advance(time.Hour)
+	eventually(t, "the delivery fails without an attempt", func() bool {
+		return b.deliveries(t, e.ID)[0].Status == core.WebhookFailed
+	})
+	require.Len(t, rcv.requests(), 3)
+	require.Equal(t, "endpoint disabled", b.deliveries(t, e.ID)[0].LastError)
 }

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -102,7 +103,11 @@ type hookBundle struct {
 	hooks *jobs.Webhooks
 }
 
-func setupHooks(t *testing.T, guard *core.WebhookGuard, schedule []time.Duration, disable core.WebhookDisablePolicy) *hookBundle {
+func setupHooks(t *testing.T, guard *core.WebhookGuard, schedule []time.Duration, disable core.WebhookDisablePolicy,
+	clock core.Clock) *hookBundle {
+	if clock == nil {
+		clock = core.SystemClock{}
+	}
 	b := setup(t, "en")
 	if os.Getenv("TEST_LOG") != "" {
 		b.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -110,7 +115,7 @@ func setupHooks(t *testing.T, guard *core.WebhookGuard, schedule []time.Duration
 	}
 	client := asynq.NewClient(b.redis)
 	t.Cleanup(func() { client.Close() })
-	h := jobs.NewWebhooks(b.store, b.store, client, guard, core.SystemClock{}, b.log)
+	h := jobs.NewWebhooks(b.store, b.store, client, guard, clock, b.log)
 	h.Schedule, h.Disable, h.Sweep, h.Timeout = schedule, disable, 20*time.Millisecond, 2*time.Second
 	b.outbox.Webhooks = h
 	w := jobs.NewWorker(b.redis, jobs.Deps{Housekeeper: b.store, Clock: core.SystemClock{}, Log: b.log, Concurrency: 4,
@@ -163,6 +168,13 @@ func (b *hookBundle) findEndpoint(t *testing.T, id uuid.UUID) *core.WebhookEndpo
 	}))
 	return e
 }
+
+// shiftClock is the real clock moved forward by a settable offset: retries
+// scheduled hours ahead come due without waiting.
+type shiftClock struct{ offset atomic.Int64 }
+
+func (c *shiftClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *shiftClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // eventually polls cond until it holds (or fails the test after 30 s).
 func eventually(t *testing.T, what string, cond func() bool) {
