@@ -55,8 +55,8 @@ var webhookDocs = "Each event is POSTed as JSON {type, timestamp, data} and sign
 	"base64-decoded part of the secret after \"whsec_\"). A 2xx answer within 10 s accepts it; anything else " +
 	"(redirects are not followed) is retried " +
 	"after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with " +
-	"disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; PATCH " +
-	"enabled=true re-enables it. The secret is shown only here and on rotation. Event types: " +
+	"disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while " +
+	"disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: " +
 	strings.Join(core.WebhookEventTypes, ", ") + ", or \"*\" for all."
 
 func (s *Server) registerWebhookRoutes() {
