@@ -70,6 +70,10 @@ type Deps struct {
 	// Monitor is the job monitor (asynqmon, rooted at MonitorPath), served
 	// to platform admins only; nil: not mounted.
 	Monitor http.Handler
+
+	Webhooks core.WebhookService
+	// WebhookGuard refuses webhook URLs that reach non-public addresses.
+	WebhookGuard *core.WebhookGuard
 }
 
 // Server is the HTTP side of the platform.
@@ -146,4 +150,5 @@ func (s *Server) registerRoutes() {
 	s.registerCatalogRoutes()
 	s.registerScreenPopRoutes()
 	s.registerUrgeRoutes()
+	s.registerWebhookRoutes()
 }

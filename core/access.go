@@ -139,7 +139,8 @@ func DefaultRoles() map[string][]Permission {
 			perms(ResComplaints, r...), perms(ResCallbacks, r...), perms(ResClaims, r...)),
 		RoleIntegration: join(perms(ResWorkOrders, ActRead, ActCreate, ActUpdate), perms(ResCustomers, ActRead, ActCreate, ActUpdate),
 			perms(ResUnits, ActRead, ActCreate, ActUpdate), perms(ResSites, ActRead, ActCreate, ActUpdate),
-			perms(ResTechnicians, ActRead, ActCreate, ActUpdate), perms(ResParts, r...), perms(ResCatalog, r...), perms(ResRegions, r...)),
+			perms(ResTechnicians, ActRead, ActCreate, ActUpdate), perms(ResParts, r...), perms(ResCatalog, r...), perms(ResRegions, r...),
+			perms(ResWebhooks, crud...)),
 	}
 }
 

@@ -64,7 +64,8 @@ type Deps struct {
 	Clock       core.Clock
 	Log         *slog.Logger
 	Concurrency int
-	Outbox      *Outbox // nil: outbox messages are not handled here
+	Outbox      *Outbox   // nil: outbox messages are not handled here
+	Webhooks    *Webhooks // nil: webhook deliveries are not handled here
 	// Periods decides which replica runs each period of a periodic task;
 	// nil: no periodic tasks here.
 	Periods core.PeriodicStore
@@ -88,6 +89,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	mux := asynq.NewServeMux()
 	if d.Outbox != nil {
 		mux.HandleFunc(TypeOutboxMessage, d.Outbox.HandleTask)
+	}
+	if d.Webhooks != nil {
+		mux.HandleFunc(TypeWebhookDelivery, d.Webhooks.HandleTask)
 	}
 	sch := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: slogAdapter{d.Log}})
 	// Every replica schedules the periodic tasks; the periodic_runs claim

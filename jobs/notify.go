@@ -23,6 +23,8 @@ type Outbox struct {
 	SMS     core.SMSProvider
 	Clock   core.Clock
 	Log     *slog.Logger
+	// Webhooks fans messages out to tenants' endpoints (nil: no webhooks).
+	Webhooks *Webhooks
 }
 
 // HandleTask is the Asynq handler of TypeOutboxMessage.
@@ -54,6 +56,9 @@ func (o *Outbox) Handle(ctx context.Context, m core.OutboxMessage) error {
 			if err := o.notifyAssignment(ctx, m); err != nil {
 				return err
 			}
+		}
+		if err := o.Webhooks.FanOut(ctx, m); err != nil {
+			return err
 		}
 		return o.Effects.MarkOutboxDone(ctx, m.ID)
 	})

@@ -77,41 +77,7 @@ func outboxTaskID(id int64) string { return fmt.Sprintf("outbox-%d", id) }
 
 // Run relays until ctx ends: whenever woken by NOTIFY, and every Poll.
 func (r *Relay) Run(ctx context.Context) {
-	wake := make(chan struct{}, 1)
-	go r.store.ListenOutbox(ctx, func() {
-		select {
-		case wake <- struct{}{}:
-		default:
-		}
-	})
-	tick := time.NewTicker(r.Poll)
-	defer tick.Stop()
-	for {
-		for {
-			n, err := r.RelayOnce(ctx)
-			if ctx.Err() != nil {
-				return
-			}
-			if err != nil {
-				r.log.Warn("outbox relay failed; retrying", "err", err)
-				break
-			}
-			if n < r.Batch {
-				break
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-wake:
-		case <-tick.C:
-		}
-		select { // notices arriving meanwhile are served by one claim
-		case <-ctx.Done():
-			return
-		case <-time.After(r.Pause):
-		}
-	}
+	pollLoop(ctx, r.store.ListenOutbox, r.Poll, r.Pause, r.Batch, r.RelayOnce, r.log, "outbox relay")
 }
 
 // RelayOnce claims one batch, enqueues it in order and marks what was

@@ -24,6 +24,9 @@ type config struct {
 	DBMaxConns    int
 	Workers       int
 	ShutdownGrace time.Duration
+	// WebhookAllowPrivate lets tenants' webhooks reach private, loopback
+	// and other non-public addresses (a private deployment's own systems).
+	WebhookAllowPrivate bool
 }
 
 func env(name, def string) string {
@@ -54,6 +57,8 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.StringVar(&c.Role, "role", env("ROLE", "all"), "all (API, worker and relay), api or worker (env ROLE)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 20), "PostgreSQL pool size (env DB_MAX_CONNS)")
 	fs.IntVar(&c.Workers, "workers", envInt("WORKERS", 10), "concurrent background tasks (env WORKERS)")
+	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", env("WEBHOOK_ALLOW_PRIVATE", "") == "true",
+		"let webhooks reach private, loopback and link-local addresses (env WEBHOOK_ALLOW_PRIVATE=true); default: public addresses only")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, fs, err

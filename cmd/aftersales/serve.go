@@ -64,15 +64,21 @@ func runServe(ctx context.Context, args []string) error {
 	var worker *jobs.Worker
 	stopRelay := func() {}
 	if c.Role == "all" || c.Role == "worker" {
+		hookClient := asynq.NewClient(redisOpt)
+		defer hookClient.Close()
+		hooks := jobs.NewWebhooks(store, store, hookClient, &core.WebhookGuard{AllowPrivate: c.WebhookAllowPrivate},
+			core.SystemClock{}, log)
 		outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, SMS: jobs.LogSMS{Log: log},
-			Clock: core.SystemClock{}, Log: log}
+			Clock: core.SystemClock{}, Log: log, Webhooks: hooks}
 		worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, Clock: core.SystemClock{}, Log: log,
-			Concurrency: c.Workers, Outbox: outbox, Periods: store, Timers: store})
+			Concurrency: c.Workers, Outbox: outbox, Periods: store, Timers: store, Webhooks: hooks})
 		if err := worker.Start(); err != nil {
 			return fmt.Errorf("job worker: %w", err)
 		}
 		log.Info("job worker started", "concurrency", c.Workers)
 		stopRelay = startRelay(ctx, store, redisOpt, log)
+		stopSweeper := startWebhookSweeper(ctx, hooks, log)
+		defer stopSweeper()
 	}
 	var srv *http.Server
 	if c.Role == "all" || c.Role == "api" {
@@ -105,7 +111,8 @@ func runServe(ctx context.Context, args []string) error {
 func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
 	rdb redis.UniversalClient, redisOpt asynq.RedisConnOpt) (*http.Server, error) {
 	monitor := asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
-	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Monitor: monitor, Ready: []api.Checker{
+	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Monitor: monitor,
+		WebhookAllowPrivate: c.WebhookAllowPrivate, Ready: []api.Checker{
 		{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
 	}})
 	app.Watch(ctx)
@@ -149,6 +156,22 @@ func startRelay(ctx context.Context, store *postgres.Store, redisOpt asynq.Redis
 		cancel()
 		<-done
 		_ = client.Close()
+	}
+}
+
+// startWebhookSweeper hands due webhook deliveries to the job queue until
+// the returned function is called (which waits for it) or ctx ends.
+func startWebhookSweeper(ctx context.Context, hooks *jobs.Webhooks, log *slog.Logger) func() {
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		hooks.RunSweeper(sctx)
+	}()
+	log.Info("webhook sweeper started")
+	return func() {
+		cancel()
+		<-done
 	}
 }
 

@@ -23,6 +23,9 @@ type App struct {
 	Store  *postgres.Store
 	Authz  *authz.Authorizer
 	Server *api.Server
+	// WebhookGuard checks webhook URLs at registration; tests may allow
+	// loopback receivers on it before the first request.
+	WebhookGuard *core.WebhookGuard
 }
 
 // Options are the outside parts the app needs.
@@ -35,6 +38,9 @@ type Options struct {
 	Ready    []api.Checker        // besides PostgreSQL
 	Extra    map[string]http.Handler
 	Monitor  http.Handler // the job monitor, for platform admins only
+	// WebhookAllowPrivate lets webhooks reach private and loopback
+	// addresses (WEBHOOK_ALLOW_PRIVATE).
+	WebhookAllowPrivate bool
 }
 
 // NewApp wires the store, the authorizer, onboarding and the API. Call
@@ -53,6 +59,7 @@ func NewApp(o Options) *App {
 	}
 	o.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
 	az := authz.New(store)
+	guard := &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate}
 	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)
 	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Sessions: store, Users: store,
 		APIKeys: store, Regions: store, Access: store, Authz: az, Idempotency: store, Log: o.Log,
@@ -60,8 +67,9 @@ func NewApp(o Options) *App {
 		Sites: store, Technicians: store,
 		Customers: store, Products: store, Catalog: store, ScreenPop: store,
 		Urges: store, SLAMisses: store,
+		Webhooks: store, WebhookGuard: guard,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra, Monitor: o.Monitor})
-	return &App{Store: store, Authz: az, Server: srv}
+	return &App{Store: store, Authz: az, Server: srv, WebhookGuard: guard}
 }
 
 // Watch reloads a tenant's access rules whenever any replica changes them

@@ -1,0 +1,142 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// webhookChannel is the NOTIFY channel that wakes the webhook sweepers.
+const webhookChannel = "webhook_deliveries"
+
+// CreateWebhookDeliveries implements core.WebhookDeliveryStore. The
+// statement goes with the commit's last round trip, so a tenant without
+// webhooks pays no round trip for them; it NOTIFYs only when it created a
+// delivery.
+func (s *Store) CreateWebhookDeliveries(ctx context.Context, m core.OutboxMessage, body json.RawMessage) error {
+	if _, err := s.q(ctx); err != nil {
+		return err
+	}
+	deferUntilCommit(ctx, `WITH ins AS (
+			INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, outbox_id, event_type, body, next_attempt_at, created_at)
+			SELECT app_current_tenant(), gen_random_uuid(), e.id, $1, $2, $3, $4, $4 FROM webhook_endpoints e
+			WHERE e.enabled AND (e.event_types @> ARRAY[$2::text] OR e.event_types @> ARRAY['*'])
+			ON CONFLICT (tenant_id, outbox_id, endpoint_id) DO NOTHING RETURNING 1)
+		SELECT pg_notify('`+webhookChannel+`', '') FROM (SELECT 1 FROM ins LIMIT 1) created`,
+		m.ID, m.Type, string(body), s.now())
+	return nil
+}
+
+// ClaimDueWebhooks implements core.WebhookDeliveryStore through the
+// SECURITY DEFINER function webhook_claim_due (migrations/00011_webhooks.sql).
+func (s *Store) ClaimDueWebhooks(ctx context.Context, now time.Time, limit int, staleAfter time.Duration) ([]core.WebhookDue, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT tenant_id, id FROM webhook_claim_due($1, $2, $3)`, now, limit, staleAfter)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[core.WebhookDue])
+}
+
+// ListenWebhooks implements core.WebhookDeliveryStore.
+func (s *Store) ListenWebhooks(ctx context.Context, wake func()) {
+	for ctx.Err() == nil {
+		err := s.listenChannel(ctx, webhookChannel, func(string) { wake() }, wake)
+		if ctx.Err() != nil {
+			return
+		}
+		s.log.Warn("webhook listener lost its connection; reconnecting", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// StartWebhookAttempt implements core.WebhookDeliveryStore.
+func (s *Store) StartWebhookAttempt(ctx context.Context, id uuid.UUID, now time.Time, lease time.Duration) (*core.WebhookSend, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var status string
+	var enabled bool
+	var due bool
+	err = q.QueryRow(ctx, `SELECT d.status, e.enabled,
+			d.next_attempt_at <= $2 AND (d.attempting_until IS NULL OR d.attempting_until < $2)
+		FROM webhook_deliveries d JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+		WHERE d.id = $1 FOR UPDATE OF d`, id, now).Scan(&status, &enabled, &due)
+	if err != nil {
+		return nil, translate(err, "webhook delivery")
+	}
+	if status != core.WebhookPending || !due {
+		return nil, nil
+	}
+	if !enabled {
+		_, err := q.Exec(ctx, `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, enqueued_at = NULL,
+			last_error = 'endpoint disabled' WHERE id = $1`, id)
+		return nil, err
+	}
+	w := &core.WebhookSend{ID: id}
+	err = q.QueryRow(ctx, `UPDATE webhook_deliveries d SET attempts = d.attempts + 1, series_attempts = d.series_attempts + 1,
+			attempting_until = $2::timestamptz + $3::interval, enqueued_at = NULL
+		FROM webhook_endpoints e WHERE e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND d.id = $1
+		RETURNING d.endpoint_id, e.url, e.secret, d.body, d.series_attempts, d.attempts`, id, now, lease).Scan(
+		&w.EndpointID, &w.URL, &w.Secret, &w.Body, &w.Attempt, &w.N)
+	return w, translate(err, "webhook delivery")
+}
+
+// FinishWebhookAttempt implements core.WebhookDeliveryStore.
+func (s *Store) FinishWebhookAttempt(ctx context.Context, r core.WebhookResult, p core.WebhookDisablePolicy) (string, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return "", err
+	}
+	status := core.WebhookPending
+	switch {
+	case r.Delivered:
+		status = core.WebhookDelivered
+	case r.RetryAt == nil:
+		status = core.WebhookFailed
+	}
+	var code *int
+	if r.StatusCode != 0 {
+		code = &r.StatusCode
+	}
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO webhook_attempts (tenant_id, delivery_id, n, at, status_code, duration_ms, error, response)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		r.DeliveryID, r.N, r.At, code, r.Duration.Milliseconds(), r.Error, r.Response)
+	b.Queue(`UPDATE webhook_deliveries SET status = $2, next_attempt_at = $3, attempting_until = NULL,
+			last_status_code = $4, last_error = $5, delivered_at = CASE WHEN $2 = 'delivered' THEN $6::timestamptz END
+		WHERE id = $1 AND attempts = $7`, r.DeliveryID, status, r.RetryAt, code, r.Error, r.At, r.N)
+	// The failure record: a success clears it; a failed attempt starts the
+	// clock; a failed delivery counts. Then the policy may disable it.
+	b.Queue(`UPDATE webhook_endpoints SET
+			failed_deliveries = CASE WHEN $2 THEN 0 WHEN $3 THEN failed_deliveries + 1 ELSE failed_deliveries END,
+			failing_since = CASE WHEN $2 THEN NULL ELSE COALESCE(failing_since, $4) END
+		WHERE id = $1`, r.EndpointID, r.Delivered, status == core.WebhookFailed, r.At)
+	var reason string
+	b.Queue(`UPDATE webhook_endpoints SET enabled = false, disabled_at = $2, updated_at = $2,
+			disabled_reason = CASE WHEN $3 > 0 AND failed_deliveries >= $3
+				THEN format('disabled after %s failed deliveries in a row', failed_deliveries)
+				ELSE format('disabled: no delivery attempt succeeded since %s', to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) END
+		WHERE id = $1 AND enabled AND NOT $4
+			AND (($3 > 0 AND failed_deliveries >= $3) OR ($5::interval > '0' AND failing_since <= $2::timestamptz - $5::interval))
+		RETURNING disabled_reason`, r.EndpointID, r.At, p.Deliveries, r.Delivered, p.For).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&reason)
+		if err == pgx.ErrNoRows {
+			return nil
+		}
+		return err
+	})
+	return reason, q.SendBatch(ctx, b).Close()
+}
