@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,12 +14,6 @@ import (
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 	"github.com/aftersales/aftersales/jobs"
 )
-
-// shiftClock is the real clock moved forward by a settable offset.
-type shiftClock struct{ offset atomic.Int64 }
-
-func (c *shiftClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *shiftClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // TestWorkerRunsTimers: the worker handles the timers task (as its
 // scheduler enqueues it each minute): an overdue order is flagged, and the

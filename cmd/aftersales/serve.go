@@ -113,8 +113,8 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	monitor := asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
 	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Monitor: monitor,
 		WebhookAllowPrivate: c.WebhookAllowPrivate, Ready: []api.Checker{
-		{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-	}})
+			{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
+		}})
 	app.Watch(ctx)
 	s := app.Server
 	ln, err := net.Listen("tcp", c.HTTPAddr)
