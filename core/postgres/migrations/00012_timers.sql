@@ -34,12 +34,24 @@ ALTER TABLE work_orders
     ADD COLUMN urge_count    int NOT NULL DEFAULT 0,
     ADD COLUMN last_urged_at timestamptz;
 
+-- timer_urge_point is when 80 % of the window from created to due has
+-- passed (absolute time, as epochs: immutable, so it can key an index).
+-- +goose StatementBegin
+CREATE FUNCTION timer_urge_point(created timestamptz, due timestamptz) RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT to_timestamp((extract(epoch FROM created) * 0.2 + extract(epoch FROM due) * 0.8)::float8)
+$$;
+-- +goose StatementEnd
+
 -- The orders a deadline watch still has to look at: open, not met in time,
--- not flagged yet. Orders leave them once met or flagged, so they stay small.
-CREATE INDEX work_orders_response_watch ON work_orders (tenant_id, respond_by)
+-- not flagged yet; orders leave once met or flagged. Keyed by the urge
+-- point, which comes before the deadline: a run reads only the orders past
+-- their urge point (the last fifth of their window, or overdue), not every
+-- open order.
+CREATE INDEX work_orders_response_watch ON work_orders (tenant_id, timer_urge_point(created_at, respond_by))
     WHERE respond_by IS NOT NULL AND state NOT IN ('cancelled', 'closed') AND (responded_at IS NULL OR responded_at > respond_by)
       AND NOT (sla_flags @> '{response}');
-CREATE INDEX work_orders_arrival_watch ON work_orders (tenant_id, arrive_by)
+CREATE INDEX work_orders_arrival_watch ON work_orders (tenant_id, timer_urge_point(created_at, arrive_by))
     WHERE arrive_by IS NOT NULL AND state NOT IN ('cancelled', 'closed') AND (arrived_at IS NULL OR arrived_at > arrive_by)
       AND NOT (sla_flags @> '{arrival}');
 CREATE INDEX work_orders_awaiting_acceptance ON work_orders (tenant_id, id) WHERE state = 'dispatched';
@@ -80,8 +92,11 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON site_sla_misses TO aftersales_app;
 -- as_of, across tenants. It is a pre-filter: the caller re-checks each order
 -- under its row lock in the tenant's transaction (acceptance in business
 -- minutes, which never end before the same number of wall minutes).
---   response, arrival: the deadline passed unmet and is not flagged yet;
+--   response, arrival: the deadline passed unmet and is not flagged yet
+--     (the urge-point bound is implied, since the urge point comes first,
+--     and lets the watch index narrow the scan);
 --   urge_response, urge_arrival: 80 % of the wall-clock window from intake
+--     (timer_urge_point)
 --     to the (business-time) deadline has passed, the deadline has not, a
 --     site is responsible and it was not urged about it yet;
 --   acceptance: dispatched, and so since it last became dispatched (by a
@@ -92,26 +107,26 @@ CREATE FUNCTION timers_due(as_of timestamptz, lim int)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
     (SELECT w.tenant_id, w.id, 'response' FROM work_orders w
      WHERE w.respond_by IS NOT NULL AND w.state NOT IN ('cancelled', 'closed') AND (w.responded_at IS NULL OR w.responded_at > w.respond_by)
-       AND NOT (w.sla_flags @> '{response}') AND w.respond_by < as_of
+       AND NOT (w.sla_flags @> '{response}') AND timer_urge_point(w.created_at, w.respond_by) <= as_of AND w.respond_by < as_of
      ORDER BY w.respond_by LIMIT lim)
     UNION ALL
     (SELECT w.tenant_id, w.id, 'arrival' FROM work_orders w
      WHERE w.arrive_by IS NOT NULL AND w.state NOT IN ('cancelled', 'closed') AND (w.arrived_at IS NULL OR w.arrived_at > w.arrive_by)
-       AND NOT (w.sla_flags @> '{arrival}') AND w.arrive_by < as_of
+       AND NOT (w.sla_flags @> '{arrival}') AND timer_urge_point(w.created_at, w.arrive_by) <= as_of AND w.arrive_by < as_of
      ORDER BY w.arrive_by LIMIT lim)
     UNION ALL
     (SELECT w.tenant_id, w.id, 'urge_response' FROM work_orders w
      WHERE w.respond_by IS NOT NULL AND w.state NOT IN ('cancelled', 'closed') AND (w.responded_at IS NULL OR w.responded_at > w.respond_by)
        AND NOT (w.sla_flags @> '{response}') AND w.responded_at IS NULL AND w.respond_by >= as_of
        AND w.site_id IS NOT NULL AND NOT (w.auto_urged @> '{response}')
-       AND w.created_at + (w.respond_by - w.created_at) * 0.8 <= as_of
+       AND timer_urge_point(w.created_at, w.respond_by) <= as_of
      LIMIT lim)
     UNION ALL
     (SELECT w.tenant_id, w.id, 'urge_arrival' FROM work_orders w
      WHERE w.arrive_by IS NOT NULL AND w.state NOT IN ('cancelled', 'closed') AND (w.arrived_at IS NULL OR w.arrived_at > w.arrive_by)
        AND NOT (w.sla_flags @> '{arrival}') AND w.arrived_at IS NULL AND w.arrive_by >= as_of
        AND w.site_id IS NOT NULL AND NOT (w.auto_urged @> '{arrival}')
-       AND w.created_at + (w.arrive_by - w.created_at) * 0.8 <= as_of
+       AND timer_urge_point(w.created_at, w.arrive_by) <= as_of
      LIMIT lim)
     UNION ALL
     (SELECT w.tenant_id, w.id, 'acceptance' FROM work_orders w
@@ -133,6 +148,7 @@ DROP POLICY timers ON work_order_events;
 DROP POLICY timers ON work_orders;
 DROP TABLE site_sla_misses;
 DROP INDEX work_orders_awaiting_acceptance, work_orders_arrival_watch, work_orders_response_watch;
+DROP FUNCTION timer_urge_point(timestamptz, timestamptz);
 ALTER TABLE work_orders DROP COLUMN last_urged_at, DROP COLUMN urge_count, DROP COLUMN auto_urged, DROP COLUMN sla_flags;
 ALTER TABLE tenant_settings DROP COLUMN urge_interval_minutes, DROP COLUMN acceptance_minutes;
 DROP TABLE periodic_runs;
