@@ -65,7 +65,8 @@ func NewWebhooks(tx core.TenantTx, store core.WebhookDeliveryStore, client *asyn
 		Proxy:               nil, // a proxy would dial the endpoint where the guard cannot see
 		DialContext:         dialer.DialContext,
 		TLSHandshakeTimeout: 5 * time.Second,
-		MaxIdleConnsPerHost: 4,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 16, // a busy endpoint keeps its connections across a worker's tasks
 		IdleConnTimeout:     time.Minute,
 	}
 	return &Webhooks{tx: tx, store: store, client: client, clock: clock, log: log,

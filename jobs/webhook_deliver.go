@@ -38,10 +38,8 @@ func (w *Webhooks) Deliver(ctx context.Context, d core.WebhookDue) error {
 		send, err = w.store.StartWebhookAttempt(ctx, d.ID, w.clock.Now(), w.Timeout+30*time.Second)
 		return err
 	})
-	if core.ErrorCode(err) == core.ENOTFOUND || (err == nil && send == nil) {
-		return nil // deleted with its endpoint, done, or taken by another worker
-	} else if err != nil {
-		return err
+	if err != nil || send == nil {
+		return err // nil: deleted with its endpoint, done, or taken by another worker
 	}
 	res := w.post(ctx, send)
 	if !res.Delivered {
