@@ -20,9 +20,12 @@ type WebhookSend struct {
 	EndpointID uuid.UUID
 	URL        string
 	Secret     string
-	Body       json.RawMessage
-	Attempt    int // of the current series: 1 for the first try (or a replay)
-	N          int // of the delivery's whole life, replays included
+	// PreviousSecret, when set, signs the attempt too: the secret was
+	// rotated less than WebhookSecretOverlap ago.
+	PreviousSecret string
+	Body           json.RawMessage
+	Attempt        int // of the current series: 1 for the first try (or a replay)
+	N              int // of the delivery's whole life, replays included
 }
 
 // WebhookResult is the outcome of one attempt.

@@ -61,6 +61,11 @@ func (w *Webhooks) post(ctx context.Context, s *core.WebhookSend) core.WebhookRe
 	res := core.WebhookResult{DeliveryID: s.ID, EndpointID: s.EndpointID, N: s.N, At: at}
 	id := s.ID.String()
 	sig, err := core.SignWebhook(s.Secret, id, at, s.Body)
+	if err == nil && s.PreviousSecret != "" {
+		var prev string
+		prev, err = core.SignWebhook(s.PreviousSecret, id, at, s.Body)
+		sig += " " + prev // receivers accept any listed signature
+	}
 	if err != nil {
 		res.Error = err.Error()
 		return res

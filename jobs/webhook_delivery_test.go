@@ -56,6 +56,7 @@ func TestWebhookFailsTwiceThenAccepted(t *testing.T) {
 		require.NoError(t, verifyStandardWebhook(e.Secret, r.header, r.body))
 		require.Equal(t, d.ID.String(), r.header.Get("webhook-id"), "the same webhook-id on every retry")
 		require.Equal(t, "application/json", r.header.Get("Content-Type"))
+		require.Len(t, strings.Fields(r.header.Get("webhook-signature")), 1, "one secret, one signature")
 		if r.status/100 == 2 {
 			accepted++
 		}
@@ -296,4 +297,28 @@ func TestWebhookAttemptIsLeased(t *testing.T) {
 	again := start(now.Add(2 * time.Minute))
 	require.NotNil(t, again, "the lease ran out: the worker died")
 	require.Equal(t, 2, again.N)
+}
+
+// TestWebhookRotationSignsWithBothSecrets: after a rotation a delivery
+// carries a signature with the new secret and one with the previous, so
+// a receiver verifies it with either while it switches over.
+func TestWebhookRotationSignsWithBothSecrets(t *testing.T) {
+	t.Parallel()
+	b := setupHooks(t, allowLoopback, nil, core.WebhookDisablePolicy{}, nil)
+	rcv := newReceiver(t, 200)
+	e := b.endpoint(t, rcv.URL, core.OutboxWorkOrderCreated)
+	var rotated *core.WebhookEndpoint
+	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+		var err error
+		rotated, err = b.store.RotateWebhookSecret(ctx, e.ID)
+		return err
+	}))
+	require.NotEqual(t, e.Secret, rotated.Secret)
+	b.intake(t)
+	eventually(t, "the delivery", func() bool { return settled(b.deliveries(t, e.ID), 1) })
+	r := rcv.requests()[0]
+	require.Len(t, strings.Fields(r.header.Get("webhook-signature")), 2)
+	require.NoError(t, verifyStandardWebhook(rotated.Secret, r.header, r.body))
+	require.NoError(t, verifyStandardWebhook(e.Secret, r.header, r.body))
+	require.Error(t, verifyStandardWebhook(core.NewWebhookSecret(), r.header, r.body))
 }

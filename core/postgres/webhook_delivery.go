@@ -75,8 +75,9 @@ func (s *Store) StartWebhookAttempt(ctx context.Context, id uuid.UUID, now time.
 		FROM webhook_endpoints e
 		WHERE e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND d.id = $1 AND e.enabled
 			AND d.status = 'pending' AND d.next_attempt_at <= $2 AND (d.attempting_until IS NULL OR d.attempting_until < $2)
-		RETURNING d.endpoint_id, e.url, e.secret, d.body, d.series_attempts, d.attempts`, id, now, lease).Scan(
-		&w.EndpointID, &w.URL, &w.Secret, &w.Body, &w.Attempt, &w.N)
+		RETURNING d.endpoint_id, e.url, e.secret, CASE WHEN e.previous_secret_until > $2 THEN e.previous_secret ELSE '' END,
+			d.body, d.series_attempts, d.attempts`, id, now, lease).Scan(
+		&w.EndpointID, &w.URL, &w.Secret, &w.PreviousSecret, &w.Body, &w.Attempt, &w.N)
 	if core.ErrorCode(translate(err, "")) != core.ENOTFOUND {
 		return w, translate(err, "webhook delivery")
 	}

@@ -14,6 +14,10 @@ CREATE TABLE webhook_endpoints (
     description       text NOT NULL DEFAULT '',
     event_types       text[] NOT NULL,
     secret            text NOT NULL,
+    -- After a rotation, deliveries carry a signature with the previous
+    -- secret too until then, so receivers can switch without losing any.
+    previous_secret       text NOT NULL DEFAULT '',
+    previous_secret_until timestamptz,
     enabled           boolean NOT NULL DEFAULT true,
     disabled_reason   text NOT NULL DEFAULT '',
     disabled_at       timestamptz,
