@@ -64,8 +64,9 @@ type Deps struct {
 	Clock       core.Clock
 	Log         *slog.Logger
 	Concurrency int
-	Outbox      *Outbox   // nil: outbox messages are not handled here
-	Webhooks    *Webhooks // nil: webhook deliveries are not handled here
+	Outbox      *Outbox // nil: outbox messages are not handled here
+
+	Webhooks *Webhooks // nil: webhook deliveries are not handled here
 }
 
 // NewWorker builds a worker on Redis.

@@ -109,9 +109,9 @@ func runServe(ctx context.Context, args []string) error {
 
 func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
 	rdb redis.UniversalClient) (*http.Server, error) {
-	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, WebhookAllowPrivate: c.WebhookAllowPrivate, Ready: []api.Checker{
+	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Ready: []api.Checker{
 		{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-	}})
+	}, WebhookAllowPrivate: c.WebhookAllowPrivate})
 	app.Watch(ctx)
 	s := app.Server
 	ln, err := net.Listen("tcp", c.HTTPAddr)
