@@ -117,6 +117,7 @@ func setupHooks(t testing.TB, guard *core.WebhookGuard, schedule []time.Duration
 	t.Cleanup(func() { client.Close() })
 	h := jobs.NewWebhooks(b.store, b.store, client, guard, clock, b.log)
 	h.Schedule, h.Disable, h.Sweep, h.Timeout = schedule, disable, 20*time.Millisecond, 2*time.Second
+	h.StaleAfter = 200 * time.Millisecond // retries due at once may meet their previous task's ID
 	b.outbox.Webhooks = h
 	w := jobs.NewWorker(b.redis, jobs.Deps{Housekeeper: b.store, Clock: core.SystemClock{}, Log: b.log, Concurrency: 20,
 		Outbox: b.outbox, Webhooks: h})
