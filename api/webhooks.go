@@ -134,7 +134,8 @@ func (s *Server) registerWebhookRoutes() {
 		})
 	register(s.api, huma.Operation{OperationID: "rotate-webhook-secret", Method: http.MethodPost, Path: "/v1/webhooks/{id}/rotate-secret",
 		Summary: "Replace a webhook's signing secret", Tags: tags, Errors: notFound,
-		Description: "Returns the new secret, shown only here; every attempt from now on (retries included) is signed with it."},
+		Description: "Returns the new secret, shown only here. Every attempt from now on (retries included) is signed with it " +
+			"and, for 24 hours, with the previous one too (two signatures in webhook-signature), so receivers can switch over."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), Idempotent: true},
 		func(ctx context.Context, in *WebhookIDInput) (*WebhookOutput, error) {
 			e, err := s.deps.Webhooks.RotateWebhookSecret(ctx, in.ID)

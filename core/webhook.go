@@ -131,6 +131,10 @@ func ValidateWebhookEventTypes(types []string) error {
 	return nil
 }
 
+// WebhookSecretOverlap is how long after a rotation deliveries are signed
+// with the previous secret too (webhook-signature carries both).
+const WebhookSecretOverlap = 24 * time.Hour
+
 // NewWebhookSecret returns a fresh signing secret: "whsec_" and 24 random
 // bytes in base64, as Standard Webhooks libraries expect.
 func NewWebhookSecret() string {
@@ -195,7 +199,8 @@ type WebhookService interface {
 	// DeleteWebhook deletes the endpoint and its deliveries: ENOTFOUND.
 	DeleteWebhook(ctx context.Context, id uuid.UUID) error
 	// RotateWebhookSecret replaces the secret; the result carries the new
-	// one: ENOTFOUND.
+	// one; the old one keeps signing too for WebhookSecretOverlap:
+	// ENOTFOUND.
 	RotateWebhookSecret(ctx context.Context, id uuid.UUID) (*WebhookEndpoint, error)
 	// FindWebhookDeliveries lists an endpoint's deliveries, newest first:
 	// ENOTFOUND for an unknown endpoint, EINVALID for a bad cursor.

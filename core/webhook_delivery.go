@@ -20,9 +20,12 @@ type WebhookSend struct {
 	EndpointID uuid.UUID
 	URL        string
 	Secret     string
-	Body       json.RawMessage
-	Attempt    int // of the current series: 1 for the first try (or a replay)
-	N          int // of the delivery's whole life, replays included
+	// PreviousSecret, when set, signs the attempt too: the secret was
+	// rotated less than WebhookSecretOverlap ago.
+	PreviousSecret string
+	Body           json.RawMessage
+	Attempt        int // of the current series: 1 for the first try (or a replay)
+	N              int // of the delivery's whole life, replays included
 }
 
 // WebhookResult is the outcome of one attempt.
@@ -70,9 +73,9 @@ type WebhookDeliveryStore interface {
 	// once after every (re)connection, until ctx ends.
 	ListenWebhooks(ctx context.Context, wake func())
 	// StartWebhookAttempt takes the delivery for an attempt lasting at most
-	// lease: nil when it is not pending and due (done, or taken by another
-	// worker). A delivery whose endpoint is disabled fails without an
-	// attempt (nil). ENOTFOUND when it is gone.
+	// lease: nil when it is not pending and due (done, gone, or taken by
+	// another worker). A delivery whose endpoint is disabled fails without
+	// an attempt (nil).
 	StartWebhookAttempt(ctx context.Context, id uuid.UUID, now time.Time, lease time.Duration) (*WebhookSend, error)
 	// FinishWebhookAttempt logs the attempt, moves the delivery on, and
 	// keeps the endpoint's failure record, disabling it by policy; it

@@ -49,7 +49,10 @@ type Webhooks struct {
 	ResponseLimit int64
 	// Sweep is how often the sweeper looks for due deliveries besides its
 	// wake-ups; StaleAfter when a delivery handed to Asynq but not started
-	// is handed out again (its task was lost); Batch the most per claim.
+	// is handed out again: its task was lost, or its ID was still taken by
+	// the task of its previous attempt, which Asynq deletes a moment after
+	// the handler returns (a retry or replay due at once meets it); Batch
+	// the most per claim.
 	Sweep      time.Duration
 	StaleAfter time.Duration
 	Batch      int
@@ -65,7 +68,8 @@ func NewWebhooks(tx core.TenantTx, store core.WebhookDeliveryStore, client *asyn
 		Proxy:               nil, // a proxy would dial the endpoint where the guard cannot see
 		DialContext:         dialer.DialContext,
 		TLSHandshakeTimeout: 5 * time.Second,
-		MaxIdleConnsPerHost: 4,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 16, // a busy endpoint keeps its connections across a worker's tasks
 		IdleConnTimeout:     time.Minute,
 	}
 	return &Webhooks{tx: tx, store: store, client: client, clock: clock, log: log,
@@ -74,7 +78,7 @@ func NewWebhooks(tx core.TenantTx, store core.WebhookDeliveryStore, client *asyn
 			// see where it leads, and the signature is for this URL.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		Schedule: DefaultWebhookSchedule, Disable: DefaultWebhookDisable, Timeout: 10 * time.Second, ResponseLimit: 1024,
-		Sweep: 5 * time.Second, StaleAfter: 2 * time.Minute, Batch: 500}
+		Sweep: 5 * time.Second, StaleAfter: 30 * time.Second, Batch: 500}
 }
 
 // FanOut creates the message's deliveries in the outbox handler's tenant

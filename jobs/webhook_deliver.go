@@ -38,10 +38,8 @@ func (w *Webhooks) Deliver(ctx context.Context, d core.WebhookDue) error {
 		send, err = w.store.StartWebhookAttempt(ctx, d.ID, w.clock.Now(), w.Timeout+30*time.Second)
 		return err
 	})
-	if core.ErrorCode(err) == core.ENOTFOUND || (err == nil && send == nil) {
-		return nil // deleted with its endpoint, done, or taken by another worker
-	} else if err != nil {
-		return err
+	if err != nil || send == nil {
+		return err // nil: deleted with its endpoint, done, or taken by another worker
 	}
 	res := w.post(ctx, send)
 	if !res.Delivered {
@@ -63,6 +61,11 @@ func (w *Webhooks) post(ctx context.Context, s *core.WebhookSend) core.WebhookRe
 	res := core.WebhookResult{DeliveryID: s.ID, EndpointID: s.EndpointID, N: s.N, At: at}
 	id := s.ID.String()
 	sig, err := core.SignWebhook(s.Secret, id, at, s.Body)
+	if err == nil && s.PreviousSecret != "" {
+		var prev string
+		prev, err = core.SignWebhook(s.PreviousSecret, id, at, s.Body)
+		sig += " " + prev // receivers accept any listed signature
+	}
 	if err != nil {
 		res.Error = err.Error()
 		return res

@@ -56,6 +56,7 @@ func TestWebhookFailsTwiceThenAccepted(t *testing.T) {
 		require.NoError(t, verifyStandardWebhook(e.Secret, r.header, r.body))
 		require.Equal(t, d.ID.String(), r.header.Get("webhook-id"), "the same webhook-id on every retry")
 		require.Equal(t, "application/json", r.header.Get("Content-Type"))
+		require.Len(t, strings.Fields(r.header.Get("webhook-signature")), 1, "one secret, one signature")
 		if r.status/100 == 2 {
 			accepted++
 		}
@@ -262,4 +263,62 @@ func TestWebhookDisabledWhenFailingForLong(t *testing.T) {
 	})
 	require.Len(t, rcv.requests(), 3)
 	require.Equal(t, "endpoint disabled", b.deliveries(t, e.ID)[0].LastError)
+}
+
+// TestWebhookAttemptIsLeased: a delivery taken for an attempt is not taken
+// again (a second task, or another worker) until the attempt ends or its
+// lease runs out.
+func TestWebhookAttemptIsLeased(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "en")
+	h := jobs.NewWebhooks(b.store, b.store, nil, allowLoopback, core.SystemClock{}, b.log)
+	hb := &hookBundle{testBundle: b, hooks: h}
+	e := hb.endpoint(t, "http://127.0.0.1:9/", "*")
+	ctx := context.Background()
+	require.NoError(t, b.store.InTenant(ctx, b.net.Tenant, func(ctx context.Context) error {
+		return h.FanOut(ctx, core.OutboxMessage{TenantID: b.net.Tenant, ID: 7, AggregateID: uuid.New(),
+			Type: core.OutboxWorkOrderCreated, Payload: []byte(`{}`), CreatedAt: time.Now()})
+	}))
+	id := hb.deliveries(t, e.ID)[0].ID
+	start := func(now time.Time) *core.WebhookSend {
+		var s *core.WebhookSend
+		require.NoError(t, b.store.InTenant(ctx, b.net.Tenant, func(ctx context.Context) error {
+			var err error
+			s, err = b.store.StartWebhookAttempt(ctx, id, now, time.Minute)
+			return err
+		}))
+		return s
+	}
+	now := time.Now()
+	first := start(now)
+	require.NotNil(t, first)
+	require.Equal(t, 1, first.Attempt)
+	require.Nil(t, start(now.Add(time.Second)), "under way")
+	again := start(now.Add(2 * time.Minute))
+	require.NotNil(t, again, "the lease ran out: the worker died")
+	require.Equal(t, 2, again.N)
+}
+
+// TestWebhookRotationSignsWithBothSecrets: after a rotation a delivery
+// carries a signature with the new secret and one with the previous, so
+// a receiver verifies it with either while it switches over.
+func TestWebhookRotationSignsWithBothSecrets(t *testing.T) {
+	t.Parallel()
+	b := setupHooks(t, allowLoopback, nil, core.WebhookDisablePolicy{}, nil)
+	rcv := newReceiver(t, 200)
+	e := b.endpoint(t, rcv.URL, core.OutboxWorkOrderCreated)
+	var rotated *core.WebhookEndpoint
+	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+		var err error
+		rotated, err = b.store.RotateWebhookSecret(ctx, e.ID)
+		return err
+	}))
+	require.NotEqual(t, e.Secret, rotated.Secret)
+	b.intake(t)
+	eventually(t, "the delivery", func() bool { return settled(b.deliveries(t, e.ID), 1) })
+	r := rcv.requests()[0]
+	require.Len(t, strings.Fields(r.header.Get("webhook-signature")), 2)
+	require.NoError(t, verifyStandardWebhook(rotated.Secret, r.header, r.body))
+	require.NoError(t, verifyStandardWebhook(e.Secret, r.header, r.body))
+	require.Error(t, verifyStandardWebhook(core.NewWebhookSecret(), r.header, r.body))
 }

@@ -41,7 +41,7 @@ type received struct {
 	status int
 }
 
-func newReceiver(t *testing.T, script ...int) *receiver {
+func newReceiver(t testing.TB, script ...int) *receiver {
 	r := &receiver{script: script}
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
@@ -103,7 +103,7 @@ type hookBundle struct {
 	hooks *jobs.Webhooks
 }
 
-func setupHooks(t *testing.T, guard *core.WebhookGuard, schedule []time.Duration, disable core.WebhookDisablePolicy,
+func setupHooks(t testing.TB, guard *core.WebhookGuard, schedule []time.Duration, disable core.WebhookDisablePolicy,
 	clock core.Clock) *hookBundle {
 	if clock == nil {
 		clock = core.SystemClock{}
@@ -117,8 +117,9 @@ func setupHooks(t *testing.T, guard *core.WebhookGuard, schedule []time.Duration
 	t.Cleanup(func() { client.Close() })
 	h := jobs.NewWebhooks(b.store, b.store, client, guard, clock, b.log)
 	h.Schedule, h.Disable, h.Sweep, h.Timeout = schedule, disable, 20*time.Millisecond, 2*time.Second
+	h.StaleAfter = 200 * time.Millisecond // retries due at once may meet their previous task's ID
 	b.outbox.Webhooks = h
-	w := jobs.NewWorker(b.redis, jobs.Deps{Housekeeper: b.store, Clock: core.SystemClock{}, Log: b.log, Concurrency: 4,
+	w := jobs.NewWorker(b.redis, jobs.Deps{Housekeeper: b.store, Clock: core.SystemClock{}, Log: b.log, Concurrency: 20,
 		Outbox: b.outbox, Webhooks: h})
 	require.NoError(t, w.Start())
 	ctx, cancel := context.WithCancel(context.Background())
@@ -132,7 +133,7 @@ func setupHooks(t *testing.T, guard *core.WebhookGuard, schedule []time.Duration
 
 // endpoint registers a webhook through the store (the API's address check
 // is tested in package api) and returns it with its secret.
-func (b *hookBundle) endpoint(t *testing.T, url string, types ...string) *core.WebhookEndpoint {
+func (b *hookBundle) endpoint(t testing.TB, url string, types ...string) *core.WebhookEndpoint {
 	var e *core.WebhookEndpoint
 	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
 		var err error
@@ -142,7 +143,7 @@ func (b *hookBundle) endpoint(t *testing.T, url string, types ...string) *core.W
 	return e
 }
 
-func (b *hookBundle) deliveries(t *testing.T, endpoint uuid.UUID) []*core.WebhookDelivery {
+func (b *hookBundle) deliveries(t testing.TB, endpoint uuid.UUID) []*core.WebhookDelivery {
 	var out []*core.WebhookDelivery
 	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
 		items, _, err := b.store.FindWebhookDeliveries(ctx, endpoint, "", 100)

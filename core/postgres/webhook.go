@@ -106,16 +106,19 @@ func (s *Store) DeleteWebhook(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
-// RotateWebhookSecret implements core.WebhookService. Deliveries signed
-// from now on use the new secret, retries of earlier ones included.
+// RotateWebhookSecret implements core.WebhookService. Attempts from now on
+// (retries of earlier deliveries included) are signed with the new secret,
+// and with the previous one for core.WebhookSecretOverlap.
 func (s *Store) RotateWebhookSecret(ctx context.Context, id uuid.UUID) (*core.WebhookEndpoint, error) {
 	q, err := s.q(ctx)
 	if err != nil {
 		return nil, err
 	}
 	secret := core.NewWebhookSecret()
-	e, err := scanWebhook(q.QueryRow(ctx, `UPDATE webhook_endpoints SET secret = $2, updated_at = $3 WHERE id = $1
-		RETURNING `+webhookColumns, id, secret, s.now()))
+	now := s.now()
+	e, err := scanWebhook(q.QueryRow(ctx, `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = $4,
+			secret = $2, updated_at = $3
+		WHERE id = $1 RETURNING `+webhookColumns, id, secret, now, now.Add(core.WebhookSecretOverlap)))
 	if err != nil {
 		return nil, err
 	}

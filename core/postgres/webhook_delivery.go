@@ -61,37 +61,34 @@ func (s *Store) ListenWebhooks(ctx context.Context, wake func()) {
 	}
 }
 
-// StartWebhookAttempt implements core.WebhookDeliveryStore.
+// StartWebhookAttempt implements core.WebhookDeliveryStore, in one
+// statement on the usual path. Two workers racing for a delivery queue on
+// its row; the second finds it under way and takes nothing.
 func (s *Store) StartWebhookAttempt(ctx context.Context, id uuid.UUID, now time.Time, lease time.Duration) (*core.WebhookSend, error) {
 	q, err := s.q(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var status string
-	var enabled bool
-	var due bool
-	err = q.QueryRow(ctx, `SELECT d.status, e.enabled,
-			d.next_attempt_at <= $2 AND (d.attempting_until IS NULL OR d.attempting_until < $2)
-		FROM webhook_deliveries d JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
-		WHERE d.id = $1 FOR UPDATE OF d`, id, now).Scan(&status, &enabled, &due)
-	if err != nil {
-		return nil, translate(err, "webhook delivery")
-	}
-	if status != core.WebhookPending || !due {
-		return nil, nil
-	}
-	if !enabled {
-		_, err := q.Exec(ctx, `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, enqueued_at = NULL,
-			last_error = 'endpoint disabled' WHERE id = $1`, id)
-		return nil, err
-	}
 	w := &core.WebhookSend{ID: id}
 	err = q.QueryRow(ctx, `UPDATE webhook_deliveries d SET attempts = d.attempts + 1, series_attempts = d.series_attempts + 1,
 			attempting_until = $2::timestamptz + $3::interval, enqueued_at = NULL
-		FROM webhook_endpoints e WHERE e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND d.id = $1
-		RETURNING d.endpoint_id, e.url, e.secret, d.body, d.series_attempts, d.attempts`, id, now, lease).Scan(
-		&w.EndpointID, &w.URL, &w.Secret, &w.Body, &w.Attempt, &w.N)
-	return w, translate(err, "webhook delivery")
+		FROM webhook_endpoints e
+		WHERE e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND d.id = $1 AND e.enabled
+			AND d.status = 'pending' AND d.next_attempt_at <= $2 AND (d.attempting_until IS NULL OR d.attempting_until < $2)
+		RETURNING d.endpoint_id, e.url, e.secret, CASE WHEN e.previous_secret_until > $2 THEN e.previous_secret ELSE '' END,
+			d.body, d.series_attempts, d.attempts`, id, now, lease).Scan(
+		&w.EndpointID, &w.URL, &w.Secret, &w.PreviousSecret, &w.Body, &w.Attempt, &w.N)
+	if core.ErrorCode(translate(err, "")) != core.ENOTFOUND {
+		return w, translate(err, "webhook delivery")
+	}
+	// Not taken: done, under way, gone, or its endpoint is disabled, in
+	// which case it fails now rather than wait for re-enabling.
+	_, err = q.Exec(ctx, `UPDATE webhook_deliveries d SET status = 'failed', next_attempt_at = NULL, enqueued_at = NULL,
+			last_error = 'endpoint disabled'
+		FROM webhook_endpoints e
+		WHERE e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND d.id = $1 AND NOT e.enabled AND d.status = 'pending'
+			AND (d.attempting_until IS NULL OR d.attempting_until < $2)`, id, now)
+	return nil, err
 }
 
 // FinishWebhookAttempt implements core.WebhookDeliveryStore.
@@ -119,11 +116,14 @@ func (s *Store) FinishWebhookAttempt(ctx context.Context, r core.WebhookResult, 
 			last_status_code = $4, last_error = $5, delivered_at = CASE WHEN $2 = 'delivered' THEN $6::timestamptz END
 		WHERE id = $1 AND attempts = $7`, r.DeliveryID, status, r.RetryAt, code, r.Error, r.At, r.N)
 	// The failure record: a success clears it; a failed attempt starts the
-	// clock; a failed delivery counts. Then the policy may disable it.
+	// clock; a failed delivery counts. Then the policy may disable it. The
+	// row is written only when the record changes: every delivery of a
+	// healthy endpoint would otherwise queue on its lock.
 	b.Queue(`UPDATE webhook_endpoints SET
 			failed_deliveries = CASE WHEN $2 THEN 0 WHEN $3 THEN failed_deliveries + 1 ELSE failed_deliveries END,
 			failing_since = CASE WHEN $2 THEN NULL ELSE COALESCE(failing_since, $4) END
-		WHERE id = $1`, r.EndpointID, r.Delivered, status == core.WebhookFailed, r.At)
+		WHERE id = $1 AND CASE WHEN $2 THEN failed_deliveries <> 0 OR failing_since IS NOT NULL
+			ELSE $3 OR failing_since IS NULL END`, r.EndpointID, r.Delivered, status == core.WebhookFailed, r.At)
 	var reason string
 	b.Queue(`UPDATE webhook_endpoints SET enabled = false, disabled_at = $2, updated_at = $2,
 			disabled_reason = CASE WHEN $3 > 0 AND failed_deliveries >= $3

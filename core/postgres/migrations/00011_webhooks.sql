@@ -14,6 +14,10 @@ CREATE TABLE webhook_endpoints (
     description       text NOT NULL DEFAULT '',
     event_types       text[] NOT NULL,
     secret            text NOT NULL,
+    -- After a rotation, deliveries carry a signature with the previous
+    -- secret too until then, so receivers can switch without losing any.
+    previous_secret       text NOT NULL DEFAULT '',
+    previous_secret_until timestamptz,
     enabled           boolean NOT NULL DEFAULT true,
     disabled_reason   text NOT NULL DEFAULT '',
     disabled_at       timestamptz,
@@ -102,6 +106,25 @@ $$;
 -- +goose StatementEnd
 REVOKE ALL ON FUNCTION webhook_claim_due(timestamptz, int, interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION webhook_claim_due(timestamptz, int, interval) TO aftersales_app;
+
+-- Existing tenants' built-in integration role gets webhooks, as new
+-- tenants' does (core.DefaultRoles). Tenant by tenant: authz_rules has
+-- forced row-level security.
+-- +goose StatementBegin
+DO $$
+DECLARE t uuid;
+BEGIN
+    FOR t IN SELECT id FROM tenants LOOP
+        PERFORM set_config('app.tenant_id', t::text, true);
+        INSERT INTO authz_rules (tenant_id, ptype, v0, v1, v2)
+        SELECT t, 'p', 'role:integration', 'webhooks', a FROM unnest(ARRAY['read', 'create', 'update', 'delete']) a
+        WHERE EXISTS (SELECT 1 FROM roles r WHERE r.tenant_id = t AND r.name = 'integration' AND r.builtin)
+        ON CONFLICT DO NOTHING;
+    END LOOP;
+    PERFORM set_config('app.tenant_id', '', true);
+END
+$$;
+-- +goose StatementEnd
 
 -- +goose Down
 DROP FUNCTION webhook_claim_due(timestamptz, int, interval);

@@ -1,0 +1,52 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pressly/goose/v3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
+)
+
+// TestWebhookMigrationGrantsExistingIntegrationRoles: a tenant onboarded
+// before webhooks existed gets them on its built-in integration role when
+// the migration runs; the migration also rolls back and forth cleanly.
+func TestWebhookMigrationGrantsExistingIntegrationRoles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, dbURL := pgtest.NewPool(t)
+	n := pgtest.NewNetwork(t, postgres.NewStore(pool, core.SystemClock{}, slog.New(slog.DiscardHandler)), "acme", "")
+	inTenant := func(sql string) int64 {
+		var rows int64
+		require.NoError(t, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, n.Tenant.String()); err != nil {
+				return err
+			}
+			tag, err := tx.Exec(ctx, sql)
+			rows = tag.RowsAffected()
+			return err
+		}))
+		return rows
+	}
+	const rules = `authz_rules WHERE ptype = 'p' AND v0 = 'role:integration' AND v1 = 'webhooks'`
+	require.Equal(t, int64(4), inTenant(`DELETE FROM `+rules), "new tenants get them at onboarding")
+
+	db, err := sql.Open("pgx", dbURL)
+	require.NoError(t, err)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, os.DirFS("migrations"))
+	require.NoError(t, err)
+	_, err = p.DownTo(ctx, 10)
+	require.NoError(t, err)
+	_, err = p.Up(ctx)
+	require.NoError(t, err)
+	require.Equal(t, int64(4), inTenant(`SELECT * FROM `+rules))
+}
