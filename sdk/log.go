@@ -34,7 +34,8 @@ func NewLogger(w io.Writer) *slog.Logger {
 			case slog.MessageKey:
 				a.Key = "@message"
 			case slog.TimeKey:
-				a.Key = "@timestamp"
+				// The host parses exactly this layout (microseconds).
+				return slog.String("@timestamp", a.Value.Time().UTC().Format("2006-01-02T15:04:05.000000Z07:00"))
 			}
 			return a
 		},

@@ -15,26 +15,15 @@ import (
 
 const kind = "cti"
 
-func init() { wire.Register(kind, 1, func() plugin.Plugin { return &grpcPlugin{} }) }
+func init() {
+	wire.Register(kind, 1, func() plugin.Plugin {
+		return &wire.GRPCPlugin{NewClient: func(c *grpc.ClientConn) any { return &client{c: pb.NewCTIClient(c)} }}
+	})
+}
 
 func serve(impl Plugin, o sdk.ServeOptions) {
-	wire.Serve(kind, map[int]plugin.Plugin{1: &grpcPlugin{impl: impl}}, o)
-}
-
-// grpcPlugin is protocol v1 of the kind for go-plugin: impl is set on the
-// plugin's side only.
-type grpcPlugin struct {
-	plugin.NetRPCUnsupportedPlugin
-	impl Plugin
-}
-
-func (p *grpcPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
-	pb.RegisterCTIServer(s, &server{impl: p.impl})
-	return nil
-}
-
-func (p *grpcPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
-	return &client{c: pb.NewCTIClient(c)}, nil
+	v1 := &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) { pb.RegisterCTIServer(s, &server{impl: impl}) }}
+	wire.Serve(kind, map[int]plugin.Plugin{1: v1}, o)
 }
 
 type server struct {

@@ -73,8 +73,9 @@ func ClientConfig(kind Kind, cmd *exec.Cmd) *plugin.ClientConfig {
 }
 
 // Dispense returns the typed client of kind (a cti.Plugin, parts.Plugin or
-// dispatchrules.Plugin) from a started plugin's connection. A binary that
-// serves another kind fails here.
+// dispatchrules.Plugin) from a started plugin's connection. A binary of
+// another kind is not detected here but by its first call (Configure),
+// which fails with an sdk.CodeInternal error saying so.
 func Dispense(rpc plugin.ClientProtocol, kind Kind) (any, error) {
 	raw, err := rpc.Dispense(string(kind))
 	if err != nil {

@@ -64,6 +64,9 @@ func FromStatus(ctx context.Context, op string, err error) error {
 		return fmt.Errorf("plugin %s: %s: %w", op, s.Message(), context.DeadlineExceeded)
 	case codes.Canceled:
 		return fmt.Errorf("plugin %s: %s: %w", op, s.Message(), context.Canceled)
+	case codes.Unimplemented:
+		return &sdk.Error{Code: sdk.CodeInternal, Message: "plugin does not implement " + op +
+			" (a binary of another kind, or of another protocol version?): " + s.Message()}
 	}
 	return &sdk.Error{Code: sdk.CodeInternal, Message: s.Message()}
 }

@@ -4,7 +4,10 @@
 package wire
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"google.golang.org/grpc"
 	"sync"
 
 	"github.com/hashicorp/go-plugin"
@@ -48,4 +51,30 @@ func HostPlugins(kind string) map[int]plugin.PluginSet {
 		sets[v] = plugin.PluginSet{kind: f()}
 	}
 	return sets
+}
+
+// GRPCPlugin is one protocol version of a kind for go-plugin: RegisterServer is set
+// on the plugin's side (it registers the kind's service), NewClient on the
+// host's (it wraps the connection in the kind's typed client).
+type GRPCPlugin struct {
+	plugin.NetRPCUnsupportedPlugin
+	RegisterServer func(*grpc.Server)
+	NewClient      func(*grpc.ClientConn) any
+}
+
+// GRPCServer implements plugin.GRPCPlugin.
+func (p *GRPCPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
+	if p.RegisterServer == nil {
+		return errors.New("wire: host-side plugin cannot serve")
+	}
+	p.RegisterServer(s)
+	return nil
+}
+
+// GRPCClient implements plugin.GRPCPlugin.
+func (p *GRPCPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
+	if p.NewClient == nil {
+		return nil, errors.New("wire: plugin-side plugin has no client")
+	}
+	return p.NewClient(c), nil
 }

@@ -1,0 +1,104 @@
+package plugintest_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-plugin"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/sdk"
+	"github.com/aftersales/aftersales/sdk/cti"
+	"github.com/aftersales/aftersales/sdk/pluginhost"
+	"github.com/aftersales/aftersales/sdk/plugintest"
+)
+
+func faulty(t *testing.T) string { return plugintest.Build(t, "./testdata/faulty") }
+
+func TestRoundTrip(t *testing.T) {
+	p := plugintest.CTI(t, faulty(t), plugintest.Config(map[string]string{"k": "v"}))
+	ctx := context.Background()
+
+	evs, err := p.ParseEvents(ctx, cti.VendorRequest{
+		Headers: http.Header{"X-Call": {"c-42"}},
+		Query:   url.Values{"from": {"138"}},
+		Body:    []byte("payload"),
+	})
+	require.NoError(t, err)
+	require.Equal(t, []cti.CallEvent{
+		{Type: cti.Ringing, CallID: "c-42", Caller: "138", Called: "payload", At: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)},
+		{Type: cti.Ended}, // zero time stays zero
+	}, evs)
+
+	res, err := p.Dial(ctx, cti.DialRequest{})
+	require.NoError(t, err)
+	require.JSONEq(t, `{"k":"v"}`, res.CallID, "Configure delivered the binding's configuration")
+}
+
+func TestErrorsKeepTheirKind(t *testing.T) {
+	p := plugintest.CTI(t, faulty(t))
+	for _, tc := range []struct {
+		body string
+		want error
+	}{
+		{"bad", sdk.ErrBadRequest},
+		{"notfound", sdk.ErrNotFound},
+		{"unavailable", sdk.ErrUnavailable},
+		{"plain", sdk.ErrInternal},
+		{"panic", sdk.ErrInternal},
+	} {
+		t.Run(tc.body, func(t *testing.T) {
+			_, err := p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte(tc.body)})
+			require.ErrorIs(t, err, tc.want)
+		})
+	}
+	// The panic did not take the process down.
+	_, err := p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte("ok")})
+	require.NoError(t, err)
+}
+
+func TestDeadlineIsTheCallersContextError(t *testing.T) {
+	p := plugintest.CTI(t, faulty(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := p.ParseEvents(ctx, cti.VendorRequest{Body: []byte("hang")})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestCrashedPluginIsUnavailable(t *testing.T) {
+	proc := plugintest.Launch(t, pluginhost.CTI, faulty(t))
+	p := proc.Plugin.(cti.Plugin)
+	_, err := p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte("exit")})
+	require.ErrorIs(t, err, sdk.ErrUnavailable)
+	require.Eventually(t, proc.Client.Exited, 5*time.Second, 10*time.Millisecond)
+}
+
+func TestConfigureRejected(t *testing.T) {
+	p := plugintest.Launch(t, pluginhost.CTI, faulty(t)).Plugin.(cti.Plugin)
+	err := p.Configure(context.Background(), []byte(`"reject"`))
+	require.ErrorIs(t, err, sdk.ErrBadRequest)
+}
+
+func TestWrongKindFailsOnConfigure(t *testing.T) {
+	c := plugin.NewClient(pluginhost.ClientConfig(pluginhost.Parts, exec.Command(faulty(t))))
+	t.Cleanup(c.Kill)
+	rpc, err := c.Client()
+	require.NoError(t, err)
+	p, err := pluginhost.DispenseParts(rpc)
+	require.NoError(t, err)
+	err = p.Configure(context.Background(), []byte("{}"))
+	require.ErrorIs(t, err, sdk.ErrInternal)
+	require.Contains(t, err.Error(), "another kind")
+}
+
+func TestBinaryRunByHandRefusesToServe(t *testing.T) {
+	out, err := exec.Command(faulty(t)).CombinedOutput()
+	var exit *exec.ExitError
+	require.True(t, errors.As(err, &exit), "got %v", err)
+	require.Contains(t, string(out), "plugin")
+}
