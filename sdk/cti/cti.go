@@ -5,7 +5,9 @@
 // caller's record on the agent's screen). For click-to-dial the platform
 // asks the plugin to place an outbound call.
 //
-// A plugin implements Plugin and calls Serve from main. A payload the
+// A plugin implements Plugin and calls Serve from main. A complete, tested
+// plugin to start from is in the example directory (sdk/cti/example): its
+// main_test.go builds the binary and runs it through sdk/plugintest. A payload the
 // plugin cannot understand must come back as sdk.BadRequest: the platform
 // then answers the vendor with a 4xx and does nothing else.
 package cti

@@ -9,7 +9,9 @@
 // one twice), the platform keeps its built-in ranking and records that it
 // fell back and why. So rules must be quick and must not call slow backends.
 //
-// A plugin implements Plugin and calls Serve from main.
+// A plugin implements Plugin and calls Serve from main. A complete, tested
+// plugin to start from is in the example directory (sdk/dispatchrules/example): its
+// main_test.go builds the binary and runs it through sdk/plugintest.
 package dispatchrules
 
 import (

@@ -4,7 +4,9 @@
 // a work order. When a tenant has no parts plugin bound, the platform says
 // so; it never guesses.
 //
-// A plugin implements Plugin and calls Serve from main. Errors carry a kind
+// A plugin implements Plugin and calls Serve from main. A complete, tested
+// plugin to start from is in the example directory (sdk/parts/example): its
+// main_test.go builds the binary and runs it through sdk/plugintest. Errors carry a kind
 // the platform maps to its answer: sdk.BadRequest (the request or the
 // configuration is wrong), sdk.NotFound (no such part or warehouse),
 // sdk.Unavailable (the ERP is down, slow or refused).

@@ -1,0 +1,39 @@
+package dispatchrules
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Every field survives the trip through protocol v1, both ways; a field
+// added to a struct but not to the conversion fails here.
+func TestConversionsRoundTrip(t *testing.T) {
+	o := Order{
+		ID: "o", ProductLine: "pl", ProductModel: "pm", UnitSerial: "sn", ServiceType: "st", Skills: []string{"s"},
+		SellingDealerSiteID: "d", PreferredSiteID: "p", CustomerVIP: true, CustomerTags: []string{"t"},
+		Location: Point{Lat: 1.5, Lon: -2.5}, CreatedAt: time.Unix(1, 2).UTC(), At: time.Unix(3, 4).UTC(), TimeZone: "Asia/Shanghai",
+	}
+	require.Equal(t, o, orderFrom(orderTo(o)))
+	require.Equal(t, Order{}, orderFrom(nil))
+
+	c := Candidate{SiteID: "s", Name: "n", Kind: Dealer, DistanceKm: 1, Score: 2,
+		Components: Components{Distance: 3, Load: 4, Reputation: 5, SLARisk: 6},
+		Opening:    []Opening{{Day: time.Saturday, From: "08:00", To: "17:00"}}, Tags: []string{"x"}, Reasons: []string{"r"}}
+	require.Equal(t, c, candidateFrom(candidateTo(c)))
+
+	tc := TechCandidate{TechnicianID: "t", Name: "n", Status: TechBusy, Skills: []string{"s"}, Tags: []string{"g"},
+		DistanceKm: 1, LocationFrom: "site", Score: 2, Components: TechComponents{Skills: 3, Distance: 4, Workload: 5}, Reasons: []string{"r"}}
+	require.Equal(t, tc, techFrom(techTo(tc)))
+
+	e := Exclusion{ID: "i", Reason: "r"}
+	require.Equal(t, e, exclusionFrom(exclusionTo(e)))
+}
+
+func TestOpenOn(t *testing.T) {
+	c := Candidate{Opening: []Opening{{Day: time.Sunday, From: "09:00", To: "12:00"}}}
+	require.True(t, c.OpenOn(time.Sunday))
+	require.False(t, c.OpenOn(time.Monday))
+	require.False(t, Candidate{}.OpenOn(time.Sunday))
+}
