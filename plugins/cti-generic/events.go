@@ -12,8 +12,8 @@ import (
 
 // Limits of the format; the platform refuses longer fields from a plugin.
 const (
-	maxEvents   = 100
-	maxField    = 256
+	maxEvents    = 100
+	maxField     = 256
 	maxRecording = 2048
 )
 
