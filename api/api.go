@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -65,6 +66,15 @@ type Deps struct {
 	Registry    *prometheus.Registry // nil: metrics are not exposed
 	// Extra mounts more handlers (e.g. the job monitor) on the mux.
 	Extra map[string]http.Handler
+	// Plugins: the registry, tenant bindings, the runtime (plugins/host),
+	// agent extensions and the agent event bus. PluginDir is where
+	// registered binaries must live ("": registration refused).
+	Plugins        core.PluginRegistry
+	PluginBindings core.PluginBindingService
+	PluginRuntime  core.PluginRuntime
+	CTIExtensions  core.CTIExtensionService
+	AgentEvents    core.AgentEventBus
+	PluginDir      string
 }
 
 // Server is the HTTP side of the platform.
@@ -74,6 +84,9 @@ type Server struct {
 	mux  *http.ServeMux
 	http http.Handler
 	m    *metrics
+	// streams is closed by CloseStreams: event streams end on shutdown.
+	streams     chan struct{}
+	closeStream sync.Once
 }
 
 // New builds the API and its HTTP handler.
@@ -82,7 +95,7 @@ func New(d Deps) *Server {
 		d.Log = slog.Default()
 	}
 	installProblems(d.Log)
-	s := &Server{deps: d, mux: http.NewServeMux()}
+	s := &Server{deps: d, mux: http.NewServeMux(), streams: make(chan struct{})}
 	s.api = humago.New(s.mux, Config())
 	s.m = newMetrics(d.Registry)
 	s.api.UseMiddleware(s.m.middleware, s.checkBody, s.authenticate)
@@ -137,4 +150,9 @@ func (s *Server) registerRoutes() {
 	s.registerProductRoutes()
 	s.registerCatalogRoutes()
 	s.registerScreenPopRoutes()
+	s.registerPluginRoutes()
+	s.registerPluginBindingRoutes()
+	s.registerCTIRoutes()
+	s.registerAgentRoutes()
+	s.registerPartsRoutes()
 }

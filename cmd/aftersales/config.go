@@ -24,6 +24,10 @@ type config struct {
 	DBMaxConns    int
 	Workers       int
 	ShutdownGrace time.Duration
+	// PluginDir holds the plugin binaries platform admins may register;
+	// PluginSecretKey (base64, 32 bytes) encrypts binding secrets.
+	PluginDir       string
+	PluginSecretKey string
 }
 
 func env(name, def string) string {
@@ -54,6 +58,8 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.StringVar(&c.Role, "role", env("ROLE", "all"), "all (API, worker and relay), api or worker (env ROLE)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 20), "PostgreSQL pool size (env DB_MAX_CONNS)")
 	fs.IntVar(&c.Workers, "workers", envInt("WORKERS", 10), "concurrent background tasks (env WORKERS)")
+	fs.StringVar(&c.PluginDir, "plugin-dir", env("PLUGIN_DIR", ""), "directory of the plugin binaries platform admins may register (env PLUGIN_DIR); default: plugins in the data dir")
+	c.PluginSecretKey = os.Getenv("PLUGIN_SECRET_KEY") // a secret: environment only, never a flag (visible in ps)
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, fs, err

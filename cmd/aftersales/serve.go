@@ -103,9 +103,13 @@ func runServe(ctx context.Context, args []string) error {
 
 func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
 	rdb redis.UniversalClient) (*http.Server, error) {
+	key, err := loadPluginKey(c, log)
+	if err != nil {
+		return nil, err
+	}
 	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Ready: []api.Checker{
 		{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-	}})
+	}, PluginKey: key, PluginDir: pluginDir(c)})
 	app.Watch(ctx)
 	s := app.Server
 	ln, err := net.Listen("tcp", c.HTTPAddr)
@@ -115,6 +119,7 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	srv.RegisterOnShutdown(s.CloseStreams) // event streams would hold the drain until its deadline
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("HTTP server failed", "err", err)

@@ -20,9 +20,10 @@ import (
 
 // App is the assembled API side of the platform.
 type App struct {
-	Store  *postgres.Store
-	Authz  *authz.Authorizer
-	Server *api.Server
+	Store   *postgres.Store
+	Authz   *authz.Authorizer
+	Server  *api.Server
+	Plugins *postgres.PluginStore
 }
 
 // Options are the outside parts the app needs.
@@ -34,6 +35,13 @@ type Options struct {
 	Registry *prometheus.Registry // nil: a fresh one
 	Ready    []api.Checker        // besides PostgreSQL
 	Extra    map[string]http.Handler
+	// PluginKey encrypts plugin binding secrets (32 bytes; nil: a random
+	// key for this process, for tests). PluginDir holds the binaries
+	// platform admins may register. PluginRuntime runs them (nil: plugins
+	// are registered and bound but not run).
+	PluginKey     []byte
+	PluginDir     string
+	PluginRuntime core.PluginRuntime
 }
 
 // NewApp wires the store, the authorizer, onboarding and the API. Call
@@ -51,6 +59,10 @@ func NewApp(o Options) *App {
 		store = postgres.NewStore(o.Pool, o.Clock, o.Log)
 	}
 	o.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
+	plugins := newPluginStore(store, o.PluginKey)
+	if o.PluginRuntime != nil {
+		store.SetDispatchRules(dispatchRulesSeam(plugins, o.PluginRuntime, o.Log))
+	}
 	az := authz.New(store)
 	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)
 	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Sessions: store, Users: store,
@@ -58,12 +70,16 @@ func NewApp(o Options) *App {
 		WorkOrders: store, Technician: store, Settings: store,
 		Sites: store, Technicians: store,
 		Customers: store, Products: store, Catalog: store, ScreenPop: store,
+		Plugins: plugins, PluginBindings: plugins, PluginRuntime: o.PluginRuntime, CTIExtensions: plugins,
+		AgentEvents: plugins, PluginDir: o.PluginDir,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra})
-	return &App{Store: store, Authz: az, Server: srv}
+	return &App{Store: store, Authz: az, Server: srv, Plugins: plugins}
 }
 
 // Watch reloads a tenant's access rules whenever any replica changes them
-// (PostgreSQL NOTIFY), until ctx ends.
+// (PostgreSQL NOTIFY), and carries agent events and plugin binding changes
+// between replicas, until ctx ends.
 func (a *App) Watch(ctx context.Context) {
 	go a.Store.WatchAuthz(ctx, a.Authz.Invalidate, a.Authz.InvalidateAll)
+	go a.Plugins.Listen(ctx)
 }
