@@ -1,0 +1,180 @@
+package host
+
+import (
+	"log/slog"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/go-plugin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/sony/gobreaker/v2"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// process is one running plugin process, serving one binding at one
+// configuration version.
+type process struct {
+	client  *plugin.Client
+	cmd     *exec.Cmd
+	rpc     plugin.ClientProtocol
+	raw     any // the kind's typed client
+	pid     int
+	version int
+	done    chan struct{} // closed when the process is being stopped
+	once    sync.Once
+	kills   *sync.WaitGroup // the host's, so that Close waits for every exit
+}
+
+// stop ends the process: hard kills it at once (a crashed or hung plugin),
+// otherwise it gets go-plugin's graceful shutdown. It does not wait.
+func (p *process) stop(hard bool) {
+	p.once.Do(func() {
+		close(p.done)
+		if hard && p.cmd.Process != nil {
+			_ = p.cmd.Process.Kill()
+		}
+		p.kills.Go(p.client.Kill)
+	})
+}
+
+// instance is the runtime state of one binding: its process (at most one),
+// its breaker, its concurrency limit and what the tenant admin sees.
+type instance struct {
+	h       *Host
+	id      uuid.UUID
+	tenant  uuid.UUID
+	plugin  string
+	log     *slog.Logger
+	labels  prometheus.Labels // tenant, binding, plugin
+	sem     chan struct{}
+	breaker *gobreaker.TwoStepCircuitBreaker[struct{}]
+
+	calls, errs atomic.Int64
+	inflight    atomic.Int64
+	lastUsed    atomic.Int64 // unix nanoseconds of the last call's start
+
+	mu        sync.Mutex
+	binding   *core.PluginBinding // the newest the platform passed
+	proc      *process
+	launching chan struct{} // non-nil while a launch runs; closed when it ends
+	gen       int           // bumped by stop, so a launch that started before is discarded
+	state     string
+	lastErr   string
+	lastErrAt time.Time
+	restarts  int
+	failures  int       // consecutive crashes and failed launches, for the backoff
+	retryAt   time.Time // no launch before, after a failure
+	checksum  *bool
+	startedAt time.Time
+}
+
+func (h *Host) newInstance(b *core.PluginBinding) *instance {
+	i := &instance{h: h, id: b.ID, tenant: b.TenantID, plugin: b.Plugin.Name, binding: b,
+		state: core.PluginNotStarted, sem: make(chan struct{}, h.opts.MaxConcurrent)}
+	i.labels = prometheus.Labels{"tenant": b.TenantID.String(), "binding": b.ID.String(), "plugin": b.Plugin.Name}
+	i.log = h.opts.Logger.With("tenant", b.TenantID, "binding", b.ID, "plugin", b.Plugin.Name, "plugin_version", b.Plugin.Version)
+	gauge := h.metrics.breaker.With(i.labels)
+	i.breaker = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
+		Name:    b.ID.String(),
+		Timeout: h.opts.BreakerCooldown,
+		ReadyToTrip: func(c gobreaker.Counts) bool {
+			return c.ConsecutiveFailures >= uint32(h.opts.BreakerFailures)
+		},
+		IsExcluded: func(err error) bool { return !isFault(err) && err != nil },
+		OnStateChange: func(_ string, from, to gobreaker.State) {
+			gauge.Set(float64(breakerGauge(to)))
+			i.log.Warn("plugin circuit breaker", "from", from.String(), "to", to.String())
+		},
+	})
+	return i
+}
+
+func breakerGauge(s gobreaker.State) int {
+	switch s {
+	case gobreaker.StateHalfOpen:
+		return 1
+	case gobreaker.StateOpen:
+		return 2
+	}
+	return 0
+}
+
+func breakerName(s gobreaker.State) string {
+	switch s {
+	case gobreaker.StateHalfOpen:
+		return core.BreakerHalfOpen
+	case gobreaker.StateOpen:
+		return core.BreakerOpen
+	}
+	return core.BreakerClosed
+}
+
+// update records the binding the platform passed; a new version restarts
+// the process on its next use.
+func (i *instance) update(b *core.PluginBinding) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if b.Version >= i.binding.Version {
+		i.binding = b
+	}
+}
+
+// fail records a crash or a failed launch and sets the backoff. Called
+// with mu held.
+func (i *instance) fail(err error) {
+	now := time.Now()
+	i.state, i.lastErr, i.lastErrAt = core.PluginFailed, err.Error(), now
+	i.failures++
+	i.retryAt = now.Add(i.h.opts.backoff(i.failures))
+	i.log.Error("plugin failed", "error", err, "failures", i.failures, "retry_in", i.h.opts.backoff(i.failures))
+}
+
+// crashed retires p after it died or stopped answering health checks.
+func (i *instance) crashed(p *process, err error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.proc != p {
+		return // already retired
+	}
+	i.proc = nil
+	i.fail(err)
+	p.stop(true)
+}
+
+// stop stops the process, if any, and forgets a failure's backoff: the
+// next use launches again at once (after a binding change, the admin wants
+// to see the new configuration tried).
+func (i *instance) stop() {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.gen++
+	if i.proc != nil {
+		i.proc.stop(false)
+		i.proc = nil
+	}
+	if i.state != core.PluginNotStarted {
+		i.state = core.PluginStopped
+	}
+	i.retryAt = time.Time{}
+}
+
+// status is what PluginRuntime.Status reports.
+func (i *instance) status() core.PluginStatus {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	s := core.PluginStatus{BindingID: i.id, State: i.state, LastError: i.lastErr, Restarts: i.restarts,
+		Breaker: breakerName(i.breaker.State()), ChecksumOK: i.checksum, Calls: i.calls.Load(), Errors: i.errs.Load()}
+	if !i.lastErrAt.IsZero() {
+		t := i.lastErrAt
+		s.LastErrorAt = &t
+	}
+	if i.proc != nil {
+		t := i.startedAt
+		s.StartedAt = &t
+	}
+	return s
+}
