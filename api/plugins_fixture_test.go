@@ -187,3 +187,5 @@ func (b *testBundle) openEvents(token string) <-chan sseEvent {
 	}()
 	return out
 }
+
+var errPluginDown = errors.New("plugin down")

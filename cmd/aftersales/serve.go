@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aftersales/aftersales/api"
@@ -19,6 +21,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/jobs"
+	"github.com/aftersales/aftersales/plugins/host"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -107,9 +110,15 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	if err != nil {
 		return nil, err
 	}
-	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Ready: []api.Checker{
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Plugin processes run next to the API that calls them; they stop when
+	// ctx ends (serve's shutdown).
+	plugins := host.New(host.Options{Logger: log, Registry: reg})
+	context.AfterFunc(ctx, plugins.Close)
+	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Registry: reg, Ready: []api.Checker{
 		{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-	}, PluginKey: key, PluginDir: pluginDir(c)})
+	}, PluginKey: key, PluginDir: pluginDir(c), PluginRuntime: plugins})
 	app.Watch(ctx)
 	s := app.Server
 	ln, err := net.Listen("tcp", c.HTTPAddr)
