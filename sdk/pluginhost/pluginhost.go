@@ -69,6 +69,7 @@ func ClientConfig(kind Kind, cmd *exec.Cmd) *plugin.ClientConfig {
 		Cmd:              cmd,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		AutoMTLS:         true,
+		GRPCDialOptions:  wire.DialOptions(),
 	}
 }
 

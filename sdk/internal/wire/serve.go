@@ -24,6 +24,7 @@ func Serve(kind string, versions map[int]plugin.Plugin, o sdk.ServeOptions) {
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: sets,
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			opts = append(opts, serverOptions()...)
 			return grpc.NewServer(append(opts, grpc.ChainUnaryInterceptor(intercept(o)))...)
 		},
 	})
