@@ -182,7 +182,7 @@ func (w *stdioLogger) emit(line []byte) {
 	msg, _ := rec["@message"].(string)
 	args := make([]any, 0, 2*len(rec))
 	for k, v := range rec {
-		if k[0] != '@' {
+		if !strings.HasPrefix(k, "@") {
 			args = append(args, k, v)
 		}
 	}
