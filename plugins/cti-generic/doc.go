@@ -21,7 +21,7 @@
 //	}
 //
 // Unknown keys are ignored, so vendors may send more. Text fields are at most
-// 256 characters, the recording URL at most 2048. A body that is not this
+// 64 bytes, the recording URL at most 2048. A body that is not this
 // format (not JSON, a wrong type, a missing required field, an unknown
 // event) is refused as a bad request: the platform answers 422 and nothing
 // else happens.
@@ -30,9 +30,10 @@
 //
 // When an agent clicks a number, the plugin POSTs to dial_url
 //
-//	{"agent_extension": "801", "number": "13800138000", "caller_id": "4008001234"}
+//	{"agent_extension": "801", "number": "13800138000", "caller_id": "4008001234", "reference": "…"}
 //
-// with "Authorization: Bearer <dial_token>" when a token is configured, and
+// (reference is the platform's tag for the call, when it gives one) with
+// "Authorization: Bearer <dial_token>" when a token is configured, and
 // expects a 2xx answer, optionally {"call_id": "…"}. A 4xx answer is a bad
 // request (wrong number or extension); a 5xx, a timeout or no connection
 // is "unavailable".

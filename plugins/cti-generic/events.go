@@ -13,7 +13,7 @@ import (
 // Limits of the format; the platform refuses longer fields from a plugin.
 const (
 	maxEvents    = 100
-	maxField     = 256
+	maxField     = 64
 	maxRecording = 2048
 )
 
@@ -103,7 +103,7 @@ func (e event) callEvent() (cti.CallEvent, error) {
 	}
 	for name, f := range map[string]string{"call_id": e.CallID, "caller": e.Caller, "called": e.Called, "agent_extension": e.AgentExtension} {
 		if len(f) > maxField {
-			return cti.CallEvent{}, sdk.BadRequest("%s is longer than %d characters", name, maxField)
+			return cti.CallEvent{}, sdk.BadRequest("%s is longer than %d bytes", name, maxField)
 		}
 	}
 	if e.RecordingURL != "" {

@@ -71,7 +71,11 @@ func (p *plugin) Dial(ctx context.Context, req cti.DialRequest) (cti.DialResult,
 	case req.AgentExtension == "" || req.Number == "":
 		return cti.DialResult{}, sdk.BadRequest("an agent extension and a number are required")
 	}
-	body, _ := json.Marshal(map[string]string{"agent_extension": req.AgentExtension, "number": req.Number, "caller_id": c.CallerID})
+	call := map[string]string{"agent_extension": req.AgentExtension, "number": req.Number, "caller_id": c.CallerID}
+	if req.Reference != "" {
+		call["reference"] = req.Reference
+	}
+	body, _ := json.Marshal(call)
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(c.TimeoutMS)*time.Millisecond)
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.DialURL, bytes.NewReader(body))

@@ -65,10 +65,10 @@ func TestThroughThePluginProtocol(t *testing.T) {
 	t.Run("dial", func(t *testing.T) {
 		vendor, url := startPBX(t, http.StatusOK, `{"call_id":"v-77"}`, 0)
 		p := plugintest.CTI(t, bin, plugintest.Config(config{DialURL: url, DialToken: "s3cret", CallerID: "4008001234"}))
-		res, err := p.Dial(ctx, cti.DialRequest{AgentExtension: "801", Number: "13800138000"})
+		res, err := p.Dial(ctx, cti.DialRequest{AgentExtension: "801", Number: "13800138000", Reference: "u-1"})
 		require.NoError(t, err)
 		require.Equal(t, "v-77", res.CallID)
-		require.Equal(t, map[string]string{"agent_extension": "801", "number": "13800138000", "caller_id": "4008001234"}, <-vendor.got)
+		require.Equal(t, map[string]string{"agent_extension": "801", "number": "13800138000", "caller_id": "4008001234", "reference": "u-1"}, <-vendor.got)
 		require.Equal(t, "Bearer s3cret", <-vendor.auth)
 	})
 

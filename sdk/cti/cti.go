@@ -57,6 +57,10 @@ type VendorRequest struct {
 type DialRequest struct {
 	AgentExtension string
 	Number         string
+	// Reference is the platform's own tag for the call (e.g. the agent's
+	// user ID); a plugin may pass it to the vendor to correlate the call's
+	// events, or ignore it.
+	Reference string
 }
 
 // DialResult is the vendor's answer to a dial request.

@@ -55,7 +55,7 @@ func (s *server) ParseEvents(ctx context.Context, r *pb.ParseEventsRequest) (*pb
 }
 
 func (s *server) Dial(ctx context.Context, r *pb.DialRequest) (*pb.DialResponse, error) {
-	res, err := s.impl.Dial(ctx, DialRequest{AgentExtension: r.AgentExtension, Number: r.Number})
+	res, err := s.impl.Dial(ctx, DialRequest{AgentExtension: r.AgentExtension, Number: r.Number, Reference: r.Reference})
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (c *client) ParseEvents(ctx context.Context, req VendorRequest) ([]CallEven
 }
 
 func (c *client) Dial(ctx context.Context, req DialRequest) (DialResult, error) {
-	r, err := c.c.Dial(ctx, &pb.DialRequest{AgentExtension: req.AgentExtension, Number: req.Number})
+	r, err := c.c.Dial(ctx, &pb.DialRequest{AgentExtension: req.AgentExtension, Number: req.Number, Reference: req.Reference})
 	if err != nil {
 		return DialResult{}, wire.FromStatus(ctx, "Dial", err)
 	}

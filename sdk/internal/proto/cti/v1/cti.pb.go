@@ -348,6 +348,7 @@ type DialRequest struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	AgentExtension string                 `protobuf:"bytes,1,opt,name=agent_extension,json=agentExtension,proto3" json:"agent_extension,omitempty"`
 	Number         string                 `protobuf:"bytes,2,opt,name=number,proto3" json:"number,omitempty"`
+	Reference      string                 `protobuf:"bytes,3,opt,name=reference,proto3" json:"reference,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -392,6 +393,13 @@ func (x *DialRequest) GetAgentExtension() string {
 func (x *DialRequest) GetNumber() string {
 	if x != nil {
 		return x.Number
+	}
+	return ""
+}
+
+func (x *DialRequest) GetReference() string {
+	if x != nil {
+		return x.Reference
 	}
 	return ""
 }
@@ -472,10 +480,11 @@ const file_cti_v1_cti_proto_rawDesc = "" +
 	"\fat_unix_nano\x18\a \x01(\x03R\n" +
 	"atUnixNano\"R\n" +
 	"\x13ParseEventsResponse\x12;\n" +
-	"\x06events\x18\x01 \x03(\v2#.aftersales.plugin.cti.v1.CallEventR\x06events\"N\n" +
+	"\x06events\x18\x01 \x03(\v2#.aftersales.plugin.cti.v1.CallEventR\x06events\"l\n" +
 	"\vDialRequest\x12'\n" +
 	"\x0fagent_extension\x18\x01 \x01(\tR\x0eagentExtension\x12\x16\n" +
-	"\x06number\x18\x02 \x01(\tR\x06number\"'\n" +
+	"\x06number\x18\x02 \x01(\tR\x06number\x12\x1c\n" +
+	"\treference\x18\x03 \x01(\tR\treference\"'\n" +
 	"\fDialResponse\x12\x17\n" +
 	"\acall_id\x18\x01 \x01(\tR\x06callId2\xae\x02\n" +
 	"\x03CTI\x12d\n" +
