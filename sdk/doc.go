@@ -14,7 +14,8 @@
 // platform's side. This package holds what the kinds share: the error kinds
 // that cross the wire (BadRequest, NotFound, Unavailable, Internal), a
 // logger whose lines the host tags with tenant and plugin, and Serve options.
-// README.md is the integrator's guide.
+// README.md (in the module's root) is the integrator's guide: write, test,
+// build, register, bind, debug.
 package sdk
 
 // ProtocolVersion is the newest plugin protocol version this SDK speaks. A

@@ -44,7 +44,7 @@
 //	  "dial_url":   "https://pbx.example/api/dial", // optional; without it click-to-dial is refused
 //	  "dial_token": "…",                            // optional secret
 //	  "caller_id":  "4008001234",                   // optional, sent with each dial
-//	  "timeout_ms": 5000                            // dial timeout, default 5000
+//	  "timeout_ms": 4000                            // dial timeout, default 4000 (the platform waits 5 s)
 //	}
 //
 // Unknown keys are refused, to catch typos.

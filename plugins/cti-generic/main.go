@@ -40,7 +40,7 @@ func parseConfig(raw json.RawMessage) (*config, error) {
 		return nil, sdk.BadRequest("configuration: timeout_ms must not be negative")
 	}
 	if c.TimeoutMS == 0 {
-		c.TimeoutMS = 5000
+		c.TimeoutMS = 4000
 	}
 	return c, nil
 }
