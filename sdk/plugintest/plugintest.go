@@ -15,6 +15,7 @@ package plugintest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -35,42 +36,58 @@ import (
 )
 
 var (
-	buildMu  sync.Mutex
-	builtDir string
-	built    = map[string]string{}
+	buildMu sync.Mutex
+	built   = map[string]string{}
 )
 
 // Build compiles the main package pkg (as `go build` takes it, relative to
-// the test's working directory, e.g. "." or "./cmd/myplugin") once per test
-// binary and returns the path of the executable. Build failures fail t.
+// the test's working directory, e.g. "." or "./cmd/myplugin", or an import
+// path) once per test binary and returns the path of the executable. The
+// binary lives in the user's cache directory under a name derived from the
+// package, replaced atomically by each build, so that repeated runs leave
+// nothing behind and concurrent test binaries do not collide. Build
+// failures fail t.
 func Build(t testing.TB, pkg string) string {
 	t.Helper()
-	abs, err := filepath.Abs(pkg)
-	if err != nil {
-		t.Fatalf("plugintest: %v", err)
-	}
-	if !isPath(pkg) {
-		abs = pkg // an import path
+	key := pkg
+	if isPath(pkg) {
+		abs, err := filepath.Abs(pkg)
+		if err != nil {
+			t.Fatalf("plugintest: %v", err)
+		}
+		key = abs
 	}
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	if bin, ok := built[abs]; ok {
+	if bin, ok := built[key]; ok {
 		return bin
 	}
-	if builtDir == "" {
-		// Not t.TempDir: the binary outlives the test that built it.
-		if builtDir, err = os.MkdirTemp("", "plugintest-"); err != nil {
-			t.Fatalf("plugintest: %v", err)
-		}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
 	}
-	bin := filepath.Join(builtDir, fmt.Sprintf("plugin-%d", len(built)))
-	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	dir = filepath.Join(dir, "aftersales-plugintest")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("plugintest: %v", err)
+	}
+	sum := sha256.Sum256([]byte(key))
+	bin := filepath.Join(dir, fmt.Sprintf("%s-%x", filepath.Base(key), sum[:6]))
+	tmp, err := os.CreateTemp(dir, ".build-*")
+	if err != nil {
+		t.Fatalf("plugintest: %v", err)
+	}
+	_ = tmp.Close()
+	defer os.Remove(tmp.Name())
+	cmd := exec.Command("go", "build", "-o", tmp.Name(), pkg)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("plugintest: go build %s: %v\n%s", pkg, err, out.String())
 	}
-	built[abs] = bin
+	if err := os.Rename(tmp.Name(), bin); err != nil {
+		t.Fatalf("plugintest: %v", err)
+	}
+	built[key] = bin
 	return bin
 }
 
