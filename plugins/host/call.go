@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/sdk"
 )
@@ -48,14 +50,14 @@ func isFault(err error) bool {
 func (i *instance) call(ctx context.Context, method string, timeout time.Duration, fn func(ctx context.Context, raw any) error) (err error) {
 	start := time.Now()
 	i.lastUsed.Store(start.UnixNano())
-	labels := i.methodLabels(method)
+	m := i.methodMetrics(method)
 	i.calls.Add(1)
 	defer func() {
-		i.h.metrics.calls.With(labels).Inc()
-		i.h.metrics.latency.With(labels).Observe(time.Since(start).Seconds())
+		m.calls.Inc()
+		m.latency.Observe(time.Since(start).Seconds())
 		if err != nil {
 			i.errs.Add(1)
-			i.h.metrics.errors.With(labels).Inc()
+			m.errors.Inc()
 			err = i.coreError(method, err)
 		}
 	}()
@@ -95,9 +97,22 @@ func (i *instance) call(ctx context.Context, method string, timeout time.Duratio
 	return err
 }
 
-func (i *instance) methodLabels(method string) map[string]string {
-	return map[string]string{"tenant": i.labels["tenant"], "binding": i.labels["binding"],
-		"plugin": i.labels["plugin"], "method": method}
+// methodMetrics are the series of one method of the binding, looked up
+// once: a dispatch decision makes two calls, and label hashing on each
+// showed in the overhead.
+func (i *instance) methodMetrics(method string) *callMetrics {
+	if m, ok := i.methods.Load(method); ok {
+		return m.(*callMetrics)
+	}
+	l := prometheus.Labels{"tenant": i.labels["tenant"], "binding": i.labels["binding"], "plugin": i.labels["plugin"], "method": method}
+	m, _ := i.methods.LoadOrStore(method, &callMetrics{calls: i.h.metrics.calls.With(l),
+		errors: i.h.metrics.errors.With(l), latency: i.h.metrics.latency.With(l)})
+	return m.(*callMetrics)
+}
+
+type callMetrics struct {
+	calls, errors prometheus.Counter
+	latency       prometheus.Observer
 }
 
 // succeeded ends a failure streak: the next crash backs off from the start.

@@ -3,8 +3,6 @@ package host
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -82,10 +80,9 @@ func copyFile(t *testing.T, src, dst string) {
 
 func sha256File(t *testing.T, path string) string {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	sum, err := fileSHA256(path)
 	require.NoError(t, err)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return sum
 }
 
 // binding is a tenant's binding of the plugin binary at bin, registered

@@ -55,6 +55,7 @@ type instance struct {
 
 	calls, errs atomic.Int64
 	inflight    atomic.Int64
+	methods     sync.Map     // method name → *callMetrics
 	lastUsed    atomic.Int64 // unix nanoseconds of the last call's start
 
 	mu        sync.Mutex

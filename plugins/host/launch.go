@@ -158,16 +158,24 @@ func (h *Host) launch(i *instance, b *core.PluginBinding) (*process, *bool, erro
 // verifyChecksum hashes the binary at path and compares with the
 // registered hex SHA-256.
 func verifyChecksum(path, want string) (bool, error) {
-	f, err := os.Open(path)
+	sum, err := fileSHA256(path)
 	if err != nil {
 		return false, core.Errorf(core.EUNPROCESSABLE, "plugin binary %s cannot be read: %v", path, err)
+	}
+	return strings.EqualFold(sum, want), nil
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
 	}
 	defer f.Close()
 	sum := sha256.New()
 	if _, err := io.Copy(sum, f); err != nil {
-		return false, core.Errorf(core.EUNPROCESSABLE, "plugin binary %s cannot be read: %v", path, err)
+		return "", err
 	}
-	return strings.EqualFold(hex.EncodeToString(sum.Sum(nil)), want), nil
+	return hex.EncodeToString(sum.Sum(nil)), nil
 }
 
 // pluginConfig is what the plugin's Configure receives: the binding's

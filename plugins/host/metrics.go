@@ -40,13 +40,3 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	return m
 }
-
-// forget drops a binding's series when the binding goes away.
-func (m *metrics) forget(tenant, binding string) {
-	match := prometheus.Labels{"tenant": tenant, "binding": binding}
-	m.calls.DeletePartialMatch(match)
-	m.errors.DeletePartialMatch(match)
-	m.latency.DeletePartialMatch(match)
-	m.restarts.DeletePartialMatch(match)
-	m.breaker.DeletePartialMatch(match)
-}
