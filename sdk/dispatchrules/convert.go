@@ -89,3 +89,29 @@ func techFrom(t *pb.TechCandidate) TechCandidate {
 
 func exclusionTo(e Exclusion) *pb.Exclusion   { return &pb.Exclusion{Id: e.ID, Reason: e.Reason} }
 func exclusionFrom(e *pb.Exclusion) Exclusion { return Exclusion{ID: e.Id, Reason: e.Reason} }
+
+func rankedTo(id string, score float64, reasons []string) *pb.Ranked {
+	return &pb.Ranked{Id: id, Score: score, Reasons: reasons}
+}
+
+// rankedFrom rebuilds the answer's candidates from the request's: only ID,
+// score and reasons cross back. An ID the request did not have comes back
+// with nothing else set (the platform then rejects the answer).
+func rankedFrom[C any](got []*pb.Ranked, sent []C, id func(C) string, set func(string, float64, []string, C) C) []C {
+	if len(got) == 0 {
+		return nil
+	}
+	at := make(map[string]int, len(sent))
+	for i, c := range sent {
+		at[id(c)] = i
+	}
+	out := make([]C, len(got))
+	for i, r := range got {
+		var c C
+		if j, ok := at[r.Id]; ok {
+			c = sent[j]
+		}
+		out[i] = set(r.Id, r.Score, r.Reasons, c)
+	}
+	return out
+}

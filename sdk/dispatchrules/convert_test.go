@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	pb "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1"
 )
 
 // Every field survives the trip through protocol v1, both ways; a field
@@ -36,4 +38,22 @@ func TestOpenOn(t *testing.T) {
 	require.True(t, c.OpenOn(time.Sunday))
 	require.False(t, c.OpenOn(time.Monday))
 	require.False(t, Candidate{}.OpenOn(time.Sunday))
+}
+
+// An answer carries ID, score and reasons; the rest is the request's, and
+// an ID the request did not have comes back bare for the platform to
+// reject.
+func TestRankedFrom(t *testing.T) {
+	sent := []Candidate{{SiteID: "a", Name: "A", Kind: Dealer, Score: 0.5, Reasons: []string{"near"}}, {SiteID: "b", Name: "B"}}
+	got := rankedFrom([]*pb.Ranked{rankedTo("b", 0.9, []string{"rule"}), rankedTo("x", 1, nil), rankedTo("a", 0.5, []string{"near", "kept"})},
+		sent, func(c Candidate) string { return c.SiteID }, func(id string, score float64, reasons []string, c Candidate) Candidate {
+			c.SiteID, c.Score, c.Reasons = id, score, reasons
+			return c
+		})
+	require.Equal(t, []Candidate{
+		{SiteID: "b", Name: "B", Score: 0.9, Reasons: []string{"rule"}},
+		{SiteID: "x", Score: 1},
+		{SiteID: "a", Name: "A", Kind: Dealer, Score: 0.5, Reasons: []string{"near", "kept"}},
+	}, got)
+	require.Nil(t, rankedFrom(nil, sent, func(c Candidate) string { return c.SiteID }, nil))
 }

@@ -124,7 +124,9 @@ type RankRequest struct {
 type RankResponse struct {
 	// Candidates are the kept sites in the rules' order, each one of the
 	// request's at most once. A site neither here nor in Excluded counts as
-	// excluded without a reason.
+	// excluded without a reason. Only SiteID, Score and Reasons of each
+	// travel back to the platform, which keeps the other fields as it sent
+	// them: a rule re-ranks, re-scores and explains, nothing else.
 	Candidates []Candidate
 	Excluded   []Exclusion
 	// Reasons are about the decision as a whole ("Sunday: only sites open
@@ -171,7 +173,9 @@ type TechnicianRequest struct {
 	Candidates []TechCandidate
 }
 
-// TechnicianResponse is the rules' answer; the first candidate is assigned.
+// TechnicianResponse is the rules' answer; the first candidate is
+// assigned. As in RankResponse, only TechnicianID, Score and Reasons of each
+// candidate travel back.
 type TechnicianResponse struct {
 	Candidates []TechCandidate
 	Excluded   []Exclusion

@@ -40,7 +40,7 @@ func (s *server) Rank(ctx context.Context, r *pb.RankRequest) (*pb.RankResponse,
 		return nil, err
 	}
 	return &pb.RankResponse{
-		Candidates: mapSlice(res.Candidates, candidateTo),
+		Candidates: mapSlice(res.Candidates, func(c Candidate) *pb.Ranked { return rankedTo(c.SiteID, c.Score, c.Reasons) }),
 		Excluded:   mapSlice(res.Excluded, exclusionTo),
 		Reasons:    res.Reasons,
 	}, nil
@@ -54,7 +54,7 @@ func (s *server) ChooseTechnician(ctx context.Context, r *pb.TechnicianRequest) 
 		return nil, err
 	}
 	return &pb.TechnicianResponse{
-		Candidates: mapSlice(res.Candidates, techTo),
+		Candidates: mapSlice(res.Candidates, func(t TechCandidate) *pb.Ranked { return rankedTo(t.TechnicianID, t.Score, t.Reasons) }),
 		Excluded:   mapSlice(res.Excluded, exclusionTo),
 		Reasons:    res.Reasons,
 	}, nil
@@ -74,9 +74,13 @@ func (c *client) Rank(ctx context.Context, req RankRequest) (RankResponse, error
 		return RankResponse{}, wire.FromStatus(ctx, "Rank", err)
 	}
 	return RankResponse{
-		Candidates: mapSlice(r.Candidates, candidateFrom),
-		Excluded:   mapSlice(r.Excluded, exclusionFrom),
-		Reasons:    r.Reasons,
+		Candidates: rankedFrom(r.Candidates, req.Candidates, func(c Candidate) string { return c.SiteID },
+			func(id string, score float64, reasons []string, c Candidate) Candidate {
+				c.SiteID, c.Score, c.Reasons = id, score, reasons
+				return c
+			}),
+		Excluded: mapSlice(r.Excluded, exclusionFrom),
+		Reasons:  r.Reasons,
 	}, nil
 }
 
@@ -88,8 +92,12 @@ func (c *client) ChooseTechnician(ctx context.Context, req TechnicianRequest) (T
 		return TechnicianResponse{}, wire.FromStatus(ctx, "ChooseTechnician", err)
 	}
 	return TechnicianResponse{
-		Candidates: mapSlice(r.Candidates, techFrom),
-		Excluded:   mapSlice(r.Excluded, exclusionFrom),
-		Reasons:    r.Reasons,
+		Candidates: rankedFrom(r.Candidates, req.Candidates, func(t TechCandidate) string { return t.TechnicianID },
+			func(id string, score float64, reasons []string, t TechCandidate) TechCandidate {
+				t.TechnicianID, t.Score, t.Reasons = id, score, reasons
+				return t
+			}),
+		Excluded: mapSlice(r.Excluded, exclusionFrom),
+		Reasons:  r.Reasons,
 	}, nil
 }

@@ -555,9 +555,71 @@ func (x *RankRequest) GetCandidates() []*Candidate {
 	return nil
 }
 
+// Ranked is a kept candidate in an answer: only what a rule may change
+// crosses back; the host takes the rest from its request.
+type Ranked struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Score         float64                `protobuf:"fixed64,2,opt,name=score,proto3" json:"score,omitempty"`
+	Reasons       []string               `protobuf:"bytes,3,rep,name=reasons,proto3" json:"reasons,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Ranked) Reset() {
+	*x = Ranked{}
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Ranked) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Ranked) ProtoMessage() {}
+
+func (x *Ranked) ProtoReflect() protoreflect.Message {
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Ranked.ProtoReflect.Descriptor instead.
+func (*Ranked) Descriptor() ([]byte, []int) {
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Ranked) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Ranked) GetScore() float64 {
+	if x != nil {
+		return x.Score
+	}
+	return 0
+}
+
+func (x *Ranked) GetReasons() []string {
+	if x != nil {
+		return x.Reasons
+	}
+	return nil
+}
+
 type RankResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Candidates    []*Candidate           `protobuf:"bytes,1,rep,name=candidates,proto3" json:"candidates,omitempty"`
+	Candidates    []*Ranked              `protobuf:"bytes,1,rep,name=candidates,proto3" json:"candidates,omitempty"`
 	Excluded      []*Exclusion           `protobuf:"bytes,2,rep,name=excluded,proto3" json:"excluded,omitempty"`
 	Reasons       []string               `protobuf:"bytes,3,rep,name=reasons,proto3" json:"reasons,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -566,7 +628,7 @@ type RankResponse struct {
 
 func (x *RankResponse) Reset() {
 	*x = RankResponse{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[7]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -578,7 +640,7 @@ func (x *RankResponse) String() string {
 func (*RankResponse) ProtoMessage() {}
 
 func (x *RankResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[7]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -591,10 +653,10 @@ func (x *RankResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RankResponse.ProtoReflect.Descriptor instead.
 func (*RankResponse) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{7}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{8}
 }
 
-func (x *RankResponse) GetCandidates() []*Candidate {
+func (x *RankResponse) GetCandidates() []*Ranked {
 	if x != nil {
 		return x.Candidates
 	}
@@ -635,7 +697,7 @@ type TechCandidate struct {
 
 func (x *TechCandidate) Reset() {
 	*x = TechCandidate{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[8]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -647,7 +709,7 @@ func (x *TechCandidate) String() string {
 func (*TechCandidate) ProtoMessage() {}
 
 func (x *TechCandidate) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[8]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -660,7 +722,7 @@ func (x *TechCandidate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechCandidate.ProtoReflect.Descriptor instead.
 func (*TechCandidate) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{8}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *TechCandidate) GetTechnicianId() string {
@@ -758,7 +820,7 @@ type TechnicianRequest struct {
 
 func (x *TechnicianRequest) Reset() {
 	*x = TechnicianRequest{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[9]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -770,7 +832,7 @@ func (x *TechnicianRequest) String() string {
 func (*TechnicianRequest) ProtoMessage() {}
 
 func (x *TechnicianRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[9]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -783,7 +845,7 @@ func (x *TechnicianRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRequest) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{9}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *TechnicianRequest) GetOrder() *Order {
@@ -809,7 +871,7 @@ func (x *TechnicianRequest) GetCandidates() []*TechCandidate {
 
 type TechnicianResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Candidates    []*TechCandidate       `protobuf:"bytes,1,rep,name=candidates,proto3" json:"candidates,omitempty"`
+	Candidates    []*Ranked              `protobuf:"bytes,1,rep,name=candidates,proto3" json:"candidates,omitempty"`
 	Excluded      []*Exclusion           `protobuf:"bytes,2,rep,name=excluded,proto3" json:"excluded,omitempty"`
 	Reasons       []string               `protobuf:"bytes,3,rep,name=reasons,proto3" json:"reasons,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -818,7 +880,7 @@ type TechnicianResponse struct {
 
 func (x *TechnicianResponse) Reset() {
 	*x = TechnicianResponse{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[10]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -830,7 +892,7 @@ func (x *TechnicianResponse) String() string {
 func (*TechnicianResponse) ProtoMessage() {}
 
 func (x *TechnicianResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[10]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -843,10 +905,10 @@ func (x *TechnicianResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianResponse) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{10}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{11}
 }
 
-func (x *TechnicianResponse) GetCandidates() []*TechCandidate {
+func (x *TechnicianResponse) GetCandidates() []*Ranked {
 	if x != nil {
 		return x.Candidates
 	}
@@ -923,10 +985,14 @@ const file_dispatchrules_v1_dispatchrules_proto_rawDesc = "" +
 	"\x05order\x18\x01 \x01(\v2).aftersales.plugin.dispatchrules.v1.OrderR\x05order\x12M\n" +
 	"\n" +
 	"candidates\x18\x02 \x03(\v2-.aftersales.plugin.dispatchrules.v1.CandidateR\n" +
-	"candidates\"\xc2\x01\n" +
-	"\fRankResponse\x12M\n" +
+	"candidates\"H\n" +
+	"\x06Ranked\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
+	"\x05score\x18\x02 \x01(\x01R\x05score\x12\x18\n" +
+	"\areasons\x18\x03 \x03(\tR\areasons\"\xbf\x01\n" +
+	"\fRankResponse\x12J\n" +
 	"\n" +
-	"candidates\x18\x01 \x03(\v2-.aftersales.plugin.dispatchrules.v1.CandidateR\n" +
+	"candidates\x18\x01 \x03(\v2*.aftersales.plugin.dispatchrules.v1.RankedR\n" +
 	"candidates\x12I\n" +
 	"\bexcluded\x18\x02 \x03(\v2-.aftersales.plugin.dispatchrules.v1.ExclusionR\bexcluded\x12\x18\n" +
 	"\areasons\x18\x03 \x03(\tR\areasons\"\xdb\x02\n" +
@@ -952,10 +1018,10 @@ const file_dispatchrules_v1_dispatchrules_proto_rawDesc = "" +
 	"\asite_id\x18\x02 \x01(\tR\x06siteId\x12Q\n" +
 	"\n" +
 	"candidates\x18\x03 \x03(\v21.aftersales.plugin.dispatchrules.v1.TechCandidateR\n" +
-	"candidates\"\xcc\x01\n" +
-	"\x12TechnicianResponse\x12Q\n" +
+	"candidates\"\xc5\x01\n" +
+	"\x12TechnicianResponse\x12J\n" +
 	"\n" +
-	"candidates\x18\x01 \x03(\v21.aftersales.plugin.dispatchrules.v1.TechCandidateR\n" +
+	"candidates\x18\x01 \x03(\v2*.aftersales.plugin.dispatchrules.v1.RankedR\n" +
 	"candidates\x12I\n" +
 	"\bexcluded\x18\x02 \x03(\v2-.aftersales.plugin.dispatchrules.v1.ExclusionR\bexcluded\x12\x18\n" +
 	"\areasons\x18\x03 \x03(\tR\areasons2\xf8\x02\n" +
@@ -976,7 +1042,7 @@ func file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP() []byte {
 	return file_dispatchrules_v1_dispatchrules_proto_rawDescData
 }
 
-var file_dispatchrules_v1_dispatchrules_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_dispatchrules_v1_dispatchrules_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_dispatchrules_v1_dispatchrules_proto_goTypes = []any{
 	(*ConfigureRequest)(nil),   // 0: aftersales.plugin.dispatchrules.v1.ConfigureRequest
 	(*ConfigureResponse)(nil),  // 1: aftersales.plugin.dispatchrules.v1.ConfigureResponse
@@ -985,27 +1051,28 @@ var file_dispatchrules_v1_dispatchrules_proto_goTypes = []any{
 	(*Candidate)(nil),          // 4: aftersales.plugin.dispatchrules.v1.Candidate
 	(*Exclusion)(nil),          // 5: aftersales.plugin.dispatchrules.v1.Exclusion
 	(*RankRequest)(nil),        // 6: aftersales.plugin.dispatchrules.v1.RankRequest
-	(*RankResponse)(nil),       // 7: aftersales.plugin.dispatchrules.v1.RankResponse
-	(*TechCandidate)(nil),      // 8: aftersales.plugin.dispatchrules.v1.TechCandidate
-	(*TechnicianRequest)(nil),  // 9: aftersales.plugin.dispatchrules.v1.TechnicianRequest
-	(*TechnicianResponse)(nil), // 10: aftersales.plugin.dispatchrules.v1.TechnicianResponse
+	(*Ranked)(nil),             // 7: aftersales.plugin.dispatchrules.v1.Ranked
+	(*RankResponse)(nil),       // 8: aftersales.plugin.dispatchrules.v1.RankResponse
+	(*TechCandidate)(nil),      // 9: aftersales.plugin.dispatchrules.v1.TechCandidate
+	(*TechnicianRequest)(nil),  // 10: aftersales.plugin.dispatchrules.v1.TechnicianRequest
+	(*TechnicianResponse)(nil), // 11: aftersales.plugin.dispatchrules.v1.TechnicianResponse
 }
 var file_dispatchrules_v1_dispatchrules_proto_depIdxs = []int32{
 	3,  // 0: aftersales.plugin.dispatchrules.v1.Candidate.opening:type_name -> aftersales.plugin.dispatchrules.v1.Opening
 	2,  // 1: aftersales.plugin.dispatchrules.v1.RankRequest.order:type_name -> aftersales.plugin.dispatchrules.v1.Order
 	4,  // 2: aftersales.plugin.dispatchrules.v1.RankRequest.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Candidate
-	4,  // 3: aftersales.plugin.dispatchrules.v1.RankResponse.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Candidate
+	7,  // 3: aftersales.plugin.dispatchrules.v1.RankResponse.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Ranked
 	5,  // 4: aftersales.plugin.dispatchrules.v1.RankResponse.excluded:type_name -> aftersales.plugin.dispatchrules.v1.Exclusion
 	2,  // 5: aftersales.plugin.dispatchrules.v1.TechnicianRequest.order:type_name -> aftersales.plugin.dispatchrules.v1.Order
-	8,  // 6: aftersales.plugin.dispatchrules.v1.TechnicianRequest.candidates:type_name -> aftersales.plugin.dispatchrules.v1.TechCandidate
-	8,  // 7: aftersales.plugin.dispatchrules.v1.TechnicianResponse.candidates:type_name -> aftersales.plugin.dispatchrules.v1.TechCandidate
+	9,  // 6: aftersales.plugin.dispatchrules.v1.TechnicianRequest.candidates:type_name -> aftersales.plugin.dispatchrules.v1.TechCandidate
+	7,  // 7: aftersales.plugin.dispatchrules.v1.TechnicianResponse.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Ranked
 	5,  // 8: aftersales.plugin.dispatchrules.v1.TechnicianResponse.excluded:type_name -> aftersales.plugin.dispatchrules.v1.Exclusion
 	0,  // 9: aftersales.plugin.dispatchrules.v1.DispatchRules.Configure:input_type -> aftersales.plugin.dispatchrules.v1.ConfigureRequest
 	6,  // 10: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:input_type -> aftersales.plugin.dispatchrules.v1.RankRequest
-	9,  // 11: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:input_type -> aftersales.plugin.dispatchrules.v1.TechnicianRequest
+	10, // 11: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:input_type -> aftersales.plugin.dispatchrules.v1.TechnicianRequest
 	1,  // 12: aftersales.plugin.dispatchrules.v1.DispatchRules.Configure:output_type -> aftersales.plugin.dispatchrules.v1.ConfigureResponse
-	7,  // 13: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:output_type -> aftersales.plugin.dispatchrules.v1.RankResponse
-	10, // 14: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:output_type -> aftersales.plugin.dispatchrules.v1.TechnicianResponse
+	8,  // 13: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:output_type -> aftersales.plugin.dispatchrules.v1.RankResponse
+	11, // 14: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:output_type -> aftersales.plugin.dispatchrules.v1.TechnicianResponse
 	12, // [12:15] is the sub-list for method output_type
 	9,  // [9:12] is the sub-list for method input_type
 	9,  // [9:9] is the sub-list for extension type_name
@@ -1024,7 +1091,7 @@ func file_dispatchrules_v1_dispatchrules_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_dispatchrules_v1_dispatchrules_proto_rawDesc), len(file_dispatchrules_v1_dispatchrules_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
