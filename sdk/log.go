@@ -14,7 +14,13 @@ import (
 //
 // The level is info, or debug when AFTERSALES_PLUGIN_DEBUG is set in the
 // plugin's environment.
-func Logger() *slog.Logger { return NewLogger(os.Stderr) }
+func Logger() *slog.Logger { return NewLogger(stderr) }
+
+// stderr is the process's own standard error, taken before Serve: go-plugin
+// then points os.Stderr at a pipe streamed to the host over gRPC, which the
+// host does not log, so a logger made inside a call would write nowhere
+// useful.
+var stderr = os.Stderr
 
 // NewLogger is Logger writing to w (tests).
 func NewLogger(w io.Writer) *slog.Logger {

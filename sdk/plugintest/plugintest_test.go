@@ -1,11 +1,14 @@
 package plugintest_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"os/exec"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -101,4 +104,34 @@ func TestBinaryRunByHandRefusesToServe(t *testing.T) {
 	var exit *exec.ExitError
 	require.True(t, errors.As(err, &exit), "got %v", err)
 	require.Contains(t, string(out), "plugin")
+}
+
+// A logger made inside a call (after Serve took over os.Stderr) still
+// reaches the host's log, at its level.
+func TestLoggerInsideACallReachesTheHost(t *testing.T) {
+	var buf syncBuffer
+	p := plugintest.CTI(t, faulty(t), plugintest.Stderr(&buf))
+	_, err := p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte("log")})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		return strings.Contains(buf.String(), "[WARN]  plugin.") &&
+			strings.Contains(buf.String(), "logged inside a call")
+	}, 5*time.Second, 10*time.Millisecond, buf.String())
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -48,6 +48,9 @@ func (p *plugin) ParseEvents(ctx context.Context, req cti.VendorRequest) ([]cti.
 		return nil, ctx.Err()
 	case "exit":
 		os.Exit(3)
+	case "log":
+		sdk.Logger().Warn("logged inside a call", "tenant_data", "none")
+		return nil, nil
 	}
 	// Echo: the request comes back as one event, to check the round trip.
 	return []cti.CallEvent{{
