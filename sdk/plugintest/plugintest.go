@@ -78,7 +78,7 @@ func Build(t testing.TB, pkg string) string {
 	}
 	_ = tmp.Close()
 	defer os.Remove(tmp.Name())
-	cmd := exec.Command("go", "build", "-o", tmp.Name(), pkg)
+	cmd := exec.Command("go", "build", "-buildvcs=false", "-o", tmp.Name(), pkg)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
