@@ -14,9 +14,11 @@ import (
 
 	"github.com/hashicorp/go-plugin"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
 
 	"github.com/aftersales/aftersales/sdk"
 	"github.com/aftersales/aftersales/sdk/cti"
+	"github.com/aftersales/aftersales/sdk/internal/wire"
 	"github.com/aftersales/aftersales/sdk/pluginhost"
 	"github.com/aftersales/aftersales/sdk/plugintest"
 )
@@ -134,4 +136,20 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// A future host that also speaks v2 still runs a v1 plugin: go-plugin
+// negotiates the newest version both know.
+func TestNewerHostNegotiatesV1(t *testing.T) {
+	cfg := pluginhost.ClientConfig(pluginhost.CTI, exec.Command(faulty(t)))
+	cfg.VersionedPlugins[2] = plugin.PluginSet{"cti": &wire.GRPCPlugin{NewClient: func(*grpc.ClientConn) any { return "v2 client" }}}
+	c := plugin.NewClient(cfg)
+	t.Cleanup(c.Kill)
+	rpc, err := c.Client()
+	require.NoError(t, err)
+	require.Equal(t, 1, c.NegotiatedVersion())
+	p, err := pluginhost.DispenseCTI(rpc)
+	require.NoError(t, err)
+	_, err = p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte("ok")})
+	require.NoError(t, err)
 }
