@@ -84,7 +84,11 @@ func TestThroughThePluginProtocol(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, url := startPBX(t, tc.status, "no such extension", tc.delay)
-			p := plugintest.CTI(t, bin, plugintest.Config(config{DialURL: url, TimeoutMS: 100}))
+			timeout := 0 // the default, ample for an answer that comes at once
+			if tc.delay > 0 {
+				timeout = 100
+			}
+			p := plugintest.CTI(t, bin, plugintest.Config(config{DialURL: url, TimeoutMS: timeout}))
 			_, err := p.Dial(ctx, cti.DialRequest{AgentExtension: "801", Number: "1"})
 			require.ErrorIs(t, err, tc.want)
 		})
