@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -139,4 +140,33 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// BenchmarkRankCall times one Rank call through the host with few and
+// with many candidates: the transport's floor and its per-candidate cost.
+func BenchmarkRankCall(b *testing.B) {
+	h := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	defer h.Close()
+	bin := plugintest.Build(b, "./testdata/rules")
+	p := &core.Plugin{ID: uuid.New(), Name: "bench-rules", Kind: core.PluginDispatchRules, Version: "1", Path: bin, SHA256: benchSHA(b, bin)}
+	bind := &core.PluginBinding{TenantID: uuid.New(), ID: uuid.New(), Kind: core.PluginDispatchRules, Config: []byte(`{}`), Version: 1, Plugin: p}
+	rules, err := h.DispatchRules(bg, bind)
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := dispatch.Order{ID: uuid.New(), ProductLine: "AC", At: time.Now()}
+	for _, n := range []int{1, 40} {
+		cs := make([]dispatch.Candidate, n)
+		for k := range cs {
+			cs[k] = dispatch.Candidate{SiteID: uuid.New(), Kind: dispatch.KindDealer, Eligible: true, Score: 0.5,
+				Reasons: []string{"12.4 km from the address", "load 3/10 today", "reputation 85/100", "late rate 12%", "authorised for AC"}}
+		}
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := rules.Rerank(bg, o, cs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -21,10 +21,13 @@ const (
 	maxReasonRunes  = 300
 )
 
+// The conversions below share the slices of their input: the engine hands
+// the rules copies, and the facts are the caller's for this call only.
+
 func rulesOrder(o dispatch.Order, f *DispatchFacts) dispatchrules.Order {
 	r := dispatchrules.Order{ID: o.ID.String(), ProductLine: o.ProductLine, ProductModel: f.ProductModel,
-		UnitSerial: f.UnitSerial, ServiceType: o.ServiceType, Skills: slices.Clone(o.Skills),
-		CustomerVIP: f.CustomerVIP, CustomerTags: slices.Clone(f.CustomerTags),
+		UnitSerial: f.UnitSerial, ServiceType: o.ServiceType, Skills: o.Skills,
+		CustomerVIP: f.CustomerVIP, CustomerTags: f.CustomerTags,
 		Location:  dispatchrules.Point{Lat: o.Location.Lat, Lon: o.Location.Lon},
 		CreatedAt: f.CreatedAt, At: o.At, TimeZone: f.TimeZone}
 	if f.SellingDealerSiteID != nil {
@@ -39,14 +42,14 @@ func rulesOrder(o dispatch.Order, f *DispatchFacts) dispatchrules.Order {
 func rulesCandidate(c dispatch.Candidate, f SiteFacts) dispatchrules.Candidate {
 	return dispatchrules.Candidate{SiteID: c.SiteID.String(), Name: f.Name, Kind: dispatchrules.SiteKind(c.Kind),
 		DistanceKm: c.DistanceKm, Score: c.Score, Components: dispatchrules.Components(c.Components),
-		Opening: openings(f.WorkingHours), Tags: slices.Clone(f.Tags), Reasons: slices.Clone(c.Reasons)}
+		Opening: openings(f.WorkingHours), Tags: f.Tags, Reasons: c.Reasons}
 }
 
 func rulesTechnician(c dispatch.TechCandidate, f TechnicianFacts) dispatchrules.TechCandidate {
 	return dispatchrules.TechCandidate{TechnicianID: c.TechnicianID.String(), Name: f.Name,
-		Status: dispatchrules.TechStatus(c.Status), Skills: slices.Clone(f.Skills), Tags: slices.Clone(f.Tags),
+		Status: dispatchrules.TechStatus(c.Status), Skills: f.Skills, Tags: f.Tags,
 		DistanceKm: c.DistanceKm, LocationFrom: c.LocationFrom, Score: c.Score,
-		Components: dispatchrules.TechComponents(c.Components), Reasons: slices.Clone(c.Reasons)}
+		Components: dispatchrules.TechComponents(c.Components), Reasons: c.Reasons}
 }
 
 // openings turns the platform's {"mon": ["08:30-12:00"]} into the SDK's
