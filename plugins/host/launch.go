@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"time"
 
@@ -94,7 +95,7 @@ func (i *instance) startLaunch() {
 			i.state = core.PluginStopped
 		default:
 			i.proc, i.state, i.startedAt = p, core.PluginRunning, time.Now()
-			i.log.Info("plugin started", "pid", p.pid, "config_version", p.version)
+			i.log.Info("plugin started", "pid", p.pid, "path", b.Plugin.Path, "config_version", p.version)
 			go i.watch(p)
 		}
 	}()
@@ -107,16 +108,23 @@ func (h *Host) launch(i *instance, b *core.PluginBinding) (*process, *bool, erro
 	if !kind.Valid() {
 		return nil, nil, core.Errorf(core.EUNPROCESSABLE, "unknown plugin kind %q", b.Kind)
 	}
-	ok, err := verifyChecksum(b.Plugin.Path, b.Plugin.SHA256)
+	bin, ok, err := openVerified(b.Plugin.Path, b.Plugin.SHA256)
 	if err != nil {
 		return nil, nil, err
 	}
+	defer bin.Close() // once started, the child holds its own descriptor
 	if !ok {
 		return nil, &ok, core.Errorf(core.EUNPROCESSABLE,
 			"plugin %s %s refused: the binary's SHA-256 does not match the registered checksum", b.Plugin.Name, b.Plugin.Version)
 	}
 	cmd := exec.Command(b.Plugin.Path)
 	cmd.Env = h.opts.Env
+	if runtime.GOOS == "linux" {
+		// Execute the very file that was hashed, through its descriptor:
+		// a binary renamed over the path after the check is not the one
+		// that runs.
+		cmd.Path, cmd.ExtraFiles = "/proc/self/fd/3", []*os.File{bin}
+	}
 	cfg := pluginhost.ClientConfig(kind, cmd) // handshake, versions, gRPC, AutoMTLS
 	cfg.SkipHostEnv = true
 	cfg.StartTimeout = h.opts.StartTimeout
@@ -155,14 +163,19 @@ func (h *Host) launch(i *instance, b *core.PluginBinding) (*process, *bool, erro
 	return p, &ok, nil
 }
 
-// verifyChecksum hashes the binary at path and compares with the
-// registered hex SHA-256.
-func verifyChecksum(path, want string) (bool, error) {
-	sum, err := fileSHA256(path)
+// openVerified opens the binary at path and compares its SHA-256 with
+// the registered hex checksum. The caller closes the file.
+func openVerified(path, want string) (*os.File, bool, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return false, core.Errorf(core.EUNPROCESSABLE, "plugin binary %s cannot be read: %v", path, err)
+		return nil, false, core.Errorf(core.EUNPROCESSABLE, "plugin binary %s cannot be read: %v", path, err)
 	}
-	return strings.EqualFold(sum, want), nil
+	sum, err := readSHA256(f)
+	if err != nil {
+		f.Close()
+		return nil, false, core.Errorf(core.EUNPROCESSABLE, "plugin binary %s cannot be read: %v", path, err)
+	}
+	return f, strings.EqualFold(sum, want), nil
 }
 
 func fileSHA256(path string) (string, error) {
@@ -171,8 +184,12 @@ func fileSHA256(path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
+	return readSHA256(f)
+}
+
+func readSHA256(r io.Reader) (string, error) {
 	sum := sha256.New()
-	if _, err := io.Copy(sum, f); err != nil {
+	if _, err := io.Copy(sum, r); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(sum.Sum(nil)), nil
