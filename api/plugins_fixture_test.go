@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,20 +25,32 @@ import (
 	"github.com/aftersales/aftersales/cmd/wire"
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/dispatch"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/plugins/host"
 )
 
 // pluginKey is the platform key shared by the replicas of a test.
 var pluginKey = []byte("0123456789abcdef0123456789abcdef")
 
-// setupPlugins starts a replica with a plugin directory and runtime rt on
-// the database of pool.
+// setupPlugins starts a replica with a plugin directory and runtime rt
+// (nil: the real plugin host) on the database of pool.
 func setupPlugins(t testing.TB, pool *pgxpool.Pool, dbURL, dir string, rt core.PluginRuntime) *testBundle {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if os.Getenv("TEST_LOG") != "" {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
 	clock := &shiftClock{}
-	app := wire.NewApp(wire.Options{Pool: pool, Log: log, Clock: clock, PluginKey: pluginKey, PluginDir: dir, PluginRuntime: rt})
+	o := wire.Options{Pool: pool, Log: log, Clock: clock, PluginKey: pluginKey, PluginDir: dir, PluginRuntime: rt}
+	if rt == nil { // the real host, as serve builds it
+		o.Store = postgres.NewStore(pool, clock, log)
+		ps, err := postgres.NewPluginStore(o.Store, pluginKey)
+		require.NoError(t, err)
+		h := wire.NewPluginHost(ps, host.Options{Logger: log, BackoffMin: 100 * time.Millisecond, BackoffMax: time.Second,
+			DispatchTimeout: 2 * time.Second})
+		t.Cleanup(h.Close)
+		o.Plugins, o.PluginRuntime = ps, h
+	}
+	app := wire.NewApp(o)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	app.Watch(ctx)

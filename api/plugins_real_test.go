@@ -1,8 +1,6 @@
 package api_test
 
 import (
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,17 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
-	"github.com/aftersales/aftersales/plugins/host"
 	"github.com/aftersales/aftersales/sdk/plugintest"
 )
-
-// newHost is a plugin host with test-sized backoffs, closed with the test.
-func newHost(t *testing.T) *host.Host {
-	h := host.New(host.Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		BackoffMin: 100 * time.Millisecond, BackoffMax: time.Second, DispatchTimeout: 2 * time.Second})
-	t.Cleanup(h.Close)
-	return h
-}
 
 // installPlugin builds a reference plugin and copies it into the plugin
 // directory, as an operator would; it returns the file name and checksum.
@@ -39,8 +28,8 @@ func TestScreenPopWithTheRealCTIPlugin(t *testing.T) {
 	t.Parallel()
 	pool, dbURL := pgtest.NewPool(t)
 	dir := t.TempDir()
-	a := setupPlugins(t, pool, dbURL, dir, newHost(t))
-	b := setupPlugins(t, pool, dbURL, dir, newHost(t))
+	a := setupPlugins(t, pool, dbURL, dir, nil)
+	b := setupPlugins(t, pool, dbURL, dir, nil)
 	n := a.newNetwork("acme")
 	name, sum := installPlugin(t, dir, "../plugins/cti-generic", "cti-generic")
 	p := a.must(201, "POST", "/v1/platform/plugins", a.platform, map[string]any{"name": "cti-generic", "kind": "cti",
@@ -82,7 +71,7 @@ func TestDispatchFallsBackWhenThePluginFails(t *testing.T) {
 	t.Parallel()
 	pool, dbURL := pgtest.NewPool(t)
 	dir := t.TempDir()
-	b := setupPlugins(t, pool, dbURL, dir, newHost(t))
+	b := setupPlugins(t, pool, dbURL, dir, nil)
 	n := b.newNetwork("acme")
 	name, sum := installPlugin(t, dir, "../plugins/dispatch-rules", "dispatch-rules")
 	p := b.must(201, "POST", "/v1/platform/plugins", b.platform, map[string]any{"name": "dispatch-rules", "kind": "dispatch_rules",
@@ -123,4 +112,29 @@ func TestDispatchFallsBackWhenTheRuntimeRefuses(t *testing.T) {
 		r := b.intake(n, n.tenant.admin, nil)
 		return r.Status == 201 && r.JSON["dispatch_decision"].(map[string]any)["Fallback"] == ""
 	}, 5*time.Second, 50*time.Millisecond, "the cached binding is dropped on change")
+}
+
+// TestDispatchRulesPluginPrefersTheSellingDealer: the reference rules
+// plugin, with the facts the platform looks up, moves the dealer that sold
+// the unit first; the decision says the rules ranked.
+func TestDispatchRulesPluginPrefersTheSellingDealer(t *testing.T) {
+	t.Parallel()
+	pool, dbURL := pgtest.NewPool(t)
+	dir := t.TempDir()
+	b := setupPlugins(t, pool, dbURL, dir, nil)
+	n := b.newNetwork("acme")
+	b.exec(n.tenant.id, `UPDATE sites SET kind = 'dealer' WHERE id = $1`, n.far)
+	b.exec(n.tenant.id, `UPDATE units SET dealer_site_id = $2 WHERE id = $1`, n.unit, n.far)
+	name, sum := installPlugin(t, dir, "../plugins/dispatch-rules", "dispatch-rules")
+	p := b.must(201, "POST", "/v1/platform/plugins", b.platform, map[string]any{"name": "dispatch-rules", "kind": "dispatch_rules",
+		"version": "1.0.0", "path": name, "sha256": sum})
+	b.must(201, "POST", "/v1/plugin-bindings", n.tenant.admin, map[string]any{"plugin_id": p.str("id"), "name": "rules",
+		"config": map[string]any{"rules": []string{"prefer_selling_dealer"}}})
+
+	r := b.intake(n, n.tenant.admin, nil)
+	require.Equal(t, 201, r.Status, "%s", r.Raw)
+	dec := r.JSON["dispatch_decision"].(map[string]any)
+	require.Equal(t, "", dec["Fallback"])
+	require.Contains(t, dec["Engine"], "+rules")
+	require.Equal(t, n.far.String(), r.str("site_id"), "the selling dealer first: %s", r.Raw)
 }

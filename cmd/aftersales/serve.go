@@ -114,11 +114,15 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Plugin processes run next to the API that calls them; they stop when
 	// ctx ends (serve's shutdown).
-	plugins := host.New(host.Options{Logger: log, Registry: reg})
+	ps, err := postgres.NewPluginStore(store, key)
+	if err != nil {
+		return nil, err
+	}
+	plugins := wire.NewPluginHost(ps, host.Options{Logger: log, Registry: reg})
 	context.AfterFunc(ctx, plugins.Close)
 	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Registry: reg, Ready: []api.Checker{
 		{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-	}, PluginKey: key, PluginDir: pluginDir(c), PluginRuntime: plugins})
+	}, Plugins: ps, PluginDir: pluginDir(c), PluginRuntime: plugins})
 	app.Watch(ctx)
 	s := app.Server
 	ln, err := net.Listen("tcp", c.HTTPAddr)

@@ -12,6 +12,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/dispatch"
 	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/plugins/host"
 )
 
 // newPluginStore builds the plugin store; a nil key gets a random one (its
@@ -70,4 +71,26 @@ func (f failingRules) Rerank(context.Context, dispatch.Order, []dispatch.Candida
 
 func (f failingRules) ChooseTechnician(context.Context, dispatch.Order, uuid.UUID, []dispatch.TechCandidate) ([]dispatch.TechCandidate, error) {
 	return nil, f.err
+}
+
+// NewPluginHost returns the plugin runtime with dispatch facts looked up
+// in ps; pass ps as Options.Plugins too.
+func NewPluginHost(ps *postgres.PluginStore, o host.Options) *host.Host {
+	o.DispatchFacts = func(ctx context.Context, ord dispatch.Order, sites, techs []uuid.UUID) (*host.DispatchFacts, error) {
+		f, err := ps.DispatchFacts(ctx, ord.ID, sites, techs)
+		if err != nil {
+			return nil, err
+		}
+		out := &host.DispatchFacts{ProductModel: f.ProductModel, UnitSerial: f.UnitSerial, SellingDealerSiteID: f.SellingDealerSiteID,
+			CustomerVIP: f.CustomerVIP, CustomerTags: f.CustomerTags, CreatedAt: f.CreatedAt, TimeZone: f.TimeZone,
+			Sites: make(map[uuid.UUID]host.SiteFacts, len(f.Sites)), Technicians: make(map[uuid.UUID]host.TechnicianFacts, len(f.Technicians))}
+		for id, s := range f.Sites {
+			out.Sites[id] = host.SiteFacts{Name: s.Name, WorkingHours: s.WorkingHours}
+		}
+		for id, t := range f.Technicians {
+			out.Technicians[id] = host.TechnicianFacts{Name: t.Name, Skills: t.Skills}
+		}
+		return out, nil
+	}
+	return host.New(o)
 }

@@ -42,6 +42,7 @@ type Options struct {
 	PluginKey     []byte
 	PluginDir     string
 	PluginRuntime core.PluginRuntime
+	Plugins       *postgres.PluginStore // optional: share the caller's (see NewPluginHost); PluginKey is then unused
 }
 
 // NewApp wires the store, the authorizer, onboarding and the API. Call
@@ -59,7 +60,10 @@ func NewApp(o Options) *App {
 		store = postgres.NewStore(o.Pool, o.Clock, o.Log)
 	}
 	o.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
-	plugins := newPluginStore(store, o.PluginKey)
+	plugins := o.Plugins
+	if plugins == nil {
+		plugins = newPluginStore(store, o.PluginKey)
+	}
 	if o.PluginRuntime != nil {
 		store.SetDispatchRules(dispatchRulesSeam(plugins, o.PluginRuntime, o.Log))
 	}
