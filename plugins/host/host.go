@@ -132,12 +132,12 @@ func (h *Host) PID(bindingID uuid.UUID) int {
 // waiting for a failure's backoff.
 func (h *Host) Stop(bindingID uuid.UUID) {
 	if i := h.lookup(bindingID); i != nil {
-		i.stop()
+		i.stop(false)
 	}
 }
 
 // Close stops every process and waits for them to exit; the host refuses
-// further use.
+// further use. A process still in a call is killed rather than waited for.
 func (h *Host) Close() {
 	h.mu.Lock()
 	h.closed = true
@@ -147,7 +147,7 @@ func (h *Host) Close() {
 	}
 	h.mu.Unlock()
 	for _, i := range all {
-		i.stop()
+		i.stop(i.inflight.Load() > 0)
 		i.mu.Lock()
 		ch := i.launching
 		i.mu.Unlock()

@@ -148,13 +148,15 @@ func (i *instance) crashed(p *process, err error) {
 
 // stop stops the process, if any, and forgets a failure's backoff: the
 // next use launches again at once (after a binding change, the admin wants
-// to see the new configuration tried).
-func (i *instance) stop() {
+// to see the new configuration tried). With hard it kills at once instead
+// of go-plugin's graceful shutdown, which waits seconds for a plugin stuck
+// in a call.
+func (i *instance) stop(hard bool) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.gen++
 	if i.proc != nil {
-		i.proc.stop(false)
+		i.proc.stop(hard)
 		i.proc = nil
 	}
 	if i.state != core.PluginNotStarted {
