@@ -75,15 +75,3 @@ type ServeOption func(*ServeOptions)
 
 // WithLogger sets the logger for the SDK's own messages.
 func WithLogger(l *slog.Logger) ServeOption { return func(o *ServeOptions) { o.Logger = l } }
-
-// Options applies opts over the defaults. Used by the kinds' Serve.
-func Options(opts ...ServeOption) ServeOptions {
-	o := ServeOptions{}
-	for _, f := range opts {
-		f(&o)
-	}
-	if o.Logger == nil {
-		o.Logger = Logger()
-	}
-	return o
-}

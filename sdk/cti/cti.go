@@ -85,4 +85,4 @@ type Plugin interface {
 
 // Serve serves impl to the host over the plugin protocol and returns when
 // the host stops the plugin. Call it from main; it never returns early.
-func Serve(impl Plugin, opts ...sdk.ServeOption) { serve(impl, sdk.Options(opts...)) }
+func Serve(impl Plugin, opts ...sdk.ServeOption) { serve(impl, opts) }

@@ -20,9 +20,9 @@ func init() {
 	})
 }
 
-func serve(impl Plugin, o sdk.ServeOptions) {
+func serve(impl Plugin, opts []sdk.ServeOption) {
 	v1 := &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) { pb.RegisterDispatchRulesServer(s, &server{impl: impl}) }}
-	wire.Serve(kind, map[int]plugin.Plugin{1: v1}, o)
+	wire.Serve(kind, map[int]plugin.Plugin{1: v1}, opts)
 }
 
 type server struct {

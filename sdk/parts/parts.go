@@ -125,4 +125,4 @@ type Plugin interface {
 
 // Serve serves impl to the host over the plugin protocol and returns when
 // the host stops the plugin. Call it from main.
-func Serve(impl Plugin, opts ...sdk.ServeOption) { serve(impl, sdk.Options(opts...)) }
+func Serve(impl Plugin, opts ...sdk.ServeOption) { serve(impl, opts) }

@@ -15,7 +15,14 @@ import (
 // when the host stops the plugin. A panic in a call becomes an Internal
 // error (logged with its stack) instead of killing the process, and every
 // error leaves as a status carrying its sdk code.
-func Serve(kind string, versions map[int]plugin.Plugin, o sdk.ServeOptions) {
+func Serve(kind string, versions map[int]plugin.Plugin, opts []sdk.ServeOption) {
+	o := sdk.ServeOptions{}
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.Logger == nil {
+		o.Logger = sdk.Logger()
+	}
 	sets := make(map[int]plugin.PluginSet, len(versions))
 	for v, p := range versions {
 		sets[v] = plugin.PluginSet{kind: p}
