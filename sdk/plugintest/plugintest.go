@@ -149,6 +149,9 @@ func Launch(t testing.TB, kind pluginhost.Kind, binary string, opts ...Option) *
 	cmd := exec.Command(binary)
 	cmd.Env = append(os.Environ(), o.env...)
 	cfg := pluginhost.ClientConfig(kind, cmd)
+	// SkipHostEnv: cmd.Env has it already; appended again it would come
+	// after, and override, the test's own entries.
+	cfg.SkipHostEnv = true
 	cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: "plugin", Output: o.stderrOr(t), Level: hclog.Debug})
 	cfg.StartTimeout = o.startTimeout
 	c := plugin.NewClient(cfg)

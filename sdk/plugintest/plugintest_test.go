@@ -153,3 +153,11 @@ func TestNewerHostNegotiatesV1(t *testing.T) {
 	_, err = p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte("ok")})
 	require.NoError(t, err)
 }
+
+func TestEnvOverridesTheTestsEnvironment(t *testing.T) {
+	t.Setenv("PLUGINTEST_PROBE", "from the test process")
+	p := plugintest.CTI(t, faulty(t), plugintest.Env("PLUGINTEST_PROBE=from Env"))
+	evs, err := p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte("env")})
+	require.NoError(t, err)
+	require.Equal(t, "from Env", evs[0].CallID)
+}

@@ -48,6 +48,8 @@ func (p *plugin) ParseEvents(ctx context.Context, req cti.VendorRequest) ([]cti.
 		return nil, ctx.Err()
 	case "exit":
 		os.Exit(3)
+	case "env":
+		return []cti.CallEvent{{Type: cti.Ended, CallID: os.Getenv("PLUGINTEST_PROBE")}}, nil
 	case "log":
 		sdk.Logger().Warn("logged inside a call", "tenant_data", "none")
 		return nil, nil
