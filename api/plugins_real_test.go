@@ -21,6 +21,17 @@ func installPlugin(t *testing.T, dir, pkg, name string) (string, string) {
 	return writePlugin(t, dir, name, string(raw))
 }
 
+// bindReference installs the reference plugin of kind, registers it and
+// binds it to the tenant with config; it returns the plugin's file name
+// and the binding (with its CTI token).
+func (b *testBundle) bindReference(t *testing.T, dir string, tenant tenantFixture, name, kind string, config map[string]any) (string, resp) {
+	file, sum := installPlugin(t, dir, "../plugins/"+name, name)
+	p := b.must(201, "POST", "/v1/platform/plugins", b.platform, map[string]any{"name": name, "kind": kind,
+		"version": "1.0.0", "path": file, "sha256": sum})
+	return file, b.must(201, "POST", "/v1/plugin-bindings", tenant.admin, map[string]any{"plugin_id": p.str("id"),
+		"name": name, "config": config})
+}
+
 // TestScreenPopWithTheRealCTIPlugin: the reference CTI plugin, run by the
 // real host, translates the vendor's payload on one replica; the agent's
 // stream on another replica gets the screen pop within a second.
@@ -31,10 +42,7 @@ func TestScreenPopWithTheRealCTIPlugin(t *testing.T) {
 	a := setupPlugins(t, pool, dbURL, dir, nil)
 	b := setupPlugins(t, pool, dbURL, dir, nil)
 	n := a.newNetwork("acme")
-	name, sum := installPlugin(t, dir, "../plugins/cti-generic", "cti-generic")
-	p := a.must(201, "POST", "/v1/platform/plugins", a.platform, map[string]any{"name": "cti-generic", "kind": "cti",
-		"version": "1.0.0", "path": name, "sha256": sum})
-	bind := a.must(201, "POST", "/v1/plugin-bindings", n.tenant.admin, map[string]any{"plugin_id": p.str("id"), "name": "PBX"})
+	_, bind := a.bindReference(t, dir, n.tenant, "cti-generic", "cti", nil)
 	binding, tok := bind.str("id"), bind.str("cti_token")
 	agentID, agent := a.createUser(n.tenant.admin, "acme", "agent.wang", []string{"agent"}, nil)
 	a.must(200, "PUT", "/v1/users/"+agentID.String()+"/cti-extension", n.tenant.admin, map[string]any{"extension": "801"})
@@ -73,10 +81,7 @@ func TestDispatchFallsBackWhenThePluginFails(t *testing.T) {
 	dir := t.TempDir()
 	b := setupPlugins(t, pool, dbURL, dir, nil)
 	n := b.newNetwork("acme")
-	name, sum := installPlugin(t, dir, "../plugins/dispatch-rules", "dispatch-rules")
-	p := b.must(201, "POST", "/v1/platform/plugins", b.platform, map[string]any{"name": "dispatch-rules", "kind": "dispatch_rules",
-		"version": "1.0.0", "path": name, "sha256": sum})
-	bind := b.must(201, "POST", "/v1/plugin-bindings", n.tenant.admin, map[string]any{"plugin_id": p.str("id"), "name": "rules"})
+	name, bind := b.bindReference(t, dir, n.tenant, "dispatch-rules", "dispatch_rules", nil)
 	// Replaced behind the registry's back.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".new"), []byte("#!/bin/sh\nexit 1\n"), 0o755))
 	require.NoError(t, os.Rename(filepath.Join(dir, name+".new"), filepath.Join(dir, name)))
@@ -125,11 +130,7 @@ func TestDispatchRulesPluginPrefersTheSellingDealer(t *testing.T) {
 	n := b.newNetwork("acme")
 	b.exec(n.tenant.id, `UPDATE sites SET kind = 'dealer' WHERE id = $1`, n.far)
 	b.exec(n.tenant.id, `UPDATE units SET dealer_site_id = $2 WHERE id = $1`, n.unit, n.far)
-	name, sum := installPlugin(t, dir, "../plugins/dispatch-rules", "dispatch-rules")
-	p := b.must(201, "POST", "/v1/platform/plugins", b.platform, map[string]any{"name": "dispatch-rules", "kind": "dispatch_rules",
-		"version": "1.0.0", "path": name, "sha256": sum})
-	b.must(201, "POST", "/v1/plugin-bindings", n.tenant.admin, map[string]any{"plugin_id": p.str("id"), "name": "rules",
-		"config": map[string]any{"rules": []string{"prefer_selling_dealer"}}})
+	b.bindReference(t, dir, n.tenant, "dispatch-rules", "dispatch_rules", map[string]any{"rules": []string{"prefer_selling_dealer"}})
 
 	r := b.intake(n, n.tenant.admin, nil)
 	require.Equal(t, 201, r.Status, "%s", r.Raw)
