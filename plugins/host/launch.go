@@ -95,6 +95,7 @@ func (i *instance) startLaunch() {
 			i.state = core.PluginStopped
 		default:
 			i.proc, i.state, i.startedAt = p, core.PluginRunning, time.Now()
+			i.lastUsed.Store(i.startedAt.UnixNano()) // idle time counts from the start, not from the last process's use
 			i.log.Info("plugin started", "pid", p.pid, "path", b.Plugin.Path, "config_version", p.version)
 			go i.watch(p)
 		}
@@ -249,7 +250,7 @@ func (i *instance) ping(p *process) error {
 	select {
 	case err := <-ch:
 		return err
-	case <-time.After(max(i.h.opts.HealthInterval, time.Second)):
+	case <-time.After(max(i.h.opts.HealthInterval, 5*time.Second)):
 		return errors.New("no answer to ping")
 	case <-p.done:
 		return nil
