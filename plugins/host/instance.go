@@ -79,6 +79,8 @@ func (h *Host) newInstance(b *core.PluginBinding) *instance {
 	i.labels = prometheus.Labels{"tenant": b.TenantID.String(), "binding": b.ID.String(), "plugin": b.Plugin.Name}
 	i.log = h.opts.Logger.With("tenant", b.TenantID, "binding", b.ID, "plugin", b.Plugin.Name, "plugin_version", b.Plugin.Version)
 	gauge := h.metrics.breaker.With(i.labels)
+	gauge.Set(0)                             // closed; the series exists from the start
+	h.metrics.restarts.With(i.labels).Add(0) // likewise
 	i.breaker = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
 		Name:    b.ID.String(),
 		Timeout: h.opts.BreakerCooldown,

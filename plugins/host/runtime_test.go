@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
@@ -209,4 +210,20 @@ func TestCloseStopsEveryProcess(t *testing.T) {
 	require.Equal(t, core.EUNPROCESSABLE, errCode(err))
 	_, err = os.Stat(b.Plugin.Path)
 	require.NoError(t, err)
+}
+
+func TestBinaryThatExitsAtStartFails(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, nil)
+	bin := filepath.Join(tb.dir, "not-a-plugin")
+	copyFile(t, "/bin/true", bin)
+	b := tb.bind(t, core.PluginParts, bin, "t", nil)
+	p, err := tb.h.Parts(bg, b.PluginBinding)
+	require.NoError(t, err)
+	_, err = p.PartStock(bg, "A-1")
+	require.Equal(t, core.EUNPROCESSABLE, errCode(err))
+	st := tb.h.Status(b.ID)
+	require.Equal(t, core.PluginFailed, st.State)
+	require.True(t, *st.ChecksumOK, "the binary is the registered one; it just is no plugin")
+	require.Contains(t, st.LastError, "start plugin")
 }
