@@ -81,7 +81,9 @@ func newCTIToken(tenant uuid.UUID) (string, []byte) {
 // ctiTokenTenant returns the tenant a CTI token claims, or false.
 func ctiTokenTenant(tok string) (uuid.UUID, bool) {
 	rest, ok := strings.CutPrefix(tok, "ctk_")
-	if !ok {
+	// The length check first: the decoder skips line breaks, and a token
+	// should have exactly one spelling.
+	if !ok || len(rest) != base64.RawURLEncoding.EncodedLen(40) {
 		return uuid.Nil, false
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(rest)
