@@ -14,6 +14,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/dispatch"
+	"github.com/aftersales/aftersales/sdk/dispatchrules"
 )
 
 var shanghai = dispatch.Point{Lat: 31.2304, Lon: 121.4737}
@@ -212,4 +213,43 @@ func ExampleHost_DispatchRules() {
 	_, err := h.DispatchRules(context.Background(), b)
 	fmt.Println(err)
 	// Output: unprocessable: binding has kind dispatch_rules but its plugin x is a cti plugin
+}
+
+func TestDispatchFactsReachTheRules(t *testing.T) {
+	t.Parallel()
+	n := smallNetwork(t)
+	var dealer uuid.UUID
+	tb := setup(t, func(o *Options) {
+		o.DispatchFacts = func(_ context.Context, _ dispatch.Order, sites, _ []uuid.UUID) (*DispatchFacts, error) {
+			f := &DispatchFacts{CustomerVIP: true, ProductModel: "KFR-35", TimeZone: "Asia/Shanghai", Sites: map[uuid.UUID]SiteFacts{}}
+			for k, id := range sites {
+				f.Sites[id] = SiteFacts{Name: fmt.Sprint("S", k), WorkingHours: core.WorkingHours{"sun": {"09:00-12:00"}}}
+				if k > 0 {
+					f.Sites[id] = SiteFacts{Name: fmt.Sprint("S", k), WorkingHours: core.WorkingHours{"mon": {"08:00-18:00"}}}
+				}
+				dealer = id
+			}
+			f.SellingDealerSiteID = &dealer
+			return f, nil
+		}
+	})
+	b := tb.bind(t, core.PluginDispatchRules, tb.testPlugin(t, "rules"), "f", nil)
+	d := tb.decide(t, n, b)
+	require.Empty(t, d.Fallback)
+	var all []string
+	for _, c := range d.Ranking {
+		all = append(all, c.Reasons...)
+	}
+	require.Contains(t, all, "site S0 open Sunday true")
+	require.Contains(t, all, "site S1 open Sunday false")
+	require.Contains(t, all, "tenant rules: VIP true, dealer "+dealer.String()+", model KFR-35, zone Asia/Shanghai")
+}
+
+func TestOpeningsFollowWeekdays(t *testing.T) {
+	t.Parallel()
+	got := openings(core.WorkingHours{"sun": {"09:00-12:00"}, "mon": {"08:30-12:00", "13:30-18:00"}, "sat": {"bad"}})
+	require.Equal(t, []dispatchrules.Opening{
+		{Day: time.Monday, From: "08:30", To: "12:00"}, {Day: time.Monday, From: "13:30", To: "18:00"},
+		{Day: time.Sunday, From: "09:00", To: "12:00"},
+	}, got)
 }

@@ -5,7 +5,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -51,9 +53,15 @@ func (r *rules) Rank(_ context.Context, req dispatchrules.RankRequest) (dispatch
 			c.SiteID = id
 		}
 		c.Reasons = append(c.Reasons, "rules "+r.Config().Tag)
+		if c.Name != "" { // facts: echoed so the test sees them arrive
+			c.Reasons = append(c.Reasons, fmt.Sprintf("site %s open Sunday %v", c.Name, c.OpenOn(time.Sunday)))
+		}
 		resp.Candidates = append(resp.Candidates, c)
 	}
 	resp.Reasons = []string{"order " + req.Order.ID}
+	if o := req.Order; o.SellingDealerSiteID != "" {
+		resp.Reasons = append(resp.Reasons, fmt.Sprintf("VIP %v, dealer %s, model %s, zone %s", o.CustomerVIP, o.SellingDealerSiteID, o.ProductModel, o.TimeZone))
+	}
 	return resp, nil
 }
 
