@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -160,4 +161,22 @@ func TestEnvOverridesTheTestsEnvironment(t *testing.T) {
 	evs, err := p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte("env")})
 	require.NoError(t, err)
 	require.Equal(t, "from Env", evs[0].CallID)
+}
+
+// Serve sets the plugin's GC target to 400 unless GOGC is set.
+func TestGCTarget(t *testing.T) {
+	for _, tc := range []struct{ env, want string }{{"", "400"}, {"GOGC=50", "50"}} {
+		t.Run(tc.want, func(t *testing.T) {
+			var opts []plugintest.Option
+			if tc.env != "" {
+				opts = append(opts, plugintest.Env(tc.env))
+			}
+			t.Setenv("GOGC", "") // restored after the test; unset meanwhile
+			require.NoError(t, os.Unsetenv("GOGC"))
+			p := plugintest.CTI(t, faulty(t), opts...)
+			evs, err := p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte("gogc")})
+			require.NoError(t, err)
+			require.Equal(t, tc.want, evs[0].CallID)
+		})
+	}
 }

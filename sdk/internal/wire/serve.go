@@ -3,6 +3,7 @@ package wire
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	"github.com/hashicorp/go-plugin"
@@ -16,12 +17,15 @@ import (
 // error (logged with its stack) instead of killing the process, and every
 // error leaves as a status carrying its sdk code.
 func Serve(kind string, versions map[int]plugin.Plugin, opts []sdk.ServeOption) {
-	o := sdk.ServeOptions{}
+	o := sdk.ServeOptions{GCPercent: 400}
 	for _, f := range opts {
 		f(&o)
 	}
 	if o.Logger == nil {
 		o.Logger = sdk.Logger()
+	}
+	if _, set := os.LookupEnv("GOGC"); !set && o.GCPercent >= 0 {
+		debug.SetGCPercent(o.GCPercent)
 	}
 	sets := make(map[int]plugin.PluginSet, len(versions))
 	for v, p := range versions {

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"runtime/debug"
+	"strconv"
 	"sync"
 	"time"
 
@@ -50,6 +52,10 @@ func (p *plugin) ParseEvents(ctx context.Context, req cti.VendorRequest) ([]cti.
 		os.Exit(3)
 	case "env":
 		return []cti.CallEvent{{Type: cti.Ended, CallID: os.Getenv("PLUGINTEST_PROBE")}}, nil
+	case "gogc":
+		pct := debug.SetGCPercent(100)
+		debug.SetGCPercent(pct)
+		return []cti.CallEvent{{Type: cti.Ended, CallID: strconv.Itoa(pct)}}, nil
 	case "log":
 		sdk.Logger().Warn("logged inside a call", "tenant_data", "none")
 		return nil, nil
