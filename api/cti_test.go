@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -60,8 +61,8 @@ func TestCTIScreenPopAcrossReplicas(t *testing.T) {
 	a.must(404, "PUT", "/v1/users/"+agentID.String()+"/cti-extension", other.admin, map[string]any{"extension": "9"})
 
 	events := bRep.openEvents(agent)
-	post := func(binding, token string, body any) resp {
-		return a.do("POST", "/v1/cti/"+binding+"/events", "", body, "X-CTI-Token", token)
+	post := func(binding, token string, body any, hdr ...string) resp {
+		return a.do("POST", "/v1/cti/"+binding+"/events", "", body, append([]string{"X-CTI-Token", token}, hdr...)...)
 	}
 	for _, c := range []struct {
 		name    string
@@ -69,17 +70,21 @@ func TestCTIScreenPopAcrossReplicas(t *testing.T) {
 		token   string
 		body    any
 		status  int
+		hdr     []string
 	}{
-		{"no token", binding, "", ringing("c0", "13800138000", "8001"), 401},
-		{"A's token on B's binding", otherBinding, tok, ringing("c1", "13800138000", "8001"), 401},
-		{"B's token on A's binding", binding, otherTok, ringing("c2", "13800138000", "8001"), 401},
-		{"not JSON", binding, tok, "<xml>ring</xml>", 422},
-		{"empty", binding, tok, "", 400},
-		{"no call ID", binding, tok, map[string]any{"event": "ringing"}, 422},
-		{"unknown event type", binding, tok, map[string]any{"event": "exploded", "callid": "c3", "extension": "8001"}, 422},
+		{"no token", binding, "", ringing("c0", "13800138000", "8001"), 401, nil},
+		{"A's token on B's binding", otherBinding, tok, ringing("c1", "13800138000", "8001"), 401, nil},
+		{"B's token on A's binding", binding, otherTok, ringing("c2", "13800138000", "8001"), 401, nil},
+		{"not JSON", binding, tok, "<xml>ring</xml>", 422, nil},
+		{"empty", binding, tok, "", 400, nil},
+		{"no call ID", binding, tok, map[string]any{"event": "ringing"}, 422, nil},
+		{"unknown event type", binding, tok, map[string]any{"event": "exploded", "callid": "c3", "extension": "8001"}, 422, nil},
+		{"XML reaches the plugin, which refuses it", binding, tok, "<call/>", 422, []string{"Content-Type", "text/xml"}},
+		{"over 64 KiB", binding, tok, strings.Repeat("x", 65<<10), 413, nil},
+		{"not UTF-8", binding, tok, "\xff\xfe", 422, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			require.Equal(t, c.status, post(c.binding, c.token, c.body).Status)
+			require.Equal(t, c.status, post(c.binding, c.token, c.body, c.hdr...).Status)
 		})
 	}
 	noEvent(t, events)
