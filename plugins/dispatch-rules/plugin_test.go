@@ -27,7 +27,7 @@ func TestThroughThePluginProtocol(t *testing.T) {
 		Candidates: all,
 	})
 	require.NoError(t, err)
-	require.Equal(t, []string{"centre-sundays"}, ids(res.Candidates))
+	require.Equal(t, []dr.Candidate{sundayCentre}, res.Candidates, "kept whole, its reasons too")
 	require.Equal(t, []dr.Exclusion{
 		{ID: "dealer-weekdays", Reason: "closed on Sundays (Sun 22 Nov 2026 in Asia/Shanghai)"},
 		{ID: "centre-weekdays", Reason: "closed on Sundays (Sun 22 Nov 2026 in Asia/Shanghai)"},
@@ -39,6 +39,7 @@ func TestThroughThePluginProtocol(t *testing.T) {
 		Candidates: []dr.TechCandidate{{TechnicianID: "a"}, {TechnicianID: "b", Tags: []string{"senior"}}}})
 	require.NoError(t, err)
 	require.Equal(t, "b", tech.Candidates[0].TechnicianID)
+	require.Equal(t, []string{"senior technician for a VIP customer"}, tech.Candidates[0].Reasons)
 
 	_, err = p.Rank(ctx, dr.RankRequest{Order: dr.Order{At: sundayInShanghai, TimeZone: "Nowhere/Land"}, Candidates: all})
 	require.ErrorIs(t, err, sdk.ErrBadRequest)

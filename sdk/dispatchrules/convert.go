@@ -1,6 +1,7 @@
 package dispatchrules
 
 import (
+	"slices"
 	"time"
 
 	pb "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1"
@@ -90,14 +91,30 @@ func techFrom(t *pb.TechCandidate) TechCandidate {
 func exclusionTo(e Exclusion) *pb.Exclusion   { return &pb.Exclusion{Id: e.ID, Reason: e.Reason} }
 func exclusionFrom(e *pb.Exclusion) Exclusion { return Exclusion{ID: e.Id, Reason: e.Reason} }
 
-func rankedTo(id string, score float64, reasons []string) *pb.Ranked {
+// rankedTo encodes a kept candidate of an answer; sent are the reasons the
+// request gave it, which need not travel back when kept as a prefix.
+func rankedTo(id string, score float64, reasons, sent []string) *pb.Ranked {
+	if len(sent) > 0 && len(reasons) >= len(sent) && slices.Equal(reasons[:len(sent)], sent) {
+		return &pb.Ranked{Id: id, Score: score, Reasons: reasons[len(sent):], Appended: true}
+	}
 	return &pb.Ranked{Id: id, Score: score, Reasons: reasons}
+}
+
+// sentReasons maps the request's candidate IDs to copies of their reasons
+// (copies: a rule that rewrote one in place must not make it look kept).
+func sentReasons[C any](cs []C, id func(C) string, reasons func(C) []string) map[string][]string {
+	m := make(map[string][]string, len(cs))
+	for _, c := range cs {
+		m[id(c)] = slices.Clone(reasons(c))
+	}
+	return m
 }
 
 // rankedFrom rebuilds the answer's candidates from the request's: only ID,
 // score and reasons cross back. An ID the request did not have comes back
 // with nothing else set (the platform then rejects the answer).
-func rankedFrom[C any](got []*pb.Ranked, sent []C, id func(C) string, set func(string, float64, []string, C) C) []C {
+func rankedFrom[C any](got []*pb.Ranked, sent []C, id func(C) string, reasons func(C) []string,
+	set func(string, float64, []string, C) C) []C {
 	if len(got) == 0 {
 		return nil
 	}
@@ -108,10 +125,14 @@ func rankedFrom[C any](got []*pb.Ranked, sent []C, id func(C) string, set func(s
 	out := make([]C, len(got))
 	for i, r := range got {
 		var c C
+		rs := r.Reasons
 		if j, ok := at[r.Id]; ok {
 			c = sent[j]
+			if r.Appended {
+				rs = append(slices.Clip(reasons(c)), r.Reasons...)
+			}
 		}
-		out[i] = set(r.Id, r.Score, r.Reasons, c)
+		out[i] = set(r.Id, r.Score, rs, c)
 	}
 	return out
 }

@@ -42,18 +42,39 @@ func TestOpenOn(t *testing.T) {
 
 // An answer carries ID, score and reasons; the rest is the request's, and
 // an ID the request did not have comes back bare for the platform to
-// reject.
-func TestRankedFrom(t *testing.T) {
-	sent := []Candidate{{SiteID: "a", Name: "A", Kind: Dealer, Score: 0.5, Reasons: []string{"near"}}, {SiteID: "b", Name: "B"}}
-	got := rankedFrom([]*pb.Ranked{rankedTo("b", 0.9, []string{"rule"}), rankedTo("x", 1, nil), rankedTo("a", 0.5, []string{"near", "kept"})},
-		sent, func(c Candidate) string { return c.SiteID }, func(id string, score float64, reasons []string, c Candidate) Candidate {
+// reject. Reasons kept as a prefix travel back as the appended ones only.
+func TestRankedRoundTrip(t *testing.T) {
+	sent := []Candidate{{SiteID: "a", Name: "A", Kind: Dealer, Score: 0.5, Reasons: []string{"near", "light load"}}, {SiteID: "b", Name: "B", Reasons: []string{"far"}}}
+	byID := sentReasons(sent, siteID, func(c Candidate) []string { return c.Reasons })
+
+	kept := rankedTo("a", 0.5, []string{"near", "light load", "kept"}, byID["a"])
+	require.True(t, kept.Appended)
+	require.Equal(t, []string{"kept"}, kept.Reasons, "only the appended reason travels")
+	replaced := rankedTo("b", 0.9, []string{"rule says so"}, byID["b"])
+	require.False(t, replaced.Appended)
+
+	got := rankedFrom([]*pb.Ranked{replaced, rankedTo("x", 1, nil, nil), kept}, sent, siteID,
+		func(c Candidate) []string { return c.Reasons },
+		func(id string, score float64, reasons []string, c Candidate) Candidate {
 			c.SiteID, c.Score, c.Reasons = id, score, reasons
 			return c
 		})
 	require.Equal(t, []Candidate{
-		{SiteID: "b", Name: "B", Score: 0.9, Reasons: []string{"rule"}},
+		{SiteID: "b", Name: "B", Score: 0.9, Reasons: []string{"rule says so"}},
 		{SiteID: "x", Score: 1},
-		{SiteID: "a", Name: "A", Kind: Dealer, Score: 0.5, Reasons: []string{"near", "kept"}},
+		{SiteID: "a", Name: "A", Kind: Dealer, Score: 0.5, Reasons: []string{"near", "light load", "kept"}},
 	}, got)
-	require.Nil(t, rankedFrom(nil, sent, func(c Candidate) string { return c.SiteID }, nil))
+	require.Equal(t, []string{"near", "light load"}, sent[0].Reasons, "the request is not written to")
+	require.Nil(t, rankedFrom(nil, sent, siteID, nil, nil))
+}
+
+// A rule that rewrote a request's reason in place did not keep it: the
+// answer carries its reasons whole.
+func TestRewrittenReasonTravelsWhole(t *testing.T) {
+	c := Candidate{SiteID: "a", Reasons: []string{"near"}}
+	byID := sentReasons([]Candidate{c}, siteID, func(c Candidate) []string { return c.Reasons })
+	c.Reasons[0] = "rewritten"
+	r := rankedTo("a", 0, c.Reasons, byID["a"])
+	require.False(t, r.Appended)
+	require.Equal(t, []string{"rewritten"}, r.Reasons)
 }

@@ -35,28 +35,34 @@ func (s *server) Configure(ctx context.Context, r *pb.ConfigureRequest) (*pb.Con
 }
 
 func (s *server) Rank(ctx context.Context, r *pb.RankRequest) (*pb.RankResponse, error) {
-	res, err := s.impl.Rank(ctx, RankRequest{Order: orderFrom(r.Order), Candidates: mapSlice(r.Candidates, candidateFrom)})
+	req := RankRequest{Order: orderFrom(r.Order), Candidates: mapSlice(r.Candidates, candidateFrom)}
+	sent := sentReasons(req.Candidates, siteID, func(c Candidate) []string { return c.Reasons })
+	res, err := s.impl.Rank(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	return &pb.RankResponse{
-		Candidates: mapSlice(res.Candidates, func(c Candidate) *pb.Ranked { return rankedTo(c.SiteID, c.Score, c.Reasons) }),
-		Excluded:   mapSlice(res.Excluded, exclusionTo),
-		Reasons:    res.Reasons,
+		Candidates: mapSlice(res.Candidates, func(c Candidate) *pb.Ranked {
+			return rankedTo(c.SiteID, c.Score, c.Reasons, sent[c.SiteID])
+		}),
+		Excluded: mapSlice(res.Excluded, exclusionTo),
+		Reasons:  res.Reasons,
 	}, nil
 }
 
 func (s *server) ChooseTechnician(ctx context.Context, r *pb.TechnicianRequest) (*pb.TechnicianResponse, error) {
-	res, err := s.impl.ChooseTechnician(ctx, TechnicianRequest{
-		Order: orderFrom(r.Order), SiteID: r.SiteId, Candidates: mapSlice(r.Candidates, techFrom),
-	})
+	req := TechnicianRequest{Order: orderFrom(r.Order), SiteID: r.SiteId, Candidates: mapSlice(r.Candidates, techFrom)}
+	sent := sentReasons(req.Candidates, techID, func(t TechCandidate) []string { return t.Reasons })
+	res, err := s.impl.ChooseTechnician(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	return &pb.TechnicianResponse{
-		Candidates: mapSlice(res.Candidates, func(t TechCandidate) *pb.Ranked { return rankedTo(t.TechnicianID, t.Score, t.Reasons) }),
-		Excluded:   mapSlice(res.Excluded, exclusionTo),
-		Reasons:    res.Reasons,
+		Candidates: mapSlice(res.Candidates, func(t TechCandidate) *pb.Ranked {
+			return rankedTo(t.TechnicianID, t.Score, t.Reasons, sent[t.TechnicianID])
+		}),
+		Excluded: mapSlice(res.Excluded, exclusionTo),
+		Reasons:  res.Reasons,
 	}, nil
 }
 
@@ -74,7 +80,7 @@ func (c *client) Rank(ctx context.Context, req RankRequest) (RankResponse, error
 		return RankResponse{}, wire.FromStatus(ctx, "Rank", err)
 	}
 	return RankResponse{
-		Candidates: rankedFrom(r.Candidates, req.Candidates, func(c Candidate) string { return c.SiteID },
+		Candidates: rankedFrom(r.Candidates, req.Candidates, siteID, func(c Candidate) []string { return c.Reasons },
 			func(id string, score float64, reasons []string, c Candidate) Candidate {
 				c.SiteID, c.Score, c.Reasons = id, score, reasons
 				return c
@@ -92,7 +98,7 @@ func (c *client) ChooseTechnician(ctx context.Context, req TechnicianRequest) (T
 		return TechnicianResponse{}, wire.FromStatus(ctx, "ChooseTechnician", err)
 	}
 	return TechnicianResponse{
-		Candidates: rankedFrom(r.Candidates, req.Candidates, func(t TechCandidate) string { return t.TechnicianID },
+		Candidates: rankedFrom(r.Candidates, req.Candidates, techID, func(t TechCandidate) []string { return t.Reasons },
 			func(id string, score float64, reasons []string, t TechCandidate) TechCandidate {
 				t.TechnicianID, t.Score, t.Reasons = id, score, reasons
 				return t
@@ -101,3 +107,6 @@ func (c *client) ChooseTechnician(ctx context.Context, req TechnicianRequest) (T
 		Reasons:  r.Reasons,
 	}, nil
 }
+
+func siteID(c Candidate) string     { return c.SiteID }
+func techID(t TechCandidate) string { return t.TechnicianID }

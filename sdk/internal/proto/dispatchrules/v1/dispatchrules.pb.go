@@ -558,10 +558,13 @@ func (x *RankRequest) GetCandidates() []*Candidate {
 // Ranked is a kept candidate in an answer: only what a rule may change
 // crosses back; the host takes the rest from its request.
 type Ranked struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Score         float64                `protobuf:"fixed64,2,opt,name=score,proto3" json:"score,omitempty"`
-	Reasons       []string               `protobuf:"bytes,3,rep,name=reasons,proto3" json:"reasons,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Score float64                `protobuf:"fixed64,2,opt,name=score,proto3" json:"score,omitempty"`
+	// The candidate's reasons; with appended, only those past the request's
+	// own (which the answer kept as a prefix, as rules are asked to).
+	Reasons       []string `protobuf:"bytes,3,rep,name=reasons,proto3" json:"reasons,omitempty"`
+	Appended      bool     `protobuf:"varint,4,opt,name=appended,proto3" json:"appended,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -615,6 +618,13 @@ func (x *Ranked) GetReasons() []string {
 		return x.Reasons
 	}
 	return nil
+}
+
+func (x *Ranked) GetAppended() bool {
+	if x != nil {
+		return x.Appended
+	}
+	return false
 }
 
 type RankResponse struct {
@@ -985,11 +995,12 @@ const file_dispatchrules_v1_dispatchrules_proto_rawDesc = "" +
 	"\x05order\x18\x01 \x01(\v2).aftersales.plugin.dispatchrules.v1.OrderR\x05order\x12M\n" +
 	"\n" +
 	"candidates\x18\x02 \x03(\v2-.aftersales.plugin.dispatchrules.v1.CandidateR\n" +
-	"candidates\"H\n" +
+	"candidates\"d\n" +
 	"\x06Ranked\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05score\x18\x02 \x01(\x01R\x05score\x12\x18\n" +
-	"\areasons\x18\x03 \x03(\tR\areasons\"\xbf\x01\n" +
+	"\areasons\x18\x03 \x03(\tR\areasons\x12\x1a\n" +
+	"\bappended\x18\x04 \x01(\bR\bappended\"\xbf\x01\n" +
 	"\fRankResponse\x12J\n" +
 	"\n" +
 	"candidates\x18\x01 \x03(\v2*.aftersales.plugin.dispatchrules.v1.RankedR\n" +
