@@ -13,9 +13,9 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-// sseKeepAlive is how often an idle event stream sends a comment, so that
-// proxies and load balancers keep it open.
-var sseKeepAlive = 15 * time.Second
+// defaultSSEKeepAlive is how often an idle event stream sends a comment,
+// so that proxies and load balancers keep it open.
+const defaultSSEKeepAlive = 15 * time.Second
 
 type DialInput struct {
 	Body struct {
@@ -134,8 +134,14 @@ func (s *Server) streamAgentEvents(ctx context.Context, hctx huma.Context, p *co
 		return
 	}
 	rc := http.NewResponseController(rw)
+	keepAlive := s.deps.SSEKeepAlive
+	if keepAlive <= 0 {
+		keepAlive = defaultSSEKeepAlive
+	}
 	write := func(format string, args ...any) bool {
-		_ = rc.SetWriteDeadline(time.Now().Add(sseKeepAlive + 10*time.Second)) // the server's WriteTimeout would cut the stream
+		// Each write moves the deadline on: the server's WriteTimeout would
+		// otherwise cut the stream.
+		_ = rc.SetWriteDeadline(time.Now().Add(2*keepAlive + 5*time.Second))
 		if _, err := fmt.Fprintf(w, format, args...); err != nil {
 			return false
 		}
@@ -144,7 +150,7 @@ func (s *Server) streamAgentEvents(ctx context.Context, hctx huma.Context, p *co
 	if !write(": connected\n\n") {
 		return
 	}
-	tick := time.NewTicker(sseKeepAlive)
+	tick := time.NewTicker(keepAlive)
 	defer tick.Stop()
 	for {
 		select {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -75,6 +76,7 @@ type Deps struct {
 	CTIExtensions  core.CTIExtensionService
 	AgentEvents    core.AgentEventBus
 	PluginDir      string
+	SSEKeepAlive   time.Duration // idle event streams send a comment this often (0: 15 s)
 }
 
 // Server is the HTTP side of the platform.

@@ -88,6 +88,8 @@ func TestCTIScreenPopAcrossReplicas(t *testing.T) {
 		})
 	}
 	noEvent(t, events)
+	// Outlive the server's write timeout: keep-alives move the deadline on.
+	time.Sleep(500 * time.Millisecond)
 
 	// Ringing: the agent's screen pops with the customer, via the other replica.
 	r := a.must(200, "POST", "/v1/cti/"+binding+"/events?token="+tok, "", ringing("call-1", "+86 138 0013 8000", "8001"))

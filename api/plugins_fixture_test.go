@@ -40,7 +40,8 @@ func setupPlugins(t testing.TB, pool *pgxpool.Pool, dbURL, dir string, rt core.P
 		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
 	clock := &shiftClock{}
-	o := wire.Options{Pool: pool, Log: log, Clock: clock, PluginKey: pluginKey, PluginDir: dir, PluginRuntime: rt}
+	o := wire.Options{Pool: pool, Log: log, Clock: clock, PluginKey: pluginKey, PluginDir: dir, PluginRuntime: rt,
+		SSEKeepAlive: 50 * time.Millisecond}
 	if rt == nil { // the real host, as serve builds it
 		o.Store = postgres.NewStore(pool, clock, log)
 		ps, err := postgres.NewPluginStore(o.Store, pluginKey)
@@ -54,7 +55,10 @@ func setupPlugins(t testing.TB, pool *pgxpool.Pool, dbURL, dir string, rt core.P
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	app.Watch(ctx)
-	srv := httptest.NewServer(app.Server.Handler())
+	srv := httptest.NewUnstartedServer(app.Server.Handler())
+	// Far shorter than serve's: event streams must outlive it.
+	srv.Config.WriteTimeout = 300 * time.Millisecond
+	srv.Start()
 	t.Cleanup(srv.Close)
 	t.Cleanup(app.Server.CloseStreams)
 	tok, err := app.Store.CreatePlatformAdmin(ctx, "ops")

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,6 +44,7 @@ type Options struct {
 	PluginDir     string
 	PluginRuntime core.PluginRuntime
 	Plugins       *postgres.PluginStore // optional: share the caller's (see NewPluginHost); PluginKey is then unused
+	SSEKeepAlive  time.Duration         // agent event streams' keep-alive (0: the API's default)
 }
 
 // NewApp wires the store, the authorizer, onboarding and the API. Call
@@ -75,7 +77,7 @@ func NewApp(o Options) *App {
 		Sites: store, Technicians: store,
 		Customers: store, Products: store, Catalog: store, ScreenPop: store,
 		Plugins: plugins, PluginBindings: plugins, PluginRuntime: o.PluginRuntime, CTIExtensions: plugins,
-		AgentEvents: plugins, PluginDir: o.PluginDir,
+		AgentEvents: plugins, PluginDir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra})
 	return &App{Store: store, Authz: az, Server: srv, Plugins: plugins}
 }
