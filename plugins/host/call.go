@@ -31,12 +31,16 @@ func (i *instance) backingOff() error {
 	return fmt.Errorf("plugin %s is failing (%s); it is %w", i.plugin, i.lastErr, errBackingOff)
 }
 
+// errCrashCounted marks a call that failed with a crash another call (or
+// the health check) already recorded.
+var errCrashCounted = errors.New("plugin process died")
+
 // isFault says whether err is the plugin's failure (counted by the breaker
 // and shown in the status) rather than an answer about the input (a bad
 // request, an unknown part) or the caller giving up.
 func isFault(err error) bool {
 	switch {
-	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, errBackingOff):
+	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, errBackingOff), errors.Is(err, errCrashCounted):
 		return false
 	case errors.Is(err, sdk.ErrBadRequest), errors.Is(err, sdk.ErrNotFound):
 		return false
@@ -87,10 +91,15 @@ func (i *instance) call(ctx context.Context, method string, timeout time.Duratio
 	case isFault(err):
 		// A failure other than a wrong or late answer may be the process
 		// dying: then it is retired (unless the watcher already did).
+		// The crash is counted once: the calls that were in flight with
+		// this one fail with it, and must not open the breaker on their own.
 		transport := !errors.Is(err, errInvalidAnswer) && !errors.Is(err, context.DeadlineExceeded)
-		if transport && (i.retired(p) || i.ping(p) != nil) {
-			i.crashed(p, fmt.Errorf("plugin process died during %s: %w", method, err))
-		} else {
+		switch {
+		case transport && (i.retired(p) || i.ping(p) != nil):
+			if !i.crashed(p, fmt.Errorf("plugin process died during %s: %w", method, err)) {
+				err = fmt.Errorf("%w: %w", errCrashCounted, err)
+			}
+		default:
 			i.recordError(method, err)
 		}
 	}

@@ -136,16 +136,18 @@ func (i *instance) fail(err error) {
 	i.log.Error("plugin failed", "error", err, "failures", i.failures, "retry_in", i.h.opts.backoff(i.failures))
 }
 
-// crashed retires p after it died or stopped answering health checks.
-func (i *instance) crashed(p *process, err error) {
+// crashed retires p after it died or stopped answering health checks; it
+// reports false when p was retired already.
+func (i *instance) crashed(p *process, err error) bool {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	if i.proc != p {
-		return // already retired
+		return false
 	}
 	i.proc = nil
 	i.fail(err)
 	p.stop(true)
+	return true
 }
 
 // stop stops the process, if any, and forgets a failure's backoff: the

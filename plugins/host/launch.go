@@ -253,7 +253,7 @@ func (i *instance) ping(p *process) error {
 	case <-time.After(max(i.h.opts.HealthInterval, 5*time.Second)):
 		return errors.New("no answer to ping")
 	case <-p.done:
-		return nil
+		return errors.New("plugin process stopped")
 	}
 }
 

@@ -227,3 +227,52 @@ func TestBinaryThatExitsAtStartFails(t *testing.T) {
 	require.True(t, *st.ChecksumOK, "the binary is the registered one; it just is no plugin")
 	require.Contains(t, st.LastError, "start plugin")
 }
+
+// Calls from many goroutines while the process is killed twice: every call
+// either answers or fails with EUNPROCESSABLE, and the binding recovers.
+func TestConcurrentCallsAcrossCrashes(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, func(o *Options) { o.BackoffMin, o.BackoffMax = 20*time.Millisecond, 20*time.Millisecond })
+	b := tb.bind(t, core.PluginParts, tb.testPlugin(t, "parts"), "cc", nil)
+	p, err := tb.h.Parts(bg, b.PluginBinding)
+	require.NoError(t, err)
+	tb.lookup(t, b)
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, r := range tb.log.records(t) {
+				if r["msg"] == "plugin call failed" || r["msg"] == "plugin failed" || r["msg"] == "plugin circuit breaker" {
+					t.Log(r)
+				}
+			}
+		}
+	})
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				_, err := p.PartStock(bg, "A-1")
+				if err != nil && errCode(err) != core.EUNPROCESSABLE {
+					t.Errorf("unexpected error: %v", err)
+					return
+				}
+			}
+		})
+	}
+	for range 2 {
+		pid := tb.waitRunning(t, b)
+		require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
+		require.Eventually(t, func() bool { return tb.h.PID(b.ID) != pid && tb.h.PID(b.ID) != 0 }, 20*time.Second, 5*time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+	require.GreaterOrEqual(t, tb.h.Status(b.ID).Restarts, 2)
+	_, err = p.PartStock(bg, "A-1")
+	require.NoError(t, err)
+}
