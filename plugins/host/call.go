@@ -78,11 +78,12 @@ func (i *instance) call(ctx context.Context, method string, timeout time.Duratio
 	defer func() { done(err) }()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	i.inflight.Add(1) // before ensure: the idle stop must not take the process from under it
 	p, err := i.ensure(ctx)
 	if err != nil {
+		i.inflight.Add(-1)
 		return err
 	}
-	i.inflight.Add(1)
 	err = fn(ctx, p.raw)
 	i.inflight.Add(-1)
 	switch {

@@ -227,9 +227,7 @@ func (i *instance) watch(p *process) {
 			return
 		case <-t.C:
 		}
-		idle := time.Since(time.Unix(0, i.lastUsed.Load()))
-		if i.inflight.Load() == 0 && idle >= i.h.opts.IdleTimeout {
-			i.stopIdle(p)
+		if i.stopIdle(p) {
 			return
 		}
 		if err := i.ping(p); err != nil {
@@ -257,15 +255,19 @@ func (i *instance) ping(p *process) error {
 	}
 }
 
-func (i *instance) stopIdle(p *process) {
+// stopIdle stops p when no call is in flight and none started within the
+// idle time; it reports whether it did.
+func (i *instance) stopIdle(p *process) bool {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	if i.proc != p || i.inflight.Load() != 0 {
-		return
+	idle := time.Since(time.Unix(0, i.lastUsed.Load()))
+	if i.proc != p || i.inflight.Load() != 0 || idle < i.h.opts.IdleTimeout {
+		return false
 	}
 	i.proc, i.state = nil, core.PluginStopped
 	p.stop(false)
 	i.log.Info("plugin stopped after idle time", "pid", p.pid)
+	return true
 }
 
 // passEnv is the default plugin environment: what a process needs to run
