@@ -170,7 +170,7 @@ func TestDispatchHangingPluginOpensBreakerThenRecovers(t *testing.T) {
 	})
 	n := smallNetwork(t)
 	b := tb.bind(t, core.PluginDispatchRules, tb.testPlugin(t, "rules"), "h", nil)
-	tb.waitRunning(t, b)
+	pid := tb.waitRunning(t, b)
 	// Warm up; a loaded machine may miss the short deadline now and then.
 	require.Eventually(t, func() bool { return tb.decide(t, n, b).Fallback == "" }, 20*time.Second, 50*time.Millisecond)
 
@@ -181,6 +181,9 @@ func TestDispatchHangingPluginOpensBreakerThenRecovers(t *testing.T) {
 	require.Equal(t, siteIDs(builtinDecision(t, n).Ranking), siteIDs(d.Ranking))
 	require.Equal(t, core.BreakerOpen, tb.h.Status(b.ID).Breaker)
 	require.Contains(t, tb.decide(t, n, b).Fallback, "circuit breaker open")
+	// The stuck process is replaced: the probe after the cool-down gets a
+	// fresh one.
+	require.Eventually(t, func() bool { return tb.h.PID(b.ID) != pid }, 10*time.Second, 10*time.Millisecond)
 
 	b.setMode(t, "ok")
 	require.Eventually(t, func() bool { return tb.decide(t, n, b).Fallback == "" }, 20*time.Second, 50*time.Millisecond)

@@ -91,6 +91,9 @@ func (h *Host) newInstance(b *core.PluginBinding) *instance {
 		OnStateChange: func(_ string, from, to gobreaker.State) {
 			gauge.Set(float64(breakerGauge(to)))
 			i.log.Warn("plugin circuit breaker", "from", from.String(), "to", to.String())
+			if to == gobreaker.StateOpen {
+				go i.recycle() // not under the breaker's lock: status() takes i.mu, then the breaker's
+			}
 		},
 	})
 	return i
@@ -167,6 +170,20 @@ func (i *instance) stop(hard bool) {
 		i.state = core.PluginStopped
 	}
 	i.retryAt = time.Time{}
+}
+
+// recycle kills the process when the breaker opens: a plugin stuck in
+// calls (a deadlock the health check cannot see) gets a fresh process for
+// the probe after the cool-down, and its stuck goroutines go with it.
+func (i *instance) recycle() {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.proc == nil {
+		return
+	}
+	i.log.Warn("plugin process stopped: its circuit breaker opened", "pid", i.proc.pid)
+	i.proc.stop(true)
+	i.proc, i.state = nil, core.PluginStopped
 }
 
 // status is what PluginRuntime.Status reports.
