@@ -10,7 +10,10 @@
 // secrets. While it runs it is pinged; a crash retires it and the next use
 // after a backoff launches it again; an idle one is stopped. Every call
 // runs under a deadline, a per-binding concurrency limit and a per-binding
-// circuit breaker. Plugin log lines go to the platform's slog logger tagged
+// circuit breaker; a breaker that opens also replaces the process, so a
+// plugin stuck in its own code gets a fresh one for the probe. Calls that
+// fail through the same crash, fail fast during the backoff, or are
+// answered "bad request" or "not found" do not count against the breaker. Plugin log lines go to the platform's slog logger tagged
 // with tenant, binding and plugin; metrics per binding go to the registry
 // passed in.
 //
