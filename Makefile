@@ -6,11 +6,14 @@ BIN := bin/aftersales
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 DEB_PACKAGES := postgresql redis-server
+# Reference plugins (plugins/NAME, main packages), built to bin/plugins/NAME.
+PLUGINS := cti-generic parts-erp dispatch-rules
 
-.PHONY: run build test bench generate lint deps check-generated
+.PHONY: run build test bench generate lint deps check-generated proto
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/aftersales
+	@for p in $(PLUGINS); do $(GO) build -o bin/plugins/$$p ./plugins/$$p || exit 1; done
 
 # Installs the Debian packages the embedded default needs when missing,
 # then builds and starts the whole platform (embedded PostgreSQL and Redis
@@ -44,3 +47,10 @@ generate: build
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
+
+# Regenerates the plugin protocol's Go code from sdk/internal/proto/**/*.proto
+# (committed; needs protoc, e.g. Debian's protobuf-compiler).
+proto:
+	$(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+	$(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
+	cd sdk && PATH="$$($(GO) env GOPATH)/bin:$$PATH" $(GO) generate ./internal/proto

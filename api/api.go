@@ -7,6 +7,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -74,6 +76,16 @@ type Deps struct {
 	Webhooks core.WebhookService
 	// WebhookGuard refuses webhook URLs that reach non-public addresses.
 	WebhookGuard *core.WebhookGuard
+	// Plugins: the registry, tenant bindings, the runtime (plugins/host),
+	// agent extensions and the agent event bus. PluginDir is where
+	// registered binaries must live ("": registration refused).
+	Plugins        core.PluginRegistry
+	PluginBindings core.PluginBindingService
+	PluginRuntime  core.PluginRuntime
+	CTIExtensions  core.CTIExtensionService
+	AgentEvents    core.AgentEventBus
+	PluginDir      string
+	SSEKeepAlive   time.Duration // idle event streams send a comment this often (0: 15 s)
 }
 
 // Server is the HTTP side of the platform.
@@ -83,6 +95,9 @@ type Server struct {
 	mux  *http.ServeMux
 	http http.Handler
 	m    *metrics
+	// streams is closed by CloseStreams: event streams end on shutdown.
+	streams     chan struct{}
+	closeStream sync.Once
 }
 
 // New builds the API and its HTTP handler.
@@ -91,7 +106,7 @@ func New(d Deps) *Server {
 		d.Log = slog.Default()
 	}
 	installProblems(d.Log)
-	s := &Server{deps: d, mux: http.NewServeMux()}
+	s := &Server{deps: d, mux: http.NewServeMux(), streams: make(chan struct{})}
 	s.api = humago.New(s.mux, Config())
 	s.m = newMetrics(d.Registry)
 	s.api.UseMiddleware(s.m.middleware, s.checkBody, s.authenticate)
@@ -151,4 +166,9 @@ func (s *Server) registerRoutes() {
 	s.registerScreenPopRoutes()
 	s.registerUrgeRoutes()
 	s.registerWebhookRoutes()
+	s.registerPluginRoutes()
+	s.registerPluginBindingRoutes()
+	s.registerCTIRoutes()
+	s.registerAgentRoutes()
+	s.registerPartsRoutes()
 }

@@ -72,6 +72,10 @@ func (s *Server) authenticate(hctx huma.Context, next func(huma.Context)) {
 			return
 		}
 	}
+	if acc.Stream {
+		next(huma.WithContext(hctx, ctx))
+		return
+	}
 	var buf *bufferedContext
 	run := func(ctx context.Context) error {
 		buf = newBufferedContext(huma.WithContext(hctx, ctx))

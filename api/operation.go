@@ -27,6 +27,10 @@ type access struct {
 	// region tree: this replica reloads the tenant's rules right after the
 	// commit (others follow by NOTIFY).
 	ChangesAccess bool
+	// Stream operations (server-sent events) are authenticated and
+	// authorised but run outside the request transaction and unbuffered:
+	// they open their own short transactions as they go.
+	Stream bool
 }
 
 const accessKey = "access"

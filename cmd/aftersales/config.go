@@ -27,6 +27,10 @@ type config struct {
 	// WebhookAllowPrivate lets tenants' webhooks reach private, loopback
 	// and other non-public addresses (a private deployment's own systems).
 	WebhookAllowPrivate bool
+	// PluginDir holds the plugin binaries platform admins may register;
+	// PluginSecretKey (base64, 32 bytes) encrypts binding secrets.
+	PluginDir       string
+	PluginSecretKey string
 }
 
 func env(name, def string) string {
@@ -59,6 +63,8 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.IntVar(&c.Workers, "workers", envInt("WORKERS", 10), "concurrent background tasks (env WORKERS)")
 	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", env("WEBHOOK_ALLOW_PRIVATE", "") == "true",
 		"let webhooks reach private, loopback and link-local addresses (env WEBHOOK_ALLOW_PRIVATE=true); default: public addresses only")
+	fs.StringVar(&c.PluginDir, "plugin-dir", env("PLUGIN_DIR", ""), "directory of the plugin binaries platform admins may register (env PLUGIN_DIR); default: plugins in the data dir")
+	c.PluginSecretKey = os.Getenv("PLUGIN_SECRET_KEY") // a secret: environment only, never a flag (visible in ps)
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, fs, err

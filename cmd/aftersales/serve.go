@@ -13,6 +13,8 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aftersales/aftersales/api"
@@ -20,6 +22,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/jobs"
+	"github.com/aftersales/aftersales/plugins/host"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -110,11 +113,25 @@ func runServe(ctx context.Context, args []string) error {
 
 func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
 	rdb redis.UniversalClient, redisOpt asynq.RedisConnOpt) (*http.Server, error) {
+	key, err := loadPluginKey(c, log)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Plugin processes run next to the API that calls them; they stop when
+	// ctx ends (serve's shutdown).
+	ps, err := postgres.NewPluginStore(store, key)
+	if err != nil {
+		return nil, err
+	}
+	plugins := wire.NewPluginHost(ps, host.Options{Logger: log, Registry: reg})
+	context.AfterFunc(ctx, plugins.Close)
 	monitor := asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
-	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Monitor: monitor,
+	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Registry: reg, Monitor: monitor,
 		WebhookAllowPrivate: c.WebhookAllowPrivate, Ready: []api.Checker{
 			{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-		}})
+		}, Plugins: ps, PluginDir: pluginDir(c), PluginRuntime: plugins})
 	app.Watch(ctx)
 	s := app.Server
 	ln, err := net.Listen("tcp", c.HTTPAddr)
@@ -124,6 +141,7 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	srv.RegisterOnShutdown(s.CloseStreams) // event streams would hold the drain until its deadline
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("HTTP server failed", "err", err)

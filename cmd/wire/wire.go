@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,9 +21,10 @@ import (
 
 // App is the assembled API side of the platform.
 type App struct {
-	Store  *postgres.Store
-	Authz  *authz.Authorizer
-	Server *api.Server
+	Store   *postgres.Store
+	Authz   *authz.Authorizer
+	Server  *api.Server
+	Plugins *postgres.PluginStore
 	// WebhookGuard checks webhook URLs at registration; tests may allow
 	// loopback receivers on it before the first request.
 	WebhookGuard *core.WebhookGuard
@@ -41,6 +43,15 @@ type Options struct {
 	// WebhookAllowPrivate lets webhooks reach private and loopback
 	// addresses (WEBHOOK_ALLOW_PRIVATE).
 	WebhookAllowPrivate bool
+	// PluginKey encrypts plugin binding secrets (32 bytes; nil: a random
+	// key for this process, for tests). PluginDir holds the binaries
+	// platform admins may register. PluginRuntime runs them (nil: plugins
+	// are registered and bound but not run).
+	PluginKey     []byte
+	PluginDir     string
+	PluginRuntime core.PluginRuntime
+	Plugins       *postgres.PluginStore // optional: share the caller's (see NewPluginHost); PluginKey is then unused
+	SSEKeepAlive  time.Duration         // agent event streams' keep-alive (0: the API's default)
 }
 
 // NewApp wires the store, the authorizer, onboarding and the API. Call
@@ -58,6 +69,13 @@ func NewApp(o Options) *App {
 		store = postgres.NewStore(o.Pool, o.Clock, o.Log)
 	}
 	o.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
+	plugins := o.Plugins
+	if plugins == nil {
+		plugins = newPluginStore(store, o.PluginKey)
+	}
+	if o.PluginRuntime != nil {
+		store.SetDispatchRules(dispatchRulesSeam(plugins, o.PluginRuntime, o.Log))
+	}
 	az := authz.New(store)
 	guard := &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate}
 	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)
@@ -68,12 +86,16 @@ func NewApp(o Options) *App {
 		Customers: store, Products: store, Catalog: store, ScreenPop: store,
 		Urges: store, SLAMisses: store,
 		Webhooks: store, WebhookGuard: guard,
+		Plugins: plugins, PluginBindings: plugins, PluginRuntime: o.PluginRuntime, CTIExtensions: plugins,
+		AgentEvents: plugins, PluginDir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra, Monitor: o.Monitor})
-	return &App{Store: store, Authz: az, Server: srv, WebhookGuard: guard}
+	return &App{Store: store, Authz: az, Server: srv, WebhookGuard: guard, Plugins: plugins}
 }
 
 // Watch reloads a tenant's access rules whenever any replica changes them
-// (PostgreSQL NOTIFY), until ctx ends.
+// (PostgreSQL NOTIFY), and carries agent events and plugin binding changes
+// between replicas, until ctx ends.
 func (a *App) Watch(ctx context.Context) {
 	go a.Store.WatchAuthz(ctx, a.Authz.Invalidate, a.Authz.InvalidateAll)
+	go a.Plugins.Listen(ctx)
 }

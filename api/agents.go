@@ -1,0 +1,198 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// defaultSSEKeepAlive is how often an idle event stream sends a comment,
+// so that proxies and load balancers keep it open.
+const defaultSSEKeepAlive = 15 * time.Second
+
+type DialInput struct {
+	Body struct {
+		Number string `json:"number" minLength:"2" maxLength:"40" pattern:"^[+]?[0-9*#() -]+$" example:"+86 138 0013 8000" doc:"The number to call."`
+	}
+}
+
+type DialOutput struct{ Body *core.DialResult }
+
+type SetCTIExtensionInput struct {
+	ID   uuid.UUID `path:"id"`
+	Body struct {
+		Extension string `json:"extension" maxLength:"32" doc:"The user's phone extension; empty clears it." example:"8001"`
+	}
+}
+
+type CTIExtensionOutput struct {
+	Body struct {
+		UserID    uuid.UUID `json:"user_id"`
+		Extension string    `json:"extension"`
+	}
+}
+
+// agentUser returns the calling user: agent events and dialling belong to
+// people, not API keys.
+func agentUser(ctx context.Context) (*core.Principal, error) {
+	p := principal(ctx)
+	if p == nil || p.Kind != core.PrincipalUser {
+		return nil, core.Errorf(core.EFORBIDDEN, "only a logged-in user has agent events and can dial")
+	}
+	return p, nil
+}
+
+func (s *Server) registerAgentRoutes() {
+	tags := []string{"CTI"}
+	custRead := core.Permission{Resource: core.ResCustomers, Action: core.ActRead}
+	register(s.api, huma.Operation{OperationID: "agent-events", Method: http.MethodGet, Path: "/v1/agents/me/events",
+		Summary: "The caller's live events (server-sent events)", Tags: tags,
+		Description: "A `text/event-stream` for the agent's open portal session: `event: screen_pop` when a call rings " +
+			"at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states. " +
+			"Comments (`: keep-alive`) every 15 s keep the stream open.",
+		Responses: map[string]*huma.Response{"200": {Description: "An event stream.",
+			Content: map[string]*huma.MediaType{"text/event-stream": {Schema: &huma.Schema{Type: "string"}}}}}},
+		access{Who: accessTenant, Perm: custRead, Stream: true},
+		func(ctx context.Context, _ *struct{}) (*huma.StreamResponse, error) {
+			p, err := agentUser(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if s.deps.AgentEvents == nil {
+				return nil, errNoRuntime
+			}
+			return &huma.StreamResponse{Body: func(hctx huma.Context) { s.streamAgentEvents(ctx, hctx, p) }}, nil
+		})
+	register(s.api, huma.Operation{OperationID: "agent-dial", Method: http.MethodPost, Path: "/v1/agents/me/dial",
+		Summary: "Click-to-dial", Tags: tags, Errors: []int{http.StatusConflict},
+		Description: "The tenant's CTI plugin rings the caller's extension and connects it to the number. 409 when the " +
+			"caller has no extension or the tenant no CTI binding."},
+		access{Who: accessTenant, Perm: custRead},
+		func(ctx context.Context, in *DialInput) (*DialOutput, error) {
+			p, err := agentUser(ctx)
+			if err != nil {
+				return nil, err
+			}
+			ext, err := s.deps.CTIExtensions.FindCTIExtension(ctx, p.ID)
+			if err != nil {
+				return nil, err
+			}
+			if ext == "" {
+				return nil, core.Errorf(core.ECONFLICT, "you have no CTI extension; a tenant admin sets it (PUT /v1/users/{id}/cti-extension)")
+			}
+			cti, err := pluginFor(ctx, s, core.PluginCTI, s.deps.PluginRuntime.CTI)
+			if err != nil {
+				return nil, err
+			}
+			res, err := cti.Dial(ctx, core.DialRequest{AgentExtension: ext, Number: in.Body.Number, Reference: p.ID.String()})
+			return &DialOutput{Body: res}, err
+		})
+	register(s.api, huma.Operation{OperationID: "set-user-cti-extension", Method: http.MethodPut, Path: "/v1/users/{id}/cti-extension",
+		Summary: "Set a user's CTI extension", Tags: []string{"Users"}, Errors: []int{http.StatusNotFound, http.StatusConflict},
+		Description: "Call events for this extension reach the user's portal sessions. Unique within the tenant."},
+		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResUsers, Action: core.ActUpdate}},
+		func(ctx context.Context, in *SetCTIExtensionInput) (*CTIExtensionOutput, error) {
+			if err := s.deps.CTIExtensions.SetCTIExtension(ctx, in.ID, in.Body.Extension); err != nil {
+				return nil, err
+			}
+			out := &CTIExtensionOutput{}
+			out.Body.UserID, out.Body.Extension = in.ID, in.Body.Extension
+			return out, nil
+		})
+}
+
+// CloseStreams ends the open event streams (they would hold a graceful
+// shutdown until its deadline); register it with http.Server.RegisterOnShutdown.
+func (s *Server) CloseStreams() { s.closeStream.Do(func() { close(s.streams) }) }
+
+// streamAgentEvents writes the user's events until the client goes away.
+// It runs outside any transaction; a screen pop is looked up in a short
+// tenant transaction of its own.
+func (s *Server) streamAgentEvents(ctx context.Context, hctx huma.Context, p *core.Principal) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	events, err := s.deps.AgentEvents.SubscribeAgentEvents(ctx, p.TenantID, p.ID)
+	if err != nil {
+		huma.WriteErr(s.api, hctx, 0, "", err)
+		return
+	}
+	hctx.SetHeader("Content-Type", "text/event-stream")
+	hctx.SetHeader("Cache-Control", "no-cache")
+	hctx.SetHeader("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	hctx.SetStatus(http.StatusOK)
+	w := hctx.BodyWriter()
+	rw, ok := w.(http.ResponseWriter)
+	if !ok {
+		s.deps.Log.Error("agent events: the response writer cannot stream")
+		return
+	}
+	rc := http.NewResponseController(rw)
+	keepAlive := s.deps.SSEKeepAlive
+	if keepAlive <= 0 {
+		keepAlive = defaultSSEKeepAlive
+	}
+	write := func(format string, args ...any) bool {
+		// Each write moves the deadline on: the server's WriteTimeout would
+		// otherwise cut the stream.
+		_ = rc.SetWriteDeadline(time.Now().Add(2*keepAlive + 5*time.Second))
+		if _, err := fmt.Fprintf(w, format, args...); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	if !write(": connected\n\n") {
+		return
+	}
+	tick := time.NewTicker(keepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.streams:
+			return
+		case <-tick.C:
+			if !write(": keep-alive\n\n") {
+				return
+			}
+		case e, ok := <-events:
+			if !ok {
+				return
+			}
+			if e.Type == core.AgentEventScreenPop {
+				e.ScreenPop = s.lookUpCaller(ctx, p, e.Call.Caller)
+			}
+			data, _ := json.Marshal(e)
+			if !write("event: %s\ndata: %s\n\n", e.Type, data) {
+				return
+			}
+		}
+	}
+}
+
+// lookUpCaller returns the screen pop of a caller, nil when the number is
+// not a phone number or the lookup fails (the call event still goes out).
+func (s *Server) lookUpCaller(ctx context.Context, p *core.Principal, caller string) *core.ScreenPop {
+	phone, err := core.NormalizePhone(caller, phoneCountry(ctx))
+	if err != nil {
+		return nil
+	}
+	var pop *core.ScreenPop
+	err = s.deps.Tx.InTenant(ctx, p.TenantID, func(ctx context.Context) error {
+		pop, err = s.deps.ScreenPop.FindScreenPop(ctx, phone)
+		return err
+	})
+	if err != nil {
+		s.deps.Log.Warn("screen pop lookup failed", "tenant", p.TenantSlug, "err", err)
+		return nil
+	}
+	pop.SetWarranty(tenantToday(ctx))
+	return pop
+}

@@ -1,0 +1,145 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+type CreatePluginBindingInput struct {
+	Body struct {
+		PluginID uuid.UUID         `json:"plugin_id" doc:"A plugin of GET /v1/plugins."`
+		Name     string            `json:"name" minLength:"1" maxLength:"100" example:"Headquarters switchboard"`
+		Config   map[string]any    `json:"config,omitempty" doc:"Non-secret configuration, passed to the plugin as is."`
+		Secrets  map[string]string `json:"secrets,omitempty" doc:"Write-only: stored encrypted and passed to the plugin; the API shows their names only."`
+		Enabled  *bool             `json:"enabled,omitempty" doc:"Default true. One enabled binding per kind per tenant."`
+	}
+}
+
+type UpdatePluginBindingInput struct {
+	ID   uuid.UUID `path:"id"`
+	Body struct {
+		Name    *string           `json:"name,omitempty" minLength:"1" maxLength:"100"`
+		Config  map[string]any    `json:"config,omitempty" doc:"Replaces the configuration."`
+		Secrets map[string]string `json:"secrets,omitempty" doc:"Sets the secrets given; an empty value deletes that secret; others stay."`
+		Enabled *bool             `json:"enabled,omitempty"`
+	}
+}
+
+type PluginBindingOutput struct{ Body *core.PluginBinding }
+
+type CreatePluginBindingOutput struct {
+	Body struct {
+		*core.PluginBinding
+		CTIToken string `json:"cti_token" doc:"Shown once. The telephony vendor sends it with every event to /v1/cti/{binding}/events (header X-CTI-Token or ?token=)."`
+	}
+}
+
+type ListPluginBindingsOutput struct {
+	Body struct {
+		Items []*core.PluginBinding `json:"items"`
+	}
+}
+
+type PluginBindingIDInput struct {
+	ID uuid.UUID `path:"id"`
+}
+
+type PluginStatusOutput struct{ Body core.PluginStatus }
+
+func configJSON(m map[string]any) json.RawMessage {
+	if m == nil {
+		return nil
+	}
+	b, _ := json.Marshal(m) // decoded from JSON, so it encodes
+	return b
+}
+
+// stopBinding stops the binding's process so that the next use starts it
+// with the new configuration.
+func (s *Server) stopBinding(id uuid.UUID) {
+	if s.deps.PluginRuntime != nil {
+		s.deps.PluginRuntime.Stop(id)
+	}
+}
+
+func (s *Server) registerPluginBindingRoutes() {
+	tags := []string{"Plugins"}
+	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResPlugins, Action: a} }
+	notFound := []int{http.StatusNotFound}
+	register(s.api, huma.Operation{OperationID: "create-plugin-binding", Method: http.MethodPost, Path: "/v1/plugin-bindings",
+		Summary: "Bind a plugin to the tenant", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Secrets are stored encrypted and never returned. The response carries the CTI event token, shown once. " +
+			"A tenant has at most one enabled binding per plugin kind (409)."},
+		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
+		func(ctx context.Context, in *CreatePluginBindingInput) (*CreatePluginBindingOutput, error) {
+			enabled := in.Body.Enabled == nil || *in.Body.Enabled
+			b, tok, err := s.deps.PluginBindings.CreatePluginBinding(ctx, core.NewPluginBinding{PluginID: in.Body.PluginID,
+				Name: in.Body.Name, Config: configJSON(in.Body.Config), Secrets: in.Body.Secrets, Enabled: enabled})
+			if err != nil {
+				return nil, err
+			}
+			out := &CreatePluginBindingOutput{}
+			out.Body.PluginBinding, out.Body.CTIToken = b, tok
+			return out, nil
+		})
+	register(s.api, huma.Operation{OperationID: "list-plugin-bindings", Method: http.MethodGet, Path: "/v1/plugin-bindings",
+		Summary: "List the tenant's plugin bindings", Tags: tags},
+		access{Who: accessTenant, Perm: perm(core.ActRead)},
+		func(ctx context.Context, _ *struct{}) (*ListPluginBindingsOutput, error) {
+			items, err := s.deps.PluginBindings.FindPluginBindings(ctx)
+			out := &ListPluginBindingsOutput{}
+			out.Body.Items = items
+			return out, err
+		})
+	register(s.api, huma.Operation{OperationID: "get-plugin-binding", Method: http.MethodGet, Path: "/v1/plugin-bindings/{id}",
+		Summary: "Get a plugin binding", Tags: tags, Errors: notFound},
+		access{Who: accessTenant, Perm: perm(core.ActRead)},
+		func(ctx context.Context, in *PluginBindingIDInput) (*PluginBindingOutput, error) {
+			b, err := s.deps.PluginBindings.FindPluginBindingByID(ctx, in.ID)
+			return &PluginBindingOutput{Body: b}, err
+		})
+	register(s.api, huma.Operation{OperationID: "update-plugin-binding", Method: http.MethodPatch, Path: "/v1/plugin-bindings/{id}",
+		Summary: "Change a plugin binding", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
+		Description: "The plugin process restarts with the new configuration on its next use."},
+		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
+		func(ctx context.Context, in *UpdatePluginBindingInput) (*PluginBindingOutput, error) {
+			b, err := s.deps.PluginBindings.UpdatePluginBinding(ctx, in.ID, core.PluginBindingUpdate{Name: in.Body.Name,
+				Config: configJSON(in.Body.Config), Secrets: in.Body.Secrets, Enabled: in.Body.Enabled})
+			if err != nil {
+				return nil, err
+			}
+			s.stopBinding(in.ID)
+			return &PluginBindingOutput{Body: b}, nil
+		})
+	register(s.api, huma.Operation{OperationID: "delete-plugin-binding", Method: http.MethodDelete, Path: "/v1/plugin-bindings/{id}",
+		Summary: "Unbind a plugin", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: notFound},
+		access{Who: accessTenant, Perm: perm(core.ActDelete)},
+		func(ctx context.Context, in *PluginBindingIDInput) (*struct{}, error) {
+			if err := s.deps.PluginBindings.DeletePluginBinding(ctx, in.ID); err != nil {
+				return nil, err
+			}
+			s.stopBinding(in.ID)
+			return nil, nil
+		})
+	register(s.api, huma.Operation{OperationID: "get-plugin-binding-status", Method: http.MethodGet, Path: "/v1/plugin-bindings/{id}/status",
+		Summary: "The state of a binding's plugin process", Tags: tags, Errors: notFound,
+		Description: "Running or failed, the last error, restarts, the circuit breaker and the checksum check: a failing " +
+			"plugin is visible here while intake and dispatch go on with the built-in behaviour."},
+		access{Who: accessTenant, Perm: perm(core.ActRead)},
+		func(ctx context.Context, in *PluginBindingIDInput) (*PluginStatusOutput, error) {
+			if _, err := s.deps.PluginBindings.FindPluginBindingByID(ctx, in.ID); err != nil {
+				return nil, err
+			}
+			st := core.PluginStatus{BindingID: in.ID, State: core.PluginNotStarted, Breaker: core.BreakerClosed}
+			if s.deps.PluginRuntime != nil {
+				st = s.deps.PluginRuntime.Status(in.ID)
+			}
+			return &PluginStatusOutput{Body: st}, nil
+		})
+}

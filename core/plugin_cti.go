@@ -1,0 +1,101 @@
+package core
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Call event types a CTI plugin reports.
+const (
+	CallRinging  = "ringing"
+	CallAnswered = "answered"
+	CallEnded    = "ended"
+)
+
+// CallEvent is a telephony event, translated from the vendor's payload by
+// the tenant's CTI plugin.
+type CallEvent struct {
+	Type           string    `json:"type" enum:"ringing,answered,ended"`
+	CallID         string    `json:"call_id"`
+	Caller         string    `json:"caller" doc:"The calling number as the switch gives it."`
+	Called         string    `json:"called"`
+	AgentExtension string    `json:"agent_extension" doc:"The extension the call rings at or was answered on."`
+	RecordingURL   string    `json:"recording_url,omitempty"`
+	At             time.Time `json:"at"`
+}
+
+// CTIPayload is a vendor's raw request to /v1/cti/{binding}/events.
+type CTIPayload struct {
+	ContentType string
+	// Headers are the request's headers, first value each, names canonical.
+	Headers map[string]string
+	Body    []byte
+}
+
+// DialRequest asks the switch to connect an agent's extension to a number.
+type DialRequest struct {
+	AgentExtension string
+	Number         string
+	// Reference is the platform's own tag (e.g. the agent's user ID) that
+	// the vendor may echo in later call events.
+	Reference string
+}
+
+// DialResult is the switch's answer to a dial request.
+type DialResult struct {
+	CallID string `json:"call_id"`
+}
+
+// CTIPlugin is a tenant's telephony integration, reached through
+// PluginRuntime.CTI.
+type CTIPlugin interface {
+	// TranslateEvents turns a vendor payload into call events. EINVALID for
+	// a payload it cannot read; then nothing else happens.
+	TranslateEvents(ctx context.Context, p CTIPayload) ([]CallEvent, error)
+	// Dial places an outbound call (click-to-dial). EINVALID for a number
+	// the switch refuses.
+	Dial(ctx context.Context, r DialRequest) (*DialResult, error)
+}
+
+// Agent event types pushed to an agent's open portal sessions.
+const (
+	AgentEventScreenPop = "screen_pop"
+	AgentEventCall      = "call"
+)
+
+// AgentEvent is pushed to an agent's open portal sessions over server-sent
+// events: a screen pop when a call rings at their extension, call state
+// changes after.
+type AgentEvent struct {
+	Type      string     `json:"type" enum:"screen_pop,call"`
+	Call      CallEvent  `json:"call"`
+	ScreenPop *ScreenPop `json:"screen_pop,omitempty"`
+}
+
+// AgentEventBus carries agent events between API replicas: the vendor's
+// event may arrive on one replica and the agent's SSE stream be held by
+// another.
+type AgentEventBus interface {
+	// PublishAgentEvent delivers e to every subscriber of the user on any
+	// replica; best effort (an agent with no open session misses it).
+	PublishAgentEvent(ctx context.Context, tenantID, userID uuid.UUID, e AgentEvent) error
+	// SubscribeAgentEvents returns the user's events until ctx ends, when the
+	// channel is closed. A slow reader loses events rather than blocking
+	// others.
+	SubscribeAgentEvents(ctx context.Context, tenantID, userID uuid.UUID) (<-chan AgentEvent, error)
+}
+
+// CTIExtensionService maps agent extensions to users, in the tenant
+// transaction of ctx.
+type CTIExtensionService interface {
+	// FindUsersByCTIExtension returns the active users with the extension
+	// (normally one). None is not an error.
+	FindUsersByCTIExtension(ctx context.Context, extension string) ([]uuid.UUID, error)
+	// SetCTIExtension sets (or with "" clears) a user's extension.
+	// ENOTFOUND; ECONFLICT when another user of the tenant has it.
+	SetCTIExtension(ctx context.Context, userID uuid.UUID, extension string) error
+	// FindCTIExtension returns the user's extension, "" when none.
+	FindCTIExtension(ctx context.Context, userID uuid.UUID) (string, error)
+}

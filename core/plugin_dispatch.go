@@ -1,0 +1,37 @@
+package core
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// DispatchFacts are what a tenant's dispatch-rules plugin sees beyond the
+// engine's input: the customer and unit behind the order and the
+// candidates' names and hours, so that rules such as "prefer the dealer
+// that sold the unit", "VIP customers to repair centres" or "on Sundays
+// only sites open on Sundays" can be written. The store looks them up in
+// the dispatching transaction; the plugin host translates them.
+type DispatchFacts struct {
+	ProductModel        string
+	UnitSerial          string
+	SellingDealerSiteID *uuid.UUID
+	CustomerVIP         bool
+	CustomerTags        []string
+	CreatedAt           time.Time
+	TimeZone            string
+	Sites               map[uuid.UUID]DispatchSiteFacts
+	Technicians         map[uuid.UUID]DispatchTechnicianFacts
+}
+
+// DispatchSiteFacts describe a candidate site.
+type DispatchSiteFacts struct {
+	Name         string
+	WorkingHours WorkingHours
+}
+
+// DispatchTechnicianFacts describe a candidate technician.
+type DispatchTechnicianFacts struct {
+	Name   string
+	Skills []string
+}

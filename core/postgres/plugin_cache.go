@@ -1,0 +1,53 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// invalidateBindings drops the cached bindings of a tenant (uuid.Nil: all).
+func (s *PluginStore) invalidateBindings(tenant uuid.UUID) {
+	s.cacheMu.Lock()
+	defer s.cacheMu.Unlock()
+	s.gen.Add(1)
+	s.cache.Range(func(k, _ any) bool {
+		if tenant == uuid.Nil || k.(bindingKey).tenant == tenant {
+			s.cache.Delete(k)
+		}
+		return true
+	})
+}
+
+// CachedEnabledBinding returns the tenant's enabled binding of the kind (nil
+// when none) outside any request transaction, for the dispatch seam, which
+// runs on every intake. It reads through a cache that Listen keeps in step
+// with changes on every replica; while Listen is not running it reads the
+// database every time.
+func (s *PluginStore) CachedEnabledBinding(ctx context.Context, tenant uuid.UUID, kind string) (*core.PluginBinding, error) {
+	k := bindingKey{tenant, kind}
+	if v, ok := s.cache.Load(k); ok {
+		return v.(*core.PluginBinding), nil
+	}
+	gen := s.gen.Load()
+	var b *core.PluginBinding
+	err := s.s.InTenant(ctx, tenant, func(ctx context.Context) error {
+		var err error
+		b, err = s.FindEnabledPluginBinding(ctx, kind)
+		if isNotFound(err) {
+			b, err = nil, nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.cacheMu.Lock()
+	if s.listening.Load() && s.gen.Load() == gen {
+		s.cache.Store(k, b)
+	}
+	s.cacheMu.Unlock()
+	return b, nil
+}

@@ -1,0 +1,185 @@
+package postgres_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
+)
+
+func newKey(t *testing.T) []byte {
+	k := make([]byte, 32)
+	_, err := rand.Read(k)
+	require.NoError(t, err)
+	return k
+}
+
+func newTenant(t *testing.T, s *postgres.Store, slug string) uuid.UUID {
+	t.Helper()
+	tenant := &core.Tenant{ID: uuid.New(), Slug: slug, Name: slug, Locale: "en", TimeZone: "UTC"}
+	admin := &core.User{ID: uuid.New(), Username: "admin"}
+	require.NoError(t, s.InPlatform(context.Background(), func(ctx context.Context) error {
+		return s.CreateTenant(ctx, tenant, admin, "x", core.DefaultRoles(), core.DefaultTenantRules(admin.ID))
+	}))
+	return tenant.ID
+}
+
+func registerPlugin(t *testing.T, s *postgres.Store, ps *postgres.PluginStore, kind string) *core.Plugin {
+	t.Helper()
+	var p *core.Plugin
+	require.NoError(t, s.InPlatform(context.Background(), func(ctx context.Context) error {
+		var err error
+		p, err = ps.RegisterPlugin(ctx, core.NewPlugin{Name: "p-" + kind, Kind: kind, Version: "1.0.0",
+			Path: "/plugins/" + kind, SHA256: strings.Repeat("ab", 32)})
+		return err
+	}))
+	return p
+}
+
+func bind(t *testing.T, s *postgres.Store, ps *postgres.PluginStore, tenant uuid.UUID, nb core.NewPluginBinding) (*core.PluginBinding, string, error) {
+	t.Helper()
+	var b *core.PluginBinding
+	var tok string
+	err := s.InTenant(context.Background(), tenant, func(ctx context.Context) error {
+		var err error
+		b, tok, err = ps.CreatePluginBinding(ctx, nb)
+		return err
+	})
+	return b, tok, err
+}
+
+// rawSecrets reads the stored secrets column as the application sees it.
+func rawSecrets(t *testing.T, s *postgres.Store, tenant, id uuid.UUID) []byte {
+	t.Helper()
+	var raw []byte
+	require.NoError(t, pgx.BeginFunc(context.Background(), s.Pool(), func(tx pgx.Tx) error {
+		if _, err := tx.Exec(context.Background(), `SELECT set_config('app.tenant_id', $1, true)`, tenant.String()); err != nil {
+			return err
+		}
+		return tx.QueryRow(context.Background(), `SELECT secrets FROM plugin_bindings WHERE id = $1`, id).Scan(&raw)
+	}))
+	return raw
+}
+
+func TestPluginSecretsAreEncryptedAtRest(t *testing.T) {
+	t.Parallel()
+	s := pgtest.NewStore(t, nil)
+	ps, err := postgres.NewPluginStore(s, newKey(t))
+	require.NoError(t, err)
+	tenant := newTenant(t, s, "acme")
+	p := registerPlugin(t, s, ps, core.PluginParts)
+	const secret = "erp-password-4711"
+	b, _, err := bind(t, s, ps, tenant, core.NewPluginBinding{PluginID: p.ID, Name: "ERP", Enabled: true,
+		Config: json.RawMessage(`{"url":"https://erp.example"}`), Secrets: map[string]string{"password": secret}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"password"}, b.SecretNames)
+	require.Nil(t, b.Secrets)
+
+	raw := rawSecrets(t, s, tenant, b.ID)
+	require.NotEmpty(t, raw)
+	require.False(t, bytes.Contains(raw, []byte(secret)), "the stored column holds the plaintext")
+
+	// The runtime gets them back with the right key...
+	ctx := context.Background()
+	require.NoError(t, s.InTenant(ctx, tenant, func(ctx context.Context) error {
+		got, err := ps.FindEnabledPluginBinding(ctx, core.PluginParts)
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"password": secret}, got.Secrets)
+		require.Equal(t, p.Path, got.Plugin.Path)
+		return nil
+	}))
+	// ...and not with another key.
+	other, err := postgres.NewPluginStore(s, newKey(t))
+	require.NoError(t, err)
+	err = s.InTenant(ctx, tenant, func(ctx context.Context) error {
+		_, err := other.FindEnabledPluginBinding(ctx, core.PluginParts)
+		return err
+	})
+	require.Equal(t, core.EUNPROCESSABLE, core.ErrorCode(err))
+
+	// A ciphertext moved to another binding does not decrypt there.
+	b2, _, err := bind(t, s, ps, tenant, core.NewPluginBinding{PluginID: p.ID, Name: "ERP 2", Secrets: map[string]string{"x": "y"}})
+	require.NoError(t, err)
+	require.NoError(t, pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, `UPDATE plugin_bindings SET secrets = $2, enabled = false WHERE id = $1`, b.ID, raw)
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, `UPDATE plugin_bindings SET secrets = $2, enabled = true WHERE id = $1`, b2.ID, raw)
+		return err
+	}))
+	err = s.InTenant(ctx, tenant, func(ctx context.Context) error {
+		_, err := ps.FindEnabledPluginBinding(ctx, core.PluginParts)
+		return err
+	})
+	require.Equal(t, core.EUNPROCESSABLE, core.ErrorCode(err))
+}
+
+func TestPluginBindingRules(t *testing.T) {
+	t.Parallel()
+	s := pgtest.NewStore(t, nil)
+	ps, err := postgres.NewPluginStore(s, newKey(t))
+	require.NoError(t, err)
+	a, b := newTenant(t, s, "tenant-a"), newTenant(t, s, "tenant-b")
+	cti := registerPlugin(t, s, ps, core.PluginCTI)
+	ctx := context.Background()
+
+	first, tokA, err := bind(t, s, ps, a, core.NewPluginBinding{PluginID: cti.ID, Name: "switch", Enabled: true})
+	require.NoError(t, err)
+	_, _, err = bind(t, s, ps, a, core.NewPluginBinding{PluginID: cti.ID, Name: "second", Enabled: true})
+	require.Equal(t, core.ECONFLICT, core.ErrorCode(err), "one enabled binding per kind")
+	_, _, err = bind(t, s, ps, a, core.NewPluginBinding{PluginID: uuid.New(), Name: "ghost"})
+	require.Equal(t, core.EINVALID, core.ErrorCode(err))
+	onB, tokB, err := bind(t, s, ps, b, core.NewPluginBinding{PluginID: cti.ID, Name: "switch", Enabled: true})
+	require.NoError(t, err)
+
+	got, err := ps.AuthenticateCTIBinding(ctx, first.ID, tokA)
+	require.NoError(t, err)
+	require.Equal(t, a, got.TenantID)
+	for name, c := range map[string]struct {
+		id  uuid.UUID
+		tok string
+	}{
+		"A's token on B's binding": {onB.ID, tokA},
+		"B's token on A's binding": {first.ID, tokB},
+		"garbage token":            {first.ID, "ctk_nonsense"},
+		"empty token":              {first.ID, ""},
+	} {
+		_, err := ps.AuthenticateCTIBinding(ctx, c.id, c.tok)
+		require.Equal(t, core.EUNAUTHORIZED, core.ErrorCode(err), name)
+	}
+
+	// B cannot see or change A's binding.
+	require.NoError(t, s.InTenant(ctx, b, func(ctx context.Context) error {
+		_, err := ps.FindPluginBindingByID(ctx, first.ID)
+		require.Equal(t, core.ENOTFOUND, core.ErrorCode(err))
+		require.Equal(t, core.ENOTFOUND, core.ErrorCode(ps.DeletePluginBinding(ctx, first.ID)))
+		return nil
+	}))
+
+	// A bound plugin cannot be deleted.
+	err = s.InPlatform(ctx, func(ctx context.Context) error { return ps.DeletePlugin(ctx, cti.ID) })
+	require.Equal(t, core.ECONFLICT, core.ErrorCode(err))
+
+	// Updating keeps untouched secrets and bumps the version.
+	off := false
+	require.NoError(t, s.InTenant(ctx, a, func(ctx context.Context) error {
+		up, err := ps.UpdatePluginBinding(ctx, first.ID, core.PluginBindingUpdate{Enabled: &off, Secrets: map[string]string{"k": "v"}})
+		require.NoError(t, err)
+		require.Equal(t, 2, up.Version)
+		require.Equal(t, []string{"k"}, up.SecretNames)
+		return nil
+	}))
+	_, err = ps.AuthenticateCTIBinding(ctx, first.ID, tokA)
+	require.Equal(t, core.EUNAUTHORIZED, core.ErrorCode(err), "a disabled binding takes no events")
+}

@@ -1,0 +1,132 @@
+package host
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/dispatch"
+	"github.com/aftersales/aftersales/sdk/dispatchrules"
+)
+
+// DispatchFacts are what tenant rules see beyond the engine's Order and
+// candidates: the customer and unit behind the order, and the candidates'
+// names, opening hours and tags. All optional.
+type DispatchFacts struct {
+	ProductModel        string
+	UnitSerial          string
+	SellingDealerSiteID *uuid.UUID // the dealer that sold the unit, when known
+	CustomerVIP         bool
+	CustomerTags        []string
+	CreatedAt           time.Time
+	TimeZone            string // the tenant's IANA zone; opening hours are read in it
+	Sites               map[uuid.UUID]SiteFacts
+	Technicians         map[uuid.UUID]TechnicianFacts
+}
+
+// SiteFacts describe a candidate site to the rules.
+type SiteFacts struct {
+	Name         string
+	WorkingHours core.WorkingHours
+	Tags         []string
+}
+
+// TechnicianFacts describe a candidate technician to the rules.
+type TechnicianFacts struct {
+	Name   string
+	Skills []string
+	Tags   []string
+}
+
+// DispatchFactsFunc looks the facts up for a decision, in the caller's
+// context (the tenant transaction): sites and technicians are the
+// candidates' IDs. The host calls it before each rules call; an error
+// fails that call, so the built-in ranking is used.
+type DispatchFactsFunc func(ctx context.Context, o dispatch.Order, sites, technicians []uuid.UUID) (*DispatchFacts, error)
+
+// DispatchRules returns the binding's rules as the dispatch engine's seam.
+// Each call runs under DispatchTimeout (or the caller's earlier deadline);
+// an error, a timeout, an open breaker or an invalid answer makes the
+// engine use its built-in ranking and record why. Unlike CTI and Parts it
+// returns the rules even while the breaker is open or the plugin backs off
+// after a crash: their calls then fail at once, so that every decision
+// records that it fell back and why. It errs only for a binding of
+// another kind.
+func (h *Host) DispatchRules(_ context.Context, b *core.PluginBinding) (dispatch.Rules, error) {
+	i, err := h.instanceFor(b, core.PluginDispatchRules, true)
+	if err != nil {
+		return nil, err
+	}
+	return &rulesClient{i: i, facts: h.opts.DispatchFacts}, nil
+}
+
+type rulesClient struct {
+	i     *instance
+	facts DispatchFactsFunc
+}
+
+func (r *rulesClient) lookFacts(ctx context.Context, o dispatch.Order, sites, techs []uuid.UUID) (*DispatchFacts, error) {
+	if r.facts == nil {
+		return &DispatchFacts{}, nil
+	}
+	f, err := r.facts(ctx, o, sites, techs)
+	if f == nil && err == nil {
+		f = &DispatchFacts{}
+	}
+	return f, err
+}
+
+// Rerank implements dispatch.Rules.
+func (r *rulesClient) Rerank(ctx context.Context, o dispatch.Order, cs []dispatch.Candidate) ([]dispatch.Candidate, error) {
+	var out []dispatch.Candidate
+	err := r.i.call(ctx, "Rank", r.i.h.opts.DispatchTimeout, func(ctx context.Context, raw any) error {
+		ids := make([]uuid.UUID, len(cs))
+		for k, c := range cs {
+			ids[k] = c.SiteID
+		}
+		f, err := r.lookFacts(ctx, o, ids, nil)
+		if err != nil {
+			return err
+		}
+		req := dispatchrules.RankRequest{Order: rulesOrder(o, f), Candidates: make([]dispatchrules.Candidate, len(cs))}
+		for k, c := range cs {
+			req.Candidates[k] = rulesCandidate(c, f.Sites[c.SiteID])
+		}
+		resp, err := raw.(dispatchrules.Plugin).Rank(ctx, req)
+		if err != nil {
+			return err
+		}
+		out, err = keptSites(cs, resp)
+		return err
+	})
+	return out, err
+}
+
+// ChooseTechnician implements dispatch.Rules.
+func (r *rulesClient) ChooseTechnician(ctx context.Context, o dispatch.Order, siteID uuid.UUID, cs []dispatch.TechCandidate) ([]dispatch.TechCandidate, error) {
+	var out []dispatch.TechCandidate
+	err := r.i.call(ctx, "ChooseTechnician", r.i.h.opts.DispatchTimeout, func(ctx context.Context, raw any) error {
+		ids := make([]uuid.UUID, len(cs))
+		for k, c := range cs {
+			ids[k] = c.TechnicianID
+		}
+		f, err := r.lookFacts(ctx, o, nil, ids)
+		if err != nil {
+			return err
+		}
+		req := dispatchrules.TechnicianRequest{Order: rulesOrder(o, f), SiteID: siteID.String(),
+			Candidates: make([]dispatchrules.TechCandidate, len(cs))}
+		for k, c := range cs {
+			req.Candidates[k] = rulesTechnician(c, f.Technicians[c.TechnicianID])
+		}
+		resp, err := raw.(dispatchrules.Plugin).ChooseTechnician(ctx, req)
+		if err != nil {
+			return err
+		}
+		out, err = keptTechnicians(cs, resp)
+		return err
+	})
+	return out, err
+}

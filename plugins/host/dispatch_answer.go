@@ -1,0 +1,202 @@
+package host
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/dispatch"
+	"github.com/aftersales/aftersales/sdk/dispatchrules"
+)
+
+// Bounds on what a rules answer may add: reasons are stored with every
+// decision and shown to dispatchers.
+const (
+	maxAddedReasons = 16
+	maxReasonRunes  = 300
+)
+
+// The conversions below share the slices of their input: the engine hands
+// the rules copies, and the facts are the caller's for this call only.
+
+func rulesOrder(o dispatch.Order, f *DispatchFacts) dispatchrules.Order {
+	r := dispatchrules.Order{ID: o.ID.String(), ProductLine: o.ProductLine, ProductModel: f.ProductModel,
+		UnitSerial: f.UnitSerial, ServiceType: o.ServiceType, Skills: o.Skills,
+		CustomerVIP: f.CustomerVIP, CustomerTags: f.CustomerTags,
+		Location:  dispatchrules.Point{Lat: o.Location.Lat, Lon: o.Location.Lon},
+		CreatedAt: f.CreatedAt, At: o.At, TimeZone: f.TimeZone}
+	if f.SellingDealerSiteID != nil {
+		r.SellingDealerSiteID = f.SellingDealerSiteID.String()
+	}
+	if o.PreferredSiteID != nil {
+		r.PreferredSiteID = o.PreferredSiteID.String()
+	}
+	return r
+}
+
+func rulesCandidate(c dispatch.Candidate, f SiteFacts) dispatchrules.Candidate {
+	return dispatchrules.Candidate{SiteID: c.SiteID.String(), Name: f.Name, Kind: dispatchrules.SiteKind(c.Kind),
+		DistanceKm: c.DistanceKm, Score: c.Score, Components: dispatchrules.Components(c.Components),
+		Opening: openings(f.WorkingHours), Tags: f.Tags, Reasons: c.Reasons}
+}
+
+func rulesTechnician(c dispatch.TechCandidate, f TechnicianFacts) dispatchrules.TechCandidate {
+	return dispatchrules.TechCandidate{TechnicianID: c.TechnicianID.String(), Name: f.Name,
+		Status: dispatchrules.TechStatus(c.Status), Skills: f.Skills, Tags: f.Tags,
+		DistanceKm: c.DistanceKm, LocationFrom: c.LocationFrom, Score: c.Score,
+		Components: dispatchrules.TechComponents(c.Components), Reasons: c.Reasons}
+}
+
+// openings turns the platform's {"mon": ["08:30-12:00"]} into the SDK's
+// weekday periods, in weekday order.
+func openings(w core.WorkingHours) []dispatchrules.Opening {
+	var out []dispatchrules.Opening
+	for k, day := range core.Weekdays {
+		for _, span := range w[day] {
+			from, to, ok := strings.Cut(span, "-")
+			if ok {
+				out = append(out, dispatchrules.Opening{Day: time.Weekday((k + 1) % 7), From: from, To: to})
+			}
+		}
+	}
+	return out
+}
+
+// answered is one candidate of a rules answer, as the validation sees it.
+type answered struct {
+	id      string
+	score   float64
+	reasons []string
+}
+
+// matchAnswer validates a rules answer against the candidates given (own)
+// and returns, for each kept candidate in the rules' order, its position
+// in own and the reasons the rules added. An ID that was not a candidate,
+// a candidate named twice, a score that is not a finite number, or reasons
+// past the bounds make the whole answer invalid.
+func matchAnswer(own []uuid.UUID, got []answered, excluded []dispatchrules.Exclusion, ownReasons func(int) []string) (pos []int, added [][]string, err error) {
+	at := make(map[uuid.UUID]int, len(own))
+	for k, id := range own {
+		at[id] = k
+	}
+	used := make([]bool, len(own))
+	for _, g := range got {
+		id, perr := uuid.Parse(g.id)
+		k, ok := at[id]
+		switch {
+		case perr != nil || !ok:
+			return nil, nil, invalidAnswer("%q was not a candidate", clip(g.id))
+		case used[k]:
+			return nil, nil, invalidAnswer("%s answered twice", id)
+		case math.IsNaN(g.score) || math.IsInf(g.score, 0):
+			return nil, nil, invalidAnswer("score of %s is %v", id, g.score)
+		}
+		used[k] = true
+		add := g.reasons
+		if mine := ownReasons(k); len(add) >= len(mine) && slices.Equal(add[:len(mine)], mine) {
+			add = add[len(mine):]
+		}
+		if err := checkReasons(add); err != nil {
+			return nil, nil, err
+		}
+		pos, added = append(pos, k), append(added, add)
+	}
+	for _, x := range excluded {
+		id, perr := uuid.Parse(x.ID)
+		if k, ok := at[id]; perr != nil || !ok || used[k] {
+			return nil, nil, invalidAnswer("excluded %q was not a candidate or was also kept", clip(x.ID))
+		}
+	}
+	return pos, added, nil
+}
+
+func checkReasons(rs []string) error {
+	if len(rs) > maxAddedReasons {
+		return invalidAnswer("%d reasons, at most %d", len(rs), maxAddedReasons)
+	}
+	for _, r := range rs {
+		if r == "" || !utf8.ValidString(r) || utf8.RuneCountInString(r) > maxReasonRunes {
+			return invalidAnswer("a reason is empty, not UTF-8 or longer than %d characters", maxReasonRunes)
+		}
+	}
+	return nil
+}
+
+// clip keeps an echoed plugin string short in errors and logs.
+func clip(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+// ruleReasons prefixes the rules' decision-wide reasons so a dispatcher
+// tells them from the engine's.
+func ruleReasons(rs []string) ([]string, error) {
+	if err := checkReasons(rs); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(rs))
+	for k, r := range rs {
+		out[k] = "tenant rules: " + r
+	}
+	return out, nil
+}
+
+// layAnswer lays a valid rules answer over the engine's candidates: the
+// engine's fields stay, the score and the added reasons are the rules'.
+// The decision-wide reasons go with the first kept candidate, the one
+// chosen. fields gives a candidate's ID, score and reasons.
+func layAnswer[T any](own []T, got []answered, excluded []dispatchrules.Exclusion, general []string,
+	fields func(*T) (uuid.UUID, *float64, *[]string)) ([]T, error) {
+	ids := make([]uuid.UUID, len(own))
+	for k := range own {
+		ids[k], _, _ = fields(&own[k])
+	}
+	pos, added, err := matchAnswer(ids, got, excluded, func(k int) []string {
+		_, _, r := fields(&own[k])
+		return *r
+	})
+	if err != nil {
+		return nil, err
+	}
+	if general, err = ruleReasons(general); err != nil {
+		return nil, err
+	}
+	out := make([]T, len(pos))
+	for n, k := range pos {
+		out[n] = own[k]
+		_, score, reasons := fields(&out[n])
+		*score = got[n].score
+		*reasons = slices.Concat(*reasons, added[n])
+		if n == 0 {
+			*reasons = append(*reasons, general...)
+		}
+	}
+	return out, nil
+}
+
+func keptSites(own []dispatch.Candidate, resp dispatchrules.RankResponse) ([]dispatch.Candidate, error) {
+	got := make([]answered, len(resp.Candidates))
+	for k, c := range resp.Candidates {
+		got[k] = answered{c.SiteID, c.Score, c.Reasons}
+	}
+	return layAnswer(own, got, resp.Excluded, resp.Reasons, func(c *dispatch.Candidate) (uuid.UUID, *float64, *[]string) {
+		return c.SiteID, &c.Score, &c.Reasons
+	})
+}
+
+func keptTechnicians(own []dispatch.TechCandidate, resp dispatchrules.TechnicianResponse) ([]dispatch.TechCandidate, error) {
+	got := make([]answered, len(resp.Candidates))
+	for k, c := range resp.Candidates {
+		got[k] = answered{c.TechnicianID, c.Score, c.Reasons}
+	}
+	return layAnswer(own, got, resp.Excluded, resp.Reasons, func(c *dispatch.TechCandidate) (uuid.UUID, *float64, *[]string) {
+		return c.TechnicianID, &c.Score, &c.Reasons
+	})
+}

@@ -1,0 +1,90 @@
+// Command rules is a dispatch-rules test plugin for the host's tests: in
+// mode "ok" it reverses the candidates and tags each with its binding's
+// tag; other modes hang, fail or answer garbage.
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/plugins/host/testdata/control"
+	"github.com/aftersales/aftersales/sdk"
+	"github.com/aftersales/aftersales/sdk/dispatchrules"
+)
+
+type rules struct{ control.Holder }
+
+// answer applies the mode to the candidate IDs given, best first.
+func (r *rules) answer(ids []string) ([]string, error) {
+	switch r.Config().Mode() {
+	case "hang":
+		control.Hang()
+	case "error":
+		return nil, sdk.Unavailable("rules backend down")
+	case "unknown":
+		return append(ids, uuid.NewString()), nil
+	case "duplicate":
+		return append(ids, ids[0]), nil
+	case "drop-first":
+		return ids[1:], nil
+	}
+	slices.Reverse(ids)
+	return ids, nil
+}
+
+func (r *rules) Rank(_ context.Context, req dispatchrules.RankRequest) (dispatchrules.RankResponse, error) {
+	byID := map[string]dispatchrules.Candidate{}
+	ids := make([]string, len(req.Candidates))
+	for k, c := range req.Candidates {
+		byID[c.SiteID], ids[k] = c, c.SiteID
+	}
+	ids, err := r.answer(ids)
+	if err != nil {
+		return dispatchrules.RankResponse{}, err
+	}
+	var resp dispatchrules.RankResponse
+	for _, id := range ids {
+		c, ok := byID[id]
+		if !ok {
+			c.SiteID = id
+		}
+		c.Reasons = append(c.Reasons, "rules "+r.Config().Tag)
+		if c.Name != "" { // facts: echoed so the test sees them arrive
+			c.Reasons = append(c.Reasons, fmt.Sprintf("site %s open Sunday %v", c.Name, c.OpenOn(time.Sunday)))
+		}
+		resp.Candidates = append(resp.Candidates, c)
+	}
+	resp.Reasons = []string{"order " + req.Order.ID}
+	if o := req.Order; o.SellingDealerSiteID != "" {
+		resp.Reasons = append(resp.Reasons, fmt.Sprintf("VIP %v, dealer %s, model %s, zone %s", o.CustomerVIP, o.SellingDealerSiteID, o.ProductModel, o.TimeZone))
+	}
+	return resp, nil
+}
+
+func (r *rules) ChooseTechnician(_ context.Context, req dispatchrules.TechnicianRequest) (dispatchrules.TechnicianResponse, error) {
+	byID := map[string]dispatchrules.TechCandidate{}
+	ids := make([]string, len(req.Candidates))
+	for k, c := range req.Candidates {
+		byID[c.TechnicianID], ids[k] = c, c.TechnicianID
+	}
+	ids, err := r.answer(ids)
+	if err != nil {
+		return dispatchrules.TechnicianResponse{}, err
+	}
+	var resp dispatchrules.TechnicianResponse
+	for _, id := range ids {
+		c, ok := byID[id]
+		if !ok {
+			c.TechnicianID = id
+		}
+		c.Reasons = append(c.Reasons, "rules "+r.Config().Tag)
+		resp.Candidates = append(resp.Candidates, c)
+	}
+	return resp, nil
+}
+
+func main() { dispatchrules.Serve(&rules{}) }

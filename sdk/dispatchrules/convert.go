@@ -1,0 +1,138 @@
+package dispatchrules
+
+import (
+	"slices"
+	"time"
+
+	pb "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1"
+	"github.com/aftersales/aftersales/sdk/internal/wire"
+)
+
+// Conversions between the plain structs and protocol v1's messages. Both
+// sides use both directions (requests one way, responses the other).
+
+func mapSlice[A, B any](in []A, f func(A) B) []B {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]B, len(in))
+	for i, a := range in {
+		out[i] = f(a)
+	}
+	return out
+}
+
+func orderTo(o Order) *pb.Order {
+	return &pb.Order{
+		Id: o.ID, ProductLine: o.ProductLine, ProductModel: o.ProductModel, UnitSerial: o.UnitSerial,
+		ServiceType: o.ServiceType, Skills: o.Skills, SellingDealerSiteId: o.SellingDealerSiteID,
+		PreferredSiteId: o.PreferredSiteID, CustomerVip: o.CustomerVIP, CustomerTags: o.CustomerTags,
+		Lat: o.Location.Lat, Lon: o.Location.Lon, CreatedAtUnixNano: wire.UnixNano(o.CreatedAt),
+		AtUnixNano: wire.UnixNano(o.At), TimeZone: o.TimeZone,
+	}
+}
+
+func orderFrom(o *pb.Order) Order {
+	if o == nil {
+		return Order{}
+	}
+	return Order{
+		ID: o.Id, ProductLine: o.ProductLine, ProductModel: o.ProductModel, UnitSerial: o.UnitSerial,
+		ServiceType: o.ServiceType, Skills: o.Skills, SellingDealerSiteID: o.SellingDealerSiteId,
+		PreferredSiteID: o.PreferredSiteId, CustomerVIP: o.CustomerVip, CustomerTags: o.CustomerTags,
+		Location: Point{Lat: o.Lat, Lon: o.Lon}, CreatedAt: wire.Time(o.CreatedAtUnixNano),
+		At: wire.Time(o.AtUnixNano), TimeZone: o.TimeZone,
+	}
+}
+
+func candidateTo(c Candidate) *pb.Candidate {
+	return &pb.Candidate{
+		SiteId: c.SiteID, Name: c.Name, Kind: string(c.Kind), DistanceKm: c.DistanceKm, Score: c.Score,
+		CDistance: c.Components.Distance, CLoad: c.Components.Load,
+		CReputation: c.Components.Reputation, CSlaRisk: c.Components.SLARisk,
+		Opening: mapSlice(c.Opening, openingTo), Tags: c.Tags, Reasons: c.Reasons,
+	}
+}
+
+func candidateFrom(c *pb.Candidate) Candidate {
+	return Candidate{
+		SiteID: c.SiteId, Name: c.Name, Kind: SiteKind(c.Kind), DistanceKm: c.DistanceKm, Score: c.Score,
+		Components: Components{Distance: c.CDistance, Load: c.CLoad, Reputation: c.CReputation, SLARisk: c.CSlaRisk},
+		Opening:    mapSlice(c.Opening, openingFrom), Tags: c.Tags, Reasons: c.Reasons,
+	}
+}
+
+func openingTo(o Opening) *pb.Opening {
+	return &pb.Opening{Day: int32(o.Day), From: o.From, To: o.To}
+}
+
+func openingFrom(o *pb.Opening) Opening {
+	return Opening{Day: time.Weekday(o.Day), From: o.From, To: o.To}
+}
+
+func techTo(t TechCandidate) *pb.TechCandidate {
+	return &pb.TechCandidate{
+		TechnicianId: t.TechnicianID, Name: t.Name, Status: string(t.Status), Skills: t.Skills, Tags: t.Tags,
+		DistanceKm: t.DistanceKm, LocationFrom: t.LocationFrom, Score: t.Score,
+		CSkills: t.Components.Skills, CDistance: t.Components.Distance, CWorkload: t.Components.Workload,
+		Reasons: t.Reasons,
+	}
+}
+
+func techFrom(t *pb.TechCandidate) TechCandidate {
+	return TechCandidate{
+		TechnicianID: t.TechnicianId, Name: t.Name, Status: TechStatus(t.Status), Skills: t.Skills, Tags: t.Tags,
+		DistanceKm: t.DistanceKm, LocationFrom: t.LocationFrom, Score: t.Score,
+		Components: TechComponents{Skills: t.CSkills, Distance: t.CDistance, Workload: t.CWorkload},
+		Reasons:    t.Reasons,
+	}
+}
+
+func exclusionTo(e Exclusion) *pb.Exclusion   { return &pb.Exclusion{Id: e.ID, Reason: e.Reason} }
+func exclusionFrom(e *pb.Exclusion) Exclusion { return Exclusion{ID: e.Id, Reason: e.Reason} }
+
+// rankedTo encodes a kept candidate of an answer; sent are the reasons the
+// request gave it, which need not travel back when kept as a prefix.
+func rankedTo(id string, score float64, reasons, sent []string) *pb.Ranked {
+	if len(sent) > 0 && len(reasons) >= len(sent) && slices.Equal(reasons[:len(sent)], sent) {
+		return &pb.Ranked{Id: id, Score: score, Reasons: reasons[len(sent):], Appended: true}
+	}
+	return &pb.Ranked{Id: id, Score: score, Reasons: reasons}
+}
+
+// sentReasons maps the request's candidate IDs to copies of their reasons
+// (copies: a rule that rewrote one in place must not make it look kept).
+func sentReasons[C any](cs []C, id func(C) string, reasons func(C) []string) map[string][]string {
+	m := make(map[string][]string, len(cs))
+	for _, c := range cs {
+		m[id(c)] = slices.Clone(reasons(c))
+	}
+	return m
+}
+
+// rankedFrom rebuilds the answer's candidates from the request's: only ID,
+// score and reasons cross back. An ID the request did not have comes back
+// with nothing else set (the platform then rejects the answer).
+func rankedFrom[C any](got []*pb.Ranked, sent []C, id func(C) string, reasons func(C) []string,
+	set func(string, float64, []string, C) C) []C {
+	if len(got) == 0 {
+		return nil
+	}
+	at := make(map[string]int, len(sent))
+	for i, c := range sent {
+		at[id(c)] = i
+	}
+	out := make([]C, len(got))
+	for i, r := range got {
+		var c C
+		rs := r.Reasons
+		if j, ok := at[r.Id]; ok {
+			c = sent[j]
+			if r.Appended {
+				rs = append(slices.Clip(reasons(c)), r.Reasons...)
+			}
+		}
+		out[i] = set(r.Id, r.Score, rs, c)
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package dispatchrules
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+
+	"github.com/aftersales/aftersales/sdk"
+	pb "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1"
+	"github.com/aftersales/aftersales/sdk/internal/wire"
+)
+
+const kind = "dispatch_rules"
+
+func init() {
+	wire.Register(kind, 1, func() plugin.Plugin {
+		return &wire.GRPCPlugin{NewClient: func(c *grpc.ClientConn) any { return &client{c: pb.NewDispatchRulesClient(c)} }}
+	})
+}
+
+func serve(impl Plugin, opts []sdk.ServeOption) {
+	v1 := &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) { pb.RegisterDispatchRulesServer(s, &server{impl: impl}) }}
+	wire.Serve(kind, map[int]plugin.Plugin{1: v1}, opts)
+}
+
+type server struct {
+	pb.UnimplementedDispatchRulesServer
+	impl Plugin
+}
+
+func (s *server) Configure(ctx context.Context, r *pb.ConfigureRequest) (*pb.ConfigureResponse, error) {
+	return &pb.ConfigureResponse{}, s.impl.Configure(ctx, json.RawMessage(r.ConfigJson))
+}
+
+func (s *server) Rank(ctx context.Context, r *pb.RankRequest) (*pb.RankResponse, error) {
+	req := RankRequest{Order: orderFrom(r.Order), Candidates: mapSlice(r.Candidates, candidateFrom)}
+	sent := sentReasons(req.Candidates, siteID, func(c Candidate) []string { return c.Reasons })
+	res, err := s.impl.Rank(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.RankResponse{
+		Candidates: mapSlice(res.Candidates, func(c Candidate) *pb.Ranked {
+			return rankedTo(c.SiteID, c.Score, c.Reasons, sent[c.SiteID])
+		}),
+		Excluded: mapSlice(res.Excluded, exclusionTo),
+		Reasons:  res.Reasons,
+	}, nil
+}
+
+func (s *server) ChooseTechnician(ctx context.Context, r *pb.TechnicianRequest) (*pb.TechnicianResponse, error) {
+	req := TechnicianRequest{Order: orderFrom(r.Order), SiteID: r.SiteId, Candidates: mapSlice(r.Candidates, techFrom)}
+	sent := sentReasons(req.Candidates, techID, func(t TechCandidate) []string { return t.Reasons })
+	res, err := s.impl.ChooseTechnician(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.TechnicianResponse{
+		Candidates: mapSlice(res.Candidates, func(t TechCandidate) *pb.Ranked {
+			return rankedTo(t.TechnicianID, t.Score, t.Reasons, sent[t.TechnicianID])
+		}),
+		Excluded: mapSlice(res.Excluded, exclusionTo),
+		Reasons:  res.Reasons,
+	}, nil
+}
+
+// client is the host's typed client: Plugin over gRPC.
+type client struct{ c pb.DispatchRulesClient }
+
+func (c *client) Configure(ctx context.Context, config json.RawMessage) error {
+	_, err := c.c.Configure(ctx, &pb.ConfigureRequest{ConfigJson: config})
+	return wire.FromStatus(ctx, "Configure", err)
+}
+
+func (c *client) Rank(ctx context.Context, req RankRequest) (RankResponse, error) {
+	r, err := c.c.Rank(ctx, &pb.RankRequest{Order: orderTo(req.Order), Candidates: mapSlice(req.Candidates, candidateTo)})
+	if err != nil {
+		return RankResponse{}, wire.FromStatus(ctx, "Rank", err)
+	}
+	return RankResponse{
+		Candidates: rankedFrom(r.Candidates, req.Candidates, siteID, func(c Candidate) []string { return c.Reasons },
+			func(id string, score float64, reasons []string, c Candidate) Candidate {
+				c.SiteID, c.Score, c.Reasons = id, score, reasons
+				return c
+			}),
+		Excluded: mapSlice(r.Excluded, exclusionFrom),
+		Reasons:  r.Reasons,
+	}, nil
+}
+
+func (c *client) ChooseTechnician(ctx context.Context, req TechnicianRequest) (TechnicianResponse, error) {
+	r, err := c.c.ChooseTechnician(ctx, &pb.TechnicianRequest{
+		Order: orderTo(req.Order), SiteId: req.SiteID, Candidates: mapSlice(req.Candidates, techTo),
+	})
+	if err != nil {
+		return TechnicianResponse{}, wire.FromStatus(ctx, "ChooseTechnician", err)
+	}
+	return TechnicianResponse{
+		Candidates: rankedFrom(r.Candidates, req.Candidates, techID, func(t TechCandidate) []string { return t.Reasons },
+			func(id string, score float64, reasons []string, t TechCandidate) TechCandidate {
+				t.TechnicianID, t.Score, t.Reasons = id, score, reasons
+				return t
+			}),
+		Excluded: mapSlice(r.Excluded, exclusionFrom),
+		Reasons:  r.Reasons,
+	}, nil
+}
+
+func siteID(c Candidate) string     { return c.SiteID }
+func techID(t TechCandidate) string { return t.TechnicianID }
