@@ -88,8 +88,10 @@ func TestCTIScreenPopAcrossReplicas(t *testing.T) {
 		})
 	}
 	noEvent(t, events)
-	// Outlive the server's write timeout: keep-alives move the deadline on.
-	time.Sleep(500 * time.Millisecond)
+	// Outlive the server's write timeout (2 s in these tests: shorter
+	// would cut ordinary requests on a loaded machine): keep-alives move
+	// the deadline on.
+	time.Sleep(2500 * time.Millisecond)
 
 	// Ringing: the agent's screen pops with the customer, via the other replica.
 	r := a.must(200, "POST", "/v1/cti/"+binding+"/events?token="+tok, "", ringing("call-1", "+86 138 0013 8000", "8001"))
@@ -124,6 +126,7 @@ func TestPartsThroughThePlugin(t *testing.T) {
 	_, clerk := b.createUser(acme.admin, "acme", "parts.clerk", []string{"parts_clerk"}, nil)
 	_, tech := b.createUser(acme.admin, "acme", "tech.sun", []string{"technician"}, nil)
 	_, agent := b.createUser(acme.admin, "acme", "agent.zhou", []string{"agent"}, nil)
+	_, dispatcher := b.createUser(acme.admin, "acme", "dispatcher.li", []string{"dispatcher"}, nil)
 
 	// None bound: a clear problem, for every operation.
 	for _, c := range []struct {
@@ -137,6 +140,9 @@ func TestPartsThroughThePlugin(t *testing.T) {
 		r := b.must(409, c.method, c.path, clerk, c.body)
 		require.Contains(t, string(r.Raw), "no parts catalogue bound for this tenant", c.path)
 	}
+	// Dispatchers look parts and stock up; reserving is the clerk's and the technician's.
+	b.must(409, "GET", "/v1/parts/P-100/stock", dispatcher, nil)
+	b.must(403, "POST", "/v1/parts/reservations", dispatcher, map[string]any{"part_code": "P-100", "warehouse_code": "SZ", "quantity": 1})
 
 	b.registerAndBind(dir, acme, "parts", map[string]string{"password": "pw"})
 	for _, c := range []struct {

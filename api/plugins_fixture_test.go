@@ -57,7 +57,7 @@ func setupPlugins(t testing.TB, pool *pgxpool.Pool, dbURL, dir string, rt core.P
 	app.Watch(ctx)
 	srv := httptest.NewUnstartedServer(app.Server.Handler())
 	// Far shorter than serve's: event streams must outlive it.
-	srv.Config.WriteTimeout = 300 * time.Millisecond
+	srv.Config.WriteTimeout = 2 * time.Second
 	srv.Start()
 	t.Cleanup(srv.Close)
 	t.Cleanup(app.Server.CloseStreams)

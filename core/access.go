@@ -121,7 +121,7 @@ func DefaultRoles() map[string][]Permission {
 			perms(ResCatalog, r...), perms(ResTechnicians, r...)),
 		RoleDispatcher: join(perms(ResWorkOrders, ActRead, ActCreate, ActUpdate, ActDispatch), perms(ResSites, r...),
 			perms(ResTechnicians, r...), perms(ResCustomers, r...), perms(ResUnits, r...), perms(ResRegions, r...),
-			perms(ResCatalog, r...), perms(ResKB, r...)),
+			perms(ResCatalog, r...), perms(ResKB, r...), perms(ResParts, r...)),
 		RoleRegionManager: join(perms(ResWorkOrders, ActRead, ActUpdate, ActDispatch), perms(ResSites, ActRead, ActUpdate),
 			perms(ResTechnicians, ActRead, ActUpdate), perms(ResComplaints, ActRead, ActUpdate), perms(ResRegions, r...),
 			perms(ResUsers, r...), perms(ResReports, r...), perms(ResClaims, ActRead, ActApprove), perms(ResCustomers, r...)),
