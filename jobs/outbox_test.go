@@ -158,7 +158,7 @@ func TestTwoRelaysSendEachNotificationOnceInOrder(t *testing.T) {
 	}
 	bodies := tenantQuery[string](t, b, `SELECT body FROM sms_messages WHERE kind = $1 ORDER BY body LIMIT 1`, core.SMSTechnicianAssigned)
 	require.Contains(t, bodies[0], "深圳市南山区科技园")
-	require.Contains(t, bodies[0], "8613800138000", "the technician's text has the customer's phone")
+	require.Contains(t, bodies[0], "13800138000", "the technician's text has the customer's phone")
 	require.Contains(t, bodies[0], "空调不制冷")
 }
 
@@ -192,8 +192,8 @@ func TestHandlingTwiceHasOneEffect(t *testing.T) {
 	}
 	bodies := tenantQuery[string](t, b, `SELECT body FROM sms_messages WHERE work_order_id = $1 ORDER BY kind`, w.ID)
 	require.Equal(t, []string{
-		"Your service order " + w.Number + " is assigned to technician 张伟 (phone 8613900000001), who will contact you shortly.",
-		"New job " + w.Number + ": 深圳市南山区科技园, customer phone 8613800138000, fault: 空调不制冷. Please accept.",
+		"Your service order " + w.Number + ": technician 张伟 (phone 13900000001) will visit you, expected time: as soon as possible.",
+		"New job " + w.Number + ": 深圳市南山区科技园, customer 王芳, phone 13800138000, fault: 空调不制冷, visit as soon as possible. Reply \"accept " + w.Number + "\" to confirm.",
 	}, bodies)
 	require.Equal(t, []string{core.SMSSent, core.SMSSent}, tenantQuery[string](t, b, `SELECT status FROM sms_messages`))
 }

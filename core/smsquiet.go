@@ -1,0 +1,68 @@
+package core
+
+import "time"
+
+// SendAt returns when a text of kind, due now, may go out: now, except for
+// customer texts (SMSAudience SMSToCustomer) inside the quiet hours, which
+// are held until the quiet hours end, never dropped. Quiet hours are wall
+// clock times in loc (the tenant's zone; nil: UTC) and may span midnight
+// (21:00–08:00). On a DST change the end is the next instant the local
+// clock reads End or later, so a held text never goes out in the night nor
+// a day late. A nil receiver is DefaultSMSSettings.
+func (s *SMSSettings) SendAt(kind string, now time.Time, loc *time.Location) time.Time {
+	if s == nil {
+		d := DefaultSMSSettings()
+		s = &d
+	}
+	q := s.QuietHours
+	if !q.Enabled || SMSAudience(kind) != SMSToCustomer {
+		return now
+	}
+	start, err1 := parseClock(q.Start)
+	end, err2 := parseClock(q.End)
+	if err1 != nil || err2 != nil || start == end {
+		return now // refused at save time; never hold on a broken setting
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	local := now.In(loc)
+	m := local.Hour()*60 + local.Minute()
+	var quiet bool
+	if start < end {
+		quiet = m >= start && m < end
+	} else {
+		quiet = m >= start || m < end
+	}
+	if !quiet {
+		return now
+	}
+	y, mo, d := local.Date()
+	if m >= end { // evening part of a span over midnight: tomorrow morning
+		d++
+	}
+	at := wallClock(y, mo, d, end, loc)
+	if !at.After(now) {
+		return now
+	}
+	return at
+}
+
+// wallClock is the first instant of local date y-mo-d at minute min whose
+// clock reads min or later. time.Date's choice inside a DST gap is
+// unspecified, so a reading that came out earlier (or on the wrong day)
+// is moved to the end of the gap.
+func wallClock(y int, mo time.Month, d, min int, loc *time.Location) time.Time {
+	t := time.Date(y, mo, d, min/60, min%60, 0, 0, loc)
+	wantDay := time.Date(y, mo, d, 12, 0, 0, 0, time.UTC)
+	for i := 0; i < 4; i++ {
+		ly, lm, ld := t.Date()
+		got := t.Hour()*60 + t.Minute()
+		sameDay := time.Date(ly, lm, ld, 12, 0, 0, 0, time.UTC).Equal(wantDay)
+		if sameDay && got >= min {
+			return t
+		}
+		t = t.Add(30 * time.Minute).Truncate(time.Minute)
+	}
+	return t
+}
