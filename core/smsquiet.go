@@ -48,21 +48,24 @@ func (s *SMSSettings) SendAt(kind string, now time.Time, loc *time.Location) tim
 	return at
 }
 
-// wallClock is the first instant of local date y-mo-d at minute min whose
-// clock reads min or later. time.Date's choice inside a DST gap is
-// unspecified, so a reading that came out earlier (or on the wrong day)
-// is moved to the end of the gap.
+// wallClock is the first instant of local date y-mo-d whose clock reads
+// min (minutes after midnight) or later. When min falls in a DST gap the
+// clock jumps over it, and that jump is the instant; time.Date's choice
+// there is unspecified, so the zone period it picked tells the jump.
 func wallClock(y int, mo time.Month, d, min int, loc *time.Location) time.Time {
 	t := time.Date(y, mo, d, min/60, min%60, 0, 0, loc)
-	wantDay := time.Date(y, mo, d, 12, 0, 0, 0, time.UTC)
-	for i := 0; i < 4; i++ {
-		ly, lm, ld := t.Date()
-		got := t.Hour()*60 + t.Minute()
-		sameDay := time.Date(ly, lm, ld, 12, 0, 0, 0, time.UTC).Equal(wantDay)
-		if sameDay && got >= min {
-			return t
+	if t.Hour()*60+t.Minute() == min {
+		return t
+	}
+	start, end := t.ZoneBounds()
+	if _, _, ld := t.Date(); ld == time.Date(y, mo, d, 12, 0, 0, 0, time.UTC).Day() && t.Hour()*60+t.Minute() > min {
+		if !start.IsZero() {
+			return start // picked after the gap: the gap ended where t's period starts
 		}
-		t = t.Add(30 * time.Minute).Truncate(time.Minute)
+		return t
+	}
+	if !end.IsZero() {
+		return end // picked before the gap: it starts where t's period ends
 	}
 	return t
 }
