@@ -253,15 +253,23 @@ type SMSSettingsStore interface {
 
 // SMSNumberPrefixes returns the digits of a received-on number and its
 // prefixes of three digits or more, longest first: the candidates of
-// FindTenantBySMSNumber. Nil when the number has no digits.
+// FindTenantBySMSNumber. A Chinese country code written internationally
+// (+86…, 0086…) is dropped, as tenants' numbers are national. Nil when the
+// number has no digits.
 func SMSNumberPrefixes(number string) []string {
 	var b strings.Builder
-	for _, r := range foldWidth(number) {
+	folded := strings.TrimSpace(foldWidth(number))
+	for _, r := range folded {
 		if r >= '0' && r <= '9' {
 			b.WriteRune(r)
 		}
 	}
 	d := b.String()
+	if strings.HasPrefix(folded, "+86") {
+		d = strings.TrimPrefix(d, "86")
+	} else {
+		d = strings.TrimPrefix(d, "0086")
+	}
 	var out []string
 	for n := len(d); n >= 3; n-- {
 		out = append(out, d[:n])

@@ -228,6 +228,9 @@ func TestSMSNumberPrefixesAndDisplayPhone(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, []string{"106901234", "10690123", "1069012", "106901", "10690", "1069", "106"}, core.SMSNumberPrefixes("+10690-1234"))
 	require.Nil(t, core.SMSNumberPrefixes("ab"))
+	require.Equal(t, []string{"10690", "1069", "106"}, core.SMSNumberPrefixes("+86 10690"))
+	require.Equal(t, []string{"10690", "1069", "106"}, core.SMSNumberPrefixes("0086-10690"))
+	require.Equal(t, "8610690", core.SMSNumberPrefixes("8610690")[0], "without + or 00, 86 may be part of the number")
 	for in, out := range map[string]string{"8613800138000": "13800138000", "861012345678": "01012345678",
 		"14155550100": "+14155550100", "": "", "abc": "abc", "8653288889999": "053288889999"} {
 		require.Equal(t, out, core.DisplayPhone(in), in)
