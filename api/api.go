@@ -53,6 +53,7 @@ type Deps struct {
 	Idempotency core.IdempotencyStore
 	WorkOrders  core.WorkOrderService
 	Settings    core.SettingsService
+	SMSSettings core.SMSSettingsStore
 	Technician  TechnicianResolver
 	Sites       core.SiteService
 	Technicians core.TechnicianService
@@ -130,6 +131,7 @@ func (s *Server) registerRoutes() {
 	s.registerAccessRoutes()
 	s.registerWorkOrderRoutes()
 	s.registerSettingsRoutes()
+	s.registerSMSSettingsRoutes()
 	s.registerSiteRoutes()
 	s.registerTechnicianRoutes()
 	s.registerImportRoutes()

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -138,7 +139,7 @@ func parseSMSTemplate(kind, text string) ([]smsPart, error) {
 			if name == "" {
 				return nil, Errorf(EINVALID, "empty variable {} at character %d", i+1)
 			}
-			if !containsString(k.vars, name) {
+			if !slices.Contains(k.vars, name) {
 				return nil, Errorf(EINVALID, "unknown variable {%s} at character %d; %s texts may use %s",
 					name, i+1, kind, "{"+strings.Join(k.vars, "}, {")+"}")
 			}
@@ -160,15 +161,6 @@ func parseSMSTemplate(kind, text string) ([]smsPart, error) {
 		parts = append(parts, smsPart{text: lit.String()})
 	}
 	return parts, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ValidateSMSTemplate checks a template text for kind: syntax and that it

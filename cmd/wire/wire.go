@@ -55,7 +55,7 @@ func NewApp(o Options) *App {
 	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)
 	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Sessions: store, Users: store,
 		APIKeys: store, Regions: store, Access: store, Authz: az, Idempotency: store, Log: o.Log,
-		WorkOrders: store, Technician: store, Settings: store,
+		WorkOrders: store, Technician: store, Settings: store, SMSSettings: store,
 		Sites: store, Technicians: store,
 		Customers: store, Products: store, Catalog: store, ScreenPop: store,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra})
