@@ -1,6 +1,9 @@
 package core
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // SendAt returns when a text of kind, due now, may go out: now, except for
 // customer texts (SMSAudience SMSToCustomer) inside the quiet hours, which
@@ -68,4 +71,26 @@ func wallClock(y int, mo time.Month, d, min int, loc *time.Location) time.Time {
 		return end // picked before the gap: it starts where t's period ends
 	}
 	return t
+}
+
+// zones caches loaded time zones: time.LoadLocation reads the zone
+// database from disk on every call, too slow per text.
+var zones sync.Map // name → *time.Location
+
+// Location returns the tenant's zone (TimeZone) for SendAt and
+// SMSFacts.Location, loaded once per process; UTC when it is empty or
+// unknown.
+func (s *SMSSettings) Location() *time.Location {
+	if s == nil || s.TimeZone == "" {
+		return time.UTC
+	}
+	if loc, ok := zones.Load(s.TimeZone); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil || s.TimeZone == "Local" {
+		return time.UTC // not cached: a missing zone database may come back
+	}
+	zones.Store(s.TimeZone, loc)
+	return loc
 }

@@ -104,3 +104,15 @@ func TestSMSSendAtHeldTextsGoInTheMorning(t *testing.T) {
 		}
 	}
 }
+
+func TestSMSSettingsLocation(t *testing.T) {
+	t.Parallel()
+	s := core.DefaultSMSSettings()
+	require.Equal(t, time.UTC, s.Location())
+	s.TimeZone = "Asia/Shanghai"
+	require.Equal(t, "Asia/Shanghai", s.Location().String())
+	require.Same(t, s.Location(), s.Location(), "loaded once")
+	s.TimeZone = "Mars/Olympus"
+	require.Equal(t, time.UTC, s.Location())
+	require.Equal(t, time.UTC, (*core.SMSSettings)(nil).Location())
+}
