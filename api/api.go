@@ -61,9 +61,14 @@ type Deps struct {
 	Products    core.ProductService
 	Catalog     core.CatalogService
 	ScreenPop   core.ScreenPopService
-	Ready       []Checker
-	Log         *slog.Logger
-	Registry    *prometheus.Registry // nil: metrics are not exposed
+	FollowUps   core.FollowUpService
+	// SMSGateway handles the SMS gateway's callbacks, which authenticate
+	// with GatewaySecret; nil or "": the callbacks answer 403.
+	SMSGateway    core.SMSGatewayService
+	GatewaySecret string
+	Ready         []Checker
+	Log           *slog.Logger
+	Registry      *prometheus.Registry // nil: metrics are not exposed
 	// Extra mounts more handlers (e.g. the job monitor) on the mux.
 	Extra map[string]http.Handler
 }
@@ -139,4 +144,6 @@ func (s *Server) registerRoutes() {
 	s.registerProductRoutes()
 	s.registerCatalogRoutes()
 	s.registerScreenPopRoutes()
+	s.registerSMSGatewayRoutes()
+	s.registerFollowUpRoutes()
 }

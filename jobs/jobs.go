@@ -5,6 +5,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -65,6 +66,7 @@ type Deps struct {
 	Log         *slog.Logger
 	Concurrency int
 	Outbox      *Outbox // nil: outbox messages are not handled here
+	Texts       *Texts  // nil: SMS send tasks are not handled here
 }
 
 // NewWorker builds a worker on Redis.
@@ -77,6 +79,7 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 		// be the lag of every outbox message on a quiet system).
 		TaskCheckInterval: TaskCheckInterval,
 		RetryDelayFunc:    retryDelay,
+		IsFailure:         isFailure,
 		Logger:            slogAdapter{d.Log},
 	})
 	mux := asynq.NewServeMux()
@@ -90,11 +93,19 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	if d.Outbox != nil {
 		mux.HandleFunc(TypeOutboxMessage, d.Outbox.HandleTask)
 	}
+	if d.Texts != nil {
+		mux.HandleFunc(TypeSMSSend, d.Texts.HandleSend)
+		mux.HandleFunc(TypeSMSSweep, d.Texts.HandleSweep)
+	}
 	sch := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: slogAdapter{d.Log}})
 	// Hourly; Unique makes several replicas' schedulers enqueue it once per
 	// hour between them.
 	_, _ = sch.Register("@hourly", asynq.NewTask(TypePurgeExpired, nil),
 		asynq.Queue("maintenance"), asynq.Unique(50*time.Minute))
+	if d.Texts != nil {
+		_, _ = sch.Register("@every 30s", asynq.NewTask(TypeSMSSweep, nil), asynq.Queue("default"),
+			asynq.Unique(25*time.Second), asynq.MaxRetry(0))
+	}
 	return &Worker{srv: srv, scheduler: sch, mux: mux, log: d.Log}
 }
 
@@ -103,10 +114,21 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 // A task of a killed worker comes back as a retry too, once its lease
 // expires and a worker's recoverer (every minute) finds it.
 func retryDelay(n int, err error, t *asynq.Task) time.Duration {
-	if t.Type() != TypeOutboxMessage {
+	var limited errRateLimited
+	if errors.As(err, &limited) {
+		return limited.wait
+	}
+	if t.Type() != TypeOutboxMessage && t.Type() != TypeSMSSend {
 		return asynq.DefaultRetryDelayFunc(n, err, t)
 	}
 	return min(time.Second<<min(n, 10), 10*time.Minute)
+}
+
+// isFailure: a text held back by its tenant's rate limit has not failed;
+// its retry is not counted.
+func isFailure(err error) bool {
+	var limited errRateLimited
+	return err != nil && !errors.As(err, &limited)
 }
 
 // Start starts processing and scheduling.

@@ -24,6 +24,13 @@ type config struct {
 	DBMaxConns    int
 	Workers       int
 	ShutdownGrace time.Duration
+	// SMS gateway (jobs/kannel.go); provider "log" writes texts to the log.
+	SMSProvider      string
+	KannelSendURL    string
+	KannelUser       string
+	KannelPassword   string
+	SMSCallbackBase  string
+	SMSGatewaySecret string
 }
 
 func env(name, def string) string {
@@ -54,6 +61,12 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.StringVar(&c.Role, "role", env("ROLE", "all"), "all (API, worker and relay), api or worker (env ROLE)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 20), "PostgreSQL pool size (env DB_MAX_CONNS)")
 	fs.IntVar(&c.Workers, "workers", envInt("WORKERS", 10), "concurrent background tasks (env WORKERS)")
+	fs.StringVar(&c.SMSProvider, "sms-provider", env("SMS_PROVIDER", "log"), "SMS provider: log (texts go to the log) or kannel (env SMS_PROVIDER)")
+	fs.StringVar(&c.KannelSendURL, "kannel-sendsms-url", env("KANNEL_SENDSMS_URL", ""), "Kannel's sendsms URL, e.g. http://127.0.0.1:13013/cgi-bin/sendsms (env KANNEL_SENDSMS_URL)")
+	fs.StringVar(&c.KannelUser, "kannel-user", env("KANNEL_USER", ""), "Kannel sendsms username (env KANNEL_USER)")
+	c.KannelPassword = env("KANNEL_PASSWORD", "") // a secret: environment only
+	fs.StringVar(&c.SMSCallbackBase, "sms-callback-base-url", env("SMS_CALLBACK_BASE_URL", ""), "base URL Kannel calls back (delivery reports) (env SMS_CALLBACK_BASE_URL); default PUBLIC_URL")
+	c.SMSGatewaySecret = env("SMS_GATEWAY_SECRET", "") // a secret: environment only
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, fs, err
@@ -63,12 +76,24 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	default:
 		return c, fs, fmt.Errorf("role must be all, api or worker, not %q", c.Role)
 	}
+	switch c.SMSProvider {
+	case "log":
+	case "kannel":
+		if c.KannelSendURL == "" || c.SMSGatewaySecret == "" {
+			return c, fs, errors.New("SMS_PROVIDER=kannel needs KANNEL_SENDSMS_URL and SMS_GATEWAY_SECRET")
+		}
+	default:
+		return c, fs, fmt.Errorf("SMS_PROVIDER must be log or kannel, not %q", c.SMSProvider)
+	}
 	if c.PublicURL == "" {
 		host := c.HTTPAddr
 		if strings.HasPrefix(host, ":") {
 			host = "localhost" + host
 		}
 		c.PublicURL = "http://" + host
+	}
+	if c.SMSCallbackBase == "" {
+		c.SMSCallbackBase = c.PublicURL
 	}
 	return c, fs, nil
 }

@@ -34,6 +34,10 @@ type Options struct {
 	Registry *prometheus.Registry // nil: a fresh one
 	Ready    []api.Checker        // besides PostgreSQL
 	Extra    map[string]http.Handler
+	// SMSGateway answers the SMS gateway's callbacks (nil: they answer
+	// 403), which authenticate with GatewaySecret.
+	SMSGateway    core.SMSGatewayService
+	GatewaySecret string
 }
 
 // NewApp wires the store, the authorizer, onboarding and the API. Call
@@ -57,7 +61,8 @@ func NewApp(o Options) *App {
 		APIKeys: store, Regions: store, Access: store, Authz: az, Idempotency: store, Log: o.Log,
 		WorkOrders: store, Technician: store, Settings: store, SMSSettings: store,
 		Sites: store, Technicians: store,
-		Customers: store, Products: store, Catalog: store, ScreenPop: store,
+		Customers: store, Products: store, Catalog: store, ScreenPop: store, FollowUps: store,
+		SMSGateway: o.SMSGateway, GatewaySecret: o.GatewaySecret,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra})
 	return &App{Store: store, Authz: az, Server: srv}
 }
