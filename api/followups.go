@@ -70,7 +70,8 @@ func (s *Server) registerFollowUpRoutes() {
 				return nil, err
 			}
 			if err := s.authorize(ctx, update, core.Target{SiteID: f.SiteID}); err != nil {
-				return nil, err
+				// Outside the caller's scope: as if it did not exist.
+				return nil, core.Errorf(core.ENOTFOUND, "follow-up %s not found", in.ID)
 			}
 			f, err = s.deps.FollowUps.CompleteFollowUp(ctx, in.ID, in.Body.Note, actorOf(ctx))
 			return &FollowUpOutput{Body: f}, err

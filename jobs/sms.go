@@ -90,11 +90,7 @@ func (x *Texts) settings(ctx context.Context, b *textBatch) (*core.SMSSettings, 
 		}
 		s = *got
 	}
-	loc, err := time.LoadLocation(s.TimeZone)
-	if err != nil || s.TimeZone == "" {
-		loc = time.UTC
-	}
-	b.settings, b.loc = &s, loc
+	b.settings, b.loc = &s, s.Location()
 	return b.settings, b.loc, nil
 }
 
@@ -123,18 +119,21 @@ func (x *Texts) Queue(ctx context.Context, t Text) error {
 	if err != nil || !enabled {
 		return err
 	}
-	now := x.Clock.Now()
 	m := &core.SMS{ID: uuid.New(), WorkOrderID: t.WorkOrderID, OutboxID: t.OutboxID, Kind: t.Kind, Locale: core.SMSLocale(t.Locale),
-		Body: body, Provider: x.Provider.Name(), Status: core.SMSQueued, SendAfter: s.SendAt(t.Kind, now, loc)}
+		Body: body, Provider: x.Provider.Name(), Status: core.SMSQueued}
+	if now := x.Clock.Now(); s.SendAt(t.Kind, now, loc).After(now) {
+		m.SendAfter = s.SendAt(t.Kind, now, loc) // held through the quiet hours; zero: at once
+	}
 	m.Encoding, m.Segments = core.SMSSegments(body)
 	if m.To, err = core.SMSRecipient(t.To); err != nil {
 		m.To, m.Status, m.Error = t.To, core.SMSFailed, core.ErrorMessage(err)
 	}
+	ref := core.SMSRef{TenantID: tenantIDOf(ctx), ID: m.ID, Kind: m.Kind, SendAfter: m.SendAfter}
 	if err := x.Store.QueueSMS(ctx, m); err != nil {
 		return err
 	}
 	if m.Status == core.SMSQueued {
-		b.refs = append(b.refs, core.SMSRef{TenantID: tenantIDOf(ctx), ID: m.ID, Kind: m.Kind, SendAfter: m.SendAfter})
+		b.refs = append(b.refs, ref)
 	}
 	return nil
 }
@@ -234,10 +233,10 @@ func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 	sendErr := x.Provider.SendSMS(withTenantID(ctx, r.TenantID), m)
 	status, errText := core.SMSSent, ""
 	retried, _ := asynq.GetRetryCount(ctx)
-	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	maxRetry, inTask := asynq.GetMaxRetry(ctx)
 	switch {
 	case sendErr == nil:
-	case errors.Is(sendErr, ErrSMSRejected), errors.Is(sendErr, ErrSMSOutcomeUnknown), retried >= maxRetry:
+	case errors.Is(sendErr, ErrSMSRejected), errors.Is(sendErr, ErrSMSOutcomeUnknown), inTask && retried >= maxRetry:
 		status, errText = core.SMSFailed, sendErr.Error()
 		sendErr = fmt.Errorf("%w: %v", asynq.SkipRetry, sendErr)
 	default:
