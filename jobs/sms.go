@@ -55,6 +55,8 @@ type Texts struct {
 	// Enqueue puts a send task on the queue (EnqueueSMS with a client);
 	// nil: messages stay queued for the sweep (tests).
 	Enqueue func(context.Context, core.SMSRef) error
+
+	cache settingsCache
 }
 
 // textBatch collects, per tenant transaction, the tenant's settings (read
@@ -82,15 +84,21 @@ func (x *Texts) settings(ctx context.Context, b *textBatch) (*core.SMSSettings, 
 	if b.settings != nil {
 		return b.settings, b.loc, nil
 	}
-	s := core.DefaultSMSSettings()
-	if x.Settings != nil {
-		got, err := x.Settings.FindSMSSettings(ctx)
-		if err != nil {
-			return nil, nil, err
+	tenant, now := tenantIDOf(ctx), time.Now()
+	s := x.cache.get(tenant, now)
+	if s == nil {
+		d := core.DefaultSMSSettings()
+		s = &d
+		if x.Settings != nil {
+			got, err := x.Settings.FindSMSSettings(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			s = got
 		}
-		s = *got
+		x.cache.put(tenant, s, now)
 	}
-	b.settings, b.loc = &s, s.Location()
+	b.settings, b.loc = s, s.Location()
 	return b.settings, b.loc, nil
 }
 
@@ -209,7 +217,7 @@ func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 	}
 	var m *core.SMS
 	var from string
-	err := x.Tx.InTenant(ctx, r.TenantID, func(ctx context.Context) error {
+	err := x.Tx.InTenant(withTenantID(ctx, r.TenantID), r.TenantID, func(ctx context.Context) error {
 		s, _, err := x.settings(ctx, &textBatch{})
 		if err != nil {
 			return err
