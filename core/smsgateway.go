@@ -92,6 +92,10 @@ type SMSStore interface {
 	// SaveInboundSMS records a received text (Direction SMSIn). Called by
 	// the inbound handler.
 	SaveInboundSMS(ctx context.Context, m *SMS) error
+	// CountRecentSMS counts the outgoing texts of kind to a phone created
+	// within the last period. Called by the inbound handler to cap its
+	// help replies.
+	CountRecentSMS(ctx context.Context, kind, to string, within time.Duration) (int, error)
 	// UnsentSMS lists, across tenants, messages that should have a send
 	// task: queued and due, or sending, untouched for idle. It runs in a
 	// platform transaction (TenantTx.InPlatform). Called by the sweep.

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -80,10 +81,22 @@ func (g *SMSGateway) ReceiveSMS(ctx context.Context, from, to, text string) erro
 		if err := g.Texts.Store.SaveInboundSMS(ctx, in); err != nil {
 			return err
 		}
+		// A phone that answers every text automatically must not start an
+		// endless exchange: a few help replies an hour, then silence.
+		n, err := g.Texts.Store.CountRecentSMS(ctx, core.SMSHelpReply, phone, time.Hour)
+		if err != nil || n >= maxHelpRepliesPerHour {
+			if n >= maxHelpRepliesPerHour {
+				g.Log.Warn("help replies to this phone capped", "tenant", tenant, "from", phone)
+			}
+			return err
+		}
 		return g.Texts.Queue(ctx, Text{Kind: core.SMSHelpReply, To: phone, Locale: locale,
 			Facts: core.SMSFacts{Reason: reason}})
 	})
 }
+
+// maxHelpRepliesPerHour caps the help texts to one phone.
+const maxHelpRepliesPerHour = 5
 
 // act carries out a parsed text in the tenant transaction and returns the
 // order it concerned. Its core errors are refusals, answered with help.

@@ -67,7 +67,12 @@ func TestTechnicianCommandsBySMS(t *testing.T) {
 		to := tenantQuery[string](t, b, `SELECT recipient FROM sms_messages WHERE id = $1`, help.ID)[0]
 		require.Equal(t, must(core.NormalizePhone(c.from, "CN")), to)
 	}
-	require.Equal(t, []int64{int64(len(cases))}, tenantQuery[int64](t, b, `SELECT count(*) FROM sms_messages WHERE direction = 'in'`),
+	// Five help texts an hour to one phone, then silence (an auto-replying
+	// phone must not start an endless exchange); the text is still stored.
+	before := len(*refs)
+	require.NoError(t, g.ReceiveSMS(context.Background(), tech, tenantNumber, "out of office"))
+	require.Len(t, *refs, before, "no sixth help text within the hour")
+	require.Equal(t, []int64{int64(len(cases) + 1)}, tenantQuery[int64](t, b, `SELECT count(*) FROM sms_messages WHERE direction = 'in'`),
 		"every text is stored")
 	actors := tenantQuery[string](t, b, `SELECT actor FROM work_order_events WHERE work_order_id = $1 AND type IN ('accepted', 'arrived') ORDER BY seq`, w.ID)
 	require.Equal(t, []string{"sms:8613900000001", "sms:8613900000001"}, actors)

@@ -165,6 +165,18 @@ func (s *Store) SaveInboundSMS(ctx context.Context, m *core.SMS) error {
 	return translate(err, "SMS message")
 }
 
+// CountRecentSMS implements core.SMSStore.
+func (s *Store) CountRecentSMS(ctx context.Context, kind, to string, within time.Duration) (int, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = q.QueryRow(ctx, `SELECT count(*) FROM sms_messages WHERE recipient = $1 AND created_at >= now() - $2::interval
+		AND kind = $3 AND direction = 'out'`, to, within, kind).Scan(&n)
+	return n, err
+}
+
 // UnsentSMS implements core.SMSStore, through the SECURITY DEFINER
 // function sms_unsent (migrations/00010_sms_gateway.sql).
 func (s *Store) UnsentSMS(ctx context.Context, limit int, idle time.Duration) ([]core.SMSRef, error) {

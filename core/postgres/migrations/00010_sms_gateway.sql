@@ -21,6 +21,8 @@ ALTER TABLE sms_messages
     ADD COLUMN delivered_at timestamptz;
 -- The sweep's work: unsent messages by when they may go.
 CREATE INDEX sms_messages_unsent ON sms_messages (tenant_id, send_after) WHERE status IN ('queued', 'sending');
+-- Recent texts to a phone (the help replies' cap).
+CREATE INDEX sms_messages_tenant_recipient ON sms_messages (tenant_id, recipient, created_at);
 
 -- The sweep serves all tenants, like the outbox relay: a policy for the
 -- owner lets the SECURITY DEFINER function below see every tenant's rows.
@@ -86,7 +88,7 @@ DROP TABLE follow_up_tasks;
 ALTER TABLE work_orders DROP COLUMN satisfaction_score, DROP COLUMN satisfaction_at;
 DROP FUNCTION sms_unsent(int, interval);
 DROP POLICY sms_sweep ON sms_messages;
-DROP INDEX sms_messages_unsent;
+DROP INDEX sms_messages_unsent, sms_messages_tenant_recipient;
 DELETE FROM sms_messages WHERE direction = 'in' OR status = 'sending';
 ALTER TABLE sms_messages DROP CONSTRAINT sms_messages_status_check;
 ALTER TABLE sms_messages DROP COLUMN direction, DROP COLUMN sender, DROP COLUMN send_after, DROP COLUMN attempts,
