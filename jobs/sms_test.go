@@ -295,6 +295,7 @@ func TestTenantSettingsShapeTheTexts(t *testing.T) {
 	// One text a minute: the first goes, the second waits (an error that
 	// is no failure), still queued.
 	b.texts.Limiter = jobs.NewRateLimiter(redisClient(t, b), b.log)
+	b.texts.Limiter.Clock = fixedClock{night} // both texts in one minute
 	gw := &fakeGateway{}
 	b.texts.Provider = gw
 	require.NoError(t, b.texts.HandleSend(context.Background(), sendTask(t, refs[0])))

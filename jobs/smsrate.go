@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/aftersales/aftersales/core"
 )
 
 // RateLimiter caps each tenant's texts per minute across all workers: a
@@ -16,12 +18,12 @@ import (
 type RateLimiter struct {
 	Redis redis.UniversalClient
 	Log   *slog.Logger
-	now   func() time.Time
+	Clock core.Clock // which minute a text counts in
 }
 
 // NewRateLimiter returns a limiter on rdb.
 func NewRateLimiter(rdb redis.UniversalClient, log *slog.Logger) *RateLimiter {
-	return &RateLimiter{Redis: rdb, Log: log, now: time.Now}
+	return &RateLimiter{Redis: rdb, Log: log, Clock: core.SystemClock{}}
 }
 
 var rateScript = redis.NewScript(`local n = redis.call('INCR', KEYS[1])
@@ -32,7 +34,7 @@ return n`)
 // perMinute; if not, how long until the next window. When Redis fails the
 // text goes (a limit is a courtesy to the carrier, not a safety net).
 func (l *RateLimiter) Allow(ctx context.Context, tenant uuid.UUID, perMinute int) (time.Duration, bool) {
-	now := l.now()
+	now := l.Clock.Now()
 	window := now.Truncate(time.Minute)
 	key := fmt.Sprintf("aftersales:sms-rate:%s:%d", tenant, window.Unix())
 	n, err := rateScript.Run(ctx, l.Redis, []string{key}).Int()
