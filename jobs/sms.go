@@ -115,7 +115,7 @@ type Text struct {
 // Queue composes and records a text in the tenant transaction of ctx:
 // nothing when the tenant has the kind off; failed at once when the phone
 // cannot receive texts; else queued, held through the quiet hours for
-// customers. The send task is enqueued by Flush after the commit.
+// customers. Texts.InTenant enqueues the send task after the commit.
 func (x *Texts) Queue(ctx context.Context, t Text) error {
 	b := batchOf(ctx)
 	s, loc, err := x.settings(ctx, b)
