@@ -55,6 +55,7 @@ type Deps struct {
 	Idempotency core.IdempotencyStore
 	WorkOrders  core.WorkOrderService
 	Settings    core.SettingsService
+	SMSSettings core.SMSSettingsStore
 	Technician  TechnicianResolver
 	Sites       core.SiteService
 	Technicians core.TechnicianService
@@ -64,9 +65,14 @@ type Deps struct {
 	ScreenPop   core.ScreenPopService
 	Urges       core.UrgeService
 	SLAMisses   core.SiteSLAMissService
-	Ready       []Checker
-	Log         *slog.Logger
-	Registry    *prometheus.Registry // nil: metrics are not exposed
+	FollowUps   core.FollowUpService
+	// SMSGateway handles the SMS gateway's callbacks, which authenticate
+	// with GatewaySecret; nil or "": the callbacks answer 403.
+	SMSGateway    core.SMSGatewayService
+	GatewaySecret string
+	Ready         []Checker
+	Log           *slog.Logger
+	Registry      *prometheus.Registry // nil: metrics are not exposed
 	// Extra mounts more handlers on the mux.
 	Extra map[string]http.Handler
 	// Monitor is the job monitor (asynqmon, rooted at MonitorPath), served
@@ -157,6 +163,7 @@ func (s *Server) registerRoutes() {
 	s.registerAccessRoutes()
 	s.registerWorkOrderRoutes()
 	s.registerSettingsRoutes()
+	s.registerSMSSettingsRoutes()
 	s.registerSiteRoutes()
 	s.registerTechnicianRoutes()
 	s.registerImportRoutes()
@@ -171,4 +178,6 @@ func (s *Server) registerRoutes() {
 	s.registerCTIRoutes()
 	s.registerAgentRoutes()
 	s.registerPartsRoutes()
+	s.registerSMSGatewayRoutes()
+	s.registerFollowUpRoutes()
 }

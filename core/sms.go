@@ -2,9 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"text/template"
 	"time"
 
 	"github.com/google/uuid"
@@ -12,8 +9,12 @@ import (
 
 // SMS notification kinds.
 const (
-	SMSTechnicianAssigned = "technician_assigned" // the technician gets the order
-	SMSCustomerAssigned   = "customer_assigned"   // the customer learns who comes
+	SMSTechnicianAssigned   = "technician_assigned"   // the technician gets the order
+	SMSCustomerAssigned     = "customer_assigned"     // the customer learns who comes and when
+	SMSCustomerSatisfaction = "customer_satisfaction" // after completion: one digit 1-5
+	SMSHelpReply            = "help_reply"            // an inbound text was not understood
+	SMSSiteUrge             = "site_urge"             // 催办 to the responsible site
+	SMSSLABreached          = "sla_breached"          // to the dispatcher
 )
 
 // SMS statuses.
@@ -37,6 +38,14 @@ type SMS struct {
 	Status      string
 	Error       string
 	SentAt      *time.Time
+	// Gateway fields (jobs/sms.go): inbound texts have Direction SMSIn and
+	// From set; SendAfter holds customer texts through the quiet hours.
+	Direction string
+	From      string
+	SendAfter time.Time
+	Encoding  string
+	Segments  int
+	Attempts  int
 }
 
 // SMSProvider sends text messages: the seam to an SMS gateway. The `log`
@@ -72,37 +81,26 @@ type NotificationStore interface {
 	SaveSMS(ctx context.Context, m *SMS) error
 }
 
-// smsTemplates are the built-in texts per kind and locale; tenants cannot
-// edit them yet.
-var smsTemplates = map[string]map[string]*template.Template{
-	SMSTechnicianAssigned: {
-		"zh-CN": template.Must(template.New("").Parse(
-			"【派工】工单{{.Number}}：{{.Address}}，客户电话{{.CustomerPhone}}，故障：{{.Fault}}。请尽快接单。")),
-		"en": template.Must(template.New("").Parse(
-			"New job {{.Number}}: {{.Address}}, customer phone {{.CustomerPhone}}, fault: {{.Fault}}. Please accept.")),
-	},
-	SMSCustomerAssigned: {
-		"zh-CN": template.Must(template.New("").Parse(
-			"您的服务单{{.Number}}已派给技师{{.TechnicianName}}（电话{{.TechnicianPhone}}），技师将尽快与您联系。")),
-		"en": template.Must(template.New("").Parse(
-			"Your service order {{.Number}} is assigned to technician {{.TechnicianName}} (phone {{.TechnicianPhone}}), who will contact you shortly.")),
-	},
-}
-
-// RenderSMS returns the text of a notification kind in the locale (zh-CN
-// when the locale has no text).
+// RenderSMS returns the unsigned built-in text of a notification kind in
+// the locale (zh-CN when the locale has no text). facts is SMSFacts or
+// *AssignmentFacts (or their value/pointer forms).
+//
+// Deprecated: kept for callers that predate tenant settings; call the
+// tenant's SMSSettings.Compose (signature, overrides, on/off) instead.
 func RenderSMS(kind, locale string, facts any) (string, error) {
-	byLocale, ok := smsTemplates[kind]
-	if !ok {
-		return "", Errorf(EINTERNAL, "no SMS template for %q", kind)
+	var f SMSFacts
+	switch v := facts.(type) {
+	case SMSFacts:
+		f = v
+	case *SMSFacts:
+		f = *v
+	case AssignmentFacts:
+		f = v.SMSFacts()
+	case *AssignmentFacts:
+		f = v.SMSFacts()
+	default:
+		return "", Errorf(EINTERNAL, "RenderSMS: facts of type %T", facts)
 	}
-	tpl, ok := byLocale[locale]
-	if !ok {
-		tpl = byLocale["zh-CN"]
-	}
-	var b strings.Builder
-	if err := tpl.Execute(&b, facts); err != nil {
-		return "", fmt.Errorf("rendering SMS %s/%s: %w", kind, locale, err)
-	}
-	return b.String(), nil
+	body, _, err := (*SMSSettings)(nil).Compose(kind, locale, f)
+	return body, err
 }

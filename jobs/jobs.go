@@ -4,6 +4,7 @@
 package jobs
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -66,6 +67,7 @@ type Deps struct {
 	Concurrency int
 	Outbox      *Outbox   // nil: outbox messages are not handled here
 	Webhooks    *Webhooks // nil: webhook deliveries are not handled here
+	Texts       *Texts    // nil: SMS send tasks are not handled here
 	// Periods decides which replica runs each period of a periodic task;
 	// nil: no periodic tasks here.
 	Periods core.PeriodicStore
@@ -84,6 +86,7 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 		// be the lag of every outbox message on a quiet system).
 		TaskCheckInterval: TaskCheckInterval,
 		RetryDelayFunc:    retryDelay,
+		IsFailure:         isFailure,
 		Logger:            slogAdapter{d.Log},
 	})
 	mux := asynq.NewServeMux()
@@ -93,7 +96,15 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	if d.Webhooks != nil {
 		mux.HandleFunc(TypeWebhookDelivery, d.Webhooks.HandleTask)
 	}
+	if d.Texts != nil {
+		mux.HandleFunc(TypeSMSSend, d.Texts.HandleSend)
+		mux.HandleFunc(TypeSMSSweep, d.Texts.HandleSweep)
+	}
 	sch := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: slogAdapter{d.Log}})
+	if d.Texts != nil { // idempotent: every replica may run it
+		_, _ = sch.Register("@every 30s", asynq.NewTask(TypeSMSSweep, nil), asynq.Queue("default"),
+			asynq.Unique(25*time.Second), asynq.MaxRetry(0))
+	}
 	// Every replica schedules the periodic tasks; the periodic_runs claim
 	// runs each period once between them (periodic.go).
 	periodic := slices.Clone(d.Periodic)
@@ -120,10 +131,21 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 // A task of a killed worker comes back as a retry too, once its lease
 // expires and a worker's recoverer (every minute) finds it.
 func retryDelay(n int, err error, t *asynq.Task) time.Duration {
-	if t.Type() != TypeOutboxMessage {
+	var limited errRateLimited
+	if errors.As(err, &limited) {
+		return limited.wait
+	}
+	if t.Type() != TypeOutboxMessage && t.Type() != TypeSMSSend {
 		return asynq.DefaultRetryDelayFunc(n, err, t)
 	}
 	return min(time.Second<<min(n, 10), 10*time.Minute)
+}
+
+// isFailure: a text held back by its tenant's rate limit has not failed;
+// its retry is not counted.
+func isFailure(err error) bool {
+	var limited errRateLimited
+	return err != nil && !errors.As(err, &limited)
 }
 
 // Start starts processing and scheduling.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
@@ -15,12 +14,14 @@ import (
 
 // Outbox handles outbox messages. Each handler's effect is recorded in the
 // same tenant transaction as the effect itself (core.EffectStore), so a
-// task that runs twice has one effect.
+// task that runs twice has one effect. Texts are queued in that
+// transaction and sent by their own tasks after it commits.
 type Outbox struct {
 	Tx      core.TenantTx
 	Effects core.EffectStore
 	Notes   core.NotificationStore
-	SMS     core.SMSProvider
+	Replies core.SMSReplyStore
+	Texts   *Texts
 	Clock   core.Clock
 	Log     *slog.Logger
 	// Webhooks fans messages out to tenants' endpoints (nil: no webhooks).
@@ -48,14 +49,19 @@ func (o *Outbox) HandleTask(ctx context.Context, t *asynq.Task) error {
 	return err
 }
 
-// Handle runs every handler of the message and marks it done, in one
+// Handle runs the handlers of the message's type and marks it done, in one
 // tenant transaction.
 func (o *Outbox) Handle(ctx context.Context, m core.OutboxMessage) error {
-	return o.Tx.InTenant(ctx, m.TenantID, func(ctx context.Context) error {
-		if m.Type == core.OutboxWorkOrderAssigned {
-			if err := o.notifyAssignment(ctx, m); err != nil {
-				return err
-			}
+	return o.Texts.InTenant(ctx, m.TenantID, func(ctx context.Context) error {
+		var err error
+		switch m.Type {
+		case core.OutboxWorkOrderAssigned:
+			err = o.notifyAssignment(ctx, m)
+		case core.OutboxWorkOrderCompleted:
+			err = o.askSatisfaction(ctx, m)
+		}
+		if err != nil {
+			return err
 		}
 		if err := o.Webhooks.FanOut(ctx, m); err != nil {
 			return err
@@ -80,52 +86,41 @@ func (o *Outbox) notifyAssignment(ctx context.Context, m core.OutboxMessage) err
 	} else if err != nil {
 		return err
 	}
-	texts := map[string]string{"sms:" + core.SMSTechnicianAssigned: f.TechnicianPhone, "sms:" + core.SMSCustomerAssigned: f.CustomerPhone}
+	return o.text(ctx, m, f, map[string]string{core.SMSTechnicianAssigned: f.TechnicianPhone, core.SMSCustomerAssigned: f.CustomerPhone})
+}
+
+// askSatisfaction texts the customer of a completed order the satisfaction
+// question, answered with one digit (SMSGateway.ReceiveSMS).
+func (o *Outbox) askSatisfaction(ctx context.Context, m core.OutboxMessage) error {
+	f, err := o.Replies.FindCompletionFacts(ctx, m.AggregateID)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return o.text(ctx, m, f, map[string]string{core.SMSCustomerSatisfaction: f.CustomerPhone})
+}
+
+// text queues one text per kind (to the phone given) for the message,
+// each once however often the message is handled.
+func (o *Outbox) text(ctx context.Context, m core.OutboxMessage, f *core.AssignmentFacts, to map[string]string) error {
 	var handlers []string
-	for h, to := range texts {
-		if to != "" {
-			handlers = append(handlers, h)
+	for kind, phone := range to {
+		if phone != "" {
+			handlers = append(handlers, "sms:"+kind)
 		}
 	}
 	claimed, err := o.Effects.ClaimEffects(ctx, m.ID, handlers)
 	if err != nil {
 		return err
 	}
+	order, id := m.AggregateID, m.ID
 	for _, h := range claimed {
-		if err := o.send(ctx, m, strings.TrimPrefix(h, "sms:"), texts[h], f.Locale, f); err != nil {
+		kind := h[len("sms:"):]
+		if err := o.Texts.Queue(ctx, Text{Kind: kind, To: to[kind], Locale: f.Locale, Facts: f.SMSFacts(),
+			WorkOrderID: &order, OutboxID: &id}); err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-// send renders and sends one SMS of kind for the message, and records it.
-func (o *Outbox) send(ctx context.Context, m core.OutboxMessage, kind, to, locale string, facts any) error {
-	body, err := core.RenderSMS(kind, locale, facts)
-	if err != nil {
-		return err
-	}
-	order, id := m.AggregateID, m.ID
-	sms := &core.SMS{ID: uuid.New(), WorkOrderID: &order, OutboxID: &id, Kind: kind, To: to, Locale: locale, Body: body,
-		Provider: o.SMS.Name(), Status: core.SMSQueued}
-	if err := o.SMS.SendSMS(ctx, sms); err != nil {
-		return err
-	}
-	now := o.Clock.Now()
-	sms.Status, sms.SentAt = core.SMSSent, &now
-	return o.Notes.SaveSMS(ctx, sms)
-}
-
-// LogSMS is the SMS provider of the embedded default: it sends nothing and
-// writes each message to the log (and, through the caller, to the
-// sms_messages table).
-type LogSMS struct{ Log *slog.Logger }
-
-// Name implements core.SMSProvider.
-func (LogSMS) Name() string { return "log" }
-
-// SendSMS implements core.SMSProvider.
-func (l LogSMS) SendSMS(_ context.Context, m *core.SMS) error {
-	l.Log.Info("sms", "provider", "log", "to", m.To, "kind", m.Kind, "locale", m.Locale, "body", m.Body)
 	return nil
 }

@@ -31,7 +31,8 @@ func TestWorkerRunsTimers(t *testing.T) {
 	require.NotNil(t, w.RespondBy)
 	clock.Advance(w.RespondBy.Sub(clock.Now()) + time.Minute)
 
-	outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, SMS: jobs.LogSMS{Log: log}, Clock: clock, Log: log}
+	texts := &jobs.Texts{Tx: store, Store: store, Settings: store, Provider: jobs.LogSMS{Log: log}, Clock: clock, Log: log}
+	outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Replies: store, Texts: texts, Clock: clock, Log: log}
 	worker := jobs.NewWorker(opt, jobs.Deps{Clock: clock, Log: log, Concurrency: 2, Outbox: outbox, Periods: store, Timers: store})
 	require.NoError(t, worker.Start())
 	t.Cleanup(worker.Stop)

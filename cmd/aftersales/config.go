@@ -31,6 +31,13 @@ type config struct {
 	// PluginSecretKey (base64, 32 bytes) encrypts binding secrets.
 	PluginDir       string
 	PluginSecretKey string
+	// SMS gateway (jobs/kannel.go); provider "log" writes texts to the log.
+	SMSProvider      string
+	KannelSendURL    string
+	KannelUser       string
+	KannelPassword   string
+	SMSCallbackBase  string
+	SMSGatewaySecret string
 }
 
 func env(name, def string) string {
@@ -65,6 +72,12 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 		"let webhooks reach private, loopback and link-local addresses (env WEBHOOK_ALLOW_PRIVATE=true); default: public addresses only")
 	fs.StringVar(&c.PluginDir, "plugin-dir", env("PLUGIN_DIR", ""), "directory of the plugin binaries platform admins may register (env PLUGIN_DIR); default: plugins in the data dir")
 	c.PluginSecretKey = os.Getenv("PLUGIN_SECRET_KEY") // a secret: environment only, never a flag (visible in ps)
+	fs.StringVar(&c.SMSProvider, "sms-provider", env("SMS_PROVIDER", "log"), "SMS provider: log (texts go to the log) or kannel (env SMS_PROVIDER)")
+	fs.StringVar(&c.KannelSendURL, "kannel-sendsms-url", env("KANNEL_SENDSMS_URL", ""), "Kannel's sendsms URL, e.g. http://127.0.0.1:13013/cgi-bin/sendsms (env KANNEL_SENDSMS_URL)")
+	fs.StringVar(&c.KannelUser, "kannel-user", env("KANNEL_USER", ""), "Kannel sendsms username (env KANNEL_USER)")
+	c.KannelPassword = env("KANNEL_PASSWORD", "") // a secret: environment only
+	fs.StringVar(&c.SMSCallbackBase, "sms-callback-base-url", env("SMS_CALLBACK_BASE_URL", ""), "base URL Kannel calls back (delivery reports) (env SMS_CALLBACK_BASE_URL); default PUBLIC_URL")
+	c.SMSGatewaySecret = env("SMS_GATEWAY_SECRET", "") // a secret: environment only
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, fs, err
@@ -74,12 +87,24 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	default:
 		return c, fs, fmt.Errorf("role must be all, api or worker, not %q", c.Role)
 	}
+	switch c.SMSProvider {
+	case "log":
+	case "kannel":
+		if c.KannelSendURL == "" || c.SMSGatewaySecret == "" {
+			return c, fs, errors.New("SMS_PROVIDER=kannel needs KANNEL_SENDSMS_URL and SMS_GATEWAY_SECRET")
+		}
+	default:
+		return c, fs, fmt.Errorf("SMS_PROVIDER must be log or kannel, not %q", c.SMSProvider)
+	}
 	if c.PublicURL == "" {
 		host := c.HTTPAddr
 		if strings.HasPrefix(host, ":") {
 			host = "localhost" + host
 		}
 		c.PublicURL = "http://" + host
+	}
+	if c.SMSCallbackBase == "" {
+		c.SMSCallbackBase = c.PublicURL
 	}
 	return c, fs, nil
 }

@@ -122,17 +122,20 @@ func TestSIGKILLDuringABurstSendsEverySMSOnce(t *testing.T) {
 	burst(addr2, total, nil)
 	require.GreaterOrEqual(t, accepted.Load(), int64(total))
 
-	// The outbox drains: every message handled.
+	// The outbox drains: every message handled, and every text that is due
+	// handed to the gateway (customer texts in the quiet hours are held).
 	// Tasks the kill left active come back once their lease ends and a
-	// recoverer runs (Asynq: every minute), so this takes a minute or two.
-	deadline := time.Now().Add(3 * time.Minute)
+	// recoverer runs (Asynq: every minute); texts the kill left queued
+	// without a task come back with the sweep; so this takes a minute or two.
+	deadline := time.Now().Add(4 * time.Minute)
 	for {
 		var left int
-		q(`SELECT count(*) FROM outbox WHERE done_at IS NULL`, &left)
+		q(`SELECT (SELECT count(*) FROM outbox WHERE done_at IS NULL)
+			+ (SELECT count(*) FROM sms_messages WHERE status = 'sending' OR status = 'queued' AND send_after <= now())`, &left)
 		if left == 0 {
 			break
 		}
-		require.True(t, time.Now().Before(deadline), "%d outbox messages not done; serve #2:\n%s", left, second.stderr.String())
+		require.True(t, time.Now().Before(deadline), "%d outbox messages or texts pending; serve #2:\n%s", left, second.stderr.String())
 		time.Sleep(100 * time.Millisecond)
 	}
 
@@ -145,10 +148,18 @@ func TestSIGKILLDuringABurstSendsEverySMSOnce(t *testing.T) {
 	q(`SELECT count(*) FROM sms_messages`, &texts)
 	require.Equal(t, 2*orders, pairs, "each order has exactly one text of each kind")
 	require.Equal(t, 2*orders, texts, "no other texts")
+	// Sent, or held for the morning (a customer's text in the quiet
+	// hours), or - when the kill hit between claim and gateway - failed
+	// with an unknown outcome: at most once, never twice.
+	var unknown int
 	q(`SELECT count(*) FROM sms_messages s JOIN work_orders w ON w.tenant_id = s.tenant_id AND w.id = s.work_order_id
-		WHERE s.status <> 'sent' OR position(w.number in s.body) = 0`, &wrong)
-	require.Zero(t, wrong, "every text is sent and names its order")
-	t.Logf("%d orders (%d acknowledged), %d texts", orders, accepted.Load(), texts)
+		WHERE NOT (s.status = 'sent' OR s.status = 'queued' AND s.kind = 'customer_assigned' AND s.send_after > now()
+			OR s.status = 'failed' AND s.error LIKE 'outcome unknown%')
+		OR position(w.number in s.body) = 0`, &wrong)
+	q(`SELECT count(*) FROM sms_messages WHERE status = 'failed'`, &unknown)
+	require.Zero(t, wrong, "every text is sent (or held for the morning) and names its order")
+	require.LessOrEqual(t, unknown, 20, "only texts in hand at the kill may have an unknown outcome")
+	t.Logf("%d orders (%d acknowledged), %d texts, %d with an unknown outcome", orders, accepted.Load(), texts, unknown)
 
 	require.Equal(t, 0, second.terminate(t))
 	require.Empty(t, levelRecords(second.records(t), "ERROR"), "serve #2 logged no errors")

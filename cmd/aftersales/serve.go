@@ -64,6 +64,8 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer rdb.Close()
 
+	texts, closeTexts := newTexts(c, store, redisOpt, rdb, log)
+	defer closeTexts()
 	var worker *jobs.Worker
 	stopRelay := func() {}
 	if c.Role == "all" || c.Role == "worker" {
@@ -71,10 +73,10 @@ func runServe(ctx context.Context, args []string) error {
 		defer hookClient.Close()
 		hooks := jobs.NewWebhooks(store, store, hookClient, &core.WebhookGuard{AllowPrivate: c.WebhookAllowPrivate},
 			core.SystemClock{}, log)
-		outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, SMS: jobs.LogSMS{Log: log},
+		outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Replies: store, Texts: texts,
 			Clock: core.SystemClock{}, Log: log, Webhooks: hooks}
 		worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, Clock: core.SystemClock{}, Log: log,
-			Concurrency: c.Workers, Outbox: outbox, Periods: store, Timers: store, Webhooks: hooks})
+			Concurrency: c.Workers, Outbox: outbox, Texts: texts, Periods: store, Timers: store, Webhooks: hooks})
 		if err := worker.Start(); err != nil {
 			return fmt.Errorf("job worker: %w", err)
 		}
@@ -85,7 +87,8 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	var srv *http.Server
 	if c.Role == "all" || c.Role == "api" {
-		srv, err = startAPI(ctx, c, log, store, rdb, redisOpt)
+		gateway := &jobs.SMSGateway{Texts: texts, Numbers: store, Replies: store, WorkOrders: store, FollowUps: store, Log: log}
+		srv, err = startAPI(ctx, c, log, store, rdb, redisOpt, gateway)
 		if err != nil {
 			stopRelay()
 			if worker != nil {
@@ -112,7 +115,7 @@ func runServe(ctx context.Context, args []string) error {
 }
 
 func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
-	rdb redis.UniversalClient, redisOpt asynq.RedisConnOpt) (*http.Server, error) {
+	rdb redis.UniversalClient, redisOpt asynq.RedisConnOpt, gateway core.SMSGatewayService) (*http.Server, error) {
 	key, err := loadPluginKey(c, log)
 	if err != nil {
 		return nil, err
@@ -131,7 +134,8 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Registry: reg, Monitor: monitor,
 		WebhookAllowPrivate: c.WebhookAllowPrivate, Ready: []api.Checker{
 			{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-		}, Plugins: ps, PluginDir: pluginDir(c), PluginRuntime: plugins})
+		}, Plugins: ps, PluginDir: pluginDir(c), PluginRuntime: plugins,
+		SMSGateway: gateway, GatewaySecret: c.SMSGatewaySecret})
 	app.Watch(ctx)
 	s := app.Server
 	ln, err := net.Listen("tcp", c.HTTPAddr)
@@ -157,6 +161,21 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	}
 	fmt.Fprintln(os.Stderr)
 	return srv, nil
+}
+
+// newTexts assembles the SMS pipeline: the configured provider, the
+// per-tenant rate limit in Redis, and send tasks enqueued on Asynq.
+func newTexts(c config, store *postgres.Store, redisOpt asynq.RedisConnOpt, rdb redis.UniversalClient,
+	log *slog.Logger) (*jobs.Texts, func()) {
+	var provider core.SMSProvider = jobs.LogSMS{Log: log}
+	if c.SMSProvider == "kannel" {
+		provider = jobs.NewKannel(c.KannelSendURL, c.KannelUser, c.KannelPassword, c.SMSCallbackBase, c.SMSGatewaySecret)
+	}
+	client := asynq.NewClient(redisOpt)
+	return &jobs.Texts{Tx: store, Store: store, Settings: store, Provider: provider, Limiter: jobs.NewRateLimiter(rdb, log),
+		Clock: core.SystemClock{}, Log: log, Enqueue: func(ctx context.Context, r core.SMSRef) error {
+			return jobs.EnqueueSMS(ctx, client, r)
+		}}, func() { _ = client.Close() }
 }
 
 // startRelay runs the outbox relay until the returned function is called

@@ -52,6 +52,10 @@ type Options struct {
 	PluginRuntime core.PluginRuntime
 	Plugins       *postgres.PluginStore // optional: share the caller's (see NewPluginHost); PluginKey is then unused
 	SSEKeepAlive  time.Duration         // agent event streams' keep-alive (0: the API's default)
+	// SMSGateway answers the SMS gateway's callbacks (nil: they answer
+	// 403), which authenticate with GatewaySecret.
+	SMSGateway    core.SMSGatewayService
+	GatewaySecret string
 }
 
 // NewApp wires the store, the authorizer, onboarding and the API. Call
@@ -81,13 +85,14 @@ func NewApp(o Options) *App {
 	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)
 	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Sessions: store, Users: store,
 		APIKeys: store, Regions: store, Access: store, Authz: az, Idempotency: store, Log: o.Log,
-		WorkOrders: store, Technician: store, Settings: store,
+		WorkOrders: store, Technician: store, Settings: store, SMSSettings: store,
 		Sites: store, Technicians: store,
-		Customers: store, Products: store, Catalog: store, ScreenPop: store,
+		Customers: store, Products: store, Catalog: store, ScreenPop: store, FollowUps: store,
 		Urges: store, SLAMisses: store,
 		Webhooks: store, WebhookGuard: guard,
 		Plugins: plugins, PluginBindings: plugins, PluginRuntime: o.PluginRuntime, CTIExtensions: plugins,
 		AgentEvents: plugins, PluginDir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive,
+		SMSGateway: o.SMSGateway, GatewaySecret: o.GatewaySecret,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra, Monitor: o.Monitor})
 	return &App{Store: store, Authz: az, Server: srv, WebhookGuard: guard, Plugins: plugins}
 }

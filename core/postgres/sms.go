@@ -1,0 +1,209 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// smsActor names the platform in the timeline events of message statuses.
+const smsActor = "system:sms"
+
+// queueSMSStatusEvent adds to b the timeline event of a message's new
+// status. The order row is locked first: event numbers are max(seq)+1,
+// and actions on the order hold the same lock while they append theirs.
+func queueSMSStatusEvent(b *pgx.Batch, order uuid.UUID, id uuid.UUID, kind, to, status, errText string, at time.Time) error {
+	b.Queue(`SELECT 1 FROM work_orders WHERE id = $1 FOR UPDATE`, order)
+	payload := map[string]any{"sms_id": id, "kind": kind, "to": to, "status": status}
+	if errText != "" {
+		payload["error"] = errText
+	}
+	return queueEvent(b, order, "sms_status", "", "", smsActor, at, nil, nil, payload)
+}
+
+// QueueSMS implements core.SMSStore. Its statements go in the round trip
+// before the commit (the order lock is held only that long).
+func (s *Store) QueueSMS(ctx context.Context, m *core.SMS) error {
+	if _, err := s.q(ctx); err != nil {
+		return err
+	}
+	if m.SendAfter.IsZero() {
+		m.SendAfter = s.now()
+	}
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO sms_messages (tenant_id, id, work_order_id, outbox_id, kind, recipient, locale, body,
+			provider, status, error, send_after, encoding, segments)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		m.ID, m.WorkOrderID, m.OutboxID, m.Kind, m.To, m.Locale, m.Body, m.Provider, m.Status, m.Error, m.SendAfter,
+		m.Encoding, m.Segments)
+	if m.WorkOrderID != nil {
+		if err := queueSMSStatusEvent(b, *m.WorkOrderID, m.ID, m.Kind, m.To, m.Status, m.Error, s.now()); err != nil {
+			return err
+		}
+	}
+	for _, qq := range b.QueuedQueries {
+		deferUntilCommit(ctx, qq.SQL, qq.Arguments...)
+	}
+	return nil
+}
+
+const smsColumns = `id, work_order_id, outbox_id, kind, recipient, locale, body, provider, status, error, sent_at,
+	direction, sender, send_after, encoding, segments, attempts`
+
+func scanSMS(r pgx.Row) (*core.SMS, error) {
+	m := &core.SMS{}
+	err := r.Scan(&m.ID, &m.WorkOrderID, &m.OutboxID, &m.Kind, &m.To, &m.Locale, &m.Body, &m.Provider, &m.Status, &m.Error,
+		&m.SentAt, &m.Direction, &m.From, &m.SendAfter, &m.Encoding, &m.Segments, &m.Attempts)
+	return m, err
+}
+
+// ClaimSMS implements core.SMSStore.
+func (s *Store) ClaimSMS(ctx context.Context, id uuid.UUID, stuckAfter time.Duration) (*core.SMS, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := scanSMS(q.QueryRow(ctx, `UPDATE sms_messages SET
+			status = CASE WHEN status = 'queued' THEN 'sending' ELSE 'failed' END,
+			error = CASE WHEN status = 'queued' THEN error ELSE $3 END,
+			attempts = attempts + CASE WHEN status = 'queued' THEN 1 ELSE 0 END,
+			updated_at = clock_timestamp()
+		WHERE id = $1 AND direction = 'out'
+		  AND (status = 'queued' OR status = 'sending' AND updated_at < clock_timestamp() - $2::interval)
+		RETURNING `+smsColumns, id, stuckAfter, core.SMSUnknownOutcome))
+	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
+		var status string
+		if err := q.QueryRow(ctx, `SELECT status FROM sms_messages WHERE id = $1 AND direction = 'out'`, id).Scan(&status); err != nil {
+			return nil, translate(err, "SMS message")
+		}
+		if status == core.SMSSending {
+			return nil, core.Errorf(core.ECONFLICT, "SMS message %s is being sent by another task", id)
+		}
+		return nil, nil // done already
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.Status == core.SMSFailed { // its worker died mid-send
+		return nil, s.smsStatusEvent(ctx, q, m, core.SMSFailed, m.Error)
+	}
+	return m, nil
+}
+
+// smsStatusEvent appends the event of a message's new status now.
+func (s *Store) smsStatusEvent(ctx context.Context, q querier, m *core.SMS, status, errText string) error {
+	if m.WorkOrderID == nil {
+		return nil
+	}
+	b := &pgx.Batch{}
+	if err := queueSMSStatusEvent(b, *m.WorkOrderID, m.ID, m.Kind, m.To, status, errText, s.now()); err != nil {
+		return err
+	}
+	return q.SendBatch(ctx, b).Close()
+}
+
+// FinishSMS implements core.SMSStore. Its commit does not wait for the
+// WAL flush (synchronous_commit off): were it lost with a database crash,
+// the message would stay 'sending' and later be failed as of unknown
+// outcome - never sent twice - while every text saves a flush wait.
+func (s *Store) FinishSMS(ctx context.Context, id uuid.UUID, status, errText string) error {
+	q, err := s.q(ctx)
+	if err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SET LOCAL synchronous_commit = off`)
+	b.Queue(`UPDATE sms_messages SET status = $2, error = $3, updated_at = clock_timestamp(),
+			sent_at = CASE WHEN $2 = 'sent' THEN clock_timestamp() ELSE sent_at END
+		WHERE id = $1 AND status = 'sending' RETURNING `+smsColumns, id, status, errText)
+	br := q.SendBatch(ctx, b)
+	_, err = br.Exec()
+	var m *core.SMS
+	if err == nil {
+		m, err = scanSMS(br.QueryRow())
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
+		return nil // a delivery report came first
+	}
+	if err != nil || status == core.SMSQueued {
+		return err
+	}
+	return s.smsStatusEvent(ctx, q, m, status, errText)
+}
+
+// ReportSMS implements core.SMSStore.
+func (s *Store) ReportSMS(ctx context.Context, id uuid.UUID, status, detail string) error {
+	q, err := s.q(ctx)
+	if err != nil {
+		return err
+	}
+	if status == "" { // an intermediate report: nothing changes
+		var one int
+		err := q.QueryRow(ctx, `SELECT 1 FROM sms_messages WHERE id = $1 AND direction = 'out'`, id).Scan(&one)
+		return translate(err, "SMS message")
+	}
+	errText := ""
+	if status == core.SMSFailed {
+		errText = "delivery report: " + detail
+	}
+	m, err := scanSMS(q.QueryRow(ctx, `UPDATE sms_messages SET status = $2, error = $3, updated_at = clock_timestamp(),
+			sent_at = COALESCE(sent_at, clock_timestamp()),
+			delivered_at = CASE WHEN $2 = 'delivered' THEN clock_timestamp() END
+		WHERE id = $1 AND direction = 'out' AND status IN ('sending', 'sent') RETURNING `+smsColumns, id, status, errText))
+	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
+		return s.ReportSMS(ctx, id, "", "") // final already (a duplicate or late report), or unknown
+	}
+	if err != nil {
+		return err
+	}
+	return s.smsStatusEvent(ctx, q, m, status, errText)
+}
+
+// SaveInboundSMS implements core.SMSStore.
+func (s *Store) SaveInboundSMS(ctx context.Context, m *core.SMS) error {
+	q, err := s.q(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `INSERT INTO sms_messages (tenant_id, id, work_order_id, kind, recipient, sender, locale, body,
+			provider, status, error, direction, encoding, segments)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, 'in', $10, $11)`,
+		m.ID, m.WorkOrderID, m.Kind, m.To, m.From, m.Locale, m.Body, m.Provider, m.Error, m.Encoding, m.Segments)
+	return translate(err, "SMS message")
+}
+
+// CountRecentSMS implements core.SMSStore.
+func (s *Store) CountRecentSMS(ctx context.Context, kind, to string, within time.Duration) (int, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = q.QueryRow(ctx, `SELECT count(*) FROM sms_messages WHERE recipient = $1 AND created_at >= now() - $2::interval
+		AND kind = $3 AND direction = 'out'`, to, within, kind).Scan(&n)
+	return n, err
+}
+
+// UnsentSMS implements core.SMSStore, through the SECURITY DEFINER
+// function sms_unsent (migrations/00010_sms_gateway.sql).
+func (s *Store) UnsentSMS(ctx context.Context, limit int, idle time.Duration) ([]core.SMSRef, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT tenant_id, id, kind, send_after FROM sms_unsent($1, $2)`, limit, idle)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.SMSRef, error) {
+		var m core.SMSRef
+		return m, r.Scan(&m.TenantID, &m.ID, &m.Kind, &m.SendAfter)
+	})
+}

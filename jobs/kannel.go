@@ -1,0 +1,92 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Kannel sends texts through Kannel's sendsms HTTP interface (smsbox).
+// Delivery reports come back to CallbackBase + /v1/sms/kannel/dlr, signed
+// with Secret (core.SMSReportSignature).
+type Kannel struct {
+	SendURL      string // e.g. http://127.0.0.1:13013/cgi-bin/sendsms
+	User         string
+	Password     string
+	CallbackBase string // how Kannel reaches our API, e.g. http://10.0.0.5:8080
+	Secret       string
+	Client       *http.Client
+}
+
+// NewKannel returns a provider with a 20 s request timeout (well below
+// smsStuckAfter).
+func NewKannel(sendURL, user, password, callbackBase, secret string) *Kannel {
+	return &Kannel{SendURL: sendURL, User: user, Password: password, CallbackBase: strings.TrimRight(callbackBase, "/"),
+		Secret: secret, Client: &http.Client{Timeout: 20 * time.Second}}
+}
+
+// Name implements core.SMSProvider.
+func (*Kannel) Name() string { return "kannel" }
+
+// SendSMS implements core.SMSProvider. Kannel answers 202 when it took the
+// message; 4xx refusals are final (ErrSMSRejected); a request that may
+// have reached Kannel without an answer is ErrSMSOutcomeUnknown; a refused
+// connection or a 5xx (Kannel's queue full) is retried.
+func (k *Kannel) SendSMS(ctx context.Context, m *core.SMS) error {
+	q := url.Values{}
+	q.Set("username", k.User)
+	q.Set("password", k.Password)
+	q.Set("to", m.To)
+	if m.From != "" {
+		q.Set("from", m.From)
+	}
+	q.Set("text", m.Body)
+	q.Set("charset", "UTF-8")
+	if enc, _ := core.SMSSegments(m.Body); enc == core.EncodingUCS2 {
+		q.Set("coding", "2")
+	} else {
+		q.Set("coding", "0")
+	}
+	if k.CallbackBase != "" {
+		tenant := tenantIDOf(ctx)
+		dlr := url.Values{}
+		dlr.Set("tenant", tenant.String())
+		dlr.Set("id", m.ID.String())
+		dlr.Set("sig", core.SMSReportSignature(k.Secret, tenant, m.ID))
+		// Kannel fills %d (report type) and %A (the SMSC's answer).
+		q.Set("dlr-mask", strconv.Itoa(core.DLRMaskAllBits))
+		q.Set("dlr-url", k.CallbackBase+"/v1/sms/kannel/dlr?"+dlr.Encode()+"&type=%d&detail=%A")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, k.SendURL+"?"+q.Encode(), nil)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrSMSRejected, err)
+	}
+	resp, err := k.Client.Do(req)
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			return fmt.Errorf("kannel unreachable: %w", err) // never reached it: retry
+		}
+		return fmt.Errorf("%w: %v", ErrSMSOutcomeUnknown, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
+	answer := strings.TrimSpace(string(body))
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		return nil
+	case resp.StatusCode >= 500:
+		return fmt.Errorf("kannel answered %d: %s", resp.StatusCode, answer)
+	default:
+		return fmt.Errorf("%w: kannel answered %d: %s", ErrSMSRejected, resp.StatusCode, answer)
+	}
+}

@@ -1,0 +1,49 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// RateLimiter caps each tenant's texts per minute across all workers: a
+// counter per tenant and clock minute in Redis (fixed window). A text over
+// the cap waits for the next minute; it is never dropped.
+type RateLimiter struct {
+	Redis redis.UniversalClient
+	Log   *slog.Logger
+	Clock core.Clock // which minute a text counts in
+}
+
+// NewRateLimiter returns a limiter on rdb.
+func NewRateLimiter(rdb redis.UniversalClient, log *slog.Logger) *RateLimiter {
+	return &RateLimiter{Redis: rdb, Log: log, Clock: core.SystemClock{}}
+}
+
+var rateScript = redis.NewScript(`local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], 120) end
+return n`)
+
+// Allow counts one text of the tenant and tells whether it is within
+// perMinute; if not, how long until the next window. When Redis fails the
+// text goes (a limit is a courtesy to the carrier, not a safety net).
+func (l *RateLimiter) Allow(ctx context.Context, tenant uuid.UUID, perMinute int) (time.Duration, bool) {
+	now := l.Clock.Now()
+	window := now.Truncate(time.Minute)
+	key := fmt.Sprintf("aftersales:sms-rate:%s:%d", tenant, window.Unix())
+	n, err := rateScript.Run(ctx, l.Redis, []string{key}).Int()
+	if err != nil {
+		l.Log.Warn("SMS rate limiter unavailable; sending", "err", err)
+		return 0, true
+	}
+	if perMinute <= 0 || n <= perMinute {
+		return 0, true
+	}
+	return window.Add(time.Minute).Sub(now), false
+}
