@@ -64,7 +64,8 @@ type EffectStore interface {
 	// message and returns those that had not had them before (a task that
 	// ran before finds none); the caller runs only the returned ones.
 	ClaimEffects(ctx context.Context, outboxID int64, handlers []string) ([]string, error)
-	// MarkOutboxDone records that every handler of the message finished (or
-	// gave up), so the next message of its work order may be relayed.
-	MarkOutboxDone(ctx context.Context, outboxID int64) error
+	// MarkOutboxDone records that every handler of the messages finished
+	// (or gave up), so the next message of each work order may be
+	// relayed. ENOTFOUND when one is not the tenant's.
+	MarkOutboxDone(ctx context.Context, outboxIDs ...int64) error
 }

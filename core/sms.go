@@ -58,6 +58,15 @@ type SMSProvider interface {
 	SendSMS(ctx context.Context, m *SMS) error
 }
 
+// SMSRecorder marks a provider whose sending is the record itself (the
+// log provider of the embedded default): its messages are marked sent in
+// the transaction that claims them, so a crash can neither lose nor
+// double one. A provider that reaches a carrier cannot be one.
+type SMSRecorder interface {
+	SMSProvider
+	RecordsSMS()
+}
+
 // AssignmentFacts are what the assignment notifications say.
 type AssignmentFacts struct {
 	WorkOrderID     uuid.UUID

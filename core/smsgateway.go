@@ -79,6 +79,9 @@ type SMSStore interface {
 	// the message is marked failed with SMSUnknownOutcome). ECONFLICT when
 	// another task is sending it right now; ENOTFOUND when it is gone.
 	ClaimSMS(ctx context.Context, id uuid.UUID, stuckAfter time.Duration) (*SMS, error)
+	// MarkSMSSent moves the queued messages among ids straight to sent and
+	// returns them (for an SMSRecorder provider); others are left alone.
+	MarkSMSSent(ctx context.Context, ids []uuid.UUID) ([]*SMS, error)
 	// FinishSMS records the gateway's answer for a message being sent:
 	// sent, failed (errText says why), or queued again to be retried
 	// (status SMSQueued). It changes nothing unless the message is

@@ -28,31 +28,73 @@ type Outbox struct {
 	Webhooks *Webhooks
 }
 
-// HandleTask is the Asynq handler of TypeOutboxMessage.
+// HandleTask is the Asynq handler of TypeOutboxMessage. A task carries
+// one message or a batch of one tenant's messages (EnqueueOutbox), handled
+// in one transaction; should that fail, each message is handled in its
+// own, and the task is retried while any fails - harmless for those done
+// (their effects are claimed once).
 func (o *Outbox) HandleTask(ctx context.Context, t *asynq.Task) error {
-	var m core.OutboxMessage
-	if err := json.Unmarshal(t.Payload(), &m); err != nil {
+	msgs, err := decodeOutboxTask(t.Payload())
+	if err != nil {
 		return fmt.Errorf("%w: %v", asynq.SkipRetry, err)
 	}
-	err := o.Handle(ctx, m)
-	if err == nil {
+	if len(msgs) > 1 {
+		if err = o.handleBatch(ctx, msgs); err == nil {
+			return nil
+		}
+		o.Log.Warn("outbox batch failed; handling its messages one by one", "messages", len(msgs), "err", err)
+	}
+	var failed []core.OutboxMessage
+	for _, m := range msgs {
+		if err1 := o.Handle(ctx, m); err1 != nil {
+			failed, err = append(failed, m), err1
+		}
+	}
+	if len(failed) == 0 {
 		return nil
 	}
 	retried, _ := asynq.GetRetryCount(ctx)
 	maxRetry, ok := asynq.GetMaxRetry(ctx)
 	if ok && retried >= maxRetry {
-		// Given up: let the order's next messages through; the task stays
+		// Given up: let the orders' next messages through; the task stays
 		// archived for the operator.
-		o.Log.Error("outbox message failed for good", "outbox_id", m.ID, "type", m.Type, "err", err)
-		_ = o.Tx.InTenant(ctx, m.TenantID, func(ctx context.Context) error { return o.Effects.MarkOutboxDone(ctx, m.ID) })
+		for _, m := range failed {
+			o.Log.Error("outbox message failed for good", "outbox_id", m.ID, "type", m.Type, "err", err)
+			_ = o.Tx.InTenant(ctx, m.TenantID, func(ctx context.Context) error { return o.Effects.MarkOutboxDone(ctx, m.ID) })
+		}
 	}
 	return err
+}
+
+// handleBatch handles messages of one tenant in one transaction.
+func (o *Outbox) handleBatch(ctx context.Context, msgs []core.OutboxMessage) error {
+	return o.Texts.InTenant(ctx, msgs[0].TenantID, func(ctx context.Context) error {
+		ids := make([]int64, len(msgs))
+		for i, m := range msgs {
+			if err := o.handleIn(ctx, m); err != nil {
+				return err
+			}
+			ids[i] = m.ID
+		}
+		return o.Effects.MarkOutboxDone(ctx, ids...)
+	})
 }
 
 // Handle runs the handlers of the message's type and marks it done, in one
 // tenant transaction.
 func (o *Outbox) Handle(ctx context.Context, m core.OutboxMessage) error {
 	return o.Texts.InTenant(ctx, m.TenantID, func(ctx context.Context) error {
+		if err := o.handleIn(ctx, m); err != nil {
+			return err
+		}
+		return o.Effects.MarkOutboxDone(ctx, m.ID)
+	})
+}
+
+// handleIn runs the handlers of the message's type in the tenant
+// transaction of ctx; the caller marks it done.
+func (o *Outbox) handleIn(ctx context.Context, m core.OutboxMessage) error {
+	{
 		var err error
 		switch m.Type {
 		case core.OutboxWorkOrderAssigned:
@@ -63,11 +105,8 @@ func (o *Outbox) Handle(ctx context.Context, m core.OutboxMessage) error {
 		if err != nil {
 			return err
 		}
-		if err := o.Webhooks.FanOut(ctx, m); err != nil {
-			return err
-		}
-		return o.Effects.MarkOutboxDone(ctx, m.ID)
-	})
+		return o.Webhooks.FanOut(ctx, m)
+	}
 }
 
 // notifyAssignment texts the technician the order and the customer who

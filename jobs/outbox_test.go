@@ -37,7 +37,7 @@ func setup(t testing.TB, locale string) *testBundle {
 	client := asynq.NewClient(opt)
 	t.Cleanup(func() { client.Close() })
 	texts := &jobs.Texts{Tx: s, Store: s, Settings: s, Provider: jobs.LogSMS{Log: log}, Clock: noonClock{}, Log: log,
-		Enqueue: func(ctx context.Context, r core.SMSRef) error { return jobs.EnqueueSMS(ctx, client, r) }}
+		Enqueue: func(ctx context.Context, refs ...core.SMSRef) error { return jobs.EnqueueSMS(ctx, client, refs...) }}
 	return &testBundle{store: s, net: pgtest.NewNetwork(t, s, "acme", locale), redis: opt, log: log, texts: texts,
 		outbox: &jobs.Outbox{Tx: s, Effects: s, Notes: s, Replies: s, Texts: texts, Clock: core.SystemClock{}, Log: log}}
 }
@@ -112,11 +112,13 @@ func TestTwoRelaysSendEachNotificationOnceInOrder(t *testing.T) {
 	defer client.Close()
 	var relays sync.WaitGroup
 	for i := 0; i < 2; i++ {
-		r := jobs.NewRelayFunc(b.store, b.store, func(ctx context.Context, m core.OutboxMessage) error {
+		r := jobs.NewRelayFunc(b.store, b.store, func(ctx context.Context, msgs ...core.OutboxMessage) error {
 			mu.Lock()
-			enqueued[m.ID]++
+			for _, m := range msgs {
+				enqueued[m.ID]++
+			}
 			mu.Unlock()
-			return jobs.EnqueueOutbox(ctx, client, m)
+			return jobs.EnqueueOutbox(ctx, client, msgs...)
 		}, b.log)
 		r.Batch = 7 // many small claims: more chances to collide
 		relays.Add(1)
@@ -126,10 +128,17 @@ func TestTwoRelaysSendEachNotificationOnceInOrder(t *testing.T) {
 		if err := b.outbox.HandleTask(ctx, task); err != nil {
 			return err
 		}
-		var m core.OutboxMessage
-		require.NoError(t, json.Unmarshal(task.Payload(), &m))
+		var batch struct{ Messages []core.OutboxMessage }
+		require.NoError(t, json.Unmarshal(task.Payload(), &batch))
+		if len(batch.Messages) == 0 { // a task of one message is the message
+			var m core.OutboxMessage
+			require.NoError(t, json.Unmarshal(task.Payload(), &m))
+			batch.Messages = append(batch.Messages, m)
+		}
 		mu.Lock()
-		handled[m.AggregateID] = append(handled[m.AggregateID], m.Type)
+		for _, m := range batch.Messages {
+			handled[m.AggregateID] = append(handled[m.AggregateID], m.Type)
+		}
 		mu.Unlock()
 		return nil
 	})

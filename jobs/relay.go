@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 
 	"github.com/aftersales/aftersales/core"
@@ -24,7 +26,7 @@ const TypeOutboxMessage = "outbox:message"
 type Relay struct {
 	tx      core.TenantTx
 	store   core.OutboxStore
-	enqueue func(context.Context, core.OutboxMessage) error
+	enqueue func(context.Context, ...core.OutboxMessage) error
 	log     *slog.Logger
 	// Batch is the most messages claimed per transaction; Poll the fallback
 	// wake-up when no NOTIFY arrives; StaleAfter when a relayed message that
@@ -40,35 +42,85 @@ type Relay struct {
 
 // NewRelay returns a relay that enqueues with client.
 func NewRelay(tx core.TenantTx, store core.OutboxStore, client *asynq.Client, log *slog.Logger) *Relay {
-	return NewRelayFunc(tx, store, func(ctx context.Context, m core.OutboxMessage) error {
-		return EnqueueOutbox(ctx, client, m)
+	return NewRelayFunc(tx, store, func(ctx context.Context, msgs ...core.OutboxMessage) error {
+		return EnqueueOutbox(ctx, client, msgs...)
 	}, log)
 }
 
-// NewRelayFunc returns a relay that hands each message to enqueue (tests
-// count the calls).
-func NewRelayFunc(tx core.TenantTx, store core.OutboxStore, enqueue func(context.Context, core.OutboxMessage) error, log *slog.Logger) *Relay {
+// NewRelayFunc returns a relay that hands each claimed batch to enqueue
+// (tests count the messages).
+func NewRelayFunc(tx core.TenantTx, store core.OutboxStore, enqueue func(context.Context, ...core.OutboxMessage) error, log *slog.Logger) *Relay {
 	return &Relay{tx: tx, store: store, enqueue: enqueue, log: log, Batch: 500, Poll: time.Second, StaleAfter: 5 * time.Minute,
 		Pause: 10 * time.Millisecond}
 }
 
-// EnqueueOutbox puts a message on its queue as a task whose ID is the
-// message's; an existing task with that ID means it is queued already.
-func EnqueueOutbox(ctx context.Context, client *asynq.Client, m core.OutboxMessage) error {
-	raw, err := json.Marshal(m)
-	if err != nil {
-		return err
+// outboxTaskBatch is the most messages one task carries: a burst is
+// handled in one transaction per batch, not per message.
+const outboxTaskBatch = 100
+
+// outboxTask is the payload of a task of several messages; a task of one
+// is the message itself.
+type outboxTask struct {
+	Messages []core.OutboxMessage `json:"messages"`
+}
+
+func decodeOutboxTask(raw []byte) ([]core.OutboxMessage, error) {
+	var t outboxTask
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return nil, err
 	}
-	queue := "default"
-	if m.Type == core.OutboxWorkOrderAssigned { // technician SMS first
-		queue = "critical"
+	if len(t.Messages) > 0 {
+		return t.Messages, nil
 	}
-	_, err = client.EnqueueContext(ctx, asynq.NewTask(TypeOutboxMessage, raw), asynq.TaskID(outboxTaskID(m.ID)),
-		asynq.Queue(queue), asynq.MaxRetry(outboxMaxRetry))
-	if errors.Is(err, asynq.ErrTaskIDConflict) {
-		return nil
+	var m core.OutboxMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
 	}
-	return err
+	return []core.OutboxMessage{m}, nil
+}
+
+// EnqueueOutbox puts messages on their queues (assignments, which text
+// technicians, on critical) as tasks of up to outboxTaskBatch messages of
+// one tenant, in claim order. A task's ID is its first message's, so
+// relaying a batch again (a crash between enqueue and commit) makes no
+// second task; a message in two tasks has its effects once anyway.
+func EnqueueOutbox(ctx context.Context, client *asynq.Client, msgs ...core.OutboxMessage) error {
+	type group struct {
+		tenant uuid.UUID
+		queue  string
+	}
+	groups := map[group][]core.OutboxMessage{}
+	var order []group
+	for _, m := range msgs {
+		g := group{tenant: m.TenantID, queue: "default"}
+		if m.Type == core.OutboxWorkOrderAssigned { // technician SMS first
+			g.queue = "critical"
+		}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], m)
+	}
+	for _, g := range order {
+		for batch := range slices.Chunk(groups[g], outboxTaskBatch) {
+			var raw []byte
+			var err error
+			if len(batch) == 1 {
+				raw, err = json.Marshal(batch[0])
+			} else {
+				raw, err = json.Marshal(outboxTask{Messages: batch})
+			}
+			if err != nil {
+				return err
+			}
+			_, err = client.EnqueueContext(ctx, asynq.NewTask(TypeOutboxMessage, raw), asynq.TaskID(outboxTaskID(batch[0].ID)),
+				asynq.Queue(g.queue), asynq.MaxRetry(outboxMaxRetry))
+			if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 const outboxMaxRetry = 20
@@ -90,11 +142,13 @@ func (r *Relay) RelayOnce(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		for i, m := range msgs {
-			if enqueueErr = r.enqueue(ctx, m); enqueueErr != nil {
-				msgs = msgs[:i] // those before are queued: keep them marked
-				break
-			}
+		if len(msgs) == 0 {
+			return nil
+		}
+		if enqueueErr = r.enqueue(ctx, msgs...); enqueueErr != nil {
+			// Some may be queued: unmarked, they are claimed again, and a
+			// task's ID (or the effects claimed once) keeps them single.
+			return nil
 		}
 		relayed = len(msgs)
 		return r.store.MarkRelayed(ctx, msgs)

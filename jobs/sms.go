@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -52,9 +53,9 @@ type Texts struct {
 	Limiter  *RateLimiter // nil: no per-tenant rate limit
 	Clock    core.Clock
 	Log      *slog.Logger
-	// Enqueue puts a send task on the queue (EnqueueSMS with a client);
-	// nil: messages stay queued for the sweep (tests).
-	Enqueue func(context.Context, core.SMSRef) error
+	// Enqueue puts send tasks for the messages on the queue (EnqueueSMS
+	// with a client); nil: messages stay queued for the sweep (tests).
+	Enqueue func(context.Context, ...core.SMSRef) error
 
 	cache settingsCache
 }
@@ -158,9 +159,9 @@ func (x *Texts) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx co
 	if err != nil || x.Enqueue == nil {
 		return err
 	}
-	for _, r := range b.refs {
-		if err := x.Enqueue(ctx, r); err != nil {
-			x.Log.Warn("SMS task not enqueued; the sweep will", "sms_id", r.ID, "err", err)
+	if len(b.refs) > 0 {
+		if err := x.Enqueue(ctx, b.refs...); err != nil {
+			x.Log.Warn("SMS tasks not enqueued; the sweep will", "messages", len(b.refs), "err", err)
 		}
 	}
 	return nil
@@ -177,27 +178,68 @@ func tenantIDOf(ctx context.Context) uuid.UUID {
 	return id
 }
 
-// EnqueueSMS puts a message's send task on its queue (technician texts on
-// critical), due when the message may go out. The task ID is the
-// message's, so enqueueing twice makes one task.
-func EnqueueSMS(ctx context.Context, client *asynq.Client, r core.SMSRef) error {
-	raw, err := json.Marshal(r)
-	if err != nil {
-		return err
+// smsTaskBatch is the most messages one send task carries.
+const smsTaskBatch = 100
+
+// smsTask is the payload of TypeSMSSend: messages of one tenant due at
+// the same time (the form of a single core.SMSRef, with ID, is read too).
+type smsTask struct {
+	TenantID uuid.UUID   `json:"tenant_id"`
+	ID       uuid.UUID   `json:"id,omitzero"`
+	IDs      []uuid.UUID `json:"ids,omitempty"`
+}
+
+func (t smsTask) ids() []uuid.UUID {
+	if len(t.IDs) == 0 && t.ID != uuid.Nil {
+		return []uuid.UUID{t.ID}
 	}
-	queue := "default"
-	if core.SMSAudience(r.Kind) == core.SMSToTechnician {
-		queue = "critical"
+	return t.IDs
+}
+
+// EnqueueSMS puts send tasks for the messages on their queues (technician
+// texts on critical), each due when its messages may go out: one task per
+// tenant, queue and due time, of up to smsTaskBatch messages, so a burst
+// costs a task and two transactions per batch rather than per text. The
+// task ID is the first message's, so enqueueing the same batch twice
+// makes one task; a message in two tasks is still sent once (ClaimSMS).
+func EnqueueSMS(ctx context.Context, client *asynq.Client, refs ...core.SMSRef) error {
+	type group struct {
+		tenant uuid.UUID
+		queue  string
+		at     time.Time
 	}
-	opts := []asynq.Option{asynq.TaskID("sms-" + r.ID.String()), asynq.Queue(queue), asynq.MaxRetry(smsMaxRetry)}
-	if time.Until(r.SendAfter) > 0 {
-		opts = append(opts, asynq.ProcessAt(r.SendAfter))
+	groups := map[group][]uuid.UUID{}
+	var order []group
+	for _, r := range refs {
+		g := group{tenant: r.TenantID, queue: "default"}
+		if core.SMSAudience(r.Kind) == core.SMSToTechnician {
+			g.queue = "critical"
+		}
+		if time.Until(r.SendAfter) > 0 {
+			g.at = r.SendAfter
+		}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], r.ID)
 	}
-	_, err = client.EnqueueContext(ctx, asynq.NewTask(TypeSMSSend, raw), opts...)
-	if errors.Is(err, asynq.ErrTaskIDConflict) {
-		return nil
+	for _, g := range order {
+		for ids := range slices.Chunk(groups[g], smsTaskBatch) {
+			raw, err := json.Marshal(smsTask{TenantID: g.tenant, IDs: ids})
+			if err != nil {
+				return err
+			}
+			opts := []asynq.Option{asynq.TaskID("sms-" + ids[0].String()), asynq.Queue(g.queue), asynq.MaxRetry(smsMaxRetry)}
+			if !g.at.IsZero() {
+				opts = append(opts, asynq.ProcessAt(g.at))
+			}
+			_, err = client.EnqueueContext(ctx, asynq.NewTask(TypeSMSSend, raw), opts...)
+			if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+				return err
+			}
+		}
 	}
-	return err
+	return nil
 }
 
 // errRateLimited asks Asynq to run the task again later without counting
@@ -208,58 +250,119 @@ func (e errRateLimited) Error() string {
 	return fmt.Sprintf("tenant SMS rate limit: retry in %s", e.wait)
 }
 
-// HandleSend is the handler of TypeSMSSend: claim (sending), call the
-// gateway outside any transaction, record the answer.
+// HandleSend is the handler of TypeSMSSend: claim the task's messages
+// (sending) in one transaction, call the gateway outside any transaction,
+// record the answers in another. A provider that records rather than
+// sends (core.SMSRecorder, the log provider) has its messages marked sent
+// in the claiming transaction instead: no window in which a crash could
+// leave a message's outcome unknown.
 func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
-	var r core.SMSRef
-	if err := json.Unmarshal(t.Payload(), &r); err != nil {
-		return fmt.Errorf("%w: %v", asynq.SkipRetry, err)
+	var task smsTask
+	if err := json.Unmarshal(t.Payload(), &task); err != nil || task.TenantID == uuid.Nil {
+		return fmt.Errorf("%w: bad SMS task %q: %v", asynq.SkipRetry, t.Payload(), err)
 	}
-	var m *core.SMS
+	ids := task.ids()
+	_, recorder := x.Provider.(core.SMSRecorder)
+	var claimed []*core.SMS
 	var from string
-	err := x.Tx.InTenant(withTenantID(ctx, r.TenantID), r.TenantID, func(ctx context.Context) error {
+	var busy error
+	tctx := withTenantID(ctx, task.TenantID)
+	err := x.Tx.InTenant(tctx, task.TenantID, func(ctx context.Context) error {
+		claimed, busy = nil, nil
 		s, _, err := x.settings(ctx, &textBatch{})
 		if err != nil {
 			return err
 		}
 		if x.Limiter != nil {
-			if wait, ok := x.Limiter.Allow(ctx, r.TenantID, s.RatePerMinute); !ok {
+			if wait, ok := x.Limiter.Allow(ctx, task.TenantID, s.RatePerMinute, len(ids)); !ok {
 				return errRateLimited{wait}
 			}
 		}
 		from = s.Number
-		m, err = x.Store.ClaimSMS(ctx, r.ID, smsStuckAfter)
-		return err
+		if recorder {
+			claimed, err = x.Store.MarkSMSSent(ctx, ids)
+			return err
+		}
+		for _, id := range ids {
+			m, err := x.Store.ClaimSMS(ctx, id, smsStuckAfter)
+			switch core.ErrorCode(err) {
+			case core.ENOTFOUND:
+				continue
+			case core.ECONFLICT: // another task is sending it: come back to see it done
+				busy = err
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if m != nil {
+				claimed = append(claimed, m)
+			}
+		}
+		return nil
 	})
-	switch {
-	case core.ErrorCode(err) == core.ENOTFOUND:
-		return fmt.Errorf("%w: %v", asynq.SkipRetry, err)
-	case err != nil || m == nil:
+	if err != nil {
 		return err
 	}
-	m.From = from
-	sendErr := x.Provider.SendSMS(withTenantID(ctx, r.TenantID), m)
-	status, errText := core.SMSSent, ""
+	if recorder {
+		for _, m := range claimed {
+			m.From = from
+			_ = x.Provider.SendSMS(tctx, m)
+		}
+		return nil
+	}
+	if err := x.send(ctx, task.TenantID, claimed, from); err != nil {
+		return err
+	}
+	return busy
+}
+
+// send hands claimed messages to the gateway and records the answers in
+// one transaction. It returns an error (the task is retried) when any
+// message met a transient failure: those are queued again, and the retry
+// finds the others done.
+func (x *Texts) send(ctx context.Context, tenant uuid.UUID, claimed []*core.SMS, from string) error {
+	type answer struct {
+		m       *core.SMS
+		status  string
+		errText string
+	}
+	answers := make([]answer, 0, len(claimed))
 	retried, _ := asynq.GetRetryCount(ctx)
 	maxRetry, inTask := asynq.GetMaxRetry(ctx)
-	switch {
-	case sendErr == nil:
-	case errors.Is(sendErr, ErrSMSRejected), errors.Is(sendErr, ErrSMSOutcomeUnknown), inTask && retried >= maxRetry:
-		status, errText = core.SMSFailed, sendErr.Error()
-		sendErr = fmt.Errorf("%w: %v", asynq.SkipRetry, sendErr)
-	default:
-		status, errText = core.SMSQueued, sendErr.Error() // claimable again by the retry
+	var retry error
+	for _, m := range claimed {
+		m.From = from
+		sendErr := x.Provider.SendSMS(withTenantID(ctx, tenant), m)
+		a := answer{m: m, status: core.SMSSent}
+		switch {
+		case sendErr == nil:
+		case errors.Is(sendErr, ErrSMSRejected), errors.Is(sendErr, ErrSMSOutcomeUnknown), inTask && retried >= maxRetry:
+			a.status, a.errText = core.SMSFailed, sendErr.Error()
+		default:
+			a.status, a.errText = core.SMSQueued, sendErr.Error() // claimable again by the retry
+			retry = sendErr
+		}
+		if sendErr != nil {
+			x.Log.Warn("SMS not sent", "sms_id", m.ID, "kind", m.Kind, "status", a.status, "err", sendErr)
+		}
+		answers = append(answers, a)
 	}
 	// The gateway has answered: record it even if the task's ctx ended.
-	if err := x.Tx.InTenant(context.WithoutCancel(ctx), r.TenantID, func(ctx context.Context) error {
-		return x.Store.FinishSMS(ctx, m.ID, status, errText)
+	if err := x.Tx.InTenant(context.WithoutCancel(ctx), tenant, func(ctx context.Context) error {
+		for _, a := range answers {
+			if err := x.Store.FinishSMS(ctx, a.m.ID, a.status, a.errText); err != nil {
+				return err
+			}
+		}
+		return nil
 	}); err != nil {
-		x.Log.Error("SMS sent but its status not recorded", "sms_id", m.ID, "status", status, "err", err)
+		x.Log.Error("SMS sent but their statuses not recorded", "messages", len(answers), "err", err)
 	}
-	if sendErr != nil {
-		x.Log.Warn("SMS not sent", "sms_id", m.ID, "kind", m.Kind, "status", status, "err", sendErr)
+	if len(answers) == 1 && answers[0].status == core.SMSFailed { // nothing a retry could change
+		return fmt.Errorf("%w: %s", asynq.SkipRetry, answers[0].errText)
 	}
-	return sendErr
+	return retry
 }
 
 // HandleSweep is the periodic handler of TypeSMSSweep: messages committed
@@ -277,12 +380,10 @@ func (x *Texts) HandleSweep(ctx context.Context, _ *asynq.Task) error {
 	}); err != nil {
 		return err
 	}
-	for _, r := range refs {
-		if err := x.Enqueue(ctx, r); err != nil {
+	if len(refs) > 0 {
+		if err := x.Enqueue(ctx, refs...); err != nil {
 			return err
 		}
-	}
-	if len(refs) > 0 {
 		x.Log.Info("SMS sweep enqueued messages", "messages", len(refs))
 	}
 	return nil
@@ -290,8 +391,11 @@ func (x *Texts) HandleSweep(ctx context.Context, _ *asynq.Task) error {
 
 // LogSMS is the SMS provider of the embedded default: it sends nothing and
 // writes each message to the log (and, through the caller, to the
-// sms_messages table).
+// sms_messages table, which is its record: a core.SMSRecorder).
 type LogSMS struct{ Log *slog.Logger }
+
+// RecordsSMS implements core.SMSRecorder.
+func (LogSMS) RecordsSMS() {}
 
 // Name implements core.SMSProvider.
 func (LogSMS) Name() string { return "log" }

@@ -59,10 +59,10 @@ func (b *testBundle) captured(gw *fakeGateway) *[]core.SMSRef {
 	var mu sync.Mutex
 	refs := &[]core.SMSRef{}
 	b.texts.Provider = gw
-	b.texts.Enqueue = func(_ context.Context, r core.SMSRef) error {
+	b.texts.Enqueue = func(_ context.Context, rs ...core.SMSRef) error {
 		mu.Lock()
 		defer mu.Unlock()
-		*refs = append(*refs, r)
+		*refs = append(*refs, rs...)
 		return nil
 	}
 	return refs
@@ -262,9 +262,9 @@ func TestTenantSettingsShapeTheTexts(t *testing.T) {
 	client := asynq.NewClient(b.redis)
 	defer client.Close()
 	var refs []core.SMSRef
-	b.texts.Enqueue = func(ctx context.Context, r core.SMSRef) error {
-		refs = append(refs, r)
-		return jobs.EnqueueSMS(ctx, client, r)
+	b.texts.Enqueue = func(ctx context.Context, rs ...core.SMSRef) error {
+		refs = append(refs, rs...)
+		return jobs.EnqueueSMS(ctx, client, rs...)
 	}
 	w := b.intake(t)
 	b.handleAll(t)

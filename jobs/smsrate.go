@@ -26,23 +26,25 @@ func NewRateLimiter(rdb redis.UniversalClient, log *slog.Logger) *RateLimiter {
 	return &RateLimiter{Redis: rdb, Log: log, Clock: core.SystemClock{}}
 }
 
-var rateScript = redis.NewScript(`local n = redis.call('INCR', KEYS[1])
+var rateScript = redis.NewScript(`local n = redis.call('INCRBY', KEYS[1], ARGV[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], 120) end
 return n`)
 
-// Allow counts one text of the tenant and tells whether it is within
+// Allow counts n texts of the tenant and tells whether they are within
 // perMinute; if not, how long until the next window. When Redis fails the
 // text goes (a limit is a courtesy to the carrier, not a safety net).
-func (l *RateLimiter) Allow(ctx context.Context, tenant uuid.UUID, perMinute int) (time.Duration, bool) {
+func (l *RateLimiter) Allow(ctx context.Context, tenant uuid.UUID, perMinute, n int) (time.Duration, bool) {
 	now := l.Clock.Now()
 	window := now.Truncate(time.Minute)
 	key := fmt.Sprintf("aftersales:sms-rate:%s:%d", tenant, window.Unix())
-	n, err := rateScript.Run(ctx, l.Redis, []string{key}).Int()
+	count, err := rateScript.Run(ctx, l.Redis, []string{key}, n).Int()
 	if err != nil {
 		l.Log.Warn("SMS rate limiter unavailable; sending", "err", err)
 		return 0, true
 	}
-	if perMinute <= 0 || n <= perMinute {
+	// A batch larger than the cap goes alone in a fresh window rather than
+	// never.
+	if perMinute <= 0 || count <= perMinute || count == n {
 		return 0, true
 	}
 	return window.Add(time.Minute).Sub(now), false

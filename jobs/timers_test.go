@@ -31,9 +31,13 @@ func TestWorkerRunsTimers(t *testing.T) {
 	require.NotNil(t, w.RespondBy)
 	clock.Advance(w.RespondBy.Sub(clock.Now()) + time.Minute)
 
-	texts := &jobs.Texts{Tx: store, Store: store, Settings: store, Provider: jobs.LogSMS{Log: log}, Clock: clock, Log: log}
+	smsClient := asynq.NewClient(opt)
+	t.Cleanup(func() { smsClient.Close() })
+	texts := &jobs.Texts{Tx: store, Store: store, Settings: store, Provider: jobs.LogSMS{Log: log}, Clock: clock, Log: log,
+		Enqueue: func(ctx context.Context, refs ...core.SMSRef) error { return jobs.EnqueueSMS(ctx, smsClient, refs...) }}
 	outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Replies: store, Texts: texts, Clock: clock, Log: log}
-	worker := jobs.NewWorker(opt, jobs.Deps{Clock: clock, Log: log, Concurrency: 2, Outbox: outbox, Periods: store, Timers: store})
+	worker := jobs.NewWorker(opt, jobs.Deps{Clock: clock, Log: log, Concurrency: 2, Outbox: outbox, Periods: store, Timers: store,
+		Texts: texts})
 	require.NoError(t, worker.Start())
 	t.Cleanup(worker.Stop)
 	ctx, cancel := context.WithCancel(context.Background())

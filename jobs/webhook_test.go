@@ -120,7 +120,7 @@ func setupHooks(t testing.TB, guard *core.WebhookGuard, schedule []time.Duration
 	h.StaleAfter = 200 * time.Millisecond // retries due at once may meet their previous task's ID
 	b.outbox.Webhooks = h
 	w := jobs.NewWorker(b.redis, jobs.Deps{Housekeeper: b.store, Clock: core.SystemClock{}, Log: b.log, Concurrency: 20,
-		Outbox: b.outbox, Webhooks: h})
+		Outbox: b.outbox, Webhooks: h, Texts: b.texts})
 	require.NoError(t, w.Start())
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

@@ -173,8 +173,8 @@ func newTexts(c config, store *postgres.Store, redisOpt asynq.RedisConnOpt, rdb 
 	}
 	client := asynq.NewClient(redisOpt)
 	return &jobs.Texts{Tx: store, Store: store, Settings: store, Provider: provider, Limiter: jobs.NewRateLimiter(rdb, log),
-		Clock: core.SystemClock{}, Log: log, Enqueue: func(ctx context.Context, r core.SMSRef) error {
-			return jobs.EnqueueSMS(ctx, client, r)
+		Clock: core.SystemClock{}, Log: log, Enqueue: func(ctx context.Context, refs ...core.SMSRef) error {
+			return jobs.EnqueueSMS(ctx, client, refs...)
 		}}, func() { _ = client.Close() }
 }
 

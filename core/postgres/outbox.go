@@ -121,16 +121,17 @@ func (s *Store) ClaimEffects(ctx context.Context, outboxID int64, handlers []str
 }
 
 // MarkOutboxDone implements core.EffectStore.
-func (s *Store) MarkOutboxDone(ctx context.Context, outboxID int64) error {
+func (s *Store) MarkOutboxDone(ctx context.Context, outboxIDs ...int64) error {
 	q, err := s.q(ctx)
 	if err != nil {
 		return err
 	}
 	// A message of another database (a worker on the wrong Redis) is not
 	// silently taken for done.
-	tag, err := q.Exec(ctx, `UPDATE outbox SET done_at = COALESCE(done_at, clock_timestamp()) WHERE tenant_id = app_current_tenant() AND id = $1`, outboxID)
-	if err == nil && tag.RowsAffected() == 0 {
-		return core.Errorf(core.ENOTFOUND, "outbox message %d not found", outboxID)
+	tag, err := q.Exec(ctx, `UPDATE outbox SET done_at = COALESCE(done_at, clock_timestamp())
+		WHERE tenant_id = app_current_tenant() AND id = ANY($1)`, outboxIDs)
+	if err == nil && tag.RowsAffected() < int64(len(outboxIDs)) {
+		return core.Errorf(core.ENOTFOUND, "outbox messages %v: not all found", outboxIDs)
 	}
 	return err
 }

@@ -106,6 +106,35 @@ func (s *Store) smsStatusEvent(ctx context.Context, q querier, m *core.SMS, stat
 	return q.SendBatch(ctx, b).Close()
 }
 
+// MarkSMSSent implements core.SMSStore, in one round trip with the
+// messages' timeline events.
+func (s *Store) MarkSMSSent(ctx context.Context, ids []uuid.UUID) ([]*core.SMS, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `UPDATE sms_messages SET status = 'sent', attempts = attempts + 1,
+			updated_at = clock_timestamp(), sent_at = clock_timestamp()
+		WHERE id = ANY($1) AND direction = 'out' AND status = 'queued'
+		RETURNING `+smsColumns, ids)
+	if err != nil {
+		return nil, err
+	}
+	sent, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.SMS, error) { return scanSMS(r) })
+	if err != nil || len(sent) == 0 {
+		return sent, err
+	}
+	b := &pgx.Batch{}
+	for _, m := range sent {
+		if m.WorkOrderID != nil {
+			if err := queueSMSStatusEvent(b, *m.WorkOrderID, m.ID, m.Kind, m.To, core.SMSSent, "", s.now()); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return sent, q.SendBatch(ctx, b).Close()
+}
+
 // FinishSMS implements core.SMSStore. Its commit does not wait for the
 // WAL flush (synchronous_commit off): were it lost with a database crash,
 // the message would stay 'sending' and later be failed as of unknown
