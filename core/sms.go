@@ -83,6 +83,7 @@ type AssignmentFacts struct {
 // NotificationStore reads and records notifications. Methods run in the
 // tenant transaction of ctx.
 type NotificationStore interface {
+	OrderNoticeStore
 	// FindAssignmentFacts: ENOTFOUND when the order or its technician is gone.
 	FindAssignmentFacts(ctx context.Context, workOrderID, technicianID uuid.UUID) (*AssignmentFacts, error)
 	// SaveSMS records a message (insert, or update of status by ID); it may

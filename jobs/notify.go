@@ -101,6 +101,10 @@ func (o *Outbox) handleIn(ctx context.Context, m core.OutboxMessage) error {
 			err = o.notifyAssignment(ctx, m)
 		case core.OutboxWorkOrderCompleted:
 			err = o.askSatisfaction(ctx, m)
+		case core.OutboxWorkOrderUrged:
+			err = o.urgeSite(ctx, m)
+		case core.OutboxWorkOrderSLABreached:
+			err = o.notifySLABreach(ctx, m)
 		}
 		if err != nil {
 			return err
