@@ -94,23 +94,21 @@ func (o *Outbox) Handle(ctx context.Context, m core.OutboxMessage) error {
 // handleIn runs the handlers of the message's type in the tenant
 // transaction of ctx; the caller marks it done.
 func (o *Outbox) handleIn(ctx context.Context, m core.OutboxMessage) error {
-	{
-		var err error
-		switch m.Type {
-		case core.OutboxWorkOrderAssigned:
-			err = o.notifyAssignment(ctx, m)
-		case core.OutboxWorkOrderCompleted:
-			err = o.askSatisfaction(ctx, m)
-		case core.OutboxWorkOrderUrged:
-			err = o.urgeSite(ctx, m)
-		case core.OutboxWorkOrderSLABreached:
-			err = o.notifySLABreach(ctx, m)
-		}
-		if err != nil {
-			return err
-		}
-		return o.Webhooks.FanOut(ctx, m)
+	var err error
+	switch m.Type {
+	case core.OutboxWorkOrderAssigned:
+		err = o.notifyAssignment(ctx, m)
+	case core.OutboxWorkOrderCompleted:
+		err = o.askSatisfaction(ctx, m)
+	case core.OutboxWorkOrderUrged:
+		err = o.urgeSite(ctx, m)
+	case core.OutboxWorkOrderSLABreached:
+		err = o.notifySLABreach(ctx, m)
 	}
+	if err != nil {
+		return err
+	}
+	return o.Webhooks.FanOut(ctx, m)
 }
 
 // notifyAssignment texts the technician the order and the customer who
