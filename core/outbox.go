@@ -64,6 +64,9 @@ type EffectStore interface {
 	// message and returns those that had not had them before (a task that
 	// ran before finds none); the caller runs only the returned ones.
 	ClaimEffects(ctx context.Context, outboxID int64, handlers []string) ([]string, error)
+	// ClaimEffectsBatch is ClaimEffects for every handler of every message
+	// at once: the claimed handlers per message.
+	ClaimEffectsBatch(ctx context.Context, outboxIDs []int64, handlers []string) (map[int64][]string, error)
 	// MarkOutboxDone records that every handler of the messages finished
 	// (or gave up), so the next message of each work order may be
 	// relayed. ENOTFOUND when one is not the tenant's.

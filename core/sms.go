@@ -67,6 +67,12 @@ type SMSRecorder interface {
 	RecordsSMS()
 }
 
+// Assignment names a work order's technician.
+type Assignment struct {
+	WorkOrderID  uuid.UUID
+	TechnicianID uuid.UUID
+}
+
 // AssignmentFacts are what the assignment notifications say.
 type AssignmentFacts struct {
 	WorkOrderID     uuid.UUID
@@ -86,6 +92,9 @@ type NotificationStore interface {
 	OrderNoticeStore
 	// FindAssignmentFacts: ENOTFOUND when the order or its technician is gone.
 	FindAssignmentFacts(ctx context.Context, workOrderID, technicianID uuid.UUID) (*AssignmentFacts, error)
+	// FindAssignmentFactsBatch is FindAssignmentFacts for several
+	// assignments in one query; gone ones are missing from the map.
+	FindAssignmentFactsBatch(ctx context.Context, as []Assignment) (map[Assignment]*AssignmentFacts, error)
 	// SaveSMS records a message (insert, or update of status by ID); it may
 	// be written only at commit, so its errors may come from the commit.
 	SaveSMS(ctx context.Context, m *SMS) error

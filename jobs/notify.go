@@ -69,6 +69,10 @@ func (o *Outbox) HandleTask(ctx context.Context, t *asynq.Task) error {
 // handleBatch handles messages of one tenant in one transaction.
 func (o *Outbox) handleBatch(ctx context.Context, msgs []core.OutboxMessage) error {
 	return o.Texts.InTenant(ctx, msgs[0].TenantID, func(ctx context.Context) error {
+		ctx, err := o.prefetch(ctx, msgs)
+		if err != nil {
+			return err
+		}
 		ids := make([]int64, len(msgs))
 		for i, m := range msgs {
 			if err := o.handleIn(ctx, m); err != nil {
@@ -114,20 +118,74 @@ func (o *Outbox) handleIn(ctx context.Context, m core.OutboxMessage) error {
 // notifyAssignment texts the technician the order and the customer who
 // comes.
 func (o *Outbox) notifyAssignment(ctx context.Context, m core.OutboxMessage) error {
-	var p struct {
-		TechnicianID *uuid.UUID `json:"technician_id"`
-	}
-	if err := json.Unmarshal(m.Payload, &p); err != nil || p.TechnicianID == nil {
+	tech := assignedTechnician(m)
+	if tech == nil {
 		o.Log.Warn("assignment message without technician", "outbox_id", m.ID)
 		return nil
 	}
-	f, err := o.Notes.FindAssignmentFacts(ctx, m.AggregateID, *p.TechnicianID)
+	if p, ok := ctx.Value(prefetchKey{}).(*prefetched); ok {
+		f := p.facts[core.Assignment{WorkOrderID: m.AggregateID, TechnicianID: *tech}]
+		if f == nil {
+			return nil // the order or its technician is gone
+		}
+		return o.queueTexts(ctx, m, f, assignmentTexts(f), p.effects[m.ID])
+	}
+	f, err := o.Notes.FindAssignmentFacts(ctx, m.AggregateID, *tech)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return nil
 	} else if err != nil {
 		return err
 	}
-	return o.text(ctx, m, f, map[string]string{core.SMSTechnicianAssigned: f.TechnicianPhone, core.SMSCustomerAssigned: f.CustomerPhone})
+	return o.text(ctx, m, f, assignmentTexts(f))
+}
+
+// assignmentTexts are the texts of an assignment: kind → phone.
+func assignmentTexts(f *core.AssignmentFacts) map[string]string {
+	return map[string]string{core.SMSTechnicianAssigned: f.TechnicianPhone, core.SMSCustomerAssigned: f.CustomerPhone}
+}
+
+// assignedTechnician reads an assignment message's technician (nil: none).
+func assignedTechnician(m core.OutboxMessage) *uuid.UUID {
+	var p struct {
+		TechnicianID *uuid.UUID `json:"technician_id"`
+	}
+	if err := json.Unmarshal(m.Payload, &p); err != nil {
+		return nil
+	}
+	return p.TechnicianID
+}
+
+// prefetched is what a batch's assignment messages need, read for the
+// whole batch in two statements instead of two per message.
+type prefetched struct {
+	facts   map[core.Assignment]*core.AssignmentFacts
+	effects map[int64][]string // claimed handlers per message
+}
+
+type prefetchKey struct{}
+
+// prefetch reads the facts of the batch's assignments and claims their
+// texts' effects, in the batch's transaction.
+func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (context.Context, error) {
+	var as []core.Assignment
+	var ids []int64
+	for _, m := range msgs {
+		if tech := assignedTechnician(m); m.Type == core.OutboxWorkOrderAssigned && tech != nil {
+			as, ids = append(as, core.Assignment{WorkOrderID: m.AggregateID, TechnicianID: *tech}), append(ids, m.ID)
+		}
+	}
+	if len(as) < 2 {
+		return ctx, nil
+	}
+	facts, err := o.Notes.FindAssignmentFactsBatch(ctx, as)
+	if err != nil {
+		return nil, err
+	}
+	effects, err := o.Effects.ClaimEffectsBatch(ctx, ids, []string{"sms:" + core.SMSTechnicianAssigned, "sms:" + core.SMSCustomerAssigned})
+	if err != nil {
+		return nil, err
+	}
+	return context.WithValue(ctx, prefetchKey{}, &prefetched{facts: facts, effects: effects}), nil
 }
 
 // askSatisfaction texts the customer of a completed order the satisfaction
@@ -155,9 +213,18 @@ func (o *Outbox) text(ctx context.Context, m core.OutboxMessage, f *core.Assignm
 	if err != nil {
 		return err
 	}
+	return o.queueTexts(ctx, m, f, to, claimed)
+}
+
+// queueTexts queues the text of each claimed handler ("sms:" + kind) that
+// has a phone to go to.
+func (o *Outbox) queueTexts(ctx context.Context, m core.OutboxMessage, f *core.AssignmentFacts, to map[string]string, claimed []string) error {
 	order, id := m.AggregateID, m.ID
 	for _, h := range claimed {
 		kind := h[len("sms:"):]
+		if to[kind] == "" {
+			continue
+		}
 		if err := o.Texts.Queue(ctx, Text{Kind: kind, To: to[kind], Locale: f.Locale, Facts: f.SMSFacts(),
 			WorkOrderID: &order, OutboxID: &id}); err != nil {
 			return err

@@ -104,6 +104,28 @@ func (s *Store) listenChannel(ctx context.Context, channel string, notice func(s
 	}
 }
 
+// ClaimEffectsBatch implements core.EffectStore, in one statement.
+func (s *Store) ClaimEffectsBatch(ctx context.Context, outboxIDs []int64, handlers []string) (map[int64][]string, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `INSERT INTO outbox_effects (tenant_id, outbox_id, handler)
+		SELECT app_current_tenant(), i, h FROM unnest($1::bigint[]) i, unnest($2::text[]) h
+		ON CONFLICT DO NOTHING RETURNING outbox_id, handler`, outboxIDs, handlers)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]string{}
+	var id int64
+	var h string
+	_, err = pgx.ForEachRow(rows, []any{&id, &h}, func() error {
+		out[id] = append(out[id], h)
+		return nil
+	})
+	return out, translate(err, "outbox message")
+}
+
 // ClaimEffects implements core.EffectStore, in one statement.
 func (s *Store) ClaimEffects(ctx context.Context, outboxID int64, handlers []string) ([]string, error) {
 	q, err := s.q(ctx)
@@ -138,25 +160,52 @@ func (s *Store) MarkOutboxDone(ctx context.Context, outboxIDs ...int64) error {
 
 // FindAssignmentFacts implements core.NotificationStore.
 func (s *Store) FindAssignmentFacts(ctx context.Context, workOrderID, technicianID uuid.UUID) (*core.AssignmentFacts, error) {
+	found, err := s.FindAssignmentFactsBatch(ctx, []core.Assignment{{WorkOrderID: workOrderID, TechnicianID: technicianID}})
+	if err != nil {
+		return nil, err
+	}
+	f := found[core.Assignment{WorkOrderID: workOrderID, TechnicianID: technicianID}]
+	if f == nil {
+		return nil, core.Errorf(core.ENOTFOUND, "work order not found")
+	}
+	return f, nil
+}
+
+// FindAssignmentFactsBatch implements core.NotificationStore, in one query.
+func (s *Store) FindAssignmentFactsBatch(ctx context.Context, as []core.Assignment) (map[core.Assignment]*core.AssignmentFacts, error) {
 	q, err := s.q(ctx)
 	if err != nil {
 		return nil, err
 	}
-	f := &core.AssignmentFacts{WorkOrderID: workOrderID}
-	err = q.QueryRow(ctx, `SELECT w.number, w.address, w.description, t.locale, c.name,
+	orders, techs := make([]uuid.UUID, len(as)), make([]uuid.UUID, len(as))
+	for i, a := range as {
+		orders[i], techs[i] = a.WorkOrderID, a.TechnicianID
+	}
+	rows, err := q.Query(ctx, `SELECT w.id, tech.id, w.number, w.address, w.description, t.locale, c.name,
 			COALESCE((SELECT p.phone FROM customer_phones p WHERE p.tenant_id = w.tenant_id AND p.customer_id = w.customer_id
 				ORDER BY p.phone LIMIT 1), ''),
 			tech.name, tech.phone
-		FROM work_orders w
+		FROM unnest($1::uuid[], $2::uuid[]) x(order_id, technician_id)
+		JOIN work_orders w ON w.id = x.order_id
 		JOIN tenants t ON t.id = w.tenant_id
 		JOIN customers c ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
-		JOIN technicians tech ON tech.tenant_id = w.tenant_id AND tech.id = $2
-		WHERE w.id = $1`, workOrderID, technicianID).Scan(&f.Number, &f.Address, &f.Fault, &f.Locale, &f.CustomerName,
-		&f.CustomerPhone, &f.TechnicianName, &f.TechnicianPhone)
+		JOIN technicians tech ON tech.tenant_id = w.tenant_id AND tech.id = x.technician_id`, orders, techs)
 	if err != nil {
-		return nil, translate(err, "work order")
+		return nil, err
 	}
-	return f, nil
+	defer rows.Close()
+	out := make(map[core.Assignment]*core.AssignmentFacts, len(as))
+	for rows.Next() {
+		var a core.Assignment
+		f := &core.AssignmentFacts{}
+		if err := rows.Scan(&a.WorkOrderID, &a.TechnicianID, &f.Number, &f.Address, &f.Fault, &f.Locale,
+			&f.CustomerName, &f.CustomerPhone, &f.TechnicianName, &f.TechnicianPhone); err != nil {
+			return nil, err
+		}
+		f.WorkOrderID = a.WorkOrderID
+		out[a] = f
+	}
+	return out, rows.Err()
 }
 
 // SaveSMS implements core.NotificationStore. The write is sent with the
