@@ -176,3 +176,37 @@ func TestDeliveryReports(t *testing.T) {
 		WHERE work_order_id = $1 AND type = 'sms_status' AND payload->>'sms_id' = $2 ORDER BY seq`, w.ID, ok.String())
 	require.Equal(t, []string{core.SMSQueued, core.SMSSent, core.SMSDelivered}, got)
 }
+
+// fastCarrier reports each text delivered before its send call returns, as
+// a carrier faster than the send task's record of the answer would.
+type fastCarrier struct {
+	g      *jobs.SMSGateway
+	tenant uuid.UUID
+}
+
+func (fastCarrier) Name() string { return "fast" }
+
+func (c fastCarrier) SendSMS(ctx context.Context, m *core.SMS) error {
+	return c.g.DeliveryReport(context.WithoutCancel(ctx), c.tenant, m.ID, core.DLRDelivered, "id:1 stat:DELIVRD")
+}
+
+// TestDeliveryReportOvertakingTheSendRecord: a report that arrives while
+// the text is still "sending" makes it delivered, and the timeline still
+// reads queued, sent, delivered.
+func TestDeliveryReportOvertakingTheSendRecord(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "")
+	g := b.gateway(t)
+	refs := b.captured(&fakeGateway{})
+	b.texts.Provider = fastCarrier{g: g, tenant: b.net.Tenant}
+	w := b.intake(t)
+	b.handleAll(t)
+	require.NotEmpty(t, *refs)
+	require.NoError(t, b.texts.HandleSend(context.Background(), sendTask(t, (*refs)[0])))
+	id := (*refs)[0].ID
+	status, _ := b.smsOf(t, id)
+	require.Equal(t, core.SMSDelivered, status)
+	got := tenantQuery[string](t, b, `SELECT payload->>'status' FROM work_order_events
+		WHERE work_order_id = $1 AND type = 'sms_status' AND payload->>'sms_id' = $2 ORDER BY seq`, w.ID, id.String())
+	require.Equal(t, []string{core.SMSQueued, core.SMSSent, core.SMSDelivered}, got)
+}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -54,10 +55,19 @@ func (s *Store) QueueSMS(ctx context.Context, m *core.SMS) error {
 const smsColumns = `id, work_order_id, outbox_id, kind, recipient, locale, body, provider, status, error, sent_at,
 	direction, sender, send_after, encoding, segments, attempts`
 
-func scanSMS(r pgx.Row) (*core.SMS, error) {
+// prefixed qualifies each of a comma-separated column list.
+func prefixed(p, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+func scanSMS(r pgx.Row, extra ...any) (*core.SMS, error) {
 	m := &core.SMS{}
-	err := r.Scan(&m.ID, &m.WorkOrderID, &m.OutboxID, &m.Kind, &m.To, &m.Locale, &m.Body, &m.Provider, &m.Status, &m.Error,
-		&m.SentAt, &m.Direction, &m.From, &m.SendAfter, &m.Encoding, &m.Segments, &m.Attempts)
+	err := r.Scan(append([]any{&m.ID, &m.WorkOrderID, &m.OutboxID, &m.Kind, &m.To, &m.Locale, &m.Body, &m.Provider, &m.Status, &m.Error,
+		&m.SentAt, &m.Direction, &m.From, &m.SendAfter, &m.Encoding, &m.Segments, &m.Attempts}, extra...)...)
 	return m, err
 }
 
@@ -182,15 +192,26 @@ func (s *Store) ReportSMS(ctx context.Context, id uuid.UUID, status, detail stri
 	if status == core.SMSFailed {
 		errText = "delivery report: " + detail
 	}
-	m, err := scanSMS(q.QueryRow(ctx, `UPDATE sms_messages SET status = $2, error = $3, updated_at = clock_timestamp(),
+	// A report may overtake the send task's record of the gateway's answer
+	// (a fast carrier): the message was sent, and the timeline says so
+	// before it says delivered.
+	var was string
+	m, err := scanSMS(q.QueryRow(ctx, `WITH old AS (SELECT id, status FROM sms_messages WHERE id = $1 AND direction = 'out'
+			AND status IN ('sending', 'sent') FOR UPDATE)
+		UPDATE sms_messages s SET status = $2, error = $3, updated_at = clock_timestamp(),
 			sent_at = COALESCE(sent_at, clock_timestamp()),
 			delivered_at = CASE WHEN $2 = 'delivered' THEN clock_timestamp() END
-		WHERE id = $1 AND direction = 'out' AND status IN ('sending', 'sent') RETURNING `+smsColumns, id, status, errText))
+		FROM old WHERE s.id = old.id RETURNING `+prefixed("s.", smsColumns)+`, old.status`, id, status, errText), &was)
 	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
 		return s.ReportSMS(ctx, id, "", "") // final already (a duplicate or late report), or unknown
 	}
 	if err != nil {
 		return err
+	}
+	if was == core.SMSSending {
+		if err := s.smsStatusEvent(ctx, q, m, core.SMSSent, ""); err != nil {
+			return err
+		}
 	}
 	return s.smsStatusEvent(ctx, q, m, status, errText)
 }
