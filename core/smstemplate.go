@@ -39,6 +39,7 @@ var SMSVariables = map[string]string{
 	"deadline":         "the SLA deadline, local time",
 	"sla":              "which deadline was missed: response or arrival",
 	"reason":           "why an inbound text was not understood",
+	"note":             "the dispatcher's note with an urge, with its label (备注：/Note:), or nothing",
 }
 
 var smsKinds = map[string]smsKind{
@@ -67,10 +68,10 @@ var smsKinds = map[string]smsKind{
 			LocaleEn:   "Sorry, we could not read your text ({reason}). Technicians: reply accept, arrived or done with the order number, e.g. \"accept WO-2611-000123\". Customers: reply a digit 1-5.",
 		}},
 	SMSSiteUrge: {SMSToSite,
-		[]string{"order_number", "address", "fault", "customer_phone", "site_name", "deadline"},
+		[]string{"order_number", "address", "fault", "customer_phone", "site_name", "deadline", "note"},
 		map[string]string{
-			LocaleZhCN: "催办：{site_name}，工单{order_number}（{address}）须在{deadline}前处理，请尽快安排。",
-			LocaleEn:   "Reminder to {site_name}: order {order_number} ({address}) is due by {deadline}. Please act now.",
+			LocaleZhCN: "催办：{site_name}，工单{order_number}（{address}）须在{deadline}前处理，请尽快安排。{note}",
+			LocaleEn:   "Reminder to {site_name}: order {order_number} ({address}) is due by {deadline}. Please act now.{note}",
 		}},
 	SMSSLABreached: {SMSToDispatcher,
 		[]string{"order_number", "address", "site_name", "sla", "deadline"},

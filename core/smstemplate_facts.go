@@ -26,6 +26,8 @@ type SMSFacts struct {
 	SLA string
 	// Reason is why an inbound text was not understood (help_reply).
 	Reason string
+	// Note is what the dispatcher wrote with an urge (site_urge).
+	Note string
 	// Location is the tenant's zone times are shown in; nil: UTC.
 	Location *time.Location
 }
@@ -64,6 +66,21 @@ func (f SMSFacts) Vars(locale string) map[string]string {
 		"deadline":         smsWindow(f.Deadline, time.Time{}, loc, zh),
 		"sla":              sla,
 		"reason":           f.Reason,
+		"note":             smsNote(f.Note, zh),
+	}
+}
+
+// smsNote renders an urge's note with its label, or nothing without one,
+// so a template can end with {note}.
+func smsNote(note string, zh bool) string {
+	note = strings.Join(strings.Fields(note), " ")
+	switch {
+	case note == "":
+		return ""
+	case zh:
+		return "备注：" + note
+	default:
+		return " Note: " + note
 	}
 }
 

@@ -16,6 +16,7 @@ type timerPayload struct {
 	SiteID *uuid.UUID `json:"site_id"`
 	Kind   string     `json:"kind"`   // response or arrival; "" on a manual urge
 	DueAt  *time.Time `json:"due_at"` // the deadline at stake; nil on a manual urge
+	Note   string     `json:"note"`   // the dispatcher's words with an urge
 }
 
 // notice reads the message's payload and the order's notice facts for its
@@ -33,7 +34,7 @@ func (o *Outbox) notice(ctx context.Context, m core.OutboxMessage) (*core.OrderN
 	} else if err != nil {
 		return nil, nil, err
 	}
-	n.Facts.SLA = p.Kind
+	n.Facts.SLA, n.Facts.Note = p.Kind, p.Note
 	if p.DueAt != nil { // the deadline the timer acted on, not the order's next one
 		n.Facts.Deadline = *p.DueAt
 	}

@@ -43,8 +43,8 @@ func urgeOnce(t testing.TB, b *testBundle, w *core.WorkOrder) {
 }
 
 // TestUrgeTextsTheSiteOnce: an urge queues one site_urge text to the
-// site's phone with the order and its deadline, however often the
-// message is handled.
+// site's phone with the order, its deadline and the dispatcher's note,
+// however often the message is handled.
 func TestUrgeTextsTheSiteOnce(t *testing.T) {
 	t.Parallel()
 	b := noticeSetup(t, nil)
@@ -57,7 +57,7 @@ func TestUrgeTextsTheSiteOnce(t *testing.T) {
 	require.NotNil(t, w.RespondBy)
 	due := w.RespondBy.In(time.FixedZone("CST", 8*3600)).Format("Jan 2 15:04")
 	require.Equal(t, []string{"8613700000000 queued Reminder to 深圳南山服务站: order " + w.Number + " (深圳市南山区科技园) is due by " +
-		due + ". Please act now."}, texts)
+		due + ". Please act now. Note: 客户第三次来电"}, texts, "the dispatcher's note reaches the site")
 }
 
 // TestUrgeSwitchedOffTextsNothing: a tenant that turned site_urge off gets
