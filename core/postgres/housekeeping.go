@@ -34,6 +34,9 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int64, error) 
 				`DELETE FROM outbox_effects e USING outbox o WHERE o.tenant_id = e.tenant_id AND o.id = e.outbox_id
 					AND o.done_at < $1::timestamptz - interval '7 days'`,
 				`DELETE FROM outbox WHERE done_at < $1::timestamptz - interval '7 days'`,
+				// Webhook deliveries (with their attempts) stay 30 days after
+				// they end, for the log and replays; pending ones stay.
+				`DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1::timestamptz - interval '30 days'`,
 			} {
 				tag, err := q.Exec(ctx, stmt, now)
 				if err != nil {
