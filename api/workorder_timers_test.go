@@ -390,4 +390,17 @@ func TestSLAArrivalOverdue(t *testing.T) {
 	require.Equal(t, 200, b.act(n.techNearTok, id, "arrive", map[string]any{"lat": szLat, "lon": szLon}).Status)
 	require.Zero(t, b.fireTimers())
 	require.Len(t, b.eventsOf(n, id, "sla_breached"), 1)
+
+	// The miss moves the site's late-arrival rate, which dispatch ranks by,
+	// at once: its one order in 30 days arrived late. The hourly
+	// housekeeping recomputes it as orders come and go.
+	lateRate := func() float64 {
+		return b.must(200, "GET", "/v1/sites/"+n.near.String(), n.tenant.admin, nil).JSON["late_rate"].(float64)
+	}
+	require.Equal(t, 1.0, lateRate())
+	second := b.intake(n, n.tenant.admin, nil)
+	require.Equal(t, n.near.String(), second.str("site_id"))
+	_, err := b.app.Store.PurgeExpired(context.Background(), b.clock.Now())
+	require.NoError(t, err)
+	require.Equal(t, 0.5, lateRate(), "one late arrival in two orders")
 }

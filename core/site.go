@@ -55,8 +55,9 @@ type Site struct {
 	Status        string       `json:"status"`
 	Reputation    float64      `json:"reputation"`
 	AutoAssign    bool         `json:"auto_assign"`
-	// LateRate is the recent late-arrival rate in [0, 1], maintained by
-	// work orders; read-only.
+	// LateRate is the share in [0, 1] of the site's orders of the last 30
+	// days whose arrival deadline it missed; kept by the SLA timers and the
+	// hourly housekeeping; read-only.
 	LateRate  float64   `json:"late_rate"`
 	Version   int       `json:"version"`
 	CreatedAt time.Time `json:"created_at"`

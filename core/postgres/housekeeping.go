@@ -44,7 +44,9 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int64, error) 
 				}
 				total += tag.RowsAffected()
 			}
-			return nil
+			// Late-arrival rates move as orders age out of their 30 days.
+			_, err := q.Exec(ctx, lateRateSQL, now, nil)
+			return err
 		})
 		if err != nil {
 			return total, err

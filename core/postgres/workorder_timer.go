@@ -152,6 +152,9 @@ func (s *Store) flagBreach(ctx context.Context, q querier, o *timerOrder, kind s
 		b.Queue(`INSERT INTO site_sla_misses (tenant_id, site_id, work_order_id, kind, due_at, recorded_at)
 			VALUES (app_current_tenant(), $1, $2, $3, $4, $5) ON CONFLICT (tenant_id, work_order_id, kind) DO NOTHING`,
 			*o.siteID, o.id, kind, *due, now)
+		if kind == "arrival" { // the site's late-arrival rate, which dispatch ranks by, at once
+			b.Queue(lateRateSQL, now, *o.siteID)
+		}
 	}
 	return true, translate(q.SendBatch(ctx, b).Close(), "work order")
 }
