@@ -46,25 +46,15 @@ func (s *Store) CreateAPIKey(ctx context.Context, nk core.NewAPIKey, createdBy u
 
 // FindAPIKeys implements core.APIKeyService.
 func (s *Store) FindAPIKeys(ctx context.Context, after string, limit int) ([]*core.APIKey, string, error) {
-	cur, err := parseUUIDCursor(after)
-	if err != nil {
-		return nil, "", err
-	}
 	q, err := s.q(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	limit = clampLimit(limit)
-	rows, err := q.Query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE ($1::uuid IS NULL OR id > $1)
-		ORDER BY id LIMIT $2`, cur, limit+1)
+	keys, next, err := pageByID(ctx, q, apiKeyColumns, "api_keys", after, limit, scanAPIKey,
+		func(k *core.APIKey) uuid.UUID { return k.ID })
 	if err != nil {
 		return nil, "", err
 	}
-	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.APIKey, error) { return scanAPIKey(r) })
-	if err != nil {
-		return nil, "", err
-	}
-	keys, next := nextPage(keys, limit, func(r *core.APIKey) string { return r.ID.String() })
 	return keys, next, loadKeyAccess(ctx, q, keys...)
 }
 

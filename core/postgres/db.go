@@ -188,6 +188,28 @@ func clampLimit(n int) int {
 // on create equals the value read back later.
 func (s *Store) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
 
+// pageByID reads one page of a table's rows in ID order after the cursor
+// (an ID; "" for the first page): the lists that page by ID alone.
+func pageByID[T any](ctx context.Context, q querier, columns, table, after string, limit int,
+	scan func(pgx.Row) (T, error), id func(T) uuid.UUID) ([]T, string, error) {
+	cur, err := parseUUIDCursor(after)
+	if err != nil {
+		return nil, "", err
+	}
+	limit = clampLimit(limit)
+	rows, err := q.Query(ctx, `SELECT `+columns+` FROM `+table+` WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+		cur, limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+	if err != nil {
+		return nil, "", err
+	}
+	items, next := nextPage(items, limit, func(t T) string { return id(t).String() })
+	return items, next, nil
+}
+
 // nextPage trims rows fetched with limit+1 to limit and returns the cursor
 // of the last row kept when another page follows ("" on the last page).
 func nextPage[T any](rows []T, limit int, cursor func(T) string) ([]T, string) {

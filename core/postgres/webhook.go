@@ -41,26 +41,12 @@ func (s *Store) CreateWebhook(ctx context.Context, n core.NewWebhookEndpoint) (*
 
 // FindWebhooks implements core.WebhookService.
 func (s *Store) FindWebhooks(ctx context.Context, after string, limit int) ([]*core.WebhookEndpoint, string, error) {
-	cur, err := parseUUIDCursor(after)
-	if err != nil {
-		return nil, "", err
-	}
 	q, err := s.q(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	limit = clampLimit(limit)
-	rows, err := q.Query(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints WHERE ($1::uuid IS NULL OR id > $1)
-		ORDER BY id LIMIT $2`, cur, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.WebhookEndpoint, error) { return scanWebhook(r) })
-	if err != nil {
-		return nil, "", err
-	}
-	items, next := nextPage(items, limit, func(e *core.WebhookEndpoint) string { return e.ID.String() })
-	return items, next, nil
+	return pageByID(ctx, q, webhookColumns, "webhook_endpoints", after, limit, scanWebhook,
+		func(e *core.WebhookEndpoint) uuid.UUID { return e.ID })
 }
 
 // FindWebhookByID implements core.WebhookService.
