@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
@@ -118,17 +119,17 @@ func (o *Outbox) handleIn(ctx context.Context, m core.OutboxMessage) error {
 // notifyAssignment texts the technician the order and the customer who
 // comes.
 func (o *Outbox) notifyAssignment(ctx context.Context, m core.OutboxMessage) error {
+	var f *core.AssignmentFacts
+	if p, ok := ctx.Value(prefetchKey{}).(*prefetched); ok && p.has(m.ID) {
+		if f = p.facts[m.ID]; f == nil {
+			return nil // the order or its technician is gone
+		}
+		return o.queueTexts(ctx, m, f.Locale, f.SMSFacts(), assignmentTexts(f), p.effects[m.ID])
+	}
 	tech := assignedTechnician(m)
 	if tech == nil {
 		o.Log.Warn("assignment message without technician", "outbox_id", m.ID)
 		return nil
-	}
-	if p, ok := ctx.Value(prefetchKey{}).(*prefetched); ok {
-		f := p.facts[core.Assignment{WorkOrderID: m.AggregateID, TechnicianID: *tech}]
-		if f == nil {
-			return nil // the order or its technician is gone
-		}
-		return o.queueTexts(ctx, m, f, assignmentTexts(f), p.effects[m.ID])
 	}
 	f, err := o.Notes.FindAssignmentFacts(ctx, m.AggregateID, *tech)
 	if core.ErrorCode(err) == core.ENOTFOUND {
@@ -136,12 +137,19 @@ func (o *Outbox) notifyAssignment(ctx context.Context, m core.OutboxMessage) err
 	} else if err != nil {
 		return err
 	}
-	return o.text(ctx, m, f, assignmentTexts(f))
+	return o.text(ctx, m, f.Locale, f.SMSFacts(), assignmentTexts(f))
 }
 
-// assignmentTexts are the texts of an assignment: kind → phone.
-func assignmentTexts(f *core.AssignmentFacts) map[string]string {
-	return map[string]string{core.SMSTechnicianAssigned: f.TechnicianPhone, core.SMSCustomerAssigned: f.CustomerPhone}
+// plannedText is a text a message may cause, and the effect that makes it
+// once: "sms:" + kind, or with the phone too where a kind goes to several.
+type plannedText struct{ handler, kind, to string }
+
+// assignmentTexts are the texts of an assignment.
+func assignmentTexts(f *core.AssignmentFacts) []plannedText {
+	return []plannedText{
+		{"sms:" + core.SMSTechnicianAssigned, core.SMSTechnicianAssigned, f.TechnicianPhone},
+		{"sms:" + core.SMSCustomerAssigned, core.SMSCustomerAssigned, f.CustomerPhone},
+	}
 }
 
 // assignedTechnician reads an assignment message's technician (nil: none).
@@ -158,9 +166,12 @@ func assignedTechnician(m core.OutboxMessage) *uuid.UUID {
 // prefetched is what a batch's assignment messages need, read for the
 // whole batch in two statements instead of two per message.
 type prefetched struct {
-	facts   map[core.Assignment]*core.AssignmentFacts
-	effects map[int64][]string // claimed handlers per message
+	messages map[int64]bool                  // the messages prefetched for
+	facts    map[int64]*core.AssignmentFacts // per message; missing: the order or technician is gone
+	effects  map[int64][]string              // claimed handlers per message
 }
+
+func (p *prefetched) has(id int64) bool { return p.messages[id] }
 
 type prefetchKey struct{}
 
@@ -170,14 +181,17 @@ func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (conte
 	var as []core.Assignment
 	var ids []int64
 	for _, m := range msgs {
-		if tech := assignedTechnician(m); m.Type == core.OutboxWorkOrderAssigned && tech != nil {
+		if m.Type != core.OutboxWorkOrderAssigned {
+			continue
+		}
+		if tech := assignedTechnician(m); tech != nil {
 			as, ids = append(as, core.Assignment{WorkOrderID: m.AggregateID, TechnicianID: *tech}), append(ids, m.ID)
 		}
 	}
 	if len(as) < 2 {
 		return ctx, nil
 	}
-	facts, err := o.Notes.FindAssignmentFactsBatch(ctx, as)
+	found, err := o.Notes.FindAssignmentFactsBatch(ctx, as)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +199,11 @@ func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (conte
 	if err != nil {
 		return nil, err
 	}
-	return context.WithValue(ctx, prefetchKey{}, &prefetched{facts: facts, effects: effects}), nil
+	p := &prefetched{messages: make(map[int64]bool, len(ids)), facts: make(map[int64]*core.AssignmentFacts, len(ids)), effects: effects}
+	for i, id := range ids {
+		p.messages[id], p.facts[id] = true, found[as[i]]
+	}
+	return context.WithValue(ctx, prefetchKey{}, p), nil
 }
 
 // askSatisfaction texts the customer of a completed order the satisfaction
@@ -197,35 +215,35 @@ func (o *Outbox) askSatisfaction(ctx context.Context, m core.OutboxMessage) erro
 	} else if err != nil {
 		return err
 	}
-	return o.text(ctx, m, f, map[string]string{core.SMSCustomerSatisfaction: f.CustomerPhone})
+	return o.text(ctx, m, f.Locale, f.SMSFacts(), []plannedText{
+		{"sms:" + core.SMSCustomerSatisfaction, core.SMSCustomerSatisfaction, f.CustomerPhone}})
 }
 
-// text queues one text per kind (to the phone given) for the message,
-// each once however often the message is handled.
-func (o *Outbox) text(ctx context.Context, m core.OutboxMessage, f *core.AssignmentFacts, to map[string]string) error {
+// text queues the planned texts that have a phone to go to, each once
+// however often the message is handled.
+func (o *Outbox) text(ctx context.Context, m core.OutboxMessage, locale string, facts core.SMSFacts, planned []plannedText) error {
 	var handlers []string
-	for kind, phone := range to {
-		if phone != "" {
-			handlers = append(handlers, "sms:"+kind)
+	for _, p := range planned {
+		if p.to != "" {
+			handlers = append(handlers, p.handler)
 		}
 	}
 	claimed, err := o.Effects.ClaimEffects(ctx, m.ID, handlers)
 	if err != nil {
 		return err
 	}
-	return o.queueTexts(ctx, m, f, to, claimed)
+	return o.queueTexts(ctx, m, locale, facts, planned, claimed)
 }
 
-// queueTexts queues the text of each claimed handler ("sms:" + kind) that
-// has a phone to go to.
-func (o *Outbox) queueTexts(ctx context.Context, m core.OutboxMessage, f *core.AssignmentFacts, to map[string]string, claimed []string) error {
+// queueTexts queues each planned text whose effect is among those claimed
+// and that has a phone to go to.
+func (o *Outbox) queueTexts(ctx context.Context, m core.OutboxMessage, locale string, facts core.SMSFacts, planned []plannedText, claimed []string) error {
 	order, id := m.AggregateID, m.ID
-	for _, h := range claimed {
-		kind := h[len("sms:"):]
-		if to[kind] == "" {
+	for _, p := range planned {
+		if p.to == "" || !slices.Contains(claimed, p.handler) {
 			continue
 		}
-		if err := o.Texts.Queue(ctx, Text{Kind: kind, To: to[kind], Locale: f.Locale, Facts: f.SMSFacts(),
+		if err := o.Texts.Queue(ctx, Text{Kind: p.kind, To: p.to, Locale: locale, Facts: facts,
 			WorkOrderID: &order, OutboxID: &id}); err != nil {
 			return err
 		}

@@ -75,26 +75,11 @@ func (o *Outbox) notifySLABreach(ctx context.Context, m core.OutboxMessage) erro
 }
 
 // textPhones queues a text of kind to each phone, each once however often
-// the message is handled: the effect is claimed per phone in the same
-// transaction as the text.
+// the message is handled.
 func (o *Outbox) textPhones(ctx context.Context, m core.OutboxMessage, kind string, n *core.OrderNotice, phones []string) error {
-	to := make(map[string]string, len(phones))
-	handlers := make([]string, 0, len(phones))
-	for _, phone := range phones {
-		h := "sms:" + kind + ":" + phone
-		to[h] = phone
-		handlers = append(handlers, h)
+	planned := make([]plannedText, len(phones))
+	for i, phone := range phones {
+		planned[i] = plannedText{"sms:" + kind + ":" + phone, kind, phone}
 	}
-	claimed, err := o.Effects.ClaimEffects(ctx, m.ID, handlers)
-	if err != nil {
-		return err
-	}
-	order, id := m.AggregateID, m.ID
-	for _, h := range claimed {
-		if err := o.Texts.Queue(ctx, Text{Kind: kind, To: to[h], Locale: n.Locale, Facts: n.Facts,
-			WorkOrderID: &order, OutboxID: &id}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return o.text(ctx, m, n.Locale, n.Facts, planned)
 }
