@@ -89,18 +89,12 @@ func EnqueueOutbox(ctx context.Context, client *asynq.Client, msgs ...core.Outbo
 		tenant uuid.UUID
 		queue  string
 	}
-	groups := map[group][]core.OutboxMessage{}
-	var order []group
-	for _, m := range msgs {
-		g := group{tenant: m.TenantID, queue: "default"}
+	order, groups := groupInOrder(msgs, func(m core.OutboxMessage) group {
 		if m.Type == core.OutboxWorkOrderAssigned { // technician SMS first
-			g.queue = "critical"
+			return group{m.TenantID, "critical"}
 		}
-		if _, ok := groups[g]; !ok {
-			order = append(order, g)
-		}
-		groups[g] = append(groups[g], m)
-	}
+		return group{m.TenantID, "default"}
+	})
 	for _, g := range order {
 		for batch := range slices.Chunk(groups[g], outboxTaskBatch) {
 			var raw []byte

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -178,6 +179,21 @@ func tenantIDOf(ctx context.Context) uuid.UUID {
 	return id
 }
 
+// groupInOrder splits items by key, the groups in the order their keys
+// first appear (claim order, for the tasks made of them).
+func groupInOrder[K comparable, V any](items []V, key func(V) K) ([]K, map[K][]V) {
+	var order []K
+	groups := map[K][]V{}
+	for _, it := range items {
+		k := key(it)
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], it)
+	}
+	return order, groups
+}
+
 // smsTaskBatch is the most messages one send task carries.
 const smsTaskBatch = 100
 
@@ -208,9 +224,7 @@ func EnqueueSMS(ctx context.Context, client *asynq.Client, refs ...core.SMSRef) 
 		queue  string
 		at     time.Time
 	}
-	groups := map[group][]uuid.UUID{}
-	var order []group
-	for _, r := range refs {
+	order, groups := groupInOrder(refs, func(r core.SMSRef) group {
 		g := group{tenant: r.TenantID, queue: "default"}
 		if core.SMSAudience(r.Kind) == core.SMSToTechnician {
 			g.queue = "critical"
@@ -218,13 +232,14 @@ func EnqueueSMS(ctx context.Context, client *asynq.Client, refs ...core.SMSRef) 
 		if time.Until(r.SendAfter) > 0 {
 			g.at = r.SendAfter
 		}
-		if _, ok := groups[g]; !ok {
-			order = append(order, g)
-		}
-		groups[g] = append(groups[g], r.ID)
-	}
+		return g
+	})
 	for _, g := range order {
-		for ids := range slices.Chunk(groups[g], smsTaskBatch) {
+		ids := make([]uuid.UUID, len(groups[g]))
+		for i, r := range groups[g] {
+			ids[i] = r.ID
+		}
+		for ids := range slices.Chunk(ids, smsTaskBatch) {
 			raw, err := json.Marshal(smsTask{TenantID: g.tenant, IDs: ids})
 			if err != nil {
 				return err
@@ -359,10 +374,21 @@ func (x *Texts) send(ctx context.Context, tenant uuid.UUID, claimed []*core.SMS,
 	}); err != nil {
 		x.Log.Error("SMS sent but their statuses not recorded", "messages", len(answers), "err", err)
 	}
-	if len(answers) == 1 && answers[0].status == core.SMSFailed { // nothing a retry could change
-		return fmt.Errorf("%w: %s", asynq.SkipRetry, answers[0].errText)
+	if retry != nil {
+		return retry
 	}
-	return retry
+	// Failed for good: the task ends as archived (seen in the job monitor),
+	// with nothing a retry could change.
+	var failed []string
+	for _, a := range answers {
+		if a.status == core.SMSFailed {
+			failed = append(failed, a.m.ID.String()+": "+a.errText)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%w: %d of %d texts failed: %s", asynq.SkipRetry, len(failed), len(answers), strings.Join(failed, "; "))
+	}
+	return nil
 }
 
 // HandleSweep is the periodic handler of TypeSMSSweep: messages committed
