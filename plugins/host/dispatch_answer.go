@@ -42,14 +42,14 @@ func rulesOrder(o dispatch.Order, f *DispatchFacts) dispatchrules.Order {
 func rulesCandidate(c dispatch.Candidate, f SiteFacts) dispatchrules.Candidate {
 	return dispatchrules.Candidate{SiteID: c.SiteID.String(), Name: f.Name, Kind: dispatchrules.SiteKind(c.Kind),
 		DistanceKm: c.DistanceKm, Score: c.Score, Components: dispatchrules.Components(c.Components),
-		Opening: openings(f.WorkingHours), Tags: f.Tags, Reasons: c.Reasons}
+		Opening: openings(f.WorkingHours), Tags: f.Tags}
 }
 
 func rulesTechnician(c dispatch.TechCandidate, f TechnicianFacts) dispatchrules.TechCandidate {
 	return dispatchrules.TechCandidate{TechnicianID: c.TechnicianID.String(), Name: f.Name,
 		Status: dispatchrules.TechStatus(c.Status), Skills: f.Skills, Tags: f.Tags,
 		DistanceKm: c.DistanceKm, LocationFrom: c.LocationFrom, Score: c.Score,
-		Components: dispatchrules.TechComponents(c.Components), Reasons: c.Reasons}
+		Components: dispatchrules.TechComponents(c.Components)}
 }
 
 // openings turns the platform's {"mon": ["08:30-12:00"]} into the SDK's

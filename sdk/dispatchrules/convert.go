@@ -101,11 +101,17 @@ func rankedTo(id string, score float64, reasons, sent []string) *pb.Ranked {
 }
 
 // sentReasons maps the request's candidate IDs to copies of their reasons
-// (copies: a rule that rewrote one in place must not make it look kept).
+// (copies: a rule that rewrote one in place must not make it look kept),
+// for the candidates that have any: the platform sends none.
 func sentReasons[C any](cs []C, id func(C) string, reasons func(C) []string) map[string][]string {
-	m := make(map[string][]string, len(cs))
+	var m map[string][]string
 	for _, c := range cs {
-		m[id(c)] = slices.Clone(reasons(c))
+		if rs := reasons(c); len(rs) > 0 {
+			if m == nil {
+				m = make(map[string][]string)
+			}
+			m[id(c)] = slices.Clone(rs)
+		}
 	}
 	return m
 }

@@ -3,9 +3,14 @@ package dispatchrules
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
 
 	"github.com/aftersales/aftersales/sdk"
 	pb "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1"
@@ -21,13 +26,16 @@ func init() {
 }
 
 func serve(impl Plugin, opts []sdk.ServeOption) {
-	v1 := &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) { pb.RegisterDispatchRulesServer(s, &server{impl: impl}) }}
+	opts = append([]sdk.ServeOption{sdk.WithMaxProcs(1)}, opts...)
+	srv := &server{impl: impl, log: wire.Options(opts).Logger}
+	v1 := &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) { pb.RegisterDispatchRulesServer(s, srv) }}
 	wire.Serve(kind, map[int]plugin.Plugin{1: v1}, opts)
 }
 
 type server struct {
 	pb.UnimplementedDispatchRulesServer
 	impl Plugin
+	log  *slog.Logger
 }
 
 func (s *server) Configure(ctx context.Context, r *pb.ConfigureRequest) (*pb.ConfigureResponse, error) {
@@ -66,8 +74,58 @@ func (s *server) ChooseTechnician(ctx context.Context, r *pb.TechnicianRequest) 
 	}, nil
 }
 
-// client is the host's typed client: Plugin over gRPC.
-type client struct{ c pb.DispatchRulesClient }
+// Session answers the calls sent as messages on one stream, each before
+// reading the next: the host sends one at a time per stream.
+func (s *server) Session(st pb.DispatchRules_SessionServer) error {
+	for {
+		call, err := st.Recv()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if err := st.Send(s.answer(st.Context(), call)); err != nil {
+			return err
+		}
+	}
+}
+
+// answer handles one call of a session as its unary method would.
+func (s *server) answer(ctx context.Context, call *pb.Call) *pb.Reply {
+	if call.DeadlineUnixNano != 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, time.Unix(0, call.DeadlineUnixNano))
+		defer cancel()
+	}
+	reply := &pb.Reply{Id: call.Id}
+	err := wire.Guard(s.log, "Session", func() error {
+		switch r := call.Request.(type) {
+		case *pb.Call_Rank:
+			res, err := s.Rank(ctx, r.Rank)
+			reply.Response = &pb.Reply_Rank{Rank: res}
+			return err
+		case *pb.Call_Technician:
+			res, err := s.ChooseTechnician(ctx, r.Technician)
+			reply.Response = &pb.Reply_Technician{Technician: res}
+			return err
+		}
+		return sdk.BadRequest("a session call with no request the plugin knows")
+	})
+	if err != nil {
+		st := status.Convert(err)
+		reply.Response = &pb.Reply_Failure{Failure: &pb.Failure{Code: int32(st.Code()), Message: st.Message()}}
+	}
+	return reply
+}
+
+// client is the host's typed client: Plugin over gRPC, its Rank and
+// ChooseTechnician calls sent on a session stream while the plugin
+// answers one.
+type client struct {
+	c pb.DispatchRulesClient
+	s session
+}
 
 func (c *client) Configure(ctx context.Context, config json.RawMessage) error {
 	_, err := c.c.Configure(ctx, &pb.ConfigureRequest{ConfigJson: config})
@@ -75,7 +133,8 @@ func (c *client) Configure(ctx context.Context, config json.RawMessage) error {
 }
 
 func (c *client) Rank(ctx context.Context, req RankRequest) (RankResponse, error) {
-	r, err := c.c.Rank(ctx, &pb.RankRequest{Order: orderTo(req.Order), Candidates: mapSlice(req.Candidates, candidateTo)})
+	in := &pb.RankRequest{Order: orderTo(req.Order), Candidates: mapSlice(req.Candidates, candidateTo)}
+	r, err := c.rank(ctx, in)
 	if err != nil {
 		return RankResponse{}, wire.FromStatus(ctx, "Rank", err)
 	}
@@ -91,9 +150,8 @@ func (c *client) Rank(ctx context.Context, req RankRequest) (RankResponse, error
 }
 
 func (c *client) ChooseTechnician(ctx context.Context, req TechnicianRequest) (TechnicianResponse, error) {
-	r, err := c.c.ChooseTechnician(ctx, &pb.TechnicianRequest{
-		Order: orderTo(req.Order), SiteId: req.SiteID, Candidates: mapSlice(req.Candidates, techTo),
-	})
+	in := &pb.TechnicianRequest{Order: orderTo(req.Order), SiteId: req.SiteID, Candidates: mapSlice(req.Candidates, techTo)}
+	r, err := c.chooseTechnician(ctx, in)
 	if err != nil {
 		return TechnicianResponse{}, wire.FromStatus(ctx, "ChooseTechnician", err)
 	}

@@ -3,7 +3,9 @@ package wire
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/hashicorp/go-plugin"
@@ -17,15 +19,12 @@ import (
 // error (logged with its stack) instead of killing the process, and every
 // error leaves as a status carrying its sdk code.
 func Serve(kind string, versions map[int]plugin.Plugin, opts []sdk.ServeOption) {
-	o := sdk.ServeOptions{GCPercent: 400}
-	for _, f := range opts {
-		f(&o)
-	}
-	if o.Logger == nil {
-		o.Logger = sdk.Logger()
-	}
+	o := Options(opts)
 	if _, set := os.LookupEnv("GOGC"); !set && o.GCPercent >= 0 {
 		debug.SetGCPercent(o.GCPercent)
+	}
+	if _, set := os.LookupEnv("GOMAXPROCS"); !set && o.MaxProcs > 0 {
+		runtime.GOMAXPROCS(o.MaxProcs)
 	}
 	sets := make(map[int]plugin.PluginSet, len(versions))
 	for v, p := range versions {
@@ -35,24 +34,51 @@ func Serve(kind string, versions map[int]plugin.Plugin, opts []sdk.ServeOption) 
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: sets,
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
-			opts = append(opts, serverOptions()...)
-			return grpc.NewServer(append(opts, grpc.ChainUnaryInterceptor(intercept(o)))...)
+			return grpc.NewServer(append(opts, ServerOptions(o)...)...)
 		},
 	})
 }
 
+// Options applies opts to the defaults.
+func Options(opts []sdk.ServeOption) sdk.ServeOptions {
+	o := sdk.ServeOptions{GCPercent: 400}
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.Logger == nil {
+		o.Logger = sdk.Logger()
+	}
+	return o
+}
+
+// ServerOptions are a plugin's gRPC server options: tuning, and the
+// interceptor that guards every unary call (Guard).
+func ServerOptions(o sdk.ServeOptions) []grpc.ServerOption {
+	return append(serverOptions(), grpc.ChainUnaryInterceptor(intercept(o)))
+}
+
 func intercept(o sdk.ServeOptions) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (resp any, err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				o.Logger.Error("plugin panicked", "method", info.FullMethod, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-				resp, err = nil, ToStatus(sdk.Internal("plugin panicked: %v", r))
-			}
-		}()
-		resp, err = h(ctx, req)
+		err = Guard(o.Logger, info.FullMethod, func() (err error) {
+			resp, err = h(ctx, req)
+			return err
+		})
 		if err != nil {
-			return nil, ToStatus(err)
+			return nil, err
 		}
 		return resp, nil
 	}
+}
+
+// Guard runs a call's handler: a panic becomes an Internal error, logged
+// with its stack to log, and the error leaves as a status carrying its sdk
+// code (ToStatus).
+func Guard(log *slog.Logger, method string, h func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("plugin panicked", "method", method, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = ToStatus(sdk.Internal("plugin panicked: %v", r))
+		}
+	}()
+	return ToStatus(h())
 }

@@ -939,6 +939,265 @@ func (x *TechnicianResponse) GetReasons() []string {
 	return nil
 }
 
+// Call is one call on a Session stream.
+type Call struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	Id               uint64                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`                                                       // unique on its stream; the reply carries it
+	DeadlineUnixNano int64                  `protobuf:"varint,2,opt,name=deadline_unix_nano,json=deadlineUnixNano,proto3" json:"deadline_unix_nano,omitempty"` // the caller's deadline; 0: none
+	// Types that are valid to be assigned to Request:
+	//
+	//	*Call_Rank
+	//	*Call_Technician
+	Request       isCall_Request `protobuf_oneof:"request"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Call) Reset() {
+	*x = Call{}
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Call) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Call) ProtoMessage() {}
+
+func (x *Call) ProtoReflect() protoreflect.Message {
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Call.ProtoReflect.Descriptor instead.
+func (*Call) Descriptor() ([]byte, []int) {
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *Call) GetId() uint64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *Call) GetDeadlineUnixNano() int64 {
+	if x != nil {
+		return x.DeadlineUnixNano
+	}
+	return 0
+}
+
+func (x *Call) GetRequest() isCall_Request {
+	if x != nil {
+		return x.Request
+	}
+	return nil
+}
+
+func (x *Call) GetRank() *RankRequest {
+	if x != nil {
+		if x, ok := x.Request.(*Call_Rank); ok {
+			return x.Rank
+		}
+	}
+	return nil
+}
+
+func (x *Call) GetTechnician() *TechnicianRequest {
+	if x != nil {
+		if x, ok := x.Request.(*Call_Technician); ok {
+			return x.Technician
+		}
+	}
+	return nil
+}
+
+type isCall_Request interface {
+	isCall_Request()
+}
+
+type Call_Rank struct {
+	Rank *RankRequest `protobuf:"bytes,3,opt,name=rank,proto3,oneof"`
+}
+
+type Call_Technician struct {
+	Technician *TechnicianRequest `protobuf:"bytes,4,opt,name=technician,proto3,oneof"`
+}
+
+func (*Call_Rank) isCall_Request() {}
+
+func (*Call_Technician) isCall_Request() {}
+
+// Reply answers the Call with the same id.
+type Reply struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    uint64                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Types that are valid to be assigned to Response:
+	//
+	//	*Reply_Rank
+	//	*Reply_Technician
+	//	*Reply_Failure
+	Response      isReply_Response `protobuf_oneof:"response"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Reply) Reset() {
+	*x = Reply{}
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Reply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Reply) ProtoMessage() {}
+
+func (x *Reply) ProtoReflect() protoreflect.Message {
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Reply.ProtoReflect.Descriptor instead.
+func (*Reply) Descriptor() ([]byte, []int) {
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Reply) GetId() uint64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *Reply) GetResponse() isReply_Response {
+	if x != nil {
+		return x.Response
+	}
+	return nil
+}
+
+func (x *Reply) GetRank() *RankResponse {
+	if x != nil {
+		if x, ok := x.Response.(*Reply_Rank); ok {
+			return x.Rank
+		}
+	}
+	return nil
+}
+
+func (x *Reply) GetTechnician() *TechnicianResponse {
+	if x != nil {
+		if x, ok := x.Response.(*Reply_Technician); ok {
+			return x.Technician
+		}
+	}
+	return nil
+}
+
+func (x *Reply) GetFailure() *Failure {
+	if x != nil {
+		if x, ok := x.Response.(*Reply_Failure); ok {
+			return x.Failure
+		}
+	}
+	return nil
+}
+
+type isReply_Response interface {
+	isReply_Response()
+}
+
+type Reply_Rank struct {
+	Rank *RankResponse `protobuf:"bytes,2,opt,name=rank,proto3,oneof"`
+}
+
+type Reply_Technician struct {
+	Technician *TechnicianResponse `protobuf:"bytes,3,opt,name=technician,proto3,oneof"`
+}
+
+type Reply_Failure struct {
+	Failure *Failure `protobuf:"bytes,4,opt,name=failure,proto3,oneof"`
+}
+
+func (*Reply_Rank) isReply_Response() {}
+
+func (*Reply_Technician) isReply_Response() {}
+
+func (*Reply_Failure) isReply_Response() {}
+
+// Failure is a call's error, as the gRPC status a unary call would end with.
+type Failure struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Code          int32                  `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"` // google.rpc.Code
+	Message       string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Failure) Reset() {
+	*x = Failure{}
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Failure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Failure) ProtoMessage() {}
+
+func (x *Failure) ProtoReflect() protoreflect.Message {
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Failure.ProtoReflect.Descriptor instead.
+func (*Failure) Descriptor() ([]byte, []int) {
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *Failure) GetCode() int32 {
+	if x != nil {
+		return x.Code
+	}
+	return 0
+}
+
+func (x *Failure) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
 var File_dispatchrules_v1_dispatchrules_proto protoreflect.FileDescriptor
 
 const file_dispatchrules_v1_dispatchrules_proto_rawDesc = "" +
@@ -1035,11 +1294,32 @@ const file_dispatchrules_v1_dispatchrules_proto_rawDesc = "" +
 	"candidates\x18\x01 \x03(\v2*.aftersales.plugin.dispatchrules.v1.RankedR\n" +
 	"candidates\x12I\n" +
 	"\bexcluded\x18\x02 \x03(\v2-.aftersales.plugin.dispatchrules.v1.ExclusionR\bexcluded\x12\x18\n" +
-	"\areasons\x18\x03 \x03(\tR\areasons2\xf8\x02\n" +
+	"\areasons\x18\x03 \x03(\tR\areasons\"\xef\x01\n" +
+	"\x04Call\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\x04R\x02id\x12,\n" +
+	"\x12deadline_unix_nano\x18\x02 \x01(\x03R\x10deadlineUnixNano\x12E\n" +
+	"\x04rank\x18\x03 \x01(\v2/.aftersales.plugin.dispatchrules.v1.RankRequestH\x00R\x04rank\x12W\n" +
+	"\n" +
+	"technician\x18\x04 \x01(\v25.aftersales.plugin.dispatchrules.v1.TechnicianRequestH\x00R\n" +
+	"technicianB\t\n" +
+	"\arequest\"\x8e\x02\n" +
+	"\x05Reply\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\x04R\x02id\x12F\n" +
+	"\x04rank\x18\x02 \x01(\v20.aftersales.plugin.dispatchrules.v1.RankResponseH\x00R\x04rank\x12X\n" +
+	"\n" +
+	"technician\x18\x03 \x01(\v26.aftersales.plugin.dispatchrules.v1.TechnicianResponseH\x00R\n" +
+	"technician\x12G\n" +
+	"\afailure\x18\x04 \x01(\v2+.aftersales.plugin.dispatchrules.v1.FailureH\x00R\afailureB\n" +
+	"\n" +
+	"\bresponse\"7\n" +
+	"\aFailure\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x18\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage2\xdc\x03\n" +
 	"\rDispatchRules\x12x\n" +
 	"\tConfigure\x124.aftersales.plugin.dispatchrules.v1.ConfigureRequest\x1a5.aftersales.plugin.dispatchrules.v1.ConfigureResponse\x12i\n" +
 	"\x04Rank\x12/.aftersales.plugin.dispatchrules.v1.RankRequest\x1a0.aftersales.plugin.dispatchrules.v1.RankResponse\x12\x81\x01\n" +
-	"\x10ChooseTechnician\x125.aftersales.plugin.dispatchrules.v1.TechnicianRequest\x1a6.aftersales.plugin.dispatchrules.v1.TechnicianResponseBVZTgithub.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1;dispatchrulesv1b\x06proto3"
+	"\x10ChooseTechnician\x125.aftersales.plugin.dispatchrules.v1.TechnicianRequest\x1a6.aftersales.plugin.dispatchrules.v1.TechnicianResponse\x12b\n" +
+	"\aSession\x12(.aftersales.plugin.dispatchrules.v1.Call\x1a).aftersales.plugin.dispatchrules.v1.Reply(\x010\x01BVZTgithub.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1;dispatchrulesv1b\x06proto3"
 
 var (
 	file_dispatchrules_v1_dispatchrules_proto_rawDescOnce sync.Once
@@ -1053,7 +1333,7 @@ func file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP() []byte {
 	return file_dispatchrules_v1_dispatchrules_proto_rawDescData
 }
 
-var file_dispatchrules_v1_dispatchrules_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_dispatchrules_v1_dispatchrules_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_dispatchrules_v1_dispatchrules_proto_goTypes = []any{
 	(*ConfigureRequest)(nil),   // 0: aftersales.plugin.dispatchrules.v1.ConfigureRequest
 	(*ConfigureResponse)(nil),  // 1: aftersales.plugin.dispatchrules.v1.ConfigureResponse
@@ -1067,6 +1347,9 @@ var file_dispatchrules_v1_dispatchrules_proto_goTypes = []any{
 	(*TechCandidate)(nil),      // 9: aftersales.plugin.dispatchrules.v1.TechCandidate
 	(*TechnicianRequest)(nil),  // 10: aftersales.plugin.dispatchrules.v1.TechnicianRequest
 	(*TechnicianResponse)(nil), // 11: aftersales.plugin.dispatchrules.v1.TechnicianResponse
+	(*Call)(nil),               // 12: aftersales.plugin.dispatchrules.v1.Call
+	(*Reply)(nil),              // 13: aftersales.plugin.dispatchrules.v1.Reply
+	(*Failure)(nil),            // 14: aftersales.plugin.dispatchrules.v1.Failure
 }
 var file_dispatchrules_v1_dispatchrules_proto_depIdxs = []int32{
 	3,  // 0: aftersales.plugin.dispatchrules.v1.Candidate.opening:type_name -> aftersales.plugin.dispatchrules.v1.Opening
@@ -1078,17 +1361,24 @@ var file_dispatchrules_v1_dispatchrules_proto_depIdxs = []int32{
 	9,  // 6: aftersales.plugin.dispatchrules.v1.TechnicianRequest.candidates:type_name -> aftersales.plugin.dispatchrules.v1.TechCandidate
 	7,  // 7: aftersales.plugin.dispatchrules.v1.TechnicianResponse.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Ranked
 	5,  // 8: aftersales.plugin.dispatchrules.v1.TechnicianResponse.excluded:type_name -> aftersales.plugin.dispatchrules.v1.Exclusion
-	0,  // 9: aftersales.plugin.dispatchrules.v1.DispatchRules.Configure:input_type -> aftersales.plugin.dispatchrules.v1.ConfigureRequest
-	6,  // 10: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:input_type -> aftersales.plugin.dispatchrules.v1.RankRequest
-	10, // 11: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:input_type -> aftersales.plugin.dispatchrules.v1.TechnicianRequest
-	1,  // 12: aftersales.plugin.dispatchrules.v1.DispatchRules.Configure:output_type -> aftersales.plugin.dispatchrules.v1.ConfigureResponse
-	8,  // 13: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:output_type -> aftersales.plugin.dispatchrules.v1.RankResponse
-	11, // 14: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:output_type -> aftersales.plugin.dispatchrules.v1.TechnicianResponse
-	12, // [12:15] is the sub-list for method output_type
-	9,  // [9:12] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	6,  // 9: aftersales.plugin.dispatchrules.v1.Call.rank:type_name -> aftersales.plugin.dispatchrules.v1.RankRequest
+	10, // 10: aftersales.plugin.dispatchrules.v1.Call.technician:type_name -> aftersales.plugin.dispatchrules.v1.TechnicianRequest
+	8,  // 11: aftersales.plugin.dispatchrules.v1.Reply.rank:type_name -> aftersales.plugin.dispatchrules.v1.RankResponse
+	11, // 12: aftersales.plugin.dispatchrules.v1.Reply.technician:type_name -> aftersales.plugin.dispatchrules.v1.TechnicianResponse
+	14, // 13: aftersales.plugin.dispatchrules.v1.Reply.failure:type_name -> aftersales.plugin.dispatchrules.v1.Failure
+	0,  // 14: aftersales.plugin.dispatchrules.v1.DispatchRules.Configure:input_type -> aftersales.plugin.dispatchrules.v1.ConfigureRequest
+	6,  // 15: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:input_type -> aftersales.plugin.dispatchrules.v1.RankRequest
+	10, // 16: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:input_type -> aftersales.plugin.dispatchrules.v1.TechnicianRequest
+	12, // 17: aftersales.plugin.dispatchrules.v1.DispatchRules.Session:input_type -> aftersales.plugin.dispatchrules.v1.Call
+	1,  // 18: aftersales.plugin.dispatchrules.v1.DispatchRules.Configure:output_type -> aftersales.plugin.dispatchrules.v1.ConfigureResponse
+	8,  // 19: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:output_type -> aftersales.plugin.dispatchrules.v1.RankResponse
+	11, // 20: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:output_type -> aftersales.plugin.dispatchrules.v1.TechnicianResponse
+	13, // 21: aftersales.plugin.dispatchrules.v1.DispatchRules.Session:output_type -> aftersales.plugin.dispatchrules.v1.Reply
+	18, // [18:22] is the sub-list for method output_type
+	14, // [14:18] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_dispatchrules_v1_dispatchrules_proto_init() }
@@ -1096,13 +1386,22 @@ func file_dispatchrules_v1_dispatchrules_proto_init() {
 	if File_dispatchrules_v1_dispatchrules_proto != nil {
 		return
 	}
+	file_dispatchrules_v1_dispatchrules_proto_msgTypes[12].OneofWrappers = []any{
+		(*Call_Rank)(nil),
+		(*Call_Technician)(nil),
+	}
+	file_dispatchrules_v1_dispatchrules_proto_msgTypes[13].OneofWrappers = []any{
+		(*Reply_Rank)(nil),
+		(*Reply_Technician)(nil),
+		(*Reply_Failure)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_dispatchrules_v1_dispatchrules_proto_rawDesc), len(file_dispatchrules_v1_dispatchrules_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -24,6 +24,7 @@ const (
 	DispatchRules_Configure_FullMethodName        = "/aftersales.plugin.dispatchrules.v1.DispatchRules/Configure"
 	DispatchRules_Rank_FullMethodName             = "/aftersales.plugin.dispatchrules.v1.DispatchRules/Rank"
 	DispatchRules_ChooseTechnician_FullMethodName = "/aftersales.plugin.dispatchrules.v1.DispatchRules/ChooseTechnician"
+	DispatchRules_Session_FullMethodName          = "/aftersales.plugin.dispatchrules.v1.DispatchRules/Session"
 )
 
 // DispatchRulesClient is the client API for DispatchRules service.
@@ -33,6 +34,15 @@ type DispatchRulesClient interface {
 	Configure(ctx context.Context, in *ConfigureRequest, opts ...grpc.CallOption) (*ConfigureResponse, error)
 	Rank(ctx context.Context, in *RankRequest, opts ...grpc.CallOption) (*RankResponse, error)
 	ChooseTechnician(ctx context.Context, in *TechnicianRequest, opts ...grpc.CallOption) (*TechnicianResponse, error)
+	// Session carries Rank and ChooseTechnician calls as messages on
+	// long-lived streams, which spares each call a gRPC call's setup: the
+	// host keeps them open while the plugin answers them, and
+	// makes the unary calls above with plugins that answer Unimplemented
+	// (built with an SDK from before Session). The host sends a call on a
+	// stream only once the previous call's reply arrived (it opens more
+	// streams for concurrent calls), and the plugin answers each call before
+	// it reads the next.
+	Session(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[Call, Reply], error)
 }
 
 type dispatchRulesClient struct {
@@ -73,6 +83,19 @@ func (c *dispatchRulesClient) ChooseTechnician(ctx context.Context, in *Technici
 	return out, nil
 }
 
+func (c *dispatchRulesClient) Session(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[Call, Reply], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &DispatchRules_ServiceDesc.Streams[0], DispatchRules_Session_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[Call, Reply]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type DispatchRules_SessionClient = grpc.BidiStreamingClient[Call, Reply]
+
 // DispatchRulesServer is the server API for DispatchRules service.
 // All implementations must embed UnimplementedDispatchRulesServer
 // for forward compatibility.
@@ -80,6 +103,15 @@ type DispatchRulesServer interface {
 	Configure(context.Context, *ConfigureRequest) (*ConfigureResponse, error)
 	Rank(context.Context, *RankRequest) (*RankResponse, error)
 	ChooseTechnician(context.Context, *TechnicianRequest) (*TechnicianResponse, error)
+	// Session carries Rank and ChooseTechnician calls as messages on
+	// long-lived streams, which spares each call a gRPC call's setup: the
+	// host keeps them open while the plugin answers them, and
+	// makes the unary calls above with plugins that answer Unimplemented
+	// (built with an SDK from before Session). The host sends a call on a
+	// stream only once the previous call's reply arrived (it opens more
+	// streams for concurrent calls), and the plugin answers each call before
+	// it reads the next.
+	Session(grpc.BidiStreamingServer[Call, Reply]) error
 	mustEmbedUnimplementedDispatchRulesServer()
 }
 
@@ -98,6 +130,9 @@ func (UnimplementedDispatchRulesServer) Rank(context.Context, *RankRequest) (*Ra
 }
 func (UnimplementedDispatchRulesServer) ChooseTechnician(context.Context, *TechnicianRequest) (*TechnicianResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ChooseTechnician not implemented")
+}
+func (UnimplementedDispatchRulesServer) Session(grpc.BidiStreamingServer[Call, Reply]) error {
+	return status.Error(codes.Unimplemented, "method Session not implemented")
 }
 func (UnimplementedDispatchRulesServer) mustEmbedUnimplementedDispatchRulesServer() {}
 func (UnimplementedDispatchRulesServer) testEmbeddedByValue()                       {}
@@ -174,6 +209,13 @@ func _DispatchRules_ChooseTechnician_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _DispatchRules_Session_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(DispatchRulesServer).Session(&grpc.GenericServerStream[Call, Reply]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type DispatchRules_SessionServer = grpc.BidiStreamingServer[Call, Reply]
+
 // DispatchRules_ServiceDesc is the grpc.ServiceDesc for DispatchRules service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -194,6 +236,13 @@ var DispatchRules_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _DispatchRules_ChooseTechnician_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "Session",
+			Handler:       _DispatchRules_Session_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+	},
 	Metadata: "dispatchrules/v1/dispatchrules.proto",
 }
