@@ -116,6 +116,15 @@ type Rules interface {
 	ChooseTechnician(ctx context.Context, o Order, siteID uuid.UUID, candidates []TechCandidate) ([]TechCandidate, error)
 }
 
+// DeadlineKeeper is implemented by Rules that return by their context's
+// deadline on their own, as the plugin host's client does (it abandons a
+// plugin call that is late). The engine calls them on its own goroutine;
+// other Rules get a goroutine per call, abandoned at the deadline.
+type DeadlineKeeper interface {
+	Rules
+	KeepsDeadline()
+}
+
 // Engine is a tenant's dispatch configuration. The zero value is the
 // built-in engine with equal weights.
 type Engine struct {

@@ -13,14 +13,17 @@ import (
 // context cannot hold the decision past the caller's deadline, and a panic
 // in it is recovered. It returns the answer, or a non-empty fallback saying
 // why there is none. A call still running at the deadline is abandoned: it
-// works on copies, so it can finish later without harm.
-func callRules[T any](ctx context.Context, call func() ([]T, error)) (out []T, fallback string) {
+// works on copies, so it can finish later without harm. Rules that keep
+// their deadline on their own (DeadlineKeeper) are called on the caller's
+// goroutine: a goroutine per call, and the growth of its stack to the
+// depth of a gRPC call, were a tenth of a plugin call's cost.
+func callRules[T any](ctx context.Context, r Rules, call func() ([]T, error)) (out []T, fallback string) {
 	type answer struct {
 		out []T
 		err error
 	}
 	ch := make(chan answer, 1)
-	go func() {
+	run := func() {
 		defer func() {
 			if r := recover(); r != nil {
 				ch <- answer{err: fmt.Errorf("panic: %v", r)}
@@ -28,21 +31,33 @@ func callRules[T any](ctx context.Context, call func() ([]T, error)) (out []T, f
 		}()
 		out, err := call()
 		ch <- answer{out, err}
-	}()
+	}
 	var a answer
-	select {
-	case a = <-ch:
-	case <-ctx.Done():
+	if _, ok := r.(DeadlineKeeper); ok {
+		run()
+		if a = <-ch; a.err != nil && ctx.Err() != nil {
+			return nil, late(ctx)
+		}
+	} else {
+		go run()
 		select {
-		case a = <-ch: // answered at the deadline: take it
-		default:
-			return nil, "tenant rules did not answer in time (" + context.Cause(ctx).Error() + "); built-in ranking used"
+		case a = <-ch:
+		case <-ctx.Done():
+			select {
+			case a = <-ch: // answered at the deadline: take it
+			default:
+				return nil, late(ctx)
+			}
 		}
 	}
 	if a.err != nil {
 		return nil, "tenant rules failed (" + a.err.Error() + "); built-in ranking used"
 	}
 	return a.out, ""
+}
+
+func late(ctx context.Context) string {
+	return "tenant rules did not answer in time (" + context.Cause(ctx).Error() + "); built-in ranking used"
 }
 
 // applyAnswer lays the rules' answer over the engine's own candidates: got
@@ -54,6 +69,7 @@ func applyAnswer[T any](own, got []T, id func(T) uuid.UUID, merge func(own, got 
 		at[id(c)] = i
 	}
 	used := make([]bool, len(own))
+	kept = make([]T, 0, min(len(got), len(own)))
 	for _, g := range got {
 		i, ok := at[id(g)]
 		switch {
@@ -65,9 +81,12 @@ func applyAnswer[T any](own, got []T, id func(T) uuid.UUID, merge func(own, got 
 		used[i] = true
 		kept = append(kept, merge(own[i], g))
 	}
-	for i, c := range own {
-		if !used[i] {
-			dropped = append(dropped, c)
+	if len(kept) < len(own) {
+		dropped = make([]T, 0, len(own)-len(kept))
+		for i, c := range own {
+			if !used[i] {
+				dropped = append(dropped, c)
+			}
 		}
 	}
 	return kept, dropped, ""
@@ -79,6 +98,9 @@ func applyAnswer[T any](own, got []T, id func(T) uuid.UUID, merge func(own, got 
 func mergeReasons(own, got []string) []string {
 	if len(got) >= len(own) && slices.Equal(got[:len(own)], own) {
 		got = got[len(own):]
+	}
+	if len(got) == 0 {
+		return own
 	}
 	return slices.Concat(own, got)
 }
@@ -93,11 +115,20 @@ func cloneOrder(o Order) Order {
 	return o
 }
 
+// cloneAll copies in and each element's reasons, the reasons into one
+// backing array (capped per element, so appending to one copies it).
 func cloneAll[T any](in []T, reasons func(*T) *[]string) []T {
 	out := slices.Clone(in)
+	n := 0
+	for i := range out {
+		n += len(*reasons(&out[i]))
+	}
+	buf := make([]string, 0, n)
 	for i := range out {
 		r := reasons(&out[i])
-		*r = slices.Clone(*r)
+		from := len(buf)
+		buf = append(buf, *r...)
+		*r = buf[from:len(buf):len(buf)]
 	}
 	return out
 }
@@ -108,7 +139,7 @@ const droppedByRules = "excluded: by tenant rules"
 // On any failure it returns them unchanged with the fallback reason.
 func rerankSites(ctx context.Context, r Rules, o Order, eligible []Candidate) (kept, dropped []Candidate, fallback string) {
 	in, oc := cloneAll(eligible, func(c *Candidate) *[]string { return &c.Reasons }), cloneOrder(o)
-	got, fallback := callRules(ctx, func() ([]Candidate, error) { return r.Rerank(ctx, oc, in) })
+	got, fallback := callRules(ctx, r, func() ([]Candidate, error) { return r.Rerank(ctx, oc, in) })
 	if fallback != "" {
 		return eligible, nil, fallback
 	}
@@ -133,7 +164,7 @@ func rerankSites(ctx context.Context, r Rules, o Order, eligible []Candidate) (k
 // rerankTechnicians is rerankSites for Rules.ChooseTechnician.
 func rerankTechnicians(ctx context.Context, r Rules, o Order, siteID uuid.UUID, eligible []TechCandidate) (kept, dropped []TechCandidate, fallback string) {
 	in, oc := cloneAll(eligible, func(c *TechCandidate) *[]string { return &c.Reasons }), cloneOrder(o)
-	got, fallback := callRules(ctx, func() ([]TechCandidate, error) { return r.ChooseTechnician(ctx, oc, siteID, in) })
+	got, fallback := callRules(ctx, r, func() ([]TechCandidate, error) { return r.ChooseTechnician(ctx, oc, siteID, in) })
 	if fallback != "" {
 		return eligible, nil, fallback
 	}

@@ -164,3 +164,45 @@ func TestRulesChooseTechnician(t *testing.T) {
 	d.Technician.Fallback = ""
 	require.Equal(t, builtin.Technician, d.Technician)
 }
+
+// keeperRules are fakeRules that claim to keep their deadline.
+type keeperRules struct{ fakeRules }
+
+func (keeperRules) KeepsDeadline() {}
+
+// TestDeadlineKeeperIsCalledDirectly: the engine waits for rules that keep
+// their deadline themselves (an answer a little late is still taken), and
+// still turns their errors, panics and deadline into fallbacks.
+func TestDeadlineKeeperIsCalledDirectly(t *testing.T) {
+	t.Parallel()
+	n := rulesNetwork(t)
+	for _, tt := range []struct {
+		name         string
+		rerank       func(ctx context.Context, cs []Candidate) ([]Candidate, error)
+		wantFallback string
+	}{
+		{"answers just after the deadline", func(ctx context.Context, cs []Candidate) ([]Candidate, error) {
+			<-ctx.Done()
+			time.Sleep(20 * time.Millisecond)
+			return cs[1:], nil
+		}, ""},
+		{"honours the deadline", func(ctx context.Context, _ []Candidate) ([]Candidate, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}, "tenant rules did not answer in time (context deadline exceeded); built-in ranking used"},
+		{"panic", func(context.Context, []Candidate) ([]Candidate, error) { panic("nil map") },
+			"tenant rules failed (panic: nil map); built-in ranking used"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+			defer cancel()
+			d, err := Engine{Rules: keeperRules{fakeRules{rerank: tt.rerank}}}.Decide(ctx, n, order())
+			require.NoError(t, err)
+			require.Equal(t, tt.wantFallback, d.Fallback)
+			if tt.wantFallback == "" {
+				require.Equal(t, id("b"), *d.Chosen, "the late answer was taken")
+			}
+		})
+	}
+}

@@ -96,7 +96,7 @@ func (i *instance) call(ctx context.Context, method string, timeout time.Duratio
 		// this one fail with it, and must not open the breaker on their own.
 		transport := !errors.Is(err, errInvalidAnswer) && !errors.Is(err, context.DeadlineExceeded)
 		switch {
-		case transport && (i.retired(p) || i.ping(p) != nil):
+		case transport && (i.retired(p) || i.ping(ctx, p) != nil):
 			if !i.crashed(p, fmt.Errorf("plugin process died during %s: %w", method, err)) {
 				err = fmt.Errorf("%w: %w", errCrashCounted, err)
 			}

@@ -78,6 +78,10 @@ func (r *rulesClient) lookFacts(ctx context.Context, o dispatch.Order, sites, te
 	return f, err
 }
 
+// KeepsDeadline implements dispatch.DeadlineKeeper: every step of a call
+// (the launch, the facts, the plugin call) ends with its context.
+func (r *rulesClient) KeepsDeadline() {}
+
 // Rerank implements dispatch.Rules.
 func (r *rulesClient) Rerank(ctx context.Context, o dispatch.Order, cs []dispatch.Candidate) ([]dispatch.Candidate, error) {
 	var out []dispatch.Candidate

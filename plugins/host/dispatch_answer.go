@@ -148,10 +148,11 @@ func ruleReasons(rs []string) ([]string, error) {
 	return out, nil
 }
 
-// layAnswer lays a valid rules answer over the engine's candidates: the
-// engine's fields stay, the score and the added reasons are the rules'.
-// The decision-wide reasons go with the first kept candidate, the one
-// chosen. fields gives a candidate's ID, score and reasons.
+// layAnswer turns a valid rules answer into the engine's candidates, in
+// the rules' order: each a copy of the engine's with the rules' score and,
+// as its reasons, only those the rules added (the engine puts them after
+// its own). The decision-wide reasons go with the first kept candidate,
+// the one chosen. fields gives a candidate's ID, score and reasons.
 func layAnswer[T any](own []T, got []answered, excluded []dispatchrules.Exclusion, general []string,
 	fields func(*T) (uuid.UUID, *float64, *[]string)) ([]T, error) {
 	ids := make([]uuid.UUID, len(own))
@@ -172,10 +173,9 @@ func layAnswer[T any](own []T, got []answered, excluded []dispatchrules.Exclusio
 	for n, k := range pos {
 		out[n] = own[k]
 		_, score, reasons := fields(&out[n])
-		*score = got[n].score
-		*reasons = slices.Concat(*reasons, added[n])
+		*score, *reasons = got[n].score, added[n]
 		if n == 0 {
-			*reasons = append(*reasons, general...)
+			*reasons = slices.Concat(added[n], general)
 		}
 	}
 	return out, nil

@@ -45,8 +45,21 @@ func orderFrom(o *pb.Order) Order {
 	}
 }
 
-func candidateTo(c Candidate) *pb.Candidate {
-	return &pb.Candidate{
+// candidatesTo encodes cs into one backing array: a decision has dozens.
+func candidatesTo(cs []Candidate) []*pb.Candidate {
+	if len(cs) == 0 {
+		return nil
+	}
+	backing, out := make([]pb.Candidate, len(cs)), make([]*pb.Candidate, len(cs))
+	for k, c := range cs {
+		out[k] = &backing[k]
+		candidateInto(out[k], c)
+	}
+	return out
+}
+
+func candidateInto(p *pb.Candidate, c Candidate) {
+	*p = pb.Candidate{
 		SiteId: c.SiteID, Name: c.Name, Kind: string(c.Kind), DistanceKm: c.DistanceKm, Score: c.Score,
 		CDistance: c.Components.Distance, CLoad: c.Components.Load,
 		CReputation: c.Components.Reputation, CSlaRisk: c.Components.SLARisk,
@@ -91,13 +104,28 @@ func techFrom(t *pb.TechCandidate) TechCandidate {
 func exclusionTo(e Exclusion) *pb.Exclusion   { return &pb.Exclusion{Id: e.ID, Reason: e.Reason} }
 func exclusionFrom(e *pb.Exclusion) Exclusion { return Exclusion{ID: e.Id, Reason: e.Reason} }
 
-// rankedTo encodes a kept candidate of an answer; sent are the reasons the
-// request gave it, which need not travel back when kept as a prefix.
-func rankedTo(id string, score float64, reasons, sent []string) *pb.Ranked {
-	if len(sent) > 0 && len(reasons) >= len(sent) && slices.Equal(reasons[:len(sent)], sent) {
-		return &pb.Ranked{Id: id, Score: score, Reasons: reasons[len(sent):], Appended: true}
+// rankedAll encodes the kept candidates of an answer, into one backing
+// array (a decision has dozens). sent are the reasons the request gave
+// each candidate, which need not travel back when kept as a prefix.
+func rankedAll[C any](cs []C, fields func(C) (id string, score float64, reasons []string), sent map[string][]string) []*pb.Ranked {
+	if len(cs) == 0 {
+		return nil
 	}
-	return &pb.Ranked{Id: id, Score: score, Reasons: reasons}
+	backing, out := make([]pb.Ranked, len(cs)), make([]*pb.Ranked, len(cs))
+	for k, c := range cs {
+		id, score, reasons := fields(c)
+		out[k] = &backing[k]
+		rankedInto(out[k], id, score, reasons, sent[id])
+	}
+	return out
+}
+
+func rankedInto(p *pb.Ranked, id string, score float64, reasons, sent []string) {
+	if len(sent) > 0 && len(reasons) >= len(sent) && slices.Equal(reasons[:len(sent)], sent) {
+		*p = pb.Ranked{Id: id, Score: score, Reasons: reasons[len(sent):], Appended: true}
+		return
+	}
+	*p = pb.Ranked{Id: id, Score: score, Reasons: reasons}
 }
 
 // sentReasons maps the request's candidate IDs to copies of their reasons

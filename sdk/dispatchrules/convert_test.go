@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	pb "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1"
 )
 
 // Every field survives the trip through protocol v1, both ways; a field
@@ -23,7 +21,8 @@ func TestConversionsRoundTrip(t *testing.T) {
 	c := Candidate{SiteID: "s", Name: "n", Kind: Dealer, DistanceKm: 1, Score: 2,
 		Components: Components{Distance: 3, Load: 4, Reputation: 5, SLARisk: 6},
 		Opening:    []Opening{{Day: time.Saturday, From: "08:00", To: "17:00"}}, Tags: []string{"x"}, Reasons: []string{"r"}}
-	require.Equal(t, c, candidateFrom(candidateTo(c)))
+	require.Equal(t, []Candidate{c, {SiteID: "2"}}, mapSlice(candidatesTo([]Candidate{c, {SiteID: "2"}}), candidateFrom))
+	require.Nil(t, candidatesTo(nil))
 
 	tc := TechCandidate{TechnicianID: "t", Name: "n", Status: TechBusy, Skills: []string{"s"}, Tags: []string{"g"},
 		DistanceKm: 1, LocationFrom: "site", Score: 2, Components: TechComponents{Skills: 3, Distance: 4, Workload: 5}, Reasons: []string{"r"}}
@@ -47,13 +46,18 @@ func TestRankedRoundTrip(t *testing.T) {
 	sent := []Candidate{{SiteID: "a", Name: "A", Kind: Dealer, Score: 0.5, Reasons: []string{"near", "light load"}}, {SiteID: "b", Name: "B", Reasons: []string{"far"}}}
 	byID := sentReasons(sent, siteID, func(c Candidate) []string { return c.Reasons })
 
-	kept := rankedTo("a", 0.5, []string{"near", "light load", "kept"}, byID["a"])
+	answer := rankedAll([]Candidate{
+		{SiteID: "b", Score: 0.9, Reasons: []string{"rule says so"}},
+		{SiteID: "x", Score: 1},
+		{SiteID: "a", Score: 0.5, Reasons: []string{"near", "light load", "kept"}},
+	}, func(c Candidate) (string, float64, []string) { return c.SiteID, c.Score, c.Reasons }, byID)
+	replaced, kept := answer[0], answer[2]
 	require.True(t, kept.Appended)
 	require.Equal(t, []string{"kept"}, kept.Reasons, "only the appended reason travels")
-	replaced := rankedTo("b", 0.9, []string{"rule says so"}, byID["b"])
 	require.False(t, replaced.Appended)
+	require.Equal(t, "x", answer[1].Id)
 
-	got := rankedFrom([]*pb.Ranked{replaced, rankedTo("x", 1, nil, nil), kept}, sent, siteID,
+	got := rankedFrom(answer, sent, siteID,
 		func(c Candidate) []string { return c.Reasons },
 		func(id string, score float64, reasons []string, c Candidate) Candidate {
 			c.SiteID, c.Score, c.Reasons = id, score, reasons
@@ -74,7 +78,7 @@ func TestRewrittenReasonTravelsWhole(t *testing.T) {
 	c := Candidate{SiteID: "a", Reasons: []string{"near"}}
 	byID := sentReasons([]Candidate{c}, siteID, func(c Candidate) []string { return c.Reasons })
 	c.Reasons[0] = "rewritten"
-	r := rankedTo("a", 0, c.Reasons, byID["a"])
+	r := rankedAll([]Candidate{c}, func(c Candidate) (string, float64, []string) { return c.SiteID, c.Score, c.Reasons }, byID)[0]
 	require.False(t, r.Appended)
 	require.Equal(t, []string{"rewritten"}, r.Reasons)
 }

@@ -50,9 +50,7 @@ func (s *server) Rank(ctx context.Context, r *pb.RankRequest) (*pb.RankResponse,
 		return nil, err
 	}
 	return &pb.RankResponse{
-		Candidates: mapSlice(res.Candidates, func(c Candidate) *pb.Ranked {
-			return rankedTo(c.SiteID, c.Score, c.Reasons, sent[c.SiteID])
-		}),
+		Candidates: rankedAll(res.Candidates, func(c Candidate) (string, float64, []string) { return c.SiteID, c.Score, c.Reasons }, sent),
 		Excluded: mapSlice(res.Excluded, exclusionTo),
 		Reasons:  res.Reasons,
 	}, nil
@@ -66,9 +64,9 @@ func (s *server) ChooseTechnician(ctx context.Context, r *pb.TechnicianRequest) 
 		return nil, err
 	}
 	return &pb.TechnicianResponse{
-		Candidates: mapSlice(res.Candidates, func(t TechCandidate) *pb.Ranked {
-			return rankedTo(t.TechnicianID, t.Score, t.Reasons, sent[t.TechnicianID])
-		}),
+		Candidates: rankedAll(res.Candidates, func(t TechCandidate) (string, float64, []string) {
+			return t.TechnicianID, t.Score, t.Reasons
+		}, sent),
 		Excluded: mapSlice(res.Excluded, exclusionTo),
 		Reasons:  res.Reasons,
 	}, nil
@@ -133,7 +131,7 @@ func (c *client) Configure(ctx context.Context, config json.RawMessage) error {
 }
 
 func (c *client) Rank(ctx context.Context, req RankRequest) (RankResponse, error) {
-	in := &pb.RankRequest{Order: orderTo(req.Order), Candidates: mapSlice(req.Candidates, candidateTo)}
+	in := &pb.RankRequest{Order: orderTo(req.Order), Candidates: candidatesTo(req.Candidates)}
 	r, err := c.rank(ctx, in)
 	if err != nil {
 		return RankResponse{}, wire.FromStatus(ctx, "Rank", err)
