@@ -51,8 +51,8 @@ func (s *server) Rank(ctx context.Context, r *pb.RankRequest) (*pb.RankResponse,
 	}
 	return &pb.RankResponse{
 		Candidates: rankedAll(res.Candidates, func(c Candidate) (string, float64, []string) { return c.SiteID, c.Score, c.Reasons }, sent),
-		Excluded: mapSlice(res.Excluded, exclusionTo),
-		Reasons:  res.Reasons,
+		Excluded:   mapSlice(res.Excluded, exclusionTo),
+		Reasons:    res.Reasons,
 	}, nil
 }
 
