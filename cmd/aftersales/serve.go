@@ -35,6 +35,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	slog.SetDefault(log)
+	core.TuneGC()
 	b, err := startBacking(ctx, c, log, true)
 	if err != nil {
 		return err

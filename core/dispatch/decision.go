@@ -118,8 +118,9 @@ type Rules interface {
 
 // DeadlineKeeper is implemented by Rules that return by their context's
 // deadline on their own, as the plugin host's client does (it abandons a
-// plugin call that is late). The engine calls them on its own goroutine;
-// other Rules get a goroutine per call, abandoned at the deadline.
+// plugin call that is late), and leave their arguments unchanged. The
+// engine calls them on its own goroutine with its own candidates; other
+// Rules get a goroutine per call, abandoned at the deadline, and copies.
 type DeadlineKeeper interface {
 	Rules
 	KeepsDeadline()

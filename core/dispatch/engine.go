@@ -117,7 +117,7 @@ func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near
 	})
 	ranking := sc.explainSites(o)
 
-	top, dropped, rest := ranking[:len(sc.elig)], []Candidate(nil), ranking[len(sc.elig):]
+	top, dropped := ranking[:len(sc.elig)], []Candidate(nil)
 	if e.Rules != nil && len(top) > 0 {
 		var fallback string
 		if top, dropped, fallback = rerankSites(ctx, e.Rules, o, top); fallback != "" {
@@ -125,7 +125,7 @@ func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near
 		} else {
 			dec.Engine = EngineVersion + "+rules"
 		}
-		ranking = slices.Concat(top, dropped, rest)
+		top, dropped = relay(ranking, top, dropped) // the ineligible rest stays behind them
 	}
 	dec.Ranking = ranking
 	dec.Summary = strconv.Itoa(cnt.examined) + " sites near the address examined, " + strconv.Itoa(cnt.covering) +

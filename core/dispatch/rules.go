@@ -92,6 +92,14 @@ func applyAnswer[T any](own, got []T, id func(T) uuid.UUID, merge func(own, got 
 	return kept, dropped, ""
 }
 
+// relay copies a then b to the start of dst and returns their copies: the
+// rules' answer written back over the ranking it reordered.
+func relay[T any](dst, a, b []T) (ra, rb []T) {
+	n := copy(dst, a)
+	m := copy(dst[n:], b)
+	return dst[:n:n], dst[n : n+m : n+m]
+}
+
 // mergeReasons keeps the engine's reasons and adds the rules' own: the
 // answer's reasons past the engine's when it kept them as a prefix (the
 // contract), all of them otherwise.
@@ -138,7 +146,10 @@ const droppedByRules = "excluded: by tenant rules"
 // rerankSites asks the tenant rules to rerank the eligible candidates.
 // On any failure it returns them unchanged with the fallback reason.
 func rerankSites(ctx context.Context, r Rules, o Order, eligible []Candidate) (kept, dropped []Candidate, fallback string) {
-	in, oc := cloneAll(eligible, func(c *Candidate) *[]string { return &c.Reasons }), cloneOrder(o)
+	in, oc := eligible, o
+	if _, ok := r.(DeadlineKeeper); !ok {
+		in, oc = cloneAll(eligible, func(c *Candidate) *[]string { return &c.Reasons }), cloneOrder(o)
+	}
 	got, fallback := callRules(ctx, r, func() ([]Candidate, error) { return r.Rerank(ctx, oc, in) })
 	if fallback != "" {
 		return eligible, nil, fallback
@@ -163,7 +174,10 @@ func rerankSites(ctx context.Context, r Rules, o Order, eligible []Candidate) (k
 
 // rerankTechnicians is rerankSites for Rules.ChooseTechnician.
 func rerankTechnicians(ctx context.Context, r Rules, o Order, siteID uuid.UUID, eligible []TechCandidate) (kept, dropped []TechCandidate, fallback string) {
-	in, oc := cloneAll(eligible, func(c *TechCandidate) *[]string { return &c.Reasons }), cloneOrder(o)
+	in, oc := eligible, o
+	if _, ok := r.(DeadlineKeeper); !ok {
+		in, oc = cloneAll(eligible, func(c *TechCandidate) *[]string { return &c.Reasons }), cloneOrder(o)
+	}
 	got, fallback := callRules(ctx, r, func() ([]TechCandidate, error) { return r.ChooseTechnician(ctx, oc, siteID, in) })
 	if fallback != "" {
 		return eligible, nil, fallback

@@ -79,7 +79,7 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 	top, dropped := ranking[:len(eligible)], []TechCandidate(nil)
 	if assign && e.Rules != nil && len(top) > 0 {
 		top, dropped, td.Fallback = rerankTechnicians(ctx, e.Rules, o, s.ID, top)
-		ranking = slices.Concat(top, dropped, ranking[len(eligible):])
+		top, dropped = relay(ranking, top, dropped)
 	}
 	td.Ranking = ranking
 	switch {
