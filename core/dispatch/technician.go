@@ -44,12 +44,13 @@ type techAssessed struct {
 func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Order, assign bool) TechDecision {
 	s := &n.sites[si]
 	td := TechDecision{SiteID: s.ID}
-	var eligible, others []techAssessed
+	eligible, others := make([]techAssessed, 0, len(n.techs[si])), []techAssessed(nil)
 	var w reasonWriter
 	off, unskilled := 0, 0
+	fromSite := siteDistance{site: s.Location}
 	for _, t := range n.techs[si] {
 		a := techAssessed{from: w.mark()}
-		a.TechCandidate = assessTechnician(&w, t, s.Location, o)
+		a.TechCandidate = assessTechnician(&w, t, &fromSite, o)
 		a.to = w.mark()
 		switch {
 		case a.Eligible:
@@ -103,15 +104,15 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 }
 
 // assessTechnician scores t and writes its reasons to w.
-func assessTechnician(w *reasonWriter, t Technician, site Point, o Order) TechCandidate {
+func assessTechnician(w *reasonWriter, t Technician, site *siteDistance, o Order) TechCandidate {
 	c := TechCandidate{TechnicianID: t.ID, Status: t.Status, LocationFrom: "last location"}
 	age := o.At.Sub(t.LocationAt)
 	switch {
 	case t.LocationAt.IsZero():
-		c.LocationFrom, c.DistanceKm = "site", DistanceKm(site, o.Location)
+		c.LocationFrom, c.DistanceKm = "site", site.to(o.Location)
 		w.s("location unknown: ").f(c.DistanceKm, 1).s(" km from the site").end()
 	case age > StaleAfter:
-		c.LocationFrom, c.DistanceKm = "site", DistanceKm(site, o.Location)
+		c.LocationFrom, c.DistanceKm = "site", site.to(o.Location)
 		w.s("last location ").age(age).s(" old, stale: ").f(c.DistanceKm, 1).s(" km from the site").end()
 	default:
 		c.DistanceKm = DistanceKm(t.Location, o.Location)
@@ -153,6 +154,21 @@ func assessTechnician(w *reasonWriter, t Technician, site Point, o Order) TechCa
 	w.s("score ").f(c.Score, 3).s(" (skills ").f(k.Skills, 2).s(", distance ").f(k.Distance, 2).
 		s(", workload ").f(k.Workload, 2).s(")").end()
 	return c
+}
+
+// siteDistance is a site's distance to the order's address, worked out
+// once for all its technicians without a fresh location.
+type siteDistance struct {
+	site  Point
+	km    float64
+	known bool
+}
+
+func (d *siteDistance) to(p Point) float64 {
+	if !d.known {
+		d.km, d.known = DistanceKm(d.site, p), true
+	}
+	return d.km
 }
 
 // age writes a duration the way a dispatcher reads it: minutes under an
