@@ -37,22 +37,25 @@ func (r *rules) answer(ids []string) ([]string, error) {
 }
 
 func (r *rules) Rank(_ context.Context, req dispatchrules.RankRequest) (dispatchrules.RankResponse, error) {
-	byID := map[string]dispatchrules.Candidate{}
+	byID := make(map[string]int, len(req.Candidates))
 	ids := make([]string, len(req.Candidates))
 	for k, c := range req.Candidates {
-		byID[c.SiteID], ids[k] = c, c.SiteID
+		byID[c.SiteID], ids[k] = k, c.SiteID
 	}
 	ids, err := r.answer(ids)
 	if err != nil {
 		return dispatchrules.RankResponse{}, err
 	}
-	var resp dispatchrules.RankResponse
+	resp := dispatchrules.RankResponse{Candidates: make([]dispatchrules.Candidate, 0, len(ids))}
+	tag := "rules " + r.Config().Tag
 	for _, id := range ids {
-		c, ok := byID[id]
-		if !ok {
+		var c dispatchrules.Candidate
+		if k, ok := byID[id]; ok {
+			c = req.Candidates[k]
+		} else {
 			c.SiteID = id
 		}
-		c.Reasons = append(c.Reasons, "rules "+r.Config().Tag)
+		c.Reasons = append(c.Reasons, tag)
 		if c.Name != "" { // facts: echoed so the test sees them arrive
 			c.Reasons = append(c.Reasons, fmt.Sprintf("site %s open Sunday %v", c.Name, c.OpenOn(time.Sunday)))
 		}
@@ -66,22 +69,25 @@ func (r *rules) Rank(_ context.Context, req dispatchrules.RankRequest) (dispatch
 }
 
 func (r *rules) ChooseTechnician(_ context.Context, req dispatchrules.TechnicianRequest) (dispatchrules.TechnicianResponse, error) {
-	byID := map[string]dispatchrules.TechCandidate{}
+	byID := make(map[string]int, len(req.Candidates))
 	ids := make([]string, len(req.Candidates))
 	for k, c := range req.Candidates {
-		byID[c.TechnicianID], ids[k] = c, c.TechnicianID
+		byID[c.TechnicianID], ids[k] = k, c.TechnicianID
 	}
 	ids, err := r.answer(ids)
 	if err != nil {
 		return dispatchrules.TechnicianResponse{}, err
 	}
-	var resp dispatchrules.TechnicianResponse
+	resp := dispatchrules.TechnicianResponse{Candidates: make([]dispatchrules.TechCandidate, 0, len(ids))}
+	tag := "rules " + r.Config().Tag
 	for _, id := range ids {
-		c, ok := byID[id]
-		if !ok {
+		var c dispatchrules.TechCandidate
+		if k, ok := byID[id]; ok {
+			c = req.Candidates[k]
+		} else {
 			c.TechnicianID = id
 		}
-		c.Reasons = append(c.Reasons, "rules "+r.Config().Tag)
+		c.Reasons = append(c.Reasons, tag)
 		resp.Candidates = append(resp.Candidates, c)
 	}
 	return resp, nil
