@@ -92,8 +92,11 @@ type Candidate struct {
 	// does not know them.
 	Opening []Opening
 	Tags    []string
-	// Reasons are the platform's reasons so far; a rule keeps them and
-	// appends its own.
+	// Reasons: a rule appends its own, which the platform puts after its
+	// reasons for the candidate in the decision. The platform does not send
+	// its reasons (their numbers are in the fields above), so a request's
+	// are empty; a rule keeps those it is given, as a test harness may send
+	// some.
 	Reasons []string
 }
 
@@ -162,7 +165,7 @@ type TechCandidate struct {
 	LocationFrom string // "last location" or "site"
 	Score        float64
 	Components   TechComponents
-	Reasons      []string
+	Reasons      []string // as Candidate.Reasons
 }
 
 // TechnicianRequest carries the order, the chosen site and its eligible
