@@ -109,7 +109,9 @@ type Rules interface {
 	// Rerank receives the eligible candidates best first and returns the ones
 	// it keeps, in its order; dropped ones are listed as "excluded: by tenant
 	// rules". It may set Score and append to Reasons; other fields are
-	// restored from the engine's copy.
+	// restored from the engine's copy. A candidate returned with Eligible
+	// false is dropped too, with the reasons it appended after that one
+	// ("closed on Sundays").
 	Rerank(ctx context.Context, o Order, candidates []Candidate) ([]Candidate, error)
 	// ChooseTechnician does the same for the eligible technicians of the
 	// chosen site; the first one returned is assigned.

@@ -60,33 +60,68 @@ func late(ctx context.Context) string {
 	return "tenant rules did not answer in time (" + context.Cause(ctx).Error() + "); built-in ranking used"
 }
 
+// Ranked are the fields of a candidate (site or technician) that a rules'
+// answer touches, for code that handles both kinds alike.
+type Ranked struct {
+	ID       uuid.UUID
+	Eligible *bool
+	Score    *float64
+	Reasons  *[]string
+}
+
 // applyAnswer lays the rules' answer over the engine's own candidates: got
-// must name each candidate at most once and no other. merge combines the
-// engine's copy with the answer's. dropped keeps the engine's order.
-func applyAnswer[T any](own, got []T, id func(T) uuid.UUID, merge func(own, got T) T) (kept, dropped []T, problem string) {
+// must name each candidate at most once and no other. A candidate kept
+// takes the answer's score (unless not a number) and reasons after the
+// engine's; one the answer names as not eligible, or leaves out, is
+// dropped, "excluded: by tenant rules" followed by the reasons the answer
+// gave. kept follows the answer, dropped the engine's order.
+func applyAnswer[T any](own, got []T, fields func(*T) Ranked) (kept, dropped []T, problem string) {
 	at := make(map[uuid.UUID]int, len(own))
-	for i, c := range own {
-		at[id(c)] = i
+	for i := range own {
+		at[fields(&own[i]).ID] = i
 	}
-	used := make([]bool, len(own))
+	const unused, excluded, used = 0, 1, 2
+	state := make([]uint8, len(own))
+	var merged map[int][]string // the reasons of the candidates excluded by name
 	kept = make([]T, 0, min(len(got), len(own)))
-	for _, g := range got {
-		i, ok := at[id(g)]
+	for k := range got {
+		g := fields(&got[k])
+		i, ok := at[g.ID]
 		switch {
 		case !ok:
-			return nil, nil, fmt.Sprintf("tenant rules answered with %s, which was not a candidate; built-in ranking used", id(g))
-		case used[i]:
-			return nil, nil, fmt.Sprintf("tenant rules answered with %s twice; built-in ranking used", id(g))
+			return nil, nil, fmt.Sprintf("tenant rules answered with %s, which was not a candidate; built-in ranking used", g.ID)
+		case state[i] != unused:
+			return nil, nil, fmt.Sprintf("tenant rules answered with %s twice; built-in ranking used", g.ID)
 		}
-		used[i] = true
-		kept = append(kept, merge(own[i], g))
+		c := own[i]
+		f := fields(&c)
+		if !*g.Eligible {
+			if merged == nil {
+				merged = map[int][]string{}
+			}
+			state[i], merged[i] = excluded, addedReasons(*f.Reasons, *g.Reasons)
+			continue
+		}
+		state[i] = used
+		if !math.IsNaN(*g.Score) && !math.IsInf(*g.Score, 0) {
+			*f.Score = *g.Score
+		}
+		if add := addedReasons(*f.Reasons, *g.Reasons); len(add) > 0 {
+			*f.Reasons = slices.Concat(*f.Reasons, add)
+		}
+		kept = append(kept, c)
 	}
 	if len(kept) < len(own) {
 		dropped = make([]T, 0, len(own)-len(kept))
-		for i, c := range own {
-			if !used[i] {
-				dropped = append(dropped, c)
+		for i := range own {
+			if state[i] == used {
+				continue
 			}
+			c := own[i]
+			f := fields(&c)
+			*f.Eligible, *f.Score = false, 0
+			*f.Reasons = slices.Concat(*f.Reasons, []string{droppedByRules}, merged[i])
+			dropped = append(dropped, c)
 		}
 	}
 	return kept, dropped, ""
@@ -100,17 +135,13 @@ func relay[T any](dst, a, b []T) (ra, rb []T) {
 	return dst[:n:n], dst[n : n+m : n+m]
 }
 
-// mergeReasons keeps the engine's reasons and adds the rules' own: the
-// answer's reasons past the engine's when it kept them as a prefix (the
-// contract), all of them otherwise.
-func mergeReasons(own, got []string) []string {
+// addedReasons are the answer's reasons past the engine's when it kept
+// them as a prefix (the contract), all of them otherwise.
+func addedReasons(own, got []string) []string {
 	if len(got) >= len(own) && slices.Equal(got[:len(own)], own) {
-		got = got[len(own):]
+		return got[len(own):]
 	}
-	if len(got) == 0 {
-		return own
-	}
-	return slices.Concat(own, got)
+	return got
 }
 
 func cloneOrder(o Order) Order {
@@ -143,59 +174,38 @@ func cloneAll[T any](in []T, reasons func(*T) *[]string) []T {
 
 const droppedByRules = "excluded: by tenant rules"
 
+// SiteFields are c's Ranked fields.
+func SiteFields(c *Candidate) Ranked { return Ranked{c.SiteID, &c.Eligible, &c.Score, &c.Reasons} }
+
+// TechFields are c's Ranked fields.
+func TechFields(c *TechCandidate) Ranked {
+	return Ranked{c.TechnicianID, &c.Eligible, &c.Score, &c.Reasons}
+}
+
 // rerankSites asks the tenant rules to rerank the eligible candidates.
 // On any failure it returns them unchanged with the fallback reason.
 func rerankSites(ctx context.Context, r Rules, o Order, eligible []Candidate) (kept, dropped []Candidate, fallback string) {
-	in, oc := eligible, o
-	if _, ok := r.(DeadlineKeeper); !ok {
-		in, oc = cloneAll(eligible, func(c *Candidate) *[]string { return &c.Reasons }), cloneOrder(o)
-	}
-	got, fallback := callRules(ctx, r, func() ([]Candidate, error) { return r.Rerank(ctx, oc, in) })
-	if fallback != "" {
-		return eligible, nil, fallback
-	}
-	kept, dropped, problem := applyAnswer(eligible, got, func(c Candidate) uuid.UUID { return c.SiteID },
-		func(own, got Candidate) Candidate {
-			if !math.IsNaN(got.Score) && !math.IsInf(got.Score, 0) {
-				own.Score = got.Score
-			}
-			own.Reasons = mergeReasons(own.Reasons, got.Reasons)
-			return own
-		})
-	if problem != "" {
-		return eligible, nil, problem
-	}
-	for i := range dropped {
-		dropped[i].Eligible, dropped[i].Score = false, 0
-		dropped[i].Reasons = append(dropped[i].Reasons, droppedByRules)
-	}
-	return kept, dropped, ""
+	return rerank(ctx, r, o, eligible, SiteFields, func(o Order, in []Candidate) ([]Candidate, error) { return r.Rerank(ctx, o, in) })
 }
 
 // rerankTechnicians is rerankSites for Rules.ChooseTechnician.
 func rerankTechnicians(ctx context.Context, r Rules, o Order, siteID uuid.UUID, eligible []TechCandidate) (kept, dropped []TechCandidate, fallback string) {
-	in, oc := eligible, o
+	return rerank(ctx, r, o, eligible, TechFields, func(o Order, in []TechCandidate) ([]TechCandidate, error) {
+		return r.ChooseTechnician(ctx, o, siteID, in)
+	})
+}
+
+func rerank[T any](ctx context.Context, r Rules, o Order, eligible []T, fields func(*T) Ranked, call func(Order, []T) ([]T, error)) (kept, dropped []T, fallback string) {
+	in := eligible
 	if _, ok := r.(DeadlineKeeper); !ok {
-		in, oc = cloneAll(eligible, func(c *TechCandidate) *[]string { return &c.Reasons }), cloneOrder(o)
+		in, o = cloneAll(eligible, func(c *T) *[]string { return fields(c).Reasons }), cloneOrder(o)
 	}
-	got, fallback := callRules(ctx, r, func() ([]TechCandidate, error) { return r.ChooseTechnician(ctx, oc, siteID, in) })
+	got, fallback := callRules(ctx, r, func() ([]T, error) { return call(o, in) })
 	if fallback != "" {
 		return eligible, nil, fallback
 	}
-	kept, dropped, problem := applyAnswer(eligible, got, func(c TechCandidate) uuid.UUID { return c.TechnicianID },
-		func(own, got TechCandidate) TechCandidate {
-			if !math.IsNaN(got.Score) && !math.IsInf(got.Score, 0) {
-				own.Score = got.Score
-			}
-			own.Reasons = mergeReasons(own.Reasons, got.Reasons)
-			return own
-		})
-	if problem != "" {
-		return eligible, nil, problem
-	}
-	for i := range dropped {
-		dropped[i].Eligible, dropped[i].Score = false, 0
-		dropped[i].Reasons = append(dropped[i].Reasons, droppedByRules)
+	if kept, dropped, fallback = applyAnswer(eligible, got, fields); fallback != "" {
+		return eligible, nil, fallback
 	}
 	return kept, dropped, ""
 }

@@ -206,3 +206,40 @@ func TestDeadlineKeeperIsCalledDirectly(t *testing.T) {
 		})
 	}
 }
+
+// TestRulesExcludeWithReasons: a candidate the rules return as not
+// eligible is dropped with their reasons, one they leave out with the
+// generic one; both in the engine's order after the kept ones.
+func TestRulesExcludeWithReasons(t *testing.T) {
+	t.Parallel()
+	n := rulesNetwork(t)
+	builtin, err := Engine{}.Decide(context.Background(), n, order())
+	require.NoError(t, err)
+	rules := fakeRules{rerank: func(_ context.Context, cs []Candidate) ([]Candidate, error) {
+		closed := cs[2] // c
+		closed.Eligible = false
+		closed.Reasons = append(closed.Reasons, "closed on Sundays")
+		return []Candidate{closed, cs[1]}, nil // keeps b, excludes c by name, leaves a out
+	}}
+	d, err := Engine{Rules: rules}.Decide(context.Background(), n, order())
+	require.NoError(t, err)
+	require.Empty(t, d.Fallback)
+	require.Equal(t, []uuid.UUID{id("b"), id("a"), id("c"), id("closed")}, ids(d.Ranking))
+	require.Equal(t, id("b"), *d.Chosen)
+	a, c := d.Ranking[1], d.Ranking[2]
+	require.False(t, a.Eligible)
+	require.False(t, c.Eligible)
+	require.Zero(t, c.Score)
+	require.Equal(t, append(slices.Clone(builtin.Ranking[0].Reasons), droppedByRules), a.Reasons)
+	require.Equal(t, append(slices.Clone(builtin.Ranking[2].Reasons), droppedByRules, "closed on Sundays"), c.Reasons)
+
+	// Excluding one twice is an invalid answer.
+	twice := fakeRules{rerank: func(_ context.Context, cs []Candidate) ([]Candidate, error) {
+		x := cs[0]
+		x.Eligible = false
+		return []Candidate{cs[0], x}, nil
+	}}
+	d, err = Engine{Rules: twice}.Decide(context.Background(), n, order())
+	require.NoError(t, err)
+	require.Contains(t, d.Fallback, "twice")
+}

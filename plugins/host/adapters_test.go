@@ -191,11 +191,13 @@ func TestRankAnswerValidation(t *testing.T) {
 		{"twice", []answered{{id: a.String()}, {id: a.String()}}, nil, true},
 		{"NaN score", []answered{{id: a.String(), score: math.NaN()}}, nil, true},
 		{"kept and excluded", []answered{{id: a.String()}}, []dispatchrules.Exclusion{{ID: a.String()}}, true},
+		{"excluded twice", nil, []dispatchrules.Exclusion{{ID: a.String()}, {ID: a.String()}}, true},
+		{"long exclusion reason", nil, []dispatchrules.Exclusion{{ID: a.String(), Reason: strings.Repeat("长", maxReasonRunes+1)}}, true},
 		{"too many reasons", []answered{{id: a.String(), reasons: make([]string, maxAddedReasons+1)}}, nil, true},
 		{"long reason", []answered{{id: a.String(), reasons: []string{strings.Repeat("长", maxReasonRunes+1)}}}, nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := matchAnswer(own, tc.got, tc.excluded, none)
+			_, _, _, err := matchAnswer(own, tc.got, tc.excluded, none)
 			require.Equal(t, tc.bad, err != nil, "%v", err)
 		})
 	}

@@ -76,10 +76,11 @@ type answered struct {
 
 // matchAnswer validates a rules answer against the candidates given (own)
 // and returns, for each kept candidate in the rules' order, its position
-// in own and the reasons the rules added. An ID that was not a candidate,
-// a candidate named twice, a score that is not a finite number, or reasons
-// past the bounds make the whole answer invalid.
-func matchAnswer(own []uuid.UUID, got []answered, excluded []dispatchrules.Exclusion, ownReasons func(int) []string) (pos []int, added [][]string, err error) {
+// in own and the reasons the rules added, and for each excluded one its
+// position. An ID that was not a candidate, a candidate named twice (kept
+// or excluded), a score that is not a finite number, or reasons past the
+// bounds make the whole answer invalid.
+func matchAnswer(own []uuid.UUID, got []answered, excluded []dispatchrules.Exclusion, ownReasons func(int) []string) (pos []int, added [][]string, xpos []int, err error) {
 	at := make(map[uuid.UUID]int, len(own))
 	for k, id := range own {
 		at[id] = k
@@ -90,11 +91,11 @@ func matchAnswer(own []uuid.UUID, got []answered, excluded []dispatchrules.Exclu
 		k, ok := at[id]
 		switch {
 		case perr != nil || !ok:
-			return nil, nil, invalidAnswer("%q was not a candidate", clip(g.id))
+			return nil, nil, nil, invalidAnswer("%q was not a candidate", clip(g.id))
 		case used[k]:
-			return nil, nil, invalidAnswer("%s answered twice", id)
+			return nil, nil, nil, invalidAnswer("%s answered twice", id)
 		case math.IsNaN(g.score) || math.IsInf(g.score, 0):
-			return nil, nil, invalidAnswer("score of %s is %v", id, g.score)
+			return nil, nil, nil, invalidAnswer("score of %s is %v", id, g.score)
 		}
 		used[k] = true
 		add := g.reasons
@@ -102,17 +103,24 @@ func matchAnswer(own []uuid.UUID, got []answered, excluded []dispatchrules.Exclu
 			add = add[len(mine):]
 		}
 		if err := checkReasons(add); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		pos, added = append(pos, k), append(added, add)
 	}
 	for _, x := range excluded {
 		id, perr := uuid.Parse(x.ID)
-		if k, ok := at[id]; perr != nil || !ok || used[k] {
-			return nil, nil, invalidAnswer("excluded %q was not a candidate or was also kept", clip(x.ID))
+		k, ok := at[id]
+		if perr != nil || !ok || used[k] {
+			return nil, nil, nil, invalidAnswer("excluded %q was not a candidate or was named twice", clip(x.ID))
 		}
+		if x.Reason != "" {
+			if err := checkReasons([]string{x.Reason}); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		used[k], xpos = true, append(xpos, k)
 	}
-	return pos, added, nil
+	return pos, added, xpos, nil
 }
 
 func checkReasons(rs []string) error {
@@ -148,34 +156,41 @@ func ruleReasons(rs []string) ([]string, error) {
 	return out, nil
 }
 
-// layAnswer turns a valid rules answer into the engine's candidates, in
-// the rules' order: each a copy of the engine's with the rules' score and,
-// as its reasons, only those the rules added (the engine puts them after
-// its own). The decision-wide reasons go with the first kept candidate,
-// the one chosen. fields gives a candidate's ID, score and reasons.
+// layAnswer turns a valid rules answer into the engine's candidates: the
+// kept ones in the rules' order, each a copy of the engine's with the
+// rules' score and, as its reasons, only those the rules added (the engine
+// puts them after its own); then the excluded ones, not eligible, with the
+// rules' reason for each. The decision-wide reasons go with the first kept
+// candidate, the one chosen. fields gives a candidate's fields.
 func layAnswer[T any](own []T, got []answered, excluded []dispatchrules.Exclusion, general []string,
-	fields func(*T) (uuid.UUID, *float64, *[]string)) ([]T, error) {
+	fields func(*T) dispatch.Ranked) ([]T, error) {
 	ids := make([]uuid.UUID, len(own))
 	for k := range own {
-		ids[k], _, _ = fields(&own[k])
+		ids[k] = fields(&own[k]).ID
 	}
-	pos, added, err := matchAnswer(ids, got, excluded, func(k int) []string {
-		_, _, r := fields(&own[k])
-		return *r
-	})
+	pos, added, xpos, err := matchAnswer(ids, got, excluded, func(k int) []string { return *fields(&own[k]).Reasons })
 	if err != nil {
 		return nil, err
 	}
 	if general, err = ruleReasons(general); err != nil {
 		return nil, err
 	}
-	out := make([]T, len(pos))
+	out := make([]T, len(pos)+len(xpos))
 	for n, k := range pos {
 		out[n] = own[k]
-		_, score, reasons := fields(&out[n])
-		*score, *reasons = got[n].score, added[n]
+		f := fields(&out[n])
+		*f.Score, *f.Reasons = got[n].score, added[n]
 		if n == 0 {
-			*reasons = slices.Concat(added[n], general)
+			*f.Reasons = slices.Concat(added[n], general)
+		}
+	}
+	for n, k := range xpos {
+		x := &out[len(pos)+n]
+		*x = own[k]
+		f := fields(x)
+		*f.Eligible, *f.Reasons = false, nil
+		if r := excluded[n].Reason; r != "" {
+			*f.Reasons = []string{r}
 		}
 	}
 	return out, nil
@@ -186,9 +201,7 @@ func keptSites(own []dispatch.Candidate, resp dispatchrules.RankResponse) ([]dis
 	for k, c := range resp.Candidates {
 		got[k] = answered{c.SiteID, c.Score, c.Reasons}
 	}
-	return layAnswer(own, got, resp.Excluded, resp.Reasons, func(c *dispatch.Candidate) (uuid.UUID, *float64, *[]string) {
-		return c.SiteID, &c.Score, &c.Reasons
-	})
+	return layAnswer(own, got, resp.Excluded, resp.Reasons, dispatch.SiteFields)
 }
 
 func keptTechnicians(own []dispatch.TechCandidate, resp dispatchrules.TechnicianResponse) ([]dispatch.TechCandidate, error) {
@@ -196,7 +209,5 @@ func keptTechnicians(own []dispatch.TechCandidate, resp dispatchrules.Technician
 	for k, c := range resp.Candidates {
 		got[k] = answered{c.TechnicianID, c.Score, c.Reasons}
 	}
-	return layAnswer(own, got, resp.Excluded, resp.Reasons, func(c *dispatch.TechCandidate) (uuid.UUID, *float64, *[]string) {
-		return c.TechnicianID, &c.Score, &c.Reasons
-	})
+	return layAnswer(own, got, resp.Excluded, resp.Reasons, dispatch.TechFields)
 }

@@ -256,3 +256,26 @@ func TestOpeningsFollowWeekdays(t *testing.T) {
 		{Day: time.Sunday, From: "09:00", To: "12:00"},
 	}, got)
 }
+
+// TestDispatchExclusionReasonsReachTheDecision: a site the plugin excludes
+// with a reason is shown to the dispatcher with that reason.
+func TestDispatchExclusionReasonsReachTheDecision(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, nil)
+	n := smallNetwork(t)
+	b := tb.bind(t, core.PluginDispatchRules, tb.testPlugin(t, "rules"), "x", nil)
+	b.setMode(t, "exclude-first")
+	builtin := builtinDecision(t, n)
+	d := tb.decide(t, n, b)
+	require.Empty(t, d.Fallback)
+	first := builtin.Ranking[0].SiteID
+	require.NotEqual(t, first, *d.Chosen)
+	for _, c := range d.Ranking {
+		if c.SiteID == first {
+			require.False(t, c.Eligible)
+			require.Equal(t, []string{"excluded: by tenant rules", "closed for stocktaking"}, c.Reasons[len(c.Reasons)-2:])
+			return
+		}
+	}
+	t.Fatal("the excluded site is missing from the ranking")
+}

@@ -1,6 +1,7 @@
 // Command rules is a dispatch-rules test plugin for the host's tests: in
 // mode "ok" it reverses the candidates and tags each with its binding's
-// tag; other modes hang, fail or answer garbage.
+// tag; "drop-first" leaves the first out, "exclude-first" excludes it with
+// a reason; other modes hang, fail or answer garbage.
 package main
 
 import (
@@ -29,7 +30,7 @@ func (r *rules) answer(ids []string) ([]string, error) {
 		return append(ids, uuid.NewString()), nil
 	case "duplicate":
 		return append(ids, ids[0]), nil
-	case "drop-first":
+	case "drop-first", "exclude-first":
 		return ids[1:], nil
 	}
 	slices.Reverse(ids)
@@ -60,6 +61,9 @@ func (r *rules) Rank(_ context.Context, req dispatchrules.RankRequest) (dispatch
 			c.Reasons = append(c.Reasons, fmt.Sprintf("site %s open Sunday %v", c.Name, c.OpenOn(time.Sunday)))
 		}
 		resp.Candidates = append(resp.Candidates, c)
+	}
+	if r.Config().Mode() == "exclude-first" {
+		resp.Excluded = []dispatchrules.Exclusion{{ID: req.Candidates[0].SiteID, Reason: "closed for stocktaking"}}
 	}
 	resp.Reasons = []string{"order " + req.Order.ID}
 	if o := req.Order; o.SellingDealerSiteID != "" {
