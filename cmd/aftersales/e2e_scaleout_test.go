@@ -61,6 +61,11 @@ func TestScaleOutRoles(t *testing.T) {
 	require.Empty(t, api2.p.findRecords(t, "job worker started"), "ROLE=api must not run the job worker")
 	require.Empty(t, worker.p.findRecords(t, "aftersales is up"))
 	requireRefused(t, worker.addr, "ROLE=worker must not listen on HTTP_ADDR")
+	// The worker redispatches (a rejection, an acceptance timeout): tenants'
+	// dispatch rules must apply there too.
+	for _, r := range replicas {
+		require.NotEmpty(t, r.p.findRecords(t, "tenant plugins run in this process"), "%s runs no plugins", r.p.name)
+	}
 
 	// Whatever one replica writes, the other serves.
 	c1, c2 := newClient(t, api1.addr), newClient(t, api2.addr)

@@ -67,6 +67,27 @@ func runServe(ctx context.Context, args []string) error {
 
 	texts, closeTexts := newTexts(c, store, redisOpt, rdb, log)
 	defer closeTexts()
+	// Tenants' plugins run next to whatever calls them: the API (CTI,
+	// parts, dispatch at intake) and the worker (redispatch after a
+	// rejection or an acceptance timeout). Their processes stop when ctx
+	// ends (serve's shutdown).
+	key, err := loadPluginKey(c, log)
+	if err != nil {
+		return err
+	}
+	ps, err := postgres.NewPluginStore(store, key)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	plugins := wire.NewPluginHost(ps, host.Options{Logger: log, Registry: reg})
+	context.AfterFunc(ctx, plugins.Close)
+	if c.Role == "worker" { // NewApp does this for the other roles
+		wire.InstallDispatchRules(store, ps, plugins, log)
+		go ps.Listen(ctx)
+	}
+	log.Info("tenant plugins run in this process", "role", c.Role, "dispatch_rules", true)
 	var worker *jobs.Worker
 	stopRelay := func() {}
 	if c.Role == "all" || c.Role == "worker" {
@@ -89,7 +110,7 @@ func runServe(ctx context.Context, args []string) error {
 	var srv *http.Server
 	if c.Role == "all" || c.Role == "api" {
 		gateway := &jobs.SMSGateway{Texts: texts, Numbers: store, Replies: store, WorkOrders: store, FollowUps: store, Log: log}
-		srv, err = startAPI(ctx, c, log, store, rdb, redisOpt, gateway)
+		srv, err = startAPI(ctx, c, log, store, rdb, redisOpt, gateway, appPlugins{reg, ps, plugins})
 		if err != nil {
 			stopRelay()
 			if worker != nil {
@@ -115,22 +136,17 @@ func runServe(ctx context.Context, args []string) error {
 	return nil
 }
 
+// appPlugins are the process's metrics registry and plugin runtime, which
+// the API shares with the worker.
+type appPlugins struct {
+	reg     *prometheus.Registry
+	store   *postgres.PluginStore
+	runtime *host.Host
+}
+
 func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
-	rdb redis.UniversalClient, redisOpt asynq.RedisConnOpt, gateway core.SMSGatewayService) (*http.Server, error) {
-	key, err := loadPluginKey(c, log)
-	if err != nil {
-		return nil, err
-	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	// Plugin processes run next to the API that calls them; they stop when
-	// ctx ends (serve's shutdown).
-	ps, err := postgres.NewPluginStore(store, key)
-	if err != nil {
-		return nil, err
-	}
-	plugins := wire.NewPluginHost(ps, host.Options{Logger: log, Registry: reg})
-	context.AfterFunc(ctx, plugins.Close)
+	rdb redis.UniversalClient, redisOpt asynq.RedisConnOpt, gateway core.SMSGatewayService, p appPlugins) (*http.Server, error) {
+	reg, ps, plugins := p.reg, p.store, p.runtime
 	monitor := asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
 	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Registry: reg, Monitor: monitor,
 		WebhookAllowPrivate: c.WebhookAllowPrivate, Ready: []api.Checker{

@@ -33,6 +33,13 @@ func newPluginStore(store *postgres.Store, key []byte) *postgres.PluginStore {
 // seam when the cache is cold.
 const bindingLookupTimeout = 2 * time.Second
 
+// InstallDispatchRules makes store's dispatch decisions ask the tenants'
+// dispatch-rules plugins, run by rt. Every process that dispatches needs
+// it: the API at intake, the worker when it redispatches.
+func InstallDispatchRules(store *postgres.Store, ps *postgres.PluginStore, rt core.PluginRuntime, log *slog.Logger) {
+	store.SetDispatchRules(dispatchRulesSeam(ps, rt, log))
+}
+
 // dispatchRulesSeam returns the dispatch engine's tenant-rules seam: the
 // host's adapter when the tenant has an enabled dispatch_rules binding,
 // nil (the built-in ranking) otherwise. The lookup is cached per tenant

@@ -78,7 +78,7 @@ func NewApp(o Options) *App {
 		plugins = newPluginStore(store, o.PluginKey)
 	}
 	if o.PluginRuntime != nil {
-		store.SetDispatchRules(dispatchRulesSeam(plugins, o.PluginRuntime, o.Log))
+		InstallDispatchRules(store, plugins, o.PluginRuntime, o.Log)
 	}
 	az := authz.New(store)
 	guard := &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate}
