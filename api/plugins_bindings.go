@@ -130,15 +130,18 @@ func (s *Server) registerPluginBindingRoutes() {
 	register(s.api, huma.Operation{OperationID: "get-plugin-binding-status", Method: http.MethodGet, Path: "/v1/plugin-bindings/{id}/status",
 		Summary: "The state of a binding's plugin process", Tags: tags, Errors: notFound,
 		Description: "Running or failed, the last error, restarts, the circuit breaker and the checksum check: a failing " +
-			"plugin is visible here while intake and dispatch go on with the built-in behaviour."},
+			"plugin is visible here while intake and dispatch go on with the built-in behaviour. Every platform process " +
+			"(replica) that calls the plugin runs its own process of it: `replicas` lists each as it last reported " +
+			"(every few seconds), and the top-level fields sum them up (the worst state and breaker, the latest error, " +
+			"the totals)."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *PluginBindingIDInput) (*PluginStatusOutput, error) {
 			if _, err := s.deps.PluginBindings.FindPluginBindingByID(ctx, in.ID); err != nil {
 				return nil, err
 			}
-			st := core.PluginStatus{BindingID: in.ID, State: core.PluginNotStarted, Breaker: core.BreakerClosed}
+			st := core.NotStarted(in.ID)
 			if s.deps.PluginRuntime != nil {
-				st = s.deps.PluginRuntime.Status(in.ID)
+				st = s.deps.PluginRuntime.Status(ctx, in.ID)
 			}
 			return &PluginStatusOutput{Body: st}, nil
 		})

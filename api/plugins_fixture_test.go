@@ -108,9 +108,9 @@ func (f *fakeRuntime) DispatchRules(context.Context, *core.PluginBinding) (dispa
 	return nil, f.rules
 }
 
-func (f *fakeRuntime) Status(id uuid.UUID) core.PluginStatus {
-	return core.PluginStatus{BindingID: id, State: core.PluginFailed, LastError: "checksum mismatch", Restarts: 3,
-		Breaker: core.BreakerOpen}
+func (f *fakeRuntime) Status(_ context.Context, id uuid.UUID) core.PluginStatus {
+	return core.PluginStatus{BindingID: id, PluginProcess: core.PluginProcess{State: core.PluginFailed,
+		LastError: "checksum mismatch", Restarts: 3, Breaker: core.BreakerOpen}}
 }
 
 func (f *fakeRuntime) Stop(id uuid.UUID) {

@@ -242,10 +242,19 @@ const (
 	BreakerHalfOpen = "half_open"
 )
 
-// PluginStatus is what the runtime knows of a binding's process, for the
-// tenant admin.
+// PluginStatus is what the runtime knows of a binding's plugin, for the
+// tenant admin. Each platform process (replica) that calls the plugin runs
+// its own process of it: the top-level fields sum them up (the worst
+// state and breaker, the latest error, the totals), Replicas lists each.
 type PluginStatus struct {
-	BindingID   uuid.UUID  `json:"binding_id"`
+	BindingID uuid.UUID `json:"binding_id"`
+	PluginProcess
+	Replicas []PluginReplicaStatus `json:"replicas,omitempty"`
+}
+
+// PluginProcess is the state of one plugin process, or of all of a
+// binding's summed up.
+type PluginProcess struct {
 	State       string     `json:"state" enum:"not_started,starting,running,failed,stopped"`
 	LastError   string     `json:"last_error,omitempty"`
 	LastErrorAt *time.Time `json:"last_error_at,omitempty"`
@@ -257,6 +266,55 @@ type PluginStatus struct {
 	StartedAt  *time.Time `json:"started_at,omitempty"`
 	Calls      int64      `json:"calls"`
 	Errors     int64      `json:"errors"`
+}
+
+// PluginReplicaStatus is one platform process's plugin process for a
+// binding, as that replica last reported it.
+type PluginReplicaStatus struct {
+	// Replica names the platform process: its host name and process ID.
+	Replica string    `json:"replica"`
+	SeenAt  time.Time `json:"seen_at"`
+	PluginProcess
+}
+
+// NotStarted is the status of a binding no replica has run.
+func NotStarted(bindingID uuid.UUID) PluginStatus {
+	return PluginStatus{BindingID: bindingID, PluginProcess: PluginProcess{State: PluginNotStarted, Breaker: BreakerClosed}}
+}
+
+// SumUp sets st's top-level fields from its replicas: the worst state
+// (failed, then starting, running, stopped, not started) and breaker
+// (open, then half open), the latest error and start, the totals of calls,
+// errors and restarts, and a checksum failure if any replica saw one.
+func (st *PluginStatus) SumUp() {
+	if len(st.Replicas) == 0 {
+		return
+	}
+	stateRank := map[string]int{PluginFailed: 5, PluginStarting: 4, PluginRunning: 3, PluginStopped: 2, PluginNotStarted: 1}
+	breakerRank := map[string]int{BreakerOpen: 3, BreakerHalfOpen: 2, BreakerClosed: 1}
+	sum := PluginProcess{State: PluginNotStarted, Breaker: BreakerClosed}
+	for _, r := range st.Replicas {
+		p := r.PluginProcess
+		if stateRank[p.State] > stateRank[sum.State] {
+			sum.State = p.State
+		}
+		if breakerRank[p.Breaker] > breakerRank[sum.Breaker] {
+			sum.Breaker = p.Breaker
+		}
+		if p.LastErrorAt != nil && (sum.LastErrorAt == nil || p.LastErrorAt.After(*sum.LastErrorAt)) {
+			sum.LastError, sum.LastErrorAt = p.LastError, p.LastErrorAt
+		}
+		if p.StartedAt != nil && (sum.StartedAt == nil || p.StartedAt.After(*sum.StartedAt)) {
+			sum.StartedAt = p.StartedAt
+		}
+		if p.ChecksumOK != nil && (sum.ChecksumOK == nil || !*p.ChecksumOK) {
+			sum.ChecksumOK = p.ChecksumOK
+		}
+		sum.Restarts += p.Restarts
+		sum.Calls += p.Calls
+		sum.Errors += p.Errors
+	}
+	st.PluginProcess = sum
 }
 
 // PluginRuntime runs plugin processes, one per binding (so no process ever
@@ -277,7 +335,7 @@ type PluginRuntime interface {
 	DispatchRules(ctx context.Context, b *PluginBinding) (dispatch.Rules, error)
 	// Status reports on a binding's process; a binding never started is
 	// PluginNotStarted.
-	Status(bindingID uuid.UUID) PluginStatus
+	Status(ctx context.Context, bindingID uuid.UUID) PluginStatus
 	// Stop stops the binding's process (on binding change or deletion); the
 	// next use starts it again.
 	Stop(bindingID uuid.UUID)

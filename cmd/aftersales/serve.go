@@ -81,7 +81,8 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	plugins := wire.NewPluginHost(ps, host.Options{Logger: log, Registry: reg})
+	plugins := wire.NewPluginHost(ps, host.Options{Logger: log, Registry: reg,
+		Board: host.NewRedisBoard(rdb, "aftersales:", statusBoardTTL)})
 	context.AfterFunc(ctx, plugins.Close)
 	if c.Role == "worker" { // NewApp does this for the other roles
 		wire.InstallDispatchRules(store, ps, plugins, log)
@@ -135,6 +136,10 @@ func runServe(ctx context.Context, args []string) error {
 	log.Info("stopped")
 	return nil
 }
+
+// statusBoardTTL is how long a replica's plugin statuses outlive its last
+// report: a replica gone is no longer listed after it.
+const statusBoardTTL = 30 * time.Second
 
 // appPlugins are the process's metrics registry and plugin runtime, which
 // the API shares with the worker.

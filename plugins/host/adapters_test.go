@@ -43,7 +43,7 @@ func TestPartsPluginCalls(t *testing.T) {
 	_, err = p.CreateRequisition(bg, core.PartRequisition{})
 	require.Equal(t, core.EINVALID, errCode(err))
 
-	st := tb.h.Status(b.ID)
+	st := tb.h.Status(bg, b.ID)
 	require.Equal(t, core.BreakerClosed, st.Breaker)
 	require.Empty(t, st.LastError, "not found and bad request are answers, not failures")
 	require.Equal(t, int64(2), st.Errors)
@@ -118,7 +118,7 @@ func TestGarbageAnswersAreRejected(t *testing.T) {
 			err := tc.call(t, b)
 			require.Equal(t, core.EUNPROCESSABLE, errCode(err))
 			require.Contains(t, err.Error(), "invalid answer")
-			st := tb.h.Status(b.ID)
+			st := tb.h.Status(bg, b.ID)
 			require.Contains(t, st.LastError, "invalid answer")
 			require.Equal(t, core.PluginRunning, st.State)
 		})

@@ -91,7 +91,7 @@ func TestDispatchRulesRerankThroughTheEngine(t *testing.T) {
 	require.NotNil(t, d.Technician.Chosen)
 	require.Contains(t, d.Technician.Ranking[0].Reasons, "rules north")
 
-	st := tb.h.Status(b.ID)
+	st := tb.h.Status(bg, b.ID)
 	require.Equal(t, core.PluginRunning, st.State)
 	require.Equal(t, core.BreakerClosed, st.Breaker)
 	require.Equal(t, int64(2), st.Calls)
@@ -116,7 +116,7 @@ func TestDispatchGarbageAnswersFallBack(t *testing.T) {
 			require.Contains(t, d.Fallback, tc.fallback)
 			require.Equal(t, dispatch.EngineVersion, d.Engine)
 			require.Equal(t, siteIDs(builtinDecision(t, n).Ranking), siteIDs(d.Ranking), "built-in ranking used")
-			st := tb.h.Status(b.ID)
+			st := tb.h.Status(bg, b.ID)
 			require.Contains(t, st.LastError, tc.fallback)
 			require.NotNil(t, st.LastErrorAt)
 			require.Equal(t, core.PluginRunning, st.State, "a wrong answer does not restart the plugin")
@@ -144,7 +144,7 @@ func TestDispatchPluginKilledMidCallIsRelaunched(t *testing.T) {
 	require.Contains(t, d.Fallback, "built-in ranking used")
 	require.Equal(t, siteIDs(builtinDecision(t, n).Ranking), siteIDs(d.Ranking))
 
-	st := tb.h.Status(b.ID)
+	st := tb.h.Status(bg, b.ID)
 	require.Equal(t, core.PluginFailed, st.State)
 	require.Contains(t, st.LastError, "plugin process")
 
@@ -156,7 +156,7 @@ func TestDispatchPluginKilledMidCallIsRelaunched(t *testing.T) {
 
 	require.Eventually(t, func() bool { return tb.decide(t, n, b).Fallback == "" }, 20*time.Second, 50*time.Millisecond)
 	require.NotEqual(t, pid, tb.h.PID(b.ID))
-	st = tb.h.Status(b.ID)
+	st = tb.h.Status(bg, b.ID)
 	require.Equal(t, core.PluginRunning, st.State)
 	require.Equal(t, 1, st.Restarts)
 }
@@ -179,7 +179,7 @@ func TestDispatchHangingPluginOpensBreakerThenRecovers(t *testing.T) {
 	require.Contains(t, d.Fallback, "in time")
 	require.Contains(t, d.Technician.Fallback, "in time")
 	require.Equal(t, siteIDs(builtinDecision(t, n).Ranking), siteIDs(d.Ranking))
-	require.Equal(t, core.BreakerOpen, tb.h.Status(b.ID).Breaker)
+	require.Equal(t, core.BreakerOpen, tb.h.Status(bg, b.ID).Breaker)
 	require.Contains(t, tb.decide(t, n, b).Fallback, "circuit breaker open")
 	// The stuck process is replaced: the probe after the cool-down gets a
 	// fresh one.
@@ -187,8 +187,8 @@ func TestDispatchHangingPluginOpensBreakerThenRecovers(t *testing.T) {
 
 	b.setMode(t, "ok")
 	require.Eventually(t, func() bool { return tb.decide(t, n, b).Fallback == "" }, 20*time.Second, 50*time.Millisecond)
-	require.Equal(t, core.BreakerClosed, tb.h.Status(b.ID).Breaker)
-	require.Equal(t, core.PluginRunning, tb.h.Status(b.ID).State, "a hang is not a crash")
+	require.Equal(t, core.BreakerClosed, tb.h.Status(bg, b.ID).Breaker)
+	require.Equal(t, core.PluginRunning, tb.h.Status(bg, b.ID).State, "a hang is not a crash")
 }
 
 func TestDispatchCallerDeadlineWins(t *testing.T) {

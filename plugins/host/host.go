@@ -23,6 +23,9 @@
 package host
 
 import (
+	"context"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,6 +43,8 @@ type Host struct {
 	mu        sync.Mutex
 	instances map[uuid.UUID]*instance // by binding ID
 	closed    bool
+	stopBoard context.CancelFunc // ends publishing to the Board
+	published sync.WaitGroup
 }
 
 var _ core.PluginRuntime = (*Host)(nil)
@@ -48,7 +53,13 @@ var _ core.PluginRuntime = (*Host)(nil)
 // nothing: processes start on first use.
 func New(opts Options) *Host {
 	opts = opts.withDefaults()
-	return &Host{opts: opts, metrics: newMetrics(opts.Registry), instances: map[uuid.UUID]*instance{}}
+	h := &Host{opts: opts, metrics: newMetrics(opts.Registry), instances: map[uuid.UUID]*instance{}, stopBoard: func() {}}
+	if opts.Board != nil {
+		var ctx context.Context
+		ctx, h.stopBoard = context.WithCancel(context.Background())
+		h.published.Go(func() { h.publish(ctx) })
+	}
+	return h
 }
 
 // instanceFor returns b's instance, created on first use, after checking
@@ -109,11 +120,27 @@ func (h *Host) lookup(bindingID uuid.UUID) *instance {
 
 // Status reports on the binding's process; PluginNotStarted for a binding
 // the host has not seen.
-func (h *Host) Status(bindingID uuid.UUID) core.PluginStatus {
-	if i := h.lookup(bindingID); i != nil {
-		return i.status()
+func (h *Host) Status(ctx context.Context, bindingID uuid.UUID) core.PluginStatus {
+	st := core.NotStarted(bindingID)
+	if b := h.opts.Board; b != nil {
+		ctx, cancel := context.WithTimeout(ctx, time.Second)
+		others, err := b.Read(ctx, bindingID)
+		cancel()
+		if err != nil {
+			h.opts.Logger.Warn("plugin status board unreadable: this replica's status only", "binding", bindingID, "err", err)
+		}
+		for _, r := range others {
+			if r.Replica != h.opts.Replica && time.Since(r.SeenAt) < 3*h.opts.PublishEvery {
+				st.Replicas = append(st.Replicas, r)
+			}
+		}
 	}
-	return core.PluginStatus{BindingID: bindingID, State: core.PluginNotStarted, Breaker: core.BreakerClosed}
+	if i := h.lookup(bindingID); i != nil {
+		st.Replicas = append(st.Replicas, core.PluginReplicaStatus{Replica: h.opts.Replica, SeenAt: time.Now(), PluginProcess: i.status()})
+	}
+	slices.SortFunc(st.Replicas, func(a, b core.PluginReplicaStatus) int { return strings.Compare(a.Replica, b.Replica) })
+	st.SumUp()
+	return st
 }
 
 // PID is the binding's running process ID, 0 when none: for operators'
@@ -142,6 +169,8 @@ func (h *Host) Stop(bindingID uuid.UUID) {
 // Close stops every process and waits for them to exit; the host refuses
 // further use. A process still in a call is killed rather than waited for.
 func (h *Host) Close() {
+	h.stopBoard()
+	h.published.Wait()
 	h.mu.Lock()
 	h.closed = true
 	all := make([]*instance, 0, len(h.instances))

@@ -186,11 +186,11 @@ func (i *instance) recycle() {
 	i.proc, i.state = nil, core.PluginStopped
 }
 
-// status is what PluginRuntime.Status reports.
-func (i *instance) status() core.PluginStatus {
+// status is this replica's process of the binding, for Status.
+func (i *instance) status() core.PluginProcess {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	s := core.PluginStatus{BindingID: i.id, State: i.state, LastError: i.lastErr, Restarts: i.restarts,
+	s := core.PluginProcess{State: i.state, LastError: i.lastErr, Restarts: i.restarts,
 		Breaker: breakerName(i.breaker.State()), ChecksumOK: i.checksum, Calls: i.calls.Load(), Errors: i.errs.Load()}
 	if !i.lastErrAt.IsZero() {
 		t := i.lastErrAt

@@ -1,7 +1,9 @@
 package host
 
 import (
+	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -48,6 +50,14 @@ type Options struct {
 	// inherit the platform's (its database URL, its keys). Default: PATH,
 	// TZ, LANG, TMPDIR, the proxy and CA variables of the platform.
 	Env []string
+	// Board shares the plugin statuses of the platform's replicas: each
+	// publishes its own every PublishEvery (default 5 s), and Status sums up
+	// all that were seen within three periods. nil: this process's only.
+	Board        Board
+	PublishEvery time.Duration
+	// Replica names this process on the Board. Default: host name and
+	// process ID.
+	Replica string
 }
 
 func (o Options) withDefaults() Options {
@@ -64,6 +74,11 @@ func (o Options) withDefaults() Options {
 	def(&o.BreakerCooldown, 30*time.Second)
 	def(&o.BackoffMin, 500*time.Millisecond)
 	def(&o.BackoffMax, time.Minute)
+	def(&o.PublishEvery, 5*time.Second)
+	if o.Replica == "" {
+		name, _ := os.Hostname()
+		o.Replica = fmt.Sprintf("%s:%d", name, os.Getpid())
+	}
 	if o.MaxConcurrent <= 0 {
 		o.MaxConcurrent = 32
 	}

@@ -53,7 +53,7 @@ func TestChecksumMismatchRefusesLaunch(t *testing.T) {
 	bin := tb.testPlugin(t, "parts")
 	b := tb.bind(t, core.PluginParts, bin, "c", nil)
 	tb.lookup(t, b)
-	require.True(t, *tb.h.Status(b.ID).ChecksumOK)
+	require.True(t, *tb.h.Status(bg, b.ID).ChecksumOK)
 
 	// The binary is replaced by another one; the running process is
 	// stopped (as on a binding change) and the next launch verifies again.
@@ -65,7 +65,7 @@ func TestChecksumMismatchRefusesLaunch(t *testing.T) {
 	require.Equal(t, core.EUNPROCESSABLE, errCode(err))
 	require.Contains(t, err.Error(), "SHA-256")
 
-	st := tb.h.Status(b.ID)
+	st := tb.h.Status(bg, b.ID)
 	require.Equal(t, core.PluginFailed, st.State)
 	require.False(t, *st.ChecksumOK)
 	require.Contains(t, st.LastError, "does not match the registered checksum")
@@ -81,18 +81,18 @@ func TestIdleProcessIsStoppedAndRestartedOnUse(t *testing.T) {
 	first := tb.lookup(t, b).Unit
 	pid, _ := strconv.Atoi(first)
 
-	require.Eventually(t, func() bool { return tb.h.Status(b.ID).State == core.PluginStopped }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return tb.h.Status(bg, b.ID).State == core.PluginStopped }, 10*time.Second, 10*time.Millisecond)
 	require.Zero(t, tb.h.PID(b.ID))
 	require.Eventually(t, func() bool { return syscall.Kill(pid, 0) != nil }, 10*time.Second, 10*time.Millisecond, "the process exited")
 
 	require.NotEqual(t, first, tb.lookup(t, b).Unit, "a new process serves the next call")
-	require.Zero(t, tb.h.Status(b.ID).Restarts, "an idle stop is not a crash")
+	require.Zero(t, tb.h.Status(bg, b.ID).Restarts, "an idle stop is not a crash")
 
 	// Started without a call (the accessor starts it), a process is idle
 	// from its start.
 	c := tb.bind(t, core.PluginParts, tb.testPlugin(t, "parts"), "j", nil)
 	tb.waitRunning(t, c)
-	require.Eventually(t, func() bool { return tb.h.Status(c.ID).State == core.PluginStopped }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return tb.h.Status(bg, c.ID).State == core.PluginStopped }, 10*time.Second, 10*time.Millisecond)
 }
 
 func TestConcurrencyLimitFailsFast(t *testing.T) {
@@ -118,7 +118,7 @@ func TestConcurrencyLimitFailsFast(t *testing.T) {
 	levels, err := p.PartStock(bg, "A-1")
 	require.NoError(t, err, "the slot is free again")
 	require.Equal(t, []core.StockLevel{{WarehouseCode: "W1", WarehouseName: "Central", OnHand: 7, Available: 5}}, levels)
-	require.Equal(t, core.BreakerClosed, tb.h.Status(b.ID).Breaker, "busy and cancelled calls are not plugin failures")
+	require.Equal(t, core.BreakerClosed, tb.h.Status(bg, b.ID).Breaker, "busy and cancelled calls are not plugin failures")
 }
 
 func TestBindingChangeRestartsWithNewConfig(t *testing.T) {
@@ -148,7 +148,7 @@ func TestWrongKindIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Dial(bg, core.DialRequest{AgentExtension: "801", Number: "13800000000"})
 	require.Equal(t, core.EUNPROCESSABLE, errCode(err))
-	require.Equal(t, core.PluginFailed, tb.h.Status(b.ID).State)
+	require.Equal(t, core.PluginFailed, tb.h.Status(bg, b.ID).State)
 
 	_, err = tb.h.Parts(bg, b.PluginBinding)
 	require.Equal(t, core.EUNPROCESSABLE, errCode(err), "a CTI binding is not a parts plugin")
@@ -222,7 +222,7 @@ func TestBinaryThatExitsAtStartFails(t *testing.T) {
 	require.NoError(t, err)
 	_, err = p.PartStock(bg, "A-1")
 	require.Equal(t, core.EUNPROCESSABLE, errCode(err))
-	st := tb.h.Status(b.ID)
+	st := tb.h.Status(bg, b.ID)
 	require.Equal(t, core.PluginFailed, st.State)
 	require.True(t, *st.ChecksumOK, "the binary is the registered one; it just is no plugin")
 	require.Contains(t, st.LastError, "start plugin")
@@ -272,7 +272,7 @@ func TestConcurrentCallsAcrossCrashes(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
-	require.GreaterOrEqual(t, tb.h.Status(b.ID).Restarts, 2)
+	require.GreaterOrEqual(t, tb.h.Status(bg, b.ID).Restarts, 2)
 	_, err = p.PartStock(bg, "A-1")
 	require.NoError(t, err)
 }
