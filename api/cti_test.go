@@ -160,6 +160,7 @@ func TestPartsThroughThePlugin(t *testing.T) {
 		{"clerk reserves", clerk, "POST", "/v1/parts/reservations", map[string]any{"part_code": "P-100", "warehouse_code": "SZ", "quantity": 2}, 201, `"id":"R-1"`},
 		{"technician requests parts", tech, "POST", "/v1/parts/requisitions", map[string]any{"lines": []map[string]any{{"part_code": "P-100", "quantity": 1}}}, 201, "REQ-0001"},
 		{"bad line", tech, "POST", "/v1/parts/requisitions", map[string]any{"lines": []map[string]any{{"part_code": "", "quantity": 0}}}, 422, "lines[0]"},
+		{"not enough stock", clerk, "POST", "/v1/parts/reservations", map[string]any{"part_code": "P-100", "warehouse_code": "SZ", "quantity": 4}, 409, "only 3 of P-100 in SZ"},
 		{"zero quantity", clerk, "POST", "/v1/parts/reservations", map[string]any{"part_code": "P-100", "warehouse_code": "SZ", "quantity": 0}, 422, "quantity"},
 		{"agents have no parts access", agent, "GET", "/v1/parts", nil, 403, ""},
 	} {

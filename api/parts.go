@@ -125,7 +125,8 @@ func (s *Server) registerPartsRoutes() {
 			return out, err
 		})
 	register(s.api, huma.Operation{OperationID: "reserve-part", Method: http.MethodPost, Path: "/v1/parts/reservations",
-		Summary: "Reserve stock of a part", Tags: tags, DefaultStatus: http.StatusCreated, Errors: errs, Description: desc},
+		Summary: "Reserve stock of a part", Tags: tags, DefaultStatus: http.StatusCreated, Errors: errs,
+		Description: desc + " 409 too when the ERP refuses the reservation (not enough stock), with its reason."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *ReservePartInput) (*ReservationOutput, error) {
 			pp, err := s.parts(ctx)

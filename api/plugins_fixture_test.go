@@ -147,6 +147,9 @@ func (p fakeParts) PartStock(_ context.Context, code string) ([]core.StockLevel,
 }
 
 func (p fakeParts) ReservePart(_ context.Context, r core.PartReservation) (*core.Reservation, error) {
+	if r.Quantity > 3 {
+		return nil, core.Errorf(core.ECONFLICT, "only 3 of %s in %s", r.PartCode, r.WarehouseCode)
+	}
 	return &core.Reservation{ID: "R-1", PartCode: r.PartCode, WarehouseCode: r.WarehouseCode, Quantity: r.Quantity}, nil
 }
 

@@ -16,6 +16,10 @@ const (
 	CodeBadRequest Code = "bad_request"
 	// CodeNotFound: the thing asked for (a part, a warehouse) does not exist.
 	CodeNotFound Code = "not_found"
+	// CodeConflict: the request is well formed but the backend's state
+	// refuses it (not enough stock to reserve, a requisition already
+	// closed); retrying the same request will not help until that changes.
+	CodeConflict Code = "conflict"
 	// CodeUnavailable: a backend (the ERP, the telephony vendor) is down,
 	// slow or refused; retrying later may help. Also what the host reports
 	// when the plugin process is gone.
@@ -25,7 +29,7 @@ const (
 )
 
 // Error is a plugin error of a known kind. Plugins return it through
-// BadRequest, NotFound, Unavailable or Internal; on the host side every
+// BadRequest, NotFound, Conflict, Unavailable or Internal; on the host side every
 // error a typed client returns is an *Error or a context error.
 type Error struct {
 	Code    Code
@@ -45,6 +49,7 @@ func (e *Error) Is(target error) bool {
 var (
 	ErrBadRequest  = &Error{Code: CodeBadRequest}
 	ErrNotFound    = &Error{Code: CodeNotFound}
+	ErrConflict    = &Error{Code: CodeConflict}
 	ErrUnavailable = &Error{Code: CodeUnavailable}
 	ErrInternal    = &Error{Code: CodeInternal}
 )
@@ -54,6 +59,9 @@ func BadRequest(format string, args ...any) error { return newError(CodeBadReque
 
 // NotFound returns a CodeNotFound error.
 func NotFound(format string, args ...any) error { return newError(CodeNotFound, format, args) }
+
+// Conflict returns a CodeConflict error.
+func Conflict(format string, args ...any) error { return newError(CodeConflict, format, args) }
 
 // Unavailable returns a CodeUnavailable error.
 func Unavailable(format string, args ...any) error { return newError(CodeUnavailable, format, args) }

@@ -36,6 +36,9 @@ func TestPartsPluginCalls(t *testing.T) {
 	require.Equal(t, 2, res.Quantity)
 	require.True(t, strings.HasPrefix(res.ID, "R-"), "an idempotency key is always sent")
 	require.NotNil(t, res.ExpiresAt)
+	_, err = p.ReservePart(bg, core.PartReservation{PartCode: "A-1", WarehouseCode: "W1", Quantity: 101, WorkOrderID: &wo})
+	require.Equal(t, core.ECONFLICT, errCode(err), "not enough stock is the ERP's answer, a 409")
+	require.ErrorContains(t, err, "only 100 of A-1 in W1")
 
 	req, err := p.CreateRequisition(bg, core.PartRequisition{WorkOrderID: &wo, Lines: []core.RequisitionLine{{PartCode: "A-1", Quantity: 1}}})
 	require.NoError(t, err)
@@ -45,8 +48,8 @@ func TestPartsPluginCalls(t *testing.T) {
 
 	st := tb.h.Status(bg, b.ID)
 	require.Equal(t, core.BreakerClosed, st.Breaker)
-	require.Empty(t, st.LastError, "not found and bad request are answers, not failures")
-	require.Equal(t, int64(2), st.Errors)
+	require.Empty(t, st.LastError, "not found, conflict and bad request are answers, not failures")
+	require.Equal(t, int64(3), st.Errors)
 }
 
 func TestCTIPluginCalls(t *testing.T) {

@@ -42,7 +42,7 @@ func isFault(err error) bool {
 	switch {
 	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, errBackingOff), errors.Is(err, errCrashCounted):
 		return false
-	case errors.Is(err, sdk.ErrBadRequest), errors.Is(err, sdk.ErrNotFound):
+	case errors.Is(err, sdk.ErrBadRequest), errors.Is(err, sdk.ErrNotFound), errors.Is(err, sdk.ErrConflict):
 		return false
 	}
 	return true
@@ -160,6 +160,8 @@ func (i *instance) coreError(method string, err error) error {
 			return core.Errorf(core.EINVALID, "%s", se.Message)
 		case sdk.CodeNotFound:
 			return core.Errorf(core.ENOTFOUND, "%s", se.Message)
+		case sdk.CodeConflict:
+			return core.Errorf(core.ECONFLICT, "%s", se.Message)
 		}
 	}
 	if errors.Is(err, errBackingOff) {

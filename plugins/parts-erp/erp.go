@@ -86,7 +86,9 @@ func statusError(code int, body []byte) error {
 	switch {
 	case code == http.StatusNotFound:
 		return sdk.NotFound("ERP: %s", msg)
-	case code == http.StatusBadRequest || code == http.StatusUnprocessableEntity || code == http.StatusConflict:
+	case code == http.StatusConflict:
+		return sdk.Conflict("ERP: %s", msg)
+	case code == http.StatusBadRequest || code == http.StatusUnprocessableEntity:
 		return sdk.BadRequest("ERP: %s", msg)
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return sdk.Unavailable("the ERP refused the binding's api_key (%d): %s", code, msg)

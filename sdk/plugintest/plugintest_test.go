@@ -54,6 +54,7 @@ func TestErrorsKeepTheirKind(t *testing.T) {
 	}{
 		{"bad", sdk.ErrBadRequest},
 		{"notfound", sdk.ErrNotFound},
+		{"conflict", sdk.ErrConflict},
 		{"unavailable", sdk.ErrUnavailable},
 		{"plain", sdk.ErrInternal},
 		{"panic", sdk.ErrInternal},

@@ -33,6 +33,8 @@ func ToStatus(err error) error {
 		c = codes.InvalidArgument
 	case sdk.CodeNotFound:
 		c = codes.NotFound
+	case sdk.CodeConflict:
+		c = codes.FailedPrecondition
 	case sdk.CodeUnavailable:
 		c = codes.Unavailable
 	}
@@ -58,6 +60,8 @@ func FromStatus(ctx context.Context, op string, err error) error {
 		return &sdk.Error{Code: sdk.CodeBadRequest, Message: s.Message()}
 	case codes.NotFound:
 		return &sdk.Error{Code: sdk.CodeNotFound, Message: s.Message()}
+	case codes.FailedPrecondition:
+		return &sdk.Error{Code: sdk.CodeConflict, Message: s.Message()}
 	case codes.Unavailable:
 		return &sdk.Error{Code: sdk.CodeUnavailable, Message: op + ": " + s.Message()}
 	case codes.DeadlineExceeded:

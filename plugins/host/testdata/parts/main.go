@@ -56,6 +56,9 @@ func (e *erp) Reserve(_ context.Context, req parts.ReserveRequest) (parts.Reserv
 	if e.mode() == "garbage" {
 		q++
 	}
+	if q > 100 {
+		return parts.Reservation{}, sdk.Conflict("only 100 of %s in %s", req.PartNumber, req.Warehouse)
+	}
 	return parts.Reservation{ID: "R-" + req.IdempotencyKey, PartNumber: req.PartNumber, Warehouse: req.Warehouse,
 		Quantity: q, ExpiresAt: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}, nil
 }

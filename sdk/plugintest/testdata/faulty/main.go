@@ -38,6 +38,8 @@ func (p *plugin) ParseEvents(ctx context.Context, req cti.VendorRequest) ([]cti.
 		return nil, sdk.BadRequest("malformed payload")
 	case "notfound":
 		return nil, sdk.NotFound("no such call")
+	case "conflict":
+		return nil, sdk.Conflict("not enough stock")
 	case "unavailable":
 		return nil, sdk.Unavailable("vendor down")
 	case "plain":
