@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -56,7 +57,9 @@ func (s *Server) registerAgentRoutes() {
 		Summary: "The caller's live events (server-sent events)", Tags: tags,
 		Description: "A `text/event-stream` for the agent's open portal session: `event: screen_pop` when a call rings " +
 			"at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states. " +
-			"Comments (`: keep-alive`) every 15 s keep the stream open.",
+			"Comments (`: keep-alive`) every 15 s keep the stream open. The caller's credentials are checked again at " +
+			"each keep-alive: when the session ends (logout, password change, user disabled, tenant suspended, " +
+			"permission withdrawn) the stream ends with `event: closed` (data: `{\"reason\": …}`).",
 		Responses: map[string]*huma.Response{"200": {Description: "An event stream.",
 			Content: map[string]*huma.MediaType{"text/event-stream": {Schema: &huma.Schema{Type: "string"}}}}}},
 		access{Who: accessTenant, Perm: custRead, Stream: true},
@@ -68,7 +71,9 @@ func (s *Server) registerAgentRoutes() {
 			if s.deps.AgentEvents == nil {
 				return nil, errNoRuntime
 			}
-			return &huma.StreamResponse{Body: func(hctx huma.Context) { s.streamAgentEvents(ctx, hctx, p) }}, nil
+			return &huma.StreamResponse{Body: func(hctx huma.Context) {
+				s.streamAgentEvents(ctx, hctx, p, func(ctx context.Context) error { return s.recheck(ctx, hctx, custRead) })
+			}}, nil
 		})
 	register(s.api, huma.Operation{OperationID: "agent-dial", Method: http.MethodPost, Path: "/v1/agents/me/dial",
 		Summary: "Click-to-dial", Tags: tags, Errors: []int{http.StatusConflict},
@@ -112,10 +117,29 @@ func (s *Server) registerAgentRoutes() {
 // shutdown until its deadline); register it with http.Server.RegisterOnShutdown.
 func (s *Server) CloseStreams() { s.closeStream.Do(func() { close(s.streams) }) }
 
-// streamAgentEvents writes the user's events until the client goes away.
-// It runs outside any transaction; a screen pop is looked up in a short
-// tenant transaction of its own.
-func (s *Server) streamAgentEvents(ctx context.Context, hctx huma.Context, p *core.Principal) {
+// recheck authenticates the stream's request again and checks perm: a
+// stream outlives the moment its credentials were checked.
+func (s *Server) recheck(ctx context.Context, hctx huma.Context, perm core.Permission) error {
+	raw, _ := strings.CutPrefix(hctx.Header("Authorization"), "Bearer ")
+	tok, err := core.ParseToken(strings.TrimSpace(raw))
+	if err != nil {
+		return err
+	}
+	p, err := s.deps.Sessions.Authenticate(ctx, tok)
+	if err != nil {
+		return err
+	}
+	if p.TenantStatus != core.TenantActive {
+		return core.Errorf(core.ESUSPENDED, "tenant is suspended")
+	}
+	return s.deps.Authz.Authorize(ctx, p.TenantID, p.Subject(), perm, core.Target{})
+}
+
+// streamAgentEvents writes the user's events until the client goes away
+// or recheck, run at each keep-alive, fails. It runs outside any
+// transaction; a screen pop is looked up in a short tenant transaction of
+// its own.
+func (s *Server) streamAgentEvents(ctx context.Context, hctx huma.Context, p *core.Principal, recheck func(context.Context) error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	events, err := s.deps.AgentEvents.SubscribeAgentEvents(ctx, p.TenantID, p.ID)
@@ -159,6 +183,18 @@ func (s *Server) streamAgentEvents(ctx context.Context, hctx huma.Context, p *co
 		case <-s.streams:
 			return
 		case <-tick.C:
+			switch err := recheck(ctx); core.ErrorCode(err) {
+			case core.EUNAUTHORIZED, core.EFORBIDDEN, core.ESUSPENDED:
+				reason, _ := json.Marshal(map[string]string{"reason": core.ErrorMessage(err)})
+				write("event: closed\ndata: %s\n\n", reason)
+				return
+			case "":
+			default: // the check itself failed (the database): try again next time
+				if ctx.Err() != nil {
+					return
+				}
+				s.deps.Log.Warn("agent events: checking the caller again failed", "err", err)
+			}
 			if !write(": keep-alive\n\n") {
 				return
 			}

@@ -169,3 +169,30 @@ func TestPartsThroughThePlugin(t *testing.T) {
 		})
 	}
 }
+
+// TestAgentStreamEndsWithTheSession: an open event stream is checked again
+// at each keep-alive; disabling the user (which revokes the session) ends
+// it with a reason, and the stream cannot be opened again.
+func TestAgentStreamEndsWithTheSession(t *testing.T) {
+	t.Parallel()
+	pool, dbURL := pgtest.NewPool(t)
+	b := setupPlugins(t, pool, dbURL, t.TempDir(), &fakeRuntime{})
+	n := b.newNetwork("acme")
+	agentID, agent := b.createUser(n.tenant.admin, "acme", "agent.li", []string{"agent"}, nil)
+	_, other := b.createUser(n.tenant.admin, "acme", "agent.wu", []string{"agent"}, nil)
+	events, otherEvents := b.openEvents(agent), b.openEvents(other)
+	noEvent(t, events) // keep-alives pass the check
+
+	b.must(200, "PATCH", "/v1/users/"+agentID.String(), n.tenant.admin, map[string]any{"version": 1, "status": "disabled"})
+	e := nextEvent(t, events)
+	require.Equal(t, "closed", e.Name)
+	require.NotEmpty(t, e.Data["reason"])
+	select {
+	case _, open := <-events:
+		require.False(t, open, "the stream ends after closed")
+	case <-time.After(time.Second):
+		t.Fatal("the stream stayed open")
+	}
+	noEvent(t, otherEvents) // another agent's stream goes on
+	b.must(401, "GET", "/v1/agents/me/events", agent, nil)
+}
