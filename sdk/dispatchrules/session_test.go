@@ -33,8 +33,11 @@ func (e *echoRules) Rank(ctx context.Context, req RankRequest) (RankResponse, er
 	if len(req.Order.ID) >= 4 && req.Order.ID[:4] == "slow" {
 		time.Sleep(300 * time.Millisecond)
 	}
-	if req.Order.ID == "fail" {
+	switch req.Order.ID {
+	case "fail":
 		return RankResponse{}, sdk.BadRequest("no rules for this order")
+	case "panic":
+		panic("nil map")
 	}
 	res := RankResponse{Reasons: []string{req.Order.ID}}
 	for k := len(req.Candidates) - 1; k >= 0; k-- {
@@ -127,7 +130,10 @@ func TestSessionCallErrorsKeepTheirKind(t *testing.T) {
 	_, err := rankOf(t.Context(), c, "fail")
 	require.ErrorIs(t, err, sdk.ErrBadRequest)
 	require.ErrorContains(t, err, "no rules for this order")
-	// The stream survives a failed call.
+	_, err = rankOf(t.Context(), c, "panic")
+	require.ErrorIs(t, err, sdk.ErrInternal)
+	require.ErrorContains(t, err, "plugin panicked: nil map")
+	// The stream survives failed calls.
 	_, err = rankOf(t.Context(), c, "next")
 	require.NoError(t, err)
 }
