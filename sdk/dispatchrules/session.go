@@ -14,8 +14,7 @@ import (
 // The host sends Rank and ChooseTechnician as messages on Session streams
 // instead of as unary gRPC calls: a decision makes two calls, and a unary
 // call's setup (a new HTTP/2 stream, headers and trailers both ways, a
-// handler goroutine, the goroutine hand-offs of a multiplexed reply) cost
-// more than the rules themselves. Each stream carries one call at a time,
+// handler goroutine) cost more than the rules themselves. Each stream carries one call at a time,
 // sent and received on the caller's own goroutine; concurrent calls take
 // more streams, kept open for the next ones.
 
