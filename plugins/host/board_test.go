@@ -38,13 +38,14 @@ func TestStatusAcrossReplicas(t *testing.T) {
 	var st core.PluginStatus
 	require.Eventually(t, func() bool {
 		st = b.h.Status(bg, bind.ID)
-		return len(st.Replicas) == 1 && st.Replicas[0].Calls == 4
+		// A report may catch a call between its start and its end: wait
+		// for one after both decisions.
+		return len(st.Replicas) == 1 && st.Replicas[0].Calls == 4 && st.Replicas[0].Errors == 2
 	}, 5*time.Second, 20*time.Millisecond, "replica 2 sees replica 1's process")
 	r := st.Replicas[0]
 	require.Equal(t, "api-1:7", r.Replica)
 	require.Equal(t, core.PluginRunning, r.State)
 	require.Contains(t, r.LastError, "rules backend down")
-	require.Equal(t, int64(2), r.Errors, "Rank and ChooseTechnician failed")
 	require.Equal(t, r.PluginProcess, st.PluginProcess, "one replica: the sum is its own")
 
 	// Replica 2 runs it too: both are listed, the sum adds them up.
