@@ -128,9 +128,10 @@ func TestDispatchRulesPluginPrefersTheSellingDealer(t *testing.T) {
 	dir := t.TempDir()
 	b := setupPlugins(t, pool, dbURL, dir, nil)
 	n := b.newNetwork("acme")
-	b.exec(n.tenant.id, `UPDATE sites SET kind = 'dealer' WHERE id = $1`, n.far)
+	b.exec(n.tenant.id, `UPDATE sites SET kind = 'dealer', auto_assign = true WHERE id = $1`, n.far)
+	b.exec(n.tenant.id, `UPDATE technicians SET site_id = $2 WHERE id = $1`, n.techFar, n.far)
 	b.exec(n.tenant.id, `UPDATE units SET dealer_site_id = $2 WHERE id = $1`, n.unit, n.far)
-	b.bindReference(t, dir, n.tenant, "dispatch-rules", "dispatch_rules", map[string]any{"rules": []string{"prefer_selling_dealer"}})
+	_, bind := b.bindReference(t, dir, n.tenant, "dispatch-rules", "dispatch_rules", map[string]any{"rules": []string{"prefer_selling_dealer"}})
 
 	r := b.intake(n, n.tenant.admin, nil)
 	require.Equal(t, 201, r.Status, "%s", r.Raw)
@@ -138,4 +139,10 @@ func TestDispatchRulesPluginPrefersTheSellingDealer(t *testing.T) {
 	require.Equal(t, "", dec["Fallback"])
 	require.Contains(t, dec["Engine"], "+rules")
 	require.Equal(t, n.far.String(), r.str("site_id"), "the selling dealer first: %s", r.Raw)
+	// The dealer lets the platform assign: one Rank and one
+	// ChooseTechnician, whose technician is the one assigned, not asked for
+	// again.
+	require.Equal(t, n.techFar.String(), r.str("technician_id"), "%s", r.Raw)
+	st := b.must(200, "GET", "/v1/plugin-bindings/"+bind.str("id")+"/status", n.tenant.admin, nil)
+	require.EqualValues(t, 2, st.JSON["calls"], "%s", st.Raw)
 }

@@ -109,10 +109,15 @@ func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, over
 	w.State, w.SiteID, w.TechnicianID = core.StateDispatched, chosen, nil
 	countTaken(ctx, *chosen, now, 1)
 	// A site that lets the platform assign gets its best technician in the
-	// same round trip.
+	// same round trip: the decision's when the site is the engine's choice
+	// (the tenant rules were asked then), chosen now for a dispatcher's.
 	if net != nil {
 		if site, ok := net.Site(*chosen); ok && site.AutoAssign {
-			if td, err := engine.ChooseTechnician(ctx, net, *chosen, order); err == nil && td.Chosen != nil {
+			td, err := dec.Technician, error(nil)
+			if dec.Chosen == nil || *dec.Chosen != *chosen {
+				td, err = engine.ChooseTechnician(ctx, net, *chosen, order)
+			}
+			if err == nil && td.Chosen != nil {
 				if err := s.queueAssign(b, w, *td.Chosen, "auto-assigned by the platform", actor); err != nil {
 					return err
 				}
