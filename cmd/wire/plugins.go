@@ -83,8 +83,8 @@ func (f failingRules) ChooseTechnician(context.Context, dispatch.Order, uuid.UUI
 // NewPluginHost returns the plugin runtime with dispatch facts looked up
 // in ps; pass ps as Options.Plugins too.
 func NewPluginHost(ps *postgres.PluginStore, o host.Options) *host.Host {
-	o.DispatchFacts = func(ctx context.Context, ord dispatch.Order, sites, techs []uuid.UUID) (*host.DispatchFacts, error) {
-		f, err := ps.DispatchFacts(ctx, ord.ID, sites, techs)
+	o.DispatchFacts = func(ctx context.Context, ord dispatch.Order, sites []uuid.UUID) (*host.DispatchFacts, error) {
+		f, err := ps.DispatchFacts(ctx, ord.ID, sites)
 		if err != nil {
 			return nil, err
 		}

@@ -14,8 +14,9 @@ import (
 // DispatchFacts looks up the facts a dispatch-rules plugin gets about an
 // order and its candidates, in the tenant transaction of ctx (the one
 // dispatching, where the new order is already written), in one round trip.
-// An order without customer or unit gives empty order facts.
-func (s *PluginStore) DispatchFacts(ctx context.Context, orderID uuid.UUID, sites, technicians []uuid.UUID) (*core.DispatchFacts, error) {
+// Technicians are those of the sites. An order without customer or unit
+// gives empty order facts.
+func (s *PluginStore) DispatchFacts(ctx context.Context, orderID uuid.UUID, sites []uuid.UUID) (*core.DispatchFacts, error) {
 	q, err := s.s.q(ctx)
 	if err != nil {
 		return nil, err
@@ -29,7 +30,7 @@ func (s *PluginStore) DispatchFacts(ctx context.Context, orderID uuid.UUID, site
 		LEFT JOIN product_models m ON m.tenant_id = u.tenant_id AND m.id = u.model_id
 		WHERE w.id = $1`, orderID)
 	b.Queue(`SELECT id, name, working_hours FROM sites WHERE id = ANY($1)`, sites)
-	b.Queue(`SELECT id, name, skills FROM technicians WHERE id = ANY($1)`, technicians)
+	b.Queue(`SELECT id, name, skills FROM technicians WHERE site_id = ANY($1)`, sites)
 	br := q.SendBatch(ctx, b)
 	defer br.Close()
 	f := &core.DispatchFacts{Sites: map[uuid.UUID]core.DispatchSiteFacts{}, Technicians: map[uuid.UUID]core.DispatchTechnicianFacts{}}

@@ -17,7 +17,9 @@
 //   - "prefer_selling_dealer": the dealer that sold the unit, when it is
 //     still a candidate, is moved first.
 //   - "vip_senior_technicians": for a VIP customer's order, technicians
-//     with one of "senior_tags" go first (otherwise the platform's order).
+//     with one of "senior_tags" among their tags or skills go first
+//     (otherwise the platform's order). The platform records skills per
+//     technician: give the seniors a skill such as "senior".
 //
 // # Configuration (the binding's JSON)
 //

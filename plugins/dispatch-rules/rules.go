@@ -124,7 +124,10 @@ func kindName(k dr.SiteKind) string {
 }
 
 // ChooseTechnician puts senior technicians first for VIP customers when
-// the binding has that rule; otherwise it keeps the platform's order.
+// the binding has that rule; otherwise it keeps the platform's order. A
+// technician is senior with one of senior_tags among its tags or its
+// skills (the platform records skills per technician, so a tenant marks
+// its seniors with a skill such as "senior").
 func (p *plugin) ChooseTechnician(_ context.Context, req dr.TechnicianRequest) (dr.TechnicianResponse, error) {
 	c, err := p.config()
 	if err != nil {
@@ -135,7 +138,8 @@ func (p *plugin) ChooseTechnician(_ context.Context, req dr.TechnicianRequest) (
 		return res, nil
 	}
 	senior := func(t dr.TechCandidate) bool {
-		return slices.ContainsFunc(t.Tags, func(tag string) bool { return slices.Contains(c.SeniorTags, tag) })
+		marked := func(tag string) bool { return slices.Contains(c.SeniorTags, tag) }
+		return slices.ContainsFunc(t.Tags, marked) || slices.ContainsFunc(t.Skills, marked)
 	}
 	var seniors, others []dr.TechCandidate
 	for _, t := range res.Candidates {

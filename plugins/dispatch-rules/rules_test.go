@@ -145,6 +145,12 @@ func TestChooseTechnician(t *testing.T) {
 	require.Equal(t, []string{"senior technician for a VIP customer"}, res.Candidates[0].Reasons)
 	require.Equal(t, []string{"VIP customer: senior technicians first"}, res.Reasons)
 
+	// A "senior" skill marks a senior as well as a tag does.
+	bySkill := dr.TechCandidate{TechnicianID: "t-skilled", Skills: []string{"install", "senior"}}
+	res, err = p.ChooseTechnician(context.Background(), dr.TechnicianRequest{Order: req.Order, Candidates: []dr.TechCandidate{junior, bySkill}})
+	require.NoError(t, err)
+	require.Equal(t, "t-skilled", res.Candidates[0].TechnicianID)
+
 	req.Order.CustomerVIP = false
 	res, err = p.ChooseTechnician(context.Background(), req)
 	require.NoError(t, err)

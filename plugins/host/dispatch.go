@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,10 +42,11 @@ type TechnicianFacts struct {
 }
 
 // DispatchFactsFunc looks the facts up for a decision, in the caller's
-// context (the tenant transaction): sites and technicians are the
-// candidates' IDs. The host calls it before each rules call; an error
-// fails that call, so the built-in ranking is used.
-type DispatchFactsFunc func(ctx context.Context, o dispatch.Order, sites, technicians []uuid.UUID) (*DispatchFacts, error)
+// context (the tenant transaction): those of the order, of the sites (the
+// candidates' IDs) and of the technicians at those sites, in one go, so
+// that a decision's Rank and ChooseTechnician need one lookup. An error
+// fails the rules call, so the built-in ranking is used.
+type DispatchFactsFunc func(ctx context.Context, o dispatch.Order, sites []uuid.UUID) (*DispatchFacts, error)
 
 // DispatchRules returns the binding's rules as the dispatch engine's seam.
 // Each call runs under DispatchTimeout (or the caller's earlier deadline);
@@ -65,17 +67,45 @@ func (h *Host) DispatchRules(_ context.Context, b *core.PluginBinding) (dispatch
 type rulesClient struct {
 	i     *instance
 	facts DispatchFactsFunc
+	last  atomic.Pointer[lookedUp] // the last decision's facts
 }
 
-func (r *rulesClient) lookFacts(ctx context.Context, o dispatch.Order, sites, techs []uuid.UUID) (*DispatchFacts, error) {
+// lookedUp are the facts looked up for an order's candidate sites.
+type lookedUp struct {
+	order uuid.UUID
+	facts *DispatchFacts
+}
+
+// lookFacts returns the facts of o and sites. With reuse (ChooseTechnician,
+// after a decision's Rank) it returns those the last lookup found for the
+// same order when they cover the sites (the chosen site is one of Rank's
+// candidates, and its technicians came with it); a decision's Rank always
+// looks them up afresh.
+func (r *rulesClient) lookFacts(ctx context.Context, o dispatch.Order, sites []uuid.UUID, reuse bool) (*DispatchFacts, error) {
 	if r.facts == nil {
 		return &DispatchFacts{}, nil
 	}
-	f, err := r.facts(ctx, o, sites, techs)
-	if f == nil && err == nil {
+	if l := r.last.Load(); reuse && l != nil && l.order == o.ID && covers(l.facts, sites) {
+		return l.facts, nil
+	}
+	f, err := r.facts(ctx, o, sites)
+	if err != nil {
+		return nil, err
+	}
+	if f == nil {
 		f = &DispatchFacts{}
 	}
-	return f, err
+	r.last.Store(&lookedUp{order: o.ID, facts: f})
+	return f, nil
+}
+
+func covers(f *DispatchFacts, sites []uuid.UUID) bool {
+	for _, id := range sites {
+		if _, ok := f.Sites[id]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // KeepsDeadline implements dispatch.DeadlineKeeper: every step of a call
@@ -90,7 +120,7 @@ func (r *rulesClient) Rerank(ctx context.Context, o dispatch.Order, cs []dispatc
 		for k, c := range cs {
 			ids[k] = c.SiteID
 		}
-		f, err := r.lookFacts(ctx, o, ids, nil)
+		f, err := r.lookFacts(ctx, o, ids, false)
 		if err != nil {
 			return err
 		}
@@ -112,11 +142,7 @@ func (r *rulesClient) Rerank(ctx context.Context, o dispatch.Order, cs []dispatc
 func (r *rulesClient) ChooseTechnician(ctx context.Context, o dispatch.Order, siteID uuid.UUID, cs []dispatch.TechCandidate) ([]dispatch.TechCandidate, error) {
 	var out []dispatch.TechCandidate
 	err := r.i.call(ctx, "ChooseTechnician", r.i.h.opts.DispatchTimeout, func(ctx context.Context, raw any) error {
-		ids := make([]uuid.UUID, len(cs))
-		for k, c := range cs {
-			ids[k] = c.TechnicianID
-		}
-		f, err := r.lookFacts(ctx, o, nil, ids)
+		f, err := r.lookFacts(ctx, o, []uuid.UUID{siteID}, true)
 		if err != nil {
 			return err
 		}

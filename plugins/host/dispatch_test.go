@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -222,9 +223,21 @@ func TestDispatchFactsReachTheRules(t *testing.T) {
 	t.Parallel()
 	n := smallNetwork(t)
 	var dealer uuid.UUID
+	var lookups atomic.Int32
 	tb := setup(t, func(o *Options) {
-		o.DispatchFacts = func(_ context.Context, _ dispatch.Order, sites, _ []uuid.UUID) (*DispatchFacts, error) {
-			f := &DispatchFacts{CustomerVIP: true, ProductModel: "KFR-35", TimeZone: "Asia/Shanghai", Sites: map[uuid.UUID]SiteFacts{}}
+		o.DispatchFacts = func(ctx context.Context, ord dispatch.Order, sites []uuid.UUID) (*DispatchFacts, error) {
+			lookups.Add(1)
+			f := &DispatchFacts{CustomerVIP: true, ProductModel: "KFR-35", TimeZone: "Asia/Shanghai", Sites: map[uuid.UUID]SiteFacts{},
+				Technicians: map[uuid.UUID]TechnicianFacts{}}
+			for _, id := range sites { // the technicians of the sites come along
+				td, err := dispatch.Engine{}.ChooseTechnician(ctx, n, id, ord)
+				if err != nil {
+					return nil, err
+				}
+				for _, c := range td.Ranking {
+					f.Technicians[c.TechnicianID] = TechnicianFacts{Name: "Tech " + c.TechnicianID.String()[:4]}
+				}
+			}
 			for k, id := range sites {
 				f.Sites[id] = SiteFacts{Name: fmt.Sprint("S", k), WorkingHours: core.WorkingHours{"sun": {"09:00-12:00"}}}
 				if k > 0 {
@@ -246,6 +259,11 @@ func TestDispatchFactsReachTheRules(t *testing.T) {
 	require.Contains(t, all, "site S0 open Sunday true")
 	require.Contains(t, all, "site S1 open Sunday false")
 	require.Contains(t, all, "tenant rules: VIP true, dealer "+dealer.String()+", model KFR-35, zone Asia/Shanghai")
+	chosen := d.Technician.Ranking[0]
+	require.Contains(t, chosen.Reasons, "technician Tech "+chosen.TechnicianID.String()[:4], "technician facts reach ChooseTechnician")
+	require.EqualValues(t, 1, lookups.Load(), "one lookup per decision: Rank's serves ChooseTechnician")
+	tb.decide(t, n, b)
+	require.EqualValues(t, 2, lookups.Load(), "a new decision looks them up again")
 }
 
 func TestOpeningsFollowWeekdays(t *testing.T) {

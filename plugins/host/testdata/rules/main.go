@@ -92,6 +92,9 @@ func (r *rules) ChooseTechnician(_ context.Context, req dispatchrules.Technician
 			c.TechnicianID = id
 		}
 		c.Reasons = append(c.Reasons, tag)
+		if c.Name != "" { // facts: echoed so the test sees them arrive
+			c.Reasons = append(c.Reasons, "technician "+c.Name)
+		}
 		resp.Candidates = append(resp.Candidates, c)
 	}
 	return resp, nil
