@@ -78,27 +78,29 @@ func DefaultSMSSettings() SMSSettings {
 }
 
 // Normalize fills what is missing with defaults (kinds without a setting
-// are on) and drops empty template overrides.
+// are on) and drops empty template overrides. It builds new maps rather
+// than writing into the ones it was given, which may be the caller's.
 func (s *SMSSettings) Normalize() {
-	if s.Notifications == nil {
-		s.Notifications = map[string]SMSNotification{}
-	}
-	for _, k := range SMSKinds() {
-		if _, ok := s.Notifications[k]; !ok {
-			s.Notifications[k] = SMSNotification{Enabled: true}
-		}
-	}
+	notes := make(map[string]SMSNotification, max(len(s.Notifications), len(SMSKinds())))
 	for k, n := range s.Notifications {
+		var templates map[string]string
 		for loc, text := range n.Templates {
-			if strings.TrimSpace(text) == "" {
-				delete(n.Templates, loc)
+			if strings.TrimSpace(text) != "" {
+				if templates == nil {
+					templates = map[string]string{}
+				}
+				templates[loc] = text
 			}
 		}
-		if len(n.Templates) == 0 {
-			n.Templates = nil
-		}
-		s.Notifications[k] = n
+		n.Templates = templates
+		notes[k] = n
 	}
+	for _, k := range SMSKinds() {
+		if _, ok := notes[k]; !ok {
+			notes[k] = SMSNotification{Enabled: true}
+		}
+	}
+	s.Notifications = notes
 	if s.QuietHours.Start == "" && s.QuietHours.End == "" {
 		s.QuietHours.Start, s.QuietHours.End = DefaultQuietStart, DefaultQuietEnd
 	}
