@@ -91,7 +91,9 @@ type Candidate struct {
 	// Opening lists the site's opening periods; empty when the platform
 	// does not know them.
 	Opening []Opening
-	Tags    []string
+	// Tags are the site's tags; the platform records none yet, so they
+	// are empty (a test harness may set them).
+	Tags []string
 	// Reasons: a rule appends its own, which the platform puts after its
 	// reasons for the candidate in the decision. The platform does not send
 	// its reasons (their numbers are in the fields above), so a request's
@@ -160,7 +162,7 @@ type TechCandidate struct {
 	Name         string
 	Status       TechStatus
 	Skills       []string
-	Tags         []string
+	Tags         []string // as Candidate.Tags: empty from the platform for now
 	DistanceKm   float64
 	LocationFrom string // "last location" or "site"
 	Score        float64
