@@ -23,7 +23,7 @@ func TestStatusAcrossReplicas(t *testing.T) {
 	t.Cleanup(func() { _ = rdb.Close() })
 	board := NewRedisBoard(rdb, "test-"+uuid.NewString()+":", time.Minute)
 	replica := func(name string) func(*Options) {
-		return func(o *Options) { o.Board, o.Replica, o.PublishEvery = board, name, 50*time.Millisecond }
+		return func(o *Options) { o.Board, o.Replica, o.PublishEvery = board, name, 200*time.Millisecond }
 	}
 	a, b := setup(t, replica("api-1:7")), setup(t, replica("api-2:7"))
 	n := smallNetwork(t)
