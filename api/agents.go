@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -72,7 +71,10 @@ func (s *Server) registerAgentRoutes() {
 				return nil, errNoRuntime
 			}
 			return &huma.StreamResponse{Body: func(hctx huma.Context) {
-				s.streamAgentEvents(ctx, hctx, p, func(ctx context.Context) error { return s.recheck(ctx, hctx, custRead) })
+				s.streamAgentEvents(ctx, hctx, p, func(ctx context.Context) error {
+					_, err := s.principal(ctx, hctx, access{Who: accessTenant, Perm: custRead})
+					return err
+				})
 			}}, nil
 		})
 	register(s.api, huma.Operation{OperationID: "agent-dial", Method: http.MethodPost, Path: "/v1/agents/me/dial",
@@ -116,24 +118,6 @@ func (s *Server) registerAgentRoutes() {
 // CloseStreams ends the open event streams (they would hold a graceful
 // shutdown until its deadline); register it with http.Server.RegisterOnShutdown.
 func (s *Server) CloseStreams() { s.closeStream.Do(func() { close(s.streams) }) }
-
-// recheck authenticates the stream's request again and checks perm: a
-// stream outlives the moment its credentials were checked.
-func (s *Server) recheck(ctx context.Context, hctx huma.Context, perm core.Permission) error {
-	raw, _ := strings.CutPrefix(hctx.Header("Authorization"), "Bearer ")
-	tok, err := core.ParseToken(strings.TrimSpace(raw))
-	if err != nil {
-		return err
-	}
-	p, err := s.deps.Sessions.Authenticate(ctx, tok)
-	if err != nil {
-		return err
-	}
-	if p.TenantStatus != core.TenantActive {
-		return core.Errorf(core.ESUSPENDED, "tenant is suspended")
-	}
-	return s.deps.Authz.Authorize(ctx, p.TenantID, p.Subject(), perm, core.Target{})
-}
 
 // streamAgentEvents writes the user's events until the client goes away
 // or recheck, run at each keep-alive, fails. It runs outside any

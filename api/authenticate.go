@@ -18,28 +18,17 @@ import (
 // response (an error) is still written.
 var errRollback = errors.New("rollback")
 
-// authenticate resolves the caller, checks the operation's permission and
-// runs the rest of the request inside one transaction (tenant-bound for
-// tenant principals), so that a request commits completely or not at all —
-// together with its idempotency record.
-func (s *Server) authenticate(hctx huma.Context, next func(huma.Context)) {
-	acc, _ := hctx.Operation().Metadata[accessKey].(access)
-	if acc.Who == accessPublic || acc.Who == "" {
-		next(hctx)
-		return
-	}
-	ctx := hctx.Context()
-	fail := func(err error) { huma.WriteErr(s.api, hctx, http.StatusInternalServerError, "", err) }
-
+// principal resolves the caller of an operation of acc from the bearer
+// token: authenticated, its tenant active, and allowed acc's permission.
+// A long-lived stream calls it again to learn whether that still holds.
+func (s *Server) principal(ctx context.Context, hctx huma.Context, acc access) (*core.Principal, error) {
 	raw, ok := strings.CutPrefix(hctx.Header("Authorization"), "Bearer ")
 	if !ok || raw == "" {
-		fail(core.Errorf(core.EUNAUTHORIZED, "missing bearer token in the Authorization header"))
-		return
+		return nil, core.Errorf(core.EUNAUTHORIZED, "missing bearer token in the Authorization header")
 	}
 	tok, err := core.ParseToken(strings.TrimSpace(raw))
 	if err != nil {
-		fail(err)
-		return
+		return nil, err
 	}
 	var p *core.Principal
 	switch {
@@ -53,25 +42,42 @@ func (s *Server) authenticate(hctx huma.Context, next func(huma.Context)) {
 		err = core.Errorf(core.EFORBIDDEN, "platform-admin tokens cannot act inside a tenant; log in as a tenant user")
 	}
 	if err != nil {
-		fail(err)
-		return
+		return nil, err
 	}
 	if p.Kind != core.PrincipalPlatform && p.TenantStatus != core.TenantActive {
 		msg := "tenant is suspended"
 		if p.TenantReason != "" {
 			msg += ": " + p.TenantReason
 		}
-		fail(core.Errorf(core.ESUSPENDED, "%s", msg))
-		return
+		return nil, core.Errorf(core.ESUSPENDED, "%s", msg)
 	}
-	noteTenant(ctx, p.TenantSlug)
-	ctx = context.WithValue(ctx, principalKey{}, p)
+	noteTenant(ctx, p.TenantSlug) // a refusal below is logged with its tenant
 	if acc.Who == accessTenant && acc.Perm.Resource != "" {
 		if err := s.deps.Authz.Authorize(ctx, p.TenantID, p.Subject(), acc.Perm, core.Target{}); err != nil {
-			fail(err)
-			return
+			return nil, err
 		}
 	}
+	return p, nil
+}
+
+// authenticate resolves the caller, checks the operation's permission and
+// runs the rest of the request inside one transaction (tenant-bound for
+// tenant principals), so that a request commits completely or not at all —
+// together with its idempotency record.
+func (s *Server) authenticate(hctx huma.Context, next func(huma.Context)) {
+	acc, _ := hctx.Operation().Metadata[accessKey].(access)
+	if acc.Who == accessPublic || acc.Who == "" {
+		next(hctx)
+		return
+	}
+	ctx := hctx.Context()
+	fail := func(err error) { huma.WriteErr(s.api, hctx, http.StatusInternalServerError, "", err) }
+	p, err := s.principal(ctx, hctx, acc)
+	if err != nil {
+		fail(err)
+		return
+	}
+	ctx = context.WithValue(ctx, principalKey{}, p)
 	if acc.Stream {
 		next(huma.WithContext(hctx, ctx))
 		return
