@@ -90,15 +90,10 @@ func (h *Host) publish(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		h.mu.Lock()
-		processes := make(map[uuid.UUID]core.PluginProcess, len(h.instances))
-		all := make(map[uuid.UUID]*instance, len(h.instances))
-		for id, i := range h.instances {
-			all[id] = i
-		}
-		h.mu.Unlock()
-		for id, i := range all {
-			processes[id] = i.status()
+		all := h.all()
+		processes := make(map[uuid.UUID]core.PluginProcess, len(all))
+		for _, i := range all {
+			processes[i.id] = i.status()
 		}
 		pctx, cancel := context.WithTimeout(ctx, h.opts.PublishEvery)
 		if err := h.opts.Board.Publish(pctx, h.opts.Replica, processes); err != nil && ctx.Err() == nil {

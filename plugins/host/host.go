@@ -166,6 +166,17 @@ func (h *Host) Stop(bindingID uuid.UUID) {
 	}
 }
 
+// all returns the instances, one per binding used.
+func (h *Host) all() []*instance {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]*instance, 0, len(h.instances))
+	for _, i := range h.instances {
+		out = append(out, i)
+	}
+	return out
+}
+
 // Close stops every process and waits for them to exit; the host refuses
 // further use. A process still in a call is killed rather than waited for.
 func (h *Host) Close() {
@@ -173,12 +184,8 @@ func (h *Host) Close() {
 	h.published.Wait()
 	h.mu.Lock()
 	h.closed = true
-	all := make([]*instance, 0, len(h.instances))
-	for _, i := range h.instances {
-		all = append(all, i)
-	}
 	h.mu.Unlock()
-	for _, i := range all {
+	for _, i := range h.all() {
 		i.stop(i.inflight.Load() > 0)
 		i.mu.Lock()
 		ch := i.launching
