@@ -88,7 +88,7 @@ func runServe(ctx context.Context, args []string) error {
 		wire.InstallDispatchRules(store, ps, plugins, log)
 		go ps.Listen(ctx)
 	}
-	log.Info("tenant plugins run in this process", "role", c.Role, "dispatch_rules", true)
+	log.Info("tenant plugins run in this process", "role", c.Role)
 	var worker *jobs.Worker
 	stopRelay := func() {}
 	if c.Role == "all" || c.Role == "worker" {
