@@ -3,8 +3,6 @@ package dispatchrules
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"time"
 
@@ -21,7 +19,7 @@ const kind = "dispatch_rules"
 
 func init() {
 	wire.Register(kind, 1, func() plugin.Plugin {
-		return &wire.GRPCPlugin{NewClient: func(c *grpc.ClientConn) any { return &client{c: pb.NewDispatchRulesClient(c)} }}
+		return &wire.GRPCPlugin{NewClient: func(c *grpc.ClientConn) any { return &client{c: pb.NewDispatchRulesClient(c), cc: c} }}
 	})
 }
 
@@ -36,6 +34,7 @@ type server struct {
 	pb.UnimplementedDispatchRulesServer
 	impl Plugin
 	log  *slog.Logger
+	ch   channelServer
 }
 
 func (s *server) Configure(ctx context.Context, r *pb.ConfigureRequest) (*pb.ConfigureResponse, error) {
@@ -72,24 +71,7 @@ func (s *server) ChooseTechnician(ctx context.Context, r *pb.TechnicianRequest) 
 	}, nil
 }
 
-// Session answers the calls sent as messages on one stream, each before
-// reading the next: the host sends one at a time per stream.
-func (s *server) Session(st pb.DispatchRules_SessionServer) error {
-	for {
-		call, err := st.Recv()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return err
-		}
-		if err := st.Send(s.answer(st.Context(), call)); err != nil {
-			return err
-		}
-	}
-}
-
-// answer handles one call of a session as its unary method would.
+// answer handles one call of the channel as its unary method would.
 func (s *server) answer(ctx context.Context, call *pb.Call) *pb.Reply {
 	if call.DeadlineUnixNano != 0 {
 		var cancel context.CancelFunc
@@ -97,7 +79,7 @@ func (s *server) answer(ctx context.Context, call *pb.Call) *pb.Reply {
 		defer cancel()
 	}
 	reply := &pb.Reply{Id: call.Id}
-	err := wire.Guard(s.log, "Session", func() error {
+	err := wire.Guard(s.log, "channel", func() error {
 		switch r := call.Request.(type) {
 		case *pb.Call_Rank:
 			res, err := s.Rank(ctx, r.Rank)
@@ -118,11 +100,11 @@ func (s *server) answer(ctx context.Context, call *pb.Call) *pb.Reply {
 }
 
 // client is the host's typed client: Plugin over gRPC, its Rank and
-// ChooseTechnician calls sent on a session stream while the plugin
-// answers one.
+// ChooseTechnician calls sent on the plugin's channel when it has one.
 type client struct {
-	c pb.DispatchRulesClient
-	s session
+	c  pb.DispatchRulesClient
+	cc *grpc.ClientConn // closes the channel's connections when it shuts down; nil in tests
+	ch channel
 }
 
 func (c *client) Configure(ctx context.Context, config json.RawMessage) error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -50,22 +51,12 @@ func (e *echoRules) ChooseTechnician(_ context.Context, req TechnicianRequest) (
 	return TechnicianResponse{Candidates: req.Candidates, Reasons: []string{req.SiteID}}, nil
 }
 
-// unaryOnly is a plugin built with an SDK from before Session.
-type unaryOnly struct{ *server }
-
-func (unaryOnly) Session(pb.DispatchRules_SessionServer) error {
-	return pb.UnimplementedDispatchRulesServer{}.Session(nil)
-}
-
-// sessions counts the Session streams a server opened.
-type sessions struct {
-	*server
-	opened atomic.Int64
-}
-
-func (s *sessions) Session(st pb.DispatchRules_SessionServer) error {
-	s.opened.Add(1)
-	return s.server.Session(st)
+// registerWithoutChannel registers srv as a plugin built with an SDK from
+// before the channel does: its service has no OpenChannel.
+func registerWithoutChannel(srv pb.DispatchRulesServer) func(*grpc.Server) {
+	desc := pb.DispatchRules_ServiceDesc
+	desc.Methods = slices.DeleteFunc(slices.Clone(desc.Methods), func(m grpc.MethodDesc) bool { return m.MethodName == "OpenChannel" })
+	return func(s *grpc.Server) { s.RegisterService(&desc, srv) }
 }
 
 func dial(t *testing.T, register func(*grpc.Server)) *client {
@@ -79,27 +70,38 @@ func dial(t *testing.T, register func(*grpc.Server)) *client {
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return l.DialContext(ctx) }))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Close() })
-	return &client{c: pb.NewDispatchRulesClient(conn)}
+	return &client{c: pb.NewDispatchRulesClient(conn), cc: conn}
 }
 
 func rankOf(ctx context.Context, c *client, order string) (RankResponse, error) {
 	return c.Rank(ctx, RankRequest{Order: Order{ID: order}, Candidates: []Candidate{{SiteID: "a"}, {SiteID: "b"}}})
 }
 
-func TestSessionCarriesConcurrentCallsOnFewStreams(t *testing.T) {
-	rules := &echoRules{}
-	srv := &sessions{server: &server{impl: rules, log: sdk.Logger()}}
-	c := dial(t, func(s *grpc.Server) { pb.RegisterDispatchRulesServer(s, srv) })
+func newServer(rules Plugin) *server { return &server{impl: rules, log: sdk.Logger()} }
 
-	// One caller after another: one stream for all.
+func register(srv pb.DispatchRulesServer) func(*grpc.Server) {
+	return func(s *grpc.Server) { pb.RegisterDispatchRulesServer(s, srv) }
+}
+
+func dials(c *client) int {
+	c.ch.mu.Lock()
+	defer c.ch.mu.Unlock()
+	return c.ch.dials
+}
+
+func TestChannelCarriesConcurrentCallsOnFewConnections(t *testing.T) {
+	rules := &echoRules{}
+	c := dial(t, register(newServer(rules)))
+
+	// One caller after another: one connection for all.
 	for k := range 10 {
 		res, err := rankOf(t.Context(), c, fmt.Sprint("seq-", k))
 		require.NoError(t, err)
 		require.Equal(t, []string{fmt.Sprint("seq-", k)}, res.Reasons)
 	}
-	require.EqualValues(t, 1, srv.opened.Load())
+	require.Equal(t, 1, dials(c))
 
-	// Many at once: each gets its own answer, on streams kept for reuse.
+	// Many at once: each gets its own answer, on connections kept for reuse.
 	var wg sync.WaitGroup
 	errs := make(chan error, 200)
 	for g := range 20 {
@@ -122,7 +124,7 @@ func TestSessionCarriesConcurrentCallsOnFewStreams(t *testing.T) {
 		t.Error(err)
 	}
 	require.EqualValues(t, 210, rules.calls.Load())
-	require.Less(t, srv.opened.Load(), int64(200), "streams are reused")
+	require.Less(t, dials(c), 200, "connections are reused")
 
 	res, err := c.ChooseTechnician(t.Context(), TechnicianRequest{SiteID: "s1", Candidates: []TechCandidate{{TechnicianID: "t1"}}})
 	require.NoError(t, err)
@@ -130,25 +132,22 @@ func TestSessionCarriesConcurrentCallsOnFewStreams(t *testing.T) {
 	require.Equal(t, "t1", res.Candidates[0].TechnicianID)
 }
 
-func TestSessionCallErrorsKeepTheirKind(t *testing.T) {
-	c := dial(t, func(s *grpc.Server) {
-		pb.RegisterDispatchRulesServer(s, &server{impl: &echoRules{}, log: sdk.Logger()})
-	})
+func TestChannelCallErrorsKeepTheirKind(t *testing.T) {
+	c := dial(t, register(newServer(&echoRules{})))
 	_, err := rankOf(t.Context(), c, "fail")
 	require.ErrorIs(t, err, sdk.ErrBadRequest)
 	require.ErrorContains(t, err, "no rules for this order")
 	_, err = rankOf(t.Context(), c, "panic")
 	require.ErrorIs(t, err, sdk.ErrInternal)
 	require.ErrorContains(t, err, "plugin panicked: nil map")
-	// The stream survives failed calls.
+	// The connection survives failed calls.
 	_, err = rankOf(t.Context(), c, "next")
 	require.NoError(t, err)
+	require.Equal(t, 1, dials(c))
 }
 
-func TestSessionCallOutlivingItsDeadline(t *testing.T) {
-	rules := &echoRules{}
-	srv := &sessions{server: &server{impl: rules, log: sdk.Logger()}}
-	c := dial(t, func(s *grpc.Server) { pb.RegisterDispatchRulesServer(s, srv) })
+func TestChannelCallOutlivingItsDeadline(t *testing.T) {
+	c := dial(t, register(newServer(&echoRules{})))
 	_, err := rankOf(t.Context(), c, "warm")
 	require.NoError(t, err)
 
@@ -157,31 +156,90 @@ func TestSessionCallOutlivingItsDeadline(t *testing.T) {
 	start := time.Now()
 	_, err = rankOf(ctx, c, "slow")
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	require.Less(t, time.Since(start), 500*time.Millisecond)
+	require.Less(t, time.Since(start), 250*time.Millisecond)
 
-	// The late call's stream is ended, not reused (its late reply must not
-	// answer another call): the next call gets its own answer on another.
+	// A call cancelled without a deadline ends as soon too.
+	ctx, cancel = context.WithCancel(t.Context())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start = time.Now()
+	_, err = rankOf(ctx, c, "slow-cancelled")
+	require.ErrorIs(t, err, context.Canceled)
+	require.Less(t, time.Since(start), 250*time.Millisecond)
+
+	// A late call's connection is closed, not reused (its late reply must
+	// not answer another call): the next call gets its own answer on
+	// another.
 	res, err := rankOf(t.Context(), c, "after")
 	require.NoError(t, err)
 	require.Equal(t, []string{"after"}, res.Reasons)
-	require.EqualValues(t, 2, srv.opened.Load())
+	require.Equal(t, 3, dials(c))
 }
 
-func TestPluginWithoutSessionIsCalledUnary(t *testing.T) {
+func TestPluginWithoutChannelIsCalledUnary(t *testing.T) {
 	rules := &echoRules{}
-	c := dial(t, func(s *grpc.Server) {
-		pb.RegisterDispatchRulesServer(s, unaryOnly{&server{impl: rules, log: sdk.Logger()}})
-	})
+	c := dial(t, registerWithoutChannel(newServer(rules)))
 	for k := range 3 {
 		res, err := rankOf(t.Context(), c, fmt.Sprint("u", k))
 		require.NoError(t, err)
 		require.Equal(t, []string{fmt.Sprint("u", k)}, res.Reasons)
 	}
 	require.EqualValues(t, 3, rules.calls.Load())
-	c.s.mu.Lock()
-	unsupported := c.s.unsupported
-	c.s.mu.Unlock()
-	require.True(t, unsupported, "after the first Unimplemented the client stops opening streams")
+	c.ch.mu.Lock()
+	unusable := c.ch.unusable
+	c.ch.mu.Unlock()
+	require.True(t, unusable, "after the first Unimplemented the client stops asking for the channel")
+	require.Zero(t, dials(c))
 	_, err := rankOf(t.Context(), c, "fail")
 	require.True(t, errors.Is(err, sdk.ErrBadRequest), "errors of unary calls keep their kind too: %v", err)
+}
+
+func TestChannelAcceptsOnlyTheExchangedCertificates(t *testing.T) {
+	c := dial(t, register(newServer(&echoRules{})))
+	_, err := rankOf(t.Context(), c, "open")
+	require.NoError(t, err)
+	c.ch.mu.Lock()
+	network, address, own, peer := c.ch.network, c.ch.address, c.ch.own, c.ch.peer
+	c.ch.mu.Unlock()
+
+	// Another process that found the address, with a certificate of its own.
+	stranger, err := wire.NewChannelCert()
+	require.NoError(t, err)
+	f, err := wire.DialChannel(t.Context(), network, address, stranger, peer)
+	if err == nil { // TLS 1.3: the server's verdict on the client arrives after the handshake
+		if err = f.WriteMsg(&pb.Call{Id: 1, Request: &pb.Call_Rank{Rank: &pb.RankRequest{}}}); err == nil {
+			err = f.ReadMsg(&pb.Reply{})
+		}
+		f.Close()
+	}
+	require.Error(t, err, "a stranger's certificate is refused")
+
+	// Without TLS: no answer at all.
+	raw, err := net.Dial(network, address)
+	require.NoError(t, err)
+	_, _ = raw.Write([]byte{0, 0, 0, 2, 8, 1})
+	_ = raw.SetReadDeadline(time.Now().Add(2 * time.Second))
+	n, _ := raw.Read(make([]byte, 64))
+	raw.Close()
+	require.Zero(t, n)
+
+	// The host refuses a listener posing as the plugin.
+	impostor, err := wire.ListenChannel()
+	require.NoError(t, err)
+	defer impostor.Close()
+	impostor.Allow(own.Certificate[0])
+	go func() { _ = impostor.Serve(func(*wire.FrameConn) {}) }()
+	_, err = wire.DialChannel(t.Context(), impostor.Addr().Network(), impostor.Addr().String(), own, peer)
+	require.ErrorContains(t, err, "not the one exchanged")
+}
+
+func TestChannelClosesWithThePluginConnection(t *testing.T) {
+	c := dial(t, register(newServer(&echoRules{})))
+	_, err := rankOf(t.Context(), c, "open")
+	require.NoError(t, err)
+	require.NoError(t, c.cc.Close())
+	require.Eventually(t, func() bool {
+		c.ch.mu.Lock()
+		defer c.ch.mu.Unlock()
+		return c.ch.closed && len(c.ch.idle) == 0
+	}, 5*time.Second, 10*time.Millisecond)
 }
