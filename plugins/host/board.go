@@ -19,6 +19,8 @@ type Board interface {
 	Publish(ctx context.Context, replica string, processes map[uuid.UUID]core.PluginProcess) error
 	// Read returns what every replica last published for a binding.
 	Read(ctx context.Context, bindingID uuid.UUID) ([]core.PluginReplicaStatus, error)
+	// Withdraw removes what replica published for the bindings: it stops.
+	Withdraw(ctx context.Context, replica string, bindings []uuid.UUID) error
 }
 
 // RedisBoard is a Board in Redis: a hash per binding, one field per
@@ -77,6 +79,33 @@ func (b *RedisBoard) Read(ctx context.Context, id uuid.UUID) ([]core.PluginRepli
 		b.rdb.HDel(ctx, b.key(id), gone...) // best effort: the key expires anyway
 	}
 	return out, nil
+}
+
+// Withdraw implements Board.
+func (b *RedisBoard) Withdraw(ctx context.Context, replica string, bindings []uuid.UUID) error {
+	pipe := b.rdb.Pipeline()
+	for _, id := range bindings {
+		pipe.HDel(ctx, b.key(id), replica)
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// withdraw takes this replica's processes off the Board, so that the
+// status stops listing them at once rather than after they go stale.
+func (h *Host) withdraw(all []*instance) {
+	if h.opts.Board == nil || len(all) == 0 {
+		return
+	}
+	ids := make([]uuid.UUID, len(all))
+	for k, i := range all {
+		ids[k] = i.id
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := h.opts.Board.Withdraw(ctx, h.opts.Replica, ids); err != nil {
+		h.opts.Logger.Warn("withdrawing plugin statuses failed: they go stale instead", "err", err)
+	}
 }
 
 // publish puts this replica's processes on the Board every PublishEvery

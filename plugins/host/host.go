@@ -185,7 +185,9 @@ func (h *Host) Close() {
 	h.mu.Lock()
 	h.closed = true
 	h.mu.Unlock()
-	for _, i := range h.all() {
+	all := h.all()
+	h.withdraw(all)
+	for _, i := range all {
 		i.stop(i.inflight.Load() > 0)
 		i.mu.Lock()
 		ch := i.launching
