@@ -87,8 +87,8 @@ const importRules = "\n\nEvery row is validated; the valid rows are written, in 
 const siteCSVExample = "code,name,kind,region,lat,lon,radius_km,product_lines,working_hours\n" +
 	"SZ-NS-001,深圳南山服务站,service_station,GD-SZ,22.5431,113.9298,15,AC|FRIDGE,mon-fri=08:30-12:00;13:30-18:00|sat=09:00-12:00\n"
 
-const technicianCSVExample = "code,name,phone,site,user,skills\n" +
-	"T-0001,王师傅,+8613800138000,SZ-NS-001,wang.shifu,AC|install\n"
+const technicianCSVExample = "code,name,phone,site,user,skills,tags\n" +
+	"T-0001,王师傅,+8613800138000,SZ-NS-001,wang.shifu,AC|install,senior|gas-certified\n"
 
 func (s *Server) registerImportRoutes() {
 	register(s.api, huma.Operation{OperationID: "import-sites", Method: http.MethodPost, Path: "/v1/sites/import",
@@ -98,9 +98,9 @@ func (s *Server) registerImportRoutes() {
 		Description: "Creates or updates up to 20,000 sites. Needs sites:create, and sites:update for existing codes." +
 			importRules + "\n\nCSV columns: `code`, `name`, `kind`, `region` (a region code), `lat`, `lon` are required; " +
 			"then `radius_km`, or `polygon` (`lat lon|lat lon|lat lon|…`); optionally `address`, `phone`, " +
-			"`product_lines` (`AC|FRIDGE`), `skills`, `daily_capacity`, `working_hours` (days or day ranges with " +
-			"their intervals separated by `;`: `mon-fri=08:30-12:00;13:30-18:00|sat=09:00-12:00`), `status`, " +
-			"`reputation`, `auto_assign` (true or false).\n\n```csv\n" + siteCSVExample + "```"},
+			"`product_lines` (`AC|FRIDGE`), `skills`, `tags` (`24h|flagship`), `daily_capacity`, `working_hours` " +
+			"(days or day ranges with their intervals separated by `;`: " +
+			"`mon-fri=08:30-12:00;13:30-18:00|sat=09:00-12:00`), `status`, `reputation`, `auto_assign` (true or false).\n\n```csv\n" + siteCSVExample + "```"},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResSites, Action: core.ActCreate},
 			Idempotent: true, ChangesAccess: true},
 		func(ctx context.Context, in *ImportInput) (*ImportOutput, error) {
@@ -135,8 +135,8 @@ func (s *Server) registerImportRoutes() {
 		Description: "Creates or updates up to 20,000 technicians. Needs technicians:create, and technicians:update " +
 			"for existing codes; your scope must cover each technician's site." + importRules +
 			"\n\nCSV columns: `code`, `name`, `phone`, `site` (a site code) are required; optionally `user` (the " +
-			"username of the linked user), `skills` (`AC|install`), `status` (available, busy or off).\n\n" +
-			"```csv\n" + technicianCSVExample + "```"},
+			"username of the linked user), `skills` (`AC|install`), `tags` (`senior|gas-certified`), `status` " +
+			"(available, busy or off).\n\n```csv\n" + technicianCSVExample + "```"},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTechnicians, Action: core.ActCreate}, Idempotent: true},
 		func(ctx context.Context, in *ImportInput) (*ImportOutput, error) {
 			format, err := in.format()

@@ -242,6 +242,57 @@ func TestImportTechnicians(t *testing.T) {
 	require.Equal(t, 2.0, t2["version"])
 }
 
+// TestImportTags: sites and technicians take an optional tags column (and
+// JSON field), stored normalised; a bad tag fails its row against the
+// column; an empty cell keeps the stored tags.
+func TestImportTags(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	acme := b.onboard("acme")
+	b.createRegion(acme.admin, nil, "country", "CN", "中国")
+	tagsOf := func(path, code string) any {
+		return b.must(200, "GET", path+"?q="+code, acme.admin, nil).JSON["items"].([]any)[0].(map[string]any)["tags"]
+	}
+
+	sites := "code,name,kind,region,lat,lon,radius_km,tags\n" +
+		"S-1,旗舰店,service_station,CN,22.5,113.9,15,flagship| 24h |flagship\n" + // 2
+		"S-2,普通站,service_station,CN,22.5,113.9,15,\n" + // 3
+		"S-3,坏标签,service_station,CN,22.5,113.9,15,ok|" + strings.Repeat("x", 33) + "\n" // 4
+	r := b.must(200, "POST", "/v1/sites/import", acme.admin, sites, csvHeader...)
+	require.Equal(t, 2.0, r.JSON["created"], "%s", r.Raw)
+	require.Equal(t, []string{"4 tags"}, importErrors(r), "%s", r.Raw)
+	require.Equal(t, []any{"24h", "flagship"}, tagsOf("/v1/sites", "S-1"))
+	require.Equal(t, []any{}, tagsOf("/v1/sites", "S-2"))
+
+	techs := "code,name,phone,site,tags\n" +
+		"T-1,王师傅,13900139000,S-1,senior|gas-certified\n" + // 2
+		"T-2,李师傅,13900139001,S-2,\n" + // 3
+		"T-3,张师傅,13900139002,S-2,\" a\tb \"\n" // 4: a control character
+	r = b.must(200, "POST", "/v1/technicians/import", acme.admin, techs, csvHeader...)
+	require.Equal(t, 2.0, r.JSON["created"], "%s", r.Raw)
+	require.Equal(t, []string{"4 tags"}, importErrors(r), "%s", r.Raw)
+	require.Equal(t, []any{"gas-certified", "senior"}, tagsOf("/v1/technicians", "T-1"))
+	require.Equal(t, []any{}, tagsOf("/v1/technicians", "T-2"))
+
+	// Re-imported without tags, the rows keep theirs; with tags, they
+	// replace them, by CSV as by JSON.
+	r = b.must(200, "POST", "/v1/technicians/import", acme.admin, "code,name,phone,site,tags\n"+
+		"T-1,王工,13900139000,S-1,\nT-2,李工,13900139001,S-2,ladder\n", csvHeader...)
+	require.Equal(t, 2.0, r.JSON["updated"], "%s", r.Raw)
+	require.Equal(t, []any{"gas-certified", "senior"}, tagsOf("/v1/technicians", "T-1"))
+	require.Equal(t, []any{"ladder"}, tagsOf("/v1/technicians", "T-2"))
+	r = b.must(200, "POST", "/v1/sites/import", acme.admin, []map[string]any{
+		{"code": "S-1", "name": "旗舰店", "kind": "service_station", "region_code": "CN",
+			"location": map[string]any{"lat": 22.5, "lon": 113.9}, "area": map[string]any{"radius_km": 15}},
+		{"code": "S-2", "name": "普通站", "kind": "service_station", "region_code": "CN",
+			"location": map[string]any{"lat": 22.5, "lon": 113.9}, "area": map[string]any{"radius_km": 15},
+			"tags": []string{"rural"}},
+	})
+	require.Equal(t, 2.0, r.JSON["updated"], "%s", r.Raw)
+	require.Equal(t, []any{"24h", "flagship"}, tagsOf("/v1/sites", "S-1"))
+	require.Equal(t, []any{"rural"}, tagsOf("/v1/sites", "S-2"))
+}
+
 // TestImportRefusals: file-level problems are refused whole and nothing is
 // written; a repeated Idempotency-Key replays the report.
 func TestImportRefusals(t *testing.T) {

@@ -148,27 +148,44 @@ func TestDispatchRulesPluginPrefersTheSellingDealer(t *testing.T) {
 }
 
 // TestVIPSeniorTechnicianWithTheRealRulesPlugin: the technicians' facts
-// (their skills) come with the sites' in the one lookup of a decision, and
-// the reference plugin assigns a VIP customer's order to the senior
-// technician rather than the nearest.
+// (their tags and skills) come with the sites' in the one lookup of a
+// decision, and the reference plugin assigns a VIP customer's order to the
+// senior technician rather than the nearest, whether the tenant tagged
+// the senior "senior" through the API or gave the skill.
 func TestVIPSeniorTechnicianWithTheRealRulesPlugin(t *testing.T) {
 	t.Parallel()
-	pool, dbURL := pgtest.NewPool(t)
-	dir := t.TempDir()
-	b := setupPlugins(t, pool, dbURL, dir, nil)
-	n := b.newNetwork("acme")
-	before := b.intake(n, n.tenant.admin, nil)
-	require.Equal(t, 201, before.Status, "%s", before.Raw)
-	require.Equal(t, n.techNear.String(), before.str("technician_id"), "the built-in choice: the nearer technician")
+	for name, markSenior := range map[string]func(b *testBundle, n *network){
+		"tag": func(b *testBundle, n *network) {
+			path := "/v1/technicians/" + n.techFar.String()
+			far := b.must(200, "GET", path, n.tenant.admin, nil)
+			tagged := b.must(200, "PATCH", path, n.tenant.admin, map[string]any{"version": far.JSON["version"], "tags": []string{"senior"}})
+			require.Equal(t, []any{"senior"}, tagged.JSON["tags"])
+			require.NotContains(t, tagged.JSON["skills"], "senior")
+		},
+		"skill": func(b *testBundle, n *network) {
+			b.exec(n.tenant.id, `UPDATE technicians SET skills = '{senior}' WHERE id = $1`, n.techFar)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			pool, dbURL := pgtest.NewPool(t)
+			dir := t.TempDir()
+			b := setupPlugins(t, pool, dbURL, dir, nil)
+			n := b.newNetwork("acme")
+			before := b.intake(n, n.tenant.admin, nil)
+			require.Equal(t, 201, before.Status, "%s", before.Raw)
+			require.Equal(t, n.techNear.String(), before.str("technician_id"), "the built-in choice: the nearer technician")
 
-	b.exec(n.tenant.id, `UPDATE customers SET vip = true WHERE id = $1`, n.customer)
-	b.exec(n.tenant.id, `UPDATE technicians SET skills = '{senior}' WHERE id = $1`, n.techFar)
-	b.bindReference(t, dir, n.tenant, "dispatch-rules", "dispatch_rules", map[string]any{"rules": []string{"vip_senior_technicians"}})
-	r := b.intake(n, n.tenant.admin, nil)
-	require.Equal(t, 201, r.Status, "%s", r.Raw)
-	require.Equal(t, n.techFar.String(), r.str("technician_id"), "%s", r.Raw)
-	tech := r.JSON["dispatch_decision"].(map[string]any)["Technician"].(map[string]any)
-	require.Empty(t, tech["Fallback"])
-	first := tech["Ranking"].([]any)[0].(map[string]any)
-	require.Contains(t, first["Reasons"], "senior technician for a VIP customer")
+			b.exec(n.tenant.id, `UPDATE customers SET vip = true WHERE id = $1`, n.customer)
+			markSenior(b, n)
+			b.bindReference(t, dir, n.tenant, "dispatch-rules", "dispatch_rules", map[string]any{"rules": []string{"vip_senior_technicians"}})
+			r := b.intake(n, n.tenant.admin, nil)
+			require.Equal(t, 201, r.Status, "%s", r.Raw)
+			require.Equal(t, n.techFar.String(), r.str("technician_id"), "%s", r.Raw)
+			tech := r.JSON["dispatch_decision"].(map[string]any)["Technician"].(map[string]any)
+			require.Empty(t, tech["Fallback"])
+			first := tech["Ranking"].([]any)[0].(map[string]any)
+			require.Contains(t, first["Reasons"], "senior technician for a VIP customer")
+		})
+	}
 }

@@ -44,6 +44,7 @@ type SiteFields struct {
 	Phone         *string           `json:"phone,omitempty" maxLength:"25" example:"0755-8888 6666"`
 	ProductLines  []string          `json:"product_lines,omitempty" maxItems:"50" example:"[\"AC\",\"FRIDGE\"]" doc:"Product lines the manufacturer authorised the site for."`
 	Skills        []string          `json:"skills,omitempty" maxItems:"50" example:"[\"install\",\"repair\"]"`
+	Tags          []string          `json:"tags,omitempty" maxItems:"20" example:"[\"24h\",\"flagship\"]" doc:"Free labels that tenant dispatch rules may read; each 1-32 characters, stored trimmed, de-duplicated and sorted."`
 	DailyCapacity *int              `json:"daily_capacity,omitempty" minimum:"0" maximum:"100000" doc:"Work orders the site takes per day. Default 10."`
 	WorkingHours  core.WorkingHours `json:"working_hours,omitempty" doc:"Opening hours by day (mon … sun): ordered, non-overlapping HH:MM-HH:MM intervals, e.g. {\"mon\": [\"08:30-12:00\", \"13:30-18:00\"]}. A missing or empty day is closed."`
 	Status        *string           `json:"status,omitempty" enum:"active,suspended,closed" doc:"Only active sites receive work orders. Default active."`
@@ -54,8 +55,8 @@ type SiteFields struct {
 func (f *SiteFields) newSite(region uuid.UUID) core.NewSite {
 	return core.NewSite{Code: f.Code, Name: f.Name, Kind: f.Kind, RegionID: region, Location: f.Location.point(),
 		Area: f.Area.area(), Address: f.Address, Phone: f.Phone, ProductLines: f.ProductLines, Skills: f.Skills,
-		DailyCapacity: f.DailyCapacity, WorkingHours: f.WorkingHours, Status: f.Status, Reputation: f.Reputation,
-		AutoAssign: f.AutoAssign}
+		Tags: f.Tags, DailyCapacity: f.DailyCapacity, WorkingHours: f.WorkingHours, Status: f.Status,
+		Reputation: f.Reputation, AutoAssign: f.AutoAssign}
 }
 
 type CreateSiteInput struct {
@@ -101,6 +102,7 @@ type UpdateSiteInput struct {
 		Area          *ServiceAreaBody   `json:"area,omitempty" doc:"Replaces the whole area."`
 		ProductLines  *[]string          `json:"product_lines,omitempty" maxItems:"50"`
 		Skills        *[]string          `json:"skills,omitempty" maxItems:"50"`
+		Tags          *[]string          `json:"tags,omitempty" maxItems:"20" doc:"Replaces all tags."`
 		DailyCapacity *int               `json:"daily_capacity,omitempty" minimum:"0" maximum:"100000"`
 		WorkingHours  *core.WorkingHours `json:"working_hours,omitempty"`
 		Status        *string            `json:"status,omitempty" enum:"active,suspended,closed"`
@@ -168,7 +170,7 @@ func (s *Server) registerSiteRoutes() {
 				}
 			}
 			up := core.SiteUpdate{Version: b.Version, Code: b.Code, Name: b.Name, Kind: b.Kind, RegionID: b.RegionID,
-				Address: b.Address, Phone: b.Phone, ProductLines: b.ProductLines, Skills: b.Skills,
+				Address: b.Address, Phone: b.Phone, ProductLines: b.ProductLines, Skills: b.Skills, Tags: b.Tags,
 				DailyCapacity: b.DailyCapacity, WorkingHours: b.WorkingHours, Status: b.Status, Reputation: b.Reputation,
 				AutoAssign: b.AutoAssign}
 			if b.Location != nil {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -327,4 +328,53 @@ func TestLoadNetwork(t *testing.T) {
 	}))
 	require.Equal(t, []string{"ACTIVE"}, siteCodes)
 	require.Equal(t, []string{"T-A"}, techCodes)
+}
+
+// TestSiteTags: tags set on create come back normalised from every read;
+// an update replaces them when given and keeps them otherwise; bad tags
+// are a 422 naming the tag.
+func TestSiteTags(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	acme := b.onboard("acme")
+	cn := b.createRegion(acme.admin, nil, "country", "CN", "中国")
+
+	r := b.must(201, "POST", "/v1/sites", acme.admin, siteBody(cn, "S-1", map[string]any{
+		"tags": []string{" flagship", "24h", "flagship"}}))
+	id := r.str("id")
+	require.Equal(t, []any{"24h", "flagship"}, r.JSON["tags"])
+	require.JSONEq(t, string(r.Raw), string(b.must(200, "GET", "/v1/sites/"+id, acme.admin, nil).Raw))
+	plain := b.must(201, "POST", "/v1/sites", acme.admin, siteBody(cn, "S-2", nil))
+	require.Equal(t, []any{}, plain.JSON["tags"], "none: an empty list, not null")
+	items := b.must(200, "GET", "/v1/sites", acme.admin, nil).JSON["items"].([]any)
+	require.Equal(t, []any{"24h", "flagship"}, items[0].(map[string]any)["tags"])
+	require.Equal(t, []any{}, items[1].(map[string]any)["tags"])
+
+	up := b.must(200, "PATCH", "/v1/sites/"+id, acme.admin, map[string]any{"version": 1, "name": "旗舰店"})
+	require.Equal(t, []any{"24h", "flagship"}, up.JSON["tags"], "kept when not sent")
+	up = b.must(200, "PATCH", "/v1/sites/"+id, acme.admin, map[string]any{"version": 2, "tags": []string{"night ", "24h"}})
+	require.Equal(t, []any{"24h", "night"}, up.JSON["tags"])
+	require.Equal(t, []any{"24h", "night"}, b.must(200, "GET", "/v1/sites/"+id, acme.admin, nil).JSON["tags"])
+
+	tooMany := make([]string, 21)
+	for i := range tooMany {
+		tooMany[i] = fmt.Sprint("t", i)
+	}
+	for name, c := range map[string]struct {
+		tags     []string
+		location string
+	}{
+		"blank":    {[]string{"ok", " "}, "body.tags[1]"},
+		"too long": {[]string{strings.Repeat("标", 33)}, "body.tags[0]"},
+		"control":  {[]string{"a\u0007b"}, "body.tags[0]"},
+		"too many": {tooMany, "body.tags"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := b.must(422, "POST", "/v1/sites", acme.admin, siteBody(cn, "S-9", map[string]any{"tags": c.tags}))
+			require.Contains(t, string(r.Raw), `"location":"`+c.location+`"`, "%s", r.Raw)
+			r = b.must(422, "PATCH", "/v1/sites/"+id, acme.admin, map[string]any{"version": 3, "tags": c.tags})
+			require.Contains(t, string(r.Raw), `"location":"`+c.location+`"`, "%s", r.Raw)
+		})
+	}
+	require.Equal(t, 3.0, b.must(200, "GET", "/v1/sites/"+id, acme.admin, nil).JSON["version"], "nothing written")
 }

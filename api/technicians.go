@@ -18,12 +18,13 @@ type TechnicianFields struct {
 	Name   string   `json:"name" minLength:"1" maxLength:"100" example:"王师傅"`
 	Phone  string   `json:"phone" pattern:"^\\+?[0-9]{5,20}$" example:"+8613800138000" doc:"Digits with an optional leading +; SMS go here."`
 	Skills []string `json:"skills,omitempty" maxItems:"50" example:"[\"AC\",\"install\"]"`
+	Tags   []string `json:"tags,omitempty" maxItems:"20" example:"[\"senior\",\"gas-certified\"]" doc:"Free labels that tenant dispatch rules may read; each 1-32 characters, stored trimmed, de-duplicated and sorted."`
 	Status *string  `json:"status,omitempty" enum:"available,busy,off" doc:"Default available."`
 }
 
 func (f *TechnicianFields) newTechnician(site uuid.UUID, user *uuid.UUID) core.NewTechnician {
 	return core.NewTechnician{Code: f.Code, Name: f.Name, Phone: f.Phone, SiteID: site, UserID: user,
-		Skills: f.Skills, Status: f.Status}
+		Skills: f.Skills, Tags: f.Tags, Status: f.Status}
 }
 
 type CreateTechnicianInput struct {
@@ -66,6 +67,7 @@ type UpdateTechnicianInput struct {
 		UserID     *uuid.UUID `json:"user_id,omitempty" doc:"Links a user."`
 		UnlinkUser bool       `json:"unlink_user,omitempty" doc:"Removes the linked user."`
 		Skills     *[]string  `json:"skills,omitempty" maxItems:"50"`
+		Tags       *[]string  `json:"tags,omitempty" maxItems:"20" doc:"Replaces all tags."`
 		Status     *string    `json:"status,omitempty" enum:"available,busy,off"`
 	}
 }
@@ -140,7 +142,7 @@ func (s *Server) registerTechnicianRoutes() {
 			}
 			t, err := s.deps.Technicians.UpdateTechnician(ctx, in.ID, core.TechnicianUpdate{Version: b.Version,
 				Code: b.Code, Name: b.Name, Phone: b.Phone, SiteID: b.SiteID, UserID: b.UserID, UnlinkUser: b.UnlinkUser,
-				Skills: b.Skills, Status: b.Status})
+				Skills: b.Skills, Tags: b.Tags, Status: b.Status})
 			return &TechnicianOutput{Body: t}, err
 		})
 	register(s.api, huma.Operation{OperationID: "update-technician-location", Method: http.MethodPatch,

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -127,4 +128,51 @@ func TestTechnicianLocation(t *testing.T) {
 	b.must(422, "PATCH", path, wang, map[string]any{"lat": 1, "lon": 1, "at": now.Add(time.Hour).Format(time.RFC3339)})
 	b.must(404, "PATCH", "/v1/technicians/"+uuid.NewString()+"/location", acme.admin, map[string]any{"lat": 1, "lon": 1})
 	require.Equal(t, 22.6, b.must(200, "GET", "/v1/technicians/"+id, acme.admin, nil).JSON["location"].(map[string]any)["lat"])
+}
+
+// TestTechnicianTags: tags set on create come back normalised from every
+// read; an update replaces them when given and keeps them otherwise; bad
+// tags are a 422 naming the tag.
+func TestTechnicianTags(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	acme := b.onboard("acme")
+	cn := b.createRegion(acme.admin, nil, "country", "CN", "中国")
+	site := b.createSite(acme.admin, cn, "S1", nil)
+
+	r := b.must(201, "POST", "/v1/technicians", acme.admin, techBody(site, "T-1", map[string]any{
+		"tags": []string{"senior ", "gas-certified", "senior"}}))
+	id := r.str("id")
+	require.Equal(t, []any{"gas-certified", "senior"}, r.JSON["tags"])
+	require.JSONEq(t, string(r.Raw), string(b.must(200, "GET", "/v1/technicians/"+id, acme.admin, nil).Raw))
+	plain := b.must(201, "POST", "/v1/technicians", acme.admin, techBody(site, "T-2", nil))
+	require.Equal(t, []any{}, plain.JSON["tags"], "none: an empty list, not null")
+	items := b.must(200, "GET", "/v1/technicians", acme.admin, nil).JSON["items"].([]any)
+	require.Equal(t, []any{"gas-certified", "senior"}, items[0].(map[string]any)["tags"])
+	require.Equal(t, []any{}, items[1].(map[string]any)["tags"])
+
+	up := b.must(200, "PATCH", "/v1/technicians/"+id, acme.admin, map[string]any{"version": 1, "status": "busy"})
+	require.Equal(t, []any{"gas-certified", "senior"}, up.JSON["tags"], "kept when not sent")
+	up = b.must(200, "PATCH", "/v1/technicians/"+id, acme.admin, map[string]any{"version": 2, "tags": []string{"ladder"}})
+	require.Equal(t, []any{"ladder"}, up.JSON["tags"])
+	loc := b.must(200, "PATCH", "/v1/technicians/"+id+"/location", acme.admin, map[string]any{"lat": 22.5, "lon": 113.9})
+	require.Equal(t, []any{"ladder"}, loc.JSON["tags"])
+	up = b.must(200, "PATCH", "/v1/technicians/"+id, acme.admin, map[string]any{"version": 3, "tags": []string{}})
+	require.Equal(t, []any{}, up.JSON["tags"])
+
+	for name, c := range map[string]struct {
+		tags     []string
+		location string
+	}{
+		"blank":    {[]string{""}, "body.tags[0]"},
+		"too long": {[]string{"ok", strings.Repeat("x", 33)}, "body.tags[1]"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := b.must(422, "POST", "/v1/technicians", acme.admin, techBody(site, "T-9", map[string]any{"tags": c.tags}))
+			require.Contains(t, string(r.Raw), `"location":"`+c.location+`"`, "%s", r.Raw)
+			r = b.must(422, "PATCH", "/v1/technicians/"+id, acme.admin, map[string]any{"version": 4, "tags": c.tags})
+			require.Contains(t, string(r.Raw), `"location":"`+c.location+`"`, "%s", r.Raw)
+		})
+	}
+	require.Equal(t, 4.0, b.must(200, "GET", "/v1/technicians/"+id, acme.admin, nil).JSON["version"], "nothing written")
 }

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -20,7 +19,6 @@ const (
 const (
 	maxCustomerPhones    = 10
 	maxCustomerAddresses = 10
-	maxCustomerTags      = 20
 )
 
 // Customer is a person or organisation that owns products and calls for
@@ -100,7 +98,7 @@ func (c *NewCustomer) Normalize() error {
 	if err := validateCustomerAddresses(c.Addresses); err != nil {
 		return err
 	}
-	c.Tags, err = normalizeCustomerTags(c.Tags)
+	c.Tags, err = normalizeTags("tags", c.Tags)
 	return err
 }
 
@@ -162,26 +160,6 @@ func validateCustomerAddresses(addrs []NewCustomerAddress) error {
 		}
 	}
 	return nil
-}
-
-func normalizeCustomerTags(tags []string) ([]string, error) {
-	out := []string{}
-	seen := map[string]bool{}
-	for i, t := range tags {
-		t = strings.TrimSpace(t)
-		if err := validText(fmt.Sprintf("tags[%d]", i), t, 1, 32); err != nil {
-			return nil, err
-		}
-		if !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	if len(out) > maxCustomerTags {
-		return nil, FieldError("tags", "at most %d tags", maxCustomerTags)
-	}
-	sort.Strings(out)
-	return out, nil
 }
 
 // renameField moves a one-field EINVALID error to another field name.

@@ -126,11 +126,11 @@ type TechnicianImportRow struct {
 // SiteCSVColumns are the columns of a site CSV, in the documented order;
 // the first six and one of radius_km / polygon are required.
 var SiteCSVColumns = []string{"code", "name", "kind", "region", "lat", "lon", "radius_km", "polygon", "address", "phone",
-	"product_lines", "skills", "daily_capacity", "working_hours", "status", "reputation", "auto_assign"}
+	"product_lines", "skills", "tags", "daily_capacity", "working_hours", "status", "reputation", "auto_assign"}
 
 // TechnicianCSVColumns are the columns of a technician CSV; the first four
 // are required.
-var TechnicianCSVColumns = []string{"code", "name", "phone", "site", "user", "skills", "status"}
+var TechnicianCSVColumns = []string{"code", "name", "phone", "site", "user", "skills", "tags", "status"}
 
 // SiteCSVColumn maps a site field name (as validation reports it) to its
 // CSV column.
@@ -147,7 +147,7 @@ func SiteCSVColumn(field string) string {
 	case "region_id", "region_code":
 		return "region"
 	}
-	return field
+	return tagsColumn(field)
 }
 
 // TechnicianCSVColumn maps a technician field name to its CSV column.
@@ -157,6 +157,14 @@ func TechnicianCSVColumn(field string) string {
 		return "site"
 	case "user_id", "username":
 		return "user"
+	}
+	return tagsColumn(field)
+}
+
+// tagsColumn maps a tag's field ("tags[2]") to the tags column.
+func tagsColumn(field string) string {
+	if strings.HasPrefix(field, "tags[") {
+		return "tags"
 	}
 	return field
 }
@@ -329,7 +337,7 @@ func parseSiteRecord(line int, v map[string]string) (SiteImportRow, error) {
 		return row, FieldError("radius_km", "give radius_km or polygon")
 	}
 	n.Address, n.Phone, n.Status = optString(v["address"]), optString(v["phone"]), optString(v["status"])
-	n.ProductLines, n.Skills = csvList(v["product_lines"]), csvList(v["skills"])
+	n.ProductLines, n.Skills, n.Tags = csvList(v["product_lines"]), csvList(v["skills"]), csvList(v["tags"])
 	if s := v["daily_capacity"]; s != "" {
 		c, err := strconv.Atoi(s)
 		if err != nil {
@@ -364,7 +372,7 @@ func parseTechnicianRecord(line int, v map[string]string) (TechnicianImportRow, 
 	if row.SiteCode == "" {
 		return row, FieldError("site", "is required (a site code)")
 	}
-	n.Skills, n.Status = csvList(v["skills"]), optString(v["status"])
+	n.Skills, n.Tags, n.Status = csvList(v["skills"]), csvList(v["tags"]), optString(v["status"])
 	return row, nil
 }
 

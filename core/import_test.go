@@ -182,3 +182,30 @@ func FuzzParseSiteCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestParseCSVTags: sites and technicians take an optional tags column,
+// a list like skills; an empty cell is not given (an update keeps the
+// tags), and errors on one tag are reported against the column.
+func TestParseCSVTags(t *testing.T) {
+	t.Parallel()
+	sites, rep, err := core.ParseSiteCSV([]byte("code,name,kind,region,lat,lon,radius_km,tags\n" +
+		"S-1,x,dealer,R,1,1,5, 24h | flagship |24h\n" +
+		"S-2,x,dealer,R,1,1,5,\n"))
+	require.NoError(t, err)
+	require.Empty(t, rep.Errors)
+	require.Equal(t, []string{"24h", "flagship", "24h"}, sites[0].Site.Tags, "parsed as written; validation normalises")
+	require.Nil(t, sites[1].Site.Tags)
+
+	techs, rep, err := core.ParseTechnicianCSV([]byte("code,name,phone,site,tags\n" +
+		"T-1,x,13900139000,S-1,senior|gas-certified\n" +
+		"T-2,x,13900139001,S-1,\n"))
+	require.NoError(t, err)
+	require.Empty(t, rep.Errors)
+	require.Equal(t, []string{"senior", "gas-certified"}, techs[0].Technician.Tags)
+	require.Nil(t, techs[1].Technician.Tags)
+
+	require.Equal(t, "tags", core.SiteCSVColumn("tags[3]"))
+	require.Equal(t, "tags", core.SiteCSVColumn("tags"))
+	require.Equal(t, "tags", core.TechnicianCSVColumn("tags[0]"))
+	require.Equal(t, "skills", core.TechnicianCSVColumn("skills"))
+}

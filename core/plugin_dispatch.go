@@ -8,10 +8,11 @@ import (
 
 // DispatchFacts are what a tenant's dispatch-rules plugin sees beyond the
 // engine's input: the customer and unit behind the order and the
-// candidates' names and hours, so that rules such as "prefer the dealer
-// that sold the unit", "VIP customers to repair centres" or "on Sundays
-// only sites open on Sundays" can be written. The store looks them up in
-// the dispatching transaction; the plugin host translates them.
+// candidates' names, hours and tags, so that rules such as "prefer the
+// dealer that sold the unit", "VIP customers to repair centres", "on
+// Sundays only sites open on Sundays" or "senior technicians for VIP
+// customers" can be written. The store looks them up in the dispatching
+// transaction; the plugin host translates them.
 type DispatchFacts struct {
 	ProductModel        string
 	UnitSerial          string
@@ -28,10 +29,12 @@ type DispatchFacts struct {
 type DispatchSiteFacts struct {
 	Name         string
 	WorkingHours WorkingHours
+	Tags         []string // Site.Tags
 }
 
 // DispatchTechnicianFacts describe a candidate technician.
 type DispatchTechnicianFacts struct {
 	Name   string
 	Skills []string
+	Tags   []string // Technician.Tags
 }

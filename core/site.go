@@ -50,6 +50,7 @@ type Site struct {
 	Area          ServiceArea  `json:"area"`
 	ProductLines  []string     `json:"product_lines"`
 	Skills        []string     `json:"skills"`
+	Tags          []string     `json:"tags"` // free labels such as "24h" or "flagship", sorted
 	DailyCapacity int          `json:"daily_capacity"`
 	WorkingHours  WorkingHours `json:"working_hours"`
 	Status        string       `json:"status"`
@@ -237,8 +238,9 @@ func containsStr(list []string, s string) bool {
 
 var sitePhonePattern = regexp.MustCompile(`^\+?[0-9][0-9 ()-]{3,23}[0-9]$`)
 
-// Validate checks every field a client sets; the store checks that the
-// region exists and the code is unique.
+// Validate checks every field a client sets and puts the tags in stored
+// form (see Tags); the store checks that the region exists and the code is
+// unique.
 func (s *Site) Validate() error {
 	if !codePattern.MatchString(s.Code) {
 		return FieldError("code", "must be 1-32 letters, digits, '.', '_' or '-'")
@@ -272,6 +274,11 @@ func (s *Site) Validate() error {
 	if err := validCodes("skills", s.Skills); err != nil {
 		return err
 	}
+	tags, err := normalizeTags("tags", s.Tags)
+	if err != nil {
+		return err
+	}
+	s.Tags = tags
 	if s.DailyCapacity < 0 || s.DailyCapacity > MaxSiteCapacity {
 		return FieldError("daily_capacity", "must be between 0 and %d", MaxSiteCapacity)
 	}
@@ -322,6 +329,7 @@ type NewSite struct {
 	Phone         *string
 	ProductLines  []string // nil: not given
 	Skills        []string // nil: not given
+	Tags          []string // nil: not given
 	DailyCapacity *int
 	WorkingHours  WorkingHours // nil: not given
 	Status        *string
@@ -331,8 +339,9 @@ type NewSite struct {
 
 // NewSiteDefaults returns a site with every optional field at its default.
 func NewSiteDefaults(id uuid.UUID) *Site {
-	return &Site{ID: id, ProductLines: []string{}, Skills: []string{}, DailyCapacity: DefaultSiteCapacity,
-		WorkingHours: WorkingHours{}, Status: SiteActive, Reputation: DefaultSiteReputation, AutoAssign: true, Version: 1}
+	return &Site{ID: id, ProductLines: []string{}, Skills: []string{}, Tags: []string{},
+		DailyCapacity: DefaultSiteCapacity, WorkingHours: WorkingHours{}, Status: SiteActive,
+		Reputation: DefaultSiteReputation, AutoAssign: true, Version: 1}
 }
 
 // Apply writes the given fields onto s; call s.Validate afterwards.
@@ -350,6 +359,9 @@ func (n *NewSite) Apply(s *Site) {
 	}
 	if n.Skills != nil {
 		s.Skills = cloneSlice(n.Skills)
+	}
+	if n.Tags != nil {
+		s.Tags = cloneSlice(n.Tags)
 	}
 	if n.WorkingHours != nil {
 		s.WorkingHours = n.WorkingHours
@@ -383,6 +395,7 @@ type SiteUpdate struct {
 	Area          *ServiceArea
 	ProductLines  *[]string
 	Skills        *[]string
+	Tags          *[]string
 	DailyCapacity *int
 	WorkingHours  *WorkingHours
 	Status        *string
@@ -402,6 +415,7 @@ func (u *SiteUpdate) Apply(s *Site) {
 	setIf(&s.Area, u.Area)
 	setIf(&s.ProductLines, u.ProductLines)
 	setIf(&s.Skills, u.Skills)
+	setIf(&s.Tags, u.Tags)
 	setIf(&s.DailyCapacity, u.DailyCapacity)
 	setIf(&s.WorkingHours, u.WorkingHours)
 	setIf(&s.Status, u.Status)
@@ -412,6 +426,9 @@ func (u *SiteUpdate) Apply(s *Site) {
 	}
 	if s.Skills == nil {
 		s.Skills = []string{}
+	}
+	if s.Tags == nil {
+		s.Tags = []string{}
 	}
 	if s.WorkingHours == nil {
 		s.WorkingHours = WorkingHours{}

@@ -28,6 +28,7 @@ type Technician struct {
 	Name   string     `json:"name"`
 	Phone  string     `json:"phone"`
 	Skills []string   `json:"skills"`
+	Tags   []string   `json:"tags"` // free labels such as "senior" or "gas-certified", sorted
 	Status string     `json:"status"`
 	// Location is the last reported position, LocationAt when it was taken;
 	// both null until the first report.
@@ -41,8 +42,9 @@ type Technician struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
-// Validate checks every field a client sets; the store checks that the
-// site and the user exist and that the code is unique.
+// Validate checks every field a client sets and puts the tags in stored
+// form (see Tags); the store checks that the site and the user exist and
+// that the code is unique.
 func (t *Technician) Validate() error {
 	if !codePattern.MatchString(t.Code) {
 		return FieldError("code", "must be 1-32 letters, digits, '.', '_' or '-'")
@@ -62,6 +64,11 @@ func (t *Technician) Validate() error {
 	if err := validCodes("skills", t.Skills); err != nil {
 		return err
 	}
+	tags, err := normalizeTags("tags", t.Tags)
+	if err != nil {
+		return err
+	}
+	t.Tags = tags
 	switch t.Status {
 	case TechAvailable, TechBusy, TechOff:
 	default:
@@ -80,13 +87,14 @@ type NewTechnician struct {
 	SiteID uuid.UUID
 	UserID *uuid.UUID // nil: none (create) or unchanged (import)
 	Skills []string   // nil: not given
+	Tags   []string   // nil: not given
 	Status *string
 }
 
 // NewTechnicianDefaults returns a technician with every optional field at
 // its default.
 func NewTechnicianDefaults(id uuid.UUID) *Technician {
-	return &Technician{ID: id, Skills: []string{}, Status: TechAvailable, Version: 1}
+	return &Technician{ID: id, Skills: []string{}, Tags: []string{}, Status: TechAvailable, Version: 1}
 }
 
 // Apply writes the given fields onto t; call t.Validate afterwards.
@@ -98,6 +106,9 @@ func (n *NewTechnician) Apply(t *Technician) {
 	}
 	if n.Skills != nil {
 		t.Skills = cloneSlice(n.Skills)
+	}
+	if n.Tags != nil {
+		t.Tags = cloneSlice(n.Tags)
 	}
 	setIf(&t.Status, n.Status)
 }
@@ -113,6 +124,7 @@ type TechnicianUpdate struct {
 	UserID     *uuid.UUID
 	UnlinkUser bool // removes the linked user; conflicts with UserID
 	Skills     *[]string
+	Tags       *[]string
 	Status     *string
 }
 
@@ -126,6 +138,7 @@ func (u *TechnicianUpdate) Apply(t *Technician) error {
 	setIf(&t.Phone, u.Phone)
 	setIf(&t.SiteID, u.SiteID)
 	setIf(&t.Skills, u.Skills)
+	setIf(&t.Tags, u.Tags)
 	setIf(&t.Status, u.Status)
 	if u.UserID != nil {
 		id := *u.UserID
@@ -136,6 +149,9 @@ func (u *TechnicianUpdate) Apply(t *Technician) error {
 	}
 	if t.Skills == nil {
 		t.Skills = []string{}
+	}
+	if t.Tags == nil {
+		t.Tags = []string{}
 	}
 	return nil
 }

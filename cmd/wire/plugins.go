@@ -88,16 +88,22 @@ func NewPluginHost(ps *postgres.PluginStore, o host.Options) *host.Host {
 		if err != nil {
 			return nil, err
 		}
-		out := &host.DispatchFacts{ProductModel: f.ProductModel, UnitSerial: f.UnitSerial, SellingDealerSiteID: f.SellingDealerSiteID,
-			CustomerVIP: f.CustomerVIP, CustomerTags: f.CustomerTags, CreatedAt: f.CreatedAt, TimeZone: f.TimeZone,
-			Sites: make(map[uuid.UUID]host.SiteFacts, len(f.Sites)), Technicians: make(map[uuid.UUID]host.TechnicianFacts, len(f.Technicians))}
-		for id, s := range f.Sites {
-			out.Sites[id] = host.SiteFacts{Name: s.Name, WorkingHours: s.WorkingHours}
-		}
-		for id, t := range f.Technicians {
-			out.Technicians[id] = host.TechnicianFacts{Name: t.Name, Skills: t.Skills}
-		}
-		return out, nil
+		return hostDispatchFacts(f), nil
 	}
 	return host.New(o)
+}
+
+// hostDispatchFacts translates the store's dispatch facts into the plugin
+// host's.
+func hostDispatchFacts(f *core.DispatchFacts) *host.DispatchFacts {
+	out := &host.DispatchFacts{ProductModel: f.ProductModel, UnitSerial: f.UnitSerial, SellingDealerSiteID: f.SellingDealerSiteID,
+		CustomerVIP: f.CustomerVIP, CustomerTags: f.CustomerTags, CreatedAt: f.CreatedAt, TimeZone: f.TimeZone,
+		Sites: make(map[uuid.UUID]host.SiteFacts, len(f.Sites)), Technicians: make(map[uuid.UUID]host.TechnicianFacts, len(f.Technicians))}
+	for id, s := range f.Sites {
+		out.Sites[id] = host.SiteFacts{Name: s.Name, WorkingHours: s.WorkingHours, Tags: s.Tags}
+	}
+	for id, t := range f.Technicians {
+		out.Technicians[id] = host.TechnicianFacts{Name: t.Name, Skills: t.Skills, Tags: t.Tags}
+	}
+	return out
 }

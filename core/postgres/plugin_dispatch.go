@@ -29,8 +29,8 @@ func (s *PluginStore) DispatchFacts(ctx context.Context, orderID uuid.UUID, site
 		LEFT JOIN units u ON u.tenant_id = w.tenant_id AND u.id = w.unit_id
 		LEFT JOIN product_models m ON m.tenant_id = u.tenant_id AND m.id = u.model_id
 		WHERE w.id = $1`, orderID)
-	b.Queue(`SELECT id, name, working_hours FROM sites WHERE id = ANY($1)`, sites)
-	b.Queue(`SELECT id, name, skills FROM technicians WHERE site_id = ANY($1)`, sites)
+	b.Queue(`SELECT id, name, working_hours, tags FROM sites WHERE id = ANY($1)`, sites)
+	b.Queue(`SELECT id, name, skills, tags FROM technicians WHERE site_id = ANY($1)`, sites)
 	br := q.SendBatch(ctx, b)
 	defer br.Close()
 	f := &core.DispatchFacts{Sites: map[uuid.UUID]core.DispatchSiteFacts{}, Technicians: map[uuid.UUID]core.DispatchTechnicianFacts{}}
@@ -46,7 +46,7 @@ func (s *PluginStore) DispatchFacts(ctx context.Context, orderID uuid.UUID, site
 		var id uuid.UUID
 		var sf core.DispatchSiteFacts
 		var hours []byte
-		if err := rows.Scan(&id, &sf.Name, &hours); err != nil {
+		if err := rows.Scan(&id, &sf.Name, &hours, &sf.Tags); err != nil {
 			return nil, err
 		}
 		_ = json.Unmarshal(hours, &sf.WorkingHours) // written validated; unreadable hours are no hours
@@ -62,7 +62,7 @@ func (s *PluginStore) DispatchFacts(ctx context.Context, orderID uuid.UUID, site
 	for rows.Next() {
 		var id uuid.UUID
 		var tf core.DispatchTechnicianFacts
-		if err := rows.Scan(&id, &tf.Name, &tf.Skills); err != nil {
+		if err := rows.Scan(&id, &tf.Name, &tf.Skills, &tf.Tags); err != nil {
 			return nil, err
 		}
 		f.Technicians[id] = tf

@@ -12,18 +12,18 @@ import (
 )
 
 const siteColumns = `id, code, name, kind, region_id, address, phone, lat, lon, radius_km, polygon, product_lines, skills,
-	daily_capacity, working_hours, status, reputation, auto_assign, late_rate, version, created_at, updated_at`
+	tags, daily_capacity, working_hours, status, reputation, auto_assign, late_rate, version, created_at, updated_at`
 
 // siteFields are the columns a client sets, in the order of siteArgs.
 const siteFields = `code, name, kind, region_id, address, phone, lat, lon, radius_km, polygon, product_lines, skills,
-	daily_capacity, working_hours, status, reputation, auto_assign`
+	tags, daily_capacity, working_hours, status, reputation, auto_assign`
 
 func scanSite(row pgx.Row) (*core.Site, error) {
 	s := &core.Site{}
 	var radius *float64
 	err := row.Scan(&s.ID, &s.Code, &s.Name, &s.Kind, &s.RegionID, &s.Address, &s.Phone, &s.Location.Lat, &s.Location.Lon,
-		&radius, &s.Area.Polygon, &s.ProductLines, &s.Skills, &s.DailyCapacity, &s.WorkingHours, &s.Status, &s.Reputation,
-		&s.AutoAssign, &s.LateRate, &s.Version, &s.CreatedAt, &s.UpdatedAt)
+		&radius, &s.Area.Polygon, &s.ProductLines, &s.Skills, &s.Tags, &s.DailyCapacity, &s.WorkingHours, &s.Status,
+		&s.Reputation, &s.AutoAssign, &s.LateRate, &s.Version, &s.CreatedAt, &s.UpdatedAt)
 	if radius != nil {
 		s.Area.RadiusKm = *radius
 	}
@@ -46,6 +46,7 @@ type siteRecord struct {
 	Polygon       []core.GeoPoint   `json:"polygon"`
 	ProductLines  []string          `json:"product_lines"`
 	Skills        []string          `json:"skills"`
+	Tags          []string          `json:"tags"`
 	DailyCapacity int               `json:"daily_capacity"`
 	WorkingHours  core.WorkingHours `json:"working_hours"`
 	Status        string            `json:"status"`
@@ -57,7 +58,7 @@ type siteRecord struct {
 func recordOfSite(s *core.Site) siteRecord {
 	r := siteRecord{ID: s.ID, Code: s.Code, Name: s.Name, Kind: s.Kind, RegionID: s.RegionID, Address: s.Address,
 		Phone: s.Phone, Lat: s.Location.Lat, Lon: s.Location.Lon, Polygon: s.Area.Polygon, ProductLines: s.ProductLines,
-		Skills: s.Skills, DailyCapacity: s.DailyCapacity, WorkingHours: s.WorkingHours, Status: s.Status,
+		Skills: s.Skills, Tags: s.Tags, DailyCapacity: s.DailyCapacity, WorkingHours: s.WorkingHours, Status: s.Status,
 		Reputation: s.Reputation, AutoAssign: s.AutoAssign, Version: s.Version}
 	if s.Area.RadiusKm != 0 {
 		r.RadiusKm = &s.Area.RadiusKm
@@ -76,7 +77,7 @@ func siteArgs(s *core.Site) []any {
 		poly = r.Polygon
 	}
 	return []any{r.Code, r.Name, r.Kind, r.RegionID, r.Address, r.Phone, r.Lat, r.Lon, r.RadiusKm, poly,
-		r.ProductLines, r.Skills, r.DailyCapacity, r.WorkingHours, r.Status, r.Reputation, r.AutoAssign}
+		r.ProductLines, r.Skills, r.Tags, r.DailyCapacity, r.WorkingHours, r.Status, r.Reputation, r.AutoAssign}
 }
 
 // checkRegion turns a region that is not in the tenant into a field error.
@@ -107,7 +108,7 @@ func (s *Store) CreateSite(ctx context.Context, n core.NewSite) (*core.Site, err
 	}
 	args := append([]any{tenantOf(ctx), site.ID, s.now()}, siteArgs(site)...)
 	out, err := scanSite(q.QueryRow(ctx, `INSERT INTO sites (tenant_id, id, created_at, updated_at, `+siteFields+`)
-		VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+		VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
 		RETURNING `+siteColumns, args...))
 	return out, translate(err, "site with code "+site.Code)
 }
@@ -186,7 +187,7 @@ func (s *Store) UpdateSite(ctx context.Context, id uuid.UUID, u core.SiteUpdate)
 	}
 	args := append([]any{id, cur.Version, s.now()}, siteArgs(&next)...)
 	out, err := scanSite(q.QueryRow(ctx, `UPDATE sites SET (`+siteFields+`) =
-		($4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20),
+		($4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21),
 		version = version + 1, updated_at = $3
 		WHERE id = $1 AND version = $2 RETURNING `+siteColumns, args...))
 	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
@@ -338,15 +339,16 @@ func upsertSites(ctx context.Context, q querier, tenant uuid.UUID, records []sit
 	}
 	rows, err := q.Query(ctx, `INSERT INTO sites AS s (tenant_id, id, version, created_at, updated_at, `+siteFields+`)
 		SELECT $1, r.id, r.version, $3, $3, r.code, r.name, r.kind, r.region_id, r.address, r.phone, r.lat, r.lon,
-		       r.radius_km, r.polygon, r.product_lines, r.skills, r.daily_capacity, r.working_hours, r.status,
+		       r.radius_km, r.polygon, r.product_lines, r.skills, r.tags, r.daily_capacity, r.working_hours, r.status,
 		       r.reputation, r.auto_assign
 		FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, version int, code text, name text, kind text, region_id uuid,
 		     address text, phone text, lat float8, lon float8, radius_km float8, polygon jsonb, product_lines text[],
-		     skills text[], daily_capacity int, working_hours jsonb, status text, reputation float8, auto_assign bool)
+		     skills text[], tags text[], daily_capacity int, working_hours jsonb, status text, reputation float8,
+		     auto_assign bool)
 		ON CONFLICT (tenant_id, code) DO UPDATE SET (`+siteFields+`) = (EXCLUDED.code, EXCLUDED.name, EXCLUDED.kind,
 		     EXCLUDED.region_id, EXCLUDED.address, EXCLUDED.phone, EXCLUDED.lat, EXCLUDED.lon, EXCLUDED.radius_km,
-		     EXCLUDED.polygon, EXCLUDED.product_lines, EXCLUDED.skills, EXCLUDED.daily_capacity, EXCLUDED.working_hours,
-		     EXCLUDED.status, EXCLUDED.reputation, EXCLUDED.auto_assign),
+		     EXCLUDED.polygon, EXCLUDED.product_lines, EXCLUDED.skills, EXCLUDED.tags, EXCLUDED.daily_capacity,
+		     EXCLUDED.working_hours, EXCLUDED.status, EXCLUDED.reputation, EXCLUDED.auto_assign),
 		     version = s.version + 1, updated_at = EXCLUDED.updated_at
 		WHERE s.id = EXCLUDED.id AND s.version = EXCLUDED.version
 		RETURNING code, xmax = 0`, tenant, payload, now)

@@ -123,3 +123,68 @@ func TestSiteRoundTrip(t *testing.T) {
 		return nil
 	}))
 }
+
+// TestSiteTagsRoundTrip: tags are stored normalised and come back from
+// every read (by ID, lists, the dispatch network), through create, update
+// and the bulk import alike; an update or import row that leaves them out
+// keeps them.
+func TestSiteTagsRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := pgtest.NewStore(t, nil)
+	tenant, region := newTenantWithRegion(t, s)
+	ctx := context.Background()
+	n := core.NewSite{Code: "T-1", Name: "旗舰店", Kind: core.SiteServiceStation, RegionID: region,
+		Location: core.GeoPoint{Lat: 22.5, Lon: 113.9}, Area: core.ServiceArea{RadiusKm: 10},
+		Tags: []string{" flagship", "24h", "flagship "}}
+	want := []string{"24h", "flagship"}
+	require.NoError(t, s.InTenant(ctx, tenant, func(ctx context.Context) error {
+		created, err := s.CreateSite(ctx, n)
+		require.NoError(t, err)
+		require.Equal(t, want, created.Tags)
+		got, err := s.FindSiteByID(ctx, created.ID)
+		require.NoError(t, err)
+		require.Equal(t, want, got.Tags)
+
+		name := "改名"
+		up, err := s.UpdateSite(ctx, created.ID, core.SiteUpdate{Version: 1, Name: &name})
+		require.NoError(t, err)
+		require.Equal(t, want, up.Tags, "kept when not given")
+		up, err = s.UpdateSite(ctx, created.ID, core.SiteUpdate{Version: 2, Tags: &[]string{"night", "24h"}})
+		require.NoError(t, err)
+		require.Equal(t, []string{"24h", "night"}, up.Tags)
+		_, err = s.UpdateSite(ctx, created.ID, core.SiteUpdate{Tags: &[]string{""}})
+		require.Equal(t, core.EINVALID, core.ErrorCode(err))
+
+		bulk := n
+		bulk.Code, bulk.Tags = "T-2", []string{"rural"}
+		untagged := n
+		untagged.Code, untagged.Tags = "T-3", nil
+		again := n
+		again.Tags = nil // T-1 again: keeps its tags
+		report, err := s.ImportSites(ctx, []core.SiteImportRow{{Row: 2, Site: bulk}, {Row: 3, Site: untagged},
+			{Row: 4, Site: again}}, allow)
+		require.NoError(t, err)
+		require.Equal(t, 2, report.Created, "%+v", report.Errors)
+		require.Equal(t, 1, report.Updated, "%+v", report.Errors)
+		report, err = s.ImportSites(ctx, []core.SiteImportRow{{Row: 2, Site: core.NewSite{Code: "T-4", Name: "x",
+			Kind: core.SiteDealer, RegionID: region, Location: n.Location, Area: n.Area, Tags: []string{"a\tb"}}}}, allow)
+		require.NoError(t, err)
+		require.Equal(t, []core.ImportError{{Row: 2, Field: "tags[0]", Message: "must not contain control characters"}},
+			report.Errors)
+
+		byCode := map[string][]string{"T-1": {"24h", "night"}, "T-2": {"rural"}, "T-3": {}}
+		list, _, err := s.FindSites(ctx, core.SiteFilter{}, core.Scope{All: true})
+		require.NoError(t, err)
+		require.Len(t, list, 3)
+		for _, got := range list {
+			require.Equal(t, byCode[got.Code], got.Tags, got.Code)
+		}
+		network, _, err := s.LoadNetwork(ctx)
+		require.NoError(t, err)
+		require.Len(t, network, 3)
+		for _, got := range network {
+			require.Equal(t, byCode[got.Code], got.Tags, got.Code)
+		}
+		return nil
+	}))
+}

@@ -11,13 +11,13 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-const technicianColumns = `id, site_id, user_id, code, name, phone, skills, status, lat, lon, location_at, open_workload,
-	version, created_at, updated_at`
+const technicianColumns = `id, site_id, user_id, code, name, phone, skills, tags, status, lat, lon, location_at,
+	open_workload, version, created_at, updated_at`
 
 func scanTechnician(row pgx.Row) (*core.Technician, error) {
 	t := &core.Technician{}
 	var lat, lon *float64
-	err := row.Scan(&t.ID, &t.SiteID, &t.UserID, &t.Code, &t.Name, &t.Phone, &t.Skills, &t.Status, &lat, &lon,
+	err := row.Scan(&t.ID, &t.SiteID, &t.UserID, &t.Code, &t.Name, &t.Phone, &t.Skills, &t.Tags, &t.Status, &lat, &lon,
 		&t.LocationAt, &t.OpenWorkload, &t.Version, &t.CreatedAt, &t.UpdatedAt)
 	if lat != nil && lon != nil {
 		t.Location = &core.GeoPoint{Lat: *lat, Lon: *lon}
@@ -61,9 +61,9 @@ func (s *Store) CreateTechnician(ctx context.Context, n core.NewTechnician) (*co
 		return nil, err
 	}
 	out, err := scanTechnician(q.QueryRow(ctx, `INSERT INTO technicians
-		(tenant_id, id, site_id, user_id, code, name, phone, skills, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING `+technicianColumns,
-		tenantOf(ctx), t.ID, t.SiteID, t.UserID, t.Code, t.Name, t.Phone, t.Skills, t.Status, s.now()))
+		(tenant_id, id, site_id, user_id, code, name, phone, skills, tags, status, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING `+technicianColumns,
+		tenantOf(ctx), t.ID, t.SiteID, t.UserID, t.Code, t.Name, t.Phone, t.Skills, t.Tags, t.Status, s.now()))
 	return out, translate(err, "technician with code "+t.Code)
 }
 
@@ -124,10 +124,11 @@ func (s *Store) UpdateTechnician(ctx context.Context, id uuid.UUID, u core.Techn
 		return nil, err
 	}
 	out, err := scanTechnician(q.QueryRow(ctx, `UPDATE technicians
-		SET (site_id, user_id, code, name, phone, skills, status) = ($4, $5, $6, $7, $8, $9, $10),
+		SET (site_id, user_id, code, name, phone, skills, tags, status) = ($4, $5, $6, $7, $8, $9, $10, $11),
 		    version = version + 1, updated_at = $3
 		WHERE id = $1 AND version = $2 RETURNING `+technicianColumns,
-		id, cur.Version, s.now(), next.SiteID, next.UserID, next.Code, next.Name, next.Phone, next.Skills, next.Status))
+		id, cur.Version, s.now(), next.SiteID, next.UserID, next.Code, next.Name, next.Phone, next.Skills, next.Tags,
+		next.Status))
 	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
 		return nil, staleVersion("technician", cur.Version+1, cur.Version)
 	}
@@ -165,6 +166,7 @@ type technicianRecord struct {
 	Name    string     `json:"name"`
 	Phone   string     `json:"phone"`
 	Skills  []string   `json:"skills"`
+	Tags    []string   `json:"tags"`
 	Status  string     `json:"status"`
 }
 
@@ -204,7 +206,7 @@ func (s *Store) ImportTechnicians(ctx context.Context, rows []core.TechnicianImp
 			refs.claimed[*t.UserID] = r.Row
 		}
 		records = append(records, technicianRecord{ID: t.ID, Version: t.Version, SiteID: t.SiteID, UserID: t.UserID,
-			Code: t.Code, Name: t.Name, Phone: t.Phone, Skills: t.Skills, Status: t.Status})
+			Code: t.Code, Name: t.Name, Phone: t.Phone, Skills: t.Skills, Tags: t.Tags, Status: t.Status})
 		rowOf[t.Code] = r.Row
 	}
 	now := s.now()
@@ -369,12 +371,13 @@ func upsertTechnicians(ctx context.Context, q querier, tenant uuid.UUID, records
 		return nil, err
 	}
 	rows, err := q.Query(ctx, `INSERT INTO technicians AS t
-		(tenant_id, id, version, site_id, user_id, code, name, phone, skills, status, created_at, updated_at)
-		SELECT $1, r.id, r.version, r.site_id, r.user_id, r.code, r.name, r.phone, r.skills, r.status, $3, $3
+		(tenant_id, id, version, site_id, user_id, code, name, phone, skills, tags, status, created_at, updated_at)
+		SELECT $1, r.id, r.version, r.site_id, r.user_id, r.code, r.name, r.phone, r.skills, r.tags, r.status, $3, $3
 		FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, version int, site_id uuid, user_id uuid, code text,
-		     name text, phone text, skills text[], status text)
-		ON CONFLICT (tenant_id, code) DO UPDATE SET (site_id, user_id, name, phone, skills, status) =
-		     (EXCLUDED.site_id, EXCLUDED.user_id, EXCLUDED.name, EXCLUDED.phone, EXCLUDED.skills, EXCLUDED.status),
+		     name text, phone text, skills text[], tags text[], status text)
+		ON CONFLICT (tenant_id, code) DO UPDATE SET (site_id, user_id, name, phone, skills, tags, status) =
+		     (EXCLUDED.site_id, EXCLUDED.user_id, EXCLUDED.name, EXCLUDED.phone, EXCLUDED.skills, EXCLUDED.tags,
+		     EXCLUDED.status),
 		     version = t.version + 1, updated_at = EXCLUDED.updated_at
 		WHERE t.id = EXCLUDED.id AND t.version = EXCLUDED.version
 		RETURNING code, xmax = 0`, tenant, payload, now)

@@ -18,8 +18,8 @@
 //     still a candidate, is moved first.
 //   - "vip_senior_technicians": for a VIP customer's order, technicians
 //     with one of "senior_tags" among their tags or skills go first
-//     (otherwise the platform's order). The platform records skills per
-//     technician: give the seniors a skill such as "senior".
+//     (otherwise the platform's order): tag the seniors "senior" in the
+//     platform (a skill of that name counts too).
 //
 // # Configuration (the binding's JSON)
 //

@@ -125,9 +125,8 @@ func kindName(k dr.SiteKind) string {
 
 // ChooseTechnician puts senior technicians first for VIP customers when
 // the binding has that rule; otherwise it keeps the platform's order. A
-// technician is senior with one of senior_tags among its tags or its
-// skills (the platform records skills per technician, so a tenant marks
-// its seniors with a skill such as "senior").
+// technician is senior with one of senior_tags among its tags (or its
+// skills, for tenants that marked seniors that way).
 func (p *plugin) ChooseTechnician(_ context.Context, req dr.TechnicianRequest) (dr.TechnicianResponse, error) {
 	c, err := p.config()
 	if err != nil {

@@ -91,8 +91,8 @@ type Candidate struct {
 	// Opening lists the site's opening periods; empty when the platform
 	// does not know them.
 	Opening []Opening
-	// Tags are the site's tags; the platform records none yet, so they
-	// are empty (a test harness may set them).
+	// Tags are the free labels the tenant's admins gave the site (such as
+	// "24h" or "flagship"): trimmed, de-duplicated and sorted.
 	Tags []string
 	// Reasons: a rule appends its own, which the platform puts after its
 	// reasons for the candidate in the decision. The platform does not send
@@ -162,7 +162,7 @@ type TechCandidate struct {
 	Name         string
 	Status       TechStatus
 	Skills       []string
-	Tags         []string // as Candidate.Tags: empty from the platform for now
+	Tags         []string // as Candidate.Tags, the technician's (such as "senior" or "gas-certified")
 	DistanceKm   float64
 	LocationFrom string // "last location" or "site"
 	Score        float64
