@@ -60,6 +60,20 @@ func configJSON(m map[string]any) json.RawMessage {
 	return b
 }
 
+// checkBinding asks the binding's plugin whether it takes the binding's
+// configuration, in the request transaction that wrote it (so that a
+// refusal leaves nothing saved): a 422 with the plugin's reason.
+func (s *Server) checkBinding(ctx context.Context, id uuid.UUID) error {
+	if s.deps.PluginRuntime == nil {
+		return nil
+	}
+	b, err := s.deps.PluginBindings.RunnablePluginBinding(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.deps.PluginRuntime.CheckConfig(ctx, b)
+}
+
 // stopBinding stops the binding's process so that the next use starts it
 // with the new configuration.
 func (s *Server) stopBinding(id uuid.UUID) {
@@ -75,12 +89,17 @@ func (s *Server) registerPluginBindingRoutes() {
 	register(s.api, huma.Operation{OperationID: "create-plugin-binding", Method: http.MethodPost, Path: "/v1/plugin-bindings",
 		Summary: "Bind a plugin to the tenant", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Secrets are stored encrypted and never returned. The response carries the CTI event token, shown once. " +
-			"A tenant has at most one enabled binding per plugin kind (409)."},
+			"A tenant has at most one enabled binding per plugin kind (409). The plugin is asked whether it takes the " +
+			"configuration (started with it, then stopped): when it refuses, nothing is saved and the answer is a 422 " +
+			"with its reason. A plugin that cannot start does not block the binding; its status shows why."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreatePluginBindingInput) (*CreatePluginBindingOutput, error) {
 			enabled := in.Body.Enabled == nil || *in.Body.Enabled
 			b, tok, err := s.deps.PluginBindings.CreatePluginBinding(ctx, core.NewPluginBinding{PluginID: in.Body.PluginID,
 				Name: in.Body.Name, Config: configJSON(in.Body.Config), Secrets: in.Body.Secrets, Enabled: enabled})
+			if err == nil {
+				err = s.checkBinding(ctx, b.ID)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -106,11 +125,15 @@ func (s *Server) registerPluginBindingRoutes() {
 		})
 	register(s.api, huma.Operation{OperationID: "update-plugin-binding", Method: http.MethodPatch, Path: "/v1/plugin-bindings/{id}",
 		Summary: "Change a plugin binding", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
-		Description: "The plugin process restarts with the new configuration on its next use."},
+		Description: "The plugin process restarts with the new configuration on its next use. A new configuration, " +
+			"new secrets or enabling is checked with the plugin first, as on create: a refusal is a 422 and changes nothing."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *UpdatePluginBindingInput) (*PluginBindingOutput, error) {
 			b, err := s.deps.PluginBindings.UpdatePluginBinding(ctx, in.ID, core.PluginBindingUpdate{Name: in.Body.Name,
 				Config: configJSON(in.Body.Config), Secrets: in.Body.Secrets, Enabled: in.Body.Enabled})
+			if err == nil && (in.Body.Config != nil || len(in.Body.Secrets) > 0 || in.Body.Enabled != nil && *in.Body.Enabled) {
+				err = s.checkBinding(ctx, in.ID)
+			}
 			if err != nil {
 				return nil, err
 			}

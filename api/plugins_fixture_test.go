@@ -94,6 +94,7 @@ type fakeRuntime struct {
 	mu      sync.Mutex
 	stopped []uuid.UUID
 	rules   error // DispatchRules fails with it
+	config  error // CheckConfig answers it
 }
 
 func (f *fakeRuntime) CTI(_ context.Context, b *core.PluginBinding) (core.CTIPlugin, error) {
@@ -112,6 +113,8 @@ func (f *fakeRuntime) Status(_ context.Context, id uuid.UUID) core.PluginStatus 
 	return core.PluginStatus{BindingID: id, PluginProcess: core.PluginProcess{State: core.PluginFailed,
 		LastError: "checksum mismatch", Restarts: 3, Breaker: core.BreakerOpen}}
 }
+
+func (f *fakeRuntime) CheckConfig(context.Context, *core.PluginBinding) error { return f.config }
 
 func (f *fakeRuntime) Stop(id uuid.UUID) {
 	f.mu.Lock()

@@ -218,6 +218,10 @@ type PluginBindingService interface {
 	// kind whose plugin is enabled, with its secrets decrypted and Plugin
 	// filled in, for the runtime. ENOTFOUND when there is none.
 	FindEnabledPluginBinding(ctx context.Context, kind string) (*PluginBinding, error)
+	// RunnablePluginBinding returns binding id, enabled or not, with its
+	// secrets decrypted and Plugin filled in: what CheckConfig checks.
+	// ENOTFOUND when absent from the tenant.
+	RunnablePluginBinding(ctx context.Context, id uuid.UUID) (*PluginBinding, error)
 	// AuthenticateCTIBinding resolves a CTI event token for binding id. Not
 	// tenant-bound: it opens its own transactions and returns the binding
 	// (secrets decrypted, Plugin filled in) only when the token is the
@@ -339,4 +343,10 @@ type PluginRuntime interface {
 	// Stop stops the binding's process (on binding change or deletion); the
 	// next use starts it again.
 	Stop(bindingID uuid.UUID)
+	// CheckConfig asks b's plugin whether it takes b's configuration (with
+	// its secrets), before a binding is saved with it: EINVALID with the
+	// plugin's reason when it refuses. A plugin that cannot be started or
+	// does not answer by the end of ctx gives no verdict (nil): the
+	// binding's status shows that failure once it runs.
+	CheckConfig(ctx context.Context, b *PluginBinding) error
 }

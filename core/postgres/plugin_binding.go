@@ -271,6 +271,16 @@ func (s *PluginStore) FindEnabledPluginBinding(ctx context.Context, kind string)
 	return b, err
 }
 
+// RunnablePluginBinding implements core.PluginBindingService.
+func (s *PluginStore) RunnablePluginBinding(ctx context.Context, id uuid.UUID) (*core.PluginBinding, error) {
+	q, err := s.s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b, _, err := s.runnable(ctx, q, `b.id = $1`, id)
+	return b, err
+}
+
 // AuthenticateCTIBinding implements core.PluginBindingService.
 func (s *PluginStore) AuthenticateCTIBinding(ctx context.Context, id uuid.UUID, token string) (*core.PluginBinding, error) {
 	denied := core.Errorf(core.EUNAUTHORIZED, "unknown CTI binding or wrong token")
