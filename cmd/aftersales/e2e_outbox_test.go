@@ -59,6 +59,11 @@ func TestSIGKILLDuringABurstSendsEverySMSOnce(t *testing.T) {
 	c := newClient(t, addr)
 	tenant := uuid.MustParse(c.onboard(readToken(t, filepath.Join(dataDir, "platform-admin.token")), "burst-co").ID)
 	token := c.login("burst-co", "admin", adminPassword)
+	// The tenant's SMS rate limit (120 texts a minute by default) would
+	// spread the burst's texts over minutes of fixed windows, and a missed
+	// window on a busy machine over the deadline below: this test is about
+	// the kill, not the limit (TestTenantSettingsShapeTheTexts covers it).
+	c.expect(http.StatusOK, "PUT", "/v1/settings/sms", token, map[string]any{"rate_per_minute": 6000})
 
 	owner, err := pgxpool.New(context.Background(), dbURL)
 	require.NoError(t, err)
