@@ -74,6 +74,7 @@ type ListSitesInput struct {
 	Status      string `query:"status" enum:"active,suspended,closed,"`
 	Kind        string `query:"kind" enum:"service_station,repair_center,dealer,"`
 	ProductLine string `query:"product_line" maxLength:"32" doc:"Only sites authorised for this product line."`
+	Tag         string `query:"tag" maxLength:"32" doc:"Only sites with this tag."`
 	Q           string `query:"q" maxLength:"100" doc:"Part of the code, name or address."`
 }
 
@@ -134,7 +135,7 @@ func (s *Server) registerSiteRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			f := core.SiteFilter{Status: in.Status, Kind: in.Kind, ProductLine: in.ProductLine, Query: in.Q,
+			f := core.SiteFilter{Status: in.Status, Kind: in.Kind, ProductLine: in.ProductLine, Tag: in.Tag, Query: in.Q,
 				After: in.Cursor, Limit: in.Limit}
 			if f.RegionID, err = optionalUUID("region_id", in.RegionID); err != nil {
 				return nil, err

@@ -349,6 +349,10 @@ func TestSiteTags(t *testing.T) {
 	items := b.must(200, "GET", "/v1/sites", acme.admin, nil).JSON["items"].([]any)
 	require.Equal(t, []any{"24h", "flagship"}, items[0].(map[string]any)["tags"])
 	require.Equal(t, []any{}, items[1].(map[string]any)["tags"])
+	tagged := b.must(200, "GET", "/v1/sites?tag=24h", acme.admin, nil).JSON["items"].([]any)
+	require.Len(t, tagged, 1, "the list filters by tag")
+	require.Equal(t, id, tagged[0].(map[string]any)["id"])
+	require.Empty(t, b.must(200, "GET", "/v1/sites?tag=24", acme.admin, nil).JSON["items"], "a whole tag, not a part")
 
 	up := b.must(200, "PATCH", "/v1/sites/"+id, acme.admin, map[string]any{"version": 1, "name": "旗舰店"})
 	require.Equal(t, []any{"24h", "flagship"}, up.JSON["tags"], "kept when not sent")

@@ -42,6 +42,7 @@ type ListTechniciansInput struct {
 	SiteID string `query:"site_id" format:"uuid" doc:"Only this site's technicians."`
 	Status string `query:"status" enum:"available,busy,off,"`
 	Skill  string `query:"skill" maxLength:"32" doc:"Only technicians with this skill."`
+	Tag    string `query:"tag" maxLength:"32" doc:"Only technicians with this tag."`
 	Q      string `query:"q" maxLength:"100" doc:"Part of the code, name or phone."`
 }
 
@@ -106,7 +107,7 @@ func (s *Server) registerTechnicianRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			f := core.TechnicianFilter{Status: in.Status, Skill: in.Skill, Query: in.Q, After: in.Cursor, Limit: in.Limit}
+			f := core.TechnicianFilter{Status: in.Status, Skill: in.Skill, Tag: in.Tag, Query: in.Q, After: in.Cursor, Limit: in.Limit}
 			if f.SiteID, err = optionalUUID("site_id", in.SiteID); err != nil {
 				return nil, err
 			}

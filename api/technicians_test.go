@@ -150,6 +150,9 @@ func TestTechnicianTags(t *testing.T) {
 	items := b.must(200, "GET", "/v1/technicians", acme.admin, nil).JSON["items"].([]any)
 	require.Equal(t, []any{"gas-certified", "senior"}, items[0].(map[string]any)["tags"])
 	require.Equal(t, []any{}, items[1].(map[string]any)["tags"])
+	seniors := b.must(200, "GET", "/v1/technicians?tag=senior", acme.admin, nil).JSON["items"].([]any)
+	require.Len(t, seniors, 1, "the list filters by tag")
+	require.Equal(t, id, seniors[0].(map[string]any)["id"])
 
 	up := b.must(200, "PATCH", "/v1/technicians/"+id, acme.admin, map[string]any{"version": 1, "status": "busy"})
 	require.Equal(t, []any{"gas-certified", "senior"}, up.JSON["tags"], "kept when not sent")

@@ -441,6 +441,7 @@ type SiteFilter struct {
 	Status      string
 	Kind        string
 	ProductLine string
+	Tag         string
 	Query       string // part of the code, name or address
 	After       string
 	Limit       int

@@ -182,6 +182,7 @@ type TechnicianFilter struct {
 	SiteID *uuid.UUID
 	Status string
 	Skill  string
+	Tag    string
 	Query  string // part of the code, name or phone
 	After  string
 	Limit  int

@@ -141,9 +141,9 @@ func (s *Store) FindSites(ctx context.Context, f core.SiteFilter, within core.Sc
 		  AND ($4::uuid IS NULL OR region_id IN (SELECT id FROM wanted))
 		  AND ($5 = '' OR status = $5) AND ($6 = '' OR kind = $6) AND ($7 = '' OR $7 = ANY(product_lines))
 		  AND ($8 = '' OR code ILIKE '%' || $8 || '%' OR name ILIKE '%' || $8 || '%' OR address ILIKE '%' || $8 || '%')
-		  AND code > $9
+		  AND code > $9 AND ($11 = '' OR $11 = ANY(tags))
 		ORDER BY code LIMIT $10`,
-		within.All, within.Regions, within.Sites, f.RegionID, f.Status, f.Kind, f.ProductLine, escapeLike(f.Query), f.After, limit+1)
+		within.All, within.Regions, within.Sites, f.RegionID, f.Status, f.Kind, f.ProductLine, escapeLike(f.Query), f.After, limit+1, f.Tag)
 	if err != nil {
 		return nil, "", err
 	}

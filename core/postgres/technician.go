@@ -79,9 +79,9 @@ func (s *Store) FindTechnicians(ctx context.Context, f core.TechnicianFilter, wi
 		WHERE site_id IN (SELECT id FROM sites WHERE `+siteInScope+`)
 		  AND ($4::uuid IS NULL OR site_id = $4) AND ($5 = '' OR status = $5) AND ($6 = '' OR $6 = ANY(skills))
 		  AND ($7 = '' OR code ILIKE '%' || $7 || '%' OR name ILIKE '%' || $7 || '%' OR phone ILIKE '%' || $7 || '%')
-		  AND code > $8
+		  AND code > $8 AND ($10 = '' OR $10 = ANY(tags))
 		ORDER BY code LIMIT $9`,
-		within.All, within.Regions, within.Sites, f.SiteID, f.Status, f.Skill, escapeLike(f.Query), f.After, limit+1)
+		within.All, within.Regions, within.Sites, f.SiteID, f.Status, f.Skill, escapeLike(f.Query), f.After, limit+1, f.Tag)
 	if err != nil {
 		return nil, "", err
 	}
