@@ -50,7 +50,9 @@ type channel struct {
 }
 
 // open asks the plugin for its channel, once. A plugin that answers
-// Unimplemented has none; another error fails this call only.
+// Unimplemented has none; one that fails to open it (it cannot listen
+// where it runs) is called over gRPC too. Only a call that ran out of time
+// asking leaves the question open for the next.
 func (ch *channel) open(ctx context.Context, c pb.DispatchRulesClient, cc *grpc.ClientConn) error {
 	own, err := wire.NewChannelCert()
 	if err != nil {
@@ -60,11 +62,11 @@ func (ch *channel) open(ctx context.Context, c pb.DispatchRulesClient, cc *grpc.
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
 	switch {
-	case status.Code(err) == codes.Unimplemented:
+	case err != nil && ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
 		ch.unusable = true
 		return errNoChannel
-	case err != nil:
-		return err
 	case ch.opened:
 		return nil // a concurrent call opened it first
 	}

@@ -14,7 +14,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 
 	"github.com/aftersales/aftersales/sdk"
@@ -242,4 +244,25 @@ func TestChannelClosesWithThePluginConnection(t *testing.T) {
 		defer c.ch.mu.Unlock()
 		return c.ch.closed && len(c.ch.idle) == 0
 	}, 5*time.Second, 10*time.Millisecond)
+}
+
+// cannotListen is a plugin that cannot open its channel where it runs.
+type cannotListen struct{ *server }
+
+func (cannotListen) OpenChannel(context.Context, *pb.ChannelRequest) (*pb.ChannelInfo, error) {
+	return nil, status.Error(codes.Unavailable, "channel: listen: permission denied")
+}
+
+func TestPluginThatCannotOpenItsChannelIsCalledUnary(t *testing.T) {
+	rules := &echoRules{}
+	c := dial(t, register(cannotListen{newServer(rules)}))
+	for k := range 3 {
+		res, err := rankOf(t.Context(), c, fmt.Sprint("u", k))
+		require.NoError(t, err)
+		require.Equal(t, []string{fmt.Sprint("u", k)}, res.Reasons)
+	}
+	require.Zero(t, dials(c))
+	c.ch.mu.Lock()
+	defer c.ch.mu.Unlock()
+	require.True(t, c.ch.unusable, "asked once, not at every call")
 }
