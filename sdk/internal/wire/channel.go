@@ -142,8 +142,12 @@ func (c *ChannelListener) Serve(handle func(*FrameConn)) error {
 	}
 	for {
 		conn, err := c.l.Accept()
-		if err != nil {
+		if errors.Is(err, net.ErrClosed) {
 			return err
+		}
+		if err != nil { // out of file descriptors, say: the next may work
+			time.Sleep(50 * time.Millisecond)
+			continue
 		}
 		go func() {
 			t := tls.Server(conn, cfg)
