@@ -3,10 +3,13 @@ package api
 import (
 	"bytes"
 	"io"
+	"mime"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/aftersales/aftersales/core"
 )
@@ -37,9 +40,40 @@ func (s *Server) checkBody(hctx huma.Context, next func(huma.Context)) {
 		huma.WriteErr(s.api, hctx, http.StatusBadRequest, "cannot read the request body")
 	case int64(len(raw)) > limit:
 		huma.WriteErr(s.api, hctx, http.StatusRequestEntityTooLarge, "request body is larger than the limit of this operation")
-	case !utf8.Valid(raw):
-		huma.WriteErr(s.api, hctx, 0, "", core.Errorf(core.EINVALID, "request body is not valid UTF-8"))
 	default:
+		raw, err = toUTF8(hctx.Header("Content-Type"), raw)
+		if err != nil {
+			huma.WriteErr(s.api, hctx, 0, "", err)
+			return
+		}
 		next(&bodyContext{humaContext: hctx, body: bytes.NewReader(raw)})
 	}
+}
+
+// gbCharsets are the Chinese national encodings a CSV body may declare:
+// spreadsheets in a Chinese locale save CSV in GBK by default. GB18030
+// decodes GBK and GB2312 too.
+var gbCharsets = map[string]bool{"gbk": true, "gb2312": true, "gb18030": true}
+
+// toUTF8 returns raw as UTF-8: a CSV body that declares a GB charset is
+// decoded; anything else must be valid UTF-8 already.
+func toUTF8(contentType string, raw []byte) ([]byte, error) {
+	mt, params, _ := mime.ParseMediaType(contentType)
+	csv := mt == "text/csv"
+	if csv && gbCharsets[strings.ToLower(params["charset"])] {
+		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(raw)
+		// The decoder replaces what is not GB18030 with U+FFFD.
+		if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+			return nil, core.Errorf(core.EINVALID, "request body is not valid %s", strings.ToUpper(params["charset"]))
+		}
+		return out, nil
+	}
+	if !utf8.Valid(raw) {
+		if csv {
+			return nil, core.Errorf(core.EINVALID, "request body is not valid UTF-8: save the file as CSV UTF-8, "+
+				"or declare its encoding (Content-Type: text/csv; charset=gbk)")
+		}
+		return nil, core.Errorf(core.EINVALID, "request body is not valid UTF-8")
+	}
+	return raw, nil
 }

@@ -42,14 +42,17 @@ func (in *ImportInput) format() (string, error) {
 	if err != nil {
 		mt = ""
 	}
-	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "utf8" {
-		return "", huma.Error415UnsupportedMediaType("only UTF-8 is accepted; save the file as CSV UTF-8")
-	}
-	switch mt {
-	case "text/csv":
+	cs := strings.ToLower(params["charset"])
+	utf := cs == "" || cs == "utf-8" || cs == "utf8"
+	switch {
+	case mt == "text/csv" && (utf || gbCharsets[cs]): // checkBody decoded GB charsets
 		return "csv", nil
-	case "application/json":
+	case mt == "text/csv":
+		return "", huma.Error415UnsupportedMediaType("CSV is accepted in UTF-8 or GBK (GB18030); save the file as CSV UTF-8")
+	case mt == "application/json" && utf:
 		return "json", nil
+	case mt == "application/json":
+		return "", huma.Error415UnsupportedMediaType("JSON is accepted in UTF-8 only")
 	}
 	return "", huma.Error415UnsupportedMediaType("send Content-Type text/csv or application/json")
 }
@@ -81,8 +84,9 @@ const importRules = "\n\nEvery row is validated; the valid rows are written, in 
 	"exists updates that object (upsert by code): fields it leaves out (an empty CSV cell, an omitted JSON field) " +
 	"keep their values, or take their defaults on create. A code repeated in the file fails on its later rows. " +
 	"Rows outside your scope fail. A file-level problem (bad header, not a JSON array, more than 20,000 rows) " +
-	"is a 422 and nothing is written.\n\nCSV: UTF-8 (a BOM is allowed), a header row naming the columns in any " +
-	"order, lists separated by `|`."
+	"is a 422 and nothing is written.\n\nCSV: UTF-8 (a BOM is allowed), or GBK/GB18030 declared as " +
+	"`Content-Type: text/csv; charset=gbk` (what spreadsheets in a Chinese locale save); a header row naming the " +
+	"columns in any order, lists separated by `|`."
 
 const siteCSVExample = "code,name,kind,region,lat,lon,radius_km,product_lines,working_hours\n" +
 	"SZ-NS-001,深圳南山服务站,service_station,GD-SZ,22.5431,113.9298,15,AC|FRIDGE,mon-fri=08:30-12:00;13:30-18:00|sat=09:00-12:00\n"

@@ -303,14 +303,21 @@ func TestImportRefusals(t *testing.T) {
 	good := siteImportHeader + "\n" + goodSiteLine("S-0001", "站", "CN") + "\n"
 
 	b.must(415, "POST", "/v1/sites/import", acme.admin, good, "Content-Type", "text/plain")
-	b.must(415, "POST", "/v1/sites/import", acme.admin, good, "Content-Type", "text/csv; charset=gbk")
+	b.must(415, "POST", "/v1/sites/import", acme.admin, good, "Content-Type", "text/csv; charset=big5")
+	b.must(415, "POST", "/v1/sites/import", acme.admin, `[]`, "Content-Type", "application/json; charset=gbk")
 	b.must(422, "POST", "/v1/sites/import", acme.admin, "code,name,colour\nA,b,c\n", csvHeader...)
 	b.must(400, "POST", "/v1/sites/import", acme.admin, "", csvHeader...)
 	b.must(422, "POST", "/v1/sites/import", acme.admin, `{"code":"A"}`)
 	b.must(422, "POST", "/v1/technicians/import", acme.admin, "code,name\n", csvHeader...)
-	// Bodies must be valid UTF-8 on every operation: a file saved as GBK is
-	// refused whole, not reported row by row.
-	b.must(422, "POST", "/v1/sites/import", acme.admin, good+"S-0002,\xb7\xfe\xce\xf1,dealer,CN,1,1,5,,,\n", csvHeader...)
+	// Bodies must be valid UTF-8 unless they declare GBK: a file saved as
+	// GBK and sent as UTF-8 is refused whole, not reported row by row, and
+	// the refusal says how to send it.
+	gbk := good + "S-0002,\xb7\xfe\xce\xf1,dealer,CN,1,1,5,,,\n" // 服务 in GBK
+	r := b.must(422, "POST", "/v1/sites/import", acme.admin, gbk, csvHeader...)
+	require.Contains(t, r.str("detail"), "charset=gbk")
+	r = b.must(422, "POST", "/v1/sites/import", acme.admin, gbk+"S-0003,\xff\xff,dealer,CN,1,1,5,,,\n",
+		"Content-Type", "text/csv; charset=gbk")
+	require.Contains(t, r.str("detail"), "not valid GBK")
 	require.Empty(t, allSiteCodes(b, acme.admin))
 
 	key := []string{"Content-Type", "text/csv", "Idempotency-Key", "import-1"}
@@ -391,4 +398,18 @@ func FuzzImportSites(f *testing.F) {
 			r.JSON["updated"].(float64), r.JSON["failed"].(float64)
 		require.Equal(t, total, created+updated+failed, "%s", r.Raw)
 	})
+}
+
+// TestImportGBK: a CSV that spreadsheets in a Chinese locale save (GBK),
+// declared as such, imports with its Chinese text intact.
+func TestImportGBK(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	acme := b.onboard("acme")
+	b.createRegion(acme.admin, nil, "country", "CN", "中国")
+	body := siteImportHeader + "\n" + goodSiteLine("S-0001", "\xc4\xcf\xc9\xbd\xb7\xfe\xce\xf1\xd5\xbe", "CN") + "\n" // 南山服务站
+	r := b.must(200, "POST", "/v1/sites/import", acme.admin, body, "Content-Type", "text/csv; charset=GBK")
+	require.Equal(t, 1.0, r.JSON["created"], "%s", r.Raw)
+	sites := b.must(200, "GET", "/v1/sites?q=S-0001", acme.admin, nil).JSON["items"].([]any)
+	require.Equal(t, "南山服务站", sites[0].(map[string]any)["name"])
 }
