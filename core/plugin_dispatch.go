@@ -12,7 +12,7 @@ import (
 // dealer that sold the unit", "VIP customers to repair centres", "on
 // Sundays only sites open on Sundays" or "senior technicians for VIP
 // customers" can be written. The store looks them up in the dispatching
-// transaction; the plugin host translates them.
+// transaction; the plugin host hands them to the plugin.
 type DispatchFacts struct {
 	ProductModel        string
 	UnitSerial          string

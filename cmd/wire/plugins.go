@@ -83,27 +83,8 @@ func (f failingRules) ChooseTechnician(context.Context, dispatch.Order, uuid.UUI
 // NewPluginHost returns the plugin runtime with dispatch facts looked up
 // in ps; pass ps as Options.Plugins too.
 func NewPluginHost(ps *postgres.PluginStore, o host.Options) *host.Host {
-	o.DispatchFacts = func(ctx context.Context, ord dispatch.Order, sites []uuid.UUID) (*host.DispatchFacts, error) {
-		f, err := ps.DispatchFacts(ctx, ord.ID, sites)
-		if err != nil {
-			return nil, err
-		}
-		return hostDispatchFacts(f), nil
+	o.DispatchFacts = func(ctx context.Context, ord dispatch.Order, sites []uuid.UUID) (*core.DispatchFacts, error) {
+		return ps.DispatchFacts(ctx, ord.ID, sites)
 	}
 	return host.New(o)
-}
-
-// hostDispatchFacts translates the store's dispatch facts into the plugin
-// host's.
-func hostDispatchFacts(f *core.DispatchFacts) *host.DispatchFacts {
-	out := &host.DispatchFacts{ProductModel: f.ProductModel, UnitSerial: f.UnitSerial, SellingDealerSiteID: f.SellingDealerSiteID,
-		CustomerVIP: f.CustomerVIP, CustomerTags: f.CustomerTags, CreatedAt: f.CreatedAt, TimeZone: f.TimeZone,
-		Sites: make(map[uuid.UUID]host.SiteFacts, len(f.Sites)), Technicians: make(map[uuid.UUID]host.TechnicianFacts, len(f.Technicians))}
-	for id, s := range f.Sites {
-		out.Sites[id] = host.SiteFacts{Name: s.Name, WorkingHours: s.WorkingHours, Tags: s.Tags}
-	}
-	for id, t := range f.Technicians {
-		out.Technicians[id] = host.TechnicianFacts{Name: t.Name, Skills: t.Skills, Tags: t.Tags}
-	}
-	return out
 }

@@ -3,7 +3,6 @@ package host
 import (
 	"context"
 	"sync/atomic"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -12,41 +11,13 @@ import (
 	"github.com/aftersales/aftersales/sdk/dispatchrules"
 )
 
-// DispatchFacts are what tenant rules see beyond the engine's Order and
-// candidates: the customer and unit behind the order, and the candidates'
-// names, opening hours and tags. All optional.
-type DispatchFacts struct {
-	ProductModel        string
-	UnitSerial          string
-	SellingDealerSiteID *uuid.UUID // the dealer that sold the unit, when known
-	CustomerVIP         bool
-	CustomerTags        []string
-	CreatedAt           time.Time
-	TimeZone            string // the tenant's IANA zone; opening hours are read in it
-	Sites               map[uuid.UUID]SiteFacts
-	Technicians         map[uuid.UUID]TechnicianFacts
-}
-
-// SiteFacts describe a candidate site to the rules.
-type SiteFacts struct {
-	Name         string
-	WorkingHours core.WorkingHours
-	Tags         []string
-}
-
-// TechnicianFacts describe a candidate technician to the rules.
-type TechnicianFacts struct {
-	Name   string
-	Skills []string
-	Tags   []string
-}
-
 // DispatchFactsFunc looks the facts up for a decision, in the caller's
 // context (the tenant transaction): those of the order, of the sites (the
 // candidates' IDs) and of the technicians at those sites, in one go, so
 // that a decision's Rank and ChooseTechnician need one lookup. An error
-// fails the rules call, so the built-in ranking is used.
-type DispatchFactsFunc func(ctx context.Context, o dispatch.Order, sites []uuid.UUID) (*DispatchFacts, error)
+// fails the rules call, so the built-in ranking is used. The facts are
+// the store's own, read as they are (no copy to drop a field from).
+type DispatchFactsFunc func(ctx context.Context, o dispatch.Order, sites []uuid.UUID) (*core.DispatchFacts, error)
 
 // DispatchRules returns the binding's rules as the dispatch engine's seam.
 // Each call runs under DispatchTimeout (or the caller's earlier deadline);
@@ -73,7 +44,7 @@ type rulesClient struct {
 // lookedUp are the facts looked up for an order's candidate sites.
 type lookedUp struct {
 	order uuid.UUID
-	facts *DispatchFacts
+	facts *core.DispatchFacts
 }
 
 // lookFacts returns the facts of o and sites. With reuse (ChooseTechnician,
@@ -81,9 +52,9 @@ type lookedUp struct {
 // same order when they cover the sites (the chosen site is one of Rank's
 // candidates, and its technicians came with it); a decision's Rank always
 // looks them up afresh.
-func (r *rulesClient) lookFacts(ctx context.Context, o dispatch.Order, sites []uuid.UUID, reuse bool) (*DispatchFacts, error) {
+func (r *rulesClient) lookFacts(ctx context.Context, o dispatch.Order, sites []uuid.UUID, reuse bool) (*core.DispatchFacts, error) {
 	if r.facts == nil {
-		return &DispatchFacts{}, nil
+		return &core.DispatchFacts{}, nil
 	}
 	if l := r.last.Load(); reuse && l != nil && l.order == o.ID && covers(l.facts, sites) {
 		return l.facts, nil
@@ -93,13 +64,13 @@ func (r *rulesClient) lookFacts(ctx context.Context, o dispatch.Order, sites []u
 		return nil, err
 	}
 	if f == nil {
-		f = &DispatchFacts{}
+		f = &core.DispatchFacts{}
 	}
 	r.last.Store(&lookedUp{order: o.ID, facts: f})
 	return f, nil
 }
 
-func covers(f *DispatchFacts, sites []uuid.UUID) bool {
+func covers(f *core.DispatchFacts, sites []uuid.UUID) bool {
 	for _, id := range sites {
 		if _, ok := f.Sites[id]; !ok {
 			return false

@@ -24,7 +24,7 @@ const (
 // The conversions below share the slices of their input: the engine hands
 // the rules copies, and the facts are the caller's for this call only.
 
-func rulesOrder(o dispatch.Order, f *DispatchFacts) dispatchrules.Order {
+func rulesOrder(o dispatch.Order, f *core.DispatchFacts) dispatchrules.Order {
 	r := dispatchrules.Order{ID: o.ID.String(), ProductLine: o.ProductLine, ProductModel: f.ProductModel,
 		UnitSerial: f.UnitSerial, ServiceType: o.ServiceType, Skills: o.Skills,
 		CustomerVIP: f.CustomerVIP, CustomerTags: f.CustomerTags,
@@ -39,13 +39,13 @@ func rulesOrder(o dispatch.Order, f *DispatchFacts) dispatchrules.Order {
 	return r
 }
 
-func rulesCandidate(c dispatch.Candidate, f SiteFacts) dispatchrules.Candidate {
+func rulesCandidate(c dispatch.Candidate, f core.DispatchSiteFacts) dispatchrules.Candidate {
 	return dispatchrules.Candidate{SiteID: c.SiteID.String(), Name: f.Name, Kind: dispatchrules.SiteKind(c.Kind),
 		DistanceKm: c.DistanceKm, Score: c.Score, Components: dispatchrules.Components(c.Components),
 		Opening: openings(f.WorkingHours), Tags: f.Tags}
 }
 
-func rulesTechnician(c dispatch.TechCandidate, f TechnicianFacts) dispatchrules.TechCandidate {
+func rulesTechnician(c dispatch.TechCandidate, f core.DispatchTechnicianFacts) dispatchrules.TechCandidate {
 	return dispatchrules.TechCandidate{TechnicianID: c.TechnicianID.String(), Name: f.Name,
 		Status: dispatchrules.TechStatus(c.Status), Skills: f.Skills, Tags: f.Tags,
 		DistanceKm: c.DistanceKm, LocationFrom: c.LocationFrom, Score: c.Score,

@@ -225,23 +225,23 @@ func TestDispatchFactsReachTheRules(t *testing.T) {
 	var dealer uuid.UUID
 	var lookups atomic.Int32
 	tb := setup(t, func(o *Options) {
-		o.DispatchFacts = func(ctx context.Context, ord dispatch.Order, sites []uuid.UUID) (*DispatchFacts, error) {
+		o.DispatchFacts = func(ctx context.Context, ord dispatch.Order, sites []uuid.UUID) (*core.DispatchFacts, error) {
 			lookups.Add(1)
-			f := &DispatchFacts{CustomerVIP: true, ProductModel: "KFR-35", TimeZone: "Asia/Shanghai", Sites: map[uuid.UUID]SiteFacts{},
-				Technicians: map[uuid.UUID]TechnicianFacts{}}
+			f := &core.DispatchFacts{CustomerVIP: true, ProductModel: "KFR-35", TimeZone: "Asia/Shanghai", Sites: map[uuid.UUID]core.DispatchSiteFacts{},
+				Technicians: map[uuid.UUID]core.DispatchTechnicianFacts{}}
 			for _, id := range sites { // the technicians of the sites come along
 				td, err := dispatch.Engine{}.ChooseTechnician(ctx, n, id, ord)
 				if err != nil {
 					return nil, err
 				}
 				for _, c := range td.Ranking {
-					f.Technicians[c.TechnicianID] = TechnicianFacts{Name: "Tech " + c.TechnicianID.String()[:4]}
+					f.Technicians[c.TechnicianID] = core.DispatchTechnicianFacts{Name: "Tech " + c.TechnicianID.String()[:4]}
 				}
 			}
 			for k, id := range sites {
-				f.Sites[id] = SiteFacts{Name: fmt.Sprint("S", k), WorkingHours: core.WorkingHours{"sun": {"09:00-12:00"}}}
+				f.Sites[id] = core.DispatchSiteFacts{Name: fmt.Sprint("S", k), WorkingHours: core.WorkingHours{"sun": {"09:00-12:00"}}}
 				if k > 0 {
-					f.Sites[id] = SiteFacts{Name: fmt.Sprint("S", k), WorkingHours: core.WorkingHours{"mon": {"08:00-18:00"}}}
+					f.Sites[id] = core.DispatchSiteFacts{Name: fmt.Sprint("S", k), WorkingHours: core.WorkingHours{"mon": {"08:00-18:00"}}}
 				}
 				dealer = id
 			}
