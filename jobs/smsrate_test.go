@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
@@ -20,10 +19,7 @@ import (
 // window; each tenant has its own count.
 func TestRateLimitCountsOnlyWhatGoes(t *testing.T) {
 	t.Parallel()
-	opt, err := redis.ParseURL(pgtest.RedisURL(t))
-	require.NoError(t, err)
-	rdb := redis.NewClient(opt)
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb := pgtest.RedisClient(t)
 	at := time.Date(2026, 11, 23, 10, 0, 20, 0, time.UTC)
 	l := jobs.NewRateLimiter(rdb, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	l.Clock = fixedClock{at}

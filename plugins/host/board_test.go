@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
@@ -17,10 +16,7 @@ import (
 // its calls and its failure.
 func TestStatusAcrossReplicas(t *testing.T) {
 	t.Parallel()
-	opt, err := redis.ParseURL(pgtest.RedisURL(t))
-	require.NoError(t, err)
-	rdb := redis.NewClient(opt)
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb := pgtest.RedisClient(t)
 	board := NewRedisBoard(rdb, "test-"+uuid.NewString()+":", time.Minute)
 	replica := func(name string) func(*Options) {
 		return func(o *Options) { o.Board, o.Replica, o.PublishEvery = board, name, 200*time.Millisecond }

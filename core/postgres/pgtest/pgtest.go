@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
@@ -65,6 +66,16 @@ func RedisURL(t testing.TB) string {
 	once.Do(start)
 	require.NoError(t, startErr)
 	return redisURL
+}
+
+// RedisClient returns a client of the Redis to test against, closed when
+// the test ends.
+func RedisClient(t testing.TB) *redis.Client {
+	opt, err := redis.ParseURL(RedisURL(t))
+	require.NoError(t, err)
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
 }
 
 // NewDatabase creates a fresh migrated database, dropped when the test
