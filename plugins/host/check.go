@@ -19,9 +19,7 @@ func (h *Host) CheckConfig(ctx context.Context, b *core.PluginBinding) error {
 	if closed || b == nil || b.Plugin == nil {
 		return nil
 	}
-	i := &instance{h: h, id: b.ID, tenant: b.TenantID, plugin: b.Plugin.Name,
-		log: h.opts.Logger.With("tenant", b.TenantID, "binding", b.ID, "plugin", b.Plugin.Name,
-			"plugin_version", b.Plugin.Version, "config_check", true)}
+	i := &instance{h: h, id: b.ID, tenant: b.TenantID, plugin: b.Plugin.Name, log: h.bindingLog(b).With("config_check", true)}
 	done := make(chan error, 1)
 	h.kills.Add(1) // Close waits for the check's process too
 	go func() {

@@ -73,11 +73,17 @@ type instance struct {
 	startedAt time.Time
 }
 
+// bindingLog is the host's logger for b's process: its lines are tagged
+// with the tenant and the plugin.
+func (h *Host) bindingLog(b *core.PluginBinding) *slog.Logger {
+	return h.opts.Logger.With("tenant", b.TenantID, "binding", b.ID, "plugin", b.Plugin.Name, "plugin_version", b.Plugin.Version)
+}
+
 func (h *Host) newInstance(b *core.PluginBinding) *instance {
 	i := &instance{h: h, id: b.ID, tenant: b.TenantID, plugin: b.Plugin.Name, binding: b,
 		state: core.PluginNotStarted, sem: make(chan struct{}, h.opts.MaxConcurrent)}
 	i.labels = prometheus.Labels{"tenant": b.TenantID.String(), "binding": b.ID.String(), "plugin": b.Plugin.Name}
-	i.log = h.opts.Logger.With("tenant", b.TenantID, "binding", b.ID, "plugin", b.Plugin.Name, "plugin_version", b.Plugin.Version)
+	i.log = h.bindingLog(b)
 	gauge := h.metrics.breaker.With(i.labels)
 	gauge.Set(0)                             // closed; the series exists from the start
 	h.metrics.restarts.With(i.labels).Add(0) // likewise

@@ -5,8 +5,9 @@ import "google.golang.org/grpc"
 // window is the static HTTP/2 flow-control window of the plugin
 // connection. Setting it on both sides turns off gRPC's bandwidth-delay
 // estimator, whose pings add frames (and process wake-ups) to calls over a
-// local socket that has no bandwidth to estimate: dispatch rules are called
-// inside every dispatch decision, so their latency counts.
+// local socket that has no bandwidth to estimate. (Dispatch rules, whose
+// latency counts most, travel on the channel instead; their unary calls,
+// for plugins without one, and every CTI and parts call go here.)
 const window = 1 << 20
 
 // DialOptions are the host's gRPC options for a plugin connection.
