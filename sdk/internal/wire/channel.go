@@ -150,7 +150,7 @@ func (c *ChannelListener) Serve(handle func(*FrameConn)) error {
 			continue
 		}
 		go func() {
-			t := tls.Server(conn, cfg)
+			t := tls.Server(blocking(conn), cfg)
 			defer t.Close()
 			ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
 			err := t.HandshakeContext(ctx)
@@ -176,6 +176,7 @@ func DialChannel(ctx context.Context, network, address string, own tls.Certifica
 	if err != nil {
 		return nil, err
 	}
+	conn = blocking(conn)
 	t := tls.Client(conn, &tls.Config{
 		MinVersion:            tls.VersionTLS13,
 		Certificates:          []tls.Certificate{own},
