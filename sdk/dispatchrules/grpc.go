@@ -75,7 +75,7 @@ func (s *server) ChooseTechnician(ctx context.Context, r *pb.TechnicianRequest) 
 func (s *server) answer(ctx context.Context, call *pb.Call) *pb.Reply {
 	if call.DeadlineUnixNano != 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, time.Unix(0, call.DeadlineUnixNano))
+		ctx, cancel = wire.WithDeadline(ctx, time.Unix(0, call.DeadlineUnixNano))
 		defer cancel()
 	}
 	reply := &pb.Reply{Id: call.Id}
