@@ -145,80 +145,66 @@ func (ch *channel) put(f *wire.FrameConn) {
 	_ = f.Close()
 }
 
-// call sends one call on a connection of the channel and waits for its
-// reply or for ctx to end. A Failure reply comes back as the gRPC status
-// error a unary call would have ended with.
-func (ch *channel) call(ctx context.Context, c *client, call *pb.Call) (*pb.Reply, error) {
+// call sends one call, which encode appends (given the call's ID and
+// deadline), on a connection of the channel and waits for its reply or for
+// ctx to end. A Failure reply comes back as the gRPC status error a unary
+// call would have ended with.
+func (ch *channel) call(ctx context.Context, c *client, encode func(e *enc, id uint64, deadline int64)) (reply, error) {
 	f, id, err := ch.take(ctx, c)
 	if err != nil {
-		return nil, err
+		return reply{}, err
 	}
-	call.Id = id
 	d, _ := ctx.Deadline()
-	call.DeadlineUnixNano = wire.UnixNano(d)
 	// A call that outlives ctx (its deadline or a cancel) ends its
 	// connection, which is not used again: its late reply must not answer
 	// another call. (AfterFunc rather than a deadline on the connection:
 	// ctx has its timer already.)
 	stop := context.AfterFunc(ctx, func() { _ = f.SetDeadline(time.Unix(1, 0)) })
-	r := &pb.Reply{}
-	if err = f.WriteMsg(call); err == nil {
-		err = f.ReadMsg(r)
+	var r reply
+	err = f.WriteFrame(func(b []byte) []byte {
+		e := enc{b: b}
+		encode(&e, id, wire.UnixNano(d))
+		return e.b
+	})
+	if err == nil {
+		var frame []byte
+		if frame, err = f.ReadFrame(); err == nil {
+			r, err = newDec(frame).reply()
+		}
 	}
-	if !stop() || err != nil || r.Id != id {
+	if !stop() || err != nil || r.id != id {
 		_ = f.Close()
 		switch {
 		case ctx.Err() != nil:
-			return nil, ctx.Err()
+			return reply{}, ctx.Err()
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			return nil, context.DeadlineExceeded
+			return reply{}, context.DeadlineExceeded
 		case err == nil:
-			return nil, status.Errorf(codes.Internal, "the plugin answered call %d with the reply to %d", id, r.Id)
+			return reply{}, status.Errorf(codes.Internal, "the plugin answered call %d with the reply to %d", id, r.id)
 		}
-		return nil, status.Errorf(codes.Unavailable, "plugin channel: %v", err)
+		return reply{}, status.Errorf(codes.Unavailable, "plugin channel: %v", err)
 	}
 	ch.put(f)
-	if fail, ok := r.Response.(*pb.Reply_Failure); ok {
-		return nil, status.Error(codes.Code(fail.Failure.Code), fail.Failure.Message)
+	if r.which == replyFailure {
+		return reply{}, status.Error(codes.Code(r.code), r.message)
 	}
 	return r, nil
 }
 
-// channelCall makes a call on the channel, or as a unary call when the
-// plugin has none. pick takes the expected response out of the reply.
-func channelCall[R any](ctx context.Context, c *client, call *pb.Call, pick func(*pb.Reply) (R, bool),
-	unary func(context.Context) (R, error)) (R, error) {
-	r, err := c.ch.call(ctx, c, call)
-	var zero R
+// ask makes a call on the channel, or as a unary call when the plugin has
+// none, and returns the answer of the kind want.
+func (c *client) ask(ctx context.Context, encode func(e *enc, id uint64, deadline int64), want int,
+	unary func(context.Context) (answer, error)) (answer, error) {
+	r, err := c.ch.call(ctx, c, encode)
 	switch {
 	case errors.Is(err, errNoChannel):
 		return unary(ctx)
 	case err != nil:
-		return zero, err
+		return answer{}, err
+	case int(r.which) != want:
+		return answer{}, status.Errorf(codes.Internal, "the plugin answered with a reply of another kind (field %d)", r.which)
 	}
-	out, ok := pick(r)
-	if !ok {
-		return zero, status.Errorf(codes.Internal, "the plugin answered with a reply of another kind (%T)", r.Response)
-	}
-	return out, nil
-}
-
-func (c *client) rank(ctx context.Context, in *pb.RankRequest) (*pb.RankResponse, error) {
-	return channelCall(ctx, c, &pb.Call{Request: &pb.Call_Rank{Rank: in}},
-		func(r *pb.Reply) (*pb.RankResponse, bool) {
-			_, ok := r.Response.(*pb.Reply_Rank)
-			return r.GetRank(), ok
-		},
-		func(ctx context.Context) (*pb.RankResponse, error) { return c.c.Rank(ctx, in) })
-}
-
-func (c *client) chooseTechnician(ctx context.Context, in *pb.TechnicianRequest) (*pb.TechnicianResponse, error) {
-	return channelCall(ctx, c, &pb.Call{Request: &pb.Call_Technician{Technician: in}},
-		func(r *pb.Reply) (*pb.TechnicianResponse, bool) {
-			_, ok := r.Response.(*pb.Reply_Technician)
-			return r.GetTechnician(), ok
-		},
-		func(ctx context.Context) (*pb.TechnicianResponse, error) { return c.c.ChooseTechnician(ctx, in) })
+	return r.answer, nil
 }
 
 // channelServer is the plugin's side: its listener, made on the first
@@ -249,15 +235,60 @@ func (s *server) OpenChannel(_ context.Context, r *pb.ChannelRequest) (*pb.Chann
 }
 
 // serveChannel answers the calls of one connection, each before reading
-// the next: the host sends one at a time per connection.
+// the next: the host sends one at a time per connection. A call it cannot
+// decode ends the connection.
 func (s *server) serveChannel(f *wire.FrameConn) {
 	for {
-		call := &pb.Call{}
-		if err := f.ReadMsg(call); err != nil {
+		frame, err := f.ReadFrame()
+		if err != nil {
 			return
 		}
-		if err := f.WriteMsg(s.answer(context.Background(), call)); err != nil {
+		c, err := newDec(frame).call()
+		if err != nil {
+			s.log.Warn("channel: a call the plugin cannot decode", "err", err)
+			return
+		}
+		if err := f.WriteFrame(func(b []byte) []byte { return s.answer(context.Background(), c, b) }); err != nil {
 			return
 		}
 	}
+}
+
+// answer appends the reply to c as its unary method would answer it.
+func (s *server) answer(ctx context.Context, c call, b []byte) []byte {
+	if c.deadline != 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = wire.WithDeadline(ctx, time.Unix(0, c.deadline))
+		defer cancel()
+	}
+	e := enc{b: b}
+	e.varint(replyID, c.id)
+	mark := len(e.b)
+	err := wire.Guard(s.log, "channel", func() error {
+		switch {
+		case c.rank != nil:
+			sent := sentReasons(c.rank.Candidates, siteID, candidateReasons)
+			res, err := s.impl.Rank(ctx, *c.rank)
+			if err != nil {
+				return err
+			}
+			appendAnswer(&e, replyRank, res.Candidates, rankedSite, sent, res.Excluded, res.Reasons)
+			return nil
+		case c.tech != nil:
+			sent := sentReasons(c.tech.Candidates, techID, techReasons)
+			res, err := s.impl.ChooseTechnician(ctx, *c.tech)
+			if err != nil {
+				return err
+			}
+			appendAnswer(&e, replyTechnician, res.Candidates, rankedTech, sent, res.Excluded, res.Reasons)
+			return nil
+		}
+		return sdk.BadRequest("a channel call with no request the plugin knows")
+	})
+	if err != nil {
+		e.b = e.b[:mark]
+		st := status.Convert(err)
+		e.failure(int32(st.Code()), st.Message())
+	}
+	return e.b
 }

@@ -107,13 +107,13 @@ func exclusionFrom(e *pb.Exclusion) Exclusion { return Exclusion{ID: e.Id, Reaso
 // rankedAll encodes the kept candidates of an answer, into one backing
 // array (a decision has dozens). sent are the reasons the request gave
 // each candidate, which need not travel back when kept as a prefix.
-func rankedAll[C any](cs []C, fields func(C) (id string, score float64, reasons []string), sent map[string][]string) []*pb.Ranked {
+func rankedAll[C any](cs []C, fields func(*C) (id string, score float64, reasons []string), sent map[string][]string) []*pb.Ranked {
 	if len(cs) == 0 {
 		return nil
 	}
 	backing, out := make([]pb.Ranked, len(cs)), make([]*pb.Ranked, len(cs))
-	for k, c := range cs {
-		id, score, reasons := fields(c)
+	for k := range cs {
+		id, score, reasons := fields(&cs[k])
 		out[k] = &backing[k]
 		rankedInto(out[k], id, score, reasons, sent[id])
 	}
@@ -121,11 +121,18 @@ func rankedAll[C any](cs []C, fields func(C) (id string, score float64, reasons 
 }
 
 func rankedInto(p *pb.Ranked, id string, score float64, reasons, sent []string) {
+	rs, appended := added(reasons, sent)
+	*p = pb.Ranked{Id: id, Score: score, Reasons: rs, Appended: appended}
+}
+
+// added returns the reasons of an answered candidate that travel back:
+// those after the ones it was sent with when it kept them as a prefix
+// (appended), else all of them.
+func added(reasons, sent []string) (rs []string, appended bool) {
 	if len(sent) > 0 && len(reasons) >= len(sent) && slices.Equal(reasons[:len(sent)], sent) {
-		*p = pb.Ranked{Id: id, Score: score, Reasons: reasons[len(sent):], Appended: true}
-		return
+		return reasons[len(sent):], true
 	}
-	*p = pb.Ranked{Id: id, Score: score, Reasons: reasons}
+	return reasons, false
 }
 
 // sentReasons maps the request's candidate IDs to copies of their reasons
@@ -147,7 +154,7 @@ func sentReasons[C any](cs []C, id func(C) string, reasons func(C) []string) map
 // rankedFrom rebuilds the answer's candidates from the request's: only ID,
 // score and reasons cross back. An ID the request did not have comes back
 // with nothing else set (the platform then rejects the answer).
-func rankedFrom[C any](got []*pb.Ranked, sent []C, id func(C) string, reasons func(C) []string,
+func rankedFrom[C any](got []ranked, sent []C, id func(C) string, reasons func(C) []string,
 	set func(string, float64, []string, C) C) []C {
 	if len(got) == 0 {
 		return nil
@@ -159,14 +166,19 @@ func rankedFrom[C any](got []*pb.Ranked, sent []C, id func(C) string, reasons fu
 	out := make([]C, len(got))
 	for i, r := range got {
 		var c C
-		rs := r.Reasons
-		if j, ok := at[r.Id]; ok {
+		rs := r.reasons
+		if j, ok := at[r.id]; ok {
 			c = sent[j]
-			if r.Appended {
-				rs = append(slices.Clip(reasons(c)), r.Reasons...)
+			if r.appended {
+				rs = append(slices.Clip(reasons(c)), r.reasons...)
 			}
 		}
-		out[i] = set(r.Id, r.Score, rs, c)
+		out[i] = set(r.id, r.score, rs, c)
 	}
 	return out
+}
+
+// rankedOf takes the kept candidates out of a unary call's answer.
+func rankedOf(got []*pb.Ranked) []ranked {
+	return mapSlice(got, func(r *pb.Ranked) ranked { return ranked{r.Id, r.Score, r.Reasons, r.Appended} })
 }

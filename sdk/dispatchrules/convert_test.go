@@ -44,20 +44,20 @@ func TestOpenOn(t *testing.T) {
 // reject. Reasons kept as a prefix travel back as the appended ones only.
 func TestRankedRoundTrip(t *testing.T) {
 	sent := []Candidate{{SiteID: "a", Name: "A", Kind: Dealer, Score: 0.5, Reasons: []string{"near", "light load"}}, {SiteID: "b", Name: "B", Reasons: []string{"far"}}}
-	byID := sentReasons(sent, siteID, func(c Candidate) []string { return c.Reasons })
+	byID := sentReasons(sent, siteID, candidateReasons)
 
 	answer := rankedAll([]Candidate{
 		{SiteID: "b", Score: 0.9, Reasons: []string{"rule says so"}},
 		{SiteID: "x", Score: 1},
 		{SiteID: "a", Score: 0.5, Reasons: []string{"near", "light load", "kept"}},
-	}, func(c Candidate) (string, float64, []string) { return c.SiteID, c.Score, c.Reasons }, byID)
+	}, rankedSite, byID)
 	replaced, kept := answer[0], answer[2]
 	require.True(t, kept.Appended)
 	require.Equal(t, []string{"kept"}, kept.Reasons, "only the appended reason travels")
 	require.False(t, replaced.Appended)
 	require.Equal(t, "x", answer[1].Id)
 
-	got := rankedFrom(answer, sent, siteID,
+	got := rankedFrom(rankedOf(answer), sent, siteID,
 		func(c Candidate) []string { return c.Reasons },
 		func(id string, score float64, reasons []string, c Candidate) Candidate {
 			c.SiteID, c.Score, c.Reasons = id, score, reasons
@@ -78,7 +78,7 @@ func TestRewrittenReasonTravelsWhole(t *testing.T) {
 	c := Candidate{SiteID: "a", Reasons: []string{"near"}}
 	byID := sentReasons([]Candidate{c}, siteID, func(c Candidate) []string { return c.Reasons })
 	c.Reasons[0] = "rewritten"
-	r := rankedAll([]Candidate{c}, func(c Candidate) (string, float64, []string) { return c.SiteID, c.Score, c.Reasons }, byID)[0]
+	r := rankedAll([]Candidate{c}, rankedSite, byID)[0]
 	require.False(t, r.Appended)
 	require.Equal(t, []string{"rewritten"}, r.Reasons)
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"time"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/status"
 
 	"github.com/aftersales/aftersales/sdk"
 	pb "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1"
@@ -43,13 +41,13 @@ func (s *server) Configure(ctx context.Context, r *pb.ConfigureRequest) (*pb.Con
 
 func (s *server) Rank(ctx context.Context, r *pb.RankRequest) (*pb.RankResponse, error) {
 	req := RankRequest{Order: orderFrom(r.Order), Candidates: mapSlice(r.Candidates, candidateFrom)}
-	sent := sentReasons(req.Candidates, siteID, func(c Candidate) []string { return c.Reasons })
+	sent := sentReasons(req.Candidates, siteID, candidateReasons)
 	res, err := s.impl.Rank(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	return &pb.RankResponse{
-		Candidates: rankedAll(res.Candidates, func(c Candidate) (string, float64, []string) { return c.SiteID, c.Score, c.Reasons }, sent),
+		Candidates: rankedAll(res.Candidates, rankedSite, sent),
 		Excluded:   mapSlice(res.Excluded, exclusionTo),
 		Reasons:    res.Reasons,
 	}, nil
@@ -57,46 +55,16 @@ func (s *server) Rank(ctx context.Context, r *pb.RankRequest) (*pb.RankResponse,
 
 func (s *server) ChooseTechnician(ctx context.Context, r *pb.TechnicianRequest) (*pb.TechnicianResponse, error) {
 	req := TechnicianRequest{Order: orderFrom(r.Order), SiteID: r.SiteId, Candidates: mapSlice(r.Candidates, techFrom)}
-	sent := sentReasons(req.Candidates, techID, func(t TechCandidate) []string { return t.Reasons })
+	sent := sentReasons(req.Candidates, techID, techReasons)
 	res, err := s.impl.ChooseTechnician(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	return &pb.TechnicianResponse{
-		Candidates: rankedAll(res.Candidates, func(t TechCandidate) (string, float64, []string) {
-			return t.TechnicianID, t.Score, t.Reasons
-		}, sent),
-		Excluded: mapSlice(res.Excluded, exclusionTo),
-		Reasons:  res.Reasons,
+		Candidates: rankedAll(res.Candidates, rankedTech, sent),
+		Excluded:   mapSlice(res.Excluded, exclusionTo),
+		Reasons:    res.Reasons,
 	}, nil
-}
-
-// answer handles one call of the channel as its unary method would.
-func (s *server) answer(ctx context.Context, call *pb.Call) *pb.Reply {
-	if call.DeadlineUnixNano != 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = wire.WithDeadline(ctx, time.Unix(0, call.DeadlineUnixNano))
-		defer cancel()
-	}
-	reply := &pb.Reply{Id: call.Id}
-	err := wire.Guard(s.log, "channel", func() error {
-		switch r := call.Request.(type) {
-		case *pb.Call_Rank:
-			res, err := s.Rank(ctx, r.Rank)
-			reply.Response = &pb.Reply_Rank{Rank: res}
-			return err
-		case *pb.Call_Technician:
-			res, err := s.ChooseTechnician(ctx, r.Technician)
-			reply.Response = &pb.Reply_Technician{Technician: res}
-			return err
-		}
-		return sdk.BadRequest("a session call with no request the plugin knows")
-	})
-	if err != nil {
-		st := status.Convert(err)
-		reply.Response = &pb.Reply_Failure{Failure: &pb.Failure{Code: int32(st.Code()), Message: st.Message()}}
-	}
-	return reply
 }
 
 // client is the host's typed client: Plugin over gRPC, its Rank and
@@ -113,38 +81,60 @@ func (c *client) Configure(ctx context.Context, config json.RawMessage) error {
 }
 
 func (c *client) Rank(ctx context.Context, req RankRequest) (RankResponse, error) {
-	in := &pb.RankRequest{Order: orderTo(req.Order), Candidates: candidatesTo(req.Candidates)}
-	r, err := c.rank(ctx, in)
+	a, err := c.ask(ctx, func(e *enc, id uint64, deadline int64) { e.rankCall(id, deadline, &req) }, replyRank,
+		func(ctx context.Context) (answer, error) {
+			r, err := c.c.Rank(ctx, &pb.RankRequest{Order: orderTo(req.Order), Candidates: candidatesTo(req.Candidates)})
+			if err != nil {
+				return answer{}, err
+			}
+			return answer{rankedOf(r.Candidates), mapSlice(r.Excluded, exclusionFrom), r.Reasons}, nil
+		})
 	if err != nil {
 		return RankResponse{}, wire.FromStatus(ctx, "Rank", err)
 	}
 	return RankResponse{
-		Candidates: rankedFrom(r.Candidates, req.Candidates, siteID, func(c Candidate) []string { return c.Reasons },
+		Candidates: rankedFrom(a.candidates, req.Candidates, siteID, candidateReasons,
 			func(id string, score float64, reasons []string, c Candidate) Candidate {
 				c.SiteID, c.Score, c.Reasons = id, score, reasons
 				return c
 			}),
-		Excluded: mapSlice(r.Excluded, exclusionFrom),
-		Reasons:  r.Reasons,
+		Excluded: a.excluded,
+		Reasons:  a.reasons,
 	}, nil
 }
 
 func (c *client) ChooseTechnician(ctx context.Context, req TechnicianRequest) (TechnicianResponse, error) {
-	in := &pb.TechnicianRequest{Order: orderTo(req.Order), SiteId: req.SiteID, Candidates: mapSlice(req.Candidates, techTo)}
-	r, err := c.chooseTechnician(ctx, in)
+	a, err := c.ask(ctx, func(e *enc, id uint64, deadline int64) { e.techCall(id, deadline, &req) }, replyTechnician,
+		func(ctx context.Context) (answer, error) {
+			r, err := c.c.ChooseTechnician(ctx, &pb.TechnicianRequest{Order: orderTo(req.Order), SiteId: req.SiteID,
+				Candidates: mapSlice(req.Candidates, techTo)})
+			if err != nil {
+				return answer{}, err
+			}
+			return answer{rankedOf(r.Candidates), mapSlice(r.Excluded, exclusionFrom), r.Reasons}, nil
+		})
 	if err != nil {
 		return TechnicianResponse{}, wire.FromStatus(ctx, "ChooseTechnician", err)
 	}
 	return TechnicianResponse{
-		Candidates: rankedFrom(r.Candidates, req.Candidates, techID, func(t TechCandidate) []string { return t.Reasons },
+		Candidates: rankedFrom(a.candidates, req.Candidates, techID, techReasons,
 			func(id string, score float64, reasons []string, t TechCandidate) TechCandidate {
 				t.TechnicianID, t.Score, t.Reasons = id, score, reasons
 				return t
 			}),
-		Excluded: mapSlice(r.Excluded, exclusionFrom),
-		Reasons:  r.Reasons,
+		Excluded: a.excluded,
+		Reasons:  a.reasons,
 	}, nil
 }
 
 func siteID(c Candidate) string     { return c.SiteID }
 func techID(t TechCandidate) string { return t.TechnicianID }
+
+func candidateReasons(c Candidate) []string { return c.Reasons }
+func techReasons(t TechCandidate) []string  { return t.Reasons }
+
+// rankedSite and rankedTech are what of an answered candidate travels back.
+func rankedSite(c *Candidate) (string, float64, []string) { return c.SiteID, c.Score, c.Reasons }
+func rankedTech(t *TechCandidate) (string, float64, []string) {
+	return t.TechnicianID, t.Score, t.Reasons
+}

@@ -203,36 +203,53 @@ func newFrameConn(c net.Conn) *FrameConn {
 	return &FrameConn{conn: c, r: bufio.NewReaderSize(c, 32<<10)}
 }
 
-// WriteMsg sends m as one frame, in one write.
-func (f *FrameConn) WriteMsg(m proto.Message) error {
-	out, err := proto.MarshalOptions{}.MarshalAppend(append(f.out[:0], 0, 0, 0, 0), m)
-	if err != nil {
-		return err
-	}
+// WriteFrame sends the message encode appends to the slice it is given,
+// as one frame, in one write.
+func (f *FrameConn) WriteFrame(encode func([]byte) []byte) error {
+	out := encode(append(f.out[:0], 0, 0, 0, 0))
 	if len(out)-4 > MaxFrame {
 		return fmt.Errorf("channel: a message of %d bytes is over the %d-byte limit", len(out)-4, MaxFrame)
 	}
 	binary.BigEndian.PutUint32(out, uint32(len(out)-4))
 	f.out = out
-	_, err = f.conn.Write(out)
+	_, err := f.conn.Write(out)
 	return err
 }
 
-// ReadMsg reads the next frame into m.
-func (f *FrameConn) ReadMsg(m proto.Message) error {
+// ReadFrame reads the next frame. Its bytes are the connection's buffer:
+// they stay valid until the next read.
+func (f *FrameConn) ReadFrame() ([]byte, error) {
 	var head [4]byte
 	if _, err := io.ReadFull(f.r, head[:]); err != nil {
-		return err
+		return nil, err
 	}
 	n := binary.BigEndian.Uint32(head[:])
 	if n > MaxFrame {
-		return fmt.Errorf("channel: a frame of %d bytes is over the %d-byte limit", n, MaxFrame)
+		return nil, fmt.Errorf("channel: a frame of %d bytes is over the %d-byte limit", n, MaxFrame)
 	}
 	if cap(f.in) < int(n) {
 		f.in = make([]byte, n)
 	}
 	in := f.in[:n]
 	if _, err := io.ReadFull(f.r, in); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// WriteMsg sends m as one frame.
+func (f *FrameConn) WriteMsg(m proto.Message) error {
+	b, err := proto.MarshalOptions{}.MarshalAppend(append(f.out[:0], 0, 0, 0, 0), m)
+	if err != nil {
+		return err
+	}
+	return f.WriteFrame(func([]byte) []byte { return b })
+}
+
+// ReadMsg reads the next frame into m.
+func (f *FrameConn) ReadMsg(m proto.Message) error {
+	in, err := f.ReadFrame()
+	if err != nil {
 		return err
 	}
 	return proto.Unmarshal(in, m)
