@@ -158,7 +158,7 @@ func (ch *channel) call(ctx context.Context, c *client, encode func(e *enc, id u
 	// A call that outlives ctx (its deadline or a cancel) ends its
 	// connection, which is not used again: its late reply must not answer
 	// another call. (AfterFunc rather than a deadline on the connection:
-	// ctx has its timer already.)
+	// ctx ends at its deadline already.)
 	stop := context.AfterFunc(ctx, func() { _ = f.SetDeadline(time.Unix(1, 0)) })
 	var r reply
 	err = f.WriteFrame(func(b []byte) []byte {
