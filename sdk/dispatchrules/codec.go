@@ -196,10 +196,14 @@ type dec struct {
 
 func newDec(frame []byte) *dec { return &dec{data: frame, s: string(frame)} }
 
-var errUTF8 = errors.New("a string field is not valid UTF-8")
+var (
+	errUTF8      = errors.New("a string field is not valid UTF-8")
+	errTruncated = errors.New("a field runs past the end of its message")
+)
 
-// str returns v, a subslice of the frame, as a substring of d.s. Strings
-// must be UTF-8, as proto3's are.
+// str returns v, a subslice of the frame that keeps the frame's capacity
+// (see each), as a substring of d.s. Strings must be UTF-8, as proto3's
+// are.
 func (d *dec) str(v []byte) (string, error) {
 	off := cap(d.data) - cap(v)
 	s := d.s[off : off+len(v)]
@@ -234,7 +238,15 @@ func each(m []byte, f func(field) error) error {
 		case protowire.Fixed64Type:
 			fd.x, n = protowire.ConsumeFixed64(m)
 		case protowire.BytesType:
-			fd.v, n = protowire.ConsumeBytes(m)
+			// Sliced here rather than by protowire.ConsumeBytes: dec.str
+			// relies on v keeping the frame's capacity.
+			var size uint64
+			if size, n = protowire.ConsumeVarint(m); n >= 0 {
+				if size > uint64(len(m)-n) {
+					return errTruncated
+				}
+				fd.v, n = m[n:n+int(size)], n+int(size)
+			}
 		default:
 			n = protowire.ConsumeFieldValue(num, typ, m)
 		}
