@@ -21,8 +21,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"google.golang.org/protobuf/proto"
 )
 
 // A channel is a connection between host and plugin beside go-plugin's
@@ -235,24 +233,6 @@ func (f *FrameConn) ReadFrame() ([]byte, error) {
 		return nil, err
 	}
 	return in, nil
-}
-
-// WriteMsg sends m as one frame.
-func (f *FrameConn) WriteMsg(m proto.Message) error {
-	b, err := proto.MarshalOptions{}.MarshalAppend(append(f.out[:0], 0, 0, 0, 0), m)
-	if err != nil {
-		return err
-	}
-	return f.WriteFrame(func([]byte) []byte { return b })
-}
-
-// ReadMsg reads the next frame into m.
-func (f *FrameConn) ReadMsg(m proto.Message) error {
-	in, err := f.ReadFrame()
-	if err != nil {
-		return err
-	}
-	return proto.Unmarshal(in, m)
 }
 
 // SetDeadline bounds the reads and writes in progress and to come; the
