@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/status"
@@ -193,7 +194,7 @@ func (ch *channel) call(ctx context.Context, c *client, encode func(e *enc, id u
 
 // ask makes a call on the channel, or as a unary call when the plugin has
 // none, and returns the answer of the kind want.
-func (c *client) ask(ctx context.Context, encode func(e *enc, id uint64, deadline int64), want int,
+func (c *client) ask(ctx context.Context, encode func(e *enc, id uint64, deadline int64), want protowire.Number,
 	unary func(context.Context) (answer, error)) (answer, error) {
 	r, err := c.ch.call(ctx, c, encode)
 	switch {
@@ -201,7 +202,7 @@ func (c *client) ask(ctx context.Context, encode func(e *enc, id uint64, deadlin
 		return unary(ctx)
 	case err != nil:
 		return answer{}, err
-	case int(r.which) != want:
+	case r.which != want:
 		return answer{}, status.Errorf(codes.Internal, "the plugin answered with a reply of another kind (field %d)", r.which)
 	}
 	return r.answer, nil
