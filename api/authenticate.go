@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
 )
@@ -82,24 +83,47 @@ func (s *Server) authenticate(hctx huma.Context, next func(huma.Context)) {
 		next(huma.WithContext(hctx, ctx))
 		return
 	}
-	var buf *bufferedContext
-	run := func(ctx context.Context) error {
-		buf = newBufferedContext(huma.WithContext(hctx, ctx))
-		return s.serveInTx(ctx, hctx, buf, acc, p, next)
-	}
+	tenant := p.TenantID
 	if p.Kind == core.PrincipalPlatform {
-		err = s.deps.Tx.InPlatform(ctx, run)
-	} else {
-		err = s.deps.Tx.InTenant(ctx, p.TenantID, run)
+		tenant = uuid.Nil
 	}
-	if err == nil && acc.ChangesAccess && p.Kind != core.PrincipalPlatform {
-		s.deps.Authz.Invalidate(p.TenantID)
+	u := s.deps.Tx.Begin(ctx, tenant)
+	defer u.Rollback(ctx)
+	if acc.ChangesAccess && tenant != uuid.Nil {
+		u.AfterCommit(func() { s.deps.Authz.Invalidate(tenant) })
+	}
+	ctx = withUnitOfWork(s.deps.Tx.Join(ctx, u), u)
+	buf := newBufferedContext(huma.WithContext(hctx, ctx))
+	err = s.serveInTx(ctx, hctx, buf, acc, p, next)
+	if err == nil {
+		err = u.Commit(ctx)
 	}
 	if err == nil || errors.Is(err, errRollback) {
 		buf.flush() // committed, or rolled back with an error response or a replay
 		return
 	}
 	fail(err) // the commit failed: nothing was written yet
+}
+
+// unitKey carries the request's unit of work from the authentication
+// middleware to the operation handlers, the one hop Huma's fixed handler
+// signature leaves no argument for. Handlers pass it on to use cases as
+// an argument (unitOfWork).
+type unitKey struct{}
+
+func withUnitOfWork(ctx context.Context, u core.UnitOfWork) context.Context {
+	return context.WithValue(ctx, unitKey{}, u)
+}
+
+// unitOfWork returns the request's unit of work, opened by authenticate
+// for every authenticated, non-streaming operation and committed with the
+// response.
+func unitOfWork(ctx context.Context) core.UnitOfWork {
+	u, _ := ctx.Value(unitKey{}).(core.UnitOfWork)
+	if u == nil {
+		panic("api: the operation runs outside a request unit of work")
+	}
+	return u
 }
 
 // serveInTx runs the handler with a buffered response inside the request's

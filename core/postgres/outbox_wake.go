@@ -22,7 +22,7 @@ type outboxWaker struct {
 
 // markOutbox records that the transaction of ctx wrote outbox messages.
 func markOutbox(ctx context.Context) {
-	if sess, ok := ctx.Value(sessionKey{}).(*session); ok {
+	if sess, ok := ctx.Value(sessionKey{}).(*unit); ok {
 		sess.wroteOutbox = true
 	}
 }

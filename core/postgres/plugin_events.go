@@ -44,7 +44,7 @@ func (s *PluginStore) PublishAgentEvent(ctx context.Context, tenantID, userID uu
 		return core.Errorf(core.EINVALID, "call event too large")
 	}
 	var q querier = s.s.pool
-	if _, ok := ctx.Value(sessionKey{}).(*session); ok {
+	if _, ok := ctx.Value(sessionKey{}).(*unit); ok {
 		if q, err = s.s.q(ctx); err != nil {
 			return err
 		}

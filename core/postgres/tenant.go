@@ -51,8 +51,12 @@ func (s *Store) CreateTenant(ctx context.Context, t *core.Tenant, admin *core.Us
 		return translate(err, "tenant")
 	}
 	// The default catalogue, in the same transaction, bound to the new tenant.
-	if sess, ok := ctx.Value(sessionKey{}).(*session); ok {
-		tctx := context.WithValue(ctx, sessionKey{}, &session{tenantID: t.ID, tx: sess.tx})
+	if sess, ok := ctx.Value(sessionKey{}).(*unit); ok {
+		tx, err := sess.conn(ctx)
+		if err != nil {
+			return err
+		}
+		tctx := context.WithValue(ctx, sessionKey{}, &unit{store: s, tenantID: t.ID, tx: tx.(pgx.Tx)})
 		if err := s.SeedDefaultCatalog(tctx, t.Locale); err != nil {
 			return err
 		}

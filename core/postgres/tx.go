@@ -19,25 +19,188 @@ type querier interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-type sessionKey struct{}
-
-// session is a lazily begun transaction bound to a tenant (or to none, for
-// platform administration). Requests that never touch the database never
-// pay for a transaction.
-type session struct {
-	tenantID uuid.UUID // uuid.Nil: platform session
+// unit implements core.OpenUnitOfWork: a lazily begun transaction bound to a
+// tenant (or to none, for platform administration). Requests that never
+// touch the database never pay for a transaction.
+//
+// Repositories queue their writes on the unit (write); the queued writes
+// go to the server with the unit's next read or with the commit, in the
+// same round trip, so a use case written as plain reads and writes costs
+// the round trips of its reads only.
+type unit struct {
+	store    *Store
+	tenantID uuid.UUID // uuid.Nil: platform unit
 	tx       pgx.Tx
-	// deferred statements run just before commit, in one round trip: for
-	// writes to hot rows (counters) whose locks should be held briefly.
+	// pending are writes not sent yet, in order.
+	pending *pgx.Batch
+	// deferred statements run just before commit, after the pending
+	// writes: for writes to hot rows (counters) whose locks should be held
+	// briefly.
 	deferred *pgx.Batch
 	// wroteOutbox: wake the outbox relays after the commit.
 	wroteOutbox bool
+	after       []func()
+	done        bool
+}
+
+// Begin implements core.UnitsOfWork.
+func (s *Store) Begin(_ context.Context, tenant uuid.UUID) core.OpenUnitOfWork {
+	return &unit{store: s, tenantID: tenant}
+}
+
+// TenantID implements core.UnitOfWork.
+func (u *unit) TenantID() uuid.UUID { return u.tenantID }
+
+// AfterCommit implements core.UnitOfWork.
+func (u *unit) AfterCommit(fn func()) { u.after = append(u.after, fn) }
+
+// Commit implements core.OpenUnitOfWork.
+func (u *unit) Commit(ctx context.Context) error {
+	if u.done {
+		return core.Errorf(core.EINTERNAL, "unit of work already ended")
+	}
+	if u.tx == nil && u.pending != nil {
+		if _, err := u.begin(ctx); err != nil {
+			u.Rollback(ctx)
+			return err
+		}
+	}
+	if u.tx != nil {
+		b := u.takePending()
+		if u.deferred != nil {
+			b.QueuedQueries = append(b.QueuedQueries, u.deferred.QueuedQueries...)
+			u.deferred = nil
+		}
+		if b.Len() > 0 {
+			if err := translate(u.tx.SendBatch(ctx, b).Close(), "transaction"); err != nil {
+				u.Rollback(ctx)
+				return err
+			}
+		}
+		if err := translate(u.tx.Commit(ctx), "transaction"); err != nil {
+			u.Rollback(ctx)
+			return err
+		}
+	}
+	u.done = true
+	if u.wroteOutbox {
+		u.store.wakeOutbox()
+	}
+	for _, fn := range u.after {
+		fn()
+	}
+	u.after = nil
+	return nil
+}
+
+// Rollback implements core.OpenUnitOfWork.
+func (u *unit) Rollback(ctx context.Context) {
+	if u.done {
+		return
+	}
+	u.done = true
+	u.after, u.pending, u.deferred = nil, nil, nil
+	if u.tx != nil {
+		_ = u.tx.Rollback(context.WithoutCancel(ctx))
+	}
+}
+
+// begin begins the transaction and sets the tenant in one round trip, on
+// first use.
+func (u *unit) begin(ctx context.Context) (pgx.Tx, error) {
+	if u.done {
+		return nil, core.Errorf(core.EINTERNAL, "unit of work already ended")
+	}
+	if u.tx == nil {
+		tx, err := u.store.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: beginQuery(u.tenantID)})
+		if err != nil {
+			return nil, err
+		}
+		u.tx = tx
+	}
+	return u.tx, nil
+}
+
+// write queues a statement; it is sent with the unit's next read or at
+// commit. Its error, if any, is returned by that read or by the commit.
+func (u *unit) write(sql string, args ...any) {
+	if u.pending == nil {
+		u.pending = &pgx.Batch{}
+	}
+	u.pending.Queue(sql, args...)
+}
+
+// takePending returns the pending writes as a batch to send, and forgets
+// them.
+func (u *unit) takePending() *pgx.Batch {
+	b := u.pending
+	u.pending = nil
+	if b == nil {
+		b = &pgx.Batch{}
+	}
+	return b
+}
+
+// read sends the pending writes followed by b's statements in one round
+// trip. b's statements read their results through their callbacks.
+func (u *unit) read(ctx context.Context, b *pgx.Batch) error {
+	tx, err := u.begin(ctx)
+	if err != nil {
+		return err
+	}
+	all := u.takePending()
+	all.QueuedQueries = append(all.QueuedQueries, b.QueuedQueries...)
+	return tx.SendBatch(ctx, all).Close()
+}
+
+// queryRow reads one row after sending the pending writes, in one round
+// trip; scan is called with the row (pgx.ErrNoRows when there is none).
+func (u *unit) queryRow(ctx context.Context, scan func(pgx.Row) error, sql string, args ...any) error {
+	b := &pgx.Batch{}
+	b.Queue(sql, args...).QueryRow(scan)
+	return u.read(ctx, b)
+}
+
+// conn returns the transaction after sending the pending writes, for
+// statements that need the connection itself (COPY, row iteration).
+func (u *unit) conn(ctx context.Context) (querier, error) {
+	tx, err := u.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if u.pending != nil {
+		if err := tx.SendBatch(ctx, u.takePending()).Close(); err != nil {
+			return nil, err
+		}
+	}
+	return tx, nil
+}
+
+// unitOf returns the adapter's unit behind a core.UnitOfWork; a unit of another
+// implementation is a programming error.
+func unitOf(u core.UnitOfWork) *unit {
+	pu, ok := u.(*unit)
+	if !ok {
+		panic(fmt.Sprintf("postgres: a unit of work of another store (%T)", u))
+	}
+	return pu
+}
+
+// sessionKey carries a unit in the context of the store methods that have
+// not yet moved to explicit units (see Join).
+type sessionKey struct{}
+
+// Join returns ctx carrying u for the store methods that still find their
+// transaction in the context; methods that take a core.UnitOfWork ignore it.
+// Transitional: it goes when the last such method has moved.
+func (s *Store) Join(ctx context.Context, u core.UnitOfWork) context.Context {
+	return context.WithValue(ctx, sessionKey{}, unitOf(u))
 }
 
 // takeDeferred moves the deferred statements into b, for a caller that
 // sends its last statements anyway.
 func takeDeferred(ctx context.Context, b *pgx.Batch) {
-	sess, ok := ctx.Value(sessionKey{}).(*session)
+	sess, ok := ctx.Value(sessionKey{}).(*unit)
 	if !ok || sess.deferred == nil {
 		return
 	}
@@ -49,14 +212,18 @@ func takeDeferred(ctx context.Context, b *pgx.Batch) {
 
 // deferUntilCommit queues a statement to run right before the commit.
 func deferUntilCommit(ctx context.Context, sql string, args ...any) {
-	sess, ok := ctx.Value(sessionKey{}).(*session)
+	sess, ok := ctx.Value(sessionKey{}).(*unit)
 	if !ok {
 		return
 	}
-	if sess.deferred == nil {
-		sess.deferred = &pgx.Batch{}
+	sess.deferUntilCommit(sql, args...)
+}
+
+func (u *unit) deferUntilCommit(sql string, args ...any) {
+	if u.deferred == nil {
+		u.deferred = &pgx.Batch{}
 	}
-	sess.deferred.Queue(sql, args...)
+	u.deferred.Queue(sql, args...)
 }
 
 // beginQuery begins the transaction and sets the tenant in one round trip.
@@ -73,57 +240,35 @@ func (s *Store) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx co
 	if tenantID == uuid.Nil {
 		return core.Errorf(core.EINTERNAL, "InTenant without a tenant")
 	}
-	return s.run(ctx, &session{tenantID: tenantID}, fn)
+	return s.run(ctx, tenantID, fn)
 }
 
 // InPlatform implements core.TenantTx.
 func (s *Store) InPlatform(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.run(ctx, &session{}, fn)
+	return s.run(ctx, uuid.Nil, fn)
 }
 
-func (s *Store) run(ctx context.Context, sess *session, fn func(ctx context.Context) error) (err error) {
-	defer func() {
-		if sess.tx == nil {
-			return
-		}
-		if p := recover(); p != nil {
-			_ = sess.tx.Rollback(context.WithoutCancel(ctx))
-			panic(p)
-		}
-		if err == nil && sess.deferred != nil {
-			err = translate(sess.tx.SendBatch(ctx, sess.deferred).Close(), "transaction")
-		}
-		if err != nil {
-			_ = sess.tx.Rollback(context.WithoutCancel(ctx))
-			return
-		}
-		err = translate(sess.tx.Commit(ctx), "transaction")
-		if err == nil && sess.wroteOutbox {
-			s.wakeOutbox()
-		}
-	}()
-	return fn(context.WithValue(ctx, sessionKey{}, sess))
+func (s *Store) run(ctx context.Context, tenant uuid.UUID, fn func(ctx context.Context) error) error {
+	u := s.Begin(ctx, tenant)
+	defer u.Rollback(ctx)
+	if err := fn(s.Join(ctx, u)); err != nil {
+		return err
+	}
+	return u.Commit(ctx)
 }
 
-// q returns the transaction of ctx, beginning it on first use.
+// q returns the transaction of ctx's unit, beginning it on first use.
 func (s *Store) q(ctx context.Context) (querier, error) {
-	sess, ok := ctx.Value(sessionKey{}).(*session)
+	sess, ok := ctx.Value(sessionKey{}).(*unit)
 	if !ok {
 		return nil, core.Errorf(core.EINTERNAL, "no tenant transaction in context")
 	}
-	if sess.tx == nil {
-		tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: beginQuery(sess.tenantID)})
-		if err != nil {
-			return nil, err
-		}
-		sess.tx = tx
-	}
-	return sess.tx, nil
+	return sess.conn(ctx)
 }
 
-// tenantOf returns the tenant of ctx's session.
+// tenantOf returns the tenant of ctx's unit.
 func tenantOf(ctx context.Context) uuid.UUID {
-	if sess, ok := ctx.Value(sessionKey{}).(*session); ok {
+	if sess, ok := ctx.Value(sessionKey{}).(*unit); ok {
 		return sess.tenantID
 	}
 	return uuid.Nil
@@ -132,7 +277,7 @@ func tenantOf(ctx context.Context) uuid.UUID {
 // withTenant runs fn in a fresh tenant transaction unless ctx already has
 // one for that tenant (used by Login, which starts outside any).
 func (s *Store) withTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context, q querier) error) error {
-	if sess, ok := ctx.Value(sessionKey{}).(*session); ok && sess.tenantID == tenantID {
+	if sess, ok := ctx.Value(sessionKey{}).(*unit); ok && sess.tenantID == tenantID {
 		q, err := s.q(ctx)
 		if err != nil {
 			return err
