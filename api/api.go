@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/workorder"
 )
 
 // Version of the API, shown in the spec.
@@ -53,7 +54,7 @@ type Deps struct {
 	Access      core.AccessService
 	Authz       core.Authorizer
 	Idempotency core.IdempotencyStore
-	WorkOrders  core.WorkOrderService
+	WorkOrders  *workorder.Service
 	Settings    core.SettingsService
 	SMSSettings core.SMSSettingsStore
 	Technician  TechnicianResolver
@@ -63,7 +64,6 @@ type Deps struct {
 	Products    core.ProductService
 	Catalog     core.CatalogService
 	ScreenPop   core.ScreenPopService
-	Urges       core.UrgeService
 	SLAMisses   core.SiteSLAMissService
 	FollowUps   core.FollowUpService
 	// SMSGateway handles the SMS gateway's callbacks, which authenticate

@@ -78,7 +78,7 @@ func (s *Server) registerWorkOrderActionRoutes() {
 					}
 				}
 			}
-			out, err := s.deps.WorkOrders.ApplyAction(ctx, in.ID, act, actorOf(ctx))
+			out, err := s.deps.WorkOrders.Act(ctx, unitOfWork(ctx), in.ID, act, actorOf(ctx))
 			return &WorkOrderOutput{Body: out}, err
 		})
 	register(s.api, huma.Operation{OperationID: "list-my-work-orders", Method: http.MethodGet, Path: "/v1/technician/orders",
@@ -97,7 +97,7 @@ func (s *Server) registerWorkOrderActionRoutes() {
 			out.Body.Items = []*core.WorkOrder{}
 			for _, st := range []string{core.StateAssigned, core.StateAccepted, core.StateEnRoute, core.StateOnSite,
 				core.StateWaitingParts, core.StateInWorkshop} {
-				items, _, err := s.deps.WorkOrders.FindWorkOrders(ctx, core.WorkOrderFilter{State: st, OnlyTechnician: tech,
+				items, _, err := s.deps.WorkOrders.FindWorkOrders(ctx, unitOfWork(ctx), core.WorkOrderFilter{State: st, OnlyTechnician: tech,
 					Within: core.Scope{All: true}, Limit: 500})
 				if err != nil {
 					return nil, err

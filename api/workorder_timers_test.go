@@ -45,7 +45,7 @@ func tenantRows[T any](b *testBundle, tenant uuid.UUID, sql string, args ...any)
 // fireTimers runs the timers once, as the worker's periodic task does.
 func (b *testBundle) fireTimers() int {
 	b.t.Helper()
-	n, err := b.app.Store.FireDueTimers(context.Background())
+	n, err := b.app.WorkOrders.FireDueTimers(context.Background())
 	require.NoError(b.t, err)
 	return n
 }
@@ -186,7 +186,7 @@ func TestSLAResponseOverdueFlaggedOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			replica := []*testBundle{b, two}[i%2]
-			n, err := replica.app.Store.FireDueTimers(context.Background())
+			n, err := replica.app.WorkOrders.FireDueTimers(context.Background())
 			require.NoError(t, err)
 			fired[i] = n
 		}()

@@ -54,7 +54,7 @@ func (s *Server) registerUrgeRoutes() {
 			if err := s.authorize(ctx, update, targetOf(w)); err != nil {
 				return nil, err
 			}
-			u, err := s.deps.Urges.UrgeWorkOrder(ctx, in.ID, in.Body.Note, actorOf(ctx))
+			u, err := s.deps.WorkOrders.Urge(ctx, unitOfWork(ctx), in.ID, in.Body.Note, actorOf(ctx))
 			return &UrgeOutput{Body: u}, err
 		})
 	read := core.Permission{Resource: core.ResSites, Action: core.ActRead}

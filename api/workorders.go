@@ -72,7 +72,7 @@ func (s *Server) registerWorkOrderRoutes() {
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateWorkOrderInput) (*WorkOrderOutput, error) {
 			b := in.Body
-			w, err := s.deps.WorkOrders.CreateWorkOrder(ctx, core.NewWorkOrder{Type: b.Type, Channel: b.Channel,
+			w, err := s.deps.WorkOrders.Intake(ctx, unitOfWork(ctx), core.NewWorkOrder{Type: b.Type, Channel: b.Channel,
 				CustomerID: b.CustomerID, UnitID: b.UnitID, ServiceType: b.ServiceType, ProductLine: b.ProductLine, Skills: b.Skills,
 				Description: b.Description, AddressID: b.AddressID, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
 				CloseNow: b.CloseNow}, actorOf(ctx))
@@ -95,7 +95,7 @@ func (s *Server) registerWorkOrderRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			items, next, err := s.deps.WorkOrders.FindWorkOrders(ctx, f)
+			items, next, err := s.deps.WorkOrders.FindWorkOrders(ctx, unitOfWork(ctx), f)
 			if err != nil {
 				return nil, err
 			}
@@ -111,7 +111,7 @@ func (s *Server) registerWorkOrderRoutes() {
 			if _, _, err := s.findWorkOrderInScope(ctx, in.ID, perm(core.ActRead)); err != nil {
 				return nil, err
 			}
-			ev, err := s.deps.WorkOrders.FindWorkOrderEvents(ctx, in.ID)
+			ev, err := s.deps.WorkOrders.FindWorkOrderEvents(ctx, unitOfWork(ctx), in.ID)
 			out := &WorkOrderEventsOutput{}
 			out.Body.Items = nonNil(ev)
 			return out, err
@@ -127,7 +127,7 @@ func actorOf(ctx context.Context) string { return principal(ctx).Subject() }
 // dispatched need tenant-wide scope. Outside: 404. It also returns the
 // caller's technician record (nil when the caller is not a technician).
 func (s *Server) findWorkOrderInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.WorkOrder, *uuid.UUID, error) {
-	w, err := s.deps.WorkOrders.FindWorkOrderByID(ctx, id)
+	w, err := s.deps.WorkOrders.FindWorkOrderByID(ctx, unitOfWork(ctx), id)
 	if err != nil {
 		return nil, nil, err
 	}

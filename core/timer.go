@@ -55,17 +55,6 @@ type Urge struct {
 // ValidateUrgeNote checks an urge's note.
 func ValidateUrgeNote(note string) error { return validText("note", note, 0, 500) }
 
-// UrgeService pushes urges.
-type UrgeService interface {
-	// UrgeWorkOrder records a manual urge of the order's site (a timeline
-	// event and a work_order.urged outbox message) in the tenant
-	// transaction of ctx. Called by the API for agents, dispatchers and
-	// tenant admins. ENOTFOUND: no such order; ECONFLICT: no site is
-	// responsible for it (not dispatched, or finished); ERATELIMIT: urged
-	// less than the tenant's urge interval ago; EINVALID: a bad note.
-	UrgeWorkOrder(ctx context.Context, id uuid.UUID, note, actor string) (*Urge, error)
-}
-
 // SiteSLAMiss is a deadline a site missed.
 type SiteSLAMiss struct {
 	WorkOrderID uuid.UUID `json:"work_order_id"`

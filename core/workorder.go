@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"encoding/json"
 	"time"
 
@@ -316,18 +315,4 @@ func (r *ServiceRecord) Validate() error {
 		return FieldError("record.confirmation.signature", "must be a data:image/png or data:image/jpeg base64 URL under 512 KiB")
 	}
 	return nil
-}
-
-// WorkOrderService takes orders from intake to closure. Methods run in the
-// tenant transaction of ctx.
-type WorkOrderService interface {
-	// CreateWorkOrder records the order, computes warranty and SLA
-	// deadlines and, for field orders, dispatches it.
-	CreateWorkOrder(ctx context.Context, n NewWorkOrder, actor string) (*WorkOrder, error)
-	FindWorkOrderByID(ctx context.Context, id uuid.UUID) (*WorkOrder, error)
-	FindWorkOrders(ctx context.Context, f WorkOrderFilter) ([]*WorkOrder, string, error)
-	FindWorkOrderEvents(ctx context.Context, id uuid.UUID) ([]*WorkOrderEvent, error)
-	// ApplyAction moves the order: ECONFLICT (with the current state) for
-	// an illegal action or a stale version.
-	ApplyAction(ctx context.Context, id uuid.UUID, in ActionInput, actor string) (*WorkOrder, error)
 }

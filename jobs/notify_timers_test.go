@@ -12,6 +12,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/jobs"
 )
 
@@ -22,6 +23,7 @@ func noticeSetup(t testing.TB, clock core.Clock) *testBundle {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	texts := &jobs.Texts{Tx: s, Store: s, Settings: s, Provider: jobs.LogSMS{Log: log}, Clock: noonClock{}, Log: log}
 	return &testBundle{store: s, net: pgtest.NewNetwork(t, s, "acme", "en"), log: log, texts: texts,
+		work:   workorder.NewService(workorder.Config{Store: s, Units: s, Clock: clock}),
 		outbox: &jobs.Outbox{Tx: s, Effects: s, Notes: s, Replies: s, Texts: texts, Clock: core.SystemClock{}, Log: log}}
 }
 
@@ -30,8 +32,9 @@ func noticeSetup(t testing.TB, clock core.Clock) *testBundle {
 func urgeOnce(t testing.TB, b *testBundle, w *core.WorkOrder) {
 	t.Helper()
 	b.handleAll(t) // the intake's messages go first
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
-		_, err := b.store.UrgeWorkOrder(ctx, w.ID, "客户第三次来电", "agent")
+	ctx := context.Background()
+	require.NoError(t, core.InUnitOfWork(ctx, b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		_, err := b.work.Urge(ctx, u, w.ID, "客户第三次来电", "agent")
 		return err
 	}))
 	b.handleAll(t)
@@ -111,7 +114,7 @@ func TestSLABreachTextsDispatchersInScope(t *testing.T) {
 	b.handleAll(t)
 	require.NotNil(t, w.RespondBy)
 	clock.Advance(w.RespondBy.Sub(clock.Now()) + time.Minute)
-	fired, err := b.store.FireDueTimers(context.Background())
+	fired, err := b.work.FireDueTimers(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, 1, fired)
 	b.handleAll(t)

@@ -17,6 +17,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/jobs"
 )
 
@@ -27,6 +28,7 @@ type testBundle struct {
 	outbox *jobs.Outbox
 	texts  *jobs.Texts
 	log    *slog.Logger
+	work   *workorder.Service
 }
 
 func setup(t testing.TB, locale string) *testBundle {
@@ -39,6 +41,7 @@ func setup(t testing.TB, locale string) *testBundle {
 	texts := &jobs.Texts{Tx: s, Store: s, Settings: s, Provider: jobs.LogSMS{Log: log}, Clock: noonClock{}, Log: log,
 		Enqueue: func(ctx context.Context, refs ...core.SMSRef) error { return jobs.EnqueueSMS(ctx, client, refs...) }}
 	return &testBundle{store: s, net: pgtest.NewNetwork(t, s, "acme", locale), redis: opt, log: log, texts: texts,
+		work:   workorder.NewService(workorder.Config{Store: s, Units: s}),
 		outbox: &jobs.Outbox{Tx: s, Effects: s, Notes: s, Replies: s, Texts: texts, Clock: core.SystemClock{}, Log: log}}
 }
 
@@ -72,9 +75,10 @@ func tenantQuery[T any](t testing.TB, b *testBundle, sql string, args ...any) []
 
 func (b *testBundle) intake(t testing.TB) *core.WorkOrder {
 	var w *core.WorkOrder
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+	ctx := context.Background()
+	require.NoError(t, core.InUnitOfWork(ctx, b.store, b.net.Tenant, func(u core.UnitOfWork) error {
 		var err error
-		w, err = b.store.CreateWorkOrder(ctx, b.net.NewOrder(), "agent")
+		w, err = b.work.Intake(ctx, u, b.net.NewOrder(), "agent")
 		return err
 	}))
 	return w

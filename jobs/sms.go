@@ -152,11 +152,19 @@ func (x *Texts) Queue(ctx context.Context, t Text) error {
 // enqueued once it commits. A failed enqueue is left to the sweep: the
 // message is committed as queued, so it is never lost.
 func (x *Texts) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context) error) error {
+	return x.InUnitOfWork(ctx, tenantID, func(ctx context.Context, _ core.UnitOfWork) error { return fn(ctx) })
+}
+
+// InUnitOfWork is InTenant for functions that also call use cases taking
+// the unit of work explicitly.
+func (x *Texts) InUnitOfWork(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context, u core.UnitOfWork) error) error {
 	b := &textBatch{}
-	err := x.Tx.InTenant(context.WithValue(withTenantID(ctx, tenantID), textBatchKey{}, b), tenantID, func(ctx context.Context) error {
-		*b = textBatch{} // a retried transaction starts afresh
-		return fn(ctx)
-	})
+	u := x.Tx.Begin(ctx, tenantID)
+	defer u.Rollback(ctx)
+	err := fn(x.Tx.Join(context.WithValue(withTenantID(ctx, tenantID), textBatchKey{}, b), u), u)
+	if err == nil {
+		err = u.Commit(ctx)
+	}
 	if err != nil || x.Enqueue == nil {
 		return err
 	}

@@ -137,9 +137,10 @@ func TestTextsAreSentOnceAfterCommit(t *testing.T) {
 	require.Equal(t, map[string]bool{core.SMSTechnicianAssigned: true, core.SMSCustomerAssigned: true}, kinds)
 
 	var ev []*core.WorkOrderEvent
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+	ctx := context.Background()
+	require.NoError(t, core.InUnitOfWork(ctx, b.store, b.net.Tenant, func(u core.UnitOfWork) error {
 		var err error
-		ev, err = b.store.FindWorkOrderEvents(ctx, w.ID)
+		ev, err = b.work.FindWorkOrderEvents(ctx, u, w.ID)
 		return err
 	}))
 	var statuses []string

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/workorder"
 )
 
 // SMSGateway handles what the SMS gateway calls back with: delivery
@@ -16,7 +17,7 @@ type SMSGateway struct {
 	Texts      *Texts
 	Numbers    core.SMSSettingsStore // FindTenantBySMSNumber
 	Replies    core.SMSReplyStore
-	WorkOrders core.WorkOrderService
+	WorkOrders *workorder.Service
 	FollowUps  core.FollowUpService
 	Log        *slog.Logger
 }
@@ -56,14 +57,14 @@ func (g *SMSGateway) ReceiveSMS(ctx context.Context, from, to, text string) erro
 		Provider: g.Texts.Provider.Name(), Status: core.SMSReceived}
 	in.Encoding, in.Segments = core.SMSSegments(text)
 	var locale string
-	err = g.Texts.InTenant(ctx, tenant, func(ctx context.Context) error {
+	err = g.Texts.InUnitOfWork(ctx, tenant, func(ctx context.Context, u core.UnitOfWork) error {
 		snd, err := g.Replies.FindSMSSender(ctx, phone)
 		if err != nil {
 			return err
 		}
 		locale = snd.Locale
 		in.Locale = core.SMSLocale(locale)
-		order, err := g.act(ctx, snd, text)
+		order, err := g.act(ctx, u, snd, text)
 		if err != nil {
 			return err
 		}
@@ -100,7 +101,7 @@ const maxHelpRepliesPerHour = 5
 
 // act carries out a parsed text in the tenant transaction and returns the
 // order it concerned. Its core errors are refusals, answered with help.
-func (g *SMSGateway) act(ctx context.Context, snd *core.SMSSender, text string) (*uuid.UUID, error) {
+func (g *SMSGateway) act(ctx context.Context, u core.UnitOfWork, snd *core.SMSSender, text string) (*uuid.UUID, error) {
 	s, _, err := g.Texts.settings(ctx, batchOf(ctx))
 	if err != nil {
 		return nil, err
@@ -142,7 +143,7 @@ func (g *SMSGateway) act(ctx context.Context, snd *core.SMSSender, text string) 
 	if act.Action == core.ActionComplete {
 		return nil, core.Errorf(core.EINVALID, "completing needs the service record; complete order %s in the app", r.OrderNumber)
 	}
-	if _, err := g.WorkOrders.ApplyAction(ctx, id, act, actor); err != nil {
+	if _, err := g.WorkOrders.Act(ctx, u, id, act, actor); err != nil {
 		return nil, err
 	}
 	return &id, nil

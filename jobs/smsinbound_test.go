@@ -22,7 +22,7 @@ func (b *testBundle) gateway(t testing.TB) *jobs.SMSGateway {
 		_, err := b.store.UpdateSMSSettings(ctx, s)
 		return err
 	}))
-	return &jobs.SMSGateway{Texts: b.texts, Numbers: b.store, Replies: b.store, WorkOrders: b.store, FollowUps: b.store, Log: b.log}
+	return &jobs.SMSGateway{Texts: b.texts, Numbers: b.store, Replies: b.store, WorkOrders: b.work, FollowUps: b.store, Log: b.log}
 }
 
 // TestTechnicianCommandsBySMS: the technician's phone drives the state

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/jobs"
 )
 
@@ -26,7 +27,8 @@ func TestWorkerRunsTimers(t *testing.T) {
 	opt, err := jobs.RedisOpt(pgtest.NewRedis(t))
 	require.NoError(t, err)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b := &testBundle{store: store, net: net, redis: opt, log: log}
+	b := &testBundle{store: store, net: net, redis: opt, log: log,
+		work: workorder.NewService(workorder.Config{Store: store, Units: store, Clock: clock})}
 	w := b.intake(t)
 	require.NotNil(t, w.RespondBy)
 	clock.Advance(w.RespondBy.Sub(clock.Now()) + time.Minute)
@@ -36,7 +38,7 @@ func TestWorkerRunsTimers(t *testing.T) {
 	texts := &jobs.Texts{Tx: store, Store: store, Settings: store, Provider: jobs.LogSMS{Log: log}, Clock: clock, Log: log,
 		Enqueue: func(ctx context.Context, refs ...core.SMSRef) error { return jobs.EnqueueSMS(ctx, smsClient, refs...) }}
 	outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Replies: store, Texts: texts, Clock: clock, Log: log}
-	worker := jobs.NewWorker(opt, jobs.Deps{Clock: clock, Log: log, Concurrency: 2, Outbox: outbox, Periods: store, Timers: store,
+	worker := jobs.NewWorker(opt, jobs.Deps{Clock: clock, Log: log, Concurrency: 2, Outbox: outbox, Periods: store, Timers: b.work,
 		Texts: texts})
 	require.NoError(t, worker.Start())
 	t.Cleanup(worker.Stop)

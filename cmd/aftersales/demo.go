@@ -14,6 +14,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/tenants"
 )
 
@@ -134,6 +135,7 @@ func loadDemo(ctx context.Context, store *postgres.Store, log *slog.Logger) erro
 // demoOrders takes in orders through the real intake and walks them to
 // every state, so the lists and timelines look lived in.
 func demoOrders(ctx context.Context, store *postgres.Store, tenant uuid.UUID) (int, error) {
+	work := workorder.NewService(workorder.Config{Store: store, Units: store})
 	var cands []postgres.DemoOrderCandidate
 	if err := store.InTenant(ctx, tenant, func(ctx context.Context) error {
 		var err error
@@ -156,7 +158,9 @@ func demoOrders(ctx context.Context, store *postgres.Store, tenant uuid.UUID) (i
 		case 12:
 			typ = "consultation"
 		}
-		err := store.InTenant(ctx, tenant, func(ctx context.Context) error {
+		u := store.Begin(ctx, tenant)
+		ctx := store.Join(ctx, u) // the demo's own store reads find the unit here
+		err := func() error {
 			n := core.NewWorkOrder{Type: typ, Channel: []string{"phone", "portal", "api"}[i%3],
 				CustomerID: c.CustomerID, UnitID: &c.UnitID, Description: descs[r.IntN(len(descs))],
 				CloseNow: typ == "consultation"}
@@ -167,7 +171,7 @@ func demoOrders(ctx context.Context, store *postgres.Store, tenant uuid.UUID) (i
 				addr := c.AddressID
 				n.AddressID = &addr
 			}
-			w, err := store.CreateWorkOrder(ctx, n, "demo")
+			w, err := work.Intake(ctx, u, n, "demo")
 			if err != nil || w.SiteID == nil {
 				return err
 			}
@@ -176,7 +180,7 @@ func demoOrders(ctx context.Context, store *postgres.Store, tenant uuid.UUID) (i
 				if err != nil {
 					return nil
 				}
-				if w, err = store.ApplyAction(ctx, w.ID, core.ActionInput{Action: core.ActionAssign, TechnicianID: &tech}, "demo"); err != nil {
+				if w, err = work.Act(ctx, u, w.ID, core.ActionInput{Action: core.ActionAssign, TechnicianID: &tech}, "demo"); err != nil {
 					return err
 				}
 			}
@@ -194,12 +198,16 @@ func demoOrders(ctx context.Context, store *postgres.Store, tenant uuid.UUID) (i
 						break
 					}
 				}
-				if w, err = store.ApplyAction(ctx, w.ID, in, "demo"); err != nil {
+				if w, err = work.Act(ctx, u, w.ID, in, "demo"); err != nil {
 					return err
 				}
 			}
 			return nil
-		})
+		}()
+		if err == nil {
+			err = u.Commit(ctx)
+		}
+		u.Rollback(ctx)
 		if err != nil {
 			return created, err
 		}

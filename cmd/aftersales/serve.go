@@ -21,6 +21,7 @@ import (
 	"github.com/aftersales/aftersales/cmd/wire"
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/jobs"
 	"github.com/aftersales/aftersales/plugins/host"
 )
@@ -84,8 +85,8 @@ func runServe(ctx context.Context, args []string) error {
 	plugins := wire.NewPluginHost(ps, host.Options{Logger: log, Registry: reg,
 		Board: host.NewRedisBoard(rdb, "aftersales:", statusBoardTTL)})
 	context.AfterFunc(ctx, plugins.Close)
+	workOrders := wire.NewWorkOrders(store, ps, plugins, core.SystemClock{}, log)
 	if c.Role == "worker" { // NewApp does this for the other roles
-		wire.InstallDispatchRules(store, ps, plugins, log)
 		go ps.Listen(ctx)
 	}
 	log.Info("tenant plugins run in this process", "role", c.Role)
@@ -99,7 +100,7 @@ func runServe(ctx context.Context, args []string) error {
 		outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Replies: store, Texts: texts,
 			Clock: core.SystemClock{}, Log: log, Webhooks: hooks}
 		worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, Clock: core.SystemClock{}, Log: log,
-			Concurrency: c.Workers, Outbox: outbox, Texts: texts, Periods: store, Timers: store, Webhooks: hooks})
+			Concurrency: c.Workers, Outbox: outbox, Texts: texts, Periods: store, Timers: workOrders, Webhooks: hooks})
 		if err := worker.Start(); err != nil {
 			return fmt.Errorf("job worker: %w", err)
 		}
@@ -110,8 +111,8 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	var srv *http.Server
 	if c.Role == "all" || c.Role == "api" {
-		gateway := &jobs.SMSGateway{Texts: texts, Numbers: store, Replies: store, WorkOrders: store, FollowUps: store, Log: log}
-		srv, err = startAPI(ctx, c, log, store, rdb, redisOpt, gateway, appPlugins{reg, ps, plugins})
+		gateway := &jobs.SMSGateway{Texts: texts, Numbers: store, Replies: store, WorkOrders: workOrders, FollowUps: store, Log: log}
+		srv, err = startAPI(ctx, c, log, store, rdb, redisOpt, gateway, appPlugins{reg, ps, plugins, workOrders})
 		if err != nil {
 			stopRelay()
 			if worker != nil {
@@ -147,6 +148,7 @@ type appPlugins struct {
 	reg     *prometheus.Registry
 	store   *postgres.PluginStore
 	runtime *host.Host
+	work    *workorder.Service
 }
 
 func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
@@ -157,7 +159,7 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 		WebhookAllowPrivate: c.WebhookAllowPrivate, Ready: []api.Checker{
 			{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
 		}, Plugins: ps, PluginDir: pluginDir(c), PluginRuntime: plugins,
-		SMSGateway: gateway, GatewaySecret: c.SMSGatewaySecret})
+		SMSGateway: gateway, GatewaySecret: c.SMSGatewaySecret, WorkOrders: p.work})
 	app.Watch(ctx)
 	s := app.Server
 	ln, err := net.Listen("tcp", c.HTTPAddr)

@@ -12,6 +12,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/dispatch"
 	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/plugins/host"
 )
 
@@ -33,21 +34,28 @@ func newPluginStore(store *postgres.Store, key []byte) *postgres.PluginStore {
 // seam when the cache is cold.
 const bindingLookupTimeout = 2 * time.Second
 
-// InstallDispatchRules makes store's dispatch decisions ask the tenants'
-// dispatch-rules plugins, run by rt. Every process that dispatches needs
-// it: the API at intake, the worker when it redispatches.
-func InstallDispatchRules(store *postgres.Store, ps *postgres.PluginStore, rt core.PluginRuntime, log *slog.Logger) {
-	store.SetDispatchRules(dispatchRulesSeam(ps, rt, log))
+// NewWorkOrders returns the work-order use cases on store, their dispatch
+// decisions asking the tenants' dispatch-rules plugins run by rt (nil:
+// the built-in ranking only). Every process that dispatches needs them:
+// the API at intake, the worker when it redispatches.
+func NewWorkOrders(store *postgres.Store, ps *postgres.PluginStore, rt core.PluginRuntime, clock core.Clock, log *slog.Logger) *workorder.Service {
+	c := workorder.Config{Store: store, Units: store, Clock: clock, Log: log}
+	if rt != nil {
+		c.Rules = dispatchRulesSeam(ps, rt, log)
+	}
+	return workorder.NewService(c)
 }
 
-// dispatchRulesSeam returns the dispatch engine's tenant-rules seam: the
-// host's adapter when the tenant has an enabled dispatch_rules binding,
-// nil (the built-in ranking) otherwise. The lookup is cached per tenant
-// and dropped when a binding changes on any replica. When the lookup or the
-// plugin fails, the seam answers with rules that fail, so the decision
-// uses the built-in ranking and records why.
-func dispatchRulesSeam(ps *postgres.PluginStore, rt core.PluginRuntime, log *slog.Logger) func(uuid.UUID) dispatch.Rules {
-	return func(tenant uuid.UUID) dispatch.Rules {
+// dispatchRulesSeam returns the dispatch engine's tenant-rules seam for a
+// unit of work: the host's adapter, its facts read in that unit, when the
+// tenant has an enabled dispatch_rules binding; nil (the built-in
+// ranking) otherwise. The lookup is cached per tenant and dropped when a
+// binding changes on any replica. When the lookup or the plugin fails,
+// the seam answers with rules that fail, so the decision uses the
+// built-in ranking and records why.
+func dispatchRulesSeam(ps *postgres.PluginStore, rt core.PluginRuntime, log *slog.Logger) func(core.UnitOfWork) dispatch.Rules {
+	return func(u core.UnitOfWork) dispatch.Rules {
+		tenant := u.TenantID()
 		ctx, cancel := context.WithTimeout(context.Background(), bindingLookupTimeout)
 		defer cancel()
 		b, err := ps.CachedEnabledBinding(ctx, tenant, core.PluginDispatchRules)
@@ -64,8 +72,19 @@ func dispatchRulesSeam(ps *postgres.PluginStore, rt core.PluginRuntime, log *slo
 		if err != nil {
 			return failingRules{err}
 		}
+		if fr, ok := r.(factsBinder); ok {
+			r = fr.WithFacts(func(ctx context.Context, o dispatch.Order, sites []uuid.UUID) (*core.DispatchFacts, error) {
+				return ps.DispatchFacts(ctx, u, o.ID, sites)
+			})
+		}
 		return r
 	}
+}
+
+// factsBinder is the host's rules adapter, which reads the facts of a
+// decision in the dispatching unit of work.
+type factsBinder interface {
+	WithFacts(host.DispatchFactsFunc) dispatch.Rules
 }
 
 // failingRules fails every call, so the engine falls back and the decision
@@ -80,11 +99,9 @@ func (f failingRules) ChooseTechnician(context.Context, dispatch.Order, uuid.UUI
 	return nil, f.err
 }
 
-// NewPluginHost returns the plugin runtime with dispatch facts looked up
-// in ps; pass ps as Options.Plugins too.
+// NewPluginHost returns the plugin runtime; pass ps as Options.Plugins
+// too. Its dispatch rules read their facts in the dispatching unit of
+// work (see dispatchRulesSeam).
 func NewPluginHost(ps *postgres.PluginStore, o host.Options) *host.Host {
-	o.DispatchFacts = func(ctx context.Context, ord dispatch.Order, sites []uuid.UUID) (*core.DispatchFacts, error) {
-		return ps.DispatchFacts(ctx, ord.ID, sites)
-	}
 	return host.New(o)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/authz"
 	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/tenants"
 )
 
@@ -25,6 +26,8 @@ type App struct {
 	Authz   *authz.Authorizer
 	Server  *api.Server
 	Plugins *postgres.PluginStore
+	// WorkOrders are the work-order use cases the API runs.
+	WorkOrders *workorder.Service
 	// WebhookGuard checks webhook URLs at registration; tests may allow
 	// loopback receivers on it before the first request.
 	WebhookGuard *core.WebhookGuard
@@ -56,6 +59,9 @@ type Options struct {
 	// 403), which authenticate with GatewaySecret.
 	SMSGateway    core.SMSGatewayService
 	GatewaySecret string
+	// WorkOrders: share the caller's work-order use cases (nil: built
+	// here, on Store with PluginRuntime's dispatch rules).
+	WorkOrders *workorder.Service
 }
 
 // NewApp wires the store, the authorizer, onboarding and the API. Call
@@ -77,24 +83,25 @@ func NewApp(o Options) *App {
 	if plugins == nil {
 		plugins = newPluginStore(store, o.PluginKey)
 	}
-	if o.PluginRuntime != nil {
-		InstallDispatchRules(store, plugins, o.PluginRuntime, o.Log)
+	workOrders := o.WorkOrders
+	if workOrders == nil {
+		workOrders = NewWorkOrders(store, plugins, o.PluginRuntime, o.Clock, o.Log)
 	}
 	az := authz.New(store)
 	guard := &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate}
 	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)
 	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Sessions: store, Users: store,
 		APIKeys: store, Regions: store, Access: store, Authz: az, Idempotency: store, Log: o.Log,
-		WorkOrders: store, Technician: store, Settings: store, SMSSettings: store,
+		WorkOrders: workOrders, Technician: store, Settings: store, SMSSettings: store,
 		Sites: store, Technicians: store,
 		Customers: store, Products: store, Catalog: store, ScreenPop: store, FollowUps: store,
-		Urges: store, SLAMisses: store,
-		Webhooks: store, WebhookGuard: guard,
+		SLAMisses: store,
+		Webhooks:  store, WebhookGuard: guard,
 		Plugins: plugins, PluginBindings: plugins, PluginRuntime: o.PluginRuntime, CTIExtensions: plugins,
 		AgentEvents: plugins, PluginDir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive,
 		SMSGateway: o.SMSGateway, GatewaySecret: o.GatewaySecret,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra, Monitor: o.Monitor})
-	return &App{Store: store, Authz: az, Server: srv, WebhookGuard: guard, Plugins: plugins}
+	return &App{Store: store, Authz: az, Server: srv, WebhookGuard: guard, Plugins: plugins, WorkOrders: workOrders}
 }
 
 // Watch reloads a tenant's access rules whenever any replica changes them

@@ -13,6 +13,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/core/workorder"
 )
 
 // outboxTypes lists a work order's outbox messages in order, as the owner
@@ -43,26 +44,27 @@ func TestOutboxIsWrittenInTheChangesTransaction(t *testing.T) {
 	ctx := context.Background()
 
 	var w *core.WorkOrder
-	require.NoError(t, s.InTenant(ctx, n.Tenant, func(ctx context.Context) error {
+	work := workorder.NewService(workorder.Config{Store: s, Units: s})
+	require.NoError(t, core.InUnitOfWork(ctx, s, n.Tenant, func(u core.UnitOfWork) error {
 		var err error
-		w, err = s.CreateWorkOrder(ctx, n.NewOrder(), "agent")
+		w, err = work.Intake(ctx, u, n.NewOrder(), "agent")
 		return err
 	}))
 	require.Equal(t, core.StateAssigned, w.State, "the fixture's site assigns its technician at intake")
 	require.Equal(t, []string{core.OutboxWorkOrderCreated, core.OutboxWorkOrderDispatched, core.OutboxWorkOrderAssigned},
 		outboxTypes(t, s, n.Tenant, w.ID))
 
-	require.NoError(t, s.InTenant(ctx, n.Tenant, func(ctx context.Context) error {
-		_, err := s.ApplyAction(ctx, w.ID, core.ActionInput{Action: core.ActionAccept, TechnicianID: &n.Technician}, "tech")
+	require.NoError(t, core.InUnitOfWork(ctx, s, n.Tenant, func(u core.UnitOfWork) error {
+		_, err := work.Act(ctx, u, w.ID, core.ActionInput{Action: core.ActionAccept, TechnicianID: &n.Technician}, "tech")
 		return err
 	}))
 	require.Equal(t, core.OutboxWorkOrderAccepted, outboxTypes(t, s, n.Tenant, w.ID)[3])
 
 	var rolledBack *core.WorkOrder
 	boom := errors.New("the request failed after intake")
-	err := s.InTenant(ctx, n.Tenant, func(ctx context.Context) error {
+	err := core.InUnitOfWork(ctx, s, n.Tenant, func(u core.UnitOfWork) error {
 		var err error
-		if rolledBack, err = s.CreateWorkOrder(ctx, n.NewOrder(), "agent"); err != nil {
+		if rolledBack, err = work.Intake(ctx, u, n.NewOrder(), "agent"); err != nil {
 			return err
 		}
 		return boom
@@ -105,9 +107,10 @@ func TestOutboxClaimKeepsEachWorkOrdersOrder(t *testing.T) {
 	b := pgtest.NewNetwork(t, s, "b-co", "en")
 	ctx := context.Background()
 	orders := map[uuid.UUID]uuid.UUID{}
+	work := workorder.NewService(workorder.Config{Store: s, Units: s})
 	for _, n := range []*pgtest.Network{a, b, a} {
-		require.NoError(t, s.InTenant(ctx, n.Tenant, func(ctx context.Context) error {
-			w, err := s.CreateWorkOrder(ctx, n.NewOrder(), "agent")
+		require.NoError(t, core.InUnitOfWork(ctx, s, n.Tenant, func(u core.UnitOfWork) error {
+			w, err := work.Intake(ctx, u, n.NewOrder(), "agent")
 			orders[w.ID] = n.Tenant
 			return err
 		}))

@@ -50,9 +50,9 @@ func TestDispatchFactsCarryTags(t *testing.T) {
 	}))
 
 	var f *core.DispatchFacts
-	require.NoError(t, s.InTenant(ctx, acme.Tenant, func(ctx context.Context) error {
+	require.NoError(t, core.InUnitOfWork(ctx, s, acme.Tenant, func(u core.UnitOfWork) error {
 		var err error
-		f, err = ps.DispatchFacts(ctx, uuid.New(), []uuid.UUID{acme.Site, plain, other.Site})
+		f, err = ps.DispatchFacts(ctx, u, uuid.New(), []uuid.UUID{acme.Site, plain, other.Site})
 		return err
 	}))
 	require.Len(t, f.Sites, 2, "the other tenant's site is not seen")

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/workorder"
 )
 
 // smsActor names the platform in the timeline events of message statuses.
@@ -23,7 +24,8 @@ func queueSMSStatusEvent(b *pgx.Batch, order uuid.UUID, id uuid.UUID, kind, to, 
 	if errText != "" {
 		payload["error"] = errText
 	}
-	return queueEvent(b, order, "sms_status", "", "", smsActor, at, nil, nil, payload)
+	b.Queue(eventSQL, eventArgs(workorder.Event{WorkOrderID: order, Type: "sms_status", Actor: smsActor, At: at, Payload: payload})...)
+	return nil
 }
 
 // QueueSMS implements core.SMSStore. Its statements go in the round trip

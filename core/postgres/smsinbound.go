@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/workorder"
 )
 
 // FindSMSSender implements core.SMSReplyStore.
@@ -82,9 +83,8 @@ func (s *Store) RecordSatisfaction(ctx context.Context, customerID uuid.UUID, sc
 	now := s.now()
 	b := &pgx.Batch{}
 	b.Queue(`UPDATE work_orders SET satisfaction_score = $2, satisfaction_at = $3, updated_at = $3 WHERE id = $1`, w.ID, score, now)
-	if err := queueEvent(b, w.ID, "satisfaction_scored", "", "", actor, now, nil, nil, map[string]any{"score": score}); err != nil {
-		return nil, err
-	}
+	b.Queue(eventSQL, eventArgs(workorder.Event{WorkOrderID: w.ID, Type: "satisfaction_scored", Actor: actor, At: now,
+		Payload: map[string]any{"score": score}})...)
 	return w, q.SendBatch(ctx, b).Close()
 }
 

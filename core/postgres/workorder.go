@@ -3,12 +3,15 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/workorder"
 )
 
 const workOrderColumns = `w.id, w.number, w.type, w.channel, w.state, w.customer_id, w.unit_id, COALESCE(w.product_line, ''),
@@ -16,13 +19,14 @@ const workOrderColumns = `w.id, w.number, w.type, w.channel, w.state, w.customer
 	to_char(w.warranty_expires, 'YYYY-MM-DD'), w.respond_by, w.arrive_by, w.complete_by, w.responded_at, w.arrived_at,
 	w.completed_at, w.closed_at, w.decision, w.service_record, w.queue_reason, w.created_by, w.version, w.created_at, w.updated_at, w.sla_flags`
 
-func scanWorkOrder(row pgx.Row) (*core.WorkOrder, error) {
+func scanWorkOrder(row pgx.Row, extra ...any) (*core.WorkOrder, error) {
 	w := &core.WorkOrder{}
 	var decision, record []byte
-	err := row.Scan(&w.ID, &w.Number, &w.Type, &w.Channel, &w.State, &w.CustomerID, &w.UnitID, &w.ProductLine,
+	err := row.Scan(append([]any{&w.ID, &w.Number, &w.Type, &w.Channel, &w.State, &w.CustomerID, &w.UnitID, &w.ProductLine,
 		&w.ServiceType, &w.Skills, &w.Description, &w.Address, &w.Lat, &w.Lon, &w.RegionID, &w.SiteID, &w.TechnicianID, &w.InWarranty,
 		&w.WarrantyExpires, &w.RespondBy, &w.ArriveBy, &w.CompleteBy, &w.RespondedAt, &w.ArrivedAt,
-		&w.CompletedAt, &w.ClosedAt, &decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt, &w.SLAFlags)
+		&w.CompletedAt, &w.ClosedAt, &decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt, &w.SLAFlags},
+		extra...)...)
 	if decision != nil {
 		raw := json.RawMessage(decision)
 		w.Decision = &raw
@@ -34,99 +38,35 @@ func scanWorkOrder(row pgx.Row) (*core.WorkOrder, error) {
 	return w, err
 }
 
-// intakeFacts are what intake looks up about the tenant, customer and unit.
-type intakeFacts struct {
-	timezone                  string
-	calendar                  []byte
-	weights                   []byte
-	productLine               *string
-	inWarranty                *bool
-	warrantyExpires           *string
-	field                     bool
-	respond, arrive, complete int
+// workOrders implements workorder.Repository on a unit of work.
+type workOrders struct{ u *unit }
+
+// WorkOrders implements workorder.Store.
+func (s *Store) WorkOrders(u core.UnitOfWork) workorder.Repository { return workOrders{unitOf(u)} }
+
+// Outbox implements workorder.Store.
+func (s *Store) Outbox(u core.UnitOfWork) workorder.Outbox { return outboxWriter{unitOf(u)} }
+
+// outboxWriter writes outbox messages in the unit's transaction: they
+// commit or roll back with the change and cost no round trip of their
+// own; the relays are woken after the commit.
+type outboxWriter struct{ u *unit }
+
+func (o outboxWriter) Add(aggregate uuid.UUID, typ string, payload json.RawMessage) {
+	o.u.wroteOutbox = true
+	o.u.write(`INSERT INTO outbox (tenant_id, aggregate_id, type, payload) VALUES (app_current_tenant(), $1, $2, $3)`,
+		aggregate, typ, payload)
 }
 
-// CreateWorkOrder implements core.WorkOrderService.
-func (s *Store) CreateWorkOrder(ctx context.Context, n core.NewWorkOrder, actor string) (*core.WorkOrder, error) {
-	if err := n.Validate(); err != nil {
-		return nil, err
-	}
-	if n.ServiceType == "" {
-		n.ServiceType = n.Type
-	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	f, err := s.intakeFacts(ctx, q, &n, now)
-	if err != nil {
-		return nil, err
-	}
-	w := &core.WorkOrder{ID: uuid.New(), Type: n.Type, Channel: n.Channel, State: core.StateCreated, CustomerID: n.CustomerID,
-		UnitID: n.UnitID, ProductLine: n.ProductLine, ServiceType: n.ServiceType, Skills: nonNilStrings(n.Skills), Description: n.Description,
-		Address: n.Address, Lat: n.Lat, Lon: n.Lon, InWarranty: f.inWarranty, WarrantyExpires: f.warrantyExpires,
-		CreatedBy: actor, Version: 1, CreatedAt: now, UpdatedAt: now}
-	if f.productLine != nil && w.ProductLine == "" {
-		w.ProductLine = *f.productLine
-	}
-	// A provisional number; the real one is taken last, so the tenant's
-	// counter row stays locked only for the commit, not the whole intake.
-	w.Number = "PENDING-" + w.ID.String()
-	cal, err := s.calendarOf(f.timezone, f.calendar)
-	if err != nil {
-		return nil, err
-	}
-	if err := setDeadlines(w, f, cal, now); err != nil {
-		return nil, err
-	}
-	markOutbox(ctx)
-	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, unit_id,
-		product_line, service_type, description, address, lat, lon, in_warranty, warranty_expires, respond_by, arrive_by,
-		complete_by, created_by, created_at, updated_at, skills)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,NULLIF($9,''),$10,$11,$12,$13,$14,$15,$16::date,$17,$18,$19,$20,$21,$21,$22)`,
-		tenantOf(ctx), w.ID, w.Number, w.Type, w.Channel, w.State, w.CustomerID, w.UnitID, w.ProductLine, w.ServiceType,
-		w.Description, w.Address, w.Lat, w.Lon, w.InWarranty, w.WarrantyExpires, w.RespondBy, w.ArriveBy, w.CompleteBy,
-		actor, now, w.Skills)
-	if err := queueEvent(b, w.ID, "created", "", core.StateCreated, actor, now, nil, nil,
-		map[string]any{"channel": w.Channel, "type": w.Type}); err != nil {
-		return nil, err
-	}
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
-		return nil, translate(err, "work order")
-	}
-	switch {
-	case n.CloseNow:
-		if _, err := s.ApplyAction(ctx, w.ID, core.ActionInput{Action: core.ActionClose, Reason: "answered at intake"}, actor); err != nil {
-			return nil, err
-		}
-	case f.field && w.Lat != nil:
-		if err := s.dispatch(ctx, q, w, nil, "", actor, f.weights); err != nil {
-			return nil, err
-		}
-	case f.field:
-		if err := s.queue(ctx, q, w, "the address has no geo point; dispatch by hand", actor); err != nil {
-			return nil, err
-		}
-	case w.Type == "purchase_lead":
-		if err := s.routeToDealer(ctx, q, w, actor); err != nil {
-			return nil, err
-		}
-	}
-	return s.assignNumber(ctx, q, w.ID, now.In(cal.Location()))
-}
-
-// intakeFacts checks the customer, unit, address and service type, and
-// reads the tenant's zone and calendar.
-func (s *Store) intakeFacts(ctx context.Context, q querier, n *core.NewWorkOrder, now time.Time) (*intakeFacts, error) {
-	f := &intakeFacts{}
-	var customerOK, unitFound, stFound bool
-	var owner *uuid.UUID
-	var addrFound bool
+func (r workOrders) IntakeFacts(ctx context.Context, n *core.NewWorkOrder, at time.Time) (*workorder.IntakeFacts, error) {
+	f := &workorder.IntakeFacts{}
+	var weights []byte
 	var addr *string
-	var lat, lon *float64
-	err := q.QueryRow(ctx, `SELECT t.timezone, COALESCE(ts.calendar, '{}'), COALESCE(ts.dispatch_weights, '{}'),
+	err := r.u.queryRow(ctx, func(row pgx.Row) error {
+		return row.Scan(&f.TimeZone, &f.Calendar, &weights, &f.CustomerFound, &f.UnitFound, &f.UnitOwner, &f.ProductLine,
+			&f.InWarranty, &f.WarrantyExpires, &f.ServiceTypeFound, &f.Field, &f.RespondMinutes, &f.ArriveMinutes,
+			&f.CompleteMinutes, &f.AddressFound, &addr, &f.Lat, &f.Lon)
+	}, `SELECT t.timezone, COALESCE(ts.calendar, '{}'), COALESCE(ts.dispatch_weights, '{}'),
 			EXISTS (SELECT 1 FROM customers WHERE id = $1),
 			u.id IS NOT NULL, u.customer_id, m.product_line,
 			(u.purchase_date + make_interval(months => m.warranty_months)) >= ($4 AT TIME ZONE t.timezone)::date,
@@ -140,90 +80,214 @@ func (s *Store) intakeFacts(ctx context.Context, q querier, n *core.NewWorkOrder
 		LEFT JOIN product_models m ON m.tenant_id = u.tenant_id AND m.id = u.model_id
 		LEFT JOIN service_types st ON st.code = $3
 		LEFT JOIN customer_addresses a ON a.id = $5 AND a.customer_id = $1
-		WHERE t.id = app_current_tenant()`, n.CustomerID, n.UnitID, n.ServiceType, now, n.AddressID).Scan(
-		&f.timezone, &f.calendar, &f.weights, &customerOK, &unitFound, &owner, &f.productLine, &f.inWarranty,
-		&f.warrantyExpires, &stFound, &f.field, &f.respond, &f.arrive, &f.complete, &addrFound, &addr, &lat, &lon)
+		WHERE t.id = app_current_tenant()`, n.CustomerID, n.UnitID, n.ServiceType, at, n.AddressID)
 	if err != nil {
+		return nil, translate(err, "tenant")
+	}
+	if addr != nil {
+		f.Address = *addr
+	}
+	if f.Weights, err = decodeWeights(weights); err != nil {
 		return nil, err
-	}
-	switch {
-	case !customerOK:
-		return nil, core.FieldError("customer_id", "no such customer")
-	case n.UnitID != nil && !unitFound:
-		return nil, core.FieldError("unit_id", "no such unit")
-	case n.UnitID != nil && *owner != n.CustomerID:
-		return nil, core.FieldError("unit_id", "the unit is registered to another customer")
-	case n.AddressID != nil && !addrFound:
-		return nil, core.FieldError("address_id", "not an address of this customer")
-	case !stFound:
-		return nil, core.FieldError("service_type", "unknown service type %q", n.ServiceType)
-	}
-	if n.AddressID != nil {
-		n.Address, n.Lat, n.Lon = *addr, lat, lon
-	}
-	if isField, _ := core.IsFieldType(n.Type); isField != f.field {
-		return nil, core.FieldError("service_type", "service type %s does not fit a %s order", n.ServiceType, n.Type)
-	}
-	if n.ProductLine != "" && f.productLine != nil && *f.productLine != n.ProductLine {
-		return nil, core.FieldError("product_line", "the unit belongs to product line %s", *f.productLine)
 	}
 	return f, nil
 }
 
-// assignNumber gives the order the next number of the tenant's month, e.g.
-// WO-2611-000123. The counter row is locked by the upsert until commit, so
-// concurrent intakes get distinct numbers.
-// It returns the order as stored.
-func (s *Store) assignNumber(ctx context.Context, q querier, id uuid.UUID, local time.Time) (*core.WorkOrder, error) {
-	period := local.Format("0601")
+func (r workOrders) InsertWorkOrder(w *core.WorkOrder) {
+	r.u.write(`INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, unit_id,
+		product_line, service_type, description, address, lat, lon, in_warranty, warranty_expires, respond_by, arrive_by,
+		complete_by, created_by, created_at, updated_at, skills)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,NULLIF($9,''),$10,$11,$12,$13,$14,$15,$16::date,$17,$18,$19,$20,$21,$21,$22)`,
+		r.u.tenantID, w.ID, w.Number, w.Type, w.Channel, w.State, w.CustomerID, w.UnitID, w.ProductLine, w.ServiceType,
+		w.Description, w.Address, w.Lat, w.Lon, w.InWarranty, w.WarrantyExpires, w.RespondBy, w.ArriveBy, w.CompleteBy,
+		w.CreatedBy, w.CreatedAt, w.Skills)
+}
+
+func (r workOrders) LockWorkOrder(ctx context.Context, id uuid.UUID) (*workorder.Locked, error) {
+	l := &workorder.Locked{}
+	err := r.u.queryRow(ctx, func(row pgx.Row) error {
+		var err error
+		l.WorkOrder, err = scanWorkOrder(row, &l.AutoUrged, &l.UrgeCount, &l.LastUrgedAt)
+		return err
+	}, `SELECT `+workOrderColumns+`, w.auto_urged, w.urge_count, w.last_urged_at FROM work_orders w WHERE w.id = $1 FOR UPDATE`, id)
+	if err != nil {
+		return nil, translate(err, "work order")
+	}
+	return l, nil
+}
+
+func (r workOrders) FindWorkOrderByID(ctx context.Context, id uuid.UUID) (*core.WorkOrder, error) {
+	var w *core.WorkOrder
+	err := r.u.queryRow(ctx, func(row pgx.Row) error {
+		var err error
+		w, err = scanWorkOrder(row)
+		return err
+	}, `SELECT `+workOrderColumns+` FROM work_orders w WHERE w.id = $1`, id)
+	return w, translate(err, "work order")
+}
+
+func (r workOrders) UpdateWorkOrder(id uuid.UUID, c workorder.Change) {
+	args := []any{id}
+	var sets []string
+	set := func(col string, v any) {
+		args = append(args, v)
+		sets = append(sets, col+" = $"+strconv.Itoa(len(args)))
+	}
+	if c.Bump {
+		sets = append(sets, "version = version + 1")
+	}
+	if c.Bump || c.Touch {
+		set("updated_at", c.At)
+	}
+	if c.State != "" {
+		set("state", c.State)
+	}
+	switch {
+	case c.SiteID != nil:
+		set("site_id", *c.SiteID)
+		sets = append(sets, "region_id = (SELECT region_id FROM sites WHERE id = $"+strconv.Itoa(len(args))+")")
+	case c.ClearSite:
+		sets = append(sets, "site_id = NULL")
+	}
+	switch {
+	case c.TechnicianID != nil:
+		set("technician_id", *c.TechnicianID)
+	case c.ClearTech:
+		sets = append(sets, "technician_id = NULL")
+	}
+	for _, t := range []struct {
+		col string
+		at  *time.Time
+	}{{"responded_at", c.RespondedAt}, {"arrived_at", c.ArrivedAt}, {"completed_at", c.CompletedAt}, {"closed_at", c.ClosedAt},
+		{"last_urged_at", c.LastUrgedAt}} {
+		if t.at != nil {
+			set(t.col, *t.at)
+		}
+	}
+	if c.ServiceRecord != nil {
+		set("service_record", []byte(c.ServiceRecord))
+	}
+	if c.Decision != nil {
+		set("decision", []byte(c.Decision))
+	}
+	if c.QueueReason != nil {
+		set("queue_reason", *c.QueueReason)
+	}
+	if c.AddSLAFlag != "" {
+		args = append(args, c.AddSLAFlag)
+		sets = append(sets, "sla_flags = array_append(sla_flags, $"+strconv.Itoa(len(args))+")")
+	}
+	if c.AddAutoUrged != "" {
+		args = append(args, c.AddAutoUrged)
+		sets = append(sets, "auto_urged = array_append(auto_urged, $"+strconv.Itoa(len(args))+")")
+	}
+	if c.Urged {
+		sets = append(sets, "urge_count = urge_count + 1")
+	}
+	if len(sets) == 0 {
+		return
+	}
+	r.u.write(`UPDATE work_orders SET `+strings.Join(sets, ", ")+` WHERE id = $1`, args...)
+}
+
+func (r workOrders) AppendEvent(e workorder.Event) {
+	r.u.write(eventSQL, eventArgs(e)...)
+}
+
+// eventSQL appends an event with the order's next sequence number.
+const eventSQL = `INSERT INTO work_order_events (tenant_id, work_order_id, seq, type, from_state, to_state, actor, at, lat, lon, payload)
+	SELECT app_current_tenant(), $1, COALESCE(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
+	FROM work_order_events WHERE work_order_id = $1`
+
+func eventArgs(e workorder.Event) []any {
+	payload := e.Payload
+	if payload == nil {
+		payload = map[string]any{}
+	}
+	return []any{e.WorkOrderID, e.Type, e.From, e.To, e.Actor, e.At, e.Lat, e.Lon, payload}
+}
+
+func (r workOrders) NumberWorkOrder(ctx context.Context, id uuid.UUID, period string) (*core.WorkOrder, error) {
 	var w *core.WorkOrder
 	b := &pgx.Batch{}
 	b.Queue(`WITH c AS (
 			INSERT INTO work_order_counters (tenant_id, period, last) VALUES (app_current_tenant(), $2, 1)
 			ON CONFLICT (tenant_id, period) DO UPDATE SET last = work_order_counters.last + 1 RETURNING last)
 		UPDATE work_orders w SET number = 'WO-' || $2 || '-' || lpad(c.last::text, 6, '0') FROM c WHERE w.id = $1
-		RETURNING `+workOrderColumns, id, period).QueryRow(func(r pgx.Row) error {
+		RETURNING `+workOrderColumns, id, period).QueryRow(func(row pgx.Row) error {
 		var err error
-		w, err = scanWorkOrder(r)
+		w, err = scanWorkOrder(row)
 		return err
 	})
-	takeDeferred(ctx, b) // the other end-of-transaction counters, in the same round trip
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
+	// The end-of-unit counters in the same round trip: the counter row
+	// above is locked from here to the commit only.
+	if r.u.deferred != nil {
+		b.QueuedQueries = append(b.QueuedQueries, r.u.deferred.QueuedQueries...)
+		r.u.deferred = nil
+	}
+	if err := r.u.read(ctx, b); err != nil {
 		return nil, translate(err, "work order")
 	}
-	w.SLAStatus = slaStatus(w, s.now())
 	return w, nil
 }
 
-func nonNilStrings(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func appendEvent(ctx context.Context, q querier, id uuid.UUID, typ, from, to, actor string, at time.Time,
-	lat, lon *float64, payload any) error {
-	markOutbox(ctx)
-	b := &pgx.Batch{}
-	if err := queueEvent(b, id, typ, from, to, actor, at, lat, lon, payload); err != nil {
-		return err
-	}
-	return q.SendBatch(ctx, b).Close()
-}
-
-// queueEvent adds an event insert to a batch, so a change and its event go
-// to the server in one round trip.
-func queueEvent(b *pgx.Batch, id uuid.UUID, typ, from, to, actor string, at time.Time, lat, lon *float64, payload any) error {
-	raw, err := json.Marshal(payload)
+func (r workOrders) FindWorkOrderEvents(ctx context.Context, id uuid.UUID) ([]*core.WorkOrderEvent, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b.Queue(`INSERT INTO work_order_events (tenant_id, work_order_id, seq, type, from_state, to_state, actor, at, lat, lon, payload)
-		SELECT app_current_tenant(), $1, COALESCE(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
-		FROM work_order_events WHERE work_order_id = $1`, id, typ, from, to, actor, at, lat, lon, raw)
-	if t, ok := outboxTypes[typ]; ok {
-		queueOutbox(b, id, t, raw)
+	rows, err := q.Query(ctx, `SELECT seq, type, from_state, to_state, actor, at, lat, lon, payload
+		FROM work_order_events WHERE work_order_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.WorkOrderEvent, error) {
+		e := &core.WorkOrderEvent{}
+		return e, r.Scan(&e.Seq, &e.Type, &e.FromState, &e.ToState, &e.Actor, &e.At, &e.Lat, &e.Lon, &e.Payload)
+	})
+}
+
+func (r workOrders) ExcludedSites(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error) {
+	var ex []uuid.UUID
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&ex) },
+		`SELECT excluded_sites FROM work_orders WHERE id = $1`, id)
+	return ex, translate(err, "work order")
+}
+
+func (r workOrders) ExcludeSite(id, site uuid.UUID) {
+	r.u.write(`UPDATE work_orders SET excluded_sites = array_append(excluded_sites, $2) WHERE id = $1`, id, site)
+}
+
+func (r workOrders) Technician(ctx context.Context, id uuid.UUID) (workorder.TechnicianPost, error) {
+	var p workorder.TechnicianPost
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&p.SiteID, &p.Status) },
+		`SELECT site_id, status FROM technicians WHERE id = $1`, id)
+	return p, translate(err, "technician")
+}
+
+func (r workOrders) AddWorkload(tech uuid.UUID, delta int) {
+	r.u.write(`UPDATE technicians SET open_workload = GREATEST(open_workload + $2, 0) WHERE id = $1`, tech, delta)
+}
+
+func (r workOrders) MoveTechnician(tech uuid.UUID, lat, lon float64, at time.Time) {
+	r.u.write(`UPDATE technicians SET lat = $2, lon = $3, location_at = $4 WHERE id = $1`, tech, lat, lon, at)
+}
+
+func (r workOrders) SiteStatus(ctx context.Context, id uuid.UUID) (string, error) {
+	var status string
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&status) }, `SELECT status FROM sites WHERE id = $1`, id)
+	return status, translate(err, "site")
+}
+
+func (r workOrders) UnitBySerial(ctx context.Context, serial string) (id, customer uuid.UUID, err error) {
+	err = r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&id, &customer) },
+		`SELECT id, customer_id FROM units WHERE serial = $1`, serial)
+	return id, customer, translate(err, "unit")
+}
+
+func (r workOrders) FaultCodeLine(ctx context.Context, kind, code string) (*string, error) {
+	var line *string
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&line) },
+		`SELECT product_line FROM fault_codes WHERE kind = $1 AND code = $2`, kind, code)
+	return line, translate(err, "fault code")
 }

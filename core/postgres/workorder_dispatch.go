@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"time"
 
@@ -15,156 +14,68 @@ import (
 	"github.com/aftersales/aftersales/core/dispatch"
 )
 
-// candidateRadiusKm bounds the sites loaded for a decision: a site whose
-// location is farther than this from the address is not considered (no
-// service area is that large in practice).
-const candidateRadiusKm = 300
+// SetDispatchRules is gone: the work-order service takes the tenants'
+// rules at construction (workorder.Config.Rules).
 
-// SetDispatchRules installs the tenant-plugin seam of the dispatch engine:
-// rules returns a tenant's rules (nil: the built-in ranking only). The
-// engine calls them under the request's deadline and falls back to the
-// built-in ranking on error, timeout or panic.
-func (s *Store) SetDispatchRules(rules func(tenant uuid.UUID) dispatch.Rules) { s.rules = rules }
-
-// dispatch runs the engine for w and applies its decision: dispatched to
-// the chosen site (and assigned to a technician when the site lets the
-// platform assign), or queued with the reason. overrideSite forces a site
-// (a dispatcher's decision, with reason).
-// weights are the tenant's dispatch weights when the caller has them (nil:
-// read them).
-func (s *Store) dispatch(ctx context.Context, q querier, w *core.WorkOrder, overrideSite *uuid.UUID, reason, actor string, weightsJSON []byte) error {
-	var excluded []uuid.UUID
-	if w.Version > 1 { // a new order has excluded no site yet
-		if err := q.QueryRow(ctx, `SELECT excluded_sites FROM work_orders WHERE id = $1`, w.ID).Scan(&excluded); err != nil {
-			return err
-		}
+// DispatchWeights implements workorder.Repository.
+func (r workOrders) DispatchWeights(ctx context.Context) (dispatch.Weights, error) {
+	var raw []byte
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&raw) },
+		`SELECT dispatch_weights FROM tenant_settings WHERE tenant_id = app_current_tenant()`)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return dispatch.Weights{}, err
 	}
-	if w.Lat == nil && overrideSite == nil {
-		return s.queue(ctx, q, w, "the address has no geo point; dispatch by hand", actor)
-	}
-	var order dispatch.Order
-	var net *dispatch.Network
-	if w.Lat != nil {
-		order = dispatch.Order{ID: w.ID, Location: dispatch.Point{Lat: *w.Lat, Lon: *w.Lon}, ProductLine: w.ProductLine,
-			Skills: w.Skills, ServiceType: w.ServiceType, At: s.now(), ExcludedSiteIDs: excluded}
-		var err error
-		if net, err = loadNetwork(ctx, q, *w.Lat, *w.Lon, order.At); err != nil {
-			return err
-		}
-	}
-	var weights dispatch.Weights
-	if weightsJSON == nil {
-		err := q.QueryRow(ctx, `SELECT dispatch_weights FROM tenant_settings WHERE tenant_id = app_current_tenant()`).Scan(&weightsJSON)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-	}
-	if len(weightsJSON) > 2 {
-		if err := json.Unmarshal(weightsJSON, &weights); err != nil {
-			return core.Errorf(core.EINVALID, "the tenant's dispatch weights are invalid: %v", err)
-		}
-	}
-	engine := dispatch.Engine{Weights: weights}
-	if s.rules != nil {
-		engine.Rules = s.rules(tenantOf(ctx))
-	}
-	var dec dispatch.Decision
-	if net != nil {
-		var err error
-		if dec, err = engine.Decide(ctx, net, order); err != nil {
-			return core.Errorf(core.EINVALID, "cannot dispatch: %v", err)
-		}
-	}
-	chosen := dec.Chosen
-	if overrideSite != nil {
-		if err := checkSiteForOverride(ctx, q, *overrideSite); err != nil {
-			return err
-		}
-		chosen = overrideSite
-		dec.Summary = fmt.Sprintf("dispatcher override to site %s: %s (engine suggested %v)", overrideSite, reason, dec.Chosen)
-	}
-	decJSON, err := json.Marshal(dec)
-	if err != nil {
-		return err
-	}
-	if chosen == nil {
-		if _, err := q.Exec(ctx, `UPDATE work_orders SET decision = $2 WHERE id = $1`, w.ID, decJSON); err != nil {
-			return err
-		}
-		return s.queue(ctx, q, w, dec.NoCandidateReason, actor)
-	}
-	now := s.now()
-	markOutbox(ctx)
-	b := &pgx.Batch{}
-	b.Queue(`UPDATE work_orders w SET state = 'dispatched', site_id = $2, technician_id = NULL, decision = $3,
-		queue_reason = '', region_id = s.region_id, version = w.version + 1, updated_at = $4
-		FROM sites s WHERE w.id = $1 AND s.id = $2`, w.ID, *chosen, decJSON, now)
-	payload := map[string]any{"site_id": chosen, "summary": dec.Summary, "engine": dec.Engine, "fallback": dec.Fallback}
-	if overrideSite != nil {
-		payload["override_reason"] = reason
-	}
-	if err := queueEvent(b, w.ID, "dispatched", core.StateCreated, core.StateDispatched, actor, now, nil, nil, payload); err != nil {
-		return err
-	}
-	w.State, w.SiteID, w.TechnicianID = core.StateDispatched, chosen, nil
-	countTaken(ctx, *chosen, now, 1)
-	// A site that lets the platform assign gets its best technician in the
-	// same round trip: the decision's when the site is the engine's choice
-	// (the tenant rules were asked then), chosen now for a dispatcher's.
-	if net != nil {
-		if site, ok := net.Site(*chosen); ok && site.AutoAssign {
-			td, err := dec.Technician, error(nil)
-			if dec.Chosen == nil || *dec.Chosen != *chosen {
-				td, err = engine.ChooseTechnician(ctx, net, *chosen, order)
-			}
-			if err == nil && td.Chosen != nil {
-				if err := s.queueAssign(b, w, *td.Chosen, "auto-assigned by the platform", actor); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return translate(q.SendBatch(ctx, b).Close(), "work order")
+	return decodeWeights(raw)
 }
 
-func checkSiteForOverride(ctx context.Context, q querier, id uuid.UUID) error {
-	var status string
-	err := q.QueryRow(ctx, `SELECT status FROM sites WHERE id = $1`, id).Scan(&status)
-	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
-		return core.FieldError("site_id", "no such site")
-	} else if err != nil {
-		return err
+// decodeWeights reads stored dispatch weights ('{}' or NULL: defaults).
+func decodeWeights(raw []byte) (dispatch.Weights, error) {
+	var w dispatch.Weights
+	if len(raw) > 2 {
+		if err := json.Unmarshal(raw, &w); err != nil {
+			return w, core.Errorf(core.EINVALID, "the tenant's dispatch weights are invalid: %v", err)
+		}
 	}
-	if status != "active" {
-		return core.FieldError("site_id", "site is %s", status)
-	}
-	return nil
+	return w, nil
 }
 
-// countTaken adds d to the orders the site has taken on now's day in the
-// tenant's zone; the counter row is locked only for the commit.
-func countTaken(ctx context.Context, site uuid.UUID, now time.Time, d int) {
-	deferUntilCommit(ctx, `INSERT INTO site_daily_load (tenant_id, site_id, day, taken)
+// CountTaken implements workorder.Repository: the counter row is written
+// last, so it stays locked only for the commit.
+func (r workOrders) CountTaken(site uuid.UUID, at time.Time, delta int) {
+	r.u.deferUntilCommit(`INSERT INTO site_daily_load (tenant_id, site_id, day, taken)
 		SELECT t.id, $1, ($2::timestamptz AT TIME ZONE t.timezone)::date, GREATEST($3, 0) FROM tenants t WHERE t.id = app_current_tenant()
-		ON CONFLICT (tenant_id, site_id, day) DO UPDATE SET taken = GREATEST(site_daily_load.taken + $3, 0)`, site, now, d)
+		ON CONFLICT (tenant_id, site_id, day) DO UPDATE SET taken = GREATEST(site_daily_load.taken + $3, 0)`, site, at, delta)
 }
 
-// queue leaves w in the dispatcher queue with the reason.
-func (s *Store) queue(ctx context.Context, q querier, w *core.WorkOrder, reason, actor string) error {
-	if reason == "" {
-		reason = "no suitable site"
-	}
-	if _, err := q.Exec(ctx, `UPDATE work_orders SET queue_reason = $2, updated_at = $3 WHERE id = $1`, w.ID, reason, s.now()); err != nil {
-		return err
-	}
-	return appendEvent(ctx, q, w.ID, "queued", "", "", actor, s.now(), nil, nil, map[string]any{"reason": reason})
+// Network implements workorder.Repository.
+func (r workOrders) Network(ctx context.Context, lat, lon, radiusKm float64, at time.Time) (*dispatch.Network, error) {
+	return loadNetwork(ctx, r.u, lat, lon, radiusKm, at)
+}
+
+// NearestDealer implements workorder.Repository.
+func (r workOrders) NearestDealer(ctx context.Context, lat, lon, radiusKm float64, line string) (uuid.UUID, error) {
+	dLat, dLon, cos := box(lat, radiusKm)
+	var site uuid.UUID
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&site) }, `SELECT id FROM sites
+		WHERE status = 'active' AND kind = 'dealer' AND lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4
+		  AND ($7 = '' OR $7 = ANY(product_lines) OR product_lines = '{}')
+		ORDER BY (lat - $5) ^ 2 + ((lon - $6) * $8) ^ 2, code LIMIT 1`,
+		lat-dLat, lat+dLat, lon-dLon, lon+dLon, lat, lon, line, cos)
+	return site, translate(err, "dealer")
+}
+
+// box is the half-size in degrees of the square of radiusKm around a
+// latitude, and the cosine of the latitude (floored) that scales
+// longitude distances.
+func box(lat, radiusKm float64) (dLat, dLon, cos float64) {
+	cos = math.Max(math.Cos(lat*math.Pi/180), 0.01)
+	return radiusKm / 111.0, radiusKm / (111.0 * cos), cos
 }
 
 // loadNetwork loads the active sites near a point, their load today and
 // their technicians, as a dispatch network, in one round trip.
-func loadNetwork(ctx context.Context, q querier, lat, lon float64, now time.Time) (*dispatch.Network, error) {
-	dLat := candidateRadiusKm / 111.0
-	dLon := candidateRadiusKm / (111.0 * math.Max(math.Cos(lat*math.Pi/180), 0.01))
+func loadNetwork(ctx context.Context, u *unit, lat, lon, radiusKm float64, now time.Time) (*dispatch.Network, error) {
+	dLat, dLon, _ := box(lat, radiusKm)
 	box := []any{lat - dLat, lat + dLat, lon - dLon, lon + dLon}
 	const near = `s.status = 'active' AND s.lat BETWEEN $1 AND $2 AND s.lon BETWEEN $3 AND $4`
 	b := &pgx.Batch{}
@@ -213,7 +124,7 @@ func loadNetwork(ctx context.Context, q querier, lat, lon float64, now time.Time
 		}
 		return rows.Err()
 	})
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
+	if err := u.read(ctx, b); err != nil {
 		return nil, err
 	}
 	return dispatch.NewNetwork(sites, techs)

@@ -13,20 +13,6 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-// FindWorkOrderByID implements core.WorkOrderService.
-func (s *Store) FindWorkOrderByID(ctx context.Context, id uuid.UUID) (*core.WorkOrder, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	w, err := scanWorkOrder(q.QueryRow(ctx, `SELECT `+workOrderColumns+` FROM work_orders w WHERE w.id = $1`, id))
-	if err != nil {
-		return nil, translate(err, "work order")
-	}
-	w.SLAStatus = slaStatus(w, s.now())
-	return w, nil
-}
-
 // encodeCursor and decodeCursor page by (created_at, id), newest first.
 func encodeCursor(t time.Time, id uuid.UUID) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(t.UnixMicro(), 10) + "/" + id.String()))
@@ -51,10 +37,10 @@ func decodeCursor(c string) (*time.Time, *uuid.UUID, error) {
 	return &t, &id, nil
 }
 
-// FindWorkOrders implements core.WorkOrderService: newest first, cursor
-// paginated, limited to the caller's scope.
-func (s *Store) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter) ([]*core.WorkOrder, string, error) {
-	q, err := s.q(ctx)
+// FindWorkOrders implements workorder.Repository: newest first, cursor
+// paginated, limited to the filter's scope.
+func (r workOrders) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter, now time.Time) ([]*core.WorkOrder, string, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -63,7 +49,6 @@ func (s *Store) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter) ([]*
 		return nil, "", err
 	}
 	limit := clampLimit(f.Limit)
-	now := s.now()
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -143,27 +128,7 @@ func (s *Store) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter) ([]*
 		return nil, "", err
 	}
 	out, next := nextPage(out, limit, func(r *core.WorkOrder) string { return encodeCursor(r.CreatedAt, r.ID) })
-	for _, w := range out {
-		w.SLAStatus = slaStatus(w, now)
-	}
 	return out, next, nil
-}
-
-// FindWorkOrderEvents implements core.WorkOrderService.
-func (s *Store) FindWorkOrderEvents(ctx context.Context, id uuid.UUID) ([]*core.WorkOrderEvent, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := q.Query(ctx, `SELECT seq, type, from_state, to_state, actor, at, lat, lon, payload
-		FROM work_order_events WHERE work_order_id = $1 ORDER BY seq`, id)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.WorkOrderEvent, error) {
-		e := &core.WorkOrderEvent{}
-		return e, r.Scan(&e.Seq, &e.Type, &e.FromState, &e.ToState, &e.Actor, &e.At, &e.Lat, &e.Lon, &e.Payload)
-	})
 }
 
 // TechnicianIDForUser returns the technician record linked to a user, or

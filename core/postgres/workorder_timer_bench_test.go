@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/core/workorder"
 )
 
 // BenchmarkFireDueTimersIdle is the cost of one timer run (each minute)
@@ -32,8 +33,9 @@ func BenchmarkFireDueTimersIdle(b *testing.B) {
 	require.NoError(b, tx.Commit(ctx))
 	_, err = s.Pool().Exec(ctx, `ANALYZE work_orders`)
 	require.NoError(b, err)
+	work := workorder.NewService(workorder.Config{Store: s, Units: s})
 	for b.Loop() {
-		fired, err := s.FireDueTimers(ctx)
+		fired, err := work.FireDueTimers(ctx)
 		require.NoError(b, err)
 		require.Zero(b, fired)
 	}

@@ -2,59 +2,13 @@ package postgres
 
 import (
 	"context"
-	"math"
 	"strconv"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
 )
-
-// UrgeWorkOrder implements core.UrgeService. The order row is locked, so
-// two urges at once are one urge and one rate-limit answer.
-func (s *Store) UrgeWorkOrder(ctx context.Context, id uuid.UUID, note, actor string) (*core.Urge, error) {
-	if err := core.ValidateUrgeNote(note); err != nil {
-		return nil, err
-	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	o, err := lockTimerOrder(ctx, q, id)
-	if err != nil {
-		return nil, err
-	}
-	if o.siteID == nil || !o.open() || o.state == core.StateCompleted || o.state == core.StateConfirmed {
-		return nil, &core.Error{Code: core.ECONFLICT, Message: "no site is responsible for a work order in state " + o.state,
-			Fields: map[string]string{"state": o.state}}
-	}
-	var minutes int
-	err = q.QueryRow(ctx, `SELECT COALESCE((SELECT urge_interval_minutes FROM tenant_settings), $1)`,
-		core.DefaultUrgeIntervalMinutes).Scan(&minutes)
-	if err != nil {
-		return nil, err
-	}
-	interval := time.Duration(minutes) * time.Minute
-	now := s.now()
-	if o.lastUrgedAt != nil && now.Before(o.lastUrgedAt.Add(interval)) {
-		wait := o.lastUrgedAt.Add(interval).Sub(now)
-		return nil, &core.Error{Code: core.ERATELIMIT, RetryAfterSeconds: int(math.Ceil(wait.Seconds())),
-			Message: "the order was urged less than " + strconv.Itoa(minutes) + " minutes ago; try again later"}
-	}
-	markOutbox(ctx)
-	b := &pgx.Batch{}
-	b.Queue(`UPDATE work_orders SET urge_count = urge_count + 1, last_urged_at = $2 WHERE id = $1`, id, now)
-	if err := queueUrge(b, o, note, actor, now, map[string]any{"auto": false}); err != nil {
-		return nil, err
-	}
-	if err := translate(q.SendBatch(ctx, b).Close(), "work order"); err != nil {
-		return nil, err
-	}
-	return &core.Urge{WorkOrderID: id, SiteID: *o.siteID, TechnicianID: o.technicianID, Note: note, Count: o.urgeCount + 1,
-		UrgedAt: now, NextAllowedAt: now.Add(interval)}, nil
-}
 
 // FindSiteSLAMisses implements core.SiteSLAMissService.
 func (s *Store) FindSiteSLAMisses(ctx context.Context, siteID uuid.UUID, after string, limit int) ([]*core.SiteSLAMiss, string, *core.SiteSLAMissCounts, error) {

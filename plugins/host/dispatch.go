@@ -35,6 +35,13 @@ func (h *Host) DispatchRules(_ context.Context, b *core.PluginBinding) (dispatch
 	return &rulesClient{i: i, facts: h.opts.DispatchFacts}, nil
 }
 
+// WithFacts returns the rules with their facts looked up by f instead of
+// Options.DispatchFacts: the dispatching use case's own unit of work,
+// where the order may not be committed yet.
+func (r *rulesClient) WithFacts(f DispatchFactsFunc) dispatch.Rules {
+	return &rulesClient{i: r.i, facts: f}
+}
+
 type rulesClient struct {
 	i     *instance
 	facts DispatchFactsFunc

@@ -1,0 +1,165 @@
+package workorder
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/dispatch"
+)
+
+// CandidateRadiusKm bounds the sites loaded for a decision: a site whose
+// location is farther than this from the address is not considered (no
+// service area is that large in practice).
+const CandidateRadiusKm = 300
+
+// noGeoPoint is the queue reason of a field order without coordinates.
+const noGeoPoint = "the address has no geo point; dispatch by hand"
+
+// dispatch runs the engine for w and applies its decision: dispatched to
+// the chosen site (and assigned to a technician when the site lets the
+// platform assign), or queued with the reason. overrideSite forces a site
+// (a dispatcher's decision, with reason). weights are the tenant's
+// dispatch weights when the caller has them (nil: read them).
+func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Repository, w *core.WorkOrder, overrideSite *uuid.UUID,
+	reason, actor string, weights *dispatch.Weights) error {
+	var excluded []uuid.UUID
+	if w.Version > 1 { // a new order has excluded no site yet
+		var err error
+		if excluded, err = repo.ExcludedSites(ctx, w.ID); err != nil {
+			return err
+		}
+	}
+	if w.Lat == nil && overrideSite == nil {
+		s.queue(u, repo, w, noGeoPoint, actor)
+		return nil
+	}
+	now := s.now()
+	var order dispatch.Order
+	var net *dispatch.Network
+	if w.Lat != nil {
+		order = dispatch.Order{ID: w.ID, Location: dispatch.Point{Lat: *w.Lat, Lon: *w.Lon}, ProductLine: w.ProductLine,
+			Skills: w.Skills, ServiceType: w.ServiceType, At: now, ExcludedSiteIDs: excluded}
+		var err error
+		if net, err = repo.Network(ctx, *w.Lat, *w.Lon, CandidateRadiusKm, now); err != nil {
+			return err
+		}
+	}
+	if weights == nil {
+		wt, err := repo.DispatchWeights(ctx)
+		if err != nil {
+			return err
+		}
+		weights = &wt
+	}
+	engine := dispatch.Engine{Weights: *weights}
+	if s.rules != nil {
+		engine.Rules = s.rules(u)
+	}
+	var dec dispatch.Decision
+	if net != nil {
+		var err error
+		if dec, err = engine.Decide(ctx, net, order); err != nil {
+			return core.Errorf(core.EINVALID, "cannot dispatch: %v", err)
+		}
+	}
+	chosen := dec.Chosen
+	if overrideSite != nil {
+		if err := checkOverrideSite(ctx, repo, *overrideSite); err != nil {
+			return err
+		}
+		chosen = overrideSite
+		dec.Summary = fmt.Sprintf("dispatcher override to site %s: %s (engine suggested %v)", overrideSite, reason, dec.Chosen)
+	}
+	decJSON, err := json.Marshal(dec)
+	if err != nil {
+		return err
+	}
+	if chosen == nil {
+		repo.UpdateWorkOrder(w.ID, Change{At: now, Decision: decJSON})
+		s.queue(u, repo, w, dec.NoCandidateReason, actor)
+		return nil
+	}
+	empty := ""
+	repo.UpdateWorkOrder(w.ID, Change{At: now, Bump: true, State: core.StateDispatched, SiteID: chosen, ClearTech: true,
+		Decision: decJSON, QueueReason: &empty})
+	payload := map[string]any{"site_id": chosen, "summary": dec.Summary, "engine": dec.Engine, "fallback": dec.Fallback}
+	if overrideSite != nil {
+		payload["override_reason"] = reason
+	}
+	s.record(u, repo, Event{WorkOrderID: w.ID, Type: "dispatched", From: core.StateCreated, To: core.StateDispatched,
+		Actor: actor, At: now, Payload: payload})
+	w.State, w.SiteID, w.TechnicianID, w.Version = core.StateDispatched, chosen, nil, w.Version+1
+	repo.CountTaken(*chosen, now, 1)
+	// A site that lets the platform assign gets its best technician: the
+	// decision's when the site is the engine's choice (the tenant rules
+	// were asked then), chosen now for a dispatcher's.
+	if net == nil {
+		return nil
+	}
+	site, ok := net.Site(*chosen)
+	if !ok || !site.AutoAssign {
+		return nil
+	}
+	td, err := dec.Technician, error(nil)
+	if dec.Chosen == nil || *dec.Chosen != *chosen {
+		td, err = engine.ChooseTechnician(ctx, net, *chosen, order)
+	}
+	if err == nil && td.Chosen != nil {
+		s.assignKnown(u, repo, w, *td.Chosen, "auto-assigned by the platform", actor)
+	}
+	return nil
+}
+
+func checkOverrideSite(ctx context.Context, repo Repository, id uuid.UUID) error {
+	status, err := repo.SiteStatus(ctx, id)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return core.FieldError("site_id", "no such site")
+	} else if err != nil {
+		return err
+	}
+	if status != "active" {
+		return core.FieldError("site_id", "site is %s", status)
+	}
+	return nil
+}
+
+// queue leaves w in the dispatcher queue with the reason.
+func (s *Service) queue(u core.UnitOfWork, repo Repository, w *core.WorkOrder, reason, actor string) {
+	if reason == "" {
+		reason = "no suitable site"
+	}
+	now := s.now()
+	repo.UpdateWorkOrder(w.ID, Change{At: now, Touch: true, QueueReason: &reason})
+	s.record(u, repo, Event{WorkOrderID: w.ID, Type: "queued", Actor: actor, At: now, Payload: map[string]any{"reason": reason}})
+	w.QueueReason = reason
+}
+
+// routeToDealer hands a purchase lead to the nearest active dealer that
+// sells the product line (DESIGN §1: leads go to the regional dealer). The
+// order stays in state created, without dispatch; the dealer's staff see
+// it in their lists and close it. With no dealer near, it waits in the
+// queue with the reason.
+func (s *Service) routeToDealer(ctx context.Context, u core.UnitOfWork, repo Repository, w *core.WorkOrder, actor string) error {
+	if w.Lat == nil {
+		s.queue(u, repo, w, "a purchase lead without a geo point; route it by hand", actor)
+		return nil
+	}
+	site, err := repo.NearestDealer(ctx, *w.Lat, *w.Lon, CandidateRadiusKm, w.ProductLine)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		s.queue(u, repo, w, "no dealer near the address; route the lead by hand", actor)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	now := s.now()
+	empty := ""
+	repo.UpdateWorkOrder(w.ID, Change{At: now, Bump: true, SiteID: &site, QueueReason: &empty})
+	w.SiteID = &site
+	s.record(u, repo, Event{WorkOrderID: w.ID, Type: "routed", Actor: actor, At: now,
+		Payload: map[string]any{"site_id": site, "reason": "nearest dealer for the product line"}})
+	return nil
+}

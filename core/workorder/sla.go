@@ -1,0 +1,119 @@
+package workorder
+
+import (
+	"encoding/json"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/calendar"
+)
+
+// RiskHorizon: an open deadline this close is "at risk".
+const RiskHorizon = time.Hour
+
+// maxCachedCalendars bounds the calendar cache; past it, it starts afresh.
+const maxCachedCalendars = 10000
+
+// calendars caches business calendars by zone and settings: building one
+// reads the zone database from disk, too slow for every intake.
+// Calendars are immutable, so they are shared.
+type calendars struct {
+	m     sync.Map
+	count atomic.Int64
+}
+
+// of returns the tenant's business calendar.
+func (c *calendars) of(tz string, spec []byte) (*calendar.Calendar, error) {
+	key := tz + "\x00" + string(spec)
+	if cal, ok := c.m.Load(key); ok {
+		return cal.(*calendar.Calendar), nil
+	}
+	cal, err := TenantCalendar(tz, spec)
+	if err != nil {
+		return nil, core.Errorf(core.EINVALID, "the tenant's business calendar is invalid: %v", err)
+	}
+	if c.count.Add(1) > maxCachedCalendars {
+		c.m.Clear()
+		c.count.Store(1)
+	}
+	c.m.Store(key, cal)
+	return cal, nil
+}
+
+// TenantCalendar is a tenant's business calendar: its stored spec, or by
+// default every day 08:00–20:00 in its time zone (service desks of
+// manufacturers work weekends).
+func TenantCalendar(tz string, spec []byte) (*calendar.Calendar, error) {
+	var sp calendar.Spec
+	if len(spec) > 2 {
+		if err := json.Unmarshal(spec, &sp); err != nil {
+			return nil, err
+		}
+		if sp.TimeZone == "" {
+			sp.TimeZone = tz
+		}
+		return sp.Calendar()
+	}
+	var week [7][]calendar.Interval
+	for d := range week {
+		week[d] = []calendar.Interval{{Start: 8 * time.Hour, End: 20 * time.Hour}}
+	}
+	return calendar.New(tz, week, nil, nil)
+}
+
+// setDeadlines sets the SLA deadlines of a new order from its service
+// type's targets, counted in working time from intake.
+func setDeadlines(w *core.WorkOrder, f *IntakeFacts, cal *calendar.Calendar, now time.Time) error {
+	for _, d := range []struct {
+		minutes int
+		dst     **time.Time
+	}{{f.RespondMinutes, &w.RespondBy}, {f.ArriveMinutes, &w.ArriveBy}, {f.CompleteMinutes, &w.CompleteBy}} {
+		if d.minutes <= 0 {
+			continue
+		}
+		at, err := cal.Add(now, time.Duration(d.minutes)*time.Minute)
+		if err != nil {
+			return core.Errorf(core.EINVALID, "the tenant's business calendar has no working time: %v", err)
+		}
+		at = at.Truncate(time.Microsecond)
+		*d.dst = &at
+	}
+	return nil
+}
+
+// FilterableSLAStatus reports whether lists filter by the status.
+func FilterableSLAStatus(status string) bool { return status == "at_risk" || status == "breached" }
+
+// SLAStatus derives an order's SLA status at now: none, on_track,
+// at_risk, breached or met.
+func SLAStatus(w *core.WorkOrder, now time.Time) string {
+	type pair struct{ by, at *time.Time }
+	pairs := []pair{{w.RespondBy, w.RespondedAt}, {w.ArriveBy, w.ArrivedAt}, {w.CompleteBy, w.CompletedAt}}
+	any, risk := false, false
+	open := w.State != core.StateCancelled && w.State != core.StateClosed
+	for _, p := range pairs {
+		if p.by == nil {
+			continue
+		}
+		any = true
+		switch {
+		case p.at != nil && p.at.After(*p.by):
+			return "breached"
+		case p.at == nil && open && now.After(*p.by):
+			return "breached"
+		case p.at == nil && open && now.Add(RiskHorizon).After(*p.by):
+			risk = true
+		}
+	}
+	switch {
+	case !any || w.State == core.StateCancelled:
+		return "none"
+	case risk:
+		return "at_risk"
+	case w.CompletedAt != nil || w.State == core.StateClosed:
+		return "met"
+	}
+	return "on_track"
+}
