@@ -50,25 +50,6 @@ func (b *testBundle) fireTimers() int {
 	return n
 }
 
-// events returns the order's timeline event types, in order.
-func (b *testBundle) eventTypes(n *network, id string) []string {
-	var out []string
-	for _, e := range b.must(200, "GET", "/v1/work-orders/"+id+"/events", n.tenant.admin, nil).JSON["items"].([]any) {
-		out = append(out, e.(map[string]any)["type"].(string))
-	}
-	return out
-}
-
-func count(items []string, s string) int {
-	n := 0
-	for _, it := range items {
-		if it == s {
-			n++
-		}
-	}
-	return n
-}
-
 // timerNetwork is a network whose calendar is open around the clock, so
 // business minutes are wall minutes and the test can move the clock by
 // exact amounts; sessions outlive the moves.
