@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/internal/testkit"
 	"github.com/aftersales/aftersales/jobs/kanneltest"
 )
 
@@ -94,7 +95,7 @@ func TestSMSThroughKannel(t *testing.T) {
 		}
 		return out
 	}
-	eventually(t, ctx, "the technician's text delivered on the timeline", func() bool {
+	testkit.Eventually(t, time.Minute, "the technician's text delivered on the timeline", func() bool {
 		return strings.Join(smsStatuses()["technician_assigned"], ",") == "queued,sent,delivered"
 	})
 
@@ -105,7 +106,7 @@ func TestSMSThroughKannel(t *testing.T) {
 		return w.State
 	}
 	k.SendMO(techPhone, number, "接单 "+order.Number)
-	eventually(t, ctx, "the order accepted by SMS", func() bool { return state() == "accepted" })
+	testkit.Eventually(t, time.Minute, "the order accepted by SMS", func() bool { return state() == "accepted" })
 
 	// Garbage gets the help text (the tenant's locale is en).
 	k.SendMO(techPhone, number, "what is this")
@@ -126,7 +127,7 @@ func TestSMSThroughKannel(t *testing.T) {
 	_, err = k.WaitFor(ctx, customerPhone, "reply one digit")
 	require.NoError(t, err)
 	k.SendMO(customerPhone, number, "5")
-	eventually(t, ctx, "the customer's score on the timeline", func() bool {
+	testkit.Eventually(t, time.Minute, "the customer's score on the timeline", func() bool {
 		var ev struct {
 			Items []struct {
 				Type    string
@@ -146,16 +147,4 @@ func TestSMSThroughKannel(t *testing.T) {
 	c.expectProblem(http.StatusForbidden, "GET", "/v1/sms/kannel/dlr?tenant="+tenant.String()+"&id="+uuid.NewString()+
 		"&sig=forged&type=2", "", nil)
 	require.Equal(t, 0, p.terminate(t))
-}
-
-// eventually polls cond until it holds or ctx ends.
-func eventually(t *testing.T, ctx context.Context, what string, cond func() bool) {
-	t.Helper()
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("timed out waiting for %s", what)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 }
