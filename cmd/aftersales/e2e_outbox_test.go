@@ -21,13 +21,14 @@ import (
 
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 	"github.com/aftersales/aftersales/deploy/embedded"
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // privateRedis starts a Redis for one test: its job worker must not share
 // Asynq's queues with other tests' workers.
 func privateRedis(t *testing.T) string {
 	t.Helper()
-	dir := newDataDir(t)
+	dir := testkit.NewDataDir(t)
 	r, err := embedded.StartRedis(context.Background(), embedded.Config{DataDir: filepath.Join(dir, "redis-data"),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
