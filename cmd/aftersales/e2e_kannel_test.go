@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -115,15 +116,12 @@ func TestSMSThroughKannel(t *testing.T) {
 
 	// Completed (the service record is filed in the app; here directly):
 	// the customer is asked, and their 5 lands on the order.
-	tx, err := owner.Begin(ctx)
-	require.NoError(t, err)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
-	require.NoError(t, err)
-	_, err = tx.Exec(ctx, `UPDATE work_orders SET state = 'completed', completed_at = now() WHERE id = $1`, order.ID)
-	require.NoError(t, err)
-	_, err = tx.Exec(ctx, `INSERT INTO outbox (tenant_id, aggregate_id, type) VALUES ($1, $2, 'work_order.completed')`, tenant, order.ID)
-	require.NoError(t, err)
-	require.NoError(t, tx.Commit(ctx))
+	pgtest.InTenant(t, owner, tenant, func(ctx context.Context, tx pgx.Tx) {
+		_, err := tx.Exec(ctx, `UPDATE work_orders SET state = 'completed', completed_at = now() WHERE id = $1`, order.ID)
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, `INSERT INTO outbox (tenant_id, aggregate_id, type) VALUES ($1, $2, 'work_order.completed')`, tenant, order.ID)
+		require.NoError(t, err)
+	})
 	_, err = k.WaitFor(ctx, customerPhone, "reply one digit")
 	require.NoError(t, err)
 	k.SendMO(customerPhone, number, "5")
