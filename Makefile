@@ -9,7 +9,7 @@ DEB_PACKAGES := postgresql redis-server
 # Reference plugins (plugins/NAME, main packages), built to bin/plugins/NAME.
 PLUGINS := cti-generic parts-erp dispatch-rules
 
-.PHONY: run build test bench generate lint deps check-generated proto
+.PHONY: run build test bench generate lint vulncheck deps check-generated proto
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/aftersales
@@ -44,9 +44,43 @@ bench: build
 generate: build
 	./$(BIN) openapi --yaml > openapi/openapi.yaml
 
+# Linters, installed at pinned versions into bin/tools by `make lint`
+# (from the Go module proxy; `make test` needs none of them).
+TOOLS := $(CURDIR)/bin/tools
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
+# The vulnerability database govulncheck reads (a file:// URL names a local
+# copy); VULNCHECK=skip leaves the check out, saying so.
+VULNDB ?= https://vuln.go.dev
+VULNCHECK ?= on
+VULNCHECK_TIMEOUT ?= 600
+
+# gofmt, go vet and staticcheck on both modules, then govulncheck, which
+# needs the vulnerability database: when it cannot be reached lint fails
+# and says that vulnerabilities were not checked.
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
+	cd sdk && $(GO) vet ./...
+	GOBIN=$(TOOLS) $(GO) install $(STATICCHECK)
+	$(TOOLS)/staticcheck ./...
+	cd sdk && $(TOOLS)/staticcheck ./...
+	@$(MAKE) --no-print-directory vulncheck
+
+vulncheck:
+	@if [ "$(VULNCHECK)" = skip ]; then echo "lint: govulncheck skipped (VULNCHECK=skip): vulnerabilities were NOT checked"; exit 0; fi; \
+	GOBIN=$(TOOLS) $(GO) install $(GOVULNCHECK) || exit 1; \
+	for dir in . sdk; do \
+		echo "$(TOOLS)/govulncheck -db $(VULNDB) -C $$dir ./..."; \
+		out=$$(timeout $(VULNCHECK_TIMEOUT) $(TOOLS)/govulncheck -db $(VULNDB) -C $$dir ./... 2>&1); rc=$$?; \
+		echo "$$out"; \
+		if [ $$rc = 124 ]; then \
+			echo "lint: govulncheck did not finish within $(VULNCHECK_TIMEOUT) s in $$dir (is $(VULNDB) reachable?): vulnerabilities were NOT checked" >&2; exit 1; \
+		elif [ $$rc != 0 ] && grep -q 'fetching vulnerabilities' <<<"$$out"; then \
+			echo "lint: the vulnerability database $(VULNDB) cannot be reached: vulnerabilities were NOT checked" \
+				"(VULNDB=file:///path names a local copy; VULNCHECK=skip leaves the check out)" >&2; exit 1; \
+		elif [ $$rc != 0 ]; then exit $$rc; fi; \
+	done
 
 # Regenerates the plugin protocol's Go code from sdk/internal/proto/**/*.proto
 # (committed; needs protoc, e.g. Debian's protobuf-compiler).

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/aftersales/aftersales/cmd/wire"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // testBundle is a running platform API on a fresh database, reached over
@@ -92,37 +91,10 @@ func (r resp) str(key string) string {
 // encoded as JSON. hdr are name, value pairs.
 func (b *testBundle) do(method, path, token string, body any, hdr ...string) resp {
 	b.t.Helper()
-	var rd io.Reader
-	switch v := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(v)
-	case []byte:
-		rd = bytes.NewReader(v)
-	default:
-		raw, err := json.Marshal(v)
-		require.NoError(b.t, err)
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, b.url+path, rd)
-	require.NoError(b.t, err)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	res, err := httpClient.Do(req)
-	require.NoError(b.t, err)
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	require.NoError(b.t, err)
-	out := resp{Status: res.StatusCode, Header: res.Header, Raw: raw}
-	_ = json.Unmarshal(raw, &out.JSON)
-	require.Less(b.t, res.StatusCode, 500, "%s %s: server error: %s", method, path, raw)
+	r := testkit.Do(b.t, httpClient, method, b.url+path, token, body, hdr...)
+	out := resp{Status: r.Status, Header: r.Header, Raw: r.Body}
+	_ = json.Unmarshal(r.Body, &out.JSON)
+	require.Less(b.t, r.Status, 500, "%s %s: server error: %s", method, path, r.Body)
 	return out
 }
 

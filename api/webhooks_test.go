@@ -7,24 +7,16 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
 
 // webhookSecret reads an endpoint's stored secret in its tenant.
 func (b *testBundle) webhookSecret(tenant uuid.UUID, id string) string {
 	b.t.Helper()
-	ctx := context.Background()
-	var secret string
-	require.NoError(b.t, pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String()); err != nil {
-			return err
-		}
-		return tx.QueryRow(ctx, `SELECT secret FROM webhook_endpoints WHERE id = $1`, id).Scan(&secret)
-	}))
-	return secret
+	return pgtest.TenantRows[string](b.t, b.pool, tenant, `SELECT secret FROM webhook_endpoints WHERE id = $1`, id)[0]
 }
 
 // addDelivery creates a delivery of a made-up work_order.created message

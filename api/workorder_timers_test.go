@@ -9,63 +9,17 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
-
-// inTenantTx runs fn in a transaction as the application role inside the
-// tenant, and commits.
-func (b *testBundle) inTenantTx(tenant uuid.UUID, fn func(ctx context.Context, tx pgx.Tx)) {
-	b.t.Helper()
-	ctx := context.Background()
-	tx, err := b.pool.Begin(ctx)
-	require.NoError(b.t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
-	require.NoError(b.t, err)
-	fn(ctx, tx)
-	require.NoError(b.t, tx.Commit(ctx))
-}
-
-// tenantRows runs a query inside the tenant and collects one column.
-func tenantRows[T any](b *testBundle, tenant uuid.UUID, sql string, args ...any) []T {
-	b.t.Helper()
-	var out []T
-	b.inTenantTx(tenant, func(ctx context.Context, tx pgx.Tx) {
-		rows, err := tx.Query(ctx, sql, args...)
-		require.NoError(b.t, err)
-		out, err = pgx.CollectRows(rows, pgx.RowTo[T])
-		require.NoError(b.t, err, sql)
-	})
-	return out
-}
 
 // fireTimers runs the timers once, as the worker's periodic task does.
 func (b *testBundle) fireTimers() int {
 	b.t.Helper()
 	n, err := b.app.WorkOrders.FireDueTimers(context.Background())
 	require.NoError(b.t, err)
-	return n
-}
-
-// events returns the order's timeline event types, in order.
-func (b *testBundle) eventTypes(n *network, id string) []string {
-	var out []string
-	for _, e := range b.must(200, "GET", "/v1/work-orders/"+id+"/events", n.tenant.admin, nil).JSON["items"].([]any) {
-		out = append(out, e.(map[string]any)["type"].(string))
-	}
-	return out
-}
-
-func count(items []string, s string) int {
-	n := 0
-	for _, it := range items {
-		if it == s {
-			n++
-		}
-	}
 	return n
 }
 
@@ -101,7 +55,7 @@ func (b *testBundle) eventsOf(n *network, id, typ string) []map[string]any {
 // outboxPayloads returns the payloads of the order's outbox messages of a type.
 func (b *testBundle) outboxPayloads(n *network, id, typ string) []map[string]any {
 	var out []map[string]any
-	for _, raw := range tenantRows[[]byte](b, n.tenant.id, `SELECT payload FROM outbox WHERE aggregate_id = $1 AND type = $2 ORDER BY id`, id, typ) {
+	for _, raw := range pgtest.TenantRows[[]byte](b.t, b.pool, n.tenant.id, `SELECT payload FROM outbox WHERE aggregate_id = $1 AND type = $2 ORDER BY id`, id, typ) {
 		var p map[string]any
 		require.NoError(b.t, json.Unmarshal(raw, &p))
 		out = append(out, p)
@@ -219,7 +173,7 @@ func TestSLAMissesPageAndScope(t *testing.T) {
 	msgs := b.outboxPayloads(n, queued, core.OutboxWorkOrderSLABreached)
 	require.Len(t, msgs, 1)
 	require.Nil(t, msgs[0]["site_id"])
-	require.Equal(t, []int64{3}, tenantRows[int64](b, n.tenant.id, `SELECT count(*) FROM site_sla_misses`))
+	require.Equal(t, []int64{3}, pgtest.TenantRows[int64](b.t, b.pool, n.tenant.id, `SELECT count(*) FROM site_sla_misses`))
 	path := "/v1/sites/" + n.near.String() + "/sla-misses"
 	first := b.must(200, "GET", path+"?limit=2", n.tenant.admin, nil)
 	require.Len(t, first.JSON["items"], 2)

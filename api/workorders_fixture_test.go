@@ -1,13 +1,12 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
 
 // network is a small service network inserted straight into the database,
@@ -32,10 +31,7 @@ const (
 
 func (b *testBundle) exec(tenant uuid.UUID, sql string, args ...any) {
 	b.t.Helper()
-	b.inTenantTx(tenant, func(ctx context.Context, tx pgx.Tx) {
-		_, err := tx.Exec(ctx, sql, args...)
-		require.NoError(b.t, err, sql)
-	})
+	pgtest.TenantExec(b.t, b.pool, tenant, sql, args...)
 }
 
 func (b *testBundle) newNetwork(slug string) *network {

@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-)
 
-const pngSignature = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+	"github.com/aftersales/aftersales/internal/testkit"
+)
 
 func record(serial string) map[string]any {
 	return map[string]any{"unit_serial": serial, "symptom_code": "S01", "cause_code": "C01", "object_code": "O01", "action_code": "A01",
-		"parts": []map[string]any{{"barcode": "P-100", "quantity": 1}}, "confirmation": map[string]any{"name": "王芳", "signature": pngSignature}}
+		"parts": []map[string]any{{"barcode": "P-100", "quantity": 1}}, "confirmation": map[string]any{"name": "王芳", "signature": testkit.PNGSignature}}
 }
 
 // TestWorkOrderLifecycle: intake dispatches to the nearest covering site

@@ -2,23 +2,29 @@ package core
 
 import (
 	"context"
-	"net"
 	"net/netip"
 	"net/url"
-	"syscall"
 	"time"
 )
 
 // WebhookGuard keeps webhooks from reaching the platform's own network
 // (SSRF): a URL is refused when its host resolves to an address that is
-// not public, at registration (CheckURL) and again at each dial (Control),
-// so a name that later resolves elsewhere (DNS rebinding) fails too.
+// not public (BlockedWebhookAddr), at registration (CheckURL) and again by
+// the deliverer at each dial, so a name that later resolves elsewhere (DNS
+// rebinding) fails too.
 type WebhookGuard struct {
 	// AllowPrivate lets webhooks reach any address (platform setting
 	// WEBHOOK_ALLOW_PRIVATE; tests use it for loopback receivers).
 	AllowPrivate bool
-	// Resolver looks hosts up; nil: net.DefaultResolver.
-	Resolver *net.Resolver
+	// Resolver looks hosts up (the wiring gives net.DefaultResolver); nil
+	// refuses every host that is not an IP address, as one that does not
+	// resolve.
+	Resolver HostResolver
+}
+
+// HostResolver looks up the addresses of a host name; *net.Resolver is one.
+type HostResolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
 }
 
 // blockedPrefixes are special-purpose ranges that are neither loopback,
@@ -80,13 +86,12 @@ func (g *WebhookGuard) CheckURL(ctx context.Context, raw string) error {
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return refusedHost(host, ip)
 	}
-	r := net.DefaultResolver
-	if g != nil && g.Resolver != nil {
-		r = g.Resolver
+	if g == nil || g.Resolver == nil {
+		return FieldError("url", "host %q does not resolve", host)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	ips, err := r.LookupNetIP(ctx, "ip", host)
+	ips, err := g.Resolver.LookupNetIP(ctx, "ip", host)
 	if err != nil || len(ips) == 0 {
 		return FieldError("url", "host %q does not resolve", host)
 	}
@@ -104,22 +109,6 @@ func refusedHost(host string, ip netip.Addr) error {
 			return FieldError("url", "%s is %s; webhooks may only reach public addresses", host, why)
 		}
 		return FieldError("url", "host %q resolves to %s, %s; webhooks may only reach public addresses", host, ip, why)
-	}
-	return nil
-}
-
-// Control is a net.Dialer Control function: it refuses a connection to an
-// address that is not public, after resolution, right before the dial.
-func (g *WebhookGuard) Control(_, address string, _ syscall.RawConn) error {
-	if g != nil && g.AllowPrivate {
-		return nil
-	}
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return Errorf(EINVALID, "webhook dial to %q refused: not an address", address)
-	}
-	if why := BlockedWebhookAddr(ap.Addr()); why != "" {
-		return Errorf(EINVALID, "webhook dial to %s refused: %s", ap.Addr(), why)
 	}
 	return nil
 }

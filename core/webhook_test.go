@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -68,15 +69,52 @@ func TestBlockedWebhookAddr(t *testing.T) {
 	}
 }
 
-// TestWebhookGuardControlRefusesAtDial: the dial-time check sees the
-// resolved address, whatever name the URL had.
-func TestWebhookGuardControlRefusesAtDial(t *testing.T) {
-	g := &core.WebhookGuard{}
-	require.ErrorContains(t, g.Control("tcp4", "127.0.0.1:80", nil), "loopback")
-	require.ErrorContains(t, g.Control("tcp6", "[fe80::1%eth0]:443", nil), "link-local")
-	require.NoError(t, g.Control("tcp4", "93.184.216.34:443", nil))
-	require.NoError(t, (&core.WebhookGuard{AllowPrivate: true}).Control("tcp4", "127.0.0.1:80", nil))
-	require.Equal(t, core.EINVALID, core.ErrorCode((*core.WebhookGuard)(nil).CheckURL(context.Background(), "http://10.0.0.1/")))
+// fakeResolver answers lookups from its map; a host not in it does not
+// resolve.
+type fakeResolver map[string][]netip.Addr
+
+func (r fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	if ips, ok := r[host]; ok {
+		return ips, nil
+	}
+	return nil, errors.New("no such host")
+}
+
+// TestWebhookGuardCheckURL: a URL is refused when any address its host
+// resolves to is not public, and when it cannot be resolved.
+func TestWebhookGuardCheckURL(t *testing.T) {
+	t.Parallel()
+	dns := fakeResolver{
+		"hooks.example.com": {netip.MustParseAddr("93.184.216.34")},
+		"inside.example":    {netip.MustParseAddr("93.184.216.34"), netip.MustParseAddr("10.0.0.7")},
+	}
+	tests := []struct {
+		name, url string
+		guard     *core.WebhookGuard
+		refused   string // "" when the URL is accepted
+	}{
+		{name: "public name", url: "https://hooks.example.com/in", guard: &core.WebhookGuard{Resolver: dns}},
+		{name: "public address", url: "https://93.184.216.34/in", guard: &core.WebhookGuard{}},
+		{name: "one private address of several", url: "https://inside.example/", guard: &core.WebhookGuard{Resolver: dns},
+			refused: `host "inside.example" resolves to 10.0.0.7, a private address`},
+		{name: "private address", url: "http://10.0.0.1/", guard: &core.WebhookGuard{Resolver: dns}, refused: "a private address"},
+		{name: "private allowed", url: "http://10.0.0.1/", guard: &core.WebhookGuard{AllowPrivate: true}},
+		{name: "does not resolve", url: "https://nowhere.example/", guard: &core.WebhookGuard{Resolver: dns}, refused: "does not resolve"},
+		{name: "no resolver", url: "https://hooks.example.com/in", guard: &core.WebhookGuard{}, refused: "does not resolve"},
+		{name: "nil guard", url: "http://10.0.0.1/", refused: "a private address"},
+		{name: "bad form", url: "ftp://hooks.example.com/", guard: &core.WebhookGuard{AllowPrivate: true}, refused: "must be http or https"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.guard.CheckURL(context.Background(), tt.url)
+			if tt.refused == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, tt.refused)
+			require.Equal(t, core.EINVALID, core.ErrorCode(err))
+		})
+	}
 }
 
 // FuzzValidateWebhookURL: no input panics, and an accepted URL is an

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // TestStateMachineEveryStateEveryAction checks every state × every action
@@ -57,10 +58,9 @@ func keys(m map[string]map[string]string) []string {
 
 func TestServiceRecordValidate(t *testing.T) {
 	t.Parallel()
-	png := "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 	ok := func() core.ServiceRecord {
 		return core.ServiceRecord{UnitSerial: "SN1", SymptomCode: "S1", CauseCode: "C1", ObjectCode: "O1", ActionCode: "A1",
-			Parts: []core.PartUsed{{Barcode: "P-100", Quantity: 2}}, Confirmation: &core.Confirmation{Name: "王芳", Signature: png}}
+			Parts: []core.PartUsed{{Barcode: "P-100", Quantity: 2}}, Confirmation: &core.Confirmation{Name: "王芳", Signature: testkit.PNGSignature}}
 	}
 	r := ok()
 	require.NoError(t, r.Validate())

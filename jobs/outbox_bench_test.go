@@ -8,6 +8,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
 	"github.com/aftersales/aftersales/jobs"
 )
 
@@ -36,12 +37,7 @@ func BenchmarkOutboxNotifications(b *testing.B) {
 	// offer inserts n orders, assigned to the fixture's technician, each
 	// with its assignment message, in one transaction.
 	offer := func(n int) {
-		tx, err := tb.store.Pool().Begin(ctx)
-		require.NoError(b, err)
-		defer tx.Rollback(ctx)
-		_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tb.net.Tenant.String())
-		require.NoError(b, err)
-		_, err = tx.Exec(ctx, `WITH w AS (
+		pgtest.TenantExec(b, tb.store.Pool(), tb.net.Tenant, `WITH w AS (
 				INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, service_type, address,
 					site_id, technician_id, created_by)
 				SELECT app_current_tenant(), gen_random_uuid(), 'WO-B-' || gen_random_uuid(), 'repair', 'phone', 'assigned', $1,
@@ -50,8 +46,6 @@ func BenchmarkOutboxNotifications(b *testing.B) {
 			INSERT INTO outbox (tenant_id, aggregate_id, type, payload)
 			SELECT app_current_tenant(), w.id, 'work_order.assigned', jsonb_build_object('technician_id', $3::uuid) FROM w`,
 			tb.net.Customer, tb.net.Site, tb.net.Technician, n)
-		require.NoError(b, err)
-		require.NoError(b, tx.Commit(ctx))
 		tb.store.OutboxCommitted() // as the store does after its own commits
 	}
 	drain := func() {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
@@ -60,17 +59,7 @@ func (b *testBundle) worker(t testing.TB, n int, outbox asynq.HandlerFunc) {
 // tenantQuery runs a query in the fixture tenant and collects one column.
 func tenantQuery[T any](t testing.TB, b *testBundle, sql string, args ...any) []T {
 	t.Helper()
-	ctx := context.Background()
-	tx, err := b.store.Pool().Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, b.net.Tenant.String())
-	require.NoError(t, err)
-	rows, err := tx.Query(ctx, sql, args...)
-	require.NoError(t, err)
-	out, err := pgx.CollectRows(rows, pgx.RowTo[T])
-	require.NoError(t, err)
-	return out
+	return pgtest.TenantRows[T](t, b.store.Pool(), b.net.Tenant, sql, args...)
 }
 
 func (b *testBundle) intake(t testing.TB) *core.WorkOrder {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
 	"github.com/aftersales/aftersales/jobs"
 )
 
@@ -315,13 +316,5 @@ func (c fixedClock) Now() time.Time { return c.t }
 // exec runs a statement in the fixture tenant.
 func exec(t testing.TB, b *testBundle, sql string, args ...any) {
 	t.Helper()
-	ctx := context.Background()
-	tx, err := b.store.Pool().Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, b.net.Tenant.String())
-	require.NoError(t, err)
-	_, err = tx.Exec(ctx, sql, args...)
-	require.NoError(t, err, sql)
-	require.NoError(t, tx.Commit(ctx))
+	pgtest.TenantExec(t, b.store.Pool(), b.net.Tenant, sql, args...)
 }

@@ -63,7 +63,7 @@ type Webhooks struct {
 // dialled.
 func NewWebhooks(tx core.TenantTx, store core.WebhookDeliveryStore, client *asynq.Client, guard *core.WebhookGuard,
 	clock core.Clock, log *slog.Logger) *Webhooks {
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: guard.Control}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: webhookDialControl(guard)}
 	transport := &http.Transport{
 		Proxy:               nil, // a proxy would dial the endpoint where the guard cannot see
 		DialContext:         dialer.DialContext,

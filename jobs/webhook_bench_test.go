@@ -1,14 +1,13 @@
 package jobs_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
 
 // BenchmarkWebhookDeliveries: work_order.created messages from the outbox
@@ -20,16 +19,9 @@ func BenchmarkWebhookDeliveries(b *testing.B) {
 	hb := setupHooks(b, allowLoopback, nil, core.WebhookDisablePolicy{}, nil)
 	rcv := newReceiver(b, 200)
 	e := hb.endpoint(b, rcv.URL, core.OutboxWorkOrderCreated)
-	ctx := context.Background()
 	offer := func(n int) {
-		require.NoError(b, pgx.BeginFunc(ctx, hb.store.Pool(), func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, hb.net.Tenant.String()); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO outbox (tenant_id, aggregate_id, type)
-				SELECT app_current_tenant(), gen_random_uuid(), 'work_order.created' FROM generate_series(1, $1)`, n)
-			return err
-		}))
+		pgtest.TenantExec(b, hb.store.Pool(), hb.net.Tenant, `INSERT INTO outbox (tenant_id, aggregate_id, type)
+			SELECT app_current_tenant(), gen_random_uuid(), 'work_order.created' FROM generate_series(1, $1)`, n)
 		hb.store.OutboxCommitted()
 	}
 	delivered := func() int64 {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/internal/testkit"
 	"github.com/aftersales/aftersales/jobs"
 )
 
@@ -32,7 +33,7 @@ func TestWebhookFailsTwiceThenAccepted(t *testing.T) {
 	w := b.intake(t)
 
 	var ds []*core.WebhookDelivery
-	eventually(t, "the delivery settles", func() bool { ds = b.deliveries(t, e.ID); return settled(ds, 1) })
+	testkit.Eventually(t, settleWithin, "the delivery settles", func() bool { ds = b.deliveries(t, e.ID); return settled(ds, 1) })
 	b.waitDrained(t)
 	d := ds[0]
 	require.Equal(t, core.WebhookDelivered, d.Status)
@@ -87,7 +88,7 @@ func TestWebhookHandledTwiceHasOneDelivery(t *testing.T) {
 	rcv := newReceiver(t, 200)
 	e := b.endpoint(t, rcv.URL, "*")
 	b.intake(t)
-	eventually(t, "three deliveries settle", func() bool { return settled(b.deliveries(t, e.ID), 3) })
+	testkit.Eventually(t, settleWithin, "three deliveries settle", func() bool { return settled(b.deliveries(t, e.ID), 3) })
 	b.waitDrained(t)
 	msgs := tenantQuery[int64](t, b.testBundle, `SELECT id FROM outbox ORDER BY id`)
 	require.Len(t, msgs, 3)
@@ -110,7 +111,7 @@ func TestWebhookDisabledAfterPersistentFailureThenReplayed(t *testing.T) {
 	b.intake(t)
 	b.intake(t)
 	var ds []*core.WebhookDelivery
-	eventually(t, "both deliveries fail", func() bool { ds = b.deliveries(t, e.ID); return settled(ds, 2) })
+	testkit.Eventually(t, settleWithin, "both deliveries fail", func() bool { ds = b.deliveries(t, e.ID); return settled(ds, 2) })
 	for _, d := range ds {
 		require.Equal(t, core.WebhookFailed, d.Status)
 		require.Len(t, d.AttemptLog, 2, "the first attempt and one retry")
@@ -145,7 +146,7 @@ func TestWebhookDisabledAfterPersistentFailureThenReplayed(t *testing.T) {
 		}
 		return err
 	}))
-	eventually(t, "the replay is delivered", func() bool {
+	testkit.Eventually(t, settleWithin, "the replay is delivered", func() bool {
 		for _, d := range b.deliveries(t, e.ID) {
 			if d.ID == ds[0].ID {
 				return d.Status == core.WebhookDelivered
@@ -177,7 +178,7 @@ func TestWebhookDialRefusesPrivateAddresses(t *testing.T) {
 	b.intake(t)
 	for _, e := range []*core.WebhookEndpoint{byIP, byName} {
 		var ds []*core.WebhookDelivery
-		eventually(t, "the delivery fails", func() bool { ds = b.deliveries(t, e.ID); return settled(ds, 1) })
+		testkit.Eventually(t, settleWithin, "the delivery fails", func() bool { ds = b.deliveries(t, e.ID); return settled(ds, 1) })
 		require.Equal(t, core.WebhookFailed, ds[0].Status)
 		require.Len(t, ds[0].AttemptLog, 1)
 		require.Zero(t, ds[0].AttemptLog[0].StatusCode)
@@ -246,19 +247,19 @@ func TestWebhookDisabledWhenFailingForLong(t *testing.T) {
 			return len(ds) == 1 && len(ds[0].AttemptLog) == n && ds[0].NextAttemptAt != nil
 		}
 	}
-	eventually(t, "the first attempt", attempts(1))
+	testkit.Eventually(t, settleWithin, "the first attempt", attempts(1))
 	clock.Advance(time.Hour)
-	eventually(t, "the first retry", attempts(2))
+	testkit.Eventually(t, settleWithin, "the first retry", attempts(2))
 	require.True(t, b.findEndpoint(t, e.ID).Enabled, "failing for an hour only")
 	clock.Advance(time.Hour)
-	eventually(t, "the endpoint is disabled", func() bool { return !b.findEndpoint(t, e.ID).Enabled })
+	testkit.Eventually(t, settleWithin, "the endpoint is disabled", func() bool { return !b.findEndpoint(t, e.ID).Enabled })
 	got := b.findEndpoint(t, e.ID)
 	require.Contains(t, got.DisabledReason, "disabled: no delivery attempt succeeded since")
 	ds := b.deliveries(t, e.ID)
 	require.Len(t, ds[0].AttemptLog, 3)
 	require.Equal(t, core.WebhookPending, ds[0].Status, "one retry left, which will fail as disabled")
 	clock.Advance(time.Hour)
-	eventually(t, "the delivery fails without an attempt", func() bool {
+	testkit.Eventually(t, settleWithin, "the delivery fails without an attempt", func() bool {
 		return b.deliveries(t, e.ID)[0].Status == core.WebhookFailed
 	})
 	require.Len(t, rcv.requests(), 3)
@@ -315,7 +316,7 @@ func TestWebhookRotationSignsWithBothSecrets(t *testing.T) {
 	}))
 	require.NotEqual(t, e.Secret, rotated.Secret)
 	b.intake(t)
-	eventually(t, "the delivery", func() bool { return settled(b.deliveries(t, e.ID), 1) })
+	testkit.Eventually(t, settleWithin, "the delivery", func() bool { return settled(b.deliveries(t, e.ID), 1) })
 	r := rcv.requests()[0]
 	require.Len(t, strings.Fields(r.header.Get("webhook-signature")), 2)
 	require.NoError(t, verifyStandardWebhook(rotated.Secret, r.header, r.body))

@@ -177,15 +177,9 @@ type shiftClock struct{ offset atomic.Int64 }
 func (c *shiftClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *shiftClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
-// eventually polls cond until it holds (or fails the test after 30 s).
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		require.True(t, time.Now().Before(deadline), "timed out waiting: %s", what)
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+// settleWithin is how long a delivery may take to reach what a test waits
+// for.
+const settleWithin = 30 * time.Second
 
 func settled(ds []*core.WebhookDelivery, n int) bool {
 	if len(ds) != n {

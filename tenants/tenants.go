@@ -1,6 +1,8 @@
-// Package tenants onboards manufacturers onto the platform and manages
-// their lifecycle (suspend, resume). Later it will hold tenant settings and
-// plugin bindings.
+// Package tenants is the platform admins' side of tenants: it onboards a
+// manufacturer (the tenant with its first admin user and the default roles
+// and policies, all or nothing), lists and reads tenants, and suspends and
+// resumes them. What a tenant configures for itself (settings, SMS,
+// webhooks, plugin bindings) is its own admins' business and is not here.
 package tenants
 
 import (

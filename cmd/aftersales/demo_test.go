@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
@@ -29,22 +30,19 @@ func TestDemoLoadsALivingSystem(t *testing.T) {
 	require.NoError(t, err)
 	counts := map[string]int{"sites": 250, "technicians": 1000, "customers": 20000, "units": 20000,
 		"regions": 40, "fault_codes": 20, "service_types": 5}
-	tx, err := pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tn.ID.String())
-	require.NoError(t, err)
-	for table, min := range counts {
-		var n int
-		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n))
-		require.GreaterOrEqual(t, n, min, table)
-	}
-	for _, st := range core.States() {
-		var n int
-		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM work_orders WHERE state = $1`, st).Scan(&n))
-		require.Greater(t, n, 0, "no demo order in state %s", st)
-	}
-	var queued int
-	require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM work_orders WHERE state = 'created' AND queue_reason <> ''`).Scan(&queued))
-	require.Greater(t, queued, 0, "some orders wait in the dispatcher queue with a reason")
+	pgtest.InTenant(t, pool, tn.ID, func(ctx context.Context, tx pgx.Tx) {
+		for table, min := range counts {
+			var n int
+			require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n))
+			require.GreaterOrEqual(t, n, min, table)
+		}
+		for _, st := range core.States() {
+			var n int
+			require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM work_orders WHERE state = $1`, st).Scan(&n))
+			require.Greater(t, n, 0, "no demo order in state %s", st)
+		}
+		var queued int
+		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM work_orders WHERE state = 'created' AND queue_reason <> ''`).Scan(&queued))
+		require.Greater(t, queued, 0, "some orders wait in the dispatcher queue with a reason")
+	})
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // TestPlatformAdminCreateAndOpenAPIAndVersion covers the subcommands an
@@ -117,7 +119,7 @@ func TestPlatformAdminCreateAndOpenAPIAndVersion(t *testing.T) {
 // operator what to install instead of a bare "file not found".
 func TestMissingPostgresBinariesSaysWhatToInstall(t *testing.T) {
 	t.Parallel()
-	emptyBin, dataDir, addr := t.TempDir(), newDataDir(t), freeAddr(t)
+	emptyBin, dataDir, addr := t.TempDir(), testkit.NewDataDir(t), freeAddr(t)
 	res := runCmd(t, map[string]string{"PG_BINDIR": emptyBin, "DATA_DIR": dataDir, "HTTP_ADDR": addr}, "serve")
 	require.NotEqual(t, 0, res.Code)
 	require.Contains(t, res.Stderr, "apt-get install postgresql")

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // TestFirstStartAndFirstSteps is a new operator's first hour: `serve` with
@@ -19,7 +21,7 @@ import (
 // real HTTP with the observability an operator relies on.
 func TestFirstStartAndFirstSteps(t *testing.T) {
 	t.Parallel()
-	dataDir := newDataDir(t)
+	dataDir := testkit.NewDataDir(t)
 	p, addr := serveEmbedded(t, "serve", dataDir)
 
 	// The token file is private, and the log says where it is.

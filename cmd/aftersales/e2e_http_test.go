@@ -3,9 +3,7 @@
 package main_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -13,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // client talks to one running aftersales over real HTTP.
@@ -44,30 +44,9 @@ func (r response) decode(t *testing.T, v any) {
 // header pairs. Every response must carry an X-Request-ID.
 func (c *client) do(method, path, token string, body any, hdr ...string) response {
 	c.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		require.NoError(c.t, err)
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, c.base+path, rd)
-	require.NoError(c.t, err)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := c.hc.Do(req)
-	require.NoError(c.t, err, "%s %s", method, path)
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	require.NoError(c.t, err)
-	require.NotEmpty(c.t, resp.Header.Get("X-Request-ID"), "%s %s answered %d without X-Request-ID", method, path, resp.StatusCode)
-	return response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+	r := testkit.Do(c.t, c.hc, method, c.base+path, token, body, hdr...)
+	require.NotEmpty(c.t, r.Header.Get("X-Request-ID"), "%s %s answered %d without X-Request-ID", method, path, r.Status)
+	return response(r)
 }
 
 // expect sends a request and requires the status.

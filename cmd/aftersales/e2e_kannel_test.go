@@ -12,10 +12,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/internal/testkit"
 	"github.com/aftersales/aftersales/jobs/kanneltest"
 )
 
@@ -94,7 +96,7 @@ func TestSMSThroughKannel(t *testing.T) {
 		}
 		return out
 	}
-	eventually(t, ctx, "the technician's text delivered on the timeline", func() bool {
+	testkit.Eventually(t, time.Minute, "the technician's text delivered on the timeline", func() bool {
 		return strings.Join(smsStatuses()["technician_assigned"], ",") == "queued,sent,delivered"
 	})
 
@@ -105,7 +107,7 @@ func TestSMSThroughKannel(t *testing.T) {
 		return w.State
 	}
 	k.SendMO(techPhone, number, "接单 "+order.Number)
-	eventually(t, ctx, "the order accepted by SMS", func() bool { return state() == "accepted" })
+	testkit.Eventually(t, time.Minute, "the order accepted by SMS", func() bool { return state() == "accepted" })
 
 	// Garbage gets the help text (the tenant's locale is en).
 	k.SendMO(techPhone, number, "what is this")
@@ -114,19 +116,16 @@ func TestSMSThroughKannel(t *testing.T) {
 
 	// Completed (the service record is filed in the app; here directly):
 	// the customer is asked, and their 5 lands on the order.
-	tx, err := owner.Begin(ctx)
-	require.NoError(t, err)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
-	require.NoError(t, err)
-	_, err = tx.Exec(ctx, `UPDATE work_orders SET state = 'completed', completed_at = now() WHERE id = $1`, order.ID)
-	require.NoError(t, err)
-	_, err = tx.Exec(ctx, `INSERT INTO outbox (tenant_id, aggregate_id, type) VALUES ($1, $2, 'work_order.completed')`, tenant, order.ID)
-	require.NoError(t, err)
-	require.NoError(t, tx.Commit(ctx))
+	pgtest.InTenant(t, owner, tenant, func(ctx context.Context, tx pgx.Tx) {
+		_, err := tx.Exec(ctx, `UPDATE work_orders SET state = 'completed', completed_at = now() WHERE id = $1`, order.ID)
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, `INSERT INTO outbox (tenant_id, aggregate_id, type) VALUES ($1, $2, 'work_order.completed')`, tenant, order.ID)
+		require.NoError(t, err)
+	})
 	_, err = k.WaitFor(ctx, customerPhone, "reply one digit")
 	require.NoError(t, err)
 	k.SendMO(customerPhone, number, "5")
-	eventually(t, ctx, "the customer's score on the timeline", func() bool {
+	testkit.Eventually(t, time.Minute, "the customer's score on the timeline", func() bool {
 		var ev struct {
 			Items []struct {
 				Type    string
@@ -146,16 +145,4 @@ func TestSMSThroughKannel(t *testing.T) {
 	c.expectProblem(http.StatusForbidden, "GET", "/v1/sms/kannel/dlr?tenant="+tenant.String()+"&id="+uuid.NewString()+
 		"&sig=forged&type=2", "", nil)
 	require.Equal(t, 0, p.terminate(t))
-}
-
-// eventually polls cond until it holds or ctx ends.
-func eventually(t *testing.T, ctx context.Context, what string, cond func() bool) {
-	t.Helper()
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("timed out waiting for %s", what)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 }

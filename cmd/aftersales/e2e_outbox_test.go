@@ -16,18 +16,20 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 	"github.com/aftersales/aftersales/deploy/embedded"
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // privateRedis starts a Redis for one test: its job worker must not share
 // Asynq's queues with other tests' workers.
 func privateRedis(t *testing.T) string {
 	t.Helper()
-	dir := newDataDir(t)
+	dir := testkit.NewDataDir(t)
 	r, err := embedded.StartRedis(context.Background(), embedded.Config{DataDir: filepath.Join(dir, "redis-data"),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
@@ -74,12 +76,9 @@ func TestSIGKILLDuringABurstSendsEverySMSOnce(t *testing.T) {
 	// q reads one row in the tenant, as the owner.
 	q := func(sql string, dest ...any) {
 		t.Helper()
-		tx, err := owner.Begin(context.Background())
-		require.NoError(t, err)
-		defer tx.Rollback(context.Background())
-		_, err = tx.Exec(context.Background(), `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
-		require.NoError(t, err)
-		require.NoError(t, tx.QueryRow(context.Background(), sql).Scan(dest...))
+		pgtest.InTenant(t, owner, tenant, func(ctx context.Context, tx pgx.Tx) {
+			require.NoError(t, tx.QueryRow(ctx, sql).Scan(dest...))
+		})
 	}
 	const total = 200
 	var accepted atomic.Int64

@@ -4,12 +4,10 @@ package main_test
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,6 +15,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // proc is one aftersales process started by a test. It is stopped, and on
@@ -24,38 +24,24 @@ import (
 type proc struct {
 	name   string
 	cmd    *exec.Cmd
-	stderr *syncBuffer
-	done   chan struct{} // closed once the process has exited
+	stderr *testkit.SyncBuffer
+	done   <-chan struct{} // closed once the process has exited
 }
 
 // startProc starts the binary in its own working directory (so a relative
 // default such as DATA_DIR=data never lands in the source tree).
 func startProc(t *testing.T, name string, vars map[string]string, args ...string) *proc {
 	t.Helper()
-	p := &proc{name: name, stderr: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{name: name, stderr: &testkit.SyncBuffer{}}
 	p.cmd = exec.Command(binPath, args...)
 	p.cmd.Dir = t.TempDir()
 	p.cmd.Env = childEnv(vars)
 	p.cmd.Stderr = p.stderr
 	// If the test binary dies (go test -timeout), the platform shuts down
-	// cleanly instead of lingering with its database servers. The kernel
-	// sends the signal when the forking *thread* exits, so, as in
-	// deploy/embedded, the fork happens on a goroutine locked to its thread
-	// that stays there until the child is gone.
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	started := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		if err := p.cmd.Start(); err != nil {
-			started <- err
-			close(p.done)
-			return
-		}
-		started <- nil
-		_ = p.cmd.Wait()
-		close(p.done)
-	}()
-	require.NoError(t, <-started, "starting %s", name)
+	// cleanly instead of lingering with its database servers.
+	done, err := testkit.StartTied(p.cmd, syscall.SIGTERM, nil)
+	require.NoError(t, err, "starting %s", name)
+	p.done = done
 	t.Cleanup(func() {
 		p.kill(t)
 		if t.Failed() {
@@ -239,16 +225,6 @@ func intField(t *testing.T, rec map[string]any, key string) int {
 	return int(f)
 }
 
-// processGone reports whether pid has exited; a zombie counts as exited.
-func processGone(pid int) bool {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return true
-	}
-	i := bytes.LastIndexByte(stat, ')')
-	return i > 0 && i+2 < len(stat) && stat[i+2] == 'Z'
-}
-
 // processesUsing lists the live processes whose command line mentions a
 // path inside dir (the embedded postgres -D DIR/postgres, redis-server
 // DIR/redis/redis.conf), like pgrep -f.
@@ -261,7 +237,7 @@ func processesUsing(dir string) []string {
 			continue
 		}
 		raw, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err != nil || processGone(pid) {
+		if err != nil || testkit.ProcessGone(pid) {
 			continue
 		}
 		cmdline := strings.TrimSpace(strings.ReplaceAll(string(raw), "\x00", " "))

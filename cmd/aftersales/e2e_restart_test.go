@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // TestRestartKeepsData stops the platform the way a service manager does
@@ -17,7 +19,7 @@ import (
 // and a tenant had before is still there.
 func TestRestartKeepsData(t *testing.T) {
 	t.Parallel()
-	dataDir := newDataDir(t)
+	dataDir := testkit.NewDataDir(t)
 	tokenPath := filepath.Join(dataDir, "platform-admin.token")
 
 	first, addr := serveEmbedded(t, "serve #1", dataDir)
@@ -32,8 +34,8 @@ func TestRestartKeepsData(t *testing.T) {
 	pgPID, redisPID := first.embeddedPIDs(t)
 
 	require.Equal(t, 0, first.terminate(t), "SIGTERM is a clean shutdown")
-	require.True(t, processGone(pgPID), "embedded PostgreSQL (pid %d) outlived aftersales", pgPID)
-	require.True(t, processGone(redisPID), "embedded Redis (pid %d) outlived aftersales", redisPID)
+	require.True(t, testkit.ProcessGone(pgPID), "embedded PostgreSQL (pid %d) outlived aftersales", pgPID)
+	require.True(t, testkit.ProcessGone(redisPID), "embedded Redis (pid %d) outlived aftersales", redisPID)
 	require.Empty(t, processesUsing(dataDir), "no process may still use the data directory")
 	requireRefused(t, addr, "after shutdown")
 	requireShutdownOrder(t, first)

@@ -17,7 +17,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -122,33 +121,4 @@ func requireRefused(t *testing.T, addr, why string) {
 		conn.Close()
 	}
 	require.ErrorIs(t, err, syscall.ECONNREFUSED, "%s: %s should refuse connections", why, addr)
-}
-
-// newDataDir returns a fresh DATA_DIR. When we are root the embedded
-// servers run as an unprivileged user who must traverse every ancestor,
-// and t.TempDir's parent is created 0700; the test owns it, so it opens it.
-func newDataDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if os.Geteuid() == 0 {
-		require.NoError(t, os.Chmod(filepath.Dir(dir), 0o755))
-	}
-	return dir
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/workorder"
+	"github.com/aftersales/aftersales/deploy/gctune"
 	"github.com/aftersales/aftersales/jobs"
 	"github.com/aftersales/aftersales/plugins/host"
 )
@@ -36,7 +37,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	slog.SetDefault(log)
-	core.TuneGC()
+	gctune.ForServer()
 	b, err := startBacking(ctx, c, log, true)
 	if err != nil {
 		return err

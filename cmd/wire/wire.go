@@ -5,6 +5,7 @@ package wire
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -88,7 +89,7 @@ func NewApp(o Options) *App {
 		workOrders = NewWorkOrders(store, plugins, o.PluginRuntime, o.Clock, o.Log)
 	}
 	az := authz.New(store)
-	guard := &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate}
+	guard := &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate, Resolver: net.DefaultResolver}
 	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)
 	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Sessions: store, Users: store,
 		APIKeys: store, Regions: store, Access: store, Authz: az, Idempotency: store, Log: o.Log,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
@@ -23,58 +24,51 @@ func TestPurgeKeepsWebhookDeliveriesAMonth(t *testing.T) {
 	endpoint := uuid.New()
 	deliveries := map[string]uuid.UUID{"old delivered": uuid.New(), "old failed": uuid.New(), "old pending": uuid.New(),
 		"recent delivered": uuid.New()}
-	tx, err := s.Pool().Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, n.Tenant.String())
-	require.NoError(t, err)
-	_, err = tx.Exec(ctx, `INSERT INTO webhook_endpoints (tenant_id, id, url, event_types, secret, created_at, updated_at)
-		VALUES (app_current_tenant(), $1, 'https://example.com/hook', '{*}', 'whsec_x', $2, $2)`, endpoint, now)
-	require.NoError(t, err)
-	outboxID := int64(0)
-	for name, id := range deliveries {
-		outboxID++
-		status, at := "delivered", now.Add(-31*24*time.Hour)
-		switch name {
-		case "old failed":
-			status = "failed"
-		case "old pending":
-			status = "pending"
-		}
-		if name == "recent delivered" {
-			at = now.Add(-29 * 24 * time.Hour)
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, outbox_id, event_type, body, status, created_at)
-			VALUES (app_current_tenant(), $1, $2, $3, 'work_order.created', '{}', $4, $5)`, id, endpoint, outboxID, status, at)
+	pgtest.InTenant(t, s.Pool(), n.Tenant, func(ctx context.Context, tx pgx.Tx) {
+		_, err := tx.Exec(ctx, `INSERT INTO webhook_endpoints (tenant_id, id, url, event_types, secret, created_at, updated_at)
+			VALUES (app_current_tenant(), $1, 'https://example.com/hook', '{*}', 'whsec_x', $2, $2)`, endpoint, now)
 		require.NoError(t, err)
-		_, err = tx.Exec(ctx, `INSERT INTO webhook_attempts (tenant_id, delivery_id, n, at, duration_ms)
-			VALUES (app_current_tenant(), $1, 1, $2, 5)`, id, at)
-		require.NoError(t, err)
-	}
-	require.NoError(t, tx.Commit(ctx))
+		outboxID := int64(0)
+		for name, id := range deliveries {
+			outboxID++
+			status, at := "delivered", now.Add(-31*24*time.Hour)
+			switch name {
+			case "old failed":
+				status = "failed"
+			case "old pending":
+				status = "pending"
+			}
+			if name == "recent delivered" {
+				at = now.Add(-29 * 24 * time.Hour)
+			}
+			_, err = tx.Exec(ctx, `INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, outbox_id, event_type, body, status, created_at)
+				VALUES (app_current_tenant(), $1, $2, $3, 'work_order.created', '{}', $4, $5)`, id, endpoint, outboxID, status, at)
+			require.NoError(t, err)
+			_, err = tx.Exec(ctx, `INSERT INTO webhook_attempts (tenant_id, delivery_id, n, at, duration_ms)
+				VALUES (app_current_tenant(), $1, 1, $2, 5)`, id, at)
+			require.NoError(t, err)
+		}
+	})
 
-	_, err = s.PurgeExpired(ctx, now)
+	_, err := s.PurgeExpired(ctx, now)
 	require.NoError(t, err)
 
 	left := map[uuid.UUID]int{}
-	tx, err = s.Pool().Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, n.Tenant.String())
-	require.NoError(t, err)
-	rows, err := tx.Query(ctx, `SELECT d.id, count(a.n) FROM webhook_deliveries d
-		LEFT JOIN webhook_attempts a ON a.tenant_id = d.tenant_id AND a.delivery_id = d.id GROUP BY d.id`)
-	require.NoError(t, err)
-	for rows.Next() {
-		var id uuid.UUID
-		var attempts int
-		require.NoError(t, rows.Scan(&id, &attempts))
-		left[id] = attempts
-	}
-	require.NoError(t, rows.Err())
-	require.Equal(t, map[uuid.UUID]int{deliveries["old pending"]: 1, deliveries["recent delivered"]: 1}, left)
-	var orphans int
-	require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM webhook_attempts a WHERE NOT EXISTS
-		(SELECT 1 FROM webhook_deliveries d WHERE d.tenant_id = a.tenant_id AND d.id = a.delivery_id)`).Scan(&orphans))
-	require.Zero(t, orphans, "attempts go with their delivery")
+	pgtest.InTenant(t, s.Pool(), n.Tenant, func(ctx context.Context, tx pgx.Tx) {
+		rows, err := tx.Query(ctx, `SELECT d.id, count(a.n) FROM webhook_deliveries d
+			LEFT JOIN webhook_attempts a ON a.tenant_id = d.tenant_id AND a.delivery_id = d.id GROUP BY d.id`)
+		require.NoError(t, err)
+		for rows.Next() {
+			var id uuid.UUID
+			var attempts int
+			require.NoError(t, rows.Scan(&id, &attempts))
+			left[id] = attempts
+		}
+		require.NoError(t, rows.Err())
+		require.Equal(t, map[uuid.UUID]int{deliveries["old pending"]: 1, deliveries["recent delivered"]: 1}, left)
+		var orphans int
+		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM webhook_attempts a WHERE NOT EXISTS
+			(SELECT 1 FROM webhook_deliveries d WHERE d.tenant_id = a.tenant_id AND d.id = a.delivery_id)`).Scan(&orphans))
+		require.Zero(t, orphans, "attempts go with their delivery")
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
@@ -20,18 +19,7 @@ import (
 // of the tenant sees them.
 func outboxTypes(t *testing.T, s *postgres.Store, tenant, order uuid.UUID) []string {
 	t.Helper()
-	var types []string
-	ctx := context.Background()
-	tx, err := s.Pool().Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
-	require.NoError(t, err)
-	rows, err := tx.Query(ctx, `SELECT type FROM outbox WHERE aggregate_id = $1 ORDER BY id`, order)
-	require.NoError(t, err)
-	types, err = pgx.CollectRows(rows, pgx.RowTo[string])
-	require.NoError(t, err)
-	return types
+	return pgtest.TenantRows[string](t, s.Pool(), tenant, `SELECT type FROM outbox WHERE aggregate_id = $1 ORDER BY id`, order)
 }
 
 // TestOutboxIsWrittenInTheChangesTransaction: intake writes created,

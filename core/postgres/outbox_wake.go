@@ -13,11 +13,10 @@ const outboxDebounce = 20 * time.Millisecond
 // the relays of this process at once, those of other processes through a
 // NOTIFY sent at most every outboxDebounce.
 type outboxWaker struct {
-	once    sync.Once
-	kick    chan struct{}
-	mu      sync.Mutex
-	locals  []func()
-	started bool
+	once   sync.Once
+	kick   chan struct{}
+	mu     sync.Mutex
+	locals []func()
 }
 
 // markOutbox records that the transaction of ctx wrote outbox messages.

@@ -61,14 +61,7 @@ func bind(t *testing.T, s *postgres.Store, ps *postgres.PluginStore, tenant uuid
 // rawSecrets reads the stored secrets column as the application sees it.
 func rawSecrets(t *testing.T, s *postgres.Store, tenant, id uuid.UUID) []byte {
 	t.Helper()
-	var raw []byte
-	require.NoError(t, pgx.BeginFunc(context.Background(), s.Pool(), func(tx pgx.Tx) error {
-		if _, err := tx.Exec(context.Background(), `SELECT set_config('app.tenant_id', $1, true)`, tenant.String()); err != nil {
-			return err
-		}
-		return tx.QueryRow(context.Background(), `SELECT secrets FROM plugin_bindings WHERE id = $1`, id).Scan(&raw)
-	}))
-	return raw
+	return pgtest.TenantRows[[]byte](t, s.Pool(), tenant, `SELECT secrets FROM plugin_bindings WHERE id = $1`, id)[0]
 }
 
 func TestPluginSecretsAreEncryptedAtRest(t *testing.T) {
@@ -110,14 +103,12 @@ func TestPluginSecretsAreEncryptedAtRest(t *testing.T) {
 	// A ciphertext moved to another binding does not decrypt there.
 	b2, _, err := bind(t, s, ps, tenant, core.NewPluginBinding{PluginID: p.ID, Name: "ERP 2", Secrets: map[string]string{"x": "y"}})
 	require.NoError(t, err)
-	require.NoError(t, pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
-		require.NoError(t, err)
-		_, err = tx.Exec(ctx, `UPDATE plugin_bindings SET secrets = $2, enabled = false WHERE id = $1`, b.ID, raw)
+	pgtest.InTenant(t, s.Pool(), tenant, func(ctx context.Context, tx pgx.Tx) {
+		_, err := tx.Exec(ctx, `UPDATE plugin_bindings SET secrets = $2, enabled = false WHERE id = $1`, b.ID, raw)
 		require.NoError(t, err)
 		_, err = tx.Exec(ctx, `UPDATE plugin_bindings SET secrets = $2, enabled = true WHERE id = $1`, b2.ID, raw)
-		return err
-	}))
+		require.NoError(t, err)
+	})
 	err = s.InTenant(ctx, tenant, func(ctx context.Context) error {
 		_, err := ps.FindEnabledPluginBinding(ctx, core.PluginParts)
 		return err

@@ -7,7 +7,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/require"
 
@@ -24,18 +23,7 @@ func TestWebhookMigrationGrantsExistingIntegrationRoles(t *testing.T) {
 	ctx := context.Background()
 	pool, dbURL := pgtest.NewPool(t)
 	n := pgtest.NewNetwork(t, postgres.NewStore(pool, core.SystemClock{}, slog.New(slog.DiscardHandler)), "acme", "")
-	inTenant := func(sql string) int64 {
-		var rows int64
-		require.NoError(t, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, n.Tenant.String()); err != nil {
-				return err
-			}
-			tag, err := tx.Exec(ctx, sql)
-			rows = tag.RowsAffected()
-			return err
-		}))
-		return rows
-	}
+	inTenant := func(sql string) int64 { return pgtest.TenantExec(t, pool, n.Tenant, sql) }
 	const rules = `authz_rules WHERE ptype = 'p' AND v0 = 'role:integration' AND v1 = 'webhooks'`
 	require.Equal(t, int64(4), inTenant(`DELETE FROM `+rules), "new tenants get them at onboarding")
 

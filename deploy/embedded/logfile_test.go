@@ -9,13 +9,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // fakeServerDir holds scripts that stand in for server binaries. It must be
 // reachable by the unprivileged server user when we are root.
 func fakeServerDir(t *testing.T, scripts map[string]string) string {
 	t.Helper()
-	dir := filepath.Join(newDataDir(t), "bin")
+	dir := filepath.Join(testkit.NewDataDir(t), "bin")
 	require.NoError(t, os.Mkdir(dir, 0o755))
 	require.NoError(t, os.Chmod(filepath.Dir(dir), 0o755))
 	for name, body := range scripts {
@@ -62,7 +64,7 @@ func TestStartFailureIncludesServerLog(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cfg, _ := testConfig(t, newDataDir(t))
+			cfg, _ := testConfig(t, testkit.NewDataDir(t))
 			tt.edit(&cfg, fakeServerDir(t, tt.bins))
 			err := tt.start(context.Background(), cfg)
 			require.ErrorContains(t, err, tt.want)

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // childDataDirEnv switches the test binary into the "application" role.
@@ -67,7 +69,7 @@ func onThrowawayThread(f func()) {
 // caller on a thread that then exits must not take the servers down with it.
 func TestServersSurviveExitOfStartingThread(t *testing.T) {
 	t.Parallel()
-	cfg, _ := testConfig(t, newDataDir(t))
+	cfg, _ := testConfig(t, testkit.NewDataDir(t))
 	var s *Services
 	var err error
 	onThrowawayThread(func() { s, err = Start(context.Background(), cfg) })
@@ -77,15 +79,15 @@ func TestServersSurviveExitOfStartingThread(t *testing.T) {
 	// A wrongly delivered SIGINT or SIGTERM ends the servers within
 	// milliseconds; this is a grace period, not a timing assertion.
 	time.Sleep(time.Second)
-	require.False(t, processGone(s.Postgres.PID()), "postgres survives")
-	require.False(t, processGone(s.Redis.PID()), "redis-server survives")
+	require.False(t, testkit.ProcessGone(s.Postgres.PID()), "postgres survives")
+	require.False(t, testkit.ProcessGone(s.Redis.PID()), "redis-server survives")
 	var one int
 	require.NoError(t, connect(t, s.Postgres.URL()).QueryRow(context.Background(), `SELECT 1`).Scan(&one))
 }
 
 func TestServersDieWithParent(t *testing.T) {
 	t.Parallel()
-	dir := newDataDir(t)
+	dir := testkit.NewDataDir(t)
 	child := exec.Command(os.Args[0])
 	child.Env = append(os.Environ(), childDataDirEnv+"="+dir)
 	child.Stderr = testWriter{t}
@@ -110,8 +112,8 @@ func TestServersDieWithParent(t *testing.T) {
 		_ = child.Process.Kill()
 		t.Fatal("child did not start the servers")
 	}
-	require.False(t, processGone(pgPID))
-	require.False(t, processGone(redisPID))
+	require.False(t, testkit.ProcessGone(pgPID))
+	require.False(t, testkit.ProcessGone(redisPID))
 
 	require.NoError(t, child.Process.Kill())
 	_ = child.Wait()

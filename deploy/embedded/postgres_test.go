@@ -13,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 func connect(t *testing.T, url string) *pgx.Conn {
@@ -39,7 +41,7 @@ func processUID(t *testing.T, pid int) string {
 
 func TestPostgresRestartKeepsData(t *testing.T) {
 	t.Parallel()
-	cfg, _ := testConfig(t, newDataDir(t))
+	cfg, _ := testConfig(t, testkit.NewDataDir(t))
 	ctx := context.Background()
 
 	pg := startTestPostgres(t, cfg)
@@ -72,7 +74,7 @@ func TestPostgresSeparateDataDirsRunSideBySide(t *testing.T) {
 	for _, name := range []string{"first", "second"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			cfg, _ := testConfig(t, newDataDir(t))
+			cfg, _ := testConfig(t, testkit.NewDataDir(t))
 			pg := startTestPostgres(t, cfg)
 			var dir string
 			require.NoError(t, connect(t, pg.URL()).QueryRow(context.Background(),
@@ -84,7 +86,7 @@ func TestPostgresSeparateDataDirsRunSideBySide(t *testing.T) {
 
 func TestPostgresRefusesDataDirInUse(t *testing.T) {
 	t.Parallel()
-	cfg, _ := testConfig(t, newDataDir(t))
+	cfg, _ := testConfig(t, testkit.NewDataDir(t))
 	pg := startTestPostgres(t, cfg)
 
 	cfg.LockWait = -1
@@ -97,7 +99,7 @@ func TestPostgresRefusesDataDirInUse(t *testing.T) {
 
 func TestPostgresRefusesOtherMajorVersion(t *testing.T) {
 	t.Parallel()
-	cfg, _ := testConfig(t, newDataDir(t))
+	cfg, _ := testConfig(t, testkit.NewDataDir(t))
 	bins, err := findPGBinaries(context.Background(), "", debianPGRoot)
 	require.NoError(t, err)
 	pgdata := filepath.Join(cfg.DataDir, "postgres")
@@ -118,7 +120,7 @@ func TestPostgresRefusesOtherMajorVersion(t *testing.T) {
 
 func TestPostgresLongDataDirUsesShortSocketDir(t *testing.T) {
 	t.Parallel()
-	long := filepath.Join(newDataDir(t), strings.Repeat("d", 60), strings.Repeat("e", 60))
+	long := filepath.Join(testkit.NewDataDir(t), strings.Repeat("d", 60), strings.Repeat("e", 60))
 	cfg, _ := testConfig(t, long)
 	pg, err := StartPostgres(context.Background(), cfg)
 	require.NoError(t, err)
@@ -138,7 +140,7 @@ func TestPostgresLongDataDirUsesShortSocketDir(t *testing.T) {
 // must recover instead of refusing.
 func TestPostgresRestartsAfterCrash(t *testing.T) {
 	t.Parallel()
-	cfg, buf := testConfig(t, newDataDir(t))
+	cfg, buf := testConfig(t, testkit.NewDataDir(t))
 	ctx := context.Background()
 	pg := startTestPostgres(t, cfg)
 	_, err := connect(t, pg.URL()).Exec(ctx, `CREATE TABLE kept AS SELECT 42 AS v`)

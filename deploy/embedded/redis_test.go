@@ -13,6 +13,8 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 func redisClient(t *testing.T, url string) *redis.Client {
@@ -26,7 +28,7 @@ func redisClient(t *testing.T, url string) *redis.Client {
 
 func TestRedisRestartKeepsData(t *testing.T) {
 	t.Parallel()
-	cfg, _ := testConfig(t, newDataDir(t))
+	cfg, _ := testConfig(t, testkit.NewDataDir(t))
 	ctx := context.Background()
 
 	rd := startTestRedis(t, cfg)
@@ -54,7 +56,7 @@ func TestRedisRestartKeepsData(t *testing.T) {
 
 func TestRedisRefusesDataDirInUse(t *testing.T) {
 	t.Parallel()
-	cfg, _ := testConfig(t, newDataDir(t))
+	cfg, _ := testConfig(t, testkit.NewDataDir(t))
 	rd := startTestRedis(t, cfg)
 
 	cfg.LockWait = -1
@@ -65,7 +67,7 @@ func TestRedisRefusesDataDirInUse(t *testing.T) {
 
 func TestRedisLongDataDirUsesShortSocketDir(t *testing.T) {
 	t.Parallel()
-	cfg, _ := testConfig(t, filepath.Join(newDataDir(t), strings.Repeat("r", 110)))
+	cfg, _ := testConfig(t, filepath.Join(testkit.NewDataDir(t), strings.Repeat("r", 110)))
 	rd, err := StartRedis(context.Background(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = rd.Stop(context.Background()) })
@@ -85,7 +87,7 @@ func TestRedisFallsBackToInProcess(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cfg, logs := testConfig(t, newDataDir(t))
+			cfg, logs := testConfig(t, testkit.NewDataDir(t))
 			cfg.RedisServerPath = tt.serverPath
 			rd := startTestRedis(t, cfg)
 
@@ -109,7 +111,7 @@ func TestAsynqRunsOnEmbeddedRedis(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cfg, _ := testConfig(t, newDataDir(t))
+			cfg, _ := testConfig(t, testkit.NewDataDir(t))
 			cfg.RedisServerPath = tt.serverPath
 			rd := startTestRedis(t, cfg)
 			opt := asynq.RedisClientOpt{Network: rd.Network(), Addr: rd.Addr()}

@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 func TestStartAndStopServices(t *testing.T) {
 	t.Parallel()
-	cfg, _ := testConfig(t, newDataDir(t))
+	cfg, _ := testConfig(t, testkit.NewDataDir(t))
 	ctx := context.Background()
 	s, err := Start(ctx, cfg)
 	require.NoError(t, err)
@@ -33,7 +35,7 @@ func TestStartAndStopServices(t *testing.T) {
 // another Redis holds the data directory, so PostgreSQL is stopped again.
 func TestStartStopsPostgresWhenRedisFails(t *testing.T) {
 	t.Parallel()
-	cfg, _ := testConfig(t, newDataDir(t))
+	cfg, _ := testConfig(t, testkit.NewDataDir(t))
 	startTestRedis(t, cfg)
 
 	cfg.LockWait = -1

@@ -20,7 +20,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -29,6 +28,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // Where Debian installs Kannel.
@@ -158,36 +159,22 @@ get-url = "%s"
 type proc struct {
 	cmd  *exec.Cmd
 	out  io.Reader
-	done chan struct{}
+	done <-chan struct{}
 }
 
-// run starts bin; it is stopped when the test ends. If the test binary
-// dies, the kernel kills it (Pdeathsig): the signal comes when the forking
-// thread exits, so the fork happens on a goroutine locked to its thread
-// until the child is gone.
+// run starts bin; it is stopped when the test ends, and killed by the
+// kernel if the test binary dies.
 func (k *Kannel) run(name, bin string, args ...string) *proc {
 	k.t.Helper()
-	p := &proc{cmd: exec.Command(bin, args...), done: make(chan struct{})}
+	p := &proc{cmd: exec.Command(bin, args...)}
 	p.cmd.Dir = k.dir
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	r, w := io.Pipe()
 	p.cmd.Stdout, p.cmd.Stderr, p.out = w, w, r
-	started := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		if err := p.cmd.Start(); err != nil {
-			started <- err
-			close(p.done)
-			return
-		}
-		started <- nil
-		_ = p.cmd.Wait()
-		w.Close()
-		close(p.done)
-	}()
-	if err := <-started; err != nil {
+	done, err := testkit.StartTied(p.cmd, syscall.SIGKILL, func() { w.Close() })
+	if err != nil {
 		k.t.Fatalf("starting %s: %v", name, err)
 	}
+	p.done = done
 	k.t.Cleanup(p.stop)
 	return p
 }

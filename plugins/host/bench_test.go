@@ -14,6 +14,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/dispatch"
+	"github.com/aftersales/aftersales/deploy/gctune"
 	"github.com/aftersales/aftersales/sdk/plugintest"
 )
 
@@ -73,9 +74,9 @@ func benchNetwork(b *testing.B) (*dispatch.Network, []dispatch.Order) {
 // socket, under the default 200 ms deadline), and reports the percentiles of both and of the per-decision
 // overhead. One op is the whole 10,000-decision sample. Target: overhead
 // p50 < 200 µs, p99 < 1 ms. It runs with the server's garbage collector
-// setting (core.TuneGC); GOGC=100 in the environment measures Go's default.
+// setting (gctune.ForServer); GOGC=100 in the environment measures Go's default.
 func BenchmarkDispatchRulesOverhead(b *testing.B) {
-	core.TuneGC() // the server's setting: dispatch runs in `aftersales serve`
+	gctune.ForServer() // the server's setting: dispatch runs in `aftersales serve`
 	n, orders := benchNetwork(b)
 	h := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), IdleTimeout: time.Hour})
 	defer h.Close()

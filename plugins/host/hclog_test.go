@@ -12,7 +12,7 @@ import (
 
 func TestStdioLoggerLevelsFieldsAndTags(t *testing.T) {
 	t.Parallel()
-	buf := &syncBuffer{}
+	buf := &logBuffer{}
 	l := slog.New(slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})).With("tenant", "t1", "binding", "b1", "plugin", "p")
 	w := &stdioLogger{log: newSlogBridge(l), level: hclog.Info}
 	// Written in pieces that split lines, as a pipe delivers them.

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/internal/testkit"
 	"github.com/aftersales/aftersales/sdk/plugintest"
 )
 
@@ -24,7 +24,7 @@ import (
 type testBundle struct {
 	h   *Host
 	reg *prometheus.Registry
-	log *syncBuffer
+	log *logBuffer
 	dir string
 }
 
@@ -32,7 +32,7 @@ type testBundle struct {
 // needs on top. The host is closed when the test ends.
 func setup(t *testing.T, change func(*Options)) *testBundle {
 	t.Helper()
-	tb := &testBundle{reg: prometheus.NewRegistry(), log: &syncBuffer{}, dir: t.TempDir()}
+	tb := &testBundle{reg: prometheus.NewRegistry(), log: &logBuffer{}, dir: t.TempDir()}
 	o := Options{
 		Logger:          slog.New(slog.NewJSONHandler(tb.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Registry:        tb.reg,
@@ -134,35 +134,19 @@ func errCode(err error) string { return core.ErrorCode(err) }
 
 var bg = context.Background()
 
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
+// logBuffer holds the host's JSON log; the logger may write it
+// concurrently while the test reads it.
+type logBuffer struct{ testkit.SyncBuffer }
 
 // records returns the JSON log records logged so far.
-func (s *syncBuffer) records(t *testing.T) []map[string]any {
+func (b *logBuffer) records(t *testing.T) []map[string]any {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []map[string]any
-	dec := json.NewDecoder(bytes.NewReader(s.buf.Bytes()))
+	dec := json.NewDecoder(bytes.NewReader(b.Bytes()))
 	for dec.More() {
 		var r map[string]any
 		require.NoError(t, dec.Decode(&r))
 		out = append(out, r)
 	}
 	return out
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
 }

@@ -36,7 +36,7 @@ func TestWithDeadlineEndsAtTheDeadline(t *testing.T) {
 		t.Fatal("Done did not close")
 	}
 	if time.Now().Before(d) {
-		t.Fatalf("Done closed %v before the deadline", d.Sub(time.Now()))
+		t.Fatalf("Done closed %v before the deadline", time.Until(d))
 	}
 	if !errors.Is(ctx.Err(), context.DeadlineExceeded) || context.Cause(ctx) != context.DeadlineExceeded {
 		t.Fatalf("Err() = %v, Cause = %v", ctx.Err(), context.Cause(ctx))
