@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -10,24 +9,6 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 )
-
-// outboxTypes are the work-order events that have side effects, and the
-// outbox message each one writes next to the event.
-var outboxTypes = map[string]string{
-	"created":    core.OutboxWorkOrderCreated,
-	"dispatched": core.OutboxWorkOrderDispatched,
-	"assigned":   core.OutboxWorkOrderAssigned,
-	"accepted":   core.OutboxWorkOrderAccepted,
-	"completed":  core.OutboxWorkOrderCompleted,
-}
-
-// queueOutbox adds an outbox message to b, which the caller sends in the
-// transaction of the change: the message commits or rolls back with it,
-// and costs no round trip of its own. A trigger wakes the relays at commit.
-func queueOutbox(b *pgx.Batch, aggregate uuid.UUID, typ string, payload json.RawMessage) {
-	b.Queue(`INSERT INTO outbox (tenant_id, aggregate_id, type, payload) VALUES (app_current_tenant(), $1, $2, $3)`,
-		aggregate, typ, payload)
-}
 
 // ClaimOutbox implements core.OutboxStore. It reads every tenant's rows
 // through the SECURITY DEFINER function outbox_claim (see migrations/00007_outbox.sql).
