@@ -16,8 +16,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,7 +27,6 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/aftersales/aftersales/core"
-	"github.com/aftersales/aftersales/core/dispatch"
 )
 
 //go:embed migrations/*.sql
@@ -117,10 +114,6 @@ type Store struct {
 	log    *slog.Logger
 	policy core.LoginPolicy
 	waker  outboxWaker
-	rules  func(tenant uuid.UUID) dispatch.Rules
-	// calendars caches business calendars by zone and settings.
-	calendars     sync.Map
-	calendarCount atomic.Int64
 }
 
 // NewStore returns a store on pool.

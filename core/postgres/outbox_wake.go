@@ -19,13 +19,6 @@ type outboxWaker struct {
 	locals []func()
 }
 
-// markOutbox records that the transaction of ctx wrote outbox messages.
-func markOutbox(ctx context.Context) {
-	if sess, ok := ctx.Value(sessionKey{}).(*unit); ok {
-		sess.wroteOutbox = true
-	}
-}
-
 // onOutboxLocal registers an in-process relay's wake function.
 func (s *Store) onOutboxLocal(wake func()) {
 	s.waker.mu.Lock()

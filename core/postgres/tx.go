@@ -197,19 +197,6 @@ func (s *Store) Join(ctx context.Context, u core.UnitOfWork) context.Context {
 	return context.WithValue(ctx, sessionKey{}, unitOf(u))
 }
 
-// takeDeferred moves the deferred statements into b, for a caller that
-// sends its last statements anyway.
-func takeDeferred(ctx context.Context, b *pgx.Batch) {
-	sess, ok := ctx.Value(sessionKey{}).(*unit)
-	if !ok || sess.deferred == nil {
-		return
-	}
-	for _, qq := range sess.deferred.QueuedQueries {
-		b.Queue(qq.SQL, qq.Arguments...)
-	}
-	sess.deferred = nil
-}
-
 // deferUntilCommit queues a statement to run right before the commit.
 func deferUntilCommit(ctx context.Context, sql string, args ...any) {
 	sess, ok := ctx.Value(sessionKey{}).(*unit)
