@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -87,6 +88,15 @@ func (t Threshold) At(start, due time.Time) time.Time {
 // before At(start, due).
 func (t Threshold) Reached(start, due, now time.Time) bool {
 	return !now.Before(t.At(start, due))
+}
+
+// String describes the threshold: "1h0m0s before due" or "80% of the
+// window".
+func (t Threshold) String() string {
+	if t.Fraction > 0 {
+		return strconv.FormatFloat(t.Fraction*100, 'g', -1, 64) + "% of the window"
+	}
+	return t.Before.String() + " before due"
 }
 
 // ErrInvalid is wrapped by every error about a malformed policy or pause;
