@@ -8,9 +8,6 @@ import (
 	"github.com/aftersales/aftersales/core/calendar"
 )
 
-// riskHorizon: an open deadline this close is "at risk".
-const riskHorizon = time.Hour
-
 // maxCachedCalendars bounds the calendar cache; past it, it starts afresh.
 const maxCachedCalendars = 10000
 
@@ -56,7 +53,7 @@ func tenantCalendar(tz string, spec []byte) (*calendar.Calendar, error) {
 }
 
 // setDeadlines sets the SLA deadlines of a new order from its service
-// type's targets, counted in working time from intake.
+// type's targets, counted in working time from intake (core.WorkOrderSLA).
 func setDeadlines(w *core.WorkOrder, f *intakeFacts, cal *calendar.Calendar, now time.Time) error {
 	for _, d := range []struct {
 		minutes int
@@ -65,7 +62,9 @@ func setDeadlines(w *core.WorkOrder, f *intakeFacts, cal *calendar.Calendar, now
 		if d.minutes <= 0 {
 			continue
 		}
-		at, err := cal.Add(now, time.Duration(d.minutes)*time.Minute)
+		p := core.WorkOrderSLA
+		p.Work = time.Duration(d.minutes) * time.Minute
+		at, err := p.Due(cal, now, nil)
 		if err != nil {
 			return core.Errorf(core.EINVALID, "the tenant's business calendar has no working time: %v", err)
 		}
@@ -77,33 +76,7 @@ func setDeadlines(w *core.WorkOrder, f *intakeFacts, cal *calendar.Calendar, now
 
 // slaStatus derives an order's SLA status at now.
 func slaStatus(w *core.WorkOrder, now time.Time) string {
-	type pair struct{ by, at *time.Time }
-	pairs := []pair{{w.RespondBy, w.RespondedAt}, {w.ArriveBy, w.ArrivedAt}, {w.CompleteBy, w.CompletedAt}}
-	any, risk := false, false
-	open := w.State != core.StateCancelled && w.State != core.StateClosed
-	for _, p := range pairs {
-		if p.by == nil {
-			continue
-		}
-		any = true
-		switch {
-		case p.at != nil && p.at.After(*p.by):
-			return "breached"
-		case p.at == nil && open && now.After(*p.by):
-			return "breached"
-		case p.at == nil && open && now.Add(riskHorizon).After(*p.by):
-			risk = true
-		}
-	}
-	switch {
-	case !any || w.State == core.StateCancelled:
-		return "none"
-	case risk:
-		return "at_risk"
-	case w.CompletedAt != nil || w.State == core.StateClosed:
-		return "met"
-	}
-	return "on_track"
+	return w.SLAStatusAt(now)
 }
 
 // slaPredicate is the SQL of slaStatus for list filters ({now} is now).
