@@ -11,14 +11,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/deadline"
 )
 
 // timerBatch bounds the orders of each kind one run looks at; the rest
 // wait for the next run, a minute later.
 const timerBatch = 1000
-
-// urgeAt is the part of a deadline's window after which the timer urges.
-const urgeAt = 0.8
 
 // timerRank orders one run's timers: breaches are recorded against the
 // site that missed them before an acceptance timeout moves the order on.
@@ -133,7 +131,7 @@ func (s *Store) fireTimer(ctx context.Context, id uuid.UUID, kind string) (bool,
 // all in the order's transaction.
 func (s *Store) flagBreach(ctx context.Context, q querier, o *timerOrder, kind string, now time.Time) (bool, error) {
 	due, met := o.deadline(kind)
-	if due == nil || !now.After(*due) || (met != nil && !met.After(*due)) || !o.open() || slices.Contains(o.flags, kind) {
+	if !core.SLAClock(o.createdAt, due, met).Missed(now) || !o.open() || slices.Contains(o.flags, kind) {
 		return false, nil
 	}
 	payload := map[string]any{"kind": kind, "due_at": *due, "site_id": o.siteID}
@@ -159,15 +157,13 @@ func (s *Store) flagBreach(ctx context.Context, q querier, o *timerOrder, kind s
 	return true, translate(q.SendBatch(ctx, b).Close(), "work order")
 }
 
-// autoUrge urges the responsible site once per deadline, when urgeAt of
-// the wall-clock window from intake to the deadline has passed.
+// autoUrge urges the responsible site once per deadline, when its
+// warning is due (core.WorkOrderSLA: 80 % of the wall-clock window from
+// intake to the deadline).
 func (s *Store) autoUrge(ctx context.Context, q querier, o *timerOrder, kind string, now time.Time) (bool, error) {
 	due, met := o.deadline(kind)
-	if due == nil || met != nil || now.After(*due) || o.siteID == nil || !o.open() ||
+	if !core.WorkOrderSLA.Warning(core.SLAClock(o.createdAt, due, met), now) || o.siteID == nil || !o.open() ||
 		slices.Contains(o.autoUrged, kind) || slices.Contains(o.flags, kind) {
-		return false, nil
-	}
-	if now.Before(o.createdAt.Add(time.Duration(float64(due.Sub(o.createdAt)) * urgeAt))) {
 		return false, nil
 	}
 	markOutbox(ctx)
@@ -223,8 +219,8 @@ func (s *Store) acceptanceTimeout(ctx context.Context, q querier, o *timerOrder,
 	if err != nil {
 		return false, err
 	}
-	deadline, err := cal.Add(*dispatchedAt, time.Duration(minutes)*time.Minute)
-	if err != nil || now.Before(deadline) {
+	due, err := deadline.Policy{Work: time.Duration(minutes) * time.Minute}.Due(cal, *dispatchedAt, nil)
+	if err != nil || now.Before(due) {
 		return false, err
 	}
 	w, err := s.ApplyAction(ctx, o.id, core.ActionInput{Action: core.ActionReject, Reason: core.AcceptanceTimeoutReason}, core.TimerActor)
