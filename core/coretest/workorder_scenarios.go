@@ -285,6 +285,81 @@ func WorkOrderScenarios() []Scenario {
 			must(t, err)
 			equal(t, "count", second.Count, 2)
 		}},
+		{"only the order's technician accepts it, and only a technician of its site is assigned", func(t *testing.T, e WorkOrderEnv) {
+			s := e.service()
+			w := e.intake(t, s)
+			stranger := uuid.New()
+			_, err := e.act(t, s, w.ID, core.ActionInput{Action: core.ActionAccept, TechnicianID: &stranger})
+			wantCode(t, err, core.EFORBIDDEN)
+			_, err = e.act(t, s, w.ID, core.ActionInput{Action: core.ActionAccept})
+			wantCode(t, err, core.EFORBIDDEN)
+			_, err = e.act(t, s, w.ID, core.ActionInput{Action: core.ActionAssign, TechnicianID: &stranger})
+			wantCode(t, err, core.EINVALID)
+			again, err := e.find(t, s, w.ID)
+			must(t, err)
+			equal(t, "version", again.Version, w.Version)
+		}},
+		{"an order no site is responsible for cannot be urged", func(t *testing.T, e WorkOrderEnv) {
+			s := e.service()
+			n := e.Net.NewOrder()
+			n.Lat, n.Lon = nil, nil
+			var w *core.WorkOrder
+			must(t, e.do(t, func(u core.UnitOfWork) (err error) {
+				w, err = s.Intake(context.Background(), u, n, "agent")
+				return err
+			}))
+			err := e.do(t, func(u core.UnitOfWork) error {
+				_, err := s.Urge(context.Background(), u, w.ID, "", "agent")
+				return err
+			})
+			wantCode(t, err, core.ECONFLICT)
+			err = e.do(t, func(u core.UnitOfWork) error {
+				_, err := s.Urge(context.Background(), u, uuid.New(), "", "agent")
+				return err
+			})
+			wantCode(t, err, core.ENOTFOUND)
+		}},
+		{"the timeline tells the order's story in order", func(t *testing.T, e WorkOrderEnv) {
+			s := e.service()
+			w := e.intake(t, s)
+			tech := e.Net.Technician
+			_, err := e.act(t, s, w.ID, core.ActionInput{Action: core.ActionAccept, TechnicianID: &tech})
+			must(t, err)
+			var evs []*core.WorkOrderEvent
+			must(t, e.do(t, func(u core.UnitOfWork) (err error) {
+				evs, err = s.FindWorkOrderEvents(context.Background(), u, w.ID)
+				return err
+			}))
+			var types []string
+			for i, ev := range evs {
+				equal(t, "seq", ev.Seq, i+1)
+				types = append(types, ev.Type)
+			}
+			equal(t, "types", slices.Equal(types, []string{"created", "dispatched", "assigned", "accepted"}), true)
+			equal(t, "to state", evs[3].ToState, core.StateAccepted)
+		}},
+		{"lists filter by state and SLA status", func(t *testing.T, e WorkOrderEnv) {
+			s := e.service()
+			w := e.intake(t, s)
+			list := func(f core.WorkOrderFilter) []*core.WorkOrder {
+				f.Within.All = true
+				var out []*core.WorkOrder
+				must(t, e.do(t, func(u core.UnitOfWork) (err error) {
+					out, _, err = s.FindWorkOrders(context.Background(), u, f)
+					return err
+				}))
+				return out
+			}
+			equal(t, "assigned", len(list(core.WorkOrderFilter{State: core.StateAssigned})), 1)
+			equal(t, "closed", len(list(core.WorkOrderFilter{State: core.StateClosed})), 0)
+			equal(t, "breached", len(list(core.WorkOrderFilter{SLAStatus: "breached"})), 0)
+			e.Clock.Advance(w.RespondBy.Sub(e.Clock.Now()) - 30*time.Minute)
+			equal(t, "at risk", len(list(core.WorkOrderFilter{SLAStatus: "at_risk"})), 1)
+			e.Clock.Advance(time.Hour)
+			got := list(core.WorkOrderFilter{SLAStatus: "breached"})
+			equal(t, "breached later", len(got), 1)
+			equal(t, "its status", got[0].SLAStatus, "breached")
+		}},
 		{"a missed response deadline is flagged once", func(t *testing.T, e WorkOrderEnv) {
 			s := e.service()
 			w := e.intake(t, s)
