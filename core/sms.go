@@ -53,9 +53,9 @@ type SMS struct {
 type SMSProvider interface {
 	// Name is recorded with each message.
 	Name() string
-	// SendSMS hands the message to the gateway; an error is retried by the
-	// caller's task.
-	SendSMS(ctx context.Context, m *SMS) error
+	// SendSMS hands the tenant's message to the gateway; an error is
+	// retried by the caller's task.
+	SendSMS(ctx context.Context, tenant uuid.UUID, m *SMS) error
 }
 
 // SMSRecorder marks a provider whose sending is the record itself (the

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/aftersales/aftersales/core"
 )
 
@@ -41,7 +43,7 @@ func (*Kannel) Name() string { return "kannel" }
 // message; 4xx refusals are final (ErrSMSRejected); a request that may
 // have reached Kannel without an answer is ErrSMSOutcomeUnknown; a refused
 // connection or a 5xx (Kannel's queue full) is retried.
-func (k *Kannel) SendSMS(ctx context.Context, m *core.SMS) error {
+func (k *Kannel) SendSMS(ctx context.Context, tenant uuid.UUID, m *core.SMS) error {
 	q := url.Values{}
 	q.Set("username", k.User)
 	q.Set("password", k.Password)
@@ -57,7 +59,6 @@ func (k *Kannel) SendSMS(ctx context.Context, m *core.SMS) error {
 		q.Set("coding", "0")
 	}
 	if k.CallbackBase != "" {
-		tenant := tenantIDOf(ctx)
 		dlr := url.Values{}
 		dlr.Set("tenant", tenant.String())
 		dlr.Set("id", m.ID.String())

@@ -44,7 +44,7 @@ func TestKannelRequest(t *testing.T) {
 			}))
 			defer srv.Close()
 			k := NewKannel(srv.URL+"/cgi-bin/sendsms", "u", "p", "https://api.example.com/", "s3cret")
-			err := k.SendSMS(withTenantID(context.Background(), tenant), &core.SMS{ID: id, To: "8613900000001", From: "10690001", Body: c.body})
+			err := k.SendSMS(context.Background(), tenant, &core.SMS{ID: id, To: "8613900000001", From: "10690001", Body: c.body})
 			switch {
 			case c.wantErrIs != nil:
 				require.ErrorIs(t, err, c.wantErrIs)
@@ -78,7 +78,7 @@ func TestKannelUnreachableIsRetried(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	addr := srv.URL
 	srv.Close()
-	err := NewKannel(addr, "u", "p", "", "s").SendSMS(context.Background(), &core.SMS{ID: uuid.New(), To: "8613900000001", Body: "x"})
+	err := NewKannel(addr, "u", "p", "", "s").SendSMS(context.Background(), uuid.New(), &core.SMS{ID: uuid.New(), To: "8613900000001", Body: "x"})
 	require.Error(t, err)
 	require.False(t, errors.Is(err, ErrSMSRejected) || errors.Is(err, ErrSMSOutcomeUnknown), "%v", err)
 }

@@ -69,14 +69,15 @@ func (o *Outbox) HandleTask(ctx context.Context, t *asynq.Task) error {
 
 // handleBatch handles messages of one tenant in one transaction.
 func (o *Outbox) handleBatch(ctx context.Context, msgs []core.OutboxMessage) error {
-	return o.Texts.InTenant(ctx, msgs[0].TenantID, func(ctx context.Context) error {
-		ctx, err := o.prefetch(ctx, msgs)
+	return o.Texts.InTenant(ctx, msgs[0].TenantID, func(ctx context.Context, _ core.UnitOfWork, texts *TextBatch) error {
+		pre, err := o.prefetch(ctx, msgs)
 		if err != nil {
 			return err
 		}
+		h := handling{texts: texts, pre: pre}
 		ids := make([]int64, len(msgs))
 		for i, m := range msgs {
-			if err := o.handleIn(ctx, m); err != nil {
+			if err := o.handleIn(ctx, h, m); err != nil {
 				return err
 			}
 			ids[i] = m.ID
@@ -88,27 +89,34 @@ func (o *Outbox) handleBatch(ctx context.Context, msgs []core.OutboxMessage) err
 // Handle runs the handlers of the message's type and marks it done, in one
 // tenant transaction.
 func (o *Outbox) Handle(ctx context.Context, m core.OutboxMessage) error {
-	return o.Texts.InTenant(ctx, m.TenantID, func(ctx context.Context) error {
-		if err := o.handleIn(ctx, m); err != nil {
+	return o.Texts.InTenant(ctx, m.TenantID, func(ctx context.Context, _ core.UnitOfWork, texts *TextBatch) error {
+		if err := o.handleIn(ctx, handling{texts: texts}, m); err != nil {
 			return err
 		}
 		return o.Effects.MarkOutboxDone(ctx, m.ID)
 	})
 }
 
-// handleIn runs the handlers of the message's type in the tenant
-// transaction of ctx; the caller marks it done.
-func (o *Outbox) handleIn(ctx context.Context, m core.OutboxMessage) error {
+// handling is what the handlers of one unit of work share: its text
+// batch, and the facts prefetched for a batch of messages (nil: none).
+type handling struct {
+	texts *TextBatch
+	pre   *prefetched
+}
+
+// handleIn runs the handlers of the message's type in the unit of work of
+// h (ctx carries it for the stores); the caller marks it done.
+func (o *Outbox) handleIn(ctx context.Context, h handling, m core.OutboxMessage) error {
 	var err error
 	switch m.Type {
 	case core.OutboxWorkOrderAssigned:
-		err = o.notifyAssignment(ctx, m)
+		err = o.notifyAssignment(ctx, h, m)
 	case core.OutboxWorkOrderCompleted:
-		err = o.askSatisfaction(ctx, m)
+		err = o.askSatisfaction(ctx, h, m)
 	case core.OutboxWorkOrderUrged:
-		err = o.urgeSite(ctx, m)
+		err = o.urgeSite(ctx, h, m)
 	case core.OutboxWorkOrderSLABreached:
-		err = o.notifySLABreach(ctx, m)
+		err = o.notifySLABreach(ctx, h, m)
 	}
 	if err != nil {
 		return err
@@ -118,13 +126,13 @@ func (o *Outbox) handleIn(ctx context.Context, m core.OutboxMessage) error {
 
 // notifyAssignment texts the technician the order and the customer who
 // comes.
-func (o *Outbox) notifyAssignment(ctx context.Context, m core.OutboxMessage) error {
+func (o *Outbox) notifyAssignment(ctx context.Context, h handling, m core.OutboxMessage) error {
 	var f *core.AssignmentFacts
-	if p, ok := ctx.Value(prefetchKey{}).(*prefetched); ok && p.has(m.ID) {
+	if p := h.pre; p != nil && p.has(m.ID) {
 		if f = p.facts[m.ID]; f == nil {
 			return nil // the order or its technician is gone
 		}
-		return o.queueTexts(ctx, m, f.Locale, f.SMSFacts(), assignmentTexts(f), p.effects[m.ID])
+		return o.queueTexts(ctx, h, m, f.Locale, f.SMSFacts(), assignmentTexts(f), p.effects[m.ID])
 	}
 	tech := assignedTechnician(m)
 	if tech == nil {
@@ -137,7 +145,7 @@ func (o *Outbox) notifyAssignment(ctx context.Context, m core.OutboxMessage) err
 	} else if err != nil {
 		return err
 	}
-	return o.text(ctx, m, f.Locale, f.SMSFacts(), assignmentTexts(f))
+	return o.text(ctx, h, m, f.Locale, f.SMSFacts(), assignmentTexts(f))
 }
 
 // plannedText is a text a message may cause, and the effect that makes it
@@ -173,11 +181,10 @@ type prefetched struct {
 
 func (p *prefetched) has(id int64) bool { return p.messages[id] }
 
-type prefetchKey struct{}
-
 // prefetch reads the facts of the batch's assignments and claims their
-// texts' effects, in the batch's transaction.
-func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (context.Context, error) {
+// texts' effects, in the batch's transaction; nil when fewer than two
+// assignments would share them.
+func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (*prefetched, error) {
 	var as []core.Assignment
 	var ids []int64
 	for _, m := range msgs {
@@ -189,7 +196,7 @@ func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (conte
 		}
 	}
 	if len(as) < 2 {
-		return ctx, nil
+		return nil, nil
 	}
 	found, err := o.Notes.FindAssignmentFactsBatch(ctx, as)
 	if err != nil {
@@ -203,25 +210,25 @@ func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (conte
 	for i, id := range ids {
 		p.messages[id], p.facts[id] = true, found[as[i]]
 	}
-	return context.WithValue(ctx, prefetchKey{}, p), nil
+	return p, nil
 }
 
 // askSatisfaction texts the customer of a completed order the satisfaction
 // question, answered with one digit (SMSGateway.ReceiveSMS).
-func (o *Outbox) askSatisfaction(ctx context.Context, m core.OutboxMessage) error {
+func (o *Outbox) askSatisfaction(ctx context.Context, h handling, m core.OutboxMessage) error {
 	f, err := o.Replies.FindCompletionFacts(ctx, m.AggregateID)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return nil
 	} else if err != nil {
 		return err
 	}
-	return o.text(ctx, m, f.Locale, f.SMSFacts(), []plannedText{
+	return o.text(ctx, h, m, f.Locale, f.SMSFacts(), []plannedText{
 		{"sms:" + core.SMSCustomerSatisfaction, core.SMSCustomerSatisfaction, f.CustomerPhone}})
 }
 
 // text queues the planned texts that have a phone to go to, each once
 // however often the message is handled.
-func (o *Outbox) text(ctx context.Context, m core.OutboxMessage, locale string, facts core.SMSFacts, planned []plannedText) error {
+func (o *Outbox) text(ctx context.Context, h handling, m core.OutboxMessage, locale string, facts core.SMSFacts, planned []plannedText) error {
 	var handlers []string
 	for _, p := range planned {
 		if p.to != "" {
@@ -232,18 +239,19 @@ func (o *Outbox) text(ctx context.Context, m core.OutboxMessage, locale string, 
 	if err != nil {
 		return err
 	}
-	return o.queueTexts(ctx, m, locale, facts, planned, claimed)
+	return o.queueTexts(ctx, h, m, locale, facts, planned, claimed)
 }
 
 // queueTexts queues each planned text whose effect is among those claimed
 // and that has a phone to go to.
-func (o *Outbox) queueTexts(ctx context.Context, m core.OutboxMessage, locale string, facts core.SMSFacts, planned []plannedText, claimed []string) error {
+func (o *Outbox) queueTexts(ctx context.Context, h handling, m core.OutboxMessage, locale string, facts core.SMSFacts, planned []plannedText,
+	claimed []string) error {
 	order, id := m.AggregateID, m.ID
 	for _, p := range planned {
 		if p.to == "" || !slices.Contains(claimed, p.handler) {
 			continue
 		}
-		if err := o.Texts.Queue(ctx, Text{Kind: p.kind, To: p.to, Locale: locale, Facts: facts,
+		if err := h.texts.Queue(ctx, Text{Kind: p.kind, To: p.to, Locale: locale, Facts: facts,
 			WorkOrderID: &order, OutboxID: &id}); err != nil {
 			return err
 		}

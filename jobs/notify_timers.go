@@ -43,7 +43,7 @@ func (o *Outbox) notice(ctx context.Context, m core.OutboxMessage) (*core.OrderN
 
 // urgeSite texts the urged site (催办) at its phone: the order and the
 // deadline it is urged for.
-func (o *Outbox) urgeSite(ctx context.Context, m core.OutboxMessage) error {
+func (o *Outbox) urgeSite(ctx context.Context, h handling, m core.OutboxMessage) error {
 	n, _, err := o.notice(ctx, m)
 	if n == nil || err != nil {
 		return err
@@ -52,12 +52,12 @@ func (o *Outbox) urgeSite(ctx context.Context, m core.OutboxMessage) error {
 		o.Log.Info("urged site has no phone to text", "outbox_id", m.ID, "work_order_id", m.AggregateID)
 		return nil
 	}
-	return o.textPhones(ctx, m, core.SMSSiteUrge, n, []string{n.Facts.SitePhone})
+	return o.textPhones(ctx, h, m, core.SMSSiteUrge, n, []string{n.Facts.SitePhone})
 }
 
 // notifySLABreach texts the dispatchers whose scope covers the order's
 // site (or region) that a deadline was missed.
-func (o *Outbox) notifySLABreach(ctx context.Context, m core.OutboxMessage) error {
+func (o *Outbox) notifySLABreach(ctx context.Context, h handling, m core.OutboxMessage) error {
 	n, p, err := o.notice(ctx, m)
 	if n == nil || err != nil {
 		return err
@@ -71,15 +71,15 @@ func (o *Outbox) notifySLABreach(ctx context.Context, m core.OutboxMessage) erro
 			"work_order_id", m.AggregateID)
 		return nil
 	}
-	return o.textPhones(ctx, m, core.SMSSLABreached, n, phones)
+	return o.textPhones(ctx, h, m, core.SMSSLABreached, n, phones)
 }
 
 // textPhones queues a text of kind to each phone, each once however often
 // the message is handled.
-func (o *Outbox) textPhones(ctx context.Context, m core.OutboxMessage, kind string, n *core.OrderNotice, phones []string) error {
+func (o *Outbox) textPhones(ctx context.Context, h handling, m core.OutboxMessage, kind string, n *core.OrderNotice, phones []string) error {
 	planned := make([]plannedText, len(phones))
 	for i, phone := range phones {
 		planned[i] = plannedText{"sms:" + kind + ":" + phone, kind, phone}
 	}
-	return o.text(ctx, m, n.Locale, n.Facts, planned)
+	return o.text(ctx, h, m, n.Locale, n.Facts, planned)
 }

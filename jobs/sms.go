@@ -61,32 +61,49 @@ type Texts struct {
 	cache settingsCache
 }
 
-// textBatch collects, per tenant transaction, the tenant's settings (read
-// once) and the messages to enqueue once it commits.
-type textBatch struct {
+// TextBatch queues the texts of one unit of work: they are recorded in
+// the unit, and their send tasks are enqueued once it commits (never after
+// a rollback). A failed enqueue is left to the sweep: the message is
+// committed as queued, so it is never lost.
+type TextBatch struct {
+	x        *Texts
+	tenant   uuid.UUID
 	settings *core.SMSSettings
 	loc      *time.Location
 	refs     []core.SMSRef
 }
 
-type textBatchKey struct{}
-
-// batchOf returns the batch of the transaction (Texts.InTenant); outside
-// one, a throwaway batch: its messages are left to the sweep.
-func batchOf(ctx context.Context) *textBatch {
-	b, _ := ctx.Value(textBatchKey{}).(*textBatch)
-	if b == nil {
-		b = &textBatch{}
-	}
+// Batch returns the text batch of u; ctx is the one its enqueues run in.
+func (x *Texts) Batch(ctx context.Context, u core.UnitOfWork) *TextBatch {
+	b := &TextBatch{x: x, tenant: u.TenantID()}
+	u.AfterCommit(func() { b.enqueue(context.WithoutCancel(ctx)) })
 	return b
 }
 
-// settings returns the tenant's SMS settings, read once per batch.
-func (x *Texts) settings(ctx context.Context, b *textBatch) (*core.SMSSettings, *time.Location, error) {
-	if b.settings != nil {
-		return b.settings, b.loc, nil
+func (b *TextBatch) enqueue(ctx context.Context) {
+	if len(b.refs) == 0 || b.x.Enqueue == nil {
+		return
 	}
-	tenant, now := tenantIDOf(ctx), time.Now()
+	if err := b.x.Enqueue(ctx, b.refs...); err != nil {
+		b.x.Log.Warn("SMS tasks not enqueued; the sweep will", "messages", len(b.refs), "err", err)
+	}
+}
+
+// Settings returns the tenant's SMS settings and zone, read once per batch.
+func (b *TextBatch) Settings(ctx context.Context) (*core.SMSSettings, *time.Location, error) {
+	if b.settings == nil {
+		s, err := b.x.settings(ctx, b.tenant)
+		if err != nil {
+			return nil, nil, err
+		}
+		b.settings, b.loc = s, s.Location()
+	}
+	return b.settings, b.loc, nil
+}
+
+// settings returns the tenant's SMS settings, from the cache when fresh.
+func (x *Texts) settings(ctx context.Context, tenant uuid.UUID) (*core.SMSSettings, error) {
+	now := time.Now()
 	s := x.cache.get(tenant, now)
 	if s == nil {
 		d := core.DefaultSMSSettings()
@@ -94,14 +111,13 @@ func (x *Texts) settings(ctx context.Context, b *textBatch) (*core.SMSSettings, 
 		if x.Settings != nil {
 			got, err := x.Settings.FindSMSSettings(ctx)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			s = got
 		}
 		x.cache.put(tenant, s, now)
 	}
-	b.settings, b.loc = s, s.Location()
-	return b.settings, b.loc, nil
+	return s, nil
 }
 
 // Text is one notification to queue.
@@ -114,13 +130,13 @@ type Text struct {
 	OutboxID    *int64
 }
 
-// Queue composes and records a text in the tenant transaction of ctx:
-// nothing when the tenant has the kind off; failed at once when the phone
-// cannot receive texts; else queued, held through the quiet hours for
-// customers. Texts.InTenant enqueues the send task after the commit.
-func (x *Texts) Queue(ctx context.Context, t Text) error {
-	b := batchOf(ctx)
-	s, loc, err := x.settings(ctx, b)
+// Queue composes and records a text in the batch's unit (ctx carries it
+// for the SMS store): nothing when the tenant has the kind off; failed at
+// once when the phone cannot receive texts; else queued, held through the
+// quiet hours for customers. Its send task is enqueued after the commit.
+func (b *TextBatch) Queue(ctx context.Context, t Text) error {
+	x := b.x
+	s, loc, err := b.Settings(ctx)
 	if err != nil {
 		return err
 	}
@@ -138,7 +154,7 @@ func (x *Texts) Queue(ctx context.Context, t Text) error {
 	if m.To, err = core.SMSRecipient(t.To); err != nil {
 		m.To, m.Status, m.Error = t.To, core.SMSFailed, core.ErrorMessage(err)
 	}
-	ref := core.SMSRef{TenantID: tenantIDOf(ctx), ID: m.ID, Kind: m.Kind, SendAfter: m.SendAfter}
+	ref := core.SMSRef{TenantID: b.tenant, ID: m.ID, Kind: m.Kind, SendAfter: m.SendAfter}
 	if err := x.Store.QueueSMS(ctx, m); err != nil {
 		return err
 	}
@@ -148,43 +164,13 @@ func (x *Texts) Queue(ctx context.Context, t Text) error {
 	return nil
 }
 
-// InTenant runs fn in a tenant transaction whose queued texts are
-// enqueued once it commits. A failed enqueue is left to the sweep: the
-// message is committed as queued, so it is never lost.
-func (x *Texts) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context) error) error {
-	return x.InUnitOfWork(ctx, tenantID, func(ctx context.Context, _ core.UnitOfWork) error { return fn(ctx) })
-}
-
-// InUnitOfWork is InTenant for functions that also call use cases taking
-// the unit of work explicitly.
-func (x *Texts) InUnitOfWork(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context, u core.UnitOfWork) error) error {
-	b := &textBatch{}
-	u := x.Tx.Begin(ctx, tenantID)
-	defer u.Rollback(ctx)
-	err := fn(x.Tx.Join(context.WithValue(withTenantID(ctx, tenantID), textBatchKey{}, b), u), u)
-	if err == nil {
-		err = u.Commit(ctx)
-	}
-	if err != nil || x.Enqueue == nil {
-		return err
-	}
-	if len(b.refs) > 0 {
-		if err := x.Enqueue(ctx, b.refs...); err != nil {
-			x.Log.Warn("SMS tasks not enqueued; the sweep will", "messages", len(b.refs), "err", err)
-		}
-	}
-	return nil
-}
-
-type tenantIDKey struct{}
-
-func withTenantID(ctx context.Context, id uuid.UUID) context.Context {
-	return context.WithValue(ctx, tenantIDKey{}, id)
-}
-
-func tenantIDOf(ctx context.Context) uuid.UUID {
-	id, _ := ctx.Value(tenantIDKey{}).(uuid.UUID)
-	return id
+// InTenant runs fn in a new unit of work of the tenant with the unit's
+// text batch; ctx carries the unit for the stores that still find their
+// transaction there (core.TenantTx.Join).
+func (x *Texts) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context, u core.UnitOfWork, texts *TextBatch) error) error {
+	return core.InUnitOfWork(ctx, x.Tx, tenantID, func(u core.UnitOfWork) error {
+		return fn(x.Tx.Join(ctx, u), u, x.Batch(ctx, u))
+	})
 }
 
 // groupInOrder splits items by key, the groups in the order their keys
@@ -289,10 +275,9 @@ func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 	var claimed []*core.SMS
 	var from string
 	var busy error
-	tctx := withTenantID(ctx, task.TenantID)
-	err := x.Tx.InTenant(tctx, task.TenantID, func(ctx context.Context) error {
+	err := x.Tx.InTenant(ctx, task.TenantID, func(ctx context.Context) error {
 		claimed, busy = nil, nil
-		s, _, err := x.settings(ctx, &textBatch{})
+		s, err := x.settings(ctx, task.TenantID)
 		if err != nil {
 			return err
 		}
@@ -330,7 +315,7 @@ func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 	if recorder {
 		for _, m := range claimed {
 			m.From = from
-			_ = x.Provider.SendSMS(tctx, m)
+			_ = x.Provider.SendSMS(ctx, task.TenantID, m)
 		}
 		return nil
 	}
@@ -356,7 +341,7 @@ func (x *Texts) send(ctx context.Context, tenant uuid.UUID, claimed []*core.SMS,
 	var retry error
 	for _, m := range claimed {
 		m.From = from
-		sendErr := x.Provider.SendSMS(withTenantID(ctx, tenant), m)
+		sendErr := x.Provider.SendSMS(ctx, tenant, m)
 		a := answer{m: m, status: core.SMSSent}
 		switch {
 		case sendErr == nil:
@@ -435,7 +420,7 @@ func (LogSMS) RecordsSMS() {}
 func (LogSMS) Name() string { return "log" }
 
 // SendSMS implements core.SMSProvider.
-func (l LogSMS) SendSMS(_ context.Context, m *core.SMS) error {
+func (l LogSMS) SendSMS(_ context.Context, _ uuid.UUID, m *core.SMS) error {
 	l.Log.Info("sms", "provider", "log", "to", m.To, "kind", m.Kind, "locale", m.Locale, "body", m.Body)
 	return nil
 }

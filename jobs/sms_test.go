@@ -30,7 +30,7 @@ type fakeGateway struct {
 
 func (*fakeGateway) Name() string { return "fake" }
 
-func (g *fakeGateway) SendSMS(_ context.Context, m *core.SMS) error {
+func (g *fakeGateway) SendSMS(_ context.Context, _ uuid.UUID, m *core.SMS) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if len(g.errs) > 0 {

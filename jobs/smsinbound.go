@@ -57,14 +57,14 @@ func (g *SMSGateway) ReceiveSMS(ctx context.Context, from, to, text string) erro
 		Provider: g.Texts.Provider.Name(), Status: core.SMSReceived}
 	in.Encoding, in.Segments = core.SMSSegments(text)
 	var locale string
-	err = g.Texts.InUnitOfWork(ctx, tenant, func(ctx context.Context, u core.UnitOfWork) error {
+	err = g.Texts.InTenant(ctx, tenant, func(ctx context.Context, u core.UnitOfWork, texts *TextBatch) error {
 		snd, err := g.Replies.FindSMSSender(ctx, phone)
 		if err != nil {
 			return err
 		}
 		locale = snd.Locale
 		in.Locale = core.SMSLocale(locale)
-		order, err := g.act(ctx, u, snd, text)
+		order, err := g.act(ctx, u, texts, snd, text)
 		if err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func (g *SMSGateway) ReceiveSMS(ctx context.Context, from, to, text string) erro
 	reason := core.ErrorMessage(err)
 	g.Log.Info("inbound SMS refused; sending help", "tenant", tenant, "from", phone, "reason", reason)
 	in.Error = reason
-	return g.Texts.InTenant(ctx, tenant, func(ctx context.Context) error {
+	return g.Texts.InTenant(ctx, tenant, func(ctx context.Context, _ core.UnitOfWork, texts *TextBatch) error {
 		if err := g.Texts.Store.SaveInboundSMS(ctx, in); err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (g *SMSGateway) ReceiveSMS(ctx context.Context, from, to, text string) erro
 			}
 			return err
 		}
-		return g.Texts.Queue(ctx, Text{Kind: core.SMSHelpReply, To: phone, Locale: locale,
+		return texts.Queue(ctx, Text{Kind: core.SMSHelpReply, To: phone, Locale: locale,
 			Facts: core.SMSFacts{Reason: reason}})
 	})
 }
@@ -101,8 +101,8 @@ const maxHelpRepliesPerHour = 5
 
 // act carries out a parsed text in the tenant transaction and returns the
 // order it concerned. Its core errors are refusals, answered with help.
-func (g *SMSGateway) act(ctx context.Context, u core.UnitOfWork, snd *core.SMSSender, text string) (*uuid.UUID, error) {
-	s, _, err := g.Texts.settings(ctx, batchOf(ctx))
+func (g *SMSGateway) act(ctx context.Context, u core.UnitOfWork, texts *TextBatch, snd *core.SMSSender, text string) (*uuid.UUID, error) {
+	s, _, err := texts.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -186,7 +186,7 @@ type fastCarrier struct {
 
 func (fastCarrier) Name() string { return "fast" }
 
-func (c fastCarrier) SendSMS(ctx context.Context, m *core.SMS) error {
+func (c fastCarrier) SendSMS(ctx context.Context, _ uuid.UUID, m *core.SMS) error {
 	return c.g.DeliveryReport(context.WithoutCancel(ctx), c.tenant, m.ID, core.DLRDelivered, "id:1 stat:DELIVRD")
 }
 
