@@ -61,7 +61,7 @@ func (s *Server) registerAccessRoutes() {
 		Summary: "List roles and their permissions", Tags: tags},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, _ *struct{}) (*ListRolesOutput, error) {
-			roles, err := s.deps.Access.FindRoles(ctx)
+			roles, err := s.deps.Identity.FindRoles(ctx, unitOfWork(ctx))
 			out := &ListRolesOutput{}
 			out.Body.Items = nonNil(roles)
 			return out, err
@@ -70,17 +70,17 @@ func (s *Server) registerAccessRoutes() {
 		Summary: "Create a role or replace its permissions", Tags: tags},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), ChangesAccess: true},
 		func(ctx context.Context, in *PutRoleInput) (*RoleOutput, error) {
-			r, err := s.deps.Access.SetRolePermissions(ctx, in.Name, in.Body.Description, in.Body.Permissions)
+			r, err := s.deps.Identity.SetRolePermissions(ctx, unitOfWork(ctx), in.Name, in.Body.Description, in.Body.Permissions)
 			return &RoleOutput{Body: r}, err
 		})
 	register(s.api, huma.Operation{OperationID: "get-user-grants", Method: http.MethodGet, Path: "/v1/users/{id}/grants",
 		Summary: "Permissions granted to a user on top of their roles", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *GrantsInput) (*GrantsOutput, error) {
-			if _, err := s.deps.Users.FindUserByID(ctx, in.ID); err != nil {
+			if _, err := s.deps.Identity.FindUserByID(ctx, unitOfWork(ctx), in.ID); err != nil {
 				return nil, err
 			}
-			g, err := s.deps.Access.FindGrants(ctx, core.UserSubject(in.ID))
+			g, err := s.deps.Identity.FindGrants(ctx, unitOfWork(ctx), core.UserSubject(in.ID))
 			out := &GrantsOutput{}
 			out.Body.Permissions = nonNil(g)
 			return out, err
@@ -89,10 +89,10 @@ func (s *Server) registerAccessRoutes() {
 		Summary: "Replace the permissions granted to a user on top of their roles", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), ChangesAccess: true},
 		func(ctx context.Context, in *PutGrantsInput) (*GrantsOutput, error) {
-			if _, err := s.deps.Users.FindUserByID(ctx, in.ID); err != nil {
+			if _, err := s.deps.Identity.FindUserByID(ctx, unitOfWork(ctx), in.ID); err != nil {
 				return nil, err
 			}
-			if err := s.deps.Access.SetGrants(ctx, core.UserSubject(in.ID), in.Body.Permissions); err != nil {
+			if err := s.deps.Identity.SetGrants(ctx, unitOfWork(ctx), core.UserSubject(in.ID), in.Body.Permissions); err != nil {
 				return nil, err
 			}
 			out := &GrantsOutput{}

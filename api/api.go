@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/workorder"
 )
 
@@ -47,11 +48,8 @@ type Deps struct {
 	Tx          core.TenantTx
 	Tenants     TenantAdmin
 	Platform    core.PlatformService
-	Sessions    core.SessionService
-	Users       core.UserService
-	APIKeys     core.APIKeyService
+	Identity    *identity.Service // logins, authentication, users, API keys, roles and grants
 	Regions     core.RegionService
-	Access      core.AccessService
 	Authz       core.Authorizer
 	Idempotency core.IdempotencyStore
 	WorkOrders  *workorder.Service

@@ -52,7 +52,7 @@ func (s *Server) registerAPIKeyRoutes() {
 			if err := s.checkDelegation(ctx, perm(core.ActCreate), b.Roles, b.Scope.scope()); err != nil {
 				return nil, err
 			}
-			k, secret, err := s.deps.APIKeys.CreateAPIKey(ctx, core.NewAPIKey{Name: b.Name, Roles: b.Roles,
+			k, secret, err := s.deps.Identity.CreateAPIKey(ctx, unitOfWork(ctx), core.NewAPIKey{Name: b.Name, Roles: b.Roles,
 				Scope: b.Scope.scope(), ExpiresAt: b.ExpiresAt}, principal(ctx).ID)
 			if err != nil {
 				return nil, err
@@ -65,7 +65,7 @@ func (s *Server) registerAPIKeyRoutes() {
 		Summary: "List API keys (without secrets)", Tags: tags},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListParams) (*ListAPIKeysOutput, error) {
-			items, next, err := s.deps.APIKeys.FindAPIKeys(ctx, in.Cursor, in.Limit)
+			items, next, err := s.deps.Identity.FindAPIKeys(ctx, unitOfWork(ctx), in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -77,7 +77,7 @@ func (s *Server) registerAPIKeyRoutes() {
 		Summary: "Revoke an API key", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: perm(core.ActDelete), Idempotent: true, ChangesAccess: true},
 		func(ctx context.Context, in *APIKeyIDInput) (*APIKeyOutput, error) {
-			k, err := s.deps.APIKeys.RevokeAPIKey(ctx, in.ID)
+			k, err := s.deps.Identity.RevokeAPIKey(ctx, unitOfWork(ctx), in.ID)
 			return &APIKeyOutput{Body: k}, err
 		})
 }

@@ -51,7 +51,7 @@ func (s *Server) registerAuthRoutes() {
 		Summary: "Log in as a tenant user", Tags: []string{"Auth"}, Errors: []int{http.StatusTooManyRequests},
 		Description: "Returns an opaque bearer token. Repeated failures slow further attempts down (429 with Retry-After) and then lock the account for a while."},
 		access{Who: accessPublic}, func(ctx context.Context, in *LoginInput) (*LoginOutput, error) {
-			tok, exp, err := s.deps.Sessions.Login(ctx, in.Body.Tenant, in.Body.Username, in.Body.Password)
+			tok, exp, err := s.deps.Identity.Login(ctx, in.Body.Tenant, in.Body.Username, in.Body.Password)
 			if err != nil {
 				return nil, err
 			}
@@ -62,7 +62,7 @@ func (s *Server) registerAuthRoutes() {
 	register(s.api, huma.Operation{OperationID: "logout", Method: http.MethodPost, Path: "/v1/auth/logout",
 		Summary: "Log out (revoke the caller's token)", Tags: []string{"Auth"}, DefaultStatus: http.StatusNoContent},
 		access{Who: accessTenant}, func(ctx context.Context, _ *struct{}) (*struct{}, error) {
-			return nil, s.deps.Sessions.Logout(ctx, principal(ctx))
+			return nil, s.deps.Identity.Logout(ctx, unitOfWork(ctx), principal(ctx))
 		})
 	register(s.api, huma.Operation{OperationID: "get-me", Method: http.MethodGet, Path: "/v1/me",
 		Summary: "The caller: user or API key, tenant, roles and scope", Tags: []string{"Auth"}},

@@ -36,7 +36,7 @@ func (s *Server) principal(ctx context.Context, hctx huma.Context, acc access) (
 	case acc.Who == accessPlatform && tok.Kind == core.PrincipalPlatform:
 		p, err = s.deps.Platform.AuthenticatePlatform(ctx, tok)
 	case acc.Who == accessTenant && tok.Kind != core.PrincipalPlatform:
-		p, err = s.deps.Sessions.Authenticate(ctx, tok)
+		p, err = s.deps.Identity.Authenticate(ctx, tok)
 	case acc.Who == accessPlatform:
 		err = core.Errorf(core.EFORBIDDEN, "this operation needs a platform-admin token")
 	default:

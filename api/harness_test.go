@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/cmd/wire"
+	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 	"github.com/aftersales/aftersales/internal/testkit"
 )
@@ -40,10 +41,25 @@ type shiftClock struct{ offset atomic.Int64 }
 func (c *shiftClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *shiftClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
-func setup(t testing.TB) *testBundle {
+func setup(t testing.TB, opts ...option) *testBundle {
 	t.Helper()
 	pool, dbURL := pgtest.NewPool(t)
-	return setupOn(t, pool, dbURL)
+	return setupOn(t, pool, dbURL, opts...)
+}
+
+// option changes how a test's app is wired.
+type option func(*wire.Options)
+
+// withLoginPolicy sets the login policy.
+func withLoginPolicy(p identity.LoginPolicy) option {
+	return func(o *wire.Options) { o.LoginPolicy = p }
+}
+
+// longSessions keeps sessions alive for 30 days, for tests that move the
+// clock by up to a day.
+func longSessions(o *wire.Options) {
+	o.LoginPolicy = identity.DefaultLoginPolicy()
+	o.LoginPolicy.SessionTTL = 30 * 24 * time.Hour
 }
 
 func setupBench(b *testing.B) *testBundle {
@@ -52,14 +68,18 @@ func setupBench(b *testing.B) *testBundle {
 }
 
 // setupOn starts another replica on an existing database.
-func setupOn(t testing.TB, pool *pgxpool.Pool, dbURL string) *testBundle {
+func setupOn(t testing.TB, pool *pgxpool.Pool, dbURL string, opts ...option) *testBundle {
 	var logOut io.Writer = io.Discard
 	if os.Getenv("TEST_LOG") != "" {
 		logOut = os.Stderr
 	}
 	log := slog.New(slog.NewJSONHandler(logOut, nil))
 	clock := &shiftClock{}
-	app := wire.NewApp(wire.Options{Pool: pool, Log: log, Clock: clock})
+	o := wire.Options{Pool: pool, Log: log, Clock: clock}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	app := wire.NewApp(o)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	app.Watch(ctx)

@@ -34,7 +34,7 @@ func BenchmarkMeVersusBare(b *testing.B) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := tb.app.Store.Authenticate(ctx, tok)
+		p, err := tb.app.Identity.Authenticate(ctx, tok)
 		return &meOut{Body: p}, err
 	})
 	bareSrv := httptest.NewServer(bareMux)

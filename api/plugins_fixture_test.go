@@ -34,7 +34,7 @@ var pluginKey = []byte("0123456789abcdef0123456789abcdef")
 
 // setupPlugins starts a replica with a plugin directory and runtime rt
 // (nil: the real plugin host) on the database of pool.
-func setupPlugins(t testing.TB, pool *pgxpool.Pool, dbURL, dir string, rt core.PluginRuntime) *testBundle {
+func setupPlugins(t testing.TB, pool *pgxpool.Pool, dbURL, dir string, rt core.PluginRuntime, opts ...option) *testBundle {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if os.Getenv("TEST_LOG") != "" {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -50,6 +50,9 @@ func setupPlugins(t testing.TB, pool *pgxpool.Pool, dbURL, dir string, rt core.P
 			DispatchTimeout: 2 * time.Second})
 		t.Cleanup(h.Close)
 		o.Plugins, o.PluginRuntime = ps, h
+	}
+	for _, opt := range opts {
+		opt(&o)
 	}
 	app := wire.NewApp(o)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -80,7 +80,7 @@ func (s *Server) registerUserRoutes() {
 			if err := s.checkDelegation(ctx, core.Permission{Resource: core.ResUsers, Action: core.ActCreate}, b.Roles, b.Scope.scope()); err != nil {
 				return nil, err
 			}
-			u, err := s.deps.Users.CreateUser(ctx, core.NewUser{Username: b.Username, Password: b.Password,
+			u, err := s.deps.Identity.CreateUser(ctx, unitOfWork(ctx), core.NewUser{Username: b.Username, Password: b.Password,
 				DisplayName: b.DisplayName, Phone: b.Phone, Email: b.Email, Roles: b.Roles, Scope: b.Scope.scope()})
 			return &UserOutput{Body: u}, err
 		})
@@ -92,7 +92,7 @@ func (s *Server) registerUserRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			items, next, err := s.deps.Users.FindUsers(ctx, core.UserFilter{Status: in.Status, Role: in.Role, Query: in.Q,
+			items, next, err := s.deps.Identity.FindUsers(ctx, unitOfWork(ctx), core.UserFilter{Status: in.Status, Role: in.Role, Query: in.Q,
 				After: in.Cursor, Limit: in.Limit, Within: sc})
 			if err != nil {
 				return nil, err
@@ -131,7 +131,7 @@ func (s *Server) registerUserRoutes() {
 			if _, err := s.findUserInScope(ctx, in.ID, core.Permission{Resource: core.ResUsers, Action: core.ActUpdate}); err != nil {
 				return nil, err
 			}
-			u, err := s.deps.Users.UpdateUser(ctx, in.ID, up)
+			u, err := s.deps.Identity.UpdateUser(ctx, unitOfWork(ctx), in.ID, up)
 			return &UserOutput{Body: u}, err
 		})
 }
@@ -139,7 +139,7 @@ func (s *Server) registerUserRoutes() {
 // findUserInScope loads a user the caller may see: for a scoped caller,
 // one whose scope grants all lie inside the caller's scope. Outside: 404.
 func (s *Server) findUserInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.User, error) {
-	u, err := s.deps.Users.FindUserByID(ctx, id)
+	u, err := s.deps.Identity.FindUserByID(ctx, unitOfWork(ctx), id)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (s *Server) findUserInScope(ctx context.Context, id uuid.UUID, perm core.Pe
 func (s *Server) checkDelegation(ctx context.Context, perm core.Permission, roles []string, sc core.Scope) error {
 	p := principal(ctx)
 	if len(roles) > 0 {
-		all, err := s.deps.Access.FindRoles(ctx)
+		all, err := s.deps.Identity.FindRoles(ctx, unitOfWork(ctx))
 		if err != nil {
 			return err
 		}

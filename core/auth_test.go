@@ -3,7 +3,6 @@ package core_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -81,24 +80,4 @@ func FuzzCheckPassword(f *testing.F) {
 			require.True(t, strings.HasPrefix(hash, "$argon2id$"))
 		}
 	})
-}
-
-func TestLoginPolicy(t *testing.T) {
-	t.Parallel()
-	p := core.DefaultLoginPolicy()
-	last := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	next, locked := p.NextAttempt(2, last)
-	require.True(t, next.IsZero())
-	require.False(t, locked)
-	next, _ = p.NextAttempt(3, last)
-	require.Equal(t, last.Add(time.Second), next)
-	next, _ = p.NextAttempt(5, last)
-	require.Equal(t, last.Add(4*time.Second), next)
-	next, _ = p.NextAttempt(9, last)
-	require.Equal(t, last.Add(30*time.Second), next, "capped")
-	next, locked = p.NextAttempt(10, last)
-	require.True(t, locked)
-	require.Equal(t, last.Add(15*time.Minute), next)
-	_, locked = p.NextAttempt(1000, last)
-	require.True(t, locked)
 }

@@ -28,43 +28,6 @@ type TenantTx interface {
 	UnitsOfWork
 }
 
-// UserService manages a tenant's users, their roles and scopes.
-type UserService interface {
-	// CreateUser: EINVALID for bad fields, unknown roles or scope regions;
-	// ECONFLICT when the username is taken.
-	CreateUser(ctx context.Context, u NewUser) (*User, error)
-	// FindUsers lists users ordered by username; returns the next cursor.
-	FindUsers(ctx context.Context, f UserFilter) ([]*User, string, error)
-	// FindUserByID: ENOTFOUND when absent from the tenant.
-	FindUserByID(ctx context.Context, id uuid.UUID) (*User, error)
-	// UpdateUser: ENOTFOUND, EINVALID, ECONFLICT on a stale version. A new
-	// password or status "disabled" revokes the user's sessions.
-	UpdateUser(ctx context.Context, id uuid.UUID, u UserUpdate) (*User, error)
-}
-
-// SessionService logs users in and authenticates bearer tokens. Login and
-// Authenticate open their own tenant transactions.
-type SessionService interface {
-	// Login: EUNAUTHORIZED for bad credentials or unknown tenant, ELOCKED or
-	// ERATELIMIT after repeated failures, ESUSPENDED for a suspended tenant.
-	Login(ctx context.Context, tenantSlug, username, password string) (token string, expiresAt time.Time, err error)
-	// Logout revokes the principal's session.
-	Logout(ctx context.Context, p *Principal) error
-	// Authenticate resolves a session token or API key; EUNAUTHORIZED if it
-	// is unknown, expired or revoked. A suspended tenant's principal is
-	// returned with TenantStatus set; the caller refuses it.
-	Authenticate(ctx context.Context, token Token) (*Principal, error)
-}
-
-// APIKeyService manages API keys.
-type APIKeyService interface {
-	// CreateAPIKey returns the key and its secret, shown once.
-	CreateAPIKey(ctx context.Context, k NewAPIKey, createdBy uuid.UUID) (*APIKey, string, error)
-	FindAPIKeys(ctx context.Context, after string, limit int) ([]*APIKey, string, error)
-	// RevokeAPIKey: ENOTFOUND when absent; revoking twice is a no-op.
-	RevokeAPIKey(ctx context.Context, id uuid.UUID) (*APIKey, error)
-}
-
 // RegionService manages the region tree.
 type RegionService interface {
 	// CreateRegion: EINVALID for a bad or wrong-level parent, ECONFLICT for a
@@ -85,17 +48,6 @@ type Role struct {
 	Description string       `json:"description"`
 	Builtin     bool         `json:"builtin"`
 	Permissions []Permission `json:"permissions"`
-}
-
-// AccessService manages roles, per-subject grants and scopes.
-type AccessService interface {
-	FindRoles(ctx context.Context) ([]*Role, error)
-	// SetRolePermissions replaces a role's permissions (creating the role).
-	SetRolePermissions(ctx context.Context, name, description string, perms []Permission) (*Role, error)
-	// FindGrants returns the permissions granted directly to a subject.
-	FindGrants(ctx context.Context, subject string) ([]Permission, error)
-	// SetGrants replaces the permissions granted directly to a subject.
-	SetGrants(ctx context.Context, subject string, perms []Permission) error
 }
 
 // PlatformService manages platform administrators. It is not tenant-bound.

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/tenants"
@@ -68,7 +69,9 @@ func loadDemo(ctx context.Context, store *postgres.Store, log *slog.Logger) erro
 		return fmt.Errorf("demo tenant: %w", err)
 	}
 	users := map[string]string{}
-	err = store.InTenant(ctx, t.ID, func(ctx context.Context) error {
+	ids := identity.NewService(identity.Config{Store: store, Units: store, Log: log})
+	err = core.InUnitOfWork(ctx, store, t.ID, func(u core.UnitOfWork) error {
+		ctx := store.Join(ctx, u) // for the store methods not yet moved to units
 		if err := store.LoadDemoNetwork(ctx, postgres.DemoCounts{SitesPerCity: 9, TechniciansPerSite: 4, Customers: 30000}); err != nil {
 			return err
 		}
@@ -87,7 +90,7 @@ func loadDemo(ctx context.Context, store *postgres.Store, log *slog.Logger) erro
 		}
 		mk := func(name, display string, roles []string, sc core.Scope) (*core.User, error) {
 			users[name] = strings.Join(roles, ",")
-			return store.CreateUser(ctx, core.NewUser{Username: name, Password: password, DisplayName: display, Roles: roles, Scope: sc})
+			return ids.CreateUser(ctx, u, core.NewUser{Username: name, Password: password, DisplayName: display, Roles: roles, Scope: sc})
 		}
 		all := core.Scope{All: true}
 		for _, u := range []struct{ name, display, role string }{{"agent", "李娜 (座席)", core.RoleAgent},
@@ -108,7 +111,7 @@ func loadDemo(ctx context.Context, store *postgres.Store, log *slog.Logger) erro
 			return err
 		}
 		sc := core.Scope{Sites: []uuid.UUID{site}}
-		if _, err := store.UpdateUser(ctx, tech.ID, core.UserUpdate{Scope: &sc}); err != nil {
+		if _, err := ids.UpdateUser(ctx, u, tech.ID, core.UserUpdate{Scope: &sc}); err != nil {
 			return err
 		}
 		_, err = mk("site.manager", "刘涛 (网点经理)", []string{core.RoleSiteManager}, sc)

@@ -16,6 +16,7 @@ import (
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/authz"
+	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/tenants"
@@ -29,6 +30,8 @@ type App struct {
 	Plugins *postgres.PluginStore
 	// WorkOrders are the work-order use cases the API runs.
 	WorkOrders *workorder.Service
+	// Identity are the identity and access use cases the API runs.
+	Identity *identity.Service
 	// WebhookGuard checks webhook URLs at registration; tests may allow
 	// loopback receivers on it before the first request.
 	WebhookGuard *core.WebhookGuard
@@ -63,6 +66,9 @@ type Options struct {
 	// WorkOrders: share the caller's work-order use cases (nil: built
 	// here, on Store with PluginRuntime's dispatch rules).
 	WorkOrders *workorder.Service
+	// LoginPolicy throttles failed logins and sets how long sessions
+	// last (zero: identity.DefaultLoginPolicy).
+	LoginPolicy identity.LoginPolicy
 }
 
 // NewApp wires the store, the authorizer, onboarding and the API. Call
@@ -88,11 +94,12 @@ func NewApp(o Options) *App {
 	if workOrders == nil {
 		workOrders = NewWorkOrders(store, plugins, o.PluginRuntime, o.Clock, o.Log)
 	}
+	ids := identity.NewService(identity.Config{Store: store, Units: store, Clock: o.Clock, Policy: o.LoginPolicy, Log: o.Log})
 	az := authz.New(store)
 	guard := &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate, Resolver: net.DefaultResolver}
 	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)
-	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Sessions: store, Users: store,
-		APIKeys: store, Regions: store, Access: store, Authz: az, Idempotency: store, Log: o.Log,
+	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Identity: ids,
+		Regions: store, Authz: az, Idempotency: store, Log: o.Log,
 		WorkOrders: workOrders, Technician: store, Settings: store, SMSSettings: store,
 		Sites: store, Technicians: store,
 		Customers: store, Products: store, Catalog: store, ScreenPop: store, FollowUps: store,
@@ -102,7 +109,8 @@ func NewApp(o Options) *App {
 		AgentEvents: plugins, PluginDir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive,
 		SMSGateway: o.SMSGateway, GatewaySecret: o.GatewaySecret,
 		Registry: o.Registry, Ready: ready, Extra: o.Extra, Monitor: o.Monitor})
-	return &App{Store: store, Authz: az, Server: srv, WebhookGuard: guard, Plugins: plugins, WorkOrders: workOrders}
+	return &App{Store: store, Authz: az, Server: srv, WebhookGuard: guard, Plugins: plugins, WorkOrders: workOrders,
+		Identity: ids}
 }
 
 // Watch reloads a tenant's access rules whenever any replica changes them

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"sort"
 	"strings"
 
 	"github.com/google/uuid"
@@ -10,108 +9,6 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 )
-
-// setRoles replaces the subject's roles; every role must exist.
-func (s *Store) setRoles(ctx context.Context, q querier, subject string, roles []string) error {
-	if len(roles) > 0 {
-		var known []string
-		rows, err := q.Query(ctx, `SELECT name FROM roles WHERE name = ANY($1)`, roles)
-		if err != nil {
-			return err
-		}
-		if known, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-			return err
-		}
-		for _, r := range roles {
-			if !contains(known, r) {
-				return core.FieldError("roles", "unknown role %q", r)
-			}
-		}
-	}
-	if _, err := q.Exec(ctx, `DELETE FROM authz_rules WHERE ptype = 'g' AND v0 = $1`, subject); err != nil {
-		return err
-	}
-	for _, r := range roles {
-		if _, err := q.Exec(ctx, `INSERT INTO authz_rules (tenant_id, ptype, v0, v1) VALUES ($1, 'g', $2, $3)
-			ON CONFLICT DO NOTHING`, tenantOf(ctx), subject, core.RoleSubject(r)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func normalizeScope(sc core.Scope) core.Scope {
-	out := core.Scope{All: sc.All, Regions: dedupe(sc.Regions), Sites: dedupe(sc.Sites)}
-	if out.All {
-		out.Regions, out.Sites = []uuid.UUID{}, []uuid.UUID{}
-	}
-	return out
-}
-
-func dedupe(ids []uuid.UUID) []uuid.UUID {
-	seen := map[uuid.UUID]bool{}
-	out := []uuid.UUID{}
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
-	return out
-}
-
-// setScope replaces the subject's scope grants; regions and sites must exist.
-func (s *Store) setScope(ctx context.Context, q querier, subject string, sc core.Scope) error {
-	sc = normalizeScope(sc)
-	if len(sc.Regions) > 0 {
-		var n int
-		if err := q.QueryRow(ctx, `SELECT count(*) FROM regions WHERE id = ANY($1)`, sc.Regions).Scan(&n); err != nil {
-			return err
-		}
-		if n != len(sc.Regions) {
-			return core.FieldError("scope.regions", "contains a region that does not exist")
-		}
-	}
-	if len(sc.Sites) > 0 {
-		var n int
-		if err := q.QueryRow(ctx, `SELECT count(*) FROM sites WHERE id = ANY($1)`, sc.Sites).Scan(&n); err != nil {
-			return err
-		}
-		if n != len(sc.Sites) {
-			return core.FieldError("scope.sites", "contains a site that does not exist")
-		}
-	}
-	if _, err := q.Exec(ctx, `DELETE FROM authz_rules WHERE ptype = 'g2' AND v0 = $1`, subject); err != nil {
-		return err
-	}
-	var objs []string
-	if sc.All {
-		objs = append(objs, core.ScopeAll)
-	}
-	for _, id := range sc.Regions {
-		objs = append(objs, core.RegionObject(id))
-	}
-	for _, id := range sc.Sites {
-		objs = append(objs, core.SiteObject(id))
-	}
-	for _, o := range objs {
-		if _, err := q.Exec(ctx, `INSERT INTO authz_rules (tenant_id, ptype, v0, v1) VALUES ($1, 'g2', $2, $3)`,
-			tenantOf(ctx), subject, o); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // subjectAccess is the roles and scope of one subject.
 type subjectAccess struct {
@@ -170,9 +67,59 @@ func findAccess(ctx context.Context, q querier, subjects []string) (map[string]*
 	return out, err
 }
 
-// FindRoles implements core.AccessService.
-func (s *Store) FindRoles(ctx context.Context) ([]*core.Role, error) {
-	q, err := s.q(ctx)
+func (r identityRepo) KnownRoles(ctx context.Context, names []string) ([]string, error) {
+	q, err := r.u.conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT name FROM roles WHERE name = ANY($1)`, names)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+func (r identityRepo) CountRegions(ctx context.Context, ids []uuid.UUID) (int, error) {
+	return r.count(ctx, `SELECT count(*) FROM regions WHERE id = ANY($1)`, ids)
+}
+
+func (r identityRepo) CountSites(ctx context.Context, ids []uuid.UUID) (int, error) {
+	return r.count(ctx, `SELECT count(*) FROM sites WHERE id = ANY($1)`, ids)
+}
+
+func (r identityRepo) count(ctx context.Context, sql string, args ...any) (int, error) {
+	var n int
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&n) }, sql, args...)
+	return n, err
+}
+
+func (r identityRepo) SetRoles(subject string, roles []string) {
+	r.u.write(`DELETE FROM authz_rules WHERE ptype = 'g' AND v0 = $1`, subject)
+	for _, role := range roles {
+		r.u.write(`INSERT INTO authz_rules (tenant_id, ptype, v0, v1) VALUES ($1, 'g', $2, $3)
+			ON CONFLICT DO NOTHING`, r.u.tenantID, subject, core.RoleSubject(role))
+	}
+}
+
+func (r identityRepo) SetScope(subject string, sc core.Scope) {
+	r.u.write(`DELETE FROM authz_rules WHERE ptype = 'g2' AND v0 = $1`, subject)
+	var objs []string
+	if sc.All {
+		objs = append(objs, core.ScopeAll)
+	}
+	for _, id := range sc.Regions {
+		objs = append(objs, core.RegionObject(id))
+	}
+	for _, id := range sc.Sites {
+		objs = append(objs, core.SiteObject(id))
+	}
+	for _, o := range objs {
+		r.u.write(`INSERT INTO authz_rules (tenant_id, ptype, v0, v1) VALUES ($1, 'g2', $2, $3)`, r.u.tenantID, subject, o)
+	}
+}
+
+func (r identityRepo) FindRoles(ctx context.Context) ([]*core.Role, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -202,60 +149,20 @@ func (s *Store) FindRoles(ctx context.Context) ([]*core.Role, error) {
 	return out, rows.Err()
 }
 
-// SetRolePermissions implements core.AccessService.
-func (s *Store) SetRolePermissions(ctx context.Context, name, description string, perms []core.Permission) (*core.Role, error) {
-	if !rolePattern(name) {
-		return nil, core.FieldError("name", "must be 2-40 lowercase letters, digits or '_'")
-	}
-	for _, p := range perms {
-		if !core.ValidPermission(p) {
-			return nil, core.FieldError("permissions", "unknown permission %s", p)
-		}
-	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := q.Exec(ctx, `INSERT INTO roles (tenant_id, name, description) VALUES ($1, $2, $3)
-		ON CONFLICT (tenant_id, name) DO UPDATE SET description = EXCLUDED.description`, tenantOf(ctx), name, description); err != nil {
-		return nil, translate(err, "role")
-	}
-	if err := replacePermissions(ctx, q, core.RoleSubject(name), perms); err != nil {
-		return nil, err
-	}
+func (r identityRepo) SaveRole(name, description string) {
+	r.u.write(`INSERT INTO roles (tenant_id, name, description) VALUES ($1, $2, $3)
+		ON CONFLICT (tenant_id, name) DO UPDATE SET description = EXCLUDED.description`, r.u.tenantID, name, description)
+}
+
+func (r identityRepo) RoleBuiltin(ctx context.Context, name string) (bool, error) {
 	var builtin bool
-	_ = q.QueryRow(ctx, `SELECT builtin FROM roles WHERE name = $1`, name).Scan(&builtin)
-	return &core.Role{Name: name, Description: description, Builtin: builtin, Permissions: perms}, nil
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&builtin) },
+		`SELECT builtin FROM roles WHERE name = $1`, name)
+	return builtin, translate(err, "role")
 }
 
-func rolePattern(s string) bool {
-	if len(s) < 2 || len(s) > 40 {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
-func replacePermissions(ctx context.Context, q querier, subject string, perms []core.Permission) error {
-	if _, err := q.Exec(ctx, `DELETE FROM authz_rules WHERE ptype = 'p' AND v0 = $1`, subject); err != nil {
-		return err
-	}
-	for _, p := range perms {
-		if _, err := q.Exec(ctx, `INSERT INTO authz_rules (tenant_id, ptype, v0, v1, v2) VALUES ($1, 'p', $2, $3, $4)
-			ON CONFLICT DO NOTHING`, tenantOf(ctx), subject, p.Resource, p.Action); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// FindGrants implements core.AccessService.
-func (s *Store) FindGrants(ctx context.Context, subject string) ([]core.Permission, error) {
-	q, err := s.q(ctx)
+func (r identityRepo) FindPermissions(ctx context.Context, subject string) ([]core.Permission, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -269,18 +176,12 @@ func (s *Store) FindGrants(ctx context.Context, subject string) ([]core.Permissi
 	})
 }
 
-// SetGrants implements core.AccessService.
-func (s *Store) SetGrants(ctx context.Context, subject string, perms []core.Permission) error {
+func (r identityRepo) SetPermissions(subject string, perms []core.Permission) {
+	r.u.write(`DELETE FROM authz_rules WHERE ptype = 'p' AND v0 = $1`, subject)
 	for _, p := range perms {
-		if !core.ValidPermission(p) {
-			return core.FieldError("permissions", "unknown permission %s", p)
-		}
+		r.u.write(`INSERT INTO authz_rules (tenant_id, ptype, v0, v1, v2) VALUES ($1, 'p', $2, $3, $4)
+			ON CONFLICT DO NOTHING`, r.u.tenantID, subject, p.Resource, p.Action)
 	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return err
-	}
-	return replacePermissions(ctx, q, subject, perms)
 }
 
 // LoadAuthzRules implements core.AuthzRuleSource: stored rules plus the

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -17,36 +18,24 @@ func scanAPIKey(row pgx.Row) (*core.APIKey, error) {
 	return k, err
 }
 
-// CreateAPIKey implements core.APIKeyService.
-func (s *Store) CreateAPIKey(ctx context.Context, nk core.NewAPIKey, createdBy uuid.UUID) (*core.APIKey, string, error) {
-	if err := nk.Validate(s.now()); err != nil {
-		return nil, "", err
-	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	secret, hash := core.NewAPIKeyToken(tenantOf(ctx))
-	k, err := scanAPIKey(q.QueryRow(ctx, `INSERT INTO api_keys (tenant_id, id, name, token_hash, prefix, created_by, created_at, expires_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING `+apiKeyColumns, tenantOf(ctx), uuid.New(), nk.Name, hash,
-		secret[len(secret)-6:], createdBy, s.now(), nk.ExpiresAt))
-	if err != nil {
-		return nil, "", translate(err, "API key")
-	}
-	subject := core.APIKeySubject(k.ID)
-	if err := s.setRoles(ctx, q, subject, nk.Roles); err != nil {
-		return nil, "", err
-	}
-	if err := s.setScope(ctx, q, subject, nk.Scope); err != nil {
-		return nil, "", err
-	}
-	k.Roles, k.Scope = sortedCopy(nk.Roles), normalizeScope(nk.Scope)
-	return k, secret, nil
+// queryAPIKey reads one key row through the unit.
+func (r identityRepo) queryAPIKey(ctx context.Context, sql string, args ...any) (*core.APIKey, error) {
+	var k *core.APIKey
+	err := r.u.queryRow(ctx, func(row pgx.Row) (err error) {
+		k, err = scanAPIKey(row)
+		return err
+	}, sql, args...)
+	return k, translate(err, "API key")
 }
 
-// FindAPIKeys implements core.APIKeyService.
-func (s *Store) FindAPIKeys(ctx context.Context, after string, limit int) ([]*core.APIKey, string, error) {
-	q, err := s.q(ctx)
+func (r identityRepo) InsertAPIKey(ctx context.Context, nk *core.APIKey, tokenHash []byte, createdBy uuid.UUID) (*core.APIKey, error) {
+	return r.queryAPIKey(ctx, `INSERT INTO api_keys (tenant_id, id, name, token_hash, prefix, created_by, created_at, expires_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING `+apiKeyColumns, r.u.tenantID, nk.ID, nk.Name, tokenHash,
+		nk.Prefix, createdBy, nk.CreatedAt, nk.ExpiresAt)
+}
+
+func (r identityRepo) FindAPIKeys(ctx context.Context, after string, limit int) ([]*core.APIKey, string, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -63,16 +52,15 @@ func loadKeyAccess(ctx context.Context, q querier, keys ...*core.APIKey) error {
 		func(k *core.APIKey, a *subjectAccess) { k.Roles, k.Scope = a.Roles, a.Scope })
 }
 
-// RevokeAPIKey implements core.APIKeyService.
-func (s *Store) RevokeAPIKey(ctx context.Context, id uuid.UUID) (*core.APIKey, error) {
-	q, err := s.q(ctx)
+func (r identityRepo) RevokeAPIKey(ctx context.Context, id uuid.UUID, at time.Time) (*core.APIKey, error) {
+	k, err := r.queryAPIKey(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1
+		RETURNING `+apiKeyColumns, id, at)
 	if err != nil {
 		return nil, err
 	}
-	k, err := scanAPIKey(q.QueryRow(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1
-		RETURNING `+apiKeyColumns, id, s.now()))
+	q, err := r.u.conn(ctx)
 	if err != nil {
-		return nil, translate(err, "API key")
+		return nil, err
 	}
 	return k, loadKeyAccess(ctx, q, k)
 }

@@ -109,20 +109,16 @@ func OpenPool(ctx context.Context, databaseURL string, maxConns int32) (*pgxpool
 
 // Store implements core's services on a pool.
 type Store struct {
-	pool   *pgxpool.Pool
-	clock  core.Clock
-	log    *slog.Logger
-	policy core.LoginPolicy
-	waker  outboxWaker
+	pool  *pgxpool.Pool
+	clock core.Clock
+	log   *slog.Logger
+	waker outboxWaker
 }
 
 // NewStore returns a store on pool.
 func NewStore(pool *pgxpool.Pool, clock core.Clock, log *slog.Logger) *Store {
-	return &Store{pool: pool, clock: clock, log: log, policy: core.DefaultLoginPolicy()}
+	return &Store{pool: pool, clock: clock, log: log}
 }
-
-// SetLoginPolicy replaces the login throttling policy (tests shorten it).
-func (s *Store) SetLoginPolicy(p core.LoginPolicy) { s.policy = p }
 
 // Pool returns the underlying pool.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

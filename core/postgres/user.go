@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"sort"
 	"strings"
 
 	"github.com/google/uuid"
@@ -19,52 +18,29 @@ func scanUser(row pgx.Row) (*core.User, error) {
 	return u, err
 }
 
-// CreateUser implements core.UserService.
-func (s *Store) CreateUser(ctx context.Context, nu core.NewUser) (*core.User, error) {
-	if err := nu.Validate(); err != nil {
-		return nil, err
-	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	u, err := scanUser(q.QueryRow(ctx, `INSERT INTO users (tenant_id, id, username, display_name, phone, email, password_hash, created_at, updated_at)
+// queryUser reads one user row through the unit.
+func (r identityRepo) queryUser(ctx context.Context, sql string, args ...any) (*core.User, error) {
+	var u *core.User
+	err := r.u.queryRow(ctx, func(row pgx.Row) (err error) {
+		u, err = scanUser(row)
+		return err
+	}, sql, args...)
+	return u, err
+}
+
+func (r identityRepo) InsertUser(ctx context.Context, nu *core.User, passwordHash string) (*core.User, error) {
+	u, err := r.queryUser(ctx, `INSERT INTO users (tenant_id, id, username, display_name, phone, email, password_hash, created_at, updated_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) RETURNING `+userColumns,
-		tenantOf(ctx), uuid.New(), nu.Username, nu.DisplayName, nu.Phone, nu.Email, core.HashPassword(nu.Password), now))
-	if err != nil {
-		return nil, translate(err, "user "+nu.Username)
-	}
-	subject := core.UserSubject(u.ID)
-	if err := s.setRoles(ctx, q, subject, nu.Roles); err != nil {
-		return nil, err
-	}
-	if err := s.setScope(ctx, q, subject, nu.Scope); err != nil {
-		return nil, err
-	}
-	u.Roles, u.Scope = sortedCopy(nu.Roles), normalizeScope(nu.Scope)
-	return u, nil
+		r.u.tenantID, nu.ID, nu.Username, nu.DisplayName, nu.Phone, nu.Email, passwordHash, nu.CreatedAt)
+	return u, translate(err, "user "+nu.Username)
 }
 
-func sortedCopy(s []string) []string {
-	out := append([]string{}, s...)
-	sort.Strings(out)
-	if out == nil {
-		out = []string{}
-	}
-	return out
-}
-
-// FindUsers implements core.UserService.
-func (s *Store) FindUsers(ctx context.Context, f core.UserFilter) ([]*core.User, string, error) {
-	q, err := s.q(ctx)
+func (r identityRepo) FindUsers(ctx context.Context, f core.UserFilter) ([]*core.User, string, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	limit := clampLimit(f.Limit)
-	if len(f.Query) > 100 {
-		return nil, "", core.FieldError("q", "must be at most 100 characters")
-	}
 	// A scoped caller sees the users whose scope grants all lie inside
 	// their own visible regions and sites.
 	rows, err := q.Query(ctx, `WITH RECURSIVE vis_regions AS (
@@ -92,7 +68,7 @@ func (s *Store) FindUsers(ctx context.Context, f core.UserFilter) ([]*core.User,
 		return nil, "", err
 	}
 	users, next := nextPage(users, limit, func(r *core.User) string { return strings.ToLower(r.Username) })
-	return users, next, s.loadAccess(ctx, q, users...)
+	return users, next, loadUserAccess(ctx, q, users...)
 }
 
 func nonNilIDs(ids []uuid.UUID) []uuid.UUID {
@@ -106,72 +82,38 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// FindUserByID implements core.UserService.
-func (s *Store) FindUserByID(ctx context.Context, id uuid.UUID) (*core.User, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+func (r identityRepo) FindUserByID(ctx context.Context, id uuid.UUID) (*core.User, error) {
+	u, err := r.queryUser(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
 	if err != nil {
 		return nil, translate(err, "user")
 	}
-	return u, s.loadAccess(ctx, q, u)
+	return u, r.loadUserAccess(ctx, u)
 }
 
-func (s *Store) loadAccess(ctx context.Context, q querier, users ...*core.User) error {
+func (r identityRepo) LockUser(ctx context.Context, id uuid.UUID) (*core.User, error) {
+	u, err := r.queryUser(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1 FOR UPDATE`, id)
+	return u, translate(err, "user")
+}
+
+func (r identityRepo) UpdateUser(ctx context.Context, up *core.User, passwordHash string) (*core.User, error) {
+	u, err := r.queryUser(ctx, `UPDATE users SET display_name = $2, phone = $3, email = $4, status = $5,
+		password_hash = CASE WHEN $6 = '' THEN password_hash ELSE $6 END, version = version + 1, updated_at = $7
+		WHERE id = $1 RETURNING `+userColumns, up.ID, up.DisplayName, up.Phone, up.Email, up.Status, passwordHash, up.UpdatedAt)
+	if err != nil {
+		return nil, translate(err, "user")
+	}
+	return u, r.loadUserAccess(ctx, u)
+}
+
+func (r identityRepo) loadUserAccess(ctx context.Context, users ...*core.User) error {
+	q, err := r.u.conn(ctx)
+	if err != nil {
+		return err
+	}
+	return loadUserAccess(ctx, q, users...)
+}
+
+func loadUserAccess(ctx context.Context, q querier, users ...*core.User) error {
 	return loadAccessOf(ctx, q, users, func(u *core.User) string { return core.UserSubject(u.ID) },
 		func(u *core.User, a *subjectAccess) { u.Roles, u.Scope = a.Roles, a.Scope })
-}
-
-// UpdateUser implements core.UserService.
-func (s *Store) UpdateUser(ctx context.Context, id uuid.UUID, up core.UserUpdate) (*core.User, error) {
-	if err := up.Validate(); err != nil {
-		return nil, err
-	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1 FOR UPDATE`, id))
-	if err != nil {
-		return nil, translate(err, "user")
-	}
-	if up.Version != 0 && up.Version != cur.Version {
-		return nil, staleVersion("user", cur.Version, up.Version)
-	}
-	set := func(p *string, v string) string {
-		if p != nil {
-			return *p
-		}
-		return v
-	}
-	hash := ""
-	if up.Password != nil {
-		hash = core.HashPassword(*up.Password)
-	}
-	u, err := scanUser(q.QueryRow(ctx, `UPDATE users SET display_name = $2, phone = $3, email = $4, status = $5,
-		password_hash = CASE WHEN $6 = '' THEN password_hash ELSE $6 END, version = version + 1, updated_at = $7
-		WHERE id = $1 RETURNING `+userColumns, id, set(up.DisplayName, cur.DisplayName), set(up.Phone, cur.Phone),
-		set(up.Email, cur.Email), set(up.Status, cur.Status), hash, s.now()))
-	if err != nil {
-		return nil, translate(err, "user")
-	}
-	subject := core.UserSubject(id)
-	if up.Roles != nil {
-		if err := s.setRoles(ctx, q, subject, *up.Roles); err != nil {
-			return nil, err
-		}
-	}
-	if up.Scope != nil {
-		if err := s.setScope(ctx, q, subject, *up.Scope); err != nil {
-			return nil, err
-		}
-	}
-	if up.Password != nil || u.Status == core.UserDisabled {
-		if _, err := q.Exec(ctx, `UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, id, s.now()); err != nil {
-			return nil, err
-		}
-	}
-	return u, s.loadAccess(ctx, q, u)
 }
