@@ -124,8 +124,21 @@ type Store struct {
 }
 
 // NewStore returns a store on pool.
-func NewStore(pool *pgxpool.Pool, clock core.Clock, log *slog.Logger) *Store {
-	return &Store{pool: pool, clock: clock, log: log, policy: core.DefaultLoginPolicy()}
+func NewStore(pool *pgxpool.Pool, clock core.Clock, log *slog.Logger, opts ...StoreOption) *Store {
+	s := &Store{pool: pool, clock: clock, log: log, policy: core.DefaultLoginPolicy()}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// StoreOption changes a store at construction.
+type StoreOption func(*Store)
+
+// WithLoginPolicy replaces the default login throttling and session
+// policy (tests shorten it).
+func WithLoginPolicy(p core.LoginPolicy) StoreOption {
+	return func(s *Store) { s.policy = p }
 }
 
 // SetLoginPolicy replaces the login throttling policy (tests shorten it).
