@@ -15,9 +15,8 @@ import (
 // unknown usernames are throttled the same way.
 func TestLoginThrottling(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	b.app.Store.SetLoginPolicy(core.LoginPolicy{FreeFailures: 2, BaseDelay: time.Hour, MaxDelay: time.Hour,
-		LockAfter: 3, LockFor: time.Hour, SessionTTL: time.Hour})
+	b := setup(t, loginPolicy(core.LoginPolicy{FreeFailures: 2, BaseDelay: time.Hour, MaxDelay: time.Hour,
+		LockAfter: 3, LockFor: time.Hour, SessionTTL: time.Hour}))
 	b.onboard("acme")
 	bad := map[string]any{"tenant": "acme", "username": "admin", "password": "wrong-password-1"}
 	good := map[string]any{"tenant": "acme", "username": "admin", "password": adminPassword}
@@ -46,9 +45,8 @@ func TestLoginThrottling(t *testing.T) {
 
 func TestLoginLockout(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	b.app.Store.SetLoginPolicy(core.LoginPolicy{FreeFailures: 5, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond,
-		LockAfter: 3, LockFor: time.Hour, SessionTTL: time.Hour})
+	b := setup(t, loginPolicy(core.LoginPolicy{FreeFailures: 5, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond,
+		LockAfter: 3, LockFor: time.Hour, SessionTTL: time.Hour}))
 	b.onboard("acme")
 	bad := map[string]any{"tenant": "acme", "username": "admin", "password": "wrong-password-1"}
 	for i := 0; i < 3; i++ {

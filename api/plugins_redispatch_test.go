@@ -17,7 +17,7 @@ func TestTimerRedispatchAppliesTheRules(t *testing.T) {
 	t.Parallel()
 	pool, dbURL := pgtest.NewPool(t)
 	dir := t.TempDir()
-	b := setupPlugins(t, pool, dbURL, dir, nil)
+	b := setupPlugins(t, pool, dbURL, dir, nil, longSessions)
 	n := b.timerNetwork("acme", 30)
 	b.exec(n.tenant.id, `UPDATE sites SET auto_assign = false`)
 	b.exec(n.tenant.id, `UPDATE sites SET kind = 'dealer' WHERE id = $1`, n.far)

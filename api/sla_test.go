@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/aftersales/aftersales/core"
 )
 
 // TestSLAAtRiskAndBreached: deadlines counted in the tenant's calendar;
@@ -14,10 +12,7 @@ import (
 // find it by SLA status; arriving late keeps it breached after the fact.
 func TestSLAAtRiskAndBreached(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	policy := core.DefaultLoginPolicy()
-	policy.SessionTTL = 30 * 24 * time.Hour // the test moves the clock by up to a day
-	b.app.Store.SetLoginPolicy(policy)
+	b := setup(t, longSessions) // the test moves the clock by up to a day
 	n := b.newNetwork("acme")
 	b.exec(n.tenant.id, `UPDATE sites SET auto_assign = false`)
 	r := b.intake(n, n.tenant.admin, nil)

@@ -25,11 +25,9 @@ func (b *testBundle) fireTimers() int {
 
 // timerNetwork is a network whose calendar is open around the clock, so
 // business minutes are wall minutes and the test can move the clock by
-// exact amounts; sessions outlive the moves.
+// exact amounts; set b up with longSessions so that sessions outlive the
+// moves.
 func (b *testBundle) timerNetwork(slug string, acceptanceMinutes int) *network {
-	policy := core.DefaultLoginPolicy()
-	policy.SessionTTL = 30 * 24 * time.Hour
-	b.app.Store.SetLoginPolicy(policy)
 	n := b.newNetwork(slug)
 	week := map[string]any{}
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
@@ -76,7 +74,7 @@ func timeOf(t *testing.T, r resp, key string) time.Time {
 // flag an order once.
 func TestSLAResponseOverdueFlaggedOnce(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, longSessions)
 	n := b.timerNetwork("acme", 600)
 	r := b.intake(n, n.tenant.admin, nil)
 	require.Equal(t, 201, r.Status, "%s", r.Raw)
@@ -160,7 +158,7 @@ func TestSLAResponseOverdueFlaggedOnce(t *testing.T) {
 // tenant's, is not found.
 func TestSLAMissesPageAndScope(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, longSessions)
 	n := b.timerNetwork("acme", 600)
 	for range 3 {
 		require.Equal(t, 201, b.intake(n, n.tenant.admin, nil).Status)
@@ -197,7 +195,7 @@ func TestSLAMissesPageAndScope(t *testing.T) {
 // the dispatcher queue with the reason.
 func TestAcceptanceTimeoutNextCandidateThenQueue(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, longSessions)
 	n := b.timerNetwork("acme", 30)
 	b.exec(n.tenant.id, `UPDATE sites SET auto_assign = false`)
 	r := b.intake(n, n.tenant.admin, nil)
@@ -260,7 +258,7 @@ func TestAcceptanceTimeoutNextCandidateThenQueue(t *testing.T) {
 // does not lose an order dispatched just before closing.
 func TestAcceptanceMinutesAreBusinessMinutes(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, longSessions)
 	n := b.timerNetwork("acme", 30)
 	b.exec(n.tenant.id, `UPDATE sites SET auto_assign = false`)
 	// Open one hour a day, the hour that began 45 minutes ago (Shanghai
@@ -298,7 +296,7 @@ func TestAcceptanceMinutesAreBusinessMinutes(t *testing.T) {
 // urges the responsible site once (event and work_order.urged message).
 func TestAutoUrgeAtEightyPercent(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, longSessions)
 	n := b.timerNetwork("acme", 600)
 	r := b.intake(n, n.tenant.admin, nil)
 	id := r.str("id")
@@ -328,7 +326,7 @@ func TestAutoUrgeAtEightyPercent(t *testing.T) {
 // is the site's; arriving late adds nothing.
 func TestSLAArrivalOverdue(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, longSessions)
 	n := b.timerNetwork("acme", 600)
 	r := b.intake(n, n.tenant.admin, nil)
 	id := r.str("id")

@@ -17,7 +17,7 @@ import (
 // interval answers 429 with Retry-After; after it, the count goes on.
 func TestUrgeWorkOrder(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, longSessions)
 	n := b.timerNetwork("acme", 600)
 	b.must(200, "PUT", "/v1/settings", n.tenant.admin, map[string]any{
 		"dispatch_weights": map[string]any{"distance": 1, "load": 1, "reputation": 1, "sla_risk": 1}, "urge_interval_minutes": 15})
@@ -65,7 +65,7 @@ func TestUrgeWorkOrder(t *testing.T) {
 // input; nothing is written for any of them.
 func TestUrgeRefused(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, longSessions)
 	n := b.timerNetwork("acme", 600)
 	_, analyst := b.createUser(n.tenant.admin, "acme", "analyst", []string{"analyst"}, map[string]any{"all": true})
 	r := b.intake(n, n.tenant.admin, nil)
@@ -126,7 +126,7 @@ func TestUrgeRefused(t *testing.T) {
 // nothing changes.
 func TestUrgeIsolation(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, longSessions)
 	n := b.timerNetwork("acme", 600)
 	other := b.onboard("omega")
 	id := b.intake(n, n.tenant.admin, nil).str("id")

@@ -141,9 +141,6 @@ func WithLoginPolicy(p core.LoginPolicy) StoreOption {
 	return func(s *Store) { s.policy = p }
 }
 
-// SetLoginPolicy replaces the login throttling policy (tests shorten it).
-func (s *Store) SetLoginPolicy(p core.LoginPolicy) { s.policy = p }
-
 // Pool returns the underlying pool.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
