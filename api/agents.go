@@ -49,10 +49,19 @@ func agentUser(ctx context.Context) (*core.Principal, error) {
 	return p, nil
 }
 
-func (s *Server) registerAgentRoutes() {
+// agentRoutes hold what the agents' event streams use: the plugins'
+// services and the screen pop.
+type agentRoutes struct {
+	*Server
+	plugins PluginServices
+	pops    core.ScreenPopService
+}
+
+func registerAgentRoutes(api huma.API, s *Server, ps PluginServices, pops core.ScreenPopService) {
+	a := agentRoutes{Server: s, plugins: ps, pops: pops}
 	tags := []string{"CTI"}
 	custRead := core.Permission{Resource: core.ResCustomers, Action: core.ActRead}
-	register(s.api, huma.Operation{OperationID: "agent-events", Method: http.MethodGet, Path: "/v1/agents/me/events",
+	register(api, huma.Operation{OperationID: "agent-events", Method: http.MethodGet, Path: "/v1/agents/me/events",
 		Summary: "The caller's live events (server-sent events)", Tags: tags,
 		Description: "A `text/event-stream` for the agent's open portal session: `event: screen_pop` when a call rings " +
 			"at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states. " +
@@ -67,17 +76,17 @@ func (s *Server) registerAgentRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			if s.deps.AgentEvents == nil {
+			if ps.AgentEvents == nil {
 				return nil, errNoRuntime
 			}
 			return &huma.StreamResponse{Body: func(hctx huma.Context) {
-				s.streamAgentEvents(ctx, hctx, p, func(ctx context.Context) error {
+				a.streamAgentEvents(ctx, hctx, p, func(ctx context.Context) error {
 					_, err := s.principal(ctx, hctx, access{Who: accessTenant, Perm: custRead})
 					return err
 				})
 			}}, nil
 		})
-	register(s.api, huma.Operation{OperationID: "agent-dial", Method: http.MethodPost, Path: "/v1/agents/me/dial",
+	register(api, huma.Operation{OperationID: "agent-dial", Method: http.MethodPost, Path: "/v1/agents/me/dial",
 		Summary: "Click-to-dial", Tags: tags, Errors: []int{http.StatusConflict},
 		Description: "The tenant's CTI plugin rings the caller's extension and connects it to the number. 409 when the " +
 			"caller has no extension or the tenant no CTI binding."},
@@ -87,26 +96,26 @@ func (s *Server) registerAgentRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			ext, err := s.deps.CTIExtensions.FindCTIExtension(ctx, p.ID)
+			ext, err := ps.CTIExtensions.FindCTIExtension(ctx, p.ID)
 			if err != nil {
 				return nil, err
 			}
 			if ext == "" {
 				return nil, core.Errorf(core.ECONFLICT, "you have no CTI extension; a tenant admin sets it (PUT /v1/users/{id}/cti-extension)")
 			}
-			cti, err := pluginFor(ctx, s, core.PluginCTI, s.deps.PluginRuntime.CTI)
+			cti, err := pluginFor(ctx, ps, core.PluginCTI, ps.Runtime.CTI)
 			if err != nil {
 				return nil, err
 			}
 			res, err := cti.Dial(ctx, core.DialRequest{AgentExtension: ext, Number: in.Body.Number, Reference: p.ID.String()})
 			return &DialOutput{Body: res}, err
 		})
-	register(s.api, huma.Operation{OperationID: "set-user-cti-extension", Method: http.MethodPut, Path: "/v1/users/{id}/cti-extension",
+	register(api, huma.Operation{OperationID: "set-user-cti-extension", Method: http.MethodPut, Path: "/v1/users/{id}/cti-extension",
 		Summary: "Set a user's CTI extension", Tags: []string{"Users"}, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "Call events for this extension reach the user's portal sessions. Unique within the tenant."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResUsers, Action: core.ActUpdate}},
 		func(ctx context.Context, in *SetCTIExtensionInput) (*CTIExtensionOutput, error) {
-			if err := s.deps.CTIExtensions.SetCTIExtension(ctx, in.ID, in.Body.Extension); err != nil {
+			if err := ps.CTIExtensions.SetCTIExtension(ctx, in.ID, in.Body.Extension); err != nil {
 				return nil, err
 			}
 			out := &CTIExtensionOutput{}
@@ -123,10 +132,10 @@ func (s *Server) CloseStreams() { s.closeStream.Do(func() { close(s.streams) }) 
 // or recheck, run at each keep-alive, fails. It runs outside any
 // transaction; a screen pop is looked up in a short tenant transaction of
 // its own.
-func (s *Server) streamAgentEvents(ctx context.Context, hctx huma.Context, p *core.Principal, recheck func(context.Context) error) {
+func (s agentRoutes) streamAgentEvents(ctx context.Context, hctx huma.Context, p *core.Principal, recheck func(context.Context) error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	events, err := s.deps.AgentEvents.SubscribeAgentEvents(ctx, p.TenantID, p.ID)
+	events, err := s.plugins.AgentEvents.SubscribeAgentEvents(ctx, p.TenantID, p.ID)
 	if err != nil {
 		huma.WriteErr(s.api, hctx, 0, "", err)
 		return
@@ -142,7 +151,7 @@ func (s *Server) streamAgentEvents(ctx context.Context, hctx huma.Context, p *co
 		return
 	}
 	rc := http.NewResponseController(rw)
-	keepAlive := s.deps.SSEKeepAlive
+	keepAlive := s.plugins.SSEKeepAlive
 	if keepAlive <= 0 {
 		keepAlive = defaultSSEKeepAlive
 	}
@@ -199,14 +208,14 @@ func (s *Server) streamAgentEvents(ctx context.Context, hctx huma.Context, p *co
 
 // lookUpCaller returns the screen pop of a caller, nil when the number is
 // not a phone number or the lookup fails (the call event still goes out).
-func (s *Server) lookUpCaller(ctx context.Context, p *core.Principal, caller string) *core.ScreenPop {
+func (s agentRoutes) lookUpCaller(ctx context.Context, p *core.Principal, caller string) *core.ScreenPop {
 	phone, err := core.NormalizePhone(caller, phoneCountry(ctx))
 	if err != nil {
 		return nil
 	}
 	var pop *core.ScreenPop
 	err = s.deps.Tx.InTenant(ctx, p.TenantID, func(ctx context.Context) error {
-		pop, err = s.deps.ScreenPop.FindScreenPop(ctx, phone)
+		pop, err = s.pops.FindScreenPop(ctx, phone)
 		return err
 	})
 	if err != nil {

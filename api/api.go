@@ -43,53 +43,94 @@ type Checker struct {
 	Check func(ctx context.Context) error
 }
 
-// Deps are the services the API calls; cmd wires them.
+// Deps are the services the API calls, grouped by feature; cmd wires
+// them. Each feature's routes get their group and nothing else.
 type Deps struct {
+	// The request's unit of work, access control and idempotency, used by
+	// the middleware around every operation.
 	Tx          core.TenantTx
-	Tenants     TenantAdmin
-	Platform    core.PlatformService
-	Identity    *identity.Service // logins, authentication, users, API keys, roles and grants
-	Regions     core.RegionService
 	Authz       core.Authorizer
 	Idempotency core.IdempotencyStore
-	WorkOrders  *workorder.Service
-	Settings    core.SettingsService
-	SMSSettings core.SMSSettingsStore
-	Technician  TechnicianResolver
+	Log         *slog.Logger
+
+	// Identity: tenants, platform admins; logins, authentication, users,
+	// API keys, roles and grants.
+	Tenants  TenantAdmin
+	Platform core.PlatformService
+	Identity *identity.Service
+
+	Settings   core.SettingsService
+	Network    NetworkServices
+	Customers  CustomerServices
+	Catalog    core.CatalogService
+	WorkOrders WorkOrderServices
+	FollowUps  core.FollowUpService
+	Messaging  MessagingServices
+	Plugins    PluginServices
+	Ops        OpsDeps
+}
+
+// NetworkServices serve the service network: regions, sites (with the
+// deadlines they missed), technicians.
+type NetworkServices struct {
+	Regions     core.RegionService
 	Sites       core.SiteService
-	Technicians core.TechnicianService
-	Customers   core.CustomerService
-	Products    core.ProductService
-	Catalog     core.CatalogService
-	ScreenPop   core.ScreenPopService
 	SLAMisses   core.SiteSLAMissService
-	FollowUps   core.FollowUpService
+	Technicians core.TechnicianService
+}
+
+// CustomerServices serve customers, their registered products and the
+// screen pop that finds them by phone.
+type CustomerServices struct {
+	Customers core.CustomerService
+	Products  core.ProductService
+	ScreenPop core.ScreenPopService
+}
+
+// WorkOrderServices serve work orders: the use cases and the caller's
+// technician record (nil: no caller is a technician).
+type WorkOrderServices struct {
+	Service     *workorder.Service
+	Technicians TechnicianResolver
+}
+
+// MessagingServices serve SMS settings and templates, the SMS gateway's
+// callbacks and webhooks.
+type MessagingServices struct {
+	SMSSettings core.SMSSettingsStore
 	// SMSGateway handles the SMS gateway's callbacks, which authenticate
 	// with GatewaySecret; nil or "": the callbacks answer 403.
 	SMSGateway    core.SMSGatewayService
 	GatewaySecret string
-	Ready         []Checker
-	Log           *slog.Logger
-	Registry      *prometheus.Registry // nil: metrics are not exposed
+	Webhooks      core.WebhookService
+	// WebhookGuard refuses webhook URLs that reach non-public addresses.
+	WebhookGuard *core.WebhookGuard
+}
+
+// PluginServices serve plugins and what runs on them: the registry,
+// tenant bindings, the runtime (plugins/host; nil: plugins are not run),
+// CTI and parts, agent extensions and the agent event bus.
+type PluginServices struct {
+	Registry      core.PluginRegistry
+	Bindings      core.PluginBindingService
+	Runtime       core.PluginRuntime
+	CTIExtensions core.CTIExtensionService
+	AgentEvents   core.AgentEventBus
+	// Dir is where registered binaries must live ("": registration
+	// refused).
+	Dir          string
+	SSEKeepAlive time.Duration // idle event streams send a comment this often (0: 15 s)
+}
+
+// OpsDeps are the operational endpoints' parts.
+type OpsDeps struct {
+	Ready    []Checker
+	Registry *prometheus.Registry // nil: metrics are not exposed
 	// Extra mounts more handlers on the mux.
 	Extra map[string]http.Handler
 	// Monitor is the job monitor (asynqmon, rooted at MonitorPath), served
 	// to platform admins only; nil: not mounted.
 	Monitor http.Handler
-
-	Webhooks core.WebhookService
-	// WebhookGuard refuses webhook URLs that reach non-public addresses.
-	WebhookGuard *core.WebhookGuard
-	// Plugins: the registry, tenant bindings, the runtime (plugins/host),
-	// agent extensions and the agent event bus. PluginDir is where
-	// registered binaries must live ("": registration refused).
-	Plugins        core.PluginRegistry
-	PluginBindings core.PluginBindingService
-	PluginRuntime  core.PluginRuntime
-	CTIExtensions  core.CTIExtensionService
-	AgentEvents    core.AgentEventBus
-	PluginDir      string
-	SSEKeepAlive   time.Duration // idle event streams send a comment this often (0: 15 s)
 }
 
 // Server is the HTTP side of the platform.
@@ -112,18 +153,18 @@ func New(d Deps) *Server {
 	installProblems(d.Log)
 	s := &Server{deps: d, mux: http.NewServeMux(), streams: make(chan struct{})}
 	s.api = humago.New(s.mux, Config())
-	s.m = newMetrics(d.Registry)
+	s.m = newMetrics(d.Ops.Registry)
 	s.api.UseMiddleware(s.m.middleware, s.checkBody, s.authenticate)
 	s.registerRoutes()
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	if d.Registry != nil {
-		s.mux.Handle("GET /metrics", s.m.handler(d.Registry))
+	if d.Ops.Registry != nil {
+		s.mux.Handle("GET /metrics", s.m.handler(d.Ops.Registry))
 	}
-	if d.Monitor != nil {
-		s.mountMonitor(d.Monitor)
+	if d.Ops.Monitor != nil {
+		s.mountMonitor(d.Ops.Monitor)
 	}
-	for path, h := range d.Extra {
+	for path, h := range d.Ops.Extra {
 		s.mux.Handle(path, h)
 	}
 	s.http = withRequestID(s.withAccessLog(s.withRecover(s.mux)))
@@ -152,30 +193,34 @@ func (s *Server) Handler() http.Handler { return s.http }
 // API exposes the Huma API (for the spec and tests).
 func (s *Server) API() huma.API { return s.api }
 
+// registerRoutes registers the operations, a function per feature, each
+// given that feature's services.
 func (s *Server) registerRoutes() {
+	d := s.deps
 	s.registerAuthRoutes()
 	s.registerPlatformRoutes()
 	s.registerUserRoutes()
-	s.registerRegionRoutes()
+	registerRegionRoutes(s.api, s, d.Network)
 	s.registerAPIKeyRoutes()
 	s.registerAccessRoutes()
-	s.registerWorkOrderRoutes()
-	s.registerSettingsRoutes()
-	s.registerSMSSettingsRoutes()
-	s.registerSiteRoutes()
-	s.registerTechnicianRoutes()
-	s.registerImportRoutes()
-	s.registerCustomerRoutes()
-	s.registerProductRoutes()
-	s.registerCatalogRoutes()
-	s.registerScreenPopRoutes()
-	s.registerUrgeRoutes()
-	s.registerWebhookRoutes()
-	s.registerPluginRoutes()
-	s.registerPluginBindingRoutes()
-	s.registerCTIRoutes()
-	s.registerAgentRoutes()
-	s.registerPartsRoutes()
-	s.registerSMSGatewayRoutes()
-	s.registerFollowUpRoutes()
+	registerWorkOrderRoutes(s.api, s, d.WorkOrders)
+	registerSettingsRoutes(s.api, s, d.Settings)
+	registerSMSSettingsRoutes(s.api, s, d.Messaging)
+	registerSiteRoutes(s.api, s, d.Network)
+	registerTechnicianRoutes(s.api, s, d.Network)
+	registerImportRoutes(s.api, s, d.Network)
+	registerCustomerRoutes(s.api, s, d.Customers)
+	registerProductRoutes(s.api, s, d.Customers)
+	registerCatalogRoutes(s.api, s, d.Catalog)
+	registerScreenPopRoutes(s.api, s, d.Customers)
+	registerUrgeRoutes(s.api, s, d.WorkOrders)
+	registerSiteSLAMissRoutes(s.api, s, d.Network)
+	registerWebhookRoutes(s.api, s, d.Messaging)
+	registerPluginRoutes(s.api, s, d.Plugins)
+	registerPluginBindingRoutes(s.api, s, d.Plugins)
+	registerCTIRoutes(s.api, s, d.Plugins)
+	registerAgentRoutes(s.api, s, d.Plugins, d.Customers.ScreenPop)
+	registerPartsRoutes(s.api, s, d.Plugins)
+	registerSMSGatewayRoutes(s.api, s, d.Messaging)
+	registerFollowUpRoutes(s.api, s, d.FollowUps)
 }

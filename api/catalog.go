@@ -82,17 +82,17 @@ type FaultCodeImportInput struct {
 	RawBody []byte
 }
 
-func (s *Server) registerCatalogRoutes() {
+func registerCatalogRoutes(api huma.API, s *Server, catalog core.CatalogService) {
 	tags := []string{"Catalogues"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResCatalog, Action: a} }
-	register(s.api, huma.Operation{OperationID: "put-service-type", Method: http.MethodPut, Path: "/v1/service-types/{code}",
+	register(api, huma.Operation{OperationID: "put-service-type", Method: http.MethodPut, Path: "/v1/service-types/{code}",
 		Summary: "Create or replace a service type", Tags: tags,
 		Description: "Service types classify requests (repair 报修, consultation 咨询…) and carry their SLA targets. " +
 			"201 when created, 200 when replaced."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *PutServiceTypeInput) (*PutServiceTypeOutput, error) {
 			b := in.Body
-			t, created, err := s.deps.Catalog.PutServiceType(ctx, core.ServiceType{Code: in.Code, NameZh: b.NameZh,
+			t, created, err := catalog.PutServiceType(ctx, core.ServiceType{Code: in.Code, NameZh: b.NameZh,
 				NameEn: b.NameEn, Field: b.Field, RespondMinutes: b.RespondMinutes, ArriveMinutes: b.ArriveMinutes,
 				CompleteMinutes: b.CompleteMinutes})
 			if err != nil {
@@ -104,11 +104,11 @@ func (s *Server) registerCatalogRoutes() {
 			}
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "list-service-types", Method: http.MethodGet, Path: "/v1/service-types",
+	register(api, huma.Operation{OperationID: "list-service-types", Method: http.MethodGet, Path: "/v1/service-types",
 		Summary: "List service types", Tags: tags, Description: "Ordered by code."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListParams) (*ListServiceTypesOutput, error) {
-			items, next, err := s.deps.Catalog.FindServiceTypes(ctx, in.Cursor, in.Limit)
+			items, next, err := catalog.FindServiceTypes(ctx, in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -116,20 +116,20 @@ func (s *Server) registerCatalogRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "create-fault-code", Method: http.MethodPost, Path: "/v1/fault-codes",
+	register(api, huma.Operation{OperationID: "create-fault-code", Method: http.MethodPost, Path: "/v1/fault-codes",
 		Summary: "Create a fault code", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Symptom, cause, object and action codes (故障现象码、原因码、对象码、维修措施码) form a tree per " +
 			"kind. A code under a parent that belongs to a product line belongs to that line too."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateFaultCodeInput) (*FaultCodeOutput, error) {
-			f, err := s.deps.Catalog.CreateFaultCode(ctx, in.Body.faultCode())
+			f, err := catalog.CreateFaultCode(ctx, in.Body.faultCode())
 			return &FaultCodeOutput{Body: f}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-fault-codes", Method: http.MethodGet, Path: "/v1/fault-codes",
+	register(api, huma.Operation{OperationID: "list-fault-codes", Method: http.MethodGet, Path: "/v1/fault-codes",
 		Summary: "List fault codes", Tags: tags, Description: "Ordered by kind and code."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListFaultCodesInput) (*ListFaultCodesOutput, error) {
-			items, next, err := s.deps.Catalog.FindFaultCodes(ctx, core.FaultCodeFilter{Kind: in.Kind,
+			items, next, err := catalog.FindFaultCodes(ctx, core.FaultCodeFilter{Kind: in.Kind,
 				ProductLine: in.ProductLine, Parent: in.Parent, RootsOnly: in.RootsOnly, After: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
@@ -138,7 +138,7 @@ func (s *Server) registerCatalogRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "import-fault-codes", Method: http.MethodPost, Path: "/v1/fault-codes/import",
+	register(api, huma.Operation{OperationID: "import-fault-codes", Method: http.MethodPost, Path: "/v1/fault-codes/import",
 		Summary: "Import fault codes", Tags: tags, MaxBodyBytes: maxImportBody, SkipValidateBody: true,
 		RequestBody: s.importBody(reflect.TypeFor[[]FaultCodeFields](), "A JSON array of fault codes."),
 		Description: "Creates up to 20,000 fault codes in one transaction. Parents may come before or after their " +
@@ -162,7 +162,7 @@ func (s *Server) registerCatalogRoutes() {
 				}
 				rows = append(rows, core.FaultCodeImportRow{Row: i + 1, Code: it.faultCode()})
 			}
-			rep, err := s.deps.Catalog.ImportFaultCodes(ctx, rows)
+			rep, err := catalog.ImportFaultCodes(ctx, rows)
 			if err != nil {
 				return nil, err
 			}

@@ -48,8 +48,8 @@ func checkCallEvent(e core.CallEvent) error {
 	return nil
 }
 
-func (s *Server) registerCTIRoutes() {
-	register(s.api, huma.Operation{OperationID: "post-cti-events", Method: http.MethodPost, Path: "/v1/cti/{binding}/events",
+func registerCTIRoutes(api huma.API, s *Server, p PluginServices) {
+	register(api, huma.Operation{OperationID: "post-cti-events", Method: http.MethodPost, Path: "/v1/cti/{binding}/events",
 		Summary: "Telephony vendors post call events", Tags: []string{"CTI"}, MaxBodyBytes: ctiMaxBody,
 		Errors: []int{http.StatusUnauthorized},
 		Description: "Authenticated by the binding's CTI token (header `X-CTI-Token` or `?token=`), not a user login. " +
@@ -61,14 +61,14 @@ func (s *Server) registerCTIRoutes() {
 			if tok == "" {
 				tok = in.QueryToken
 			}
-			b, err := s.deps.PluginBindings.AuthenticateCTIBinding(ctx, in.Binding, strings.TrimSpace(tok))
+			b, err := p.Bindings.AuthenticateCTIBinding(ctx, in.Binding, strings.TrimSpace(tok))
 			if err != nil {
 				return nil, err
 			}
-			if s.deps.PluginRuntime == nil {
+			if p.Runtime == nil {
 				return nil, errNoRuntime
 			}
-			cti, err := s.deps.PluginRuntime.CTI(ctx, b)
+			cti, err := p.Runtime.CTI(ctx, b)
 			if err != nil {
 				return nil, err
 			}
@@ -86,7 +86,7 @@ func (s *Server) registerCTIRoutes() {
 			err = s.deps.Tx.InTenant(ctx, b.TenantID, func(ctx context.Context) error {
 				out.Body.Delivered = 0
 				for _, e := range events {
-					n, err := s.notifyAgents(ctx, b.TenantID, e)
+					n, err := p.notifyAgents(ctx, b.TenantID, e)
 					if err != nil {
 						return err
 					}
@@ -102,11 +102,11 @@ var errNoRuntime = core.Errorf(core.EUNPROCESSABLE, "plugins are not available o
 
 // notifyAgents publishes a call event to the agents with its extension, in
 // the tenant transaction of ctx (sent at commit).
-func (s *Server) notifyAgents(ctx context.Context, tenant uuid.UUID, e core.CallEvent) (int, error) {
+func (p PluginServices) notifyAgents(ctx context.Context, tenant uuid.UUID, e core.CallEvent) (int, error) {
 	if e.AgentExtension == "" {
 		return 0, nil
 	}
-	users, err := s.deps.CTIExtensions.FindUsersByCTIExtension(ctx, e.AgentExtension)
+	users, err := p.CTIExtensions.FindUsersByCTIExtension(ctx, e.AgentExtension)
 	if err != nil {
 		return 0, err
 	}
@@ -115,7 +115,7 @@ func (s *Server) notifyAgents(ctx context.Context, tenant uuid.UUID, e core.Call
 		typ = core.AgentEventScreenPop
 	}
 	for _, u := range users {
-		if err := s.deps.AgentEvents.PublishAgentEvent(ctx, tenant, u, core.AgentEvent{Type: typ, Call: e}); err != nil {
+		if err := p.AgentEvents.PublishAgentEvent(ctx, tenant, u, core.AgentEvent{Type: typ, Call: e}); err != nil {
 			return 0, err
 		}
 	}

@@ -109,23 +109,23 @@ type UpdateCustomerInput struct {
 const customerCSVExample = "name,kind,phones,tags,vip,address_label,address,region,lat,lon\n" +
 	"王芳,person,138 0013 8000|010-12345678,vip-line,true,home,广东省深圳市南山区科技园南路 8 号,GD-SZ,22.5431,113.9298\n"
 
-func (s *Server) registerCustomerRoutes() {
+func registerCustomerRoutes(api huma.API, s *Server, c CustomerServices) {
 	tags := []string{"Customers"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResCustomers, Action: a} }
-	register(s.api, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/v1/customers",
+	register(api, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/v1/customers",
 		Summary: "Create a customer", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Phones are normalised; a phone that another customer has already is allowed (families, " +
 			"switchboards) and reported in `warnings`."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateCustomerInput) (*CustomerWarningsOutput, error) {
-			c, warnings, err := s.deps.Customers.CreateCustomer(ctx, in.Body.newCustomer(ctx))
+			c, warnings, err := c.Customers.CreateCustomer(ctx, in.Body.newCustomer(ctx))
 			return &CustomerWarningsOutput{Body: CustomerWithWarnings{Customer: c, Warnings: nonNil(warnings)}}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/v1/customers",
+	register(api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/v1/customers",
 		Summary: "List customers", Tags: tags, Description: "Ordered by name."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListCustomersInput) (*ListCustomersOutput, error) {
-			items, next, err := s.deps.Customers.FindCustomers(ctx, core.CustomerFilter{Phone: in.Phone,
+			items, next, err := c.Customers.FindCustomers(ctx, core.CustomerFilter{Phone: in.Phone,
 				PhoneCountry: phoneCountry(ctx), Query: in.Q, Tag: in.Tag, After: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
@@ -134,14 +134,14 @@ func (s *Server) registerCustomerRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: "/v1/customers/{id}",
+	register(api, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: "/v1/customers/{id}",
 		Summary: "Get a customer", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *CustomerIDInput) (*CustomerOutput, error) {
-			c, err := s.deps.Customers.FindCustomerByID(ctx, in.ID)
+			c, err := c.Customers.FindCustomerByID(ctx, in.ID)
 			return &CustomerOutput{Body: c}, err
 		})
-	register(s.api, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/v1/customers/{id}",
+	register(api, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/v1/customers/{id}",
 		Summary: "Change a customer", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
@@ -157,10 +157,10 @@ func (s *Server) registerCustomerRoutes() {
 				a := customerAddresses(*b.Addresses)
 				u.Addresses = &a
 			}
-			c, warnings, err := s.deps.Customers.UpdateCustomer(ctx, in.ID, u)
+			c, warnings, err := c.Customers.UpdateCustomer(ctx, in.ID, u)
 			return &CustomerWarningsOutput{Body: CustomerWithWarnings{Customer: c, Warnings: nonNil(warnings)}}, err
 		})
-	register(s.api, huma.Operation{OperationID: "import-customers", Method: http.MethodPost, Path: "/v1/customers/import",
+	register(api, huma.Operation{OperationID: "import-customers", Method: http.MethodPost, Path: "/v1/customers/import",
 		Summary: "Import customers from CSV or JSON", Tags: tags,
 		MaxBodyBytes: maxImportBody, SkipValidateBody: true,
 		RequestBody: s.importBody(reflect.TypeFor[[]CustomerFields](), "A CSV file, or a JSON array of customers."),
@@ -194,7 +194,7 @@ func (s *Server) registerCustomerRoutes() {
 			for i := range rows {
 				rows[i].Customer.PhoneCountry = country
 			}
-			rep, err := s.deps.Customers.ImportCustomers(ctx, rows)
+			rep, err := c.Customers.ImportCustomers(ctx, rows)
 			if err != nil {
 				return nil, err
 			}

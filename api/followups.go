@@ -37,11 +37,11 @@ type FollowUpOutput struct {
 	Body *core.FollowUp
 }
 
-func (s *Server) registerFollowUpRoutes() {
+func registerFollowUpRoutes(api huma.API, s *Server, followUps core.FollowUpService) {
 	tags := []string{"Follow-ups"}
 	read := core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}
 	update := core.Permission{Resource: core.ResWorkOrders, Action: core.ActUpdate}
-	register(s.api, huma.Operation{OperationID: "list-follow-ups", Method: http.MethodGet, Path: "/v1/follow-ups",
+	register(api, huma.Operation{OperationID: "list-follow-ups", Method: http.MethodGet, Path: "/v1/follow-ups",
 		Summary: "Call-centre follow-ups (回访)", Tags: tags,
 		Description: "Tasks the platform opened for the call centre, e.g. a customer's low satisfaction score by SMS; " +
 			"newest first, limited to orders of the caller's scope."},
@@ -51,7 +51,7 @@ func (s *Server) registerFollowUpRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			items, next, err := s.deps.FollowUps.FindFollowUps(ctx, core.FollowUpFilter{Status: in.Status, Within: sc,
+			items, next, err := followUps.FindFollowUps(ctx, core.FollowUpFilter{Status: in.Status, Within: sc,
 				Cursor: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
@@ -60,12 +60,12 @@ func (s *Server) registerFollowUpRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "complete-follow-up", Method: http.MethodPost, Path: "/v1/follow-ups/{id}/done",
+	register(api, huma.Operation{OperationID: "complete-follow-up", Method: http.MethodPost, Path: "/v1/follow-ups/{id}/done",
 		Summary: "Mark a follow-up done", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "With a note of what the call found; 409 when it is done already."},
 		access{Who: accessTenant, Perm: update, Idempotent: true},
 		func(ctx context.Context, in *CompleteFollowUpInput) (*FollowUpOutput, error) {
-			f, err := s.deps.FollowUps.FindFollowUpByID(ctx, in.ID)
+			f, err := followUps.FindFollowUpByID(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -73,7 +73,7 @@ func (s *Server) registerFollowUpRoutes() {
 				// Outside the caller's scope: as if it did not exist.
 				return nil, core.Errorf(core.ENOTFOUND, "follow-up %s not found", in.ID)
 			}
-			f, err = s.deps.FollowUps.CompleteFollowUp(ctx, in.ID, in.Body.Note, actorOf(ctx))
+			f, err = followUps.CompleteFollowUp(ctx, in.ID, in.Body.Note, actorOf(ctx))
 			return &FollowUpOutput{Body: f}, err
 		})
 }

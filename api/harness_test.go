@@ -41,25 +41,29 @@ type shiftClock struct{ offset atomic.Int64 }
 func (c *shiftClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *shiftClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
-func setup(t testing.TB, opts ...option) *testBundle {
-	t.Helper()
-	pool, dbURL := pgtest.NewPool(t)
-	return setupOn(t, pool, dbURL, opts...)
-}
-
-// option changes how a test's app is wired.
+// option changes how a test's replica is built.
 type option func(*wire.Options)
 
-// withLoginPolicy sets the login policy.
-func withLoginPolicy(p identity.LoginPolicy) option {
-	return func(o *wire.Options) { o.LoginPolicy = p }
-}
-
-// longSessions keeps sessions alive for 30 days, for tests that move the
+// longSessions keeps sessions valid for 30 days, for tests that move the
 // clock by up to a day.
 func longSessions(o *wire.Options) {
 	o.LoginPolicy = identity.DefaultLoginPolicy()
 	o.LoginPolicy.SessionTTL = 30 * 24 * time.Hour
+}
+
+// loginPolicy replaces the login policy.
+func loginPolicy(p identity.LoginPolicy) option { return func(o *wire.Options) { o.LoginPolicy = p } }
+
+// privateWebhooks lets webhooks reach loopback receivers (the platform
+// setting WEBHOOK_ALLOW_PRIVATE).
+func privateWebhooks(o *wire.Options) { o.WebhookAllowPrivate = true }
+
+// setup starts a replica on a fresh database; its plugins are not run
+// (setupPlugins runs them).
+func setup(t testing.TB, opts ...option) *testBundle {
+	t.Helper()
+	pool, dbURL := pgtest.NewPool(t)
+	return setupOn(t, pool, dbURL, opts...)
 }
 
 func setupBench(b *testing.B) *testBundle {
@@ -69,22 +73,35 @@ func setupBench(b *testing.B) *testBundle {
 
 // setupOn starts another replica on an existing database.
 func setupOn(t testing.TB, pool *pgxpool.Pool, dbURL string, opts ...option) *testBundle {
+	noPlugins := func(o *wire.Options) { o.NoPluginRuntime = true }
+	return start(t, pool, dbURL, 0, append([]option{noPlugins}, opts...)...)
+}
+
+// start builds an API replica as serve does (wire.Build, role api, no
+// Redis) and serves it over HTTP; writeTimeout 0 is serve's.
+func start(t testing.TB, pool *pgxpool.Pool, dbURL string, writeTimeout time.Duration, opts ...option) *testBundle {
 	var logOut io.Writer = io.Discard
 	if os.Getenv("TEST_LOG") != "" {
 		logOut = os.Stderr
 	}
-	log := slog.New(slog.NewJSONHandler(logOut, nil))
 	clock := &shiftClock{}
-	o := wire.Options{Pool: pool, Log: log, Clock: clock}
+	o := wire.Options{Role: wire.RoleAPI, Pool: pool, Log: slog.New(slog.NewJSONHandler(logOut, nil)), Clock: clock}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	app := wire.NewApp(o)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
+	app, err := wire.Build(ctx, o)
+	require.NoError(t, err)
+	t.Cleanup(app.Close)
 	app.Watch(ctx)
-	srv := httptest.NewServer(app.Server.Handler())
+	srv := httptest.NewUnstartedServer(app.Server.Handler())
+	if writeTimeout > 0 {
+		srv.Config.WriteTimeout = writeTimeout
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
+	t.Cleanup(app.Server.CloseStreams)
 	tok, err := app.Store.CreatePlatformAdmin(ctx, "ops")
 	require.NoError(t, err)
 	return &testBundle{t: t, url: srv.URL, platform: tok, app: app, pool: pool, dbURL: dbURL, clock: clock}

@@ -94,8 +94,8 @@ const siteCSVExample = "code,name,kind,region,lat,lon,radius_km,product_lines,wo
 const technicianCSVExample = "code,name,phone,site,user,skills,tags\n" +
 	"T-0001,王师傅,+8613800138000,SZ-NS-001,wang.shifu,AC|install,senior|gas-certified\n"
 
-func (s *Server) registerImportRoutes() {
-	register(s.api, huma.Operation{OperationID: "import-sites", Method: http.MethodPost, Path: "/v1/sites/import",
+func registerImportRoutes(api huma.API, s *Server, n NetworkServices) {
+	register(api, huma.Operation{OperationID: "import-sites", Method: http.MethodPost, Path: "/v1/sites/import",
 		Summary: "Import service sites from CSV or JSON", Tags: []string{"Sites"},
 		MaxBodyBytes: maxImportBody, SkipValidateBody: true,
 		RequestBody: s.importBody(reflect.TypeFor[[]SiteImportItem](), "A CSV file, or a JSON array of sites."),
@@ -122,7 +122,7 @@ func (s *Server) registerImportRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			rep, err := s.deps.Sites.ImportSites(ctx, rows, s.importGuard(core.ResSites))
+			rep, err := n.Sites.ImportSites(ctx, rows, s.importGuard(core.ResSites))
 			if err != nil {
 				return nil, err
 			}
@@ -132,7 +132,7 @@ func (s *Server) registerImportRoutes() {
 			return &ImportOutput{Body: mergeReports(parsed, rep)}, nil
 		})
 	s.documentCSV("/v1/sites/import", siteCSVExample)
-	register(s.api, huma.Operation{OperationID: "import-technicians", Method: http.MethodPost, Path: "/v1/technicians/import",
+	register(api, huma.Operation{OperationID: "import-technicians", Method: http.MethodPost, Path: "/v1/technicians/import",
 		Summary: "Import technicians from CSV or JSON", Tags: []string{"Technicians"},
 		MaxBodyBytes: maxImportBody, SkipValidateBody: true,
 		RequestBody: s.importBody(reflect.TypeFor[[]TechnicianImportItem](), "A CSV file, or a JSON array of technicians."),
@@ -157,7 +157,7 @@ func (s *Server) registerImportRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			rep, err := s.deps.Technicians.ImportTechnicians(ctx, rows, s.importGuard(core.ResTechnicians))
+			rep, err := n.Technicians.ImportTechnicians(ctx, rows, s.importGuard(core.ResTechnicians))
 			if err != nil {
 				return nil, err
 			}

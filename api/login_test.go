@@ -15,7 +15,7 @@ import (
 // unknown usernames are throttled the same way.
 func TestLoginThrottling(t *testing.T) {
 	t.Parallel()
-	b := setup(t, withLoginPolicy(identity.LoginPolicy{FreeFailures: 2, BaseDelay: time.Hour, MaxDelay: time.Hour,
+	b := setup(t, loginPolicy(identity.LoginPolicy{FreeFailures: 2, BaseDelay: time.Hour, MaxDelay: time.Hour,
 		LockAfter: 3, LockFor: time.Hour, SessionTTL: time.Hour}))
 	b.onboard("acme")
 	bad := map[string]any{"tenant": "acme", "username": "admin", "password": "wrong-password-1"}
@@ -45,7 +45,7 @@ func TestLoginThrottling(t *testing.T) {
 
 func TestLoginLockout(t *testing.T) {
 	t.Parallel()
-	b := setup(t, withLoginPolicy(identity.LoginPolicy{FreeFailures: 5, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond,
+	b := setup(t, loginPolicy(identity.LoginPolicy{FreeFailures: 5, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond,
 		LockAfter: 3, LockFor: time.Hour, SessionTTL: time.Hour}))
 	b.onboard("acme")
 	bad := map[string]any{"tenant": "acme", "username": "admin", "password": "wrong-password-1"}

@@ -116,7 +116,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	checks := map[string]string{}
 	ok := true
-	for _, c := range s.deps.Ready {
+	for _, c := range s.deps.Ops.Ready {
 		if err := c.Check(ctx); err != nil {
 			checks[c.Name] = err.Error()
 			ok = false

@@ -13,12 +13,12 @@ import (
 
 // pluginFor returns the client of the tenant's enabled binding of a kind,
 // with a clear 409 when there is none.
-func pluginFor[T any](ctx context.Context, s *Server, kind string, open func(context.Context, *core.PluginBinding) (T, error)) (T, error) {
+func pluginFor[T any](ctx context.Context, p PluginServices, kind string, open func(context.Context, *core.PluginBinding) (T, error)) (T, error) {
 	var zero T
-	if s.deps.PluginRuntime == nil {
+	if p.Runtime == nil {
 		return zero, errNoRuntime
 	}
-	b, err := s.deps.PluginBindings.FindEnabledPluginBinding(ctx, kind)
+	b, err := p.Bindings.FindEnabledPluginBinding(ctx, kind)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return zero, core.Errorf(core.ECONFLICT, "%s", noBindingMessage[kind])
 	}
@@ -79,24 +79,24 @@ type CreateRequisitionInput struct {
 
 type RequisitionOutput struct{ Body *core.Requisition }
 
-func (s *Server) parts(ctx context.Context) (core.PartsPlugin, error) {
-	return pluginFor(ctx, s, core.PluginParts, s.runtimeParts)
+func (p PluginServices) parts(ctx context.Context) (core.PartsPlugin, error) {
+	return pluginFor(ctx, p, core.PluginParts, p.runtimeParts)
 }
 
-func (s *Server) runtimeParts(ctx context.Context, b *core.PluginBinding) (core.PartsPlugin, error) {
-	return s.deps.PluginRuntime.Parts(ctx, b)
+func (p PluginServices) runtimeParts(ctx context.Context, b *core.PluginBinding) (core.PartsPlugin, error) {
+	return p.Runtime.Parts(ctx, b)
 }
 
-func (s *Server) registerPartsRoutes() {
+func registerPartsRoutes(api huma.API, s *Server, p PluginServices) {
 	tags := []string{"Parts"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResParts, Action: a} }
 	errs := []int{http.StatusConflict}
 	desc := "Asks the tenant's ERP through its parts plugin; 409 when the tenant has bound none."
-	register(s.api, huma.Operation{OperationID: "find-parts", Method: http.MethodGet, Path: "/v1/parts",
+	register(api, huma.Operation{OperationID: "find-parts", Method: http.MethodGet, Path: "/v1/parts",
 		Summary: "Look up spare parts", Tags: tags, Errors: errs, Description: desc},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *FindPartsInput) (*FindPartsOutput, error) {
-			pp, err := s.parts(ctx)
+			pp, err := p.parts(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -108,11 +108,11 @@ func (s *Server) registerPartsRoutes() {
 			}
 			return out, err
 		})
-	register(s.api, huma.Operation{OperationID: "part-stock", Method: http.MethodGet, Path: "/v1/parts/{code}/stock",
+	register(api, huma.Operation{OperationID: "part-stock", Method: http.MethodGet, Path: "/v1/parts/{code}/stock",
 		Summary: "A part's stock per warehouse", Tags: tags, Errors: append(errs, http.StatusNotFound), Description: desc},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *PartCodeInput) (*PartStockOutput, error) {
-			pp, err := s.parts(ctx)
+			pp, err := p.parts(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -124,12 +124,12 @@ func (s *Server) registerPartsRoutes() {
 			}
 			return out, err
 		})
-	register(s.api, huma.Operation{OperationID: "reserve-part", Method: http.MethodPost, Path: "/v1/parts/reservations",
+	register(api, huma.Operation{OperationID: "reserve-part", Method: http.MethodPost, Path: "/v1/parts/reservations",
 		Summary: "Reserve stock of a part", Tags: tags, DefaultStatus: http.StatusCreated, Errors: errs,
 		Description: desc + " 409 too when the ERP refuses the reservation (not enough stock), with its reason."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *ReservePartInput) (*ReservationOutput, error) {
-			pp, err := s.parts(ctx)
+			pp, err := p.parts(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -138,7 +138,7 @@ func (s *Server) registerPartsRoutes() {
 				Quantity: b.Quantity, WorkOrderID: b.WorkOrderID, RequestedBy: principal(ctx).Name})
 			return &ReservationOutput{Body: r}, err
 		})
-	register(s.api, huma.Operation{OperationID: "create-requisition", Method: http.MethodPost, Path: "/v1/parts/requisitions",
+	register(api, huma.Operation{OperationID: "create-requisition", Method: http.MethodPost, Path: "/v1/parts/requisitions",
 		Summary: "Request parts (在线申请备件)", Tags: tags, DefaultStatus: http.StatusCreated, Errors: errs, Description: desc},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateRequisitionInput) (*RequisitionOutput, error) {
@@ -147,7 +147,7 @@ func (s *Server) registerPartsRoutes() {
 					return nil, core.FieldError(fmt.Sprintf("lines[%d]", i), "needs a part_code (1-64 characters) and a quantity of 1-10000")
 				}
 			}
-			pp, err := s.parts(ctx)
+			pp, err := p.parts(ctx)
 			if err != nil {
 				return nil, err
 			}

@@ -99,9 +99,9 @@ func checkPluginBinary(dir, path, sum string) (string, error) {
 	return real, nil
 }
 
-func (s *Server) registerPluginRoutes() {
+func registerPluginRoutes(api huma.API, s *Server, p PluginServices) {
 	tags := []string{"Platform"}
-	register(s.api, huma.Operation{OperationID: "register-plugin", Method: http.MethodPost, Path: "/v1/platform/plugins",
+	register(api, huma.Operation{OperationID: "register-plugin", Method: http.MethodPost, Path: "/v1/platform/plugins",
 		Summary: "Register a plugin binary", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "The binary must already be on the server, inside the plugin directory, and its SHA-256 must " +
 			"match (422 otherwise). The checksum is verified again before every launch, so a replaced binary is refused.",
@@ -111,41 +111,41 @@ func (s *Server) registerPluginRoutes() {
 			if err := np.Validate(); err != nil {
 				return nil, err
 			}
-			real, err := checkPluginBinary(s.deps.PluginDir, np.Path, np.SHA256)
+			real, err := checkPluginBinary(p.Dir, np.Path, np.SHA256)
 			if err != nil {
 				return nil, err
 			}
 			np.Path = real
-			p, err := s.deps.Plugins.RegisterPlugin(ctx, np)
+			p, err := p.Registry.RegisterPlugin(ctx, np)
 			return &PluginOutput{Body: p}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-plugins", Method: http.MethodGet, Path: "/v1/platform/plugins",
+	register(api, huma.Operation{OperationID: "list-plugins", Method: http.MethodGet, Path: "/v1/platform/plugins",
 		Summary: "List registered plugins", Tags: tags},
 		access{Who: accessPlatform}, func(ctx context.Context, _ *struct{}) (*ListPluginsOutput, error) {
-			items, err := s.deps.Plugins.FindPlugins(ctx)
+			items, err := p.Registry.FindPlugins(ctx)
 			out := &ListPluginsOutput{}
 			out.Body.Items = items
 			return out, err
 		})
-	register(s.api, huma.Operation{OperationID: "update-plugin", Method: http.MethodPatch, Path: "/v1/platform/plugins/{id}",
+	register(api, huma.Operation{OperationID: "update-plugin", Method: http.MethodPatch, Path: "/v1/platform/plugins/{id}",
 		Summary: "Enable or disable a plugin", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessPlatform}, func(ctx context.Context, in *UpdatePluginInput) (*PluginOutput, error) {
-			p, err := s.deps.Plugins.SetPluginEnabled(ctx, in.ID, in.Body.Enabled)
+			p, err := p.Registry.SetPluginEnabled(ctx, in.ID, in.Body.Enabled)
 			return &PluginOutput{Body: p}, err
 		})
-	register(s.api, huma.Operation{OperationID: "delete-plugin", Method: http.MethodDelete, Path: "/v1/platform/plugins/{id}",
+	register(api, huma.Operation{OperationID: "delete-plugin", Method: http.MethodDelete, Path: "/v1/platform/plugins/{id}",
 		Summary: "Delete a plugin", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Description: "Refused with 409 while any tenant binds it; disable it instead.",
 		Errors:      []int{http.StatusNotFound, http.StatusConflict}},
 		access{Who: accessPlatform}, func(ctx context.Context, in *PluginIDInput) (*struct{}, error) {
-			return nil, s.deps.Plugins.DeletePlugin(ctx, in.ID)
+			return nil, p.Registry.DeletePlugin(ctx, in.ID)
 		})
-	register(s.api, huma.Operation{OperationID: "list-available-plugins", Method: http.MethodGet, Path: "/v1/plugins",
+	register(api, huma.Operation{OperationID: "list-available-plugins", Method: http.MethodGet, Path: "/v1/plugins",
 		Summary: "List the plugins a tenant can bind", Tags: []string{"Plugins"},
 		Description: "The enabled plugins of the platform registry."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResPlugins, Action: core.ActRead}},
 		func(ctx context.Context, _ *struct{}) (*ListTenantPluginsOutput, error) {
-			all, err := s.deps.Plugins.FindPlugins(ctx)
+			all, err := p.Registry.FindPlugins(ctx)
 			out := &ListTenantPluginsOutput{}
 			out.Body.Items = []TenantPlugin{}
 			for _, p := range all {

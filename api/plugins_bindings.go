@@ -63,30 +63,30 @@ func configJSON(m map[string]any) json.RawMessage {
 // checkBinding asks the binding's plugin whether it takes the binding's
 // configuration, in the request transaction that wrote it (so that a
 // refusal leaves nothing saved): a 422 with the plugin's reason.
-func (s *Server) checkBinding(ctx context.Context, id uuid.UUID) error {
-	if s.deps.PluginRuntime == nil {
+func (p PluginServices) checkBinding(ctx context.Context, id uuid.UUID) error {
+	if p.Runtime == nil {
 		return nil
 	}
-	b, err := s.deps.PluginBindings.RunnablePluginBinding(ctx, id)
+	b, err := p.Bindings.RunnablePluginBinding(ctx, id)
 	if err != nil {
 		return err
 	}
-	return s.deps.PluginRuntime.CheckConfig(ctx, b)
+	return p.Runtime.CheckConfig(ctx, b)
 }
 
 // stopBinding stops the binding's process so that the next use starts it
 // with the new configuration.
-func (s *Server) stopBinding(id uuid.UUID) {
-	if s.deps.PluginRuntime != nil {
-		s.deps.PluginRuntime.Stop(id)
+func (p PluginServices) stopBinding(id uuid.UUID) {
+	if p.Runtime != nil {
+		p.Runtime.Stop(id)
 	}
 }
 
-func (s *Server) registerPluginBindingRoutes() {
+func registerPluginBindingRoutes(api huma.API, s *Server, p PluginServices) {
 	tags := []string{"Plugins"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResPlugins, Action: a} }
 	notFound := []int{http.StatusNotFound}
-	register(s.api, huma.Operation{OperationID: "create-plugin-binding", Method: http.MethodPost, Path: "/v1/plugin-bindings",
+	register(api, huma.Operation{OperationID: "create-plugin-binding", Method: http.MethodPost, Path: "/v1/plugin-bindings",
 		Summary: "Bind a plugin to the tenant", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Secrets are stored encrypted and never returned. The response carries the CTI event token, shown once. " +
 			"A tenant has at most one enabled binding per plugin kind (409). The plugin is asked whether it takes the " +
@@ -95,10 +95,10 @@ func (s *Server) registerPluginBindingRoutes() {
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreatePluginBindingInput) (*CreatePluginBindingOutput, error) {
 			enabled := in.Body.Enabled == nil || *in.Body.Enabled
-			b, tok, err := s.deps.PluginBindings.CreatePluginBinding(ctx, core.NewPluginBinding{PluginID: in.Body.PluginID,
+			b, tok, err := p.Bindings.CreatePluginBinding(ctx, core.NewPluginBinding{PluginID: in.Body.PluginID,
 				Name: in.Body.Name, Config: configJSON(in.Body.Config), Secrets: in.Body.Secrets, Enabled: enabled})
 			if err == nil {
-				err = s.checkBinding(ctx, b.ID)
+				err = p.checkBinding(ctx, b.ID)
 			}
 			if err != nil {
 				return nil, err
@@ -107,50 +107,50 @@ func (s *Server) registerPluginBindingRoutes() {
 			out.Body.PluginBinding, out.Body.CTIToken = b, tok
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "list-plugin-bindings", Method: http.MethodGet, Path: "/v1/plugin-bindings",
+	register(api, huma.Operation{OperationID: "list-plugin-bindings", Method: http.MethodGet, Path: "/v1/plugin-bindings",
 		Summary: "List the tenant's plugin bindings", Tags: tags},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, _ *struct{}) (*ListPluginBindingsOutput, error) {
-			items, err := s.deps.PluginBindings.FindPluginBindings(ctx)
+			items, err := p.Bindings.FindPluginBindings(ctx)
 			out := &ListPluginBindingsOutput{}
 			out.Body.Items = items
 			return out, err
 		})
-	register(s.api, huma.Operation{OperationID: "get-plugin-binding", Method: http.MethodGet, Path: "/v1/plugin-bindings/{id}",
+	register(api, huma.Operation{OperationID: "get-plugin-binding", Method: http.MethodGet, Path: "/v1/plugin-bindings/{id}",
 		Summary: "Get a plugin binding", Tags: tags, Errors: notFound},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *PluginBindingIDInput) (*PluginBindingOutput, error) {
-			b, err := s.deps.PluginBindings.FindPluginBindingByID(ctx, in.ID)
+			b, err := p.Bindings.FindPluginBindingByID(ctx, in.ID)
 			return &PluginBindingOutput{Body: b}, err
 		})
-	register(s.api, huma.Operation{OperationID: "update-plugin-binding", Method: http.MethodPatch, Path: "/v1/plugin-bindings/{id}",
+	register(api, huma.Operation{OperationID: "update-plugin-binding", Method: http.MethodPatch, Path: "/v1/plugin-bindings/{id}",
 		Summary: "Change a plugin binding", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "The plugin process restarts with the new configuration on its next use. A new configuration, " +
 			"new secrets or enabling is checked with the plugin first, as on create: a refusal is a 422 and changes nothing."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *UpdatePluginBindingInput) (*PluginBindingOutput, error) {
-			b, err := s.deps.PluginBindings.UpdatePluginBinding(ctx, in.ID, core.PluginBindingUpdate{Name: in.Body.Name,
+			b, err := p.Bindings.UpdatePluginBinding(ctx, in.ID, core.PluginBindingUpdate{Name: in.Body.Name,
 				Config: configJSON(in.Body.Config), Secrets: in.Body.Secrets, Enabled: in.Body.Enabled})
 			if err == nil && (in.Body.Config != nil || len(in.Body.Secrets) > 0 || in.Body.Enabled != nil && *in.Body.Enabled) {
-				err = s.checkBinding(ctx, in.ID)
+				err = p.checkBinding(ctx, in.ID)
 			}
 			if err != nil {
 				return nil, err
 			}
-			s.stopBinding(in.ID)
+			p.stopBinding(in.ID)
 			return &PluginBindingOutput{Body: b}, nil
 		})
-	register(s.api, huma.Operation{OperationID: "delete-plugin-binding", Method: http.MethodDelete, Path: "/v1/plugin-bindings/{id}",
+	register(api, huma.Operation{OperationID: "delete-plugin-binding", Method: http.MethodDelete, Path: "/v1/plugin-bindings/{id}",
 		Summary: "Unbind a plugin", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: notFound},
 		access{Who: accessTenant, Perm: perm(core.ActDelete)},
 		func(ctx context.Context, in *PluginBindingIDInput) (*struct{}, error) {
-			if err := s.deps.PluginBindings.DeletePluginBinding(ctx, in.ID); err != nil {
+			if err := p.Bindings.DeletePluginBinding(ctx, in.ID); err != nil {
 				return nil, err
 			}
-			s.stopBinding(in.ID)
+			p.stopBinding(in.ID)
 			return nil, nil
 		})
-	register(s.api, huma.Operation{OperationID: "get-plugin-binding-status", Method: http.MethodGet, Path: "/v1/plugin-bindings/{id}/status",
+	register(api, huma.Operation{OperationID: "get-plugin-binding-status", Method: http.MethodGet, Path: "/v1/plugin-bindings/{id}/status",
 		Summary: "The state of a binding's plugin process", Tags: tags, Errors: notFound,
 		Description: "Running or failed, the last error, restarts, the circuit breaker and the checksum check: a failing " +
 			"plugin is visible here while intake and dispatch go on with the built-in behaviour. Every platform process " +
@@ -159,12 +159,12 @@ func (s *Server) registerPluginBindingRoutes() {
 			"the totals)."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *PluginBindingIDInput) (*PluginStatusOutput, error) {
-			if _, err := s.deps.PluginBindings.FindPluginBindingByID(ctx, in.ID); err != nil {
+			if _, err := p.Bindings.FindPluginBindingByID(ctx, in.ID); err != nil {
 				return nil, err
 			}
 			st := core.NotStarted(in.ID)
-			if s.deps.PluginRuntime != nil {
-				st = s.deps.PluginRuntime.Status(ctx, in.ID)
+			if p.Runtime != nil {
+				st = p.Runtime.Status(ctx, in.ID)
 			}
 			return &PluginStatusOutput{Body: st}, nil
 		})

@@ -7,10 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +22,6 @@ import (
 	"github.com/aftersales/aftersales/cmd/wire"
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/dispatch"
-	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/plugins/host"
 )
 
@@ -33,40 +29,14 @@ import (
 var pluginKey = []byte("0123456789abcdef0123456789abcdef")
 
 // setupPlugins starts a replica with a plugin directory and runtime rt
-// (nil: the real plugin host) on the database of pool.
+// (nil: the real plugin host, as serve builds it) on the database of pool.
 func setupPlugins(t testing.TB, pool *pgxpool.Pool, dbURL, dir string, rt core.PluginRuntime, opts ...option) *testBundle {
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	if os.Getenv("TEST_LOG") != "" {
-		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	plugins := func(o *wire.Options) {
+		o.PluginKey, o.PluginDir, o.PluginRuntime, o.SSEKeepAlive = pluginKey, dir, rt, 50*time.Millisecond
+		o.PluginHost = host.Options{BackoffMin: 100 * time.Millisecond, BackoffMax: time.Second, DispatchTimeout: 2 * time.Second}
 	}
-	clock := &shiftClock{}
-	o := wire.Options{Pool: pool, Log: log, Clock: clock, PluginKey: pluginKey, PluginDir: dir, PluginRuntime: rt,
-		SSEKeepAlive: 50 * time.Millisecond}
-	if rt == nil { // the real host, as serve builds it
-		o.Store = postgres.NewStore(pool, clock, log)
-		ps, err := postgres.NewPluginStore(o.Store, pluginKey)
-		require.NoError(t, err)
-		h := wire.NewPluginHost(ps, host.Options{Logger: log, BackoffMin: 100 * time.Millisecond, BackoffMax: time.Second,
-			DispatchTimeout: 2 * time.Second})
-		t.Cleanup(h.Close)
-		o.Plugins, o.PluginRuntime = ps, h
-	}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	app := wire.NewApp(o)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	app.Watch(ctx)
-	srv := httptest.NewUnstartedServer(app.Server.Handler())
 	// Far shorter than serve's: event streams must outlive it.
-	srv.Config.WriteTimeout = 2 * time.Second
-	srv.Start()
-	t.Cleanup(srv.Close)
-	t.Cleanup(app.Server.CloseStreams)
-	tok, err := app.Store.CreatePlatformAdmin(ctx, "ops")
-	require.NoError(t, err)
-	return &testBundle{t: t, url: srv.URL, platform: tok, app: app, pool: pool, dbURL: dbURL, clock: clock}
+	return start(t, pool, dbURL, 2*time.Second, append([]option{plugins}, opts...)...)
 }
 
 // writePlugin writes an executable file into dir and returns its name and

@@ -80,22 +80,22 @@ type ListUnitsOutput struct {
 	}
 }
 
-func (s *Server) registerProductRoutes() {
+func registerProductRoutes(api huma.API, s *Server, c CustomerServices) {
 	tags := []string{"Products"}
 	catalog := func(a string) core.Permission { return core.Permission{Resource: core.ResCatalog, Action: a} }
 	units := func(a string) core.Permission { return core.Permission{Resource: core.ResUnits, Action: a} }
-	register(s.api, huma.Operation{OperationID: "create-product-line", Method: http.MethodPost, Path: "/v1/product-lines",
+	register(api, huma.Operation{OperationID: "create-product-line", Method: http.MethodPost, Path: "/v1/product-lines",
 		Summary: "Create a product line", Tags: tags, DefaultStatus: http.StatusCreated},
 		access{Who: accessTenant, Perm: catalog(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateProductLineInput) (*ProductLineOutput, error) {
-			l, err := s.deps.Products.CreateProductLine(ctx, core.ProductLine{Code: in.Body.Code, NameZh: in.Body.NameZh, NameEn: in.Body.NameEn})
+			l, err := c.Products.CreateProductLine(ctx, core.ProductLine{Code: in.Body.Code, NameZh: in.Body.NameZh, NameEn: in.Body.NameEn})
 			return &ProductLineOutput{Body: l}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-product-lines", Method: http.MethodGet, Path: "/v1/product-lines",
+	register(api, huma.Operation{OperationID: "list-product-lines", Method: http.MethodGet, Path: "/v1/product-lines",
 		Summary: "List product lines", Tags: tags, Description: "Ordered by code."},
 		access{Who: accessTenant, Perm: catalog(core.ActRead)},
 		func(ctx context.Context, in *ListParams) (*ListProductLinesOutput, error) {
-			items, next, err := s.deps.Products.FindProductLines(ctx, in.Cursor, in.Limit)
+			items, next, err := c.Products.FindProductLines(ctx, in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -103,20 +103,20 @@ func (s *Server) registerProductRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "create-product-model", Method: http.MethodPost, Path: "/v1/product-models",
+	register(api, huma.Operation{OperationID: "create-product-model", Method: http.MethodPost, Path: "/v1/product-models",
 		Summary: "Create a product model", Tags: tags, DefaultStatus: http.StatusCreated},
 		access{Who: accessTenant, Perm: catalog(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateProductModelInput) (*ProductModelOutput, error) {
 			b := in.Body
-			m, err := s.deps.Products.CreateProductModel(ctx, core.NewProductModel{ProductLine: b.ProductLine, Code: b.Code,
+			m, err := c.Products.CreateProductModel(ctx, core.NewProductModel{ProductLine: b.ProductLine, Code: b.Code,
 				Name: b.Name, WarrantyMonths: b.WarrantyMonths, LabourHours: b.LabourHours})
 			return &ProductModelOutput{Body: m}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-product-models", Method: http.MethodGet, Path: "/v1/product-models",
+	register(api, huma.Operation{OperationID: "list-product-models", Method: http.MethodGet, Path: "/v1/product-models",
 		Summary: "List product models", Tags: tags, Description: "Ordered by code."},
 		access{Who: accessTenant, Perm: catalog(core.ActRead)},
 		func(ctx context.Context, in *ListProductModelsInput) (*ListProductModelsOutput, error) {
-			items, next, err := s.deps.Products.FindProductModels(ctx, core.ProductModelFilter{ProductLine: in.ProductLine,
+			items, next, err := c.Products.FindProductModels(ctx, core.ProductModelFilter{ProductLine: in.ProductLine,
 				After: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
@@ -125,7 +125,7 @@ func (s *Server) registerProductRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "register-unit", Method: http.MethodPost, Path: "/v1/units",
+	register(api, huma.Operation{OperationID: "register-unit", Method: http.MethodPost, Path: "/v1/units",
 		Summary: "Register a unit", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Records that a customer owns a product: serial, model, purchase date. The serial is unique " +
 			"in the tenant (409). The response shows the warranty: in warranty until the purchase date plus the " +
@@ -133,22 +133,22 @@ func (s *Server) registerProductRoutes() {
 		access{Who: accessTenant, Perm: units(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *RegisterUnitInput) (*UnitOutput, error) {
 			b := in.Body
-			u, err := s.deps.Products.RegisterUnit(ctx, core.NewUnit{CustomerID: b.CustomerID, ModelID: b.ModelID,
+			u, err := c.Products.RegisterUnit(ctx, core.NewUnit{CustomerID: b.CustomerID, ModelID: b.ModelID,
 				Serial: b.Serial, PurchaseDate: b.PurchaseDate, DealerSiteID: b.DealerSiteID}, tenantToday(ctx))
 			return &UnitOutput{Body: u}, err
 		})
-	register(s.api, huma.Operation{OperationID: "get-unit", Method: http.MethodGet, Path: "/v1/units/{id}",
+	register(api, huma.Operation{OperationID: "get-unit", Method: http.MethodGet, Path: "/v1/units/{id}",
 		Summary: "Get a unit with its warranty status", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: units(core.ActRead)},
 		func(ctx context.Context, in *UnitIDInput) (*UnitOutput, error) {
-			u, err := s.deps.Products.FindUnitByID(ctx, in.ID)
+			u, err := c.Products.FindUnitByID(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
 			u.SetWarranty(tenantToday(ctx))
 			return &UnitOutput{Body: u}, nil
 		})
-	register(s.api, huma.Operation{OperationID: "list-units", Method: http.MethodGet, Path: "/v1/units",
+	register(api, huma.Operation{OperationID: "list-units", Method: http.MethodGet, Path: "/v1/units",
 		Summary: "Find units by serial or customer", Tags: tags, Description: "Ordered by serial, with warranty status."},
 		access{Who: accessTenant, Perm: units(core.ActRead)},
 		func(ctx context.Context, in *ListUnitsInput) (*ListUnitsOutput, error) {
@@ -160,7 +160,7 @@ func (s *Server) registerProductRoutes() {
 				}
 				f.CustomerID = &id
 			}
-			items, next, err := s.deps.Products.FindUnits(ctx, f)
+			items, next, err := c.Products.FindUnits(ctx, f)
 			if err != nil {
 				return nil, err
 			}

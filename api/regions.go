@@ -52,10 +52,10 @@ type DeleteRegionInput struct {
 	Version int       `query:"version" minimum:"0" doc:"The version you read; a stale one gets 409."`
 }
 
-func (s *Server) registerRegionRoutes() {
+func registerRegionRoutes(api huma.API, s *Server, n NetworkServices) {
 	tags := []string{"Regions"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResRegions, Action: a} }
-	register(s.api, huma.Operation{OperationID: "create-region", Method: http.MethodPost, Path: "/v1/regions",
+	register(api, huma.Operation{OperationID: "create-region", Method: http.MethodPost, Path: "/v1/regions",
 		Summary: "Create a region", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "The tree is country → region → province → city; a child sits strictly below its parent's level."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true, ChangesAccess: true},
@@ -67,11 +67,11 @@ func (s *Server) registerRegionRoutes() {
 			} else if err := s.requireTenantScope(ctx); err != nil {
 				return nil, err
 			}
-			r, err := s.deps.Regions.CreateRegion(ctx, core.NewRegion{ParentID: in.Body.ParentID, Level: in.Body.Level,
+			r, err := n.Regions.CreateRegion(ctx, core.NewRegion{ParentID: in.Body.ParentID, Level: in.Body.Level,
 				Code: in.Body.Code, Name: in.Body.Name})
 			return &RegionOutput{Body: r}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-regions", Method: http.MethodGet, Path: "/v1/regions",
+	register(api, huma.Operation{OperationID: "list-regions", Method: http.MethodGet, Path: "/v1/regions",
 		Summary: "List regions", Tags: tags, Description: "A scoped caller sees the subtrees of their regions only."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListRegionsInput) (*ListRegionsOutput, error) {
@@ -87,7 +87,7 @@ func (s *Server) registerRegionRoutes() {
 				}
 				f.ParentID = &id
 			}
-			items, next, err := s.deps.Regions.FindRegions(ctx, f, sc)
+			items, next, err := n.Regions.FindRegions(ctx, f, sc)
 			if err != nil {
 				return nil, err
 			}
@@ -95,39 +95,39 @@ func (s *Server) registerRegionRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "get-region", Method: http.MethodGet, Path: "/v1/regions/{id}",
+	register(api, huma.Operation{OperationID: "get-region", Method: http.MethodGet, Path: "/v1/regions/{id}",
 		Summary: "Get a region", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *RegionIDInput) (*RegionOutput, error) {
-			r, err := s.findRegionInScope(ctx, in.ID, perm(core.ActRead))
+			r, err := n.findRegionInScope(ctx, s, in.ID, perm(core.ActRead))
 			return &RegionOutput{Body: r}, err
 		})
-	register(s.api, huma.Operation{OperationID: "update-region", Method: http.MethodPatch, Path: "/v1/regions/{id}",
+	register(api, huma.Operation{OperationID: "update-region", Method: http.MethodPatch, Path: "/v1/regions/{id}",
 		Summary: "Rename or recode a region", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict}},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), ChangesAccess: true},
 		func(ctx context.Context, in *UpdateRegionInput) (*RegionOutput, error) {
-			if _, err := s.findRegionInScope(ctx, in.ID, perm(core.ActUpdate)); err != nil {
+			if _, err := n.findRegionInScope(ctx, s, in.ID, perm(core.ActUpdate)); err != nil {
 				return nil, err
 			}
-			r, err := s.deps.Regions.UpdateRegion(ctx, in.ID, core.RegionUpdate{Version: in.Body.Version, Code: in.Body.Code, Name: in.Body.Name})
+			r, err := n.Regions.UpdateRegion(ctx, in.ID, core.RegionUpdate{Version: in.Body.Version, Code: in.Body.Code, Name: in.Body.Name})
 			return &RegionOutput{Body: r}, err
 		})
-	register(s.api, huma.Operation{OperationID: "delete-region", Method: http.MethodDelete, Path: "/v1/regions/{id}",
+	register(api, huma.Operation{OperationID: "delete-region", Method: http.MethodDelete, Path: "/v1/regions/{id}",
 		Summary: "Delete a leaf region", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Errors: []int{http.StatusNotFound, http.StatusConflict}},
 		access{Who: accessTenant, Perm: perm(core.ActDelete), ChangesAccess: true},
 		func(ctx context.Context, in *DeleteRegionInput) (*struct{}, error) {
-			if _, err := s.findRegionInScope(ctx, in.ID, perm(core.ActDelete)); err != nil {
+			if _, err := n.findRegionInScope(ctx, s, in.ID, perm(core.ActDelete)); err != nil {
 				return nil, err
 			}
-			return nil, s.deps.Regions.DeleteRegion(ctx, in.ID, in.Version)
+			return nil, n.Regions.DeleteRegion(ctx, in.ID, in.Version)
 		})
 }
 
 // findRegionInScope loads a region and checks the caller's scope covers it;
 // outside the scope it answers 404, as if the region did not exist.
-func (s *Server) findRegionInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.Region, error) {
-	r, err := s.deps.Regions.FindRegionByID(ctx, id)
+func (n NetworkServices) findRegionInScope(ctx context.Context, s *Server, id uuid.UUID, perm core.Permission) (*core.Region, error) {
+	r, err := n.Regions.FindRegionByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}

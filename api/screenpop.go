@@ -15,8 +15,8 @@ type ScreenPopInput struct {
 
 type ScreenPopOutput struct{ Body *core.ScreenPop }
 
-func (s *Server) registerScreenPopRoutes() {
-	register(s.api, huma.Operation{OperationID: "screen-pop", Method: http.MethodGet, Path: "/v1/screen-pop",
+func registerScreenPopRoutes(api huma.API, s *Server, c CustomerServices) {
+	register(api, huma.Operation{OperationID: "screen-pop", Method: http.MethodGet, Path: "/v1/screen-pop",
 		Summary: "Look up a caller (screen pop, 来电弹屏)", Tags: []string{"Customers"},
 		Description: "What an agent needs the moment the phone rings: the customers with the caller's number, each " +
 			"with phones, addresses, registered units (model, product line, warranty status), the last 5 work " +
@@ -29,7 +29,7 @@ func (s *Server) registerScreenPopRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			pop, err := s.deps.ScreenPop.FindScreenPop(ctx, phone)
+			pop, err := c.ScreenPop.FindScreenPop(ctx, phone)
 			if err != nil {
 				return nil, err
 			}

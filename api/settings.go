@@ -26,16 +26,16 @@ type PutSettingsInput struct {
 	}
 }
 
-func (s *Server) registerSettingsRoutes() {
+func registerSettingsRoutes(api huma.API, s *Server, settings core.SettingsService) {
 	tags := []string{"Settings"}
-	register(s.api, huma.Operation{OperationID: "get-settings", Method: http.MethodGet, Path: "/v1/settings",
+	register(api, huma.Operation{OperationID: "get-settings", Method: http.MethodGet, Path: "/v1/settings",
 		Summary: "The tenant's dispatch weights and business calendar", Tags: tags},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActRead}},
 		func(ctx context.Context, _ *struct{}) (*SettingsOutput, error) {
-			out, err := s.deps.Settings.FindSettings(ctx)
+			out, err := settings.FindSettings(ctx)
 			return &SettingsOutput{Body: out}, err
 		})
-	register(s.api, huma.Operation{OperationID: "put-settings", Method: http.MethodPut, Path: "/v1/settings",
+	register(api, huma.Operation{OperationID: "put-settings", Method: http.MethodPut, Path: "/v1/settings",
 		Summary: "Set the tenant's dispatch weights and business calendar", Tags: tags,
 		Description: "New SLA deadlines are counted in the new calendar; existing orders keep theirs."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
@@ -45,7 +45,7 @@ func (s *Server) registerSettingsRoutes() {
 			if c := in.Body.Calendar; c != nil {
 				set.Calendar = &calendar.Spec{TimeZone: c.TimeZone, Week: c.Week, Holidays: c.Holidays, Workdays: c.Workdays}
 			}
-			out, err := s.deps.Settings.UpdateSettings(ctx, set)
+			out, err := settings.UpdateSettings(ctx, set)
 			return &SettingsOutput{Body: out}, err
 		})
 }

@@ -112,10 +112,10 @@ type UpdateSiteInput struct {
 	}
 }
 
-func (s *Server) registerSiteRoutes() {
+func registerSiteRoutes(api huma.API, s *Server, n NetworkServices) {
 	tags := []string{"Sites"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResSites, Action: a} }
-	register(s.api, huma.Operation{OperationID: "create-site", Method: http.MethodPost, Path: "/v1/sites",
+	register(api, huma.Operation{OperationID: "create-site", Method: http.MethodPost, Path: "/v1/sites",
 		Summary: "Create a service site", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Your scope must cover the site's region. The code must be unique in the tenant (409 otherwise)."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true, ChangesAccess: true},
@@ -123,10 +123,10 @@ func (s *Server) registerSiteRoutes() {
 			if err := s.authorize(ctx, perm(core.ActCreate), core.Target{RegionID: &in.Body.RegionID}); err != nil {
 				return nil, err
 			}
-			site, err := s.deps.Sites.CreateSite(ctx, in.Body.newSite(in.Body.RegionID))
+			site, err := n.Sites.CreateSite(ctx, in.Body.newSite(in.Body.RegionID))
 			return &SiteOutput{Body: site}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-sites", Method: http.MethodGet, Path: "/v1/sites",
+	register(api, huma.Operation{OperationID: "list-sites", Method: http.MethodGet, Path: "/v1/sites",
 		Summary: "List service sites", Tags: tags,
 		Description: "Ordered by code. A scoped caller sees the sites in the subtrees of their regions and the sites granted to them."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
@@ -140,7 +140,7 @@ func (s *Server) registerSiteRoutes() {
 			if f.RegionID, err = optionalUUID("region_id", in.RegionID); err != nil {
 				return nil, err
 			}
-			items, next, err := s.deps.Sites.FindSites(ctx, f, sc)
+			items, next, err := n.Sites.FindSites(ctx, f, sc)
 			if err != nil {
 				return nil, err
 			}
@@ -148,19 +148,19 @@ func (s *Server) registerSiteRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "get-site", Method: http.MethodGet, Path: "/v1/sites/{id}",
+	register(api, huma.Operation{OperationID: "get-site", Method: http.MethodGet, Path: "/v1/sites/{id}",
 		Summary: "Get a service site", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *SiteIDInput) (*SiteOutput, error) {
-			site, err := s.findSiteInScope(ctx, in.ID, perm(core.ActRead))
+			site, err := n.findSiteInScope(ctx, s, in.ID, perm(core.ActRead))
 			return &SiteOutput{Body: site}, err
 		})
-	register(s.api, huma.Operation{OperationID: "update-site", Method: http.MethodPatch, Path: "/v1/sites/{id}",
+	register(api, huma.Operation{OperationID: "update-site", Method: http.MethodPatch, Path: "/v1/sites/{id}",
 		Summary: "Update a service site", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "Changes the fields given. Moving the site to another region needs scope over both regions."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), ChangesAccess: true},
 		func(ctx context.Context, in *UpdateSiteInput) (*SiteOutput, error) {
-			cur, err := s.findSiteInScope(ctx, in.ID, perm(core.ActUpdate))
+			cur, err := n.findSiteInScope(ctx, s, in.ID, perm(core.ActUpdate))
 			if err != nil {
 				return nil, err
 			}
@@ -182,15 +182,15 @@ func (s *Server) registerSiteRoutes() {
 				a := b.Area.area()
 				up.Area = &a
 			}
-			site, err := s.deps.Sites.UpdateSite(ctx, in.ID, up)
+			site, err := n.Sites.UpdateSite(ctx, in.ID, up)
 			return &SiteOutput{Body: site}, err
 		})
 }
 
 // findSiteInScope loads a site and checks the caller's scope covers it;
 // outside the scope it answers 404, as if the site did not exist.
-func (s *Server) findSiteInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.Site, error) {
-	site, err := s.deps.Sites.FindSiteByID(ctx, id)
+func (n NetworkServices) findSiteInScope(ctx context.Context, s *Server, id uuid.UUID, perm core.Permission) (*core.Site, error) {
+	site, err := n.Sites.FindSiteByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}

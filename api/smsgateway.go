@@ -48,9 +48,9 @@ func accepted() *SMSGatewayOutput {
 
 // gatewayAllowed compares in constant time; with no secret configured the
 // callbacks are closed.
-func (s *Server) gatewayAllowed(given string) error {
-	want := s.deps.GatewaySecret
-	if want == "" || s.deps.SMSGateway == nil {
+func (m MessagingServices) gatewayAllowed(given string) error {
+	want := m.GatewaySecret
+	if want == "" || m.SMSGateway == nil {
 		return core.Errorf(core.EFORBIDDEN, "the SMS gateway callbacks are not configured (SMS_GATEWAY_SECRET)")
 	}
 	if subtle.ConstantTimeCompare([]byte(given), []byte(want)) != 1 {
@@ -59,22 +59,22 @@ func (s *Server) gatewayAllowed(given string) error {
 	return nil
 }
 
-func (s *Server) registerSMSGatewayRoutes() {
+func registerSMSGatewayRoutes(api huma.API, s *Server, m MessagingServices) {
 	tags := []string{"SMS gateway"}
-	register(s.api, huma.Operation{OperationID: "sms-kannel-dlr", Method: http.MethodGet, Path: "/v1/sms/kannel/dlr",
+	register(api, huma.Operation{OperationID: "sms-kannel-dlr", Method: http.MethodGet, Path: "/v1/sms/kannel/dlr",
 		Summary: "Delivery report (Kannel dlr-url)", Tags: tags, Errors: []int{http.StatusForbidden, http.StatusNotFound},
 		Description: "Called by Kannel with the URL given when the message was sent. Moves the message to delivered (1) or " +
 			"failed (2, 16); 4 and 8 change nothing. Duplicates are harmless. The status appears on the order's timeline."},
 		access{Who: accessPublic},
 		func(ctx context.Context, in *SMSDeliveryReportInput) (*SMSGatewayOutput, error) {
-			if s.deps.GatewaySecret == "" || s.deps.SMSGateway == nil {
-				return nil, s.gatewayAllowed("")
+			if m.GatewaySecret == "" || m.SMSGateway == nil {
+				return nil, m.gatewayAllowed("")
 			}
-			want := core.SMSReportSignature(s.deps.GatewaySecret, in.Tenant, in.ID)
+			want := core.SMSReportSignature(m.GatewaySecret, in.Tenant, in.ID)
 			if subtle.ConstantTimeCompare([]byte(in.Sig), []byte(want)) != 1 {
 				return nil, core.Errorf(core.EFORBIDDEN, "wrong signature")
 			}
-			if err := s.deps.SMSGateway.DeliveryReport(ctx, in.Tenant, in.ID, in.Type, in.Detail); err != nil {
+			if err := m.SMSGateway.DeliveryReport(ctx, in.Tenant, in.ID, in.Type, in.Detail); err != nil {
 				return nil, err
 			}
 			return accepted(), nil
@@ -84,10 +84,10 @@ func (s *Server) registerSMSGatewayRoutes() {
 		if secret == "" {
 			secret = in.SecretHeader
 		}
-		if err := s.gatewayAllowed(secret); err != nil {
+		if err := m.gatewayAllowed(secret); err != nil {
 			return nil, err
 		}
-		if err := s.deps.SMSGateway.ReceiveSMS(ctx, in.From, in.To, in.Text); err != nil {
+		if err := m.SMSGateway.ReceiveSMS(ctx, in.From, in.To, in.Text); err != nil {
 			return nil, err
 		}
 		return accepted(), nil
@@ -97,7 +97,7 @@ func (s *Server) registerSMSGatewayRoutes() {
 		"the latest completed order (a low score opens a follow-up); anything else is answered with a help text. " +
 		"404 when no tenant has the receiving number."
 	for _, method := range []string{http.MethodGet, http.MethodPost} {
-		register(s.api, huma.Operation{OperationID: "sms-kannel-inbound-" + map[string]string{"GET": "get", "POST": "post"}[method],
+		register(api, huma.Operation{OperationID: "sms-kannel-inbound-" + map[string]string{"GET": "get", "POST": "post"}[method],
 			Method: method, Path: "/v1/sms/kannel/inbound", Summary: "Inbound text (Kannel sms-service)", Tags: tags,
 			Errors: []int{http.StatusForbidden, http.StatusNotFound}, Description: desc},
 			access{Who: accessPublic}, inbound)

@@ -61,16 +61,16 @@ type SMSPreview struct {
 
 type SMSPreviewOutput struct{ Body *SMSPreview }
 
-func (s *Server) registerSMSSettingsRoutes() {
+func registerSMSSettingsRoutes(api huma.API, s *Server, m MessagingServices) {
 	tags := []string{"Settings"}
 	read := access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActRead}}
-	register(s.api, huma.Operation{OperationID: "get-sms-settings", Method: http.MethodGet, Path: "/v1/settings/sms",
+	register(api, huma.Operation{OperationID: "get-sms-settings", Method: http.MethodGet, Path: "/v1/settings/sms",
 		Summary: "The tenant's SMS settings: signature, number, notifications and their texts, quiet hours, limits", Tags: tags},
 		read, func(ctx context.Context, _ *struct{}) (*SMSSettingsOutput, error) {
-			out, err := s.deps.SMSSettings.FindSMSSettings(ctx)
+			out, err := m.SMSSettings.FindSMSSettings(ctx)
 			return smsSettingsView(out), err
 		})
-	register(s.api, huma.Operation{OperationID: "put-sms-settings", Method: http.MethodPut, Path: "/v1/settings/sms",
+	register(api, huma.Operation{OperationID: "put-sms-settings", Method: http.MethodPut, Path: "/v1/settings/sms",
 		Summary: "Replace the tenant's SMS settings", Tags: tags, Errors: []int{http.StatusConflict},
 		Description: "Texts are checked on save: unknown variables or bad braces are refused with 422 naming the " +
 			"notification and locale. 409 when another tenant receives texts on the number."},
@@ -83,14 +83,14 @@ func (s *Server) registerSMSSettingsRoutes() {
 			if b.QuietHours != nil {
 				set.QuietHours = *b.QuietHours
 			}
-			out, err := s.deps.SMSSettings.UpdateSMSSettings(ctx, set)
+			out, err := m.SMSSettings.UpdateSMSSettings(ctx, set)
 			return smsSettingsView(out), err
 		})
-	register(s.api, huma.Operation{OperationID: "preview-sms", Method: http.MethodPost, Path: "/v1/settings/sms/preview",
+	register(api, huma.Operation{OperationID: "preview-sms", Method: http.MethodPost, Path: "/v1/settings/sms/preview",
 		Summary: "Render a notification text with the tenant's signature, and count its segments", Tags: tags,
 		Description: "Tries a text before saving it: the same checks as saving, sample values for omitted variables."},
 		read, func(ctx context.Context, in *SMSPreviewInput) (*SMSPreviewOutput, error) {
-			set, err := s.deps.SMSSettings.FindSMSSettings(ctx)
+			set, err := m.SMSSettings.FindSMSSettings(ctx)
 			if err != nil {
 				return nil, err
 			}

@@ -82,10 +82,10 @@ type TechnicianLocationInput struct {
 	}
 }
 
-func (s *Server) registerTechnicianRoutes() {
+func registerTechnicianRoutes(api huma.API, s *Server, n NetworkServices) {
 	tags := []string{"Technicians"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResTechnicians, Action: a} }
-	register(s.api, huma.Operation{OperationID: "create-technician", Method: http.MethodPost, Path: "/v1/technicians",
+	register(api, huma.Operation{OperationID: "create-technician", Method: http.MethodPost, Path: "/v1/technicians",
 		Summary: "Create a technician", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Your scope must cover the technician's site. The code must be unique in the tenant, and a user " +
 			"may be linked to one technician only (409 otherwise)."},
@@ -95,10 +95,10 @@ func (s *Server) registerTechnicianRoutes() {
 			if err := s.authorize(ctx, perm(core.ActCreate), core.Target{SiteID: &b.SiteID}); err != nil {
 				return nil, err
 			}
-			t, err := s.deps.Technicians.CreateTechnician(ctx, b.newTechnician(b.SiteID, b.UserID))
+			t, err := n.Technicians.CreateTechnician(ctx, b.newTechnician(b.SiteID, b.UserID))
 			return &TechnicianOutput{Body: t}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-technicians", Method: http.MethodGet, Path: "/v1/technicians",
+	register(api, huma.Operation{OperationID: "list-technicians", Method: http.MethodGet, Path: "/v1/technicians",
 		Summary: "List technicians", Tags: tags,
 		Description: "Ordered by code. A scoped caller sees the technicians of the sites in their scope."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
@@ -111,7 +111,7 @@ func (s *Server) registerTechnicianRoutes() {
 			if f.SiteID, err = optionalUUID("site_id", in.SiteID); err != nil {
 				return nil, err
 			}
-			items, next, err := s.deps.Technicians.FindTechnicians(ctx, f, sc)
+			items, next, err := n.Technicians.FindTechnicians(ctx, f, sc)
 			if err != nil {
 				return nil, err
 			}
@@ -119,19 +119,19 @@ func (s *Server) registerTechnicianRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "get-technician", Method: http.MethodGet, Path: "/v1/technicians/{id}",
+	register(api, huma.Operation{OperationID: "get-technician", Method: http.MethodGet, Path: "/v1/technicians/{id}",
 		Summary: "Get a technician", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *TechnicianIDInput) (*TechnicianOutput, error) {
-			t, err := s.findTechnicianInScope(ctx, in.ID, perm(core.ActRead))
+			t, err := n.findTechnicianInScope(ctx, s, in.ID, perm(core.ActRead))
 			return &TechnicianOutput{Body: t}, err
 		})
-	register(s.api, huma.Operation{OperationID: "update-technician", Method: http.MethodPatch, Path: "/v1/technicians/{id}",
+	register(api, huma.Operation{OperationID: "update-technician", Method: http.MethodPatch, Path: "/v1/technicians/{id}",
 		Summary: "Update a technician", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "Changes the fields given. The open workload is maintained by work orders and cannot be set."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *UpdateTechnicianInput) (*TechnicianOutput, error) {
-			cur, err := s.findTechnicianInScope(ctx, in.ID, perm(core.ActUpdate))
+			cur, err := n.findTechnicianInScope(ctx, s, in.ID, perm(core.ActUpdate))
 			if err != nil {
 				return nil, err
 			}
@@ -141,12 +141,12 @@ func (s *Server) registerTechnicianRoutes() {
 					return nil, err
 				}
 			}
-			t, err := s.deps.Technicians.UpdateTechnician(ctx, in.ID, core.TechnicianUpdate{Version: b.Version,
+			t, err := n.Technicians.UpdateTechnician(ctx, in.ID, core.TechnicianUpdate{Version: b.Version,
 				Code: b.Code, Name: b.Name, Phone: b.Phone, SiteID: b.SiteID, UserID: b.UserID, UnlinkUser: b.UnlinkUser,
 				Skills: b.Skills, Tags: b.Tags, Status: b.Status})
 			return &TechnicianOutput{Body: t}, err
 		})
-	register(s.api, huma.Operation{OperationID: "update-technician-location", Method: http.MethodPatch,
+	register(api, huma.Operation{OperationID: "update-technician-location", Method: http.MethodPatch,
 		Path: "/v1/technicians/{id}/location", Summary: "Report a technician's location", Tags: tags,
 		Errors: []int{http.StatusNotFound},
 		Description: "Records the last known location. The technician's own user may call it without any " +
@@ -154,7 +154,7 @@ func (s *Server) registerTechnicianRoutes() {
 			"(phones resend late); the version does not change."},
 		access{Who: accessTenant, Idempotent: true},
 		func(ctx context.Context, in *TechnicianLocationInput) (*TechnicianOutput, error) {
-			cur, err := s.deps.Technicians.FindTechnicianByID(ctx, in.ID)
+			cur, err := n.Technicians.FindTechnicianByID(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -170,15 +170,15 @@ func (s *Server) registerTechnicianRoutes() {
 			if in.Body.At != nil {
 				l.At = *in.Body.At
 			}
-			t, err := s.deps.Technicians.UpdateTechnicianLocation(ctx, in.ID, l)
+			t, err := n.Technicians.UpdateTechnicianLocation(ctx, in.ID, l)
 			return &TechnicianOutput{Body: t}, err
 		})
 }
 
 // findTechnicianInScope loads a technician and checks the caller's scope
 // covers its site; outside the scope it answers 404.
-func (s *Server) findTechnicianInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.Technician, error) {
-	t, err := s.deps.Technicians.FindTechnicianByID(ctx, id)
+func (n NetworkServices) findTechnicianInScope(ctx context.Context, s *Server, id uuid.UUID, perm core.Permission) (*core.Technician, error) {
+	t, err := n.Technicians.FindTechnicianByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -29,16 +29,16 @@ type ListWebhookDeliveriesOutput struct {
 	}
 }
 
-func (s *Server) registerWebhookDeliveryRoutes() {
+func registerWebhookDeliveryRoutes(api huma.API, s *Server, m MessagingServices) {
 	tags := []string{"Webhooks"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResWebhooks, Action: a} }
 	notFound := []int{http.StatusNotFound}
-	register(s.api, huma.Operation{OperationID: "list-webhook-deliveries", Method: http.MethodGet, Path: "/v1/webhooks/{id}/deliveries",
+	register(api, huma.Operation{OperationID: "list-webhook-deliveries", Method: http.MethodGet, Path: "/v1/webhooks/{id}/deliveries",
 		Summary: "List a webhook's deliveries", Tags: tags, Errors: notFound,
 		Description: "Newest first, with status, attempts so far, the last answer and the next attempt."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListWebhookDeliveriesInput) (*ListWebhookDeliveriesOutput, error) {
-			items, next, err := s.deps.Webhooks.FindWebhookDeliveries(ctx, in.ID, in.Cursor, in.Limit)
+			items, next, err := m.Webhooks.FindWebhookDeliveries(ctx, in.ID, in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -46,22 +46,22 @@ func (s *Server) registerWebhookDeliveryRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "get-webhook-delivery", Method: http.MethodGet,
+	register(api, huma.Operation{OperationID: "get-webhook-delivery", Method: http.MethodGet,
 		Path: "/v1/webhooks/{id}/deliveries/{delivery_id}", Summary: "Get a delivery with every attempt", Tags: tags, Errors: notFound,
 		Description: "Each attempt with its time, HTTP status, duration, error and the start of the response body."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WebhookDeliveryInput) (*WebhookDeliveryOutput, error) {
-			d, err := s.deps.Webhooks.FindWebhookDelivery(ctx, in.ID, in.DeliveryID)
+			d, err := m.Webhooks.FindWebhookDelivery(ctx, in.ID, in.DeliveryID)
 			return &WebhookDeliveryOutput{Body: d}, err
 		})
-	register(s.api, huma.Operation{OperationID: "replay-webhook-delivery", Method: http.MethodPost,
+	register(api, huma.Operation{OperationID: "replay-webhook-delivery", Method: http.MethodPost,
 		Path: "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", Summary: "Send a delivery again", Tags: tags,
 		DefaultStatus: http.StatusAccepted, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "Sends it again at once with the same webhook-id and a fresh retry schedule, whatever its status. " +
 			"409 while an attempt is under way or the endpoint is disabled."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), Idempotent: true},
 		func(ctx context.Context, in *WebhookDeliveryInput) (*WebhookDeliveryOutput, error) {
-			d, err := s.deps.Webhooks.ReplayWebhookDelivery(ctx, in.ID, in.DeliveryID)
+			d, err := m.Webhooks.ReplayWebhookDelivery(ctx, in.ID, in.DeliveryID)
 			return &WebhookDeliveryOutput{Body: d}, err
 		})
 }

@@ -59,11 +59,11 @@ var webhookDocs = "Each event is POSTed as JSON {type, timestamp, data} and sign
 	"disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: " +
 	strings.Join(core.WebhookEventTypes, ", ") + ", or \"*\" for all."
 
-func (s *Server) registerWebhookRoutes() {
+func registerWebhookRoutes(api huma.API, s *Server, m MessagingServices) {
 	tags := []string{"Webhooks"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResWebhooks, Action: a} }
 	notFound := []int{http.StatusNotFound}
-	register(s.api, huma.Operation{OperationID: "list-webhook-event-types", Method: http.MethodGet, Path: "/v1/webhooks/event-types",
+	register(api, huma.Operation{OperationID: "list-webhook-event-types", Method: http.MethodGet, Path: "/v1/webhooks/event-types",
 		Summary: "The event types a webhook can receive", Tags: tags},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, _ *struct{}) (*WebhookEventTypesOutput, error) {
@@ -71,7 +71,7 @@ func (s *Server) registerWebhookRoutes() {
 			out.Body.Items = core.WebhookEventTypes
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "create-webhook", Method: http.MethodPost, Path: "/v1/webhooks",
+	register(api, huma.Operation{OperationID: "create-webhook", Method: http.MethodPost, Path: "/v1/webhooks",
 		Summary: "Register a webhook endpoint", Tags: tags, DefaultStatus: http.StatusCreated, Description: webhookDocs},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateWebhookInput) (*WebhookOutput, error) {
@@ -79,17 +79,17 @@ func (s *Server) registerWebhookRoutes() {
 			if err := n.Validate(); err != nil {
 				return nil, err
 			}
-			if err := s.deps.WebhookGuard.CheckURL(ctx, n.URL); err != nil {
+			if err := m.WebhookGuard.CheckURL(ctx, n.URL); err != nil {
 				return nil, err
 			}
-			e, err := s.deps.Webhooks.CreateWebhook(ctx, n)
+			e, err := m.Webhooks.CreateWebhook(ctx, n)
 			return &WebhookOutput{Body: e}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-webhooks", Method: http.MethodGet, Path: "/v1/webhooks",
+	register(api, huma.Operation{OperationID: "list-webhooks", Method: http.MethodGet, Path: "/v1/webhooks",
 		Summary: "List webhook endpoints", Tags: tags},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListParams) (*ListWebhooksOutput, error) {
-			items, next, err := s.deps.Webhooks.FindWebhooks(ctx, in.Cursor, in.Limit)
+			items, next, err := m.Webhooks.FindWebhooks(ctx, in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -97,15 +97,15 @@ func (s *Server) registerWebhookRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "get-webhook", Method: http.MethodGet, Path: "/v1/webhooks/{id}",
+	register(api, huma.Operation{OperationID: "get-webhook", Method: http.MethodGet, Path: "/v1/webhooks/{id}",
 		Summary: "Get a webhook endpoint", Tags: tags, Errors: notFound,
 		Description: "disabled_reason says why the platform disabled it."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WebhookIDInput) (*WebhookOutput, error) {
-			e, err := s.deps.Webhooks.FindWebhookByID(ctx, in.ID)
+			e, err := m.Webhooks.FindWebhookByID(ctx, in.ID)
 			return &WebhookOutput{Body: e}, err
 		})
-	register(s.api, huma.Operation{OperationID: "update-webhook", Method: http.MethodPatch, Path: "/v1/webhooks/{id}",
+	register(api, huma.Operation{OperationID: "update-webhook", Method: http.MethodPatch, Path: "/v1/webhooks/{id}",
 		Summary: "Update or re-enable a webhook endpoint", Tags: tags, Errors: notFound,
 		Description: "Changes the fields given; enabled=true re-enables a disabled endpoint."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
@@ -119,27 +119,27 @@ func (s *Server) registerWebhookRoutes() {
 				return nil, err
 			}
 			if u.URL != nil {
-				if err := s.deps.WebhookGuard.CheckURL(ctx, *u.URL); err != nil {
+				if err := m.WebhookGuard.CheckURL(ctx, *u.URL); err != nil {
 					return nil, err
 				}
 			}
-			e, err := s.deps.Webhooks.UpdateWebhook(ctx, in.ID, u)
+			e, err := m.Webhooks.UpdateWebhook(ctx, in.ID, u)
 			return &WebhookOutput{Body: e}, err
 		})
-	register(s.api, huma.Operation{OperationID: "delete-webhook", Method: http.MethodDelete, Path: "/v1/webhooks/{id}",
+	register(api, huma.Operation{OperationID: "delete-webhook", Method: http.MethodDelete, Path: "/v1/webhooks/{id}",
 		Summary: "Delete a webhook endpoint and its deliveries", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: notFound},
 		access{Who: accessTenant, Perm: perm(core.ActDelete)},
 		func(ctx context.Context, in *WebhookIDInput) (*struct{}, error) {
-			return nil, s.deps.Webhooks.DeleteWebhook(ctx, in.ID)
+			return nil, m.Webhooks.DeleteWebhook(ctx, in.ID)
 		})
-	register(s.api, huma.Operation{OperationID: "rotate-webhook-secret", Method: http.MethodPost, Path: "/v1/webhooks/{id}/rotate-secret",
+	register(api, huma.Operation{OperationID: "rotate-webhook-secret", Method: http.MethodPost, Path: "/v1/webhooks/{id}/rotate-secret",
 		Summary: "Replace a webhook's signing secret", Tags: tags, Errors: notFound,
 		Description: "Returns the new secret, shown only here. Every attempt from now on (retries included) is signed with it " +
 			"and, for 24 hours, with the previous one too (two signatures in webhook-signature), so receivers can switch over."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), Idempotent: true},
 		func(ctx context.Context, in *WebhookIDInput) (*WebhookOutput, error) {
-			e, err := s.deps.Webhooks.RotateWebhookSecret(ctx, in.ID)
+			e, err := m.Webhooks.RotateWebhookSecret(ctx, in.ID)
 			return &WebhookOutput{Body: e}, err
 		})
-	s.registerWebhookDeliveryRoutes()
+	registerWebhookDeliveryRoutes(api, s, m)
 }

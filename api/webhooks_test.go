@@ -35,8 +35,7 @@ func (b *testBundle) addDelivery(tenant uuid.UUID) {
 // it. The integration role may manage webhooks; an agent may not.
 func TestWebhookEndpointLifecycle(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	b.app.WebhookGuard.AllowPrivate = true // the platform setting tests use for loopback receivers
+	b := setup(t, privateWebhooks) // the platform setting tests use for loopback receivers
 	acme := b.onboard("acme")
 	r := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/hooks",
 		"description": "ERP", "event_types": []string{core.OutboxWorkOrderCreated, "work_order.sla_breached"}})
@@ -118,9 +117,8 @@ func TestWebhookBadInput(t *testing.T) {
 	require.Empty(t, b.must(200, "GET", "/v1/webhooks", acme.admin, nil).JSON["items"], "nothing stored")
 
 	// An update to a private address is refused too, and changes nothing.
-	b.app.WebhookGuard.AllowPrivate = true
-	id := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/", "event_types": all}).str("id")
-	b.app.WebhookGuard.AllowPrivate = false
+	loose := setupOn(t, b.pool, b.dbURL, privateWebhooks) // a replica that allows it stored it
+	id := loose.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/", "event_types": all}).str("id")
 	r := b.must(422, "PATCH", "/v1/webhooks/"+id, acme.admin, map[string]any{"url": "http://10.0.0.1/"})
 	require.Contains(t, string(r.Raw), "a private address")
 	b.must(422, "PATCH", "/v1/webhooks/"+id, acme.admin, map[string]any{"event_types": []string{"nope"}})
@@ -134,8 +132,7 @@ func TestWebhookBadInput(t *testing.T) {
 // every webhook ID route and changes nothing.
 func TestWebhookDeliveriesAndIsolation(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	b.app.WebhookGuard.AllowPrivate = true
+	b := setup(t, privateWebhooks)
 	acme, other := b.onboard("acme"), b.onboard("other")
 	id := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/",
 		"description": "mine", "event_types": []string{core.OutboxWorkOrderCreated}}).str("id")

@@ -35,9 +35,9 @@ type MyOrdersInput struct {
 	ListParams
 }
 
-func (s *Server) registerWorkOrderActionRoutes() {
+func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 	tags := []string{"Work orders"}
-	register(s.api, huma.Operation{OperationID: "work-order-action", Method: http.MethodPost, Path: "/v1/work-orders/{id}/{action}",
+	register(api, huma.Operation{OperationID: "work-order-action", Method: http.MethodPost, Path: "/v1/work-orders/{id}/{action}",
 		Summary: "Move a work order through its states", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | " +
 			"in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next " +
@@ -53,7 +53,7 @@ func (s *Server) registerWorkOrderActionRoutes() {
 			if dispatchActions[in.Action] {
 				need.Action = core.ActDispatch
 			}
-			w, tech, err := s.findWorkOrderInScope(ctx, in.ID, need)
+			w, tech, err := wo.findWorkOrderInScope(ctx, s, in.ID, need)
 			if err != nil {
 				return nil, err
 			}
@@ -78,15 +78,15 @@ func (s *Server) registerWorkOrderActionRoutes() {
 					}
 				}
 			}
-			out, err := s.deps.WorkOrders.Act(ctx, unitOfWork(ctx), in.ID, act, actorOf(ctx))
+			out, err := wo.Service.Act(ctx, unitOfWork(ctx), in.ID, act, actorOf(ctx))
 			return &WorkOrderOutput{Body: out}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-my-work-orders", Method: http.MethodGet, Path: "/v1/technician/orders",
+	register(api, huma.Operation{OperationID: "list-my-work-orders", Method: http.MethodGet, Path: "/v1/technician/orders",
 		Summary: "My open orders (technician)", Tags: []string{"Technician"},
 		Description: "The calling technician's orders that are assigned and not yet completed, closed or cancelled."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}},
 		func(ctx context.Context, in *MyOrdersInput) (*ListWorkOrdersOutput, error) {
-			tech, err := s.callerTechnician(ctx)
+			tech, err := wo.callerTechnician(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -97,7 +97,7 @@ func (s *Server) registerWorkOrderActionRoutes() {
 			out.Body.Items = []*core.WorkOrder{}
 			for _, st := range []string{core.StateAssigned, core.StateAccepted, core.StateEnRoute, core.StateOnSite,
 				core.StateWaitingParts, core.StateInWorkshop} {
-				items, _, err := s.deps.WorkOrders.FindWorkOrders(ctx, unitOfWork(ctx), core.WorkOrderFilter{State: st, OnlyTechnician: tech,
+				items, _, err := wo.Service.FindWorkOrders(ctx, unitOfWork(ctx), core.WorkOrderFilter{State: st, OnlyTechnician: tech,
 					Within: core.Scope{All: true}, Limit: 500})
 				if err != nil {
 					return nil, err

@@ -25,8 +25,8 @@ func (b *testBundle) fireTimers() int {
 
 // timerNetwork is a network whose calendar is open around the clock, so
 // business minutes are wall minutes and the test can move the clock by
-// exact amounts; sessions outlive the moves when the bundle was set up
-// with longSessions.
+// exact amounts; set b up with longSessions so that sessions outlive the
+// moves.
 func (b *testBundle) timerNetwork(slug string, acceptanceMinutes int) *network {
 	n := b.newNetwork(slug)
 	week := map[string]any{}
@@ -122,7 +122,7 @@ func TestSLAResponseOverdueFlaggedOnce(t *testing.T) {
 	require.Len(t, b.outboxPayloads(n, id, core.OutboxWorkOrderSLABreached), 1)
 
 	// Two replicas, four runs at once, five overdue orders: each flagged once.
-	two := setupOn(t, b.pool, b.dbURL, longSessions)
+	two := setupOn(t, b.pool, b.dbURL)
 	var ids []string
 	for range 5 {
 		r := b.intake(n, n.tenant.admin, nil)

@@ -32,9 +32,9 @@ type SiteSLAMissesOutput struct {
 	}
 }
 
-func (s *Server) registerUrgeRoutes() {
+func registerUrgeRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 	update := core.Permission{Resource: core.ResWorkOrders, Action: core.ActUpdate}
-	register(s.api, huma.Operation{OperationID: "urge-work-order", Method: http.MethodPost, Path: "/v1/work-orders/{id}/urge",
+	register(api, huma.Operation{OperationID: "urge-work-order", Method: http.MethodPost, Path: "/v1/work-orders/{id}/urge",
 		Summary: "Urge the responsible site (催办)", Tags: []string{"Work orders"},
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusTooManyRequests},
 		Description: "Records an \"urged\" event on the timeline and notifies the site responsible for the order (and its " +
@@ -44,7 +44,7 @@ func (s *Server) registerUrgeRoutes() {
 			"The timers also urge once on their own when 80 % of a response or arrival window has passed."},
 		access{Who: accessTenant, Perm: update, Idempotent: true},
 		func(ctx context.Context, in *UrgeWorkOrderInput) (*UrgeOutput, error) {
-			w, tech, err := s.findWorkOrderInScope(ctx, in.ID, update)
+			w, tech, err := wo.findWorkOrderInScope(ctx, s, in.ID, update)
 			if err != nil {
 				return nil, err
 			}
@@ -54,20 +54,25 @@ func (s *Server) registerUrgeRoutes() {
 			if err := s.authorize(ctx, update, targetOf(w)); err != nil {
 				return nil, err
 			}
-			u, err := s.deps.WorkOrders.Urge(ctx, unitOfWork(ctx), in.ID, in.Body.Note, actorOf(ctx))
+			u, err := wo.Service.Urge(ctx, unitOfWork(ctx), in.ID, in.Body.Note, actorOf(ctx))
 			return &UrgeOutput{Body: u}, err
 		})
+}
+
+// registerSiteSLAMissRoutes lists what the SLA timer recorded against a
+// site.
+func registerSiteSLAMissRoutes(api huma.API, s *Server, n NetworkServices) {
 	read := core.Permission{Resource: core.ResSites, Action: core.ActRead}
-	register(s.api, huma.Operation{OperationID: "list-site-sla-misses", Method: http.MethodGet, Path: "/v1/sites/{id}/sla-misses",
+	register(api, huma.Operation{OperationID: "list-site-sla-misses", Method: http.MethodGet, Path: "/v1/sites/{id}/sla-misses",
 		Summary: "Deadlines the site missed", Tags: []string{"Sites"}, Errors: []int{http.StatusNotFound},
 		Description: "Response and arrival deadlines of orders the site was responsible for, as recorded by the SLA timer, " +
 			"newest first, with the site's totals."},
 		access{Who: accessTenant, Perm: read},
 		func(ctx context.Context, in *SiteSLAMissesInput) (*SiteSLAMissesOutput, error) {
-			if _, err := s.findSiteInScope(ctx, in.ID, read); err != nil {
+			if _, err := n.findSiteInScope(ctx, s, in.ID, read); err != nil {
 				return nil, err
 			}
-			items, next, totals, err := s.deps.SLAMisses.FindSiteSLAMisses(ctx, in.ID, in.Cursor, in.Limit)
+			items, next, totals, err := n.SLAMisses.FindSiteSLAMisses(ctx, in.ID, in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}

@@ -61,10 +61,10 @@ type WorkOrderEventsOutput struct {
 	}
 }
 
-func (s *Server) registerWorkOrderRoutes() {
+func registerWorkOrderRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 	tags := []string{"Work orders"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResWorkOrders, Action: a} }
-	register(s.api, huma.Operation{OperationID: "create-work-order", Method: http.MethodPost, Path: "/v1/work-orders",
+	register(api, huma.Operation{OperationID: "create-work-order", Method: http.MethodPost, Path: "/v1/work-orders",
 		Summary: "Take in a request (work order)", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Records the request with its channel, computes warranty status and SLA deadlines (in the tenant's business " +
 			"calendar) and, for field types, dispatches it at once: the response carries the decision with the whole ranking " +
@@ -72,30 +72,30 @@ func (s *Server) registerWorkOrderRoutes() {
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateWorkOrderInput) (*WorkOrderOutput, error) {
 			b := in.Body
-			w, err := s.deps.WorkOrders.Intake(ctx, unitOfWork(ctx), core.NewWorkOrder{Type: b.Type, Channel: b.Channel,
+			w, err := wo.Service.Intake(ctx, unitOfWork(ctx), core.NewWorkOrder{Type: b.Type, Channel: b.Channel,
 				CustomerID: b.CustomerID, UnitID: b.UnitID, ServiceType: b.ServiceType, ProductLine: b.ProductLine, Skills: b.Skills,
 				Description: b.Description, AddressID: b.AddressID, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
 				CloseNow: b.CloseNow}, actorOf(ctx))
 			return &WorkOrderOutput{Body: w}, err
 		})
-	register(s.api, huma.Operation{OperationID: "get-work-order", Method: http.MethodGet, Path: "/v1/work-orders/{id}",
+	register(api, huma.Operation{OperationID: "get-work-order", Method: http.MethodGet, Path: "/v1/work-orders/{id}",
 		Summary: "Get a work order", Tags: tags, Errors: []int{http.StatusNotFound},
 		Description: "With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site)."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderOutput, error) {
-			w, _, err := s.findWorkOrderInScope(ctx, in.ID, perm(core.ActRead))
+			w, _, err := wo.findWorkOrderInScope(ctx, s, in.ID, perm(core.ActRead))
 			return &WorkOrderOutput{Body: w}, err
 		})
-	register(s.api, huma.Operation{OperationID: "list-work-orders", Method: http.MethodGet, Path: "/v1/work-orders",
+	register(api, huma.Operation{OperationID: "list-work-orders", Method: http.MethodGet, Path: "/v1/work-orders",
 		Summary: "List work orders", Tags: tags,
 		Description: "Newest first. A region manager sees their subtree's sites, site staff their sites, a technician their own orders."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListWorkOrdersInput) (*ListWorkOrdersOutput, error) {
-			f, err := s.workOrderFilter(ctx, in)
+			f, err := wo.workOrderFilter(ctx, s, in)
 			if err != nil {
 				return nil, err
 			}
-			items, next, err := s.deps.WorkOrders.FindWorkOrders(ctx, unitOfWork(ctx), f)
+			items, next, err := wo.Service.FindWorkOrders(ctx, unitOfWork(ctx), f)
 			if err != nil {
 				return nil, err
 			}
@@ -103,20 +103,20 @@ func (s *Server) registerWorkOrderRoutes() {
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
-	register(s.api, huma.Operation{OperationID: "list-work-order-events", Method: http.MethodGet, Path: "/v1/work-orders/{id}/events",
+	register(api, huma.Operation{OperationID: "list-work-order-events", Method: http.MethodGet, Path: "/v1/work-orders/{id}/events",
 		Summary: "The order's timeline", Tags: tags, Errors: []int{http.StatusNotFound},
 		Description: "Every transition with actor, time, location and payload, oldest first."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderEventsOutput, error) {
-			if _, _, err := s.findWorkOrderInScope(ctx, in.ID, perm(core.ActRead)); err != nil {
+			if _, _, err := wo.findWorkOrderInScope(ctx, s, in.ID, perm(core.ActRead)); err != nil {
 				return nil, err
 			}
-			ev, err := s.deps.WorkOrders.FindWorkOrderEvents(ctx, unitOfWork(ctx), in.ID)
+			ev, err := wo.Service.FindWorkOrderEvents(ctx, unitOfWork(ctx), in.ID)
 			out := &WorkOrderEventsOutput{}
 			out.Body.Items = nonNil(ev)
 			return out, err
 		})
-	s.registerWorkOrderActionRoutes()
+	registerWorkOrderActionRoutes(api, s, wo)
 }
 
 // actorOf names the caller in events: user:<id> or key:<id>.
@@ -126,12 +126,12 @@ func actorOf(ctx context.Context) string { return principal(ctx).Subject() }
 // in their scope (a technician's scope is their site); orders not yet
 // dispatched need tenant-wide scope. Outside: 404. It also returns the
 // caller's technician record (nil when the caller is not a technician).
-func (s *Server) findWorkOrderInScope(ctx context.Context, id uuid.UUID, perm core.Permission) (*core.WorkOrder, *uuid.UUID, error) {
-	w, err := s.deps.WorkOrders.FindWorkOrderByID(ctx, unitOfWork(ctx), id)
+func (wo WorkOrderServices) findWorkOrderInScope(ctx context.Context, s *Server, id uuid.UUID, perm core.Permission) (*core.WorkOrder, *uuid.UUID, error) {
+	w, err := wo.Service.FindWorkOrderByID(ctx, unitOfWork(ctx), id)
 	if err != nil {
 		return nil, nil, err
 	}
-	tech, err := s.callerTechnician(ctx)
+	tech, err := wo.callerTechnician(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -158,15 +158,15 @@ func (s *Server) findWorkOrderInScope(ctx context.Context, id uuid.UUID, perm co
 }
 
 // callerTechnician returns the caller's technician record, if any.
-func (s *Server) callerTechnician(ctx context.Context) (*uuid.UUID, error) {
+func (wo WorkOrderServices) callerTechnician(ctx context.Context) (*uuid.UUID, error) {
 	p := principal(ctx)
-	if p.Kind != core.PrincipalUser || s.deps.Technician == nil {
+	if p.Kind != core.PrincipalUser || wo.Technicians == nil {
 		return nil, nil
 	}
-	return s.deps.Technician.TechnicianIDForUser(ctx, p.ID)
+	return wo.Technicians.TechnicianIDForUser(ctx, p.ID)
 }
 
-func (s *Server) workOrderFilter(ctx context.Context, in *ListWorkOrdersInput) (core.WorkOrderFilter, error) {
+func (wo WorkOrderServices) workOrderFilter(ctx context.Context, s *Server, in *ListWorkOrdersInput) (core.WorkOrderFilter, error) {
 	f := core.WorkOrderFilter{State: in.State, SLAStatus: in.SLAStatus, Number: in.Number, After: in.Cursor, Limit: in.Limit}
 	for _, p := range []struct {
 		name, v string
@@ -194,7 +194,7 @@ func (s *Server) workOrderFilter(ctx context.Context, in *ListWorkOrdersInput) (
 		}
 		f.Phone = phone
 	}
-	tech, err := s.callerTechnician(ctx)
+	tech, err := wo.callerTechnician(ctx)
 	if err != nil {
 		return f, err
 	}

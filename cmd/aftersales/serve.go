@@ -11,20 +11,12 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/hibiken/asynq"
-	"github.com/hibiken/asynqmon"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/redis/go-redis/v9"
-
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/cmd/wire"
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres"
-	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/deploy/gctune"
 	"github.com/aftersales/aftersales/jobs"
-	"github.com/aftersales/aftersales/plugins/host"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -48,76 +40,48 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	store := postgres.NewStore(pool, core.SystemClock{}, log)
-	if err := firstStart(ctx, store, c, log); err != nil {
+	// First-start tasks run before the platform is built, on a store of
+	// their own (as the other commands do).
+	admin := postgres.NewStore(pool, core.SystemClock{}, log)
+	if err := firstStart(ctx, admin, c, log); err != nil {
 		return err
 	}
 	if c.Role != "worker" {
-		if err := offerDemo(ctx, store, log); err != nil {
+		if err := offerDemo(ctx, admin, log); err != nil {
 			return err
 		}
 	}
-	redisOpt, err := jobs.RedisOpt(b.redisURL)
-	if err != nil {
-		return err
-	}
-	rdb, ok := redisOpt.MakeRedisClient().(redis.UniversalClient)
-	if !ok {
-		return errors.New("unsupported Redis connection")
-	}
-	defer rdb.Close()
-
-	texts, closeTexts := newTexts(c, store, redisOpt, rdb, log)
-	defer closeTexts()
-	// Tenants' plugins run next to whatever calls them: the API (CTI,
-	// parts, dispatch at intake) and the worker (redispatch after a
-	// rejection or an acceptance timeout). Their processes stop when ctx
-	// ends (serve's shutdown).
 	key, err := loadPluginKey(c, log)
 	if err != nil {
 		return err
 	}
-	ps, err := postgres.NewPluginStore(store, key)
+	app, err := wire.Build(ctx, wire.Options{Role: wire.Role(c.Role), Pool: pool, Log: log, RedisURL: b.redisURL,
+		Workers: c.Workers, WebhookAllowPrivate: c.WebhookAllowPrivate, PluginKey: key, PluginDir: pluginDir(c),
+		SMS: wire.SMSOptions{Provider: c.SMSProvider, KannelSendURL: c.KannelSendURL, KannelUser: c.KannelUser,
+			KannelPassword: c.KannelPassword, CallbackBase: c.SMSCallbackBase, GatewaySecret: c.SMSGatewaySecret}})
 	if err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	plugins := wire.NewPluginHost(ps, host.Options{Logger: log, Registry: reg,
-		Board: host.NewRedisBoard(rdb, "aftersales:", statusBoardTTL)})
-	context.AfterFunc(ctx, plugins.Close)
-	workOrders := wire.NewWorkOrders(store, ps, plugins, core.SystemClock{}, log)
-	if c.Role == "worker" { // NewApp does this for the other roles
-		go ps.Listen(ctx)
-	}
+	defer app.Close()
+	app.Watch(ctx)
 	log.Info("tenant plugins run in this process", "role", c.Role)
-	var worker *jobs.Worker
 	stopRelay := func() {}
-	if c.Role == "all" || c.Role == "worker" {
-		hookClient := asynq.NewClient(redisOpt)
-		defer hookClient.Close()
-		hooks := jobs.NewWebhooks(store, store, hookClient, &core.WebhookGuard{AllowPrivate: c.WebhookAllowPrivate},
-			core.SystemClock{}, log)
-		outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Replies: store, Texts: texts,
-			Clock: core.SystemClock{}, Log: log, Webhooks: hooks}
-		worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, Clock: core.SystemClock{}, Log: log,
-			Concurrency: c.Workers, Outbox: outbox, Texts: texts, Periods: store, Timers: workOrders, Webhooks: hooks})
-		if err := worker.Start(); err != nil {
+	if app.Worker != nil {
+		if err := app.Worker.Start(); err != nil {
 			return fmt.Errorf("job worker: %w", err)
 		}
 		log.Info("job worker started", "concurrency", c.Workers)
-		stopRelay = startRelay(ctx, store, redisOpt, log)
-		stopSweeper := startWebhookSweeper(ctx, hooks, log)
+		stopRelay = startRelay(ctx, app.Relay, log)
+		stopSweeper := startWebhookSweeper(ctx, app.Webhooks, log)
 		defer stopSweeper()
 	}
 	var srv *http.Server
-	if c.Role == "all" || c.Role == "api" {
-		gateway := &jobs.SMSGateway{Texts: texts, Numbers: store, Replies: store, WorkOrders: workOrders, FollowUps: store, Log: log}
-		srv, err = startAPI(ctx, c, log, store, rdb, redisOpt, gateway, appPlugins{reg, ps, plugins, workOrders})
+	if app.Server != nil {
+		srv, err = startAPI(ctx, c, log, app.Server)
 		if err != nil {
 			stopRelay()
-			if worker != nil {
-				worker.Stop()
+			if app.Worker != nil {
+				app.Worker.Stop()
 			}
 			return err
 		}
@@ -132,37 +96,15 @@ func runServe(ctx context.Context, args []string) error {
 		cancel()
 	}
 	stopRelay()
-	if worker != nil {
-		worker.Stop()
+	if app.Worker != nil {
+		app.Worker.Stop()
 	}
 	log.Info("stopped")
 	return nil
 }
 
-// statusBoardTTL is how long a replica's plugin statuses outlive its last
-// report: a replica gone is no longer listed after it.
-const statusBoardTTL = 30 * time.Second
-
-// appPlugins are the process's metrics registry and plugin runtime, which
-// the API shares with the worker.
-type appPlugins struct {
-	reg     *prometheus.Registry
-	store   *postgres.PluginStore
-	runtime *host.Host
-	work    *workorder.Service
-}
-
-func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.Store,
-	rdb redis.UniversalClient, redisOpt asynq.RedisConnOpt, gateway core.SMSGatewayService, p appPlugins) (*http.Server, error) {
-	reg, ps, plugins := p.reg, p.store, p.runtime
-	monitor := asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
-	app := wire.NewApp(wire.Options{Pool: store.Pool(), Store: store, Log: log, Registry: reg, Monitor: monitor,
-		WebhookAllowPrivate: c.WebhookAllowPrivate, Ready: []api.Checker{
-			{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-		}, Plugins: ps, PluginDir: pluginDir(c), PluginRuntime: plugins,
-		SMSGateway: gateway, GatewaySecret: c.SMSGatewaySecret, WorkOrders: p.work})
-	app.Watch(ctx)
-	s := app.Server
+// startAPI serves s on HTTP_ADDR until the returned server is shut down.
+func startAPI(ctx context.Context, c config, log *slog.Logger, s *api.Server) (*http.Server, error) {
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("HTTP_ADDR: %w", err)
@@ -188,36 +130,19 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, store *postgres.S
 	return srv, nil
 }
 
-// newTexts assembles the SMS pipeline: the configured provider, the
-// per-tenant rate limit in Redis, and send tasks enqueued on Asynq.
-func newTexts(c config, store *postgres.Store, redisOpt asynq.RedisConnOpt, rdb redis.UniversalClient,
-	log *slog.Logger) (*jobs.Texts, func()) {
-	var provider core.SMSProvider = jobs.LogSMS{Log: log}
-	if c.SMSProvider == "kannel" {
-		provider = jobs.NewKannel(c.KannelSendURL, c.KannelUser, c.KannelPassword, c.SMSCallbackBase, c.SMSGatewaySecret)
-	}
-	client := asynq.NewClient(redisOpt)
-	return &jobs.Texts{Tx: store, Store: store, Settings: store, Provider: provider, Limiter: jobs.NewRateLimiter(rdb, log),
-		Clock: core.SystemClock{}, Log: log, Enqueue: func(ctx context.Context, refs ...core.SMSRef) error {
-			return jobs.EnqueueSMS(ctx, client, refs...)
-		}}, func() { _ = client.Close() }
-}
-
 // startRelay runs the outbox relay until the returned function is called
 // (which waits for it to stop) or ctx ends.
-func startRelay(ctx context.Context, store *postgres.Store, redisOpt asynq.RedisConnOpt, log *slog.Logger) func() {
-	client := asynq.NewClient(redisOpt)
+func startRelay(ctx context.Context, relay *jobs.Relay, log *slog.Logger) func() {
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		jobs.NewRelay(store, store, client, log).Run(rctx)
+		relay.Run(rctx)
 	}()
 	log.Info("outbox relay started")
 	return func() {
 		cancel()
 		<-done
-		_ = client.Close()
 	}
 }
 

@@ -18,16 +18,12 @@ import (
 
 // newPluginStore builds the plugin store; a nil key gets a random one (its
 // secrets then live as long as the process: tests only).
-func newPluginStore(store *postgres.Store, key []byte) *postgres.PluginStore {
+func newPluginStore(store *postgres.Store, key []byte) (*postgres.PluginStore, error) {
 	if key == nil {
 		key = make([]byte, 32)
 		_, _ = rand.Read(key)
 	}
-	ps, err := postgres.NewPluginStore(store, key)
-	if err != nil {
-		panic(fmt.Sprintf("wire: %v", err)) // the command checks the key's length first
-	}
-	return ps
+	return postgres.NewPluginStore(store, key)
 }
 
 // bindingLookupTimeout bounds the (cached) binding lookup of the dispatch
@@ -97,11 +93,4 @@ func (f failingRules) Rerank(context.Context, dispatch.Order, []dispatch.Candida
 
 func (f failingRules) ChooseTechnician(context.Context, dispatch.Order, uuid.UUID, []dispatch.TechCandidate) ([]dispatch.TechCandidate, error) {
 	return nil, f.err
-}
-
-// NewPluginHost returns the plugin runtime; pass ps as Options.Plugins
-// too. Its dispatch rules read their facts in the dispatching unit of
-// work (see dispatchRulesSeam).
-func NewPluginHost(ps *postgres.PluginStore, o host.Options) *host.Host {
-	return host.New(o)
 }

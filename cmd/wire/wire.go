@@ -1,17 +1,20 @@
-// Package wire assembles the platform from its parts; the aftersales
-// command and the end-to-end tests share it, so tests run what ships.
+// Package wire is the platform's one composition root: Build assembles,
+// with constructors only, everything a role runs. The aftersales command
+// and the tests share it, so tests run what ships.
 package wire
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/core"
@@ -19,104 +22,194 @@ import (
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/workorder"
-	"github.com/aftersales/aftersales/tenants"
+	"github.com/aftersales/aftersales/jobs"
+	"github.com/aftersales/aftersales/plugins/host"
 )
 
-// App is the assembled API side of the platform.
-type App struct {
-	Store   *postgres.Store
-	Authz   *authz.Authorizer
-	Server  *api.Server
-	Plugins *postgres.PluginStore
-	// WorkOrders are the work-order use cases the API runs.
-	WorkOrders *workorder.Service
-	// Identity are the identity and access use cases the API runs.
-	Identity *identity.Service
-	// WebhookGuard checks webhook URLs at registration; tests may allow
-	// loopback receivers on it before the first request.
-	WebhookGuard *core.WebhookGuard
-}
+// Role is what a process runs.
+type Role string
 
-// Options are the outside parts the app needs.
+const (
+	RoleAll    Role = "all"    // the API, the job worker and the outbox relay
+	RoleAPI    Role = "api"    // the API only
+	RoleWorker Role = "worker" // the job worker and the outbox relay only
+)
+
+func (r Role) api() bool    { return r == RoleAll || r == RoleAPI }
+func (r Role) worker() bool { return r == RoleAll || r == RoleWorker }
+
+// Options are the outside parts and the settings of a process.
 type Options struct {
-	Pool     *pgxpool.Pool
-	Store    *postgres.Store // optional: share the caller's store (its outbox wake-ups reach the caller's relay)
-	Clock    core.Clock
-	Log      *slog.Logger
-	Registry *prometheus.Registry // nil: a fresh one
-	Ready    []api.Checker        // besides PostgreSQL
-	Extra    map[string]http.Handler
-	Monitor  http.Handler // the job monitor, for platform admins only
+	Role  Role // "": RoleAPI
+	Pool  *pgxpool.Pool
+	Clock core.Clock // nil: the system clock
+	Log   *slog.Logger
+	// LoginPolicy throttles failed logins and sets how long sessions
+	// last (zero: identity.DefaultLoginPolicy; tests shorten it).
+	LoginPolicy identity.LoginPolicy
+	// RedisURL is the job queue's Redis. The worker roles need it; the API
+	// without it has no SMS gateway, job monitor or shared plugin statuses
+	// (the API tests).
+	RedisURL string
+	// Workers is the job worker's concurrency.
+	Workers int
 	// WebhookAllowPrivate lets webhooks reach private and loopback
 	// addresses (WEBHOOK_ALLOW_PRIVATE).
 	WebhookAllowPrivate bool
 	// PluginKey encrypts plugin binding secrets (32 bytes; nil: a random
 	// key for this process, for tests). PluginDir holds the binaries
-	// platform admins may register. PluginRuntime runs them (nil: plugins
-	// are registered and bound but not run).
-	PluginKey     []byte
-	PluginDir     string
+	// platform admins may register.
+	PluginKey []byte
+	PluginDir string
+	// PluginHost tunes the plugin host that runs tenants' plugins (its
+	// logger, metrics and status board are filled in here).
+	PluginHost host.Options
+	// PluginRuntime replaces the plugin host (tests' fakes).
 	PluginRuntime core.PluginRuntime
-	Plugins       *postgres.PluginStore // optional: share the caller's (see NewPluginHost); PluginKey is then unused
-	SSEKeepAlive  time.Duration         // agent event streams' keep-alive (0: the API's default)
-	// SMSGateway answers the SMS gateway's callbacks (nil: they answer
-	// 403), which authenticate with GatewaySecret.
-	SMSGateway    core.SMSGatewayService
-	GatewaySecret string
-	// WorkOrders: share the caller's work-order use cases (nil: built
-	// here, on Store with PluginRuntime's dispatch rules).
-	WorkOrders *workorder.Service
-	// LoginPolicy throttles failed logins and sets how long sessions
-	// last (zero: identity.DefaultLoginPolicy).
-	LoginPolicy identity.LoginPolicy
+	// NoPluginRuntime: plugins are registered and bound but not run (the
+	// API tests that need no plugins).
+	NoPluginRuntime bool
+	SSEKeepAlive    time.Duration // agent event streams' keep-alive (0: the API's default)
+	SMS             SMSOptions
 }
 
-// NewApp wires the store, the authorizer, onboarding and the API. Call
-// Watch to keep the authorizer in step with other replicas.
-func NewApp(o Options) *App {
+// SMSOptions choose how texts go out and how the gateway's callbacks
+// authenticate.
+type SMSOptions struct {
+	Provider       string // "log" or "": texts go to the log; "kannel"
+	KannelSendURL  string
+	KannelUser     string
+	KannelPassword string
+	CallbackBase   string
+	// GatewaySecret authenticates the gateway's callbacks ("": they
+	// answer 403).
+	GatewaySecret string
+}
+
+// App is the platform assembled for a role. The caller starts what it
+// holds (Watch, Server's handler, Worker, Relay, Webhooks' sweeper) and
+// calls Close when they have stopped.
+type App struct {
+	Role     Role
+	Store    *postgres.Store
+	Authz    *authz.Authorizer
+	Registry *prometheus.Registry
+	Plugins  *postgres.PluginStore
+	// PluginRuntime runs tenants' plugins next to whatever calls them: the
+	// API (CTI, parts, dispatch at intake) and the worker (redispatch).
+	PluginRuntime core.PluginRuntime
+	// WorkOrders are the work-order use cases.
+	WorkOrders *workorder.Service
+	// Identity are the identity and access use cases.
+	Identity *identity.Service
+
+	// The API (roles all and api; nil otherwise).
+	Server *api.Server
+
+	// The worker side (roles all and worker; nil otherwise): the job
+	// worker, the outbox relay and the webhook deliveries.
+	Worker   *jobs.Worker
+	Relay    *jobs.Relay
+	Webhooks *jobs.Webhooks
+
+	closers []func()
+}
+
+// Build assembles the platform for o.Role. Its plugin processes stop when
+// ctx ends.
+func Build(ctx context.Context, o Options) (*App, error) {
+	if o.Role == "" {
+		o.Role = RoleAPI
+	}
+	if !o.Role.api() && !o.Role.worker() {
+		return nil, fmt.Errorf("role must be all, api or worker, not %q", o.Role)
+	}
 	if o.Clock == nil {
 		o.Clock = core.SystemClock{}
 	}
-	if o.Registry == nil {
-		o.Registry = prometheus.NewRegistry()
-		o.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if o.Log == nil {
+		o.Log = slog.Default()
 	}
-	store := o.Store
-	if store == nil {
-		store = postgres.NewStore(o.Pool, o.Clock, o.Log)
+	a := &App{Role: o.Role, Registry: prometheus.NewRegistry()}
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Store = postgres.NewStore(o.Pool, o.Clock, o.Log)
+	a.Identity = identity.NewService(identity.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Policy: o.LoginPolicy, Log: o.Log})
+	a.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
+	a.Authz = authz.New(a.Store)
+	ps, err := newPluginStore(a.Store, o.PluginKey)
+	if err != nil {
+		return nil, err
 	}
-	o.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
-	plugins := o.Plugins
-	if plugins == nil {
-		plugins = newPluginStore(store, o.PluginKey)
+	a.Plugins = ps
+
+	var redisOpt asynq.RedisConnOpt
+	var rdb redis.UniversalClient
+	if o.RedisURL != "" {
+		if redisOpt, err = jobs.RedisOpt(o.RedisURL); err != nil {
+			return nil, err
+		}
+		var ok bool
+		if rdb, ok = redisOpt.MakeRedisClient().(redis.UniversalClient); !ok {
+			return nil, errors.New("unsupported Redis connection")
+		}
+		a.onClose(func() { _ = rdb.Close() })
+	} else if o.Role.worker() {
+		return nil, fmt.Errorf("role %s needs Redis", o.Role)
 	}
-	workOrders := o.WorkOrders
-	if workOrders == nil {
-		workOrders = NewWorkOrders(store, plugins, o.PluginRuntime, o.Clock, o.Log)
+
+	a.PluginRuntime = o.PluginRuntime
+	if a.PluginRuntime == nil && !o.NoPluginRuntime {
+		a.PluginRuntime = newPluginHost(ctx, o, a.Registry, rdb)
 	}
-	ids := identity.NewService(identity.Config{Store: store, Units: store, Clock: o.Clock, Policy: o.LoginPolicy, Log: o.Log})
-	az := authz.New(store)
-	guard := &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate, Resolver: net.DefaultResolver}
-	ready := append([]api.Checker{{Name: "postgres", Check: o.Pool.Ping}}, o.Ready...)
-	srv := api.New(api.Deps{Tx: store, Tenants: tenants.New(store), Platform: store, Identity: ids,
-		Regions: store, Authz: az, Idempotency: store, Log: o.Log,
-		WorkOrders: workOrders, Technician: store, Settings: store, SMSSettings: store,
-		Sites: store, Technicians: store,
-		Customers: store, Products: store, Catalog: store, ScreenPop: store, FollowUps: store,
-		SLAMisses: store,
-		Webhooks:  store, WebhookGuard: guard,
-		Plugins: plugins, PluginBindings: plugins, PluginRuntime: o.PluginRuntime, CTIExtensions: plugins,
-		AgentEvents: plugins, PluginDir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive,
-		SMSGateway: o.SMSGateway, GatewaySecret: o.GatewaySecret,
-		Registry: o.Registry, Ready: ready, Extra: o.Extra, Monitor: o.Monitor})
-	return &App{Store: store, Authz: az, Server: srv, WebhookGuard: guard, Plugins: plugins, WorkOrders: workOrders,
-		Identity: ids}
+	a.WorkOrders = NewWorkOrders(a.Store, ps, a.PluginRuntime, o.Clock, o.Log)
+
+	var texts *jobs.Texts
+	if redisOpt != nil {
+		texts = a.newTexts(o, redisOpt, rdb)
+	}
+	if o.Role.worker() {
+		a.buildWorker(o, redisOpt, texts)
+	}
+	if o.Role.api() {
+		a.Server = a.newServer(o, redisOpt, rdb, texts)
+	}
+	return a, nil
 }
 
-// Watch reloads a tenant's access rules whenever any replica changes them
-// (PostgreSQL NOTIFY), and carries agent events and plugin binding changes
-// between replicas, until ctx ends.
+// onClose runs f on Close, the last registered first.
+func (a *App) onClose(f func()) { a.closers = append(a.closers, f) }
+
+// Close releases the app's clients; call it when what it runs has stopped.
+func (a *App) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}
+
+// Watch keeps this process in step with the other replicas until ctx
+// ends: plugin binding changes and agent events (every role), and the
+// tenants' access rules (the API).
 func (a *App) Watch(ctx context.Context) {
-	go a.Store.WatchAuthz(ctx, a.Authz.Invalidate, a.Authz.InvalidateAll)
+	if a.Server != nil {
+		go a.Store.WatchAuthz(ctx, a.Authz.Invalidate, a.Authz.InvalidateAll)
+	}
 	go a.Plugins.Listen(ctx)
+}
+
+// statusBoardTTL is how long a replica's plugin statuses outlive its last
+// report: a replica gone is no longer listed after it.
+const statusBoardTTL = 30 * time.Second
+
+// newPluginHost returns the plugin host, its processes stopped when ctx
+// ends; with Redis the replicas share their plugins' statuses.
+func newPluginHost(ctx context.Context, o Options, reg *prometheus.Registry, rdb redis.UniversalClient) *host.Host {
+	ho := o.PluginHost
+	ho.Logger, ho.Registry = o.Log, reg
+	if rdb != nil {
+		ho.Board = host.NewRedisBoard(rdb, "aftersales:", statusBoardTTL)
+	}
+	h := host.New(ho)
+	context.AfterFunc(ctx, h.Close)
+	return h
 }

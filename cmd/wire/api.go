@@ -1,0 +1,45 @@
+package wire
+
+import (
+	"context"
+	"net"
+
+	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/aftersales/aftersales/api"
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/jobs"
+	"github.com/aftersales/aftersales/tenants"
+)
+
+// newServer assembles the API, each feature given its services. With
+// Redis it also answers the SMS gateway and serves the job monitor.
+func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.UniversalClient, texts *jobs.Texts) *api.Server {
+	store, ps := a.Store, a.Plugins
+	ready := []api.Checker{{Name: "postgres", Check: o.Pool.Ping}}
+	ops := api.OpsDeps{Registry: a.Registry}
+	msg := api.MessagingServices{SMSSettings: store, Webhooks: store,
+		WebhookGuard: &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate, Resolver: net.DefaultResolver}}
+	if rdb != nil {
+		ready = append(ready, api.Checker{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
+		ops.Monitor = asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
+		msg.SMSGateway = &jobs.SMSGateway{Texts: texts, Numbers: store, Replies: store, WorkOrders: a.WorkOrders,
+			FollowUps: store, Log: o.Log}
+		msg.GatewaySecret = o.SMS.GatewaySecret
+	}
+	ops.Ready = ready
+	return api.New(api.Deps{Tx: store, Authz: a.Authz, Idempotency: store, Log: o.Log,
+		Tenants: tenants.New(store), Platform: store, Identity: a.Identity,
+		Settings:   store,
+		Network:    api.NetworkServices{Regions: store, Sites: store, SLAMisses: store, Technicians: store},
+		Customers:  api.CustomerServices{Customers: store, Products: store, ScreenPop: store},
+		Catalog:    store,
+		WorkOrders: api.WorkOrderServices{Service: a.WorkOrders, Technicians: store},
+		FollowUps:  store,
+		Messaging:  msg,
+		Plugins: api.PluginServices{Registry: ps, Bindings: ps, Runtime: a.PluginRuntime, CTIExtensions: ps,
+			AgentEvents: ps, Dir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive},
+		Ops: ops})
+}
