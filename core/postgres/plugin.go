@@ -68,6 +68,7 @@ func (s *PluginStore) FindPluginByID(ctx context.Context, id uuid.UUID) (*core.P
 
 // SetPluginEnabled implements core.PluginRegistry.
 func (s *PluginStore) SetPluginEnabled(ctx context.Context, id uuid.UUID, enabled bool) (*core.Plugin, error) {
+	s.invalidateAfterCommit(ctx, uuid.Nil) // every tenant bound to it
 	q, err := s.s.q(ctx)
 	if err != nil {
 		return nil, err
@@ -78,6 +79,7 @@ func (s *PluginStore) SetPluginEnabled(ctx context.Context, id uuid.UUID, enable
 
 // DeletePlugin implements core.PluginRegistry.
 func (s *PluginStore) DeletePlugin(ctx context.Context, id uuid.UUID) error {
+	s.invalidateAfterCommit(ctx, uuid.Nil) // every tenant bound to it
 	q, err := s.s.q(ctx)
 	if err != nil {
 		return err

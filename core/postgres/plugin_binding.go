@@ -129,6 +129,7 @@ func enabledConflict(kind string) error {
 
 // CreatePluginBinding implements core.PluginBindingService.
 func (s *PluginStore) CreatePluginBinding(ctx context.Context, nb core.NewPluginBinding) (*core.PluginBinding, string, error) {
+	s.invalidateAfterCommit(ctx, tenantOf(ctx))
 	if err := nb.Validate(); err != nil {
 		return nil, "", err
 	}
@@ -174,6 +175,7 @@ func (s *PluginStore) FindPluginBindingByID(ctx context.Context, id uuid.UUID) (
 
 // UpdatePluginBinding implements core.PluginBindingService.
 func (s *PluginStore) UpdatePluginBinding(ctx context.Context, id uuid.UUID, u core.PluginBindingUpdate) (*core.PluginBinding, error) {
+	s.invalidateAfterCommit(ctx, tenantOf(ctx))
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
@@ -224,6 +226,7 @@ func (s *PluginStore) UpdatePluginBinding(ctx context.Context, id uuid.UUID, u c
 
 // DeletePluginBinding implements core.PluginBindingService.
 func (s *PluginStore) DeletePluginBinding(ctx context.Context, id uuid.UUID) error {
+	s.invalidateAfterCommit(ctx, tenantOf(ctx))
 	q, err := s.s.q(ctx)
 	if err != nil {
 		return err

@@ -21,6 +21,15 @@ func (s *PluginStore) invalidateBindings(tenant uuid.UUID) {
 	})
 }
 
+// invalidateAfterCommit drops this replica's cached bindings of the tenant
+// of ctx's unit once the change being made commits, so that its next
+// request sees it at once; other replicas follow on the trigger's NOTIFY.
+func (s *PluginStore) invalidateAfterCommit(ctx context.Context, tenant uuid.UUID) {
+	if u, ok := ctx.Value(sessionKey{}).(*unit); ok {
+		u.AfterCommit(func() { s.invalidateBindings(tenant) })
+	}
+}
+
 // CachedEnabledBinding returns the tenant's enabled binding of the kind (nil
 // when none) outside any request transaction, for the dispatch seam, which
 // runs on every intake. It reads through a cache that Listen keeps in step
