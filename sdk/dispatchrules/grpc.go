@@ -22,7 +22,6 @@ func init() {
 }
 
 func serve(impl Plugin, opts []sdk.ServeOption) {
-	opts = append([]sdk.ServeOption{sdk.WithMaxProcs(1)}, opts...)
 	srv := &server{impl: impl, log: wire.Options(opts).Logger}
 	v1 := &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) { pb.RegisterDispatchRulesServer(s, srv) }}
 	wire.Serve(kind, map[int]plugin.Plugin{1: v1}, opts)
