@@ -10,7 +10,6 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/sdk"
-	"github.com/aftersales/aftersales/sdk/pluginhost"
 )
 
 // errInvalidAnswer marks a plugin answer that failed the host's
@@ -77,7 +76,7 @@ func (i *instance) call(ctx context.Context, method string, timeout time.Duratio
 		return core.Errorf(core.EUNPROCESSABLE, "plugin %s: circuit breaker open after repeated failures", i.plugin)
 	}
 	defer func() { done(err) }()
-	ctx, cancel := pluginhost.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	i.inflight.Add(1) // before ensure: the idle stop must not take the process from under it
 	p, err := i.ensure(ctx)

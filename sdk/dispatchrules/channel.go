@@ -259,7 +259,7 @@ func (s *server) serveChannel(f *wire.FrameConn) {
 func (s *server) answer(ctx context.Context, c call, b []byte) []byte {
 	if c.deadline != 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = wire.WithDeadline(ctx, time.Unix(0, c.deadline))
+		ctx, cancel = context.WithDeadline(ctx, time.Unix(0, c.deadline))
 		defer cancel()
 	}
 	e := enc{b: b}

@@ -21,10 +21,8 @@
 package pluginhost
 
 import (
-	"context"
 	"fmt"
 	"os/exec"
-	"time"
 
 	"github.com/hashicorp/go-plugin"
 
@@ -113,16 +111,4 @@ func dispenseAs[T any](rpc plugin.ClientProtocol, kind Kind) (T, error) {
 		return zero, fmt.Errorf("plugin kind %q dispensed a %T", kind, raw)
 	}
 	return p, nil
-}
-
-// WithTimeout is context.WithTimeout for calls on the hot path (a
-// dispatch decision calls its rules plugin twice): it arms no timer of
-// the call's own. One process-wide timer stands for every such deadline,
-// because arming a timer that ends before all others wakes the runtime's
-// network poller to schedule it, which on a virtual machine costs tens of
-// microseconds per call. The context reports its deadline, ends when it
-// passes (Err is context.DeadlineExceeded) and behaves as
-// context.WithTimeout's in every other way.
-func WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return wire.WithTimeout(parent, d)
 }
