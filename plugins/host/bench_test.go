@@ -69,8 +69,8 @@ func benchNetwork(b *testing.B) (*dispatch.Network, []dispatch.Order) {
 
 // BenchmarkDispatchRulesOverhead decides each of 10,000 orders twice, with
 // the built-in ranking and through a dispatch-rules plugin process (Rank
-// and ChooseTechnician on the plugin's channel, mutual TLS over a local
-// socket, under the default 200 ms deadline), and reports the percentiles of both and of the per-decision
+// and ChooseTechnician as gRPC calls, mutual TLS over a local socket,
+// under the default 200 ms deadline), and reports the percentiles of both and of the per-decision
 // overhead. One op is the whole 10,000-decision sample. Target: overhead
 // p50 < 200 µs, p99 < 1 ms. It runs with the server's garbage collector
 // setting (core.TuneGC); GOGC=100 in the environment measures Go's default.

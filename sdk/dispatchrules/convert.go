@@ -154,7 +154,7 @@ func sentReasons[C any](cs []C, id func(C) string, reasons func(C) []string) map
 // rankedFrom rebuilds the answer's candidates from the request's: only ID,
 // score and reasons cross back. An ID the request did not have comes back
 // with nothing else set (the platform then rejects the answer).
-func rankedFrom[C any](got []ranked, sent []C, id func(C) string, reasons func(C) []string,
+func rankedFrom[C any](got []*pb.Ranked, sent []C, id func(C) string, reasons func(C) []string,
 	set func(string, float64, []string, C) C) []C {
 	if len(got) == 0 {
 		return nil
@@ -166,19 +166,14 @@ func rankedFrom[C any](got []ranked, sent []C, id func(C) string, reasons func(C
 	out := make([]C, len(got))
 	for i, r := range got {
 		var c C
-		rs := r.reasons
-		if j, ok := at[r.id]; ok {
+		rs := r.Reasons
+		if j, ok := at[r.Id]; ok {
 			c = sent[j]
-			if r.appended {
-				rs = append(slices.Clip(reasons(c)), r.reasons...)
+			if r.Appended {
+				rs = append(slices.Clip(reasons(c)), r.Reasons...)
 			}
 		}
-		out[i] = set(r.id, r.score, rs, c)
+		out[i] = set(r.Id, r.Score, rs, c)
 	}
 	return out
-}
-
-// rankedOf takes the kept candidates out of a unary call's answer.
-func rankedOf(got []*pb.Ranked) []ranked {
-	return mapSlice(got, func(r *pb.Ranked) ranked { return ranked{r.Id, r.Score, r.Reasons, r.Appended} })
 }

@@ -57,7 +57,7 @@ func TestRankedRoundTrip(t *testing.T) {
 	require.False(t, replaced.Appended)
 	require.Equal(t, "x", answer[1].Id)
 
-	got := rankedFrom(rankedOf(answer), sent, siteID,
+	got := rankedFrom(answer, sent, siteID,
 		func(c Candidate) []string { return c.Reasons },
 		func(id string, score float64, reasons []string, c Candidate) Candidate {
 			c.SiteID, c.Score, c.Reasons = id, score, reasons
