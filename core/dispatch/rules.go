@@ -17,9 +17,9 @@ import (
 // their deadline on their own (DeadlineKeeper) are called on the caller's
 // goroutine: a goroutine per call, and the growth of its stack to the
 // depth of a gRPC call, were a tenth of a plugin call's cost.
-func callRules[T any](ctx context.Context, r Rules, call func() ([]T, error)) (out []T, fallback string) {
+func callRules[R any](ctx context.Context, r Rules, call func() (R, error)) (out R, fallback string) {
 	type answer struct {
-		out []T
+		out R
 		err error
 	}
 	ch := make(chan answer, 1)
@@ -33,10 +33,11 @@ func callRules[T any](ctx context.Context, r Rules, call func() ([]T, error)) (o
 		ch <- answer{out, err}
 	}
 	var a answer
+	var zero R
 	if _, ok := r.(DeadlineKeeper); ok {
 		run()
 		if a = <-ch; a.err != nil && ctx.Err() != nil {
-			return nil, late(ctx)
+			return zero, late(ctx)
 		}
 	} else {
 		go run()
@@ -46,12 +47,12 @@ func callRules[T any](ctx context.Context, r Rules, call func() ([]T, error)) (o
 			select {
 			case a = <-ch: // answered at the deadline: take it
 			default:
-				return nil, late(ctx)
+				return zero, late(ctx)
 			}
 		}
 	}
 	if a.err != nil {
-		return nil, "tenant rules failed (" + a.err.Error() + "); built-in ranking used"
+		return zero, "tenant rules failed (" + a.err.Error() + "); built-in ranking used"
 	}
 	return a.out, ""
 }
@@ -204,8 +205,89 @@ func rerank[T any](ctx context.Context, r Rules, o Order, eligible []T, fields f
 	if fallback != "" {
 		return eligible, nil, fallback
 	}
+	return obey(eligible, got, fields)
+}
+
+// obey lays the rules' answer got over eligible (applyAnswer), or returns
+// eligible unchanged with the fallback when the answer is invalid.
+func obey[T any](eligible, got []T, fields func(*T) Ranked) (kept, dropped []T, fallback string) {
 	if kept, dropped, fallback = applyAnswer(eligible, got, fields); fallback != "" {
 		return eligible, nil, fallback
 	}
 	return kept, dropped, ""
+}
+
+// techsAhead are the technician rankings of a decision's first sites,
+// made before the site choice for RulesWithTechnicians, and the rules'
+// answers for them.
+type techsAhead struct {
+	rankings map[uuid.UUID]*techRanking
+	answers  map[uuid.UUID][]TechCandidate
+}
+
+// rankTechniciansAhead ranks the technicians of the first
+// RulesTechnicianSites of eligible that let the platform assign.
+func rankTechniciansAhead(n *Network, o Order, eligible []Candidate) *techsAhead {
+	a := &techsAhead{rankings: make(map[uuid.UUID]*techRanking, min(len(eligible), RulesTechnicianSites))}
+	for _, c := range eligible[:min(len(eligible), RulesTechnicianSites)] {
+		if si := n.byID[c.SiteID]; n.sites[si].AutoAssign {
+			tr := rankTechnicians(n, si, o)
+			a.rankings[c.SiteID] = &tr
+		}
+	}
+	return a
+}
+
+// eligible are the ahead sites' eligible technicians, for the rules.
+func (a *techsAhead) eligible() map[uuid.UUID][]TechCandidate {
+	m := make(map[uuid.UUID][]TechCandidate, len(a.rankings))
+	for id, tr := range a.rankings {
+		if tr.eligible > 0 {
+			m[id] = tr.ranking[:tr.eligible]
+		}
+	}
+	return m
+}
+
+// site returns the ranking made ahead for siteID, if any, and the rules'
+// answer for it, if they gave one.
+func (a *techsAhead) site(siteID uuid.UUID) (tr *techRanking, answer []TechCandidate, answered bool) {
+	if a == nil {
+		return nil, nil, false
+	}
+	tr = a.rankings[siteID]
+	if tr == nil || tr.eligible == 0 {
+		return tr, nil, false
+	}
+	answer, answered = a.answers[siteID]
+	return tr, answer, answered
+}
+
+// rerankSitesWithTechnicians is rerankSites for RulesWithTechnicians: the
+// technicians ranked ahead go with the sites, and their answers are kept
+// in ahead for the technician choice. An invalid site answer discards
+// them too: the technician choice then asks the rules again.
+func rerankSitesWithTechnicians(ctx context.Context, r RulesWithTechnicians, o Order, eligible []Candidate, ahead *techsAhead) (kept, dropped []Candidate, fallback string) {
+	in, techs := eligible, ahead.eligible()
+	if _, ok := r.(DeadlineKeeper); !ok {
+		in, o = cloneAll(eligible, func(c *Candidate) *[]string { return &c.Reasons }), cloneOrder(o)
+		for id, ts := range techs {
+			techs[id] = cloneAll(ts, func(c *TechCandidate) *[]string { return &c.Reasons })
+		}
+	}
+	type answer struct {
+		sites []Candidate
+		techs map[uuid.UUID][]TechCandidate
+	}
+	got, fallback := callRules(ctx, r, func() (answer, error) {
+		sites, techs, err := r.RerankWithTechnicians(ctx, o, in, techs)
+		return answer{sites, techs}, err
+	})
+	if fallback != "" {
+		return eligible, nil, fallback
+	}
+	if kept, dropped, fallback = obey(eligible, got.sites, SiteFields); fallback == "" {
+		ahead.answers = got.techs
+	}
+	return kept, dropped, fallback
 }

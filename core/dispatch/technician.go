@@ -27,7 +27,7 @@ func (e Engine) ChooseTechnician(ctx context.Context, n *Network, siteID uuid.UU
 	if !ok {
 		return TechDecision{}, invalid("site_id", "unknown site %s", siteID)
 	}
-	return e.chooseTechnician(ctx, n, si, o, true), nil
+	return e.chooseTechnician(ctx, n, si, o, true, nil), nil
 }
 
 // techAssessed is a technician's candidate entry and where its reasons lie
@@ -37,16 +37,21 @@ type techAssessed struct {
 	from, to int
 }
 
-// chooseTechnician ranks site si's technicians: eligible ones (not off, with
-// every required skill) first, available before busy, then by score, then
-// nearer, less loaded, ID. assign false (the site assigns its own
-// technicians) leaves Chosen nil and the ranking advisory, without Rules.
-func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Order, assign bool) TechDecision {
+// techRanking is a site's built-in technician ranking: the eligible
+// technicians (not off, with every required skill) first, available before
+// busy, then by score, then nearer, less loaded, ID; then the others.
+type techRanking struct {
+	ranking        []TechCandidate
+	eligible       int // the first entries of ranking that are eligible
+	off, unskilled int
+}
+
+// rankTechnicians ranks site si's technicians for o.
+func rankTechnicians(n *Network, si int32, o Order) techRanking {
 	s := &n.sites[si]
-	td := TechDecision{SiteID: s.ID}
 	eligible, others := make([]techAssessed, 0, len(n.techs[si])), []techAssessed(nil)
 	var w reasonWriter
-	off, unskilled := 0, 0
+	var tr techRanking
 	fromSite := siteDistance{site: s.Location}
 	for _, t := range n.techs[si] {
 		a := techAssessed{from: w.mark()}
@@ -56,10 +61,10 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 		case a.Eligible:
 			eligible = append(eligible, a)
 		case t.Status == TechOff:
-			off++
+			tr.off++
 			others = append(others, a)
 		default:
-			unskilled++
+			tr.unskilled++
 			others = append(others, a)
 		}
 	}
@@ -72,14 +77,36 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 	})
 	// others stay in ID order, the order of n.techs.
 	all := w.finish()
-	ranking := make([]TechCandidate, 0, len(eligible)+len(others))
+	tr.ranking = make([]TechCandidate, 0, len(eligible)+len(others))
 	for _, a := range slices.Concat(eligible, others) {
 		a.Reasons = all[a.from:a.to:a.to]
-		ranking = append(ranking, a.TechCandidate)
+		tr.ranking = append(tr.ranking, a.TechCandidate)
 	}
-	top, dropped := ranking[:len(eligible)], []TechCandidate(nil)
+	tr.eligible = len(eligible)
+	return tr
+}
+
+// chooseTechnician ranks site si's technicians (or takes the ranking made
+// ahead of the site choice) and, with assign, lets the Rules rerank them:
+// with the answer they gave ahead when there is one, else in a call of
+// their own. assign false (the site assigns its own technicians) leaves
+// Chosen nil and the ranking advisory, without Rules.
+func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Order, assign bool, ahead *techsAhead) TechDecision {
+	s := &n.sites[si]
+	td := TechDecision{SiteID: s.ID}
+	tr, answer, answered := ahead.site(s.ID)
+	if tr == nil {
+		r := rankTechnicians(n, si, o)
+		tr = &r
+	}
+	ranking := tr.ranking
+	top, dropped := ranking[:tr.eligible], []TechCandidate(nil)
 	if assign && e.Rules != nil && len(top) > 0 {
-		top, dropped, td.Fallback = rerankTechnicians(ctx, e.Rules, o, s.ID, top)
+		if answered {
+			top, dropped, td.Fallback = obey(top, answer, TechFields)
+		} else {
+			top, dropped, td.Fallback = rerankTechnicians(ctx, e.Rules, o, s.ID, top)
+		}
 		top, dropped = relay(ranking, top, dropped)
 	}
 	td.Ranking = ranking
@@ -93,7 +120,7 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 		if len(o.Skills) > 0 {
 			skills = strings.Join(o.Skills, ", ")
 		}
-		td.NoTechnicianReason = fmt.Sprintf("no technician on duty has %s (%d off duty, %d lacking skills)", skills, off, unskilled)
+		td.NoTechnicianReason = fmt.Sprintf("no technician on duty has %s (%d off duty, %d lacking skills)", skills, tr.off, tr.unskilled)
 	case !assign:
 		td.NoTechnicianReason = "the site assigns its own technicians; the ranking is a suggestion"
 	default:
