@@ -3,12 +3,14 @@ package dispatchrules
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
 	"github.com/aftersales/aftersales/sdk"
 	pb "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1"
+	pbv2 "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v2"
 	"github.com/aftersales/aftersales/sdk/internal/wire"
 )
 
@@ -18,14 +20,32 @@ func init() {
 	wire.Register(kind, 1, func() plugin.Plugin {
 		return &wire.GRPCPlugin{NewClient: func(c *grpc.ClientConn) any { return &client{c: pb.NewDispatchRulesClient(c)} }}
 	})
+	wire.Register(kind, 2, func() plugin.Plugin {
+		return &wire.GRPCPlugin{NewClient: func(c *grpc.ClientConn) any { return newDecideClient(c) }}
+	})
 }
 
-func serve(impl Plugin, opts []sdk.ServeOption) {
-	srv := &server{impl: impl}
-	v1 := &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) { pb.RegisterDispatchRulesServer(s, srv) }}
-	wire.Serve(kind, map[int]plugin.Plugin{1: v1}, opts)
+func serve(impl Configurer, opts []sdk.ServeOption) {
+	d, v2 := impl.(Decider)
+	p, v1 := impl.(Plugin)
+	switch {
+	case !v1 && !v2:
+		panic(fmt.Sprintf("dispatchrules.Serve: %T implements neither Decider (Decide) nor Plugin (Rank and ChooseTechnician)", impl))
+	case !v1:
+		p = decidePlugin{d}
+	}
+	versions := map[int]plugin.Plugin{1: &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) {
+		pb.RegisterDispatchRulesServer(s, &server{impl: p})
+	}}}
+	if v2 {
+		versions[2] = &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) {
+			pbv2.RegisterDispatchRulesServer(s, &decideServer{impl: d})
+		}}
+	}
+	wire.Serve(kind, versions, opts)
 }
 
+// server serves protocol v1.
 type server struct {
 	pb.UnimplementedDispatchRulesServer
 	impl Plugin

@@ -4,6 +4,9 @@
 // Go interface (cti.Plugin, parts.Plugin, dispatchrules.Plugin) over gRPC.
 // Callers never see protobuf.
 //
+// Dispatch rules speak protocol v1 (Rank, ChooseTechnician) and v2
+// (Decide); go-plugin negotiates the newest one the plugin serves.
+//
 // Errors from a typed client are *sdk.Error with the plugin's code
 // (sdk.CodeBadRequest, …), sdk.CodeUnavailable when the process is gone or
 // unreachable, or context.DeadlineExceeded / context.Canceled (wrapped) when
@@ -95,7 +98,10 @@ func DispenseParts(rpc plugin.ClientProtocol) (parts.Plugin, error) {
 	return dispenseAs[parts.Plugin](rpc, Parts)
 }
 
-// DispenseDispatchRules is Dispense for a dispatch-rules plugin.
+// DispenseDispatchRules is Dispense for a dispatch-rules plugin. For a
+// plugin speaking protocol v2 the client is a dispatchrules.Decider too,
+// whose Decide answers a decision in one call (its Rank and
+// ChooseTechnician are Decide calls); for v1 it is not.
 func DispenseDispatchRules(rpc plugin.ClientProtocol) (dispatchrules.Plugin, error) {
 	return dispenseAs[dispatchrules.Plugin](rpc, DispatchRules)
 }
