@@ -94,6 +94,7 @@ func BenchmarkDispatchRulesOverhead(b *testing.B) {
 	}
 	var base, plug, over []time.Duration
 	fallbacks, candidates := 0, 0
+	calls0 := h.Status(bg, bind.ID).Calls
 	b.ResetTimer()
 	for range b.N {
 		for _, o := range orders {
@@ -115,6 +116,7 @@ func BenchmarkDispatchRulesOverhead(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	calls := h.Status(bg, bind.ID).Calls - calls0
 	pct := func(ds []time.Duration, q float64) float64 {
 		slices.Sort(ds)
 		return float64(ds[int(float64(len(ds)-1)*q)].Nanoseconds()) / 1e3
@@ -127,6 +129,7 @@ func BenchmarkDispatchRulesOverhead(b *testing.B) {
 	b.ReportMetric(pct(over, .99), "overhead-p99-µs")
 	b.ReportMetric(float64(fallbacks)/float64(len(over)), "fallback-share")
 	b.ReportMetric(float64(candidates)/float64(len(over)), "eligible/decision")
+	b.ReportMetric(float64(calls)/float64(len(over)), "calls/decision")
 }
 
 func benchSHA(b *testing.B, path string) string {
@@ -144,28 +147,46 @@ func b2i(b bool) int {
 	return 0
 }
 
-// BenchmarkRankCall times one Rank call through the host with few and
-// with many candidates: the transport's floor and its per-candidate cost.
-func BenchmarkRankCall(b *testing.B) {
+// BenchmarkDecideCall times one decision's call through the host with few
+// and with many candidate sites, the first ones (up to
+// dispatch.RulesTechnicianSites) with five technicians each, as the engine
+// sends them: the transport's floor and its per-candidate cost.
+func BenchmarkDecideCall(b *testing.B) {
 	h := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	defer h.Close()
 	bin := plugintest.Build(b, "./testdata/rules")
 	p := &core.Plugin{ID: uuid.New(), Name: "bench-rules", Kind: core.PluginDispatchRules, Version: "1", Path: bin, SHA256: benchSHA(b, bin)}
 	bind := &core.PluginBinding{TenantID: uuid.New(), ID: uuid.New(), Kind: core.PluginDispatchRules, Config: []byte(`{}`), Version: 1, Plugin: p}
-	rules, err := h.DispatchRules(bg, bind)
+	r, err := h.DispatchRules(bg, bind)
 	if err != nil {
 		b.Fatal(err)
 	}
+	rules := r.(dispatch.RulesWithTechnicians)
 	o := dispatch.Order{ID: uuid.New(), ProductLine: "AC", At: time.Now()}
 	for _, n := range []int{1, 40} {
 		cs := make([]dispatch.Candidate, n)
+		techs := map[uuid.UUID][]dispatch.TechCandidate{}
 		for k := range cs {
 			cs[k] = dispatch.Candidate{SiteID: uuid.New(), Kind: dispatch.KindDealer, Eligible: true, Score: 0.5,
 				Reasons: []string{"12.4 km from the address", "load 3/10 today", "reputation 85/100", "late rate 12%", "authorised for AC"}}
+			if k >= dispatch.RulesTechnicianSites {
+				continue
+			}
+			for range 5 {
+				techs[cs[k].SiteID] = append(techs[cs[k].SiteID], dispatch.TechCandidate{TechnicianID: uuid.New(), Eligible: true,
+					Status: dispatch.TechAvailable, DistanceKm: 3.2, LocationFrom: "last location", Score: 0.6,
+					Reasons: []string{"3.2 km from last location (12 min ago)", "available", "no skills required", "2 open orders"}})
+			}
+		}
+		for range 100 { // launch (which the first calls' deadline may not cover) and warm up
+			_, _, err = rules.RerankWithTechnicians(bg, o, cs, techs)
+		}
+		if err != nil {
+			b.Fatal(err)
 		}
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := rules.Rerank(bg, o, cs); err != nil {
+				if _, _, err := rules.RerankWithTechnicians(bg, o, cs, techs); err != nil {
 					b.Fatal(err)
 				}
 			}

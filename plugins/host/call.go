@@ -52,11 +52,19 @@ func isFault(err error) bool {
 // concurrency limit, the breaker, the per-call deadline, a lazy launch; it
 // records the outcome in the metrics and the status. Its errors are *core.Error.
 func (i *instance) call(ctx context.Context, method string, timeout time.Duration, fn func(ctx context.Context, raw any) error) (err error) {
+	return i.callNamed(ctx, func(any) string { return method }, timeout, fn)
+}
+
+// callNamed is call for a call whose name depends on the protocol version
+// the process speaks: name gets the process's typed client, nil before
+// the first launch.
+func (i *instance) callNamed(ctx context.Context, name func(raw any) string, timeout time.Duration, fn func(ctx context.Context, raw any) error) (err error) {
 	start := time.Now()
 	i.lastUsed.Store(start.UnixNano())
-	m := i.methodMetrics(method)
+	method := name(i.dispensed())
 	i.calls.Add(1)
 	defer func() {
+		m := i.methodMetrics(method)
 		m.calls.Inc()
 		m.latency.Observe(time.Since(start).Seconds())
 		if err != nil {
@@ -84,6 +92,7 @@ func (i *instance) call(ctx context.Context, method string, timeout time.Duratio
 		i.inflight.Add(-1)
 		return err
 	}
+	method = name(p.raw)
 	err = fn(ctx, p.raw)
 	i.inflight.Add(-1)
 	switch {
@@ -105,6 +114,16 @@ func (i *instance) call(ctx context.Context, method string, timeout time.Duratio
 		}
 	}
 	return err
+}
+
+// dispensed is the running process's typed client; nil when none runs.
+func (i *instance) dispensed() any {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.proc == nil {
+		return nil
+	}
+	return i.proc.raw
 }
 
 // methodMetrics are the series of one method of the binding, looked up

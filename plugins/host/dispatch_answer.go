@@ -45,6 +45,14 @@ func rulesCandidate(c dispatch.Candidate, f core.DispatchSiteFacts) dispatchrule
 		Opening: openings(f.WorkingHours), Tags: f.Tags}
 }
 
+func rulesTechnicians(cs []dispatch.TechCandidate, f *core.DispatchFacts) []dispatchrules.TechCandidate {
+	out := make([]dispatchrules.TechCandidate, len(cs))
+	for k, c := range cs {
+		out[k] = rulesTechnician(c, f.Technicians[c.TechnicianID])
+	}
+	return out
+}
+
 func rulesTechnician(c dispatch.TechCandidate, f core.DispatchTechnicianFacts) dispatchrules.TechCandidate {
 	return dispatchrules.TechCandidate{TechnicianID: c.TechnicianID.String(), Name: f.Name,
 		Status: dispatchrules.TechStatus(c.Status), Skills: f.Skills, Tags: f.Tags,
@@ -210,4 +218,24 @@ func keptTechnicians(own []dispatch.TechCandidate, resp dispatchrules.Technician
 		got[k] = answered{c.TechnicianID, c.Score, c.Reasons}
 	}
 	return layAnswer(own, got, resp.Excluded, resp.Reasons, dispatch.TechFields)
+}
+
+// keptTechniciansBySite validates a Decide answer's technicians for the
+// sites whose technicians were sent (own): a site the answer leaves out
+// keeps the engine's order. A site whose answer is invalid is left out of
+// the result, so that the engine asks ChooseTechnician for it if it
+// chooses it; that call then records the failure and falls back.
+func keptTechniciansBySite(own map[uuid.UUID][]dispatch.TechCandidate, answers map[string]dispatchrules.TechnicianResponse) map[uuid.UUID][]dispatch.TechCandidate {
+	out := make(map[uuid.UUID][]dispatch.TechCandidate, len(own))
+	for site, ts := range own {
+		resp, ok := answers[site.String()]
+		if !ok {
+			out[site] = ts
+			continue
+		}
+		if kept, err := keptTechnicians(ts, resp); err == nil {
+			out[site] = kept
+		}
+	}
+	return out
 }
