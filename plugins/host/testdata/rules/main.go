@@ -1,8 +1,10 @@
 // Command rules is a dispatch-rules test plugin for the host's tests,
 // speaking protocol v2 (Decide): in mode "ok" it reverses the sites and
 // each site's technicians and tags each with its binding's tag;
-// "drop-first" leaves the first out, "exclude-first" excludes it with a
-// reason; other modes hang, fail or answer garbage.
+// "promote-third" moves the third first (as a rule preferring the dealer
+// that sold the unit would) and otherwise keeps the order; "drop-first"
+// leaves the first out, "exclude-first" excludes it with a reason; other
+// modes hang, fail or answer garbage.
 package main
 
 import (
@@ -33,6 +35,12 @@ func (r *rules) answer(ids []string) ([]string, error) {
 		return append(ids, ids[0]), nil
 	case "drop-first", "exclude-first":
 		return ids[1:], nil
+	case "promote-third":
+		if len(ids) >= 3 {
+			third := ids[2]
+			return append([]string{third}, slices.Delete(ids, 2, 3)...), nil
+		}
+		return ids, nil
 	}
 	slices.Reverse(ids)
 	return ids, nil
