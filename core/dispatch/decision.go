@@ -142,9 +142,11 @@ type RulesWithTechnicians interface {
 	// RerankWithTechnicians is Rerank, also given technicians: the
 	// eligible technicians, best first, of the first RulesTechnicianSites
 	// candidates (those of them at which the platform assigns and that
-	// have any), by site ID. Besides the kept candidates it returns, by
-	// site ID, the technicians of any of those sites as ChooseTechnician
-	// returns them; the answer for another site is ignored.
+	// have any), by site ID, without their reasons (the engine writes
+	// those for the chosen site only). Besides the kept candidates it
+	// returns, by site ID, the technicians of any of those sites as
+	// ChooseTechnician returns them; the answer for another site is
+	// ignored.
 	RerankWithTechnicians(ctx context.Context, o Order, candidates []Candidate,
 		technicians map[uuid.UUID][]TechCandidate) ([]Candidate, map[uuid.UUID][]TechCandidate, error)
 }

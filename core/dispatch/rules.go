@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -217,50 +218,41 @@ func obey[T any](eligible, got []T, fields func(*T) Ranked) (kept, dropped []T, 
 	return kept, dropped, ""
 }
 
-// techsAhead are the technician rankings of a decision's first sites,
-// made before the site choice for RulesWithTechnicians, and the rules'
-// answers for them.
+// techsAhead are the eligible technicians of a decision's first sites,
+// ranked before the site choice for RulesWithTechnicians (without their
+// reasons, which only the chosen site's need), and the rules' answers.
 type techsAhead struct {
-	rankings map[uuid.UUID]*techRanking
+	eligible map[uuid.UUID][]TechCandidate
 	answers  map[uuid.UUID][]TechCandidate
 }
 
 // rankTechniciansAhead ranks the technicians of the first
-// RulesTechnicianSites of eligible that let the platform assign.
+// RulesTechnicianSites of eligible that let the platform assign and have
+// eligible technicians.
 func rankTechniciansAhead(n *Network, o Order, eligible []Candidate) *techsAhead {
-	a := &techsAhead{rankings: make(map[uuid.UUID]*techRanking, min(len(eligible), RulesTechnicianSites))}
+	a := &techsAhead{eligible: make(map[uuid.UUID][]TechCandidate, min(len(eligible), RulesTechnicianSites))}
 	for _, c := range eligible[:min(len(eligible), RulesTechnicianSites)] {
 		if si := n.byID[c.SiteID]; n.sites[si].AutoAssign {
-			tr := rankTechnicians(n, si, o)
-			a.rankings[c.SiteID] = &tr
+			if tr := rankTechnicians(n, si, o, false); tr.eligible > 0 {
+				a.eligible[c.SiteID] = tr.ranking[:tr.eligible:tr.eligible]
+			}
 		}
 	}
 	return a
 }
 
-// eligible are the ahead sites' eligible technicians, for the rules.
-func (a *techsAhead) eligible() map[uuid.UUID][]TechCandidate {
-	m := make(map[uuid.UUID][]TechCandidate, len(a.rankings))
-	for id, tr := range a.rankings {
-		if tr.eligible > 0 {
-			m[id] = tr.ranking[:tr.eligible]
-		}
-	}
-	return m
-}
-
-// site returns the ranking made ahead for siteID, if any, and the rules'
-// answer for it, if they gave one.
-func (a *techsAhead) site(siteID uuid.UUID) (tr *techRanking, answer []TechCandidate, answered bool) {
+// answer returns the rules' answer for siteID's technicians, when they
+// were sent ahead and answered. The chosen site's technicians are ranked
+// again, with their reasons, in the same order.
+func (a *techsAhead) answer(siteID uuid.UUID) ([]TechCandidate, bool) {
 	if a == nil {
-		return nil, nil, false
+		return nil, false
 	}
-	tr = a.rankings[siteID]
-	if tr == nil || tr.eligible == 0 {
-		return tr, nil, false
+	if _, sent := a.eligible[siteID]; !sent {
+		return nil, false
 	}
-	answer, answered = a.answers[siteID]
-	return tr, answer, answered
+	got, ok := a.answers[siteID]
+	return got, ok
 }
 
 // rerankSitesWithTechnicians is rerankSites for RulesWithTechnicians: the
@@ -268,8 +260,9 @@ func (a *techsAhead) site(siteID uuid.UUID) (tr *techRanking, answer []TechCandi
 // in ahead for the technician choice. An invalid site answer discards
 // them too: the technician choice then asks the rules again.
 func rerankSitesWithTechnicians(ctx context.Context, r RulesWithTechnicians, o Order, eligible []Candidate, ahead *techsAhead) (kept, dropped []Candidate, fallback string) {
-	in, techs := eligible, ahead.eligible()
+	in, techs := eligible, ahead.eligible
 	if _, ok := r.(DeadlineKeeper); !ok {
+		techs = maps.Clone(techs)
 		in, o = cloneAll(eligible, func(c *Candidate) *[]string { return &c.Reasons }), cloneOrder(o)
 		for id, ts := range techs {
 			techs[id] = cloneAll(ts, func(c *TechCandidate) *[]string { return &c.Reasons })

@@ -46,8 +46,9 @@ type techRanking struct {
 	off, unskilled int
 }
 
-// rankTechnicians ranks site si's technicians for o.
-func rankTechnicians(n *Network, si int32, o Order) techRanking {
+// rankTechnicians ranks site si's technicians for o; with explain, each
+// with its reasons.
+func rankTechnicians(n *Network, si int32, o Order, explain bool) techRanking {
 	s := &n.sites[si]
 	eligible, others := make([]techAssessed, 0, len(n.techs[si])), []techAssessed(nil)
 	var w reasonWriter
@@ -55,7 +56,11 @@ func rankTechnicians(n *Network, si int32, o Order) techRanking {
 	fromSite := siteDistance{site: s.Location}
 	for _, t := range n.techs[si] {
 		a := techAssessed{from: w.mark()}
-		a.TechCandidate = assessTechnician(&w, t, &fromSite, o)
+		var miss []string
+		a.TechCandidate, miss = assessTechnician(t, &fromSite, o)
+		if explain {
+			explainTechnician(&w, t, &a.TechCandidate, miss, o)
+		}
 		a.to = w.mark()
 		switch {
 		case a.Eligible:
@@ -76,29 +81,30 @@ func rankTechnicians(n *Network, si int32, o Order) techRanking {
 			cmp.Compare(b.Components.Workload, a.Components.Workload), compareIDs(a.TechnicianID, b.TechnicianID))
 	})
 	// others stay in ID order, the order of n.techs.
-	all := w.finish()
+	var all []string
+	if explain {
+		all = w.finish()
+	}
 	tr.ranking = make([]TechCandidate, 0, len(eligible)+len(others))
 	for _, a := range slices.Concat(eligible, others) {
-		a.Reasons = all[a.from:a.to:a.to]
+		if explain {
+			a.Reasons = all[a.from:a.to:a.to]
+		}
 		tr.ranking = append(tr.ranking, a.TechCandidate)
 	}
 	tr.eligible = len(eligible)
 	return tr
 }
 
-// chooseTechnician ranks site si's technicians (or takes the ranking made
-// ahead of the site choice) and, with assign, lets the Rules rerank them:
-// with the answer they gave ahead when there is one, else in a call of
-// their own. assign false (the site assigns its own technicians) leaves
+// chooseTechnician ranks site si's technicians and, with assign, lets the
+// Rules rerank them: with the answer they gave ahead of the site choice
+// when there is one, else in a call of their own. assign false (the site assigns its own technicians) leaves
 // Chosen nil and the ranking advisory, without Rules.
 func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Order, assign bool, ahead *techsAhead) TechDecision {
 	s := &n.sites[si]
 	td := TechDecision{SiteID: s.ID}
-	tr, answer, answered := ahead.site(s.ID)
-	if tr == nil {
-		r := rankTechnicians(n, si, o)
-		tr = &r
-	}
+	tr := rankTechnicians(n, si, o, true)
+	answer, answered := ahead.answer(s.ID)
 	ranking := tr.ranking
 	top, dropped := ranking[:tr.eligible], []TechCandidate(nil)
 	if assign && e.Rules != nil && len(top) > 0 {
@@ -130,43 +136,18 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 	return td
 }
 
-// assessTechnician scores t and writes its reasons to w.
-func assessTechnician(w *reasonWriter, t Technician, site *siteDistance, o Order) TechCandidate {
-	c := TechCandidate{TechnicianID: t.ID, Status: t.Status, LocationFrom: "last location"}
-	age := o.At.Sub(t.LocationAt)
-	switch {
-	case t.LocationAt.IsZero():
+// assessTechnician scores t; miss are the required skills it lacks.
+func assessTechnician(t Technician, site *siteDistance, o Order) (c TechCandidate, miss []string) {
+	c = TechCandidate{TechnicianID: t.ID, Status: t.Status, LocationFrom: "last location"}
+	if t.LocationAt.IsZero() || o.At.Sub(t.LocationAt) > StaleAfter {
 		c.LocationFrom, c.DistanceKm = "site", site.to(o.Location)
-		w.s("location unknown: ").f(c.DistanceKm, 1).s(" km from the site").end()
-	case age > StaleAfter:
-		c.LocationFrom, c.DistanceKm = "site", site.to(o.Location)
-		w.s("last location ").age(age).s(" old, stale: ").f(c.DistanceKm, 1).s(" km from the site").end()
-	default:
+	} else {
 		c.DistanceKm = DistanceKm(t.Location, o.Location)
-		w.f(c.DistanceKm, 1).s(" km from last location (").age(max(age, 0)).s(" ago)").end()
 	}
-	switch t.Status {
-	case TechOff:
-		w.s("excluded: off duty").end()
-	case TechBusy:
-		w.s("busy: ranked after available technicians").end()
-	default:
-		w.s("available").end()
-	}
-	miss := missing(o.Skills, t.Skills)
-	switch {
-	case len(miss) > 0:
-		w.s("excluded: lacks skills ").s(strings.Join(miss, ", ")).end()
-	case len(o.Skills) == 0:
-		w.s("no skills required").end()
-	default:
-		w.s("has required skills ").s(strings.Join(o.Skills, ", ")).s(" (the order uses ").i(len(o.Skills)).
-			s(" of its ").i(len(t.Skills)).s(" skills)").end()
-	}
-	w.i(t.OpenWorkload).s(" open orders").end()
+	miss = missing(o.Skills, t.Skills)
 	c.Eligible = t.Status != TechOff && len(miss) == 0
 	if !c.Eligible {
-		return c
+		return c, miss
 	}
 	c.Components = TechComponents{
 		Skills:   1,
@@ -178,9 +159,43 @@ func assessTechnician(w *reasonWriter, t Technician, site *siteDistance, o Order
 	}
 	k := c.Components
 	c.Score = (k.Skills + k.Distance + k.Workload) / 3
-	w.s("score ").f(c.Score, 3).s(" (skills ").f(k.Skills, 2).s(", distance ").f(k.Distance, 2).
-		s(", workload ").f(k.Workload, 2).s(")").end()
-	return c
+	return c, miss
+}
+
+// explainTechnician writes the reasons of t, assessed as c, to w.
+func explainTechnician(w *reasonWriter, t Technician, c *TechCandidate, miss []string, o Order) {
+	age := o.At.Sub(t.LocationAt)
+	switch {
+	case t.LocationAt.IsZero():
+		w.s("location unknown: ").f(c.DistanceKm, 1).s(" km from the site").end()
+	case age > StaleAfter:
+		w.s("last location ").age(age).s(" old, stale: ").f(c.DistanceKm, 1).s(" km from the site").end()
+	default:
+		w.f(c.DistanceKm, 1).s(" km from last location (").age(max(age, 0)).s(" ago)").end()
+	}
+	switch t.Status {
+	case TechOff:
+		w.s("excluded: off duty").end()
+	case TechBusy:
+		w.s("busy: ranked after available technicians").end()
+	default:
+		w.s("available").end()
+	}
+	switch {
+	case len(miss) > 0:
+		w.s("excluded: lacks skills ").s(strings.Join(miss, ", ")).end()
+	case len(o.Skills) == 0:
+		w.s("no skills required").end()
+	default:
+		w.s("has required skills ").s(strings.Join(o.Skills, ", ")).s(" (the order uses ").i(len(o.Skills)).
+			s(" of its ").i(len(t.Skills)).s(" skills)").end()
+	}
+	w.i(t.OpenWorkload).s(" open orders").end()
+	if c.Eligible {
+		k := c.Components
+		w.s("score ").f(c.Score, 3).s(" (skills ").f(k.Skills, 2).s(", distance ").f(k.Distance, 2).
+			s(", workload ").f(k.Workload, 2).s(")").end()
+	}
 }
 
 // siteDistance is a site's distance to the order's address, worked out
