@@ -143,7 +143,7 @@ func (r *rulesClient) RerankWithTechnicians(ctx context.Context, o dispatch.Orde
 		if out, err = keptSites(cs, dispatchrules.RankResponse{Candidates: a.Sites, Excluded: a.Excluded, Reasons: a.Reasons}); err != nil {
 			return err
 		}
-		chosen = keptTechniciansBySite(techs, a.Technicians)
+		chosen = chosenTechnicians(out, techs, a.Technicians)
 		return nil
 	})
 	return out, chosen, err

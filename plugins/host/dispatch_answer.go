@@ -220,22 +220,29 @@ func keptTechnicians(own []dispatch.TechCandidate, resp dispatchrules.Technician
 	return layAnswer(own, got, resp.Excluded, resp.Reasons, dispatch.TechFields)
 }
 
-// keptTechniciansBySite validates a Decide answer's technicians for the
-// sites whose technicians were sent (own): a site the answer leaves out
-// keeps the engine's order. A site whose answer is invalid is left out of
-// the result, so that the engine asks ChooseTechnician for it if it
-// chooses it; that call then records the failure and falls back.
-func keptTechniciansBySite(own map[uuid.UUID][]dispatch.TechCandidate, answers map[string]dispatchrules.TechnicianResponse) map[uuid.UUID][]dispatch.TechCandidate {
-	out := make(map[uuid.UUID][]dispatch.TechCandidate, len(own))
-	for site, ts := range own {
-		resp, ok := answers[site.String()]
-		if !ok {
-			out[site] = ts
-			continue
-		}
-		if kept, err := keptTechnicians(ts, resp); err == nil {
-			out[site] = kept
-		}
+// chosenTechnicians validates a Decide answer's technicians for the site
+// the engine chooses, the first of the kept sites, when its technicians
+// were sent (own): the engine uses no other site's. Left out of the
+// answer, they keep the engine's order. An invalid answer leaves the site
+// out of the result, so that the engine asks ChooseTechnician for it; that
+// call then records the failure and falls back.
+func chosenTechnicians(kept []dispatch.Candidate, own map[uuid.UUID][]dispatch.TechCandidate,
+	answers map[string]dispatchrules.TechnicianResponse) map[uuid.UUID][]dispatch.TechCandidate {
+	if len(kept) == 0 || !kept[0].Eligible {
+		return nil
 	}
-	return out
+	site := kept[0].SiteID
+	ts, sent := own[site]
+	if !sent {
+		return nil
+	}
+	resp, ok := answers[site.String()]
+	if !ok {
+		return map[uuid.UUID][]dispatch.TechCandidate{site: ts}
+	}
+	out, err := keptTechnicians(ts, resp)
+	if err != nil {
+		return nil
+	}
+	return map[uuid.UUID][]dispatch.TechCandidate{site: out}
 }

@@ -331,10 +331,11 @@ func TestDispatchExclusionReasonsReachTheDecision(t *testing.T) {
 	t.Fatal("the excluded site is missing from the ranking")
 }
 
-// A Decide answer's technicians: a valid answer is taken, a site left out
-// keeps the engine's order, and an invalid answer leaves its site out (the
-// engine then asks ChooseTechnician, which records the failure).
-func TestKeptTechniciansBySite(t *testing.T) {
+// A Decide answer's technicians for the site chosen (the first kept) are
+// taken when valid; left out, the site keeps the engine's order; invalid,
+// the site is left out (the engine then asks ChooseTechnician, which
+// records the failure). No other site's are looked at.
+func TestChosenTechnicians(t *testing.T) {
 	t.Parallel()
 	techs := func(n int) []dispatch.TechCandidate {
 		var ts []dispatch.TechCandidate
@@ -343,18 +344,28 @@ func TestKeptTechniciansBySite(t *testing.T) {
 		}
 		return ts
 	}
-	valid, left, invalid := uuid.New(), uuid.New(), uuid.New()
-	own := map[uuid.UUID][]dispatch.TechCandidate{valid: techs(2), left: techs(2), invalid: techs(1)}
-	got := keptTechniciansBySite(own, map[string]dispatchrules.TechnicianResponse{
-		valid.String(): {Candidates: []dispatchrules.TechCandidate{{TechnicianID: own[valid][1].TechnicianID.String(), Reasons: []string{"senior"}}},
+	first, second, unsent := uuid.New(), uuid.New(), uuid.New()
+	own := map[uuid.UUID][]dispatch.TechCandidate{first: techs(2), second: techs(1)}
+	kept := func(ids ...uuid.UUID) []dispatch.Candidate {
+		var cs []dispatch.Candidate
+		for _, id := range ids {
+			cs = append(cs, dispatch.Candidate{SiteID: id, Eligible: true})
+		}
+		return cs
+	}
+	valid := map[string]dispatchrules.TechnicianResponse{
+		first.String(): {Candidates: []dispatchrules.TechCandidate{{TechnicianID: own[first][1].TechnicianID.String(), Reasons: []string{"senior"}}},
 			Reasons: []string{"VIP"}},
-		invalid.String():    {Candidates: []dispatchrules.TechCandidate{{TechnicianID: uuid.NewString()}}},
-		uuid.New().String(): {}, // not sent: ignored
-	})
-	require.Len(t, got, 2)
-	require.Equal(t, own[left], got[left])
-	require.NotContains(t, got, invalid)
-	require.Len(t, got[valid], 1, "the other is left out: the engine excludes it")
-	require.Equal(t, own[valid][1].TechnicianID, got[valid][0].TechnicianID)
-	require.Equal(t, []string{"senior", "tenant rules: VIP"}, got[valid][0].Reasons)
+		second.String(): {Candidates: []dispatchrules.TechCandidate{{TechnicianID: uuid.NewString()}}}, // invalid, but not looked at
+	}
+	got := chosenTechnicians(kept(first, second), own, valid)
+	require.Len(t, got, 1)
+	require.Len(t, got[first], 1, "the other is left out: the engine excludes it")
+	require.Equal(t, own[first][1].TechnicianID, got[first][0].TechnicianID)
+	require.Equal(t, []string{"senior", "tenant rules: VIP"}, got[first][0].Reasons)
+
+	require.Nil(t, chosenTechnicians(kept(second, first), own, valid), "invalid")
+	require.Equal(t, map[uuid.UUID][]dispatch.TechCandidate{second: own[second]}, chosenTechnicians(kept(second), own, nil), "left out")
+	require.Nil(t, chosenTechnicians(kept(unsent, first), own, valid), "not sent")
+	require.Nil(t, chosenTechnicians(nil, own, valid), "no site kept")
 }
