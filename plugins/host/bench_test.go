@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -96,11 +94,10 @@ func BenchmarkDispatchRulesOverhead(b *testing.B) {
 func benchDispatchRulesOverhead(b *testing.B, n *dispatch.Network, orders []dispatch.Order, bin, mode string) {
 	h := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), IdleTimeout: time.Hour})
 	defer h.Close()
-	control := filepath.Join(b.TempDir(), "mode")
-	if err := os.WriteFile(control, []byte(mode), 0o600); err != nil {
-		b.Fatal(err)
+	if mode == "reverse" {
+		mode = "ok"
 	}
-	config, _ := json.Marshal(map[string]string{"tag": "bench", "control": control})
+	config, _ := json.Marshal(map[string]string{"tag": "bench", "mode": mode})
 	p := &core.Plugin{ID: uuid.New(), Name: "bench-rules", Kind: core.PluginDispatchRules, Version: "1", Path: bin, SHA256: benchSHA(b, bin)}
 	bind := &core.PluginBinding{TenantID: uuid.New(), ID: uuid.New(), Kind: core.PluginDispatchRules, Config: config, Version: 1, Plugin: p}
 	rules, err := h.DispatchRules(bg, bind)

@@ -22,9 +22,9 @@ import (
 
 type rules struct{ control.Holder }
 
-// answer applies the mode to the candidate IDs given, best first.
-func (r *rules) answer(ids []string) ([]string, error) {
-	switch r.Config().Mode() {
+// answer applies mode to the candidate IDs given, best first.
+func answer(mode string, ids []string) ([]string, error) {
+	switch mode {
 	case "hang":
 		control.Hang()
 	case "error":
@@ -47,15 +47,17 @@ func (r *rules) answer(ids []string) ([]string, error) {
 }
 
 func (r *rules) Decide(_ context.Context, d dr.Decision) (dr.Answer, error) {
+	cfg := r.Config()
+	mode := cfg.Mode() // once per call: it may read a file
 	var a dr.Answer
 	if len(d.Sites) > 0 {
-		if err := r.rank(d, &a); err != nil {
+		if err := rank(mode, cfg.Tag, d, &a); err != nil {
 			return dr.Answer{}, err
 		}
 	}
 	a.Technicians = make(map[string]dr.TechnicianResponse, len(d.Technicians))
 	for site, ts := range d.Technicians {
-		t, err := r.choose(ts)
+		t, err := choose(mode, cfg.Tag, ts)
 		if err != nil {
 			return dr.Answer{}, err
 		}
@@ -64,18 +66,18 @@ func (r *rules) Decide(_ context.Context, d dr.Decision) (dr.Answer, error) {
 	return a, nil
 }
 
-func (r *rules) rank(d dr.Decision, a *dr.Answer) error {
+func rank(mode, tag string, d dr.Decision, a *dr.Answer) error {
 	byID := make(map[string]int, len(d.Sites))
 	ids := make([]string, len(d.Sites))
 	for k, c := range d.Sites {
 		byID[c.SiteID], ids[k] = k, c.SiteID
 	}
-	ids, err := r.answer(ids)
+	ids, err := answer(mode, ids)
 	if err != nil {
 		return err
 	}
 	a.Sites = make([]dr.Candidate, 0, len(ids))
-	tag := "rules " + r.Config().Tag
+	tag = "rules " + tag
 	for _, id := range ids {
 		var c dr.Candidate
 		if k, ok := byID[id]; ok {
@@ -89,7 +91,7 @@ func (r *rules) rank(d dr.Decision, a *dr.Answer) error {
 		}
 		a.Sites = append(a.Sites, c)
 	}
-	if r.Config().Mode() == "exclude-first" {
+	if mode == "exclude-first" {
 		a.Excluded = []dr.Exclusion{{ID: d.Sites[0].SiteID, Reason: "closed for stocktaking"}}
 	}
 	a.Reasons = []string{"order " + d.Order.ID}
@@ -99,18 +101,18 @@ func (r *rules) rank(d dr.Decision, a *dr.Answer) error {
 	return nil
 }
 
-func (r *rules) choose(ts []dr.TechCandidate) (dr.TechnicianResponse, error) {
+func choose(mode, tag string, ts []dr.TechCandidate) (dr.TechnicianResponse, error) {
 	byID := make(map[string]int, len(ts))
 	ids := make([]string, len(ts))
 	for k, c := range ts {
 		byID[c.TechnicianID], ids[k] = k, c.TechnicianID
 	}
-	ids, err := r.answer(ids)
+	ids, err := answer(mode, ids)
 	if err != nil {
 		return dr.TechnicianResponse{}, err
 	}
 	resp := dr.TechnicianResponse{Candidates: make([]dr.TechCandidate, 0, len(ids))}
-	tag := "rules " + r.Config().Tag
+	tag = "rules " + tag
 	for _, id := range ids {
 		var c dr.TechCandidate
 		if k, ok := byID[id]; ok {
