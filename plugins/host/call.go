@@ -127,7 +127,7 @@ func (i *instance) dispensed() any {
 }
 
 // methodMetrics are the series of one method of the binding, looked up
-// once: a dispatch decision makes two calls, and label hashing on each
+// once: a dispatch decision makes a call or two, and label hashing on each
 // showed in the overhead.
 func (i *instance) methodMetrics(method string) *callMetrics {
 	if m, ok := i.methods.Load(method); ok {

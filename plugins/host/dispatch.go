@@ -14,19 +14,23 @@ import (
 // DispatchFactsFunc looks the facts up for a decision, in the caller's
 // context (the tenant transaction): those of the order, of the sites (the
 // candidates' IDs) and of the technicians at those sites, in one go, so
-// that a decision's Rank and ChooseTechnician need one lookup. An error
+// that a decision needs one lookup (a v1 plugin's ChooseTechnician, or a
+// technicians' call after a v2 Decide, reuses it). An error
 // fails the rules call, so the built-in ranking is used. The facts are
 // the store's own, read as they are (no copy to drop a field from).
 type DispatchFactsFunc func(ctx context.Context, o dispatch.Order, sites []uuid.UUID) (*core.DispatchFacts, error)
 
-// DispatchRules returns the binding's rules as the dispatch engine's seam.
-// Each call runs under DispatchTimeout (or the caller's earlier deadline);
-// an error, a timeout, an open breaker or an invalid answer makes the
-// engine use its built-in ranking and record why. Unlike CTI and Parts it
-// returns the rules even while the breaker is open or the plugin backs off
-// after a crash: their calls then fail at once, so that every decision
-// records that it fell back and why. It errs only for a binding of
-// another kind.
+// DispatchRules returns the binding's rules as the dispatch engine's seam
+// (a dispatch.RulesWithTechnicians). A plugin speaking protocol v2 gets one
+// Decide call per decision, with the sites and the technicians of the
+// first ones; a v1 plugin gets Rank, then ChooseTechnician for the chosen
+// site. Each call runs under DispatchTimeout (or the caller's earlier
+// deadline); an error, a timeout, an open breaker or an invalid answer
+// makes the engine use its built-in ranking and record why. Unlike CTI and
+// Parts it returns the rules even while the breaker is open or the plugin
+// backs off after a crash: their calls then fail at once, so that every
+// decision records that it fell back and why. It errs only for a binding
+// of another kind.
 func (h *Host) DispatchRules(_ context.Context, b *core.PluginBinding) (dispatch.Rules, error) {
 	i, err := h.instanceFor(b, core.PluginDispatchRules, true)
 	if err != nil {
@@ -48,10 +52,10 @@ type lookedUp struct {
 }
 
 // lookFacts returns the facts of o and sites. With reuse (ChooseTechnician,
-// after a decision's Rank) it returns those the last lookup found for the
-// same order when they cover the sites (the chosen site is one of Rank's
-// candidates, and its technicians came with it); a decision's Rank always
-// looks them up afresh.
+// after a decision's first call) it returns those the last lookup found
+// for the same order when they cover the sites (the chosen site is one of
+// the first call's candidates, and its technicians came with it); a
+// decision's first call always looks them up afresh.
 func (r *rulesClient) lookFacts(ctx context.Context, o dispatch.Order, sites []uuid.UUID, reuse bool) (*core.DispatchFacts, error) {
 	if r.facts == nil {
 		return &core.DispatchFacts{}, nil
