@@ -129,4 +129,6 @@ func choose(mode, tag string, ts []dr.TechCandidate) (dr.TechnicianResponse, err
 	return resp, nil
 }
 
-func main() { dr.Serve(&rules{}) }
+// As the reference plugin (plugins/dispatch-rules) does: the benchmarks
+// measure what it runs.
+func main() { dr.Serve(&rules{}, sdk.WithMaxProcs(1), sdk.WithGCPercent(400)) }
