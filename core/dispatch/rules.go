@@ -78,9 +78,23 @@ type Ranked struct {
 // dropped, "excluded: by tenant rules" followed by the reasons the answer
 // gave. kept follows the answer, dropped the engine's order.
 func applyAnswer[T any](own, got []T, fields func(*T) Ranked) (kept, dropped []T, problem string) {
-	at := make(map[uuid.UUID]int, len(own))
-	for i := range own {
-		at[fields(&own[i]).ID] = i
+	// Answers mostly keep the engine's order: a candidate is looked for at
+	// its own position first, through a map only when it is not there.
+	var at map[uuid.UUID]int
+	find := func(k int, id uuid.UUID) (int, bool) {
+		for _, i := range [...]int{k, k - 1, k + 1} { // kept in place, or one dropped or moved up before it
+			if i >= 0 && i < len(own) && fields(&own[i]).ID == id {
+				return i, true
+			}
+		}
+		if at == nil {
+			at = make(map[uuid.UUID]int, len(own))
+			for i := range own {
+				at[fields(&own[i]).ID] = i
+			}
+		}
+		i, ok := at[id]
+		return i, ok
 	}
 	const unused, excluded, used = 0, 1, 2
 	state := make([]uint8, len(own))
@@ -88,7 +102,7 @@ func applyAnswer[T any](own, got []T, fields func(*T) Ranked) (kept, dropped []T
 	kept = make([]T, 0, min(len(got), len(own)))
 	for k := range got {
 		g := fields(&got[k])
-		i, ok := at[g.ID]
+		i, ok := find(k, g.ID)
 		switch {
 		case !ok:
 			return nil, nil, fmt.Sprintf("tenant rules answered with %s, which was not a candidate; built-in ranking used", g.ID)

@@ -170,6 +170,7 @@ func b2i(b bool) int {
 // dispatch.RulesTechnicianSites) with five technicians each, as the engine
 // sends them: the transport's floor and its per-candidate cost.
 func BenchmarkDecideCall(b *testing.B) {
+	core.TuneGC() // the server's setting
 	h := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	defer h.Close()
 	bin := plugintest.Build(b, "./testdata/rules")

@@ -89,14 +89,31 @@ type answered struct {
 // or excluded), a score that is not a finite number, or reasons past the
 // bounds make the whole answer invalid.
 func matchAnswer(own []uuid.UUID, got []answered, excluded []dispatchrules.Exclusion, ownReasons func(int) []string) (pos []int, added [][]string, xpos []int, err error) {
-	at := make(map[uuid.UUID]int, len(own))
-	for k, id := range own {
-		at[id] = k
+	// Answers mostly keep the candidates' order: a candidate is looked for
+	// at its own position first, through a map only when it is not there.
+	var at map[uuid.UUID]int
+	lookup := func(id uuid.UUID) (int, bool) {
+		if at == nil {
+			at = make(map[uuid.UUID]int, len(own))
+			for k, id := range own {
+				at[id] = k
+			}
+		}
+		k, ok := at[id]
+		return k, ok
+	}
+	find := func(i int, id uuid.UUID) (int, bool) {
+		for _, k := range [...]int{i, i - 1, i + 1} { // kept in place, or one dropped or moved up before it
+			if k >= 0 && k < len(own) && own[k] == id {
+				return k, true
+			}
+		}
+		return lookup(id)
 	}
 	used := make([]bool, len(own))
-	for _, g := range got {
+	for i, g := range got {
 		id, perr := uuid.Parse(g.id)
-		k, ok := at[id]
+		k, ok := find(i, id)
 		switch {
 		case perr != nil || !ok:
 			return nil, nil, nil, invalidAnswer("%q was not a candidate", clip(g.id))
@@ -117,7 +134,7 @@ func matchAnswer(own []uuid.UUID, got []answered, excluded []dispatchrules.Exclu
 	}
 	for _, x := range excluded {
 		id, perr := uuid.Parse(x.ID)
-		k, ok := at[id]
+		k, ok := lookup(id)
 		if perr != nil || !ok || used[k] {
 			return nil, nil, nil, invalidAnswer("excluded %q was not a candidate or was named twice", clip(x.ID))
 		}

@@ -25,7 +25,8 @@ func TestConversionsRoundTrip(t *testing.T) {
 
 	var tc TechCandidate
 	fill(t, &tc)
-	require.Equal(t, tc, techFrom(techTo(tc)))
+	require.Equal(t, []TechCandidate{tc, {TechnicianID: "2"}}, mapSlice(techniciansTo([]TechCandidate{tc, {TechnicianID: "2"}}), techFrom))
+	require.Nil(t, techniciansTo(nil))
 
 	var e Exclusion
 	fill(t, &e)

@@ -33,9 +33,10 @@ type Answer struct {
 	// Technicians answer Decision.Technicians, by site ID, each as
 	// ChooseTechnician answers (its first candidate is assigned). A site
 	// left out keeps the platform's order. The platform uses the answer
-	// for the site it dispatches to: the first of Sites, or the one site
-	// of a decision without Sites. When that site's technicians were not
-	// in the decision, it asks for them in a decision of their own.
+	// for the site it dispatches to, the first of Sites (or the one site
+	// of a decision without Sites), and only that answer travels back.
+	// When that site's technicians were not in the decision, the platform
+	// asks for them in a decision of their own.
 	Technicians map[string]TechnicianResponse
 }
 

@@ -45,13 +45,33 @@ func (s *decideServer) Decide(ctx context.Context, r *pbv2.DecideRequest) (*pbv2
 		Excluded: mapSlice(a.Excluded, exclusionTo),
 		Reasons:  a.Reasons,
 	}
-	for _, site := range slices.Sorted(maps.Keys(a.Technicians)) {
-		t := a.Technicians[site]
-		res.Technicians = append(res.Technicians, &pbv2.TechnicianAnswer{SiteId: site,
-			Candidates: rankedAll(t.Candidates, rankedTech, sentTechs[site]),
-			Excluded:   mapSlice(t.Excluded, exclusionTo), Reasons: t.Reasons})
+	if site, ok := dispatchedTo(d, a); ok {
+		if t, answered := a.Technicians[site]; answered {
+			res.Technicians = []*pbv2.TechnicianAnswer{{SiteId: site,
+				Candidates: rankedAll(t.Candidates, rankedTech, sentTechs[site]),
+				Excluded:   mapSlice(t.Excluded, exclusionTo), Reasons: t.Reasons}}
+		}
 	}
 	return res, nil
+}
+
+// dispatchedTo is the site whose technicians the platform takes from a
+// (the first site kept, or the one site of a decision without sites), when
+// its technicians were in d: the only technician answer that travels back.
+func dispatchedTo(d Decision, a Answer) (string, bool) {
+	var site string
+	switch {
+	case len(d.Sites) > 0 && len(a.Sites) > 0:
+		site = a.Sites[0].SiteID
+	case len(d.Sites) == 0 && len(d.Technicians) == 1:
+		for k := range d.Technicians {
+			site = k
+		}
+	default:
+		return "", false
+	}
+	_, sent := d.Technicians[site]
+	return site, sent
 }
 
 // decideClient is the host's typed client for protocol v2: a Decider, and
@@ -76,7 +96,7 @@ func (c *decideClient) Decide(ctx context.Context, d Decision) (Answer, error) {
 	req := &pbv2.DecideRequest{Order: orderTo(d.Order), Sites: candidatesTo(d.Sites)}
 	for _, site := range slices.Sorted(maps.Keys(d.Technicians)) {
 		req.Technicians = append(req.Technicians, &pbv2.SiteTechnicians{SiteId: site,
-			Candidates: mapSlice(d.Technicians[site], techTo)})
+			Candidates: techniciansTo(d.Technicians[site])})
 	}
 	r, err := c.c.Decide(ctx, req)
 	if err != nil {

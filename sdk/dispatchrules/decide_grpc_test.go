@@ -47,6 +47,9 @@ func TestDecideRoundTrip(t *testing.T) {
 		},
 	}
 	rules := &decider{answer: func(got Decision) Answer {
+		if len(got.Sites) == 0 {
+			return Answer{Technicians: map[string]TechnicianResponse{"a": {Candidates: got.Technicians["a"][1:], Reasons: []string{"t2"}}}}
+		}
 		sites := slices.Clone(got.Sites)
 		b := sites[1]
 		b.Score, b.Reasons = 0.9, append(slices.Clip(b.Reasons), "dealer sold it")
@@ -54,14 +57,36 @@ func TestDecideRoundTrip(t *testing.T) {
 		a.Reasons = append(slices.Clip(a.Reasons), "kept")
 		ts := slices.Clone(got.Technicians["a"])
 		ts[1].Reasons = []string{"replaced"}
-		return Answer{
-			Sites: []Candidate{b, a}, Excluded: []Exclusion{{ID: "c", Reason: "closed"}}, Reasons: []string{"VIP"},
-			Technicians: map[string]TechnicianResponse{"a": {Candidates: []TechCandidate{ts[1]}, Excluded: []Exclusion{{ID: "t1"}}, Reasons: []string{"juniors"}}},
+		first := Answer{
+			Sites: []Candidate{a, b}, Excluded: []Exclusion{{ID: "c", Reason: "closed"}}, Reasons: []string{"VIP"},
+			Technicians: map[string]TechnicianResponse{
+				"a": {Candidates: []TechCandidate{ts[1]}, Excluded: []Exclusion{{ID: "t1"}}, Reasons: []string{"juniors"}},
+				"b": {Candidates: slices.Clone(got.Technicians["b"])},
+			},
 		}
+		if got.Order.ServiceType == "install" {
+			first.Sites[0], first.Sites[1] = b, a
+		}
+		return first
 	}}
 	c := overV2(t, rules)
 	got, err := c.Decide(context.Background(), d)
 	require.NoError(t, err)
 	require.Equal(t, d, rules.got, "the decision arrived whole")
-	require.Equal(t, rules.answer(d), got)
+	want := rules.answer(d)
+	delete(want.Technicians, "b")
+	require.Equal(t, want, got, "the technicians of the site kept first travel back, and no other's")
+
+	d.Order.ServiceType = "install" // the rules keep b first
+	got, err = c.Decide(context.Background(), d)
+	require.NoError(t, err)
+	want = rules.answer(d)
+	delete(want.Technicians, "a")
+	require.Equal(t, want, got)
+
+	only := Decision{Order: d.Order, Technicians: map[string][]TechCandidate{"a": d.Technicians["a"]}}
+	got, err = c.Decide(context.Background(), only)
+	require.NoError(t, err)
+	require.Equal(t, map[string]TechnicianResponse{"a": rules.answer(only).Technicians["a"]}, got.Technicians,
+		"a decision without sites: its one site's technicians")
 }

@@ -106,7 +106,7 @@ func (c *client) Rank(ctx context.Context, req RankRequest) (RankResponse, error
 
 func (c *client) ChooseTechnician(ctx context.Context, req TechnicianRequest) (TechnicianResponse, error) {
 	r, err := c.c.ChooseTechnician(ctx, &pb.TechnicianRequest{Order: orderTo(req.Order), SiteId: req.SiteID,
-		Candidates: mapSlice(req.Candidates, techTo)})
+		Candidates: techniciansTo(req.Candidates)})
 	if err != nil {
 		return TechnicianResponse{}, wire.FromStatus(ctx, "ChooseTechnician", err)
 	}
