@@ -139,12 +139,12 @@ func TestDispatchRulesPluginPrefersTheSellingDealer(t *testing.T) {
 	require.Equal(t, "", dec["Fallback"])
 	require.Contains(t, dec["Engine"], "+rules")
 	require.Equal(t, n.far.String(), r.str("site_id"), "the selling dealer first: %s", r.Raw)
-	// The dealer lets the platform assign: one Rank and one
-	// ChooseTechnician, whose technician is the one assigned, not asked for
-	// again.
+	// The dealer lets the platform assign: one Decide call ranks the sites
+	// and the dealer's technicians, whose choice is the one assigned, not
+	// asked for again.
 	require.Equal(t, n.techFar.String(), r.str("technician_id"), "%s", r.Raw)
 	st := b.must(200, "GET", "/v1/plugin-bindings/"+bind.str("id")+"/status", n.tenant.admin, nil)
-	require.EqualValues(t, 2, st.JSON["calls"], "%s", st.Raw)
+	require.EqualValues(t, 1, st.JSON["calls"], "%s", st.Raw)
 }
 
 // TestVIPSeniorTechnicianWithTheRealRulesPlugin: the technicians' facts

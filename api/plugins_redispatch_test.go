@@ -30,7 +30,7 @@ func TestTimerRedispatchAppliesTheRules(t *testing.T) {
 	r := b.intake(n, n.tenant.admin, nil)
 	require.Equal(t, 201, r.Status, "%s", r.Raw)
 	require.Equal(t, n.far.String(), r.str("site_id"), "the rules send it to the selling dealer: %s", r.Raw)
-	require.EqualValues(t, 1, status(), "one Rank: the site assigns its technician itself")
+	require.EqualValues(t, 1, status(), "one Decide call: the site assigns its technician itself")
 
 	b.clock.Advance(31 * time.Minute)
 	require.Equal(t, 1, b.fireTimers())

@@ -18,7 +18,9 @@
 // build, register, bind, debug.
 package sdk
 
-// ProtocolVersion is the newest plugin protocol version this SDK speaks. A
-// plugin built with this SDK serves every version it knows; the host picks
-// the newest one both sides share, so a v2 host keeps running v1 plugins.
-const ProtocolVersion = 1
+// ProtocolVersion is the newest plugin protocol version this SDK speaks,
+// of any kind: dispatch rules speak 1 and 2 (dispatchrules.ProtocolVersion);
+// CTI and parts speak 1. A plugin built with this SDK serves every version
+// of its kind it can; the host picks the newest one both sides share, so a
+// v2 host keeps running v1 plugins.
+const ProtocolVersion = 2

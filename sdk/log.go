@@ -68,18 +68,14 @@ type ServeOptions struct {
 	// Logger receives the SDK's own messages (a recovered panic, a failed
 	// Configure). Default: Logger().
 	Logger *slog.Logger
-	// GCPercent is the garbage collector's target (as GOGC) for the plugin
-	// process, applied unless GOGC is set in its environment. Default 400:
-	// a plugin's live heap is small, and fewer collections mean fewer
-	// slow calls (dispatch rules run inside every dispatch decision). A
-	// negative value leaves the runtime's setting alone.
+	// GCPercent, when positive, is the garbage collector's target (as
+	// GOGC) for the plugin process, applied unless GOGC is set in its
+	// environment. The default (0) leaves the runtime's setting alone:
+	// Serve does not tune the integrator's process unless asked.
 	GCPercent int
-	// MaxProcs is the number of threads running Go code at once (as
-	// GOMAXPROCS) in the plugin process, applied unless GOMAXPROCS is set in
-	// its environment; 0 leaves the runtime's default. Dispatch rules
-	// default to 1: their calls take microseconds of CPU, and on one thread
-	// a call's goroutine hand-offs cost no thread wake-ups, which made up a
-	// large share of a call's latency.
+	// MaxProcs, when positive, is the number of threads running Go code at
+	// once (as GOMAXPROCS) in the plugin process, applied unless GOMAXPROCS
+	// is set in its environment. The default (0) leaves the runtime's.
 	MaxProcs int
 }
 

@@ -128,6 +128,36 @@ type DeadlineKeeper interface {
 	KeepsDeadline()
 }
 
+// RulesWithTechnicians is implemented by Rules that take a decision's
+// sites and the technicians of its first sites in one call, as a plugin
+// speaking dispatch-rules protocol v2 answers both in one round trip. The
+// engine then calls RerankWithTechnicians instead of Rerank and, when the
+// answer holds the technicians of the site it chooses, takes them instead
+// of calling ChooseTechnician. Otherwise (the call failed or its answer
+// was invalid, or the rules chose a site whose technicians they were not
+// given) it calls ChooseTechnician as for any Rules, so a failure falls
+// back as it does with Rules alone.
+type RulesWithTechnicians interface {
+	Rules
+	// RerankWithTechnicians is Rerank, also given technicians: the
+	// eligible technicians, best first, of the first RulesTechnicianSites
+	// candidates (those of them at which the platform assigns and that
+	// have any), by site ID, without their reasons (the engine writes
+	// those for the chosen site only). Besides the kept candidates it
+	// returns, by site ID, the technicians of any of those sites as
+	// ChooseTechnician returns them; the answer for another site is
+	// ignored.
+	RerankWithTechnicians(ctx context.Context, o Order, candidates []Candidate,
+		technicians map[uuid.UUID][]TechCandidate) ([]Candidate, map[uuid.UUID][]TechCandidate, error)
+}
+
+// RulesTechnicianSites is how many of the first eligible sites of a
+// decision have their technicians sent with the sites to
+// RulesWithTechnicians: rules usually keep one of those first, and every
+// site sent costs its technicians' ranking and their encoding. Rules that
+// choose a site further down cost a ChooseTechnician call.
+const RulesTechnicianSites = 5
+
 // Engine is a tenant's dispatch configuration. The zero value is the
 // built-in engine with equal weights.
 type Engine struct {

@@ -118,9 +118,16 @@ func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near
 	ranking := sc.explainSites(o)
 
 	top, dropped := ranking[:len(sc.elig)], []Candidate(nil)
+	var ahead *techsAhead // technicians ranked before the site choice, for rules that take them with the sites
 	if e.Rules != nil && len(top) > 0 {
 		var fallback string
-		if top, dropped, fallback = rerankSites(ctx, e.Rules, o, top); fallback != "" {
+		if rt, ok := e.Rules.(RulesWithTechnicians); ok {
+			ahead = rankTechniciansAhead(n, o, top)
+			top, dropped, fallback = rerankSitesWithTechnicians(ctx, rt, o, top, ahead)
+		} else {
+			top, dropped, fallback = rerankSites(ctx, e.Rules, o, top)
+		}
+		if fallback != "" {
 			dec.Fallback = fallback
 		} else {
 			dec.Engine = EngineVersion + "+rules"
@@ -137,7 +144,7 @@ func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near
 	chosen := top[0].SiteID
 	dec.Chosen = &chosen
 	si := n.byID[chosen]
-	dec.Technician = e.chooseTechnician(ctx, n, si, o, n.sites[si].AutoAssign)
+	dec.Technician = e.chooseTechnician(ctx, n, si, o, n.sites[si].AutoAssign, ahead)
 	return dec
 }
 

@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -17,9 +18,9 @@ import (
 // their deadline on their own (DeadlineKeeper) are called on the caller's
 // goroutine: a goroutine per call, and the growth of its stack to the
 // depth of a gRPC call, were a tenth of a plugin call's cost.
-func callRules[T any](ctx context.Context, r Rules, call func() ([]T, error)) (out []T, fallback string) {
+func callRules[R any](ctx context.Context, r Rules, call func() (R, error)) (out R, fallback string) {
 	type answer struct {
-		out []T
+		out R
 		err error
 	}
 	ch := make(chan answer, 1)
@@ -33,10 +34,11 @@ func callRules[T any](ctx context.Context, r Rules, call func() ([]T, error)) (o
 		ch <- answer{out, err}
 	}
 	var a answer
+	var zero R
 	if _, ok := r.(DeadlineKeeper); ok {
 		run()
 		if a = <-ch; a.err != nil && ctx.Err() != nil {
-			return nil, late(ctx)
+			return zero, late(ctx)
 		}
 	} else {
 		go run()
@@ -46,12 +48,12 @@ func callRules[T any](ctx context.Context, r Rules, call func() ([]T, error)) (o
 			select {
 			case a = <-ch: // answered at the deadline: take it
 			default:
-				return nil, late(ctx)
+				return zero, late(ctx)
 			}
 		}
 	}
 	if a.err != nil {
-		return nil, "tenant rules failed (" + a.err.Error() + "); built-in ranking used"
+		return zero, "tenant rules failed (" + a.err.Error() + "); built-in ranking used"
 	}
 	return a.out, ""
 }
@@ -76,9 +78,23 @@ type Ranked struct {
 // dropped, "excluded: by tenant rules" followed by the reasons the answer
 // gave. kept follows the answer, dropped the engine's order.
 func applyAnswer[T any](own, got []T, fields func(*T) Ranked) (kept, dropped []T, problem string) {
-	at := make(map[uuid.UUID]int, len(own))
-	for i := range own {
-		at[fields(&own[i]).ID] = i
+	// Answers mostly keep the engine's order: a candidate is looked for at
+	// its own position first, through a map only when it is not there.
+	var at map[uuid.UUID]int
+	find := func(k int, id uuid.UUID) (int, bool) {
+		for _, i := range [...]int{k, k - 1, k + 1} { // kept in place, or one dropped or moved up before it
+			if i >= 0 && i < len(own) && fields(&own[i]).ID == id {
+				return i, true
+			}
+		}
+		if at == nil {
+			at = make(map[uuid.UUID]int, len(own))
+			for i := range own {
+				at[fields(&own[i]).ID] = i
+			}
+		}
+		i, ok := at[id]
+		return i, ok
 	}
 	const unused, excluded, used = 0, 1, 2
 	state := make([]uint8, len(own))
@@ -86,7 +102,7 @@ func applyAnswer[T any](own, got []T, fields func(*T) Ranked) (kept, dropped []T
 	kept = make([]T, 0, min(len(got), len(own)))
 	for k := range got {
 		g := fields(&got[k])
-		i, ok := at[g.ID]
+		i, ok := find(k, g.ID)
 		switch {
 		case !ok:
 			return nil, nil, fmt.Sprintf("tenant rules answered with %s, which was not a candidate; built-in ranking used", g.ID)
@@ -204,8 +220,81 @@ func rerank[T any](ctx context.Context, r Rules, o Order, eligible []T, fields f
 	if fallback != "" {
 		return eligible, nil, fallback
 	}
+	return obey(eligible, got, fields)
+}
+
+// obey lays the rules' answer got over eligible (applyAnswer), or returns
+// eligible unchanged with the fallback when the answer is invalid.
+func obey[T any](eligible, got []T, fields func(*T) Ranked) (kept, dropped []T, fallback string) {
 	if kept, dropped, fallback = applyAnswer(eligible, got, fields); fallback != "" {
 		return eligible, nil, fallback
 	}
 	return kept, dropped, ""
+}
+
+// techsAhead are the eligible technicians of a decision's first sites,
+// ranked before the site choice for RulesWithTechnicians (without their
+// reasons, which only the chosen site's need), and the rules' answers.
+type techsAhead struct {
+	eligible map[uuid.UUID][]TechCandidate
+	answers  map[uuid.UUID][]TechCandidate
+}
+
+// rankTechniciansAhead ranks the technicians of the first
+// RulesTechnicianSites of eligible that let the platform assign and have
+// eligible technicians.
+func rankTechniciansAhead(n *Network, o Order, eligible []Candidate) *techsAhead {
+	a := &techsAhead{eligible: make(map[uuid.UUID][]TechCandidate, min(len(eligible), RulesTechnicianSites))}
+	for _, c := range eligible[:min(len(eligible), RulesTechnicianSites)] {
+		if si := n.byID[c.SiteID]; n.sites[si].AutoAssign {
+			if tr := rankTechnicians(n, si, o, false); tr.eligible > 0 {
+				a.eligible[c.SiteID] = tr.ranking[:tr.eligible:tr.eligible]
+			}
+		}
+	}
+	return a
+}
+
+// answer returns the rules' answer for siteID's technicians, when they
+// were sent ahead and answered. The chosen site's technicians are ranked
+// again, with their reasons, in the same order.
+func (a *techsAhead) answer(siteID uuid.UUID) ([]TechCandidate, bool) {
+	if a == nil {
+		return nil, false
+	}
+	if _, sent := a.eligible[siteID]; !sent {
+		return nil, false
+	}
+	got, ok := a.answers[siteID]
+	return got, ok
+}
+
+// rerankSitesWithTechnicians is rerankSites for RulesWithTechnicians: the
+// technicians ranked ahead go with the sites, and their answers are kept
+// in ahead for the technician choice. An invalid site answer discards
+// them too: the technician choice then asks the rules again.
+func rerankSitesWithTechnicians(ctx context.Context, r RulesWithTechnicians, o Order, eligible []Candidate, ahead *techsAhead) (kept, dropped []Candidate, fallback string) {
+	in, techs := eligible, ahead.eligible
+	if _, ok := r.(DeadlineKeeper); !ok {
+		techs = maps.Clone(techs)
+		in, o = cloneAll(eligible, func(c *Candidate) *[]string { return &c.Reasons }), cloneOrder(o)
+		for id, ts := range techs {
+			techs[id] = cloneAll(ts, func(c *TechCandidate) *[]string { return &c.Reasons })
+		}
+	}
+	type answer struct {
+		sites []Candidate
+		techs map[uuid.UUID][]TechCandidate
+	}
+	got, fallback := callRules(ctx, r, func() (answer, error) {
+		sites, techs, err := r.RerankWithTechnicians(ctx, o, in, techs)
+		return answer{sites, techs}, err
+	})
+	if fallback != "" {
+		return eligible, nil, fallback
+	}
+	if kept, dropped, fallback = obey(eligible, got.sites, SiteFields); fallback == "" {
+		ahead.answers = got.techs
+	}
+	return kept, dropped, fallback
 }

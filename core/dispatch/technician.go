@@ -27,7 +27,7 @@ func (e Engine) ChooseTechnician(ctx context.Context, n *Network, siteID uuid.UU
 	if !ok {
 		return TechDecision{}, invalid("site_id", "unknown site %s", siteID)
 	}
-	return e.chooseTechnician(ctx, n, si, o, true), nil
+	return e.chooseTechnician(ctx, n, si, o, true, nil), nil
 }
 
 // techAssessed is a technician's candidate entry and where its reasons lie
@@ -37,29 +37,39 @@ type techAssessed struct {
 	from, to int
 }
 
-// chooseTechnician ranks site si's technicians: eligible ones (not off, with
-// every required skill) first, available before busy, then by score, then
-// nearer, less loaded, ID. assign false (the site assigns its own
-// technicians) leaves Chosen nil and the ranking advisory, without Rules.
-func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Order, assign bool) TechDecision {
+// techRanking is a site's built-in technician ranking: the eligible
+// technicians (not off, with every required skill) first, available before
+// busy, then by score, then nearer, less loaded, ID; then the others.
+type techRanking struct {
+	ranking        []TechCandidate
+	eligible       int // the first entries of ranking that are eligible
+	off, unskilled int
+}
+
+// rankTechnicians ranks site si's technicians for o; with explain, each
+// with its reasons.
+func rankTechnicians(n *Network, si int32, o Order, explain bool) techRanking {
 	s := &n.sites[si]
-	td := TechDecision{SiteID: s.ID}
 	eligible, others := make([]techAssessed, 0, len(n.techs[si])), []techAssessed(nil)
 	var w reasonWriter
-	off, unskilled := 0, 0
+	var tr techRanking
 	fromSite := siteDistance{site: s.Location}
 	for _, t := range n.techs[si] {
 		a := techAssessed{from: w.mark()}
-		a.TechCandidate = assessTechnician(&w, t, &fromSite, o)
+		var miss []string
+		a.TechCandidate, miss = assessTechnician(t, &fromSite, o)
+		if explain {
+			explainTechnician(&w, t, &a.TechCandidate, miss, o)
+		}
 		a.to = w.mark()
 		switch {
 		case a.Eligible:
 			eligible = append(eligible, a)
 		case t.Status == TechOff:
-			off++
+			tr.off++
 			others = append(others, a)
 		default:
-			unskilled++
+			tr.unskilled++
 			others = append(others, a)
 		}
 	}
@@ -71,15 +81,38 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 			cmp.Compare(b.Components.Workload, a.Components.Workload), compareIDs(a.TechnicianID, b.TechnicianID))
 	})
 	// others stay in ID order, the order of n.techs.
-	all := w.finish()
-	ranking := make([]TechCandidate, 0, len(eligible)+len(others))
-	for _, a := range slices.Concat(eligible, others) {
-		a.Reasons = all[a.from:a.to:a.to]
-		ranking = append(ranking, a.TechCandidate)
+	var all []string
+	if explain {
+		all = w.finish()
 	}
-	top, dropped := ranking[:len(eligible)], []TechCandidate(nil)
+	tr.ranking = make([]TechCandidate, 0, len(eligible)+len(others))
+	for _, a := range slices.Concat(eligible, others) {
+		if explain {
+			a.Reasons = all[a.from:a.to:a.to]
+		}
+		tr.ranking = append(tr.ranking, a.TechCandidate)
+	}
+	tr.eligible = len(eligible)
+	return tr
+}
+
+// chooseTechnician ranks site si's technicians and, with assign, lets the
+// Rules rerank them: with the answer they gave ahead of the site choice
+// when there is one, else in a call of their own. assign false (the site assigns its own technicians) leaves
+// Chosen nil and the ranking advisory, without Rules.
+func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Order, assign bool, ahead *techsAhead) TechDecision {
+	s := &n.sites[si]
+	td := TechDecision{SiteID: s.ID}
+	tr := rankTechnicians(n, si, o, true)
+	answer, answered := ahead.answer(s.ID)
+	ranking := tr.ranking
+	top, dropped := ranking[:tr.eligible], []TechCandidate(nil)
 	if assign && e.Rules != nil && len(top) > 0 {
-		top, dropped, td.Fallback = rerankTechnicians(ctx, e.Rules, o, s.ID, top)
+		if answered {
+			top, dropped, td.Fallback = obey(top, answer, TechFields)
+		} else {
+			top, dropped, td.Fallback = rerankTechnicians(ctx, e.Rules, o, s.ID, top)
+		}
 		top, dropped = relay(ranking, top, dropped)
 	}
 	td.Ranking = ranking
@@ -93,7 +126,7 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 		if len(o.Skills) > 0 {
 			skills = strings.Join(o.Skills, ", ")
 		}
-		td.NoTechnicianReason = fmt.Sprintf("no technician on duty has %s (%d off duty, %d lacking skills)", skills, off, unskilled)
+		td.NoTechnicianReason = fmt.Sprintf("no technician on duty has %s (%d off duty, %d lacking skills)", skills, tr.off, tr.unskilled)
 	case !assign:
 		td.NoTechnicianReason = "the site assigns its own technicians; the ranking is a suggestion"
 	default:
@@ -103,43 +136,18 @@ func (e Engine) chooseTechnician(ctx context.Context, n *Network, si int32, o Or
 	return td
 }
 
-// assessTechnician scores t and writes its reasons to w.
-func assessTechnician(w *reasonWriter, t Technician, site *siteDistance, o Order) TechCandidate {
-	c := TechCandidate{TechnicianID: t.ID, Status: t.Status, LocationFrom: "last location"}
-	age := o.At.Sub(t.LocationAt)
-	switch {
-	case t.LocationAt.IsZero():
+// assessTechnician scores t; miss are the required skills it lacks.
+func assessTechnician(t Technician, site *siteDistance, o Order) (c TechCandidate, miss []string) {
+	c = TechCandidate{TechnicianID: t.ID, Status: t.Status, LocationFrom: "last location"}
+	if t.LocationAt.IsZero() || o.At.Sub(t.LocationAt) > StaleAfter {
 		c.LocationFrom, c.DistanceKm = "site", site.to(o.Location)
-		w.s("location unknown: ").f(c.DistanceKm, 1).s(" km from the site").end()
-	case age > StaleAfter:
-		c.LocationFrom, c.DistanceKm = "site", site.to(o.Location)
-		w.s("last location ").age(age).s(" old, stale: ").f(c.DistanceKm, 1).s(" km from the site").end()
-	default:
+	} else {
 		c.DistanceKm = DistanceKm(t.Location, o.Location)
-		w.f(c.DistanceKm, 1).s(" km from last location (").age(max(age, 0)).s(" ago)").end()
 	}
-	switch t.Status {
-	case TechOff:
-		w.s("excluded: off duty").end()
-	case TechBusy:
-		w.s("busy: ranked after available technicians").end()
-	default:
-		w.s("available").end()
-	}
-	miss := missing(o.Skills, t.Skills)
-	switch {
-	case len(miss) > 0:
-		w.s("excluded: lacks skills ").s(strings.Join(miss, ", ")).end()
-	case len(o.Skills) == 0:
-		w.s("no skills required").end()
-	default:
-		w.s("has required skills ").s(strings.Join(o.Skills, ", ")).s(" (the order uses ").i(len(o.Skills)).
-			s(" of its ").i(len(t.Skills)).s(" skills)").end()
-	}
-	w.i(t.OpenWorkload).s(" open orders").end()
+	miss = missing(o.Skills, t.Skills)
 	c.Eligible = t.Status != TechOff && len(miss) == 0
 	if !c.Eligible {
-		return c
+		return c, miss
 	}
 	c.Components = TechComponents{
 		Skills:   1,
@@ -151,9 +159,43 @@ func assessTechnician(w *reasonWriter, t Technician, site *siteDistance, o Order
 	}
 	k := c.Components
 	c.Score = (k.Skills + k.Distance + k.Workload) / 3
-	w.s("score ").f(c.Score, 3).s(" (skills ").f(k.Skills, 2).s(", distance ").f(k.Distance, 2).
-		s(", workload ").f(k.Workload, 2).s(")").end()
-	return c
+	return c, miss
+}
+
+// explainTechnician writes the reasons of t, assessed as c, to w.
+func explainTechnician(w *reasonWriter, t Technician, c *TechCandidate, miss []string, o Order) {
+	age := o.At.Sub(t.LocationAt)
+	switch {
+	case t.LocationAt.IsZero():
+		w.s("location unknown: ").f(c.DistanceKm, 1).s(" km from the site").end()
+	case age > StaleAfter:
+		w.s("last location ").age(age).s(" old, stale: ").f(c.DistanceKm, 1).s(" km from the site").end()
+	default:
+		w.f(c.DistanceKm, 1).s(" km from last location (").age(max(age, 0)).s(" ago)").end()
+	}
+	switch t.Status {
+	case TechOff:
+		w.s("excluded: off duty").end()
+	case TechBusy:
+		w.s("busy: ranked after available technicians").end()
+	default:
+		w.s("available").end()
+	}
+	switch {
+	case len(miss) > 0:
+		w.s("excluded: lacks skills ").s(strings.Join(miss, ", ")).end()
+	case len(o.Skills) == 0:
+		w.s("no skills required").end()
+	default:
+		w.s("has required skills ").s(strings.Join(o.Skills, ", ")).s(" (the order uses ").i(len(o.Skills)).
+			s(" of its ").i(len(t.Skills)).s(" skills)").end()
+	}
+	w.i(t.OpenWorkload).s(" open orders").end()
+	if c.Eligible {
+		k := c.Components
+		w.s("score ").f(c.Score, 3).s(" (skills ").f(k.Skills, 2).s(", distance ").f(k.Distance, 2).
+			s(", workload ").f(k.Workload, 2).s(")").end()
+	}
 }
 
 // siteDistance is a site's distance to the order's address, worked out

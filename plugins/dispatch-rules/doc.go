@@ -1,5 +1,7 @@
 // Command dispatch-rules is the platform's reference dispatch-rules plugin:
-// the rules manufacturers really set, switched on per binding.
+// the rules manufacturers really set, switched on per binding. It speaks
+// protocol v2: one Decide call per decision ranks the sites and the
+// technicians of the first ones.
 //
 // # Rules
 //

@@ -9,28 +9,47 @@ import (
 	dr "github.com/aftersales/aftersales/sdk/dispatchrules"
 )
 
-// Rank applies the binding's site rules: filters first, then re-ranking.
-func (p *plugin) Rank(_ context.Context, req dr.RankRequest) (dr.RankResponse, error) {
+// Decide applies the binding's site rules to the decision's sites
+// (filters first, then re-ranking) and its technician rules to the
+// technicians of every site that came with them: the platform takes those
+// of the site kept first.
+func (p *plugin) Decide(_ context.Context, d dr.Decision) (dr.Answer, error) {
 	c, err := p.config()
 	if err != nil {
-		return dr.RankResponse{}, err
+		return dr.Answer{}, err
 	}
-	res := dr.RankResponse{Candidates: slices.Clone(req.Candidates)}
-	if c.on(ruleSunday) {
-		if err := p.sundayOpenOnly(c, req.Order, &res); err != nil {
-			return dr.RankResponse{}, err
+	a := dr.Answer{Sites: slices.Clone(d.Sites)}
+	if len(d.Sites) > 0 {
+		if err := p.rankSites(c, d.Order, &a); err != nil {
+			return dr.Answer{}, err
 		}
 	}
-	if c.on(ruleVIP) && vip(c, req.Order) {
-		repairCentresOnly(c, &res)
+	if len(d.Technicians) > 0 && c.on(ruleVIPSenior) && vip(c, d.Order) {
+		a.Technicians = make(map[string]dr.TechnicianResponse, len(d.Technicians))
+		for site, techs := range d.Technicians {
+			a.Technicians[site] = seniorsFirst(c, techs)
+		}
 	}
-	if c.on(ruleSellingDealer) && req.Order.SellingDealerSiteID != "" {
-		preferSellingDealer(req.Order.SellingDealerSiteID, &res)
-	}
-	return res, nil
+	return a, nil
 }
 
-func (p *plugin) sundayOpenOnly(c *config, o dr.Order, res *dr.RankResponse) error {
+// rankSites applies the site rules to a.Sites.
+func (p *plugin) rankSites(c *config, o dr.Order, a *dr.Answer) error {
+	if c.on(ruleSunday) {
+		if err := p.sundayOpenOnly(c, o, a); err != nil {
+			return err
+		}
+	}
+	if c.on(ruleVIP) && vip(c, o) {
+		repairCentresOnly(c, a)
+	}
+	if c.on(ruleSellingDealer) && o.SellingDealerSiteID != "" {
+		preferSellingDealer(o.SellingDealerSiteID, a)
+	}
+	return nil
+}
+
+func (p *plugin) sundayOpenOnly(c *config, o dr.Order, res *dr.Answer) error {
 	if o.At.IsZero() {
 		return sdk.BadRequest("the order has no decision time")
 	}
@@ -60,8 +79,8 @@ func (p *plugin) sundayOpenOnly(c *config, o dr.Order, res *dr.RankResponse) err
 	return nil
 }
 
-func repairCentresOnly(c *config, res *dr.RankResponse) {
-	if c.VIPFallback && !slices.ContainsFunc(res.Candidates, func(x dr.Candidate) bool { return x.Kind == dr.RepairCenter }) {
+func repairCentresOnly(c *config, res *dr.Answer) {
+	if c.VIPFallback && !slices.ContainsFunc(res.Sites, func(x dr.Candidate) bool { return x.Kind == dr.RepairCenter }) {
 		res.Reasons = append(res.Reasons, "VIP customer: no repair centre available, other sites kept")
 		return
 	}
@@ -74,15 +93,15 @@ func repairCentresOnly(c *config, res *dr.RankResponse) {
 	})
 }
 
-func preferSellingDealer(dealer string, res *dr.RankResponse) {
-	i := slices.IndexFunc(res.Candidates, func(x dr.Candidate) bool { return x.SiteID == dealer })
+func preferSellingDealer(dealer string, res *dr.Answer) {
+	i := slices.IndexFunc(res.Sites, func(x dr.Candidate) bool { return x.SiteID == dealer })
 	if i < 0 {
 		res.Reasons = append(res.Reasons, "the dealer that sold the unit is not among the candidates")
 		return
 	}
-	d := res.Candidates[i]
+	d := res.Sites[i]
 	d.Reasons = withReason(d.Reasons, "moved first: the dealer that sold the unit")
-	res.Candidates = append([]dr.Candidate{d}, slices.Delete(res.Candidates, i, i+1)...)
+	res.Sites = append([]dr.Candidate{d}, slices.Delete(res.Sites, i, i+1)...)
 	if i > 0 {
 		res.Reasons = append(res.Reasons, "the dealer that sold the unit is preferred")
 	}
@@ -90,16 +109,16 @@ func preferSellingDealer(dealer string, res *dr.RankResponse) {
 
 // filter keeps the candidates keep says to keep, in order, and lists the
 // others as excluded with keep's reason.
-func filter(res *dr.RankResponse, keep func(*dr.Candidate) (bool, string)) {
-	kept := res.Candidates[:0]
-	for _, cand := range res.Candidates {
+func filter(res *dr.Answer, keep func(*dr.Candidate) (bool, string)) {
+	kept := res.Sites[:0]
+	for _, cand := range res.Sites {
 		if ok, why := keep(&cand); ok {
 			kept = append(kept, cand)
 		} else {
 			res.Excluded = append(res.Excluded, dr.Exclusion{ID: cand.SiteID, Reason: why})
 		}
 	}
-	res.Candidates = kept
+	res.Sites = kept
 }
 
 // withReason appends without writing into the caller's backing array.
@@ -123,25 +142,17 @@ func kindName(k dr.SiteKind) string {
 	return string(k)
 }
 
-// ChooseTechnician puts senior technicians first for VIP customers when
-// the binding has that rule; otherwise it keeps the platform's order. A
-// technician is senior with one of senior_tags among its tags (or its
-// skills, for tenants that marked seniors that way).
-func (p *plugin) ChooseTechnician(_ context.Context, req dr.TechnicianRequest) (dr.TechnicianResponse, error) {
-	c, err := p.config()
-	if err != nil {
-		return dr.TechnicianResponse{}, err
-	}
-	res := dr.TechnicianResponse{Candidates: slices.Clone(req.Candidates)}
-	if !c.on(ruleVIPSenior) || !vip(c, req.Order) {
-		return res, nil
-	}
+// seniorsFirst puts senior technicians first (otherwise the platform's
+// order), for a VIP customer's order under the vip_senior_technicians
+// rule. A technician is senior with one of senior_tags among its tags (or
+// its skills, for tenants that marked seniors that way).
+func seniorsFirst(c *config, techs []dr.TechCandidate) dr.TechnicianResponse {
 	senior := func(t dr.TechCandidate) bool {
 		marked := func(tag string) bool { return slices.Contains(c.SeniorTags, tag) }
 		return slices.ContainsFunc(t.Tags, marked) || slices.ContainsFunc(t.Skills, marked)
 	}
 	var seniors, others []dr.TechCandidate
-	for _, t := range res.Candidates {
+	for _, t := range techs {
 		if senior(t) {
 			t.Reasons = withReason(t.Reasons, "senior technician for a VIP customer")
 			seniors = append(seniors, t)
@@ -150,10 +161,7 @@ func (p *plugin) ChooseTechnician(_ context.Context, req dr.TechnicianRequest) (
 		}
 	}
 	if len(seniors) == 0 {
-		res.Reasons = append(res.Reasons, "VIP customer: no senior technician at this site")
-		return res, nil
+		return dr.TechnicianResponse{Candidates: others, Reasons: []string{"VIP customer: no senior technician at this site"}}
 	}
-	res.Candidates = append(seniors, others...)
-	res.Reasons = append(res.Reasons, "VIP customer: senior technicians first")
-	return res, nil
+	return dr.TechnicianResponse{Candidates: append(seniors, others...), Reasons: []string{"VIP customer: senior technicians first"}}
 }

@@ -42,6 +42,19 @@ func configured(t *testing.T, cfg string) *plugin {
 	return p
 }
 
+// rank decides on sites alone, as the platform asks a v2 plugin before
+// technicians matter.
+func rank(p *plugin, o dr.Order, sites []dr.Candidate) (dr.Answer, error) {
+	return p.Decide(context.Background(), dr.Decision{Order: o, Sites: sites})
+}
+
+// choose decides on one site's technicians alone.
+func choose(p *plugin, o dr.Order, techs []dr.TechCandidate) (dr.TechnicianResponse, bool, error) {
+	a, err := p.Decide(context.Background(), dr.Decision{Order: o, Technicians: map[string][]dr.TechCandidate{"s": techs}})
+	t, answered := a.Technicians["s"]
+	return t, answered, err
+}
+
 func ids(cs []dr.Candidate) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
@@ -96,9 +109,9 @@ func TestRank(t *testing.T) {
 				"the dealer that sold the unit is not among the candidates"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := configured(t, tc.cfg).Rank(context.Background(), dr.RankRequest{Order: tc.order, Candidates: all})
+			res, err := rank(configured(t, tc.cfg), tc.order, all)
 			require.NoError(t, err)
-			require.Equal(t, tc.kept, ids(res.Candidates))
+			require.Equal(t, tc.kept, ids(res.Sites))
 			require.Equal(t, tc.excluded, excludedIDs(res.Excluded))
 			require.Equal(t, tc.reasons, res.Reasons)
 			for _, e := range res.Excluded {
@@ -110,13 +123,11 @@ func TestRank(t *testing.T) {
 
 func TestRankReasonsPerSite(t *testing.T) {
 	p := configured(t, `{"rules":["sunday_open_only","vip_repair_centres_only","prefer_selling_dealer"]}`)
-	res, err := p.Rank(context.Background(), dr.RankRequest{
-		Order:      dr.Order{At: sundayInShanghai, TimeZone: "Asia/Shanghai", CustomerVIP: true, SellingDealerSiteID: "centre-sundays"},
-		Candidates: []dr.Candidate{unknownStation, weekdayDealer, sundayCentre},
-	})
+	res, err := rank(p, dr.Order{At: sundayInShanghai, TimeZone: "Asia/Shanghai", CustomerVIP: true, SellingDealerSiteID: "centre-sundays"},
+		[]dr.Candidate{unknownStation, weekdayDealer, sundayCentre})
 	require.NoError(t, err)
 	require.Equal(t, []dr.Candidate{{SiteID: "centre-sundays", Kind: dr.RepairCenter, Opening: sundayCentre.Opening,
-		Reasons: []string{"built-in", "moved first: the dealer that sold the unit"}}}, res.Candidates)
+		Reasons: []string{"built-in", "moved first: the dealer that sold the unit"}}}, res.Sites)
 	require.Equal(t, []dr.Exclusion{
 		{ID: "dealer-weekdays", Reason: "closed on Sundays (Sun 22 Nov 2026 in Asia/Shanghai)"},
 		{ID: "station-unknown", Reason: "VIP customer: repair centres only (this site is a service station)"},
@@ -126,10 +137,9 @@ func TestRankReasonsPerSite(t *testing.T) {
 
 func TestVIPFallback(t *testing.T) {
 	p := configured(t, `{"rules":["vip_repair_centres_only"],"vip_fallback":true}`)
-	res, err := p.Rank(context.Background(), dr.RankRequest{Order: dr.Order{CustomerVIP: true},
-		Candidates: []dr.Candidate{weekdayDealer, unknownStation}})
+	res, err := rank(p, dr.Order{CustomerVIP: true}, []dr.Candidate{weekdayDealer, unknownStation})
 	require.NoError(t, err)
-	require.Equal(t, []string{"dealer-weekdays", "station-unknown"}, ids(res.Candidates))
+	require.Equal(t, []string{"dealer-weekdays", "station-unknown"}, ids(res.Sites))
 	require.Equal(t, []string{"VIP customer: no repair centre available, other sites kept"}, res.Reasons)
 }
 
@@ -137,9 +147,9 @@ func TestChooseTechnician(t *testing.T) {
 	junior := dr.TechCandidate{TechnicianID: "t-junior"}
 	senior := dr.TechCandidate{TechnicianID: "t-senior", Tags: []string{"senior"}}
 	p := configured(t, `{"rules":["vip_senior_technicians"]}`)
-	req := dr.TechnicianRequest{Order: dr.Order{CustomerVIP: true}, Candidates: []dr.TechCandidate{junior, senior}}
+	vipOrder := dr.Order{CustomerVIP: true}
 
-	res, err := p.ChooseTechnician(context.Background(), req)
+	res, _, err := choose(p, vipOrder, []dr.TechCandidate{junior, senior})
 	require.NoError(t, err)
 	require.Equal(t, "t-senior", res.Candidates[0].TechnicianID)
 	require.Equal(t, []string{"senior technician for a VIP customer"}, res.Candidates[0].Reasons)
@@ -147,14 +157,28 @@ func TestChooseTechnician(t *testing.T) {
 
 	// A "senior" skill marks a senior as well as a tag does.
 	bySkill := dr.TechCandidate{TechnicianID: "t-skilled", Skills: []string{"install", "senior"}}
-	res, err = p.ChooseTechnician(context.Background(), dr.TechnicianRequest{Order: req.Order, Candidates: []dr.TechCandidate{junior, bySkill}})
+	res, _, err = choose(p, vipOrder, []dr.TechCandidate{junior, bySkill})
 	require.NoError(t, err)
 	require.Equal(t, "t-skilled", res.Candidates[0].TechnicianID)
 
-	req.Order.CustomerVIP = false
-	res, err = p.ChooseTechnician(context.Background(), req)
+	_, answered, err := choose(p, dr.Order{}, []dr.TechCandidate{junior, senior})
 	require.NoError(t, err)
-	require.Equal(t, req.Candidates, res.Candidates, "not VIP: the platform's order")
+	require.False(t, answered, "not VIP: no answer, the platform's order")
+}
+
+// The technicians of every site that came with the sites are ranked: the
+// platform uses those of the site kept first.
+func TestDecideRanksSitesAndTechnicians(t *testing.T) {
+	p := configured(t, `{"rules":["vip_repair_centres_only","vip_senior_technicians"]}`)
+	junior := dr.TechCandidate{TechnicianID: "t-junior"}
+	senior := dr.TechCandidate{TechnicianID: "t-senior", Tags: []string{"senior"}}
+	a, err := p.Decide(context.Background(), dr.Decision{Order: dr.Order{CustomerVIP: true},
+		Sites:       []dr.Candidate{weekdayDealer, weekdayCentre},
+		Technicians: map[string][]dr.TechCandidate{"dealer-weekdays": {junior}, "centre-weekdays": {junior, senior}}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"centre-weekdays"}, ids(a.Sites))
+	require.Equal(t, "t-senior", a.Technicians["centre-weekdays"].Candidates[0].TechnicianID)
+	require.Equal(t, []string{"VIP customer: no senior technician at this site"}, a.Technicians["dealer-weekdays"].Reasons)
 }
 
 func TestBadInput(t *testing.T) {
@@ -163,9 +187,9 @@ func TestBadInput(t *testing.T) {
 	}
 	p := configured(t, `{"rules":["sunday_open_only"]}`)
 	for _, o := range []dr.Order{{TimeZone: "Asia/Shanghai"}, {At: sundayInShanghai, TimeZone: "Mars/Olympus"}, {At: sundayInShanghai}} {
-		_, err := p.Rank(context.Background(), dr.RankRequest{Order: o, Candidates: all})
+		_, err := rank(p, o, all)
 		require.ErrorIs(t, err, sdk.ErrBadRequest)
 	}
-	_, err := (&plugin{}).Rank(context.Background(), dr.RankRequest{})
+	_, err := (&plugin{}).Decide(context.Background(), dr.Decision{})
 	require.ErrorIs(t, err, sdk.ErrBadRequest, "not configured")
 }

@@ -1,6 +1,7 @@
 package host
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
 	"math"
@@ -69,20 +70,37 @@ func benchNetwork(b *testing.B) (*dispatch.Network, []dispatch.Order) {
 }
 
 // BenchmarkDispatchRulesOverhead decides each of 10,000 orders twice, with
-// the built-in ranking and through a dispatch-rules plugin process (Rank
-// and ChooseTechnician on the plugin's channel, mutual TLS over a local
-// socket, under the default 200 ms deadline), and reports the percentiles of both and of the per-decision
-// overhead. One op is the whole 10,000-decision sample. Target: overhead
-// p50 < 200 µs, p99 < 1 ms. It runs with the server's garbage collector
-// setting (gctune.ForServer); GOGC=100 in the environment measures Go's default.
+// the built-in ranking and through a dispatch-rules plugin process
+// speaking protocol v2 (gRPC, mutual TLS over a local socket, under the
+// default 200 ms deadline), and reports the percentiles of both and of the
+// per-decision overhead, and the plugin calls per decision. One op is the
+// whole 10,000-decision sample. The rules tag every site and reverse each
+// site's technicians; with promote-third they move the third site first
+// (as a rule preferring the dealer that sold the unit would), so that the
+// technicians of the chosen site came with the sites: one call per
+// decision. With reverse they choose the last site, whose technicians did
+// not: a second call when the site lets the platform assign. Target
+// (promote-third): overhead p50 < 300 µs, p99 < 2 ms. It runs with the
+// server's garbage collector setting (gctune.ForServer); GOGC=100 in the
+// environment measures Go's default.
 func BenchmarkDispatchRulesOverhead(b *testing.B) {
 	gctune.ForServer() // the server's setting: dispatch runs in `aftersales serve`
 	n, orders := benchNetwork(b)
+	bin := plugintest.Build(b, "./testdata/rules")
+	for _, mode := range []string{"promote-third", "reverse"} {
+		b.Run("rules="+mode, func(b *testing.B) { benchDispatchRulesOverhead(b, n, orders, bin, mode) })
+	}
+}
+
+func benchDispatchRulesOverhead(b *testing.B, n *dispatch.Network, orders []dispatch.Order, bin, mode string) {
 	h := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), IdleTimeout: time.Hour})
 	defer h.Close()
-	bin := plugintest.Build(b, "./testdata/rules")
+	if mode == "reverse" {
+		mode = "ok"
+	}
+	config, _ := json.Marshal(map[string]string{"tag": "bench", "mode": mode})
 	p := &core.Plugin{ID: uuid.New(), Name: "bench-rules", Kind: core.PluginDispatchRules, Version: "1", Path: bin, SHA256: benchSHA(b, bin)}
-	bind := &core.PluginBinding{TenantID: uuid.New(), ID: uuid.New(), Kind: core.PluginDispatchRules, Config: []byte(`{"tag":"bench"}`), Version: 1, Plugin: p}
+	bind := &core.PluginBinding{TenantID: uuid.New(), ID: uuid.New(), Kind: core.PluginDispatchRules, Config: config, Version: 1, Plugin: p}
 	rules, err := h.DispatchRules(bg, bind)
 	if err != nil {
 		b.Fatal(err)
@@ -95,6 +113,7 @@ func BenchmarkDispatchRulesOverhead(b *testing.B) {
 	}
 	var base, plug, over []time.Duration
 	fallbacks, candidates := 0, 0
+	calls0 := h.Status(bg, bind.ID).Calls
 	b.ResetTimer()
 	for range b.N {
 		for _, o := range orders {
@@ -116,6 +135,7 @@ func BenchmarkDispatchRulesOverhead(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	calls := h.Status(bg, bind.ID).Calls - calls0
 	pct := func(ds []time.Duration, q float64) float64 {
 		slices.Sort(ds)
 		return float64(ds[int(float64(len(ds)-1)*q)].Nanoseconds()) / 1e3
@@ -128,6 +148,7 @@ func BenchmarkDispatchRulesOverhead(b *testing.B) {
 	b.ReportMetric(pct(over, .99), "overhead-p99-µs")
 	b.ReportMetric(float64(fallbacks)/float64(len(over)), "fallback-share")
 	b.ReportMetric(float64(candidates)/float64(len(over)), "eligible/decision")
+	b.ReportMetric(float64(calls)/float64(len(over)), "calls/decision")
 }
 
 func benchSHA(b *testing.B, path string) string {
@@ -145,28 +166,47 @@ func b2i(b bool) int {
 	return 0
 }
 
-// BenchmarkRankCall times one Rank call through the host with few and
-// with many candidates: the transport's floor and its per-candidate cost.
-func BenchmarkRankCall(b *testing.B) {
+// BenchmarkDecideCall times one decision's call through the host with few
+// and with many candidate sites, the first ones (up to
+// dispatch.RulesTechnicianSites) with five technicians each, as the engine
+// sends them: the transport's floor and its per-candidate cost.
+func BenchmarkDecideCall(b *testing.B) {
+	gctune.ForServer() // the server's setting
 	h := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	defer h.Close()
 	bin := plugintest.Build(b, "./testdata/rules")
 	p := &core.Plugin{ID: uuid.New(), Name: "bench-rules", Kind: core.PluginDispatchRules, Version: "1", Path: bin, SHA256: benchSHA(b, bin)}
 	bind := &core.PluginBinding{TenantID: uuid.New(), ID: uuid.New(), Kind: core.PluginDispatchRules, Config: []byte(`{}`), Version: 1, Plugin: p}
-	rules, err := h.DispatchRules(bg, bind)
+	r, err := h.DispatchRules(bg, bind)
 	if err != nil {
 		b.Fatal(err)
 	}
+	rules := r.(dispatch.RulesWithTechnicians)
 	o := dispatch.Order{ID: uuid.New(), ProductLine: "AC", At: time.Now()}
 	for _, n := range []int{1, 40} {
 		cs := make([]dispatch.Candidate, n)
+		techs := map[uuid.UUID][]dispatch.TechCandidate{}
 		for k := range cs {
 			cs[k] = dispatch.Candidate{SiteID: uuid.New(), Kind: dispatch.KindDealer, Eligible: true, Score: 0.5,
 				Reasons: []string{"12.4 km from the address", "load 3/10 today", "reputation 85/100", "late rate 12%", "authorised for AC"}}
+			if k >= dispatch.RulesTechnicianSites {
+				continue
+			}
+			for range 5 {
+				techs[cs[k].SiteID] = append(techs[cs[k].SiteID], dispatch.TechCandidate{TechnicianID: uuid.New(), Eligible: true,
+					Status: dispatch.TechAvailable, DistanceKm: 3.2, LocationFrom: "last location", Score: 0.6,
+					Reasons: []string{"3.2 km from last location (12 min ago)", "available", "no skills required", "2 open orders"}})
+			}
+		}
+		for range 100 { // launch (which the first calls' deadline may not cover) and warm up
+			_, _, err = rules.RerankWithTechnicians(bg, o, cs, techs)
+		}
+		if err != nil {
+			b.Fatal(err)
 		}
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := rules.Rerank(bg, o, cs); err != nil {
+				if _, _, err := rules.RerankWithTechnicians(bg, o, cs, techs); err != nil {
 					b.Fatal(err)
 				}
 			}

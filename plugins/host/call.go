@@ -10,7 +10,6 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/sdk"
-	"github.com/aftersales/aftersales/sdk/pluginhost"
 )
 
 // errInvalidAnswer marks a plugin answer that failed the host's
@@ -53,11 +52,19 @@ func isFault(err error) bool {
 // concurrency limit, the breaker, the per-call deadline, a lazy launch; it
 // records the outcome in the metrics and the status. Its errors are *core.Error.
 func (i *instance) call(ctx context.Context, method string, timeout time.Duration, fn func(ctx context.Context, raw any) error) (err error) {
+	return i.callNamed(ctx, func(any) string { return method }, timeout, fn)
+}
+
+// callNamed is call for a call whose name depends on the protocol version
+// the process speaks: name gets the process's typed client, nil before
+// the first launch.
+func (i *instance) callNamed(ctx context.Context, name func(raw any) string, timeout time.Duration, fn func(ctx context.Context, raw any) error) (err error) {
 	start := time.Now()
 	i.lastUsed.Store(start.UnixNano())
-	m := i.methodMetrics(method)
+	method := name(i.dispensed())
 	i.calls.Add(1)
 	defer func() {
+		m := i.methodMetrics(method)
 		m.calls.Inc()
 		m.latency.Observe(time.Since(start).Seconds())
 		if err != nil {
@@ -77,7 +84,7 @@ func (i *instance) call(ctx context.Context, method string, timeout time.Duratio
 		return core.Errorf(core.EUNPROCESSABLE, "plugin %s: circuit breaker open after repeated failures", i.plugin)
 	}
 	defer func() { done(err) }()
-	ctx, cancel := pluginhost.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	i.inflight.Add(1) // before ensure: the idle stop must not take the process from under it
 	p, err := i.ensure(ctx)
@@ -85,6 +92,7 @@ func (i *instance) call(ctx context.Context, method string, timeout time.Duratio
 		i.inflight.Add(-1)
 		return err
 	}
+	method = name(p.raw)
 	err = fn(ctx, p.raw)
 	i.inflight.Add(-1)
 	switch {
@@ -108,8 +116,18 @@ func (i *instance) call(ctx context.Context, method string, timeout time.Duratio
 	return err
 }
 
+// dispensed is the running process's typed client; nil when none runs.
+func (i *instance) dispensed() any {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.proc == nil {
+		return nil
+	}
+	return i.proc.raw
+}
+
 // methodMetrics are the series of one method of the binding, looked up
-// once: a dispatch decision makes two calls, and label hashing on each
+// once: a dispatch decision makes a call or two, and label hashing on each
 // showed in the overhead.
 func (i *instance) methodMetrics(method string) *callMetrics {
 	if m, ok := i.methods.Load(method); ok {

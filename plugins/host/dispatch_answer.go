@@ -45,6 +45,14 @@ func rulesCandidate(c dispatch.Candidate, f core.DispatchSiteFacts) dispatchrule
 		Opening: openings(f.WorkingHours), Tags: f.Tags}
 }
 
+func rulesTechnicians(cs []dispatch.TechCandidate, f *core.DispatchFacts) []dispatchrules.TechCandidate {
+	out := make([]dispatchrules.TechCandidate, len(cs))
+	for k, c := range cs {
+		out[k] = rulesTechnician(c, f.Technicians[c.TechnicianID])
+	}
+	return out
+}
+
 func rulesTechnician(c dispatch.TechCandidate, f core.DispatchTechnicianFacts) dispatchrules.TechCandidate {
 	return dispatchrules.TechCandidate{TechnicianID: c.TechnicianID.String(), Name: f.Name,
 		Status: dispatchrules.TechStatus(c.Status), Skills: f.Skills, Tags: f.Tags,
@@ -81,14 +89,31 @@ type answered struct {
 // or excluded), a score that is not a finite number, or reasons past the
 // bounds make the whole answer invalid.
 func matchAnswer(own []uuid.UUID, got []answered, excluded []dispatchrules.Exclusion, ownReasons func(int) []string) (pos []int, added [][]string, xpos []int, err error) {
-	at := make(map[uuid.UUID]int, len(own))
-	for k, id := range own {
-		at[id] = k
+	// Answers mostly keep the candidates' order: a candidate is looked for
+	// at its own position first, through a map only when it is not there.
+	var at map[uuid.UUID]int
+	lookup := func(id uuid.UUID) (int, bool) {
+		if at == nil {
+			at = make(map[uuid.UUID]int, len(own))
+			for k, id := range own {
+				at[id] = k
+			}
+		}
+		k, ok := at[id]
+		return k, ok
+	}
+	find := func(i int, id uuid.UUID) (int, bool) {
+		for _, k := range [...]int{i, i - 1, i + 1} { // kept in place, or one dropped or moved up before it
+			if k >= 0 && k < len(own) && own[k] == id {
+				return k, true
+			}
+		}
+		return lookup(id)
 	}
 	used := make([]bool, len(own))
-	for _, g := range got {
+	for i, g := range got {
 		id, perr := uuid.Parse(g.id)
-		k, ok := at[id]
+		k, ok := find(i, id)
 		switch {
 		case perr != nil || !ok:
 			return nil, nil, nil, invalidAnswer("%q was not a candidate", clip(g.id))
@@ -109,7 +134,7 @@ func matchAnswer(own []uuid.UUID, got []answered, excluded []dispatchrules.Exclu
 	}
 	for _, x := range excluded {
 		id, perr := uuid.Parse(x.ID)
-		k, ok := at[id]
+		k, ok := lookup(id)
 		if perr != nil || !ok || used[k] {
 			return nil, nil, nil, invalidAnswer("excluded %q was not a candidate or was named twice", clip(x.ID))
 		}
@@ -210,4 +235,31 @@ func keptTechnicians(own []dispatch.TechCandidate, resp dispatchrules.Technician
 		got[k] = answered{c.TechnicianID, c.Score, c.Reasons}
 	}
 	return layAnswer(own, got, resp.Excluded, resp.Reasons, dispatch.TechFields)
+}
+
+// chosenTechnicians validates a Decide answer's technicians for the site
+// the engine chooses, the first of the kept sites, when its technicians
+// were sent (own): the engine uses no other site's. Left out of the
+// answer, they keep the engine's order. An invalid answer leaves the site
+// out of the result, so that the engine asks ChooseTechnician for it; that
+// call then records the failure and falls back.
+func chosenTechnicians(kept []dispatch.Candidate, own map[uuid.UUID][]dispatch.TechCandidate,
+	answers map[string]dispatchrules.TechnicianResponse) map[uuid.UUID][]dispatch.TechCandidate {
+	if len(kept) == 0 || !kept[0].Eligible {
+		return nil
+	}
+	site := kept[0].SiteID
+	ts, sent := own[site]
+	if !sent {
+		return nil
+	}
+	resp, ok := answers[site.String()]
+	if !ok {
+		return map[uuid.UUID][]dispatch.TechCandidate{site: ts}
+	}
+	out, err := keptTechnicians(ts, resp)
+	if err != nil {
+		return nil
+	}
+	return map[uuid.UUID][]dispatch.TechCandidate{site: out}
 }

@@ -3,6 +3,7 @@ package host
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -95,10 +96,42 @@ func TestDispatchRulesRerankThroughTheEngine(t *testing.T) {
 	st := tb.h.Status(bg, b.ID)
 	require.Equal(t, core.PluginRunning, st.State)
 	require.Equal(t, core.BreakerClosed, st.Breaker)
-	require.Equal(t, int64(2), st.Calls)
+	require.Equal(t, int64(1), st.Calls, "one Decide call for the sites and the technicians")
 	require.Zero(t, st.Errors)
 	require.True(t, *st.ChecksumOK)
 	require.NotNil(t, st.StartedAt)
+}
+
+// TestDispatchRulesV1PluginStillServed: a plugin written for protocol v1
+// gets Rank, then ChooseTechnician for the chosen site: two calls, whose
+// answers and failures the decision takes as from a v2 plugin.
+func TestDispatchRulesV1PluginStillServed(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, nil)
+	n := smallNetwork(t)
+	b := tb.bind(t, core.PluginDispatchRules, tb.testPlugin(t, "rulesv1"), "old", nil)
+
+	d := tb.decide(t, n, b)
+	require.Empty(t, d.Fallback)
+	require.Empty(t, d.Technician.Fallback)
+	want := siteIDs(builtinDecision(t, n).Ranking)
+	slices.Reverse(want)
+	require.Equal(t, want, siteIDs(d.Ranking), "the plugin reverses the ranking")
+	require.Contains(t, d.Ranking[0].Reasons, "rules v1 old")
+	require.True(t, strings.HasPrefix(d.Ranking[0].Reasons[len(d.Ranking[0].Reasons)-1], "tenant rules: order "))
+	require.Contains(t, d.Technician.Ranking[0].Reasons, "rules v1 old")
+	require.Equal(t, d.Technician.Ranking[0].TechnicianID, *d.Technician.Chosen)
+
+	labels := []string{b.TenantID.String(), b.ID.String(), b.Plugin.Name}
+	require.Equal(t, 1.0, metricValue(t, tb.h.metrics.calls.WithLabelValues(append(labels, "Rank")...)))
+	require.Equal(t, 1.0, metricValue(t, tb.h.metrics.calls.WithLabelValues(append(labels, "ChooseTechnician")...)))
+	require.Equal(t, int64(2), tb.h.Status(bg, b.ID).Calls, "two calls per decision")
+
+	b.setMode(t, "error")
+	d = tb.decide(t, n, b)
+	require.Contains(t, d.Fallback, "rules backend down")
+	require.Contains(t, d.Technician.Fallback, "rules backend down")
+	require.Equal(t, siteIDs(builtinDecision(t, n).Ranking), siteIDs(d.Ranking), "built-in ranking used")
 }
 
 func TestDispatchGarbageAnswersFallBack(t *testing.T) {
@@ -296,4 +329,43 @@ func TestDispatchExclusionReasonsReachTheDecision(t *testing.T) {
 		}
 	}
 	t.Fatal("the excluded site is missing from the ranking")
+}
+
+// A Decide answer's technicians for the site chosen (the first kept) are
+// taken when valid; left out, the site keeps the engine's order; invalid,
+// the site is left out (the engine then asks ChooseTechnician, which
+// records the failure). No other site's are looked at.
+func TestChosenTechnicians(t *testing.T) {
+	t.Parallel()
+	techs := func(n int) []dispatch.TechCandidate {
+		var ts []dispatch.TechCandidate
+		for range n {
+			ts = append(ts, dispatch.TechCandidate{TechnicianID: uuid.New(), Eligible: true, Reasons: []string{"built-in"}})
+		}
+		return ts
+	}
+	first, second, unsent := uuid.New(), uuid.New(), uuid.New()
+	own := map[uuid.UUID][]dispatch.TechCandidate{first: techs(2), second: techs(1)}
+	kept := func(ids ...uuid.UUID) []dispatch.Candidate {
+		var cs []dispatch.Candidate
+		for _, id := range ids {
+			cs = append(cs, dispatch.Candidate{SiteID: id, Eligible: true})
+		}
+		return cs
+	}
+	valid := map[string]dispatchrules.TechnicianResponse{
+		first.String(): {Candidates: []dispatchrules.TechCandidate{{TechnicianID: own[first][1].TechnicianID.String(), Reasons: []string{"senior"}}},
+			Reasons: []string{"VIP"}},
+		second.String(): {Candidates: []dispatchrules.TechCandidate{{TechnicianID: uuid.NewString()}}}, // invalid, but not looked at
+	}
+	got := chosenTechnicians(kept(first, second), own, valid)
+	require.Len(t, got, 1)
+	require.Len(t, got[first], 1, "the other is left out: the engine excludes it")
+	require.Equal(t, own[first][1].TechnicianID, got[first][0].TechnicianID)
+	require.Equal(t, []string{"senior", "tenant rules: VIP"}, got[first][0].Reasons)
+
+	require.Nil(t, chosenTechnicians(kept(second, first), own, valid), "invalid")
+	require.Equal(t, map[uuid.UUID][]dispatch.TechCandidate{second: own[second]}, chosenTechnicians(kept(second), own, nil), "left out")
+	require.Nil(t, chosenTechnicians(kept(unsent, first), own, valid), "not sent")
+	require.Nil(t, chosenTechnicians(nil, own, valid), "no site kept")
 }

@@ -175,8 +175,8 @@ func TestPluginLogsAndMetricsAreTagged(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond, "the plugin's own log line, tagged: %s", tb.log.String())
 
 	labels := []string{b.TenantID.String(), b.ID.String(), b.Plugin.Name}
-	require.Equal(t, 1.0, metricValue(t, tb.h.metrics.calls.WithLabelValues(append(labels, "Rank")...)))
-	require.Equal(t, 1.0, metricValue(t, tb.h.metrics.calls.WithLabelValues(append(labels, "ChooseTechnician")...)))
+	require.Equal(t, 1.0, metricValue(t, tb.h.metrics.calls.WithLabelValues(append(labels, "Decide")...)), "one call per decision")
+	require.Equal(t, 0.0, metricValue(t, tb.h.metrics.calls.WithLabelValues(append(labels, "ChooseTechnician")...)))
 	require.Equal(t, 0.0, metricValue(t, tb.h.metrics.breaker.WithLabelValues(labels...)))
 	fams, err := tb.reg.Gather()
 	require.NoError(t, err)

@@ -83,8 +83,21 @@ func openingFrom(o *pb.Opening) Opening {
 	return Opening{Day: time.Weekday(o.Day), From: o.From, To: o.To}
 }
 
-func techTo(t TechCandidate) *pb.TechCandidate {
-	return &pb.TechCandidate{
+// techniciansTo encodes ts into one backing array, as candidatesTo.
+func techniciansTo(ts []TechCandidate) []*pb.TechCandidate {
+	if len(ts) == 0 {
+		return nil
+	}
+	backing, out := make([]pb.TechCandidate, len(ts)), make([]*pb.TechCandidate, len(ts))
+	for k, t := range ts {
+		out[k] = &backing[k]
+		techInto(out[k], t)
+	}
+	return out
+}
+
+func techInto(p *pb.TechCandidate, t TechCandidate) {
+	*p = pb.TechCandidate{
 		TechnicianId: t.TechnicianID, Name: t.Name, Status: string(t.Status), Skills: t.Skills, Tags: t.Tags,
 		DistanceKm: t.DistanceKm, LocationFrom: t.LocationFrom, Score: t.Score,
 		CSkills: t.Components.Skills, CDistance: t.Components.Distance, CWorkload: t.Components.Workload,
@@ -153,32 +166,42 @@ func sentReasons[C any](cs []C, id func(C) string, reasons func(C) []string) map
 
 // rankedFrom rebuilds the answer's candidates from the request's: only ID,
 // score and reasons cross back. An ID the request did not have comes back
-// with nothing else set (the platform then rejects the answer).
-func rankedFrom[C any](got []ranked, sent []C, id func(C) string, reasons func(C) []string,
+// with nothing else set (the platform then rejects the answer). Answers
+// mostly keep the request's order, so a candidate is looked for at its
+// own position first, and through a map of the request's IDs only when it
+// is not there.
+func rankedFrom[C any](got []*pb.Ranked, sent []C, id func(C) string, reasons func(C) []string,
 	set func(string, float64, []string, C) C) []C {
 	if len(got) == 0 {
 		return nil
 	}
-	at := make(map[string]int, len(sent))
-	for i, c := range sent {
-		at[id(c)] = i
+	var at map[string]int
+	find := func(i int, want string) (int, bool) {
+		for _, j := range [...]int{i, i - 1, i + 1} { // kept in place, or one dropped or moved up before it
+			if j >= 0 && j < len(sent) && id(sent[j]) == want {
+				return j, true
+			}
+		}
+		if at == nil {
+			at = make(map[string]int, len(sent))
+			for j, c := range sent {
+				at[id(c)] = j
+			}
+		}
+		j, ok := at[want]
+		return j, ok
 	}
 	out := make([]C, len(got))
 	for i, r := range got {
 		var c C
-		rs := r.reasons
-		if j, ok := at[r.id]; ok {
+		rs := r.Reasons
+		if j, ok := find(i, r.Id); ok {
 			c = sent[j]
-			if r.appended {
-				rs = append(slices.Clip(reasons(c)), r.reasons...)
+			if r.Appended {
+				rs = append(slices.Clip(reasons(c)), r.Reasons...)
 			}
 		}
-		out[i] = set(r.id, r.score, rs, c)
+		out[i] = set(r.Id, r.Score, rs, c)
 	}
 	return out
-}
-
-// rankedOf takes the kept candidates out of a unary call's answer.
-func rankedOf(got []*pb.Ranked) []ranked {
-	return mapSlice(got, func(r *pb.Ranked) ranked { return ranked{r.Id, r.Score, r.Reasons, r.Appended} })
 }

@@ -1,35 +1,74 @@
 package dispatchrules
 
 import (
+	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
-// Every field survives the trip through protocol v1, both ways; a field
-// added to a struct but not to the conversion fails here.
+// Every field survives the trip through the protocol, both ways. The
+// structs are filled by reflection, so a field added to one but not to
+// its .proto message and both conversions fails here.
 func TestConversionsRoundTrip(t *testing.T) {
-	o := Order{
-		ID: "o", ProductLine: "pl", ProductModel: "pm", UnitSerial: "sn", ServiceType: "st", Skills: []string{"s"},
-		SellingDealerSiteID: "d", PreferredSiteID: "p", CustomerVIP: true, CustomerTags: []string{"t"},
-		Location: Point{Lat: 1.5, Lon: -2.5}, CreatedAt: time.Unix(1, 2).UTC(), At: time.Unix(3, 4).UTC(), TimeZone: "Asia/Shanghai",
-	}
+	var o Order
+	fill(t, &o)
 	require.Equal(t, o, orderFrom(orderTo(o)))
 	require.Equal(t, Order{}, orderFrom(nil))
 
-	c := Candidate{SiteID: "s", Name: "n", Kind: Dealer, DistanceKm: 1, Score: 2,
-		Components: Components{Distance: 3, Load: 4, Reputation: 5, SLARisk: 6},
-		Opening:    []Opening{{Day: time.Saturday, From: "08:00", To: "17:00"}}, Tags: []string{"x"}, Reasons: []string{"r"}}
+	var c Candidate
+	fill(t, &c)
 	require.Equal(t, []Candidate{c, {SiteID: "2"}}, mapSlice(candidatesTo([]Candidate{c, {SiteID: "2"}}), candidateFrom))
 	require.Nil(t, candidatesTo(nil))
 
-	tc := TechCandidate{TechnicianID: "t", Name: "n", Status: TechBusy, Skills: []string{"s"}, Tags: []string{"g"},
-		DistanceKm: 1, LocationFrom: "site", Score: 2, Components: TechComponents{Skills: 3, Distance: 4, Workload: 5}, Reasons: []string{"r"}}
-	require.Equal(t, tc, techFrom(techTo(tc)))
+	var tc TechCandidate
+	fill(t, &tc)
+	require.Equal(t, []TechCandidate{tc, {TechnicianID: "2"}}, mapSlice(techniciansTo([]TechCandidate{tc, {TechnicianID: "2"}}), techFrom))
+	require.Nil(t, techniciansTo(nil))
 
-	e := Exclusion{ID: "i", Reason: "r"}
+	var e Exclusion
+	fill(t, &e)
 	require.Equal(t, e, exclusionFrom(exclusionTo(e)))
+}
+
+// fill sets every field of *p, recursively, to a value that is not its
+// zero value and that the protocol carries (a time in UTC, a weekday).
+func fill(t *testing.T, p any) {
+	n := 0
+	var set func(v reflect.Value)
+	set = func(v reflect.Value) {
+		n++
+		switch {
+		case v.Type() == reflect.TypeFor[time.Time]():
+			v.Set(reflect.ValueOf(time.Unix(int64(n), int64(n)).UTC()))
+			return
+		case v.Type() == reflect.TypeFor[time.Weekday]():
+			v.SetInt(int64(time.Saturday))
+			return
+		}
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString(fmt.Sprint(v.Type().Name(), n))
+		case reflect.Bool:
+			v.SetBool(true)
+		case reflect.Float64:
+			v.SetFloat(float64(n) + 0.5)
+		case reflect.Int, reflect.Int32, reflect.Int64:
+			v.SetInt(int64(n))
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+			set(v.Index(0))
+		case reflect.Struct:
+			for i := range v.NumField() {
+				set(v.Field(i))
+			}
+		default:
+			t.Fatalf("fill: a %s field: teach fill (and the protocol) its kind", v.Type())
+		}
+	}
+	set(reflect.ValueOf(p).Elem())
 }
 
 func TestOpenOn(t *testing.T) {
@@ -57,7 +96,7 @@ func TestRankedRoundTrip(t *testing.T) {
 	require.False(t, replaced.Appended)
 	require.Equal(t, "x", answer[1].Id)
 
-	got := rankedFrom(rankedOf(answer), sent, siteID,
+	got := rankedFrom(answer, sent, siteID,
 		func(c Candidate) []string { return c.Reasons },
 		func(id string, score float64, reasons []string, c Candidate) Candidate {
 			c.SiteID, c.Score, c.Reasons = id, score, reasons

@@ -3,15 +3,19 @@
 // decision, and choose the technician at the chosen site, each with reasons
 // that the platform stores in the decision ("why this site").
 //
-// The platform ranks the sites itself first and calls Rank with the
+// The platform ranks the sites itself first and asks the rules with the
 // eligible ones, best first. It calls under a short deadline (about 200 ms):
 // when the plugin errs, is late or answers with a site it was not given (or
 // one twice), the platform keeps its built-in ranking and records that it
 // fell back and why. So rules must be quick and must not call slow backends.
 //
-// A plugin implements Plugin and calls Serve from main. A complete, tested
-// plugin to start from is in the example directory (sdk/dispatchrules/example): its
-// main_test.go builds the binary and runs it through sdk/plugintest.
+// A plugin implements Decider (protocol v2: one Decide call per decision,
+// with the sites and the technicians of the first ones) and calls Serve
+// from main. Plugin is protocol v1's interface (Rank, then
+// ChooseTechnician: two calls per decision); plugins written for it keep
+// working. A complete, tested plugin to start from is in the example
+// directory (sdk/dispatchrules/example): its main_test.go builds the
+// binary and runs it through sdk/plugintest.
 package dispatchrules
 
 import (
@@ -187,13 +191,20 @@ type TechnicianResponse struct {
 	Reasons    []string
 }
 
-// Plugin is the interface a dispatch-rules plugin implements. The platform
-// calls Configure once after starting the process, before anything else;
-// the other methods may then be called concurrently.
-type Plugin interface {
+// Configurer is what every dispatch-rules plugin implements. The
+// platform calls Configure once after starting the process, before
+// anything else; the other methods may then be called concurrently.
+type Configurer interface {
 	// Configure receives the binding's configuration (JSON). A
 	// configuration the plugin cannot use: sdk.BadRequest.
 	Configure(ctx context.Context, config json.RawMessage) error
+}
+
+// Plugin is protocol v1's interface: Rank, then ChooseTechnician for the
+// site the platform chose, two calls per decision. New plugins implement
+// Decider instead.
+type Plugin interface {
+	Configurer
 	// Rank filters and re-ranks the eligible sites.
 	Rank(ctx context.Context, req RankRequest) (RankResponse, error)
 	// ChooseTechnician filters and re-ranks the eligible technicians.
@@ -201,5 +212,9 @@ type Plugin interface {
 }
 
 // Serve serves impl to the host over the plugin protocol and returns when
-// the host stops the plugin. Call it from main.
-func Serve(impl Plugin, opts ...sdk.ServeOption) { serve(impl, opts) }
+// the host stops the plugin. Call it from main. impl implements Decider
+// (protocol v2, and v1 through Decide for platforms that predate v2),
+// Plugin (protocol v1 only), or both (v1 then is its Rank and
+// ChooseTechnician); the platform uses the newest version both sides
+// speak. Serve panics when impl implements neither.
+func Serve(impl Configurer, opts ...sdk.ServeOption) { serve(impl, opts) }

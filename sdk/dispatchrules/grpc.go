@@ -3,13 +3,14 @@ package dispatchrules
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
+	"fmt"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
 	"github.com/aftersales/aftersales/sdk"
 	pb "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1"
+	pbv2 "github.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v2"
 	"github.com/aftersales/aftersales/sdk/internal/wire"
 )
 
@@ -17,22 +18,37 @@ const kind = "dispatch_rules"
 
 func init() {
 	wire.Register(kind, 1, func() plugin.Plugin {
-		return &wire.GRPCPlugin{NewClient: func(c *grpc.ClientConn) any { return &client{c: pb.NewDispatchRulesClient(c), cc: c} }}
+		return &wire.GRPCPlugin{NewClient: func(c *grpc.ClientConn) any { return &client{c: pb.NewDispatchRulesClient(c)} }}
+	})
+	wire.Register(kind, 2, func() plugin.Plugin {
+		return &wire.GRPCPlugin{NewClient: func(c *grpc.ClientConn) any { return newDecideClient(c) }}
 	})
 }
 
-func serve(impl Plugin, opts []sdk.ServeOption) {
-	opts = append([]sdk.ServeOption{sdk.WithMaxProcs(1)}, opts...)
-	srv := &server{impl: impl, log: wire.Options(opts).Logger}
-	v1 := &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) { pb.RegisterDispatchRulesServer(s, srv) }}
-	wire.Serve(kind, map[int]plugin.Plugin{1: v1}, opts)
+func serve(impl Configurer, opts []sdk.ServeOption) {
+	d, v2 := impl.(Decider)
+	p, v1 := impl.(Plugin)
+	switch {
+	case !v1 && !v2:
+		panic(fmt.Sprintf("dispatchrules.Serve: %T implements neither Decider (Decide) nor Plugin (Rank and ChooseTechnician)", impl))
+	case !v1:
+		p = decidePlugin{d}
+	}
+	versions := map[int]plugin.Plugin{1: &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) {
+		pb.RegisterDispatchRulesServer(s, &server{impl: p})
+	}}}
+	if v2 {
+		versions[2] = &wire.GRPCPlugin{RegisterServer: func(s *grpc.Server) {
+			pbv2.RegisterDispatchRulesServer(s, &decideServer{impl: d})
+		}}
+	}
+	wire.Serve(kind, versions, opts)
 }
 
+// server serves protocol v1.
 type server struct {
 	pb.UnimplementedDispatchRulesServer
 	impl Plugin
-	log  *slog.Logger
-	ch   channelServer
 }
 
 func (s *server) Configure(ctx context.Context, r *pb.ConfigureRequest) (*pb.ConfigureResponse, error) {
@@ -67,13 +83,9 @@ func (s *server) ChooseTechnician(ctx context.Context, r *pb.TechnicianRequest) 
 	}, nil
 }
 
-// client is the host's typed client: Plugin over gRPC, its Rank and
-// ChooseTechnician calls sent on the plugin's channel when it has one.
-type client struct {
-	c  pb.DispatchRulesClient
-	cc *grpc.ClientConn // closes the channel's connections when it shuts down; nil in tests
-	ch channel
-}
+// client is the host's typed client: Plugin over protocol v1's unary
+// gRPC calls.
+type client struct{ c pb.DispatchRulesClient }
 
 func (c *client) Configure(ctx context.Context, config json.RawMessage) error {
 	_, err := c.c.Configure(ctx, &pb.ConfigureRequest{ConfigJson: config})
@@ -81,50 +93,39 @@ func (c *client) Configure(ctx context.Context, config json.RawMessage) error {
 }
 
 func (c *client) Rank(ctx context.Context, req RankRequest) (RankResponse, error) {
-	a, err := c.ask(ctx, func(e *enc, id uint64, deadline int64) { e.rankCall(id, deadline, &req) }, replyRank,
-		func(ctx context.Context) (answer, error) {
-			r, err := c.c.Rank(ctx, &pb.RankRequest{Order: orderTo(req.Order), Candidates: candidatesTo(req.Candidates)})
-			if err != nil {
-				return answer{}, err
-			}
-			return answer{rankedOf(r.Candidates), mapSlice(r.Excluded, exclusionFrom), r.Reasons}, nil
-		})
+	r, err := c.c.Rank(ctx, &pb.RankRequest{Order: orderTo(req.Order), Candidates: candidatesTo(req.Candidates)})
 	if err != nil {
 		return RankResponse{}, wire.FromStatus(ctx, "Rank", err)
 	}
 	return RankResponse{
-		Candidates: rankedFrom(a.candidates, req.Candidates, siteID, candidateReasons,
-			func(id string, score float64, reasons []string, c Candidate) Candidate {
-				c.SiteID, c.Score, c.Reasons = id, score, reasons
-				return c
-			}),
-		Excluded: a.excluded,
-		Reasons:  a.reasons,
+		Candidates: rankedFrom(r.Candidates, req.Candidates, siteID, candidateReasons, withRanked),
+		Excluded:   mapSlice(r.Excluded, exclusionFrom),
+		Reasons:    r.Reasons,
 	}, nil
 }
 
 func (c *client) ChooseTechnician(ctx context.Context, req TechnicianRequest) (TechnicianResponse, error) {
-	a, err := c.ask(ctx, func(e *enc, id uint64, deadline int64) { e.techCall(id, deadline, &req) }, replyTechnician,
-		func(ctx context.Context) (answer, error) {
-			r, err := c.c.ChooseTechnician(ctx, &pb.TechnicianRequest{Order: orderTo(req.Order), SiteId: req.SiteID,
-				Candidates: mapSlice(req.Candidates, techTo)})
-			if err != nil {
-				return answer{}, err
-			}
-			return answer{rankedOf(r.Candidates), mapSlice(r.Excluded, exclusionFrom), r.Reasons}, nil
-		})
+	r, err := c.c.ChooseTechnician(ctx, &pb.TechnicianRequest{Order: orderTo(req.Order), SiteId: req.SiteID,
+		Candidates: techniciansTo(req.Candidates)})
 	if err != nil {
 		return TechnicianResponse{}, wire.FromStatus(ctx, "ChooseTechnician", err)
 	}
 	return TechnicianResponse{
-		Candidates: rankedFrom(a.candidates, req.Candidates, techID, techReasons,
-			func(id string, score float64, reasons []string, t TechCandidate) TechCandidate {
-				t.TechnicianID, t.Score, t.Reasons = id, score, reasons
-				return t
-			}),
-		Excluded: a.excluded,
-		Reasons:  a.reasons,
+		Candidates: rankedFrom(r.Candidates, req.Candidates, techID, techReasons, withRankedTech),
+		Excluded:   mapSlice(r.Excluded, exclusionFrom),
+		Reasons:    r.Reasons,
 	}, nil
+}
+
+// withRanked and withRankedTech set what an answer brings back.
+func withRanked(id string, score float64, reasons []string, c Candidate) Candidate {
+	c.SiteID, c.Score, c.Reasons = id, score, reasons
+	return c
+}
+
+func withRankedTech(id string, score float64, reasons []string, t TechCandidate) TechCandidate {
+	t.TechnicianID, t.Score, t.Reasons = id, score, reasons
+	return t
 }
 
 func siteID(c Candidate) string     { return c.SiteID }

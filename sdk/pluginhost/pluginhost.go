@@ -4,6 +4,9 @@
 // Go interface (cti.Plugin, parts.Plugin, dispatchrules.Plugin) over gRPC.
 // Callers never see protobuf.
 //
+// Dispatch rules speak protocol v1 (Rank, ChooseTechnician) and v2
+// (Decide); go-plugin negotiates the newest one the plugin serves.
+//
 // Errors from a typed client are *sdk.Error with the plugin's code
 // (sdk.CodeBadRequest, …), sdk.CodeUnavailable when the process is gone or
 // unreachable, or context.DeadlineExceeded / context.Canceled (wrapped) when
@@ -21,10 +24,8 @@
 package pluginhost
 
 import (
-	"context"
 	"fmt"
 	"os/exec"
-	"time"
 
 	"github.com/hashicorp/go-plugin"
 
@@ -97,7 +98,10 @@ func DispenseParts(rpc plugin.ClientProtocol) (parts.Plugin, error) {
 	return dispenseAs[parts.Plugin](rpc, Parts)
 }
 
-// DispenseDispatchRules is Dispense for a dispatch-rules plugin.
+// DispenseDispatchRules is Dispense for a dispatch-rules plugin. For a
+// plugin speaking protocol v2 the client is a dispatchrules.Decider too,
+// whose Decide answers a decision in one call (its Rank and
+// ChooseTechnician are Decide calls); for v1 it is not.
 func DispenseDispatchRules(rpc plugin.ClientProtocol) (dispatchrules.Plugin, error) {
 	return dispenseAs[dispatchrules.Plugin](rpc, DispatchRules)
 }
@@ -113,16 +117,4 @@ func dispenseAs[T any](rpc plugin.ClientProtocol, kind Kind) (T, error) {
 		return zero, fmt.Errorf("plugin kind %q dispensed a %T", kind, raw)
 	}
 	return p, nil
-}
-
-// WithTimeout is context.WithTimeout for calls on the hot path (a
-// dispatch decision calls its rules plugin twice): it arms no timer of
-// the call's own. One process-wide timer stands for every such deadline,
-// because arming a timer that ends before all others wakes the runtime's
-// network poller to schedule it, which on a virtual machine costs tens of
-// microseconds per call. The context reports its deadline, ends when it
-// passes (Err is context.DeadlineExceeded) and behaves as
-// context.WithTimeout's in every other way.
-func WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return wire.WithTimeout(parent, d)
 }

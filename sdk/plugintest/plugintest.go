@@ -138,7 +138,7 @@ func Stderr(w io.Writer) Option { return func(o *options) { o.stderr = w } }
 type Process struct {
 	Kind   pluginhost.Kind
 	Client *plugin.Client // go-plugin's client: Kill, Exited, ReattachConfig (Pid)…
-	Plugin any            // the typed client: cti.Plugin, parts.Plugin or dispatchrules.Plugin
+	Plugin any            // the typed client: cti.Plugin, parts.Plugin or dispatchrules.Plugin (and Decider for protocol v2)
 }
 
 // Launch starts binary as a plugin of kind without configuring it (to test
@@ -219,8 +219,24 @@ func Parts(t testing.TB, binary string, opts ...Option) parts.Plugin {
 	return start(t, pluginhost.Parts, binary, opts).(parts.Plugin)
 }
 
-// DispatchRules launches binary as a dispatch-rules plugin and configures it.
+// DispatchRules launches binary as a dispatch-rules plugin and configures
+// it. Its Rank and ChooseTechnician are protocol v1's calls, or Decide
+// calls when the plugin speaks v2 (a decision without technicians, then
+// one without sites), as the platform would send them.
 func DispatchRules(t testing.TB, binary string, opts ...Option) dispatchrules.Plugin {
 	t.Helper()
 	return start(t, pluginhost.DispatchRules, binary, opts).(dispatchrules.Plugin)
+}
+
+// Decider launches binary as a dispatch-rules plugin speaking protocol v2
+// (a dispatchrules.Decider) and configures it; a plugin that speaks only
+// v1 fails t.
+func Decider(t testing.TB, binary string, opts ...Option) dispatchrules.Decider {
+	t.Helper()
+	p := start(t, pluginhost.DispatchRules, binary, opts)
+	d, ok := p.(dispatchrules.Decider)
+	if !ok {
+		t.Fatalf("plugintest: %s speaks dispatch-rules protocol v1 only: it implements no Decide", binary)
+	}
+	return d
 }

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -164,20 +166,31 @@ func TestEnvOverridesTheTestsEnvironment(t *testing.T) {
 	require.Equal(t, "from Env", evs[0].CallID)
 }
 
-// Serve sets the plugin's GC target to 400 unless GOGC is set.
-func TestGCTarget(t *testing.T) {
-	for _, tc := range []struct{ env, want string }{{"", "400"}, {"GOGC=50", "50"}} {
-		t.Run(tc.want, func(t *testing.T) {
-			var opts []plugintest.Option
-			if tc.env != "" {
-				opts = append(opts, plugintest.Env(tc.env))
+// Serve leaves the plugin's garbage collector and thread count as the
+// runtime sets them, unless the plugin asks (then the environment still
+// wins).
+func TestServeTunesTheRuntimeOnlyWhenAsked(t *testing.T) {
+	t.Setenv("GOGC", "") // restored after the test; unset meanwhile
+	require.NoError(t, os.Unsetenv("GOGC"))
+	t.Setenv("GOMAXPROCS", "")
+	require.NoError(t, os.Unsetenv("GOMAXPROCS"))
+	procs := strconv.Itoa(runtime.GOMAXPROCS(0)) // the runtime's default here, as in the plugin
+	for _, tc := range []struct {
+		name             string
+		env              []string
+		gogc, gomaxprocs string
+	}{
+		{"default", nil, "100", procs},
+		{"asked", []string{"FAULTY_TUNE=1"}, "400", "1"},
+		{"asked, environment wins", []string{"FAULTY_TUNE=1", "GOGC=50", "GOMAXPROCS=2"}, "50", "2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := plugintest.CTI(t, faulty(t), plugintest.Env(tc.env...))
+			for body, want := range map[string]string{"gogc": tc.gogc, "gomaxprocs": tc.gomaxprocs} {
+				evs, err := p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte(body)})
+				require.NoError(t, err)
+				require.Equal(t, want, evs[0].CallID, body)
 			}
-			t.Setenv("GOGC", "") // restored after the test; unset meanwhile
-			require.NoError(t, os.Unsetenv("GOGC"))
-			p := plugintest.CTI(t, faulty(t), opts...)
-			evs, err := p.ParseEvents(context.Background(), cti.VendorRequest{Body: []byte("gogc")})
-			require.NoError(t, err)
-			require.Equal(t, tc.want, evs[0].CallID)
 		})
 	}
 }

@@ -1,8 +1,8 @@
-// Command example is a complete dispatch-rules plugin with one rule: sites
-// farther than max_km from the customer are dropped, and technicians
-// tagged "senior" go first for orders of the configured service types. The
-// platform's reference plugin plugins/dispatch-rules has the rules
-// manufacturers really set.
+// Command example is a complete dispatch-rules plugin (protocol v2) with
+// two rules: sites farther than max_km from the customer are dropped, and
+// technicians tagged "senior" go first for orders of the configured
+// service types. The platform's reference plugin plugins/dispatch-rules
+// has the rules manufacturers really set.
 //
 // Configuration: {"max_km": 50, "senior_for": ["installation"]}
 package main
@@ -37,35 +37,39 @@ func (p *plugin) Configure(_ context.Context, raw json.RawMessage) error {
 	return nil
 }
 
-func (p *plugin) Rank(_ context.Context, req dr.RankRequest) (dr.RankResponse, error) {
-	var res dr.RankResponse
-	limit := p.cfg.Load().MaxKm
-	for _, c := range req.Candidates { // keep the platform's order
-		if c.DistanceKm > limit {
-			res.Excluded = append(res.Excluded, dr.Exclusion{ID: c.SiteID,
-				Reason: fmt.Sprintf("%.1f km away, farther than the %.0f km limit", c.DistanceKm, limit)})
+// Decide ranks the sites, then the technicians of every site that came
+// with them: the platform uses those of the site kept first.
+func (p *plugin) Decide(_ context.Context, d dr.Decision) (dr.Answer, error) {
+	c := p.cfg.Load()
+	var a dr.Answer
+	for _, s := range d.Sites { // keep the platform's order
+		if s.DistanceKm > c.MaxKm {
+			a.Excluded = append(a.Excluded, dr.Exclusion{ID: s.SiteID,
+				Reason: fmt.Sprintf("%.1f km away, farther than the %.0f km limit", s.DistanceKm, c.MaxKm)})
 			continue
 		}
-		res.Candidates = append(res.Candidates, c)
+		a.Sites = append(a.Sites, s)
 	}
-	return res, nil
+	if !slices.Contains(c.SeniorFor, d.Order.ServiceType) {
+		return a, nil // every site keeps the platform's technician order
+	}
+	a.Technicians = make(map[string]dr.TechnicianResponse, len(d.Technicians))
+	for site, techs := range d.Technicians {
+		a.Technicians[site] = seniorsFirst(techs, d.Order.ServiceType)
+	}
+	return a, nil
 }
 
-func (p *plugin) ChooseTechnician(_ context.Context, req dr.TechnicianRequest) (dr.TechnicianResponse, error) {
-	res := dr.TechnicianResponse{Candidates: slices.Clone(req.Candidates)}
-	if !slices.Contains(p.cfg.Load().SeniorFor, req.Order.ServiceType) {
-		return res, nil
-	}
-	// Stable: seniors first, otherwise the platform's order.
-	slices.SortStableFunc(res.Candidates, func(a, b dr.TechCandidate) int {
-		return senior(b) - senior(a)
-	})
+// seniorsFirst is stable: seniors first, otherwise the platform's order.
+func seniorsFirst(techs []dr.TechCandidate, serviceType string) dr.TechnicianResponse {
+	res := dr.TechnicianResponse{Candidates: slices.Clone(techs)}
+	slices.SortStableFunc(res.Candidates, func(a, b dr.TechCandidate) int { return senior(b) - senior(a) })
 	for i, t := range res.Candidates {
 		if senior(t) == 1 {
-			res.Candidates[i].Reasons = append(t.Reasons, "senior technician for "+req.Order.ServiceType)
+			res.Candidates[i].Reasons = append(t.Reasons, "senior technician for "+serviceType)
 		}
 	}
-	return res, nil
+	return res
 }
 
 func senior(t dr.TechCandidate) int {

@@ -21,35 +21,33 @@ var order = dr.Order{
 	TimeZone: "Asia/Shanghai",
 }
 
-// The example plugin, built and run the way the platform runs it; every
-// field crosses the wire.
+// The example plugin, built and run the way the platform runs it: one
+// Decide call per decision; every field crosses the wire.
 func TestExamplePlugin(t *testing.T) {
-	p := plugintest.DispatchRules(t, plugintest.Build(t, "."),
+	p := plugintest.Decider(t, plugintest.Build(t, "."),
 		plugintest.Config(config{MaxKm: 50, SeniorFor: []string{"installation"}}))
-	ctx := context.Background()
 
 	near := dr.Candidate{SiteID: "s1", Name: "Near", Kind: dr.RepairCenter, DistanceKm: 3, Score: 0.8,
 		Components: dr.Components{Distance: 0.9, Load: 0.5, Reputation: 0.7, SLARisk: 0.6},
 		Opening:    []dr.Opening{{Day: time.Sunday, From: "09:00", To: "12:00"}},
 		Tags:       []string{"a"}, Reasons: []string{"nearest"}}
 	far := dr.Candidate{SiteID: "s2", Kind: dr.Dealer, DistanceKm: 80}
-	res, err := p.Rank(ctx, dr.RankRequest{Order: order, Candidates: []dr.Candidate{near, far}})
-	require.NoError(t, err)
-	require.Equal(t, dr.RankResponse{
-		Candidates: []dr.Candidate{near},
-		Excluded:   []dr.Exclusion{{ID: "s2", Reason: "80.0 km away, farther than the 50 km limit"}},
-	}, res)
-
 	junior := dr.TechCandidate{TechnicianID: "t1", Name: "Li", Status: dr.TechAvailable, Skills: []string{"electric"},
 		DistanceKm: 2, LocationFrom: "site", Score: 0.9, Components: dr.TechComponents{Skills: 1, Distance: 0.8, Workload: 0.5}}
 	senior := dr.TechCandidate{TechnicianID: "t2", Status: dr.TechBusy, Tags: []string{"senior"}}
-	tres, err := p.ChooseTechnician(ctx, dr.TechnicianRequest{Order: order, SiteID: "s1", Candidates: []dr.TechCandidate{junior, senior}})
+
+	a, err := p.Decide(context.Background(), dr.Decision{Order: order, Sites: []dr.Candidate{near, far},
+		Technicians: map[string][]dr.TechCandidate{"s1": {junior, senior}}})
 	require.NoError(t, err)
 	senior.Reasons = []string{"senior technician for installation"}
-	require.Equal(t, dr.TechnicianResponse{Candidates: []dr.TechCandidate{senior, junior}}, tres)
+	require.Equal(t, dr.Answer{
+		Sites:       []dr.Candidate{near},
+		Excluded:    []dr.Exclusion{{ID: "s2", Reason: "80.0 km away, farther than the 50 km limit"}},
+		Technicians: map[string]dr.TechnicianResponse{"s1": {Candidates: []dr.TechCandidate{senior, junior}}},
+	}, a)
 }
 
 func TestExampleRejectsBadConfiguration(t *testing.T) {
-	p := plugintest.Launch(t, pluginhost.DispatchRules, plugintest.Build(t, ".")).Plugin.(dr.Plugin)
+	p := plugintest.Launch(t, pluginhost.DispatchRules, plugintest.Build(t, ".")).Plugin.(dr.Decider)
 	require.ErrorIs(t, p.Configure(context.Background(), []byte(`{"max_km": 0}`)), sdk.ErrBadRequest)
 }

@@ -4,4 +4,4 @@
 // protoc-gen-go-grpc on PATH.
 package proto
 
-//go:generate protoc -I . --go_out=. --go_opt=paths=source_relative --go-grpc_out=. --go-grpc_opt=paths=source_relative cti/v1/cti.proto parts/v1/parts.proto dispatchrules/v1/dispatchrules.proto
+//go:generate protoc -I . --go_out=. --go_opt=paths=source_relative --go-grpc_out=. --go-grpc_opt=paths=source_relative cti/v1/cti.proto parts/v1/parts.proto dispatchrules/v1/dispatchrules.proto dispatchrules/v2/dispatchrules.proto

@@ -21,7 +21,8 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 			t.Skipf("%s not installed", tool)
 		}
 	}
-	protos := []string{"cti/v1/cti.proto", "parts/v1/parts.proto", "dispatchrules/v1/dispatchrules.proto"}
+	protos := []string{"cti/v1/cti.proto", "parts/v1/parts.proto", "dispatchrules/v1/dispatchrules.proto",
+		"dispatchrules/v2/dispatchrules.proto"}
 	out := t.TempDir()
 	args := append([]string{"-I", ".", "--go_out=" + out, "--go_opt=paths=source_relative",
 		"--go-grpc_out=" + out, "--go-grpc_opt=paths=source_relative"}, protos...)
@@ -29,7 +30,7 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 		t.Fatalf("protoc: %v\n%s", err, b)
 	}
 	versions := regexp.MustCompile(`(?m)^//\s+(-\s+)?protoc(-gen-go(-grpc)?)?\s+v\S+\n`)
-	gen, err := filepath.Glob(filepath.Join(out, "*", "v1", "*.go"))
+	gen, err := filepath.Glob(filepath.Join(out, "*", "v*", "*.go"))
 	if err != nil || len(gen) != 2*len(protos) {
 		t.Fatalf("generated %v, %v", gen, err)
 	}

@@ -15,12 +15,14 @@ import (
 )
 
 // Serve serves one kind's plugins, one per protocol version, and returns
-// when the host stops the plugin. A panic in a call becomes an Internal
+// when the host stops the plugin. It changes the process's GOGC and
+// GOMAXPROCS only when opts ask it to (and the environment does not set
+// them). A panic in a call becomes an Internal
 // error (logged with its stack) instead of killing the process, and every
 // error leaves as a status carrying its sdk code.
 func Serve(kind string, versions map[int]plugin.Plugin, opts []sdk.ServeOption) {
 	o := Options(opts)
-	if _, set := os.LookupEnv("GOGC"); !set && o.GCPercent >= 0 {
+	if _, set := os.LookupEnv("GOGC"); !set && o.GCPercent > 0 {
 		debug.SetGCPercent(o.GCPercent)
 	}
 	if _, set := os.LookupEnv("GOMAXPROCS"); !set && o.MaxProcs > 0 {
@@ -41,7 +43,7 @@ func Serve(kind string, versions map[int]plugin.Plugin, opts []sdk.ServeOption) 
 
 // Options applies opts to the defaults.
 func Options(opts []sdk.ServeOption) sdk.ServeOptions {
-	o := sdk.ServeOptions{GCPercent: 400}
+	var o sdk.ServeOptions
 	for _, f := range opts {
 		f(&o)
 	}

@@ -5,9 +5,7 @@ import "google.golang.org/grpc"
 // window is the static HTTP/2 flow-control window of the plugin
 // connection. Setting it on both sides turns off gRPC's bandwidth-delay
 // estimator, whose pings add frames (and process wake-ups) to calls over a
-// local socket that has no bandwidth to estimate. (Dispatch rules, whose
-// latency counts most, travel on the channel instead; their unary calls,
-// for plugins without one, and every CTI and parts call go here.)
+// local socket that has no bandwidth to estimate.
 const window = 1 << 20
 
 // DialOptions are the host's gRPC options for a plugin connection.

@@ -1,6 +1,7 @@
 // Command faulty is a CTI plugin that misbehaves on demand, to test how
 // errors, panics, hangs and crashes cross the wire. The body of a
-// ParseEvents request names the behaviour.
+// ParseEvents request names the behaviour. With FAULTY_TUNE=1 in its
+// environment it asks Serve to tune the runtime (GOGC 400, GOMAXPROCS 1).
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -58,6 +60,8 @@ func (p *plugin) ParseEvents(ctx context.Context, req cti.VendorRequest) ([]cti.
 		pct := debug.SetGCPercent(100)
 		debug.SetGCPercent(pct)
 		return []cti.CallEvent{{Type: cti.Ended, CallID: strconv.Itoa(pct)}}, nil
+	case "gomaxprocs":
+		return []cti.CallEvent{{Type: cti.Ended, CallID: strconv.Itoa(runtime.GOMAXPROCS(0))}}, nil
 	case "log":
 		sdk.Logger().Warn("logged inside a call", "tenant_data", "none")
 		return nil, nil
@@ -75,4 +79,10 @@ func (p *plugin) Dial(context.Context, cti.DialRequest) (cti.DialResult, error) 
 	return cti.DialResult{CallID: string(p.config)}, nil
 }
 
-func main() { cti.Serve(&plugin{}) }
+func main() {
+	var opts []sdk.ServeOption
+	if os.Getenv("FAULTY_TUNE") == "1" {
+		opts = append(opts, sdk.WithGCPercent(400), sdk.WithMaxProcs(1))
+	}
+	cti.Serve(&plugin{}, opts...)
+}

@@ -23,110 +23,6 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-type ChannelRequest struct {
-	state           protoimpl.MessageState `protogen:"open.v1"`
-	HostCertificate []byte                 `protobuf:"bytes,1,opt,name=host_certificate,json=hostCertificate,proto3" json:"host_certificate,omitempty"` // DER; the only client certificate the channel accepts
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
-}
-
-func (x *ChannelRequest) Reset() {
-	*x = ChannelRequest{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[0]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *ChannelRequest) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*ChannelRequest) ProtoMessage() {}
-
-func (x *ChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[0]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use ChannelRequest.ProtoReflect.Descriptor instead.
-func (*ChannelRequest) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{0}
-}
-
-func (x *ChannelRequest) GetHostCertificate() []byte {
-	if x != nil {
-		return x.HostCertificate
-	}
-	return nil
-}
-
-type ChannelInfo struct {
-	state             protoimpl.MessageState `protogen:"open.v1"`
-	Network           string                 `protobuf:"bytes,1,opt,name=network,proto3" json:"network,omitempty"` // "unix" or "tcp"
-	Address           string                 `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
-	PluginCertificate []byte                 `protobuf:"bytes,3,opt,name=plugin_certificate,json=pluginCertificate,proto3" json:"plugin_certificate,omitempty"` // DER; the only server certificate the host accepts
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
-}
-
-func (x *ChannelInfo) Reset() {
-	*x = ChannelInfo{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[1]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *ChannelInfo) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*ChannelInfo) ProtoMessage() {}
-
-func (x *ChannelInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[1]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use ChannelInfo.ProtoReflect.Descriptor instead.
-func (*ChannelInfo) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{1}
-}
-
-func (x *ChannelInfo) GetNetwork() string {
-	if x != nil {
-		return x.Network
-	}
-	return ""
-}
-
-func (x *ChannelInfo) GetAddress() string {
-	if x != nil {
-		return x.Address
-	}
-	return ""
-}
-
-func (x *ChannelInfo) GetPluginCertificate() []byte {
-	if x != nil {
-		return x.PluginCertificate
-	}
-	return nil
-}
-
 type ConfigureRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	ConfigJson    []byte                 `protobuf:"bytes,1,opt,name=config_json,json=configJson,proto3" json:"config_json,omitempty"`
@@ -136,7 +32,7 @@ type ConfigureRequest struct {
 
 func (x *ConfigureRequest) Reset() {
 	*x = ConfigureRequest{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[2]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -148,7 +44,7 @@ func (x *ConfigureRequest) String() string {
 func (*ConfigureRequest) ProtoMessage() {}
 
 func (x *ConfigureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[2]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -161,7 +57,7 @@ func (x *ConfigureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfigureRequest.ProtoReflect.Descriptor instead.
 func (*ConfigureRequest) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{2}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *ConfigureRequest) GetConfigJson() []byte {
@@ -179,7 +75,7 @@ type ConfigureResponse struct {
 
 func (x *ConfigureResponse) Reset() {
 	*x = ConfigureResponse{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[3]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -191,7 +87,7 @@ func (x *ConfigureResponse) String() string {
 func (*ConfigureResponse) ProtoMessage() {}
 
 func (x *ConfigureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[3]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -204,7 +100,7 @@ func (x *ConfigureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfigureResponse.ProtoReflect.Descriptor instead.
 func (*ConfigureResponse) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{3}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{1}
 }
 
 type Order struct {
@@ -230,7 +126,7 @@ type Order struct {
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[4]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -242,7 +138,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[4]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -255,7 +151,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{4}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *Order) GetId() string {
@@ -374,7 +270,7 @@ type Opening struct {
 
 func (x *Opening) Reset() {
 	*x = Opening{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[5]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -386,7 +282,7 @@ func (x *Opening) String() string {
 func (*Opening) ProtoMessage() {}
 
 func (x *Opening) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[5]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -399,7 +295,7 @@ func (x *Opening) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Opening.ProtoReflect.Descriptor instead.
 func (*Opening) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{5}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Opening) GetDay() int32 {
@@ -443,7 +339,7 @@ type Candidate struct {
 
 func (x *Candidate) Reset() {
 	*x = Candidate{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[6]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -455,7 +351,7 @@ func (x *Candidate) String() string {
 func (*Candidate) ProtoMessage() {}
 
 func (x *Candidate) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[6]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -468,7 +364,7 @@ func (x *Candidate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Candidate.ProtoReflect.Descriptor instead.
 func (*Candidate) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{6}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Candidate) GetSiteId() string {
@@ -565,7 +461,7 @@ type Exclusion struct {
 
 func (x *Exclusion) Reset() {
 	*x = Exclusion{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[7]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -577,7 +473,7 @@ func (x *Exclusion) String() string {
 func (*Exclusion) ProtoMessage() {}
 
 func (x *Exclusion) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[7]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -590,7 +486,7 @@ func (x *Exclusion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Exclusion.ProtoReflect.Descriptor instead.
 func (*Exclusion) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{7}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Exclusion) GetId() string {
@@ -617,7 +513,7 @@ type RankRequest struct {
 
 func (x *RankRequest) Reset() {
 	*x = RankRequest{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[8]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -629,7 +525,7 @@ func (x *RankRequest) String() string {
 func (*RankRequest) ProtoMessage() {}
 
 func (x *RankRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[8]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -642,7 +538,7 @@ func (x *RankRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RankRequest.ProtoReflect.Descriptor instead.
 func (*RankRequest) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{8}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *RankRequest) GetOrder() *Order {
@@ -675,7 +571,7 @@ type Ranked struct {
 
 func (x *Ranked) Reset() {
 	*x = Ranked{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[9]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -687,7 +583,7 @@ func (x *Ranked) String() string {
 func (*Ranked) ProtoMessage() {}
 
 func (x *Ranked) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[9]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -700,7 +596,7 @@ func (x *Ranked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ranked.ProtoReflect.Descriptor instead.
 func (*Ranked) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{9}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Ranked) GetId() string {
@@ -742,7 +638,7 @@ type RankResponse struct {
 
 func (x *RankResponse) Reset() {
 	*x = RankResponse{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[10]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -754,7 +650,7 @@ func (x *RankResponse) String() string {
 func (*RankResponse) ProtoMessage() {}
 
 func (x *RankResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[10]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -767,7 +663,7 @@ func (x *RankResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RankResponse.ProtoReflect.Descriptor instead.
 func (*RankResponse) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{10}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *RankResponse) GetCandidates() []*Ranked {
@@ -811,7 +707,7 @@ type TechCandidate struct {
 
 func (x *TechCandidate) Reset() {
 	*x = TechCandidate{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[11]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +719,7 @@ func (x *TechCandidate) String() string {
 func (*TechCandidate) ProtoMessage() {}
 
 func (x *TechCandidate) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[11]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +732,7 @@ func (x *TechCandidate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechCandidate.ProtoReflect.Descriptor instead.
 func (*TechCandidate) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{11}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *TechCandidate) GetTechnicianId() string {
@@ -934,7 +830,7 @@ type TechnicianRequest struct {
 
 func (x *TechnicianRequest) Reset() {
 	*x = TechnicianRequest{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[12]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -946,7 +842,7 @@ func (x *TechnicianRequest) String() string {
 func (*TechnicianRequest) ProtoMessage() {}
 
 func (x *TechnicianRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[12]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -959,7 +855,7 @@ func (x *TechnicianRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRequest) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{12}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *TechnicianRequest) GetOrder() *Order {
@@ -994,7 +890,7 @@ type TechnicianResponse struct {
 
 func (x *TechnicianResponse) Reset() {
 	*x = TechnicianResponse{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[13]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1006,7 +902,7 @@ func (x *TechnicianResponse) String() string {
 func (*TechnicianResponse) ProtoMessage() {}
 
 func (x *TechnicianResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[13]
+	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1019,7 +915,7 @@ func (x *TechnicianResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianResponse) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{13}
+	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *TechnicianResponse) GetCandidates() []*Ranked {
@@ -1043,276 +939,11 @@ func (x *TechnicianResponse) GetReasons() []string {
 	return nil
 }
 
-// Call is one call on the channel.
-type Call struct {
-	state            protoimpl.MessageState `protogen:"open.v1"`
-	Id               uint64                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`                                                       // unique on its connection; the reply carries it
-	DeadlineUnixNano int64                  `protobuf:"varint,2,opt,name=deadline_unix_nano,json=deadlineUnixNano,proto3" json:"deadline_unix_nano,omitempty"` // the caller's deadline; 0: none
-	// Types that are valid to be assigned to Request:
-	//
-	//	*Call_Rank
-	//	*Call_Technician
-	Request       isCall_Request `protobuf_oneof:"request"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *Call) Reset() {
-	*x = Call{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[14]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *Call) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*Call) ProtoMessage() {}
-
-func (x *Call) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[14]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use Call.ProtoReflect.Descriptor instead.
-func (*Call) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{14}
-}
-
-func (x *Call) GetId() uint64 {
-	if x != nil {
-		return x.Id
-	}
-	return 0
-}
-
-func (x *Call) GetDeadlineUnixNano() int64 {
-	if x != nil {
-		return x.DeadlineUnixNano
-	}
-	return 0
-}
-
-func (x *Call) GetRequest() isCall_Request {
-	if x != nil {
-		return x.Request
-	}
-	return nil
-}
-
-func (x *Call) GetRank() *RankRequest {
-	if x != nil {
-		if x, ok := x.Request.(*Call_Rank); ok {
-			return x.Rank
-		}
-	}
-	return nil
-}
-
-func (x *Call) GetTechnician() *TechnicianRequest {
-	if x != nil {
-		if x, ok := x.Request.(*Call_Technician); ok {
-			return x.Technician
-		}
-	}
-	return nil
-}
-
-type isCall_Request interface {
-	isCall_Request()
-}
-
-type Call_Rank struct {
-	Rank *RankRequest `protobuf:"bytes,3,opt,name=rank,proto3,oneof"`
-}
-
-type Call_Technician struct {
-	Technician *TechnicianRequest `protobuf:"bytes,4,opt,name=technician,proto3,oneof"`
-}
-
-func (*Call_Rank) isCall_Request() {}
-
-func (*Call_Technician) isCall_Request() {}
-
-// Reply answers the Call with the same id.
-type Reply struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	Id    uint64                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	// Types that are valid to be assigned to Response:
-	//
-	//	*Reply_Rank
-	//	*Reply_Technician
-	//	*Reply_Failure
-	Response      isReply_Response `protobuf_oneof:"response"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *Reply) Reset() {
-	*x = Reply{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[15]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *Reply) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*Reply) ProtoMessage() {}
-
-func (x *Reply) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[15]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use Reply.ProtoReflect.Descriptor instead.
-func (*Reply) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{15}
-}
-
-func (x *Reply) GetId() uint64 {
-	if x != nil {
-		return x.Id
-	}
-	return 0
-}
-
-func (x *Reply) GetResponse() isReply_Response {
-	if x != nil {
-		return x.Response
-	}
-	return nil
-}
-
-func (x *Reply) GetRank() *RankResponse {
-	if x != nil {
-		if x, ok := x.Response.(*Reply_Rank); ok {
-			return x.Rank
-		}
-	}
-	return nil
-}
-
-func (x *Reply) GetTechnician() *TechnicianResponse {
-	if x != nil {
-		if x, ok := x.Response.(*Reply_Technician); ok {
-			return x.Technician
-		}
-	}
-	return nil
-}
-
-func (x *Reply) GetFailure() *Failure {
-	if x != nil {
-		if x, ok := x.Response.(*Reply_Failure); ok {
-			return x.Failure
-		}
-	}
-	return nil
-}
-
-type isReply_Response interface {
-	isReply_Response()
-}
-
-type Reply_Rank struct {
-	Rank *RankResponse `protobuf:"bytes,2,opt,name=rank,proto3,oneof"`
-}
-
-type Reply_Technician struct {
-	Technician *TechnicianResponse `protobuf:"bytes,3,opt,name=technician,proto3,oneof"`
-}
-
-type Reply_Failure struct {
-	Failure *Failure `protobuf:"bytes,4,opt,name=failure,proto3,oneof"`
-}
-
-func (*Reply_Rank) isReply_Response() {}
-
-func (*Reply_Technician) isReply_Response() {}
-
-func (*Reply_Failure) isReply_Response() {}
-
-// Failure is a call's error, as the gRPC status a unary call would end with.
-type Failure struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Code          int32                  `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"` // google.rpc.Code
-	Message       string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *Failure) Reset() {
-	*x = Failure{}
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[16]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *Failure) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*Failure) ProtoMessage() {}
-
-func (x *Failure) ProtoReflect() protoreflect.Message {
-	mi := &file_dispatchrules_v1_dispatchrules_proto_msgTypes[16]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use Failure.ProtoReflect.Descriptor instead.
-func (*Failure) Descriptor() ([]byte, []int) {
-	return file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP(), []int{16}
-}
-
-func (x *Failure) GetCode() int32 {
-	if x != nil {
-		return x.Code
-	}
-	return 0
-}
-
-func (x *Failure) GetMessage() string {
-	if x != nil {
-		return x.Message
-	}
-	return ""
-}
-
 var File_dispatchrules_v1_dispatchrules_proto protoreflect.FileDescriptor
 
 const file_dispatchrules_v1_dispatchrules_proto_rawDesc = "" +
 	"\n" +
-	"$dispatchrules/v1/dispatchrules.proto\x12\"aftersales.plugin.dispatchrules.v1\";\n" +
-	"\x0eChannelRequest\x12)\n" +
-	"\x10host_certificate\x18\x01 \x01(\fR\x0fhostCertificate\"p\n" +
-	"\vChannelInfo\x12\x18\n" +
-	"\anetwork\x18\x01 \x01(\tR\anetwork\x12\x18\n" +
-	"\aaddress\x18\x02 \x01(\tR\aaddress\x12-\n" +
-	"\x12plugin_certificate\x18\x03 \x01(\fR\x11pluginCertificate\"3\n" +
+	"$dispatchrules/v1/dispatchrules.proto\x12\"aftersales.plugin.dispatchrules.v1\"3\n" +
 	"\x10ConfigureRequest\x12\x1f\n" +
 	"\vconfig_json\x18\x01 \x01(\fR\n" +
 	"configJson\"\x13\n" +
@@ -1404,33 +1035,11 @@ const file_dispatchrules_v1_dispatchrules_proto_rawDesc = "" +
 	"candidates\x18\x01 \x03(\v2*.aftersales.plugin.dispatchrules.v1.RankedR\n" +
 	"candidates\x12I\n" +
 	"\bexcluded\x18\x02 \x03(\v2-.aftersales.plugin.dispatchrules.v1.ExclusionR\bexcluded\x12\x18\n" +
-	"\areasons\x18\x03 \x03(\tR\areasons\"\xef\x01\n" +
-	"\x04Call\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\x04R\x02id\x12,\n" +
-	"\x12deadline_unix_nano\x18\x02 \x01(\x03R\x10deadlineUnixNano\x12E\n" +
-	"\x04rank\x18\x03 \x01(\v2/.aftersales.plugin.dispatchrules.v1.RankRequestH\x00R\x04rank\x12W\n" +
-	"\n" +
-	"technician\x18\x04 \x01(\v25.aftersales.plugin.dispatchrules.v1.TechnicianRequestH\x00R\n" +
-	"technicianB\t\n" +
-	"\arequest\"\x8e\x02\n" +
-	"\x05Reply\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\x04R\x02id\x12F\n" +
-	"\x04rank\x18\x02 \x01(\v20.aftersales.plugin.dispatchrules.v1.RankResponseH\x00R\x04rank\x12X\n" +
-	"\n" +
-	"technician\x18\x03 \x01(\v26.aftersales.plugin.dispatchrules.v1.TechnicianResponseH\x00R\n" +
-	"technician\x12G\n" +
-	"\afailure\x18\x04 \x01(\v2+.aftersales.plugin.dispatchrules.v1.FailureH\x00R\afailureB\n" +
-	"\n" +
-	"\bresponse\"7\n" +
-	"\aFailure\x12\x12\n" +
-	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage2\xd5\x04\n" +
+	"\areasons\x18\x03 \x03(\tR\areasons2\xf8\x02\n" +
 	"\rDispatchRules\x12x\n" +
 	"\tConfigure\x124.aftersales.plugin.dispatchrules.v1.ConfigureRequest\x1a5.aftersales.plugin.dispatchrules.v1.ConfigureResponse\x12i\n" +
 	"\x04Rank\x12/.aftersales.plugin.dispatchrules.v1.RankRequest\x1a0.aftersales.plugin.dispatchrules.v1.RankResponse\x12\x81\x01\n" +
-	"\x10ChooseTechnician\x125.aftersales.plugin.dispatchrules.v1.TechnicianRequest\x1a6.aftersales.plugin.dispatchrules.v1.TechnicianResponse\x12r\n" +
-	"\vOpenChannel\x122.aftersales.plugin.dispatchrules.v1.ChannelRequest\x1a/.aftersales.plugin.dispatchrules.v1.ChannelInfo\x12g\n" +
-	"\aSession\x12(.aftersales.plugin.dispatchrules.v1.Call\x1a).aftersales.plugin.dispatchrules.v1.Reply\"\x03\x88\x02\x01(\x010\x01BVZTgithub.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1;dispatchrulesv1b\x06proto3"
+	"\x10ChooseTechnician\x125.aftersales.plugin.dispatchrules.v1.TechnicianRequest\x1a6.aftersales.plugin.dispatchrules.v1.TechnicianResponseBVZTgithub.com/aftersales/aftersales/sdk/internal/proto/dispatchrules/v1;dispatchrulesv1b\x06proto3"
 
 var (
 	file_dispatchrules_v1_dispatchrules_proto_rawDescOnce sync.Once
@@ -1444,56 +1053,42 @@ func file_dispatchrules_v1_dispatchrules_proto_rawDescGZIP() []byte {
 	return file_dispatchrules_v1_dispatchrules_proto_rawDescData
 }
 
-var file_dispatchrules_v1_dispatchrules_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_dispatchrules_v1_dispatchrules_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_dispatchrules_v1_dispatchrules_proto_goTypes = []any{
-	(*ChannelRequest)(nil),     // 0: aftersales.plugin.dispatchrules.v1.ChannelRequest
-	(*ChannelInfo)(nil),        // 1: aftersales.plugin.dispatchrules.v1.ChannelInfo
-	(*ConfigureRequest)(nil),   // 2: aftersales.plugin.dispatchrules.v1.ConfigureRequest
-	(*ConfigureResponse)(nil),  // 3: aftersales.plugin.dispatchrules.v1.ConfigureResponse
-	(*Order)(nil),              // 4: aftersales.plugin.dispatchrules.v1.Order
-	(*Opening)(nil),            // 5: aftersales.plugin.dispatchrules.v1.Opening
-	(*Candidate)(nil),          // 6: aftersales.plugin.dispatchrules.v1.Candidate
-	(*Exclusion)(nil),          // 7: aftersales.plugin.dispatchrules.v1.Exclusion
-	(*RankRequest)(nil),        // 8: aftersales.plugin.dispatchrules.v1.RankRequest
-	(*Ranked)(nil),             // 9: aftersales.plugin.dispatchrules.v1.Ranked
-	(*RankResponse)(nil),       // 10: aftersales.plugin.dispatchrules.v1.RankResponse
-	(*TechCandidate)(nil),      // 11: aftersales.plugin.dispatchrules.v1.TechCandidate
-	(*TechnicianRequest)(nil),  // 12: aftersales.plugin.dispatchrules.v1.TechnicianRequest
-	(*TechnicianResponse)(nil), // 13: aftersales.plugin.dispatchrules.v1.TechnicianResponse
-	(*Call)(nil),               // 14: aftersales.plugin.dispatchrules.v1.Call
-	(*Reply)(nil),              // 15: aftersales.plugin.dispatchrules.v1.Reply
-	(*Failure)(nil),            // 16: aftersales.plugin.dispatchrules.v1.Failure
+	(*ConfigureRequest)(nil),   // 0: aftersales.plugin.dispatchrules.v1.ConfigureRequest
+	(*ConfigureResponse)(nil),  // 1: aftersales.plugin.dispatchrules.v1.ConfigureResponse
+	(*Order)(nil),              // 2: aftersales.plugin.dispatchrules.v1.Order
+	(*Opening)(nil),            // 3: aftersales.plugin.dispatchrules.v1.Opening
+	(*Candidate)(nil),          // 4: aftersales.plugin.dispatchrules.v1.Candidate
+	(*Exclusion)(nil),          // 5: aftersales.plugin.dispatchrules.v1.Exclusion
+	(*RankRequest)(nil),        // 6: aftersales.plugin.dispatchrules.v1.RankRequest
+	(*Ranked)(nil),             // 7: aftersales.plugin.dispatchrules.v1.Ranked
+	(*RankResponse)(nil),       // 8: aftersales.plugin.dispatchrules.v1.RankResponse
+	(*TechCandidate)(nil),      // 9: aftersales.plugin.dispatchrules.v1.TechCandidate
+	(*TechnicianRequest)(nil),  // 10: aftersales.plugin.dispatchrules.v1.TechnicianRequest
+	(*TechnicianResponse)(nil), // 11: aftersales.plugin.dispatchrules.v1.TechnicianResponse
 }
 var file_dispatchrules_v1_dispatchrules_proto_depIdxs = []int32{
-	5,  // 0: aftersales.plugin.dispatchrules.v1.Candidate.opening:type_name -> aftersales.plugin.dispatchrules.v1.Opening
-	4,  // 1: aftersales.plugin.dispatchrules.v1.RankRequest.order:type_name -> aftersales.plugin.dispatchrules.v1.Order
-	6,  // 2: aftersales.plugin.dispatchrules.v1.RankRequest.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Candidate
-	9,  // 3: aftersales.plugin.dispatchrules.v1.RankResponse.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Ranked
-	7,  // 4: aftersales.plugin.dispatchrules.v1.RankResponse.excluded:type_name -> aftersales.plugin.dispatchrules.v1.Exclusion
-	4,  // 5: aftersales.plugin.dispatchrules.v1.TechnicianRequest.order:type_name -> aftersales.plugin.dispatchrules.v1.Order
-	11, // 6: aftersales.plugin.dispatchrules.v1.TechnicianRequest.candidates:type_name -> aftersales.plugin.dispatchrules.v1.TechCandidate
-	9,  // 7: aftersales.plugin.dispatchrules.v1.TechnicianResponse.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Ranked
-	7,  // 8: aftersales.plugin.dispatchrules.v1.TechnicianResponse.excluded:type_name -> aftersales.plugin.dispatchrules.v1.Exclusion
-	8,  // 9: aftersales.plugin.dispatchrules.v1.Call.rank:type_name -> aftersales.plugin.dispatchrules.v1.RankRequest
-	12, // 10: aftersales.plugin.dispatchrules.v1.Call.technician:type_name -> aftersales.plugin.dispatchrules.v1.TechnicianRequest
-	10, // 11: aftersales.plugin.dispatchrules.v1.Reply.rank:type_name -> aftersales.plugin.dispatchrules.v1.RankResponse
-	13, // 12: aftersales.plugin.dispatchrules.v1.Reply.technician:type_name -> aftersales.plugin.dispatchrules.v1.TechnicianResponse
-	16, // 13: aftersales.plugin.dispatchrules.v1.Reply.failure:type_name -> aftersales.plugin.dispatchrules.v1.Failure
-	2,  // 14: aftersales.plugin.dispatchrules.v1.DispatchRules.Configure:input_type -> aftersales.plugin.dispatchrules.v1.ConfigureRequest
-	8,  // 15: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:input_type -> aftersales.plugin.dispatchrules.v1.RankRequest
-	12, // 16: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:input_type -> aftersales.plugin.dispatchrules.v1.TechnicianRequest
-	0,  // 17: aftersales.plugin.dispatchrules.v1.DispatchRules.OpenChannel:input_type -> aftersales.plugin.dispatchrules.v1.ChannelRequest
-	14, // 18: aftersales.plugin.dispatchrules.v1.DispatchRules.Session:input_type -> aftersales.plugin.dispatchrules.v1.Call
-	3,  // 19: aftersales.plugin.dispatchrules.v1.DispatchRules.Configure:output_type -> aftersales.plugin.dispatchrules.v1.ConfigureResponse
-	10, // 20: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:output_type -> aftersales.plugin.dispatchrules.v1.RankResponse
-	13, // 21: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:output_type -> aftersales.plugin.dispatchrules.v1.TechnicianResponse
-	1,  // 22: aftersales.plugin.dispatchrules.v1.DispatchRules.OpenChannel:output_type -> aftersales.plugin.dispatchrules.v1.ChannelInfo
-	15, // 23: aftersales.plugin.dispatchrules.v1.DispatchRules.Session:output_type -> aftersales.plugin.dispatchrules.v1.Reply
-	19, // [19:24] is the sub-list for method output_type
-	14, // [14:19] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	3,  // 0: aftersales.plugin.dispatchrules.v1.Candidate.opening:type_name -> aftersales.plugin.dispatchrules.v1.Opening
+	2,  // 1: aftersales.plugin.dispatchrules.v1.RankRequest.order:type_name -> aftersales.plugin.dispatchrules.v1.Order
+	4,  // 2: aftersales.plugin.dispatchrules.v1.RankRequest.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Candidate
+	7,  // 3: aftersales.plugin.dispatchrules.v1.RankResponse.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Ranked
+	5,  // 4: aftersales.plugin.dispatchrules.v1.RankResponse.excluded:type_name -> aftersales.plugin.dispatchrules.v1.Exclusion
+	2,  // 5: aftersales.plugin.dispatchrules.v1.TechnicianRequest.order:type_name -> aftersales.plugin.dispatchrules.v1.Order
+	9,  // 6: aftersales.plugin.dispatchrules.v1.TechnicianRequest.candidates:type_name -> aftersales.plugin.dispatchrules.v1.TechCandidate
+	7,  // 7: aftersales.plugin.dispatchrules.v1.TechnicianResponse.candidates:type_name -> aftersales.plugin.dispatchrules.v1.Ranked
+	5,  // 8: aftersales.plugin.dispatchrules.v1.TechnicianResponse.excluded:type_name -> aftersales.plugin.dispatchrules.v1.Exclusion
+	0,  // 9: aftersales.plugin.dispatchrules.v1.DispatchRules.Configure:input_type -> aftersales.plugin.dispatchrules.v1.ConfigureRequest
+	6,  // 10: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:input_type -> aftersales.plugin.dispatchrules.v1.RankRequest
+	10, // 11: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:input_type -> aftersales.plugin.dispatchrules.v1.TechnicianRequest
+	1,  // 12: aftersales.plugin.dispatchrules.v1.DispatchRules.Configure:output_type -> aftersales.plugin.dispatchrules.v1.ConfigureResponse
+	8,  // 13: aftersales.plugin.dispatchrules.v1.DispatchRules.Rank:output_type -> aftersales.plugin.dispatchrules.v1.RankResponse
+	11, // 14: aftersales.plugin.dispatchrules.v1.DispatchRules.ChooseTechnician:output_type -> aftersales.plugin.dispatchrules.v1.TechnicianResponse
+	12, // [12:15] is the sub-list for method output_type
+	9,  // [9:12] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_dispatchrules_v1_dispatchrules_proto_init() }
@@ -1501,22 +1096,13 @@ func file_dispatchrules_v1_dispatchrules_proto_init() {
 	if File_dispatchrules_v1_dispatchrules_proto != nil {
 		return
 	}
-	file_dispatchrules_v1_dispatchrules_proto_msgTypes[14].OneofWrappers = []any{
-		(*Call_Rank)(nil),
-		(*Call_Technician)(nil),
-	}
-	file_dispatchrules_v1_dispatchrules_proto_msgTypes[15].OneofWrappers = []any{
-		(*Reply_Rank)(nil),
-		(*Reply_Technician)(nil),
-		(*Reply_Failure)(nil),
-	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_dispatchrules_v1_dispatchrules_proto_rawDesc), len(file_dispatchrules_v1_dispatchrules_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   17,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

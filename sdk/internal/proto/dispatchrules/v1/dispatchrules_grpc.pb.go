@@ -24,8 +24,6 @@ const (
 	DispatchRules_Configure_FullMethodName        = "/aftersales.plugin.dispatchrules.v1.DispatchRules/Configure"
 	DispatchRules_Rank_FullMethodName             = "/aftersales.plugin.dispatchrules.v1.DispatchRules/Rank"
 	DispatchRules_ChooseTechnician_FullMethodName = "/aftersales.plugin.dispatchrules.v1.DispatchRules/ChooseTechnician"
-	DispatchRules_OpenChannel_FullMethodName      = "/aftersales.plugin.dispatchrules.v1.DispatchRules/OpenChannel"
-	DispatchRules_Session_FullMethodName          = "/aftersales.plugin.dispatchrules.v1.DispatchRules/Session"
 )
 
 // DispatchRulesClient is the client API for DispatchRules service.
@@ -35,28 +33,6 @@ type DispatchRulesClient interface {
 	Configure(ctx context.Context, in *ConfigureRequest, opts ...grpc.CallOption) (*ConfigureResponse, error)
 	Rank(ctx context.Context, in *RankRequest, opts ...grpc.CallOption) (*RankResponse, error)
 	ChooseTechnician(ctx context.Context, in *TechnicianRequest, opts ...grpc.CallOption) (*TechnicianResponse, error)
-	// OpenChannel opens the plugin's call channel: a connection of its own,
-	// beside gRPC, on which the host sends Rank and ChooseTechnician calls
-	// as Call messages and the plugin answers each with a Reply, one call at
-	// a time per connection. A decision makes two calls, and gRPC's own
-	// per-message work (HTTP/2 framing, and hand-offs between its reader,
-	// writer and caller goroutines, each a thread wake-up) cost more than
-	// the rules themselves. Both ends authenticate with mutual TLS, each
-	// pinning the certificate the other sent here, over go-plugin's own
-	// mutually authenticated connection. A plugin that answers Unimplemented
-	// (built with an SDK from before the channel) gets the unary calls above.
-	//
-	// Framing: each message is its length (4 bytes, big-endian) followed by
-	// its protobuf encoding, at most 64 MiB. The host sends a call on a
-	// connection only once the previous call's reply arrived (it opens more
-	// connections for concurrent calls), and the plugin answers each call
-	// before it reads the next.
-	OpenChannel(ctx context.Context, in *ChannelRequest, opts ...grpc.CallOption) (*ChannelInfo, error)
-	// Deprecated: Do not use.
-	// Session carried the same Call and Reply messages on gRPC streams
-	// before the channel. The platform no longer calls it, and plugins
-	// answer Unimplemented; it stays so that the service only gains methods.
-	Session(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[Call, Reply], error)
 }
 
 type dispatchRulesClient struct {
@@ -97,30 +73,6 @@ func (c *dispatchRulesClient) ChooseTechnician(ctx context.Context, in *Technici
 	return out, nil
 }
 
-func (c *dispatchRulesClient) OpenChannel(ctx context.Context, in *ChannelRequest, opts ...grpc.CallOption) (*ChannelInfo, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(ChannelInfo)
-	err := c.cc.Invoke(ctx, DispatchRules_OpenChannel_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// Deprecated: Do not use.
-func (c *dispatchRulesClient) Session(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[Call, Reply], error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &DispatchRules_ServiceDesc.Streams[0], DispatchRules_Session_FullMethodName, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	x := &grpc.GenericClientStream[Call, Reply]{ClientStream: stream}
-	return x, nil
-}
-
-// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
-type DispatchRules_SessionClient = grpc.BidiStreamingClient[Call, Reply]
-
 // DispatchRulesServer is the server API for DispatchRules service.
 // All implementations must embed UnimplementedDispatchRulesServer
 // for forward compatibility.
@@ -128,28 +80,6 @@ type DispatchRulesServer interface {
 	Configure(context.Context, *ConfigureRequest) (*ConfigureResponse, error)
 	Rank(context.Context, *RankRequest) (*RankResponse, error)
 	ChooseTechnician(context.Context, *TechnicianRequest) (*TechnicianResponse, error)
-	// OpenChannel opens the plugin's call channel: a connection of its own,
-	// beside gRPC, on which the host sends Rank and ChooseTechnician calls
-	// as Call messages and the plugin answers each with a Reply, one call at
-	// a time per connection. A decision makes two calls, and gRPC's own
-	// per-message work (HTTP/2 framing, and hand-offs between its reader,
-	// writer and caller goroutines, each a thread wake-up) cost more than
-	// the rules themselves. Both ends authenticate with mutual TLS, each
-	// pinning the certificate the other sent here, over go-plugin's own
-	// mutually authenticated connection. A plugin that answers Unimplemented
-	// (built with an SDK from before the channel) gets the unary calls above.
-	//
-	// Framing: each message is its length (4 bytes, big-endian) followed by
-	// its protobuf encoding, at most 64 MiB. The host sends a call on a
-	// connection only once the previous call's reply arrived (it opens more
-	// connections for concurrent calls), and the plugin answers each call
-	// before it reads the next.
-	OpenChannel(context.Context, *ChannelRequest) (*ChannelInfo, error)
-	// Deprecated: Do not use.
-	// Session carried the same Call and Reply messages on gRPC streams
-	// before the channel. The platform no longer calls it, and plugins
-	// answer Unimplemented; it stays so that the service only gains methods.
-	Session(grpc.BidiStreamingServer[Call, Reply]) error
 	mustEmbedUnimplementedDispatchRulesServer()
 }
 
@@ -168,12 +98,6 @@ func (UnimplementedDispatchRulesServer) Rank(context.Context, *RankRequest) (*Ra
 }
 func (UnimplementedDispatchRulesServer) ChooseTechnician(context.Context, *TechnicianRequest) (*TechnicianResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ChooseTechnician not implemented")
-}
-func (UnimplementedDispatchRulesServer) OpenChannel(context.Context, *ChannelRequest) (*ChannelInfo, error) {
-	return nil, status.Error(codes.Unimplemented, "method OpenChannel not implemented")
-}
-func (UnimplementedDispatchRulesServer) Session(grpc.BidiStreamingServer[Call, Reply]) error {
-	return status.Error(codes.Unimplemented, "method Session not implemented")
 }
 func (UnimplementedDispatchRulesServer) mustEmbedUnimplementedDispatchRulesServer() {}
 func (UnimplementedDispatchRulesServer) testEmbeddedByValue()                       {}
@@ -250,31 +174,6 @@ func _DispatchRules_ChooseTechnician_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
-func _DispatchRules_OpenChannel_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(ChannelRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(DispatchRulesServer).OpenChannel(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: DispatchRules_OpenChannel_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(DispatchRulesServer).OpenChannel(ctx, req.(*ChannelRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _DispatchRules_Session_Handler(srv interface{}, stream grpc.ServerStream) error {
-	return srv.(DispatchRulesServer).Session(&grpc.GenericServerStream[Call, Reply]{ServerStream: stream})
-}
-
-// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
-type DispatchRules_SessionServer = grpc.BidiStreamingServer[Call, Reply]
-
 // DispatchRules_ServiceDesc is the grpc.ServiceDesc for DispatchRules service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -294,18 +193,7 @@ var DispatchRules_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "ChooseTechnician",
 			Handler:    _DispatchRules_ChooseTechnician_Handler,
 		},
-		{
-			MethodName: "OpenChannel",
-			Handler:    _DispatchRules_OpenChannel_Handler,
-		},
 	},
-	Streams: []grpc.StreamDesc{
-		{
-			StreamName:    "Session",
-			Handler:       _DispatchRules_Session_Handler,
-			ServerStreams: true,
-			ClientStreams: true,
-		},
-	},
+	Streams:  []grpc.StreamDesc{},
 	Metadata: "dispatchrules/v1/dispatchrules.proto",
 }
