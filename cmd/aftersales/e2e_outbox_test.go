@@ -139,7 +139,14 @@ func TestSIGKILLDuringABurstSendsEverySMSOnce(t *testing.T) {
 		if left == 0 {
 			break
 		}
-		require.True(t, time.Now().Before(deadline), "%d outbox messages or texts pending; serve #2:\n%s", left, second.stderr.String())
+		if !time.Now().Before(deadline) {
+			var pending string
+			q(`SELECT concat_ws(' ', (SELECT string_agg(type || '#' || id || ' relayed ' || COALESCE(relayed_at::text, 'never'), ', ')
+					FROM outbox WHERE done_at IS NULL),
+				(SELECT string_agg(kind || ' ' || status || ' ' || COALESCE(error, ''), ', ') FROM sms_messages
+					WHERE status = 'sending' OR status = 'queued' AND send_after <= now()))`, &pending)
+			require.Fail(t, "pending", "%d outbox messages or texts pending (%s); serve #2:\n%s", left, pending, second.stderr.String())
+		}
 		time.Sleep(100 * time.Millisecond)
 	}
 

@@ -26,8 +26,8 @@ func newPluginStore(store *postgres.Store, key []byte) (*postgres.PluginStore, e
 	return postgres.NewPluginStore(store, key)
 }
 
-// bindingLookupTimeout bounds the (cached) binding lookup of the dispatch
-// seam when the cache is cold.
+// bindingLookupTimeout bounds getting the binding's plugin instance from
+// the runtime (starting its process when it is not running).
 const bindingLookupTimeout = 2 * time.Second
 
 // NewWorkOrders returns the work-order use cases on store, their dispatch
@@ -52,9 +52,9 @@ func NewWorkOrders(store *postgres.Store, ps *postgres.PluginStore, rt core.Plug
 func dispatchRulesSeam(ps *postgres.PluginStore, rt core.PluginRuntime, log *slog.Logger) func(core.UnitOfWork) dispatch.Rules {
 	return func(u core.UnitOfWork) dispatch.Rules {
 		tenant := u.TenantID()
-		ctx, cancel := context.WithTimeout(context.Background(), bindingLookupTimeout)
-		defer cancel()
-		b, err := ps.CachedEnabledBinding(ctx, tenant, core.PluginDispatchRules)
+		// The lookup reads in the caller's unit, whose connection is held:
+		// no deadline of its own, which would break the unit's transaction.
+		b, err := ps.CachedEnabledBinding(context.Background(), u, core.PluginDispatchRules)
 		if err != nil {
 			if log != nil {
 				log.Warn("dispatch rules binding lookup failed; built-in ranking", "tenant", tenant, "err", err)
@@ -64,6 +64,8 @@ func dispatchRulesSeam(ps *postgres.PluginStore, rt core.PluginRuntime, log *slo
 		if b == nil {
 			return nil
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), bindingLookupTimeout)
+		defer cancel()
 		r, err := rt.DispatchRules(ctx, b)
 		if err != nil {
 			return failingRules{err}

@@ -30,26 +30,23 @@ func (s *PluginStore) invalidateAfterCommit(ctx context.Context, tenant uuid.UUI
 	}
 }
 
-// CachedEnabledBinding returns the tenant's enabled binding of the kind (nil
-// when none) outside any request transaction, for the dispatch seam, which
-// runs on every intake. It reads through a cache that Listen keeps in step
-// with changes on every replica; while Listen is not running it reads the
-// database every time.
-func (s *PluginStore) CachedEnabledBinding(ctx context.Context, tenant uuid.UUID, kind string) (*core.PluginBinding, error) {
+// CachedEnabledBinding returns the enabled binding of the kind (nil when
+// none) of u's tenant, for the dispatch seam, which runs on every intake.
+// It reads through a cache that Listen keeps in step with changes on every
+// replica; on a miss, or while Listen is not running, it reads in u: the
+// connection the caller already holds, so that a burst of intakes cannot
+// take every connection of the pool and then wait for a second one each.
+func (s *PluginStore) CachedEnabledBinding(ctx context.Context, u core.UnitOfWork, kind string) (*core.PluginBinding, error) {
+	tenant := u.TenantID()
 	k := bindingKey{tenant, kind}
 	if v, ok := s.cache.Load(k); ok {
 		return v.(*core.PluginBinding), nil
 	}
 	gen := s.gen.Load()
-	var b *core.PluginBinding
-	err := s.s.InTenant(ctx, tenant, func(ctx context.Context) error {
-		var err error
-		b, err = s.FindEnabledPluginBinding(ctx, kind)
-		if isNotFound(err) {
-			b, err = nil, nil
-		}
-		return err
-	})
+	b, err := s.FindEnabledPluginBinding(s.s.Join(ctx, u), kind)
+	if isNotFound(err) {
+		b, err = nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
