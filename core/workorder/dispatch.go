@@ -11,10 +11,10 @@ import (
 	"github.com/aftersales/aftersales/core/dispatch"
 )
 
-// CandidateRadiusKm bounds the sites loaded for a decision: a site whose
+// candidateRadiusKm bounds the sites loaded for a decision: a site whose
 // location is farther than this from the address is not considered (no
 // service area is that large in practice).
-const CandidateRadiusKm = 300
+const candidateRadiusKm = 300
 
 // noGeoPoint is the queue reason of a field order without coordinates.
 const noGeoPoint = "the address has no geo point; dispatch by hand"
@@ -44,7 +44,7 @@ func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Reposito
 		order = dispatch.Order{ID: w.ID, Location: dispatch.Point{Lat: *w.Lat, Lon: *w.Lon}, ProductLine: w.ProductLine,
 			Skills: w.Skills, ServiceType: w.ServiceType, At: now, ExcludedSiteIDs: excluded}
 		var err error
-		if net, err = repo.Network(ctx, *w.Lat, *w.Lon, CandidateRadiusKm, now); err != nil {
+		if net, err = repo.Network(ctx, *w.Lat, *w.Lon, candidateRadiusKm, now); err != nil {
 			return err
 		}
 	}
@@ -148,7 +148,7 @@ func (s *Service) routeToDealer(ctx context.Context, u core.UnitOfWork, repo Rep
 		s.queue(u, repo, w, "a purchase lead without a geo point; route it by hand", actor)
 		return nil
 	}
-	site, err := repo.NearestDealer(ctx, *w.Lat, *w.Lon, CandidateRadiusKm, w.ProductLine)
+	site, err := repo.NearestDealer(ctx, *w.Lat, *w.Lon, candidateRadiusKm, w.ProductLine)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		s.queue(u, repo, w, "no dealer near the address; route the lead by hand", actor)
 		return nil

@@ -142,7 +142,7 @@ func (s *Service) FindWorkOrderByID(ctx context.Context, u core.UnitOfWork, id u
 // FindWorkOrders lists orders newest first, cursor paginated, within the
 // filter's scope, each with its SLA status.
 func (s *Service) FindWorkOrders(ctx context.Context, u core.UnitOfWork, f core.WorkOrderFilter) ([]*core.WorkOrder, string, error) {
-	if f.SLAStatus != "" && !FilterableSLAStatus(f.SLAStatus) {
+	if f.SLAStatus != "" && !filterableSLAStatus(f.SLAStatus) {
 		return nil, "", core.FieldError("sla_status", "must be at_risk or breached")
 	}
 	now := s.now()

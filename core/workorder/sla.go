@@ -30,7 +30,7 @@ func (c *calendars) of(tz string, spec []byte) (*calendar.Calendar, error) {
 	if cal, ok := c.m.Load(key); ok {
 		return cal.(*calendar.Calendar), nil
 	}
-	cal, err := TenantCalendar(tz, spec)
+	cal, err := tenantCalendar(tz, spec)
 	if err != nil {
 		return nil, core.Errorf(core.EINVALID, "the tenant's business calendar is invalid: %v", err)
 	}
@@ -42,10 +42,10 @@ func (c *calendars) of(tz string, spec []byte) (*calendar.Calendar, error) {
 	return cal, nil
 }
 
-// TenantCalendar is a tenant's business calendar: its stored spec, or by
+// tenantCalendar is a tenant's business calendar: its stored spec, or by
 // default every day 08:00–20:00 in its time zone (service desks of
 // manufacturers work weekends).
-func TenantCalendar(tz string, spec []byte) (*calendar.Calendar, error) {
+func tenantCalendar(tz string, spec []byte) (*calendar.Calendar, error) {
 	var sp calendar.Spec
 	if len(spec) > 2 {
 		if err := json.Unmarshal(spec, &sp); err != nil {
@@ -83,8 +83,8 @@ func setDeadlines(w *core.WorkOrder, f *IntakeFacts, cal *calendar.Calendar, now
 	return nil
 }
 
-// FilterableSLAStatus reports whether lists filter by the status.
-func FilterableSLAStatus(status string) bool { return status == "at_risk" || status == "breached" }
+// filterableSLAStatus reports whether lists filter by the status.
+func filterableSLAStatus(status string) bool { return status == "at_risk" || status == "breached" }
 
 // SLAStatus derives an order's SLA status at now: none, on_track,
 // at_risk, breached or met.
