@@ -93,16 +93,16 @@ func (r *refCalendar) between(a, b time.Time) time.Duration {
 }
 
 // closing finds the end of the last open minute whose local date is d,
-// walking every minute from before d begins in any zone to after it ends.
+// walking back minute by minute from after d ends in any zone to before
+// it begins.
 func (r *refCalendar) closing(d calendar.Date) (time.Time, bool) {
 	from := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Add(-15 * time.Hour)
-	var last time.Time
-	for t := from; t.Before(from.Add(54 * time.Hour)); t = t.Add(time.Minute) {
+	for t := from.Add(54*time.Hour - time.Minute); !t.Before(from); t = t.Add(-time.Minute) {
 		if calendar.DateOf(t.In(r.loc)) == d && r.open(t) {
-			last = t.Add(time.Minute)
+			return t.Add(time.Minute), true
 		}
 	}
-	return last, !last.IsZero()
+	return time.Time{}, false
 }
 
 // testZones are the zones of the property tests: the required four, plus
