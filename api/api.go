@@ -167,7 +167,7 @@ func New(d Deps) *Server {
 	for path, h := range d.Ops.Extra {
 		s.mux.Handle(path, h)
 	}
-	s.http = withRequestID(s.withAccessLog(s.withRecover(s.mux)))
+	s.http = withRequestID(s.withAccessLog(s.withRecover(routerProblems(s.mux))))
 	return s
 }
 
@@ -177,6 +177,7 @@ func Config() huma.Config {
 	c.Info.Description = "Multi-tenant platform for manufacturers' after-sales service networks. " +
 		"Errors are RFC 9457 problem details; create and action endpoints accept Idempotency-Key; " +
 		"lists are cursor-paginated."
+	c.Servers = []*huma.Server{{URL: "/", Description: "The server that serves this document."}}
 	c.OpenAPIPath = "/openapi"
 	c.DocsPath = "/docs"
 	c.SchemasPath = "/schemas"

@@ -95,7 +95,7 @@ func start(t testing.TB, pool *pgxpool.Pool, dbURL string, writeTimeout time.Dur
 	require.NoError(t, err)
 	t.Cleanup(app.Close)
 	app.Watch(ctx)
-	srv := httptest.NewUnstartedServer(app.Server.Handler())
+	srv := httptest.NewUnstartedServer(testkit.ContractHandler(t, app.Server.Handler()))
 	if writeTimeout > 0 {
 		srv.Config.WriteTimeout = writeTimeout
 	}

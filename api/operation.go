@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"reflect"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -51,6 +52,13 @@ func register[I, O any](api huma.API, op huma.Operation, acc access, h func(cont
 	if acc.Who != accessPublic {
 		op.Security = []map[string][]string{{"bearer": {}}}
 		errs = append(errs, http.StatusUnauthorized, http.StatusForbidden)
+	} else {
+		op.Security = []map[string][]string{} // says "no credentials", not "unspecified"
+	}
+	if hasBody[I]() {
+		// checkBody refuses a body over the limit; Huma, a Content-Type
+		// the operation does not read.
+		errs = append(errs, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
 	}
 	if acc.Idempotent {
 		errs = append(errs, http.StatusConflict)
@@ -59,6 +67,17 @@ func register[I, O any](api huma.API, op huma.Operation, acc access, h func(cont
 	}
 	op.Errors = append(errs, op.Errors...)
 	huma.Register(api, op, h)
+}
+
+// hasBody reports whether an operation's input I has a request body.
+func hasBody[I any]() bool {
+	t := reflect.TypeFor[I]()
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	_, body := t.FieldByName("Body")
+	_, raw := t.FieldByName("RawBody")
+	return body || raw
 }
 
 // principalKey holds the *core.Principal of the request.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -106,4 +107,62 @@ func installProblems(log *slog.Logger) {
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 		return huma.NewErrorWithContext(nil, status, msg, errs...)
 	}
+}
+
+// routerProblems answers what the router itself refuses — a path no
+// route serves (404) or a method the path does not take (405, with its
+// Allow header) — with a problem+json body like every other error,
+// rather than the router's text/plain.
+func routerProblems(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := &routerAnswer{header: http.Header{}}
+		h.ServeHTTP(rec, r) // a redirect (a path to clean), a 404 or a 405
+		if rec.status != http.StatusNotFound && rec.status != http.StatusMethodNotAllowed {
+			for k, v := range rec.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.status)
+			_, _ = w.Write(rec.body)
+			return
+		}
+		detail := "no operation is served at " + r.URL.Path
+		if rec.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			detail = r.Method + " is not an operation of " + r.URL.Path + "; it takes " + rec.header.Get("Allow")
+		}
+		p := &Problem{Title: http.StatusText(rec.status), Status: rec.status, Detail: detail, Instance: r.URL.Path,
+			Code: core.ENOTFOUND, RequestID: requestID(r.Context())}
+		if rec.status == http.StatusMethodNotAllowed {
+			p.Code = "method_not_allowed"
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(rec.status)
+		_ = json.NewEncoder(w).Encode(p)
+	})
+}
+
+// routerAnswer records what the router's own handler answers.
+type routerAnswer struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (a *routerAnswer) Header() http.Header { return a.header }
+func (a *routerAnswer) WriteHeader(status int) {
+	if a.status == 0 {
+		a.status = status
+	}
+}
+func (a *routerAnswer) Write(b []byte) (int, error) {
+	if a.status == 0 {
+		a.status = http.StatusOK
+	}
+	a.body = append(a.body, b...)
+	return len(b), nil
 }

@@ -34,9 +34,11 @@ func TestSLAAtRiskAndBreached(t *testing.T) {
 	}
 	require.Empty(t, ids("at_risk"))
 	require.Empty(t, ids("breached"))
+	require.Equal(t, []string{id}, ids("on_track"), "every status the orders carry filters the list")
 
 	b.clock.Advance(respondBy.Sub(b.clock.Now()) - 30*time.Minute)
 	require.Equal(t, []string{id}, ids("at_risk"))
+	require.Empty(t, ids("on_track"))
 	require.Equal(t, "at_risk", b.must(200, "GET", "/v1/work-orders/"+id, n.tenant.admin, nil).str("sla_status"))
 
 	b.clock.Advance(time.Hour)
@@ -48,4 +50,6 @@ func TestSLAAtRiskAndBreached(t *testing.T) {
 	require.Equal(t, 200, b.act(n.techNearTok, id, "accept", nil).Status)
 	require.Equal(t, "breached", b.must(200, "GET", "/v1/work-orders/"+id, n.tenant.admin, nil).str("sla_status"))
 	require.Equal(t, []string{id}, ids("breached"))
+	require.Empty(t, ids("met"))
+	require.Empty(t, ids("none"))
 }

@@ -43,7 +43,7 @@ type ListWorkOrdersInput struct {
 	RegionID     string    `query:"region_id" format:"uuid" doc:"Orders of sites in this region's subtree."`
 	From         time.Time `query:"from" doc:"Created at or after (RFC 3339)."`
 	To           time.Time `query:"to" doc:"Created before (RFC 3339)."`
-	SLAStatus    string    `query:"sla_status" enum:"at_risk,breached,"`
+	SLAStatus    string    `query:"sla_status" enum:"none,on_track,at_risk,breached,met,"`
 	Phone        string    `query:"phone" maxLength:"32" doc:"A customer phone, any format."`
 	Number       string    `query:"number" maxLength:"32" example:"WO-2611-000123"`
 }

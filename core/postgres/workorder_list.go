@@ -87,7 +87,7 @@ func (r workOrders) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter, 
 	if f.SLAStatus != "" {
 		p, ok := slaPredicate[f.SLAStatus]
 		if !ok {
-			return nil, "", core.FieldError("sla_status", "must be at_risk or breached")
+			return nil, "", core.FieldError("sla_status", "must be none, on_track, at_risk, breached or met")
 		}
 		where = append(where, strings.ReplaceAll(p, "{now}", arg(now)))
 	}

@@ -15,10 +15,14 @@ var workOrderSLA = deadlineColumns{
 	void:     "w.state = '" + core.StateCancelled + "'",
 }
 
-// slaPredicate is the SQL of core.WorkOrder.SLAStatusAt for list filters
-// ({now} is now), written from the deadline engine's rule; the test
-// TestSLAPredicateMatchesStatus holds the two together.
-var slaPredicate = map[string]string{
-	"breached": workOrderSLA.statusSQL(core.WorkOrderSLA, deadline.Breached),
-	"at_risk":  workOrderSLA.statusSQL(core.WorkOrderSLA, deadline.AtRisk),
-}
+// slaPredicate is the SQL of core.WorkOrder.SLAStatusAt for list filters,
+// one condition per status ({now} is now), written from the deadline
+// engine's rule; the test TestSLAPredicateMatchesStatus holds the two
+// together.
+var slaPredicate = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range deadline.Statuses() {
+		m[string(s)] = workOrderSLA.statusSQL(core.WorkOrderSLA, s)
+	}
+	return m
+}()

@@ -116,8 +116,10 @@ func TestSLAPredicateMatchesStatus(t *testing.T) {
 	}
 
 	t.Run("list filters", func(t *testing.T) {
-		filters := []string{"breached", "at_risk"}
-		var preds []string
+		var filters, preds []string
+		for _, s := range deadline.Statuses() {
+			filters = append(filters, string(s))
+		}
 		for _, f := range filters {
 			preds = append(preds, postgres.SLAPredicates[f])
 		}
