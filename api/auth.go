@@ -49,7 +49,7 @@ type MeOutput struct{ Body Me }
 func (s *Server) registerAuthRoutes() {
 	register(s.api, huma.Operation{OperationID: "login", Method: http.MethodPost, Path: "/v1/auth/login",
 		Summary: "Log in as a tenant user", Tags: []string{"Auth"},
-		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests},
+		Errors:      []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests},
 		Description: "Returns an opaque bearer token. Repeated failures slow further attempts down (429 with Retry-After) and then lock the account for a while."},
 		access{Who: accessPublic}, func(ctx context.Context, in *LoginInput) (*LoginOutput, error) {
 			tok, exp, err := s.deps.Identity.Login(ctx, in.Body.Tenant, in.Body.Username, in.Body.Password)
