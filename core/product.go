@@ -90,7 +90,7 @@ type Unit struct {
 	ModelID      uuid.UUID  `json:"model_id"`
 	Serial       string     `json:"serial"`
 	PurchaseDate string     `json:"purchase_date" format:"date" example:"2025-01-31"`
-	DealerSiteID *uuid.UUID `json:"dealer_site_id"`
+	DealerSiteID *uuid.UUID `json:"dealer_site_id" nullable:"true"`
 	Model        UnitModel  `json:"model"`
 	// Warranty is computed for the day it is read (see SetWarranty).
 	Warranty  WarrantyStatus `json:"warranty"`

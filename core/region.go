@@ -20,7 +20,7 @@ var levelRank = map[string]int{LevelCountry: 0, LevelRegion: 1, LevelProvince: 2
 // → city). Scope grants on a region cover its whole subtree.
 type Region struct {
 	ID        uuid.UUID  `json:"id"`
-	ParentID  *uuid.UUID `json:"parent_id"`
+	ParentID  *uuid.UUID `json:"parent_id" nullable:"true"`
 	Level     string     `json:"level"`
 	Code      string     `json:"code"`
 	Name      string     `json:"name"`

@@ -20,7 +20,7 @@ type DispatchWeights struct {
 // business calendar SLA deadlines are counted in.
 type TenantSettings struct {
 	DispatchWeights DispatchWeights `json:"dispatch_weights"`
-	Calendar        *calendar.Spec  `json:"calendar" doc:"Working hours per weekday, holidays and make-up working days; null: every day 08:00-20:00 in the tenant's time zone."`
+	Calendar        *calendar.Spec  `json:"calendar,omitempty" doc:"Working hours per weekday, holidays and make-up working days; absent: every day 08:00-20:00 in the tenant's time zone."`
 	// AcceptanceMinutes: business minutes a site has to take a dispatched
 	// order (assign or accept it) before it goes to the next candidate.
 	AcceptanceMinutes int `json:"acceptance_minutes" doc:"Business minutes (in the calendar) a site has to assign or accept a dispatched order before it passes to the next candidate."`

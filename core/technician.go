@@ -23,7 +23,7 @@ const MaxLocationSkew = 5 * time.Minute
 type Technician struct {
 	ID     uuid.UUID  `json:"id"`
 	SiteID uuid.UUID  `json:"site_id"`
-	UserID *uuid.UUID `json:"user_id"`
+	UserID *uuid.UUID `json:"user_id" nullable:"true" doc:"The user who signs in as this technician; null: none."`
 	Code   string     `json:"code"`
 	Name   string     `json:"name"`
 	Phone  string     `json:"phone"`
@@ -32,7 +32,7 @@ type Technician struct {
 	Status string     `json:"status"`
 	// Location is the last reported position, LocationAt when it was taken;
 	// both null until the first report.
-	Location   *GeoPoint  `json:"location"`
+	Location   *GeoPoint  `json:"location,omitempty" doc:"The last reported position; absent until the first report."`
 	LocationAt *time.Time `json:"location_at"`
 	// OpenWorkload counts the open work orders assigned to the technician;
 	// maintained by work orders, read-only.

@@ -116,7 +116,7 @@ type WorkOrder struct {
 	Channel         string           `json:"channel"`
 	State           string           `json:"state"`
 	CustomerID      uuid.UUID        `json:"customer_id"`
-	UnitID          *uuid.UUID       `json:"unit_id"`
+	UnitID          *uuid.UUID       `json:"unit_id" nullable:"true"`
 	ProductLine     string           `json:"product_line,omitempty"`
 	ServiceType     string           `json:"service_type"`
 	Skills          []string         `json:"skills" doc:"Skills the technician must have."`
@@ -124,9 +124,9 @@ type WorkOrder struct {
 	Address         string           `json:"address"`
 	Lat             *float64         `json:"lat"`
 	Lon             *float64         `json:"lon"`
-	RegionID        *uuid.UUID       `json:"region_id"`
-	SiteID          *uuid.UUID       `json:"site_id"`
-	TechnicianID    *uuid.UUID       `json:"technician_id"`
+	RegionID        *uuid.UUID       `json:"region_id" nullable:"true"`
+	SiteID          *uuid.UUID       `json:"site_id" nullable:"true"`
+	TechnicianID    *uuid.UUID       `json:"technician_id" nullable:"true"`
 	InWarranty      *bool            `json:"in_warranty"`
 	WarrantyExpires *string          `json:"warranty_expires" doc:"YYYY-MM-DD"`
 	RespondBy       *time.Time       `json:"respond_by"`
