@@ -117,7 +117,7 @@ func routerProblems(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
-			h.ServeHTTP(w, r)
+			mux.ServeHTTP(w, r) // sets the path values h reads
 			return
 		}
 		rec := &routerAnswer{header: http.Header{}}

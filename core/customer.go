@@ -48,7 +48,7 @@ type CustomerPhone struct {
 type CustomerAddress struct {
 	ID       uuid.UUID  `json:"id"`
 	Label    string     `json:"label" example:"home"`
-	RegionID *uuid.UUID `json:"region_id"`
+	RegionID *uuid.UUID `json:"region_id" nullable:"true"`
 	Address  string     `json:"address" example:"广东省深圳市南山区科技园南路 8 号"`
 	Lat      *float64   `json:"lat"`
 	Lon      *float64   `json:"lon"`

@@ -23,7 +23,7 @@ type FollowUp struct {
 	WorkOrderID uuid.UUID  `json:"work_order_id"`
 	OrderNumber string     `json:"order_number"`
 	CustomerID  uuid.UUID  `json:"customer_id"`
-	SiteID      *uuid.UUID `json:"site_id"`
+	SiteID      *uuid.UUID `json:"site_id" nullable:"true"`
 	Reason      string     `json:"reason" enum:"low_satisfaction"`
 	Score       *int       `json:"score" doc:"The satisfaction score that opened it."`
 	Status      string     `json:"status" enum:"open,done"`

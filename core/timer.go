@@ -45,7 +45,7 @@ type TimerStore interface {
 type Urge struct {
 	WorkOrderID   uuid.UUID  `json:"work_order_id"`
 	SiteID        uuid.UUID  `json:"site_id" doc:"The site urged."`
-	TechnicianID  *uuid.UUID `json:"technician_id" doc:"The order's technician, urged too, if one is assigned."`
+	TechnicianID  *uuid.UUID `json:"technician_id" nullable:"true" doc:"The order's technician, urged too, if one is assigned."`
 	Note          string     `json:"note"`
 	Count         int        `json:"count" doc:"Urges of this order so far, automatic ones included."`
 	UrgedAt       time.Time  `json:"urged_at"`
