@@ -87,7 +87,7 @@ func (r workOrders) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter, 
 	if f.SLAStatus != "" {
 		p, ok := slaPredicate[f.SLAStatus]
 		if !ok {
-			return nil, "", core.FieldError("sla_status", "must be none, on_track, at_risk, breached or met")
+			return nil, "", core.Errorf(core.EINTERNAL, "no SQL for SLA status %q", f.SLAStatus)
 		}
 		where = append(where, strings.ReplaceAll(p, "{now}", arg(now)))
 	}

@@ -143,7 +143,7 @@ func (s *Service) FindWorkOrderByID(ctx context.Context, u core.UnitOfWork, id u
 // filter's scope, each with its SLA status.
 func (s *Service) FindWorkOrders(ctx context.Context, u core.UnitOfWork, f core.WorkOrderFilter) ([]*core.WorkOrder, string, error) {
 	if f.SLAStatus != "" && !filterableSLAStatus(f.SLAStatus) {
-		return nil, "", core.FieldError("sla_status", "must be at_risk or breached")
+		return nil, "", core.FieldError("sla_status", "must be none, on_track, at_risk, breached or met")
 	}
 	now := s.now()
 	out, next, err := s.store.WorkOrders(u).FindWorkOrders(ctx, f, now)

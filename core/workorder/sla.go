@@ -2,12 +2,14 @@ package workorder
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/calendar"
+	"github.com/aftersales/aftersales/core/deadline"
 )
 
 // maxCachedCalendars bounds the calendar cache; past it, it starts afresh.
@@ -82,8 +84,11 @@ func setDeadlines(w *core.WorkOrder, f *IntakeFacts, cal *calendar.Calendar, now
 	return nil
 }
 
-// filterableSLAStatus reports whether lists filter by the status.
-func filterableSLAStatus(status string) bool { return status == "at_risk" || status == "breached" }
+// filterableSLAStatus reports whether lists filter by the status: every
+// status the deadline engine gives an order.
+func filterableSLAStatus(status string) bool {
+	return slices.Contains(deadline.Statuses(), deadline.Status(status))
+}
 
 // SLAStatus derives an order's SLA status at now: none, on_track,
 // at_risk, breached or met (core.WorkOrderSLA's rule).
