@@ -32,10 +32,10 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 	ops.Ready = ready
 	return api.New(api.Deps{Tx: store, Authz: a.Authz, Idempotency: store, Log: o.Log,
 		Tenants: tenants.New(store), Platform: store, Identity: a.Identity,
-		Settings:   store,
+		Settings:   a.Settings,
 		Network:    api.NetworkServices{Regions: store, Sites: store, SLAMisses: store, Technicians: store},
-		Customers:  api.CustomerServices{Customers: store, Products: store, ScreenPop: store},
-		Catalog:    store,
+		Customers:  a.Customers,
+		Catalog:    a.Catalog,
 		WorkOrders: api.WorkOrderServices{Service: a.WorkOrders, Technicians: store},
 		FollowUps:  store,
 		Messaging:  msg,
