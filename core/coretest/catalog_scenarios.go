@@ -5,6 +5,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/calendar"
 )
@@ -20,18 +22,15 @@ func catalogScenarios() []CustomerScenario {
 				_, err := k.catalog.CreateProductLine(ctx, u, core.ProductLine{Code: "AC", NameZh: "空调", NameEn: "AC"})
 				return err
 			}), core.ECONFLICT)
-			wantCode(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) error {
-				_, err := k.catalog.CreateProductModel(ctx, u, core.NewProductModel{ProductLine: "WM", Code: "X", Name: "x"})
-				return err
-			}), core.EINVALID)
-			wantCode(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) error {
-				_, err := k.catalog.CreateProductModel(ctx, u, core.NewProductModel{ProductLine: "AC", Code: "KFR-35", Name: "x"})
-				return err
-			}), core.ECONFLICT)
-			wantCode(t, k.in(e.Other, func(ctx context.Context, u core.UnitOfWork) error {
-				_, err := k.catalog.CreateProductModel(ctx, u, core.NewProductModel{ProductLine: "AC", Code: "KFR-35", Name: "x"})
-				return err
-			}), core.EINVALID)
+			createModel := func(tenant uuid.UUID, line string) error {
+				return k.in(tenant, func(ctx context.Context, u core.UnitOfWork) error {
+					_, err := k.catalog.CreateProductModel(ctx, u, core.NewProductModel{ProductLine: line, Code: "KFR-35", Name: "x"})
+					return err
+				})
+			}
+			wantCode(t, createModel(e.Tenant, "WM"), core.EINVALID)
+			wantCode(t, createModel(e.Tenant, "AC"), core.ECONFLICT)
+			wantCode(t, createModel(e.Other, "AC"), core.EINVALID)
 			must(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) error {
 				lines, _, err := k.catalog.FindProductLines(ctx, u, "", 0)
 				equal(t, "lines", len(lines), 1)

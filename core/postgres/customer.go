@@ -188,32 +188,28 @@ func queueCustomerDetails(b *pgx.Batch, ids []uuid.UUID, of func(uuid.UUID) *cor
 }
 
 func (r customerRepo) PhoneOwners(ctx context.Context, phones []string, except uuid.UUID, limit int) ([]customer.PhoneOwner, error) {
-	var out []customer.PhoneOwner
-	b := &pgx.Batch{}
-	b.Queue(`SELECT customer_id, phone FROM customer_phones
-		WHERE phone = ANY($1) AND customer_id <> $2 ORDER BY phone, customer_id LIMIT $3`, phones, except, limit).
-		Query(func(rows pgx.Rows) (err error) {
-			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (customer.PhoneOwner, error) {
-				var o customer.PhoneOwner
-				return o, r.Scan(&o.CustomerID, &o.Phone)
-			})
-			return err
-		})
-	return out, r.u.read(ctx, b)
+	return readRows(ctx, r.u, func(row pgx.CollectableRow) (o customer.PhoneOwner, err error) {
+		return o, row.Scan(&o.CustomerID, &o.Phone)
+	}, `SELECT customer_id, phone FROM customer_phones
+		WHERE phone = ANY($1) AND customer_id <> $2 ORDER BY phone, customer_id LIMIT $3`, phones, except, limit)
 }
 
 func (r customerRepo) FindRegions(ctx context.Context, ids []uuid.UUID, codes []string) ([]customer.Region, error) {
-	var out []customer.Region
+	return readRows(ctx, r.u, func(row pgx.CollectableRow) (g customer.Region, err error) {
+		return g, row.Scan(&g.ID, &g.Code)
+	}, `SELECT id, code FROM regions WHERE id = ANY($1) OR code = ANY($2)`, ids, codes)
+}
+
+// readRows reads a query's rows after the unit's pending writes, in one
+// round trip.
+func readRows[T any](ctx context.Context, u *unit, scan pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {
+	var out []T
 	b := &pgx.Batch{}
-	b.Queue(`SELECT id, code FROM regions WHERE id = ANY($1) OR code = ANY($2)`, ids, codes).
-		Query(func(rows pgx.Rows) (err error) {
-			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (customer.Region, error) {
-				var g customer.Region
-				return g, r.Scan(&g.ID, &g.Code)
-			})
-			return err
-		})
-	return out, r.u.read(ctx, b)
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) (err error) {
+		out, err = pgx.CollectRows(rows, scan)
+		return err
+	})
+	return out, u.read(ctx, b)
 }
 
 // customerBatch collects customers, phones and addresses as column arrays
