@@ -132,13 +132,9 @@ func ids(cs []*core.Customer) []uuid.UUID {
 	return out
 }
 
-// CustomerScenarios are the scenarios of customers, units, the screen
-// pop, catalogues and settings.
+// CustomerScenarios are the scenarios of customers, units and the screen
+// pop; CatalogScenarios and SettingsScenarios run on a CustomerEnv too.
 func CustomerScenarios() []CustomerScenario {
-	return append(customerScenarios(), catalogScenarios()...)
-}
-
-func customerScenarios() []CustomerScenario {
 	return []CustomerScenario{
 		{"a customer is stored normalised, and a phone another has is a warning", func(t *testing.T, e CustomerEnv) {
 			k := e.kit()

@@ -6,9 +6,8 @@ import (
 	"github.com/aftersales/aftersales/core/coretest"
 )
 
-// TestScenarios runs the scenarios of customers, units, the screen pop,
-// catalogues and settings on the in-memory fake; core/postgres runs the
-// same on PostgreSQL.
+// TestScenarios runs the scenarios of customers, units and the screen pop
+// on the in-memory fake; core/postgres runs the same on PostgreSQL.
 func TestScenarios(t *testing.T) {
 	t.Parallel()
 	for _, sc := range coretest.CustomerScenarios() {

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -13,12 +14,12 @@ import (
 )
 
 // TestCustomerScenarios runs the scenarios of customers, units, the screen
-// pop, catalogues and settings against PostgreSQL: what core/customer's
-// tests check on the in-memory fake holds on the real adapter too, so the
-// fake cannot drift from it.
+// pop, catalogues and settings against PostgreSQL: what the tests of
+// core/customer, core/catalog and core/settings check on the in-memory
+// fake holds on the real adapter too, so the fake cannot drift from it.
 func TestCustomerScenarios(t *testing.T) {
 	t.Parallel()
-	for _, sc := range coretest.CustomerScenarios() {
+	for _, sc := range slices.Concat(coretest.CustomerScenarios(), coretest.CatalogScenarios(), coretest.SettingsScenarios()) {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
