@@ -37,7 +37,7 @@ type TenantAdmin interface {
 
 // TechnicianResolver finds the technician record of a user.
 type TechnicianResolver interface {
-	TechnicianIDForUser(ctx context.Context, userID uuid.UUID) (*uuid.UUID, error)
+	TechnicianIDForUser(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (*uuid.UUID, error)
 }
 
 // Checker reports whether a dependency (PostgreSQL, Redis) is usable.

@@ -151,7 +151,7 @@ func (s *Server) serveInTx(ctx context.Context, hctx huma.Context, buf *buffered
 	h.Write([]byte(hctx.Method() + " " + hctx.URL().Path + "?" + hctx.URL().RawQuery + "\n"))
 	h.Write(body)
 	hash := h.Sum(nil)
-	stored, err := s.deps.Idempotency.ClaimIdempotencyKey(ctx, p, key)
+	stored, err := s.deps.Idempotency.ClaimIdempotencyKey(ctx, unitOfWork(ctx), p, key)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (s *Server) serveInTx(ctx context.Context, hctx huma.Context, buf *buffered
 	if buf.status >= 400 {
 		return errRollback
 	}
-	if err := s.deps.Idempotency.SaveIdempotentResponse(ctx, p, key, buf.record(hash)); err != nil {
+	if err := s.deps.Idempotency.SaveIdempotentResponse(ctx, unitOfWork(ctx), p, key, buf.record(hash)); err != nil {
 		return err
 	}
 	return nil

@@ -163,7 +163,7 @@ func (wo WorkOrderServices) callerTechnician(ctx context.Context) (*uuid.UUID, e
 	if p.Kind != core.PrincipalUser || wo.Technicians == nil {
 		return nil, nil
 	}
-	return wo.Technicians.TechnicianIDForUser(ctx, p.ID)
+	return wo.Technicians.TechnicianIDForUser(ctx, unitOfWork(ctx), p.ID)
 }
 
 func (wo WorkOrderServices) workOrderFilter(ctx context.Context, s *Server, in *ListWorkOrdersInput) (core.WorkOrderFilter, error) {

@@ -70,16 +70,15 @@ type IdempotentResponse struct {
 	Body        []byte
 }
 
-// IdempotencyStore keeps responses by key. For tenant principals the
-// methods run in the tenant transaction of ctx, so the stored response
-// commits with the change it describes.
+// IdempotencyStore keeps responses by key in the request's unit of work,
+// so that the stored response commits with the change it describes.
 type IdempotencyStore interface {
 	// ClaimIdempotencyKey locks the key for this request; it returns the
 	// stored response if the key was used before (waiting for a concurrent
 	// holder to finish), or nil if the caller should run the request.
-	ClaimIdempotencyKey(ctx context.Context, p *Principal, key string) (*IdempotentResponse, error)
+	ClaimIdempotencyKey(ctx context.Context, u UnitOfWork, p *Principal, key string) (*IdempotentResponse, error)
 	// SaveIdempotentResponse stores the response under the claimed key.
-	SaveIdempotentResponse(ctx context.Context, p *Principal, key string, r *IdempotentResponse) error
+	SaveIdempotentResponse(ctx context.Context, u UnitOfWork, p *Principal, key string, r *IdempotentResponse) error
 }
 
 // Clock tells the time; tests use a fake one.

@@ -46,15 +46,16 @@ func (o *Outbox) HandleTask(ctx context.Context, t *asynq.Task) error {
 		o.Log.Warn("outbox batch failed; handling its messages one by one", "messages", len(msgs), "err", err)
 	}
 	var failed []core.OutboxMessage
+	retried, _ := asynq.GetRetryCount(ctx)
 	for _, m := range msgs {
 		if err1 := o.Handle(ctx, m); err1 != nil {
 			failed, err = append(failed, m), err1
+			o.Log.Warn("outbox message failed", "outbox_id", m.ID, "type", m.Type, "retried", retried, "err", err1)
 		}
 	}
 	if len(failed) == 0 {
 		return nil
 	}
-	retried, _ := asynq.GetRetryCount(ctx)
 	maxRetry, ok := asynq.GetMaxRetry(ctx)
 	if ok && retried >= maxRetry {
 		// Given up: let the orders' next messages through; the task stays

@@ -71,6 +71,41 @@ func (c *Calendar) NextOpen(t time.Time) (time.Time, bool) {
 	return next, err == nil
 }
 
+// Closing returns the close of business of date d: the instant at which
+// the last working time of that local date ends, in the calendar's zone;
+// false when d has no working time (it is closed, or its only hours fall
+// in an hour that a change to summer time skips, or d is not a valid
+// date). Hours that end at 24:00 close at the next local midnight, even
+// when the next day opens at 00:00.
+func (c *Calendar) Closing(d Date) (time.Time, bool) {
+	if !d.IsValid() {
+		return time.Time{}, false
+	}
+	hours := c.dayOf(d, d.midnight().Weekday()).hours
+	if len(hours) == 0 {
+		return time.Time{}, false
+	}
+	// No zone is ahead of UTC by more than 14 hours, so 15 hours before
+	// d's midnight in UTC is still the day before d everywhere; the walk
+	// from there meets d with nothing of it behind the walk position, and
+	// visits its open instants once each, in order, across any change of
+	// offset.
+	var closing time.Time
+	for k := c.cursorAt(d.midnight().Add(-15 * time.Hour)); ; k.next() {
+		y, m, dd := k.base.Date()
+		switch day := (Date{y, m, dd}); {
+		case day == d:
+			for _, iv := range hours {
+				if from, to := k.clip(iv); from.Before(to) {
+					closing = to
+				}
+			}
+		case d.Before(day):
+			return closing.In(c.Location()), !closing.IsZero()
+		}
+	}
+}
+
 // Between returns the working time in [a, b): the real elapsed time of the
 // open instants in it. It is 0 when b is not after a. Its cost grows with
 // the calendar days from a to b.

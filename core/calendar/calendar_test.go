@@ -280,3 +280,45 @@ func TestNewRejects(t *testing.T) {
 		})
 	}
 }
+
+func TestClosing(t *testing.T) {
+	t.Parallel()
+	cals := tableCalendars(t)
+	for _, tc := range []struct {
+		name, cal, date string
+		want            string // "" when closed
+	}{
+		{"office day", "shanghai", "2025-03-28", "2025-03-28T18:00:00+08:00"},
+		{"weekend", "shanghai", "2025-03-29", ""},
+		{"split day closes after the afternoon", "shanghai split", "2025-03-28", "2025-03-28T18:00:00+08:00"},
+		{"holiday", "shanghai holiday", "2025-03-31", ""},
+		{"make-up Saturday", "shanghai make-up", "2025-03-29", "2025-03-29T18:00:00+08:00"},
+		{"spring forward night shift", "berlin night shift", "2025-03-30", "2025-03-30T06:00:00+02:00"},
+		{"24/7 closes at midnight", "new york 24/7", "2025-11-02", "2025-11-03T00:00:00-05:00"},
+		{"invalid date", "shanghai", "2025-02-30", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := calendar.Date{Year: 2025, Month: time.February, Day: 30}
+			if tc.date != "2025-02-30" {
+				d = date(tc.date)
+			}
+			got, ok := cals[tc.cal].Closing(d)
+			if tc.want == "" {
+				require.False(t, ok)
+				return
+			}
+			require.True(t, ok)
+			require.Equal(t, tc.want, got.Format(time.RFC3339))
+		})
+	}
+}
+
+func TestDateAddDaysAndBefore(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, date("2024-03-01"), date("2024-02-28").AddDays(2))
+	require.Equal(t, date("2025-12-31"), date("2026-01-01").AddDays(-1))
+	require.True(t, date("2025-12-31").Before(date("2026-01-01")))
+	require.True(t, date("2026-01-31").Before(date("2026-02-01")))
+	require.False(t, date("2026-02-01").Before(date("2026-02-01")))
+	require.False(t, date("2026-02-02").Before(date("2026-02-01")))
+}

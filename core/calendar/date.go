@@ -39,6 +39,22 @@ func (d Date) IsValid() bool {
 	return d.Year >= 1 && d.Year <= 9999 && DateOf(d.midnight()) == d
 }
 
+// AddDays returns the date n days after d (before it for a negative n).
+func (d Date) AddDays(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 0, 0, 0, 0, time.UTC))
+}
+
+// Before reports whether d is an earlier date than e.
+func (d Date) Before(e Date) bool {
+	if d.Year != e.Year {
+		return d.Year < e.Year
+	}
+	if d.Month != e.Month {
+		return d.Month < e.Month
+	}
+	return d.Day < e.Day
+}
+
 // midnight returns the start of d as a UTC time, which has 24 hours a day
 // and so serves to step through dates and to find weekdays.
 func (d Date) midnight() time.Time {

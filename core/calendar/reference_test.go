@@ -92,6 +92,19 @@ func (r *refCalendar) between(a, b time.Time) time.Duration {
 	return sum
 }
 
+// closing finds the end of the last open minute whose local date is d,
+// walking back minute by minute from after d ends in any zone to before
+// it begins.
+func (r *refCalendar) closing(d calendar.Date) (time.Time, bool) {
+	from := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Add(-15 * time.Hour)
+	for t := from.Add(54*time.Hour - time.Minute); !t.Before(from); t = t.Add(-time.Minute) {
+		if calendar.DateOf(t.In(r.loc)) == d && r.open(t) {
+			return t.Add(time.Minute), true
+		}
+	}
+	return time.Time{}, false
+}
+
 // testZones are the zones of the property tests: the required four, plus
 // Beirut (DST at midnight, so some local midnights never happen) and Lord
 // Howe (a 30-minute DST shift).
@@ -393,6 +406,22 @@ func TestAddIsMonotonic(t *testing.T) {
 			require.True(t, t1.Equal(t2))
 		} else {
 			require.Truef(t, t1.Before(t2), "Add(+%v) = %s, Add(+%v) = %s\n%s", d1, t1.Format(time.RFC3339Nano), d2, t2.Format(time.RFC3339Nano), pc)
+		}
+	})
+}
+
+func TestClosingMatchesReference(t *testing.T) {
+	t.Parallel()
+	forEachZone(t, 300, func(t *testing.T, rng *rand.Rand, pc propCase) {
+		d := calendar.DateOf(pc.start.In(pc.cal.Location())).AddDays(rng.IntN(6) - 1)
+		got, ok := pc.cal.Closing(d)
+		want, wantOK := pc.ref.closing(d)
+		require.Equalf(t, wantOK, ok, "Closing(%s) ok\n%s", d, pc)
+		require.Truef(t, got.Equal(want), "Closing(%s) = %s, reference %s\n%s", d,
+			got.Format(time.RFC3339Nano), want.In(pc.cal.Location()).Format(time.RFC3339Nano), pc)
+		if ok {
+			require.Equal(t, pc.cal.Location(), got.Location())
+			require.True(t, pc.cal.IsOpen(got.Add(-1)))
 		}
 	})
 }

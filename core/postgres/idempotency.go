@@ -12,8 +12,8 @@ import (
 // ClaimIdempotencyKey implements core.IdempotencyStore. A transaction-level
 // advisory lock on the key serialises concurrent requests with the same key:
 // the second waits until the first commits, then finds its response.
-func (s *Store) ClaimIdempotencyKey(ctx context.Context, p *core.Principal, key string) (*core.IdempotentResponse, error) {
-	q, err := s.q(ctx)
+func (s *Store) ClaimIdempotencyKey(ctx context.Context, u core.UnitOfWork, p *core.Principal, key string) (*core.IdempotentResponse, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -40,8 +40,8 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, p *core.Principal, key 
 }
 
 // SaveIdempotentResponse implements core.IdempotencyStore.
-func (s *Store) SaveIdempotentResponse(ctx context.Context, p *core.Principal, key string, r *core.IdempotentResponse) error {
-	q, err := s.q(ctx)
+func (s *Store) SaveIdempotentResponse(ctx context.Context, u core.UnitOfWork, p *core.Principal, key string, r *core.IdempotentResponse) error {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (s *Store) SaveIdempotentResponse(ctx context.Context, p *core.Principal, k
 			VALUES ($1, $2, $3, $4, $5, $6)`, p.ID, key, r.RequestHash, r.Status, r.Headers, r.Body)
 	} else {
 		_, err = q.Exec(ctx, `INSERT INTO idempotency_keys (tenant_id, subject, key, request_hash, status, headers, body)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenantOf(ctx), p.Subject(), key, r.RequestHash, r.Status, r.Headers, r.Body)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.TenantID(), p.Subject(), key, r.RequestHash, r.Status, r.Headers, r.Body)
 	}
 	return translate(err, "idempotency key")
 }

@@ -133,13 +133,9 @@ func (r workOrders) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter, 
 
 // TechnicianIDForUser returns the technician record linked to a user, or
 // nil when the user is not a technician.
-func (s *Store) TechnicianIDForUser(ctx context.Context, userID uuid.UUID) (*uuid.UUID, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (s *Store) TechnicianIDForUser(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (*uuid.UUID, error) {
 	var id uuid.UUID
-	err = q.QueryRow(ctx, `SELECT id FROM technicians WHERE user_id = $1`, userID).Scan(&id)
+	err := unitOf(u).queryRow(ctx, func(r pgx.Row) error { return r.Scan(&id) }, `SELECT id FROM technicians WHERE user_id = $1`, userID)
 	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
 		return nil, nil
 	}

@@ -1,17 +1,24 @@
 package postgres
 
-// slaPredicate is the SQL of workorder.SLAStatus for list filters ({now}
-// is now); the test TestSLAPredicateAgreesWithStatus holds the two
-// together.
+import (
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/deadline"
+)
+
+// workOrderSLA is core.WorkOrder.SLA in SQL, over a work_orders row w.
+var workOrderSLA = deadlineColumns{
+	clocks: []clockColumns{{start: "w.created_at", due: "w.respond_by", met: "w.responded_at"},
+		{start: "w.created_at", due: "w.arrive_by", met: "w.arrived_at"},
+		{start: "w.created_at", due: "w.complete_by", met: "w.completed_at"}},
+	running:  "w.state NOT IN ('" + core.StateCancelled + "', '" + core.StateClosed + "')",
+	finished: "w.completed_at IS NOT NULL OR w.state = '" + core.StateClosed + "'",
+	void:     "w.state = '" + core.StateCancelled + "'",
+}
+
+// slaPredicate is the SQL of core.WorkOrder.SLAStatusAt for list filters
+// ({now} is now), written from the deadline engine's rule; the test
+// TestSLAPredicateMatchesStatus holds the two together.
 var slaPredicate = map[string]string{
-	"breached": `(w.responded_at > w.respond_by OR w.arrived_at > w.arrive_by OR w.completed_at > w.complete_by OR
-		(w.state NOT IN ('cancelled', 'closed') AND (
-			(w.responded_at IS NULL AND w.respond_by < {now}) OR (w.arrived_at IS NULL AND w.arrive_by < {now}) OR
-			(w.completed_at IS NULL AND w.complete_by < {now}))))`,
-	"at_risk": `(w.state NOT IN ('cancelled', 'closed') AND NOT (w.responded_at > w.respond_by OR w.arrived_at > w.arrive_by OR
-			w.completed_at > w.complete_by OR (w.responded_at IS NULL AND w.respond_by < {now}) OR
-			(w.arrived_at IS NULL AND w.arrive_by < {now}) OR (w.completed_at IS NULL AND w.complete_by < {now})) IS TRUE
-		AND ((w.responded_at IS NULL AND w.respond_by < {now} + interval '1 hour') OR
-			(w.arrived_at IS NULL AND w.arrive_by < {now} + interval '1 hour') OR
-			(w.completed_at IS NULL AND w.complete_by < {now} + interval '1 hour')))`,
+	"breached": workOrderSLA.statusSQL(core.WorkOrderSLA, deadline.Breached),
+	"at_risk":  workOrderSLA.statusSQL(core.WorkOrderSLA, deadline.AtRisk),
 }

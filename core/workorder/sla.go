@@ -10,9 +10,6 @@ import (
 	"github.com/aftersales/aftersales/core/calendar"
 )
 
-// RiskHorizon: an open deadline this close is "at risk".
-const RiskHorizon = time.Hour
-
 // maxCachedCalendars bounds the calendar cache; past it, it starts afresh.
 const maxCachedCalendars = 10000
 
@@ -64,7 +61,7 @@ func tenantCalendar(tz string, spec []byte) (*calendar.Calendar, error) {
 }
 
 // setDeadlines sets the SLA deadlines of a new order from its service
-// type's targets, counted in working time from intake.
+// type's targets, counted in working time from intake (core.WorkOrderSLA).
 func setDeadlines(w *core.WorkOrder, f *IntakeFacts, cal *calendar.Calendar, now time.Time) error {
 	for _, d := range []struct {
 		minutes int
@@ -73,7 +70,9 @@ func setDeadlines(w *core.WorkOrder, f *IntakeFacts, cal *calendar.Calendar, now
 		if d.minutes <= 0 {
 			continue
 		}
-		at, err := cal.Add(now, time.Duration(d.minutes)*time.Minute)
+		p := core.WorkOrderSLA
+		p.Work = time.Duration(d.minutes) * time.Minute
+		at, err := p.Due(cal, now, nil)
 		if err != nil {
 			return core.Errorf(core.EINVALID, "the tenant's business calendar has no working time: %v", err)
 		}
@@ -87,33 +86,5 @@ func setDeadlines(w *core.WorkOrder, f *IntakeFacts, cal *calendar.Calendar, now
 func filterableSLAStatus(status string) bool { return status == "at_risk" || status == "breached" }
 
 // SLAStatus derives an order's SLA status at now: none, on_track,
-// at_risk, breached or met.
-func SLAStatus(w *core.WorkOrder, now time.Time) string {
-	type pair struct{ by, at *time.Time }
-	pairs := []pair{{w.RespondBy, w.RespondedAt}, {w.ArriveBy, w.ArrivedAt}, {w.CompleteBy, w.CompletedAt}}
-	any, risk := false, false
-	open := w.State != core.StateCancelled && w.State != core.StateClosed
-	for _, p := range pairs {
-		if p.by == nil {
-			continue
-		}
-		any = true
-		switch {
-		case p.at != nil && p.at.After(*p.by):
-			return "breached"
-		case p.at == nil && open && now.After(*p.by):
-			return "breached"
-		case p.at == nil && open && now.Add(RiskHorizon).After(*p.by):
-			risk = true
-		}
-	}
-	switch {
-	case !any || w.State == core.StateCancelled:
-		return "none"
-	case risk:
-		return "at_risk"
-	case w.CompletedAt != nil || w.State == core.StateClosed:
-		return "met"
-	}
-	return "on_track"
-}
+// at_risk, breached or met (core.WorkOrderSLA's rule).
+func SLAStatus(w *core.WorkOrder, now time.Time) string { return w.SLAStatusAt(now) }

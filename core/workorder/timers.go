@@ -7,14 +7,12 @@ import (
 	"time"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/deadline"
 )
 
 // timerBatch bounds the orders of each kind one run looks at; the rest
 // wait for the next run, a minute later.
 const timerBatch = 1000
-
-// UrgeAt is the part of a deadline's window after which the timer urges.
-const UrgeAt = 0.8
 
 // timerRank orders one run's timers: breaches are recorded against the
 // site that missed them before an acceptance timeout moves the order on.
@@ -75,9 +73,9 @@ func (s *Service) fireTimer(ctx context.Context, u core.UnitOfWork, d DueTimer) 
 	return false, core.Errorf(core.EINTERNAL, "unknown timer kind %q", d.Kind)
 }
 
-// deadline returns the deadline of an SLA kind (response, arrival) and
+// slaDeadline returns the deadline of an SLA kind (response, arrival) and
 // when it was met.
-func deadline(w *core.WorkOrder, kind string) (due, met *time.Time) {
+func slaDeadline(w *core.WorkOrder, kind string) (due, met *time.Time) {
 	if kind == core.TimerResponseOverdue {
 		return w.RespondBy, w.RespondedAt
 	}
@@ -88,8 +86,8 @@ func deadline(w *core.WorkOrder, kind string) (due, met *time.Time) {
 // the dispatchers' notice (outbox) and the miss against the responsible
 // site, all in the order's unit.
 func (s *Service) flagBreach(u core.UnitOfWork, repo Repository, l *Locked, kind string, now time.Time) bool {
-	due, met := deadline(l.WorkOrder, kind)
-	if due == nil || !now.After(*due) || (met != nil && !met.After(*due)) || !open(l.WorkOrder) || slices.Contains(l.SLAFlags, kind) {
+	due, met := slaDeadline(l.WorkOrder, kind)
+	if !core.SLAClock(l.CreatedAt, due, met).Missed(now) || !open(l.WorkOrder) || slices.Contains(l.SLAFlags, kind) {
 		return false
 	}
 	payload := map[string]any{"kind": kind, "due_at": *due, "site_id": l.SiteID}
@@ -102,15 +100,13 @@ func (s *Service) flagBreach(u core.UnitOfWork, repo Repository, l *Locked, kind
 	return true
 }
 
-// autoUrge urges the responsible site once per deadline, when UrgeAt of
-// the wall-clock window from intake to the deadline has passed.
+// autoUrge urges the responsible site once per deadline, when its warning
+// is due (core.WorkOrderSLA: 80 % of the wall-clock window from intake to
+// the deadline).
 func (s *Service) autoUrge(u core.UnitOfWork, repo Repository, l *Locked, kind string, now time.Time) bool {
-	due, met := deadline(l.WorkOrder, kind)
-	if due == nil || met != nil || now.After(*due) || l.SiteID == nil || !open(l.WorkOrder) ||
+	due, met := slaDeadline(l.WorkOrder, kind)
+	if !core.WorkOrderSLA.Warning(core.SLAClock(l.CreatedAt, due, met), now) || l.SiteID == nil || !open(l.WorkOrder) ||
 		slices.Contains(l.AutoUrged, kind) || slices.Contains(l.SLAFlags, kind) {
-		return false
-	}
-	if now.Before(l.CreatedAt.Add(time.Duration(float64(due.Sub(l.CreatedAt)) * UrgeAt))) {
 		return false
 	}
 	repo.UpdateWorkOrder(l.ID, Change{At: now, AddAutoUrged: kind, Urged: true})
@@ -139,7 +135,7 @@ func (s *Service) acceptanceTimeout(ctx context.Context, u core.UnitOfWork, repo
 	if err != nil {
 		return false, err
 	}
-	due, err := cal.Add(*dispatchedAt, time.Duration(set.AcceptanceMinutes)*time.Minute)
+	due, err := deadline.Policy{Work: time.Duration(set.AcceptanceMinutes) * time.Minute}.Due(cal, *dispatchedAt, nil)
 	if err != nil || now.Before(due) {
 		return false, err
 	}
