@@ -122,7 +122,7 @@ func registerImportRoutes(api huma.API, s *Server, n NetworkServices) {
 			if err != nil {
 				return nil, err
 			}
-			rep, err := n.Sites.ImportSites(ctx, rows, s.importGuard(core.ResSites))
+			rep, err := n.Network.ImportSites(ctx, unitOfWork(ctx), rows, s.importGuard(core.ResSites))
 			if err != nil {
 				return nil, err
 			}
@@ -157,7 +157,7 @@ func registerImportRoutes(api huma.API, s *Server, n NetworkServices) {
 			if err != nil {
 				return nil, err
 			}
-			rep, err := n.Technicians.ImportTechnicians(ctx, rows, s.importGuard(core.ResTechnicians))
+			rep, err := n.Network.ImportTechnicians(ctx, unitOfWork(ctx), rows, s.importGuard(core.ResTechnicians))
 			if err != nil {
 				return nil, err
 			}
