@@ -1,0 +1,44 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/coretest"
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
+)
+
+// TestNetworkScenarios runs the network use cases' scenarios against
+// PostgreSQL: what core/network's tests check on the in-memory fake holds
+// on the real adapter too, so the fake cannot drift from it.
+func TestNetworkScenarios(t *testing.T) {
+	t.Parallel()
+	for _, sc := range coretest.NetworkScenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clock := &coretest.Clock{}
+			s := pgtest.NewStore(t, clock)
+			tenant, admin := uuid.New(), uuid.New()
+			require.NoError(t, s.InPlatform(ctx, func(ctx context.Context) error {
+				return s.CreateTenant(ctx, &core.Tenant{ID: tenant, Slug: "acme", Name: "Acme", Locale: "zh-CN", TimeZone: "Asia/Shanghai"},
+					&core.User{ID: admin, Username: "admin"}, "x", core.DefaultRoles(), core.DefaultTenantRules(admin))
+			}))
+			sc.Run(t, coretest.NetworkEnv{Units: s, Store: s, Clock: clock, Tenant: tenant,
+				AddUser: func(username string) uuid.UUID {
+					id := uuid.New()
+					pgtest.TenantExec(t, s.Pool(), tenant, `INSERT INTO users (tenant_id, id, username, password_hash)
+						VALUES ($1, $2, $3, 'x')`, tenant, id, username)
+					return id
+				},
+				GrantRegion: func(region uuid.UUID) {
+					pgtest.TenantExec(t, s.Pool(), tenant, `INSERT INTO authz_rules (tenant_id, ptype, v0, v1)
+						VALUES ($1, 'g2', 'user:' || $2::text, 'region:' || $3::text)`, tenant, uuid.New(), region)
+				}})
+		})
+	}
+}
