@@ -404,28 +404,40 @@ func (r networkRepo) FindSiteImportRefs(_ context.Context, regions network.Keys,
 }
 
 func (r networkRepo) UpsertSites(_ context.Context, sites []*core.Site, at time.Time) (map[string]bool, error) {
+	key := func(s *core.Site) (uuid.UUID, string, int) { return s.ID, s.Code, s.Version }
+	return upsert(r.t().Sites, sites, key, func(s, cur *core.Site) core.Site {
+		stored := *copySite(*s)
+		stored.CreatedAt, stored.UpdatedAt = at, at
+		if cur != nil {
+			stored.LateRate, stored.CreatedAt, stored.Version = cur.LateRate, cur.CreatedAt, cur.Version+1
+		}
+		return stored
+	}), nil
+}
+
+// upsert writes rows into table as the adapter's bulk upserts do: a row
+// with a new code is inserted; one whose code is stored is written over
+// it if it is still the row read (same ID and version), and left alone
+// otherwise. It returns, for each code written, whether it was inserted.
+func upsert[T any](table map[uuid.UUID]T, rows []*T, key func(*T) (uuid.UUID, string, int), write func(row, cur *T) T) map[string]bool {
 	written := map[string]bool{}
-	for _, s := range sites {
-		var cur *core.Site
-		for _, o := range r.t().Sites {
-			if o.Code == s.Code {
+	for _, row := range rows {
+		id, code, version := key(row)
+		var cur *T
+		for _, o := range table {
+			if _, c, _ := key(&o); c == code {
 				cur = &o
 			}
 		}
-		stored := *copySite(*s)
-		switch {
-		case cur == nil:
-			stored.CreatedAt, stored.UpdatedAt = at, at
-			written[s.Code] = true
-		case cur.ID == s.ID && cur.Version == s.Version:
-			stored.LateRate, stored.CreatedAt, stored.UpdatedAt, stored.Version = cur.LateRate, cur.CreatedAt, at, cur.Version+1
-			written[s.Code] = false
-		default:
-			continue
+		if cur != nil {
+			if curID, _, curVersion := key(cur); curID != id || curVersion != version {
+				continue
+			}
 		}
-		r.t().Sites[s.ID] = stored
+		table[id] = write(row, cur)
+		written[code] = cur == nil
 	}
-	return written, nil
+	return written
 }
 
 func (r networkRepo) FindTechnicianImportRefs(_ context.Context, sites, users network.Keys, codes []string) (*network.TechnicianImportRefs, error) {
@@ -454,29 +466,16 @@ func (r networkRepo) FindTechnicianImportRefs(_ context.Context, sites, users ne
 }
 
 func (r networkRepo) UpsertTechnicians(_ context.Context, techs []*core.Technician, at time.Time) (map[string]bool, error) {
-	written := map[string]bool{}
-	for _, t := range techs {
-		var cur *core.Technician
-		for _, o := range r.t().Technicians {
-			if o.Code == t.Code {
-				cur = &o
-			}
-		}
+	key := func(t *core.Technician) (uuid.UUID, string, int) { return t.ID, t.Code, t.Version }
+	return upsert(r.t().Technicians, techs, key, func(t, cur *core.Technician) core.Technician {
 		stored := *copyTechnician(*t)
-		switch {
-		case cur == nil:
-			stored.CreatedAt, stored.UpdatedAt = at, at
-			written[t.Code] = true
-		case cur.ID == t.ID && cur.Version == t.Version:
+		stored.CreatedAt, stored.UpdatedAt = at, at
+		if cur != nil {
 			stored.Location, stored.LocationAt, stored.OpenWorkload = cur.Location, cur.LocationAt, cur.OpenWorkload
-			stored.CreatedAt, stored.UpdatedAt, stored.Version = cur.CreatedAt, at, cur.Version+1
-			written[t.Code] = false
-		default:
-			continue
+			stored.CreatedAt, stored.Version = cur.CreatedAt, cur.Version+1
 		}
-		r.t().Technicians[t.ID] = stored
-	}
-	return written, nil
+		return stored
+	}), nil
 }
 
 func (r networkRepo) FindSiteSLAMisses(_ context.Context, site uuid.UUID, before int64, limit int) ([]*core.SiteSLAMiss, int64, *core.SiteSLAMissCounts, error) {

@@ -63,13 +63,19 @@ func call[T any](e NetworkEnv, fn func(s *network.Service, u core.UnitOfWork) (T
 	return out, err
 }
 
+// made runs a use case that must succeed and returns what it made.
+func made[T any](t *testing.T, e NetworkEnv, fn func(s *network.Service, u core.UnitOfWork) (T, error)) T {
+	t.Helper()
+	out, err := call(e, fn)
+	must(t, err)
+	return out
+}
+
 func (e NetworkEnv) region(t *testing.T, parent *uuid.UUID, level, code string) *core.Region {
 	t.Helper()
-	r, err := call(e, func(s *network.Service, u core.UnitOfWork) (*core.Region, error) {
+	return made(t, e, func(s *network.Service, u core.UnitOfWork) (*core.Region, error) {
 		return s.CreateRegion(context.Background(), u, core.NewRegion{ParentID: parent, Level: level, Code: code, Name: code})
 	})
-	must(t, err)
-	return r
 }
 
 func newSite(region uuid.UUID, code string) core.NewSite {
@@ -79,11 +85,9 @@ func newSite(region uuid.UUID, code string) core.NewSite {
 
 func (e NetworkEnv) site(t *testing.T, n core.NewSite) *core.Site {
 	t.Helper()
-	s, err := call(e, func(s *network.Service, u core.UnitOfWork) (*core.Site, error) {
+	return made(t, e, func(s *network.Service, u core.UnitOfWork) (*core.Site, error) {
 		return s.CreateSite(context.Background(), u, n)
 	})
-	must(t, err)
-	return s
 }
 
 func newTechnician(site uuid.UUID, code, phone string) core.NewTechnician {
@@ -92,11 +96,18 @@ func newTechnician(site uuid.UUID, code, phone string) core.NewTechnician {
 
 func (e NetworkEnv) technician(t *testing.T, n core.NewTechnician) *core.Technician {
 	t.Helper()
-	tech, err := call(e, func(s *network.Service, u core.UnitOfWork) (*core.Technician, error) {
+	return made(t, e, func(s *network.Service, u core.UnitOfWork) (*core.Technician, error) {
 		return s.CreateTechnician(context.Background(), u, n)
 	})
-	must(t, err)
-	return tech
+}
+
+// list runs a list use case and returns the codes it listed.
+func list[T any](t *testing.T, e NetworkEnv, code func(T) string, find func(s *network.Service, u core.UnitOfWork) ([]T, string, error)) []string {
+	t.Helper()
+	return codesOf(made(t, e, func(s *network.Service, u core.UnitOfWork) ([]T, error) {
+		items, _, err := find(s, u)
+		return items, err
+	}), code)
 }
 
 func codesOf[T any](items []T, code func(T) string) []string {
@@ -112,6 +123,24 @@ func siteCode(s *core.Site) string             { return s.Code }
 func technicianCode(t *core.Technician) string { return t.Code }
 
 func allowAll(context.Context, string, core.Target) error { return nil }
+
+// wantReport checks an import's counts, and the rows and fields of its
+// errors, in order.
+func wantReport(t *testing.T, rep *core.ImportReport, created, updated int, rows []int, fields []string) {
+	t.Helper()
+	equal(t, "created", rep.Created, created)
+	equal(t, "updated", rep.Updated, updated)
+	equal(t, "failed", rep.Failed, len(rows))
+	var gotRows []int
+	var gotFields []string
+	for _, f := range rep.Errors {
+		gotRows, gotFields = append(gotRows, f.Row), append(gotFields, f.Field)
+	}
+	if !slices.Equal(gotRows, rows) {
+		t.Fatalf("failed rows: got %v, want %v (%+v)", gotRows, rows, rep.Errors)
+	}
+	sameStrings(t, "fields", gotFields, fields)
+}
 
 func ptr[T any](v T) *T { return &v }
 
@@ -184,12 +213,9 @@ func NetworkScenarios() []NetworkScenario {
 			e.technician(t, newTechnician(b.ID, "T-B", "13900000002"))
 
 			regions := func(f core.RegionFilter, within core.Scope) []string {
-				rs, err := call(e, func(s *network.Service, u core.UnitOfWork) ([]*core.Region, error) {
-					rs, _, err := s.FindRegions(ctx, u, f, within)
-					return rs, err
+				return list(t, e, regionCode, func(s *network.Service, u core.UnitOfWork) ([]*core.Region, string, error) {
+					return s.FindRegions(ctx, u, f, within)
 				})
-				must(t, err)
-				return codesOf(rs, regionCode)
 			}
 			sameStrings(t, "all regions", regions(core.RegionFilter{}, core.Scope{All: true}), []string{"CN", "GD", "SZ", "ZJ"})
 			sameStrings(t, "GD's subtree", regions(core.RegionFilter{}, core.Scope{Regions: []uuid.UUID{gd.ID}}), []string{"GD", "SZ"})
@@ -199,12 +225,9 @@ func NetworkScenarios() []NetworkScenario {
 			sameStrings(t, "a page", regions(core.RegionFilter{After: "CN", Limit: 2}, core.Scope{All: true}), []string{"GD", "SZ"})
 
 			sites := func(f core.SiteFilter, within core.Scope) []string {
-				ss, err := call(e, func(s *network.Service, u core.UnitOfWork) ([]*core.Site, error) {
-					ss, _, err := s.FindSites(ctx, u, f, within)
-					return ss, err
+				return list(t, e, siteCode, func(s *network.Service, u core.UnitOfWork) ([]*core.Site, string, error) {
+					return s.FindSites(ctx, u, f, within)
 				})
-				must(t, err)
-				return codesOf(ss, siteCode)
 			}
 			sameStrings(t, "GD's sites", sites(core.SiteFilter{}, core.Scope{Regions: []uuid.UUID{gd.ID}}), []string{"A"})
 			sameStrings(t, "a granted site", sites(core.SiteFilter{}, core.Scope{Sites: []uuid.UUID{b.ID}}), []string{"B"})
@@ -212,12 +235,9 @@ func NetworkScenarios() []NetworkScenario {
 			sameStrings(t, "query", sites(core.SiteFilter{Query: "b"}, core.Scope{All: true}), []string{"B"})
 
 			techs := func(f core.TechnicianFilter, within core.Scope) []string {
-				ts, err := call(e, func(s *network.Service, u core.UnitOfWork) ([]*core.Technician, error) {
-					ts, _, err := s.FindTechnicians(ctx, u, f, within)
-					return ts, err
+				return list(t, e, technicianCode, func(s *network.Service, u core.UnitOfWork) ([]*core.Technician, string, error) {
+					return s.FindTechnicians(ctx, u, f, within)
 				})
-				must(t, err)
-				return codesOf(ts, technicianCode)
 			}
 			sameStrings(t, "GD's technicians", techs(core.TechnicianFilter{}, core.Scope{Regions: []uuid.UUID{gd.ID}}), []string{"T-A"})
 			sameStrings(t, "a site's", techs(core.TechnicianFilter{SiteID: &b.ID}, core.Scope{All: true}), []string{"T-B"})
@@ -358,21 +378,12 @@ func NetworkScenarios() []NetworkScenario {
 				}
 				return nil
 			}
-			rep, err := call(e, func(s *network.Service, u core.UnitOfWork) (*core.ImportReport, error) {
+			rep := made(t, e, func(s *network.Service, u core.UnitOfWork) (*core.ImportReport, error) {
 				return s.ImportSites(ctx, u, rows, refuseGD)
 			})
-			must(t, err)
 			equal(t, "total", rep.Total, 8)
-			equal(t, "created", rep.Created, 1)
-			equal(t, "updated", rep.Updated, 1)
-			equal(t, "failed", rep.Failed, 6)
-			var failed []int
-			var fields []string
-			for _, f := range rep.Errors {
-				failed, fields = append(failed, f.Row), append(fields, f.Field)
-			}
-			equal(t, "failed rows", slices.Equal(failed, []int{4, 5, 6, 7, 8, 9}), true)
-			sameStrings(t, "fields", fields, []string{"code", "region_code", "region_code", "kind", "region_id", "region_id"})
+			wantReport(t, rep, 1, 1, []int{4, 5, 6, 7, 8, 9},
+				[]string{"code", "region_code", "region_code", "kind", "region_id", "region_id"})
 
 			got, err := call(e, func(s *network.Service, u core.UnitOfWork) (*core.Site, error) { return s.FindSiteByID(ctx, u, old.ID) })
 			must(t, err)
@@ -395,18 +406,10 @@ func NetworkScenarios() []NetworkScenario {
 				row(3, "S-1", "wang", "T-2", "13900000002"), row(4, "S-1", "li", "T-3", "13900000003"),
 				row(5, "S-9", "", "T-4", "13900000004"), row(6, "S-1", "zhao", "T-5", "13900000005"),
 				row(7, "S-1", "li", "T-0", "13900000009")}
-			rep, err := call(e, func(s *network.Service, u core.UnitOfWork) (*core.ImportReport, error) {
+			rep := made(t, e, func(s *network.Service, u core.UnitOfWork) (*core.ImportReport, error) {
 				return s.ImportTechnicians(ctx, u, rows, allowAll)
 			})
-			must(t, err)
-			equal(t, "created", rep.Created, 1)
-			equal(t, "updated", rep.Updated, 1)
-			equal(t, "failed", rep.Failed, 4)
-			var fields []string
-			for _, f := range rep.Errors {
-				fields = append(fields, f.Field)
-			}
-			sameStrings(t, "fields", fields, []string{"username", "username", "site_code", "username"})
+			wantReport(t, rep, 1, 1, []int{3, 4, 5, 6}, []string{"username", "username", "site_code", "username"})
 			techs, err := call(e, func(s *network.Service, u core.UnitOfWork) ([]*core.Technician, error) {
 				ts, _, err := s.FindTechnicians(ctx, u, core.TechnicianFilter{}, core.Scope{All: true})
 				return ts, err

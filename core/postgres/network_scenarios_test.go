@@ -1,13 +1,10 @@
 package postgres_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/stretchr/testify/require"
 
-	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/coretest"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
@@ -20,14 +17,9 @@ func TestNetworkScenarios(t *testing.T) {
 	for _, sc := range coretest.NetworkScenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
 			clock := &coretest.Clock{}
 			s := pgtest.NewStore(t, clock)
-			tenant, admin := uuid.New(), uuid.New()
-			require.NoError(t, s.InPlatform(ctx, func(ctx context.Context) error {
-				return s.CreateTenant(ctx, &core.Tenant{ID: tenant, Slug: "acme", Name: "Acme", Locale: "zh-CN", TimeZone: "Asia/Shanghai"},
-					&core.User{ID: admin, Username: "admin"}, "x", core.DefaultRoles(), core.DefaultTenantRules(admin))
-			}))
+			tenant := newTenant(t, s, "acme")
 			sc.Run(t, coretest.NetworkEnv{Units: s, Store: s, Clock: clock, Tenant: tenant,
 				AddUser: func(username string) uuid.UUID {
 					id := uuid.New()
