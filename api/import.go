@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/network"
 )
 
 // maxImportBody is the body limit of the import operations: about 20,000
@@ -187,7 +188,7 @@ func (s *Server) documentCSV(path, example string) {
 
 // importGuard checks each imported row against the caller's permission
 // and scope.
-func (s *Server) importGuard(resource string) core.ImportGuard {
+func (s *Server) importGuard(resource string) network.ImportGuard {
 	return func(ctx context.Context, action string, t core.Target) error {
 		return s.authorize(ctx, core.Permission{Resource: resource, Action: action}, t)
 	}

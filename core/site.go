@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"math"
 	"regexp"
 	"time"
@@ -446,8 +445,3 @@ type SiteFilter struct {
 	After       string
 	Limit       int
 }
-
-// ImportGuard decides whether the caller may write one imported row:
-// action is ActCreate for a new object or ActUpdate for an existing one,
-// target what the row touches. A non-nil error fails that row only.
-type ImportGuard func(ctx context.Context, action string, target Target) error

@@ -8,13 +8,19 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
+// ImportGuard decides whether the caller may write one imported row:
+// action is core.ActCreate for a new object or core.ActUpdate for an
+// existing one, target what the row touches. A non-nil error fails that
+// row only.
+type ImportGuard func(ctx context.Context, action string, target core.Target) error
+
 // ImportSites creates or updates (by code) every valid row in one go and
 // reports the rest by row: a code repeated in rows, a region that is
 // missing, bad fields, a row the guard refuses, a site changed by
 // another unit between the read and the write. A row that names an
 // existing site merges onto it (fields it leaves out keep their values).
 // Only a database failure returns an error.
-func (s *Service) ImportSites(ctx context.Context, u core.UnitOfWork, rows []core.SiteImportRow, guard core.ImportGuard) (*core.ImportReport, error) {
+func (s *Service) ImportSites(ctx context.Context, u core.UnitOfWork, rows []core.SiteImportRow, guard ImportGuard) (*core.ImportReport, error) {
 	rep := &core.ImportReport{Total: len(rows)}
 	rows = core.DedupeRows(rows, func(r core.SiteImportRow) string { return r.Site.Code },
 		func(r core.SiteImportRow) int { return r.Row }, "code", rep)
@@ -62,7 +68,7 @@ func (s *Service) ImportSites(ctx context.Context, u core.UnitOfWork, rows []cor
 // prepareSiteRow resolves the row's region, merges it onto the existing
 // site (or a new one), validates it and asks the guard.
 func prepareSiteRow(ctx context.Context, r core.SiteImportRow, regionByCode map[string]uuid.UUID,
-	regionExists map[uuid.UUID]bool, cur *core.Site, guard core.ImportGuard) (*core.Site, error) {
+	regionExists map[uuid.UUID]bool, cur *core.Site, guard ImportGuard) (*core.Site, error) {
 	n := r.Site
 	regionField := "region_id"
 	switch {
@@ -110,7 +116,7 @@ func prepareSiteRow(ctx context.Context, r core.SiteImportRow, regionByCode map[
 // ImportTechnicians creates or updates (by code) every valid row in one
 // go and reports the rest by row, as ImportSites; besides, a user may be
 // linked to one technician only, in the tenant and in the rows.
-func (s *Service) ImportTechnicians(ctx context.Context, u core.UnitOfWork, rows []core.TechnicianImportRow, guard core.ImportGuard) (*core.ImportReport, error) {
+func (s *Service) ImportTechnicians(ctx context.Context, u core.UnitOfWork, rows []core.TechnicianImportRow, guard ImportGuard) (*core.ImportReport, error) {
 	rep := &core.ImportReport{Total: len(rows)}
 	rows = core.DedupeRows(rows, func(r core.TechnicianImportRow) string { return r.Technician.Code },
 		func(r core.TechnicianImportRow) int { return r.Row }, "code", rep)
@@ -187,7 +193,7 @@ func loadTechImportRefs(ctx context.Context, repo Repository, rows []core.Techni
 
 // prepareTechnicianRow resolves the row's site and user, merges it onto the
 // existing technician (or a new one), validates it and asks the guard.
-func prepareTechnicianRow(ctx context.Context, r core.TechnicianImportRow, refs *techImportRefs, guard core.ImportGuard) (*core.Technician, error) {
+func prepareTechnicianRow(ctx context.Context, r core.TechnicianImportRow, refs *techImportRefs, guard ImportGuard) (*core.Technician, error) {
 	n := r.Technician
 	siteField, userField := "site_id", "user_id"
 	switch {
