@@ -17,6 +17,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/workorder"
 )
 
@@ -71,12 +72,9 @@ type Deps struct {
 }
 
 // NetworkServices serve the service network: regions, sites (with the
-// deadlines they missed), technicians.
+// deadlines they missed), technicians and their bulk import.
 type NetworkServices struct {
-	Regions     core.RegionService
-	Sites       core.SiteService
-	SLAMisses   core.SiteSLAMissService
-	Technicians core.TechnicianService
+	Network *network.Service
 }
 
 // CustomerServices serve customers, their registered products and the
