@@ -19,6 +19,7 @@ import (
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/settings"
 	"github.com/aftersales/aftersales/core/workorder"
 )
@@ -77,12 +78,9 @@ type Deps struct {
 }
 
 // NetworkServices serve the service network: regions, sites (with the
-// deadlines they missed), technicians.
+// deadlines they missed), technicians and their bulk import.
 type NetworkServices struct {
-	Regions     core.RegionService
-	Sites       core.SiteService
-	SLAMisses   core.SiteSLAMissService
-	Technicians core.TechnicianService
+	Network *network.Service
 }
 
 // WorkOrderServices serve work orders: the use cases and the caller's

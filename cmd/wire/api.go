@@ -33,7 +33,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 	return api.New(api.Deps{Tx: store, Authz: a.Authz, Idempotency: store, Log: o.Log,
 		Tenants: tenants.New(store), Platform: store, Identity: a.Identity,
 		Settings:   a.Settings,
-		Network:    api.NetworkServices{Regions: store, Sites: store, SLAMisses: store, Technicians: store},
+		Network:    api.NetworkServices{Network: a.Network},
 		Customers:  a.Customers,
 		Catalog:    a.Catalog,
 		WorkOrders: api.WorkOrderServices{Service: a.WorkOrders, Technicians: store},

@@ -22,6 +22,7 @@ import (
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/settings"
 	"github.com/aftersales/aftersales/core/workorder"
@@ -110,6 +111,8 @@ type App struct {
 	Customers *customer.Service
 	Catalog   *catalog.Service
 	Settings  *settings.Service
+	// Network are the service network's use cases.
+	Network *network.Service
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -145,6 +148,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Customers = customer.NewService(customer.Config{Store: a.Store, Clock: o.Clock})
 	a.Catalog = catalog.NewService(catalog.Config{Store: a.Store})
 	a.Settings = settings.NewService(settings.Config{Store: a.Store, Clock: o.Clock})
+	a.Network = network.NewService(network.Config{Store: a.Store, Clock: o.Clock})
 	a.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
 	a.Authz = authz.New(a.Store)
 	ps, err := newPluginStore(a.Store, o.PluginKey)

@@ -29,7 +29,7 @@ func (r catalogRepo) FindProductLines(_ context.Context, after string, limit int
 		}
 	}
 	slices.SortFunc(out, func(a, b *core.ProductLine) int { return cmp.Compare(a.Code, b.Code) })
-	return page(out, limit, func(l *core.ProductLine) string { return l.Code })
+	return cutPage(out, limit, func(l *core.ProductLine) string { return l.Code })
 }
 
 func (r catalogRepo) ProductLines(_ context.Context, codes []string) (map[string]bool, error) {
@@ -61,7 +61,7 @@ func (r catalogRepo) FindProductModels(_ context.Context, f core.ProductModelFil
 		}
 	}
 	slices.SortFunc(out, func(a, b *core.ProductModel) int { return cmp.Compare(a.Code, b.Code) })
-	return page(out, f.Limit, func(m *core.ProductModel) string { return m.Code })
+	return cutPage(out, f.Limit, func(m *core.ProductModel) string { return m.Code })
 }
 
 func (r catalogRepo) PutServiceType(_ context.Context, t *core.ServiceType) (bool, error) {
@@ -86,7 +86,7 @@ func (r catalogRepo) FindServiceTypes(_ context.Context, after string, limit int
 		}
 	}
 	slices.SortFunc(out, func(a, b *core.ServiceType) int { return cmp.Compare(a.Code, b.Code) })
-	return page(out, limit, func(t *core.ServiceType) string { return t.Code })
+	return cutPage(out, limit, func(t *core.ServiceType) string { return t.Code })
 }
 
 func (r catalogRepo) FaultCodeLines(_ context.Context, keys []catalog.FaultKey) (map[catalog.FaultKey]*string, error) {
@@ -139,7 +139,7 @@ func (r catalogRepo) FindFaultCodes(_ context.Context, f core.FaultCodeFilter) (
 		out = append(out, &c)
 	}
 	slices.SortFunc(out, byKey)
-	return page(out, f.Limit, func(c *core.FaultCode) string { return c.Kind + ":" + c.Code })
+	return cutPage(out, f.Limit, func(c *core.FaultCode) string { return c.Kind + ":" + c.Code })
 }
 
 // settingsRepo implements settings.Repository on a tenant of Customers.

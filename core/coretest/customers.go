@@ -192,16 +192,13 @@ func (r customerRepo) FindCustomers(_ context.Context, f core.CustomerFilter) ([
 		out = append(out, copyCustomer(c))
 	}
 	slices.SortFunc(out, byNameAndID)
-	return page(out, f.Limit, func(c *core.Customer) string { return c.ID.String() })
+	return cutPage(out, f.Limit, func(c *core.Customer) string { return c.ID.String() })
 }
 
-// page cuts one page of at most limit (clamped to 1-500; 0: 50) and
-// returns the next cursor.
-func page[T any](rows []T, limit int, cursor func(T) string) ([]T, string, error) {
-	limit = min(max(limit, 0), 500)
-	if limit == 0 {
-		limit = 50
-	}
+// cutPage cuts one page of rows, already in order and after the cursor,
+// and returns the next cursor, as the adapter's lists do.
+func cutPage[T any](rows []T, limit int, cursor func(T) string) ([]T, string, error) {
+	limit = clampLimit(limit)
 	if len(rows) <= limit {
 		return rows, "", nil
 	}
@@ -275,7 +272,7 @@ func (r customerRepo) FindUnits(_ context.Context, f core.UnitFilter) ([]*core.U
 		}
 	}
 	slices.SortFunc(out, func(a, b *core.Unit) int { return cmp.Compare(a.Serial, b.Serial) })
-	return page(out, f.Limit, func(u *core.Unit) string { return u.Serial })
+	return cutPage(out, f.Limit, func(u *core.Unit) string { return u.Serial })
 }
 
 func (r customerRepo) FindScreenPop(ctx context.Context, phone string) ([]core.ScreenPopCustomer, error) {
