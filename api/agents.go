@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/customer"
 )
 
 // defaultSSEKeepAlive is how often an idle event stream sends a comment,
@@ -54,10 +55,10 @@ func agentUser(ctx context.Context) (*core.Principal, error) {
 type agentRoutes struct {
 	*Server
 	plugins PluginServices
-	pops    core.ScreenPopService
+	pops    *customer.Service
 }
 
-func registerAgentRoutes(api huma.API, s *Server, ps PluginServices, pops core.ScreenPopService) {
+func registerAgentRoutes(api huma.API, s *Server, ps PluginServices, pops *customer.Service) {
 	a := agentRoutes{Server: s, plugins: ps, pops: pops}
 	tags := []string{"CTI"}
 	custRead := core.Permission{Resource: core.ResCustomers, Action: core.ActRead}
@@ -209,19 +210,17 @@ func (s agentRoutes) streamAgentEvents(ctx context.Context, hctx huma.Context, p
 // lookUpCaller returns the screen pop of a caller, nil when the number is
 // not a phone number or the lookup fails (the call event still goes out).
 func (s agentRoutes) lookUpCaller(ctx context.Context, p *core.Principal, caller string) *core.ScreenPop {
-	phone, err := core.NormalizePhone(caller, phoneCountry(ctx))
-	if err != nil {
-		return nil
-	}
 	var pop *core.ScreenPop
-	err = s.deps.Tx.InTenant(ctx, p.TenantID, func(ctx context.Context) error {
-		pop, err = s.pops.FindScreenPop(ctx, phone)
+	err := core.InUnitOfWork(ctx, s.deps.Tx, p.TenantID, func(u core.UnitOfWork) (err error) {
+		pop, err = s.pops.FindScreenPop(ctx, u, caller, phoneCountry(ctx), tenantToday(ctx))
 		return err
 	})
+	if core.ErrorCode(err) == core.EINVALID {
+		return nil
+	}
 	if err != nil {
 		s.deps.Log.Warn("screen pop lookup failed", "tenant", p.TenantSlug, "err", err)
 		return nil
 	}
-	pop.SetWarranty(tenantToday(ctx))
 	return pop
 }

@@ -16,7 +16,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/catalog"
+	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/network"
+	"github.com/aftersales/aftersales/core/settings"
 	"github.com/aftersales/aftersales/core/workorder"
 )
 
@@ -59,10 +63,13 @@ type Deps struct {
 	Platform core.PlatformService
 	Identity *identity.Service
 
-	Settings   core.SettingsService
-	Network    NetworkServices
-	Customers  CustomerServices
-	Catalog    core.CatalogService
+	// Settings: the tenant's dispatch weights, calendar and timer limits.
+	Settings *settings.Service
+	Network  NetworkServices
+	// Customers: customers, their units and the screen pop.
+	Customers *customer.Service
+	// Catalog: product lines and models, service types, fault codes.
+	Catalog    *catalog.Service
 	WorkOrders WorkOrderServices
 	FollowUps  core.FollowUpService
 	Messaging  MessagingServices
@@ -71,20 +78,9 @@ type Deps struct {
 }
 
 // NetworkServices serve the service network: regions, sites (with the
-// deadlines they missed), technicians.
+// deadlines they missed), technicians and their bulk import.
 type NetworkServices struct {
-	Regions     core.RegionService
-	Sites       core.SiteService
-	SLAMisses   core.SiteSLAMissService
-	Technicians core.TechnicianService
-}
-
-// CustomerServices serve customers, their registered products and the
-// screen pop that finds them by phone.
-type CustomerServices struct {
-	Customers core.CustomerService
-	Products  core.ProductService
-	ScreenPop core.ScreenPopService
+	Network *network.Service
 }
 
 // WorkOrderServices serve work orders: the use cases and the caller's
@@ -211,7 +207,7 @@ func (s *Server) registerRoutes() {
 	registerTechnicianRoutes(s.api, s, d.Network)
 	registerImportRoutes(s.api, s, d.Network)
 	registerCustomerRoutes(s.api, s, d.Customers)
-	registerProductRoutes(s.api, s, d.Customers)
+	registerProductRoutes(s.api, s, d.Catalog, d.Customers)
 	registerCatalogRoutes(s.api, s, d.Catalog)
 	registerScreenPopRoutes(s.api, s, d.Customers)
 	registerUrgeRoutes(s.api, s, d.WorkOrders)
@@ -220,7 +216,7 @@ func (s *Server) registerRoutes() {
 	registerPluginRoutes(s.api, s, d.Plugins)
 	registerPluginBindingRoutes(s.api, s, d.Plugins)
 	registerCTIRoutes(s.api, s, d.Plugins)
-	registerAgentRoutes(s.api, s, d.Plugins, d.Customers.ScreenPop)
+	registerAgentRoutes(s.api, s, d.Plugins, d.Customers)
 	registerPartsRoutes(s.api, s, d.Plugins)
 	registerSMSGatewayRoutes(s.api, s, d.Messaging)
 	registerFollowUpRoutes(s.api, s, d.FollowUps)

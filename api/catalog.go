@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/catalog"
 )
 
 type PutServiceTypeInput struct {
@@ -82,7 +83,7 @@ type FaultCodeImportInput struct {
 	RawBody []byte
 }
 
-func registerCatalogRoutes(api huma.API, s *Server, catalog core.CatalogService) {
+func registerCatalogRoutes(api huma.API, s *Server, cat *catalog.Service) {
 	tags := []string{"Catalogues"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResCatalog, Action: a} }
 	register(api, huma.Operation{OperationID: "put-service-type", Method: http.MethodPut, Path: "/v1/service-types/{code}",
@@ -92,7 +93,7 @@ func registerCatalogRoutes(api huma.API, s *Server, catalog core.CatalogService)
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *PutServiceTypeInput) (*PutServiceTypeOutput, error) {
 			b := in.Body
-			t, created, err := catalog.PutServiceType(ctx, core.ServiceType{Code: in.Code, NameZh: b.NameZh,
+			t, created, err := cat.PutServiceType(ctx, unitOfWork(ctx), core.ServiceType{Code: in.Code, NameZh: b.NameZh,
 				NameEn: b.NameEn, Field: b.Field, RespondMinutes: b.RespondMinutes, ArriveMinutes: b.ArriveMinutes,
 				CompleteMinutes: b.CompleteMinutes})
 			if err != nil {
@@ -108,7 +109,7 @@ func registerCatalogRoutes(api huma.API, s *Server, catalog core.CatalogService)
 		Summary: "List service types", Tags: tags, Description: "Ordered by code."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListParams) (*ListServiceTypesOutput, error) {
-			items, next, err := catalog.FindServiceTypes(ctx, in.Cursor, in.Limit)
+			items, next, err := cat.FindServiceTypes(ctx, unitOfWork(ctx), in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -122,14 +123,14 @@ func registerCatalogRoutes(api huma.API, s *Server, catalog core.CatalogService)
 			"kind. A code under a parent that belongs to a product line belongs to that line too."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateFaultCodeInput) (*FaultCodeOutput, error) {
-			f, err := catalog.CreateFaultCode(ctx, in.Body.faultCode())
+			f, err := cat.CreateFaultCode(ctx, unitOfWork(ctx), in.Body.faultCode())
 			return &FaultCodeOutput{Body: f}, err
 		})
 	register(api, huma.Operation{OperationID: "list-fault-codes", Method: http.MethodGet, Path: "/v1/fault-codes",
 		Summary: "List fault codes", Tags: tags, Description: "Ordered by kind and code."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListFaultCodesInput) (*ListFaultCodesOutput, error) {
-			items, next, err := catalog.FindFaultCodes(ctx, core.FaultCodeFilter{Kind: in.Kind,
+			items, next, err := cat.FindFaultCodes(ctx, unitOfWork(ctx), core.FaultCodeFilter{Kind: in.Kind,
 				ProductLine: in.ProductLine, Parent: in.Parent, RootsOnly: in.RootsOnly, After: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
@@ -162,7 +163,7 @@ func registerCatalogRoutes(api huma.API, s *Server, catalog core.CatalogService)
 				}
 				rows = append(rows, core.FaultCodeImportRow{Row: i + 1, Code: it.faultCode()})
 			}
-			rep, err := catalog.ImportFaultCodes(ctx, rows)
+			rep, err := cat.ImportFaultCodes(ctx, unitOfWork(ctx), rows)
 			if err != nil {
 				return nil, err
 			}

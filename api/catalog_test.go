@@ -33,8 +33,8 @@ func TestServiceTypesAndDefaultCatalog(t *testing.T) {
 	// Seeding again (onboarding did it once) adds what is missing and
 	// leaves the tenant's own settings alone.
 	for i := 0; i < 2; i++ {
-		require.NoError(t, b.app.Store.InTenant(context.Background(), acme.id, func(ctx context.Context) error {
-			return b.app.Store.SeedDefaultCatalog(ctx, core.LocaleZhCN)
+		require.NoError(t, core.InUnitOfWork(context.Background(), b.app.Store, acme.id, func(u core.UnitOfWork) error {
+			return b.app.Catalog.SeedDefaultCatalog(context.Background(), u, core.LocaleZhCN)
 		}))
 	}
 	list = items(b.must(200, "GET", "/v1/service-types", tok, nil))
@@ -48,8 +48,8 @@ func TestServiceTypesAndDefaultCatalog(t *testing.T) {
 	require.Equal(t, false, byCode["complaint"]["field"])
 	require.Equal(t, true, byCode["installation"]["field"])
 	require.Equal(t, "购买意向", byCode["purchase_lead"]["name_zh"])
-	err := b.app.Store.InTenant(context.Background(), acme.id, func(ctx context.Context) error {
-		return b.app.Store.SeedDefaultCatalog(ctx, "fr")
+	err := core.InUnitOfWork(context.Background(), b.app.Store, acme.id, func(u core.UnitOfWork) error {
+		return b.app.Catalog.SeedDefaultCatalog(context.Background(), u, "fr")
 	})
 	require.Equal(t, core.EINVALID, core.ErrorCode(err))
 
@@ -186,8 +186,8 @@ func TestCheckFaultCodes(t *testing.T) {
 	b.must(201, "POST", "/v1/fault-codes", other.admin, map[string]any{"kind": "cause", "code": "THEIRS", "name_zh": "x", "name_en": "x"})
 
 	check := func(tenant tenantFixture, line string, codes map[string]string) error {
-		return b.app.Store.InTenant(context.Background(), tenant.id, func(ctx context.Context) error {
-			return b.app.Store.CheckFaultCodes(ctx, line, codes)
+		return core.InUnitOfWork(context.Background(), b.app.Store, tenant.id, func(u core.UnitOfWork) error {
+			return b.app.Catalog.CheckFaultCodes(context.Background(), u, line, codes)
 		})
 	}
 	full := map[string]string{"symptom": "E1", "cause": "C1", "object": "O1", "action": "A1"}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/customer"
 )
 
 // CustomerPhoneBody is a phone in requests.
@@ -109,7 +110,7 @@ type UpdateCustomerInput struct {
 const customerCSVExample = "name,kind,phones,tags,vip,address_label,address,region,lat,lon\n" +
 	"王芳,person,138 0013 8000|010-12345678,vip-line,true,home,广东省深圳市南山区科技园南路 8 号,GD-SZ,22.5431,113.9298\n"
 
-func registerCustomerRoutes(api huma.API, s *Server, c CustomerServices) {
+func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service) {
 	tags := []string{"Customers"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResCustomers, Action: a} }
 	register(api, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/v1/customers",
@@ -118,14 +119,14 @@ func registerCustomerRoutes(api huma.API, s *Server, c CustomerServices) {
 			"switchboards) and reported in `warnings`."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateCustomerInput) (*CustomerWarningsOutput, error) {
-			c, warnings, err := c.Customers.CreateCustomer(ctx, in.Body.newCustomer(ctx))
+			c, warnings, err := customers.CreateCustomer(ctx, unitOfWork(ctx), in.Body.newCustomer(ctx))
 			return &CustomerWarningsOutput{Body: CustomerWithWarnings{Customer: c, Warnings: nonNil(warnings)}}, err
 		})
 	register(api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/v1/customers",
 		Summary: "List customers", Tags: tags, Description: "Ordered by name."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListCustomersInput) (*ListCustomersOutput, error) {
-			items, next, err := c.Customers.FindCustomers(ctx, core.CustomerFilter{Phone: in.Phone,
+			items, next, err := customers.FindCustomers(ctx, unitOfWork(ctx), core.CustomerFilter{Phone: in.Phone,
 				PhoneCountry: phoneCountry(ctx), Query: in.Q, Tag: in.Tag, After: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
@@ -138,7 +139,7 @@ func registerCustomerRoutes(api huma.API, s *Server, c CustomerServices) {
 		Summary: "Get a customer", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *CustomerIDInput) (*CustomerOutput, error) {
-			c, err := c.Customers.FindCustomerByID(ctx, in.ID)
+			c, err := customers.FindCustomerByID(ctx, unitOfWork(ctx), in.ID)
 			return &CustomerOutput{Body: c}, err
 		})
 	register(api, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/v1/customers/{id}",
@@ -157,7 +158,7 @@ func registerCustomerRoutes(api huma.API, s *Server, c CustomerServices) {
 				a := customerAddresses(*b.Addresses)
 				u.Addresses = &a
 			}
-			c, warnings, err := c.Customers.UpdateCustomer(ctx, in.ID, u)
+			c, warnings, err := customers.UpdateCustomer(ctx, unitOfWork(ctx), in.ID, u)
 			return &CustomerWarningsOutput{Body: CustomerWithWarnings{Customer: c, Warnings: nonNil(warnings)}}, err
 		})
 	register(api, huma.Operation{OperationID: "import-customers", Method: http.MethodPost, Path: "/v1/customers/import",
@@ -194,7 +195,7 @@ func registerCustomerRoutes(api huma.API, s *Server, c CustomerServices) {
 			for i := range rows {
 				rows[i].Customer.PhoneCountry = country
 			}
-			rep, err := c.Customers.ImportCustomers(ctx, rows)
+			rep, err := customers.ImportCustomers(ctx, unitOfWork(ctx), rows)
 			if err != nil {
 				return nil, err
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/network"
 )
 
 // maxImportBody is the body limit of the import operations: about 20,000
@@ -122,7 +123,7 @@ func registerImportRoutes(api huma.API, s *Server, n NetworkServices) {
 			if err != nil {
 				return nil, err
 			}
-			rep, err := n.Sites.ImportSites(ctx, rows, s.importGuard(core.ResSites))
+			rep, err := n.Network.ImportSites(ctx, unitOfWork(ctx), rows, s.importGuard(core.ResSites))
 			if err != nil {
 				return nil, err
 			}
@@ -157,7 +158,7 @@ func registerImportRoutes(api huma.API, s *Server, n NetworkServices) {
 			if err != nil {
 				return nil, err
 			}
-			rep, err := n.Technicians.ImportTechnicians(ctx, rows, s.importGuard(core.ResTechnicians))
+			rep, err := n.Network.ImportTechnicians(ctx, unitOfWork(ctx), rows, s.importGuard(core.ResTechnicians))
 			if err != nil {
 				return nil, err
 			}
@@ -187,7 +188,7 @@ func (s *Server) documentCSV(path, example string) {
 
 // importGuard checks each imported row against the caller's permission
 // and scope.
-func (s *Server) importGuard(resource string) core.ImportGuard {
+func (s *Server) importGuard(resource string) network.ImportGuard {
 	return func(ctx context.Context, action string, t core.Target) error {
 		return s.authorize(ctx, core.Permission{Resource: resource, Action: action}, t)
 	}

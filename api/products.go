@@ -8,6 +8,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/catalog"
+	"github.com/aftersales/aftersales/core/customer"
 )
 
 type CreateProductLineInput struct {
@@ -80,7 +82,7 @@ type ListUnitsOutput struct {
 	}
 }
 
-func registerProductRoutes(api huma.API, s *Server, c CustomerServices) {
+func registerProductRoutes(api huma.API, s *Server, cat *catalog.Service, customers *customer.Service) {
 	tags := []string{"Products"}
 	catalog := func(a string) core.Permission { return core.Permission{Resource: core.ResCatalog, Action: a} }
 	units := func(a string) core.Permission { return core.Permission{Resource: core.ResUnits, Action: a} }
@@ -88,14 +90,14 @@ func registerProductRoutes(api huma.API, s *Server, c CustomerServices) {
 		Summary: "Create a product line", Tags: tags, DefaultStatus: http.StatusCreated},
 		access{Who: accessTenant, Perm: catalog(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateProductLineInput) (*ProductLineOutput, error) {
-			l, err := c.Products.CreateProductLine(ctx, core.ProductLine{Code: in.Body.Code, NameZh: in.Body.NameZh, NameEn: in.Body.NameEn})
+			l, err := cat.CreateProductLine(ctx, unitOfWork(ctx), core.ProductLine{Code: in.Body.Code, NameZh: in.Body.NameZh, NameEn: in.Body.NameEn})
 			return &ProductLineOutput{Body: l}, err
 		})
 	register(api, huma.Operation{OperationID: "list-product-lines", Method: http.MethodGet, Path: "/v1/product-lines",
 		Summary: "List product lines", Tags: tags, Description: "Ordered by code."},
 		access{Who: accessTenant, Perm: catalog(core.ActRead)},
 		func(ctx context.Context, in *ListParams) (*ListProductLinesOutput, error) {
-			items, next, err := c.Products.FindProductLines(ctx, in.Cursor, in.Limit)
+			items, next, err := cat.FindProductLines(ctx, unitOfWork(ctx), in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -108,7 +110,7 @@ func registerProductRoutes(api huma.API, s *Server, c CustomerServices) {
 		access{Who: accessTenant, Perm: catalog(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateProductModelInput) (*ProductModelOutput, error) {
 			b := in.Body
-			m, err := c.Products.CreateProductModel(ctx, core.NewProductModel{ProductLine: b.ProductLine, Code: b.Code,
+			m, err := cat.CreateProductModel(ctx, unitOfWork(ctx), core.NewProductModel{ProductLine: b.ProductLine, Code: b.Code,
 				Name: b.Name, WarrantyMonths: b.WarrantyMonths, LabourHours: b.LabourHours})
 			return &ProductModelOutput{Body: m}, err
 		})
@@ -116,7 +118,7 @@ func registerProductRoutes(api huma.API, s *Server, c CustomerServices) {
 		Summary: "List product models", Tags: tags, Description: "Ordered by code."},
 		access{Who: accessTenant, Perm: catalog(core.ActRead)},
 		func(ctx context.Context, in *ListProductModelsInput) (*ListProductModelsOutput, error) {
-			items, next, err := c.Products.FindProductModels(ctx, core.ProductModelFilter{ProductLine: in.ProductLine,
+			items, next, err := cat.FindProductModels(ctx, unitOfWork(ctx), core.ProductModelFilter{ProductLine: in.ProductLine,
 				After: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
@@ -133,7 +135,7 @@ func registerProductRoutes(api huma.API, s *Server, c CustomerServices) {
 		access{Who: accessTenant, Perm: units(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *RegisterUnitInput) (*UnitOutput, error) {
 			b := in.Body
-			u, err := c.Products.RegisterUnit(ctx, core.NewUnit{CustomerID: b.CustomerID, ModelID: b.ModelID,
+			u, err := customers.RegisterUnit(ctx, unitOfWork(ctx), core.NewUnit{CustomerID: b.CustomerID, ModelID: b.ModelID,
 				Serial: b.Serial, PurchaseDate: b.PurchaseDate, DealerSiteID: b.DealerSiteID}, tenantToday(ctx))
 			return &UnitOutput{Body: u}, err
 		})
@@ -141,12 +143,8 @@ func registerProductRoutes(api huma.API, s *Server, c CustomerServices) {
 		Summary: "Get a unit with its warranty status", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: units(core.ActRead)},
 		func(ctx context.Context, in *UnitIDInput) (*UnitOutput, error) {
-			u, err := c.Products.FindUnitByID(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			u.SetWarranty(tenantToday(ctx))
-			return &UnitOutput{Body: u}, nil
+			u, err := customers.FindUnitByID(ctx, unitOfWork(ctx), in.ID, tenantToday(ctx))
+			return &UnitOutput{Body: u}, err
 		})
 	register(api, huma.Operation{OperationID: "list-units", Method: http.MethodGet, Path: "/v1/units",
 		Summary: "Find units by serial or customer", Tags: tags, Description: "Ordered by serial, with warranty status."},
@@ -160,13 +158,9 @@ func registerProductRoutes(api huma.API, s *Server, c CustomerServices) {
 				}
 				f.CustomerID = &id
 			}
-			items, next, err := c.Products.FindUnits(ctx, f)
+			items, next, err := customers.FindUnits(ctx, unitOfWork(ctx), f, tenantToday(ctx))
 			if err != nil {
 				return nil, err
-			}
-			today := tenantToday(ctx)
-			for _, u := range items {
-				u.SetWarranty(today)
 			}
 			out := &ListUnitsOutput{}
 			out.Body.Items, out.Body.Next = nonNil(items), next

@@ -67,7 +67,7 @@ func registerRegionRoutes(api huma.API, s *Server, n NetworkServices) {
 			} else if err := s.requireTenantScope(ctx); err != nil {
 				return nil, err
 			}
-			r, err := n.Regions.CreateRegion(ctx, core.NewRegion{ParentID: in.Body.ParentID, Level: in.Body.Level,
+			r, err := n.Network.CreateRegion(ctx, unitOfWork(ctx), core.NewRegion{ParentID: in.Body.ParentID, Level: in.Body.Level,
 				Code: in.Body.Code, Name: in.Body.Name})
 			return &RegionOutput{Body: r}, err
 		})
@@ -87,7 +87,7 @@ func registerRegionRoutes(api huma.API, s *Server, n NetworkServices) {
 				}
 				f.ParentID = &id
 			}
-			items, next, err := n.Regions.FindRegions(ctx, f, sc)
+			items, next, err := n.Network.FindRegions(ctx, unitOfWork(ctx), f, sc)
 			if err != nil {
 				return nil, err
 			}
@@ -109,7 +109,7 @@ func registerRegionRoutes(api huma.API, s *Server, n NetworkServices) {
 			if _, err := n.findRegionInScope(ctx, s, in.ID, perm(core.ActUpdate)); err != nil {
 				return nil, err
 			}
-			r, err := n.Regions.UpdateRegion(ctx, in.ID, core.RegionUpdate{Version: in.Body.Version, Code: in.Body.Code, Name: in.Body.Name})
+			r, err := n.Network.UpdateRegion(ctx, unitOfWork(ctx), in.ID, core.RegionUpdate{Version: in.Body.Version, Code: in.Body.Code, Name: in.Body.Name})
 			return &RegionOutput{Body: r}, err
 		})
 	register(api, huma.Operation{OperationID: "delete-region", Method: http.MethodDelete, Path: "/v1/regions/{id}",
@@ -120,14 +120,14 @@ func registerRegionRoutes(api huma.API, s *Server, n NetworkServices) {
 			if _, err := n.findRegionInScope(ctx, s, in.ID, perm(core.ActDelete)); err != nil {
 				return nil, err
 			}
-			return nil, n.Regions.DeleteRegion(ctx, in.ID, in.Version)
+			return nil, n.Network.DeleteRegion(ctx, unitOfWork(ctx), in.ID, in.Version)
 		})
 }
 
 // findRegionInScope loads a region and checks the caller's scope covers it;
 // outside the scope it answers 404, as if the region did not exist.
 func (n NetworkServices) findRegionInScope(ctx context.Context, s *Server, id uuid.UUID, perm core.Permission) (*core.Region, error) {
-	r, err := n.Regions.FindRegionByID(ctx, id)
+	r, err := n.Network.FindRegionByID(ctx, unitOfWork(ctx), id)
 	if err != nil {
 		return nil, err
 	}

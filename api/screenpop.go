@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/customer"
 )
 
 type ScreenPopInput struct {
@@ -15,7 +16,7 @@ type ScreenPopInput struct {
 
 type ScreenPopOutput struct{ Body *core.ScreenPop }
 
-func registerScreenPopRoutes(api huma.API, s *Server, c CustomerServices) {
+func registerScreenPopRoutes(api huma.API, s *Server, customers *customer.Service) {
 	register(api, huma.Operation{OperationID: "screen-pop", Method: http.MethodGet, Path: "/v1/screen-pop",
 		Summary: "Look up a caller (screen pop, 来电弹屏)", Tags: []string{"Customers"},
 		Description: "What an agent needs the moment the phone rings: the customers with the caller's number, each " +
@@ -25,15 +26,10 @@ func registerScreenPopRoutes(api huma.API, s *Server, c CustomerServices) {
 			"so `open_complaints` is always empty for now."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResCustomers, Action: core.ActRead}},
 		func(ctx context.Context, in *ScreenPopInput) (*ScreenPopOutput, error) {
-			phone, err := core.NormalizePhone(in.Phone, phoneCountry(ctx))
+			pop, err := customers.FindScreenPop(ctx, unitOfWork(ctx), in.Phone, phoneCountry(ctx), tenantToday(ctx))
 			if err != nil {
 				return nil, err
 			}
-			pop, err := c.ScreenPop.FindScreenPop(ctx, phone)
-			if err != nil {
-				return nil, err
-			}
-			pop.SetWarranty(tenantToday(ctx))
 			return &ScreenPopOutput{Body: pop}, nil
 		})
 }

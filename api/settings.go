@@ -8,6 +8,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/calendar"
+	"github.com/aftersales/aftersales/core/settings"
 )
 
 type SettingsOutput struct{ Body *core.TenantSettings }
@@ -26,13 +27,13 @@ type PutSettingsInput struct {
 	}
 }
 
-func registerSettingsRoutes(api huma.API, s *Server, settings core.SettingsService) {
+func registerSettingsRoutes(api huma.API, s *Server, svc *settings.Service) {
 	tags := []string{"Settings"}
 	register(api, huma.Operation{OperationID: "get-settings", Method: http.MethodGet, Path: "/v1/settings",
 		Summary: "The tenant's dispatch weights and business calendar", Tags: tags},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActRead}},
 		func(ctx context.Context, _ *struct{}) (*SettingsOutput, error) {
-			out, err := settings.FindSettings(ctx)
+			out, err := svc.FindSettings(ctx, unitOfWork(ctx))
 			return &SettingsOutput{Body: out}, err
 		})
 	register(api, huma.Operation{OperationID: "put-settings", Method: http.MethodPut, Path: "/v1/settings",
@@ -45,7 +46,7 @@ func registerSettingsRoutes(api huma.API, s *Server, settings core.SettingsServi
 			if c := in.Body.Calendar; c != nil {
 				set.Calendar = &calendar.Spec{TimeZone: c.TimeZone, Week: c.Week, Holidays: c.Holidays, Workdays: c.Workdays}
 			}
-			out, err := settings.UpdateSettings(ctx, set)
+			out, err := svc.UpdateSettings(ctx, unitOfWork(ctx), set)
 			return &SettingsOutput{Body: out}, err
 		})
 }

@@ -123,7 +123,7 @@ func registerSiteRoutes(api huma.API, s *Server, n NetworkServices) {
 			if err := s.authorize(ctx, perm(core.ActCreate), core.Target{RegionID: &in.Body.RegionID}); err != nil {
 				return nil, err
 			}
-			site, err := n.Sites.CreateSite(ctx, in.Body.newSite(in.Body.RegionID))
+			site, err := n.Network.CreateSite(ctx, unitOfWork(ctx), in.Body.newSite(in.Body.RegionID))
 			return &SiteOutput{Body: site}, err
 		})
 	register(api, huma.Operation{OperationID: "list-sites", Method: http.MethodGet, Path: "/v1/sites",
@@ -140,7 +140,7 @@ func registerSiteRoutes(api huma.API, s *Server, n NetworkServices) {
 			if f.RegionID, err = optionalUUID("region_id", in.RegionID); err != nil {
 				return nil, err
 			}
-			items, next, err := n.Sites.FindSites(ctx, f, sc)
+			items, next, err := n.Network.FindSites(ctx, unitOfWork(ctx), f, sc)
 			if err != nil {
 				return nil, err
 			}
@@ -182,7 +182,7 @@ func registerSiteRoutes(api huma.API, s *Server, n NetworkServices) {
 				a := b.Area.area()
 				up.Area = &a
 			}
-			site, err := n.Sites.UpdateSite(ctx, in.ID, up)
+			site, err := n.Network.UpdateSite(ctx, unitOfWork(ctx), in.ID, up)
 			return &SiteOutput{Body: site}, err
 		})
 }
@@ -190,7 +190,7 @@ func registerSiteRoutes(api huma.API, s *Server, n NetworkServices) {
 // findSiteInScope loads a site and checks the caller's scope covers it;
 // outside the scope it answers 404, as if the site did not exist.
 func (n NetworkServices) findSiteInScope(ctx context.Context, s *Server, id uuid.UUID, perm core.Permission) (*core.Site, error) {
-	site, err := n.Sites.FindSiteByID(ctx, id)
+	site, err := n.Network.FindSiteByID(ctx, unitOfWork(ctx), id)
 	if err != nil {
 		return nil, err
 	}

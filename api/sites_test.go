@@ -1,13 +1,14 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/core"
 )
 
 // siteBody is a valid POST /v1/sites body; extra fields replace its own.
@@ -314,8 +315,8 @@ func TestLoadNetwork(t *testing.T) {
 	b.createTechnician(other.admin, b.createSite(other.admin, oc, "OTHER", nil), "T-O", nil)
 
 	var siteCodes, techCodes []string
-	require.NoError(t, b.app.Store.InTenant(t.Context(), acme.id, func(ctx context.Context) error {
-		sites, techs, err := b.app.Store.LoadNetwork(ctx)
+	require.NoError(t, core.InUnitOfWork(t.Context(), b.app.Store, acme.id, func(u core.UnitOfWork) error {
+		sites, techs, err := b.app.Network.LoadNetwork(t.Context(), u)
 		for _, s := range sites {
 			siteCodes = append(siteCodes, s.Code)
 			require.Equal(t, []string{"08:00-12:00"}, s.WorkingHours["mon"])

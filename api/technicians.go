@@ -95,7 +95,7 @@ func registerTechnicianRoutes(api huma.API, s *Server, n NetworkServices) {
 			if err := s.authorize(ctx, perm(core.ActCreate), core.Target{SiteID: &b.SiteID}); err != nil {
 				return nil, err
 			}
-			t, err := n.Technicians.CreateTechnician(ctx, b.newTechnician(b.SiteID, b.UserID))
+			t, err := n.Network.CreateTechnician(ctx, unitOfWork(ctx), b.newTechnician(b.SiteID, b.UserID))
 			return &TechnicianOutput{Body: t}, err
 		})
 	register(api, huma.Operation{OperationID: "list-technicians", Method: http.MethodGet, Path: "/v1/technicians",
@@ -111,7 +111,7 @@ func registerTechnicianRoutes(api huma.API, s *Server, n NetworkServices) {
 			if f.SiteID, err = optionalUUID("site_id", in.SiteID); err != nil {
 				return nil, err
 			}
-			items, next, err := n.Technicians.FindTechnicians(ctx, f, sc)
+			items, next, err := n.Network.FindTechnicians(ctx, unitOfWork(ctx), f, sc)
 			if err != nil {
 				return nil, err
 			}
@@ -141,7 +141,7 @@ func registerTechnicianRoutes(api huma.API, s *Server, n NetworkServices) {
 					return nil, err
 				}
 			}
-			t, err := n.Technicians.UpdateTechnician(ctx, in.ID, core.TechnicianUpdate{Version: b.Version,
+			t, err := n.Network.UpdateTechnician(ctx, unitOfWork(ctx), in.ID, core.TechnicianUpdate{Version: b.Version,
 				Code: b.Code, Name: b.Name, Phone: b.Phone, SiteID: b.SiteID, UserID: b.UserID, UnlinkUser: b.UnlinkUser,
 				Skills: b.Skills, Tags: b.Tags, Status: b.Status})
 			return &TechnicianOutput{Body: t}, err
@@ -154,7 +154,7 @@ func registerTechnicianRoutes(api huma.API, s *Server, n NetworkServices) {
 			"(phones resend late); the version does not change."},
 		access{Who: accessTenant, Idempotent: true},
 		func(ctx context.Context, in *TechnicianLocationInput) (*TechnicianOutput, error) {
-			cur, err := n.Technicians.FindTechnicianByID(ctx, in.ID)
+			cur, err := n.Network.FindTechnicianByID(ctx, unitOfWork(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -170,7 +170,7 @@ func registerTechnicianRoutes(api huma.API, s *Server, n NetworkServices) {
 			if in.Body.At != nil {
 				l.At = *in.Body.At
 			}
-			t, err := n.Technicians.UpdateTechnicianLocation(ctx, in.ID, l)
+			t, err := n.Network.UpdateTechnicianLocation(ctx, unitOfWork(ctx), in.ID, l)
 			return &TechnicianOutput{Body: t}, err
 		})
 }
@@ -178,7 +178,7 @@ func registerTechnicianRoutes(api huma.API, s *Server, n NetworkServices) {
 // findTechnicianInScope loads a technician and checks the caller's scope
 // covers its site; outside the scope it answers 404.
 func (n NetworkServices) findTechnicianInScope(ctx context.Context, s *Server, id uuid.UUID, perm core.Permission) (*core.Technician, error) {
-	t, err := n.Technicians.FindTechnicianByID(ctx, id)
+	t, err := n.Network.FindTechnicianByID(ctx, unitOfWork(ctx), id)
 	if err != nil {
 		return nil, err
 	}

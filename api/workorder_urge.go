@@ -72,7 +72,7 @@ func registerSiteSLAMissRoutes(api huma.API, s *Server, n NetworkServices) {
 			if _, err := n.findSiteInScope(ctx, s, in.ID, read); err != nil {
 				return nil, err
 			}
-			items, next, totals, err := n.SLAMisses.FindSiteSLAMisses(ctx, in.ID, in.Cursor, in.Limit)
+			items, next, totals, err := n.Network.FindSiteSLAMisses(ctx, unitOfWork(ctx), in.ID, in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}

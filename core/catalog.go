@@ -1,7 +1,5 @@
 package core
 
-import "context"
-
 // ServiceType is a kind of request a tenant handles (repair 报修,
 // consultation 咨询…), named in zh-CN and en, with its SLA targets in
 // working minutes (0: no target). Field types are dispatched to a site.
@@ -88,7 +86,7 @@ type FaultCode struct {
 }
 
 // Validate checks the fields; the parent and product line are checked by
-// the store. Empty parent or product line pointers become nil.
+// core/catalog. Empty parent or product line pointers become nil.
 func (f *FaultCode) Validate() error {
 	if !IsFaultKind(f.Kind) {
 		return FieldError("kind", "must be symptom, cause, object or action")
@@ -142,34 +140,4 @@ type FaultCodeFilter struct {
 type FaultCodeImportRow struct {
 	Row  int
 	Code FaultCode
-}
-
-// CatalogService manages a tenant's catalogues: service types and fault
-// codes.
-type CatalogService interface {
-	// PutServiceType creates or replaces a service type; EINVALID for bad
-	// fields. created tells which.
-	PutServiceType(ctx context.Context, t ServiceType) (st *ServiceType, created bool, err error)
-	// FindServiceTypes lists service types ordered by code.
-	FindServiceTypes(ctx context.Context, after string, limit int) ([]*ServiceType, string, error)
-	// CreateFaultCode: EINVALID for bad fields, an unknown parent (of the
-	// same kind) or product line, or a product line other than the
-	// parent's; ECONFLICT for a taken code. A code under a parent with a
-	// product line takes the parent's line when it names none.
-	CreateFaultCode(ctx context.Context, f FaultCode) (*FaultCode, error)
-	// FindFaultCodes lists codes ordered by kind and code.
-	FindFaultCodes(ctx context.Context, f FaultCodeFilter) ([]*FaultCode, string, error)
-	// ImportFaultCodes creates the valid rows, parents before children
-	// whatever their order in the file, and reports the others (a code
-	// that exists already is a failed row); the report's Total is
-	// len(rows).
-	ImportFaultCodes(ctx context.Context, rows []FaultCodeImportRow) (*ImportReport, error)
-	// CheckFaultCodes checks the codes (kind → code; empty codes are
-	// skipped) picked for an order of productLine: EINVALID naming the
-	// first unknown code, or one that belongs to another product line.
-	CheckFaultCodes(ctx context.Context, productLine string, codes map[string]string) error
-	// SeedDefaultCatalog adds DefaultServiceTypes that the tenant does not
-	// have yet; existing ones are left as the tenant set them. EINVALID for
-	// an unknown locale.
-	SeedDefaultCatalog(ctx context.Context, locale string) error
 }

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -79,7 +78,7 @@ type NewCustomer struct {
 
 // Normalize validates the customer and rewrites it in stored form: phones
 // normalised and de-duplicated, tags trimmed, de-duplicated and sorted.
-// Region existence is checked by the store.
+// Region existence is checked by core/customer.
 func (c *NewCustomer) Normalize() error {
 	if c.Kind == "" {
 		c.Kind = CustomerPerson
@@ -237,7 +236,7 @@ const WarnDuplicatePhone = "duplicate_phone"
 
 // CustomerFilter selects customers; After is the cursor (a customer ID).
 type CustomerFilter struct {
-	Phone        string // normalised by the store with PhoneCountry
+	Phone        string // normalised with PhoneCountry by core/customer
 	PhoneCountry string
 	Query        string // part of the name
 	Tag          string
@@ -279,7 +278,7 @@ func CustomerCSVColumn(field string) string {
 // columns (any order, see CustomerCSVColumns), then one customer per row.
 // It returns the well-formed rows and a report holding the total and the
 // malformed rows; a bad header or too many rows is an EINVALID error.
-// Rows are validated later, by CustomerService.ImportCustomers.
+// Rows are validated later, by core/customer's ImportCustomers.
 func ParseCustomerCSV(data []byte) ([]CustomerImportRow, *ImportReport, error) {
 	var rows []CustomerImportRow
 	rep, err := readCSV(data, CustomerCSVColumns, []string{"name"}, func(line int, v map[string]string) error {
@@ -317,24 +316,4 @@ func ParseCustomerCSV(data []byte) ([]CustomerImportRow, *ImportReport, error) {
 		return nil, nil, err
 	}
 	return rows, rep, nil
-}
-
-// CustomerService manages customers.
-type CustomerService interface {
-	// CreateCustomer: EINVALID for bad fields or an unknown region. Warnings
-	// name other customers that have one of the phones already.
-	CreateCustomer(ctx context.Context, c NewCustomer) (*Customer, []CustomerWarning, error)
-	// FindCustomers lists customers ordered by name; EINVALID for a bad
-	// phone or cursor.
-	FindCustomers(ctx context.Context, f CustomerFilter) ([]*Customer, string, error)
-	// FindCustomerByID: ENOTFOUND when absent from the tenant.
-	FindCustomerByID(ctx context.Context, id uuid.UUID) (*Customer, error)
-	// UpdateCustomer: ENOTFOUND, EINVALID, ECONFLICT on a stale version.
-	// Warnings as in CreateCustomer, for the phones it sets.
-	UpdateCustomer(ctx context.Context, id uuid.UUID, u CustomerUpdate) (*Customer, []CustomerWarning, error)
-	// ImportCustomers validates every row and creates the valid ones in one
-	// go, in the transaction of ctx; the report's Total is len(rows). Rows
-	// are never matched to existing customers: importing twice creates
-	// twice.
-	ImportCustomers(ctx context.Context, rows []CustomerImportRow) (*ImportReport, error)
 }

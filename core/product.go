@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"math"
 	"regexp"
 	"time"
@@ -210,27 +209,3 @@ func floorDiv(a, b int) int {
 }
 
 func floorMod(a, b int) int { return a - floorDiv(a, b)*b }
-
-// ProductService manages product lines, models and registered units. The
-// lists return the next cursor ("" on the last page).
-type ProductService interface {
-	// CreateProductLine: EINVALID for bad fields, ECONFLICT for a taken code.
-	CreateProductLine(ctx context.Context, l ProductLine) (*ProductLine, error)
-	// FindProductLines lists lines ordered by code.
-	FindProductLines(ctx context.Context, after string, limit int) ([]*ProductLine, string, error)
-	// CreateProductModel: EINVALID for bad fields or an unknown product
-	// line, ECONFLICT for a taken code.
-	CreateProductModel(ctx context.Context, m NewProductModel) (*ProductModel, error)
-	// FindProductModels lists models ordered by code.
-	FindProductModels(ctx context.Context, f ProductModelFilter) ([]*ProductModel, string, error)
-	// RegisterUnit: EINVALID for bad fields or a customer, model or dealer
-	// site that does not exist in the tenant; ECONFLICT when the serial is
-	// registered already. today is the tenant's current time. The unit's
-	// warranty is computed for today.
-	RegisterUnit(ctx context.Context, u NewUnit, today time.Time) (*Unit, error)
-	// FindUnitByID: ENOTFOUND when absent from the tenant. Warranty is left
-	// zero: call SetWarranty with the caller's today.
-	FindUnitByID(ctx context.Context, id uuid.UUID) (*Unit, error)
-	// FindUnits lists units ordered by serial; Warranty as in FindUnitByID.
-	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, string, error)
-}

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,14 +59,4 @@ func (p *ScreenPop) SetWarranty(today time.Time) {
 			u.SetWarranty(today)
 		}
 	}
-}
-
-// ScreenPopService answers caller lookups.
-type ScreenPopService interface {
-	// FindScreenPop returns the customers with the phone (normalised, see
-	// NormalizePhone) and what the agent needs about each, at most
-	// ScreenPopMaxCustomers of them ordered by name. An unknown phone gives
-	// no customers and UnknownCaller. Unit warranties are left zero: call
-	// SetWarranty with the caller's today.
-	FindScreenPop(ctx context.Context, phone string) (*ScreenPop, error)
 }

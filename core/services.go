@@ -28,20 +28,6 @@ type TenantTx interface {
 	UnitsOfWork
 }
 
-// RegionService manages the region tree.
-type RegionService interface {
-	// CreateRegion: EINVALID for a bad or wrong-level parent, ECONFLICT for a
-	// duplicate code.
-	CreateRegion(ctx context.Context, r NewRegion) (*Region, error)
-	// FindRegions lists regions ordered by code; with a Scope that is not
-	// All, only regions inside the scope's subtrees.
-	FindRegions(ctx context.Context, f RegionFilter, within Scope) ([]*Region, string, error)
-	FindRegionByID(ctx context.Context, id uuid.UUID) (*Region, error)
-	UpdateRegion(ctx context.Context, id uuid.UUID, u RegionUpdate) (*Region, error)
-	// DeleteRegion: ECONFLICT while it has children or scope grants.
-	DeleteRegion(ctx context.Context, id uuid.UUID, version int) error
-}
-
 // Role is a named set of permissions within a tenant.
 type Role struct {
 	Name        string       `json:"name"`

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"math"
 	"time"
 
@@ -64,10 +63,4 @@ func (s *TenantSettings) Validate(tz string) error {
 		return FieldError("calendar", "has no working time at all")
 	}
 	return nil
-}
-
-// SettingsService reads and changes the tenant's settings.
-type SettingsService interface {
-	FindSettings(ctx context.Context) (*TenantSettings, error)
-	UpdateSettings(ctx context.Context, s TenantSettings) (*TenantSettings, error)
 }

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"math"
 	"regexp"
 	"time"
@@ -445,35 +444,4 @@ type SiteFilter struct {
 	Query       string // part of the code, name or address
 	After       string
 	Limit       int
-}
-
-// ImportGuard decides whether the caller may write one imported row:
-// action is ActCreate for a new object or ActUpdate for an existing one,
-// target what the row touches. A non-nil error fails that row only.
-type ImportGuard func(ctx context.Context, action string, target Target) error
-
-// SiteService manages service sites.
-type SiteService interface {
-	// CreateSite: EINVALID for bad fields or a region not in the tenant,
-	// ECONFLICT for a duplicate code.
-	CreateSite(ctx context.Context, n NewSite) (*Site, error)
-	// FindSites lists sites ordered by code; with a Scope that is not All,
-	// only sites in the subtrees of its regions and its sites.
-	FindSites(ctx context.Context, f SiteFilter, within Scope) ([]*Site, string, error)
-	// FindSiteByID: ENOTFOUND when absent from the tenant.
-	FindSiteByID(ctx context.Context, id uuid.UUID) (*Site, error)
-	// UpdateSite: ENOTFOUND, EINVALID, ECONFLICT on a stale version or a
-	// duplicate code.
-	UpdateSite(ctx context.Context, id uuid.UUID, u SiteUpdate) (*Site, error)
-	// ImportSites creates or updates (by code) every valid row in one go and
-	// reports the rest by row; rows the guard refuses fail. Only a database
-	// failure returns an error.
-	ImportSites(ctx context.Context, rows []SiteImportRow, guard ImportGuard) (*ImportReport, error)
-}
-
-// NetworkLoader loads the dispatch network of the tenant in ctx.
-type NetworkLoader interface {
-	// LoadNetwork returns every active site and the technicians of those
-	// sites, each ordered by code.
-	LoadNetwork(ctx context.Context) ([]*Site, []*Technician, error)
 }

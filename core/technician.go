@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"time"
 
 	"github.com/google/uuid"
@@ -186,28 +185,4 @@ type TechnicianFilter struct {
 	Query  string // part of the code, name or phone
 	After  string
 	Limit  int
-}
-
-// TechnicianService manages technicians.
-type TechnicianService interface {
-	// CreateTechnician: EINVALID for bad fields, or a site or user not in
-	// the tenant; ECONFLICT for a duplicate code or a user already linked to
-	// another technician.
-	CreateTechnician(ctx context.Context, n NewTechnician) (*Technician, error)
-	// FindTechnicians lists technicians ordered by code; with a Scope that
-	// is not All, only those of sites inside the scope.
-	FindTechnicians(ctx context.Context, f TechnicianFilter, within Scope) ([]*Technician, string, error)
-	// FindTechnicianByID: ENOTFOUND when absent from the tenant.
-	FindTechnicianByID(ctx context.Context, id uuid.UUID) (*Technician, error)
-	// UpdateTechnician: ENOTFOUND, EINVALID, ECONFLICT as for create and on
-	// a stale version.
-	UpdateTechnician(ctx context.Context, id uuid.UUID, u TechnicianUpdate) (*Technician, error)
-	// UpdateTechnicianLocation records the last known location (at the
-	// store's now when l.At is zero). A report
-	// older than the one stored is ignored (reports may arrive out of
-	// order); the version does not change. ENOTFOUND, EINVALID.
-	UpdateTechnicianLocation(ctx context.Context, id uuid.UUID, l TechnicianLocation) (*Technician, error)
-	// ImportTechnicians creates or updates (by code) every valid row in one
-	// go and reports the rest by row; rows the guard refuses fail.
-	ImportTechnicians(ctx context.Context, rows []TechnicianImportRow, guard ImportGuard) (*ImportReport, error)
 }

@@ -70,15 +70,6 @@ type SiteSLAMissCounts struct {
 	Arrival  int `json:"arrival"`
 }
 
-// SiteSLAMissService reads the misses recorded against sites.
-type SiteSLAMissService interface {
-	// FindSiteSLAMisses lists a site's misses, newest first, with its
-	// totals, in the tenant transaction of ctx. Called by the API, which
-	// checks first that the site exists and is in the caller's scope.
-	// EINVALID: a bad cursor.
-	FindSiteSLAMisses(ctx context.Context, siteID uuid.UUID, after string, limit int) ([]*SiteSLAMiss, string, *SiteSLAMissCounts, error)
-}
-
 // PeriodicStore decides which replica runs a periodic task's period.
 // Called by the job worker's periodic task handler (jobs/periodic.go);
 // errors are the database's, never a core code.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/tenants"
@@ -75,7 +76,8 @@ func loadDemo(ctx context.Context, store *postgres.Store, log *slog.Logger) erro
 		if err := store.LoadDemoNetwork(ctx, postgres.DemoCounts{SitesPerCity: 9, TechniciansPerSite: 4, Customers: 30000}); err != nil {
 			return err
 		}
-		regions, _, err := store.FindRegions(ctx, core.RegionFilter{Level: core.LevelRegion}, core.Scope{All: true})
+		regions, _, err := network.NewService(network.Config{Store: store}).FindRegions(ctx, u,
+			core.RegionFilter{Level: core.LevelRegion}, core.Scope{All: true})
 		if err != nil {
 			return err
 		}

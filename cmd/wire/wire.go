@@ -19,8 +19,12 @@ import (
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/authz"
+	"github.com/aftersales/aftersales/core/catalog"
+	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/settings"
 	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/jobs"
 	"github.com/aftersales/aftersales/plugins/host"
@@ -102,6 +106,13 @@ type App struct {
 	WorkOrders *workorder.Service
 	// Identity are the identity and access use cases.
 	Identity *identity.Service
+	// Customers, Catalog and Settings are the use cases of customers and
+	// their units, of the catalogues and of tenant settings.
+	Customers *customer.Service
+	Catalog   *catalog.Service
+	Settings  *settings.Service
+	// Network are the service network's use cases.
+	Network *network.Service
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -134,6 +145,10 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Store = postgres.NewStore(o.Pool, o.Clock, o.Log)
 	a.Identity = identity.NewService(identity.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Policy: o.LoginPolicy, Log: o.Log})
+	a.Customers = customer.NewService(customer.Config{Store: a.Store, Clock: o.Clock})
+	a.Catalog = catalog.NewService(catalog.Config{Store: a.Store})
+	a.Settings = settings.NewService(settings.Config{Store: a.Store, Clock: o.Clock})
+	a.Network = network.NewService(network.Config{Store: a.Store, Clock: o.Clock})
 	a.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
 	a.Authz = authz.New(a.Store)
 	ps, err := newPluginStore(a.Store, o.PluginKey)

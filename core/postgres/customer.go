@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +10,15 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/customer"
 )
+
+// customerRepo implements customer.Repository on a unit of work:
+// customers with their phones and addresses, units and the screen pop.
+type customerRepo struct{ u *unit }
+
+// Customers implements customer.Store.
+func (s *Store) Customers(u core.UnitOfWork) customer.Repository { return customerRepo{unitOf(u)} }
 
 const customerColumns = `id, kind, name, tags, vip, version, created_at, updated_at`
 
@@ -21,61 +28,79 @@ func scanCustomer(row pgx.Row) (*core.Customer, error) {
 	return c, err
 }
 
-// CreateCustomer implements core.CustomerService.
-func (s *Store) CreateCustomer(ctx context.Context, nc core.NewCustomer) (*core.Customer, []core.CustomerWarning, error) {
-	if err := nc.Normalize(); err != nil {
-		return nil, nil, err
+// customerInsertChunk bounds the rows of one set-based statement.
+const customerInsertChunk = 5000
+
+// InsertCustomers writes the customers and their details a chunk at a
+// time, three set-based statements (unnest) a chunk: the same path for one
+// customer or thousands. COPY cannot be used: tables with row-level
+// security refuse it.
+func (r customerRepo) InsertCustomers(cs []*core.Customer) {
+	for start := 0; start < len(cs); start += customerInsertChunk {
+		var b customerBatch
+		for _, c := range cs[start:min(start+customerInsertChunk, len(cs))] {
+			b.add(c)
+		}
+		b.queue(r.u)
 	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	regions, err := resolveAddressRegions(ctx, q, [][]core.NewCustomerAddress{nc.Addresses})
-	if err != nil {
-		return nil, nil, err
-	}
-	addrs, err := regions.apply(nc.Addresses)
-	if err != nil {
-		return nil, nil, err
-	}
-	var b customerBatch
-	id := uuid.New()
-	b.add(id, &nc, addrs)
-	if err := b.insert(ctx, q, tenantOf(ctx), s.now()); err != nil {
-		return nil, nil, err
-	}
-	warnings, err := duplicatePhones(ctx, q, id, nc.Phones)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := s.FindCustomerByID(ctx, id)
-	return c, warnings, err
 }
 
-// FindCustomerByID implements core.CustomerService.
-func (s *Store) FindCustomerByID(ctx context.Context, id uuid.UUID) (*core.Customer, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := scanCustomer(q.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, id))
-	if err != nil {
+// FindCustomerByID reads the customer and its details in one round trip.
+func (r customerRepo) FindCustomerByID(ctx context.Context, id uuid.UUID) (*core.Customer, error) {
+	var c *core.Customer
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+customerColumns+` FROM customers WHERE id = $1`, id).QueryRow(func(row pgx.Row) (err error) {
+		if c, err = scanCustomer(row); err == nil {
+			c.Phones, c.Addresses = []core.CustomerPhone{}, []core.CustomerAddress{}
+		}
+		return err
+	})
+	// The details' callbacks run after the customer's, and find no rows
+	// when there is no such customer.
+	queueCustomerDetails(b, []uuid.UUID{id}, func(uuid.UUID) *core.Customer { return c })
+	if err := r.u.read(ctx, b); err != nil {
 		return nil, translate(err, "customer")
 	}
-	return c, loadCustomerDetails(ctx, q, []*core.Customer{c})
+	return c, nil
 }
 
-// FindCustomers implements core.CustomerService. The SQL is assembled from
-// the filters that are set, so each shape gets a plan of its own.
-func (s *Store) FindCustomers(ctx context.Context, f core.CustomerFilter) ([]*core.Customer, string, error) {
+func (r customerRepo) LockCustomer(ctx context.Context, id uuid.UUID) (*core.Customer, error) {
+	var c *core.Customer
+	err := r.u.queryRow(ctx, func(row pgx.Row) (err error) {
+		c, err = scanCustomer(row)
+		return err
+	}, `SELECT `+customerColumns+` FROM customers WHERE id = $1 FOR UPDATE`, id)
+	return c, translate(err, "customer")
+}
+
+func (r customerRepo) UpdateCustomer(c *core.Customer) {
+	r.u.write(`UPDATE customers SET kind = $2, name = $3, tags = $4, vip = $5, version = version + 1,
+		updated_at = $6 WHERE id = $1`, c.ID, c.Kind, c.Name, c.Tags, c.VIP, c.UpdatedAt)
+}
+
+func (r customerRepo) ReplacePhones(id uuid.UUID, phones []core.CustomerPhone) {
+	r.u.write(`DELETE FROM customer_phones WHERE customer_id = $1`, id)
+	var b customerBatch
+	b.addPhones(id, phones)
+	b.queueDetails(r.u)
+}
+
+func (r customerRepo) ReplaceAddresses(id uuid.UUID, addrs []core.CustomerAddress) {
+	r.u.write(`DELETE FROM customer_addresses WHERE customer_id = $1`, id)
+	var b customerBatch
+	b.addAddresses(id, addrs)
+	b.queueDetails(r.u)
+}
+
+// FindCustomers reads a page, then the page's phones and addresses. The
+// SQL is assembled from the filters that are set, so each shape gets a
+// plan of its own.
+func (r customerRepo) FindCustomers(ctx context.Context, f core.CustomerFilter) ([]*core.Customer, string, error) {
 	after, err := parseUUIDCursor(f.After)
 	if err != nil {
 		return nil, "", err
 	}
-	if len([]rune(f.Query)) > 100 {
-		return nil, "", core.FieldError("q", "must be at most 100 characters")
-	}
-	q, err := s.q(ctx)
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -83,15 +108,7 @@ func (s *Store) FindCustomers(ctx context.Context, f core.CustomerFilter) ([]*co
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	if f.Phone != "" {
-		country := f.PhoneCountry
-		if country == "" {
-			country = core.DefaultPhoneCountry
-		}
-		phone, err := core.NormalizePhone(f.Phone, country)
-		if err != nil {
-			return nil, "", err
-		}
-		conds = append(conds, `id IN (SELECT customer_id FROM customer_phones WHERE phone = `+arg(phone)+`)`)
+		conds = append(conds, `id IN (SELECT customer_id FROM customer_phones WHERE phone = `+arg(f.Phone)+`)`)
 	}
 	if f.Query != "" {
 		conds = append(conds, `name ILIKE `+arg("%"+escapeLike(f.Query)+"%"))
@@ -118,142 +135,92 @@ func (s *Store) FindCustomers(ctx context.Context, f core.CustomerFilter) ([]*co
 		return nil, "", err
 	}
 	out, next := nextPage(out, limit, func(r *core.Customer) string { return r.ID.String() })
-	return out, next, loadCustomerDetails(ctx, q, out)
+	return out, next, r.loadDetails(ctx, out)
 }
 
-// UpdateCustomer implements core.CustomerService.
-func (s *Store) UpdateCustomer(ctx context.Context, id uuid.UUID, u core.CustomerUpdate) (*core.Customer, []core.CustomerWarning, error) {
-	if err := u.Normalize(); err != nil {
-		return nil, nil, err
-	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	cur, err := scanCustomer(q.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1 FOR UPDATE`, id))
-	if err != nil {
-		return nil, nil, translate(err, "customer")
-	}
-	if u.Version != 0 && u.Version != cur.Version {
-		return nil, nil, staleVersion("customer", cur.Version, u.Version)
-	}
-	if u.Kind != nil {
-		cur.Kind = *u.Kind
-	}
-	if u.Name != nil {
-		cur.Name = *u.Name
-	}
-	if u.Tags != nil {
-		cur.Tags = *u.Tags
-	}
-	if u.VIP != nil {
-		cur.VIP = *u.VIP
-	}
-	if _, err := q.Exec(ctx, `UPDATE customers SET kind = $2, name = $3, tags = $4, vip = $5, version = version + 1,
-		updated_at = $6 WHERE id = $1`, id, cur.Kind, cur.Name, cur.Tags, cur.VIP, s.now()); err != nil {
-		return nil, nil, translate(err, "customer")
-	}
-	var b customerBatch // phones and addresses only
-	var warnings []core.CustomerWarning
-	if u.Phones != nil {
-		if _, err := q.Exec(ctx, `DELETE FROM customer_phones WHERE customer_id = $1`, id); err != nil {
-			return nil, nil, err
-		}
-		b.addPhones(id, *u.Phones)
-		if warnings, err = duplicatePhones(ctx, q, id, *u.Phones); err != nil {
-			return nil, nil, err
-		}
-	}
-	if u.Addresses != nil {
-		regions, err := resolveAddressRegions(ctx, q, [][]core.NewCustomerAddress{*u.Addresses})
-		if err != nil {
-			return nil, nil, err
-		}
-		addrs, err := regions.apply(*u.Addresses)
-		if err != nil {
-			return nil, nil, err
-		}
-		if _, err := q.Exec(ctx, `DELETE FROM customer_addresses WHERE customer_id = $1`, id); err != nil {
-			return nil, nil, err
-		}
-		b.addAddresses(id, addrs)
-	}
-	if err := b.insertDetails(ctx, q, tenantOf(ctx)); err != nil {
-		return nil, nil, err
-	}
-	c, err := s.FindCustomerByID(ctx, id)
-	return c, warnings, err
-}
-
-// customerImportChunk bounds the rows of one bulk statement.
-const customerImportChunk = 5000
-
-// ImportCustomers implements core.CustomerService: every row is validated
-// in memory, the regions of all rows are resolved in one query, and the
-// valid rows are inserted a chunk at a time with three set-based
-// statements (customers, phones, addresses) sent in one round trip.
-func (s *Store) ImportCustomers(ctx context.Context, rows []core.CustomerImportRow) (*core.ImportReport, error) {
-	rep := &core.ImportReport{Total: len(rows)}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	valid := make([]core.CustomerImportRow, 0, len(rows))
-	var addrs [][]core.NewCustomerAddress
-	for _, r := range rows {
-		if err := r.Customer.Normalize(); err != nil {
-			rep.Fail(r.Row, err)
-			continue
-		}
-		valid = append(valid, r)
-		addrs = append(addrs, r.Customer.Addresses)
-	}
-	regions, err := resolveAddressRegions(ctx, q, addrs)
-	if err != nil {
-		return nil, err
-	}
-	tenant, now := tenantOf(ctx), s.now()
-	var b customerBatch
-	flush := func() error {
-		if len(b.customerIDs) == 0 {
-			return nil
-		}
-		if err := b.insert(ctx, q, tenant, now); err != nil {
-			return err
-		}
-		rep.Created += len(b.customerIDs)
-		b = customerBatch{}
+// loadDetails fills the phones and addresses of customers in one round
+// trip.
+func (r customerRepo) loadDetails(ctx context.Context, cs []*core.Customer) error {
+	if len(cs) == 0 {
 		return nil
 	}
-	for i, r := range valid {
-		resolved, err := regions.apply(r.Customer.Addresses)
-		if err != nil {
-			rep.Fail(r.Row, err)
-			continue
-		}
-		b.add(uuid.New(), &valid[i].Customer, resolved)
-		if len(b.customerIDs) == customerImportChunk {
-			if err := flush(); err != nil {
-				return nil, err
+	ids := make([]uuid.UUID, len(cs))
+	byID := make(map[uuid.UUID]*core.Customer, len(cs))
+	for i, c := range cs {
+		ids[i], byID[c.ID] = c.ID, c
+		c.Phones, c.Addresses = []core.CustomerPhone{}, []core.CustomerAddress{}
+	}
+	b := &pgx.Batch{}
+	queueCustomerDetails(b, ids, func(id uuid.UUID) *core.Customer { return byID[id] })
+	return r.u.read(ctx, b)
+}
+
+// queueCustomerDetails queues the reads of the phones (by phone) and
+// addresses (by ID: time-ordered, so in the order they were given) of the
+// customers ids, each appended to the customer of its ID.
+func queueCustomerDetails(b *pgx.Batch, ids []uuid.UUID, of func(uuid.UUID) *core.Customer) {
+	b.Queue(`SELECT customer_id, phone, label FROM customer_phones WHERE customer_id = ANY($1) ORDER BY customer_id, phone`, ids).
+		Query(func(rows pgx.Rows) error {
+			var cid uuid.UUID
+			var p core.CustomerPhone
+			_, err := pgx.ForEachRow(rows, []any{&cid, &p.Phone, &p.Label}, func() error {
+				c := of(cid)
+				c.Phones = append(c.Phones, p)
+				return nil
+			})
+			return err
+		})
+	b.Queue(`SELECT customer_id, id, label, region_id, address, lat, lon FROM customer_addresses
+		WHERE customer_id = ANY($1) ORDER BY customer_id, id`, ids).
+		Query(func(rows pgx.Rows) error {
+			defer rows.Close()
+			for rows.Next() {
+				var cid uuid.UUID
+				var a core.CustomerAddress
+				if err := rows.Scan(&cid, &a.ID, &a.Label, &a.RegionID, &a.Address, &a.Lat, &a.Lon); err != nil {
+					return err
+				}
+				c := of(cid)
+				c.Addresses = append(c.Addresses, a)
 			}
-		}
-	}
-	if err := flush(); err != nil {
-		return nil, err
-	}
-	rep.Finish()
-	return rep, nil
+			return rows.Err()
+		})
+}
+
+func (r customerRepo) PhoneOwners(ctx context.Context, phones []string, except uuid.UUID, limit int) ([]customer.PhoneOwner, error) {
+	return readRows(ctx, r.u, func(row pgx.CollectableRow) (o customer.PhoneOwner, err error) {
+		return o, row.Scan(&o.CustomerID, &o.Phone)
+	}, `SELECT customer_id, phone FROM customer_phones
+		WHERE phone = ANY($1) AND customer_id <> $2 ORDER BY phone, customer_id LIMIT $3`, phones, except, limit)
+}
+
+func (r customerRepo) FindRegions(ctx context.Context, ids []uuid.UUID, codes []string) ([]customer.Region, error) {
+	return readRows(ctx, r.u, func(row pgx.CollectableRow) (g customer.Region, err error) {
+		return g, row.Scan(&g.ID, &g.Code)
+	}, `SELECT id, code FROM regions WHERE id = ANY($1) OR code = ANY($2)`, ids, codes)
+}
+
+// readRows reads a query's rows after the unit's pending writes, in one
+// round trip.
+func readRows[T any](ctx context.Context, u *unit, scan pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {
+	var out []T
+	b := &pgx.Batch{}
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) (err error) {
+		out, err = pgx.CollectRows(rows, scan)
+		return err
+	})
+	return out, u.read(ctx, b)
 }
 
 // customerBatch collects customers, phones and addresses as column arrays
-// for set-based inserts (unnest): the same code path for one customer or
-// thousands. COPY cannot be used: tables with row-level security refuse it.
+// for set-based inserts (unnest).
 type customerBatch struct {
 	customerIDs []uuid.UUID
 	kinds       []string
 	names       []string
 	tags        []string // joined with \x1f (validText forbids control characters)
 	vips        []bool
+	created     []time.Time
 
 	phoneCustomers []uuid.UUID
 	phones         []string
@@ -270,14 +237,15 @@ type customerBatch struct {
 
 const tagSep = "\x1f"
 
-func (b *customerBatch) add(id uuid.UUID, c *core.NewCustomer, addrs []core.CustomerAddress) {
-	b.customerIDs = append(b.customerIDs, id)
+func (b *customerBatch) add(c *core.Customer) {
+	b.customerIDs = append(b.customerIDs, c.ID)
 	b.kinds = append(b.kinds, c.Kind)
 	b.names = append(b.names, c.Name)
 	b.tags = append(b.tags, strings.Join(c.Tags, tagSep))
 	b.vips = append(b.vips, c.VIP)
-	b.addPhones(id, c.Phones)
-	b.addAddresses(id, addrs)
+	b.created = append(b.created, c.CreatedAt)
+	b.addPhones(c.ID, c.Phones)
+	b.addAddresses(c.ID, c.Addresses)
 }
 
 func (b *customerBatch) addPhones(id uuid.UUID, phones []core.CustomerPhone) {
@@ -300,182 +268,25 @@ func (b *customerBatch) addAddresses(id uuid.UUID, addrs []core.CustomerAddress)
 	}
 }
 
-// insert writes the customers and their details in one round trip.
-func (b *customerBatch) insert(ctx context.Context, q querier, tenant uuid.UUID, now time.Time) error {
-	batch := &pgx.Batch{}
-	batch.Queue(`INSERT INTO customers (tenant_id, id, kind, name, tags, vip, created_at, updated_at)
-		SELECT $1, id, kind, name, string_to_array(tags, E'\x1f'), vip, $7, $7
-		FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::bool[]) AS x(id, kind, name, tags, vip)`,
-		tenant, b.customerIDs, b.kinds, b.names, b.tags, b.vips, now)
-	b.queueDetails(batch, tenant)
-	return sendBatch(ctx, q, batch)
+// queue queues the customers and their details on the unit.
+func (b *customerBatch) queue(u *unit) {
+	u.write(`INSERT INTO customers (tenant_id, id, kind, name, tags, vip, created_at, updated_at)
+		SELECT $1, id, kind, name, string_to_array(tags, E'\x1f'), vip, created, created
+		FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::timestamptz[])
+			AS x(id, kind, name, tags, vip, created)`,
+		u.tenantID, b.customerIDs, b.kinds, b.names, b.tags, b.vips, b.created)
+	b.queueDetails(u)
 }
 
-// insertDetails writes phones and addresses only.
-func (b *customerBatch) insertDetails(ctx context.Context, q querier, tenant uuid.UUID) error {
-	batch := &pgx.Batch{}
-	b.queueDetails(batch, tenant)
-	return sendBatch(ctx, q, batch)
-}
-
-func (b *customerBatch) queueDetails(batch *pgx.Batch, tenant uuid.UUID) {
+// queueDetails queues the phones and addresses only.
+func (b *customerBatch) queueDetails(u *unit) {
 	if len(b.phones) > 0 {
-		batch.Queue(`INSERT INTO customer_phones (tenant_id, customer_id, phone, label)
-			SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[])`, tenant, b.phoneCustomers, b.phones, b.phoneLabels)
+		u.write(`INSERT INTO customer_phones (tenant_id, customer_id, phone, label)
+			SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[])`, u.tenantID, b.phoneCustomers, b.phones, b.phoneLabels)
 	}
 	if len(b.addrIDs) > 0 {
-		batch.Queue(`INSERT INTO customer_addresses (tenant_id, id, customer_id, label, region_id, address, lat, lon)
+		u.write(`INSERT INTO customer_addresses (tenant_id, id, customer_id, label, region_id, address, lat, lon)
 			SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::float8[], $8::float8[])`,
-			tenant, b.addrIDs, b.addrCustomers, b.addrLabels, b.addrRegions, b.addrTexts, b.addrLats, b.addrLons)
+			u.tenantID, b.addrIDs, b.addrCustomers, b.addrLabels, b.addrRegions, b.addrTexts, b.addrLats, b.addrLons)
 	}
-}
-
-func sendBatch(ctx context.Context, q querier, batch *pgx.Batch) error {
-	if batch.Len() == 0 {
-		return nil
-	}
-	res := q.SendBatch(ctx, batch)
-	for i := 0; i < batch.Len(); i++ {
-		if _, err := res.Exec(); err != nil {
-			res.Close()
-			return translate(err, "customer")
-		}
-	}
-	return res.Close()
-}
-
-// addressRegions knows which of the regions named by a set of addresses
-// exist in the tenant.
-type addressRegions struct {
-	byID   map[uuid.UUID]bool
-	byCode map[string]uuid.UUID
-}
-
-// resolveAddressRegions looks up every region the addresses name, by ID or
-// code, in one query.
-func resolveAddressRegions(ctx context.Context, q querier, lists [][]core.NewCustomerAddress) (*addressRegions, error) {
-	r := &addressRegions{byID: map[uuid.UUID]bool{}, byCode: map[string]uuid.UUID{}}
-	var ids []uuid.UUID
-	var codes []string
-	for _, l := range lists {
-		for _, a := range l {
-			if a.RegionID != nil {
-				ids = append(ids, *a.RegionID)
-			}
-			if a.RegionCode != "" {
-				codes = append(codes, a.RegionCode)
-			}
-		}
-	}
-	if len(ids) == 0 && len(codes) == 0 {
-		return r, nil
-	}
-	rows, err := q.Query(ctx, `SELECT id, code FROM regions WHERE id = ANY($1) OR code = ANY($2)`, ids, codes)
-	if err != nil {
-		return nil, err
-	}
-	var id uuid.UUID
-	var code string
-	_, err = pgx.ForEachRow(rows, []any{&id, &code}, func() error {
-		r.byID[id], r.byCode[code] = true, id
-		return nil
-	})
-	return r, err
-}
-
-// apply gives the addresses IDs and region IDs; EINVALID for a region that
-// does not exist in the tenant.
-func (r *addressRegions) apply(addrs []core.NewCustomerAddress) ([]core.CustomerAddress, error) {
-	out := make([]core.CustomerAddress, 0, len(addrs))
-	for i, a := range addrs {
-		ca := core.CustomerAddress{ID: newAddressID(), Label: a.Label, RegionID: a.RegionID, Address: a.Address, Lat: a.Lat, Lon: a.Lon}
-		switch {
-		case a.RegionID != nil && !r.byID[*a.RegionID]:
-			return nil, core.FieldError(fmt.Sprintf("addresses[%d].region_id", i), "no such region")
-		case a.RegionCode != "":
-			id, ok := r.byCode[a.RegionCode]
-			if !ok {
-				return nil, core.FieldError(fmt.Sprintf("addresses[%d].region_code", i), "no region with code %q", a.RegionCode)
-			}
-			ca.RegionID = &id
-		}
-		out = append(out, ca)
-	}
-	return out, nil
-}
-
-// newAddressID returns a time-ordered ID, so addresses list in the order
-// they were given.
-func newAddressID() uuid.UUID {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return uuid.New()
-	}
-	return id
-}
-
-// duplicatePhones names the other customers that have one of the phones.
-func duplicatePhones(ctx context.Context, q querier, id uuid.UUID, phones []core.CustomerPhone) ([]core.CustomerWarning, error) {
-	if len(phones) == 0 {
-		return []core.CustomerWarning{}, nil
-	}
-	list := make([]string, len(phones))
-	for i, p := range phones {
-		list[i] = p.Phone
-	}
-	rows, err := q.Query(ctx, `SELECT customer_id, phone FROM customer_phones
-		WHERE phone = ANY($1) AND customer_id <> $2 ORDER BY phone, customer_id LIMIT 50`, list, id)
-	if err != nil {
-		return nil, err
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.CustomerWarning, error) {
-		w := core.CustomerWarning{Code: core.WarnDuplicatePhone}
-		return w, r.Scan(&w.CustomerID, &w.Phone)
-	})
-	if out == nil {
-		out = []core.CustomerWarning{}
-	}
-	return out, err
-}
-
-// loadCustomerDetails fills the phones and addresses of customers in one
-// round trip.
-func loadCustomerDetails(ctx context.Context, q querier, cs []*core.Customer) error {
-	if len(cs) == 0 {
-		return nil
-	}
-	ids := make([]uuid.UUID, len(cs))
-	byID := make(map[uuid.UUID]*core.Customer, len(cs))
-	for i, c := range cs {
-		ids[i], byID[c.ID] = c.ID, c
-		c.Phones, c.Addresses = []core.CustomerPhone{}, []core.CustomerAddress{}
-	}
-	batch := &pgx.Batch{}
-	batch.Queue(`SELECT customer_id, phone, label FROM customer_phones WHERE customer_id = ANY($1) ORDER BY customer_id, phone`, ids).
-		Query(func(rows pgx.Rows) error {
-			var cid uuid.UUID
-			var p core.CustomerPhone
-			_, err := pgx.ForEachRow(rows, []any{&cid, &p.Phone, &p.Label}, func() error {
-				byID[cid].Phones = append(byID[cid].Phones, p)
-				return nil
-			})
-			return err
-		})
-	// Address IDs are time-ordered (UUIDv7): ordering by ID keeps the
-	// order they were given in.
-	batch.Queue(`SELECT customer_id, id, label, region_id, address, lat, lon FROM customer_addresses
-		WHERE customer_id = ANY($1) ORDER BY customer_id, id`, ids).
-		Query(func(rows pgx.Rows) error {
-			defer rows.Close()
-			for rows.Next() {
-				var cid uuid.UUID
-				var a core.CustomerAddress
-				if err := rows.Scan(&cid, &a.ID, &a.Label, &a.RegionID, &a.Address, &a.Lat, &a.Lon); err != nil {
-					return err
-				}
-				byID[cid].Addresses = append(byID[cid].Addresses, a)
-			}
-			return rows.Err()
-		})
-	return q.SendBatch(ctx, batch).Close()
 }

@@ -19,6 +19,7 @@ import (
 func TestDispatchFactsCarryTags(t *testing.T) {
 	t.Parallel()
 	s := pgtest.NewStore(t, nil)
+	net := networkOf(s)
 	ps, err := postgres.NewPluginStore(s, newKey(t))
 	require.NoError(t, err)
 	acme := pgtest.NewNetwork(t, s, "acme", "")
@@ -26,11 +27,11 @@ func TestDispatchFactsCarryTags(t *testing.T) {
 	ctx := context.Background()
 	tag := func(n *pgtest.Network, site, tech []string) {
 		capacity := core.MaxSiteCapacity // the network's own is beyond what a client may set
-		require.NoError(t, s.InTenant(ctx, n.Tenant, func(ctx context.Context) error {
-			if _, err := s.UpdateSite(ctx, n.Site, core.SiteUpdate{Tags: &site, DailyCapacity: &capacity}); err != nil {
+		require.NoError(t, core.InUnitOfWork(ctx, s, n.Tenant, func(u core.UnitOfWork) error {
+			if _, err := net.UpdateSite(ctx, u, n.Site, core.SiteUpdate{Tags: &site, DailyCapacity: &capacity}); err != nil {
 				return err
 			}
-			_, err := s.UpdateTechnician(ctx, n.Technician, core.TechnicianUpdate{Tags: &tech})
+			_, err := net.UpdateTechnician(ctx, u, n.Technician, core.TechnicianUpdate{Tags: &tech})
 			return err
 		}))
 	}
@@ -38,13 +39,13 @@ func TestDispatchFactsCarryTags(t *testing.T) {
 	tag(other, []string{"secret"}, []string{"secret"})
 
 	var plain, plainTech uuid.UUID
-	require.NoError(t, s.InTenant(ctx, acme.Tenant, func(ctx context.Context) error {
-		site, err := s.CreateSite(ctx, core.NewSite{Code: "S-2", Name: "无标签", Kind: core.SiteDealer, RegionID: acme.Region,
+	require.NoError(t, core.InUnitOfWork(ctx, s, acme.Tenant, func(u core.UnitOfWork) error {
+		site, err := net.CreateSite(ctx, u, core.NewSite{Code: "S-2", Name: "无标签", Kind: core.SiteDealer, RegionID: acme.Region,
 			Location: core.GeoPoint{Lat: acme.Lat, Lon: acme.Lon}, Area: core.ServiceArea{RadiusKm: 10}})
 		if err != nil {
 			return err
 		}
-		tech, err := s.CreateTechnician(ctx, core.NewTechnician{Code: "T-2", Name: "李师傅", Phone: "13900139000", SiteID: site.ID})
+		tech, err := net.CreateTechnician(ctx, u, core.NewTechnician{Code: "T-2", Name: "李师傅", Phone: "13900139000", SiteID: site.ID})
 		plain, plainTech = site.ID, tech.ID
 		return err
 	}))

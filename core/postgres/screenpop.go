@@ -39,9 +39,9 @@ WHERE c.id IN (SELECT customer_id FROM customer_phones WHERE phone = $1)
 ORDER BY c.name, c.id
 LIMIT ` + strconv.Itoa(core.ScreenPopMaxCustomers)
 
-// FindScreenPop implements core.ScreenPopService.
-func (s *Store) FindScreenPop(ctx context.Context, phone string) (*core.ScreenPop, error) {
-	q, err := s.q(ctx)
+// FindScreenPop implements customer.Repository.
+func (r customerRepo) FindScreenPop(ctx context.Context, phone string) ([]core.ScreenPopCustomer, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (s *Store) FindScreenPop(ctx context.Context, phone string) (*core.ScreenPo
 	if err != nil {
 		return nil, err
 	}
-	customers, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.ScreenPopCustomer, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.ScreenPopCustomer, error) {
 		var c core.ScreenPopCustomer
 		err := r.Scan(&c.ID, &c.Kind, &c.Name, &c.Tags, &c.VIP, &c.Version, &c.CreatedAt, &c.UpdatedAt,
 			&c.Phones, &c.Addresses, &c.Units, &c.RecentWorkOrders)
@@ -61,15 +61,6 @@ func (s *Store) FindScreenPop(ctx context.Context, phone string) (*core.ScreenPo
 		for i := range c.RecentWorkOrders {
 			c.RecentWorkOrders[i].CreatedAt = c.RecentWorkOrders[i].CreatedAt.Local()
 		}
-		// Complaints are not recorded on the platform yet.
-		c.OpenComplaints = []core.ComplaintSummary{}
 		return c, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	if customers == nil {
-		customers = []core.ScreenPopCustomer{}
-	}
-	return &core.ScreenPop{Phone: phone, UnknownCaller: len(customers) == 0, Customers: customers}, nil
 }

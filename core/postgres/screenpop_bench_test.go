@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
@@ -121,24 +122,20 @@ func BenchmarkScreenPop(b *testing.B) {
 	require.NoError(b, err)
 	defer pool.Close()
 	store := postgres.NewStore(pool, core.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	customers := customer.NewService(customer.Config{Store: store})
 	rng := rand.New(rand.NewPCG(1, 2))
 	today := time.Now()
 	lookup := func() error {
 		i := rng.IntN(screenPopCustomers)
 		raw := fmt.Sprintf("+86 130-%04d-%04d", i/10_000, i%10_000) // as a phone system might send it
-		return store.InTenant(ctx, tenant, func(ctx context.Context) error {
-			phone, err := core.NormalizePhone(raw, core.DefaultPhoneCountry)
+		return core.InUnitOfWork(ctx, store, tenant, func(u core.UnitOfWork) error {
+			pop, err := customers.FindScreenPop(ctx, u, raw, core.DefaultPhoneCountry, today)
 			if err != nil {
 				return err
 			}
-			pop, err := store.FindScreenPop(ctx, phone)
-			if err != nil {
-				return err
-			}
-			if len(pop.Customers) != 1 || len(pop.Customers[0].Units) != 1 || phone != benchPhone(i) {
+			if len(pop.Customers) != 1 || len(pop.Customers[0].Units) != 1 || pop.Phone != benchPhone(i) {
 				return fmt.Errorf("customer %d: unexpected screen pop %+v", i, pop)
 			}
-			pop.SetWarranty(today)
 			return nil
 		})
 	}

@@ -4,25 +4,28 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/calendar"
+	"github.com/aftersales/aftersales/core/settings"
 )
 
-// FindSettings implements core.SettingsService.
-func (s *Store) FindSettings(ctx context.Context) (*core.TenantSettings, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := &core.TenantSettings{DispatchWeights: core.DispatchWeights{Distance: 1, Load: 1, Reputation: 1, SLARisk: 1},
-		AcceptanceMinutes: core.DefaultAcceptanceMinutes, UrgeIntervalMinutes: core.DefaultUrgeIntervalMinutes}
+// settingsRepo implements settings.Repository on a unit of work.
+type settingsRepo struct{ u *unit }
+
+// Settings implements settings.Store.
+func (s *Store) Settings(u core.UnitOfWork) settings.Repository { return settingsRepo{unitOf(u)} }
+
+// FindSettings reads the tenant's row; a calendar stored as {} is none.
+func (r settingsRepo) FindSettings(ctx context.Context) (*core.TenantSettings, error) {
+	out := &core.TenantSettings{}
 	var w, cal []byte
-	err = q.QueryRow(ctx, `SELECT dispatch_weights, calendar, acceptance_minutes, urge_interval_minutes, updated_at
-		FROM tenant_settings`).Scan(&w, &cal, &out.AcceptanceMinutes, &out.UrgeIntervalMinutes, &out.UpdatedAt)
-	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
-		return out, nil
-	} else if err != nil {
-		return nil, err
+	err := r.u.queryRow(ctx, func(row pgx.Row) error {
+		return row.Scan(&w, &cal, &out.AcceptanceMinutes, &out.UrgeIntervalMinutes, &out.UpdatedAt)
+	}, `SELECT dispatch_weights, calendar, acceptance_minutes, urge_interval_minutes, updated_at FROM tenant_settings`)
+	if err != nil {
+		return nil, translate(err, "settings")
 	}
 	if err := json.Unmarshal(w, &out.DispatchWeights); err != nil {
 		return nil, err
@@ -36,31 +39,23 @@ func (s *Store) FindSettings(ctx context.Context) (*core.TenantSettings, error) 
 	return out, nil
 }
 
-// UpdateSettings implements core.SettingsService.
-func (s *Store) UpdateSettings(ctx context.Context, in core.TenantSettings) (*core.TenantSettings, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (r settingsRepo) TimeZone(ctx context.Context) (string, error) {
 	var tz string
-	if err := q.QueryRow(ctx, `SELECT timezone FROM tenants WHERE id = app_current_tenant()`).Scan(&tz); err != nil {
-		return nil, err
-	}
-	if err := in.Validate(tz); err != nil {
-		return nil, err
-	}
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&tz) },
+		`SELECT timezone FROM tenants WHERE id = app_current_tenant()`)
+	return tz, err
+}
+
+func (r settingsRepo) SaveSettings(in *core.TenantSettings) {
 	w, _ := json.Marshal(in.DispatchWeights)
 	cal := []byte("{}")
 	if in.Calendar != nil {
 		cal, _ = json.Marshal(in.Calendar)
 	}
-	if _, err := q.Exec(ctx, `INSERT INTO tenant_settings (tenant_id, dispatch_weights, calendar, updated_at,
+	r.u.write(`INSERT INTO tenant_settings (tenant_id, dispatch_weights, calendar, updated_at,
 			acceptance_minutes, urge_interval_minutes)
 		VALUES (app_current_tenant(), $1, $2, $3, $4, $5) ON CONFLICT (tenant_id) DO UPDATE
 		SET dispatch_weights = EXCLUDED.dispatch_weights, calendar = EXCLUDED.calendar, updated_at = EXCLUDED.updated_at,
 			acceptance_minutes = EXCLUDED.acceptance_minutes, urge_interval_minutes = EXCLUDED.urge_interval_minutes`,
-		w, cal, s.now(), in.AcceptanceMinutes, in.UrgeIntervalMinutes); err != nil {
-		return nil, err
-	}
-	return s.FindSettings(ctx)
+		w, cal, in.UpdatedAt, in.AcceptanceMinutes, in.UrgeIntervalMinutes)
 }

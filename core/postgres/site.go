@@ -3,12 +3,14 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/network"
 )
 
 const siteColumns = `id, code, name, kind, region_id, address, phone, lat, lon, radius_km, polygon, product_lines, skills,
@@ -80,36 +82,18 @@ func siteArgs(s *core.Site) []any {
 		r.ProductLines, r.Skills, r.Tags, r.DailyCapacity, r.WorkingHours, r.Status, r.Reputation, r.AutoAssign}
 }
 
-// checkRegion turns a region that is not in the tenant into a field error.
-func checkRegion(ctx context.Context, q querier, id uuid.UUID) error {
+func (r networkRepo) RegionExists(ctx context.Context, id uuid.UUID) (bool, error) {
 	var ok bool
-	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM regions WHERE id = $1)`, id).Scan(&ok); err != nil {
-		return err
-	}
-	if !ok {
-		return core.FieldError("region_id", "no such region")
-	}
-	return nil
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&ok) },
+		`SELECT EXISTS (SELECT 1 FROM regions WHERE id = $1)`, id)
+	return ok, err
 }
 
-// CreateSite implements core.SiteService.
-func (s *Store) CreateSite(ctx context.Context, n core.NewSite) (*core.Site, error) {
-	site := core.NewSiteDefaults(uuid.New())
-	n.Apply(site)
-	if err := site.Validate(); err != nil {
-		return nil, err
-	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkRegion(ctx, q, site.RegionID); err != nil {
-		return nil, err
-	}
-	args := append([]any{tenantOf(ctx), site.ID, s.now()}, siteArgs(site)...)
-	out, err := scanSite(q.QueryRow(ctx, `INSERT INTO sites (tenant_id, id, created_at, updated_at, `+siteFields+`)
+func (r networkRepo) InsertSite(ctx context.Context, site *core.Site) (*core.Site, error) {
+	args := append([]any{r.u.tenantID, site.ID, site.CreatedAt}, siteArgs(site)...)
+	out, err := readOne(ctx, r.u, scanSite, `INSERT INTO sites (tenant_id, id, created_at, updated_at, `+siteFields+`)
 		VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-		RETURNING `+siteColumns, args...))
+		RETURNING `+siteColumns, args...)
 	return out, translate(err, "site with code "+site.Code)
 }
 
@@ -125,14 +109,9 @@ const scopeRegionsCTE = `scope_regions AS (
 // being inside the scope.
 const siteInScope = `($1 OR id = ANY($3) OR region_id IN (SELECT id FROM scope_regions))`
 
-// FindSites implements core.SiteService.
-func (s *Store) FindSites(ctx context.Context, f core.SiteFilter, within core.Scope) ([]*core.Site, string, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, "", err
-	}
+func (r networkRepo) FindSites(ctx context.Context, f core.SiteFilter, within core.Scope) ([]*core.Site, string, error) {
 	limit := clampLimit(f.Limit)
-	rows, err := q.Query(ctx, `WITH RECURSIVE `+scopeRegionsCTE+`, wanted AS (
+	out, err := readAll(ctx, r.u, scanSite, `WITH RECURSIVE `+scopeRegionsCTE+`, wanted AS (
 			SELECT id FROM regions WHERE id = $4
 			UNION SELECT r.id FROM regions r JOIN wanted w ON r.parent_id = w.id
 		)
@@ -147,187 +126,80 @@ func (s *Store) FindSites(ctx context.Context, f core.SiteFilter, within core.Sc
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.Site, error) { return scanSite(r) })
-	if err != nil {
-		return nil, "", err
-	}
 	out, next := nextPage(out, limit, func(r *core.Site) string { return r.Code })
 	return out, next, nil
 }
 
-// FindSiteByID implements core.SiteService.
-func (s *Store) FindSiteByID(ctx context.Context, id uuid.UUID) (*core.Site, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	site, err := scanSite(q.QueryRow(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = $1`, id))
+func (r networkRepo) FindSiteByID(ctx context.Context, id uuid.UUID) (*core.Site, error) {
+	site, err := readOne(ctx, r.u, scanSite, `SELECT `+siteColumns+` FROM sites WHERE id = $1`, id)
 	return site, translate(err, "site")
 }
 
-// UpdateSite implements core.SiteService.
-func (s *Store) UpdateSite(ctx context.Context, id uuid.UUID, u core.SiteUpdate) (*core.Site, error) {
-	cur, err := s.FindSiteByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if u.Version != 0 && u.Version != cur.Version {
-		return nil, staleVersion("site", cur.Version, u.Version)
-	}
-	next := *cur
-	u.Apply(&next)
-	if err := next.Validate(); err != nil {
-		return nil, err
-	}
-	q, _ := s.q(ctx)
-	if next.RegionID != cur.RegionID {
-		if err := checkRegion(ctx, q, next.RegionID); err != nil {
-			return nil, err
-		}
-	}
-	args := append([]any{id, cur.Version, s.now()}, siteArgs(&next)...)
-	out, err := scanSite(q.QueryRow(ctx, `UPDATE sites SET (`+siteFields+`) =
+func (r networkRepo) UpdateSite(ctx context.Context, next *core.Site) (*core.Site, error) {
+	args := append([]any{next.ID, next.Version, next.UpdatedAt}, siteArgs(next)...)
+	out, err := readOne(ctx, r.u, scanSite, `UPDATE sites SET (`+siteFields+`) =
 		($4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21),
 		version = version + 1, updated_at = $3
-		WHERE id = $1 AND version = $2 RETURNING `+siteColumns, args...))
-	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
-		return nil, staleVersion("site", cur.Version+1, cur.Version)
-	}
+		WHERE id = $1 AND version = $2 RETURNING `+siteColumns, args...)
 	return out, translate(err, "site with code "+next.Code)
+}
+
+func (r networkRepo) FindSiteImportRefs(ctx context.Context, regions network.Keys, codes []string) (*network.SiteImportRefs, error) {
+	refs := &network.SiteImportRefs{}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT id, code FROM regions WHERE code = ANY($1) OR id = ANY($2)`, regions.Codes, regions.IDs).
+		Query(func(rows pgx.Rows) (err error) {
+			refs.Regions, err = collectKeys(rows)
+			return err
+		})
+	b.Queue(`SELECT `+siteColumns+` FROM sites WHERE code = ANY($1)`, codes).Query(func(rows pgx.Rows) (err error) {
+		refs.Existing, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.Site, error) { return scanSite(r) })
+		return err
+	})
+	return refs, r.u.read(ctx, b)
+}
+
+// collectKeys reads rows of (id, code).
+func collectKeys(rows pgx.Rows) ([]network.Key, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (network.Key, error) {
+		var k network.Key
+		return k, r.Scan(&k.ID, &k.Code)
+	})
 }
 
 // importChunk bounds the rows of one bulk statement.
 const importChunk = 2000
 
-// ImportSites implements core.SiteService: it resolves region codes and
-// existing sites in two queries, validates and guards each row in memory,
-// then upserts the valid rows a chunk per statement (jsonb_to_recordset).
-// An existing site is updated only if it is still the one read, at the
-// version read; otherwise its row fails and nothing is overwritten.
-func (s *Store) ImportSites(ctx context.Context, rows []core.SiteImportRow, guard core.ImportGuard) (*core.ImportReport, error) {
-	rep := &core.ImportReport{Total: len(rows)}
-	rows = core.DedupeRows(rows, func(r core.SiteImportRow) string { return r.Site.Code },
-		func(r core.SiteImportRow) int { return r.Row }, "code", rep)
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
+func (r networkRepo) UpsertSites(ctx context.Context, sites []*core.Site, at time.Time) (map[string]bool, error) {
+	records := make([]siteRecord, len(sites))
+	for i, s := range sites {
+		records[i] = recordOfSite(s)
 	}
-	var codes, regionCodes []string
-	var regionIDs []uuid.UUID
-	for _, r := range rows {
-		codes = append(codes, r.Site.Code)
-		if r.RegionCode != "" {
-			regionCodes = append(regionCodes, r.RegionCode)
-		} else {
-			regionIDs = append(regionIDs, r.Site.RegionID)
-		}
-	}
-	regionByCode, regionExists := map[string]uuid.UUID{}, map[uuid.UUID]bool{}
-	rrows, err := q.Query(ctx, `SELECT id, code FROM regions WHERE code = ANY($1) OR id = ANY($2)`, regionCodes, regionIDs)
-	if err != nil {
-		return nil, err
-	}
-	var rid uuid.UUID
-	var rcode string
-	if _, err := pgx.ForEachRow(rrows, []any{&rid, &rcode}, func() error {
-		regionByCode[rcode], regionExists[rid] = rid, true
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	existing := map[string]*core.Site{}
-	srows, err := q.Query(ctx, `SELECT `+siteColumns+` FROM sites WHERE code = ANY($1)`, codes)
-	if err != nil {
-		return nil, err
-	}
-	found, err := pgx.CollectRows(srows, func(r pgx.CollectableRow) (*core.Site, error) { return scanSite(r) })
-	if err != nil {
-		return nil, err
-	}
-	for _, site := range found {
-		existing[site.Code] = site
-	}
+	return upsertChunks(ctx, r.u, records, func(ctx context.Context, q querier, chunk []siteRecord) (map[string]bool, error) {
+		return upsertSites(ctx, q, r.u.tenantID, chunk, at)
+	})
+}
 
-	var records []siteRecord
-	rowOf := map[string]int{}
-	for _, r := range rows {
-		site, err := s.prepareSiteRow(ctx, r, regionByCode, regionExists, existing[r.Site.Code], guard)
-		if err != nil {
-			rep.Fail(r.Row, err)
-			continue
-		}
-		records = append(records, recordOfSite(site))
-		rowOf[site.Code] = r.Row
+// upsertChunks writes records a chunk per statement and merges what each
+// chunk wrote.
+func upsertChunks[T any](ctx context.Context, u *unit, records []T,
+	upsert func(context.Context, querier, []T) (map[string]bool, error)) (map[string]bool, error) {
+	written := make(map[string]bool, len(records))
+	if len(records) == 0 {
+		return written, nil
 	}
-	now := s.now()
+	q, err := u.conn(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for start := 0; start < len(records); start += importChunk {
-		chunk := records[start:min(start+importChunk, len(records))]
-		written, err := upsertSites(ctx, q, tenantOf(ctx), chunk, now)
+		w, err := upsert(ctx, q, records[start:min(start+importChunk, len(records))])
 		if err != nil {
 			return nil, err
 		}
-		for _, rec := range chunk {
-			inserted, ok := written[rec.Code]
-			switch {
-			case !ok:
-				rep.Failf(rowOf[rec.Code], "code", "the site was changed by another request during the import; import this row again")
-			case inserted:
-				rep.Created++
-			default:
-				rep.Updated++
-			}
-		}
+		maps.Copy(written, w)
 	}
-	rep.Finish()
-	return rep, nil
-}
-
-// prepareSiteRow resolves the row's region, merges it onto the existing
-// site (or a new one), validates it and asks the guard.
-func (s *Store) prepareSiteRow(ctx context.Context, r core.SiteImportRow, regionByCode map[string]uuid.UUID,
-	regionExists map[uuid.UUID]bool, cur *core.Site, guard core.ImportGuard) (*core.Site, error) {
-	n := r.Site
-	regionField := "region_id"
-	switch {
-	case r.RegionCode != "":
-		regionField = "region_code"
-		id, ok := regionByCode[r.RegionCode]
-		if !ok {
-			return nil, core.FieldError(regionField, "no region with code %q", r.RegionCode)
-		}
-		if n.RegionID != uuid.Nil && n.RegionID != id {
-			return nil, core.FieldError("region_id", "names another region than region_code")
-		}
-		n.RegionID = id
-	case n.RegionID == uuid.Nil:
-		return nil, core.FieldError(regionField, "is required (or give region_code)")
-	case !regionExists[n.RegionID]:
-		return nil, core.FieldError(regionField, "no such region")
-	}
-	var site *core.Site
-	if cur != nil {
-		c := *cur
-		site = &c
-	} else {
-		site = core.NewSiteDefaults(uuid.New())
-	}
-	n.Apply(site)
-	if err := site.Validate(); err != nil {
-		return nil, err
-	}
-	if cur == nil {
-		if guard(ctx, core.ActCreate, core.Target{RegionID: &site.RegionID}) != nil {
-			return nil, core.FieldError(regionField, "you may not create sites in this region: it is outside your scope")
-		}
-		return site, nil
-	}
-	if guard(ctx, core.ActUpdate, core.Target{SiteID: &cur.ID}) != nil {
-		return nil, core.FieldError("code", "a site with this code exists and you may not update it")
-	}
-	if site.RegionID != cur.RegionID && guard(ctx, core.ActUpdate, core.Target{RegionID: &site.RegionID}) != nil {
-		return nil, core.FieldError(regionField, "you may not move sites into this region: it is outside your scope")
-	}
-	return site, nil
+	return written, nil
 }
 
 // upsertSites writes records in one statement and returns, for each code
@@ -365,33 +237,23 @@ func upsertSites(ctx context.Context, q querier, tenant uuid.UUID, records []sit
 	return written, translate(err, "site")
 }
 
-// LoadNetwork implements core.NetworkLoader: the tenant's active sites and
-// their technicians, in one round trip.
-func (s *Store) LoadNetwork(ctx context.Context) ([]*core.Site, []*core.Technician, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
+func (r networkRepo) FindNetwork(ctx context.Context, siteStatus string) ([]*core.Site, []*core.Technician, error) {
+	var sites []*core.Site
+	var techs []*core.Technician
 	b := &pgx.Batch{}
-	b.Queue(`SELECT ` + siteColumns + ` FROM sites WHERE status = 'active' ORDER BY code`)
-	b.Queue(`SELECT ` + technicianColumns + ` FROM technicians
-		WHERE site_id IN (SELECT id FROM sites WHERE status = 'active') ORDER BY code`)
-	br := q.SendBatch(ctx, b)
-	defer br.Close()
-	rows, err := br.Query()
-	if err != nil {
+	b.Queue(`SELECT `+siteColumns+` FROM sites WHERE status = $1 ORDER BY code`, siteStatus).
+		Query(func(rows pgx.Rows) (err error) {
+			sites, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.Site, error) { return scanSite(r) })
+			return err
+		})
+	b.Queue(`SELECT `+technicianColumns+` FROM technicians
+		WHERE site_id IN (SELECT id FROM sites WHERE status = $1) ORDER BY code`, siteStatus).
+		Query(func(rows pgx.Rows) (err error) {
+			techs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.Technician, error) { return scanTechnician(r) })
+			return err
+		})
+	if err := r.u.read(ctx, b); err != nil {
 		return nil, nil, err
 	}
-	sites, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.Site, error) { return scanSite(r) })
-	if err != nil {
-		return nil, nil, err
-	}
-	if rows, err = br.Query(); err != nil {
-		return nil, nil, err
-	}
-	techs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.Technician, error) { return scanTechnician(r) })
-	if err != nil {
-		return nil, nil, err
-	}
-	return sites, techs, br.Close()
+	return sites, techs, nil
 }

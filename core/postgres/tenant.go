@@ -51,15 +51,8 @@ func (s *Store) CreateTenant(ctx context.Context, t *core.Tenant, admin *core.Us
 		return translate(err, "tenant")
 	}
 	// The default catalogue, in the same transaction, bound to the new tenant.
-	if sess, ok := ctx.Value(sessionKey{}).(*unit); ok {
-		tx, err := sess.conn(ctx)
-		if err != nil {
-			return err
-		}
-		tctx := context.WithValue(ctx, sessionKey{}, &unit{store: s, tenantID: t.ID, tx: tx.(pgx.Tx)})
-		if err := s.SeedDefaultCatalog(tctx, t.Locale); err != nil {
-			return err
-		}
+	if _, err := q.Exec(ctx, addServiceTypesSQL, addServiceTypesArgs(t.ID, core.DefaultServiceTypes())...); err != nil {
+		return translate(err, "service type")
 	}
 	return nil
 }

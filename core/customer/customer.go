@@ -1,0 +1,182 @@
+// Package customer holds the use cases of customers and their units:
+// creating, finding, changing and importing customers (phones normalised,
+// addresses placed in the tenant's regions, other owners of a phone
+// reported), registering units with their warranty, and the screen pop
+// that finds a caller by phone. It decides; the Repository of its Store
+// (the PostgreSQL adapter, or the in-memory fake of core/coretest) only
+// reads and writes. The catalogue units refer to (product lines and
+// models) is core/catalog's.
+package customer
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Service runs the customer use cases. Every method reads and writes
+// through the unit of work it is given and leaves it open: its caller
+// commits (see core.UnitOfWork).
+type Service struct {
+	store Store
+	clock core.Clock
+}
+
+// Config is what a Service is built from.
+type Config struct {
+	Store Store
+	Clock core.Clock // nil: the system clock
+}
+
+// NewService returns the customer use cases.
+func NewService(c Config) *Service {
+	if c.Clock == nil {
+		c.Clock = core.SystemClock{}
+	}
+	return &Service{store: c.Store, clock: c.Clock}
+}
+
+// now is the clock's time at the database's precision.
+func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
+
+// maxPhoneWarnings bounds the duplicate-phone warnings of one change.
+const maxPhoneWarnings = 50
+
+// CreateCustomer creates a customer: EINVALID for bad fields or an
+// unknown region. The warnings name other customers that have one of the
+// phones already; the customer is created anyway.
+func (s *Service) CreateCustomer(ctx context.Context, u core.UnitOfWork, nc core.NewCustomer) (*core.Customer, []core.CustomerWarning, error) {
+	if err := nc.Normalize(); err != nil {
+		return nil, nil, err
+	}
+	repo := s.store.Customers(u)
+	regions, err := findRegions(ctx, repo, [][]core.NewCustomerAddress{nc.Addresses})
+	if err != nil {
+		return nil, nil, err
+	}
+	addrs, err := regions.place(nc.Addresses)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := newCustomer(&nc, addrs, s.now())
+	repo.InsertCustomers([]*core.Customer{c})
+	warnings, err := duplicatePhones(ctx, repo, c.ID, nc.Phones)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err = repo.FindCustomerByID(ctx, c.ID)
+	return c, warnings, err
+}
+
+// newCustomer is nc, normalised and with its addresses placed, as stored.
+func newCustomer(nc *core.NewCustomer, addrs []core.CustomerAddress, now time.Time) *core.Customer {
+	return &core.Customer{ID: uuid.New(), Kind: nc.Kind, Name: nc.Name, Phones: nc.Phones, Addresses: addrs,
+		Tags: nc.Tags, VIP: nc.VIP, Version: 1, CreatedAt: now, UpdatedAt: now}
+}
+
+// FindCustomers lists customers ordered by name; returns the next cursor.
+// EINVALID for a bad cursor, query or phone.
+func (s *Service) FindCustomers(ctx context.Context, u core.UnitOfWork, f core.CustomerFilter) ([]*core.Customer, string, error) {
+	if f.After != "" {
+		if _, err := uuid.Parse(f.After); err != nil {
+			return nil, "", core.FieldError("cursor", "is not a cursor returned by this list")
+		}
+	}
+	if len([]rune(f.Query)) > 100 {
+		return nil, "", core.FieldError("q", "must be at most 100 characters")
+	}
+	if f.Phone != "" {
+		country := f.PhoneCountry
+		if country == "" {
+			country = core.DefaultPhoneCountry
+		}
+		phone, err := core.NormalizePhone(f.Phone, country)
+		if err != nil {
+			return nil, "", err
+		}
+		f.Phone = phone
+	}
+	return s.store.Customers(u).FindCustomers(ctx, f)
+}
+
+// FindCustomerByID: ENOTFOUND when absent from the tenant.
+func (s *Service) FindCustomerByID(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.Customer, error) {
+	return s.store.Customers(u).FindCustomerByID(ctx, id)
+}
+
+// UpdateCustomer changes a customer: ENOTFOUND, EINVALID, ECONFLICT on a
+// stale version. Given phones, addresses or tags replace the stored ones.
+// Warnings as in CreateCustomer, for the phones it sets.
+func (s *Service) UpdateCustomer(ctx context.Context, u core.UnitOfWork, id uuid.UUID, up core.CustomerUpdate) (*core.Customer, []core.CustomerWarning, error) {
+	if err := up.Normalize(); err != nil {
+		return nil, nil, err
+	}
+	repo := s.store.Customers(u)
+	cur, err := repo.LockCustomer(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if up.Version != 0 && up.Version != cur.Version {
+		return nil, nil, core.Errorf(core.ECONFLICT, "customer was changed by someone else (version %d, you sent %d); reload and retry",
+			cur.Version, up.Version)
+	}
+	var addrs []core.CustomerAddress
+	if up.Addresses != nil {
+		regions, err := findRegions(ctx, repo, [][]core.NewCustomerAddress{*up.Addresses})
+		if err != nil {
+			return nil, nil, err
+		}
+		if addrs, err = regions.place(*up.Addresses); err != nil {
+			return nil, nil, err
+		}
+	}
+	set(up.Kind, &cur.Kind)
+	set(up.Name, &cur.Name)
+	set(up.Tags, &cur.Tags)
+	set(up.VIP, &cur.VIP)
+	cur.UpdatedAt = s.now()
+	repo.UpdateCustomer(cur)
+	var warnings []core.CustomerWarning
+	if up.Phones != nil {
+		repo.ReplacePhones(id, *up.Phones)
+		if warnings, err = duplicatePhones(ctx, repo, id, *up.Phones); err != nil {
+			return nil, nil, err
+		}
+	}
+	if up.Addresses != nil {
+		repo.ReplaceAddresses(id, addrs)
+	}
+	c, err := repo.FindCustomerByID(ctx, id)
+	return c, warnings, err
+}
+
+// set sets *dst to *v when v is given.
+func set[T any](v *T, dst *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// duplicatePhones warns of the other customers that have one of the
+// phones.
+func duplicatePhones(ctx context.Context, repo Repository, id uuid.UUID, phones []core.CustomerPhone) ([]core.CustomerWarning, error) {
+	out := []core.CustomerWarning{}
+	if len(phones) == 0 {
+		return out, nil
+	}
+	list := make([]string, len(phones))
+	for i, p := range phones {
+		list[i] = p.Phone
+	}
+	owners, err := repo.PhoneOwners(ctx, list, id, maxPhoneWarnings)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range owners {
+		out = append(out, core.CustomerWarning{Code: core.WarnDuplicatePhone, CustomerID: o.CustomerID, Phone: o.Phone})
+	}
+	return out, nil
+}

@@ -1,0 +1,19 @@
+package settings_test
+
+import (
+	"testing"
+
+	"github.com/aftersales/aftersales/core/coretest"
+)
+
+// TestScenarios runs the settings scenarios on the in-memory fake;
+// core/postgres runs the same on PostgreSQL.
+func TestScenarios(t *testing.T) {
+	t.Parallel()
+	for _, sc := range coretest.SettingsScenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			t.Parallel()
+			sc.Run(t, coretest.NewMemoryCustomerEnv())
+		})
+	}
+}

@@ -1,0 +1,89 @@
+// Package settings holds the use cases of a tenant's own settings: the
+// dispatch weights, the business calendar SLA deadlines are counted in,
+// and the timer limits (acceptance and urge intervals), with their
+// defaults for a tenant that has set none. It decides; the Repository of
+// its Store (the PostgreSQL adapter, or the in-memory fake of
+// core/coretest) only reads and writes.
+package settings
+
+import (
+	"context"
+	"time"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Store gives the settings use cases their repository within a unit of
+// work. The PostgreSQL adapter implements it; so does the in-memory fake
+// of core/coretest.
+type Store interface {
+	Settings(u core.UnitOfWork) Repository
+}
+
+// Repository reads and writes one tenant's settings within a unit of
+// work.
+type Repository interface {
+	// FindSettings reads the settings as stored; ENOTFOUND when the
+	// tenant has stored none.
+	FindSettings(ctx context.Context) (*core.TenantSettings, error)
+	// TimeZone reads the tenant's time zone.
+	TimeZone(ctx context.Context) (string, error)
+	// SaveSettings stores the settings, UpdatedAt included, in place of
+	// any stored before.
+	SaveSettings(s *core.TenantSettings)
+}
+
+// Service runs the settings use cases. Every method reads and writes
+// through the unit of work it is given and leaves it open: its caller
+// commits (see core.UnitOfWork).
+type Service struct {
+	store Store
+	clock core.Clock
+}
+
+// Config is what a Service is built from.
+type Config struct {
+	Store Store
+	Clock core.Clock // nil: the system clock
+}
+
+// NewService returns the settings use cases.
+func NewService(c Config) *Service {
+	if c.Clock == nil {
+		c.Clock = core.SystemClock{}
+	}
+	return &Service{store: c.Store, clock: c.Clock}
+}
+
+// Defaults are the settings of a tenant that has set none: every dispatch
+// weight 1, the default timer limits, the default calendar.
+func Defaults() *core.TenantSettings {
+	return &core.TenantSettings{DispatchWeights: core.DispatchWeights{Distance: 1, Load: 1, Reputation: 1, SLARisk: 1},
+		AcceptanceMinutes: core.DefaultAcceptanceMinutes, UrgeIntervalMinutes: core.DefaultUrgeIntervalMinutes}
+}
+
+// FindSettings reads the tenant's settings; Defaults when it has set none.
+func (s *Service) FindSettings(ctx context.Context, u core.UnitOfWork) (*core.TenantSettings, error) {
+	out, err := s.store.Settings(u).FindSettings(ctx)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return Defaults(), nil
+	}
+	return out, err
+}
+
+// UpdateSettings replaces the tenant's settings: EINVALID for weights out
+// of range, timer limits out of range (0: the default) or a calendar
+// without working time (its time zone defaults to the tenant's).
+func (s *Service) UpdateSettings(ctx context.Context, u core.UnitOfWork, in core.TenantSettings) (*core.TenantSettings, error) {
+	repo := s.store.Settings(u)
+	tz, err := repo.TimeZone(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(tz); err != nil {
+		return nil, err
+	}
+	in.UpdatedAt = s.clock.Now().Truncate(time.Microsecond)
+	repo.SaveSettings(&in)
+	return s.FindSettings(ctx, u)
+}
