@@ -89,7 +89,9 @@ func registerCatalogRoutes(api huma.API, s *Server, cat *catalog.Service) {
 	register(api, huma.Operation{OperationID: "put-service-type", Method: http.MethodPut, Path: "/v1/service-types/{code}",
 		Summary: "Create or replace a service type", Tags: tags,
 		Description: "Service types classify requests (repair 报修, consultation 咨询…) and carry their SLA targets. " +
-			"201 when created, 200 when replaced."},
+			"201 when created, 200 when replaced.",
+		Responses: map[string]*huma.Response{"201": {Description: "Created.", Content: map[string]*huma.MediaType{
+			"application/json": {Schema: api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[core.ServiceType](), true, "")}}}}},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *PutServiceTypeInput) (*PutServiceTypeOutput, error) {
 			b := in.Body
