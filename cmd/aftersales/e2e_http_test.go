@@ -25,7 +25,7 @@ type client struct {
 func newClient(t *testing.T, addr string) *client {
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	return &client{t: t, base: "http://" + addr, hc: &http.Client{Timeout: 15 * time.Second, Transport: tr}}
+	return &client{t: t, base: "http://" + addr, hc: &http.Client{Timeout: 15 * time.Second, Transport: testkit.ContractTransport(t, tr)}}
 }
 
 type response struct {
