@@ -29,7 +29,7 @@ const Version = "1.0.0"
 
 // TenantAdmin onboards and manages tenants (implemented by package tenants).
 type TenantAdmin interface {
-	Onboard(ctx context.Context, nt core.NewTenant) (*core.Tenant, *core.User, error)
+	Onboard(ctx context.Context, u core.UnitOfWork, nt core.NewTenant) (*core.Tenant, *core.User, error)
 	Suspend(ctx context.Context, id uuid.UUID, reason string) (*core.Tenant, error)
 	Resume(ctx context.Context, id uuid.UUID) (*core.Tenant, error)
 	List(ctx context.Context, f core.TenantFilter) ([]*core.Tenant, string, error)

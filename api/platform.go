@@ -65,7 +65,7 @@ func (s *Server) registerPlatformRoutes() {
 		Description: "Creates the tenant, its first admin user (role tenant_admin, tenant-wide scope) and the default roles and policies in one transaction."},
 		access{Who: accessPlatform, Idempotent: true}, func(ctx context.Context, in *CreateTenantInput) (*CreateTenantOutput, error) {
 			b := in.Body
-			t, admin, err := s.deps.Tenants.Onboard(ctx, core.NewTenant{Slug: b.Slug, Name: b.Name, Locale: b.Locale, TimeZone: b.TimeZone,
+			t, admin, err := s.deps.Tenants.Onboard(ctx, unitOfWork(ctx), core.NewTenant{Slug: b.Slug, Name: b.Name, Locale: b.Locale, TimeZone: b.TimeZone,
 				Admin: core.NewUser{Username: b.Admin.Username, Password: b.Admin.Password, DisplayName: b.Admin.DisplayName,
 					Phone: b.Admin.Phone, Email: b.Admin.Email}})
 			if err != nil {

@@ -98,9 +98,10 @@ type TenantFilter struct {
 
 // TenantStore persists tenants. Only platform administration calls it.
 type TenantStore interface {
-	// CreateTenant writes the tenant, its admin user, its roles and its
-	// rules in one transaction. ECONFLICT if the slug is taken.
-	CreateTenant(ctx context.Context, t *Tenant, admin *User, passwordHash string, roles map[string][]Permission, rules []AuthzRule) error
+	// CreateTenant writes the tenant, its admin user (bound to it), its
+	// roles, its rules and the default service types in the platform unit
+	// u, as given. ECONFLICT if the slug is taken.
+	CreateTenant(ctx context.Context, u UnitOfWork, t *Tenant, admin *User, passwordHash string, roles map[string][]Permission, rules []AuthzRule) error
 	// FindTenants lists tenants ordered by slug; returns the next cursor.
 	FindTenants(ctx context.Context, f TenantFilter) ([]*Tenant, string, error)
 	// FindTenantByID returns ENOTFOUND if missing.

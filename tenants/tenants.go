@@ -7,6 +7,7 @@ package tenants
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -16,16 +17,22 @@ import (
 // Service onboards and manages tenants. Platform admins only call it.
 type Service struct {
 	store core.TenantStore
+	clock core.Clock
 }
 
-// New returns a Service on store.
-func New(store core.TenantStore) *Service { return &Service{store: store} }
+// New returns a Service on store; clock nil is the system clock.
+func New(store core.TenantStore, clock core.Clock) *Service {
+	if clock == nil {
+		clock = core.SystemClock{}
+	}
+	return &Service{store: store, clock: clock}
+}
 
 // Onboard creates a tenant with its first admin user (role tenant_admin,
-// tenant-wide scope) and the default roles and policies, in the platform
-// transaction of ctx, so that either all of it exists or none of it.
-// EINVALID for bad fields, ECONFLICT when the slug is taken.
-func (s *Service) Onboard(ctx context.Context, nt core.NewTenant) (*core.Tenant, *core.User, error) {
+// tenant-wide scope), the default roles and policies and the default
+// service types, in the platform unit u, so that either all of it exists
+// or none of it. EINVALID for bad fields, ECONFLICT when the slug is taken.
+func (s *Service) Onboard(ctx context.Context, u core.UnitOfWork, nt core.NewTenant) (*core.Tenant, *core.User, error) {
 	if err := nt.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -33,11 +40,13 @@ func (s *Service) Onboard(ctx context.Context, nt core.NewTenant) (*core.Tenant,
 	if err := nt.Admin.Validate(); err != nil {
 		return nil, nil, prefixed(err)
 	}
-	t := &core.Tenant{ID: uuid.New(), Slug: nt.Slug, Name: nt.Name, Locale: nt.Locale, TimeZone: nt.TimeZone}
-	admin := &core.User{ID: uuid.New(), Username: nt.Admin.Username, DisplayName: nt.Admin.DisplayName,
-		Phone: nt.Admin.Phone, Email: nt.Admin.Email, Status: core.UserActive,
+	now := s.clock.Now().Truncate(time.Microsecond) // as stored
+	t := &core.Tenant{ID: uuid.New(), Slug: nt.Slug, Name: nt.Name, Locale: nt.Locale, TimeZone: nt.TimeZone,
+		Status: core.TenantActive, CreatedAt: now, UpdatedAt: now}
+	admin := &core.User{ID: uuid.New(), TenantID: t.ID, Username: nt.Admin.Username, DisplayName: nt.Admin.DisplayName,
+		Phone: nt.Admin.Phone, Email: nt.Admin.Email, Status: core.UserActive, Version: 1, CreatedAt: now, UpdatedAt: now,
 		Roles: []string{core.RoleTenantAdmin}, Scope: core.Scope{All: true, Regions: []uuid.UUID{}, Sites: []uuid.UUID{}}}
-	err := s.store.CreateTenant(ctx, t, admin, core.HashPassword(nt.Admin.Password), core.DefaultRoles(),
+	err := s.store.CreateTenant(ctx, u, t, admin, core.HashPassword(nt.Admin.Password), core.DefaultRoles(),
 		core.DefaultTenantRules(admin.ID))
 	if err != nil {
 		return nil, nil, err

@@ -60,9 +60,9 @@ func loadDemo(ctx context.Context, store *postgres.Store, log *slog.Logger) erro
 	start := time.Now()
 	const password = "demo-password-1"
 	var t *core.Tenant
-	err := store.InPlatform(ctx, func(ctx context.Context) error {
+	err := core.InUnitOfWork(ctx, store, uuid.Nil, func(u core.UnitOfWork) error {
 		var err error
-		t, _, err = tenants.New(store).Onboard(ctx, core.NewTenant{Slug: demoSlug, Name: "华美家电集团 (demo)", Locale: core.LocaleZhCN,
+		t, _, err = tenants.New(store, nil).Onboard(ctx, u, core.NewTenant{Slug: demoSlug, Name: "华美家电集团 (demo)", Locale: core.LocaleZhCN,
 			TimeZone: "Asia/Shanghai", Admin: core.NewUser{Username: "admin", Password: password, DisplayName: "系统管理员"}})
 		return err
 	})
@@ -72,8 +72,7 @@ func loadDemo(ctx context.Context, store *postgres.Store, log *slog.Logger) erro
 	users := map[string]string{}
 	ids := identity.NewService(identity.Config{Store: store, Units: store, Log: log})
 	err = core.InUnitOfWork(ctx, store, t.ID, func(u core.UnitOfWork) error {
-		ctx := store.Join(ctx, u) // for the store methods not yet moved to units
-		if err := store.LoadDemoNetwork(ctx, postgres.DemoCounts{SitesPerCity: 9, TechniciansPerSite: 4, Customers: 30000}); err != nil {
+		if err := store.LoadDemoNetwork(ctx, u, postgres.DemoCounts{SitesPerCity: 9, TechniciansPerSite: 4, Customers: 30000}); err != nil {
 			return err
 		}
 		regions, _, err := network.NewService(network.Config{Store: store}).FindRegions(ctx, u,
@@ -108,7 +107,7 @@ func loadDemo(ctx context.Context, store *postgres.Store, log *slog.Logger) erro
 		if err != nil {
 			return err
 		}
-		_, site, err := store.LinkDemoTechnician(ctx, tech.ID)
+		_, site, err := store.LinkDemoTechnician(ctx, u, tech.ID)
 		if err != nil {
 			return err
 		}
@@ -142,9 +141,9 @@ func loadDemo(ctx context.Context, store *postgres.Store, log *slog.Logger) erro
 func demoOrders(ctx context.Context, store *postgres.Store, tenant uuid.UUID) (int, error) {
 	work := workorder.NewService(workorder.Config{Store: store, Units: store})
 	var cands []postgres.DemoOrderCandidate
-	if err := store.InTenant(ctx, tenant, func(ctx context.Context) error {
+	if err := core.InUnitOfWork(ctx, store, tenant, func(u core.UnitOfWork) error {
 		var err error
-		cands, err = store.DemoOrderCandidates(ctx, 260)
+		cands, err = store.DemoOrderCandidates(ctx, u, 260)
 		return err
 	}); err != nil {
 		return 0, err
@@ -164,7 +163,6 @@ func demoOrders(ctx context.Context, store *postgres.Store, tenant uuid.UUID) (i
 			typ = "consultation"
 		}
 		u := store.Begin(ctx, tenant)
-		ctx := store.Join(ctx, u) // the demo's own store reads find the unit here
 		err := func() error {
 			n := core.NewWorkOrder{Type: typ, Channel: []string{"phone", "portal", "api"}[i%3],
 				CustomerID: c.CustomerID, UnitID: &c.UnitID, Description: descs[r.IntN(len(descs))],
@@ -181,7 +179,7 @@ func demoOrders(ctx context.Context, store *postgres.Store, tenant uuid.UUID) (i
 				return err
 			}
 			if w.TechnicianID == nil && i%2 == 0 { // a site that assigns by hand: its staff do it
-				tech, err := store.DemoTechnicianOfSite(ctx, *w.SiteID)
+				tech, err := store.DemoTechnicianOfSite(ctx, u, *w.SiteID)
 				if err != nil {
 					return nil
 				}
@@ -198,7 +196,7 @@ func demoOrders(ctx context.Context, store *postgres.Store, tenant uuid.UUID) (i
 					in.Lat, in.Lon = w.Lat, w.Lon
 				}
 				if a == "complete" {
-					in.Record = demoRecord(ctx, store, w)
+					in.Record = demoRecord(ctx, store, u, w)
 					if in.Record == nil {
 						break
 					}
@@ -221,8 +219,8 @@ func demoOrders(ctx context.Context, store *postgres.Store, tenant uuid.UUID) (i
 	return created, nil
 }
 
-func demoRecord(ctx context.Context, store *postgres.Store, w *core.WorkOrder) *core.ServiceRecord {
-	serial, err := store.UnitSerial(ctx, *w.UnitID)
+func demoRecord(ctx context.Context, store *postgres.Store, u core.UnitOfWork, w *core.WorkOrder) *core.ServiceRecord {
+	serial, err := store.UnitSerial(ctx, u, *w.UnitID)
 	if err != nil {
 		return nil
 	}

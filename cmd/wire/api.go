@@ -31,7 +31,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 	}
 	ops.Ready = ready
 	return api.New(api.Deps{Tx: store, Authz: a.Authz, Idempotency: store, Log: o.Log,
-		Tenants: tenants.New(store), Platform: store, Identity: a.Identity,
+		Tenants: tenants.New(store, o.Clock), Platform: store, Identity: a.Identity,
 		Settings:   a.Settings,
 		Network:    api.NetworkServices{Network: a.Network},
 		Customers:  a.Customers,

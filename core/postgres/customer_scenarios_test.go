@@ -1,12 +1,10 @@
 package postgres_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/coretest"
@@ -22,17 +20,13 @@ func TestCustomerScenarios(t *testing.T) {
 	for _, sc := range slices.Concat(coretest.CustomerScenarios(), coretest.CatalogScenarios(), coretest.SettingsScenarios()) {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
 			clock := &coretest.Clock{}
 			s := pgtest.NewStore(t, clock)
 			e := coretest.CustomerEnv{Units: s, Customers: s, Catalog: s, Settings: s, Clock: clock,
 				Tenant: uuid.New(), Other: uuid.New(), Region: uuid.New(), Site: uuid.New()}
 			for _, tenant := range []uuid.UUID{e.Tenant, e.Other} {
-				admin := &core.User{ID: uuid.New(), Username: "admin"}
-				require.NoError(t, s.InPlatform(ctx, func(ctx context.Context) error {
-					return s.CreateTenant(ctx, &core.Tenant{ID: tenant, Slug: tenant.String()[:8], Name: "T", Locale: "zh-CN",
-						TimeZone: "Asia/Shanghai"}, admin, "x", core.DefaultRoles(), core.DefaultTenantRules(admin.ID))
-				}))
+				pgtest.CreateTenant(t, s, &core.Tenant{ID: tenant, Slug: tenant.String()[:8], Name: "T", Locale: "zh-CN",
+					TimeZone: "Asia/Shanghai"}, uuid.New(), "x")
 			}
 			pgtest.TenantExec(t, s.Pool(), e.Tenant, `INSERT INTO regions (tenant_id, id, level, code, name)
 				VALUES ($1, $2, 'country', 'GD', '广东')`, e.Tenant, e.Region)

@@ -64,12 +64,12 @@ type DemoCounts struct {
 // based so tens of thousands of rows take seconds: the region tree over
 // DemoCities, sites around each city, technicians, product lines and
 // models, zh-CN fault codes, customers with phones, addresses and units.
-func (s *Store) LoadDemoNetwork(ctx context.Context, n DemoCounts) error {
-	q, err := s.q(ctx)
+func (s *Store) LoadDemoNetwork(ctx context.Context, u core.UnitOfWork, n DemoCounts) error {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return err
 	}
-	tid := tenantOf(ctx)
+	tid := u.TenantID()
 	var cities = struct {
 		region, regionName, province, provinceName, code, name []string
 		lat, lon                                               []float64
@@ -181,8 +181,8 @@ type DemoOrderCandidate struct {
 }
 
 // DemoOrderCandidates returns up to n customers for demo orders.
-func (s *Store) DemoOrderCandidates(ctx context.Context, n int) ([]DemoOrderCandidate, error) {
-	q, err := s.q(ctx)
+func (s *Store) DemoOrderCandidates(ctx context.Context, u core.UnitOfWork, n int) ([]DemoOrderCandidate, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -206,8 +206,8 @@ func (s *Store) DemoOrderCandidates(ctx context.Context, n int) ([]DemoOrderCand
 
 // LinkDemoTechnician links the first technician of a site to a user, so
 // the demo has a technician who can log in.
-func (s *Store) LinkDemoTechnician(ctx context.Context, userID uuid.UUID) (uuid.UUID, uuid.UUID, error) {
-	q, err := s.q(ctx)
+func (s *Store) LinkDemoTechnician(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (uuid.UUID, uuid.UUID, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return uuid.Nil, uuid.Nil, err
 	}
@@ -221,8 +221,8 @@ func (s *Store) LinkDemoTechnician(ctx context.Context, userID uuid.UUID) (uuid.
 var _ = core.LocaleZhCN
 
 // UnitSerial returns a unit's serial number.
-func (s *Store) UnitSerial(ctx context.Context, id uuid.UUID) (string, error) {
-	q, err := s.q(ctx)
+func (s *Store) UnitSerial(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (string, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -232,8 +232,8 @@ func (s *Store) UnitSerial(ctx context.Context, id uuid.UUID) (string, error) {
 }
 
 // DemoTechnicianOfSite returns an on-duty technician of a site.
-func (s *Store) DemoTechnicianOfSite(ctx context.Context, site uuid.UUID) (uuid.UUID, error) {
-	q, err := s.q(ctx)
+func (s *Store) DemoTechnicianOfSite(ctx context.Context, u core.UnitOfWork, site uuid.UUID) (uuid.UUID, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return uuid.Nil, err
 	}

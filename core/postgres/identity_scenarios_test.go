@@ -24,11 +24,8 @@ func TestIdentityScenarios(t *testing.T) {
 			clock := &coretest.Clock{}
 			s := pgtest.NewStore(t, clock)
 			tenant, admin := uuid.New(), uuid.New()
-			require.NoError(t, s.InPlatform(ctx, func(ctx context.Context) error {
-				return s.CreateTenant(ctx, &core.Tenant{ID: tenant, Slug: "acme", Name: "Acme", Locale: "zh-CN", TimeZone: "Asia/Shanghai"},
-					&core.User{ID: admin, Username: "admin"}, core.HashPassword(coretest.AdminPassword), core.DefaultRoles(),
-					core.DefaultTenantRules(admin))
-			}))
+			pgtest.CreateTenant(t, s, &core.Tenant{ID: tenant, Slug: "acme", Name: "Acme", Locale: "zh-CN", TimeZone: "Asia/Shanghai"},
+				admin, core.HashPassword(coretest.AdminPassword))
 			n := pgtest.NetworkOf(tenant)
 			pgtest.AddNetwork(t, s.Pool(), n)
 			sc.Run(t, coretest.IdentityEnv{Units: s, Store: s, Clock: clock, Tenant: tenant, Slug: "acme", Admin: admin,

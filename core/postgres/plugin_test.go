@@ -27,10 +27,7 @@ func newKey(t *testing.T) []byte {
 func newTenant(t *testing.T, s *postgres.Store, slug string) uuid.UUID {
 	t.Helper()
 	tenant := &core.Tenant{ID: uuid.New(), Slug: slug, Name: slug, Locale: "en", TimeZone: "UTC"}
-	admin := &core.User{ID: uuid.New(), Username: "admin"}
-	require.NoError(t, s.InPlatform(context.Background(), func(ctx context.Context) error {
-		return s.CreateTenant(ctx, tenant, admin, "x", core.DefaultRoles(), core.DefaultTenantRules(admin.ID))
-	}))
+	pgtest.CreateTenant(t, s, tenant, uuid.New(), "x")
 	return tenant.ID
 }
 

@@ -18,10 +18,7 @@ func newTenantWithRegion(t *testing.T, s *postgres.Store) (uuid.UUID, uuid.UUID)
 	t.Helper()
 	ctx := context.Background()
 	tenant := &core.Tenant{ID: uuid.New(), Slug: "acme", Name: "ACME", Locale: "zh-CN", TimeZone: "Asia/Shanghai"}
-	admin := &core.User{ID: uuid.New(), Username: "admin"}
-	require.NoError(t, s.InPlatform(ctx, func(ctx context.Context) error {
-		return s.CreateTenant(ctx, tenant, admin, "x", core.DefaultRoles(), core.DefaultTenantRules(admin.ID))
-	}))
+	pgtest.CreateTenant(t, s, tenant, uuid.New(), "x")
 	var region *core.Region
 	require.NoError(t, core.InUnitOfWork(ctx, s, tenant.ID, func(u core.UnitOfWork) error {
 		var err error

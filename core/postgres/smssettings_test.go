@@ -16,10 +16,7 @@ import (
 func newSMSTenant(t *testing.T, s *postgres.Store, slug, tz string) uuid.UUID {
 	t.Helper()
 	tenant := &core.Tenant{ID: uuid.New(), Slug: slug, Name: slug, Locale: "zh-CN", TimeZone: tz}
-	admin := &core.User{ID: uuid.New(), Username: "admin"}
-	require.NoError(t, s.InPlatform(context.Background(), func(ctx context.Context) error {
-		return s.CreateTenant(ctx, tenant, admin, "x", core.DefaultRoles(), core.DefaultTenantRules(admin.ID))
-	}))
+	pgtest.CreateTenant(t, s, tenant, uuid.New(), "x")
 	return tenant.ID
 }
 

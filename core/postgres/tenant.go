@@ -17,18 +17,16 @@ func scanTenant(row pgx.Row) (*core.Tenant, error) {
 	return t, err
 }
 
-// CreateTenant implements core.TenantStore. It runs in the platform
-// session of ctx and binds the new tenant for the tenant-owned rows.
-func (s *Store) CreateTenant(ctx context.Context, t *core.Tenant, admin *core.User, passwordHash string,
+// CreateTenant implements core.TenantStore. It runs in the platform unit
+// u and binds the new tenant for the tenant-owned rows.
+func (s *Store) CreateTenant(ctx context.Context, u core.UnitOfWork, t *core.Tenant, admin *core.User, passwordHash string,
 	roles map[string][]core.Permission, rules []core.AuthzRule) error {
-	q, err := s.q(ctx)
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	t.CreatedAt, t.UpdatedAt, t.Status = now, now, core.TenantActive
-	if _, err := q.Exec(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES ($1,$2,$3,$4,$5,$6,'',$7,$7)`,
-		t.ID, t.Slug, t.Name, t.Locale, t.TimeZone, t.Status, now); err != nil {
+	if _, err := q.Exec(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES ($1,$2,$3,$4,$5,$6,'',$7,$8)`,
+		t.ID, t.Slug, t.Name, t.Locale, t.TimeZone, t.Status, t.CreatedAt, t.UpdatedAt); err != nil {
 		return translate(err, "tenant with slug "+t.Slug)
 	}
 	if _, err := q.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, t.ID.String()); err != nil {
@@ -43,10 +41,9 @@ func (s *Store) CreateTenant(ctx context.Context, t *core.Tenant, admin *core.Us
 		b.Queue(`INSERT INTO authz_rules (tenant_id, ptype, v0, v1, v2) VALUES ($1,$2,$3,$4,$5)`,
 			t.ID, r.PType, r.V[0], r.V[1], v2(r))
 	}
-	admin.TenantID, admin.CreatedAt, admin.UpdatedAt, admin.Version = t.ID, now, now, 1
 	b.Queue(`INSERT INTO users (tenant_id, id, username, display_name, phone, email, status, password_hash, created_at, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,'active',$7,$8,$8)`, t.ID, admin.ID, admin.Username, admin.DisplayName,
-		admin.Phone, admin.Email, passwordHash, now)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, t.ID, admin.ID, admin.Username, admin.DisplayName,
+		admin.Phone, admin.Email, admin.Status, passwordHash, admin.CreatedAt, admin.UpdatedAt)
 	if err := q.SendBatch(ctx, b).Close(); err != nil {
 		return translate(err, "tenant")
 	}

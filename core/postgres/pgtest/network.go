@@ -24,16 +24,11 @@ type Network struct {
 // says).
 func NewNetwork(t testing.TB, s *postgres.Store, slug, locale string) *Network {
 	t.Helper()
-	ctx := context.Background()
 	n := NetworkOf(uuid.New())
 	if locale == "" {
 		locale = "zh-CN"
 	}
-	admin := &core.User{ID: uuid.New(), Username: "admin"}
-	require.NoError(t, s.InPlatform(ctx, func(ctx context.Context) error {
-		return s.CreateTenant(ctx, &core.Tenant{ID: n.Tenant, Slug: slug, Name: slug, Locale: locale, TimeZone: "Asia/Shanghai"},
-			admin, "x", core.DefaultRoles(), core.DefaultTenantRules(admin.ID))
-	}))
+	CreateTenant(t, s, &core.Tenant{ID: n.Tenant, Slug: slug, Name: slug, Locale: locale, TimeZone: "Asia/Shanghai"}, uuid.New(), "x")
 	AddNetwork(t, s.Pool(), n)
 	return n
 }
