@@ -187,9 +187,12 @@ func (r identityRepo) SetPermissions(subject string, perms []core.Permission) {
 // LoadAuthzRules implements core.AuthzRuleSource: stored rules plus the
 // region tree as g2 parent→child links.
 func (s *Store) LoadAuthzRules(ctx context.Context, tenantID uuid.UUID) ([]core.AuthzRule, error) {
+	if tenantID == uuid.Nil {
+		return nil, core.Errorf(core.EINTERNAL, "access rules without a tenant")
+	}
 	var out []core.AuthzRule
-	err := s.InTenant(ctx, tenantID, func(ctx context.Context) error {
-		q, err := s.q(ctx)
+	err := core.InUnitOfWork(ctx, s, tenantID, func(u core.UnitOfWork) error {
+		q, err := unitOf(u).conn(ctx)
 		if err != nil {
 			return err
 		}
