@@ -132,7 +132,9 @@ func (r pluginRepo) FindPlugins(context.Context) ([]*core.Plugin, error) {
 	for _, p := range r.u.State().Registry {
 		out = append(out, &p)
 	}
-	slices.SortFunc(out, func(a, b *core.Plugin) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Version, b.Version)) })
+	slices.SortFunc(out, func(a, b *core.Plugin) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Version, b.Version))
+	})
 	return out, nil
 }
 
@@ -358,7 +360,9 @@ type PluginRuntime struct {
 }
 
 // CTI implements core.PluginRuntime.
-func (f *PluginRuntime) CTI(context.Context, *core.PluginBinding) (core.CTIPlugin, error) { return fakeCTI{f}, nil }
+func (f *PluginRuntime) CTI(context.Context, *core.PluginBinding) (core.CTIPlugin, error) {
+	return fakeCTI{f}, nil
+}
 
 // Parts implements core.PluginRuntime: an ERP that knows nothing.
 func (f *PluginRuntime) Parts(context.Context, *core.PluginBinding) (core.PartsPlugin, error) {
@@ -371,7 +375,9 @@ func (f *PluginRuntime) DispatchRules(context.Context, *core.PluginBinding) (dis
 }
 
 // Status implements core.PluginRuntime.
-func (f *PluginRuntime) Status(_ context.Context, id uuid.UUID) core.PluginStatus { return core.NotStarted(id) }
+func (f *PluginRuntime) Status(_ context.Context, id uuid.UUID) core.PluginStatus {
+	return core.NotStarted(id)
+}
 
 // Stop implements core.PluginRuntime.
 func (f *PluginRuntime) Stop(id uuid.UUID) {
