@@ -15,10 +15,10 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-// Service runs the plugin use cases. Every method that takes a unit of
-// work reads and writes through it and leaves it open: its caller commits
-// (see core.UnitOfWork). The CTI endpoint's use cases come before a
-// request has a unit and open their own.
+// Service runs the plugin use cases. A method given a unit of work works
+// in it and leaves committing to its caller; the CTI endpoint's use cases
+// (AuthenticateCTI, ReceiveCallEvents) have no request unit and open
+// their own.
 type Service struct {
 	store   Store
 	units   core.UnitsOfWork

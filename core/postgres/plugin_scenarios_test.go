@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -26,20 +27,12 @@ func TestPluginScenarios(t *testing.T) {
 			s := pgtest.NewStore(t, clock)
 			ps, err := postgres.NewPluginStore(s, newKey(t))
 			require.NoError(t, err)
-			e := coretest.PluginEnv{Units: s, Store: ps, Clock: clock, Tenant: uuid.New(), Other: uuid.New(),
-				Users: [2]uuid.UUID{uuid.New(), uuid.New()}}
-			for _, tenant := range []uuid.UUID{e.Tenant, e.Other} {
-				admin := uuid.New()
-				if tenant == e.Tenant {
-					admin = e.Users[0]
-				}
-				require.NoError(t, s.InPlatform(ctx, func(ctx context.Context) error {
-					return s.CreateTenant(ctx, &core.Tenant{ID: tenant, Slug: "t-" + tenant.String()[:8], Name: "T", Locale: "en",
-						TimeZone: "UTC"}, &core.User{ID: admin, Username: "admin"}, "x", core.DefaultRoles(), core.DefaultTenantRules(admin))
-				}))
+			e := coretest.PluginEnv{Units: s, Store: ps, Clock: clock, Tenant: newTenant(t, s, "acme"),
+				Other: newTenant(t, s, "other"), Users: [2]uuid.UUID{uuid.New(), uuid.New()}}
+			for i, user := range e.Users {
+				pgtest.TenantExec(t, s.Pool(), e.Tenant, `INSERT INTO users (tenant_id, id, username, password_hash)
+					VALUES ($1, $2, $3, 'x')`, e.Tenant, user, fmt.Sprintf("agent%d", i))
 			}
-			pgtest.TenantExec(t, s.Pool(), e.Tenant, `INSERT INTO users (tenant_id, id, username, password_hash) VALUES ($1, $2, 'agent', 'x')`,
-				e.Tenant, e.Users[1])
 			e.Suspend = func() {
 				_, err := s.SetTenantStatus(ctx, e.Tenant, core.TenantSuspended, "unpaid")
 				require.NoError(t, err)
