@@ -3,11 +3,11 @@ package coretest
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/plugin"
@@ -69,7 +69,7 @@ func (b *pluginBundle) in(tenant uuid.UUID, fn func(u core.UnitOfWork) error) er
 func (b *pluginBundle) register(name, kind string) *core.Plugin {
 	b.t.Helper()
 	var p *core.Plugin
-	require.NoError(b.t, b.in(uuid.Nil, func(u core.UnitOfWork) (err error) {
+	must(b.t, b.in(uuid.Nil, func(u core.UnitOfWork) (err error) {
 		p, err = b.s.RegisterPlugin(context.Background(), u, core.NewPlugin{Name: name, Kind: kind, Version: "1.0.0",
 			Path: "/plugins/" + name, SHA256: strings.Repeat("AB", 32)})
 		return err
@@ -108,7 +108,7 @@ func (b *pluginBundle) enabled(kind string) (*core.PluginBinding, error) {
 func (b *pluginBundle) bindings(tenant uuid.UUID) []*core.PluginBinding {
 	b.t.Helper()
 	var out []*core.PluginBinding
-	require.NoError(b.t, b.in(tenant, func(u core.UnitOfWork) (err error) {
+	must(b.t, b.in(tenant, func(u core.UnitOfWork) (err error) {
 		out, err = b.s.FindBindings(context.Background(), u)
 		return err
 	}))
@@ -132,29 +132,30 @@ func PluginScenarios() []PluginScenario {
 		{"registration validates and normalises", func(t *testing.T, e PluginEnv) {
 			b := e.setup(t)
 			p := b.register("erp", core.PluginParts)
-			require.Equal(t, strings.Repeat("ab", 32), p.SHA256, "stored in lower case")
-			require.True(t, p.Enabled)
+			equal(t, "sha256, stored in lower case", p.SHA256, strings.Repeat("ab", 32))
+			equal(t, "enabled", p.Enabled, true)
 			err := b.in(uuid.Nil, func(u core.UnitOfWork) error {
 				_, err := b.s.RegisterPlugin(context.Background(), u, core.NewPlugin{Name: "Bad Name", Kind: core.PluginParts,
 					Version: "1", Path: "/p", SHA256: strings.Repeat("ab", 32)})
 				return err
 			})
-			require.Equal(t, core.EINVALID, code(err))
+			wantCode(t, err, core.EINVALID)
 			err = b.in(uuid.Nil, func(u core.UnitOfWork) error {
 				_, err := b.s.RegisterPlugin(context.Background(), u, core.NewPlugin{Name: "erp", Kind: core.PluginParts,
 					Version: "1.0.0", Path: "/p", SHA256: strings.Repeat("cd", 32)})
 				return err
 			})
-			require.Equal(t, core.ECONFLICT, code(err), "same name and version")
+			wantCode(t, err, core.ECONFLICT)
 			off := b.register("switch", core.PluginCTI)
-			require.NoError(t, b.in(uuid.Nil, func(u core.UnitOfWork) error {
+			must(t, b.in(uuid.Nil, func(u core.UnitOfWork) error {
 				_, err := b.s.SetPluginEnabled(context.Background(), u, off.ID, false)
 				return err
 			}))
-			require.NoError(t, b.in(e.Tenant, func(u core.UnitOfWork) error {
+			must(t, b.in(e.Tenant, func(u core.UnitOfWork) error {
 				av, err := b.s.FindAvailablePlugins(context.Background(), u)
-				require.Len(t, av, 1, "a disabled plugin is not offered")
-				require.Equal(t, p.ID, av[0].ID)
+				if len(av) != 1 || av[0].ID != p.ID {
+					t.Fatalf("available: %v, want only %s (a disabled plugin is not offered)", av, p.ID)
+				}
 				return err
 			}))
 		}},
@@ -162,164 +163,168 @@ func PluginScenarios() []PluginScenario {
 			b := e.setup(t)
 			p := b.register("switch", core.PluginCTI)
 			first, tok, err := b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "HQ", Enabled: true})
-			require.NoError(t, err)
-			require.NotEmpty(t, tok)
-			require.Equal(t, core.PluginCTI, first.Kind, "the kind comes from the registry")
-			require.Equal(t, 1, first.Version)
+			must(t, err)
+			equal(t, "a CTI token", tok != "", true)
+			equal(t, "kind, from the registry", first.Kind, core.PluginCTI)
+			equal(t, "version", first.Version, 1)
 			_, _, err = b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "second", Enabled: true})
-			require.Equal(t, core.ECONFLICT, code(err))
+			wantCode(t, err, core.ECONFLICT)
 			second, _, err := b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "spare"})
-			require.NoError(t, err, "a disabled one may stand beside it")
+			must(t, err) // a disabled one may stand beside it
 			_, err = b.update(second.ID, core.PluginBindingUpdate{Enabled: ptr(true)})
-			require.Equal(t, core.ECONFLICT, code(err))
+			wantCode(t, err, core.ECONFLICT)
 			_, _, err = b.bind(e.Other, core.NewPluginBinding{PluginID: p.ID, Name: "HQ", Enabled: true})
-			require.NoError(t, err, "per tenant")
+			must(t, err) // one per tenant
 			_, _, err = b.bind(e.Tenant, core.NewPluginBinding{PluginID: uuid.New(), Name: "ghost"})
-			require.Equal(t, core.EINVALID, code(err), "unknown plugin")
+			wantCode(t, err, core.EINVALID)
 			_, _, err = b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "x", Config: json.RawMessage(`[1]`)})
-			require.Equal(t, core.EINVALID, code(err), "config must be an object")
-			require.Len(t, b.bindings(e.Tenant), 2)
+			wantCode(t, err, core.EINVALID)
+			equal(t, "bindings", len(b.bindings(e.Tenant)), 2)
 		}},
 		{"secrets are set, kept and deleted", func(t *testing.T, e PluginEnv) {
 			b := e.setup(t)
 			p := b.register("erp", core.PluginParts)
 			nb, _, err := b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "ERP", Enabled: true,
 				Secrets: map[string]string{"user": "u", "password": "p"}})
-			require.NoError(t, err)
-			require.Equal(t, []string{"password", "user"}, nb.SecretNames)
-			require.Nil(t, nb.Secrets, "never returned")
+			must(t, err)
+			sameStrings(t, "secret names", nb.SecretNames, []string{"password", "user"})
+			equal(t, "secrets returned", nb.Secrets == nil, true)
 			up, err := b.update(nb.ID, core.PluginBindingUpdate{Secrets: map[string]string{"user": "", "token": "t"}})
-			require.NoError(t, err)
-			require.Equal(t, []string{"password", "token"}, up.SecretNames)
-			require.Equal(t, 2, up.Version)
+			must(t, err)
+			sameStrings(t, "secret names", up.SecretNames, []string{"password", "token"})
+			equal(t, "version", up.Version, 2)
 			up, err = b.update(nb.ID, core.PluginBindingUpdate{Name: ptr("ERP 2")})
-			require.NoError(t, err)
-			require.Equal(t, []string{"password", "token"}, up.SecretNames, "untouched secrets stay")
-			require.Equal(t, 3, up.Version)
+			must(t, err)
+			sameStrings(t, "untouched secrets stay", up.SecretNames, []string{"password", "token"})
+			equal(t, "version", up.Version, 3)
 			got, err := b.enabled(core.PluginParts)
-			require.NoError(t, err)
-			require.Equal(t, map[string]string{"password": "p", "token": "t"}, got.Secrets, "the runtime gets them")
-			require.Equal(t, p.Path, got.Plugin.Path)
+			must(t, err)
+			if !maps.Equal(got.Secrets, map[string]string{"password": "p", "token": "t"}) {
+				t.Fatalf("the runtime gets secrets %v", got.Secrets)
+			}
+			equal(t, "plugin path", got.Plugin.Path, p.Path)
 			many := map[string]string{}
 			for i := range core.PluginMaxSecrets {
 				many["s"+strings.Repeat("x", i)] = "v"
 			}
 			_, err = b.update(nb.ID, core.PluginBindingUpdate{Secrets: many})
-			require.Equal(t, core.EINVALID, code(err), "the limit holds for the secrets merged")
+			wantCode(t, err, core.EINVALID)
 			_, err = b.update(nb.ID, core.PluginBindingUpdate{Secrets: map[string]string{"bad name": "v"}})
-			require.Equal(t, core.EINVALID, code(err))
+			wantCode(t, err, core.EINVALID)
 		}},
 		{"a configuration the plugin refuses is not saved", func(t *testing.T, e PluginEnv) {
 			b := e.setup(t)
 			p := b.register("erp", core.PluginParts)
 			b.rt.CheckErr = core.FieldError("config", "url is required")
 			_, _, err := b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "ERP", Enabled: true})
-			require.Equal(t, core.EINVALID, code(err))
-			require.Empty(t, b.bindings(e.Tenant))
+			wantCode(t, err, core.EINVALID)
+			equal(t, "bindings", len(b.bindings(e.Tenant)), 0)
 			b.rt.CheckErr = nil
 			nb, _, err := b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "ERP", Enabled: true})
-			require.NoError(t, err)
+			must(t, err)
 			b.rt.CheckErr = core.FieldError("config", "url is required")
 			_, err = b.update(nb.ID, core.PluginBindingUpdate{Config: json.RawMessage(`{"url":""}`)})
-			require.Equal(t, core.EINVALID, code(err))
-			require.Equal(t, 1, b.bindings(e.Tenant)[0].Version, "nothing changed")
+			wantCode(t, err, core.EINVALID)
+			equal(t, "version, nothing changed", b.bindings(e.Tenant)[0].Version, 1)
 			_, err = b.update(nb.ID, core.PluginBindingUpdate{Name: ptr("renamed")})
-			require.NoError(t, err, "a new name is not checked")
-			require.Equal(t, []uuid.UUID{nb.ID}, b.rt.Stopped(), "the process restarts with the change")
+			must(t, err) // a new name is not checked
+			sameIDs(t, "stopped, to restart with the change", b.rt.Stopped(), []uuid.UUID{nb.ID})
 		}},
 		{"a disabled plugin's binding acts as unbound", func(t *testing.T, e PluginEnv) {
 			b := e.setup(t)
 			p := b.register("erp", core.PluginParts)
 			_, _, err := b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "ERP", Enabled: true})
-			require.NoError(t, err)
+			must(t, err)
 			_, err = b.enabled(core.PluginParts)
-			require.NoError(t, err)
-			require.NoError(t, b.in(uuid.Nil, func(u core.UnitOfWork) error {
+			must(t, err)
+			must(t, b.in(uuid.Nil, func(u core.UnitOfWork) error {
 				_, err := b.s.SetPluginEnabled(context.Background(), u, p.ID, false)
 				return err
 			}))
 			_, err = b.enabled(core.PluginParts)
-			require.Equal(t, core.ENOTFOUND, code(err))
-			require.NoError(t, b.in(e.Tenant, func(u core.UnitOfWork) error {
+			wantCode(t, err, core.ENOTFOUND)
+			must(t, b.in(e.Tenant, func(u core.UnitOfWork) error {
 				cached, err := b.s.CachedEnabledBinding(context.Background(), u, core.PluginParts)
-				require.Nil(t, cached)
+				equal(t, "cached binding", cached == nil, true)
 				return err
 			}))
 			err = b.in(e.Tenant, func(u core.UnitOfWork) error {
 				_, err := b.s.FindParts(context.Background(), u, core.PartQuery{Query: "filter"})
 				return err
 			})
-			require.Equal(t, core.ECONFLICT, code(err), "no parts catalogue bound")
+			wantCode(t, err, core.ECONFLICT)
 		}},
 		{"a bound plugin cannot be deleted", func(t *testing.T, e PluginEnv) {
 			b := e.setup(t)
 			p := b.register("erp", core.PluginParts)
 			nb, _, err := b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "ERP"})
-			require.NoError(t, err)
+			must(t, err)
 			del := func() error {
 				return b.in(uuid.Nil, func(u core.UnitOfWork) error { return b.s.DeletePlugin(context.Background(), u, p.ID) })
 			}
-			require.Equal(t, core.ECONFLICT, code(del()))
-			require.Equal(t, core.ENOTFOUND, code(b.in(e.Other, func(u core.UnitOfWork) error {
+			wantCode(t, del(), core.ECONFLICT)
+			wantCode(t, b.in(e.Other, func(u core.UnitOfWork) error { // another tenant's binding is not there
 				return b.s.DeleteBinding(context.Background(), u, nb.ID)
-			})), "another tenant's binding is not there")
-			require.NoError(t, b.in(e.Tenant, func(u core.UnitOfWork) error {
+			}), core.ENOTFOUND)
+			must(t, b.in(e.Tenant, func(u core.UnitOfWork) error {
 				return b.s.DeleteBinding(context.Background(), u, nb.ID)
 			}))
-			require.Equal(t, []uuid.UUID{nb.ID}, b.rt.Stopped())
-			require.NoError(t, del())
-			require.Equal(t, core.ENOTFOUND, code(del()))
+			sameIDs(t, "stopped", b.rt.Stopped(), []uuid.UUID{nb.ID})
+			must(t, del())
+			wantCode(t, del(), core.ENOTFOUND)
 		}},
 		{"a CTI token authenticates its own enabled binding only", func(t *testing.T, e PluginEnv) {
 			b := e.setup(t)
 			p := b.register("switch", core.PluginCTI)
 			mine, tok, err := b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "HQ", Enabled: true})
-			require.NoError(t, err)
+			must(t, err)
 			theirs, tokOther, err := b.bind(e.Other, core.NewPluginBinding{PluginID: p.ID, Name: "HQ", Enabled: true})
-			require.NoError(t, err)
+			must(t, err)
 			got, err := b.s.AuthenticateCTI(context.Background(), mine.ID, tok)
-			require.NoError(t, err)
-			require.Equal(t, e.Tenant, got.TenantID)
+			must(t, err)
+			equal(t, "tenant", got.TenantID, e.Tenant)
 			for name, c := range map[string]struct {
 				id  uuid.UUID
 				tok string
 			}{"another binding's token": {theirs.ID, tok}, "its token elsewhere": {mine.ID, tokOther},
 				"garbage": {mine.ID, "ctk_nonsense"}, "empty": {mine.ID, ""}} {
 				_, err := b.s.AuthenticateCTI(context.Background(), c.id, c.tok)
-				require.Equal(t, core.EUNAUTHORIZED, code(err), name)
+				if code(err) != core.EUNAUTHORIZED {
+					t.Fatalf("%s: got %v, want unauthorized", name, err)
+				}
 			}
 			_, err = b.update(mine.ID, core.PluginBindingUpdate{Enabled: ptr(false)})
-			require.NoError(t, err)
+			must(t, err)
 			_, err = b.s.AuthenticateCTI(context.Background(), mine.ID, tok)
-			require.Equal(t, core.EUNAUTHORIZED, code(err), "disabled")
+			wantCode(t, err, core.EUNAUTHORIZED)
 			_, err = b.update(mine.ID, core.PluginBindingUpdate{Enabled: ptr(true)})
-			require.NoError(t, err)
+			must(t, err)
 			e.Suspend()
 			_, err = b.s.AuthenticateCTI(context.Background(), mine.ID, tok)
-			require.Equal(t, core.EUNAUTHORIZED, code(err), "suspended tenant")
+			wantCode(t, err, core.EUNAUTHORIZED)
 		}},
 		{"call events reach the agents with the extension", func(t *testing.T, e PluginEnv) {
 			b := e.setup(t)
 			p := b.register("switch", core.PluginCTI)
 			nb, tok, err := b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "HQ", Enabled: true})
-			require.NoError(t, err)
-			require.NoError(t, b.setExtension(e.Users[0], "8001"))
+			must(t, err)
+			must(t, b.setExtension(e.Users[0], "8001"))
 			b.rt.Events = []core.CallEvent{{Type: core.CallRinging, CallID: "c1", Caller: "13800138000", AgentExtension: "8001"},
 				{Type: core.CallEnded, CallID: "c1", AgentExtension: "8001"}, {Type: core.CallRinging, CallID: "c2", AgentExtension: "9999"}}
 			got, err := b.s.ReceiveCallEvents(context.Background(), nb.ID, tok, core.CTIPayload{Body: []byte("{}")})
-			require.NoError(t, err)
-			require.Len(t, got.Events, 3)
-			require.Equal(t, 2, got.Delivered)
+			must(t, err)
+			equal(t, "events", len(got.Events), 3)
+			equal(t, "delivered", got.Delivered, 2)
 			b.rt.Events = []core.CallEvent{{Type: "transferred", CallID: "c3"}}
 			_, err = b.s.ReceiveCallEvents(context.Background(), nb.ID, tok, core.CTIPayload{Body: []byte("{}")})
-			require.Equal(t, core.EUNPROCESSABLE, code(err), "the plugin's answer is no call event")
+			wantCode(t, err, core.EUNPROCESSABLE)
 		}},
 		{"extensions are validated and unique; dialling needs one", func(t *testing.T, e PluginEnv) {
 			b := e.setup(t)
-			require.Equal(t, core.EINVALID, code(b.setExtension(e.Users[0], "80 01")))
-			require.NoError(t, b.setExtension(e.Users[0], "8001"))
-			require.Equal(t, core.ECONFLICT, code(b.setExtension(e.Users[1], "8001")))
-			require.Equal(t, core.ENOTFOUND, code(b.setExtension(uuid.New(), "8002")))
+			wantCode(t, b.setExtension(e.Users[0], "80 01"), core.EINVALID)
+			must(t, b.setExtension(e.Users[0], "8001"))
+			wantCode(t, b.setExtension(e.Users[1], "8001"), core.ECONFLICT)
+			wantCode(t, b.setExtension(uuid.New(), "8002"), core.ENOTFOUND)
 			dial := func(user uuid.UUID) (*core.DialResult, error) {
 				var out *core.DialResult
 				err := b.in(e.Tenant, func(u core.UnitOfWork) (err error) {
@@ -329,17 +334,17 @@ func PluginScenarios() []PluginScenario {
 				return out, err
 			}
 			_, err := dial(e.Users[1])
-			require.Equal(t, core.ECONFLICT, code(err), "no extension")
+			wantCode(t, err, core.ECONFLICT)
 			_, err = dial(e.Users[0])
-			require.Equal(t, core.ECONFLICT, code(err), "no CTI binding")
+			wantCode(t, err, core.ECONFLICT)
 			p := b.register("switch", core.PluginCTI)
 			_, _, err = b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "HQ", Enabled: true})
-			require.NoError(t, err)
+			must(t, err)
 			res, err := dial(e.Users[0])
-			require.NoError(t, err)
-			require.Equal(t, "call-8001", res.CallID)
-			require.NoError(t, b.setExtension(e.Users[0], ""))
-			require.NoError(t, b.setExtension(e.Users[1], "8001"), "cleared, it is free again")
+			must(t, err)
+			equal(t, "call", res.CallID, "call-8001")
+			must(t, b.setExtension(e.Users[0], ""))
+			must(t, b.setExtension(e.Users[1], "8001")) // cleared, it is free again
 		}},
 		{"requisition lines are checked before the ERP is asked", func(t *testing.T, e PluginEnv) {
 			b := e.setup(t)
@@ -349,16 +354,16 @@ func PluginScenarios() []PluginScenario {
 					return err
 				})
 			}
-			require.Equal(t, core.EINVALID, code(req(core.RequisitionLine{PartCode: "P-1", Quantity: 0})))
-			require.Equal(t, core.EINVALID, code(req(core.RequisitionLine{PartCode: "", Quantity: 1})))
-			require.Equal(t, core.ECONFLICT, code(req(core.RequisitionLine{PartCode: "P-1", Quantity: 2})), "no ERP bound")
+			wantCode(t, req(core.RequisitionLine{PartCode: "P-1", Quantity: 0}), core.EINVALID)
+			wantCode(t, req(core.RequisitionLine{PartCode: "", Quantity: 1}), core.EINVALID)
+			wantCode(t, req(core.RequisitionLine{PartCode: "P-1", Quantity: 2}), core.ECONFLICT)
 			p := b.register("erp", core.PluginParts)
 			_, _, err := b.bind(e.Tenant, core.NewPluginBinding{PluginID: p.ID, Name: "ERP", Enabled: true})
-			require.NoError(t, err)
-			require.NoError(t, req(core.RequisitionLine{PartCode: "P-1", Quantity: 2}))
-			require.NoError(t, b.in(e.Tenant, func(u core.UnitOfWork) error {
+			must(t, err)
+			must(t, req(core.RequisitionLine{PartCode: "P-1", Quantity: 2}))
+			must(t, b.in(e.Tenant, func(u core.UnitOfWork) error {
 				parts, err := b.s.FindParts(context.Background(), u, core.PartQuery{Query: "x"})
-				require.NotNil(t, parts, "an empty list, not nil")
+				equal(t, "parts, an empty list, not nil", parts != nil, true)
 				return err
 			}))
 		}},
