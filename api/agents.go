@@ -12,6 +12,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/customer"
+	"github.com/aftersales/aftersales/core/plugin"
 )
 
 // defaultSSEKeepAlive is how often an idle event stream sends a comment,
@@ -77,8 +78,8 @@ func registerAgentRoutes(api huma.API, s *Server, ps PluginServices, pops *custo
 			if err != nil {
 				return nil, err
 			}
-			if ps.AgentEvents == nil {
-				return nil, errNoRuntime
+			if !ps.Plugins.StreamsAgentEvents() {
+				return nil, plugin.ErrNoRuntime
 			}
 			return &huma.StreamResponse{Body: func(hctx huma.Context) {
 				a.streamAgentEvents(ctx, hctx, p, func(ctx context.Context) error {
@@ -97,18 +98,7 @@ func registerAgentRoutes(api huma.API, s *Server, ps PluginServices, pops *custo
 			if err != nil {
 				return nil, err
 			}
-			ext, err := ps.CTIExtensions.FindCTIExtension(ctx, p.ID)
-			if err != nil {
-				return nil, err
-			}
-			if ext == "" {
-				return nil, core.Errorf(core.ECONFLICT, "you have no CTI extension; a tenant admin sets it (PUT /v1/users/{id}/cti-extension)")
-			}
-			cti, err := pluginFor(ctx, ps, core.PluginCTI, ps.Runtime.CTI)
-			if err != nil {
-				return nil, err
-			}
-			res, err := cti.Dial(ctx, core.DialRequest{AgentExtension: ext, Number: in.Body.Number, Reference: p.ID.String()})
+			res, err := ps.Plugins.Dial(ctx, unitOfWork(ctx), p.ID, in.Body.Number)
 			return &DialOutput{Body: res}, err
 		})
 	register(api, huma.Operation{OperationID: "set-user-cti-extension", Method: http.MethodPut, Path: "/v1/users/{id}/cti-extension",
@@ -116,7 +106,7 @@ func registerAgentRoutes(api huma.API, s *Server, ps PluginServices, pops *custo
 		Description: "Call events for this extension reach the user's portal sessions. Unique within the tenant."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResUsers, Action: core.ActUpdate}},
 		func(ctx context.Context, in *SetCTIExtensionInput) (*CTIExtensionOutput, error) {
-			if err := ps.CTIExtensions.SetCTIExtension(ctx, in.ID, in.Body.Extension); err != nil {
+			if err := ps.Plugins.SetCTIExtension(ctx, unitOfWork(ctx), in.ID, in.Body.Extension); err != nil {
 				return nil, err
 			}
 			out := &CTIExtensionOutput{}
@@ -136,7 +126,7 @@ func (s *Server) CloseStreams() { s.closeStream.Do(func() { close(s.streams) }) 
 func (s agentRoutes) streamAgentEvents(ctx context.Context, hctx huma.Context, p *core.Principal, recheck func(context.Context) error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	events, err := s.plugins.AgentEvents.SubscribeAgentEvents(ctx, p.TenantID, p.ID)
+	events, err := s.plugins.Plugins.SubscribeAgentEvents(ctx, p.TenantID, p.ID)
 	if err != nil {
 		huma.WriteErr(s.api, hctx, 0, "", err)
 		return

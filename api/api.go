@@ -20,6 +20,7 @@ import (
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/network"
+	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/settings"
 	"github.com/aftersales/aftersales/core/workorder"
 )
@@ -104,14 +105,9 @@ type MessagingServices struct {
 }
 
 // PluginServices serve plugins and what runs on them: the registry,
-// tenant bindings, the runtime (plugins/host; nil: plugins are not run),
-// CTI and parts, agent extensions and the agent event bus.
+// tenant bindings, CTI and parts, agent extensions and agent events.
 type PluginServices struct {
-	Registry      core.PluginRegistry
-	Bindings      core.PluginBindingService
-	Runtime       core.PluginRuntime
-	CTIExtensions core.CTIExtensionService
-	AgentEvents   core.AgentEventBus
+	Plugins *plugin.Service
 	// Dir is where registered binaries must live ("": registration
 	// refused).
 	Dir          string

@@ -29,25 +29,6 @@ type CTIEventsOutput struct {
 	}
 }
 
-// checkCallEvent refuses an answer from the plugin that is not a call event
-// (the plugin's fault, not the vendor's).
-func checkCallEvent(e core.CallEvent) error {
-	switch e.Type {
-	case core.CallRinging, core.CallAnswered, core.CallEnded:
-	default:
-		return core.Errorf(core.EUNPROCESSABLE, "the CTI plugin answered an unknown event type %q", e.Type)
-	}
-	for _, f := range []string{e.CallID, e.Caller, e.Called, e.AgentExtension} {
-		if len(f) > 256 {
-			return core.Errorf(core.EUNPROCESSABLE, "the CTI plugin answered a call event field over 256 characters")
-		}
-	}
-	if len(e.RecordingURL) > 2048 {
-		return core.Errorf(core.EUNPROCESSABLE, "the CTI plugin answered a recording URL over 2048 characters")
-	}
-	return nil
-}
-
 func registerCTIRoutes(api huma.API, s *Server, p PluginServices) {
 	register(api, huma.Operation{OperationID: "post-cti-events", Method: http.MethodPost, Path: "/v1/cti/{binding}/events",
 		Summary: "Telephony vendors post call events", Tags: []string{"CTI"}, MaxBodyBytes: ctiMaxBody,
@@ -61,63 +42,13 @@ func registerCTIRoutes(api huma.API, s *Server, p PluginServices) {
 			if tok == "" {
 				tok = in.QueryToken
 			}
-			b, err := p.Bindings.AuthenticateCTIBinding(ctx, in.Binding, strings.TrimSpace(tok))
+			got, err := p.Plugins.ReceiveCallEvents(ctx, in.Binding, strings.TrimSpace(tok),
+				core.CTIPayload{ContentType: in.ContentType, Body: in.RawBody})
 			if err != nil {
 				return nil, err
-			}
-			if p.Runtime == nil {
-				return nil, errNoRuntime
-			}
-			cti, err := p.Runtime.CTI(ctx, b)
-			if err != nil {
-				return nil, err
-			}
-			events, err := cti.TranslateEvents(ctx, core.CTIPayload{ContentType: in.ContentType, Body: in.RawBody})
-			if err != nil {
-				return nil, err
-			}
-			for _, e := range events {
-				if err := checkCallEvent(e); err != nil {
-					return nil, err
-				}
 			}
 			out := &CTIEventsOutput{}
-			out.Body.Events = len(events)
-			err = s.deps.Tx.InTenant(ctx, b.TenantID, func(ctx context.Context) error {
-				out.Body.Delivered = 0
-				for _, e := range events {
-					n, err := p.notifyAgents(ctx, b.TenantID, e)
-					if err != nil {
-						return err
-					}
-					out.Body.Delivered += n
-				}
-				return nil
-			})
-			return out, err
+			out.Body.Events, out.Body.Delivered = len(got.Events), got.Delivered
+			return out, nil
 		})
-}
-
-var errNoRuntime = core.Errorf(core.EUNPROCESSABLE, "plugins are not available on this server")
-
-// notifyAgents publishes a call event to the agents with its extension, in
-// the tenant transaction of ctx (sent at commit).
-func (p PluginServices) notifyAgents(ctx context.Context, tenant uuid.UUID, e core.CallEvent) (int, error) {
-	if e.AgentExtension == "" {
-		return 0, nil
-	}
-	users, err := p.CTIExtensions.FindUsersByCTIExtension(ctx, e.AgentExtension)
-	if err != nil {
-		return 0, err
-	}
-	typ := core.AgentEventCall
-	if e.Type == core.CallRinging {
-		typ = core.AgentEventScreenPop
-	}
-	for _, u := range users {
-		if err := p.AgentEvents.PublishAgentEvent(ctx, tenant, u, core.AgentEvent{Type: typ, Call: e}); err != nil {
-			return 0, err
-		}
-	}
-	return len(users), nil
 }

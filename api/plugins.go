@@ -116,13 +116,13 @@ func registerPluginRoutes(api huma.API, s *Server, p PluginServices) {
 				return nil, err
 			}
 			np.Path = real
-			p, err := p.Registry.RegisterPlugin(ctx, np)
+			p, err := p.Plugins.RegisterPlugin(ctx, unitOfWork(ctx), np)
 			return &PluginOutput{Body: p}, err
 		})
 	register(api, huma.Operation{OperationID: "list-plugins", Method: http.MethodGet, Path: "/v1/platform/plugins",
 		Summary: "List registered plugins", Tags: tags},
 		access{Who: accessPlatform}, func(ctx context.Context, _ *struct{}) (*ListPluginsOutput, error) {
-			items, err := p.Registry.FindPlugins(ctx)
+			items, err := p.Plugins.FindPlugins(ctx, unitOfWork(ctx))
 			out := &ListPluginsOutput{}
 			out.Body.Items = items
 			return out, err
@@ -130,7 +130,7 @@ func registerPluginRoutes(api huma.API, s *Server, p PluginServices) {
 	register(api, huma.Operation{OperationID: "update-plugin", Method: http.MethodPatch, Path: "/v1/platform/plugins/{id}",
 		Summary: "Enable or disable a plugin", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessPlatform}, func(ctx context.Context, in *UpdatePluginInput) (*PluginOutput, error) {
-			p, err := p.Registry.SetPluginEnabled(ctx, in.ID, in.Body.Enabled)
+			p, err := p.Plugins.SetPluginEnabled(ctx, unitOfWork(ctx), in.ID, in.Body.Enabled)
 			return &PluginOutput{Body: p}, err
 		})
 	register(api, huma.Operation{OperationID: "delete-plugin", Method: http.MethodDelete, Path: "/v1/platform/plugins/{id}",
@@ -138,20 +138,18 @@ func registerPluginRoutes(api huma.API, s *Server, p PluginServices) {
 		Description: "Refused with 409 while any tenant binds it; disable it instead.",
 		Errors:      []int{http.StatusNotFound, http.StatusConflict}},
 		access{Who: accessPlatform}, func(ctx context.Context, in *PluginIDInput) (*struct{}, error) {
-			return nil, p.Registry.DeletePlugin(ctx, in.ID)
+			return nil, p.Plugins.DeletePlugin(ctx, unitOfWork(ctx), in.ID)
 		})
 	register(api, huma.Operation{OperationID: "list-available-plugins", Method: http.MethodGet, Path: "/v1/plugins",
 		Summary: "List the plugins a tenant can bind", Tags: []string{"Plugins"},
 		Description: "The enabled plugins of the platform registry."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResPlugins, Action: core.ActRead}},
 		func(ctx context.Context, _ *struct{}) (*ListTenantPluginsOutput, error) {
-			all, err := p.Registry.FindPlugins(ctx)
+			available, err := p.Plugins.FindAvailablePlugins(ctx, unitOfWork(ctx))
 			out := &ListTenantPluginsOutput{}
 			out.Body.Items = []TenantPlugin{}
-			for _, p := range all {
-				if p.Enabled {
-					out.Body.Items = append(out.Body.Items, TenantPlugin{ID: p.ID, Name: p.Name, Kind: p.Kind, Version: p.Version})
-				}
+			for _, p := range available {
+				out.Body.Items = append(out.Body.Items, TenantPlugin{ID: p.ID, Name: p.Name, Kind: p.Kind, Version: p.Version})
 			}
 			return out, err
 		})

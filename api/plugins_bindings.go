@@ -60,28 +60,6 @@ func configJSON(m map[string]any) json.RawMessage {
 	return b
 }
 
-// checkBinding asks the binding's plugin whether it takes the binding's
-// configuration, in the request transaction that wrote it (so that a
-// refusal leaves nothing saved): a 422 with the plugin's reason.
-func (p PluginServices) checkBinding(ctx context.Context, id uuid.UUID) error {
-	if p.Runtime == nil {
-		return nil
-	}
-	b, err := p.Bindings.RunnablePluginBinding(ctx, id)
-	if err != nil {
-		return err
-	}
-	return p.Runtime.CheckConfig(ctx, b)
-}
-
-// stopBinding stops the binding's process so that the next use starts it
-// with the new configuration.
-func (p PluginServices) stopBinding(id uuid.UUID) {
-	if p.Runtime != nil {
-		p.Runtime.Stop(id)
-	}
-}
-
 func registerPluginBindingRoutes(api huma.API, s *Server, p PluginServices) {
 	tags := []string{"Plugins"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResPlugins, Action: a} }
@@ -95,11 +73,8 @@ func registerPluginBindingRoutes(api huma.API, s *Server, p PluginServices) {
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreatePluginBindingInput) (*CreatePluginBindingOutput, error) {
 			enabled := in.Body.Enabled == nil || *in.Body.Enabled
-			b, tok, err := p.Bindings.CreatePluginBinding(ctx, core.NewPluginBinding{PluginID: in.Body.PluginID,
+			b, tok, err := p.Plugins.CreateBinding(ctx, unitOfWork(ctx), core.NewPluginBinding{PluginID: in.Body.PluginID,
 				Name: in.Body.Name, Config: configJSON(in.Body.Config), Secrets: in.Body.Secrets, Enabled: enabled})
-			if err == nil {
-				err = p.checkBinding(ctx, b.ID)
-			}
 			if err != nil {
 				return nil, err
 			}
@@ -111,7 +86,7 @@ func registerPluginBindingRoutes(api huma.API, s *Server, p PluginServices) {
 		Summary: "List the tenant's plugin bindings", Tags: tags},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, _ *struct{}) (*ListPluginBindingsOutput, error) {
-			items, err := p.Bindings.FindPluginBindings(ctx)
+			items, err := p.Plugins.FindBindings(ctx, unitOfWork(ctx))
 			out := &ListPluginBindingsOutput{}
 			out.Body.Items = items
 			return out, err
@@ -120,7 +95,7 @@ func registerPluginBindingRoutes(api huma.API, s *Server, p PluginServices) {
 		Summary: "Get a plugin binding", Tags: tags, Errors: notFound},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *PluginBindingIDInput) (*PluginBindingOutput, error) {
-			b, err := p.Bindings.FindPluginBindingByID(ctx, in.ID)
+			b, err := p.Plugins.FindBindingByID(ctx, unitOfWork(ctx), in.ID)
 			return &PluginBindingOutput{Body: b}, err
 		})
 	register(api, huma.Operation{OperationID: "update-plugin-binding", Method: http.MethodPatch, Path: "/v1/plugin-bindings/{id}",
@@ -129,26 +104,18 @@ func registerPluginBindingRoutes(api huma.API, s *Server, p PluginServices) {
 			"new secrets or enabling is checked with the plugin first, as on create: a refusal is a 422 and changes nothing."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *UpdatePluginBindingInput) (*PluginBindingOutput, error) {
-			b, err := p.Bindings.UpdatePluginBinding(ctx, in.ID, core.PluginBindingUpdate{Name: in.Body.Name,
+			b, err := p.Plugins.UpdateBinding(ctx, unitOfWork(ctx), in.ID, core.PluginBindingUpdate{Name: in.Body.Name,
 				Config: configJSON(in.Body.Config), Secrets: in.Body.Secrets, Enabled: in.Body.Enabled})
-			if err == nil && (in.Body.Config != nil || len(in.Body.Secrets) > 0 || in.Body.Enabled != nil && *in.Body.Enabled) {
-				err = p.checkBinding(ctx, in.ID)
-			}
 			if err != nil {
 				return nil, err
 			}
-			p.stopBinding(in.ID)
 			return &PluginBindingOutput{Body: b}, nil
 		})
 	register(api, huma.Operation{OperationID: "delete-plugin-binding", Method: http.MethodDelete, Path: "/v1/plugin-bindings/{id}",
 		Summary: "Unbind a plugin", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: notFound},
 		access{Who: accessTenant, Perm: perm(core.ActDelete)},
 		func(ctx context.Context, in *PluginBindingIDInput) (*struct{}, error) {
-			if err := p.Bindings.DeletePluginBinding(ctx, in.ID); err != nil {
-				return nil, err
-			}
-			p.stopBinding(in.ID)
-			return nil, nil
+			return nil, p.Plugins.DeleteBinding(ctx, unitOfWork(ctx), in.ID)
 		})
 	register(api, huma.Operation{OperationID: "get-plugin-binding-status", Method: http.MethodGet, Path: "/v1/plugin-bindings/{id}/status",
 		Summary: "The state of a binding's plugin process", Tags: tags, Errors: notFound,
@@ -159,12 +126,9 @@ func registerPluginBindingRoutes(api huma.API, s *Server, p PluginServices) {
 			"the totals)."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *PluginBindingIDInput) (*PluginStatusOutput, error) {
-			if _, err := p.Bindings.FindPluginBindingByID(ctx, in.ID); err != nil {
+			st, err := p.Plugins.BindingStatus(ctx, unitOfWork(ctx), in.ID)
+			if err != nil {
 				return nil, err
-			}
-			st := core.NotStarted(in.ID)
-			if p.Runtime != nil {
-				st = p.Runtime.Status(ctx, in.ID)
 			}
 			return &PluginStatusOutput{Body: st}, nil
 		})

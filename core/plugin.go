@@ -81,7 +81,7 @@ type PluginBinding struct {
 	Kind     string          `json:"kind" doc:"The plugin's kind, copied from the registry."`
 	Name     string          `json:"name"`
 	Config   json.RawMessage `json:"config" doc:"Non-secret configuration, passed to the plugin as is."`
-	// Secrets are decrypted only for the runtime (FindPluginBindingForRun);
+	// Secrets are decrypted only for the runtime and for changing them;
 	// elsewhere nil. Never serialised.
 	Secrets     map[string]string `json:"-"`
 	SecretNames []string          `json:"secret_names" doc:"Names of the stored secrets; their values are never returned."`
@@ -179,57 +179,6 @@ func (u *PluginBindingUpdate) Validate() error {
 	return ValidatePluginSecrets(u.Secrets)
 }
 
-// PluginRegistry is the platform's list of plugin binaries. Platform admins
-// call it, in the platform transaction (TenantTx.InPlatform).
-type PluginRegistry interface {
-	// RegisterPlugin stores p (whose checksum the caller verified).
-	// EINVALID for bad fields, ECONFLICT when name and version exist.
-	RegisterPlugin(ctx context.Context, p NewPlugin) (*Plugin, error)
-	// FindPlugins lists plugins by name and version.
-	FindPlugins(ctx context.Context) ([]*Plugin, error)
-	// FindPluginByID: ENOTFOUND when absent. Tenant transactions may call it
-	// too (the registry has no tenant).
-	FindPluginByID(ctx context.Context, id uuid.UUID) (*Plugin, error)
-	// SetPluginEnabled enables or disables a plugin; ENOTFOUND.
-	SetPluginEnabled(ctx context.Context, id uuid.UUID, enabled bool) (*Plugin, error)
-	// DeletePlugin: ENOTFOUND; ECONFLICT while any tenant binds it.
-	DeletePlugin(ctx context.Context, id uuid.UUID) error
-}
-
-// PluginBindingService manages a tenant's bindings, in the tenant
-// transaction of ctx. Tenant admins call it through the API; the CTI
-// endpoint and the dispatch seam read through it.
-type PluginBindingService interface {
-	// CreatePluginBinding returns the binding and its CTI event token (for
-	// every kind; only CTI vendors use it), shown once. EINVALID for bad
-	// fields or an unknown plugin; ECONFLICT when enabled and the tenant
-	// already has an enabled binding of the kind.
-	CreatePluginBinding(ctx context.Context, b NewPluginBinding) (*PluginBinding, string, error)
-	// FindPluginBindings lists the tenant's bindings by name (no secrets).
-	FindPluginBindings(ctx context.Context) ([]*PluginBinding, error)
-	// FindPluginBindingByID: ENOTFOUND when absent from the tenant. No
-	// secrets.
-	FindPluginBindingByID(ctx context.Context, id uuid.UUID) (*PluginBinding, error)
-	// UpdatePluginBinding: ENOTFOUND, EINVALID, ECONFLICT as for create.
-	UpdatePluginBinding(ctx context.Context, id uuid.UUID, u PluginBindingUpdate) (*PluginBinding, error)
-	// DeletePluginBinding: ENOTFOUND.
-	DeletePluginBinding(ctx context.Context, id uuid.UUID) error
-	// FindEnabledPluginBinding returns the tenant's enabled binding of the
-	// kind whose plugin is enabled, with its secrets decrypted and Plugin
-	// filled in, for the runtime. ENOTFOUND when there is none.
-	FindEnabledPluginBinding(ctx context.Context, kind string) (*PluginBinding, error)
-	// RunnablePluginBinding returns binding id, enabled or not, with its
-	// secrets decrypted and Plugin filled in: what CheckConfig checks.
-	// ENOTFOUND when absent from the tenant.
-	RunnablePluginBinding(ctx context.Context, id uuid.UUID) (*PluginBinding, error)
-	// AuthenticateCTIBinding resolves a CTI event token for binding id. Not
-	// tenant-bound: it opens its own transactions and returns the binding
-	// (secrets decrypted, Plugin filled in) only when the token is the
-	// binding's, the binding is an enabled CTI binding and the tenant is
-	// active. EUNAUTHORIZED otherwise, whatever the reason.
-	AuthenticateCTIBinding(ctx context.Context, id uuid.UUID, token string) (*PluginBinding, error)
-}
-
 // Plugin process states, as PluginStatus.State.
 const (
 	PluginNotStarted = "not_started" // lazily started on first use
@@ -323,8 +272,8 @@ func (st *PluginStatus) SumUp() {
 
 // PluginRuntime runs plugin processes, one per binding (so no process ever
 // holds two tenants' data). Implemented by the plugin host (plugins/host);
-// the API, the CTI endpoint and the dispatch seam call it with a binding
-// from FindEnabledPluginBinding or AuthenticateCTIBinding.
+// the plugin use cases (core/plugin) and the dispatch seam call it with a
+// binding of theirs.
 //
 // The accessors start the process lazily (verifying the binary's checksum
 // first) and restart it when b.Version differs from the running one. They

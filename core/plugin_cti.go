@@ -3,8 +3,6 @@ package core
 import (
 	"context"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // Call event types a CTI plugin reports.
@@ -72,30 +70,4 @@ type AgentEvent struct {
 	Type      string     `json:"type" enum:"screen_pop,call"`
 	Call      CallEvent  `json:"call"`
 	ScreenPop *ScreenPop `json:"screen_pop,omitempty"`
-}
-
-// AgentEventBus carries agent events between API replicas: the vendor's
-// event may arrive on one replica and the agent's SSE stream be held by
-// another.
-type AgentEventBus interface {
-	// PublishAgentEvent delivers e to every subscriber of the user on any
-	// replica; best effort (an agent with no open session misses it).
-	PublishAgentEvent(ctx context.Context, tenantID, userID uuid.UUID, e AgentEvent) error
-	// SubscribeAgentEvents returns the user's events until ctx ends, when the
-	// channel is closed. A slow reader loses events rather than blocking
-	// others.
-	SubscribeAgentEvents(ctx context.Context, tenantID, userID uuid.UUID) (<-chan AgentEvent, error)
-}
-
-// CTIExtensionService maps agent extensions to users, in the tenant
-// transaction of ctx.
-type CTIExtensionService interface {
-	// FindUsersByCTIExtension returns the active users with the extension
-	// (normally one). None is not an error.
-	FindUsersByCTIExtension(ctx context.Context, extension string) ([]uuid.UUID, error)
-	// SetCTIExtension sets (or with "" clears) a user's extension.
-	// ENOTFOUND; ECONFLICT when another user of the tenant has it.
-	SetCTIExtension(ctx context.Context, userID uuid.UUID, extension string) error
-	// FindCTIExtension returns the user's extension, "" when none.
-	FindCTIExtension(ctx context.Context, userID uuid.UUID) (string, error)
 }

@@ -17,7 +17,7 @@ import (
 // newServer assembles the API, each feature given its services. With
 // Redis it also answers the SMS gateway and serves the job monitor.
 func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.UniversalClient, texts *jobs.Texts) *api.Server {
-	store, ps := a.Store, a.Plugins
+	store := a.Store
 	ready := []api.Checker{{Name: "postgres", Check: o.Pool.Ping}}
 	ops := api.OpsDeps{Registry: a.Registry}
 	msg := api.MessagingServices{SMSSettings: store, Webhooks: store,
@@ -39,7 +39,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		WorkOrders: api.WorkOrderServices{Service: a.WorkOrders, Technicians: store},
 		FollowUps:  store,
 		Messaging:  msg,
-		Plugins: api.PluginServices{Registry: ps, Bindings: ps, Runtime: a.PluginRuntime, CTIExtensions: ps,
-			AgentEvents: ps, Dir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive},
-		Ops: ops})
+		Plugins:    api.PluginServices{Plugins: a.Plugins, Dir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive},
+		Ops:        ops})
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/dispatch"
+	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/plugins/host"
@@ -34,7 +35,7 @@ const bindingLookupTimeout = 2 * time.Second
 // decisions asking the tenants' dispatch-rules plugins run by rt (nil:
 // the built-in ranking only). Every process that dispatches needs them:
 // the API at intake, the worker when it redispatches.
-func NewWorkOrders(store *postgres.Store, ps *postgres.PluginStore, rt core.PluginRuntime, clock core.Clock, log *slog.Logger) *workorder.Service {
+func NewWorkOrders(store *postgres.Store, ps *plugin.Service, rt core.PluginRuntime, clock core.Clock, log *slog.Logger) *workorder.Service {
 	c := workorder.Config{Store: store, Units: store, Clock: clock, Log: log}
 	if rt != nil {
 		c.Rules = dispatchRulesSeam(ps, rt, log)
@@ -49,7 +50,7 @@ func NewWorkOrders(store *postgres.Store, ps *postgres.PluginStore, rt core.Plug
 // binding changes on any replica. When the lookup or the plugin fails,
 // the seam answers with rules that fail, so the decision uses the
 // built-in ranking and records why.
-func dispatchRulesSeam(ps *postgres.PluginStore, rt core.PluginRuntime, log *slog.Logger) func(core.UnitOfWork) dispatch.Rules {
+func dispatchRulesSeam(ps *plugin.Service, rt core.PluginRuntime, log *slog.Logger) func(core.UnitOfWork) dispatch.Rules {
 	return func(u core.UnitOfWork) dispatch.Rules {
 		tenant := u.TenantID()
 		// The lookup reads in the caller's unit, whose connection is held:

@@ -23,6 +23,7 @@ import (
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/network"
+	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/settings"
 	"github.com/aftersales/aftersales/core/workorder"
@@ -98,10 +99,14 @@ type App struct {
 	Store    *postgres.Store
 	Authz    *authz.Authorizer
 	Registry *prometheus.Registry
-	Plugins  *postgres.PluginStore
+	// PluginStore persists plugins and bindings, caches the enabled
+	// bindings and carries agent events between replicas.
+	PluginStore *postgres.PluginStore
 	// PluginRuntime runs tenants' plugins next to whatever calls them: the
 	// API (CTI, parts, dispatch at intake) and the worker (redispatch).
 	PluginRuntime core.PluginRuntime
+	// Plugins are the plugin use cases.
+	Plugins *plugin.Service
 	// WorkOrders are the work-order use cases.
 	WorkOrders *workorder.Service
 	// Identity are the identity and access use cases.
@@ -155,7 +160,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Plugins = ps
+	a.PluginStore = ps
 
 	var redisOpt asynq.RedisConnOpt
 	var rdb redis.UniversalClient
@@ -176,7 +181,9 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	if a.PluginRuntime == nil && !o.NoPluginRuntime {
 		a.PluginRuntime = newPluginHost(ctx, o, a.Registry, rdb)
 	}
-	a.WorkOrders = NewWorkOrders(a.Store, ps, a.PluginRuntime, o.Clock, o.Log)
+	a.Plugins = plugin.NewService(plugin.Config{Store: ps, Units: a.Store, Runtime: a.PluginRuntime, Events: ps,
+		Clock: o.Clock, Log: o.Log})
+	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
 
 	var texts *jobs.Texts
 	if redisOpt != nil {
@@ -209,7 +216,7 @@ func (a *App) Watch(ctx context.Context) {
 	if a.Server != nil {
 		go a.Store.WatchAuthz(ctx, a.Authz.Invalidate, a.Authz.InvalidateAll)
 	}
-	go a.Plugins.Listen(ctx)
+	go a.PluginStore.Listen(ctx)
 }
 
 // statusBoardTTL is how long a replica's plugin statuses outlive its last

@@ -2,14 +2,60 @@ package postgres
 
 import (
 	"context"
-	"errors"
-	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/plugin"
 )
+
+// PluginStore implements plugin.Store (the plugin registry, tenant
+// bindings with their secrets encrypted with the platform key, agent CTI
+// extensions) and plugin.AgentEventBus on a Store, and keeps this
+// replica's cache of enabled bindings.
+type PluginStore struct {
+	s   *Store
+	box *secretBox
+	// Agent event subscribers of this process, by tenant and user.
+	mu   sync.Mutex
+	subs map[agentKey]map[*agentSub]struct{}
+	// Enabled bindings by tenant and kind, trusted only while the change
+	// listener runs (listening); gen grows with every invalidation so a
+	// lookup racing with one does not cache what it read before it.
+	cacheMu   sync.Mutex
+	cache     sync.Map // bindingKey -> *core.PluginBinding (nil: none)
+	gen       atomic.Uint64
+	listening atomic.Bool
+}
+
+// NewPluginStore returns the plugin store; key is the 32-byte platform key
+// that encrypts binding secrets.
+func NewPluginStore(s *Store, key []byte) (*PluginStore, error) {
+	box, err := newSecretBox(key)
+	if err != nil {
+		return nil, err
+	}
+	return &PluginStore{s: s, box: box, subs: map[agentKey]map[*agentSub]struct{}{}}, nil
+}
+
+// pluginRepo implements plugin.Repository on a unit of work.
+type pluginRepo struct {
+	s *PluginStore
+	u *unit
+}
+
+// Plugins implements plugin.Store.
+func (s *PluginStore) Plugins(u core.UnitOfWork) plugin.Repository { return pluginRepo{s, unitOf(u)} }
+
+// FindTenantStatus implements plugin.Store.
+func (s *PluginStore) FindTenantStatus(ctx context.Context, tenant uuid.UUID) (string, error) {
+	var status string
+	err := s.s.pool.QueryRow(ctx, `SELECT status FROM tenants WHERE id = $1`, tenant).Scan(&status)
+	return status, translate(err, "tenant")
+}
 
 const pluginColumns = `id, name, kind, version, path, sha256, enabled, created_at`
 
@@ -18,30 +64,38 @@ func scanPlugin(row pgx.Row) (*core.Plugin, error) {
 	return p, row.Scan(&p.ID, &p.Name, &p.Kind, &p.Version, &p.Path, &p.SHA256, &p.Enabled, &p.CreatedAt)
 }
 
-// RegisterPlugin implements core.PluginRegistry.
-func (s *PluginStore) RegisterPlugin(ctx context.Context, np core.NewPlugin) (*core.Plugin, error) {
-	if err := np.Validate(); err != nil {
-		return nil, err
-	}
-	q, err := s.s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := scanPlugin(q.QueryRow(ctx, `INSERT INTO plugins (id, name, kind, version, path, sha256, created_at)
+// queryPlugin reads one plugin row through the unit.
+func (r pluginRepo) queryPlugin(ctx context.Context, sql string, args ...any) (*core.Plugin, error) {
+	var p *core.Plugin
+	err := r.u.queryRow(ctx, func(row pgx.Row) (err error) {
+		p, err = scanPlugin(row)
+		return err
+	}, sql, args...)
+	return p, err
+}
+
+// invalidateAfterCommit drops this replica's cached bindings of a tenant
+// (uuid.Nil: all) once the unit's change commits, so that its next
+// request sees it at once; other replicas follow on the trigger's NOTIFY.
+func (r pluginRepo) invalidateAfterCommit(tenant uuid.UUID) {
+	r.u.AfterCommit(func() { r.s.invalidateBindings(tenant) })
+}
+
+func (r pluginRepo) InsertPlugin(ctx context.Context, np *core.Plugin) (*core.Plugin, error) {
+	p, err := r.queryPlugin(ctx, `INSERT INTO plugins (id, name, kind, version, path, sha256, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+pluginColumns,
-		uuid.New(), np.Name, np.Kind, np.Version, np.Path, strings.ToLower(np.SHA256), s.s.now()))
+		np.ID, np.Name, np.Kind, np.Version, np.Path, np.SHA256, np.CreatedAt)
 	return p, translate(err, "plugin "+np.Name+" "+np.Version)
 }
 
-// FindPlugins implements core.PluginRegistry.
-func (s *PluginStore) FindPlugins(ctx context.Context) ([]*core.Plugin, error) {
-	return queryAll(ctx, s.s, scanPlugin, `SELECT `+pluginColumns+` FROM plugins ORDER BY name, version`)
+func (r pluginRepo) FindPlugins(ctx context.Context) ([]*core.Plugin, error) {
+	return queryAll(ctx, r.u, scanPlugin, `SELECT `+pluginColumns+` FROM plugins ORDER BY name, version`)
 }
 
-// queryAll runs a query in the transaction of ctx and scans every row; an
-// empty result is an empty slice, not nil.
-func queryAll[T any](ctx context.Context, s *Store, scan func(pgx.Row) (T, error), sql string, args ...any) ([]T, error) {
-	q, err := s.q(ctx)
+// queryAll runs a query in the unit and scans every row; an empty result
+// is an empty slice, not nil.
+func queryAll[T any](ctx context.Context, u *unit, scan func(pgx.Row) (T, error), sql string, args ...any) ([]T, error) {
+	q, err := u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -56,57 +110,41 @@ func queryAll[T any](ctx context.Context, s *Store, scan func(pgx.Row) (T, error
 	return out, err
 }
 
-// FindPluginByID implements core.PluginRegistry.
-func (s *PluginStore) FindPluginByID(ctx context.Context, id uuid.UUID) (*core.Plugin, error) {
-	q, err := s.s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := scanPlugin(q.QueryRow(ctx, `SELECT `+pluginColumns+` FROM plugins WHERE id = $1`, id))
+func (r pluginRepo) FindPluginByID(ctx context.Context, id uuid.UUID) (*core.Plugin, error) {
+	p, err := r.queryPlugin(ctx, `SELECT `+pluginColumns+` FROM plugins WHERE id = $1`, id)
 	return p, translate(err, "plugin")
 }
 
-// SetPluginEnabled implements core.PluginRegistry.
-func (s *PluginStore) SetPluginEnabled(ctx context.Context, id uuid.UUID, enabled bool) (*core.Plugin, error) {
-	s.invalidateAfterCommit(ctx, uuid.Nil) // every tenant bound to it
-	q, err := s.s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := scanPlugin(q.QueryRow(ctx, `UPDATE plugins SET enabled = $2 WHERE id = $1 RETURNING `+pluginColumns, id, enabled))
+func (r pluginRepo) SetPluginEnabled(ctx context.Context, id uuid.UUID, enabled bool) (*core.Plugin, error) {
+	r.invalidateAfterCommit(uuid.Nil) // every tenant bound to it
+	p, err := r.queryPlugin(ctx, `UPDATE plugins SET enabled = $2 WHERE id = $1 RETURNING `+pluginColumns, id, enabled)
 	return p, translate(err, "plugin")
 }
 
-// DeletePlugin implements core.PluginRegistry.
-func (s *PluginStore) DeletePlugin(ctx context.Context, id uuid.UUID) error {
-	s.invalidateAfterCommit(ctx, uuid.Nil) // every tenant bound to it
-	q, err := s.s.q(ctx)
-	if err != nil {
-		return err
-	}
+func (r pluginRepo) PluginInUse(ctx context.Context, id uuid.UUID) (bool, error) {
 	var inUse bool
-	if err := q.QueryRow(ctx, `SELECT plugin_in_use($1)`, id).Scan(&inUse); err != nil {
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&inUse) }, `SELECT plugin_in_use($1)`, id)
+	return inUse, err
+}
+
+func (r pluginRepo) DeletePlugin(ctx context.Context, id uuid.UUID) error {
+	r.invalidateAfterCommit(uuid.Nil) // every tenant bound to it
+	return r.deleteRow(ctx, `DELETE FROM plugins WHERE id = $1`, id, "plugin not found")
+}
+
+// deleteRow runs a DELETE of one row: ENOTFOUND with notFound when it
+// deletes none.
+func (r pluginRepo) deleteRow(ctx context.Context, sql string, id uuid.UUID, notFound string) error {
+	q, err := r.u.conn(ctx)
+	if err != nil {
 		return err
 	}
-	if inUse {
-		return core.Errorf(core.ECONFLICT, "tenants still bind this plugin; disable it instead, or ask them to unbind it")
-	}
-	tag, err := q.Exec(ctx, `DELETE FROM plugins WHERE id = $1`, id)
+	tag, err := q.Exec(ctx, sql, id)
 	if err != nil {
 		return err
 	}
 	if tag.RowsAffected() == 0 {
-		return core.Errorf(core.ENOTFOUND, "plugin not found")
+		return core.Errorf(core.ENOTFOUND, "%s", notFound)
 	}
 	return nil
-}
-
-// errNoBinding is the ENOTFOUND of FindEnabledPluginBinding.
-func errNoBinding(kind string) error {
-	return core.Errorf(core.ENOTFOUND, "no enabled %s plugin is bound for this tenant", kind)
-}
-
-func isNotFound(err error) bool {
-	var ce *core.Error
-	return errors.As(err, &ce) && ce.Code == core.ENOTFOUND
 }

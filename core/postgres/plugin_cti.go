@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -10,11 +9,8 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-var extensionPattern = regexp.MustCompile(`^[0-9A-Za-z*#+._-]{1,32}$`)
-
-// FindUsersByCTIExtension implements core.CTIExtensionService.
-func (s *PluginStore) FindUsersByCTIExtension(ctx context.Context, extension string) ([]uuid.UUID, error) {
-	q, err := s.s.q(ctx)
+func (r pluginRepo) FindUsersByCTIExtension(ctx context.Context, extension string) ([]uuid.UUID, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -25,24 +21,17 @@ func (s *PluginStore) FindUsersByCTIExtension(ctx context.Context, extension str
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
-// SetCTIExtension implements core.CTIExtensionService.
-func (s *PluginStore) SetCTIExtension(ctx context.Context, userID uuid.UUID, extension string) error {
-	if extension != "" && !extensionPattern.MatchString(extension) {
-		return core.FieldError("extension", "must be 1-32 digits, letters or * # + . _ -")
-	}
-	q, err := s.s.q(ctx)
-	if err != nil {
-		return err
-	}
+func (r pluginRepo) SetCTIExtension(ctx context.Context, user uuid.UUID, extension string) error {
 	var ext *string
 	if extension != "" {
 		ext = &extension
 	}
-	tag, err := q.Exec(ctx, `UPDATE users SET cti_extension = $2 WHERE id = $1`, userID, ext)
+	q, err := r.u.conn(ctx)
 	if err != nil {
-		if core.ErrorCode(translate(err, "")) == core.ECONFLICT {
-			return core.Errorf(core.ECONFLICT, "another user already has extension %s", extension)
-		}
+		return err
+	}
+	tag, err := q.Exec(ctx, `UPDATE users SET cti_extension = $2 WHERE id = $1`, user, ext)
+	if err != nil {
 		return translate(err, "user")
 	}
 	if tag.RowsAffected() == 0 {
@@ -51,14 +40,10 @@ func (s *PluginStore) SetCTIExtension(ctx context.Context, userID uuid.UUID, ext
 	return nil
 }
 
-// FindCTIExtension implements core.CTIExtensionService.
-func (s *PluginStore) FindCTIExtension(ctx context.Context, userID uuid.UUID) (string, error) {
-	q, err := s.s.q(ctx)
-	if err != nil {
-		return "", err
-	}
+func (r pluginRepo) FindCTIExtension(ctx context.Context, user uuid.UUID) (string, error) {
 	var ext *string
-	if err := q.QueryRow(ctx, `SELECT cti_extension FROM users WHERE id = $1`, userID).Scan(&ext); err != nil {
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&ext) }, `SELECT cti_extension FROM users WHERE id = $1`, user)
+	if err != nil {
 		return "", translate(err, "user")
 	}
 	if ext == nil {

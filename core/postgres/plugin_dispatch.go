@@ -11,13 +11,10 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-// DispatchFacts looks up the facts a dispatch-rules plugin gets about an
-// order and its candidates, in the unit of work that dispatches (where
-// the new order is already written), in one round trip. Technicians are
-// those of the sites. An order without customer or unit gives empty order
-// facts.
-func (s *PluginStore) DispatchFacts(ctx context.Context, u core.UnitOfWork, orderID uuid.UUID, sites []uuid.UUID) (*core.DispatchFacts, error) {
-	q, err := unitOf(u).conn(ctx)
+// DispatchFacts implements plugin.Repository in one round trip.
+// Technicians are those of the sites.
+func (r pluginRepo) DispatchFacts(ctx context.Context, orderID uuid.UUID, sites []uuid.UUID) (*core.DispatchFacts, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}

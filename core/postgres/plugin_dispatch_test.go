@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
-	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
 
@@ -20,8 +19,7 @@ func TestDispatchFactsCarryTags(t *testing.T) {
 	t.Parallel()
 	s := pgtest.NewStore(t, nil)
 	net := networkOf(s)
-	ps, err := postgres.NewPluginStore(s, newKey(t))
-	require.NoError(t, err)
+	ps := newPlugins(t, s, newKey(t))
 	acme := pgtest.NewNetwork(t, s, "acme", "")
 	other := pgtest.NewNetwork(t, s, "other", "")
 	ctx := context.Background()

@@ -31,29 +31,22 @@ type agentNotice struct {
 	Event  core.AgentEvent `json:"e"`
 }
 
-// PublishAgentEvent implements core.AgentEventBus. Inside a transaction of
-// ctx the event goes out when it commits; the screen pop is not sent (the
-// receiving replica looks it up).
-func (s *PluginStore) PublishAgentEvent(ctx context.Context, tenantID, userID uuid.UUID, e core.AgentEvent) error {
+// PublishAgentEvent implements plugin.Repository: a notification sent in
+// the unit's transaction, so delivered when it commits.
+func (r pluginRepo) PublishAgentEvent(user uuid.UUID, e core.AgentEvent) error {
 	e.ScreenPop = nil
-	payload, err := json.Marshal(agentNotice{Tenant: tenantID, User: userID, Event: e})
+	payload, err := json.Marshal(agentNotice{Tenant: r.u.tenantID, User: user, Event: e})
 	if err != nil {
 		return err
 	}
 	if len(payload) > 7900 {
 		return core.Errorf(core.EINVALID, "call event too large")
 	}
-	var q querier = s.s.pool
-	if _, ok := ctx.Value(sessionKey{}).(*unit); ok {
-		if q, err = s.s.q(ctx); err != nil {
-			return err
-		}
-	}
-	_, err = q.Exec(ctx, `SELECT pg_notify($1, $2)`, agentChannel, string(payload))
-	return err
+	r.u.write(`SELECT pg_notify($1, $2)`, agentChannel, string(payload))
+	return nil
 }
 
-// SubscribeAgentEvents implements core.AgentEventBus. Events reach
+// SubscribeAgentEvents implements plugin.AgentEventBus. Events reach
 // subscribers only while Listen runs.
 func (s *PluginStore) SubscribeAgentEvents(ctx context.Context, tenantID, userID uuid.UUID) (<-chan core.AgentEvent, error) {
 	k := agentKey{tenantID, userID}

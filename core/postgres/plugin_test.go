@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
@@ -31,25 +32,34 @@ func newTenant(t *testing.T, s *postgres.Store, slug string) uuid.UUID {
 	return tenant.ID
 }
 
-func registerPlugin(t *testing.T, s *postgres.Store, ps *postgres.PluginStore, kind string) *core.Plugin {
+// newPlugins returns the plugin use cases on the plugin store of s with
+// key (no runtime).
+func newPlugins(t *testing.T, s *postgres.Store, key []byte) *plugin.Service {
+	t.Helper()
+	ps, err := postgres.NewPluginStore(s, key)
+	require.NoError(t, err)
+	return plugin.NewService(plugin.Config{Store: ps, Units: s})
+}
+
+func registerPlugin(t *testing.T, s *postgres.Store, ps *plugin.Service, kind string) *core.Plugin {
 	t.Helper()
 	var p *core.Plugin
-	require.NoError(t, s.InPlatform(context.Background(), func(ctx context.Context) error {
+	require.NoError(t, core.InUnitOfWork(context.Background(), s, uuid.Nil, func(u core.UnitOfWork) error {
 		var err error
-		p, err = ps.RegisterPlugin(ctx, core.NewPlugin{Name: "p-" + kind, Kind: kind, Version: "1.0.0",
+		p, err = ps.RegisterPlugin(context.Background(), u, core.NewPlugin{Name: "p-" + kind, Kind: kind, Version: "1.0.0",
 			Path: "/plugins/" + kind, SHA256: strings.Repeat("ab", 32)})
 		return err
 	}))
 	return p
 }
 
-func bind(t *testing.T, s *postgres.Store, ps *postgres.PluginStore, tenant uuid.UUID, nb core.NewPluginBinding) (*core.PluginBinding, string, error) {
+func bind(t *testing.T, s *postgres.Store, ps *plugin.Service, tenant uuid.UUID, nb core.NewPluginBinding) (*core.PluginBinding, string, error) {
 	t.Helper()
 	var b *core.PluginBinding
 	var tok string
-	err := s.InTenant(context.Background(), tenant, func(ctx context.Context) error {
+	err := core.InUnitOfWork(context.Background(), s, tenant, func(u core.UnitOfWork) error {
 		var err error
-		b, tok, err = ps.CreatePluginBinding(ctx, nb)
+		b, tok, err = ps.CreateBinding(context.Background(), u, nb)
 		return err
 	})
 	return b, tok, err
@@ -64,8 +74,7 @@ func rawSecrets(t *testing.T, s *postgres.Store, tenant, id uuid.UUID) []byte {
 func TestPluginSecretsAreEncryptedAtRest(t *testing.T) {
 	t.Parallel()
 	s := pgtest.NewStore(t, nil)
-	ps, err := postgres.NewPluginStore(s, newKey(t))
-	require.NoError(t, err)
+	ps := newPlugins(t, s, newKey(t))
 	tenant := newTenant(t, s, "acme")
 	p := registerPlugin(t, s, ps, core.PluginParts)
 	const secret = "erp-password-4711"
@@ -81,18 +90,17 @@ func TestPluginSecretsAreEncryptedAtRest(t *testing.T) {
 
 	// The runtime gets them back with the right key...
 	ctx := context.Background()
-	require.NoError(t, s.InTenant(ctx, tenant, func(ctx context.Context) error {
-		got, err := ps.FindEnabledPluginBinding(ctx, core.PluginParts)
+	require.NoError(t, core.InUnitOfWork(ctx, s, tenant, func(u core.UnitOfWork) error {
+		got, err := ps.EnabledBinding(ctx, u, core.PluginParts)
 		require.NoError(t, err)
 		require.Equal(t, map[string]string{"password": secret}, got.Secrets)
 		require.Equal(t, p.Path, got.Plugin.Path)
 		return nil
 	}))
 	// ...and not with another key.
-	other, err := postgres.NewPluginStore(s, newKey(t))
-	require.NoError(t, err)
-	err = s.InTenant(ctx, tenant, func(ctx context.Context) error {
-		_, err := other.FindEnabledPluginBinding(ctx, core.PluginParts)
+	other := newPlugins(t, s, newKey(t))
+	err = core.InUnitOfWork(ctx, s, tenant, func(u core.UnitOfWork) error {
+		_, err := other.EnabledBinding(ctx, u, core.PluginParts)
 		return err
 	})
 	require.Equal(t, core.EUNPROCESSABLE, core.ErrorCode(err))
@@ -106,8 +114,8 @@ func TestPluginSecretsAreEncryptedAtRest(t *testing.T) {
 		_, err = tx.Exec(ctx, `UPDATE plugin_bindings SET secrets = $2, enabled = true WHERE id = $1`, b2.ID, raw)
 		require.NoError(t, err)
 	})
-	err = s.InTenant(ctx, tenant, func(ctx context.Context) error {
-		_, err := ps.FindEnabledPluginBinding(ctx, core.PluginParts)
+	err = core.InUnitOfWork(ctx, s, tenant, func(u core.UnitOfWork) error {
+		_, err := ps.EnabledBinding(ctx, u, core.PluginParts)
 		return err
 	})
 	require.Equal(t, core.EUNPROCESSABLE, core.ErrorCode(err))
@@ -116,8 +124,7 @@ func TestPluginSecretsAreEncryptedAtRest(t *testing.T) {
 func TestPluginBindingRules(t *testing.T) {
 	t.Parallel()
 	s := pgtest.NewStore(t, nil)
-	ps, err := postgres.NewPluginStore(s, newKey(t))
-	require.NoError(t, err)
+	ps := newPlugins(t, s, newKey(t))
 	a, b := newTenant(t, s, "tenant-a"), newTenant(t, s, "tenant-b")
 	cti := registerPlugin(t, s, ps, core.PluginCTI)
 	ctx := context.Background()
@@ -131,7 +138,7 @@ func TestPluginBindingRules(t *testing.T) {
 	onB, tokB, err := bind(t, s, ps, b, core.NewPluginBinding{PluginID: cti.ID, Name: "switch", Enabled: true})
 	require.NoError(t, err)
 
-	got, err := ps.AuthenticateCTIBinding(ctx, first.ID, tokA)
+	got, err := ps.AuthenticateCTI(ctx, first.ID, tokA)
 	require.NoError(t, err)
 	require.Equal(t, a, got.TenantID)
 	for name, c := range map[string]struct {
@@ -143,31 +150,31 @@ func TestPluginBindingRules(t *testing.T) {
 		"garbage token":            {first.ID, "ctk_nonsense"},
 		"empty token":              {first.ID, ""},
 	} {
-		_, err := ps.AuthenticateCTIBinding(ctx, c.id, c.tok)
+		_, err := ps.AuthenticateCTI(ctx, c.id, c.tok)
 		require.Equal(t, core.EUNAUTHORIZED, core.ErrorCode(err), name)
 	}
 
 	// B cannot see or change A's binding.
-	require.NoError(t, s.InTenant(ctx, b, func(ctx context.Context) error {
-		_, err := ps.FindPluginBindingByID(ctx, first.ID)
+	require.NoError(t, core.InUnitOfWork(ctx, s, b, func(u core.UnitOfWork) error {
+		_, err := ps.FindBindingByID(ctx, u, first.ID)
 		require.Equal(t, core.ENOTFOUND, core.ErrorCode(err))
-		require.Equal(t, core.ENOTFOUND, core.ErrorCode(ps.DeletePluginBinding(ctx, first.ID)))
+		require.Equal(t, core.ENOTFOUND, core.ErrorCode(ps.DeleteBinding(ctx, u, first.ID)))
 		return nil
 	}))
 
 	// A bound plugin cannot be deleted.
-	err = s.InPlatform(ctx, func(ctx context.Context) error { return ps.DeletePlugin(ctx, cti.ID) })
+	err = core.InUnitOfWork(ctx, s, uuid.Nil, func(u core.UnitOfWork) error { return ps.DeletePlugin(ctx, u, cti.ID) })
 	require.Equal(t, core.ECONFLICT, core.ErrorCode(err))
 
 	// Updating keeps untouched secrets and bumps the version.
 	off := false
-	require.NoError(t, s.InTenant(ctx, a, func(ctx context.Context) error {
-		up, err := ps.UpdatePluginBinding(ctx, first.ID, core.PluginBindingUpdate{Enabled: &off, Secrets: map[string]string{"k": "v"}})
+	require.NoError(t, core.InUnitOfWork(ctx, s, a, func(u core.UnitOfWork) error {
+		up, err := ps.UpdateBinding(ctx, u, first.ID, core.PluginBindingUpdate{Enabled: &off, Secrets: map[string]string{"k": "v"}})
 		require.NoError(t, err)
 		require.Equal(t, 2, up.Version)
 		require.Equal(t, []string{"k"}, up.SecretNames)
 		return nil
 	}))
-	_, err = ps.AuthenticateCTIBinding(ctx, first.ID, tokA)
+	_, err = ps.AuthenticateCTI(ctx, first.ID, tokA)
 	require.Equal(t, core.EUNAUTHORIZED, core.ErrorCode(err), "a disabled binding takes no events")
 }
