@@ -159,7 +159,7 @@ func New(d Deps) *Server {
 	for path, h := range d.Ops.Extra {
 		s.mux.Handle(path, h)
 	}
-	s.http = withRequestID(s.withAccessLog(s.withRecover(routerProblems(s.mux))))
+	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withPlainParameters(routerProblems(s.mux))))))
 	return s
 }
 

@@ -46,6 +46,11 @@ func (s *Server) checkBody(hctx huma.Context, next func(huma.Context)) {
 			huma.WriteErr(s.api, hctx, 0, "", err)
 			return
 		}
+		if field := controlCharField(raw); field != "" {
+			huma.WriteErr(s.api, hctx, 0, "", core.FieldError(strings.TrimPrefix(strings.TrimPrefix(field, "body"), "."),
+				"must not contain control characters"))
+			return
+		}
 		next(&bodyContext{humaContext: hctx, body: bytes.NewReader(raw)})
 	}
 }

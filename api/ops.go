@@ -99,10 +99,7 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 }
 
 func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(&Problem{Title: http.StatusText(status), Status: status, Detail: detail,
-		Instance: r.URL.Path, RequestID: requestID(r.Context()), Code: codeOfStatus[status]})
+	writeProblemOf(w, r, &Problem{Status: status, Detail: detail, Code: codeOfStatus[status]})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

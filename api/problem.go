@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -135,14 +134,11 @@ func routerProblems(mux *http.ServeMux) http.Handler {
 			w.Header().Set("Allow", rec.header.Get("Allow"))
 			detail = r.Method + " is not an operation of " + r.URL.Path + "; it takes " + rec.header.Get("Allow")
 		}
-		p := &Problem{Title: http.StatusText(rec.status), Status: rec.status, Detail: detail, Instance: r.URL.Path,
-			Code: core.ENOTFOUND, RequestID: requestID(r.Context())}
+		p := &Problem{Status: rec.status, Detail: detail, Code: core.ENOTFOUND}
 		if rec.status == http.StatusMethodNotAllowed {
 			p.Code = "method_not_allowed"
 		}
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(rec.status)
-		_ = json.NewEncoder(w).Encode(p)
+		writeProblemOf(w, r, p)
 	})
 }
 
