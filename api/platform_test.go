@@ -123,6 +123,7 @@ func TestSuspendedTenant(t *testing.T) {
 	}
 	r := b.must(403, "POST", "/v1/auth/login", "", map[string]any{"tenant": "acme", "username": "admin", "password": adminPassword})
 	require.Equal(t, "tenant_suspended", r.str("code"))
+	require.NotContains(t, string(r.Raw), "unpaid invoice", "whoever is not signed in does not learn the platform's reason")
 
 	b.must(200, "POST", "/v1/platform/tenants/"+acme.id.String()+"/resume", b.platform, nil)
 	b.must(200, "GET", "/v1/me", acme.admin, nil)

@@ -29,7 +29,9 @@ func (s *Service) Login(ctx context.Context, slug, username, password string) (s
 		return "", time.Time{}, err
 	}
 	if t.Status != core.TenantActive {
-		return "", time.Time{}, suspended(t.StatusReason)
+		// The caller is not authenticated yet: the platform's reason
+		// (which its own users see once signed in) is not told here.
+		return "", time.Time{}, core.Errorf(core.ESUSPENDED, "tenant is suspended; ask your administrator")
 	}
 	now := s.now()
 	var token string
@@ -80,14 +82,6 @@ func throttled(locked bool, wait time.Duration) error {
 		code, msg = core.ELOCKED, "account locked after repeated failed logins; try again later"
 	}
 	return &core.Error{Code: code, Message: msg, RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
-}
-
-func suspended(reason string) error {
-	msg := "tenant is suspended"
-	if reason != "" {
-		msg += ": " + reason
-	}
-	return core.Errorf(core.ESUSPENDED, "%s", msg)
 }
 
 // Logout revokes the principal's session; EINVALID for an API key.
