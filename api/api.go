@@ -151,7 +151,7 @@ func New(d Deps) *Server {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	if d.Ops.Registry != nil {
-		s.mux.Handle("GET /metrics", s.m.handler(d.Ops.Registry))
+		s.mux.Handle("GET /metrics", s.platformBearer(s.m.handler(d.Ops.Registry), "metrics"))
 	}
 	if d.Ops.Monitor != nil {
 		s.mountMonitor(d.Ops.Monitor)

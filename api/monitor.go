@@ -48,6 +48,20 @@ func (s *Server) platformOnly(h http.Handler) http.Handler {
 	})
 }
 
+// platformBearer lets requests with a platform-admin bearer token through
+// (a Prometheus scrape job sends one); others get a 401 problem.
+func (s *Server) platformBearer(h http.Handler, what string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !s.isPlatformToken(r, raw) {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			writeProblem(w, r, http.StatusUnauthorized, what+" needs a platform-admin bearer token")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 func (s *Server) isPlatformToken(r *http.Request, raw string) bool {
 	tok, err := core.ParseToken(strings.TrimSpace(raw))
 	if err != nil || tok.Kind != core.PrincipalPlatform {

@@ -127,7 +127,9 @@ func TestFirstStartAndFirstSteps(t *testing.T) {
 	c.expect(http.StatusOK, "GET", "/openapi.json", "", nil).decode(t, &spec)
 	require.True(t, strings.HasPrefix(spec.OpenAPI, "3."), "openapi version %q", spec.OpenAPI)
 	require.Contains(t, spec.Paths, "/v1/me")
-	metrics := string(c.expect(http.StatusOK, "GET", "/metrics", "", nil).Body)
+	require.Equal(t, "application/problem+json", c.expect(http.StatusUnauthorized, "GET", "/metrics", "", nil).Header.Get("Content-Type"))
+	c.expect(http.StatusUnauthorized, "GET", "/metrics", adminToken, nil) // a tenant's token is not enough
+	metrics := string(c.expect(http.StatusOK, "GET", "/metrics", platformToken, nil).Body)
 	require.Contains(t, metrics, "aftersales_http_request_duration_seconds")
 	require.Contains(t, metrics, `operation="get-me"`)
 	require.Contains(t, metrics, "aftersales_db_pool_")
