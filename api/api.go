@@ -148,6 +148,7 @@ func New(d Deps) *Server {
 	s.m = newMetrics(d.Ops.Registry)
 	s.api.UseMiddleware(s.m.middleware, s.checkBody, s.authenticate)
 	s.registerRoutes()
+	confirmationNeedsProof(s.api)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	if d.Ops.Registry != nil {
@@ -161,6 +162,22 @@ func New(d Deps) *Server {
 	}
 	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withPlainParameters(routerProblems(s.mux))))))
 	return s
+}
+
+// confirmationNeedsProof says in the spec, and so in the validation of
+// requests, what core.ServiceRecord.Validate requires of a customer's
+// confirmation: a signature or a code besides the name (Go's struct tags
+// cannot say "one of").
+func confirmationNeedsProof(a huma.API) {
+	c := a.OpenAPI().Components.Schemas.Map()["Confirmation"]
+	if c == nil {
+		panic("api: no Confirmation schema")
+	}
+	bySignature, byCode := &huma.Schema{Required: []string{"signature"}}, &huma.Schema{Required: []string{"code"}}
+	bySignature.PrecomputeMessages()
+	byCode.PrecomputeMessages()
+	c.AnyOf = []*huma.Schema{bySignature, byCode}
+	c.Description = "The customer's sign-off: a name, and a signature image or a confirmation code (at least one)."
 }
 
 // Config is the Huma configuration: spec at /openapi.json, docs at /docs.

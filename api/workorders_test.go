@@ -66,12 +66,18 @@ func TestWorkOrderLifecycle(t *testing.T) {
 		record("SN-NOPE"),
 		func() map[string]any { r := record("SN-0001"); r["cause_code"] = "C99"; return r }(),
 		func() map[string]any { r := record("SN-0001"); delete(r, "confirmation"); return r }(),
+		func() map[string]any { r := record("SN-0001"); r["confirmation"] = map[string]any{"name": "王芳"}; return r }(), // no proof
 	}
 	for i, rec := range bad {
 		r := b.act(n.techNearTok, id, "complete", map[string]any{"record": rec})
 		require.Equal(t, 422, r.Status, "bad record %d: %s", i, r.Raw)
 	}
-	ok(n.techNearTok, "complete", map[string]any{"record": record("SN-0001")}, "completed")
+	// No parts used, and the customer's code instead of a signature: as the
+	// spec says, both are accepted.
+	rec := record("SN-0001")
+	delete(rec, "parts")
+	rec["confirmation"] = map[string]any{"name": "王芳", "code": "4821"}
+	ok(n.techNearTok, "complete", map[string]any{"record": rec}, "completed")
 	b.must(403, "POST", "/v1/work-orders/"+id+"/confirm", n.techNearTok, map[string]any{})
 	ok(n.nearMgrTok, "confirm", nil, "confirmed")
 	ok(n.tenant.admin, "close", nil, "closed")

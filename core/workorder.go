@@ -259,7 +259,7 @@ type ServiceRecord struct {
 	CauseCode    string        `json:"cause_code"`
 	ObjectCode   string        `json:"object_code"`
 	ActionCode   string        `json:"action_code"`
-	Parts        []PartUsed    `json:"parts"`
+	Parts        []PartUsed    `json:"parts" required:"false" doc:"Spare parts used; may be omitted when none were."`
 	Notes        string        `json:"notes,omitempty"`
 	Confirmation *Confirmation `json:"confirmation"`
 }
@@ -272,10 +272,11 @@ type PartUsed struct {
 
 // Confirmation is the customer's sign-off: a name plus a signature image
 // (data URL, PNG or JPEG) or a confirmation code.
+// The API's spec requires signature or code (ConfirmationNeedsProof).
 type Confirmation struct {
 	Name      string `json:"name"`
-	Signature string `json:"signature,omitempty"`
-	Code      string `json:"code,omitempty"`
+	Signature string `json:"signature,omitempty" doc:"A data:image/png or data:image/jpeg base64 URL under 512 KiB; required unless code is given."`
+	Code      string `json:"code,omitempty" doc:"A confirmation code the customer gives the technician; required unless signature is given."`
 }
 
 // Validate checks a service record's shape; codes are checked against the
