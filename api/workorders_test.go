@@ -66,7 +66,11 @@ func TestWorkOrderLifecycle(t *testing.T) {
 		record("SN-NOPE"),
 		func() map[string]any { r := record("SN-0001"); r["cause_code"] = "C99"; return r }(),
 		func() map[string]any { r := record("SN-0001"); delete(r, "confirmation"); return r }(),
-		func() map[string]any { r := record("SN-0001"); r["confirmation"] = map[string]any{"name": "王芳"}; return r }(), // no proof
+		func() map[string]any {
+			r := record("SN-0001")
+			r["confirmation"] = map[string]any{"name": "王芳"}
+			return r
+		}(), // no proof
 	}
 	for i, rec := range bad {
 		r := b.act(n.techNearTok, id, "complete", map[string]any{"record": rec})
