@@ -17,6 +17,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/workorder"
 )
 
@@ -64,7 +65,7 @@ type Deps struct {
 	Customers  CustomerServices
 	Catalog    core.CatalogService
 	WorkOrders WorkOrderServices
-	FollowUps  core.FollowUpService
+	FollowUps  *messaging.Service
 	Messaging  MessagingServices
 	Plugins    PluginServices
 	Ops        OpsDeps
@@ -97,10 +98,11 @@ type WorkOrderServices struct {
 // MessagingServices serve SMS settings and templates, the SMS gateway's
 // callbacks and webhooks.
 type MessagingServices struct {
-	SMSSettings core.SMSSettingsStore
+	// SMS serves the SMS settings and templates.
+	SMS *messaging.Service
 	// SMSGateway handles the SMS gateway's callbacks, which authenticate
 	// with GatewaySecret; nil or "": the callbacks answer 403.
-	SMSGateway    core.SMSGatewayService
+	SMSGateway    *messaging.Service
 	GatewaySecret string
 	Webhooks      core.WebhookService
 	// WebhookGuard refuses webhook URLs that reach non-public addresses.

@@ -20,6 +20,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/authz"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/jobs"
@@ -102,6 +103,9 @@ type App struct {
 	WorkOrders *workorder.Service
 	// Identity are the identity and access use cases.
 	Identity *identity.Service
+	// Messaging are the SMS settings and follow-up use cases (the SMS
+	// gateway's callbacks are built with the texts, in newServer).
+	Messaging *messaging.Service
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -162,6 +166,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 		a.PluginRuntime = newPluginHost(ctx, o, a.Registry, rdb)
 	}
 	a.WorkOrders = NewWorkOrders(a.Store, ps, a.PluginRuntime, o.Clock, o.Log)
+	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 
 	var texts *jobs.Texts
 	if redisOpt != nil {
