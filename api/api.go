@@ -18,6 +18,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/messaging"
+	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/core/workorder"
 )
 
@@ -104,7 +105,7 @@ type MessagingServices struct {
 	// with GatewaySecret; nil or "": the callbacks answer 403.
 	SMSGateway    *messaging.Service
 	GatewaySecret string
-	Webhooks      core.WebhookService
+	Webhooks      *webhook.Service
 	// WebhookGuard refuses webhook URLs that reach non-public addresses.
 	WebhookGuard *core.WebhookGuard
 }

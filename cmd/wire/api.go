@@ -11,6 +11,7 @@ import (
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/messaging"
+	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/jobs"
 	"github.com/aftersales/aftersales/tenants"
 )
@@ -21,7 +22,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 	store, ps := a.Store, a.Plugins
 	ready := []api.Checker{{Name: "postgres", Check: o.Pool.Ping}}
 	ops := api.OpsDeps{Registry: a.Registry}
-	msg := api.MessagingServices{SMS: a.Messaging, Webhooks: store,
+	msg := api.MessagingServices{SMS: a.Messaging, Webhooks: webhook.New(webhook.Config{Store: store, Clock: o.Clock}),
 		WebhookGuard: &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate, Resolver: net.DefaultResolver}}
 	if rdb != nil {
 		ready = append(ready, api.Checker{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
