@@ -19,9 +19,11 @@ import (
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/settings"
+	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/core/workorder"
 )
 
@@ -72,7 +74,7 @@ type Deps struct {
 	// Catalog: product lines and models, service types, fault codes.
 	Catalog    *catalog.Service
 	WorkOrders WorkOrderServices
-	FollowUps  core.FollowUpService
+	FollowUps  *messaging.Service
 	Messaging  MessagingServices
 	Plugins    PluginServices
 	Ops        OpsDeps
@@ -94,12 +96,13 @@ type WorkOrderServices struct {
 // MessagingServices serve SMS settings and templates, the SMS gateway's
 // callbacks and webhooks.
 type MessagingServices struct {
-	SMSSettings core.SMSSettingsStore
+	// SMS serves the SMS settings and templates.
+	SMS *messaging.Service
 	// SMSGateway handles the SMS gateway's callbacks, which authenticate
 	// with GatewaySecret; nil or "": the callbacks answer 403.
-	SMSGateway    core.SMSGatewayService
+	SMSGateway    *messaging.Service
 	GatewaySecret string
-	Webhooks      core.WebhookService
+	Webhooks      *webhook.Service
 	// WebhookGuard refuses webhook URLs that reach non-public addresses.
 	WebhookGuard *core.WebhookGuard
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/messaging"
 )
 
 type ListFollowUpsInput struct {
@@ -37,7 +38,7 @@ type FollowUpOutput struct {
 	Body *core.FollowUp
 }
 
-func registerFollowUpRoutes(api huma.API, s *Server, followUps core.FollowUpService) {
+func registerFollowUpRoutes(api huma.API, s *Server, followUps *messaging.Service) {
 	tags := []string{"Follow-ups"}
 	read := core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}
 	update := core.Permission{Resource: core.ResWorkOrders, Action: core.ActUpdate}
@@ -51,7 +52,7 @@ func registerFollowUpRoutes(api huma.API, s *Server, followUps core.FollowUpServ
 			if err != nil {
 				return nil, err
 			}
-			items, next, err := followUps.FindFollowUps(ctx, core.FollowUpFilter{Status: in.Status, Within: sc,
+			items, next, err := followUps.FindFollowUps(ctx, unitOfWork(ctx), core.FollowUpFilter{Status: in.Status, Within: sc,
 				Cursor: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
@@ -65,7 +66,7 @@ func registerFollowUpRoutes(api huma.API, s *Server, followUps core.FollowUpServ
 		Description: "With a note of what the call found; 409 when it is done already."},
 		access{Who: accessTenant, Perm: update, Idempotent: true},
 		func(ctx context.Context, in *CompleteFollowUpInput) (*FollowUpOutput, error) {
-			f, err := followUps.FindFollowUpByID(ctx, in.ID)
+			f, err := followUps.FindFollowUpByID(ctx, unitOfWork(ctx), in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -73,7 +74,7 @@ func registerFollowUpRoutes(api huma.API, s *Server, followUps core.FollowUpServ
 				// Outside the caller's scope: as if it did not exist.
 				return nil, core.Errorf(core.ENOTFOUND, "follow-up %s not found", in.ID)
 			}
-			f, err = followUps.CompleteFollowUp(ctx, in.ID, in.Body.Note, actorOf(ctx))
+			f, err = followUps.CompleteFollowUp(ctx, unitOfWork(ctx), in.ID, in.Body.Note, actorOf(ctx))
 			return &FollowUpOutput{Body: f}, err
 		})
 }

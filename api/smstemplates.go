@@ -67,7 +67,7 @@ func registerSMSSettingsRoutes(api huma.API, s *Server, m MessagingServices) {
 	register(api, huma.Operation{OperationID: "get-sms-settings", Method: http.MethodGet, Path: "/v1/settings/sms",
 		Summary: "The tenant's SMS settings: signature, number, notifications and their texts, quiet hours, limits", Tags: tags},
 		read, func(ctx context.Context, _ *struct{}) (*SMSSettingsOutput, error) {
-			out, err := m.SMSSettings.FindSMSSettings(ctx)
+			out, err := m.SMS.SMSSettings(ctx, unitOfWork(ctx))
 			return smsSettingsView(out), err
 		})
 	register(api, huma.Operation{OperationID: "put-sms-settings", Method: http.MethodPut, Path: "/v1/settings/sms",
@@ -83,14 +83,14 @@ func registerSMSSettingsRoutes(api huma.API, s *Server, m MessagingServices) {
 			if b.QuietHours != nil {
 				set.QuietHours = *b.QuietHours
 			}
-			out, err := m.SMSSettings.UpdateSMSSettings(ctx, set)
+			out, err := m.SMS.UpdateSMSSettings(ctx, unitOfWork(ctx), set)
 			return smsSettingsView(out), err
 		})
 	register(api, huma.Operation{OperationID: "preview-sms", Method: http.MethodPost, Path: "/v1/settings/sms/preview",
 		Summary: "Render a notification text with the tenant's signature, and count its segments", Tags: tags,
 		Description: "Tries a text before saving it: the same checks as saving, sample values for omitted variables."},
 		read, func(ctx context.Context, in *SMSPreviewInput) (*SMSPreviewOutput, error) {
-			set, err := m.SMSSettings.FindSMSSettings(ctx)
+			set, err := m.SMS.SMSSettings(ctx, unitOfWork(ctx))
 			if err != nil {
 				return nil, err
 			}

@@ -38,7 +38,7 @@ func registerWebhookDeliveryRoutes(api huma.API, s *Server, m MessagingServices)
 		Description: "Newest first, with status, attempts so far, the last answer and the next attempt."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListWebhookDeliveriesInput) (*ListWebhookDeliveriesOutput, error) {
-			items, next, err := m.Webhooks.FindWebhookDeliveries(ctx, in.ID, in.Cursor, in.Limit)
+			items, next, err := m.Webhooks.FindWebhookDeliveries(ctx, unitOfWork(ctx), in.ID, in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -51,7 +51,7 @@ func registerWebhookDeliveryRoutes(api huma.API, s *Server, m MessagingServices)
 		Description: "Each attempt with its time, HTTP status, duration, error and the start of the response body."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WebhookDeliveryInput) (*WebhookDeliveryOutput, error) {
-			d, err := m.Webhooks.FindWebhookDelivery(ctx, in.ID, in.DeliveryID)
+			d, err := m.Webhooks.FindWebhookDelivery(ctx, unitOfWork(ctx), in.ID, in.DeliveryID)
 			return &WebhookDeliveryOutput{Body: d}, err
 		})
 	register(api, huma.Operation{OperationID: "replay-webhook-delivery", Method: http.MethodPost,
@@ -61,7 +61,7 @@ func registerWebhookDeliveryRoutes(api huma.API, s *Server, m MessagingServices)
 			"409 while an attempt is under way or the endpoint is disabled."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), Idempotent: true},
 		func(ctx context.Context, in *WebhookDeliveryInput) (*WebhookDeliveryOutput, error) {
-			d, err := m.Webhooks.ReplayWebhookDelivery(ctx, in.ID, in.DeliveryID)
+			d, err := m.Webhooks.ReplayWebhookDelivery(ctx, unitOfWork(ctx), in.ID, in.DeliveryID)
 			return &WebhookDeliveryOutput{Body: d}, err
 		})
 }

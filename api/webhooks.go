@@ -82,14 +82,14 @@ func registerWebhookRoutes(api huma.API, s *Server, m MessagingServices) {
 			if err := m.WebhookGuard.CheckURL(ctx, n.URL); err != nil {
 				return nil, err
 			}
-			e, err := m.Webhooks.CreateWebhook(ctx, n)
+			e, err := m.Webhooks.CreateWebhook(ctx, unitOfWork(ctx), n)
 			return &WebhookOutput{Body: e}, err
 		})
 	register(api, huma.Operation{OperationID: "list-webhooks", Method: http.MethodGet, Path: "/v1/webhooks",
 		Summary: "List webhook endpoints", Tags: tags},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListParams) (*ListWebhooksOutput, error) {
-			items, next, err := m.Webhooks.FindWebhooks(ctx, in.Cursor, in.Limit)
+			items, next, err := m.Webhooks.FindWebhooks(ctx, unitOfWork(ctx), in.Cursor, in.Limit)
 			if err != nil {
 				return nil, err
 			}
@@ -102,7 +102,7 @@ func registerWebhookRoutes(api huma.API, s *Server, m MessagingServices) {
 		Description: "disabled_reason says why the platform disabled it."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WebhookIDInput) (*WebhookOutput, error) {
-			e, err := m.Webhooks.FindWebhookByID(ctx, in.ID)
+			e, err := m.Webhooks.FindWebhookByID(ctx, unitOfWork(ctx), in.ID)
 			return &WebhookOutput{Body: e}, err
 		})
 	register(api, huma.Operation{OperationID: "update-webhook", Method: http.MethodPatch, Path: "/v1/webhooks/{id}",
@@ -123,14 +123,14 @@ func registerWebhookRoutes(api huma.API, s *Server, m MessagingServices) {
 					return nil, err
 				}
 			}
-			e, err := m.Webhooks.UpdateWebhook(ctx, in.ID, u)
+			e, err := m.Webhooks.UpdateWebhook(ctx, unitOfWork(ctx), in.ID, u)
 			return &WebhookOutput{Body: e}, err
 		})
 	register(api, huma.Operation{OperationID: "delete-webhook", Method: http.MethodDelete, Path: "/v1/webhooks/{id}",
 		Summary: "Delete a webhook endpoint and its deliveries", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: notFound},
 		access{Who: accessTenant, Perm: perm(core.ActDelete)},
 		func(ctx context.Context, in *WebhookIDInput) (*struct{}, error) {
-			return nil, m.Webhooks.DeleteWebhook(ctx, in.ID)
+			return nil, m.Webhooks.DeleteWebhook(ctx, unitOfWork(ctx), in.ID)
 		})
 	register(api, huma.Operation{OperationID: "rotate-webhook-secret", Method: http.MethodPost, Path: "/v1/webhooks/{id}/rotate-secret",
 		Summary: "Replace a webhook's signing secret", Tags: tags, Errors: notFound,
@@ -138,7 +138,7 @@ func registerWebhookRoutes(api huma.API, s *Server, m MessagingServices) {
 			"and, for 24 hours, with the previous one too (two signatures in webhook-signature), so receivers can switch over."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), Idempotent: true},
 		func(ctx context.Context, in *WebhookIDInput) (*WebhookOutput, error) {
-			e, err := m.Webhooks.RotateWebhookSecret(ctx, in.ID)
+			e, err := m.Webhooks.RotateWebhookSecret(ctx, unitOfWork(ctx), in.ID)
 			return &WebhookOutput{Body: e}, err
 		})
 	registerWebhookDeliveryRoutes(api, s, m)

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"time"
 
 	"github.com/google/uuid"
@@ -40,20 +39,4 @@ type FollowUpFilter struct {
 	Within Scope
 	Cursor string
 	Limit  int
-}
-
-// FollowUpService keeps follow-up tasks. Methods run in the tenant
-// transaction of ctx.
-type FollowUpService interface {
-	// OpenFollowUp opens a task for an order (once per order and reason:
-	// a second call returns the first task). Called by the inbound SMS
-	// handler.
-	OpenFollowUp(ctx context.Context, workOrderID uuid.UUID, reason string, score *int) (*FollowUp, error)
-	// FindFollowUps lists tasks, newest first. EINVALID for a bad cursor.
-	FindFollowUps(ctx context.Context, f FollowUpFilter) ([]*FollowUp, string, error)
-	// FindFollowUpByID: ENOTFOUND when it is not the tenant's.
-	FindFollowUpByID(ctx context.Context, id uuid.UUID) (*FollowUp, error)
-	// CompleteFollowUp marks a task done with a note. ENOTFOUND; ECONFLICT
-	// when it is done already.
-	CompleteFollowUp(ctx context.Context, id uuid.UUID, note, actor string) (*FollowUp, error)
 }

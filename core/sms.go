@@ -92,6 +92,10 @@ type NotificationStore interface {
 	OrderNoticeStore
 	// FindAssignmentFacts: ENOTFOUND when the order or its technician is gone.
 	FindAssignmentFacts(ctx context.Context, workOrderID, technicianID uuid.UUID) (*AssignmentFacts, error)
+	// FindCompletionFacts returns what the satisfaction question says, and
+	// the customer's phone. ENOTFOUND when the order or its technician is
+	// gone.
+	FindCompletionFacts(ctx context.Context, workOrderID uuid.UUID) (*AssignmentFacts, error)
 	// FindAssignmentFactsBatch is FindAssignmentFacts for several
 	// assignments in one query; gone ones are missing from the map.
 	FindAssignmentFactsBatch(ctx context.Context, as []Assignment) (map[Assignment]*AssignmentFacts, error)

@@ -63,14 +63,15 @@ type SMSRef struct {
 	SendAfter time.Time `json:"send_after"`
 }
 
-// SMSStore keeps messages and their statuses. Methods run in the tenant
-// transaction of ctx unless they say otherwise. Every status change of a
+// SMSStore keeps outgoing messages and their statuses for the SMS jobs
+// (jobs.Texts). Methods run in the tenant transaction of ctx unless they
+// say otherwise. Every status change of a
 // message about a work order appends an sms_status event to its timeline.
 type SMSStore interface {
 	// QueueSMS records an outgoing message (queued, or failed with Error
 	// when it cannot be sent, e.g. a landline). Called by the outbox
-	// handler and the inbound handler; the send task is enqueued after
-	// the commit.
+	// handler and for the help replies to inbound texts; the send task is
+	// enqueued after the commit.
 	QueueSMS(ctx context.Context, m *SMS) error
 	// ClaimSMS moves a queued message to sending and returns it, for the
 	// send task to hand to the gateway after the commit. Nil (and no
@@ -87,25 +88,14 @@ type SMSStore interface {
 	// (status SMSQueued). It changes nothing unless the message is
 	// sending (a delivery report may have overtaken it).
 	FinishSMS(ctx context.Context, id uuid.UUID, status, errText string) error
-	// ReportSMS applies a delivery report: status delivered or failed.
-	// Reports after the final status, and duplicates, change nothing.
-	// ENOTFOUND for an unknown outgoing message. Called by the gateway
-	// endpoint.
-	ReportSMS(ctx context.Context, id uuid.UUID, status, detail string) error
-	// SaveInboundSMS records a received text (Direction SMSIn). Called by
-	// the inbound handler.
-	SaveInboundSMS(ctx context.Context, m *SMS) error
-	// CountRecentSMS counts the outgoing texts of kind to a phone created
-	// within the last period. Called by the inbound handler to cap its
-	// help replies.
-	CountRecentSMS(ctx context.Context, kind, to string, within time.Duration) (int, error)
 	// UnsentSMS lists, across tenants, messages that should have a send
 	// task: queued and due, or sending, untouched for idle. It runs in a
 	// platform transaction (TenantTx.InPlatform). Called by the sweep.
 	UnsentSMS(ctx context.Context, limit int, idle time.Duration) ([]SMSRef, error)
 }
 
-// SMSSender is who wrote an inbound text, as the tenant knows the phone.
+// SMSSender is who wrote an inbound text, as the tenant knows the phone
+// (core/messaging).
 type SMSSender struct {
 	Phone        string
 	TechnicianID *uuid.UUID
@@ -113,39 +103,6 @@ type SMSSender struct {
 	Lat, Lon     *float64   // the technician's last known location
 	CustomerID   *uuid.UUID
 	Locale       string // the tenant's
-}
-
-// SMSReplyStore finds what inbound texts refer to. Methods run in the
-// tenant transaction of ctx.
-type SMSReplyStore interface {
-	// FindSMSSender looks the phone up among technicians and customers.
-	FindSMSSender(ctx context.Context, phone string) (*SMSSender, error)
-	// FindTechnicianOrder returns the ID of the order with number that is
-	// assigned to the technician; with number "" the technician's only
-	// open order. ENOTFOUND when there is none (or several, without a
-	// number).
-	FindTechnicianOrder(ctx context.Context, technicianID uuid.UUID, number string) (uuid.UUID, error)
-	// RecordSatisfaction records score on the customer's latest completed
-	// order that awaits one (a timeline event) and returns it. ENOTFOUND
-	// when no order awaits a score.
-	RecordSatisfaction(ctx context.Context, customerID uuid.UUID, score int, actor string) (*WorkOrder, error)
-	// FindCompletionFacts returns what the satisfaction question says, and
-	// the customer's phone. ENOTFOUND when the order is gone.
-	FindCompletionFacts(ctx context.Context, workOrderID uuid.UUID) (*AssignmentFacts, error)
-}
-
-// SMSGatewayService is what the gateway's callbacks reach: delivery
-// reports and inbound texts. It opens its own transactions.
-type SMSGatewayService interface {
-	// DeliveryReport applies a report of type typ (Kannel's %d) for a
-	// message of a tenant. ENOTFOUND for an unknown message, EINVALID for
-	// an unknown type; duplicates are harmless.
-	DeliveryReport(ctx context.Context, tenantID, id uuid.UUID, typ int, detail string) error
-	// ReceiveSMS handles a text from a phone to a number: a technician's
-	// command, a customer's score, or anything else (answered with help).
-	// ENOTFOUND when no tenant has the number; EINVALID when the sender is
-	// not a phone number. Other outcomes are answered by SMS, not errors.
-	ReceiveSMS(ctx context.Context, from, to, text string) error
 }
 
 // SMSReportSignature signs the delivery-report URL of a message with the

@@ -1,15 +1,12 @@
 package core
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/google/uuid"
 )
 
 // SMSSettings are a tenant's SMS settings: how its texts are signed and
@@ -217,24 +214,6 @@ func (s *SMSSettings) IsLowScore(score int) bool { return score >= 1 && score <=
 func (s *SMSSettings) Enabled(kind string) bool {
 	n, ok := s.Notifications[kind]
 	return !ok || n.Enabled
-}
-
-// SMSSettingsStore keeps each tenant's SMS settings.
-type SMSSettingsStore interface {
-	// FindSMSSettings returns the settings of the tenant of ctx (its tenant
-	// transaction), DefaultSMSSettings when it never saved any; TimeZone is
-	// always set. Called by the API and by the SMS jobs before composing.
-	FindSMSSettings(ctx context.Context) (*SMSSettings, error)
-	// UpdateSMSSettings validates and replaces the settings of the tenant
-	// of ctx. EINVALID for bad settings (templates included), ECONFLICT
-	// when another tenant already has the number. Called by the API.
-	UpdateSMSSettings(ctx context.Context, s SMSSettings) (*SMSSettings, error)
-	// FindTenantBySMSNumber returns the tenant whose Number is the longest
-	// prefix of the number an inbound text was sent to (carriers append
-	// extension digits to a long number), digits only. It works in any
-	// transaction, platform (InPlatform) or tenant. ENOTFOUND when no
-	// tenant has such a number. Called by the inbound SMS handler.
-	FindTenantBySMSNumber(ctx context.Context, number string) (uuid.UUID, error)
 }
 
 // SMSKinds returns every notification kind, sorted.

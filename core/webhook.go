@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -182,33 +181,4 @@ type WebhookAttempt struct {
 	DurationMS int64     `json:"duration_ms"`
 	Error      string    `json:"error,omitempty"`
 	Response   string    `json:"response,omitempty" doc:"The start of the response body."`
-}
-
-// WebhookService manages a tenant's endpoints and shows their deliveries
-// (called by the API, in the request's tenant transaction).
-type WebhookService interface {
-	// CreateWebhook: EINVALID for a bad URL or event type. The result
-	// carries the secret.
-	CreateWebhook(ctx context.Context, n NewWebhookEndpoint) (*WebhookEndpoint, error)
-	// FindWebhooks lists endpoints by ID; returns the next cursor.
-	FindWebhooks(ctx context.Context, after string, limit int) ([]*WebhookEndpoint, string, error)
-	// FindWebhookByID: ENOTFOUND.
-	FindWebhookByID(ctx context.Context, id uuid.UUID) (*WebhookEndpoint, error)
-	// UpdateWebhook: ENOTFOUND, EINVALID.
-	UpdateWebhook(ctx context.Context, id uuid.UUID, u WebhookEndpointUpdate) (*WebhookEndpoint, error)
-	// DeleteWebhook deletes the endpoint and its deliveries: ENOTFOUND.
-	DeleteWebhook(ctx context.Context, id uuid.UUID) error
-	// RotateWebhookSecret replaces the secret; the result carries the new
-	// one; the old one keeps signing too for WebhookSecretOverlap:
-	// ENOTFOUND.
-	RotateWebhookSecret(ctx context.Context, id uuid.UUID) (*WebhookEndpoint, error)
-	// FindWebhookDeliveries lists an endpoint's deliveries, newest first:
-	// ENOTFOUND for an unknown endpoint, EINVALID for a bad cursor.
-	FindWebhookDeliveries(ctx context.Context, endpointID uuid.UUID, after string, limit int) ([]*WebhookDelivery, string, error)
-	// FindWebhookDelivery returns a delivery with its attempts: ENOTFOUND.
-	FindWebhookDelivery(ctx context.Context, endpointID, id uuid.UUID) (*WebhookDelivery, error)
-	// ReplayWebhookDelivery sends the delivery again, with the same ID, as
-	// soon as possible and with a fresh retry schedule: ENOTFOUND;
-	// ECONFLICT while an attempt is under way or the endpoint is disabled.
-	ReplayWebhookDelivery(ctx context.Context, endpointID, id uuid.UUID) (*WebhookDelivery, error)
 }

@@ -21,7 +21,6 @@ type Outbox struct {
 	Tx      core.TenantTx
 	Effects core.EffectStore
 	Notes   core.NotificationStore
-	Replies core.SMSReplyStore
 	Texts   *Texts
 	Clock   core.Clock
 	Log     *slog.Logger
@@ -217,7 +216,7 @@ func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (*pref
 // askSatisfaction texts the customer of a completed order the satisfaction
 // question, answered with one digit (SMSGateway.ReceiveSMS).
 func (o *Outbox) askSatisfaction(ctx context.Context, h handling, m core.OutboxMessage) error {
-	f, err := o.Replies.FindCompletionFacts(ctx, m.AggregateID)
+	f, err := o.Notes.FindCompletionFacts(ctx, m.AggregateID)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return nil
 	} else if err != nil {

@@ -21,10 +21,10 @@ import (
 func noticeSetup(t testing.TB, clock core.Clock) *testBundle {
 	s := pgtest.NewStore(t, clock)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	texts := &jobs.Texts{Tx: s, Store: s, Settings: s, Provider: jobs.LogSMS{Log: log}, Clock: noonClock{}, Log: log}
+	texts := &jobs.Texts{Tx: s, Store: s, Settings: messagingOf(s), Provider: jobs.LogSMS{Log: log}, Clock: noonClock{}, Log: log}
 	return &testBundle{store: s, net: pgtest.NewNetwork(t, s, "acme", "en"), log: log, texts: texts,
 		work:   workorder.NewService(workorder.Config{Store: s, Units: s, Clock: clock}),
-		outbox: &jobs.Outbox{Tx: s, Effects: s, Notes: s, Replies: s, Texts: texts, Clock: core.SystemClock{}, Log: log}}
+		outbox: &jobs.Outbox{Tx: s, Effects: s, Notes: s, Texts: texts, Clock: core.SystemClock{}, Log: log}}
 }
 
 // urgeOnce urges the order's site by hand and handles the urge message
@@ -69,10 +69,10 @@ func TestUrgeSwitchedOffTextsNothing(t *testing.T) {
 	t.Parallel()
 	b := noticeSetup(t, nil)
 	exec(t, b, `UPDATE sites SET phone = '13700000000' WHERE id = $1`, b.net.Site)
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+	require.NoError(t, core.InUnitOfWork(context.Background(), b.store, b.net.Tenant, func(u core.UnitOfWork) error {
 		s := core.DefaultSMSSettings()
 		s.Notifications[core.SMSSiteUrge] = core.SMSNotification{Enabled: false}
-		_, err := b.store.UpdateSMSSettings(ctx, s)
+		_, err := messagingOf(b.store).UpdateSMSSettings(context.Background(), u, s)
 		return err
 	}))
 	w := b.intake(t)

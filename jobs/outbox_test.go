@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 	"github.com/aftersales/aftersales/core/workorder"
@@ -37,11 +38,16 @@ func setup(t testing.TB, locale string) *testBundle {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	client := asynq.NewClient(opt)
 	t.Cleanup(func() { client.Close() })
-	texts := &jobs.Texts{Tx: s, Store: s, Settings: s, Provider: jobs.LogSMS{Log: log}, Clock: noonClock{}, Log: log,
+	texts := &jobs.Texts{Tx: s, Store: s, Settings: messagingOf(s), Provider: jobs.LogSMS{Log: log}, Clock: noonClock{}, Log: log,
 		Enqueue: func(ctx context.Context, refs ...core.SMSRef) error { return jobs.EnqueueSMS(ctx, client, refs...) }}
 	return &testBundle{store: s, net: pgtest.NewNetwork(t, s, "acme", locale), redis: opt, log: log, texts: texts,
 		work:   workorder.NewService(workorder.Config{Store: s, Units: s}),
-		outbox: &jobs.Outbox{Tx: s, Effects: s, Notes: s, Replies: s, Texts: texts, Clock: core.SystemClock{}, Log: log}}
+		outbox: &jobs.Outbox{Tx: s, Effects: s, Notes: s, Texts: texts, Clock: core.SystemClock{}, Log: log}}
+}
+
+// messagingOf returns the messaging use cases over s.
+func messagingOf(s *postgres.Store) *messaging.Service {
+	return messaging.New(messaging.Config{Store: s, Units: s})
 }
 
 // worker runs an Asynq worker of n with the outbox and SMS handlers until

@@ -14,6 +14,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/messaging"
 )
 
 // Task types of the SMS pipeline.
@@ -49,7 +50,7 @@ const (
 type Texts struct {
 	Tx       core.TenantTx
 	Store    core.SMSStore
-	Settings core.SMSSettingsStore // nil: DefaultSMSSettings for every tenant
+	Settings SMSSettings // nil: DefaultSMSSettings for every tenant
 	Provider core.SMSProvider
 	Limiter  *RateLimiter // nil: no per-tenant rate limit
 	Clock    core.Clock
@@ -61,12 +62,19 @@ type Texts struct {
 	cache settingsCache
 }
 
+// SMSSettings reads a tenant's SMS settings in a unit of work
+// (core/messaging's Service).
+type SMSSettings interface {
+	SMSSettings(ctx context.Context, u core.UnitOfWork) (*core.SMSSettings, error)
+}
+
 // TextBatch queues the texts of one unit of work: they are recorded in
 // the unit, and their send tasks are enqueued once it commits (never after
 // a rollback). A failed enqueue is left to the sweep: the message is
 // committed as queued, so it is never lost.
 type TextBatch struct {
 	x        *Texts
+	u        core.UnitOfWork
 	tenant   uuid.UUID
 	settings *core.SMSSettings
 	loc      *time.Location
@@ -75,7 +83,7 @@ type TextBatch struct {
 
 // Batch returns the text batch of u; ctx is the one its enqueues run in.
 func (x *Texts) Batch(ctx context.Context, u core.UnitOfWork) *TextBatch {
-	b := &TextBatch{x: x, tenant: u.TenantID()}
+	b := &TextBatch{x: x, u: u, tenant: u.TenantID()}
 	u.AfterCommit(func() { b.enqueue(context.WithoutCancel(ctx)) })
 	return b
 }
@@ -92,7 +100,7 @@ func (b *TextBatch) enqueue(ctx context.Context) {
 // Settings returns the tenant's SMS settings and zone, read once per batch.
 func (b *TextBatch) Settings(ctx context.Context) (*core.SMSSettings, *time.Location, error) {
 	if b.settings == nil {
-		s, err := b.x.settings(ctx, b.tenant)
+		s, err := b.x.settings(ctx, b.u)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -101,15 +109,16 @@ func (b *TextBatch) Settings(ctx context.Context) (*core.SMSSettings, *time.Loca
 	return b.settings, b.loc, nil
 }
 
-// settings returns the tenant's SMS settings, from the cache when fresh.
-func (x *Texts) settings(ctx context.Context, tenant uuid.UUID) (*core.SMSSettings, error) {
-	now := time.Now()
+// settings returns the SMS settings of u's tenant, from the cache when
+// fresh.
+func (x *Texts) settings(ctx context.Context, u core.UnitOfWork) (*core.SMSSettings, error) {
+	now, tenant := time.Now(), u.TenantID()
 	s := x.cache.get(tenant, now)
 	if s == nil {
 		d := core.DefaultSMSSettings()
 		s = &d
 		if x.Settings != nil {
-			got, err := x.Settings.FindSMSSettings(ctx)
+			got, err := x.Settings.SMSSettings(ctx, u)
 			if err != nil {
 				return nil, err
 			}
@@ -121,14 +130,16 @@ func (x *Texts) settings(ctx context.Context, tenant uuid.UUID) (*core.SMSSettin
 }
 
 // Text is one notification to queue.
-type Text struct {
-	Kind        string
-	To          string
-	Locale      string
-	Facts       core.SMSFacts
-	WorkOrderID *uuid.UUID
-	OutboxID    *int64
+type Text = messaging.Text
+
+// QueueText queues one text in u, in a batch of its own
+// (messaging.Texts).
+func (x *Texts) QueueText(ctx context.Context, u core.UnitOfWork, t Text) error {
+	return x.Batch(ctx, u).Queue(x.Tx.Join(ctx, u), t)
 }
+
+// ProviderName implements messaging.Texts.
+func (x *Texts) ProviderName() string { return x.Provider.Name() }
 
 // Queue composes and records a text in the batch's unit (ctx carries it
 // for the SMS store): nothing when the tenant has the kind off; failed at
@@ -275,9 +286,10 @@ func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 	var claimed []*core.SMS
 	var from string
 	var busy error
-	err := x.Tx.InTenant(ctx, task.TenantID, func(ctx context.Context) error {
+	err := core.InUnitOfWork(ctx, x.Tx, task.TenantID, func(u core.UnitOfWork) error {
+		ctx := x.Tx.Join(ctx, u)
 		claimed, busy = nil, nil
-		s, err := x.settings(ctx, task.TenantID)
+		s, err := x.settings(ctx, u)
 		if err != nil {
 			return err
 		}

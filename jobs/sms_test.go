@@ -251,12 +251,12 @@ func TestSweepFindsTextsWhoseTaskWasLost(t *testing.T) {
 func TestTenantSettingsShapeTheTexts(t *testing.T) {
 	t.Parallel()
 	b := setup(t, "")
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+	require.NoError(t, core.InUnitOfWork(context.Background(), b.store, b.net.Tenant, func(u core.UnitOfWork) error {
 		s := core.DefaultSMSSettings()
 		s.Number = "10690001"
 		s.RatePerMinute = 1
 		s.Notifications[core.SMSCustomerSatisfaction] = core.SMSNotification{Enabled: false}
-		_, err := b.store.UpdateSMSSettings(ctx, s)
+		_, err := messagingOf(b.store).UpdateSMSSettings(context.Background(), u, s)
 		return err
 	}))
 	night := time.Date(2030, 1, 10, 15, 30, 0, 0, time.UTC) // 23:30 in Shanghai, ahead of the real clock

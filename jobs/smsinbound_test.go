@@ -8,21 +8,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
-	"github.com/aftersales/aftersales/jobs"
+	"github.com/aftersales/aftersales/core/messaging"
 )
 
 const tenantNumber = "10690001"
 
 // gateway returns the inbound handler of the bundle, with the tenant's
 // SMS number set.
-func (b *testBundle) gateway(t testing.TB) *jobs.SMSGateway {
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+func (b *testBundle) gateway(t testing.TB) *messaging.Service {
+	require.NoError(t, core.InUnitOfWork(context.Background(), b.store, b.net.Tenant, func(u core.UnitOfWork) error {
 		s := core.DefaultSMSSettings()
 		s.Number = tenantNumber
-		_, err := b.store.UpdateSMSSettings(ctx, s)
+		_, err := messagingOf(b.store).UpdateSMSSettings(context.Background(), u, s)
 		return err
 	}))
-	return &jobs.SMSGateway{Texts: b.texts, Numbers: b.store, Replies: b.store, WorkOrders: b.work, FollowUps: b.store, Log: b.log}
+	return messaging.New(messaging.Config{Store: b.store, Units: b.store, Texts: b.texts, WorkOrders: b.work, Log: b.log})
 }
 
 // TestTechnicianCommandsBySMS: the technician's phone drives the state
@@ -180,7 +180,7 @@ func TestDeliveryReports(t *testing.T) {
 // fastCarrier reports each text delivered before its send call returns, as
 // a carrier faster than the send task's record of the answer would.
 type fastCarrier struct {
-	g      *jobs.SMSGateway
+	g      *messaging.Service
 	tenant uuid.UUID
 }
 

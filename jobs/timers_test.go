@@ -35,9 +35,9 @@ func TestWorkerRunsTimers(t *testing.T) {
 
 	smsClient := asynq.NewClient(opt)
 	t.Cleanup(func() { smsClient.Close() })
-	texts := &jobs.Texts{Tx: store, Store: store, Settings: store, Provider: jobs.LogSMS{Log: log}, Clock: clock, Log: log,
+	texts := &jobs.Texts{Tx: store, Store: store, Settings: messagingOf(store), Provider: jobs.LogSMS{Log: log}, Clock: clock, Log: log,
 		Enqueue: func(ctx context.Context, refs ...core.SMSRef) error { return jobs.EnqueueSMS(ctx, smsClient, refs...) }}
-	outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Replies: store, Texts: texts, Clock: clock, Log: log}
+	outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Texts: texts, Clock: clock, Log: log}
 	worker := jobs.NewWorker(opt, jobs.Deps{Clock: clock, Log: log, Concurrency: 2, Outbox: outbox, Periods: store, Timers: b.work,
 		Texts: texts})
 	require.NoError(t, worker.Start())

@@ -128,21 +128,23 @@ func TestWebhookDisabledAfterPersistentFailureThenReplayed(t *testing.T) {
 	require.Len(t, rcv.requests(), 4)
 
 	ctx := context.Background()
-	err := b.store.InTenant(ctx, b.net.Tenant, func(ctx context.Context) error {
-		_, err := b.store.ReplayWebhookDelivery(ctx, e.ID, ds[0].ID)
+	err := core.InUnitOfWork(ctx, b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		ctx := context.Background()
+		_, err := hooksOf(b.store).ReplayWebhookDelivery(ctx, u, e.ID, ds[0].ID)
 		return err
 	})
 	require.Equal(t, core.ECONFLICT, core.ErrorCode(err), "no replay to a disabled endpoint")
 	rcv.mu.Lock()
 	rcv.script = []int{200}
 	rcv.mu.Unlock()
-	require.NoError(t, b.store.InTenant(ctx, b.net.Tenant, func(ctx context.Context) error {
+	require.NoError(t, core.InUnitOfWork(ctx, b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		ctx := context.Background()
 		on := true
-		e2, err := b.store.UpdateWebhook(ctx, e.ID, core.WebhookEndpointUpdate{Enabled: &on})
+		e2, err := hooksOf(b.store).UpdateWebhook(ctx, u, e.ID, core.WebhookEndpointUpdate{Enabled: &on})
 		if err == nil {
 			require.True(t, e2.Enabled)
 			require.Empty(t, e2.DisabledReason)
-			_, err = b.store.ReplayWebhookDelivery(ctx, e.ID, ds[0].ID)
+			_, err = hooksOf(b.store).ReplayWebhookDelivery(ctx, u, e.ID, ds[0].ID)
 		}
 		return err
 	}))
@@ -309,9 +311,9 @@ func TestWebhookRotationSignsWithBothSecrets(t *testing.T) {
 	rcv := newReceiver(t, 200)
 	e := b.endpoint(t, rcv.URL, core.OutboxWorkOrderCreated)
 	var rotated *core.WebhookEndpoint
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+	require.NoError(t, core.InUnitOfWork(context.Background(), b.store, b.net.Tenant, func(u core.UnitOfWork) error {
 		var err error
-		rotated, err = b.store.RotateWebhookSecret(ctx, e.ID)
+		rotated, err = hooksOf(b.store).RotateWebhookSecret(context.Background(), u, e.ID)
 		return err
 	}))
 	require.NotEqual(t, e.Secret, rotated.Secret)

@@ -23,6 +23,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/jobs"
 )
 
@@ -131,13 +133,17 @@ func setupHooks(t testing.TB, guard *core.WebhookGuard, schedule []time.Duration
 	return &hookBundle{testBundle: b, hooks: h}
 }
 
+// hooksOf returns the webhook use cases over s.
+func hooksOf(s *postgres.Store) *webhook.Service { return webhook.New(webhook.Config{Store: s}) }
+
 // endpoint registers a webhook through the store (the API's address check
 // is tested in package api) and returns it with its secret.
 func (b *hookBundle) endpoint(t testing.TB, url string, types ...string) *core.WebhookEndpoint {
 	var e *core.WebhookEndpoint
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+	require.NoError(t, core.InUnitOfWork(context.Background(), b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		ctx := context.Background()
 		var err error
-		e, err = b.store.CreateWebhook(ctx, core.NewWebhookEndpoint{URL: url, EventTypes: types})
+		e, err = hooksOf(b.store).CreateWebhook(ctx, u, core.NewWebhookEndpoint{URL: url, EventTypes: types})
 		return err
 	}))
 	return e
@@ -145,11 +151,12 @@ func (b *hookBundle) endpoint(t testing.TB, url string, types ...string) *core.W
 
 func (b *hookBundle) deliveries(t testing.TB, endpoint uuid.UUID) []*core.WebhookDelivery {
 	var out []*core.WebhookDelivery
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
-		items, _, err := b.store.FindWebhookDeliveries(ctx, endpoint, "", 100)
+	require.NoError(t, core.InUnitOfWork(context.Background(), b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		ctx := context.Background()
+		items, _, err := hooksOf(b.store).FindWebhookDeliveries(ctx, u, endpoint, "", 100)
 		out = nil
 		for _, d := range items {
-			full, err := b.store.FindWebhookDelivery(ctx, endpoint, d.ID)
+			full, err := hooksOf(b.store).FindWebhookDelivery(ctx, u, endpoint, d.ID)
 			if err != nil {
 				return err
 			}
@@ -162,9 +169,10 @@ func (b *hookBundle) deliveries(t testing.TB, endpoint uuid.UUID) []*core.Webhoo
 
 func (b *hookBundle) findEndpoint(t *testing.T, id uuid.UUID) *core.WebhookEndpoint {
 	var e *core.WebhookEndpoint
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
+	require.NoError(t, core.InUnitOfWork(context.Background(), b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		ctx := context.Background()
 		var err error
-		e, err = b.store.FindWebhookByID(ctx, id)
+		e, err = hooksOf(b.store).FindWebhookByID(ctx, u, id)
 		return err
 	}))
 	return e

@@ -10,6 +10,8 @@ import (
 
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/messaging"
+	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/jobs"
 	"github.com/aftersales/aftersales/tenants"
 )
@@ -20,13 +22,13 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 	store := a.Store
 	ready := []api.Checker{{Name: "postgres", Check: o.Pool.Ping}}
 	ops := api.OpsDeps{Registry: a.Registry}
-	msg := api.MessagingServices{SMSSettings: store, Webhooks: store,
+	msg := api.MessagingServices{SMS: a.Messaging, Webhooks: webhook.New(webhook.Config{Store: store, Clock: o.Clock}),
 		WebhookGuard: &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate, Resolver: net.DefaultResolver}}
 	if rdb != nil {
 		ready = append(ready, api.Checker{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
 		ops.Monitor = asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
-		msg.SMSGateway = &jobs.SMSGateway{Texts: texts, Numbers: store, Replies: store, WorkOrders: a.WorkOrders,
-			FollowUps: store, Log: o.Log}
+		msg.SMSGateway = messaging.New(messaging.Config{Store: store, Units: store, Clock: o.Clock, Texts: texts,
+			WorkOrders: a.WorkOrders, Log: o.Log})
 		msg.GatewaySecret = o.SMS.GatewaySecret
 	}
 	ops.Ready = ready
@@ -37,7 +39,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Customers:  a.Customers,
 		Catalog:    a.Catalog,
 		WorkOrders: api.WorkOrderServices{Service: a.WorkOrders, Technicians: store},
-		FollowUps:  store,
+		FollowUps:  a.Messaging,
 		Messaging:  msg,
 		Plugins:    api.PluginServices{Plugins: a.Plugins, Dir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive},
 		Ops:        ops})

@@ -20,7 +20,7 @@ func (a *App) newTexts(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univers
 	client := asynq.NewClient(redisOpt)
 	a.onClose(func() { _ = client.Close() })
 	store := a.Store
-	return &jobs.Texts{Tx: store, Store: store, Settings: store, Provider: provider, Limiter: jobs.NewRateLimiter(rdb, o.Log),
+	return &jobs.Texts{Tx: store, Store: store, Settings: a.Messaging, Provider: provider, Limiter: jobs.NewRateLimiter(rdb, o.Log),
 		Clock: core.SystemClock{}, Log: o.Log, Enqueue: func(ctx context.Context, refs ...core.SMSRef) error {
 			return jobs.EnqueueSMS(ctx, client, refs...)
 		}}
@@ -34,7 +34,7 @@ func (a *App) buildWorker(o Options, redisOpt asynq.RedisConnOpt, texts *jobs.Te
 	a.onClose(func() { _ = hookClient.Close() })
 	a.Webhooks = jobs.NewWebhooks(store, store, hookClient, &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate},
 		core.SystemClock{}, o.Log)
-	outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Replies: store, Texts: texts,
+	outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Texts: texts,
 		Clock: core.SystemClock{}, Log: o.Log, Webhooks: a.Webhooks}
 	a.Worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, Clock: core.SystemClock{}, Log: o.Log,
 		Concurrency: o.Workers, Outbox: outbox, Texts: texts, Periods: store, Timers: a.WorkOrders, Webhooks: a.Webhooks})

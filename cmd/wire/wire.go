@@ -22,6 +22,7 @@ import (
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/postgres"
@@ -118,6 +119,9 @@ type App struct {
 	Settings  *settings.Service
 	// Network are the service network's use cases.
 	Network *network.Service
+	// Messaging are the SMS settings and follow-up use cases (the SMS
+	// gateway's callbacks are built with the texts, in newServer).
+	Messaging *messaging.Service
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -184,6 +188,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Plugins = plugin.NewService(plugin.Config{Store: ps, Units: a.Store, Runtime: a.PluginRuntime, Events: ps,
 		Clock: o.Clock, Log: o.Log})
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
+	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 
 	var texts *jobs.Texts
 	if redisOpt != nil {

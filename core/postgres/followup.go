@@ -23,29 +23,47 @@ func scanFollowUp(r pgx.Row) (*core.FollowUp, error) {
 	return f, err
 }
 
-// OpenFollowUp implements core.FollowUpService.
-func (s *Store) OpenFollowUp(ctx context.Context, workOrderID uuid.UUID, reason string, score *int) (*core.FollowUp, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	_, err = q.Exec(ctx, `INSERT INTO follow_up_tasks (tenant_id, id, work_order_id, customer_id, site_id, reason, score, created_at)
-		SELECT app_current_tenant(), $2, w.id, w.customer_id, w.site_id, $3, $4, $5 FROM work_orders w WHERE w.id = $1
-		ON CONFLICT (tenant_id, work_order_id, reason) DO NOTHING`, workOrderID, uuid.New(), reason, score, s.now())
-	if err != nil {
-		return nil, translate(err, "follow-up")
-	}
-	f, err := scanFollowUp(q.QueryRow(ctx, `SELECT `+followUpColumns+followUpFrom+` WHERE f.work_order_id = $1 AND f.reason = $2`,
-		workOrderID, reason))
-	return f, translate(err, "work order")
+// InsertFollowUp implements messaging.Repository.
+func (r messagingRepo) InsertFollowUp(f *core.FollowUp) {
+	r.u.write(`INSERT INTO follow_up_tasks (tenant_id, id, work_order_id, customer_id, site_id, reason, score, status, note, created_at)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (tenant_id, work_order_id, reason) DO NOTHING`,
+		f.ID, f.WorkOrderID, f.CustomerID, f.SiteID, f.Reason, f.Score, f.Status, f.Note, f.CreatedAt)
 }
 
-// FindFollowUps implements core.FollowUpService.
-func (s *Store) FindFollowUps(ctx context.Context, f core.FollowUpFilter) ([]*core.FollowUp, string, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, "", err
-	}
+// findFollowUp reads one follow-up matching where.
+func (r messagingRepo) findFollowUp(ctx context.Context, where string, args ...any) (*core.FollowUp, error) {
+	var f *core.FollowUp
+	err := r.u.queryRow(ctx, func(row pgx.Row) (err error) {
+		f, err = scanFollowUp(row)
+		return err
+	}, `SELECT `+followUpColumns+followUpFrom+` WHERE `+where, args...)
+	return f, translate(err, "follow-up")
+}
+
+// FindFollowUp implements messaging.Repository.
+func (r messagingRepo) FindFollowUp(ctx context.Context, workOrderID uuid.UUID, reason string) (*core.FollowUp, error) {
+	return r.findFollowUp(ctx, `f.work_order_id = $1 AND f.reason = $2`, workOrderID, reason)
+}
+
+// FindFollowUpByID implements messaging.Repository.
+func (r messagingRepo) FindFollowUpByID(ctx context.Context, id uuid.UUID) (*core.FollowUp, error) {
+	return r.findFollowUp(ctx, `f.id = $1`, id)
+}
+
+// LockFollowUp implements messaging.Repository.
+func (r messagingRepo) LockFollowUp(ctx context.Context, id uuid.UUID) (*core.FollowUp, error) {
+	return r.findFollowUp(ctx, `f.id = $1 FOR UPDATE OF f`, id)
+}
+
+// UpdateFollowUp implements messaging.Repository.
+func (r messagingRepo) UpdateFollowUp(f *core.FollowUp) {
+	r.u.write(`UPDATE follow_up_tasks SET status = $2, note = $3, done_at = $4, done_by = $5 WHERE id = $1`,
+		f.ID, f.Status, f.Note, f.DoneAt, f.DoneBy)
+}
+
+// FindFollowUps implements messaging.Repository.
+func (r messagingRepo) FindFollowUps(ctx context.Context, f core.FollowUpFilter) ([]*core.FollowUp, string, error) {
 	limit := clampLimit(f.Limit)
 	var where []string
 	var args []any
@@ -72,6 +90,10 @@ func (s *Store) FindFollowUps(ctx context.Context, f core.FollowUpFilter) ([]*co
 	if len(where) > 0 {
 		sql += " WHERE " + strings.Join(where, " AND ")
 	}
+	q, err := r.u.conn(ctx)
+	if err != nil {
+		return nil, "", err
+	}
 	rows, err := q.Query(ctx, sql+" ORDER BY f.created_at DESC, f.id DESC LIMIT "+arg(limit+1), args...)
 	if err != nil {
 		return nil, "", err
@@ -82,32 +104,4 @@ func (s *Store) FindFollowUps(ctx context.Context, f core.FollowUpFilter) ([]*co
 	}
 	out, next := nextPage(out, limit, func(r *core.FollowUp) string { return encodeCursor(r.CreatedAt, r.ID) })
 	return out, next, nil
-}
-
-// FindFollowUpByID implements core.FollowUpService.
-func (s *Store) FindFollowUpByID(ctx context.Context, id uuid.UUID) (*core.FollowUp, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	f, err := scanFollowUp(q.QueryRow(ctx, `SELECT `+followUpColumns+followUpFrom+` WHERE f.id = $1`, id))
-	return f, translate(err, "follow-up")
-}
-
-// CompleteFollowUp implements core.FollowUpService.
-func (s *Store) CompleteFollowUp(ctx context.Context, id uuid.UUID, note, actor string) (*core.FollowUp, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tag, err := q.Exec(ctx, `UPDATE follow_up_tasks SET status = 'done', note = $2, done_at = $3, done_by = $4
-		WHERE id = $1 AND status = 'open'`, id, note, s.now(), actor)
-	if err != nil {
-		return nil, translate(err, "follow-up")
-	}
-	f, err := s.FindFollowUpByID(ctx, id)
-	if err == nil && tag.RowsAffected() == 0 {
-		return nil, core.Errorf(core.ECONFLICT, "the follow-up is done already")
-	}
-	return f, err
 }

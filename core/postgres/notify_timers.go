@@ -74,3 +74,19 @@ func (s *Store) FindSLADispatcherPhones(ctx context.Context, workOrderID uuid.UU
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
+
+// FindCompletionFacts implements core.NotificationStore.
+func (s *Store) FindCompletionFacts(ctx context.Context, workOrderID uuid.UUID) (*core.AssignmentFacts, error) {
+	q, err := s.q(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var tech *uuid.UUID
+	if err := q.QueryRow(ctx, `SELECT technician_id FROM work_orders WHERE id = $1`, workOrderID).Scan(&tech); err != nil {
+		return nil, translate(err, "work order")
+	}
+	if tech == nil {
+		return nil, core.Errorf(core.ENOTFOUND, "work order %s has no technician", workOrderID)
+	}
+	return s.FindAssignmentFacts(ctx, workOrderID, *tech)
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
@@ -21,8 +22,9 @@ func newSMSTenant(t *testing.T, s *postgres.Store, slug, tz string) uuid.UUID {
 }
 
 func saveSMS(s *postgres.Store, tenant uuid.UUID, in core.SMSSettings) (out *core.SMSSettings, err error) {
-	err = s.InTenant(context.Background(), tenant, func(ctx context.Context) error {
-		out, err = s.UpdateSMSSettings(ctx, in)
+	ctx := context.Background()
+	err = core.InUnitOfWork(ctx, s, tenant, func(u core.UnitOfWork) error {
+		out, err = messaging.New(messaging.Config{Store: s, Units: s}).UpdateSMSSettings(ctx, u, in)
 		return err
 	})
 	return out, err
@@ -31,9 +33,10 @@ func saveSMS(s *postgres.Store, tenant uuid.UUID, in core.SMSSettings) (out *cor
 func findSMS(t *testing.T, s *postgres.Store, tenant uuid.UUID) *core.SMSSettings {
 	t.Helper()
 	var out *core.SMSSettings
-	require.NoError(t, s.InTenant(context.Background(), tenant, func(ctx context.Context) error {
+	ctx := context.Background()
+	require.NoError(t, core.InUnitOfWork(ctx, s, tenant, func(u core.UnitOfWork) error {
 		var err error
-		out, err = s.FindSMSSettings(ctx)
+		out, err = messaging.New(messaging.Config{Store: s, Units: s}).SMSSettings(ctx, u)
 		return err
 	}))
 	return out
@@ -99,13 +102,7 @@ func TestSMSSettingsStore(t *testing.T) {
 	require.NoError(t, err)
 
 	route := func(number string) (uuid.UUID, error) {
-		var id uuid.UUID
-		err := s.InPlatform(ctx, func(ctx context.Context) error {
-			var err error
-			id, err = s.FindTenantBySMSNumber(ctx, number)
-			return err
-		})
-		return id, err
+		return messaging.New(messaging.Config{Store: s, Units: s}).FindTenantBySMSNumber(ctx, number)
 	}
 	for number, want := range map[string]uuid.UUID{"10690123": a, "1069012301": a, "+86 1069012399": b, "00861069012301": a, "861069012301": uuid.Nil,
 		"1069012399": b, "106901239901": b} {
@@ -122,8 +119,8 @@ func TestSMSSettingsStore(t *testing.T) {
 		require.Equal(t, core.ENOTFOUND, core.ErrorCode(err), number)
 	}
 	// From a tenant transaction too (another tenant's number included).
-	require.NoError(t, s.InTenant(ctx, b, func(ctx context.Context) error {
-		id, err := s.FindTenantBySMSNumber(ctx, "10690123")
+	require.NoError(t, core.InUnitOfWork(ctx, s, b, func(u core.UnitOfWork) error {
+		id, err := s.Messaging(u).FindTenantBySMSNumber(ctx, core.SMSNumberPrefixes("10690123"))
 		require.Equal(t, a, id)
 		return err
 	}))

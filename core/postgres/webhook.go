@@ -2,12 +2,21 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/webhook"
 )
+
+// webhookRepo implements webhook.Repository on a unit of work: endpoints
+// and what their deliveries show.
+type webhookRepo struct{ u *unit }
+
+// Webhooks implements webhook.Store.
+func (s *Store) Webhooks(u core.UnitOfWork) webhook.Repository { return webhookRepo{unitOf(u)} }
 
 const webhookColumns = `id, url, description, event_types, enabled, disabled_reason, disabled_at, created_at, updated_at`
 
@@ -18,30 +27,14 @@ func scanWebhook(r pgx.Row) (*core.WebhookEndpoint, error) {
 	return e, translate(err, "webhook")
 }
 
-// CreateWebhook implements core.WebhookService.
-func (s *Store) CreateWebhook(ctx context.Context, n core.NewWebhookEndpoint) (*core.WebhookEndpoint, error) {
-	if err := n.Validate(); err != nil {
-		return nil, err
-	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	secret, now := core.NewWebhookSecret(), s.now()
-	e, err := scanWebhook(q.QueryRow(ctx, `INSERT INTO webhook_endpoints (tenant_id, id, url, description, event_types, secret,
-			created_at, updated_at)
-		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $6) RETURNING `+webhookColumns,
-		uuid.New(), n.URL, n.Description, n.EventTypes, secret, now))
-	if err != nil {
-		return nil, err
-	}
-	e.Secret = secret
-	return e, nil
+func (r webhookRepo) InsertWebhook(e *core.WebhookEndpoint, secret string) {
+	r.u.write(`INSERT INTO webhook_endpoints (tenant_id, id, url, description, event_types, secret, enabled, created_at, updated_at)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8)`,
+		e.ID, e.URL, e.Description, e.EventTypes, secret, e.Enabled, e.CreatedAt, e.UpdatedAt)
 }
 
-// FindWebhooks implements core.WebhookService.
-func (s *Store) FindWebhooks(ctx context.Context, after string, limit int) ([]*core.WebhookEndpoint, string, error) {
-	q, err := s.q(ctx)
+func (r webhookRepo) FindWebhooks(ctx context.Context, after string, limit int) ([]*core.WebhookEndpoint, string, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -49,39 +42,33 @@ func (s *Store) FindWebhooks(ctx context.Context, after string, limit int) ([]*c
 		func(e *core.WebhookEndpoint) uuid.UUID { return e.ID })
 }
 
-// FindWebhookByID implements core.WebhookService.
-func (s *Store) FindWebhookByID(ctx context.Context, id uuid.UUID) (*core.WebhookEndpoint, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return scanWebhook(q.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints WHERE id = $1`, id))
+func (r webhookRepo) findWebhook(ctx context.Context, sql string, id uuid.UUID) (*core.WebhookEndpoint, error) {
+	var e *core.WebhookEndpoint
+	err := r.u.queryRow(ctx, func(row pgx.Row) (err error) {
+		e, err = scanWebhook(row)
+		return err
+	}, sql, id)
+	return e, translate(err, "webhook")
 }
 
-// UpdateWebhook implements core.WebhookService. Enabling clears the
-// failure record and the reason the platform disabled it for.
-func (s *Store) UpdateWebhook(ctx context.Context, id uuid.UUID, u core.WebhookEndpointUpdate) (*core.WebhookEndpoint, error) {
-	if err := u.Validate(); err != nil {
-		return nil, err
-	}
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return scanWebhook(q.QueryRow(ctx, `UPDATE webhook_endpoints SET
-			url = COALESCE($2, url), description = COALESCE($3, description), event_types = COALESCE($4, event_types),
-			enabled = COALESCE($5, enabled),
-			disabled_reason = CASE WHEN $5 IS NULL THEN disabled_reason ELSE '' END,
-			disabled_at = CASE WHEN $5 IS NULL THEN disabled_at WHEN $5 THEN NULL ELSE COALESCE(disabled_at, $6) END,
-			failed_deliveries = CASE WHEN $5 THEN 0 ELSE failed_deliveries END,
-			failing_since = CASE WHEN $5 THEN NULL ELSE failing_since END,
-			updated_at = $6
-		WHERE id = $1 RETURNING `+webhookColumns, id, u.URL, u.Description, u.EventTypes, u.Enabled, s.now()))
+func (r webhookRepo) FindWebhookByID(ctx context.Context, id uuid.UUID) (*core.WebhookEndpoint, error) {
+	return r.findWebhook(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints WHERE id = $1`, id)
 }
 
-// DeleteWebhook implements core.WebhookService.
-func (s *Store) DeleteWebhook(ctx context.Context, id uuid.UUID) error {
-	q, err := s.q(ctx)
+func (r webhookRepo) LockWebhook(ctx context.Context, id uuid.UUID) (*core.WebhookEndpoint, error) {
+	return r.findWebhook(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints WHERE id = $1 FOR UPDATE`, id)
+}
+
+func (r webhookRepo) UpdateWebhook(e *core.WebhookEndpoint, clearFailures bool) {
+	r.u.write(`UPDATE webhook_endpoints SET url = $2, description = $3, event_types = $4, enabled = $5, disabled_reason = $6,
+			disabled_at = $7, updated_at = $8,
+			failed_deliveries = CASE WHEN $9 THEN 0 ELSE failed_deliveries END,
+			failing_since = CASE WHEN $9 THEN NULL ELSE failing_since END
+		WHERE id = $1`, e.ID, e.URL, e.Description, e.EventTypes, e.Enabled, e.DisabledReason, e.DisabledAt, e.UpdatedAt, clearFailures)
+}
+
+func (r webhookRepo) DeleteWebhook(ctx context.Context, id uuid.UUID) error {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -92,22 +79,7 @@ func (s *Store) DeleteWebhook(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
-// RotateWebhookSecret implements core.WebhookService. Attempts from now on
-// (retries of earlier deliveries included) are signed with the new secret,
-// and with the previous one for core.WebhookSecretOverlap.
-func (s *Store) RotateWebhookSecret(ctx context.Context, id uuid.UUID) (*core.WebhookEndpoint, error) {
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	secret := core.NewWebhookSecret()
-	now := s.now()
-	e, err := scanWebhook(q.QueryRow(ctx, `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = $4,
-			secret = $2, updated_at = $3
-		WHERE id = $1 RETURNING `+webhookColumns, id, secret, now, now.Add(core.WebhookSecretOverlap)))
-	if err != nil {
-		return nil, err
-	}
-	e.Secret = secret
-	return e, nil
+func (r webhookRepo) RotateWebhookSecret(id uuid.UUID, secret string, previousUntil, at time.Time) {
+	r.u.write(`UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = $3, secret = $2, updated_at = $4
+		WHERE id = $1`, id, secret, previousUntil, at)
 }

@@ -2,11 +2,13 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/webhook"
 )
 
 const deliveryColumns = `id, endpoint_id, event_type, status, attempts, next_attempt_at, COALESCE(last_status_code, 0), last_error,
@@ -21,16 +23,12 @@ func scanDelivery(r pgx.Row) (*core.WebhookDelivery, error) {
 	return d, translate(err, "webhook delivery")
 }
 
-// FindWebhookDeliveries implements core.WebhookService.
-func (s *Store) FindWebhookDeliveries(ctx context.Context, endpointID uuid.UUID, after string, limit int) ([]*core.WebhookDelivery, string, error) {
+func (r webhookRepo) FindWebhookDeliveries(ctx context.Context, endpointID uuid.UUID, after string, limit int) ([]*core.WebhookDelivery, string, error) {
 	cur, err := parseUUIDCursor(after)
 	if err != nil {
 		return nil, "", err
 	}
-	if _, err := s.FindWebhookByID(ctx, endpointID); err != nil {
-		return nil, "", err
-	}
-	q, err := s.q(ctx)
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -49,9 +47,8 @@ func (s *Store) FindWebhookDeliveries(ctx context.Context, endpointID uuid.UUID,
 	return items, next, nil
 }
 
-// FindWebhookDelivery implements core.WebhookService.
-func (s *Store) FindWebhookDelivery(ctx context.Context, endpointID, id uuid.UUID) (*core.WebhookDelivery, error) {
-	q, err := s.q(ctx)
+func (r webhookRepo) FindWebhookDelivery(ctx context.Context, endpointID, id uuid.UUID) (*core.WebhookDelivery, error) {
+	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -69,33 +66,28 @@ func (s *Store) FindWebhookDelivery(ctx context.Context, endpointID, id uuid.UUI
 	return d, err
 }
 
-// ReplayWebhookDelivery implements core.WebhookService. The NOTIFY at
-// commit hands it to a sweeper at once.
-func (s *Store) ReplayWebhookDelivery(ctx context.Context, endpointID, id uuid.UUID) (*core.WebhookDelivery, error) {
-	now := s.now()
-	q, err := s.q(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var busy, enabled bool
-	err = q.QueryRow(ctx, `SELECT d.attempting_until IS NOT NULL AND d.attempting_until > $3, e.enabled
+func (r webhookRepo) LockDelivery(ctx context.Context, endpointID, id uuid.UUID) (webhook.DeliveryState, error) {
+	var st webhook.DeliveryState
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&st.AttemptingUntil, &st.EndpointEnabled) },
+		`SELECT d.attempting_until, e.enabled
 		FROM webhook_deliveries d JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
-		WHERE d.endpoint_id = $1 AND d.id = $2 FOR UPDATE OF d`, endpointID, id, now).Scan(&busy, &enabled)
+		WHERE d.endpoint_id = $1 AND d.id = $2 FOR UPDATE OF d`, endpointID, id)
+	return st, translate(err, "webhook delivery")
+}
+
+// RestartDelivery implements webhook.Repository. The NOTIFY at commit
+// hands it to a sweeper at once.
+func (r webhookRepo) RestartDelivery(ctx context.Context, id uuid.UUID, at time.Time) (*core.WebhookDelivery, error) {
+	var d *core.WebhookDelivery
+	err := r.u.queryRow(ctx, func(row pgx.Row) (err error) {
+		d, err = scanDelivery(row)
+		return err
+	}, `UPDATE webhook_deliveries SET status = 'pending', series_attempts = 0,
+			next_attempt_at = $2, enqueued_at = NULL, delivered_at = NULL
+		WHERE id = $1 RETURNING `+deliveryColumns, id, at)
 	if err != nil {
 		return nil, translate(err, "webhook delivery")
 	}
-	if busy {
-		return nil, core.Errorf(core.ECONFLICT, "an attempt of this delivery is under way; replay it when it ends")
-	}
-	if !enabled {
-		return nil, core.Errorf(core.ECONFLICT, "the webhook is disabled; enable it before replaying")
-	}
-	d, err := scanDelivery(q.QueryRow(ctx, `UPDATE webhook_deliveries SET status = 'pending', series_attempts = 0,
-			next_attempt_at = $2, enqueued_at = NULL, delivered_at = NULL
-		WHERE id = $1 RETURNING `+deliveryColumns, id, now))
-	if err != nil {
-		return nil, err
-	}
-	deferUntilCommit(ctx, `SELECT pg_notify('`+webhookChannel+`', '')`)
+	r.u.deferUntilCommit(`SELECT pg_notify('` + webhookChannel + `', '')`)
 	return d, nil
 }

@@ -1,0 +1,127 @@
+// Package webhook holds the use cases of tenants' webhooks: registering,
+// changing, re-enabling and deleting endpoints, rotating their signing
+// secrets, and showing and replaying their deliveries. It decides; the
+// repository of its Store (the PostgreSQL adapter, or the in-memory fake
+// of core/coretest) only reads and writes. Delivering is jobs'
+// (jobs/webhook*.go).
+package webhook
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Service runs the webhook use cases. Every method reads and writes
+// through the unit of work it is given and leaves it open: its caller
+// commits (see core.UnitOfWork).
+type Service struct {
+	store Store
+	clock core.Clock
+}
+
+// Config is what a Service is built from.
+type Config struct {
+	Store Store
+	Clock core.Clock // nil: the system clock
+}
+
+// New returns the webhook use cases.
+func New(c Config) *Service {
+	if c.Clock == nil {
+		c.Clock = core.SystemClock{}
+	}
+	return &Service{store: c.Store, clock: c.Clock}
+}
+
+// now is the clock's time at the database's precision.
+func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
+
+// CreateWebhook registers an endpoint, enabled, with a fresh secret, which
+// the result carries (and no later read does). EINVALID for a bad URL or
+// event type. Where the URL points is the caller's check
+// (core.WebhookGuard).
+func (s *Service) CreateWebhook(_ context.Context, u core.UnitOfWork, n core.NewWebhookEndpoint) (*core.WebhookEndpoint, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	e := &core.WebhookEndpoint{ID: uuid.New(), URL: n.URL, Description: n.Description, EventTypes: n.EventTypes, Enabled: true,
+		CreatedAt: now, UpdatedAt: now}
+	secret := core.NewWebhookSecret()
+	s.store.Webhooks(u).InsertWebhook(e, secret)
+	e.Secret = secret
+	return e, nil
+}
+
+// FindWebhooks lists endpoints by ID; returns the next cursor. EINVALID
+// for a bad cursor.
+func (s *Service) FindWebhooks(ctx context.Context, u core.UnitOfWork, after string, limit int) ([]*core.WebhookEndpoint, string, error) {
+	return s.store.Webhooks(u).FindWebhooks(ctx, after, limit)
+}
+
+// FindWebhookByID: ENOTFOUND.
+func (s *Service) FindWebhookByID(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.WebhookEndpoint, error) {
+	return s.store.Webhooks(u).FindWebhookByID(ctx, id)
+}
+
+// UpdateWebhook changes the fields set. Enabling clears the failure
+// record and the reason the platform disabled it for; disabling keeps the
+// time it was first disabled. ENOTFOUND, EINVALID.
+func (s *Service) UpdateWebhook(ctx context.Context, u core.UnitOfWork, id uuid.UUID, up core.WebhookEndpointUpdate) (*core.WebhookEndpoint, error) {
+	if err := up.Validate(); err != nil {
+		return nil, err
+	}
+	repo := s.store.Webhooks(u)
+	e, err := repo.LockWebhook(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if up.URL != nil {
+		e.URL = *up.URL
+	}
+	if up.Description != nil {
+		e.Description = *up.Description
+	}
+	if up.EventTypes != nil {
+		e.EventTypes = up.EventTypes
+	}
+	enabling := up.Enabled != nil && *up.Enabled
+	if up.Enabled != nil {
+		e.Enabled, e.DisabledReason = *up.Enabled, ""
+		switch {
+		case enabling:
+			e.DisabledAt = nil
+		case e.DisabledAt == nil:
+			e.DisabledAt = &now
+		}
+	}
+	e.UpdatedAt = now
+	repo.UpdateWebhook(e, enabling)
+	return e, nil
+}
+
+// DeleteWebhook deletes the endpoint and its deliveries: ENOTFOUND.
+func (s *Service) DeleteWebhook(ctx context.Context, u core.UnitOfWork, id uuid.UUID) error {
+	return s.store.Webhooks(u).DeleteWebhook(ctx, id)
+}
+
+// RotateWebhookSecret replaces the secret; the result carries the new one.
+// Attempts from now on (retries of earlier deliveries included) are signed
+// with it, and with the previous one for core.WebhookSecretOverlap, so
+// receivers can switch over. ENOTFOUND.
+func (s *Service) RotateWebhookSecret(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.WebhookEndpoint, error) {
+	repo := s.store.Webhooks(u)
+	e, err := repo.LockWebhook(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	e.Secret, e.UpdatedAt = core.NewWebhookSecret(), now
+	repo.RotateWebhookSecret(id, e.Secret, now.Add(core.WebhookSecretOverlap), now)
+	return e, nil
+}
