@@ -30,6 +30,10 @@ func hasControlChar(s string) bool { return strings.ContainsFunc(s, controlChar)
 // before it is routed.
 func withPlainParameters(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.IndexByte(r.RequestURI, '%') < 0 {
+			next.ServeHTTP(w, r) // a control character can only arrive percent-encoded
+			return
+		}
 		var where, name string
 		if hasControlChar(r.URL.Path) {
 			where, name = "path", "the path"
