@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -25,9 +26,13 @@ func controlChar(r rune) bool {
 
 func hasControlChar(s string) bool { return strings.ContainsFunc(s, controlChar) }
 
+// plainParameter reports whether a decoded path or query value is valid
+// UTF-8 without control characters.
+func plainParameter(s string) bool { return utf8.ValidString(s) && !hasControlChar(s) }
+
 // withPlainParameters answers 422 (problem+json, naming the parameter) to a
-// request whose path or query carries a control character, such as %00,
-// before it is routed.
+// request whose path or query carries a control character, such as %00, or
+// bytes that are not UTF-8, such as %FF, before it is routed.
 func withPlainParameters(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.IndexByte(r.RequestURI, '%') < 0 {
@@ -35,17 +40,17 @@ func withPlainParameters(next http.Handler) http.Handler {
 			return
 		}
 		var where, name string
-		if hasControlChar(r.URL.Path) {
+		if !plainParameter(r.URL.Path) {
 			where, name = "path", "the path"
 		}
 		for k, vs := range r.URL.Query() {
 			if name != "" {
 				break
 			}
-			if hasControlChar(k) {
+			if !plainParameter(k) {
 				where, name = "query", "a query parameter's name"
 			}
-			if slices.ContainsFunc(vs, hasControlChar) {
+			if slices.ContainsFunc(vs, func(v string) bool { return !plainParameter(v) }) {
 				where, name = "query."+k, k
 			}
 		}
@@ -54,8 +59,8 @@ func withPlainParameters(next http.Handler) http.Handler {
 			return
 		}
 		writeProblemOf(w, r, &Problem{Status: http.StatusUnprocessableEntity, Code: core.EINVALID,
-			Detail: name + ": must not contain control characters",
-			Errors: []*huma.ErrorDetail{{Location: where, Message: "must not contain control characters"}}})
+			Detail: name + ": must be valid UTF-8 without control characters",
+			Errors: []*huma.ErrorDetail{{Location: where, Message: "must be valid UTF-8 without control characters"}}})
 	})
 }
 
