@@ -52,7 +52,7 @@ func (s *Server) registerAuthRoutes() {
 		Errors:      []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests},
 		Description: "Returns an opaque bearer token. Repeated failures slow further attempts down (429 with Retry-After) and then lock the account for a while."},
 		access{Who: accessPublic}, func(ctx context.Context, in *LoginInput) (*LoginOutput, error) {
-			tok, exp, err := s.deps.Identity.Login(ctx, in.Body.Tenant, in.Body.Username, in.Body.Password)
+			tok, exp, err := s.deps.Identity.Login(ctx, in.Body.Tenant, in.Body.Username, in.Body.Password, clientOf(ctx))
 			if err != nil {
 				return nil, err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net"
 	"net/http"
 )
 
@@ -42,6 +43,31 @@ func withRequestID(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-ID", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, clientKey{}, clientAddr(r))))
 	})
+}
+
+type clientKey struct{}
+
+// clientAddr is where a request comes from, for login throttling: the
+// address of the connection's far end. (Behind a reverse proxy that is the
+// proxy; forwarded-for headers are not trusted, since any client can send
+// them.)
+func clientAddr(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil && host != "" {
+		return host
+	}
+	if r.RemoteAddr != "" {
+		return r.RemoteAddr
+	}
+	return "unknown"
+}
+
+// clientOf returns the request's client address (clientAddr).
+func clientOf(ctx context.Context) string {
+	if c, _ := ctx.Value(clientKey{}).(string); c != "" {
+		return c
+	}
+	return "unknown"
 }

@@ -31,7 +31,8 @@ type IdentityTenant struct {
 	Regions  map[uuid.UUID]*uuid.UUID // region → parent (nil: a root)
 	Sites    map[uuid.UUID]uuid.UUID  // site → region
 	Users    map[uuid.UUID]StoredUser
-	Attempts map[string]identity.LoginAttempts // by lower-case username
+	Attempts map[identity.LoginKey]identity.LoginAttempts // by lower-case username and client
+	Familiar map[identity.LoginKey]bool
 	Sessions map[uuid.UUID]StoredSession
 	Keys     map[uuid.UUID]StoredKey
 	Roles    map[string]StoredRole
@@ -77,7 +78,7 @@ func NewIdentities() *Identities {
 func NewIdentityTenant(t core.Tenant, admin uuid.UUID, password string, at time.Time) *IdentityTenant {
 	t.Status = core.TenantActive
 	it := &IdentityTenant{Tenant: t, Regions: map[uuid.UUID]*uuid.UUID{}, Sites: map[uuid.UUID]uuid.UUID{},
-		Users: map[uuid.UUID]StoredUser{}, Attempts: map[string]identity.LoginAttempts{}, Sessions: map[uuid.UUID]StoredSession{},
+		Users: map[uuid.UUID]StoredUser{}, Attempts: map[identity.LoginKey]identity.LoginAttempts{}, Familiar: map[identity.LoginKey]bool{}, Sessions: map[uuid.UUID]StoredSession{},
 		Keys: map[uuid.UUID]StoredKey{}, Roles: map[string]StoredRole{}, Rules: map[Rule]bool{}}
 	for _, name := range core.RoleNames() {
 		it.Roles[name] = StoredRole{Builtin: true}
@@ -100,6 +101,7 @@ func cloneIdentityTenants(ts IdentityTenants) IdentityTenants {
 		c := *t
 		c.Regions, c.Sites, c.Users, c.Attempts = maps.Clone(t.Regions), maps.Clone(t.Sites), maps.Clone(t.Users), maps.Clone(t.Attempts)
 		c.Sessions, c.Keys, c.Roles, c.Rules = maps.Clone(t.Sessions), maps.Clone(t.Keys), maps.Clone(t.Roles), maps.Clone(t.Rules)
+		c.Familiar = maps.Clone(t.Familiar)
 		out[id] = &c
 	}
 	return out
@@ -173,8 +175,11 @@ func (r identityRepo) t() *IdentityTenant {
 	return t
 }
 
-func (r identityRepo) LockLoginAttempts(_ context.Context, username string) (identity.LoginAttempts, error) {
-	return r.t().Attempts[strings.ToLower(username)], nil
+func (r identityRepo) LockLoginCounters(_ context.Context, username, client string) (identity.LoginCounters, error) {
+	t, user := r.t(), strings.ToLower(username)
+	return identity.LoginCounters{Pair: t.Attempts[identity.LoginKey{Username: user, Client: client}],
+		Client: t.Attempts[identity.LoginKey{Client: client}], Account: t.Attempts[identity.LoginKey{Username: user}],
+		Familiar: t.Familiar[identity.LoginKey{Username: user, Client: client}]}, nil
 }
 
 func (r identityRepo) findUser(username string) (StoredUser, bool) {
@@ -194,12 +199,16 @@ func (r identityRepo) FindCredentials(_ context.Context, username string) (ident
 	return identity.Credentials{UserID: u.ID, PasswordHash: u.PasswordHash, Status: u.Status}, nil
 }
 
-func (r identityRepo) RecordLoginFailure(username string, failures int, at time.Time) {
-	r.t().Attempts[strings.ToLower(username)] = identity.LoginAttempts{Failures: failures, LastFailureAt: &at}
+func (r identityRepo) SaveLoginCounter(k identity.LoginKey, a identity.LoginAttempts) {
+	k.Username = strings.ToLower(k.Username)
+	r.t().Attempts[k] = a
 }
 
-func (r identityRepo) ClearLoginFailures(username string) {
-	delete(r.t().Attempts, strings.ToLower(username))
+func (r identityRepo) RememberLoginSuccess(username, client string, _ time.Time) {
+	k := identity.LoginKey{Username: strings.ToLower(username), Client: client}
+	delete(r.t().Attempts, k)
+	delete(r.t().Attempts, identity.LoginKey{Client: client})
+	r.t().Familiar[k] = true
 }
 
 func (r identityRepo) InsertSession(s identity.Session) {

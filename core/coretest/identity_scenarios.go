@@ -70,8 +70,15 @@ func (e IdentityEnv) do(fn func(u core.UnitOfWork) error) error {
 	return core.InUnitOfWork(context.Background(), e.Units, e.Tenant, fn)
 }
 
+// loginClient is where the scenarios' logins come from, unless said.
+const loginClient = "198.51.100.7"
+
 func (e IdentityEnv) login(s *identity.Service, username, password string) (string, error) {
-	tok, _, err := s.Login(context.Background(), e.Slug, username, password)
+	return e.loginFrom(s, loginClient, username, password)
+}
+
+func (e IdentityEnv) loginFrom(s *identity.Service, client, username, password string) (string, error) {
+	tok, _, err := s.Login(context.Background(), e.Slug, username, password, client)
 	return tok, err
 }
 
@@ -165,7 +172,7 @@ func IdentityScenarios() []IdentityScenario {
 	return []IdentityScenario{
 		{"a login opens a session that authenticates until logout", func(t *testing.T, e IdentityEnv) {
 			s := e.service(identity.DefaultLoginPolicy())
-			tok, exp, err := s.Login(ctx, e.Slug, "Admin", AdminPassword) // usernames ignore case
+			tok, exp, err := s.Login(ctx, e.Slug, "Admin", AdminPassword, loginClient) // usernames ignore case
 			must(t, err)
 			if !exp.After(e.Clock.Now().Add(11 * time.Hour)) {
 				t.Fatalf("session expires at %v, want in 12 hours", exp)
@@ -213,8 +220,36 @@ func IdentityScenarios() []IdentityScenario {
 			}
 			_, err = e.login(s, "ghost", "whatever-123")
 			wantCode(t, err, core.ERATELIMIT)
-			_, _, err = s.Login(ctx, "nope", "admin", AdminPassword)
+			_, _, err = s.Login(ctx, "nope", "admin", AdminPassword, loginClient)
 			wantCode(t, err, core.EUNAUTHORIZED)
+		}},
+		{"an attacker elsewhere slows and locks himself, not the account's owner", func(t *testing.T, e IdentityEnv) {
+			s := e.service(identity.LoginPolicy{FreeFailures: 2, BaseDelay: time.Hour, MaxDelay: time.Hour,
+				LockAfter: 3, LockFor: 2 * time.Hour, SessionTTL: time.Hour})
+			const owner, attacker, cafe = "owner-pc", "203.0.113.66", "cafe-wifi"
+			_, err := e.loginFrom(s, owner, "admin", AdminPassword) // the owner's client becomes familiar
+			must(t, err)
+			for range 2 {
+				_, err = e.loginFrom(s, attacker, "admin", "guess-123456")
+				wantCode(t, err, core.EUNAUTHORIZED)
+			}
+			_, err = e.loginFrom(s, attacker, "admin", "guess-123456")
+			wantCode(t, err, core.ERATELIMIT) // slowed
+			e.Clock.Advance(time.Hour + time.Minute)
+			_, err = e.loginFrom(s, attacker, "admin", "guess-123456")
+			wantCode(t, err, core.EUNAUTHORIZED)
+			_, err = e.loginFrom(s, attacker, "admin", AdminPassword)
+			wantCode(t, err, core.ELOCKED) // locked, even with the right password
+			_, err = e.loginFrom(s, attacker, "agent.li", "guess-123456")
+			wantCode(t, err, core.ELOCKED) // the client is locked for every username
+
+			_, err = e.loginFrom(s, owner, "admin", AdminPassword)
+			must(t, err) // the owner, from a familiar client, gets in
+			_, err = e.loginFrom(s, cafe, "admin", AdminPassword)
+			wantCode(t, err, core.ELOCKED) // an unfamiliar client waits out the account's lock
+			e.Clock.Advance(2*time.Hour + time.Minute)
+			_, err = e.loginFrom(s, cafe, "admin", AdminPassword)
+			must(t, err)
 		}},
 		{"a suspended tenant cannot log in, and is not told why; its sessions carry the status and the reason", func(t *testing.T, e IdentityEnv) {
 			s := e.service(identity.DefaultLoginPolicy())

@@ -32,17 +32,22 @@ type Store interface {
 // their write: it reaches the database with the unit's next read or its
 // commit, and its error, if any, is returned there.
 type Repository interface {
-	// LockLoginAttempts reads the failed-login counter of a username
-	// (case-insensitive) and locks it to the end of the unit; the zero
-	// value when there is none.
-	LockLoginAttempts(ctx context.Context, username string) (LoginAttempts, error)
+	// LockLoginCounters reads the failed-login counters that concern a
+	// login as username (case-insensitive) from client — the pair's, the
+	// client's over every username and the username's over every client
+	// — and whether the client is familiar (a login as username from it
+	// succeeded before), and locks them to the end of the unit; a counter
+	// never written reads as the zero value.
+	LockLoginCounters(ctx context.Context, username, client string) (LoginCounters, error)
 	// FindCredentials reads the user a username (case-insensitive) logs
 	// in as; ENOTFOUND when there is none.
 	FindCredentials(ctx context.Context, username string) (Credentials, error)
-	// RecordLoginFailure sets the username's counter to failures, the
-	// last at at.
-	RecordLoginFailure(username string, failures int, at time.Time)
-	ClearLoginFailures(username string)
+	// SaveLoginCounter writes one counter.
+	SaveLoginCounter(k LoginKey, a LoginAttempts)
+	// RememberLoginSuccess records that username logged in from client at
+	// at: the pair's counter is cleared and the client becomes familiar;
+	// the client's counter over every username is cleared.
+	RememberLoginSuccess(username, client string, at time.Time)
 	InsertSession(s Session)
 	// RevokeSession revokes a session, unless revoked already.
 	RevokeSession(id uuid.UUID, at time.Time)
@@ -101,10 +106,24 @@ type Repository interface {
 	SetPermissions(subject string, perms []core.Permission)
 }
 
-// LoginAttempts is the failed-login counter of a username.
+// LoginAttempts is a failed-login counter.
 type LoginAttempts struct {
 	Failures      int
 	LastFailureAt *time.Time // nil: no failure counted
+}
+
+// LoginKey names a failed-login counter: a username (case-insensitive)
+// from a client; "" for either stands for any (every username from a
+// client, a username from every unfamiliar client).
+type LoginKey struct {
+	Username, Client string
+}
+
+// LoginCounters are the counters that concern one login attempt.
+type LoginCounters struct {
+	Pair, Client, Account LoginAttempts
+	// Familiar: a login as the username from the client succeeded before.
+	Familiar bool
 }
 
 // Credentials are what Login checks a password against.

@@ -13,14 +13,19 @@ import (
 var errBadCredentials = core.Errorf(core.EUNAUTHORIZED, "unknown tenant, username or password")
 
 // Login checks a user's password and opens a session; it returns the
-// session's token and when it expires. Failures are counted per tenant
-// and username (known or not, so probing unknown names is throttled too)
-// and committed, so they count even though the login fails; past the
+// session's token and when it expires. client names where the attempt
+// comes from (the caller's address). Failures are counted per username
+// and client, per client over every username and per username over every
+// client (known names or not, so probing unknown names is throttled too)
+// and committed, so they count even though the login fails. Past the
 // policy's free failures a further attempt waits (ERATELIMIT), and past
-// its limit the account is locked (ELOCKED), both with RetryAfterSeconds.
+// its limit it is locked (ELOCKED), both with RetryAfterSeconds. A client
+// from which the username logged in before is familiar: only its own
+// failures hold it back, so an attacker elsewhere slows and locks
+// himself, and not the account's owner.
 // EUNAUTHORIZED for an unknown tenant, username or a wrong password,
 // alike; ESUSPENDED for a suspended tenant.
-func (s *Service) Login(ctx context.Context, slug, username, password string) (string, time.Time, error) {
+func (s *Service) Login(ctx context.Context, slug, username, password, client string) (string, time.Time, error) {
 	t, err := s.store.FindTenantBySlug(ctx, slug)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		core.CheckPasswordOrDummy("", password) // as slow as a known tenant
@@ -36,35 +41,54 @@ func (s *Service) Login(ctx context.Context, slug, username, password string) (s
 	now := s.now()
 	var token string
 	var expires time.Time
-	var refused error // committed with the counter, returned after
+	var refused error // committed with the counters, returned after
 	err = core.InUnitOfWork(ctx, s.units, t.ID, func(u core.UnitOfWork) error {
 		repo := s.store.Identity(u)
-		a, err := repo.LockLoginAttempts(ctx, username)
+		c, err := repo.LockLoginCounters(ctx, username, client)
 		if err != nil {
 			return err
 		}
-		if a.LastFailureAt != nil {
-			if next, isLock := s.policy.NextAttempt(a.Failures, *a.LastFailureAt); now.Before(next) {
-				refused = throttled(isLock, next.Sub(now))
-				return nil
+		type counter struct {
+			key LoginKey
+			a   LoginAttempts
+		}
+		counters := []counter{{LoginKey{username, client}, c.Pair}}
+		if !c.Familiar {
+			counters = append(counters, counter{LoginKey{"", client}, c.Client}, counter{LoginKey{username, ""}, c.Account})
+		}
+		var wait time.Duration
+		for i := range counters {
+			k := &counters[i]
+			if k.a.LastFailureAt == nil {
+				continue
+			}
+			if next, isLock := s.policy.NextAttempt(k.a.Failures, *k.a.LastFailureAt); now.Before(next) {
+				if next.Sub(now) > wait {
+					wait, refused = next.Sub(now), throttled(isLock, next.Sub(now))
+				}
 			} else if isLock {
-				a.Failures = 0 // the lock has expired: start counting afresh
+				k.a.Failures = 0 // the lock has expired: start counting afresh
 			}
 		}
-		c, err := repo.FindCredentials(ctx, username)
+		if refused != nil {
+			return nil
+		}
+		cr, err := repo.FindCredentials(ctx, username)
 		if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
 			return err
 		}
-		if !core.CheckPasswordOrDummy(c.PasswordHash, password) || c.Status != core.UserActive {
+		if !core.CheckPasswordOrDummy(cr.PasswordHash, password) || cr.Status != core.UserActive {
 			refused = errBadCredentials
-			repo.RecordLoginFailure(username, a.Failures+1, now)
+			for _, k := range counters {
+				repo.SaveLoginCounter(k.key, LoginAttempts{Failures: k.a.Failures + 1, LastFailureAt: &now})
+			}
 			return nil
 		}
-		repo.ClearLoginFailures(username)
+		repo.RememberLoginSuccess(username, client, now)
 		var hash []byte
 		token, hash = core.NewSessionToken(t.ID)
 		expires = now.Add(s.policy.SessionTTL).Truncate(time.Second)
-		repo.InsertSession(Session{ID: uuid.New(), UserID: c.UserID, TokenHash: hash, CreatedAt: now, ExpiresAt: expires})
+		repo.InsertSession(Session{ID: uuid.New(), UserID: cr.UserID, TokenHash: hash, CreatedAt: now, ExpiresAt: expires})
 		return nil
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -12,16 +11,30 @@ import (
 	"github.com/aftersales/aftersales/core/identity"
 )
 
-func (r identityRepo) LockLoginAttempts(ctx context.Context, username string) (identity.LoginAttempts, error) {
-	var a identity.LoginAttempts
-	err := r.u.queryRow(ctx, func(row pgx.Row) error {
-		err := row.Scan(&a.Failures, &a.LastFailureAt)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
+func (r identityRepo) LockLoginCounters(ctx context.Context, username, client string) (identity.LoginCounters, error) {
+	var c identity.LoginCounters
+	b := &pgx.Batch{}
+	b.Queue(`SELECT username, client, failures, last_failure_at, succeeded_at IS NOT NULL FROM login_attempts
+		WHERE (username, client) IN ((lower($1), $2), ('', $2), (lower($1), '')) FOR UPDATE`, username, client).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var user, from string
+			var a identity.LoginAttempts
+			var succeeded bool
+			if err := rows.Scan(&user, &from, &a.Failures, &a.LastFailureAt, &succeeded); err != nil {
+				return err
+			}
+			switch {
+			case user != "" && from != "":
+				c.Pair, c.Familiar = a, succeeded
+			case user == "":
+				c.Client = a
+			default:
+				c.Account = a
+			}
 		}
-		return err
-	}, `SELECT failures, last_failure_at FROM login_attempts WHERE username = lower($1) FOR UPDATE`, username)
-	return a, err
+		return rows.Err()
+	})
+	return c, r.u.read(ctx, b)
 }
 
 func (r identityRepo) FindCredentials(ctx context.Context, username string) (identity.Credentials, error) {
@@ -32,14 +45,17 @@ func (r identityRepo) FindCredentials(ctx context.Context, username string) (ide
 	return c, translate(err, "user")
 }
 
-func (r identityRepo) RecordLoginFailure(username string, failures int, at time.Time) {
-	r.u.write(`INSERT INTO login_attempts (tenant_id, username, failures, last_failure_at)
-		VALUES ($1, lower($2), $3, $4) ON CONFLICT (tenant_id, username) DO UPDATE
-		SET failures = $3, last_failure_at = $4`, r.u.tenantID, username, failures, at)
+func (r identityRepo) SaveLoginCounter(k identity.LoginKey, a identity.LoginAttempts) {
+	r.u.write(`INSERT INTO login_attempts (tenant_id, username, client, failures, last_failure_at)
+		VALUES ($1, lower($2), $3, $4, $5) ON CONFLICT (tenant_id, username, client) DO UPDATE
+		SET failures = $4, last_failure_at = $5`, r.u.tenantID, k.Username, k.Client, a.Failures, a.LastFailureAt)
 }
 
-func (r identityRepo) ClearLoginFailures(username string) {
-	r.u.write(`DELETE FROM login_attempts WHERE username = lower($1)`, username)
+func (r identityRepo) RememberLoginSuccess(username, client string, at time.Time) {
+	r.u.write(`INSERT INTO login_attempts (tenant_id, username, client, failures, succeeded_at)
+		VALUES ($1, lower($2), $3, 0, $4) ON CONFLICT (tenant_id, username, client) DO UPDATE
+		SET failures = 0, last_failure_at = NULL, succeeded_at = $4`, r.u.tenantID, username, client, at)
+	r.u.write(`DELETE FROM login_attempts WHERE username = '' AND client = $1`, client)
 }
 
 func (r identityRepo) InsertSession(s identity.Session) {
