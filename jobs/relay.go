@@ -131,8 +131,8 @@ func (r *Relay) Run(ctx context.Context) {
 func (r *Relay) RelayOnce(ctx context.Context) (int, error) {
 	var relayed int
 	var enqueueErr error
-	err := r.tx.InPlatform(ctx, func(ctx context.Context) error {
-		msgs, err := r.store.ClaimOutbox(ctx, r.Batch, r.StaleAfter)
+	err := core.InUnitOfWork(ctx, r.tx, uuid.Nil, func(u core.UnitOfWork) error {
+		msgs, err := r.store.ClaimOutbox(ctx, u, r.Batch, r.StaleAfter)
 		if err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (r *Relay) RelayOnce(ctx context.Context) (int, error) {
 			return nil
 		}
 		relayed = len(msgs)
-		return r.store.MarkRelayed(ctx, msgs)
+		return r.store.MarkRelayed(ctx, u, msgs)
 	})
 	if err != nil {
 		return 0, err

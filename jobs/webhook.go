@@ -81,10 +81,10 @@ func NewWebhooks(tx core.TenantTx, store core.WebhookDeliveryStore, client *asyn
 		Sweep: 5 * time.Second, StaleAfter: 30 * time.Second, Batch: 500}
 }
 
-// FanOut creates the message's deliveries in the outbox handler's tenant
-// transaction (ctx); the commit wakes the sweepers, which enqueue them.
-// A nil Webhooks fans out nothing.
-func (w *Webhooks) FanOut(ctx context.Context, m core.OutboxMessage) error {
+// FanOut creates the message's deliveries in the outbox handler's unit of
+// work u; the commit wakes the sweepers, which enqueue them. A nil
+// Webhooks fans out nothing.
+func (w *Webhooks) FanOut(ctx context.Context, u core.UnitOfWork, m core.OutboxMessage) error {
 	if w == nil {
 		return nil
 	}
@@ -92,7 +92,7 @@ func (w *Webhooks) FanOut(ctx context.Context, m core.OutboxMessage) error {
 	if err != nil {
 		return err
 	}
-	return w.store.CreateWebhookDeliveries(ctx, m, body)
+	return w.store.CreateWebhookDeliveries(ctx, u, m, body)
 }
 
 // webhookBody is what every endpoint receives for the message: its type,
