@@ -18,7 +18,7 @@ import (
 // task that runs twice has one effect. Texts are queued in that
 // transaction and sent by their own tasks after it commits.
 type Outbox struct {
-	Tx      core.TenantTx
+	Tx      core.UnitsOfWork
 	Effects core.EffectStore
 	Notes   core.NotificationStore
 	Texts   *Texts

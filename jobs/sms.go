@@ -48,7 +48,7 @@ const (
 // Texts queues text messages in the transaction of their cause and sends
 // each by its own task after the commit (at most once to the gateway).
 type Texts struct {
-	Tx       core.TenantTx
+	Tx       core.UnitsOfWork
 	Store    core.SMSStore
 	Settings SMSSettings // nil: DefaultSMSSettings for every tenant
 	Provider core.SMSProvider

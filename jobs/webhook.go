@@ -34,7 +34,7 @@ var DefaultWebhookDisable = core.WebhookDisablePolicy{Deliveries: 5, For: 24 * t
 // delivery taken for an attempt is leased, so two tasks never send it at
 // once.
 type Webhooks struct {
-	tx     core.TenantTx
+	tx     core.UnitsOfWork
 	store  core.WebhookDeliveryStore
 	client *asynq.Client
 	http   *http.Client
@@ -61,7 +61,7 @@ type Webhooks struct {
 // NewWebhooks returns the webhook fan-out, deliverer and sweeper. client
 // enqueues delivery tasks (the sweeper's); guard checks every address
 // dialled.
-func NewWebhooks(tx core.TenantTx, store core.WebhookDeliveryStore, client *asynq.Client, guard *core.WebhookGuard,
+func NewWebhooks(tx core.UnitsOfWork, store core.WebhookDeliveryStore, client *asynq.Client, guard *core.WebhookGuard,
 	clock core.Clock, log *slog.Logger) *Webhooks {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: webhookDialControl(guard)}
 	transport := &http.Transport{
