@@ -55,7 +55,7 @@ type Checker struct {
 type Deps struct {
 	// The request's unit of work, access control and idempotency, used by
 	// the middleware around every operation.
-	Tx          core.TenantTx
+	Tx          core.UnitsOfWork
 	Authz       core.Authorizer
 	Idempotency core.IdempotencyStore
 	Log         *slog.Logger

@@ -92,7 +92,7 @@ func (s *Server) authenticate(hctx huma.Context, next func(huma.Context)) {
 	if acc.ChangesAccess && tenant != uuid.Nil {
 		u.AfterCommit(func() { s.deps.Authz.Invalidate(tenant) })
 	}
-	ctx = withUnitOfWork(s.deps.Tx.Join(ctx, u), u)
+	ctx = withUnitOfWork(ctx, u)
 	buf := newBufferedContext(huma.WithContext(hctx, ctx))
 	err = s.serveInTx(ctx, hctx, buf, acc, p, next)
 	if err == nil {

@@ -24,8 +24,8 @@ func (b *testBundle) webhookSecret(tenant uuid.UUID, id string) string {
 func (b *testBundle) addDelivery(tenant uuid.UUID) {
 	b.t.Helper()
 	s := b.app.Store
-	require.NoError(b.t, s.InTenant(context.Background(), tenant, func(ctx context.Context) error {
-		return s.CreateWebhookDeliveries(ctx, core.OutboxMessage{TenantID: tenant, ID: 1, AggregateID: uuid.New(),
+	require.NoError(b.t, core.InUnitOfWork(context.Background(), s, tenant, func(u core.UnitOfWork) error {
+		return s.CreateWebhookDeliveries(context.Background(), u, core.OutboxMessage{TenantID: tenant, ID: 1, AggregateID: uuid.New(),
 			Type: core.OutboxWorkOrderCreated}, []byte(`{"type":"work_order.created","timestamp":"2026-11-23T00:00:00Z","data":{}}`))
 	}))
 }

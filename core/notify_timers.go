@@ -21,16 +21,16 @@ type OrderNotice struct {
 }
 
 // OrderNoticeStore finds what the timer notices say and whom they go to.
-// Methods run in the tenant transaction of ctx; called by the outbox
+// Methods run in the tenant unit of work u; called by the outbox
 // handlers of work_order.urged and work_order.sla_breached (jobs).
 type OrderNoticeStore interface {
 	// FindOrderNotice returns the order's notice facts with the name and
 	// phone of site siteID (nil: no site). ENOTFOUND when the order is gone.
-	FindOrderNotice(ctx context.Context, workOrderID uuid.UUID, siteID *uuid.UUID) (*OrderNotice, error)
+	FindOrderNotice(ctx context.Context, u UnitOfWork, workOrderID uuid.UUID, siteID *uuid.UUID) (*OrderNotice, error)
 	// FindSLADispatcherPhones returns the distinct phones, at most limit, of
 	// the tenant's active users who hold the dispatcher role, have a phone
 	// and whose scope covers site siteID (a grant on the site, on a region
 	// above it, or on the whole tenant); siteID nil: the order's region.
 	// Empty when there are none (or the order is gone).
-	FindSLADispatcherPhones(ctx context.Context, workOrderID uuid.UUID, siteID *uuid.UUID, limit int) ([]string, error)
+	FindSLADispatcherPhones(ctx context.Context, u UnitOfWork, workOrderID uuid.UUID, siteID *uuid.UUID, limit int) ([]string, error)
 }

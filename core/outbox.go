@@ -39,7 +39,7 @@ type OutboxMessage struct {
 }
 
 // OutboxStore is what the relay needs of the store. ClaimOutbox and
-// MarkRelayed run in one transaction opened with TenantTx.InPlatform: the
+// MarkRelayed run in one platform unit of work (tenant uuid.Nil): the
 // claimed rows stay locked until it ends, so several relays never hand out
 // the same message.
 type OutboxStore interface {
@@ -48,9 +48,9 @@ type OutboxStore interface {
 	// work order is still waiting or being handled. A message relayed
 	// longer than staleAfter ago and never done is offered again (its task
 	// was lost); relaying it again must be harmless.
-	ClaimOutbox(ctx context.Context, limit int, staleAfter time.Duration) ([]OutboxMessage, error)
+	ClaimOutbox(ctx context.Context, u UnitOfWork, limit int, staleAfter time.Duration) ([]OutboxMessage, error)
 	// MarkRelayed records that the messages are on the job queue.
-	MarkRelayed(ctx context.Context, msgs []OutboxMessage) error
+	MarkRelayed(ctx context.Context, u UnitOfWork, msgs []OutboxMessage) error
 	// ListenOutbox calls wake whenever a message may have become
 	// relayable (PostgreSQL NOTIFY), and once after every (re)connection.
 	// It returns when ctx ends.
@@ -58,17 +58,17 @@ type OutboxStore interface {
 }
 
 // EffectStore makes handlers idempotent. Its methods run in the tenant
-// transaction of ctx, the same one as the handler's effect.
+// unit of work u, the same one as the handler's effect.
 type EffectStore interface {
 	// ClaimEffects records that the handlers have their effects for the
 	// message and returns those that had not had them before (a task that
 	// ran before finds none); the caller runs only the returned ones.
-	ClaimEffects(ctx context.Context, outboxID int64, handlers []string) ([]string, error)
+	ClaimEffects(ctx context.Context, u UnitOfWork, outboxID int64, handlers []string) ([]string, error)
 	// ClaimEffectsBatch is ClaimEffects for every handler of every message
 	// at once: the claimed handlers per message.
-	ClaimEffectsBatch(ctx context.Context, outboxIDs []int64, handlers []string) (map[int64][]string, error)
+	ClaimEffectsBatch(ctx context.Context, u UnitOfWork, outboxIDs []int64, handlers []string) (map[int64][]string, error)
 	// MarkOutboxDone records that every handler of the messages finished
 	// (or gave up), so the next message of each work order may be
 	// relayed. ENOTFOUND when one is not the tenant's.
-	MarkOutboxDone(ctx context.Context, outboxIDs ...int64) error
+	MarkOutboxDone(ctx context.Context, u UnitOfWork, outboxIDs ...int64) error
 }

@@ -3,30 +3,11 @@ package core
 import (
 	"context"
 	"time"
-
-	"github.com/google/uuid"
 )
 
-// The services below are implemented by the PostgreSQL store. Unless said
-// otherwise, a method runs inside the tenant transaction carried by ctx (see
-// TenantTx) and sees only that tenant's rows; called without one it fails.
-
-// TenantTx opens tenant transactions: units of work (UnitsOfWork), and
-// the transitional form that carries them in a context.
-type TenantTx interface {
-	// InTenant runs fn with a ctx carrying a transaction bound to the tenant.
-	// The transaction starts on first use, commits when fn returns nil and
-	// rolls back otherwise.
-	InTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context) error) error
-	// InPlatform is InTenant for platform administration: no tenant is set,
-	// so tenant-owned tables are invisible unless a method binds one.
-	InPlatform(ctx context.Context, fn func(ctx context.Context) error) error
-	// Join returns ctx carrying u, for the services that still find their
-	// transaction in ctx rather than taking a UnitOfWork. Transitional: it
-	// goes with the last of them.
-	Join(ctx context.Context, u UnitOfWork) context.Context
-	UnitsOfWork
-}
+// The services below are implemented by the PostgreSQL store. A method that
+// works on a tenant's rows takes the unit of work it runs in (UnitOfWork)
+// and sees only that tenant's rows.
 
 // Role is a named set of permissions within a tenant.
 type Role struct {

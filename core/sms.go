@@ -87,21 +87,21 @@ type AssignmentFacts struct {
 }
 
 // NotificationStore reads and records notifications. Methods run in the
-// tenant transaction of ctx.
+// tenant unit of work u.
 type NotificationStore interface {
 	OrderNoticeStore
 	// FindAssignmentFacts: ENOTFOUND when the order or its technician is gone.
-	FindAssignmentFacts(ctx context.Context, workOrderID, technicianID uuid.UUID) (*AssignmentFacts, error)
+	FindAssignmentFacts(ctx context.Context, u UnitOfWork, workOrderID, technicianID uuid.UUID) (*AssignmentFacts, error)
 	// FindCompletionFacts returns what the satisfaction question says, and
 	// the customer's phone. ENOTFOUND when the order or its technician is
 	// gone.
-	FindCompletionFacts(ctx context.Context, workOrderID uuid.UUID) (*AssignmentFacts, error)
+	FindCompletionFacts(ctx context.Context, u UnitOfWork, workOrderID uuid.UUID) (*AssignmentFacts, error)
 	// FindAssignmentFactsBatch is FindAssignmentFacts for several
 	// assignments in one query; gone ones are missing from the map.
-	FindAssignmentFactsBatch(ctx context.Context, as []Assignment) (map[Assignment]*AssignmentFacts, error)
+	FindAssignmentFactsBatch(ctx context.Context, u UnitOfWork, as []Assignment) (map[Assignment]*AssignmentFacts, error)
 	// SaveSMS records a message (insert, or update of status by ID); it may
 	// be written only at commit, so its errors may come from the commit.
-	SaveSMS(ctx context.Context, m *SMS) error
+	SaveSMS(ctx context.Context, u UnitOfWork, m *SMS) error
 }
 
 // RenderSMS returns the unsigned built-in text of a notification kind in

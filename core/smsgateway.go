@@ -64,7 +64,7 @@ type SMSRef struct {
 }
 
 // SMSStore keeps outgoing messages and their statuses for the SMS jobs
-// (jobs.Texts). Methods run in the tenant transaction of ctx unless they
+// (jobs.Texts). Methods run in the tenant unit of work u unless they
 // say otherwise. Every status change of a
 // message about a work order appends an sms_status event to its timeline.
 type SMSStore interface {
@@ -72,26 +72,26 @@ type SMSStore interface {
 	// when it cannot be sent, e.g. a landline). Called by the outbox
 	// handler and for the help replies to inbound texts; the send task is
 	// enqueued after the commit.
-	QueueSMS(ctx context.Context, m *SMS) error
+	QueueSMS(ctx context.Context, u UnitOfWork, m *SMS) error
 	// ClaimSMS moves a queued message to sending and returns it, for the
 	// send task to hand to the gateway after the commit. Nil (and no
 	// error) when there is nothing to send: already sent, delivered or
 	// failed, or sending for longer than stuckAfter (its worker died;
 	// the message is marked failed with SMSUnknownOutcome). ECONFLICT when
 	// another task is sending it right now; ENOTFOUND when it is gone.
-	ClaimSMS(ctx context.Context, id uuid.UUID, stuckAfter time.Duration) (*SMS, error)
+	ClaimSMS(ctx context.Context, u UnitOfWork, id uuid.UUID, stuckAfter time.Duration) (*SMS, error)
 	// MarkSMSSent moves the queued messages among ids straight to sent and
 	// returns them (for an SMSRecorder provider); others are left alone.
-	MarkSMSSent(ctx context.Context, ids []uuid.UUID) ([]*SMS, error)
+	MarkSMSSent(ctx context.Context, u UnitOfWork, ids []uuid.UUID) ([]*SMS, error)
 	// FinishSMS records the gateway's answer for a message being sent:
 	// sent, failed (errText says why), or queued again to be retried
 	// (status SMSQueued). It changes nothing unless the message is
 	// sending (a delivery report may have overtaken it).
-	FinishSMS(ctx context.Context, id uuid.UUID, status, errText string) error
+	FinishSMS(ctx context.Context, u UnitOfWork, id uuid.UUID, status, errText string) error
 	// UnsentSMS lists, across tenants, messages that should have a send
 	// task: queued and due, or sending, untouched for idle. It runs in a
-	// platform transaction (TenantTx.InPlatform). Called by the sweep.
-	UnsentSMS(ctx context.Context, limit int, idle time.Duration) ([]SMSRef, error)
+	// platform unit of work (tenant uuid.Nil). Called by the sweep.
+	UnsentSMS(ctx context.Context, u UnitOfWork, limit int, idle time.Duration) ([]SMSRef, error)
 }
 
 // SMSSender is who wrote an inbound text, as the tenant knows the phone

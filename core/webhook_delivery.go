@@ -54,8 +54,8 @@ type WebhookDisablePolicy struct {
 
 // WebhookDeliveryStore is what the webhook jobs need of the store.
 // CreateWebhookDeliveries, StartWebhookAttempt and FinishWebhookAttempt run
-// in the tenant transaction of ctx; ClaimDueWebhooks in one opened with
-// TenantTx.InPlatform.
+// in the tenant unit of work u; ClaimDueWebhooks in a platform unit of
+// work (tenant uuid.Nil).
 type WebhookDeliveryStore interface {
 	// CreateWebhookDeliveries creates a pending delivery of body, due now,
 	// for each enabled endpoint subscribed to the message's type; the
@@ -63,12 +63,12 @@ type WebhookDeliveryStore interface {
 	// endpoint). Called by the outbox handler; the new deliveries wake
 	// ListenWebhooks at commit. It may write only at commit, so its errors
 	// may come from the commit.
-	CreateWebhookDeliveries(ctx context.Context, m OutboxMessage, body json.RawMessage) error
+	CreateWebhookDeliveries(ctx context.Context, u UnitOfWork, m OutboxMessage, body json.RawMessage) error
 	// ClaimDueWebhooks returns up to limit pending deliveries of every
 	// tenant that are due at now and were not handed out in the last
 	// staleAfter, and records that they were. Rows stay locked until the
 	// transaction ends (several sweepers skip each other's).
-	ClaimDueWebhooks(ctx context.Context, now time.Time, limit int, staleAfter time.Duration) ([]WebhookDue, error)
+	ClaimDueWebhooks(ctx context.Context, u UnitOfWork, now time.Time, limit int, staleAfter time.Duration) ([]WebhookDue, error)
 	// ListenWebhooks calls wake when deliveries may have become due, and
 	// once after every (re)connection, until ctx ends.
 	ListenWebhooks(ctx context.Context, wake func())
@@ -76,9 +76,9 @@ type WebhookDeliveryStore interface {
 	// lease: nil when it is not pending and due (done, gone, or taken by
 	// another worker). A delivery whose endpoint is disabled fails without
 	// an attempt (nil).
-	StartWebhookAttempt(ctx context.Context, id uuid.UUID, now time.Time, lease time.Duration) (*WebhookSend, error)
+	StartWebhookAttempt(ctx context.Context, u UnitOfWork, id uuid.UUID, now time.Time, lease time.Duration) (*WebhookSend, error)
 	// FinishWebhookAttempt logs the attempt, moves the delivery on, and
 	// keeps the endpoint's failure record, disabling it by policy; it
 	// returns the reason when it disabled it.
-	FinishWebhookAttempt(ctx context.Context, r WebhookResult, p WebhookDisablePolicy) (disabled string, err error)
+	FinishWebhookAttempt(ctx context.Context, u UnitOfWork, r WebhookResult, p WebhookDisablePolicy) (disabled string, err error)
 }

@@ -18,7 +18,7 @@ import (
 // task that runs twice has one effect. Texts are queued in that
 // transaction and sent by their own tasks after it commits.
 type Outbox struct {
-	Tx      core.TenantTx
+	Tx      core.UnitsOfWork
 	Effects core.EffectStore
 	Notes   core.NotificationStore
 	Texts   *Texts
@@ -61,7 +61,7 @@ func (o *Outbox) HandleTask(ctx context.Context, t *asynq.Task) error {
 		// archived for the operator.
 		for _, m := range failed {
 			o.Log.Error("outbox message failed for good", "outbox_id", m.ID, "type", m.Type, "err", err)
-			_ = o.Tx.InTenant(ctx, m.TenantID, func(ctx context.Context) error { return o.Effects.MarkOutboxDone(ctx, m.ID) })
+			_ = core.InUnitOfWork(ctx, o.Tx, m.TenantID, func(u core.UnitOfWork) error { return o.Effects.MarkOutboxDone(ctx, u, m.ID) })
 		}
 	}
 	return err
@@ -69,12 +69,12 @@ func (o *Outbox) HandleTask(ctx context.Context, t *asynq.Task) error {
 
 // handleBatch handles messages of one tenant in one transaction.
 func (o *Outbox) handleBatch(ctx context.Context, msgs []core.OutboxMessage) error {
-	return o.Texts.InTenant(ctx, msgs[0].TenantID, func(ctx context.Context, _ core.UnitOfWork, texts *TextBatch) error {
-		pre, err := o.prefetch(ctx, msgs)
+	return o.Texts.InTenant(ctx, msgs[0].TenantID, func(ctx context.Context, u core.UnitOfWork, texts *TextBatch) error {
+		pre, err := o.prefetch(ctx, u, msgs)
 		if err != nil {
 			return err
 		}
-		h := handling{texts: texts, pre: pre}
+		h := handling{u: u, texts: texts, pre: pre}
 		ids := make([]int64, len(msgs))
 		for i, m := range msgs {
 			if err := o.handleIn(ctx, h, m); err != nil {
@@ -82,30 +82,31 @@ func (o *Outbox) handleBatch(ctx context.Context, msgs []core.OutboxMessage) err
 			}
 			ids[i] = m.ID
 		}
-		return o.Effects.MarkOutboxDone(ctx, ids...)
+		return o.Effects.MarkOutboxDone(ctx, u, ids...)
 	})
 }
 
 // Handle runs the handlers of the message's type and marks it done, in one
 // tenant transaction.
 func (o *Outbox) Handle(ctx context.Context, m core.OutboxMessage) error {
-	return o.Texts.InTenant(ctx, m.TenantID, func(ctx context.Context, _ core.UnitOfWork, texts *TextBatch) error {
-		if err := o.handleIn(ctx, handling{texts: texts}, m); err != nil {
+	return o.Texts.InTenant(ctx, m.TenantID, func(ctx context.Context, u core.UnitOfWork, texts *TextBatch) error {
+		if err := o.handleIn(ctx, handling{u: u, texts: texts}, m); err != nil {
 			return err
 		}
-		return o.Effects.MarkOutboxDone(ctx, m.ID)
+		return o.Effects.MarkOutboxDone(ctx, u, m.ID)
 	})
 }
 
-// handling is what the handlers of one unit of work share: its text
-// batch, and the facts prefetched for a batch of messages (nil: none).
+// handling is what the handlers of one unit of work share: the unit, its
+// text batch, and the facts prefetched for a batch of messages (nil: none).
 type handling struct {
+	u     core.UnitOfWork
 	texts *TextBatch
 	pre   *prefetched
 }
 
 // handleIn runs the handlers of the message's type in the unit of work of
-// h (ctx carries it for the stores); the caller marks it done.
+// h; the caller marks it done.
 func (o *Outbox) handleIn(ctx context.Context, h handling, m core.OutboxMessage) error {
 	var err error
 	switch m.Type {
@@ -121,7 +122,7 @@ func (o *Outbox) handleIn(ctx context.Context, h handling, m core.OutboxMessage)
 	if err != nil {
 		return err
 	}
-	return o.Webhooks.FanOut(ctx, m)
+	return o.Webhooks.FanOut(ctx, h.u, m)
 }
 
 // notifyAssignment texts the technician the order and the customer who
@@ -139,7 +140,7 @@ func (o *Outbox) notifyAssignment(ctx context.Context, h handling, m core.Outbox
 		o.Log.Warn("assignment message without technician", "outbox_id", m.ID)
 		return nil
 	}
-	f, err := o.Notes.FindAssignmentFacts(ctx, m.AggregateID, *tech)
+	f, err := o.Notes.FindAssignmentFacts(ctx, h.u, m.AggregateID, *tech)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return nil
 	} else if err != nil {
@@ -182,9 +183,9 @@ type prefetched struct {
 func (p *prefetched) has(id int64) bool { return p.messages[id] }
 
 // prefetch reads the facts of the batch's assignments and claims their
-// texts' effects, in the batch's transaction; nil when fewer than two
+// texts' effects, in the batch's unit u; nil when fewer than two
 // assignments would share them.
-func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (*prefetched, error) {
+func (o *Outbox) prefetch(ctx context.Context, u core.UnitOfWork, msgs []core.OutboxMessage) (*prefetched, error) {
 	var as []core.Assignment
 	var ids []int64
 	for _, m := range msgs {
@@ -198,11 +199,11 @@ func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (*pref
 	if len(as) < 2 {
 		return nil, nil
 	}
-	found, err := o.Notes.FindAssignmentFactsBatch(ctx, as)
+	found, err := o.Notes.FindAssignmentFactsBatch(ctx, u, as)
 	if err != nil {
 		return nil, err
 	}
-	effects, err := o.Effects.ClaimEffectsBatch(ctx, ids, []string{"sms:" + core.SMSTechnicianAssigned, "sms:" + core.SMSCustomerAssigned})
+	effects, err := o.Effects.ClaimEffectsBatch(ctx, u, ids, []string{"sms:" + core.SMSTechnicianAssigned, "sms:" + core.SMSCustomerAssigned})
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +217,7 @@ func (o *Outbox) prefetch(ctx context.Context, msgs []core.OutboxMessage) (*pref
 // askSatisfaction texts the customer of a completed order the satisfaction
 // question, answered with one digit (SMSGateway.ReceiveSMS).
 func (o *Outbox) askSatisfaction(ctx context.Context, h handling, m core.OutboxMessage) error {
-	f, err := o.Notes.FindCompletionFacts(ctx, m.AggregateID)
+	f, err := o.Notes.FindCompletionFacts(ctx, h.u, m.AggregateID)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return nil
 	} else if err != nil {
@@ -235,7 +236,7 @@ func (o *Outbox) text(ctx context.Context, h handling, m core.OutboxMessage, loc
 			handlers = append(handlers, p.handler)
 		}
 	}
-	claimed, err := o.Effects.ClaimEffects(ctx, m.ID, handlers)
+	claimed, err := o.Effects.ClaimEffects(ctx, h.u, m.ID, handlers)
 	if err != nil {
 		return err
 	}

@@ -22,13 +22,13 @@ type timerPayload struct {
 // notice reads the message's payload and the order's notice facts for its
 // site; nil (and no error) when there is nothing to say: a payload that
 // does not parse is logged, a deleted order ignored.
-func (o *Outbox) notice(ctx context.Context, m core.OutboxMessage) (*core.OrderNotice, *timerPayload, error) {
+func (o *Outbox) notice(ctx context.Context, u core.UnitOfWork, m core.OutboxMessage) (*core.OrderNotice, *timerPayload, error) {
 	var p timerPayload
 	if err := json.Unmarshal(m.Payload, &p); err != nil {
 		o.Log.Warn("timer message with a bad payload", "outbox_id", m.ID, "type", m.Type, "err", err)
 		return nil, nil, nil
 	}
-	n, err := o.Notes.FindOrderNotice(ctx, m.AggregateID, p.SiteID)
+	n, err := o.Notes.FindOrderNotice(ctx, u, m.AggregateID, p.SiteID)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return nil, nil, nil
 	} else if err != nil {
@@ -44,7 +44,7 @@ func (o *Outbox) notice(ctx context.Context, m core.OutboxMessage) (*core.OrderN
 // urgeSite texts the urged site (催办) at its phone: the order and the
 // deadline it is urged for.
 func (o *Outbox) urgeSite(ctx context.Context, h handling, m core.OutboxMessage) error {
-	n, _, err := o.notice(ctx, m)
+	n, _, err := o.notice(ctx, h.u, m)
 	if n == nil || err != nil {
 		return err
 	}
@@ -58,11 +58,11 @@ func (o *Outbox) urgeSite(ctx context.Context, h handling, m core.OutboxMessage)
 // notifySLABreach texts the dispatchers whose scope covers the order's
 // site (or region) that a deadline was missed.
 func (o *Outbox) notifySLABreach(ctx context.Context, h handling, m core.OutboxMessage) error {
-	n, p, err := o.notice(ctx, m)
+	n, p, err := o.notice(ctx, h.u, m)
 	if n == nil || err != nil {
 		return err
 	}
-	phones, err := o.Notes.FindSLADispatcherPhones(ctx, m.AggregateID, p.SiteID, core.MaxSLADispatchers)
+	phones, err := o.Notes.FindSLADispatcherPhones(ctx, h.u, m.AggregateID, p.SiteID, core.MaxSLADispatchers)
 	if err != nil {
 		return err
 	}

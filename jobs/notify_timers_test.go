@@ -127,8 +127,8 @@ func TestSLABreachTextsDispatchersInScope(t *testing.T) {
 
 	// At most limit phones, by username: the limit is the store's.
 	var first []string
-	require.NoError(t, b.store.InTenant(context.Background(), b.net.Tenant, func(ctx context.Context) error {
-		first, err = b.store.FindSLADispatcherPhones(ctx, w.ID, &b.net.Site, 2)
+	require.NoError(t, core.InUnitOfWork(context.Background(), b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		first, err = b.store.FindSLADispatcherPhones(context.Background(), u, w.ID, &b.net.Site, 2)
 		return err
 	}))
 	require.Equal(t, []string{"13700000003", "13700000001"}, first) // all, country

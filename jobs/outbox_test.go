@@ -191,17 +191,17 @@ func TestHandlingTwiceHasOneEffect(t *testing.T) {
 	b := setup(t, "en")
 	w := b.intake(t)
 	var msgs []core.OutboxMessage
-	require.NoError(t, b.store.InPlatform(context.Background(), func(ctx context.Context) error {
+	require.NoError(t, core.InUnitOfWork(context.Background(), b.store, uuid.Nil, func(u core.UnitOfWork) error {
 		var err error
-		msgs, err = b.store.ClaimOutbox(ctx, 10, time.Hour)
+		msgs, err = b.store.ClaimOutbox(context.Background(), u, 10, time.Hour)
 		return err
 	}))
 	require.Len(t, msgs, 1)
 	// Handle the order's three messages in order, the assignment twice.
 	for _, typ := range []string{core.OutboxWorkOrderCreated, core.OutboxWorkOrderDispatched, core.OutboxWorkOrderAssigned} {
 		var m core.OutboxMessage
-		require.NoError(t, b.store.InPlatform(context.Background(), func(ctx context.Context) error {
-			got, err := b.store.ClaimOutbox(ctx, 10, time.Hour)
+		require.NoError(t, core.InUnitOfWork(context.Background(), b.store, uuid.Nil, func(u core.UnitOfWork) error {
+			got, err := b.store.ClaimOutbox(context.Background(), u, 10, time.Hour)
 			if err == nil {
 				require.Len(t, got, 1)
 				m = got[0]

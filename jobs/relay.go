@@ -24,7 +24,7 @@ const TypeOutboxMessage = "outbox:message"
 // each task's ID is the message's, so a message relayed twice (a crash
 // between enqueue and commit) is one task.
 type Relay struct {
-	tx      core.TenantTx
+	tx      core.UnitsOfWork
 	store   core.OutboxStore
 	enqueue func(context.Context, ...core.OutboxMessage) error
 	log     *slog.Logger
@@ -41,7 +41,7 @@ type Relay struct {
 }
 
 // NewRelay returns a relay that enqueues with client.
-func NewRelay(tx core.TenantTx, store core.OutboxStore, client *asynq.Client, log *slog.Logger) *Relay {
+func NewRelay(tx core.UnitsOfWork, store core.OutboxStore, client *asynq.Client, log *slog.Logger) *Relay {
 	return NewRelayFunc(tx, store, func(ctx context.Context, msgs ...core.OutboxMessage) error {
 		return EnqueueOutbox(ctx, client, msgs...)
 	}, log)
@@ -49,7 +49,7 @@ func NewRelay(tx core.TenantTx, store core.OutboxStore, client *asynq.Client, lo
 
 // NewRelayFunc returns a relay that hands each claimed batch to enqueue
 // (tests count the messages).
-func NewRelayFunc(tx core.TenantTx, store core.OutboxStore, enqueue func(context.Context, ...core.OutboxMessage) error, log *slog.Logger) *Relay {
+func NewRelayFunc(tx core.UnitsOfWork, store core.OutboxStore, enqueue func(context.Context, ...core.OutboxMessage) error, log *slog.Logger) *Relay {
 	return &Relay{tx: tx, store: store, enqueue: enqueue, log: log, Batch: 500, Poll: time.Second, StaleAfter: 5 * time.Minute,
 		Pause: 10 * time.Millisecond}
 }
@@ -131,8 +131,8 @@ func (r *Relay) Run(ctx context.Context) {
 func (r *Relay) RelayOnce(ctx context.Context) (int, error) {
 	var relayed int
 	var enqueueErr error
-	err := r.tx.InPlatform(ctx, func(ctx context.Context) error {
-		msgs, err := r.store.ClaimOutbox(ctx, r.Batch, r.StaleAfter)
+	err := core.InUnitOfWork(ctx, r.tx, uuid.Nil, func(u core.UnitOfWork) error {
+		msgs, err := r.store.ClaimOutbox(ctx, u, r.Batch, r.StaleAfter)
 		if err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (r *Relay) RelayOnce(ctx context.Context) (int, error) {
 			return nil
 		}
 		relayed = len(msgs)
-		return r.store.MarkRelayed(ctx, msgs)
+		return r.store.MarkRelayed(ctx, u, msgs)
 	})
 	if err != nil {
 		return 0, err

@@ -48,7 +48,7 @@ const (
 // Texts queues text messages in the transaction of their cause and sends
 // each by its own task after the commit (at most once to the gateway).
 type Texts struct {
-	Tx       core.TenantTx
+	Tx       core.UnitsOfWork
 	Store    core.SMSStore
 	Settings SMSSettings // nil: DefaultSMSSettings for every tenant
 	Provider core.SMSProvider
@@ -135,14 +135,13 @@ type Text = messaging.Text
 // QueueText queues one text in u, in a batch of its own
 // (messaging.Texts).
 func (x *Texts) QueueText(ctx context.Context, u core.UnitOfWork, t Text) error {
-	return x.Batch(ctx, u).Queue(x.Tx.Join(ctx, u), t)
+	return x.Batch(ctx, u).Queue(ctx, t)
 }
 
 // ProviderName implements messaging.Texts.
 func (x *Texts) ProviderName() string { return x.Provider.Name() }
 
-// Queue composes and records a text in the batch's unit (ctx carries it
-// for the SMS store): nothing when the tenant has the kind off; failed at
+// Queue composes and records a text in the batch's unit: nothing when the tenant has the kind off; failed at
 // once when the phone cannot receive texts; else queued, held through the
 // quiet hours for customers. Its send task is enqueued after the commit.
 func (b *TextBatch) Queue(ctx context.Context, t Text) error {
@@ -166,7 +165,7 @@ func (b *TextBatch) Queue(ctx context.Context, t Text) error {
 		m.To, m.Status, m.Error = t.To, core.SMSFailed, core.ErrorMessage(err)
 	}
 	ref := core.SMSRef{TenantID: b.tenant, ID: m.ID, Kind: m.Kind, SendAfter: m.SendAfter}
-	if err := x.Store.QueueSMS(ctx, m); err != nil {
+	if err := x.Store.QueueSMS(ctx, b.u, m); err != nil {
 		return err
 	}
 	if m.Status == core.SMSQueued {
@@ -176,11 +175,10 @@ func (b *TextBatch) Queue(ctx context.Context, t Text) error {
 }
 
 // InTenant runs fn in a new unit of work of the tenant with the unit's
-// text batch; ctx carries the unit for the stores that still find their
-// transaction there (core.TenantTx.Join).
+// text batch.
 func (x *Texts) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context, u core.UnitOfWork, texts *TextBatch) error) error {
 	return core.InUnitOfWork(ctx, x.Tx, tenantID, func(u core.UnitOfWork) error {
-		return fn(x.Tx.Join(ctx, u), u, x.Batch(ctx, u))
+		return fn(ctx, u, x.Batch(ctx, u))
 	})
 }
 
@@ -287,7 +285,6 @@ func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 	var from string
 	var busy error
 	err := core.InUnitOfWork(ctx, x.Tx, task.TenantID, func(u core.UnitOfWork) error {
-		ctx := x.Tx.Join(ctx, u)
 		claimed, busy = nil, nil
 		s, err := x.settings(ctx, u)
 		if err != nil {
@@ -300,11 +297,11 @@ func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 		}
 		from = s.Number
 		if recorder {
-			claimed, err = x.Store.MarkSMSSent(ctx, ids)
+			claimed, err = x.Store.MarkSMSSent(ctx, u, ids)
 			return err
 		}
 		for _, id := range ids {
-			m, err := x.Store.ClaimSMS(ctx, id, smsStuckAfter)
+			m, err := x.Store.ClaimSMS(ctx, u, id, smsStuckAfter)
 			switch core.ErrorCode(err) {
 			case core.ENOTFOUND:
 				continue
@@ -369,9 +366,10 @@ func (x *Texts) send(ctx context.Context, tenant uuid.UUID, claimed []*core.SMS,
 		answers = append(answers, a)
 	}
 	// The gateway has answered: record it even if the task's ctx ended.
-	if err := x.Tx.InTenant(context.WithoutCancel(ctx), tenant, func(ctx context.Context) error {
+	wctx := context.WithoutCancel(ctx)
+	if err := core.InUnitOfWork(wctx, x.Tx, tenant, func(u core.UnitOfWork) error {
 		for _, a := range answers {
-			if err := x.Store.FinishSMS(ctx, a.m.ID, a.status, a.errText); err != nil {
+			if err := x.Store.FinishSMS(wctx, u, a.m.ID, a.status, a.errText); err != nil {
 				return err
 			}
 		}
@@ -404,9 +402,9 @@ func (x *Texts) HandleSweep(ctx context.Context, _ *asynq.Task) error {
 		return nil
 	}
 	var refs []core.SMSRef
-	if err := x.Tx.InPlatform(ctx, func(ctx context.Context) error {
+	if err := core.InUnitOfWork(ctx, x.Tx, uuid.Nil, func(u core.UnitOfWork) error {
 		var err error
-		refs, err = x.Store.UnsentSMS(ctx, smsSweepBatch, smsSweepIdle)
+		refs, err = x.Store.UnsentSMS(ctx, u, smsSweepBatch, smsSweepIdle)
 		return err
 	}); err != nil {
 		return err

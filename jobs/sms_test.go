@@ -74,9 +74,9 @@ func (b *testBundle) captured(gw *fakeGateway) *[]core.SMSRef {
 func (b *testBundle) handleAll(t testing.TB) {
 	for {
 		var msgs []core.OutboxMessage
-		require.NoError(t, b.store.InPlatform(context.Background(), func(ctx context.Context) error {
+		require.NoError(t, core.InUnitOfWork(context.Background(), b.store, uuid.Nil, func(u core.UnitOfWork) error {
 			var err error
-			msgs, err = b.store.ClaimOutbox(ctx, 100, time.Hour)
+			msgs, err = b.store.ClaimOutbox(context.Background(), u, 100, time.Hour)
 			return err
 		}))
 		if len(msgs) == 0 {

@@ -34,7 +34,7 @@ var DefaultWebhookDisable = core.WebhookDisablePolicy{Deliveries: 5, For: 24 * t
 // delivery taken for an attempt is leased, so two tasks never send it at
 // once.
 type Webhooks struct {
-	tx     core.TenantTx
+	tx     core.UnitsOfWork
 	store  core.WebhookDeliveryStore
 	client *asynq.Client
 	http   *http.Client
@@ -61,7 +61,7 @@ type Webhooks struct {
 // NewWebhooks returns the webhook fan-out, deliverer and sweeper. client
 // enqueues delivery tasks (the sweeper's); guard checks every address
 // dialled.
-func NewWebhooks(tx core.TenantTx, store core.WebhookDeliveryStore, client *asynq.Client, guard *core.WebhookGuard,
+func NewWebhooks(tx core.UnitsOfWork, store core.WebhookDeliveryStore, client *asynq.Client, guard *core.WebhookGuard,
 	clock core.Clock, log *slog.Logger) *Webhooks {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: webhookDialControl(guard)}
 	transport := &http.Transport{
@@ -81,10 +81,10 @@ func NewWebhooks(tx core.TenantTx, store core.WebhookDeliveryStore, client *asyn
 		Sweep: 5 * time.Second, StaleAfter: 30 * time.Second, Batch: 500}
 }
 
-// FanOut creates the message's deliveries in the outbox handler's tenant
-// transaction (ctx); the commit wakes the sweepers, which enqueue them.
-// A nil Webhooks fans out nothing.
-func (w *Webhooks) FanOut(ctx context.Context, m core.OutboxMessage) error {
+// FanOut creates the message's deliveries in the outbox handler's unit of
+// work u; the commit wakes the sweepers, which enqueue them. A nil
+// Webhooks fans out nothing.
+func (w *Webhooks) FanOut(ctx context.Context, u core.UnitOfWork, m core.OutboxMessage) error {
 	if w == nil {
 		return nil
 	}
@@ -92,7 +92,7 @@ func (w *Webhooks) FanOut(ctx context.Context, m core.OutboxMessage) error {
 	if err != nil {
 		return err
 	}
-	return w.store.CreateWebhookDeliveries(ctx, m, body)
+	return w.store.CreateWebhookDeliveries(ctx, u, m, body)
 }
 
 // webhookBody is what every endpoint receives for the message: its type,

@@ -33,9 +33,9 @@ func (w *Webhooks) HandleTask(ctx context.Context, t *asynq.Task) error {
 // Deliver makes one attempt of a due delivery and records it.
 func (w *Webhooks) Deliver(ctx context.Context, d core.WebhookDue) error {
 	var send *core.WebhookSend
-	err := w.tx.InTenant(ctx, d.TenantID, func(ctx context.Context) error {
+	err := core.InUnitOfWork(ctx, w.tx, d.TenantID, func(u core.UnitOfWork) error {
 		var err error
-		send, err = w.store.StartWebhookAttempt(ctx, d.ID, w.clock.Now(), w.Timeout+30*time.Second)
+		send, err = w.store.StartWebhookAttempt(ctx, u, d.ID, w.clock.Now(), w.Timeout+30*time.Second)
 		return err
 	})
 	if err != nil || send == nil {
@@ -45,8 +45,8 @@ func (w *Webhooks) Deliver(ctx context.Context, d core.WebhookDue) error {
 	if !res.Delivered {
 		res.RetryAt = w.retryAt(res.At, send.Attempt)
 	}
-	return w.tx.InTenant(ctx, d.TenantID, func(ctx context.Context) error {
-		reason, err := w.store.FinishWebhookAttempt(ctx, res, w.Disable)
+	return core.InUnitOfWork(ctx, w.tx, d.TenantID, func(u core.UnitOfWork) error {
+		reason, err := w.store.FinishWebhookAttempt(ctx, u, res, w.Disable)
 		if reason != "" {
 			w.log.Warn("webhook endpoint disabled", "tenant_id", d.TenantID, "endpoint_id", send.EndpointID, "reason", reason)
 		}

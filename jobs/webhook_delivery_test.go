@@ -204,8 +204,8 @@ func TestWebhookSweepHandsOutLostDeliveries(t *testing.T) {
 	hb := &hookBundle{testBundle: b, hooks: h}
 	e := hb.endpoint(t, "http://127.0.0.1:9/", "*")
 	ctx := context.Background()
-	require.NoError(t, b.store.InTenant(ctx, b.net.Tenant, func(ctx context.Context) error {
-		return h.FanOut(ctx, core.OutboxMessage{TenantID: b.net.Tenant, ID: 1, AggregateID: uuid.New(),
+	require.NoError(t, core.InUnitOfWork(ctx, b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		return h.FanOut(ctx, u, core.OutboxMessage{TenantID: b.net.Tenant, ID: 1, AggregateID: uuid.New(),
 			Type: core.OutboxWorkOrderCreated, Payload: []byte(`{}`), CreatedAt: time.Now()})
 	}))
 	ds := hb.deliveries(t, e.ID)
@@ -278,16 +278,16 @@ func TestWebhookAttemptIsLeased(t *testing.T) {
 	hb := &hookBundle{testBundle: b, hooks: h}
 	e := hb.endpoint(t, "http://127.0.0.1:9/", "*")
 	ctx := context.Background()
-	require.NoError(t, b.store.InTenant(ctx, b.net.Tenant, func(ctx context.Context) error {
-		return h.FanOut(ctx, core.OutboxMessage{TenantID: b.net.Tenant, ID: 7, AggregateID: uuid.New(),
+	require.NoError(t, core.InUnitOfWork(ctx, b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		return h.FanOut(ctx, u, core.OutboxMessage{TenantID: b.net.Tenant, ID: 7, AggregateID: uuid.New(),
 			Type: core.OutboxWorkOrderCreated, Payload: []byte(`{}`), CreatedAt: time.Now()})
 	}))
 	id := hb.deliveries(t, e.ID)[0].ID
 	start := func(now time.Time) *core.WebhookSend {
 		var s *core.WebhookSend
-		require.NoError(t, b.store.InTenant(ctx, b.net.Tenant, func(ctx context.Context) error {
+		require.NoError(t, core.InUnitOfWork(ctx, b.store, b.net.Tenant, func(u core.UnitOfWork) error {
 			var err error
-			s, err = b.store.StartWebhookAttempt(ctx, id, now, time.Minute)
+			s, err = b.store.StartWebhookAttempt(ctx, u, id, now, time.Minute)
 			return err
 		}))
 		return s

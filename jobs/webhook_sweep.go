@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 
 	"github.com/aftersales/aftersales/core"
@@ -23,8 +24,8 @@ func (w *Webhooks) RunSweeper(ctx context.Context) {
 // failed enqueue rolls the claim back, so the batch is offered again.
 func (w *Webhooks) SweepOnce(ctx context.Context) (int, error) {
 	var n int
-	err := w.tx.InPlatform(ctx, func(ctx context.Context) error {
-		due, err := w.store.ClaimDueWebhooks(ctx, w.clock.Now(), w.Batch, w.StaleAfter)
+	err := core.InUnitOfWork(ctx, w.tx, uuid.Nil, func(u core.UnitOfWork) error {
+		due, err := w.store.ClaimDueWebhooks(ctx, u, w.clock.Now(), w.Batch, w.StaleAfter)
 		if err != nil {
 			return err
 		}

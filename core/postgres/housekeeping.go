@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
 )
 
 // Idempotency records are kept a day: long enough for any client retry.
@@ -24,7 +26,11 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int64, error) 
 	}
 	var total int64
 	for _, id := range ids {
-		err := s.withTenant(ctx, id, func(ctx context.Context, q querier) error {
+		err := core.InUnitOfWork(ctx, s, id, func(u core.UnitOfWork) error {
+			q, err := unitOf(u).conn(ctx)
+			if err != nil {
+				return err
+			}
 			for _, stmt := range []string{
 				`DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1::timestamptz - interval '1 day'`,
 				`DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz - interval '24 hours'`,
@@ -45,7 +51,7 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int64, error) 
 				total += tag.RowsAffected()
 			}
 			// Late-arrival rates move as orders age out of their 30 days.
-			_, err := q.Exec(ctx, lateRateSQL, now, nil)
+			_, err = q.Exec(ctx, lateRateSQL, now, nil)
 			return err
 		})
 		if err != nil {

@@ -11,8 +11,8 @@ import (
 )
 
 // FindOrderNotice implements core.OrderNoticeStore.
-func (s *Store) FindOrderNotice(ctx context.Context, workOrderID uuid.UUID, siteID *uuid.UUID) (*core.OrderNotice, error) {
-	q, err := s.q(ctx)
+func (s *Store) FindOrderNotice(ctx context.Context, u core.UnitOfWork, workOrderID uuid.UUID, siteID *uuid.UUID) (*core.OrderNotice, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -42,8 +42,8 @@ func (s *Store) FindOrderNotice(ctx context.Context, workOrderID uuid.UUID, site
 // FindSLADispatcherPhones implements core.OrderNoticeStore. The scope
 // test follows core/authz (scopeObjectOf): the site when there is one,
 // else the order's region; a grant on any region above it covers it.
-func (s *Store) FindSLADispatcherPhones(ctx context.Context, workOrderID uuid.UUID, siteID *uuid.UUID, limit int) ([]string, error) {
-	q, err := s.q(ctx)
+func (s *Store) FindSLADispatcherPhones(ctx context.Context, u core.UnitOfWork, workOrderID uuid.UUID, siteID *uuid.UUID, limit int) ([]string, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +76,8 @@ func (s *Store) FindSLADispatcherPhones(ctx context.Context, workOrderID uuid.UU
 }
 
 // FindCompletionFacts implements core.NotificationStore.
-func (s *Store) FindCompletionFacts(ctx context.Context, workOrderID uuid.UUID) (*core.AssignmentFacts, error) {
-	q, err := s.q(ctx)
+func (s *Store) FindCompletionFacts(ctx context.Context, u core.UnitOfWork, workOrderID uuid.UUID) (*core.AssignmentFacts, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -88,5 +88,5 @@ func (s *Store) FindCompletionFacts(ctx context.Context, workOrderID uuid.UUID) 
 	if tech == nil {
 		return nil, core.Errorf(core.ENOTFOUND, "work order %s has no technician", workOrderID)
 	}
-	return s.FindAssignmentFacts(ctx, workOrderID, *tech)
+	return s.FindAssignmentFacts(ctx, u, workOrderID, *tech)
 }

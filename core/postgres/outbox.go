@@ -12,8 +12,8 @@ import (
 
 // ClaimOutbox implements core.OutboxStore. It reads every tenant's rows
 // through the SECURITY DEFINER function outbox_claim (see migrations/00007_outbox.sql).
-func (s *Store) ClaimOutbox(ctx context.Context, limit int, staleAfter time.Duration) ([]core.OutboxMessage, error) {
-	q, err := s.q(ctx)
+func (s *Store) ClaimOutbox(ctx context.Context, u core.UnitOfWork, limit int, staleAfter time.Duration) ([]core.OutboxMessage, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -30,11 +30,11 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, staleAfter time.Dura
 }
 
 // MarkRelayed implements core.OutboxStore.
-func (s *Store) MarkRelayed(ctx context.Context, msgs []core.OutboxMessage) error {
+func (s *Store) MarkRelayed(ctx context.Context, u core.UnitOfWork, msgs []core.OutboxMessage) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	q, err := s.q(ctx)
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -86,8 +86,8 @@ func (s *Store) listenChannel(ctx context.Context, channel string, notice func(s
 }
 
 // ClaimEffectsBatch implements core.EffectStore, in one statement.
-func (s *Store) ClaimEffectsBatch(ctx context.Context, outboxIDs []int64, handlers []string) (map[int64][]string, error) {
-	q, err := s.q(ctx)
+func (s *Store) ClaimEffectsBatch(ctx context.Context, u core.UnitOfWork, outboxIDs []int64, handlers []string) (map[int64][]string, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +108,8 @@ func (s *Store) ClaimEffectsBatch(ctx context.Context, outboxIDs []int64, handle
 }
 
 // ClaimEffects implements core.EffectStore, in one statement.
-func (s *Store) ClaimEffects(ctx context.Context, outboxID int64, handlers []string) ([]string, error) {
-	q, err := s.q(ctx)
+func (s *Store) ClaimEffects(ctx context.Context, u core.UnitOfWork, outboxID int64, handlers []string) ([]string, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -124,8 +124,8 @@ func (s *Store) ClaimEffects(ctx context.Context, outboxID int64, handlers []str
 }
 
 // MarkOutboxDone implements core.EffectStore.
-func (s *Store) MarkOutboxDone(ctx context.Context, outboxIDs ...int64) error {
-	q, err := s.q(ctx)
+func (s *Store) MarkOutboxDone(ctx context.Context, u core.UnitOfWork, outboxIDs ...int64) error {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -140,8 +140,8 @@ func (s *Store) MarkOutboxDone(ctx context.Context, outboxIDs ...int64) error {
 }
 
 // FindAssignmentFacts implements core.NotificationStore.
-func (s *Store) FindAssignmentFacts(ctx context.Context, workOrderID, technicianID uuid.UUID) (*core.AssignmentFacts, error) {
-	found, err := s.FindAssignmentFactsBatch(ctx, []core.Assignment{{WorkOrderID: workOrderID, TechnicianID: technicianID}})
+func (s *Store) FindAssignmentFacts(ctx context.Context, u core.UnitOfWork, workOrderID, technicianID uuid.UUID) (*core.AssignmentFacts, error) {
+	found, err := s.FindAssignmentFactsBatch(ctx, u, []core.Assignment{{WorkOrderID: workOrderID, TechnicianID: technicianID}})
 	if err != nil {
 		return nil, err
 	}
@@ -153,8 +153,8 @@ func (s *Store) FindAssignmentFacts(ctx context.Context, workOrderID, technician
 }
 
 // FindAssignmentFactsBatch implements core.NotificationStore, in one query.
-func (s *Store) FindAssignmentFactsBatch(ctx context.Context, as []core.Assignment) (map[core.Assignment]*core.AssignmentFacts, error) {
-	q, err := s.q(ctx)
+func (s *Store) FindAssignmentFactsBatch(ctx context.Context, u core.UnitOfWork, as []core.Assignment) (map[core.Assignment]*core.AssignmentFacts, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -191,11 +191,11 @@ func (s *Store) FindAssignmentFactsBatch(ctx context.Context, as []core.Assignme
 
 // SaveSMS implements core.NotificationStore. The write is sent with the
 // transaction's last statements, in the round trip before the commit.
-func (s *Store) SaveSMS(ctx context.Context, m *core.SMS) error {
-	if _, err := s.q(ctx); err != nil {
+func (s *Store) SaveSMS(ctx context.Context, u core.UnitOfWork, m *core.SMS) error {
+	if _, err := unitOf(u).conn(ctx); err != nil {
 		return err
 	}
-	deferUntilCommit(ctx, `INSERT INTO sms_messages (tenant_id, id, work_order_id, outbox_id, kind, recipient, locale, body,
+	unitOf(u).deferUntilCommit(`INSERT INTO sms_messages (tenant_id, id, work_order_id, outbox_id, kind, recipient, locale, body,
 			provider, status, error, sent_at)
 		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (tenant_id, id) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error, sent_at = EXCLUDED.sent_at`,

@@ -65,12 +65,13 @@ func TestOutboxIsWrittenInTheChangesTransaction(t *testing.T) {
 func claim(t *testing.T, s *postgres.Store, limit int, stale time.Duration) []core.OutboxMessage {
 	t.Helper()
 	var msgs []core.OutboxMessage
-	require.NoError(t, s.InPlatform(context.Background(), func(ctx context.Context) error {
+	ctx := context.Background()
+	require.NoError(t, core.InUnitOfWork(ctx, s, uuid.Nil, func(u core.UnitOfWork) error {
 		var err error
-		if msgs, err = s.ClaimOutbox(ctx, limit, stale); err != nil {
+		if msgs, err = s.ClaimOutbox(ctx, u, limit, stale); err != nil {
 			return err
 		}
-		return s.MarkRelayed(ctx, msgs)
+		return s.MarkRelayed(ctx, u, msgs)
 	}))
 	return msgs
 }
@@ -78,8 +79,8 @@ func claim(t *testing.T, s *postgres.Store, limit int, stale time.Duration) []co
 func done(t *testing.T, s *postgres.Store, msgs ...core.OutboxMessage) {
 	t.Helper()
 	for _, m := range msgs {
-		require.NoError(t, s.InTenant(context.Background(), m.TenantID, func(ctx context.Context) error {
-			return s.MarkOutboxDone(ctx, m.ID)
+		require.NoError(t, core.InUnitOfWork(context.Background(), s, m.TenantID, func(u core.UnitOfWork) error {
+			return s.MarkOutboxDone(context.Background(), u, m.ID)
 		}))
 	}
 }

@@ -30,8 +30,8 @@ func queueSMSStatusEvent(b *pgx.Batch, order uuid.UUID, id uuid.UUID, kind, to, 
 
 // QueueSMS implements core.SMSStore. Its statements go in the round trip
 // before the commit (the order lock is held only that long).
-func (s *Store) QueueSMS(ctx context.Context, m *core.SMS) error {
-	if _, err := s.q(ctx); err != nil {
+func (s *Store) QueueSMS(ctx context.Context, u core.UnitOfWork, m *core.SMS) error {
+	if _, err := unitOf(u).conn(ctx); err != nil {
 		return err
 	}
 	if m.SendAfter.IsZero() {
@@ -49,7 +49,7 @@ func (s *Store) QueueSMS(ctx context.Context, m *core.SMS) error {
 		}
 	}
 	for _, qq := range b.QueuedQueries {
-		deferUntilCommit(ctx, qq.SQL, qq.Arguments...)
+		unitOf(u).deferUntilCommit(qq.SQL, qq.Arguments...)
 	}
 	return nil
 }
@@ -74,8 +74,8 @@ func scanSMS(r pgx.Row, extra ...any) (*core.SMS, error) {
 }
 
 // ClaimSMS implements core.SMSStore.
-func (s *Store) ClaimSMS(ctx context.Context, id uuid.UUID, stuckAfter time.Duration) (*core.SMS, error) {
-	q, err := s.q(ctx)
+func (s *Store) ClaimSMS(ctx context.Context, u core.UnitOfWork, id uuid.UUID, stuckAfter time.Duration) (*core.SMS, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -120,8 +120,8 @@ func (s *Store) smsStatusEvent(ctx context.Context, q querier, m *core.SMS, stat
 
 // MarkSMSSent implements core.SMSStore, in one round trip with the
 // messages' timeline events.
-func (s *Store) MarkSMSSent(ctx context.Context, ids []uuid.UUID) ([]*core.SMS, error) {
-	q, err := s.q(ctx)
+func (s *Store) MarkSMSSent(ctx context.Context, u core.UnitOfWork, ids []uuid.UUID) ([]*core.SMS, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +151,8 @@ func (s *Store) MarkSMSSent(ctx context.Context, ids []uuid.UUID) ([]*core.SMS, 
 // WAL flush (synchronous_commit off): were it lost with a database crash,
 // the message would stay 'sending' and later be failed as of unknown
 // outcome - never sent twice - while every text saves a flush wait.
-func (s *Store) FinishSMS(ctx context.Context, id uuid.UUID, status, errText string) error {
-	q, err := s.q(ctx)
+func (s *Store) FinishSMS(ctx context.Context, u core.UnitOfWork, id uuid.UUID, status, errText string) error {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -181,8 +181,8 @@ func (s *Store) FinishSMS(ctx context.Context, id uuid.UUID, status, errText str
 
 // UnsentSMS implements core.SMSStore, through the SECURITY DEFINER
 // function sms_unsent (migrations/00010_sms_gateway.sql).
-func (s *Store) UnsentSMS(ctx context.Context, limit int, idle time.Duration) ([]core.SMSRef, error) {
-	q, err := s.q(ctx)
+func (s *Store) UnsentSMS(ctx context.Context, u core.UnitOfWork, limit int, idle time.Duration) ([]core.SMSRef, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}

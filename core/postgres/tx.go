@@ -186,26 +186,8 @@ func unitOf(u core.UnitOfWork) *unit {
 	return pu
 }
 
-// sessionKey carries a unit in the context of the store methods that have
-// not yet moved to explicit units (see Join).
-type sessionKey struct{}
-
-// Join returns ctx carrying u for the store methods that still find their
-// transaction in the context; methods that take a core.UnitOfWork ignore it.
-// Transitional: it goes when the last such method has moved.
-func (s *Store) Join(ctx context.Context, u core.UnitOfWork) context.Context {
-	return context.WithValue(ctx, sessionKey{}, unitOf(u))
-}
-
-// deferUntilCommit queues a statement to run right before the commit.
-func deferUntilCommit(ctx context.Context, sql string, args ...any) {
-	sess, ok := ctx.Value(sessionKey{}).(*unit)
-	if !ok {
-		return
-	}
-	sess.deferUntilCommit(sql, args...)
-}
-
+// deferUntilCommit queues a statement to run right before the commit,
+// after the pending writes.
 func (u *unit) deferUntilCommit(sql string, args ...any) {
 	if u.deferred == nil {
 		u.deferred = &pgx.Batch{}
@@ -220,62 +202,4 @@ func beginQuery(tenantID uuid.UUID) string {
 		return "BEGIN"
 	}
 	return fmt.Sprintf("BEGIN; SELECT set_config('app.tenant_id', '%s', true)", tenantID)
-}
-
-// InTenant implements core.TenantTx.
-func (s *Store) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context) error) error {
-	if tenantID == uuid.Nil {
-		return core.Errorf(core.EINTERNAL, "InTenant without a tenant")
-	}
-	return s.run(ctx, tenantID, fn)
-}
-
-// InPlatform implements core.TenantTx.
-func (s *Store) InPlatform(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.run(ctx, uuid.Nil, fn)
-}
-
-func (s *Store) run(ctx context.Context, tenant uuid.UUID, fn func(ctx context.Context) error) error {
-	u := s.Begin(ctx, tenant)
-	defer u.Rollback(ctx)
-	if err := fn(s.Join(ctx, u)); err != nil {
-		return err
-	}
-	return u.Commit(ctx)
-}
-
-// q returns the transaction of ctx's unit, beginning it on first use.
-func (s *Store) q(ctx context.Context) (querier, error) {
-	sess, ok := ctx.Value(sessionKey{}).(*unit)
-	if !ok {
-		return nil, core.Errorf(core.EINTERNAL, "no tenant transaction in context")
-	}
-	return sess.conn(ctx)
-}
-
-// tenantOf returns the tenant of ctx's unit.
-func tenantOf(ctx context.Context) uuid.UUID {
-	if sess, ok := ctx.Value(sessionKey{}).(*unit); ok {
-		return sess.tenantID
-	}
-	return uuid.Nil
-}
-
-// withTenant runs fn in a fresh tenant transaction unless ctx already has
-// one for that tenant (used by Login, which starts outside any).
-func (s *Store) withTenant(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context, q querier) error) error {
-	if sess, ok := ctx.Value(sessionKey{}).(*unit); ok && sess.tenantID == tenantID {
-		q, err := s.q(ctx)
-		if err != nil {
-			return err
-		}
-		return fn(ctx, q)
-	}
-	return s.InTenant(ctx, tenantID, func(ctx context.Context) error {
-		q, err := s.q(ctx)
-		if err != nil {
-			return err
-		}
-		return fn(ctx, q)
-	})
 }

@@ -18,11 +18,11 @@ const webhookChannel = "webhook_deliveries"
 // statement goes with the commit's last round trip, so a tenant without
 // webhooks pays no round trip for them; it NOTIFYs only when it created a
 // delivery.
-func (s *Store) CreateWebhookDeliveries(ctx context.Context, m core.OutboxMessage, body json.RawMessage) error {
-	if _, err := s.q(ctx); err != nil {
+func (s *Store) CreateWebhookDeliveries(ctx context.Context, u core.UnitOfWork, m core.OutboxMessage, body json.RawMessage) error {
+	if _, err := unitOf(u).conn(ctx); err != nil {
 		return err
 	}
-	deferUntilCommit(ctx, `WITH ins AS (
+	unitOf(u).deferUntilCommit(`WITH ins AS (
 			INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, outbox_id, event_type, body, next_attempt_at, created_at)
 			SELECT app_current_tenant(), gen_random_uuid(), e.id, $1, $2, $3, $4, $4 FROM webhook_endpoints e
 			WHERE e.enabled AND (e.event_types @> ARRAY[$2::text] OR e.event_types @> ARRAY['*'])
@@ -34,8 +34,8 @@ func (s *Store) CreateWebhookDeliveries(ctx context.Context, m core.OutboxMessag
 
 // ClaimDueWebhooks implements core.WebhookDeliveryStore through the
 // SECURITY DEFINER function webhook_claim_due (migrations/00011_webhooks.sql).
-func (s *Store) ClaimDueWebhooks(ctx context.Context, now time.Time, limit int, staleAfter time.Duration) ([]core.WebhookDue, error) {
-	q, err := s.q(ctx)
+func (s *Store) ClaimDueWebhooks(ctx context.Context, u core.UnitOfWork, now time.Time, limit int, staleAfter time.Duration) ([]core.WebhookDue, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -64,8 +64,8 @@ func (s *Store) ListenWebhooks(ctx context.Context, wake func()) {
 // StartWebhookAttempt implements core.WebhookDeliveryStore, in one
 // statement on the usual path. Two workers racing for a delivery queue on
 // its row; the second finds it under way and takes nothing.
-func (s *Store) StartWebhookAttempt(ctx context.Context, id uuid.UUID, now time.Time, lease time.Duration) (*core.WebhookSend, error) {
-	q, err := s.q(ctx)
+func (s *Store) StartWebhookAttempt(ctx context.Context, u core.UnitOfWork, id uuid.UUID, now time.Time, lease time.Duration) (*core.WebhookSend, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +92,8 @@ func (s *Store) StartWebhookAttempt(ctx context.Context, id uuid.UUID, now time.
 }
 
 // FinishWebhookAttempt implements core.WebhookDeliveryStore.
-func (s *Store) FinishWebhookAttempt(ctx context.Context, r core.WebhookResult, p core.WebhookDisablePolicy) (string, error) {
-	q, err := s.q(ctx)
+func (s *Store) FinishWebhookAttempt(ctx context.Context, u core.UnitOfWork, r core.WebhookResult, p core.WebhookDisablePolicy) (string, error) {
+	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return "", err
 	}
