@@ -34,7 +34,13 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int64, error) 
 			for _, stmt := range []string{
 				`DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1::timestamptz - interval '1 day'`,
 				`DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz - interval '24 hours'`,
-				`DELETE FROM login_attempts WHERE last_failure_at < $1::timestamptz - interval '1 day'`,
+				// Failed-login counters are forgotten a day after their last
+				// failure; a familiar client (a login succeeded from it) keeps
+				// its familiarity, unless unused for 180 days.
+				`DELETE FROM login_attempts WHERE succeeded_at IS NULL AND last_failure_at < $1::timestamptz - interval '1 day'
+					OR succeeded_at < $1::timestamptz - interval '180 days' AND (last_failure_at IS NULL OR last_failure_at < $1::timestamptz - interval '1 day')`,
+				`UPDATE login_attempts SET failures = 0, last_failure_at = NULL
+					WHERE succeeded_at IS NOT NULL AND last_failure_at < $1::timestamptz - interval '1 day'`,
 				// Outbox messages done a week ago, with their effect records: a
 				// task cannot come back that late (retries stop within hours).
 				`DELETE FROM outbox_effects e USING outbox o WHERE o.tenant_id = e.tenant_id AND o.id = e.outbox_id

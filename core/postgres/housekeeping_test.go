@@ -72,3 +72,56 @@ func TestPurgeKeepsWebhookDeliveriesAMonth(t *testing.T) {
 		require.Zero(t, orphans, "attempts go with their delivery")
 	})
 }
+
+// TestPurgeForgetsLoginFailuresButNotFamiliarClients: failure counters go
+// a day after their last failure; a client the user signed in from stays
+// familiar (its old failures cleared) until unused for 180 days.
+func TestPurgeForgetsLoginFailuresButNotFamiliarClients(t *testing.T) {
+	t.Parallel()
+	s := pgtest.NewStore(t, nil)
+	n := pgtest.NewNetwork(t, s, "acme", "")
+	ctx := context.Background()
+	now := time.Now()
+	day := 24 * time.Hour
+	rows := []struct {
+		client             string
+		failedAgo, succAgo time.Duration // 0: never
+	}{
+		{"stranger-old", 2 * day, 0}, {"stranger-recent", time.Hour, 0},
+		{"familiar-old-failure", 2 * day, 10 * day}, {"familiar-recent-failure", time.Hour, 10 * day},
+		{"familiar-long-unused", 0, 200 * day},
+	}
+	at := func(ago time.Duration) *time.Time {
+		if ago == 0 {
+			return nil
+		}
+		t := now.Add(-ago)
+		return &t
+	}
+	pgtest.InTenant(t, s.Pool(), n.Tenant, func(ctx context.Context, tx pgx.Tx) {
+		for _, r := range rows {
+			failures := 0
+			if r.failedAgo != 0 {
+				failures = 3
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO login_attempts (tenant_id, username, client, failures, last_failure_at, succeeded_at)
+				VALUES (app_current_tenant(), 'admin', $1, $2, $3, $4)`, r.client, failures, at(r.failedAgo), at(r.succAgo))
+			require.NoError(t, err)
+		}
+	})
+	_, err := s.PurgeExpired(ctx, now)
+	require.NoError(t, err)
+	left := map[string]int{}
+	pgtest.InTenant(t, s.Pool(), n.Tenant, func(ctx context.Context, tx pgx.Tx) {
+		rs, err := tx.Query(ctx, `SELECT client, failures FROM login_attempts`)
+		require.NoError(t, err)
+		for rs.Next() {
+			var c string
+			var f int
+			require.NoError(t, rs.Scan(&c, &f))
+			left[c] = f
+		}
+		require.NoError(t, rs.Err())
+	})
+	require.Equal(t, map[string]int{"stranger-recent": 3, "familiar-old-failure": 0, "familiar-recent-failure": 3}, left)
+}
