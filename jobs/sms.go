@@ -141,9 +141,10 @@ func (x *Texts) QueueText(ctx context.Context, u core.UnitOfWork, t Text) error 
 // ProviderName implements messaging.Texts.
 func (x *Texts) ProviderName() string { return x.Provider.Name() }
 
-// Queue composes and records a text in the batch's unit: nothing when the tenant has the kind off; failed at
-// once when the phone cannot receive texts; else queued, held through the
-// quiet hours for customers. Its send task is enqueued after the commit.
+// Queue composes and records a text in the batch's unit: nothing when the
+// tenant has the kind off; failed at once when the phone cannot receive
+// texts; else queued, held through the quiet hours for customers. Its send
+// task is enqueued after the commit.
 func (b *TextBatch) Queue(ctx context.Context, t Text) error {
 	x := b.x
 	s, loc, err := b.Settings(ctx)
