@@ -169,7 +169,7 @@ func (p *proc) waitReady(t *testing.T, base string) {
 		resp, err := hc.Get(base + "/readyz")
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode == http.StatusOK && !p.exited() { // not another process's server on the port
 				return
 			}
 		}

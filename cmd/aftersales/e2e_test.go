@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -104,13 +105,24 @@ func runCmd(t *testing.T, vars map[string]string, args ...string) runResult {
 }
 
 // freeAddr returns a loopback address nobody listened on a moment ago.
+//
+// The port is free now, but a process started later binds it only after
+// it is closed here. So it is taken below the kernel's ephemeral range
+// (ip_local_port_range, 32768 and up by default), which the kernel never
+// hands to the servers of other tests listening on port 0 meanwhile.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
+	for range 100 {
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(12000)))
+		if err != nil {
+			continue // in use
+		}
+		addr := ln.Addr().String()
+		require.NoError(t, ln.Close())
+		return addr
+	}
+	require.FailNow(t, "no free port in 20000-31999")
+	return ""
 }
 
 // requireRefused checks that nothing listens on addr.
