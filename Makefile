@@ -12,13 +12,16 @@ PLUGINS := cti-generic parts-erp dispatch-rules
 .PHONY: run build test bench generate lint vulncheck deps check-generated proto
 
 build:
+	@[ -x $(BIN) ] || echo "building aftersales: the first build downloads and compiles the Go modules, which takes a few minutes; later builds take seconds"
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/aftersales
+	@echo "building the reference plugins: $(PLUGINS)"
 	@for p in $(PLUGINS); do $(GO) build -o bin/plugins/$$p ./plugins/$$p || exit 1; done
 
 # Installs the Debian packages the embedded default needs when missing,
 # then builds and starts the whole platform (embedded PostgreSQL and Redis
 # unless DATABASE_URL / REDIS_URL are set).
 run: deps build
+	@echo "starting aftersales serve (embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are set)"
 	./$(BIN) serve
 
 deps:
