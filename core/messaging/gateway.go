@@ -9,9 +9,6 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-// smsActor names the platform in the timeline events of message statuses.
-const smsActor = "system:sms"
-
 // DeliveryReport applies the gateway's report of type typ (Kannel's %d)
 // for a message of a tenant: delivered or failed. Intermediate reports,
 // reports after the final status and duplicates change nothing. A report

@@ -163,11 +163,6 @@ func parseUUIDCursor(c string) (*uuid.UUID, error) {
 	return &id, nil
 }
 
-// staleVersion is the conflict of an update sent with an old version.
-func staleVersion(what string, have, sent int) *core.Error {
-	return core.Errorf(core.ECONFLICT, "%s was changed by someone else (version %d, you sent %d); reload and retry", what, have, sent)
-}
-
 func clampLimit(n int) int {
 	if n <= 0 {
 		return 50

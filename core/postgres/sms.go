@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -56,15 +55,6 @@ func (s *Store) QueueSMS(ctx context.Context, u core.UnitOfWork, m *core.SMS) er
 
 const smsColumns = `id, work_order_id, outbox_id, kind, recipient, locale, body, provider, status, error, sent_at,
 	direction, sender, send_after, encoding, segments, attempts`
-
-// prefixed qualifies each of a comma-separated column list.
-func prefixed(p, columns string) string {
-	cols := strings.Split(columns, ",")
-	for i, c := range cols {
-		cols[i] = p + strings.TrimSpace(c)
-	}
-	return strings.Join(cols, ", ")
-}
 
 func scanSMS(r pgx.Row, extra ...any) (*core.SMS, error) {
 	m := &core.SMS{}
