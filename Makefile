@@ -6,12 +6,36 @@ BIN := bin/aftersales
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 DEB_PACKAGES := postgresql redis-server
+# What the browser tests drive: Debian's Chromium, with CJK fonts so Chinese renders.
+TEST_DEB_PACKAGES := chromium fonts-noto-cjk
 # Reference plugins (plugins/NAME, main packages), built to bin/plugins/NAME.
 PLUGINS := cti-generic parts-erp dispatch-rules
 
-.PHONY: run build test bench generate lint vulncheck deps check-generated proto
+.PHONY: run build test bench generate lint vulncheck deps test-deps node web check-generated proto
 
-build:
+# The portal (web/): npm packages from the lock file, then a Vite build into
+# web/dist, which the binary embeds. Rebuilt when its sources change.
+WEB_SOURCES := $(shell find web/src web/public web/build -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+web: web/dist/index.html
+
+web/node_modules/.installed: web/package-lock.json
+	@$(MAKE) --no-print-directory node
+	@echo "installing the portal's npm packages (from web/package-lock.json)"
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	@echo "building the portal (web/ -> web/dist)"
+	cd web && npm run build
+
+# Node.js and npm from Debian when the machine has none.
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "installing Debian packages: nodejs npm"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
+
+build: web
 	@[ -x $(BIN) ] || echo "building aftersales: the first build downloads and compiles the Go modules, which takes a few minutes; later builds take seconds"
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/aftersales
 	@echo "building the reference plugins: $(PLUGINS)"
@@ -36,9 +60,20 @@ deps:
 
 # The whole suite against real PostgreSQL and Redis: private ones started
 # by `aftersales testenv` unless TEST_DATABASE_URL / TEST_REDIS_URL are set.
-test: build
+test: test-deps build
+	cd web && npm test
 	./$(BIN) testenv -- $(GO) test -count=1 -p 2 -timeout 20m ./...
 	cd sdk && $(GO) test -count=1 ./...
+
+# Installs what the browser tests need when missing.
+test-deps:
+	@missing=""; \
+	for p in $(TEST_DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages for the browser tests:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
 
 bench: build
 	./$(BIN) testenv -- $(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m ./...
@@ -46,6 +81,7 @@ bench: build
 # Regenerates committed artefacts; the test suite fails when they drift.
 generate: build
 	./$(BIN) openapi --yaml > openapi/openapi.yaml
+	cd web && npm run generate
 
 # Linters, installed at pinned versions into bin/tools by `make lint`
 # (from the Go module proxy; `make test` needs none of them).

@@ -121,6 +121,10 @@ type PluginServices struct {
 type OpsDeps struct {
 	Ready    []Checker
 	Registry *prometheus.Registry // nil: metrics are not exposed
+	// Portal serves GET and HEAD requests for every path that is not the
+	// API's (the tenant portal's pages, assets and the docs viewer); nil
+	// leaves them to the router's 404.
+	Portal http.Handler
 	// Extra mounts more handlers on the mux.
 	Extra map[string]http.Handler
 	// Monitor is the job monitor (asynqmon, rooted at MonitorPath), served
@@ -163,7 +167,7 @@ func New(d Deps) *Server {
 	for path, h := range d.Ops.Extra {
 		s.mux.Handle(path, h)
 	}
-	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withPlainParameters(routerProblems(s.mux))))))
+	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withPlainParameters(routerProblems(s.mux, d.Ops.Portal))))))
 	return s
 }
 
@@ -183,7 +187,9 @@ func confirmationNeedsProof(a huma.API) {
 	c.Description = "The customer's sign-off: a name, and a signature image or a confirmation code (at least one)."
 }
 
-// Config is the Huma configuration: spec at /openapi.json, docs at /docs.
+// Config is the Huma configuration: spec at /openapi.json. The docs viewer
+// at /docs is the portal's (served offline from the binary), not Huma's,
+// which loads its viewer from a CDN.
 func Config() huma.Config {
 	c := huma.DefaultConfig("aftersales API", Version)
 	c.Info.Description = "Multi-tenant platform for manufacturers' after-sales service networks. " +
@@ -191,7 +197,7 @@ func Config() huma.Config {
 		"lists are cursor-paginated."
 	c.Servers = []*huma.Server{{URL: "/", Description: "The server that serves this document."}}
 	c.OpenAPIPath = "/openapi"
-	c.DocsPath = "/docs"
+	c.DocsPath = ""
 	c.SchemasPath = "/schemas"
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "A login token (POST /v1/auth/login), an API key, or a platform-admin token."},

@@ -34,6 +34,7 @@ type Me struct {
 	DisplayName string      `json:"display_name"`
 	Tenant      MeTenant    `json:"tenant"`
 	Roles       []string    `json:"roles"`
+	Permissions []string    `json:"permissions" doc:"Every permission the caller holds (resource:action), whatever the scope: what a client may offer. Each request is still checked with its target's scope."`
 	Scope       *core.Scope `json:"scope"`
 }
 
@@ -73,6 +74,14 @@ func (s *Server) registerAuthRoutes() {
 			if err != nil {
 				return nil, err
 			}
+			held, err := s.deps.Authz.PermissionsOf(ctx, p.TenantID, p.Subject())
+			if err != nil {
+				return nil, err
+			}
+			permissions := make([]string, len(held))
+			for i, h := range held {
+				permissions[i] = h.String()
+			}
 			scope, err := s.callerScope(ctx)
 			if err != nil {
 				return nil, err
@@ -82,6 +91,6 @@ func (s *Server) registerAuthRoutes() {
 				kind = "api_key"
 			}
 			return &MeOutput{Body: Me{Kind: kind, ID: p.ID, Name: p.Name, DisplayName: p.DisplayName, Roles: roles,
-				Scope: &scope, Tenant: MeTenant{ID: p.TenantID, Slug: p.TenantSlug, Locale: p.Locale, TimeZone: p.TimeZone}}}, nil
+				Permissions: permissions, Scope: &scope, Tenant: MeTenant{ID: p.TenantID, Slug: p.TenantSlug, Locale: p.Locale, TimeZone: p.TimeZone}}}, nil
 		})
 }

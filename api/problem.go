@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -112,11 +113,15 @@ func installProblems(log *slog.Logger) {
 // route serves (404) or a method the path does not take (405, with its
 // Allow header) — with a problem+json body like every other error,
 // rather than the router's text/plain.
-func routerProblems(mux *http.ServeMux) http.Handler {
+func routerProblems(mux *http.ServeMux, portal http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r) // sets the path values h reads
+			return
+		}
+		if portal != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) && !apiPath(r.URL.Path) {
+			portal.ServeHTTP(w, r)
 			return
 		}
 		rec := &routerAnswer{header: http.Header{}}
@@ -140,6 +145,13 @@ func routerProblems(mux *http.ServeMux) http.Handler {
 		}
 		writeProblemOf(w, r, p)
 	})
+}
+
+// apiPath reports whether path belongs to the API, where an unknown path is
+// a problem, not a page of the portal.
+func apiPath(path string) bool {
+	return path == "/v1" || strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/openapi") ||
+		strings.HasPrefix(path, "/schemas/")
 }
 
 // routerAnswer records what the router's own handler answers.

@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -64,4 +66,33 @@ func TestRoleAuthorizationTable(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestMePermissionsFollowTheRoles: /v1/me lists what the caller holds, and
+// a tenant admin's change to a role shows at the next call.
+func TestMePermissionsFollowTheRoles(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	acme := b.onboard("acme")
+	_, agent := b.createUser(acme.admin, "acme", "agent.wang", []string{"agent"}, map[string]any{"all": true})
+	perms := func(token string) []string {
+		var out []string
+		for _, p := range b.must(200, "GET", "/v1/me", token, nil).JSON["permissions"].([]any) {
+			out = append(out, p.(string))
+		}
+		return out
+	}
+	got := perms(agent)
+	require.Contains(t, got, "work_orders:create")
+	require.Contains(t, got, "customers:read")
+	require.NotContains(t, got, "work_orders:dispatch")
+	require.NotContains(t, got, "users:read")
+	require.Contains(t, perms(acme.admin), "users:create")
+
+	b.must(200, "PUT", "/v1/roles/agent", acme.admin, map[string]any{"permissions": []map[string]string{
+		{"resource": "work_orders", "action": "read"}, {"resource": "work_orders", "action": "dispatch"}}})
+	require.Eventually(t, func() bool {
+		got := perms(agent)
+		return slices.Contains(got, "work_orders:dispatch") && !slices.Contains(got, "work_orders:create")
+	}, 5*time.Second, 50*time.Millisecond, "the role's new permissions are listed")
 }

@@ -202,6 +202,10 @@ type Authorizer interface {
 	Explain(ctx context.Context, tenantID uuid.UUID, subject string, perm Permission, target Target) (Decision, error)
 	// RolesOf returns the roles of subject in the tenant.
 	RolesOf(ctx context.Context, tenantID uuid.UUID, subject string) ([]string, error)
+	// PermissionsOf returns every concrete permission (no "*") subject
+	// holds in the tenant, whatever the scope, sorted: what a portal may
+	// offer the caller.
+	PermissionsOf(ctx context.Context, tenantID uuid.UUID, subject string) ([]Permission, error)
 	// ScopeOf returns the scope granted directly to subject.
 	ScopeOf(ctx context.Context, tenantID uuid.UUID, subject string) (Scope, error)
 	// Invalidate drops cached rules of the tenant; called on change notices.

@@ -17,6 +17,7 @@ import (
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/deploy/gctune"
 	"github.com/aftersales/aftersales/jobs"
+	"github.com/aftersales/aftersales/web"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -119,10 +120,14 @@ func startAPI(ctx context.Context, c config, log *slog.Logger, s *api.Server) (*
 		}
 	}()
 	base := "http://" + ln.Addr().String()
-	log.Info("aftersales is up", "api", base+"/v1", "docs", base+"/docs", "spec", base+"/openapi.json",
+	log.Info("aftersales is up", "portal", base+"/", "api", base+"/v1", "docs", base+"/docs", "spec", base+"/openapi.json",
 		"role", c.Role, "version", version)
-	fmt.Fprintf(os.Stderr, "\n  aftersales %s is running\n  API docs:  %s/docs\n  OpenAPI:   %s/openapi.json\n  Jobs:      %s%s/ (platform admins)\n",
-		version, base, base, base, api.MonitorPath)
+	portal := base + "/"
+	if !web.Built() {
+		portal += " (not built into this binary: run make web, then rebuild)"
+	}
+	fmt.Fprintf(os.Stderr, "\n  aftersales %s is running\n  Portal:    %s\n  API docs:  %s/docs\n  OpenAPI:   %s/openapi.json\n  Jobs:      %s%s/ (platform admins)\n",
+		version, portal, base, base, base, api.MonitorPath)
 	if tokenWritten != "" {
 		fmt.Fprintf(os.Stderr, "  Platform admin token: %s\n  (onboard a tenant: see README, \"First steps\")\n", tokenWritten)
 	}

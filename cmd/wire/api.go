@@ -14,6 +14,7 @@ import (
 	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/jobs"
 	"github.com/aftersales/aftersales/tenants"
+	"github.com/aftersales/aftersales/web"
 )
 
 // newServer assembles the API, each feature given its services. With
@@ -21,7 +22,7 @@ import (
 func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.UniversalClient, texts *jobs.Texts) *api.Server {
 	store := a.Store
 	ready := []api.Checker{{Name: "postgres", Check: o.Pool.Ping}}
-	ops := api.OpsDeps{Registry: a.Registry}
+	ops := api.OpsDeps{Registry: a.Registry, Portal: web.Handler()}
 	msg := api.MessagingServices{SMS: a.Messaging, Webhooks: webhook.New(webhook.Config{Store: store, Clock: o.Clock}),
 		WebhookGuard: &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate, Resolver: net.DefaultResolver}}
 	if rdb != nil {

@@ -129,6 +129,34 @@ func (a *Authorizer) Explain(ctx context.Context, tenantID uuid.UUID, subject st
 	return t.explain(subject, perm, v), nil
 }
 
+// PermissionsOf returns the permissions subject holds in the tenant,
+// checked one by one as Authorize checks them (so "*" rules and roles of
+// roles count), tenant-wide, in the order of core.Resources and
+// core.Actions.
+func (a *Authorizer) PermissionsOf(ctx context.Context, tenantID uuid.UUID, subject string) ([]core.Permission, error) {
+	t, err := a.tenant(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := []core.Permission{}
+	for _, res := range core.Resources() {
+		for _, act := range core.Actions() {
+			if act == core.ActAll {
+				continue
+			}
+			p := core.Permission{Resource: res, Action: act}
+			v, err := t.check(subject, p, core.Target{})
+			if err != nil {
+				return nil, err
+			}
+			if v.permitted() {
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
 // RolesOf returns the names (without "role:") of the roles subject has in
 // the tenant, directly or through a role that has another role, sorted.
 func (a *Authorizer) RolesOf(ctx context.Context, tenantID uuid.UUID, subject string) ([]string, error) {

@@ -218,6 +218,43 @@ func TestRolesOf(t *testing.T) {
 	}
 }
 
+// TestPermissionsOf lists what each default role holds, concretely (a "*"
+// rule becomes every permission it covers), whatever the scope: a user with
+// a role but no scope still holds its permissions.
+func TestPermissionsOf(t *testing.T) {
+	t.Parallel()
+	a, _ := setup(t, defaultRoleRules(), roleHolders(), []core.AuthzRule{g(user("unscoped"), core.RoleAgent)})
+	ctx := context.Background()
+	for _, role := range core.RoleNames() {
+		got, err := a.PermissionsOf(ctx, id("t1"), user(role))
+		require.NoError(t, err)
+		var want []core.Permission
+		for _, res := range core.Resources() {
+			for _, act := range core.Actions() {
+				if act != core.ActAll && grants(core.DefaultRoles()[role], perm(res, act)) {
+					want = append(want, perm(res, act))
+				}
+			}
+		}
+		require.Equal(t, want, got, role)
+	}
+	admin, err := a.PermissionsOf(ctx, id("t1"), user(core.RoleTenantAdmin))
+	require.NoError(t, err)
+	require.Len(t, admin, len(core.Resources())*(len(core.Actions())-1), "a tenant admin holds every permission")
+	agent, err := a.PermissionsOf(ctx, id("t1"), user(core.RoleAgent))
+	require.NoError(t, err)
+	unscoped, err := a.PermissionsOf(ctx, id("t1"), user("unscoped"))
+	require.NoError(t, err)
+	require.Equal(t, agent, unscoped)
+	require.NotContains(t, agent, perm(core.ResWorkOrders, core.ActDispatch), "an agent does not dispatch")
+	nobody, err := a.PermissionsOf(ctx, id("t1"), user("nobody"))
+	require.NoError(t, err)
+	require.Empty(t, nobody)
+	role, err := a.PermissionsOf(ctx, id("t1"), core.RoleSubject(core.RoleTenantAdmin))
+	require.NoError(t, err)
+	require.Empty(t, role, "a role is not a principal")
+}
+
 // TestMalformedRules checks that a bad rule fails the load loudly.
 func TestMalformedRules(t *testing.T) {
 	t.Parallel()

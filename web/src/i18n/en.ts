@@ -1,0 +1,44 @@
+import type zh from './zh-CN'
+
+// Portal texts in English; the same keys as zh-CN.ts.
+const en: typeof zh = {
+  app: { name: 'After-sales service platform', skip: 'Skip to main content' },
+  common: {
+    save: 'Save', cancel: 'Cancel', search: 'Search', reset: 'Reset', refresh: 'Refresh', loading: 'Loading…',
+    empty: 'Nothing here yet', actions: 'Actions', confirm: 'Confirm', back: 'Back', more: 'Load more', all: 'All',
+    retry: 'Retry', close: 'Close', yes: 'Yes', no: 'No', unknown: 'Unknown',
+  },
+  login: {
+    title: 'Sign in', tenant: 'Tenant', username: 'Username', password: 'Password', submit: 'Sign in',
+    platform: 'Platform admin', tenantUser: 'Tenant user', token: 'Platform token',
+    expired: 'Your session has ended. Please sign in again.', loggedOut: 'You have signed out.',
+    required: '{field} is required',
+  },
+  nav: {
+    home: 'Home', agent: 'Agent console', dispatch: 'Dispatch board', orders: 'Work orders', admin: 'Administration',
+    regions: 'Regions', sites: 'Service sites', technicians: 'Technicians', customers: 'Customers',
+    catalog: 'Products and fault codes', users: 'Users and access', settings: 'Settings', sms: 'SMS',
+    webhooks: 'Webhooks', plugins: 'Plugins', platform: 'Platform', tenants: 'Tenants', monitor: 'Job monitor',
+    site: 'Site desk', technician: 'My orders', docs: 'API docs', logout: 'Sign out', language: 'Language',
+  },
+  home: {
+    welcome: 'Hello, {name}', tenant: 'Tenant', roles: 'Roles', scope: 'Scope', scopeAll: 'Whole tenant',
+    scopeSome: '{regions} regions, {sites} sites',
+  },
+  orders: {
+    title: 'Work orders', number: 'Number', type: 'Type', status: 'Status', sla: 'SLA', created: 'Created',
+    customer: 'Customer', site: 'Site', technician: 'Technician', address: 'Address', description: 'Description',
+    productLine: 'Product line', filterStatus: 'By status', noMore: 'No more orders',
+  },
+  status: {
+    created: 'Created', dispatched: 'Dispatched to site', assigned: 'Assigned', accepted: 'Accepted', en_route: 'On the way', on_site: 'On site', waiting_parts: 'Waiting for parts', in_workshop: 'In workshop', completed: 'Completed', confirmed: 'Confirmed', closed: 'Closed', cancelled: 'Cancelled',
+  },
+  sla: { none: 'None', on_track: 'On track', at_risk: 'At risk', breached: 'Breached', met: 'Met' },
+  problem: {
+    network: 'The network is unavailable. Check the connection and try again.', server: 'The server failed ({status}).',
+    forbidden: 'You may not do this.', notFound: 'Not found, or outside your scope.',
+    conflict: 'Someone else changed this meanwhile; it has been reloaded.',
+  },
+  notBuilt: 'No such page',
+}
+export default en

@@ -1,0 +1,16 @@
+// The portal's navigation: each entry shows when the user holds its
+// permission (or is a platform admin, for platform entries).
+export type NavItem = { to: string; label: string; perm?: string; platform?: boolean }
+
+export const nav: NavItem[] = [
+  { to: '/', label: 'nav.home' },
+  { to: '/orders', label: 'nav.orders', perm: 'work_orders:read' },
+]
+
+export function visibleNav(can: (perm: string) => boolean, platform: boolean): NavItem[] {
+  return nav.filter((n) => {
+    if (n.to === '/') return true
+    if (platform) return n.platform === true
+    return !n.platform && (!n.perm || can(n.perm))
+  })
+}

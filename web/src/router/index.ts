@@ -1,0 +1,57 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useSession } from '@/stores/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    // public pages need no sign-in
+    public?: boolean
+    // the permission a page needs ("work_orders:read"); the navigation hides
+    // what the user may not open
+    perm?: string
+    // platform admin pages
+    platform?: boolean
+    // the phone layout (Vant) instead of the desktop portal (Element Plus)
+    phone?: boolean
+  }
+}
+
+// Every page is its own chunk, loaded when first opened.
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('@/views/auth/LoginView.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('@/layouts/PortalLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('@/views/HomeView.vue') },
+      { path: 'orders', name: 'orders', component: () => import('@/views/orders/OrdersView.vue'), meta: { perm: 'work_orders:read' } },
+    ],
+  },
+  {
+    path: '/m',
+    component: () => import('@/layouts/PhoneLayout.vue'),
+    meta: { phone: true },
+    children: [
+      { path: '', name: 'my-orders', component: () => import('@/views/mobile/MyOrdersView.vue'), meta: { perm: 'work_orders:read', phone: true } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { public: true } },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  const session = useSession()
+  if (to.meta.public) return true
+  if (!session.signedIn) return { name: 'login', query: { next: to.fullPath } }
+  if (session.kind === 'tenant' && !session.me) {
+    try {
+      await session.refresh()
+    } catch (e) {
+      if (!session.signedIn) return { name: 'login', query: { next: to.fullPath, ...(session.expired ? { expired: '1' } : {}) } }
+      throw e
+    }
+  }
+  if (to.meta.platform && session.kind !== 'platform') return { name: 'home' }
+  if (to.meta.perm && !session.can(to.meta.perm)) return { name: 'home' }
+  return true
+})

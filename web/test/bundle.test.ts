@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+
+// The JavaScript a user downloads to reach a page after sign-in: the entry
+// and the page's chunks with everything they import statically, gzipped.
+// Issue 14 sets 300 KB for the agent console; the build must exist
+// (npm run build; make test builds first).
+const dist = new URL('../dist/', import.meta.url)
+type Chunk = { file: string; imports?: string[]; isEntry?: boolean }
+
+function gzipBytes(keys: string[]): { bytes: number; files: string[] } {
+  const manifest = JSON.parse(readFileSync(new URL('.vite/manifest.json', dist), 'utf8')) as Record<string, Chunk>
+  const seen = new Set<string>()
+  const walk = (k: string) => {
+    if (seen.has(k)) return
+    if (!manifest[k]) throw new Error(`no chunk ${k} in the build`)
+    seen.add(k)
+    for (const i of manifest[k].imports ?? []) walk(i)
+  }
+  keys.forEach(walk)
+  const files = [...seen].map((k) => manifest[k].file).filter((f) => f.endsWith('.js'))
+  const bytes = files.reduce((n, f) => n + gzipSync(readFileSync(new URL(f, dist)), { level: 9 }).length, 0)
+  return { bytes, files }
+}
+
+const budget = 300 * 1024
+
+describe('what a user downloads', () => {
+  it('is built', () => {
+    expect(existsSync(new URL('.vite/manifest.json', dist)), 'run npm run build first').toBe(true)
+  })
+
+  for (const [page, chunks] of Object.entries({
+    'the portal home': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/HomeView.vue'],
+    'the work orders list': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/orders/OrdersView.vue'],
+    "the technician's orders (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/MyOrdersView.vue'],
+  })) {
+    it(`to reach ${page} stays within 300 KB gzip`, () => {
+      const { bytes, files } = gzipBytes(chunks)
+      console.log(`${page}: ${(bytes / 1024).toFixed(1)} KB gzip in ${files.length} files`)
+      expect(bytes).toBeLessThanOrEqual(budget)
+    })
+  }
+})
