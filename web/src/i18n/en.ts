@@ -8,6 +8,10 @@ const en: typeof zh = {
     empty: 'Nothing here yet', actions: 'Actions', confirm: 'Confirm', back: 'Back', more: 'Load more', all: 'All',
     retry: 'Retry', close: 'Close', yes: 'Yes', no: 'No', unknown: 'Unknown',
   },
+  form: {
+    required: 'Required', minLength: 'At least {n} characters', maxLength: 'At most {n} characters', pattern: 'Not in the expected format',
+    oneOf: 'One of: {values}', minimum: 'At least {n}', maximum: 'At most {n}', maxItems: 'At most {n} items',
+  },
   login: {
     title: 'Sign in', tenant: 'Tenant', username: 'Username', password: 'Password', submit: 'Sign in',
     platform: 'Platform admin', tenantUser: 'Tenant user', token: 'Platform token',
@@ -24,6 +28,15 @@ const en: typeof zh = {
   home: {
     welcome: 'Hello, {name}', tenant: 'Tenant', roles: 'Roles', scope: 'Scope', scopeAll: 'Whole tenant',
     scopeSome: '{regions} regions, {sites} sites',
+  },
+  platform: {
+    tenants: 'Tenants', plugins: 'Plugin registry', onboard: 'Onboard a tenant', status: 'Status', active: 'Active', suspended: 'Suspended',
+    slug: 'Tenant code', slugHint: 'Typed at sign-in: lower-case letters, digits and hyphens, e.g. acme', name: 'Name', locale: 'Language', timezone: 'Time zone',
+    suspend: 'Suspend', resume: 'Resume', suspendTitle: 'Suspend {name}', reason: "Reason (shown to the tenant's users)",
+    stepCompany: 'Manufacturer', stepRegion: 'Language and time zone', stepAdmin: 'First admin', stepReview: 'Review', next: 'Next',
+    displayName: 'Display name', onboarded: '{name} is onboarded', signInAs: 'The admin signs in with tenant code {tenant} and username {user}',
+    register: 'Register a plugin', kind: 'Kind', version: 'Version', path: 'Binary path', enabled: 'Enabled', delete: 'Delete',
+    deletePlugin: 'Delete the plugin {name}? A plugin that tenants bind cannot be deleted; disable it instead.', kindParts: 'Parts ERP', kindRules: 'Dispatch rules',
   },
   orders: {
     title: 'Work orders', number: 'Number', type: 'Type', status: 'Status', sla: 'SLA', created: 'Created',

@@ -8,6 +8,10 @@ export default {
     empty: '暂无数据', actions: '操作', confirm: '确认', back: '返回', more: '加载更多', all: '全部',
     retry: '重试', close: '关闭', yes: '是', no: '否', unknown: '未知',
   },
+  form: {
+    required: '必填', minLength: '至少 {n} 个字符', maxLength: '最多 {n} 个字符', pattern: '格式不正确',
+    oneOf: '只能是:{values}', minimum: '不能小于 {n}', maximum: '不能大于 {n}', maxItems: '最多 {n} 项',
+  },
   login: {
     title: '登录', tenant: '租户', username: '用户名', password: '密码', submit: '登录',
     platform: '平台管理员', tenantUser: '租户用户', token: '平台令牌',
@@ -24,6 +28,15 @@ export default {
   home: {
     welcome: '{name},您好', tenant: '租户', roles: '角色', scope: '范围', scopeAll: '全租户',
     scopeSome: '{regions} 个区域,{sites} 个网点',
+  },
+  platform: {
+    tenants: '租户', plugins: '插件注册表', onboard: '开通租户', status: '状态', active: '正常', suspended: '已停用',
+    slug: '租户代码', slugHint: '登录时填写,小写字母、数字和连字符,如 acme', name: '名称', locale: '语言', timezone: '时区',
+    suspend: '停用', resume: '恢复', suspendTitle: '停用租户 {name}', reason: '原因(租户用户可见)',
+    stepCompany: '厂家', stepRegion: '语言与时区', stepAdmin: '首个管理员', stepReview: '确认', next: '下一步',
+    displayName: '显示名', onboarded: '{name} 已开通', signInAs: '管理员以租户代码 {tenant}、用户名 {user} 登录',
+    register: '登记插件', kind: '类型', version: '版本', path: '程序路径', enabled: '启用', delete: '删除',
+    deletePlugin: '删除插件 {name}?有租户绑定时无法删除,可改为停用。', kindParts: '备件 ERP', kindRules: '派工规则',
   },
   orders: {
     title: '工单', number: '工单号', type: '类型', status: '状态', sla: '时效', created: '创建时间',

@@ -23,6 +23,8 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/layouts/PortalLayout.vue'),
     children: [
       { path: '', name: 'home', component: () => import('@/views/HomeView.vue') },
+      { path: 'platform/tenants', name: 'tenants', component: () => import('@/views/platform/TenantsView.vue'), meta: { platform: true } },
+      { path: 'platform/plugins', name: 'plugins', component: () => import('@/views/platform/PluginsView.vue'), meta: { platform: true } },
       { path: 'orders', name: 'orders', component: () => import('@/views/orders/OrdersView.vue'), meta: { perm: 'work_orders:read' } },
     ],
   },
