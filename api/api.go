@@ -39,9 +39,10 @@ type TenantAdmin interface {
 	Get(ctx context.Context, id uuid.UUID) (*core.Tenant, error)
 }
 
-// TechnicianResolver finds the technician record of a user.
+// TechnicianResolver finds the technician record of a user (nil: the user
+// is not a technician).
 type TechnicianResolver interface {
-	TechnicianIDForUser(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (*uuid.UUID, error)
+	TechnicianOfUser(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (*core.FieldTechnician, error)
 }
 
 // Checker reports whether a dependency (PostgreSQL, Redis) is usable.

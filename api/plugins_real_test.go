@@ -44,7 +44,8 @@ func TestScreenPopWithTheRealCTIPlugin(t *testing.T) {
 	n := a.newNetwork("acme")
 	_, bind := a.bindReference(t, dir, n.tenant, "cti-generic", "cti", nil)
 	binding, tok := bind.str("id"), bind.str("cti_token")
-	agentID, agent := a.createUser(n.tenant.admin, "acme", "agent.wang", []string{"agent"}, nil)
+	// A call-centre agent with tenant-wide scope: every caller is in sight.
+	agentID, agent := a.createUser(n.tenant.admin, "acme", "agent.wang", []string{"agent"}, map[string]any{"all": true})
 	a.must(200, "PUT", "/v1/users/"+agentID.String()+"/cti-extension", n.tenant.admin, map[string]any{"extension": "801"})
 	events := b.openEvents(agent)
 

@@ -235,10 +235,9 @@ type WorkOrderFilter struct {
 	Number       string
 	After        string
 	Limit        int
-	// Within limits the list to the caller's scope; OnlyTechnician to one
-	// technician's orders (a technician's own view).
-	Within         Scope
-	OnlyTechnician *uuid.UUID
+	// Within limits the list to the orders a viewer may see (see
+	// Viewer.Orders).
+	Within OrderReach
 }
 
 // ActionInput is what a transition may carry.

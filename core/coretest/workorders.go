@@ -244,10 +244,9 @@ func (r repo) FindWorkOrders(_ context.Context, f core.WorkOrderFilter, now time
 		case f.State != "" && w.State != f.State,
 			f.SiteID != nil && (w.SiteID == nil || *w.SiteID != *f.SiteID),
 			f.TechnicianID != nil && (w.TechnicianID == nil || *w.TechnicianID != *f.TechnicianID),
-			f.OnlyTechnician != nil && (w.TechnicianID == nil || *w.TechnicianID != *f.OnlyTechnician),
 			f.Number != "" && w.Number != f.Number,
 			f.SLAStatus != "" && workorder.SLAStatus(&w, now) != f.SLAStatus,
-			!f.Within.All && (w.SiteID == nil || !slices.Contains(f.Within.Sites, *w.SiteID)):
+			!f.Within.Holds(&w, func(site uuid.UUID) bool { return slices.Contains(f.Within.Sites, site) }):
 			continue
 		}
 		out = append(out, &w)

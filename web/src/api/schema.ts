@@ -173,7 +173,7 @@ export interface paths {
         };
         /**
          * List customers
-         * @description Ordered by name.
+         * @description Ordered by name; the search (phone, name, tag) finds only the customers the caller may see. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["list-customers"];
         put?: never;
@@ -228,7 +228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a customer */
+        /**
+         * Get a customer
+         * @description Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
+         */
         get: operations["get-customer"];
         put?: never;
         post?: never;
@@ -237,7 +240,7 @@ export interface paths {
         head?: never;
         /**
          * Change a customer
-         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists.
+         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
          */
         patch: operations["update-customer"];
         trace?: never;
@@ -780,7 +783,7 @@ export interface paths {
         };
         /**
          * Look up a caller (screen pop, 来电弹屏)
-         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, so `open_complaints` is always empty for now.
+         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, so `open_complaints` is always empty for now. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["screen-pop"];
         put?: never;
@@ -1168,13 +1171,13 @@ export interface paths {
         };
         /**
          * Find units by serial or customer
-         * @description Ordered by serial, with warranty status.
+         * @description Ordered by serial, with warranty status; only the units of customers the caller may see. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["list-units"];
         put?: never;
         /**
          * Register a unit
-         * @description Records that a customer owns a product: serial, model, purchase date. The serial is unique in the tenant (409). The response shows the warranty: in warranty until the purchase date plus the model's warranty months.
+         * @description Records that a customer owns a product: serial, model, purchase date. The serial is unique in the tenant (409). The response shows the warranty: in warranty until the purchase date plus the model's warranty months. A customer the caller may not see is refused as unknown (422). Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -1192,7 +1195,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a unit with its warranty status */
+        /**
+         * Get a unit with its warranty status
+         * @description Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
+         */
         get: operations["get-unit"];
         put?: never;
         post?: never;
@@ -1440,7 +1446,7 @@ export interface paths {
         };
         /**
          * List work orders
-         * @description Newest first. A region manager sees their subtree's sites, site staff their sites, a technician their own orders.
+         * @description Newest first. A caller with tenant-wide scope sees every order; a region manager the orders of the sites in their regions' subtrees; site staff their sites' orders; a technician the orders assigned to them and those offered to their site (dispatched there with no technician yet, which they may accept).
          */
         get: operations["list-work-orders"];
         put?: never;
@@ -1466,7 +1472,7 @@ export interface paths {
         };
         /**
          * Get a work order
-         * @description With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site).
+         * @description With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site). The caller sees the orders the list shows them (see list-work-orders); any other answers 404, as if it did not exist.
          */
         get: operations["get-work-order"];
         put?: never;
@@ -1486,7 +1492,7 @@ export interface paths {
         };
         /**
          * The order's timeline
-         * @description Every transition with actor, time, location and payload, oldest first.
+         * @description Every transition with actor, time, location and payload, oldest first. An order the caller may not see (see list-work-orders) answers 404.
          */
         get: operations["list-work-order-events"];
         put?: never;
@@ -1530,7 +1536,7 @@ export interface paths {
         put?: never;
         /**
          * Move a work order through its states
-         * @description created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject need the dispatch permission. Every action appends an event to the timeline.
+         * @description created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see (see list-work-orders: for a technician, one assigned to a colleague) answers 404.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
