@@ -78,6 +78,9 @@ type Deps struct {
 	Messaging  MessagingServices
 	Plugins    PluginServices
 	Ops        OpsDeps
+	// AllowedOrigins may call the API from a browser page (CORS); none:
+	// the API's own origin only (api/cors.go).
+	AllowedOrigins []string
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -103,8 +106,6 @@ type MessagingServices struct {
 	SMSGateway    *messaging.Service
 	GatewaySecret string
 	Webhooks      *webhook.Service
-	// WebhookGuard refuses webhook URLs that reach non-public addresses.
-	WebhookGuard *core.WebhookGuard
 }
 
 // PluginServices serve plugins and what runs on them: the registry,
@@ -167,7 +168,8 @@ func New(d Deps) *Server {
 	for path, h := range d.Ops.Extra {
 		s.mux.Handle(path, h)
 	}
-	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withPlainParameters(routerProblems(s.mux, d.Ops.Portal))))))
+	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withCORS(d.AllowedOrigins,
+		withPlainParameters(routerProblems(s.mux, d.Ops.Portal)))))))
 	return s
 }
 

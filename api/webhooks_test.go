@@ -37,7 +37,7 @@ func TestWebhookEndpointLifecycle(t *testing.T) {
 	t.Parallel()
 	b := setup(t, privateWebhooks) // the platform setting tests use for loopback receivers
 	acme := b.onboard("acme")
-	r := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/hooks",
+	r := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9999/hooks",
 		"description": "ERP", "event_types": []string{core.OutboxWorkOrderCreated, "work_order.sla_breached"}})
 	id, secret := r.str("id"), r.str("secret")
 	require.True(t, strings.HasPrefix(secret, "whsec_"), secret)
@@ -105,6 +105,16 @@ func TestWebhookBadInput(t *testing.T) {
 		{"CGNAT", "http://100.64.0.1/", all, 422, "carrier-grade NAT"},
 		{"unspecified", "http://0.0.0.0/", all, 422, "unspecified"},
 		{"multicast", "http://224.0.0.1/", all, 422, "multicast"},
+		{"6to4 of loopback", "http://[2002:7f00:1::]/", all, 422, "6to4 address of a loopback"},
+		{"Teredo", "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/", all, 422, "a Teredo address"},
+		{"NAT64 of private", "http://[64:ff9b::10.0.0.1]/", all, 422, "NAT64 address of a private"},
+		{"NAT64 local-use", "http://[64:ff9b:1::a00:1]/", all, 422, "local-use NAT64"},
+		{"unique local", "http://[fd00::1]/", all, 422, "a private address"},
+		{"name of private among public", "https://inside.example/", all, 422, "resolves to 10.0.0.7, a private address"},
+		{"name of metadata", "https://metadata.example/", all, 422, "a link-local address"},
+		{"name of 6to4 loopback", "https://sixtofour.example/", all, 422, "6to4 address of a loopback"},
+		{"does not resolve", "https://nowhere.invalid/", all, 422, "does not resolve"},
+		{"privileged port", "https://hooks.example.com:22/", all, 422, "port 22 is not allowed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -118,12 +128,12 @@ func TestWebhookBadInput(t *testing.T) {
 
 	// An update to a private address is refused too, and changes nothing.
 	loose := setupOn(t, b.pool, b.dbURL, privateWebhooks) // a replica that allows it stored it
-	id := loose.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/", "event_types": all}).str("id")
+	id := loose.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9999/", "event_types": all}).str("id")
 	r := b.must(422, "PATCH", "/v1/webhooks/"+id, acme.admin, map[string]any{"url": "http://10.0.0.1/"})
 	require.Contains(t, string(r.Raw), "a private address")
 	b.must(422, "PATCH", "/v1/webhooks/"+id, acme.admin, map[string]any{"event_types": []string{"nope"}})
 	got := b.must(200, "GET", "/v1/webhooks/"+id, acme.admin, nil)
-	require.Equal(t, "http://127.0.0.1:9/", got.str("url"))
+	require.Equal(t, "http://127.0.0.1:9999/", got.str("url"))
 	require.Equal(t, []any{"*"}, got.JSON["event_types"])
 }
 
@@ -134,7 +144,7 @@ func TestWebhookDeliveriesAndIsolation(t *testing.T) {
 	t.Parallel()
 	b := setup(t, privateWebhooks)
 	acme, other := b.onboard("acme"), b.onboard("other")
-	id := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/",
+	id := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9999/",
 		"description": "mine", "event_types": []string{core.OutboxWorkOrderCreated}}).str("id")
 	secret := b.webhookSecret(acme.id, id)
 	b.addDelivery(acme.id)
@@ -172,7 +182,7 @@ func TestWebhookDeliveriesAndIsolation(t *testing.T) {
 
 	// A delivery of another endpoint of the same tenant is not found
 	// under this one.
-	id2 := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/2",
+	id2 := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9999/2",
 		"event_types": []string{"*"}}).str("id")
 	b.must(404, "GET", "/v1/webhooks/"+id2+"/deliveries/"+did, acme.admin, nil)
 
