@@ -41,13 +41,15 @@ func TestPluginBindingURLsGuarded(t *testing.T) {
 	pool, dbURL := pgtest.NewPool(t)
 	dir := t.TempDir()
 	dns := &movingDNS{pbx: netip.MustParseAddr("93.184.216.34")}
-	b := setupPlugins(t, pool, dbURL, dir, &fakeRuntime{}, func(o *wire.Options) { o.Egress.Resolver = dns })
-	n := b.newNetwork("acme")
+	b := start(t, pool, dbURL, 0, func(o *wire.Options) {
+		o.PluginDir, o.PluginRuntime, o.Egress.Resolver = dir, &fakeRuntime{}, dns
+	})
+	acme := b.onboard("acme")
 	name, sum := writePlugin(t, dir, "fake-cti", "#!/bin/sh\n# cti\n")
 	p := b.must(201, "POST", "/v1/platform/plugins", b.platform, map[string]any{"name": "fake-cti", "kind": "cti",
 		"version": "1.0.0", "path": name, "sha256": sum})
 	bind := func(config map[string]any) resp {
-		return b.do("POST", "/v1/plugin-bindings", n.tenant.admin, map[string]any{"plugin_id": p.str("id"),
+		return b.do("POST", "/v1/plugin-bindings", acme.admin, map[string]any{"plugin_id": p.str("id"),
 			"name": "pbx", "config": config, "enabled": true})
 	}
 
@@ -71,17 +73,17 @@ func TestPluginBindingURLsGuarded(t *testing.T) {
 			require.Contains(t, string(r.Raw), `"location":"body.config.dial_url"`)
 		})
 	}
-	require.Empty(t, b.must(200, "GET", "/v1/plugin-bindings", n.tenant.admin, nil).JSON["items"], "nothing saved")
+	require.Empty(t, b.must(200, "GET", "/v1/plugin-bindings", acme.admin, nil).JSON["items"], "nothing saved")
 
 	ok := bind(map[string]any{"dial_url": "https://pbx.example/dial"})
 	require.Equal(t, 201, ok.Status, "%s", ok.Raw)
 	path := "/v1/plugin-bindings/" + ok.str("id")
-	r := b.must(422, "PATCH", path, n.tenant.admin, map[string]any{"config": map[string]any{"dial_url": "http://10.0.0.1/"}})
+	r := b.must(422, "PATCH", path, acme.admin, map[string]any{"config": map[string]any{"dial_url": "http://10.0.0.1/"}})
 	require.Contains(t, r.str("detail"), "a private address")
-	require.Equal(t, ok.JSON["config"], b.must(200, "GET", path, n.tenant.admin, nil).JSON["config"], "unchanged")
+	require.Equal(t, ok.JSON["config"], b.must(200, "GET", path, acme.admin, nil).JSON["config"], "unchanged")
 
-	agentID, agent := b.createUser(n.tenant.admin, "acme", "agent.wang", []string{"agent"}, nil)
-	b.must(200, "PUT", "/v1/users/"+agentID.String()+"/cti-extension", n.tenant.admin, map[string]any{"extension": "8001"})
+	agentID, agent := b.createUser(acme.admin, "acme", "agent.wang", []string{"agent"}, nil)
+	b.must(200, "PUT", "/v1/users/"+agentID.String()+"/cti-extension", acme.admin, map[string]any{"extension": "8001"})
 	b.must(200, "POST", "/v1/agents/me/dial", agent, map[string]any{"number": "13800138000"})
 
 	dns.point("127.0.0.1")

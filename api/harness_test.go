@@ -112,7 +112,7 @@ func start(t testing.TB, pool *pgxpool.Pool, dbURL string, writeTimeout time.Dur
 	}
 	clock := &shiftClock{}
 	o := wire.Options{Role: wire.RoleAPI, Pool: pool, Log: slog.New(slog.NewJSONHandler(logOut, nil)), Clock: clock,
-		Egress: core.EgressGuard{Resolver: testDNS}}
+		Egress: core.EgressGuard{Resolver: testDNS}, PluginKey: pluginKey}
 	for _, opt := range opts {
 		opt(&o)
 	}

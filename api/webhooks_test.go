@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"encoding/base64"
 	"strings"
 	"testing"
@@ -13,10 +15,27 @@ import (
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
 
-// webhookSecret reads an endpoint's stored secret in its tenant.
+// webhookSecret reads an endpoint's stored secret in its tenant and
+// decrypts it as the at-rest format says (AES-256-GCM with the platform
+// key: a version byte, the nonce, the ciphertext; associated data the
+// tenant ID, the endpoint ID and "webhook-secret"), written here from that
+// description rather than with the store's code. The plaintext column
+// must be empty.
 func (b *testBundle) webhookSecret(tenant uuid.UUID, id string) string {
 	b.t.Helper()
-	return pgtest.TenantRows[string](b.t, b.pool, tenant, `SELECT secret FROM webhook_endpoints WHERE id = $1`, id)[0]
+	plain := pgtest.TenantRows[string](b.t, b.pool, tenant, `SELECT secret FROM webhook_endpoints WHERE id = $1`, id)[0]
+	require.Empty(b.t, plain, "no secret is stored in plain text")
+	sealed := pgtest.TenantRows[[]byte](b.t, b.pool, tenant, `SELECT secret_sealed FROM webhook_endpoints WHERE id = $1`, id)[0]
+	block, err := aes.NewCipher(pluginKey)
+	require.NoError(b.t, err)
+	gcm, err := cipher.NewGCM(block)
+	require.NoError(b.t, err)
+	require.Equal(b.t, byte(1), sealed[0])
+	endpoint := uuid.MustParse(id)
+	ad := append(append(tenant[:], endpoint[:]...), "webhook-secret"...)
+	secret, err := gcm.Open(nil, sealed[1:1+gcm.NonceSize()], sealed[1+gcm.NonceSize():], ad)
+	require.NoError(b.t, err)
+	return string(secret)
 }
 
 // addDelivery creates a delivery of a made-up work_order.created message

@@ -68,8 +68,9 @@ type Options struct {
 	// CORSAllowedOrigins may call the API from browser pages of other
 	// origins (CORS_ALLOWED_ORIGINS; none: same-origin only).
 	CORSAllowedOrigins []string
-	// PluginKey encrypts plugin binding secrets (32 bytes; nil: a random
-	// key for this process, for tests). PluginDir holds the binaries
+	// PluginKey encrypts plugin binding secrets and webhook signing
+	// secrets at rest (32 bytes; nil: a random key for this process, for
+	// tests). PluginDir holds the binaries
 	// platform admins may register.
 	PluginKey []byte
 	PluginDir string
@@ -166,7 +167,10 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Network = network.NewService(network.Config{Store: a.Store, Clock: o.Clock})
 	a.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
 	a.Authz = authz.New(a.Store)
-	ps, err := newPluginStore(a.Store, o.PluginKey)
+	if err := a.Store.UseSecretKey(secretKey(o.PluginKey)); err != nil {
+		return nil, err
+	}
+	ps, err := postgres.NewPluginStore(a.Store, secretKey(o.PluginKey))
 	if err != nil {
 		return nil, err
 	}
