@@ -105,6 +105,18 @@ var testDNS = fakeResolver{
 	"uniquelocal.example": {netip.MustParseAddr("fd12:3456::1")},
 }
 
+// requireVerdict requires err to be nil when refused is "", else an
+// EINVALID error saying refused.
+func requireVerdict(t *testing.T, err error, refused string) {
+	t.Helper()
+	if refused == "" {
+		require.NoError(t, err)
+		return
+	}
+	require.ErrorContains(t, err, refused)
+	require.Equal(t, core.EINVALID, core.ErrorCode(err))
+}
+
 // TestEgressGuardCheckURL is the table for URLs tenants set: a
 // URL is refused when its port is not allowed, when any address its host
 // resolves to is not public, and when it cannot be resolved.
@@ -158,13 +170,7 @@ func TestEgressGuardCheckURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.guard.CheckURL(context.Background(), "url", tt.url)
-			if tt.refused == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.ErrorContains(t, err, tt.refused)
-			require.Equal(t, core.EINVALID, core.ErrorCode(err))
+			requireVerdict(t, tt.guard.CheckURL(context.Background(), "url", tt.url), tt.refused)
 		})
 	}
 }
@@ -193,13 +199,7 @@ func TestEgressGuardCheckDial(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.guard.CheckDial(tt.address)
-			if tt.refused == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.ErrorContains(t, err, tt.refused)
-			require.Equal(t, core.EINVALID, core.ErrorCode(err))
+			requireVerdict(t, tt.guard.CheckDial(tt.address), tt.refused)
 		})
 	}
 }
