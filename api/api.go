@@ -79,6 +79,9 @@ type Deps struct {
 	Messaging  MessagingServices
 	Plugins    PluginServices
 	Ops        OpsDeps
+	// AllowedOrigins may call the API from a browser page (CORS); none:
+	// the API's own origin only (api/cors.go).
+	AllowedOrigins []string
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -104,8 +107,6 @@ type MessagingServices struct {
 	SMSGateway    *messaging.Service
 	GatewaySecret string
 	Webhooks      *webhook.Service
-	// WebhookGuard refuses webhook URLs that reach non-public addresses.
-	WebhookGuard *core.WebhookGuard
 }
 
 // PluginServices serve plugins and what runs on them: the registry,
@@ -168,7 +169,8 @@ func New(d Deps) *Server {
 	for path, h := range d.Ops.Extra {
 		s.mux.Handle(path, h)
 	}
-	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withPlainParameters(routerProblems(s.mux, d.Ops.Portal))))))
+	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withCORS(d.AllowedOrigins,
+		withPlainParameters(routerProblems(s.mux, d.Ops.Portal)))))))
 	return s
 }
 
