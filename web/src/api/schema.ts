@@ -1656,7 +1656,7 @@ export interface components {
             secret: string;
         };
         CreatePluginBindingInputBody: {
-            /** @description Non-secret configuration, passed to the plugin as is. */
+            /** @description Non-secret configuration, passed to the plugin as is. Every URL in it (any string value that is an absolute URL) must be http(s) or ws(s), on port 80, 443 or 1024-65535, and reach public addresses only, unless the platform widens this (422 naming the field otherwise). */
             config?: {
                 [key: string]: unknown;
             };
@@ -3250,7 +3250,7 @@ export interface components {
             vip?: boolean;
         };
         UpdatePluginBindingInputBody: {
-            /** @description Replaces the configuration. */
+            /** @description Replaces the configuration; its URLs are checked as on create. */
             config?: {
                 [key: string]: unknown;
             };
