@@ -202,7 +202,11 @@ func (s agentRoutes) streamAgentEvents(ctx context.Context, hctx huma.Context, p
 func (s agentRoutes) lookUpCaller(ctx context.Context, p *core.Principal, caller string) *core.ScreenPop {
 	var pop *core.ScreenPop
 	err := core.InUnitOfWork(ctx, s.deps.Tx, p.TenantID, func(u core.UnitOfWork) (err error) {
-		pop, err = s.pops.FindScreenPop(ctx, u, caller, phoneCountry(ctx), tenantToday(ctx))
+		v, err := s.viewerIn(ctx, u, p)
+		if err != nil {
+			return err
+		}
+		pop, err = s.pops.FindScreenPop(ctx, u, v, caller, phoneCountry(ctx), tenantToday(ctx))
 		return err
 	})
 	if core.ErrorCode(err) == core.EINVALID {

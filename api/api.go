@@ -39,9 +39,10 @@ type TenantAdmin interface {
 	Get(ctx context.Context, id uuid.UUID) (*core.Tenant, error)
 }
 
-// TechnicianResolver finds the technician record of a user.
+// TechnicianResolver finds the technician record of a user (nil: the user
+// is not a technician).
 type TechnicianResolver interface {
-	TechnicianIDForUser(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (*uuid.UUID, error)
+	TechnicianOfUser(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (*core.FieldTechnician, error)
 }
 
 // Checker reports whether a dependency (PostgreSQL, Redis) is usable.
@@ -78,6 +79,9 @@ type Deps struct {
 	Messaging  MessagingServices
 	Plugins    PluginServices
 	Ops        OpsDeps
+	// AllowedOrigins may call the API from a browser page (CORS); none:
+	// the API's own origin only (api/cors.go).
+	AllowedOrigins []string
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -103,8 +107,6 @@ type MessagingServices struct {
 	SMSGateway    *messaging.Service
 	GatewaySecret string
 	Webhooks      *webhook.Service
-	// WebhookGuard refuses webhook URLs that reach non-public addresses.
-	WebhookGuard *core.WebhookGuard
 }
 
 // PluginServices serve plugins and what runs on them: the registry,
@@ -167,7 +169,8 @@ func New(d Deps) *Server {
 	for path, h := range d.Ops.Extra {
 		s.mux.Handle(path, h)
 	}
-	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withPlainParameters(routerProblems(s.mux, d.Ops.Portal))))))
+	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withCORS(d.AllowedOrigins,
+		withPlainParameters(routerProblems(s.mux, d.Ops.Portal)))))))
 	return s
 }
 

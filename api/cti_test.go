@@ -53,7 +53,9 @@ func TestCTIScreenPopAcrossReplicas(t *testing.T) {
 	binding, tok := a.registerAndBind(dir, n.tenant, "cti", nil)
 	otherBinding, otherTok := a.registerAndBind(dir, other, "cti", nil)
 
-	agentID, agent := a.createUser(n.tenant.admin, "acme", "agent.wang", []string{"agent"}, nil)
+	// A call-centre agent answers the whole country: tenant-wide scope, so
+	// that every caller is in sight.
+	agentID, agent := a.createUser(n.tenant.admin, "acme", "agent.wang", []string{"agent"}, map[string]any{"all": true})
 	a.must(200, "PUT", "/v1/users/"+agentID.String()+"/cti-extension", n.tenant.admin, map[string]any{"extension": "8001"})
 	// Extensions are unique within a tenant, and another tenant cannot set them.
 	otherID, _ := a.createUser(n.tenant.admin, "acme", "agent.zhao", []string{"agent"}, nil)

@@ -43,12 +43,13 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			"in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next " +
 			"candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, " +
 			"wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject " +
-			"need the dispatch permission. Every action appends an event to the timeline."},
+			"need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see " +
+			"(see list-work-orders: for a technician, one assigned to a colleague) answers 404."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}, Idempotent: true},
 		func(ctx context.Context, in *WorkOrderActionInput) (*WorkOrderOutput, error) {
 			b := in.Body
 			act := core.ActionInput{Action: in.Action, Version: b.Version, Reason: b.Reason, SiteID: b.SiteID,
-				TechnicianID: b.TechnicianID, Lat: b.Lat, Lon: b.Lon, Record: b.Record}
+				TechnicianID: b.TechnicianID, Lat: b.Lat, Lon: b.Lon, Record: b.Record, ActorName: actorName(ctx)}
 			need := core.Permission{Resource: core.ResWorkOrders, Action: core.ActUpdate}
 			if dispatchActions[in.Action] {
 				need.Action = core.ActDispatch
@@ -86,10 +87,11 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 		Description: "The calling technician's orders that are assigned and not yet completed, closed or cancelled."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}},
 		func(ctx context.Context, in *MyOrdersInput) (*ListWorkOrdersOutput, error) {
-			tech, err := wo.callerTechnician(ctx)
+			v, err := s.viewer(ctx)
 			if err != nil {
 				return nil, err
 			}
+			tech := technicianID(v)
 			if tech == nil {
 				return nil, core.Errorf(core.EFORBIDDEN, "the caller is not a technician")
 			}
@@ -97,8 +99,8 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			out.Body.Items = []*core.WorkOrder{}
 			for _, st := range []string{core.StateAssigned, core.StateAccepted, core.StateEnRoute, core.StateOnSite,
 				core.StateWaitingParts, core.StateInWorkshop} {
-				items, _, err := wo.Service.FindWorkOrders(ctx, unitOfWork(ctx), core.WorkOrderFilter{State: st, OnlyTechnician: tech,
-					Within: core.Scope{All: true}, Limit: 500})
+				items, _, err := wo.Service.FindWorkOrders(ctx, unitOfWork(ctx), core.WorkOrderFilter{State: st,
+					Within: core.OrderReach{Technician: tech}, Limit: 500})
 				if err != nil {
 					return nil, err
 				}

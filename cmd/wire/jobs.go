@@ -32,7 +32,7 @@ func (a *App) buildWorker(o Options, redisOpt asynq.RedisConnOpt, texts *jobs.Te
 	store := a.Store
 	hookClient := asynq.NewClient(redisOpt)
 	a.onClose(func() { _ = hookClient.Close() })
-	a.Webhooks = jobs.NewWebhooks(store, store, hookClient, &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate},
+	a.Webhooks = jobs.NewWebhooks(store, store, hookClient, o.egress(),
 		core.SystemClock{}, o.Log)
 	outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Texts: texts,
 		Clock: core.SystemClock{}, Log: o.Log, Webhooks: a.Webhooks}

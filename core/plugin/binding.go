@@ -21,6 +21,9 @@ func (s *Service) CreateBinding(ctx context.Context, u core.UnitOfWork, nb core.
 	if err := nb.Validate(); err != nil {
 		return nil, "", err
 	}
+	if err := s.checkEgress(ctx, nb.Config); err != nil {
+		return nil, "", err
+	}
 	repo := s.store.Plugins(u)
 	p, err := repo.FindPluginByID(ctx, nb.PluginID)
 	if core.ErrorCode(err) == core.ENOTFOUND {
@@ -74,6 +77,9 @@ func (s *Service) FindBindingByID(ctx context.Context, u core.UnitOfWork, id uui
 // the change. ENOTFOUND, EINVALID, ECONFLICT as for create.
 func (s *Service) UpdateBinding(ctx context.Context, u core.UnitOfWork, id uuid.UUID, up core.PluginBindingUpdate) (*core.PluginBinding, error) {
 	if err := up.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkEgress(ctx, up.Config); err != nil {
 		return nil, err
 	}
 	repo := s.store.Plugins(u)

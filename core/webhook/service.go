@@ -19,14 +19,19 @@ import (
 // through the unit of work it is given and leaves it open: its caller
 // commits (see core.UnitOfWork).
 type Service struct {
-	store Store
-	clock core.Clock
+	store  Store
+	egress *core.EgressGuard
+	clock  core.Clock
 }
 
 // Config is what a Service is built from.
 type Config struct {
 	Store Store
-	Clock core.Clock // nil: the system clock
+	// Egress checks where endpoint URLs point when they are set (nil:
+	// unchecked; tests without a network). The deliverer checks again at
+	// each connection.
+	Egress *core.EgressGuard
+	Clock  core.Clock // nil: the system clock
 }
 
 // New returns the webhook use cases.
@@ -34,7 +39,7 @@ func New(c Config) *Service {
 	if c.Clock == nil {
 		c.Clock = core.SystemClock{}
 	}
-	return &Service{store: c.Store, clock: c.Clock}
+	return &Service{store: c.Store, egress: c.Egress, clock: c.Clock}
 }
 
 // now is the clock's time at the database's precision.
@@ -42,10 +47,13 @@ func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microseco
 
 // CreateWebhook registers an endpoint, enabled, with a fresh secret, which
 // the result carries (and no later read does). EINVALID for a bad URL or
-// event type. Where the URL points is the caller's check
-// (core.WebhookGuard).
-func (s *Service) CreateWebhook(_ context.Context, u core.UnitOfWork, n core.NewWebhookEndpoint) (*core.WebhookEndpoint, error) {
+// event type, or a URL the egress guard refuses (a port or an address
+// that is not public).
+func (s *Service) CreateWebhook(ctx context.Context, u core.UnitOfWork, n core.NewWebhookEndpoint) (*core.WebhookEndpoint, error) {
 	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkURL(ctx, n.URL); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -55,6 +63,14 @@ func (s *Service) CreateWebhook(_ context.Context, u core.UnitOfWork, n core.New
 	s.store.Webhooks(u).InsertWebhook(e, secret)
 	e.Secret = secret
 	return e, nil
+}
+
+// checkURL asks the egress guard whether deliveries may go to raw.
+func (s *Service) checkURL(ctx context.Context, raw string) error {
+	if s.egress == nil {
+		return nil
+	}
+	return s.egress.CheckURL(ctx, "url", raw)
 }
 
 // FindWebhooks lists endpoints by ID; returns the next cursor. EINVALID
@@ -70,10 +86,15 @@ func (s *Service) FindWebhookByID(ctx context.Context, u core.UnitOfWork, id uui
 
 // UpdateWebhook changes the fields set. Enabling clears the failure
 // record and the reason the platform disabled it for; disabling keeps the
-// time it was first disabled. ENOTFOUND, EINVALID.
+// time it was first disabled. ENOTFOUND, EINVALID (as for create).
 func (s *Service) UpdateWebhook(ctx context.Context, u core.UnitOfWork, id uuid.UUID, up core.WebhookEndpointUpdate) (*core.WebhookEndpoint, error) {
 	if err := up.Validate(); err != nil {
 		return nil, err
+	}
+	if up.URL != nil {
+		if err := s.checkURL(ctx, *up.URL); err != nil {
+			return nil, err
+		}
 	}
 	repo := s.store.Webhooks(u)
 	e, err := repo.LockWebhook(ctx, id)

@@ -173,7 +173,7 @@ export interface paths {
         };
         /**
          * List customers
-         * @description Ordered by name.
+         * @description Ordered by name; the search (phone, name, tag) finds only the customers the caller may see. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["list-customers"];
         put?: never;
@@ -228,7 +228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a customer */
+        /**
+         * Get a customer
+         * @description Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
+         */
         get: operations["get-customer"];
         put?: never;
         post?: never;
@@ -237,7 +240,7 @@ export interface paths {
         head?: never;
         /**
          * Change a customer
-         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists.
+         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
          */
         patch: operations["update-customer"];
         trace?: never;
@@ -780,7 +783,7 @@ export interface paths {
         };
         /**
          * Look up a caller (screen pop, 来电弹屏)
-         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, so `open_complaints` is always empty for now.
+         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, so `open_complaints` is always empty for now. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["screen-pop"];
         put?: never;
@@ -1168,13 +1171,13 @@ export interface paths {
         };
         /**
          * Find units by serial or customer
-         * @description Ordered by serial, with warranty status.
+         * @description Ordered by serial, with warranty status; only the units of customers the caller may see. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["list-units"];
         put?: never;
         /**
          * Register a unit
-         * @description Records that a customer owns a product: serial, model, purchase date. The serial is unique in the tenant (409). The response shows the warranty: in warranty until the purchase date plus the model's warranty months.
+         * @description Records that a customer owns a product: serial, model, purchase date. The serial is unique in the tenant (409). The response shows the warranty: in warranty until the purchase date plus the model's warranty months. A customer the caller may not see is refused as unknown (422). Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -1192,7 +1195,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a unit with its warranty status */
+        /**
+         * Get a unit with its warranty status
+         * @description Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
+         */
         get: operations["get-unit"];
         put?: never;
         post?: never;
@@ -1440,7 +1446,7 @@ export interface paths {
         };
         /**
          * List work orders
-         * @description Newest first. A region manager sees their subtree's sites, site staff their sites, a technician their own orders.
+         * @description Newest first. A caller with tenant-wide scope sees every order; a region manager the orders of the sites in their regions' subtrees; site staff their sites' orders; a technician the orders assigned to them and those offered to their site (dispatched there with no technician yet, which they may accept).
          */
         get: operations["list-work-orders"];
         put?: never;
@@ -1466,7 +1472,7 @@ export interface paths {
         };
         /**
          * Get a work order
-         * @description With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site).
+         * @description With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site). The caller sees the orders the list shows them (see list-work-orders); any other answers 404, as if it did not exist.
          */
         get: operations["get-work-order"];
         put?: never;
@@ -1486,7 +1492,7 @@ export interface paths {
         };
         /**
          * The order's timeline
-         * @description Every transition with actor, time, location and payload, oldest first.
+         * @description Every transition with actor, time, location and payload, oldest first. An order the caller may not see (see list-work-orders) answers 404.
          */
         get: operations["list-work-order-events"];
         put?: never;
@@ -1530,7 +1536,7 @@ export interface paths {
         put?: never;
         /**
          * Move a work order through its states
-         * @description created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject need the dispatch permission. Every action appends an event to the timeline.
+         * @description created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see (see list-work-orders: for a technician, one assigned to a colleague) answers 404.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -1650,7 +1656,7 @@ export interface components {
             secret: string;
         };
         CreatePluginBindingInputBody: {
-            /** @description Non-secret configuration, passed to the plugin as is. */
+            /** @description Non-secret configuration, passed to the plugin as is. Every URL in it (any string value that is an absolute URL) must be http(s) or ws(s), on port 80, 443 or 1024-65535, and reach public addresses only, unless the platform widens this (422 naming the field otherwise). */
             config?: {
                 [key: string]: unknown;
             };
@@ -2026,6 +2032,14 @@ export interface components {
             scope_rule?: string;
             via?: string;
         };
+        DecisionActor: {
+            /** @description As in the timeline: user:<id> or key:<id>. */
+            actor: string;
+            /** @description The display name (or username, key name) at the time. */
+            name: string;
+            /** @description The user, when a user decided. */
+            user_id?: string;
+        };
         DialInputBody: {
             /**
              * @description The number to call.
@@ -2035,6 +2049,56 @@ export interface components {
         };
         DialResult: {
             call_id: string;
+        };
+        DispatchDecision: {
+            /**
+             * Format: date-time
+             * @description When the engine ranked.
+             */
+            decided_at: string;
+            /** @description The ranking used: dispatch-builtin/1, with +rules when the tenant's dispatch rules ranked. */
+            engine: string;
+            /** @description Why the tenant's dispatch rules were not used (an error, a timeout, an invalid answer) and the built-in ranking was. */
+            fallback?: string;
+            /** @description What happened: the site and technician the order went to, how, by whom, when and why. */
+            outcome: components["schemas"]["DispatchOutcome"];
+            /** @description The sites considered: the eligible ones best first, then those the tenant's rules excluded, then the covering sites that are not eligible (nearest first). */
+            ranking: components["schemas"]["SiteCandidate"][] | null;
+            /** @description What the engine proposed; it stays as proposed when a person decides otherwise. */
+            suggestion: components["schemas"]["DispatchSuggestion"];
+            /** @description What the engine examined, e.g. "48 sites near the address examined, 12 cover it, 7 eligible". */
+            summary: string;
+            /** @description The technicians of the suggested site, ranked. */
+            technicians: components["schemas"]["TechnicianRanking"];
+        } | null;
+        DispatchOutcome: {
+            /** Format: date-time */
+            at: string;
+            /** @description Who decided; absent when the engine did. */
+            by?: components["schemas"]["DecisionActor"];
+            /**
+             * @description engine: the suggestion was applied; queued: no site, the order waits in the dispatcher queue; override: a dispatcher chose the site; assign: a person named the technician; reassign: a person replaced the technician; decline: the technician handed the order back to the site.
+             * @enum {string}
+             */
+            kind: "engine" | "queued" | "override" | "assign" | "reassign" | "decline";
+            /** @description Why: the dispatcher's reason for an override, the person's for an assignment, the engine's for queueing. */
+            reason?: string;
+            site_id: string | null;
+            site_name?: string;
+            technician_id: string | null;
+            technician_name?: string;
+        };
+        DispatchSuggestion: {
+            /** @description Why no site is suggested. */
+            no_site_reason?: string;
+            /** @description Why no technician is suggested. */
+            no_technician_reason?: string;
+            /** @description The first eligible site of the ranking; null when there is none. */
+            site_id: string | null;
+            site_name?: string;
+            /** @description The first eligible technician of the suggested site; null when there is none or when the site assigns its own technicians (the technicians' ranking is then advisory). */
+            technician_id: string | null;
+            technician_name?: string;
         };
         DispatchWeights: {
             /** Format: double */
@@ -2809,6 +2873,27 @@ export interface components {
                 [key: string]: string[] | null;
             };
         };
+        SiteCandidate: {
+            components: components["schemas"]["SiteScores"];
+            /**
+             * Format: double
+             * @description From the site to the address.
+             */
+            distance_km: number;
+            /** @description Active, covers the address, authorised for the product line, has capacity today, not excluded (a site that rejected or lost the order is) and kept by the tenant's rules. */
+            eligible: boolean;
+            /** @enum {string} */
+            kind: "service_station" | "repair_center" | "dealer";
+            /** @description Why the site ranks where it does, or "excluded: …". */
+            reasons: string[] | null;
+            /**
+             * Format: double
+             * @description The weighted sum of the components, in [0, 1]; 0 for a site that is not eligible.
+             */
+            score: number;
+            site_id: string;
+            site_name: string;
+        };
         SiteImportItem: {
             /** @example 深圳市南山区科技园南路 88 号 */
             address?: string;
@@ -2902,6 +2987,28 @@ export interface components {
             /** @description All the site's misses by kind. */
             totals: components["schemas"]["SiteSLAMissCounts"];
         };
+        SiteScores: {
+            /**
+             * Format: double
+             * @description 1 - d/D: d the site's distance to the address, D the largest area radius among the covering sites.
+             */
+            distance: number;
+            /**
+             * Format: double
+             * @description 1 - orders taken today / daily capacity.
+             */
+            load: number;
+            /**
+             * Format: double
+             * @description The site's reputation / 100.
+             */
+            reputation: number;
+            /**
+             * Format: double
+             * @description 1 - the site's recent late-arrival rate (0.5 when unknown).
+             */
+            sla_risk: number;
+        };
         Spec: {
             holidays?: string[] | null;
             time_zone: string;
@@ -2950,6 +3057,31 @@ export interface components {
             user_id: string | null;
             /** Format: int64 */
             version: number;
+        };
+        TechnicianCandidate: {
+            components: components["schemas"]["TechnicianScores"];
+            /**
+             * Format: double
+             * @description To the address, from location_from.
+             */
+            distance_km: number;
+            /** @description Not off duty, has every required skill and kept by the tenant's rules. */
+            eligible: boolean;
+            /**
+             * @description The technician's last reported location, or the site's when it is unknown or stale.
+             * @enum {string}
+             */
+            location_from: "last location" | "site";
+            reasons: string[] | null;
+            /**
+             * Format: double
+             * @description The mean of the components; available technicians rank before busy ones whatever the score.
+             */
+            score: number;
+            /** @enum {string} */
+            status: "available" | "busy" | "off";
+            technician_id: string;
+            technician_name: string;
         };
         TechnicianImportItem: {
             /**
@@ -3012,6 +3144,32 @@ export interface components {
              * @example 113.9298
              */
             lon: number;
+        };
+        TechnicianRanking: {
+            /** @description Why the tenant's rules did not choose the technician. */
+            fallback?: string;
+            /** @description The eligible technicians best first, then the others. */
+            ranking: components["schemas"]["TechnicianCandidate"][] | null;
+            /** @description The site whose technicians are ranked; null when no site is suggested. */
+            site_id: string | null;
+            site_name?: string;
+        };
+        TechnicianScores: {
+            /**
+             * Format: double
+             * @description 1/(1 + d/10 km).
+             */
+            distance: number;
+            /**
+             * Format: double
+             * @description Required skills / skills held (1 when nothing is required).
+             */
+            skills: number;
+            /**
+             * Format: double
+             * @description 1/(1 + open orders).
+             */
+            workload: number;
         };
         Tenant: {
             /** Format: date-time */
@@ -3092,7 +3250,7 @@ export interface components {
             vip?: boolean;
         };
         UpdatePluginBindingInputBody: {
-            /** @description Replaces the configuration. */
+            /** @description Replaces the configuration; its URLs are checked as on create. */
             config?: {
                 [key: string]: unknown;
             };
@@ -3329,8 +3487,8 @@ export interface components {
             created_by: string;
             customer_id: string;
             description: string;
-            /** @description The dispatch decision: the whole ranking with each candidate's reasons. */
-            dispatch_decision: unknown;
+            /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
+            dispatch_decision: components["schemas"]["DispatchDecision"];
             id: string;
             in_warranty: boolean | null;
             /** Format: double */
