@@ -27,6 +27,8 @@ type config struct {
 	// WebhookAllowPrivate lets tenants' webhooks reach private, loopback
 	// and other non-public addresses (a private deployment's own systems).
 	WebhookAllowPrivate bool
+	// AuditRetentionDays is how long audit events are kept.
+	AuditRetentionDays int
 	// PluginDir holds the plugin binaries platform admins may register;
 	// PluginSecretKey (base64, 32 bytes) encrypts binding secrets.
 	PluginDir       string
@@ -70,6 +72,8 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.IntVar(&c.Workers, "workers", envInt("WORKERS", 10), "concurrent background tasks (env WORKERS)")
 	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", env("WEBHOOK_ALLOW_PRIVATE", "") == "true",
 		"let webhooks reach private, loopback and link-local addresses (env WEBHOOK_ALLOW_PRIVATE=true); default: public addresses only")
+	fs.IntVar(&c.AuditRetentionDays, "audit-retention-days", envInt("AUDIT_RETENTION_DAYS", 400),
+		"days audit events are kept before the housekeeping job deletes them (env AUDIT_RETENTION_DAYS)")
 	fs.StringVar(&c.PluginDir, "plugin-dir", env("PLUGIN_DIR", ""), "directory of the plugin binaries platform admins may register (env PLUGIN_DIR); default: plugins in the data dir")
 	c.PluginSecretKey = os.Getenv("PLUGIN_SECRET_KEY") // a secret: environment only, never a flag (visible in ps)
 	fs.StringVar(&c.SMSProvider, "sms-provider", env("SMS_PROVIDER", "log"), "SMS provider: log (texts go to the log) or kannel (env SMS_PROVIDER)")
@@ -86,6 +90,9 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	case "all", "api", "worker":
 	default:
 		return c, fs, fmt.Errorf("role must be all, api or worker, not %q", c.Role)
+	}
+	if c.AuditRetentionDays < 1 {
+		return c, fs, fmt.Errorf("AUDIT_RETENTION_DAYS must be at least 1, not %d", c.AuditRetentionDays)
 	}
 	switch c.SMSProvider {
 	case "log":

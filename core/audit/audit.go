@@ -44,7 +44,6 @@ const (
 	ResGrants        = "grants"
 	ResSettings      = "settings"
 	ResSMSSettings   = "sms_settings"
-	ResSMSTemplate   = "sms_template"
 	ResWebhook       = "webhook"
 	ResPluginBinding = "plugin_binding"
 	ResTenant        = "tenant"

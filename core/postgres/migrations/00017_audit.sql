@@ -31,7 +31,7 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_events_resource ON audit_events (tenant_id, resource_type, resource_id, seq);
 CREATE INDEX audit_events_actor ON audit_events (tenant_id, actor_id, seq);
-CREATE INDEX audit_events_at ON audit_events (at);
+CREATE INDEX audit_events_at ON audit_events (tenant_id, at);
 
 ALTER TABLE audit_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_events FORCE ROW LEVEL SECURITY;
@@ -71,13 +71,19 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
 -- +goose StatementBegin
 CREATE FUNCTION audit_purge(cutoff timestamptz) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-DECLARE n bigint;
+DECLARE
+    t uuid;
+    n bigint;
+    total bigint := 0;
 BEGIN
     PERFORM set_config('app.audit_purge', 'on', true);
-    DELETE FROM audit_events WHERE at < cutoff;
-    GET DIAGNOSTICS n = ROW_COUNT;
+    FOR t IN SELECT id FROM tenants LOOP -- tenant by tenant, on the (tenant_id, at) index
+        DELETE FROM audit_events WHERE tenant_id = t AND at < cutoff;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        total := total + n;
+    END LOOP;
     PERFORM set_config('app.audit_purge', '', true);
-    RETURN n;
+    RETURN total;
 END
 $$;
 -- +goose StatementEnd
