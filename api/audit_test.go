@@ -131,6 +131,9 @@ func TestAuditLogRecordsAdminChanges(t *testing.T) {
 	require.Len(t, all, len(events)+len(boltEvents))
 	// The tenant sees what the platform did to it.
 	require.Len(t, b.auditEvents("/v1/audit-events", bolt.admin, url.Values{"resource_type": {"tenant"}}, "50"), 3)
+	// A role granted audit:read reads the log too.
+	_, auditor := b.createUser(acme.admin, "acme", "auditor", []string{"auditor"}, map[string]any{"all": true})
+	b.must(200, "GET", "/v1/audit-events", auditor, nil) // a role granted audit:read
 }
 
 // refusingRuntime is the fake plugin runtime whose configuration check
