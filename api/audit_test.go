@@ -49,7 +49,7 @@ func TestAuditLogRecordsAdminChanges(t *testing.T) {
 	b := setup(t, privateWebhooks)
 	acme, bolt := b.onboard("acme"), b.onboard("bolt")
 
-	hook := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/hooks",
+	hook := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9999/hooks",
 		"description": "ERP", "event_types": []string{"*"}}, "X-Request-ID", "audit-test-request-1")
 	hookID := hook.str("id")
 	b.must(200, "PATCH", "/v1/webhooks/"+hookID, acme.admin, map[string]any{"description": "ERP v2"})
