@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
@@ -33,8 +34,8 @@ const Version = "1.0.0"
 // TenantAdmin onboards and manages tenants (implemented by package tenants).
 type TenantAdmin interface {
 	Onboard(ctx context.Context, u core.UnitOfWork, nt core.NewTenant) (*core.Tenant, *core.User, error)
-	Suspend(ctx context.Context, id uuid.UUID, reason string) (*core.Tenant, error)
-	Resume(ctx context.Context, id uuid.UUID) (*core.Tenant, error)
+	Suspend(ctx context.Context, u core.UnitOfWork, id uuid.UUID, reason string) (*core.Tenant, error)
+	Resume(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.Tenant, error)
 	List(ctx context.Context, f core.TenantFilter) ([]*core.Tenant, string, error)
 	Get(ctx context.Context, id uuid.UUID) (*core.Tenant, error)
 }
@@ -66,6 +67,8 @@ type Deps struct {
 	Tenants  TenantAdmin
 	Platform core.PlatformService
 	Identity *identity.Service
+	// Audit reads the audit log (tenants' and the platform's).
+	Audit *audit.Service
 
 	// Settings: the tenant's dispatch weights, calendar and timer limits.
 	Settings *settings.Service
@@ -225,6 +228,7 @@ func (s *Server) registerRoutes() {
 	registerRegionRoutes(s.api, s, d.Network)
 	s.registerAPIKeyRoutes()
 	s.registerAccessRoutes()
+	s.registerAuditRoutes()
 	registerWorkOrderRoutes(s.api, s, d.WorkOrders)
 	registerSettingsRoutes(s.api, s, d.Settings)
 	registerSMSSettingsRoutes(s.api, s, d.Messaging)

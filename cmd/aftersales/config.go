@@ -36,6 +36,8 @@ type config struct {
 	// CORSAllowedOrigins may call the API from a browser (CORS); none:
 	// same-origin only.
 	CORSAllowedOrigins []string
+	// AuditRetentionDays is how long audit events are kept.
+	AuditRetentionDays int
 	// PluginDir holds the plugin binaries platform admins may register;
 	// PluginSecretKey (base64, 32 bytes) encrypts binding secrets.
 	PluginDir       string
@@ -85,6 +87,8 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 		"comma-separated ports below 1024 webhooks and plugin URLs may use besides 80 and 443 (env EGRESS_ALLOWED_PORTS)")
 	origins := fs.String("cors-allowed-origins", env("CORS_ALLOWED_ORIGINS", ""),
 		"comma-separated origins (https://portal.example.com) browsers may call the API from; default: same origin only (env CORS_ALLOWED_ORIGINS)")
+	fs.IntVar(&c.AuditRetentionDays, "audit-retention-days", envInt("AUDIT_RETENTION_DAYS", 400),
+		"days audit events are kept before the housekeeping job deletes them (env AUDIT_RETENTION_DAYS)")
 	fs.StringVar(&c.PluginDir, "plugin-dir", env("PLUGIN_DIR", ""), "directory of the plugin binaries platform admins may register (env PLUGIN_DIR); default: plugins in the data dir")
 	c.PluginSecretKey = os.Getenv("PLUGIN_SECRET_KEY") // a secret: environment only, never a flag (visible in ps)
 	fs.StringVar(&c.SMSProvider, "sms-provider", env("SMS_PROVIDER", "log"), "SMS provider: log (texts go to the log) or kannel (env SMS_PROVIDER)")
@@ -108,6 +112,9 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	case "all", "api", "worker":
 	default:
 		return c, fs, fmt.Errorf("role must be all, api or worker, not %q", c.Role)
+	}
+	if c.AuditRetentionDays < 1 {
+		return c, fs, fmt.Errorf("AUDIT_RETENTION_DAYS must be at least 1, not %d", c.AuditRetentionDays)
 	}
 	switch c.SMSProvider {
 	case "log":

@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aftersales/aftersales/api"
+	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/jobs"
@@ -33,6 +34,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 	ops.Ready = ready
 	return api.New(api.Deps{Tx: store, Authz: a.Authz, Idempotency: store, Log: o.Log, AllowedOrigins: o.CORSAllowedOrigins,
 		Tenants: tenants.New(store, o.Clock), Platform: store, Identity: a.Identity,
+		Audit:      audit.NewService(store),
 		Settings:   a.Settings,
 		Network:    api.NetworkServices{Network: a.Network},
 		Customers:  a.Customers,

@@ -83,7 +83,10 @@ type Options struct {
 	// API tests that need no plugins).
 	NoPluginRuntime bool
 	SSEKeepAlive    time.Duration // agent event streams' keep-alive (0: the API's default)
-	SMS             SMSOptions
+	// AuditRetention is how long audit events are kept (0:
+	// audit.DefaultRetention, 400 days).
+	AuditRetention time.Duration
+	SMS            SMSOptions
 }
 
 // SMSOptions choose how texts go out and how the gateway's callbacks

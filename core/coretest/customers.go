@@ -20,6 +20,7 @@ import (
 // CustomerTenants, so that units refer to the catalogue's models.
 type Customers struct {
 	*Memory[CustomerTenants]
+	AuditLog
 }
 
 // CustomerTenants are the fake's rows by tenant.
@@ -45,7 +46,7 @@ type CustomerTenant struct {
 
 // NewCustomers returns an empty fake.
 func NewCustomers() *Customers {
-	return &Customers{NewMemory(CustomerTenants{}, cloneCustomerTenants)}
+	return &Customers{Memory: NewMemory(CustomerTenants{}, cloneCustomerTenants)}
 }
 
 // NewCustomerTenant returns a tenant in time zone tz with the service

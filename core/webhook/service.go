@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Service runs the webhook use cases. Every method reads and writes
@@ -62,6 +63,7 @@ func (s *Service) CreateWebhook(ctx context.Context, u core.UnitOfWork, n core.N
 	secret := core.NewWebhookSecret()
 	s.store.Webhooks(u).InsertWebhook(e, secret)
 	e.Secret = secret
+	s.record(ctx, u, audit.ActCreate, e.ID, nil, e)
 	return e, nil
 }
 
@@ -101,6 +103,7 @@ func (s *Service) UpdateWebhook(ctx context.Context, u core.UnitOfWork, id uuid.
 	if err != nil {
 		return nil, err
 	}
+	before := *e
 	now := s.now()
 	if up.URL != nil {
 		e.URL = *up.URL
@@ -123,12 +126,29 @@ func (s *Service) UpdateWebhook(ctx context.Context, u core.UnitOfWork, id uuid.
 	}
 	e.UpdatedAt = now
 	repo.UpdateWebhook(e, enabling)
+	s.record(ctx, u, audit.ActUpdate, id, &before, e)
 	return e, nil
 }
 
 // DeleteWebhook deletes the endpoint and its deliveries: ENOTFOUND.
 func (s *Service) DeleteWebhook(ctx context.Context, u core.UnitOfWork, id uuid.UUID) error {
-	return s.store.Webhooks(u).DeleteWebhook(ctx, id)
+	repo := s.store.Webhooks(u)
+	e, err := repo.LockWebhook(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := repo.DeleteWebhook(ctx, id); err != nil {
+		return err
+	}
+	s.record(ctx, u, audit.ActDelete, id, e, nil)
+	return nil
+}
+
+// record records a change of endpoint id in the audit log (the secret,
+// where there is one, redacted).
+func (s *Service) record(ctx context.Context, u core.UnitOfWork, action string, id uuid.UUID, before, after *core.WebhookEndpoint) {
+	audit.Record(ctx, s.store, u, audit.Change{Action: action, ResourceType: audit.ResWebhook, ResourceID: id.String(),
+		Before: before, After: after})
 }
 
 // RotateWebhookSecret replaces the secret; the result carries the new one.
@@ -141,8 +161,10 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, u core.UnitOfWork, id
 	if err != nil {
 		return nil, err
 	}
+	before := *e
 	now := s.now()
 	e.Secret, e.UpdatedAt = core.NewWebhookSecret(), now
 	repo.RotateWebhookSecret(id, e.Secret, now.Add(core.WebhookSecretOverlap), now)
+	s.record(ctx, u, audit.ActRotateSecret, id, &before, e)
 	return e, nil
 }

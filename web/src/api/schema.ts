@@ -107,6 +107,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant's audit log
+         * @description Changes made by admins (users, roles, grants, scope, API keys, settings, SMS settings and templates, plugin bindings, webhooks) and by platform admins (onboarding, suspension, resumption of the tenant), newest first: who, when, from which address and request, and the resource before and after, secrets redacted. Events are never changed; they are kept for the platform's retention period (400 days by default).
+         */
+        get: operations["list-audit-events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/login": {
         parameters: {
             query?: never;
@@ -428,6 +448,26 @@ export interface paths {
          * @description Asks the tenant's ERP through its parts plugin; 409 when the tenant has bound none.
          */
         get: operations["part-stock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platform/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List every tenant's audit log
+         * @description Changes made by admins (users, roles, grants, scope, API keys, settings, SMS settings and templates, plugin bindings, webhooks) and by platform admins (onboarding, suspension, resumption of the tenant), newest first: who, when, from which address and request, and the resource before and after, secrets redacted. Events are never changed; they are kept for the platform's retention period (400 days by default). Platform admins see every tenant's events, or one tenant's with tenant_id.
+         */
+        get: operations["list-platform-audit-events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2118,6 +2158,39 @@ export interface components {
             /** @description The value at the given location */
             value?: unknown;
         };
+        Event: {
+            /** @example update */
+            action: string;
+            /** @description The user's, key's or platform admin's ID; absent for the system. */
+            actor_id?: string;
+            /**
+             * @description Who made the change: a user, an API key, a platform admin or the system.
+             * @enum {string}
+             */
+            actor_kind: "user" | "api_key" | "platform_admin" | "system";
+            /** @description Username, key name or platform admin name, as at the time. */
+            actor_name: string;
+            /** @description The resource after the change (absent on delete); secrets redacted. */
+            after?: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            at: string;
+            /** @description The resource before the change (absent on create); secrets redacted. */
+            before?: {
+                [key: string]: unknown;
+            };
+            /** @description The address the request came from. */
+            client: string;
+            id: string;
+            /** @description The request's X-Request-ID. */
+            request_id: string;
+            /** @description The changed resource's ID or name; empty for a tenant's settings. */
+            resource_id: string;
+            /** @example webhook */
+            resource_type: string;
+            tenant_id: string;
+        };
         FaultCode: {
             /** @example E1-01 */
             code: string;
@@ -2219,6 +2292,11 @@ export interface components {
         };
         ListAPIKeysOutputBody: {
             items: components["schemas"]["APIKey"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
+        ListAuditEventsOutputBody: {
+            items: components["schemas"]["Event"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
@@ -4069,6 +4147,88 @@ export interface operations {
             };
         };
     };
+    "list-audit-events": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Only changes by this user, API key or platform admin. */
+                actor_id?: string;
+                /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume). */
+                action?: string;
+                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, tenant). */
+                resource_type?: string;
+                /** @description Only this resource (its ID, a role's name, a grants subject such as user:<id>). */
+                resource_id?: string;
+                /** @description Recorded at or after (RFC 3339). */
+                from?: string;
+                /** @description Recorded before (RFC 3339). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAuditEventsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -5616,6 +5776,90 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-platform-audit-events": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Only changes by this user, API key or platform admin. */
+                actor_id?: string;
+                /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume). */
+                action?: string;
+                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, tenant). */
+                resource_type?: string;
+                /** @description Only this resource (its ID, a role's name, a grants subject such as user:<id>). */
+                resource_id?: string;
+                /** @description Recorded at or after (RFC 3339). */
+                from?: string;
+                /** @description Recorded before (RFC 3339). */
+                to?: string;
+                /** @description Only this tenant's events. */
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAuditEventsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
