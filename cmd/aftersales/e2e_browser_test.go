@@ -159,9 +159,20 @@ func (b *browser) waitVisible(sel string) {
 	b.run("wait for "+sel, chromedp.WaitVisible(sel))
 }
 
+// click clicks an element once nothing covers it (a loading mask, a dialog
+// fading out), as a user would wait to.
 func (b *browser) click(sel string) {
 	b.t.Helper()
-	b.run("click "+sel, chromedp.WaitVisible(sel), chromedp.Click(sel))
+	onTop := fmt.Sprintf(`(() => {
+		const e = document.querySelector(%q)
+		if (!e) return false
+		e.scrollIntoView({block: 'center'})
+		const r = e.getBoundingClientRect()
+		const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+		return top !== null && (top === e || e.contains(top))
+	})()`, sel)
+	b.run("click "+sel, chromedp.WaitVisible(sel), chromedp.Poll[chromedp.Void](onTop, chromedp.WithPollingTimeout(browserWait)),
+		chromedp.Click(sel))
 }
 
 // evalString evaluates js in the page and returns its string result.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/internal/testkit"
@@ -43,6 +44,7 @@ func TestPortalPlatformAdminOnboardsATenant(t *testing.T) {
 
 			// The wizard: a slug the spec's pattern refuses never leaves the page.
 			b.click(`[data-test="onboard"]`)
+			b.waitVisible("#ob-slug")
 			b.fill("#ob-slug", "Not A Slug")
 			b.fill("#ob-name", "ACME "+tc.lang)
 			b.click(`[data-test="next"]`)
@@ -71,6 +73,7 @@ func TestPortalPlatformAdminOnboardsATenant(t *testing.T) {
 			b.click(`[data-test="suspend-` + tc.slug + `"]`)
 			b.fill("#suspend-reason", tc.reason)
 			b.click(`[data-test="confirm-suspend"]`)
+			waitDialogsClosed(b)
 			b.waitVisible(`[data-test="resume-`+tc.slug+`"]`)
 			b.waitText(tc.reason)
 			p := c.expectProblem(http.StatusForbidden, "GET", "/v1/me", admin, nil)
@@ -87,4 +90,13 @@ func TestPortalPlatformAdminOnboardsATenant(t *testing.T) {
 			b.requireAccessible("the plugin registry")
 		})
 	}
+}
+
+// waitDialogsClosed waits until no dialog's overlay is left on the page
+// (Element Plus fades them out; a click meanwhile lands on the overlay).
+func waitDialogsClosed(b *browser) {
+	b.t.Helper()
+	b.run("dialogs closed", chromedp.Poll[chromedp.Void](
+		`[...document.querySelectorAll('.el-overlay')].every(e => getComputedStyle(e).display === 'none')`,
+		chromedp.WithPollingTimeout(browserWait)))
 }
