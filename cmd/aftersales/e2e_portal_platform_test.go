@@ -74,13 +74,13 @@ func TestPortalPlatformAdminOnboardsATenant(t *testing.T) {
 			b.fill("#suspend-reason", tc.reason)
 			b.click(`[data-test="confirm-suspend"]`)
 			waitDialogsClosed(b)
-			b.waitVisible(`[data-test="resume-`+tc.slug+`"]`)
+			b.waitVisible(`[data-test="resume-` + tc.slug + `"]`)
 			b.waitText(tc.reason)
 			p := c.expectProblem(http.StatusForbidden, "GET", "/v1/me", admin, nil)
 			require.Contains(t, p.Detail, tc.reason)
 
 			b.click(`[data-test="resume-` + tc.slug + `"]`)
-			b.waitVisible(`[data-test="suspend-`+tc.slug+`"]`)
+			b.waitVisible(`[data-test="suspend-` + tc.slug + `"]`)
 			c.expect(http.StatusOK, "GET", "/v1/me", admin, nil)
 
 			// The plugin registry opens (no plugin registered on this server).
