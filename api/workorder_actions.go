@@ -48,7 +48,7 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 		func(ctx context.Context, in *WorkOrderActionInput) (*WorkOrderOutput, error) {
 			b := in.Body
 			act := core.ActionInput{Action: in.Action, Version: b.Version, Reason: b.Reason, SiteID: b.SiteID,
-				TechnicianID: b.TechnicianID, Lat: b.Lat, Lon: b.Lon, Record: b.Record}
+				TechnicianID: b.TechnicianID, Lat: b.Lat, Lon: b.Lon, Record: b.Record, ActorName: actorName(ctx)}
 			need := core.Permission{Resource: core.ResWorkOrders, Action: core.ActUpdate}
 			if dispatchActions[in.Action] {
 				need.Action = core.ActDispatch

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"time"
@@ -121,6 +122,13 @@ func registerWorkOrderRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 
 // actorOf names the caller in events: user:<id> or key:<id>.
 func actorOf(ctx context.Context) string { return principal(ctx).Subject() }
+
+// actorName is what the caller is called: the display name, or the
+// username or key name.
+func actorName(ctx context.Context) string {
+	p := principal(ctx)
+	return cmp.Or(p.DisplayName, p.Name)
+}
 
 // findWorkOrderInScope loads an order the caller may see: orders of sites
 // in their scope (a technician's scope is their site); orders not yet

@@ -35,9 +35,9 @@ func TestWorkOrderLifecycle(t *testing.T) {
 	require.NotEmpty(t, r.str("arrive_by"))
 	require.Equal(t, "on_track", r.str("sla_status"))
 	dec := r.JSON["dispatch_decision"].(map[string]any)
-	ranking := dec["Ranking"].([]any)
+	ranking := dec["ranking"].([]any)
 	require.GreaterOrEqual(t, len(ranking), 2, "near and far both cover Shenzhen")
-	require.NotEmpty(t, ranking[0].(map[string]any)["Reasons"])
+	require.NotEmpty(t, ranking[0].(map[string]any)["reasons"])
 	id := r.str("id")
 
 	b.must(409, "POST", "/v1/work-orders/"+id+"/confirm", n.nearMgrTok, map[string]any{})

@@ -110,41 +110,41 @@ var channels = map[string]bool{"phone": true, "portal": true, "api": true, "sms"
 
 // WorkOrder is a customer's request as it moves from intake to closure.
 type WorkOrder struct {
-	ID              uuid.UUID        `json:"id"`
-	Number          string           `json:"number" doc:"Human order number, unique per tenant, e.g. WO-2611-000123."`
-	Type            string           `json:"type"`
-	Channel         string           `json:"channel"`
-	State           string           `json:"state"`
-	CustomerID      uuid.UUID        `json:"customer_id"`
-	UnitID          *uuid.UUID       `json:"unit_id" nullable:"true"`
-	ProductLine     string           `json:"product_line,omitempty"`
-	ServiceType     string           `json:"service_type"`
-	Skills          []string         `json:"skills" doc:"Skills the technician must have."`
-	Description     string           `json:"description"`
-	Address         string           `json:"address"`
-	Lat             *float64         `json:"lat"`
-	Lon             *float64         `json:"lon"`
-	RegionID        *uuid.UUID       `json:"region_id" nullable:"true"`
-	SiteID          *uuid.UUID       `json:"site_id" nullable:"true"`
-	TechnicianID    *uuid.UUID       `json:"technician_id" nullable:"true"`
-	InWarranty      *bool            `json:"in_warranty"`
-	WarrantyExpires *string          `json:"warranty_expires" doc:"YYYY-MM-DD"`
-	RespondBy       *time.Time       `json:"respond_by"`
-	ArriveBy        *time.Time       `json:"arrive_by"`
-	CompleteBy      *time.Time       `json:"complete_by"`
-	RespondedAt     *time.Time       `json:"responded_at"`
-	ArrivedAt       *time.Time       `json:"arrived_at"`
-	CompletedAt     *time.Time       `json:"completed_at"`
-	ClosedAt        *time.Time       `json:"closed_at"`
-	SLAStatus       string           `json:"sla_status" enum:"none,on_track,at_risk,breached,met"`
-	SLAFlags        []string         `json:"sla_flags" doc:"Deadlines whose breach the SLA timer has recorded (response, arrival), each once."`
-	Decision        *json.RawMessage `json:"dispatch_decision" doc:"The dispatch decision: the whole ranking with each candidate's reasons."`
-	ServiceRecord   *json.RawMessage `json:"service_record"`
-	QueueReason     string           `json:"queue_reason,omitempty" doc:"Why the order waits in the dispatcher queue."`
-	CreatedBy       string           `json:"created_by"`
-	Version         int              `json:"version"`
-	CreatedAt       time.Time        `json:"created_at"`
-	UpdatedAt       time.Time        `json:"updated_at"`
+	ID              uuid.UUID         `json:"id"`
+	Number          string            `json:"number" doc:"Human order number, unique per tenant, e.g. WO-2611-000123."`
+	Type            string            `json:"type"`
+	Channel         string            `json:"channel"`
+	State           string            `json:"state"`
+	CustomerID      uuid.UUID         `json:"customer_id"`
+	UnitID          *uuid.UUID        `json:"unit_id" nullable:"true"`
+	ProductLine     string            `json:"product_line,omitempty"`
+	ServiceType     string            `json:"service_type"`
+	Skills          []string          `json:"skills" doc:"Skills the technician must have."`
+	Description     string            `json:"description"`
+	Address         string            `json:"address"`
+	Lat             *float64          `json:"lat"`
+	Lon             *float64          `json:"lon"`
+	RegionID        *uuid.UUID        `json:"region_id" nullable:"true"`
+	SiteID          *uuid.UUID        `json:"site_id" nullable:"true"`
+	TechnicianID    *uuid.UUID        `json:"technician_id" nullable:"true"`
+	InWarranty      *bool             `json:"in_warranty"`
+	WarrantyExpires *string           `json:"warranty_expires" doc:"YYYY-MM-DD"`
+	RespondBy       *time.Time        `json:"respond_by"`
+	ArriveBy        *time.Time        `json:"arrive_by"`
+	CompleteBy      *time.Time        `json:"complete_by"`
+	RespondedAt     *time.Time        `json:"responded_at"`
+	ArrivedAt       *time.Time        `json:"arrived_at"`
+	CompletedAt     *time.Time        `json:"completed_at"`
+	ClosedAt        *time.Time        `json:"closed_at"`
+	SLAStatus       string            `json:"sla_status" enum:"none,on_track,at_risk,breached,met"`
+	SLAFlags        []string          `json:"sla_flags" doc:"Deadlines whose breach the SLA timer has recorded (response, arrival), each once."`
+	Decision        *DispatchDecision `json:"dispatch_decision" doc:"The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any."`
+	ServiceRecord   *json.RawMessage  `json:"service_record"`
+	QueueReason     string            `json:"queue_reason,omitempty" doc:"Why the order waits in the dispatcher queue."`
+	CreatedBy       string            `json:"created_by"`
+	Version         int               `json:"version"`
+	CreatedAt       time.Time         `json:"created_at"`
+	UpdatedAt       time.Time         `json:"updated_at"`
 }
 
 // WorkOrderEvent is one entry of an order's timeline.
@@ -250,6 +250,9 @@ type ActionInput struct {
 	TechnicianID *uuid.UUID // assign
 	Lat, Lon     *float64   // arrive
 	Record       *ServiceRecord
+	// ActorName is the caller's display name (or username, key name),
+	// recorded in the dispatch outcome of the acts that change it.
+	ActorName string
 }
 
 // ServiceRecord is the closing data of a field order (一票到底).

@@ -21,16 +21,12 @@ const workOrderColumns = `w.id, w.number, w.type, w.channel, w.state, w.customer
 
 func scanWorkOrder(row pgx.Row, extra ...any) (*core.WorkOrder, error) {
 	w := &core.WorkOrder{}
-	var decision, record []byte
+	var record []byte
 	err := row.Scan(append([]any{&w.ID, &w.Number, &w.Type, &w.Channel, &w.State, &w.CustomerID, &w.UnitID, &w.ProductLine,
 		&w.ServiceType, &w.Skills, &w.Description, &w.Address, &w.Lat, &w.Lon, &w.RegionID, &w.SiteID, &w.TechnicianID, &w.InWarranty,
 		&w.WarrantyExpires, &w.RespondBy, &w.ArriveBy, &w.CompleteBy, &w.RespondedAt, &w.ArrivedAt,
-		&w.CompletedAt, &w.ClosedAt, &decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt, &w.SLAFlags},
+		&w.CompletedAt, &w.ClosedAt, &w.Decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt, &w.SLAFlags},
 		extra...)...)
-	if decision != nil {
-		raw := json.RawMessage(decision)
-		w.Decision = &raw
-	}
 	if record != nil {
 		raw := json.RawMessage(record)
 		w.ServiceRecord = &raw
@@ -168,7 +164,7 @@ func (r workOrders) UpdateWorkOrder(id uuid.UUID, c workorder.Change) {
 		set("service_record", []byte(c.ServiceRecord))
 	}
 	if c.Decision != nil {
-		set("decision", []byte(c.Decision))
+		set("decision", c.Decision)
 	}
 	if c.QueueReason != nil {
 		set("queue_reason", *c.QueueReason)
@@ -260,8 +256,8 @@ func (r workOrders) ExcludeSite(id, site uuid.UUID) {
 
 func (r workOrders) Technician(ctx context.Context, id uuid.UUID) (workorder.TechnicianPost, error) {
 	var p workorder.TechnicianPost
-	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&p.SiteID, &p.Status) },
-		`SELECT site_id, status FROM technicians WHERE id = $1`, id)
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&p.SiteID, &p.Status, &p.Name) },
+		`SELECT site_id, status, name FROM technicians WHERE id = $1`, id)
 	return p, translate(err, "technician")
 }
 
@@ -273,10 +269,10 @@ func (r workOrders) MoveTechnician(tech uuid.UUID, lat, lon float64, at time.Tim
 	r.u.write(`UPDATE technicians SET lat = $2, lon = $3, location_at = $4 WHERE id = $1`, tech, lat, lon, at)
 }
 
-func (r workOrders) SiteStatus(ctx context.Context, id uuid.UUID) (string, error) {
-	var status string
-	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&status) }, `SELECT status FROM sites WHERE id = $1`, id)
-	return status, translate(err, "site")
+func (r workOrders) Site(ctx context.Context, id uuid.UUID) (workorder.SitePost, error) {
+	var p workorder.SitePost
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&p.Status, &p.Name) }, `SELECT status, name FROM sites WHERE id = $1`, id)
+	return p, translate(err, "site")
 }
 
 func (r workOrders) UnitBySerial(ctx context.Context, serial string) (id, customer uuid.UUID, err error) {
