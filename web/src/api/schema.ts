@@ -2026,6 +2026,14 @@ export interface components {
             scope_rule?: string;
             via?: string;
         };
+        DecisionActor: {
+            /** @description As in the timeline: user:<id> or key:<id>. */
+            actor: string;
+            /** @description The display name (or username, key name) at the time. */
+            name: string;
+            /** @description The user, when a user decided. */
+            user_id?: string;
+        };
         DialInputBody: {
             /**
              * @description The number to call.
@@ -2035,6 +2043,56 @@ export interface components {
         };
         DialResult: {
             call_id: string;
+        };
+        DispatchDecision: {
+            /**
+             * Format: date-time
+             * @description When the engine ranked.
+             */
+            decided_at: string;
+            /** @description The ranking used: dispatch-builtin/1, with +rules when the tenant's dispatch rules ranked. */
+            engine: string;
+            /** @description Why the tenant's dispatch rules were not used (an error, a timeout, an invalid answer) and the built-in ranking was. */
+            fallback?: string;
+            /** @description What happened: the site and technician the order went to, how, by whom, when and why. */
+            outcome: components["schemas"]["DispatchOutcome"];
+            /** @description The sites considered: the eligible ones best first, then those the tenant's rules excluded, then the covering sites that are not eligible (nearest first). */
+            ranking: components["schemas"]["SiteCandidate"][] | null;
+            /** @description What the engine proposed; it stays as proposed when a person decides otherwise. */
+            suggestion: components["schemas"]["DispatchSuggestion"];
+            /** @description What the engine examined, e.g. "48 sites near the address examined, 12 cover it, 7 eligible". */
+            summary: string;
+            /** @description The technicians of the suggested site, ranked. */
+            technicians: components["schemas"]["TechnicianRanking"];
+        } | null;
+        DispatchOutcome: {
+            /** Format: date-time */
+            at: string;
+            /** @description Who decided; absent when the engine did. */
+            by?: components["schemas"]["DecisionActor"];
+            /**
+             * @description engine: the suggestion was applied; queued: no site, the order waits in the dispatcher queue; override: a dispatcher chose the site; assign: a person named the technician; reassign: a person replaced the technician; decline: the technician handed the order back to the site.
+             * @enum {string}
+             */
+            kind: "engine" | "queued" | "override" | "assign" | "reassign" | "decline";
+            /** @description Why: the dispatcher's reason for an override, the person's for an assignment, the engine's for queueing. */
+            reason?: string;
+            site_id: string | null;
+            site_name?: string;
+            technician_id: string | null;
+            technician_name?: string;
+        };
+        DispatchSuggestion: {
+            /** @description Why no site is suggested. */
+            no_site_reason?: string;
+            /** @description Why no technician is suggested. */
+            no_technician_reason?: string;
+            /** @description The first eligible site of the ranking; null when there is none. */
+            site_id: string | null;
+            site_name?: string;
+            /** @description The first eligible technician of the suggested site; null when there is none or when the site assigns its own technicians (the technicians' ranking is then advisory). */
+            technician_id: string | null;
+            technician_name?: string;
         };
         DispatchWeights: {
             /** Format: double */
@@ -2809,6 +2867,27 @@ export interface components {
                 [key: string]: string[] | null;
             };
         };
+        SiteCandidate: {
+            components: components["schemas"]["SiteScores"];
+            /**
+             * Format: double
+             * @description From the site to the address.
+             */
+            distance_km: number;
+            /** @description Active, covers the address, authorised for the product line, has capacity today, not excluded (a site that rejected or lost the order is) and kept by the tenant's rules. */
+            eligible: boolean;
+            /** @enum {string} */
+            kind: "service_station" | "repair_center" | "dealer";
+            /** @description Why the site ranks where it does, or "excluded: …". */
+            reasons: string[] | null;
+            /**
+             * Format: double
+             * @description The weighted sum of the components, in [0, 1]; 0 for a site that is not eligible.
+             */
+            score: number;
+            site_id: string;
+            site_name: string;
+        };
         SiteImportItem: {
             /** @example 深圳市南山区科技园南路 88 号 */
             address?: string;
@@ -2902,6 +2981,28 @@ export interface components {
             /** @description All the site's misses by kind. */
             totals: components["schemas"]["SiteSLAMissCounts"];
         };
+        SiteScores: {
+            /**
+             * Format: double
+             * @description 1 - d/D: d the site's distance to the address, D the largest area radius among the covering sites.
+             */
+            distance: number;
+            /**
+             * Format: double
+             * @description 1 - orders taken today / daily capacity.
+             */
+            load: number;
+            /**
+             * Format: double
+             * @description The site's reputation / 100.
+             */
+            reputation: number;
+            /**
+             * Format: double
+             * @description 1 - the site's recent late-arrival rate (0.5 when unknown).
+             */
+            sla_risk: number;
+        };
         Spec: {
             holidays?: string[] | null;
             time_zone: string;
@@ -2950,6 +3051,31 @@ export interface components {
             user_id: string | null;
             /** Format: int64 */
             version: number;
+        };
+        TechnicianCandidate: {
+            components: components["schemas"]["TechnicianScores"];
+            /**
+             * Format: double
+             * @description To the address, from location_from.
+             */
+            distance_km: number;
+            /** @description Not off duty, has every required skill and kept by the tenant's rules. */
+            eligible: boolean;
+            /**
+             * @description The technician's last reported location, or the site's when it is unknown or stale.
+             * @enum {string}
+             */
+            location_from: "last location" | "site";
+            reasons: string[] | null;
+            /**
+             * Format: double
+             * @description The mean of the components; available technicians rank before busy ones whatever the score.
+             */
+            score: number;
+            /** @enum {string} */
+            status: "available" | "busy" | "off";
+            technician_id: string;
+            technician_name: string;
         };
         TechnicianImportItem: {
             /**
@@ -3012,6 +3138,32 @@ export interface components {
              * @example 113.9298
              */
             lon: number;
+        };
+        TechnicianRanking: {
+            /** @description Why the tenant's rules did not choose the technician. */
+            fallback?: string;
+            /** @description The eligible technicians best first, then the others. */
+            ranking: components["schemas"]["TechnicianCandidate"][] | null;
+            /** @description The site whose technicians are ranked; null when no site is suggested. */
+            site_id: string | null;
+            site_name?: string;
+        };
+        TechnicianScores: {
+            /**
+             * Format: double
+             * @description 1/(1 + d/10 km).
+             */
+            distance: number;
+            /**
+             * Format: double
+             * @description Required skills / skills held (1 when nothing is required).
+             */
+            skills: number;
+            /**
+             * Format: double
+             * @description 1/(1 + open orders).
+             */
+            workload: number;
         };
         Tenant: {
             /** Format: date-time */
@@ -3329,8 +3481,8 @@ export interface components {
             created_by: string;
             customer_id: string;
             description: string;
-            /** @description The dispatch decision: the whole ranking with each candidate's reasons. */
-            dispatch_decision: unknown;
+            /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
+            dispatch_decision: components["schemas"]["DispatchDecision"];
             id: string;
             in_warranty: boolean | null;
             /** Format: double */
