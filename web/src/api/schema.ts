@@ -1466,7 +1466,7 @@ export interface paths {
         };
         /**
          * Get a work order
-         * @description With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site).
+         * @description With its state, site, technician, SLA deadlines and status, warranty, the dispatch decision (why this site) and `actions`, what the caller may do with it now.
          */
         get: operations["get-work-order"];
         put?: never;
@@ -1486,7 +1486,7 @@ export interface paths {
         };
         /**
          * The order's timeline
-         * @description Every transition with actor, time, location and payload, oldest first.
+         * @description Every event (transitions, queueing, urges, SLA breaches, SMS statuses) with actor, time, location and payload, oldest first; the actor and the sites and technicians the payload refers to are named as they are called now.
          */
         get: operations["list-work-order-events"];
         put?: never;
@@ -3541,8 +3541,69 @@ export interface components {
              */
             version?: number;
         };
+        WorkOrderDetail: {
+            /** @description The actions the caller may take on the order in its state (POST /v1/work-orders/{id}/{action}), as the state machine and the caller's permissions on the order's site allow. Each is checked again when made. */
+            actions: string[];
+            address: string;
+            /** Format: date-time */
+            arrive_by: string | null;
+            /** Format: date-time */
+            arrived_at: string | null;
+            channel: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            complete_by: string | null;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            description: string;
+            /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
+            dispatch_decision: components["schemas"]["DispatchDecision"];
+            id: string;
+            in_warranty: boolean | null;
+            /** Format: double */
+            lat: number | null;
+            /** Format: double */
+            lon: number | null;
+            /** @description Human order number, unique per tenant, e.g. WO-2611-000123. */
+            number: string;
+            product_line?: string;
+            /** @description Why the order waits in the dispatcher queue. */
+            queue_reason?: string;
+            region_id: string | null;
+            /** Format: date-time */
+            respond_by: string | null;
+            /** Format: date-time */
+            responded_at: string | null;
+            service_record: unknown;
+            service_type: string;
+            site_id: string | null;
+            /** @description Skills the technician must have. */
+            skills: string[] | null;
+            /** @description Deadlines whose breach the SLA timer has recorded (response, arrival), each once. */
+            sla_flags: string[] | null;
+            /** @enum {string} */
+            sla_status: "none" | "on_track" | "at_risk" | "breached" | "met";
+            state: string;
+            technician_id: string | null;
+            type: string;
+            unit_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** @description YYYY-MM-DD */
+            warranty_expires: string | null;
+        };
         WorkOrderEvent: {
+            /** @description Who: user:<id>, key:<id>, sms:<phone> (a reply), system:<part>. */
             actor: string;
+            /** @description What the actor is called now: the user's display name (or username), the API key's name, the technician whose phone replied; empty for the system. */
+            actor_name: string;
             /** Format: date-time */
             at: string;
             from_state?: string;
@@ -3550,6 +3611,10 @@ export interface components {
             lat: number | null;
             /** Format: double */
             lon: number | null;
+            /** @description The names of the sites and technicians the payload refers to, by payload key (site_id, from_site, technician_id, previous). */
+            names?: {
+                [key: string]: string;
+            };
             payload: unknown;
             /** Format: int64 */
             seq: number;
@@ -11825,7 +11890,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkOrder"];
+                    "application/json": components["schemas"]["WorkOrderDetail"];
                 };
             };
             /** @description Bad Request */
@@ -12098,7 +12163,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkOrder"];
+                    "application/json": components["schemas"]["WorkOrderDetail"];
                 };
             };
             /** @description Bad Request */
