@@ -2320,6 +2320,8 @@ export interface components {
             token: string;
         };
         Me: {
+            /** @description The user's phone extension: calls ringing there pop up in their portal, and click-to-dial rings it. Empty when none (or for an API key). */
+            cti_extension: string;
             display_name: string;
             id: string;
             /** @enum {string} */
