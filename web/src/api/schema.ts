@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * The caller's live events (server-sent events)
-         * @description A `text/event-stream` for the agent's open portal session: `event: screen_pop` when a call rings at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states. Comments (`: keep-alive`) every 15 s keep the stream open. The caller's credentials are checked again at each keep-alive: when the session ends (logout, password change, user disabled, tenant suspended, permission withdrawn) the stream ends with `event: closed` (data: `{"reason": …}`).
+         * @description A `text/event-stream` for the agent's open portal session: `event: screen_pop` when a call rings at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states; the data of both is an `AgentEvent` (#/components/schemas/AgentEvent). Comments (`: keep-alive`) every 15 s keep the stream open. The caller's credentials are checked again at each keep-alive: when the session ends (logout, password change, user disabled, tenant suspended, permission withdrawn) the stream ends with `event: closed` (data: `{"reason": …}`).
          */
         get: operations["agent-events"];
         put?: never;
@@ -1568,6 +1568,12 @@ export interface components {
             /** @example admin */
             username: string;
         };
+        AgentEvent: {
+            call: components["schemas"]["CallEvent"];
+            screen_pop?: components["schemas"]["ScreenPop"];
+            /** @enum {string} */
+            type: "screen_pop" | "call";
+        };
         CTIEventsOutputBody: {
             /**
              * Format: int64
@@ -1597,6 +1603,19 @@ export interface components {
             workdays?: {
                 [key: string]: string[] | null;
             };
+        };
+        CallEvent: {
+            /** @description The extension the call rings at or was answered on. */
+            agent_extension: string;
+            /** Format: date-time */
+            at: string;
+            call_id: string;
+            called: string;
+            /** @description The calling number as the switch gives it. */
+            caller: string;
+            recording_url?: string;
+            /** @enum {string} */
+            type: "ringing" | "answered" | "ended";
         };
         ComplaintSummary: {
             category: string;

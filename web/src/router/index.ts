@@ -23,7 +23,9 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/layouts/PortalLayout.vue'),
     children: [
       { path: '', name: 'home', component: () => import('@/views/HomeView.vue') },
+      { path: 'agent', name: 'agent', component: () => import('@/views/agent/AgentView.vue'), meta: { perm: 'work_orders:create' } },
       { path: 'orders', name: 'orders', component: () => import('@/views/orders/OrdersView.vue'), meta: { perm: 'work_orders:read' } },
+      { path: 'orders/:id', name: 'order', component: () => import('@/views/orders/WorkOrderView.vue'), meta: { perm: 'work_orders:read' } },
     ],
   },
   {
