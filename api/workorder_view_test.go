@@ -82,7 +82,8 @@ func TestWorkOrderTimelineInNames(t *testing.T) {
 	b.exec(n.tenant.id, `UPDATE technicians SET phone = '8613911112222' WHERE id = $1`, n.techNear)
 	for i, actor := range []string{"sms:8613911112222", "user:" + outsider.String(), "system:sms"} {
 		b.exec(n.tenant.id, `INSERT INTO work_order_events (tenant_id, work_order_id, seq, type, actor, at, payload)
-			VALUES ($1, $2, 100 + $3, 'sms_status', $4, now(), jsonb_build_object('status', 'delivered', 'technician_id', $5::text))`,
+			VALUES ($1, $2, 100 + $3, 'sms_status', $4, now(),
+				jsonb_build_object('status', 'delivered', 'technician_id', $5::text, 'to', '8613800138000'))`,
 			n.tenant.id, uuid.MustParse(id), i, actor, n.techNear.String())
 	}
 
@@ -100,5 +101,5 @@ func TestWorkOrderTimelineInNames(t *testing.T) {
 	require.Equal(t, "tech.near", byType["accepted"]["actor_name"], "no display name: the username")
 	require.Equal(t, []string{"T-1", "", ""}, names[len(names)-3:],
 		"the replying phone's technician; another tenant's user and the system unnamed")
-	require.Equal(t, "T-1", byType["sms_status"]["names"].(map[string]any)["technician_id"])
+	require.Equal(t, map[string]any{"technician_id": "T-1", "to": "王芳"}, byType["sms_status"]["names"], "the customer texted, by phone")
 }

@@ -159,7 +159,7 @@ type WorkOrderEvent struct {
 	Lat       *float64          `json:"lat"`
 	Lon       *float64          `json:"lon"`
 	Payload   json.RawMessage   `json:"payload"`
-	Names     map[string]string `json:"names,omitempty" doc:"The names of the sites and technicians the payload refers to, by payload key (site_id, from_site, technician_id, previous)."`
+	Names     map[string]string `json:"names,omitempty" doc:"The names of the sites and technicians the payload refers to, by payload key (site_id, from_site, technician_id, previous), and of whom an SMS went to (to)."`
 }
 
 // NewWorkOrder is the input of intake.

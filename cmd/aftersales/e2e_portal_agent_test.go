@@ -123,6 +123,7 @@ func TestPortalAgent(t *testing.T) {
 			require.Equal(t, d.techer, b.evalString(`document.querySelector('[data-test="decision-technician"]').innerText`))
 			require.Contains(t, b.evalString(`document.querySelector('[data-test="decision-ranking"]').innerText`), d.siteName)
 			b.requireAccessible("the agent console with a pop and a decision")
+			screenshot(b, "agent-console-"+tc.lang)
 
 			// The order's page.
 			b.click(`[data-test="intake-open"]`)
@@ -137,6 +138,7 @@ func TestPortalAgent(t *testing.T) {
 			require.Equal(t, d.techer, b.evalString(`document.querySelector('[data-test="order-technician"]').innerText`))
 			require.Equal(t, []string{"cancel"}, offered(b), "an agent may cancel the assigned order, not dispatch it")
 			b.requireAccessible("the work order page")
+			screenshot(b, "work-order-"+tc.lang)
 
 			// Someone cancels meanwhile; the agent's cancel meets the change.
 			id := pathOf(b.location())[len("/orders/"):]
@@ -151,6 +153,9 @@ func TestPortalAgent(t *testing.T) {
 
 			// The orders list leads to the page too.
 			b.open("/orders")
+			// (clicked once the table's loading mask is gone)
+			b.run("the list loaded", chromedp.WaitVisible(fmt.Sprintf(`[data-order=%q]`, id)),
+				chromedp.Poll[chromedp.Void](`!document.querySelector('[data-test="orders"] .el-loading-mask')`, chromedp.WithPollingTimeout(10*time.Second)))
 			b.click(fmt.Sprintf(`[data-order=%q]`, id))
 			b.waitPath("/orders/" + id)
 			b.run("the order page again", chromedp.WaitVisible(`[data-test="order-state"][data-state="cancelled"]`))
@@ -167,6 +172,20 @@ new MutationObserver(() => {
   const call = el && el.dataset.call;
   if (call && !window.__pops[call]) { window.__pops[call] = -1; requestAnimationFrame(() => { window.__pops[call] = Date.now() }) }
 }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-call']});`
+
+// screenshot saves the page as PNG into $PORTAL_SCREENSHOTS, when set
+// (for the README's pictures).
+func screenshot(b *browser, name string) {
+	dir := os.Getenv("PORTAL_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	require.NoError(b.t, err)
+	require.NoError(b.t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+}
 
 func activeID(b *browser) string {
 	return b.evalString(`document.activeElement ? document.activeElement.id : ''`)

@@ -3632,7 +3632,7 @@ export interface components {
             lat: number | null;
             /** Format: double */
             lon: number | null;
-            /** @description The names of the sites and technicians the payload refers to, by payload key (site_id, from_site, technician_id, previous). */
+            /** @description The names of the sites and technicians the payload refers to, by payload key (site_id, from_site, technician_id, previous), and of whom an SMS went to (to). */
             names?: {
                 [key: string]: string;
             };
