@@ -77,6 +77,9 @@ const en: typeof zh = {
     onPhone: 'Technicians complete orders on their phone pages.', unit: 'Unit', queue: 'Queued because: {reason}',
     payload: { reason: 'Reason', override_reason: 'Override reason', site_id: 'Site', from_site: 'From site', technician_id: 'Technician',
       previous: 'Previous technician', status: 'Status', kind: 'Kind', to: 'To', note: 'Note', summary: 'Summary', channel: 'Channel', error: 'Error', due_at: 'Due' },
+    smsStatus: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'failed', received: 'received' },
+    smsKind: { technician_assigned: 'order to the technician', customer_assigned: 'visit notice to the customer',
+      customer_satisfaction: 'satisfaction survey', help_reply: 'help reply', site_urge: 'urge to the site', sla_breached: 'SLA breach to the dispatcher' },
     events: {
       created: 'Created', dispatched: 'Dispatched', queued: 'Queued', routed: 'Routed to a dealer', assigned: 'Technician assigned',
       accepted: 'Accepted', declined: 'Declined', rejected: 'Rejected by the site', reassigned: 'Reassigned', en_route: 'On the way',

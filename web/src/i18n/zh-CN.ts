@@ -76,6 +76,9 @@ export default {
     onPhone: '技师在手机页面完工。', unit: '产品', queue: '排队原因:{reason}',
     payload: { reason: '原因', override_reason: '改派原因', site_id: '网点', from_site: '原网点', technician_id: '技师',
       previous: '原技师', status: '状态', kind: '类别', to: '接收方', note: '备注', summary: '摘要', channel: '渠道', error: '错误', due_at: '时限' },
+    smsStatus: { queued: '排队中', sending: '发送中', sent: '已发送', delivered: '已送达', failed: '失败', received: '已接收' },
+    smsKind: { technician_assigned: '派工通知技师', customer_assigned: '上门通知客户',
+      customer_satisfaction: '满意度回访', help_reply: '帮助回复', site_urge: '催办网点', sla_breached: '超时通知调度' },
     events: {
       created: '创建', dispatched: '派网点', queued: '排队', routed: '转经销商', assigned: '派技师',
       accepted: '接单', declined: '拒单', rejected: '网点退单', reassigned: '改派', en_route: '出发',
