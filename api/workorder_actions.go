@@ -24,13 +24,6 @@ type WorkOrderActionInput struct {
 	}
 }
 
-// technicianActions are done by the order's technician, on their phone.
-var technicianActions = map[string]bool{core.ActionAccept: true, core.ActionDecline: true, core.ActionStartTravel: true, core.ActionArrive: true,
-	core.ActionWaitParts: true, core.ActionResume: true, core.ActionTakeToWorkshop: true, core.ActionComplete: true}
-
-// dispatchActions need the dispatch permission (dispatchers, site staff).
-var dispatchActions = map[string]bool{core.ActionDispatch: true, core.ActionReassign: true, core.ActionAssign: true, core.ActionReject: true}
-
 type MyOrdersInput struct {
 	ListParams
 }
@@ -46,12 +39,12 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			"need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see " +
 			"(see list-work-orders: for a technician, one assigned to a colleague) answers 404."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}, Idempotent: true},
-		func(ctx context.Context, in *WorkOrderActionInput) (*WorkOrderOutput, error) {
+		func(ctx context.Context, in *WorkOrderActionInput) (*WorkOrderDetailOutput, error) {
 			b := in.Body
 			act := core.ActionInput{Action: in.Action, Version: b.Version, Reason: b.Reason, SiteID: b.SiteID,
 				TechnicianID: b.TechnicianID, Lat: b.Lat, Lon: b.Lon, Record: b.Record, ActorName: actorName(ctx)}
 			need := core.Permission{Resource: core.ResWorkOrders, Action: core.ActUpdate}
-			if dispatchActions[in.Action] {
+			if core.IsDispatchAction(in.Action) {
 				need.Action = core.ActDispatch
 			}
 			w, tech, err := wo.findWorkOrderInScope(ctx, s, in.ID, need)
@@ -61,7 +54,7 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			if err := s.authorize(ctx, need, targetOf(w)); err != nil {
 				return nil, err
 			}
-			if technicianActions[in.Action] {
+			if core.IsTechnicianAction(in.Action) {
 				if tech == nil {
 					return nil, core.Errorf(core.EFORBIDDEN, "only a technician can %s an order", in.Action)
 				}
@@ -80,7 +73,10 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 				}
 			}
 			out, err := wo.Service.Act(ctx, unitOfWork(ctx), in.ID, act, actorOf(ctx))
-			return &WorkOrderOutput{Body: out}, err
+			if err != nil {
+				return nil, err
+			}
+			return s.detail(ctx, out, tech), nil
 		})
 	register(api, huma.Operation{OperationID: "list-my-work-orders", Method: http.MethodGet, Path: "/v1/technician/orders",
 		Summary: "My open orders (technician)", Tags: []string{"Technician"},
@@ -108,6 +104,17 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			}
 			return out, nil
 		})
+}
+
+// detail is w with the actions the caller (tech: their technician record)
+// may take on it now, by the state machine and the caller's permissions
+// on the order's site.
+func (s *Server) detail(ctx context.Context, w *core.WorkOrder, tech *uuid.UUID) *WorkOrderDetailOutput {
+	may := func(a string) bool {
+		return s.authorize(ctx, core.Permission{Resource: core.ResWorkOrders, Action: a}, targetOf(w)) == nil
+	}
+	return &WorkOrderDetailOutput{Body: &WorkOrderDetail{WorkOrder: *w, Actions: core.AllowedActions(w,
+		core.ActionCaller{Technician: tech, MayUpdate: may(core.ActUpdate), MayDispatch: may(core.ActDispatch)})}}
 }
 
 func targetOf(w *core.WorkOrder) core.Target {

@@ -32,6 +32,15 @@ type CreateWorkOrderInput struct {
 
 type WorkOrderOutput struct{ Body *core.WorkOrder }
 
+// WorkOrderDetail is one order as its page shows it: with what the caller
+// may do with it now.
+type WorkOrderDetail struct {
+	core.WorkOrder
+	Actions []string `json:"actions" nullable:"false" doc:"The actions the caller may take on the order in its state (POST /v1/work-orders/{id}/{action}), as the state machine and the caller's permissions on the order's site allow. Each is checked again when made."`
+}
+
+type WorkOrderDetailOutput struct{ Body *WorkOrderDetail }
+
 type WorkOrderIDInput struct {
 	ID uuid.UUID `path:"id"`
 }
@@ -81,12 +90,15 @@ func registerWorkOrderRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 		})
 	register(api, huma.Operation{OperationID: "get-work-order", Method: http.MethodGet, Path: "/v1/work-orders/{id}",
 		Summary: "Get a work order", Tags: tags, Errors: []int{http.StatusNotFound},
-		Description: "With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site). " +
-			"The caller sees the orders the list shows them (see list-work-orders); any other answers 404, as if it did not exist."},
+		Description: "With its state, site, technician, SLA deadlines and status, warranty, the dispatch decision (why this site) " +
+			"and `actions`, what the caller may do with it now. The caller sees the orders the list shows them (see list-work-orders); any other answers 404, as if it did not exist."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
-		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderOutput, error) {
-			w, _, err := wo.findWorkOrderInScope(ctx, s, in.ID, perm(core.ActRead))
-			return &WorkOrderOutput{Body: w}, err
+		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderDetailOutput, error) {
+			w, tech, err := wo.findWorkOrderInScope(ctx, s, in.ID, perm(core.ActRead))
+			if err != nil {
+				return nil, err
+			}
+			return s.detail(ctx, w, tech), nil
 		})
 	register(api, huma.Operation{OperationID: "list-work-orders", Method: http.MethodGet, Path: "/v1/work-orders",
 		Summary: "List work orders", Tags: tags,
@@ -109,8 +121,9 @@ func registerWorkOrderRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 		})
 	register(api, huma.Operation{OperationID: "list-work-order-events", Method: http.MethodGet, Path: "/v1/work-orders/{id}/events",
 		Summary: "The order's timeline", Tags: tags, Errors: []int{http.StatusNotFound},
-		Description: "Every transition with actor, time, location and payload, oldest first. An order the caller may not " +
-			"see (see list-work-orders) answers 404."},
+		Description: "Every event (transitions, queueing, urges, SLA breaches, SMS statuses) with actor, time, location and " +
+			"payload, oldest first; the actor and the sites and technicians the payload refers to are named as they are called now. " +
+			"An order the caller may not see (see list-work-orders) answers 404."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderEventsOutput, error) {
 			if _, _, err := wo.findWorkOrderInScope(ctx, s, in.ID, perm(core.ActRead)); err != nil {

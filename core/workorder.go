@@ -149,15 +149,17 @@ type WorkOrder struct {
 
 // WorkOrderEvent is one entry of an order's timeline.
 type WorkOrderEvent struct {
-	Seq       int             `json:"seq"`
-	Type      string          `json:"type"`
-	FromState string          `json:"from_state,omitempty"`
-	ToState   string          `json:"to_state,omitempty"`
-	Actor     string          `json:"actor"`
-	At        time.Time       `json:"at"`
-	Lat       *float64        `json:"lat"`
-	Lon       *float64        `json:"lon"`
-	Payload   json.RawMessage `json:"payload"`
+	Seq       int               `json:"seq"`
+	Type      string            `json:"type"`
+	FromState string            `json:"from_state,omitempty"`
+	ToState   string            `json:"to_state,omitempty"`
+	Actor     string            `json:"actor" doc:"Who: user:<id>, key:<id>, sms:<phone> (a reply), system:<part>."`
+	ActorName string            `json:"actor_name" doc:"What the actor is called now: the user's display name (or username), the API key's name, the technician whose phone replied; empty for the system."`
+	At        time.Time         `json:"at"`
+	Lat       *float64          `json:"lat"`
+	Lon       *float64          `json:"lon"`
+	Payload   json.RawMessage   `json:"payload"`
+	Names     map[string]string `json:"names,omitempty" doc:"The names of the sites and technicians the payload refers to, by payload key (site_id, from_site, technician_id, previous), and of whom an SMS went to (to)."`
 }
 
 // NewWorkOrder is the input of intake.

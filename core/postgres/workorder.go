@@ -227,19 +227,47 @@ func (r workOrders) NumberWorkOrder(ctx context.Context, id uuid.UUID, period st
 	return w, nil
 }
 
+// uuidPattern matches a UUID's text, so that only UUIDs are cast.
+const uuidPattern = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
+
+// eventsSQL reads a timeline with names, as they are called now: the
+// actor's (a user, an API key, the technician whose phone sent an SMS
+// reply), those of the sites and technicians the payload names by ID, and
+// whom an SMS went to (a technician or customer with the phone).
+const eventsSQL = `SELECT e.seq, e.type, e.from_state, e.to_state, e.actor, e.at, e.lat, e.lon, e.payload,
+		COALESCE(NULLIF(u.display_name, ''), u.username, k.name, st.name, ''),
+		(SELECT jsonb_object_agg(p.key, p.name) FROM (
+			SELECT p.key, CASE WHEN p.key = 'to'
+				THEN (SELECT name FROM technicians WHERE phone = p.value
+				      UNION ALL SELECT c.name FROM customer_phones cp JOIN customers c ON c.id = cp.customer_id
+				      WHERE cp.phone = p.value LIMIT 1)
+				ELSE COALESCE((SELECT name FROM sites WHERE id = p.id), (SELECT name FROM technicians WHERE id = p.id)) END AS name
+			FROM (SELECT key, value, CASE WHEN value ~ '^` + uuidPattern + `$' THEN value::uuid END AS id
+			      FROM jsonb_each_text(CASE WHEN jsonb_typeof(e.payload) = 'object' THEN e.payload ELSE '{}' END)) p
+			WHERE p.key IN ('site_id', 'from_site', 'technician_id', 'previous', 'to')) p
+		 WHERE p.name IS NOT NULL)
+	FROM work_order_events e
+	LEFT JOIN users u ON u.id = CASE WHEN e.actor ~ '^user:` + uuidPattern + `$' THEN substr(e.actor, 6)::uuid END
+	LEFT JOIN api_keys k ON k.id = CASE WHEN e.actor ~ '^key:` + uuidPattern + `$' THEN substr(e.actor, 5)::uuid END
+	LEFT JOIN LATERAL (SELECT name FROM technicians WHERE e.actor LIKE 'sms:%' AND phone = substr(e.actor, 5) LIMIT 1) st ON true
+	WHERE e.work_order_id = $1 ORDER BY e.seq`
+
 func (r workOrders) FindWorkOrderEvents(ctx context.Context, id uuid.UUID) ([]*core.WorkOrderEvent, error) {
 	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT seq, type, from_state, to_state, actor, at, lat, lon, payload
-		FROM work_order_events WHERE work_order_id = $1 ORDER BY seq`, id)
+	rows, err := q.Query(ctx, eventsSQL, id)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.WorkOrderEvent, error) {
 		e := &core.WorkOrderEvent{}
-		return e, r.Scan(&e.Seq, &e.Type, &e.FromState, &e.ToState, &e.Actor, &e.At, &e.Lat, &e.Lon, &e.Payload)
+		err := r.Scan(&e.Seq, &e.Type, &e.FromState, &e.ToState, &e.Actor, &e.At, &e.Lat, &e.Lon, &e.Payload, &e.ActorName, &e.Names)
+		if len(e.Names) == 0 {
+			e.Names = nil
+		}
+		return e, err
 	})
 }
 

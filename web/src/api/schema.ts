@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * The caller's live events (server-sent events)
-         * @description A `text/event-stream` for the agent's open portal session: `event: screen_pop` when a call rings at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states. Comments (`: keep-alive`) every 15 s keep the stream open. The caller's credentials are checked again at each keep-alive: when the session ends (logout, password change, user disabled, tenant suspended, permission withdrawn) the stream ends with `event: closed` (data: `{"reason": …}`).
+         * @description A `text/event-stream` for the agent's open portal session: `event: screen_pop` when a call rings at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states; the data of both is an `AgentEvent` (#/components/schemas/AgentEvent). Comments (`: keep-alive`) every 15 s keep the stream open. The caller's credentials are checked again at each keep-alive: when the session ends (logout, password change, user disabled, tenant suspended, permission withdrawn) the stream ends with `event: closed` (data: `{"reason": …}`).
          */
         get: operations["agent-events"];
         put?: never;
@@ -1512,7 +1512,7 @@ export interface paths {
         };
         /**
          * Get a work order
-         * @description With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site). The caller sees the orders the list shows them (see list-work-orders); any other answers 404, as if it did not exist.
+         * @description With its state, site, technician, SLA deadlines and status, warranty, the dispatch decision (why this site) and `actions`, what the caller may do with it now. The caller sees the orders the list shows them (see list-work-orders); any other answers 404, as if it did not exist.
          */
         get: operations["get-work-order"];
         put?: never;
@@ -1532,7 +1532,7 @@ export interface paths {
         };
         /**
          * The order's timeline
-         * @description Every transition with actor, time, location and payload, oldest first. An order the caller may not see (see list-work-orders) answers 404.
+         * @description Every event (transitions, queueing, urges, SLA breaches, SMS statuses) with actor, time, location and payload, oldest first; the actor and the sites and technicians the payload refers to are named as they are called now. An order the caller may not see (see list-work-orders) answers 404.
          */
         get: operations["list-work-order-events"];
         put?: never;
@@ -1614,6 +1614,12 @@ export interface components {
             /** @example admin */
             username: string;
         };
+        AgentEvent: {
+            call: components["schemas"]["CallEvent"];
+            screen_pop?: components["schemas"]["ScreenPop"];
+            /** @enum {string} */
+            type: "screen_pop" | "call";
+        };
         CTIEventsOutputBody: {
             /**
              * Format: int64
@@ -1643,6 +1649,19 @@ export interface components {
             workdays?: {
                 [key: string]: string[] | null;
             };
+        };
+        CallEvent: {
+            /** @description The extension the call rings at or was answered on. */
+            agent_extension: string;
+            /** Format: date-time */
+            at: string;
+            call_id: string;
+            called: string;
+            /** @description The calling number as the switch gives it. */
+            caller: string;
+            recording_url?: string;
+            /** @enum {string} */
+            type: "ringing" | "answered" | "ended";
         };
         ComplaintSummary: {
             category: string;
@@ -2404,6 +2423,8 @@ export interface components {
             token: string;
         };
         Me: {
+            /** @description The user's phone extension: calls ringing there pop up in their portal, and click-to-dial rings it. Empty when none (or for an API key). */
+            cti_extension: string;
             display_name: string;
             id: string;
             /** @enum {string} */
@@ -3625,8 +3646,69 @@ export interface components {
              */
             version?: number;
         };
+        WorkOrderDetail: {
+            /** @description The actions the caller may take on the order in its state (POST /v1/work-orders/{id}/{action}), as the state machine and the caller's permissions on the order's site allow. Each is checked again when made. */
+            actions: string[];
+            address: string;
+            /** Format: date-time */
+            arrive_by: string | null;
+            /** Format: date-time */
+            arrived_at: string | null;
+            channel: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            complete_by: string | null;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            description: string;
+            /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
+            dispatch_decision: components["schemas"]["DispatchDecision"];
+            id: string;
+            in_warranty: boolean | null;
+            /** Format: double */
+            lat: number | null;
+            /** Format: double */
+            lon: number | null;
+            /** @description Human order number, unique per tenant, e.g. WO-2611-000123. */
+            number: string;
+            product_line?: string;
+            /** @description Why the order waits in the dispatcher queue. */
+            queue_reason?: string;
+            region_id: string | null;
+            /** Format: date-time */
+            respond_by: string | null;
+            /** Format: date-time */
+            responded_at: string | null;
+            service_record: unknown;
+            service_type: string;
+            site_id: string | null;
+            /** @description Skills the technician must have. */
+            skills: string[] | null;
+            /** @description Deadlines whose breach the SLA timer has recorded (response, arrival), each once. */
+            sla_flags: string[] | null;
+            /** @enum {string} */
+            sla_status: "none" | "on_track" | "at_risk" | "breached" | "met";
+            state: string;
+            technician_id: string | null;
+            type: string;
+            unit_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** @description YYYY-MM-DD */
+            warranty_expires: string | null;
+        };
         WorkOrderEvent: {
+            /** @description Who: user:<id>, key:<id>, sms:<phone> (a reply), system:<part>. */
             actor: string;
+            /** @description What the actor is called now: the user's display name (or username), the API key's name, the technician whose phone replied; empty for the system. */
+            actor_name: string;
             /** Format: date-time */
             at: string;
             from_state?: string;
@@ -3634,6 +3716,10 @@ export interface components {
             lat: number | null;
             /** Format: double */
             lon: number | null;
+            /** @description The names of the sites and technicians the payload refers to, by payload key (site_id, from_site, technician_id, previous), and of whom an SMS went to (to). */
+            names?: {
+                [key: string]: string;
+            };
             payload: unknown;
             /** Format: int64 */
             seq: number;
@@ -12075,7 +12161,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkOrder"];
+                    "application/json": components["schemas"]["WorkOrderDetail"];
                 };
             };
             /** @description Bad Request */
@@ -12348,7 +12434,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkOrder"];
+                    "application/json": components["schemas"]["WorkOrderDetail"];
                 };
             };
             /** @description Bad Request */
