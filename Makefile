@@ -6,8 +6,9 @@ BIN := bin/aftersales
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 DEB_PACKAGES := postgresql redis-server
-# What the browser tests drive: Debian's Chromium, with CJK fonts so Chinese renders.
-TEST_DEB_PACKAGES := chromium fonts-noto-cjk
+# What the browser tests drive: Debian's Chromium, with CJK fonts so Chinese renders;
+# curl runs the README's shell blocks (cmd/aftersales/e2e_readme_test.go).
+TEST_DEB_PACKAGES := chromium fonts-noto-cjk curl
 # Reference plugins (plugins/NAME, main packages), built to bin/plugins/NAME.
 PLUGINS := cti-generic parts-erp dispatch-rules
 

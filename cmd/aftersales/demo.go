@@ -111,6 +111,9 @@ func loadDemo(ctx context.Context, store *postgres.Store, log *slog.Logger) erro
 		if err != nil {
 			return err
 		}
+		if err := store.AddDemoCaller(ctx, u, site); err != nil {
+			return err
+		}
 		sc := core.Scope{Sites: []uuid.UUID{site}}
 		if _, err := ids.UpdateUser(ctx, u, tech.ID, core.UserUpdate{Scope: &sc}); err != nil {
 			return err

@@ -44,5 +44,19 @@ func TestDemoLoadsALivingSystem(t *testing.T) {
 		var queued int
 		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM work_orders WHERE state = 'created' AND queue_reason <> ''`).Scan(&queued))
 		require.Greater(t, queued, 0, "some orders wait in the dispatcher queue with a reason")
+
+		// The README's caller: one customer with the number, an AC unit, and
+		// an address that the technician user's site covers.
+		var callers, units, covered int
+		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM customer_phones WHERE phone = $1`, postgres.DemoCallerPhone).Scan(&callers))
+		require.Equal(t, 1, callers, "one demo customer has the README's number")
+		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM units u JOIN customer_phones p USING (customer_id)
+			JOIN product_models m ON m.id = u.model_id WHERE p.phone = $1 AND m.product_line = 'AC'`, postgres.DemoCallerPhone).Scan(&units))
+		require.Equal(t, 1, units, "the README's caller has an air conditioner")
+		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM customer_addresses a JOIN customer_phones p USING (customer_id),
+			technicians t JOIN sites s ON s.id = t.site_id
+			WHERE p.phone = $1 AND t.code = 'T-GD-SZ-01-1' AND t.user_id IS NOT NULL AND 'AC' = ANY (s.product_lines)
+			AND abs(a.lat - s.lat) < 0.01 AND abs(a.lon - s.lon) < 0.01`, postgres.DemoCallerPhone).Scan(&covered))
+		require.Equal(t, 1, covered, "the README's caller lives beside the site of technician T-GD-SZ-01-1, who can log in")
 	})
 }
