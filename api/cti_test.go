@@ -93,10 +93,8 @@ func TestCTIScreenPopAcrossReplicas(t *testing.T) {
 		})
 	}
 	noEvent(t, events)
-	// Outlive the server's write timeout (2 s in these tests: shorter
-	// would cut ordinary requests on a loaded machine): keep-alives move
-	// the deadline on.
-	time.Sleep(2500 * time.Millisecond)
+	// Outlive the server's write timeout: keep-alives move the deadline on.
+	time.Sleep(streamWriteTimeout + 500*time.Millisecond)
 
 	// Ringing: the agent's screen pops with the customer, via the other replica.
 	r := a.must(200, "POST", "/v1/cti/"+binding+"/events?token="+tok, "", ringing("call-1", "+86 138 0013 8000", "8001"))

@@ -25,6 +25,12 @@ import (
 	"github.com/aftersales/aftersales/plugins/host"
 )
 
+// streamWriteTimeout is these replicas' write timeout: far shorter than
+// serve's, so a test sees event streams outlive it, and long enough that a
+// loaded machine (password hashing at login, onboarding) does not cut
+// ordinary requests (at 2 s, CI saw EOFs at login).
+const streamWriteTimeout = 8 * time.Second
+
 // pluginKey is the platform key shared by the replicas of a test.
 var pluginKey = []byte("0123456789abcdef0123456789abcdef")
 
@@ -35,8 +41,7 @@ func setupPlugins(t testing.TB, pool *pgxpool.Pool, dbURL, dir string, rt core.P
 		o.PluginKey, o.PluginDir, o.PluginRuntime, o.SSEKeepAlive = pluginKey, dir, rt, 50*time.Millisecond
 		o.PluginHost = host.Options{BackoffMin: 100 * time.Millisecond, BackoffMax: time.Second, DispatchTimeout: 2 * time.Second}
 	}
-	// Far shorter than serve's: event streams must outlive it.
-	return start(t, pool, dbURL, 2*time.Second, append([]option{plugins}, opts...)...)
+	return start(t, pool, dbURL, streamWriteTimeout, append([]option{plugins}, opts...)...)
 }
 
 // writePlugin writes an executable file into dir and returns its name and
