@@ -35,6 +35,10 @@ describe('what a user downloads', () => {
     'the portal home': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/HomeView.vue'],
     'the work orders list': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/orders/OrdersView.vue'],
     "the technician's orders (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/MyOrdersView.vue'],
+    'the region tree': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/RegionsView.vue'],
+    'the service sites with import': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/SitesView.vue'],
+    'the technicians with import': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/TechniciansView.vue'],
+    'the audit log': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/AuditView.vue'],
   })) {
     it(`to reach ${page} stays within 300 KB gzip`, () => {
       const { bytes, files } = gzipBytes(chunks)

@@ -26,6 +26,10 @@ export const routes: RouteRecordRaw[] = [
       { path: 'platform/tenants', name: 'tenants', component: () => import('@/views/platform/TenantsView.vue'), meta: { platform: true } },
       { path: 'platform/plugins', name: 'plugins', component: () => import('@/views/platform/PluginsView.vue'), meta: { platform: true } },
       { path: 'orders', name: 'orders', component: () => import('@/views/orders/OrdersView.vue'), meta: { perm: 'work_orders:read' } },
+      { path: 'admin/regions', name: 'regions', component: () => import('@/views/admin/RegionsView.vue'), meta: { perm: 'regions:read' } },
+      { path: 'admin/sites', name: 'sites', component: () => import('@/views/admin/SitesView.vue'), meta: { perm: 'sites:read' } },
+      { path: 'admin/technicians', name: 'technicians', component: () => import('@/views/admin/TechniciansView.vue'), meta: { perm: 'technicians:read' } },
+      { path: 'admin/audit', name: 'audit', component: () => import('@/views/admin/AuditView.vue'), meta: { perm: 'audit:read' } },
     ],
   },
   {
