@@ -1,6 +1,7 @@
 // Package audit is the audit log: every change a tenant's or the
 // platform's admins make (users, roles, grants, scope, API keys, settings,
-// SMS settings and templates, plugin bindings, webhooks, tenants'
+// SMS settings and templates, plugin bindings, webhooks, regions, service
+// sites and technicians, tenants'
 // onboarding, suspension and resumption) is recorded with who made it,
 // when, from where, and what it was before and after, secrets redacted.
 // A use case records its change through the unit of work it changes
@@ -47,6 +48,9 @@ const (
 	ResWebhook       = "webhook"
 	ResPluginBinding = "plugin_binding"
 	ResTenant        = "tenant"
+	ResRegion        = "region"
+	ResSite          = "site"
+	ResTechnician    = "technician"
 )
 
 // Redacted replaces the value of every secret in Before and After.

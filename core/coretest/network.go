@@ -17,6 +17,7 @@ import (
 // needs): one database of NetworkTenants.
 type Networks struct {
 	*Memory[NetworkTenants]
+	AuditLog
 }
 
 // NetworkTenants are the fake's network rows by tenant.
@@ -49,7 +50,7 @@ func NewNetworks(tenants ...uuid.UUID) *Networks {
 			Technicians: map[uuid.UUID]core.Technician{}, Users: map[uuid.UUID]string{}, Grants: map[uuid.UUID]int{},
 			Misses: map[int64]StoredSLAMiss{}}
 	}
-	return &Networks{NewMemory(ts, cloneNetworkTenants)}
+	return &Networks{Memory: NewMemory(ts, cloneNetworkTenants)}
 }
 
 func cloneNetworkTenants(ts NetworkTenants) NetworkTenants {

@@ -148,7 +148,7 @@ func ptr[T any](v T) *T { return &v }
 // tests run them on the fake, core/postgres's on PostgreSQL.
 func NetworkScenarios() []NetworkScenario {
 	ctx := context.Background()
-	return []NetworkScenario{
+	return append([]NetworkScenario{
 		{"the region tree: each level below its parent, codes unique, only unreferenced leaves deleted", func(t *testing.T, e NetworkEnv) {
 			cn := e.region(t, nil, core.LevelCountry, "CN")
 			create := func(parent *uuid.UUID, level, code string) error {
@@ -439,5 +439,5 @@ func NetworkScenarios() []NetworkScenario {
 			equal(t, "misses", len(misses), 0)
 			equal(t, "totals", *counts, core.SiteSLAMissCounts{})
 		}},
-	}
+	}, networkAuditScenarios()...)
 }

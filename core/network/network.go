@@ -13,9 +13,13 @@
 package network
 
 import (
+	"context"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Service runs the network use cases.
@@ -54,4 +58,11 @@ func lostRace(err error, what string, read int) error {
 		return staleVersion(what, read+1, read)
 	}
 	return err
+}
+
+// record records an admin's change of a region, site or technician in the
+// audit log, in the unit that makes it.
+func (s *Service) record(ctx context.Context, u core.UnitOfWork, action, resource string, id uuid.UUID, before, after any) {
+	audit.Record(ctx, s.store, u, audit.Change{Action: action, ResourceType: resource, ResourceID: id.String(),
+		Before: before, After: after})
 }

@@ -7,13 +7,16 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Store gives the network use cases their repository within a unit of
-// work. The PostgreSQL adapter implements it; so does the in-memory fake
-// of core/coretest.
+// work, and the audit log their changes of regions, sites and technicians
+// are recorded in. The PostgreSQL adapter implements it; so does the
+// in-memory fake of core/coretest.
 type Store interface {
 	Network(u core.UnitOfWork) Repository
+	audit.Store
 }
 
 // Repository reads and writes one tenant's regions, sites and

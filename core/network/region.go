@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // CreateRegion adds a region to the tree: EINVALID for bad fields or a
@@ -29,8 +30,13 @@ func (s *Service) CreateRegion(ctx context.Context, u core.UnitOfWork, nr core.N
 		}
 	}
 	now := s.now()
-	return repo.InsertRegion(ctx, &core.Region{ID: uuid.New(), ParentID: nr.ParentID, Level: nr.Level, Code: nr.Code,
+	r, err := repo.InsertRegion(ctx, &core.Region{ID: uuid.New(), ParentID: nr.ParentID, Level: nr.Level, Code: nr.Code,
 		Name: nr.Name, Version: 1, CreatedAt: now, UpdatedAt: now})
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, u, audit.ActCreate, audit.ResRegion, r.ID, nil, r)
+	return r, nil
 }
 
 // FindRegions lists regions ordered by code, with the next cursor; with
@@ -67,7 +73,11 @@ func (s *Service) UpdateRegion(ctx context.Context, u core.UnitOfWork, id uuid.U
 	}
 	next.UpdatedAt = s.now()
 	r, err := repo.UpdateRegion(ctx, &next)
-	return r, lostRace(err, "region", cur.Version)
+	if err != nil {
+		return nil, lostRace(err, "region", cur.Version)
+	}
+	s.record(ctx, u, audit.ActUpdate, audit.ResRegion, id, cur, r)
+	return r, nil
 }
 
 // DeleteRegion deletes a leaf region: ENOTFOUND; ECONFLICT on a stale
@@ -92,5 +102,9 @@ func (s *Service) DeleteRegion(ctx context.Context, u core.UnitOfWork, id uuid.U
 	if grants > 0 {
 		return core.Errorf(core.ECONFLICT, "region is in the scope of %d users or keys; change their scope first", grants)
 	}
-	return repo.DeleteRegion(ctx, id)
+	if err := repo.DeleteRegion(ctx, id); err != nil {
+		return err
+	}
+	s.record(ctx, u, audit.ActDelete, audit.ResRegion, id, cur, nil)
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // CreateSite creates a site, its optional fields at their defaults:
@@ -23,7 +24,12 @@ func (s *Service) CreateSite(ctx context.Context, u core.UnitOfWork, n core.NewS
 	}
 	site.CreatedAt = s.now()
 	site.UpdatedAt = site.CreatedAt
-	return repo.InsertSite(ctx, site)
+	out, err := repo.InsertSite(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, u, audit.ActCreate, audit.ResSite, out.ID, nil, out)
+	return out, nil
 }
 
 // checkRegion turns a region that is not in the tenant into a field
@@ -75,7 +81,11 @@ func (s *Service) UpdateSite(ctx context.Context, u core.UnitOfWork, id uuid.UUI
 	}
 	next.UpdatedAt = s.now()
 	site, err := repo.UpdateSite(ctx, &next)
-	return site, lostRace(err, "site", cur.Version)
+	if err != nil {
+		return nil, lostRace(err, "site", cur.Version)
+	}
+	s.record(ctx, u, audit.ActUpdate, audit.ResSite, id, cur, site)
+	return site, nil
 }
 
 // LoadNetwork returns the tenant's dispatch network: every active site

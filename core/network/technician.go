@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // CreateTechnician creates a technician, its optional fields at their
@@ -24,7 +25,12 @@ func (s *Service) CreateTechnician(ctx context.Context, u core.UnitOfWork, n cor
 	}
 	t.CreatedAt = s.now()
 	t.UpdatedAt = t.CreatedAt
-	return repo.InsertTechnician(ctx, t)
+	out, err := repo.InsertTechnician(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, u, audit.ActCreate, audit.ResTechnician, out.ID, nil, out)
+	return out, nil
 }
 
 // checkTechnicianRefs turns a site or user that is not in the tenant, or
@@ -78,7 +84,11 @@ func (s *Service) UpdateTechnician(ctx context.Context, u core.UnitOfWork, id uu
 	}
 	next.UpdatedAt = s.now()
 	t, err := repo.UpdateTechnician(ctx, &next)
-	return t, lostRace(err, "technician", cur.Version)
+	if err != nil {
+		return nil, lostRace(err, "technician", cur.Version)
+	}
+	s.record(ctx, u, audit.ActUpdate, audit.ResTechnician, id, cur, t)
+	return t, nil
 }
 
 // UpdateTechnicianLocation records a technician's last known location,

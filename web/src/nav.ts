@@ -6,6 +6,10 @@ export const nav: NavItem[] = [
   { to: '/', label: 'nav.home' },
   { to: '/agent', label: 'nav.agent', perm: 'work_orders:create' },
   { to: '/orders', label: 'nav.orders', perm: 'work_orders:read' },
+  { to: '/admin/regions', label: 'nav.regions', perm: 'regions:read' },
+  { to: '/admin/sites', label: 'nav.sites', perm: 'sites:read' },
+  { to: '/admin/technicians', label: 'nav.technicians', perm: 'technicians:read' },
+  { to: '/admin/audit', label: 'nav.audit', perm: 'audit:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
 ]

@@ -37,6 +37,10 @@ describe('what a user downloads', () => {
     'the agent console': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/agent/AgentView.vue'],
     'a work order': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/orders/WorkOrderView.vue'],
     "the technician's orders (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/MyOrdersView.vue'],
+    'the region tree': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/RegionsView.vue'],
+    'the service sites with import': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/SitesView.vue'],
+    'the technicians with import': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/TechniciansView.vue'],
+    'the audit log': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/AuditView.vue'],
   })) {
     it(`to reach ${page} stays within 300 KB gzip`, () => {
       const { bytes, files } = gzipBytes(chunks)

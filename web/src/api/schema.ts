@@ -116,7 +116,7 @@ export interface paths {
         };
         /**
          * List the tenant's audit log
-         * @description Changes made by admins (users, roles, grants, scope, API keys, settings, SMS settings and templates, plugin bindings, webhooks) and by platform admins (onboarding, suspension, resumption of the tenant), newest first: who, when, from which address and request, and the resource before and after, secrets redacted. Events are never changed; they are kept for the platform's retention period (400 days by default).
+         * @description Changes made by admins (users, roles, grants, scope, API keys, settings, SMS settings and templates, plugin bindings, webhooks, regions, service sites, technicians) and by platform admins (onboarding, suspension, resumption of the tenant), newest first: who, when, from which address and request, and the resource before and after, secrets redacted. Events are never changed; they are kept for the platform's retention period (400 days by default).
          */
         get: operations["list-audit-events"];
         put?: never;
@@ -465,7 +465,7 @@ export interface paths {
         };
         /**
          * List every tenant's audit log
-         * @description Changes made by admins (users, roles, grants, scope, API keys, settings, SMS settings and templates, plugin bindings, webhooks) and by platform admins (onboarding, suspension, resumption of the tenant), newest first: who, when, from which address and request, and the resource before and after, secrets redacted. Events are never changed; they are kept for the platform's retention period (400 days by default). Platform admins see every tenant's events, or one tenant's with tenant_id.
+         * @description Changes made by admins (users, roles, grants, scope, API keys, settings, SMS settings and templates, plugin bindings, webhooks, regions, service sites, technicians) and by platform admins (onboarding, suspension, resumption of the tenant), newest first: who, when, from which address and request, and the resource before and after, secrets redacted. Events are never changed; they are kept for the platform's retention period (400 days by default). Platform admins see every tenant's events, or one tenant's with tenant_id.
          */
         get: operations["list-platform-audit-events"];
         put?: never;
@@ -4244,7 +4244,7 @@ export interface operations {
                 actor_id?: string;
                 /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume). */
                 action?: string;
-                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, tenant). */
+                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, tenant). */
                 resource_type?: string;
                 /** @description Only this resource (its ID, a role's name, a grants subject such as user:<id>). */
                 resource_id?: string;
@@ -5900,7 +5900,7 @@ export interface operations {
                 actor_id?: string;
                 /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume). */
                 action?: string;
-                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, tenant). */
+                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, tenant). */
                 resource_type?: string;
                 /** @description Only this resource (its ID, a role's name, a grants subject such as user:<id>). */
                 resource_id?: string;

@@ -23,7 +23,7 @@ const en: typeof zh = {
     regions: 'Regions', sites: 'Service sites', technicians: 'Technicians', customers: 'Customers',
     catalog: 'Products and fault codes', users: 'Users and access', settings: 'Settings', sms: 'SMS',
     webhooks: 'Webhooks', plugins: 'Plugins', platform: 'Platform', tenants: 'Tenants', monitor: 'Job monitor',
-    site: 'Site desk', technician: 'My orders', docs: 'API docs', logout: 'Sign out', language: 'Language',
+    site: 'Site desk', technician: 'My orders', docs: 'API docs', logout: 'Sign out', language: 'Language', audit: 'Audit log',
   },
   home: {
     welcome: 'Hello, {name}', tenant: 'Tenant', roles: 'Roles', scope: 'Scope', scopeAll: 'Whole tenant',
@@ -105,6 +105,48 @@ const en: typeof zh = {
     dispatch: 'Dispatch', reassign: 'Reassign', assign: 'Assign technician', accept: 'Accept', decline: 'Decline', reject: 'Reject',
     start_travel: 'Start travel', arrive: 'Arrive', wait_parts: 'Wait for parts', resume: 'Resume', take_to_workshop: 'Take to workshop',
     complete: 'Complete', confirm: 'Confirm', close: 'Close', cancel: 'Cancel order',
+  },
+  regions: {
+    title: 'Regions', addCountry: 'New country', addChild: 'Add child', rename: 'Rename', delete: 'Delete', editTitle: 'Edit region',
+    childOf: 'New region under {name}', levelLabel: 'Level', code: 'Code', name: 'Name',
+    level: { country: 'Country', region: 'Region', province: 'Province', city: 'City' },
+    confirmDelete: 'Delete the region {name}? Only a region without children, sites or anyone\'s scope on it can be deleted.',
+    deleted: 'Deleted the region {name}', refused: 'Could not delete {name}: {reason}', nowIs: 'It is now: {code} {name}',
+  },
+  sites: {
+    title: 'Service sites', region: 'Region', kind: 'Kind', status: 'Status', search: 'Code, name or address', edit: 'Edit',
+    editTitle: 'Edit site {code}', importTitle: 'Import sites (CSV)', shown: '{n} shown', lat: 'Latitude', lon: 'Longitude',
+    radius: 'Service radius (km)', polygon: 'The service area is a polygon ({n} points), not changed here', typeEnter: 'Type and press Enter',
+    theyChanged: 'They changed: {fields}. What you typed is kept; check it and save again.',
+    kinds: { service_station: 'Service station', repair_center: 'Repair center', dealer: 'Dealer' },
+    statuses: { active: 'Active', suspended: 'Suspended', closed: 'Closed' },
+    f: {
+      code: 'Code', name: 'Name', kind: 'Kind', status: 'Status', region_id: 'Region', address: 'Address', phone: 'Phone', location: 'Location',
+      area: 'Service area', daily_capacity: 'Daily capacity', reputation: 'Reputation', auto_assign: 'Assign technicians automatically',
+      product_lines: 'Product lines', skills: 'Skills', tags: 'Tags',
+    },
+  },
+  technicians: {
+    title: 'Technicians', search: 'Code, name or phone', skill: 'Skill', tag: 'Tag', workload: 'Open orders', editTitle: 'Edit technician {code}',
+    importTitle: 'Import technicians (CSV)',
+    statuses: { available: 'Available', busy: 'Busy', off: 'Off' },
+    f: { code: 'Code', name: 'Name', phone: 'Phone', site_id: 'Site', status: 'Status', skills: 'Skills', tags: 'Tags' },
+  },
+  imports: {
+    open: 'Import CSV', file: 'CSV file', charset: 'File encoding', send: 'Upload and import', progress: 'Import progress',
+    hint: 'The first row names the columns, in any order; lists are separated by |. Columns: {columns}', pickFile: 'Choose a CSV file first',
+    sending: 'Uploading… {percent}%', working: 'The server is checking and writing each row…',
+    summary: '{total} rows: {created} created, {updated} updated, {failed} failed', row: 'Row', field: 'Column', message: 'Problem',
+  },
+  audit: {
+    title: 'Audit log', actor: 'Who', action: 'Action', resource: 'Resource type', resourceId: 'Resource', at: 'When', range: 'Time range',
+    from: 'From', to: 'To', show: 'Show changes', hide: 'Hide', diff: 'Before and after', field: 'Field', before: 'Before',
+    after: 'After', changed: '(changed)', request: 'From {client}, request {request}',
+    actions: { create: 'Create', update: 'Update', delete: 'Delete', revoke: 'Revoke', rotate_secret: 'Rotate secret', suspend: 'Suspend', resume: 'Resume' },
+    resources: {
+      user: 'User', api_key: 'API key', role: 'Role', grants: 'Grants', settings: 'Settings', sms_settings: 'SMS settings', webhook: 'Webhook',
+      plugin_binding: 'Plugin binding', region: 'Region', site: 'Service site', technician: 'Technician', tenant: 'Tenant',
+    },
   },
   notBuilt: 'No such page',
 }

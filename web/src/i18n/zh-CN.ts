@@ -23,7 +23,7 @@ export default {
     regions: '区域', sites: '网点', technicians: '技师', customers: '客户', catalog: '产品与故障代码',
     users: '用户与权限', settings: '设置', sms: '短信', webhooks: 'Webhook', plugins: '插件',
     platform: '平台管理', tenants: '租户', monitor: '任务监控', site: '网点工作台', technician: '我的工单',
-    docs: 'API 文档', logout: '退出', language: '语言',
+    docs: 'API 文档', logout: '退出', language: '语言', audit: '审计日志',
   },
   home: {
     welcome: '{name},您好', tenant: '租户', roles: '角色', scope: '范围', scopeAll: '全租户',
@@ -104,6 +104,48 @@ export default {
     dispatch: '派工', reassign: '改派', assign: '指派技师', accept: '接单', decline: '拒单', reject: '退单',
     start_travel: '出发', arrive: '到达', wait_parts: '待件', resume: '恢复', take_to_workshop: '拖机返修',
     complete: '完工', confirm: '确认', close: '关闭', cancel: '取消工单',
+  },
+  regions: {
+    title: '区域', addCountry: '新建国家', addChild: '新建下级', rename: '重命名', delete: '删除', editTitle: '修改区域',
+    childOf: '在“{name}”下新建区域', levelLabel: '层级', code: '编码', name: '名称',
+    level: { country: '国家', region: '大区', province: '省', city: '市' },
+    confirmDelete: '删除区域“{name}”？只能删除没有下级、没有网点、不在任何人权限范围内的区域。',
+    deleted: '已删除区域“{name}”', refused: '无法删除“{name}”：{reason}', nowIs: '当前为：{code} {name}',
+  },
+  sites: {
+    title: '网点', region: '区域', kind: '类型', status: '状态', search: '编码、名称或地址', edit: '编辑',
+    editTitle: '编辑网点 {code}', importTitle: '导入网点 (CSV)', shown: '已显示 {n} 个', lat: '纬度', lon: '经度',
+    radius: '服务半径 (公里)', polygon: '服务范围为多边形（{n} 个顶点），此处不修改', typeEnter: '输入后回车添加',
+    theyChanged: '对方修改了：{fields}。您填写的内容已保留，请核对后重新保存。',
+    kinds: { service_station: '服务站', repair_center: '特约维修中心', dealer: '经销商' },
+    statuses: { active: '启用', suspended: '暂停', closed: '关闭' },
+    f: {
+      code: '编码', name: '名称', kind: '类型', status: '状态', region_id: '区域', address: '地址', phone: '电话', location: '位置',
+      area: '服务范围', daily_capacity: '日接单能力', reputation: '信誉分', auto_assign: '自动派给技师', product_lines: '授权产品线',
+      skills: '技能', tags: '标签',
+    },
+  },
+  technicians: {
+    title: '技师', search: '编码、姓名或电话', skill: '技能', tag: '标签', workload: '在手工单', editTitle: '编辑技师 {code}',
+    importTitle: '导入技师 (CSV)',
+    statuses: { available: '可接单', busy: '忙碌', off: '休息' },
+    f: { code: '编码', name: '姓名', phone: '电话', site_id: '网点', status: '状态', skills: '技能', tags: '标签' },
+  },
+  imports: {
+    open: '导入 CSV', file: 'CSV 文件', charset: '文件编码', send: '上传并导入', progress: '导入进度',
+    hint: '第一行为列名，列的顺序不限，多个值用 | 分隔。列：{columns}', pickFile: '请先选择 CSV 文件',
+    sending: '正在上传… {percent}%', working: '服务器正在逐行校验并写入…',
+    summary: '共 {total} 行：新建 {created}，更新 {updated}，失败 {failed}', row: '行号', field: '列', message: '问题',
+  },
+  audit: {
+    title: '审计日志', actor: '操作人', action: '操作', resource: '对象类型', resourceId: '对象', at: '时间', range: '时间范围',
+    from: '开始时间', to: '结束时间', show: '查看变更', hide: '收起', diff: '变更前后对比', field: '字段', before: '变更前',
+    after: '变更后', changed: '（已变更）', request: '来源地址 {client}，请求 {request}',
+    actions: { create: '新建', update: '修改', delete: '删除', revoke: '吊销', rotate_secret: '轮换密钥', suspend: '停用', resume: '恢复' },
+    resources: {
+      user: '用户', api_key: 'API 密钥', role: '角色', grants: '授权', settings: '设置', sms_settings: '短信设置', webhook: 'Webhook',
+      plugin_binding: '插件绑定', region: '区域', site: '网点', technician: '技师', tenant: '租户',
+    },
   },
   notBuilt: '页面不存在',
 }

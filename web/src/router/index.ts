@@ -28,6 +28,10 @@ export const routes: RouteRecordRaw[] = [
       { path: 'agent', name: 'agent', component: () => import('@/views/agent/AgentView.vue'), meta: { perm: 'work_orders:create' } },
       { path: 'orders', name: 'orders', component: () => import('@/views/orders/OrdersView.vue'), meta: { perm: 'work_orders:read' } },
       { path: 'orders/:id', name: 'order', component: () => import('@/views/orders/WorkOrderView.vue'), meta: { perm: 'work_orders:read' } },
+      { path: 'admin/regions', name: 'regions', component: () => import('@/views/admin/RegionsView.vue'), meta: { perm: 'regions:read' } },
+      { path: 'admin/sites', name: 'sites', component: () => import('@/views/admin/SitesView.vue'), meta: { perm: 'sites:read' } },
+      { path: 'admin/technicians', name: 'technicians', component: () => import('@/views/admin/TechniciansView.vue'), meta: { perm: 'technicians:read' } },
+      { path: 'admin/audit', name: 'audit', component: () => import('@/views/admin/AuditView.vue'), meta: { perm: 'audit:read' } },
     ],
   },
   {
