@@ -4,6 +4,7 @@ import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import { VantResolver } from '@vant/auto-import-resolver'
 import { docsViewer } from './build/docs-viewer.ts'
+import { serviceWorker } from './build/service-worker.ts'
 
 // The portal is served by the Go binary at / (same origin as the API), so
 // the dev server proxies the API to a running `aftersales serve`.
@@ -19,6 +20,7 @@ export default defineConfig({
       resolvers: [ElementPlusResolver({ importStyle: 'css' }), VantResolver({ importStyle: 'css' })],
     }),
     docsViewer(),
+    serviceWorker(),
   ],
   build: {
     outDir: 'dist',

@@ -35,6 +35,9 @@ describe('what a user downloads', () => {
     'the portal home': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/HomeView.vue'],
     'the work orders list': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/orders/OrdersView.vue'],
     "the technician's orders (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/MyOrdersView.vue'],
+    "the technician's order (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/OrderView.vue'],
+    // ZXing is loaded only when a scan is tried, and is not counted here
+    "the technician's service record (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/RecordView.vue'],
   })) {
     it(`to reach ${page} stays within 300 KB gzip`, () => {
       const { bytes, files } = gzipBytes(chunks)
