@@ -14,6 +14,7 @@ export type QueuedAction = {
   id: number // ascending: the order actions were taken in
   key: string // the Idempotency-Key, the same on every attempt
   orderId: string
+  orderNumber?: string // for people: "WO-2612-000123"
   action: string
   // The request body exactly as sent on every attempt (the server replays
   // a stored response only for the same key and body).
@@ -26,7 +27,7 @@ export type QueuedAction = {
   error?: { status: number; detail: string; fields?: Record<string, string> }
 }
 
-export type NewAction = Pick<QueuedAction, 'orderId' | 'action' | 'body'>
+export type NewAction = Pick<QueuedAction, 'orderId' | 'orderNumber' | 'action' | 'body'>
 
 // QueueStore keeps the queue: IndexedDB in the browser (idbStore.ts), a
 // Map in unit tests (MemoryStore).

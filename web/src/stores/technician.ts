@@ -105,6 +105,8 @@ export const useTechnician = defineStore('technician', () => {
       await cache?.set('orders', orders.value)
       await cache?.set('loadedAt', loadedAt.value)
       await Promise.all(orders.value.map((o) => loadCustomer(o.customer_id)))
+      // the catalogues the service records will need, for offline use
+      for (const line of new Set(orders.value.map((o) => o.product_line ?? ''))) void faultCodes(line).catch(() => {})
     } catch (e) {
       failure.value = e instanceof TypeError ? 'offline' : e instanceof Error ? e.message : String(e)
     }
@@ -173,7 +175,8 @@ export const useTechnician = defineStore('technician', () => {
   async function act(orderId: string, action: Action, body: ActionBody = {}): Promise<ActOutcome> {
     await open()
     const q = queue.value!
-    const item = await q.enqueue({ orderId, action, body: JSON.stringify(body) })
+    const orderNumber = orders.value.find((o) => o.id === orderId)?.number
+    const item = await q.enqueue({ orderId, orderNumber, action, body: JSON.stringify(body) })
     await syncQueued()
     await q.flush()
     const r = q.result(item.id)
