@@ -21,7 +21,8 @@ import (
 )
 
 // TestPortalTechnician works orders on the technician's phone pages in a
-// phone-sized Chromium, in zh-CN and in en. Online: the technician sees
+// phone-sized Chromium, in zh-CN and in en. A declined order needs a
+// reason and goes back to the site. Online: the technician sees
 // the order with the customer to call and the address to navigate to,
 // accepts, starts travel, arrives where the (emulated) GPS says, types the
 // serial, picks the fault codes, has the customer sign and completes. Then
@@ -43,13 +44,17 @@ func TestPortalTechnician(t *testing.T) {
 		lang, slug, locale                          string
 		accepted, enRoute, onSite, completed, queue string
 		refused, offline, title                     string
+		reasonRequired, declined, noCamera          string
 	}{
-		{"zh-CN", "tech-zh", "zh-CN", "已接单", "在途", "已到达", "已完工", "个操作待提交", "未完成", "离线", "我的工单"},
-		{"en", "tech-en", "en", "Accepted", "On the way", "On site", "Completed", "actions waiting to be sent", "was not done", "Offline", "My orders"},
+		{"zh-CN", "tech-zh", "zh-CN", "已接单", "在途", "已到达", "已完工", "个操作待提交", "未完成", "离线", "我的工单",
+			"请填写原因", "已拒单", "无法使用摄像头"},
+		{"en", "tech-en", "en", "Accepted", "On the way", "On site", "Completed", "actions waiting to be sent", "was not done", "Offline", "My orders",
+			"Please give a reason", "Declined", "The camera is not available"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			w := newTechWorld(c, platformToken, tc.slug, tc.locale)
 			online, offline, cancelled := w.order(c, "空调不制冷"), w.order(c, "空调漏水"), w.order(c, "空调噪音大")
+			declined := w.order(c, "空调不开机")
 			p := newPhone(t, addr, tc.lang)
 
 			p.b.open("/m")
@@ -65,6 +70,25 @@ func TestPortalTechnician(t *testing.T) {
 			require.Regexp(t, `^geo:22\.5431,114\.0579\?q=`, p.b.evalString(`document.querySelector('[data-test="navigate"]').getAttribute('href')`))
 			p.b.requireAccessible("my orders (phone)")
 
+			// Declining needs a reason; the order goes back to the site.
+			p.openOrder(declined)
+			p.b.click(`[data-test="decline"]`)
+			p.b.click(`.van-dialog__confirm`)
+			p.b.waitText(tc.reasonRequired)
+			p.b.fill(`#decline-reason`, "今天生病")
+			p.b.click(`.van-dialog__confirm`)
+			p.b.waitText(tc.declined)
+			p.waitNoOverlay()
+			var declines int
+			for _, e := range w.events(c, declined.ID) {
+				if e.Type == "declined" {
+					declines++
+				}
+			}
+			require.Equal(t, 1, declines, "the order was declined once")
+			p.b.click(`.van-nav-bar__left`)
+			p.b.waitPath("/m")
+
 			// Online, step by step.
 			p.openOrder(online)
 			p.b.requireAccessible("an order (phone)")
@@ -74,6 +98,12 @@ func TestPortalTechnician(t *testing.T) {
 			p.b.click(`[data-test="record"]`)
 			p.b.waitPath("/m/orders/" + online.ID + "/record")
 			p.b.requireAccessible("the service record (phone)")
+			// No camera in this browser: the scanner says so and offers a photo.
+			p.b.click(`[data-test="scan-serial"]`)
+			p.b.waitText(tc.noCamera)
+			p.b.requireAccessible("the barcode scanner (phone)")
+			p.b.click(`[data-test="close-scanner"]`)
+			p.waitNoOverlay()
 			p.fillRecord()
 			p.b.waitPath("/m/orders/" + online.ID)
 			p.b.waitText(tc.completed)
@@ -226,6 +256,14 @@ func (p *phone) setOffline(off bool) {
 		_, err := cdp.Call(ctx, tg, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
 		return err
 	}))
+}
+
+// waitNoOverlay waits until no dialog or popup covers the page.
+func (p *phone) waitNoOverlay() {
+	p.t.Helper()
+	p.b.run("the overlay goes", chromedp.Poll[chromedp.Void](
+		`[...document.querySelectorAll('.van-overlay')].every(o => getComputedStyle(o).display === 'none')`,
+		chromedp.WithPollingTimeout(5*time.Second)))
 }
 
 // waitSent waits until the phone has nothing left to send.
