@@ -41,7 +41,7 @@ const en: typeof zh = {
   },
   tech: {
     offline: 'Offline: your actions are kept on the phone and sent in order when the network returns.',
-    pending: '{n} actions waiting to be sent', sending: 'Sending…',
+    pending: 'One action waiting to be sent | {n} actions waiting to be sent', sending: 'Sending…',
     refused: '“{action}” on order {number} was not done', held: '{n} later actions held with it', dismiss: 'Dismiss',
     asOf: 'As of {time}', noOrders: 'No open orders', call: 'Call {name}', navigate: 'Navigate to {address}',
     customer: 'Customer', phone: 'Phone', address: 'Address', description: 'Problem', productLine: 'Product line',
