@@ -171,6 +171,23 @@ describe.each(stores)('the action queue %s', (_, newStore) => {
     expect(server.applied).toEqual([])
   })
 
+  it('waits out an ended session (401) without giving up', async () => {
+    const { server, timers, queue, take } = setup(await newStore(), { maxAttempts: 2 })
+    server.status = 401
+    await take('o1', 'accept')
+    for (let i = 0; i < 4; i++) {
+      if (i === 0) await queue.flush()
+      else {
+        timers.fire()
+        await queue.settled()
+      }
+    }
+    expect((await queue.list())[0]).toMatchObject({ status: 'pending', attempts: 0 })
+    server.status = 200
+    await queue.flush()
+    expect(server.applied).toEqual(['o1:accept'])
+  })
+
   it('runs one flush at a time: actions taken while sending are sent after', async () => {
     const { server, queue, take } = setup(await newStore())
     await take('o1', 'accept')

@@ -189,9 +189,11 @@ export class ActionQueue {
         this.o.onChange()
         continue
       }
-      // Not sent: keep the order of actions, try again later.
+      // Not sent: keep the order of actions, try again later. Only the
+      // server's errors count towards giving up; no network, or a session
+      // to sign in again (401), is waited out.
       this.failures++
-      if (r.status !== 0) {
+      if (r.status !== 0 && r.status !== 401) {
         const attempts = a.attempts + 1
         if (attempts >= this.o.maxAttempts) {
           blocked.add(a.orderId)

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import { api, fieldErrors, unwrap, type Problem, type Schemas } from '@/api/client'
 import { useSession } from '@/stores/session'
 import { ActionQueue, MemoryStore, outcome, type QueuedAction, type SendResult } from '@/offline/queue'
@@ -82,15 +82,34 @@ export const useTechnician = defineStore('technician', () => {
         onChange: () => void syncQueued(),
       })
       await syncQueued()
-      window.addEventListener('online', () => {
-        online.value = true
-        void queue.value?.flush()
-        void refresh()
-      })
-      window.addEventListener('offline', () => (online.value = false))
+      window.addEventListener('online', wentOnline)
+      window.addEventListener('offline', wentOffline)
       void queue.value.flush()
     })()
     return opening
+  }
+
+  function wentOnline() {
+    online.value = true
+    void queue.value?.flush()
+    void refresh()
+  }
+  function wentOffline() {
+    online.value = false
+  }
+
+  // close forgets the signed-out user's phone state; their queue stays in
+  // their own database until they sign in again.
+  function close() {
+    window.removeEventListener('online', wentOnline)
+    window.removeEventListener('offline', wentOffline)
+    queue.value = null
+    cache = null
+    opening = null
+    orders.value = []
+    customers.value = {}
+    queued.value = []
+    loadedAt.value = null
   }
 
   // refresh loads my open orders and their customers; offline the cached
@@ -199,8 +218,17 @@ export const useTechnician = defineStore('technician', () => {
     await refresh()
   }
 
+  // Another user signing in on this phone (after a session ended) gets
+  // their own storage.
+  watch(
+    () => session.me?.id,
+    (id, before) => {
+      if (before && id !== before) close()
+    },
+  )
+
   const pending = computed(() => queued.value.filter((a) => a.status === 'pending'))
   const refused = computed(() => queued.value.filter((a) => a.status === 'failed'))
 
-  return { online, orders, customers, queued, pending, refused, loadedAt, failure, open, refresh, order, faultCodes, stateOf, act, dismiss }
+  return { online, orders, customers, queued, pending, refused, loadedAt, failure, open, close, refresh, order, faultCodes, stateOf, act, dismiss }
 })
