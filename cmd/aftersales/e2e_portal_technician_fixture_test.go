@@ -115,3 +115,13 @@ func (w *techWorld) state(c *client, id string) string {
 	c.expect(http.StatusOK, "GET", "/v1/work-orders/"+id, w.admin, nil).decode(c.t, &o)
 	return o.State
 }
+
+// serviceRecord is the record the order was completed with.
+func (w *techWorld) serviceRecord(c *client, id string) map[string]any {
+	c.t.Helper()
+	var o struct {
+		Record map[string]any `json:"service_record"`
+	}
+	c.expect(http.StatusOK, "GET", "/v1/work-orders/"+id, w.admin, nil).decode(c.t, &o)
+	return o.Record
+}

@@ -109,6 +109,13 @@ func TestPortalTechnician(t *testing.T) {
 			p.b.waitText(tc.completed)
 			require.Equal(t, "completed", w.state(c, online.ID))
 			requireOnce(t, w.events(c, online.ID))
+			rec := w.serviceRecord(c, online.ID)
+			require.Equal(t, techSerial, rec["unit_serial"])
+			require.Equal(t, "E1-01", rec["symptom_code"])
+			require.Equal(t, []any{map[string]any{"barcode": "P-100", "quantity": float64(1)}}, rec["parts"])
+			confirmation := rec["confirmation"].(map[string]any)
+			require.Equal(t, "王芳", confirmation["name"])
+			require.Regexp(t, `^data:image/png;base64,`, confirmation["signature"], "the drawn signature, as a PNG")
 
 			// The network is cut after travel has started.
 			p.b.click(`[data-test="back"], .van-nav-bar__left`)
@@ -297,8 +304,8 @@ func (p *phone) step(action, state string) {
 		fmt.Sprintf(`document.querySelector('[data-test="order-state"]')?.innerText === %q`, state), chromedp.WithPollingTimeout(10*time.Second)))
 }
 
-// fillRecord types the serial, picks the four codes, has the customer
-// sign with a finger and submits.
+// fillRecord types the serial, picks the four codes, types a part used,
+// has the customer sign with a finger and submits.
 func (p *phone) fillRecord() {
 	p.t.Helper()
 	p.b.fill("#serial", techSerial)
@@ -309,6 +316,8 @@ func (p *phone) fillRecord() {
 		p.b.run("pick "+code, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
 			`(() => { const s = document.querySelector(%q); s.value = %q; s.dispatchEvent(new Event('change', {bubbles: true})) })()`, sel, code)))
 	}
+	p.b.click(`[data-test="add-part"]`)
+	p.b.fill("#part-0", "P-100")
 	p.sign()
 	p.b.click(`[data-test="submit-record"]`)
 }
