@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -63,10 +64,14 @@ func registerAgentRoutes(api huma.API, s *Server, ps PluginServices, pops *custo
 	a := agentRoutes{Server: s, plugins: ps, pops: pops}
 	tags := []string{"CTI"}
 	custRead := core.Permission{Resource: core.ResCustomers, Action: core.ActRead}
+	// The events' data is documented as a schema of its own, so that
+	// clients get its type although the stream itself is text.
+	api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[core.AgentEvent](), true, "")
 	register(api, huma.Operation{OperationID: "agent-events", Method: http.MethodGet, Path: "/v1/agents/me/events",
 		Summary: "The caller's live events (server-sent events)", Tags: tags,
 		Description: "A `text/event-stream` for the agent's open portal session: `event: screen_pop` when a call rings " +
-			"at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states. " +
+			"at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states; the data " +
+			"of both is an `AgentEvent` (#/components/schemas/AgentEvent). " +
 			"Comments (`: keep-alive`) every 15 s keep the stream open. The caller's credentials are checked again at " +
 			"each keep-alive: when the session ends (logout, password change, user disabled, tenant suspended, " +
 			"permission withdrawn) the stream ends with `event: closed` (data: `{\"reason\": …}`).",
@@ -202,7 +207,11 @@ func (s agentRoutes) streamAgentEvents(ctx context.Context, hctx huma.Context, p
 func (s agentRoutes) lookUpCaller(ctx context.Context, p *core.Principal, caller string) *core.ScreenPop {
 	var pop *core.ScreenPop
 	err := core.InUnitOfWork(ctx, s.deps.Tx, p.TenantID, func(u core.UnitOfWork) (err error) {
-		pop, err = s.pops.FindScreenPop(ctx, u, caller, phoneCountry(ctx), tenantToday(ctx))
+		v, err := s.viewerIn(ctx, u, p)
+		if err != nil {
+			return err
+		}
+		pop, err = s.pops.FindScreenPop(ctx, u, v, caller, phoneCountry(ctx), tenantToday(ctx))
 		return err
 	})
 	if core.ErrorCode(err) == core.EINVALID {

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
@@ -33,15 +34,16 @@ const Version = "1.0.0"
 // TenantAdmin onboards and manages tenants (implemented by package tenants).
 type TenantAdmin interface {
 	Onboard(ctx context.Context, u core.UnitOfWork, nt core.NewTenant) (*core.Tenant, *core.User, error)
-	Suspend(ctx context.Context, id uuid.UUID, reason string) (*core.Tenant, error)
-	Resume(ctx context.Context, id uuid.UUID) (*core.Tenant, error)
+	Suspend(ctx context.Context, u core.UnitOfWork, id uuid.UUID, reason string) (*core.Tenant, error)
+	Resume(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.Tenant, error)
 	List(ctx context.Context, f core.TenantFilter) ([]*core.Tenant, string, error)
 	Get(ctx context.Context, id uuid.UUID) (*core.Tenant, error)
 }
 
-// TechnicianResolver finds the technician record of a user.
+// TechnicianResolver finds the technician record of a user (nil: the user
+// is not a technician).
 type TechnicianResolver interface {
-	TechnicianIDForUser(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (*uuid.UUID, error)
+	TechnicianOfUser(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (*core.FieldTechnician, error)
 }
 
 // Checker reports whether a dependency (PostgreSQL, Redis) is usable.
@@ -65,6 +67,8 @@ type Deps struct {
 	Tenants  TenantAdmin
 	Platform core.PlatformService
 	Identity *identity.Service
+	// Audit reads the audit log (tenants' and the platform's).
+	Audit *audit.Service
 
 	// Settings: the tenant's dispatch weights, calendar and timer limits.
 	Settings *settings.Service
@@ -78,6 +82,9 @@ type Deps struct {
 	Messaging  MessagingServices
 	Plugins    PluginServices
 	Ops        OpsDeps
+	// AllowedOrigins may call the API from a browser page (CORS); none:
+	// the API's own origin only (api/cors.go).
+	AllowedOrigins []string
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -103,8 +110,6 @@ type MessagingServices struct {
 	SMSGateway    *messaging.Service
 	GatewaySecret string
 	Webhooks      *webhook.Service
-	// WebhookGuard refuses webhook URLs that reach non-public addresses.
-	WebhookGuard *core.WebhookGuard
 }
 
 // PluginServices serve plugins and what runs on them: the registry,
@@ -167,7 +172,8 @@ func New(d Deps) *Server {
 	for path, h := range d.Ops.Extra {
 		s.mux.Handle(path, h)
 	}
-	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withPlainParameters(routerProblems(s.mux, d.Ops.Portal))))))
+	s.http = withRequestID(s.withAccessLog(s.withRecover(withSafeHeaders(withCORS(d.AllowedOrigins,
+		withPlainParameters(routerProblems(s.mux, d.Ops.Portal)))))))
 	return s
 }
 
@@ -222,6 +228,7 @@ func (s *Server) registerRoutes() {
 	registerRegionRoutes(s.api, s, d.Network)
 	s.registerAPIKeyRoutes()
 	s.registerAccessRoutes()
+	s.registerAuditRoutes()
 	registerWorkOrderRoutes(s.api, s, d.WorkOrders)
 	registerSettingsRoutes(s.api, s, d.Settings)
 	registerSMSSettingsRoutes(s.api, s, d.Messaging)

@@ -28,14 +28,15 @@ type LoginOutput struct {
 
 // Me is the caller as GET /v1/me shows it.
 type Me struct {
-	Kind        string      `json:"kind" enum:"user,api_key"`
-	ID          uuid.UUID   `json:"id"`
-	Name        string      `json:"name" doc:"Username or API key name."`
-	DisplayName string      `json:"display_name"`
-	Tenant      MeTenant    `json:"tenant"`
-	Roles       []string    `json:"roles"`
-	Permissions []string    `json:"permissions" doc:"Every permission the caller holds (resource:action), whatever the scope: what a client may offer. Each request is still checked with its target's scope."`
-	Scope       *core.Scope `json:"scope"`
+	Kind         string      `json:"kind" enum:"user,api_key"`
+	ID           uuid.UUID   `json:"id"`
+	Name         string      `json:"name" doc:"Username or API key name."`
+	DisplayName  string      `json:"display_name"`
+	Tenant       MeTenant    `json:"tenant"`
+	Roles        []string    `json:"roles"`
+	Permissions  []string    `json:"permissions" doc:"Every permission the caller holds (resource:action), whatever the scope: what a client may offer. Each request is still checked with its target's scope."`
+	Scope        *core.Scope `json:"scope"`
+	CTIExtension string      `json:"cti_extension" doc:"The user's phone extension: calls ringing there pop up in their portal, and click-to-dial rings it. Empty when none (or for an API key)."`
 }
 
 type MeTenant struct {
@@ -86,11 +87,16 @@ func (s *Server) registerAuthRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			kind := "user"
+			kind, ext := "user", ""
 			if p.Kind == core.PrincipalAPIKey {
 				kind = "api_key"
+			} else if s.deps.Plugins.Plugins != nil {
+				if ext, err = s.deps.Plugins.Plugins.FindCTIExtension(ctx, unitOfWork(ctx), p.ID); err != nil {
+					return nil, err
+				}
 			}
 			return &MeOutput{Body: Me{Kind: kind, ID: p.ID, Name: p.Name, DisplayName: p.DisplayName, Roles: roles,
-				Permissions: permissions, Scope: &scope, Tenant: MeTenant{ID: p.TenantID, Slug: p.TenantSlug, Locale: p.Locale, TimeZone: p.TimeZone}}}, nil
+				Permissions: permissions, Scope: &scope, CTIExtension: ext,
+				Tenant: MeTenant{ID: p.TenantID, Slug: p.TenantSlug, Locale: p.Locale, TimeZone: p.TimeZone}}}, nil
 		})
 }

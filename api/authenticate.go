@@ -79,6 +79,7 @@ func (s *Server) authenticate(hctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	ctx = context.WithValue(ctx, principalKey{}, p)
+	ctx = core.WithActor(ctx, core.ActorOfPrincipal(p, clientOf(ctx), requestID(ctx)))
 	if acc.Stream {
 		next(huma.WithContext(hctx, ctx))
 		return

@@ -53,12 +53,17 @@ func TestCTIScreenPopAcrossReplicas(t *testing.T) {
 	binding, tok := a.registerAndBind(dir, n.tenant, "cti", nil)
 	otherBinding, otherTok := a.registerAndBind(dir, other, "cti", nil)
 
-	agentID, agent := a.createUser(n.tenant.admin, "acme", "agent.wang", []string{"agent"}, nil)
+	// A call-centre agent answers the whole country: tenant-wide scope, so
+	// that every caller is in sight.
+	agentID, agent := a.createUser(n.tenant.admin, "acme", "agent.wang", []string{"agent"}, map[string]any{"all": true})
 	a.must(200, "PUT", "/v1/users/"+agentID.String()+"/cti-extension", n.tenant.admin, map[string]any{"extension": "8001"})
 	// Extensions are unique within a tenant, and another tenant cannot set them.
 	otherID, _ := a.createUser(n.tenant.admin, "acme", "agent.zhao", []string{"agent"}, nil)
 	a.must(409, "PUT", "/v1/users/"+otherID.String()+"/cti-extension", n.tenant.admin, map[string]any{"extension": "8001"})
 	a.must(404, "PUT", "/v1/users/"+agentID.String()+"/cti-extension", other.admin, map[string]any{"extension": "9"})
+	// The agent's portal learns the extension from /v1/me (click-to-dial is offered with one).
+	require.Equal(t, "8001", a.must(200, "GET", "/v1/me", agent, nil).str("cti_extension"))
+	require.Equal(t, "", a.must(200, "GET", "/v1/me", n.tenant.admin, nil).str("cti_extension"))
 
 	events := bRep.openEvents(agent)
 	post := func(binding, token string, body any, hdr ...string) resp {

@@ -107,6 +107,17 @@ type UpdateCustomerInput struct {
 	}
 }
 
+// customerSight is the visibility rule of customers and units, said in
+// every operation that reads or changes them (core.Viewer.Customers).
+const customerSight = "Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees " +
+	"the customers of the orders assigned to them; any other caller sees a customer when one of the customer's " +
+	"addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may " +
+	"see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner."
+
+// notInSight completes the description of an operation on one customer or
+// unit.
+const notInSight = " A customer or unit the caller may not see answers 404, as if it did not exist."
+
 const customerCSVExample = "name,kind,phones,tags,vip,address_label,address,region,lat,lon\n" +
 	"王芳,person,138 0013 8000|010-12345678,vip-line,true,home,广东省深圳市南山区科技园南路 8 号,GD-SZ,22.5431,113.9298\n"
 
@@ -123,10 +134,15 @@ func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service
 			return &CustomerWarningsOutput{Body: CustomerWithWarnings{Customer: c, Warnings: nonNil(warnings)}}, err
 		})
 	register(api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/v1/customers",
-		Summary: "List customers", Tags: tags, Description: "Ordered by name."},
+		Summary: "List customers", Tags: tags, Description: "Ordered by name; the search (phone, name, tag) finds only " +
+			"the customers the caller may see. " + customerSight},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListCustomersInput) (*ListCustomersOutput, error) {
-			items, next, err := customers.FindCustomers(ctx, unitOfWork(ctx), core.CustomerFilter{Phone: in.Phone,
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			items, next, err := customers.FindCustomers(ctx, unitOfWork(ctx), v, core.CustomerFilter{Phone: in.Phone,
 				PhoneCountry: phoneCountry(ctx), Query: in.Q, Tag: in.Tag, After: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
@@ -136,15 +152,20 @@ func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service
 			return out, nil
 		})
 	register(api, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: "/v1/customers/{id}",
-		Summary: "Get a customer", Tags: tags, Errors: []int{http.StatusNotFound}},
+		Summary: "Get a customer", Tags: tags, Errors: []int{http.StatusNotFound}, Description: customerSight + notInSight},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *CustomerIDInput) (*CustomerOutput, error) {
-			c, err := customers.FindCustomerByID(ctx, unitOfWork(ctx), in.ID)
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			c, err := customers.FindCustomerByID(ctx, unitOfWork(ctx), v, in.ID)
 			return &CustomerOutput{Body: c}, err
 		})
 	register(api, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/v1/customers/{id}",
 		Summary: "Change a customer", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
-		Description: "Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists."},
+		Description: "Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. " +
+			customerSight + notInSight},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *UpdateCustomerInput) (*CustomerWarningsOutput, error) {
 			b := in.Body
@@ -158,7 +179,11 @@ func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service
 				a := customerAddresses(*b.Addresses)
 				u.Addresses = &a
 			}
-			c, warnings, err := customers.UpdateCustomer(ctx, unitOfWork(ctx), in.ID, u)
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			c, warnings, err := customers.UpdateCustomer(ctx, unitOfWork(ctx), v, in.ID, u)
 			return &CustomerWarningsOutput{Body: CustomerWithWarnings{Customer: c, Warnings: nonNil(warnings)}}, err
 		})
 	register(api, huma.Operation{OperationID: "import-customers", Method: http.MethodPost, Path: "/v1/customers/import",

@@ -3,11 +3,14 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/cmd/wire"
+	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 	"github.com/aftersales/aftersales/internal/testkit"
@@ -54,9 +58,31 @@ func longSessions(o *wire.Options) {
 // loginPolicy replaces the login policy.
 func loginPolicy(p identity.LoginPolicy) option { return func(o *wire.Options) { o.LoginPolicy = p } }
 
+// testDNS is the replicas' resolver for URLs tenants set: names under
+// .example resolve to a public address, but for those named here, which
+// resolve where an attacker would point them; others do not resolve.
+var testDNS = fakeResolver{
+	"inside.example":    {netip.MustParseAddr("93.184.216.34"), netip.MustParseAddr("10.0.0.7")},
+	"metadata.example":  {netip.MustParseAddr("169.254.169.254")},
+	"sixtofour.example": {netip.MustParseAddr("2002:7f00:1::")},
+	"localhost":         {netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("::1")},
+}
+
+type fakeResolver map[string][]netip.Addr
+
+func (r fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	if ips, ok := r[host]; ok {
+		return ips, nil
+	}
+	if strings.HasSuffix(host, ".example") || strings.HasSuffix(host, ".example.com") {
+		return []netip.Addr{netip.MustParseAddr("93.184.216.34")}, nil
+	}
+	return nil, errors.New("no such host")
+}
+
 // privateWebhooks lets webhooks reach loopback receivers (the platform
-// setting WEBHOOK_ALLOW_PRIVATE).
-func privateWebhooks(o *wire.Options) { o.WebhookAllowPrivate = true }
+// setting EGRESS_ALLOW_PRIVATE).
+func privateWebhooks(o *wire.Options) { o.Egress.AllowPrivate = true }
 
 // setup starts a replica on a fresh database; its plugins are not run
 // (setupPlugins runs them).
@@ -85,7 +111,8 @@ func start(t testing.TB, pool *pgxpool.Pool, dbURL string, writeTimeout time.Dur
 		logOut = os.Stderr
 	}
 	clock := &shiftClock{}
-	o := wire.Options{Role: wire.RoleAPI, Pool: pool, Log: slog.New(slog.NewJSONHandler(logOut, nil)), Clock: clock}
+	o := wire.Options{Role: wire.RoleAPI, Pool: pool, Log: slog.New(slog.NewJSONHandler(logOut, nil)), Clock: clock,
+		Egress: core.EgressGuard{Resolver: testDNS}, PluginKey: pluginKey}
 	for _, opt := range opts {
 		opt(&o)
 	}

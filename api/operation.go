@@ -106,6 +106,27 @@ func (s *Server) callerScope(ctx context.Context) (core.Scope, error) {
 	return s.deps.Authz.ScopeOf(ctx, p.TenantID, p.Subject())
 }
 
+// viewer returns the caller as the visibility rules of work orders,
+// customers and units see them (core.Viewer): their scope and, for a user
+// who signs in as a technician, that technician record.
+func (s *Server) viewer(ctx context.Context) (core.Viewer, error) {
+	return s.viewerIn(ctx, unitOfWork(ctx), principal(ctx))
+}
+
+// viewerIn is viewer for principal p, reading through unit u (for work
+// outside the request's unit, such as an event stream).
+func (s *Server) viewerIn(ctx context.Context, u core.UnitOfWork, p *core.Principal) (core.Viewer, error) {
+	sc, err := s.deps.Authz.ScopeOf(ctx, p.TenantID, p.Subject())
+	if err != nil {
+		return core.Viewer{}, err
+	}
+	v := core.Viewer{Scope: sc}
+	if p.Kind == core.PrincipalUser && s.deps.WorkOrders.Technicians != nil {
+		v.Technician, err = s.deps.WorkOrders.Technicians.TechnicianOfUser(ctx, u, p.ID)
+	}
+	return v, err
+}
+
 // Page is the cursor of a list response.
 type Page struct {
 	Next string `json:"next_cursor" doc:"Pass as ?cursor= for the next page; empty on the last page."`

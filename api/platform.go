@@ -96,13 +96,13 @@ func (s *Server) registerPlatformRoutes() {
 		Summary: "Suspend a tenant", Tags: tags, Errors: []int{http.StatusNotFound},
 		Description: "Its users and API keys get 403 with the reason until it is resumed; its data is kept."},
 		access{Who: accessPlatform, Idempotent: true}, func(ctx context.Context, in *SuspendTenantInput) (*TenantOutput, error) {
-			t, err := s.deps.Tenants.Suspend(ctx, in.ID, in.Body.Reason)
+			t, err := s.deps.Tenants.Suspend(ctx, unitOfWork(ctx), in.ID, in.Body.Reason)
 			return &TenantOutput{Body: t}, err
 		})
 	register(s.api, huma.Operation{OperationID: "resume-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants/{id}/resume",
 		Summary: "Resume a suspended tenant", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessPlatform, Idempotent: true}, func(ctx context.Context, in *TenantIDInput) (*TenantOutput, error) {
-			t, err := s.deps.Tenants.Resume(ctx, in.ID)
+			t, err := s.deps.Tenants.Resume(ctx, unitOfWork(ctx), in.ID)
 			return &TenantOutput{Body: t}, err
 		})
 }

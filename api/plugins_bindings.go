@@ -15,7 +15,7 @@ type CreatePluginBindingInput struct {
 	Body struct {
 		PluginID uuid.UUID         `json:"plugin_id" doc:"A plugin of GET /v1/plugins."`
 		Name     string            `json:"name" minLength:"1" maxLength:"100" example:"Headquarters switchboard"`
-		Config   map[string]any    `json:"config,omitempty" doc:"Non-secret configuration, passed to the plugin as is."`
+		Config   map[string]any    `json:"config,omitempty" doc:"Non-secret configuration, passed to the plugin as is. Every URL in it (any string value that is an absolute URL) must be http(s) or ws(s), on port 80, 443 or 1024-65535, and reach public addresses only, unless the platform widens this (422 naming the field otherwise)."`
 		Secrets  map[string]string `json:"secrets,omitempty" doc:"Write-only: stored encrypted and passed to the plugin; the API shows their names only."`
 		Enabled  *bool             `json:"enabled,omitempty" doc:"Default true. One enabled binding per kind per tenant."`
 	}
@@ -25,7 +25,7 @@ type UpdatePluginBindingInput struct {
 	ID   uuid.UUID `path:"id"`
 	Body struct {
 		Name    *string           `json:"name,omitempty" minLength:"1" maxLength:"100"`
-		Config  map[string]any    `json:"config,omitempty" doc:"Replaces the configuration."`
+		Config  map[string]any    `json:"config,omitempty" doc:"Replaces the configuration; its URLs are checked as on create."`
 		Secrets map[string]string `json:"secrets,omitempty" doc:"Sets the secrets given; an empty value deletes that secret; others stay."`
 		Enabled *bool             `json:"enabled,omitempty"`
 	}

@@ -44,7 +44,8 @@ func TestScreenPopWithTheRealCTIPlugin(t *testing.T) {
 	n := a.newNetwork("acme")
 	_, bind := a.bindReference(t, dir, n.tenant, "cti-generic", "cti", nil)
 	binding, tok := bind.str("id"), bind.str("cti_token")
-	agentID, agent := a.createUser(n.tenant.admin, "acme", "agent.wang", []string{"agent"}, nil)
+	// A call-centre agent with tenant-wide scope: every caller is in sight.
+	agentID, agent := a.createUser(n.tenant.admin, "acme", "agent.wang", []string{"agent"}, map[string]any{"all": true})
 	a.must(200, "PUT", "/v1/users/"+agentID.String()+"/cti-extension", n.tenant.admin, map[string]any{"extension": "801"})
 	events := b.openEvents(agent)
 
@@ -90,7 +91,7 @@ func TestDispatchFallsBackWhenThePluginFails(t *testing.T) {
 	require.Equal(t, 201, r.Status, "%s", r.Raw)
 	require.Equal(t, n.near.String(), r.str("site_id"), "the built-in ranking chose")
 	dec := r.JSON["dispatch_decision"].(map[string]any)
-	require.Contains(t, dec["Fallback"], "built-in ranking used")
+	require.Contains(t, dec["fallback"], "built-in ranking used")
 
 	require.Eventually(t, func() bool {
 		st := b.must(200, "GET", "/v1/plugin-bindings/"+bind.str("id")+"/status", n.tenant.admin, nil)
@@ -109,13 +110,13 @@ func TestDispatchFallsBackWhenTheRuntimeRefuses(t *testing.T) {
 	b.registerAndBind(dir, n.tenant, "dispatch_rules", nil)
 	r := b.intake(n, n.tenant.admin, nil)
 	require.Equal(t, 201, r.Status, "%s", r.Raw)
-	require.Contains(t, r.JSON["dispatch_decision"].(map[string]any)["Fallback"], "plugin down")
+	require.Contains(t, r.JSON["dispatch_decision"].(map[string]any)["fallback"], "plugin down")
 	// Unbound, the built-in ranking runs without a fallback note.
 	bindings := b.must(200, "GET", "/v1/plugin-bindings", n.tenant.admin, nil).JSON["items"].([]any)
 	b.must(204, "DELETE", "/v1/plugin-bindings/"+bindings[0].(map[string]any)["id"].(string), n.tenant.admin, nil)
 	require.Eventually(t, func() bool {
 		r := b.intake(n, n.tenant.admin, nil)
-		return r.Status == 201 && r.JSON["dispatch_decision"].(map[string]any)["Fallback"] == ""
+		return r.Status == 201 && r.JSON["dispatch_decision"].(map[string]any)["fallback"] == nil
 	}, 5*time.Second, 50*time.Millisecond, "the cached binding is dropped on change")
 }
 
@@ -136,8 +137,8 @@ func TestDispatchRulesPluginPrefersTheSellingDealer(t *testing.T) {
 	r := b.intake(n, n.tenant.admin, nil)
 	require.Equal(t, 201, r.Status, "%s", r.Raw)
 	dec := r.JSON["dispatch_decision"].(map[string]any)
-	require.Equal(t, "", dec["Fallback"])
-	require.Contains(t, dec["Engine"], "+rules")
+	require.Nil(t, dec["fallback"], "no fallback")
+	require.Contains(t, dec["engine"], "+rules")
 	require.Equal(t, n.far.String(), r.str("site_id"), "the selling dealer first: %s", r.Raw)
 	// The dealer lets the platform assign: one Decide call ranks the sites
 	// and the dealer's technicians, whose choice is the one assigned, not
@@ -182,10 +183,10 @@ func TestVIPSeniorTechnicianWithTheRealRulesPlugin(t *testing.T) {
 			r := b.intake(n, n.tenant.admin, nil)
 			require.Equal(t, 201, r.Status, "%s", r.Raw)
 			require.Equal(t, n.techFar.String(), r.str("technician_id"), "%s", r.Raw)
-			tech := r.JSON["dispatch_decision"].(map[string]any)["Technician"].(map[string]any)
-			require.Empty(t, tech["Fallback"])
-			first := tech["Ranking"].([]any)[0].(map[string]any)
-			require.Contains(t, first["Reasons"], "senior technician for a VIP customer")
+			tech := r.JSON["dispatch_decision"].(map[string]any)["technicians"].(map[string]any)
+			require.Empty(t, tech["fallback"])
+			first := tech["ranking"].([]any)[0].(map[string]any)
+			require.Contains(t, first["reasons"], "senior technician for a VIP customer")
 		})
 	}
 }

@@ -38,7 +38,7 @@ func TestTimerRedispatchAppliesTheRules(t *testing.T) {
 	require.Equal(t, "dispatched", w.str("state"))
 	require.Equal(t, n.near.String(), w.str("site_id"), "the next candidate")
 	dec := w.JSON["dispatch_decision"].(map[string]any)
-	require.Equal(t, "", dec["Fallback"], "%s", w.Raw)
-	require.Contains(t, dec["Engine"], "+rules")
+	require.Nil(t, dec["fallback"], "no fallback: %s", w.Raw)
+	require.Contains(t, dec["engine"], "+rules")
 	require.EqualValues(t, 2, status(), "the redispatch asked the rules")
 }

@@ -131,23 +131,33 @@ func registerProductRoutes(api huma.API, s *Server, cat *catalog.Service, custom
 		Summary: "Register a unit", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Records that a customer owns a product: serial, model, purchase date. The serial is unique " +
 			"in the tenant (409). The response shows the warranty: in warranty until the purchase date plus the " +
-			"model's warranty months."},
+			"model's warranty months. A customer the caller may not see is refused as unknown (422). " + customerSight},
 		access{Who: accessTenant, Perm: units(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *RegisterUnitInput) (*UnitOutput, error) {
 			b := in.Body
-			u, err := customers.RegisterUnit(ctx, unitOfWork(ctx), core.NewUnit{CustomerID: b.CustomerID, ModelID: b.ModelID,
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			u, err := customers.RegisterUnit(ctx, unitOfWork(ctx), v, core.NewUnit{CustomerID: b.CustomerID, ModelID: b.ModelID,
 				Serial: b.Serial, PurchaseDate: b.PurchaseDate, DealerSiteID: b.DealerSiteID}, tenantToday(ctx))
 			return &UnitOutput{Body: u}, err
 		})
 	register(api, huma.Operation{OperationID: "get-unit", Method: http.MethodGet, Path: "/v1/units/{id}",
-		Summary: "Get a unit with its warranty status", Tags: tags, Errors: []int{http.StatusNotFound}},
+		Summary: "Get a unit with its warranty status", Tags: tags, Errors: []int{http.StatusNotFound},
+		Description: customerSight + notInSight},
 		access{Who: accessTenant, Perm: units(core.ActRead)},
 		func(ctx context.Context, in *UnitIDInput) (*UnitOutput, error) {
-			u, err := customers.FindUnitByID(ctx, unitOfWork(ctx), in.ID, tenantToday(ctx))
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			u, err := customers.FindUnitByID(ctx, unitOfWork(ctx), v, in.ID, tenantToday(ctx))
 			return &UnitOutput{Body: u}, err
 		})
 	register(api, huma.Operation{OperationID: "list-units", Method: http.MethodGet, Path: "/v1/units",
-		Summary: "Find units by serial or customer", Tags: tags, Description: "Ordered by serial, with warranty status."},
+		Summary: "Find units by serial or customer", Tags: tags, Description: "Ordered by serial, with warranty status; " +
+			"only the units of customers the caller may see. " + customerSight},
 		access{Who: accessTenant, Perm: units(core.ActRead)},
 		func(ctx context.Context, in *ListUnitsInput) (*ListUnitsOutput, error) {
 			f := core.UnitFilter{Serial: in.Serial, After: in.Cursor, Limit: in.Limit}
@@ -158,7 +168,11 @@ func registerProductRoutes(api huma.API, s *Server, cat *catalog.Service, custom
 				}
 				f.CustomerID = &id
 			}
-			items, next, err := customers.FindUnits(ctx, unitOfWork(ctx), f, tenantToday(ctx))
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			items, next, err := customers.FindUnits(ctx, unitOfWork(ctx), v, f, tenantToday(ctx))
 			if err != nil {
 				return nil, err
 			}

@@ -23,10 +23,15 @@ func registerScreenPopRoutes(api huma.API, s *Server, customers *customer.Servic
 			"with phones, addresses, registered units (model, product line, warranty status), the last 5 work " +
 			"orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: " +
 			"true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, " +
-			"so `open_complaints` is always empty for now."},
+			"so `open_complaints` is always empty for now. Only the customers the caller may see are found, each with " +
+			"the work orders the caller may see; a caller out of sight is an unknown caller. " + customerSight},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResCustomers, Action: core.ActRead}},
 		func(ctx context.Context, in *ScreenPopInput) (*ScreenPopOutput, error) {
-			pop, err := customers.FindScreenPop(ctx, unitOfWork(ctx), in.Phone, phoneCountry(ctx), tenantToday(ctx))
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			pop, err := customers.FindScreenPop(ctx, unitOfWork(ctx), v, in.Phone, phoneCountry(ctx), tenantToday(ctx))
 			if err != nil {
 				return nil, err
 			}

@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"encoding/base64"
 	"strings"
 	"testing"
@@ -13,10 +15,27 @@ import (
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
 
-// webhookSecret reads an endpoint's stored secret in its tenant.
+// webhookSecret reads an endpoint's stored secret in its tenant and
+// decrypts it as the at-rest format says (AES-256-GCM with the platform
+// key: a version byte, the nonce, the ciphertext; associated data the
+// tenant ID, the endpoint ID and "webhook-secret"), written here from that
+// description rather than with the store's code. The plaintext column
+// must be empty.
 func (b *testBundle) webhookSecret(tenant uuid.UUID, id string) string {
 	b.t.Helper()
-	return pgtest.TenantRows[string](b.t, b.pool, tenant, `SELECT secret FROM webhook_endpoints WHERE id = $1`, id)[0]
+	plain := pgtest.TenantRows[string](b.t, b.pool, tenant, `SELECT secret FROM webhook_endpoints WHERE id = $1`, id)[0]
+	require.Empty(b.t, plain, "no secret is stored in plain text")
+	sealed := pgtest.TenantRows[[]byte](b.t, b.pool, tenant, `SELECT secret_sealed FROM webhook_endpoints WHERE id = $1`, id)[0]
+	block, err := aes.NewCipher(pluginKey)
+	require.NoError(b.t, err)
+	gcm, err := cipher.NewGCM(block)
+	require.NoError(b.t, err)
+	require.Equal(b.t, byte(1), sealed[0])
+	endpoint := uuid.MustParse(id)
+	ad := append(append(tenant[:], endpoint[:]...), "webhook-secret"...)
+	secret, err := gcm.Open(nil, sealed[1:1+gcm.NonceSize()], sealed[1+gcm.NonceSize():], ad)
+	require.NoError(b.t, err)
+	return string(secret)
 }
 
 // addDelivery creates a delivery of a made-up work_order.created message
@@ -37,7 +56,7 @@ func TestWebhookEndpointLifecycle(t *testing.T) {
 	t.Parallel()
 	b := setup(t, privateWebhooks) // the platform setting tests use for loopback receivers
 	acme := b.onboard("acme")
-	r := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/hooks",
+	r := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9999/hooks",
 		"description": "ERP", "event_types": []string{core.OutboxWorkOrderCreated, "work_order.sla_breached"}})
 	id, secret := r.str("id"), r.str("secret")
 	require.True(t, strings.HasPrefix(secret, "whsec_"), secret)
@@ -105,6 +124,16 @@ func TestWebhookBadInput(t *testing.T) {
 		{"CGNAT", "http://100.64.0.1/", all, 422, "carrier-grade NAT"},
 		{"unspecified", "http://0.0.0.0/", all, 422, "unspecified"},
 		{"multicast", "http://224.0.0.1/", all, 422, "multicast"},
+		{"6to4 of loopback", "http://[2002:7f00:1::]/", all, 422, "6to4 address of a loopback"},
+		{"Teredo", "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/", all, 422, "a Teredo address"},
+		{"NAT64 of private", "http://[64:ff9b::10.0.0.1]/", all, 422, "NAT64 address of a private"},
+		{"NAT64 local-use", "http://[64:ff9b:1::a00:1]/", all, 422, "local-use NAT64"},
+		{"unique local", "http://[fd00::1]/", all, 422, "a private address"},
+		{"name of private among public", "https://inside.example/", all, 422, "resolves to 10.0.0.7, a private address"},
+		{"name of metadata", "https://metadata.example/", all, 422, "a link-local address"},
+		{"name of 6to4 loopback", "https://sixtofour.example/", all, 422, "6to4 address of a loopback"},
+		{"does not resolve", "https://nowhere.invalid/", all, 422, "does not resolve"},
+		{"privileged port", "https://hooks.example.com:22/", all, 422, "port 22 is not allowed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -118,12 +147,12 @@ func TestWebhookBadInput(t *testing.T) {
 
 	// An update to a private address is refused too, and changes nothing.
 	loose := setupOn(t, b.pool, b.dbURL, privateWebhooks) // a replica that allows it stored it
-	id := loose.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/", "event_types": all}).str("id")
+	id := loose.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9999/", "event_types": all}).str("id")
 	r := b.must(422, "PATCH", "/v1/webhooks/"+id, acme.admin, map[string]any{"url": "http://10.0.0.1/"})
 	require.Contains(t, string(r.Raw), "a private address")
 	b.must(422, "PATCH", "/v1/webhooks/"+id, acme.admin, map[string]any{"event_types": []string{"nope"}})
 	got := b.must(200, "GET", "/v1/webhooks/"+id, acme.admin, nil)
-	require.Equal(t, "http://127.0.0.1:9/", got.str("url"))
+	require.Equal(t, "http://127.0.0.1:9999/", got.str("url"))
 	require.Equal(t, []any{"*"}, got.JSON["event_types"])
 }
 
@@ -134,7 +163,7 @@ func TestWebhookDeliveriesAndIsolation(t *testing.T) {
 	t.Parallel()
 	b := setup(t, privateWebhooks)
 	acme, other := b.onboard("acme"), b.onboard("other")
-	id := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/",
+	id := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9999/",
 		"description": "mine", "event_types": []string{core.OutboxWorkOrderCreated}}).str("id")
 	secret := b.webhookSecret(acme.id, id)
 	b.addDelivery(acme.id)
@@ -172,7 +201,7 @@ func TestWebhookDeliveriesAndIsolation(t *testing.T) {
 
 	// A delivery of another endpoint of the same tenant is not found
 	// under this one.
-	id2 := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9/2",
+	id2 := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9999/2",
 		"event_types": []string{"*"}}).str("id")
 	b.must(404, "GET", "/v1/webhooks/"+id2+"/deliveries/"+did, acme.admin, nil)
 

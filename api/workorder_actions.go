@@ -24,13 +24,6 @@ type WorkOrderActionInput struct {
 	}
 }
 
-// technicianActions are done by the order's technician, on their phone.
-var technicianActions = map[string]bool{core.ActionAccept: true, core.ActionDecline: true, core.ActionStartTravel: true, core.ActionArrive: true,
-	core.ActionWaitParts: true, core.ActionResume: true, core.ActionTakeToWorkshop: true, core.ActionComplete: true}
-
-// dispatchActions need the dispatch permission (dispatchers, site staff).
-var dispatchActions = map[string]bool{core.ActionDispatch: true, core.ActionReassign: true, core.ActionAssign: true, core.ActionReject: true}
-
 type MyOrdersInput struct {
 	ListParams
 }
@@ -43,14 +36,15 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			"in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next " +
 			"candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, " +
 			"wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject " +
-			"need the dispatch permission. Every action appends an event to the timeline."},
+			"need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see " +
+			"(see list-work-orders: for a technician, one assigned to a colleague) answers 404."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}, Idempotent: true},
-		func(ctx context.Context, in *WorkOrderActionInput) (*WorkOrderOutput, error) {
+		func(ctx context.Context, in *WorkOrderActionInput) (*WorkOrderDetailOutput, error) {
 			b := in.Body
 			act := core.ActionInput{Action: in.Action, Version: b.Version, Reason: b.Reason, SiteID: b.SiteID,
-				TechnicianID: b.TechnicianID, Lat: b.Lat, Lon: b.Lon, Record: b.Record}
+				TechnicianID: b.TechnicianID, Lat: b.Lat, Lon: b.Lon, Record: b.Record, ActorName: actorName(ctx)}
 			need := core.Permission{Resource: core.ResWorkOrders, Action: core.ActUpdate}
-			if dispatchActions[in.Action] {
+			if core.IsDispatchAction(in.Action) {
 				need.Action = core.ActDispatch
 			}
 			w, tech, err := wo.findWorkOrderInScope(ctx, s, in.ID, need)
@@ -60,7 +54,7 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			if err := s.authorize(ctx, need, targetOf(w)); err != nil {
 				return nil, err
 			}
-			if technicianActions[in.Action] {
+			if core.IsTechnicianAction(in.Action) {
 				if tech == nil {
 					return nil, core.Errorf(core.EFORBIDDEN, "only a technician can %s an order", in.Action)
 				}
@@ -79,17 +73,21 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 				}
 			}
 			out, err := wo.Service.Act(ctx, unitOfWork(ctx), in.ID, act, actorOf(ctx))
-			return &WorkOrderOutput{Body: out}, err
+			if err != nil {
+				return nil, err
+			}
+			return s.detail(ctx, out, tech), nil
 		})
 	register(api, huma.Operation{OperationID: "list-my-work-orders", Method: http.MethodGet, Path: "/v1/technician/orders",
 		Summary: "My open orders (technician)", Tags: []string{"Technician"},
 		Description: "The calling technician's orders that are assigned and not yet completed, closed or cancelled."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}},
 		func(ctx context.Context, in *MyOrdersInput) (*ListWorkOrdersOutput, error) {
-			tech, err := wo.callerTechnician(ctx)
+			v, err := s.viewer(ctx)
 			if err != nil {
 				return nil, err
 			}
+			tech := technicianID(v)
 			if tech == nil {
 				return nil, core.Errorf(core.EFORBIDDEN, "the caller is not a technician")
 			}
@@ -97,8 +95,8 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			out.Body.Items = []*core.WorkOrder{}
 			for _, st := range []string{core.StateAssigned, core.StateAccepted, core.StateEnRoute, core.StateOnSite,
 				core.StateWaitingParts, core.StateInWorkshop} {
-				items, _, err := wo.Service.FindWorkOrders(ctx, unitOfWork(ctx), core.WorkOrderFilter{State: st, OnlyTechnician: tech,
-					Within: core.Scope{All: true}, Limit: 500})
+				items, _, err := wo.Service.FindWorkOrders(ctx, unitOfWork(ctx), core.WorkOrderFilter{State: st,
+					Within: core.OrderReach{Technician: tech}, Limit: 500})
 				if err != nil {
 					return nil, err
 				}
@@ -106,6 +104,17 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			}
 			return out, nil
 		})
+}
+
+// detail is w with the actions the caller (tech: their technician record)
+// may take on it now, by the state machine and the caller's permissions
+// on the order's site.
+func (s *Server) detail(ctx context.Context, w *core.WorkOrder, tech *uuid.UUID) *WorkOrderDetailOutput {
+	may := func(a string) bool {
+		return s.authorize(ctx, core.Permission{Resource: core.ResWorkOrders, Action: a}, targetOf(w)) == nil
+	}
+	return &WorkOrderDetailOutput{Body: &WorkOrderDetail{WorkOrder: *w, Actions: core.AllowedActions(w,
+		core.ActionCaller{Technician: tech, MayUpdate: may(core.ActUpdate), MayDispatch: may(core.ActDispatch)})}}
 }
 
 func targetOf(w *core.WorkOrder) core.Target {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"time"
@@ -30,6 +31,15 @@ type CreateWorkOrderInput struct {
 }
 
 type WorkOrderOutput struct{ Body *core.WorkOrder }
+
+// WorkOrderDetail is one order as its page shows it: with what the caller
+// may do with it now.
+type WorkOrderDetail struct {
+	core.WorkOrder
+	Actions []string `json:"actions" nullable:"false" doc:"The actions the caller may take on the order in its state (POST /v1/work-orders/{id}/{action}), as the state machine and the caller's permissions on the order's site allow. Each is checked again when made."`
+}
+
+type WorkOrderDetailOutput struct{ Body *WorkOrderDetail }
 
 type WorkOrderIDInput struct {
 	ID uuid.UUID `path:"id"`
@@ -80,15 +90,21 @@ func registerWorkOrderRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 		})
 	register(api, huma.Operation{OperationID: "get-work-order", Method: http.MethodGet, Path: "/v1/work-orders/{id}",
 		Summary: "Get a work order", Tags: tags, Errors: []int{http.StatusNotFound},
-		Description: "With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site)."},
+		Description: "With its state, site, technician, SLA deadlines and status, warranty, the dispatch decision (why this site) " +
+			"and `actions`, what the caller may do with it now. The caller sees the orders the list shows them (see list-work-orders); any other answers 404, as if it did not exist."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
-		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderOutput, error) {
-			w, _, err := wo.findWorkOrderInScope(ctx, s, in.ID, perm(core.ActRead))
-			return &WorkOrderOutput{Body: w}, err
+		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderDetailOutput, error) {
+			w, tech, err := wo.findWorkOrderInScope(ctx, s, in.ID, perm(core.ActRead))
+			if err != nil {
+				return nil, err
+			}
+			return s.detail(ctx, w, tech), nil
 		})
 	register(api, huma.Operation{OperationID: "list-work-orders", Method: http.MethodGet, Path: "/v1/work-orders",
 		Summary: "List work orders", Tags: tags,
-		Description: "Newest first. A region manager sees their subtree's sites, site staff their sites, a technician their own orders."},
+		Description: "Newest first. A caller with tenant-wide scope sees every order; a region manager the orders of the " +
+			"sites in their regions' subtrees; site staff their sites' orders; a technician the orders assigned to them and " +
+			"those offered to their site (dispatched there with no technician yet, which they may accept)."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListWorkOrdersInput) (*ListWorkOrdersOutput, error) {
 			f, err := wo.workOrderFilter(ctx, s, in)
@@ -105,7 +121,9 @@ func registerWorkOrderRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 		})
 	register(api, huma.Operation{OperationID: "list-work-order-events", Method: http.MethodGet, Path: "/v1/work-orders/{id}/events",
 		Summary: "The order's timeline", Tags: tags, Errors: []int{http.StatusNotFound},
-		Description: "Every transition with actor, time, location and payload, oldest first."},
+		Description: "Every event (transitions, queueing, urges, SLA breaches, SMS statuses) with actor, time, location and " +
+			"payload, oldest first; the actor and the sites and technicians the payload refers to are named as they are called now. " +
+			"An order the caller may not see (see list-work-orders) answers 404."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WorkOrderIDInput) (*WorkOrderEventsOutput, error) {
 			if _, _, err := wo.findWorkOrderInScope(ctx, s, in.ID, perm(core.ActRead)); err != nil {
@@ -122,48 +140,40 @@ func registerWorkOrderRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 // actorOf names the caller in events: user:<id> or key:<id>.
 func actorOf(ctx context.Context) string { return principal(ctx).Subject() }
 
-// findWorkOrderInScope loads an order the caller may see: orders of sites
-// in their scope (a technician's scope is their site); orders not yet
-// dispatched need tenant-wide scope. Outside: 404. It also returns the
-// caller's technician record (nil when the caller is not a technician).
+// actorName is what the caller is called: the display name, or the
+// username or key name.
+func actorName(ctx context.Context) string {
+	p := principal(ctx)
+	return cmp.Or(p.DisplayName, p.Name)
+}
+
+// findWorkOrderInScope loads an order the caller may see (core.Viewer.Orders:
+// a technician their own orders and those offered to their site, others
+// the orders of the sites in their scope, tenant-wide scope every order).
+// Outside: 404, as lists leave it out. It also returns the caller's
+// technician record (nil when the caller is not a technician).
 func (wo WorkOrderServices) findWorkOrderInScope(ctx context.Context, s *Server, id uuid.UUID, perm core.Permission) (*core.WorkOrder, *uuid.UUID, error) {
 	w, err := wo.Service.FindWorkOrderByID(ctx, unitOfWork(ctx), id)
 	if err != nil {
 		return nil, nil, err
 	}
-	tech, err := wo.callerTechnician(ctx)
+	v, err := s.viewer(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	notFound := core.Errorf(core.ENOTFOUND, "work order not found")
-	switch {
-	case tech != nil && w.TechnicianID != nil && *w.TechnicianID == *tech:
-		return w, tech, nil
-	case w.SiteID != nil: // for a technician: an order of their own site
-		if s.authorize(ctx, perm, core.Target{SiteID: w.SiteID}) != nil {
-			return nil, nil, notFound
-		}
-		return w, tech, nil
-	case tech != nil:
-		return nil, nil, notFound
+	inScope := func(site uuid.UUID) bool { return s.authorize(ctx, perm, core.Target{SiteID: &site}) == nil }
+	if !v.Orders().Holds(w, inScope) {
+		return nil, nil, core.Errorf(core.ENOTFOUND, "work order not found")
 	}
-	sc, err := s.callerScope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !sc.All {
-		return nil, nil, notFound
-	}
-	return w, tech, nil
+	return w, technicianID(v), nil
 }
 
-// callerTechnician returns the caller's technician record, if any.
-func (wo WorkOrderServices) callerTechnician(ctx context.Context) (*uuid.UUID, error) {
-	p := principal(ctx)
-	if p.Kind != core.PrincipalUser || wo.Technicians == nil {
-		return nil, nil
+// technicianID is the ID of the viewer's technician record, if any.
+func technicianID(v core.Viewer) *uuid.UUID {
+	if v.Technician == nil {
+		return nil
 	}
-	return wo.Technicians.TechnicianIDForUser(ctx, unitOfWork(ctx), p.ID)
+	return &v.Technician.ID
 }
 
 func (wo WorkOrderServices) workOrderFilter(ctx context.Context, s *Server, in *ListWorkOrdersInput) (core.WorkOrderFilter, error) {
@@ -194,14 +204,7 @@ func (wo WorkOrderServices) workOrderFilter(ctx context.Context, s *Server, in *
 		}
 		f.Phone = phone
 	}
-	tech, err := wo.callerTechnician(ctx)
-	if err != nil {
-		return f, err
-	}
-	if tech != nil {
-		f.OnlyTechnician, f.Within = tech, core.Scope{All: true}
-		return f, nil
-	}
-	f.Within, err = s.callerScope(ctx)
+	v, err := s.viewer(ctx)
+	f.Within = v.Orders()
 	return f, err
 }

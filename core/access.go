@@ -45,6 +45,7 @@ const (
 	ResWebhooks    = "webhooks"
 	ResPlugins     = "plugins"
 	ResAccess      = "access"
+	ResAudit       = "audit" // the audit log; read only
 )
 
 // Actions on resources. "*" in a rule grants every action.
@@ -70,7 +71,7 @@ func (p Permission) String() string { return p.Resource + ":" + p.Action }
 func Resources() []string {
 	r := []string{ResTenant, ResUsers, ResRoles, ResRegions, ResAPIKeys, ResSites,
 		ResTechnicians, ResCustomers, ResUnits, ResCatalog, ResWorkOrders, ResComplaints,
-		ResCallbacks, ResClaims, ResParts, ResKB, ResReports, ResWebhooks, ResPlugins, ResAccess}
+		ResCallbacks, ResClaims, ResParts, ResKB, ResReports, ResWebhooks, ResPlugins, ResAccess, ResAudit}
 	sort.Strings(r)
 	return r
 }

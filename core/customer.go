@@ -242,6 +242,9 @@ type CustomerFilter struct {
 	Tag          string
 	After        string
 	Limit        int
+	// Within limits the list to the customers a viewer may see; the
+	// customer use cases set it (see Viewer.Customers).
+	Within CustomerReach
 }
 
 // CustomerImportRow is one row of a bulk import; Row is its line in a CSV

@@ -158,6 +158,9 @@ type UnitFilter struct {
 	CustomerID *uuid.UUID
 	After      string
 	Limit      int
+	// Within limits the list to the units of the customers a viewer may
+	// see; the customer use cases set it (see Viewer.Customers).
+	Within CustomerReach
 }
 
 // WarrantyStatus says whether a unit is in warranty (保修期内) on a day.

@@ -108,6 +108,7 @@ type TenantStore interface {
 	FindTenantByID(ctx context.Context, id uuid.UUID) (*Tenant, error)
 	// FindTenantBySlug returns ENOTFOUND if missing.
 	FindTenantBySlug(ctx context.Context, slug string) (*Tenant, error)
-	// SetTenantStatus suspends or resumes a tenant.
-	SetTenantStatus(ctx context.Context, id uuid.UUID, status, reason string) (*Tenant, error)
+	// SetTenantStatus suspends or resumes a tenant in the platform unit
+	// u; ENOTFOUND.
+	SetTenantStatus(ctx context.Context, u UnitOfWork, id uuid.UUID, status, reason string) (*Tenant, error)
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,7 +58,7 @@ type NewWebhookEndpoint struct {
 	EventTypes  []string
 }
 
-// Validate checks the URL's form (not where it points: see WebhookGuard)
+// Validate checks the URL's form (not where it points: see EgressGuard)
 // and the event types.
 func (n NewWebhookEndpoint) Validate() error {
 	if err := ValidateWebhookURL(n.URL); err != nil {
@@ -91,27 +90,7 @@ func (u WebhookEndpointUpdate) Validate() error {
 }
 
 // ValidateWebhookURL checks that raw is an absolute http(s) URL with a host.
-func ValidateWebhookURL(raw string) error {
-	if len(raw) > 2000 {
-		return FieldError("url", "is longer than 2000 characters")
-	}
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Host == "" || u.Hostname() == "" {
-		return FieldError("url", "is not an absolute URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return FieldError("url", "must be http or https, not %q", u.Scheme)
-	}
-	if u.Fragment != "" || u.User != nil {
-		return FieldError("url", "must not carry credentials or a fragment")
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return FieldError("url", "has a bad port")
-		}
-	}
-	return nil
-}
+func ValidateWebhookURL(raw string) error { return ValidateEgressURL("url", raw) }
 
 // ValidateWebhookEventTypes checks that types is a non-empty list of known
 // event types (or "*"), without repeats.

@@ -110,54 +110,56 @@ var channels = map[string]bool{"phone": true, "portal": true, "api": true, "sms"
 
 // WorkOrder is a customer's request as it moves from intake to closure.
 type WorkOrder struct {
-	ID              uuid.UUID        `json:"id"`
-	Number          string           `json:"number" doc:"Human order number, unique per tenant, e.g. WO-2611-000123."`
-	Type            string           `json:"type"`
-	Channel         string           `json:"channel"`
-	State           string           `json:"state"`
-	CustomerID      uuid.UUID        `json:"customer_id"`
-	UnitID          *uuid.UUID       `json:"unit_id" nullable:"true"`
-	ProductLine     string           `json:"product_line,omitempty"`
-	ServiceType     string           `json:"service_type"`
-	Skills          []string         `json:"skills" doc:"Skills the technician must have."`
-	Description     string           `json:"description"`
-	Address         string           `json:"address"`
-	Lat             *float64         `json:"lat"`
-	Lon             *float64         `json:"lon"`
-	RegionID        *uuid.UUID       `json:"region_id" nullable:"true"`
-	SiteID          *uuid.UUID       `json:"site_id" nullable:"true"`
-	TechnicianID    *uuid.UUID       `json:"technician_id" nullable:"true"`
-	InWarranty      *bool            `json:"in_warranty"`
-	WarrantyExpires *string          `json:"warranty_expires" doc:"YYYY-MM-DD"`
-	RespondBy       *time.Time       `json:"respond_by"`
-	ArriveBy        *time.Time       `json:"arrive_by"`
-	CompleteBy      *time.Time       `json:"complete_by"`
-	RespondedAt     *time.Time       `json:"responded_at"`
-	ArrivedAt       *time.Time       `json:"arrived_at"`
-	CompletedAt     *time.Time       `json:"completed_at"`
-	ClosedAt        *time.Time       `json:"closed_at"`
-	SLAStatus       string           `json:"sla_status" enum:"none,on_track,at_risk,breached,met"`
-	SLAFlags        []string         `json:"sla_flags" doc:"Deadlines whose breach the SLA timer has recorded (response, arrival), each once."`
-	Decision        *json.RawMessage `json:"dispatch_decision" doc:"The dispatch decision: the whole ranking with each candidate's reasons."`
-	ServiceRecord   *json.RawMessage `json:"service_record"`
-	QueueReason     string           `json:"queue_reason,omitempty" doc:"Why the order waits in the dispatcher queue."`
-	CreatedBy       string           `json:"created_by"`
-	Version         int              `json:"version"`
-	CreatedAt       time.Time        `json:"created_at"`
-	UpdatedAt       time.Time        `json:"updated_at"`
+	ID              uuid.UUID         `json:"id"`
+	Number          string            `json:"number" doc:"Human order number, unique per tenant, e.g. WO-2611-000123."`
+	Type            string            `json:"type"`
+	Channel         string            `json:"channel"`
+	State           string            `json:"state"`
+	CustomerID      uuid.UUID         `json:"customer_id"`
+	UnitID          *uuid.UUID        `json:"unit_id" nullable:"true"`
+	ProductLine     string            `json:"product_line,omitempty"`
+	ServiceType     string            `json:"service_type"`
+	Skills          []string          `json:"skills" doc:"Skills the technician must have."`
+	Description     string            `json:"description"`
+	Address         string            `json:"address"`
+	Lat             *float64          `json:"lat"`
+	Lon             *float64          `json:"lon"`
+	RegionID        *uuid.UUID        `json:"region_id" nullable:"true"`
+	SiteID          *uuid.UUID        `json:"site_id" nullable:"true"`
+	TechnicianID    *uuid.UUID        `json:"technician_id" nullable:"true"`
+	InWarranty      *bool             `json:"in_warranty"`
+	WarrantyExpires *string           `json:"warranty_expires" doc:"YYYY-MM-DD"`
+	RespondBy       *time.Time        `json:"respond_by"`
+	ArriveBy        *time.Time        `json:"arrive_by"`
+	CompleteBy      *time.Time        `json:"complete_by"`
+	RespondedAt     *time.Time        `json:"responded_at"`
+	ArrivedAt       *time.Time        `json:"arrived_at"`
+	CompletedAt     *time.Time        `json:"completed_at"`
+	ClosedAt        *time.Time        `json:"closed_at"`
+	SLAStatus       string            `json:"sla_status" enum:"none,on_track,at_risk,breached,met"`
+	SLAFlags        []string          `json:"sla_flags" doc:"Deadlines whose breach the SLA timer has recorded (response, arrival), each once."`
+	Decision        *DispatchDecision `json:"dispatch_decision" doc:"The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any."`
+	ServiceRecord   *json.RawMessage  `json:"service_record"`
+	QueueReason     string            `json:"queue_reason,omitempty" doc:"Why the order waits in the dispatcher queue."`
+	CreatedBy       string            `json:"created_by"`
+	Version         int               `json:"version"`
+	CreatedAt       time.Time         `json:"created_at"`
+	UpdatedAt       time.Time         `json:"updated_at"`
 }
 
 // WorkOrderEvent is one entry of an order's timeline.
 type WorkOrderEvent struct {
-	Seq       int             `json:"seq"`
-	Type      string          `json:"type"`
-	FromState string          `json:"from_state,omitempty"`
-	ToState   string          `json:"to_state,omitempty"`
-	Actor     string          `json:"actor"`
-	At        time.Time       `json:"at"`
-	Lat       *float64        `json:"lat"`
-	Lon       *float64        `json:"lon"`
-	Payload   json.RawMessage `json:"payload"`
+	Seq       int               `json:"seq"`
+	Type      string            `json:"type"`
+	FromState string            `json:"from_state,omitempty"`
+	ToState   string            `json:"to_state,omitempty"`
+	Actor     string            `json:"actor" doc:"Who: user:<id>, key:<id>, sms:<phone> (a reply), system:<part>."`
+	ActorName string            `json:"actor_name" doc:"What the actor is called now: the user's display name (or username), the API key's name, the technician whose phone replied; empty for the system."`
+	At        time.Time         `json:"at"`
+	Lat       *float64          `json:"lat"`
+	Lon       *float64          `json:"lon"`
+	Payload   json.RawMessage   `json:"payload"`
+	Names     map[string]string `json:"names,omitempty" doc:"The names of the sites and technicians the payload refers to, by payload key (site_id, from_site, technician_id, previous), and of whom an SMS went to (to)."`
 }
 
 // NewWorkOrder is the input of intake.
@@ -235,10 +237,9 @@ type WorkOrderFilter struct {
 	Number       string
 	After        string
 	Limit        int
-	// Within limits the list to the caller's scope; OnlyTechnician to one
-	// technician's orders (a technician's own view).
-	Within         Scope
-	OnlyTechnician *uuid.UUID
+	// Within limits the list to the orders a viewer may see (see
+	// Viewer.Orders).
+	Within OrderReach
 }
 
 // ActionInput is what a transition may carry.
@@ -250,6 +251,9 @@ type ActionInput struct {
 	TechnicianID *uuid.UUID // assign
 	Lat, Lon     *float64   // arrive
 	Record       *ServiceRecord
+	// ActorName is the caller's display name (or username, key name),
+	// recorded in the dispatch outcome of the acts that change it.
+	ActorName string
 }
 
 // ServiceRecord is the closing data of a field order (一票到底).

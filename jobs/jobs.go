@@ -15,6 +15,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Queues and their priorities: technician SMS first, reports last.
@@ -62,12 +63,16 @@ type Worker struct {
 // Deps are what the handlers need.
 type Deps struct {
 	Housekeeper core.Housekeeper
-	Clock       core.Clock
-	Log         *slog.Logger
-	Concurrency int
-	Outbox      *Outbox   // nil: outbox messages are not handled here
-	Webhooks    *Webhooks // nil: webhook deliveries are not handled here
-	Texts       *Texts    // nil: SMS send tasks are not handled here
+	// AuditLog is purged of events older than AuditRetention (0:
+	// audit.DefaultRetention) with the expired rows; nil: not here.
+	AuditLog       audit.Purger
+	AuditRetention time.Duration
+	Clock          core.Clock
+	Log            *slog.Logger
+	Concurrency    int
+	Outbox         *Outbox   // nil: outbox messages are not handled here
+	Webhooks       *Webhooks // nil: webhook deliveries are not handled here
+	Texts          *Texts    // nil: SMS send tasks are not handled here
 	// Periods decides which replica runs each period of a periodic task;
 	// nil: no periodic tasks here.
 	Periods core.PeriodicStore
@@ -109,7 +114,7 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	// runs each period once between them (periodic.go).
 	periodic := slices.Clone(d.Periodic)
 	if d.Housekeeper != nil {
-		periodic = append(periodic, purgeTask(d.Housekeeper, d.Clock, d.Log))
+		periodic = append(periodic, purgeTask(d.Housekeeper, d.AuditLog, d.AuditRetention, d.Clock, d.Log))
 	}
 	if d.Timers != nil {
 		periodic = append(periodic, timersTask(d.Timers, d.Log))

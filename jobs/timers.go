@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // TypeTimers is the periodic check of work-order timers: SLA breaches,
@@ -30,13 +31,24 @@ func timersTask(store core.TimerStore, log *slog.Logger) Periodic {
 		}}
 }
 
-// purgeTask deletes expired rows once per hour across replicas.
-func purgeTask(h core.Housekeeper, clock core.Clock, log *slog.Logger) Periodic {
+// purgeTask deletes expired rows once per hour across replicas, and the
+// audit events older than the retention period (0: the default) when log
+// is set.
+func purgeTask(h core.Housekeeper, log audit.Purger, retention time.Duration, clock core.Clock, l *slog.Logger) Periodic {
+	if retention <= 0 {
+		retention = audit.DefaultRetention
+	}
 	return Periodic{Type: TypePurgeExpired, Every: time.Hour, Cron: "@hourly", Queue: "maintenance",
 		Run: func(ctx context.Context, _ time.Time) error {
-			n, err := h.PurgeExpired(ctx, clock.Now())
+			now := clock.Now()
+			n, err := h.PurgeExpired(ctx, now)
+			if err == nil && log != nil {
+				var m int64
+				m, err = log.PurgeAuditEvents(ctx, now.Add(-retention))
+				n += m
+			}
 			if err == nil && n > 0 {
-				log.Info("purged expired rows", "rows", n)
+				l.Info("purged expired rows", "rows", n)
 			}
 			return err
 		}}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
@@ -61,19 +60,10 @@ type Webhooks struct {
 // NewWebhooks returns the webhook fan-out, deliverer and sweeper. client
 // enqueues delivery tasks (the sweeper's); guard checks every address
 // dialled.
-func NewWebhooks(tx core.UnitsOfWork, store core.WebhookDeliveryStore, client *asynq.Client, guard *core.WebhookGuard,
+func NewWebhooks(tx core.UnitsOfWork, store core.WebhookDeliveryStore, client *asynq.Client, guard *core.EgressGuard,
 	clock core.Clock, log *slog.Logger) *Webhooks {
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: webhookDialControl(guard)}
-	transport := &http.Transport{
-		Proxy:               nil, // a proxy would dial the endpoint where the guard cannot see
-		DialContext:         dialer.DialContext,
-		TLSHandshakeTimeout: 5 * time.Second,
-		MaxIdleConns:        256,
-		MaxIdleConnsPerHost: 16, // a busy endpoint keeps its connections across a worker's tasks
-		IdleConnTimeout:     time.Minute,
-	}
 	return &Webhooks{tx: tx, store: store, client: client, clock: clock, log: log,
-		http: &http.Client{Transport: transport,
+		http: &http.Client{Transport: newEgressTransport(guard),
 			// A redirect is an answer, not an acceptance: the guard would not
 			// see where it leads, and the signature is for this URL.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},

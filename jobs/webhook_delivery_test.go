@@ -3,6 +3,10 @@ package jobs_test
 import (
 	"context"
 	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,7 +21,7 @@ import (
 	"github.com/aftersales/aftersales/jobs"
 )
 
-var allowLoopback = &core.WebhookGuard{AllowPrivate: true}
+var allowLoopback = &core.EgressGuard{AllowPrivate: true}
 
 // TestWebhookFailsTwiceThenAccepted: a receiver that answers 500 twice
 // and then 200 gets the order's one subscribed event three times with the
@@ -172,7 +176,7 @@ func TestWebhookDisabledAfterPersistentFailureThenReplayed(t *testing.T) {
 // connected to; the attempt logs why.
 func TestWebhookDialRefusesPrivateAddresses(t *testing.T) {
 	t.Parallel()
-	b := setupHooks(t, &core.WebhookGuard{}, nil, core.WebhookDisablePolicy{}, nil)
+	b := setupHooks(t, &core.EgressGuard{}, nil, core.WebhookDisablePolicy{}, nil)
 	rcv := newReceiver(t, 200)
 	port := rcv.URL[strings.LastIndex(rcv.URL, ":"):]
 	byIP := b.endpoint(t, rcv.URL, core.OutboxWorkOrderCreated)
@@ -187,6 +191,34 @@ func TestWebhookDialRefusesPrivateAddresses(t *testing.T) {
 		require.Contains(t, ds[0].AttemptLog[0].Error, "refused: a loopback address")
 	}
 	require.Empty(t, rcv.requests(), "nothing reached the loopback receiver")
+}
+
+// TestWebhookDeliveryRefusesRedirectToPrivate: the redirect case
+// on a real delivery. The guard allows only the endpoint's own address
+// (127.0.0.1); the endpoint redirects to a loopback target (127.0.0.2).
+// The delivery does not follow (a redirect is an answer, and the
+// transport's dial check would refuse the target anyway: see
+// TestEgressTransportRefusesRedirectTarget): it fails with the 307, and
+// the target never receives the signed body.
+func TestWebhookDeliveryRefusesRedirectToPrivate(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("cannot listen on 127.0.0.2: %v", err)
+	}
+	target := newReceiverOn(t, ln, 200)
+	origin := httptest.NewServer(http.RedirectHandler(target.URL+"/inside", http.StatusTemporaryRedirect))
+	t.Cleanup(origin.Close)
+	guard := &core.EgressGuard{AllowNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}
+	b := setupHooks(t, guard, nil, core.WebhookDisablePolicy{}, nil)
+	e := b.endpoint(t, origin.URL+"/hook", core.OutboxWorkOrderCreated)
+	b.intake(t)
+	var ds []*core.WebhookDelivery
+	testkit.Eventually(t, settleWithin, "the delivery fails", func() bool { ds = b.deliveries(t, e.ID); return settled(ds, 1) })
+	require.Equal(t, core.WebhookFailed, ds[0].Status)
+	require.Len(t, ds[0].AttemptLog, 1)
+	require.Equal(t, http.StatusTemporaryRedirect, ds[0].AttemptLog[0].StatusCode)
+	require.Empty(t, target.requests(), "nothing reached the redirect's loopback target")
 }
 
 // TestWebhookSweepHandsOutLostDeliveries: a delivery committed while no

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -44,8 +45,15 @@ type received struct {
 }
 
 func newReceiver(t testing.TB, script ...int) *receiver {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	return newReceiverOn(t, ln, script...)
+}
+
+// newReceiverOn is newReceiver on listener ln.
+func newReceiverOn(t testing.TB, ln net.Listener, script ...int) *receiver {
 	r := &receiver{script: script}
-	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	r.Server = &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
 		status := r.script[min(len(r.got), len(r.script)-1)]
@@ -53,7 +61,8 @@ func newReceiver(t testing.TB, script ...int) *receiver {
 		r.mu.Unlock()
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte("status " + strconv.Itoa(status)))
-	}))
+	})}}
+	r.Start()
 	t.Cleanup(r.Close)
 	return r
 }
@@ -105,7 +114,7 @@ type hookBundle struct {
 	hooks *jobs.Webhooks
 }
 
-func setupHooks(t testing.TB, guard *core.WebhookGuard, schedule []time.Duration, disable core.WebhookDisablePolicy,
+func setupHooks(t testing.TB, guard *core.EgressGuard, schedule []time.Duration, disable core.WebhookDisablePolicy,
 	clock core.Clock) *hookBundle {
 	if clock == nil {
 		clock = core.SystemClock{}

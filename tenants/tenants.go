@@ -12,16 +12,24 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
+
+// Store is what the Service needs: the tenants, and the audit log their
+// changes are recorded in.
+type Store interface {
+	core.TenantStore
+	audit.Store
+}
 
 // Service onboards and manages tenants. Platform admins only call it.
 type Service struct {
-	store core.TenantStore
+	store Store
 	clock core.Clock
 }
 
 // New returns a Service on store; clock nil is the system clock.
-func New(store core.TenantStore, clock core.Clock) *Service {
+func New(store Store, clock core.Clock) *Service {
 	if clock == nil {
 		clock = core.SystemClock{}
 	}
@@ -51,6 +59,11 @@ func (s *Service) Onboard(ctx context.Context, u core.UnitOfWork, nt core.NewTen
 	if err != nil {
 		return nil, nil, err
 	}
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActCreate, ResourceType: audit.ResTenant, ResourceID: t.ID.String(),
+		TenantID: t.ID, After: struct {
+			*core.Tenant
+			Admin *core.User `json:"admin"`
+		}{t, admin}})
 	return t, admin, nil
 }
 
@@ -69,17 +82,31 @@ func prefixed(err error) error {
 }
 
 // Suspend stops all access for the tenant's users and keys (403 with the
-// reason) without touching its data.
-func (s *Service) Suspend(ctx context.Context, id uuid.UUID, reason string) (*core.Tenant, error) {
+// reason) without touching its data, in the platform unit u.
+func (s *Service) Suspend(ctx context.Context, u core.UnitOfWork, id uuid.UUID, reason string) (*core.Tenant, error) {
 	if len(reason) > 500 {
 		return nil, core.FieldError("reason", "must be at most 500 characters")
 	}
-	return s.store.SetTenantStatus(ctx, id, core.TenantSuspended, reason)
+	return s.setStatus(ctx, u, id, core.TenantSuspended, reason, audit.ActSuspend)
 }
 
-// Resume restores access for a suspended tenant.
-func (s *Service) Resume(ctx context.Context, id uuid.UUID) (*core.Tenant, error) {
-	return s.store.SetTenantStatus(ctx, id, core.TenantActive, "")
+// Resume restores access for a suspended tenant, in the platform unit u.
+func (s *Service) Resume(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.Tenant, error) {
+	return s.setStatus(ctx, u, id, core.TenantActive, "", audit.ActResume)
+}
+
+func (s *Service) setStatus(ctx context.Context, u core.UnitOfWork, id uuid.UUID, status, reason, action string) (*core.Tenant, error) {
+	before, err := s.store.FindTenantByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.SetTenantStatus(ctx, u, id, status, reason)
+	if err != nil {
+		return nil, err
+	}
+	audit.Record(ctx, s.store, u, audit.Change{Action: action, ResourceType: audit.ResTenant, ResourceID: id.String(), TenantID: id,
+		Before: before, After: t})
+	return t, nil
 }
 
 // List lists tenants.

@@ -25,8 +25,8 @@ func Built() bool {
 
 // Handler serves the portal from the embedded build: files as they are
 // (the hashed ones under /assets/ cached for a year), and index.html for
-// every other path, which the app's router resolves. Without a build it
-// answers 503 saying how to build the portal.
+// every other path, which the app's router resolves. Without a build every
+// path answers with a page saying how to build the portal.
 func Handler() http.Handler {
 	if !Built() {
 		return http.HandlerFunc(notBuilt)
@@ -106,6 +106,5 @@ const notBuiltPage = `<!doctype html><meta charset="utf-8"><title>aftersales</ti
 func notBuilt(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusServiceUnavailable)
 	_, _ = w.Write([]byte(notBuiltPage))
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
@@ -5,6 +6,7 @@ import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import { VantResolver } from '@vant/auto-import-resolver'
 import { docsViewer } from './build/docs-viewer.ts'
 import { serviceWorker } from './build/service-worker.ts'
+import { specConstraints } from './build/spec-constraints.ts'
 
 // The portal is served by the Go binary at / (same origin as the API), so
 // the dev server proxies the API to a running `aftersales serve`.
@@ -21,6 +23,7 @@ export default defineConfig({
     }),
     docsViewer(),
     serviceWorker(),
+    specConstraints(),
   ],
   build: {
     outDir: 'dist',
@@ -29,6 +32,7 @@ export default defineConfig({
     manifest: true,
     chunkSizeWarningLimit: 900,
   },
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   server: {
     proxy: { '/v1': api, '/openapi.json': api, '/openapi.yaml': api, '/healthz': api },
   },

@@ -5,10 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aftersales/aftersales/api"
+	"github.com/aftersales/aftersales/core"
 )
 
 // config is the platform's configuration: environment first, flags over it.
@@ -24,9 +28,16 @@ type config struct {
 	DBMaxConns    int
 	Workers       int
 	ShutdownGrace time.Duration
-	// WebhookAllowPrivate lets tenants' webhooks reach private, loopback
-	// and other non-public addresses (a private deployment's own systems).
-	WebhookAllowPrivate bool
+	// Egress is the policy of outbound requests made on tenants' behalf
+	// (webhooks, plugin bindings' URLs): EGRESS_ALLOW_PRIVATE (or its old
+	// name WEBHOOK_ALLOW_PRIVATE), EGRESS_ALLOWED_NETWORKS,
+	// EGRESS_ALLOWED_PORTS.
+	Egress core.EgressGuard
+	// CORSAllowedOrigins may call the API from a browser (CORS); none:
+	// same-origin only.
+	CORSAllowedOrigins []string
+	// AuditRetentionDays is how long audit events are kept.
+	AuditRetentionDays int
 	// PluginDir holds the plugin binaries platform admins may register;
 	// PluginSecretKey (base64, 32 bytes) encrypts binding secrets.
 	PluginDir       string
@@ -68,8 +79,16 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.StringVar(&c.Role, "role", env("ROLE", "all"), "all (API, worker and relay), api or worker (env ROLE)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 20), "PostgreSQL pool size (env DB_MAX_CONNS)")
 	fs.IntVar(&c.Workers, "workers", envInt("WORKERS", 10), "concurrent background tasks (env WORKERS)")
-	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", env("WEBHOOK_ALLOW_PRIVATE", "") == "true",
-		"let webhooks reach private, loopback and link-local addresses (env WEBHOOK_ALLOW_PRIVATE=true); default: public addresses only")
+	fs.BoolVar(&c.Egress.AllowPrivate, "egress-allow-private", env("EGRESS_ALLOW_PRIVATE", env("WEBHOOK_ALLOW_PRIVATE", "")) == "true",
+		"let webhooks and plugin URLs reach private, loopback and link-local addresses (env EGRESS_ALLOW_PRIVATE=true); default: public addresses only")
+	networks := fs.String("egress-allowed-networks", env("EGRESS_ALLOWED_NETWORKS", ""),
+		"comma-separated networks (CIDR) or addresses webhooks and plugin URLs may reach although not public (env EGRESS_ALLOWED_NETWORKS)")
+	ports := fs.String("egress-allowed-ports", env("EGRESS_ALLOWED_PORTS", ""),
+		"comma-separated ports below 1024 webhooks and plugin URLs may use besides 80 and 443 (env EGRESS_ALLOWED_PORTS)")
+	origins := fs.String("cors-allowed-origins", env("CORS_ALLOWED_ORIGINS", ""),
+		"comma-separated origins (https://portal.example.com) browsers may call the API from; default: same origin only (env CORS_ALLOWED_ORIGINS)")
+	fs.IntVar(&c.AuditRetentionDays, "audit-retention-days", envInt("AUDIT_RETENTION_DAYS", 400),
+		"days audit events are kept before the housekeeping job deletes them (env AUDIT_RETENTION_DAYS)")
 	fs.StringVar(&c.PluginDir, "plugin-dir", env("PLUGIN_DIR", ""), "directory of the plugin binaries platform admins may register (env PLUGIN_DIR); default: plugins in the data dir")
 	c.PluginSecretKey = os.Getenv("PLUGIN_SECRET_KEY") // a secret: environment only, never a flag (visible in ps)
 	fs.StringVar(&c.SMSProvider, "sms-provider", env("SMS_PROVIDER", "log"), "SMS provider: log (texts go to the log) or kannel (env SMS_PROVIDER)")
@@ -79,13 +98,23 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.StringVar(&c.SMSCallbackBase, "sms-callback-base-url", env("SMS_CALLBACK_BASE_URL", ""), "base URL Kannel calls back (delivery reports) (env SMS_CALLBACK_BASE_URL); default PUBLIC_URL")
 	c.SMSGatewaySecret = env("SMS_GATEWAY_SECRET", "") // a secret: environment only
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		return c, fs, err
+	}
+	if err := parseEgress(&c.Egress, *networks, *ports); err != nil {
+		return c, fs, err
+	}
+	if c.CORSAllowedOrigins, err = api.ParseOrigins(*origins); err != nil {
+		return c, fs, fmt.Errorf("CORS_ALLOWED_ORIGINS: %w", err)
 	}
 	switch c.Role {
 	case "all", "api", "worker":
 	default:
 		return c, fs, fmt.Errorf("role must be all, api or worker, not %q", c.Role)
+	}
+	if c.AuditRetentionDays < 1 {
+		return c, fs, fmt.Errorf("AUDIT_RETENTION_DAYS must be at least 1, not %d", c.AuditRetentionDays)
 	}
 	switch c.SMSProvider {
 	case "log":
@@ -107,6 +136,36 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 		c.SMSCallbackBase = c.PublicURL
 	}
 	return c, fs, nil
+}
+
+// parseEgress reads the comma-separated allowed networks (CIDR prefixes
+// or single addresses) and ports into g.
+func parseEgress(g *core.EgressGuard, networks, ports string) error {
+	for _, f := range strings.Split(networks, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return fmt.Errorf("EGRESS_ALLOWED_NETWORKS: %q is neither a network (CIDR) nor an address", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		g.AllowNetworks = append(g.AllowNetworks, p.Masked())
+	}
+	for _, f := range strings.Split(ports, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("EGRESS_ALLOWED_PORTS: %q is not a port", f)
+		}
+		g.AllowPorts = append(g.AllowPorts, n)
+	}
+	return nil
 }
 
 func newLogger(level string) (*slog.Logger, error) {

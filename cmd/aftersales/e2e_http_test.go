@@ -123,10 +123,11 @@ func (c *client) login(slug, username, password string) string {
 }
 
 type me struct {
-	Kind   string   `json:"kind"`
-	Name   string   `json:"name"`
-	Roles  []string `json:"roles"`
-	Tenant struct {
+	Kind        string   `json:"kind"`
+	Name        string   `json:"name"`
+	DisplayName string   `json:"display_name"`
+	Roles       []string `json:"roles"`
+	Tenant      struct {
 		Slug string `json:"slug"`
 	} `json:"tenant"`
 }

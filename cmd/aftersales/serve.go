@@ -56,8 +56,12 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := sealWebhookSecrets(ctx, admin, key, log); err != nil {
+		return err
+	}
 	app, err := wire.Build(ctx, wire.Options{Role: wire.Role(c.Role), Pool: pool, Log: log, RedisURL: b.redisURL,
-		Workers: c.Workers, WebhookAllowPrivate: c.WebhookAllowPrivate, PluginKey: key, PluginDir: pluginDir(c),
+		Workers: c.Workers, Egress: c.Egress, CORSAllowedOrigins: c.CORSAllowedOrigins, AuditRetention: time.Duration(c.AuditRetentionDays) * 24 * time.Hour,
+		PluginKey: key, PluginDir: pluginDir(c),
 		SMS: wire.SMSOptions{Provider: c.SMSProvider, KannelSendURL: c.KannelSendURL, KannelUser: c.KannelUser,
 			KannelPassword: c.KannelPassword, CallbackBase: c.SMSCallbackBase, GatewaySecret: c.SMSGatewaySecret}})
 	if err != nil {
@@ -173,6 +177,23 @@ var tokenWritten string
 
 // firstStart creates the first platform admin on an empty database and
 // writes its token to DATA_DIR/platform-admin.token (mode 0600).
+// sealWebhookSecrets encrypts the webhook secrets stored in plain text
+// (before migration 00018, or by an older replica) with the platform key;
+// idempotent, so it runs at every start.
+func sealWebhookSecrets(ctx context.Context, store *postgres.Store, key []byte, log *slog.Logger) error {
+	if err := store.UseSecretKey(key); err != nil {
+		return err
+	}
+	n, err := store.SealWebhookSecrets(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		log.Info("encrypted webhook secrets stored in plain text", "endpoints", n)
+	}
+	return nil
+}
+
 func firstStart(ctx context.Context, store *postgres.Store, c config, log *slog.Logger) error {
 	tok, err := store.EnsurePlatformAdmin(ctx, "admin")
 	if err != nil || tok == "" {

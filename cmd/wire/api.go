@@ -2,14 +2,13 @@ package wire
 
 import (
 	"context"
-	"net"
 
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aftersales/aftersales/api"
-	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/jobs"
@@ -23,8 +22,8 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 	store := a.Store
 	ready := []api.Checker{{Name: "postgres", Check: o.Pool.Ping}}
 	ops := api.OpsDeps{Registry: a.Registry, Portal: web.Handler()}
-	msg := api.MessagingServices{SMS: a.Messaging, Webhooks: webhook.New(webhook.Config{Store: store, Clock: o.Clock}),
-		WebhookGuard: &core.WebhookGuard{AllowPrivate: o.WebhookAllowPrivate, Resolver: net.DefaultResolver}}
+	msg := api.MessagingServices{SMS: a.Messaging, Webhooks: webhook.New(webhook.Config{Store: store, Egress: o.egress(),
+		Clock: o.Clock})}
 	if rdb != nil {
 		ready = append(ready, api.Checker{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
 		ops.Monitor = asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
@@ -33,8 +32,9 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		msg.GatewaySecret = o.SMS.GatewaySecret
 	}
 	ops.Ready = ready
-	return api.New(api.Deps{Tx: store, Authz: a.Authz, Idempotency: store, Log: o.Log,
+	return api.New(api.Deps{Tx: store, Authz: a.Authz, Idempotency: store, Log: o.Log, AllowedOrigins: o.CORSAllowedOrigins,
 		Tenants: tenants.New(store, o.Clock), Platform: store, Identity: a.Identity,
+		Audit:      audit.NewService(store),
 		Settings:   a.Settings,
 		Network:    api.NetworkServices{Network: a.Network},
 		Customers:  a.Customers,

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,15 +18,22 @@ import (
 	"github.com/aftersales/aftersales/plugins/host"
 )
 
-// newPluginStore builds the plugin store; a nil key gets a random one (its
-// secrets then live as long as the process: tests only).
-func newPluginStore(store *postgres.Store, key []byte) (*postgres.PluginStore, error) {
+// secretKey is the platform key of secrets at rest (plugin binding and
+// webhook secrets); a nil key gets a random one shared by every App of
+// this process (its secrets then live as long as the process: tests
+// only, where replicas of one process must read each other's).
+func secretKey(key []byte) []byte {
 	if key == nil {
-		key = make([]byte, 32)
-		_, _ = rand.Read(key)
+		return processKey()
 	}
-	return postgres.NewPluginStore(store, key)
+	return key
 }
+
+var processKey = sync.OnceValue(func() []byte {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return key
+})
 
 // bindingLookupTimeout bounds getting the binding's plugin instance from
 // the runtime (starting its process when it is not running).

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -59,11 +60,17 @@ type Options struct {
 	RedisURL string
 	// Workers is the job worker's concurrency.
 	Workers int
-	// WebhookAllowPrivate lets webhooks reach private and loopback
-	// addresses (WEBHOOK_ALLOW_PRIVATE).
-	WebhookAllowPrivate bool
-	// PluginKey encrypts plugin binding secrets (32 bytes; nil: a random
-	// key for this process, for tests). PluginDir holds the binaries
+	// Egress is the policy of every outbound request made on a tenant's
+	// behalf (webhooks, plugin bindings' URLs): EGRESS_ALLOW_PRIVATE,
+	// EGRESS_ALLOWED_NETWORKS, EGRESS_ALLOWED_PORTS. Its Resolver is the
+	// system's unless set (tests).
+	Egress core.EgressGuard
+	// CORSAllowedOrigins may call the API from browser pages of other
+	// origins (CORS_ALLOWED_ORIGINS; none: same-origin only).
+	CORSAllowedOrigins []string
+	// PluginKey encrypts plugin binding secrets and webhook signing
+	// secrets at rest (32 bytes; nil: a random key for this process, for
+	// tests). PluginDir holds the binaries
 	// platform admins may register.
 	PluginKey []byte
 	PluginDir string
@@ -76,7 +83,10 @@ type Options struct {
 	// API tests that need no plugins).
 	NoPluginRuntime bool
 	SSEKeepAlive    time.Duration // agent event streams' keep-alive (0: the API's default)
-	SMS             SMSOptions
+	// AuditRetention is how long audit events are kept (0:
+	// audit.DefaultRetention, 400 days).
+	AuditRetention time.Duration
+	SMS            SMSOptions
 }
 
 // SMSOptions choose how texts go out and how the gateway's callbacks
@@ -160,7 +170,10 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Network = network.NewService(network.Config{Store: a.Store, Clock: o.Clock})
 	a.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
 	a.Authz = authz.New(a.Store)
-	ps, err := newPluginStore(a.Store, o.PluginKey)
+	if err := a.Store.UseSecretKey(secretKey(o.PluginKey)); err != nil {
+		return nil, err
+	}
+	ps, err := postgres.NewPluginStore(a.Store, secretKey(o.PluginKey))
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +199,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 		a.PluginRuntime = newPluginHost(ctx, o, a.Registry, rdb)
 	}
 	a.Plugins = plugin.NewService(plugin.Config{Store: ps, Units: a.Store, Runtime: a.PluginRuntime, Events: ps,
-		Clock: o.Clock, Log: o.Log})
+		Egress: o.egress(), Clock: o.Clock, Log: o.Log})
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
 	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 
@@ -239,4 +252,14 @@ func newPluginHost(ctx context.Context, o Options, reg *prometheus.Registry, rdb
 	h := host.New(ho)
 	context.AfterFunc(ctx, h.Close)
 	return h
+}
+
+// egress is the egress guard of the options, resolving with the system's
+// resolver unless they name another (tests).
+func (o Options) egress() *core.EgressGuard {
+	g := o.Egress
+	if g.Resolver == nil {
+		g.Resolver = net.DefaultResolver
+	}
+	return &g
 }

@@ -25,6 +25,23 @@ type CustomerEnv struct {
 	Clock         *Clock
 	Tenant, Other uuid.UUID
 	Region, Site  uuid.UUID
+	// Seed adds to Tenant what the visibility scenarios need from other
+	// areas: regions, sites, technicians and work orders.
+	Seed CustomerSeed
+}
+
+// CustomerSeed adds rows of other areas to an env's Tenant, each
+// returning the new row's ID.
+type CustomerSeed struct {
+	// Region adds a region under parent (nil: a root).
+	Region func(t *testing.T, parent *uuid.UUID, code string) uuid.UUID
+	// Site adds a site in region.
+	Site func(t *testing.T, region uuid.UUID, code string) uuid.UUID
+	// Technician adds a technician of site.
+	Technician func(t *testing.T, site uuid.UUID, code string) uuid.UUID
+	// Order adds a repair order of customer in state, at site and
+	// assigned to technician (either may be nil).
+	Order func(t *testing.T, customer uuid.UUID, state string, site, technician *uuid.UUID) uuid.UUID
 }
 
 // NewMemoryCustomerEnv seeds the fake with a CustomerEnv's tenants.
@@ -34,11 +51,45 @@ func NewMemoryCustomerEnv() CustomerEnv {
 		Region: uuid.New(), Site: uuid.New()}
 	f.Write(func(ts CustomerTenants) CustomerTenants {
 		t := NewCustomerTenant("Asia/Shanghai")
-		t.Regions[e.Region], t.Sites[e.Site] = "GD", true
+		t.Regions[e.Region], t.Sites[e.Site] = "GD", e.Region
 		ts[e.Tenant], ts[e.Other] = t, NewCustomerTenant("Asia/Shanghai")
 		return ts
 	})
+	e.Seed = memoryCustomerSeed(f, e.Tenant, e.Clock)
 	return e
+}
+
+// memoryCustomerSeed seeds the fake's tenant.
+func memoryCustomerSeed(f *Customers, tenant uuid.UUID, clock *Clock) CustomerSeed {
+	add := func(fn func(t *CustomerTenant, id uuid.UUID)) uuid.UUID {
+		id := uuid.New()
+		f.Write(func(ts CustomerTenants) CustomerTenants {
+			fn(ts[tenant], id)
+			return ts
+		})
+		return id
+	}
+	return CustomerSeed{
+		Region: func(_ *testing.T, parent *uuid.UUID, code string) uuid.UUID {
+			return add(func(t *CustomerTenant, id uuid.UUID) {
+				t.Regions[id] = code
+				if parent != nil {
+					t.Parents[id] = *parent
+				}
+			})
+		},
+		Site: func(_ *testing.T, region uuid.UUID, _ string) uuid.UUID {
+			return add(func(t *CustomerTenant, id uuid.UUID) { t.Sites[id] = region })
+		},
+		Technician: func(*testing.T, uuid.UUID, string) uuid.UUID { return uuid.New() }, // customers keep no technicians
+		Order: func(_ *testing.T, customer uuid.UUID, state string, site, technician *uuid.UUID) uuid.UUID {
+			return add(func(t *CustomerTenant, id uuid.UUID) {
+				t.WorkOrders[id] = CustomerOrder{CustomerID: customer, SiteID: site, TechnicianID: technician,
+					Summary: core.WorkOrderSummary{ID: id, Number: "WO-" + id.String()[:8], Type: "repair", ServiceType: "repair",
+						State: state, CreatedAt: clock.Now()}}
+			})
+		},
+	}
 }
 
 // CustomerScenario is one scenario of the customer, catalogue and
@@ -83,7 +134,7 @@ func (k customerKit) find(t *testing.T, tenant uuid.UUID, f core.CustomerFilter)
 	t.Helper()
 	var cs []*core.Customer
 	must(t, k.in(tenant, func(ctx context.Context, u core.UnitOfWork) (err error) {
-		cs, _, err = k.customers.FindCustomers(ctx, u, f)
+		cs, _, err = k.customers.FindCustomers(ctx, u, core.TenantWide, f)
 		return err
 	}))
 	return cs
@@ -108,7 +159,7 @@ func (k customerKit) register(t *testing.T, nu core.NewUnit, today time.Time) (*
 	t.Helper()
 	var out *core.Unit
 	err := k.in(k.Tenant, func(ctx context.Context, u core.UnitOfWork) (err error) {
-		out, err = k.customers.RegisterUnit(ctx, u, nu, today)
+		out, err = k.customers.RegisterUnit(ctx, u, core.TenantWide, nu, today)
 		return err
 	})
 	return out, err
@@ -118,7 +169,7 @@ func (k customerKit) screenPop(t *testing.T, tenant uuid.UUID, phone string, tod
 	t.Helper()
 	var pop *core.ScreenPop
 	err := k.in(tenant, func(ctx context.Context, u core.UnitOfWork) (err error) {
-		pop, err = k.customers.FindScreenPop(ctx, u, phone, core.DefaultPhoneCountry, today)
+		pop, err = k.customers.FindScreenPop(ctx, u, core.TenantWide, phone, core.DefaultPhoneCountry, today)
 		return err
 	})
 	return pop, err
@@ -135,6 +186,10 @@ func ids(cs []*core.Customer) []uuid.UUID {
 // CustomerScenarios are the scenarios of customers, units and the screen
 // pop; CatalogScenarios and SettingsScenarios run on a CustomerEnv too.
 func CustomerScenarios() []CustomerScenario {
+	return append(customerScenarios(), customerReachScenarios()...)
+}
+
+func customerScenarios() []CustomerScenario {
 	return []CustomerScenario{
 		{"a customer is stored normalised, and a phone another has is a warning", func(t *testing.T, e CustomerEnv) {
 			k := e.kit()
@@ -161,7 +216,7 @@ func CustomerScenarios() []CustomerScenario {
 			_, _, err = k.create(t, core.NewCustomer{Name: "x", Kind: "robot"})
 			wantCode(t, err, core.EINVALID)
 			must(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) error {
-				_, _, err := k.customers.FindCustomers(ctx, u, core.CustomerFilter{Phone: "not a phone"})
+				_, _, err := k.customers.FindCustomers(ctx, u, core.TenantWide, core.CustomerFilter{Phone: "not a phone"})
 				wantCode(t, err, core.EINVALID)
 				return nil
 			}))
@@ -196,7 +251,7 @@ func CustomerScenarios() []CustomerScenario {
 				var c *core.Customer
 				var w []core.CustomerWarning
 				err := k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) (err error) {
-					c, w, err = k.customers.UpdateCustomer(ctx, u, id, up)
+					c, w, err = k.customers.UpdateCustomer(ctx, u, core.TenantWide, id, up)
 					return err
 				})
 				return c, w, err
@@ -219,7 +274,7 @@ func CustomerScenarios() []CustomerScenario {
 			_, _, err = update(uuid.New(), core.CustomerUpdate{Name: &name})
 			wantCode(t, err, core.ENOTFOUND)
 			err = k.in(e.Other, func(ctx context.Context, u core.UnitOfWork) error {
-				_, err := k.customers.FindCustomerByID(ctx, u, b.ID)
+				_, err := k.customers.FindCustomerByID(ctx, u, core.TenantWide, b.ID)
 				return err
 			})
 			wantCode(t, err, core.ENOTFOUND)
@@ -274,7 +329,7 @@ func CustomerScenarios() []CustomerScenario {
 			}
 			var units []*core.Unit
 			must(t, k.in(e.Tenant, func(ctx context.Context, uw core.UnitOfWork) (err error) {
-				units, _, err = k.customers.FindUnits(ctx, uw, core.UnitFilter{CustomerID: &c.ID}, today.AddDate(0, 1, 0))
+				units, _, err = k.customers.FindUnits(ctx, uw, core.TenantWide, core.UnitFilter{CustomerID: &c.ID}, today.AddDate(0, 1, 0))
 				return err
 			}))
 			equal(t, "units", len(units), 1)

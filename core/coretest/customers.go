@@ -20,6 +20,7 @@ import (
 // CustomerTenants, so that units refer to the catalogue's models.
 type Customers struct {
 	*Memory[CustomerTenants]
+	AuditLog
 }
 
 // CustomerTenants are the fake's rows by tenant.
@@ -30,11 +31,12 @@ type CustomerTenants map[uuid.UUID]*CustomerTenant
 // the fake replaces a row's slices, never changes them in place.
 type CustomerTenant struct {
 	TimeZone     string
-	Regions      map[uuid.UUID]string // region → code
-	Sites        map[uuid.UUID]bool
+	Regions      map[uuid.UUID]string    // region → code
+	Parents      map[uuid.UUID]uuid.UUID // region → parent (none: a root)
+	Sites        map[uuid.UUID]uuid.UUID // site → region
 	Customers    map[uuid.UUID]core.Customer
 	Units        map[uuid.UUID]core.Unit // stored fields only (no Model)
-	WorkOrders   map[uuid.UUID][]core.WorkOrderSummary
+	WorkOrders   map[uuid.UUID]CustomerOrder
 	Lines        map[string]core.ProductLine
 	Models       map[uuid.UUID]core.ProductModel
 	ServiceTypes map[string]core.ServiceType
@@ -44,15 +46,15 @@ type CustomerTenant struct {
 
 // NewCustomers returns an empty fake.
 func NewCustomers() *Customers {
-	return &Customers{NewMemory(CustomerTenants{}, cloneCustomerTenants)}
+	return &Customers{Memory: NewMemory(CustomerTenants{}, cloneCustomerTenants)}
 }
 
 // NewCustomerTenant returns a tenant in time zone tz with the service
 // types onboarding gives it.
 func NewCustomerTenant(tz string) *CustomerTenant {
-	t := &CustomerTenant{TimeZone: tz, Regions: map[uuid.UUID]string{}, Sites: map[uuid.UUID]bool{},
-		Customers: map[uuid.UUID]core.Customer{}, Units: map[uuid.UUID]core.Unit{},
-		WorkOrders: map[uuid.UUID][]core.WorkOrderSummary{}, Lines: map[string]core.ProductLine{},
+	t := &CustomerTenant{TimeZone: tz, Regions: map[uuid.UUID]string{}, Parents: map[uuid.UUID]uuid.UUID{},
+		Sites: map[uuid.UUID]uuid.UUID{}, Customers: map[uuid.UUID]core.Customer{}, Units: map[uuid.UUID]core.Unit{},
+		WorkOrders: map[uuid.UUID]CustomerOrder{}, Lines: map[string]core.ProductLine{},
 		Models: map[uuid.UUID]core.ProductModel{}, ServiceTypes: map[string]core.ServiceType{},
 		FaultCodes: map[catalog.FaultKey]core.FaultCode{}}
 	for _, st := range core.DefaultServiceTypes() {
@@ -65,7 +67,8 @@ func cloneCustomerTenants(ts CustomerTenants) CustomerTenants {
 	out := make(CustomerTenants, len(ts))
 	for id, t := range ts {
 		c := *t
-		c.Regions, c.Sites, c.Customers, c.Units = maps.Clone(t.Regions), maps.Clone(t.Sites), maps.Clone(t.Customers), maps.Clone(t.Units)
+		c.Regions, c.Parents, c.Sites = maps.Clone(t.Regions), maps.Clone(t.Parents), maps.Clone(t.Sites)
+		c.Customers, c.Units = maps.Clone(t.Customers), maps.Clone(t.Units)
 		c.WorkOrders, c.Lines, c.Models = maps.Clone(t.WorkOrders), maps.Clone(t.Lines), maps.Clone(t.Models)
 		c.ServiceTypes, c.FaultCodes = maps.Clone(t.ServiceTypes), maps.Clone(t.FaultCodes)
 		out[id] = &c
@@ -186,7 +189,8 @@ func (r customerRepo) FindCustomers(_ context.Context, f core.CustomerFilter) ([
 		case f.Phone != "" && !slices.ContainsFunc(c.Phones, func(p core.CustomerPhone) bool { return p.Phone == f.Phone }),
 			f.Query != "" && !strings.Contains(strings.ToLower(c.Name), strings.ToLower(f.Query)),
 			f.Tag != "" && !slices.Contains(c.Tags, f.Tag),
-			after != nil && byNameAndID(&c, after) <= 0:
+			after != nil && byNameAndID(&c, after) <= 0,
+			!r.t.customerIn(c.ID, f.Within):
 			continue
 		}
 		out = append(out, copyCustomer(c))
@@ -233,7 +237,11 @@ func (r customerRepo) FindRegions(_ context.Context, ids []uuid.UUID, codes []st
 func (r customerRepo) UnitRefs(_ context.Context, n *core.NewUnit) (customer.UnitRefs, error) {
 	_, c := r.t.Customers[n.CustomerID]
 	_, m := r.t.Models[n.ModelID]
-	return customer.UnitRefs{Customer: c, Model: m, DealerSite: n.DealerSiteID == nil || r.t.Sites[*n.DealerSiteID]}, nil
+	site := n.DealerSiteID == nil
+	if !site {
+		_, site = r.t.Sites[*n.DealerSiteID]
+	}
+	return customer.UnitRefs{Customer: c, Model: m, DealerSite: site}, nil
 }
 
 func (r customerRepo) InsertUnit(_ context.Context, u *core.Unit) error {
@@ -267,7 +275,8 @@ func (r customerRepo) FindUnitByID(_ context.Context, id uuid.UUID) (*core.Unit,
 func (r customerRepo) FindUnits(_ context.Context, f core.UnitFilter) ([]*core.Unit, string, error) {
 	var out []*core.Unit
 	for _, u := range r.t.Units {
-		if (f.Serial == "" || u.Serial == f.Serial) && (f.CustomerID == nil || u.CustomerID == *f.CustomerID) && u.Serial > f.After {
+		if (f.Serial == "" || u.Serial == f.Serial) && (f.CustomerID == nil || u.CustomerID == *f.CustomerID) && u.Serial > f.After &&
+			r.t.customerIn(u.CustomerID, f.Within) {
 			out = append(out, r.unit(u))
 		}
 	}
@@ -275,19 +284,80 @@ func (r customerRepo) FindUnits(_ context.Context, f core.UnitFilter) ([]*core.U
 	return cutPage(out, f.Limit, func(u *core.Unit) string { return u.Serial })
 }
 
-func (r customerRepo) FindScreenPop(ctx context.Context, phone string) ([]core.ScreenPopCustomer, error) {
-	cs, _, err := r.FindCustomers(ctx, core.CustomerFilter{Phone: phone, Limit: core.ScreenPopMaxCustomers})
+func (r customerRepo) FindScreenPop(ctx context.Context, phone string, customers core.CustomerReach, within core.OrderReach) ([]core.ScreenPopCustomer, error) {
+	cs, _, err := r.FindCustomers(ctx, core.CustomerFilter{Phone: phone, Limit: core.ScreenPopMaxCustomers, Within: customers})
 	if err != nil {
 		return nil, err
 	}
 	var out []core.ScreenPopCustomer
 	for _, c := range cs {
-		units, _, _ := r.FindUnits(ctx, core.UnitFilter{CustomerID: &c.ID, Limit: 500})
+		units, _, _ := r.FindUnits(ctx, core.UnitFilter{CustomerID: &c.ID, Limit: 500, Within: core.CustomerReach{All: true}})
 		slices.SortStableFunc(units, func(a, b *core.Unit) int { return cmp.Compare(b.PurchaseDate, a.PurchaseDate) })
-		orders := slices.Clone(r.t.WorkOrders[c.ID])
+		var orders []core.WorkOrderSummary
+		for _, o := range r.t.WorkOrders {
+			if o.CustomerID == c.ID && r.t.orderIn(o, within) {
+				orders = append(orders, o.Summary)
+			}
+		}
 		slices.SortFunc(orders, func(a, b core.WorkOrderSummary) int { return b.CreatedAt.Compare(a.CreatedAt) })
 		out = append(out, core.ScreenPopCustomer{Customer: *c, Units: nonNilSlice(units[:min(len(units), core.ScreenPopMaxUnits)]),
 			RecentWorkOrders: nonNilSlice(orders[:min(len(orders), core.ScreenPopRecentOrders)])})
 	}
 	return out, nil
+}
+
+func (r customerRepo) CustomerInReach(_ context.Context, id uuid.UUID, within core.CustomerReach) (bool, error) {
+	_, ok := r.t.Customers[id]
+	return ok && r.t.customerIn(id, within), nil
+}
+
+// CustomerOrder is a work order as customers see it: its summary, whose
+// it is, and where it stands for the reach of orders.
+type CustomerOrder struct {
+	CustomerID   uuid.UUID
+	Summary      core.WorkOrderSummary
+	SiteID       *uuid.UUID
+	TechnicianID *uuid.UUID
+}
+
+// inSubtree reports whether region lies in the subtree of one of roots.
+func (t *CustomerTenant) inSubtree(region uuid.UUID, roots []uuid.UUID) bool {
+	for seen := 0; seen <= len(t.Regions); seen++ {
+		if slices.Contains(roots, region) {
+			return true
+		}
+		parent, ok := t.Parents[region]
+		if !ok {
+			return false
+		}
+		region = parent
+	}
+	return false
+}
+
+// orderIn reports whether o is in within, by core's own rule.
+func (t *CustomerTenant) orderIn(o CustomerOrder, within core.OrderReach) bool {
+	w := core.WorkOrder{State: o.Summary.State, SiteID: o.SiteID, TechnicianID: o.TechnicianID}
+	return within.Holds(&w, func(site uuid.UUID) bool {
+		region, ok := t.Sites[site]
+		return slices.Contains(within.Sites, site) || ok && t.inSubtree(region, within.Regions)
+	})
+}
+
+// customerIn reports whether customer id is in within.
+func (t *CustomerTenant) customerIn(id uuid.UUID, within core.CustomerReach) bool {
+	if within.All {
+		return true
+	}
+	for _, a := range t.Customers[id].Addresses {
+		if a.RegionID != nil && t.inSubtree(*a.RegionID, within.AddressRegions) {
+			return true
+		}
+	}
+	for _, o := range t.WorkOrders {
+		if o.CustomerID == id && t.orderIn(o, within.Orders) {
+			return true
+		}
+	}
+	return false
 }

@@ -19,6 +19,7 @@ import (
 // needs): one database of IdentityTenants.
 type Identities struct {
 	*Memory[IdentityTenants]
+	AuditLog
 }
 
 // IdentityTenants are the fake's identity rows by tenant.
@@ -70,7 +71,7 @@ type Rule struct{ PType, V0, V1, V2 string }
 
 // NewIdentities returns an empty fake.
 func NewIdentities() *Identities {
-	return &Identities{NewMemory(IdentityTenants{}, cloneIdentityTenants)}
+	return &Identities{Memory: NewMemory(IdentityTenants{}, cloneIdentityTenants)}
 }
 
 // NewIdentityTenant returns an active tenant with the default roles and

@@ -18,6 +18,7 @@ import (
 // needs): one database of MessagingTenants.
 type Messages struct {
 	*Memory[MessagingTenants]
+	AuditLog
 }
 
 // MessagingTenants are the fake's messaging rows by tenant.
@@ -52,7 +53,7 @@ type ScoredOrder struct {
 
 // NewMessages returns an empty fake.
 func NewMessages() *Messages {
-	return &Messages{NewMemory(MessagingTenants{}, cloneMessagingTenants)}
+	return &Messages{Memory: NewMemory(MessagingTenants{}, cloneMessagingTenants)}
 }
 
 // NewMessagingTenant returns a tenant with no rows.

@@ -21,6 +21,7 @@ import (
 // encryption is its own concern) and nothing is cached.
 type Plugins struct {
 	*Memory[PluginState]
+	AuditLog
 }
 
 // PluginState is the fake's rows.
@@ -59,7 +60,7 @@ type PublishedAgentEvent struct {
 
 // NewPlugins returns an empty fake.
 func NewPlugins() *Plugins {
-	return &Plugins{NewMemory(PluginState{Registry: map[uuid.UUID]core.Plugin{}, Tenants: map[uuid.UUID]*PluginTenant{}},
+	return &Plugins{Memory: NewMemory(PluginState{Registry: map[uuid.UUID]core.Plugin{}, Tenants: map[uuid.UUID]*PluginTenant{}},
 		clonePluginState)}
 }
 

@@ -22,6 +22,12 @@ type Net struct {
 	Lat, Lon                                         float64
 }
 
+// The names of Net's site and technician, as pgtest.Network names them.
+const (
+	NetSiteName       = "深圳南山服务站"
+	NetTechnicianName = "张伟"
+)
+
 // NewOrder is a repair of the network's customer's unit at its address.
 func (n *Net) NewOrder() core.NewWorkOrder {
 	lat, lon := n.Lat, n.Lon
@@ -60,10 +66,10 @@ func NewMemoryWorkOrderEnv() WorkOrderEnv {
 		for _, k := range []string{"consultation", "complaint", "suggestion", "price_inquiry", "parts_inquiry", "purchase_lead"} {
 			t.ServiceTypes[k] = ServiceType{}
 		}
-		t.Sites[n.Site] = Site{RegionID: n.Region, Site: dispatch.Site{ID: n.Site, Kind: dispatch.KindServiceStation,
+		t.Sites[n.Site] = Site{RegionID: n.Region, Site: dispatch.Site{ID: n.Site, Name: NetSiteName, Kind: dispatch.KindServiceStation,
 			Status: dispatch.SiteActive, Location: dispatch.Point{Lat: n.Lat + 0.01, Lon: n.Lon + 0.01}, Area: dispatch.Area{RadiusKm: 30},
 			AuthorizedLines: []string{"AC"}, Skills: []string{}, DailyCapacity: 100000000, Reputation: 80, AutoAssign: true}}
-		t.Technicians[n.Technician] = dispatch.Technician{ID: n.Technician, SiteID: n.Site, Skills: []string{},
+		t.Technicians[n.Technician] = dispatch.Technician{ID: n.Technician, Name: NetTechnicianName, SiteID: n.Site, Skills: []string{},
 			Status: dispatch.TechAvailable, Location: dispatch.Point{Lat: n.Lat, Lon: n.Lon}, LocationAt: clock.Now()}
 		ts[n.Tenant] = t
 		return ts
@@ -157,7 +163,7 @@ func equal[T comparable](t *testing.T, what string, got, want T) {
 // WorkOrderScenarios are the work-order use cases' scenarios; core's
 // tests run them on the fake, core/postgres's on PostgreSQL.
 func WorkOrderScenarios() []Scenario {
-	return []Scenario{
+	return append(decisionScenarios(), []Scenario{
 		{"intake dispatches to the covering site and auto-assigns its technician", func(t *testing.T, e WorkOrderEnv) {
 			s := e.service()
 			w := e.intake(t, s)
@@ -377,5 +383,5 @@ func WorkOrderScenarios() []Scenario {
 			equal(t, "status", again.SLAStatus, "breached")
 			equal(t, "outbox", slices.Contains(e.OutboxTypes(w.ID), core.OutboxWorkOrderSLABreached), true)
 		}},
-	}
+	}...)
 }

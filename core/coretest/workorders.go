@@ -244,10 +244,9 @@ func (r repo) FindWorkOrders(_ context.Context, f core.WorkOrderFilter, now time
 		case f.State != "" && w.State != f.State,
 			f.SiteID != nil && (w.SiteID == nil || *w.SiteID != *f.SiteID),
 			f.TechnicianID != nil && (w.TechnicianID == nil || *w.TechnicianID != *f.TechnicianID),
-			f.OnlyTechnician != nil && (w.TechnicianID == nil || *w.TechnicianID != *f.OnlyTechnician),
 			f.Number != "" && w.Number != f.Number,
 			f.SLAStatus != "" && workorder.SLAStatus(&w, now) != f.SLAStatus,
-			!f.Within.All && (w.SiteID == nil || !slices.Contains(f.Within.Sites, *w.SiteID)):
+			!f.Within.Holds(&w, func(site uuid.UUID) bool { return slices.Contains(f.Within.Sites, site) }):
 			continue
 		}
 		out = append(out, &w)
@@ -312,9 +311,16 @@ func (r repo) UpdateWorkOrder(id uuid.UUID, c workorder.Change) {
 		raw := slices.Clone(json.RawMessage(c.ServiceRecord))
 		o.ServiceRecord = &raw
 	}
-	if c.Decision != nil {
-		raw := slices.Clone(json.RawMessage(c.Decision))
-		o.Decision = &raw
+	if c.Decision != nil { // a copy through JSON, as the adapter stores it
+		raw, err := json.Marshal(c.Decision)
+		var d core.DispatchDecision
+		if err == nil {
+			err = json.Unmarshal(raw, &d)
+		}
+		if err != nil {
+			panic("coretest: storing a decision: " + err.Error())
+		}
+		o.Decision = &d
 	}
 	if c.QueueReason != nil {
 		o.QueueReason = *c.QueueReason
@@ -379,7 +385,7 @@ func (r repo) Technician(_ context.Context, id uuid.UUID) (workorder.TechnicianP
 	if !ok {
 		return workorder.TechnicianPost{}, core.Errorf(core.ENOTFOUND, "technician not found")
 	}
-	return workorder.TechnicianPost{SiteID: tech.SiteID, Status: string(tech.Status)}, nil
+	return workorder.TechnicianPost{SiteID: tech.SiteID, Status: string(tech.Status), Name: tech.Name}, nil
 }
 
 func (r repo) AddWorkload(id uuid.UUID, delta int) {
@@ -398,12 +404,12 @@ func (r repo) MoveTechnician(id uuid.UUID, lat, lon float64, at time.Time) {
 	}
 }
 
-func (r repo) SiteStatus(_ context.Context, id uuid.UUID) (string, error) {
+func (r repo) Site(_ context.Context, id uuid.UUID) (workorder.SitePost, error) {
 	s, ok := r.t().Sites[id]
 	if !ok {
-		return "", core.Errorf(core.ENOTFOUND, "site not found")
+		return workorder.SitePost{}, core.Errorf(core.ENOTFOUND, "site not found")
 	}
-	return string(s.Status), nil
+	return workorder.SitePost{Status: string(s.Status), Name: s.Name}, nil
 }
 
 // Network loads every active site of the tenant (the adapter's bounding

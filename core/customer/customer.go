@@ -77,9 +77,11 @@ func newCustomer(nc *core.NewCustomer, addrs []core.CustomerAddress, now time.Ti
 		Tags: nc.Tags, VIP: nc.VIP, Version: 1, CreatedAt: now, UpdatedAt: now}
 }
 
-// FindCustomers lists customers ordered by name; returns the next cursor.
-// EINVALID for a bad cursor, query or phone.
-func (s *Service) FindCustomers(ctx context.Context, u core.UnitOfWork, f core.CustomerFilter) ([]*core.Customer, string, error) {
+// FindCustomers lists the customers v may see (core.Viewer.Customers)
+// ordered by name; returns the next cursor. EINVALID for a bad cursor,
+// query or phone.
+func (s *Service) FindCustomers(ctx context.Context, u core.UnitOfWork, v core.Viewer, f core.CustomerFilter) ([]*core.Customer, string, error) {
+	f.Within = v.Customers()
 	if f.After != "" {
 		if _, err := uuid.Parse(f.After); err != nil {
 			return nil, "", core.FieldError("cursor", "is not a cursor returned by this list")
@@ -102,19 +104,44 @@ func (s *Service) FindCustomers(ctx context.Context, u core.UnitOfWork, f core.C
 	return s.store.Customers(u).FindCustomers(ctx, f)
 }
 
-// FindCustomerByID: ENOTFOUND when absent from the tenant.
-func (s *Service) FindCustomerByID(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.Customer, error) {
-	return s.store.Customers(u).FindCustomerByID(ctx, id)
+// FindCustomerByID reads a customer v may see: ENOTFOUND when absent from
+// the tenant or out of v's sight, so that its existence does not leak.
+func (s *Service) FindCustomerByID(ctx context.Context, u core.UnitOfWork, v core.Viewer, id uuid.UUID) (*core.Customer, error) {
+	repo := s.store.Customers(u)
+	if err := checkSees(ctx, repo, v, id); err != nil {
+		return nil, err
+	}
+	return repo.FindCustomerByID(ctx, id)
 }
 
-// UpdateCustomer changes a customer: ENOTFOUND, EINVALID, ECONFLICT on a
-// stale version. Given phones, addresses or tags replace the stored ones.
-// Warnings as in CreateCustomer, for the phones it sets.
-func (s *Service) UpdateCustomer(ctx context.Context, u core.UnitOfWork, id uuid.UUID, up core.CustomerUpdate) (*core.Customer, []core.CustomerWarning, error) {
+// checkSees answers ENOTFOUND unless v may see customer id.
+func checkSees(ctx context.Context, repo Repository, v core.Viewer, id uuid.UUID) error {
+	r := v.Customers()
+	if r.All {
+		return nil
+	}
+	ok, err := repo.CustomerInReach(ctx, id, r)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return core.Errorf(core.ENOTFOUND, "customer not found")
+	}
+	return nil
+}
+
+// UpdateCustomer changes a customer v may see: ENOTFOUND (also out of v's
+// sight), EINVALID, ECONFLICT on a stale version. Given phones, addresses
+// or tags replace the stored ones. Warnings as in CreateCustomer, for the
+// phones it sets.
+func (s *Service) UpdateCustomer(ctx context.Context, u core.UnitOfWork, v core.Viewer, id uuid.UUID, up core.CustomerUpdate) (*core.Customer, []core.CustomerWarning, error) {
 	if err := up.Normalize(); err != nil {
 		return nil, nil, err
 	}
 	repo := s.store.Customers(u)
+	if err := checkSees(ctx, repo, v, id); err != nil {
+		return nil, nil, err
+	}
 	cur, err := repo.LockCustomer(ctx, id)
 	if err != nil {
 		return nil, nil, err

@@ -37,12 +37,15 @@ type Repository interface {
 	// ReplacePhones and ReplaceAddresses replace a customer's lists.
 	ReplacePhones(id uuid.UUID, phones []core.CustomerPhone)
 	ReplaceAddresses(id uuid.UUID, addrs []core.CustomerAddress)
-	// FindCustomers lists customers with phones and addresses ordered by
-	// name and ID, after the customer whose ID is f.After (EINVALID for a
-	// cursor that is not an ID). f.Phone, when set, is normalised and
-	// matches one of the customer's phones exactly; f.Query is part of
-	// the name (case-insensitive); f.Tag one of the tags.
+	// FindCustomers lists customers in f.Within with phones and
+	// addresses ordered by name and ID, after the customer whose ID is
+	// f.After (EINVALID for a cursor that is not an ID). f.Phone, when
+	// set, is normalised and matches one of the customer's phones
+	// exactly; f.Query is part of the name (case-insensitive); f.Tag one
+	// of the tags.
 	FindCustomers(ctx context.Context, f core.CustomerFilter) ([]*core.Customer, string, error)
+	// CustomerInReach reports whether customer id exists and is in r.
+	CustomerInReach(ctx context.Context, id uuid.UUID, r core.CustomerReach) (bool, error)
 	// PhoneOwners lists who else (not customer except) has one of phones:
 	// at most limit pairs, ordered by phone and customer.
 	PhoneOwners(ctx context.Context, phones []string, except uuid.UUID, limit int) ([]PhoneOwner, error)
@@ -57,17 +60,17 @@ type Repository interface {
 	// FindUnitByID reads a unit with its model and line; ENOTFOUND.
 	// Warranty is left zero.
 	FindUnitByID(ctx context.Context, id uuid.UUID) (*core.Unit, error)
-	// FindUnits lists units ordered by serial, after the serial f.After;
-	// Warranty is left zero.
+	// FindUnits lists the units of the customers in f.Within ordered by
+	// serial, after the serial f.After; Warranty is left zero.
 	FindUnits(ctx context.Context, f core.UnitFilter) ([]*core.Unit, string, error)
 
-	// FindScreenPop reads the customers with a normalised phone, at most
-	// core.ScreenPopMaxCustomers ordered by name and ID, each with phones,
-	// addresses, units (newest purchase first, at most
+	// FindScreenPop reads the customers in customers with a normalised
+	// phone, at most core.ScreenPopMaxCustomers ordered by name and ID,
+	// each with phones, addresses, units (newest purchase first, at most
 	// core.ScreenPopMaxUnits, Warranty zero) and the last
-	// core.ScreenPopRecentOrders work orders, newest first. It leaves
-	// OpenComplaints nil.
-	FindScreenPop(ctx context.Context, phone string) ([]core.ScreenPopCustomer, error)
+	// core.ScreenPopRecentOrders of its work orders in orders, newest
+	// first. It leaves OpenComplaints nil.
+	FindScreenPop(ctx context.Context, phone string, customers core.CustomerReach, orders core.OrderReach) ([]core.ScreenPopCustomer, error)
 }
 
 // PhoneOwner is a customer that has a phone.

@@ -13,13 +13,14 @@ import (
 // most core.ScreenPopMaxCustomers ordered by name. EINVALID when phone is
 // not a phone number. An unknown phone gives no customers and
 // UnknownCaller. Unit warranties are computed for today (the tenant's
-// current time).
-func (s *Service) FindScreenPop(ctx context.Context, u core.UnitOfWork, phone, country string, today time.Time) (*core.ScreenPop, error) {
+// current time). Only the customers v may see are found, each with the
+// work orders v may see: a caller out of v's sight is unknown to v.
+func (s *Service) FindScreenPop(ctx context.Context, u core.UnitOfWork, v core.Viewer, phone, country string, today time.Time) (*core.ScreenPop, error) {
 	phone, err := core.NormalizePhone(phone, country)
 	if err != nil {
 		return nil, err
 	}
-	customers, err := s.store.Customers(u).FindScreenPop(ctx, phone)
+	customers, err := s.store.Customers(u).FindScreenPop(ctx, phone, v.Customers(), v.Orders())
 	if err != nil {
 		return nil, err
 	}

@@ -101,6 +101,7 @@ const MaxRadiusKm = 2000
 // Site is a service site as the engine sees it.
 type Site struct {
 	ID              uuid.UUID
+	Name            string // for the people reading a decision; unused by the ranking
 	Kind            SiteKind
 	Status          SiteStatus
 	Location        Point
@@ -130,6 +131,7 @@ const (
 // Technician is a field technician of one site.
 type Technician struct {
 	ID           uuid.UUID
+	Name         string // for the people reading a decision; unused by the ranking
 	SiteID       uuid.UUID
 	Skills       []string
 	Status       TechStatus

@@ -117,6 +117,29 @@ func (n *Network) Site(id uuid.UUID) (Site, bool) {
 	return cloneSite(n.sites[i].Site), true
 }
 
+// SiteName is the name of the site with the given ID; "" when the
+// network does not hold it.
+func (n *Network) SiteName(id uuid.UUID) string {
+	if i, ok := n.byID[id]; ok {
+		return n.sites[i].Name
+	}
+	return ""
+}
+
+// TechnicianName is the name of a technician of the site; "" when the
+// network does not hold it.
+func (n *Network) TechnicianName(site, id uuid.UUID) string {
+	si, ok := n.byID[site]
+	if !ok {
+		return ""
+	}
+	ts := n.techs[si]
+	if j, found := slices.BinarySearchFunc(ts, id, func(t Technician, id uuid.UUID) int { return compareIDs(t.ID, id) }); found {
+		return ts[j].Name
+	}
+	return ""
+}
+
 // near returns the indexes of the sites whose area may cover p: a superset
 // of the covering sites, shared with the index (read-only).
 func (n *Network) near(p Point) []int32 { return n.cells[pointCell(p)] }

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // FindRoles lists the tenant's roles with their permissions.
@@ -25,13 +26,25 @@ func (s *Service) SetRolePermissions(ctx context.Context, u core.UnitOfWork, nam
 		return nil, err
 	}
 	repo := s.store.Identity(u)
+	before, err := repo.FindPermissions(ctx, core.RoleSubject(name))
+	if err != nil {
+		return nil, err
+	}
 	repo.SaveRole(name, description)
 	repo.SetPermissions(core.RoleSubject(name), perms)
 	builtin, err := repo.RoleBuiltin(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	return &core.Role{Name: name, Description: description, Builtin: builtin, Permissions: perms}, nil
+	role := &core.Role{Name: name, Description: description, Builtin: builtin, Permissions: perms}
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActUpdate, ResourceType: audit.ResRole, ResourceID: name,
+		Before: permissionsOf(before), After: role})
+	return role, nil
+}
+
+// permissionsOf is a list of permissions as the audit log records it.
+func permissionsOf(perms []core.Permission) map[string]any {
+	return map[string]any{"permissions": perms}
 }
 
 func validRoleName(s string) bool {
@@ -62,11 +75,18 @@ func (s *Service) FindGrants(ctx context.Context, u core.UnitOfWork, subject str
 
 // SetGrants replaces the permissions granted directly to a subject;
 // EINVALID for an unknown permission.
-func (s *Service) SetGrants(_ context.Context, u core.UnitOfWork, subject string, perms []core.Permission) error {
+func (s *Service) SetGrants(ctx context.Context, u core.UnitOfWork, subject string, perms []core.Permission) error {
 	if err := checkPermissions(perms); err != nil {
 		return err
 	}
-	s.store.Identity(u).SetPermissions(subject, perms)
+	repo := s.store.Identity(u)
+	before, err := repo.FindPermissions(ctx, subject)
+	if err != nil {
+		return err
+	}
+	repo.SetPermissions(subject, perms)
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActUpdate, ResourceType: audit.ResGrants, ResourceID: subject,
+		Before: permissionsOf(before), After: permissionsOf(perms)})
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // CreateAPIKey creates a key with its roles and scope and returns it with
@@ -31,6 +32,8 @@ func (s *Service) CreateAPIKey(ctx context.Context, u core.UnitOfWork, nk core.N
 		return nil, "", err
 	}
 	k.Roles, k.Scope = sortedCopy(nk.Roles), normalizeScope(nk.Scope)
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActCreate, ResourceType: audit.ResAPIKey, ResourceID: k.ID.String(),
+		After: k})
 	return k, secret, nil
 }
 
@@ -42,5 +45,11 @@ func (s *Service) FindAPIKeys(ctx context.Context, u core.UnitOfWork, after stri
 
 // RevokeAPIKey: ENOTFOUND when absent; revoking twice is a no-op.
 func (s *Service) RevokeAPIKey(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.APIKey, error) {
-	return s.store.Identity(u).RevokeAPIKey(ctx, id, s.now())
+	k, err := s.store.Identity(u).RevokeAPIKey(ctx, id, s.now())
+	if err != nil {
+		return nil, err
+	}
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActRevoke, ResourceType: audit.ResAPIKey, ResourceID: id.String(),
+		After: k})
+	return k, nil
 }

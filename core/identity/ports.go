@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Store gives the identity use cases their repository within a unit of
@@ -14,6 +15,8 @@ import (
 // PostgreSQL adapter implements it; so does the in-memory fake of
 // core/coretest.
 type Store interface {
+	// Audit records the changes the use cases make.
+	audit.Store
 	Identity(u core.UnitOfWork) Repository
 	// FindTenantBySlug reads a tenant outside any unit, for Login;
 	// ENOTFOUND when there is none.

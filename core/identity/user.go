@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // CreateUser creates a user with their roles and scope. EINVALID for bad
@@ -31,6 +32,8 @@ func (s *Service) CreateUser(ctx context.Context, u core.UnitOfWork, nu core.New
 		return nil, err
 	}
 	user.Roles, user.Scope = sortedCopy(nu.Roles), normalizeScope(nu.Scope)
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActCreate, ResourceType: audit.ResUser, ResourceID: user.ID.String(),
+		After: user})
 	return user, nil
 }
 
@@ -58,6 +61,10 @@ func (s *Service) UpdateUser(ctx context.Context, u core.UnitOfWork, id uuid.UUI
 	}
 	repo := s.store.Identity(u)
 	cur, err := repo.LockUser(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	before, err := repo.FindUserByID(ctx, id) // with roles and scope, for the audit log
 	if err != nil {
 		return nil, err
 	}
@@ -94,5 +101,18 @@ func (s *Service) UpdateUser(ctx context.Context, u core.UnitOfWork, id uuid.UUI
 	if up.Password != nil || cur.Status == core.UserDisabled {
 		repo.RevokeUserSessions(id, now)
 	}
-	return repo.UpdateUser(ctx, cur, hash)
+	after, err := repo.UpdateUser(ctx, cur, hash)
+	if err != nil {
+		return nil, err
+	}
+	var logged any = after
+	if up.Password != nil { // says that it changed; redacted like every password
+		logged = struct {
+			*core.User
+			Password string `json:"password"`
+		}{after, "changed"}
+	}
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActUpdate, ResourceType: audit.ResUser, ResourceID: id.String(),
+		Before: before, After: logged})
+	return after, nil
 }

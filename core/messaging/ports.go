@@ -7,12 +7,15 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Store gives the messaging use cases their repository within a unit of
 // work. The PostgreSQL adapter implements it; so does the in-memory fake
 // of core/coretest.
 type Store interface {
+	// Audit records the changes the use cases make.
+	audit.Store
 	Messaging(u core.UnitOfWork) Repository
 }
 

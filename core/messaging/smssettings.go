@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // SMSSettings returns the tenant's SMS settings: DefaultSMSSettings when
@@ -36,6 +37,10 @@ func (s *Service) UpdateSMSSettings(ctx context.Context, u core.UnitOfWork, in c
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	before, err := s.SMSSettings(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	// The document keeps what the tenant chose; the number has a column of
 	// its own (unique across tenants), and the zone is the tenant's.
 	number := in.Number
@@ -51,5 +56,11 @@ func (s *Service) UpdateSMSSettings(ctx context.Context, u core.UnitOfWork, in c
 	} else if err != nil {
 		return nil, err
 	}
-	return s.SMSSettings(ctx, u)
+	after, err := s.SMSSettings(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	// Templates are part of the settings: their changes are recorded here.
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActUpdate, ResourceType: audit.ResSMSSettings, Before: before, After: after})
+	return after, nil
 }

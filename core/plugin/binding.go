@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // CreateBinding binds a registered plugin to u's tenant and returns the
@@ -19,6 +20,9 @@ import (
 // the kind.
 func (s *Service) CreateBinding(ctx context.Context, u core.UnitOfWork, nb core.NewPluginBinding) (*core.PluginBinding, string, error) {
 	if err := nb.Validate(); err != nil {
+		return nil, "", err
+	}
+	if err := s.checkEgress(ctx, nb.Config); err != nil {
 		return nil, "", err
 	}
 	repo := s.store.Plugins(u)
@@ -40,8 +44,9 @@ func (s *Service) CreateBinding(ctx context.Context, u core.UnitOfWork, nb core.
 	if err != nil {
 		return nil, "", err
 	}
+	s.record(ctx, u, audit.ActCreate, b.ID, nil, b)
 	if err := s.checkConfig(ctx, u, b.ID); err != nil {
-		return nil, "", err
+		return nil, "", err // rolled back by the caller, the event with it
 	}
 	return b, tok, nil
 }
@@ -76,11 +81,15 @@ func (s *Service) UpdateBinding(ctx context.Context, u core.UnitOfWork, id uuid.
 	if err := up.Validate(); err != nil {
 		return nil, err
 	}
+	if err := s.checkEgress(ctx, up.Config); err != nil {
+		return nil, err
+	}
 	repo := s.store.Plugins(u)
 	cur, err := repo.LockBinding(ctx, id, len(up.Secrets) > 0)
 	if err != nil {
 		return nil, err
 	}
+	before := *cur
 	if up.Name != nil {
 		cur.Name = *up.Name
 	}
@@ -114,6 +123,7 @@ func (s *Service) UpdateBinding(ctx context.Context, u core.UnitOfWork, id uuid.
 	if err != nil {
 		return nil, err
 	}
+	s.record(ctx, u, audit.ActUpdate, id, &before, b)
 	if up.Config != nil || len(up.Secrets) > 0 || up.Enabled != nil && *up.Enabled {
 		if err := s.checkConfig(ctx, u, id); err != nil {
 			return nil, err
@@ -125,11 +135,24 @@ func (s *Service) UpdateBinding(ctx context.Context, u core.UnitOfWork, id uuid.
 
 // DeleteBinding unbinds a plugin and stops its process: ENOTFOUND.
 func (s *Service) DeleteBinding(ctx context.Context, u core.UnitOfWork, id uuid.UUID) error {
-	if err := s.store.Plugins(u).DeleteBinding(ctx, id); err != nil {
+	repo := s.store.Plugins(u)
+	before, err := repo.FindBindingByID(ctx, id)
+	if err != nil {
 		return err
 	}
+	if err := repo.DeleteBinding(ctx, id); err != nil {
+		return err
+	}
+	s.record(ctx, u, audit.ActDelete, id, before, nil)
 	s.stop(id)
 	return nil
+}
+
+// record records a change of binding id in the audit log: its secrets'
+// names, never their values.
+func (s *Service) record(ctx context.Context, u core.UnitOfWork, action string, id uuid.UUID, before, after *core.PluginBinding) {
+	audit.Record(ctx, s.store, u, audit.Change{Action: action, ResourceType: audit.ResPluginBinding, ResourceID: id.String(),
+		Before: before, After: after})
 }
 
 // BindingStatus reports on a binding's plugin processes: ENOTFOUND when

@@ -21,6 +21,10 @@ func pluginOf[T any](ctx context.Context, s *Service, u core.UnitOfWork, kind st
 	if err != nil {
 		return zero, err
 	}
+	// Again at each use: the names in the URLs may resolve elsewhere now.
+	if err := s.checkEgress(ctx, b.Config); err != nil {
+		return zero, core.Errorf(core.EUNPROCESSABLE, "the %s plugin's configuration is refused: %s", kind, core.ErrorMessage(err))
+	}
 	return open(ctx, b)
 }
 

@@ -9,6 +9,8 @@
 package plugin
 
 import (
+	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
 
@@ -24,6 +26,7 @@ type Service struct {
 	units   core.UnitsOfWork
 	runtime core.PluginRuntime
 	events  AgentEventBus
+	egress  *core.EgressGuard
 	clock   core.Clock
 	log     *slog.Logger
 }
@@ -39,6 +42,10 @@ type Config struct {
 	// Events delivers agent events to this replica's portal sessions
 	// (nil: none are streamed).
 	Events AgentEventBus
+	// Egress checks every URL of a binding's configuration, which the
+	// plugin calls on the tenant's behalf, when it is saved and before
+	// each use of the plugin (nil: unchecked; tests without a network).
+	Egress *core.EgressGuard
 	Clock  core.Clock   // nil: the system clock
 	Log    *slog.Logger // nil: discarded
 }
@@ -51,7 +58,7 @@ func NewService(c Config) *Service {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: c.Store, units: c.Units, runtime: c.Runtime, events: c.Events, clock: c.Clock, log: c.Log}
+	return &Service{store: c.Store, units: c.Units, runtime: c.Runtime, events: c.Events, egress: c.Egress, clock: c.Clock, log: c.Log}
 }
 
 // ErrNoRuntime answers what needs a plugin run on a server that runs none.
@@ -62,6 +69,15 @@ func (s *Service) Runs() bool { return s.runtime != nil }
 
 // StreamsAgentEvents tells whether this server streams agent events.
 func (s *Service) StreamsAgentEvents() bool { return s.events != nil }
+
+// checkEgress checks the URLs of a binding's configuration (EINVALID
+// naming the field); nil config, or no guard, passes.
+func (s *Service) checkEgress(ctx context.Context, config json.RawMessage) error {
+	if s.egress == nil || config == nil {
+		return nil
+	}
+	return s.egress.CheckConfigURLs(ctx, config)
+}
 
 // now is the clock's time at the database's precision.
 func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Store gives the plugin use cases their repository within a unit of
@@ -13,6 +14,8 @@ import (
 // unit. The PostgreSQL adapter implements it; so does the in-memory fake
 // of core/coretest.
 type Store interface {
+	// Audit records the changes the use cases make.
+	audit.Store
 	Plugins(u core.UnitOfWork) Repository
 	// FindTenantStatus reads a tenant's status outside any unit, for
 	// AuthenticateCTI; ENOTFOUND when there is no such tenant.

@@ -116,6 +116,9 @@ func (r customerRepo) FindCustomers(ctx context.Context, f core.CustomerFilter) 
 	if f.Tag != "" {
 		conds = append(conds, `tags @> ARRAY[`+arg(f.Tag)+`::text]`)
 	}
+	if in := customerReachSQL("id", f.Within, arg); in != "true" {
+		conds = append(conds, in)
+	}
 	if after != nil {
 		// The cursor is the last customer's ID; its name is its position.
 		conds = append(conds, `(name, id) > (SELECT name, id FROM customers WHERE id = `+arg(*after)+`)`)
@@ -136,6 +139,16 @@ func (r customerRepo) FindCustomers(ctx context.Context, f core.CustomerFilter) 
 	}
 	out, next := nextPage(out, limit, func(r *core.Customer) string { return r.ID.String() })
 	return out, next, r.loadDetails(ctx, out)
+}
+
+// CustomerInReach implements customer.Repository.
+func (r customerRepo) CustomerInReach(ctx context.Context, id uuid.UUID, within core.CustomerReach) (bool, error) {
+	args := []any{id}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var ok bool
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&ok) },
+		`SELECT EXISTS (SELECT 1 FROM customers WHERE id = $1 AND `+customerReachSQL("id", within, arg)+`)`, args...)
+	return ok, err
 }
 
 // loadDetails fills the phones and addresses of customers in one round

@@ -10,12 +10,14 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -113,12 +115,42 @@ type Store struct {
 	clock core.Clock
 	log   *slog.Logger
 	waker outboxWaker
+	box   *secretBox // webhook secrets at rest; nil: processBox
 }
 
 // NewStore returns a store on pool.
 func NewStore(pool *pgxpool.Pool, clock core.Clock, log *slog.Logger) *Store {
 	return &Store{pool: pool, clock: clock, log: log}
 }
+
+// UseSecretKey sets the 32-byte platform key (PLUGIN_SECRET_KEY) that
+// encrypts webhook signing secrets at rest. Call it before the store is
+// used; a store without one uses a random key of this process (tests).
+func (s *Store) UseSecretKey(key []byte) error {
+	box, err := newSecretBox(key)
+	if err != nil {
+		return err
+	}
+	s.box = box
+	return nil
+}
+
+// secrets is the store's secret box.
+func (s *Store) secrets() *secretBox {
+	if s.box != nil {
+		return s.box
+	}
+	return processBox()
+}
+
+// processBox seals with a random key that lives as long as the process:
+// every store of a test process shares it.
+var processBox = sync.OnceValue(func() *secretBox {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	box, _ := newSecretBox(key)
+	return box
+})
 
 // Pool returns the underlying pool.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

@@ -30,7 +30,10 @@ func TestIdentityScenarios(t *testing.T) {
 			pgtest.AddNetwork(t, s.Pool(), n)
 			sc.Run(t, coretest.IdentityEnv{Units: s, Store: s, Clock: clock, Tenant: tenant, Slug: "acme", Admin: admin,
 				Region: n.Region, Site: n.Site, Suspend: func(reason string) {
-					_, err := s.SetTenantStatus(ctx, tenant, core.TenantSuspended, reason)
+					err := core.InUnitOfWork(ctx, s, uuid.Nil, func(u core.UnitOfWork) error {
+						_, err := s.SetTenantStatus(ctx, u, tenant, core.TenantSuspended, reason)
+						return err
+					})
 					require.NoError(t, err)
 				}})
 		})

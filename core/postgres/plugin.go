@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/plugin"
 )
 
@@ -148,3 +149,6 @@ func (r pluginRepo) deleteRow(ctx context.Context, sql string, id uuid.UUID, not
 	}
 	return nil
 }
+
+// Audit implements audit.Store for the plugin use cases.
+func (s *PluginStore) Audit(u core.UnitOfWork) audit.Repository { return s.s.Audit(u) }

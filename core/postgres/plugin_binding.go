@@ -43,7 +43,7 @@ func (s *PluginStore) sealSecrets(tenant, id uuid.UUID, secrets map[string]strin
 		return nil
 	}
 	plain, _ := json.Marshal(secrets)
-	return s.box.seal(tenant, id, plain)
+	return s.box.seal(tenant, id, labelPluginSecrets, plain)
 }
 
 func (s *PluginStore) openSecrets(tenant, id uuid.UUID, sealed []byte) (map[string]string, error) {
@@ -51,7 +51,7 @@ func (s *PluginStore) openSecrets(tenant, id uuid.UUID, sealed []byte) (map[stri
 	if sealed == nil {
 		return out, nil
 	}
-	plain, err := s.box.open(tenant, id, sealed)
+	plain, err := s.box.open(tenant, id, labelPluginSecrets, sealed)
 	if err != nil {
 		return nil, core.Errorf(core.EUNPROCESSABLE, "%v", err)
 	}

@@ -34,7 +34,10 @@ func TestPluginScenarios(t *testing.T) {
 					VALUES ($1, $2, $3, 'x')`, e.Tenant, user, fmt.Sprintf("agent%d", i))
 			}
 			e.Suspend = func() {
-				_, err := s.SetTenantStatus(ctx, e.Tenant, core.TenantSuspended, "unpaid")
+				err := core.InUnitOfWork(ctx, s, uuid.Nil, func(u core.UnitOfWork) error {
+					_, err := s.SetTenantStatus(ctx, u, e.Tenant, core.TenantSuspended, "unpaid")
+					return err
+				})
 				require.NoError(t, err)
 			}
 			sc.Run(t, e)

@@ -13,12 +13,12 @@ func FuzzSecretBoxOpen(f *testing.F) {
 		f.Fatal(err)
 	}
 	a, b := uuid.New(), uuid.New()
-	sealed := box.seal(a, b, []byte(`{"k":"v"}`))
+	sealed := box.seal(a, b, labelPluginSecrets, []byte(`{"k":"v"}`))
 	f.Add(sealed)
 	f.Add([]byte{})
 	f.Add([]byte{secretBoxVersion})
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		plain, err := box.open(a, b, raw)
+		plain, err := box.open(a, b, labelPluginSecrets, raw)
 		if err == nil && string(raw) != string(sealed) {
 			t.Fatalf("forged ciphertext decrypted to %q", plain)
 		}

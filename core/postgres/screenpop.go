@@ -3,18 +3,21 @@ package postgres
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
 )
 
-// screenPopQuery finds the customers with a phone through the (tenant_id,
-// phone) index and gathers, per customer, phones, addresses, units (with
-// model and line names) and the last work orders as JSON in the same
-// statement: one round trip however many customers share the phone. Every
-// inner lookup uses a (tenant_id, customer_id…) index.
-var screenPopQuery = `SELECT c.id, c.kind, c.name, c.tags, c.vip, c.version, c.created_at, c.updated_at,
+// screenPopQuery finds the customers with a phone ($1) through the
+// (tenant_id, phone) index and gathers, per customer, phones, addresses,
+// units (with model and line names) and the last work orders as JSON in
+// the same statement: one round trip however many customers share the
+// phone. Every inner lookup uses a (tenant_id, customer_id…) index.
+// {customers} and {orders} are the conditions of the reaches on c.id and
+// on the orders aliased w.
+const screenPopQuery = `SELECT c.id, c.kind, c.name, c.tags, c.vip, c.version, c.created_at, c.updated_at,
 	(SELECT coalesce(json_agg(json_build_object('phone', p.phone, 'label', p.label) ORDER BY p.phone), '[]')
 		FROM customer_phones p WHERE p.tenant_id = c.tenant_id AND p.customer_id = c.id),
 	(SELECT coalesce(json_agg(json_build_object('id', a.id, 'label', a.label, 'region_id', a.region_id,
@@ -29,23 +32,28 @@ var screenPopQuery = `SELECT c.id, c.kind, c.name, c.tags, c.vip, c.version, c.c
 		JOIN product_models m ON m.tenant_id = u.tenant_id AND m.id = u.model_id
 		JOIN product_lines l ON l.tenant_id = m.tenant_id AND l.code = m.product_line
 		WHERE u.tenant_id = c.tenant_id AND u.customer_id = c.id
-		ORDER BY u.purchase_date DESC, u.serial LIMIT ` + strconv.Itoa(core.ScreenPopMaxUnits) + `) x),
+		ORDER BY u.purchase_date DESC, u.serial LIMIT {units}) x),
 	(SELECT coalesce(json_agg(w ORDER BY w.created_at DESC, w.id DESC), '[]') FROM (
-		SELECT id, number, type, service_type, state, created_at FROM work_orders
-		WHERE tenant_id = c.tenant_id AND customer_id = c.id
-		ORDER BY created_at DESC LIMIT ` + strconv.Itoa(core.ScreenPopRecentOrders) + `) w)
+		SELECT w.id, w.number, w.type, w.service_type, w.state, w.created_at FROM work_orders w
+		WHERE w.tenant_id = c.tenant_id AND w.customer_id = c.id AND {orders}
+		ORDER BY w.created_at DESC LIMIT {recent}) w)
 FROM customers c
-WHERE c.id IN (SELECT customer_id FROM customer_phones WHERE phone = $1)
+WHERE c.id IN (SELECT customer_id FROM customer_phones WHERE phone = $1) AND {customers}
 ORDER BY c.name, c.id
-LIMIT ` + strconv.Itoa(core.ScreenPopMaxCustomers)
+LIMIT {max}`
 
 // FindScreenPop implements customer.Repository.
-func (r customerRepo) FindScreenPop(ctx context.Context, phone string) ([]core.ScreenPopCustomer, error) {
+func (r customerRepo) FindScreenPop(ctx context.Context, phone string, customers core.CustomerReach, orders core.OrderReach) ([]core.ScreenPopCustomer, error) {
 	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, screenPopQuery, phone)
+	args := []any{phone}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	sql := strings.NewReplacer("{units}", strconv.Itoa(core.ScreenPopMaxUnits), "{recent}", strconv.Itoa(core.ScreenPopRecentOrders),
+		"{max}", strconv.Itoa(core.ScreenPopMaxCustomers), "{orders}", orderReachSQL("w", orders, arg),
+		"{customers}", customerReachSQL("c.id", customers, arg)).Replace(screenPopQuery)
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}

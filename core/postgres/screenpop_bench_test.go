@@ -129,7 +129,7 @@ func BenchmarkScreenPop(b *testing.B) {
 		i := rng.IntN(screenPopCustomers)
 		raw := fmt.Sprintf("+86 130-%04d-%04d", i/10_000, i%10_000) // as a phone system might send it
 		return core.InUnitOfWork(ctx, store, tenant, func(u core.UnitOfWork) error {
-			pop, err := customers.FindScreenPop(ctx, u, raw, core.DefaultPhoneCountry, today)
+			pop, err := customers.FindScreenPop(ctx, u, core.TenantWide, raw, core.DefaultPhoneCountry, today)
 			if err != nil {
 				return err
 			}

@@ -98,8 +98,12 @@ func (s *Store) FindTenantBySlug(ctx context.Context, slug string) (*core.Tenant
 }
 
 // SetTenantStatus implements core.TenantStore.
-func (s *Store) SetTenantStatus(ctx context.Context, id uuid.UUID, status, reason string) (*core.Tenant, error) {
-	t, err := scanTenant(s.pool.QueryRow(ctx, `UPDATE tenants SET status = $2, status_reason = $3, updated_at = $4
-		WHERE id = $1 RETURNING `+tenantColumns, id, status, reason, s.now()))
+func (s *Store) SetTenantStatus(ctx context.Context, u core.UnitOfWork, id uuid.UUID, status, reason string) (*core.Tenant, error) {
+	var t *core.Tenant
+	err := unitOf(u).queryRow(ctx, func(row pgx.Row) (err error) {
+		t, err = scanTenant(row)
+		return err
+	}, `UPDATE tenants SET status = $2, status_reason = $3, updated_at = $4
+		WHERE id = $1 RETURNING `+tenantColumns, id, status, reason, s.now())
 	return t, translate(err, "tenant")
 }

@@ -79,6 +79,9 @@ func (r customerRepo) FindUnits(ctx context.Context, f core.UnitFilter) ([]*core
 	if f.After != "" {
 		conds = append(conds, `u.serial > `+arg(f.After))
 	}
+	if in := customerReachSQL("u.customer_id", f.Within, arg); in != "true" {
+		conds = append(conds, in)
+	}
 	where := ""
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")

@@ -13,10 +13,15 @@ import (
 
 // webhookRepo implements webhook.Repository on a unit of work: endpoints
 // and what their deliveries show.
-type webhookRepo struct{ u *unit }
+type webhookRepo struct {
+	u   *unit
+	box *secretBox
+}
 
 // Webhooks implements webhook.Store.
-func (s *Store) Webhooks(u core.UnitOfWork) webhook.Repository { return webhookRepo{unitOf(u)} }
+func (s *Store) Webhooks(u core.UnitOfWork) webhook.Repository {
+	return webhookRepo{unitOf(u), s.secrets()}
+}
 
 const webhookColumns = `id, url, description, event_types, enabled, disabled_reason, disabled_at, created_at, updated_at`
 
@@ -28,9 +33,11 @@ func scanWebhook(r pgx.Row) (*core.WebhookEndpoint, error) {
 }
 
 func (r webhookRepo) InsertWebhook(e *core.WebhookEndpoint, secret string) {
-	r.u.write(`INSERT INTO webhook_endpoints (tenant_id, id, url, description, event_types, secret, enabled, created_at, updated_at)
+	r.u.write(`INSERT INTO webhook_endpoints (tenant_id, id, url, description, event_types, secret_sealed, enabled,
+			created_at, updated_at)
 		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8)`,
-		e.ID, e.URL, e.Description, e.EventTypes, secret, e.Enabled, e.CreatedAt, e.UpdatedAt)
+		e.ID, e.URL, e.Description, e.EventTypes, sealWebhookSecret(r.box, r.u.tenantID, e.ID, secret), e.Enabled,
+		e.CreatedAt, e.UpdatedAt)
 }
 
 func (r webhookRepo) FindWebhooks(ctx context.Context, after string, limit int) ([]*core.WebhookEndpoint, string, error) {
@@ -79,7 +86,10 @@ func (r webhookRepo) DeleteWebhook(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
+// RotateWebhookSecret implements webhook.Repository. The current secret,
+// sealed or (not sealed yet) plain, becomes the previous one as it is.
 func (r webhookRepo) RotateWebhookSecret(id uuid.UUID, secret string, previousUntil, at time.Time) {
-	r.u.write(`UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = $3, secret = $2, updated_at = $4
-		WHERE id = $1`, id, secret, previousUntil, at)
+	r.u.write(`UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_sealed = secret_sealed,
+			previous_secret_until = $3, secret = '', secret_sealed = $2, updated_at = $4
+		WHERE id = $1`, id, sealWebhookSecret(r.box, r.u.tenantID, id, secret), previousUntil, at)
 }

@@ -70,16 +70,30 @@ func (s *Store) StartWebhookAttempt(ctx context.Context, u core.UnitOfWork, id u
 		return nil, err
 	}
 	w := &core.WebhookSend{ID: id}
+	var plain, prevPlain string
+	var sealed, prevSealed []byte
 	err = q.QueryRow(ctx, `UPDATE webhook_deliveries d SET attempts = d.attempts + 1, series_attempts = d.series_attempts + 1,
 			attempting_until = $2::timestamptz + $3::interval, enqueued_at = NULL
 		FROM webhook_endpoints e
 		WHERE e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND d.id = $1 AND e.enabled
 			AND d.status = 'pending' AND d.next_attempt_at <= $2 AND (d.attempting_until IS NULL OR d.attempting_until < $2)
-		RETURNING d.endpoint_id, e.url, e.secret, CASE WHEN e.previous_secret_until > $2 THEN e.previous_secret ELSE '' END,
+		RETURNING d.endpoint_id, e.url, e.secret, e.secret_sealed,
+			CASE WHEN e.previous_secret_until > $2 THEN e.previous_secret ELSE '' END,
+			CASE WHEN e.previous_secret_until > $2 THEN e.previous_secret_sealed END,
 			d.body, d.series_attempts, d.attempts`, id, now, lease).Scan(
-		&w.EndpointID, &w.URL, &w.Secret, &w.PreviousSecret, &w.Body, &w.Attempt, &w.N)
+		&w.EndpointID, &w.URL, &plain, &sealed, &prevPlain, &prevSealed, &w.Body, &w.Attempt, &w.N)
 	if core.ErrorCode(translate(err, "")) != core.ENOTFOUND {
-		return w, translate(err, "webhook delivery")
+		if err != nil {
+			return nil, translate(err, "webhook delivery")
+		}
+		box, tenant := s.secrets(), unitOf(u).tenantID
+		if w.Secret, err = openWebhookSecret(box, tenant, w.EndpointID, sealed, plain); err != nil {
+			return nil, err
+		}
+		if w.PreviousSecret, err = openWebhookSecret(box, tenant, w.EndpointID, prevSealed, prevPlain); err != nil {
+			return nil, err
+		}
+		return w, nil
 	}
 	// Not taken: done, under way, gone, or its endpoint is disabled, in
 	// which case it fails now rather than wait for re-enabling.

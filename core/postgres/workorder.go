@@ -21,16 +21,12 @@ const workOrderColumns = `w.id, w.number, w.type, w.channel, w.state, w.customer
 
 func scanWorkOrder(row pgx.Row, extra ...any) (*core.WorkOrder, error) {
 	w := &core.WorkOrder{}
-	var decision, record []byte
+	var record []byte
 	err := row.Scan(append([]any{&w.ID, &w.Number, &w.Type, &w.Channel, &w.State, &w.CustomerID, &w.UnitID, &w.ProductLine,
 		&w.ServiceType, &w.Skills, &w.Description, &w.Address, &w.Lat, &w.Lon, &w.RegionID, &w.SiteID, &w.TechnicianID, &w.InWarranty,
 		&w.WarrantyExpires, &w.RespondBy, &w.ArriveBy, &w.CompleteBy, &w.RespondedAt, &w.ArrivedAt,
-		&w.CompletedAt, &w.ClosedAt, &decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt, &w.SLAFlags},
+		&w.CompletedAt, &w.ClosedAt, &w.Decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt, &w.SLAFlags},
 		extra...)...)
-	if decision != nil {
-		raw := json.RawMessage(decision)
-		w.Decision = &raw
-	}
 	if record != nil {
 		raw := json.RawMessage(record)
 		w.ServiceRecord = &raw
@@ -168,7 +164,7 @@ func (r workOrders) UpdateWorkOrder(id uuid.UUID, c workorder.Change) {
 		set("service_record", []byte(c.ServiceRecord))
 	}
 	if c.Decision != nil {
-		set("decision", []byte(c.Decision))
+		set("decision", c.Decision)
 	}
 	if c.QueueReason != nil {
 		set("queue_reason", *c.QueueReason)
@@ -231,19 +227,47 @@ func (r workOrders) NumberWorkOrder(ctx context.Context, id uuid.UUID, period st
 	return w, nil
 }
 
+// uuidPattern matches a UUID's text, so that only UUIDs are cast.
+const uuidPattern = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
+
+// eventsSQL reads a timeline with names, as they are called now: the
+// actor's (a user, an API key, the technician whose phone sent an SMS
+// reply), those of the sites and technicians the payload names by ID, and
+// whom an SMS went to (a technician or customer with the phone).
+const eventsSQL = `SELECT e.seq, e.type, e.from_state, e.to_state, e.actor, e.at, e.lat, e.lon, e.payload,
+		COALESCE(NULLIF(u.display_name, ''), u.username, k.name, st.name, ''),
+		(SELECT jsonb_object_agg(p.key, p.name) FROM (
+			SELECT p.key, CASE WHEN p.key = 'to'
+				THEN (SELECT name FROM technicians WHERE phone = p.value
+				      UNION ALL SELECT c.name FROM customer_phones cp JOIN customers c ON c.id = cp.customer_id
+				      WHERE cp.phone = p.value LIMIT 1)
+				ELSE COALESCE((SELECT name FROM sites WHERE id = p.id), (SELECT name FROM technicians WHERE id = p.id)) END AS name
+			FROM (SELECT key, value, CASE WHEN value ~ '^` + uuidPattern + `$' THEN value::uuid END AS id
+			      FROM jsonb_each_text(CASE WHEN jsonb_typeof(e.payload) = 'object' THEN e.payload ELSE '{}' END)) p
+			WHERE p.key IN ('site_id', 'from_site', 'technician_id', 'previous', 'to')) p
+		 WHERE p.name IS NOT NULL)
+	FROM work_order_events e
+	LEFT JOIN users u ON u.id = CASE WHEN e.actor ~ '^user:` + uuidPattern + `$' THEN substr(e.actor, 6)::uuid END
+	LEFT JOIN api_keys k ON k.id = CASE WHEN e.actor ~ '^key:` + uuidPattern + `$' THEN substr(e.actor, 5)::uuid END
+	LEFT JOIN LATERAL (SELECT name FROM technicians WHERE e.actor LIKE 'sms:%' AND phone = substr(e.actor, 5) LIMIT 1) st ON true
+	WHERE e.work_order_id = $1 ORDER BY e.seq`
+
 func (r workOrders) FindWorkOrderEvents(ctx context.Context, id uuid.UUID) ([]*core.WorkOrderEvent, error) {
 	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT seq, type, from_state, to_state, actor, at, lat, lon, payload
-		FROM work_order_events WHERE work_order_id = $1 ORDER BY seq`, id)
+	rows, err := q.Query(ctx, eventsSQL, id)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*core.WorkOrderEvent, error) {
 		e := &core.WorkOrderEvent{}
-		return e, r.Scan(&e.Seq, &e.Type, &e.FromState, &e.ToState, &e.Actor, &e.At, &e.Lat, &e.Lon, &e.Payload)
+		err := r.Scan(&e.Seq, &e.Type, &e.FromState, &e.ToState, &e.Actor, &e.At, &e.Lat, &e.Lon, &e.Payload, &e.ActorName, &e.Names)
+		if len(e.Names) == 0 {
+			e.Names = nil
+		}
+		return e, err
 	})
 }
 
@@ -260,8 +284,8 @@ func (r workOrders) ExcludeSite(id, site uuid.UUID) {
 
 func (r workOrders) Technician(ctx context.Context, id uuid.UUID) (workorder.TechnicianPost, error) {
 	var p workorder.TechnicianPost
-	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&p.SiteID, &p.Status) },
-		`SELECT site_id, status FROM technicians WHERE id = $1`, id)
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&p.SiteID, &p.Status, &p.Name) },
+		`SELECT site_id, status, name FROM technicians WHERE id = $1`, id)
 	return p, translate(err, "technician")
 }
 
@@ -273,10 +297,10 @@ func (r workOrders) MoveTechnician(tech uuid.UUID, lat, lon float64, at time.Tim
 	r.u.write(`UPDATE technicians SET lat = $2, lon = $3, location_at = $4 WHERE id = $1`, tech, lat, lon, at)
 }
 
-func (r workOrders) SiteStatus(ctx context.Context, id uuid.UUID) (string, error) {
-	var status string
-	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&status) }, `SELECT status FROM sites WHERE id = $1`, id)
-	return status, translate(err, "site")
+func (r workOrders) Site(ctx context.Context, id uuid.UUID) (workorder.SitePost, error) {
+	var p workorder.SitePost
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&p.Status, &p.Name) }, `SELECT status, name FROM sites WHERE id = $1`, id)
+	return p, translate(err, "site")
 }
 
 func (r workOrders) UnitBySerial(ctx context.Context, serial string) (id, customer uuid.UUID, err error) {

@@ -80,7 +80,7 @@ func loadNetwork(ctx context.Context, u *unit, lat, lon, radiusKm float64, now t
 	const near = `s.status = 'active' AND s.lat BETWEEN $1 AND $2 AND s.lon BETWEEN $3 AND $4`
 	b := &pgx.Batch{}
 	var sites []dispatch.Site
-	b.Queue(`SELECT s.id, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,
+	b.Queue(`SELECT s.id, s.name, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,
 			s.skills, s.daily_capacity, s.reputation, s.late_rate, s.auto_assign,
 			COALESCE(l.taken, 0)
 		FROM sites s JOIN tenants t ON t.id = s.tenant_id
@@ -91,7 +91,7 @@ func loadNetwork(ctx context.Context, u *unit, lat, lon, radiusKm float64, now t
 			var st dispatch.Site
 			var polygon []byte
 			var lateRate float64
-			if err := rows.Scan(&st.ID, &st.Kind, &st.Status, &st.Location.Lat, &st.Location.Lon, &st.Area.RadiusKm, &polygon,
+			if err := rows.Scan(&st.ID, &st.Name, &st.Kind, &st.Status, &st.Location.Lat, &st.Location.Lon, &st.Area.RadiusKm, &polygon,
 				&st.AuthorizedLines, &st.Skills, &st.DailyCapacity, &st.Reputation, &lateRate, &st.AutoAssign, &st.OpenToday); err != nil {
 				return err
 			}
@@ -109,12 +109,12 @@ func loadNetwork(ctx context.Context, u *unit, lat, lon, radiusKm float64, now t
 		return rows.Err()
 	})
 	var techs []dispatch.Technician
-	b.Queue(`SELECT t.id, t.site_id, t.skills, t.status, COALESCE(t.lat, 0), COALESCE(t.lon, 0), t.location_at, t.open_workload
+	b.Queue(`SELECT t.id, t.name, t.site_id, t.skills, t.status, COALESCE(t.lat, 0), COALESCE(t.lon, 0), t.location_at, t.open_workload
 		FROM technicians t JOIN sites s ON s.tenant_id = t.tenant_id AND s.id = t.site_id WHERE `+near, box...).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var t dispatch.Technician
 			var at *time.Time
-			if err := rows.Scan(&t.ID, &t.SiteID, &t.Skills, &t.Status, &t.Location.Lat, &t.Location.Lon, &at, &t.OpenWorkload); err != nil {
+			if err := rows.Scan(&t.ID, &t.Name, &t.SiteID, &t.Skills, &t.Status, &t.Location.Lat, &t.Location.Lon, &at, &t.OpenWorkload); err != nil {
 				return err
 			}
 			if at != nil {

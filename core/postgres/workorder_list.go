@@ -67,9 +67,6 @@ func (r workOrders) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter, 
 	if f.TechnicianID != nil {
 		where = append(where, "w.technician_id = "+arg(*f.TechnicianID))
 	}
-	if f.OnlyTechnician != nil {
-		where = append(where, "w.technician_id = "+arg(*f.OnlyTechnician))
-	}
 	// A region subtree or a phone selects a small set of keys; each key's
 	// newest orders come from its own index range (a lateral top-N per
 	// key), so the list stays fast however many orders the tenant has.
@@ -102,12 +99,8 @@ func (r workOrders) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter, 
 	if f.Number != "" {
 		where = append(where, "w.number = "+arg(f.Number))
 	}
-	if !f.Within.All {
-		// Scoped callers: orders of sites in their region subtrees or
-		// granted sites (orders not yet dispatched are not theirs).
-		where = append(where, `w.site_id IN (SELECT s.id FROM sites s WHERE s.id = ANY(`+arg(f.Within.Sites)+`)
-			OR s.region_id IN (WITH RECURSIVE sub AS (SELECT id FROM regions WHERE id = ANY(`+arg(f.Within.Regions)+`)
-				UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) SELECT id FROM sub))`)
+	if in := orderReachSQL("w", f.Within, arg); in != "true" {
+		where = append(where, in)
 	}
 	lim := arg(limit + 1)
 	sql := `SELECT ` + workOrderColumns + ` FROM work_orders w`
@@ -131,16 +124,17 @@ func (r workOrders) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter, 
 	return out, next, nil
 }
 
-// TechnicianIDForUser returns the technician record linked to a user, or
-// nil when the user is not a technician.
-func (s *Store) TechnicianIDForUser(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (*uuid.UUID, error) {
-	var id uuid.UUID
-	err := unitOf(u).queryRow(ctx, func(r pgx.Row) error { return r.Scan(&id) }, `SELECT id FROM technicians WHERE user_id = $1`, userID)
+// TechnicianOfUser returns the technician record linked to a user, or nil
+// when the user is not a technician.
+func (s *Store) TechnicianOfUser(ctx context.Context, u core.UnitOfWork, userID uuid.UUID) (*core.FieldTechnician, error) {
+	var t core.FieldTechnician
+	err := unitOf(u).queryRow(ctx, func(r pgx.Row) error { return r.Scan(&t.ID, &t.SiteID) },
+		`SELECT id, site_id FROM technicians WHERE user_id = $1`, userID)
 	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &id, nil
+	return &t, nil
 }

@@ -11,12 +11,15 @@ import (
 	"time"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Store gives the settings use cases their repository within a unit of
 // work. The PostgreSQL adapter implements it; so does the in-memory fake
 // of core/coretest.
 type Store interface {
+	// Audit records the changes the use cases make.
+	audit.Store
 	Settings(u core.UnitOfWork) Repository
 }
 
@@ -83,7 +86,16 @@ func (s *Service) UpdateSettings(ctx context.Context, u core.UnitOfWork, in core
 	if err := in.Validate(tz); err != nil {
 		return nil, err
 	}
+	before, err := s.FindSettings(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	in.UpdatedAt = s.clock.Now().Truncate(time.Microsecond)
 	repo.SaveSettings(&in)
-	return s.FindSettings(ctx, u)
+	after, err := s.FindSettings(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActUpdate, ResourceType: audit.ResSettings, Before: before, After: after})
+	return after, nil
 }

@@ -13,20 +13,26 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Service runs the webhook use cases. Every method reads and writes
 // through the unit of work it is given and leaves it open: its caller
 // commits (see core.UnitOfWork).
 type Service struct {
-	store Store
-	clock core.Clock
+	store  Store
+	egress *core.EgressGuard
+	clock  core.Clock
 }
 
 // Config is what a Service is built from.
 type Config struct {
 	Store Store
-	Clock core.Clock // nil: the system clock
+	// Egress checks where endpoint URLs point when they are set (nil:
+	// unchecked; tests without a network). The deliverer checks again at
+	// each connection.
+	Egress *core.EgressGuard
+	Clock  core.Clock // nil: the system clock
 }
 
 // New returns the webhook use cases.
@@ -34,7 +40,7 @@ func New(c Config) *Service {
 	if c.Clock == nil {
 		c.Clock = core.SystemClock{}
 	}
-	return &Service{store: c.Store, clock: c.Clock}
+	return &Service{store: c.Store, egress: c.Egress, clock: c.Clock}
 }
 
 // now is the clock's time at the database's precision.
@@ -42,10 +48,13 @@ func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microseco
 
 // CreateWebhook registers an endpoint, enabled, with a fresh secret, which
 // the result carries (and no later read does). EINVALID for a bad URL or
-// event type. Where the URL points is the caller's check
-// (core.WebhookGuard).
-func (s *Service) CreateWebhook(_ context.Context, u core.UnitOfWork, n core.NewWebhookEndpoint) (*core.WebhookEndpoint, error) {
+// event type, or a URL the egress guard refuses (a port or an address
+// that is not public).
+func (s *Service) CreateWebhook(ctx context.Context, u core.UnitOfWork, n core.NewWebhookEndpoint) (*core.WebhookEndpoint, error) {
 	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkURL(ctx, n.URL); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -54,7 +63,16 @@ func (s *Service) CreateWebhook(_ context.Context, u core.UnitOfWork, n core.New
 	secret := core.NewWebhookSecret()
 	s.store.Webhooks(u).InsertWebhook(e, secret)
 	e.Secret = secret
+	s.record(ctx, u, audit.ActCreate, e.ID, nil, e)
 	return e, nil
+}
+
+// checkURL asks the egress guard whether deliveries may go to raw.
+func (s *Service) checkURL(ctx context.Context, raw string) error {
+	if s.egress == nil {
+		return nil
+	}
+	return s.egress.CheckURL(ctx, "url", raw)
 }
 
 // FindWebhooks lists endpoints by ID; returns the next cursor. EINVALID
@@ -70,16 +88,22 @@ func (s *Service) FindWebhookByID(ctx context.Context, u core.UnitOfWork, id uui
 
 // UpdateWebhook changes the fields set. Enabling clears the failure
 // record and the reason the platform disabled it for; disabling keeps the
-// time it was first disabled. ENOTFOUND, EINVALID.
+// time it was first disabled. ENOTFOUND, EINVALID (as for create).
 func (s *Service) UpdateWebhook(ctx context.Context, u core.UnitOfWork, id uuid.UUID, up core.WebhookEndpointUpdate) (*core.WebhookEndpoint, error) {
 	if err := up.Validate(); err != nil {
 		return nil, err
+	}
+	if up.URL != nil {
+		if err := s.checkURL(ctx, *up.URL); err != nil {
+			return nil, err
+		}
 	}
 	repo := s.store.Webhooks(u)
 	e, err := repo.LockWebhook(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	before := *e
 	now := s.now()
 	if up.URL != nil {
 		e.URL = *up.URL
@@ -102,12 +126,29 @@ func (s *Service) UpdateWebhook(ctx context.Context, u core.UnitOfWork, id uuid.
 	}
 	e.UpdatedAt = now
 	repo.UpdateWebhook(e, enabling)
+	s.record(ctx, u, audit.ActUpdate, id, &before, e)
 	return e, nil
 }
 
 // DeleteWebhook deletes the endpoint and its deliveries: ENOTFOUND.
 func (s *Service) DeleteWebhook(ctx context.Context, u core.UnitOfWork, id uuid.UUID) error {
-	return s.store.Webhooks(u).DeleteWebhook(ctx, id)
+	repo := s.store.Webhooks(u)
+	e, err := repo.LockWebhook(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := repo.DeleteWebhook(ctx, id); err != nil {
+		return err
+	}
+	s.record(ctx, u, audit.ActDelete, id, e, nil)
+	return nil
+}
+
+// record records a change of endpoint id in the audit log (the secret,
+// where there is one, redacted).
+func (s *Service) record(ctx context.Context, u core.UnitOfWork, action string, id uuid.UUID, before, after *core.WebhookEndpoint) {
+	audit.Record(ctx, s.store, u, audit.Change{Action: action, ResourceType: audit.ResWebhook, ResourceID: id.String(),
+		Before: before, After: after})
 }
 
 // RotateWebhookSecret replaces the secret; the result carries the new one.
@@ -120,8 +161,10 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, u core.UnitOfWork, id
 	if err != nil {
 		return nil, err
 	}
+	before := *e
 	now := s.now()
 	e.Secret, e.UpdatedAt = core.NewWebhookSecret(), now
 	repo.RotateWebhookSecret(id, e.Secret, now.Add(core.WebhookSecretOverlap), now)
+	s.record(ctx, u, audit.ActRotateSecret, id, &before, e)
 	return e, nil
 }

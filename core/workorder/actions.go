@@ -62,7 +62,7 @@ func (s *Service) apply(ctx context.Context, u core.UnitOfWork, repo Repository,
 	}
 	switch in.Action {
 	case core.ActionDispatch:
-		return s.dispatch(ctx, u, repo, w, in.SiteID, in.Reason, actor, nil)
+		return s.dispatch(ctx, u, repo, w, in, actor, nil)
 	case core.ActionReassign, core.ActionReject:
 		release(repo, w)
 		c.State, c.ClearSite, c.ClearTech = core.StateCreated, true, true
@@ -74,11 +74,16 @@ func (s *Service) apply(ctx context.Context, u core.UnitOfWork, repo Repository,
 		repo.UpdateWorkOrder(w.ID, c)
 		s.record(u, repo, Event{WorkOrderID: w.ID, Type: in.Action + "ed", From: from, To: next, Actor: actor, At: now, Payload: payload})
 		w.State, w.SiteID, w.TechnicianID, w.Version = core.StateCreated, nil, nil, w.Version+1
-		return s.dispatch(ctx, u, repo, w, in.SiteID, in.Reason, actor, nil)
+		return s.dispatch(ctx, u, repo, w, in, actor, nil)
 	case core.ActionAssign:
-		return s.assign(ctx, u, repo, w, *in.TechnicianID, in.Reason, actor)
+		return s.assign(ctx, u, repo, w, in, actor)
 	case core.ActionAccept:
 		if w.TechnicianID == nil { // grabbed from the site's pool
+			post, err := repo.Technician(ctx, *in.TechnicianID)
+			if err != nil {
+				return err
+			}
+			c.Decision = technicianOutcome(w, in.TechnicianID, post.Name, in, actor, now)
 			repo.AddWorkload(*in.TechnicianID, 1)
 			c.TechnicianID = in.TechnicianID
 		}
@@ -86,6 +91,7 @@ func (s *Service) apply(ctx context.Context, u core.UnitOfWork, repo Repository,
 	case core.ActionDecline:
 		release(repo, w)
 		c.ClearTech = true
+		c.Decision = technicianOutcome(w, nil, "", in, actor, now)
 		payload["technician_id"] = w.TechnicianID
 	case core.ActionArrive:
 		c.ArrivedAt = &now
@@ -113,8 +119,10 @@ func (s *Service) apply(ctx context.Context, u core.UnitOfWork, repo Repository,
 }
 
 // assign names the technician of the order's site, after checking that
-// the technician belongs to it and is on duty.
-func (s *Service) assign(ctx context.Context, u core.UnitOfWork, repo Repository, w *core.WorkOrder, tech uuid.UUID, reason, actor string) error {
+// the technician belongs to it and is on duty; the decision's outcome
+// says who named whom.
+func (s *Service) assign(ctx context.Context, u core.UnitOfWork, repo Repository, w *core.WorkOrder, in core.ActionInput, actor string) error {
+	tech := *in.TechnicianID
 	post, err := repo.Technician(ctx, tech)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return core.FieldError("technician_id", "no such technician")
@@ -127,15 +135,17 @@ func (s *Service) assign(ctx context.Context, u core.UnitOfWork, repo Repository
 	if post.Status == "off" {
 		return core.FieldError("technician_id", "the technician is off duty")
 	}
-	s.assignKnown(u, repo, w, tech, reason, actor)
+	s.assignKnown(u, repo, w, tech, in.Reason, actor, technicianOutcome(w, &tech, post.Name, in, actor, s.now()))
 	return nil
 }
 
 // assignKnown assigns a technician already checked to belong to the
-// order's site, moving the workload from the previous technician.
-func (s *Service) assignKnown(u core.UnitOfWork, repo Repository, w *core.WorkOrder, tech uuid.UUID, reason, actor string) {
+// order's site, moving the workload from the previous technician, and
+// writes the decision when given.
+func (s *Service) assignKnown(u core.UnitOfWork, repo Repository, w *core.WorkOrder, tech uuid.UUID, reason, actor string,
+	decision *core.DispatchDecision) {
 	now := s.now()
-	repo.UpdateWorkOrder(w.ID, Change{At: now, Bump: true, State: core.StateAssigned, TechnicianID: &tech})
+	repo.UpdateWorkOrder(w.ID, Change{At: now, Bump: true, State: core.StateAssigned, TechnicianID: &tech, Decision: decision})
 	repo.AddWorkload(tech, 1)
 	if w.TechnicianID != nil {
 		repo.AddWorkload(*w.TechnicianID, -1)

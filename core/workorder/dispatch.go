@@ -1,9 +1,8 @@
 package workorder
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/google/uuid"
 
@@ -21,11 +20,14 @@ const noGeoPoint = "the address has no geo point; dispatch by hand"
 
 // dispatch runs the engine for w and applies its decision: dispatched to
 // the chosen site (and assigned to a technician when the site lets the
-// platform assign), or queued with the reason. overrideSite forces a site
-// (a dispatcher's decision, with reason). weights are the tenant's
-// dispatch weights when the caller has them (nil: read them).
-func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Repository, w *core.WorkOrder, overrideSite *uuid.UUID,
-	reason, actor string, weights *dispatch.Weights) error {
+// platform assign), or queued with the reason. in.SiteID forces a site (a
+// dispatcher's override, with in.Reason); the decision then keeps the
+// engine's suggestion and records the override as its outcome. weights
+// are the tenant's dispatch weights when the caller has them (nil: read
+// them).
+func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Repository, w *core.WorkOrder, in core.ActionInput,
+	actor string, weights *dispatch.Weights) error {
+	overrideSite := in.SiteID
 	var excluded []uuid.UUID
 	if w.Version > 1 { // a new order has excluded no site yet
 		var err error
@@ -66,71 +68,94 @@ func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Reposito
 			return core.Errorf(core.EINVALID, "cannot dispatch: %v", err)
 		}
 	}
+	kept := newDecision(dec, net, now)
 	chosen := dec.Chosen
+	kept.Outcome = core.DispatchOutcome{Kind: core.OutcomeEngine, At: now}
 	if overrideSite != nil {
-		if err := checkOverrideSite(ctx, repo, *overrideSite); err != nil {
+		post, err := checkOverrideSite(ctx, repo, *overrideSite)
+		if err != nil {
 			return err
 		}
 		chosen = overrideSite
-		dec.Summary = fmt.Sprintf("dispatcher override to site %s: %s (engine suggested %v)", overrideSite, reason, dec.Chosen)
-	}
-	decJSON, err := json.Marshal(dec)
-	if err != nil {
-		return err
+		kept.Outcome = core.DispatchOutcome{Kind: core.OutcomeOverride, SiteName: post.Name,
+			By: core.NewDecisionActor(actor, in.ActorName), At: now, Reason: in.Reason}
 	}
 	if chosen == nil {
-		repo.UpdateWorkOrder(w.ID, Change{At: now, Decision: decJSON})
-		s.queue(u, repo, w, dec.NoCandidateReason, actor)
+		reason := cmp.Or(dec.NoCandidateReason, noSuitableSite)
+		kept.Outcome = core.DispatchOutcome{Kind: core.OutcomeQueued, At: now, Reason: reason}
+		repo.UpdateWorkOrder(w.ID, Change{At: now, Decision: kept})
+		w.Decision = kept
+		s.queue(u, repo, w, reason, actor)
 		return nil
+	}
+	kept.Outcome.SiteID = chosen
+	if overrideSite == nil {
+		kept.Outcome.SiteName = kept.Suggestion.SiteName
+	}
+	tech := autoAssigned(ctx, engine, net, dec, *chosen, order)
+	if tech != nil {
+		kept.Outcome.TechnicianID, kept.Outcome.TechnicianName = tech, net.TechnicianName(*chosen, *tech)
 	}
 	empty := ""
 	repo.UpdateWorkOrder(w.ID, Change{At: now, Bump: true, State: core.StateDispatched, SiteID: chosen, ClearTech: true,
-		Decision: decJSON, QueueReason: &empty})
+		Decision: kept, QueueReason: &empty})
 	payload := map[string]any{"site_id": chosen, "summary": dec.Summary, "engine": dec.Engine, "fallback": dec.Fallback}
 	if overrideSite != nil {
-		payload["override_reason"] = reason
+		payload["override_reason"] = in.Reason
 	}
 	s.record(u, repo, Event{WorkOrderID: w.ID, Type: "dispatched", From: core.StateCreated, To: core.StateDispatched,
 		Actor: actor, At: now, Payload: payload})
-	w.State, w.SiteID, w.TechnicianID, w.Version = core.StateDispatched, chosen, nil, w.Version+1
+	w.State, w.SiteID, w.TechnicianID, w.Version, w.Decision = core.StateDispatched, chosen, nil, w.Version+1, kept
 	repo.CountTaken(*chosen, now, 1)
-	// A site that lets the platform assign gets its best technician: the
-	// decision's when the site is the engine's choice (the tenant rules
-	// were asked then), chosen now for a dispatcher's.
-	if net == nil {
-		return nil
-	}
-	site, ok := net.Site(*chosen)
-	if !ok || !site.AutoAssign {
-		return nil
-	}
-	td, err := dec.Technician, error(nil)
-	if dec.Chosen == nil || *dec.Chosen != *chosen {
-		td, err = engine.ChooseTechnician(ctx, net, *chosen, order)
-	}
-	if err == nil && td.Chosen != nil {
-		s.assignKnown(u, repo, w, *td.Chosen, "auto-assigned by the platform", actor)
+	if tech != nil {
+		s.assignKnown(u, repo, w, *tech, "auto-assigned by the platform", actor, nil)
 	}
 	return nil
 }
 
-func checkOverrideSite(ctx context.Context, repo Repository, id uuid.UUID) error {
-	status, err := repo.SiteStatus(ctx, id)
+// noSuitableSite is the queue reason when the engine gave none.
+const noSuitableSite = "no suitable site"
+
+// autoAssigned is the technician the platform assigns at the chosen site:
+// none when the site assigns its own; the decision's when the site is the
+// engine's choice (the tenant rules were asked then), chosen now for a
+// dispatcher's. A failure to choose leaves the site to assign, as when no
+// technician is eligible.
+func autoAssigned(ctx context.Context, engine dispatch.Engine, net *dispatch.Network, dec dispatch.Decision, chosen uuid.UUID,
+	order dispatch.Order) *uuid.UUID {
+	if net == nil {
+		return nil
+	}
+	if site, ok := net.Site(chosen); !ok || !site.AutoAssign {
+		return nil
+	}
+	td, err := dec.Technician, error(nil)
+	if dec.Chosen == nil || *dec.Chosen != chosen {
+		td, err = engine.ChooseTechnician(ctx, net, chosen, order)
+	}
+	if err != nil {
+		return nil
+	}
+	return td.Chosen
+}
+
+func checkOverrideSite(ctx context.Context, repo Repository, id uuid.UUID) (SitePost, error) {
+	post, err := repo.Site(ctx, id)
 	if core.ErrorCode(err) == core.ENOTFOUND {
-		return core.FieldError("site_id", "no such site")
+		return post, core.FieldError("site_id", "no such site")
 	} else if err != nil {
-		return err
+		return post, err
 	}
-	if status != "active" {
-		return core.FieldError("site_id", "site is %s", status)
+	if post.Status != "active" {
+		return post, core.FieldError("site_id", "site is %s", post.Status)
 	}
-	return nil
+	return post, nil
 }
 
 // queue leaves w in the dispatcher queue with the reason.
 func (s *Service) queue(u core.UnitOfWork, repo Repository, w *core.WorkOrder, reason, actor string) {
 	if reason == "" {
-		reason = "no suitable site"
+		reason = noSuitableSite
 	}
 	now := s.now()
 	repo.UpdateWorkOrder(w.ID, Change{At: now, Touch: true, QueueReason: &reason})

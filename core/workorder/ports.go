@@ -52,12 +52,12 @@ type Repository interface {
 	// ExcludedSites are the sites that rejected or lost the order.
 	ExcludedSites(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error)
 	ExcludeSite(id, site uuid.UUID)
-	// Technician reads a technician's site and duty status; ENOTFOUND.
+	// Technician reads a technician's site, duty status and name; ENOTFOUND.
 	Technician(ctx context.Context, id uuid.UUID) (TechnicianPost, error)
 	AddWorkload(tech uuid.UUID, delta int)
 	MoveTechnician(tech uuid.UUID, lat, lon float64, at time.Time)
-	// SiteStatus reads a site's status; ENOTFOUND.
-	SiteStatus(ctx context.Context, id uuid.UUID) (string, error)
+	// Site reads a site's status and name; ENOTFOUND.
+	Site(ctx context.Context, id uuid.UUID) (SitePost, error)
 	// Network loads the active sites within radiusKm of a point, their
 	// load on at's day and their technicians.
 	Network(ctx context.Context, lat, lon, radiusKm float64, at time.Time) (*dispatch.Network, error)
@@ -123,10 +123,18 @@ type Locked struct {
 	LastUrgedAt *time.Time
 }
 
-// TechnicianPost is where a technician works and whether on duty.
+// TechnicianPost is where a technician works, whether on duty, and the
+// technician's name.
 type TechnicianPost struct {
 	SiteID uuid.UUID
 	Status string
+	Name   string
+}
+
+// SitePost is whether a site receives orders, and its name.
+type SitePost struct {
+	Status string
+	Name   string
 }
 
 // TimerSettings are a tenant's limits for the timers and urges.
@@ -160,7 +168,7 @@ type Change struct {
 	CompletedAt   *time.Time
 	ClosedAt      *time.Time
 	ServiceRecord json.RawMessage
-	Decision      json.RawMessage
+	Decision      *core.DispatchDecision
 	QueueReason   *string
 	AddSLAFlag    string // appended to the recorded breaches
 	AddAutoUrged  string // appended to the auto-urged deadlines

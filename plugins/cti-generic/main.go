@@ -123,4 +123,11 @@ func status(resp *http.Response, body []byte) string {
 	return fmt.Sprintf("%s: %s", resp.Status, bytes.TrimSpace(body))
 }
 
-func main() { cti.Serve(&plugin{client: &http.Client{}}) }
+// main serves the plugin. Its client follows no redirect: the platform
+// checked the configured URL against its egress guard (no private or
+// internal addresses), and a redirect could lead anywhere; a 3xx is an
+// answer.
+func main() {
+	cti.Serve(&plugin{client: &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}})
+}

@@ -217,4 +217,11 @@ func (p *plugin) CreateRequisition(ctx context.Context, req parts.RequisitionReq
 	return parts.Requisition{ID: ans.ID, Status: ans.Status}, nil
 }
 
-func main() { parts.Serve(&plugin{client: &http.Client{}}) }
+// main serves the plugin. Its client follows no redirect: the platform
+// checked the configured URL against its egress guard (no private or
+// internal addresses), and a redirect could lead anywhere; a 3xx is an
+// answer.
+func main() {
+	parts.Serve(&plugin{client: &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}})
+}

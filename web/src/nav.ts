@@ -4,8 +4,14 @@ export type NavItem = { to: string; label: string; perm?: string; platform?: boo
 
 export const nav: NavItem[] = [
   { to: '/', label: 'nav.home' },
+  { to: '/agent', label: 'nav.agent', perm: 'work_orders:create' },
   { to: '/orders', label: 'nav.orders', perm: 'work_orders:read' },
+  { to: '/platform/tenants', label: 'nav.tenants', platform: true },
+  { to: '/platform/plugins', label: 'nav.plugins', platform: true },
 ]
+
+// Pages served beside the portal, opened in a new tab.
+export const externalNav: NavItem[] = [{ to: '/monitor/', label: 'nav.monitor', platform: true }]
 
 export function visibleNav(can: (perm: string) => boolean, platform: boolean): NavItem[] {
   return nav.filter((n) => {

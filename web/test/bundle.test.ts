@@ -34,6 +34,8 @@ describe('what a user downloads', () => {
   for (const [page, chunks] of Object.entries({
     'the portal home': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/HomeView.vue'],
     'the work orders list': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/orders/OrdersView.vue'],
+    'the agent console': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/agent/AgentView.vue'],
+    'a work order': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/orders/WorkOrderView.vue'],
     "the technician's orders (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/MyOrdersView.vue'],
     "the technician's order (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/OrderView.vue'],
     // ZXing is loaded only when a scan is tried, and is not counted here

@@ -9,6 +9,8 @@ describe('navigation', () => {
     expect(all).toEqual(nav.filter((n) => !n.platform).map((n) => n.to))
     const orders = visibleNav((p) => p === 'work_orders:read', false).map((n) => n.to)
     expect(orders).toContain('/orders')
+    expect(orders).not.toContain('/agent')
+    expect(visibleNav((p) => p === 'work_orders:create', false).map((n) => n.to)).toContain('/agent')
   })
 
   it('shows a platform admin the platform pages and no tenant page', () => {

@@ -29,6 +29,15 @@ export function fieldErrors(p: Problem): Record<string, string> {
   return out
 }
 
+// formProblem splits a failed call for a form: the messages per field it
+// names, or else one message (network: what to say when there was no
+// answer).
+export function formProblem(e: unknown, network: string): { fields: Record<string, string>; message: string } {
+  if (!(e instanceof ApiError)) return { fields: {}, message: network }
+  const fields = e.fieldErrors()
+  return { fields, message: Object.keys(fields).length ? '' : e.message }
+}
+
 type Auth = { token: () => string | null; expired: () => void }
 let auth: Auth = { token: () => null, expired: () => {} }
 

@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * The caller's live events (server-sent events)
-         * @description A `text/event-stream` for the agent's open portal session: `event: screen_pop` when a call rings at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states. Comments (`: keep-alive`) every 15 s keep the stream open. The caller's credentials are checked again at each keep-alive: when the session ends (logout, password change, user disabled, tenant suspended, permission withdrawn) the stream ends with `event: closed` (data: `{"reason": …}`).
+         * @description A `text/event-stream` for the agent's open portal session: `event: screen_pop` when a call rings at the agent's CTI extension (data: the call and the screen pop), `event: call` for later call states; the data of both is an `AgentEvent` (#/components/schemas/AgentEvent). Comments (`: keep-alive`) every 15 s keep the stream open. The caller's credentials are checked again at each keep-alive: when the session ends (logout, password change, user disabled, tenant suspended, permission withdrawn) the stream ends with `event: closed` (data: `{"reason": …}`).
          */
         get: operations["agent-events"];
         put?: never;
@@ -101,6 +101,26 @@ export interface paths {
          * @description Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
         post: operations["revoke-api-key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant's audit log
+         * @description Changes made by admins (users, roles, grants, scope, API keys, settings, SMS settings and templates, plugin bindings, webhooks) and by platform admins (onboarding, suspension, resumption of the tenant), newest first: who, when, from which address and request, and the resource before and after, secrets redacted. Events are never changed; they are kept for the platform's retention period (400 days by default).
+         */
+        get: operations["list-audit-events"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -173,7 +193,7 @@ export interface paths {
         };
         /**
          * List customers
-         * @description Ordered by name.
+         * @description Ordered by name; the search (phone, name, tag) finds only the customers the caller may see. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["list-customers"];
         put?: never;
@@ -228,7 +248,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a customer */
+        /**
+         * Get a customer
+         * @description Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
+         */
         get: operations["get-customer"];
         put?: never;
         post?: never;
@@ -237,7 +260,7 @@ export interface paths {
         head?: never;
         /**
          * Change a customer
-         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists.
+         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
          */
         patch: operations["update-customer"];
         trace?: never;
@@ -425,6 +448,26 @@ export interface paths {
          * @description Asks the tenant's ERP through its parts plugin; 409 when the tenant has bound none.
          */
         get: operations["part-stock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platform/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List every tenant's audit log
+         * @description Changes made by admins (users, roles, grants, scope, API keys, settings, SMS settings and templates, plugin bindings, webhooks) and by platform admins (onboarding, suspension, resumption of the tenant), newest first: who, when, from which address and request, and the resource before and after, secrets redacted. Events are never changed; they are kept for the platform's retention period (400 days by default). Platform admins see every tenant's events, or one tenant's with tenant_id.
+         */
+        get: operations["list-platform-audit-events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -780,7 +823,7 @@ export interface paths {
         };
         /**
          * Look up a caller (screen pop, 来电弹屏)
-         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, so `open_complaints` is always empty for now.
+         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, so `open_complaints` is always empty for now. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["screen-pop"];
         put?: never;
@@ -1168,13 +1211,13 @@ export interface paths {
         };
         /**
          * Find units by serial or customer
-         * @description Ordered by serial, with warranty status.
+         * @description Ordered by serial, with warranty status; only the units of customers the caller may see. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["list-units"];
         put?: never;
         /**
          * Register a unit
-         * @description Records that a customer owns a product: serial, model, purchase date. The serial is unique in the tenant (409). The response shows the warranty: in warranty until the purchase date plus the model's warranty months.
+         * @description Records that a customer owns a product: serial, model, purchase date. The serial is unique in the tenant (409). The response shows the warranty: in warranty until the purchase date plus the model's warranty months. A customer the caller may not see is refused as unknown (422). Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -1192,7 +1235,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a unit with its warranty status */
+        /**
+         * Get a unit with its warranty status
+         * @description Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
+         */
         get: operations["get-unit"];
         put?: never;
         post?: never;
@@ -1440,7 +1486,7 @@ export interface paths {
         };
         /**
          * List work orders
-         * @description Newest first. A region manager sees their subtree's sites, site staff their sites, a technician their own orders.
+         * @description Newest first. A caller with tenant-wide scope sees every order; a region manager the orders of the sites in their regions' subtrees; site staff their sites' orders; a technician the orders assigned to them and those offered to their site (dispatched there with no technician yet, which they may accept).
          */
         get: operations["list-work-orders"];
         put?: never;
@@ -1466,7 +1512,7 @@ export interface paths {
         };
         /**
          * Get a work order
-         * @description With its state, site, technician, SLA deadlines and status, warranty, and the dispatch decision (why this site).
+         * @description With its state, site, technician, SLA deadlines and status, warranty, the dispatch decision (why this site) and `actions`, what the caller may do with it now. The caller sees the orders the list shows them (see list-work-orders); any other answers 404, as if it did not exist.
          */
         get: operations["get-work-order"];
         put?: never;
@@ -1486,7 +1532,7 @@ export interface paths {
         };
         /**
          * The order's timeline
-         * @description Every transition with actor, time, location and payload, oldest first.
+         * @description Every event (transitions, queueing, urges, SLA breaches, SMS statuses) with actor, time, location and payload, oldest first; the actor and the sites and technicians the payload refers to are named as they are called now. An order the caller may not see (see list-work-orders) answers 404.
          */
         get: operations["list-work-order-events"];
         put?: never;
@@ -1530,7 +1576,7 @@ export interface paths {
         put?: never;
         /**
          * Move a work order through its states
-         * @description created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject need the dispatch permission. Every action appends an event to the timeline.
+         * @description created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see (see list-work-orders: for a technician, one assigned to a colleague) answers 404.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -1568,6 +1614,12 @@ export interface components {
             /** @example admin */
             username: string;
         };
+        AgentEvent: {
+            call: components["schemas"]["CallEvent"];
+            screen_pop?: components["schemas"]["ScreenPop"];
+            /** @enum {string} */
+            type: "screen_pop" | "call";
+        };
         CTIEventsOutputBody: {
             /**
              * Format: int64
@@ -1597,6 +1649,19 @@ export interface components {
             workdays?: {
                 [key: string]: string[] | null;
             };
+        };
+        CallEvent: {
+            /** @description The extension the call rings at or was answered on. */
+            agent_extension: string;
+            /** Format: date-time */
+            at: string;
+            call_id: string;
+            called: string;
+            /** @description The calling number as the switch gives it. */
+            caller: string;
+            recording_url?: string;
+            /** @enum {string} */
+            type: "ringing" | "answered" | "ended";
         };
         ComplaintSummary: {
             category: string;
@@ -1650,7 +1715,7 @@ export interface components {
             secret: string;
         };
         CreatePluginBindingInputBody: {
-            /** @description Non-secret configuration, passed to the plugin as is. */
+            /** @description Non-secret configuration, passed to the plugin as is. Every URL in it (any string value that is an absolute URL) must be http(s) or ws(s), on port 80, 443 or 1024-65535, and reach public addresses only, unless the platform widens this (422 naming the field otherwise). */
             config?: {
                 [key: string]: unknown;
             };
@@ -2026,6 +2091,14 @@ export interface components {
             scope_rule?: string;
             via?: string;
         };
+        DecisionActor: {
+            /** @description As in the timeline: user:<id> or key:<id>. */
+            actor: string;
+            /** @description The display name (or username, key name) at the time. */
+            name: string;
+            /** @description The user, when a user decided. */
+            user_id?: string;
+        };
         DialInputBody: {
             /**
              * @description The number to call.
@@ -2035,6 +2108,56 @@ export interface components {
         };
         DialResult: {
             call_id: string;
+        };
+        DispatchDecision: {
+            /**
+             * Format: date-time
+             * @description When the engine ranked.
+             */
+            decided_at: string;
+            /** @description The ranking used: dispatch-builtin/1, with +rules when the tenant's dispatch rules ranked. */
+            engine: string;
+            /** @description Why the tenant's dispatch rules were not used (an error, a timeout, an invalid answer) and the built-in ranking was. */
+            fallback?: string;
+            /** @description What happened: the site and technician the order went to, how, by whom, when and why. */
+            outcome: components["schemas"]["DispatchOutcome"];
+            /** @description The sites considered: the eligible ones best first, then those the tenant's rules excluded, then the covering sites that are not eligible (nearest first). */
+            ranking: components["schemas"]["SiteCandidate"][] | null;
+            /** @description What the engine proposed; it stays as proposed when a person decides otherwise. */
+            suggestion: components["schemas"]["DispatchSuggestion"];
+            /** @description What the engine examined, e.g. "48 sites near the address examined, 12 cover it, 7 eligible". */
+            summary: string;
+            /** @description The technicians of the suggested site, ranked. */
+            technicians: components["schemas"]["TechnicianRanking"];
+        } | null;
+        DispatchOutcome: {
+            /** Format: date-time */
+            at: string;
+            /** @description Who decided; absent when the engine did. */
+            by?: components["schemas"]["DecisionActor"];
+            /**
+             * @description engine: the suggestion was applied; queued: no site, the order waits in the dispatcher queue; override: a dispatcher chose the site; assign: a person named the technician; reassign: a person replaced the technician; decline: the technician handed the order back to the site.
+             * @enum {string}
+             */
+            kind: "engine" | "queued" | "override" | "assign" | "reassign" | "decline";
+            /** @description Why: the dispatcher's reason for an override, the person's for an assignment, the engine's for queueing. */
+            reason?: string;
+            site_id: string | null;
+            site_name?: string;
+            technician_id: string | null;
+            technician_name?: string;
+        };
+        DispatchSuggestion: {
+            /** @description Why no site is suggested. */
+            no_site_reason?: string;
+            /** @description Why no technician is suggested. */
+            no_technician_reason?: string;
+            /** @description The first eligible site of the ranking; null when there is none. */
+            site_id: string | null;
+            site_name?: string;
+            /** @description The first eligible technician of the suggested site; null when there is none or when the site assigns its own technicians (the technicians' ranking is then advisory). */
+            technician_id: string | null;
+            technician_name?: string;
         };
         DispatchWeights: {
             /** Format: double */
@@ -2053,6 +2176,39 @@ export interface components {
             message?: string;
             /** @description The value at the given location */
             value?: unknown;
+        };
+        Event: {
+            /** @example update */
+            action: string;
+            /** @description The user's, key's or platform admin's ID; absent for the system. */
+            actor_id?: string;
+            /**
+             * @description Who made the change: a user, an API key, a platform admin or the system.
+             * @enum {string}
+             */
+            actor_kind: "user" | "api_key" | "platform_admin" | "system";
+            /** @description Username, key name or platform admin name, as at the time. */
+            actor_name: string;
+            /** @description The resource after the change (absent on delete); secrets redacted. */
+            after?: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            at: string;
+            /** @description The resource before the change (absent on create); secrets redacted. */
+            before?: {
+                [key: string]: unknown;
+            };
+            /** @description The address the request came from. */
+            client: string;
+            id: string;
+            /** @description The request's X-Request-ID. */
+            request_id: string;
+            /** @description The changed resource's ID or name; empty for a tenant's settings. */
+            resource_id: string;
+            /** @example webhook */
+            resource_type: string;
+            tenant_id: string;
         };
         FaultCode: {
             /** @example E1-01 */
@@ -2155,6 +2311,11 @@ export interface components {
         };
         ListAPIKeysOutputBody: {
             items: components["schemas"]["APIKey"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
+        ListAuditEventsOutputBody: {
+            items: components["schemas"]["Event"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
@@ -2262,6 +2423,8 @@ export interface components {
             token: string;
         };
         Me: {
+            /** @description The user's phone extension: calls ringing there pop up in their portal, and click-to-dial rings it. Empty when none (or for an API key). */
+            cti_extension: string;
             display_name: string;
             id: string;
             /** @enum {string} */
@@ -2809,6 +2972,27 @@ export interface components {
                 [key: string]: string[] | null;
             };
         };
+        SiteCandidate: {
+            components: components["schemas"]["SiteScores"];
+            /**
+             * Format: double
+             * @description From the site to the address.
+             */
+            distance_km: number;
+            /** @description Active, covers the address, authorised for the product line, has capacity today, not excluded (a site that rejected or lost the order is) and kept by the tenant's rules. */
+            eligible: boolean;
+            /** @enum {string} */
+            kind: "service_station" | "repair_center" | "dealer";
+            /** @description Why the site ranks where it does, or "excluded: …". */
+            reasons: string[] | null;
+            /**
+             * Format: double
+             * @description The weighted sum of the components, in [0, 1]; 0 for a site that is not eligible.
+             */
+            score: number;
+            site_id: string;
+            site_name: string;
+        };
         SiteImportItem: {
             /** @example 深圳市南山区科技园南路 88 号 */
             address?: string;
@@ -2902,6 +3086,28 @@ export interface components {
             /** @description All the site's misses by kind. */
             totals: components["schemas"]["SiteSLAMissCounts"];
         };
+        SiteScores: {
+            /**
+             * Format: double
+             * @description 1 - d/D: d the site's distance to the address, D the largest area radius among the covering sites.
+             */
+            distance: number;
+            /**
+             * Format: double
+             * @description 1 - orders taken today / daily capacity.
+             */
+            load: number;
+            /**
+             * Format: double
+             * @description The site's reputation / 100.
+             */
+            reputation: number;
+            /**
+             * Format: double
+             * @description 1 - the site's recent late-arrival rate (0.5 when unknown).
+             */
+            sla_risk: number;
+        };
         Spec: {
             holidays?: string[] | null;
             time_zone: string;
@@ -2950,6 +3156,31 @@ export interface components {
             user_id: string | null;
             /** Format: int64 */
             version: number;
+        };
+        TechnicianCandidate: {
+            components: components["schemas"]["TechnicianScores"];
+            /**
+             * Format: double
+             * @description To the address, from location_from.
+             */
+            distance_km: number;
+            /** @description Not off duty, has every required skill and kept by the tenant's rules. */
+            eligible: boolean;
+            /**
+             * @description The technician's last reported location, or the site's when it is unknown or stale.
+             * @enum {string}
+             */
+            location_from: "last location" | "site";
+            reasons: string[] | null;
+            /**
+             * Format: double
+             * @description The mean of the components; available technicians rank before busy ones whatever the score.
+             */
+            score: number;
+            /** @enum {string} */
+            status: "available" | "busy" | "off";
+            technician_id: string;
+            technician_name: string;
         };
         TechnicianImportItem: {
             /**
@@ -3012,6 +3243,32 @@ export interface components {
              * @example 113.9298
              */
             lon: number;
+        };
+        TechnicianRanking: {
+            /** @description Why the tenant's rules did not choose the technician. */
+            fallback?: string;
+            /** @description The eligible technicians best first, then the others. */
+            ranking: components["schemas"]["TechnicianCandidate"][] | null;
+            /** @description The site whose technicians are ranked; null when no site is suggested. */
+            site_id: string | null;
+            site_name?: string;
+        };
+        TechnicianScores: {
+            /**
+             * Format: double
+             * @description 1/(1 + d/10 km).
+             */
+            distance: number;
+            /**
+             * Format: double
+             * @description Required skills / skills held (1 when nothing is required).
+             */
+            skills: number;
+            /**
+             * Format: double
+             * @description 1/(1 + open orders).
+             */
+            workload: number;
         };
         Tenant: {
             /** Format: date-time */
@@ -3092,7 +3349,7 @@ export interface components {
             vip?: boolean;
         };
         UpdatePluginBindingInputBody: {
-            /** @description Replaces the configuration. */
+            /** @description Replaces the configuration; its URLs are checked as on create. */
             config?: {
                 [key: string]: unknown;
             };
@@ -3329,8 +3586,8 @@ export interface components {
             created_by: string;
             customer_id: string;
             description: string;
-            /** @description The dispatch decision: the whole ranking with each candidate's reasons. */
-            dispatch_decision: unknown;
+            /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
+            dispatch_decision: components["schemas"]["DispatchDecision"];
             id: string;
             in_warranty: boolean | null;
             /** Format: double */
@@ -3389,8 +3646,69 @@ export interface components {
              */
             version?: number;
         };
+        WorkOrderDetail: {
+            /** @description The actions the caller may take on the order in its state (POST /v1/work-orders/{id}/{action}), as the state machine and the caller's permissions on the order's site allow. Each is checked again when made. */
+            actions: string[];
+            address: string;
+            /** Format: date-time */
+            arrive_by: string | null;
+            /** Format: date-time */
+            arrived_at: string | null;
+            channel: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            complete_by: string | null;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            description: string;
+            /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
+            dispatch_decision: components["schemas"]["DispatchDecision"];
+            id: string;
+            in_warranty: boolean | null;
+            /** Format: double */
+            lat: number | null;
+            /** Format: double */
+            lon: number | null;
+            /** @description Human order number, unique per tenant, e.g. WO-2611-000123. */
+            number: string;
+            product_line?: string;
+            /** @description Why the order waits in the dispatcher queue. */
+            queue_reason?: string;
+            region_id: string | null;
+            /** Format: date-time */
+            respond_by: string | null;
+            /** Format: date-time */
+            responded_at: string | null;
+            service_record: unknown;
+            service_type: string;
+            site_id: string | null;
+            /** @description Skills the technician must have. */
+            skills: string[] | null;
+            /** @description Deadlines whose breach the SLA timer has recorded (response, arrival), each once. */
+            sla_flags: string[] | null;
+            /** @enum {string} */
+            sla_status: "none" | "on_track" | "at_risk" | "breached" | "met";
+            state: string;
+            technician_id: string | null;
+            type: string;
+            unit_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** @description YYYY-MM-DD */
+            warranty_expires: string | null;
+        };
         WorkOrderEvent: {
+            /** @description Who: user:<id>, key:<id>, sms:<phone> (a reply), system:<part>. */
             actor: string;
+            /** @description What the actor is called now: the user's display name (or username), the API key's name, the technician whose phone replied; empty for the system. */
+            actor_name: string;
             /** Format: date-time */
             at: string;
             from_state?: string;
@@ -3398,6 +3716,10 @@ export interface components {
             lat: number | null;
             /** Format: double */
             lon: number | null;
+            /** @description The names of the sites and technicians the payload refers to, by payload key (site_id, from_site, technician_id, previous), and of whom an SMS went to (to). */
+            names?: {
+                [key: string]: string;
+            };
             payload: unknown;
             /** Format: int64 */
             seq: number;
@@ -3884,6 +4206,88 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-audit-events": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Only changes by this user, API key or platform admin. */
+                actor_id?: string;
+                /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume). */
+                action?: string;
+                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, tenant). */
+                resource_type?: string;
+                /** @description Only this resource (its ID, a role's name, a grants subject such as user:<id>). */
+                resource_id?: string;
+                /** @description Recorded at or after (RFC 3339). */
+                from?: string;
+                /** @description Recorded before (RFC 3339). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAuditEventsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5458,6 +5862,90 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-platform-audit-events": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Only changes by this user, API key or platform admin. */
+                actor_id?: string;
+                /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume). */
+                action?: string;
+                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, tenant). */
+                resource_type?: string;
+                /** @description Only this resource (its ID, a role's name, a grants subject such as user:<id>). */
+                resource_id?: string;
+                /** @description Recorded at or after (RFC 3339). */
+                from?: string;
+                /** @description Recorded before (RFC 3339). */
+                to?: string;
+                /** @description Only this tenant's events. */
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAuditEventsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11673,7 +12161,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkOrder"];
+                    "application/json": components["schemas"]["WorkOrderDetail"];
                 };
             };
             /** @description Bad Request */
@@ -11946,7 +12434,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkOrder"];
+                    "application/json": components["schemas"]["WorkOrderDetail"];
                 };
             };
             /** @description Bad Request */

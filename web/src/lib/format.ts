@@ -13,3 +13,21 @@ export function formatTime(iso: string | null | undefined, locale: string, timeZ
     hour12: false,
   }).format(d)
 }
+
+// formatDuration says how long ms is, to the second under an hour and to
+// the minute beyond: "1 d 2 h 05 min", "4 min 09 s" (zh-CN: "1天2小时05分").
+export function formatDuration(ms: number, locale: string): string {
+  const s = Math.floor(Math.abs(ms) / 1000)
+  const d = Math.floor(s / 86400)
+  const h = Math.floor((s % 86400) / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const sec = s % 60
+  const zh = locale.startsWith('zh')
+  const pad = (n: number) => String(n).padStart(2, '0')
+  const parts: string[] = []
+  if (d) parts.push(zh ? `${d}天` : `${d} d`)
+  if (d || h) parts.push(zh ? `${h}小时` : `${h} h`)
+  parts.push(zh ? `${parts.length ? pad(m) : m}分` : `${parts.length ? pad(m) : m} min`)
+  if (!d && !h) parts.push(zh ? `${pad(sec)}秒` : `${pad(sec)} s`)
+  return parts.join(zh ? '' : ' ')
+}

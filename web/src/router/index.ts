@@ -25,7 +25,11 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/layouts/PortalLayout.vue'),
     children: [
       { path: '', name: 'home', component: () => import('@/views/HomeView.vue') },
+      { path: 'platform/tenants', name: 'tenants', component: () => import('@/views/platform/TenantsView.vue'), meta: { platform: true } },
+      { path: 'platform/plugins', name: 'plugins', component: () => import('@/views/platform/PluginsView.vue'), meta: { platform: true } },
+      { path: 'agent', name: 'agent', component: () => import('@/views/agent/AgentView.vue'), meta: { perm: 'work_orders:create' } },
       { path: 'orders', name: 'orders', component: () => import('@/views/orders/OrdersView.vue'), meta: { perm: 'work_orders:read' } },
+      { path: 'orders/:id', name: 'order', component: () => import('@/views/orders/WorkOrderView.vue'), meta: { perm: 'work_orders:read' } },
     ],
   },
   {

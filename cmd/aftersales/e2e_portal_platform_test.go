@@ -1,0 +1,102 @@
+//go:build linux
+
+package main_test
+
+import (
+	"net/http"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/internal/testkit"
+)
+
+// TestPortalPlatformAdminOnboardsATenant: a platform admin signs in with
+// the platform token, onboards a manufacturer through the wizard (a slug
+// the spec refuses is caught before anything is sent), suspends it with a
+// reason its users then read, and resumes it; in zh-CN and in en.
+func TestPortalPlatformAdminOnboardsATenant(t *testing.T) {
+	t.Parallel()
+	requireBrowser(t)
+	dataDir := testkit.NewDataDir(t)
+	_, addr := serveEmbedded(t, "serve", dataDir)
+	c := newClient(t, addr)
+	platformToken := readToken(t, filepath.Join(dataDir, "platform-admin.token"))
+
+	for _, tc := range []struct {
+		lang, slug, pattern, onboarded, suspended, active, reason string
+	}{
+		{"zh-CN", "gree-sz", "格式不正确", "已开通", "已停用", "正常", "合同到期"},
+		{"en", "midea-fs", "Not in the expected format", "is onboarded", "Suspended", "Active", "Contract ended"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			b := newBrowser(t, addr, tc.lang, 1280, 900)
+			b.open("/login")
+			b.click(`label:has(input[value="platform"])`)
+			b.fill("#token", platformToken)
+			b.click(`[data-test="login-submit"]`)
+			b.waitPath("/")
+			b.click(`[data-nav="/platform/tenants"]`)
+			b.waitPath("/platform/tenants")
+			b.requireAccessible("the tenants page")
+
+			// The wizard: a slug the spec's pattern refuses never leaves the page.
+			b.click(`[data-test="onboard"]`)
+			b.waitVisible("#ob-slug")
+			b.fill("#ob-slug", "Not A Slug")
+			b.fill("#ob-name", "ACME "+tc.lang)
+			b.click(`[data-test="next"]`)
+			b.waitText(tc.pattern)
+			b.fill("#ob-slug", tc.slug)
+			b.click(`[data-test="next"]`)
+			b.click(`[data-test="next"]`) // language and time zone keep their defaults
+			b.fill("#ob-display", "王经理")
+			b.fill("#ob-pass", "short")
+			b.click(`[data-test="next"]`)
+			b.waitText("10") // at least 10 characters, from the spec
+			b.fill("#ob-pass", "a-long-enough-password")
+			b.click(`[data-test="next"]`)
+			b.waitVisible(`[data-test="review"]`)
+			b.requireAccessible("the onboarding wizard")
+			b.click(`[data-test="submit-onboard"]`)
+			b.waitVisible(`[data-test="onboarded"]`)
+			b.waitText(tc.onboarded)
+
+			// The tenant exists and its admin signs in.
+			admin := c.login(tc.slug, "admin", "a-long-enough-password")
+			require.Equal(t, "王经理", c.me(admin).DisplayName)
+
+			// Suspend with a reason; the tenant's users are refused and read it.
+			b.open("/platform/tenants")
+			b.click(`[data-test="suspend-` + tc.slug + `"]`)
+			b.fill("#suspend-reason", tc.reason)
+			b.click(`[data-test="confirm-suspend"]`)
+			waitDialogsClosed(b)
+			b.waitVisible(`[data-test="resume-` + tc.slug + `"]`)
+			b.waitText(tc.reason)
+			p := c.expectProblem(http.StatusForbidden, "GET", "/v1/me", admin, nil)
+			require.Contains(t, p.Detail, tc.reason)
+
+			b.click(`[data-test="resume-` + tc.slug + `"]`)
+			b.waitVisible(`[data-test="suspend-` + tc.slug + `"]`)
+			c.expect(http.StatusOK, "GET", "/v1/me", admin, nil)
+
+			// The plugin registry opens (no plugin registered on this server).
+			b.click(`[data-nav="/platform/plugins"]`)
+			b.waitPath("/platform/plugins")
+			b.waitVisible(`[data-test="plugins"]`)
+			b.requireAccessible("the plugin registry")
+		})
+	}
+}
+
+// waitDialogsClosed waits until no dialog's overlay is left on the page
+// (Element Plus fades them out; a click meanwhile lands on the overlay).
+func waitDialogsClosed(b *browser) {
+	b.t.Helper()
+	b.run("dialogs closed", chromedp.Poll[chromedp.Void](
+		`[...document.querySelectorAll('.el-overlay')].every(e => getComputedStyle(e).display === 'none')`,
+		chromedp.WithPollingTimeout(browserWait)))
+}

@@ -1,0 +1,4 @@
+declare module 'virtual:spec-constraints' {
+  const constraints: Record<string, unknown>
+  export default constraints
+}
