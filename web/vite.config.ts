@@ -5,6 +5,7 @@ import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import { VantResolver } from '@vant/auto-import-resolver'
 import { docsViewer } from './build/docs-viewer.ts'
+import { serviceWorker } from './build/service-worker.ts'
 import { specConstraints } from './build/spec-constraints.ts'
 
 // The portal is served by the Go binary at / (same origin as the API), so
@@ -21,6 +22,7 @@ export default defineConfig({
       resolvers: [ElementPlusResolver({ importStyle: 'css' }), VantResolver({ importStyle: 'css' })],
     }),
     docsViewer(),
+    serviceWorker(),
     specConstraints(),
   ],
   build: {

@@ -12,6 +12,8 @@ declare module 'vue-router' {
     platform?: boolean
     // the phone layout (Vant) instead of the desktop portal (Element Plus)
     phone?: boolean
+    // a phone page with its own navigation bar (back to the list)
+    ownBar?: boolean
   }
 }
 
@@ -40,6 +42,8 @@ export const routes: RouteRecordRaw[] = [
     meta: { phone: true },
     children: [
       { path: '', name: 'my-orders', component: () => import('@/views/mobile/MyOrdersView.vue'), meta: { perm: 'work_orders:read', phone: true } },
+      { path: 'orders/:id', name: 'tech-order', component: () => import('@/views/mobile/OrderView.vue'), meta: { perm: 'work_orders:update', phone: true, ownBar: true } },
+      { path: 'orders/:id/record', name: 'tech-record', component: () => import('@/views/mobile/RecordView.vue'), meta: { perm: 'work_orders:update', phone: true, ownBar: true } },
     ],
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { public: true } },

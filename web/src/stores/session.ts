@@ -5,6 +5,7 @@ import { chosenLocale, setLocale } from '@/i18n'
 
 type Kind = 'tenant' | 'platform'
 const storageKey = 'aftersales.session'
+const meKey = 'aftersales.me'
 
 type Saved = { kind: Kind; token: string; expiresAt?: string }
 
@@ -44,7 +45,10 @@ export const useSession = defineStore('session', () => {
   function persist(s: Saved | null) {
     saved.value = s
     if (s) localStorage.setItem(storageKey, JSON.stringify(s))
-    else localStorage.removeItem(storageKey)
+    else {
+      localStorage.removeItem(storageKey)
+      localStorage.removeItem(meKey)
+    }
   }
 
   async function login(tenant: string, username: string, password: string) {
@@ -63,9 +67,18 @@ export const useSession = defineStore('session', () => {
   }
 
   // refresh loads /v1/me: roles, permissions, scope and the tenant's locale.
+  // Without a network (the technician's phone offline) the last one loaded
+  // for this session stands in; the server checks every request anyway.
   async function refresh() {
     if (saved.value?.kind !== 'tenant') return
-    me.value = await unwrap(api.GET('/v1/me'))
+    try {
+      me.value = await unwrap(api.GET('/v1/me'))
+      localStorage.setItem(meKey, JSON.stringify(me.value))
+    } catch (e) {
+      const cached = e instanceof TypeError ? (JSON.parse(localStorage.getItem(meKey) ?? 'null') as Schemas['Me'] | null) : null
+      if (!cached) throw e
+      me.value = cached
+    }
     if (!chosenLocale()) setLocale(me.value.tenant.locale === 'zh-CN' ? 'zh-CN' : 'en', false)
   }
 
