@@ -5,6 +5,9 @@ export type NavItem = { to: string; label: string; perm?: string; platform?: boo
 export const nav: NavItem[] = [
   { to: '/', label: 'nav.home' },
   { to: '/orders', label: 'nav.orders', perm: 'work_orders:read' },
+  { to: '/dispatch', label: 'nav.dispatch', perm: 'work_orders:dispatch' },
+  // site staff assign their technicians: the same permission, within their sites
+  { to: '/site', label: 'nav.site', perm: 'work_orders:dispatch' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
 ]

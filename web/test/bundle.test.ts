@@ -34,6 +34,8 @@ describe('what a user downloads', () => {
   for (const [page, chunks] of Object.entries({
     'the portal home': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/HomeView.vue'],
     'the work orders list': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/orders/OrdersView.vue'],
+    'the dispatch board': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/dispatch/DispatchBoard.vue'],
+    'the site desk': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/site/SiteDesk.vue'],
     "the technician's orders (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/MyOrdersView.vue'],
   })) {
     it(`to reach ${page} stays within 300 KB gzip`, () => {

@@ -9,6 +9,9 @@ describe('navigation', () => {
     expect(all).toEqual(nav.filter((n) => !n.platform).map((n) => n.to))
     const orders = visibleNav((p) => p === 'work_orders:read', false).map((n) => n.to)
     expect(orders).toContain('/orders')
+    expect(orders).not.toContain('/dispatch')
+    const dispatcher = visibleNav((p) => p === 'work_orders:read' || p === 'work_orders:dispatch', false).map((n) => n.to)
+    expect(dispatcher).toEqual(expect.arrayContaining(['/orders', '/dispatch', '/site']))
   })
 
   it('shows a platform admin the platform pages and no tenant page', () => {

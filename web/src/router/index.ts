@@ -26,6 +26,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'platform/tenants', name: 'tenants', component: () => import('@/views/platform/TenantsView.vue'), meta: { platform: true } },
       { path: 'platform/plugins', name: 'plugins', component: () => import('@/views/platform/PluginsView.vue'), meta: { platform: true } },
       { path: 'orders', name: 'orders', component: () => import('@/views/orders/OrdersView.vue'), meta: { perm: 'work_orders:read' } },
+      { path: 'dispatch', name: 'dispatch', component: () => import('@/views/dispatch/DispatchBoard.vue'), meta: { perm: 'work_orders:dispatch' } },
+      { path: 'site', name: 'site-desk', component: () => import('@/views/site/SiteDesk.vue'), meta: { perm: 'work_orders:dispatch' } },
     ],
   },
   {
