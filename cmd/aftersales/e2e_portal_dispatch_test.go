@@ -30,11 +30,14 @@ func TestPortalDispatch(t *testing.T) {
 	c := newClient(t, addr)
 	platformToken := readToken(t, filepath.Join(dataDir, "platform-admin.token"))
 
+	// The site manager uses the desk on a phone in one journey and on a
+	// desktop in the other.
 	for _, tc := range []struct {
 		lang, queue, overridden, desk, confirmed string
+		deskW, deskH                             int
 	}{
-		{"zh-CN", "已派未接", "人工改派网点", "网点工作台", "已确认"},
-		{"en", "Dispatched, not accepted", "Site overridden", "Site desk", "Confirmed"},
+		{"zh-CN", "已派未接", "人工改派网点", "网点工作台", "已确认", 390, 844},
+		{"en", "Dispatched, not accepted", "Site overridden", "Site desk", "Confirmed", 1366, 900},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			n := newDispatchNetwork(t, c, platformToken, "disp-"+map[string]string{"zh-CN": "zh", "en": "en"}[tc.lang], tc.lang)
@@ -75,9 +78,16 @@ func TestPortalDispatch(t *testing.T) {
 			require.Equal(t, "客户要求罗湖网点上门", got.Decision.Outcome.Reason)
 			require.Equal(t, "调度小王", got.Decision.Outcome.By.Name)
 
-			// The manager of the other site: the desk, assign, confirm.
+			// Closed, the drawer leaves the board, which shows the order at
+			// its new site.
 			b.click(`.el-drawer__close-btn`)
+			b.run("the board shows the new site", chromedp.Poll[chromedp.Void](
+				`document.querySelector('[data-test="queue-unaccepted-rows"]').innerText.includes('罗湖服务站')`,
+				chromedp.WithPollingTimeout(browserWait)))
 			b.signOut()
+
+			// The manager of the other site: the desk, assign, confirm.
+			b = newBrowser(t, addr, tc.lang, tc.deskW, tc.deskH)
 			b.open("/site")
 			b.waitPath("/login")
 			b.signIn(n.slug, "luohu.manager", dispatchPassword)

@@ -1,19 +1,24 @@
 import { computed, ref } from 'vue'
 import { api, unwrap, type Schemas } from '@/api/client'
+import { useSession } from '@/stores/session'
 
 // The network the board filters by and names things with: regions (as an
 // indented tree), sites and product lines, each read once (up to the
 // API's largest page; the site filter searches by name beyond that).
+// What the caller may not read (a site manager reads no regions) stays
+// empty and its filter is not offered.
 export function useNetwork() {
+  const session = useSession()
   const regions = ref<Schemas['Region'][]>([])
   const sites = ref<Schemas['Site'][]>([])
   const productLines = ref<Schemas['ProductLine'][]>([])
 
   async function load() {
+    const none = Promise.resolve({ items: [] })
     const [r, s, p] = await Promise.all([
-      unwrap(api.GET('/v1/regions', { params: { query: { limit: 500 } } })),
-      unwrap(api.GET('/v1/sites', { params: { query: { limit: 500 } } })),
-      unwrap(api.GET('/v1/product-lines', { params: { query: { limit: 500 } } })),
+      session.can('regions:read') ? unwrap(api.GET('/v1/regions', { params: { query: { limit: 500 } } })) : none,
+      session.can('sites:read') ? unwrap(api.GET('/v1/sites', { params: { query: { limit: 500 } } })) : none,
+      session.can('catalog:read') ? unwrap(api.GET('/v1/product-lines', { params: { query: { limit: 500 } } })) : none,
     ])
     regions.value = r.items ?? []
     sites.value = s.items ?? []
@@ -40,8 +45,16 @@ export function useNetwork() {
     return out
   })
 
+  // sitesIn lists the sites of a region's subtree (every site for none).
+  function sitesIn(regionId: string): Schemas['Site'][] {
+    if (!regionId) return sites.value
+    const inside = new Set([regionId])
+    for (const { region } of regionTree.value) if (region.parent_id && inside.has(region.parent_id)) inside.add(region.id)
+    return sites.value.filter((s) => inside.has(s.region_id))
+  }
+
   const siteNames = computed(() => new Map(sites.value.map((s) => [s.id, s.name])))
   const siteName = (id: string | null | undefined) => (id ? siteNames.value.get(id) ?? id.slice(0, 8) : '')
 
-  return { regions, sites, productLines, regionTree, siteName, load }
+  return { regions, sites, productLines, regionTree, sitesIn, siteName, load }
 }
