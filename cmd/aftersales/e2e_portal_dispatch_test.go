@@ -47,24 +47,19 @@ func TestPortalDispatch(t *testing.T) {
 
 			// The dispatcher: the board, the queue, the drawer, the override.
 			b := newBrowser(t, addr, tc.lang, 1366, 900)
-			b.open("/dispatch")
-			b.waitPath("/login")
-			b.signIn(n.slug, "dispatcher", dispatchPassword)
-			b.waitPath("/dispatch")
+			b.openSignedIn("/dispatch", n.slug, "dispatcher")
 			b.click(`[data-test="queue-unaccepted"]`)
 			b.waitText(tc.queue)
 			open := fmt.Sprintf(`[data-test="open-%s"]`, order.Number)
 			b.waitVisible(open)
-			b.settle()
-			b.requireAccessible("the dispatch board")
+			b.requireSettledAccessible("the dispatch board")
 			b.click(open)
 			b.waitVisible(`[data-test="ranking"]`)
 			b.waitText("罗湖服务站")
 			b.click(`[data-test="override-site"]`)
 			b.click(fmt.Sprintf(`[data-test="site-option-%s"]`, n.siteB))
 			b.fill(`#ov-reason`, "客户要求罗湖网点上门")
-			b.settle()
-			b.requireAccessible("the order drawer")
+			b.requireSettledAccessible("the order drawer")
 			b.click(`[data-test="override-submit"]`)
 			b.waitText(tc.overridden)
 
@@ -88,15 +83,11 @@ func TestPortalDispatch(t *testing.T) {
 
 			// The manager of the other site: the desk, assign, confirm.
 			b = newBrowser(t, addr, tc.lang, tc.deskW, tc.deskH)
-			b.open("/site")
-			b.waitPath("/login")
-			b.signIn(n.slug, "luohu.manager", dispatchPassword)
-			b.waitPath("/site")
+			b.openSignedIn("/site", n.slug, "luohu.manager")
 			b.waitText(tc.desk)
 			pick := fmt.Sprintf(`[data-test="desk-tech-%s"]`, order.Number)
 			b.waitVisible(pick)
-			b.settle()
-			b.requireAccessible("the site desk")
+			b.requireSettledAccessible("the site desk")
 			b.click(pick)
 			b.click(fmt.Sprintf(`[data-test="desk-tech-option-%s"]`, n.techB))
 			b.click(fmt.Sprintf(`[data-test="desk-assign-%s"]`, order.Number))
@@ -114,21 +105,32 @@ func TestPortalDispatch(t *testing.T) {
 			b.waitText(tc.confirmed)
 			require.Eventually(t, func() bool { return n.order(t, order.ID).State == "confirmed" },
 				browserWait, 200*time.Millisecond, "the confirmation reached the server")
-			b.settle()
-			b.requireAccessible("the site desk after confirming")
+			b.requireSettledAccessible("the site desk after confirming")
 		})
 	}
 }
 
 const dispatchPassword = "dispatch-pass-123"
 
-// signIn fills the tenant sign-in form.
-func (b *browser) signIn(tenant, username, password string) {
+// openSignedIn opens a page, is sent to sign in, signs in as the tenant's
+// user and is brought back to the page.
+func (b *browser) openSignedIn(path, tenant, username string) {
 	b.t.Helper()
+	b.open(path)
+	b.waitPath("/login")
 	b.fill("#tenant", tenant)
 	b.fill("#username", username)
-	b.fill("#password", password)
+	b.fill("#password", dispatchPassword)
 	b.click(`[data-test="login-submit"]`)
+	b.waitPath(path)
+}
+
+// requireSettledAccessible runs axe-core once no loading mask or message
+// covers the page (their fading would lower the colours axe measures).
+func (b *browser) requireSettledAccessible(page string) {
+	b.t.Helper()
+	b.settle()
+	b.requireAccessible(page)
 }
 
 // settle waits until no loading mask is shown or fading out, so axe-core
