@@ -1,10 +1,10 @@
 import { computed, ref } from 'vue'
 import { api, unwrap, type Schemas } from '@/api/client'
 import { useSession } from '@/stores/session'
+import { regionTree, sitesInSubtree } from './tree'
 
-// The network the board filters by and names things with: regions (as an
-// indented tree), sites and product lines, each read once (up to the
-// API's largest page; the site filter searches by name beyond that).
+// useNetwork is what the board filters by and names things with: regions,
+// sites and product lines, each read once (up to the API's largest page).
 // What the caller may not read (a site manager reads no regions) stays
 // empty and its filter is not offered.
 export function useNetwork() {
@@ -25,36 +25,10 @@ export function useNetwork() {
     productLines.value = p.items ?? []
   }
 
-  // regionTree lists the regions depth first with their depth, for an
-  // indented select.
-  const regionTree = computed(() => {
-    const byParent = new Map<string, Schemas['Region'][]>()
-    const ids = new Set(regions.value.map((r) => r.id))
-    for (const r of regions.value) {
-      const parent = r.parent_id && ids.has(r.parent_id) ? r.parent_id : ''
-      byParent.set(parent, [...(byParent.get(parent) ?? []), r])
-    }
-    const out: { region: Schemas['Region']; depth: number }[] = []
-    const walk = (parent: string, depth: number) => {
-      for (const r of byParent.get(parent) ?? []) {
-        out.push({ region: r, depth })
-        walk(r.id, depth + 1)
-      }
-    }
-    walk('', 0)
-    return out
-  })
-
-  // sitesIn lists the sites of a region's subtree (every site for none).
-  function sitesIn(regionId: string): Schemas['Site'][] {
-    if (!regionId) return sites.value
-    const inside = new Set([regionId])
-    for (const { region } of regionTree.value) if (region.parent_id && inside.has(region.parent_id)) inside.add(region.id)
-    return sites.value.filter((s) => inside.has(s.region_id))
-  }
-
+  const tree = computed(() => regionTree(regions.value))
+  const sitesIn = (regionId: string) => sitesInSubtree(tree.value, sites.value, regionId)
   const siteNames = computed(() => new Map(sites.value.map((s) => [s.id, s.name])))
   const siteName = (id: string | null | undefined) => (id ? siteNames.value.get(id) ?? id.slice(0, 8) : '')
 
-  return { regions, sites, productLines, regionTree, sitesIn, siteName, load }
+  return { regions, sites, productLines, regionTree: tree, sitesIn, siteName, load }
 }
