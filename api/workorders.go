@@ -56,6 +56,7 @@ type ListWorkOrdersInput struct {
 	SLAStatus    string    `query:"sla_status" enum:"none,on_track,at_risk,breached,met,"`
 	Phone        string    `query:"phone" maxLength:"32" doc:"A customer phone, any format."`
 	Number       string    `query:"number" maxLength:"32" example:"WO-2611-000123"`
+	ProductLine  string    `query:"product_line" maxLength:"32" doc:"Orders of this product line (its code)."`
 }
 
 type ListWorkOrdersOutput struct {
@@ -177,7 +178,7 @@ func technicianID(v core.Viewer) *uuid.UUID {
 }
 
 func (wo WorkOrderServices) workOrderFilter(ctx context.Context, s *Server, in *ListWorkOrdersInput) (core.WorkOrderFilter, error) {
-	f := core.WorkOrderFilter{State: in.State, SLAStatus: in.SLAStatus, Number: in.Number, After: in.Cursor, Limit: in.Limit}
+	f := core.WorkOrderFilter{State: in.State, SLAStatus: in.SLAStatus, Number: in.Number, ProductLine: in.ProductLine, After: in.Cursor, Limit: in.Limit}
 	for _, p := range []struct {
 		name, v string
 		dst     **uuid.UUID

@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
@@ -257,6 +258,10 @@ func TestWorkOrderListsRespectScope(t *testing.T) {
 	require.ElementsMatch(t, []string{a.str("id"), nn.str("id")}, ids(n.tenant.admin, "?phone=138-0013-8000"))
 	require.ElementsMatch(t, []string{a.str("id")}, ids(n.tenant.admin, "?state=assigned&site_id="+n.near.String()))
 	require.Empty(t, ids(n.tenant.admin, "?sla_status=breached"))
+	require.ElementsMatch(t, []string{a.str("id"), nn.str("id")}, ids(n.tenant.admin, "?product_line=AC"))
+	require.Empty(t, ids(n.tenant.admin, "?product_line=WM"))
+	require.ElementsMatch(t, []string{a.str("id")}, ids(n.nearMgrTok, "?product_line=AC"), "the filter stays within the caller's scope")
+	b.must(422, "GET", "/v1/work-orders?product_line="+strings.Repeat("x", 33), n.tenant.admin, nil)
 
 	mine := b.must(200, "GET", "/v1/technician/orders", n.techNearTok, nil)
 	require.Len(t, mine.JSON["items"], 1)

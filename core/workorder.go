@@ -235,6 +235,7 @@ type WorkOrderFilter struct {
 	SLAStatus    string     // at_risk, breached
 	Phone        string     // normalised customer phone
 	Number       string
+	ProductLine  string
 	After        string
 	Limit        int
 	// Within limits the list to the orders a viewer may see (see

@@ -344,7 +344,7 @@ func WorkOrderScenarios() []Scenario {
 			equal(t, "types", slices.Equal(types, []string{"created", "dispatched", "assigned", "accepted"}), true)
 			equal(t, "to state", evs[3].ToState, core.StateAccepted)
 		}},
-		{"lists filter by state and SLA status", func(t *testing.T, e WorkOrderEnv) {
+		{"lists filter by state, product line and SLA status", func(t *testing.T, e WorkOrderEnv) {
 			s := e.service()
 			w := e.intake(t, s)
 			list := func(f core.WorkOrderFilter) []*core.WorkOrder {
@@ -358,6 +358,9 @@ func WorkOrderScenarios() []Scenario {
 			}
 			equal(t, "assigned", len(list(core.WorkOrderFilter{State: core.StateAssigned})), 1)
 			equal(t, "closed", len(list(core.WorkOrderFilter{State: core.StateClosed})), 0)
+			equal(t, "the unit gives a product line", w.ProductLine != "", true)
+			equal(t, "its product line", len(list(core.WorkOrderFilter{ProductLine: w.ProductLine})), 1)
+			equal(t, "another product line", len(list(core.WorkOrderFilter{ProductLine: w.ProductLine + "X"})), 0)
 			equal(t, "breached", len(list(core.WorkOrderFilter{SLAStatus: "breached"})), 0)
 			e.Clock.Advance(w.RespondBy.Sub(e.Clock.Now()) - 30*time.Minute)
 			equal(t, "at risk", len(list(core.WorkOrderFilter{SLAStatus: "at_risk"})), 1)

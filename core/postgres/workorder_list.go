@@ -99,6 +99,9 @@ func (r workOrders) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter, 
 	if f.Number != "" {
 		where = append(where, "w.number = "+arg(f.Number))
 	}
+	if f.ProductLine != "" {
+		where = append(where, "w.product_line = "+arg(f.ProductLine))
+	}
 	if in := orderReachSQL("w", f.Within, arg); in != "true" {
 		where = append(where, in)
 	}

@@ -6,6 +6,9 @@ export const nav: NavItem[] = [
   { to: '/', label: 'nav.home' },
   { to: '/agent', label: 'nav.agent', perm: 'work_orders:create' },
   { to: '/orders', label: 'nav.orders', perm: 'work_orders:read' },
+  { to: '/dispatch', label: 'nav.dispatch', perm: 'work_orders:dispatch' },
+  // site staff assign their technicians: the same permission, within their sites
+  { to: '/site', label: 'nav.site', perm: 'work_orders:dispatch' },
   { to: '/admin/regions', label: 'nav.regions', perm: 'regions:read' },
   { to: '/admin/sites', label: 'nav.sites', perm: 'sites:read' },
   { to: '/admin/technicians', label: 'nav.technicians', perm: 'technicians:read' },

@@ -36,6 +36,8 @@ describe('what a user downloads', () => {
     'the work orders list': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/orders/OrdersView.vue'],
     'the agent console': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/agent/AgentView.vue'],
     'a work order': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/orders/WorkOrderView.vue'],
+    'the dispatch board': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/dispatch/DispatchBoard.vue'],
+    'the site desk': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/site/SiteDesk.vue'],
     "the technician's orders (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/MyOrdersView.vue'],
     'the region tree': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/RegionsView.vue'],
     'the service sites with import': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/SitesView.vue'],

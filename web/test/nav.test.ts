@@ -11,6 +11,9 @@ describe('navigation', () => {
     expect(orders).toContain('/orders')
     expect(orders).not.toContain('/agent')
     expect(visibleNav((p) => p === 'work_orders:create', false).map((n) => n.to)).toContain('/agent')
+    expect(orders).not.toContain('/dispatch')
+    const dispatcher = visibleNav((p) => p === 'work_orders:read' || p === 'work_orders:dispatch', false).map((n) => n.to)
+    expect(dispatcher).toEqual(expect.arrayContaining(['/orders', '/dispatch', '/site']))
   })
 
   it('shows a platform admin the platform pages and no tenant page', () => {

@@ -11985,6 +11985,8 @@ export interface operations {
                 /** @description A customer phone, any format. */
                 phone?: string;
                 number?: string;
+                /** @description Orders of this product line (its code). */
+                product_line?: string;
             };
             header?: never;
             path?: never;

@@ -47,6 +47,20 @@ const en: typeof zh = {
     created: 'Created', dispatched: 'Dispatched to site', assigned: 'Assigned', accepted: 'Accepted', en_route: 'On the way', on_site: 'On site', waiting_parts: 'Waiting for parts', in_workshop: 'In workshop', completed: 'Completed', confirmed: 'Confirmed', closed: 'Closed', cancelled: 'Cancelled',
   },
   sla: { none: 'None', on_track: 'On track', at_risk: 'At risk', breached: 'Breached', met: 'Met' },
+  dispatch: {
+    region: 'Region', queue: { waiting: 'Waiting', unaccepted: 'Dispatched, not accepted', at_risk: 'At risk', breached: 'Breached' },
+    queueReason: 'Why it waits', updated: 'Updated {time}', open: 'Open', decision: 'Dispatch decision', ranking: 'Site ranking',
+    outcome: 'Outcome', by: 'By', reason: 'Reason', reasonOptional: 'Reason (optional)', ineligible: 'Not eligible',
+    noDecision: 'Not dispatched yet', noCandidates: 'No candidate site',
+    kind: { engine: 'Dispatched by the engine', queued: 'Waiting for a dispatcher', override: 'Site overridden', assign: 'Technician assigned', reassign: 'Technician reassigned', decline: 'Declined by the technician' },
+    override: 'Override site', toSite: 'Override to site', overridden: 'Overridden', assignTech: 'Assign technician', reassignTech: 'Reassign technician', assigned: 'Assigned',
+    urge: 'Urge', urgeNote: 'Note for the site (sent with the notice)', urged: 'Urged', respondBy: 'Respond by', arriveBy: 'Arrive by',
+    fullPage: 'Open the work order', techStatus: { available: 'available', busy: 'busy', off: 'off duty' },
+  },
+  siteDesk: {
+    counts: '{toAssign} to assign · {toConfirm} to confirm', confirm: 'Confirm completion', confirmed: 'Completion confirmed',
+    nothing: 'Nothing for the site today', noSite: 'No site in your scope',
+  },
   problem: {
     network: 'The network is unavailable. Check the connection and try again.', server: 'The server failed ({status}).',
     forbidden: 'You may not do this.', notFound: 'Not found, or outside your scope.',

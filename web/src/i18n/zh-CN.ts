@@ -47,6 +47,20 @@ export default {
     created: '已创建', dispatched: '已派网点', assigned: '已派技师', accepted: '已接单', en_route: '在途', on_site: '已到达', waiting_parts: '待件', in_workshop: '返厂维修', completed: '已完工', confirmed: '已确认', closed: '已关闭', cancelled: '已取消',
   },
   sla: { none: '无', on_track: '正常', at_risk: '即将超时', breached: '已超时', met: '已达成' },
+  dispatch: {
+    region: '区域', queue: { waiting: '待派', unaccepted: '已派未接', at_risk: '即将超时', breached: '已超时' },
+    queueReason: '待派原因', updated: '更新于 {time}', open: '查看', decision: '派工决策', ranking: '网点排名',
+    outcome: '结果', by: '操作人', reason: '原因', reasonOptional: '原因(可选)', ineligible: '不符合条件',
+    noDecision: '尚未派工', noCandidates: '没有可选网点',
+    kind: { engine: '系统派工', queued: '待人工派工', override: '人工改派网点', assign: '指派技师', reassign: '改派技师', decline: '技师退回' },
+    override: '改派网点', toSite: '改派到网点', overridden: '已改派', assignTech: '指派技师', reassignTech: '改派技师', assigned: '已指派',
+    urge: '催办', urgeNote: '催办说明(随通知发送)', urged: '已催办', respondBy: '响应截止', arriveBy: '上门截止',
+    fullPage: '打开工单详情', techStatus: { available: '空闲', busy: '忙碌', off: '休息' },
+  },
+  siteDesk: {
+    counts: '待指派 {toAssign} · 待确认 {toConfirm}', confirm: '确认完工', confirmed: '已确认完工',
+    nothing: '今天没有需要处理的工单', noSite: '您的范围内没有网点',
+  },
   problem: {
     network: '网络不可用,请检查连接后重试。', server: '服务器出错({status})。', forbidden: '没有权限执行此操作。',
     notFound: '未找到,或不在您的范围内。', conflict: '数据已被他人更改,已重新加载。',
