@@ -57,10 +57,10 @@ func TestAuditLogRecordsAdminChanges(t *testing.T) {
 	key := b.must(201, "POST", "/v1/api-keys", acme.admin, map[string]any{"name": "bridge", "roles": []string{core.RoleIntegration},
 		"scope": map[string]any{"all": true}})
 	b.must(200, "POST", "/v1/api-keys/"+key.str("id")+"/revoke", acme.admin, nil)
-	agentID, agent := b.createUser(acme.admin, "acme", "agent", []string{core.RoleAgent}, map[string]any{"all": true})
+	agentID, _ := b.createUser(acme.admin, "acme", "agent", []string{core.RoleAgent}, map[string]any{"all": true})
 	b.must(200, "PATCH", "/v1/users/"+agentID.String(), acme.admin, map[string]any{"version": 1, "password": "another-long-password",
 		"display_name": "Agent Li"})
-	agent = b.login("acme", "agent", "another-long-password") // the change revoked its sessions
+	agent := b.login("acme", "agent", "another-long-password") // the change revoked its sessions
 	b.must(200, "PUT", "/v1/roles/auditor", acme.admin, map[string]any{"permissions": []map[string]string{{"resource": "audit", "action": "read"}}})
 	b.must(200, "PUT", "/v1/users/"+agentID.String()+"/grants", acme.admin, map[string]any{"permissions": []map[string]string{{"resource": "reports", "action": "read"}}})
 	b.must(200, "PUT", "/v1/settings", acme.admin, map[string]any{"dispatch_weights": map[string]any{"distance": 2, "load": 1, "reputation": 1, "sla_risk": 1}})

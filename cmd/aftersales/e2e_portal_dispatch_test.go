@@ -156,7 +156,7 @@ func (b *browser) signOut() {
 type dispatchNetwork struct {
 	c                    *client
 	slug                 string
-	admin, dispatcher    string
+	admin                string
 	siteA, siteB         string
 	techA, techB         string
 	techBTok             string
