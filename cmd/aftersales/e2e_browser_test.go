@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aftersales/aftersales/internal/testkit"
 	"github.com/aftersales/aftersales/web"
 )
 
@@ -64,6 +65,17 @@ func checkDocs(t *testing.T, c *client) {
 		c.expect(http.StatusOK, "GET", asset, "", nil)
 	}
 	require.Contains(t, string(c.expect(http.StatusOK, "GET", "/docs/start.js", "", nil).Body), "/openapi.json")
+}
+
+// servePortal starts the binary on the embedded default for a browser
+// test (skipping or failing as requireBrowser says) and returns its
+// address, an API client and the platform admin's token.
+func servePortal(t *testing.T) (string, *client, string) {
+	t.Helper()
+	requireBrowser(t)
+	dataDir := testkit.NewDataDir(t)
+	_, addr := serveEmbedded(t, "serve", dataDir)
+	return addr, newClient(t, addr), readToken(t, filepath.Join(dataDir, "platform-admin.token"))
 }
 
 // browser is one Chromium with a fresh profile, in the given language and

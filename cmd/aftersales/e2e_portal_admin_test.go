@@ -12,8 +12,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
-
-	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // TestPortalAdminImportsSites: a tenant admin, in zh-CN and in en, works
@@ -26,11 +24,7 @@ import (
 // the technicians list.
 func TestPortalAdminImportsSites(t *testing.T) {
 	t.Parallel()
-	requireBrowser(t)
-	dataDir := testkit.NewDataDir(t)
-	_, addr := serveEmbedded(t, "serve", dataDir)
-	c := newClient(t, addr)
-	platformToken := readToken(t, filepath.Join(dataDir, "platform-admin.token"))
+	addr, c, platformToken := servePortal(t)
 
 	for _, tc := range []struct {
 		lang, tenant, summary, refused, changed string

@@ -5,7 +5,6 @@ package main_test
 import (
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -24,11 +23,7 @@ import (
 // axe-core checks the board, the drawer and the desk.
 func TestPortalDispatch(t *testing.T) {
 	t.Parallel()
-	requireBrowser(t)
-	dataDir := testkit.NewDataDir(t)
-	_, addr := serveEmbedded(t, "serve", dataDir)
-	c := newClient(t, addr)
-	platformToken := readToken(t, filepath.Join(dataDir, "platform-admin.token"))
+	addr, c, platformToken := servePortal(t)
 
 	// The site manager uses the desk on a phone in one journey and on a
 	// desktop in the other.

@@ -4,13 +4,10 @@ package main_test
 
 import (
 	"net/http"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
-
-	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // TestPortalPlatformAdminOnboardsATenant: a platform admin signs in with
@@ -19,11 +16,7 @@ import (
 // reason its users then read, and resumes it; in zh-CN and in en.
 func TestPortalPlatformAdminOnboardsATenant(t *testing.T) {
 	t.Parallel()
-	requireBrowser(t)
-	dataDir := testkit.NewDataDir(t)
-	_, addr := serveEmbedded(t, "serve", dataDir)
-	c := newClient(t, addr)
-	platformToken := readToken(t, filepath.Join(dataDir, "platform-admin.token"))
+	addr, c, platformToken := servePortal(t)
 
 	for _, tc := range []struct {
 		lang, slug, pattern, onboarded, suspended, active, reason string

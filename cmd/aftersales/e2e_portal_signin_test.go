@@ -5,13 +5,10 @@ package main_test
 import (
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
-
-	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // TestPortalSignIn signs in through the portal in a real browser, in
@@ -21,11 +18,7 @@ import (
 // should. axe-core finds no serious violation on the pages seen.
 func TestPortalSignIn(t *testing.T) {
 	t.Parallel()
-	requireBrowser(t)
-	dataDir := testkit.NewDataDir(t)
-	_, addr := serveEmbedded(t, "serve", dataDir)
-	c := newClient(t, addr)
-	platformToken := readToken(t, filepath.Join(dataDir, "platform-admin.token"))
+	addr, c, platformToken := servePortal(t)
 	// One tenant per language: the portal speaks the tenant's language
 	// until a user picks another.
 	for _, tenant := range []struct{ slug, locale string }{{"acme-zh", "zh-CN"}, {"acme-en", "en"}} {

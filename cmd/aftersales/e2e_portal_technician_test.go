@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,8 +15,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
-
-	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // TestPortalTechnician works orders on the technician's phone pages in a
@@ -34,11 +31,7 @@ import (
 // with no network.
 func TestPortalTechnician(t *testing.T) {
 	t.Parallel()
-	requireBrowser(t)
-	dataDir := testkit.NewDataDir(t)
-	_, addr := serveEmbedded(t, "serve", dataDir)
-	c := newClient(t, addr)
-	platformToken := readToken(t, filepath.Join(dataDir, "platform-admin.token"))
+	addr, c, platformToken := servePortal(t)
 
 	for _, tc := range []struct {
 		lang, slug, locale                                   string
