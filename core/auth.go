@@ -33,6 +33,7 @@ type Principal struct {
 	TimeZone     string
 	Name         string // username, key name or admin name
 	DisplayName  string
+	CTIExtension string // a user's phone extension, "" when none
 	SessionID    uuid.UUID
 	LastUsedAt   *time.Time
 }

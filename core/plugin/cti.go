@@ -201,10 +201,6 @@ func (s *Service) Dial(ctx context.Context, u core.UnitOfWork, user uuid.UUID, n
 	return cti.Dial(ctx, core.DialRequest{AgentExtension: ext, Number: number, Reference: user.String()})
 }
 
-// FindCTIExtension returns the user's extension, "" when none.
-func (s *Service) FindCTIExtension(ctx context.Context, u core.UnitOfWork, user uuid.UUID) (string, error) {
-	return s.store.Plugins(u).FindCTIExtension(ctx, user)
-}
 
 func (s *Service) runtimeCTI(ctx context.Context, b *core.PluginBinding) (core.CTIPlugin, error) {
 	return s.runtime.CTI(ctx, b)

@@ -79,7 +79,7 @@ func (r identityRepo) TouchAPIKey(id uuid.UUID, at time.Time) {
 	r.u.write(`UPDATE api_keys SET last_used_at = $2 WHERE id = $1`, id, at)
 }
 
-const authSessionSQL = `SELECT s.id, u.id, u.username, u.display_name, t.slug, t.status, t.status_reason, t.locale, t.timezone, s.last_seen_at
+const authSessionSQL = `SELECT s.id, u.id, u.username, u.display_name, coalesce(u.cti_extension, ''), t.slug, t.status, t.status_reason, t.locale, t.timezone, s.last_seen_at
 	FROM sessions s
 	JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
 	JOIN tenants t ON t.id = s.tenant_id
@@ -100,7 +100,7 @@ func (s *Store) FindPrincipal(ctx context.Context, t core.Token, now time.Time) 
 	case core.PrincipalUser:
 		b.Queue(authSessionSQL, t.TenantID, t.Hash, now).QueryRow(func(r pgx.Row) error {
 			var ls time.Time
-			err := r.Scan(&p.SessionID, &p.ID, &p.Name, &p.DisplayName, &p.TenantSlug, &p.TenantStatus, &p.TenantReason, &p.Locale, &p.TimeZone, &ls)
+			err := r.Scan(&p.SessionID, &p.ID, &p.Name, &p.DisplayName, &p.CTIExtension, &p.TenantSlug, &p.TenantStatus, &p.TenantReason, &p.Locale, &p.TimeZone, &ls)
 			p.LastUsedAt = &ls
 			return err
 		})
