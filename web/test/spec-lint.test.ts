@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createConfig, lint } from '@redocly/openapi-core'
 import { expect, it } from 'vitest'
@@ -17,4 +18,21 @@ it("openapi/openapi.yaml passes Redocly's recommended ruleset without errors", a
   const warnings = lines('warn')
   if (warnings.length > 0) console.warn(`Redocly warnings on openapi.yaml:\n  ${warnings.join('\n  ')}`)
   expect(lines('error'), 'Redocly errors on openapi/openapi.yaml').toEqual([])
+})
+
+// And Spectral's OpenAPI ruleset (spectral:oas, what `spectral lint`
+// applies to an OpenAPI document), with zero errors; warnings printed.
+it("openapi/openapi.yaml passes Spectral's OpenAPI ruleset without errors", async () => {
+  const { Spectral, Document } = await import('@stoplight/spectral-core')
+  const { Yaml } = await import('@stoplight/spectral-parsers')
+  const { oas } = await import('@stoplight/spectral-rulesets')
+  const spectral = new Spectral()
+  spectral.setRuleset({ extends: [[oas, 'recommended']] } as never)
+  const doc = new Document(readFileSync(spec, 'utf8'), Yaml, spec)
+  const results = await spectral.run(doc)
+  const lines = (severity: number) =>
+    results.filter((r) => r.severity === severity).map((r) => `${r.code}: ${r.message} (${r.path.join('.')})`)
+  const warnings = lines(1)
+  if (warnings.length > 0) console.warn(`Spectral warnings on openapi.yaml (${warnings.length}):\n  ${warnings.slice(0, 40).join('\n  ')}`)
+  expect(lines(0), 'Spectral errors on openapi/openapi.yaml').toEqual([])
 })
