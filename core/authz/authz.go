@@ -199,7 +199,17 @@ func (a *Authorizer) tenant(ctx context.Context, id uuid.UUID) (*tenant, error) 
 		return t, nil
 	}
 	key := id.String() + "/" + strconv.FormatUint(gen, 10)
-	ch := a.loads.DoChan(key, func() (any, error) { return a.load(ctx, id, gen) })
+	ch := a.loads.DoChan(key, func() (any, error) {
+		// A caller that missed the tenant just before another's load kept
+		// it finds it here instead of loading it again.
+		a.mu.RLock()
+		t, cur := a.tenants[id], a.gens[id]+a.epoch
+		a.mu.RUnlock()
+		if t != nil && cur == gen {
+			return t, nil
+		}
+		return a.load(ctx, id, gen)
+	})
 	select {
 	case r := <-ch:
 		if r.Err != nil {
