@@ -15,9 +15,9 @@ PLUGINS := cti-generic parts-erp dispatch-rules
 .PHONY: run build test bench generate lint vulncheck deps test-deps node web check-generated proto
 
 # The portal (web/): npm packages from the lock file, then a Vite build into
-# web/dist, which the binary embeds. Rebuilt when its sources change.
+# web/embedded/app, which the binary embeds. Rebuilt when its sources change.
 WEB_SOURCES := $(shell find web/src web/public web/build -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
-web: web/dist/index.html
+web: web/embedded/app/index.html
 
 web/node_modules/.installed: web/package-lock.json
 	@$(MAKE) --no-print-directory node
@@ -25,8 +25,8 @@ web/node_modules/.installed: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
 
-web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
-	@echo "building the portal (web/ -> web/dist)"
+web/embedded/app/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	@echo "building the portal (web/ -> web/embedded/app)"
 	cd web && npm run build
 
 # Node.js and npm from Debian when the machine has none.

@@ -1,8 +1,8 @@
 // Package web serves the tenant portal and the technician's phone pages: a
 // single-page app built from this directory with Vite (`make web`) into
-// dist/, which the binary embeds. dist/README.md is committed (and copied
-// back by every build from public/), so a Go build without the portal still
-// compiles; the handler then says how to build it.
+// embedded/app/, which the binary embeds. embedded/README.md is committed,
+// so a Go build without the portal still compiles; the handler then says
+// how to build it.
 package web
 
 import (
@@ -14,12 +14,12 @@ import (
 	"strings"
 )
 
-//go:embed all:dist
-var dist embed.FS
+//go:embed all:embedded
+var embedded embed.FS
 
 // Built reports whether the binary carries a portal build.
 func Built() bool {
-	_, err := fs.Stat(dist, "dist/index.html")
+	_, err := fs.Stat(embedded, "embedded/app/index.html")
 	return err == nil
 }
 
@@ -31,7 +31,7 @@ func Handler() http.Handler {
 	if !Built() {
 		return http.HandlerFunc(notBuilt)
 	}
-	root, err := fs.Sub(dist, "dist")
+	root, err := fs.Sub(embedded, "embedded/app")
 	if err != nil {
 		panic("web: " + err.Error())
 	}

@@ -26,7 +26,7 @@ export default defineConfig({
     specConstraints(),
   ],
   build: {
-    outDir: 'dist',
+    outDir: 'embedded/app',
     emptyOutDir: true,
     // Reports what the user downloads; web/test/bundle.test.ts holds the budget.
     manifest: true,

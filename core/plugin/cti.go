@@ -201,7 +201,6 @@ func (s *Service) Dial(ctx context.Context, u core.UnitOfWork, user uuid.UUID, n
 	return cti.Dial(ctx, core.DialRequest{AgentExtension: ext, Number: number, Reference: user.String()})
 }
 
-
 func (s *Service) runtimeCTI(ctx context.Context, b *core.PluginBinding) (core.CTIPlugin, error) {
 	return s.runtime.CTI(ctx, b)
 }

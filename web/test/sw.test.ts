@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 
 // The service worker the build emits keeps what the phone pages need
 // offline, and not the desktop portal. The build must exist (npm run build).
-const dist = new URL('../dist/', import.meta.url)
+const dist = new URL('../embedded/app/', import.meta.url)
 
 describe('the phone service worker', () => {
   it('is built with the files the phone needs offline', () => {
