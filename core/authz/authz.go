@@ -3,6 +3,7 @@ package authz
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -138,6 +139,9 @@ func (a *Authorizer) PermissionsOf(ctx context.Context, tenantID uuid.UUID, subj
 	if err != nil {
 		return nil, err
 	}
+	if held, ok := t.held.Load(subject); ok {
+		return slices.Clone(held.([]core.Permission)), nil
+	}
 	out := []core.Permission{}
 	for _, res := range core.Resources() {
 		for _, act := range core.Actions() {
@@ -154,6 +158,7 @@ func (a *Authorizer) PermissionsOf(ctx context.Context, tenantID uuid.UUID, subj
 			}
 		}
 	}
+	t.held.Store(subject, slices.Clone(out))
 	return out, nil
 }
 

@@ -2,6 +2,7 @@ package authz
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/casbin/casbin/v2"
@@ -17,10 +18,13 @@ import (
 type tenant struct {
 	dom    string
 	enf    *casbin.Enforcer
-	roles  *roleGraph    // g: subject -> role
-	scopes *roleGraph    // g2: scope parent -> child
-	memo   *decisions    // nil when decisions are not remembered
-	used   atomic.Uint64 // the authorizer's clock at the last check
+	roles  *roleGraph // g: subject -> role
+	scopes *roleGraph // g2: scope parent -> child
+	memo   *decisions // nil when decisions are not remembered
+	// held remembers PermissionsOf per subject ([]core.Permission); it
+	// goes with the tenant, which any change of its rules drops.
+	held sync.Map
+	used atomic.Uint64 // the authorizer's clock at the last check
 }
 
 // newTenant validates rules and builds the tenant's enforcer.
