@@ -72,3 +72,18 @@ type EffectStore interface {
 	// relayed. ENOTFOUND when one is not the tenant's.
 	MarkOutboxDone(ctx context.Context, u UnitOfWork, outboxIDs ...int64) error
 }
+
+// AssignedPayload is what a work_order.assigned message says: the
+// technician now holding the order and the one who held it before (nil:
+// nobody).
+type AssignedPayload struct {
+	TechnicianID *uuid.UUID `json:"technician_id"`
+	Previous     *uuid.UUID `json:"previous"`
+}
+
+// Unchanged reports whether the assignment gives the order back to the
+// technician who already held it (a reassignment whose new dispatch chose
+// the same person): nobody learns anything new, so nobody is texted.
+func (a AssignedPayload) Unchanged() bool {
+	return a.TechnicianID != nil && a.Previous != nil && *a.Previous == *a.TechnicianID
+}

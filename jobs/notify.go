@@ -137,7 +137,9 @@ func (o *Outbox) notifyAssignment(ctx context.Context, h handling, m core.Outbox
 	}
 	tech := assignedTechnician(m)
 	if tech == nil {
-		o.Log.Warn("assignment message without technician", "outbox_id", m.ID)
+		if !unchangedAssignment(m) {
+			o.Log.Warn("assignment message without technician", "outbox_id", m.ID)
+		}
 		return nil
 	}
 	f, err := o.Notes.FindAssignmentFacts(ctx, h.u, m.AggregateID, *tech)
@@ -161,15 +163,20 @@ func assignmentTexts(f *core.AssignmentFacts) []plannedText {
 	}
 }
 
-// assignedTechnician reads an assignment message's technician (nil: none).
+// assignedTechnician reads an assignment message's technician (nil: none,
+// or the same technician again, who is not texted twice).
 func assignedTechnician(m core.OutboxMessage) *uuid.UUID {
-	var p struct {
-		TechnicianID *uuid.UUID `json:"technician_id"`
-	}
-	if err := json.Unmarshal(m.Payload, &p); err != nil {
+	var p core.AssignedPayload
+	if err := json.Unmarshal(m.Payload, &p); err != nil || p.Unchanged() {
 		return nil
 	}
 	return p.TechnicianID
+}
+
+// unchangedAssignment: the message gives the order back to its technician.
+func unchangedAssignment(m core.OutboxMessage) bool {
+	var p core.AssignedPayload
+	return json.Unmarshal(m.Payload, &p) == nil && p.Unchanged()
 }
 
 // prefetched is what a batch's assignment messages need, read for the

@@ -157,6 +157,31 @@ func TestTextsAreSentOnceAfterCommit(t *testing.T) {
 	require.Equal(t, []string{core.SMSQueued, core.SMSSent}, statuses, "the technician's text on the timeline")
 }
 
+// TestReassignmentToTheSameTechnicianTextsNobody: a dispatcher reassigns
+// an order within its site and the engine chooses the same technician
+// again; the technician and the customer already have their texts, so
+// nobody is texted a second time.
+func TestReassignmentToTheSameTechnicianTextsNobody(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "en")
+	refs := b.captured(&fakeGateway{})
+	w := b.intake(t)
+	b.handleAll(t)
+	require.Len(t, *refs, 2)
+
+	ctx := context.Background()
+	site := b.net.Site
+	require.NoError(t, core.InUnitOfWork(ctx, b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		again, err := b.work.Act(ctx, u, w.ID, core.ActionInput{Action: core.ActionReassign, SiteID: &site, Reason: "rebooked"}, "dispatcher")
+		if err == nil {
+			require.Equal(t, b.net.Technician, *again.TechnicianID, "the engine chose the same technician")
+		}
+		return err
+	}))
+	b.handleAll(t)
+	require.Len(t, *refs, 2, "no second text to the technician or the customer")
+}
+
 // TestSendOutcomes: what the gateway answers decides the status.
 func TestSendOutcomes(t *testing.T) {
 	t.Parallel()

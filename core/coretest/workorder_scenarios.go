@@ -2,6 +2,7 @@ package coretest
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -44,6 +45,9 @@ type WorkOrderEnv struct {
 	Clock *Clock
 	// OutboxTypes lists the committed outbox messages of an order, in order.
 	OutboxTypes func(order uuid.UUID) []string
+	// Assignments reads the committed work_order.assigned messages of an
+	// order, in order.
+	Assignments func(order uuid.UUID) []core.AssignedPayload
 	// Workload is a technician's committed open workload.
 	Workload func(tech uuid.UUID) int
 }
@@ -85,10 +89,27 @@ func NewMemoryWorkOrderEnv() WorkOrderEnv {
 			})
 			return types
 		},
+		Assignments: func(order uuid.UUID) (out []core.AssignedPayload) {
+			f.Read(func(ts Tenants) {
+				for _, m := range ts[n.Tenant].Outbox {
+					if m.AggregateID == order && m.Type == core.OutboxWorkOrderAssigned {
+						out = append(out, DecodeAssigned(m.Payload))
+					}
+				}
+			})
+			return out
+		},
 		Workload: func(tech uuid.UUID) (w int) {
 			f.Read(func(ts Tenants) { w = ts[n.Tenant].Technicians[tech].OpenWorkload })
 			return w
 		}}
+}
+
+// DecodeAssigned reads an assignment message's payload (zero when it is
+// not one).
+func DecodeAssigned(raw json.RawMessage) (p core.AssignedPayload) {
+	_ = json.Unmarshal(raw, &p)
+	return p
 }
 
 // Scenario is a named use-case test.
@@ -179,6 +200,31 @@ func WorkOrderScenarios() []Scenario {
 			}
 			equal(t, "outbox", slices.Equal(e.OutboxTypes(w.ID), []string{core.OutboxWorkOrderCreated,
 				core.OutboxWorkOrderDispatched, core.OutboxWorkOrderAssigned}), true)
+			equal(t, "workload", e.Workload(e.Net.Technician), 1)
+		}},
+		{"assigning the technician who holds the order is refused and changes nothing", func(t *testing.T, e WorkOrderEnv) {
+			s := e.service()
+			w := e.intake(t, s)
+			tech := e.Net.Technician
+			_, err := e.act(t, s, w.ID, core.ActionInput{Action: core.ActionAssign, TechnicianID: &tech, Reason: "again"})
+			wantCode(t, err, core.EINVALID)
+			again, err := e.find(t, s, w.ID)
+			must(t, err)
+			equal(t, "version", again.Version, w.Version)
+			equal(t, "assignments", len(e.Assignments(w.ID)), 1)
+			equal(t, "workload", e.Workload(tech), 1)
+		}},
+		{"a reassignment that lands on the same technician says nothing changed for them", func(t *testing.T, e WorkOrderEnv) {
+			s := e.service()
+			w := e.intake(t, s)
+			site := e.Net.Site
+			w, err := e.act(t, s, w.ID, core.ActionInput{Action: core.ActionReassign, SiteID: &site, Reason: "客户要求改约"})
+			must(t, err)
+			equal(t, "technician", *w.TechnicianID, e.Net.Technician)
+			got := e.Assignments(w.ID)
+			equal(t, "assignments", len(got), 2)
+			equal(t, "first is news", got[0].Unchanged(), false)
+			equal(t, "second is not", got[1].Unchanged(), true)
 			equal(t, "workload", e.Workload(e.Net.Technician), 1)
 		}},
 		{"an order without a geo point waits in the queue with the reason", func(t *testing.T, e WorkOrderEnv) {

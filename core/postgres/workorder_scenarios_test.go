@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/coretest"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 )
@@ -26,6 +27,13 @@ func TestWorkOrderScenarios(t *testing.T) {
 				Net: coretest.Net{Tenant: n.Tenant, Region: n.Region, Site: n.Site, Technician: n.Technician,
 					Customer: n.Customer, Unit: n.Unit, Lat: n.Lat, Lon: n.Lon},
 				OutboxTypes: func(order uuid.UUID) []string { return outboxTypes(t, s, n.Tenant, order) },
+				Assignments: func(order uuid.UUID) (out []core.AssignedPayload) {
+					for _, raw := range pgtest.TenantRows[[]byte](t, s.Pool(), n.Tenant,
+						`SELECT payload FROM outbox WHERE aggregate_id = $1 AND type = $2 ORDER BY id`, order, core.OutboxWorkOrderAssigned) {
+						out = append(out, coretest.DecodeAssigned(raw))
+					}
+					return out
+				},
 				Workload: func(tech uuid.UUID) int {
 					var w int
 					tx, err := s.Pool().Begin(context.Background())

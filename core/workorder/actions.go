@@ -62,7 +62,7 @@ func (s *Service) apply(ctx context.Context, u core.UnitOfWork, repo Repository,
 	}
 	switch in.Action {
 	case core.ActionDispatch:
-		return s.dispatch(ctx, u, repo, w, in, actor, nil)
+		return s.dispatch(ctx, u, repo, w, in, actor, nil, nil)
 	case core.ActionReassign, core.ActionReject:
 		release(repo, w)
 		c.State, c.ClearSite, c.ClearTech = core.StateCreated, true, true
@@ -73,8 +73,9 @@ func (s *Service) apply(ctx context.Context, u core.UnitOfWork, repo Repository,
 		repo.CountTaken(*w.SiteID, w.UpdatedAt, -1) // the site gives the order back
 		repo.UpdateWorkOrder(w.ID, c)
 		s.record(u, repo, Event{WorkOrderID: w.ID, Type: in.Action + "ed", From: from, To: next, Actor: actor, At: now, Payload: payload})
+		prior := w.TechnicianID
 		w.State, w.SiteID, w.TechnicianID, w.Version = core.StateCreated, nil, nil, w.Version+1
-		return s.dispatch(ctx, u, repo, w, in, actor, nil)
+		return s.dispatch(ctx, u, repo, w, in, actor, nil, prior)
 	case core.ActionAssign:
 		return s.assign(ctx, u, repo, w, in, actor)
 	case core.ActionAccept:
@@ -135,22 +136,32 @@ func (s *Service) assign(ctx context.Context, u core.UnitOfWork, repo Repository
 	if post.Status == "off" {
 		return core.FieldError("technician_id", "the technician is off duty")
 	}
-	s.assignKnown(u, repo, w, tech, in.Reason, actor, technicianOutcome(w, &tech, post.Name, in, actor, s.now()))
+	if w.TechnicianID != nil && *w.TechnicianID == tech {
+		return core.FieldError("technician_id", "the order is already assigned to this technician")
+	}
+	s.assignKnown(u, repo, w, tech, in.Reason, actor, technicianOutcome(w, &tech, post.Name, in, actor, s.now()), nil)
 	return nil
 }
 
 // assignKnown assigns a technician already checked to belong to the
 // order's site, moving the workload from the previous technician, and
-// writes the decision when given.
+// writes the decision when given. prior is the technician a reassignment
+// took the order from (nil: none): the event names them as the previous
+// technician, so a re-dispatch that lands on the same person is seen as
+// no change for them (AssignmentUnchanged).
 func (s *Service) assignKnown(u core.UnitOfWork, repo Repository, w *core.WorkOrder, tech uuid.UUID, reason, actor string,
-	decision *core.DispatchDecision) {
+	decision *core.DispatchDecision, prior *uuid.UUID) {
 	now := s.now()
 	repo.UpdateWorkOrder(w.ID, Change{At: now, Bump: true, State: core.StateAssigned, TechnicianID: &tech, Decision: decision})
 	repo.AddWorkload(tech, 1)
 	if w.TechnicianID != nil {
 		repo.AddWorkload(*w.TechnicianID, -1)
 	}
-	payload := map[string]any{"technician_id": tech, "previous": w.TechnicianID}
+	previous := w.TechnicianID
+	if previous == nil {
+		previous = prior
+	}
+	payload := map[string]any{"technician_id": tech, "previous": previous}
 	if reason != "" {
 		payload["reason"] = reason
 	}

@@ -24,9 +24,9 @@ const noGeoPoint = "the address has no geo point; dispatch by hand"
 // dispatcher's override, with in.Reason); the decision then keeps the
 // engine's suggestion and records the override as its outcome. weights
 // are the tenant's dispatch weights when the caller has them (nil: read
-// them).
+// them); prior is the technician a reassignment took the order from.
 func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Repository, w *core.WorkOrder, in core.ActionInput,
-	actor string, weights *dispatch.Weights) error {
+	actor string, weights *dispatch.Weights, prior *uuid.UUID) error {
 	overrideSite := in.SiteID
 	var excluded []uuid.UUID
 	if w.Version > 1 { // a new order has excluded no site yet
@@ -108,7 +108,7 @@ func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Reposito
 	w.State, w.SiteID, w.TechnicianID, w.Version, w.Decision = core.StateDispatched, chosen, nil, w.Version+1, kept
 	repo.CountTaken(*chosen, now, 1)
 	if tech != nil {
-		s.assignKnown(u, repo, w, *tech, "auto-assigned by the platform", actor, nil)
+		s.assignKnown(u, repo, w, *tech, "auto-assigned by the platform", actor, nil, prior)
 	}
 	return nil
 }

@@ -111,7 +111,7 @@ func (s *Service) Intake(ctx context.Context, u core.UnitOfWork, n core.NewWorkO
 			return nil, err
 		}
 	case f.Field && w.Lat != nil:
-		if err := s.dispatch(ctx, u, repo, w, core.ActionInput{}, actor, &f.Weights); err != nil {
+		if err := s.dispatch(ctx, u, repo, w, core.ActionInput{}, actor, &f.Weights, nil); err != nil {
 			return nil, err
 		}
 	case f.Field:
