@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,19 @@ func TestImportSitesCSV(t *testing.T) {
 	require.Equal(t, "suspended", again.str("status"))
 	require.Equal(t, 3.0, again.JSON["version"])
 	require.Len(t, allSiteCodes(b, acme.admin), 1000)
+
+	// The audit log holds one event per import, with its counts and the
+	// codes written; a bad row wrote nothing and is not among them.
+	imports := b.auditEvents("/v1/audit-events", acme.admin, url.Values{"action": {"import"}, "resource_type": {"site"}}, "50")
+	require.Len(t, imports, 2)
+	first, second := imports[1]["after"].(map[string]any), imports[0]["after"].(map[string]any)
+	require.Equal(t, 1000.0, first["created"])
+	require.Len(t, first["created_codes"], 1000)
+	require.Equal(t, "S-0000", first["created_codes"].([]any)[0])
+	require.NotContains(t, first["created_codes"], "S-X1")
+	require.Equal(t, 1000.0, second["updated"])
+	require.Len(t, second["updated_codes"], 1000)
+	require.Equal(t, "user", imports[0]["actor_kind"])
 }
 
 // TestImportSitesJSON: the same objects as POST /v1/sites, with the region
@@ -240,6 +254,11 @@ func TestImportTechnicians(t *testing.T) {
 	require.Equal(t, s1.String(), t2["site_id"])
 	require.Equal(t, "off", t2["status"], "kept: not in the row")
 	require.Equal(t, 2.0, t2["version"])
+
+	imports := b.auditEvents("/v1/audit-events", acme.admin, url.Values{"action": {"import"}, "resource_type": {"technician"}}, "50")
+	require.Len(t, imports, 2)
+	require.Equal(t, []any{"T-10"}, imports[0]["after"].(map[string]any)["created_codes"])
+	require.Equal(t, []any{"T-2"}, imports[0]["after"].(map[string]any)["updated_codes"])
 }
 
 // TestImportTags: sites and technicians take an optional tags column (and

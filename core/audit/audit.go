@@ -1,7 +1,7 @@
 // Package audit is the audit log: every change a tenant's or the
 // platform's admins make (users, roles, grants, scope, API keys, settings,
 // SMS settings and templates, plugin bindings, webhooks, regions, service
-// sites and technicians, tenants'
+// sites and technicians (one by one and by import), tenants'
 // onboarding, suspension and resumption) is recorded with who made it,
 // when, from where, and what it was before and after, secrets redacted.
 // A use case records its change through the unit of work it changes
@@ -35,6 +35,9 @@ const (
 	ActRotateSecret = "rotate_secret"
 	ActSuspend      = "suspend"
 	ActResume       = "resume"
+	// ActImport: an import wrote rows; After has the codes created and
+	// updated and their counts (one event per import, not one per row).
+	ActImport = "import"
 )
 
 // Resource types recorded.

@@ -2,10 +2,12 @@ package network
 
 import (
 	"context"
+	"slices"
 
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // ImportGuard decides whether the caller may write one imported row:
@@ -62,6 +64,7 @@ func (s *Service) ImportSites(ctx context.Context, u core.UnitOfWork, rows []cor
 	}
 	count(rep, written, codesOf(sites, func(s *core.Site) string { return s.Code }), rowOf, "site")
 	rep.Finish()
+	s.recordImport(ctx, u, audit.ResSite, written)
 	return rep, nil
 }
 
@@ -145,6 +148,7 @@ func (s *Service) ImportTechnicians(ctx context.Context, u core.UnitOfWork, rows
 	}
 	count(rep, written, codesOf(techs, func(t *core.Technician) string { return t.Code }), rowOf, "technician")
 	rep.Finish()
+	s.recordImport(ctx, u, audit.ResTechnician, written)
 	return rep, nil
 }
 
@@ -280,6 +284,27 @@ func codesOf[T any](items []T, code func(T) string) []string {
 
 // count adds the written rows to the report, and fails those the
 // repository did not write: another unit changed them meanwhile.
+// recordImport records an import that wrote rows in the audit log: one
+// event with the codes created and updated and their counts (rows that
+// failed wrote nothing and are in the report the importer got).
+func (s *Service) recordImport(ctx context.Context, u core.UnitOfWork, resource string, written map[string]bool) {
+	if len(written) == 0 {
+		return
+	}
+	created, updated := []string{}, []string{}
+	for code, inserted := range written {
+		if inserted {
+			created = append(created, code)
+		} else {
+			updated = append(updated, code)
+		}
+	}
+	slices.Sort(created)
+	slices.Sort(updated)
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActImport, ResourceType: resource, After: map[string]any{
+		"created": len(created), "updated": len(updated), "created_codes": created, "updated_codes": updated}})
+}
+
 func count(rep *core.ImportReport, written map[string]bool, codes []string, rowOf map[string]int, what string) {
 	for _, code := range codes {
 		inserted, ok := written[code]

@@ -4242,7 +4242,7 @@ export interface operations {
                 limit?: number;
                 /** @description Only changes by this user, API key or platform admin. */
                 actor_id?: string;
-                /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume). */
+                /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume, import). */
                 action?: string;
                 /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, tenant). */
                 resource_type?: string;
@@ -5898,7 +5898,7 @@ export interface operations {
                 limit?: number;
                 /** @description Only changes by this user, API key or platform admin. */
                 actor_id?: string;
-                /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume). */
+                /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume, import). */
                 action?: string;
                 /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, tenant). */
                 resource_type?: string;

@@ -181,7 +181,7 @@ const en: typeof zh = {
     title: 'Audit log', actor: 'Who', action: 'Action', resource: 'Resource type', resourceId: 'Resource', at: 'When', range: 'Time range',
     from: 'From', to: 'To', show: 'Show changes', hide: 'Hide', diff: 'Before and after', field: 'Field', before: 'Before',
     after: 'After', changed: '(changed)', request: 'From {client}, request {request}',
-    actions: { create: 'Create', update: 'Update', delete: 'Delete', revoke: 'Revoke', rotate_secret: 'Rotate secret', suspend: 'Suspend', resume: 'Resume' },
+    actions: { create: 'Create', update: 'Update', delete: 'Delete', revoke: 'Revoke', rotate_secret: 'Rotate secret', suspend: 'Suspend', resume: 'Resume', import: 'Import' },
     resources: {
       user: 'User', api_key: 'API key', role: 'Role', grants: 'Grants', settings: 'Settings', sms_settings: 'SMS settings', webhook: 'Webhook',
       plugin_binding: 'Plugin binding', region: 'Region', site: 'Service site', technician: 'Technician', tenant: 'Tenant',

@@ -175,7 +175,7 @@ export default {
     title: '审计日志', actor: '操作人', action: '操作', resource: '对象类型', resourceId: '对象', at: '时间', range: '时间范围',
     from: '开始时间', to: '结束时间', show: '查看变更', hide: '收起', diff: '变更前后对比', field: '字段', before: '变更前',
     after: '变更后', changed: '（已变更）', request: '来源地址 {client}，请求 {request}',
-    actions: { create: '新建', update: '修改', delete: '删除', revoke: '吊销', rotate_secret: '轮换密钥', suspend: '停用', resume: '恢复' },
+    actions: { create: '新建', update: '修改', delete: '删除', revoke: '吊销', rotate_secret: '轮换密钥', suspend: '停用', resume: '恢复', import: '导入' },
     resources: {
       user: '用户', api_key: 'API 密钥', role: '角色', grants: '授权', settings: '设置', sms_settings: '短信设置', webhook: 'Webhook',
       plugin_binding: '插件绑定', region: '区域', site: '网点', technician: '技师', tenant: '租户',
