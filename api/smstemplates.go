@@ -48,6 +48,9 @@ type SMSPreviewInput struct {
 		Locale   string            `json:"locale,omitempty" enum:"zh-CN,en" default:"zh-CN"`
 		Template *string           `json:"template,omitempty" maxLength:"2000" doc:"Text to try instead of the saved one; omitted: the tenant's text (or the built-in one)."`
 		Facts    map[string]string `json:"facts,omitempty" doc:"Variable values to render with, e.g. {\"order_number\": \"WO-2611-000001\"}; omitted ones use sample values."`
+		// A settings screen previews the signature being edited, before it is saved.
+		Signature      *string `json:"signature,omitempty" maxLength:"14" doc:"Signature to try instead of the saved one (brackets added when missing; empty: unsigned); omitted: the tenant's."`
+		SignatureAtEnd *bool   `json:"signature_at_end,omitempty" doc:"Signature position to try; omitted: the tenant's."`
 	}
 }
 
@@ -98,8 +101,22 @@ func registerSMSSettingsRoutes(api huma.API, s *Server, m MessagingServices) {
 		})
 }
 
-func previewSMS(set *core.SMSSettings, in *SMSPreviewInput) (*SMSPreviewOutput, error) {
+func previewSMS(saved *core.SMSSettings, in *SMSPreviewInput) (*SMSPreviewOutput, error) {
 	b := in.Body
+	set := saved
+	if b.Signature != nil || b.SignatureAtEnd != nil {
+		try := *saved
+		if b.Signature != nil {
+			try.Signature = *b.Signature
+		}
+		if b.SignatureAtEnd != nil {
+			try.SignatureAtEnd = *b.SignatureAtEnd
+		}
+		if err := try.Validate(); err != nil {
+			return nil, err
+		}
+		set = &try
+	}
 	text := set.Template(b.Kind, b.Locale)
 	if b.Template != nil {
 		text = *b.Template

@@ -57,10 +57,24 @@ func (s *TenantSettings) Validate(tz string) error {
 	}
 	cal, err := s.Calendar.Calendar()
 	if err != nil {
+		if f := calendar.Field(err); f != "" {
+			return FieldError("calendar."+f, "%v", err)
+		}
 		return FieldError("calendar", "%v", err)
 	}
 	if _, ok := cal.NextOpen(time.Now()); !ok {
 		return FieldError("calendar", "has no working time at all")
 	}
 	return nil
+}
+
+// DefaultCalendar is the business calendar of a tenant that has set none:
+// every day 08:00-20:00 in its time zone (service desks of manufacturers
+// work weekends).
+func DefaultCalendar(tz string) calendar.Spec {
+	week := calendar.WeekSpec{}
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		week[d] = []string{"08:00-20:00"}
+	}
+	return calendar.Spec{TimeZone: tz, Week: week}
 }

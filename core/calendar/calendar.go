@@ -41,13 +41,29 @@ func (iv Interval) String() string {
 // to a 4xx.
 var ErrInvalid = errors.New("calendar: invalid")
 
-type invalidError struct{ msg string }
+type invalidError struct{ msg, field string }
 
 func (e *invalidError) Error() string        { return e.msg }
 func (e *invalidError) Is(target error) bool { return target == ErrInvalid }
 
 func invalidf(format string, args ...any) error {
 	return &invalidError{msg: "calendar: " + fmt.Sprintf(format, args...)}
+}
+
+// fieldInvalidf is invalidf naming the setting at fault, as Field reports it.
+func fieldInvalidf(field, format string, args ...any) error {
+	return &invalidError{msg: "calendar: " + fmt.Sprintf(format, args...), field: field}
+}
+
+// Field returns the path, within a Spec's JSON form, of the setting an
+// ErrInvalid error is about: "time_zone", "week.mon", "holidays",
+// "workdays.2025-02-08"; "" when the error names none.
+func Field(err error) string {
+	var e *invalidError
+	if errors.As(err, &e) {
+		return e.field
+	}
+	return ""
 }
 
 // day is the working hours of one date, sorted, disjoint and not touching,
@@ -83,14 +99,14 @@ func New(tz string, week [7][]Interval, holidays []Date, workdays map[Date][]Int
 	c := &Calendar{loc: loc}
 	for wd := range week {
 		if c.week[wd], err = newDay(week[wd]); err != nil {
-			return nil, invalidf("%s: %v", time.Weekday(wd), err)
+			return nil, fieldInvalidf("week."+weekdayKeys[wd], "%s: %v", time.Weekday(wd), err)
 		}
 	}
 	if len(holidays) > 0 {
 		c.holidays = make(map[Date]struct{}, len(holidays))
 		for _, d := range holidays {
 			if !d.IsValid() {
-				return nil, invalidf("holiday %s is not a valid date", d)
+				return nil, fieldInvalidf("holidays", "holiday %s is not a valid date", d)
 			}
 			c.holidays[d] = struct{}{}
 		}
@@ -99,16 +115,16 @@ func New(tz string, week [7][]Interval, holidays []Date, workdays map[Date][]Int
 		c.workdays = make(map[Date]day, len(workdays))
 		for d, hours := range workdays {
 			if !d.IsValid() {
-				return nil, invalidf("workday %s is not a valid date", d)
+				return nil, fieldInvalidf("workdays."+d.String(), "workday %s is not a valid date", d)
 			}
 			if _, ok := c.holidays[d]; ok {
-				return nil, invalidf("%s is both a holiday and a workday", d)
+				return nil, fieldInvalidf("workdays."+d.String(), "%s is both a holiday and a workday", d)
 			}
 			if len(hours) == 0 {
-				return nil, invalidf("workday %s has no hours; list a closed date as a holiday", d)
+				return nil, fieldInvalidf("workdays."+d.String(), "workday %s has no hours; list a closed date as a holiday", d)
 			}
 			if c.workdays[d], err = newDay(hours); err != nil {
-				return nil, invalidf("workday %s: %v", d, err)
+				return nil, fieldInvalidf("workdays."+d.String(), "workday %s: %v", d, err)
 			}
 		}
 	}
@@ -128,9 +144,9 @@ func Default(tz string) (*Calendar, error) {
 func loadLocation(tz string) (*time.Location, error) {
 	switch tz {
 	case "":
-		return nil, invalidf("time zone is required (an IANA name such as Asia/Shanghai)")
+		return nil, fieldInvalidf("time_zone", "time zone is required (an IANA name such as Asia/Shanghai)")
 	case "Local":
-		return nil, invalidf("time zone must be an IANA name such as Asia/Shanghai, not Local")
+		return nil, fieldInvalidf("time_zone", "time zone must be an IANA name such as Asia/Shanghai, not Local")
 	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
@@ -139,7 +155,7 @@ func loadLocation(tz string) (*time.Location, error) {
 		if _, probeErr := time.LoadLocation("Europe/Berlin"); probeErr != nil {
 			return nil, fmt.Errorf("calendar: time zone database unavailable: %w", err)
 		}
-		return nil, invalidf("unknown time zone %q", tz)
+		return nil, fieldInvalidf("time_zone", "unknown time zone %q", tz)
 	}
 	return loc, nil
 }

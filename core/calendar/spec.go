@@ -39,7 +39,7 @@ func (s Spec) Calendar() (*Calendar, error) {
 	for _, h := range s.Holidays {
 		d, err := ParseDate(h)
 		if err != nil {
-			return nil, invalidf("holidays: date %q is not a valid YYYY-MM-DD date", h)
+			return nil, fieldInvalidf("holidays", "holidays: date %q is not a valid YYYY-MM-DD date", h)
 		}
 		holidays = append(holidays, d)
 	}
@@ -47,13 +47,13 @@ func (s Spec) Calendar() (*Calendar, error) {
 	for ds, hours := range s.Workdays {
 		d, err := ParseDate(ds)
 		if err != nil {
-			return nil, invalidf("workdays: date %q is not a valid YYYY-MM-DD date", ds)
+			return nil, fieldInvalidf("workdays."+ds, "workdays: date %q is not a valid YYYY-MM-DD date", ds)
 		}
 		if _, dup := workdays[d]; dup {
-			return nil, invalidf("workdays: %s is given twice", d)
+			return nil, fieldInvalidf("workdays."+ds, "workdays: %s is given twice", d)
 		}
 		if workdays[d], err = parseIntervals(hours); err != nil {
-			return nil, invalidf("workdays: %s: %v", d, err)
+			return nil, fieldInvalidf("workdays."+ds, "workdays: %s: %v", d, err)
 		}
 	}
 	return New(s.TimeZone, week, holidays, workdays)
@@ -94,15 +94,15 @@ func ParseWeek(w WeekSpec) ([7][]Interval, error) {
 	for key, hours := range w {
 		wd, ok := parseWeekday(key)
 		if !ok {
-			return week, invalidf("week: %q is not a weekday (use mon, tue, wed, thu, fri, sat, sun)", key)
+			return week, fieldInvalidf("week."+key, "week: %q is not a weekday (use mon, tue, wed, thu, fri, sat, sun)", key)
 		}
 		if seen[wd] != "" {
-			return week, invalidf("week: %s is given twice (%q and %q)", weekdayKeys[wd], seen[wd], key)
+			return week, fieldInvalidf("week."+key, "week: %s is given twice (%q and %q)", weekdayKeys[wd], seen[wd], key)
 		}
 		seen[wd] = key
 		ivs, err := parseIntervals(hours)
 		if err != nil {
-			return week, invalidf("week: %s: %v", weekdayKeys[wd], err)
+			return week, fieldInvalidf("week."+key, "week: %s: %v", weekdayKeys[wd], err)
 		}
 		week[wd] = ivs
 	}

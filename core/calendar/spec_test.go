@@ -120,16 +120,21 @@ func TestSpecCalendar(t *testing.T) {
 func TestSpecCalendarRejects(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name string
-		spec calendar.Spec
-		err  string
+		name  string
+		spec  calendar.Spec
+		err   string
+		field string // where the error is, as calendar.Field says
 	}{
-		{"no zone", calendar.Spec{}, "time zone is required"},
-		{"bad week", calendar.Spec{TimeZone: "UTC", Week: calendar.WeekSpec{"mon": {"9-18"}}}, `week: mon: interval "9-18"`},
-		{"bad holiday", calendar.Spec{TimeZone: "UTC", Holidays: []string{"2025-10-32"}}, `holidays: date "2025-10-32" is not a valid YYYY-MM-DD date`},
-		{"bad workday date", calendar.Spec{TimeZone: "UTC", Workdays: map[string][]string{"28/09/2025": {"09:00-18:00"}}}, `workdays: date "28/09/2025"`},
-		{"bad workday hours", calendar.Spec{TimeZone: "UTC", Workdays: map[string][]string{"2025-09-28": {"09:00-08:00"}}}, "workdays: 2025-09-28: interval"},
-		{"holiday and workday", calendar.Spec{TimeZone: "UTC", Holidays: []string{"2025-09-28"}, Workdays: map[string][]string{"2025-09-28": {"09:00-18:00"}}}, "both a holiday and a workday"},
+		{"no zone", calendar.Spec{}, "time zone is required", "time_zone"},
+		{"unknown zone", calendar.Spec{TimeZone: "Asia/Atlantis"}, `unknown time zone "Asia/Atlantis"`, "time_zone"},
+		{"bad week", calendar.Spec{TimeZone: "UTC", Week: calendar.WeekSpec{"mon": {"9-18"}}}, `week: mon: interval "9-18"`, "week.mon"},
+		{"bad week as written", calendar.Spec{TimeZone: "UTC", Week: calendar.WeekSpec{"Tuesday": {"18:00-09:00"}}}, `week: tue: interval`, "week.Tuesday"},
+		{"not a weekday", calendar.Spec{TimeZone: "UTC", Week: calendar.WeekSpec{"funday": {"09:00-18:00"}}}, `"funday" is not a weekday`, "week.funday"},
+		{"bad holiday", calendar.Spec{TimeZone: "UTC", Holidays: []string{"2025-10-32"}}, `holidays: date "2025-10-32" is not a valid YYYY-MM-DD date`, "holidays"},
+		{"bad workday date", calendar.Spec{TimeZone: "UTC", Workdays: map[string][]string{"28/09/2025": {"09:00-18:00"}}}, `workdays: date "28/09/2025"`, "workdays.28/09/2025"},
+		{"bad workday hours", calendar.Spec{TimeZone: "UTC", Workdays: map[string][]string{"2025-09-28": {"09:00-08:00"}}}, "workdays: 2025-09-28: interval", "workdays.2025-09-28"},
+		{"workday without hours", calendar.Spec{TimeZone: "UTC", Workdays: map[string][]string{"2025-09-28": {}}}, "has no hours", "workdays.2025-09-28"},
+		{"holiday and workday", calendar.Spec{TimeZone: "UTC", Holidays: []string{"2025-09-28"}, Workdays: map[string][]string{"2025-09-28": {"09:00-18:00"}}}, "both a holiday and a workday", "workdays.2025-09-28"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,8 +142,10 @@ func TestSpecCalendarRejects(t *testing.T) {
 			_, err := tt.spec.Calendar()
 			require.ErrorIs(t, err, calendar.ErrInvalid)
 			require.ErrorContains(t, err, tt.err)
+			require.Equal(t, tt.field, calendar.Field(err))
 		})
 	}
+	require.Empty(t, calendar.Field(nil))
 }
 
 var canonicalInterval = regexp.MustCompile(`^([01][0-9]|2[0-4]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$`)

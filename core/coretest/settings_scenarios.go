@@ -2,10 +2,14 @@ package coretest
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/calendar"
+	"github.com/aftersales/aftersales/core/settings"
 )
 
 // SettingsScenarios are the scenarios of tenant settings.
@@ -39,5 +43,54 @@ func SettingsScenarios() []CustomerScenario {
 				return err
 			}))
 		}},
+		{"a patch changes only what it names, is checked, and is refused when stale", patchScenario},
 	}
+}
+
+func patchScenario(t *testing.T, e CustomerEnv) {
+	k := e.kit()
+	ptr := func(v float64) *float64 { return &v }
+	mars := "Mars/Olympus"
+	var never time.Time
+	must(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) error {
+		def, err := k.settings.DefaultCalendar(ctx, u)
+		must(t, err)
+		equal(t, "default zone", def.TimeZone, "Asia/Shanghai")
+		equal(t, "default sunday", strings.Join(def.Week["sun"], ","), "08:00-20:00")
+		holidays := []string{"2026-10-01", "2026-10-02"}
+		workdays := map[string][]string{"2026-09-27": {"09:00-18:00"}}
+		s, err := k.settings.PatchSettings(ctx, u, settings.Patch{UpdatedAt: &never, Load: ptr(3), Holidays: &holidays, Workdays: &workdays})
+		must(t, err)
+		equal(t, "patched weight", s.DispatchWeights.Load, 3.0)
+		equal(t, "kept weight", s.DispatchWeights.Distance, 1.0)
+		equal(t, "calendar from the default", strings.Join(s.Calendar.Week["wed"], ","), "08:00-20:00")
+		equal(t, "holidays", strings.Join(s.Calendar.Holidays, ","), "2026-10-01,2026-10-02")
+		equal(t, "make-up day", strings.Join(s.Calendar.Workdays["2026-09-27"], ","), "09:00-18:00")
+		read := s.UpdatedAt
+
+		_, err = k.settings.PatchSettings(ctx, u, settings.Patch{UpdatedAt: &never, Distance: ptr(5)})
+		wantCode(t, err, core.ECONFLICT)
+		for name, p := range map[string]settings.Patch{
+			"calendar.workdays.2026-10-01": {Workdays: &map[string][]string{"2026-10-01": {"09:00-18:00"}}},
+			"calendar.week.mon":            {Week: calendar.WeekSpec{"mon": {"18:00-09:00"}}},
+			"calendar.holidays":            {Holidays: &[]string{"2026-02-30"}},
+			"calendar.time_zone":           {TimeZone: &mars},
+			"dispatch_weights.sla_risk":    {SLARisk: ptr(100.5)},
+		} {
+			p.UpdatedAt = &read
+			_, err = k.settings.PatchSettings(ctx, u, p)
+			wantCode(t, err, core.EINVALID)
+			var ce *core.Error
+			if !errors.As(err, &ce) || ce.Fields[name] == "" {
+				t.Fatalf("the error names %s: %v", name, err)
+			}
+		}
+		s, err = k.settings.PatchSettings(ctx, u, settings.Patch{Reputation: ptr(2)})
+		must(t, err)
+		equal(t, "nothing else changed: distance", s.DispatchWeights.Distance, 1.0)
+		equal(t, "nothing else changed: make-up days", len(s.Calendar.Workdays), 1)
+		equal(t, "nothing else changed: week", strings.Join(s.Calendar.Week["mon"], ","), "08:00-20:00")
+		equal(t, "reputation", s.DispatchWeights.Reputation, 2.0)
+		return nil
+	}))
 }

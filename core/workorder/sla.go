@@ -41,25 +41,20 @@ func (c *calendars) of(tz string, spec []byte) (*calendar.Calendar, error) {
 	return cal, nil
 }
 
-// tenantCalendar is a tenant's business calendar: its stored spec, or by
-// default every day 08:00–20:00 in its time zone (service desks of
-// manufacturers work weekends).
+// tenantCalendar is a tenant's business calendar: its stored spec, or
+// core.DefaultCalendar.
 func tenantCalendar(tz string, spec []byte) (*calendar.Calendar, error) {
-	var sp calendar.Spec
+	sp := core.DefaultCalendar(tz)
 	if len(spec) > 2 {
+		sp = calendar.Spec{}
 		if err := json.Unmarshal(spec, &sp); err != nil {
 			return nil, err
 		}
 		if sp.TimeZone == "" {
 			sp.TimeZone = tz
 		}
-		return sp.Calendar()
 	}
-	var week [7][]calendar.Interval
-	for d := range week {
-		week[d] = []calendar.Interval{{Start: 8 * time.Hour, End: 20 * time.Hour}}
-	}
-	return calendar.New(tz, week, nil, nil)
+	return sp.Calendar()
 }
 
 // setDeadlines sets the SLA deadlines of a new order from its service

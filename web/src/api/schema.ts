@@ -892,7 +892,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change some of the tenant's settings
+         * @description Changes the fields given and keeps the others; the calendar's time_zone, week, holidays and workdays are replaced one by one. The result is checked as a whole (422 names the field, e.g. calendar.week.mon or calendar.workdays.2026-09-27). 409 when updated_at is given and the settings changed since.
+         */
+        patch: operations["patch-settings"];
         trace?: never;
     };
     "/v1/settings/sms": {
@@ -1636,6 +1640,20 @@ export interface components {
             extension: string;
             user_id: string;
         };
+        CalendarPatch: {
+            /** @description Replaces the closed dates, YYYY-MM-DD. */
+            holidays?: string[];
+            /** @description An IANA name such as Asia/Shanghai; empty: the tenant's time zone. */
+            time_zone?: string;
+            /** @description Replaces the working hours per weekday (mon…sun), intervals like 08:30-12:00; a day left out is closed. */
+            week?: {
+                [key: string]: string[] | null;
+            };
+            /** @description Replaces the make-up working days (调休) and special hours: date → intervals. */
+            workdays?: {
+                [key: string]: string[] | null;
+            };
+        };
         CalendarStruct: {
             /** @description Closed dates, YYYY-MM-DD. */
             holidays?: string[] | null;
@@ -2169,6 +2187,16 @@ export interface components {
             /** Format: double */
             sla_risk: number;
         };
+        DispatchWeightsPatch: {
+            /** Format: double */
+            distance?: number;
+            /** Format: double */
+            load?: number;
+            /** Format: double */
+            reputation?: number;
+            /** Format: double */
+            sla_risk?: number;
+        };
         ErrorDetail: {
             /** @description Where the error occurred, e.g. 'body.items[3].tags' or 'path.thing-id' */
             location?: string;
@@ -2463,6 +2491,27 @@ export interface components {
             barcode: string;
             /** Format: int64 */
             quantity: number;
+        };
+        PatchSettingsInputBody: {
+            /**
+             * Format: int64
+             * @description Business minutes a site has to assign or accept a dispatched order.
+             */
+            acceptance_minutes?: number;
+            /** @description The parts of the calendar to replace; the others are kept (from the default calendar while the tenant has none). */
+            calendar?: components["schemas"]["CalendarPatch"];
+            /** @description The weights to change. */
+            dispatch_weights?: components["schemas"]["DispatchWeightsPatch"];
+            /**
+             * Format: date-time
+             * @description The updated_at you read (0001-01-01T00:00:00Z while the tenant has set nothing): 409 when the settings changed since. Omitted: no check.
+             */
+            updated_at?: string;
+            /**
+             * Format: int64
+             * @description Least minutes between two manual urges of one order.
+             */
+            urge_interval_minutes?: number;
         };
         Permission: {
             action: string;
@@ -2806,6 +2855,10 @@ export interface components {
              * @enum {string}
              */
             locale: "zh-CN" | "en";
+            /** @description Signature to try instead of the saved one (brackets added when missing; empty: unsigned); omitted: the tenant's. */
+            signature?: string;
+            /** @description Signature position to try; omitted: the tenant's. */
+            signature_at_end?: boolean;
             /** @description Text to try instead of the saved one; omitted: the tenant's text (or the built-in one). */
             template?: string;
         };
@@ -2940,6 +2993,25 @@ export interface components {
              * @example 8001
              */
             extension: string;
+        };
+        SettingsView: {
+            /**
+             * Format: int64
+             * @description Business minutes (in the calendar) a site has to assign or accept a dispatched order before it passes to the next candidate.
+             */
+            acceptance_minutes: number;
+            /** @description Working hours per weekday, holidays and make-up working days; absent: every day 08:00-20:00 in the tenant's time zone. */
+            calendar?: components["schemas"]["Spec"];
+            /** @description The calendar deadlines are counted in while calendar is absent: every day 08:00-20:00 in the tenant's time zone. */
+            readonly default_calendar: components["schemas"]["Spec"];
+            dispatch_weights: components["schemas"]["DispatchWeights"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Least minutes between two manual urges (催办) of one order.
+             */
+            urge_interval_minutes: number;
         };
         Site: {
             address: string;
@@ -3288,23 +3360,6 @@ export interface components {
             kind: string;
             name: string;
             version: string;
-        };
-        TenantSettings: {
-            /**
-             * Format: int64
-             * @description Business minutes (in the calendar) a site has to assign or accept a dispatched order before it passes to the next candidate.
-             */
-            acceptance_minutes: number;
-            /** @description Working hours per weekday, holidays and make-up working days; absent: every day 08:00-20:00 in the tenant's time zone. */
-            calendar?: components["schemas"]["Spec"];
-            dispatch_weights: components["schemas"]["DispatchWeights"];
-            /** Format: date-time */
-            updated_at: string;
-            /**
-             * Format: int64
-             * @description Least minutes between two manual urges (催办) of one order.
-             */
-            urge_interval_minutes: number;
         };
         Unit: {
             /** Format: date-time */
@@ -8485,7 +8540,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TenantSettings"];
+                    "application/json": components["schemas"]["SettingsView"];
                 };
             };
             /** @description Bad Request */
@@ -8554,7 +8609,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TenantSettings"];
+                    "application/json": components["schemas"]["SettingsView"];
                 };
             };
             /** @description Bad Request */
@@ -8577,6 +8632,102 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "patch-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchSettingsInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

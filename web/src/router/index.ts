@@ -34,6 +34,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/sites', name: 'sites', component: () => import('@/views/admin/SitesView.vue'), meta: { perm: 'sites:read' } },
       { path: 'admin/technicians', name: 'technicians', component: () => import('@/views/admin/TechniciansView.vue'), meta: { perm: 'technicians:read' } },
       { path: 'admin/audit', name: 'audit', component: () => import('@/views/admin/AuditView.vue'), meta: { perm: 'audit:read' } },
+      { path: 'admin/settings', name: 'settings', component: () => import('@/views/admin/SettingsView.vue'), meta: { perm: 'tenant:read' } },
+      { path: 'admin/sms', name: 'sms', component: () => import('@/views/admin/SmsSettingsView.vue'), meta: { perm: 'tenant:read' } },
       { path: 'dispatch', name: 'dispatch', component: () => import('@/views/dispatch/DispatchBoard.vue'), meta: { perm: 'work_orders:dispatch' } },
       { path: 'site', name: 'site-desk', component: () => import('@/views/site/SiteDesk.vue'), meta: { perm: 'work_orders:dispatch' } },
     ],
