@@ -69,17 +69,26 @@ type SMSRef struct {
 // message about a work order appends an sms_status event to its timeline.
 type SMSStore interface {
 	// QueueSMS records an outgoing message (queued, or failed with Error
-	// when it cannot be sent, e.g. a landline). Called by the outbox
+	// when it cannot be sent, e.g. a landline), to go out at its SendAfter,
+	// which the caller sets (SMSSettings.SendAt; EINTERNAL when zero).
+	// Called by the outbox
 	// handler and for the help replies to inbound texts; the send task is
 	// enqueued after the commit.
 	QueueSMS(ctx context.Context, u UnitOfWork, m *SMS) error
-	// ClaimSMS moves a queued message to sending and returns it, for the
-	// send task to hand to the gateway after the commit. Nil (and no
-	// error) when there is nothing to send: already sent, delivered or
-	// failed, or sending for longer than stuckAfter (its worker died;
-	// the message is marked failed with SMSUnknownOutcome). ECONFLICT when
-	// another task is sending it right now; ENOTFOUND when it is gone.
-	ClaimSMS(ctx context.Context, u UnitOfWork, id uuid.UUID, stuckAfter time.Duration) (*SMS, error)
+	// LockSMSForSending reads the outgoing messages among ids under row
+	// locks held to the end of u, taken in ID order (two tasks sharing
+	// messages cannot deadlock), each with how long it has been untouched
+	// by the database's clock, which stamps every update; gone ones are
+	// left out. The send task decides what to do with each
+	// (messaging.ClaimForSending).
+	LockSMSForSending(ctx context.Context, u UnitOfWork, ids []uuid.UUID) ([]SMSForSending, error)
+	// StartSendingSMS moves a locked message to sending with one more
+	// attempt, for the send task to hand to the gateway after the commit.
+	// The write is queued: it reaches the database with the commit.
+	StartSendingSMS(u UnitOfWork, id uuid.UUID)
+	// FailSMS moves a locked message to failed with errText, with its
+	// timeline event; the write is queued as StartSendingSMS's is.
+	FailSMS(u UnitOfWork, m *SMS, errText string)
 	// MarkSMSSent moves the queued messages among ids straight to sent and
 	// returns them (for an SMSRecorder provider); others are left alone.
 	MarkSMSSent(ctx context.Context, u UnitOfWork, ids []uuid.UUID) ([]*SMS, error)
@@ -92,6 +101,13 @@ type SMSStore interface {
 	// task: queued and due, or sending, untouched for idle. It runs in a
 	// platform unit of work (tenant uuid.Nil). Called by the sweep.
 	UnsentSMS(ctx context.Context, u UnitOfWork, limit int, idle time.Duration) ([]SMSRef, error)
+}
+
+// SMSForSending is an outgoing message read under lock by a send task,
+// with how long it has been untouched (since its last update).
+type SMSForSending struct {
+	*SMS
+	Idle time.Duration
 }
 
 // SMSSender is who wrote an inbound text, as the tenant knows the phone

@@ -52,13 +52,33 @@ type WebhookDisablePolicy struct {
 	For        time.Duration
 }
 
+// WebhookFailures is an endpoint's failure record: its failed deliveries
+// in a row, and since when no attempt has succeeded (nil: the last one
+// did). webhook.NextFailures keeps it.
+type WebhookFailures struct {
+	Deliveries int
+	Since      *time.Time
+}
+
+// Equal reports whether f and g are the same record.
+func (f WebhookFailures) Equal(g WebhookFailures) bool {
+	return f.Deliveries == g.Deliveries && (f.Since == nil) == (g.Since == nil) && (f.Since == nil || f.Since.Equal(*g.Since))
+}
+
+// WebhookHealth is an endpoint's failure record and whether it is enabled.
+type WebhookHealth struct {
+	Enabled  bool
+	Failures WebhookFailures
+}
+
 // WebhookDeliveryStore is what the webhook jobs need of the store.
 // CreateWebhookDeliveries, StartWebhookAttempt and FinishWebhookAttempt run
 // in the tenant unit of work u; ClaimDueWebhooks in a platform unit of
 // work (tenant uuid.Nil).
 type WebhookDeliveryStore interface {
 	// CreateWebhookDeliveries creates a pending delivery of body, due now,
-	// for each enabled endpoint subscribed to the message's type; the
+	// for each enabled endpoint whose event types include any of the
+	// message type's webhook.Subscriptions; the
 	// message's second handling creates none (unique per message and
 	// endpoint). Called by the outbox handler; the new deliveries wake
 	// ListenWebhooks at commit. It may write only at commit, so its errors
@@ -77,8 +97,17 @@ type WebhookDeliveryStore interface {
 	// another worker). A delivery whose endpoint is disabled fails without
 	// an attempt (nil).
 	StartWebhookAttempt(ctx context.Context, u UnitOfWork, id uuid.UUID, now time.Time, lease time.Duration) (*WebhookSend, error)
-	// FinishWebhookAttempt logs the attempt, moves the delivery on, and
-	// keeps the endpoint's failure record, disabling it by policy; it
-	// returns the reason when it disabled it.
-	FinishWebhookAttempt(ctx context.Context, u UnitOfWork, r WebhookResult, p WebhookDisablePolicy) (disabled string, err error)
+	// RecordWebhookAttempt logs the attempt and moves the delivery to
+	// status, due again at r.RetryAt (unless a later attempt of it was
+	// started meanwhile), and returns its endpoint's health read without a
+	// lock; ENOTFOUND when the endpoint is gone. One round trip.
+	// webhook.FinishAttempt decides the rest.
+	RecordWebhookAttempt(ctx context.Context, u UnitOfWork, r WebhookResult, status string) (WebhookHealth, error)
+	// LockWebhookHealth reads an endpoint's health under its row lock,
+	// held to the end of u; ENOTFOUND.
+	LockWebhookHealth(ctx context.Context, u UnitOfWork, endpointID uuid.UUID) (WebhookHealth, error)
+	// SetWebhookHealth writes an endpoint's failure record and, when
+	// disabledReason is set, disables it for that reason at at. The write
+	// is queued: it reaches the database with the commit.
+	SetWebhookHealth(u UnitOfWork, endpointID uuid.UUID, f WebhookFailures, disabledReason string, at time.Time)
 }

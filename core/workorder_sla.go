@@ -46,3 +46,17 @@ func SLAClock(created time.Time, due, met *time.Time) deadline.Clock {
 	}
 	return c
 }
+
+// NextDeadline is the order's next unmet deadline, which urges and breach
+// notices name when the timer did not say which: the response deadline
+// while the order has none met, else the arrival deadline while nobody
+// has arrived; nil when there is none.
+func (w *WorkOrder) NextDeadline() *time.Time {
+	if w.RespondedAt == nil && w.RespondBy != nil {
+		return w.RespondBy
+	}
+	if w.ArrivedAt == nil {
+		return w.ArriveBy
+	}
+	return nil
+}

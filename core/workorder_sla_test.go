@@ -60,3 +60,27 @@ func TestWorkOrderSLAUrgesAtEightyPercent(t *testing.T) {
 	require.False(t, core.WorkOrderSLA.Warning(c, created.Add(8*time.Hour-1)))
 	require.True(t, core.WorkOrderSLA.Warning(c, created.Add(8*time.Hour)))
 }
+
+// TestNextDeadline: the deadline a notice names when the timer did not say
+// which: respond-by until responded, then arrive-by until arrived.
+func TestNextDeadline(t *testing.T) {
+	t.Parallel()
+	respond, arrive, met := time.Date(2026, 3, 2, 11, 0, 0, 0, time.UTC), time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC),
+		time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		w    core.WorkOrder
+		want *time.Time
+	}{
+		{"nothing met: respond-by", core.WorkOrder{RespondBy: &respond, ArriveBy: &arrive}, &respond},
+		{"responded: arrive-by", core.WorkOrder{RespondBy: &respond, RespondedAt: &met, ArriveBy: &arrive}, &arrive},
+		{"no response deadline: arrive-by", core.WorkOrder{ArriveBy: &arrive}, &arrive},
+		{"responded and arrived: none", core.WorkOrder{RespondBy: &respond, RespondedAt: &met, ArriveBy: &arrive, ArrivedAt: &met}, nil},
+		{"arrived without responding: respond-by", core.WorkOrder{RespondBy: &respond, ArriveBy: &arrive, ArrivedAt: &met}, &respond},
+		{"no deadlines: none", core.WorkOrder{}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, tc.w.NextDeadline())
+		})
+	}
+}

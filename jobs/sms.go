@@ -158,14 +158,16 @@ func (b *TextBatch) Queue(ctx context.Context, t Text) error {
 	}
 	m := &core.SMS{ID: uuid.New(), WorkOrderID: t.WorkOrderID, OutboxID: t.OutboxID, Kind: t.Kind, Locale: core.SMSLocale(t.Locale),
 		Body: body, Provider: x.Provider.Name(), Status: core.SMSQueued}
-	if now := x.Clock.Now(); s.SendAt(t.Kind, now, loc).After(now) {
-		m.SendAfter = s.SendAt(t.Kind, now, loc) // held through the quiet hours; zero: at once
-	}
+	now := x.Clock.Now()
+	m.SendAfter = s.SendAt(t.Kind, now, loc) // now, or held through the quiet hours
 	m.Encoding, m.Segments = core.SMSSegments(body)
 	if m.To, err = core.SMSRecipient(t.To); err != nil {
 		m.To, m.Status, m.Error = t.To, core.SMSFailed, core.ErrorMessage(err)
 	}
-	ref := core.SMSRef{TenantID: b.tenant, ID: m.ID, Kind: m.Kind, SendAfter: m.SendAfter}
+	ref := core.SMSRef{TenantID: b.tenant, ID: m.ID, Kind: m.Kind}
+	if m.SendAfter.After(now) {
+		ref.SendAfter = m.SendAfter // its task is scheduled then; zero: at once
+	}
 	if err := x.Store.QueueSMS(ctx, b.u, m); err != nil {
 		return err
 	}
@@ -301,20 +303,25 @@ func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 			claimed, err = x.Store.MarkSMSSent(ctx, u, ids)
 			return err
 		}
-		for _, id := range ids {
-			m, err := x.Store.ClaimSMS(ctx, u, id, smsStuckAfter)
-			switch core.ErrorCode(err) {
-			case core.ENOTFOUND:
-				continue
-			case core.ECONFLICT: // another task is sending it: come back to see it done
-				busy = err
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if m != nil {
-				claimed = append(claimed, m)
+		held, err := x.Store.LockSMSForSending(ctx, u, ids)
+		if err != nil {
+			return err
+		}
+		pos := make(map[uuid.UUID]int, len(ids))
+		for i, id := range ids {
+			pos[id] = i
+		}
+		slices.SortFunc(held, func(a, b core.SMSForSending) int { return pos[a.ID] - pos[b.ID] }) // the task's order
+		for _, m := range held {
+			switch messaging.ClaimForSending(m.Status, m.Idle, smsStuckAfter) {
+			case messaging.ClaimSend:
+				x.Store.StartSendingSMS(u, m.ID)
+				m.Status, m.Attempts = core.SMSSending, m.Attempts+1
+				claimed = append(claimed, m.SMS)
+			case messaging.ClaimStuck:
+				x.Store.FailSMS(u, m.SMS, core.SMSUnknownOutcome)
+			case messaging.ClaimBusy: // come back to see it done
+				busy = core.Errorf(core.ECONFLICT, "SMS message %s is being sent by another task", m.ID)
 			}
 		}
 		return nil

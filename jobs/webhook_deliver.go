@@ -13,6 +13,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/webhook"
 )
 
 // HandleTask is the Asynq handler of TypeWebhookDelivery. It returns nil
@@ -46,7 +47,7 @@ func (w *Webhooks) Deliver(ctx context.Context, d core.WebhookDue) error {
 		res.RetryAt = w.retryAt(res.At, send.Attempt)
 	}
 	return core.InUnitOfWork(ctx, w.tx, d.TenantID, func(u core.UnitOfWork) error {
-		reason, err := w.store.FinishWebhookAttempt(ctx, u, res, w.Disable)
+		reason, err := webhook.FinishAttempt(ctx, w.store, u, res, w.Disable)
 		if reason != "" {
 			w.log.Warn("webhook endpoint disabled", "tenant_id", d.TenantID, "endpoint_id", send.EndpointID, "reason", reason)
 		}

@@ -303,6 +303,13 @@ func (c checker) NotNil(v any, msg ...any) {
 	}
 }
 
+func (c checker) Nil(v any, msg ...any) {
+	c.t.Helper()
+	if v != nil && !reflect.ValueOf(v).IsNil() {
+		c.fail(msg, "not nil: %v", v)
+	}
+}
+
 func (c checker) Len(v any, n int, msg ...any) {
 	c.t.Helper()
 	if l := reflect.ValueOf(v).Len(); l != n {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/dispatch"
+	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/workorder"
 )
 
@@ -44,8 +45,8 @@ type Tenant struct {
 	Orders    map[uuid.UUID]*Order
 	Events    map[uuid.UUID][]core.WorkOrderEvent
 	Counters  map[string]int
-	DailyLoad map[string]int // site + day
-	Misses    map[string]time.Time
+	DailyLoad map[string]int  // site + day
+	Misses    map[string]Miss // order + "/" + kind
 	Outbox    []core.OutboxMessage
 }
 
@@ -76,6 +77,13 @@ type Site struct {
 	RegionID uuid.UUID
 }
 
+// Miss is a deadline a site missed, as the timers recorded it.
+type Miss struct {
+	Site uuid.UUID
+	Kind string
+	At   time.Time
+}
+
 // Order is a stored work order with the timers' bookkeeping.
 type Order struct {
 	core.WorkOrder
@@ -96,7 +104,7 @@ func NewTenant(tz string) *Tenant {
 		Customers: map[uuid.UUID]bool{}, Addresses: map[uuid.UUID]Address{}, Units: map[uuid.UUID]ProductUnit{},
 		ServiceTypes: map[string]ServiceType{}, FaultCodes: map[string]*string{}, Sites: map[uuid.UUID]Site{},
 		Technicians: map[uuid.UUID]dispatch.Technician{}, Orders: map[uuid.UUID]*Order{}, Events: map[uuid.UUID][]core.WorkOrderEvent{},
-		Counters: map[string]int{}, DailyLoad: map[string]int{}, Misses: map[string]time.Time{}}
+		Counters: map[string]int{}, DailyLoad: map[string]int{}, Misses: map[string]Miss{}}
 }
 
 func cloneTenants(ts Tenants) Tenants {
@@ -507,6 +515,36 @@ func (r repo) RecordSiteMiss(site, order uuid.UUID, kind string, due, at time.Ti
 	t := r.t()
 	k := order.String() + "/" + kind
 	if _, ok := t.Misses[k]; !ok {
-		t.Misses[k] = at
+		t.Misses[k] = Miss{Site: site, Kind: kind, At: at}
+	}
+}
+
+func (r repo) FindSiteLateCounts(_ context.Context, site uuid.UUID, since time.Time) (network.SiteLateCounts, error) {
+	t := r.t()
+	c := network.SiteLateCounts{SiteID: site}
+	for _, o := range t.Orders {
+		if o.SiteID != nil && *o.SiteID == site && o.CreatedAt.After(since) {
+			c.Orders++
+		}
+	}
+	if c.Orders == 0 {
+		return network.SiteLateCounts{SiteID: site}, nil
+	}
+	for _, m := range t.Misses {
+		if m.Site == site && m.Kind == network.LateRateMiss && m.At.After(since) {
+			c.Misses++
+		}
+	}
+	if s, ok := t.Sites[site]; ok && s.LateRate != nil {
+		c.Rate = *s.LateRate
+	}
+	return c, nil
+}
+
+func (r repo) SetSiteLateRate(site uuid.UUID, rate float64) {
+	t := r.t()
+	if s, ok := t.Sites[site]; ok {
+		s.LateRate = &rate
+		t.Sites[site] = s
 	}
 }

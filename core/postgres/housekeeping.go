@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/network"
 )
 
 // Idempotency records are kept a day: long enough for any client retry.
@@ -56,9 +57,18 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int64, error) 
 				}
 				total += tag.RowsAffected()
 			}
-			// Late-arrival rates move as orders age out of their 30 days.
-			_, err = q.Exec(ctx, lateRateSQL, now, nil)
-			return err
+			// Late-arrival rates move as orders age out of their window.
+			counts, err := findSiteLateCounts(ctx, q, network.LateRateSince(now), nil)
+			if err != nil {
+				return err
+			}
+			b := &pgx.Batch{}
+			for _, c := range counts {
+				if rate, changed := c.NewLateRate(); changed {
+					b.Queue(setLateRateSQL, c.SiteID, rate)
+				}
+			}
+			return q.SendBatch(ctx, b).Close()
 		})
 		if err != nil {
 			return total, err

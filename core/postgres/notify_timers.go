@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -18,22 +17,20 @@ func (s *Store) FindOrderNotice(ctx context.Context, u core.UnitOfWork, workOrde
 	}
 	n := &core.OrderNotice{}
 	f := &n.Facts
-	var deadline *time.Time
+	var w core.WorkOrder // its deadlines
 	err = q.QueryRow(ctx, `SELECT w.number, w.address, w.description, t.locale,
 			COALESCE((SELECT p.phone FROM customer_phones p WHERE p.tenant_id = w.tenant_id AND p.customer_id = w.customer_id
 				ORDER BY p.phone LIMIT 1), ''),
-			COALESCE(s.name, ''), COALESCE(s.phone, ''),
-			CASE WHEN w.responded_at IS NULL AND w.respond_by IS NOT NULL THEN w.respond_by
-				WHEN w.arrived_at IS NULL THEN w.arrive_by END
+			COALESCE(s.name, ''), COALESCE(s.phone, ''), w.respond_by, w.responded_at, w.arrive_by, w.arrived_at
 		FROM work_orders w
 		JOIN tenants t ON t.id = w.tenant_id
 		LEFT JOIN sites s ON s.tenant_id = w.tenant_id AND s.id = $2
 		WHERE w.id = $1`, workOrderID, siteID).Scan(&f.OrderNumber, &f.Address, &f.Fault, &n.Locale, &f.CustomerPhone,
-		&f.SiteName, &f.SitePhone, &deadline)
+		&f.SiteName, &f.SitePhone, &w.RespondBy, &w.RespondedAt, &w.ArriveBy, &w.ArrivedAt)
 	if err != nil {
 		return nil, translate(err, "work order")
 	}
-	if deadline != nil {
+	if deadline := w.NextDeadline(); deadline != nil {
 		f.Deadline = *deadline
 	}
 	return n, nil

@@ -33,8 +33,8 @@ func (s *Store) QueueSMS(ctx context.Context, u core.UnitOfWork, m *core.SMS) er
 	if _, err := unitOf(u).conn(ctx); err != nil {
 		return err
 	}
-	if m.SendAfter.IsZero() {
-		m.SendAfter = s.now()
+	if m.SendAfter.IsZero() { // the caller decides when it may go out (core.SMSSettings.SendAt)
+		return core.Errorf(core.EINTERNAL, "SMS %s queued without a send time", m.ID)
 	}
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO sms_messages (tenant_id, id, work_order_id, outbox_id, kind, recipient, locale, body,
@@ -63,37 +63,41 @@ func scanSMS(r pgx.Row, extra ...any) (*core.SMS, error) {
 	return m, err
 }
 
-// ClaimSMS implements core.SMSStore.
-func (s *Store) ClaimSMS(ctx context.Context, u core.UnitOfWork, id uuid.UUID, stuckAfter time.Duration) (*core.SMS, error) {
+// LockSMSForSending implements core.SMSStore.
+func (s *Store) LockSMSForSending(ctx context.Context, u core.UnitOfWork, ids []uuid.UUID) ([]core.SMSForSending, error) {
 	q, err := unitOf(u).conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m, err := scanSMS(q.QueryRow(ctx, `UPDATE sms_messages SET
-			status = CASE WHEN status = 'queued' THEN 'sending' ELSE 'failed' END,
-			error = CASE WHEN status = 'queued' THEN error ELSE $3 END,
-			attempts = attempts + CASE WHEN status = 'queued' THEN 1 ELSE 0 END,
-			updated_at = clock_timestamp()
-		WHERE id = $1 AND direction = 'out'
-		  AND (status = 'queued' OR status = 'sending' AND updated_at < clock_timestamp() - $2::interval)
-		RETURNING `+smsColumns, id, stuckAfter, core.SMSUnknownOutcome))
-	if core.ErrorCode(translate(err, "")) == core.ENOTFOUND {
-		var status string
-		if err := q.QueryRow(ctx, `SELECT status FROM sms_messages WHERE id = $1 AND direction = 'out'`, id).Scan(&status); err != nil {
-			return nil, translate(err, "SMS message")
-		}
-		if status == core.SMSSending {
-			return nil, core.Errorf(core.ECONFLICT, "SMS message %s is being sent by another task", id)
-		}
-		return nil, nil // done already
-	}
+	rows, err := q.Query(ctx, `SELECT `+smsColumns+`, updated_at, clock_timestamp() FROM sms_messages
+		WHERE id = ANY($1) AND direction = 'out' ORDER BY id FOR UPDATE`, ids)
 	if err != nil {
 		return nil, err
 	}
-	if m.Status == core.SMSFailed { // its worker died mid-send
-		return nil, s.smsStatusEvent(ctx, q, m, core.SMSFailed, m.Error)
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.SMSForSending, error) {
+		var updated, now time.Time
+		m, err := scanSMS(r, &updated, &now)
+		return core.SMSForSending{SMS: m, Idle: now.Sub(updated)}, err
+	})
+}
+
+// StartSendingSMS implements core.SMSStore.
+func (s *Store) StartSendingSMS(u core.UnitOfWork, id uuid.UUID) {
+	unitOf(u).write(`UPDATE sms_messages SET status = 'sending', attempts = attempts + 1, updated_at = clock_timestamp()
+		WHERE id = $1`, id)
+}
+
+// FailSMS implements core.SMSStore.
+func (s *Store) FailSMS(u core.UnitOfWork, m *core.SMS, errText string) {
+	unitOf(u).write(`UPDATE sms_messages SET status = 'failed', error = $2, updated_at = clock_timestamp() WHERE id = $1`,
+		m.ID, errText)
+	if m.WorkOrderID != nil {
+		b := &pgx.Batch{}
+		_ = queueSMSStatusEvent(b, *m.WorkOrderID, m.ID, m.Kind, m.To, core.SMSFailed, errText, s.now())
+		for _, qq := range b.QueuedQueries {
+			unitOf(u).write(qq.SQL, qq.Arguments...)
+		}
 	}
-	return m, nil
 }
 
 // smsStatusEvent appends the event of a message's new status now.

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/webhook"
 )
 
 // webhookChannel is the NOTIFY channel that wakes the webhook sweepers.
@@ -25,10 +26,10 @@ func (s *Store) CreateWebhookDeliveries(ctx context.Context, u core.UnitOfWork, 
 	unitOf(u).deferUntilCommit(`WITH ins AS (
 			INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, outbox_id, event_type, body, next_attempt_at, created_at)
 			SELECT app_current_tenant(), gen_random_uuid(), e.id, $1, $2, $3, $4, $4 FROM webhook_endpoints e
-			WHERE e.enabled AND (e.event_types @> ARRAY[$2::text] OR e.event_types @> ARRAY['*'])
+			WHERE e.enabled AND e.event_types && $5::text[]
 			ON CONFLICT (tenant_id, outbox_id, endpoint_id) DO NOTHING RETURNING 1)
 		SELECT pg_notify('`+webhookChannel+`', '') FROM (SELECT 1 FROM ins LIMIT 1) created`,
-		m.ID, m.Type, string(body), s.now())
+		m.ID, m.Type, string(body), s.now(), webhook.Subscriptions(m.Type))
 	return nil
 }
 
@@ -105,18 +106,12 @@ func (s *Store) StartWebhookAttempt(ctx context.Context, u core.UnitOfWork, id u
 	return nil, err
 }
 
-// FinishWebhookAttempt implements core.WebhookDeliveryStore.
-func (s *Store) FinishWebhookAttempt(ctx context.Context, u core.UnitOfWork, r core.WebhookResult, p core.WebhookDisablePolicy) (string, error) {
+// RecordWebhookAttempt implements core.WebhookDeliveryStore, in one round
+// trip.
+func (s *Store) RecordWebhookAttempt(ctx context.Context, u core.UnitOfWork, r core.WebhookResult, status string) (core.WebhookHealth, error) {
 	q, err := unitOf(u).conn(ctx)
 	if err != nil {
-		return "", err
-	}
-	status := core.WebhookPending
-	switch {
-	case r.Delivered:
-		status = core.WebhookDelivered
-	case r.RetryAt == nil:
-		status = core.WebhookFailed
+		return core.WebhookHealth{}, err
 	}
 	var code *int
 	if r.StatusCode != 0 {
@@ -129,28 +124,31 @@ func (s *Store) FinishWebhookAttempt(ctx context.Context, u core.UnitOfWork, r c
 	b.Queue(`UPDATE webhook_deliveries SET status = $2, next_attempt_at = $3, attempting_until = NULL,
 			last_status_code = $4, last_error = $5, delivered_at = CASE WHEN $2 = 'delivered' THEN $6::timestamptz END
 		WHERE id = $1 AND attempts = $7`, r.DeliveryID, status, r.RetryAt, code, r.Error, r.At, r.N)
-	// The failure record: a success clears it; a failed attempt starts the
-	// clock; a failed delivery counts. Then the policy may disable it. The
-	// row is written only when the record changes: every delivery of a
-	// healthy endpoint would otherwise queue on its lock.
-	b.Queue(`UPDATE webhook_endpoints SET
-			failed_deliveries = CASE WHEN $2 THEN 0 WHEN $3 THEN failed_deliveries + 1 ELSE failed_deliveries END,
-			failing_since = CASE WHEN $2 THEN NULL ELSE COALESCE(failing_since, $4) END
-		WHERE id = $1 AND CASE WHEN $2 THEN failed_deliveries <> 0 OR failing_since IS NOT NULL
-			ELSE $3 OR failing_since IS NULL END`, r.EndpointID, r.Delivered, status == core.WebhookFailed, r.At)
-	var reason string
-	b.Queue(`UPDATE webhook_endpoints SET enabled = false, disabled_at = $2, updated_at = $2,
-			disabled_reason = CASE WHEN $3 > 0 AND failed_deliveries >= $3
-				THEN format('disabled after %s failed deliveries in a row', failed_deliveries)
-				ELSE format('disabled: no delivery attempt succeeded since %s', to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) END
-		WHERE id = $1 AND enabled AND NOT $4
-			AND (($3 > 0 AND failed_deliveries >= $3) OR ($5::interval > '0' AND failing_since <= $2::timestamptz - $5::interval))
-		RETURNING disabled_reason`, r.EndpointID, r.At, p.Deliveries, r.Delivered, p.For).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&reason)
-		if err == pgx.ErrNoRows {
-			return nil
-		}
-		return err
-	})
-	return reason, q.SendBatch(ctx, b).Close()
+	var h core.WebhookHealth
+	b.Queue(webhookHealthSQL, r.EndpointID).QueryRow(func(row pgx.Row) error { return scanWebhookHealth(row, &h) })
+	return h, q.SendBatch(ctx, b).Close()
+}
+
+const webhookHealthSQL = `SELECT enabled, failed_deliveries, failing_since FROM webhook_endpoints WHERE id = $1`
+
+func scanWebhookHealth(row pgx.Row, h *core.WebhookHealth) error {
+	return translate(row.Scan(&h.Enabled, &h.Failures.Deliveries, &h.Failures.Since), "webhook")
+}
+
+// LockWebhookHealth implements core.WebhookDeliveryStore.
+func (s *Store) LockWebhookHealth(ctx context.Context, u core.UnitOfWork, endpointID uuid.UUID) (core.WebhookHealth, error) {
+	var h core.WebhookHealth
+	err := unitOf(u).queryRow(ctx, func(row pgx.Row) error { return scanWebhookHealth(row, &h) },
+		webhookHealthSQL+` FOR UPDATE`, endpointID)
+	return h, err
+}
+
+// SetWebhookHealth implements core.WebhookDeliveryStore.
+func (s *Store) SetWebhookHealth(u core.UnitOfWork, endpointID uuid.UUID, f core.WebhookFailures, disabledReason string, at time.Time) {
+	unitOf(u).write(`UPDATE webhook_endpoints SET failed_deliveries = $2, failing_since = $3 WHERE id = $1`,
+		endpointID, f.Deliveries, f.Since)
+	if disabledReason != "" {
+		unitOf(u).write(`UPDATE webhook_endpoints SET enabled = false, disabled_at = $2, updated_at = $2, disabled_reason = $3
+			WHERE id = $1`, endpointID, at, disabledReason)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/workorder"
 )
 
@@ -43,13 +44,28 @@ func (r workOrders) LastDispatchedAt(ctx context.Context, id uuid.UUID) (*time.T
 	return at, err
 }
 
-// RecordSiteMiss implements workorder.Repository: an arrival miss updates
-// the site's late-arrival rate, which dispatch ranks by, at once.
+// RecordSiteMiss implements workorder.Repository.
 func (r workOrders) RecordSiteMiss(site, order uuid.UUID, kind string, due, at time.Time) {
 	r.u.write(`INSERT INTO site_sla_misses (tenant_id, site_id, work_order_id, kind, due_at, recorded_at)
 		VALUES (app_current_tenant(), $1, $2, $3, $4, $5) ON CONFLICT (tenant_id, work_order_id, kind) DO NOTHING`,
 		site, order, kind, due, at)
-	if kind == core.TimerArrivalOverdue {
-		r.u.write(lateRateSQL, at, site)
-	}
+}
+
+// FindSiteLateCounts implements workorder.Repository, in one round trip
+// with the pending writes (the miss just recorded among them).
+func (r workOrders) FindSiteLateCounts(ctx context.Context, site uuid.UUID, since time.Time) (network.SiteLateCounts, error) {
+	c := network.SiteLateCounts{SiteID: site}
+	err := r.u.queryRow(ctx, func(row pgx.Row) error {
+		err := row.Scan(&c.SiteID, &c.Orders, &c.Misses, &c.Rate)
+		if err == pgx.ErrNoRows { // given no order since: zero counts
+			return nil
+		}
+		return err
+	}, siteLateCountsSQL, since, site, network.LateRateMiss)
+	return c, err
+}
+
+// SetSiteLateRate implements workorder.Repository.
+func (r workOrders) SetSiteLateRate(site uuid.UUID, rate float64) {
+	r.u.write(setLateRateSQL, site, rate)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/dispatch"
+	"github.com/aftersales/aftersales/core/network"
 )
 
 // Store gives the work-order use cases their repositories within a unit
@@ -80,8 +81,16 @@ type Repository interface {
 	// LastDispatchedAt is when the order last became dispatched (nil: never).
 	LastDispatchedAt(ctx context.Context, id uuid.UUID) (*time.Time, error)
 	// RecordSiteMiss records a deadline the site missed, once per order
-	// and kind; an arrival miss updates the site's late-arrival rate.
+	// and kind.
 	RecordSiteMiss(site, order uuid.UUID, kind string, due, at time.Time)
+	// FindSiteLateCounts reads what the site's late-arrival rate is
+	// computed from: the orders it was given after since, the misses of
+	// kind network.LateRateMiss recorded after since (those recorded in
+	// the unit included), and its rate now; zero counts when it was given
+	// no order since.
+	FindSiteLateCounts(ctx context.Context, site uuid.UUID, since time.Time) (network.SiteLateCounts, error)
+	// SetSiteLateRate writes the site's late-arrival rate.
+	SetSiteLateRate(site uuid.UUID, rate float64)
 }
 
 // Outbox takes the side effects of a change, written with it: they are

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/deadline"
+	"github.com/aftersales/aftersales/core/network"
 )
 
 // timerBatch bounds the orders of each kind one run looks at; the rest
@@ -64,7 +65,7 @@ func (s *Service) fireTimer(ctx context.Context, u core.UnitOfWork, d DueTimer) 
 	now := s.now()
 	switch d.Kind {
 	case core.TimerResponseOverdue, core.TimerArrivalOverdue:
-		return s.flagBreach(u, repo, l, d.Kind, now), nil
+		return s.flagBreach(ctx, u, repo, l, d.Kind, now)
 	case core.TimerUrgeResponse, core.TimerUrgeArrival:
 		return s.autoUrge(u, repo, l, strings.TrimPrefix(d.Kind, "urge_"), now), nil
 	case core.TimerAcceptance:
@@ -84,20 +85,32 @@ func slaDeadline(w *core.WorkOrder, kind string) (due, met *time.Time) {
 
 // flagBreach flags a missed deadline once: the flag, a timeline event,
 // the dispatchers' notice (outbox) and the miss against the responsible
-// site, all in the order's unit.
-func (s *Service) flagBreach(u core.UnitOfWork, repo Repository, l *Locked, kind string, now time.Time) bool {
+// site, all in the order's unit. An arrival miss moves the site's
+// late-arrival rate, which dispatch ranks by, at once.
+func (s *Service) flagBreach(ctx context.Context, u core.UnitOfWork, repo Repository, l *Locked, kind string, now time.Time) (bool, error) {
 	due, met := slaDeadline(l.WorkOrder, kind)
 	if !core.SLAClock(l.CreatedAt, due, met).Missed(now) || !open(l.WorkOrder) || slices.Contains(l.SLAFlags, kind) {
-		return false
+		return false, nil
 	}
 	payload := map[string]any{"kind": kind, "due_at": *due, "site_id": l.SiteID}
 	repo.UpdateWorkOrder(l.ID, Change{At: now, AddSLAFlag: kind})
 	repo.AppendEvent(Event{WorkOrderID: l.ID, Type: "sla_breached", Actor: core.TimerActor, At: now, Payload: payload})
 	s.store.Outbox(u).Add(l.ID, core.OutboxWorkOrderSLABreached, payloadJSON(payload))
-	if l.SiteID != nil { // a deadline missed in the dispatcher queue is no site's
-		repo.RecordSiteMiss(*l.SiteID, l.ID, kind, *due, now)
+	if l.SiteID == nil { // a deadline missed in the dispatcher queue is no site's
+		return true, nil
 	}
-	return true
+	repo.RecordSiteMiss(*l.SiteID, l.ID, kind, *due, now)
+	if kind != network.LateRateMiss {
+		return true, nil
+	}
+	c, err := repo.FindSiteLateCounts(ctx, *l.SiteID, network.LateRateSince(now))
+	if err != nil {
+		return false, err
+	}
+	if rate, changed := c.NewLateRate(); changed {
+		repo.SetSiteLateRate(*l.SiteID, rate)
+	}
+	return true, nil
 }
 
 // autoUrge urges the responsible site once per deadline, when its warning
