@@ -13,6 +13,8 @@ export const nav: NavItem[] = [
   { to: '/admin/sites', label: 'nav.sites', perm: 'sites:read' },
   { to: '/admin/technicians', label: 'nav.technicians', perm: 'technicians:read' },
   { to: '/admin/audit', label: 'nav.audit', perm: 'audit:read' },
+  { to: '/admin/webhooks', label: 'nav.webhooks', perm: 'webhooks:read' },
+  { to: '/admin/plugins', label: 'nav.plugins', perm: 'plugins:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
 ]
