@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -209,4 +210,57 @@ func TestWebhookDeliveriesAndIsolation(t *testing.T) {
 	require.Equal(t, did, rp.str("id"))
 	require.Equal(t, "pending", rp.str("status"))
 	b.must(404, "POST", base+"/deliveries/"+uuid.NewString()+"/replay", acme.admin, nil)
+}
+
+// TestWebhookListShowsLastDelivery: the list and the endpoint show its
+// newest delivery (none at first) and its failed deliveries in a row; when
+// the platform disables it after failures the reason shows, and
+// re-enabling clears the count but keeps the newest delivery. Another
+// tenant sees none of it.
+func TestWebhookListShowsLastDelivery(t *testing.T) {
+	t.Parallel()
+	b := setup(t, privateWebhooks)
+	acme, other := b.onboard("acme"), b.onboard("other")
+	id := b.must(201, "POST", "/v1/webhooks", acme.admin, map[string]any{"url": "http://127.0.0.1:9999/",
+		"event_types": []string{core.OutboxWorkOrderCreated}}).str("id")
+	first := b.must(200, "GET", "/v1/webhooks", acme.admin, nil).JSON["items"].([]any)[0].(map[string]any)
+	require.NotContains(t, first, "last_delivery", "no delivery yet")
+	require.Equal(t, float64(0), first["failed_deliveries"])
+
+	b.addDelivery(acme.id)
+	ep := b.must(200, "GET", "/v1/webhooks/"+id, acme.admin, nil)
+	last := ep.JSON["last_delivery"].(map[string]any)
+	require.Equal(t, "pending", last["status"])
+	require.Equal(t, core.OutboxWorkOrderCreated, last["event_type"])
+	require.Equal(t, float64(0), last["attempts"])
+	did := last["id"].(string)
+
+	// Its one attempt gets a 500 and it fails; the policy (one failed
+	// delivery, for this test) disables the endpoint.
+	ctx, s := context.Background(), b.app.Store
+	require.NoError(t, core.InUnitOfWork(ctx, s, acme.id, func(u core.UnitOfWork) error {
+		send, err := s.StartWebhookAttempt(ctx, u, uuid.MustParse(did), time.Now(), time.Minute)
+		require.NoError(t, err)
+		require.NotNil(t, send)
+		_, err = s.FinishWebhookAttempt(ctx, u, core.WebhookResult{DeliveryID: send.ID, EndpointID: send.EndpointID, N: send.N,
+			At: time.Now(), StatusCode: 500, Error: "HTTP 500"}, core.WebhookDisablePolicy{Deliveries: 1})
+		return err
+	}))
+	listed := b.must(200, "GET", "/v1/webhooks", acme.admin, nil).JSON["items"].([]any)[0].(map[string]any)
+	require.Equal(t, false, listed["enabled"])
+	require.Contains(t, listed["disabled_reason"], "1 failed deliveries in a row")
+	require.Equal(t, float64(1), listed["failed_deliveries"])
+	last = listed["last_delivery"].(map[string]any)
+	require.Equal(t, did, last["id"])
+	require.Equal(t, "failed", last["status"])
+	require.Equal(t, float64(500), last["last_status_code"])
+	require.Equal(t, float64(1), last["attempts"])
+
+	on := b.must(200, "PATCH", "/v1/webhooks/"+id, acme.admin, map[string]any{"enabled": true})
+	require.Equal(t, true, on.JSON["enabled"])
+	require.Equal(t, float64(0), on.JSON["failed_deliveries"])
+	require.Equal(t, did, on.JSON["last_delivery"].(map[string]any)["id"])
+	require.Equal(t, float64(0), b.must(200, "GET", "/v1/webhooks/"+id, acme.admin, nil).JSON["failed_deliveries"])
+
+	require.Empty(t, b.must(200, "GET", "/v1/webhooks", other.admin, nil).JSON["items"])
 }

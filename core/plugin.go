@@ -219,6 +219,10 @@ type PluginProcess struct {
 	StartedAt  *time.Time `json:"started_at,omitempty"`
 	Calls      int64      `json:"calls"`
 	Errors     int64      `json:"errors"`
+	// LastCallAt and LastCallMS: when the latest call started and how long
+	// it took, a launch included (nil before the first call).
+	LastCallAt *time.Time `json:"last_call_at,omitempty" doc:"When the latest call started."`
+	LastCallMS *int64     `json:"last_call_ms,omitempty" doc:"How long the latest call took, in milliseconds, a launch of the process included."`
 }
 
 // PluginReplicaStatus is one platform process's plugin process for a
@@ -237,7 +241,7 @@ func NotStarted(bindingID uuid.UUID) PluginStatus {
 
 // SumUp sets st's top-level fields from its replicas: the worst state
 // (failed, then starting, running, stopped, not started) and breaker
-// (open, then half open), the latest error and start, the totals of calls,
+// (open, then half open), the latest error, start and call, the totals of calls,
 // errors and restarts, and a checksum failure if any replica saw one.
 func (st *PluginStatus) SumUp() {
 	if len(st.Replicas) == 0 {
@@ -256,6 +260,9 @@ func (st *PluginStatus) SumUp() {
 		}
 		if p.LastErrorAt != nil && (sum.LastErrorAt == nil || p.LastErrorAt.After(*sum.LastErrorAt)) {
 			sum.LastError, sum.LastErrorAt = p.LastError, p.LastErrorAt
+		}
+		if p.LastCallAt != nil && (sum.LastCallAt == nil || p.LastCallAt.After(*sum.LastCallAt)) {
+			sum.LastCallAt, sum.LastCallMS = p.LastCallAt, p.LastCallMS
 		}
 		if p.StartedAt != nil && (sum.StartedAt == nil || p.StartedAt.After(*sum.StartedAt)) {
 			sum.StartedAt = p.StartedAt

@@ -49,6 +49,21 @@ type WebhookEndpoint struct {
 	Secret    string    `json:"secret,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// FailedDeliveries counts the deliveries in a row whose last retry
+	// failed: the disable policy's count, so an admin sees it coming.
+	FailedDeliveries int `json:"failed_deliveries" doc:"Deliveries in a row whose every attempt failed; the platform disables the endpoint after 5. A delivered one resets it."`
+	// LastDelivery is the newest delivery; nil before the first one.
+	LastDelivery *WebhookLastDelivery `json:"last_delivery,omitempty" doc:"The newest delivery, to see at a glance whether the endpoint receives; absent before the first."`
+}
+
+// WebhookLastDelivery is an endpoint's newest delivery in short.
+type WebhookLastDelivery struct {
+	ID         uuid.UUID `json:"id"`
+	EventType  string    `json:"event_type"`
+	Status     string    `json:"status" enum:"pending,delivered,failed"`
+	Attempts   int       `json:"attempts"`
+	LastStatus int       `json:"last_status_code,omitempty" doc:"HTTP status of its last attempt; absent when it got none."`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // NewWebhookEndpoint is what a tenant registers.

@@ -23,12 +23,31 @@ func (s *Store) Webhooks(u core.UnitOfWork) webhook.Repository {
 	return webhookRepo{unitOf(u), s.secrets()}
 }
 
-const webhookColumns = `id, url, description, event_types, enabled, disabled_reason, disabled_at, created_at, updated_at`
+// webhookFrom is the endpoints (e) with their newest delivery (last, its
+// columns named so that "id" is the endpoint's alone); the index on
+// (tenant_id, endpoint_id, created_at DESC, id DESC) finds it.
+const webhookFrom = `webhook_endpoints e LEFT JOIN LATERAL (
+		SELECT d.id AS last_id, d.event_type AS last_event_type, d.status AS last_status, d.attempts AS last_attempts,
+			COALESCE(d.last_status_code, 0) AS last_code, d.created_at AS last_created_at
+		FROM webhook_deliveries d WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.id
+		ORDER BY d.created_at DESC, d.id DESC LIMIT 1) last ON true`
+
+const webhookColumns = `e.id, e.url, e.description, e.event_types, e.enabled, e.disabled_reason, e.disabled_at, e.created_at,
+	e.updated_at, e.failed_deliveries, last.last_id, last.last_event_type, last.last_status, last.last_attempts, last.last_code,
+	last.last_created_at`
 
 func scanWebhook(r pgx.Row) (*core.WebhookEndpoint, error) {
 	e := &core.WebhookEndpoint{}
+	var lastID *uuid.UUID
+	var lastType, lastStatus *string
+	var lastAttempts, lastCode *int
+	var lastAt *time.Time
 	err := r.Scan(&e.ID, &e.URL, &e.Description, &e.EventTypes, &e.Enabled, &e.DisabledReason, &e.DisabledAt,
-		&e.CreatedAt, &e.UpdatedAt)
+		&e.CreatedAt, &e.UpdatedAt, &e.FailedDeliveries, &lastID, &lastType, &lastStatus, &lastAttempts, &lastCode, &lastAt)
+	if err == nil && lastID != nil {
+		e.LastDelivery = &core.WebhookLastDelivery{ID: *lastID, EventType: *lastType, Status: *lastStatus, Attempts: *lastAttempts,
+			LastStatus: *lastCode, CreatedAt: *lastAt}
+	}
 	return e, translate(err, "webhook")
 }
 
@@ -45,7 +64,7 @@ func (r webhookRepo) FindWebhooks(ctx context.Context, after string, limit int) 
 	if err != nil {
 		return nil, "", err
 	}
-	return pageByID(ctx, q, webhookColumns, "webhook_endpoints", after, limit, scanWebhook,
+	return pageByID(ctx, q, webhookColumns, webhookFrom, after, limit, scanWebhook,
 		func(e *core.WebhookEndpoint) uuid.UUID { return e.ID })
 }
 
@@ -59,11 +78,11 @@ func (r webhookRepo) findWebhook(ctx context.Context, sql string, id uuid.UUID) 
 }
 
 func (r webhookRepo) FindWebhookByID(ctx context.Context, id uuid.UUID) (*core.WebhookEndpoint, error) {
-	return r.findWebhook(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints WHERE id = $1`, id)
+	return r.findWebhook(ctx, `SELECT `+webhookColumns+` FROM `+webhookFrom+` WHERE e.id = $1`, id)
 }
 
 func (r webhookRepo) LockWebhook(ctx context.Context, id uuid.UUID) (*core.WebhookEndpoint, error) {
-	return r.findWebhook(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints WHERE id = $1 FOR UPDATE`, id)
+	return r.findWebhook(ctx, `SELECT `+webhookColumns+` FROM `+webhookFrom+` WHERE e.id = $1 FOR UPDATE OF e`, id)
 }
 
 func (r webhookRepo) UpdateWebhook(e *core.WebhookEndpoint, clearFailures bool) {

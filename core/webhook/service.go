@@ -119,7 +119,7 @@ func (s *Service) UpdateWebhook(ctx context.Context, u core.UnitOfWork, id uuid.
 		e.Enabled, e.DisabledReason = *up.Enabled, ""
 		switch {
 		case enabling:
-			e.DisabledAt = nil
+			e.DisabledAt, e.FailedDeliveries = nil, 0
 		case e.DisabledAt == nil:
 			e.DisabledAt = &now
 		}
@@ -145,10 +145,20 @@ func (s *Service) DeleteWebhook(ctx context.Context, u core.UnitOfWork, id uuid.
 }
 
 // record records a change of endpoint id in the audit log (the secret,
-// where there is one, redacted).
+// where there is one, redacted), without the newest delivery: the admin
+// did not change that.
 func (s *Service) record(ctx context.Context, u core.UnitOfWork, action string, id uuid.UUID, before, after *core.WebhookEndpoint) {
 	audit.Record(ctx, s.store, u, audit.Change{Action: action, ResourceType: audit.ResWebhook, ResourceID: id.String(),
-		Before: before, After: after})
+		Before: withoutLastDelivery(before), After: withoutLastDelivery(after)})
+}
+
+func withoutLastDelivery(e *core.WebhookEndpoint) *core.WebhookEndpoint {
+	if e == nil || e.LastDelivery == nil {
+		return e
+	}
+	c := *e
+	c.LastDelivery = nil
+	return &c
 }
 
 // RotateWebhookSecret replaces the secret; the result carries the new one.

@@ -27,9 +27,11 @@ func TestStatusAcrossReplicas(t *testing.T) {
 
 	require.Equal(t, core.NotStarted(bind.ID), b.h.Status(bg, bind.ID), "nobody ran it yet")
 
+	before := time.Now()
 	require.Empty(t, a.decide(t, n, bind).Fallback)
 	bind.setMode(t, "error")
 	require.NotEmpty(t, a.decide(t, n, bind).Fallback)
+	took := time.Since(before)
 
 	var st core.PluginStatus
 	require.Eventually(t, func() bool {
@@ -43,6 +45,11 @@ func TestStatusAcrossReplicas(t *testing.T) {
 	require.Equal(t, "api-1:7", r.Replica)
 	require.Equal(t, core.PluginRunning, r.State)
 	require.Contains(t, r.LastError, "rules backend down")
+	require.NotNil(t, r.LastCallAt, "the latest call is reported")
+	require.WithinRange(t, *r.LastCallAt, before, before.Add(took))
+	require.NotNil(t, r.LastCallMS)
+	require.GreaterOrEqual(t, *r.LastCallMS, int64(0))
+	require.LessOrEqual(t, *r.LastCallMS, took.Milliseconds(), "its duration, within the decisions' time")
 	require.Equal(t, r.PluginProcess, st.PluginProcess, "one replica: the sum is its own")
 
 	// Replica 2 runs it too: both are listed, the sum adds them up.
@@ -68,14 +75,18 @@ func TestStatusSumUp(t *testing.T) {
 	t.Parallel()
 	at := func(s int) *time.Time { v := time.Unix(int64(s), 0); return &v }
 	ok, bad := true, false
+	ms := func(n int64) *int64 { return &n }
 	st := core.PluginStatus{Replicas: []core.PluginReplicaStatus{
 		{Replica: "a", PluginProcess: core.PluginProcess{State: core.PluginRunning, Breaker: core.BreakerClosed, Calls: 10,
-			Errors: 1, Restarts: 1, LastError: "old", LastErrorAt: at(1), StartedAt: at(5), ChecksumOK: &ok}},
+			Errors: 1, Restarts: 1, LastError: "old", LastErrorAt: at(1), StartedAt: at(5), ChecksumOK: &ok,
+			LastCallAt: at(7), LastCallMS: ms(12)}},
 		{Replica: "b", PluginProcess: core.PluginProcess{State: core.PluginFailed, Breaker: core.BreakerHalfOpen, Calls: 3,
-			Errors: 3, Restarts: 2, LastError: "new", LastErrorAt: at(9), StartedAt: at(2), ChecksumOK: &bad}},
+			Errors: 3, Restarts: 2, LastError: "new", LastErrorAt: at(9), StartedAt: at(2), ChecksumOK: &bad,
+			LastCallAt: at(4), LastCallMS: ms(900)}},
 		{Replica: "c", PluginProcess: core.PluginProcess{State: core.PluginStopped, Breaker: core.BreakerOpen}},
 	}}
 	st.SumUp()
 	require.Equal(t, core.PluginProcess{State: core.PluginFailed, Breaker: core.BreakerOpen, Calls: 13, Errors: 4, Restarts: 3,
-		LastError: "new", LastErrorAt: at(9), StartedAt: at(5), ChecksumOK: &bad}, st.PluginProcess)
+		LastError: "new", LastErrorAt: at(9), StartedAt: at(5), ChecksumOK: &bad, LastCallAt: at(7), LastCallMS: ms(12)},
+		st.PluginProcess, "the latest call is replica a's")
 }

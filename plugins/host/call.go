@@ -64,9 +64,12 @@ func (i *instance) callNamed(ctx context.Context, name func(raw any) string, tim
 	method := name(i.dispensed())
 	i.calls.Add(1)
 	defer func() {
+		took := time.Since(start)
+		i.lastCallAt.Store(start.UnixNano())
+		i.lastCallTook.Store(int64(took))
 		m := i.methodMetrics(method)
 		m.calls.Inc()
-		m.latency.Observe(time.Since(start).Seconds())
+		m.latency.Observe(took.Seconds())
 		if err != nil {
 			i.errs.Add(1)
 			m.errors.Inc()

@@ -57,6 +57,9 @@ type instance struct {
 	inflight    atomic.Int64
 	methods     sync.Map     // method name → *callMetrics
 	lastUsed    atomic.Int64 // unix nanoseconds of the last call's start
+	// the latest call that ended: its start (unix nanoseconds) and how
+	// long it took, for the status
+	lastCallAt, lastCallTook atomic.Int64
 
 	mu        sync.Mutex
 	binding   *core.PluginBinding // the newest the platform passed
@@ -205,6 +208,10 @@ func (i *instance) status() core.PluginProcess {
 	if i.proc != nil {
 		t := i.startedAt
 		s.StartedAt = &t
+	}
+	if at := i.lastCallAt.Load(); at != 0 {
+		t, ms := time.Unix(0, at), time.Duration(i.lastCallTook.Load()).Milliseconds()
+		s.LastCallAt, s.LastCallMS = &t, &ms
 	}
 	return s
 }

@@ -15,6 +15,8 @@ export const nav: NavItem[] = [
   { to: '/admin/audit', label: 'nav.audit', perm: 'audit:read' },
   { to: '/admin/settings', label: 'nav.settings', perm: 'tenant:read' },
   { to: '/admin/sms', label: 'nav.sms', perm: 'tenant:read' },
+  { to: '/admin/webhooks', label: 'nav.webhooks', perm: 'webhooks:read' },
+  { to: '/admin/plugins', label: 'nav.plugins', perm: 'plugins:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
 ]

@@ -2558,6 +2558,16 @@ export interface components {
             checksum_ok?: boolean;
             /** Format: int64 */
             errors: number;
+            /**
+             * Format: date-time
+             * @description When the latest call started.
+             */
+            last_call_at?: string;
+            /**
+             * Format: int64
+             * @description How long the latest call took, in milliseconds, a launch of the process included.
+             */
+            last_call_ms?: number;
             last_error?: string;
             /** Format: date-time */
             last_error_at?: string;
@@ -2580,6 +2590,16 @@ export interface components {
             checksum_ok?: boolean;
             /** Format: int64 */
             errors: number;
+            /**
+             * Format: date-time
+             * @description When the latest call started.
+             */
+            last_call_at?: string;
+            /**
+             * Format: int64
+             * @description How long the latest call took, in milliseconds, a launch of the process included.
+             */
+            last_call_ms?: number;
             last_error?: string;
             /** Format: date-time */
             last_error_at?: string;
@@ -3614,7 +3634,14 @@ export interface components {
             disabled_reason?: string;
             enabled: boolean;
             event_types: string[] | null;
+            /**
+             * Format: int64
+             * @description Deliveries in a row whose every attempt failed; the platform disables the endpoint after 5. A delivered one resets it.
+             */
+            failed_deliveries: number;
             id: string;
+            /** @description The newest delivery, to see at a glance whether the endpoint receives; absent before the first. */
+            last_delivery?: components["schemas"]["WebhookLastDelivery"];
             secret?: string;
             /** Format: date-time */
             updated_at: string;
@@ -3622,6 +3649,21 @@ export interface components {
         };
         WebhookEventTypesOutputBody: {
             items: string[] | null;
+        };
+        WebhookLastDelivery: {
+            /** Format: int64 */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            event_type: string;
+            id: string;
+            /**
+             * Format: int64
+             * @description HTTP status of its last attempt; absent when it got none.
+             */
+            last_status_code?: number;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
         };
         WorkOrder: {
             address: string;

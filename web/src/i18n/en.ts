@@ -230,5 +230,60 @@ const en: typeof zh = {
       save: 'Save SMS settings', saved: 'SMS settings saved',
     },
   },
+  integrations: {
+    secret: {
+      once: 'Shown only this once: copy it now and keep it safe; it cannot be shown again.', copy: 'Copy', copied: 'Copied',
+      copyFailed: 'Could not copy; select it and copy by hand.', webhookTitle: 'Webhook signing secret', rotatedTitle: 'New signing secret',
+      ctiTitle: 'CTI event token', value: 'Secret',
+    },
+    url: {
+      tooLong: 'At most 2000 characters', notAbsolute: 'Not a full URL (https:// or http://, then a host name)', scheme: 'Only http or https',
+      credentials: 'No user name, password or # fragment', port: 'Bad port',
+    },
+    webhooks: {
+      title: 'Webhooks', create: 'New webhook', url: 'Endpoint URL', description: 'Description', eventTypes: 'Event types', status: 'Status',
+      lastDelivery: 'Last delivery', enabled: 'Enabled', disabled: 'Disabled', autoDisabled: 'Disabled by the platform: {reason}',
+      failedInARow: '{n} failed deliveries in a row', deliveries: 'Deliveries', rotate: 'Rotate secret', delete: 'Delete', none: 'No delivery yet',
+      allEvents: 'All events (including types added later)',
+      confirmDelete: 'Delete the webhook {url} and all its deliveries? This cannot be undone.',
+      confirmRotate: 'Make a new signing secret for {url}? The old one keeps signing too for 24 hours.',
+      urlHint: 'Events are POSTed here as JSON; the address must be public, on port 80, 443 or 1024 and up.', created: 'Created', saved: 'Saved',
+      enableLabel: 'Enable {url}', enabledNote: 'A disabled endpoint gets no new events and its pending deliveries fail.',
+      events: {
+        _: 'All events (including types added later)', work_order_created: 'A work order was created',
+        work_order_dispatched: 'A work order was dispatched to a site', work_order_assigned: 'A technician was assigned',
+        work_order_accepted: 'The technician accepted the order', work_order_completed: 'The work was completed',
+        work_order_sla_breached: 'An order breached its service deadline', work_order_urged: 'An order was urged',
+      },
+    },
+    deliveries: {
+      title: 'Deliveries: {url}', event: 'Event', status: 'Status', attempts: 'Attempts', code: 'Response', time: 'Time', view: 'Details',
+      replay: 'Replay', replayed: 'Sent again; waiting for the answer…', detail: 'Delivery', body: 'Request body', response: 'Response',
+      attemptLog: 'Attempts', n: '#', at: 'At', duration: 'Took', error: 'Error', nextAttempt: 'Next attempt', deliveredAt: 'Delivered',
+      id: 'Delivery ID (webhook-id)', ms: '{n} ms', back: 'Back to the webhooks', noResponse: 'No response',
+      statuses: { pending: 'Pending', delivered: 'Delivered', failed: 'Failed' }, retrying: 'Failed; retried at {time}',
+    },
+    plugins: {
+      title: 'Plugin bindings', bind: 'Bind a plugin', plugin: 'Plugin', name: 'Name', kind: 'Kind', version: 'Version', enabled: 'Enabled',
+      status: 'Status', lastError: 'Last error', calls: 'Calls / errors', restarts: 'Restarts', latency: 'Last call took', delete: 'Unbind',
+      confirmDelete: 'Unbind {name}? The plugin is no longer called for this tenant; the built-in behaviour takes over.',
+      noPlugins: 'The platform registry has no plugin to bind yet',
+      config: 'Configuration', configHint: "The plugin's non-secret settings; URLs in them must be http(s) or ws(s) and reach public addresses.",
+      key: 'Key', valueKind: 'Value type', value: 'Value', addRow: 'Add a setting', removeRow: 'Remove this setting', secrets: 'Secrets',
+      secretsHint: 'Stored encrypted; only their names are shown afterwards.', secretName: 'Name', secretValue: 'Secret value',
+      secretNames: 'Secrets: {names}', enableLabel: 'Enable {name}', liveNote: 'Refreshed every 5 seconds', checkedAt: 'Updated {time}',
+      kinds: { cti: 'CTI (call centre)', parts: 'Parts ERP', dispatch_rules: 'Dispatch rules' },
+      valueKinds: { text: 'Text', number: 'Number', boolean: 'Yes/no', json: 'JSON' },
+      health: { healthy: 'Healthy', failing: 'Failing', not_started: 'Not started (starts on first use)', starting: 'Starting', stopped: 'Stopped (idle)' },
+      breaker: { open: 'Circuit breaker open', half_open: 'Circuit breaker half open (probing)' }, checksum: 'The plugin file failed its checksum',
+    },
+    config: {
+      key: 'A key is needed', repeated: 'This key is used twice', number: 'Not a number', json: 'Not valid JSON',
+      url: {
+        tooLong: 'The URL is longer than 2000 characters', notAbsolute: 'Not a full URL', scheme: 'URLs may only be http(s) or ws(s)',
+        credentials: 'No user name, password or # fragment in URLs', port: 'The URL has a bad port',
+      },
+    },
+  },
 }
 export default en

@@ -222,4 +222,53 @@ export default {
       save: '保存短信设置', saved: '短信设置已保存',
     },
   },
+  integrations: {
+    secret: {
+      once: '只显示这一次：请现在复制并妥善保存，关闭后无法再次查看。', copy: '复制', copied: '已复制', copyFailed: '无法自动复制，请选中后手动复制。',
+      webhookTitle: 'Webhook 签名密钥', rotatedTitle: '新的签名密钥', ctiTitle: 'CTI 事件令牌', value: '密钥',
+    },
+    url: {
+      tooLong: '不能超过 2000 个字符', notAbsolute: '不是完整的网址（需以 https:// 或 http:// 开头并带主机名）', scheme: '只能使用 http 或 https',
+      credentials: '不能包含用户名密码或 # 片段', port: '端口不正确',
+    },
+    webhooks: {
+      title: 'Webhook', create: '新建 Webhook', url: '接收地址', description: '说明', eventTypes: '事件类型', status: '状态',
+      lastDelivery: '最近投递', enabled: '启用', disabled: '已停用', autoDisabled: '平台已自动停用：{reason}', failedInARow: '连续失败 {n} 次投递',
+      deliveries: '投递记录', rotate: '轮换密钥', delete: '删除', none: '尚无投递', allEvents: '全部事件（含以后新增的类型）',
+      confirmDelete: '删除 Webhook {url} 及其全部投递记录？此操作不可撤销。', confirmRotate: '为 {url} 生成新的签名密钥？旧密钥在 24 小时内仍会一并签名。',
+      urlHint: '平台向此地址 POST 事件（JSON）；地址须可从公网访问，端口限 80、443 或 1024 以上。', created: '已创建', saved: '已保存',
+      enableLabel: '启用 {url}', enabledNote: '停用后不再接收新事件，待投递的记录将失败。',
+      events: {
+        _: '全部事件（含以后新增的类型）', work_order_created: '工单已创建', work_order_dispatched: '工单已派给网点', work_order_assigned: '已指派技师',
+        work_order_accepted: '技师已接单', work_order_completed: '工单已完工', work_order_sla_breached: '工单超出服务时限',
+        work_order_urged: '工单被催办',
+      },
+    },
+    deliveries: {
+      title: '投递记录：{url}', event: '事件', status: '状态', attempts: '尝试次数', code: '响应码', time: '时间', view: '详情',
+      replay: '重新投递', replayed: '已重新投递，等待结果…', detail: '投递详情', body: '请求内容', response: '响应内容', attemptLog: '每次尝试',
+      n: '序号', at: '时间', duration: '耗时', error: '错误', nextAttempt: '下次重试', deliveredAt: '送达时间', id: '投递 ID（webhook-id）',
+      ms: '{n} 毫秒', back: '返回 Webhook 列表', noResponse: '无响应', statuses: { pending: '待投递', delivered: '已送达', failed: '失败' },
+      retrying: '失败，将于 {time} 重试',
+    },
+    plugins: {
+      title: '插件绑定', bind: '绑定插件', plugin: '插件', name: '名称', kind: '类型', version: '版本', enabled: '启用', status: '运行状态',
+      lastError: '最近错误', calls: '调用 / 错误', restarts: '重启次数', latency: '最近调用耗时', delete: '解除绑定',
+      confirmDelete: '解除绑定 {name}？插件将不再为本租户调用，相关功能回到平台内置方式。', noPlugins: '平台插件库中暂无可绑定的插件',
+      config: '配置', configHint: '插件的非机密配置；其中的网址须为 http(s) 或 ws(s)，并指向公网地址。', key: '键', valueKind: '值类型',
+      value: '值', addRow: '添加一项', removeRow: '删除此项', secrets: '机密', secretsHint: '加密保存，之后只显示名称。', secretName: '名称',
+      secretValue: '机密值', secretNames: '机密：{names}', enableLabel: '启用 {name}', liveNote: '每 5 秒自动刷新', checkedAt: '更新于 {time}',
+      kinds: { cti: 'CTI 呼叫中心', parts: '备件 ERP', dispatch_rules: '派工规则' },
+      valueKinds: { text: '文本', number: '数字', boolean: '是/否', json: 'JSON 值' },
+      health: { healthy: '正常', failing: '故障', not_started: '未启动（首次使用时启动）', starting: '启动中', stopped: '已停止（空闲）' },
+      breaker: { open: '熔断已打开', half_open: '熔断半开（试探中）' }, checksum: '插件文件校验失败',
+    },
+    config: {
+      key: '请填写键', repeated: '键重复', number: '不是数字', json: '不是有效的 JSON',
+      url: {
+        tooLong: '网址不能超过 2000 个字符', notAbsolute: '网址不完整', scheme: '网址只能使用 http(s) 或 ws(s)',
+        credentials: '网址不能包含用户名密码或 # 片段', port: '网址端口不正确',
+      },
+    },
+  },
 }
