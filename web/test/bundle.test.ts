@@ -43,6 +43,8 @@ describe('what a user downloads', () => {
     'the service sites with import': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/SitesView.vue'],
     'the technicians with import': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/TechniciansView.vue'],
     'the audit log': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/AuditView.vue'],
+    'the customers with import': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/CustomersView.vue'],
+    'a customer with units': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/CustomerView.vue'],
     "the technician's order (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/OrderView.vue'],
     // ZXing is loaded only when a scan is tried, and is not counted here
     "the technician's service record (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/RecordView.vue'],

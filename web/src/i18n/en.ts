@@ -188,5 +188,20 @@ const en: typeof zh = {
     },
   },
   notBuilt: 'No such page',
+  customers: {
+    title: 'Customers', search: 'Name or phone', new: 'New customer', importTitle: 'Import customers (CSV)', regionAddress: 'Region / address',
+    created: 'Created', checkFields: 'Please check the marked fields', backToList: '← Back to customers', editTitle: 'Edit customer {name}',
+    noAddresses: 'No address yet', point: 'Point (latitude, longitude)', orders: 'Recent work orders', noOrders: 'No work orders yet',
+    units: 'Registered units', registerUnit: 'Register a unit', noUnits: 'No unit registered yet', warranty: 'Warranty',
+    inWarranty: 'In warranty', outOfWarranty: 'Out of warranty', warrantyEnds: 'ends {date}', daysLeft: '{n} days left',
+    editUnit: 'Edit unit {serial}', remove: 'Remove', removePhone: 'Remove phone {n}', removeAddress: 'Remove address {n}',
+    addPhone: 'Add a phone', addAddress: 'Add an address',
+    kinds: { person: 'Person', organization: 'Organization' },
+    f: {
+      name: 'Name', kind: 'Kind', vip: 'VIP', tags: 'Tags', tag: 'Tag', phones: 'Phones', phone: 'Phone number', label: 'Label',
+      addresses: 'Addresses', region: 'Region', address: 'Address', lat: 'Latitude', lon: 'Longitude',
+    },
+    unitF: { model_id: 'Model', serial: 'Serial number', purchase_date: 'Purchase date' },
+  },
 }
 export default en

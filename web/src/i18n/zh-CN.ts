@@ -182,4 +182,17 @@ export default {
     },
   },
   notBuilt: '页面不存在',
+  customers: {
+    title: '客户管理', search: '姓名或电话', new: '新建客户', importTitle: '导入客户（CSV）', regionAddress: '区域 / 地址', created: '创建时间',
+    checkFields: '请检查标出的字段', backToList: '← 返回客户列表', editTitle: '编辑客户 {name}', noAddresses: '暂无地址', point: '坐标（纬度, 经度）',
+    orders: '最近工单', noOrders: '暂无工单', units: '登记产品', registerUnit: '登记产品', noUnits: '暂无登记产品', warranty: '保修',
+    inWarranty: '在保', outOfWarranty: '过保', warrantyEnds: '{date} 到期', daysLeft: '剩余 {n} 天', editUnit: '编辑产品 {serial}',
+    remove: '删除', removePhone: '删除第 {n} 个电话', removeAddress: '删除第 {n} 个地址', addPhone: '添加电话', addAddress: '添加地址',
+    kinds: { person: '个人', organization: '单位' },
+    f: {
+      name: '姓名', kind: '类型', vip: 'VIP 客户', tags: '标签', tag: '标签', phones: '电话', phone: '电话号码', label: '备注',
+      addresses: '地址', region: '区域', address: '详细地址', lat: '纬度', lon: '经度',
+    },
+    unitF: { model_id: '型号', serial: '序列号', purchase_date: '购买日期' },
+  },
 }
