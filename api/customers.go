@@ -114,6 +114,13 @@ const customerSight = "Who sees which customers: a caller with tenant-wide scope
 	"addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may " +
 	"see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner."
 
+// customerPlacing is the rule of where a scoped caller may put a
+// customer's addresses (core/customer's placing).
+const customerPlacing = "A caller whose scope is limited to some regions (not tenant-wide) writes only addresses " +
+	"in a region of their scope or below, and creates a customer only with at least one: an address with no region " +
+	"or a region outside the scope, or a customer without an address, is refused with 403 naming the field " +
+	"(`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored."
+
 // notInSight completes the description of an operation on one customer or
 // unit.
 const notInSight = " A customer or unit the caller may not see answers 404, as if it did not exist."
@@ -127,10 +134,14 @@ func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service
 	register(api, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/v1/customers",
 		Summary: "Create a customer", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Phones are normalised; a phone that another customer has already is allowed (families, " +
-			"switchboards) and reported in `warnings`."},
+			"switchboards) and reported in `warnings`. " + customerPlacing},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateCustomerInput) (*CustomerWarningsOutput, error) {
-			c, warnings, err := customers.CreateCustomer(ctx, unitOfWork(ctx), in.Body.newCustomer(ctx))
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			c, warnings, err := customers.CreateCustomer(ctx, unitOfWork(ctx), v, in.Body.newCustomer(ctx))
 			return &CustomerWarningsOutput{Body: CustomerWithWarnings{Customer: c, Warnings: nonNil(warnings)}}, err
 		})
 	register(api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/v1/customers",
@@ -165,7 +176,8 @@ func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service
 	register(api, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/v1/customers/{id}",
 		Summary: "Change a customer", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. " +
-			customerSight + notInSight},
+			customerPlacing + " Stored addresses resent as they are (same region and text) are kept even outside the " +
+			"caller's scope. " + customerSight + notInSight},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *UpdateCustomerInput) (*CustomerWarningsOutput, error) {
 			b := in.Body
@@ -199,7 +211,8 @@ func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service
 			"(addresses may name their region by `region_code`).\n\nCSV: UTF-8 (a BOM is allowed), a header row " +
 			"naming the columns in any order: `name` (required), `kind`, `phones` and `tags` (lists separated by " +
 			"`|`), `vip` (true or false), and one address: `address_label`, `address`, `region` (a region code), " +
-			"`lat`, `lon`.\n\n```csv\n" + customerCSVExample + "```"},
+			"`lat`, `lon`.\n\nA caller whose scope is limited to some regions imports only rows with an address in " +
+			"their scope: the other rows fail (field `region`).\n\n```csv\n" + customerCSVExample + "```"},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *ImportInput) (*ImportOutput, error) {
 			format, err := in.format()
@@ -220,7 +233,11 @@ func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service
 			for i := range rows {
 				rows[i].Customer.PhoneCountry = country
 			}
-			rep, err := customers.ImportCustomers(ctx, unitOfWork(ctx), rows)
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			rep, err := customers.ImportCustomers(ctx, unitOfWork(ctx), v, rows)
 			if err != nil {
 				return nil, err
 			}

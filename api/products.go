@@ -65,6 +65,17 @@ type RegisterUnitInput struct {
 
 type UnitOutput struct{ Body *core.Unit }
 
+type UpdateUnitInput struct {
+	ID   uuid.UUID `path:"id"`
+	Body struct {
+		Version      int        `json:"version" minimum:"1" doc:"The version you read; a stale one gets 409."`
+		ModelID      *uuid.UUID `json:"model_id,omitempty"`
+		Serial       *string    `json:"serial,omitempty" minLength:"1" maxLength:"64" example:"KFR35GW2501310001"`
+		PurchaseDate *string    `json:"purchase_date,omitempty" format:"date" example:"2025-01-31"`
+		DealerSiteID *uuid.UUID `json:"dealer_site_id,omitempty" doc:"The site (dealer) that sold it."`
+	}
+}
+
 type UnitIDInput struct {
 	ID uuid.UUID `path:"id"`
 }
@@ -153,6 +164,23 @@ func registerProductRoutes(api huma.API, s *Server, cat *catalog.Service, custom
 				return nil, err
 			}
 			u, err := customers.FindUnitByID(ctx, unitOfWork(ctx), v, in.ID, tenantToday(ctx))
+			return &UnitOutput{Body: u}, err
+		})
+	register(api, huma.Operation{OperationID: "update-unit", Method: http.MethodPatch, Path: "/v1/units/{id}",
+		Summary: "Change a unit", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
+		Description: "Changes the fields given (model, serial, purchase date, dealer site), checked as in " +
+			"register-unit: the serial stays unique in the tenant (409), the purchase date may not be in the future. " +
+			"The response shows the warranty recomputed. The change is recorded in the audit log. " +
+			customerSight + notInSight},
+		access{Who: accessTenant, Perm: units(core.ActUpdate)},
+		func(ctx context.Context, in *UpdateUnitInput) (*UnitOutput, error) {
+			b := in.Body
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			u, err := customers.UpdateUnit(ctx, unitOfWork(ctx), v, in.ID, core.UnitUpdate{Version: b.Version, ModelID: b.ModelID,
+				Serial: b.Serial, PurchaseDate: b.PurchaseDate, DealerSiteID: b.DealerSiteID}, tenantToday(ctx))
 			return &UnitOutput{Body: u}, err
 		})
 	register(api, huma.Operation{OperationID: "list-units", Method: http.MethodGet, Path: "/v1/units",

@@ -55,6 +55,7 @@ type ListWorkOrdersInput struct {
 	To           time.Time `query:"to" doc:"Created before (RFC 3339)."`
 	SLAStatus    string    `query:"sla_status" enum:"none,on_track,at_risk,breached,met,"`
 	Phone        string    `query:"phone" maxLength:"32" doc:"A customer phone, any format."`
+	CustomerID   string    `query:"customer_id" format:"uuid" doc:"The orders of this customer."`
 	Number       string    `query:"number" maxLength:"32" example:"WO-2611-000123"`
 	ProductLine  string    `query:"product_line" maxLength:"32" doc:"Orders of this product line (its code)."`
 }
@@ -182,7 +183,8 @@ func (wo WorkOrderServices) workOrderFilter(ctx context.Context, s *Server, in *
 	for _, p := range []struct {
 		name, v string
 		dst     **uuid.UUID
-	}{{"site_id", in.SiteID, &f.SiteID}, {"technician_id", in.TechnicianID, &f.TechnicianID}, {"region_id", in.RegionID, &f.RegionID}} {
+	}{{"site_id", in.SiteID, &f.SiteID}, {"technician_id", in.TechnicianID, &f.TechnicianID}, {"region_id", in.RegionID, &f.RegionID},
+		{"customer_id", in.CustomerID, &f.CustomerID}} {
 		if p.v == "" {
 			continue
 		}

@@ -93,7 +93,9 @@ type Unit struct {
 	Model        UnitModel  `json:"model"`
 	// Warranty is computed for the day it is read (see SetWarranty).
 	Warranty  WarrantyStatus `json:"warranty"`
+	Version   int            `json:"version"`
 	CreatedAt time.Time      `json:"created_at"`
+	UpdatedAt time.Time      `json:"updated_at"`
 }
 
 // UnitModel is what a unit shows of its model and product line.
@@ -150,6 +152,30 @@ func (u *NewUnit) Validate(today time.Time) error {
 		return FieldError("purchase_date", "is in the future")
 	}
 	return nil
+}
+
+// UnitUpdate changes a unit; nil fields are left alone. Version is the
+// version the caller read (optimistic concurrency; 0: not checked).
+type UnitUpdate struct {
+	Version      int
+	ModelID      *uuid.UUID
+	Serial       *string
+	PurchaseDate *string
+	DealerSiteID *uuid.UUID
+}
+
+// Apply returns the unit's fields as changed by up, as a NewUnit to
+// validate and check like a registration.
+func (up UnitUpdate) Apply(u *Unit) NewUnit {
+	n := NewUnit{CustomerID: u.CustomerID, ModelID: u.ModelID, Serial: u.Serial, PurchaseDate: u.PurchaseDate,
+		DealerSiteID: u.DealerSiteID}
+	setIf(&n.ModelID, up.ModelID)
+	setIf(&n.Serial, up.Serial)
+	setIf(&n.PurchaseDate, up.PurchaseDate)
+	if up.DealerSiteID != nil {
+		n.DealerSiteID = up.DealerSiteID
+	}
+	return n
 }
 
 // UnitFilter selects units; After is the cursor (a serial).

@@ -234,6 +234,7 @@ type WorkOrderFilter struct {
 	From, To     *time.Time // created_at range
 	SLAStatus    string     // at_risk, breached
 	Phone        string     // normalised customer phone
+	CustomerID   *uuid.UUID // the orders of this customer
 	Number       string
 	ProductLine  string
 	After        string

@@ -1,7 +1,7 @@
 // Package audit is the audit log: every change a tenant's or the
 // platform's admins make (users, roles, grants, scope, API keys, settings,
 // SMS settings and templates, plugin bindings, webhooks, regions, service
-// sites and technicians (one by one and by import), tenants'
+// sites and technicians (one by one and by import), registered units, tenants'
 // onboarding, suspension and resumption) is recorded with who made it,
 // when, from where, and what it was before and after, secrets redacted.
 // A use case records its change through the unit of work it changes
@@ -54,6 +54,7 @@ const (
 	ResRegion        = "region"
 	ResSite          = "site"
 	ResTechnician    = "technician"
+	ResUnit          = "unit"
 )
 
 // Redacted replaces the value of every secret in Before and After.

@@ -124,7 +124,7 @@ func (k customerKit) create(t *testing.T, nc core.NewCustomer) (*core.Customer, 
 	var c *core.Customer
 	var w []core.CustomerWarning
 	err := k.in(k.Tenant, func(ctx context.Context, u core.UnitOfWork) (err error) {
-		c, w, err = k.customers.CreateCustomer(ctx, u, nc)
+		c, w, err = k.customers.CreateCustomer(ctx, u, core.TenantWide, nc)
 		return err
 	})
 	return c, w, err
@@ -186,7 +186,7 @@ func ids(cs []*core.Customer) []uuid.UUID {
 // CustomerScenarios are the scenarios of customers, units and the screen
 // pop; CatalogScenarios and SettingsScenarios run on a CustomerEnv too.
 func CustomerScenarios() []CustomerScenario {
-	return append(customerScenarios(), customerReachScenarios()...)
+	return slices.Concat(customerScenarios(), customerReachScenarios(), customerWriteScenarios())
 }
 
 func customerScenarios() []CustomerScenario {
@@ -234,7 +234,7 @@ func customerScenarios() []CustomerScenario {
 			_, _, err = k.create(t, core.NewCustomer{Name: "x", Addresses: []core.NewCustomerAddress{{Address: "a", RegionID: &other}}})
 			wantCode(t, err, core.EINVALID)
 			err = k.in(e.Other, func(ctx context.Context, u core.UnitOfWork) error {
-				_, _, err := k.customers.CreateCustomer(ctx, u, core.NewCustomer{Name: "x",
+				_, _, err := k.customers.CreateCustomer(ctx, u, core.TenantWide, core.NewCustomer{Name: "x",
 					Addresses: []core.NewCustomerAddress{{Address: "a", RegionCode: "GD"}}})
 				return err
 			})
@@ -290,7 +290,7 @@ func customerScenarios() []CustomerScenario {
 			}
 			var rep *core.ImportReport
 			must(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) (err error) {
-				rep, err = k.customers.ImportCustomers(ctx, u, rows)
+				rep, err = k.customers.ImportCustomers(ctx, u, core.TenantWide, rows)
 				return err
 			}))
 			equal(t, "total", rep.Total, 4)

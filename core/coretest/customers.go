@@ -234,6 +234,16 @@ func (r customerRepo) FindRegions(_ context.Context, ids []uuid.UUID, codes []st
 	return out, nil
 }
 
+func (r customerRepo) RegionsWithin(_ context.Context, ids, roots []uuid.UUID) ([]uuid.UUID, error) {
+	var out []uuid.UUID
+	for _, id := range ids {
+		if _, ok := r.t.Regions[id]; ok && r.t.inSubtree(id, roots) && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
 func (r customerRepo) UnitRefs(_ context.Context, n *core.NewUnit) (customer.UnitRefs, error) {
 	_, c := r.t.Customers[n.CustomerID]
 	_, m := r.t.Models[n.ModelID]
@@ -252,6 +262,23 @@ func (r customerRepo) InsertUnit(_ context.Context, u *core.Unit) error {
 	}
 	r.t.Units[u.ID] = *u
 	return nil
+}
+
+func (r customerRepo) UpdateUnit(_ context.Context, next *core.Unit) (*core.Unit, error) {
+	cur, ok := r.t.Units[next.ID]
+	if !ok || cur.Version != next.Version {
+		return nil, core.Errorf(core.ENOTFOUND, "unit not found")
+	}
+	for id, o := range r.t.Units {
+		if id != next.ID && o.Serial == next.Serial {
+			return nil, core.Errorf(core.ECONFLICT, "unit with serial %s already exists", next.Serial)
+		}
+	}
+	cur.ModelID, cur.Serial, cur.PurchaseDate, cur.DealerSiteID = next.ModelID, next.Serial, next.PurchaseDate, next.DealerSiteID
+	cur.Version++
+	cur.UpdatedAt = next.UpdatedAt
+	r.t.Units[cur.ID] = cur
+	return r.unit(cur), nil
 }
 
 // unit is a stored unit with its model and line.

@@ -238,8 +238,8 @@ func (r repo) FindWorkOrderByID(_ context.Context, id uuid.UUID) (*core.WorkOrde
 	return &w, nil
 }
 
-// FindWorkOrders supports the state, site, technician, number, product
-// line and SLA status filters, without paging; other filters are refused, so a test
+// FindWorkOrders supports the state, site, technician, customer, number,
+// product line and SLA status filters, without paging; other filters are refused, so a test
 // cannot believe they work here.
 func (r repo) FindWorkOrders(_ context.Context, f core.WorkOrderFilter, now time.Time) ([]*core.WorkOrder, string, error) {
 	if f.After != "" || f.RegionID != nil || f.Phone != "" || f.From != nil || f.To != nil || (!f.Within.All && f.Within.Regions != nil) {
@@ -253,6 +253,7 @@ func (r repo) FindWorkOrders(_ context.Context, f core.WorkOrderFilter, now time
 			f.SiteID != nil && (w.SiteID == nil || *w.SiteID != *f.SiteID),
 			f.TechnicianID != nil && (w.TechnicianID == nil || *w.TechnicianID != *f.TechnicianID),
 			f.Number != "" && w.Number != f.Number,
+			f.CustomerID != nil && w.CustomerID != *f.CustomerID,
 			f.ProductLine != "" && w.ProductLine != f.ProductLine,
 			f.SLAStatus != "" && workorder.SLAStatus(&w, now) != f.SLAStatus,
 			!f.Within.Holds(&w, func(site uuid.UUID) bool { return slices.Contains(f.Within.Sites, site) }):

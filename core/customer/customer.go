@@ -45,10 +45,12 @@ func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microseco
 // maxPhoneWarnings bounds the duplicate-phone warnings of one change.
 const maxPhoneWarnings = 50
 
-// CreateCustomer creates a customer: EINVALID for bad fields or an
-// unknown region. The warnings name other customers that have one of the
-// phones already; the customer is created anyway.
-func (s *Service) CreateCustomer(ctx context.Context, u core.UnitOfWork, nc core.NewCustomer) (*core.Customer, []core.CustomerWarning, error) {
+// CreateCustomer creates a customer for v: EINVALID for bad fields or an
+// unknown region; EFORBIDDEN when v is scoped and an address lies outside
+// v's scope, or there is none (see placing). The warnings name other
+// customers that have one of the phones already; the customer is created
+// anyway.
+func (s *Service) CreateCustomer(ctx context.Context, u core.UnitOfWork, v core.Viewer, nc core.NewCustomer) (*core.Customer, []core.CustomerWarning, error) {
 	if err := nc.Normalize(); err != nil {
 		return nil, nil, err
 	}
@@ -59,6 +61,13 @@ func (s *Service) CreateCustomer(ctx context.Context, u core.UnitOfWork, nc core
 	}
 	addrs, err := regions.place(nc.Addresses)
 	if err != nil {
+		return nil, nil, err
+	}
+	p := placingFor(v)
+	if err := p.read(ctx, repo, addrs); err != nil {
+		return nil, nil, err
+	}
+	if err := p.check(nc.Addresses, addrs, nil, true); err != nil {
 		return nil, nil, err
 	}
 	c := newCustomer(&nc, addrs, s.now())
@@ -131,7 +140,9 @@ func checkSees(ctx context.Context, repo Repository, v core.Viewer, id uuid.UUID
 }
 
 // UpdateCustomer changes a customer v may see: ENOTFOUND (also out of v's
-// sight), EINVALID, ECONFLICT on a stale version. Given phones, addresses
+// sight), EINVALID, ECONFLICT on a stale version; EFORBIDDEN when v is
+// scoped and a given address lies outside v's scope, unless it is one of
+// the stored addresses resent as it is (see placing). Given phones, addresses
 // or tags replace the stored ones. Warnings as in CreateCustomer, for the
 // phones it sets.
 func (s *Service) UpdateCustomer(ctx context.Context, u core.UnitOfWork, v core.Viewer, id uuid.UUID, up core.CustomerUpdate) (*core.Customer, []core.CustomerWarning, error) {
@@ -159,6 +170,9 @@ func (s *Service) UpdateCustomer(ctx context.Context, u core.UnitOfWork, v core.
 		if addrs, err = regions.place(*up.Addresses); err != nil {
 			return nil, nil, err
 		}
+		if err := s.checkKeptOrInScope(ctx, repo, v, id, *up.Addresses, addrs); err != nil {
+			return nil, nil, err
+		}
 	}
 	set(up.Kind, &cur.Kind)
 	set(up.Name, &cur.Name)
@@ -178,6 +192,23 @@ func (s *Service) UpdateCustomer(ctx context.Context, u core.UnitOfWork, v core.
 	}
 	c, err := repo.FindCustomerByID(ctx, id)
 	return c, warnings, err
+}
+
+// checkKeptOrInScope checks the addresses an update gives, the stored
+// ones being allowed as they are.
+func (s *Service) checkKeptOrInScope(ctx context.Context, repo Repository, v core.Viewer, id uuid.UUID, given []core.NewCustomerAddress, placed []core.CustomerAddress) error {
+	p := placingFor(v)
+	if p.all {
+		return nil
+	}
+	stored, err := repo.FindCustomerByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := p.read(ctx, repo, placed); err != nil {
+		return err
+	}
+	return p.check(given, placed, stored.Addresses, false)
 }
 
 // set sets *dst to *v when v is given.

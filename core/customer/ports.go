@@ -6,13 +6,16 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Store gives the customer use cases their repository within a unit of
 // work. The PostgreSQL adapter implements it; so does the in-memory fake
 // of core/coretest.
+// Changes of units are recorded in the audit log through the same unit.
 type Store interface {
 	Customers(u core.UnitOfWork) Repository
+	audit.Store
 }
 
 // Repository reads and writes one tenant's customers, their phones,
@@ -51,12 +54,21 @@ type Repository interface {
 	PhoneOwners(ctx context.Context, phones []string, except uuid.UUID, limit int) ([]PhoneOwner, error)
 	// FindRegions reads the regions among ids and codes that exist.
 	FindRegions(ctx context.Context, ids []uuid.UUID, codes []string) ([]Region, error)
+	// RegionsWithin returns those of ids that lie in the subtree of one of
+	// roots (a root is in its own subtree), each once, in any order.
+	RegionsWithin(ctx context.Context, ids, roots []uuid.UUID) ([]uuid.UUID, error)
 
 	// UnitRefs tells which of what a new unit refers to exist.
 	UnitRefs(ctx context.Context, n *core.NewUnit) (UnitRefs, error)
 	// InsertUnit stores a unit (its fields other than Model and
 	// Warranty); ECONFLICT when the serial is registered already.
 	InsertUnit(ctx context.Context, u *core.Unit) error
+	// UpdateUnit writes next's model, serial, purchase date, dealer site
+	// and updated_at when the stored version is next.Version, bumps the
+	// version and returns the unit as FindUnitByID reads it: ENOTFOUND
+	// when the unit is gone or its version is no longer next.Version;
+	// ECONFLICT when another unit has the serial.
+	UpdateUnit(ctx context.Context, next *core.Unit) (*core.Unit, error)
 	// FindUnitByID reads a unit with its model and line; ENOTFOUND.
 	// Warranty is left zero.
 	FindUnitByID(ctx context.Context, id uuid.UUID) (*core.Unit, error)

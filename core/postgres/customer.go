@@ -213,6 +213,12 @@ func (r customerRepo) FindRegions(ctx context.Context, ids []uuid.UUID, codes []
 	}, `SELECT id, code FROM regions WHERE id = ANY($1) OR code = ANY($2)`, ids, codes)
 }
 
+// RegionsWithin implements customer.Repository.
+func (r customerRepo) RegionsWithin(ctx context.Context, ids, roots []uuid.UUID) ([]uuid.UUID, error) {
+	return readRows(ctx, r.u, pgx.RowTo[uuid.UUID],
+		`SELECT DISTINCT id FROM regions WHERE id = ANY($1) AND id IN `+regionSubtreeSQL("$2"), ids, roots)
+}
+
 // readRows reads a query's rows after the unit's pending writes, in one
 // round trip.
 func readRows[T any](ctx context.Context, u *unit, scan pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {

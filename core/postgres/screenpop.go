@@ -24,8 +24,8 @@ const screenPopQuery = `SELECT c.id, c.kind, c.name, c.tags, c.vip, c.version, c
 			'address', a.address, 'lat', a.lat, 'lon', a.lon) ORDER BY a.id), '[]')
 		FROM customer_addresses a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id),
 	(SELECT coalesce(json_agg(x ORDER BY x.purchase_date DESC, x.serial), '[]') FROM (
-		SELECT u.id, u.customer_id, u.model_id, u.serial, u.purchase_date, u.dealer_site_id, u.created_at,
-			json_build_object('code', m.code, 'name', m.name, 'product_line', m.product_line,
+		SELECT u.id, u.customer_id, u.model_id, u.serial, u.purchase_date, u.dealer_site_id, u.version, u.created_at,
+			u.updated_at, json_build_object('code', m.code, 'name', m.name, 'product_line', m.product_line,
 				'product_line_name_zh', l.name_zh, 'product_line_name_en', l.name_en,
 				'warranty_months', m.warranty_months) AS model
 		FROM units u
@@ -64,7 +64,7 @@ func (r customerRepo) FindScreenPop(ctx context.Context, phone string, customers
 		// Times decoded from JSON carry the session's offset; show them as
 		// the other reads do.
 		for _, u := range c.Units {
-			u.CreatedAt = u.CreatedAt.Local()
+			u.CreatedAt, u.UpdatedAt = u.CreatedAt.Local(), u.UpdatedAt.Local()
 		}
 		for i := range c.RecentWorkOrders {
 			c.RecentWorkOrders[i].CreatedAt = c.RecentWorkOrders[i].CreatedAt.Local()

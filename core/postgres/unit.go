@@ -8,14 +8,15 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/customer"
 )
 
 // unitSelect reads units with what they show of their model and line.
-const unitSelect = `SELECT u.id, u.customer_id, u.model_id, u.serial, u.purchase_date, u.dealer_site_id, u.created_at,
-		m.code, m.name, m.product_line, l.name_zh, l.name_en, m.warranty_months
+const unitSelect = `SELECT u.id, u.customer_id, u.model_id, u.serial, u.purchase_date, u.dealer_site_id, u.version,
+		u.created_at, u.updated_at, m.code, m.name, m.product_line, l.name_zh, l.name_en, m.warranty_months
 	FROM units u
 	JOIN product_models m ON m.tenant_id = u.tenant_id AND m.id = u.model_id
 	JOIN product_lines l ON l.tenant_id = m.tenant_id AND l.code = m.product_line`
@@ -23,8 +24,8 @@ const unitSelect = `SELECT u.id, u.customer_id, u.model_id, u.serial, u.purchase
 func scanUnit(row pgx.Row) (*core.Unit, error) {
 	u := &core.Unit{}
 	var purchase time.Time
-	err := row.Scan(&u.ID, &u.CustomerID, &u.ModelID, &u.Serial, &purchase, &u.DealerSiteID, &u.CreatedAt,
-		&u.Model.Code, &u.Model.Name, &u.Model.ProductLine, &u.Model.ProductLineNameZh, &u.Model.ProductLineNameEn,
+	err := row.Scan(&u.ID, &u.CustomerID, &u.ModelID, &u.Serial, &purchase, &u.DealerSiteID, &u.Version, &u.CreatedAt,
+		&u.UpdatedAt, &u.Model.Code, &u.Model.Name, &u.Model.ProductLine, &u.Model.ProductLineNameZh, &u.Model.ProductLineNameEn,
 		&u.Model.WarrantyMonths)
 	u.PurchaseDate = purchase.Format(time.DateOnly)
 	return u, err
@@ -45,10 +46,34 @@ func (r customerRepo) UnitRefs(ctx context.Context, n *core.NewUnit) (refs custo
 // InsertUnit implements customer.Repository.
 func (r customerRepo) InsertUnit(ctx context.Context, u *core.Unit) error {
 	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO units (tenant_id, id, customer_id, model_id, serial, purchase_date, dealer_site_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, r.u.tenantID, u.ID, u.CustomerID, u.ModelID, u.Serial,
-		u.PurchaseDate, u.DealerSiteID, u.CreatedAt)
+	b.Queue(`INSERT INTO units (tenant_id, id, customer_id, model_id, serial, purchase_date, dealer_site_id, version,
+			created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.u.tenantID, u.ID, u.CustomerID, u.ModelID, u.Serial,
+		u.PurchaseDate, u.DealerSiteID, u.Version, u.CreatedAt, u.UpdatedAt)
 	return translate(r.u.read(ctx, b), "unit with serial "+u.Serial)
+}
+
+// UpdateUnit implements customer.Repository: the write and the read
+// back in one round trip.
+func (r customerRepo) UpdateUnit(ctx context.Context, next *core.Unit) (*core.Unit, error) {
+	var out *core.Unit
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE units SET model_id = $3, serial = $4, purchase_date = $5, dealer_site_id = $6, updated_at = $7,
+		version = version + 1 WHERE id = $1 AND version = $2`, next.ID, next.Version, next.ModelID, next.Serial,
+		next.PurchaseDate, next.DealerSiteID, next.UpdatedAt).Exec(func(tag pgconn.CommandTag) error {
+		if tag.RowsAffected() == 0 {
+			return pgx.ErrNoRows
+		}
+		return nil
+	})
+	b.Queue(unitSelect+` WHERE u.id = $1`, next.ID).QueryRow(func(row pgx.Row) (err error) {
+		out, err = scanUnit(row)
+		return err
+	})
+	if err := r.u.read(ctx, b); err != nil {
+		return nil, translate(err, "unit with serial "+next.Serial)
+	}
+	return out, nil
 }
 
 // FindUnitByID implements customer.Repository.

@@ -96,6 +96,9 @@ func (r workOrders) FindWorkOrders(ctx context.Context, f core.WorkOrderFilter, 
 			where = append(where, "w.customer_id = ANY("+phones+")")
 		}
 	}
+	if f.CustomerID != nil {
+		where = append(where, "w.customer_id = "+arg(*f.CustomerID))
+	}
 	if f.Number != "" {
 		where = append(where, "w.number = "+arg(f.Number))
 	}

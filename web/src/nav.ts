@@ -12,6 +12,7 @@ export const nav: NavItem[] = [
   { to: '/admin/regions', label: 'nav.regions', perm: 'regions:read' },
   { to: '/admin/sites', label: 'nav.sites', perm: 'sites:read' },
   { to: '/admin/technicians', label: 'nav.technicians', perm: 'technicians:read' },
+  { to: '/admin/customers', label: 'nav.customers', perm: 'customers:read' },
   { to: '/admin/audit', label: 'nav.audit', perm: 'audit:read' },
   { to: '/admin/settings', label: 'nav.settings', perm: 'tenant:read' },
   { to: '/admin/sms', label: 'nav.sms', perm: 'tenant:read' },

@@ -48,6 +48,8 @@ describe('what a user downloads', () => {
     'the webhooks': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/WebhooksView.vue'],
     "a webhook's deliveries": ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/WebhookDeliveriesView.vue'],
     'the plugin bindings': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/PluginBindingsView.vue'],
+    'the customers with import': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/CustomersView.vue'],
+    'a customer with units': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/CustomerView.vue'],
     "the technician's order (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/OrderView.vue'],
     // ZXing is loaded only when a scan is tried, and is not counted here
     "the technician's service record (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/RecordView.vue'],

@@ -199,7 +199,7 @@ export interface paths {
         put?: never;
         /**
          * Create a customer
-         * @description Phones are normalised; a phone that another customer has already is allowed (families, switchboards) and reported in `warnings`.
+         * @description Phones are normalised; a phone that another customer has already is allowed (families, switchboards) and reported in `warnings`. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -226,6 +226,8 @@ export interface paths {
          *     JSON: an array of customers as in POST /v1/customers (addresses may name their region by `region_code`).
          *
          *     CSV: UTF-8 (a BOM is allowed), a header row naming the columns in any order: `name` (required), `kind`, `phones` and `tags` (lists separated by `|`), `vip` (true or false), and one address: `address_label`, `address`, `region` (a region code), `lat`, `lon`.
+         *
+         *     A caller whose scope is limited to some regions imports only rows with an address in their scope: the other rows fail (field `region`).
          *
          *     ```csv
          *     name,kind,phones,tags,vip,address_label,address,region,lat,lon
@@ -260,7 +262,7 @@ export interface paths {
         head?: never;
         /**
          * Change a customer
-         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
+         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Stored addresses resent as they are (same region and text) are kept even outside the caller's scope. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
          */
         patch: operations["update-customer"];
         trace?: never;
@@ -1249,7 +1251,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a unit
+         * @description Changes the fields given (model, serial, purchase date, dealer site), checked as in register-unit: the serial stays unique in the tenant (409), the purchase date may not be in the future. The response shows the warranty recomputed. The change is recorded in the audit log. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
+         */
+        patch: operations["update-unit"];
         trace?: never;
     };
     "/v1/users": {
@@ -3395,6 +3401,10 @@ export interface components {
              */
             purchase_date: string;
             serial: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
             warranty: components["schemas"]["WarrantyStatus"];
         };
         UnitModel: {
@@ -3492,6 +3502,23 @@ export interface components {
             unlink_user?: boolean;
             /** @description Links a user. */
             user_id?: string;
+            /**
+             * Format: int64
+             * @description The version you read; a stale one gets 409.
+             */
+            version: number;
+        };
+        UpdateUnitInputBody: {
+            /** @description The site (dealer) that sold it. */
+            dealer_site_id?: string;
+            model_id?: string;
+            /**
+             * Format: date
+             * @example 2025-01-31
+             */
+            purchase_date?: string;
+            /** @example KFR35GW2501310001 */
+            serial?: string;
             /**
              * Format: int64
              * @description The version you read; a stale one gets 409.
@@ -4341,7 +4368,7 @@ export interface operations {
                 actor_id?: string;
                 /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume, import). */
                 action?: string;
-                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, tenant). */
+                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, unit, tenant). */
                 resource_type?: string;
                 /** @description Only this resource (its ID, a role's name, a grants subject such as user:<id>). */
                 resource_id?: string;
@@ -5997,7 +6024,7 @@ export interface operations {
                 actor_id?: string;
                 /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume, import). */
                 action?: string;
-                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, tenant). */
+                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, unit, tenant). */
                 resource_type?: string;
                 /** @description Only this resource (its ID, a role's name, a grants subject such as user:<id>). */
                 resource_id?: string;
@@ -10716,6 +10743,113 @@ export interface operations {
             };
         };
     };
+    "update-unit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUnitInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unit"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-users": {
         parameters: {
             query?: {
@@ -12177,6 +12311,8 @@ export interface operations {
                 sla_status?: "none" | "on_track" | "at_risk" | "breached" | "met" | "";
                 /** @description A customer phone, any format. */
                 phone?: string;
+                /** @description The orders of this customer. */
+                customer_id?: string;
                 number?: string;
                 /** @description Orders of this product line (its code). */
                 product_line?: string;

@@ -184,7 +184,7 @@ const en: typeof zh = {
     actions: { create: 'Create', update: 'Update', delete: 'Delete', revoke: 'Revoke', rotate_secret: 'Rotate secret', suspend: 'Suspend', resume: 'Resume', import: 'Import' },
     resources: {
       user: 'User', api_key: 'API key', role: 'Role', grants: 'Grants', settings: 'Settings', sms_settings: 'SMS settings', webhook: 'Webhook',
-      plugin_binding: 'Plugin binding', region: 'Region', site: 'Service site', technician: 'Technician', tenant: 'Tenant',
+      plugin_binding: 'Plugin binding', region: 'Region', site: 'Service site', technician: 'Technician', unit: 'Product unit', tenant: 'Tenant',
     },
   },
   notBuilt: 'No such page',
@@ -284,6 +284,21 @@ const en: typeof zh = {
         credentials: 'No user name, password or # fragment in URLs', port: 'The URL has a bad port',
       },
     },
+  },
+  customers: {
+    title: 'Customers', search: 'Name or phone', new: 'New customer', importTitle: 'Import customers (CSV)', regionAddress: 'Region / address',
+    created: 'Created', checkFields: 'Please check the marked fields', backToList: '← Back to customers', editTitle: 'Edit customer {name}',
+    noAddresses: 'No address yet', point: 'Point (latitude, longitude)', orders: 'Recent work orders', noOrders: 'No work orders yet',
+    units: 'Registered units', registerUnit: 'Register a unit', noUnits: 'No unit registered yet', warranty: 'Warranty',
+    inWarranty: 'In warranty', outOfWarranty: 'Out of warranty', warrantyEnds: 'ends {date}', daysLeft: '{n} days left',
+    editUnit: 'Edit unit {serial}', remove: 'Remove', removePhone: 'Remove phone {n}', removeAddress: 'Remove address {n}',
+    addPhone: 'Add a phone', addAddress: 'Add an address',
+    kinds: { person: 'Person', organization: 'Organization' },
+    f: {
+      name: 'Name', kind: 'Kind', vip: 'VIP', tags: 'Tags', tag: 'Tag', phones: 'Phones', phone: 'Phone number', label: 'Label',
+      addresses: 'Addresses', region: 'Region', address: 'Address', lat: 'Latitude', lon: 'Longitude',
+    },
+    unitF: { model_id: 'Model', serial: 'Serial number', purchase_date: 'Purchase date' },
   },
 }
 export default en

@@ -178,7 +178,7 @@ export default {
     actions: { create: '新建', update: '修改', delete: '删除', revoke: '吊销', rotate_secret: '轮换密钥', suspend: '停用', resume: '恢复', import: '导入' },
     resources: {
       user: '用户', api_key: 'API 密钥', role: '角色', grants: '授权', settings: '设置', sms_settings: '短信设置', webhook: 'Webhook',
-      plugin_binding: '插件绑定', region: '区域', site: '网点', technician: '技师', tenant: '租户',
+      plugin_binding: '插件绑定', region: '区域', site: '网点', technician: '技师', unit: '产品', tenant: '租户',
     },
   },
   notBuilt: '页面不存在',
@@ -270,5 +270,18 @@ export default {
         credentials: '网址不能包含用户名密码或 # 片段', port: '网址端口不正确',
       },
     },
+  },
+  customers: {
+    title: '客户管理', search: '姓名或电话', new: '新建客户', importTitle: '导入客户（CSV）', regionAddress: '区域 / 地址', created: '创建时间',
+    checkFields: '请检查标出的字段', backToList: '← 返回客户列表', editTitle: '编辑客户 {name}', noAddresses: '暂无地址', point: '坐标（纬度, 经度）',
+    orders: '最近工单', noOrders: '暂无工单', units: '登记产品', registerUnit: '登记产品', noUnits: '暂无登记产品', warranty: '保修',
+    inWarranty: '在保', outOfWarranty: '过保', warrantyEnds: '{date} 到期', daysLeft: '剩余 {n} 天', editUnit: '编辑产品 {serial}',
+    remove: '删除', removePhone: '删除第 {n} 个电话', removeAddress: '删除第 {n} 个地址', addPhone: '添加电话', addAddress: '添加地址',
+    kinds: { person: '个人', organization: '单位' },
+    f: {
+      name: '姓名', kind: '类型', vip: 'VIP 客户', tags: '标签', tag: '标签', phones: '电话', phone: '电话号码', label: '备注',
+      addresses: '地址', region: '区域', address: '详细地址', lat: '纬度', lon: '经度',
+    },
+    unitF: { model_id: '型号', serial: '序列号', purchase_date: '购买日期' },
   },
 }
