@@ -160,6 +160,7 @@ func (sc *scratch) explainSites(o Order) []Candidate {
 		}
 	}
 	all, codes := sc.w.finish()
+	codes = slices.Clone(codes) // sc.w's are written again by the next decision
 	from := 0
 	for i, to := range sc.marks {
 		ranking[i].Reasons, ranking[i].Codes, from = all[from:to:to], codes[from:to:to], to

@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -73,7 +72,8 @@ func (w *reasonWriter) mark() int { return len(w.ends) }
 
 // finish returns every reason written and their codes; a candidate's are
 // all[from:to:to] and codes[from:to:to], capped so that appending to them
-// never writes into the next candidate's.
+// never writes into the next candidate's. codes is w's own: a writer used
+// again must be given a copy.
 func (w *reasonWriter) finish() (all []string, codes []ReasonCode) {
 	s := string(w.buf)
 	all = make([]string, len(w.ends))
@@ -81,7 +81,7 @@ func (w *reasonWriter) finish() (all []string, codes []ReasonCode) {
 	for k, e := range w.ends {
 		all[k], start = s[start:e], e
 	}
-	return all, slices.Clone(w.codes)
+	return all, w.codes[:len(w.codes):len(w.codes)]
 }
 
 // explainSite writes the reasons of one assessed site, in the order a

@@ -52,6 +52,9 @@ func rankTechnicians(n *Network, si int32, o Order, explain bool) techRanking {
 	s := &n.sites[si]
 	eligible, others := make([]techAssessed, 0, len(n.techs[si])), []techAssessed(nil)
 	var w reasonWriter
+	if explain { // about five reasons a technician, each with a code and an end
+		w.ends, w.codes = make([]int, 0, 6*len(n.techs[si])), make([]ReasonCode, 0, 6*len(n.techs[si]))
+	}
 	var tr techRanking
 	fromSite := siteDistance{site: s.Location}
 	for _, t := range n.techs[si] {
