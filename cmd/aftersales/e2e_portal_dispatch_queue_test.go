@@ -70,15 +70,7 @@ func TestPortalDispatchQueue(t *testing.T) {
 			b.fill(`#ov-reason`, "罗湖站有洗衣机技师")
 			b.click(`[data-test="override-submit"]`)
 			b.waitText(tc.overridden)
-			var got workOrderSeen
-			require.Eventually(t, func() bool {
-				got = n.order(t, waiting.ID)
-				return got.SiteID == n.siteB
-			}, browserWait, 200*time.Millisecond, "the override reached the server")
-			require.Equal(t, "dispatched", got.State)
-			require.Equal(t, "override", got.Decision.Outcome.Kind)
-			require.Equal(t, "罗湖站有洗衣机技师", got.Decision.Outcome.Reason)
-			require.Equal(t, "调度小王", got.Decision.Outcome.By.Name)
+			n.requireOverridden(t, waiting.ID, n.siteB, "罗湖站有洗衣机技师")
 			b.click(`.el-drawer__close-btn`)
 
 			// The order Nanshan has not accepted: name its technician, then urge.
@@ -91,6 +83,7 @@ func TestPortalDispatchQueue(t *testing.T) {
 			b.click(fmt.Sprintf(`[data-test="tech-option-%s"]`, n.techA))
 			b.click(`[data-test="assign-submit"]`)
 			b.waitText(tc.assigned)
+			var got workOrderSeen
 			require.Eventually(t, func() bool {
 				got = n.order(t, unaccepted.ID)
 				return got.State == "assigned"
