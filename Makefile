@@ -12,7 +12,7 @@ TEST_DEB_PACKAGES := chromium fonts-noto-cjk curl
 # Reference plugins (plugins/NAME, main packages), built to bin/plugins/NAME.
 PLUGINS := cti-generic parts-erp dispatch-rules
 
-.PHONY: run build test bench generate lint vulncheck deps test-deps node web check-generated proto
+.PHONY: run build test bench generate lint vulncheck deps test-deps node web check-generated proto screenshots
 
 # The portal (web/): npm packages from the lock file, then a Vite build into
 # web/embedded/app, which the binary embeds. Rebuilt when its sources change.
@@ -75,6 +75,20 @@ test-deps:
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+# The README's pictures, docs/screenshots/*.png: the browser tests of the
+# agent console, the dispatch board and the technician's phone, in zh-CN,
+# save the pages they check (PORTAL_SCREENSHOTS); each must stay small.
+SHOTS := agent-console dispatch-board technician-phone
+SHOTS_MAX_BYTES := 307200
+screenshots: test-deps build
+	rm -rf bin/screenshots && mkdir -p bin/screenshots docs/screenshots
+	PORTAL_SCREENSHOTS=$(CURDIR)/bin/screenshots ./$(BIN) testenv -- \
+		$(GO) test -count=1 -p 1 -timeout 20m -run 'TestPortal(Agent|DispatchQueue|Technician)$$/zh-CN$$' ./cmd/aftersales/
+	@for s in $(SHOTS); do \
+		f=bin/screenshots/$$s-zh-CN.png; [ -f $$f ] || { echo "no $$f: did its test run?"; exit 1; }; \
+		size=$$(stat -c %s $$f); [ $$size -le $(SHOTS_MAX_BYTES) ] || { echo "$$f is $$size bytes, more than $(SHOTS_MAX_BYTES)"; exit 1; }; \
+		cp $$f docs/screenshots/$$s.png; echo "docs/screenshots/$$s.png ($$size bytes)"; done
 
 bench: build
 	./$(BIN) testenv -- $(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m ./...

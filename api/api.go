@@ -163,6 +163,7 @@ func New(d Deps) *Server {
 	s.registerRoutes()
 	declareTags(s.api.OpenAPI())
 	confirmationNeedsProof(s.api)
+	documentReasons(s.api)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	if d.Ops.Registry != nil {

@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -79,4 +82,47 @@ func TestDispatchDecisionSaysWhatHappened(t *testing.T) {
 	// Read again, the stored decision says the same.
 	got := b.must(200, "GET", "/v1/work-orders/"+id, n.tenant.admin, nil)
 	require.Equal(t, "override", got.JSON["dispatch_decision"].(map[string]any)["outcome"].(map[string]any)["kind"])
+}
+
+// TestDispatchReasonsHaveCodes: every reason of a decision comes with its
+// code and values beside the English text, one for one, and so does the
+// reason an order waits in the queue, for the portal to say them in the
+// reader's language.
+func TestDispatchReasonsHaveCodes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("acme")
+	r := b.intake(n, n.tenant.admin, nil)
+	require.Equal(t, 201, r.Status, "%s", r.Raw)
+	dec := r.JSON["dispatch_decision"].(map[string]any)
+	summary := dec["summary_detail"].(map[string]any)
+	require.Equal(t, "summary", summary["code"])
+	require.Equal(t, 2.0, summary["values"].(map[string]any)["covering"], "near and far cover Shenzhen")
+	first := dec["ranking"].([]any)[0].(map[string]any)
+	reasons, details := first["reasons"].([]any), first["reason_details"].([]any)
+	require.Len(t, details, len(reasons))
+	covers := details[0].(map[string]any)
+	require.Equal(t, "covers_radius", covers["code"], reasons[0])
+	km := covers["values"].(map[string]any)["km"].(float64)
+	require.Contains(t, reasons[0], fmt.Sprintf("distance %.1f km", km))
+	codes := map[string]bool{}
+	for _, d := range details {
+		codes[d.(map[string]any)["code"].(string)] = true
+	}
+	require.Subset(t, slices.Collect(maps.Keys(codes)), []string{"covers_radius", "authorised", "capacity", "reputation", "site_score"})
+	tech := dec["technicians"].(map[string]any)["ranking"].([]any)[0].(map[string]any)
+	require.Len(t, tech["reason_details"], len(tech["reasons"].([]any)))
+	require.Equal(t, "available", tech["reason_details"].([]any)[1].(map[string]any)["code"], tech["reasons"])
+
+	// With every site at capacity the order waits; the outcome says why in
+	// code too, and the stored decision says it again when read.
+	b.exec(n.tenant.id, `UPDATE sites SET daily_capacity = 0`)
+	q := b.intake(n, n.tenant.admin, nil)
+	require.Equal(t, "created", q.str("state"))
+	got := b.must(200, "GET", "/v1/work-orders/"+q.str("id"), n.tenant.admin, nil)
+	outcome := got.JSON["dispatch_decision"].(map[string]any)["outcome"].(map[string]any)
+	require.Equal(t, "queued", outcome["kind"])
+	require.Equal(t, got.str("queue_reason"), outcome["reason"])
+	require.Equal(t, map[string]any{"code": "all_at_capacity", "values": map[string]any{"line": "AC"}}, outcome["reason_detail"])
+	require.Equal(t, outcome["reason_detail"], got.JSON["dispatch_decision"].(map[string]any)["suggestion"].(map[string]any)["no_site_reason_detail"])
 }

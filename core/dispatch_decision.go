@@ -23,6 +23,11 @@ type DispatchDecision struct {
 	Ranking     []SiteCandidate    `json:"ranking" doc:"The sites considered: the eligible ones best first, then those the tenant's rules excluded, then the covering sites that are not eligible (nearest first)."`
 	Technicians TechnicianRanking  `json:"technicians" doc:"The technicians of the suggested site, ranked."`
 	Outcome     DispatchOutcome    `json:"outcome" doc:"What happened: the site and technician the order went to, how, by whom, when and why."`
+
+	// The coded forms of Summary and Fallback; nil in decisions stored
+	// before reasons had codes.
+	SummaryDetail  *Reason `json:"summary_detail,omitempty" doc:"summary with its code and values."`
+	FallbackDetail *Reason `json:"fallback_detail,omitempty" doc:"fallback with its code and values."`
 }
 
 // DispatchSuggestion is the engine's proposal.
@@ -33,6 +38,10 @@ type DispatchSuggestion struct {
 	TechnicianName     string     `json:"technician_name,omitempty"`
 	NoSiteReason       string     `json:"no_site_reason,omitempty" doc:"Why no site is suggested."`
 	NoTechnicianReason string     `json:"no_technician_reason,omitempty" doc:"Why no technician is suggested."`
+
+	// The coded forms of the reasons above.
+	NoSiteReasonDetail       *Reason `json:"no_site_reason_detail,omitempty" doc:"no_site_reason with its code and values."`
+	NoTechnicianReasonDetail *Reason `json:"no_technician_reason_detail,omitempty" doc:"no_technician_reason with its code and values."`
 }
 
 // SiteCandidate is one site the engine considered.
@@ -45,6 +54,9 @@ type SiteCandidate struct {
 	Score      float64    `json:"score" doc:"The weighted sum of the components, in [0, 1]; 0 for a site that is not eligible."`
 	Components SiteScores `json:"components"`
 	Reasons    []string   `json:"reasons" doc:"Why the site ranks where it does, or \"excluded: …\"."`
+
+	// ReasonDetails[i] is Reasons[i] with its code and values.
+	ReasonDetails []Reason `json:"reason_details,omitempty" doc:"reasons with their codes and values, one for one (reason_details[i] is reasons[i]); a reason the tenant's dispatch rules wrote has the code text. Absent in decisions stored before reasons had codes."`
 }
 
 // SiteScores are a site's normalised score components, each in [0, 1],
@@ -62,6 +74,8 @@ type TechnicianRanking struct {
 	SiteName string                `json:"site_name,omitempty"`
 	Ranking  []TechnicianCandidate `json:"ranking" doc:"The eligible technicians best first, then the others."`
 	Fallback string                `json:"fallback,omitempty" doc:"Why the tenant's rules did not choose the technician."`
+
+	FallbackDetail *Reason `json:"fallback_detail,omitempty" doc:"fallback with its code and values."`
 }
 
 // TechnicianCandidate is one technician the engine considered.
@@ -75,6 +89,8 @@ type TechnicianCandidate struct {
 	Score          float64          `json:"score" doc:"The mean of the components; available technicians rank before busy ones whatever the score."`
 	Components     TechnicianScores `json:"components"`
 	Reasons        []string         `json:"reasons"`
+
+	ReasonDetails []Reason `json:"reason_details,omitempty" doc:"As a site's reason_details."`
 }
 
 // TechnicianScores are a technician's normalised score components, each
@@ -107,6 +123,18 @@ type DispatchOutcome struct {
 	By             *DecisionActor `json:"by,omitempty" doc:"Who decided; absent when the engine did."`
 	At             time.Time      `json:"at"`
 	Reason         string         `json:"reason,omitempty" doc:"Why: the dispatcher's reason for an override, the person's for an assignment, the engine's for queueing."`
+
+	ReasonDetail *Reason `json:"reason_detail,omitempty" doc:"The engine's reason with its code and values; absent for a person's, which is in their own words."`
+}
+
+// Reason is a reason the platform wrote, in a form a reader can put in
+// their own language: the stable code of the template its English text
+// was written by, and the values written into it. The spec lists the
+// codes with their templates (api documents them from the templates
+// themselves).
+type Reason struct {
+	Code   string         `json:"code" doc:"The template's stable code; text for free text (e.g. written by tenant rules), which has no values. A reader shows the English text for a code it does not know."`
+	Values map[string]any `json:"values,omitempty" doc:"The values written into the template, by the names in its {braces}: numbers (as written, e.g. 3.2 km) or strings."`
 }
 
 // DecisionActor is a person (or API key) who decided a dispatch outcome.

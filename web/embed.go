@@ -87,9 +87,10 @@ func serveFile(w http.ResponseWriter, r *http.Request, root fs.FS, name string) 
 
 // setPolicy limits what the portal's pages may load and who may frame
 // them: everything from this origin; images also from data: and blob:
-// (signatures, camera frames); inline styles, which the component kits set.
+// (signatures, camera frames); fonts also from data: (Vant's icon font is
+// inlined in its CSS); inline styles, which the component kits set.
 func setPolicy(w http.ResponseWriter) {
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; "+
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; "+
 		"style-src 'self' 'unsafe-inline'; connect-src 'self'; worker-src 'self' blob:; "+
 		"frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 	w.Header().Set("Referrer-Policy", "same-origin")

@@ -30,6 +30,7 @@ func TestHandlerServesTheBuildAndTheAppsRoutes(t *testing.T) {
 		require.Contains(t, r.Body.String(), "<div id=app>", "%s is the app's shell", path)
 		require.Equal(t, "no-cache", r.Header().Get("Cache-Control"), "%s: a new release is seen at once", path)
 		require.Contains(t, r.Header().Get("Content-Security-Policy"), "default-src 'self'")
+		require.Contains(t, r.Header().Get("Content-Security-Policy"), "font-src 'self' data:", "Vant's icons are an inlined font")
 	}
 
 	js := get("/assets/index-abc123.js")

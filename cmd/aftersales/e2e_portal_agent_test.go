@@ -64,9 +64,10 @@ func TestPortalAgent(t *testing.T) {
 	var all []time.Duration
 	for _, tc := range []struct {
 		lang, slug, agentName, stateCancelled, left string
+		covers, authorised, notSaid                 string // the ranking's reasons, in the reader's language
 	}{
-		{"zh-CN", "agent-zh", "王坐席", "已取消", "剩余"},
-		{"en", "agent-en", "Agent Wang", "Cancelled", "left"},
+		{"zh-CN", "agent-zh", "王坐席", "已取消", "剩余", "覆盖该地址（", "已获产品线 AC 授权", "covers address"},
+		{"en", "agent-en", "Agent Wang", "Cancelled", "left", "covers address (", "authorised for line AC", "覆盖该地址"},
 	} {
 		d := newAgentDesk(t, c, owner, platform, plugin.ID, tc.slug, tc.lang, tc.agentName)
 		t.Run(tc.lang, func(t *testing.T) {
@@ -126,7 +127,11 @@ func TestPortalAgent(t *testing.T) {
 			b.run("the order created", chromedp.WaitVisible(`[data-test="intake-created"] [data-test="decision-site"]`))
 			require.Equal(t, d.siteName, b.evalString(`document.querySelector('[data-test="decision-site"]').innerText`))
 			require.Equal(t, d.techer, b.evalString(`document.querySelector('[data-test="decision-technician"]').innerText`))
-			require.Contains(t, b.evalString(`document.querySelector('[data-test="decision-ranking"]').innerText`), d.siteName)
+			ranking := b.evalString(`document.querySelector('[data-test="decision-ranking"]').innerText`)
+			require.Contains(t, ranking, d.siteName)
+			require.Contains(t, ranking, tc.covers, "the ranking's reasons in the console's language")
+			require.Contains(t, ranking, tc.authorised)
+			require.NotContains(t, ranking, tc.notSaid)
 			b.requireAccessible("the agent console with a pop and a decision")
 			screenshot(b, "agent-console-"+tc.lang)
 

@@ -58,15 +58,7 @@ func TestPortalDispatch(t *testing.T) {
 			b.click(`[data-test="override-submit"]`)
 			b.waitText(tc.overridden)
 
-			var got workOrderSeen
-			require.Eventually(t, func() bool {
-				got = n.order(t, order.ID)
-				return got.SiteID == n.siteB
-			}, browserWait, 200*time.Millisecond, "the override reached the server")
-			require.Equal(t, "dispatched", got.State)
-			require.Equal(t, "override", got.Decision.Outcome.Kind)
-			require.Equal(t, "客户要求罗湖网点上门", got.Decision.Outcome.Reason)
-			require.Equal(t, "调度小王", got.Decision.Outcome.By.Name)
+			n.requireOverridden(t, order.ID, n.siteB, "客户要求罗湖网点上门")
 
 			// Closed, the drawer leaves the board, which shows the order at
 			// its new site.
@@ -86,6 +78,7 @@ func TestPortalDispatch(t *testing.T) {
 			b.click(pick)
 			b.click(fmt.Sprintf(`[data-test="desk-tech-option-%s"]`, n.techB))
 			b.click(fmt.Sprintf(`[data-test="desk-assign-%s"]`, order.Number))
+			var got workOrderSeen
 			require.Eventually(t, func() bool {
 				got = n.order(t, order.ID)
 				return got.State == "assigned"
@@ -241,6 +234,21 @@ func (n *dispatchNetwork) intake(t *testing.T) workOrderSeen {
 		"customer_id": n.customer, "unit_id": n.unit, "description": "空调不制冷", "address": "深圳市南山区科技园",
 		"lat": customerLat, "lon": customerLon}).decode(t, &w)
 	return w
+}
+
+// requireOverridden waits until the order is at site, then checks that
+// the dispatcher overrode it there with reason.
+func (n *dispatchNetwork) requireOverridden(t *testing.T, id, site, reason string) {
+	t.Helper()
+	var got workOrderSeen
+	require.Eventually(t, func() bool {
+		got = n.order(t, id)
+		return got.SiteID == site
+	}, browserWait, 200*time.Millisecond, "the override reached the server")
+	require.Equal(t, "dispatched", got.State)
+	require.Equal(t, "override", got.Decision.Outcome.Kind)
+	require.Equal(t, reason, got.Decision.Outcome.Reason)
+	require.Equal(t, "调度小王", got.Decision.Outcome.By.Name)
 }
 
 func (n *dispatchNetwork) order(t *testing.T, id string) workOrderSeen {

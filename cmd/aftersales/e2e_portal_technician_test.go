@@ -62,6 +62,10 @@ func TestPortalTechnician(t *testing.T) {
 			require.Equal(t, "tel:+"+techPhone, p.b.evalString(`document.querySelector('[data-test="call"]').getAttribute('href')`))
 			require.Regexp(t, `^geo:22\.5431,114\.0579\?q=`, p.b.evalString(`document.querySelector('[data-test="navigate"]').getAttribute('href')`))
 			p.b.requireAccessible("my orders (phone)")
+			p.b.run("the icons' font", chromedp.Poll[chromedp.Void](
+				`[...document.fonts].some(f => f.family.includes('vant-icon') && f.status === 'loaded')`,
+				chromedp.WithPollingTimeout(browserWait)))
+			screenshot(p.b, "technician-phone-"+tc.lang)
 
 			// Declining needs a reason; the order goes back to the site.
 			p.openOrder(declined)

@@ -37,6 +37,9 @@ type Candidate struct {
 	Score      float64 // weighted sum of Components, in [0, 1]; 0 for ineligible sites
 	Components Components
 	Reasons    []string // why it ranks where it does, or "excluded: …"
+	// Codes are the codes of the reasons the engine wrote, in order: the
+	// first len(Codes) reasons; those tenant rules added follow them.
+	Codes []ReasonCode
 }
 
 // Decision is the outcome of Engine.Decide.
@@ -86,6 +89,7 @@ type TechCandidate struct {
 	Score        float64 // mean of Components; available technicians rank before busy ones whatever the score
 	Components   TechComponents
 	Reasons      []string
+	Codes        []ReasonCode // as Candidate.Codes
 }
 
 // TechDecision is the technician choice at one site.

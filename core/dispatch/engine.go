@@ -63,7 +63,7 @@ func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near
 	defer func() {
 		clear(sc.list) // drop the pointers into the network
 		sc.list, sc.elig, sc.excl, sc.marks = sc.list[:0], sc.elig[:0], sc.excl[:0], sc.marks[:0]
-		sc.w.buf, sc.w.ends = sc.w.buf[:0], sc.w.ends[:0]
+		sc.w.buf, sc.w.ends, sc.w.codes = sc.w.buf[:0], sc.w.ends[:0], sc.w.codes[:0]
 		scratchPool.Put(sc)
 	}()
 	dec := Decision{Engine: EngineVersion}
@@ -159,9 +159,11 @@ func (sc *scratch) explainSites(o Order) []Candidate {
 			sc.marks = append(sc.marks, sc.w.mark())
 		}
 	}
-	all, from := sc.w.finish(), 0
+	all, codes := sc.w.finish()
+	codes = slices.Clone(codes) // sc.w's are written again by the next decision
+	from := 0
 	for i, to := range sc.marks {
-		ranking[i].Reasons, from = all[from:to:to], to
+		ranking[i].Reasons, ranking[i].Codes, from = all[from:to:to], codes[from:to:to], to
 	}
 	return ranking
 }

@@ -11,8 +11,9 @@ import (
 // seven reasons each, and one allocation per reason was most of a
 // decision's cost.
 type reasonWriter struct {
-	buf  []byte
-	ends []int // where each reason ends in buf
+	buf   []byte
+	ends  []int        // where each reason ends in buf
+	codes []ReasonCode // each reason's code
 }
 
 func (w *reasonWriter) s(s string) *reasonWriter { w.buf = append(w.buf, s...); return w }
@@ -61,22 +62,26 @@ func appendFixed(b []byte, v float64, prec int) []byte {
 	return append(append(b, '.'), digits[:prec]...)
 }
 
-// end closes the reason being written.
-func (w *reasonWriter) end() { w.ends = append(w.ends, len(w.buf)) }
+// end closes the reason being written, which followed code's template.
+func (w *reasonWriter) end(code ReasonCode) {
+	w.ends, w.codes = append(w.ends, len(w.buf)), append(w.codes, code)
+}
 
 // mark is the number of reasons written so far, to delimit a candidate's.
 func (w *reasonWriter) mark() int { return len(w.ends) }
 
-// finish returns every reason written; a candidate's are all[from:to:to],
-// capped so that appending to them never writes into the next candidate's.
-func (w *reasonWriter) finish() []string {
+// finish returns every reason written and their codes; a candidate's are
+// all[from:to:to] and codes[from:to:to], capped so that appending to them
+// never writes into the next candidate's. codes is w's own: a writer used
+// again must be given a copy.
+func (w *reasonWriter) finish() (all []string, codes []ReasonCode) {
 	s := string(w.buf)
-	all := make([]string, len(w.ends))
+	all = make([]string, len(w.ends))
 	start := 0
 	for k, e := range w.ends {
 		all[k], start = s[start:e], e
 	}
-	return all
+	return all, w.codes[:len(w.codes):len(w.codes)]
 }
 
 // explainSite writes the reasons of one assessed site, in the order a
@@ -85,48 +90,48 @@ func (w *reasonWriter) finish() []string {
 func explainSite(w *reasonWriter, a *assessed, o Order) {
 	s := a.site
 	if a.outside {
-		w.s("excluded: preferred by the order but does not cover the address").end()
+		w.s("excluded: preferred by the order but does not cover the address").end(ReasonOutsideArea)
 		return
 	}
 	if s.poly != nil {
-		w.s("covers address (polygon area, distance ").f(a.DistanceKm, 1).s(" km)").end()
+		w.s("covers address (polygon area, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversPolygon)
 	} else {
-		w.s("covers address (radius ").f(s.Area.RadiusKm, -1).s(" km, distance ").f(a.DistanceKm, 1).s(" km)").end()
+		w.s("covers address (radius ").f(s.Area.RadiusKm, -1).s(" km, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversRadius)
 	}
 	if !a.active {
-		w.s("excluded: site is ").s(string(s.Status)).end()
+		w.s("excluded: site is ").s(string(s.Status)).end(ReasonSiteInactive)
 	}
 	if a.authorised {
-		w.s("authorised for line ").s(o.ProductLine).end()
+		w.s("authorised for line ").s(o.ProductLine).end(ReasonAuthorised)
 	} else {
-		w.s("excluded: not authorised for ").s(o.ProductLine).end()
+		w.s("excluded: not authorised for ").s(o.ProductLine).end(ReasonNotAuthorised)
 	}
 	if a.hasCapacity {
-		w.s("capacity ").i(s.OpenToday).s("/").i(s.DailyCapacity).s(" used").end()
+		w.s("capacity ").i(s.OpenToday).s("/").i(s.DailyCapacity).s(" used").end(ReasonCapacity)
 	} else {
-		w.s("excluded: at capacity (").i(s.OpenToday).s("/").i(s.DailyCapacity).s(" used)").end()
+		w.s("excluded: at capacity (").i(s.OpenToday).s("/").i(s.DailyCapacity).s(" used)").end(ReasonAtCapacity)
 	}
 	if a.rejected {
-		w.s("excluded: rejected earlier").end()
+		w.s("excluded: rejected earlier").end(ReasonRejectedEarlier)
 	}
 	if !a.Eligible {
 		return
 	}
-	w.s("reputation ").f(s.Reputation, -1).s("/100").end()
+	w.s("reputation ").f(s.Reputation, -1).s("/100").end(ReasonReputation)
 	if s.LateRate != nil {
-		w.s("late-arrival rate ").f(*s.LateRate*100, 0).s("%").end()
+		w.s("late-arrival rate ").f(*s.LateRate*100, 0).s("%").end(ReasonLateRate)
 	} else {
-		w.s("late-arrival rate unknown (counted as 50%)").end()
+		w.s("late-arrival rate unknown (counted as 50%)").end(ReasonLateRateUnknown)
 	}
 	if len(s.Skills) > 0 {
 		if miss := missing(o.Skills, s.Skills); len(miss) > 0 {
-			w.s("site does not list skills ").s(strings.Join(miss, ", ")).s(" (technicians are checked next)").end()
+			w.s("site does not list skills ").s(strings.Join(miss, ", ")).s(" (technicians are checked next)").end(ReasonSiteSkillsMissing)
 		}
 	}
 	if a.preferred {
-		w.s("preferred by the order: ranked first").end()
+		w.s("preferred by the order: ranked first").end(ReasonPreferred)
 	}
 	k := a.Components
 	w.s("score ").f(a.Score, 3).s(" (distance ").f(k.Distance, 2).s(", load ").f(k.Load, 2).
-		s(", reputation ").f(k.Reputation, 2).s(", on-time ").f(k.SLARisk, 2).s(")").end()
+		s(", reputation ").f(k.Reputation, 2).s(", on-time ").f(k.SLARisk, 2).s(")").end(ReasonSiteScore)
 }

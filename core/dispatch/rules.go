@@ -69,6 +69,7 @@ type Ranked struct {
 	Eligible *bool
 	Score    *float64
 	Reasons  *[]string
+	Codes    *[]ReasonCode
 }
 
 // applyAnswer lays the rules' answer over the engine's own candidates: got
@@ -136,6 +137,9 @@ func applyAnswer[T any](own, got []T, fields func(*T) Ranked) (kept, dropped []T
 			c := own[i]
 			f := fields(&c)
 			*f.Eligible, *f.Score = false, 0
+			if len(*f.Codes) == len(*f.Reasons) { // the engine's reasons only: the next one is the engine's too
+				*f.Codes = append(slices.Clip(*f.Codes), ReasonExcludedByRules)
+			}
 			*f.Reasons = slices.Concat(*f.Reasons, []string{droppedByRules}, merged[i])
 			dropped = append(dropped, c)
 		}
@@ -191,11 +195,13 @@ func cloneAll[T any](in []T, reasons func(*T) *[]string) []T {
 const droppedByRules = "excluded: by tenant rules"
 
 // SiteFields are c's Ranked fields.
-func SiteFields(c *Candidate) Ranked { return Ranked{c.SiteID, &c.Eligible, &c.Score, &c.Reasons} }
+func SiteFields(c *Candidate) Ranked {
+	return Ranked{c.SiteID, &c.Eligible, &c.Score, &c.Reasons, &c.Codes}
+}
 
 // TechFields are c's Ranked fields.
 func TechFields(c *TechCandidate) Ranked {
-	return Ranked{c.TechnicianID, &c.Eligible, &c.Score, &c.Reasons}
+	return Ranked{c.TechnicianID, &c.Eligible, &c.Score, &c.Reasons, &c.Codes}
 }
 
 // rerankSites asks the tenant rules to rerank the eligible candidates.

@@ -115,7 +115,7 @@ func TestRulesWithTechniciansDecideInOneCall(t *testing.T) {
 			builtin, err := Engine{}.ChooseTechnician(context.Background(), n, id("s3"), order())
 			require.NoError(t, err)
 			for i := range builtin.Ranking {
-				builtin.Ranking[i].Reasons = nil
+				builtin.Ranking[i].Reasons, builtin.Ranking[i].Codes = nil, nil
 			}
 			require.Equal(t, builtin.Ranking, sent[id("s3")], "the built-in ranking's eligible technicians, without reasons")
 		})

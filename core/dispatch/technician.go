@@ -52,6 +52,9 @@ func rankTechnicians(n *Network, si int32, o Order, explain bool) techRanking {
 	s := &n.sites[si]
 	eligible, others := make([]techAssessed, 0, len(n.techs[si])), []techAssessed(nil)
 	var w reasonWriter
+	if explain { // about five reasons a technician, each with a code and an end
+		w.ends, w.codes = make([]int, 0, 6*len(n.techs[si])), make([]ReasonCode, 0, 6*len(n.techs[si]))
+	}
 	var tr techRanking
 	fromSite := siteDistance{site: s.Location}
 	for _, t := range n.techs[si] {
@@ -82,13 +85,14 @@ func rankTechnicians(n *Network, si int32, o Order, explain bool) techRanking {
 	})
 	// others stay in ID order, the order of n.techs.
 	var all []string
+	var codes []ReasonCode
 	if explain {
-		all = w.finish()
+		all, codes = w.finish()
 	}
 	tr.ranking = make([]TechCandidate, 0, len(eligible)+len(others))
 	for _, a := range slices.Concat(eligible, others) {
 		if explain {
-			a.Reasons = all[a.from:a.to:a.to]
+			a.Reasons, a.Codes = all[a.from:a.to:a.to], codes[a.from:a.to:a.to]
 		}
 		tr.ranking = append(tr.ranking, a.TechCandidate)
 	}
@@ -167,34 +171,39 @@ func explainTechnician(w *reasonWriter, t Technician, c *TechCandidate, miss []s
 	age := o.At.Sub(t.LocationAt)
 	switch {
 	case t.LocationAt.IsZero():
-		w.s("location unknown: ").f(c.DistanceKm, 1).s(" km from the site").end()
+		w.s("location unknown: ").f(c.DistanceKm, 1).s(" km from the site").end(ReasonLocationUnknown)
 	case age > StaleAfter:
-		w.s("last location ").age(age).s(" old, stale: ").f(c.DistanceKm, 1).s(" km from the site").end()
+		w.s("last location ").f(age.Hours(), 1).s(" h old, stale: ").f(c.DistanceKm, 1).s(" km from the site").end(ReasonLocationStale)
 	default:
-		w.f(c.DistanceKm, 1).s(" km from last location (").age(max(age, 0)).s(" ago)").end()
+		w.f(c.DistanceKm, 1).s(" km from last location (")
+		if age = max(age, 0); age < time.Hour {
+			w.i(int(age.Minutes())).s(" min ago)").end(ReasonLocationMinutes)
+		} else {
+			w.f(age.Hours(), 1).s(" h ago)").end(ReasonLocationHours)
+		}
 	}
 	switch t.Status {
 	case TechOff:
-		w.s("excluded: off duty").end()
+		w.s("excluded: off duty").end(ReasonOffDuty)
 	case TechBusy:
-		w.s("busy: ranked after available technicians").end()
+		w.s("busy: ranked after available technicians").end(ReasonBusy)
 	default:
-		w.s("available").end()
+		w.s("available").end(ReasonAvailable)
 	}
 	switch {
 	case len(miss) > 0:
-		w.s("excluded: lacks skills ").s(strings.Join(miss, ", ")).end()
+		w.s("excluded: lacks skills ").s(strings.Join(miss, ", ")).end(ReasonLacksSkills)
 	case len(o.Skills) == 0:
-		w.s("no skills required").end()
+		w.s("no skills required").end(ReasonNoSkillsRequired)
 	default:
 		w.s("has required skills ").s(strings.Join(o.Skills, ", ")).s(" (the order uses ").i(len(o.Skills)).
-			s(" of its ").i(len(t.Skills)).s(" skills)").end()
+			s(" of its ").i(len(t.Skills)).s(" skills)").end(ReasonHasSkills)
 	}
-	w.i(t.OpenWorkload).s(" open orders").end()
+	w.i(t.OpenWorkload).s(" open orders").end(ReasonOpenOrders)
 	if c.Eligible {
 		k := c.Components
 		w.s("score ").f(c.Score, 3).s(" (skills ").f(k.Skills, 2).s(", distance ").f(k.Distance, 2).
-			s(", workload ").f(k.Workload, 2).s(")").end()
+			s(", workload ").f(k.Workload, 2).s(")").end(ReasonTechnicianScore)
 	}
 }
 
@@ -211,13 +220,4 @@ func (d *siteDistance) to(p Point) float64 {
 		d.km, d.known = DistanceKm(d.site, p), true
 	}
 	return d.km
-}
-
-// age writes a duration the way a dispatcher reads it: minutes under an
-// hour, hours with one decimal above.
-func (w *reasonWriter) age(d time.Duration) *reasonWriter {
-	if d < time.Hour {
-		return w.i(int(d.Minutes())).s(" min")
-	}
-	return w.f(d.Hours(), 1).s(" h")
 }

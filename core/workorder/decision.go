@@ -27,9 +27,14 @@ func newDecision(d dispatch.Decision, net *dispatch.Network, at time.Time) *core
 	if net == nil {
 		out.Suggestion.NoSiteReason = noGeoPoint
 	}
+	out.SummaryDetail, out.FallbackDetail = ExplainNote(out.Summary), ExplainNote(out.Fallback)
+	out.Suggestion.NoSiteReasonDetail = ExplainNote(out.Suggestion.NoSiteReason)
+	out.Suggestion.NoTechnicianReasonDetail = ExplainNote(out.Suggestion.NoTechnicianReason)
+	out.Technicians.FallbackDetail = ExplainNote(out.Technicians.Fallback)
 	for i, c := range d.Ranking {
 		out.Ranking[i] = core.SiteCandidate{SiteID: c.SiteID, SiteName: siteName(c.SiteID), Kind: string(c.Kind),
 			Eligible: c.Eligible, DistanceKm: c.DistanceKm, Score: c.Score, Reasons: nonNil(c.Reasons),
+			ReasonDetails: reasonDetails(c.Reasons, c.Codes),
 			Components: core.SiteScores{Distance: c.Components.Distance, Load: c.Components.Load,
 				Reputation: c.Components.Reputation, SLARisk: c.Components.SLARisk}}
 	}
@@ -46,6 +51,7 @@ func newDecision(d dispatch.Decision, net *dispatch.Network, at time.Time) *core
 		out.Technicians.Ranking[i] = core.TechnicianCandidate{TechnicianID: c.TechnicianID,
 			TechnicianName: techName(d.Technician.SiteID, c.TechnicianID), Eligible: c.Eligible, Status: string(c.Status),
 			DistanceKm: c.DistanceKm, LocationFrom: c.LocationFrom, Score: c.Score, Reasons: nonNil(c.Reasons),
+			ReasonDetails: reasonDetails(c.Reasons, c.Codes),
 			Components: core.TechnicianScores{Skills: c.Components.Skills, Distance: c.Components.Distance,
 				Workload: c.Components.Workload}}
 	}

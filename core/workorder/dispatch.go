@@ -82,7 +82,7 @@ func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Reposito
 	}
 	if chosen == nil {
 		reason := cmp.Or(dec.NoCandidateReason, noSuitableSite)
-		kept.Outcome = core.DispatchOutcome{Kind: core.OutcomeQueued, At: now, Reason: reason}
+		kept.Outcome = core.DispatchOutcome{Kind: core.OutcomeQueued, At: now, Reason: reason, ReasonDetail: ExplainNote(reason)}
 		repo.UpdateWorkOrder(w.ID, Change{At: now, Decision: kept})
 		w.Decision = kept
 		s.queue(u, repo, w, reason, actor)
@@ -113,8 +113,13 @@ func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Reposito
 	return nil
 }
 
-// noSuitableSite is the queue reason when the engine gave none.
-const noSuitableSite = "no suitable site"
+// Queue reasons: when the engine gave none; purchase leads that wait for
+// a person to route them.
+const (
+	noSuitableSite = "no suitable site"
+	leadNoGeoPoint = "a purchase lead without a geo point; route it by hand"
+	leadNoDealer   = "no dealer near the address; route the lead by hand"
+)
 
 // autoAssigned is the technician the platform assigns at the chosen site:
 // none when the site assigns its own; the decision's when the site is the
@@ -170,12 +175,12 @@ func (s *Service) queue(u core.UnitOfWork, repo Repository, w *core.WorkOrder, r
 // queue with the reason.
 func (s *Service) routeToDealer(ctx context.Context, u core.UnitOfWork, repo Repository, w *core.WorkOrder, actor string) error {
 	if w.Lat == nil {
-		s.queue(u, repo, w, "a purchase lead without a geo point; route it by hand", actor)
+		s.queue(u, repo, w, leadNoGeoPoint, actor)
 		return nil
 	}
 	site, err := repo.NearestDealer(ctx, *w.Lat, *w.Lon, candidateRadiusKm, w.ProductLine)
 	if core.ErrorCode(err) == core.ENOTFOUND {
-		s.queue(u, repo, w, "no dealer near the address; route the lead by hand", actor)
+		s.queue(u, repo, w, leadNoDealer, actor)
 		return nil
 	} else if err != nil {
 		return err

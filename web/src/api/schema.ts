@@ -2143,6 +2143,8 @@ export interface components {
             engine: string;
             /** @description Why the tenant's dispatch rules were not used (an error, a timeout, an invalid answer) and the built-in ranking was. */
             fallback?: string;
+            /** @description fallback with its code and values. */
+            fallback_detail?: components["schemas"]["Reason"];
             /** @description What happened: the site and technician the order went to, how, by whom, when and why. */
             outcome: components["schemas"]["DispatchOutcome"];
             /** @description The sites considered: the eligible ones best first, then those the tenant's rules excluded, then the covering sites that are not eligible (nearest first). */
@@ -2151,6 +2153,8 @@ export interface components {
             suggestion: components["schemas"]["DispatchSuggestion"];
             /** @description What the engine examined, e.g. "48 sites near the address examined, 12 cover it, 7 eligible". */
             summary: string;
+            /** @description summary with its code and values. */
+            summary_detail?: components["schemas"]["Reason"];
             /** @description The technicians of the suggested site, ranked. */
             technicians: components["schemas"]["TechnicianRanking"];
         } | null;
@@ -2166,6 +2170,8 @@ export interface components {
             kind: "engine" | "queued" | "override" | "assign" | "reassign" | "decline";
             /** @description Why: the dispatcher's reason for an override, the person's for an assignment, the engine's for queueing. */
             reason?: string;
+            /** @description The engine's reason with its code and values; absent for a person's, which is in their own words. */
+            reason_detail?: components["schemas"]["Reason"];
             site_id: string | null;
             site_name?: string;
             technician_id: string | null;
@@ -2174,8 +2180,12 @@ export interface components {
         DispatchSuggestion: {
             /** @description Why no site is suggested. */
             no_site_reason?: string;
+            /** @description no_site_reason with its code and values. */
+            no_site_reason_detail?: components["schemas"]["Reason"];
             /** @description Why no technician is suggested. */
             no_technician_reason?: string;
+            /** @description no_technician_reason with its code and values. */
+            no_technician_reason_detail?: components["schemas"]["Reason"];
             /** @description The first eligible site of the ranking; null when there is none. */
             site_id: string | null;
             site_name?: string;
@@ -2753,6 +2763,65 @@ export interface components {
              */
             start: string;
         };
+        Reason: {
+            /**
+             * @description The template's stable code; text for free text (e.g. written by tenant rules), which has no values. A reader shows the English text for a code it does not know. The codes, each with the template of its English text ({name} a string value, {name:n} a number):
+             *     - `outside_area`: excluded: preferred by the order but does not cover the address
+             *     - `covers_polygon`: covers address (polygon area, distance {km:n} km)
+             *     - `covers_radius`: covers address (radius {radius_km:n} km, distance {km:n} km)
+             *     - `site_inactive`: excluded: site is {status}
+             *     - `authorised`: authorised for line {line}
+             *     - `not_authorised`: excluded: not authorised for {line}
+             *     - `capacity`: capacity {open:n}/{capacity:n} used
+             *     - `at_capacity`: excluded: at capacity ({open:n}/{capacity:n} used)
+             *     - `rejected_earlier`: excluded: rejected earlier
+             *     - `reputation`: reputation {reputation:n}/100
+             *     - `late_rate`: late-arrival rate {percent:n}%
+             *     - `late_rate_unknown`: late-arrival rate unknown (counted as 50%)
+             *     - `site_skills_missing`: site does not list skills {skills} (technicians are checked next)
+             *     - `preferred`: preferred by the order: ranked first
+             *     - `site_score`: score {score:n} (distance {distance:n}, load {load:n}, reputation {reputation:n}, on-time {on_time:n})
+             *     - `excluded_by_rules`: excluded: by tenant rules
+             *     - `location_unknown`: location unknown: {km:n} km from the site
+             *     - `location_stale`: last location {hours:n} h old, stale: {km:n} km from the site
+             *     - `location_minutes`: {km:n} km from last location ({minutes:n} min ago)
+             *     - `location_hours`: {km:n} km from last location ({hours:n} h ago)
+             *     - `off_duty`: excluded: off duty
+             *     - `busy`: busy: ranked after available technicians
+             *     - `available`: available
+             *     - `lacks_skills`: excluded: lacks skills {skills}
+             *     - `no_skills_required`: no skills required
+             *     - `has_skills`: has required skills {skills} (the order uses {used:n} of its {held:n} skills)
+             *     - `open_orders`: {count:n} open orders
+             *     - `technician_score`: score {score:n} (skills {skills:n}, distance {distance:n}, workload {workload:n})
+             *     - `summary`: {examined:n} sites near the address examined, {covering:n} cover it, {eligible:n} eligible
+             *     - `no_site_covers`: no active site covers the address
+             *     - `no_active_site`: no active site covers the address ({covering:n} covering sites are suspended or closed)
+             *     - `none_authorised`: sites cover the address but none is authorised for {line}
+             *     - `all_at_capacity`: all covering sites authorised for {line} are at capacity
+             *     - `all_rejected`: every covering site that could take the order has rejected it earlier
+             *     - `rules_rejected_sites`: tenant rules rejected every candidate
+             *     - `no_candidate`: no candidate
+             *     - `no_technicians`: the site has no technicians on record
+             *     - `rules_rejected_technicians`: tenant rules rejected every technician
+             *     - `no_technician_on_duty`: no technician on duty has the required skills ({off:n} off duty, {unskilled:n} lacking skills)
+             *     - `no_technician_with_skills`: no technician on duty has {skills} ({off:n} off duty, {unskilled:n} lacking skills)
+             *     - `site_assigns`: the site assigns its own technicians; the ranking is a suggestion
+             *     - `rules_late`: tenant rules did not answer in time ({cause}); built-in ranking used
+             *     - `rules_failed`: tenant rules failed ({error}); built-in ranking used
+             *     - `rules_unknown_candidate`: tenant rules answered with {id}, which was not a candidate; built-in ranking used
+             *     - `rules_answered_twice`: tenant rules answered with {id} twice; built-in ranking used
+             *     - `no_geo_point`: the address has no geo point; dispatch by hand
+             *     - `no_suitable_site`: no suitable site
+             *     - `lead_no_geo_point`: a purchase lead without a geo point; route it by hand
+             *     - `lead_no_dealer`: no dealer near the address; route the lead by hand
+             */
+            code: string;
+            /** @description The values written into the template, by the names in its {braces}: numbers (as written, e.g. 3.2 km) or strings. */
+            values?: {
+                [key: string]: unknown;
+            };
+        };
         Region: {
             code: string;
             /** Format: date-time */
@@ -3081,6 +3150,8 @@ export interface components {
             eligible: boolean;
             /** @enum {string} */
             kind: "service_station" | "repair_center" | "dealer";
+            /** @description reasons with their codes and values, one for one (reason_details[i] is reasons[i]); a reason the tenant's dispatch rules wrote has the code text. Absent in decisions stored before reasons had codes. */
+            reason_details?: components["schemas"]["Reason"][] | null;
             /** @description Why the site ranks where it does, or "excluded: …". */
             reasons: string[] | null;
             /**
@@ -3269,6 +3340,8 @@ export interface components {
              * @enum {string}
              */
             location_from: "last location" | "site";
+            /** @description As a site's reason_details. */
+            reason_details?: components["schemas"]["Reason"][] | null;
             reasons: string[] | null;
             /**
              * Format: double
@@ -3345,6 +3418,8 @@ export interface components {
         TechnicianRanking: {
             /** @description Why the tenant's rules did not choose the technician. */
             fallback?: string;
+            /** @description fallback with its code and values. */
+            fallback_detail?: components["schemas"]["Reason"];
             /** @description The eligible technicians best first, then the others. */
             ranking: components["schemas"]["TechnicianCandidate"][] | null;
             /** @description The site whose technicians are ranked; null when no site is suggested. */
