@@ -1,8 +1,8 @@
 // Package audit is the audit log: every change a tenant's or the
 // platform's admins make (users, roles, grants, scope, API keys, settings,
 // SMS settings and templates, plugin bindings, webhooks, regions, service
-// sites and technicians, tenants'
-// onboarding, suspension and resumption) is recorded with who made it,
+// sites and technicians, product lines, models, service types and fault
+// codes, tenants' onboarding, suspension and resumption) is recorded with who made it,
 // when, from where, and what it was before and after, secrets redacted.
 // A use case records its change through the unit of work it changes
 // things in (Record), so the event commits or rolls back with the change.
@@ -51,6 +51,10 @@ const (
 	ResRegion        = "region"
 	ResSite          = "site"
 	ResTechnician    = "technician"
+	ResProductLine   = "product_line"
+	ResProductModel  = "product_model"
+	ResServiceType   = "service_type"
+	ResFaultCode     = "fault_code"
 )
 
 // Redacted replaces the value of every secret in Before and After.
