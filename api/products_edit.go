@@ -49,7 +49,8 @@ func registerProductEditRoutes(api huma.API, cat *catalog.Service) {
 	tags := []string{"Products"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResCatalog, Action: a} }
 	register(api, huma.Operation{OperationID: "get-product-line", Method: http.MethodGet, Path: "/v1/product-lines/{code}",
-		Summary: "Get a product line", Tags: tags, Errors: []int{http.StatusNotFound}},
+		Summary: "Get a product line", Tags: tags, Errors: []int{http.StatusNotFound},
+		Description: "A line of the caller's tenant, active or retired, with the version a PATCH sends back."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ProductLineCodeInput) (*ProductLineOutput, error) {
 			l, err := cat.FindProductLine(ctx, unitOfWork(ctx), in.Code)
@@ -68,7 +69,8 @@ func registerProductEditRoutes(api huma.API, cat *catalog.Service) {
 			return &ProductLineOutput{Body: l}, err
 		})
 	register(api, huma.Operation{OperationID: "get-product-model", Method: http.MethodGet, Path: "/v1/product-models/{id}",
-		Summary: "Get a product model", Tags: tags, Errors: []int{http.StatusNotFound}},
+		Summary: "Get a product model", Tags: tags, Errors: []int{http.StatusNotFound},
+		Description: "A model of the caller's tenant, active or retired, with the version a PATCH sends back."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ProductModelIDInput) (*ProductModelOutput, error) {
 			m, err := cat.FindProductModelByID(ctx, unitOfWork(ctx), in.ID)

@@ -12,6 +12,7 @@ export const nav: NavItem[] = [
   { to: '/admin/regions', label: 'nav.regions', perm: 'regions:read' },
   { to: '/admin/sites', label: 'nav.sites', perm: 'sites:read' },
   { to: '/admin/technicians', label: 'nav.technicians', perm: 'technicians:read' },
+  { to: '/admin/catalog', label: 'nav.catalog', perm: 'catalog:read' },
   { to: '/admin/audit', label: 'nav.audit', perm: 'audit:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },

@@ -726,7 +726,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a product line */
+        /**
+         * Get a product line
+         * @description A line of the caller's tenant, active or retired, with the version a PATCH sends back.
+         */
         get: operations["get-product-line"];
         put?: never;
         post?: never;
@@ -773,7 +776,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a product model */
+        /**
+         * Get a product model
+         * @description A model of the caller's tenant, active or retired, with the version a PATCH sends back.
+         */
         get: operations["get-product-model"];
         put?: never;
         post?: never;

@@ -33,6 +33,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/regions', name: 'regions', component: () => import('@/views/admin/RegionsView.vue'), meta: { perm: 'regions:read' } },
       { path: 'admin/sites', name: 'sites', component: () => import('@/views/admin/SitesView.vue'), meta: { perm: 'sites:read' } },
       { path: 'admin/technicians', name: 'technicians', component: () => import('@/views/admin/TechniciansView.vue'), meta: { perm: 'technicians:read' } },
+      { path: 'admin/catalog', name: 'catalog', component: () => import('@/views/admin/catalog/CatalogView.vue'), meta: { perm: 'catalog:read' } },
       { path: 'admin/audit', name: 'audit', component: () => import('@/views/admin/AuditView.vue'), meta: { perm: 'audit:read' } },
       { path: 'dispatch', name: 'dispatch', component: () => import('@/views/dispatch/DispatchBoard.vue'), meta: { perm: 'work_orders:dispatch' } },
       { path: 'site', name: 'site-desk', component: () => import('@/views/site/SiteDesk.vue'), meta: { perm: 'work_orders:dispatch' } },
