@@ -17,7 +17,7 @@ type AuditFilterParams struct {
 	ListParams
 	ActorID      string    `query:"actor_id" format:"uuid" doc:"Only changes by this user, API key or platform admin."`
 	Action       string    `query:"action" maxLength:"40" doc:"Only this action (create, update, delete, revoke, rotate_secret, suspend, resume, import)."`
-	ResourceType string    `query:"resource_type" maxLength:"40" doc:"Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, unit, tenant)."`
+	ResourceType string    `query:"resource_type" maxLength:"40" doc:"Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, unit, product_line, product_model, service_type, fault_code, tenant)."`
 	ResourceID   string    `query:"resource_id" maxLength:"200" doc:"Only this resource (its ID, a role's name, a grants subject such as user:<id>)."`
 	From         time.Time `query:"from" doc:"Recorded at or after (RFC 3339)."`
 	To           time.Time `query:"to" doc:"Recorded before (RFC 3339)."`

@@ -77,11 +77,9 @@ type ListFaultCodesOutput struct {
 	}
 }
 
-// FaultCodeImportInput is a JSON array of fault codes, parsed by the
-// handler so that one bad row fails alone.
-type FaultCodeImportInput struct {
-	RawBody []byte
-}
+const faultCodeCSVExample = "kind,code,parent_code,product_line,name_zh,name_en\n" +
+	"symptom,E1,,AC,不制冷,Not cooling\n" +
+	"symptom,E1-01,E1,,制冷效果差,Cools poorly\n"
 
 func registerCatalogRoutes(api huma.API, s *Server, cat *catalog.Service) {
 	tags := []string{"Catalogues"}
@@ -142,28 +140,33 @@ func registerCatalogRoutes(api huma.API, s *Server, cat *catalog.Service) {
 			return out, nil
 		})
 	register(api, huma.Operation{OperationID: "import-fault-codes", Method: http.MethodPost, Path: "/v1/fault-codes/import",
-		Summary: "Import fault codes", Tags: tags, MaxBodyBytes: maxImportBody, SkipValidateBody: true,
-		RequestBody: s.importBody(reflect.TypeFor[[]FaultCodeFields](), "A JSON array of fault codes."),
+		Summary: "Import fault codes from CSV or JSON", Tags: tags, MaxBodyBytes: maxImportBody, SkipValidateBody: true,
+		RequestBody: s.importBody(reflect.TypeFor[[]FaultCodeFields](), "A CSV file, or a JSON array of fault codes."),
 		Description: "Creates up to 20,000 fault codes in one transaction. Parents may come before or after their " +
-			"children in the array. Every row is validated; the valid rows are created even when other rows " +
-			"fail, and the response reports each failed row (`row`: its 1-based position) with the field and " +
-			"what is wrong: an unknown parent or product line, a code that exists already, a loop of parents. " +
-			"A body that is not a JSON array, or has more than 20,000 rows, is a 422 and nothing is written."},
+			"children in the file. Every row is validated; the valid rows are created even when other rows " +
+			"fail, and the response reports each failed row (`row`: the CSV line where the record starts, the " +
+			"header being line 1, or the 1-based position in the JSON array) with the field and what is wrong: " +
+			"an unknown parent or product line, a code that exists already, a repeated code, a loop of parents. " +
+			"A file-level problem (bad header, not a JSON array, more than 20,000 rows) is a 422 and nothing is " +
+			"written.\n\nCSV: UTF-8 (a BOM is allowed), or GBK/GB18030 declared as " +
+			"`Content-Type: text/csv; charset=gbk`; a header row naming the columns in any order: `kind` (symptom, " +
+			"cause, object or action), `code`, `name_zh`, `name_en` are required; `parent_code` (a code of the same " +
+			"kind) and `product_line` are optional.\n\n```csv\n" + faultCodeCSVExample + "```"},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
-		func(ctx context.Context, in *FaultCodeImportInput) (*ImportOutput, error) {
-			items, err := jsonItems(in.RawBody)
+		func(ctx context.Context, in *ImportInput) (*ImportOutput, error) {
+			format, err := in.format()
 			if err != nil {
 				return nil, err
 			}
-			parsed := &core.ImportReport{Total: len(items)}
-			rows := make([]core.FaultCodeImportRow, 0, len(items))
-			for i, raw := range items {
-				var it FaultCodeFields
-				if err := decodeItem(raw, &it); err != nil {
-					parsed.Fail(i+1, err)
-					continue
-				}
-				rows = append(rows, core.FaultCodeImportRow{Row: i + 1, Code: it.faultCode()})
+			var rows []core.FaultCodeImportRow
+			var parsed *core.ImportReport
+			if format == "csv" {
+				rows, parsed, err = core.ParseFaultCodeCSV(in.RawBody)
+			} else {
+				rows, parsed, err = parseFaultCodeJSON(in.RawBody)
+			}
+			if err != nil {
+				return nil, err
 			}
 			rep, err := cat.ImportFaultCodes(ctx, unitOfWork(ctx), rows)
 			if err != nil {
@@ -171,7 +174,11 @@ func registerCatalogRoutes(api huma.API, s *Server, cat *catalog.Service) {
 			}
 			return &ImportOutput{Body: mergeReports(parsed, rep)}, nil
 		})
-	// Huma documents a raw body as application/octet-stream besides the
-	// JSON form given above; only JSON is read.
-	delete(s.api.OpenAPI().Paths["/v1/fault-codes/import"].Post.RequestBody.Content, "application/octet-stream")
+	s.documentCSV("/v1/fault-codes/import", faultCodeCSVExample)
+}
+
+func parseFaultCodeJSON(data []byte) ([]core.FaultCodeImportRow, *core.ImportReport, error) {
+	return parseJSONRows(data, func(n int, it *FaultCodeFields) core.FaultCodeImportRow {
+		return core.FaultCodeImportRow{Row: n, Code: it.faultCode()}
+	})
 }

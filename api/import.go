@@ -276,6 +276,27 @@ func jsonKind(t reflect.Type) string {
 	return fmt.Sprintf("of type %s", t)
 }
 
+// parseJSONRows decodes a JSON import body item by item into rows (n is
+// the item's 1-based position); an item that does not decode fails alone
+// in the report.
+func parseJSONRows[I, R any](data []byte, row func(n int, it *I) R) ([]R, *core.ImportReport, error) {
+	items, err := jsonItems(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep := &core.ImportReport{Total: len(items)}
+	rows := make([]R, 0, len(items))
+	for i, raw := range items {
+		var it I
+		if err := decodeItem(raw, &it); err != nil {
+			rep.Fail(i+1, err)
+			continue
+		}
+		rows = append(rows, row(i+1, &it))
+	}
+	return rows, rep, nil
+}
+
 func parseSiteJSON(data []byte) ([]core.SiteImportRow, *core.ImportReport, error) {
 	items, err := jsonItems(data)
 	if err != nil {

@@ -22,6 +22,11 @@ type CreateProductLineInput struct {
 
 type ProductLineOutput struct{ Body *core.ProductLine }
 
+type ListProductLinesInput struct {
+	ListParams
+	Status string `query:"status" enum:"active,retired," doc:"Only lines in this status."`
+}
+
 type ListProductLinesOutput struct {
 	Body struct {
 		Items []*core.ProductLine `json:"items"`
@@ -44,6 +49,7 @@ type ProductModelOutput struct{ Body *core.ProductModel }
 type ListProductModelsInput struct {
 	ListParams
 	ProductLine string `query:"product_line" maxLength:"32"`
+	Status      string `query:"status" enum:"active,retired," doc:"Only models in this status."`
 }
 
 type ListProductModelsOutput struct {
@@ -107,8 +113,9 @@ func registerProductRoutes(api huma.API, s *Server, cat *catalog.Service, custom
 	register(api, huma.Operation{OperationID: "list-product-lines", Method: http.MethodGet, Path: "/v1/product-lines",
 		Summary: "List product lines", Tags: tags, Description: "Ordered by code."},
 		access{Who: accessTenant, Perm: catalog(core.ActRead)},
-		func(ctx context.Context, in *ListParams) (*ListProductLinesOutput, error) {
-			items, next, err := cat.FindProductLines(ctx, unitOfWork(ctx), in.Cursor, in.Limit)
+		func(ctx context.Context, in *ListProductLinesInput) (*ListProductLinesOutput, error) {
+			items, next, err := cat.FindProductLines(ctx, unitOfWork(ctx), core.ProductLineFilter{Status: in.Status,
+				After: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
 			}
@@ -117,7 +124,8 @@ func registerProductRoutes(api huma.API, s *Server, cat *catalog.Service, custom
 			return out, nil
 		})
 	register(api, huma.Operation{OperationID: "create-product-model", Method: http.MethodPost, Path: "/v1/product-models",
-		Summary: "Create a product model", Tags: tags, DefaultStatus: http.StatusCreated},
+		Summary: "Create a product model", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "The product line must be one of the tenant's and active (422 otherwise)."},
 		access{Who: accessTenant, Perm: catalog(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateProductModelInput) (*ProductModelOutput, error) {
 			b := in.Body
@@ -130,7 +138,7 @@ func registerProductRoutes(api huma.API, s *Server, cat *catalog.Service, custom
 		access{Who: accessTenant, Perm: catalog(core.ActRead)},
 		func(ctx context.Context, in *ListProductModelsInput) (*ListProductModelsOutput, error) {
 			items, next, err := cat.FindProductModels(ctx, unitOfWork(ctx), core.ProductModelFilter{ProductLine: in.ProductLine,
-				After: in.Cursor, Limit: in.Limit})
+				Status: in.Status, After: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
 			}
@@ -138,6 +146,7 @@ func registerProductRoutes(api huma.API, s *Server, cat *catalog.Service, custom
 			out.Body.Items, out.Body.Next = nonNil(items), next
 			return out, nil
 		})
+	registerProductEditRoutes(api, cat)
 	register(api, huma.Operation{OperationID: "register-unit", Method: http.MethodPost, Path: "/v1/units",
 		Summary: "Register a unit", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Records that a customer owns a product: serial, model, purchase date. The serial is unique " +

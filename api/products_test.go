@@ -37,8 +37,8 @@ func TestProductLinesAndModels(t *testing.T) {
 	b.must(409, "POST", "/v1/product-lines", tok, map[string]any{"code": "AC", "name_zh": "空调", "name_en": "AC"})
 	b.must(422, "POST", "/v1/product-lines", tok, map[string]any{"code": "A C", "name_zh": "空调", "name_en": "AC"})
 	lines := items(b.must(200, "GET", "/v1/product-lines", tok, nil))
-	require.Equal(t, []map[string]any{{"code": "AC", "name_zh": "空调", "name_en": "Air conditioners"},
-		{"code": "WM", "name_zh": "洗衣机", "name_en": "Washing machines"}}, lines)
+	require.Equal(t, []map[string]any{{"code": "AC", "name_zh": "空调", "name_en": "Air conditioners", "status": "active", "version": 1.0},
+		{"code": "WM", "name_zh": "洗衣机", "name_en": "Washing machines", "status": "active", "version": 1.0}}, lines)
 	page := b.must(200, "GET", "/v1/product-lines?limit=1", tok, nil)
 	require.Equal(t, "AC", page.str("next_cursor"))
 	require.Equal(t, "WM", items(b.must(200, "GET", "/v1/product-lines?cursor=AC", tok, nil))[0]["code"])

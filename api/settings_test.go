@@ -64,7 +64,7 @@ func TestPatchSettings(t *testing.T) {
 
 	r := b.must(200, "PATCH", "/v1/settings", a.admin, map[string]any{"updated_at": def.str("updated_at"),
 		"dispatch_weights": map[string]any{"load": 2.5},
-		"calendar": map[string]any{"holidays": []string{"2026-10-01", "2026-10-02"}, "workdays": map[string]any{"2026-09-27": []string{"09:00-18:00"}}}})
+		"calendar":         map[string]any{"holidays": []string{"2026-10-01", "2026-10-02"}, "workdays": map[string]any{"2026-09-27": []string{"09:00-18:00"}}}})
 	w := r.JSON["dispatch_weights"].(map[string]any)
 	require.Equal(t, 2.5, w["load"])
 	require.Equal(t, 1.0, w["distance"], "a weight not named is kept")

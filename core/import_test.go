@@ -158,19 +158,8 @@ func FuzzParseSiteCSV(f *testing.F) {
 			require.Nil(t, rep)
 			return
 		}
-		require.NotNil(t, rep)
-		rep.Finish()
-		require.Equal(t, rep.Total, len(rows)+rep.Failed, "every row is parsed or failed: %+v", rep.Errors)
-		seen := map[int]bool{}
-		for _, e := range rep.Errors {
-			require.GreaterOrEqual(t, e.Row, 2)
-			require.NotEmpty(t, e.Message)
-			seen[e.Row] = true
-		}
+		requireEveryRowOnce(t, rep, rows, func(r core.SiteImportRow) int { return r.Row })
 		for _, r := range rows {
-			require.GreaterOrEqual(t, r.Row, 2)
-			require.False(t, seen[r.Row], "row %d both parsed and failed", r.Row)
-			seen[r.Row] = true
 			require.True(t, utf8.ValidString(r.Site.Code+r.Site.Name+r.Site.Kind+r.RegionCode))
 			require.NotEmpty(t, r.RegionCode)
 			site := core.NewSiteDefaults([16]byte{1})
@@ -181,6 +170,26 @@ func FuzzParseSiteCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// requireEveryRowOnce checks a parser's accounting: every data row of the
+// file is parsed or failed, never both, with row numbers past the header.
+func requireEveryRowOnce[R any](t *testing.T, rep *core.ImportReport, rows []R, row func(R) int) {
+	t.Helper()
+	require.NotNil(t, rep)
+	rep.Finish()
+	require.Equal(t, rep.Total, len(rows)+rep.Failed, "every row is parsed or failed: %+v", rep.Errors)
+	seen := map[int]bool{}
+	for _, e := range rep.Errors {
+		require.GreaterOrEqual(t, e.Row, 2)
+		require.NotEmpty(t, e.Message)
+		seen[e.Row] = true
+	}
+	for _, r := range rows {
+		require.GreaterOrEqual(t, row(r), 2)
+		require.False(t, seen[row(r)], "row %d both parsed and failed", row(r))
+		seen[row(r)] = true
+	}
 }
 
 // TestParseCSVTags: sites and technicians take an optional tags column,

@@ -12,9 +12,25 @@ import (
 // washing machines…). Sites are authorised per line; fault codes may be
 // specific to one.
 type ProductLine struct {
-	Code   string `json:"code" example:"AC"`
-	NameZh string `json:"name_zh" example:"空调"`
-	NameEn string `json:"name_en" example:"Air conditioners"`
+	Code    string `json:"code" example:"AC"`
+	NameZh  string `json:"name_zh" example:"空调"`
+	NameEn  string `json:"name_en" example:"Air conditioners"`
+	Status  string `json:"status" enum:"active,retired" doc:"A retired line takes no new models; what refers to it keeps it."`
+	Version int    `json:"version" doc:"Bumped by every change; send it back with a PATCH."`
+}
+
+// Catalogue entry statuses: product lines and models are retired, never
+// deleted, because units, sites, orders and fault codes refer to them.
+const (
+	CatalogActive  = "active"
+	CatalogRetired = "retired"
+)
+
+func validCatalogStatus(s *string) error {
+	if s != nil && *s != CatalogActive && *s != CatalogRetired {
+		return FieldError("status", "must be active or retired")
+	}
+	return nil
 }
 
 // Validate checks the fields.
@@ -38,6 +54,8 @@ type ProductModel struct {
 	Name           string    `json:"name" example:"壁挂式空调 1.5 匹"`
 	WarrantyMonths int       `json:"warranty_months" example:"36"`
 	LabourHours    float64   `json:"labour_hours" example:"1.5"`
+	Status         string    `json:"status" enum:"active,retired" doc:"A retired model is no longer sold; its units keep it."`
+	Version        int       `json:"version" doc:"Bumped by every change; send it back with a PATCH."`
 }
 
 // NewProductModel is the input for creating a model.
@@ -60,24 +78,91 @@ func (m *NewProductModel) Validate() error {
 	if err := validText("name", m.Name, 1, 100); err != nil {
 		return err
 	}
-	if m.WarrantyMonths < 0 || m.WarrantyMonths > 240 {
-		return FieldError("warranty_months", "must be between 0 and 240")
-	}
 	if m.LabourHours == nil {
 		one := 1.0
 		m.LabourHours = &one
 	}
-	if h := *m.LabourHours; !(h >= 0 && h <= 9999) {
-		return FieldError("labour_hours", "must be between 0 and 9999")
+	return validModelTerms(&m.WarrantyMonths, m.LabourHours)
+}
+
+// validModelTerms checks a model's warranty months and labour hours (nil:
+// not given) and rounds the hours to hundredths.
+func validModelTerms(months *int, hours *float64) error {
+	if months != nil && (*months < 0 || *months > 240) {
+		return FieldError("warranty_months", "must be between 0 and 240")
 	}
-	h := math.Round(*m.LabourHours*100) / 100
-	m.LabourHours = &h
+	if hours != nil {
+		if h := *hours; !(h >= 0 && h <= 9999) {
+			return FieldError("labour_hours", "must be between 0 and 9999")
+		}
+		*hours = math.Round(*hours*100) / 100
+	}
 	return nil
+}
+
+// ProductLineUpdate changes the fields given of a product line; its code
+// is its key (sites, models and fault codes name it) and stays.
+type ProductLineUpdate struct {
+	Version int // the version read; 0: any
+	NameZh  *string
+	NameEn  *string
+	Status  *string
+}
+
+// Validate checks the fields that are set.
+func (u *ProductLineUpdate) Validate() error {
+	if u.NameZh != nil {
+		if err := validText("name_zh", *u.NameZh, 1, 100); err != nil {
+			return err
+		}
+	}
+	if u.NameEn != nil {
+		if err := validText("name_en", *u.NameEn, 1, 100); err != nil {
+			return err
+		}
+	}
+	return validCatalogStatus(u.Status)
+}
+
+// ProductModelUpdate changes the fields given of a model. Its product
+// line stays: units and claims were made for it.
+type ProductModelUpdate struct {
+	Version        int // the version read; 0: any
+	Code           *string
+	Name           *string
+	WarrantyMonths *int
+	LabourHours    *float64
+	Status         *string
+}
+
+// Validate checks the fields that are set and rounds labour hours to
+// hundredths.
+func (u *ProductModelUpdate) Validate() error {
+	if u.Code != nil && !codePattern.MatchString(*u.Code) {
+		return FieldError("code", "must be 1-32 letters, digits, '.', '_' or '-'")
+	}
+	if u.Name != nil {
+		if err := validText("name", *u.Name, 1, 100); err != nil {
+			return err
+		}
+	}
+	if err := validModelTerms(u.WarrantyMonths, u.LabourHours); err != nil {
+		return err
+	}
+	return validCatalogStatus(u.Status)
+}
+
+// ProductLineFilter selects lines; After is the cursor (a line code).
+type ProductLineFilter struct {
+	Status string // "": any
+	After  string
+	Limit  int
 }
 
 // ProductModelFilter selects models; After is the cursor (a model code).
 type ProductModelFilter struct {
 	ProductLine string
+	Status      string // "": any
 	After       string
 	Limit       int
 }

@@ -1,7 +1,8 @@
 // Package audit is the audit log: every change a tenant's or the
 // platform's admins make (users, roles, grants, scope, API keys, settings,
 // SMS settings and templates, plugin bindings, webhooks, regions, service
-// sites and technicians (one by one and by import), registered units, tenants'
+// sites and technicians (one by one and by import), registered units,
+// product lines, models, service types and fault codes, tenants'
 // onboarding, suspension and resumption) is recorded with who made it,
 // when, from where, and what it was before and after, secrets redacted.
 // A use case records its change through the unit of work it changes
@@ -55,6 +56,10 @@ const (
 	ResSite          = "site"
 	ResTechnician    = "technician"
 	ResUnit          = "unit"
+	ResProductLine   = "product_line"
+	ResProductModel  = "product_model"
+	ResServiceType   = "service_type"
+	ResFaultCode     = "fault_code"
 )
 
 // Redacted replaces the value of every secret in Before and After.

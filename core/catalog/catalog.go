@@ -4,14 +4,15 @@
 // trees (symptom, cause, object, action), created one by one or imported
 // parents first. It decides; the Repository of its Store (the PostgreSQL
 // adapter, or the in-memory fake of core/coretest) only reads and writes.
+// Admins' changes of lines, models, service types and single fault codes
+// are recorded in the audit log in the unit that makes them.
 package catalog
 
 import (
 	"context"
 
-	"github.com/google/uuid"
-
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Service runs the catalogue use cases. Every method reads and writes
@@ -30,43 +31,15 @@ type Config struct {
 // NewService returns the catalogue use cases.
 func NewService(c Config) *Service { return &Service{store: c.Store} }
 
-// CreateProductLine: EINVALID for bad fields, ECONFLICT for a taken code.
-func (s *Service) CreateProductLine(ctx context.Context, u core.UnitOfWork, l core.ProductLine) (*core.ProductLine, error) {
-	if err := l.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.store.Catalog(u).InsertProductLine(ctx, &l); err != nil {
-		return nil, err
-	}
-	return &l, nil
+// record records an admin's change of a catalogue entry in the audit log,
+// in the unit that makes it.
+func (s *Service) record(ctx context.Context, u core.UnitOfWork, action, resource, id string, before, after any) {
+	audit.Record(ctx, s.store, u, audit.Change{Action: action, ResourceType: resource, ResourceID: id, Before: before, After: after})
 }
 
-// FindProductLines lists lines ordered by code.
-func (s *Service) FindProductLines(ctx context.Context, u core.UnitOfWork, after string, limit int) ([]*core.ProductLine, string, error) {
-	return s.store.Catalog(u).FindProductLines(ctx, after, limit)
-}
-
-// CreateProductModel: EINVALID for bad fields or an unknown product line,
-// ECONFLICT for a taken code. Labour hours default to 1.
-func (s *Service) CreateProductModel(ctx context.Context, u core.UnitOfWork, nm core.NewProductModel) (*core.ProductModel, error) {
-	if err := nm.Validate(); err != nil {
-		return nil, err
-	}
-	repo := s.store.Catalog(u)
-	lines, err := repo.ProductLines(ctx, []string{nm.ProductLine})
-	if err != nil {
-		return nil, err
-	}
-	if !lines[nm.ProductLine] {
-		return nil, core.FieldError("product_line", "no product line %q", nm.ProductLine)
-	}
-	return repo.InsertProductModel(ctx, &core.ProductModel{ID: uuid.New(), ProductLine: nm.ProductLine, Code: nm.Code,
-		Name: nm.Name, WarrantyMonths: nm.WarrantyMonths, LabourHours: *nm.LabourHours})
-}
-
-// FindProductModels lists models ordered by code.
-func (s *Service) FindProductModels(ctx context.Context, u core.UnitOfWork, f core.ProductModelFilter) ([]*core.ProductModel, string, error) {
-	return s.store.Catalog(u).FindProductModels(ctx, f)
+// staleVersion is the conflict of a change sent with an old version.
+func staleVersion(what string, have, sent int) *core.Error {
+	return core.Errorf(core.ECONFLICT, "%s was changed by someone else (version %d, you sent %d); reload and retry", what, have, sent)
 }
 
 // PutServiceType creates or replaces a service type; EINVALID for bad
@@ -75,8 +48,19 @@ func (s *Service) PutServiceType(ctx context.Context, u core.UnitOfWork, t core.
 	if err := t.Validate(); err != nil {
 		return nil, false, err
 	}
-	if created, err = s.store.Catalog(u).PutServiceType(ctx, &t); err != nil {
+	repo := s.store.Catalog(u)
+	before, err := repo.FindServiceType(ctx, t.Code)
+	if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
 		return nil, false, err
+	}
+	if created, err = repo.PutServiceType(ctx, &t); err != nil {
+		return nil, false, err
+	}
+	switch {
+	case created:
+		s.record(ctx, u, audit.ActCreate, audit.ResServiceType, t.Code, nil, &t)
+	case before == nil || *before != t: // a put that changes nothing is not a change
+		s.record(ctx, u, audit.ActUpdate, audit.ResServiceType, t.Code, before, &t)
 	}
 	return &t, created, nil
 }

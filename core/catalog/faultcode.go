@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // CreateFaultCode: EINVALID for bad fields, an unknown parent (of the same
@@ -32,7 +33,12 @@ func (s *Service) CreateFaultCode(ctx context.Context, u core.UnitOfWork, f core
 	if err := placeFaultCode(&f, parent, func(l string) bool { return lines[l] }); err != nil {
 		return nil, err
 	}
-	return repo.InsertFaultCode(ctx, &f)
+	out, err := repo.InsertFaultCode(ctx, &f)
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, u, audit.ActCreate, audit.ResFaultCode, out.Kind+":"+out.Code, nil, out)
+	return out, nil
 }
 
 // FindFaultCodes lists codes ordered by kind and code; EINVALID for a bad

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/catalog"
 )
@@ -21,15 +23,34 @@ func (r catalogRepo) InsertProductLine(_ context.Context, l *core.ProductLine) e
 	return nil
 }
 
-func (r catalogRepo) FindProductLines(_ context.Context, after string, limit int) ([]*core.ProductLine, string, error) {
+func (r catalogRepo) FindProductLines(_ context.Context, f core.ProductLineFilter) ([]*core.ProductLine, string, error) {
 	var out []*core.ProductLine
 	for _, l := range r.t.Lines {
-		if l.Code > after {
+		if l.Code > f.After && (f.Status == "" || l.Status == f.Status) {
 			out = append(out, &l)
 		}
 	}
 	slices.SortFunc(out, func(a, b *core.ProductLine) int { return cmp.Compare(a.Code, b.Code) })
-	return cutPage(out, limit, func(l *core.ProductLine) string { return l.Code })
+	return cutPage(out, f.Limit, func(l *core.ProductLine) string { return l.Code })
+}
+
+func (r catalogRepo) FindProductLine(_ context.Context, code string) (*core.ProductLine, error) {
+	l, ok := r.t.Lines[code]
+	if !ok {
+		return nil, core.Errorf(core.ENOTFOUND, "product line not found")
+	}
+	return &l, nil
+}
+
+func (r catalogRepo) UpdateProductLine(_ context.Context, l *core.ProductLine) (*core.ProductLine, error) {
+	cur, ok := r.t.Lines[l.Code]
+	if !ok || cur.Version != l.Version {
+		return nil, core.Errorf(core.ENOTFOUND, "product line not found")
+	}
+	next := *l
+	next.Version++
+	r.t.Lines[l.Code] = next
+	return &next, nil
 }
 
 func (r catalogRepo) ProductLines(_ context.Context, codes []string) (map[string]bool, error) {
@@ -56,12 +77,44 @@ func (r catalogRepo) InsertProductModel(_ context.Context, m *core.ProductModel)
 func (r catalogRepo) FindProductModels(_ context.Context, f core.ProductModelFilter) ([]*core.ProductModel, string, error) {
 	var out []*core.ProductModel
 	for _, m := range r.t.Models {
-		if m.Code > f.After && (f.ProductLine == "" || m.ProductLine == f.ProductLine) {
+		if m.Code > f.After && (f.ProductLine == "" || m.ProductLine == f.ProductLine) && (f.Status == "" || m.Status == f.Status) {
 			out = append(out, &m)
 		}
 	}
 	slices.SortFunc(out, func(a, b *core.ProductModel) int { return cmp.Compare(a.Code, b.Code) })
 	return cutPage(out, f.Limit, func(m *core.ProductModel) string { return m.Code })
+}
+
+func (r catalogRepo) FindProductModelByID(_ context.Context, id uuid.UUID) (*core.ProductModel, error) {
+	m, ok := r.t.Models[id]
+	if !ok {
+		return nil, core.Errorf(core.ENOTFOUND, "product model not found")
+	}
+	return &m, nil
+}
+
+func (r catalogRepo) UpdateProductModel(_ context.Context, m *core.ProductModel) (*core.ProductModel, error) {
+	cur, ok := r.t.Models[m.ID]
+	if !ok || cur.Version != m.Version {
+		return nil, core.Errorf(core.ENOTFOUND, "product model not found")
+	}
+	for _, o := range r.t.Models {
+		if o.Code == m.Code && o.ID != m.ID {
+			return nil, core.Errorf(core.ECONFLICT, "product model %s already exists", m.Code)
+		}
+	}
+	next := *m
+	next.Version++
+	r.t.Models[m.ID] = next
+	return &next, nil
+}
+
+func (r catalogRepo) FindServiceType(_ context.Context, code string) (*core.ServiceType, error) {
+	t, ok := r.t.ServiceTypes[code]
+	if !ok {
+		return nil, core.Errorf(core.ENOTFOUND, "service type not found")
+	}
+	return &t, nil
 }
 
 func (r catalogRepo) PutServiceType(_ context.Context, t *core.ServiceType) (bool, error) {

@@ -32,11 +32,76 @@ func CatalogScenarios() []CustomerScenario {
 			wantCode(t, createModel(e.Tenant, "AC"), core.ECONFLICT)
 			wantCode(t, createModel(e.Other, "AC"), core.EINVALID)
 			must(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) error {
-				lines, _, err := k.catalog.FindProductLines(ctx, u, "", 0)
+				lines, _, err := k.catalog.FindProductLines(ctx, u, core.ProductLineFilter{})
 				equal(t, "lines", len(lines), 1)
 				models, _, err2 := k.catalog.FindProductModels(ctx, u, core.ProductModelFilter{ProductLine: "AC"})
 				equal(t, "models", len(models), 1)
 				equal(t, "warranty", models[0].WarrantyMonths, 36)
+				return cmp.Or(err, err2)
+			}))
+		}},
+		{"lines and models change at the version read, and a retired line takes no model", func(t *testing.T, e CustomerEnv) {
+			k := e.kit()
+			m := k.model(t, 12)
+			p := func(s string) *string { return &s }
+			updateLine := func(up core.ProductLineUpdate) (l *core.ProductLine, err error) {
+				err = k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) (err error) {
+					l, err = k.catalog.UpdateProductLine(ctx, u, "AC", up)
+					return err
+				})
+				return l, err
+			}
+			updateModel := func(up core.ProductModelUpdate) (out *core.ProductModel, err error) {
+				err = k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) (err error) {
+					out, err = k.catalog.UpdateProductModel(ctx, u, m.ID, up)
+					return err
+				})
+				return out, err
+			}
+			l, err := updateLine(core.ProductLineUpdate{Version: 1, NameEn: p("ACs"), Status: p(core.CatalogRetired)})
+			must(t, err)
+			equal(t, "version", l.Version, 2)
+			equal(t, "name", l.NameEn, "ACs")
+			equal(t, "kept", l.NameZh, "空调")
+			same, err := updateLine(core.ProductLineUpdate{Version: 2, NameEn: p("ACs")})
+			must(t, err)
+			equal(t, "no change, no new version", same.Version, 2)
+			_, err = updateLine(core.ProductLineUpdate{Version: 1, NameEn: p("stale")})
+			wantCode(t, err, core.ECONFLICT)
+			_, err = updateLine(core.ProductLineUpdate{Version: 2, Status: p("gone")})
+			wantCode(t, err, core.EINVALID)
+			wantCode(t, k.in(e.Other, func(ctx context.Context, u core.UnitOfWork) error {
+				_, err := k.catalog.UpdateProductLine(ctx, u, "AC", core.ProductLineUpdate{NameEn: p("theirs")})
+				return err
+			}), core.ENOTFOUND)
+			wantCode(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) error {
+				_, err := k.catalog.CreateProductModel(ctx, u, core.NewProductModel{ProductLine: "AC", Code: "KFR-50", Name: "x"})
+				return err
+			}), core.EINVALID)
+			_, err = updateLine(core.ProductLineUpdate{Version: 2, Status: p(core.CatalogActive)})
+			must(t, err)
+			must(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) error {
+				_, err := k.catalog.CreateProductModel(ctx, u, core.NewProductModel{ProductLine: "AC", Code: "KFR-50", Name: "x"})
+				return err
+			}))
+
+			months, hours := 24, 2.345
+			up, err := updateModel(core.ProductModelUpdate{Version: 1, WarrantyMonths: &months, LabourHours: &hours, Status: p(core.CatalogRetired)})
+			must(t, err)
+			equal(t, "months", up.WarrantyMonths, 24)
+			equal(t, "hours", up.LabourHours, 2.35)
+			equal(t, "status", up.Status, core.CatalogRetired)
+			equal(t, "version", up.Version, 2)
+			_, err = updateModel(core.ProductModelUpdate{Version: 2, Code: p("KFR-50")})
+			wantCode(t, err, core.ECONFLICT)
+			_, err = updateModel(core.ProductModelUpdate{Version: 1, Name: p("stale")})
+			wantCode(t, err, core.ECONFLICT)
+			must(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) error {
+				active, _, err := k.catalog.FindProductModels(ctx, u, core.ProductModelFilter{Status: core.CatalogActive})
+				equal(t, "active models", len(active), 1)
+				equal(t, "active model", active[0].Code, "KFR-50")
+				got, err2 := k.catalog.FindProductModelByID(ctx, u, m.ID)
+				equal(t, "unchanged by the refused ones", *got, *up)
 				return cmp.Or(err, err2)
 			}))
 		}},

@@ -37,6 +37,11 @@ func (r catalogRepo) PutServiceType(ctx context.Context, t *core.ServiceType) (c
 	return created, translate(err, "service type "+t.Code)
 }
 
+func (r catalogRepo) FindServiceType(ctx context.Context, code string) (*core.ServiceType, error) {
+	t, err := readOne(ctx, r.u, scanServiceType, `SELECT `+serviceTypeColumns+` FROM service_types WHERE code = $1`, code)
+	return t, translate(err, "service type")
+}
+
 func (r catalogRepo) FindServiceTypes(ctx context.Context, after string, limit int) ([]*core.ServiceType, string, error) {
 	q, err := r.u.conn(ctx)
 	if err != nil {

@@ -13,6 +13,7 @@ export const nav: NavItem[] = [
   { to: '/admin/sites', label: 'nav.sites', perm: 'sites:read' },
   { to: '/admin/technicians', label: 'nav.technicians', perm: 'technicians:read' },
   { to: '/admin/customers', label: 'nav.customers', perm: 'customers:read' },
+  { to: '/admin/catalog', label: 'nav.catalog', perm: 'catalog:read' },
   { to: '/admin/audit', label: 'nav.audit', perm: 'audit:read' },
   { to: '/admin/settings', label: 'nav.settings', perm: 'tenant:read' },
   { to: '/admin/sms', label: 'nav.sms', perm: 'tenant:read' },

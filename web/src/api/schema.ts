@@ -303,8 +303,16 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import fault codes
-         * @description Creates up to 20,000 fault codes in one transaction. Parents may come before or after their children in the array. Every row is validated; the valid rows are created even when other rows fail, and the response reports each failed row (`row`: its 1-based position) with the field and what is wrong: an unknown parent or product line, a code that exists already, a loop of parents. A body that is not a JSON array, or has more than 20,000 rows, is a 422 and nothing is written.
+         * Import fault codes from CSV or JSON
+         * @description Creates up to 20,000 fault codes in one transaction. Parents may come before or after their children in the file. Every row is validated; the valid rows are created even when other rows fail, and the response reports each failed row (`row`: the CSV line where the record starts, the header being line 1, or the 1-based position in the JSON array) with the field and what is wrong: an unknown parent or product line, a code that exists already, a repeated code, a loop of parents. A file-level problem (bad header, not a JSON array, more than 20,000 rows) is a 422 and nothing is written.
+         *
+         *     CSV: UTF-8 (a BOM is allowed), or GBK/GB18030 declared as `Content-Type: text/csv; charset=gbk`; a header row naming the columns in any order: `kind` (symptom, cause, object or action), `code`, `name_zh`, `name_en` are required; `parent_code` (a code of the same kind) and `product_line` are optional.
+         *
+         *     ```csv
+         *     kind,code,parent_code,product_line,name_zh,name_en
+         *     symptom,E1,,AC,不制冷,Not cooling
+         *     symptom,E1-01,E1,,制冷效果差,Cools poorly
+         *     ```
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -713,6 +721,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/product-lines/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a product line
+         * @description A line of the caller's tenant, active or retired, with the version a PATCH sends back.
+         */
+        get: operations["get-product-line"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename, retire or reactivate a product line
+         * @description Changes the fields given. The code is the line's key and stays. A product line is never deleted: retire it (`status: retired`) and it takes no new models, while its models, units, sites' authorisations, work orders and fault codes keep it.
+         */
+        patch: operations["update-product-line"];
+        trace?: never;
+    };
     "/v1/product-models": {
         parameters: {
             query?: never;
@@ -728,13 +760,39 @@ export interface paths {
         put?: never;
         /**
          * Create a product model
-         * @description Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         * @description The product line must be one of the tenant's and active (422 otherwise).
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
         post: operations["create-product-model"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/product-models/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a product model
+         * @description A model of the caller's tenant, active or retired, with the version a PATCH sends back.
+         */
+        get: operations["get-product-model"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update or retire a product model
+         * @description Changes the fields given; the product line stays. The code must stay unique in the tenant (409). A model is never deleted: retire it (`status: retired`) and its units keep it.
+         */
+        patch: operations["update-product-model"];
         trace?: never;
     };
     "/v1/regions": {
@@ -2655,6 +2713,16 @@ export interface components {
             name_en: string;
             /** @example 空调 */
             name_zh: string;
+            /**
+             * @description A retired line takes no new models; what refers to it keeps it.
+             * @enum {string}
+             */
+            status: "active" | "retired";
+            /**
+             * Format: int64
+             * @description Bumped by every change; send it back with a PATCH.
+             */
+            version: number;
         };
         ProductModel: {
             /** @example KFR-35GW */
@@ -2668,6 +2736,16 @@ export interface components {
             /** @example 壁挂式空调 1.5 匹 */
             name: string;
             product_line: string;
+            /**
+             * @description A retired model is no longer sold; its units keep it.
+             * @enum {string}
+             */
+            status: "active" | "retired";
+            /**
+             * Format: int64
+             * @description Bumped by every change; send it back with a PATCH.
+             */
+            version: number;
             /**
              * Format: int64
              * @example 36
@@ -3523,6 +3601,44 @@ export interface components {
         UpdatePluginInputBody: {
             /** @description A disabled plugin is not launched; its bindings act as unbound. */
             enabled: boolean;
+        };
+        UpdateProductLineInputBody: {
+            name_en?: string;
+            name_zh?: string;
+            /**
+             * @description retired: no new models; what refers to the line keeps it.
+             * @enum {string}
+             */
+            status?: "active" | "retired";
+            /**
+             * Format: int64
+             * @description The version you read; a stale one gets 409.
+             */
+            version: number;
+        };
+        UpdateProductModelInputBody: {
+            code?: string;
+            /**
+             * Format: double
+             * @description Standard labour per service, in hours (rounded to hundredths).
+             */
+            labour_hours?: number;
+            name?: string;
+            /**
+             * @description retired: no longer sold; its units keep it.
+             * @enum {string}
+             */
+            status?: "active" | "retired";
+            /**
+             * Format: int64
+             * @description The version you read; a stale one gets 409.
+             */
+            version: number;
+            /**
+             * Format: int64
+             * @description Applies to every unit of the model from the next read.
+             */
+            warranty_months?: number;
         };
         UpdateRegionInputBody: {
             code?: string;
@@ -4443,7 +4559,7 @@ export interface operations {
                 actor_id?: string;
                 /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume, import). */
                 action?: string;
-                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, unit, tenant). */
+                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, unit, product_line, product_model, service_type, fault_code, tenant). */
                 resource_type?: string;
                 /** @description Only this resource (its ID, a role's name, a grants subject such as user:<id>). */
                 resource_id?: string;
@@ -5397,10 +5513,16 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description A JSON array of fault codes. */
+        /** @description A CSV file, or a JSON array of fault codes. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["FaultCodeFields"][];
+                /**
+                 * @example kind,code,parent_code,product_line,name_zh,name_en
+                 *     symptom,E1,,AC,不制冷,Not cooling
+                 *     symptom,E1-01,E1,,制冷效果差,Cools poorly
+                 */
+                "text/csv": string;
             };
         };
         responses: {
@@ -6099,7 +6221,7 @@ export interface operations {
                 actor_id?: string;
                 /** @description Only this action (create, update, delete, revoke, rotate_secret, suspend, resume, import). */
                 action?: string;
-                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, unit, tenant). */
+                /** @description Only this kind of resource (user, api_key, role, grants, settings, sms_settings, webhook, plugin_binding, region, site, technician, unit, product_line, product_model, service_type, fault_code, tenant). */
                 resource_type?: string;
                 /** @description Only this resource (its ID, a role's name, a grants subject such as user:<id>). */
                 resource_id?: string;
@@ -7515,6 +7637,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Page size. */
                 limit?: number;
+                /** @description Only lines in this status. */
+                status?: "active" | "retired" | "";
             };
             header?: never;
             path?: never;
@@ -7674,6 +7798,189 @@ export interface operations {
             };
         };
     };
+    "get-product-line": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductLine"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-product-line": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProductLineInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductLine"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-product-models": {
         parameters: {
             query?: {
@@ -7682,6 +7989,8 @@ export interface operations {
                 /** @description Page size. */
                 limit?: number;
                 product_line?: string;
+                /** @description Only models in this status. */
+                status?: "active" | "retired" | "";
             };
             header?: never;
             path?: never;
@@ -7787,6 +8096,189 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-product-model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-product-model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProductModelInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -354,5 +354,31 @@ const en: typeof zh = {
       lead_no_dealer: 'no dealer near the address; route the lead by hand',
     },
   },
+  catalog: {
+    title: 'Products and fault codes', tabLines: 'Product lines and models', tabTypes: 'Service types and SLAs', tabFaults: 'Fault codes',
+    lines: 'Product lines', models: 'Models of {line}', pickLine: 'Choose a product line to see its models.', addLine: 'New product line',
+    addModel: 'New model', editLine: 'Edit product line {code}', editModel: 'Edit model {code}', newLine: 'New product line',
+    newModel: 'New model of {line}', showModels: 'Models', edit: 'Edit', created: '{code} created.', saved: '{code} saved.',
+    statuses: { active: 'Active', retired: 'Retired' },
+    retireHint: 'Nothing is deleted: a retired line takes no new models, a retired model is no longer sold; units, sites and orders keep them.',
+    f: {
+      code: 'Code', name_zh: 'Name (Chinese)', name_en: 'Name (English)', status: 'Status', name: 'Name', product_line: 'Product line',
+      warranty_months: 'Warranty (months)', labour_hours: 'Standard labour (hours)', version: 'Version',
+      field: 'Dispatched to a technician on site', respond_minutes: 'Respond within', arrive_minutes: 'Arrive within',
+      complete_minutes: 'Complete within', kind: 'Kind', parent_code: 'Parent code',
+    },
+    types: 'Service types', editType: 'SLA targets of {name}', fieldYes: 'On site', fieldNo: 'Remote',
+    slaUnits: 'SLA targets are in working minutes: the clock runs only during the tenant\'s working hours and skips the holidays of the business calendar (Settings). 0 means no target. Example: with 9 working hours a day, 540 minutes is one working day.',
+    arriveOnlyField: 'Only types dispatched on site have an arrival target; leave 0 otherwise.',
+    minutes: 'working minutes', none: 'none', units: { h: ' working h', m: ' min' },
+    faults: 'Fault codes', allLines: 'All product lines', lineFilter: 'Product line', addCode: 'New code', importCodes: 'Import CSV',
+    importTitle: 'Import fault codes (CSV)', noParent: 'None (a top-level code)', forAllLines: 'All lines (or the parent\'s)',
+    kinds: { symptom: 'Symptom', cause: 'Cause', object: 'Object', action: 'Action' },
+    kindHints: {
+      symptom: 'What the customer sees (故障现象)', cause: 'Why it happened (故障原因)', object: 'Which part is at fault (故障对象)', action: 'What was done (维修措施)',
+    },
+    treeHint: 'Codes form a tree per kind; a code under a parent of a product line belongs to that line. Shown: the codes usable on the chosen line (its own and those for all lines).',
+    count: '{n} codes',
+  },
 }
 export default en

@@ -3,7 +3,7 @@ import type { FormInstance } from 'element-plus'
 import { ApiError } from '@/api/client'
 import { changedFields, sameValue } from '@/lib/patch'
 
-type Versioned = { id: string; version: number }
+type Versioned = { version: number }
 
 // useEditDrawer edits one item in a drawer: the form starts from the
 // item, save sends only the changed fields with the version read, the

@@ -35,6 +35,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/technicians', name: 'technicians', component: () => import('@/views/admin/TechniciansView.vue'), meta: { perm: 'technicians:read' } },
       { path: 'admin/customers', name: 'customers', component: () => import('@/views/admin/CustomersView.vue'), meta: { perm: 'customers:read' } },
       { path: 'admin/customers/:id', name: 'customer', component: () => import('@/views/admin/CustomerView.vue'), meta: { perm: 'customers:read' } },
+      { path: 'admin/catalog', name: 'catalog', component: () => import('@/views/admin/catalog/CatalogView.vue'), meta: { perm: 'catalog:read' } },
       { path: 'admin/audit', name: 'audit', component: () => import('@/views/admin/AuditView.vue'), meta: { perm: 'audit:read' } },
       { path: 'admin/settings', name: 'settings', component: () => import('@/views/admin/SettingsView.vue'), meta: { perm: 'tenant:read' } },
       { path: 'admin/sms', name: 'sms', component: () => import('@/views/admin/SmsSettingsView.vue'), meta: { perm: 'tenant:read' } },
