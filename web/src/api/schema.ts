@@ -2465,8 +2465,10 @@ export interface components {
             quantity: number;
         };
         Permission: {
-            action: string;
-            resource: string;
+            /** @enum {string} */
+            action: "read" | "create" | "update" | "delete" | "dispatch" | "approve" | "*";
+            /** @enum {string} */
+            resource: "*" | "access" | "api_keys" | "audit" | "callbacks" | "catalog" | "claims" | "complaints" | "customers" | "kb" | "parts" | "plugins" | "regions" | "reports" | "roles" | "sites" | "technicians" | "tenant" | "units" | "users" | "webhooks" | "work_orders";
         };
         Plugin: {
             /** Format: date-time */
@@ -3475,6 +3477,8 @@ export interface components {
         User: {
             /** Format: date-time */
             created_at: string;
+            /** @description The user's phone extension; empty when none. */
+            cti_extension: string;
             display_name: string;
             email: string;
             id: string;
