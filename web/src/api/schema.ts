@@ -1945,7 +1945,10 @@ export interface components {
             roles: string[] | null;
             /** @description Where the user may act; omitted: nowhere scoped. */
             scope?: components["schemas"]["ScopeBody"];
-            /** @example zhang.wei */
+            /**
+             * @description Letters, digits, '.', '_', '@' or '-', starting with a letter or digit.
+             * @example zhang.wei
+             */
             username: string;
         };
         CreateWorkOrderInputBody: {
