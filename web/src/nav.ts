@@ -13,6 +13,9 @@ export const nav: NavItem[] = [
   { to: '/admin/sites', label: 'nav.sites', perm: 'sites:read' },
   { to: '/admin/technicians', label: 'nav.technicians', perm: 'technicians:read' },
   { to: '/admin/audit', label: 'nav.audit', perm: 'audit:read' },
+  { to: '/admin/users', label: 'nav.users', perm: 'users:read' },
+  { to: '/admin/roles', label: 'access.nav.roles', perm: 'access:read' },
+  { to: '/admin/api-keys', label: 'access.nav.apiKeys', perm: 'api_keys:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
 ]
