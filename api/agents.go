@@ -31,7 +31,7 @@ type DialOutput struct{ Body *core.DialResult }
 type SetCTIExtensionInput struct {
 	ID   uuid.UUID `path:"id"`
 	Body struct {
-		Extension string `json:"extension" maxLength:"32" doc:"The user's phone extension; empty clears it." example:"8001"`
+		Extension string `json:"extension" maxLength:"32" pattern:"^[0-9A-Za-z*#+._-]{0,32}$" doc:"The user's phone extension; empty clears it." example:"8001"`
 	}
 }
 

@@ -26,7 +26,7 @@ func (b *ScopeBody) scope() core.Scope {
 
 type CreateUserInput struct {
 	Body struct {
-		Username    string     `json:"username" minLength:"2" maxLength:"64" example:"zhang.wei"`
+		Username    string     `json:"username" minLength:"2" maxLength:"64" pattern:"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$" doc:"Letters, digits, '.', '_', '@' or '-', starting with a letter or digit." example:"zhang.wei"`
 		Password    string     `json:"password" minLength:"10" maxLength:"128"`
 		DisplayName string     `json:"display_name,omitempty" maxLength:"100" example:"张伟"`
 		Phone       string     `json:"phone,omitempty" maxLength:"21" example:"+8613800138000"`

@@ -60,9 +60,11 @@ const (
 )
 
 // Permission is one resource and action, such as work_orders:dispatch.
+// The enum tags document Resources() and Actions() ("*": every one) in
+// the API's spec; a test keeps them equal.
 type Permission struct {
-	Resource string `json:"resource"`
-	Action   string `json:"action"`
+	Resource string `json:"resource" enum:"*,access,api_keys,audit,callbacks,catalog,claims,complaints,customers,kb,parts,plugins,regions,reports,roles,sites,technicians,tenant,units,users,webhooks,work_orders"`
+	Action   string `json:"action" enum:"read,create,update,delete,dispatch,approve,*"`
 }
 
 func (p Permission) String() string { return p.Resource + ":" + p.Action }

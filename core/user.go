@@ -25,9 +25,11 @@ type User struct {
 	Status      string    `json:"status"`
 	Roles       []string  `json:"roles"`
 	Scope       Scope     `json:"scope"`
-	Version     int       `json:"version"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	// CTIExtension is set with PUT /v1/users/{id}/cti-extension.
+	CTIExtension string    `json:"cti_extension" doc:"The user's phone extension; empty when none."`
+	Version      int       `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // NewUser is the input for creating a user.

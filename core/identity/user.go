@@ -21,6 +21,10 @@ func (s *Service) CreateUser(ctx context.Context, u core.UnitOfWork, nu core.New
 	user, err := repo.InsertUser(ctx, &core.User{ID: uuid.New(), TenantID: u.TenantID(), Username: nu.Username,
 		DisplayName: nu.DisplayName, Phone: nu.Phone, Email: nu.Email, Status: core.UserActive, Version: 1,
 		CreatedAt: now, UpdatedAt: now}, core.HashPassword(nu.Password))
+	if core.ErrorCode(err) == core.ECONFLICT { // the form can say it next to the username
+		return nil, &core.Error{Code: core.ECONFLICT, Message: "username " + nu.Username + " is taken",
+			Fields: map[string]string{"username": "is taken by another user of the tenant"}}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -216,7 +216,8 @@ func (s *Service) SetCTIExtension(ctx context.Context, u core.UnitOfWork, user u
 	}
 	err := s.store.Plugins(u).SetCTIExtension(ctx, user, extension)
 	if core.ErrorCode(err) == core.ECONFLICT {
-		return core.Errorf(core.ECONFLICT, "another user already has extension %s", extension)
+		return &core.Error{Code: core.ECONFLICT, Message: "another user already has extension " + extension,
+			Fields: map[string]string{"extension": "another user of the tenant has it"}}
 	}
 	return err
 }

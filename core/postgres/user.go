@@ -10,11 +10,11 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-const userColumns = `id, tenant_id, username, display_name, phone, email, status, version, created_at, updated_at`
+const userColumns = `id, tenant_id, username, display_name, phone, email, status, coalesce(cti_extension, ''), version, created_at, updated_at`
 
 func scanUser(row pgx.Row) (*core.User, error) {
 	u := &core.User{}
-	err := row.Scan(&u.ID, &u.TenantID, &u.Username, &u.DisplayName, &u.Phone, &u.Email, &u.Status, &u.Version, &u.CreatedAt, &u.UpdatedAt)
+	err := row.Scan(&u.ID, &u.TenantID, &u.Username, &u.DisplayName, &u.Phone, &u.Email, &u.Status, &u.CTIExtension, &u.Version, &u.CreatedAt, &u.UpdatedAt)
 	return u, err
 }
 

@@ -19,6 +19,9 @@ export const nav: NavItem[] = [
   { to: '/admin/sms', label: 'nav.sms', perm: 'tenant:read' },
   { to: '/admin/webhooks', label: 'nav.webhooks', perm: 'webhooks:read' },
   { to: '/admin/plugins', label: 'nav.plugins', perm: 'plugins:read' },
+  { to: '/admin/users', label: 'nav.users', perm: 'users:read' },
+  { to: '/admin/roles', label: 'access.nav.roles', perm: 'access:read' },
+  { to: '/admin/api-keys', label: 'access.nav.apiKeys', perm: 'api_keys:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
 ]

@@ -53,6 +53,10 @@ describe('what a user downloads', () => {
     "the technician's order (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/OrderView.vue'],
     // ZXing is loaded only when a scan is tried, and is not counted here
     "the technician's service record (phone)": ['index.html', 'src/layouts/PhoneLayout.vue', 'src/views/mobile/RecordView.vue'],
+    'the users list': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/access/UsersView.vue'],
+    'a user with grants and explain': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/access/UserView.vue'],
+    'the roles grid': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/access/RolesView.vue'],
+    'the API keys': ['index.html', 'src/layouts/PortalLayout.vue', 'src/views/admin/access/ApiKeysView.vue'],
   })) {
     it(`to reach ${page} stays within 300 KB gzip`, () => {
       const { bytes, files } = gzipBytes(chunks)

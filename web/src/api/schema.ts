@@ -2027,7 +2027,10 @@ export interface components {
             roles: string[] | null;
             /** @description Where the user may act; omitted: nowhere scoped. */
             scope?: components["schemas"]["ScopeBody"];
-            /** @example zhang.wei */
+            /**
+             * @description Letters, digits, '.', '_', '@' or '-', starting with a letter or digit.
+             * @example zhang.wei
+             */
             username: string;
         };
         CreateWorkOrderInputBody: {
@@ -2588,8 +2591,10 @@ export interface components {
             urge_interval_minutes?: number;
         };
         Permission: {
-            action: string;
-            resource: string;
+            /** @enum {string} */
+            action: "read" | "create" | "update" | "delete" | "dispatch" | "approve" | "*";
+            /** @enum {string} */
+            resource: "*" | "access" | "api_keys" | "audit" | "callbacks" | "catalog" | "claims" | "complaints" | "customers" | "kb" | "parts" | "plugins" | "regions" | "reports" | "roles" | "sites" | "technicians" | "tenant" | "units" | "users" | "webhooks" | "work_orders";
         };
         Plugin: {
             /** Format: date-time */
@@ -3768,6 +3773,8 @@ export interface components {
         User: {
             /** Format: date-time */
             created_at: string;
+            /** @description The user's phone extension; empty when none. */
+            cti_extension: string;
             display_name: string;
             email: string;
             id: string;

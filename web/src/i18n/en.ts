@@ -380,5 +380,56 @@ const en: typeof zh = {
     treeHint: 'Codes form a tree per kind; a code under a parent of a product line belongs to that line. Shown: the codes usable on the chosen line (its own and those for all lines).',
     count: '{n} codes',
   },
+  access: {
+    nav: { roles: 'Roles and permissions', apiKeys: 'API keys' },
+    roleNames: {
+      tenant_admin: 'Tenant admin', agent: 'Agent', dispatcher: 'Dispatcher', region_manager: 'Region manager', site_manager: 'Site manager',
+      technician: 'Technician', parts_clerk: 'Parts clerk', kb_editor: 'KB editor', kb_reviewer: 'KB reviewer', quality_auditor: 'Quality auditor',
+      analyst: 'Analyst', integration: 'Integration',
+    },
+    resources: {
+      all: 'All resources', access: 'Access', api_keys: 'API keys', audit: 'Audit log', callbacks: 'Callbacks', catalog: 'Products and fault codes',
+      claims: 'Claims', complaints: 'Complaints', customers: 'Customers', kb: 'Knowledge base', parts: 'Spare parts', plugins: 'Plugins', regions: 'Regions',
+      reports: 'Reports', roles: 'Roles', sites: 'Service sites', technicians: 'Technicians', tenant: 'Tenant', units: 'Units', users: 'Users',
+      webhooks: 'Webhooks', work_orders: 'Work orders',
+    },
+    actions: { all: 'All actions', read: 'Read', create: 'Create', update: 'Update', delete: 'Delete', dispatch: 'Dispatch', approve: 'Approve' },
+    scope: {
+      title: 'Scope', all: 'The whole tenant', none: 'No region or site: sees nothing that belongs to one', some: '{regions} region(s) with their sub-regions, {sites} site(s)',
+      wholeTenant: 'Whole tenant', regions: 'Regions', sites: 'Sites', searchSites: 'Type a site code or name', preview: 'This user will see: {what}',
+      keyPreview: 'This key may reach: {what}',
+    },
+    users: {
+      title: 'Users', search: 'Username or name', role: 'Role', status: 'Status', statuses: { active: 'Active', disabled: 'Disabled' },
+      username: 'Username', usernameHint: "Letters, digits and . _ {'@'} -, starting with a letter or digit", display_name: 'Display name', phone: 'Mobile', email: 'Email',
+      password: 'Initial password', passwordHint: '{min}–{max} characters; the user may change it after signing in', roles: 'Roles', scope: 'Scope', cti: 'Extension',
+      create: 'New user', createTitle: 'New user', created: 'Created the user {name}', edit: 'Edit', editTitle: 'Edit user {name}',
+      open: 'Details', saved: 'Saved', disabledNote: "Disabling ends all of the user's sessions at once",
+    },
+    user: {
+      title: 'User {name}', profile: 'Profile', cti: 'CTI extension', ctiHint: 'Screen pops and click-to-dial use this extension; empty clears it',
+      setCti: 'Save extension', ctiSaved: 'Extension saved', grants: 'Extra grants', grantsHint: 'Permissions given to this user on top of their roles',
+      saveGrants: 'Save extra grants', grantsSaved: 'Extra grants saved', notFound: 'This user cannot be found, or is outside your scope',
+    },
+    explain: {
+      title: 'Why can or can’t they?', hint: 'May this user do something, and why?', resource: 'Resource', action: 'Action', region: "The object's region (optional)",
+      site: "The object's site (optional)", check: 'Explain', allowed: 'Allowed', denied: 'Denied', viaGrant: 'an extra grant', viaRole: 'the role “{role}”',
+      noRule: 'Denied: no role or extra grant of {subject} gives “{perm}”.', outOfScope: 'Denied: {via} gives “{perm}”, but the object is outside the scope of {subject}.',
+      inScope: 'Allowed: {via} gives “{perm}”, and the object is in scope ({path}).', tenantWide: 'Allowed: {via} gives “{perm}”, and the object belongs to no region or site.',
+    },
+    roles: {
+      title: 'Roles and permissions', builtin: 'Built-in', custom: 'Custom', create: 'New role', name: 'Role code', nameHint: 'Lower-case letters, digits and _, e.g. night_dispatcher',
+      description: 'Description', permissions: 'Permissions', count: '{n} permissions', view: 'View', edit: 'Edit permissions', editTitle: 'Role {name}',
+      createTitle: 'New role', saved: 'Saved the role {name}', implied: 'Included by an “all” rule', matrix: 'Permissions (resource × action)',
+      builtinNote: 'A built-in role may be changed, but the change reaches every user who has it.',
+    },
+    keys: {
+      title: 'API keys', create: 'New key', name: 'Name', prefix: 'Ends with', roles: 'Roles', scope: 'Reach', created: 'Created',
+      expires: 'Expires', expiresAt: 'Expires (optional)', lastUsed: 'Last used', never: 'Never', noExpiry: 'Never', status: 'Status',
+      active: 'Active', revoked: 'Revoked', expired: 'Expired', revoke: 'Revoke', confirmRevoke: 'Revoke the key “{name}”? Systems using it lose access at once; this cannot be undone.',
+      revokedMsg: 'Revoked the key “{name}”', secretTitle: 'New key: {name}', secretWarning: 'This is the only time the key is shown. Copy it now and keep it safe: once closed it cannot be shown again, and a lost key can only be revoked and replaced.',
+      secret: 'Key', copy: 'Copy', copied: 'Copied to the clipboard', copyFailed: 'Could not copy; select the key and copy it by hand', done: 'I have stored it; close',
+    },
+  },
 }
 export default en

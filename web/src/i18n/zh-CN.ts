@@ -364,4 +364,55 @@ export default {
     treeHint: '每类代码各成一棵树；上级属于某产品线时，下级也属于该产品线。此处显示所选产品线可用的代码（本线专用及全部产品线通用的）。',
     count: '共 {n} 个代码',
   },
+  access: {
+    nav: { roles: '角色与权限', apiKeys: 'API 密钥' },
+    roleNames: {
+      tenant_admin: '租户管理员', agent: '座席', dispatcher: '调度员', region_manager: '区域经理', site_manager: '网点经理',
+      technician: '技师', parts_clerk: '备件员', kb_editor: '知识库编辑', kb_reviewer: '知识库审核', quality_auditor: '质量审核',
+      analyst: '分析员', integration: '系统集成',
+    },
+    resources: {
+      all: '全部资源', access: '权限', api_keys: 'API 密钥', audit: '审计日志', callbacks: '回访', catalog: '产品与故障代码',
+      claims: '索赔', complaints: '投诉', customers: '客户', kb: '知识库', parts: '备件', plugins: '插件', regions: '区域',
+      reports: '报表', roles: '角色', sites: '网点', technicians: '技师', tenant: '租户', units: '产品档案', users: '用户',
+      webhooks: 'Webhook', work_orders: '工单',
+    },
+    actions: { all: '全部操作', read: '查看', create: '新建', update: '修改', delete: '删除', dispatch: '派工', approve: '审批' },
+    scope: {
+      title: '可见范围', all: '整个租户', none: '无区域或网点：看不到按区域划分的数据', some: '{regions} 个区域（含下级）、{sites} 个网点',
+      wholeTenant: '整个租户', regions: '区域', sites: '网点', searchSites: '输入网点编码或名称查找', preview: '该用户将看到：{what}',
+      keyPreview: '该密钥可访问：{what}',
+    },
+    users: {
+      title: '用户', search: '用户名或姓名', role: '角色', status: '状态', statuses: { active: '启用', disabled: '停用' },
+      username: '用户名', usernameHint: "字母、数字及 . _ {'@'} -，以字母或数字开头", display_name: '姓名', phone: '手机', email: '邮箱',
+      password: '初始密码', passwordHint: '{min}–{max} 个字符；用户登录后可自行修改', roles: '角色', scope: '可见范围', cti: '分机号',
+      create: '新建用户', createTitle: '新建用户', created: '已创建用户 {name}', edit: '编辑', editTitle: '编辑用户 {name}',
+      open: '详情', saved: '已保存', disabledNote: '停用后该用户的所有会话立即失效',
+    },
+    user: {
+      title: '用户 {name}', profile: '基本信息', cti: '分机号', ctiHint: '来电弹屏和点击拨号使用该分机；留空即清除',
+      setCti: '保存分机号', ctiSaved: '分机号已保存', grants: '单独授权', grantsHint: '在角色之外单独授予该用户的权限',
+      saveGrants: '保存单独授权', grantsSaved: '单独授权已保存', notFound: '找不到该用户，或不在你的范围内',
+    },
+    explain: {
+      title: '权限说明', hint: '该用户能否执行某项操作？为什么？', resource: '资源', action: '操作', region: '对象所在区域（可选）',
+      site: '对象所在网点（可选）', check: '查询', allowed: '允许', denied: '拒绝', viaGrant: '单独授权', viaRole: '角色“{role}”',
+      noRule: '拒绝：{subject} 的角色和单独授权中都没有“{perm}”。', outOfScope: '拒绝：{via}授予“{perm}”，但该对象不在 {subject} 的可见范围内。',
+      inScope: '允许：{via}授予“{perm}”，且对象在范围内（{path}）。', tenantWide: '允许：{via}授予“{perm}”，该对象不属于任何区域或网点。',
+    },
+    roles: {
+      title: '角色与权限', builtin: '内置', custom: '自定义', create: '新建角色', name: '角色代码', nameHint: '小写字母、数字和下划线，如 night_dispatcher',
+      description: '说明', permissions: '权限', count: '{n} 项权限', view: '查看', edit: '编辑权限', editTitle: '角色 {name}',
+      createTitle: '新建角色', saved: '角色 {name} 已保存', implied: '由“全部”规则包含', matrix: '权限矩阵（资源 × 操作）',
+      builtinNote: '内置角色可以修改，但会影响所有拥有该角色的用户。',
+    },
+    keys: {
+      title: 'API 密钥', create: '新建密钥', name: '名称', prefix: '尾号', roles: '角色', scope: '可访问范围', created: '创建时间',
+      expires: '到期时间', expiresAt: '到期时间（可选）', lastUsed: '最近使用', never: '从未使用', noExpiry: '不过期', status: '状态',
+      active: '有效', revoked: '已吊销', expired: '已过期', revoke: '吊销', confirmRevoke: '吊销密钥“{name}”？使用它的系统将立即无法访问，且无法恢复。',
+      revokedMsg: '密钥“{name}”已吊销', secretTitle: '新密钥：{name}', secretWarning: '这是唯一一次显示该密钥。请立即复制并妥善保存；关闭后无法再次查看，丢失只能吊销后重建。',
+      secret: '密钥', copy: '复制', copied: '已复制到剪贴板', copyFailed: '无法自动复制，请手动选中复制', done: '我已保存，关闭',
+    },
+  },
 }
