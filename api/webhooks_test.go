@@ -14,6 +14,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/core/webhook"
 )
 
 // webhookSecret reads an endpoint's stored secret in its tenant and
@@ -242,7 +243,7 @@ func TestWebhookListShowsLastDelivery(t *testing.T) {
 		send, err := s.StartWebhookAttempt(ctx, u, uuid.MustParse(did), time.Now(), time.Minute)
 		require.NoError(t, err)
 		require.NotNil(t, send)
-		_, err = s.FinishWebhookAttempt(ctx, u, core.WebhookResult{DeliveryID: send.ID, EndpointID: send.EndpointID, N: send.N,
+		_, err = webhook.FinishAttempt(ctx, s, u, core.WebhookResult{DeliveryID: send.ID, EndpointID: send.EndpointID, N: send.N,
 			At: time.Now(), StatusCode: 500, Error: "HTTP 500"}, core.WebhookDisablePolicy{Deliveries: 1})
 		return err
 	}))
