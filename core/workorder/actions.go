@@ -137,7 +137,7 @@ func (s *Service) assign(ctx context.Context, u core.UnitOfWork, repo Repository
 		return core.FieldError("technician_id", "the technician is off duty")
 	}
 	if w.TechnicianID != nil && *w.TechnicianID == tech {
-		return core.FieldError("technician_id", "the order is already assigned to this technician")
+		return nil // already theirs: nothing changes, nobody is told again
 	}
 	s.assignKnown(u, repo, w, tech, in.Reason, actor, technicianOutcome(w, &tech, post.Name, in, actor, s.now()), nil)
 	return nil
