@@ -67,9 +67,21 @@ func (s *Server) registerAccessRoutes() {
 			return out, err
 		})
 	register(s.api, huma.Operation{OperationID: "put-role", Method: http.MethodPut, Path: "/v1/roles/{name}",
-		Summary: "Create a role or replace its permissions", Tags: tags},
+		Summary: "Create a role or replace its permissions", Tags: tags, Errors: []int{http.StatusForbidden},
+		Description: "The caller needs tenant-wide scope and must hold every permission the role grants (403 otherwise): nobody hands out more than they have."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), ChangesAccess: true},
 		func(ctx context.Context, in *PutRoleInput) (*RoleOutput, error) {
+			// A role applies to every user holding it, wherever they are:
+			// changing it needs tenant-wide scope and every permission it grants.
+			if mine, err := s.callerScope(ctx); err != nil || !mine.All {
+				if err == nil {
+					err = core.Errorf(core.EFORBIDDEN, "changing role %s changes every user holding it: it needs tenant-wide scope", in.Name)
+				}
+				return nil, err
+			}
+			if err := s.checkHeld(ctx, in.Body.Permissions, "define role "+in.Name); err != nil {
+				return nil, err
+			}
 			r, err := s.deps.Identity.SetRolePermissions(ctx, unitOfWork(ctx), in.Name, in.Body.Description, in.Body.Permissions)
 			return &RoleOutput{Body: r}, err
 		})
@@ -77,7 +89,7 @@ func (s *Server) registerAccessRoutes() {
 		Summary: "Permissions granted to a user on top of their roles", Tags: tags, Errors: []int{http.StatusNotFound}},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *GrantsInput) (*GrantsOutput, error) {
-			if _, err := s.deps.Identity.FindUserByID(ctx, unitOfWork(ctx), in.ID); err != nil {
+			if _, err := s.findUserInScope(ctx, in.ID, perm(core.ActRead)); err != nil {
 				return nil, err
 			}
 			g, err := s.deps.Identity.FindGrants(ctx, unitOfWork(ctx), core.UserSubject(in.ID))
@@ -86,10 +98,15 @@ func (s *Server) registerAccessRoutes() {
 			return out, err
 		})
 	register(s.api, huma.Operation{OperationID: "put-user-grants", Method: http.MethodPut, Path: "/v1/users/{id}/grants",
-		Summary: "Replace the permissions granted to a user on top of their roles", Tags: tags, Errors: []int{http.StatusNotFound}},
+		Summary: "Replace the permissions granted to a user on top of their roles", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusForbidden},
+		Description: "The user must lie inside the caller's scope (404 otherwise) and the caller must hold every permission granted (403 otherwise)."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), ChangesAccess: true},
 		func(ctx context.Context, in *PutGrantsInput) (*GrantsOutput, error) {
-			if _, err := s.deps.Identity.FindUserByID(ctx, unitOfWork(ctx), in.ID); err != nil {
+			// Only users inside the caller's scope, and only what the caller holds.
+			if _, err := s.findUserInScope(ctx, in.ID, perm(core.ActUpdate)); err != nil {
+				return nil, err
+			}
+			if err := s.checkHeld(ctx, in.Body.Permissions, "grant this"); err != nil {
 				return nil, err
 			}
 			if err := s.deps.Identity.SetGrants(ctx, unitOfWork(ctx), core.UserSubject(in.ID), in.Body.Permissions); err != nil {

@@ -74,6 +74,54 @@ func TestNoPrivilegeEscalation(t *testing.T) {
 		"scope": map[string]any{"regions": []string{gd.String()}}})
 }
 
+// TestNoEscalationThroughRolesOrGrants: whoever administers access hands
+// out only what they hold, to users inside their scope, and only a
+// tenant-wide administrator redefines a role (it applies everywhere).
+func TestNoEscalationThroughRolesOrGrants(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	acme := b.onboard("acme")
+	cn := b.createRegion(acme.admin, nil, "country", "CN", "中国")
+	gd := b.createRegion(acme.admin, &cn, "province", "GD", "广东省")
+	gx := b.createRegion(acme.admin, &cn, "province", "GX", "广西")
+	grant := func(res, act string) map[string]any {
+		return map[string]any{"permissions": []map[string]string{{"resource": res, "action": act}}}
+	}
+	b.must(200, "PUT", "/v1/roles/access_clerk", acme.admin, map[string]any{"permissions": []map[string]string{
+		{"resource": "access", "action": "read"}, {"resource": "access", "action": "update"},
+		{"resource": "users", "action": "read"}, {"resource": "regions", "action": "read"}}})
+	_, local := b.createUser(acme.admin, "acme", "gd.clerk", []string{"access_clerk"}, map[string]any{"regions": []string{gd.String()}})
+	_, wide := b.createUser(acme.admin, "acme", "hq.clerk", []string{"access_clerk"}, map[string]any{"all": true})
+	inGD, _ := b.createUser(acme.admin, "acme", "gd.agent", []string{"agent"}, map[string]any{"regions": []string{gd.String()}})
+	inGX, _ := b.createUser(acme.admin, "acme", "gx.agent", []string{"agent"}, map[string]any{"regions": []string{gx.String()}})
+
+	// Roles: scoped callers never; tenant-wide ones only with what they hold.
+	b.must(403, "PUT", "/v1/roles/agent", local, grant("access", "read"))
+	b.must(403, "PUT", "/v1/roles/superuser", wide, grant("*", "*"))
+	b.must(403, "PUT", "/v1/roles/access_clerk", wide, grant("work_orders", "dispatch"))
+	b.must(200, "PUT", "/v1/roles/auditor_lite", wide, grant("access", "read"))
+
+	// Grants: only to users in scope, only what the caller holds.
+	b.must(404, "PUT", "/v1/users/"+inGX.String()+"/grants", local, grant("access", "read"))
+	b.must(404, "GET", "/v1/users/"+inGX.String()+"/grants", local, nil)
+	b.must(403, "PUT", "/v1/users/"+inGD.String()+"/grants", local, grant("work_orders", "dispatch"))
+	b.must(403, "PUT", "/v1/users/"+inGD.String()+"/grants", local, grant("*", "*"))
+	b.must(200, "PUT", "/v1/users/"+inGD.String()+"/grants", local, grant("access", "read"))
+
+	// Nothing refused was stored.
+	g := b.must(200, "GET", "/v1/users/"+inGD.String()+"/grants", acme.admin, nil)
+	require.Len(t, g.JSON["permissions"], 1)
+	require.Len(t, b.must(200, "GET", "/v1/users/"+inGX.String()+"/grants", acme.admin, nil).JSON["permissions"], 0)
+	names := map[string]int{}
+	for _, it := range b.must(200, "GET", "/v1/roles", acme.admin, nil).JSON["items"].([]any) {
+		r := it.(map[string]any)
+		names[r["name"].(string)] = len(r["permissions"].([]any))
+	}
+	require.NotContains(t, names, "superuser")
+	require.Equal(t, 4, names["access_clerk"], "the refused change left access_clerk as it was")
+	require.Equal(t, 1, names["auditor_lite"])
+}
+
 func uuidOf(b *testBundle, token string) string {
 	return b.must(200, "GET", "/v1/me", token, nil).str("id")
 }

@@ -179,10 +179,8 @@ func (s *Server) checkDelegation(ctx context.Context, perm core.Permission, role
 			if !containsString(roles, r.Name) {
 				continue
 			}
-			for _, rp := range r.Permissions {
-				if s.deps.Authz.Authorize(ctx, p.TenantID, p.Subject(), rp, core.Target{}) != nil {
-					return core.Errorf(core.EFORBIDDEN, "you cannot assign role %s: it grants %s, which you do not have", r.Name, rp)
-				}
+			if err := s.checkHeld(ctx, r.Permissions, "assign role "+r.Name); err != nil {
+				return err
 			}
 		}
 	}
@@ -203,6 +201,20 @@ func (s *Server) checkDelegation(ctx context.Context, perm core.Permission, role
 		id := st
 		if s.deps.Authz.Authorize(ctx, p.TenantID, p.Subject(), perm, core.Target{SiteID: &id}) != nil {
 			return core.Errorf(core.EFORBIDDEN, "site %s is outside your scope", st)
+		}
+	}
+	return nil
+}
+
+// checkHeld refuses to hand out a permission the caller does not hold
+// tenant-wide: a role or grant is valid everywhere its holder's scope
+// reaches, so holding it only somewhere is not enough. "*" in a requested
+// permission needs "*" held.
+func (s *Server) checkHeld(ctx context.Context, perms []core.Permission, what string) error {
+	p := principal(ctx)
+	for _, rp := range perms {
+		if s.deps.Authz.Authorize(ctx, p.TenantID, p.Subject(), rp, core.Target{}) != nil {
+			return core.Errorf(core.EFORBIDDEN, "you cannot %s: it grants %s, which you do not have", what, rp)
 		}
 	}
 	return nil

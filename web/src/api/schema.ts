@@ -865,7 +865,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Create a role or replace its permissions */
+        /**
+         * Create a role or replace its permissions
+         * @description The caller needs tenant-wide scope and must hold every permission the role grants (403 otherwise): nobody hands out more than they have.
+         */
         put: operations["put-role"];
         post?: never;
         delete?: never;
@@ -1387,7 +1390,10 @@ export interface paths {
         };
         /** Permissions granted to a user on top of their roles */
         get: operations["get-user-grants"];
-        /** Replace the permissions granted to a user on top of their roles */
+        /**
+         * Replace the permissions granted to a user on top of their roles
+         * @description The user must lie inside the caller's scope (404 otherwise) and the caller must hold every permission granted (403 otherwise).
+         */
         put: operations["put-user-grants"];
         post?: never;
         delete?: never;
