@@ -12,16 +12,19 @@ import (
 )
 
 // TestSamplingShare: over 10,000 orders a rule keeps its share within
-// ±1 %, and a rerun keeps exactly the same orders.
+// ±1 %, and a rerun keeps exactly the same orders. The IDs are fixed (name
+// based), so the test decides the same every run.
 func TestSamplingShare(t *testing.T) {
 	t.Parallel()
-	tenant := uuid.New()
-	for _, share := range []float64{0.05, 0.1, 0.3, 0.5, 0.9} {
-		rule := uuid.New()
+	id := func(kind string, i int) uuid.UUID {
+		return uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s-%d", kind, i))
+	}
+	for k, share := range []float64{0.05, 0.1, 0.3, 0.5, 0.9} {
+		tenant, rule := id("tenant", k), id("rule", k)
 		orders := make([]uuid.UUID, 10000)
 		picked := map[uuid.UUID]bool{}
 		for i := range orders {
-			orders[i] = uuid.New()
+			orders[i] = id("order", k*10000+i)
 			if callback.Sampled(tenant, rule, orders[i], share) {
 				picked[orders[i]] = true
 			}
@@ -32,8 +35,8 @@ func TestSamplingShare(t *testing.T) {
 			require.Equal(t, picked[o], callback.Sampled(tenant, rule, o, share))
 		}
 	}
-	require.True(t, callback.Sampled(tenant, uuid.New(), uuid.New(), 1))
-	require.False(t, callback.Sampled(tenant, uuid.New(), uuid.New(), 0))
+	require.True(t, callback.Sampled(uuid.New(), uuid.New(), uuid.New(), 1))
+	require.False(t, callback.Sampled(uuid.New(), uuid.New(), uuid.New(), 0))
 }
 
 // dayOfOrders is a day of closed orders of mixed types and lines.

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/callback"
@@ -22,20 +21,20 @@ func callbackRuleScenarios() []CallbackScenario {
 			q2, err := cb(e, func(s *callback.Service, u core.UnitOfWork) (*callback.Questionnaire, error) {
 				return s.SaveQuestionnaire(context.Background(), u, &q.ID, in, "user:test")
 			})
-			require.NoError(t, err)
-			require.Equal(t, q.ID, q2.ID)
-			require.Equal(t, 2, q2.Version)
+			check(t).NoError(err)
+			check(t).Equal(q.ID, q2.ID)
+			check(t).Equal(2, q2.Version)
 			v1, err := cb(e, func(s *callback.Service, u core.UnitOfWork) (*callback.Questionnaire, error) {
 				return s.Questionnaire(context.Background(), u, q.ID, 1)
 			})
-			require.NoError(t, err)
-			require.Len(t, v1.Questions, 3)
+			check(t).NoError(err)
+			check(t).Len(v1.Questions, 3)
 			list, err := cb(e, func(s *callback.Service, u core.UnitOfWork) ([]*callback.Questionnaire, error) {
 				return s.Questionnaires(context.Background(), u)
 			})
-			require.NoError(t, err)
-			require.Len(t, list, 1)
-			require.Equal(t, 2, list[0].Version)
+			check(t).NoError(err)
+			check(t).Len(list, 1)
+			check(t).Equal(2, list[0].Version)
 		}},
 		{"a questionnaire with an unknown indicator is refused naming it, nothing saved", func(t *testing.T, e CallbackEnv) {
 			in := SurveyInput()
@@ -47,8 +46,8 @@ func callbackRuleScenarios() []CallbackScenario {
 			list, err := cb(e, func(s *callback.Service, u core.UnitOfWork) ([]*callback.Questionnaire, error) {
 				return s.Questionnaires(context.Background(), u)
 			})
-			require.NoError(t, err)
-			require.Empty(t, list)
+			check(t).NoError(err)
+			check(t).Empty(list)
 		}},
 		{"a rule whose condition does not compile or names unknown fields is refused naming condition", func(t *testing.T, e CallbackEnv) {
 			q := e.saveSurvey(t)
@@ -72,13 +71,13 @@ func callbackRuleScenarios() []CallbackScenario {
 			r := e.saveRule(t, nil, ruleFor(q))
 			order := e.SeedOrder("repair", e.Clock.Now())
 			tasks := e.evaluate(t, order)
-			require.Len(t, tasks, 1)
-			require.Equal(t, r.ID, *tasks[0].RuleID)
-			require.Equal(t, q.Version, tasks[0].QuestionnaireVersion)
-			require.NotNil(t, tasks[0].DueAt)
-			require.True(t, tasks[0].DueAt.After(e.Clock.Now()))
-			require.Empty(t, e.evaluate(t, order))
-			require.Empty(t, e.evaluate(t, e.SeedOrder("installation", e.Clock.Now())))
+			check(t).Len(tasks, 1)
+			check(t).Equal(r.ID, *tasks[0].RuleID)
+			check(t).Equal(q.Version, tasks[0].QuestionnaireVersion)
+			check(t).NotNil(tasks[0].DueAt)
+			check(t).True(tasks[0].DueAt.After(e.Clock.Now()))
+			check(t).Empty(e.evaluate(t, order))
+			check(t).Empty(e.evaluate(t, e.SeedOrder("installation", e.Clock.Now())))
 		}},
 		{"a rule failing at run time is recorded and skipped; the others still run", func(t *testing.T, e CallbackEnv) {
 			q := e.saveSurvey(t)
@@ -87,8 +86,8 @@ func callbackRuleScenarios() []CallbackScenario {
 			e.saveRule(t, nil, bad)
 			good := e.saveRule(t, nil, ruleFor(q))
 			tasks := e.evaluate(t, e.SeedOrder("repair", e.Clock.Now()))
-			require.Len(t, tasks, 1)
-			require.Equal(t, good.ID, *tasks[0].RuleID)
+			check(t).Len(tasks, 1)
+			check(t).Equal(good.ID, *tasks[0].RuleID)
 		}},
 		{"the preview selects exactly what the rule then does", func(t *testing.T, e CallbackEnv) {
 			q := e.saveSurvey(t)
@@ -109,9 +108,9 @@ func callbackRuleScenarios() []CallbackScenario {
 				}
 				return ids, err
 			})
-			require.NoError(t, err)
-			require.NotEmpty(t, preview)
-			require.Less(t, len(preview), 20)
+			check(t).NoError(err)
+			check(t).True(len(preview) > 0)
+			check(t).True(len(preview) < 20, len(preview))
 			in.Enabled = true
 			e.saveRule(t, &r.ID, in)
 			var actual []uuid.UUID
@@ -125,7 +124,7 @@ func callbackRuleScenarios() []CallbackScenario {
 			}
 			sortIDs(preview)
 			sortIDs(actual)
-			require.Equal(t, preview, actual)
+			check(t).Equal(preview, actual)
 		}},
 		{"another tenant sees none of it", func(t *testing.T, e CallbackEnv) {
 			q := e.saveSurvey(t)
@@ -133,11 +132,11 @@ func callbackRuleScenarios() []CallbackScenario {
 			_, err := callbackCall(e, e.Other, nil, func(s *callback.Service, u core.UnitOfWork) (*callback.Questionnaire, error) {
 				return s.Questionnaire(context.Background(), u, q.ID, 0)
 			})
-			require.Equal(t, core.ENOTFOUND, core.ErrorCode(err))
+			check(t).Equal(core.ENOTFOUND, core.ErrorCode(err))
 			_, err = callbackCall(e, e.Other, nil, func(s *callback.Service, u core.UnitOfWork) (*callback.Rule, error) {
 				return s.Rule(context.Background(), u, r.ID)
 			})
-			require.Equal(t, core.ENOTFOUND, core.ErrorCode(err))
+			check(t).Equal(core.ENOTFOUND, core.ErrorCode(err))
 		}},
 	}
 }

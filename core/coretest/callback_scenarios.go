@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/callback"
@@ -92,7 +91,7 @@ func (e CallbackEnv) saveSurvey(t *testing.T) *callback.Questionnaire {
 	q, err := cb(e, func(s *callback.Service, u core.UnitOfWork) (*callback.Questionnaire, error) {
 		return s.SaveQuestionnaire(context.Background(), u, nil, SurveyInput(), "user:test")
 	})
-	require.NoError(t, err)
+	check(t).NoError(err)
 	return q
 }
 
@@ -100,7 +99,7 @@ func (e CallbackEnv) saveRule(t *testing.T, id *uuid.UUID, in callback.RuleInput
 	r, err := cb(e, func(s *callback.Service, u core.UnitOfWork) (*callback.Rule, error) {
 		return s.SaveRule(context.Background(), u, id, in)
 	})
-	require.NoError(t, err)
+	check(t).NoError(err)
 	return r
 }
 
@@ -108,7 +107,7 @@ func (e CallbackEnv) evaluate(t *testing.T, order uuid.UUID) []*callback.Task {
 	ts, err := cb(e, func(s *callback.Service, u core.UnitOfWork) ([]*callback.Task, error) {
 		return s.EvaluateOrder(context.Background(), u, order)
 	})
-	require.NoError(t, err)
+	check(t).NoError(err)
 	return ts
 }
 
@@ -119,10 +118,10 @@ func ruleFor(q *callback.Questionnaire) callback.RuleInput {
 
 func requireField(t *testing.T, err error, field string) {
 	t.Helper()
-	require.Equal(t, core.EINVALID, core.ErrorCode(err), "%v", err)
-	var ce *core.Error
-	require.ErrorAs(t, err, &ce)
-	require.Contains(t, ce.Fields, field, "%v", err)
+	check(t).Equal(core.EINVALID, core.ErrorCode(err), "%v", err)
+	ce, ok := err.(*core.Error)
+	check(t).True(ok, err)
+	check(t).Contains(ce.Fields, field, err)
 }
 
 // CallbackScenarios are the scenarios of the callback use cases.

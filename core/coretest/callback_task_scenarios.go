@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/callback"
@@ -17,7 +16,7 @@ func (e CallbackEnv) openTask(t *testing.T) (*callback.Task, *callback.Questionn
 	q := e.saveSurvey(t)
 	e.saveRule(t, nil, ruleFor(q))
 	tasks := e.evaluate(t, e.SeedOrder("repair", e.Clock.Now()))
-	require.Len(t, tasks, 1)
+	check(t).Len(tasks, 1)
 	return tasks[0], q
 }
 
@@ -33,26 +32,26 @@ func callbackTaskScenarios() []CallbackScenario {
 			_, err := attempt("hung_up")
 			requireField(t, err, "outcome")
 			got, err := attempt(callback.AttemptNoAnswer)
-			require.NoError(t, err)
-			require.Equal(t, callback.StatusOpen, got.Status)
-			require.WithinDuration(t, e.Clock.Now().Add(callback.RetrySchedule[0]), *got.NextAttemptAt, time.Minute)
+			check(t).NoError(err)
+			check(t).Equal(callback.StatusOpen, got.Status)
+			check(t).True(got.NextAttemptAt.Sub(e.Clock.Now().Add(callback.RetrySchedule[0])).Abs() < time.Minute, *got.NextAttemptAt)
 			got, err = attempt(callback.AttemptBusy)
-			require.NoError(t, err)
-			require.WithinDuration(t, e.Clock.Now().Add(callback.RetrySchedule[1]), *got.NextAttemptAt, time.Minute)
+			check(t).NoError(err)
+			check(t).True(got.NextAttemptAt.Sub(e.Clock.Now().Add(callback.RetrySchedule[1])).Abs() < time.Minute, *got.NextAttemptAt)
 			got, err = attempt(callback.AttemptNoAnswer)
-			require.NoError(t, err)
-			require.Equal(t, callback.StatusGivenUp, got.Status)
-			require.Equal(t, "no_answer after 3 attempts", got.GiveUpReason)
+			check(t).NoError(err)
+			check(t).Equal(callback.StatusGivenUp, got.Status)
+			check(t).Equal("no_answer after 3 attempts", got.GiveUpReason)
 			_, err = attempt(callback.AttemptNoAnswer)
-			require.Equal(t, core.ECONFLICT, core.ErrorCode(err))
+			check(t).Equal(core.ECONFLICT, core.ErrorCode(err))
 			list, err := cb(e, func(s *callback.Service, u core.UnitOfWork) ([]*callback.Task, error) {
 				l, _, err := s.Tasks(context.Background(), u, callback.TaskFilter{Status: callback.StatusGivenUp,
 					Within: core.Scope{All: true}})
 				return l, err
 			})
-			require.NoError(t, err)
-			require.Len(t, list, 1)
-			require.Equal(t, task.ID, list[0].ID)
+			check(t).NoError(err)
+			check(t).Len(list, 1)
+			check(t).Equal(task.ID, list[0].ID)
 		}},
 		{"a wrong-typed answer is refused naming the field and nothing is saved", func(t *testing.T, e CallbackEnv) {
 			task, _ := e.openTask(t)
@@ -74,9 +73,9 @@ func callbackTaskScenarios() []CallbackScenario {
 			got, err := cb(e, func(s *callback.Service, u core.UnitOfWork) (*callback.Task, error) {
 				return s.Task(context.Background(), u, task.ID)
 			})
-			require.NoError(t, err)
-			require.Equal(t, callback.StatusOpen, got.Status)
-			require.Empty(t, got.Answers)
+			check(t).NoError(err)
+			check(t).Equal(callback.StatusOpen, got.Status)
+			check(t).Empty(got.Answers)
 		}},
 		{"answers keep the version asked; not resolved opens a rework linked to the order", func(t *testing.T, e CallbackEnv) {
 			task, q := e.openTask(t)
@@ -85,24 +84,24 @@ func callbackTaskScenarios() []CallbackScenario {
 			_, err := cb(e, func(s *callback.Service, u core.UnitOfWork) (*callback.Questionnaire, error) {
 				return s.SaveQuestionnaire(context.Background(), u, &q.ID, in, "user:test")
 			})
-			require.NoError(t, err)
+			check(t).NoError(err)
 			rw := &reworks{}
 			got, err := callbackCall(e, e.Tenant, rw, func(s *callback.Service, u core.UnitOfWork) (*callback.Task, error) {
 				return s.SubmitAnswers(context.Background(), u, task.ID, []callback.Answer{
 					{Question: "attitude", Score: ptr(4)}, {Question: "resolved", Choice: ptr("no")}}, "still broken", "user:agent")
 			})
-			require.NoError(t, err)
-			require.Equal(t, callback.StatusDone, got.Status)
-			require.Equal(t, 1, got.QuestionnaireVersion)
-			require.True(t, got.Dissatisfied)
-			require.Equal(t, callback.OutcomeReworkOpened, got.Outcome)
-			require.Equal(t, []uuid.UUID{task.WorkOrderID}, rw.opened)
+			check(t).NoError(err)
+			check(t).Equal(callback.StatusDone, got.Status)
+			check(t).Equal(1, got.QuestionnaireVersion)
+			check(t).True(got.Dissatisfied)
+			check(t).Equal(callback.OutcomeReworkOpened, got.Outcome)
+			check(t).Equal([]uuid.UUID{task.WorkOrderID}, rw.opened)
 			read, err := cb(e, func(s *callback.Service, u core.UnitOfWork) (*callback.Task, error) {
 				return s.Task(context.Background(), u, task.ID)
 			})
-			require.NoError(t, err)
-			require.Len(t, read.Answers, 2)
-			require.Equal(t, got.ReworkOrderID, read.ReworkOrderID)
+			check(t).NoError(err)
+			check(t).Len(read.Answers, 2)
+			check(t).Equal(got.ReworkOrderID, read.ReworkOrderID)
 		}},
 		{"a tenant asking for complaints gets a clear not-available outcome until they exist", func(t *testing.T, e CallbackEnv) {
 			task, _ := e.openTask(t)
@@ -111,13 +110,13 @@ func callbackTaskScenarios() []CallbackScenario {
 				set.Dissatisfaction = callback.ActComplaint
 				return s.SaveSettings(context.Background(), u, set)
 			})
-			require.NoError(t, err)
+			check(t).NoError(err)
 			got, err := cb(e, func(s *callback.Service, u core.UnitOfWork) (*callback.Task, error) {
 				return s.SubmitAnswers(context.Background(), u, task.ID, []callback.Answer{{Question: "attitude", Score: ptr(1)}},
 					"", "user:agent")
 			})
-			require.NoError(t, err)
-			require.Equal(t, callback.OutcomeComplaintUnavailable, got.Outcome)
+			check(t).NoError(err)
+			check(t).Equal(callback.OutcomeComplaintUnavailable, got.Outcome)
 		}},
 	}
 }

@@ -102,9 +102,8 @@ func (r callbackRepo) FindTasks(ctx context.Context, f callback.TaskFilter) ([]*
 		where = append(where, "("+order+", t.id) > ("+arg(*at)+"::timestamptz, "+arg(*id)+")")
 	}
 	if !f.Within.All {
-		where = append(where, `t.site_id IN (SELECT s.id FROM sites s WHERE s.id = ANY(`+arg(f.Within.Sites)+`)
-			OR s.region_id IN (WITH RECURSIVE sub AS (SELECT id FROM regions WHERE id = ANY(`+arg(f.Within.Regions)+`)
-				UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) SELECT id FROM sub))`)
+		where = append(where, `t.site_id IN (SELECT s.id FROM sites s WHERE s.id = ANY(`+arg(nonNilIDs(f.Within.Sites))+`)
+			OR s.region_id IN `+regionSubtreeSQL(arg(nonNilIDs(f.Within.Regions)))+`)`)
 	}
 	sql := `SELECT ` + taskColumns + taskFrom
 	if len(where) > 0 {
