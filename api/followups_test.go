@@ -12,7 +12,7 @@ import (
 func (b *testBundle) openFollowUp(tenant uuid.UUID, order string) uuid.UUID {
 	b.t.Helper()
 	id := uuid.New()
-	b.exec(tenant, `INSERT INTO follow_up_tasks (tenant_id, id, work_order_id, customer_id, site_id, reason, score)
+	b.exec(tenant, `INSERT INTO callback_tasks (tenant_id, id, work_order_id, customer_id, site_id, source, score)
 		SELECT tenant_id, $2, id, customer_id, site_id, 'low_satisfaction', 1 FROM work_orders WHERE id = $1`, order, id)
 	return id
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/json"
 	"math"
 	"time"
 
@@ -77,4 +78,20 @@ func DefaultCalendar(tz string) calendar.Spec {
 		week[d] = []string{"08:00-20:00"}
 	}
 	return calendar.Spec{TimeZone: tz, Week: week}
+}
+
+// TenantCalendar is a tenant's business calendar: its stored spec (JSON;
+// its time zone defaults to tz), or DefaultCalendar when it stored none.
+func TenantCalendar(tz string, spec []byte) (*calendar.Calendar, error) {
+	sp := DefaultCalendar(tz)
+	if len(spec) > 2 {
+		sp = calendar.Spec{}
+		if err := json.Unmarshal(spec, &sp); err != nil {
+			return nil, err
+		}
+		if sp.TimeZone == "" {
+			sp.TimeZone = tz
+		}
+	}
+	return sp.Calendar()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/callback"
 )
 
 // Outbox handles outbox messages. Each handler's effect is recorded in the
@@ -26,6 +27,15 @@ type Outbox struct {
 	Log     *slog.Logger
 	// Webhooks fans messages out to tenants' endpoints (nil: no webhooks).
 	Webhooks *Webhooks
+	// Callbacks runs the tenants' callback rules on completed orders
+	// (nil: none run).
+	Callbacks CallbackRules
+}
+
+// CallbackRules runs the callback rules on a completed order, once per
+// order and rule (core/callback's Service).
+type CallbackRules interface {
+	EvaluateOrder(ctx context.Context, u core.UnitOfWork, orderID uuid.UUID) ([]*callback.Task, error)
 }
 
 // HandleTask is the Asynq handler of TypeOutboxMessage. A task carries
@@ -113,7 +123,9 @@ func (o *Outbox) handleIn(ctx context.Context, h handling, m core.OutboxMessage)
 	case core.OutboxWorkOrderAssigned:
 		err = o.notifyAssignment(ctx, h, m)
 	case core.OutboxWorkOrderCompleted:
-		err = o.askSatisfaction(ctx, h, m)
+		if err = o.askSatisfaction(ctx, h, m); err == nil && o.Callbacks != nil {
+			_, err = o.Callbacks.EvaluateOrder(ctx, h.u, m.AggregateID)
+		}
 	case core.OutboxWorkOrderUrged:
 		err = o.urgeSite(ctx, h, m)
 	case core.OutboxWorkOrderSLABreached:

@@ -122,7 +122,7 @@ func TestCustomerScoresBySMS(t *testing.T) {
 	complete(second)
 	require.NoError(t, g.ReceiveSMS(context.Background(), "8613800138000", tenantNumber, "1"))
 	require.Equal(t, []int64{1}, score(second))
-	fus := tenantQuery[string](t, b, `SELECT work_order_id::text || ' ' || reason || ' ' || status FROM follow_up_tasks`)
+	fus := tenantQuery[string](t, b, `SELECT work_order_id::text || ' ' || source || ' ' || status FROM callback_tasks`)
 	require.Equal(t, []string{second.ID.String() + " low_satisfaction open"}, fus)
 }
 

@@ -30,8 +30,8 @@ func TestMessagingScenarios(t *testing.T) {
 				Region: n.Region, Site: n.Site,
 				SeedFollowUp: func(site *uuid.UUID) uuid.UUID {
 					id, order := uuid.New(), newOrder(t, s, n)
-					pgtest.TenantExec(t, s.Pool(), n.Tenant, `INSERT INTO follow_up_tasks (tenant_id, id, work_order_id, customer_id,
-						site_id, reason, score) SELECT tenant_id, $2, id, customer_id, $3, 'low_satisfaction', 1 FROM work_orders WHERE id = $1`,
+					pgtest.TenantExec(t, s.Pool(), n.Tenant, `INSERT INTO callback_tasks (tenant_id, id, work_order_id, customer_id,
+						site_id, source, score) SELECT tenant_id, $2, id, customer_id, $3, 'low_satisfaction', 1 FROM work_orders WHERE id = $1`,
 						order, id, site)
 					return id
 				},

@@ -1,7 +1,6 @@
 package workorder
 
 import (
-	"encoding/json"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -44,17 +43,7 @@ func (c *calendars) of(tz string, spec []byte) (*calendar.Calendar, error) {
 // tenantCalendar is a tenant's business calendar: its stored spec, or
 // core.DefaultCalendar.
 func tenantCalendar(tz string, spec []byte) (*calendar.Calendar, error) {
-	sp := core.DefaultCalendar(tz)
-	if len(spec) > 2 {
-		sp = calendar.Spec{}
-		if err := json.Unmarshal(spec, &sp); err != nil {
-			return nil, err
-		}
-		if sp.TimeZone == "" {
-			sp.TimeZone = tz
-		}
-	}
-	return sp.Calendar()
+	return core.TenantCalendar(tz, spec)
 }
 
 // setDeadlines sets the SLA deadlines of a new order from its service

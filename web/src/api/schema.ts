@@ -164,6 +164,173 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/callback-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback rules
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         */
+        get: operations["list-callback-rules"];
+        put?: never;
+        /**
+         * Create a callback rule
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-callback-rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A callback rule */
+        get: operations["get-callback-rule"];
+        /**
+         * Replace a callback rule
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         */
+        put: operations["update-callback-rule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-rules/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a callback rule
+         * @description Which orders completed in the last month the rule selects, as if enabled: the same decision it takes on each order's completion.
+         */
+        post: operations["preview-callback-rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback settings
+         * @description The indicators questions may measure and what a dissatisfied answer opens (rework or complaint).
+         */
+        get: operations["get-callback-settings"];
+        /** Save the callback settings */
+        put: operations["save-callback-settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback to-do queue (回访待办)
+         * @description Tasks by due time, of orders within the caller's scope.
+         */
+        get: operations["list-callback-tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A callback task with its questionnaire */
+        get: operations["get-callback-task"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-tasks/{id}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the customer's answers
+         * @description Answers in the questionnaire version the task asks; an answer of the wrong type is a 422 naming its field (answers[i].score, …), nothing saved. Dissatisfied answers open a rework order linked to the original, or a complaint, as the tenant's settings say (outcome).
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["submit-callback-answers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-tasks/{id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a call that got no answers
+         * @description No answer or busy: the next attempt is due by the retry schedule (2 h, then 24 h), then the task is given up; a wrong number or a refusal gives it up at once. 409 when the task is closed.
+         */
+        post: operations["record-callback-attempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cti/{binding}/events": {
         parameters: {
             query?: never;
@@ -793,6 +960,53 @@ export interface paths {
          * @description Changes the fields given; the product line stays. The code must stay unique in the tenant (409). A model is never deleted: retire it (`status: retired`) and its units keep it.
          */
         patch: operations["update-product-model"];
+        trace?: never;
+    };
+    "/v1/questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Questionnaires (问卷)
+         * @description The latest version of each, by name.
+         */
+        get: operations["list-questionnaires"];
+        put?: never;
+        /**
+         * Create a questionnaire
+         * @description Questions are single or multiple choice, rating, fill-in or free text, each optionally measuring an indicator.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-questionnaire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/questionnaires/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A questionnaire version */
+        get: operations["get-questionnaire"];
+        /**
+         * Save a new version of a questionnaire
+         * @description Versions are immutable: tasks opened before keep asking, and answers keep, the version they were opened with.
+         */
+        put: operations["save-questionnaire"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/regions": {
@@ -1694,6 +1908,21 @@ export interface components {
             /** @enum {string} */
             type: "screen_pop" | "call";
         };
+        Answer: {
+            /** @description Single choice: the option's value. */
+            choice?: string;
+            /** @description Multiple choice: the options' values. */
+            choices?: string[] | null;
+            /** @description The question's key. */
+            question: string;
+            /**
+             * Format: int64
+             * @description Rating: 1 to the question's scale.
+             */
+            score?: number;
+            /** @description Fill-in or free text. */
+            text?: string;
+        };
         CTIEventsOutputBody: {
             /**
              * Format: int64
@@ -1750,6 +1979,54 @@ export interface components {
             recording_url?: string;
             /** @enum {string} */
             type: "ringing" | "answered" | "ended";
+        };
+        CallbackTaskView: {
+            answers: components["schemas"]["Answer"][] | null;
+            /** Format: int64 */
+            attempts: number;
+            /** @enum {string} */
+            channel: "call" | "sms";
+            /** Format: date-time */
+            created_at: string;
+            customer_id: string;
+            dissatisfied: boolean;
+            /** Format: date-time */
+            done_at: string | null;
+            done_by?: string;
+            /** Format: date-time */
+            due_at: string | null;
+            give_up_reason?: string;
+            /** @description The agent group's code. */
+            group: string;
+            id: string;
+            last_attempt?: string;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            note: string;
+            order_number: string;
+            /** @enum {string} */
+            outcome?: "none" | "rework_opened" | "complaint_opened" | "complaint_not_available";
+            /** @description The version the task asks; absent without one. */
+            questionnaire?: components["schemas"]["Questionnaire"];
+            questionnaire_id: string | null;
+            /**
+             * Format: int64
+             * @description The version asked; 0 without a questionnaire.
+             */
+            questionnaire_version: number;
+            rework_order_id: string | null;
+            rule_id: string | null;
+            /**
+             * Format: int64
+             * @description The SMS satisfaction score that opened a low_satisfaction task.
+             */
+            score: number | null;
+            site_id: string | null;
+            /** @enum {string} */
+            source: "rule" | "low_satisfaction";
+            /** @enum {string} */
+            status: "open" | "done" | "given_up";
+            work_order_id: string;
         };
         ComplaintSummary: {
             category: string;
@@ -2430,6 +2707,14 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
+        ListCallbackRulesOutputBody: {
+            items: components["schemas"]["Rule"][] | null;
+        };
+        ListCallbackTasksOutputBody: {
+            items: components["schemas"]["Task"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
         ListCustomersOutputBody: {
             items: components["schemas"]["Customer"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
@@ -2460,6 +2745,9 @@ export interface components {
             items: components["schemas"]["ProductModel"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
+        };
+        ListQuestionnairesOutputBody: {
+            items: components["schemas"]["Questionnaire"][] | null;
         };
         ListRegionsOutputBody: {
             items: components["schemas"]["Region"][] | null;
@@ -2553,6 +2841,13 @@ export interface components {
             locale: string;
             slug: string;
             timezone: string;
+        };
+        Option: {
+            /** @description Choosing it counts as dissatisfaction (e.g. "not resolved"). */
+            dissatisfied?: boolean;
+            label: string;
+            /** @description What the answer stores; also the digit an SMS answer sends, by position. */
+            value: string;
         };
         Part: {
             code: string;
@@ -2695,6 +2990,22 @@ export interface components {
             started_at?: string;
             /** @enum {string} */
             state: "not_started" | "starting" | "running" | "failed" | "stopped";
+        };
+        PreviewCallbackRuleOutputBody: {
+            /**
+             * Format: int64
+             * @description Orders completed in the last month that the rule looked at.
+             */
+            considered: number;
+            selected: components["schemas"]["PreviewOrder"][] | null;
+        };
+        PreviewOrder: {
+            /** Format: date-time */
+            completed_at: string;
+            number: string;
+            product_line: string;
+            type: string;
+            work_order_id: string;
         };
         Problem: {
             /** @description Machine-readable error code, e.g. invalid, not_found, conflict, forbidden, tenant_suspended. */
@@ -2839,6 +3150,45 @@ export interface components {
              */
             urge_interval_minutes?: number;
         };
+        Question: {
+            /** @description The indicator the answer measures (attitude, skill, timeliness, resolution, parts_lead_time or the tenant's own). */
+            indicator?: string;
+            /** @description Unique in the questionnaire; answers name it. */
+            key: string;
+            /** @enum {string} */
+            kind: "single" | "multiple" | "rating" | "fill" | "text";
+            /** @description For single and multiple choice: 2-9 options. */
+            options?: components["schemas"]["Option"][] | null;
+            required?: boolean;
+            /**
+             * Format: int64
+             * @description For a rating: the highest score (default 5).
+             */
+            scale?: number;
+            text: string;
+        };
+        Questionnaire: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** @description The questionnaire; the same for all its versions. */
+            id: string;
+            /**
+             * Format: int64
+             * @description A rating at or below it counts as dissatisfaction (0: none does).
+             */
+            low_score: number;
+            name: string;
+            questions: components["schemas"]["Question"][] | null;
+            /** Format: int64 */
+            version: number;
+        };
+        QuestionnaireInput: {
+            /** Format: int64 */
+            low_score?: number;
+            name: string;
+            questions: components["schemas"]["Question"][] | null;
+        };
         QuietHours: {
             enabled: boolean;
             /**
@@ -2910,6 +3260,10 @@ export interface components {
             values?: {
                 [key: string]: unknown;
             };
+        };
+        RecordCallbackAttemptInputBody: {
+            /** @enum {string} */
+            outcome: "no_answer" | "busy" | "wrong_number" | "refused";
         };
         Region: {
             code: string;
@@ -2986,6 +3340,92 @@ export interface components {
             description: string;
             name: string;
             permissions: components["schemas"]["Permission"][] | null;
+        };
+        Rule: {
+            /** @enum {string} */
+            channel: "call" | "sms";
+            /** @description An expr-lang expression over the order's facts (see the rule environment); empty: true. */
+            condition: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Due within this many working days of completion (0: use due_hours).
+             */
+            due_days: number;
+            /**
+             * Format: int64
+             * @description Due within this many working hours of completion, when due_days is 0.
+             */
+            due_hours: number;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description Only work completed at or after it.
+             */
+            from?: string;
+            /** @description The agent group whose to-do queue gets the tasks, as a code. */
+            group: string;
+            id: string;
+            /** @description Product model codes; empty: any. */
+            models: string[] | null;
+            name: string;
+            /** @description Work-order types (repair, installation, …); empty: any. */
+            order_types: string[] | null;
+            /** @description Product line codes; empty: any. */
+            product_lines: string[] | null;
+            questionnaire_id: string;
+            /** @description Regions of the order (exact); empty: any. */
+            region_ids: string[] | null;
+            /**
+             * Format: double
+             * @description The share of matching work called back, 0-1; deterministic per order.
+             */
+            sample: number;
+            /** @description Sites; empty: any. */
+            site_ids: string[] | null;
+            /** @enum {string} */
+            trigger: "order_completed";
+            /**
+             * Format: date-time
+             * @description Only work completed before it.
+             */
+            until?: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        RuleInput: {
+            /** @enum {string} */
+            channel: "call" | "sms";
+            condition?: string;
+            /** Format: int64 */
+            due_days?: number;
+            /** Format: int64 */
+            due_hours?: number;
+            enabled: boolean;
+            /** Format: date-time */
+            from?: string;
+            /** @description Default callback. */
+            group?: string;
+            models?: string[] | null;
+            name: string;
+            order_types?: string[] | null;
+            product_lines?: string[] | null;
+            questionnaire_id: string;
+            region_ids?: string[] | null;
+            /**
+             * Format: double
+             * @description The share of matching work called back, 0-1.
+             */
+            sample: number;
+            site_ids?: string[] | null;
+            /**
+             * @description Default order_completed.
+             * @enum {string}
+             */
+            trigger?: "order_completed";
+            /** Format: date-time */
+            until?: string;
         };
         SMSGatewayOutputBody: {
             /** @enum {string} */
@@ -3177,6 +3617,15 @@ export interface components {
              * @example 8001
              */
             extension: string;
+        };
+        Settings: {
+            /**
+             * @description What a low score or "not resolved" opens.
+             * @enum {string}
+             */
+            dissatisfaction: "none" | "rework" | "complaint";
+            /** @description The indicators questions may measure. */
+            indicators: string[] | null;
         };
         SettingsView: {
             /**
@@ -3387,9 +3836,59 @@ export interface components {
             warehouse_code: string;
             warehouse_name: string;
         };
+        SubmitCallbackAnswersInputBody: {
+            answers: components["schemas"]["Answer"][] | null;
+            note?: string;
+        };
         SuspendTenantInputBody: {
             /** @description Shown to the tenant's users in every 403. */
             reason: string;
+        };
+        Task: {
+            answers: components["schemas"]["Answer"][] | null;
+            /** Format: int64 */
+            attempts: number;
+            /** @enum {string} */
+            channel: "call" | "sms";
+            /** Format: date-time */
+            created_at: string;
+            customer_id: string;
+            dissatisfied: boolean;
+            /** Format: date-time */
+            done_at: string | null;
+            done_by?: string;
+            /** Format: date-time */
+            due_at: string | null;
+            give_up_reason?: string;
+            /** @description The agent group's code. */
+            group: string;
+            id: string;
+            last_attempt?: string;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            note: string;
+            order_number: string;
+            /** @enum {string} */
+            outcome?: "none" | "rework_opened" | "complaint_opened" | "complaint_not_available";
+            questionnaire_id: string | null;
+            /**
+             * Format: int64
+             * @description The version asked; 0 without a questionnaire.
+             */
+            questionnaire_version: number;
+            rework_order_id: string | null;
+            rule_id: string | null;
+            /**
+             * Format: int64
+             * @description The SMS satisfaction score that opened a low_satisfaction task.
+             */
+            score: number | null;
+            site_id: string | null;
+            /** @enum {string} */
+            source: "rule" | "low_satisfaction";
+            /** @enum {string} */
+            status: "open" | "done" | "given_up";
+            work_order_id: string;
         };
         Technician: {
             code: string;
@@ -4775,6 +5274,933 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-callback-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCallbackRulesOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-callback-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-callback-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-callback-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "preview-callback-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewCallbackRuleOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-callback-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "save-callback-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Settings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-callback-tasks": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Only tasks in this status. */
+                status?: "open" | "done" | "given_up";
+                /** @description Only this agent group's to-do queue (e.g. callback). */
+                group?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCallbackTasksOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-callback-task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackTaskView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "submit-callback-answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitCallbackAnswersInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackTaskView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "record-callback-attempt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordCallbackAttemptInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackTaskView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8261,6 +9687,353 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProductModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListQuestionnairesOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionnaireInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-questionnaire": {
+        parameters: {
+            query?: {
+                /** @description A version; 0 or none: the latest. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "save-questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionnaireInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
                 };
             };
             /** @description Bad Request */

@@ -431,5 +431,34 @@ const en: typeof zh = {
       secret: 'Key', copy: 'Copy', copied: 'Copied to the clipboard', copyFailed: 'Could not copy; select the key and copy it by hand', done: 'I have stored it; close',
     },
   },
+  callbacks: {
+    nav: 'Callbacks', title: 'Callbacks', refresh: 'Refresh', more: 'More',
+    tabs: { queue: 'To-do queue', questionnaires: 'Questionnaires', rules: 'Rules' },
+    queue: {
+      group: 'Agent group', empty: 'No callbacks to make', order: 'Order', due: 'Due', attempts: 'Attempts', source: 'Opened by',
+      work: 'Call', call: 'Callback for {order}', note: 'Note', submit: 'Save answers', noQuestionnaire: 'No questionnaire: record a note.',
+      answered: 'Answers saved ({outcome})', attempted: 'Attempt recorded',
+    },
+    sources: { rule: 'A rule', low_satisfaction: 'A low SMS score' },
+    outcomes: { none: 'no action', rework_opened: 'rework order opened', complaint_opened: 'complaint opened', complaint_not_available: 'complaints are not available yet' },
+    attempts: { no_answer: 'No answer', busy: 'Busy', wrong_number: 'Wrong number', refused: 'Refused' },
+    kinds: { single: 'Single choice', multiple: 'Multiple choice', rating: 'Rating', fill: 'Fill-in', text: 'Free text' },
+    indicators: { attitude: 'Attitude', skill: 'Skill', timeliness: 'Timeliness', resolution: 'Resolution', parts_lead_time: 'Parts lead time' },
+    types: { repair: 'Repair', installation: 'Installation', maintenance: 'Maintenance' },
+    channels: { call: 'Agent call', sms: 'SMS survey' },
+    designer: {
+      name: 'Questionnaire name', lowScore: 'Dissatisfied at a rating of at most', question: 'Question {n}', text: 'Question {n} text',
+      kind: 'Question {n} kind', indicator: 'Question {n} indicator', indicatorNone: 'No indicator', required: 'Required',
+      options: 'Question {n} options', optionsHint: 'One option a line; end a line with ! if choosing it means dissatisfied',
+      add: 'Add a question', create: 'Create questionnaire', saveVersion: 'Save as a new version', saved: 'Questionnaire saved', version: 'version {v}',
+    },
+    rules: {
+      name: 'Rule name', questionnaire: 'Questionnaire', types: 'Order types', anyType: 'Any type', sample: 'Sample (%)',
+      dueDays: 'Due within working days', channel: 'Channel', condition: 'Condition',
+      conditionHint: 'Condition (expr), e.g. satisfaction <= 2 && product_line == "ac"', enabled: 'Enabled', on: 'on', off: 'off',
+      save: 'Save rule', saved: 'Rule saved', preview: 'Save and preview last month', previewTitle: 'Preview',
+      previewSummary: '{n} of {of} orders completed in the last month would get a callback',
+    },
+  },
 }
 export default en

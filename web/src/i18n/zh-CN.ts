@@ -415,4 +415,33 @@ export default {
       secret: '密钥', copy: '复制', copied: '已复制到剪贴板', copyFailed: '无法自动复制，请手动选中复制', done: '我已保存，关闭',
     },
   },
+  callbacks: {
+    nav: '回访', title: '回访', refresh: '刷新', more: '更多',
+    tabs: { queue: '回访待办', questionnaires: '问卷', rules: '回访规则' },
+    queue: {
+      group: '坐席组', empty: '暂无待回访', order: '工单', due: '截止时间', attempts: '尝试次数', source: '来源',
+      work: '回访', call: '回访工单 {order}', note: '备注', submit: '保存答案', noQuestionnaire: '无问卷：请填写备注。',
+      answered: '答案已保存（{outcome}）', attempted: '已记录本次尝试',
+    },
+    sources: { rule: '回访规则', low_satisfaction: '短信低分' },
+    outcomes: { none: '无需处理', rework_opened: '已开返修单', complaint_opened: '已开投诉', complaint_not_available: '投诉功能暂不可用' },
+    attempts: { no_answer: '无人接听', busy: '占线', wrong_number: '号码错误', refused: '拒绝回访' },
+    kinds: { single: '单选', multiple: '多选', rating: '评分', fill: '填空', text: '自由文本' },
+    indicators: { attitude: '服务态度', skill: '技术水平', timeliness: '及时性', resolution: '问题解决', parts_lead_time: '备件时效' },
+    types: { repair: '维修', installation: '安装', maintenance: '保养' },
+    channels: { call: '坐席电话', sms: '短信问卷' },
+    designer: {
+      name: '问卷名称', lowScore: '评分不高于此值视为不满意', question: '问题 {n}', text: '问题 {n} 内容',
+      kind: '问题 {n} 题型', indicator: '问题 {n} 指标', indicatorNone: '无指标', required: '必答',
+      options: '问题 {n} 选项', optionsHint: '每行一个选项；以 ! 结尾表示选择即不满意',
+      add: '添加问题', create: '创建问卷', saveVersion: '保存为新版本', saved: '问卷已保存', version: '第 {v} 版',
+    },
+    rules: {
+      name: '规则名称', questionnaire: '问卷', types: '工单类型', anyType: '任意类型', sample: '抽样比例（%）',
+      dueDays: '完成后几个工作日内回访', channel: '回访方式', condition: '条件',
+      conditionHint: '条件（expr），如 satisfaction <= 2 && product_line == "ac"', enabled: '启用', on: '启用', off: '停用',
+      save: '保存规则', saved: '规则已保存', preview: '保存并预览上月', previewTitle: '预览',
+      previewSummary: '上月完成的 {of} 张工单中有 {n} 张会生成回访',
+    },
+  },
 }

@@ -1,0 +1,138 @@
+package callback
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Tasks lists a to-do queue. EINVALID for a bad cursor.
+func (s *Service) Tasks(ctx context.Context, u core.UnitOfWork, f TaskFilter) ([]*Task, string, error) {
+	return s.store.Callbacks(u).FindTasks(ctx, f)
+}
+
+// Task reads one; ENOTFOUND.
+func (s *Service) Task(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*Task, error) {
+	return s.store.Callbacks(u).FindTask(ctx, id)
+}
+
+// lockOpen locks an open task; ENOTFOUND; ECONFLICT when it is closed.
+func (s *Service) lockOpen(ctx context.Context, repo Repository, id uuid.UUID) (*Task, error) {
+	t, err := repo.LockTask(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.Status != StatusOpen {
+		return nil, core.Errorf(core.ECONFLICT, "the callback task is %s already", t.Status)
+	}
+	return t, nil
+}
+
+// RecordAttempt records a call that got no answers. A no-answer or busy
+// line schedules the next attempt by RetrySchedule and gives up after the
+// last; a wrong number or a refusal gives up at once, with that reason.
+// EINVALID naming "outcome"; ENOTFOUND; ECONFLICT when closed.
+func (s *Service) RecordAttempt(ctx context.Context, u core.UnitOfWork, id uuid.UUID, outcome, actor string) (*Task, error) {
+	switch outcome {
+	case AttemptNoAnswer, AttemptBusy, AttemptWrongNumber, AttemptRefused:
+	default:
+		return nil, core.FieldError("outcome", "no_answer, busy, wrong_number or refused")
+	}
+	repo := s.store.Callbacks(u)
+	t, err := s.lockOpen(ctx, repo, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	t.Attempts++
+	t.LastAttempt = outcome
+	t.NextAttemptAt = nil
+	switch {
+	case outcome == AttemptWrongNumber || outcome == AttemptRefused:
+		t.Status, t.GiveUpReason = StatusGivenUp, outcome
+	case t.Attempts > len(RetrySchedule):
+		t.Status, t.GiveUpReason = StatusGivenUp, fmt.Sprintf("%s after %d attempts", outcome, t.Attempts)
+	default:
+		next := now.Add(RetrySchedule[t.Attempts-1])
+		t.NextAttemptAt = &next
+	}
+	if t.Status == StatusGivenUp {
+		t.DoneAt, t.DoneBy = &now, actor
+	}
+	repo.UpdateTask(t)
+	return t, nil
+}
+
+// SubmitAnswers records the customer's answers in the questionnaire
+// version the task asks, and closes the task. Dissatisfied answers set off
+// the tenant's act: a rework order linked to the original, or a complaint.
+// EINVALID naming the field of a wrong answer (nothing saved); ENOTFOUND;
+// ECONFLICT when closed.
+func (s *Service) SubmitAnswers(ctx context.Context, u core.UnitOfWork, id uuid.UUID, answers []Answer, note,
+	actor string) (*Task, error) {
+	repo := s.store.Callbacks(u)
+	t, err := s.lockOpen(ctx, repo, id)
+	if err != nil {
+		return nil, err
+	}
+	dissatisfied := false
+	if t.QuestionnaireID != nil {
+		q, err := repo.FindQuestionnaire(ctx, *t.QuestionnaireID, t.QuestionnaireVersion)
+		if err != nil {
+			return nil, err
+		}
+		if err := q.CheckAnswers(answers); err != nil {
+			return nil, err
+		}
+		dissatisfied = q.Dissatisfied(answers)
+	} else if len(answers) > 0 {
+		return nil, core.FieldError("answers", "this task has no questionnaire; record a note instead")
+	}
+	if answers == nil {
+		answers = []Answer{}
+	}
+	now := s.now()
+	t.Answers, t.Note, t.Dissatisfied, t.Outcome = answers, note, dissatisfied, OutcomeNone
+	t.Status, t.DoneAt, t.DoneBy, t.NextAttemptAt = StatusDone, &now, actor, nil
+	if dissatisfied {
+		if err := s.actOnDissatisfaction(ctx, u, repo, t, actor); err != nil {
+			return nil, err
+		}
+	}
+	repo.UpdateTask(t)
+	return t, nil
+}
+
+// actOnDissatisfaction carries out the tenant's act and records its
+// outcome on the task.
+func (s *Service) actOnDissatisfaction(ctx context.Context, u core.UnitOfWork, repo Repository, t *Task, actor string) error {
+	set, err := repo.FindSettings(ctx)
+	if err != nil {
+		return err
+	}
+	reason := "callback " + t.ID.String() + ": customer dissatisfied"
+	switch set.Dissatisfaction {
+	case ActRework:
+		if s.rework == nil {
+			return nil
+		}
+		id, err := s.rework.OpenRework(ctx, u, t.WorkOrderID, reason, actor)
+		if err != nil {
+			return err
+		}
+		t.ReworkOrderID, t.Outcome = &id, OutcomeReworkOpened
+	case ActComplaint:
+		if s.complaints == nil {
+			t.Outcome = OutcomeComplaintUnavailable
+			return nil
+		}
+		if _, err := s.complaints.OpenComplaint(ctx, u, t.WorkOrderID, reason, actor); err != nil {
+			return err
+		}
+		t.Outcome = OutcomeComplaintOpened
+	}
+	return nil
+}
