@@ -115,6 +115,9 @@ func main() {
 			ci := len(rows)
 			rows = append(rows, row{level: "city", code: c.Code, parent: pv.Code, name: name, p: cp, source: src})
 			for _, d := range c.Children {
+				if d.Name == "市辖区" {
+					continue // a placeholder code of the standard, not a place
+				}
 				dp, dsrc := find(d.Code, d.Name)
 				rows = append(rows, row{level: "district", code: d.Code, parent: c.Code, name: d.Name, p: dp, source: dsrc})
 			}
