@@ -277,4 +277,5 @@ func (s *Server) registerRoutes() {
 	registerPartsRoutes(s.api, s, d.Plugins)
 	registerSMSGatewayRoutes(s.api, s, d.Messaging)
 	registerFollowUpRoutes(s.api, s, d.FollowUps)
+	registerDivisionRoutes(s.api, s)
 }

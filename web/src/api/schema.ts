@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/addresses/parse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find the province, city and district in a free-text address
+         * @description Handles missing provinces or cities, municipalities, short forms, spaces, full-width characters, phone numbers and postcodes. Ambiguous text returns candidates instead of a guess.
+         */
+        post: operations["parse-address"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/me/dial": {
         parameters: {
             query?: never;
@@ -265,6 +285,26 @@ export interface paths {
          * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Stored addresses resent as they are (same region and text) are kept even outside the caller's scope. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
          */
         patch: operations["update-customer"];
+        trace?: never;
+    };
+    "/v1/divisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List China's administrative divisions
+         * @description The platform's reference table (GB/T 2260), shared by tenants: the provinces, or the children of one division.
+         */
+        get: operations["list-divisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/fault-codes": {
@@ -1674,6 +1714,11 @@ export interface components {
             roles: string[] | null;
             scope: components["schemas"]["Scope"];
         };
+        AddressCandidate: {
+            city: components["schemas"]["DivisionRef"];
+            district: components["schemas"]["DivisionRef"];
+            province: components["schemas"]["DivisionRef"];
+        };
         AdminStruct: {
             display_name?: string;
             email?: string;
@@ -2274,6 +2319,29 @@ export interface components {
             /** Format: double */
             sla_risk?: number;
         };
+        Division: {
+            /** @example 440305 */
+            code: string;
+            /**
+             * Format: double
+             * @description Representative point, WGS-84.
+             */
+            lat?: number;
+            /** @enum {string} */
+            level: "province" | "city" | "district";
+            /** Format: double */
+            lon?: number;
+            /** @example 南山区 */
+            name: string;
+            /** @example 440300 */
+            parent?: string;
+            /** @example 南山 */
+            short: string;
+        };
+        DivisionRef: {
+            code: string;
+            name: string;
+        };
         ErrorDetail: {
             /** @description Where the error occurred, e.g. 'body.items[3].tags' or 'path.thing-id' */
             location?: string;
@@ -2429,6 +2497,11 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
+        ListDivisionsOutputBody: {
+            items: components["schemas"]["Division"][] | null;
+            /** @description The reference data the table was built from. */
+            version: string;
+        };
         ListFaultCodesOutputBody: {
             items: components["schemas"]["FaultCode"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
@@ -2547,6 +2620,30 @@ export interface components {
             locale: string;
             slug: string;
             timezone: string;
+        };
+        ParseAddressInputBody: {
+            /** @example 深圳南山科苑路15号 13800138000 */
+            text: string;
+        };
+        ParseAddressOutputBody: {
+            /** @description When the text is ambiguous, the readings to pick from. */
+            candidates: components["schemas"]["AddressCandidate"][] | null;
+            city: components["schemas"]["DivisionRef"];
+            /** @description The most precise division found; empty when none. */
+            code: string;
+            /** Format: double */
+            confidence: number;
+            district: components["schemas"]["DivisionRef"];
+            /**
+             * Format: double
+             * @description The division's representative point (WGS-84), approximate.
+             */
+            lat?: number;
+            /** Format: double */
+            lon?: number;
+            province: components["schemas"]["DivisionRef"];
+            /** @description The street, building and room. */
+            remainder: string;
         };
         Part: {
             code: string;
@@ -2865,6 +2962,8 @@ export interface components {
              *     - `preferred`: preferred by the order: ranked first
              *     - `site_score`: score {score:n} (distance {distance:n}, load {load:n}, reputation {reputation:n}, on-time {on_time:n})
              *     - `excluded_by_rules`: excluded: by tenant rules
+             *     - `covers_district`: covers address (district {district}, distance {km:n} km)
+             *     - `covers_district_secondary`: covers address (district {district}, secondary, distance {km:n} km)
              *     - `location_unknown`: location unknown: {km:n} km from the site
              *     - `location_stale`: last location {hours:n} h old, stale: {km:n} km from the site
              *     - `location_minutes`: {km:n} km from last location ({minutes:n} min ago)
@@ -4143,6 +4242,93 @@ export interface operations {
             };
         };
     };
+    "parse-address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParseAddressInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParseAddressOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "agent-dial": {
         parameters: {
             query?: never;
@@ -5313,6 +5499,83 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-divisions": {
+        parameters: {
+            query?: {
+                /** @description The children of this division; the provinces when absent. */
+                parent?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDivisionsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

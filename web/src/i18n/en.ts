@@ -319,6 +319,8 @@ const en: typeof zh = {
       preferred: 'preferred by the order: ranked first',
       site_score: 'score {score} (distance {distance}, load {load}, reputation {reputation}, on-time {on_time})',
       excluded_by_rules: 'excluded: by tenant rules',
+      covers_district: 'covers address (district {district}, distance {km} km)',
+      covers_district_secondary: 'covers address (district {district}, secondary, distance {km} km)',
       location_unknown: 'location unknown: {km} km from the site',
       location_stale: 'last location {hours} h old, stale: {km} km from the site',
       location_minutes: '{km} km from last location ({minutes} min ago)',
