@@ -2245,12 +2245,16 @@ export interface components {
              * @description When the engine ranked.
              */
             decided_at: string;
+            /** @description The address's administrative division (GB/T 2260) the engine used. */
+            division_code?: string;
             /** @description The ranking used: dispatch-builtin/1, with +rules when the tenant's dispatch rules ranked. */
             engine: string;
             /** @description Why the tenant's dispatch rules were not used (an error, a timeout, an invalid answer) and the built-in ranking was. */
             fallback?: string;
             /** @description fallback with its code and values. */
             fallback_detail?: components["schemas"]["Reason"];
+            /** @description The address had no coordinate: distances were measured from its district's representative point. */
+            location_approximate?: boolean;
             /** @description What happened: the site and technician the order went to, how, by whom, when and why. */
             outcome: components["schemas"]["DispatchOutcome"];
             /** @description The sites considered: the eligible ones best first, then those the tenant's rules excluded, then the covering sites that are not eligible (nearest first). */
@@ -2994,6 +2998,7 @@ export interface components {
              *     - `rules_unknown_candidate`: tenant rules answered with {id}, which was not a candidate; built-in ranking used
              *     - `rules_answered_twice`: tenant rules answered with {id} twice; built-in ranking used
              *     - `no_geo_point`: the address has no geo point; dispatch by hand
+             *     - `no_division`: the address has no geo point and names no district; dispatch by hand
              *     - `no_suitable_site`: no suitable site
              *     - `lead_no_geo_point`: a purchase lead without a geo point; route it by hand
              *     - `lead_no_dealer`: no dealer near the address; route the lead by hand

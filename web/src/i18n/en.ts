@@ -351,6 +351,7 @@ const en: typeof zh = {
       rules_unknown_candidate: 'tenant rules answered with {id}, which was not a candidate; built-in ranking used',
       rules_answered_twice: 'tenant rules answered with {id} twice; built-in ranking used',
       no_geo_point: 'the address has no geo point; dispatch by hand',
+      no_division: 'the address has no geo point and names no district; dispatch by hand',
       no_suitable_site: 'no suitable site',
       lead_no_geo_point: 'a purchase lead without a geo point; route it by hand',
       lead_no_dealer: 'no dealer near the address; route the lead by hand',

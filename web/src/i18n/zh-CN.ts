@@ -335,6 +335,7 @@ export default {
       rules_unknown_candidate: '租户派工规则返回了不在候选中的 {id}；已改用内置排名',
       rules_answered_twice: '租户派工规则两次返回 {id}；已改用内置排名',
       no_geo_point: '地址没有经纬度；请人工派工',
+      no_division: '地址没有经纬度，也无法识别区县；请人工派工',
       no_suitable_site: '没有合适的网点',
       lead_no_geo_point: '购机线索没有经纬度；请人工分派',
       lead_no_dealer: '地址附近没有经销商；请人工分派线索',
