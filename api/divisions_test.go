@@ -30,3 +30,27 @@ func TestParseAddressAndDivisions(t *testing.T) {
 	bad := b.must(422, "POST", "/v1/addresses/parse", agent, map[string]any{"text": ""})
 	require.Contains(t, string(bad.Raw), "body.text")
 }
+
+// TestIntakeTextOnlyAndCoordSystems: an order with only a text address is
+// dispatched from its district's point and the decision says the location
+// was approximate; a GCJ-02 point outside China is a 422 naming the field.
+func TestIntakeTextOnlyAndCoordSystems(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("acme")
+	r := b.intake(n, n.tenant.admin, map[string]any{"lat": nil, "lon": nil, "address": "客户 13800138000 深圳南山科苑路15号"})
+	require.Equal(t, 201, r.Status, "%s", r.Raw)
+	require.Equal(t, n.near.String(), r.str("site_id"), "%s", r.Raw)
+	dec := r.JSON["dispatch_decision"].(map[string]any)
+	require.Equal(t, true, dec["location_approximate"])
+	require.Equal(t, "440305", dec["division_code"])
+
+	far := b.intake(n, n.tenant.admin, map[string]any{"coord_system": "gcj02", "lat": 48.8584, "lon": 2.2945})
+	require.Equal(t, 422, far.Status, "%s", far.Raw)
+	require.Contains(t, string(far.Raw), "coord_system")
+	// The published Shenzhen reference point, given in GCJ-02, is stored as its WGS-84 twin.
+	gcj := b.intake(n, n.tenant.admin, map[string]any{"coord_system": "gcj02", "lat": 22.540796131694766, "lon": 113.9171764808363})
+	require.Equal(t, 201, gcj.Status, "%s", gcj.Raw)
+	require.InDelta(t, 22.543847, gcj.JSON["lat"], 1e-5, "stored converted to WGS-84")
+	require.InDelta(t, 113.912316, gcj.JSON["lon"], 1e-5, "stored converted to WGS-84")
+}

@@ -72,6 +72,9 @@ func (s *Service) Intake(ctx context.Context, u core.UnitOfWork, n core.NewWorkO
 	if err != nil {
 		return nil, err
 	}
+	if err := n.ConvertToWGS84(); err != nil {
+		return nil, err
+	}
 	if err := checkIntake(&n, f); err != nil {
 		return nil, err
 	}

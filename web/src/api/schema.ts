@@ -2089,6 +2089,11 @@ export interface components {
             channel: "phone" | "portal" | "api" | "sms";
             /** @description Record a non-field request answered on the call as closed. */
             close_now?: boolean;
+            /**
+             * @description The system lat/lon are in (default wgs84); converted to WGS-84. A gcj02 or bd09 point outside China is refused.
+             * @enum {string}
+             */
+            coord_system?: "wgs84" | "gcj02" | "bd09";
             customer_id: string;
             description?: string;
             /** Format: double */
@@ -2136,6 +2141,11 @@ export interface components {
         CustomerAddressBody: {
             /** @example 广东省深圳市南山区科技园南路 8 号 */
             address: string;
+            /**
+             * @description The system lat/lon are in (default wgs84); stored converted to WGS-84. A gcj02 or bd09 point outside China is refused.
+             * @enum {string}
+             */
+            coord_system?: "wgs84" | "gcj02" | "bd09";
             /** @example home */
             label?: string;
             /**
