@@ -434,5 +434,11 @@ const en: typeof zh = {
       secret: 'Key', copy: 'Copy', copied: 'Copied to the clipboard', copyFailed: 'Could not copy; select the key and copy it by hand', done: 'I have stored it; close',
     },
   },
+  districts: {
+    parsed: 'Read as: {divisions}',
+    none: 'No province, city or district recognised',
+    pickOne: 'Several places have this name; pick one:',
+    approximate: 'The address had no coordinate: dispatched from its district\'s centre (approximate location).',
+  },
 }
 export default en

@@ -418,4 +418,10 @@ export default {
       secret: '密钥', copy: '复制', copied: '已复制到剪贴板', copyFailed: '无法自动复制，请手动选中复制', done: '我已保存，关闭',
     },
   },
+  districts: {
+    parsed: '识别为：{divisions}',
+    none: '未识别出省、市或区县',
+    pickOne: '有多个同名地区，请选择：',
+    approximate: '地址没有经纬度：按所在区县的中心点派工（位置为近似）。',
+  },
 }
