@@ -4,12 +4,12 @@
 // and a representative point each, and a parser that finds them in an
 // address typed as a caller says it.
 //
-// The table is generated (divisions.tsv, see internal/gen for where it
+// The table is generated (divisions.tsv, see internal/gendistricts for where it
 // comes from), embedded in the binary and shared by every tenant; Version
 // names the data it was built from.
 package district
 
-//go:generate go run ./internal/gen
+//go:generate go run ../../internal/gendistricts
 
 import (
 	_ "embed"

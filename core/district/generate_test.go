@@ -16,9 +16,9 @@ func TestDivisionsAreCurrent(t *testing.T) {
 		t.Skip("web/node_modules not installed: run npm ci in web/")
 	}
 	out := filepath.Join(t.TempDir(), "divisions.tsv")
-	cmd := exec.Command("go", "run", "./internal/gen", modules, out)
+	cmd := exec.Command("go", "run", "../../internal/gendistricts", modules, out)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go run ./internal/gen: %v\n%s", err, b)
+		t.Fatalf("go run ../../internal/gendistricts: %v\n%s", err, b)
 	}
 	got, err := os.ReadFile(out)
 	if err != nil {
