@@ -97,6 +97,8 @@ bench: build
 generate: build
 	./$(BIN) openapi --yaml > openapi/openapi.yaml
 	cd web && npm run generate
+	cd internal/gendistricts && npm ci --no-audit --no-fund
+	cd core/district && $(GO) generate .
 
 # Linters, installed at pinned versions into bin/tools by `make lint`
 # (from the Go module proxy; `make test` needs none of them).

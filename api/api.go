@@ -282,4 +282,5 @@ func (s *Server) registerRoutes() {
 	registerSMSGatewayRoutes(s.api, s, d.Messaging)
 	registerFollowUpRoutes(s.api, s, d.FollowUps)
 	registerCallbackRoutes(s.api, s, d.Callbacks)
+	registerDivisionRoutes(s.api, s)
 }

@@ -28,6 +28,7 @@ type CustomerAddressBody struct {
 	Address    string     `json:"address" minLength:"1" maxLength:"300" example:"广东省深圳市南山区科技园南路 8 号"`
 	Lat        *float64   `json:"lat,omitempty" minimum:"-90" maximum:"90" example:"22.5431"`
 	Lon        *float64   `json:"lon,omitempty" minimum:"-180" maximum:"180" example:"113.9298"`
+	CoordSys   string     `json:"coord_system,omitempty" enum:"wgs84,gcj02,bd09" doc:"The system lat/lon are in (default wgs84); stored converted to WGS-84. A gcj02 or bd09 point outside China is refused."`
 }
 
 // CustomerFields are a customer as written in create and import requests.
@@ -52,7 +53,7 @@ func customerAddresses(b []CustomerAddressBody) []core.NewCustomerAddress {
 	out := make([]core.NewCustomerAddress, len(b))
 	for i, a := range b {
 		out[i] = core.NewCustomerAddress{Label: a.Label, RegionID: a.RegionID, RegionCode: a.RegionCode,
-			Address: a.Address, Lat: a.Lat, Lon: a.Lon}
+			Address: a.Address, Lat: a.Lat, Lon: a.Lon, CoordSystem: a.CoordSys}
 	}
 	return out
 }

@@ -164,7 +164,7 @@ func TestSLAMissesPageAndScope(t *testing.T) {
 		require.Equal(t, 201, b.intake(n, n.tenant.admin, nil).Status)
 	}
 	// A deadline missed in the dispatcher queue is flagged, but no site's miss.
-	queued := b.intake(n, n.tenant.admin, map[string]any{"lat": nil, "lon": nil}).str("id")
+	queued := b.intake(n, n.tenant.admin, map[string]any{"lat": nil, "lon": nil, "address": "门口的大树旁边"}).str("id")
 	b.clock.Advance(3 * time.Hour)
 	require.Equal(t, 4, b.fireTimers())
 	require.Equal(t, []any{"response"}, b.must(200, "GET", "/v1/work-orders/"+queued, n.tenant.admin, nil).JSON["sla_flags"])

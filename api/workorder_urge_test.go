@@ -73,7 +73,7 @@ func TestUrgeRefused(t *testing.T) {
 	id := r.str("id")
 	path := "/v1/work-orders/" + id + "/urge"
 	// Not dispatched: no responsible site.
-	queued := b.intake(n, n.tenant.admin, map[string]any{"lat": nil, "lon": nil})
+	queued := b.intake(n, n.tenant.admin, map[string]any{"lat": nil, "lon": nil, "address": "门口的大树旁边"})
 	require.Equal(t, 201, queued.Status, "%s", queued.Raw)
 	require.Equal(t, "created", queued.str("state"))
 	cancelled := b.intake(n, n.tenant.admin, nil).str("id")

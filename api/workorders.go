@@ -26,6 +26,7 @@ type CreateWorkOrderInput struct {
 		Address     string     `json:"address,omitempty" maxLength:"500"`
 		Lat         *float64   `json:"lat,omitempty"`
 		Lon         *float64   `json:"lon,omitempty"`
+		CoordSystem string     `json:"coord_system,omitempty" enum:"wgs84,gcj02,bd09" doc:"The system lat/lon are in (default wgs84); converted to WGS-84. A gcj02 or bd09 point outside China is refused."`
 		CloseNow    bool       `json:"close_now,omitempty" doc:"Record a non-field request answered on the call as closed."`
 	}
 }
@@ -87,7 +88,7 @@ func registerWorkOrderRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 			w, err := wo.Service.Intake(ctx, unitOfWork(ctx), core.NewWorkOrder{Type: b.Type, Channel: b.Channel,
 				CustomerID: b.CustomerID, UnitID: b.UnitID, ServiceType: b.ServiceType, ProductLine: b.ProductLine, Skills: b.Skills,
 				Description: b.Description, AddressID: b.AddressID, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
-				CloseNow: b.CloseNow}, actorOf(ctx))
+				CoordSystem: b.CoordSystem, CloseNow: b.CloseNow}, actorOf(ctx))
 			return &WorkOrderOutput{Body: w}, err
 		})
 	register(api, huma.Operation{OperationID: "get-work-order", Method: http.MethodGet, Path: "/v1/work-orders/{id}",

@@ -61,6 +61,9 @@ type NewCustomerAddress struct {
 	RegionCode string
 	Address    string
 	Lat, Lon   *float64
+	// CoordSystem is the system Lat/Lon are given in: "" or wgs84, gcj02,
+	// bd09; they are stored converted to WGS-84.
+	CoordSystem string
 }
 
 // NewCustomer is the input for creating a customer.
@@ -157,6 +160,10 @@ func validateCustomerAddresses(addrs []NewCustomerAddress) error {
 		if a.Lon != nil && !(*a.Lon >= -180 && *a.Lon <= 180) {
 			return FieldError(field+".lon", "must be between -180 and 180")
 		}
+		if err := toWGS84(field+".coord_system", a.CoordSystem, a.Lat, a.Lon); err != nil {
+			return err
+		}
+		a.CoordSystem = ""
 	}
 	return nil
 }

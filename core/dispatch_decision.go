@@ -23,6 +23,10 @@ type DispatchDecision struct {
 	Ranking     []SiteCandidate    `json:"ranking" doc:"The sites considered: the eligible ones best first, then those the tenant's rules excluded, then the covering sites that are not eligible (nearest first)."`
 	Technicians TechnicianRanking  `json:"technicians" doc:"The technicians of the suggested site, ranked."`
 	Outcome     DispatchOutcome    `json:"outcome" doc:"What happened: the site and technician the order went to, how, by whom, when and why."`
+	// LocationApproximate: the address had no coordinate, so the engine
+	// measured from its district's representative point.
+	LocationApproximate bool   `json:"location_approximate,omitempty" doc:"The address had no coordinate: distances were measured from its district's representative point."`
+	DivisionCode        string `json:"division_code,omitempty" doc:"The address's administrative division (GB/T 2260) the engine used."`
 
 	// The coded forms of Summary and Fallback; nil in decisions stored
 	// before reasons had codes.

@@ -175,6 +175,9 @@ type NewWorkOrder struct {
 	AddressID   *uuid.UUID // one of the customer's addresses, or Address+Lat+Lon
 	Address     string
 	Lat, Lon    *float64
+	// CoordSystem is the system Lat/Lon are given in: "" or wgs84, gcj02,
+	// bd09; Intake converts them to WGS-84.
+	CoordSystem string
 	CloseNow    bool // non-field orders answered on the call are recorded closed
 }
 

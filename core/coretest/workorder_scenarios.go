@@ -225,10 +225,10 @@ func WorkOrderScenarios() []Scenario {
 			equal(t, "second is not", got[1].Unchanged(), true)
 			equal(t, "workload", e.Workload(e.Net.Technician), 1)
 		}},
-		{"an order without a geo point waits in the queue with the reason", func(t *testing.T, e WorkOrderEnv) {
+		{"an order without a geo point or an address waits in the queue with the reason", func(t *testing.T, e WorkOrderEnv) {
 			s := e.service()
 			n := e.Net.NewOrder()
-			n.Lat, n.Lon = nil, nil
+			n.Lat, n.Lon, n.Address = nil, nil, ""
 			var w *core.WorkOrder
 			must(t, e.do(t, func(u core.UnitOfWork) (err error) {
 				w, err = s.Intake(context.Background(), u, n, "agent")
@@ -237,6 +237,32 @@ func WorkOrderScenarios() []Scenario {
 			equal(t, "state", w.State, core.StateCreated)
 			equal(t, "queue reason", w.QueueReason, "the address has no geo point; dispatch by hand")
 			equal(t, "outbox", slices.Equal(e.OutboxTypes(w.ID), []string{core.OutboxWorkOrderCreated}), true)
+		}},
+		{"an order with only a text address is dispatched from its district's point, marked approximate", func(t *testing.T, e WorkOrderEnv) {
+			s := e.service()
+			n := e.Net.NewOrder()
+			n.Lat, n.Lon, n.Address = nil, nil, "深圳福田区深南大道1000号"
+			var w *core.WorkOrder
+			must(t, e.do(t, func(u core.UnitOfWork) (err error) {
+				w, err = s.Intake(context.Background(), u, n, "agent")
+				return err
+			}))
+			equal(t, "state", w.State != core.StateCreated, true)
+			equal(t, "site", *w.SiteID, e.Net.Site)
+			equal(t, "approximate", w.Decision.LocationApproximate, true)
+			equal(t, "division", w.Decision.DivisionCode, "440304")
+		}},
+		{"an order whose text address names no district waits in the queue with that reason", func(t *testing.T, e WorkOrderEnv) {
+			s := e.service()
+			n := e.Net.NewOrder()
+			n.Lat, n.Lon, n.Address = nil, nil, "门口的大树旁边"
+			var w *core.WorkOrder
+			must(t, e.do(t, func(u core.UnitOfWork) (err error) {
+				w, err = s.Intake(context.Background(), u, n, "agent")
+				return err
+			}))
+			equal(t, "state", w.State, core.StateCreated)
+			equal(t, "queue reason", w.QueueReason, "the address has no geo point and names no district; dispatch by hand")
 		}},
 		{"intake refuses another customer's unit and writes nothing", func(t *testing.T, e WorkOrderEnv) {
 			s := e.service()
@@ -352,7 +378,7 @@ func WorkOrderScenarios() []Scenario {
 		{"an order no site is responsible for cannot be urged", func(t *testing.T, e WorkOrderEnv) {
 			s := e.service()
 			n := e.Net.NewOrder()
-			n.Lat, n.Lon = nil, nil
+			n.Lat, n.Lon, n.Address = nil, nil, "" // queued: no coordinate, no district
 			var w *core.WorkOrder
 			must(t, e.do(t, func(u core.UnitOfWork) (err error) {
 				w, err = s.Intake(context.Background(), u, n, "agent")

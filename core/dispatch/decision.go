@@ -56,6 +56,9 @@ type Decision struct {
 	// Summary counts what was examined, e.g. "48 sites near the address
 	// examined, 12 cover it, 7 eligible".
 	Summary string
+	// LocationApproximate says the address had no coordinate of its own:
+	// distances were measured from its district's representative point.
+	LocationApproximate bool
 	// Technician is the technician choice at the chosen site.
 	Technician TechDecision
 	// Engine is EngineVersion, with "+rules" when tenant Rules ranked.

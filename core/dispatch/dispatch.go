@@ -117,6 +117,29 @@ type Site struct {
 	// AutoAssign lets the platform pick the technician; otherwise the site's
 	// staff do and the engine's technician ranking is advisory.
 	AutoAssign bool
+	// Districts are the administrative divisions the site covers, in
+	// addition to its Area or instead of it (then Area is zero). A code may
+	// be a district's, a city's or a province's (GB/T 2260, six digits); an
+	// address is covered when its district code or one of its parents' is
+	// listed.
+	Districts []DistrictCoverage
+}
+
+// DistrictCoverage is one division a site covers. Secondary coverage (a
+// backup territory) ranks after the sites covering the address as their
+// primary territory or by their area.
+type DistrictCoverage struct {
+	Code      string
+	Secondary bool
+}
+
+// divisionCodes are the codes that cover an address of district code d:
+// d itself, its city's and its province's.
+func divisionCodes(d string) [3]string {
+	if len(d) != 6 {
+		return [3]string{}
+	}
+	return [3]string{d, d[:4] + "00", d[:2] + "0000"}
 }
 
 // TechStatus is a technician's availability.
@@ -158,11 +181,22 @@ type Order struct {
 	// ExcludedSiteIDs are sites that rejected the order earlier; excluding
 	// the previous choice passes the order to the next candidate.
 	ExcludedSiteIDs []uuid.UUID
+	// DistrictCode is the address's administrative division (GB/T 2260):
+	// its district's code, or its city's or province's when that is all
+	// that is known; "" when unknown. Sites covering it by district are
+	// candidates wherever their area lies.
+	DistrictCode string
+	// LocationApproximate says Location is the district's representative
+	// point, not the address's own: the decision says so.
+	LocationApproximate bool
 }
 
 func (o Order) validate() error {
 	if err := o.Location.Validate("location"); err != nil {
 		return err
+	}
+	if o.DistrictCode != "" && !validDivisionCode(o.DistrictCode) {
+		return invalid("district_code", "%q is not a six-digit division code", o.DistrictCode)
 	}
 	if o.At.IsZero() {
 		return invalid("at", "the decision time is required")
@@ -228,8 +262,14 @@ func validateSite(i int, s Site) error {
 	switch {
 	case a.RadiusKm != 0 && len(a.Polygon) != 0:
 		return invalid(f+".area", "either a radius or a polygon, not both")
+	case len(a.Polygon) == 0 && a.RadiusKm == 0 && len(s.Districts) > 0: // districts only
 	case len(a.Polygon) == 0 && !(a.RadiusKm > 0 && a.RadiusKm <= MaxRadiusKm):
 		return invalid(f+".area.radius_km", "must be in (0, %d], got %v", MaxRadiusKm, a.RadiusKm)
+	}
+	for j, d := range s.Districts {
+		if !validDivisionCode(d.Code) {
+			return invalid(fmt.Sprintf("%s.districts[%d].code", f, j), "%q is not a six-digit division code", d.Code)
+		}
 	}
 	for j, p := range a.Polygon {
 		if err := p.Validate(fmt.Sprintf("%s.area.polygon[%d]", f, j)); err != nil {
@@ -237,6 +277,18 @@ func validateSite(i int, s Site) error {
 		}
 	}
 	return nil
+}
+
+func validDivisionCode(c string) bool {
+	if len(c) != 6 {
+		return false
+	}
+	for i := 0; i < 6; i++ {
+		if c[i] < '0' || c[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func validateTechnician(i int, t Technician) error {

@@ -24,7 +24,7 @@ func (e Engine) Decide(ctx context.Context, n *Network, o Order) (Decision, erro
 	if err := o.validate(); err != nil {
 		return Decision{}, err
 	}
-	return e.decide(ctx, n, o, w, n.near(o.Location), true), nil
+	return e.decide(ctx, n, o, w, n.near(o), true), nil
 }
 
 // siteCounts tallies the covering sites by how far they got through the
@@ -41,6 +41,7 @@ type assessed struct {
 	active, authorised, hasCapacity, rejected bool
 	preferred                                 bool // the order's preferred site
 	outside                                   bool // the preferred site, not covering the address
+	by                                        coverage
 }
 
 // scratch is a decision's working memory, pooled: a dense city centre has
@@ -66,19 +67,20 @@ func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near
 		sc.w.buf, sc.w.ends, sc.w.codes = sc.w.buf[:0], sc.w.ends[:0], sc.w.codes[:0]
 		scratchPool.Put(sc)
 	}()
-	dec := Decision{Engine: EngineVersion}
+	dec := Decision{Engine: EngineVersion, LocationApproximate: o.LocationApproximate}
 	cnt := siteCounts{examined: len(near)}
 	reach, preferredCovers := 0.0, false
 	for _, i := range near {
-		d, ok := n.covers(i, o.Location, fast)
-		if !ok {
+		d, by := n.covers(i, o, fast)
+		if by == coverNone {
 			continue
 		}
 		s := &n.sites[i]
 		cnt.covering++
-		reach = max(reach, s.reach)
+		reach = max(reach, s.reach, d)
 		sc.list = append(sc.list, assessSite(s, o, d, &cnt))
 		a := &sc.list[len(sc.list)-1]
+		a.by = by
 		preferredCovers = preferredCovers || a.preferred
 		if a.Eligible {
 			sc.elig = append(sc.elig, int32(len(sc.list)-1))
@@ -108,6 +110,9 @@ func (e Engine) decide(ctx context.Context, n *Network, o Order, w Weights, near
 		a, b := &list[i], &list[j]
 		if a.preferred != b.preferred {
 			return boolFirst(a.preferred)
+		}
+		if sa, sb := a.by == coverDistrictSecondary, b.by == coverDistrictSecondary; sa != sb {
+			return boolFirst(sb)
 		}
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.DistanceKm, b.DistanceKm), compareIDs(a.SiteID, b.SiteID))
 	})

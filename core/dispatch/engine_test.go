@@ -174,7 +174,7 @@ func TestDecideEqualWeightsNearest(t *testing.T) {
 			require.NoError(t, err)
 			nearest, best := uuid.Nil, math.Inf(1)
 			for i := range n.sites {
-				if dist, ok := n.covers(int32(i), o.Location, false); ok && dist < best {
+				if dist, by := n.covers(int32(i), o, false); by != coverNone && dist < best {
 					nearest, best = n.sites[i].ID, dist
 				}
 			}

@@ -93,9 +93,14 @@ func explainSite(w *reasonWriter, a *assessed, o Order) {
 		w.s("excluded: preferred by the order but does not cover the address").end(ReasonOutsideArea)
 		return
 	}
-	if s.poly != nil {
+	switch {
+	case a.by == coverDistrict:
+		w.s("covers address (district ").s(o.DistrictCode).s(", distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversDistrict)
+	case a.by == coverDistrictSecondary:
+		w.s("covers address (district ").s(o.DistrictCode).s(", secondary, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversDistrictSecondary)
+	case s.poly != nil:
 		w.s("covers address (polygon area, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversPolygon)
-	} else {
+	default:
 		w.s("covers address (radius ").f(s.Area.RadiusKm, -1).s(" km, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversRadius)
 	}
 	if !a.active {

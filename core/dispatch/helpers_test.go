@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -51,6 +52,23 @@ type netSpec struct {
 	sites, techs int
 	polygonShare float64 // share of sites with a polygon area (only away from the poles)
 	minR, maxR   float64 // radius (or polygon vertex distance) range, km
+	// districtShare is the share of sites that also cover districts (a
+	// third of them by district only); orders then carry a district code
+	// one time in two. The codes are synthetic, per centre (testDivision).
+	districtShare float64
+}
+
+// testDivision draws a synthetic division code for centre c: a district
+// mostly, sometimes its city's or province's code.
+func testDivision(rng *rand.Rand, c int, districtsOnly bool) string {
+	p, city, d := 11+c%60, 1+rng.IntN(3), 1+rng.IntN(8)
+	switch r := rng.IntN(10); {
+	case districtsOnly || r < 8:
+		return fmt.Sprintf("%02d%02d%02d", p, city, d)
+	case r < 9:
+		return fmt.Sprintf("%02d%02d00", p, city)
+	}
+	return fmt.Sprintf("%02d0000", p)
 }
 
 var testLines = []string{"AC", "WM", "REF", "TV"}
@@ -70,7 +88,8 @@ func genNetwork(rng *rand.Rand, spec netSpec) ([]Site, []Technician) {
 	sites := make([]Site, spec.sites)
 	kinds := []SiteKind{KindServiceStation, KindRepairCenter, KindDealer}
 	for i := range sites {
-		c := spec.centres[rng.IntN(len(spec.centres))]
+		ci := rng.IntN(len(spec.centres))
+		c := spec.centres[ci]
 		loc := offset(c, (rng.Float64()*2-1)*spec.spreadKm, (rng.Float64()*2-1)*spec.spreadKm)
 		s := Site{ID: randID(rng), Kind: kinds[rng.IntN(3)], Status: SiteActive, Location: loc,
 			AuthorizedLines: subset(rng, testLines, 0.6), Skills: subset(rng, testSkills, 0.7),
@@ -90,6 +109,14 @@ func genNetwork(rng *rand.Rand, spec netSpec) ([]Site, []Technician) {
 			s.Area.Polygon = starPolygon(rng, loc, spec.minR, spec.maxR)
 		} else {
 			s.Area.RadiusKm = math.Round(r*10) / 10
+		}
+		if rng.Float64() < spec.districtShare {
+			for range 1 + rng.IntN(4) {
+				s.Districts = append(s.Districts, DistrictCoverage{Code: testDivision(rng, ci, false), Secondary: rng.IntN(3) == 0})
+			}
+			if rng.IntN(3) == 0 {
+				s.Area = Area{}
+			}
 		}
 		sites[i] = s
 	}
@@ -131,11 +158,15 @@ func starPolygon(rng *rand.Rand, c Point, minR, maxR float64) []Point {
 // genOrder draws an order near a centre; some exclude or prefer a nearby
 // site, a few prefer a site anywhere.
 func genOrder(rng *rand.Rand, n *Network, spec netSpec) Order {
-	c := spec.centres[rng.IntN(len(spec.centres))]
+	ci := rng.IntN(len(spec.centres))
+	c := spec.centres[ci]
 	o := Order{ID: randID(rng), At: t0, ProductLine: testLines[rng.IntN(len(testLines))],
 		Location: offset(c, (rng.Float64()*2-1)*(spec.spreadKm+spec.maxR), (rng.Float64()*2-1)*(spec.spreadKm+spec.maxR)),
 		Skills:   subset(rng, testSkills, 0.2)}
-	near := n.near(o.Location)
+	if spec.districtShare > 0 && rng.IntN(2) == 0 {
+		o.DistrictCode, o.LocationApproximate = testDivision(rng, ci, true), rng.IntN(2) == 0
+	}
+	near := n.near(o)
 	if len(near) > 0 && rng.IntN(10) == 0 {
 		for range 1 + rng.IntN(3) {
 			o.ExcludedSiteIDs = append(o.ExcludedSiteIDs, n.sites[near[rng.IntN(len(near))]].ID)

@@ -19,12 +19,16 @@ type Network struct {
 	byID  map[uuid.UUID]int32
 	cells map[uint32][]int32
 	techs [][]Technician // per site index, sorted by ID
+	// byDivision lists, per division code, the sites covering it by
+	// district, in site order.
+	byDivision map[string][]int32
 }
 
 type indexedSite struct {
 	Site
-	poly  *polygon
-	reach float64 // km from Location to the farthest point of the area
+	poly   *polygon
+	reach  float64 // km from Location to the farthest point of the area
+	noArea bool    // covers by district only
 }
 
 // NewNetwork validates and indexes sites and technicians. It copies what it
@@ -34,11 +38,12 @@ type indexedSite struct {
 // a technician of an unknown site.
 func NewNetwork(sites []Site, technicians []Technician) (*Network, error) {
 	n := &Network{
-		sites: make([]indexedSite, len(sites)),
-		boxes: make([]bbox, len(sites)),
-		byID:  make(map[uuid.UUID]int32, len(sites)),
-		cells: map[uint32][]int32{},
-		techs: make([][]Technician, len(sites)),
+		sites:      make([]indexedSite, len(sites)),
+		boxes:      make([]bbox, len(sites)),
+		byID:       make(map[uuid.UUID]int32, len(sites)),
+		cells:      map[uint32][]int32{},
+		techs:      make([][]Technician, len(sites)),
+		byDivision: map[string][]int32{},
 	}
 	for i, s := range sites {
 		if err := validateSite(i, s); err != nil {
@@ -63,6 +68,16 @@ func NewNetwork(sites []Site, technicians []Technician) (*Network, error) {
 		} else {
 			n.boxes[i] = capBBox(s.Location, s.Area.RadiusKm)
 			is.reach = s.Area.RadiusKm
+		}
+		for _, d := range s.Districts {
+			if l := n.byDivision[d.Code]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				n.byDivision[d.Code] = append(l, int32(i))
+			}
+		}
+		if len(s.Area.Polygon) == 0 && s.Area.RadiusKm == 0 {
+			is.noArea = true
+			n.sites[i] = is
+			continue
 		}
 		n.sites[i] = is
 		n.boxes[i].eachCell(func(c uint32) { n.cells[c] = append(n.cells[c], int32(i)) })
@@ -98,6 +113,7 @@ func cloneSite(s Site) Site {
 	s.AuthorizedLines = slices.Clone(s.AuthorizedLines)
 	s.Skills = slices.Clone(s.Skills)
 	s.Area.Polygon = slices.Clone(s.Area.Polygon)
+	s.Districts = slices.Clone(s.Districts)
 	if s.LateRate != nil {
 		r := *s.LateRate
 		s.LateRate = &r
@@ -140,18 +156,78 @@ func (n *Network) TechnicianName(site, id uuid.UUID) string {
 	return ""
 }
 
-// near returns the indexes of the sites whose area may cover p: a superset
-// of the covering sites, shared with the index (read-only).
-func (n *Network) near(p Point) []int32 { return n.cells[pointCell(p)] }
+// near returns the indexes of the sites that may cover o: a superset of
+// the covering sites, each once. Without a division code it is the grid
+// cell's list, shared with the index (read-only); with one, a new list of
+// the cell's sites and those covering the division, in site order.
+func (n *Network) near(o Order) []int32 {
+	cell := n.cells[pointCell(o.Location)]
+	if o.DistrictCode == "" || len(n.byDivision) == 0 {
+		return cell
+	}
+	codes := divisionCodes(o.DistrictCode)
+	lists := [4][]int32{cell, n.byDivision[codes[0]], n.byDivision[codes[1]], n.byDivision[codes[2]]}
+	if len(lists[1])+len(lists[2])+len(lists[3]) == 0 {
+		return cell
+	}
+	var out []int32
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
-// covers reports whether site i's area contains p and the distance from the
-// site to p. fast tests the site's bounding box first; the brute-force
-// reference passes false so that it does not share the index's geometry.
-func (n *Network) covers(i int32, p Point, fast bool) (float64, bool) {
+// Coverage is how a site covers an address.
+type coverage uint8
+
+const (
+	coverNone coverage = iota
+	coverArea
+	coverDistrict
+	coverDistrictSecondary
+)
+
+// covers reports whether site i covers the order's address, how, and the
+// distance from the site to it. Coverage by a primary district wins over
+// the area, and the area over a secondary district. fast tests the site's
+// bounding box first; the brute-force reference passes false so that it
+// does not share the index's geometry.
+func (n *Network) covers(i int32, o Order, fast bool) (float64, coverage) {
+	s := &n.sites[i]
+	by := coverNone
+	if o.DistrictCode != "" {
+		codes := divisionCodes(o.DistrictCode)
+		for _, d := range s.Districts {
+			if d.Code == codes[0] || d.Code == codes[1] || d.Code == codes[2] {
+				if !d.Secondary {
+					by = coverDistrict
+					break
+				}
+				by = coverDistrictSecondary
+			}
+		}
+	}
+	if by == coverDistrict {
+		return DistanceKm(s.Location, o.Location), by
+	}
+	if d, ok := n.coversArea(i, o.Location, fast); ok {
+		return d, coverArea
+	}
+	if by != coverNone {
+		return DistanceKm(s.Location, o.Location), by
+	}
+	return 0, coverNone
+}
+
+func (n *Network) coversArea(i int32, p Point, fast bool) (float64, bool) {
+	s := &n.sites[i]
+	if s.noArea {
+		return 0, false
+	}
 	if fast && !n.boxes[i].contains(p) {
 		return 0, false
 	}
-	s := &n.sites[i]
 	if s.poly != nil {
 		if !s.poly.contains(p) {
 			return 0, false

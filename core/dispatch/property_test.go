@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -20,7 +21,7 @@ var geographies = []struct {
 	name string
 	spec netSpec
 }{
-	{"china", netSpec{centres: []Point{{31.23, 121.47}, {39.90, 116.41}, {23.13, 113.26}, {30.57, 104.07}}, spreadKm: 40, sites: 600, techs: 2000, polygonShare: 0.3, minR: 10, maxR: 80}},
+	{"china", netSpec{centres: []Point{{31.23, 121.47}, {39.90, 116.41}, {23.13, 113.26}, {30.57, 104.07}}, spreadKm: 40, sites: 600, techs: 2000, polygonShare: 0.3, minR: 10, maxR: 80, districtShare: 0.4}},
 	{"antimeridian", netSpec{centres: []Point{{-17.7, 179.9}, {-16.5, -179.8}}, spreadKm: 60, sites: 300, techs: 600, polygonShare: 0.4, minR: 10, maxR: 80}},
 	{"arctic", netSpec{centres: []Point{{89.6, 0}, {88.9, 120}, {89.2, -100}}, spreadKm: 40, sites: 200, techs: 400, minR: 10, maxR: 80}},
 	{"origin", netSpec{centres: []Point{{0.05, 0.05}, {-0.1, -0.1}}, spreadKm: 30, sites: 300, techs: 600, polygonShare: 0.5, minR: 5, maxR: 40}},
@@ -54,7 +55,7 @@ func TestChosenSiteIsValid(t *testing.T) {
 			require.NoError(t, err)
 			if d.Chosen == nil {
 				for i := range n.sites {
-					if _, covers := n.covers(int32(i), o.Location, false); covers {
+					if _, by := n.covers(int32(i), o, false); by != coverNone {
 						require.False(t, qualifies(n.sites[i].Site, o), "%s: site %s qualifies but none chosen", g.name, n.sites[i].ID)
 					}
 				}
@@ -63,7 +64,7 @@ func TestChosenSiteIsValid(t *testing.T) {
 			}
 			s, ok := n.Site(*d.Chosen)
 			require.True(t, ok)
-			require.True(t, coversIndependently(s, o.Location), "%s: chosen %s does not cover %v", g.name, s.ID, o.Location)
+			require.True(t, coversIndependently(s, o), "%s: chosen %s does not cover %v", g.name, s.ID, o.Location)
 			require.True(t, qualifies(s, o), "%s: chosen %s does not qualify", g.name, s.ID)
 			require.Equal(t, *d.Chosen, d.Ranking[0].SiteID)
 			if tid := d.Technician.Chosen; tid != nil {
@@ -85,12 +86,38 @@ func qualifies(s Site, o Order) bool {
 // coversIndependently tests coverage from the Site as given, without the
 // index's prepared areas (the polygon test itself is shared: its edge cases
 // are TestPolygonContains').
-func coversIndependently(s Site, p Point) bool {
+func coversIndependently(s Site, o Order) bool {
+	if districtCoverage(s, o) != "" {
+		return true
+	}
+	p := o.Location
+	if len(s.Area.Polygon) == 0 && s.Area.RadiusKm == 0 {
+		return false
+	}
 	if len(s.Area.Polygon) > 0 {
 		poly, _ := newPolygon(s.Area.Polygon)
 		return poly.contains(p)
 	}
 	return DistanceKm(s.Location, p) <= s.Area.RadiusKm
+}
+
+// districtCoverage is how s covers o's division from the codes alone:
+// "primary", "secondary" or "" (it does not).
+func districtCoverage(s Site, o Order) string {
+	if o.DistrictCode == "" {
+		return ""
+	}
+	how := ""
+	for _, d := range s.Districts {
+		if strings.HasPrefix(o.DistrictCode, strings.TrimRight(d.Code, "0")) && strings.TrimRight(d.Code, "0") != "" &&
+			(d.Code == o.DistrictCode || strings.HasSuffix(d.Code, "00")) {
+			if !d.Secondary {
+				return "primary"
+			}
+			how = "secondary"
+		}
+	}
+	return how
 }
 
 // referenceRanking is an independent implementation of the ranking rules of
@@ -107,20 +134,28 @@ func referenceRanking(sites []Site, o Order, w Weights) ([]uuid.UUID, []float64)
 		dist  float64
 		score float64
 		s     Site
+		// secondary: covering by a secondary district only, ranked after the others
+		secondary bool
 	}
 	var cands []cand
 	widest := 0.0
 	for _, s := range sites {
-		if !coversIndependently(s, o.Location) {
+		if !coversIndependently(s, o) {
 			continue
 		}
-		reach := s.Area.RadiusKm
+		reach := max(s.Area.RadiusKm, DistanceKm(s.Location, o.Location))
 		for _, v := range s.Area.Polygon {
 			reach = max(reach, DistanceKm(s.Location, v))
 		}
 		widest = max(widest, reach)
 		if qualifies(s, o) {
-			cands = append(cands, cand{id: s.ID, dist: DistanceKm(s.Location, o.Location), s: s})
+			secondary := districtCoverage(s, o) == "secondary"
+			if secondary && len(s.Area.Polygon)+int(s.Area.RadiusKm) > 0 {
+				var area Site = s
+				area.Districts = nil
+				secondary = !coversIndependently(area, o)
+			}
+			cands = append(cands, cand{id: s.ID, dist: DistanceKm(s.Location, o.Location), s: s, secondary: secondary})
 		}
 	}
 	for i := range cands {
@@ -141,6 +176,8 @@ func referenceRanking(sites []Site, o Order, w Weights) ([]uuid.UUID, []float64)
 		switch {
 		case pa != pb:
 			return pa
+		case a.secondary != b.secondary:
+			return b.secondary
 		case a.score != b.score:
 			return a.score > b.score
 		case a.dist != b.dist:

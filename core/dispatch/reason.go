@@ -35,6 +35,8 @@ const (
 	ReasonPreferred
 	ReasonSiteScore
 	ReasonExcludedByRules
+	ReasonCoversDistrict
+	ReasonCoversDistrictSecondary
 
 	ReasonLocationUnknown
 	ReasonLocationStale
@@ -61,23 +63,25 @@ type Template struct{ Code, Text string }
 // (explainSite, explainTechnician) follow them; TestReasonsFollowTemplates
 // checks that they do.
 var reasonTemplates = [reasonCodes]Template{
-	ReasonText:              {"text", ""},
-	ReasonOutsideArea:       {"outside_area", "excluded: preferred by the order but does not cover the address"},
-	ReasonCoversPolygon:     {"covers_polygon", "covers address (polygon area, distance {km:n} km)"},
-	ReasonCoversRadius:      {"covers_radius", "covers address (radius {radius_km:n} km, distance {km:n} km)"},
-	ReasonSiteInactive:      {"site_inactive", "excluded: site is {status}"},
-	ReasonAuthorised:        {"authorised", "authorised for line {line}"},
-	ReasonNotAuthorised:     {"not_authorised", "excluded: not authorised for {line}"},
-	ReasonCapacity:          {"capacity", "capacity {open:n}/{capacity:n} used"},
-	ReasonAtCapacity:        {"at_capacity", "excluded: at capacity ({open:n}/{capacity:n} used)"},
-	ReasonRejectedEarlier:   {"rejected_earlier", "excluded: rejected earlier"},
-	ReasonReputation:        {"reputation", "reputation {reputation:n}/100"},
-	ReasonLateRate:          {"late_rate", "late-arrival rate {percent:n}%"},
-	ReasonLateRateUnknown:   {"late_rate_unknown", "late-arrival rate unknown (counted as 50%)"},
-	ReasonSiteSkillsMissing: {"site_skills_missing", "site does not list skills {skills} (technicians are checked next)"},
-	ReasonPreferred:         {"preferred", "preferred by the order: ranked first"},
-	ReasonSiteScore:         {"site_score", "score {score:n} (distance {distance:n}, load {load:n}, reputation {reputation:n}, on-time {on_time:n})"},
-	ReasonExcludedByRules:   {"excluded_by_rules", "excluded: by tenant rules"},
+	ReasonText:                    {"text", ""},
+	ReasonOutsideArea:             {"outside_area", "excluded: preferred by the order but does not cover the address"},
+	ReasonCoversPolygon:           {"covers_polygon", "covers address (polygon area, distance {km:n} km)"},
+	ReasonCoversRadius:            {"covers_radius", "covers address (radius {radius_km:n} km, distance {km:n} km)"},
+	ReasonSiteInactive:            {"site_inactive", "excluded: site is {status}"},
+	ReasonAuthorised:              {"authorised", "authorised for line {line}"},
+	ReasonNotAuthorised:           {"not_authorised", "excluded: not authorised for {line}"},
+	ReasonCapacity:                {"capacity", "capacity {open:n}/{capacity:n} used"},
+	ReasonAtCapacity:              {"at_capacity", "excluded: at capacity ({open:n}/{capacity:n} used)"},
+	ReasonRejectedEarlier:         {"rejected_earlier", "excluded: rejected earlier"},
+	ReasonReputation:              {"reputation", "reputation {reputation:n}/100"},
+	ReasonLateRate:                {"late_rate", "late-arrival rate {percent:n}%"},
+	ReasonLateRateUnknown:         {"late_rate_unknown", "late-arrival rate unknown (counted as 50%)"},
+	ReasonSiteSkillsMissing:       {"site_skills_missing", "site does not list skills {skills} (technicians are checked next)"},
+	ReasonPreferred:               {"preferred", "preferred by the order: ranked first"},
+	ReasonSiteScore:               {"site_score", "score {score:n} (distance {distance:n}, load {load:n}, reputation {reputation:n}, on-time {on_time:n})"},
+	ReasonExcludedByRules:         {"excluded_by_rules", "excluded: by tenant rules"},
+	ReasonCoversDistrict:          {"covers_district", "covers address (district {district}, distance {km:n} km)"},
+	ReasonCoversDistrictSecondary: {"covers_district_secondary", "covers address (district {district}, secondary, distance {km:n} km)"},
 
 	ReasonLocationUnknown:  {"location_unknown", "location unknown: {km:n} km from the site"},
 	ReasonLocationStale:    {"location_stale", "last location {hours:n} h old, stale: {km:n} km from the site"},

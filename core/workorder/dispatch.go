@@ -3,6 +3,8 @@ package workorder
 import (
 	"cmp"
 	"context"
+	"github.com/aftersales/aftersales/core/district"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -17,6 +19,30 @@ const candidateRadiusKm = 300
 
 // noGeoPoint is the queue reason of a field order without coordinates.
 const noGeoPoint = "the address has no geo point; dispatch by hand"
+
+// noDivision is the queue reason of a field order without coordinates whose
+// address names no district, city or province the platform knows.
+const noDivision = "the address has no geo point and names no district; dispatch by hand"
+
+// locate is where the engine measures from: the order's own coordinate, or
+// else the representative point of the district its address names
+// (approximate). division is the address's division code ("" when the
+// address names none, or names one ambiguously).
+func locate(w *core.WorkOrder) (lat, lon *float64, division string, approximate bool) {
+	lat, lon = w.Lat, w.Lon
+	t := district.Default()
+	if p := t.Parse(w.Address); !p.Ambiguous() {
+		division = p.Code()
+	}
+	if lat != nil || division == "" {
+		return lat, lon, division, false
+	}
+	d, ok := t.Lookup(division)
+	if !ok || !d.HasPoint {
+		return nil, nil, division, false
+	}
+	return &d.Lat, &d.Lon, division, true
+}
 
 // dispatch runs the engine for w and applies its decision: dispatched to
 // the chosen site (and assigned to a technician when the site lets the
@@ -35,18 +61,24 @@ func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Reposito
 			return err
 		}
 	}
-	if w.Lat == nil && overrideSite == nil {
-		s.queue(u, repo, w, noGeoPoint, actor)
+	lat, lon, division, approximate := locate(w)
+	if lat == nil && overrideSite == nil {
+		reason := noGeoPoint
+		if strings.TrimSpace(w.Address) != "" {
+			reason = noDivision
+		}
+		s.queue(u, repo, w, reason, actor)
 		return nil
 	}
 	now := s.now()
 	var order dispatch.Order
 	var net *dispatch.Network
-	if w.Lat != nil {
-		order = dispatch.Order{ID: w.ID, Location: dispatch.Point{Lat: *w.Lat, Lon: *w.Lon}, ProductLine: w.ProductLine,
-			Skills: w.Skills, ServiceType: w.ServiceType, At: now, ExcludedSiteIDs: excluded}
+	if lat != nil {
+		order = dispatch.Order{ID: w.ID, Location: dispatch.Point{Lat: *lat, Lon: *lon}, ProductLine: w.ProductLine,
+			Skills: w.Skills, ServiceType: w.ServiceType, At: now, ExcludedSiteIDs: excluded,
+			DistrictCode: division, LocationApproximate: approximate}
 		var err error
-		if net, err = repo.Network(ctx, *w.Lat, *w.Lon, candidateRadiusKm, now); err != nil {
+		if net, err = repo.Network(ctx, *lat, *lon, candidateRadiusKm, now); err != nil {
 			return err
 		}
 	}
@@ -69,6 +101,7 @@ func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Reposito
 		}
 	}
 	kept := newDecision(dec, net, now)
+	kept.LocationApproximate, kept.DivisionCode = approximate, division
 	chosen := dec.Chosen
 	kept.Outcome = core.DispatchOutcome{Kind: core.OutcomeEngine, At: now}
 	if overrideSite != nil {
@@ -100,6 +133,9 @@ func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Reposito
 	repo.UpdateWorkOrder(w.ID, Change{At: now, Bump: true, State: core.StateDispatched, SiteID: chosen, ClearTech: true,
 		Decision: kept, QueueReason: &empty})
 	payload := map[string]any{"site_id": chosen, "summary": dec.Summary, "engine": dec.Engine, "fallback": dec.Fallback}
+	if approximate {
+		payload["location_approximate"], payload["division_code"] = true, division
+	}
 	if overrideSite != nil {
 		payload["override_reason"] = in.Reason
 	}

@@ -9,6 +9,7 @@ import (
 // writes itself; the engine's notes are the others.
 var queueTemplates = []dispatch.Template{
 	{Code: "no_geo_point", Text: noGeoPoint},
+	{Code: "no_division", Text: noDivision},
 	{Code: "no_suitable_site", Text: noSuitableSite},
 	{Code: "lead_no_geo_point", Text: leadNoGeoPoint},
 	{Code: "lead_no_dealer", Text: leadNoDealer},

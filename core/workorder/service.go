@@ -72,6 +72,9 @@ func (s *Service) Intake(ctx context.Context, u core.UnitOfWork, n core.NewWorkO
 	if err != nil {
 		return nil, err
 	}
+	if err := n.ConvertToWGS84(); err != nil {
+		return nil, err
+	}
 	if err := checkIntake(&n, f); err != nil {
 		return nil, err
 	}
@@ -110,12 +113,10 @@ func (s *Service) Intake(ctx context.Context, u core.UnitOfWork, n core.NewWorkO
 		if _, err := s.act(ctx, u, repo, w.ID, core.ActionInput{Action: core.ActionClose, Reason: "answered at intake"}, actor, false); err != nil {
 			return nil, err
 		}
-	case f.Field && w.Lat != nil:
+	case f.Field: // without a coordinate, from the district the address names (or queued when it names none)
 		if err := s.dispatch(ctx, u, repo, w, core.ActionInput{}, actor, &f.Weights, nil); err != nil {
 			return nil, err
 		}
-	case f.Field:
-		s.queue(u, repo, w, noGeoPoint, actor)
 	case w.Type == "purchase_lead":
 		if err := s.routeToDealer(ctx, u, repo, w, actor); err != nil {
 			return nil, err

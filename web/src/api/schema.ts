@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/addresses/parse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find the province, city and district in a free-text address
+         * @description Handles missing provinces or cities, municipalities, short forms, spaces, full-width characters, phone numbers and postcodes. Ambiguous text returns candidates instead of a guess.
+         */
+        post: operations["parse-address"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/me/dial": {
         parameters: {
             query?: never;
@@ -164,173 +184,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/callback-rules": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Callback rules
-         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
-         */
-        get: operations["list-callback-rules"];
-        put?: never;
-        /**
-         * Create a callback rule
-         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
-         */
-        post: operations["create-callback-rule"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/callback-rules/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A callback rule */
-        get: operations["get-callback-rule"];
-        /**
-         * Replace a callback rule
-         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
-         */
-        put: operations["update-callback-rule"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/callback-rules/{id}/preview": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Preview a callback rule
-         * @description Which orders completed in the last month the rule selects, as if enabled: the same decision it takes on each order's completion.
-         */
-        post: operations["preview-callback-rule"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/callback-settings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Callback settings
-         * @description The indicators questions may measure and what a dissatisfied answer opens (rework or complaint).
-         */
-        get: operations["get-callback-settings"];
-        /** Save the callback settings */
-        put: operations["save-callback-settings"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/callback-tasks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Callback to-do queue (回访待办)
-         * @description Tasks by due time, of orders within the caller's scope.
-         */
-        get: operations["list-callback-tasks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/callback-tasks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A callback task with its questionnaire */
-        get: operations["get-callback-task"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/callback-tasks/{id}/answers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Record the customer's answers
-         * @description Answers in the questionnaire version the task asks; an answer of the wrong type is a 422 naming its field (answers[i].score, …), nothing saved. Dissatisfied answers open a rework order linked to the original, or a complaint, as the tenant's settings say (outcome).
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
-         */
-        post: operations["submit-callback-answers"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/callback-tasks/{id}/attempts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Record a call that got no answers
-         * @description No answer or busy: the next attempt is due by the retry schedule (2 h, then 24 h), then the task is given up; a wrong number or a refusal gives it up at once. 409 when the task is closed.
-         */
-        post: operations["record-callback-attempt"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/cti/{binding}/events": {
         parameters: {
             query?: never;
@@ -432,6 +285,26 @@ export interface paths {
          * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Stored addresses resent as they are (same region and text) are kept even outside the caller's scope. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
          */
         patch: operations["update-customer"];
+        trace?: never;
+    };
+    "/v1/divisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List China's administrative divisions
+         * @description The platform's reference table (GB/T 2260), shared by tenants: the provinces, or the children of one division.
+         */
+        get: operations["list-divisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/fault-codes": {
@@ -962,53 +835,6 @@ export interface paths {
         patch: operations["update-product-model"];
         trace?: never;
     };
-    "/v1/questionnaires": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Questionnaires (问卷)
-         * @description The latest version of each, by name.
-         */
-        get: operations["list-questionnaires"];
-        put?: never;
-        /**
-         * Create a questionnaire
-         * @description Questions are single or multiple choice, rating, fill-in or free text, each optionally measuring an indicator.
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
-         */
-        post: operations["create-questionnaire"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/questionnaires/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A questionnaire version */
-        get: operations["get-questionnaire"];
-        /**
-         * Save a new version of a questionnaire
-         * @description Versions are immutable: tasks opened before keep asking, and answers keep, the version they were opened with.
-         */
-        put: operations["save-questionnaire"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/regions": {
         parameters: {
             query?: never;
@@ -1079,10 +905,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /**
-         * Create a role or replace its permissions
-         * @description The caller needs tenant-wide scope and must hold every permission the role grants (403 otherwise): nobody hands out more than they have.
-         */
+        /** Create a role or replace its permissions */
         put: operations["put-role"];
         post?: never;
         delete?: never;
@@ -1604,10 +1427,7 @@ export interface paths {
         };
         /** Permissions granted to a user on top of their roles */
         get: operations["get-user-grants"];
-        /**
-         * Replace the permissions granted to a user on top of their roles
-         * @description The user must lie inside the caller's scope (404 otherwise) and the caller must hold every permission granted (403 otherwise).
-         */
+        /** Replace the permissions granted to a user on top of their roles */
         put: operations["put-user-grants"];
         post?: never;
         delete?: never;
@@ -1894,6 +1714,11 @@ export interface components {
             roles: string[] | null;
             scope: components["schemas"]["Scope"];
         };
+        AddressCandidate: {
+            city: components["schemas"]["DivisionRef"];
+            district: components["schemas"]["DivisionRef"];
+            province: components["schemas"]["DivisionRef"];
+        };
         AdminStruct: {
             display_name?: string;
             email?: string;
@@ -1907,21 +1732,6 @@ export interface components {
             screen_pop?: components["schemas"]["ScreenPop"];
             /** @enum {string} */
             type: "screen_pop" | "call";
-        };
-        Answer: {
-            /** @description Single choice: the option's value. */
-            choice?: string;
-            /** @description Multiple choice: the options' values. */
-            choices?: string[] | null;
-            /** @description The question's key. */
-            question: string;
-            /**
-             * Format: int64
-             * @description Rating: 1 to the question's scale.
-             */
-            score?: number;
-            /** @description Fill-in or free text. */
-            text?: string;
         };
         CTIEventsOutputBody: {
             /**
@@ -1979,54 +1789,6 @@ export interface components {
             recording_url?: string;
             /** @enum {string} */
             type: "ringing" | "answered" | "ended";
-        };
-        CallbackTaskView: {
-            answers: components["schemas"]["Answer"][] | null;
-            /** Format: int64 */
-            attempts: number;
-            /** @enum {string} */
-            channel: "call" | "sms";
-            /** Format: date-time */
-            created_at: string;
-            customer_id: string;
-            dissatisfied: boolean;
-            /** Format: date-time */
-            done_at: string | null;
-            done_by?: string;
-            /** Format: date-time */
-            due_at: string | null;
-            give_up_reason?: string;
-            /** @description The agent group's code. */
-            group: string;
-            id: string;
-            last_attempt?: string;
-            /** Format: date-time */
-            next_attempt_at: string | null;
-            note: string;
-            order_number: string;
-            /** @enum {string} */
-            outcome?: "none" | "rework_opened" | "complaint_opened" | "complaint_not_available";
-            /** @description The version the task asks; absent without one. */
-            questionnaire?: components["schemas"]["Questionnaire"];
-            questionnaire_id: string | null;
-            /**
-             * Format: int64
-             * @description The version asked; 0 without a questionnaire.
-             */
-            questionnaire_version: number;
-            rework_order_id: string | null;
-            rule_id: string | null;
-            /**
-             * Format: int64
-             * @description The SMS satisfaction score that opened a low_satisfaction task.
-             */
-            score: number | null;
-            site_id: string | null;
-            /** @enum {string} */
-            source: "rule" | "low_satisfaction";
-            /** @enum {string} */
-            status: "open" | "done" | "given_up";
-            work_order_id: string;
         };
         ComplaintSummary: {
             category: string;
@@ -2327,6 +2089,11 @@ export interface components {
             channel: "phone" | "portal" | "api" | "sms";
             /** @description Record a non-field request answered on the call as closed. */
             close_now?: boolean;
+            /**
+             * @description The system lat/lon are in (default wgs84); converted to WGS-84. A gcj02 or bd09 point outside China is refused.
+             * @enum {string}
+             */
+            coord_system?: "wgs84" | "gcj02" | "bd09";
             customer_id: string;
             description?: string;
             /** Format: double */
@@ -2374,6 +2141,11 @@ export interface components {
         CustomerAddressBody: {
             /** @example 广东省深圳市南山区科技园南路 8 号 */
             address: string;
+            /**
+             * @description The system lat/lon are in (default wgs84); stored converted to WGS-84. A gcj02 or bd09 point outside China is refused.
+             * @enum {string}
+             */
+            coord_system?: "wgs84" | "gcj02" | "bd09";
             /** @example home */
             label?: string;
             /**
@@ -2483,12 +2255,16 @@ export interface components {
              * @description When the engine ranked.
              */
             decided_at: string;
+            /** @description The address's administrative division (GB/T 2260) the engine used. */
+            division_code?: string;
             /** @description The ranking used: dispatch-builtin/1, with +rules when the tenant's dispatch rules ranked. */
             engine: string;
             /** @description Why the tenant's dispatch rules were not used (an error, a timeout, an invalid answer) and the built-in ranking was. */
             fallback?: string;
             /** @description fallback with its code and values. */
             fallback_detail?: components["schemas"]["Reason"];
+            /** @description The address had no coordinate: distances were measured from its district's representative point. */
+            location_approximate?: boolean;
             /** @description What happened: the site and technician the order went to, how, by whom, when and why. */
             outcome: components["schemas"]["DispatchOutcome"];
             /** @description The sites considered: the eligible ones best first, then those the tenant's rules excluded, then the covering sites that are not eligible (nearest first). */
@@ -2556,6 +2332,29 @@ export interface components {
             reputation?: number;
             /** Format: double */
             sla_risk?: number;
+        };
+        Division: {
+            /** @example 440305 */
+            code: string;
+            /**
+             * Format: double
+             * @description Representative point, WGS-84.
+             */
+            lat?: number;
+            /** @enum {string} */
+            level: "province" | "city" | "district";
+            /** Format: double */
+            lon?: number;
+            /** @example 南山区 */
+            name: string;
+            /** @example 440300 */
+            parent?: string;
+            /** @example 南山 */
+            short: string;
+        };
+        DivisionRef: {
+            code: string;
+            name: string;
         };
         ErrorDetail: {
             /** @description Where the error occurred, e.g. 'body.items[3].tags' or 'path.thing-id' */
@@ -2707,18 +2506,15 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
-        ListCallbackRulesOutputBody: {
-            items: components["schemas"]["Rule"][] | null;
-        };
-        ListCallbackTasksOutputBody: {
-            items: components["schemas"]["Task"][] | null;
-            /** @description Pass as ?cursor= for the next page; empty on the last page. */
-            next_cursor: string;
-        };
         ListCustomersOutputBody: {
             items: components["schemas"]["Customer"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
+        };
+        ListDivisionsOutputBody: {
+            items: components["schemas"]["Division"][] | null;
+            /** @description The reference data the table was built from. */
+            version: string;
         };
         ListFaultCodesOutputBody: {
             items: components["schemas"]["FaultCode"][] | null;
@@ -2745,9 +2541,6 @@ export interface components {
             items: components["schemas"]["ProductModel"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
-        };
-        ListQuestionnairesOutputBody: {
-            items: components["schemas"]["Questionnaire"][] | null;
         };
         ListRegionsOutputBody: {
             items: components["schemas"]["Region"][] | null;
@@ -2842,12 +2635,29 @@ export interface components {
             slug: string;
             timezone: string;
         };
-        Option: {
-            /** @description Choosing it counts as dissatisfaction (e.g. "not resolved"). */
-            dissatisfied?: boolean;
-            label: string;
-            /** @description What the answer stores; also the digit an SMS answer sends, by position. */
-            value: string;
+        ParseAddressInputBody: {
+            /** @example 深圳南山科苑路15号 13800138000 */
+            text: string;
+        };
+        ParseAddressOutputBody: {
+            /** @description When the text is ambiguous, the readings to pick from. */
+            candidates: components["schemas"]["AddressCandidate"][] | null;
+            city: components["schemas"]["DivisionRef"];
+            /** @description The most precise division found; empty when none. */
+            code: string;
+            /** Format: double */
+            confidence: number;
+            district: components["schemas"]["DivisionRef"];
+            /**
+             * Format: double
+             * @description The division's representative point (WGS-84), approximate.
+             */
+            lat?: number;
+            /** Format: double */
+            lon?: number;
+            province: components["schemas"]["DivisionRef"];
+            /** @description The street, building and room. */
+            remainder: string;
         };
         Part: {
             code: string;
@@ -2990,22 +2800,6 @@ export interface components {
             started_at?: string;
             /** @enum {string} */
             state: "not_started" | "starting" | "running" | "failed" | "stopped";
-        };
-        PreviewCallbackRuleOutputBody: {
-            /**
-             * Format: int64
-             * @description Orders completed in the last month that the rule looked at.
-             */
-            considered: number;
-            selected: components["schemas"]["PreviewOrder"][] | null;
-        };
-        PreviewOrder: {
-            /** Format: date-time */
-            completed_at: string;
-            number: string;
-            product_line: string;
-            type: string;
-            work_order_id: string;
         };
         Problem: {
             /** @description Machine-readable error code, e.g. invalid, not_found, conflict, forbidden, tenant_suspended. */
@@ -3150,45 +2944,6 @@ export interface components {
              */
             urge_interval_minutes?: number;
         };
-        Question: {
-            /** @description The indicator the answer measures (attitude, skill, timeliness, resolution, parts_lead_time or the tenant's own). */
-            indicator?: string;
-            /** @description Unique in the questionnaire; answers name it. */
-            key: string;
-            /** @enum {string} */
-            kind: "single" | "multiple" | "rating" | "fill" | "text";
-            /** @description For single and multiple choice: 2-9 options. */
-            options?: components["schemas"]["Option"][] | null;
-            required?: boolean;
-            /**
-             * Format: int64
-             * @description For a rating: the highest score (default 5).
-             */
-            scale?: number;
-            text: string;
-        };
-        Questionnaire: {
-            /** Format: date-time */
-            created_at: string;
-            created_by: string;
-            /** @description The questionnaire; the same for all its versions. */
-            id: string;
-            /**
-             * Format: int64
-             * @description A rating at or below it counts as dissatisfaction (0: none does).
-             */
-            low_score: number;
-            name: string;
-            questions: components["schemas"]["Question"][] | null;
-            /** Format: int64 */
-            version: number;
-        };
-        QuestionnaireInput: {
-            /** Format: int64 */
-            low_score?: number;
-            name: string;
-            questions: components["schemas"]["Question"][] | null;
-        };
         QuietHours: {
             enabled: boolean;
             /**
@@ -3221,6 +2976,8 @@ export interface components {
              *     - `preferred`: preferred by the order: ranked first
              *     - `site_score`: score {score:n} (distance {distance:n}, load {load:n}, reputation {reputation:n}, on-time {on_time:n})
              *     - `excluded_by_rules`: excluded: by tenant rules
+             *     - `covers_district`: covers address (district {district}, distance {km:n} km)
+             *     - `covers_district_secondary`: covers address (district {district}, secondary, distance {km:n} km)
              *     - `location_unknown`: location unknown: {km:n} km from the site
              *     - `location_stale`: last location {hours:n} h old, stale: {km:n} km from the site
              *     - `location_minutes`: {km:n} km from last location ({minutes:n} min ago)
@@ -3251,6 +3008,7 @@ export interface components {
              *     - `rules_unknown_candidate`: tenant rules answered with {id}, which was not a candidate; built-in ranking used
              *     - `rules_answered_twice`: tenant rules answered with {id} twice; built-in ranking used
              *     - `no_geo_point`: the address has no geo point; dispatch by hand
+             *     - `no_division`: the address has no geo point and names no district; dispatch by hand
              *     - `no_suitable_site`: no suitable site
              *     - `lead_no_geo_point`: a purchase lead without a geo point; route it by hand
              *     - `lead_no_dealer`: no dealer near the address; route the lead by hand
@@ -3260,10 +3018,6 @@ export interface components {
             values?: {
                 [key: string]: unknown;
             };
-        };
-        RecordCallbackAttemptInputBody: {
-            /** @enum {string} */
-            outcome: "no_answer" | "busy" | "wrong_number" | "refused";
         };
         Region: {
             code: string;
@@ -3340,92 +3094,6 @@ export interface components {
             description: string;
             name: string;
             permissions: components["schemas"]["Permission"][] | null;
-        };
-        Rule: {
-            /** @enum {string} */
-            channel: "call" | "sms";
-            /** @description An expr-lang expression over the order's facts (see the rule environment); empty: true. */
-            condition: string;
-            /** Format: date-time */
-            created_at: string;
-            /**
-             * Format: int64
-             * @description Due within this many working days of completion (0: use due_hours).
-             */
-            due_days: number;
-            /**
-             * Format: int64
-             * @description Due within this many working hours of completion, when due_days is 0.
-             */
-            due_hours: number;
-            enabled: boolean;
-            /**
-             * Format: date-time
-             * @description Only work completed at or after it.
-             */
-            from?: string;
-            /** @description The agent group whose to-do queue gets the tasks, as a code. */
-            group: string;
-            id: string;
-            /** @description Product model codes; empty: any. */
-            models: string[] | null;
-            name: string;
-            /** @description Work-order types (repair, installation, …); empty: any. */
-            order_types: string[] | null;
-            /** @description Product line codes; empty: any. */
-            product_lines: string[] | null;
-            questionnaire_id: string;
-            /** @description Regions of the order (exact); empty: any. */
-            region_ids: string[] | null;
-            /**
-             * Format: double
-             * @description The share of matching work called back, 0-1; deterministic per order.
-             */
-            sample: number;
-            /** @description Sites; empty: any. */
-            site_ids: string[] | null;
-            /** @enum {string} */
-            trigger: "order_completed";
-            /**
-             * Format: date-time
-             * @description Only work completed before it.
-             */
-            until?: string;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        RuleInput: {
-            /** @enum {string} */
-            channel: "call" | "sms";
-            condition?: string;
-            /** Format: int64 */
-            due_days?: number;
-            /** Format: int64 */
-            due_hours?: number;
-            enabled: boolean;
-            /** Format: date-time */
-            from?: string;
-            /** @description Default callback. */
-            group?: string;
-            models?: string[] | null;
-            name: string;
-            order_types?: string[] | null;
-            product_lines?: string[] | null;
-            questionnaire_id: string;
-            region_ids?: string[] | null;
-            /**
-             * Format: double
-             * @description The share of matching work called back, 0-1.
-             */
-            sample: number;
-            site_ids?: string[] | null;
-            /**
-             * @description Default order_completed.
-             * @enum {string}
-             */
-            trigger?: "order_completed";
-            /** Format: date-time */
-            until?: string;
         };
         SMSGatewayOutputBody: {
             /** @enum {string} */
@@ -3617,15 +3285,6 @@ export interface components {
              * @example 8001
              */
             extension: string;
-        };
-        Settings: {
-            /**
-             * @description What a low score or "not resolved" opens.
-             * @enum {string}
-             */
-            dissatisfaction: "none" | "rework" | "complaint";
-            /** @description The indicators questions may measure. */
-            indicators: string[] | null;
         };
         SettingsView: {
             /**
@@ -3836,59 +3495,9 @@ export interface components {
             warehouse_code: string;
             warehouse_name: string;
         };
-        SubmitCallbackAnswersInputBody: {
-            answers: components["schemas"]["Answer"][] | null;
-            note?: string;
-        };
         SuspendTenantInputBody: {
             /** @description Shown to the tenant's users in every 403. */
             reason: string;
-        };
-        Task: {
-            answers: components["schemas"]["Answer"][] | null;
-            /** Format: int64 */
-            attempts: number;
-            /** @enum {string} */
-            channel: "call" | "sms";
-            /** Format: date-time */
-            created_at: string;
-            customer_id: string;
-            dissatisfied: boolean;
-            /** Format: date-time */
-            done_at: string | null;
-            done_by?: string;
-            /** Format: date-time */
-            due_at: string | null;
-            give_up_reason?: string;
-            /** @description The agent group's code. */
-            group: string;
-            id: string;
-            last_attempt?: string;
-            /** Format: date-time */
-            next_attempt_at: string | null;
-            note: string;
-            order_number: string;
-            /** @enum {string} */
-            outcome?: "none" | "rework_opened" | "complaint_opened" | "complaint_not_available";
-            questionnaire_id: string | null;
-            /**
-             * Format: int64
-             * @description The version asked; 0 without a questionnaire.
-             */
-            questionnaire_version: number;
-            rework_order_id: string | null;
-            rule_id: string | null;
-            /**
-             * Format: int64
-             * @description The SMS satisfaction score that opened a low_satisfaction task.
-             */
-            score: number | null;
-            site_id: string | null;
-            /** @enum {string} */
-            source: "rule" | "low_satisfaction";
-            /** @enum {string} */
-            status: "open" | "done" | "given_up";
-            work_order_id: string;
         };
         Technician: {
             code: string;
@@ -4648,6 +4257,93 @@ export interface operations {
             };
         };
     };
+    "parse-address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParseAddressInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParseAddressOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "agent-dial": {
         parameters: {
             query?: never;
@@ -5301,933 +4997,6 @@ export interface operations {
             };
         };
     };
-    "list-callback-rules": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ListCallbackRulesOutputBody"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "create-callback-rule": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RuleInput"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Rule"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "get-callback-rule": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Rule"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "update-callback-rule": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RuleInput"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Rule"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "preview-callback-rule": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreviewCallbackRuleOutputBody"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "get-callback-settings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Settings"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "save-callback-settings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Settings"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Settings"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "list-callback-tasks": {
-        parameters: {
-            query?: {
-                /** @description Cursor from a previous page's next_cursor. */
-                cursor?: string;
-                /** @description Page size. */
-                limit?: number;
-                /** @description Only tasks in this status. */
-                status?: "open" | "done" | "given_up";
-                /** @description Only this agent group's to-do queue (e.g. callback). */
-                group?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ListCallbackTasksOutputBody"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "get-callback-task": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CallbackTaskView"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "submit-callback-answers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SubmitCallbackAnswersInputBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CallbackTaskView"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "record-callback-attempt": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RecordCallbackAttemptInputBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CallbackTaskView"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     "post-cti-events": {
         parameters: {
             query?: {
@@ -6745,6 +5514,83 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-divisions": {
+        parameters: {
+            query?: {
+                /** @description The children of this division; the provinces when absent. */
+                parent?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDivisionsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9687,353 +8533,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProductModel"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "list-questionnaires": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ListQuestionnairesOutputBody"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "create-questionnaire": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["QuestionnaireInput"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Questionnaire"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "get-questionnaire": {
-        parameters: {
-            query?: {
-                /** @description A version; 0 or none: the latest. */
-                version?: number;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Questionnaire"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "save-questionnaire": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["QuestionnaireInput"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Questionnaire"];
                 };
             };
             /** @description Bad Request */

