@@ -281,4 +281,5 @@ func (s *Server) registerRoutes() {
 	registerPartsRoutes(s.api, s, d.Plugins)
 	registerSMSGatewayRoutes(s.api, s, d.Messaging)
 	registerFollowUpRoutes(s.api, s, d.FollowUps)
+	registerAttachmentRoutes(s.api, s, d.Attachments)
 }

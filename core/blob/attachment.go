@@ -56,6 +56,10 @@ func parseObjectKey(key string) (tenant, id uuid.UUID, ok bool) {
 
 // NewAttachment is what an upload says besides its content.
 type NewAttachment struct {
+	// ID may be chosen by the client (uuid.Nil: a new one), so that an
+	// upload queued offline and sent twice is stored once: the second
+	// gets the first's attachment (see Service.Attach).
+	ID        uuid.UUID
 	OwnerKind string
 	OwnerID   uuid.UUID
 	Label     string
@@ -122,8 +126,8 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// tooLarge is the 413 error naming the limit.
-func (l Limits) tooLarge() error {
+// TooLarge is the 413 error naming the limit.
+func (l Limits) TooLarge() error {
 	msg := fmt.Sprintf("is larger than the limit of %s (%d bytes)", humanBytes(l.MaxSize), l.MaxSize)
 	return &core.Error{Code: core.ETOOLARGE, Message: "file: " + msg, Fields: map[string]string{"file": msg}}
 }

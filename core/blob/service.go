@@ -59,7 +59,10 @@ func (s *Service) Limits() Limits { return s.limits }
 // fields or an unknown owner kind; what the owner kind's Authorize
 // returns; ETOOLARGE when the declared size or the content exceeds the
 // limit; EUNSUPPORTED when the sniffed type is not accepted; ECONFLICT
-// when the owner has MaxPerOwner attachments already.
+// when the owner has MaxPerOwner attachments already, or n.ID is another
+// owner's attachment. When n.ID is an attachment of the same owner
+// already, that attachment is returned and body is not read: a replayed
+// upload is stored once.
 func (s *Service) Attach(ctx context.Context, u core.UnitOfWork, n NewAttachment, body io.Reader) (*Attachment, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
@@ -72,9 +75,19 @@ func (s *Service) Attach(ctx context.Context, u core.UnitOfWork, n NewAttachment
 		return nil, err
 	}
 	if n.Size > s.limits.MaxSize {
-		return nil, s.limits.tooLarge()
+		return nil, s.limits.TooLarge()
 	}
 	repo := s.repos.Attachments(u)
+	if n.ID != uuid.Nil {
+		if prev, err := repo.FindAttachmentByID(ctx, n.ID); err == nil {
+			if prev.OwnerKind != n.OwnerKind || prev.OwnerID != n.OwnerID {
+				return nil, core.Errorf(core.ECONFLICT, "attachment %s exists with another owner", n.ID)
+			}
+			return prev, nil // a replay: stored once
+		} else if core.ErrorCode(err) != core.ENOTFOUND {
+			return nil, err
+		}
+	}
 	count, err := repo.CountAttachments(ctx, n.OwnerKind, n.OwnerID)
 	if err != nil {
 		return nil, err
@@ -94,14 +107,17 @@ func (s *Service) Attach(ctx context.Context, u core.UnitOfWork, n NewAttachment
 	if !accepted(s.limits.Types, ctype) {
 		return nil, s.limits.unsupported(ctype)
 	}
-	a := &Attachment{ID: uuid.New(), OwnerKind: n.OwnerKind, OwnerID: n.OwnerID, Label: n.Label, FileName: n.FileName,
+	if n.ID == uuid.Nil {
+		n.ID = uuid.New()
+	}
+	a := &Attachment{ID: n.ID, OwnerKind: n.OwnerKind, OwnerID: n.OwnerID, Label: n.Label, FileName: n.FileName,
 		ContentType: ctype, CreatedBy: core.ActorOf(ctx).ID, CreatedAt: s.clock.Now().Truncate(time.Microsecond)}
 	cr := &countingReader{r: br, max: s.limits.MaxSize, h: sha256.New()}
 	key := ObjectKey(u.TenantID(), a.ID)
 	if err := s.objects.Put(ctx, key, cr, n.Size, ctype); err != nil {
 		_ = s.objects.Delete(context.WithoutCancel(ctx), key)
 		if errors.Is(err, errTooLarge) {
-			return nil, s.limits.tooLarge()
+			return nil, s.limits.TooLarge()
 		}
 		return nil, err
 	}

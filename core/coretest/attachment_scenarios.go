@@ -240,6 +240,33 @@ func AttachmentScenarios() []AttachmentScenario {
 			_, _, err = f.open(e.Tenant, kept.ID)
 			check(t).NoError(err)
 		}},
+		{"an upload replayed with its ID is stored once; another owner's ID conflicts", func(t *testing.T, e AttachmentEnv) {
+			f := e.fixture(blob.Limits{})
+			id := uuid.New()
+			up := func(owner uuid.UUID, content []byte) (*blob.Attachment, error) {
+				var out *blob.Attachment
+				err := core.InUnitOfWork(context.Background(), e.Units, e.Tenant, func(u core.UnitOfWork) (err error) {
+					out, err = f.svc.Attach(context.Background(), u, blob.NewAttachment{ID: id, OwnerKind: "thing", OwnerID: owner,
+						FileName: "a.png", Size: -1}, bytes.NewReader(content))
+					return err
+				})
+				return out, err
+			}
+			first, err := up(f.mine, SamplePNG)
+			check(t).NoError(err)
+			check(t).Equal(id, first.ID)
+			again, err := up(f.mine, SamplePNG)
+			check(t).NoError(err)
+			check(t).Equal(first.SHA256, again.SHA256)
+			list, err := f.list(e.Tenant, f.mine)
+			check(t).NoError(err)
+			check(t).Equal(1, len(list))
+			f2 := e.fixture(blob.Limits{})
+			f.svc = f2.svc // a registry where f2.mine is attachable
+			_, err = up(f2.mine, SampleJPEG)
+			check(t).Equal(core.ECONFLICT, core.ErrorCode(err))
+			check(t).Equal(1, f.objectCount(t, e.Tenant))
+		}},
 		{"bad fields are refused naming them", func(t *testing.T, e AttachmentEnv) {
 			f := e.fixture(blob.Limits{})
 			for field, n := range map[string]blob.NewAttachment{
