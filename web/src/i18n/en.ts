@@ -431,5 +431,11 @@ const en: typeof zh = {
       secret: 'Key', copy: 'Copy', copied: 'Copied to the clipboard', copyFailed: 'Could not copy; select the key and copy it by hand', done: 'I have stored it; close',
     },
   },
+  attachments: {
+    title: 'Photos and signatures', addPhoto: 'Take or add a photo', saveSignature: 'Save signature', saved: 'Saved',
+    signFirst: 'Sign in the box first', offline: 'Could not send: uploads need the network; try again when online', loadFailed: 'Could not load the attachments',
+    none: 'No photos or signatures yet',
+    labels: { photo: 'Photo', signature: 'Signature' },
+  },
 }
 export default en

@@ -415,4 +415,10 @@ export default {
       secret: '密钥', copy: '复制', copied: '已复制到剪贴板', copyFailed: '无法自动复制，请手动选中复制', done: '我已保存，关闭',
     },
   },
+  attachments: {
+    title: '照片与签名', addPhoto: '拍照或添加照片', saveSignature: '保存签名', saved: '已保存',
+    signFirst: '请先在框内签名', offline: '发送失败：上传需要网络，请联网后重试', loadFailed: '无法加载附件',
+    none: '暂无照片或签名',
+    labels: { photo: '照片', signature: '签名' },
+  },
 }
