@@ -18,6 +18,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/audit"
+	"github.com/aftersales/aftersales/core/blob"
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
@@ -90,6 +91,9 @@ type Deps struct {
 	// AllowedOrigins may call the API from a browser page (CORS); none:
 	// the API's own origin only (api/cors.go).
 	AllowedOrigins []string
+	// Attachments are the file use cases (photos, signatures, KB files);
+	// the API registers the owner kinds it checks access for (work_order).
+	Attachments *blob.Service
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -283,4 +287,5 @@ func (s *Server) registerRoutes() {
 	registerFollowUpRoutes(s.api, s, d.FollowUps)
 	registerCallbackRoutes(s.api, s, d.Callbacks)
 	registerDivisionRoutes(s.api, s)
+	registerAttachmentRoutes(s.api, s, d.Attachments)
 }

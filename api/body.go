@@ -34,6 +34,10 @@ func (s *Server) checkBody(hctx huma.Context, next func(huma.Context)) {
 	if limit <= 0 {
 		limit = maxBody
 	}
+	if isUpload(hctx) {
+		checkUpload(s, hctx, limit, next)
+		return
+	}
 	raw, err := io.ReadAll(io.LimitReader(hctx.BodyReader(), limit+1))
 	switch {
 	case err != nil:

@@ -49,6 +49,8 @@ var statusOf = map[string]int{
 	core.ELOCKED:        http.StatusTooManyRequests,
 	core.ERATELIMIT:     http.StatusTooManyRequests,
 	core.EINTERNAL:      http.StatusInternalServerError,
+	core.ETOOLARGE:      http.StatusRequestEntityTooLarge,
+	core.EUNSUPPORTED:   http.StatusUnsupportedMediaType,
 }
 
 var codeOfStatus = map[int]string{

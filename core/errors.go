@@ -17,6 +17,8 @@ const (
 	ERATELIMIT     = "rate_limited"     // slow down
 	EUNPROCESSABLE = "unprocessable"    // well-formed but cannot be applied (e.g. idempotency key reuse)
 	EINTERNAL      = "internal"         // a bug; logged, never shown in detail
+	ETOOLARGE      = "too_large"        // an upload exceeds the size limit (the message names it)
+	EUNSUPPORTED   = "unsupported_type" // an upload's content type is not accepted (the message names those that are)
 )
 
 // Error is the one error type of the domain. Message is safe to show to the

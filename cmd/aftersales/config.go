@@ -49,6 +49,10 @@ type config struct {
 	KannelPassword   string
 	SMSCallbackBase  string
 	SMSGatewaySecret string
+	// BlobURL names S3-compatible storage for attachments (empty: the
+	// directory blobs under DataDir); BlobMaxSizeMB limits an upload.
+	BlobURL       string
+	BlobMaxSizeMB int
 }
 
 func env(name, def string) string {
@@ -97,6 +101,8 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	c.KannelPassword = env("KANNEL_PASSWORD", "") // a secret: environment only
 	fs.StringVar(&c.SMSCallbackBase, "sms-callback-base-url", env("SMS_CALLBACK_BASE_URL", ""), "base URL Kannel calls back (delivery reports) (env SMS_CALLBACK_BASE_URL); default PUBLIC_URL")
 	c.SMSGatewaySecret = env("SMS_GATEWAY_SECRET", "") // a secret: environment only
+	fs.StringVar(&c.BlobURL, "blob-url", env("BLOB_URL", ""), "where attachments are stored: s3://bucket?region=…&endpoint=…&use_path_style=true (credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or file:///dir (env BLOB_URL); empty: blobs in the data dir")
+	fs.IntVar(&c.BlobMaxSizeMB, "blob-max-size-mb", envInt("BLOB_MAX_SIZE_MB", 10), "largest attachment upload in MiB (env BLOB_MAX_SIZE_MB)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
 	err := fs.Parse(args)
 	if err != nil {
@@ -124,6 +130,9 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 		}
 	default:
 		return c, fs, fmt.Errorf("SMS_PROVIDER must be log or kannel, not %q", c.SMSProvider)
+	}
+	if c.BlobMaxSizeMB < 1 || c.BlobMaxSizeMB > 1024 {
+		return c, fs, fmt.Errorf("BLOB_MAX_SIZE_MB must be 1-1024, not %d", c.BlobMaxSizeMB)
 	}
 	if c.PublicURL == "" {
 		host := c.HTTPAddr

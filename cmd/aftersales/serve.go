@@ -63,7 +63,8 @@ func runServe(ctx context.Context, args []string) error {
 		Workers: c.Workers, Egress: c.Egress, CORSAllowedOrigins: c.CORSAllowedOrigins, AuditRetention: time.Duration(c.AuditRetentionDays) * 24 * time.Hour,
 		PluginKey: key, PluginDir: pluginDir(c),
 		SMS: wire.SMSOptions{Provider: c.SMSProvider, KannelSendURL: c.KannelSendURL, KannelUser: c.KannelUser,
-			KannelPassword: c.KannelPassword, CallbackBase: c.SMSCallbackBase, GatewaySecret: c.SMSGatewaySecret}})
+			KannelPassword: c.KannelPassword, CallbackBase: c.SMSCallbackBase, GatewaySecret: c.SMSGatewaySecret},
+		Blobs: blobOptions(c)})
 	if err != nil {
 		return err
 	}
@@ -219,4 +220,18 @@ func firstStart(ctx context.Context, store *postgres.Store, c config, log *slog.
 	tokenWritten = path
 	log.Info("first start: created platform admin \"admin\"; its token is in the file", "file", path)
 	return nil
+}
+
+// blobOptions: BLOB_URL when set, else the directory blobs in the data
+// dir (the embedded default).
+func blobOptions(c config) wire.BlobOptions {
+	o := wire.BlobOptions{URL: c.BlobURL, MaxSize: int64(c.BlobMaxSizeMB) << 20}
+	if o.URL == "" && c.DataDir != "" {
+		dir, err := filepath.Abs(c.DataDir)
+		if err != nil {
+			dir = c.DataDir
+		}
+		o.Dir = filepath.Join(dir, "blobs")
+	}
+	return o
 }

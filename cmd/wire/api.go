@@ -33,7 +33,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 	}
 	ops.Ready = ready
 	return api.New(api.Deps{Tx: store, Authz: a.Authz, Idempotency: store, Log: o.Log, AllowedOrigins: o.CORSAllowedOrigins,
-		Tenants: tenants.New(store, o.Clock), Platform: store, Identity: a.Identity,
+		Tenants: tenants.New(store, o.Clock), Platform: store, Identity: a.Identity, Attachments: a.Attachments,
 		Audit:      audit.NewService(store),
 		Settings:   a.Settings,
 		Network:    api.NetworkServices{Network: a.Network},

@@ -20,6 +20,7 @@ import (
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/authz"
+	"github.com/aftersales/aftersales/core/blob"
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
@@ -88,6 +89,8 @@ type Options struct {
 	// audit.DefaultRetention, 400 days).
 	AuditRetention time.Duration
 	SMS            SMSOptions
+	// Blobs: where attachments are stored (BLOB_URL, DATA_DIR/blobs).
+	Blobs BlobOptions
 }
 
 // SMSOptions choose how texts go out and how the gateway's callbacks
@@ -135,6 +138,9 @@ type App struct {
 	Messaging *messaging.Service
 	// Callbacks are the callback use cases: questionnaires, rules, tasks.
 	Callbacks *callback.Service
+	// Attachments are the file use cases (photos, signatures, KB files)
+	// over the object store; areas register their owner kinds on it.
+	Attachments *blob.Service
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -206,6 +212,9 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
 	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Callbacks = newCallbacks(a.Store, a.WorkOrders, o)
+	if a.Attachments, err = a.newAttachments(ctx, o); err != nil {
+		return nil, err
+	}
 
 	var texts *jobs.Texts
 	if redisOpt != nil {

@@ -469,5 +469,11 @@ const en: typeof zh = {
     pickOne: 'Several places have this name; pick one:',
     approximate: 'The address had no coordinate: dispatched from its district\'s centre (approximate location).',
   },
+  attachments: {
+    title: 'Photos and signatures', addPhoto: 'Take or add a photo', saveSignature: 'Save signature', saved: 'Saved',
+    signFirst: 'Sign in the box first', offline: 'Could not send: uploads need the network; try again when online', loadFailed: 'Could not load the attachments',
+    none: 'No photos or signatures yet',
+    labels: { photo: 'Photo', signature: 'Signature' },
+  },
 }
 export default en

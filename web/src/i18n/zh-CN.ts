@@ -453,4 +453,10 @@ export default {
     pickOne: '有多个同名地区，请选择：',
     approximate: '地址没有经纬度：按所在区县的中心点派工（位置为近似）。',
   },
+  attachments: {
+    title: '照片与签名', addPhoto: '拍照或添加照片', saveSignature: '保存签名', saved: '已保存',
+    signFirst: '请先在框内签名', offline: '发送失败：上传需要网络，请联网后重试', loadFailed: '无法加载附件',
+    none: '暂无照片或签名',
+    labels: { photo: '照片', signature: '签名' },
+  },
 }
