@@ -19,6 +19,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/catalog"
+	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/messaging"
@@ -79,6 +80,8 @@ type Deps struct {
 	// Catalog: product lines and models, service types, fault codes.
 	Catalog    *catalog.Service
 	WorkOrders WorkOrderServices
+	// Complaints: complaint cases and their settings (nil: not served).
+	Complaints *complaint.Service
 	FollowUps  *messaging.Service
 	Messaging  MessagingServices
 	Plugins    PluginServices
@@ -277,4 +280,5 @@ func (s *Server) registerRoutes() {
 	registerPartsRoutes(s.api, s, d.Plugins)
 	registerSMSGatewayRoutes(s.api, s, d.Messaging)
 	registerFollowUpRoutes(s.api, s, d.FollowUps)
+	registerComplaintRoutes(s.api, s, d.Complaints)
 }

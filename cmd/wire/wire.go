@@ -21,6 +21,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/authz"
 	"github.com/aftersales/aftersales/core/catalog"
+	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/messaging"
@@ -132,6 +133,8 @@ type App struct {
 	// Messaging are the SMS settings and follow-up use cases (the SMS
 	// gateway's callbacks are built with the texts, in newServer).
 	Messaging *messaging.Service
+	// Complaints are the complaint use cases.
+	Complaints *complaint.Service
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -202,6 +205,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 		Egress: o.egress(), Clock: o.Clock, Log: o.Log})
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
 	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
+	a.Complaints = complaint.NewService(complaint.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 
 	var texts *jobs.Texts
 	if redisOpt != nil {

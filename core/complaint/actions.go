@@ -52,7 +52,7 @@ func (s *Service) Act(ctx context.Context, u core.UnitOfWork, id uuid.UUID, in A
 		return nil, core.Errorf(core.ECONFLICT, "cannot %s a complaint that is %s", in.Action, c.State)
 	}
 	from := c.State
-	ev := Event{ComplaintID: c.ID, Type: in.Action, From: from, Actor: actor, At: now, Payload: map[string]any{}}
+	ev := CaseEvent{ComplaintID: c.ID, Type: in.Action, From: from, Actor: actor, At: now, Payload: map[string]any{}}
 	if in.Reason != "" {
 		ev.Payload["reason"] = in.Reason
 	}
@@ -205,7 +205,7 @@ func (s *Service) escalate(repo Repository, c *Complaint, set *Settings, now tim
 		note["reason"] = reason
 	}
 	repo.Update(c)
-	repo.AppendEvent(Event{ComplaintID: c.ID, Type: "escalated", From: c.State, To: c.State, Actor: actor, At: now, Payload: note})
+	repo.AppendEvent(CaseEvent{ComplaintID: c.ID, Type: "escalated", From: c.State, To: c.State, Actor: actor, At: now, Payload: note})
 	repo.OutboxAdd(c.ID, OutboxEscalated, payload(c, map[string]any{"notify": notify}))
 	c.SetOverdue(now)
 }

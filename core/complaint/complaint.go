@@ -129,11 +129,11 @@ func (o Owner) Validate(field string) error {
 
 // Handling is the handling form: what was found and done.
 type Handling struct {
-	Cause          string `json:"cause" maxLength:"2000"`
-	Responsibility string `json:"responsibility" enum:"site,technician,product,customer,other,"`
+	Cause          string `json:"cause,omitempty" maxLength:"2000"`
+	Responsibility string `json:"responsibility,omitempty" enum:"site,technician,product,customer,other,"`
 	Measures       string `json:"measures" maxLength:"2000"`
-	Improvement    string `json:"improvement" maxLength:"2000" doc:"Improvement plan."`
-	Compensation   string `json:"compensation" maxLength:"500"`
+	Improvement    string `json:"improvement,omitempty" maxLength:"2000" doc:"Improvement plan."`
+	Compensation   string `json:"compensation,omitempty" maxLength:"500"`
 }
 
 // Pause is a time the customer was waited on.
@@ -164,7 +164,7 @@ type Complaint struct {
 	Pauses          []Pause    `json:"pauses" nullable:"false"`
 	EscalationLevel int        `json:"escalation_level" doc:"Steps of the tenant's ladder fired so far."`
 	NextEscalation  *time.Time `json:"next_escalation_at" nullable:"true"`
-	Handling        *Handling  `json:"handling" nullable:"true"`
+	Handling        *Handling  `json:"handling,omitempty" doc:"The handling form, once a resolution is proposed."`
 	ConfirmedVia    string     `json:"confirmed_via,omitempty" doc:"agent or sms."`
 	Overdue         bool       `json:"overdue" doc:"Active and past its due time."`
 	ClosedAt        *time.Time `json:"closed_at" nullable:"true"`
@@ -179,8 +179,8 @@ func (c *Complaint) SetOverdue(now time.Time) {
 	c.Overdue = Active(c.State) && c.DueAt != nil && now.After(*c.DueAt)
 }
 
-// Event is one entry of a complaint's timeline.
-type Event struct {
+// CaseEvent is one entry of a complaint's timeline.
+type CaseEvent struct {
 	ComplaintID uuid.UUID      `json:"complaint_id"`
 	Seq         int            `json:"seq"`
 	Type        string         `json:"type"`

@@ -43,10 +43,10 @@ type Repository interface {
 	FindByID(ctx context.Context, id uuid.UUID) (*Complaint, error)
 	// Find lists complaints newest first, keyset paginated.
 	Find(ctx context.Context, f Filter, now time.Time) ([]*Complaint, string, error)
-	FindEvents(ctx context.Context, id uuid.UUID) ([]*Event, error)
+	FindEvents(ctx context.Context, id uuid.UUID) ([]*CaseEvent, error)
 	// Update writes every mutable field of c and bumps its version.
 	Update(c *Complaint)
-	AppendEvent(e Event)
+	AppendEvent(e CaseEvent)
 	// Number gives the case the tenant's next number of the period (YYMM)
 	// and returns it.
 	Number(ctx context.Context, id uuid.UUID, period string) (string, error)

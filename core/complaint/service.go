@@ -123,7 +123,7 @@ func (s *Service) Open(ctx context.Context, u core.UnitOfWork, n NewComplaint, a
 	}
 	c.Number = "PENDING-" + c.ID.String()
 	repo.Insert(c)
-	repo.AppendEvent(Event{ComplaintID: c.ID, Type: "opened", To: StateOpen, Actor: actor, At: now,
+	repo.AppendEvent(CaseEvent{ComplaintID: c.ID, Type: "opened", To: StateOpen, Actor: actor, At: now,
 		Payload: map[string]any{"category": c.Category, "severity": c.Severity, "owner": c.Owner, "due_at": c.DueAt}})
 	if c.Number, err = repo.Number(ctx, c.ID, now.In(cal.Location()).Format("0601")); err != nil {
 		return nil, err
@@ -234,7 +234,7 @@ func (s *Service) Find(ctx context.Context, u core.UnitOfWork, f Filter) ([]*Com
 }
 
 // FindEvents reads a complaint's timeline, oldest first.
-func (s *Service) FindEvents(ctx context.Context, u core.UnitOfWork, id uuid.UUID) ([]*Event, error) {
+func (s *Service) FindEvents(ctx context.Context, u core.UnitOfWork, id uuid.UUID) ([]*CaseEvent, error) {
 	return s.store.Complaints(u).FindEvents(ctx, id)
 }
 

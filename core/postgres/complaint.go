@@ -130,7 +130,7 @@ func (r complaints) Update(c *complaint.Complaint) {
 }
 
 // AppendEvent implements complaint.Repository: the next seq of the case.
-func (r complaints) AppendEvent(e complaint.Event) {
+func (r complaints) AppendEvent(e complaint.CaseEvent) {
 	p := e.Payload
 	if p == nil {
 		p = map[string]any{}
@@ -177,7 +177,7 @@ func (r complaints) one(ctx context.Context, sql string, id uuid.UUID) (*complai
 }
 
 // FindEvents implements complaint.Repository.
-func (r complaints) FindEvents(ctx context.Context, id uuid.UUID) ([]*complaint.Event, error) {
+func (r complaints) FindEvents(ctx context.Context, id uuid.UUID) ([]*complaint.CaseEvent, error) {
 	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
@@ -187,8 +187,8 @@ func (r complaints) FindEvents(ctx context.Context, id uuid.UUID) ([]*complaint.
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*complaint.Event, error) {
-		e := &complaint.Event{}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*complaint.CaseEvent, error) {
+		e := &complaint.CaseEvent{}
 		return e, row.Scan(&e.ComplaintID, &e.Seq, &e.Type, &e.From, &e.To, &e.Actor, &e.At, &e.Payload)
 	})
 }

@@ -117,7 +117,7 @@ func TestComplaintLifecycleOnPostgres(t *testing.T) {
 	require.Equal(t, complaint.StateClosed, c.State)
 	require.Nil(t, c.NextEscalation, "a closed case does not escalate")
 
-	var events []*complaint.Event
+	var events []*complaint.CaseEvent
 	require.NoError(t, b.in(t, func(u core.UnitOfWork) (err error) {
 		events, err = b.svc.FindEvents(ctx, u, c.ID)
 		return err

@@ -164,6 +164,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/complaint-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complaint settings
+         * @description The category tree, severities, deadlines in working days per category × severity, reopen period and escalation ladder; the defaults until set.
+         */
+        get: operations["get-complaint-settings"];
+        /**
+         * Replace the complaint settings
+         * @description Checked against the business calendar: a deadline that can never be met, an unknown category or severity, a ladder that does not climb answer 422 naming the field, nothing saved. Open cases keep their deadlines.
+         */
+        put: operations["put-complaint-settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List complaints
+         * @description Newest first. Tenant-wide callers see every case; a region manager the cases owned by the sites and regions of their subtrees; site staff the cases their sites own; technicians none.
+         */
+        get: operations["list-complaints"];
+        put?: never;
+        /**
+         * Open a complaint case
+         * @description Links the case to the customer and, where given, the order, unit, site and technician; gives it the deadline of its category × severity in working days of the tenant's business calendar and a number.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-complaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a complaint
+         * @description With its deadline clock, escalation level, handling form and `actions`. A case outside the caller's scope answers 404.
+         */
+        get: operations["get-complaint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on a complaint
+         * @description acknowledge, investigate, propose (with the handling form), confirm (the customer accepts, via agent or sms), reject, close, reopen (within the tenant's period), wait / resume (the clock pauses while the customer is waited on), transfer (to another responsible unit, with a reason) and escalate (the next step of the ladder, with a reason).
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["act-on-complaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A complaint's timeline
+         * @description Every change, oldest first: state changes, waits, transfers (with the reason), escalations (with whom they notify).
+         */
+        get: operations["list-complaint-events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cti/{binding}/events": {
         parameters: {
             query?: never;
@@ -883,7 +995,7 @@ export interface paths {
         };
         /**
          * Look up a caller (screen pop, 来电弹屏)
-         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, so `open_complaints` is always empty for now. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
+         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. `open_complaints` lists the customer's complaints still being handled. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["screen-pop"];
         put?: never;
@@ -1745,11 +1857,164 @@ export interface components {
             /** @enum {string} */
             type: "ringing" | "answered" | "ended";
         };
+        CaseEvent: {
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            complaint_id: string;
+            from_state: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            /** Format: int64 */
+            seq: number;
+            to_state: string;
+            type: string;
+        };
+        Category: {
+            code: string;
+            name_en: string;
+            name_zh: string;
+            /** @description The parent's code; empty for a top-level category. */
+            parent?: string;
+        };
+        Complaint: {
+            category: string;
+            /** @enum {string} */
+            channel: "phone" | "portal" | "api" | "sms";
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description agent or sms. */
+            confirmed_via?: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            /** Format: int64 */
+            deadline_days: number;
+            description: string;
+            /**
+             * Format: date-time
+             * @description Null while the customer is waited on.
+             */
+            due_at: string | null;
+            /**
+             * Format: int64
+             * @description Steps of the tenant's ladder fired so far.
+             */
+            escalation_level: number;
+            /** @description The handling form, once a resolution is proposed. */
+            handling?: components["schemas"]["Handling"];
+            id: string;
+            /** Format: date-time */
+            next_escalation_at: string | null;
+            /** @example TS-2612-000001 */
+            number: string;
+            /** @description Active and past its due time. */
+            overdue: boolean;
+            owner: components["schemas"]["Owner"];
+            pauses: components["schemas"]["Pause"][];
+            severity: string;
+            /** @description The site complained about. */
+            site_id: string | null;
+            /** @enum {string} */
+            state: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed";
+            technician_id: string | null;
+            unit_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            waiting_since: string | null;
+            work_order_id: string | null;
+        };
+        ComplaintActionInputBody: {
+            /** @enum {string} */
+            action: "acknowledge" | "investigate" | "propose" | "confirm" | "reject" | "close" | "reopen" | "wait" | "resume" | "transfer" | "escalate";
+            /** @description For propose: the handling form. */
+            handling?: components["schemas"]["Handling"];
+            /** @description For transfer: the new responsible unit. */
+            owner?: components["schemas"]["Owner"];
+            reason?: string;
+            /**
+             * Format: int64
+             * @description The version read; 0: no check.
+             */
+            version?: number;
+            /**
+             * @description For confirm: how the customer confirmed.
+             * @enum {string}
+             */
+            via?: "agent" | "sms" | "";
+        };
+        ComplaintDetail: {
+            /** @description What the caller may do now (POST /v1/complaints/{id}/actions), escalate included while it is active. */
+            actions: string[];
+            category: string;
+            /** @enum {string} */
+            channel: "phone" | "portal" | "api" | "sms";
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description agent or sms. */
+            confirmed_via?: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            /** Format: int64 */
+            deadline_days: number;
+            description: string;
+            /**
+             * Format: date-time
+             * @description Null while the customer is waited on.
+             */
+            due_at: string | null;
+            /**
+             * Format: int64
+             * @description Steps of the tenant's ladder fired so far.
+             */
+            escalation_level: number;
+            /** @description The handling form, once a resolution is proposed. */
+            handling?: components["schemas"]["Handling"];
+            id: string;
+            /** Format: date-time */
+            next_escalation_at: string | null;
+            /** @example TS-2612-000001 */
+            number: string;
+            /** @description Active and past its due time. */
+            overdue: boolean;
+            owner: components["schemas"]["Owner"];
+            pauses: components["schemas"]["Pause"][];
+            severity: string;
+            /** @description The site complained about. */
+            site_id: string | null;
+            /** @enum {string} */
+            state: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed";
+            technician_id: string | null;
+            unit_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            waiting_since: string | null;
+            work_order_id: string | null;
+        };
+        ComplaintEventsOutputBody: {
+            items: components["schemas"]["CaseEvent"][] | null;
+        };
         ComplaintSummary: {
             category: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description Null while the customer is waited on.
+             */
+            due_at: string | null;
             id: string;
+            number: string;
             severity: string;
             state: string;
         };
@@ -1795,6 +2060,27 @@ export interface components {
             scope: components["schemas"]["Scope"];
             /** @description The key itself. Shown only in this response; store it now. */
             secret: string;
+        };
+        CreateComplaintInputBody: {
+            /** @description A code of the tenant's category tree. */
+            category: string;
+            /**
+             * @default api
+             * @enum {string}
+             */
+            channel: "phone" | "portal" | "api" | "sms";
+            customer_id: string;
+            description?: string;
+            /** @description The responsible unit; default the site complained about, else the quality department. */
+            owner?: components["schemas"]["Owner"];
+            /** @description A severity code; default the first. */
+            severity?: string;
+            /** @description The site complained about. */
+            site_id?: string;
+            technician_id?: string;
+            unit_id?: string;
+            /** @description The order complained about: its unit, site and technician are taken from it. */
+            work_order_id?: string;
         };
         CreatePluginBindingInputBody: {
             /** @description Non-secret configuration, passed to the plugin as is. Every URL in it (any string value that is an absolute URL) must be http(s) or ws(s), on port 80, 443 or 1024-65535, and reach public addresses only, unless the platform widens this (422 naming the field otherwise). */
@@ -2169,6 +2455,12 @@ export interface components {
             /** @description E.g. duplicate_phone: another customer has one of these phones. The change was made anyway. */
             warnings: components["schemas"]["CustomerWarning"][] | null;
         };
+        DeadlineRule: {
+            category?: string;
+            /** Format: int64 */
+            days: number;
+            severity?: string;
+        };
         Decision: {
             allowed: boolean;
             permission_rule?: string[] | null;
@@ -2397,6 +2689,15 @@ export interface components {
         GrantsOutputBody: {
             permissions: components["schemas"]["Permission"][] | null;
         };
+        Handling: {
+            cause?: string;
+            compensation?: string;
+            /** @description Improvement plan. */
+            improvement?: string;
+            measures: string;
+            /** @enum {string} */
+            responsibility?: "site" | "technician" | "product" | "customer" | "other" | "";
+        };
         ImportError: {
             field?: string;
             message: string;
@@ -2421,6 +2722,11 @@ export interface components {
         };
         ListAuditEventsOutputBody: {
             items: components["schemas"]["Event"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
+        ListComplaintsOutputBody: {
+            items: components["schemas"]["Complaint"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
@@ -2548,6 +2854,16 @@ export interface components {
             slug: string;
             timezone: string;
         };
+        Owner: {
+            /** @description For kind department. */
+            department?: string;
+            /** @enum {string} */
+            kind: "site" | "region" | "department";
+            /** @description For kind region; for a site, its region (set by the platform). */
+            region_id?: string;
+            /** @description For kind site. */
+            site_id?: string;
+        };
         Part: {
             code: string;
             /** @example CNY */
@@ -2589,6 +2905,15 @@ export interface components {
              * @description Least minutes between two manual urges of one order.
              */
             urge_interval_minutes?: number;
+        };
+        Pause: {
+            /** Format: date-time */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Null while still waiting.
+             */
+            to: string | null;
         };
         Permission: {
             /** @enum {string} */
@@ -3100,7 +3425,7 @@ export interface components {
             /** @enum {string} */
             kind: "person" | "organization";
             name: string;
-            /** @description Open complaints. Always empty until complaints are recorded on the platform. */
+            /** @description The customer's complaints still being handled (not confirmed or closed), newest first, those the caller's scope holds. */
             open_complaints: components["schemas"]["ComplaintSummary"][] | null;
             phones: components["schemas"]["CustomerPhone"][] | null;
             /** @description The last 5 work orders, newest first. */
@@ -3172,6 +3497,14 @@ export interface components {
              */
             extension: string;
         };
+        Settings: {
+            categories: components["schemas"]["Category"][];
+            deadlines: components["schemas"]["DeadlineRule"][];
+            ladder: components["schemas"]["Step"][];
+            /** Format: int64 */
+            reopen_days: number;
+            severities: components["schemas"]["Severity"][];
+        };
         SettingsView: {
             /**
              * Format: int64
@@ -3190,6 +3523,11 @@ export interface components {
              * @description Least minutes between two manual urges (催办) of one order.
              */
             urge_interval_minutes: number;
+        };
+        Severity: {
+            code: string;
+            name_en: string;
+            name_zh: string;
         };
         Site: {
             address: string;
@@ -3369,6 +3707,15 @@ export interface components {
             workdays?: {
                 [key: string]: string[] | null;
             };
+        };
+        Step: {
+            /** @description Any of owner, next_level, region_manager, quality. */
+            notify: string[] | null;
+            /**
+             * Format: double
+             * @description Part of the window, in (0, 1]; 1 is the due time.
+             */
+            share: number;
         };
         StockLevel: {
             /**
@@ -4769,6 +5116,593 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-complaint-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put-complaint-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Settings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-complaints": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                state?: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed" | "";
+                /** @description The category and its subtree. */
+                category?: string;
+                owner_site_id?: string;
+                /** @description Cases owned in this region's subtree. */
+                owner_region_id?: string;
+                department?: string;
+                customer_id?: string;
+                /** @description Only active cases past their due time. */
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListComplaintsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateComplaintInputBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Complaint"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "act-on-complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintActionInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-complaint-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintEventsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
