@@ -24,6 +24,7 @@ export const nav: NavItem[] = [
   { to: '/admin/api-keys', label: 'access.nav.apiKeys', perm: 'api_keys:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
+  { to: '/complaints', label: 'complaints.title', perm: 'complaints:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.

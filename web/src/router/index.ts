@@ -48,6 +48,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/api-keys', name: 'api-keys', component: () => import('@/views/admin/access/ApiKeysView.vue'), meta: { perm: 'api_keys:read' } },
       { path: 'dispatch', name: 'dispatch', component: () => import('@/views/dispatch/DispatchBoard.vue'), meta: { perm: 'work_orders:dispatch' } },
       { path: 'site', name: 'site-desk', component: () => import('@/views/site/SiteDesk.vue'), meta: { perm: 'work_orders:dispatch' } },
+      { path: 'complaints', name: 'complaints', component: () => import('@/views/complaints/ComplaintsView.vue'), meta: { perm: 'complaints:read' } },
+      { path: 'complaints/:id', name: 'complaint', component: () => import('@/views/complaints/ComplaintView.vue'), meta: { perm: 'complaints:read' } },
     ],
   },
   {
