@@ -432,6 +432,7 @@ const en: typeof zh = {
     },
   },
   complaints: {
+    opened: 'Complaint {number} opened', openCase: 'Open the case',
     title: 'Complaints', caseTitle: 'Complaint {number}', number: 'Number', category: 'Category', state: 'State',
     ownerSite: 'Responsible site ID', overdueOnly: 'Overdue only', overdue: 'Overdue', due: 'Due', waiting: 'Waiting on the customer',
     level: 'Escalation level', created: 'Opened', description: 'Description', days: '{n} working days', act: 'Handle',

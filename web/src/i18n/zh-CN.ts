@@ -416,6 +416,7 @@ export default {
     },
   },
   complaints: {
+    opened: '已受理投诉 {number}', openCase: '查看投诉',
     title: '投诉', caseTitle: '投诉 {number}', number: '投诉单号', category: '投诉类别', state: '状态',
     ownerSite: '责任网点 ID', overdueOnly: '仅看超期', overdue: '已超期', due: '处理时限', waiting: '等待客户中',
     level: '升级级别', created: '受理时间', description: '投诉内容', days: '{n} 个工作日', act: '处理',
