@@ -21,6 +21,7 @@ import (
 	"github.com/aftersales/aftersales/core/blob"
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/catalog"
+	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/messaging"
@@ -81,6 +82,8 @@ type Deps struct {
 	// Catalog: product lines and models, service types, fault codes.
 	Catalog    *catalog.Service
 	WorkOrders WorkOrderServices
+	// Complaints: complaint cases and their settings (nil: not served).
+	Complaints *complaint.Service
 	FollowUps  *messaging.Service
 	Messaging  MessagingServices
 	Plugins    PluginServices
@@ -288,4 +291,5 @@ func (s *Server) registerRoutes() {
 	registerCallbackRoutes(s.api, s, d.Callbacks)
 	registerDivisionRoutes(s.api, s)
 	registerAttachmentRoutes(s.api, s, d.Attachments)
+	registerComplaintRoutes(s.api, s, d.Complaints)
 }

@@ -22,8 +22,8 @@ func registerScreenPopRoutes(api huma.API, s *Server, customers *customer.Servic
 		Description: "What an agent needs the moment the phone rings: the customers with the caller's number, each " +
 			"with phones, addresses, registered units (model, product line, warranty status), the last 5 work " +
 			"orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: " +
-			"true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, " +
-			"so `open_complaints` is always empty for now. Only the customers the caller may see are found, each with " +
+			"true; a number that is not a phone number is a 422. `open_complaints` lists the customer's complaints " +
+			"still being handled. Only the customers the caller may see are found, each with " +
 			"the work orders the caller may see; a caller out of sight is an unknown caller. " + customerSight},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResCustomers, Action: core.ActRead}},
 		func(ctx context.Context, in *ScreenPopInput) (*ScreenPopOutput, error) {

@@ -86,7 +86,7 @@ func TestScreenPopKnownCaller(t *testing.T) {
 	at, err := time.Parse(time.RFC3339, o["created_at"].(string))
 	require.NoError(t, err)
 	require.True(t, at.Equal(base.Add(7*time.Hour)), "%v", at)
-	require.Equal(t, []any{}, c["open_complaints"], "complaints arrive later")
+	require.Equal(t, []any{}, c["open_complaints"], "no complaint yet")
 
 	// The landline finds the same customer.
 	require.Equal(t, f.customer.String(), screenPop(b, tok, "010 1234 5678").JSON["customers"].([]any)[0].(map[string]any)["id"])

@@ -29,7 +29,7 @@ type ScreenPopCustomer struct {
 	Customer
 	Units            []*Unit            `json:"units" doc:"Registered units, newest purchase first, with warranty status."`
 	RecentWorkOrders []WorkOrderSummary `json:"recent_work_orders" doc:"The last 5 work orders, newest first."`
-	OpenComplaints   []ComplaintSummary `json:"open_complaints" doc:"Open complaints. Always empty until complaints are recorded on the platform."`
+	OpenComplaints   []ComplaintSummary `json:"open_complaints" doc:"The customer's complaints still being handled (not confirmed or closed), newest first, those the caller's scope holds."`
 }
 
 // WorkOrderSummary is a line of a customer's service history.
@@ -42,14 +42,15 @@ type WorkOrderSummary struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
-// ComplaintSummary is an open complaint of a customer. Complaints are not
-// recorded yet; the screen pop lists none until they are.
+// ComplaintSummary is an open complaint of a customer.
 type ComplaintSummary struct {
-	ID        uuid.UUID `json:"id"`
-	Category  string    `json:"category"`
-	Severity  string    `json:"severity"`
-	State     string    `json:"state"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        uuid.UUID  `json:"id"`
+	Number    string     `json:"number"`
+	Category  string     `json:"category"`
+	Severity  string     `json:"severity"`
+	State     string     `json:"state"`
+	DueAt     *time.Time `json:"due_at" nullable:"true" doc:"Null while the customer is waited on."`
+	CreatedAt time.Time  `json:"created_at"`
 }
 
 // SetWarranty computes the warranty of every unit as of today.

@@ -44,5 +44,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Messaging:  msg,
 		Plugins:    api.PluginServices{Plugins: a.Plugins, Dir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive},
 		Ops:        ops,
-		Callbacks:  a.Callbacks})
+		Callbacks:  a.Callbacks,
+		Complaints: a.Complaints})
 }

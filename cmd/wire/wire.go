@@ -23,6 +23,7 @@ import (
 	"github.com/aftersales/aftersales/core/blob"
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/catalog"
+	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/messaging"
@@ -141,6 +142,8 @@ type App struct {
 	// Attachments are the file use cases (photos, signatures, KB files)
 	// over the object store; areas register their owner kinds on it.
 	Attachments *blob.Service
+	// Complaints are the complaint use cases.
+	Complaints *complaint.Service
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -215,6 +218,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	if a.Attachments, err = a.newAttachments(ctx, o); err != nil {
 		return nil, err
 	}
+	a.Complaints = complaint.NewService(complaint.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 
 	var texts *jobs.Texts
 	if redisOpt != nil {

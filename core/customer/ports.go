@@ -81,7 +81,8 @@ type Repository interface {
 	// each with phones, addresses, units (newest purchase first, at most
 	// core.ScreenPopMaxUnits, Warranty zero) and the last
 	// core.ScreenPopRecentOrders of its work orders in orders, newest
-	// first. It leaves OpenComplaints nil.
+	// first, and the customer's complaints still being handled that the
+	// orders' scope holds (core.ScreenPopMaxComplaints, newest first).
 	FindScreenPop(ctx context.Context, phone string, customers core.CustomerReach, orders core.OrderReach) ([]core.ScreenPopCustomer, error)
 }
 

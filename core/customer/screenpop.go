@@ -28,8 +28,9 @@ func (s *Service) FindScreenPop(ctx context.Context, u core.UnitOfWork, v core.V
 		customers = []core.ScreenPopCustomer{}
 	}
 	for i := range customers {
-		// Complaints are not recorded on the platform yet.
-		customers[i].OpenComplaints = []core.ComplaintSummary{}
+		if customers[i].OpenComplaints == nil {
+			customers[i].OpenComplaints = []core.ComplaintSummary{}
+		}
 	}
 	pop := &core.ScreenPop{Phone: phone, UnknownCaller: len(customers) == 0, Customers: customers}
 	pop.SetWarranty(today)

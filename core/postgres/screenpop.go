@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/complaint"
 )
 
 // screenPopQuery finds the customers with a phone ($1) through the
@@ -36,7 +37,11 @@ const screenPopQuery = `SELECT c.id, c.kind, c.name, c.tags, c.vip, c.version, c
 	(SELECT coalesce(json_agg(w ORDER BY w.created_at DESC, w.id DESC), '[]') FROM (
 		SELECT w.id, w.number, w.type, w.service_type, w.state, w.created_at FROM work_orders w
 		WHERE w.tenant_id = c.tenant_id AND w.customer_id = c.id AND {orders}
-		ORDER BY w.created_at DESC LIMIT {recent}) w)
+		ORDER BY w.created_at DESC LIMIT {recent}) w),
+	(SELECT coalesce(json_agg(k ORDER BY k.created_at DESC, k.id DESC), '[]') FROM (
+		SELECT k.id, k.number, k.category, k.severity, k.state, k.due_at, k.created_at FROM complaints k
+		WHERE k.tenant_id = c.tenant_id AND k.customer_id = c.id AND k.state NOT IN ('confirmed', 'closed') AND {complaints}
+		ORDER BY k.created_at DESC LIMIT {complaintsMax}) k)
 FROM customers c
 WHERE c.id IN (SELECT customer_id FROM customer_phones WHERE phone = $1) AND {customers}
 ORDER BY c.name, c.id
@@ -52,7 +57,9 @@ func (r customerRepo) FindScreenPop(ctx context.Context, phone string, customers
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	sql := strings.NewReplacer("{units}", strconv.Itoa(core.ScreenPopMaxUnits), "{recent}", strconv.Itoa(core.ScreenPopRecentOrders),
 		"{max}", strconv.Itoa(core.ScreenPopMaxCustomers), "{orders}", orderReachSQL("w", orders, arg),
-		"{customers}", customerReachSQL("c.id", customers, arg)).Replace(screenPopQuery)
+		"{customers}", customerReachSQL("c.id", customers, arg),
+		"{complaintsMax}", strconv.Itoa(core.ScreenPopMaxComplaints),
+		"{complaints}", complaintReachSQL("k", complaint.Reach{All: orders.All, Regions: orders.Regions, Sites: orders.Sites}, arg)).Replace(screenPopQuery)
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
@@ -60,7 +67,7 @@ func (r customerRepo) FindScreenPop(ctx context.Context, phone string, customers
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.ScreenPopCustomer, error) {
 		var c core.ScreenPopCustomer
 		err := r.Scan(&c.ID, &c.Kind, &c.Name, &c.Tags, &c.VIP, &c.Version, &c.CreatedAt, &c.UpdatedAt,
-			&c.Phones, &c.Addresses, &c.Units, &c.RecentWorkOrders)
+			&c.Phones, &c.Addresses, &c.Units, &c.RecentWorkOrders, &c.OpenComplaints)
 		// Times decoded from JSON carry the session's offset; show them as
 		// the other reads do.
 		for _, u := range c.Units {
@@ -68,6 +75,9 @@ func (r customerRepo) FindScreenPop(ctx context.Context, phone string, customers
 		}
 		for i := range c.RecentWorkOrders {
 			c.RecentWorkOrders[i].CreatedAt = c.RecentWorkOrders[i].CreatedAt.Local()
+		}
+		for i := range c.OpenComplaints {
+			c.OpenComplaints[i].CreatedAt = c.OpenComplaints[i].CreatedAt.Local()
 		}
 		return c, err
 	})

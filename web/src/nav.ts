@@ -25,6 +25,7 @@ export const nav: NavItem[] = [
   { to: '/callbacks', label: 'callbacks.nav', perm: 'callbacks:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
+  { to: '/complaints', label: 'complaints.title', perm: 'complaints:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.

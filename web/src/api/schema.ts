@@ -24,26 +24,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/addresses/parse": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Find the province, city and district in a free-text address
-         * @description Handles missing provinces or cities, municipalities, short forms, spaces, full-width characters, phone numbers and postcodes. Ambiguous text returns candidates instead of a guess.
-         */
-        post: operations["parse-address"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/agents/me/dial": {
         parameters: {
             query?: never;
@@ -127,74 +107,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/attachments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List an owner's attachments
-         * @description Oldest first. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
-         */
-        get: operations["list-attachments"];
-        put?: never;
-        /**
-         * Upload an attachment
-         * @description A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; accepted: image/jpeg, image/png, image/webp, image/heic, application/pdf; anything else is refused with 415. A file over the size limit (BLOB_MAX_SIZE_MB, 10 MiB by default) is refused with 413; both problems name the limit. The file is stored under the tenant and the attachment's ID, never under its name. Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
-         */
-        post: operations["upload-attachment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/attachments/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get an attachment's description
-         * @description Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
-         */
-        get: operations["get-attachment"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete an attachment
-         * @description Deletes the attachment and, once that is committed, its file. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
-         */
-        delete: operations["delete-attachment"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/attachments/{id}/content": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Download an attachment
-         * @description The file with its sniffed type, as an attachment download (Content-Disposition with its name), X-Content-Type-Options nosniff and a sandboxing Content-Security-Policy. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
-         */
-        get: operations["download-attachment"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/audit-events": {
         parameters: {
             query?: never;
@@ -246,6 +158,118 @@ export interface paths {
         put?: never;
         /** Log out (revoke the caller's token) */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaint-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complaint settings
+         * @description The category tree, severities, deadlines in working days per category × severity, reopen period and escalation ladder; the defaults until set.
+         */
+        get: operations["get-complaint-settings"];
+        /**
+         * Replace the complaint settings
+         * @description Checked against the business calendar: a deadline that can never be met, an unknown category or severity, a ladder that does not climb answer 422 naming the field, nothing saved. Open cases keep their deadlines.
+         */
+        put: operations["put-complaint-settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List complaints
+         * @description Newest first. Tenant-wide callers see every case; a region manager the cases owned by the sites and regions of their subtrees; site staff the cases their sites own; technicians none.
+         */
+        get: operations["list-complaints"];
+        put?: never;
+        /**
+         * Open a complaint case
+         * @description Links the case to the customer and, where given, the order, unit, site and technician; gives it the deadline of its category × severity in working days of the tenant's business calendar and a number.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-complaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a complaint
+         * @description With its deadline clock, escalation level, handling form and `actions`. A case outside the caller's scope answers 404.
+         */
+        get: operations["get-complaint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on a complaint
+         * @description acknowledge, investigate, propose (with the handling form), confirm (the customer accepts, via agent or sms), reject, close, reopen (within the tenant's period), wait / resume (the clock pauses while the customer is waited on), transfer (to another responsible unit, with a reason) and escalate (the next step of the ladder, with a reason).
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["act-on-complaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A complaint's timeline
+         * @description Every change, oldest first: state changes, waits, transfers (with the reason), escalations (with whom they notify).
+         */
+        get: operations["list-complaint-events"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -353,26 +377,6 @@ export interface paths {
          * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Stored addresses resent as they are (same region and text) are kept even outside the caller's scope. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
          */
         patch: operations["update-customer"];
-        trace?: never;
-    };
-    "/v1/divisions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List China's administrative divisions
-         * @description The platform's reference table (GB/T 2260), shared by tenants: the provinces, or the children of one division.
-         */
-        get: operations["list-divisions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/v1/fault-codes": {
@@ -991,7 +995,7 @@ export interface paths {
         };
         /**
          * Look up a caller (screen pop, 来电弹屏)
-         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, so `open_complaints` is always empty for now. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
+         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. `open_complaints` lists the customer's complaints still being handled. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["screen-pop"];
         put?: never;
@@ -1782,11 +1786,6 @@ export interface components {
             roles: string[] | null;
             scope: components["schemas"]["Scope"];
         };
-        AddressCandidate: {
-            city: components["schemas"]["DivisionRef"];
-            district: components["schemas"]["DivisionRef"];
-            province: components["schemas"]["DivisionRef"];
-        };
         AdminStruct: {
             display_name?: string;
             email?: string;
@@ -1800,29 +1799,6 @@ export interface components {
             screen_pop?: components["schemas"]["ScreenPop"];
             /** @enum {string} */
             type: "screen_pop" | "call";
-        };
-        Attachment: {
-            /** @description The type sniffed from the content, not the one the uploader claimed. */
-            content_type: string;
-            /** Format: date-time */
-            created_at: string;
-            /** @description The user or API key that attached it. */
-            created_by: string;
-            /** @description The name the file was uploaded with (for display and downloads only). */
-            file_name: string;
-            id: string;
-            /** @description What it is to its owner, e.g. photo or signature on a work order; may be empty. */
-            label: string;
-            owner_id: string;
-            /** @description What owns it, e.g. work_order, kb_article. */
-            owner_kind: string;
-            /** @description Hex SHA-256 of the content. */
-            sha256: string;
-            /**
-             * Format: int64
-             * @description Bytes.
-             */
-            size: number;
         };
         CTIEventsOutputBody: {
             /**
@@ -1881,11 +1857,164 @@ export interface components {
             /** @enum {string} */
             type: "ringing" | "answered" | "ended";
         };
+        CaseEvent: {
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            complaint_id: string;
+            from_state: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            /** Format: int64 */
+            seq: number;
+            to_state: string;
+            type: string;
+        };
+        Category: {
+            code: string;
+            name_en: string;
+            name_zh: string;
+            /** @description The parent's code; empty for a top-level category. */
+            parent?: string;
+        };
+        Complaint: {
+            category: string;
+            /** @enum {string} */
+            channel: "phone" | "portal" | "api" | "sms";
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description agent or sms. */
+            confirmed_via?: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            /** Format: int64 */
+            deadline_days: number;
+            description: string;
+            /**
+             * Format: date-time
+             * @description Null while the customer is waited on.
+             */
+            due_at: string | null;
+            /**
+             * Format: int64
+             * @description Steps of the tenant's ladder fired so far.
+             */
+            escalation_level: number;
+            /** @description The handling form, once a resolution is proposed. */
+            handling?: components["schemas"]["Handling"];
+            id: string;
+            /** Format: date-time */
+            next_escalation_at: string | null;
+            /** @example TS-2612-000001 */
+            number: string;
+            /** @description Active and past its due time. */
+            overdue: boolean;
+            owner: components["schemas"]["Owner"];
+            pauses: components["schemas"]["Pause"][];
+            severity: string;
+            /** @description The site complained about. */
+            site_id: string | null;
+            /** @enum {string} */
+            state: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed";
+            technician_id: string | null;
+            unit_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            waiting_since: string | null;
+            work_order_id: string | null;
+        };
+        ComplaintActionInputBody: {
+            /** @enum {string} */
+            action: "acknowledge" | "investigate" | "propose" | "confirm" | "reject" | "close" | "reopen" | "wait" | "resume" | "transfer" | "escalate";
+            /** @description For propose: the handling form. */
+            handling?: components["schemas"]["Handling"];
+            /** @description For transfer: the new responsible unit. */
+            owner?: components["schemas"]["Owner"];
+            reason?: string;
+            /**
+             * Format: int64
+             * @description The version read; 0: no check.
+             */
+            version?: number;
+            /**
+             * @description For confirm: how the customer confirmed.
+             * @enum {string}
+             */
+            via?: "agent" | "sms" | "";
+        };
+        ComplaintDetail: {
+            /** @description What the caller may do now (POST /v1/complaints/{id}/actions), escalate included while it is active. */
+            actions: string[];
+            category: string;
+            /** @enum {string} */
+            channel: "phone" | "portal" | "api" | "sms";
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description agent or sms. */
+            confirmed_via?: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            /** Format: int64 */
+            deadline_days: number;
+            description: string;
+            /**
+             * Format: date-time
+             * @description Null while the customer is waited on.
+             */
+            due_at: string | null;
+            /**
+             * Format: int64
+             * @description Steps of the tenant's ladder fired so far.
+             */
+            escalation_level: number;
+            /** @description The handling form, once a resolution is proposed. */
+            handling?: components["schemas"]["Handling"];
+            id: string;
+            /** Format: date-time */
+            next_escalation_at: string | null;
+            /** @example TS-2612-000001 */
+            number: string;
+            /** @description Active and past its due time. */
+            overdue: boolean;
+            owner: components["schemas"]["Owner"];
+            pauses: components["schemas"]["Pause"][];
+            severity: string;
+            /** @description The site complained about. */
+            site_id: string | null;
+            /** @enum {string} */
+            state: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed";
+            technician_id: string | null;
+            unit_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            waiting_since: string | null;
+            work_order_id: string | null;
+        };
+        ComplaintEventsOutputBody: {
+            items: components["schemas"]["CaseEvent"][] | null;
+        };
         ComplaintSummary: {
             category: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description Null while the customer is waited on.
+             */
+            due_at: string | null;
             id: string;
+            number: string;
             severity: string;
             state: string;
         };
@@ -1931,6 +2060,27 @@ export interface components {
             scope: components["schemas"]["Scope"];
             /** @description The key itself. Shown only in this response; store it now. */
             secret: string;
+        };
+        CreateComplaintInputBody: {
+            /** @description A code of the tenant's category tree. */
+            category: string;
+            /**
+             * @default api
+             * @enum {string}
+             */
+            channel: "phone" | "portal" | "api" | "sms";
+            customer_id: string;
+            description?: string;
+            /** @description The responsible unit; default the site complained about, else the quality department. */
+            owner?: components["schemas"]["Owner"];
+            /** @description A severity code; default the first. */
+            severity?: string;
+            /** @description The site complained about. */
+            site_id?: string;
+            technician_id?: string;
+            unit_id?: string;
+            /** @description The order complained about: its unit, site and technician are taken from it. */
+            work_order_id?: string;
         };
         CreatePluginBindingInputBody: {
             /** @description Non-secret configuration, passed to the plugin as is. Every URL in it (any string value that is an absolute URL) must be http(s) or ws(s), on port 80, 443 or 1024-65535, and reach public addresses only, unless the platform widens this (422 naming the field otherwise). */
@@ -2180,11 +2330,6 @@ export interface components {
             channel: "phone" | "portal" | "api" | "sms";
             /** @description Record a non-field request answered on the call as closed. */
             close_now?: boolean;
-            /**
-             * @description The system lat/lon are in (default wgs84); converted to WGS-84. A gcj02 or bd09 point outside China is refused.
-             * @enum {string}
-             */
-            coord_system?: "wgs84" | "gcj02" | "bd09";
             customer_id: string;
             description?: string;
             /** Format: double */
@@ -2232,11 +2377,6 @@ export interface components {
         CustomerAddressBody: {
             /** @example 广东省深圳市南山区科技园南路 8 号 */
             address: string;
-            /**
-             * @description The system lat/lon are in (default wgs84); stored converted to WGS-84. A gcj02 or bd09 point outside China is refused.
-             * @enum {string}
-             */
-            coord_system?: "wgs84" | "gcj02" | "bd09";
             /** @example home */
             label?: string;
             /**
@@ -2315,6 +2455,12 @@ export interface components {
             /** @description E.g. duplicate_phone: another customer has one of these phones. The change was made anyway. */
             warnings: components["schemas"]["CustomerWarning"][] | null;
         };
+        DeadlineRule: {
+            category?: string;
+            /** Format: int64 */
+            days: number;
+            severity?: string;
+        };
         Decision: {
             allowed: boolean;
             permission_rule?: string[] | null;
@@ -2346,16 +2492,12 @@ export interface components {
              * @description When the engine ranked.
              */
             decided_at: string;
-            /** @description The address's administrative division (GB/T 2260) the engine used. */
-            division_code?: string;
             /** @description The ranking used: dispatch-builtin/1, with +rules when the tenant's dispatch rules ranked. */
             engine: string;
             /** @description Why the tenant's dispatch rules were not used (an error, a timeout, an invalid answer) and the built-in ranking was. */
             fallback?: string;
             /** @description fallback with its code and values. */
             fallback_detail?: components["schemas"]["Reason"];
-            /** @description The address had no coordinate: distances were measured from its district's representative point. */
-            location_approximate?: boolean;
             /** @description What happened: the site and technician the order went to, how, by whom, when and why. */
             outcome: components["schemas"]["DispatchOutcome"];
             /** @description The sites considered: the eligible ones best first, then those the tenant's rules excluded, then the covering sites that are not eligible (nearest first). */
@@ -2423,29 +2565,6 @@ export interface components {
             reputation?: number;
             /** Format: double */
             sla_risk?: number;
-        };
-        Division: {
-            /** @example 440305 */
-            code: string;
-            /**
-             * Format: double
-             * @description Representative point, WGS-84.
-             */
-            lat?: number;
-            /** @enum {string} */
-            level: "province" | "city" | "district";
-            /** Format: double */
-            lon?: number;
-            /** @example 南山区 */
-            name: string;
-            /** @example 440300 */
-            parent?: string;
-            /** @example 南山 */
-            short: string;
-        };
-        DivisionRef: {
-            code: string;
-            name: string;
         };
         ErrorDetail: {
             /** @description Where the error occurred, e.g. 'body.items[3].tags' or 'path.thing-id' */
@@ -2547,13 +2666,6 @@ export interface components {
             status: "open" | "done";
             work_order_id: string;
         };
-        FormFile: {
-            ContentType: string;
-            Filename: string;
-            IsSet: boolean;
-            /** Format: int64 */
-            Size: number;
-        };
         GeoPoint: {
             /** Format: double */
             lat: number;
@@ -2577,6 +2689,15 @@ export interface components {
         GrantsOutputBody: {
             permissions: components["schemas"]["Permission"][] | null;
         };
+        Handling: {
+            cause?: string;
+            compensation?: string;
+            /** @description Improvement plan. */
+            improvement?: string;
+            measures: string;
+            /** @enum {string} */
+            responsibility?: "site" | "technician" | "product" | "customer" | "other" | "";
+        };
         ImportError: {
             field?: string;
             message: string;
@@ -2599,11 +2720,13 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
-        ListAttachmentsOutputBody: {
-            items: components["schemas"]["Attachment"][] | null;
-        };
         ListAuditEventsOutputBody: {
             items: components["schemas"]["Event"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
+        ListComplaintsOutputBody: {
+            items: components["schemas"]["Complaint"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
@@ -2611,11 +2734,6 @@ export interface components {
             items: components["schemas"]["Customer"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
-        };
-        ListDivisionsOutputBody: {
-            items: components["schemas"]["Division"][] | null;
-            /** @description The reference data the table was built from. */
-            version: string;
         };
         ListFaultCodesOutputBody: {
             items: components["schemas"]["FaultCode"][] | null;
@@ -2736,29 +2854,15 @@ export interface components {
             slug: string;
             timezone: string;
         };
-        ParseAddressInputBody: {
-            /** @example 深圳南山科苑路15号 13800138000 */
-            text: string;
-        };
-        ParseAddressOutputBody: {
-            /** @description When the text is ambiguous, the readings to pick from. */
-            candidates: components["schemas"]["AddressCandidate"][] | null;
-            city: components["schemas"]["DivisionRef"];
-            /** @description The most precise division found; empty when none. */
-            code: string;
-            /** Format: double */
-            confidence: number;
-            district: components["schemas"]["DivisionRef"];
-            /**
-             * Format: double
-             * @description The division's representative point (WGS-84), approximate.
-             */
-            lat?: number;
-            /** Format: double */
-            lon?: number;
-            province: components["schemas"]["DivisionRef"];
-            /** @description The street, building and room. */
-            remainder: string;
+        Owner: {
+            /** @description For kind department. */
+            department?: string;
+            /** @enum {string} */
+            kind: "site" | "region" | "department";
+            /** @description For kind region; for a site, its region (set by the platform). */
+            region_id?: string;
+            /** @description For kind site. */
+            site_id?: string;
         };
         Part: {
             code: string;
@@ -2801,6 +2905,15 @@ export interface components {
              * @description Least minutes between two manual urges of one order.
              */
             urge_interval_minutes?: number;
+        };
+        Pause: {
+            /** Format: date-time */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Null while still waiting.
+             */
+            to: string | null;
         };
         Permission: {
             /** @enum {string} */
@@ -3077,8 +3190,6 @@ export interface components {
              *     - `preferred`: preferred by the order: ranked first
              *     - `site_score`: score {score:n} (distance {distance:n}, load {load:n}, reputation {reputation:n}, on-time {on_time:n})
              *     - `excluded_by_rules`: excluded: by tenant rules
-             *     - `covers_district`: covers address (district {district}, distance {km:n} km)
-             *     - `covers_district_secondary`: covers address (district {district}, secondary, distance {km:n} km)
              *     - `location_unknown`: location unknown: {km:n} km from the site
              *     - `location_stale`: last location {hours:n} h old, stale: {km:n} km from the site
              *     - `location_minutes`: {km:n} km from last location ({minutes:n} min ago)
@@ -3109,7 +3220,6 @@ export interface components {
              *     - `rules_unknown_candidate`: tenant rules answered with {id}, which was not a candidate; built-in ranking used
              *     - `rules_answered_twice`: tenant rules answered with {id} twice; built-in ranking used
              *     - `no_geo_point`: the address has no geo point; dispatch by hand
-             *     - `no_division`: the address has no geo point and names no district; dispatch by hand
              *     - `no_suitable_site`: no suitable site
              *     - `lead_no_geo_point`: a purchase lead without a geo point; route it by hand
              *     - `lead_no_dealer`: no dealer near the address; route the lead by hand
@@ -3315,7 +3425,7 @@ export interface components {
             /** @enum {string} */
             kind: "person" | "organization";
             name: string;
-            /** @description Open complaints. Always empty until complaints are recorded on the platform. */
+            /** @description The customer's complaints still being handled (not confirmed or closed), newest first, those the caller's scope holds. */
             open_complaints: components["schemas"]["ComplaintSummary"][] | null;
             phones: components["schemas"]["CustomerPhone"][] | null;
             /** @description The last 5 work orders, newest first. */
@@ -3387,6 +3497,14 @@ export interface components {
              */
             extension: string;
         };
+        Settings: {
+            categories: components["schemas"]["Category"][];
+            deadlines: components["schemas"]["DeadlineRule"][];
+            ladder: components["schemas"]["Step"][];
+            /** Format: int64 */
+            reopen_days: number;
+            severities: components["schemas"]["Severity"][];
+        };
         SettingsView: {
             /**
              * Format: int64
@@ -3405,6 +3523,11 @@ export interface components {
              * @description Least minutes between two manual urges (催办) of one order.
              */
             urge_interval_minutes: number;
+        };
+        Severity: {
+            code: string;
+            name_en: string;
+            name_zh: string;
         };
         Site: {
             address: string;
@@ -3584,6 +3707,15 @@ export interface components {
             workdays?: {
                 [key: string]: string[] | null;
             };
+        };
+        Step: {
+            /** @description Any of owner, next_level, region_manager, quality. */
+            notify: string[] | null;
+            /**
+             * Format: double
+             * @description Part of the window, in (0, 1]; 1 is the due time.
+             */
+            share: number;
         };
         StockLevel: {
             /**
@@ -4358,93 +4490,6 @@ export interface operations {
             };
         };
     };
-    "parse-address": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ParseAddressInputBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ParseAddressOutputBody"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     "agent-dial": {
         parameters: {
             query?: never;
@@ -4857,451 +4902,6 @@ export interface operations {
             };
         };
     };
-    "list-attachments": {
-        parameters: {
-            query: {
-                owner_kind: string;
-                owner_id: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ListAttachmentsOutputBody"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "upload-attachment": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "multipart/form-data": {
-                    /**
-                     * Format: binary
-                     * @description The file: JPEG, PNG, WebP, HEIC or PDF, as its content says (the declared type and name are not trusted).
-                     */
-                    file: string;
-                    /** @description A UUID the client chooses, so that an upload sent twice (the phone's offline queue) is stored once; omitted: a new one. */
-                    id?: string;
-                    /**
-                     * @description What it is to its owner, e.g. photo or signature; lowercase, at most 32 characters.
-                     * @example photo
-                     */
-                    label?: string;
-                    /** @description The ID of the owner. */
-                    owner_id: string;
-                    /**
-                     * @description What the file belongs to: work_order (photos and signatures of a service record), kb_article…
-                     * @example work_order
-                     */
-                    owner_kind: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Attachment"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Length Required */
-            411: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "get-attachment": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Attachment"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "delete-attachment": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "download-attachment": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file. */
-            200: {
-                headers: {
-                    "Content-Disposition"?: string;
-                    "Content-Security-Policy"?: string;
-                    "Content-Type"?: string;
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": string;
-                    "image/heic": string;
-                    "image/jpeg": string;
-                    "image/png": string;
-                    "image/webp": string;
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     "list-audit-events": {
         parameters: {
             query?: {
@@ -5516,6 +5116,593 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-complaint-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put-complaint-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Settings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-complaints": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                state?: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed" | "";
+                /** @description The category and its subtree. */
+                category?: string;
+                owner_site_id?: string;
+                /** @description Cases owned in this region's subtree. */
+                owner_region_id?: string;
+                department?: string;
+                customer_id?: string;
+                /** @description Only active cases past their due time. */
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListComplaintsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateComplaintInputBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Complaint"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "act-on-complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintActionInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-complaint-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintEventsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6060,83 +6247,6 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "list-divisions": {
-        parameters: {
-            query?: {
-                /** @description The children of this division; the provinces when absent. */
-                parent?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ListDivisionsOutputBody"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

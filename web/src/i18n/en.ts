@@ -475,5 +475,23 @@ const en: typeof zh = {
     none: 'No photos or signatures yet',
     labels: { photo: 'Photo', signature: 'Signature' },
   },
+  complaints: {
+    opened: 'Complaint {number} opened', openCase: 'Open the case',
+    title: 'Complaints', caseTitle: 'Complaint {number}', number: 'Number', category: 'Category', state: 'State',
+    ownerSite: 'Responsible site ID', overdueOnly: 'Overdue only', overdue: 'Overdue', due: 'Due', waiting: 'Waiting on the customer',
+    level: 'Escalation level', created: 'Opened', description: 'Description', days: '{n} working days', act: 'Handle',
+    reason: 'Reason', ownerId: 'Site or region ID', departmentName: 'Department', timeline: 'Timeline', done: 'Done: {action}',
+    states: { open: 'Open', acknowledged: 'Acknowledged', investigating: 'Investigating', resolution_proposed: 'Resolution proposed',
+      confirmed: 'Confirmed by the customer', closed: 'Closed' },
+    owner: { label: 'Responsible unit', site: 'Site', region: 'Region', department: 'Department {name}' },
+    actions: { acknowledge: 'Acknowledge', investigate: 'Investigate', propose: 'Propose resolution', confirm: 'Customer confirms',
+      reject: 'Customer rejects', close: 'Close', reopen: 'Reopen', wait: 'Wait on the customer', resume: 'Customer answered',
+      transfer: 'Transfer', escalate: 'Escalate' },
+    events: { opened: 'Opened', acknowledge: 'Acknowledged', investigate: 'Investigation started', propose: 'Resolution proposed',
+      confirm: 'Confirmed by the customer', reject: 'Rejected by the customer', close: 'Closed', reopen: 'Reopened',
+      wait: 'Waiting on the customer', resume: 'The customer answered', transfer: 'Transferred', escalated: 'Escalated' },
+    handling: { title: 'Handling form', cause: 'Cause', responsibility: 'Responsibility', measures: 'Measures', improvement: 'Improvement plan',
+      compensation: 'Compensation', who: { site: 'Site', technician: 'Technician', product: 'Product', customer: 'Customer', other: 'Other' } },
+  },
 }
 export default en

@@ -49,6 +49,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'dispatch', name: 'dispatch', component: () => import('@/views/dispatch/DispatchBoard.vue'), meta: { perm: 'work_orders:dispatch' } },
       { path: 'site', name: 'site-desk', component: () => import('@/views/site/SiteDesk.vue'), meta: { perm: 'work_orders:dispatch' } },
       { path: 'callbacks', name: 'callbacks', component: () => import('@/views/callbacks/CallbacksView.vue'), meta: { perm: 'callbacks:read' } },
+      { path: 'complaints', name: 'complaints', component: () => import('@/views/complaints/ComplaintsView.vue'), meta: { perm: 'complaints:read' } },
+      { path: 'complaints/:id', name: 'complaint', component: () => import('@/views/complaints/ComplaintView.vue'), meta: { perm: 'complaints:read' } },
     ],
   },
   {
