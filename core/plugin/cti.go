@@ -135,11 +135,14 @@ func (s *Service) ReceiveCallEvents(ctx context.Context, id uuid.UUID, token str
 // (the plugin's fault, not the vendor's).
 func checkCallEvent(e core.CallEvent) error {
 	switch e.Type {
-	case core.CallRinging, core.CallAnswered, core.CallEnded:
+	case core.CallRinging, core.CallAnswered, core.CallEnded, core.CallQueued:
 	default:
 		return core.Errorf(core.EUNPROCESSABLE, "the CTI plugin answered an unknown event type %q", e.Type)
 	}
-	for _, f := range []string{e.CallID, e.Caller, e.Called, e.AgentExtension} {
+	if e.Direction != "" && e.Direction != "inbound" && e.Direction != "outbound" {
+		return core.Errorf(core.EUNPROCESSABLE, "the CTI plugin answered an unknown call direction %q", e.Direction)
+	}
+	for _, f := range []string{e.CallID, e.Caller, e.Called, e.AgentExtension, e.Queue} {
 		if len(f) > 256 {
 			return core.Errorf(core.EUNPROCESSABLE, "the CTI plugin answered a call event field over 256 characters")
 		}
