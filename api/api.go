@@ -18,6 +18,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/audit"
+	"github.com/aftersales/aftersales/core/call"
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
@@ -83,6 +84,8 @@ type Deps struct {
 	Messaging  MessagingServices
 	Plugins    PluginServices
 	Ops        OpsDeps
+	// Calls is the call log (nil: not served).
+	Calls *call.Service
 	// AllowedOrigins may call the API from a browser page (CORS); none:
 	// the API's own origin only (api/cors.go).
 	AllowedOrigins []string
@@ -277,4 +280,5 @@ func (s *Server) registerRoutes() {
 	registerPartsRoutes(s.api, s, d.Plugins)
 	registerSMSGatewayRoutes(s.api, s, d.Messaging)
 	registerFollowUpRoutes(s.api, s, d.FollowUps)
+	registerCallRoutes(s.api, s, d.Calls)
 }

@@ -43,5 +43,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		FollowUps:  a.Messaging,
 		Messaging:  msg,
 		Plugins:    api.PluginServices{Plugins: a.Plugins, Dir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive},
-		Ops:        ops})
+		Ops:        ops,
+		Calls:      a.Calls})
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/authz"
+	"github.com/aftersales/aftersales/core/call"
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
@@ -132,6 +133,8 @@ type App struct {
 	// Messaging are the SMS settings and follow-up use cases (the SMS
 	// gateway's callbacks are built with the texts, in newServer).
 	Messaging *messaging.Service
+	// Calls is the call log.
+	Calls *call.Service
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -198,8 +201,9 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	if a.PluginRuntime == nil && !o.NoPluginRuntime {
 		a.PluginRuntime = newPluginHost(ctx, o, a.Registry, rdb)
 	}
+	a.Calls = call.NewService(call.Config{Store: a.Store, Clock: o.Clock})
 	a.Plugins = plugin.NewService(plugin.Config{Store: ps, Units: a.Store, Runtime: a.PluginRuntime, Events: ps,
-		Egress: o.egress(), Clock: o.Clock, Log: o.Log})
+		Egress: o.egress(), Clock: o.Clock, Log: o.Log, Calls: a.Calls})
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
 	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 

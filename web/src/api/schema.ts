@@ -1741,9 +1741,13 @@ export interface components {
             called: string;
             /** @description The calling number as the switch gives it. */
             caller: string;
+            /** @enum {string} */
+            direction?: "inbound" | "outbound";
+            /** @description The queue or agent group the phone system put the call in. */
+            queue?: string;
             recording_url?: string;
             /** @enum {string} */
-            type: "ringing" | "answered" | "ended";
+            type: "ringing" | "answered" | "ended" | "queued";
         };
         ComplaintSummary: {
             category: string;
