@@ -84,9 +84,6 @@ func (s *Server) linkToActiveCall(ctx context.Context, kind string, ref uuid.UUI
 const callSightDoc = "The caller sees the calls of the customers they may see (see list-customers) and the calls they took."
 
 func registerCallRoutes(api huma.API, s *Server, calls *call.Service) {
-	if calls == nil {
-		return
-	}
 	tags := []string{"Calls"}
 	read := core.Permission{Resource: core.ResCustomers, Action: core.ActRead}
 	list := func(ctx context.Context, f call.Filter) (*ListCallsOutput, error) {

@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/me/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own calls
+         * @description The calls the calling user took or dialled, newest first.
+         */
+        get: operations["list-my-calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/me/dial": {
         parameters: {
             query?: never;
@@ -158,6 +178,46 @@ export interface paths {
         put?: never;
         /** Log out (revoke the caller's token) */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The call log (通话记录)
+         * @description Every call the tenant's CTI plugin reported and every click-to-dial call, newest offered first, with its agent, queue, times, outcome, recording and what was created during it (`links`). The caller sees the calls of the customers they may see (see list-customers) and the calls they took.
+         */
+        get: operations["list-calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a call
+         * @description A call of the log with its links. The caller sees the calls of the customers they may see (see list-customers) and the calls they took. Any other answers 404.
+         */
+        get: operations["get-call"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1732,6 +1792,41 @@ export interface components {
                 [key: string]: string[] | null;
             };
         };
+        Call: {
+            /** @description The extension that answered, or else the first one the call rang at. */
+            agent_extension?: string;
+            agent_name?: string;
+            /** @description The user with the extension when the call reached it. */
+            agent_user_id?: string;
+            /** Format: date-time */
+            answered_at?: string;
+            called: string;
+            caller: string;
+            /** @description The customer found by the other party's number, or of an order created during the call. */
+            customer_id?: string;
+            customer_name?: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound" | "click_to_dial";
+            /** Format: int64 */
+            duration_seconds: number;
+            /** Format: date-time */
+            ended_at?: string;
+            id: string;
+            /** @description What was created during the call. */
+            links: components["schemas"]["Link"][] | null;
+            /**
+             * Format: date-time
+             * @description When the call first reached the platform's knowledge (queued, ringing, or dialled).
+             */
+            offered_at: string;
+            /** @enum {string} */
+            outcome: "ringing" | "in_progress" | "answered" | "missed" | "abandoned";
+            /** @description The phone system's call ID; events of one call share it. */
+            pbx_call_id: string;
+            /** @description The queue or agent group the phone system put the call in. */
+            queue?: string;
+            recording_url?: string;
+        };
         CallEvent: {
             /** @description The extension the call rings at or was answered on. */
             agent_extension: string;
@@ -2418,6 +2513,13 @@ export interface components {
             /** Format: int64 */
             updated: number;
         };
+        Link: {
+            /** Format: date-time */
+            created_at: string;
+            /** @enum {string} */
+            kind: "work_order" | "complaint" | "callback";
+            ref: string;
+        };
         ListAPIKeysOutputBody: {
             items: components["schemas"]["APIKey"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
@@ -2425,6 +2527,11 @@ export interface components {
         };
         ListAuditEventsOutputBody: {
             items: components["schemas"]["Event"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
+        ListCallsOutputBody: {
+            items: components["schemas"]["Call"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
@@ -4147,6 +4254,77 @@ export interface operations {
             };
         };
     };
+    "list-my-calls": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                outcome?: "ringing" | "in_progress" | "answered" | "missed" | "abandoned";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCallsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "agent-dial": {
         parameters: {
             query?: never;
@@ -4773,6 +4951,166 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-calls": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Part of the caller's or the called number (at least 3 digits; other characters ignored). */
+                number?: string;
+                /** @description Only calls taken by this user. */
+                agent?: string;
+                /** @description Only calls of this customer. */
+                customer?: string;
+                /** @description Only calls during which this work order was created. */
+                work_order?: string;
+                outcome?: "ringing" | "in_progress" | "answered" | "missed" | "abandoned";
+                direction?: "inbound" | "outbound" | "click_to_dial";
+                /** @description Only calls offered at or after this time (RFC 3339). */
+                from?: string;
+                /** @description Only calls offered before this time (RFC 3339). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCallsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

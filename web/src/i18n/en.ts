@@ -431,5 +431,13 @@ const en: typeof zh = {
       secret: 'Key', copy: 'Copy', copied: 'Copied to the clipboard', copyFailed: 'Could not copy; select the key and copy it by hand', done: 'I have stored it; close',
     },
   },
+  calls: {
+    nav: 'Call log', title: 'Call log', history: 'Calls', empty: 'No calls', offeredAt: 'Time', direction: 'Direction', caller: 'Caller',
+    called: 'Called', agent: 'Agent', queue: 'Queue', outcome: 'Outcome', duration: 'Talk time', customer: 'Customer', links: 'Created during the call',
+    recording: 'Recording', listen: 'Listen', number: 'Number', from: 'From', to: 'To', period: 'Period', mine: 'My calls only',
+    directions: { inbound: 'Inbound', outbound: 'Outbound', click_to_dial: 'Click-to-dial' },
+    outcomes: { ringing: 'Ringing', in_progress: 'In progress', answered: 'Answered', missed: 'Missed', abandoned: 'Abandoned' },
+    kinds: { work_order: 'Work order', complaint: 'Complaint', callback: 'Callback' },
+  },
 }
 export default en

@@ -415,4 +415,12 @@ export default {
       secret: '密钥', copy: '复制', copied: '已复制到剪贴板', copyFailed: '无法自动复制，请手动选中复制', done: '我已保存，关闭',
     },
   },
+  calls: {
+    nav: '通话记录', title: '通话记录', history: '通话记录', empty: '暂无通话', offeredAt: '时间', direction: '呼叫方向', caller: '主叫',
+    called: '被叫', agent: '座席', queue: '队列', outcome: '结果', duration: '通话时长', customer: '客户', links: '通话中创建',
+    recording: '录音', listen: '收听', number: '号码', from: '开始', to: '结束', period: '时间段', mine: '只看我的通话',
+    directions: { inbound: '呼入', outbound: '呼出', click_to_dial: '点击外呼' },
+    outcomes: { ringing: '振铃中', in_progress: '通话中', answered: '已接听', missed: '未接', abandoned: '放弃' },
+    kinds: { work_order: '工单', complaint: '投诉', callback: '回访' },
+  },
 }

@@ -48,6 +48,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/api-keys', name: 'api-keys', component: () => import('@/views/admin/access/ApiKeysView.vue'), meta: { perm: 'api_keys:read' } },
       { path: 'dispatch', name: 'dispatch', component: () => import('@/views/dispatch/DispatchBoard.vue'), meta: { perm: 'work_orders:dispatch' } },
       { path: 'site', name: 'site-desk', component: () => import('@/views/site/SiteDesk.vue'), meta: { perm: 'work_orders:dispatch' } },
+      { path: 'calls', name: 'calls', component: () => import('@/views/calls/CallsView.vue'), meta: { perm: 'customers:read' } },
     ],
   },
   {
