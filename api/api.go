@@ -281,4 +281,5 @@ func (s *Server) registerRoutes() {
 	registerSMSGatewayRoutes(s.api, s, d.Messaging)
 	registerFollowUpRoutes(s.api, s, d.FollowUps)
 	registerCallRoutes(s.api, s, d.Calls)
+	registerAgentStateRoutes(s.api, d.Calls)
 }

@@ -102,6 +102,19 @@ func TestCallLogWithTheRealCTIPlugin(t *testing.T) {
 		})
 	}
 
+	// The agent's state followed the call; the agent sets it back; the
+	// supervisors' board shows it (agents themselves may not read it).
+	require.Equal(t, "after_call_work", a.must(200, "GET", "/v1/agents/me/state", agent, nil).str("state"))
+	a.must(422, "PUT", "/v1/agents/me/state", agent, map[string]any{"state": "on_call"})
+	require.Equal(t, "available", a.must(200, "PUT", "/v1/agents/me/state", agent, map[string]any{"state": "available"}).str("state"))
+	board := a.must(200, "GET", "/v1/agents/board", n.tenant.admin, nil)
+	agents := board.JSON["agents"].([]any)
+	require.Len(t, agents, 1, "%s", board.Raw)
+	require.Equal(t, "available", agents[0].(map[string]any)["state"])
+	require.Equal(t, "801", agents[0].(map[string]any)["extension"])
+	a.must(403, "GET", "/v1/agents/board", agent, nil)
+	require.Empty(t, a.must(200, "GET", "/v1/agents/board", other.admin, nil).JSON["agents"])
+
 	// Bad input names the field.
 	for q, field := range map[string]string{"number=12": "number", "cursor=nope": "cursor", "outcome=lost": "outcome",
 		"from=" + url.QueryEscape(t0.Format(time.RFC3339)) + "&to=" + url.QueryEscape(t0.Format(time.RFC3339)): "to"} {

@@ -66,6 +66,14 @@ func TestPortalCalls(t *testing.T) {
 			d.ring(t, c, call, "138 0013 8000")
 			b.run("the pop", chromedp.WaitVisible(fmt.Sprintf(`[data-test="screen-pop"][data-call=%q] [data-test="caller-name"]`, call)))
 			event("answered", nil)
+			// The agent's header and the supervisors' board say on a call.
+			b.run("the agent on a call", chromedp.WaitVisible(`[data-test="agent-state"][data-state="on_call"]`))
+			var board struct {
+				Agents []struct{ Extension, State string }
+			}
+			c.expect(http.StatusOK, "GET", "/v1/agents/board", d.admin, nil).decode(t, &board)
+			require.Len(t, board.Agents, 1)
+			require.Equal(t, "on_call", board.Agents[0].State)
 
 			// The repair, taken during the call.
 			b.run("Alt+N", chromedp.KeyEvent("n", chromedp.KeyModifiers(chromedp.ModifierAlt)))

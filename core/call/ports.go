@@ -46,4 +46,16 @@ type Repository interface {
 	// FindCallByID reads a call with its links when it is in within or
 	// taken by self; ENOTFOUND otherwise.
 	FindCallByID(ctx context.Context, id uuid.UUID, within core.CustomerReach, self *uuid.UUID) (*Call, error)
+
+	// SetAgentState writes an agent's state and since when.
+	SetAgentState(ctx context.Context, agent uuid.UUID, state string, since time.Time) error
+	// FindAgentState reads an agent's state: offline, since the zero
+	// time, when none was written.
+	FindAgentState(ctx context.Context, agent uuid.UUID) (*AgentState, error)
+	// FindAgentStates lists the active users with an extension and their
+	// states, by extension.
+	FindAgentStates(ctx context.Context) ([]AgentState, error)
+	// FindWaitingCalls counts, per queue (by name), the calls queued and
+	// not yet offered to an agent nor ended.
+	FindWaitingCalls(ctx context.Context) ([]QueueWaiting, error)
 }

@@ -56,7 +56,14 @@ func (s *Service) RecordCallEvents(ctx context.Context, u core.UnitOfWork, event
 		if e.At.IsZero() {
 			e.At = s.clock.Now()
 		}
-		err := s.upsert(ctx, repo, e.CallID, func(c *Call) (bool, error) { return c.Apply(e), nil })
+		var call *Call
+		err := s.upsert(ctx, repo, e.CallID, func(c *Call) (bool, error) {
+			call = c
+			return c.Apply(e), nil
+		})
+		if err == nil {
+			err = s.followCall(ctx, repo, call, e)
+		}
 		if err != nil {
 			return err
 		}

@@ -187,6 +187,48 @@ func CallScenarios() []CallScenario {
 			})
 			expect(t, core.ErrorCode(err) == core.EINVALID, "short number: %v", err)
 		}},
+		{"agent states follow the calls and what agents set; the board counts waiting calls per queue", func(t *testing.T, e CallEnv) {
+			b := e.setup(t)
+			ctx := context.Background()
+			state := func() *callog.AgentState {
+				var st *callog.AgentState
+				must(t, core.InUnitOfWork(ctx, b.Units, b.Tenant, func(u core.UnitOfWork) (err error) {
+					st, err = b.s.FindAgentState(ctx, u, b.Agents[0])
+					return err
+				}))
+				return st
+			}
+			set := func(s string) error {
+				return core.InUnitOfWork(ctx, b.Units, b.Tenant, func(u core.UnitOfWork) error {
+					_, err := b.s.SetAgentState(ctx, u, b.Agents[0], s)
+					return err
+				})
+			}
+			expect(t, state().State == callog.StateOffline, "never set: %+v", state())
+			must(t, set(callog.StateAvailable))
+			expect(t, core.ErrorCode(set(callog.StateOnCall)) == core.EINVALID, "on_call is not the agent's to set")
+			expect(t, state().State == callog.StateAvailable, "available: %+v", state())
+			t0 := b.Clock.Now().Add(time.Second)
+			ev := inboundCall("st", t0)
+			b.record(b.Tenant, ev[0], ev[1], ev[2])
+			expect(t, state().State == callog.StateOnCall, "answered: %+v", state())
+			b.record(b.Tenant, ev[3], ev[2])
+			expect(t, state().State == callog.StateAfterCallWork, "ended, replay ignored: %+v", state())
+			b.record(b.Tenant,
+				core.CallEvent{Type: core.CallQueued, CallID: "w1", Caller: "13900139011", Queue: "repair", At: t0},
+				core.CallEvent{Type: core.CallQueued, CallID: "w2", Caller: "13900139012", Queue: "repair", At: t0.Add(time.Second)},
+				core.CallEvent{Type: core.CallQueued, CallID: "w3", Caller: "13900139013", Queue: "install", At: t0},
+				core.CallEvent{Type: core.CallRinging, CallID: "w3", Caller: "13900139013", AgentExtension: "8002", At: t0.Add(time.Second)})
+			var board *callog.Board
+			must(t, core.InUnitOfWork(ctx, b.Units, b.Tenant, func(u core.UnitOfWork) (err error) {
+				board, err = b.s.FindBoard(ctx, u)
+				return err
+			}))
+			expect(t, len(board.Queues) == 1 && board.Queues[0].Queue == "repair" && board.Queues[0].Waiting == 2 &&
+				board.Queues[0].Oldest.Equal(t0.UTC().Truncate(time.Microsecond)), "queues %+v", board.Queues)
+			expect(t, len(board.Agents) == 2 && board.Agents[0].Extension == "8001" && board.Agents[0].State == callog.StateAfterCallWork &&
+				board.Agents[1].State == callog.StateOffline, "agents %+v", board.Agents)
+		}},
 		{"a scoped viewer sees calls of customers in scope and their own; another tenant none", func(t *testing.T, e CallEnv) {
 			b := e.setup(t)
 			t0 := b.Clock.Now().Add(-time.Hour)

@@ -31,6 +31,7 @@ type CallTenant struct {
 	Extensions map[string]uuid.UUID
 	Phones     map[string]uuid.UUID      // normalised phone → customer
 	Regions    map[uuid.UUID][]uuid.UUID // customer → address regions
+	States     map[uuid.UUID]callog.AgentState
 }
 
 // NewCalls returns an empty fake.
@@ -41,6 +42,7 @@ func NewCalls() *Calls {
 			c := *t
 			c.Calls, c.Links = maps.Clone(t.Calls), maps.Clone(t.Links)
 			c.Extensions, c.Phones, c.Regions = maps.Clone(t.Extensions), maps.Clone(t.Phones), maps.Clone(t.Regions)
+			c.States = maps.Clone(t.States)
 			out[id] = &c
 		}
 		return out
@@ -235,4 +237,58 @@ func matches(c callog.Call, f callog.Filter, links []callog.Link) bool {
 
 func (r callRepo) FindCallByID(_ context.Context, id uuid.UUID, within core.CustomerReach, self *uuid.UUID) (*callog.Call, error) {
 	return r.find(func(c callog.Call) bool { return c.ID == id && r.sees(c, within, self) })
+}
+
+// states are the tenant's agent states by user.
+func (r callRepo) states() map[uuid.UUID]callog.AgentState {
+	t := r.t()
+	if t.States == nil {
+		t.States = map[uuid.UUID]callog.AgentState{}
+	}
+	return t.States
+}
+
+func (r callRepo) SetAgentState(_ context.Context, agent uuid.UUID, state string, since time.Time) error {
+	r.states()[agent] = callog.AgentState{UserID: agent, State: state, Since: since}
+	return nil
+}
+
+func (r callRepo) FindAgentState(_ context.Context, agent uuid.UUID) (*callog.AgentState, error) {
+	if st, ok := r.states()[agent]; ok {
+		return &st, nil
+	}
+	return &callog.AgentState{UserID: agent, State: callog.StateOffline}, nil
+}
+
+func (r callRepo) FindAgentStates(ctx context.Context) ([]callog.AgentState, error) {
+	var out []callog.AgentState
+	for _, ext := range slices.Sorted(maps.Keys(r.t().Extensions)) {
+		st, _ := r.FindAgentState(ctx, r.t().Extensions[ext])
+		st.Extension = ext
+		out = append(out, *st)
+	}
+	return out, nil
+}
+
+func (r callRepo) FindWaitingCalls(context.Context) ([]callog.QueueWaiting, error) {
+	byQueue := map[string]*callog.QueueWaiting{}
+	for _, c := range r.t().Calls {
+		if c.Outcome != callog.OutcomeRinging || c.OfferedToAgent || c.Queue == "" {
+			continue
+		}
+		w := byQueue[c.Queue]
+		if w == nil {
+			w = &callog.QueueWaiting{Queue: c.Queue, Oldest: c.OfferedAt}
+			byQueue[c.Queue] = w
+		}
+		w.Waiting++
+		if c.OfferedAt.Before(w.Oldest) {
+			w.Oldest = c.OfferedAt
+		}
+	}
+	var out []callog.QueueWaiting
+	for _, q := range slices.Sorted(maps.Keys(byQueue)) {
+		out = append(out, *byQueue[q])
+	}
+	return out, nil
 }

@@ -437,6 +437,9 @@ const en: typeof zh = {
     recording: 'Recording', listen: 'Listen', number: 'Number', from: 'From', to: 'To', period: 'Period', mine: 'My calls only',
     directions: { inbound: 'Inbound', outbound: 'Outbound', click_to_dial: 'Click-to-dial' },
     outcomes: { ringing: 'Ringing', in_progress: 'In progress', answered: 'Answered', missed: 'Missed', abandoned: 'Abandoned' },
+    board: 'Agents board', waiting: 'Waiting calls', noneWaiting: 'No call waiting', waitingCount: 'Waiting', longestWait: 'Longest wait',
+    agents: 'Agents', extension: 'Extension', state: 'State', inState: 'In state for',
+    states: { available: 'Available', on_call: 'On a call', after_call_work: 'After-call work', away: 'Away', offline: 'Offline' },
     kinds: { work_order: 'Work order', complaint: 'Complaint', callback: 'Callback' },
   },
 }

@@ -421,6 +421,9 @@ export default {
     recording: '录音', listen: '收听', number: '号码', from: '开始', to: '结束', period: '时间段', mine: '只看我的通话',
     directions: { inbound: '呼入', outbound: '呼出', click_to_dial: '点击外呼' },
     outcomes: { ringing: '振铃中', in_progress: '通话中', answered: '已接听', missed: '未接', abandoned: '放弃' },
+    board: '座席监控', waiting: '排队来电', noneWaiting: '无排队来电', waitingCount: '排队数', longestWait: '最长等待',
+    agents: '座席', extension: '分机', state: '状态', inState: '持续时间',
+    states: { available: '示闲', on_call: '通话中', after_call_work: '话后处理', away: '示忙', offline: '离线' },
     kinds: { work_order: '工单', complaint: '投诉', callback: '回访' },
   },
 }

@@ -49,6 +49,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'dispatch', name: 'dispatch', component: () => import('@/views/dispatch/DispatchBoard.vue'), meta: { perm: 'work_orders:dispatch' } },
       { path: 'site', name: 'site-desk', component: () => import('@/views/site/SiteDesk.vue'), meta: { perm: 'work_orders:dispatch' } },
       { path: 'calls', name: 'calls', component: () => import('@/views/calls/CallsView.vue'), meta: { perm: 'customers:read' } },
+      { path: 'calls/board', name: 'agent-board', component: () => import('@/views/calls/AgentBoardView.vue'), meta: { perm: 'users:read' } },
     ],
   },
   {
