@@ -112,6 +112,13 @@ func TestCallLogWithTheRealCTIPlugin(t *testing.T) {
 	require.Len(t, agents, 1, "%s", board.Raw)
 	require.Equal(t, "available", agents[0].(map[string]any)["state"])
 	require.Equal(t, "801", agents[0].(map[string]any)["extension"])
+	// A call queued through the real plugin waits on the board.
+	post(map[string]any{"event": "queued", "call_id": "k-2", "caller": "13900139000", "queue": "install", "direction": "inbound",
+		"timestamp": t0.Format(time.RFC3339)})
+	queues := a.must(200, "GET", "/v1/agents/board", n.tenant.admin, nil).JSON["queues"].([]any)
+	require.Len(t, queues, 1)
+	require.Equal(t, "install", queues[0].(map[string]any)["queue"])
+	require.Equal(t, float64(1), queues[0].(map[string]any)["waiting"])
 	a.must(403, "GET", "/v1/agents/board", agent, nil)
 	require.Empty(t, a.must(200, "GET", "/v1/agents/board", other.admin, nil).JSON["agents"])
 
