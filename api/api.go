@@ -19,6 +19,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/blob"
+	"github.com/aftersales/aftersales/core/call"
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/complaint"
@@ -91,6 +92,8 @@ type Deps struct {
 
 	// Callbacks: questionnaires, callback rules and tasks.
 	Callbacks *callback.Service
+	// Calls is the call log (nil: not served).
+	Calls *call.Service
 	// AllowedOrigins may call the API from a browser page (CORS); none:
 	// the API's own origin only (api/cors.go).
 	AllowedOrigins []string
@@ -292,4 +295,6 @@ func (s *Server) registerRoutes() {
 	registerDivisionRoutes(s.api, s)
 	registerAttachmentRoutes(s.api, s, d.Attachments)
 	registerComplaintRoutes(s.api, s, d.Complaints)
+	registerCallRoutes(s.api, s, d.Calls)
+	registerAgentStateRoutes(s.api, d.Calls)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/call"
 )
 
 type CreateWorkOrderInput struct {
@@ -89,6 +90,9 @@ func registerWorkOrderRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 				CustomerID: b.CustomerID, UnitID: b.UnitID, ServiceType: b.ServiceType, ProductLine: b.ProductLine, Skills: b.Skills,
 				Description: b.Description, AddressID: b.AddressID, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
 				CoordSystem: b.CoordSystem, CloseNow: b.CloseNow}, actorOf(ctx))
+			if err == nil {
+				err = s.linkToActiveCall(ctx, call.LinkWorkOrder, w.ID, &w.CustomerID)
+			}
 			return &WorkOrderOutput{Body: w}, err
 		})
 	register(api, huma.Operation{OperationID: "get-work-order", Method: http.MethodGet, Path: "/v1/work-orders/{id}",

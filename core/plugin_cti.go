@@ -10,18 +10,25 @@ const (
 	CallRinging  = "ringing"
 	CallAnswered = "answered"
 	CallEnded    = "ended"
+	// CallQueued: the call waits in a queue of the phone system, no agent
+	// offered yet.
+	CallQueued = "queued"
 )
 
 // CallEvent is a telephony event, translated from the vendor's payload by
 // the tenant's CTI plugin.
 type CallEvent struct {
-	Type           string    `json:"type" enum:"ringing,answered,ended"`
+	Type           string    `json:"type" enum:"ringing,answered,ended,queued"`
 	CallID         string    `json:"call_id"`
 	Caller         string    `json:"caller" doc:"The calling number as the switch gives it."`
 	Called         string    `json:"called"`
 	AgentExtension string    `json:"agent_extension" doc:"The extension the call rings at or was answered on."`
 	RecordingURL   string    `json:"recording_url,omitempty"`
 	At             time.Time `json:"at"`
+	// Direction (inbound, outbound) and Queue are given by plugins that
+	// know them; empty otherwise.
+	Direction string `json:"direction,omitempty" enum:"inbound,outbound"`
+	Queue     string `json:"queue,omitempty" doc:"The queue or agent group the phone system put the call in."`
 }
 
 // CTIPayload is a vendor's raw request to /v1/cti/{binding}/events.

@@ -45,5 +45,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Plugins:    api.PluginServices{Plugins: a.Plugins, Dir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive},
 		Ops:        ops,
 		Callbacks:  a.Callbacks,
-		Complaints: a.Complaints})
+		Complaints: a.Complaints,
+		Calls:      a.Calls})
 }

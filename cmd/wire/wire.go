@@ -21,6 +21,7 @@ import (
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/authz"
 	"github.com/aftersales/aftersales/core/blob"
+	"github.com/aftersales/aftersales/core/call"
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/complaint"
@@ -144,6 +145,8 @@ type App struct {
 	Attachments *blob.Service
 	// Complaints are the complaint use cases.
 	Complaints *complaint.Service
+	// Calls is the call log.
+	Calls *call.Service
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -210,8 +213,9 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	if a.PluginRuntime == nil && !o.NoPluginRuntime {
 		a.PluginRuntime = newPluginHost(ctx, o, a.Registry, rdb)
 	}
+	a.Calls = call.NewService(call.Config{Store: a.Store, Clock: o.Clock})
 	a.Plugins = plugin.NewService(plugin.Config{Store: ps, Units: a.Store, Runtime: a.PluginRuntime, Events: ps,
-		Egress: o.egress(), Clock: o.Clock, Log: o.Log})
+		Egress: o.egress(), Clock: o.Clock, Log: o.Log, Calls: a.Calls})
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
 	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Callbacks = newCallbacks(a.Store, a.WorkOrders, o)

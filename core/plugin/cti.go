@@ -119,6 +119,11 @@ func (s *Service) ReceiveCallEvents(ctx context.Context, id uuid.UUID, token str
 	out := &CallEvents{Events: events}
 	err = core.InUnitOfWork(ctx, s.units, b.TenantID, func(u core.UnitOfWork) error {
 		out.Delivered = 0
+		if s.calls != nil {
+			if err := s.calls.RecordCallEvents(ctx, u, events); err != nil {
+				return err
+			}
+		}
 		for _, e := range events {
 			n, err := s.notifyAgents(ctx, u, e)
 			if err != nil {
@@ -135,11 +140,14 @@ func (s *Service) ReceiveCallEvents(ctx context.Context, id uuid.UUID, token str
 // (the plugin's fault, not the vendor's).
 func checkCallEvent(e core.CallEvent) error {
 	switch e.Type {
-	case core.CallRinging, core.CallAnswered, core.CallEnded:
+	case core.CallRinging, core.CallAnswered, core.CallEnded, core.CallQueued:
 	default:
 		return core.Errorf(core.EUNPROCESSABLE, "the CTI plugin answered an unknown event type %q", e.Type)
 	}
-	for _, f := range []string{e.CallID, e.Caller, e.Called, e.AgentExtension} {
+	if e.Direction != "" && e.Direction != "inbound" && e.Direction != "outbound" {
+		return core.Errorf(core.EUNPROCESSABLE, "the CTI plugin answered an unknown call direction %q", e.Direction)
+	}
+	for _, f := range []string{e.CallID, e.Caller, e.Called, e.AgentExtension, e.Queue} {
 		if len(f) > 256 {
 			return core.Errorf(core.EUNPROCESSABLE, "the CTI plugin answered a call event field over 256 characters")
 		}
@@ -198,7 +206,11 @@ func (s *Service) Dial(ctx context.Context, u core.UnitOfWork, user uuid.UUID, n
 	if err != nil {
 		return nil, err
 	}
-	return cti.Dial(ctx, core.DialRequest{AgentExtension: ext, Number: number, Reference: user.String()})
+	res, err := cti.Dial(ctx, core.DialRequest{AgentExtension: ext, Number: number, Reference: user.String()})
+	if err != nil || s.calls == nil || res == nil {
+		return res, err
+	}
+	return res, s.calls.RecordDial(ctx, u, user, ext, number, res.CallID)
 }
 
 func (s *Service) runtimeCTI(ctx context.Context, b *core.PluginBinding) (core.CTIPlugin, error) {

@@ -26,6 +26,7 @@ type Service struct {
 	units   core.UnitsOfWork
 	runtime core.PluginRuntime
 	events  AgentEventBus
+	calls   CallLog
 	egress  *core.EgressGuard
 	clock   core.Clock
 	log     *slog.Logger
@@ -42,6 +43,8 @@ type Config struct {
 	// Events delivers agent events to this replica's portal sessions
 	// (nil: none are streamed).
 	Events AgentEventBus
+	// Calls logs the calls (nil: no call log).
+	Calls CallLog
 	// Egress checks every URL of a binding's configuration, which the
 	// plugin calls on the tenant's behalf, when it is saved and before
 	// each use of the plugin (nil: unchecked; tests without a network).
@@ -58,7 +61,7 @@ func NewService(c Config) *Service {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: c.Store, units: c.Units, runtime: c.Runtime, events: c.Events, egress: c.Egress, clock: c.Clock, log: c.Log}
+	return &Service{store: c.Store, units: c.Units, runtime: c.Runtime, events: c.Events, calls: c.Calls, egress: c.Egress, clock: c.Clock, log: c.Log}
 }
 
 // ErrNoRuntime answers what needs a plugin run on a server that runs none.

@@ -107,3 +107,10 @@ type AgentEventBus interface {
 	// blocking others.
 	SubscribeAgentEvents(ctx context.Context, tenantID, userID uuid.UUID) (<-chan core.AgentEvent, error)
 }
+
+// CallLog keeps the call log (core/call's Service): the call events the
+// CTI endpoint receives and the calls agents dial, in the unit given.
+type CallLog interface {
+	RecordCallEvents(ctx context.Context, u core.UnitOfWork, events []core.CallEvent) error
+	RecordDial(ctx context.Context, u core.UnitOfWork, agent uuid.UUID, extension, number, pbxID string) error
+}

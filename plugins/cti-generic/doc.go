@@ -11,12 +11,14 @@
 // 100 events per request. An event object:
 //
 //	{
-//	  "event":           "ringing",                    // ringing | answered | ended (required)
+//	  "event":           "ringing",                    // queued | ringing | answered | ended (required)
 //	  "call_id":         "7f9c-0001",                  // the vendor's call ID; one call's events share it (required)
 //	  "caller":          "13800138000",                // calling number (required for ringing)
 //	  "called":          "4008001234",                 // number called, e.g. the hotline
 //	  "agent_extension": "801",                        // the agent's extension (required for ringing and answered)
 //	  "recording_url":   "https://pbx.example/r/1.mp3", // http(s) link to the recording, usually on ended
+//	  "queue":           "repair",                     // the switch's queue or agent group (required for queued)
+//	  "direction":       "inbound",                    // inbound | outbound (optional)
 //	  "timestamp":       "2026-11-23T09:30:00+08:00"   // RFC 3339 with a zone (required)
 //	}
 //

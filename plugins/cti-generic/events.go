@@ -26,6 +26,8 @@ type event struct {
 	AgentExtension string `json:"agent_extension"`
 	RecordingURL   string `json:"recording_url"`
 	Timestamp      string `json:"timestamp"`
+	Direction      string `json:"direction"`
+	Queue          string `json:"queue"`
 }
 
 // parseEvents reads a body of the generic format; every error is a bad
@@ -91,17 +93,21 @@ func (e event) callEvent() (cti.CallEvent, error) {
 	typ := cti.EventType(e.Event)
 	switch {
 	case !typ.Valid():
-		return cti.CallEvent{}, sdk.BadRequest("event must be ringing, answered or ended, got %q", e.Event)
+		return cti.CallEvent{}, sdk.BadRequest("event must be queued, ringing, answered or ended, got %q", e.Event)
 	case e.CallID == "":
 		return cti.CallEvent{}, sdk.BadRequest("call_id is required")
 	case typ == cti.Ringing && e.Caller == "":
 		return cti.CallEvent{}, sdk.BadRequest("caller is required for ringing")
-	case typ != cti.Ended && e.AgentExtension == "":
+	case (typ == cti.Ringing || typ == cti.Answered) && e.AgentExtension == "":
 		return cti.CallEvent{}, sdk.BadRequest("agent_extension is required for %s", typ)
+	case typ == cti.Queued && e.Queue == "":
+		return cti.CallEvent{}, sdk.BadRequest("queue is required for queued")
+	case e.Direction != "" && e.Direction != "inbound" && e.Direction != "outbound":
+		return cti.CallEvent{}, sdk.BadRequest("direction must be inbound or outbound, got %q", e.Direction)
 	case e.Timestamp == "":
 		return cti.CallEvent{}, sdk.BadRequest("timestamp is required")
 	}
-	for name, f := range map[string]string{"call_id": e.CallID, "caller": e.Caller, "called": e.Called, "agent_extension": e.AgentExtension} {
+	for name, f := range map[string]string{"call_id": e.CallID, "caller": e.Caller, "called": e.Called, "agent_extension": e.AgentExtension, "queue": e.Queue} {
 		if len(f) > maxField {
 			return cti.CallEvent{}, sdk.BadRequest("%s is longer than %d bytes", name, maxField)
 		}
@@ -119,5 +125,6 @@ func (e event) callEvent() (cti.CallEvent, error) {
 	return cti.CallEvent{
 		Type: typ, CallID: e.CallID, Caller: e.Caller, Called: e.Called,
 		AgentExtension: e.AgentExtension, RecordingURL: e.RecordingURL, At: at.UTC(),
+		Direction: e.Direction, Queue: e.Queue,
 	}, nil
 }

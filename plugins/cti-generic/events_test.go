@@ -28,6 +28,8 @@ func TestParseEvents(t *testing.T) {
 		{"wrapped", `{"events":[` + ringing + `]}`, []cti.CallEvent{ring}},
 		{"answered", `{"event":"answered","call_id":"c1","agent_extension":"801","timestamp":"2026-11-23T01:30:00Z"}`,
 			[]cti.CallEvent{{Type: cti.Answered, CallID: "c1", AgentExtension: "801", At: at}}},
+		{"queued, with direction and queue", `{"event":"queued","call_id":"c1","caller":"138","queue":"repair","direction":"inbound","timestamp":"2026-11-23T01:30:00Z"}`,
+			[]cti.CallEvent{{Type: cti.Queued, CallID: "c1", Caller: "138", Queue: "repair", Direction: "inbound", At: at}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := parseEvents([]byte(tc.body))
@@ -46,7 +48,9 @@ func TestParseEventsRefusesMalformedPayloads(t *testing.T) {
 		{"scalar", `"ringing"`, "object or array"},
 		{"null", `null`, "object or array"},
 		{"empty batch", `{"events":[]}`, "no events"},
-		{"unknown event", strings.Replace(ringing, "ringing", "exploded", 1), "ringing, answered or ended"},
+		{"unknown event", strings.Replace(ringing, "ringing", "exploded", 1), "queued, ringing, answered or ended"},
+		{"queued without queue", strings.Replace(ringing, `"ringing"`, `"queued"`, 1), "queue is required"},
+		{"unknown direction", strings.Replace(ringing, `"called"`, `"direction":"up","called"`, 1), "direction must be"},
 		{"wrong type", strings.Replace(ringing, `"c1"`, `42`, 1), "events[0]"},
 		{"no call id", strings.Replace(ringing, `"c1"`, `""`, 1), "call_id"},
 		{"ringing without caller", strings.Replace(ringing, `"13800138000"`, `""`, 1), "caller"},

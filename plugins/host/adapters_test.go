@@ -144,6 +144,9 @@ func TestCallEventsValidation(t *testing.T) {
 		{"not UTF-8", func(e *cti.CallEvent) { e.Called = "\xff" }, true},
 		{"recording not http", func(e *cti.CallEvent) { e.RecordingURL = "file:///etc/passwd" }, true},
 		{"recording without host", func(e *cti.CallEvent) { e.RecordingURL = "https://" }, true},
+		{"queued with direction and queue", func(e *cti.CallEvent) { e.Type, e.Direction, e.Queue = cti.Queued, "inbound", "repair" }, false},
+		{"unknown direction", func(e *cti.CallEvent) { e.Direction = "sideways" }, true},
+		{"long queue", func(e *cti.CallEvent) { e.Queue = strings.Repeat("q", 65) }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := ok

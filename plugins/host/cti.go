@@ -65,7 +65,10 @@ func callEvents(evs []cti.CallEvent, now time.Time) ([]core.CallEvent, error) {
 		if e.CallID == "" {
 			return nil, invalidAnswer("call event without a call ID")
 		}
-		for _, f := range []string{e.CallID, e.Caller, e.Called, e.AgentExtension} {
+		if e.Direction != "" && e.Direction != "inbound" && e.Direction != "outbound" {
+			return nil, invalidAnswer("call direction %q", clip(e.Direction))
+		}
+		for _, f := range []string{e.CallID, e.Caller, e.Called, e.AgentExtension, e.Queue} {
 			if !utf8.ValidString(f) || len(f) > maxCallField {
 				return nil, invalidAnswer("call event field %q is not UTF-8 or longer than %d bytes", clip(f), maxCallField)
 			}
@@ -81,7 +84,7 @@ func callEvents(evs []cti.CallEvent, now time.Time) ([]core.CallEvent, error) {
 			at = now
 		}
 		out[k] = core.CallEvent{Type: string(e.Type), CallID: e.CallID, Caller: e.Caller, Called: e.Called,
-			AgentExtension: e.AgentExtension, RecordingURL: e.RecordingURL, At: at.UTC()}
+			AgentExtension: e.AgentExtension, RecordingURL: e.RecordingURL, At: at.UTC(), Direction: e.Direction, Queue: e.Queue}
 	}
 	return out, nil
 }

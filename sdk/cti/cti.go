@@ -29,10 +29,14 @@ const (
 	Ringing  EventType = "ringing"  // the call is offered to an agent's extension
 	Answered EventType = "answered" // the agent picked up
 	Ended    EventType = "ended"    // the call is over (answered or not)
+	// Queued: the call waits in a queue of the switch, no agent offered
+	// yet (the supervisors' board counts it). Hosts before the call log
+	// refuse it: send it only to a platform that documents it.
+	Queued EventType = "queued"
 )
 
-// Valid reports whether t is one of the three event types.
-func (t EventType) Valid() bool { return t == Ringing || t == Answered || t == Ended }
+// Valid reports whether t is one of the event types.
+func (t EventType) Valid() bool { return t == Ringing || t == Answered || t == Ended || t == Queued }
 
 // CallEvent is one call event in the platform's terms.
 type CallEvent struct {
@@ -43,6 +47,12 @@ type CallEvent struct {
 	AgentExtension string // the extension ringing or talking; may be empty for Ended
 	RecordingURL   string // a link to the recording, usually on Ended; may be empty
 	At             time.Time
+	// Direction is "inbound" or "outbound" when the switch says; "" for
+	// unknown (the platform then takes the call as inbound).
+	Direction string
+	// Queue is the switch's queue or agent group the call is in; may be
+	// empty.
+	Queue string
 }
 
 // VendorRequest is the vendor's HTTP request as the platform received it.

@@ -49,6 +49,7 @@ func (s *server) ParseEvents(ctx context.Context, r *pb.ParseEventsRequest) (*pb
 		out.Events[i] = &pb.CallEvent{
 			Type: string(e.Type), CallId: e.CallID, Caller: e.Caller, Called: e.Called,
 			AgentExtension: e.AgentExtension, RecordingUrl: e.RecordingURL, AtUnixNano: wire.UnixNano(e.At),
+			Direction: e.Direction, Queue: e.Queue,
 		}
 	}
 	return out, nil
@@ -84,6 +85,7 @@ func (c *client) ParseEvents(ctx context.Context, req VendorRequest) ([]CallEven
 		out[i] = CallEvent{
 			Type: EventType(e.Type), CallID: e.CallId, Caller: e.Caller, Called: e.Called,
 			AgentExtension: e.AgentExtension, RecordingURL: e.RecordingUrl, At: wire.Time(e.AtUnixNano),
+			Direction: e.Direction, Queue: e.Queue,
 		}
 	}
 	return out, nil

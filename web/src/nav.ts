@@ -23,6 +23,8 @@ export const nav: NavItem[] = [
   { to: '/admin/roles', label: 'access.nav.roles', perm: 'access:read' },
   { to: '/admin/api-keys', label: 'access.nav.apiKeys', perm: 'api_keys:read' },
   { to: '/callbacks', label: 'callbacks.nav', perm: 'callbacks:read' },
+  { to: '/calls', label: 'calls.nav', perm: 'customers:read' },
+  { to: '/calls/board', label: 'calls.board', perm: 'users:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
   { to: '/complaints', label: 'complaints.title', perm: 'complaints:read' },

@@ -24,6 +24,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The supervisors' board
+         * @description Every active user with a CTI extension, their state and since when, and the calls waiting per queue as the CTI plugin reported them (queued, not yet offered to an agent, not ended).
+         */
+        get: operations["get-agent-board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/me/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own calls
+         * @description The calls the calling user took or dialled, newest first.
+         */
+        get: operations["list-my-calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/me/dial": {
         parameters: {
             query?: never;
@@ -57,6 +97,30 @@ export interface paths {
          */
         get: operations["agent-events"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/me/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's agent state
+         * @description available, on_call, after_call_work, away or offline (never set: offline), and since when.
+         */
+        get: operations["get-my-agent-state"];
+        /**
+         * Set the caller's agent state (示闲 / 示忙)
+         * @description An agent sets available, away or offline; a call answered at their extension makes them on_call, its end after_call_work, until they set a state again.
+         */
+        put: operations["set-my-agent-state"];
         post?: never;
         delete?: never;
         options?: never;
@@ -164,7 +228,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/complaint-settings": {
+    "/v1/calls": {
         parameters: {
             query?: never;
             header?: never;
@@ -172,60 +236,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Complaint settings
-         * @description The category tree, severities, deadlines in working days per category × severity, reopen period and escalation ladder; the defaults until set.
+         * The call log (通话记录)
+         * @description Every call the tenant's CTI plugin reported and every click-to-dial call, newest offered first, with its agent, queue, times, outcome, recording and what was created during it (`links`). The caller sees the calls of the customers they may see (see list-customers) and the calls they took.
          */
-        get: operations["get-complaint-settings"];
-        /**
-         * Replace the complaint settings
-         * @description Checked against the business calendar: a deadline that can never be met, an unknown category or severity, a ladder that does not climb answer 422 naming the field, nothing saved. Open cases keep their deadlines.
-         */
-        put: operations["put-complaint-settings"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/complaints": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List complaints
-         * @description Newest first. Tenant-wide callers see every case; a region manager the cases owned by the sites and regions of their subtrees; site staff the cases their sites own; technicians none.
-         */
-        get: operations["list-complaints"];
-        put?: never;
-        /**
-         * Open a complaint case
-         * @description Links the case to the customer and, where given, the order, unit, site and technician; gives it the deadline of its category × severity in working days of the tenant's business calendar and a number.
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
-         */
-        post: operations["create-complaint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/complaints/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get a complaint
-         * @description With its deadline clock, escalation level, handling form and `actions`. A case outside the caller's scope answers 404.
-         */
-        get: operations["get-complaint"];
+        get: operations["list-calls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -234,29 +248,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/complaints/{id}/actions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Act on a complaint
-         * @description acknowledge, investigate, propose (with the handling form), confirm (the customer accepts, via agent or sms), reject, close, reopen (within the tenant's period), wait / resume (the clock pauses while the customer is waited on), transfer (to another responsible unit, with a reason) and escalate (the next step of the ladder, with a reason).
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
-         */
-        post: operations["act-on-complaint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/complaints/{id}/events": {
+    "/v1/calls/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -264,10 +256,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A complaint's timeline
-         * @description Every change, oldest first: state changes, waits, transfers (with the reason), escalations (with whom they notify).
+         * Get a call
+         * @description A call of the log with its links. The caller sees the calls of the customers they may see (see list-customers) and the calls they took. Any other answers 404.
          */
-        get: operations["list-complaint-events"];
+        get: operations["get-call"];
         put?: never;
         post?: never;
         delete?: never;
@@ -995,7 +987,7 @@ export interface paths {
         };
         /**
          * Look up a caller (screen pop, 来电弹屏)
-         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. `open_complaints` lists the customer's complaints still being handled. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
+         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, so `open_complaints` is always empty for now. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["screen-pop"];
         put?: never;
@@ -1800,6 +1792,19 @@ export interface components {
             /** @enum {string} */
             type: "screen_pop" | "call";
         };
+        AgentState: {
+            extension?: string;
+            name?: string;
+            /** Format: date-time */
+            since: string;
+            /** @enum {string} */
+            state: "available" | "on_call" | "after_call_work" | "away" | "offline";
+            user_id: string;
+        };
+        Board: {
+            agents: components["schemas"]["AgentState"][] | null;
+            queues: components["schemas"]["QueueWaiting"][] | null;
+        };
         CTIEventsOutputBody: {
             /**
              * Format: int64
@@ -1844,6 +1849,41 @@ export interface components {
                 [key: string]: string[] | null;
             };
         };
+        Call: {
+            /** @description The extension that answered, or else the first one the call rang at. */
+            agent_extension?: string;
+            agent_name?: string;
+            /** @description The user with the extension when the call reached it. */
+            agent_user_id?: string;
+            /** Format: date-time */
+            answered_at?: string;
+            called: string;
+            caller: string;
+            /** @description The customer found by the other party's number, or of an order created during the call. */
+            customer_id?: string;
+            customer_name?: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound" | "click_to_dial";
+            /** Format: int64 */
+            duration_seconds: number;
+            /** Format: date-time */
+            ended_at?: string;
+            id: string;
+            /** @description What was created during the call. */
+            links: components["schemas"]["Link"][] | null;
+            /**
+             * Format: date-time
+             * @description When the call first reached the platform's knowledge (queued, ringing, or dialled).
+             */
+            offered_at: string;
+            /** @enum {string} */
+            outcome: "ringing" | "in_progress" | "answered" | "missed" | "abandoned";
+            /** @description The phone system's call ID; events of one call share it. */
+            pbx_call_id: string;
+            /** @description The queue or agent group the phone system put the call in. */
+            queue?: string;
+            recording_url?: string;
+        };
         CallEvent: {
             /** @description The extension the call rings at or was answered on. */
             agent_extension: string;
@@ -1853,168 +1893,19 @@ export interface components {
             called: string;
             /** @description The calling number as the switch gives it. */
             caller: string;
+            /** @enum {string} */
+            direction?: "inbound" | "outbound";
+            /** @description The queue or agent group the phone system put the call in. */
+            queue?: string;
             recording_url?: string;
             /** @enum {string} */
-            type: "ringing" | "answered" | "ended";
-        };
-        CaseEvent: {
-            actor: string;
-            /** Format: date-time */
-            at: string;
-            complaint_id: string;
-            from_state: string;
-            payload: {
-                [key: string]: unknown;
-            };
-            /** Format: int64 */
-            seq: number;
-            to_state: string;
-            type: string;
-        };
-        Category: {
-            code: string;
-            name_en: string;
-            name_zh: string;
-            /** @description The parent's code; empty for a top-level category. */
-            parent?: string;
-        };
-        Complaint: {
-            category: string;
-            /** @enum {string} */
-            channel: "phone" | "portal" | "api" | "sms";
-            /** Format: date-time */
-            closed_at: string | null;
-            /** @description agent or sms. */
-            confirmed_via?: string;
-            /** Format: date-time */
-            created_at: string;
-            created_by: string;
-            customer_id: string;
-            /** Format: int64 */
-            deadline_days: number;
-            description: string;
-            /**
-             * Format: date-time
-             * @description Null while the customer is waited on.
-             */
-            due_at: string | null;
-            /**
-             * Format: int64
-             * @description Steps of the tenant's ladder fired so far.
-             */
-            escalation_level: number;
-            /** @description The handling form, once a resolution is proposed. */
-            handling?: components["schemas"]["Handling"];
-            id: string;
-            /** Format: date-time */
-            next_escalation_at: string | null;
-            /** @example TS-2612-000001 */
-            number: string;
-            /** @description Active and past its due time. */
-            overdue: boolean;
-            owner: components["schemas"]["Owner"];
-            pauses: components["schemas"]["Pause"][];
-            severity: string;
-            /** @description The site complained about. */
-            site_id: string | null;
-            /** @enum {string} */
-            state: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed";
-            technician_id: string | null;
-            unit_id: string | null;
-            /** Format: date-time */
-            updated_at: string;
-            /** Format: int64 */
-            version: number;
-            /** Format: date-time */
-            waiting_since: string | null;
-            work_order_id: string | null;
-        };
-        ComplaintActionInputBody: {
-            /** @enum {string} */
-            action: "acknowledge" | "investigate" | "propose" | "confirm" | "reject" | "close" | "reopen" | "wait" | "resume" | "transfer" | "escalate";
-            /** @description For propose: the handling form. */
-            handling?: components["schemas"]["Handling"];
-            /** @description For transfer: the new responsible unit. */
-            owner?: components["schemas"]["Owner"];
-            reason?: string;
-            /**
-             * Format: int64
-             * @description The version read; 0: no check.
-             */
-            version?: number;
-            /**
-             * @description For confirm: how the customer confirmed.
-             * @enum {string}
-             */
-            via?: "agent" | "sms" | "";
-        };
-        ComplaintDetail: {
-            /** @description What the caller may do now (POST /v1/complaints/{id}/actions), escalate included while it is active. */
-            actions: string[];
-            category: string;
-            /** @enum {string} */
-            channel: "phone" | "portal" | "api" | "sms";
-            /** Format: date-time */
-            closed_at: string | null;
-            /** @description agent or sms. */
-            confirmed_via?: string;
-            /** Format: date-time */
-            created_at: string;
-            created_by: string;
-            customer_id: string;
-            /** Format: int64 */
-            deadline_days: number;
-            description: string;
-            /**
-             * Format: date-time
-             * @description Null while the customer is waited on.
-             */
-            due_at: string | null;
-            /**
-             * Format: int64
-             * @description Steps of the tenant's ladder fired so far.
-             */
-            escalation_level: number;
-            /** @description The handling form, once a resolution is proposed. */
-            handling?: components["schemas"]["Handling"];
-            id: string;
-            /** Format: date-time */
-            next_escalation_at: string | null;
-            /** @example TS-2612-000001 */
-            number: string;
-            /** @description Active and past its due time. */
-            overdue: boolean;
-            owner: components["schemas"]["Owner"];
-            pauses: components["schemas"]["Pause"][];
-            severity: string;
-            /** @description The site complained about. */
-            site_id: string | null;
-            /** @enum {string} */
-            state: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed";
-            technician_id: string | null;
-            unit_id: string | null;
-            /** Format: date-time */
-            updated_at: string;
-            /** Format: int64 */
-            version: number;
-            /** Format: date-time */
-            waiting_since: string | null;
-            work_order_id: string | null;
-        };
-        ComplaintEventsOutputBody: {
-            items: components["schemas"]["CaseEvent"][] | null;
+            type: "ringing" | "answered" | "ended" | "queued";
         };
         ComplaintSummary: {
             category: string;
             /** Format: date-time */
             created_at: string;
-            /**
-             * Format: date-time
-             * @description Null while the customer is waited on.
-             */
-            due_at: string | null;
             id: string;
-            number: string;
             severity: string;
             state: string;
         };
@@ -2060,27 +1951,6 @@ export interface components {
             scope: components["schemas"]["Scope"];
             /** @description The key itself. Shown only in this response; store it now. */
             secret: string;
-        };
-        CreateComplaintInputBody: {
-            /** @description A code of the tenant's category tree. */
-            category: string;
-            /**
-             * @default api
-             * @enum {string}
-             */
-            channel: "phone" | "portal" | "api" | "sms";
-            customer_id: string;
-            description?: string;
-            /** @description The responsible unit; default the site complained about, else the quality department. */
-            owner?: components["schemas"]["Owner"];
-            /** @description A severity code; default the first. */
-            severity?: string;
-            /** @description The site complained about. */
-            site_id?: string;
-            technician_id?: string;
-            unit_id?: string;
-            /** @description The order complained about: its unit, site and technician are taken from it. */
-            work_order_id?: string;
         };
         CreatePluginBindingInputBody: {
             /** @description Non-secret configuration, passed to the plugin as is. Every URL in it (any string value that is an absolute URL) must be http(s) or ws(s), on port 80, 443 or 1024-65535, and reach public addresses only, unless the platform widens this (422 naming the field otherwise). */
@@ -2455,12 +2325,6 @@ export interface components {
             /** @description E.g. duplicate_phone: another customer has one of these phones. The change was made anyway. */
             warnings: components["schemas"]["CustomerWarning"][] | null;
         };
-        DeadlineRule: {
-            category?: string;
-            /** Format: int64 */
-            days: number;
-            severity?: string;
-        };
         Decision: {
             allowed: boolean;
             permission_rule?: string[] | null;
@@ -2689,15 +2553,6 @@ export interface components {
         GrantsOutputBody: {
             permissions: components["schemas"]["Permission"][] | null;
         };
-        Handling: {
-            cause?: string;
-            compensation?: string;
-            /** @description Improvement plan. */
-            improvement?: string;
-            measures: string;
-            /** @enum {string} */
-            responsibility?: "site" | "technician" | "product" | "customer" | "other" | "";
-        };
         ImportError: {
             field?: string;
             message: string;
@@ -2715,6 +2570,13 @@ export interface components {
             /** Format: int64 */
             updated: number;
         };
+        Link: {
+            /** Format: date-time */
+            created_at: string;
+            /** @enum {string} */
+            kind: "work_order" | "complaint" | "callback";
+            ref: string;
+        };
         ListAPIKeysOutputBody: {
             items: components["schemas"]["APIKey"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
@@ -2725,8 +2587,8 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
-        ListComplaintsOutputBody: {
-            items: components["schemas"]["Complaint"][] | null;
+        ListCallsOutputBody: {
+            items: components["schemas"]["Call"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
@@ -2854,16 +2716,6 @@ export interface components {
             slug: string;
             timezone: string;
         };
-        Owner: {
-            /** @description For kind department. */
-            department?: string;
-            /** @enum {string} */
-            kind: "site" | "region" | "department";
-            /** @description For kind region; for a site, its region (set by the platform). */
-            region_id?: string;
-            /** @description For kind site. */
-            site_id?: string;
-        };
         Part: {
             code: string;
             /** @example CNY */
@@ -2905,15 +2757,6 @@ export interface components {
              * @description Least minutes between two manual urges of one order.
              */
             urge_interval_minutes?: number;
-        };
-        Pause: {
-            /** Format: date-time */
-            from: string;
-            /**
-             * Format: date-time
-             * @description Null while still waiting.
-             */
-            to: string | null;
         };
         Permission: {
             /** @enum {string} */
@@ -3157,6 +3000,13 @@ export interface components {
              * @description Least minutes between two manual urges of one order. Omitted or 0: 10.
              */
             urge_interval_minutes?: number;
+        };
+        QueueWaiting: {
+            /** Format: date-time */
+            oldest: string;
+            queue: string;
+            /** Format: int64 */
+            waiting: number;
         };
         QuietHours: {
             enabled: boolean;
@@ -3425,7 +3275,7 @@ export interface components {
             /** @enum {string} */
             kind: "person" | "organization";
             name: string;
-            /** @description The customer's complaints still being handled (not confirmed or closed), newest first, those the caller's scope holds. */
+            /** @description Open complaints. Always empty until complaints are recorded on the platform. */
             open_complaints: components["schemas"]["ComplaintSummary"][] | null;
             phones: components["schemas"]["CustomerPhone"][] | null;
             /** @description The last 5 work orders, newest first. */
@@ -3490,20 +3340,19 @@ export interface components {
              */
             respond_minutes: number;
         };
+        SetAgentStateInputBody: {
+            /**
+             * @description on_call and after_call_work follow the calls.
+             * @enum {string}
+             */
+            state: "available" | "away" | "offline";
+        };
         SetCTIExtensionInputBody: {
             /**
              * @description The user's phone extension; empty clears it.
              * @example 8001
              */
             extension: string;
-        };
-        Settings: {
-            categories: components["schemas"]["Category"][];
-            deadlines: components["schemas"]["DeadlineRule"][];
-            ladder: components["schemas"]["Step"][];
-            /** Format: int64 */
-            reopen_days: number;
-            severities: components["schemas"]["Severity"][];
         };
         SettingsView: {
             /**
@@ -3523,11 +3372,6 @@ export interface components {
              * @description Least minutes between two manual urges (催办) of one order.
              */
             urge_interval_minutes: number;
-        };
-        Severity: {
-            code: string;
-            name_en: string;
-            name_zh: string;
         };
         Site: {
             address: string;
@@ -3707,15 +3551,6 @@ export interface components {
             workdays?: {
                 [key: string]: string[] | null;
             };
-        };
-        Step: {
-            /** @description Any of owner, next_level, region_manager, quality. */
-            notify: string[] | null;
-            /**
-             * Format: double
-             * @description Part of the window, in (0, 1]; 1 is the due time.
-             */
-            share: number;
         };
         StockLevel: {
             /**
@@ -4490,6 +4325,142 @@ export interface operations {
             };
         };
     };
+    "get-agent-board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Board"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-my-calls": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                outcome?: "ringing" | "in_progress" | "answered" | "missed" | "abandoned";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCallsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "agent-dial": {
         parameters: {
             query?: never;
@@ -4624,6 +4595,158 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-my-agent-state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentState"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "set-my-agent-state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAgentStateInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentState"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5143,175 +5266,27 @@ export interface operations {
             };
         };
     };
-    "get-complaint-settings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Settings"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "put-complaint-settings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Settings"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Settings"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "list-complaints": {
+    "list-calls": {
         parameters: {
             query?: {
                 /** @description Cursor from a previous page's next_cursor. */
                 cursor?: string;
                 /** @description Page size. */
                 limit?: number;
-                state?: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed" | "";
-                /** @description The category and its subtree. */
-                category?: string;
-                owner_site_id?: string;
-                /** @description Cases owned in this region's subtree. */
-                owner_region_id?: string;
-                department?: string;
-                customer_id?: string;
-                /** @description Only active cases past their due time. */
-                overdue?: boolean;
+                /** @description Part of the caller's or the called number (at least 3 digits; other characters ignored). */
+                number?: string;
+                /** @description Only calls taken by this user. */
+                agent?: string;
+                /** @description Only calls of this customer. */
+                customer?: string;
+                /** @description Only calls during which this work order was created. */
+                work_order?: string;
+                outcome?: "ringing" | "in_progress" | "answered" | "missed" | "abandoned";
+                direction?: "inbound" | "outbound" | "click_to_dial";
+                /** @description Only calls offered at or after this time (RFC 3339). */
+                from?: string;
+                /** @description Only calls offered before this time (RFC 3339). */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -5325,7 +5300,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListComplaintsOutputBody"];
+                    "application/json": components["schemas"]["ListCallsOutputBody"];
                 };
             };
             /** @description Bad Request */
@@ -5375,103 +5350,7 @@ export interface operations {
             };
         };
     };
-    "create-complaint": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateComplaintInputBody"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Complaint"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "get-complaint": {
+    "get-call": {
         parameters: {
             query?: never;
             header?: never;
@@ -5488,190 +5367,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ComplaintDetail"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "act-on-complaint": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ComplaintActionInputBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ComplaintDetail"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "list-complaint-events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ComplaintEventsOutputBody"];
+                    "application/json": components["schemas"]["Call"];
                 };
             };
             /** @description Bad Request */

@@ -493,5 +493,16 @@ const en: typeof zh = {
     handling: { title: 'Handling form', cause: 'Cause', responsibility: 'Responsibility', measures: 'Measures', improvement: 'Improvement plan',
       compensation: 'Compensation', who: { site: 'Site', technician: 'Technician', product: 'Product', customer: 'Customer', other: 'Other' } },
   },
+  calls: {
+    nav: 'Call log', title: 'Call log', history: 'Calls', empty: 'No calls', offeredAt: 'Time', direction: 'Direction', caller: 'Caller',
+    called: 'Called', agent: 'Agent', queue: 'Queue', outcome: 'Outcome', duration: 'Talk time', customer: 'Customer', links: 'Created during the call',
+    recording: 'Recording', listen: 'Listen', number: 'Number', from: 'From', to: 'To', period: 'Period', mine: 'My calls only',
+    directions: { inbound: 'Inbound', outbound: 'Outbound', click_to_dial: 'Click-to-dial' },
+    outcomes: { ringing: 'Ringing', in_progress: 'In progress', answered: 'Answered', missed: 'Missed', abandoned: 'Abandoned' },
+    board: 'Agents board', waiting: 'Waiting calls', noneWaiting: 'No call waiting', waitingCount: 'Waiting', longestWait: 'Longest wait',
+    agents: 'Agents', extension: 'Extension', state: 'State', inState: 'In state for',
+    states: { available: 'Available', on_call: 'On a call', after_call_work: 'After-call work', away: 'Away', offline: 'Offline' },
+    kinds: { work_order: 'Work order', complaint: 'Complaint', callback: 'Callback' },
+  },
 }
 export default en

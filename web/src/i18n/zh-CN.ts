@@ -477,4 +477,15 @@ export default {
     handling: { title: '处理单', cause: '原因', responsibility: '责任方', measures: '处理措施', improvement: '改进计划',
       compensation: '补偿', who: { site: '网点', technician: '技师', product: '产品', customer: '客户', other: '其他' } },
   },
+  calls: {
+    nav: '通话记录', title: '通话记录', history: '通话记录', empty: '暂无通话', offeredAt: '时间', direction: '呼叫方向', caller: '主叫',
+    called: '被叫', agent: '座席', queue: '队列', outcome: '结果', duration: '通话时长', customer: '客户', links: '通话中创建',
+    recording: '录音', listen: '收听', number: '号码', from: '开始', to: '结束', period: '时间段', mine: '只看我的通话',
+    directions: { inbound: '呼入', outbound: '呼出', click_to_dial: '点击外呼' },
+    outcomes: { ringing: '振铃中', in_progress: '通话中', answered: '已接听', missed: '未接', abandoned: '放弃' },
+    board: '座席监控', waiting: '排队来电', noneWaiting: '无排队来电', waitingCount: '排队数', longestWait: '最长等待',
+    agents: '座席', extension: '分机', state: '状态', inState: '持续时间',
+    states: { available: '示闲', on_call: '通话中', after_call_work: '话后处理', away: '示忙', offline: '离线' },
+    kinds: { work_order: '工单', complaint: '投诉', callback: '回访' },
+  },
 }

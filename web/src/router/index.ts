@@ -51,6 +51,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'callbacks', name: 'callbacks', component: () => import('@/views/callbacks/CallbacksView.vue'), meta: { perm: 'callbacks:read' } },
       { path: 'complaints', name: 'complaints', component: () => import('@/views/complaints/ComplaintsView.vue'), meta: { perm: 'complaints:read' } },
       { path: 'complaints/:id', name: 'complaint', component: () => import('@/views/complaints/ComplaintView.vue'), meta: { perm: 'complaints:read' } },
+      { path: 'calls', name: 'calls', component: () => import('@/views/calls/CallsView.vue'), meta: { perm: 'customers:read' } },
+      { path: 'calls/board', name: 'agent-board', component: () => import('@/views/calls/AgentBoardView.vue'), meta: { perm: 'users:read' } },
     ],
   },
   {

@@ -217,6 +217,8 @@ type CallEvent struct {
 	AgentExtension string                 `protobuf:"bytes,5,opt,name=agent_extension,json=agentExtension,proto3" json:"agent_extension,omitempty"`
 	RecordingUrl   string                 `protobuf:"bytes,6,opt,name=recording_url,json=recordingUrl,proto3" json:"recording_url,omitempty"`
 	AtUnixNano     int64                  `protobuf:"varint,7,opt,name=at_unix_nano,json=atUnixNano,proto3" json:"at_unix_nano,omitempty"` // 0: unknown
+	Direction      string                 `protobuf:"bytes,8,opt,name=direction,proto3" json:"direction,omitempty"`                        // "inbound", "outbound" or "" (unknown); added compatibly
+	Queue          string                 `protobuf:"bytes,9,opt,name=queue,proto3" json:"queue,omitempty"`                                // the switch's queue or agent group; added compatibly
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -298,6 +300,20 @@ func (x *CallEvent) GetAtUnixNano() int64 {
 		return x.AtUnixNano
 	}
 	return 0
+}
+
+func (x *CallEvent) GetDirection() string {
+	if x != nil {
+		return x.Direction
+	}
+	return ""
+}
+
+func (x *CallEvent) GetQueue() string {
+	if x != nil {
+		return x.Queue
+	}
+	return ""
 }
 
 type ParseEventsResponse struct {
@@ -469,7 +485,7 @@ const file_cti_v1_cti_proto_rawDesc = "" +
 	"\n" +
 	"QueryEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x126\n" +
-	"\x05value\x18\x02 \x01(\v2 .aftersales.plugin.cti.v1.ValuesR\x05value:\x028\x01\"\xd8\x01\n" +
+	"\x05value\x18\x02 \x01(\v2 .aftersales.plugin.cti.v1.ValuesR\x05value:\x028\x01\"\x8c\x02\n" +
 	"\tCallEvent\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12\x17\n" +
 	"\acall_id\x18\x02 \x01(\tR\x06callId\x12\x16\n" +
@@ -478,7 +494,9 @@ const file_cti_v1_cti_proto_rawDesc = "" +
 	"\x0fagent_extension\x18\x05 \x01(\tR\x0eagentExtension\x12#\n" +
 	"\rrecording_url\x18\x06 \x01(\tR\frecordingUrl\x12 \n" +
 	"\fat_unix_nano\x18\a \x01(\x03R\n" +
-	"atUnixNano\"R\n" +
+	"atUnixNano\x12\x1c\n" +
+	"\tdirection\x18\b \x01(\tR\tdirection\x12\x14\n" +
+	"\x05queue\x18\t \x01(\tR\x05queue\"R\n" +
 	"\x13ParseEventsResponse\x12;\n" +
 	"\x06events\x18\x01 \x03(\v2#.aftersales.plugin.cti.v1.CallEventR\x06events\"l\n" +
 	"\vDialRequest\x12'\n" +
