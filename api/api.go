@@ -21,6 +21,7 @@ import (
 	"github.com/aftersales/aftersales/core/catalog"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/kb"
 	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/plugin"
@@ -83,6 +84,8 @@ type Deps struct {
 	Messaging  MessagingServices
 	Plugins    PluginServices
 	Ops        OpsDeps
+	// KB: the knowledge base's articles, categories, synonyms and public FAQ.
+	KB *kb.Service
 	// AllowedOrigins may call the API from a browser page (CORS); none:
 	// the API's own origin only (api/cors.go).
 	AllowedOrigins []string
@@ -277,4 +280,5 @@ func (s *Server) registerRoutes() {
 	registerPartsRoutes(s.api, s, d.Plugins)
 	registerSMSGatewayRoutes(s.api, s, d.Messaging)
 	registerFollowUpRoutes(s.api, s, d.FollowUps)
+	registerKBRoutes(s.api, s, d.KB)
 }

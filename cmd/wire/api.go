@@ -9,6 +9,7 @@ import (
 
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/core/audit"
+	"github.com/aftersales/aftersales/core/kb"
 	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/jobs"
@@ -43,5 +44,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		FollowUps:  a.Messaging,
 		Messaging:  msg,
 		Plugins:    api.PluginServices{Plugins: a.Plugins, Dir: o.PluginDir, SSEKeepAlive: o.SSEKeepAlive},
-		Ops:        ops})
+		Ops:        ops,
+		KB:         kb.NewService(kb.Config{Store: store, Clock: o.Clock})})
 }
