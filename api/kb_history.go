@@ -59,9 +59,29 @@ type FeedbackInput struct {
 	}
 }
 
+type PreviewInput struct {
+	Body struct {
+		Body string `json:"body" maxLength:"200000" doc:"Markdown."`
+	}
+}
+
+type PreviewOutput struct {
+	Body struct {
+		HTML string `json:"html" doc:"The Markdown rendered and sanitised, as the article will show it."`
+	}
+}
+
 func registerKBHistoryRoutes(api huma.API, s *Server, svc *kb.Service) {
 	tags := []string{"Knowledge base"}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResKB, Action: a} }
+	register(api, huma.Operation{OperationID: "preview-kb-markdown", Method: http.MethodPost, Path: "/v1/kb/preview",
+		Summary: "Render Markdown as an article would show it", Tags: tags},
+		access{Who: accessTenant, Perm: perm(core.ActCreate)},
+		func(ctx context.Context, in *PreviewInput) (*PreviewOutput, error) {
+			out := &PreviewOutput{}
+			out.Body.HTML, _ = kb.Render(in.Body.Body)
+			return out, nil
+		})
 	register(api, huma.Operation{OperationID: "list-kb-versions", Method: http.MethodGet, Path: "/v1/kb/articles/{id}/versions",
 		Summary: "List an article's versions", Tags: tags, Errors: []int{http.StatusNotFound}, Description: "Newest first."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},

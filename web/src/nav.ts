@@ -22,6 +22,7 @@ export const nav: NavItem[] = [
   { to: '/admin/users', label: 'nav.users', perm: 'users:read' },
   { to: '/admin/roles', label: 'access.nav.roles', perm: 'access:read' },
   { to: '/admin/api-keys', label: 'access.nav.apiKeys', perm: 'api_keys:read' },
+  { to: '/kb', label: 'kb.nav', perm: 'kb:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
 ]

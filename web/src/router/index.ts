@@ -48,6 +48,9 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/api-keys', name: 'api-keys', component: () => import('@/views/admin/access/ApiKeysView.vue'), meta: { perm: 'api_keys:read' } },
       { path: 'dispatch', name: 'dispatch', component: () => import('@/views/dispatch/DispatchBoard.vue'), meta: { perm: 'work_orders:dispatch' } },
       { path: 'site', name: 'site-desk', component: () => import('@/views/site/SiteDesk.vue'), meta: { perm: 'work_orders:dispatch' } },
+      { path: 'kb', name: 'kb', component: () => import('@/views/kb/KBListView.vue'), meta: { perm: 'kb:read' } },
+      { path: 'kb/:id', name: 'kb-article', component: () => import('@/views/kb/KBArticleView.vue'), meta: { perm: 'kb:read' } },
+      { path: 'kb-admin', name: 'kb-admin', component: () => import('@/views/kb/KBAdminView.vue'), meta: { perm: 'kb:update' } },
     ],
   },
   {
