@@ -109,4 +109,6 @@ func KBTargets(now time.Time) []KBTarget {
 }
 
 // KBSynonyms are the synonym groups the labelled queries rely on.
-func KBSynonyms() [][]string { return [][]string{{"冰箱", "电冰箱"}, {"油烟机", "抽油烟机"}} }
+func KBSynonyms() [][]string {
+	return [][]string{{"冰箱", "电冰箱"}, {"油烟机", "抽油烟机"}}
+}

@@ -17,6 +17,9 @@ import (
 // B, A} = {body, -, tags, title}.
 const kbRankWeights = `'{0.1, 0.2, 0.5, 1.0}'`
 
+// kbCandidates bounds the matches a search ranks.
+const kbCandidates = 300
+
 // FindArticles lists or, with f.Search, searches articles. A search ranks
 // by ts_rank over f.Rank (title terms weigh ten times body terms) times a
 // recency factor that halves the boost of a change a quarter old; GIN on
@@ -72,6 +75,16 @@ func (r kbRepo) FindArticles(ctx context.Context, f kb.Filter) ([]*kb.Article, s
 	sql := `SELECT ` + kbArticleColumns + ` FROM kb_articles`
 	if len(where) > 0 {
 		sql += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	if f.Search != nil {
+		// Ranking reads every candidate's vector: a broad query (空调)
+		// matches tens of thousands of articles, and ranking them all
+		// took seconds on 100,000 (BENCHMARKS.md). So at most
+		// kbCandidates matches, the most recently changed first (the
+		// updated index), are ranked; a specific query has fewer matches
+		// than that and is ranked in full.
+		sql = `SELECT ` + kbArticleColumns + ` FROM (` + strings.Replace(sql, ` FROM kb_articles`, `, search FROM kb_articles`, 1) +
+			` ORDER BY updated_at DESC LIMIT ` + arg(kbCandidates) + `) c`
 	}
 	sql += ` ORDER BY ` + order + ` LIMIT ` + arg(limit+1)
 	out, err := readAll(ctx, r.u, scanKBArticle, sql, args...)
