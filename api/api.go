@@ -25,6 +25,7 @@ import (
 	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
+	"github.com/aftersales/aftersales/core/kb"
 	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/plugin"
@@ -94,6 +95,8 @@ type Deps struct {
 	Callbacks *callback.Service
 	// Calls is the call log (nil: not served).
 	Calls *call.Service
+	// KB: the knowledge base's articles, categories, synonyms and public FAQ.
+	KB *kb.Service
 	// AllowedOrigins may call the API from a browser page (CORS); none:
 	// the API's own origin only (api/cors.go).
 	AllowedOrigins []string
@@ -247,6 +250,7 @@ func Config() huma.Config {
 	c.OpenAPIPath = "/openapi"
 	c.DocsPath = ""
 	c.SchemasPath = "/schemas"
+	c.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaNamer)
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "A login token (POST /v1/auth/login), an API key, or a platform-admin token."},
 	}
@@ -297,4 +301,5 @@ func (s *Server) registerRoutes() {
 	registerComplaintRoutes(s.api, s, d.Complaints)
 	registerCallRoutes(s.api, s, d.Calls)
 	registerAgentStateRoutes(s.api, d.Calls)
+	registerKBRoutes(s.api, s, d.KB)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/core/audit"
+	"github.com/aftersales/aftersales/core/kb"
 	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/jobs"
@@ -46,5 +47,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Ops:        ops,
 		Callbacks:  a.Callbacks,
 		Complaints: a.Complaints,
-		Calls:      a.Calls})
+		Calls:      a.Calls,
+		KB:         kb.NewService(kb.Config{Store: store, Clock: o.Clock})})
 }

@@ -25,6 +25,7 @@ export const nav: NavItem[] = [
   { to: '/callbacks', label: 'callbacks.nav', perm: 'callbacks:read' },
   { to: '/calls', label: 'calls.nav', perm: 'customers:read' },
   { to: '/calls/board', label: 'calls.board', perm: 'users:read' },
+  { to: '/kb', label: 'kb.nav', perm: 'kb:read' },
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
   { to: '/complaints', label: 'complaints.title', perm: 'complaints:read' },

@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/addresses/parse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find the province, city and district in a free-text address
+         * @description Handles missing provinces or cities, municipalities, short forms, spaces, full-width characters, phone numbers and postcodes. Ambiguous text returns candidates instead of a guess.
+         */
+        post: operations["parse-address"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/board": {
         parameters: {
             query?: never;
@@ -171,6 +191,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an owner's attachments
+         * @description Oldest first. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         */
+        get: operations["list-attachments"];
+        put?: never;
+        /**
+         * Upload an attachment
+         * @description A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; accepted: image/jpeg, image/png, image/webp, image/heic, application/pdf; anything else is refused with 415. A file over the size limit (BLOB_MAX_SIZE_MB, 10 MiB by default) is refused with 413; both problems name the limit. The file is stored under the tenant and the attachment's ID, never under its name. Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         */
+        post: operations["upload-attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an attachment's description
+         * @description Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         */
+        get: operations["get-attachment"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an attachment
+         * @description Deletes the attachment and, once that is committed, its file. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         */
+        delete: operations["delete-attachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment
+         * @description The file with its sniffed type, as an attachment download (Content-Disposition with its name), X-Content-Type-Options nosniff and a sandboxing Content-Security-Policy. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         */
+        get: operations["download-attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit-events": {
         parameters: {
             query?: never;
@@ -228,6 +316,173 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/callback-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback rules
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         */
+        get: operations["list-callback-rules"];
+        put?: never;
+        /**
+         * Create a callback rule
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-callback-rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A callback rule */
+        get: operations["get-callback-rule"];
+        /**
+         * Replace a callback rule
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         */
+        put: operations["update-callback-rule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-rules/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a callback rule
+         * @description Which orders completed in the last month the rule selects, as if enabled: the same decision it takes on each order's completion.
+         */
+        post: operations["preview-callback-rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback settings
+         * @description The indicators questions may measure and what a dissatisfied answer opens (rework or complaint).
+         */
+        get: operations["get-callback-settings"];
+        /** Save the callback settings */
+        put: operations["save-callback-settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback to-do queue (回访待办)
+         * @description Tasks by due time, of orders within the caller's scope.
+         */
+        get: operations["list-callback-tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A callback task with its questionnaire */
+        get: operations["get-callback-task"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-tasks/{id}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the customer's answers
+         * @description Answers in the questionnaire version the task asks; an answer of the wrong type is a 422 naming its field (answers[i].score, …), nothing saved. Dissatisfied answers open a rework order linked to the original, or a complaint, as the tenant's settings say (outcome).
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["submit-callback-answers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callback-tasks/{id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a call that got no answers
+         * @description No answer or busy: the next attempt is due by the retry schedule (2 h, then 24 h), then the task is given up; a wrong number or a refusal gives it up at once. 409 when the task is closed.
+         */
+        post: operations["record-callback-attempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/calls": {
         parameters: {
             query?: never;
@@ -260,6 +515,118 @@ export interface paths {
          * @description A call of the log with its links. The caller sees the calls of the customers they may see (see list-customers) and the calls they took. Any other answers 404.
          */
         get: operations["get-call"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaint-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complaint settings
+         * @description The category tree, severities, deadlines in working days per category × severity, reopen period and escalation ladder; the defaults until set.
+         */
+        get: operations["get-complaint-settings"];
+        /**
+         * Replace the complaint settings
+         * @description Checked against the business calendar: a deadline that can never be met, an unknown category or severity, a ladder that does not climb answer 422 naming the field, nothing saved. Open cases keep their deadlines.
+         */
+        put: operations["put-complaint-settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List complaints
+         * @description Newest first. Tenant-wide callers see every case; a region manager the cases owned by the sites and regions of their subtrees; site staff the cases their sites own; technicians none.
+         */
+        get: operations["list-complaints"];
+        put?: never;
+        /**
+         * Open a complaint case
+         * @description Links the case to the customer and, where given, the order, unit, site and technician; gives it the deadline of its category × severity in working days of the tenant's business calendar and a number.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-complaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a complaint
+         * @description With its deadline clock, escalation level, handling form and `actions`. A case outside the caller's scope answers 404.
+         */
+        get: operations["get-complaint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on a complaint
+         * @description acknowledge, investigate, propose (with the handling form), confirm (the customer accepts, via agent or sms), reject, close, reopen (within the tenant's period), wait / resume (the clock pauses while the customer is waited on), transfer (to another responsible unit, with a reason) and escalate (the next step of the ladder, with a reason).
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["act-on-complaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A complaint's timeline
+         * @description Every change, oldest first: state changes, waits, transfers (with the reason), escalations (with whom they notify).
+         */
+        get: operations["list-complaint-events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -371,6 +738,26 @@ export interface paths {
         patch: operations["update-customer"];
         trace?: never;
     };
+    "/v1/divisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List China's administrative divisions
+         * @description The platform's reference table (GB/T 2260), shared by tenants: the provinces, or the children of one division.
+         */
+        get: operations["list-divisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/fault-codes": {
         parameters: {
             query?: never;
@@ -464,6 +851,334 @@ export interface paths {
          */
         post: operations["complete-follow-up"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List or search knowledge-base articles
+         * @description The articles the caller sees: editors and reviewers every article; others the published ones written for their audience (agents: internal, site managers: sites and technicians, technicians: technicians; everyone: public) and, for articles limited to regions, their regions. With `q`, ranked by relevance (title over body, recent over old) with a snippet where the matches are marked (`<mark>`, the text escaped); Latin words no article contains are corrected to the nearest known ones; the tenant's synonyms count as the word.
+         */
+        get: operations["list-kb-articles"];
+        put?: never;
+        /**
+         * Write a new article
+         * @description The article starts as a draft at version 1; it is published only after another person approves it.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-kb-article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an article
+         * @description 404 for an article the caller does not see.
+         */
+        get: operations["get-kb-article"];
+        /**
+         * Write a new version of an article
+         * @description The new version is a draft again and needs a review to be published. 409 while the article is in review, or when `version` is not the current one.
+         */
+        put: operations["update-kb-article"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve and publish an article in review
+         * @description 403 when the caller wrote the version under review: someone else must approve it. 409 for a draft (publishing needs a review: submit it first).
+         */
+        post: operations["approve-kb-article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a published article
+         * @description Readers no longer see it.
+         */
+        post: operations["archive-kb-article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the review comments of an article
+         * @description Oldest first.
+         */
+        get: operations["list-kb-comments"];
+        put?: never;
+        /** Comment on an article */
+        post: operations["add-kb-comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compare two versions of an article */
+        get: operations["diff-kb-versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count a view or a reader's feedback
+         * @description Views and helpful / not helpful answers are counted on the article for reports.
+         */
+        post: operations["kb-article-feedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore an earlier version
+         * @description Writes the version's content as a new draft version; it needs a review to be published.
+         */
+        post: operations["restore-kb-version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/send-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an article in review back to draft
+         * @description `comment` is required: what to change.
+         */
+        post: operations["send-back-kb-article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a draft for review
+         * @description 409 unless the article is a draft.
+         */
+        post: operations["submit-kb-article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an article's versions
+         * @description Newest first.
+         */
+        get: operations["list-kb-versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the category tree
+         * @description Flat, by parent and position.
+         */
+        get: operations["list-kb-categories"];
+        put?: never;
+        /**
+         * Create a category
+         * @description Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-kb-category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rename or move a category */
+        put: operations["put-kb-category"];
+        post?: never;
+        /** Delete an empty category */
+        delete: operations["delete-kb-category"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render Markdown as an article would show it */
+        post: operations["preview-kb-markdown"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/synonyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the search synonyms */
+        get: operations["list-kb-synonyms"];
+        put?: never;
+        /**
+         * Add a group of synonyms
+         * @description Search treats the words of a group as one: 冰箱 finds 电冰箱 and the other way round.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-kb-synonyms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/synonyms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a group of synonyms */
+        put: operations["put-kb-synonyms"];
+        post?: never;
+        /** Delete a group of synonyms */
+        delete: operations["delete-kb-synonyms"];
         options?: never;
         head?: never;
         patch?: never;
@@ -899,6 +1614,90 @@ export interface paths {
         patch: operations["update-product-model"];
         trace?: never;
     };
+    "/v1/public/{tenant}/faq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search a tenant's public FAQ
+         * @description No login: the tenant's published articles written for the public, searched like the portal's.
+         */
+        get: operations["public-faq"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/{tenant}/faq/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a public FAQ article */
+        get: operations["public-faq-article"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Questionnaires (问卷)
+         * @description The latest version of each, by name.
+         */
+        get: operations["list-questionnaires"];
+        put?: never;
+        /**
+         * Create a questionnaire
+         * @description Questions are single or multiple choice, rating, fill-in or free text, each optionally measuring an indicator.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-questionnaire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/questionnaires/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A questionnaire version */
+        get: operations["get-questionnaire"];
+        /**
+         * Save a new version of a questionnaire
+         * @description Versions are immutable: tasks opened before keep asking, and answers keep, the version they were opened with.
+         */
+        put: operations["save-questionnaire"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/regions": {
         parameters: {
             query?: never;
@@ -969,7 +1768,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Create a role or replace its permissions */
+        /**
+         * Create a role or replace its permissions
+         * @description The caller needs tenant-wide scope and must hold every permission the role grants (403 otherwise): nobody hands out more than they have.
+         */
         put: operations["put-role"];
         post?: never;
         delete?: never;
@@ -987,7 +1789,7 @@ export interface paths {
         };
         /**
          * Look up a caller (screen pop, 来电弹屏)
-         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. Complaints are not recorded on the platform yet, so `open_complaints` is always empty for now. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
+         * @description What an agent needs the moment the phone rings: the customers with the caller's number, each with phones, addresses, registered units (model, product line, warranty status), the last 5 work orders and open complaints. An unknown number answers 200 with no customers and `unknown_caller`: true; a number that is not a phone number is a 422. `open_complaints` lists the customer's complaints still being handled. Only the customers the caller may see are found, each with the work orders the caller may see; a caller out of sight is an unknown caller. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner.
          */
         get: operations["screen-pop"];
         put?: never;
@@ -1491,7 +2293,10 @@ export interface paths {
         };
         /** Permissions granted to a user on top of their roles */
         get: operations["get-user-grants"];
-        /** Replace the permissions granted to a user on top of their roles */
+        /**
+         * Replace the permissions granted to a user on top of their roles
+         * @description The user must lie inside the caller's scope (404 otherwise) and the caller must hold every permission granted (403 otherwise).
+         */
         put: operations["put-user-grants"];
         post?: never;
         delete?: never;
@@ -1778,6 +2583,14 @@ export interface components {
             roles: string[] | null;
             scope: components["schemas"]["Scope"];
         };
+        AddCommentInputBody: {
+            body: string;
+        };
+        AddressCandidate: {
+            city: components["schemas"]["DivisionRef"];
+            district: components["schemas"]["DivisionRef"];
+            province: components["schemas"]["DivisionRef"];
+        };
         AdminStruct: {
             display_name?: string;
             email?: string;
@@ -1800,6 +2613,115 @@ export interface components {
             /** @enum {string} */
             state: "available" | "on_call" | "after_call_work" | "away" | "offline";
             user_id: string;
+        };
+        Answer: {
+            /** @description Single choice: the option's value. */
+            choice?: string;
+            /** @description Multiple choice: the options' values. */
+            choices?: string[] | null;
+            /** @description The question's key. */
+            question: string;
+            /**
+             * Format: int64
+             * @description Rating: 1 to the question's scale.
+             */
+            score?: number;
+            /** @description Fill-in or free text. */
+            text?: string;
+        };
+        Article: {
+            /** @enum {string} */
+            audience: "internal" | "sites" | "technicians" | "public";
+            /** @description Markdown. */
+            body: string;
+            category_id?: string;
+            /** Format: date-time */
+            created_at: string;
+            edited_by: string;
+            edited_by_name: string;
+            fault_codes: string[] | null;
+            /** Format: int64 */
+            helpful: number;
+            /** @description The body rendered and sanitised. */
+            html: string;
+            id: string;
+            /** @description Product model codes. */
+            models: string[] | null;
+            /** Format: int64 */
+            not_helpful: number;
+            product_lines: string[] | null;
+            /** Format: date-time */
+            published_at?: string;
+            /** @description Only users whose scope covers one of these regions see it; empty: everyone of the audience. */
+            regions: string[] | null;
+            /**
+             * Format: date-time
+             * @description After this date the article is stale and due for review.
+             */
+            review_by?: string;
+            stale: boolean;
+            /** @enum {string} */
+            status: "draft" | "in_review" | "published" | "archived";
+            tags: string[] | null;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: int64 */
+            views: number;
+        };
+        ArticleFields: {
+            /** @enum {string} */
+            audience: "internal" | "sites" | "technicians" | "public";
+            /** @description Markdown; rendered to sanitised HTML (scripts, event handlers and javascript: links are removed). */
+            body?: string;
+            category_id?: string;
+            fault_codes?: string[] | null;
+            /** @description Product model codes. */
+            models?: string[] | null;
+            product_lines?: string[] | null;
+            /** @description Only readers whose scope covers one of these regions see it. */
+            regions?: string[] | null;
+            /**
+             * Format: date-time
+             * @description After this date the article is flagged stale.
+             */
+            review_by?: string;
+            tags?: string[] | null;
+            /** @example 空调不制冷的处理方法 */
+            title: string;
+        };
+        ArticleStepInputBody: {
+            comment?: string;
+            /**
+             * Format: int64
+             * @description The version acted on; 409 when it changed since.
+             */
+            version: number;
+        };
+        Attachment: {
+            /** @description The type sniffed from the content, not the one the uploader claimed. */
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The user or API key that attached it. */
+            created_by: string;
+            /** @description The name the file was uploaded with (for display and downloads only). */
+            file_name: string;
+            id: string;
+            /** @description What it is to its owner, e.g. photo or signature on a work order; may be empty. */
+            label: string;
+            owner_id: string;
+            /** @description What owns it, e.g. work_order, kb_article. */
+            owner_kind: string;
+            /** @description Hex SHA-256 of the content. */
+            sha256: string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
         };
         Board: {
             agents: components["schemas"]["AgentState"][] | null;
@@ -1901,11 +2823,251 @@ export interface components {
             /** @enum {string} */
             type: "ringing" | "answered" | "ended" | "queued";
         };
+        CallbackSettings: {
+            /**
+             * @description What a low score or "not resolved" opens.
+             * @enum {string}
+             */
+            dissatisfaction: "none" | "rework" | "complaint";
+            /** @description The indicators questions may measure. */
+            indicators: string[] | null;
+        };
+        CallbackTaskView: {
+            answers: components["schemas"]["Answer"][] | null;
+            /** Format: int64 */
+            attempts: number;
+            /** @enum {string} */
+            channel: "call" | "sms";
+            /** Format: date-time */
+            created_at: string;
+            customer_id: string;
+            dissatisfied: boolean;
+            /** Format: date-time */
+            done_at: string | null;
+            done_by?: string;
+            /** Format: date-time */
+            due_at: string | null;
+            give_up_reason?: string;
+            /** @description The agent group's code. */
+            group: string;
+            id: string;
+            last_attempt?: string;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            note: string;
+            order_number: string;
+            /** @enum {string} */
+            outcome?: "none" | "rework_opened" | "complaint_opened" | "complaint_not_available";
+            /** @description The version the task asks; absent without one. */
+            questionnaire?: components["schemas"]["Questionnaire"];
+            questionnaire_id: string | null;
+            /**
+             * Format: int64
+             * @description The version asked; 0 without a questionnaire.
+             */
+            questionnaire_version: number;
+            rework_order_id: string | null;
+            rule_id: string | null;
+            /**
+             * Format: int64
+             * @description The SMS satisfaction score that opened a low_satisfaction task.
+             */
+            score: number | null;
+            site_id: string | null;
+            /** @enum {string} */
+            source: "rule" | "low_satisfaction";
+            /** @enum {string} */
+            status: "open" | "done" | "given_up";
+            work_order_id: string;
+        };
+        CaseEvent: {
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            complaint_id: string;
+            from_state: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            /** Format: int64 */
+            seq: number;
+            to_state: string;
+            type: string;
+        };
+        Category: {
+            code: string;
+            name_en: string;
+            name_zh: string;
+            /** @description The parent's code; empty for a top-level category. */
+            parent?: string;
+        };
+        CategoryFields: {
+            /** @example Air conditioners */
+            name_en: string;
+            /** @example 空调 */
+            name_zh: string;
+            parent_id?: string;
+            /** Format: int64 */
+            position?: number;
+        };
+        Comment: {
+            article_id: string;
+            author_id: string;
+            author_name: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            /** @enum {string} */
+            kind: "comment" | "approve" | "send_back" | "submit";
+            /** Format: int64 */
+            version: number;
+        };
+        Complaint: {
+            category: string;
+            /** @enum {string} */
+            channel: "phone" | "portal" | "api" | "sms";
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description agent or sms. */
+            confirmed_via?: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            /** Format: int64 */
+            deadline_days: number;
+            description: string;
+            /**
+             * Format: date-time
+             * @description Null while the customer is waited on.
+             */
+            due_at: string | null;
+            /**
+             * Format: int64
+             * @description Steps of the tenant's ladder fired so far.
+             */
+            escalation_level: number;
+            /** @description The handling form, once a resolution is proposed. */
+            handling?: components["schemas"]["Handling"];
+            id: string;
+            /** Format: date-time */
+            next_escalation_at: string | null;
+            /** @example TS-2612-000001 */
+            number: string;
+            /** @description Active and past its due time. */
+            overdue: boolean;
+            owner: components["schemas"]["Owner"];
+            pauses: components["schemas"]["Pause"][];
+            severity: string;
+            /** @description The site complained about. */
+            site_id: string | null;
+            /** @enum {string} */
+            state: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed";
+            technician_id: string | null;
+            unit_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            waiting_since: string | null;
+            work_order_id: string | null;
+        };
+        ComplaintActionInputBody: {
+            /** @enum {string} */
+            action: "acknowledge" | "investigate" | "propose" | "confirm" | "reject" | "close" | "reopen" | "wait" | "resume" | "transfer" | "escalate";
+            /** @description For propose: the handling form. */
+            handling?: components["schemas"]["Handling"];
+            /** @description For transfer: the new responsible unit. */
+            owner?: components["schemas"]["Owner"];
+            reason?: string;
+            /**
+             * Format: int64
+             * @description The version read; 0: no check.
+             */
+            version?: number;
+            /**
+             * @description For confirm: how the customer confirmed.
+             * @enum {string}
+             */
+            via?: "agent" | "sms" | "";
+        };
+        ComplaintDetail: {
+            /** @description What the caller may do now (POST /v1/complaints/{id}/actions), escalate included while it is active. */
+            actions: string[];
+            category: string;
+            /** @enum {string} */
+            channel: "phone" | "portal" | "api" | "sms";
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description agent or sms. */
+            confirmed_via?: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            /** Format: int64 */
+            deadline_days: number;
+            description: string;
+            /**
+             * Format: date-time
+             * @description Null while the customer is waited on.
+             */
+            due_at: string | null;
+            /**
+             * Format: int64
+             * @description Steps of the tenant's ladder fired so far.
+             */
+            escalation_level: number;
+            /** @description The handling form, once a resolution is proposed. */
+            handling?: components["schemas"]["Handling"];
+            id: string;
+            /** Format: date-time */
+            next_escalation_at: string | null;
+            /** @example TS-2612-000001 */
+            number: string;
+            /** @description Active and past its due time. */
+            overdue: boolean;
+            owner: components["schemas"]["Owner"];
+            pauses: components["schemas"]["Pause"][];
+            severity: string;
+            /** @description The site complained about. */
+            site_id: string | null;
+            /** @enum {string} */
+            state: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed";
+            technician_id: string | null;
+            unit_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            waiting_since: string | null;
+            work_order_id: string | null;
+        };
+        ComplaintEventsOutputBody: {
+            items: components["schemas"]["CaseEvent"][] | null;
+        };
+        ComplaintSettings: {
+            categories: components["schemas"]["Category"][];
+            deadlines: components["schemas"]["DeadlineRule"][];
+            ladder: components["schemas"]["Step"][];
+            /** Format: int64 */
+            reopen_days: number;
+            severities: components["schemas"]["Severity"][];
+        };
         ComplaintSummary: {
             category: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description Null while the customer is waited on.
+             */
+            due_at: string | null;
             id: string;
+            number: string;
             severity: string;
             state: string;
         };
@@ -1951,6 +3113,27 @@ export interface components {
             scope: components["schemas"]["Scope"];
             /** @description The key itself. Shown only in this response; store it now. */
             secret: string;
+        };
+        CreateComplaintInputBody: {
+            /** @description A code of the tenant's category tree. */
+            category: string;
+            /**
+             * @default api
+             * @enum {string}
+             */
+            channel: "phone" | "portal" | "api" | "sms";
+            customer_id: string;
+            description?: string;
+            /** @description The responsible unit; default the site complained about, else the quality department. */
+            owner?: components["schemas"]["Owner"];
+            /** @description A severity code; default the first. */
+            severity?: string;
+            /** @description The site complained about. */
+            site_id?: string;
+            technician_id?: string;
+            unit_id?: string;
+            /** @description The order complained about: its unit, site and technician are taken from it. */
+            work_order_id?: string;
         };
         CreatePluginBindingInputBody: {
             /** @description Non-secret configuration, passed to the plugin as is. Every URL in it (any string value that is an absolute URL) must be http(s) or ws(s), on port 80, 443 or 1024-65535, and reach public addresses only, unless the platform widens this (422 naming the field otherwise). */
@@ -2200,6 +3383,11 @@ export interface components {
             channel: "phone" | "portal" | "api" | "sms";
             /** @description Record a non-field request answered on the call as closed. */
             close_now?: boolean;
+            /**
+             * @description The system lat/lon are in (default wgs84); converted to WGS-84. A gcj02 or bd09 point outside China is refused.
+             * @enum {string}
+             */
+            coord_system?: "wgs84" | "gcj02" | "bd09";
             customer_id: string;
             description?: string;
             /** Format: double */
@@ -2247,6 +3435,11 @@ export interface components {
         CustomerAddressBody: {
             /** @example 广东省深圳市南山区科技园南路 8 号 */
             address: string;
+            /**
+             * @description The system lat/lon are in (default wgs84); stored converted to WGS-84. A gcj02 or bd09 point outside China is refused.
+             * @enum {string}
+             */
+            coord_system?: "wgs84" | "gcj02" | "bd09";
             /** @example home */
             label?: string;
             /**
@@ -2325,6 +3518,12 @@ export interface components {
             /** @description E.g. duplicate_phone: another customer has one of these phones. The change was made anyway. */
             warnings: components["schemas"]["CustomerWarning"][] | null;
         };
+        DeadlineRule: {
+            category?: string;
+            /** Format: int64 */
+            days: number;
+            severity?: string;
+        };
         Decision: {
             allowed: boolean;
             permission_rule?: string[] | null;
@@ -2350,18 +3549,26 @@ export interface components {
         DialResult: {
             call_id: string;
         };
+        DiffVersionsOutputBody: {
+            /** @description A unified diff of the two versions' titles and bodies. */
+            diff: string;
+        };
         DispatchDecision: {
             /**
              * Format: date-time
              * @description When the engine ranked.
              */
             decided_at: string;
+            /** @description The address's administrative division (GB/T 2260) the engine used. */
+            division_code?: string;
             /** @description The ranking used: dispatch-builtin/1, with +rules when the tenant's dispatch rules ranked. */
             engine: string;
             /** @description Why the tenant's dispatch rules were not used (an error, a timeout, an invalid answer) and the built-in ranking was. */
             fallback?: string;
             /** @description fallback with its code and values. */
             fallback_detail?: components["schemas"]["Reason"];
+            /** @description The address had no coordinate: distances were measured from its district's representative point. */
+            location_approximate?: boolean;
             /** @description What happened: the site and technician the order went to, how, by whom, when and why. */
             outcome: components["schemas"]["DispatchOutcome"];
             /** @description The sites considered: the eligible ones best first, then those the tenant's rules excluded, then the covering sites that are not eligible (nearest first). */
@@ -2429,6 +3636,29 @@ export interface components {
             reputation?: number;
             /** Format: double */
             sla_risk?: number;
+        };
+        Division: {
+            /** @example 440305 */
+            code: string;
+            /**
+             * Format: double
+             * @description Representative point, WGS-84.
+             */
+            lat?: number;
+            /** @enum {string} */
+            level: "province" | "city" | "district";
+            /** Format: double */
+            lon?: number;
+            /** @example 南山区 */
+            name: string;
+            /** @example 440300 */
+            parent?: string;
+            /** @example 南山 */
+            short: string;
+        };
+        DivisionRef: {
+            code: string;
+            name: string;
         };
         ErrorDetail: {
             /** @description Where the error occurred, e.g. 'body.items[3].tags' or 'path.thing-id' */
@@ -2505,6 +3735,12 @@ export interface components {
              */
             product_line?: string;
         };
+        FeedbackInputBody: {
+            /** @description The reader found it helpful (true) or not (false). */
+            helpful?: boolean;
+            /** @description Count a view. */
+            view?: boolean;
+        };
         FindPartsOutputBody: {
             items: components["schemas"]["Part"][] | null;
         };
@@ -2530,6 +3766,13 @@ export interface components {
             status: "open" | "done";
             work_order_id: string;
         };
+        FormFile: {
+            ContentType: string;
+            Filename: string;
+            IsSet: boolean;
+            /** Format: int64 */
+            Size: number;
+        };
         GeoPoint: {
             /** Format: double */
             lat: number;
@@ -2553,6 +3796,58 @@ export interface components {
         GrantsOutputBody: {
             permissions: components["schemas"]["Permission"][] | null;
         };
+        Handling: {
+            cause?: string;
+            compensation?: string;
+            /** @description Improvement plan. */
+            improvement?: string;
+            measures: string;
+            /** @enum {string} */
+            responsibility?: "site" | "technician" | "product" | "customer" | "other" | "";
+        };
+        Hit: {
+            /** @enum {string} */
+            audience: "internal" | "sites" | "technicians" | "public";
+            /** @description Markdown. */
+            body: string;
+            category_id?: string;
+            /** Format: date-time */
+            created_at: string;
+            edited_by: string;
+            edited_by_name: string;
+            fault_codes: string[] | null;
+            /** Format: int64 */
+            helpful: number;
+            /** @description The body rendered and sanitised. */
+            html: string;
+            id: string;
+            /** @description Product model codes. */
+            models: string[] | null;
+            /** Format: int64 */
+            not_helpful: number;
+            product_lines: string[] | null;
+            /** Format: date-time */
+            published_at?: string;
+            /** @description Only users whose scope covers one of these regions see it; empty: everyone of the audience. */
+            regions: string[] | null;
+            /**
+             * Format: date-time
+             * @description After this date the article is stale and due for review.
+             */
+            review_by?: string;
+            snippet: string;
+            stale: boolean;
+            /** @enum {string} */
+            status: "draft" | "in_review" | "published" | "archived";
+            tags: string[] | null;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: int64 */
+            views: number;
+        };
         ImportError: {
             field?: string;
             message: string;
@@ -2570,6 +3865,14 @@ export interface components {
             /** Format: int64 */
             updated: number;
         };
+        KBCategory: {
+            id: string;
+            name_en: string;
+            name_zh: string;
+            parent_id?: string;
+            /** Format: int64 */
+            position: number;
+        };
         Link: {
             /** Format: date-time */
             created_at: string;
@@ -2582,8 +3885,24 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
+        ListArticlesOutputBody: {
+            items: components["schemas"]["Hit"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
+        ListAttachmentsOutputBody: {
+            items: components["schemas"]["Attachment"][] | null;
+        };
         ListAuditEventsOutputBody: {
             items: components["schemas"]["Event"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
+        ListCallbackRulesOutputBody: {
+            items: components["schemas"]["Rule"][] | null;
+        };
+        ListCallbackTasksOutputBody: {
+            items: components["schemas"]["Task"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
@@ -2592,10 +3911,26 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
+        ListCategoriesOutputBody: {
+            items: components["schemas"]["KBCategory"][] | null;
+        };
+        ListCommentsOutputBody: {
+            items: components["schemas"]["Comment"][] | null;
+        };
+        ListComplaintsOutputBody: {
+            items: components["schemas"]["Complaint"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
         ListCustomersOutputBody: {
             items: components["schemas"]["Customer"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
+        };
+        ListDivisionsOutputBody: {
+            items: components["schemas"]["Division"][] | null;
+            /** @description The reference data the table was built from. */
+            version: string;
         };
         ListFaultCodesOutputBody: {
             items: components["schemas"]["FaultCode"][] | null;
@@ -2623,6 +3958,9 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
         };
+        ListQuestionnairesOutputBody: {
+            items: components["schemas"]["Questionnaire"][] | null;
+        };
         ListRegionsOutputBody: {
             items: components["schemas"]["Region"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
@@ -2640,6 +3978,9 @@ export interface components {
             items: components["schemas"]["Site"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
+        };
+        ListSynonymsOutputBody: {
+            items: components["schemas"]["SynonymGroup"][] | null;
         };
         ListTechniciansOutputBody: {
             items: components["schemas"]["Technician"][] | null;
@@ -2663,6 +4004,9 @@ export interface components {
             items: components["schemas"]["User"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
+        };
+        ListVersionsOutputBody: {
+            items: components["schemas"]["Version"][] | null;
         };
         ListWebhookDeliveriesOutputBody: {
             items: components["schemas"]["WebhookDelivery"][] | null;
@@ -2716,6 +4060,47 @@ export interface components {
             slug: string;
             timezone: string;
         };
+        Option: {
+            /** @description Choosing it counts as dissatisfaction (e.g. "not resolved"). */
+            dissatisfied?: boolean;
+            label: string;
+            /** @description What the answer stores; also the digit an SMS answer sends, by position. */
+            value: string;
+        };
+        Owner: {
+            /** @description For kind department. */
+            department?: string;
+            /** @enum {string} */
+            kind: "site" | "region" | "department";
+            /** @description For kind region; for a site, its region (set by the platform). */
+            region_id?: string;
+            /** @description For kind site. */
+            site_id?: string;
+        };
+        ParseAddressInputBody: {
+            /** @example 深圳南山科苑路15号 13800138000 */
+            text: string;
+        };
+        ParseAddressOutputBody: {
+            /** @description When the text is ambiguous, the readings to pick from. */
+            candidates: components["schemas"]["AddressCandidate"][] | null;
+            city: components["schemas"]["DivisionRef"];
+            /** @description The most precise division found; empty when none. */
+            code: string;
+            /** Format: double */
+            confidence: number;
+            district: components["schemas"]["DivisionRef"];
+            /**
+             * Format: double
+             * @description The division's representative point (WGS-84), approximate.
+             */
+            lat?: number;
+            /** Format: double */
+            lon?: number;
+            province: components["schemas"]["DivisionRef"];
+            /** @description The street, building and room. */
+            remainder: string;
+        };
         Part: {
             code: string;
             /** @example CNY */
@@ -2757,6 +4142,15 @@ export interface components {
              * @description Least minutes between two manual urges of one order.
              */
             urge_interval_minutes?: number;
+        };
+        Pause: {
+            /** Format: date-time */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Null while still waiting.
+             */
+            to: string | null;
         };
         Permission: {
             /** @enum {string} */
@@ -2857,6 +4251,30 @@ export interface components {
             started_at?: string;
             /** @enum {string} */
             state: "not_started" | "starting" | "running" | "failed" | "stopped";
+        };
+        PreviewCallbackRuleOutputBody: {
+            /**
+             * Format: int64
+             * @description Orders completed in the last month that the rule looked at.
+             */
+            considered: number;
+            selected: components["schemas"]["PreviewOrder"][] | null;
+        };
+        PreviewInputBody: {
+            /** @description Markdown. */
+            body: string;
+        };
+        PreviewOrder: {
+            /** Format: date-time */
+            completed_at: string;
+            number: string;
+            product_line: string;
+            type: string;
+            work_order_id: string;
+        };
+        PreviewOutputBody: {
+            /** @description The Markdown rendered and sanitised, as the article will show it. */
+            html: string;
         };
         Problem: {
             /** @description Machine-readable error code, e.g. invalid, not_found, conflict, forbidden, tenant_suspended. */
@@ -3001,6 +4419,45 @@ export interface components {
              */
             urge_interval_minutes?: number;
         };
+        Question: {
+            /** @description The indicator the answer measures (attitude, skill, timeliness, resolution, parts_lead_time or the tenant's own). */
+            indicator?: string;
+            /** @description Unique in the questionnaire; answers name it. */
+            key: string;
+            /** @enum {string} */
+            kind: "single" | "multiple" | "rating" | "fill" | "text";
+            /** @description For single and multiple choice: 2-9 options. */
+            options?: components["schemas"]["Option"][] | null;
+            required?: boolean;
+            /**
+             * Format: int64
+             * @description For a rating: the highest score (default 5).
+             */
+            scale?: number;
+            text: string;
+        };
+        Questionnaire: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** @description The questionnaire; the same for all its versions. */
+            id: string;
+            /**
+             * Format: int64
+             * @description A rating at or below it counts as dissatisfaction (0: none does).
+             */
+            low_score: number;
+            name: string;
+            questions: components["schemas"]["Question"][] | null;
+            /** Format: int64 */
+            version: number;
+        };
+        QuestionnaireInput: {
+            /** Format: int64 */
+            low_score?: number;
+            name: string;
+            questions: components["schemas"]["Question"][] | null;
+        };
         QueueWaiting: {
             /** Format: date-time */
             oldest: string;
@@ -3040,6 +4497,8 @@ export interface components {
              *     - `preferred`: preferred by the order: ranked first
              *     - `site_score`: score {score:n} (distance {distance:n}, load {load:n}, reputation {reputation:n}, on-time {on_time:n})
              *     - `excluded_by_rules`: excluded: by tenant rules
+             *     - `covers_district`: covers address (district {district}, distance {km:n} km)
+             *     - `covers_district_secondary`: covers address (district {district}, secondary, distance {km:n} km)
              *     - `location_unknown`: location unknown: {km:n} km from the site
              *     - `location_stale`: last location {hours:n} h old, stale: {km:n} km from the site
              *     - `location_minutes`: {km:n} km from last location ({minutes:n} min ago)
@@ -3070,6 +4529,7 @@ export interface components {
              *     - `rules_unknown_candidate`: tenant rules answered with {id}, which was not a candidate; built-in ranking used
              *     - `rules_answered_twice`: tenant rules answered with {id} twice; built-in ranking used
              *     - `no_geo_point`: the address has no geo point; dispatch by hand
+             *     - `no_division`: the address has no geo point and names no district; dispatch by hand
              *     - `no_suitable_site`: no suitable site
              *     - `lead_no_geo_point`: a purchase lead without a geo point; route it by hand
              *     - `lead_no_dealer`: no dealer near the address; route the lead by hand
@@ -3079,6 +4539,10 @@ export interface components {
             values?: {
                 [key: string]: unknown;
             };
+        };
+        RecordCallbackAttemptInputBody: {
+            /** @enum {string} */
+            outcome: "no_answer" | "busy" | "wrong_number" | "refused";
         };
         Region: {
             code: string;
@@ -3150,11 +4614,104 @@ export interface components {
             warehouse_code: string;
             work_order_id?: string;
         };
+        RestoreVersionInputBody: {
+            /**
+             * Format: int64
+             * @description The version whose content becomes the article's again.
+             */
+            version: number;
+        };
         Role: {
             builtin: boolean;
             description: string;
             name: string;
             permissions: components["schemas"]["Permission"][] | null;
+        };
+        Rule: {
+            /** @enum {string} */
+            channel: "call" | "sms";
+            /** @description An expr-lang expression over the order's facts (see the rule environment); empty: true. */
+            condition: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Due within this many working days of completion (0: use due_hours).
+             */
+            due_days: number;
+            /**
+             * Format: int64
+             * @description Due within this many working hours of completion, when due_days is 0.
+             */
+            due_hours: number;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description Only work completed at or after it.
+             */
+            from?: string;
+            /** @description The agent group whose to-do queue gets the tasks, as a code. */
+            group: string;
+            id: string;
+            /** @description Product model codes; empty: any. */
+            models: string[] | null;
+            name: string;
+            /** @description Work-order types (repair, installation, …); empty: any. */
+            order_types: string[] | null;
+            /** @description Product line codes; empty: any. */
+            product_lines: string[] | null;
+            questionnaire_id: string;
+            /** @description Regions of the order (exact); empty: any. */
+            region_ids: string[] | null;
+            /**
+             * Format: double
+             * @description The share of matching work called back, 0-1; deterministic per order.
+             */
+            sample: number;
+            /** @description Sites; empty: any. */
+            site_ids: string[] | null;
+            /** @enum {string} */
+            trigger: "order_completed";
+            /**
+             * Format: date-time
+             * @description Only work completed before it.
+             */
+            until?: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        RuleInput: {
+            /** @enum {string} */
+            channel: "call" | "sms";
+            condition?: string;
+            /** Format: int64 */
+            due_days?: number;
+            /** Format: int64 */
+            due_hours?: number;
+            enabled: boolean;
+            /** Format: date-time */
+            from?: string;
+            /** @description Default callback. */
+            group?: string;
+            models?: string[] | null;
+            name: string;
+            order_types?: string[] | null;
+            product_lines?: string[] | null;
+            questionnaire_id: string;
+            region_ids?: string[] | null;
+            /**
+             * Format: double
+             * @description The share of matching work called back, 0-1.
+             */
+            sample: number;
+            site_ids?: string[] | null;
+            /**
+             * @description Default order_completed.
+             * @enum {string}
+             */
+            trigger?: "order_completed";
+            /** Format: date-time */
+            until?: string;
         };
         SMSGatewayOutputBody: {
             /** @enum {string} */
@@ -3275,7 +4832,7 @@ export interface components {
             /** @enum {string} */
             kind: "person" | "organization";
             name: string;
-            /** @description Open complaints. Always empty until complaints are recorded on the platform. */
+            /** @description The customer's complaints still being handled (not confirmed or closed), newest first, those the caller's scope holds. */
             open_complaints: components["schemas"]["ComplaintSummary"][] | null;
             phones: components["schemas"]["CustomerPhone"][] | null;
             /** @description The last 5 work orders, newest first. */
@@ -3372,6 +4929,11 @@ export interface components {
              * @description Least minutes between two manual urges (催办) of one order.
              */
             urge_interval_minutes: number;
+        };
+        Severity: {
+            code: string;
+            name_en: string;
+            name_zh: string;
         };
         Site: {
             address: string;
@@ -3552,6 +5114,15 @@ export interface components {
                 [key: string]: string[] | null;
             };
         };
+        Step: {
+            /** @description Any of owner, next_level, region_manager, quality. */
+            notify: string[] | null;
+            /**
+             * Format: double
+             * @description Part of the window, in (0, 1]; 1 is the due time.
+             */
+            share: number;
+        };
         StockLevel: {
             /**
              * Format: int64
@@ -3563,9 +5134,72 @@ export interface components {
             warehouse_code: string;
             warehouse_name: string;
         };
+        SubmitCallbackAnswersInputBody: {
+            answers: components["schemas"]["Answer"][] | null;
+            note?: string;
+        };
         SuspendTenantInputBody: {
             /** @description Shown to the tenant's users in every 403. */
             reason: string;
+        };
+        SynonymGroup: {
+            id: string;
+            words: string[] | null;
+        };
+        SynonymsFields: {
+            /**
+             * @example [
+             *       "冰箱",
+             *       "电冰箱"
+             *     ]
+             */
+            words: string[] | null;
+        };
+        Task: {
+            answers: components["schemas"]["Answer"][] | null;
+            /** Format: int64 */
+            attempts: number;
+            /** @enum {string} */
+            channel: "call" | "sms";
+            /** Format: date-time */
+            created_at: string;
+            customer_id: string;
+            dissatisfied: boolean;
+            /** Format: date-time */
+            done_at: string | null;
+            done_by?: string;
+            /** Format: date-time */
+            due_at: string | null;
+            give_up_reason?: string;
+            /** @description The agent group's code. */
+            group: string;
+            id: string;
+            last_attempt?: string;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            note: string;
+            order_number: string;
+            /** @enum {string} */
+            outcome?: "none" | "rework_opened" | "complaint_opened" | "complaint_not_available";
+            questionnaire_id: string | null;
+            /**
+             * Format: int64
+             * @description The version asked; 0 without a questionnaire.
+             */
+            questionnaire_version: number;
+            rework_order_id: string | null;
+            rule_id: string | null;
+            /**
+             * Format: int64
+             * @description The SMS satisfaction score that opened a low_satisfaction task.
+             */
+            score: number | null;
+            site_id: string | null;
+            /** @enum {string} */
+            source: "rule" | "low_satisfaction";
+            /** @enum {string} */
+            status: "open" | "done" | "given_up";
+            work_order_id: string;
         };
         Technician: {
             code: string;
@@ -3755,6 +5389,34 @@ export interface components {
             product_line_name_zh: string;
             /** Format: int64 */
             warranty_months: number;
+        };
+        UpdateArticleInputBody: {
+            /** @enum {string} */
+            audience: "internal" | "sites" | "technicians" | "public";
+            /** @description Markdown; rendered to sanitised HTML (scripts, event handlers and javascript: links are removed). */
+            body?: string;
+            category_id?: string;
+            fault_codes?: string[] | null;
+            /** @description Product model codes. */
+            models?: string[] | null;
+            /** @description What changed, kept with the version. */
+            note?: string;
+            product_lines?: string[] | null;
+            /** @description Only readers whose scope covers one of these regions see it. */
+            regions?: string[] | null;
+            /**
+             * Format: date-time
+             * @description After this date the article is flagged stale.
+             */
+            review_by?: string;
+            tags?: string[] | null;
+            /** @example 空调不制冷的处理方法 */
+            title: string;
+            /**
+             * Format: int64
+             * @description The version you edited; 409 when someone changed it since.
+             */
+            version: number;
         };
         UpdateCustomerInputBody: {
             /** @description Replaces all addresses. */
@@ -3968,6 +5630,18 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             username: string;
+            /** Format: int64 */
+            version: number;
+        };
+        Version: {
+            article_id: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            edited_by: string;
+            edited_by_name: string;
+            note: string;
+            title: string;
             /** Format: int64 */
             version: number;
         };
@@ -4298,6 +5972,93 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "parse-address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParseAddressInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParseAddressOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5025,6 +6786,451 @@ export interface operations {
             };
         };
     };
+    "list-attachments": {
+        parameters: {
+            query: {
+                owner_kind: string;
+                owner_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAttachmentsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "upload-attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The file: JPEG, PNG, WebP, HEIC or PDF, as its content says (the declared type and name are not trusted).
+                     */
+                    file: string;
+                    /** @description A UUID the client chooses, so that an upload sent twice (the phone's offline queue) is stored once; omitted: a new one. */
+                    id?: string;
+                    /**
+                     * @description What it is to its owner, e.g. photo or signature; lowercase, at most 32 characters.
+                     * @example photo
+                     */
+                    label?: string;
+                    /** @description The ID of the owner. */
+                    owner_id: string;
+                    /**
+                     * @description What the file belongs to: work_order (photos and signatures of a service record), kb_article…
+                     * @example work_order
+                     */
+                    owner_kind: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Length Required */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "download-attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    "Content-Security-Policy"?: string;
+                    "Content-Type"?: string;
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/heic": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-audit-events": {
         parameters: {
             query?: {
@@ -5266,6 +7472,933 @@ export interface operations {
             };
         };
     };
+    "list-callback-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCallbackRulesOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-callback-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-callback-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-callback-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "preview-callback-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewCallbackRuleOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-callback-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "save-callback-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-callback-tasks": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Only tasks in this status. */
+                status?: "open" | "done" | "given_up";
+                /** @description Only this agent group's to-do queue (e.g. callback). */
+                group?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCallbackTasksOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-callback-task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackTaskView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "submit-callback-answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitCallbackAnswersInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackTaskView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "record-callback-attempt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordCallbackAttemptInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackTaskView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-calls": {
         parameters: {
             query?: {
@@ -5368,6 +8501,593 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-complaint-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put-complaint-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-complaints": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                state?: "open" | "acknowledged" | "investigating" | "resolution_proposed" | "confirmed" | "closed" | "";
+                /** @description The category and its subtree. */
+                category?: string;
+                owner_site_id?: string;
+                /** @description Cases owned in this region's subtree. */
+                owner_region_id?: string;
+                department?: string;
+                customer_id?: string;
+                /** @description Only active cases past their due time. */
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListComplaintsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateComplaintInputBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Complaint"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "act-on-complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintActionInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-complaint-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintEventsOutputBody"];
                 };
             };
             /** @description Bad Request */
@@ -5970,6 +9690,83 @@ export interface operations {
             };
         };
     };
+    "list-divisions": {
+        parameters: {
+            query?: {
+                /** @description The children of this division; the provinces when absent. */
+                parent?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDivisionsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-fault-codes": {
         parameters: {
             query?: {
@@ -6398,6 +10195,2062 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-kb-articles": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Search text: Chinese (空调不制冷), full pinyin (kongtiao), initials (ktbzl, kt bzl), or mixed. With it, the best 50 matches at most, by relevance. */
+                q?: string;
+                status?: "draft" | "in_review" | "published" | "archived" | "";
+                audience?: "internal" | "sites" | "technicians" | "public" | "";
+                /** @description This category and those under it. */
+                category_id?: string;
+                product_line?: string;
+                model?: string;
+                /** @description Articles linked to any of these fault codes. */
+                fault_code?: string[] | null;
+                /** @description Only articles past their review date. */
+                stale?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListArticlesOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-kb-article": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleFields"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-kb-article": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-kb-article": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateArticleInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approve-kb-article": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleStepInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "archive-kb-article": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleStepInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-kb-comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCommentsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "add-kb-comment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCommentInputBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "diff-kb-versions": {
+        parameters: {
+            query: {
+                from: number;
+                to: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiffVersionsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "kb-article-feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackInputBody"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "restore-kb-version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreVersionInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "send-back-kb-article": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleStepInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "submit-kb-article": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleStepInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-kb-versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListVersionsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-kb-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCategoriesOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-kb-category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryFields"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KBCategory"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put-kb-category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryFields"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KBCategory"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-kb-category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "preview-kb-markdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-kb-synonyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSynonymsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-kb-synonyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SynonymsFields"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SynonymGroup"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put-kb-synonyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SynonymsFields"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SynonymGroup"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-kb-synonyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8885,6 +14738,477 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProductModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "public-faq": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                q?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListArticlesOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "public-faq-article": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListQuestionnairesOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionnaireInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-questionnaire": {
+        parameters: {
+            query?: {
+                /** @description A version; 0 or none: the latest. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "save-questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionnaireInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
                 };
             };
             /** @description Bad Request */

@@ -504,5 +504,20 @@ const en: typeof zh = {
     states: { available: 'Available', on_call: 'On a call', after_call_work: 'After-call work', away: 'Away', offline: 'Offline' },
     kinds: { work_order: 'Work order', complaint: 'Complaint', callback: 'Callback' },
   },
+  kb: {
+    title: 'Knowledge base', nav: 'Knowledge base', search: 'Search articles', searchHint: 'Chinese, pinyin or initials, e.g. ktbzl',
+    status: 'Status', audience: 'Audience', category: 'Category', model: 'Model', models: 'Models (comma-separated)',
+    faultCodes: 'Fault codes', tags: 'Tags', staleOnly: 'Due for review', reviewQueue: 'Review queue', new: 'New article',
+    admin: 'Categories and synonyms', articleTitle: 'Title', stale: 'Due for review', views: 'Views', body: 'Body (Markdown)',
+    preview: 'Preview', note: 'What changed', saved: 'Saved', done: 'Done', comment: 'Comment (required to send back)',
+    submit: 'Submit for review', approve: 'Approve and publish', sendBack: 'Send back', archive: 'Archive', addComment: 'Add comment',
+    comments: 'Comments', versions: 'Versions', versionCol: 'Version', version: 'Version {n}', editor: 'Edited by', diff: 'Compare with current',
+    restore: 'Restore', helpful: 'Helpful', notHelpful: 'Not helpful', thanks: 'Thank you for the feedback', suggested: 'Suggested articles',
+    categories: 'Categories', nameZh: 'Chinese name', nameEn: 'English name', parent: 'Parent', addCategory: 'Add category', delete: 'Delete',
+    synonyms: 'Synonyms', synonymsHint: 'Words that mean the same, e.g. 冰箱, 电冰箱', addSynonyms: 'Add synonyms',
+    statuses: { draft: 'Draft', in_review: 'In review', published: 'Published', archived: 'Archived' },
+    audiences: { internal: 'Internal', sites: 'Service sites', technicians: 'Technicians', public: 'Public' },
+    kinds: { comment: 'comment', approve: 'approved', send_back: 'sent back', submit: 'submitted' },
+  },
 }
 export default en

@@ -1,6 +1,5 @@
 import { createI18n } from 'vue-i18n'
-import zhCN from './zh-CN'
-import en from './en'
+import type zhCN from './zh-CN'
 
 export type Locale = 'zh-CN' | 'en'
 export const locales: Locale[] = ['zh-CN', 'en']
@@ -14,17 +13,34 @@ export function initialLocale(): Locale {
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'
 }
 
+// Each language's texts are a chunk of their own: a user downloads only the
+// language they read (both are complete: en.ts is typed by zh-CN.ts).
+const loaders: Record<Locale, () => Promise<{ default: typeof zhCN }>> = {
+  'zh-CN': () => import('./zh-CN'),
+  en: () => import('./en'),
+}
+
 export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
-  fallbackLocale: 'en',
-  messages: { 'zh-CN': zhCN, en },
+  fallbackLocale: false,
+  missingWarn: false,
+  fallbackWarn: false,
+  messages: {} as Record<Locale, typeof zhCN>,
 })
 
-export function setLocale(l: Locale, remember = true) {
+// loadLocale fetches a language's texts once.
+export async function loadLocale(l: Locale): Promise<void> {
+  if (i18n.global.availableLocales.includes(l)) return
+  i18n.global.setLocaleMessage(l, (await loaders[l]()).default)
+}
+
+// setLocale switches once the language's texts are here.
+export async function setLocale(l: Locale, remember = true): Promise<void> {
+  if (remember) localStorage.setItem(key, l)
+  await loadLocale(l)
   i18n.global.locale.value = l
   document.documentElement.lang = l
-  if (remember) localStorage.setItem(key, l)
 }
 
 export function chosenLocale(): Locale | null {

@@ -53,6 +53,9 @@ export const routes: RouteRecordRaw[] = [
       { path: 'complaints/:id', name: 'complaint', component: () => import('@/views/complaints/ComplaintView.vue'), meta: { perm: 'complaints:read' } },
       { path: 'calls', name: 'calls', component: () => import('@/views/calls/CallsView.vue'), meta: { perm: 'customers:read' } },
       { path: 'calls/board', name: 'agent-board', component: () => import('@/views/calls/AgentBoardView.vue'), meta: { perm: 'users:read' } },
+      { path: 'kb', name: 'kb', component: () => import('@/views/kb/KBListView.vue'), meta: { perm: 'kb:read' } },
+      { path: 'kb/:id', name: 'kb-article', component: () => import('@/views/kb/KBArticleView.vue'), meta: { perm: 'kb:read' } },
+      { path: 'kb-admin', name: 'kb-admin', component: () => import('@/views/kb/KBAdminView.vue'), meta: { perm: 'kb:update' } },
     ],
   },
   {

@@ -1,0 +1,31 @@
+package api
+
+import (
+	"reflect"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aftersales/aftersales/core/callback"
+	"github.com/aftersales/aftersales/core/complaint"
+	"github.com/aftersales/aftersales/core/kb"
+)
+
+// schemaNames are the spec names of core types whose Go names collide
+// across areas (schema names in the spec are global: complaints,
+// callbacks and the knowledge base each have Settings or a Category).
+var schemaNames = map[reflect.Type]string{
+	reflect.TypeFor[complaint.Settings](): "ComplaintSettings",
+	reflect.TypeFor[callback.Settings]():  "CallbackSettings",
+	reflect.TypeFor[kb.Category]():        "KBCategory",
+}
+
+// schemaNamer is Huma's default namer, except for schemaNames.
+func schemaNamer(t reflect.Type, hint string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n, ok := schemaNames[t]; ok {
+		return n
+	}
+	return huma.DefaultSchemaNamer(t, hint)
+}
