@@ -126,4 +126,23 @@ func TestCallbackTasks(t *testing.T) {
 	require.Equal(t, "given_up", gaveUp.str("status"))
 	require.Equal(t, "no_answer after 3 attempts", gaveUp.str("give_up_reason"))
 	b.must(422, "POST", "/v1/callback-tasks/"+task()+"/attempts", agent, map[string]any{"outcome": "hung_up"})
+
+	// A tenant that asks for complaints gets a case about the order instead.
+	set := b.must(200, "GET", "/v1/callback-settings", n.tenant.admin, nil).JSON
+	set["dissatisfaction"] = "complaint"
+	b.must(200, "PUT", "/v1/callback-settings", n.tenant.admin, set)
+	id = task()
+	order := b.must(200, "GET", "/v1/callback-tasks/"+id, agent, nil).str("work_order_id")
+	done = b.must(200, "POST", "/v1/callback-tasks/"+id+"/answers", agent, map[string]any{"answers": []any{
+		map[string]any{"question": "attitude", "score": 1}, map[string]any{"question": "resolved", "choice": "no"}}})
+	require.Equal(t, "complaint_opened", done.str("outcome"))
+	var cases []map[string]any
+	for _, it := range b.must(200, "GET", "/v1/complaints", n.tenant.admin, nil).JSON["items"].([]any) {
+		if c := it.(map[string]any); c["work_order_id"] == order {
+			cases = append(cases, c)
+		}
+	}
+	require.Len(t, cases, 1, "one case about the order")
+	require.Equal(t, "callback", cases[0]["channel"])
+	require.Equal(t, "open", cases[0]["state"])
 }

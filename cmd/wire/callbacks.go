@@ -7,14 +7,45 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/callback"
+	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/workorder"
 )
 
 // newCallbacks builds the callback use cases: dissatisfied answers open
-// rework orders through the work-order use cases; complaints are not wired
-// yet (a tenant asking for them gets the outcome complaint_not_available).
-func newCallbacks(store callback.Store, orders *workorder.Service, o Options) *callback.Service {
-	return callback.New(callback.Config{Store: store, Clock: o.Clock, Rework: reworks{orders}, Log: o.Log})
+// rework orders through the work-order use cases, or complaint cases
+// through the complaint use cases, as the tenant's settings say.
+func newCallbacks(store callback.Store, orders *workorder.Service, complaints *complaint.Service, o Options) *callback.Service {
+	return callback.New(callback.Config{Store: store, Clock: o.Clock, Rework: reworks{orders},
+		Complaints: callbackComplaints{orders, complaints}, Log: o.Log})
+}
+
+// callbackComplaints opens a complaint case for a dissatisfied callback
+// answer: about the order, for its customer, through the callback channel,
+// in the tenant's "other" category (its first when "other" was removed).
+type callbackComplaints struct {
+	orders     *workorder.Service
+	complaints *complaint.Service
+}
+
+func (c callbackComplaints) OpenComplaint(ctx context.Context, u core.UnitOfWork, orderID uuid.UUID, reason, actor string) (uuid.UUID, error) {
+	w, err := c.orders.FindWorkOrderByID(ctx, u, orderID)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	set, err := c.complaints.FindSettings(ctx, u)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	category := "other"
+	if !set.HasCategory(category) && len(set.Categories) > 0 {
+		category = set.Categories[0].Code
+	}
+	cc, err := c.complaints.Open(ctx, u, complaint.NewComplaint{CustomerID: w.CustomerID, WorkOrderID: &w.ID,
+		Category: category, Channel: "callback", Description: "Callback of " + w.Number + ": " + reason}, actor)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	return cc.ID, nil
 }
 
 // reworks opens a rework order: a new order of the original's type for the

@@ -218,11 +218,11 @@ func Build(ctx context.Context, o Options) (*App, error) {
 		Egress: o.egress(), Clock: o.Clock, Log: o.Log, Calls: a.Calls})
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
 	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
-	a.Callbacks = newCallbacks(a.Store, a.WorkOrders, o)
+	a.Complaints = complaint.NewService(complaint.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
+	a.Callbacks = newCallbacks(a.Store, a.WorkOrders, a.Complaints, o)
 	if a.Attachments, err = a.newAttachments(ctx, o); err != nil {
 		return nil, err
 	}
-	a.Complaints = complaint.NewService(complaint.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 
 	var texts *jobs.Texts
 	if redisOpt != nil {

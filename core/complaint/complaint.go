@@ -153,7 +153,7 @@ type Complaint struct {
 	TechnicianID *uuid.UUID `json:"technician_id" nullable:"true"`
 	Category     string     `json:"category"`
 	Severity     string     `json:"severity"`
-	Channel      string     `json:"channel" enum:"phone,portal,api,sms"`
+	Channel      string     `json:"channel" enum:"phone,portal,api,sms,callback" doc:"How the case came: callback when a dissatisfied callback answer opened it."`
 	Description  string     `json:"description"`
 	State        string     `json:"state" enum:"open,acknowledged,investigating,resolution_proposed,confirmed,closed"`
 	Owner        Owner      `json:"owner"`

@@ -2925,8 +2925,11 @@ export interface components {
         };
         Complaint: {
             category: string;
-            /** @enum {string} */
-            channel: "phone" | "portal" | "api" | "sms";
+            /**
+             * @description How the case came: callback when a dissatisfied callback answer opened it.
+             * @enum {string}
+             */
+            channel: "phone" | "portal" | "api" | "sms" | "callback";
             /** Format: date-time */
             closed_at: string | null;
             /** @description agent or sms. */
@@ -2997,8 +3000,11 @@ export interface components {
             /** @description What the caller may do now (POST /v1/complaints/{id}/actions), escalate included while it is active. */
             actions: string[];
             category: string;
-            /** @enum {string} */
-            channel: "phone" | "portal" | "api" | "sms";
+            /**
+             * @description How the case came: callback when a dissatisfied callback answer opened it.
+             * @enum {string}
+             */
+            channel: "phone" | "portal" | "api" | "sms" | "callback";
             /** Format: date-time */
             closed_at: string | null;
             /** @description agent or sms. */
