@@ -9,8 +9,10 @@ type OutputChunk = Rollup.OutputChunk
 // build/sw.js with the build's version and the files the phone needs
 // offline — the entry with what it imports, the phone layout and pages
 // with everything they load (ZXing for scanning included), their CSS, the
-// manifest and the icon. The desktop portal's chunks are left out.
-const phoneModules = [/\/src\/layouts\/PhoneLayout\.vue$/, /\/src\/views\/mobile\/[^/]+\.vue$/, /\/src\/views\/auth\/LoginView\.vue$/]
+// texts of both languages (each is a chunk of its own), the manifest and the
+// icon. The desktop portal's chunks are left out.
+const phoneModules = [/\/src\/layouts\/PhoneLayout\.vue$/, /\/src\/views\/mobile\/[^/]+\.vue$/, /\/src\/views\/auth\/LoginView\.vue$/,
+  /\/src\/i18n\/(zh-CN|en)\.ts$/]
 
 export function phoneFiles(bundle: OutputBundle): string[] {
   const chunks = Object.values(bundle).filter((f): f is OutputChunk => f.type === 'chunk')
