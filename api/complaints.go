@@ -86,10 +86,22 @@ func registerComplaintRoutes(api huma.API, s *Server, svc *complaint.Service) {
 	register(api, huma.Operation{OperationID: "create-complaint", Method: http.MethodPost, Path: "/v1/complaints",
 		Summary: "Open a complaint case", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Links the case to the customer and, where given, the order, unit, site and technician; gives it the " +
-			"deadline of its category × severity in working days of the tenant's business calendar and a number."},
+			"deadline of its category × severity in working days of the tenant's business calendar and a number. " +
+			"The customer must be one the caller may see (see get-customer); otherwise 422 naming customer_id."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateComplaintInput) (*ComplaintOutput, error) {
 			b := in.Body
+			// A case is opened only about a customer the caller may see.
+			v, err := s.viewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := s.deps.Customers.FindCustomerByID(ctx, unitOfWork(ctx), v, b.CustomerID); err != nil {
+				if core.ErrorCode(err) == core.ENOTFOUND {
+					err = core.FieldError("customer_id", "no such customer")
+				}
+				return nil, err
+			}
 			n := complaint.NewComplaint{CustomerID: b.CustomerID, WorkOrderID: b.WorkOrderID, UnitID: b.UnitID, SiteID: b.SiteID,
 				TechnicianID: b.TechnicianID, Category: b.Category, Severity: b.Severity, Channel: b.Channel, Description: b.Description}
 			if b.Owner != nil {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 )
 
@@ -177,4 +178,23 @@ func TestScreenPopListsOpenComplaints(t *testing.T) {
 	require.Len(t, open, 1)
 	require.Equal(t, id, open[0].(map[string]any)["id"])
 	require.Equal(t, "serious", open[0].(map[string]any)["severity"])
+}
+
+// TestComplaintOnlyAboutCustomersInSight: a scoped caller cannot open a
+// case about a customer they may not see (422 naming customer_id, nothing
+// stored); a tenant-wide caller can.
+func TestComplaintOnlyAboutCustomersInSight(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("acme")
+	_, gxAgent := b.createUser(n.tenant.admin, "acme", "agent.gx", []string{"agent"},
+		map[string]any{"regions": []string{n.gx.String()}})
+	unseen := uuid.New()
+	b.exec(n.tenant.id, `INSERT INTO customers (tenant_id, id, kind, name) VALUES ($1, $2, 'person', '李雷')`, n.tenant.id, unseen)
+	body := map[string]any{"customer_id": unseen.String(), "category": "fees", "description": "收费不合理"}
+
+	r := b.must(422, "POST", "/v1/complaints", gxAgent, body)
+	require.Contains(t, string(r.Raw), "customer_id")
+	require.Empty(t, b.must(200, "GET", "/v1/complaints?customer_id="+unseen.String(), n.tenant.admin, nil).JSON["items"])
+	b.must(201, "POST", "/v1/complaints", n.tenant.admin, body)
 }

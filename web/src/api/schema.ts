@@ -562,7 +562,7 @@ export interface paths {
         put?: never;
         /**
          * Open a complaint case
-         * @description Links the case to the customer and, where given, the order, unit, site and technician; gives it the deadline of its category × severity in working days of the tenant's business calendar and a number.
+         * @description Links the case to the customer and, where given, the order, unit, site and technician; gives it the deadline of its category × severity in working days of the tenant's business calendar and a number. The customer must be one the caller may see (see get-customer); otherwise 422 naming customer_id.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
