@@ -78,6 +78,11 @@ func TestPortalSignIn(t *testing.T) {
 			b.open("/m")
 			b.waitPath("/login")
 			b.waitText(tc.ended)
+			// A page loaded after that (a reload, another tab) still says why:
+			// the phone may have noticed the end on its own before this reload.
+			b.open("/m")
+			b.waitPath("/login")
+			b.waitText(tc.ended)
 
 			// A platform admin signs in with the platform token.
 			b.click(`label:has(input[value="platform"])`)

@@ -76,7 +76,7 @@ export const router = createRouter({ history: createWebHistory(), routes })
 router.beforeEach(async (to) => {
   const session = useSession()
   if (to.meta.public) return true
-  if (!session.signedIn) return { name: 'login', query: { next: to.fullPath } }
+  if (!session.signedIn) return { name: 'login', query: { next: to.fullPath, ...(session.expired ? { expired: '1' } : {}) } }
   if (session.kind === 'tenant' && !session.me) {
     try {
       await session.refresh()

@@ -6,6 +6,10 @@ import { chosenLocale, setLocale } from '@/i18n'
 type Kind = 'tenant' | 'platform'
 const storageKey = 'aftersales.session'
 const meKey = 'aftersales.me'
+// endedKey remembers that the server ended the session, so that a page
+// loaded afterwards (a reload, another tab) still tells the user why they
+// are asked to sign in again. Signing in or out clears it.
+const endedKey = 'aftersales.sessionEnded'
 
 type Saved = { kind: Kind; token: string; expiresAt?: string }
 
@@ -26,7 +30,7 @@ function load(): Saved | null {
 export const useSession = defineStore('session', () => {
   const saved = ref<Saved | null>(load())
   const me = ref<Schemas['Me'] | null>(null)
-  const expired = ref(false)
+  const expired = ref(localStorage.getItem(endedKey) === '1')
 
   const signedIn = computed(() => saved.value !== null)
   const kind = computed(() => saved.value?.kind ?? null)
@@ -42,6 +46,12 @@ export const useSession = defineStore('session', () => {
     return me.value?.roles?.includes(role) ?? false
   }
 
+  function markEnded(ended: boolean) {
+    expired.value = ended
+    if (ended) localStorage.setItem(endedKey, '1')
+    else localStorage.removeItem(endedKey)
+  }
+
   function persist(s: Saved | null) {
     saved.value = s
     if (s) localStorage.setItem(storageKey, JSON.stringify(s))
@@ -54,7 +64,7 @@ export const useSession = defineStore('session', () => {
   async function login(tenant: string, username: string, password: string) {
     const out = await unwrap(api.POST('/v1/auth/login', { body: { tenant, username, password } }))
     persist({ kind: 'tenant', token: out.token, expiresAt: out.expires_at })
-    expired.value = false
+    markEnded(false)
     await refresh()
   }
 
@@ -62,7 +72,7 @@ export const useSession = defineStore('session', () => {
   async function loginPlatform(token: string) {
     await unwrap(api.GET('/v1/platform/tenants', { params: { query: { limit: 1 } }, headers: { Authorization: `Bearer ${token}` } }))
     persist({ kind: 'platform', token })
-    expired.value = false
+    markEnded(false)
     me.value = null
   }
 
@@ -92,12 +102,13 @@ export const useSession = defineStore('session', () => {
     }
     persist(null)
     me.value = null
+    markEnded(false)
   }
 
   function sessionEnded() {
     persist(null)
     me.value = null
-    expired.value = true
+    markEnded(true)
   }
 
   useAuth({ token: () => saved.value?.token ?? null, expired: sessionEnded })
