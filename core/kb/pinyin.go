@@ -88,3 +88,38 @@ func splitPinyin(s string) (out []string, ok bool) {
 	}
 	return out, true
 }
+
+// maxSegmentations bounds the readings of an ambiguous run.
+const maxSegmentations = 4
+
+// pinyinSegmentations returns every segmentation of s into the fewest
+// pinyin syllables (at most maxSegmentations): redianou reads re dian ou
+// and re dia nou, and only the first is what was meant. nil when s is not
+// pinyin.
+func pinyinSegmentations(s string) [][]string {
+	first, ok := splitPinyin(s)
+	if !ok {
+		return nil
+	}
+	s = strings.ToLower(s)
+	var out [][]string
+	var walk func(start int, acc []string)
+	walk = func(start int, acc []string) {
+		if len(out) == maxSegmentations || len(acc) > len(first) {
+			return
+		}
+		if start == len(s) {
+			if len(acc) == len(first) {
+				out = append(out, append([]string(nil), acc...))
+			}
+			return
+		}
+		for end := start + 1; end <= min(len(s), start+longest); end++ {
+			if syllables[s[start:end]] {
+				walk(end, append(acc, s[start:end]))
+			}
+		}
+	}
+	walk(0, nil)
+	return out
+}

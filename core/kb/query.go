@@ -155,8 +155,7 @@ func ParseQuery(text string, v Vocabulary) Parsed {
 			alts = append(alts, latinQuery(alt.text, &p.Highlight))
 			p.Latin = append(p.Latin, alt.text)
 			for _, c := range v.Corrections[alt.text] {
-				alts = append(alts, term(c))
-				p.Highlight.Words = append(p.Highlight.Words, c)
+				alts = append(alts, correctionQuery(c, &p.Highlight))
 			}
 		}
 		match, rank = append(match, or(alts...)), append(rank, ranks...)
@@ -206,14 +205,10 @@ func hanQuery(s string) (match, rank *Query) {
 // an article must all contain: the word itself; read as pinyin, every pair
 // of its syllables (in the title); read as pinyin initials, every run of
 // three (or the two).
-func latinForms(w string) (forms [][]string, syllables []string, initials bool) {
+func latinForms(w string) (forms [][]string, syllables [][]string, initials bool) {
 	forms = [][]string{{w}}
-	if syl, ok := splitPinyin(w); ok && len(syl) > 1 {
-		var pairs []string
-		for i := 1; i < len(syl); i++ {
-			pairs = append(pairs, syl[i-1]+syl[i])
-		}
-		forms, syllables = append(forms, pairs), syl
+	if segs := pinyinSegmentations(w); len(segs) > 0 && len(segs[0]) > 1 {
+		forms, syllables = append(forms, pinyinReadings(w)...), segs
 	}
 	if isLetters(w) && len(w) >= 2 && len(w) <= 12 {
 		var grams []string
@@ -257,9 +252,7 @@ func LatinTerms(w string) []string {
 func latinQuery(w string, h *Highlight) *Query {
 	forms, syl, initials := latinForms(w)
 	h.Words = append(h.Words, w)
-	if syl != nil {
-		h.Pinyin = append(h.Pinyin, syl)
-	}
+	h.Pinyin = append(h.Pinyin, syl...)
 	if initials {
 		h.Initials = append(h.Initials, w)
 	}
@@ -281,4 +274,25 @@ func isLetters(s string) bool {
 		}
 	}
 	return true
+}
+
+// correctionQuery: a correction of a typo is a known term (trigram
+// similarity) or a pinyin word (typo.go), found by itself or by its
+// syllable pairs.
+func correctionQuery(c string, h *Highlight) *Query {
+	h.Words = append(h.Words, c)
+	alts := []*Query{term(c)}
+	for _, pairs := range pinyinReadings(c) {
+		var all []*Query
+		for _, t := range pairs {
+			all = append(all, term(t))
+		}
+		alts = append(alts, and(all...))
+	}
+	for _, syl := range pinyinSegmentations(c) {
+		if len(syl) > 1 {
+			h.Pinyin = append(h.Pinyin, syl)
+		}
+	}
+	return or(alts...)
 }

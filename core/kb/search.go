@@ -107,9 +107,21 @@ func (s *Service) parse(ctx context.Context, repo Repository, text string) (Pars
 		if LatinKnown(w, known) || len(w) < 4 {
 			continue
 		}
-		near, err := repo.SimilarTerms(ctx, w, 3)
-		if err != nil {
-			return Parsed{}, err
+		// A pinyin typo: the words one edit away that articles hold
+		// (typo.go); else, as for any Latin word, the nearest terms by
+		// trigram similarity.
+		var near []string
+		if edits := EditTerms(w); len(edits) > 0 {
+			have, err := repo.KnownTerms(ctx, edits)
+			if err != nil {
+				return Parsed{}, err
+			}
+			near = Corrections(w, have)
+		}
+		if len(near) == 0 {
+			if near, err = repo.SimilarTerms(ctx, w, maxCorrections); err != nil {
+				return Parsed{}, err
+			}
 		}
 		if len(near) > 0 {
 			voc.Corrections[w], fixed = near, true

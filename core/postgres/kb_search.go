@@ -13,17 +13,46 @@ import (
 	"github.com/aftersales/aftersales/core/kb"
 )
 
+// The search technique, and why (measured in BENCHMARKS.md, "kb search";
+// 100,000 generated articles in a tenant):
+//
+// core/kb/tokens.go writes each article's terms (Han characters and pairs,
+// pinyin syllables, pairs and initials of the title and tags, Latin words)
+// as a tsvector, title weight A, tags B, body D. EXPLAIN (ANALYZE,
+// BUFFERS) of the first design showed the cost was not the ranking: for
+// the application role the GIN index was never used. kb_articles has
+// row-level security, and PostgreSQL lets a query's condition use an index
+// under a policy only if its operator is LEAKPROOF, which tsvector @@
+// tsquery is not: every search read and matched all 100,000 rows of the
+// tenant (11,500 heap pages plus the TOASTed vectors, 400,000 buffers),
+// p99 500-710 ms for every query form, broad or specific. As the migration
+// owner (no policy) the same query took 19 ms.
+//
+// So a search is two stages (migration 00070):
+//
+//  1. candidates, through the view kb_search_articles (owned by the
+//     migration owner, it keeps the current tenant's rows itself), whose
+//     conditions reach the GIN indexes: first the articles whose title or
+//     tags (search_title: the A and B part of the vector, small and stored
+//     in the row) hold the whole query, at most kbCandidates of them; only
+//     when they are fewer, those whose body holds it too, as many more;
+//  2. the candidates, read back through kb_articles and its policy,
+//     ranked by ts_rank over search_title (title 1, tags 0.5) times a
+//     recency factor that halves the boost of a change a quarter old.
+//
+// A broad query (kongtiao: 18,645 matches) ranks an arbitrary
+// kbCandidates of its title matches, all equally good on the words; a
+// specific one (every labelled query) has fewer matches and is ranked in
+// full. Snippets are made in Go for the page returned only.
+
 // kbRankWeights weigh where a term occurs, as ts_rank takes them: {D, C,
-// B, A} = {body, -, tags, title}.
+// B, A} = {body, -, tags, title}; search_title holds A and B only.
 const kbRankWeights = `'{0.1, 0.2, 0.5, 1.0}'`
 
-// kbCandidates bounds the matches a search ranks.
-const kbCandidates = 300
+// kbCandidates bounds the matches a search ranks, per stage.
+const kbCandidates = 200
 
-// FindArticles lists or, with f.Search, searches articles. A search ranks
-// by ts_rank over f.Rank (title terms weigh ten times body terms) times a
-// recency factor that halves the boost of a change a quarter old; GIN on
-// search finds the candidates.
+// FindArticles lists or, with f.Search, searches articles (see above).
 func (r kbRepo) FindArticles(ctx context.Context, f kb.Filter) ([]*kb.Article, string, error) {
 	var where []string
 	var args []any
@@ -60,12 +89,11 @@ func (r kbRepo) FindArticles(ctx context.Context, f kb.Filter) ([]*kb.Article, s
 		where = append(where, "review_by < "+arg(f.Now))
 	}
 	limit := clampLimit(f.Limit)
-	order := "updated_at DESC, id DESC"
 	if f.Search != nil {
-		where = append(where, "search @@ "+arg(f.Search.TSQuery())+"::tsquery")
-		order = "ts_rank(" + kbRankWeights + ", search, " + arg(f.Rank.TSQuery()) + "::tsquery) * " +
-			"(1 + 1 / (1 + extract(epoch FROM " + arg(f.Now) + "::timestamptz - coalesce(published_at, updated_at)) / 7776000)) DESC, id"
-	} else if f.After != "" {
+		out, err := r.search(ctx, where, args, f, limit)
+		return out, "", err
+	}
+	if f.After != "" {
 		at, id, err := kbCursor(f.After)
 		if err != nil {
 			return nil, "", err
@@ -76,28 +104,37 @@ func (r kbRepo) FindArticles(ctx context.Context, f kb.Filter) ([]*kb.Article, s
 	if len(where) > 0 {
 		sql += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	if f.Search != nil {
-		// Ranking reads every candidate's vector: a broad query (空调)
-		// matches tens of thousands of articles, and ranking them all
-		// took seconds on 100,000 (BENCHMARKS.md). So at most
-		// kbCandidates matches, the most recently changed first (the
-		// updated index), are ranked; a specific query has fewer matches
-		// than that and is ranked in full.
-		sql = `SELECT ` + kbArticleColumns + ` FROM (` + strings.Replace(sql, ` FROM kb_articles`, `, search FROM kb_articles`, 1) +
-			` ORDER BY updated_at DESC LIMIT ` + arg(kbCandidates) + `) c`
-	}
-	sql += ` ORDER BY ` + order + ` LIMIT ` + arg(limit+1)
+	sql += ` ORDER BY updated_at DESC, id DESC LIMIT ` + arg(limit+1)
 	out, err := readAll(ctx, r.u, scanKBArticle, sql, args...)
 	if err != nil {
 		return nil, "", err
-	}
-	if f.Search != nil {
-		return out[:min(len(out), limit)], "", nil
 	}
 	out, next := nextPage(out, limit, func(a *kb.Article) string {
 		return a.UpdatedAt.Format(time.RFC3339Nano) + "~" + a.ID.String()
 	})
 	return out, next, nil
+}
+
+// search runs the two stages described at the top of this file; where and
+// args are the filter's conditions.
+func (r kbRepo) search(ctx context.Context, where []string, args []any, f kb.Filter, limit int) ([]*kb.Article, error) {
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	match, capN := arg(f.Search.TSQuery()), arg(kbCandidates)
+	cond := strings.Join(append(where, "true"), " AND ")
+	sql := `WITH title AS MATERIALIZED (
+			SELECT id FROM kb_search_articles WHERE ` + cond + ` AND search_title @@ ` + match + `::tsquery LIMIT ` + capN + `),
+		body AS MATERIALIZED (
+			SELECT id FROM kb_search_articles WHERE ` + cond + ` AND search @@ ` + match + `::tsquery
+				AND (SELECT count(*) FROM title) < ` + capN + ` LIMIT ` + capN + `)
+		SELECT ` + kbArticleColumns + ` FROM kb_articles
+		WHERE id IN (SELECT id FROM title UNION SELECT id FROM body)
+		ORDER BY ts_rank(` + kbRankWeights + `, search_title, ` + arg(f.Rank.TSQuery()) + `::tsquery) *
+			(1 + 1 / (1 + extract(epoch FROM ` + arg(f.Now) + `::timestamptz - coalesce(published_at, updated_at)) / 7776000)) DESC, id
+		LIMIT ` + arg(limit)
+	return readAll(ctx, r.u, scanKBArticle, sql, args...)
 }
 
 func kbCursor(s string) (time.Time, uuid.UUID, error) {
