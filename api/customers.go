@@ -29,6 +29,7 @@ type CustomerAddressBody struct {
 	Lat        *float64   `json:"lat,omitempty" minimum:"-90" maximum:"90" example:"22.5431"`
 	Lon        *float64   `json:"lon,omitempty" minimum:"-180" maximum:"180" example:"113.9298"`
 	CoordSys   string     `json:"coord_system,omitempty" enum:"wgs84,gcj02,bd09" doc:"The system lat/lon are in (default wgs84); stored converted to WGS-84. A gcj02 or bd09 point outside China is refused."`
+	District   string     `json:"district_code,omitempty" pattern:"^[0-9]{6}$" example:"440305" doc:"The administrative division (GB/T 2260 code, see list-divisions) the address lies in, instead of what its text parses to: e.g. the candidate the agent picked when the text was ambiguous. An unknown code is refused."`
 }
 
 // CustomerFields are a customer as written in create and import requests.
@@ -53,7 +54,7 @@ func customerAddresses(b []CustomerAddressBody) []core.NewCustomerAddress {
 	out := make([]core.NewCustomerAddress, len(b))
 	for i, a := range b {
 		out[i] = core.NewCustomerAddress{Label: a.Label, RegionID: a.RegionID, RegionCode: a.RegionCode,
-			Address: a.Address, Lat: a.Lat, Lon: a.Lon, CoordSystem: a.CoordSys}
+			Address: a.Address, Lat: a.Lat, Lon: a.Lon, CoordSystem: a.CoordSys, DistrictCode: a.District}
 	}
 	return out
 }
@@ -122,6 +123,16 @@ const customerPlacing = "A caller whose scope is limited to some regions (not te
 	"or a region outside the scope, or a customer without an address, is refused with 403 naming the field " +
 	"(`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored."
 
+// addressParsing says what the platform does with an address's text and
+// point (core/customer's locate).
+const addressParsing = " Each address's text is parsed into its province, city and district (GB/T 2260 codes, " +
+	"`province`, `city`, `district`, with `parse_confidence`), unless `district_code` names the division. A text " +
+	"naming a district that exists in several places is stored without divisions, and the response lists the " +
+	"`candidates` to pick from (send the choice back as `district_code`). An address without lat/lon gets its " +
+	"division's representative point, marked `location_approximate`; dispatch uses the stored division and point. " +
+	"lat/lon may be given in `coord_system` gcj02 or bd09 (converted to WGS-84; outside China is refused, 422 naming " +
+	"`addresses[i].coord_system`); an unknown `district_code` is refused (422 naming `addresses[i].district_code`)."
+
 // notInSight completes the description of an operation on one customer or
 // unit.
 const notInSight = " A customer or unit the caller may not see answers 404, as if it did not exist."
@@ -135,7 +146,7 @@ func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service
 	register(api, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/v1/customers",
 		Summary: "Create a customer", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Phones are normalised; a phone that another customer has already is allowed (families, " +
-			"switchboards) and reported in `warnings`. " + customerPlacing},
+			"switchboards) and reported in `warnings`. " + customerPlacing + addressParsing},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateCustomerInput) (*CustomerWarningsOutput, error) {
 			v, err := s.viewer(ctx)
@@ -178,7 +189,7 @@ func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service
 		Summary: "Change a customer", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. " +
 			customerPlacing + " Stored addresses resent as they are (same region and text) are kept even outside the " +
-			"caller's scope. " + customerSight + notInSight},
+			"caller's scope. " + customerSight + notInSight + addressParsing},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *UpdateCustomerInput) (*CustomerWarningsOutput, error) {
 			b := in.Body
@@ -212,7 +223,8 @@ func registerCustomerRoutes(api huma.API, s *Server, customers *customer.Service
 			"(addresses may name their region by `region_code`).\n\nCSV: UTF-8 (a BOM is allowed), a header row " +
 			"naming the columns in any order: `name` (required), `kind`, `phones` and `tags` (lists separated by " +
 			"`|`), `vip` (true or false), and one address: `address_label`, `address`, `region` (a region code), " +
-			"`lat`, `lon`.\n\nA caller whose scope is limited to some regions imports only rows with an address in " +
+			"`lat`, `lon`, `coord_system` (wgs84, gcj02 or bd09) and `district_code` (a GB/T 2260 code). Addresses are " +
+			"parsed as in POST /v1/customers." + addressParsing + "\n\nA caller whose scope is limited to some regions imports only rows with an address in " +
 			"their scope: the other rows fail (field `region`).\n\n```csv\n" + customerCSVExample + "```"},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *ImportInput) (*ImportOutput, error) {

@@ -47,11 +47,9 @@ type ParseAddressInput struct {
 	}
 }
 
-// DivisionRef names a division in a parse.
-type DivisionRef struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
-}
+// DivisionRef names a division in a parse (the one customer addresses
+// name theirs with).
+type DivisionRef = core.DivisionRef
 
 type AddressCandidate struct {
 	Province DivisionRef `json:"province"`

@@ -13,9 +13,10 @@ import (
 type CreateRegionInput struct {
 	Body struct {
 		ParentID *uuid.UUID `json:"parent_id,omitempty" doc:"Required except for a country."`
-		Level    string     `json:"level" enum:"country,region,province,city"`
+		Level    string     `json:"level" enum:"country,region,province,city,district"`
 		Code     string     `json:"code" minLength:"1" maxLength:"32" example:"CN-GD"`
 		Name     string     `json:"name" minLength:"1" maxLength:"100" example:"广东省"`
+		Division string     `json:"division_code,omitempty" pattern:"^[0-9]{6}$" example:"440000" doc:"The administrative division (GB/T 2260 code, see list-divisions) the node stands for, of the node's level: only province, city and district nodes map to one (a country or region node, 大区 or 办事处, is the tenant's own). An unknown code, or one of another level, is a 422 naming division_code."`
 	}
 }
 
@@ -24,7 +25,7 @@ type RegionOutput struct{ Body *core.Region }
 type ListRegionsInput struct {
 	ListParams
 	ParentID string `query:"parent_id" format:"uuid" doc:"Only the children of this region."`
-	Level    string `query:"level" enum:"country,region,province,city,"`
+	Level    string `query:"level" enum:"country,region,province,city,district,"`
 }
 
 type ListRegionsOutput struct {
@@ -44,6 +45,8 @@ type UpdateRegionInput struct {
 		Version int     `json:"version" minimum:"1"`
 		Code    *string `json:"code,omitempty" minLength:"1" maxLength:"32"`
 		Name    *string `json:"name,omitempty" minLength:"1" maxLength:"100"`
+		// DivisionCode maps the node; "" removes the mapping.
+		Division *string `json:"division_code,omitempty" pattern:"^([0-9]{6})?$" example:"440305" doc:"The administrative division (GB/T 2260 code, see list-divisions) the node stands for, of the node's level: only province, city and district nodes map to one (a country or region node, 大区 or 办事处, is the tenant's own). An unknown code, or one of another level, is a 422 naming division_code. An empty string removes the mapping."`
 	}
 }
 
@@ -57,7 +60,8 @@ func registerRegionRoutes(api huma.API, s *Server, n NetworkServices) {
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResRegions, Action: a} }
 	register(api, huma.Operation{OperationID: "create-region", Method: http.MethodPost, Path: "/v1/regions",
 		Summary: "Create a region", Tags: tags, DefaultStatus: http.StatusCreated,
-		Description: "The tree is country → region → province → city; a child sits strictly below its parent's level."},
+		Description: "The tree is country → region → province → city → district; a child sits strictly below its parent's level. " +
+			"Province, city and district nodes may be mapped to the administrative division they stand for (division_code)."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true, ChangesAccess: true},
 		func(ctx context.Context, in *CreateRegionInput) (*RegionOutput, error) {
 			if in.Body.ParentID != nil {
@@ -68,7 +72,7 @@ func registerRegionRoutes(api huma.API, s *Server, n NetworkServices) {
 				return nil, err
 			}
 			r, err := n.Network.CreateRegion(ctx, unitOfWork(ctx), core.NewRegion{ParentID: in.Body.ParentID, Level: in.Body.Level,
-				Code: in.Body.Code, Name: in.Body.Name})
+				Code: in.Body.Code, Name: in.Body.Name, DivisionCode: in.Body.Division})
 			return &RegionOutput{Body: r}, err
 		})
 	register(api, huma.Operation{OperationID: "list-regions", Method: http.MethodGet, Path: "/v1/regions",
@@ -103,13 +107,14 @@ func registerRegionRoutes(api huma.API, s *Server, n NetworkServices) {
 			return &RegionOutput{Body: r}, err
 		})
 	register(api, huma.Operation{OperationID: "update-region", Method: http.MethodPatch, Path: "/v1/regions/{id}",
-		Summary: "Rename or recode a region", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict}},
+		Summary: "Rename or recode a region, or map it to a division", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict}},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), ChangesAccess: true},
 		func(ctx context.Context, in *UpdateRegionInput) (*RegionOutput, error) {
 			if _, err := n.findRegionInScope(ctx, s, in.ID, perm(core.ActUpdate)); err != nil {
 				return nil, err
 			}
-			r, err := n.Network.UpdateRegion(ctx, unitOfWork(ctx), in.ID, core.RegionUpdate{Version: in.Body.Version, Code: in.Body.Code, Name: in.Body.Name})
+			r, err := n.Network.UpdateRegion(ctx, unitOfWork(ctx), in.ID, core.RegionUpdate{Version: in.Body.Version, Code: in.Body.Code, Name: in.Body.Name,
+				DivisionCode: in.Body.Division})
 			return &RegionOutput{Body: r}, err
 		})
 	register(api, huma.Operation{OperationID: "delete-region", Method: http.MethodDelete, Path: "/v1/regions/{id}",

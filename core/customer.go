@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core/district"
 )
 
 // Customer kinds.
@@ -51,6 +53,47 @@ type CustomerAddress struct {
 	Address  string     `json:"address" example:"广东省深圳市南山区科技园南路 8 号"`
 	Lat      *float64   `json:"lat"`
 	Lon      *float64   `json:"lon"`
+	// The divisions (GB/T 2260) the address lies in: parsed from its text,
+	// or as the client gave them (district_code); empty when the text
+	// names none or is ambiguous.
+	Province DivisionRef `json:"province"`
+	City     DivisionRef `json:"city"`
+	District DivisionRef `json:"district"`
+	// ParseConfidence is the parser's confidence in the divisions (1 for
+	// divisions the client gave).
+	ParseConfidence float64 `json:"parse_confidence" minimum:"0" maximum:"1"`
+	// LocationApproximate marks a point that is not the address's own but
+	// its division's representative point (no coordinate was given).
+	LocationApproximate bool `json:"location_approximate" doc:"lat/lon are the district's representative point, not the address's own: no coordinate was given."`
+	// Candidates are the readings of an ambiguous text, for the client to
+	// pick one and send it back as district_code; only in the response of
+	// the change that wrote the address, never stored.
+	Candidates []DivisionCandidate `json:"candidates,omitempty" doc:"Only in the response of a create or update: the text names a district that exists in several places; send the right one back as district_code."`
+}
+
+// DivisionRef names an administrative division (core/district).
+type DivisionRef struct {
+	Code string `json:"code" example:"440305"`
+	Name string `json:"name" example:"南山区"`
+}
+
+// DivisionCandidate is one reading of an ambiguous address.
+type DivisionCandidate struct {
+	Province DivisionRef `json:"province"`
+	City     DivisionRef `json:"city"`
+	District DivisionRef `json:"district"`
+}
+
+// DivisionCode is the most precise division of the address: its
+// district's code, else its city's, else its province's ("" for none).
+func (a *CustomerAddress) DivisionCode() string {
+	switch {
+	case a.District.Code != "":
+		return a.District.Code
+	case a.City.Code != "":
+		return a.City.Code
+	}
+	return a.Province.Code
 }
 
 // NewCustomerAddress is an address as given; RegionCode may name the region
@@ -64,6 +107,10 @@ type NewCustomerAddress struct {
 	// CoordSystem is the system Lat/Lon are given in: "" or wgs84, gcj02,
 	// bd09; they are stored converted to WGS-84.
 	CoordSystem string
+	// DistrictCode, when given, is the division the address lies in (a
+	// GB/T 2260 code, usually a district picked among the candidates of an
+	// ambiguous text) instead of what its text parses to.
+	DistrictCode string
 }
 
 // NewCustomer is the input for creating a customer.
@@ -162,6 +209,12 @@ func validateCustomerAddresses(addrs []NewCustomerAddress) error {
 		}
 		if err := toWGS84(field+".coord_system", a.CoordSystem, a.Lat, a.Lon); err != nil {
 			return err
+		}
+		a.DistrictCode = strings.TrimSpace(a.DistrictCode)
+		if a.DistrictCode != "" {
+			if _, ok := district.Default().Lookup(a.DistrictCode); !ok {
+				return FieldError(field+".district_code", "no administrative division with code %q", a.DistrictCode)
+			}
 		}
 		a.CoordSystem = ""
 	}
@@ -264,7 +317,8 @@ type CustomerImportRow struct {
 // CustomerCSVColumns are the columns of a customer CSV, in the documented
 // order; only name is required. Lists (phones, tags) are separated by '|';
 // one address per row, its region given by code.
-var CustomerCSVColumns = []string{"name", "kind", "phones", "tags", "vip", "address_label", "address", "region", "lat", "lon"}
+var CustomerCSVColumns = []string{"name", "kind", "phones", "tags", "vip", "address_label", "address", "region", "lat", "lon",
+	"coord_system", "district_code"}
 
 // CustomerCSVColumn maps a customer field name (as validation reports it)
 // to its CSV column.
@@ -303,8 +357,10 @@ func ParseCustomerCSV(data []byte) ([]CustomerImportRow, *ImportReport, error) {
 			}
 			c.VIP = vip
 		}
-		if v["address"] != "" || v["region"] != "" || v["lat"] != "" || v["lon"] != "" || v["address_label"] != "" {
-			a := NewCustomerAddress{Label: v["address_label"], Address: v["address"], RegionCode: v["region"]}
+		if v["address"] != "" || v["region"] != "" || v["lat"] != "" || v["lon"] != "" || v["address_label"] != "" ||
+			v["district_code"] != "" {
+			a := NewCustomerAddress{Label: v["address_label"], Address: v["address"], RegionCode: v["region"],
+				CoordSystem: v["coord_system"], DistrictCode: v["district_code"]}
 			for _, ll := range []struct {
 				col string
 				dst **float64

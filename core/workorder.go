@@ -110,41 +110,45 @@ var channels = map[string]bool{"phone": true, "portal": true, "api": true, "sms"
 
 // WorkOrder is a customer's request as it moves from intake to closure.
 type WorkOrder struct {
-	ID              uuid.UUID         `json:"id"`
-	Number          string            `json:"number" doc:"Human order number, unique per tenant, e.g. WO-2611-000123."`
-	Type            string            `json:"type"`
-	Channel         string            `json:"channel"`
-	State           string            `json:"state"`
-	CustomerID      uuid.UUID         `json:"customer_id"`
-	UnitID          *uuid.UUID        `json:"unit_id" nullable:"true"`
-	ProductLine     string            `json:"product_line,omitempty"`
-	ServiceType     string            `json:"service_type"`
-	Skills          []string          `json:"skills" doc:"Skills the technician must have."`
-	Description     string            `json:"description"`
-	Address         string            `json:"address"`
-	Lat             *float64          `json:"lat"`
-	Lon             *float64          `json:"lon"`
-	RegionID        *uuid.UUID        `json:"region_id" nullable:"true"`
-	SiteID          *uuid.UUID        `json:"site_id" nullable:"true"`
-	TechnicianID    *uuid.UUID        `json:"technician_id" nullable:"true"`
-	InWarranty      *bool             `json:"in_warranty"`
-	WarrantyExpires *string           `json:"warranty_expires" doc:"YYYY-MM-DD"`
-	RespondBy       *time.Time        `json:"respond_by"`
-	ArriveBy        *time.Time        `json:"arrive_by"`
-	CompleteBy      *time.Time        `json:"complete_by"`
-	RespondedAt     *time.Time        `json:"responded_at"`
-	ArrivedAt       *time.Time        `json:"arrived_at"`
-	CompletedAt     *time.Time        `json:"completed_at"`
-	ClosedAt        *time.Time        `json:"closed_at"`
-	SLAStatus       string            `json:"sla_status" enum:"none,on_track,at_risk,breached,met"`
-	SLAFlags        []string          `json:"sla_flags" doc:"Deadlines whose breach the SLA timer has recorded (response, arrival), each once."`
-	Decision        *DispatchDecision `json:"dispatch_decision" doc:"The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any."`
-	ServiceRecord   *json.RawMessage  `json:"service_record"`
-	QueueReason     string            `json:"queue_reason,omitempty" doc:"Why the order waits in the dispatcher queue."`
-	CreatedBy       string            `json:"created_by"`
-	Version         int               `json:"version"`
-	CreatedAt       time.Time         `json:"created_at"`
-	UpdatedAt       time.Time         `json:"updated_at"`
+	ID           uuid.UUID  `json:"id"`
+	Number       string     `json:"number" doc:"Human order number, unique per tenant, e.g. WO-2611-000123."`
+	Type         string     `json:"type"`
+	Channel      string     `json:"channel"`
+	State        string     `json:"state"`
+	CustomerID   uuid.UUID  `json:"customer_id"`
+	UnitID       *uuid.UUID `json:"unit_id" nullable:"true"`
+	ProductLine  string     `json:"product_line,omitempty"`
+	ServiceType  string     `json:"service_type"`
+	Skills       []string   `json:"skills" doc:"Skills the technician must have."`
+	Description  string     `json:"description"`
+	Address      string     `json:"address"`
+	Lat          *float64   `json:"lat"`
+	Lon          *float64   `json:"lon"`
+	DivisionCode string     `json:"division_code,omitempty" doc:"The administrative division (GB/T 2260) of the customer address the order was taken from, as parsed when the address was stored."`
+	// LocationApproximate: lat/lon are the division's representative point
+	// (the customer address had no coordinate of its own).
+	LocationApproximate bool              `json:"location_approximate" doc:"lat/lon are the division's representative point, not the address's own."`
+	RegionID            *uuid.UUID        `json:"region_id" nullable:"true"`
+	SiteID              *uuid.UUID        `json:"site_id" nullable:"true"`
+	TechnicianID        *uuid.UUID        `json:"technician_id" nullable:"true"`
+	InWarranty          *bool             `json:"in_warranty"`
+	WarrantyExpires     *string           `json:"warranty_expires" doc:"YYYY-MM-DD"`
+	RespondBy           *time.Time        `json:"respond_by"`
+	ArriveBy            *time.Time        `json:"arrive_by"`
+	CompleteBy          *time.Time        `json:"complete_by"`
+	RespondedAt         *time.Time        `json:"responded_at"`
+	ArrivedAt           *time.Time        `json:"arrived_at"`
+	CompletedAt         *time.Time        `json:"completed_at"`
+	ClosedAt            *time.Time        `json:"closed_at"`
+	SLAStatus           string            `json:"sla_status" enum:"none,on_track,at_risk,breached,met"`
+	SLAFlags            []string          `json:"sla_flags" doc:"Deadlines whose breach the SLA timer has recorded (response, arrival), each once."`
+	Decision            *DispatchDecision `json:"dispatch_decision" doc:"The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any."`
+	ServiceRecord       *json.RawMessage  `json:"service_record"`
+	QueueReason         string            `json:"queue_reason,omitempty" doc:"Why the order waits in the dispatcher queue."`
+	CreatedBy           string            `json:"created_by"`
+	Version             int               `json:"version"`
+	CreatedAt           time.Time         `json:"created_at"`
+	UpdatedAt           time.Time         `json:"updated_at"`
 }
 
 // WorkOrderEvent is one entry of an order's timeline.
@@ -175,6 +179,10 @@ type NewWorkOrder struct {
 	AddressID   *uuid.UUID // one of the customer's addresses, or Address+Lat+Lon
 	Address     string
 	Lat, Lon    *float64
+	// DivisionCode and LocationApproximate come with the customer's
+	// address (AddressID): set by intake, not by the caller.
+	DivisionCode        string
+	LocationApproximate bool
 	// CoordSystem is the system Lat/Lon are given in: "" or wgs84, gcj02,
 	// bd09; Intake converts them to WGS-84.
 	CoordSystem string

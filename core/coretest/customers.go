@@ -107,6 +107,9 @@ func copyCustomer(c core.Customer) *core.Customer {
 		return strings.Compare(a.ID.String(), b.ID.String())
 	})
 	c.Phones, c.Addresses, c.Tags = nonNilSlice(c.Phones), nonNilSlice(c.Addresses), nonNilSlice(slices.Clone(c.Tags))
+	for i := range c.Addresses {
+		c.Addresses[i].Candidates = nil // never stored
+	}
 	return &c
 }
 

@@ -184,6 +184,7 @@ func (r networkRepo) UpdateRegion(_ context.Context, next *core.Region) (*core.R
 		}
 	}
 	cur.Code, cur.Name, cur.Version, cur.UpdatedAt = next.Code, next.Name, cur.Version+1, next.UpdatedAt
+	cur.DivisionCode = next.DivisionCode
 	r.t().Regions[cur.ID] = cur
 	return &cur, nil
 }

@@ -55,6 +55,10 @@ type Address struct {
 	Customer uuid.UUID
 	Text     string
 	Lat, Lon *float64
+	// Division is the address's stored division code; Approximate marks
+	// Lat/Lon as its representative point.
+	Division    string
+	Approximate bool
 }
 
 // ProductUnit is a registered product unit.
@@ -197,6 +201,7 @@ func (r repo) IntakeFacts(_ context.Context, n *core.NewWorkOrder, at time.Time)
 	if n.AddressID != nil {
 		if a, ok := t.Addresses[*n.AddressID]; ok && a.Customer == n.CustomerID {
 			f.AddressFound, f.Address, f.Lat, f.Lon = true, a.Text, a.Lat, a.Lon
+			f.DivisionCode, f.LocationApproximate = a.Division, a.Approximate
 		}
 	}
 	if st, ok := t.ServiceTypes[n.ServiceType]; ok {

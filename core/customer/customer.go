@@ -21,14 +21,18 @@ import (
 // through the unit of work it is given and leaves it open: its caller
 // commits (see core.UnitOfWork).
 type Service struct {
-	store Store
-	clock core.Clock
+	store    Store
+	clock    core.Clock
+	geocoder Geocoder
 }
 
 // Config is what a Service is built from.
 type Config struct {
 	Store Store
 	Clock core.Clock // nil: the system clock
+	// Geocoder places the addresses given without a coordinate; nil:
+	// DistrictGeocoder (the division's representative point).
+	Geocoder Geocoder
 }
 
 // NewService returns the customer use cases.
@@ -36,7 +40,10 @@ func NewService(c Config) *Service {
 	if c.Clock == nil {
 		c.Clock = core.SystemClock{}
 	}
-	return &Service{store: c.Store, clock: c.Clock}
+	if c.Geocoder == nil {
+		c.Geocoder = DistrictGeocoder{}
+	}
+	return &Service{store: c.Store, clock: c.Clock, geocoder: c.Geocoder}
 }
 
 // now is the clock's time at the database's precision.
@@ -63,6 +70,9 @@ func (s *Service) CreateCustomer(ctx context.Context, u core.UnitOfWork, v core.
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.locate(ctx, u, nc.Addresses, addrs); err != nil {
+		return nil, nil, err
+	}
 	p := placingFor(v)
 	if err := p.read(ctx, repo, addrs); err != nil {
 		return nil, nil, err
@@ -77,7 +87,23 @@ func (s *Service) CreateCustomer(ctx context.Context, u core.UnitOfWork, v core.
 		return nil, nil, err
 	}
 	c, err = repo.FindCustomerByID(ctx, c.ID)
+	withCandidates(c, addrs)
 	return c, warnings, err
+}
+
+// withCandidates copies the candidates of the ambiguous addresses just
+// written (not stored) into c, as read back, for the caller to pick.
+func withCandidates(c *core.Customer, written []core.CustomerAddress) {
+	if c == nil {
+		return
+	}
+	for _, w := range written {
+		for i := range c.Addresses {
+			if c.Addresses[i].ID == w.ID {
+				c.Addresses[i].Candidates = w.Candidates
+			}
+		}
+	}
 }
 
 // newCustomer is nc, normalised and with its addresses placed, as stored.
@@ -170,6 +196,9 @@ func (s *Service) UpdateCustomer(ctx context.Context, u core.UnitOfWork, v core.
 		if addrs, err = regions.place(*up.Addresses); err != nil {
 			return nil, nil, err
 		}
+		if err := s.locate(ctx, u, *up.Addresses, addrs); err != nil {
+			return nil, nil, err
+		}
 		if err := s.checkKeptOrInScope(ctx, repo, v, id, *up.Addresses, addrs); err != nil {
 			return nil, nil, err
 		}
@@ -191,6 +220,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, u core.UnitOfWork, v core.
 		repo.ReplaceAddresses(id, addrs)
 	}
 	c, err := repo.FindCustomerByID(ctx, id)
+	withCandidates(c, addrs)
 	return c, warnings, err
 }
 

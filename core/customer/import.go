@@ -40,6 +40,9 @@ func (s *Service) ImportCustomers(ctx context.Context, u core.UnitOfWork, v core
 			rep.Fail(r.Row, err)
 			continue
 		}
+		if err := s.locate(ctx, u, r.Customer.Addresses, placed); err != nil {
+			return nil, err
+		}
 		ok, all = append(ok, placedRow{&valid[i], placed}), append(all, placed)
 	}
 	placing := placingFor(v)

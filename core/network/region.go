@@ -31,7 +31,7 @@ func (s *Service) CreateRegion(ctx context.Context, u core.UnitOfWork, nr core.N
 	}
 	now := s.now()
 	r, err := repo.InsertRegion(ctx, &core.Region{ID: uuid.New(), ParentID: nr.ParentID, Level: nr.Level, Code: nr.Code,
-		Name: nr.Name, Version: 1, CreatedAt: now, UpdatedAt: now})
+		Name: nr.Name, DivisionCode: nr.DivisionCode, Version: 1, CreatedAt: now, UpdatedAt: now})
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +70,12 @@ func (s *Service) UpdateRegion(ctx context.Context, u core.UnitOfWork, id uuid.U
 	}
 	if up.Name != nil {
 		next.Name = *up.Name
+	}
+	if up.DivisionCode != nil {
+		if err := core.CheckRegionDivision(cur.Level, *up.DivisionCode); err != nil {
+			return nil, err
+		}
+		next.DivisionCode = *up.DivisionCode
 	}
 	next.UpdatedAt = s.now()
 	r, err := repo.UpdateRegion(ctx, &next)

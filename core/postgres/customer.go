@@ -183,16 +183,19 @@ func queueCustomerDetails(b *pgx.Batch, ids []uuid.UUID, of func(uuid.UUID) *cor
 			})
 			return err
 		})
-	b.Queue(`SELECT customer_id, id, label, region_id, address, lat, lon FROM customer_addresses
+	b.Queue(`SELECT customer_id, id, label, region_id, address, lat, lon, COALESCE(province_code, ''),
+		COALESCE(city_code, ''), COALESCE(district_code, ''), parse_confidence, location_approximate FROM customer_addresses
 		WHERE customer_id = ANY($1) ORDER BY customer_id, id`, ids).
 		Query(func(rows pgx.Rows) error {
 			defer rows.Close()
 			for rows.Next() {
 				var cid uuid.UUID
 				var a core.CustomerAddress
-				if err := rows.Scan(&cid, &a.ID, &a.Label, &a.RegionID, &a.Address, &a.Lat, &a.Lon); err != nil {
+				if err := rows.Scan(&cid, &a.ID, &a.Label, &a.RegionID, &a.Address, &a.Lat, &a.Lon, &a.Province.Code,
+					&a.City.Code, &a.District.Code, &a.ParseConfidence, &a.LocationApproximate); err != nil {
 					return err
 				}
+				customer.NameDivisions(&a)
 				c := of(cid)
 				c.Addresses = append(c.Addresses, a)
 			}
@@ -252,6 +255,11 @@ type customerBatch struct {
 	addrTexts     []string
 	addrLats      []*float64
 	addrLons      []*float64
+	addrProvinces []string
+	addrCities    []string
+	addrDistricts []string
+	addrConf      []float64
+	addrApprox    []bool
 }
 
 const tagSep = "\x1f"
@@ -284,6 +292,11 @@ func (b *customerBatch) addAddresses(id uuid.UUID, addrs []core.CustomerAddress)
 		b.addrTexts = append(b.addrTexts, a.Address)
 		b.addrLats = append(b.addrLats, a.Lat)
 		b.addrLons = append(b.addrLons, a.Lon)
+		b.addrProvinces = append(b.addrProvinces, a.Province.Code)
+		b.addrCities = append(b.addrCities, a.City.Code)
+		b.addrDistricts = append(b.addrDistricts, a.District.Code)
+		b.addrConf = append(b.addrConf, a.ParseConfidence)
+		b.addrApprox = append(b.addrApprox, a.LocationApproximate)
 	}
 }
 
@@ -304,8 +317,14 @@ func (b *customerBatch) queueDetails(u *unit) {
 			SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[])`, u.tenantID, b.phoneCustomers, b.phones, b.phoneLabels)
 	}
 	if len(b.addrIDs) > 0 {
-		u.write(`INSERT INTO customer_addresses (tenant_id, id, customer_id, label, region_id, address, lat, lon)
-			SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::float8[], $8::float8[])`,
-			u.tenantID, b.addrIDs, b.addrCustomers, b.addrLabels, b.addrRegions, b.addrTexts, b.addrLats, b.addrLons)
+		u.write(`INSERT INTO customer_addresses (tenant_id, id, customer_id, label, region_id, address, lat, lon,
+				province_code, city_code, district_code, parse_confidence, location_approximate)
+			SELECT $1, id, customer, label, region, address, lat, lon, NULLIF(province, ''), NULLIF(city, ''),
+				NULLIF(district, ''), confidence, approximate
+			FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::float8[], $8::float8[],
+				$9::text[], $10::text[], $11::text[], $12::float8[], $13::bool[])
+				AS x(id, customer, label, region, address, lat, lon, province, city, district, confidence, approximate)`,
+			u.tenantID, b.addrIDs, b.addrCustomers, b.addrLabels, b.addrRegions, b.addrTexts, b.addrLats, b.addrLons,
+			b.addrProvinces, b.addrCities, b.addrDistricts, b.addrConf, b.addrApprox)
 	}
 }

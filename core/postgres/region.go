@@ -9,18 +9,18 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-const regionColumns = `id, parent_id, level, code, name, version, created_at, updated_at`
+const regionColumns = `id, parent_id, level, code, name, version, created_at, updated_at, COALESCE(division_code, '')`
 
 func scanRegion(row pgx.Row) (*core.Region, error) {
 	r := &core.Region{}
-	err := row.Scan(&r.ID, &r.ParentID, &r.Level, &r.Code, &r.Name, &r.Version, &r.CreatedAt, &r.UpdatedAt)
+	err := row.Scan(&r.ID, &r.ParentID, &r.Level, &r.Code, &r.Name, &r.Version, &r.CreatedAt, &r.UpdatedAt, &r.DivisionCode)
 	return r, err
 }
 
 func (r networkRepo) InsertRegion(ctx context.Context, nr *core.Region) (*core.Region, error) {
-	out, err := readOne(ctx, r.u, scanRegion, `INSERT INTO regions (tenant_id, id, parent_id, level, code, name, created_at, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$7) RETURNING `+regionColumns,
-		r.u.tenantID, nr.ID, nr.ParentID, nr.Level, nr.Code, nr.Name, nr.CreatedAt)
+	out, err := readOne(ctx, r.u, scanRegion, `INSERT INTO regions (tenant_id, id, parent_id, level, code, name, created_at, updated_at, division_code)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$7,NULLIF($8,'')) RETURNING `+regionColumns,
+		r.u.tenantID, nr.ID, nr.ParentID, nr.Level, nr.Code, nr.Name, nr.CreatedAt, nr.DivisionCode)
 	return out, translate(err, "region with code "+nr.Code)
 }
 
@@ -48,8 +48,9 @@ func (r networkRepo) FindRegionByID(ctx context.Context, id uuid.UUID) (*core.Re
 }
 
 func (r networkRepo) UpdateRegion(ctx context.Context, next *core.Region) (*core.Region, error) {
-	out, err := readOne(ctx, r.u, scanRegion, `UPDATE regions SET code = $2, name = $3, version = version + 1, updated_at = $5
-		WHERE id = $1 AND version = $4 RETURNING `+regionColumns, next.ID, next.Code, next.Name, next.Version, next.UpdatedAt)
+	out, err := readOne(ctx, r.u, scanRegion, `UPDATE regions SET code = $2, name = $3, version = version + 1, updated_at = $5,
+		division_code = NULLIF($6, '') WHERE id = $1 AND version = $4 RETURNING `+regionColumns,
+		next.ID, next.Code, next.Name, next.Version, next.UpdatedAt, next.DivisionCode)
 	return out, translate(err, "region with code "+next.Code)
 }
 

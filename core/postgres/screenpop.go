@@ -9,6 +9,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/complaint"
+	"github.com/aftersales/aftersales/core/customer"
 )
 
 // screenPopQuery finds the customers with a phone ($1) through the
@@ -22,7 +23,11 @@ const screenPopQuery = `SELECT c.id, c.kind, c.name, c.tags, c.vip, c.version, c
 	(SELECT coalesce(json_agg(json_build_object('phone', p.phone, 'label', p.label) ORDER BY p.phone), '[]')
 		FROM customer_phones p WHERE p.tenant_id = c.tenant_id AND p.customer_id = c.id),
 	(SELECT coalesce(json_agg(json_build_object('id', a.id, 'label', a.label, 'region_id', a.region_id,
-			'address', a.address, 'lat', a.lat, 'lon', a.lon) ORDER BY a.id), '[]')
+			'address', a.address, 'lat', a.lat, 'lon', a.lon,
+			'province', json_build_object('code', COALESCE(a.province_code, ''), 'name', ''),
+			'city', json_build_object('code', COALESCE(a.city_code, ''), 'name', ''),
+			'district', json_build_object('code', COALESCE(a.district_code, ''), 'name', ''),
+			'parse_confidence', a.parse_confidence, 'location_approximate', a.location_approximate) ORDER BY a.id), '[]')
 		FROM customer_addresses a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id),
 	(SELECT coalesce(json_agg(x ORDER BY x.purchase_date DESC, x.serial), '[]') FROM (
 		SELECT u.id, u.customer_id, u.model_id, u.serial, u.purchase_date, u.dealer_site_id, u.version, u.created_at,
@@ -70,6 +75,9 @@ func (r customerRepo) FindScreenPop(ctx context.Context, phone string, customers
 			&c.Phones, &c.Addresses, &c.Units, &c.RecentWorkOrders, &c.OpenComplaints)
 		// Times decoded from JSON carry the session's offset; show them as
 		// the other reads do.
+		for i := range c.Addresses {
+			customer.NameDivisions(&c.Addresses[i])
+		}
 		for _, u := range c.Units {
 			u.CreatedAt, u.UpdatedAt = u.CreatedAt.Local(), u.UpdatedAt.Local()
 		}

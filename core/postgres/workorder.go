@@ -17,7 +17,8 @@ import (
 const workOrderColumns = `w.id, w.number, w.type, w.channel, w.state, w.customer_id, w.unit_id, COALESCE(w.product_line, ''),
 	w.service_type, w.skills, w.description, w.address, w.lat, w.lon, w.region_id, w.site_id, w.technician_id, w.in_warranty,
 	to_char(w.warranty_expires, 'YYYY-MM-DD'), w.respond_by, w.arrive_by, w.complete_by, w.responded_at, w.arrived_at,
-	w.completed_at, w.closed_at, w.decision, w.service_record, w.queue_reason, w.created_by, w.version, w.created_at, w.updated_at, w.sla_flags`
+	w.completed_at, w.closed_at, w.decision, w.service_record, w.queue_reason, w.created_by, w.version, w.created_at, w.updated_at, w.sla_flags,
+	COALESCE(w.division_code, ''), w.location_approximate`
 
 func scanWorkOrder(row pgx.Row, extra ...any) (*core.WorkOrder, error) {
 	w := &core.WorkOrder{}
@@ -25,7 +26,8 @@ func scanWorkOrder(row pgx.Row, extra ...any) (*core.WorkOrder, error) {
 	err := row.Scan(append([]any{&w.ID, &w.Number, &w.Type, &w.Channel, &w.State, &w.CustomerID, &w.UnitID, &w.ProductLine,
 		&w.ServiceType, &w.Skills, &w.Description, &w.Address, &w.Lat, &w.Lon, &w.RegionID, &w.SiteID, &w.TechnicianID, &w.InWarranty,
 		&w.WarrantyExpires, &w.RespondBy, &w.ArriveBy, &w.CompleteBy, &w.RespondedAt, &w.ArrivedAt,
-		&w.CompletedAt, &w.ClosedAt, &w.Decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt, &w.SLAFlags},
+		&w.CompletedAt, &w.ClosedAt, &w.Decision, &record, &w.QueueReason, &w.CreatedBy, &w.Version, &w.CreatedAt, &w.UpdatedAt, &w.SLAFlags,
+		&w.DivisionCode, &w.LocationApproximate},
 		extra...)...)
 	if record != nil {
 		raw := json.RawMessage(record)
@@ -61,7 +63,8 @@ func (r workOrders) IntakeFacts(ctx context.Context, n *core.NewWorkOrder, at ti
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
 		return row.Scan(&f.TimeZone, &f.Calendar, &weights, &f.CustomerFound, &f.UnitFound, &f.UnitOwner, &f.ProductLine,
 			&f.InWarranty, &f.WarrantyExpires, &f.ServiceTypeFound, &f.Field, &f.RespondMinutes, &f.ArriveMinutes,
-			&f.CompleteMinutes, &f.AddressFound, &addr, &f.Lat, &f.Lon)
+			&f.CompleteMinutes, &f.AddressFound, &addr, &f.Lat, &f.Lon,
+			&f.DivisionCode, &f.LocationApproximate)
 	}, `SELECT t.timezone, COALESCE(ts.calendar, '{}'), COALESCE(ts.dispatch_weights, '{}'),
 			EXISTS (SELECT 1 FROM customers WHERE id = $1),
 			u.id IS NOT NULL, u.customer_id, m.product_line,
@@ -69,7 +72,8 @@ func (r workOrders) IntakeFacts(ctx context.Context, n *core.NewWorkOrder, at ti
 			to_char(u.purchase_date + make_interval(months => m.warranty_months), 'YYYY-MM-DD'),
 			st.code IS NOT NULL, COALESCE(st.field, false), COALESCE(st.respond_minutes, 0), COALESCE(st.arrive_minutes, 0),
 			COALESCE(st.complete_minutes, 0),
-			a.id IS NOT NULL, a.address, a.lat, a.lon
+			a.id IS NOT NULL, a.address, a.lat, a.lon,
+			COALESCE(a.district_code, a.city_code, a.province_code, ''), COALESCE(a.location_approximate, false)
 		FROM tenants t
 		LEFT JOIN tenant_settings ts ON ts.tenant_id = t.id
 		LEFT JOIN units u ON u.id = $2
@@ -92,11 +96,12 @@ func (r workOrders) IntakeFacts(ctx context.Context, n *core.NewWorkOrder, at ti
 func (r workOrders) InsertWorkOrder(w *core.WorkOrder) {
 	r.u.write(`INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, unit_id,
 		product_line, service_type, description, address, lat, lon, in_warranty, warranty_expires, respond_by, arrive_by,
-		complete_by, created_by, created_at, updated_at, skills)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,NULLIF($9,''),$10,$11,$12,$13,$14,$15,$16::date,$17,$18,$19,$20,$21,$21,$22)`,
+		complete_by, created_by, created_at, updated_at, skills, division_code, location_approximate)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,NULLIF($9,''),$10,$11,$12,$13,$14,$15,$16::date,$17,$18,$19,$20,$21,$21,$22,
+			NULLIF($23,''),$24)`,
 		r.u.tenantID, w.ID, w.Number, w.Type, w.Channel, w.State, w.CustomerID, w.UnitID, w.ProductLine, w.ServiceType,
 		w.Description, w.Address, w.Lat, w.Lon, w.InWarranty, w.WarrantyExpires, w.RespondBy, w.ArriveBy, w.CompleteBy,
-		w.CreatedBy, w.CreatedAt, w.Skills)
+		w.CreatedBy, w.CreatedAt, w.Skills, w.DivisionCode, w.LocationApproximate)
 }
 
 func (r workOrders) LockWorkOrder(ctx context.Context, id uuid.UUID) (*workorder.Locked, error) {

@@ -27,8 +27,17 @@ const noDivision = "the address has no geo point and names no district; dispatch
 // locate is where the engine measures from: the order's own coordinate, or
 // else the representative point of the district its address names
 // (approximate). division is the address's division code ("" when the
-// address names none, or names one ambiguously).
+// address names none, or names one ambiguously). An order taken from a
+// customer address that was parsed when stored (core/customer) keeps that
+// address's division and point, approximate or not: they are used as they
+// are, without parsing the text again.
 func locate(w *core.WorkOrder) (lat, lon *float64, division string, approximate bool) {
+	if w.DivisionCode != "" || w.LocationApproximate {
+		if w.LocationApproximate && w.Lat == nil {
+			return nil, nil, w.DivisionCode, false
+		}
+		return w.Lat, w.Lon, w.DivisionCode, w.LocationApproximate
+	}
 	lat, lon = w.Lat, w.Lon
 	t := district.Default()
 	if p := t.Parse(w.Address); !p.Ambiguous() {

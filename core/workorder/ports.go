@@ -116,6 +116,11 @@ type IntakeFacts struct {
 	AddressFound bool // the address is the customer's
 	Address      string
 	Lat, Lon     *float64
+	// DivisionCode is the address's most precise stored division ("" when
+	// it has none); LocationApproximate marks Lat/Lon as its
+	// representative point.
+	DivisionCode        string
+	LocationApproximate bool
 
 	ServiceTypeFound bool
 	Field            bool // the service type goes to the field

@@ -90,7 +90,8 @@ func (s *Service) Intake(ctx context.Context, u core.UnitOfWork, n core.NewWorkO
 	}
 	w := &core.WorkOrder{ID: uuid.New(), Type: n.Type, Channel: n.Channel, State: core.StateCreated, CustomerID: n.CustomerID,
 		UnitID: n.UnitID, ProductLine: n.ProductLine, ServiceType: n.ServiceType, Skills: skills, Description: n.Description,
-		Address: n.Address, Lat: n.Lat, Lon: n.Lon, InWarranty: f.InWarranty, WarrantyExpires: f.WarrantyExpires,
+		Address: n.Address, Lat: n.Lat, Lon: n.Lon, DivisionCode: n.DivisionCode, LocationApproximate: n.LocationApproximate,
+		InWarranty: f.InWarranty, WarrantyExpires: f.WarrantyExpires,
 		CreatedBy: actor, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if f.ProductLine != nil && w.ProductLine == "" {
 		w.ProductLine = *f.ProductLine
@@ -179,6 +180,7 @@ func checkIntake(n *core.NewWorkOrder, f *IntakeFacts) error {
 	}
 	if n.AddressID != nil {
 		n.Address, n.Lat, n.Lon = f.Address, f.Lat, f.Lon
+		n.DivisionCode, n.LocationApproximate = f.DivisionCode, f.LocationApproximate
 	}
 	return nil
 }
