@@ -97,6 +97,8 @@ type Deps struct {
 	Calls *call.Service
 	// KB: the knowledge base's articles, categories, synonyms and public FAQ.
 	KB *kb.Service
+	// Reports: the metric catalogue, queries, drill-downs and exports.
+	Reports ReportServices
 	// AllowedOrigins may call the API from a browser page (CORS); none:
 	// the API's own origin only (api/cors.go).
 	AllowedOrigins []string
@@ -302,4 +304,5 @@ func (s *Server) registerRoutes() {
 	registerCallRoutes(s.api, s, d.Calls)
 	registerAgentStateRoutes(s.api, d.Calls)
 	registerKBRoutes(s.api, s, d.KB)
+	registerReportRoutes(s.api, s, d.Reports)
 }

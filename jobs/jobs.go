@@ -79,6 +79,8 @@ type Deps struct {
 	Timers  core.TimerStore // nil: no work-order timers
 	// Periodic are more periodic tasks (tests).
 	Periodic []Periodic
+	// Reports refreshes the report aggregates; nil: not here.
+	Reports ReportRefresher
 }
 
 // NewWorker builds a worker on Redis.
@@ -118,6 +120,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	}
 	if d.Timers != nil {
 		periodic = append(periodic, timersTask(d.Timers, d.Log))
+	}
+	if d.Reports != nil {
+		periodic = append(periodic, reportsTask(d.Reports, d.Log))
 	}
 	for _, p := range periodic {
 		if d.Periods == nil {

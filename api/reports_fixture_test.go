@@ -1,0 +1,304 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
+	"github.com/aftersales/aftersales/core/report"
+)
+
+// The report tests' activity generator and brute-force oracle: the oracle
+// reads the raw tables row by row and recomputes every sum in Go (the
+// tenant's day by Go's time-zone database), independently of the SQL that
+// keeps report_daily.
+
+// genActivity inserts days × perDay orders of realistic shape (every state,
+// responses in and out of target, arrivals late and on time, scores,
+// cancellations, queued orders without a site, times near local midnight),
+// with SLA misses, callback tasks, complaints and calls.
+func (b *testBundle) genActivity(n *network, loc *time.Location, first time.Time, days, perDay int, seed uint64) {
+	b.t.Helper()
+	r := rand.New(rand.NewPCG(seed, 7))
+	tid := n.tenant.id
+	type site struct {
+		id    *uuid.UUID
+		techs []uuid.UUID
+	}
+	sites := []site{{&n.near, []uuid.UUID{n.techNear, n.techFar}}, {&n.far, nil}, {&n.other, nil}, {nil, nil}}
+	var orders, misses, callbacks, complaints, calls []string
+	ts := func(t time.Time) string { return "'" + t.UTC().Format(time.RFC3339Nano) + "'" }
+	opt := func(ok bool, t time.Time) string {
+		if !ok {
+			return "NULL"
+		}
+		return ts(t)
+	}
+	seq := 0
+	for d := range days {
+		day := time.Date(first.Year(), first.Month(), first.Day()+d, 0, 0, 0, 0, loc)
+		for range perDay {
+			seq++
+			// Near midnight a quarter of the time: the day is the tenant's.
+			var at time.Time
+			if r.IntN(4) == 0 {
+				at = day.Add(time.Duration(r.IntN(60)-30) * time.Minute)
+			} else {
+				at = day.Add(time.Duration(r.IntN(24*3600)) * time.Second)
+			}
+			at = at.Add(time.Duration(r.IntN(1e6)) * time.Microsecond)
+			s := sites[r.IntN(len(sites))]
+			siteSQL, techSQL := "NULL", "NULL"
+			var tech *uuid.UUID
+			if s.id != nil {
+				siteSQL = "'" + s.id.String() + "'"
+				if len(s.techs) > 0 && r.IntN(5) > 0 {
+					t := s.techs[r.IntN(len(s.techs))]
+					tech, techSQL = &t, "'"+t.String()+"'"
+				}
+			}
+			state := []string{"created", "dispatched", "assigned", "accepted", "on_site", "completed", "confirmed", "closed", "cancelled"}[r.IntN(9)]
+			if s.id == nil {
+				state = []string{"created", "cancelled"}[r.IntN(2)]
+			}
+			progressed := map[string]int{"created": 0, "dispatched": 0, "assigned": 1, "accepted": 1, "on_site": 2, "completed": 3, "confirmed": 3, "closed": 3, "cancelled": r.IntN(3)}[state]
+			respond := at.Add(time.Duration(r.IntN(240)) * time.Minute).Add(time.Duration(r.IntN(60)) * time.Second)
+			arriveBy := at.Add(24 * time.Hour)
+			arrived := at.Add(time.Duration(r.IntN(36*60)) * time.Minute)
+			completed := arrived.Add(time.Duration(r.IntN(600)) * time.Minute).Add(time.Duration(r.IntN(1e6)) * time.Microsecond)
+			score := "NULL"
+			if progressed == 3 && r.IntN(3) > 0 {
+				score = fmt.Sprint(1 + r.IntN(5))
+			}
+			pl := []string{"'AC'", "NULL"}[r.IntN(2)]
+			st := []string{"repair", "installation", "consultation"}[r.IntN(3)]
+			ch := []string{"phone", "app", "web"}[r.IntN(3)]
+			id := uuid.New()
+			orders = append(orders, fmt.Sprintf("('%s', '%s', 'R-%d-%06d', 'repair', '%s', '%s', '%s', %s, '%s', %s, %s, %s, %s, %s, %s, %s, %s, 'gen', %s, %s)",
+				tid, id, seed, seq, ch, state, n.customer, pl, st, siteSQL, techSQL,
+				opt(progressed >= 1, respond), opt(s.id != nil && r.IntN(6) > 0, arriveBy), opt(progressed >= 2, arrived),
+				opt(progressed >= 3, completed), opt(state == "closed", completed.Add(time.Hour)), score, ts(at), ts(at)))
+			if s.id != nil && r.IntN(6) == 0 {
+				missSite := *s.id
+				if r.IntN(3) == 0 {
+					missSite = n.other // reassigned since: the miss stays with the site at the time
+				}
+				misses = append(misses, fmt.Sprintf("('%s', '%s', '%s', '%s', %s, %s)", tid, missSite, id,
+					[]string{"response", "arrival"}[r.IntN(2)], ts(at), ts(at)))
+			}
+			if progressed == 3 && r.IntN(2) == 0 {
+				callbacks = append(callbacks, fmt.Sprintf("('%s', '%s', 'rule', '%s', '%s', %s, '%s', %v, %s)", tid, uuid.New(), id,
+					n.customer, siteSQL, []string{"open", "done", "done", "given_up"}[r.IntN(4)], r.IntN(4) == 0, ts(completed)))
+			}
+			if r.IntN(8) == 0 {
+				copened := at.Add(time.Duration(r.IntN(72*60)) * time.Minute)
+				closed := "NULL"
+				state := "open"
+				if r.IntN(2) == 0 {
+					state, closed = "closed", ts(copened.Add(time.Duration(r.IntN(10*24))*time.Hour))
+				}
+				woSQL, cs, ct := "'"+id.String()+"'", siteSQL, techSQL
+				if r.IntN(3) == 0 { // about a site, no order
+					woSQL, ct = "NULL", "NULL"
+				}
+				_ = tech
+				complaints = append(complaints, fmt.Sprintf("('%s', '%s', 'C-%d-%06d', '%s', %s, %s, %s, 'service', 'normal', '%s', '%s', 'department', 5, %s, %s, 'gen', %s, %s)",
+					tid, uuid.New(), seed, seq, n.customer, woSQL, cs, ct, []string{"phone", "portal", "sms"}[r.IntN(3)], state,
+					ts(copened.Add(5*24*time.Hour)), closed, ts(copened), ts(copened)))
+			}
+			if r.IntN(2) == 0 {
+				answered := r.IntN(4) > 0
+				outcome := "answered"
+				if !answered {
+					outcome = []string{"missed", "abandoned", "ringing"}[r.IntN(3)]
+				}
+				calls = append(calls, fmt.Sprintf("('%s', '%s', 'k-%d-%d', '%s', %s, %s, %d, '%s')", tid, uuid.New(), seed, seq,
+					[]string{"inbound", "inbound", "outbound"}[r.IntN(3)], ts(at), opt(answered, at.Add(10*time.Second)), r.IntN(600), outcome))
+			}
+		}
+	}
+	insert := func(head string, rows []string) {
+		for len(rows) > 0 {
+			k := min(len(rows), 300)
+			b.exec(tid, head+strings.Join(rows[:k], ",\n"))
+			rows = rows[k:]
+		}
+	}
+	insert(`INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, product_line, service_type, site_id, technician_id,
+		responded_at, arrive_by, arrived_at, completed_at, closed_at, satisfaction_score, created_by, created_at, updated_at) VALUES `, orders)
+	insert(`INSERT INTO site_sla_misses (tenant_id, site_id, work_order_id, kind, due_at, recorded_at) VALUES `, misses)
+	insert(`INSERT INTO callback_tasks (tenant_id, id, source, work_order_id, customer_id, site_id, status, dissatisfied, created_at) VALUES `, callbacks)
+	insert(`INSERT INTO complaints (tenant_id, id, number, customer_id, work_order_id, site_id, technician_id, category, severity, channel,
+		state, owner_kind, deadline_days, due_at, closed_at, created_by, created_at, updated_at) VALUES `, complaints)
+	insert(`INSERT INTO calls (tenant_id, id, pbx_call_id, direction, offered_at, answered_at, duration_seconds, outcome) VALUES `, calls)
+}
+
+// oracleFact is one raw record's contribution, on its tenant-local day.
+type oracleFact struct {
+	day  time.Time
+	dims map[string]string
+	site *uuid.UUID
+	sums report.Sums
+}
+
+// oracle reads every raw record of the tenant and returns the facts.
+func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[uuid.UUID]uuid.UUID, parent map[uuid.UUID]uuid.UUID) {
+	b.t.Helper()
+	regionOf, parent = map[uuid.UUID]uuid.UUID{}, map[uuid.UUID]uuid.UUID{}
+	pgtest.InTenant(b.t, b.pool, tenant, func(ctx context.Context, tx pgx.Tx) {
+		var tz string
+		target := 120
+		require.NoError(b.t, tx.QueryRow(ctx, `SELECT timezone FROM tenants WHERE id = $1`, tenant).Scan(&tz))
+		_ = tx.QueryRow(ctx, `SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = $1`, tenant).Scan(&target)
+		loc, err := time.LoadLocation(tz)
+		require.NoError(b.t, err)
+		dayOf := func(t time.Time) time.Time {
+			l := t.In(loc)
+			return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC)
+		}
+		each := func(sql string, scan func(pgx.Rows)) {
+			rows, err := tx.Query(ctx, sql)
+			require.NoError(b.t, err, sql)
+			for rows.Next() {
+				scan(rows)
+			}
+			require.NoError(b.t, rows.Err())
+		}
+		each(`SELECT id, region_id FROM sites`, func(r pgx.Rows) {
+			var s, reg uuid.UUID
+			require.NoError(b.t, r.Scan(&s, &reg))
+			regionOf[s] = reg
+		})
+		each(`SELECT id, parent_id FROM regions WHERE parent_id IS NOT NULL`, func(r pgx.Rows) {
+			var id, p uuid.UUID
+			require.NoError(b.t, r.Scan(&id, &p))
+			parent[id] = p
+		})
+		str := func(id *uuid.UUID) string {
+			if id == nil {
+				return ""
+			}
+			return id.String()
+		}
+		dims := func(site, tech *uuid.UUID, pl, st, ch string) map[string]string {
+			reg := ""
+			if site != nil {
+				reg = regionOf[*site].String()
+			}
+			return map[string]string{report.DimRegion: reg, report.DimSite: str(site), report.DimTechnician: str(tech),
+				report.DimProductLine: pl, report.DimServiceType: st, report.DimChannel: ch}
+		}
+		type order struct {
+			created time.Time
+			site    *uuid.UUID
+			tech    *uuid.UUID
+			pl, st  string
+			ch      string
+		}
+		orders := map[uuid.UUID]order{}
+		each(`SELECT id, created_at, state, site_id, technician_id, coalesce(product_line, ''), service_type, channel,
+				responded_at, arrive_by, arrived_at, completed_at, satisfaction_score FROM work_orders`, func(r pgx.Rows) {
+			var id uuid.UUID
+			var o order
+			var state string
+			var responded, arriveBy, arrived, completed *time.Time
+			var score *int
+			require.NoError(b.t, r.Scan(&id, &o.created, &state, &o.site, &o.tech, &o.pl, &o.st, &o.ch, &responded, &arriveBy, &arrived, &completed, &score))
+			orders[id] = o
+			var s report.Sums
+			s.Orders = 1
+			if state == "cancelled" {
+				s.Cancelled = 1
+			} else if responded != nil && !responded.After(o.created.Add(time.Duration(target)*time.Minute)) {
+				s.RespondedInTarget = 1
+			}
+			if arriveBy != nil && arrived != nil {
+				s.Arrivals = 1
+				if !arrived.After(*arriveBy) {
+					s.ArrivalsOnTime = 1
+				}
+			}
+			if o.tech != nil {
+				s.Assigned = 1
+			}
+			if completed != nil {
+				s.Completed, s.CompleteSeconds = 1, int64(completed.Sub(o.created)/time.Second)
+			}
+			if score != nil {
+				s.Scored, s.ScoreSum = 1, int64(*score)
+				s.Score[*score-1] = 1
+			}
+			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch), site: o.site, sums: s})
+		})
+		each(`SELECT work_order_id, site_id, kind FROM site_sla_misses`, func(r pgx.Rows) {
+			var wo, site uuid.UUID
+			var kind string
+			require.NoError(b.t, r.Scan(&wo, &site, &kind))
+			o := orders[wo]
+			var s report.Sums
+			if kind == "response" {
+				s.SLAMissesResponse = 1
+			} else {
+				s.SLAMissesArrival = 1
+			}
+			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(&site, o.tech, o.pl, o.st, o.ch), site: &site, sums: s})
+		})
+		each(`SELECT work_order_id, status, dissatisfied FROM callback_tasks`, func(r pgx.Rows) {
+			var wo uuid.UUID
+			var status string
+			var dissatisfied bool
+			require.NoError(b.t, r.Scan(&wo, &status, &dissatisfied))
+			o := orders[wo]
+			s := report.Sums{Callbacks: 1}
+			if status == "done" {
+				s.CallbacksDone = 1
+				if !dissatisfied {
+					s.CallbacksSuccess = 1
+				}
+			}
+			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch), site: o.site, sums: s})
+		})
+		each(`SELECT created_at, site_id, technician_id, work_order_id, channel, closed_at, due_at FROM complaints`, func(r pgx.Rows) {
+			var created time.Time
+			var site, tech, wo *uuid.UUID
+			var ch string
+			var closed, due *time.Time
+			require.NoError(b.t, r.Scan(&created, &site, &tech, &wo, &ch, &closed, &due))
+			var pl, st string
+			if wo != nil {
+				pl, st = orders[*wo].pl, orders[*wo].st
+			}
+			s := report.Sums{Complaints: 1}
+			if closed != nil {
+				s.ComplaintsClosed = 1
+				if due != nil && !closed.After(*due) {
+					s.ComplaintsClosedOnTime = 1
+				}
+			}
+			facts = append(facts, oracleFact{day: dayOf(created), dims: dims(site, tech, pl, st, ch), site: site, sums: s})
+		})
+		each(`SELECT offered_at, answered_at, outcome, duration_seconds FROM calls WHERE direction = 'inbound'`, func(r pgx.Rows) {
+			var offered time.Time
+			var answered *time.Time
+			var outcome string
+			var dur int64
+			require.NoError(b.t, r.Scan(&offered, &answered, &outcome, &dur))
+			s := report.Sums{CallsOffered: 1}
+			if answered != nil {
+				s.CallsAnswered, s.CallsHandleSeconds = 1, dur
+			}
+			if outcome == "abandoned" || outcome == "missed" {
+				s.CallsAbandoned = 1
+			}
+			facts = append(facts, oracleFact{day: dayOf(offered), dims: dims(nil, nil, "", "", ""), sums: s})
+		})
+	})
+	return facts, regionOf, parent
+}

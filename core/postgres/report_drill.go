@@ -1,0 +1,164 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/report"
+)
+
+// drillSource is the raw records of a drill kind: the columns of a
+// report.DrillItem (counted last, from the metric), the table and alias x
+// whose site_id/technician_id the scope and filters read, and the day
+// column.
+type drillSource struct {
+	cols, from, at string
+	dims           map[string]string // dimension → column
+}
+
+var drillSources = map[string]drillSource{
+	"work_orders": {cols: "'work_order', w.id, w.number, w.id, w.created_at, w.state, w.site_id, w.technician_id",
+		from: "work_orders w", at: "w.created_at",
+		dims: map[string]string{"site": "w.site_id", "technician": "w.technician_id", "product_line": "w.product_line",
+			"service_type": "w.service_type", "channel": "w.channel"}},
+	"callbacks": {cols: "'callback', c.id, w.number, w.id, w.created_at, c.status, w.site_id, w.technician_id",
+		from: "callback_tasks c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id", at: "w.created_at",
+		dims: map[string]string{"site": "w.site_id", "technician": "w.technician_id", "product_line": "w.product_line",
+			"service_type": "w.service_type", "channel": "w.channel"}},
+	"complaints": {cols: "'complaint', c.id, c.number, c.work_order_id, c.created_at, c.state, c.site_id, c.technician_id",
+		from: "complaints c LEFT JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id", at: "c.created_at",
+		dims: map[string]string{"site": "c.site_id", "technician": "c.technician_id", "product_line": "w.product_line",
+			"service_type": "w.service_type", "channel": "c.channel"}},
+	"calls": {cols: "'call', k.id, k.pbx_call_id, NULL::uuid, k.offered_at, k.outcome, NULL::uuid, NULL::uuid",
+		from: "calls k", at: "k.offered_at", dims: map[string]string{}},
+}
+
+// drillPredicates are each metric's population and numerator over its source.
+var drillPredicates = map[string][2]string{
+	"orders":                         {"true", "true"},
+	"response_in_target_rate":        {"w.state <> 'cancelled'", "coalesce(w.responded_at <= w.created_at + make_interval(mins => (SELECT coalesce((SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = w.tenant_id), 120))), false)"},
+	"on_time_arrival_rate":           {"w.arrive_by IS NOT NULL AND w.arrived_at IS NOT NULL", "w.arrived_at <= w.arrive_by"},
+	"time_to_complete_hours":         {"w.completed_at IS NOT NULL", "true"},
+	"completed":                      {"w.completed_at IS NOT NULL", "true"},
+	"sla_misses":                     {"EXISTS (SELECT 1 FROM site_sla_misses m WHERE m.tenant_id = w.tenant_id AND m.work_order_id = w.id)", "true"},
+	"satisfaction_mean":              {"w.satisfaction_score IS NOT NULL", "true"},
+	"technician_workload":            {"w.technician_id IS NOT NULL", "true"},
+	"callback_coverage":              {"true", "true"},
+	"callback_success_rate":          {"c.status = 'done'", "NOT c.dissatisfied"},
+	"complaints":                     {"true", "true"},
+	"complaints_per_1000":            {"true", "true"},
+	"complaint_closure_on_time_rate": {"c.closed_at IS NOT NULL", "coalesce(c.closed_at <= c.due_at, false)"},
+	"calls_offered":                  {"k.direction = 'inbound'", "true"},
+	"calls_answered":                 {"k.direction = 'inbound' AND k.answered_at IS NOT NULL", "true"},
+	"calls_abandoned":                {"k.direction = 'inbound' AND k.outcome IN ('abandoned', 'missed')", "true"},
+	"calls_aht_seconds":              {"k.direction = 'inbound' AND k.answered_at IS NOT NULL", "true"},
+}
+
+func init() {
+	for i := 1; i <= 5; i++ {
+		drillPredicates["satisfaction_"+strconv.Itoa(i)] = [2]string{"w.satisfaction_score = " + strconv.Itoa(i), "true"}
+	}
+}
+
+// Drill implements report.Driller: keyset pages over (at, id).
+func (s *Store) Drill(ctx context.Context, u core.UnitOfWork, re report.Reach, q report.DrillQuery, emit func(report.DrillItem) error) (string, error) {
+	src, ok := drillSources[q.Metric.Drill]
+	pred, ok2 := drillPredicates[q.Metric.ID]
+	if !ok || !ok2 {
+		return "", core.FieldError("metric", "metric %q has no drill-down", q.Metric.ID)
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	tz := `(SELECT timezone FROM tenants WHERE id = app_current_tenant())`
+	where := []string{pred[0],
+		src.at + " >= (" + arg(q.From.Format("2006-01-02")) + "::date)::timestamp AT TIME ZONE " + tz,
+		src.at + " < (" + arg(q.To.Format("2006-01-02")) + "::date + 1)::timestamp AT TIME ZONE " + tz}
+	site, tech := src.dims["site"], src.dims["technician"]
+	if !re.All {
+		var or []string
+		if site != "" && len(re.Regions)+len(re.Sites) > 0 {
+			or = append(or, site+` IN (SELECT s2.id FROM sites s2 WHERE s2.id = ANY(`+arg(nonNilIDs(re.Sites))+`)
+				OR s2.region_id IN `+regionSubtreeSQL(arg(nonNilIDs(re.Regions)))+`)`)
+		}
+		if tech != "" && re.Technician != nil {
+			or = append(or, tech+" = "+arg(*re.Technician))
+		}
+		if len(or) == 0 {
+			or = []string{"false"}
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
+	}
+	f := q.Filter
+	if f.Region != nil {
+		where = append(where, site+` IN (SELECT s3.id FROM sites s3 WHERE s3.region_id IN `+regionSubtreeSQL(arg([]uuid.UUID{*f.Region}))+`)`)
+	}
+	for _, c := range []struct {
+		dim string
+		v   any
+		set bool
+	}{{"site", f.Site, f.Site != nil}, {"technician", f.Technician, f.Technician != nil}, {"product_line", f.ProductLine, f.ProductLine != ""},
+		{"service_type", f.ServiceType, f.ServiceType != ""}, {"channel", f.Channel, f.Channel != ""}} {
+		if !c.set {
+			continue
+		}
+		if f, ok := c.v.(*uuid.UUID); ok {
+			c.v = *f
+		}
+		where = append(where, src.dims[c.dim]+" = "+arg(c.v))
+	}
+	idCol := strings.Split(src.cols, ", ")[1]
+	if q.After != "" {
+		at, id, ok := strings.Cut(q.After, "_")
+		t, err1 := time.Parse(time.RFC3339Nano, at)
+		uid, err2 := uuid.Parse(id)
+		if !ok || err1 != nil || err2 != nil {
+			return "", core.FieldError("cursor", "is not a cursor of this list")
+		}
+		where = append(where, "("+src.at+", "+idCol+") > ("+arg(t)+", "+arg(uid)+")")
+	}
+	limit := q.Limit
+	sql := "SELECT " + src.cols + ", (" + pred[1] + ") FROM " + src.from + " WHERE " + strings.Join(where, " AND ") +
+		" ORDER BY " + src.at + ", " + idCol
+	if limit > 0 {
+		sql += " LIMIT " + strconv.Itoa(limit+1)
+	}
+	c, err := unitOf(u).conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	rows, err := c.Query(ctx, sql, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	n, next := 0, ""
+	var last report.DrillItem
+	for rows.Next() {
+		var it report.DrillItem
+		var number *string
+		if err := rows.Scan(&it.Kind, &it.ID, &number, &it.WorkOrderID, &it.At, &it.State, &it.SiteID, &it.TechnicianID, &it.Counted); err != nil {
+			return "", err
+		}
+		if number != nil {
+			it.Number = *number
+		}
+		n++
+		if limit > 0 && n > limit {
+			next = last.At.UTC().Format(time.RFC3339Nano) + "_" + last.ID.String()
+			break
+		}
+		if err := emit(it); err != nil {
+			return "", err
+		}
+		last = it
+	}
+	return next, rows.Err()
+}

@@ -1,0 +1,228 @@
+// Package report is the reports and KPIs use case (issue 18): a catalogue
+// of metrics with their formulas, computed from daily aggregates (Sums)
+// that an adapter keeps per tenant × day × site × technician × product
+// line × service type × channel, and queries that roll days into days,
+// weeks or months with the previous period for comparison.
+package report
+
+// Dimensions a query may filter on or group by.
+const (
+	DimRegion      = "region"
+	DimSite        = "site"
+	DimTechnician  = "technician"
+	DimProductLine = "product_line"
+	DimServiceType = "service_type"
+	DimChannel     = "channel"
+)
+
+// AllDimensions in their canonical order.
+var AllDimensions = []string{DimRegion, DimSite, DimTechnician, DimProductLine, DimServiceType, DimChannel}
+
+// Metric is an entry of the catalogue.
+type Metric struct {
+	ID     string `json:"id"`
+	NameZh string `json:"name_zh"`
+	NameEn string `json:"name_en"`
+	// Formula is how the value is computed, in words over the raw records.
+	Formula string `json:"formula"`
+	Unit    string `json:"unit" enum:"count,ratio,hours,seconds,score,per_1000"`
+	// Dimensions the metric can be filtered on and grouped by.
+	Dimensions []string `json:"dimensions" nullable:"false"`
+	// Available: the data it needs exists; otherwise Reason says what is missing.
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
+	// Drill is what GET /v1/reports/drill lists behind the number.
+	Drill string `json:"drill,omitempty" enum:"work_orders,complaints,callbacks,calls,"`
+	// value computes the metric from the sums; ok false: no denominator.
+	value func(s Sums) (float64, bool) `json:"-"`
+}
+
+// Sums are the additive counters of one or many daily buckets. Every
+// fact of a work order counts on the day (tenant time zone) the order
+// was created; a complaint on the day it was opened; a call on the day
+// it was offered.
+type Sums struct {
+	Orders                 int64    `json:"orders"`
+	Cancelled              int64    `json:"cancelled"`
+	RespondedInTarget      int64    `json:"responded_in_target"`
+	Arrivals               int64    `json:"arrivals"`
+	ArrivalsOnTime         int64    `json:"arrivals_on_time"`
+	Assigned               int64    `json:"assigned"`
+	Completed              int64    `json:"completed"`
+	CompleteSeconds        int64    `json:"complete_seconds"`
+	SLAMissesResponse      int64    `json:"sla_misses_response"`
+	SLAMissesArrival       int64    `json:"sla_misses_arrival"`
+	Scored                 int64    `json:"scored"`
+	ScoreSum               int64    `json:"score_sum"`
+	Score                  [5]int64 `json:"scores"`
+	Callbacks              int64    `json:"callbacks"`
+	CallbacksDone          int64    `json:"callbacks_done"`
+	CallbacksSuccess       int64    `json:"callbacks_success"`
+	Complaints             int64    `json:"complaints"`
+	ComplaintsClosed       int64    `json:"complaints_closed"`
+	ComplaintsClosedOnTime int64    `json:"complaints_closed_on_time"`
+	CallsOffered           int64    `json:"calls_offered"`
+	CallsAnswered          int64    `json:"calls_answered"`
+	CallsAbandoned         int64    `json:"calls_abandoned"`
+	CallsHandleSeconds     int64    `json:"calls_handle_seconds"`
+}
+
+// Add adds o to s.
+func (s *Sums) Add(o Sums) {
+	s.Orders += o.Orders
+	s.Cancelled += o.Cancelled
+	s.RespondedInTarget += o.RespondedInTarget
+	s.Arrivals += o.Arrivals
+	s.ArrivalsOnTime += o.ArrivalsOnTime
+	s.Assigned += o.Assigned
+	s.Completed += o.Completed
+	s.CompleteSeconds += o.CompleteSeconds
+	s.SLAMissesResponse += o.SLAMissesResponse
+	s.SLAMissesArrival += o.SLAMissesArrival
+	s.Scored += o.Scored
+	s.ScoreSum += o.ScoreSum
+	for i := range s.Score {
+		s.Score[i] += o.Score[i]
+	}
+	s.Callbacks += o.Callbacks
+	s.CallbacksDone += o.CallbacksDone
+	s.CallbacksSuccess += o.CallbacksSuccess
+	s.Complaints += o.Complaints
+	s.ComplaintsClosed += o.ComplaintsClosed
+	s.ComplaintsClosedOnTime += o.ComplaintsClosedOnTime
+	s.CallsOffered += o.CallsOffered
+	s.CallsAnswered += o.CallsAnswered
+	s.CallsAbandoned += o.CallsAbandoned
+	s.CallsHandleSeconds += o.CallsHandleSeconds
+}
+
+func count(f func(s Sums) int64) func(Sums) (float64, bool) {
+	return func(s Sums) (float64, bool) { return float64(f(s)), true }
+}
+
+func ratio(num, den func(s Sums) int64, scale float64) func(Sums) (float64, bool) {
+	return func(s Sums) (float64, bool) {
+		d := den(s)
+		if d == 0 {
+			return 0, false
+		}
+		return float64(num(s)) * scale / float64(d), true
+	}
+}
+
+var (
+	orderDims = AllDimensions
+	noDims    = []string{}
+)
+
+const cohort = " Counted on the day (tenant time zone) the order was created."
+
+// catalogue is every metric, the available first.
+var catalogue = []Metric{
+	{ID: "orders", NameZh: "工单量", NameEn: "Orders", Unit: "count", Dimensions: orderDims, Available: true, Drill: "work_orders",
+		Formula: "Work orders created in the period, cancelled ones included.",
+		value:   count(func(s Sums) int64 { return s.Orders })},
+	{ID: "response_in_target_rate", NameZh: "响应及时率", NameEn: "Response within target", Unit: "ratio", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Orders not cancelled whose first response (responded_at) came within the tenant's response target " +
+			"(tenant_settings.report_response_minutes, default 120) of creation ÷ orders not cancelled." + cohort,
+		value: ratio(func(s Sums) int64 { return s.RespondedInTarget }, func(s Sums) int64 { return s.Orders - s.Cancelled }, 1)},
+	{ID: "on_time_arrival_rate", NameZh: "准时上门率", NameEn: "On-time arrival", Unit: "ratio", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Orders with an arrival deadline that arrived at or before it ÷ orders with an arrival deadline that arrived." + cohort,
+		value:   ratio(func(s Sums) int64 { return s.ArrivalsOnTime }, func(s Sums) int64 { return s.Arrivals }, 1)},
+	{ID: "time_to_complete_hours", NameZh: "平均完工时长", NameEn: "Mean time to complete", Unit: "hours", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Mean of completed_at − created_at (whole seconds, in hours) over the completed orders." + cohort,
+		value:   ratio(func(s Sums) int64 { return s.CompleteSeconds }, func(s Sums) int64 { return s.Completed }, 1.0/3600)},
+	{ID: "completed", NameZh: "完工量", NameEn: "Completed orders", Unit: "count", Dimensions: orderDims, Available: true, Drill: "work_orders",
+		Formula: "Orders with a completion time." + cohort,
+		value:   count(func(s Sums) int64 { return s.Completed })},
+	{ID: "sla_misses", NameZh: "超时次数", NameEn: "SLA misses", Unit: "count", Dimensions: orderDims, Available: true, Drill: "work_orders",
+		Formula: "Missed response and arrival deadlines recorded (site_sla_misses), against the site responsible at the time." + cohort,
+		value:   count(func(s Sums) int64 { return s.SLAMissesResponse + s.SLAMissesArrival })},
+	{ID: "satisfaction_mean", NameZh: "满意度均分", NameEn: "Satisfaction (mean)", Unit: "score", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Mean satisfaction score (1–5) over the scored orders." + cohort,
+		value:   ratio(func(s Sums) int64 { return s.ScoreSum }, func(s Sums) int64 { return s.Scored }, 1)},
+	{ID: "technician_workload", NameZh: "技师工作量", NameEn: "Technician workload", Unit: "count", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Orders assigned to a technician; group by technician for each one's workload." + cohort,
+		value:   count(func(s Sums) int64 { return s.Assigned })},
+	{ID: "callback_coverage", NameZh: "回访覆盖率", NameEn: "Callback coverage", Unit: "ratio", Dimensions: orderDims,
+		Available: true, Drill: "callbacks",
+		Formula: "Callback tasks opened for the orders ÷ completed orders." + cohort,
+		value:   ratio(func(s Sums) int64 { return s.Callbacks }, func(s Sums) int64 { return s.Completed }, 1)},
+	{ID: "callback_success_rate", NameZh: "回访成功率", NameEn: "Callback success", Unit: "ratio", Dimensions: orderDims,
+		Available: true, Drill: "callbacks",
+		Formula: "Callback tasks done with a satisfied customer ÷ callback tasks done." + cohort,
+		value:   ratio(func(s Sums) int64 { return s.CallbacksSuccess }, func(s Sums) int64 { return s.CallbacksDone }, 1)},
+	{ID: "complaints", NameZh: "投诉量", NameEn: "Complaints", Unit: "count", Dimensions: orderDims, Available: true, Drill: "complaints",
+		Formula: "Complaints opened in the period, by the site and technician complained about, the product line and " +
+			"service type of the order complained about and the complaint's channel.",
+		value: count(func(s Sums) int64 { return s.Complaints })},
+	{ID: "complaints_per_1000", NameZh: "千单投诉率", NameEn: "Complaints per 1,000 orders", Unit: "per_1000", Dimensions: orderDims,
+		Available: true, Drill: "complaints",
+		Formula: "Complaints opened in the period × 1000 ÷ orders created in the period.",
+		value:   ratio(func(s Sums) int64 { return s.Complaints }, func(s Sums) int64 { return s.Orders }, 1000)},
+	{ID: "complaint_closure_on_time_rate", NameZh: "投诉按时结案率", NameEn: "Complaints closed on time", Unit: "ratio",
+		Dimensions: orderDims, Available: true, Drill: "complaints",
+		Formula: "Closed complaints closed at or before their due time ÷ closed complaints, of those opened in the period.",
+		value:   ratio(func(s Sums) int64 { return s.ComplaintsClosedOnTime }, func(s Sums) int64 { return s.ComplaintsClosed }, 1)},
+	{ID: "calls_offered", NameZh: "呼入量", NameEn: "Calls offered", Unit: "count", Dimensions: noDims, Available: true, Drill: "calls",
+		Formula: "Inbound calls offered in the period (by offered_at).",
+		value:   count(func(s Sums) int64 { return s.CallsOffered })},
+	{ID: "calls_answered", NameZh: "接通量", NameEn: "Calls answered", Unit: "count", Dimensions: noDims, Available: true, Drill: "calls",
+		Formula: "Inbound calls offered in the period that an agent answered.",
+		value:   count(func(s Sums) int64 { return s.CallsAnswered })},
+	{ID: "calls_abandoned", NameZh: "放弃量", NameEn: "Calls abandoned", Unit: "count", Dimensions: noDims, Available: true, Drill: "calls",
+		Formula: "Inbound calls offered in the period that ended abandoned or missed.",
+		value:   count(func(s Sums) int64 { return s.CallsAbandoned })},
+	{ID: "calls_aht_seconds", NameZh: "平均处理时长", NameEn: "Average handling time", Unit: "seconds", Dimensions: noDims,
+		Available: true, Drill: "calls",
+		Formula: "Mean duration_seconds of the answered inbound calls offered in the period.",
+		value:   ratio(func(s Sums) int64 { return s.CallsHandleSeconds }, func(s Sums) int64 { return s.CallsAnswered }, 1)},
+	{ID: "first_time_fix_rate", NameZh: "一次修复率", NameEn: "First-time fix", Unit: "ratio", Dimensions: orderDims,
+		Reason: "No record says whether a repair needed another visit: orders keep no revisit or repeat-visit link yet."},
+	{ID: "time_to_complete_p50_hours", NameZh: "完工时长中位数", NameEn: "Median time to complete", Unit: "hours", Dimensions: orderDims,
+		Reason: "The daily aggregates keep sums, from which a median cannot be rolled up; needs a per-day distribution."},
+	{ID: "repeat_repairs_30d", NameZh: "30天返修率", NameEn: "Repeat repairs within 30 days", Unit: "ratio", Dimensions: orderDims,
+		Reason: "Needs the link from a repair to the earlier one of the same unit (not recorded yet)."},
+	{ID: "parts_cost", NameZh: "备件消耗与成本", NameEn: "Parts consumption and cost", Unit: "count", Dimensions: orderDims,
+		Reason: "Parts and their costs are not recorded yet."},
+	{ID: "claim_cost_per_order", NameZh: "单均索赔成本", NameEn: "Claim cost per order", Unit: "count", Dimensions: orderDims,
+		Reason: "Warranty claims are not built yet."},
+	{ID: "calls_service_level", NameZh: "服务水平", NameEn: "Service level", Unit: "ratio", Dimensions: noDims,
+		Reason: "The call log keeps no queue wait time to measure answered-within-threshold."},
+}
+
+func init() {
+	for i := range 5 {
+		i := i
+		catalogue = append(catalogue, Metric{ID: "satisfaction_" + string(rune('1'+i)), NameZh: "满意度 " + string(rune('1'+i)) + " 分",
+			NameEn: "Satisfaction score " + string(rune('1'+i)), Unit: "count", Dimensions: orderDims, Available: true, Drill: "work_orders",
+			Formula: "Orders scored " + string(rune('1'+i)) + " (the distribution of satisfaction)." + cohort,
+			value:   count(func(s Sums) int64 { return s.Score[i] })})
+	}
+}
+
+// Catalogue returns every metric.
+func Catalogue() []Metric { return append([]Metric(nil), catalogue...) }
+
+// Find returns the metric of id.
+func Find(id string) (Metric, bool) {
+	for _, m := range catalogue {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Metric{}, false
+}
+
+// Value computes the metric from s; ok false when it has no denominator.
+func (m Metric) Value(s Sums) (float64, bool) {
+	if m.value == nil {
+		return 0, false
+	}
+	return m.value(s)
+}

@@ -1,0 +1,146 @@
+package report
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// MaxPeriodDays bounds a query's period.
+const MaxPeriodDays = 366
+
+// Granularities of a series.
+const (
+	Day   = "day"
+	Week  = "week"
+	Month = "month"
+)
+
+// Filter narrows a query to dimension values.
+type Filter struct {
+	Region      *uuid.UUID // the region's subtree (by the site's region)
+	Site        *uuid.UUID
+	Technician  *uuid.UUID
+	ProductLine string
+	ServiceType string
+	Channel     string
+}
+
+// Query asks for metrics over a period of tenant-local days [From, To].
+type Query struct {
+	Metrics     []string
+	From, To    time.Time // dates (midnight UTC stands for the tenant-local day)
+	Granularity string
+	Filter      Filter
+	GroupBy     []string
+}
+
+// Reach is what the caller may see: every bucket, or those of the sites in
+// Regions' subtrees and Sites, or (a technician) their own buckets.
+type Reach struct {
+	All        bool
+	Regions    []uuid.UUID
+	Sites      []uuid.UUID
+	Technician *uuid.UUID
+}
+
+// ReachOf is the reach of a viewer, the rule of work orders (core.Viewer.Orders)
+// applied to buckets: a bucket counts the orders of one site and technician.
+func ReachOf(v core.Viewer) Reach {
+	if t := v.Technician; t != nil {
+		return Reach{Technician: &t.ID}
+	}
+	if v.Scope.All {
+		return Reach{All: true}
+	}
+	return Reach{Regions: v.Scope.Regions, Sites: v.Scope.Sites}
+}
+
+// Bucket is the sums of one group in one period bucket.
+type Bucket struct {
+	Start time.Time         // the first day of the day, week (Monday) or month
+	Group map[string]string // dimension → value ("" for none)
+	Sums  Sums
+}
+
+// Store reads the daily aggregates.
+type Store interface {
+	// SumBuckets sums the buckets of days [from, to] within reach and the
+	// filter, per group and, when granularity is not "", per period bucket.
+	SumBuckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, granularity string, f Filter, groupBy []string) ([]Bucket, error)
+	// InReach reports whether the region's subtree (or the site) lies within r.
+	RegionInReach(ctx context.Context, u core.UnitOfWork, r Reach, region uuid.UUID) (bool, error)
+	SiteInReach(ctx context.Context, u core.UnitOfWork, r Reach, site uuid.UUID) (bool, error)
+}
+
+// Validate checks q and returns the metrics it names.
+func (q *Query) Validate() ([]Metric, error) {
+	if len(q.Metrics) == 0 {
+		return nil, core.FieldError("metrics", "name at least one metric")
+	}
+	if len(q.Metrics) > 40 {
+		return nil, core.FieldError("metrics", "at most 40 metrics")
+	}
+	var ms []Metric
+	for _, id := range q.Metrics {
+		m, ok := Find(id)
+		if !ok {
+			return nil, core.FieldError("metrics", "unknown metric %q", id)
+		}
+		if !m.Available {
+			return nil, core.FieldError("metrics", "metric %q is not available: %s", id, m.Reason)
+		}
+		ms = append(ms, m)
+	}
+	if q.From.IsZero() || q.To.IsZero() {
+		return nil, core.FieldError("from", "from and to are required dates")
+	}
+	if q.To.Before(q.From) {
+		return nil, core.FieldError("to", "is before from")
+	}
+	if days := q.Days(); days > MaxPeriodDays {
+		return nil, core.FieldError("to", "the period is %d days; at most %d", days, MaxPeriodDays)
+	}
+	switch q.Granularity {
+	case "", Day, Week, Month:
+	default:
+		return nil, core.FieldError("granularity", "unknown granularity %q (day, week, month)", q.Granularity)
+	}
+	if len(q.GroupBy) > 2 {
+		return nil, core.FieldError("group_by", "at most two dimensions")
+	}
+	used := slices.Clone(q.GroupBy)
+	f := q.Filter
+	for dim, set := range map[string]bool{DimRegion: f.Region != nil, DimSite: f.Site != nil, DimTechnician: f.Technician != nil,
+		DimProductLine: f.ProductLine != "", DimServiceType: f.ServiceType != "", DimChannel: f.Channel != ""} {
+		if set {
+			used = append(used, dim)
+		}
+	}
+	for _, d := range q.GroupBy {
+		if !slices.Contains(AllDimensions, d) {
+			return nil, core.FieldError("group_by", "unknown dimension %q", d)
+		}
+	}
+	for _, d := range used {
+		for _, m := range ms {
+			if !slices.Contains(m.Dimensions, d) {
+				return nil, core.FieldError("group_by", "metric %q has no dimension %q", m.ID, d)
+			}
+		}
+	}
+	return ms, nil
+}
+
+// Days is the length of the period in days.
+func (q *Query) Days() int { return int(q.To.Sub(q.From).Hours()/24) + 1 }
+
+// Previous is the period of the same length right before q's.
+func (q *Query) Previous() (from, to time.Time) {
+	n := q.Days()
+	return q.From.AddDate(0, 0, -n), q.From.AddDate(0, 0, -1)
+}

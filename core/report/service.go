@@ -1,0 +1,166 @@
+package report
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Value is a metric's value; nil when it has no denominator.
+type Value = *float64
+
+// Row is one group's values.
+type Row struct {
+	Group    map[string]string `json:"group"`
+	Values   map[string]Value  `json:"values"`
+	Previous map[string]Value  `json:"previous,omitempty" doc:"The values of the previous period of the same length."`
+}
+
+// Point is one group's values in one period bucket of the series.
+type Point struct {
+	Start  string            `json:"start" doc:"The first day (YYYY-MM-DD) of the day, week or month."`
+	Group  map[string]string `json:"group"`
+	Values map[string]Value  `json:"values"`
+}
+
+// Result answers a query.
+type Result struct {
+	From         string  `json:"from"`
+	To           string  `json:"to"`
+	PreviousFrom string  `json:"previous_from"`
+	PreviousTo   string  `json:"previous_to"`
+	Totals       []Row   `json:"totals" nullable:"false"`
+	Series       []Point `json:"series" nullable:"false"`
+}
+
+// Marker marks days for recomputation (a rebuild).
+type Marker interface {
+	MarkReportDays(ctx context.Context, u core.UnitOfWork, from, to time.Time) (int, error)
+}
+
+// Service answers report queries.
+type Service struct {
+	Store  Store
+	Marker Marker
+}
+
+const dateLayout = "2006-01-02"
+
+// Run validates q against the caller's reach and answers it.
+func (s *Service) Run(ctx context.Context, u core.UnitOfWork, r Reach, q Query) (*Result, error) {
+	ms, err := q.Validate()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CheckScope(ctx, u, r, q.Filter); err != nil {
+		return nil, err
+	}
+	pf, pt := q.Previous()
+	res := &Result{From: q.From.Format(dateLayout), To: q.To.Format(dateLayout), PreviousFrom: pf.Format(dateLayout),
+		PreviousTo: pt.Format(dateLayout), Totals: []Row{}, Series: []Point{}}
+	cur, err := s.Store.SumBuckets(ctx, u, r, q.From, q.To, "", q.Filter, q.GroupBy)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := s.Store.SumBuckets(ctx, u, r, pf, pt, "", q.Filter, q.GroupBy)
+	if err != nil {
+		return nil, err
+	}
+	prevBy := map[string]Sums{}
+	for _, b := range prev {
+		prevBy[groupKey(b.Group)] = b.Sums
+	}
+	seen := map[string]bool{}
+	for _, b := range cur {
+		k := groupKey(b.Group)
+		seen[k] = true
+		res.Totals = append(res.Totals, Row{Group: b.Group, Values: values(ms, b.Sums), Previous: values(ms, prevBy[k])})
+	}
+	for _, b := range prev { // groups only in the previous period
+		if k := groupKey(b.Group); !seen[k] {
+			res.Totals = append(res.Totals, Row{Group: b.Group, Values: values(ms, Sums{}), Previous: values(ms, b.Sums)})
+		}
+	}
+	sort.Slice(res.Totals, func(i, j int) bool { return groupKey(res.Totals[i].Group) < groupKey(res.Totals[j].Group) })
+	if q.Granularity != "" {
+		series, err := s.Store.SumBuckets(ctx, u, r, q.From, q.To, q.Granularity, q.Filter, q.GroupBy)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range series {
+			res.Series = append(res.Series, Point{Start: b.Start.Format(dateLayout), Group: b.Group, Values: values(ms, b.Sums)})
+		}
+		sort.SliceStable(res.Series, func(i, j int) bool {
+			if res.Series[i].Start != res.Series[j].Start {
+				return res.Series[i].Start < res.Series[j].Start
+			}
+			return groupKey(res.Series[i].Group) < groupKey(res.Series[j].Group)
+		})
+	}
+	return res, nil
+}
+
+// CheckScope refuses filters on a region or site outside the caller's reach.
+func (s *Service) CheckScope(ctx context.Context, u core.UnitOfWork, r Reach, f Filter) error {
+	if r.All {
+		return nil
+	}
+	if f.Region != nil {
+		ok, err := s.Store.RegionInReach(ctx, u, r, *f.Region)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &core.Error{Code: core.EFORBIDDEN, Message: "region_id: outside your scope",
+				Fields: map[string]string{"region_id": "outside your scope"}}
+		}
+	}
+	if f.Site != nil {
+		ok, err := s.Store.SiteInReach(ctx, u, r, *f.Site)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &core.Error{Code: core.EFORBIDDEN, Message: "site_id: outside your scope",
+				Fields: map[string]string{"site_id": "outside your scope"}}
+		}
+	}
+	return nil
+}
+
+// Rebuild marks the tenant's days [from, to] for recomputation by the report job.
+func (s *Service) Rebuild(ctx context.Context, u core.UnitOfWork, from, to time.Time) (int, error) {
+	q := Query{From: from, To: to}
+	if to.Before(from) {
+		return 0, core.FieldError("to", "is before from")
+	}
+	if q.Days() > MaxPeriodDays {
+		return 0, core.FieldError("to", "the period is %d days; at most %d", q.Days(), MaxPeriodDays)
+	}
+	return s.Marker.MarkReportDays(ctx, u, from, to)
+}
+
+func values(ms []Metric, s Sums) map[string]Value {
+	out := make(map[string]Value, len(ms))
+	for _, m := range ms {
+		if v, ok := m.Value(s); ok {
+			out[m.ID] = &v
+		} else {
+			out[m.ID] = nil
+		}
+	}
+	return out
+}
+
+func groupKey(g map[string]string) string {
+	var b strings.Builder
+	for _, d := range AllDimensions {
+		if v, ok := g[d]; ok {
+			b.WriteString(d + "=" + v + ";")
+		}
+	}
+	return b.String()
+}
