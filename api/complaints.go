@@ -207,6 +207,7 @@ func registerComplaintRoutes(api huma.API, s *Server, svc *complaint.Service) {
 			set, err := svc.SaveSettings(ctx, unitOfWork(ctx), in.Body)
 			return &ComplaintSettingsOutput{Body: set}, err
 		})
+	registerComplaintReassignRoute(api, s, svc)
 }
 
 // findComplaintInScope reads a case the caller may see with perm: a

@@ -15,6 +15,12 @@ const (
 	SMSHelpReply            = "help_reply"            // an inbound text was not understood
 	SMSSiteUrge             = "site_urge"             // 催办 to the responsible site
 	SMSSLABreached          = "sla_breached"          // to the dispatcher
+	// SMSComplaintEscalated goes to the manager of a complaint's
+	// responsible unit at each step of the escalation ladder.
+	SMSComplaintEscalated = "complaint_escalated"
+	// SMSComplaintConfirm asks the customer to accept (1) or reject (2) a
+	// complaint's proposed resolution.
+	SMSComplaintConfirm = "complaint_confirm"
 )
 
 // SMS statuses.

@@ -14,7 +14,8 @@ const (
 	SMSToCustomer   = "customer"
 	SMSToSite       = "site"
 	SMSToDispatcher = "dispatcher"
-	SMSToSender     = "sender" // a reply to whoever wrote in
+	SMSToSender     = "sender"  // a reply to whoever wrote in
+	SMSToManager    = "manager" // the manager of a complaint's responsible unit
 )
 
 // smsKind is what a notification kind may say and its built-in texts.
@@ -40,6 +41,10 @@ var SMSVariables = map[string]string{
 	"sla":              "which deadline was missed: response or arrival",
 	"reason":           "why an inbound text was not understood",
 	"note":             "the dispatcher's note with an urge, with its label (备注：/Note:), or nothing",
+	"complaint_number": "complaint case number, e.g. TS-2612-000001",
+	"category":         "the complaint's category code",
+	"level":            "the escalation step reached (1, 2, …)",
+	"measures":         "the measures of a complaint's proposed resolution",
 }
 
 var smsKinds = map[string]smsKind{
@@ -78,6 +83,18 @@ var smsKinds = map[string]smsKind{
 		map[string]string{
 			LocaleZhCN: "超时提醒：工单{order_number}（网点{site_name}）{sla}已超时，时限{deadline}。",
 			LocaleEn:   "SLA breach: order {order_number} (site {site_name}) missed its {sla} deadline of {deadline}.",
+		}},
+	SMSComplaintEscalated: {SMSToManager,
+		[]string{"complaint_number", "category", "level", "deadline", "customer_name", "customer_phone", "site_name"},
+		map[string]string{
+			LocaleZhCN: "投诉升级（第{level}级）：投诉单{complaint_number}（{category}），客户{customer_name}，处理时限{deadline}，请尽快处理。",
+			LocaleEn:   "Complaint escalated (step {level}): case {complaint_number} ({category}), customer {customer_name}, due {deadline}. Please act now.",
+		}},
+	SMSComplaintConfirm: {SMSToCustomer,
+		[]string{"complaint_number", "customer_name", "measures"},
+		map[string]string{
+			LocaleZhCN: "您的投诉{complaint_number}处理方案：{measures}。接受请回复1，不接受请回复2。",
+			LocaleEn:   "Your complaint {complaint_number}: we propose {measures}. Reply 1 to accept, 2 to reject.",
 		}},
 }
 

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -28,6 +29,12 @@ type SMSFacts struct {
 	Reason string
 	// Note is what the dispatcher wrote with an urge (site_urge).
 	Note string
+	// ComplaintNumber, Category, Level and Measures are a complaint's
+	// (complaint_escalated, complaint_confirm).
+	ComplaintNumber string
+	Category        string
+	Level           int
+	Measures        string
 	// Location is the tenant's zone times are shown in; nil: UTC.
 	Location *time.Location
 }
@@ -67,6 +74,10 @@ func (f SMSFacts) Vars(locale string) map[string]string {
 		"sla":              sla,
 		"reason":           f.Reason,
 		"note":             smsNote(f.Note, zh),
+		"complaint_number": f.ComplaintNumber,
+		"category":         f.Category,
+		"level":            strconv.Itoa(f.Level),
+		"measures":         f.Measures,
 	}
 }
 
@@ -143,6 +154,10 @@ func SampleSMSVars(locale string) map[string]string {
 	if SMSLocale(locale) == LocaleEn {
 		f.Fault, f.CustomerName, f.TechnicianName, f.SiteName = "not cooling", "Ms Wang", "Li Wei", "Laoshan Service Station"
 		f.Address, f.Reason = "1 Haier Road, Laoshan, Qingdao", "no command found"
+	}
+	f.ComplaintNumber, f.Category, f.Level, f.Measures = "TS-2612-000001", "repair_quality", 1, "免费上门重修"
+	if SMSLocale(locale) == LocaleEn {
+		f.Measures = "a free repeat repair"
 	}
 	return f.Vars(locale)
 }

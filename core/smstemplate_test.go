@@ -51,7 +51,7 @@ func TestSMSTemplateValidation(t *testing.T) {
 // its kind's variables, and exists in both locales.
 func TestSMSDefaultTemplatesAreValid(t *testing.T) {
 	t.Parallel()
-	require.Len(t, core.SMSKinds(), 6)
+	require.Len(t, core.SMSKinds(), 8)
 	for _, kind := range core.SMSKinds() {
 		require.NotEmpty(t, core.SMSAudience(kind), kind)
 		for _, v := range core.SMSKindVariables(kind) {
@@ -176,7 +176,7 @@ func TestSMSSettingsValidate(t *testing.T) {
 			err := s.Validate()
 			if c.field == "" {
 				require.NoError(t, err)
-				require.Len(t, s.Notifications, 6, "every kind present")
+				require.Len(t, s.Notifications, 8, "every kind present")
 				return
 			}
 			require.Error(t, err)

@@ -21,6 +21,7 @@ import (
 var WebhookEventTypes = []string{
 	OutboxWorkOrderCreated, OutboxWorkOrderDispatched, OutboxWorkOrderAssigned, OutboxWorkOrderAccepted,
 	OutboxWorkOrderCompleted, "work_order.sla_breached", "work_order.urged",
+	"complaint.opened", "complaint.escalated", "complaint.breached", "complaint.resolution_proposed", "complaint.closed",
 }
 
 // WebhookAllEvents subscribes an endpoint to every event type.

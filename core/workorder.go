@@ -187,6 +187,9 @@ type NewWorkOrder struct {
 	// bd09; Intake converts them to WGS-84.
 	CoordSystem string
 	CloseNow    bool // non-field orders answered on the call are recorded closed
+	// Links are added to the created event's payload: what the order
+	// replaces and why (a complaint's reassignment), shown on its timeline.
+	Links map[string]any
 }
 
 // Validate checks the fields that need no lookup.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/callback"
+	"github.com/aftersales/aftersales/core/complaint"
 )
 
 // Outbox handles outbox messages. Each handler's effect is recorded in the
@@ -30,6 +31,9 @@ type Outbox struct {
 	// Callbacks runs the tenants' callback rules on completed orders
 	// (nil: none run).
 	Callbacks CallbackRules
+	// Complaints reads what complaint messages text and to whom (nil:
+	// no complaint texts).
+	Complaints complaint.NoticeStore
 }
 
 // CallbackRules runs the callback rules on a completed order, once per
@@ -130,6 +134,8 @@ func (o *Outbox) handleIn(ctx context.Context, h handling, m core.OutboxMessage)
 		err = o.urgeSite(ctx, h, m)
 	case core.OutboxWorkOrderSLABreached:
 		err = o.notifySLABreach(ctx, h, m)
+	case complaint.OutboxEscalated, complaint.OutboxBreached, complaint.OutboxProposed:
+		err = o.notifyComplaint(ctx, h, m)
 	}
 	if err != nil {
 		return err

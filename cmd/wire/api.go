@@ -30,6 +30,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		ready = append(ready, api.Checker{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
 		ops.Monitor = asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
 		msg.SMSGateway = messaging.New(messaging.Config{Store: store, Units: store, Clock: o.Clock, Texts: texts,
+			Complaints: a.Complaints,
 			WorkOrders: a.WorkOrders, Log: o.Log})
 		msg.GatewaySecret = o.SMS.GatewaySecret
 	}

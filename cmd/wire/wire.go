@@ -219,6 +219,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
 	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Complaints = complaint.NewService(complaint.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
+	a.Complaints.SetOrders(complaintOrders{a.WorkOrders})
 	a.Callbacks = newCallbacks(a.Store, a.WorkOrders, a.Complaints, o)
 	if a.Attachments, err = a.newAttachments(ctx, o); err != nil {
 		return nil, err

@@ -70,8 +70,13 @@ func (s *Service) Act(ctx context.Context, u core.UnitOfWork, id uuid.UUID, in A
 	c.Version++
 	repo.Update(c)
 	repo.AppendEvent(ev)
-	if c.State == StateClosed {
+	switch c.State {
+	case StateClosed:
 		repo.OutboxAdd(c.ID, OutboxClosed, payload(c, nil))
+	case StateResolutionProposed:
+		if from != StateResolutionProposed {
+			repo.OutboxAdd(c.ID, OutboxProposed, payload(c, nil))
+		}
 	}
 	c.SetOverdue(now)
 	return c, nil
@@ -192,9 +197,12 @@ func (h *Handling) validate() error {
 // one more manual escalation): an event naming whom it notifies and an
 // outbox message for them.
 func (s *Service) escalate(repo Repository, c *Complaint, set *Settings, now time.Time, actor, reason string) {
-	notify := []string{NotifyQuality}
+	notify, typ := []string{NotifyQuality}, OutboxEscalated
 	if c.EscalationLevel < len(set.Ladder) {
 		notify = set.Ladder[c.EscalationLevel].Notify
+		if set.Ladder[c.EscalationLevel].Share >= 1 {
+			typ = OutboxBreached
+		}
 	}
 	c.EscalationLevel++
 	c.NextEscalation = NextEscalation(set.Ladder, c.EscalationLevel, c.CreatedAt, c.DueAt)
@@ -206,6 +214,6 @@ func (s *Service) escalate(repo Repository, c *Complaint, set *Settings, now tim
 	}
 	repo.Update(c)
 	repo.AppendEvent(CaseEvent{ComplaintID: c.ID, Type: "escalated", From: c.State, To: c.State, Actor: actor, At: now, Payload: note})
-	repo.OutboxAdd(c.ID, OutboxEscalated, payload(c, map[string]any{"notify": notify}))
+	repo.OutboxAdd(c.ID, typ, payload(c, map[string]any{"notify": notify}))
 	c.SetOverdue(now)
 }

@@ -233,6 +233,11 @@ const (
 	OutboxOpened    = "complaint.opened"
 	OutboxEscalated = "complaint.escalated"
 	OutboxClosed    = "complaint.closed"
+	// OutboxBreached is the ladder's step at the due time (share 1).
+	OutboxBreached = "complaint.breached"
+	// OutboxProposed asks the customer by SMS to accept or reject the
+	// proposed resolution.
+	OutboxProposed = "complaint.resolution_proposed"
 )
 
 // TimerActor writes the escalation events.

@@ -44,12 +44,17 @@ type Repository interface {
 	// Find lists complaints newest first, keyset paginated.
 	Find(ctx context.Context, f Filter, now time.Time) ([]*Complaint, string, error)
 	FindEvents(ctx context.Context, id uuid.UUID) ([]*CaseEvent, error)
-	// Update writes every mutable field of c and bumps its version.
+	// Update writes every mutable field of c (its order included) and
+	// bumps its version.
 	Update(c *Complaint)
 	AppendEvent(e CaseEvent)
 	// Number gives the case the tenant's next number of the period (YYMM)
 	// and returns it.
 	Number(ctx context.Context, id uuid.UUID, period string) (string, error)
+	// LockAwaitingAnswer reads, under a row lock, the customer's newest
+	// complaint whose proposed resolution awaits their answer (state
+	// resolution_proposed); ENOTFOUND when none does.
+	LockAwaitingAnswer(ctx context.Context, customerID uuid.UUID) (*Complaint, error)
 	// OutboxAdd writes a side effect with the change.
 	OutboxAdd(aggregate uuid.UUID, typ string, payload json.RawMessage)
 }

@@ -20,6 +20,8 @@ type Service struct {
 	units core.UnitsOfWork
 	clock core.Clock
 	log   *slog.Logger
+	// orders voids and reissues orders (SetOrders); nil: no reassignment.
+	orders Orders
 }
 
 // Config is what a Service is built from.

@@ -155,6 +155,14 @@ func (s *Service) act(ctx context.Context, u core.UnitOfWork, snd *core.SMSSende
 		return nil, err
 	}
 	actor := "sms:" + snd.Phone
+	if r.Kind == core.ReplySatisfaction && s.complaints != nil && snd.CustomerID != nil {
+		// 1 or 2 answers a complaint's proposed resolution when one of
+		// the customer's awaits an answer; else it is a score.
+		handled, err := s.complaints.AnswerBySMS(ctx, u, *snd.CustomerID, r.Score, actor)
+		if err != nil || handled {
+			return nil, err
+		}
+	}
 	if r.Kind == core.ReplySatisfaction {
 		return s.score(ctx, u, set, snd, r.Score, actor)
 	}

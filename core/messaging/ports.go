@@ -116,3 +116,10 @@ type Text struct {
 type WorkOrders interface {
 	Act(ctx context.Context, u core.UnitOfWork, id uuid.UUID, in core.ActionInput, actor string) (*core.WorkOrder, error)
 }
+
+// Complaints takes a customer's one-digit answer to a complaint's proposed
+// resolution (core/complaint's Service): handled is false when no
+// complaint of theirs awaits one, and the digit is a satisfaction score.
+type Complaints interface {
+	AnswerBySMS(ctx context.Context, u core.UnitOfWork, customerID uuid.UUID, digit int, actor string) (handled bool, err error)
+}

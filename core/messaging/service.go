@@ -25,6 +25,7 @@ type Service struct {
 	texts      Texts
 	workOrders WorkOrders
 	log        *slog.Logger
+	complaints Complaints
 }
 
 // Config is what a Service is built from.
@@ -38,6 +39,9 @@ type Config struct {
 	Texts      Texts
 	WorkOrders WorkOrders
 	Log        *slog.Logger // nil: discarded
+	// Complaints takes 1 / 2 answers to a proposed resolution before they
+	// are read as scores (nil: digits are scores).
+	Complaints Complaints
 }
 
 // New returns the messaging use cases.
@@ -48,7 +52,8 @@ func New(c Config) *Service {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: c.Store, units: c.Units, clock: c.Clock, texts: c.Texts, workOrders: c.WorkOrders, log: c.Log}
+	return &Service{store: c.Store, units: c.Units, clock: c.Clock, texts: c.Texts, workOrders: c.WorkOrders, log: c.Log,
+		complaints: c.Complaints}
 }
 
 // now is the clock's time at the database's precision.

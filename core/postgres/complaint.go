@@ -124,9 +124,9 @@ func (r complaints) Insert(c *complaint.Complaint) {
 func (r complaints) Update(c *complaint.Complaint) {
 	r.u.write(`UPDATE complaints SET state = $2, owner_kind = $3, owner_site_id = $4, owner_region_id = $5,
 		owner_department = $6, due_at = $7, waiting_since = $8, pauses = $9, escalation_level = $10, next_escalation_at = $11,
-		handling = $12, confirmed_via = $13, closed_at = $14, version = $15, updated_at = $16 WHERE id = $1`,
+		handling = $12, confirmed_via = $13, closed_at = $14, version = $15, updated_at = $16, work_order_id = $17 WHERE id = $1`,
 		c.ID, c.State, c.Owner.Kind, c.Owner.SiteID, c.Owner.RegionID, c.Owner.Department, c.DueAt, c.WaitingSince, c.Pauses,
-		c.EscalationLevel, c.NextEscalation, c.Handling, c.ConfirmedVia, c.ClosedAt, c.Version, c.UpdatedAt)
+		c.EscalationLevel, c.NextEscalation, c.Handling, c.ConfirmedVia, c.ClosedAt, c.Version, c.UpdatedAt, c.WorkOrderID)
 }
 
 // AppendEvent implements complaint.Repository: the next seq of the case.
@@ -159,6 +159,12 @@ func (r complaints) Number(ctx context.Context, id uuid.UUID, period string) (st
 // Lock implements complaint.Repository.
 func (r complaints) Lock(ctx context.Context, id uuid.UUID) (*complaint.Complaint, error) {
 	return r.one(ctx, `SELECT `+complaintColumns+` FROM complaints c WHERE c.id = $1 FOR UPDATE`, id)
+}
+
+// LockAwaitingAnswer implements complaint.Repository.
+func (r complaints) LockAwaitingAnswer(ctx context.Context, customerID uuid.UUID) (*complaint.Complaint, error) {
+	return r.one(ctx, `SELECT `+complaintColumns+` FROM complaints c WHERE c.customer_id = $1 AND c.state = 'resolution_proposed'
+		ORDER BY c.updated_at DESC, c.id DESC LIMIT 1 FOR UPDATE`, customerID)
 }
 
 // FindByID implements complaint.Repository.

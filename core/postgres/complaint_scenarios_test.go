@@ -132,7 +132,7 @@ func TestComplaintLifecycleOnPostgres(t *testing.T) {
 	b.clock.Advance(31 * 24 * time.Hour)
 	_, err = b.act(t, c.ID, complaint.ActionInput{Action: complaint.ActReopen})
 	require.Equal(t, core.ECONFLICT, core.ErrorCode(err), "past the reopen period")
-	require.Equal(t, []string{complaint.OutboxOpened, complaint.OutboxClosed}, outboxTypes(t, b.store, b.net.Tenant, c.ID))
+	require.Equal(t, []string{complaint.OutboxOpened, complaint.OutboxProposed, complaint.OutboxClosed}, outboxTypes(t, b.store, b.net.Tenant, c.ID))
 }
 
 func TestComplaintIntakeRefusesBadInput(t *testing.T) {
@@ -207,7 +207,7 @@ func TestComplaintEscalationsFireOnceAcrossWorkers(t *testing.T) {
 	levels := pgtest.TenantRows[int](t, b.store.Pool(), b.net.Tenant,
 		`SELECT (payload->>'level')::int FROM complaint_events WHERE complaint_id = $1 AND type = 'escalated' ORDER BY seq`, c.ID)
 	require.Equal(t, []int{1, 2, 3}, levels)
-	require.Equal(t, []string{complaint.OutboxOpened, complaint.OutboxEscalated, complaint.OutboxEscalated, complaint.OutboxEscalated},
+	require.Equal(t, []string{complaint.OutboxOpened, complaint.OutboxEscalated, complaint.OutboxEscalated, complaint.OutboxBreached},
 		outboxTypes(t, b.store, b.net.Tenant, c.ID))
 }
 

@@ -107,8 +107,13 @@ func (s *Service) Intake(ctx context.Context, u core.UnitOfWork, n core.NewWorkO
 		return nil, err
 	}
 	repo.InsertWorkOrder(w)
-	s.record(u, repo, Event{WorkOrderID: w.ID, Type: "created", To: core.StateCreated, Actor: actor, At: now,
-		Payload: map[string]any{"channel": w.Channel, "type": w.Type}})
+	created := map[string]any{"channel": w.Channel, "type": w.Type}
+	for k, v := range n.Links {
+		if _, taken := created[k]; !taken {
+			created[k] = v
+		}
+	}
+	s.record(u, repo, Event{WorkOrderID: w.ID, Type: "created", To: core.StateCreated, Actor: actor, At: now, Payload: created})
 	switch {
 	case n.CloseNow:
 		if _, err := s.act(ctx, u, repo, w.ID, core.ActionInput{Action: core.ActionClose, Reason: "answered at intake"}, actor, false); err != nil {
