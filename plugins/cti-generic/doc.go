@@ -40,13 +40,29 @@
 // request (wrong number or extension); a 5xx, a timeout or no connection
 // is "unavailable".
 //
+// # Agent groups
+//
+// When agents_url is configured, the plugin POSTs the full state of the
+// tenant's agent groups there whenever a membership or an agent's
+// availability changes (the latest state replaces the previous one):
+//
+//	{"groups": [{"id": "…", "name": "Repair", "skill": "repair", "queue": "q-repair",
+//	  "members": [{"extension": "801", "available": true, "state": "available"}]}]}
+//
+// with "Authorization: Bearer <agents_token>" when a token is configured.
+// A 2xx answer is success; a 4xx is refused, a 5xx, a timeout or no
+// connection "unavailable" (the platform retries). Without agents_url the
+// plugin reports that it does not sync agents.
+//
 // # Configuration (the binding's JSON)
 //
 //	{
 //	  "dial_url":   "https://pbx.example/api/dial", // optional; without it click-to-dial is refused
 //	  "dial_token": "…",                            // optional secret
 //	  "caller_id":  "4008001234",                   // optional, sent with each dial
-//	  "timeout_ms": 4000                            // dial timeout, default 4000 (the platform waits 5 s)
+//	  "timeout_ms": 4000,                           // vendor timeout, default 4000 (the platform waits 5 s)
+//	  "agents_url": "https://pbx.example/api/agents", // optional; where agent groups are synced
+//	  "agents_token": "…"                           // optional secret
 //	}
 //
 // Unknown keys are refused, to catch typos.

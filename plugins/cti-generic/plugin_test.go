@@ -40,6 +40,11 @@ func (p *pbx) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(p.body))
 }
 
+type syncRequest struct {
+	auth   string
+	groups []syncGroup
+}
+
 func startPBX(t *testing.T, status int, body string, delay time.Duration) (*pbx, string) {
 	p := &pbx{status: status, body: body, delay: delay, got: make(chan map[string]string, 1), auth: make(chan string, 1)}
 	srv := httptest.NewServer(p)
@@ -107,9 +112,53 @@ func TestThroughThePluginProtocol(t *testing.T) {
 		require.Contains(t, err.Error(), "not configured")
 	})
 
+	t.Run("sync agents", func(t *testing.T) {
+		vendor := make(chan syncRequest, 4)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var body struct {
+				Groups []syncGroup `json:"groups"`
+			}
+			require.NoError(t, json.NewDecoder(r.Body).Decode(&body))
+			vendor <- syncRequest{auth: r.Header.Get("Authorization"), groups: body.Groups}
+		}))
+		t.Cleanup(srv.Close)
+		p := plugintest.CTI(t, bin, plugintest.Config(config{AgentsURL: srv.URL, AgentsToken: "agt"}))
+		syncer, ok := p.(cti.AgentSyncer)
+		require.True(t, ok)
+		state := cti.AgentSync{Groups: []cti.AgentGroup{{ID: "g1", Name: "维修组", Skill: "repair", Queue: "q-repair",
+			Members: []cti.Agent{{Extension: "801", Available: true, State: "available"}, {Extension: "802", State: "away"}}}}}
+		require.NoError(t, syncer.SyncAgents(ctx, state))
+		got := <-vendor
+		require.Equal(t, "Bearer agt", got.auth)
+		require.Equal(t, []syncGroup{{ID: "g1", Name: "维修组", Skill: "repair", Queue: "q-repair", Members: []syncAgent{
+			{Extension: "801", Available: true, State: "available"}, {Extension: "802", State: "away"}}}}, got.groups)
+
+		// An agent leaves and the other one becomes available: the next
+		// state replaces the first.
+		state.Groups[0].Members = []cti.Agent{{Extension: "802", Available: true, State: "available"}}
+		require.NoError(t, syncer.SyncAgents(ctx, state))
+		require.Equal(t, []syncAgent{{Extension: "802", Available: true, State: "available"}}, (<-vendor).groups[0].Members)
+	})
+
+	t.Run("sync agents: vendor fails", func(t *testing.T) {
+		_, url := startPBX(t, http.StatusServiceUnavailable, "down", 0)
+		p := plugintest.CTI(t, bin, plugintest.Config(config{AgentsURL: url}))
+		err := p.(cti.AgentSyncer).SyncAgents(ctx, cti.AgentSync{})
+		require.ErrorIs(t, err, sdk.ErrUnavailable)
+	})
+
+	t.Run("sync agents not configured", func(t *testing.T) {
+		p := plugintest.CTI(t, bin)
+		require.ErrorIs(t, p.(cti.AgentSyncer).SyncAgents(ctx, cti.AgentSync{}), cti.ErrSyncNotSupported)
+		// It still serves events.
+		evs, err := p.ParseEvents(ctx, cti.VendorRequest{Body: []byte(ringing)})
+		require.NoError(t, err)
+		require.Len(t, evs, 1)
+	})
+
 	t.Run("bad configuration", func(t *testing.T) {
 		p := plugintest.Launch(t, pluginhost.CTI, bin).Plugin.(cti.Plugin)
-		for _, c := range []string{`{"dial_url":"ftp://x"}`, `{"dial_ur1":"http://x"}`, `[]`, `{"timeout_ms":-1}`} {
+		for _, c := range []string{`{"dial_url":"ftp://x"}`, `{"dial_ur1":"http://x"}`, `[]`, `{"timeout_ms":-1}`, `{"agents_url":"file:///x"}`} {
 			require.ErrorIs(t, p.Configure(ctx, json.RawMessage(c)), sdk.ErrBadRequest, c)
 		}
 	})

@@ -3,10 +3,13 @@ package cti
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/aftersales/aftersales/sdk"
 	pb "github.com/aftersales/aftersales/sdk/internal/proto/cti/v1"
@@ -63,6 +66,30 @@ func (s *server) Dial(ctx context.Context, r *pb.DialRequest) (*pb.DialResponse,
 	return &pb.DialResponse{CallId: res.CallID}, nil
 }
 
+// SyncAgents serves the optional AgentSyncer: a plugin without it, or one
+// that says it cannot, answers Unimplemented, as a plugin built before
+// the method existed does.
+func (s *server) SyncAgents(ctx context.Context, r *pb.SyncAgentsRequest) (*pb.SyncAgentsResponse, error) {
+	syncer, ok := s.impl.(AgentSyncer)
+	if !ok {
+		return nil, status.Error(codes.Unimplemented, ErrSyncNotSupported.Error())
+	}
+	in := AgentSync{Groups: make([]AgentGroup, len(r.Groups))}
+	for i, g := range r.Groups {
+		in.Groups[i] = AgentGroup{ID: g.Id, Name: g.Name, Skill: g.Skill, Queue: g.Queue, Members: make([]Agent, len(g.Members))}
+		for k, m := range g.Members {
+			in.Groups[i].Members[k] = Agent{Extension: m.Extension, Available: m.Available, State: m.State}
+		}
+	}
+	if err := syncer.SyncAgents(ctx, in); err != nil {
+		if errors.Is(err, ErrSyncNotSupported) {
+			return nil, status.Error(codes.Unimplemented, err.Error())
+		}
+		return nil, err
+	}
+	return &pb.SyncAgentsResponse{}, nil
+}
+
 // client is the host's typed client: Plugin over gRPC.
 type client struct{ c pb.CTIClient }
 
@@ -97,6 +124,24 @@ func (c *client) Dial(ctx context.Context, req DialRequest) (DialResult, error) 
 		return DialResult{}, wire.FromStatus(ctx, "Dial", err)
 	}
 	return DialResult{CallID: r.CallId}, nil
+}
+
+// SyncAgents implements AgentSyncer for every plugin: one that does not
+// sync agents (or was built before SyncAgents) gives ErrSyncNotSupported.
+func (c *client) SyncAgents(ctx context.Context, in AgentSync) error {
+	r := &pb.SyncAgentsRequest{Groups: make([]*pb.SyncAgentGroup, len(in.Groups))}
+	for i, g := range in.Groups {
+		pg := &pb.SyncAgentGroup{Id: g.ID, Name: g.Name, Skill: g.Skill, Queue: g.Queue, Members: make([]*pb.SyncAgent, len(g.Members))}
+		for k, m := range g.Members {
+			pg.Members[k] = &pb.SyncAgent{Extension: m.Extension, Available: m.Available, State: m.State}
+		}
+		r.Groups[i] = pg
+	}
+	_, err := c.c.SyncAgents(ctx, r)
+	if status.Code(err) == codes.Unimplemented && ctx.Err() == nil {
+		return ErrSyncNotSupported
+	}
+	return wire.FromStatus(ctx, "SyncAgents", err)
 }
 
 func wrap(vs []string) *pb.Values  { return &pb.Values{Values: vs} }

@@ -17,6 +17,9 @@ func ToStatus(err error) error {
 	if err == nil {
 		return nil
 	}
+	if status.Code(err) == codes.Unimplemented {
+		return err // an optional method the plugin does not offer (cti.ErrSyncNotSupported)
+	}
 	var e *sdk.Error
 	if !errors.As(err, &e) {
 		switch {

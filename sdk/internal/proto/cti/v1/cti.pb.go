@@ -464,6 +464,222 @@ func (x *DialResponse) GetCallId() string {
 	return ""
 }
 
+type SyncAgent struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Extension     string                 `protobuf:"bytes,1,opt,name=extension,proto3" json:"extension,omitempty"`
+	Available     bool                   `protobuf:"varint,2,opt,name=available,proto3" json:"available,omitempty"`
+	State         string                 `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"` // available, on_call, after_call_work, away, offline
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncAgent) Reset() {
+	*x = SyncAgent{}
+	mi := &file_cti_v1_cti_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncAgent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncAgent) ProtoMessage() {}
+
+func (x *SyncAgent) ProtoReflect() protoreflect.Message {
+	mi := &file_cti_v1_cti_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncAgent.ProtoReflect.Descriptor instead.
+func (*SyncAgent) Descriptor() ([]byte, []int) {
+	return file_cti_v1_cti_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *SyncAgent) GetExtension() string {
+	if x != nil {
+		return x.Extension
+	}
+	return ""
+}
+
+func (x *SyncAgent) GetAvailable() bool {
+	if x != nil {
+		return x.Available
+	}
+	return false
+}
+
+func (x *SyncAgent) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+type SyncAgentGroup struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Skill         string                 `protobuf:"bytes,3,opt,name=skill,proto3" json:"skill,omitempty"`
+	Queue         string                 `protobuf:"bytes,4,opt,name=queue,proto3" json:"queue,omitempty"` // the switch's queue ID; may be empty
+	Members       []*SyncAgent           `protobuf:"bytes,5,rep,name=members,proto3" json:"members,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncAgentGroup) Reset() {
+	*x = SyncAgentGroup{}
+	mi := &file_cti_v1_cti_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncAgentGroup) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncAgentGroup) ProtoMessage() {}
+
+func (x *SyncAgentGroup) ProtoReflect() protoreflect.Message {
+	mi := &file_cti_v1_cti_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncAgentGroup.ProtoReflect.Descriptor instead.
+func (*SyncAgentGroup) Descriptor() ([]byte, []int) {
+	return file_cti_v1_cti_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *SyncAgentGroup) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *SyncAgentGroup) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SyncAgentGroup) GetSkill() string {
+	if x != nil {
+		return x.Skill
+	}
+	return ""
+}
+
+func (x *SyncAgentGroup) GetQueue() string {
+	if x != nil {
+		return x.Queue
+	}
+	return ""
+}
+
+func (x *SyncAgentGroup) GetMembers() []*SyncAgent {
+	if x != nil {
+		return x.Members
+	}
+	return nil
+}
+
+type SyncAgentsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Groups        []*SyncAgentGroup      `protobuf:"bytes,1,rep,name=groups,proto3" json:"groups,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncAgentsRequest) Reset() {
+	*x = SyncAgentsRequest{}
+	mi := &file_cti_v1_cti_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncAgentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncAgentsRequest) ProtoMessage() {}
+
+func (x *SyncAgentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cti_v1_cti_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncAgentsRequest.ProtoReflect.Descriptor instead.
+func (*SyncAgentsRequest) Descriptor() ([]byte, []int) {
+	return file_cti_v1_cti_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *SyncAgentsRequest) GetGroups() []*SyncAgentGroup {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+type SyncAgentsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncAgentsResponse) Reset() {
+	*x = SyncAgentsResponse{}
+	mi := &file_cti_v1_cti_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncAgentsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncAgentsResponse) ProtoMessage() {}
+
+func (x *SyncAgentsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_cti_v1_cti_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncAgentsResponse.ProtoReflect.Descriptor instead.
+func (*SyncAgentsResponse) Descriptor() ([]byte, []int) {
+	return file_cti_v1_cti_proto_rawDescGZIP(), []int{11}
+}
+
 var File_cti_v1_cti_proto protoreflect.FileDescriptor
 
 const file_cti_v1_cti_proto_rawDesc = "" +
@@ -504,11 +720,26 @@ const file_cti_v1_cti_proto_rawDesc = "" +
 	"\x06number\x18\x02 \x01(\tR\x06number\x12\x1c\n" +
 	"\treference\x18\x03 \x01(\tR\treference\"'\n" +
 	"\fDialResponse\x12\x17\n" +
-	"\acall_id\x18\x01 \x01(\tR\x06callId2\xae\x02\n" +
+	"\acall_id\x18\x01 \x01(\tR\x06callId\"]\n" +
+	"\tSyncAgent\x12\x1c\n" +
+	"\textension\x18\x01 \x01(\tR\textension\x12\x1c\n" +
+	"\tavailable\x18\x02 \x01(\bR\tavailable\x12\x14\n" +
+	"\x05state\x18\x03 \x01(\tR\x05state\"\x9f\x01\n" +
+	"\x0eSyncAgentGroup\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x14\n" +
+	"\x05skill\x18\x03 \x01(\tR\x05skill\x12\x14\n" +
+	"\x05queue\x18\x04 \x01(\tR\x05queue\x12=\n" +
+	"\amembers\x18\x05 \x03(\v2#.aftersales.plugin.cti.v1.SyncAgentR\amembers\"U\n" +
+	"\x11SyncAgentsRequest\x12@\n" +
+	"\x06groups\x18\x01 \x03(\v2(.aftersales.plugin.cti.v1.SyncAgentGroupR\x06groups\"\x14\n" +
+	"\x12SyncAgentsResponse2\x97\x03\n" +
 	"\x03CTI\x12d\n" +
 	"\tConfigure\x12*.aftersales.plugin.cti.v1.ConfigureRequest\x1a+.aftersales.plugin.cti.v1.ConfigureResponse\x12j\n" +
 	"\vParseEvents\x12,.aftersales.plugin.cti.v1.ParseEventsRequest\x1a-.aftersales.plugin.cti.v1.ParseEventsResponse\x12U\n" +
-	"\x04Dial\x12%.aftersales.plugin.cti.v1.DialRequest\x1a&.aftersales.plugin.cti.v1.DialResponseBBZ@github.com/aftersales/aftersales/sdk/internal/proto/cti/v1;ctiv1b\x06proto3"
+	"\x04Dial\x12%.aftersales.plugin.cti.v1.DialRequest\x1a&.aftersales.plugin.cti.v1.DialResponse\x12g\n" +
+	"\n" +
+	"SyncAgents\x12+.aftersales.plugin.cti.v1.SyncAgentsRequest\x1a,.aftersales.plugin.cti.v1.SyncAgentsResponseBBZ@github.com/aftersales/aftersales/sdk/internal/proto/cti/v1;ctiv1b\x06proto3"
 
 var (
 	file_cti_v1_cti_proto_rawDescOnce sync.Once
@@ -522,7 +753,7 @@ func file_cti_v1_cti_proto_rawDescGZIP() []byte {
 	return file_cti_v1_cti_proto_rawDescData
 }
 
-var file_cti_v1_cti_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_cti_v1_cti_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_cti_v1_cti_proto_goTypes = []any{
 	(*ConfigureRequest)(nil),    // 0: aftersales.plugin.cti.v1.ConfigureRequest
 	(*ConfigureResponse)(nil),   // 1: aftersales.plugin.cti.v1.ConfigureResponse
@@ -532,26 +763,34 @@ var file_cti_v1_cti_proto_goTypes = []any{
 	(*ParseEventsResponse)(nil), // 5: aftersales.plugin.cti.v1.ParseEventsResponse
 	(*DialRequest)(nil),         // 6: aftersales.plugin.cti.v1.DialRequest
 	(*DialResponse)(nil),        // 7: aftersales.plugin.cti.v1.DialResponse
-	nil,                         // 8: aftersales.plugin.cti.v1.ParseEventsRequest.HeadersEntry
-	nil,                         // 9: aftersales.plugin.cti.v1.ParseEventsRequest.QueryEntry
+	(*SyncAgent)(nil),           // 8: aftersales.plugin.cti.v1.SyncAgent
+	(*SyncAgentGroup)(nil),      // 9: aftersales.plugin.cti.v1.SyncAgentGroup
+	(*SyncAgentsRequest)(nil),   // 10: aftersales.plugin.cti.v1.SyncAgentsRequest
+	(*SyncAgentsResponse)(nil),  // 11: aftersales.plugin.cti.v1.SyncAgentsResponse
+	nil,                         // 12: aftersales.plugin.cti.v1.ParseEventsRequest.HeadersEntry
+	nil,                         // 13: aftersales.plugin.cti.v1.ParseEventsRequest.QueryEntry
 }
 var file_cti_v1_cti_proto_depIdxs = []int32{
-	8, // 0: aftersales.plugin.cti.v1.ParseEventsRequest.headers:type_name -> aftersales.plugin.cti.v1.ParseEventsRequest.HeadersEntry
-	9, // 1: aftersales.plugin.cti.v1.ParseEventsRequest.query:type_name -> aftersales.plugin.cti.v1.ParseEventsRequest.QueryEntry
-	4, // 2: aftersales.plugin.cti.v1.ParseEventsResponse.events:type_name -> aftersales.plugin.cti.v1.CallEvent
-	2, // 3: aftersales.plugin.cti.v1.ParseEventsRequest.HeadersEntry.value:type_name -> aftersales.plugin.cti.v1.Values
-	2, // 4: aftersales.plugin.cti.v1.ParseEventsRequest.QueryEntry.value:type_name -> aftersales.plugin.cti.v1.Values
-	0, // 5: aftersales.plugin.cti.v1.CTI.Configure:input_type -> aftersales.plugin.cti.v1.ConfigureRequest
-	3, // 6: aftersales.plugin.cti.v1.CTI.ParseEvents:input_type -> aftersales.plugin.cti.v1.ParseEventsRequest
-	6, // 7: aftersales.plugin.cti.v1.CTI.Dial:input_type -> aftersales.plugin.cti.v1.DialRequest
-	1, // 8: aftersales.plugin.cti.v1.CTI.Configure:output_type -> aftersales.plugin.cti.v1.ConfigureResponse
-	5, // 9: aftersales.plugin.cti.v1.CTI.ParseEvents:output_type -> aftersales.plugin.cti.v1.ParseEventsResponse
-	7, // 10: aftersales.plugin.cti.v1.CTI.Dial:output_type -> aftersales.plugin.cti.v1.DialResponse
-	8, // [8:11] is the sub-list for method output_type
-	5, // [5:8] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	12, // 0: aftersales.plugin.cti.v1.ParseEventsRequest.headers:type_name -> aftersales.plugin.cti.v1.ParseEventsRequest.HeadersEntry
+	13, // 1: aftersales.plugin.cti.v1.ParseEventsRequest.query:type_name -> aftersales.plugin.cti.v1.ParseEventsRequest.QueryEntry
+	4,  // 2: aftersales.plugin.cti.v1.ParseEventsResponse.events:type_name -> aftersales.plugin.cti.v1.CallEvent
+	8,  // 3: aftersales.plugin.cti.v1.SyncAgentGroup.members:type_name -> aftersales.plugin.cti.v1.SyncAgent
+	9,  // 4: aftersales.plugin.cti.v1.SyncAgentsRequest.groups:type_name -> aftersales.plugin.cti.v1.SyncAgentGroup
+	2,  // 5: aftersales.plugin.cti.v1.ParseEventsRequest.HeadersEntry.value:type_name -> aftersales.plugin.cti.v1.Values
+	2,  // 6: aftersales.plugin.cti.v1.ParseEventsRequest.QueryEntry.value:type_name -> aftersales.plugin.cti.v1.Values
+	0,  // 7: aftersales.plugin.cti.v1.CTI.Configure:input_type -> aftersales.plugin.cti.v1.ConfigureRequest
+	3,  // 8: aftersales.plugin.cti.v1.CTI.ParseEvents:input_type -> aftersales.plugin.cti.v1.ParseEventsRequest
+	6,  // 9: aftersales.plugin.cti.v1.CTI.Dial:input_type -> aftersales.plugin.cti.v1.DialRequest
+	10, // 10: aftersales.plugin.cti.v1.CTI.SyncAgents:input_type -> aftersales.plugin.cti.v1.SyncAgentsRequest
+	1,  // 11: aftersales.plugin.cti.v1.CTI.Configure:output_type -> aftersales.plugin.cti.v1.ConfigureResponse
+	5,  // 12: aftersales.plugin.cti.v1.CTI.ParseEvents:output_type -> aftersales.plugin.cti.v1.ParseEventsResponse
+	7,  // 13: aftersales.plugin.cti.v1.CTI.Dial:output_type -> aftersales.plugin.cti.v1.DialResponse
+	11, // 14: aftersales.plugin.cti.v1.CTI.SyncAgents:output_type -> aftersales.plugin.cti.v1.SyncAgentsResponse
+	11, // [11:15] is the sub-list for method output_type
+	7,  // [7:11] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_cti_v1_cti_proto_init() }
@@ -565,7 +804,7 @@ func file_cti_v1_cti_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cti_v1_cti_proto_rawDesc), len(file_cti_v1_cti_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -25,6 +25,7 @@ const (
 	CTI_Configure_FullMethodName   = "/aftersales.plugin.cti.v1.CTI/Configure"
 	CTI_ParseEvents_FullMethodName = "/aftersales.plugin.cti.v1.CTI/ParseEvents"
 	CTI_Dial_FullMethodName        = "/aftersales.plugin.cti.v1.CTI/Dial"
+	CTI_SyncAgents_FullMethodName  = "/aftersales.plugin.cti.v1.CTI/SyncAgents"
 )
 
 // CTIClient is the client API for CTI service.
@@ -34,6 +35,10 @@ type CTIClient interface {
 	Configure(ctx context.Context, in *ConfigureRequest, opts ...grpc.CallOption) (*ConfigureResponse, error)
 	ParseEvents(ctx context.Context, in *ParseEventsRequest, opts ...grpc.CallOption) (*ParseEventsResponse, error)
 	Dial(ctx context.Context, in *DialRequest, opts ...grpc.CallOption) (*DialResponse, error)
+	// SyncAgents tells the phone system the full state of the tenant's agent
+	// groups. Added compatibly: a plugin built before it answers
+	// UNIMPLEMENTED, and so does one that cannot sync (not configured).
+	SyncAgents(ctx context.Context, in *SyncAgentsRequest, opts ...grpc.CallOption) (*SyncAgentsResponse, error)
 }
 
 type cTIClient struct {
@@ -74,6 +79,16 @@ func (c *cTIClient) Dial(ctx context.Context, in *DialRequest, opts ...grpc.Call
 	return out, nil
 }
 
+func (c *cTIClient) SyncAgents(ctx context.Context, in *SyncAgentsRequest, opts ...grpc.CallOption) (*SyncAgentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SyncAgentsResponse)
+	err := c.cc.Invoke(ctx, CTI_SyncAgents_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CTIServer is the server API for CTI service.
 // All implementations must embed UnimplementedCTIServer
 // for forward compatibility.
@@ -81,6 +96,10 @@ type CTIServer interface {
 	Configure(context.Context, *ConfigureRequest) (*ConfigureResponse, error)
 	ParseEvents(context.Context, *ParseEventsRequest) (*ParseEventsResponse, error)
 	Dial(context.Context, *DialRequest) (*DialResponse, error)
+	// SyncAgents tells the phone system the full state of the tenant's agent
+	// groups. Added compatibly: a plugin built before it answers
+	// UNIMPLEMENTED, and so does one that cannot sync (not configured).
+	SyncAgents(context.Context, *SyncAgentsRequest) (*SyncAgentsResponse, error)
 	mustEmbedUnimplementedCTIServer()
 }
 
@@ -99,6 +118,9 @@ func (UnimplementedCTIServer) ParseEvents(context.Context, *ParseEventsRequest) 
 }
 func (UnimplementedCTIServer) Dial(context.Context, *DialRequest) (*DialResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Dial not implemented")
+}
+func (UnimplementedCTIServer) SyncAgents(context.Context, *SyncAgentsRequest) (*SyncAgentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SyncAgents not implemented")
 }
 func (UnimplementedCTIServer) mustEmbedUnimplementedCTIServer() {}
 func (UnimplementedCTIServer) testEmbeddedByValue()             {}
@@ -175,6 +197,24 @@ func _CTI_Dial_Handler(srv interface{}, ctx context.Context, dec func(interface{
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CTI_SyncAgents_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SyncAgentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CTIServer).SyncAgents(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CTI_SyncAgents_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CTIServer).SyncAgents(ctx, req.(*SyncAgentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CTI_ServiceDesc is the grpc.ServiceDesc for CTI service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -193,6 +233,10 @@ var CTI_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Dial",
 			Handler:    _CTI_Dial_Handler,
+		},
+		{
+			MethodName: "SyncAgents",
+			Handler:    _CTI_SyncAgents_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
