@@ -670,7 +670,7 @@ export interface paths {
         put?: never;
         /**
          * Create a customer
-         * @description Phones are normalised; a phone that another customer has already is allowed (families, switchboards) and reported in `warnings`. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored.
+         * @description Phones are normalised; a phone that another customer has already is allowed (families, switchboards) and reported in `warnings`. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Each address's text is parsed into its province, city and district (GB/T 2260 codes, `province`, `city`, `district`, with `parse_confidence`), unless `district_code` names the division. A text naming a district that exists in several places is stored without divisions, and the response lists the `candidates` to pick from (send the choice back as `district_code`). An address without lat/lon gets its division's representative point, marked `location_approximate`; dispatch uses the stored division and point. lat/lon may be given in `coord_system` gcj02 or bd09 (converted to WGS-84; outside China is refused, 422 naming `addresses[i].coord_system`); an unknown `district_code` is refused (422 naming `addresses[i].district_code`).
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -696,7 +696,7 @@ export interface paths {
          *
          *     JSON: an array of customers as in POST /v1/customers (addresses may name their region by `region_code`).
          *
-         *     CSV: UTF-8 (a BOM is allowed), a header row naming the columns in any order: `name` (required), `kind`, `phones` and `tags` (lists separated by `|`), `vip` (true or false), and one address: `address_label`, `address`, `region` (a region code), `lat`, `lon`.
+         *     CSV: UTF-8 (a BOM is allowed), a header row naming the columns in any order: `name` (required), `kind`, `phones` and `tags` (lists separated by `|`), `vip` (true or false), and one address: `address_label`, `address`, `region` (a region code), `lat`, `lon`, `coord_system` (wgs84, gcj02 or bd09) and `district_code` (a GB/T 2260 code). Addresses are parsed as in POST /v1/customers. Each address's text is parsed into its province, city and district (GB/T 2260 codes, `province`, `city`, `district`, with `parse_confidence`), unless `district_code` names the division. A text naming a district that exists in several places is stored without divisions, and the response lists the `candidates` to pick from (send the choice back as `district_code`). An address without lat/lon gets its division's representative point, marked `location_approximate`; dispatch uses the stored division and point. lat/lon may be given in `coord_system` gcj02 or bd09 (converted to WGS-84; outside China is refused, 422 naming `addresses[i].coord_system`); an unknown `district_code` is refused (422 naming `addresses[i].district_code`).
          *
          *     A caller whose scope is limited to some regions imports only rows with an address in their scope: the other rows fail (field `region`).
          *
@@ -733,7 +733,7 @@ export interface paths {
         head?: never;
         /**
          * Change a customer
-         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Stored addresses resent as they are (same region and text) are kept even outside the caller's scope. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
+         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Stored addresses resent as they are (same region and text) are kept even outside the caller's scope. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist. Each address's text is parsed into its province, city and district (GB/T 2260 codes, `province`, `city`, `district`, with `parse_confidence`), unless `district_code` names the division. A text naming a district that exists in several places is stored without divisions, and the response lists the `candidates` to pick from (send the choice back as `district_code`). An address without lat/lon gets its division's representative point, marked `location_approximate`; dispatch uses the stored division and point. lat/lon may be given in `coord_system` gcj02 or bd09 (converted to WGS-84; outside China is refused, 422 naming `addresses[i].coord_system`); an unknown `district_code` is refused (422 naming `addresses[i].district_code`).
          */
         patch: operations["update-customer"];
         trace?: never;
@@ -1713,7 +1713,7 @@ export interface paths {
         put?: never;
         /**
          * Create a region
-         * @description The tree is country → region → province → city; a child sits strictly below its parent's level.
+         * @description The tree is country → region → province → city → district; a child sits strictly below its parent's level. Province, city and district nodes may be mapped to the administrative division they stand for (division_code).
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -1739,7 +1739,7 @@ export interface paths {
         delete: operations["delete-region"];
         options?: never;
         head?: never;
-        /** Rename or recode a region */
+        /** Rename or recode a region, or map it to a division */
         patch: operations["update-region"];
         trace?: never;
     };
@@ -3208,8 +3208,13 @@ export interface components {
         CreateRegionInputBody: {
             /** @example CN-GD */
             code: string;
+            /**
+             * @description The administrative division (GB/T 2260 code, see list-divisions) the node stands for, of the node's level: only province, city and district nodes map to one (a country or region node, 大区 or 办事处, is the tenant's own). An unknown code, or one of another level, is a 422 naming division_code.
+             * @example 440000
+             */
+            division_code?: string;
             /** @enum {string} */
-            level: "country" | "region" | "province" | "city";
+            level: "country" | "region" | "province" | "city" | "district";
             /** @example 广东省 */
             name: string;
             /** @description Required except for a country. */
@@ -3429,13 +3434,22 @@ export interface components {
         CustomerAddress: {
             /** @example 广东省深圳市南山区科技园南路 8 号 */
             address: string;
+            /** @description Only in the response of a create or update: the text names a district that exists in several places; send the right one back as district_code. */
+            candidates?: components["schemas"]["DivisionCandidate"][] | null;
+            city: components["schemas"]["DivisionRef"];
+            district: components["schemas"]["DivisionRef"];
             id: string;
             /** @example home */
             label: string;
             /** Format: double */
             lat: number | null;
+            /** @description lat/lon are the district's representative point, not the address's own: no coordinate was given. */
+            location_approximate: boolean;
             /** Format: double */
             lon: number | null;
+            /** Format: double */
+            parse_confidence: number;
+            province: components["schemas"]["DivisionRef"];
             region_id: string | null;
         };
         CustomerAddressBody: {
@@ -3446,6 +3460,11 @@ export interface components {
              * @enum {string}
              */
             coord_system?: "wgs84" | "gcj02" | "bd09";
+            /**
+             * @description The administrative division (GB/T 2260 code, see list-divisions) the address lies in, instead of what its text parses to: e.g. the candidate the agent picked when the text was ambiguous. An unknown code is refused.
+             * @example 440305
+             */
+            district_code?: string;
             /** @example home */
             label?: string;
             /**
@@ -3662,8 +3681,15 @@ export interface components {
             /** @example 南山 */
             short: string;
         };
+        DivisionCandidate: {
+            city: components["schemas"]["DivisionRef"];
+            district: components["schemas"]["DivisionRef"];
+            province: components["schemas"]["DivisionRef"];
+        };
         DivisionRef: {
+            /** @example 440305 */
             code: string;
+            /** @example 南山区 */
             name: string;
         };
         ErrorDetail: {
@@ -4554,6 +4580,11 @@ export interface components {
             code: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description The administrative division (GB/T 2260) the node stands for; only on province, city and district nodes.
+             * @example 440305
+             */
+            division_code?: string;
             id: string;
             level: string;
             name: string;
@@ -5497,6 +5528,11 @@ export interface components {
         };
         UpdateRegionInputBody: {
             code?: string;
+            /**
+             * @description The administrative division (GB/T 2260 code, see list-divisions) the node stands for, of the node's level: only province, city and district nodes map to one (a country or region node, 大区 or 办事处, is the tenant's own). An unknown code, or one of another level, is a 422 naming division_code. An empty string removes the mapping.
+             * @example 440305
+             */
+            division_code?: string;
             name?: string;
             /** Format: int64 */
             version: number;
@@ -5772,10 +5808,14 @@ export interface components {
             description: string;
             /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
             dispatch_decision: components["schemas"]["DispatchDecision"];
+            /** @description The administrative division (GB/T 2260) of the customer address the order was taken from, as parsed when the address was stored. */
+            division_code?: string;
             id: string;
             in_warranty: boolean | null;
             /** Format: double */
             lat: number | null;
+            /** @description lat/lon are the division's representative point, not the address's own. */
+            location_approximate: boolean;
             /** Format: double */
             lon: number | null;
             /** @description Human order number, unique per tenant, e.g. WO-2611-000123. */
@@ -5852,10 +5892,14 @@ export interface components {
             description: string;
             /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
             dispatch_decision: components["schemas"]["DispatchDecision"];
+            /** @description The administrative division (GB/T 2260) of the customer address the order was taken from, as parsed when the address was stored. */
+            division_code?: string;
             id: string;
             in_warranty: boolean | null;
             /** Format: double */
             lat: number | null;
+            /** @description lat/lon are the division's representative point, not the address's own. */
+            location_approximate: boolean;
             /** Format: double */
             lon: number | null;
             /** @description Human order number, unique per tenant, e.g. WO-2611-000123. */
@@ -15309,7 +15353,7 @@ export interface operations {
                 limit?: number;
                 /** @description Only the children of this region. */
                 parent_id?: string;
-                level?: "country" | "region" | "province" | "city" | "";
+                level?: "country" | "region" | "province" | "city" | "district" | "";
             };
             header?: never;
             path?: never;
