@@ -67,7 +67,10 @@ func TestCustomersCreateReadUpdate(t *testing.T) {
 	require.Equal(t, gd.String(), addrs[0].(map[string]any)["region_id"])
 	require.Equal(t, 22.54, addrs[0].(map[string]any)["lat"])
 	require.Equal(t, cn.String(), addrs[1].(map[string]any)["region_id"], "region_code resolved")
-	require.Nil(t, addrs[1].(map[string]any)["lat"])
+	// No coordinate given: the point is 海淀区's representative point, marked approximate (issue 19).
+	require.Equal(t, true, addrs[1].(map[string]any)["location_approximate"])
+	require.InDelta(t, 39.954805, addrs[1].(map[string]any)["lat"], 1e-6)
+	require.Equal(t, false, addrs[0].(map[string]any)["location_approximate"])
 
 	got := b.must(200, "GET", "/v1/customers/"+id, acme.admin, nil)
 	delete(r.JSON, "warnings")

@@ -19,8 +19,9 @@ describe('the region tree', () => {
 
   it('offers the levels strictly below a parent, and a country at the top', () => {
     expect(levelsBelow(null)).toEqual(['country'])
-    expect(levelsBelow('region')).toEqual(['province', 'city'])
-    expect(levelsBelow('city')).toEqual([])
+    expect(levelsBelow('region')).toEqual(['province', 'city', 'district'])
+    expect(levelsBelow('city')).toEqual(['district'])
+    expect(levelsBelow('district')).toEqual([])
   })
 })
 

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { addressesBody, customerBody, customerToForm, firstAddress, phonesBody, searchParams, showPhone, type Customer } from '../src/lib/customers'
 import { changedFields } from '../src/lib/patch'
 
+const none = { code: '', name: '' }
+const noDivision = { province: none, city: none, district: none, parse_confidence: 0, location_approximate: false }
 const stored: Customer = {
   id: 'c1', kind: 'person', name: '王芳', vip: false, tags: ['vip-line'], version: 3, created_at: '', updated_at: '',
   phones: [{ phone: '8613800138000', label: 'mobile' }],
-  addresses: [{ id: 'a1', label: 'home', region_id: 'sz', address: '南山区 8 号', lat: null, lon: null }],
+  addresses: [{ id: 'a1', label: 'home', region_id: 'sz', address: '南山区 8 号', lat: null, lon: null, ...noDivision }],
 }
 
 describe('the customer search box', () => {

@@ -519,5 +519,12 @@ const en: typeof zh = {
     audiences: { internal: 'Internal', sites: 'Service sites', technicians: 'Technicians', public: 'Public' },
     kinds: { comment: 'comment', approve: 'approved', send_back: 'sent back', submit: 'submitted' },
   },
+  addresses: {
+    divisions: 'Province / city / district', noDivision: 'Not recognised', approximate: 'Approximate location',
+    approxHint: 'Without a point, the district\'s centre is used (approximate location).',
+    division: 'Administrative division', pickDivision: 'Pick a division (type to search)', districtLevel: 'District',
+    divisionTag: 'Division {code}',
+    divisionHint: 'The province, city or district this node stands for (GB/T 2260). Regions above provinces stay your own.',
+  },
 }
 export default en

@@ -503,4 +503,11 @@ export default {
     audiences: { internal: '内部坐席', sites: '服务网点', technicians: '技术员', public: '公开' },
     kinds: { comment: '意见', approve: '通过', send_back: '退回', submit: '提交' },
   },
+  addresses: {
+    divisions: '省 / 市 / 区县', noDivision: '未识别', approximate: '近似位置',
+    approxHint: '未填坐标时使用所在区县的中心点（近似位置）。',
+    division: '行政区划', pickDivision: '选择行政区划（可输入搜索）', districtLevel: '区县',
+    divisionTag: '区划 {code}',
+    divisionHint: '此节点对应的省、市或区县（GB/T 2260）。省级以上的大区、办事处为贵司自定义，不对应行政区划。',
+  },
 }

@@ -6,7 +6,14 @@ type PhoneBody = Schemas['CustomerPhoneBody']
 
 // The customer form: what a user edits, in the shapes of the request
 // bodies. Empty texts and a cleared point stand for "not given".
-export type AddressForm = { label: string; region_id: string; address: string; lat: number | null; lon: number | null }
+// district_code is the division the agent picked among an ambiguous
+// text's candidates, for the text it was picked for (district_text): it is
+// sent only while the text is unchanged. A stored address whose point is
+// its district's (approximate) shows no point: the server places it again.
+export type AddressForm = {
+  label: string; region_id: string; address: string; lat: number | null; lon: number | null
+  district_code?: string; district_text?: string
+}
 export type PhoneForm = { phone: string; label: string }
 export type CustomerForm = {
   kind: 'person' | 'organization'
@@ -20,7 +27,9 @@ export type CustomerForm = {
 // The unit form: a registration's or a change's fields.
 export type UnitForm = { model_id: string; serial: string; purchase_date: string }
 
-export const blankAddress = (): AddressForm => ({ label: '', region_id: '', address: '', lat: null, lon: null })
+export const blankAddress = (): AddressForm => ({
+  label: '', region_id: '', address: '', lat: null, lon: null, district_code: '', district_text: '',
+})
 export const blankPhone = (): PhoneForm => ({ phone: '', label: '' })
 
 export function blankCustomer(): CustomerForm {
@@ -37,7 +46,9 @@ export function customerToForm(c: Customer): CustomerForm {
     tags: [...(c.tags ?? [])],
     phones: (c.phones ?? []).map((p) => ({ phone: p.phone, label: p.label })),
     addresses: (c.addresses ?? []).map((a) => ({
-      label: a.label, region_id: a.region_id ?? '', address: a.address, lat: a.lat ?? null, lon: a.lon ?? null,
+      label: a.label, region_id: a.region_id ?? '', address: a.address,
+      lat: a.location_approximate ? null : a.lat ?? null, lon: a.location_approximate ? null : a.lon ?? null,
+      district_code: a.district?.code ?? '', district_text: a.address,
     })),
   }
 }
@@ -59,6 +70,7 @@ export function addressesBody(addrs: AddressForm[]): AddressBody[] {
       if (a.region_id) out.region_id = a.region_id
       if (a.lat !== null) out.lat = a.lat
       if (a.lon !== null) out.lon = a.lon
+      if (a.district_code && a.address.trim() === (a.district_text ?? '').trim()) out.district_code = a.district_code
       return out
     })
 }
@@ -92,6 +104,13 @@ export function showPhone(e164: string): string {
   const m = /^86(1\d{2})(\d{4})(\d{4})$/.exec(e164)
   if (m) return `+86 ${m[1]} ${m[2]} ${m[3]}`
   return `+${e164}`
+}
+
+// divisionsOf names the province, city and district of a stored address
+// (a municipality's city, 北京市 under 北京市, said once); '' when none.
+export function divisionsOf(a: { province?: { name: string }; city?: { name: string }; district?: { name: string } }): string {
+  const p = a.province?.name ?? '', c = a.city?.name ?? '', d = a.district?.name ?? ''
+  return [p, c !== p ? c : '', d].filter(Boolean).join(' ')
 }
 
 // firstAddress is what a list shows of where a customer is: the first

@@ -5,7 +5,7 @@ export type RegionNode = Region & { children: RegionNode[] }
 
 // The levels of the region tree, top down; a child sits strictly below
 // its parent's level and only a country has no parent.
-export const regionLevels = ['country', 'region', 'province', 'city'] as const
+export const regionLevels = ['country', 'region', 'province', 'city', 'district'] as const
 export type RegionLevel = (typeof regionLevels)[number]
 
 // loadRegions reads every region the caller may see (all pages).
