@@ -302,4 +302,5 @@ func (s *Server) registerRoutes() {
 	registerCallRoutes(s.api, s, d.Calls)
 	registerAgentStateRoutes(s.api, d.Calls)
 	registerKBRoutes(s.api, s, d.KB)
+	registerSiteDistrictRoutes(s.api, s, d.Network)
 }

@@ -1906,6 +1906,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/site-districts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the districts sites cover, as CSV
+         * @description Streams `site,district,coverage,district_name` rows for the sites in your scope, by site code then division code, UTF-8 with a BOM (spreadsheets then read the Chinese names); the file imports back as it is.
+         */
+        get: operations["export-site-districts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/site-districts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the districts sites cover, from CSV
+         * @description Each row adds a division to a site's coverage, or changes the coverage of one it covers already; divisions the file does not name are kept (remove them with PUT /v1/sites/{id}/districts). Needs sites:update and your scope over each row's site. Every row is validated; the valid rows are written, in one transaction, even when other rows fail, and the response reports each failed row (`row`: the CSV line, the header being line 1) with the column and what is wrong: a site not in your scope, an unknown code, a name that is no division's or names several (the candidates are listed), a bad coverage, a site and division given twice. `created` counts the divisions added, `updated` those covered already. A bad header or more than 20,000 rows is a 422 and nothing is written.
+         *
+         *     CSV: UTF-8 (a BOM is allowed) or GBK/GB18030 declared as `Content-Type: text/csv; charset=gbk`; columns in any order: `site` (a site code) and `district` (a six-digit code, or a name such as 广东省深圳市南山区, 深圳南山区 or 南山区) are required; `coverage` (primary, the default, or secondary); `district_name` is ignored (the export writes it).
+         *
+         *     ```csv
+         *     site,district,coverage
+         *     SZ-NS-001,440305,primary
+         *     SZ-NS-001,深圳市宝安区,secondary
+         *     SZ-NS-001,广东省东莞市,primary
+         *     ```
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["import-site-districts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites": {
         parameters: {
             query?: never;
@@ -1984,6 +2035,30 @@ export interface paths {
          * @description Changes the fields given. Moving the site to another region needs scope over both regions.
          */
         patch: operations["update-site"];
+        trace?: never;
+    };
+    "/v1/sites/{id}/districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The districts a site covers
+         * @description Dispatch finds the sites covering an address's district (its own code, its city's or its province's) wherever they are, besides those whose area contains the address. 404 outside your scope.
+         */
+        get: operations["get-site-districts"];
+        /**
+         * Replace the districts a site covers
+         * @description The list becomes the site's whole coverage (recorded in the audit log). A code the platform's division table does not hold, or a code given twice, is a 422 naming the item, and nothing changes. 404 outside your scope.
+         */
+        put: operations["replace-site-districts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/sites/{id}/sla-misses": {
@@ -3647,6 +3722,11 @@ export interface components {
             /** @example 440305 */
             code: string;
             /**
+             * @description With q: the name with its province's and city's.
+             * @example 广东省深圳市南山区
+             */
+            label?: string;
+            /**
              * Format: double
              * @description Representative point, WGS-84.
              */
@@ -4591,6 +4671,10 @@ export interface components {
             /** @example KFR35GW2501310001 */
             serial: string;
         };
+        ReplaceSiteDistrictsInputBody: {
+            /** @description The site's whole coverage; an empty list removes it. */
+            items: components["schemas"]["SiteDistrictItem"][] | null;
+        };
         Requisition: {
             /** @description The ERP's requisition ID. */
             id: string;
@@ -4994,6 +5078,41 @@ export interface components {
             score: number;
             site_id: string;
             site_name: string;
+        };
+        SiteDistrict: {
+            /** @example 440305 */
+            code: string;
+            /** @enum {string} */
+            coverage: "primary" | "secondary";
+            /**
+             * @description The name with its province's and city's.
+             * @example 广东省深圳市南山区
+             */
+            label: string;
+            /** @enum {string} */
+            level: "province" | "city" | "district";
+            /** @example 南山区 */
+            name: string;
+        };
+        SiteDistrictItem: {
+            /**
+             * @description A GB/T 2260 code (GET /v1/divisions): a district's, or a city's or province's for the whole city or province.
+             * @example 440305
+             */
+            code: string;
+            /**
+             * @description primary: the site's own territory; secondary: a backup territory, ranked after the sites covering the address as their primary territory or by their area.
+             * @default primary
+             * @enum {string}
+             */
+            coverage: "primary" | "secondary";
+        };
+        SiteDistrictsOutputBody: {
+            /** @description By code. */
+            items: components["schemas"]["SiteDistrict"][] | null;
+            site_id: string;
+            /** @description The division table the names come from. */
+            version: string;
         };
         SiteImportItem: {
             /** @example 深圳市南山区科技园南路 88 号 */
@@ -9701,6 +9820,8 @@ export interface operations {
             query?: {
                 /** @description The children of this division; the provinces when absent. */
                 parent?: string;
+                /** @description Instead of a level of the tree: up to 50 divisions whose name or short form contains q, or whose code starts with it, provinces first, each with its label. */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -16624,6 +16745,174 @@ export interface operations {
             };
         };
     };
+    "export-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "import-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A CSV file. */
+        requestBody: {
+            content: {
+                /**
+                 * @example site,district,coverage
+                 *     SZ-NS-001,440305,primary
+                 *     SZ-NS-001,深圳市宝安区,secondary
+                 *     SZ-NS-001,广东省东莞市,primary
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-sites": {
         parameters: {
             query?: {
@@ -17040,6 +17329,180 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteDistrictsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "replace-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceSiteDistrictsInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteDistrictsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
