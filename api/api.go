@@ -305,4 +305,5 @@ func (s *Server) registerRoutes() {
 	registerAgentStateRoutes(s.api, d.Calls)
 	registerKBRoutes(s.api, s, d.KB)
 	registerReportRoutes(s.api, s, d.Reports)
+	registerSiteDistrictRoutes(s.api, s, d.Network)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/district"
+	"github.com/aftersales/aftersales/core/network"
 )
 
 // Division is one of China's administrative divisions (GB/T 2260).
@@ -19,6 +20,7 @@ type Division struct {
 	Parent string   `json:"parent,omitempty" example:"440300"`
 	Lat    *float64 `json:"lat,omitempty" doc:"Representative point, WGS-84."`
 	Lon    *float64 `json:"lon,omitempty"`
+	Label  string   `json:"label,omitempty" example:"广东省深圳市南山区" doc:"With q: the name with its province's and city's."`
 }
 
 func divisionOf(d district.Division) Division {
@@ -32,6 +34,7 @@ func divisionOf(d district.Division) Division {
 
 type ListDivisionsInput struct {
 	Parent string `query:"parent" pattern:"^[0-9]{6}$" doc:"The children of this division; the provinces when absent."`
+	Q      string `query:"q" maxLength:"40" doc:"Instead of a level of the tree: up to 50 divisions whose name or short form contains q, or whose code starts with it, provinces first, each with its label."`
 }
 
 type ListDivisionsOutput struct {
@@ -81,6 +84,17 @@ func registerDivisionRoutes(api huma.API, s *Server) {
 		func(ctx context.Context, in *ListDivisionsInput) (*ListDivisionsOutput, error) {
 			t := district.Default()
 			var ds []district.Division
+			if in.Q != "" {
+				out := &ListDivisionsOutput{}
+				out.Body.Version = t.Version
+				out.Body.Items = []Division{}
+				for _, d := range t.Search(in.Q, 50) {
+					div := divisionOf(d)
+					div.Label = network.Label(d.Code)
+					out.Body.Items = append(out.Body.Items, div)
+				}
+				return out, nil
+			}
 			if in.Parent == "" {
 				ds = t.Provinces()
 			} else {

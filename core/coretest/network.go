@@ -31,9 +31,10 @@ type NetworkTenant struct {
 	Regions     map[uuid.UUID]core.Region
 	Sites       map[uuid.UUID]core.Site
 	Technicians map[uuid.UUID]core.Technician
-	Users       map[uuid.UUID]string    // user → username
-	Grants      map[uuid.UUID]int       // region → scope grants on it
-	Misses      map[int64]StoredSLAMiss // by number, in the order recorded
+	Users       map[uuid.UUID]string              // user → username
+	Grants      map[uuid.UUID]int                 // region → scope grants on it
+	Misses      map[int64]StoredSLAMiss           // by number, in the order recorded
+	Districts   map[uuid.UUID][]core.SiteDistrict // site → coverage, by code
 }
 
 // StoredSLAMiss is a miss recorded against a site.
@@ -48,7 +49,7 @@ func NewNetworks(tenants ...uuid.UUID) *Networks {
 	for _, id := range tenants {
 		ts[id] = &NetworkTenant{Regions: map[uuid.UUID]core.Region{}, Sites: map[uuid.UUID]core.Site{},
 			Technicians: map[uuid.UUID]core.Technician{}, Users: map[uuid.UUID]string{}, Grants: map[uuid.UUID]int{},
-			Misses: map[int64]StoredSLAMiss{}}
+			Misses: map[int64]StoredSLAMiss{}, Districts: map[uuid.UUID][]core.SiteDistrict{}}
 	}
 	return &Networks{Memory: NewMemory(ts, cloneNetworkTenants)}
 }
@@ -58,7 +59,7 @@ func cloneNetworkTenants(ts NetworkTenants) NetworkTenants {
 	for id, t := range ts {
 		out[id] = &NetworkTenant{Regions: maps.Clone(t.Regions), Sites: maps.Clone(t.Sites),
 			Technicians: maps.Clone(t.Technicians), Users: maps.Clone(t.Users), Grants: maps.Clone(t.Grants),
-			Misses: maps.Clone(t.Misses)}
+			Misses: maps.Clone(t.Misses), Districts: maps.Clone(t.Districts)}
 	}
 	return out
 }

@@ -427,9 +427,10 @@ func (r repo) Site(_ context.Context, id uuid.UUID) (workorder.SitePost, error) 
 	return workorder.SitePost{Status: string(s.Status), Name: s.Name}, nil
 }
 
-// Network loads every active site of the tenant (the adapter's bounding
-// box only narrows what the engine would refuse anyway).
-func (r repo) Network(_ context.Context, lat, lon, radiusKm float64, at time.Time) (*dispatch.Network, error) {
+// Network loads every active site of the tenant with its whole coverage
+// (the adapter's bounding box and division filter only narrow what the
+// engine would refuse anyway).
+func (r repo) Network(_ context.Context, lat, lon, radiusKm float64, division string, at time.Time) (*dispatch.Network, error) {
 	t := r.t()
 	day := r.day(at)
 	var sites []dispatch.Site

@@ -133,6 +133,12 @@ type DistrictCoverage struct {
 	Secondary bool
 }
 
+// CoveringDivisions are the codes whose coverage covers an address of
+// division code d: d itself, its city's and its province's (empty strings
+// when d is not six characters). A store loading a network for an order
+// loads the sites covering any of them.
+func CoveringDivisions(d string) [3]string { return divisionCodes(d) }
+
 // divisionCodes are the codes that cover an address of district code d:
 // d itself, its city's and its province's.
 func divisionCodes(d string) [3]string {

@@ -95,9 +95,9 @@ func explainSite(w *reasonWriter, a *assessed, o Order) {
 	}
 	switch {
 	case a.by == coverDistrict:
-		w.s("covers address (district ").s(o.DistrictCode).s(", distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversDistrict)
+		w.s("covers address (district ").s(matchedDivision(s, o, false)).s(", distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversDistrict)
 	case a.by == coverDistrictSecondary:
-		w.s("covers address (district ").s(o.DistrictCode).s(", secondary, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversDistrictSecondary)
+		w.s("covers address (district ").s(matchedDivision(s, o, true)).s(", secondary, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversDistrictSecondary)
 	case s.poly != nil:
 		w.s("covers address (polygon area, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversPolygon)
 	default:
@@ -139,4 +139,18 @@ func explainSite(w *reasonWriter, a *assessed, o Order) {
 	k := a.Components
 	w.s("score ").f(a.Score, 3).s(" (distance ").f(k.Distance, 2).s(", load ").f(k.Load, 2).
 		s(", reputation ").f(k.Reputation, 2).s(", on-time ").f(k.SLARisk, 2).s(")").end(ReasonSiteScore)
+}
+
+// matchedDivision is the code of the site's coverage that covers the
+// order's address, primary or secondary: the most precise of the address's
+// district, its city and its province that the site lists.
+func matchedDivision(s *indexedSite, o Order, secondary bool) string {
+	for _, c := range divisionCodes(o.DistrictCode) {
+		for _, d := range s.Districts {
+			if d.Code == c && d.Secondary == secondary {
+				return c
+			}
+		}
+	}
+	return o.DistrictCode
 }

@@ -109,6 +109,8 @@ type Repository interface {
 	// miss numbered before (0: from the newest), with the number to pass
 	// for the next page (0: none) and the site's totals.
 	FindSiteSLAMisses(ctx context.Context, site uuid.UUID, before int64, limit int) ([]*core.SiteSLAMiss, int64, *core.SiteSLAMissCounts, error)
+
+	DistrictsRepository
 }
 
 // TechnicianRefs are what a technician refers to, as FindTechnicianRefs
@@ -145,4 +147,32 @@ type TechnicianImportRefs struct {
 	Existing []*core.Technician
 	// Links are the users (ID) already linked to a technician (Code).
 	Links []Key
+}
+
+// DistrictsRepository reads and writes the districts sites cover; part of
+// Repository.
+type DistrictsRepository interface {
+	// FindSiteDistricts lists the divisions a site covers, by code (none:
+	// empty); it does not check that the site exists.
+	FindSiteDistricts(ctx context.Context, site uuid.UUID) ([]core.SiteDistrict, error)
+	// LockSitesDistricts reads the sites with the given codes and their
+	// coverage, and locks them against other coverage changes until the
+	// unit ends; codes not in the tenant are left out.
+	LockSitesDistricts(ctx context.Context, codes []string) ([]SiteCoverage, error)
+	// LockSiteDistricts is LockSitesDistricts for one site by ID:
+	// ENOTFOUND when it is absent from the tenant.
+	LockSiteDistricts(ctx context.Context, site uuid.UUID) ([]core.SiteDistrict, error)
+	// ReplaceSiteDistricts makes ds (valid, one per code) the site's whole
+	// coverage.
+	ReplaceSiteDistricts(ctx context.Context, site uuid.UUID, ds []core.SiteDistrict) error
+	// EachSiteDistrict calls fn with every division covered by a site
+	// inside within, by site code then division code, stopping at fn's
+	// first error.
+	EachSiteDistrict(ctx context.Context, within core.Scope, fn func(core.SiteDistrictRow) error) error
+}
+
+// SiteCoverage is a site (ID and code) with the divisions it covers.
+type SiteCoverage struct {
+	Key
+	Districts []core.SiteDistrict
 }

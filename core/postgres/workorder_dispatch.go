@@ -48,8 +48,8 @@ func (r workOrders) CountTaken(site uuid.UUID, at time.Time, delta int) {
 }
 
 // Network implements workorder.Repository.
-func (r workOrders) Network(ctx context.Context, lat, lon, radiusKm float64, at time.Time) (*dispatch.Network, error) {
-	return loadNetwork(ctx, r.u, lat, lon, radiusKm, at)
+func (r workOrders) Network(ctx context.Context, lat, lon, radiusKm float64, division string, at time.Time) (*dispatch.Network, error) {
+	return loadNetwork(ctx, r.u, lat, lon, radiusKm, division, at)
 }
 
 // NearestDealer implements workorder.Repository.
@@ -72,30 +72,55 @@ func box(lat, radiusKm float64) (dLat, dLon, cos float64) {
 	return radiusKm / 111.0, radiusKm / (111.0 * cos), cos
 }
 
-// loadNetwork loads the active sites near a point, their load today and
-// their technicians, as a dispatch network, in one round trip.
-func loadNetwork(ctx context.Context, u *unit, lat, lon, radiusKm float64, now time.Time) (*dispatch.Network, error) {
+// loadNetwork loads the active sites near a point and those covering the
+// division code (its own, its city's or its province's; "" for none) by
+// district wherever they are, their load today and their technicians, as
+// a dispatch network, in one round trip. A site's Districts hold its
+// coverage of those codes only: the decision reads no other.
+func loadNetwork(ctx context.Context, u *unit, lat, lon, radiusKm float64, division string, now time.Time) (*dispatch.Network, error) {
 	dLat, dLon, _ := box(lat, radiusKm)
-	box := []any{lat - dLat, lat + dLat, lon - dLon, lon + dLon}
-	const near = `s.status = 'active' AND s.lat BETWEEN $1 AND $2 AND s.lon BETWEEN $3 AND $4`
+	var codes []string
+	for _, c := range dispatch.CoveringDivisions(division) {
+		if c != "" {
+			codes = append(codes, c)
+		}
+	}
+	args := []any{lat - dLat, lat + dLat, lon - dLon, lon + dLon, codes}
+	const near = `s.status = 'active' AND (s.lat BETWEEN $1 AND $2 AND s.lon BETWEEN $3 AND $4
+		OR s.id IN (SELECT site_id FROM site_districts WHERE division_code = ANY($5)))`
 	b := &pgx.Batch{}
 	var sites []dispatch.Site
-	b.Queue(`SELECT s.id, s.name, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,
+	b.Queue(`WITH cover AS (
+			SELECT site_id, array_agg(division_code ORDER BY division_code) AS codes,
+			       array_agg(coverage = 'secondary' ORDER BY division_code) AS secondary
+			FROM site_districts WHERE division_code = ANY($5) GROUP BY site_id
+		), cand AS (
+			SELECT id FROM sites WHERE status = 'active' AND lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4
+			UNION SELECT site_id FROM cover
+		)
+		SELECT s.id, s.name, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,
 			s.skills, s.daily_capacity, s.reputation, s.late_rate, s.auto_assign,
-			COALESCE(l.taken, 0)
-		FROM sites s JOIN tenants t ON t.id = s.tenant_id
+			COALESCE(l.taken, 0), c.codes, c.secondary
+		FROM cand JOIN sites s ON s.id = cand.id JOIN tenants t ON t.id = s.tenant_id
 		LEFT JOIN site_daily_load l ON l.tenant_id = s.tenant_id AND l.site_id = s.id
-			AND l.day = ($5::timestamptz AT TIME ZONE t.timezone)::date
-		WHERE `+near, append(box, now)...).Query(func(rows pgx.Rows) error {
+			AND l.day = ($6::timestamptz AT TIME ZONE t.timezone)::date
+		LEFT JOIN cover c ON c.site_id = s.id
+		WHERE s.status = 'active'`, append(args, now)...).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var st dispatch.Site
 			var polygon []byte
 			var lateRate float64
+			var covered []string
+			var secondary []bool
 			if err := rows.Scan(&st.ID, &st.Name, &st.Kind, &st.Status, &st.Location.Lat, &st.Location.Lon, &st.Area.RadiusKm, &polygon,
-				&st.AuthorizedLines, &st.Skills, &st.DailyCapacity, &st.Reputation, &lateRate, &st.AutoAssign, &st.OpenToday); err != nil {
+				&st.AuthorizedLines, &st.Skills, &st.DailyCapacity, &st.Reputation, &lateRate, &st.AutoAssign, &st.OpenToday,
+				&covered, &secondary); err != nil {
 				return err
 			}
 			st.LateRate = &lateRate
+			for i, c := range covered {
+				st.Districts = append(st.Districts, dispatch.DistrictCoverage{Code: c, Secondary: secondary[i]})
+			}
 			if len(polygon) > 0 {
 				var pts [][2]float64
 				if err := json.Unmarshal(polygon, &pts); err == nil {
@@ -110,7 +135,7 @@ func loadNetwork(ctx context.Context, u *unit, lat, lon, radiusKm float64, now t
 	})
 	var techs []dispatch.Technician
 	b.Queue(`SELECT t.id, t.name, t.site_id, t.skills, t.status, COALESCE(t.lat, 0), COALESCE(t.lon, 0), t.location_at, t.open_workload
-		FROM technicians t JOIN sites s ON s.tenant_id = t.tenant_id AND s.id = t.site_id WHERE `+near, box...).Query(func(rows pgx.Rows) error {
+		FROM technicians t JOIN sites s ON s.tenant_id = t.tenant_id AND s.id = t.site_id WHERE `+near, args...).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var t dispatch.Technician
 			var at *time.Time

@@ -87,7 +87,7 @@ func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Reposito
 			Skills: w.Skills, ServiceType: w.ServiceType, At: now, ExcludedSiteIDs: excluded,
 			DistrictCode: division, LocationApproximate: approximate}
 		var err error
-		if net, err = repo.Network(ctx, *lat, *lon, candidateRadiusKm, now); err != nil {
+		if net, err = repo.Network(ctx, *lat, *lon, candidateRadiusKm, division, now); err != nil {
 			return err
 		}
 	}

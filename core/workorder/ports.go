@@ -59,9 +59,12 @@ type Repository interface {
 	MoveTechnician(tech uuid.UUID, lat, lon float64, at time.Time)
 	// Site reads a site's status and name; ENOTFOUND.
 	Site(ctx context.Context, id uuid.UUID) (SitePost, error)
-	// Network loads the active sites within radiusKm of a point, their
-	// load on at's day and their technicians.
-	Network(ctx context.Context, lat, lon, radiusKm float64, at time.Time) (*dispatch.Network, error)
+	// Network loads the active sites within radiusKm of a point and those
+	// covering the division code (GB/T 2260; "" for none) by district
+	// wherever they are, with their coverage of that division and its
+	// parents (dispatch.Site.Districts), their load on at's day and their
+	// technicians.
+	Network(ctx context.Context, lat, lon, radiusKm float64, division string, at time.Time) (*dispatch.Network, error)
 	DispatchWeights(ctx context.Context) (dispatch.Weights, error)
 	// CountTaken adds delta to the orders the site took on at's day in the
 	// tenant's zone, written last, so the counter row stays locked only

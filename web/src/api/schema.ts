@@ -635,28 +635,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/complaints/{id}/reassign": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Reassign the complaint's order
-         * @description Voids (cancels) the field order the complaint is about, with a reason naming the complaint, and takes in a new order for the same customer, unit and problem, dispatched as any new order (or queued with its reason), in one transaction. The complaint is then about the new order; its timeline has a `reassigned` event naming both orders, the old order's `cancelled` event names the complaint and the new order, the new order's `created` event the complaint and the order it replaces. 409 when the complaint is not active, is about no order, the order is not a field order, or its state (completed, confirmed, closed, cancelled) no longer allows voiding it.
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
-         */
-        post: operations["reassign-complaint-order"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/cti/{binding}/events": {
         parameters: {
             query?: never;
@@ -692,7 +670,7 @@ export interface paths {
         put?: never;
         /**
          * Create a customer
-         * @description Phones are normalised; a phone that another customer has already is allowed (families, switchboards) and reported in `warnings`. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Each address's text is parsed into its province, city and district (GB/T 2260 codes, `province`, `city`, `district`, with `parse_confidence`), unless `district_code` names the division. A text naming a district that exists in several places is stored without divisions, and the response lists the `candidates` to pick from (send the choice back as `district_code`). An address without lat/lon gets its division's representative point, marked `location_approximate`; dispatch uses the stored division and point. lat/lon may be given in `coord_system` gcj02 or bd09 (converted to WGS-84; outside China is refused, 422 naming `addresses[i].coord_system`); an unknown `district_code` is refused (422 naming `addresses[i].district_code`).
+         * @description Phones are normalised; a phone that another customer has already is allowed (families, switchboards) and reported in `warnings`. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -718,7 +696,7 @@ export interface paths {
          *
          *     JSON: an array of customers as in POST /v1/customers (addresses may name their region by `region_code`).
          *
-         *     CSV: UTF-8 (a BOM is allowed), a header row naming the columns in any order: `name` (required), `kind`, `phones` and `tags` (lists separated by `|`), `vip` (true or false), and one address: `address_label`, `address`, `region` (a region code), `lat`, `lon`, `coord_system` (wgs84, gcj02 or bd09) and `district_code` (a GB/T 2260 code). Addresses are parsed as in POST /v1/customers. Each address's text is parsed into its province, city and district (GB/T 2260 codes, `province`, `city`, `district`, with `parse_confidence`), unless `district_code` names the division. A text naming a district that exists in several places is stored without divisions, and the response lists the `candidates` to pick from (send the choice back as `district_code`). An address without lat/lon gets its division's representative point, marked `location_approximate`; dispatch uses the stored division and point. lat/lon may be given in `coord_system` gcj02 or bd09 (converted to WGS-84; outside China is refused, 422 naming `addresses[i].coord_system`); an unknown `district_code` is refused (422 naming `addresses[i].district_code`).
+         *     CSV: UTF-8 (a BOM is allowed), a header row naming the columns in any order: `name` (required), `kind`, `phones` and `tags` (lists separated by `|`), `vip` (true or false), and one address: `address_label`, `address`, `region` (a region code), `lat`, `lon`.
          *
          *     A caller whose scope is limited to some regions imports only rows with an address in their scope: the other rows fail (field `region`).
          *
@@ -755,7 +733,7 @@ export interface paths {
         head?: never;
         /**
          * Change a customer
-         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Stored addresses resent as they are (same region and text) are kept even outside the caller's scope. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist. Each address's text is parsed into its province, city and district (GB/T 2260 codes, `province`, `city`, `district`, with `parse_confidence`), unless `district_code` names the division. A text naming a district that exists in several places is stored without divisions, and the response lists the `candidates` to pick from (send the choice back as `district_code`). An address without lat/lon gets its division's representative point, marked `location_approximate`; dispatch uses the stored division and point. lat/lon may be given in `coord_system` gcj02 or bd09 (converted to WGS-84; outside China is refused, 422 naming `addresses[i].coord_system`); an unknown `district_code` is refused (422 naming `addresses[i].district_code`).
+         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Stored addresses resent as they are (same region and text) are kept even outside the caller's scope. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
          */
         patch: operations["update-customer"];
         trace?: never;
@@ -1735,7 +1713,7 @@ export interface paths {
         put?: never;
         /**
          * Create a region
-         * @description The tree is country → region → province → city → district; a child sits strictly below its parent's level. Province, city and district nodes may be mapped to the administrative division they stand for (division_code).
+         * @description The tree is country → region → province → city; a child sits strictly below its parent's level.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -1761,7 +1739,7 @@ export interface paths {
         delete: operations["delete-region"];
         options?: never;
         head?: never;
-        /** Rename or recode a region, or map it to a division */
+        /** Rename or recode a region */
         patch: operations["update-region"];
         trace?: never;
     };
@@ -1928,6 +1906,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/site-districts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the districts sites cover, as CSV
+         * @description Streams `site,district,coverage,district_name` rows for the sites in your scope, by site code then division code, UTF-8 with a BOM (spreadsheets then read the Chinese names); the file imports back as it is.
+         */
+        get: operations["export-site-districts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/site-districts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the districts sites cover, from CSV
+         * @description Each row adds a division to a site's coverage, or changes the coverage of one it covers already; divisions the file does not name are kept (remove them with PUT /v1/sites/{id}/districts). Needs sites:update and your scope over each row's site. Every row is validated; the valid rows are written, in one transaction, even when other rows fail, and the response reports each failed row (`row`: the CSV line, the header being line 1) with the column and what is wrong: a site not in your scope, an unknown code, a name that is no division's or names several (the candidates are listed), a bad coverage, a site and division given twice. `created` counts the divisions added, `updated` those covered already. A bad header or more than 20,000 rows is a 422 and nothing is written.
+         *
+         *     CSV: UTF-8 (a BOM is allowed) or GBK/GB18030 declared as `Content-Type: text/csv; charset=gbk`; columns in any order: `site` (a site code) and `district` (a six-digit code, or a name such as 广东省深圳市南山区, 深圳南山区 or 南山区) are required; `coverage` (primary, the default, or secondary); `district_name` is ignored (the export writes it).
+         *
+         *     ```csv
+         *     site,district,coverage
+         *     SZ-NS-001,440305,primary
+         *     SZ-NS-001,深圳市宝安区,secondary
+         *     SZ-NS-001,广东省东莞市,primary
+         *     ```
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["import-site-districts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites": {
         parameters: {
             query?: never;
@@ -2006,6 +2035,30 @@ export interface paths {
          * @description Changes the fields given. Moving the site to another region needs scope over both regions.
          */
         patch: operations["update-site"];
+        trace?: never;
+    };
+    "/v1/sites/{id}/districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The districts a site covers
+         * @description Dispatch finds the sites covering an address's district (its own code, its city's or its province's) wherever they are, besides those whose area contains the address. 404 outside your scope.
+         */
+        get: operations["get-site-districts"];
+        /**
+         * Replace the districts a site covers
+         * @description The list becomes the site's whole coverage (recorded in the audit log). A code the platform's division table does not hold, or a code given twice, is a 422 naming the item, and nothing changes. 404 outside your scope.
+         */
+        put: operations["replace-site-districts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/sites/{id}/sla-misses": {
@@ -2339,7 +2392,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint
-         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, complaint.opened, complaint.escalated, complaint.breached, complaint.resolution_proposed, complaint.closed, or "*" for all.
+         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, or "*" for all.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -3230,13 +3283,8 @@ export interface components {
         CreateRegionInputBody: {
             /** @example CN-GD */
             code: string;
-            /**
-             * @description The administrative division (GB/T 2260 code, see list-divisions) the node stands for, of the node's level: only province, city and district nodes map to one (a country or region node, 大区 or 办事处, is the tenant's own). An unknown code, or one of another level, is a 422 naming division_code.
-             * @example 440000
-             */
-            division_code?: string;
             /** @enum {string} */
-            level: "country" | "region" | "province" | "city" | "district";
+            level: "country" | "region" | "province" | "city";
             /** @example 广东省 */
             name: string;
             /** @description Required except for a country. */
@@ -3456,22 +3504,13 @@ export interface components {
         CustomerAddress: {
             /** @example 广东省深圳市南山区科技园南路 8 号 */
             address: string;
-            /** @description Only in the response of a create or update: the text names a district that exists in several places; send the right one back as district_code. */
-            candidates?: components["schemas"]["DivisionCandidate"][] | null;
-            city: components["schemas"]["DivisionRef"];
-            district: components["schemas"]["DivisionRef"];
             id: string;
             /** @example home */
             label: string;
             /** Format: double */
             lat: number | null;
-            /** @description lat/lon are the district's representative point, not the address's own: no coordinate was given. */
-            location_approximate: boolean;
             /** Format: double */
             lon: number | null;
-            /** Format: double */
-            parse_confidence: number;
-            province: components["schemas"]["DivisionRef"];
             region_id: string | null;
         };
         CustomerAddressBody: {
@@ -3482,11 +3521,6 @@ export interface components {
              * @enum {string}
              */
             coord_system?: "wgs84" | "gcj02" | "bd09";
-            /**
-             * @description The administrative division (GB/T 2260 code, see list-divisions) the address lies in, instead of what its text parses to: e.g. the candidate the agent picked when the text was ambiguous. An unknown code is refused.
-             * @example 440305
-             */
-            district_code?: string;
             /** @example home */
             label?: string;
             /**
@@ -3688,6 +3722,11 @@ export interface components {
             /** @example 440305 */
             code: string;
             /**
+             * @description With q: the name with its province's and city's.
+             * @example 广东省深圳市南山区
+             */
+            label?: string;
+            /**
              * Format: double
              * @description Representative point, WGS-84.
              */
@@ -3703,15 +3742,8 @@ export interface components {
             /** @example 南山 */
             short: string;
         };
-        DivisionCandidate: {
-            city: components["schemas"]["DivisionRef"];
-            district: components["schemas"]["DivisionRef"];
-            province: components["schemas"]["DivisionRef"];
-        };
         DivisionRef: {
-            /** @example 440305 */
             code: string;
-            /** @example 南山区 */
             name: string;
         };
         ErrorDetail: {
@@ -4594,19 +4626,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        ReassignComplaintInputBody: {
-            /** @description Why the order is voided and dispatched anew; on both orders' timelines. */
-            reason: string;
-            /**
-             * Format: int64
-             * @description The complaint's version read; 0: no check.
-             */
-            version?: number;
-        };
-        ReassignedComplaint: {
-            complaint: components["schemas"]["ComplaintDetail"];
-            orders: components["schemas"]["Reissued"];
-        };
         RecordCallbackAttemptInputBody: {
             /** @enum {string} */
             outcome: "no_answer" | "busy" | "wrong_number" | "refused";
@@ -4615,11 +4634,6 @@ export interface components {
             code: string;
             /** Format: date-time */
             created_at: string;
-            /**
-             * @description The administrative division (GB/T 2260) the node stands for; only on province, city and district nodes.
-             * @example 440305
-             */
-            division_code?: string;
             id: string;
             level: string;
             name: string;
@@ -4657,13 +4671,9 @@ export interface components {
             /** @example KFR35GW2501310001 */
             serial: string;
         };
-        Reissued: {
-            new_number: string;
-            /** @description dispatched, or created when no site fits (in the dispatcher queue). */
-            new_state: string;
-            new_work_order_id: string;
-            old_number: string;
-            old_work_order_id: string;
+        ReplaceSiteDistrictsInputBody: {
+            /** @description The site's whole coverage; an empty list removes it. */
+            items: components["schemas"]["SiteDistrictItem"][] | null;
         };
         Requisition: {
             /** @description The ERP's requisition ID. */
@@ -4839,7 +4849,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @enum {string} */
-            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached" | "complaint_escalated" | "complaint_confirm";
+            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached";
             /**
              * @default zh-CN
              * @enum {string}
@@ -5068,6 +5078,41 @@ export interface components {
             score: number;
             site_id: string;
             site_name: string;
+        };
+        SiteDistrict: {
+            /** @example 440305 */
+            code: string;
+            /** @enum {string} */
+            coverage: "primary" | "secondary";
+            /**
+             * @description The name with its province's and city's.
+             * @example 广东省深圳市南山区
+             */
+            label: string;
+            /** @enum {string} */
+            level: "province" | "city" | "district";
+            /** @example 南山区 */
+            name: string;
+        };
+        SiteDistrictItem: {
+            /**
+             * @description A GB/T 2260 code (GET /v1/divisions): a district's, or a city's or province's for the whole city or province.
+             * @example 440305
+             */
+            code: string;
+            /**
+             * @description primary: the site's own territory; secondary: a backup territory, ranked after the sites covering the address as their primary territory or by their area.
+             * @default primary
+             * @enum {string}
+             */
+            coverage: "primary" | "secondary";
+        };
+        SiteDistrictsOutputBody: {
+            /** @description By code. */
+            items: components["schemas"]["SiteDistrict"][] | null;
+            site_id: string;
+            /** @description The division table the names come from. */
+            version: string;
         };
         SiteImportItem: {
             /** @example 深圳市南山区科技园南路 88 号 */
@@ -5571,11 +5616,6 @@ export interface components {
         };
         UpdateRegionInputBody: {
             code?: string;
-            /**
-             * @description The administrative division (GB/T 2260 code, see list-divisions) the node stands for, of the node's level: only province, city and district nodes map to one (a country or region node, 大区 or 办事处, is the tenant's own). An unknown code, or one of another level, is a 422 naming division_code. An empty string removes the mapping.
-             * @example 440305
-             */
-            division_code?: string;
             name?: string;
             /** Format: int64 */
             version: number;
@@ -5851,14 +5891,10 @@ export interface components {
             description: string;
             /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
             dispatch_decision: components["schemas"]["DispatchDecision"];
-            /** @description The administrative division (GB/T 2260) of the customer address the order was taken from, as parsed when the address was stored. */
-            division_code?: string;
             id: string;
             in_warranty: boolean | null;
             /** Format: double */
             lat: number | null;
-            /** @description lat/lon are the division's representative point, not the address's own. */
-            location_approximate: boolean;
             /** Format: double */
             lon: number | null;
             /** @description Human order number, unique per tenant, e.g. WO-2611-000123. */
@@ -5935,14 +5971,10 @@ export interface components {
             description: string;
             /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
             dispatch_decision: components["schemas"]["DispatchDecision"];
-            /** @description The administrative division (GB/T 2260) of the customer address the order was taken from, as parsed when the address was stored. */
-            division_code?: string;
             id: string;
             in_warranty: boolean | null;
             /** Format: double */
             lat: number | null;
-            /** @description lat/lon are the division's representative point, not the address's own. */
-            location_approximate: boolean;
             /** Format: double */
             lon: number | null;
             /** @description Human order number, unique per tenant, e.g. WO-2611-000123. */
@@ -9239,113 +9271,6 @@ export interface operations {
             };
         };
     };
-    "reassign-complaint-order": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReassignComplaintInputBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReassignedComplaint"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     "post-cti-events": {
         parameters: {
             query?: {
@@ -9895,6 +9820,8 @@ export interface operations {
             query?: {
                 /** @description The children of this division; the provinces when absent. */
                 parent?: string;
+                /** @description Instead of a level of the tree: up to 50 divisions whose name or short form contains q, or whose code starts with it, provinces first, each with its label. */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -15503,7 +15430,7 @@ export interface operations {
                 limit?: number;
                 /** @description Only the children of this region. */
                 parent_id?: string;
-                level?: "country" | "region" | "province" | "city" | "district" | "";
+                level?: "country" | "region" | "province" | "city" | "";
             };
             header?: never;
             path?: never;
@@ -16818,6 +16745,174 @@ export interface operations {
             };
         };
     };
+    "export-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "import-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A CSV file. */
+        requestBody: {
+            content: {
+                /**
+                 * @example site,district,coverage
+                 *     SZ-NS-001,440305,primary
+                 *     SZ-NS-001,深圳市宝安区,secondary
+                 *     SZ-NS-001,广东省东莞市,primary
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-sites": {
         parameters: {
             query?: {
@@ -17234,6 +17329,180 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteDistrictsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "replace-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceSiteDistrictsInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteDistrictsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
