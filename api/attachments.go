@@ -55,7 +55,9 @@ type AttachmentContentOutput struct {
 // attachmentAccessDocs says once who may do what.
 const attachmentAccessDocs = "Access is the owner's: a work order's attachments are read by whoever sees the order " +
 	"(see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the " +
-	"technician holding the order or a user who may update work orders at its site."
+	"technician holding the order or a user who may update work orders at its site. A knowledge-base article's " +
+	"(kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by " +
+	"knowledge-base editors (kb:update)."
 
 func registerAttachmentRoutes(api huma.API, s *Server, svc *blob.Service) {
 	tags := []string{"Attachments"}

@@ -155,8 +155,9 @@ func registerKBRoutes(api huma.API, s *Server, svc *kb.Service) {
 		})
 	register(api, huma.Operation{OperationID: "update-kb-article", Method: http.MethodPut, Path: "/v1/kb/articles/{id}",
 		Summary: "Write a new version of an article", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
-		Description: "The new version is a draft again and needs a review to be published. 409 while the article is in " +
-			"review, or when `version` is not the current one."},
+		Description: "The new version is a draft again and needs a review to be published. Of a published article, the " +
+			"new version is pending: readers keep seeing the published version (`live_version` in editors' view) until " +
+			"a reviewer approves the new one. 409 while the article is in review, or when `version` is not the current one."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
 		func(ctx context.Context, in *UpdateArticleInput) (*ArticleOutput, error) {
 			a, err := svc.Update(ctx, unitOfWork(ctx), in.ID, in.Body.Version, in.Body.fields(), in.Body.Note)
@@ -183,4 +184,5 @@ func registerKBRoutes(api huma.API, s *Server, svc *kb.Service) {
 		})
 	registerKBHistoryRoutes(api, s, svc)
 	registerKBAdminRoutes(api, s, svc)
+	registerKBMoreRoutes(api, s, svc)
 }

@@ -36,7 +36,7 @@ func checkUpload(s *Server, hctx huma.Context, limit int64, next func(huma.Conte
 		huma.WriteErr(s.api, hctx, http.StatusLengthRequired, "send the upload with a Content-Length")
 	case n > limit:
 		var err error = huma.Error413RequestEntityTooLarge("request body is larger than the limit")
-		if s.deps.Attachments != nil {
+		if s.deps.Attachments != nil && hctx.Operation().OperationID == "upload-attachment" {
 			err = s.deps.Attachments.Limits().TooLarge()
 		}
 		huma.WriteErr(s.api, hctx, 0, "", err)

@@ -23,6 +23,7 @@ const MaxImportRows = 20000
 // JSON array. Field names the CSV column or JSON field, when known.
 type ImportError struct {
 	Row     int    `json:"row"`
+	File    string `json:"file,omitempty" doc:"The file the row is in, when an import takes several files (knowledge-base Markdown)."`
 	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
 }
@@ -30,11 +31,14 @@ type ImportError struct {
 // ImportReport says what an import did: rows read, created, updated, and
 // the failed ones with why (one error per failed row: the first found).
 type ImportReport struct {
-	Total   int           `json:"total"`
-	Created int           `json:"created"`
-	Updated int           `json:"updated"`
-	Failed  int           `json:"failed"`
-	Errors  []ImportError `json:"errors"`
+	Total   int `json:"total"`
+	Created int `json:"created"`
+	Updated int `json:"updated"`
+	// Unchanged counts the rows that matched what is stored already
+	// (imports that tell them apart: knowledge-base articles).
+	Unchanged int           `json:"unchanged,omitempty" doc:"Rows that matched what is stored already and changed nothing."`
+	Failed    int           `json:"failed"`
+	Errors    []ImportError `json:"errors"`
 }
 
 // Fail records err against row, taking the field from a single-field

@@ -17,6 +17,7 @@ import (
 // KBs is an in-memory kb.Store.
 type KBs struct {
 	*Memory[KBState]
+	AuditLog
 	Tenants map[string]*core.Tenant // by slug
 }
 
@@ -88,7 +89,46 @@ func (r kbRepo) UpdateArticle(_ context.Context, a *kb.Article, terms *kb.Terms)
 	}
 	n := *a
 	n.Views, n.Helpful, n.NotHelpful = old.a.Views, old.a.Helpful, old.a.NotHelpful
+	n.Pending, n.ExternalKey, n.LiveVersion = old.a.Pending, old.a.ExternalKey, nil
 	r.t.Articles[a.ID] = kbRow{n, terms}
+	return nil
+}
+
+func (r kbRepo) FindArticleByKey(ctx context.Context, key string, lock bool) (*kb.Article, error) {
+	for id, row := range r.t.Articles {
+		if row.a.ExternalKey == key {
+			return r.FindArticle(ctx, id, lock)
+		}
+	}
+	return nil, notFound("article")
+}
+
+func (r kbRepo) PutPending(_ context.Context, id uuid.UUID, p *kb.Pending) error {
+	row, ok := r.t.Articles[id]
+	if !ok {
+		return notFound("article")
+	}
+	if p != nil {
+		c := *p
+		p = &c
+	}
+	row.a.Pending = p
+	r.t.Articles[id] = row
+	return nil
+}
+
+func (r kbRepo) SetExternalKey(_ context.Context, id uuid.UUID, key string) error {
+	row, ok := r.t.Articles[id]
+	if !ok {
+		return notFound("article")
+	}
+	for other, o := range r.t.Articles {
+		if other != id && o.a.ExternalKey == key {
+			return core.Errorf(core.ECONFLICT, "an article was imported under key %q already", key)
+		}
+	}
+	row.a.ExternalKey = key
+	r.t.Articles[id] = row
 	return nil
 }
 
@@ -98,6 +138,10 @@ func (r kbRepo) FindArticle(_ context.Context, id uuid.UUID, _ bool) (*kb.Articl
 		return nil, notFound("article")
 	}
 	a := row.a
+	if a.Pending != nil {
+		p := *a.Pending
+		a.Pending = &p
+	}
 	return &a, nil
 }
 

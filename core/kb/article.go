@@ -70,6 +70,15 @@ type Article struct {
 	Views        int        `json:"views"`
 	Helpful      int        `json:"helpful"`
 	NotHelpful   int        `json:"not_helpful"`
+	// LiveVersion is, while a new version of a published article is a
+	// draft or in review, the published version readers still see.
+	LiveVersion *int `json:"live_version,omitempty" doc:"Set while a new version of a published article is a draft or in review: the version readers still see until the new one is approved."`
+	// ExternalKey is the key the article was imported under.
+	ExternalKey string `json:"external_key,omitempty" doc:"The key the article was imported under (a Markdown file's key or name, a CSV row's key)."`
+	// Pending is the new version of a published article while it is a
+	// draft or in review (pending.go); the article's own fields stay the
+	// published version's.
+	Pending *Pending `json:"-"`
 }
 
 // Fields are what an editor writes.

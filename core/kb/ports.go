@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Store gives the knowledge-base use cases their repository within a
@@ -16,6 +17,8 @@ import (
 type Store interface {
 	KB(u core.UnitOfWork) Repository
 	core.UnitsOfWork
+	// Audit records the articles' changes (audit.go).
+	audit.Store
 	FindTenantBySlug(ctx context.Context, slug string) (*core.Tenant, error)
 }
 
@@ -49,8 +52,16 @@ type Repository interface {
 	// UpdateArticle writes a's fields, status, version and counters and
 	// its terms.
 	UpdateArticle(ctx context.Context, a *Article, terms *Terms) error
-	// FindArticle reads an article, locked for update when lock.
+	// FindArticle reads an article with its pending version and external
+	// key, locked for update when lock.
 	FindArticle(ctx context.Context, id uuid.UUID, lock bool) (*Article, error)
+	// FindArticleByKey reads the article imported under key, as
+	// FindArticle; ENOTFOUND when none was.
+	FindArticleByKey(ctx context.Context, key string, lock bool) (*Article, error)
+	// PutPending writes (nil: clears) an article's pending version.
+	PutPending(ctx context.Context, id uuid.UUID, p *Pending) error
+	// SetExternalKey records the key an article was imported under.
+	SetExternalKey(ctx context.Context, id uuid.UUID, key string) error
 	// FindArticles lists the articles f selects that f.Viewer sees.
 	FindArticles(ctx context.Context, f Filter) ([]*Article, string, error)
 	// CountArticle adds to an article's view, helpful and not-helpful

@@ -4,10 +4,12 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Service runs the knowledge-base use cases. Methods take the unit of
@@ -40,6 +42,16 @@ func (s *Service) Create(ctx context.Context, u core.UnitOfWork, f Fields) (*Art
 	if err := s.checkCategory(ctx, u, f.CategoryID); err != nil {
 		return nil, err
 	}
+	a, err := s.create(ctx, u, f)
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, u, audit.ActCreate, a.ID, nil, a)
+	return a, nil
+}
+
+// create stores valid fields as a new draft.
+func (s *Service) create(ctx context.Context, u core.UnitOfWork, f Fields) (*Article, error) {
 	now, actor := s.clock.Now(), core.ActorOf(ctx)
 	a := &Article{ID: uuid.New(), Status: StatusDraft, Version: 1, EditedBy: actor.ID, EditedByName: actor.Name,
 		CreatedAt: now, UpdatedAt: now}
@@ -84,14 +96,16 @@ func (s *Service) load(ctx context.Context, u core.UnitOfWork, id uuid.UUID, ver
 	if err != nil {
 		return nil, err
 	}
-	if version != 0 && a.Version != version {
-		return nil, core.Errorf(core.ECONFLICT, "version: the article is at version %d, you sent %d; reload and retry", a.Version, version)
+	if cur, _ := a.current(); version != 0 && cur != version {
+		return nil, core.Errorf(core.ECONFLICT, "version: the article is at version %d, you sent %d; reload and retry", cur, version)
 	}
 	return a, nil
 }
 
 // Update writes a new version of an article from f, back in draft; an
-// article in review must be sent back first (ECONFLICT).
+// article in review must be sent back first (ECONFLICT). The new version
+// of a published article is pending (pending.go): readers keep the
+// published one until the new one is approved.
 func (s *Service) Update(ctx context.Context, u core.UnitOfWork, id uuid.UUID, version int, f Fields, note string) (*Article, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
@@ -103,25 +117,47 @@ func (s *Service) Update(ctx context.Context, u core.UnitOfWork, id uuid.UUID, v
 	if err != nil {
 		return nil, err
 	}
-	if a.Status == StatusInReview {
+	if _, st := a.current(); st == StatusInReview {
 		return nil, core.Errorf(core.ECONFLICT, "status: the article is in review; a reviewer must send it back before it is edited")
 	}
-	return s.newVersion(ctx, u, a, f, note)
+	before := a.Editorial()
+	out, err := s.newVersion(ctx, u, a, f, note)
+	if err == nil {
+		s.record(ctx, u, audit.ActUpdate, id, before, out)
+	}
+	return out, err
 }
 
+// newVersion writes f as a new draft version of a: over the article
+// itself, or, when a is published or has a pending version already, as
+// its pending version. It returns the article as editors see it.
 func (s *Service) newVersion(ctx context.Context, u core.UnitOfWork, a *Article, f Fields, note string) (*Article, error) {
-	actor := core.ActorOf(ctx)
+	actor, now := core.ActorOf(ctx), s.clock.Now()
+	repo := s.store.KB(u)
+	if a.Pending != nil || a.Status == StatusPublished {
+		cur, _ := a.current()
+		a.Pending = &Pending{Version: cur + 1, Status: StatusDraft, Fields: f, EditedBy: actor.ID, EditedByName: actor.Name,
+			UpdatedAt: now}
+		if err := repo.PutPending(ctx, a.ID, a.Pending); err != nil {
+			return nil, err
+		}
+		e := a.Editorial()
+		if err := repo.InsertVersion(ctx, versionOf(e, note)); err != nil {
+			return nil, err
+		}
+		e.markStale(now)
+		return e, nil
+	}
 	a.apply(f)
 	a.Version++
-	a.Status, a.EditedBy, a.EditedByName, a.UpdatedAt = StatusDraft, actor.ID, actor.Name, s.clock.Now()
-	repo := s.store.KB(u)
+	a.Status, a.EditedBy, a.EditedByName, a.UpdatedAt = StatusDraft, actor.ID, actor.Name, now
 	if err := repo.UpdateArticle(ctx, a, a.SearchTerms()); err != nil {
 		return nil, err
 	}
 	if err := repo.InsertVersion(ctx, versionOf(a, note)); err != nil {
 		return nil, err
 	}
-	a.markStale(s.clock.Now())
+	a.markStale(now)
 	return a, nil
 }
 
@@ -132,14 +168,19 @@ func (s *Service) Restore(ctx context.Context, u core.UnitOfWork, id uuid.UUID, 
 	if err != nil {
 		return nil, err
 	}
-	if a.Status == StatusInReview {
+	if _, st := a.current(); st == StatusInReview {
 		return nil, core.Errorf(core.ECONFLICT, "status: the article is in review; a reviewer must send it back before it is restored")
 	}
 	v, err := s.store.KB(u).FindVersion(ctx, id, n)
 	if err != nil {
 		return nil, err
 	}
-	return s.newVersion(ctx, u, a, v.Fields, "restored from version "+strconv.Itoa(n))
+	before := a.Editorial()
+	out, err := s.newVersion(ctx, u, a, v.Fields, "restored from version "+strconv.Itoa(n))
+	if err == nil {
+		s.record(ctx, u, ActRestore, id, before, out)
+	}
+	return out, err
 }
 
 // Submit sends a draft for review.
@@ -176,35 +217,61 @@ func (s *Service) transition(ctx context.Context, u core.UnitOfWork, id uuid.UUI
 	from, to := map[string]string{CommentSubmit: StatusDraft, CommentApprove: StatusInReview, CommentSendBack: StatusInReview,
 		"archive": StatusPublished}[kind], map[string]string{CommentSubmit: StatusInReview, CommentApprove: StatusPublished,
 		CommentSendBack: StatusDraft, "archive": StatusArchived}[kind]
+	status, editor := a.Status, a.EditedBy
+	if a.Pending != nil && kind != "archive" {
+		status, editor = a.Pending.Status, a.Pending.EditedBy
+	}
 	switch {
-	case kind == CommentApprove && a.Status == StatusDraft:
+	case kind == CommentApprove && status == StatusDraft:
 		return nil, core.Errorf(core.ECONFLICT, "status: publishing needs a review; submit the article for review first")
-	case a.Status != from:
-		return nil, core.Errorf(core.ECONFLICT, "status: the article is %s; this needs it %s", a.Status, from)
-	case kind == CommentApprove && a.EditedBy == actor.ID:
+	case status != from:
+		return nil, core.Errorf(core.ECONFLICT, "status: the article is %s; this needs it %s", status, from)
+	case kind == CommentApprove && editor == actor.ID:
 		return nil, core.Errorf(core.EFORBIDDEN, "reviewer: you wrote this version; another reviewer must approve it")
+	}
+	before := a.Editorial()
+	if err := s.move(ctx, u, a, kind, to, now); err != nil {
+		return nil, err
+	}
+	repo := s.store.KB(u)
+	if kind != "archive" {
+		if err := repo.InsertComment(ctx, &Comment{ID: uuid.New(), ArticleID: a.ID, Version: before.Version, Kind: kind,
+			Body: strings.TrimSpace(note), AuthorID: actor.ID, AuthorName: actor.Name, CreatedAt: now}); err != nil {
+			return nil, err
+		}
+	}
+	out := a.Editorial()
+	s.record(ctx, u, transitionActions[kind], id, before, out)
+	out.markStale(now)
+	return out, nil
+}
+
+// move puts a (or its pending version) in status to and writes it.
+// Approving a pending version makes it the published one; archiving an
+// article with a pending version archives it at that version.
+func (s *Service) move(ctx context.Context, u core.UnitOfWork, a *Article, kind, to string, now time.Time) error {
+	repo := s.store.KB(u)
+	if a.Pending != nil && (kind == CommentSubmit || kind == CommentSendBack) {
+		a.Pending.Status, a.Pending.UpdatedAt = to, now
+		return repo.PutPending(ctx, a.ID, a.Pending)
+	}
+	if a.Pending != nil {
+		a.promote(to)
+		if err := repo.PutPending(ctx, a.ID, nil); err != nil {
+			return err
+		}
 	}
 	a.Status, a.UpdatedAt = to, now
 	if to == StatusPublished {
 		a.PublishedAt = &now
 	}
-	repo := s.store.KB(u)
 	if err := repo.UpdateArticle(ctx, a, a.SearchTerms()); err != nil {
-		return nil, err
+		return err
 	}
 	if to == StatusPublished {
-		if err := repo.AddTerms(ctx, a.SearchTerms().Latin()); err != nil {
-			return nil, err
-		}
+		return repo.AddTerms(ctx, a.SearchTerms().Latin())
 	}
-	if kind != "archive" {
-		if err := repo.InsertComment(ctx, &Comment{ID: uuid.New(), ArticleID: a.ID, Version: a.Version, Kind: kind,
-			Body: strings.TrimSpace(note), AuthorID: actor.ID, AuthorName: actor.Name, CreatedAt: now}); err != nil {
-			return nil, err
-		}
-	}
-	a.markStale(now)
-	return a, nil
+	return nil
 }
 
 // Comment adds a remark to an article (EINVALID when empty or over 4,000
@@ -219,7 +286,8 @@ func (s *Service) Comment(ctx context.Context, u core.UnitOfWork, id uuid.UUID, 
 		return nil, err
 	}
 	actor := core.ActorOf(ctx)
-	c := &Comment{ID: uuid.New(), ArticleID: id, Version: a.Version, Kind: CommentNote, Body: body, AuthorID: actor.ID,
+	cur, _ := a.current()
+	c := &Comment{ID: uuid.New(), ArticleID: id, Version: cur, Kind: CommentNote, Body: body, AuthorID: actor.ID,
 		AuthorName: actor.Name, CreatedAt: s.clock.Now()}
 	return c, s.store.KB(u).InsertComment(ctx, c)
 }
@@ -260,6 +328,9 @@ func (s *Service) Get(ctx context.Context, u core.UnitOfWork, v Viewer, id uuid.
 	}
 	if !v.Sees(a) {
 		return nil, core.Errorf(core.ENOTFOUND, "article not found")
+	}
+	if v.Editorial {
+		a = a.Editorial()
 	}
 	a.markStale(s.clock.Now())
 	return a, nil

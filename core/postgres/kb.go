@@ -48,12 +48,51 @@ func (r kbRepo) UpdateArticle(ctx context.Context, a *kb.Article, terms *kb.Term
 }
 
 func (r kbRepo) FindArticle(ctx context.Context, id uuid.UUID, lock bool) (*kb.Article, error) {
-	sql := `SELECT ` + kbArticleColumns + ` FROM kb_articles WHERE id = $1`
+	return r.findArticle(ctx, `id = $1`, id, lock)
+}
+
+// FindArticleByKey implements kb.Repository.
+func (r kbRepo) FindArticleByKey(ctx context.Context, key string, lock bool) (*kb.Article, error) {
+	return r.findArticle(ctx, `external_key = $1`, key, lock)
+}
+
+func (r kbRepo) findArticle(ctx context.Context, where string, arg any, lock bool) (*kb.Article, error) {
+	sql := `SELECT ` + kbArticleColumns + `, pending, coalesce(external_key, '') FROM kb_articles WHERE ` + where
 	if lock {
 		sql += ` FOR UPDATE`
 	}
-	a, err := readOne(ctx, r.u, scanKBArticle, sql, id)
+	a, err := readOne(ctx, r.u, func(row pgx.Row) (*kb.Article, error) {
+		a := &kb.Article{}
+		var pending []byte
+		err := row.Scan(&a.ID, &a.CategoryID, &a.Status, &a.Audience, &a.Title, &a.Body, &a.HTML, &a.Tags, &a.ProductLines,
+			&a.Models, &a.FaultCodes, &a.Regions, &a.Version, &a.EditedBy, &a.EditedByName, &a.ReviewBy, &a.PublishedAt,
+			&a.CreatedAt, &a.UpdatedAt, &a.Views, &a.Helpful, &a.NotHelpful, &pending, &a.ExternalKey)
+		if err == nil && pending != nil {
+			a.Pending = &kb.Pending{}
+			err = json.Unmarshal(pending, a.Pending)
+		}
+		return a, err
+	}, sql, arg)
 	return a, translate(err, "article")
+}
+
+// PutPending implements kb.Repository.
+func (r kbRepo) PutPending(ctx context.Context, id uuid.UUID, p *kb.Pending) error {
+	var raw []byte
+	if p != nil {
+		var err error
+		if raw, err = json.Marshal(p); err != nil {
+			return err
+		}
+	}
+	r.u.write(`UPDATE kb_articles SET pending = $3 WHERE tenant_id = $1 AND id = $2`, r.u.tenantID, id, raw)
+	return nil
+}
+
+// SetExternalKey implements kb.Repository.
+func (r kbRepo) SetExternalKey(ctx context.Context, id uuid.UUID, key string) error {
+	r.u.write(`UPDATE kb_articles SET external_key = $3 WHERE tenant_id = $1 AND id = $2`, r.u.tenantID, id, key)
+	return nil
 }
 
 func (r kbRepo) CountArticle(ctx context.Context, id uuid.UUID, views, helpful, notHelpful int) error {

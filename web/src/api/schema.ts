@@ -200,13 +200,13 @@ export interface paths {
         };
         /**
          * List an owner's attachments
-         * @description Oldest first. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         * @description Oldest first. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
          */
         get: operations["list-attachments"];
         put?: never;
         /**
          * Upload an attachment
-         * @description A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; accepted: image/jpeg, image/png, image/webp, image/heic, application/pdf; anything else is refused with 415. A file over the size limit (BLOB_MAX_SIZE_MB, 10 MiB by default) is refused with 413; both problems name the limit. The file is stored under the tenant and the attachment's ID, never under its name. Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         * @description A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; accepted: image/jpeg, image/png, image/webp, image/heic, application/pdf; anything else is refused with 415. A file over the size limit (BLOB_MAX_SIZE_MB, 10 MiB by default) is refused with 413; both problems name the limit. The file is stored under the tenant and the attachment's ID, never under its name. Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
          */
         post: operations["upload-attachment"];
         delete?: never;
@@ -224,14 +224,14 @@ export interface paths {
         };
         /**
          * Get an attachment's description
-         * @description Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         * @description Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
          */
         get: operations["get-attachment"];
         put?: never;
         post?: never;
         /**
          * Delete an attachment
-         * @description Deletes the attachment and, once that is committed, its file. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         * @description Deletes the attachment and, once that is committed, its file. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
          */
         delete: operations["delete-attachment"];
         options?: never;
@@ -248,7 +248,7 @@ export interface paths {
         };
         /**
          * Download an attachment
-         * @description The file with its sniffed type, as an attachment download (Content-Disposition with its name), X-Content-Type-Options nosniff and a sandboxing Content-Security-Policy. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         * @description The file with its sniffed type, as an attachment download (Content-Disposition with its name), X-Content-Type-Options nosniff and a sandboxing Content-Security-Policy. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
          */
         get: operations["download-attachment"];
         put?: never;
@@ -882,6 +882,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/kb/articles/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import articles from Markdown files or CSV
+         * @description Imports articles for a move from another system. Each Markdown file is one article: optional front matter between `---` lines with `key`, `title`, `category` (a category's ID, Chinese or English name), `tags`, `product_lines`, `models`, `fault_codes` (lists as `[a, b]`, `a, b` or `- a` lines) and `audience` (internal, sites, technicians or public; default internal), then the Markdown body. Without `title`, the first `# ` heading is the title; without `key`, the file's name (its path in a zip) without `.md`. A CSV has a header row naming the columns `key`, `title`, `body` (required), `category`, `tags`, `product_lines`, `models`, `fault_codes` (lists separated by `|`) and `audience`, in UTF-8.
+         *
+         *     The key makes an import repeatable: an article imported under the same key before is updated (a new version; of a published article a pending draft, readers keep the published version) or, when nothing changed, left alone (`unchanged`); nothing is duplicated. Imported articles are drafts that go through review, unless `publish=true` and the caller holds kb:approve (403 otherwise, nothing written): then they are published with the importer recorded as their reviewer. Every row is checked: a bad row (bad field, unknown category, a key repeated in the upload, an article in review) is reported with `row` (the CSV line, or the Markdown file's position in the upload), `file` and the problem, and nothing of it is written; the other rows are. A file-level problem (a file that is not Markdown, zip or CSV, an unreadable zip or CSV header, too many files) is a 422 and nothing is written. Needs kb:create and kb:update. The import is recorded in the audit log.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["import-kb-articles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/kb/articles/{id}": {
         parameters: {
             query?: never;
@@ -896,7 +920,7 @@ export interface paths {
         get: operations["get-kb-article"];
         /**
          * Write a new version of an article
-         * @description The new version is a draft again and needs a review to be published. 409 while the article is in review, or when `version` is not the current one.
+         * @description The new version is a draft again and needs a review to be published. Of a published article, the new version is pending: readers keep seeing the published version (`live_version` in editors' view) until a reviewer approves the new one. 409 while the article is in review, or when `version` is not the current one.
          */
         put: operations["update-kb-article"];
         post?: never;
@@ -2714,12 +2738,19 @@ export interface components {
             created_at: string;
             edited_by: string;
             edited_by_name: string;
+            /** @description The key the article was imported under (a Markdown file's key or name, a CSV row's key). */
+            external_key?: string;
             fault_codes: string[] | null;
             /** Format: int64 */
             helpful: number;
             /** @description The body rendered and sanitised. */
             html: string;
             id: string;
+            /**
+             * Format: int64
+             * @description Set while a new version of a published article is a draft or in review: the version readers still see until the new one is approved.
+             */
+            live_version?: number;
             /** @description Product model codes. */
             models: string[] | null;
             /** Format: int64 */
@@ -3901,12 +3932,19 @@ export interface components {
             created_at: string;
             edited_by: string;
             edited_by_name: string;
+            /** @description The key the article was imported under (a Markdown file's key or name, a CSV row's key). */
+            external_key?: string;
             fault_codes: string[] | null;
             /** Format: int64 */
             helpful: number;
             /** @description The body rendered and sanitised. */
             html: string;
             id: string;
+            /**
+             * Format: int64
+             * @description Set while a new version of a published article is a draft or in review: the version readers still see until the new one is approved.
+             */
+            live_version?: number;
             /** @description Product model codes. */
             models: string[] | null;
             /** Format: int64 */
@@ -3936,6 +3974,8 @@ export interface components {
         };
         ImportError: {
             field?: string;
+            /** @description The file the row is in, when an import takes several files (knowledge-base Markdown). */
+            file?: string;
             message: string;
             /** Format: int64 */
             row: number;
@@ -3948,6 +3988,11 @@ export interface components {
             failed: number;
             /** Format: int64 */
             total: number;
+            /**
+             * Format: int64
+             * @description Rows that matched what is stored already and changed nothing.
+             */
+            unchanged?: number;
             /** Format: int64 */
             updated: number;
         };
@@ -10451,6 +10496,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "import-kb-articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    files: string[];
+                    /**
+                     * @description true: publish the imported articles without a separate review (needs kb:approve; the importer is recorded as the reviewer). Otherwise they are drafts.
+                     * @enum {string}
+                     */
+                    publish?: "true" | "false" | "";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
                 };
             };
             /** @description Bad Request */

@@ -526,5 +526,16 @@ const en: typeof zh = {
     divisionTag: 'Division {code}',
     divisionHint: 'The province, city or district this node stands for (GB/T 2260). Regions above provinces stay your own.',
   },
+  kbmore: {
+    attachments: 'Images and files', upload: 'Upload image or PDF', insert: 'Insert into body', remove: 'Remove',
+    noAttachments: 'No files yet', uploaded: 'Uploaded', limits: 'JPEG, PNG, WebP, HEIC or PDF, at most 10 MiB',
+    live: 'Readers still see published version {n} until this version is approved.',
+    import: 'Import', importTitle: 'Import articles', importHint: 'Markdown files (.md) with front matter (key, title, category, tags, product_lines, models, fault_codes, audience), zips of them, or a CSV with the columns key, title, body, category, tags, product_lines, models, fault_codes, audience. The key makes a re-import update the same article.',
+    files: 'Files', publish: 'Publish without a separate review (you are recorded as reviewer)', send: 'Import',
+    summary: '{total} rows: {created} created, {updated} updated, {unchanged} unchanged, {failed} failed',
+    row: 'Row', file: 'File', field: 'Field', problem: 'Problem', pickFiles: 'Choose at least one file',
+    orderArticles: 'Knowledge base', forModel: 'Model {model}', chooseCodes: 'Fault codes', noArticles: 'No article for this unit and these fault codes',
+    article: 'Article',
+  },
 }
 export default en

@@ -510,4 +510,15 @@ export default {
     divisionTag: '区划 {code}',
     divisionHint: '此节点对应的省、市或区县（GB/T 2260）。省级以上的大区、办事处为贵司自定义，不对应行政区划。',
   },
+  kbmore: {
+    attachments: '图片与文件', upload: '上传图片或 PDF', insert: '插入正文', remove: '删除',
+    noAttachments: '暂无文件', uploaded: '已上传', limits: 'JPEG、PNG、WebP、HEIC 或 PDF，不超过 10 MiB',
+    live: '在此版本审核通过前，读者仍看到已发布的第 {n} 版。',
+    import: '导入', importTitle: '导入文章', importHint: '带前置信息（key、title、category、tags、product_lines、models、fault_codes、audience）的 Markdown 文件（.md）、其 zip 压缩包，或列为 key、title、body、category、tags、product_lines、models、fault_codes、audience 的 CSV。相同 key 重新导入会更新同一篇文章。',
+    files: '文件', publish: '直接发布，无需另行审核（记录您为审核人）', send: '导入',
+    summary: '共 {total} 行：新建 {created}，更新 {updated}，未变 {unchanged}，失败 {failed}',
+    row: '行', file: '文件', field: '字段', problem: '问题', pickFiles: '请至少选择一个文件',
+    orderArticles: '知识库', forModel: '型号 {model}', chooseCodes: '故障代码', noArticles: '暂无适用于此机型和故障代码的文章',
+    article: '文章',
+  },
 }

@@ -66,6 +66,7 @@ export const routes: RouteRecordRaw[] = [
       { path: '', name: 'my-orders', component: () => import('@/views/mobile/MyOrdersView.vue'), meta: { perm: 'work_orders:read', phone: true } },
       { path: 'orders/:id', name: 'tech-order', component: () => import('@/views/mobile/OrderView.vue'), meta: { perm: 'work_orders:update', phone: true, ownBar: true } },
       { path: 'orders/:id/record', name: 'tech-record', component: () => import('@/views/mobile/RecordView.vue'), meta: { perm: 'work_orders:update', phone: true, ownBar: true } },
+      { path: 'kb/:id', name: 'tech-kb', component: () => import('@/views/mobile/ArticleView.vue'), meta: { perm: 'kb:read', phone: true, ownBar: true } },
     ],
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { public: true } },

@@ -1,0 +1,59 @@
+package kb
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Pending is a new version of a published article that readers do not
+// see yet. Editing a published article writes the new version here (and
+// into the kept versions) instead of over the published one: the
+// article's own fields, its search terms and what readers read stay the
+// published version's until a reviewer approves the new one, which then
+// replaces them. Submitting and sending back move the pending version
+// between draft and in review; archiving archives the article at the
+// pending version.
+type Pending struct {
+	Version      int       `json:"version"`
+	Status       string    `json:"status"`
+	Fields       Fields    `json:"fields"`
+	EditedBy     uuid.UUID `json:"edited_by"`
+	EditedByName string    `json:"edited_by_name"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// current is the version editors work on: the pending one, else the
+// article's own.
+func (a *Article) current() (version int, status string) {
+	if a.Pending != nil {
+		return a.Pending.Version, a.Pending.Status
+	}
+	return a.Version, a.Status
+}
+
+// Editorial returns the article as editors see it: with a pending
+// version, that version's fields, number, status and editor, and
+// LiveVersion naming the published version readers still see. Without
+// one, the article itself.
+func (a *Article) Editorial() *Article {
+	if a.Pending == nil {
+		return a
+	}
+	p := a.Pending
+	c := *a
+	c.apply(p.Fields)
+	live := a.Version
+	c.Version, c.Status, c.EditedBy, c.EditedByName, c.UpdatedAt = p.Version, p.Status, p.EditedBy, p.EditedByName, p.UpdatedAt
+	c.LiveVersion = &live
+	c.Pending = nil
+	return &c
+}
+
+// promote makes the pending version the article's own, in status.
+func (a *Article) promote(status string) {
+	p := a.Pending
+	a.apply(p.Fields)
+	a.Version, a.EditedBy, a.EditedByName, a.UpdatedAt = p.Version, p.EditedBy, p.EditedByName, p.UpdatedAt
+	a.Status, a.Pending = status, nil
+}
