@@ -635,6 +635,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/complaints/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reassign the complaint's order
+         * @description Voids (cancels) the field order the complaint is about, with a reason naming the complaint, and takes in a new order for the same customer, unit and problem, dispatched as any new order (or queued with its reason), in one transaction. The complaint is then about the new order; its timeline has a `reassigned` event naming both orders, the old order's `cancelled` event names the complaint and the new order, the new order's `created` event the complaint and the order it replaces. 409 when the complaint is not active, is about no order, the order is not a field order, or its state (completed, confirmed, closed, cancelled) no longer allows voiding it.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["reassign-complaint-order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cti/{binding}/events": {
         parameters: {
             query?: never;
@@ -2317,7 +2339,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint
-         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, or "*" for all.
+         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, complaint.opened, complaint.escalated, complaint.breached, complaint.resolution_proposed, complaint.closed, or "*" for all.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -4546,6 +4568,19 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        ReassignComplaintInputBody: {
+            /** @description Why the order is voided and dispatched anew; on both orders' timelines. */
+            reason: string;
+            /**
+             * Format: int64
+             * @description The complaint's version read; 0: no check.
+             */
+            version?: number;
+        };
+        ReassignedComplaint: {
+            complaint: components["schemas"]["ComplaintDetail"];
+            orders: components["schemas"]["Reissued"];
+        };
         RecordCallbackAttemptInputBody: {
             /** @enum {string} */
             outcome: "no_answer" | "busy" | "wrong_number" | "refused";
@@ -4590,6 +4625,14 @@ export interface components {
             purchase_date: string;
             /** @example KFR35GW2501310001 */
             serial: string;
+        };
+        Reissued: {
+            new_number: string;
+            /** @description dispatched, or created when no site fits (in the dispatcher queue). */
+            new_state: string;
+            new_work_order_id: string;
+            old_number: string;
+            old_work_order_id: string;
         };
         Requisition: {
             /** @description The ERP's requisition ID. */
@@ -4765,7 +4808,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @enum {string} */
-            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached";
+            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached" | "complaint_escalated" | "complaint_confirm";
             /**
              * @default zh-CN
              * @enum {string}
@@ -9125,6 +9168,113 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reassign-complaint-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignComplaintInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignedComplaint"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
