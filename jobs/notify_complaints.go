@@ -13,6 +13,7 @@ import (
 // need (core/complaint's payload).
 type complaintPayload struct {
 	Notify []string `json:"notify"`
+	Level  int      `json:"escalation_level"` // when the message was written
 }
 
 // notifyComplaint texts what a complaint message asks: at each escalation
@@ -35,6 +36,7 @@ func (o *Outbox) notifyComplaint(ctx context.Context, h handling, m core.OutboxM
 	} else if err != nil {
 		return err
 	}
+	n.Facts.Level = p.Level // the step of this message, not the case's latest
 	var planned []plannedText
 	switch m.Type {
 	case complaint.OutboxProposed:

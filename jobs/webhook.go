@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -89,8 +90,10 @@ func (w *Webhooks) FanOut(ctx context.Context, u core.UnitOfWork, m core.OutboxM
 // when it happened, and its payload with the work order's ID.
 func webhookBody(m core.OutboxMessage) (json.RawMessage, error) {
 	data := map[string]any{}
-	_ = json.Unmarshal(m.Payload, &data) // a payload that is not an object carries nothing to add
-	data["work_order_id"] = m.AggregateID
+	_ = json.Unmarshal(m.Payload, &data)          // a payload that is not an object carries nothing to add
+	if !strings.HasPrefix(m.Type, "complaint.") { // a complaint's payload names its case (complaint_id)
+		data["work_order_id"] = m.AggregateID
+	}
 	return json.Marshal(struct {
 		Type      string         `json:"type"`
 		Timestamp time.Time      `json:"timestamp"`

@@ -200,13 +200,13 @@ export interface paths {
         };
         /**
          * List an owner's attachments
-         * @description Oldest first. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
+         * @description Oldest first. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
          */
         get: operations["list-attachments"];
         put?: never;
         /**
          * Upload an attachment
-         * @description A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; accepted: image/jpeg, image/png, image/webp, image/heic, application/pdf; anything else is refused with 415. A file over the size limit (BLOB_MAX_SIZE_MB, 10 MiB by default) is refused with 413; both problems name the limit. The file is stored under the tenant and the attachment's ID, never under its name. Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
+         * @description A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; accepted: image/jpeg, image/png, image/webp, image/heic, application/pdf; anything else is refused with 415. A file over the size limit (BLOB_MAX_SIZE_MB, 10 MiB by default) is refused with 413; both problems name the limit. The file is stored under the tenant and the attachment's ID, never under its name. Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
          */
         post: operations["upload-attachment"];
         delete?: never;
@@ -224,14 +224,14 @@ export interface paths {
         };
         /**
          * Get an attachment's description
-         * @description Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
+         * @description Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
          */
         get: operations["get-attachment"];
         put?: never;
         post?: never;
         /**
          * Delete an attachment
-         * @description Deletes the attachment and, once that is committed, its file. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
+         * @description Deletes the attachment and, once that is committed, its file. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
          */
         delete: operations["delete-attachment"];
         options?: never;
@@ -248,7 +248,7 @@ export interface paths {
         };
         /**
          * Download an attachment
-         * @description The file with its sniffed type, as an attachment download (Content-Disposition with its name), X-Content-Type-Options nosniff and a sandboxing Content-Security-Policy. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
+         * @description The file with its sniffed type, as an attachment download (Content-Disposition with its name), X-Content-Type-Options nosniff and a sandboxing Content-Security-Policy. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
          */
         get: operations["download-attachment"];
         put?: never;
@@ -635,6 +635,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/complaints/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reassign the complaint's order
+         * @description Voids (cancels) the field order the complaint is about, with a reason naming the complaint, and takes in a new order for the same customer, unit and problem, dispatched as any new order (or queued with its reason), in one transaction. The complaint is then about the new order; its timeline has a `reassigned` event naming both orders, the old order's `cancelled` event names the complaint and the new order, the new order's `created` event the complaint and the order it replaces. 409 when the complaint is not active, is about no order, the order is not a field order, or its state (completed, confirmed, closed, cancelled) no longer allows voiding it.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["reassign-complaint-order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cti/{binding}/events": {
         parameters: {
             query?: never;
@@ -882,30 +904,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/kb/articles/import": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Import articles from Markdown files or CSV
-         * @description Imports articles for a move from another system. Each Markdown file is one article: optional front matter between `---` lines with `key`, `title`, `category` (a category's ID, Chinese or English name), `tags`, `product_lines`, `models`, `fault_codes` (lists as `[a, b]`, `a, b` or `- a` lines) and `audience` (internal, sites, technicians or public; default internal), then the Markdown body. Without `title`, the first `# ` heading is the title; without `key`, the file's name (its path in a zip) without `.md`. A CSV has a header row naming the columns `key`, `title`, `body` (required), `category`, `tags`, `product_lines`, `models`, `fault_codes` (lists separated by `|`) and `audience`, in UTF-8.
-         *
-         *     The key makes an import repeatable: an article imported under the same key before is updated (a new version; of a published article a pending draft, readers keep the published version) or, when nothing changed, left alone (`unchanged`); nothing is duplicated. Imported articles are drafts that go through review, unless `publish=true` and the caller holds kb:approve (403 otherwise, nothing written): then they are published with the importer recorded as their reviewer. Every row is checked: a bad row (bad field, unknown category, a key repeated in the upload, an article in review) is reported with `row` (the CSV line, or the Markdown file's position in the upload), `file` and the problem, and nothing of it is written; the other rows are. A file-level problem (a file that is not Markdown, zip or CSV, an unreadable zip or CSV header, too many files) is a 422 and nothing is written. Needs kb:create and kb:update. The import is recorded in the audit log.
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
-         */
-        post: operations["import-kb-articles"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/kb/articles/{id}": {
         parameters: {
             query?: never;
@@ -920,7 +918,7 @@ export interface paths {
         get: operations["get-kb-article"];
         /**
          * Write a new version of an article
-         * @description The new version is a draft again and needs a review to be published. Of a published article, the new version is pending: readers keep seeing the published version (`live_version` in editors' view) until a reviewer approves the new one. 409 while the article is in review, or when `version` is not the current one.
+         * @description The new version is a draft again and needs a review to be published. 409 while the article is in review, or when `version` is not the current one.
          */
         put: operations["update-kb-article"];
         post?: never;
@@ -1930,57 +1928,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/site-districts/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Export the districts sites cover, as CSV
-         * @description Streams `site,district,coverage,district_name` rows for the sites in your scope, by site code then division code, UTF-8 with a BOM (spreadsheets then read the Chinese names); the file imports back as it is.
-         */
-        get: operations["export-site-districts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/site-districts/import": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Import the districts sites cover, from CSV
-         * @description Each row adds a division to a site's coverage, or changes the coverage of one it covers already; divisions the file does not name are kept (remove them with PUT /v1/sites/{id}/districts). Needs sites:update and your scope over each row's site. Every row is validated; the valid rows are written, in one transaction, even when other rows fail, and the response reports each failed row (`row`: the CSV line, the header being line 1) with the column and what is wrong: a site not in your scope, an unknown code, a name that is no division's or names several (the candidates are listed), a bad coverage, a site and division given twice. `created` counts the divisions added, `updated` those covered already. A bad header or more than 20,000 rows is a 422 and nothing is written.
-         *
-         *     CSV: UTF-8 (a BOM is allowed) or GBK/GB18030 declared as `Content-Type: text/csv; charset=gbk`; columns in any order: `site` (a site code) and `district` (a six-digit code, or a name such as 广东省深圳市南山区, 深圳南山区 or 南山区) are required; `coverage` (primary, the default, or secondary); `district_name` is ignored (the export writes it).
-         *
-         *     ```csv
-         *     site,district,coverage
-         *     SZ-NS-001,440305,primary
-         *     SZ-NS-001,深圳市宝安区,secondary
-         *     SZ-NS-001,广东省东莞市,primary
-         *     ```
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
-         */
-        post: operations["import-site-districts"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/sites": {
         parameters: {
             query?: never;
@@ -2059,30 +2006,6 @@ export interface paths {
          * @description Changes the fields given. Moving the site to another region needs scope over both regions.
          */
         patch: operations["update-site"];
-        trace?: never;
-    };
-    "/v1/sites/{id}/districts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The districts a site covers
-         * @description Dispatch finds the sites covering an address's district (its own code, its city's or its province's) wherever they are, besides those whose area contains the address. 404 outside your scope.
-         */
-        get: operations["get-site-districts"];
-        /**
-         * Replace the districts a site covers
-         * @description The list becomes the site's whole coverage (recorded in the audit log). A code the platform's division table does not hold, or a code given twice, is a 422 naming the item, and nothing changes. 404 outside your scope.
-         */
-        put: operations["replace-site-districts"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/v1/sites/{id}/sla-misses": {
@@ -2416,7 +2339,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint
-         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, or "*" for all.
+         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, complaint.opened, complaint.escalated, complaint.breached, complaint.resolution_proposed, complaint.closed, or "*" for all.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -2738,19 +2661,12 @@ export interface components {
             created_at: string;
             edited_by: string;
             edited_by_name: string;
-            /** @description The key the article was imported under (a Markdown file's key or name, a CSV row's key). */
-            external_key?: string;
             fault_codes: string[] | null;
             /** Format: int64 */
             helpful: number;
             /** @description The body rendered and sanitised. */
             html: string;
             id: string;
-            /**
-             * Format: int64
-             * @description Set while a new version of a published article is a draft or in review: the version readers still see until the new one is approved.
-             */
-            live_version?: number;
             /** @description Product model codes. */
             models: string[] | null;
             /** Format: int64 */
@@ -3753,11 +3669,6 @@ export interface components {
             /** @example 440305 */
             code: string;
             /**
-             * @description With q: the name with its province's and city's.
-             * @example 广东省深圳市南山区
-             */
-            label?: string;
-            /**
              * Format: double
              * @description Representative point, WGS-84.
              */
@@ -3932,19 +3843,12 @@ export interface components {
             created_at: string;
             edited_by: string;
             edited_by_name: string;
-            /** @description The key the article was imported under (a Markdown file's key or name, a CSV row's key). */
-            external_key?: string;
             fault_codes: string[] | null;
             /** Format: int64 */
             helpful: number;
             /** @description The body rendered and sanitised. */
             html: string;
             id: string;
-            /**
-             * Format: int64
-             * @description Set while a new version of a published article is a draft or in review: the version readers still see until the new one is approved.
-             */
-            live_version?: number;
             /** @description Product model codes. */
             models: string[] | null;
             /** Format: int64 */
@@ -3974,8 +3878,6 @@ export interface components {
         };
         ImportError: {
             field?: string;
-            /** @description The file the row is in, when an import takes several files (knowledge-base Markdown). */
-            file?: string;
             message: string;
             /** Format: int64 */
             row: number;
@@ -3988,11 +3890,6 @@ export interface components {
             failed: number;
             /** Format: int64 */
             total: number;
-            /**
-             * Format: int64
-             * @description Rows that matched what is stored already and changed nothing.
-             */
-            unchanged?: number;
             /** Format: int64 */
             updated: number;
         };
@@ -4671,6 +4568,19 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        ReassignComplaintInputBody: {
+            /** @description Why the order is voided and dispatched anew; on both orders' timelines. */
+            reason: string;
+            /**
+             * Format: int64
+             * @description The complaint's version read; 0: no check.
+             */
+            version?: number;
+        };
+        ReassignedComplaint: {
+            complaint: components["schemas"]["ComplaintDetail"];
+            orders: components["schemas"]["Reissued"];
+        };
         RecordCallbackAttemptInputBody: {
             /** @enum {string} */
             outcome: "no_answer" | "busy" | "wrong_number" | "refused";
@@ -4716,9 +4626,13 @@ export interface components {
             /** @example KFR35GW2501310001 */
             serial: string;
         };
-        ReplaceSiteDistrictsInputBody: {
-            /** @description The site's whole coverage; an empty list removes it. */
-            items: components["schemas"]["SiteDistrictItem"][] | null;
+        Reissued: {
+            new_number: string;
+            /** @description dispatched, or created when no site fits (in the dispatcher queue). */
+            new_state: string;
+            new_work_order_id: string;
+            old_number: string;
+            old_work_order_id: string;
         };
         Requisition: {
             /** @description The ERP's requisition ID. */
@@ -4894,7 +4808,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @enum {string} */
-            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached";
+            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached" | "complaint_escalated" | "complaint_confirm";
             /**
              * @default zh-CN
              * @enum {string}
@@ -5123,41 +5037,6 @@ export interface components {
             score: number;
             site_id: string;
             site_name: string;
-        };
-        SiteDistrict: {
-            /** @example 440305 */
-            code: string;
-            /** @enum {string} */
-            coverage: "primary" | "secondary";
-            /**
-             * @description The name with its province's and city's.
-             * @example 广东省深圳市南山区
-             */
-            label: string;
-            /** @enum {string} */
-            level: "province" | "city" | "district";
-            /** @example 南山区 */
-            name: string;
-        };
-        SiteDistrictItem: {
-            /**
-             * @description A GB/T 2260 code (GET /v1/divisions): a district's, or a city's or province's for the whole city or province.
-             * @example 440305
-             */
-            code: string;
-            /**
-             * @description primary: the site's own territory; secondary: a backup territory, ranked after the sites covering the address as their primary territory or by their area.
-             * @default primary
-             * @enum {string}
-             */
-            coverage: "primary" | "secondary";
-        };
-        SiteDistrictsOutputBody: {
-            /** @description By code. */
-            items: components["schemas"]["SiteDistrict"][] | null;
-            site_id: string;
-            /** @description The division table the names come from. */
-            version: string;
         };
         SiteImportItem: {
             /** @example 深圳市南山区科技园南路 88 号 */
@@ -9316,6 +9195,113 @@ export interface operations {
             };
         };
     };
+    "reassign-complaint-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignComplaintInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignedComplaint"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "post-cti-events": {
         parameters: {
             query?: {
@@ -9865,8 +9851,6 @@ export interface operations {
             query?: {
                 /** @description The children of this division; the provinces when absent. */
                 parent?: string;
-                /** @description Instead of a level of the tree: up to 50 divisions whose name or short form contains q, or whose code starts with it, provinces first, each with its label. */
-                q?: string;
             };
             header?: never;
             path?: never;
@@ -10496,109 +10480,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Article"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "import-kb-articles": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "multipart/form-data": {
-                    files: string[];
-                    /**
-                     * @description true: publish the imported articles without a separate review (needs kb:approve; the importer is recorded as the reviewer). Otherwise they are drafts.
-                     * @enum {string}
-                     */
-                    publish?: "true" | "false" | "";
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportReport"];
                 };
             };
             /** @description Bad Request */
@@ -16893,174 +16774,6 @@ export interface operations {
             };
         };
     };
-    "export-site-districts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A CSV file. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": string;
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "import-site-districts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description A CSV file. */
-        requestBody: {
-            content: {
-                /**
-                 * @example site,district,coverage
-                 *     SZ-NS-001,440305,primary
-                 *     SZ-NS-001,深圳市宝安区,secondary
-                 *     SZ-NS-001,广东省东莞市,primary
-                 */
-                "text/csv": string;
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportReport"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     "list-sites": {
         parameters: {
             query?: {
@@ -17477,180 +17190,6 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "get-site-districts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SiteDistrictsOutputBody"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "replace-site-districts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReplaceSiteDistrictsInputBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SiteDistrictsOutputBody"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

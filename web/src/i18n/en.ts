@@ -537,5 +537,26 @@ const en: typeof zh = {
     orderArticles: 'Knowledge base', forModel: 'Model {model}', chooseCodes: 'Fault codes', noArticles: 'No article for this unit and these fault codes',
     article: 'Article',
   },
+  care: {
+    settings: {
+      nav: 'Complaint settings', title: 'Complaint settings',
+      hint: 'Categories, severity levels, deadlines in working days of the business calendar, the reopen period and the escalation ladder. Open cases keep the deadline they were given.',
+      loading: 'Loading…', saved: 'Complaint settings saved', refused: 'Not saved: correct the fields marked below',
+      categories: 'Category tree', code: 'Code', parent: 'Parent', topLevel: '(top level)', nameZh: 'Chinese name', nameEn: 'English name',
+      remove: 'Remove', addCategory: 'Add a category', severities: 'Severity levels', severityCode: 'Severity code',
+      severityZh: 'Severity Chinese name', severityEn: 'Severity English name', addSeverity: 'Add a severity',
+      deadlines: 'Deadlines', deadlinesHint: 'Working days per category × severity; the most specific rule applies, a category\'s own before its parent\'s.',
+      category: 'Category', severity: 'Severity', any: '(any)', days: 'Working days', addDeadline: 'Add a deadline',
+      reopen: 'Reopening', reopenDays: 'Days after closing a customer may reopen',
+      ladder: 'Escalation ladder', ladderHint: 'Each step fires once when its share of the window from intake to the due time has passed (1 = the due time).',
+      share: 'Share of the window', notify: 'Notify', addStep: 'Add a step', save: 'Save settings',
+    },
+    recipients: { owner: 'Responsible unit', next_level: 'Next level', region_manager: 'Region manager', quality: 'Quality department' },
+    reassign: {
+      title: 'Reassign the order', hint: 'Voids the order this complaint is about and dispatches a new one for the same customer, unit and problem.',
+      reason: 'Reason for reassigning', submit: 'Void and dispatch anew', order: 'Work order', openOrder: 'Open the order',
+      done: 'Order {old} voided; new order {number} dispatched', event: 'Order reassigned: {old} voided, {number} dispatched',
+    },
+  },
 }
 export default en

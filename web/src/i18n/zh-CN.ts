@@ -521,4 +521,25 @@ export default {
     orderArticles: '知识库', forModel: '型号 {model}', chooseCodes: '故障代码', noArticles: '暂无适用于此机型和故障代码的文章',
     article: '文章',
   },
+  care: {
+    settings: {
+      nav: '投诉设置', title: '投诉设置',
+      hint: '投诉分类、严重程度、按工作日计的处理时限、重开期限和升级规则。已开的投诉保持原时限。',
+      loading: '加载中…', saved: '投诉设置已保存', refused: '未保存：请修改下方标出的字段',
+      categories: '分类树', code: '代码', parent: '上级分类', topLevel: '（顶级）', nameZh: '中文名称', nameEn: '英文名称',
+      remove: '删除', addCategory: '添加分类', severities: '严重程度', severityCode: '严重程度代码',
+      severityZh: '严重程度中文名称', severityEn: '严重程度英文名称', addSeverity: '添加严重程度',
+      deadlines: '处理时限', deadlinesHint: '按分类 × 严重程度设定工作日；最具体的规则优先，子分类优先于上级分类。',
+      category: '分类', severity: '严重程度', any: '（任意）', days: '工作日', addDeadline: '添加时限',
+      reopen: '重开', reopenDays: '结案后客户可重开的天数',
+      ladder: '升级规则', ladderHint: '从受理到时限的时间过去相应比例时触发一次（1 即到期时）。',
+      share: '时限比例', notify: '通知', addStep: '添加升级级别', save: '保存设置',
+    },
+    recipients: { owner: '责任单位', next_level: '上一级', region_manager: '区域经理', quality: '质量部门' },
+    reassign: {
+      title: '改派工单', hint: '作废本投诉涉及的工单，并为同一客户、同一机器、同一问题重新派发新工单。',
+      reason: '改派原因', submit: '作废并重新派单', order: '工单', openOrder: '查看工单',
+      done: '工单 {old} 已作废；新工单 {number} 已派发', event: '改派工单：作废 {old}，派发 {number}',
+    },
+  },
 }

@@ -51,6 +51,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'callbacks', name: 'callbacks', component: () => import('@/views/callbacks/CallbacksView.vue'), meta: { perm: 'callbacks:read' } },
       { path: 'complaints', name: 'complaints', component: () => import('@/views/complaints/ComplaintsView.vue'), meta: { perm: 'complaints:read' } },
       { path: 'complaints/:id', name: 'complaint', component: () => import('@/views/complaints/ComplaintView.vue'), meta: { perm: 'complaints:read' } },
+      { path: 'complaints/settings', name: 'complaint-settings', component: () => import('@/views/complaints/ComplaintSettingsView.vue'), meta: { perm: 'complaints:read' } },
       { path: 'calls', name: 'calls', component: () => import('@/views/calls/CallsView.vue'), meta: { perm: 'customers:read' } },
       { path: 'calls/board', name: 'agent-board', component: () => import('@/views/calls/AgentBoardView.vue'), meta: { perm: 'users:read' } },
       { path: 'kb', name: 'kb', component: () => import('@/views/kb/KBListView.vue'), meta: { perm: 'kb:read' } },
