@@ -95,6 +95,9 @@ type Deps struct {
 	Callbacks *callback.Service
 	// Calls is the call log (nil: not served).
 	Calls *call.Service
+	// AgentGroups: agent groups, the board by group and their sync with
+	// the phone system (nil: not served).
+	AgentGroups *call.Groups
 	// KB: the knowledge base's articles, categories, synonyms and public FAQ.
 	KB *kb.Service
 	// AllowedOrigins may call the API from a browser page (CORS); none:
@@ -302,4 +305,5 @@ func (s *Server) registerRoutes() {
 	registerCallRoutes(s.api, s, d.Calls)
 	registerAgentStateRoutes(s.api, d.Calls)
 	registerKBRoutes(s.api, s, d.KB)
+	registerAgentGroupRoutes(s.api, d.Calls, d.AgentGroups)
 }

@@ -79,6 +79,8 @@ type Deps struct {
 	Timers  core.TimerStore // nil: no work-order timers
 	// Periodic are more periodic tasks (tests).
 	Periodic []Periodic
+	// AgentSyncs tell phone systems the agent groups; nil: not here.
+	AgentSyncs *AgentSyncs
 }
 
 // NewWorker builds a worker on Redis.
@@ -104,6 +106,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	if d.Texts != nil {
 		mux.HandleFunc(TypeSMSSend, d.Texts.HandleSend)
 		mux.HandleFunc(TypeSMSSweep, d.Texts.HandleSweep)
+	}
+	if d.AgentSyncs != nil {
+		mux.HandleFunc(TypeAgentSync, d.AgentSyncs.HandleTask)
 	}
 	sch := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: slogAdapter{d.Log}})
 	if d.Texts != nil { // idempotent: every replica may run it
