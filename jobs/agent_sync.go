@@ -56,20 +56,49 @@ func (a *AgentSyncs) AgentsChanged(ctx context.Context, tenant uuid.UUID) {
 	}
 }
 
-// HandleTask syncs the tenant's groups, again while changes came in
-// during the sync.
+// HandleTask syncs the tenant's groups once they have been quiet for the
+// delay (or waited agentSyncMaxWait delays), and again while changes came
+// in during the sync.
 func (a *AgentSyncs) HandleTask(ctx context.Context, t *asynq.Task) error {
 	tenant, err := uuid.Parse(string(t.Payload()))
 	if err != nil {
 		return errors.Join(err, asynq.SkipRetry)
 	}
+	delay := a.Delay
+	if delay <= 0 {
+		delay = DefaultAgentSyncDelay
+	}
 	for range agentSyncRounds {
+		if err := a.quiet(ctx, tenant, delay); err != nil {
+			return err
+		}
 		if _, err := a.Groups.SyncAgents(ctx, tenant, a.Target); err != nil {
 			return err
 		}
-		behind, err := a.Groups.Behind(ctx, tenant)
+		behind, _, err := a.Groups.Behind(ctx, tenant)
 		if err != nil || !behind {
 			return err
+		}
+	}
+	return nil
+}
+
+// agentSyncMaxWait bounds, in delays, how long a sync waits for a burst
+// of changes to end.
+const agentSyncMaxWait = 10
+
+// quiet waits until no change was recorded for delay, at most
+// agentSyncMaxWait delays.
+func (a *AgentSyncs) quiet(ctx context.Context, tenant uuid.UUID, delay time.Duration) error {
+	for range agentSyncMaxWait {
+		behind, since, err := a.Groups.Behind(ctx, tenant)
+		if err != nil || !behind || since >= delay {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay - since):
 		}
 	}
 	return nil

@@ -32,6 +32,8 @@ type SyncState struct {
 	Error    string     `json:"error,omitempty"`
 	SyncedAt *time.Time `json:"synced_at,omitempty" doc:"When the phone system was last told."`
 	Behind   bool       `json:"behind" doc:"Changes wait to be sent."`
+	// SinceChange is how long ago the latest change was recorded.
+	SinceChange time.Duration `json:"-"`
 }
 
 // SyncTarget is the tenant's CTI plugin (core/plugin's Service):
@@ -132,13 +134,16 @@ func SyncPayload(groups []*AgentGroup) core.AgentSync {
 	return out
 }
 
-// Behind tells whether changes of the tenant wait to be synced.
-func (g *Groups) Behind(ctx context.Context, tenant uuid.UUID) (bool, error) {
-	behind := false
+// Behind tells whether changes of the tenant wait to be synced, and how
+// long ago the latest was recorded.
+func (g *Groups) Behind(ctx context.Context, tenant uuid.UUID) (bool, time.Duration, error) {
+	behind, quiet := false, time.Duration(0)
 	err := core.InUnitOfWork(ctx, g.units, tenant, func(u core.UnitOfWork) error {
 		st, err := g.store.AgentGroups(u).FindAgentSync(ctx)
-		behind = err == nil && st.Wanted > st.Sent && st.Status != SyncFailed
+		if err == nil {
+			behind, quiet = st.Wanted > st.Sent, st.SinceChange
+		}
 		return err
 	})
-	return behind, err
+	return behind, quiet, err
 }

@@ -158,7 +158,7 @@ func (r agentGroupRepo) RequestAgentSync(ctx context.Context) error {
 		return err
 	}
 	_, err = q.Exec(ctx, `INSERT INTO agent_syncs (tenant_id, wanted) VALUES (app_current_tenant(), 1)
-		ON CONFLICT (tenant_id) DO UPDATE SET wanted = agent_syncs.wanted + 1, updated_at = now()`)
+		ON CONFLICT (tenant_id) DO UPDATE SET wanted = agent_syncs.wanted + 1, changed_at = now(), updated_at = now()`)
 	return err
 }
 
@@ -178,8 +178,12 @@ func (r agentGroupRepo) LockAgentSync(ctx context.Context) (*call.SyncState, err
 func (r agentGroupRepo) FindAgentSync(ctx context.Context) (*call.SyncState, error) {
 	st := &call.SyncState{}
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
-		return row.Scan(&st.Wanted, &st.Sent, &st.SentHash, &st.Status, &st.Error, &st.SyncedAt)
-	}, `SELECT wanted, sent, sent_hash, status, error, synced_at FROM agent_syncs`)
+		var quiet float64
+		err := row.Scan(&st.Wanted, &st.Sent, &st.SentHash, &st.Status, &st.Error, &st.SyncedAt, &quiet)
+		st.SinceChange = time.Duration(quiet * float64(time.Second))
+		return err
+	}, `SELECT wanted, sent, sent_hash, status, error, synced_at,
+		greatest(extract(epoch FROM clock_timestamp() - changed_at), 0)::float8 FROM agent_syncs`)
 	if err == pgx.ErrNoRows {
 		return &call.SyncState{}, nil
 	}

@@ -13,6 +13,7 @@ CREATE TABLE agent_syncs (
     status     text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'synced', 'not_supported', 'no_binding', 'failed')),
     error      text NOT NULL DEFAULT '',
     synced_at  timestamptz,
+    changed_at timestamptz NOT NULL DEFAULT now(), -- the latest change recorded
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX agent_syncs_behind ON agent_syncs (tenant_id) WHERE wanted > sent;
