@@ -18,8 +18,6 @@ type SetAgentStateInput struct {
 
 type AgentStateOutput struct{ Body *call.AgentState }
 
-type AgentBoardOutput struct{ Body *call.Board }
-
 func registerAgentStateRoutes(api huma.API, calls *call.Service) {
 	tags := []string{"Calls"}
 	read := core.Permission{Resource: core.ResCustomers, Action: core.ActRead}
@@ -47,17 +45,5 @@ func registerAgentStateRoutes(api huma.API, calls *call.Service) {
 			}
 			st, err := calls.SetAgentState(ctx, unitOfWork(ctx), p.ID, in.Body.State)
 			return &AgentStateOutput{Body: st}, err
-		})
-	register(api, huma.Operation{OperationID: "get-agent-board", Method: http.MethodGet, Path: "/v1/agents/board",
-		Summary: "The supervisors' board", Tags: tags,
-		Description: "Every active user with a CTI extension, their state and since when, and the calls waiting per " +
-			"queue as the CTI plugin reported them (queued, not yet offered to an agent, not ended)."},
-		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResUsers, Action: core.ActRead}},
-		func(ctx context.Context, _ *struct{}) (*AgentBoardOutput, error) {
-			b, err := calls.FindBoard(ctx, unitOfWork(ctx))
-			if b != nil {
-				b.Agents, b.Queues = nonNil(b.Agents), nonNil(b.Queues)
-			}
-			return &AgentBoardOutput{Body: b}, err
 		})
 }

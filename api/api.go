@@ -95,6 +95,9 @@ type Deps struct {
 	Callbacks *callback.Service
 	// Calls is the call log (nil: not served).
 	Calls *call.Service
+	// AgentGroups: agent groups, the board by group and their sync with
+	// the phone system (nil: not served).
+	AgentGroups *call.Groups
 	// KB: the knowledge base's articles, categories, synonyms and public FAQ.
 	KB *kb.Service
 	// Reports: the metric catalogue, queries, drill-downs and exports.
@@ -306,4 +309,5 @@ func (s *Server) registerRoutes() {
 	registerKBRoutes(s.api, s, d.KB)
 	registerReportRoutes(s.api, s, d.Reports)
 	registerSiteDistrictRoutes(s.api, s, d.Network)
+	registerAgentGroupRoutes(s.api, d.Calls, d.AgentGroups)
 }

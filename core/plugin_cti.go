@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -78,3 +79,37 @@ type AgentEvent struct {
 	Call      CallEvent  `json:"call"`
 	ScreenPop *ScreenPop `json:"screen_pop,omitempty"`
 }
+
+// AgentSync is the full state of a tenant's agent groups that the CTI
+// plugin tells the phone system: who is in which group, who is available.
+type AgentSync struct {
+	Groups []AgentSyncGroup `json:"groups"`
+}
+
+// AgentSyncGroup is one group and its members that have an extension.
+type AgentSyncGroup struct {
+	ID      string            `json:"id"`
+	Name    string            `json:"name"`
+	Skill   string            `json:"skill"`
+	Queue   string            `json:"queue"`
+	Members []AgentSyncMember `json:"members"`
+}
+
+// AgentSyncMember is an agent as the phone system knows it.
+type AgentSyncMember struct {
+	Extension string `json:"extension"`
+	Available bool   `json:"available"`
+	State     string `json:"state"`
+}
+
+// AgentSyncer is the optional part of a CTIPlugin that tells the phone
+// system the agent groups' state.
+type AgentSyncer interface {
+	// SyncAgents sends the full state; ErrAgentSyncNotSupported when the
+	// plugin does not sync agents (built before the method, or not
+	// configured for it); EUNPROCESSABLE when it fails (retry later).
+	SyncAgents(ctx context.Context, s AgentSync) error
+}
+
+// ErrAgentSyncNotSupported: the tenant's CTI plugin does not sync agents.
+var ErrAgentSyncNotSupported = errors.New("the CTI plugin does not sync agent groups")

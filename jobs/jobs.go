@@ -81,6 +81,8 @@ type Deps struct {
 	Periodic []Periodic
 	// Reports refreshes the report aggregates; nil: not here.
 	Reports ReportRefresher
+	// AgentSyncs tell phone systems the agent groups; nil: not here.
+	AgentSyncs *AgentSyncs
 }
 
 // NewWorker builds a worker on Redis.
@@ -106,6 +108,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	if d.Texts != nil {
 		mux.HandleFunc(TypeSMSSend, d.Texts.HandleSend)
 		mux.HandleFunc(TypeSMSSweep, d.Texts.HandleSweep)
+	}
+	if d.AgentSyncs != nil {
+		mux.HandleFunc(TypeAgentSync, d.AgentSyncs.HandleTask)
 	}
 	sch := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: slogAdapter{d.Log}})
 	if d.Texts != nil { // idempotent: every replica may run it

@@ -37,6 +37,8 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 	ops.Ready = ready
 	return api.New(api.Deps{Tx: store, Authz: a.Authz, Idempotency: store, Log: o.Log, AllowedOrigins: o.CORSAllowedOrigins,
 		Tenants: tenants.New(store, o.Clock), Platform: store, Identity: a.Identity, Attachments: a.Attachments,
+		AgentGroups: a.AgentGroups, // agent groups, the board by group and their sync
+
 		Audit:      audit.NewService(store),
 		Settings:   a.Settings,
 		Network:    api.NetworkServices{Network: a.Network},

@@ -93,6 +93,9 @@ type Options struct {
 	SMS            SMSOptions
 	// Blobs: where attachments are stored (BLOB_URL, DATA_DIR/blobs).
 	Blobs BlobOptions
+	// AgentSyncDelay is how long an agent groups' sync waits to gather a
+	// burst of changes (0: jobs.DefaultAgentSyncDelay).
+	AgentSyncDelay time.Duration
 }
 
 // SMSOptions choose how texts go out and how the gateway's callbacks
@@ -147,6 +150,10 @@ type App struct {
 	Complaints *complaint.Service
 	// Calls is the call log.
 	Calls *call.Service
+	// AgentGroups are the agent groups; AgentSyncs enqueue and run their
+	// sync with the phone system (with Redis only).
+	AgentGroups *call.Groups
+	AgentSyncs  *jobs.AgentSyncs
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -213,7 +220,8 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	if a.PluginRuntime == nil && !o.NoPluginRuntime {
 		a.PluginRuntime = newPluginHost(ctx, o, a.Registry, rdb)
 	}
-	a.Calls = call.NewService(call.Config{Store: a.Store, Clock: o.Clock})
+	a.AgentGroups = a.newAgentGroups(o, redisOpt)
+	a.Calls = call.NewService(call.Config{Store: a.Store, Clock: o.Clock, Changes: a.AgentGroups})
 	a.Plugins = plugin.NewService(plugin.Config{Store: ps, Units: a.Store, Runtime: a.PluginRuntime, Events: ps,
 		Egress: o.egress(), Clock: o.Clock, Log: o.Log, Calls: a.Calls})
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
@@ -225,6 +233,9 @@ func Build(ctx context.Context, o Options) (*App, error) {
 		return nil, err
 	}
 
+	if a.AgentSyncs != nil {
+		a.AgentSyncs.Target = agentSyncTarget{a.Plugins}
+	}
 	var texts *jobs.Texts
 	if redisOpt != nil {
 		texts = a.newTexts(o, redisOpt, rdb)

@@ -42,6 +42,9 @@ type QueueWaiting struct {
 type Board struct {
 	Agents []AgentState   `json:"agents"`
 	Queues []QueueWaiting `json:"queues"`
+	// Groups are the agent groups with their members' states and the
+	// calls waiting in their queues.
+	Groups []BoardGroup `json:"groups"`
 }
 
 // SetAgentState sets the state an agent chooses in the portal:
@@ -52,7 +55,7 @@ func (s *Service) SetAgentState(ctx context.Context, u core.UnitOfWork, agent uu
 		return nil, core.FieldError("state", "must be available, away or offline")
 	}
 	now := s.clock.Now().UTC().Truncate(time.Microsecond)
-	if err := s.store.Calls(u).SetAgentState(ctx, agent, state, now); err != nil {
+	if err := s.setState(ctx, u, s.store.Calls(u), agent, state, now); err != nil {
 		return nil, err
 	}
 	return &AgentState{UserID: agent, State: state, Since: now}, nil
@@ -77,7 +80,7 @@ func (s *Service) FindBoard(ctx context.Context, u core.UnitOfWork) (*Board, err
 // followCall moves the call's agent with the event: answered → on_call,
 // ended after an answer → after_call_work. An event older than the
 // agent's current state (replayed, late) changes nothing.
-func (s *Service) followCall(ctx context.Context, repo Repository, c *Call, e core.CallEvent) error {
+func (s *Service) followCall(ctx context.Context, u core.UnitOfWork, repo Repository, c *Call, e core.CallEvent) error {
 	if c.AgentUserID == nil {
 		return nil
 	}
@@ -98,5 +101,22 @@ func (s *Service) followCall(ctx context.Context, repo Repository, c *Call, e co
 	if !cur.Since.IsZero() && at.Before(cur.Since) {
 		return nil
 	}
-	return repo.SetAgentState(ctx, *c.AgentUserID, next, at)
+	return s.setState(ctx, u, repo, *c.AgentUserID, next, at)
+}
+
+// setState writes an agent's state and, when it is another than before,
+// tells Changes.
+func (s *Service) setState(ctx context.Context, u core.UnitOfWork, repo Repository, agent uuid.UUID, state string, at time.Time) error {
+	changed := true
+	if s.changes != nil {
+		cur, err := repo.FindAgentState(ctx, agent)
+		if err != nil {
+			return err
+		}
+		changed = cur.State != state
+	}
+	if err := repo.SetAgentState(ctx, agent, state, at); err != nil || !changed || s.changes == nil {
+		return err
+	}
+	return s.changes.AgentsChanged(ctx, u)
 }

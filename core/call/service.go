@@ -21,6 +21,13 @@ type Service struct {
 	clock core.Clock
 	// country normalises numbers to find customers.
 	country string
+	changes AgentChanges
+}
+
+// AgentChanges learns, in the unit of the change, that an agent's state
+// changed (Groups: the phone system is told who is available).
+type AgentChanges interface {
+	AgentsChanged(ctx context.Context, u core.UnitOfWork) error
 }
 
 // Config is what a Service is built from.
@@ -30,6 +37,8 @@ type Config struct {
 	// PhoneCountry is the default country of national numbers (""
 	// core.DefaultPhoneCountry).
 	PhoneCountry string
+	// Changes is told of agent state changes; nil: nobody.
+	Changes AgentChanges
 }
 
 // NewService returns the call log's use cases.
@@ -40,7 +49,7 @@ func NewService(c Config) *Service {
 	if c.PhoneCountry == "" {
 		c.PhoneCountry = core.DefaultPhoneCountry
 	}
-	return &Service{store: c.Store, clock: c.Clock, country: c.PhoneCountry}
+	return &Service{store: c.Store, clock: c.Clock, country: c.PhoneCountry, changes: c.Changes}
 }
 
 // RecordCallEvents merges call events into the log in u: a call per PBX
@@ -62,7 +71,7 @@ func (s *Service) RecordCallEvents(ctx context.Context, u core.UnitOfWork, event
 			return c.Apply(e), nil
 		})
 		if err == nil {
-			err = s.followCall(ctx, repo, call, e)
+			err = s.followCall(ctx, u, repo, call, e)
 		}
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"regexp"
 	"strings"
 
@@ -232,4 +233,26 @@ func (s *Service) SetCTIExtension(ctx context.Context, u core.UnitOfWork, user u
 			Fields: map[string]string{"extension": "another user of the tenant has it"}}
 	}
 	return err
+}
+
+// ErrNoCTIBinding: the tenant binds no CTI plugin (SyncAgents).
+var ErrNoCTIBinding = errors.New("no CTI plugin bound for this tenant")
+
+// SyncAgents tells the phone system, through the tenant's CTI plugin, the
+// agent groups' state st. ErrNoCTIBinding when the tenant binds none,
+// core.ErrAgentSyncNotSupported when its plugin does not sync agents;
+// EUNPROCESSABLE when the plugin fails.
+func (s *Service) SyncAgents(ctx context.Context, u core.UnitOfWork, st core.AgentSync) error {
+	cti, err := pluginOf(ctx, s, u, core.PluginCTI, s.runtimeCTI)
+	if err != nil {
+		if core.ErrorCode(err) == core.ECONFLICT {
+			return ErrNoCTIBinding
+		}
+		return err
+	}
+	syncer, ok := cti.(core.AgentSyncer)
+	if !ok {
+		return core.ErrAgentSyncNotSupported
+	}
+	return syncer.SyncAgents(ctx, st)
 }

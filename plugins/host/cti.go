@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -104,4 +105,35 @@ func (c ctiClient) Dial(ctx context.Context, r core.DialRequest) (*core.DialResu
 		return nil
 	})
 	return out, err
+}
+
+// SyncAgents implements core.AgentSyncer for every CTI plugin: one that
+// does not sync agents (built before SyncAgents, or not configured for
+// it) gives core.ErrAgentSyncNotSupported, which is no failure of the
+// plugin.
+func (c ctiClient) SyncAgents(ctx context.Context, s core.AgentSync) error {
+	in := cti.AgentSync{Groups: make([]cti.AgentGroup, len(s.Groups))}
+	for i, g := range s.Groups {
+		in.Groups[i] = cti.AgentGroup{ID: g.ID, Name: g.Name, Skill: g.Skill, Queue: g.Queue, Members: make([]cti.Agent, len(g.Members))}
+		for k, m := range g.Members {
+			in.Groups[i].Members[k] = cti.Agent{Extension: m.Extension, Available: m.Available, State: m.State}
+		}
+	}
+	unsupported := false
+	err := c.i.call(ctx, "SyncAgents", c.i.h.opts.CallTimeout, func(ctx context.Context, raw any) error {
+		syncer, ok := raw.(cti.AgentSyncer)
+		if !ok {
+			unsupported = true
+			return nil
+		}
+		err := syncer.SyncAgents(ctx, in)
+		if errors.Is(err, cti.ErrSyncNotSupported) {
+			unsupported, err = true, nil
+		}
+		return err
+	})
+	if err == nil && unsupported {
+		return core.ErrAgentSyncNotSupported
+	}
+	return err
 }
