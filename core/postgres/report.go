@@ -83,7 +83,7 @@ var reportFacts = []factSQL{
 	{key: [5]string{nilID, nilID, "''", "''", "''"},
 		from: ` calls k WHERE k.tenant_id = $1 AND k.direction = 'inbound' AND k.offered_at >= $2 AND k.offered_at < $3`,
 		counts: map[string]string{"calls_offered": "1", "calls_answered": "(k.answered_at IS NOT NULL)::int",
-			"calls_abandoned": "(k.outcome IN ('abandoned', 'missed'))::int",
+			"calls_abandoned":      "(k.outcome IN ('abandoned', 'missed'))::int",
 			"calls_handle_seconds": "CASE WHEN k.answered_at IS NOT NULL THEN k.duration_seconds ELSE 0 END"}},
 }
 
@@ -156,7 +156,7 @@ func (s *Store) recomputeDay(ctx context.Context, tenant uuid.UUID, day time.Tim
 	var target int
 	// One recomputation of a day at a time; the later one sees a later snapshot.
 	if err := q.QueryRow(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text || $2::text, 0)),
-			($2::date)::timestamp AT TIME ZONE t.timezone, ($2::date + 1)::timestamp AT TIME ZONE t.timezone,
+			($2::date)::timestamp AT TIME ZONE 'UTC', ($2::date + 1)::timestamp AT TIME ZONE 'UTC',
 			coalesce((SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = $1), 120)
 		FROM tenants t WHERE t.id = $1::uuid`, tenant, d).Scan(nil, &lo, &hi, &target); err != nil {
 		return err
