@@ -156,7 +156,7 @@ func (s *Store) recomputeDay(ctx context.Context, tenant uuid.UUID, day time.Tim
 	var target int
 	// One recomputation of a day at a time; the later one sees a later snapshot.
 	if err := q.QueryRow(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text || $2::text, 0)),
-			($2::date)::timestamp AT TIME ZONE 'UTC', ($2::date + 1)::timestamp AT TIME ZONE 'UTC',
+			($2::date)::timestamp AT TIME ZONE t.timezone, ($2::date + 1)::timestamp AT TIME ZONE t.timezone,
 			coalesce((SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = $1), 120)
 		FROM tenants t WHERE t.id = $1::uuid`, tenant, d).Scan(nil, &lo, &hi, &target); err != nil {
 		return err
