@@ -1743,6 +1743,106 @@ export interface paths {
         patch: operations["update-region"];
         trace?: never;
     };
+    "/v1/reports/drill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The records behind a number
+         * @description The work orders, complaints, callback tasks or calls (the metric's `drill`) a metric counts over the period and filters, oldest first, paginated; `counted` marks those in a ratio's numerator. Same scope and bad-input rules as query-report.
+         */
+        get: operations["drill-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a report (CSV or XLSX)
+         * @description Streams the totals of query-report (one row per group: the metrics and their previous values) or every record behind one metric (drill), as CSV or XLSX, in constant memory. Same scope and bad-input rules.
+         */
+        get: operations["export-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The metric catalogue
+         * @description Every metric with its names, formula, unit, the dimensions it supports and whether it exists yet (`available`; otherwise `reason` says what is missing).
+         */
+        get: operations["list-report-metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query metrics
+         * @description Metrics over tenant-local days [from, to] with the previous period of the same length, per group (`totals`) and, with a granularity, per day, week or month (`series`). A value is null where it has no denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's staff their sites. An unknown metric or dimension, a period over 366 days: 422 naming it; a region or site filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within about a minute of the facts.
+         */
+        get: operations["query-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rebuild the aggregates of a period
+         * @description Marks the tenant's days [from, to] (at most 366) for recomputation from the raw records, e.g. after the response target or the time zone changed; the report job recomputes them while writes go on.
+         */
+        post: operations["rebuild-reports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/roles": {
         parameters: {
             query?: never;
@@ -4590,6 +4690,88 @@ export interface components {
             purchase_date: string;
             /** @example KFR35GW2501310001 */
             serial: string;
+        };
+        ReportDrillItem: {
+            /**
+             * Format: date-time
+             * @description When it was created (offered, for a call): the day it counts on.
+             */
+            at: string;
+            counted: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "work_order" | "complaint" | "callback" | "call";
+            /** @description The order's or complaint's number. */
+            number?: string;
+            site_id?: string;
+            state: string;
+            technician_id?: string;
+            work_order_id?: string;
+        };
+        ReportDrillOutputBody: {
+            items: components["schemas"]["ReportDrillItem"][];
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
+        ReportMetric: {
+            available: boolean;
+            dimensions: string[];
+            /** @enum {string} */
+            drill?: "work_orders" | "complaints" | "callbacks" | "calls" | "";
+            formula: string;
+            id: string;
+            name_en: string;
+            name_zh: string;
+            reason?: string;
+            /** @enum {string} */
+            unit: "count" | "ratio" | "hours" | "seconds" | "score" | "per_1000";
+        };
+        ReportMetricsOutputBody: {
+            dimensions: string[] | null;
+            items: components["schemas"]["ReportMetric"][] | null;
+        };
+        ReportPoint: {
+            group: {
+                [key: string]: string;
+            };
+            /** @description The first day (YYYY-MM-DD) of the day, week or month. */
+            start: string;
+            values: {
+                [key: string]: number | null;
+            };
+        };
+        ReportRebuildInputBody: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        ReportRebuildOutputBody: {
+            /**
+             * Format: int64
+             * @description Days marked for recomputation; the report job recomputes them within a minute.
+             */
+            days: number;
+        };
+        ReportResult: {
+            from: string;
+            previous_from: string;
+            previous_to: string;
+            series: components["schemas"]["ReportPoint"][];
+            to: string;
+            totals: components["schemas"]["ReportRow"][];
+        };
+        ReportRow: {
+            group: {
+                [key: string]: string;
+            };
+            /** @description The values of the previous period of the same length. */
+            previous?: {
+                [key: string]: number | null;
+            };
+            values: {
+                [key: string]: number | null;
+            };
         };
         Requisition: {
             /** @description The ERP's requisition ID. */
@@ -15693,6 +15875,407 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "drill-report": {
+        parameters: {
+            query: {
+                /** @description First day (YYYY-MM-DD, tenant time zone). */
+                from: string;
+                /** @description Last day, inclusive; at most 366 days after from. */
+                to: string;
+                /** @description Only the sites in this region's subtree. */
+                region_id?: string;
+                site_id?: string;
+                technician_id?: string;
+                product_line?: string;
+                service_type?: string;
+                channel?: string;
+                /** @description The metric whose records to list. */
+                metric: string;
+                /** @description Cursor from a previous page's next. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDrillOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-report": {
+        parameters: {
+            query: {
+                /** @description First day (YYYY-MM-DD, tenant time zone). */
+                from: string;
+                /** @description Last day, inclusive; at most 366 days after from. */
+                to: string;
+                /** @description Only the sites in this region's subtree. */
+                region_id?: string;
+                site_id?: string;
+                technician_id?: string;
+                product_line?: string;
+                service_type?: string;
+                channel?: string;
+                format: "csv" | "xlsx";
+                /** @description totals: the metrics per group with the previous period; drill: every record behind metric. */
+                what?: "totals" | "drill";
+                /** @description For totals: metric IDs, comma-separated; for drill: the one metric. */
+                metrics?: string;
+                group_by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-report-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportMetricsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "query-report": {
+        parameters: {
+            query: {
+                /** @description First day (YYYY-MM-DD, tenant time zone). */
+                from: string;
+                /** @description Last day, inclusive; at most 366 days after from. */
+                to: string;
+                /** @description Only the sites in this region's subtree. */
+                region_id?: string;
+                site_id?: string;
+                technician_id?: string;
+                product_line?: string;
+                service_type?: string;
+                channel?: string;
+                /** @description Metric IDs, comma-separated (see list-report-metrics). */
+                metrics: string;
+                /** @description day, week (ISO, from Monday) or month: adds a series; empty: totals only. */
+                granularity?: string;
+                /** @description Up to two dimensions, comma-separated: region, site, technician, product_line, service_type, channel. */
+                group_by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rebuild-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportRebuildInputBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRebuildOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
