@@ -13,7 +13,7 @@ import (
 	"github.com/aftersales/aftersales/core/report"
 )
 
-// ReportServices serve the reports (nil Service: not served).
+// ReportServices serve the reports.
 type ReportServices struct {
 	Service *report.Service
 	Drill   ReportDriller
@@ -112,9 +112,6 @@ func (in *ReportQueryInput) query() (report.Query, error) {
 }
 
 func registerReportRoutes(api huma.API, s *Server, d ReportServices) {
-	if d.Service == nil {
-		return
-	}
 	tags := []string{"Reports"}
 	read := access{Who: accessTenant, Perm: core.Permission{Resource: core.ResReports, Action: core.ActRead}}
 	register(api, huma.Operation{OperationID: "list-report-metrics", Method: http.MethodGet, Path: "/v1/reports/metrics",

@@ -8,6 +8,7 @@ import (
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/kb"
+	"github.com/aftersales/aftersales/core/report"
 )
 
 // schemaNames are the spec names of core types whose Go names collide
@@ -17,6 +18,11 @@ var schemaNames = map[reflect.Type]string{
 	reflect.TypeFor[complaint.Settings](): "ComplaintSettings",
 	reflect.TypeFor[callback.Settings]():  "CallbackSettings",
 	reflect.TypeFor[kb.Category]():        "KBCategory",
+	reflect.TypeFor[report.Metric]():      "ReportMetric",
+	reflect.TypeFor[report.Row]():         "ReportRow",
+	reflect.TypeFor[report.Point]():       "ReportPoint",
+	reflect.TypeFor[report.Result]():      "ReportResult",
+	reflect.TypeFor[report.DrillItem]():   "ReportDrillItem",
 }
 
 // schemaNamer is Huma's default namer, except for schemaNames.

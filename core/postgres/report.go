@@ -83,7 +83,7 @@ var reportFacts = []factSQL{
 	{key: [5]string{nilID, nilID, "''", "''", "''"},
 		from: ` calls k WHERE k.tenant_id = $1 AND k.direction = 'inbound' AND k.offered_at >= $2 AND k.offered_at < $3`,
 		counts: map[string]string{"calls_offered": "1", "calls_answered": "(k.answered_at IS NOT NULL)::int",
-			"calls_abandoned": "(k.outcome IN ('abandoned', 'missed'))::int",
+			"calls_abandoned":      "(k.outcome IN ('abandoned', 'missed'))::int",
 			"calls_handle_seconds": "CASE WHEN k.answered_at IS NOT NULL THEN k.duration_seconds ELSE 0 END"}},
 }
 

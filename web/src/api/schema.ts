@@ -44,89 +44,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/agent-groups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Agent groups
-         * @description Agent groups (坐席组) by skill: repair, installation, complaints, consultation, or one of the tenant's product lines (by code), optionally answering a queue of the phone system; members are active users holding the agent role. Every change is audited, and the tenant's CTI plugin tells the phone system who is in which group and who is available (GET /v1/agents/sync).
-         */
-        get: operations["list-agent-groups"];
-        put?: never;
-        /**
-         * Create an agent group
-         * @description Agent groups (坐席组) by skill: repair, installation, complaints, consultation, or one of the tenant's product lines (by code), optionally answering a queue of the phone system; members are active users holding the agent role. Every change is audited, and the tenant's CTI plugin tells the phone system who is in which group and who is available (GET /v1/agents/sync).
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
-         */
-        post: operations["create-agent-group"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/agent-groups/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** An agent group */
-        get: operations["get-agent-group"];
-        /**
-         * Change an agent group's name, skill and queue
-         * @description Agent groups (坐席组) by skill: repair, installation, complaints, consultation, or one of the tenant's product lines (by code), optionally answering a queue of the phone system; members are active users holding the agent role. Every change is audited, and the tenant's CTI plugin tells the phone system who is in which group and who is available (GET /v1/agents/sync).
-         */
-        put: operations["update-agent-group"];
-        post?: never;
-        /** Delete an agent group */
-        delete: operations["delete-agent-group"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/agent-groups/{id}/members": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Replace an agent group's members */
-        put: operations["set-agent-group-members"];
-        /** Add an agent to a group */
-        post: operations["add-agent-group-member"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/agent-groups/{id}/members/{user_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Take an agent out of a group */
-        delete: operations["remove-agent-group-member"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/agents/board": {
         parameters: {
             query?: never;
@@ -136,7 +53,7 @@ export interface paths {
         };
         /**
          * The supervisors' board
-         * @description Every active user with a CTI extension, their state and since when; the calls waiting per queue as the CTI plugin reported them (queued, not yet offered to an agent, not ended); and the agent groups with their members' states and the calls waiting in each group's queue.
+         * @description Every active user with a CTI extension, their state and since when, and the calls waiting per queue as the CTI plugin reported them (queued, not yet offered to an agent, not ended).
          */
         get: operations["get-agent-board"];
         put?: never;
@@ -224,26 +141,6 @@ export interface paths {
          * @description An agent sets available, away or offline; a call answered at their extension makes them on_call, its end after_call_work, until they set a state again.
          */
         put: operations["set-my-agent-state"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/agents/sync": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The agent groups' sync with the phone system
-         * @description synced, not_supported (the tenant's CTI plugin does not sync agents), no_binding, failed (retried) or pending, and whether changes wait to be sent.
-         */
-        get: operations["get-agent-sync"];
-        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -732,28 +629,6 @@ export interface paths {
         get: operations["list-complaint-events"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/complaints/{id}/reassign": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Reassign the complaint's order
-         * @description Voids (cancels) the field order the complaint is about, with a reason naming the complaint, and takes in a new order for the same customer, unit and problem, dispatched as any new order (or queued with its reason), in one transaction. The complaint is then about the new order; its timeline has a `reassigned` event naming both orders, the old order's `cancelled` event names the complaint and the new order, the new order's `created` event the complaint and the order it replaces. 409 when the complaint is not active, is about no order, the order is not a field order, or its state (completed, confirmed, closed, cancelled) no longer allows voiding it.
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
-         */
-        post: operations["reassign-complaint-order"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1868,6 +1743,106 @@ export interface paths {
         patch: operations["update-region"];
         trace?: never;
     };
+    "/v1/reports/drill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The records behind a number
+         * @description The work orders, complaints, callback tasks or calls (the metric's `drill`) a metric counts over the period and filters, oldest first, paginated; `counted` marks those in a ratio's numerator. Same scope and bad-input rules as query-report.
+         */
+        get: operations["drill-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a report (CSV or XLSX)
+         * @description Streams the totals of query-report (one row per group: the metrics and their previous values) or every record behind one metric (drill), as CSV or XLSX, in constant memory. Same scope and bad-input rules.
+         */
+        get: operations["export-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The metric catalogue
+         * @description Every metric with its names, formula, unit, the dimensions it supports and whether it exists yet (`available`; otherwise `reason` says what is missing).
+         */
+        get: operations["list-report-metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query metrics
+         * @description Metrics over tenant-local days [from, to] with the previous period of the same length, per group (`totals`) and, with a granularity, per day, week or month (`series`). A value is null where it has no denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's staff their sites. An unknown metric or dimension, a period over 366 days: 422 naming it; a region or site filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within about a minute of the facts.
+         */
+        get: operations["query-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rebuild the aggregates of a period
+         * @description Marks the tenant's days [from, to] (at most 366) for recomputation from the raw records, e.g. after the response target or the time zone changed; the report job recomputes them while writes go on.
+         */
+        post: operations["rebuild-reports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/roles": {
         parameters: {
             query?: never;
@@ -2442,7 +2417,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint
-         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, complaint.opened, complaint.escalated, complaint.breached, complaint.resolution_proposed, complaint.closed, or "*" for all.
+         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, or "*" for all.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -2708,9 +2683,6 @@ export interface components {
             roles: string[] | null;
             scope: components["schemas"]["Scope"];
         };
-        AddAgentGroupMemberInputBody: {
-            user_id: string;
-        };
         AddCommentInputBody: {
             body: string;
         };
@@ -2732,19 +2704,6 @@ export interface components {
             screen_pop?: components["schemas"]["ScreenPop"];
             /** @enum {string} */
             type: "screen_pop" | "call";
-        };
-        AgentGroup: {
-            /** Format: date-time */
-            created_at: string;
-            id: string;
-            members: components["schemas"]["GroupMember"][] | null;
-            name: string;
-            /** @description The phone system's queue the group answers; empty when none. */
-            queue: string;
-            /** @description repair, installation, complaints, consultation, or a product line's code. */
-            skill: string;
-            /** Format: date-time */
-            updated_at: string;
         };
         AgentState: {
             extension?: string;
@@ -2866,36 +2825,7 @@ export interface components {
         };
         Board: {
             agents: components["schemas"]["AgentState"][] | null;
-            groups: components["schemas"]["BoardGroup"][] | null;
             queues: components["schemas"]["QueueWaiting"][] | null;
-        };
-        BoardGroup: {
-            /**
-             * Format: int64
-             * @description Members available now.
-             */
-            available: number;
-            /** Format: date-time */
-            created_at: string;
-            id: string;
-            members: components["schemas"]["GroupMember"][] | null;
-            name: string;
-            /**
-             * Format: date-time
-             * @description Since when the oldest waiting call waits.
-             */
-            oldest?: string;
-            /** @description The phone system's queue the group answers; empty when none. */
-            queue: string;
-            /** @description repair, installation, complaints, consultation, or a product line's code. */
-            skill: string;
-            /** Format: date-time */
-            updated_at: string;
-            /**
-             * Format: int64
-             * @description Calls waiting in the group's queue.
-             */
-            waiting: number;
         };
         CTIEventsOutputBody: {
             /**
@@ -3972,24 +3902,6 @@ export interface components {
         GrantsOutputBody: {
             permissions: components["schemas"]["Permission"][] | null;
         };
-        GroupInput: {
-            /** @description Users holding the agent role. On create: the first members; on update: ignored (use /members). */
-            members?: string[] | null;
-            name: string;
-            /** @description The phone system's queue ID the group answers. */
-            queue?: string;
-            /** @description repair, installation, complaints, consultation, or a product line's code. */
-            skill: string;
-        };
-        GroupMember: {
-            extension?: string;
-            name: string;
-            /** Format: date-time */
-            since: string;
-            /** @enum {string} */
-            state: "available" | "on_call" | "after_call_work" | "away" | "offline";
-            user_id: string;
-        };
         Handling: {
             cause?: string;
             compensation?: string;
@@ -4078,9 +3990,6 @@ export interface components {
             items: components["schemas"]["APIKey"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
-        };
-        ListAgentGroupsOutputBody: {
-            items: components["schemas"]["AgentGroup"][] | null;
         };
         ListArticlesOutputBody: {
             items: components["schemas"]["Hit"][] | null;
@@ -4737,19 +4646,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        ReassignComplaintInputBody: {
-            /** @description Why the order is voided and dispatched anew; on both orders' timelines. */
-            reason: string;
-            /**
-             * Format: int64
-             * @description The complaint's version read; 0: no check.
-             */
-            version?: number;
-        };
-        ReassignedComplaint: {
-            complaint: components["schemas"]["ComplaintDetail"];
-            orders: components["schemas"]["Reissued"];
-        };
         RecordCallbackAttemptInputBody: {
             /** @enum {string} */
             outcome: "no_answer" | "busy" | "wrong_number" | "refused";
@@ -4795,13 +4691,87 @@ export interface components {
             /** @example KFR35GW2501310001 */
             serial: string;
         };
-        Reissued: {
-            new_number: string;
-            /** @description dispatched, or created when no site fits (in the dispatcher queue). */
-            new_state: string;
-            new_work_order_id: string;
-            old_number: string;
-            old_work_order_id: string;
+        ReportDrillItem: {
+            /**
+             * Format: date-time
+             * @description When it was created (offered, for a call): the day it counts on.
+             */
+            at: string;
+            counted: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "work_order" | "complaint" | "callback" | "call";
+            /** @description The order's or complaint's number. */
+            number?: string;
+            site_id?: string;
+            state: string;
+            technician_id?: string;
+            work_order_id?: string;
+        };
+        ReportDrillOutputBody: {
+            items: components["schemas"]["ReportDrillItem"][];
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
+        ReportMetric: {
+            available: boolean;
+            dimensions: string[];
+            /** @enum {string} */
+            drill?: "work_orders" | "complaints" | "callbacks" | "calls" | "";
+            formula: string;
+            id: string;
+            name_en: string;
+            name_zh: string;
+            reason?: string;
+            /** @enum {string} */
+            unit: "count" | "ratio" | "hours" | "seconds" | "score" | "per_1000";
+        };
+        ReportMetricsOutputBody: {
+            dimensions: string[] | null;
+            items: components["schemas"]["ReportMetric"][] | null;
+        };
+        ReportPoint: {
+            group: {
+                [key: string]: string;
+            };
+            /** @description The first day (YYYY-MM-DD) of the day, week or month. */
+            start: string;
+            values: {
+                [key: string]: number | null;
+            };
+        };
+        ReportRebuildInputBody: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        ReportRebuildOutputBody: {
+            /**
+             * Format: int64
+             * @description Days marked for recomputation; the report job recomputes them within a minute.
+             */
+            days: number;
+        };
+        ReportResult: {
+            from: string;
+            previous_from: string;
+            previous_to: string;
+            series: components["schemas"]["ReportPoint"][];
+            to: string;
+            totals: components["schemas"]["ReportRow"][];
+        };
+        ReportRow: {
+            group: {
+                [key: string]: string;
+            };
+            /** @description The values of the previous period of the same length. */
+            previous?: {
+                [key: string]: number | null;
+            };
+            values: {
+                [key: string]: number | null;
+            };
         };
         Requisition: {
             /** @description The ERP's requisition ID. */
@@ -4977,7 +4947,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @enum {string} */
-            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached" | "complaint_escalated" | "complaint_confirm";
+            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached";
             /**
              * @default zh-CN
              * @enum {string}
@@ -5114,10 +5084,6 @@ export interface components {
              * @example 120
              */
             respond_minutes: number;
-        };
-        SetAgentGroupMembersInputBody: {
-            /** @description Users holding the agent role; replaces the members. */
-            user_ids: string[] | null;
         };
         SetAgentStateInputBody: {
             /**
@@ -5363,18 +5329,6 @@ export interface components {
         SuspendTenantInputBody: {
             /** @description Shown to the tenant's users in every 403. */
             reason: string;
-        };
-        SyncState: {
-            /** @description Changes wait to be sent. */
-            behind: boolean;
-            error?: string;
-            /** @enum {string} */
-            status: "pending" | "synced" | "not_supported" | "no_binding" | "failed";
-            /**
-             * Format: date-time
-             * @description When the phone system was last told.
-             */
-            synced_at?: string;
         };
         SynonymGroup: {
             id: string;
@@ -6320,697 +6274,6 @@ export interface operations {
             };
         };
     };
-    "list-agent-groups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ListAgentGroupsOutputBody"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "create-agent-group": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["GroupInput"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgentGroup"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "get-agent-group": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgentGroup"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "update-agent-group": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["GroupInput"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgentGroup"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "delete-agent-group": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "set-agent-group-members": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SetAgentGroupMembersInputBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgentGroup"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "add-agent-group-member": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AddAgentGroupMemberInputBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgentGroup"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "remove-agent-group-member": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                user_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgentGroup"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     "get-agent-board": {
         parameters: {
             query?: never;
@@ -7433,71 +6696,6 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "get-agent-sync": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SyncState"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10109,113 +9307,6 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "reassign-complaint-order": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReassignComplaintInputBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReassignedComplaint"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16784,6 +15875,407 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "drill-report": {
+        parameters: {
+            query: {
+                /** @description First day (YYYY-MM-DD, tenant time zone). */
+                from: string;
+                /** @description Last day, inclusive; at most 366 days after from. */
+                to: string;
+                /** @description Only the sites in this region's subtree. */
+                region_id?: string;
+                site_id?: string;
+                technician_id?: string;
+                product_line?: string;
+                service_type?: string;
+                channel?: string;
+                /** @description The metric whose records to list. */
+                metric: string;
+                /** @description Cursor from a previous page's next. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDrillOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-report": {
+        parameters: {
+            query: {
+                /** @description First day (YYYY-MM-DD, tenant time zone). */
+                from: string;
+                /** @description Last day, inclusive; at most 366 days after from. */
+                to: string;
+                /** @description Only the sites in this region's subtree. */
+                region_id?: string;
+                site_id?: string;
+                technician_id?: string;
+                product_line?: string;
+                service_type?: string;
+                channel?: string;
+                format: "csv" | "xlsx";
+                /** @description totals: the metrics per group with the previous period; drill: every record behind metric. */
+                what?: "totals" | "drill";
+                /** @description For totals: metric IDs, comma-separated; for drill: the one metric. */
+                metrics?: string;
+                group_by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-report-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportMetricsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "query-report": {
+        parameters: {
+            query: {
+                /** @description First day (YYYY-MM-DD, tenant time zone). */
+                from: string;
+                /** @description Last day, inclusive; at most 366 days after from. */
+                to: string;
+                /** @description Only the sites in this region's subtree. */
+                region_id?: string;
+                site_id?: string;
+                technician_id?: string;
+                product_line?: string;
+                service_type?: string;
+                channel?: string;
+                /** @description Metric IDs, comma-separated (see list-report-metrics). */
+                metrics: string;
+                /** @description day, week (ISO, from Monday) or month: adds a series; empty: totals only. */
+                granularity?: string;
+                /** @description Up to two dimensions, comma-separated: region, site, technician, product_line, service_type, channel. */
+                group_by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rebuild-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportRebuildInputBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRebuildOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
