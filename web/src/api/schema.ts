@@ -44,6 +44,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agent-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Agent groups
+         * @description Agent groups (坐席组) by skill: repair, installation, complaints, consultation, or one of the tenant's product lines (by code), optionally answering a queue of the phone system; members are active users holding the agent role. Every change is audited, and the tenant's CTI plugin tells the phone system who is in which group and who is available (GET /v1/agents/sync).
+         */
+        get: operations["list-agent-groups"];
+        put?: never;
+        /**
+         * Create an agent group
+         * @description Agent groups (坐席组) by skill: repair, installation, complaints, consultation, or one of the tenant's product lines (by code), optionally answering a queue of the phone system; members are active users holding the agent role. Every change is audited, and the tenant's CTI plugin tells the phone system who is in which group and who is available (GET /v1/agents/sync).
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-agent-group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agent-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An agent group */
+        get: operations["get-agent-group"];
+        /**
+         * Change an agent group's name, skill and queue
+         * @description Agent groups (坐席组) by skill: repair, installation, complaints, consultation, or one of the tenant's product lines (by code), optionally answering a queue of the phone system; members are active users holding the agent role. Every change is audited, and the tenant's CTI plugin tells the phone system who is in which group and who is available (GET /v1/agents/sync).
+         */
+        put: operations["update-agent-group"];
+        post?: never;
+        /** Delete an agent group */
+        delete: operations["delete-agent-group"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agent-groups/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an agent group's members */
+        put: operations["set-agent-group-members"];
+        /** Add an agent to a group */
+        post: operations["add-agent-group-member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agent-groups/{id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an agent out of a group */
+        delete: operations["remove-agent-group-member"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/board": {
         parameters: {
             query?: never;
@@ -53,7 +136,7 @@ export interface paths {
         };
         /**
          * The supervisors' board
-         * @description Every active user with a CTI extension, their state and since when, and the calls waiting per queue as the CTI plugin reported them (queued, not yet offered to an agent, not ended).
+         * @description Every active user with a CTI extension, their state and since when; the calls waiting per queue as the CTI plugin reported them (queued, not yet offered to an agent, not ended); and the agent groups with their members' states and the calls waiting in each group's queue.
          */
         get: operations["get-agent-board"];
         put?: never;
@@ -148,6 +231,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agent groups' sync with the phone system
+         * @description synced, not_supported (the tenant's CTI plugin does not sync agents), no_binding, failed (retried) or pending, and whether changes wait to be sent.
+         */
+        get: operations["get-agent-sync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -200,13 +303,13 @@ export interface paths {
         };
         /**
          * List an owner's attachments
-         * @description Oldest first. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         * @description Oldest first. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
          */
         get: operations["list-attachments"];
         put?: never;
         /**
          * Upload an attachment
-         * @description A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; accepted: image/jpeg, image/png, image/webp, image/heic, application/pdf; anything else is refused with 415. A file over the size limit (BLOB_MAX_SIZE_MB, 10 MiB by default) is refused with 413; both problems name the limit. The file is stored under the tenant and the attachment's ID, never under its name. Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         * @description A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; accepted: image/jpeg, image/png, image/webp, image/heic, application/pdf; anything else is refused with 415. A file over the size limit (BLOB_MAX_SIZE_MB, 10 MiB by default) is refused with 413; both problems name the limit. The file is stored under the tenant and the attachment's ID, never under its name. Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
          */
         post: operations["upload-attachment"];
         delete?: never;
@@ -224,14 +327,14 @@ export interface paths {
         };
         /**
          * Get an attachment's description
-         * @description Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         * @description Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
          */
         get: operations["get-attachment"];
         put?: never;
         post?: never;
         /**
          * Delete an attachment
-         * @description Deletes the attachment and, once that is committed, its file. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         * @description Deletes the attachment and, once that is committed, its file. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
          */
         delete: operations["delete-attachment"];
         options?: never;
@@ -248,7 +351,7 @@ export interface paths {
         };
         /**
          * Download an attachment
-         * @description The file with its sniffed type, as an attachment download (Content-Disposition with its name), X-Content-Type-Options nosniff and a sandboxing Content-Security-Policy. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site.
+         * @description The file with its sniffed type, as an attachment download (Content-Disposition with its name), X-Content-Type-Options nosniff and a sandboxing Content-Security-Policy. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
          */
         get: operations["download-attachment"];
         put?: never;
@@ -635,6 +738,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/complaints/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reassign the complaint's order
+         * @description Voids (cancels) the field order the complaint is about, with a reason naming the complaint, and takes in a new order for the same customer, unit and problem, dispatched as any new order (or queued with its reason), in one transaction. The complaint is then about the new order; its timeline has a `reassigned` event naming both orders, the old order's `cancelled` event names the complaint and the new order, the new order's `created` event the complaint and the order it replaces. 409 when the complaint is not active, is about no order, the order is not a field order, or its state (completed, confirmed, closed, cancelled) no longer allows voiding it.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["reassign-complaint-order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cti/{binding}/events": {
         parameters: {
             query?: never;
@@ -670,7 +795,7 @@ export interface paths {
         put?: never;
         /**
          * Create a customer
-         * @description Phones are normalised; a phone that another customer has already is allowed (families, switchboards) and reported in `warnings`. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored.
+         * @description Phones are normalised; a phone that another customer has already is allowed (families, switchboards) and reported in `warnings`. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Each address's text is parsed into its province, city and district (GB/T 2260 codes, `province`, `city`, `district`, with `parse_confidence`), unless `district_code` names the division. A text naming a district that exists in several places is stored without divisions, and the response lists the `candidates` to pick from (send the choice back as `district_code`). An address without lat/lon gets its division's representative point, marked `location_approximate`; dispatch uses the stored division and point. lat/lon may be given in `coord_system` gcj02 or bd09 (converted to WGS-84; outside China is refused, 422 naming `addresses[i].coord_system`); an unknown `district_code` is refused (422 naming `addresses[i].district_code`).
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -696,7 +821,7 @@ export interface paths {
          *
          *     JSON: an array of customers as in POST /v1/customers (addresses may name their region by `region_code`).
          *
-         *     CSV: UTF-8 (a BOM is allowed), a header row naming the columns in any order: `name` (required), `kind`, `phones` and `tags` (lists separated by `|`), `vip` (true or false), and one address: `address_label`, `address`, `region` (a region code), `lat`, `lon`.
+         *     CSV: UTF-8 (a BOM is allowed), a header row naming the columns in any order: `name` (required), `kind`, `phones` and `tags` (lists separated by `|`), `vip` (true or false), and one address: `address_label`, `address`, `region` (a region code), `lat`, `lon`, `coord_system` (wgs84, gcj02 or bd09) and `district_code` (a GB/T 2260 code). Addresses are parsed as in POST /v1/customers. Each address's text is parsed into its province, city and district (GB/T 2260 codes, `province`, `city`, `district`, with `parse_confidence`), unless `district_code` names the division. A text naming a district that exists in several places is stored without divisions, and the response lists the `candidates` to pick from (send the choice back as `district_code`). An address without lat/lon gets its division's representative point, marked `location_approximate`; dispatch uses the stored division and point. lat/lon may be given in `coord_system` gcj02 or bd09 (converted to WGS-84; outside China is refused, 422 naming `addresses[i].coord_system`); an unknown `district_code` is refused (422 naming `addresses[i].district_code`).
          *
          *     A caller whose scope is limited to some regions imports only rows with an address in their scope: the other rows fail (field `region`).
          *
@@ -733,7 +858,7 @@ export interface paths {
         head?: never;
         /**
          * Change a customer
-         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Stored addresses resent as they are (same region and text) are kept even outside the caller's scope. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist.
+         * @description Fields left out are unchanged; phones, addresses and tags, when given, replace the stored lists. A caller whose scope is limited to some regions (not tenant-wide) writes only addresses in a region of their scope or below, and creates a customer only with at least one: an address with no region or a region outside the scope, or a customer without an address, is refused with 403 naming the field (`addresses[i].region_id`, `addresses[i].region_code` or `addresses`), and nothing is stored. Stored addresses resent as they are (same region and text) are kept even outside the caller's scope. Who sees which customers: a caller with tenant-wide scope sees every customer; a technician sees the customers of the orders assigned to them; any other caller sees a customer when one of the customer's addresses lies in a region of their scope (or its subtree), or when the customer has a work order they may see (see list-work-orders; site staff thus see their sites' customers). A unit is seen with its owner. A customer or unit the caller may not see answers 404, as if it did not exist. Each address's text is parsed into its province, city and district (GB/T 2260 codes, `province`, `city`, `district`, with `parse_confidence`), unless `district_code` names the division. A text naming a district that exists in several places is stored without divisions, and the response lists the `candidates` to pick from (send the choice back as `district_code`). An address without lat/lon gets its division's representative point, marked `location_approximate`; dispatch uses the stored division and point. lat/lon may be given in `coord_system` gcj02 or bd09 (converted to WGS-84; outside China is refused, 422 naming `addresses[i].coord_system`); an unknown `district_code` is refused (422 naming `addresses[i].district_code`).
          */
         patch: operations["update-customer"];
         trace?: never;
@@ -882,6 +1007,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/kb/articles/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import articles from Markdown files or CSV
+         * @description Imports articles for a move from another system. Each Markdown file is one article: optional front matter between `---` lines with `key`, `title`, `category` (a category's ID, Chinese or English name), `tags`, `product_lines`, `models`, `fault_codes` (lists as `[a, b]`, `a, b` or `- a` lines) and `audience` (internal, sites, technicians or public; default internal), then the Markdown body. Without `title`, the first `# ` heading is the title; without `key`, the file's name (its path in a zip) without `.md`. A CSV has a header row naming the columns `key`, `title`, `body` (required), `category`, `tags`, `product_lines`, `models`, `fault_codes` (lists separated by `|`) and `audience`, in UTF-8.
+         *
+         *     The key makes an import repeatable: an article imported under the same key before is updated (a new version; of a published article a pending draft, readers keep the published version) or, when nothing changed, left alone (`unchanged`); nothing is duplicated. Imported articles are drafts that go through review, unless `publish=true` and the caller holds kb:approve (403 otherwise, nothing written): then they are published with the importer recorded as their reviewer. Every row is checked: a bad row (bad field, unknown category, a key repeated in the upload, an article in review) is reported with `row` (the CSV line, or the Markdown file's position in the upload), `file` and the problem, and nothing of it is written; the other rows are. A file-level problem (a file that is not Markdown, zip or CSV, an unreadable zip or CSV header, too many files) is a 422 and nothing is written. Needs kb:create and kb:update. The import is recorded in the audit log.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["import-kb-articles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/kb/articles/{id}": {
         parameters: {
             query?: never;
@@ -896,7 +1045,7 @@ export interface paths {
         get: operations["get-kb-article"];
         /**
          * Write a new version of an article
-         * @description The new version is a draft again and needs a review to be published. 409 while the article is in review, or when `version` is not the current one.
+         * @description The new version is a draft again and needs a review to be published. Of a published article, the new version is pending: readers keep seeing the published version (`live_version` in editors' view) until a reviewer approves the new one. 409 while the article is in review, or when `version` is not the current one.
          */
         put: operations["update-kb-article"];
         post?: never;
@@ -1713,7 +1862,7 @@ export interface paths {
         put?: never;
         /**
          * Create a region
-         * @description The tree is country → region → province → city; a child sits strictly below its parent's level.
+         * @description The tree is country → region → province → city → district; a child sits strictly below its parent's level. Province, city and district nodes may be mapped to the administrative division they stand for (division_code).
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -1739,7 +1888,7 @@ export interface paths {
         delete: operations["delete-region"];
         options?: never;
         head?: never;
-        /** Rename or recode a region */
+        /** Rename or recode a region, or map it to a division */
         patch: operations["update-region"];
         trace?: never;
     };
@@ -2006,6 +2155,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/site-districts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the districts sites cover, as CSV
+         * @description Streams `site,district,coverage,district_name` rows for the sites in your scope, by site code then division code, UTF-8 with a BOM (spreadsheets then read the Chinese names); the file imports back as it is.
+         */
+        get: operations["export-site-districts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/site-districts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the districts sites cover, from CSV
+         * @description Each row adds a division to a site's coverage, or changes the coverage of one it covers already; divisions the file does not name are kept (remove them with PUT /v1/sites/{id}/districts). Needs sites:update and your scope over each row's site. Every row is validated; the valid rows are written, in one transaction, even when other rows fail, and the response reports each failed row (`row`: the CSV line, the header being line 1) with the column and what is wrong: a site not in your scope, an unknown code, a name that is no division's or names several (the candidates are listed), a bad coverage, a site and division given twice. `created` counts the divisions added, `updated` those covered already. A bad header or more than 20,000 rows is a 422 and nothing is written.
+         *
+         *     CSV: UTF-8 (a BOM is allowed) or GBK/GB18030 declared as `Content-Type: text/csv; charset=gbk`; columns in any order: `site` (a site code) and `district` (a six-digit code, or a name such as 广东省深圳市南山区, 深圳南山区 or 南山区) are required; `coverage` (primary, the default, or secondary); `district_name` is ignored (the export writes it).
+         *
+         *     ```csv
+         *     site,district,coverage
+         *     SZ-NS-001,440305,primary
+         *     SZ-NS-001,深圳市宝安区,secondary
+         *     SZ-NS-001,广东省东莞市,primary
+         *     ```
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["import-site-districts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites": {
         parameters: {
             query?: never;
@@ -2084,6 +2284,30 @@ export interface paths {
          * @description Changes the fields given. Moving the site to another region needs scope over both regions.
          */
         patch: operations["update-site"];
+        trace?: never;
+    };
+    "/v1/sites/{id}/districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The districts a site covers
+         * @description Dispatch finds the sites covering an address's district (its own code, its city's or its province's) wherever they are, besides those whose area contains the address. 404 outside your scope.
+         */
+        get: operations["get-site-districts"];
+        /**
+         * Replace the districts a site covers
+         * @description The list becomes the site's whole coverage (recorded in the audit log). A code the platform's division table does not hold, or a code given twice, is a 422 naming the item, and nothing changes. 404 outside your scope.
+         */
+        put: operations["replace-site-districts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/sites/{id}/sla-misses": {
@@ -2417,7 +2641,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint
-         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, or "*" for all.
+         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, complaint.opened, complaint.escalated, complaint.breached, complaint.resolution_proposed, complaint.closed, or "*" for all.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -2683,6 +2907,9 @@ export interface components {
             roles: string[] | null;
             scope: components["schemas"]["Scope"];
         };
+        AddAgentGroupMemberInputBody: {
+            user_id: string;
+        };
         AddCommentInputBody: {
             body: string;
         };
@@ -2704,6 +2931,19 @@ export interface components {
             screen_pop?: components["schemas"]["ScreenPop"];
             /** @enum {string} */
             type: "screen_pop" | "call";
+        };
+        AgentGroup: {
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            members: components["schemas"]["GroupMember"][] | null;
+            name: string;
+            /** @description The phone system's queue the group answers; empty when none. */
+            queue: string;
+            /** @description repair, installation, complaints, consultation, or a product line's code. */
+            skill: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         AgentState: {
             extension?: string;
@@ -2739,12 +2979,19 @@ export interface components {
             created_at: string;
             edited_by: string;
             edited_by_name: string;
+            /** @description The key the article was imported under (a Markdown file's key or name, a CSV row's key). */
+            external_key?: string;
             fault_codes: string[] | null;
             /** Format: int64 */
             helpful: number;
             /** @description The body rendered and sanitised. */
             html: string;
             id: string;
+            /**
+             * Format: int64
+             * @description Set while a new version of a published article is a draft or in review: the version readers still see until the new one is approved.
+             */
+            live_version?: number;
             /** @description Product model codes. */
             models: string[] | null;
             /** Format: int64 */
@@ -2825,7 +3072,36 @@ export interface components {
         };
         Board: {
             agents: components["schemas"]["AgentState"][] | null;
+            groups: components["schemas"]["BoardGroup"][] | null;
             queues: components["schemas"]["QueueWaiting"][] | null;
+        };
+        BoardGroup: {
+            /**
+             * Format: int64
+             * @description Members available now.
+             */
+            available: number;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            members: components["schemas"]["GroupMember"][] | null;
+            name: string;
+            /**
+             * Format: date-time
+             * @description Since when the oldest waiting call waits.
+             */
+            oldest?: string;
+            /** @description The phone system's queue the group answers; empty when none. */
+            queue: string;
+            /** @description repair, installation, complaints, consultation, or a product line's code. */
+            skill: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Calls waiting in the group's queue.
+             */
+            waiting: number;
         };
         CTIEventsOutputBody: {
             /**
@@ -3308,8 +3584,13 @@ export interface components {
         CreateRegionInputBody: {
             /** @example CN-GD */
             code: string;
+            /**
+             * @description The administrative division (GB/T 2260 code, see list-divisions) the node stands for, of the node's level: only province, city and district nodes map to one (a country or region node, 大区 or 办事处, is the tenant's own). An unknown code, or one of another level, is a 422 naming division_code.
+             * @example 440000
+             */
+            division_code?: string;
             /** @enum {string} */
-            level: "country" | "region" | "province" | "city";
+            level: "country" | "region" | "province" | "city" | "district";
             /** @example 广东省 */
             name: string;
             /** @description Required except for a country. */
@@ -3529,13 +3810,22 @@ export interface components {
         CustomerAddress: {
             /** @example 广东省深圳市南山区科技园南路 8 号 */
             address: string;
+            /** @description Only in the response of a create or update: the text names a district that exists in several places; send the right one back as district_code. */
+            candidates?: components["schemas"]["DivisionCandidate"][] | null;
+            city: components["schemas"]["DivisionRef"];
+            district: components["schemas"]["DivisionRef"];
             id: string;
             /** @example home */
             label: string;
             /** Format: double */
             lat: number | null;
+            /** @description lat/lon are the district's representative point, not the address's own: no coordinate was given. */
+            location_approximate: boolean;
             /** Format: double */
             lon: number | null;
+            /** Format: double */
+            parse_confidence: number;
+            province: components["schemas"]["DivisionRef"];
             region_id: string | null;
         };
         CustomerAddressBody: {
@@ -3546,6 +3836,11 @@ export interface components {
              * @enum {string}
              */
             coord_system?: "wgs84" | "gcj02" | "bd09";
+            /**
+             * @description The administrative division (GB/T 2260 code, see list-divisions) the address lies in, instead of what its text parses to: e.g. the candidate the agent picked when the text was ambiguous. An unknown code is refused.
+             * @example 440305
+             */
+            district_code?: string;
             /** @example home */
             label?: string;
             /**
@@ -3747,6 +4042,11 @@ export interface components {
             /** @example 440305 */
             code: string;
             /**
+             * @description With q: the name with its province's and city's.
+             * @example 广东省深圳市南山区
+             */
+            label?: string;
+            /**
              * Format: double
              * @description Representative point, WGS-84.
              */
@@ -3762,8 +4062,15 @@ export interface components {
             /** @example 南山 */
             short: string;
         };
+        DivisionCandidate: {
+            city: components["schemas"]["DivisionRef"];
+            district: components["schemas"]["DivisionRef"];
+            province: components["schemas"]["DivisionRef"];
+        };
         DivisionRef: {
+            /** @example 440305 */
             code: string;
+            /** @example 南山区 */
             name: string;
         };
         ErrorDetail: {
@@ -3902,6 +4209,24 @@ export interface components {
         GrantsOutputBody: {
             permissions: components["schemas"]["Permission"][] | null;
         };
+        GroupInput: {
+            /** @description Users holding the agent role. On create: the first members; on update: ignored (use /members). */
+            members?: string[] | null;
+            name: string;
+            /** @description The phone system's queue ID the group answers. */
+            queue?: string;
+            /** @description repair, installation, complaints, consultation, or a product line's code. */
+            skill: string;
+        };
+        GroupMember: {
+            extension?: string;
+            name: string;
+            /** Format: date-time */
+            since: string;
+            /** @enum {string} */
+            state: "available" | "on_call" | "after_call_work" | "away" | "offline";
+            user_id: string;
+        };
         Handling: {
             cause?: string;
             compensation?: string;
@@ -3921,12 +4246,19 @@ export interface components {
             created_at: string;
             edited_by: string;
             edited_by_name: string;
+            /** @description The key the article was imported under (a Markdown file's key or name, a CSV row's key). */
+            external_key?: string;
             fault_codes: string[] | null;
             /** Format: int64 */
             helpful: number;
             /** @description The body rendered and sanitised. */
             html: string;
             id: string;
+            /**
+             * Format: int64
+             * @description Set while a new version of a published article is a draft or in review: the version readers still see until the new one is approved.
+             */
+            live_version?: number;
             /** @description Product model codes. */
             models: string[] | null;
             /** Format: int64 */
@@ -3956,6 +4288,8 @@ export interface components {
         };
         ImportError: {
             field?: string;
+            /** @description The file the row is in, when an import takes several files (knowledge-base Markdown). */
+            file?: string;
             message: string;
             /** Format: int64 */
             row: number;
@@ -3968,6 +4302,11 @@ export interface components {
             failed: number;
             /** Format: int64 */
             total: number;
+            /**
+             * Format: int64
+             * @description Rows that matched what is stored already and changed nothing.
+             */
+            unchanged?: number;
             /** Format: int64 */
             updated: number;
         };
@@ -3990,6 +4329,9 @@ export interface components {
             items: components["schemas"]["APIKey"][] | null;
             /** @description Pass as ?cursor= for the next page; empty on the last page. */
             next_cursor: string;
+        };
+        ListAgentGroupsOutputBody: {
+            items: components["schemas"]["AgentGroup"][] | null;
         };
         ListArticlesOutputBody: {
             items: components["schemas"]["Hit"][] | null;
@@ -4646,6 +4988,19 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        ReassignComplaintInputBody: {
+            /** @description Why the order is voided and dispatched anew; on both orders' timelines. */
+            reason: string;
+            /**
+             * Format: int64
+             * @description The complaint's version read; 0: no check.
+             */
+            version?: number;
+        };
+        ReassignedComplaint: {
+            complaint: components["schemas"]["ComplaintDetail"];
+            orders: components["schemas"]["Reissued"];
+        };
         RecordCallbackAttemptInputBody: {
             /** @enum {string} */
             outcome: "no_answer" | "busy" | "wrong_number" | "refused";
@@ -4654,6 +5009,11 @@ export interface components {
             code: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description The administrative division (GB/T 2260) the node stands for; only on province, city and district nodes.
+             * @example 440305
+             */
+            division_code?: string;
             id: string;
             level: string;
             name: string;
@@ -4690,6 +5050,18 @@ export interface components {
             purchase_date: string;
             /** @example KFR35GW2501310001 */
             serial: string;
+        };
+        Reissued: {
+            new_number: string;
+            /** @description dispatched, or created when no site fits (in the dispatcher queue). */
+            new_state: string;
+            new_work_order_id: string;
+            old_number: string;
+            old_work_order_id: string;
+        };
+        ReplaceSiteDistrictsInputBody: {
+            /** @description The site's whole coverage; an empty list removes it. */
+            items: components["schemas"]["SiteDistrictItem"][] | null;
         };
         ReportDrillItem: {
             /**
@@ -4947,7 +5319,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @enum {string} */
-            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached";
+            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached" | "complaint_escalated" | "complaint_confirm";
             /**
              * @default zh-CN
              * @enum {string}
@@ -5085,6 +5457,10 @@ export interface components {
              */
             respond_minutes: number;
         };
+        SetAgentGroupMembersInputBody: {
+            /** @description Users holding the agent role; replaces the members. */
+            user_ids: string[] | null;
+        };
         SetAgentStateInputBody: {
             /**
              * @description on_call and after_call_work follow the calls.
@@ -5176,6 +5552,41 @@ export interface components {
             score: number;
             site_id: string;
             site_name: string;
+        };
+        SiteDistrict: {
+            /** @example 440305 */
+            code: string;
+            /** @enum {string} */
+            coverage: "primary" | "secondary";
+            /**
+             * @description The name with its province's and city's.
+             * @example 广东省深圳市南山区
+             */
+            label: string;
+            /** @enum {string} */
+            level: "province" | "city" | "district";
+            /** @example 南山区 */
+            name: string;
+        };
+        SiteDistrictItem: {
+            /**
+             * @description A GB/T 2260 code (GET /v1/divisions): a district's, or a city's or province's for the whole city or province.
+             * @example 440305
+             */
+            code: string;
+            /**
+             * @description primary: the site's own territory; secondary: a backup territory, ranked after the sites covering the address as their primary territory or by their area.
+             * @default primary
+             * @enum {string}
+             */
+            coverage: "primary" | "secondary";
+        };
+        SiteDistrictsOutputBody: {
+            /** @description By code. */
+            items: components["schemas"]["SiteDistrict"][] | null;
+            site_id: string;
+            /** @description The division table the names come from. */
+            version: string;
         };
         SiteImportItem: {
             /** @example 深圳市南山区科技园南路 88 号 */
@@ -5329,6 +5740,18 @@ export interface components {
         SuspendTenantInputBody: {
             /** @description Shown to the tenant's users in every 403. */
             reason: string;
+        };
+        SyncState: {
+            /** @description Changes wait to be sent. */
+            behind: boolean;
+            error?: string;
+            /** @enum {string} */
+            status: "pending" | "synced" | "not_supported" | "no_binding" | "failed";
+            /**
+             * Format: date-time
+             * @description When the phone system was last told.
+             */
+            synced_at?: string;
         };
         SynonymGroup: {
             id: string;
@@ -5679,6 +6102,11 @@ export interface components {
         };
         UpdateRegionInputBody: {
             code?: string;
+            /**
+             * @description The administrative division (GB/T 2260 code, see list-divisions) the node stands for, of the node's level: only province, city and district nodes map to one (a country or region node, 大区 or 办事处, is the tenant's own). An unknown code, or one of another level, is a 422 naming division_code. An empty string removes the mapping.
+             * @example 440305
+             */
+            division_code?: string;
             name?: string;
             /** Format: int64 */
             version: number;
@@ -5954,10 +6382,14 @@ export interface components {
             description: string;
             /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
             dispatch_decision: components["schemas"]["DispatchDecision"];
+            /** @description The administrative division (GB/T 2260) of the customer address the order was taken from, as parsed when the address was stored. */
+            division_code?: string;
             id: string;
             in_warranty: boolean | null;
             /** Format: double */
             lat: number | null;
+            /** @description lat/lon are the division's representative point, not the address's own. */
+            location_approximate: boolean;
             /** Format: double */
             lon: number | null;
             /** @description Human order number, unique per tenant, e.g. WO-2611-000123. */
@@ -6034,10 +6466,14 @@ export interface components {
             description: string;
             /** @description The latest dispatch decision: the engine's suggestion, its ranking with each candidate's reasons, and the outcome; null before any. */
             dispatch_decision: components["schemas"]["DispatchDecision"];
+            /** @description The administrative division (GB/T 2260) of the customer address the order was taken from, as parsed when the address was stored. */
+            division_code?: string;
             id: string;
             in_warranty: boolean | null;
             /** Format: double */
             lat: number | null;
+            /** @description lat/lon are the division's representative point, not the address's own. */
+            location_approximate: boolean;
             /** Format: double */
             lon: number | null;
             /** @description Human order number, unique per tenant, e.g. WO-2611-000123. */
@@ -6247,6 +6683,697 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-agent-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAgentGroupsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-agent-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentGroup"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-agent-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentGroup"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-agent-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentGroup"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-agent-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "set-agent-group-members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAgentGroupMembersInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentGroup"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "add-agent-group-member": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddAgentGroupMemberInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentGroup"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "remove-agent-group-member": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentGroup"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6696,6 +7823,71 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-agent-sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncState"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9334,6 +10526,113 @@ export interface operations {
             };
         };
     };
+    "reassign-complaint-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignComplaintInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignedComplaint"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "post-cti-events": {
         parameters: {
             query?: {
@@ -9883,6 +11182,8 @@ export interface operations {
             query?: {
                 /** @description The children of this division; the provinces when absent. */
                 parent?: string;
+                /** @description Instead of a level of the tree: up to 50 divisions whose name or short form contains q, or whose code starts with it, provinces first, each with its label. */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -10512,6 +11813,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "import-kb-articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    files: string[];
+                    /**
+                     * @description true: publish the imported articles without a separate review (needs kb:approve; the importer is recorded as the reviewer). Otherwise they are drafts.
+                     * @enum {string}
+                     */
+                    publish?: "true" | "false" | "";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
                 };
             };
             /** @description Bad Request */
@@ -15491,7 +16895,7 @@ export interface operations {
                 limit?: number;
                 /** @description Only the children of this region. */
                 parent_id?: string;
-                level?: "country" | "region" | "province" | "city" | "";
+                level?: "country" | "region" | "province" | "city" | "district" | "";
             };
             header?: never;
             path?: never;
@@ -17207,6 +18611,174 @@ export interface operations {
             };
         };
     };
+    "export-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "import-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A CSV file. */
+        requestBody: {
+            content: {
+                /**
+                 * @example site,district,coverage
+                 *     SZ-NS-001,440305,primary
+                 *     SZ-NS-001,深圳市宝安区,secondary
+                 *     SZ-NS-001,广东省东莞市,primary
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-sites": {
         parameters: {
             query?: {
@@ -17623,6 +19195,180 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteDistrictsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "replace-site-districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceSiteDistrictsInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteDistrictsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
