@@ -519,5 +519,13 @@ const en: typeof zh = {
     audiences: { internal: 'Internal', sites: 'Service sites', technicians: 'Technicians', public: 'Public' },
     kinds: { comment: 'comment', approve: 'approved', send_back: 'sent back', submit: 'submitted' },
   },
+  coverage: {
+    title: 'Districts covered: {site}', hint: 'Dispatch sends an address in these districts to the site, wherever the site is. A province or city covers all its districts; secondary coverage ranks after the sites covering the address as their own territory.',
+    browse: 'Province / city / district', search: 'Find a district by name or code', none: 'No districts yet: the site covers its radius or polygon only',
+    division: 'District', coverage: 'Coverage', primary: 'Primary', secondary: 'Secondary', remove: 'Remove', back: 'Back to sites',
+    saved: 'Saved: {n} divisions', alsoBy: 'Also covered by {name}', open: 'Districts', importOpen: 'Import districts', export: 'Export districts',
+    importTitle: 'Import covered districts (CSV)', exportFailed: 'The export failed',
+    levels: { province: 'province', city: 'city', district: 'district' },
+  },
 }
 export default en
