@@ -24,7 +24,8 @@ import (
 // an order with a district code, as dispatch runs it (one unit, one round
 // trip): 10,000 sites with a 20 km radius spread over eastern China, each
 // also covering three random districts, and orders at random districts'
-// points. It reports p50/p99 and the sites loaded per order.
+// points. It reports p50/p99 and the sites loaded per order, with and
+// (alternating) without the district code.
 func BenchmarkLoadNetworkByDistrict(b *testing.B) {
 	pool, dbURL := pgtest.NewPool(b)
 	s := postgres.NewStore(pool, &coretest.Clock{}, slog.New(slog.DiscardHandler))
@@ -73,31 +74,44 @@ func BenchmarkLoadNetworkByDistrict(b *testing.B) {
 
 	ctx := context.Background()
 	now := time.Now()
-	loaded := 0
-	load := func(d district.Division) error {
+	var loaded [2]int
+	load := func(d district.Division, k int) error {
+		code := d.Code
+		if k == 1 {
+			code = "" // the same load without a district code: the box alone
+		}
 		return core.InUnitOfWork(ctx, s, n.Tenant, func(u core.UnitOfWork) error {
-			net, err := s.WorkOrders(u).Network(ctx, d.Lat, d.Lon, 300, d.Code, now)
+			net, err := s.WorkOrders(u).Network(ctx, d.Lat, d.Lon, 300, code, now)
 			if err == nil {
-				loaded += net.Len()
+				loaded[k] += net.Len()
 			}
 			return err
 		})
 	}
-	for range 50 {
-		require.NoError(b, load(districts[rng.IntN(len(districts))]))
+	for i := range 50 {
+		require.NoError(b, load(districts[rng.IntN(len(districts))], i%2))
 	}
-	loaded = 0
-	var lat []time.Duration
+	loaded = [2]int{}
+	var lat [2][]time.Duration
+	i := 0
 	for b.Loop() {
+		k := i % 2
+		i++
 		d := districts[rng.IntN(len(districts))]
 		t0 := time.Now()
-		if err := load(d); err != nil {
+		if err := load(d, k); err != nil {
 			b.Fatal(err)
 		}
-		lat = append(lat, time.Since(t0))
+		lat[k] = append(lat[k], time.Since(t0))
 	}
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
-	b.ReportMetric(float64(loaded)/float64(len(lat)), "sites/order")
+	for k, name := range []string{"district", "box_only"} {
+		l := lat[k]
+		if len(l) == 0 {
+			continue
+		}
+		slices.Sort(l)
+		b.ReportMetric(float64(l[len(l)/2].Microseconds())/1000, name+"_p50_ms")
+		b.ReportMetric(float64(l[len(l)*99/100].Microseconds())/1000, name+"_p99_ms")
+		b.ReportMetric(float64(loaded[k])/float64(len(l)), name+"_sites/order")
+	}
 }
