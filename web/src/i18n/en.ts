@@ -557,6 +557,13 @@ const en: typeof zh = {
       reason: 'Reason for reassigning', submit: 'Void and dispatch anew', order: 'Work order', openOrder: 'Open the order',
       done: 'Order {old} voided; new order {number} dispatched', event: 'Order reassigned: {old} voided, {number} dispatched',
     },
+  coverage: {
+    title: 'Districts covered: {site}', hint: 'Dispatch sends an address in these districts to the site, wherever the site is. A province or city covers all its districts; secondary coverage ranks after the sites covering the address as their own territory.',
+    browse: 'Province / city / district', search: 'Find a district by name or code', none: 'No districts yet: the site covers its radius or polygon only',
+    division: 'District', coverage: 'Coverage', primary: 'Primary', secondary: 'Secondary', remove: 'Remove', back: 'Back to sites',
+    saved: 'Saved: {n} divisions', alsoBy: 'Also covered by {name}', open: 'Districts', importOpen: 'Import districts', export: 'Export districts',
+    importTitle: 'Import covered districts (CSV)', exportFailed: 'The export failed',
+    levels: { province: 'province', city: 'city', district: 'district' },
   },
 }
 export default en
