@@ -557,6 +557,7 @@ const en: typeof zh = {
       reason: 'Reason for reassigning', submit: 'Void and dispatch anew', order: 'Work order', openOrder: 'Open the order',
       done: 'Order {old} voided; new order {number} dispatched', event: 'Order reassigned: {old} voided, {number} dispatched',
     },
+  },
   coverage: {
     title: 'Districts covered: {site}', hint: 'Dispatch sends an address in these districts to the site, wherever the site is. A province or city covers all its districts; secondary coverage ranks after the sites covering the address as their own territory.',
     browse: 'Province / city / district', search: 'Find a district by name or code', none: 'No districts yet: the site covers its radius or polygon only',

@@ -541,6 +541,7 @@ export default {
       reason: '改派原因', submit: '作废并重新派单', order: '工单', openOrder: '查看工单',
       done: '工单 {old} 已作废；新工单 {number} 已派发', event: '改派工单：作废 {old}，派发 {number}',
     },
+  },
   coverage: {
     title: '覆盖区县：{site}', hint: '地址在这些区县内的工单会派给该网点，无论网点位于何处。选择省或市即覆盖其下全部区县；备用覆盖排在以之为主要服务区域或以服务半径覆盖该地址的网点之后。',
     browse: '省 / 市 / 区县', search: '按名称或代码查找区县', none: '尚未选择区县：网点仅按服务半径或多边形覆盖',
