@@ -30,6 +30,7 @@ export const nav: NavItem[] = [
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
   { to: '/complaints', label: 'complaints.title', perm: 'complaints:read' },
   { to: '/complaints/settings', label: 'care.settings.nav', perm: 'tenant:update' },
+  { to: '/calls/groups', label: 'agents.nav', perm: 'users:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.

@@ -566,5 +566,15 @@ const en: typeof zh = {
     importTitle: 'Import covered districts (CSV)', exportFailed: 'The export failed',
     levels: { province: 'province', city: 'city', district: 'district' },
   },
+  agents: {
+    groups: 'Agent groups', nav: 'Agent groups', newGroup: 'New group', editGroup: 'Edit group', name: 'Name', skill: 'Skill',
+    queue: 'PBX queue', queueHint: 'The phone system\'s queue ID (optional)', members: 'Members', pickAgents: 'Choose agents',
+    productLine: 'Product line', actions: 'Actions', edit: 'Edit', delete: 'Delete', confirmDelete: 'Delete this group?',
+    save: 'Save', cancel: 'Cancel', noGroups: 'No agent groups yet', noMembers: 'No members', checkFields: 'Check the fields marked',
+    byGroup: 'Agents by group', groupSummary: '{available} of {members} available · {waiting} waiting',
+    skills: { repair: 'Repair', installation: 'Installation', complaints: 'Complaints', consultation: 'Consultation' },
+    sync: { label: 'Phone system sync', pending: 'pending', synced: 'up to date', not_supported: 'not supported by the CTI plugin',
+      no_binding: 'no CTI plugin bound', failed: 'failed, retrying' },
+  },
 }
 export default en

@@ -550,4 +550,14 @@ export default {
     importTitle: '导入覆盖区县（CSV）', exportFailed: '导出失败',
     levels: { province: '省', city: '市', district: '区县' },
   },
+  agents: {
+    groups: '坐席组', nav: '坐席组', newGroup: '新建坐席组', editGroup: '编辑坐席组', name: '名称', skill: '技能',
+    queue: '交换机队列', queueHint: '电话系统的队列编号（可选）', members: '成员', pickAgents: '选择座席',
+    productLine: '产品线', actions: '操作', edit: '编辑', delete: '删除', confirmDelete: '删除该坐席组？',
+    save: '保存', cancel: '取消', noGroups: '尚无坐席组', noMembers: '暂无成员', checkFields: '请检查标出的字段',
+    byGroup: '按坐席组', groupSummary: '{members} 人中 {available} 人示闲 · {waiting} 个来电排队',
+    skills: { repair: '维修', installation: '安装', complaints: '投诉', consultation: '咨询' },
+    sync: { label: '电话系统同步', pending: '待同步', synced: '已同步', not_supported: 'CTI 插件不支持',
+      no_binding: '未绑定 CTI 插件', failed: '失败，重试中' },
+  },
 }
