@@ -94,8 +94,8 @@ func TestPortalAddresses(t *testing.T) {
 			ab.waitVisible(`[data-test="region-division-GD"]`)
 			ab.requireAccessible("the region tree with divisions")
 			ab.click(`[data-test="edit-GD-SZ"]`)
-			ab.waitVisible(`[data-test="region-dialog"] [data-test="division-picker"]`)
-			ab.click(`[data-test="region-dialog"] [data-test="division-picker"]`)
+			ab.waitVisible(`[data-test="division-picker"] .el-cascader`)
+			ab.click(`[data-test="division-picker"] .el-cascader`)
 			for _, node := range []string{"广东省", "深圳市"} {
 				ab.run("pick "+node, chromedp.Poll[chromedp.Void](fmt.Sprintf(`(() => {
 					const n = [...document.querySelectorAll('.el-cascader-node')].find((e) => e.offsetParent !== null && e.innerText.trim() === %q)
