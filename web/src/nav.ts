@@ -29,6 +29,7 @@ export const nav: NavItem[] = [
   { to: '/platform/tenants', label: 'nav.tenants', platform: true },
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
   { to: '/complaints', label: 'complaints.title', perm: 'complaints:read' },
+  { to: '/reports', label: 'reports.nav', perm: 'reports:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.

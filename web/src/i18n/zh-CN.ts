@@ -503,4 +503,12 @@ export default {
     audiences: { internal: '内部坐席', sites: '服务网点', technicians: '技术员', public: '公开' },
     kinds: { comment: '意见', approve: '通过', send_back: '退回', submit: '提交' },
   },
+  reports: {
+    nav: '报表', title: '报表与指标', from: '开始日期', to: '结束日期', period: '统计周期', region: '区域', site: '网点',
+    apply: '查询', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', exportFailed: '导出失败',
+    previous: '对比 {from} 至 {to}', change: '较上期 {change}', noChange: '上期无数据',
+    drill: '查看该数字对应的记录', trend: '趋势', ranking: '网点响应及时率排名',
+    empty: '暂无数据', behind: '“{metric}”明细', record: '记录', at: '创建时间', state: '状态', counted: '计入',
+    yes: '是', no: '否', noSite: '无网点',
+  },
 }

@@ -56,6 +56,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'kb', name: 'kb', component: () => import('@/views/kb/KBListView.vue'), meta: { perm: 'kb:read' } },
       { path: 'kb/:id', name: 'kb-article', component: () => import('@/views/kb/KBArticleView.vue'), meta: { perm: 'kb:read' } },
       { path: 'kb-admin', name: 'kb-admin', component: () => import('@/views/kb/KBAdminView.vue'), meta: { perm: 'kb:update' } },
+      { path: 'reports', name: 'reports', component: () => import('@/views/reports/ReportsView.vue'), meta: { perm: 'reports:read' } },
     ],
   },
   {
