@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/aftersales/aftersales/core/report"
 )
@@ -357,4 +359,25 @@ func TestReportsBadInputAndScope(t *testing.T) {
 	require.Empty(t, b.must(200, "GET", "/v1/reports/drill?from=2026-10-01&to=2026-10-31&metric=orders", n.tenant.admin, nil).JSON["items"])
 	r = b.must(200, "GET", base+"orders", other.tenant.admin, nil)
 	require.EqualValues(t, 50, *floats(r.JSON["totals"].([]any)[0].(map[string]any)["values"])["orders"])
+
+	// Exports: the orders behind the number as XLSX, the totals as CSV;
+	// bad input is refused before the first byte.
+	x := b.must(200, "GET", "/v1/reports/export?format=xlsx&what=drill&metrics=orders&from=2026-10-01&to=2026-10-31", other.tenant.admin, nil)
+	f, err := excelize.OpenReader(bytes.NewReader(x.Raw))
+	require.NoError(t, err)
+	rows, err := f.GetRows("Sheet1")
+	require.NoError(t, err)
+	require.Len(t, rows, 51)
+	require.Equal(t, "work_order", rows[1][0])
+	c := b.must(200, "GET", "/v1/reports/export?format=csv&metrics=orders,complaints&group_by=channel&from=2026-10-01&to=2026-10-31", other.tenant.admin, nil)
+	require.True(t, strings.HasPrefix(string(c.Raw), "from,to,channel,orders,orders (previous),complaints,complaints (previous)\n"), "%s", c.Raw)
+	for _, q := range []string{"format=csv&metrics=nonsense&from=2026-10-01&to=2026-10-31", "format=csv&metrics=orders&from=2024-10-01&to=2026-10-31",
+		"format=xlsx&what=drill&metrics=orders&site_id=" + n.near.String() + "&from=2026-10-01&to=2026-10-31"} {
+		tok := n.tenant.admin
+		want := 422
+		if strings.Contains(q, "site_id") {
+			tok, want = n.gxMgrTok, 403
+		}
+		require.Equal(t, want, b.do("GET", "/v1/reports/export?"+q, tok, nil).Status, q)
+	}
 }

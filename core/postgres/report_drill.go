@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/report"
@@ -77,10 +78,15 @@ func (s *Store) Drill(ctx context.Context, u core.UnitOfWork, re report.Reach, q
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	tz := `(SELECT timezone FROM tenants WHERE id = app_current_tenant())`
-	where := []string{pred[0],
-		src.at + " >= (" + arg(q.From.Format("2006-01-02")) + "::date)::timestamp AT TIME ZONE " + tz,
-		src.at + " < (" + arg(q.To.Format("2006-01-02")) + "::date + 1)::timestamp AT TIME ZONE " + tz}
+	// The period's bounds in the tenant's time zone, as instants: the
+	// index on (tenant_id, created_at) serves the range and the order.
+	var lo, hi time.Time
+	if err := unitOf(u).queryRow(ctx, func(r pgx.Row) error { return r.Scan(&lo, &hi) },
+		`SELECT ($1::date)::timestamp AT TIME ZONE timezone, ($2::date + 1)::timestamp AT TIME ZONE timezone
+		FROM tenants WHERE id = app_current_tenant()`, q.From.Format("2006-01-02"), q.To.Format("2006-01-02")); err != nil {
+		return "", err
+	}
+	where := []string{pred[0], src.at + " >= " + arg(lo), src.at + " < " + arg(hi)}
 	site, tech := src.dims["site"], src.dims["technician"]
 	if !re.All {
 		var or []string

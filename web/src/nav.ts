@@ -31,6 +31,7 @@ export const nav: NavItem[] = [
   { to: '/complaints', label: 'complaints.title', perm: 'complaints:read' },
   { to: '/complaints/settings', label: 'care.settings.nav', perm: 'tenant:update' },
   { to: '/calls/groups', label: 'agents.nav', perm: 'users:read' },
+  { to: '/reports', label: 'reports.nav', perm: 'reports:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.

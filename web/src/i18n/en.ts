@@ -576,5 +576,13 @@ const en: typeof zh = {
     sync: { label: 'Phone system sync', pending: 'pending', synced: 'up to date', not_supported: 'not supported by the CTI plugin',
       no_binding: 'no CTI plugin bound', failed: 'failed, retrying' },
   },
+  reports: {
+    nav: 'Reports', title: 'Reports and KPIs', from: 'From', to: 'To', period: 'Period', region: 'Region', site: 'Site',
+    apply: 'Apply', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', exportFailed: 'The export failed',
+    previous: 'Compared with {from} – {to}', change: '{change} vs previous period', noChange: 'No previous value',
+    drill: 'Show the records behind this number', trend: 'Trend', ranking: 'Sites by response within target',
+    empty: 'No data', behind: 'Behind “{metric}”', record: 'Record', at: 'Created', state: 'State', counted: 'Counted',
+    yes: 'Yes', no: 'No', noSite: 'No site',
+  },
 }
 export default en

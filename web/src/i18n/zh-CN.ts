@@ -560,4 +560,12 @@ export default {
     sync: { label: '电话系统同步', pending: '待同步', synced: '已同步', not_supported: 'CTI 插件不支持',
       no_binding: '未绑定 CTI 插件', failed: '失败，重试中' },
   },
+  reports: {
+    nav: '报表', title: '报表与指标', from: '开始日期', to: '结束日期', period: '统计周期', region: '区域', site: '网点',
+    apply: '查询', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', exportFailed: '导出失败',
+    previous: '对比 {from} 至 {to}', change: '较上期 {change}', noChange: '上期无数据',
+    drill: '查看该数字对应的记录', trend: '趋势', ranking: '网点响应及时率排名',
+    empty: '暂无数据', behind: '“{metric}”明细', record: '记录', at: '创建时间', state: '状态', counted: '计入',
+    yes: '是', no: '否', noSite: '无网点',
+  },
 }

@@ -59,6 +59,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'kb-admin', name: 'kb-admin', component: () => import('@/views/kb/KBAdminView.vue'), meta: { perm: 'kb:update' } },
       { path: 'admin/sites/:id/districts', name: 'site-districts', component: () => import('@/views/admin/SiteDistrictsView.vue'), meta: { perm: 'sites:read' } },
       { path: 'calls/groups', name: 'agent-groups', component: () => import('@/views/calls/AgentGroupsView.vue'), meta: { perm: 'users:read' } },
+      { path: 'reports', name: 'reports', component: () => import('@/views/reports/ReportsView.vue'), meta: { perm: 'reports:read' } },
     ],
   },
   {

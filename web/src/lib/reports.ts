@@ -1,0 +1,67 @@
+// Report helpers: periods, value formatting, change against the previous
+// period, the site ranking.
+
+export type Unit = 'count' | 'ratio' | 'hours' | 'seconds' | 'score' | 'per_1000'
+
+// The overview's metrics, in the order of the cards.
+export const overviewMetrics = ['orders', 'response_in_target_rate', 'on_time_arrival_rate', 'time_to_complete_hours',
+  'satisfaction_mean', 'complaints_per_1000', 'callback_coverage', 'sla_misses'] as const
+
+export function isoDay(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
+// defaultPeriod is the last `days` days up to today.
+export function defaultPeriod(today: Date, days = 30): [string, string] {
+  const from = new Date(today.getFullYear(), today.getMonth(), today.getDate() - (days - 1))
+  return [isoDay(from), isoDay(today)]
+}
+
+// granularityFor picks a series granularity that keeps the trend readable.
+export function granularityFor(from: string, to: string): 'day' | 'week' | 'month' {
+  const days = (Date.parse(to) - Date.parse(from)) / 86400000 + 1
+  return days <= 62 ? 'day' : days <= 190 ? 'week' : 'month'
+}
+
+export function formatValue(v: number | null | undefined, unit: Unit | string, locale: string): string {
+  if (v === null || v === undefined) return '—'
+  const nf = (digits: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits })
+  switch (unit) {
+    case 'ratio':
+      return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(v)
+    case 'hours':
+    case 'score':
+    case 'per_1000':
+      return nf(2).format(v)
+    case 'seconds':
+      return nf(0).format(v)
+    default:
+      return nf(0).format(v)
+  }
+}
+
+// change is the difference to the previous period: percentage points for
+// a ratio, else relative; null when there is nothing to compare.
+export function change(cur: number | null | undefined, prev: number | null | undefined, unit: Unit | string): { text: string; up: boolean } | null {
+  if (cur === null || cur === undefined || prev === null || prev === undefined) return null
+  if (unit === 'ratio') {
+    const pp = (cur - prev) * 100
+    return { text: `${pp >= 0 ? '+' : ''}${pp.toFixed(1)} pp`, up: pp >= 0 }
+  }
+  if (prev === 0) return null
+  const rel = ((cur - prev) / Math.abs(prev)) * 100
+  return { text: `${rel >= 0 ? '+' : ''}${rel.toFixed(1)}%`, up: rel >= 0 }
+}
+
+export type RankRow = { site: string; value: number }
+
+// ranking sorts the groups by a metric, best first, leaving out groups
+// without a value or a site; at most `limit`.
+export function ranking(rows: { group: Record<string, string>; values: Record<string, number | null> }[], metric: string, limit = 10): RankRow[] {
+  return rows
+    .filter((r) => r.group.site && r.values[metric] !== null && r.values[metric] !== undefined)
+    .map((r) => ({ site: r.group.site, value: r.values[metric] as number }))
+    .sort((a, b) => b.value - a.value || a.site.localeCompare(b.site))
+    .slice(0, limit)
+}
