@@ -46,6 +46,11 @@ import (
 // kbCandidates of its title matches, all equally good on the words; a
 // specific one (every labelled query) has fewer matches and is ranked in
 // full. Snippets are made in Go for the page returned only.
+//
+// Measured (BENCHMARKS.md, 2026-12-07, the machine at load 16-30): the
+// first design p50 about 3.5 s at that load (500-700 ms quiet), top 3
+// 57/66 = 86%; this one p50 17-44 ms per query form, p99 56-93 ms at load
+// 17-19, top 3 65/66 = 98.5% (typos 16/16, with core/kb/typo.go).
 
 // kbRankWeights weigh where a term occurs, as ts_rank takes them: {D, C,
 // B, A} = {body, -, tags, title}; search_title holds A and B only.
