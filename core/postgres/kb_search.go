@@ -50,7 +50,10 @@ import (
 // Measured (BENCHMARKS.md, 2026-12-07, the machine at load 16-30): the
 // first design p50 about 3.5 s at that load (500-700 ms quiet), top 3
 // 57/66 = 86%; this one p50 17-44 ms per query form, p99 56-93 ms at load
-// 17-19, top 3 65/66 = 98.5% (typos 16/16, with core/kb/typo.go).
+// 17-19, top 3 65/66 = 98.5% (typos 16/16, with core/kb/typo.go). With
+// the benchmark's table analyzed, every form but mixed still took 1-2 s
+// in the benchmark although EXPLAIN ANALYZE of the same query takes 20 ms:
+// a plan to find (BENCHMARKS.md); the p99 goal is not met yet.
 
 // kbRankWeights weigh where a term occurs, as ts_rank takes them: {D, C,
 // B, A} = {body, -, tags, title}; search_title holds A and B only.
