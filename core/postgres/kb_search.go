@@ -36,7 +36,9 @@ import (
 //     tags (search_title: the A and B part of the vector, small and stored
 //     in the row) hold the whole query, at most kbCandidates of them; only
 //     when they are fewer, those whose body holds it too, as many more;
-//  2. the candidates, read back through kb_articles and its policy,
+//  2. the candidates, read back through kb_articles and its policy by
+//     key (id = ANY of an array: with statistics, id IN (subquery) was
+//     planned as a walk of the tenant's whole primary key, 300 ms),
 //     ranked by ts_rank over search_title (title 1, tags 0.5) times a
 //     recency factor that halves the boost of a change a quarter old.
 //
@@ -44,6 +46,14 @@ import (
 // kbCandidates of its title matches, all equally good on the words; a
 // specific one (every labelled query) has fewer matches and is ranked in
 // full. Snippets are made in Go for the page returned only.
+//
+// Measured (BENCHMARKS.md, 2026-12-07, the machine at load 16-30): the
+// first design p50 about 3.5 s at that load (500-700 ms quiet), top 3
+// 57/66 = 86%; this one p50 17-44 ms per query form, p99 56-93 ms at load
+// 17-19, top 3 65/66 = 98.5% (typos 16/16, with core/kb/typo.go). With
+// the benchmark's table analyzed, every form but mixed still took 1-2 s
+// in the benchmark although EXPLAIN ANALYZE of the same query takes 20 ms:
+// a plan to find (BENCHMARKS.md); the p99 goal is not met yet.
 
 // kbRankWeights weigh where a term occurs, as ts_rank takes them: {D, C,
 // B, A} = {body, -, tags, title}; search_title holds A and B only.
@@ -130,7 +140,7 @@ func (r kbRepo) search(ctx context.Context, where []string, args []any, f kb.Fil
 			SELECT id FROM kb_search_articles WHERE ` + cond + ` AND search @@ ` + match + `::tsquery
 				AND (SELECT count(*) FROM title) < ` + capN + ` LIMIT ` + capN + `)
 		SELECT ` + kbArticleColumns + ` FROM kb_articles
-		WHERE id IN (SELECT id FROM title UNION SELECT id FROM body)
+		WHERE tenant_id = app_current_tenant() AND id = ANY (ARRAY(SELECT id FROM title UNION SELECT id FROM body))
 		ORDER BY ts_rank(` + kbRankWeights + `, search_title, ` + arg(f.Rank.TSQuery()) + `::tsquery) *
 			(1 + 1 / (1 + extract(epoch FROM ` + arg(f.Now) + `::timestamptz - coalesce(published_at, updated_at)) / 7776000)) DESC, id
 		LIMIT ` + arg(limit)
