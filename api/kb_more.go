@@ -23,6 +23,11 @@ type KBImportForm struct {
 	Publish string          `form:"publish" required:"false" enum:"true,false," doc:"true: publish the imported articles without a separate review (needs kb:approve; the importer is recorded as the reviewer). Otherwise they are drafts."`
 }
 
+type DeleteArticleInput struct {
+	ID      uuid.UUID `path:"id"`
+	Version int       `query:"version" minimum:"1" required:"true" doc:"The version you saw; 409 when it changed since."`
+}
+
 type ImportKBArticlesInput struct {
 	RawBody huma.MultipartFormFiles[KBImportForm]
 }
@@ -53,10 +58,33 @@ func registerKBMoreRoutes(api huma.API, s *Server, svc *kb.Service) {
 		registerKBArticleOwner(s, svc, s.deps.Attachments.Owners())
 	}
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResKB, Action: a} }
+	register(api, huma.Operation{OperationID: "delete-kb-article", Method: http.MethodDelete, Path: "/v1/kb/articles/{id}",
+		Summary: "Delete a draft that was never published", Tags: []string{"Knowledge base"}, DefaultStatus: http.StatusNoContent,
+		Errors: []int{http.StatusNotFound, http.StatusConflict},
+		Description: "Deletes the article with its versions, comments and attachments. Only a draft that was never " +
+			"published may be deleted (409 otherwise: archive a published article). Recorded in the audit log."},
+		access{Who: accessTenant, Perm: perm(core.ActUpdate)},
+		func(ctx context.Context, in *DeleteArticleInput) (*struct{}, error) {
+			u := unitOfWork(ctx)
+			if s.deps.Attachments != nil {
+				files, err := s.attachments().FindAttachments(ctx, u, "kb_article", in.ID)
+				if err != nil {
+					return nil, err
+				}
+				for _, f := range files {
+					if err := s.attachments().DeleteAttachment(ctx, u, f.ID); err != nil {
+						return nil, err
+					}
+				}
+			}
+			return nil, svc.Delete(ctx, u, in.ID, in.Version)
+		})
 	register(api, huma.Operation{OperationID: "import-kb-articles", Method: http.MethodPost, Path: "/v1/kb/articles/import",
 		Summary: "Import articles from Markdown files or CSV", Tags: []string{"Knowledge base"},
 		MaxBodyBytes: maxKBImportBody, Errors: []int{http.StatusForbidden}, Description: kbImportDocs},
-		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
+		// Repeatable by the articles' keys, not by an Idempotency-Key (the
+		// upload is not read into memory to be hashed).
+		access{Who: accessTenant, Perm: perm(core.ActCreate)},
 		func(ctx context.Context, in *ImportKBArticlesInput) (*ImportOutput, error) {
 			f := in.RawBody.Data()
 			if err := s.authorize(ctx, perm(core.ActUpdate), core.Target{}); err != nil {

@@ -278,3 +278,27 @@ func TestKBPublishedEditStaysLive(t *testing.T) {
 	require.Equal(t, []string{"create", "submit", "publish", "update", "submit", "publish", "restore", "archive"},
 		b.auditActions(a.admin, "resource_type=kb_article&resource_id="+id))
 }
+
+// TestKBDeleteDraft: a draft never published is deleted with its files
+// (audited); a published article is not (409); another tenant's is 404.
+func TestKBDeleteDraft(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a, o := b.onboard("kbdel"), b.onboard("kbdel2")
+	_, editor := b.createUser(a.admin, "kbdel", "editor", []string{"kb_editor"}, nil)
+	_, reviewer := b.createUser(a.admin, "kbdel", "reviewer", []string{"kb_reviewer"}, nil)
+	draft := b.must(201, "POST", "/v1/kb/articles", editor, map[string]any{"title": "草稿", "audience": "internal"}).str("id")
+	f := b.upload(editor, "kb_article", draft, "image", "a.png", coretest.SamplePNG)
+	require.Equal(t, 201, f.Status, "%s", f.Raw)
+	pub := b.publishKB(editor, reviewer, map[string]any{"title": "已发布", "audience": "internal"})
+
+	b.must(404, "DELETE", "/v1/kb/articles/"+draft+"?version=1", o.admin, nil)
+	b.must(409, "DELETE", "/v1/kb/articles/"+draft+"?version=2", editor, nil)
+	r := b.must(409, "DELETE", "/v1/kb/articles/"+pub+"?version=1", editor, nil)
+	require.Contains(t, string(r.Raw), "archive")
+	b.must(200, "GET", "/v1/kb/articles/"+pub, editor, nil)
+	b.must(204, "DELETE", "/v1/kb/articles/"+draft+"?version=1", editor, nil)
+	b.must(404, "GET", "/v1/kb/articles/"+draft, editor, nil)
+	b.must(404, "GET", "/v1/attachments/"+f.str("id"), a.admin, nil)
+	require.Equal(t, []string{"create", "delete"}, b.auditActions(a.admin, "resource_type=kb_article&resource_id="+draft))
+}

@@ -356,3 +356,13 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+func (r kbRepo) DeleteArticle(_ context.Context, id uuid.UUID) error {
+	if _, ok := r.t.Articles[id]; !ok {
+		return notFound("article")
+	}
+	delete(r.t.Articles, id)
+	delete(r.t.Versions, id)
+	r.t.Comments = slices.DeleteFunc(r.t.Comments, func(c kb.Comment) bool { return c.ArticleID == id })
+	return nil
+}

@@ -1,9 +1,13 @@
 package kb
 
 import (
+	"context"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Pending is a new version of a published article that readers do not
@@ -56,4 +60,24 @@ func (a *Article) promote(status string) {
 	a.apply(p.Fields)
 	a.Version, a.EditedBy, a.EditedByName, a.UpdatedAt = p.Version, p.EditedBy, p.EditedByName, p.UpdatedAt
 	a.Status, a.Pending = status, nil
+}
+
+// Delete removes an article that was never published (a draft, or one
+// sent back before its first publication) with its versions and
+// comments; ECONFLICT for any other (a published article is archived, so
+// that what readers were told stays on record) or when version is not
+// the current one. The caller deletes the article's attachments first.
+func (s *Service) Delete(ctx context.Context, u core.UnitOfWork, id uuid.UUID, version int) error {
+	a, err := s.load(ctx, u, id, version)
+	if err != nil {
+		return err
+	}
+	if a.Status != StatusDraft || a.PublishedAt != nil || a.Pending != nil {
+		return core.Errorf(core.ECONFLICT, "status: only a draft that was never published may be deleted; archive a published article")
+	}
+	if err := s.store.KB(u).DeleteArticle(ctx, id); err != nil {
+		return err
+	}
+	s.record(ctx, u, audit.ActDelete, id, a, nil)
+	return nil
 }

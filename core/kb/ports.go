@@ -60,6 +60,9 @@ type Repository interface {
 	FindArticleByKey(ctx context.Context, key string, lock bool) (*Article, error)
 	// PutPending writes (nil: clears) an article's pending version.
 	PutPending(ctx context.Context, id uuid.UUID, p *Pending) error
+	// DeleteArticle deletes an article with its versions and comments;
+	// ENOTFOUND.
+	DeleteArticle(ctx context.Context, id uuid.UUID) error
 	// SetExternalKey records the key an article was imported under.
 	SetExternalKey(ctx context.Context, id uuid.UUID, key string) error
 	// FindArticles lists the articles f selects that f.Viewer sees.

@@ -207,3 +207,12 @@ func (r kbRepo) DeleteSynonyms(ctx context.Context, id uuid.UUID) error {
 	}
 	return translate(err, "synonym group")
 }
+
+// DeleteArticle implements kb.Repository; the use case has read (and
+// locked) the article, so the deletes are queued.
+func (r kbRepo) DeleteArticle(ctx context.Context, id uuid.UUID) error {
+	r.u.write(`DELETE FROM kb_comments WHERE tenant_id = $1 AND article_id = $2`, r.u.tenantID, id)
+	r.u.write(`DELETE FROM kb_versions WHERE tenant_id = $1 AND article_id = $2`, r.u.tenantID, id)
+	r.u.write(`DELETE FROM kb_articles WHERE tenant_id = $1 AND id = $2`, r.u.tenantID, id)
+	return nil
+}

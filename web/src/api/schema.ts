@@ -1021,8 +1021,6 @@ export interface paths {
          * @description Imports articles for a move from another system. Each Markdown file is one article: optional front matter between `---` lines with `key`, `title`, `category` (a category's ID, Chinese or English name), `tags`, `product_lines`, `models`, `fault_codes` (lists as `[a, b]`, `a, b` or `- a` lines) and `audience` (internal, sites, technicians or public; default internal), then the Markdown body. Without `title`, the first `# ` heading is the title; without `key`, the file's name (its path in a zip) without `.md`. A CSV has a header row naming the columns `key`, `title`, `body` (required), `category`, `tags`, `product_lines`, `models`, `fault_codes` (lists separated by `|`) and `audience`, in UTF-8.
          *
          *     The key makes an import repeatable: an article imported under the same key before is updated (a new version; of a published article a pending draft, readers keep the published version) or, when nothing changed, left alone (`unchanged`); nothing is duplicated. Imported articles are drafts that go through review, unless `publish=true` and the caller holds kb:approve (403 otherwise, nothing written): then they are published with the importer recorded as their reviewer. Every row is checked: a bad row (bad field, unknown category, a key repeated in the upload, an article in review) is reported with `row` (the CSV line, or the Markdown file's position in the upload), `file` and the problem, and nothing of it is written; the other rows are. A file-level problem (a file that is not Markdown, zip or CSV, an unreadable zip or CSV header, too many files) is a 422 and nothing is written. Needs kb:create and kb:update. The import is recorded in the audit log.
-         *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
         post: operations["import-kb-articles"];
         delete?: never;
@@ -1049,7 +1047,11 @@ export interface paths {
          */
         put: operations["update-kb-article"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a draft that was never published
+         * @description Deletes the article with its versions, comments and attachments. Only a draft that was never published may be deleted (409 otherwise: archive a published article). Recorded in the audit log.
+         */
+        delete: operations["delete-kb-article"];
         options?: never;
         head?: never;
         patch?: never;
@@ -11945,15 +11947,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Request Entity Too Large */
             413: {
                 headers: {
@@ -12148,6 +12141,92 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-kb-article": {
+        parameters: {
+            query: {
+                /** @description The version you saw; 409 when it changed since. */
+                version: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
