@@ -148,7 +148,7 @@ const en: typeof zh = {
   regions: {
     title: 'Regions', addCountry: 'New country', addChild: 'Add child', rename: 'Rename', delete: 'Delete', editTitle: 'Edit region',
     childOf: 'New region under {name}', levelLabel: 'Level', code: 'Code', name: 'Name',
-    level: { country: 'Country', region: 'Region', province: 'Province', city: 'City' },
+    level: { country: 'Country', region: 'Region', province: 'Province', city: 'City', district: 'District' },
     confirmDelete: 'Delete the region {name}? Only a region without children, sites or anyone\'s scope on it can be deleted.',
     deleted: 'Deleted the region {name}', refused: 'Could not delete {name}: {reason}', nowIs: 'It is now: {code} {name}',
   },
@@ -522,7 +522,7 @@ const en: typeof zh = {
   addresses: {
     divisions: 'Province / city / district', noDivision: 'Not recognised', approximate: 'Approximate location',
     approxHint: 'Without a point, the district\'s centre is used (approximate location).',
-    division: 'Administrative division', pickDivision: 'Pick a division (type to search)', districtLevel: 'District',
+    division: 'Administrative division', pickDivision: 'Pick a division (type to search)',
     divisionTag: 'Division {code}',
     divisionHint: 'The province, city or district this node stands for (GB/T 2260). Regions above provinces stay your own.',
   },

@@ -142,7 +142,7 @@ export default {
   regions: {
     title: '区域', addCountry: '新建国家', addChild: '新建下级', rename: '重命名', delete: '删除', editTitle: '修改区域',
     childOf: '在“{name}”下新建区域', levelLabel: '层级', code: '编码', name: '名称',
-    level: { country: '国家', region: '大区', province: '省', city: '市' },
+    level: { country: '国家', region: '大区', province: '省', city: '市', district: '区县' },
     confirmDelete: '删除区域“{name}”？只能删除没有下级、没有网点、不在任何人权限范围内的区域。',
     deleted: '已删除区域“{name}”', refused: '无法删除“{name}”：{reason}', nowIs: '当前为：{code} {name}',
   },
@@ -506,7 +506,7 @@ export default {
   addresses: {
     divisions: '省 / 市 / 区县', noDivision: '未识别', approximate: '近似位置',
     approxHint: '未填坐标时使用所在区县的中心点（近似位置）。',
-    division: '行政区划', pickDivision: '选择行政区划（可输入搜索）', districtLevel: '区县',
+    division: '行政区划', pickDivision: '选择行政区划（可输入搜索）',
     divisionTag: '区划 {code}',
     divisionHint: '此节点对应的省、市或区县（GB/T 2260）。省级以上的大区、办事处为贵司自定义，不对应行政区划。',
   },
