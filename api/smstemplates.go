@@ -15,7 +15,7 @@ import (
 // SMSKindInfo tells a settings screen what a notification kind is and may say.
 type SMSKindInfo struct {
 	Kind      string            `json:"kind"`
-	Audience  string            `json:"audience" enum:"technician,customer,site,dispatcher,sender" doc:"Who gets it; customer texts wait out the quiet hours."`
+	Audience  string            `json:"audience" enum:"technician,customer,site,dispatcher,sender,manager" doc:"Who gets it; customer texts wait out the quiet hours."`
 	Variables []string          `json:"variables" doc:"Variables its texts may use, in braces."`
 	Defaults  map[string]string `json:"defaults" doc:"Built-in text per locale."`
 }

@@ -167,7 +167,7 @@ func (s *Store) recomputeDay(ctx context.Context, tenant uuid.UUID, day time.Tim
 	if _, err := q.Exec(ctx, recomputeSQL, tenant, lo, hi, target, d); err != nil {
 		return fmt.Errorf("recompute report day: %w", err)
 	}
-	if _, err := q.Exec(ctx, `DELETE FROM report_dirty WHERE id = ANY($1)`, ids); err != nil {
+	if _, err := q.Exec(ctx, `DELETE FROM report_dirty WHERE tenant_id = $1 AND id = ANY($2)`, tenant, ids); err != nil {
 		return err
 	}
 	return u.Commit(ctx)

@@ -55,7 +55,7 @@ func TestSMSSettingsStore(t *testing.T) {
 	def := findSMS(t, s, a)
 	require.Equal(t, "Asia/Shanghai", def.TimeZone)
 	require.Equal(t, core.DefaultSMSSettings().QuietHours, def.QuietHours)
-	require.Len(t, def.Notifications, 6)
+	require.Len(t, def.Notifications, len(core.SMSKinds()), "every kind has its default")
 	require.True(t, def.UpdatedAt.IsZero())
 
 	in := core.DefaultSMSSettings()

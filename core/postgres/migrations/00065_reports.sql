@@ -56,9 +56,10 @@ CREATE TABLE report_daily (
 CREATE INDEX report_daily_site ON report_daily (tenant_id, site_id, day);
 
 CREATE TABLE report_dirty (
-    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id        bigint GENERATED ALWAYS AS IDENTITY,
     tenant_id uuid NOT NULL REFERENCES tenants (id),
-    day       date NOT NULL
+    day       date NOT NULL,
+    PRIMARY KEY (tenant_id, id)
 );
 CREATE INDEX report_dirty_day ON report_dirty (tenant_id, day);
 

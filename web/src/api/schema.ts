@@ -5284,7 +5284,7 @@ export interface components {
              * @description Who gets it; customer texts wait out the quiet hours.
              * @enum {string}
              */
-            audience: "technician" | "customer" | "site" | "dispatcher" | "sender";
+            audience: "technician" | "customer" | "site" | "dispatcher" | "sender" | "manager";
             /** @description Built-in text per locale. */
             defaults: {
                 [key: string]: string;

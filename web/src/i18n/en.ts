@@ -131,7 +131,8 @@ const en: typeof zh = {
       previous: 'Previous technician', status: 'Status', kind: 'Kind', to: 'To', note: 'Note', summary: 'Summary', channel: 'Channel', error: 'Error', due_at: 'Due' },
     smsStatus: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'failed', received: 'received' },
     smsKind: { technician_assigned: 'order to the technician', customer_assigned: 'visit notice to the customer',
-      customer_satisfaction: 'satisfaction survey', help_reply: 'help reply', site_urge: 'urge to the site', sla_breached: 'SLA breach to the dispatcher' },
+      customer_satisfaction: 'satisfaction survey', help_reply: 'help reply', site_urge: 'urge to the site', sla_breached: 'SLA breach to the dispatcher',
+      complaint_escalated: 'complaint escalation to the responsible manager', complaint_confirm: 'resolution confirmation to the customer' },
     events: {
       created: 'Created', dispatched: 'Dispatched', queued: 'Queued', routed: 'Routed to a dealer', assigned: 'Technician assigned',
       accepted: 'Accepted', declined: 'Declined', rejected: 'Rejected by the site', reassigned: 'Reassigned', en_route: 'On the way',
@@ -222,7 +223,7 @@ const en: typeof zh = {
       start: 'Start', end: 'End', keywords: 'Technician reply words', keywordsHint: 'Empty: the default words (接单, 到达, 完工, accept…). Type and press Enter.',
       kw: { accept: 'Accept', arrived: 'Arrived', done: 'Done' },
       templates: 'Templates', enabled: 'Send this notification', audience: 'Sent to: {who}',
-      audiences: { technician: 'technician', customer: 'customer', site: 'site', dispatcher: 'dispatcher', sender: 'whoever wrote in' },
+      audiences: { technician: 'technician', customer: 'customer', site: 'site', dispatcher: 'dispatcher', sender: 'whoever wrote in', manager: 'manager of the responsible unit' },
       variables: 'Variables (click to insert)', insert: 'Insert {name}', locales: { 'zh-CN': 'Chinese', en: 'English' },
       templateOf: '{kind} ({locale})', builtIn: 'Empty: the built-in text: {text}',
       preview: 'Preview', previewing: 'Previewing…', counts: '{chars} characters · {encoding} · {segments} SMS',
@@ -254,6 +255,9 @@ const en: typeof zh = {
         work_order_dispatched: 'A work order was dispatched to a site', work_order_assigned: 'A technician was assigned',
         work_order_accepted: 'The technician accepted the order', work_order_completed: 'The work was completed',
         work_order_sla_breached: 'An order breached its service deadline', work_order_urged: 'An order was urged',
+        complaint_opened: 'A complaint case was opened', complaint_escalated: 'A complaint was escalated a level',
+        complaint_breached: 'A complaint missed its deadline', complaint_resolution_proposed: 'A resolution was proposed to the customer',
+        complaint_closed: 'A complaint case was closed',
       },
     },
     deliveries: {

@@ -125,7 +125,8 @@ export default {
       previous: '原技师', status: '状态', kind: '类别', to: '接收方', note: '备注', summary: '摘要', channel: '渠道', error: '错误', due_at: '时限' },
     smsStatus: { queued: '排队中', sending: '发送中', sent: '已发送', delivered: '已送达', failed: '失败', received: '已接收' },
     smsKind: { technician_assigned: '派工通知技师', customer_assigned: '上门通知客户',
-      customer_satisfaction: '满意度回访', help_reply: '帮助回复', site_urge: '催办网点', sla_breached: '超时通知调度' },
+      customer_satisfaction: '满意度回访', help_reply: '帮助回复', site_urge: '催办网点', sla_breached: '超时通知调度',
+      complaint_escalated: '投诉升级通知负责人', complaint_confirm: '处理方案确认通知客户' },
     events: {
       created: '创建', dispatched: '派网点', queued: '排队', routed: '转经销商', assigned: '派技师',
       accepted: '接单', declined: '拒单', rejected: '网点退单', reassigned: '改派', en_route: '出发',
@@ -214,7 +215,7 @@ export default {
       start: '开始', end: '结束', keywords: '技师回复关键词', keywordsHint: '留空使用默认关键词（接单、到达、完工、accept…）。输入后回车。',
       kw: { accept: '接单', arrived: '到达', done: '完工' },
       templates: '短信模板', enabled: '发送此通知', audience: '接收人：{who}',
-      audiences: { technician: '技师', customer: '客户', site: '网点', dispatcher: '调度', sender: '来信人' },
+      audiences: { technician: '技师', customer: '客户', site: '网点', dispatcher: '调度', sender: '来信人', manager: '责任单位负责人' },
       variables: '可用变量（点击插入）', insert: '插入 {name}', locales: { 'zh-CN': '中文', en: '英文' },
       templateOf: '{kind}（{locale}文本）', builtIn: '留空使用内置文本：{text}',
       preview: '预览', previewing: '正在预览…', counts: '{chars} 字 · {encoding} 编码 · {segments} 条短信',
@@ -242,6 +243,8 @@ export default {
         _: '全部事件（含以后新增的类型）', work_order_created: '工单已创建', work_order_dispatched: '工单已派给网点', work_order_assigned: '已指派技师',
         work_order_accepted: '技师已接单', work_order_completed: '工单已完工', work_order_sla_breached: '工单超出服务时限',
         work_order_urged: '工单被催办',
+        complaint_opened: '投诉已受理', complaint_escalated: '投诉已升级', complaint_breached: '投诉已超时',
+        complaint_resolution_proposed: '已向客户提出处理方案', complaint_closed: '投诉已结案',
       },
     },
     deliveries: {
