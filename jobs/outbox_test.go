@@ -234,3 +234,40 @@ func (nopLogger) Info(...any)  {}
 func (nopLogger) Warn(...any)  {}
 func (nopLogger) Error(...any) {}
 func (nopLogger) Fatal(...any) {}
+
+// TestARelayOfMoreMessagesIsANewTask: a batch relayed again after a crash
+// between enqueue and commit is the same task, but a batch that starts
+// with the same message and holds more (another replica claimed after the
+// crash) is queued too, so none of its messages is marked relayed without
+// a task that carries it.
+func TestARelayOfMoreMessagesIsANewTask(t *testing.T) {
+	t.Parallel()
+	opt, err := jobs.RedisOpt(pgtest.NewRedis(t))
+	require.NoError(t, err)
+	client := asynq.NewClient(opt)
+	defer client.Close()
+	tenant := uuid.New()
+	msgs := make([]core.OutboxMessage, 3)
+	for i := range msgs {
+		msgs[i] = core.OutboxMessage{ID: int64(101 + i), TenantID: tenant, Type: core.OutboxWorkOrderCreated, AggregateID: uuid.New()}
+	}
+	ctx := context.Background()
+	require.NoError(t, jobs.EnqueueOutbox(ctx, client, msgs[:2]...))
+	require.NoError(t, jobs.EnqueueOutbox(ctx, client, msgs[:2]...), "the same batch again is no error")
+	require.NoError(t, jobs.EnqueueOutbox(ctx, client, msgs...))
+
+	inspector := asynq.NewInspector(opt)
+	defer inspector.Close()
+	tasks, err := inspector.ListPendingTasks("default")
+	require.NoError(t, err)
+	require.Len(t, tasks, 2, "the batch relayed twice is one task; the larger batch is another")
+	carried := map[int64]int{}
+	for _, task := range tasks {
+		var batch struct{ Messages []core.OutboxMessage }
+		require.NoError(t, json.Unmarshal(task.Payload, &batch))
+		for _, m := range batch.Messages {
+			carried[m.ID]++
+		}
+	}
+	require.Equal(t, map[int64]int{101: 2, 102: 2, 103: 1}, carried)
+}

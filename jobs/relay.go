@@ -2,9 +2,11 @@ package jobs
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"slices"
 	"time"
@@ -81,9 +83,11 @@ func decodeOutboxTask(raw []byte) ([]core.OutboxMessage, error) {
 
 // EnqueueOutbox puts messages on their queues (assignments, which text
 // technicians, on critical) as tasks of up to outboxTaskBatch messages of
-// one tenant, in claim order. A task's ID is its first message's, so
-// relaying a batch again (a crash between enqueue and commit) makes no
-// second task; a message in two tasks has its effects once anyway.
+// one tenant, in claim order. A task's ID is made of its messages' IDs, so
+// relaying the same batch again (a crash between enqueue and commit) makes
+// no second task, while a batch that holds more (another replica claimed
+// them after the crash) is a new task: no message is left out of every
+// task. A message in two tasks has its effects once anyway.
 func EnqueueOutbox(ctx context.Context, client *asynq.Client, msgs ...core.OutboxMessage) error {
 	type group struct {
 		tenant uuid.UUID
@@ -107,7 +111,7 @@ func EnqueueOutbox(ctx context.Context, client *asynq.Client, msgs ...core.Outbo
 			if err != nil {
 				return err
 			}
-			_, err = client.EnqueueContext(ctx, asynq.NewTask(TypeOutboxMessage, raw), asynq.TaskID(outboxTaskID(batch[0].ID)),
+			_, err = client.EnqueueContext(ctx, asynq.NewTask(TypeOutboxMessage, raw), asynq.TaskID(outboxTaskID(batch)),
 				asynq.Queue(g.queue), asynq.MaxRetry(outboxMaxRetry))
 			if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 				return err
@@ -119,7 +123,17 @@ func EnqueueOutbox(ctx context.Context, client *asynq.Client, msgs ...core.Outbo
 
 const outboxMaxRetry = 20
 
-func outboxTaskID(id int64) string { return fmt.Sprintf("outbox-%d", id) }
+// outboxTaskID names a task by its messages: the first ID, how many, and a
+// hash of them all.
+func outboxTaskID(batch []core.OutboxMessage) string {
+	h := fnv.New64a()
+	var b [8]byte
+	for _, m := range batch {
+		binary.LittleEndian.PutUint64(b[:], uint64(m.ID))
+		h.Write(b[:])
+	}
+	return fmt.Sprintf("outbox-%d-%d-%016x", batch[0].ID, len(batch), h.Sum64())
+}
 
 // Run relays until ctx ends: whenever woken by NOTIFY, and every Poll.
 func (r *Relay) Run(ctx context.Context) {
