@@ -53,6 +53,9 @@ type config struct {
 	// directory blobs under DataDir); BlobMaxSizeMB limits an upload.
 	BlobURL       string
 	BlobMaxSizeMB int
+	// MemoryLimit is the Go memory limit ("512MiB"); empty: GOMEMLIMIT,
+	// else 90% of the container's memory limit (deploy/gctune).
+	MemoryLimit string
 }
 
 func env(name, def string) string {
@@ -103,6 +106,7 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	c.SMSGatewaySecret = env("SMS_GATEWAY_SECRET", "") // a secret: environment only
 	fs.StringVar(&c.BlobURL, "blob-url", env("BLOB_URL", ""), "where attachments are stored: s3://bucket?region=…&endpoint=…&use_path_style=true (credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or file:///dir (env BLOB_URL); empty: blobs in the data dir")
 	fs.IntVar(&c.BlobMaxSizeMB, "blob-max-size-mb", envInt("BLOB_MAX_SIZE_MB", 10), "largest attachment upload in MiB (env BLOB_MAX_SIZE_MB)")
+	fs.StringVar(&c.MemoryLimit, "memory-limit", env("MEMORY_LIMIT", ""), "Go memory limit of the process, such as 512MiB (env MEMORY_LIMIT); default GOMEMLIMIT, else 90% of the container's memory limit")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
 	err := fs.Parse(args)
 	if err != nil {

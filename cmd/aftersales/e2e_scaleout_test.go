@@ -30,7 +30,7 @@ func TestScaleOutRoles(t *testing.T) {
 	for i, r := range replicas {
 		r.p = startProc(t, fmt.Sprintf("%s #%d", r.role, i+1), map[string]string{
 			"DATABASE_URL": dbURL, "REDIS_URL": rURL, "ROLE": r.role, "HTTP_ADDR": r.addr,
-			"DATA_DIR": r.dataDir, "DB_MAX_CONNS": "5"}, "serve")
+			"DATA_DIR": r.dataDir, "DB_MAX_CONNS": "5", "MEMORY_LIMIT": fmt.Sprintf("%dMiB", 256*(i+1))}, "serve")
 	}
 	api1, api2, worker := replicas[0], replicas[1], replicas[2]
 	api1.p.waitReady(t, "http://"+api1.addr)
@@ -61,6 +61,13 @@ func TestScaleOutRoles(t *testing.T) {
 	require.Empty(t, api2.p.findRecords(t, "job worker started"), "ROLE=api must not run the job worker")
 	require.Empty(t, worker.p.findRecords(t, "aftersales is up"))
 	requireRefused(t, worker.addr, "ROLE=worker must not listen on HTTP_ADDR")
+	// Each process says at start which Go memory limit it runs with.
+	for i, r := range replicas {
+		recs := r.p.findRecords(t, "memory limit")
+		require.Len(t, recs, 1, "%s logs its memory limit once", r.p.name)
+		require.Equal(t, "MEMORY_LIMIT", recs[0]["source"])
+		require.EqualValues(t, 256*(i+1)<<20, recs[0]["bytes"])
+	}
 	// The worker redispatches (a rejection, an acceptance timeout): tenants'
 	// dispatch rules must apply there too.
 	for _, r := range replicas {

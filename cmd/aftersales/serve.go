@@ -31,6 +31,11 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	slog.SetDefault(log)
 	gctune.ForServer()
+	limit, err := gctune.SetMemoryLimit(c.MemoryLimit)
+	if err != nil {
+		return err
+	}
+	log.Info("memory limit", "limit", limit.String(), "bytes", limit.Bytes, "source", limit.Source)
 	b, err := startBacking(ctx, c, log, true)
 	if err != nil {
 		return err
