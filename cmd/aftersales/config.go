@@ -56,6 +56,9 @@ type config struct {
 	// MemoryLimit is the Go memory limit ("512MiB"); empty: GOMEMLIMIT,
 	// else 90% of the container's memory limit (deploy/gctune).
 	MemoryLimit string
+	// AuthzCacheMB bounds the access rules of loaded tenants kept in
+	// memory (0: a quarter of the memory limit, else 256 MiB).
+	AuthzCacheMB int
 }
 
 func env(name, def string) string {
@@ -107,6 +110,7 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.StringVar(&c.BlobURL, "blob-url", env("BLOB_URL", ""), "where attachments are stored: s3://bucket?region=…&endpoint=…&use_path_style=true (credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or file:///dir (env BLOB_URL); empty: blobs in the data dir")
 	fs.IntVar(&c.BlobMaxSizeMB, "blob-max-size-mb", envInt("BLOB_MAX_SIZE_MB", 10), "largest attachment upload in MiB (env BLOB_MAX_SIZE_MB)")
 	fs.StringVar(&c.MemoryLimit, "memory-limit", env("MEMORY_LIMIT", ""), "Go memory limit of the process, such as 512MiB (env MEMORY_LIMIT); default GOMEMLIMIT, else 90% of the container's memory limit")
+	fs.IntVar(&c.AuthzCacheMB, "authz-cache-mb", envInt("AUTHZ_CACHE_MB", 0), "MiB of tenants' access rules kept loaded (env AUTHZ_CACHE_MB); default a quarter of the memory limit, else 256")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
 	err := fs.Parse(args)
 	if err != nil {
@@ -134,6 +138,9 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 		}
 	default:
 		return c, fs, fmt.Errorf("SMS_PROVIDER must be log or kannel, not %q", c.SMSProvider)
+	}
+	if c.AuthzCacheMB < 0 {
+		return c, fs, fmt.Errorf("AUTHZ_CACHE_MB must not be negative, not %d", c.AuthzCacheMB)
 	}
 	if c.BlobMaxSizeMB < 1 || c.BlobMaxSizeMB > 1024 {
 		return c, fs, fmt.Errorf("BLOB_MAX_SIZE_MB must be 1-1024, not %d", c.BlobMaxSizeMB)

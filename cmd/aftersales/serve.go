@@ -35,7 +35,11 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log.Info("memory limit", "limit", limit.String(), "bytes", limit.Bytes, "source", limit.Source)
+	authzCache := int64(c.AuthzCacheMB) << 20
+	if authzCache == 0 && limit.Bytes > 0 {
+		authzCache = limit.Bytes / 4
+	}
+	log.Info("memory limit", "limit", limit.String(), "bytes", limit.Bytes, "source", limit.Source, "authz_cache_bytes", authzCache)
 	b, err := startBacking(ctx, c, log, true)
 	if err != nil {
 		return err
@@ -65,7 +69,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	app, err := wire.Build(ctx, wire.Options{Role: wire.Role(c.Role), Pool: pool, Log: log, RedisURL: b.redisURL,
-		Workers: c.Workers, Egress: c.Egress, CORSAllowedOrigins: c.CORSAllowedOrigins, AuditRetention: time.Duration(c.AuditRetentionDays) * 24 * time.Hour,
+		Workers: c.Workers, AuthzCacheBytes: authzCache, Egress: c.Egress, CORSAllowedOrigins: c.CORSAllowedOrigins, AuditRetention: time.Duration(c.AuditRetentionDays) * 24 * time.Hour,
 		PluginKey: key, PluginDir: pluginDir(c),
 		SMS: wire.SMSOptions{Provider: c.SMSProvider, KannelSendURL: c.KannelSendURL, KannelUser: c.KannelUser,
 			KannelPassword: c.KannelPassword, CallbackBase: c.SMSCallbackBase, GatewaySecret: c.SMSGatewaySecret},

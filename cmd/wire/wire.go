@@ -64,6 +64,9 @@ type Options struct {
 	RedisURL string
 	// Workers is the job worker's concurrency.
 	Workers int
+	// AuthzCacheBytes bounds the estimated heap of the tenants whose access
+	// rules are kept loaded (0: authz's default).
+	AuthzCacheBytes int64
 	// Egress is the policy of every outbound request made on a tenant's
 	// behalf (webhooks, plugin bindings' URLs): EGRESS_ALLOW_PRIVATE,
 	// EGRESS_ALLOWED_NETWORKS, EGRESS_ALLOWED_PORTS. Its Resolver is the
@@ -191,7 +194,11 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Settings = settings.NewService(settings.Config{Store: a.Store, Clock: o.Clock})
 	a.Network = network.NewService(network.Config{Store: a.Store, Clock: o.Clock})
 	a.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
-	a.Authz = authz.New(a.Store)
+	var authzOpts []authz.Option
+	if o.AuthzCacheBytes > 0 {
+		authzOpts = append(authzOpts, authz.WithCacheBytes(o.AuthzCacheBytes))
+	}
+	a.Authz = authz.New(a.Store, authzOpts...)
 	if err := a.Store.UseSecretKey(secretKey(o.PluginKey)); err != nil {
 		return nil, err
 	}

@@ -6,5 +6,6 @@ func (a *Authorizer) InvalidateAll() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	clear(a.tenants)
+	a.bytes = 0
 	a.epoch++
 }

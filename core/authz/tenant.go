@@ -25,6 +25,7 @@ type tenant struct {
 	// goes with the tenant, which any change of its rules drops.
 	held sync.Map
 	used atomic.Uint64 // the authorizer's clock at the last check
+	cost int64         // tenantCost, set once before it is kept
 }
 
 // newTenant validates rules and builds the tenant's enforcer.
