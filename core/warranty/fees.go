@@ -9,13 +9,6 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-// Money is an amount in minor units (fen for CNY) with its currency;
-// never a float.
-type Money struct {
-	Amount   int64  `json:"amount" doc:"Minor units (fen for CNY)."`
-	Currency string `json:"currency" example:"CNY" doc:"ISO 4217 code."`
-}
-
 var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // maxAmount bounds one fee (minor units): 100 million, far above any fee.

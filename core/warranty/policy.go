@@ -46,8 +46,8 @@ type Policy struct {
 // component they belong to by Code.
 type Component struct {
 	Code   string `json:"code" example:"compressor" doc:"The component code parts name (1-32 letters, digits, '.', '_' or '-')."`
-	NameZh string `json:"name_zh" example:"压缩机"`
-	NameEn string `json:"name_en" example:"Compressor"`
+	NameZh string `json:"name_zh" required:"false" example:"压缩机"`
+	NameEn string `json:"name_en" required:"false" example:"Compressor"`
 	Months int    `json:"months" minimum:"0" maximum:"240" doc:"Free repair term of the component, in months from the purchase date."`
 }
 
