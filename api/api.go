@@ -30,6 +30,7 @@ import (
 	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/settings"
+	"github.com/aftersales/aftersales/core/warranty"
 	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/core/workorder"
 )
@@ -108,6 +109,9 @@ type Deps struct {
 	// Attachments are the file use cases (photos, signatures, KB files);
 	// the API registers the owner kinds it checks access for (work_order).
 	Attachments *blob.Service
+	// Warranty: the 三包 policies, the fee schedule, quotes and the
+	// charges of completed orders.
+	Warranty *warranty.Service
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -310,4 +314,5 @@ func (s *Server) registerRoutes() {
 	registerReportRoutes(s.api, s, d.Reports)
 	registerSiteDistrictRoutes(s.api, s, d.Network)
 	registerAgentGroupRoutes(s.api, d.Calls, d.AgentGroups)
+	registerWarrantyRoutes(s.api, s, d.Warranty, d.WorkOrders, d.Customers)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/kb"
 	"github.com/aftersales/aftersales/core/report"
+	"github.com/aftersales/aftersales/core/warranty"
 )
 
 // schemaNames are the spec names of core types whose Go names collide
@@ -23,6 +24,11 @@ var schemaNames = map[reflect.Type]string{
 	reflect.TypeFor[report.Point]():       "ReportPoint",
 	reflect.TypeFor[report.Result]():      "ReportResult",
 	reflect.TypeFor[report.DrillItem]():   "ReportDrillItem",
+	reflect.TypeFor[warranty.Policy]():    "WarrantyPolicy",
+	reflect.TypeFor[warranty.Component](): "WarrantyComponent",
+	reflect.TypeFor[warranty.Decision]():  "WarrantyDecision",
+	reflect.TypeFor[warranty.Item]():      "QuoteItem",
+	reflect.TypeFor[warranty.PartLine]():  "QuotePartLine",
 }
 
 // schemaNamer is Huma's default namer, except for schemaNames.

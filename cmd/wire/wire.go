@@ -32,6 +32,7 @@ import (
 	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/settings"
+	"github.com/aftersales/aftersales/core/warranty"
 	"github.com/aftersales/aftersales/core/workorder"
 	"github.com/aftersales/aftersales/jobs"
 	"github.com/aftersales/aftersales/plugins/host"
@@ -157,6 +158,9 @@ type App struct {
 	// sync with the phone system (with Redis only).
 	AgentGroups *call.Groups
 	AgentSyncs  *jobs.AgentSyncs
+	// Warranty are the 三包 policy, fee schedule and quote use cases; they
+	// price an order when it is completed.
+	Warranty *warranty.Service
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -232,6 +236,8 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Plugins = plugin.NewService(plugin.Config{Store: ps, Units: a.Store, Runtime: a.PluginRuntime, Events: ps,
 		Egress: o.egress(), Clock: o.Clock, Log: o.Log, Calls: a.Calls})
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
+	a.Warranty = warranty.NewService(warranty.Config{Store: a.Store, Clock: o.Clock})
+	a.WorkOrders.SetCompleted(a.Warranty.ChargeOrder)
 	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Complaints = complaint.NewService(complaint.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Complaints.SetOrders(complaintOrders{a.WorkOrders})

@@ -116,6 +116,9 @@ func (s *Service) apply(ctx context.Context, u core.UnitOfWork, repo Repository,
 	repo.UpdateWorkOrder(w.ID, c)
 	s.record(u, repo, Event{WorkOrderID: w.ID, Type: eventType(in.Action), From: from, To: next, Actor: actor, At: now,
 		Lat: in.Lat, Lon: in.Lon, Payload: payload})
+	if in.Action == core.ActionComplete && s.completed != nil {
+		return s.completed(ctx, u, w, in.Record)
+	}
 	return nil
 }
 

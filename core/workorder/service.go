@@ -25,6 +25,7 @@ type Service struct {
 	rules     func(u core.UnitOfWork) dispatch.Rules
 	log       *slog.Logger
 	calendars calendars
+	completed func(ctx context.Context, u core.UnitOfWork, w *core.WorkOrder, rec *core.ServiceRecord) error
 }
 
 // Config is what a Service is built from.
@@ -49,6 +50,13 @@ func NewService(c Config) *Service {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: c.Store, units: c.Units, clock: c.Clock, rules: c.Rules, log: c.Log}
+}
+
+// SetCompleted names what runs in the completing unit once an order is
+// completed with its service record (the warranty's charge items); its
+// error rolls the completion back. Set it before serving.
+func (s *Service) SetCompleted(fn func(ctx context.Context, u core.UnitOfWork, w *core.WorkOrder, rec *core.ServiceRecord) error) {
+	s.completed = fn
 }
 
 // now is the clock's time at the database's precision.

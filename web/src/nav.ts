@@ -32,6 +32,7 @@ export const nav: NavItem[] = [
   { to: '/complaints/settings', label: 'care.settings.nav', perm: 'tenant:update' },
   { to: '/calls/groups', label: 'agents.nav', perm: 'users:read' },
   { to: '/reports', label: 'reports.nav', perm: 'reports:read' },
+  { to: '/admin/warranty', label: 'warranty.nav', perm: 'catalog:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.

@@ -939,6 +939,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/fee-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's fee schedule (收费标准)
+         * @description Version 0 and nothing charged while the tenant has set none.
+         */
+        get: operations["get-fee-schedule"];
+        /**
+         * Set the tenant's fee schedule
+         * @description Labour by service type and model (falling back to the product line, then the service type alone, then default_labour); travel by distance bands [from_km, to_km) that may not overlap; amounts in minor units. An unknown service type, line or model, or overlapping bands, answer 422 naming the field (labour[0].model_code, travel[1].from_km).
+         */
+        put: operations["put-fee-schedule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/follow-ups": {
         parameters: {
             query?: never;
@@ -1849,6 +1873,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quote a service for a caller before dispatch
+         * @description Prices a service for a unit (or a model and purchase date): labour, travel and parts, each free or charged with the reason (refund_window, replacement_window, unit_term, component_term, expired…), and the total. Nothing is stored. A unit the caller may not see answers 404. A model's policy overrides its product line's; a model with neither has its warranty months as the repair term and no refund or replacement window. Refund and replacement windows count the purchase date as day 1, in the tenant's time zone.
+         */
+        post: operations["create-quote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/regions": {
         parameters: {
             query?: never;
@@ -2631,6 +2675,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/warranty-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the 三包 warranty policies
+         * @description A model's policy overrides its product line's; a model with neither has its warranty months as the repair term and no refund or replacement window. Refund and replacement windows count the purchase date as day 1, in the tenant's time zone.
+         */
+        get: operations["list-warranty-policies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/warranty-policies/{scope}/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the 三包 policy of a product line or a model
+         * @description A model's policy overrides its product line's; a model with neither has its warranty months as the repair term and no refund or replacement window. Refund and replacement windows count the purchase date as day 1, in the tenant's time zone. An unknown line or model, negative terms or a component listed twice answer 422 naming the field.
+         */
+        put: operations["put-warranty-policy"];
+        post?: never;
+        /**
+         * Delete the 三包 policy of a product line or a model
+         * @description A model without its own policy falls back to its line's.
+         */
+        delete: operations["delete-warranty-policy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -2818,6 +2906,26 @@ export interface paths {
          * @description With its state, site, technician, SLA deadlines and status, warranty, the dispatch decision (why this site) and `actions`, what the caller may do with it now. The caller sees the orders the list shows them (see list-work-orders); any other answers 404, as if it did not exist.
          */
         get: operations["get-work-order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/work-orders/{id}/charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The charge items of a completed work order
+         * @description Computed when the order is completed, from the policy on that day, the fee schedule, the distance from the site to the address and the parts of the service record. An order the caller may not see answers 404.
+         */
+        get: operations["get-work-order-charges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4040,6 +4148,20 @@ export interface components {
             /** Format: double */
             sla_risk?: number;
         };
+        DistanceBand: {
+            /**
+             * Format: int64
+             * @description Minor units.
+             */
+            amount: number;
+            /** Format: int64 */
+            from_km: number;
+            /**
+             * Format: int64
+             * @description Exclusive upper bound; 0: no upper bound (the last band only).
+             */
+            to_km: number;
+        };
         Division: {
             /** @example 440305 */
             code: string;
@@ -4149,6 +4271,26 @@ export interface components {
              * @example AC
              */
             product_line?: string;
+        };
+        FeeSchedule: {
+            /**
+             * @description ISO 4217 code every amount is in.
+             * @example CNY
+             */
+            currency: string;
+            /**
+             * Format: int64
+             * @description Labour charged when no rate matches (minor units).
+             */
+            default_labour: number;
+            /** @description Labour rates; the most specific match wins: model, then product line, then the service type alone. */
+            labour: components["schemas"]["LabourRate"][] | null;
+            /** @description Travel fee by distance band; bands may not overlap. */
+            travel: components["schemas"]["DistanceBand"][] | null;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** Format: int64 */
+            readonly version: number;
         };
         FeedbackInputBody: {
             /** @description The reader found it helpful (true) or not (false). */
@@ -4319,6 +4461,19 @@ export interface components {
             parent_id?: string;
             /** Format: int64 */
             position: number;
+        };
+        LabourRate: {
+            /**
+             * Format: int64
+             * @description Minor units.
+             */
+            amount: number;
+            /** @description The model the rate is for (overrides its line's rate); empty: any. */
+            model_code?: string;
+            /** @description The line the rate is for; empty: any. */
+            product_line?: string;
+            /** @example repair */
+            service_type: string;
         };
         Link: {
             /** Format: date-time */
@@ -4517,6 +4672,32 @@ export interface components {
             /** @description What the answer stores; also the digit an SMS answer sends, by position. */
             value: string;
         };
+        OrderCharges: {
+            /** Format: date-time */
+            computed_at: string;
+            currency: string;
+            /** Format: double */
+            distance_km?: number;
+            items: components["schemas"]["QuoteItem"][] | null;
+            policy: components["schemas"]["WarrantyPolicy"];
+            /**
+             * @description Where the policy came from: the model's, its line's, or the model's warranty months (no policy set).
+             * @enum {string}
+             */
+            policy_source: "model" | "line" | "default";
+            /**
+             * Format: int64
+             * @description Sum of the charged items, minor units.
+             */
+            total: number;
+            /** @description What the policy gives the unit today. */
+            warranty: components["schemas"]["WarrantyDecision"];
+            work_order_id: string;
+        };
+        OrderChargesOutputBody: {
+            /** @description The charge items computed when the order was completed; absent before, or for an order without a unit. */
+            charges?: components["schemas"]["OrderCharges"];
+        };
         Owner: {
             /** @description For kind department. */
             department?: string;
@@ -4702,6 +4883,9 @@ export interface components {
             /** @enum {string} */
             state: "not_started" | "starting" | "running" | "failed" | "stopped";
         };
+        PoliciesOutputBody: {
+            items: components["schemas"]["WarrantyPolicy"][] | null;
+        };
         PreviewCallbackRuleOutputBody: {
             /**
              * Format: int64
@@ -4793,8 +4977,45 @@ export interface components {
              */
             warranty_months: number;
         };
+        PutFeeScheduleInputBody: {
+            /** @example CNY */
+            currency: string;
+            /** Format: int64 */
+            default_labour: number;
+            labour?: components["schemas"]["LabourRate"][] | null;
+            travel?: components["schemas"]["DistanceBand"][] | null;
+            /**
+             * Format: int64
+             * @description The version you read (0 while the tenant has none); a stale one gets 409. Omitted: no check.
+             */
+            version?: number;
+        };
         PutGrantsInputBody: {
             permissions: components["schemas"]["Permission"][] | null;
+        };
+        PutPolicyInputBody: {
+            /** @description Major components (主要部件) with their own terms. */
+            components?: components["schemas"]["WarrantyComponent"][] | null;
+            /**
+             * Format: int64
+             * @description Refund window (包退) in days, the purchase date being day 1; not longer than replace_days.
+             */
+            refund_days: number;
+            /**
+             * Format: int64
+             * @description Free repair term (包修) in months.
+             */
+            repair_months: number;
+            /**
+             * Format: int64
+             * @description Replacement window (包换) in days, the purchase date being day 1.
+             */
+            replace_days: number;
+            /**
+             * Format: int64
+             * @description The version you read; a stale one gets 409. Omitted: no check.
+             */
+            version?: number;
         };
         PutRoleInputBody: {
             description?: string;
@@ -4927,6 +5148,98 @@ export interface components {
              * @example 21:00
              */
             start: string;
+        };
+        Quote: {
+            currency: string;
+            /** Format: double */
+            distance_km?: number;
+            items: components["schemas"]["QuoteItem"][] | null;
+            policy: components["schemas"]["WarrantyPolicy"];
+            /**
+             * @description Where the policy came from: the model's, its line's, or the model's warranty months (no policy set).
+             * @enum {string}
+             */
+            policy_source: "model" | "line" | "default";
+            /**
+             * Format: int64
+             * @description Sum of the charged items, minor units.
+             */
+            total: number;
+            /** @description What the policy gives the unit today. */
+            warranty: components["schemas"]["WarrantyDecision"];
+        };
+        QuoteInputBody: {
+            /** @description A customer address (with a location). */
+            address_id?: string;
+            /**
+             * Format: double
+             * @description One-way distance from the site; or site_id with address_id (or lat and lon). Omitted with no site: no travel fee.
+             */
+            distance_km?: number;
+            /** Format: double */
+            lat?: number;
+            /** Format: double */
+            lon?: number;
+            model_code?: string;
+            /** @description Parts expected, each with its component and sale price. */
+            parts?: components["schemas"]["QuotePartLine"][] | null;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD, with model_code.
+             */
+            purchase_date?: string;
+            /** @example repair */
+            service_type: string;
+            /** @description The site that would go, to measure the distance to the address. */
+            site_id?: string;
+            /** @description The caller's registered unit; or model_code and purchase_date. */
+            unit_id?: string;
+        };
+        QuoteItem: {
+            /**
+             * Format: int64
+             * @description quantity × unit_price, minor units: the fee before warranty.
+             */
+            amount: number;
+            /** @description Whether the customer pays amount; false: covered by the warranty. */
+            charged: boolean;
+            /** @description labour: the service type; travel: the band (e.g. 10-30 km); part: the part code. */
+            code: string;
+            /** @description part: the major component it belongs to. */
+            component?: string;
+            /** @enum {string} */
+            coverage: "refund" | "replacement" | "free_repair" | "charged";
+            /** @enum {string} */
+            kind: "labour" | "travel" | "part";
+            /** @description part: its sale price is unknown, priced 0. */
+            price_unknown?: boolean;
+            /** Format: int64 */
+            quantity: number;
+            /** @description labour: which rate matched (model, line, service_type, default). */
+            rate?: string;
+            /** @description Why: refund_window, replacement_window, unit_term, component_term, expired, component_expired, no_policy, not_yet_purchased, no_distance, no_band. */
+            reason: string;
+            /**
+             * Format: int64
+             * @description Minor units.
+             */
+            unit_price: number;
+        };
+        QuotePartLine: {
+            /**
+             * @description The major component the part belongs to; empty: none.
+             * @example compressor
+             */
+            component?: string;
+            /** @example AC-CMP-01 */
+            part_code: string;
+            /** Format: int64 */
+            quantity: number;
+            /**
+             * Format: int64
+             * @description Sale price per unit in minor units; absent: unknown (priced 0 and marked).
+             */
+            unit_price?: number;
         };
         Reason: {
             /**
@@ -6262,6 +6575,73 @@ export interface components {
             title: string;
             /** Format: int64 */
             version: number;
+        };
+        WarrantyComponent: {
+            /**
+             * @description The component code parts name (1-32 letters, digits, '.', '_' or '-').
+             * @example compressor
+             */
+            code: string;
+            /**
+             * Format: int64
+             * @description Free repair term of the component, in months from the purchase date.
+             */
+            months: number;
+            /** @example Compressor */
+            name_en?: string;
+            /** @example 压缩机 */
+            name_zh?: string;
+        };
+        WarrantyDecision: {
+            component?: string;
+            /** @enum {string} */
+            coverage: "refund" | "replacement" | "free_repair" | "charged";
+            /**
+             * Format: int64
+             * @description The day since purchase, the purchase date being day 1.
+             */
+            day: number;
+            /** @enum {string} */
+            reason: "refund_window" | "replacement_window" | "unit_term" | "component_term" | "expired" | "component_expired" | "no_policy" | "not_yet_purchased";
+            /**
+             * Format: date
+             * @description The last day the coverage holds; absent when charged.
+             */
+            until?: string;
+        };
+        WarrantyPolicy: {
+            /** @description Major components (主要部件) with their own repair terms, e.g. a compressor. */
+            components: components["schemas"]["WarrantyComponent"][] | null;
+            /** @description The model's code (model scope). */
+            model_code?: string;
+            /** @description The model's ID (model scope). */
+            model_id?: string;
+            /** @description The product line (for a model policy: the model's line, read-only). */
+            product_line: string;
+            /**
+             * Format: int64
+             * @description Refund window (包退) in days, the purchase date being day 1; 0: none.
+             */
+            refund_days: number;
+            /**
+             * Format: int64
+             * @description Free repair term (包修) of the unit, in months from the purchase date.
+             */
+            repair_months: number;
+            /**
+             * Format: int64
+             * @description Replacement window (包换) in days, the purchase date being day 1; 0: none.
+             */
+            replace_days: number;
+            /**
+             * @description line: every model of the product line without a policy of its own; model: this model, overriding its line's policy.
+             * @enum {string}
+             */
+            scope: "line" | "model";
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** Format: int64 */
+            readonly version: number;
         };
         WarrantyStatus: {
             /**
@@ -11458,6 +11838,167 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-fee-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeSchedule"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put-fee-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutFeeScheduleInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeSchedule"];
                 };
             };
             /** @description Bad Request */
@@ -16965,6 +17506,102 @@ export interface operations {
             };
         };
     };
+    "create-quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-regions": {
         parameters: {
             query?: {
@@ -21426,6 +22063,247 @@ export interface operations {
             };
         };
     };
+    "list-warranty-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoliciesOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put-warranty-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scope: "line" | "model";
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutPolicyInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarrantyPolicy"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-warranty-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description line: a product line's policy; model: a model's, overriding its line's. */
+                scope: "line" | "model";
+                /** @description The product line's code, or the model's code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-webhooks": {
         parameters: {
             query?: {
@@ -22435,6 +23313,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkOrderDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-work-order-charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderChargesOutputBody"];
                 };
             };
             /** @description Bad Request */

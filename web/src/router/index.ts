@@ -57,6 +57,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'kb', name: 'kb', component: () => import('@/views/kb/KBListView.vue'), meta: { perm: 'kb:read' } },
       { path: 'kb/:id', name: 'kb-article', component: () => import('@/views/kb/KBArticleView.vue'), meta: { perm: 'kb:read' } },
       { path: 'kb-admin', name: 'kb-admin', component: () => import('@/views/kb/KBAdminView.vue'), meta: { perm: 'kb:update' } },
+      { path: 'admin/warranty', name: 'warranty', component: () => import('@/views/warranty/WarrantySettingsView.vue'), meta: { perm: 'catalog:read' } },
       { path: 'admin/sites/:id/districts', name: 'site-districts', component: () => import('@/views/admin/SiteDistrictsView.vue'), meta: { perm: 'sites:read' } },
       { path: 'calls/groups', name: 'agent-groups', component: () => import('@/views/calls/AgentGroupsView.vue'), meta: { perm: 'users:read' } },
       { path: 'reports', name: 'reports', component: () => import('@/views/reports/ReportsView.vue'), meta: { perm: 'reports:read' } },

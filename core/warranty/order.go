@@ -1,0 +1,99 @@
+package warranty
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// ChargeOrder computes and stores the charge items of an order completed
+// with rec: the policy of its unit's model on the day of completion, the
+// fee schedule, the distance from its site to its address, and the parts
+// of the record (priced by the PartPricer, when there is one). An order
+// without a unit has nothing to price and gets no charges. It runs in the
+// completing unit, so the charges commit with the completion.
+func (s *Service) ChargeOrder(ctx context.Context, u core.UnitOfWork, w *core.WorkOrder, rec *core.ServiceRecord) error {
+	if w.UnitID == nil || rec == nil {
+		return nil
+	}
+	repo := s.store.Warranty(u)
+	modelID, purchase, err := repo.Unit(ctx, *w.UnitID)
+	if err != nil {
+		return err
+	}
+	m, err := repo.ModelByID(ctx, modelID)
+	if err != nil {
+		return err
+	}
+	pd, err := time.Parse(time.DateOnly, purchase)
+	if err != nil {
+		return err
+	}
+	var dist *float64
+	if w.SiteID != nil && w.Lat != nil && w.Lon != nil {
+		slat, slon, err := repo.SiteLocation(ctx, *w.SiteID)
+		if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+			return err
+		}
+		if err == nil {
+			d := DistanceKm(slat, slon, *w.Lat, *w.Lon)
+			dist = &d
+		}
+	}
+	lines, err := s.partLines(ctx, u, rec.Parts)
+	if err != nil {
+		return err
+	}
+	today, err := s.today(ctx, repo)
+	if err != nil {
+		return err
+	}
+	q, err := s.price(ctx, u, repo, m, pd, today, w.ServiceType, dist, lines)
+	if err != nil {
+		return err
+	}
+	repo.SaveOrderCharges(&OrderCharges{WorkOrderID: w.ID, Quote: *q, ComputedAt: s.clock.Now().UTC().Truncate(time.Microsecond)})
+	return nil
+}
+
+// partLines prices the parts of a service record, merging lines of one
+// barcode.
+func (s *Service) partLines(ctx context.Context, u core.UnitOfWork, used []core.PartUsed) ([]PartLine, error) {
+	if len(used) == 0 {
+		return nil, nil
+	}
+	var codes []string
+	qty := map[string]int{}
+	for _, p := range used {
+		if qty[p.Barcode] == 0 {
+			codes = append(codes, p.Barcode)
+		}
+		qty[p.Barcode] += p.Quantity
+	}
+	prices := map[string]PartPrice{}
+	if s.parts != nil {
+		var err error
+		if prices, err = s.parts.PriceParts(ctx, u, codes); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]PartLine, 0, len(codes))
+	for _, c := range codes {
+		l := PartLine{PartCode: c, Quantity: qty[c]}
+		if p, ok := prices[c]; ok {
+			price := p.UnitPrice
+			l.Component, l.UnitPrice = p.Component, &price
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// FindOrderCharges reads the charges stored on an order; ENOTFOUND when
+// none were computed (not completed yet, or no unit).
+func (s *Service) FindOrderCharges(ctx context.Context, u core.UnitOfWork, order uuid.UUID) (*OrderCharges, error) {
+	return s.store.Warranty(u).FindOrderCharges(ctx, order)
+}
