@@ -169,7 +169,8 @@ func (r partsRepo) FindBalances(ctx context.Context, f parts.BalanceFilter) ([]*
 	if err != nil {
 		return nil, "", err
 	}
-	out, next := nextPage(out, limit, func(s *parts.StockRow) string { return base64.RawURLEncoding.EncodeToString([]byte(s.WarehouseCode + "\x1f" + s.PartNumber))
+	out, next := nextPage(out, limit, func(s *parts.StockRow) string {
+		return base64.RawURLEncoding.EncodeToString([]byte(s.WarehouseCode + "\x1f" + s.PartNumber))
 	})
 	return out, next, nil
 }

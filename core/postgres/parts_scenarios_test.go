@@ -194,7 +194,10 @@ func TestWarehousesAndReachOnPostgres(t *testing.T) {
 
 	// Outside reach a warehouse is not found, and a document naming it is refused.
 	siteReach := parts.Reach{Sites: []uuid.UUID{b.net.Site}}
-	err := b.in(t, func(u core.UnitOfWork) error { _, err := b.svc.FindWarehouse(ctx, u, central.ID, siteReach); return err })
+	err := b.in(t, func(u core.UnitOfWork) error {
+		_, err := b.svc.FindWarehouse(ctx, u, central.ID, siteReach)
+		return err
+	})
 	require.Equal(t, core.ENOTFOUND, core.ErrorCode(err))
 	p := b.part(t, "P-1")
 	err = b.in(t, func(u core.UnitOfWork) error {
