@@ -51,8 +51,10 @@ type Repository interface {
 	WorkOrderExists(ctx context.Context, id uuid.UUID) (bool, error)
 
 	// LockBalances reads the balances of keys (zero where none yet) under
-	// row locks held to the end of the unit, taken in the order of keys.
-	LockBalances(ctx context.Context, keys []BalanceKey) (map[BalanceKey]*LockedBalance, error)
+	// row locks held to the end of the unit, taken in the order of keys,
+	// and answers refs in the same round trip. A key whose warehouse or
+	// part does not exist is left out.
+	LockBalances(ctx context.Context, refs Refs, keys []BalanceKey) (*RefFacts, map[BalanceKey]*LockedBalance, error)
 	// SaveBalances writes balances read by LockBalances.
 	SaveBalances(bs []Balance)
 	// AppendMovements appends records to the ledger, in order.
@@ -70,14 +72,25 @@ type Repository interface {
 	FindDocument(ctx context.Context, id uuid.UUID) (*Document, error)
 	FindDocuments(ctx context.Context, f DocumentFilter) ([]*Document, string, error)
 
-	// LockReservationByKey reads the reservation made with key under a row
-	// lock; nil when none.
+	// LockReservationByKey serialises the units that use key (to the end
+	// of the unit) and reads the reservation made with it; nil when none.
 	LockReservationByKey(ctx context.Context, key string) (*Reservation, error)
 	// LockReservation reads a reservation under a row lock; ENOTFOUND.
 	LockReservation(ctx context.Context, id uuid.UUID) (*Reservation, error)
 	InsertReservation(r *Reservation)
 	UpdateReservation(r *Reservation)
-	// LockKey serialises units that use the same reservation key, to the
-	// end of the unit.
-	LockKey(ctx context.Context, key string) error
+}
+
+// Refs asks which warehouses and parts a change names exist.
+type Refs struct {
+	InReach []uuid.UUID // warehouses that must be within Within
+	Within  Reach
+	Exist   []uuid.UUID // warehouses that need only exist
+	Parts   []uuid.UUID
+}
+
+// RefFacts answers Refs.
+type RefFacts struct {
+	Warehouses   map[uuid.UUID]bool // found (within reach where asked)
+	UnknownParts []uuid.UUID
 }

@@ -17,9 +17,6 @@ func (s *Service) Reserve(ctx context.Context, u core.UnitOfWork, in Reservation
 	if err := in.Validate(); err != nil {
 		return nil, false, err
 	}
-	if err := repo.LockKey(ctx, in.Key); err != nil {
-		return nil, false, err
-	}
 	prev, err := repo.LockReservationByKey(ctx, in.Key)
 	if err != nil {
 		return nil, false, err
@@ -29,14 +26,6 @@ func (s *Service) Reserve(ctx context.Context, u core.UnitOfWork, in Reservation
 			return nil, false, core.FieldError("key", "already used for another reservation")
 		}
 		return prev, false, nil
-	}
-	if err := warehouseField(ctx, repo, &in.WarehouseID, within, "warehouse_id"); err != nil {
-		return nil, false, err
-	}
-	if unknown, err := repo.UnknownParts(ctx, []uuid.UUID{in.PartID}); err != nil {
-		return nil, false, err
-	} else if len(unknown) > 0 {
-		return nil, false, core.FieldError("part_id", "no such part")
 	}
 	if in.WorkOrderID != nil {
 		if ok, err := repo.WorkOrderExists(ctx, *in.WorkOrderID); err != nil {
@@ -51,7 +40,9 @@ func (s *Service) Reserve(ctx context.Context, u core.UnitOfWork, in Reservation
 	m := Movement{PartID: r.PartID, Quantity: r.Quantity, From: internal(r.WarehouseID, BucketAvailable),
 		To: internal(r.WarehouseID, BucketReserved), Reason: "reserved", DocumentKind: "reservation", DocumentID: r.ID,
 		Actor: actor, At: now, field: "quantity"}
-	if err := post(ctx, repo, []Movement{m}); err != nil {
+	refs := Refs{InReach: []uuid.UUID{in.WarehouseID}, Within: within, Parts: []uuid.UUID{in.PartID}}
+	fields := refFields{warehouses: map[uuid.UUID]string{in.WarehouseID: "warehouse_id"}, parts: map[uuid.UUID]string{in.PartID: "part_id"}}
+	if err := post(ctx, repo, refs, fields, []Movement{m}); err != nil {
 		return nil, false, err
 	}
 	repo.InsertReservation(r)
@@ -81,6 +72,9 @@ func (s *Service) settle(ctx context.Context, u core.UnitOfWork, id uuid.UUID, q
 		return nil, err
 	}
 	if _, err := repo.FindWarehouse(ctx, r.WarehouseID, within); err != nil {
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			err = core.Errorf(core.ENOTFOUND, "reservation not found")
+		}
 		return nil, err
 	}
 	left := r.Remaining()
@@ -103,7 +97,7 @@ func (s *Service) settle(ctx context.Context, u core.UnitOfWork, id uuid.UUID, q
 	} else {
 		r.Released += quantity
 	}
-	if err := post(ctx, repo, []Movement{m}); err != nil {
+	if err := post(ctx, repo, Refs{}, refFields{}, []Movement{m}); err != nil {
 		return nil, err
 	}
 	if r.Remaining() == 0 {

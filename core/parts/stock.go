@@ -9,13 +9,22 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-// post applies movements to the balances under their row locks and
-// appends them to the ledger; a movement that would make stock negative
-// is refused naming its field, and the caller rolls the unit back.
-func post(ctx context.Context, repo Repository, ms []Movement) error {
-	locked, err := repo.LockBalances(ctx, keysOf(ms))
+// post checks refs (fields naming the warehouses and the lines), applies
+// movements to the balances under their row locks and appends them to
+// the ledger; a movement that would make stock negative is refused
+// naming its field, and the caller rolls the unit back.
+func post(ctx context.Context, repo Repository, refs Refs, fields refFields, ms []Movement) error {
+	facts, locked, err := repo.LockBalances(ctx, refs, keysOf(ms))
 	if err != nil {
 		return err
+	}
+	for id, f := range fields.warehouses {
+		if !facts.Warehouses[id] {
+			return core.FieldError(f, "no such warehouse")
+		}
+	}
+	if len(facts.UnknownParts) > 0 {
+		return core.FieldError(fields.parts[facts.UnknownParts[0]], "no such part")
 	}
 	changed, err := apply(locked, ms)
 	if err != nil {
@@ -26,36 +35,36 @@ func post(ctx context.Context, repo Repository, ms []Movement) error {
 	return nil
 }
 
-// warehouseField reads a warehouse a document names, within reach;
-// EINVALID naming field when it is unknown or out of reach.
-func warehouseField(ctx context.Context, repo Repository, id *uuid.UUID, within Reach, field string) error {
-	if id == nil {
-		return nil
-	}
-	if _, err := repo.FindWarehouse(ctx, *id, within); err != nil {
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			return core.FieldError(field, "no such warehouse")
-		}
-		return err
-	}
-	return nil
+// refFields names the input field of each warehouse and part a change
+// refers to.
+type refFields struct {
+	warehouses map[uuid.UUID]string
+	parts      map[uuid.UUID]string
 }
 
-func partsField(ctx context.Context, repo Repository, lines []LineInput) error {
-	ids := make([]uuid.UUID, len(lines))
-	for i, l := range lines {
-		ids[i] = l.PartID
-	}
-	unknown, err := repo.UnknownParts(ctx, ids)
-	if err != nil || len(unknown) == 0 {
-		return err
-	}
-	for i, l := range lines {
-		if l.PartID == unknown[0] {
-			return core.FieldError(fmt.Sprintf("lines[%d].part_id", i), "no such part")
+// documentRefs is what a new document asks about its warehouses and
+// parts: the warehouse it changes within reach (for a transfer the
+// source; the destination need only exist).
+func documentRefs(in DocumentInput, within Reach) (Refs, refFields) {
+	refs := Refs{Within: within}
+	f := refFields{warehouses: map[uuid.UUID]string{}, parts: map[uuid.UUID]string{}}
+	if in.Kind == DocTransfer {
+		refs.InReach = []uuid.UUID{*in.FromWarehouseID}
+		refs.Exist = []uuid.UUID{*in.ToWarehouseID}
+		f.warehouses[*in.FromWarehouseID], f.warehouses[*in.ToWarehouseID] = "from_warehouse_id", "to_warehouse_id"
+	} else {
+		w := in.FromWarehouseID
+		if w == nil {
+			w = in.ToWarehouseID
 		}
+		refs.InReach = []uuid.UUID{*w}
+		f.warehouses[*w] = "warehouse_id"
 	}
-	return core.FieldError("lines", "no such part")
+	for i, l := range in.Lines {
+		refs.Parts = append(refs.Parts, l.PartID)
+		f.parts[l.PartID] = fmt.Sprintf("lines[%d].part_id", i)
+	}
+	return refs, f
 }
 
 // CreateDocument records a stock document and posts it: a receipt, a
@@ -69,21 +78,6 @@ func (s *Service) CreateDocument(ctx context.Context, u core.UnitOfWork, in Docu
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	from, to := "warehouse_id", "warehouse_id"
-	toReach := within
-	if in.Kind == DocTransfer {
-		from, to = "from_warehouse_id", "to_warehouse_id"
-		toReach = Reach{All: true}
-	}
-	if err := warehouseField(ctx, repo, in.FromWarehouseID, within, from); err != nil {
-		return nil, err
-	}
-	if err := warehouseField(ctx, repo, in.ToWarehouseID, toReach, to); err != nil {
-		return nil, err
-	}
-	if err := partsField(ctx, repo, in.Lines); err != nil {
-		return nil, err
-	}
 	now := s.now()
 	d := &Document{ID: uuid.New(), Kind: in.Kind, State: StatePosted, FromWarehouseID: in.FromWarehouseID,
 		ToWarehouseID: in.ToWarehouseID, Reason: in.Reason, Reference: in.Reference, CreatedBy: actor, Version: 1,
@@ -94,7 +88,8 @@ func (s *Service) CreateDocument(ctx context.Context, u core.UnitOfWork, in Docu
 	for _, l := range in.Lines {
 		d.Lines = append(d.Lines, Line{PartID: l.PartID, Quantity: l.Quantity})
 	}
-	if err := post(ctx, repo, d.movements(actor, now)); err != nil {
+	refs, fields := documentRefs(in, within)
+	if err := post(ctx, repo, refs, fields, d.movements(actor, now)); err != nil {
 		return nil, err
 	}
 	repo.InsertDocument(d)
@@ -119,6 +114,9 @@ func (s *Service) ReceiveTransfer(ctx context.Context, u core.UnitOfWork, id uui
 		return nil, core.Errorf(core.ECONFLICT, "only a transfer is received; this is a %s", d.Kind)
 	}
 	if _, err := repo.FindWarehouse(ctx, *d.ToWarehouseID, within); err != nil {
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			err = core.Errorf(core.ENOTFOUND, "document not found")
+		}
 		return nil, err
 	}
 	if d.State == StateReceived {
@@ -140,7 +138,7 @@ func (s *Service) ReceiveTransfer(ctx context.Context, u core.UnitOfWork, id uui
 			To: internal(*d.ToWarehouseID, BucketAvailable), Reason: "received", DocumentKind: DocTransfer, DocumentID: d.ID,
 			Actor: actor, At: now, field: fmt.Sprintf("lines[%d].quantity", i)})
 	}
-	if err := post(ctx, repo, ms); err != nil {
+	if err := post(ctx, repo, Refs{}, refFields{}, ms); err != nil {
 		return nil, err
 	}
 	d.State = StateReceived

@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/parts"
 )
 
@@ -111,22 +110,23 @@ func scanReservation(row pgx.Row) (*parts.Reservation, error) {
 		&v.State, &v.CreatedBy, &v.Version, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// LockKey implements parts.Repository with a transaction-scoped advisory
-// lock on the tenant and key.
-func (r partsRepo) LockKey(ctx context.Context, key string) error {
-	return r.u.queryRow(ctx, func(row pgx.Row) error { var x string; return row.Scan(&x) },
-		`SELECT pg_advisory_xact_lock(hashtextextended($1, 17))::text`, fmt.Sprintf("stock:%s:%s", r.u.tenantID, key))
-}
-
 // LockReservationByKey implements parts.Repository.
 func (r partsRepo) LockReservationByKey(ctx context.Context, key string) (*parts.Reservation, error) {
 	var v *parts.Reservation
-	err := r.u.queryRow(ctx, func(row pgx.Row) (err error) { v, err = scanReservation(row); return err },
-		`SELECT `+reservationColumns+` FROM stock_reservations WHERE key = $1 FOR UPDATE`, key)
-	if core.ErrorCode(translate(err, "reservation")) == core.ENOTFOUND {
-		return nil, nil
-	}
-	return v, err
+	b := &pgx.Batch{}
+	// A transaction-scoped advisory lock on the tenant and key: a retry
+	// racing the first attempt waits for it, then finds its reservation.
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended($1, 17))`, fmt.Sprintf("stock:%s:%s", r.u.tenantID, key))
+	b.Queue(`SELECT `+reservationColumns+` FROM stock_reservations WHERE key = $1 FOR UPDATE`, key).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var err error
+			if v, err = scanReservation(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	return v, r.u.read(ctx, b)
 }
 
 // LockReservation implements parts.Repository.

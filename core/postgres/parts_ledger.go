@@ -12,18 +12,39 @@ import (
 	"github.com/aftersales/aftersales/core/parts"
 )
 
-// LockBalances implements parts.Repository in one round trip: it creates
-// the missing rows, then locks them all in the order of keys (sorted by
-// the caller), so two units never wait on each other in a cycle.
-func (r partsRepo) LockBalances(ctx context.Context, keys []parts.BalanceKey) (map[parts.BalanceKey]*parts.LockedBalance, error) {
+// LockBalances implements parts.Repository in one round trip: it answers
+// refs, creates the missing rows (of existing warehouses and parts), then
+// locks them all in the order of keys (sorted by the caller), so two
+// units never wait on each other in a cycle.
+func (r partsRepo) LockBalances(ctx context.Context, refs parts.Refs, keys []parts.BalanceKey) (*parts.RefFacts, map[parts.BalanceKey]*parts.LockedBalance, error) {
 	ws, ps := make([]uuid.UUID, len(keys)), make([]uuid.UUID, len(keys))
 	for i, k := range keys {
 		ws[i], ps[i] = k.WarehouseID, k.PartID
 	}
+	facts := &parts.RefFacts{Warehouses: map[uuid.UUID]bool{}}
 	out := make(map[parts.BalanceKey]*parts.LockedBalance, len(keys))
 	b := &pgx.Batch{}
+	if len(refs.InReach)+len(refs.Exist)+len(refs.Parts) > 0 {
+		a := &sqlArgs{}
+		inReach, exist := a.add(nonNilIDs(refs.InReach)), a.add(nonNilIDs(refs.Exist))
+		reach := warehouseReachSQL("w", refs.Within, a)
+		b.Queue(`SELECT ARRAY(SELECT w.id FROM warehouses w WHERE (w.id = ANY(`+inReach+`) AND `+reach+`) OR w.id = ANY(`+exist+`)),
+			ARRAY(SELECT i FROM unnest(`+a.add(nonNilIDs(refs.Parts))+`::uuid[]) i WHERE NOT EXISTS (SELECT 1 FROM parts p WHERE p.id = i))`,
+			a.list...).QueryRow(func(row pgx.Row) error {
+			var found []uuid.UUID
+			if err := row.Scan(&found, &facts.UnknownParts); err != nil {
+				return err
+			}
+			for _, id := range found {
+				facts.Warehouses[id] = true
+			}
+			return nil
+		})
+	}
 	b.Queue(`INSERT INTO stock_balances (tenant_id, warehouse_id, part_id)
-		SELECT app_current_tenant(), k.w, k.p FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k (w, p, n) ORDER BY k.n
+		SELECT app_current_tenant(), k.w, k.p FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k (w, p, n)
+		WHERE EXISTS (SELECT 1 FROM warehouses w WHERE w.id = k.w) AND EXISTS (SELECT 1 FROM parts p WHERE p.id = k.p)
+		ORDER BY k.n
 		ON CONFLICT DO NOTHING`, ws, ps)
 	b.Queue(`SELECT b.warehouse_id, b.part_id, b.available, b.reserved, b.in_transit, w.allow_negative
 		FROM stock_balances b JOIN warehouses w ON w.id = b.warehouse_id
@@ -40,9 +61,9 @@ func (r partsRepo) LockBalances(ctx context.Context, keys []parts.BalanceKey) (m
 		return rows.Err()
 	})
 	if err := r.u.read(ctx, b); err != nil {
-		return nil, translate(err, "stock")
+		return nil, nil, translate(err, "stock")
 	}
-	return out, nil
+	return facts, out, nil
 }
 
 // SaveBalances implements parts.Repository.
@@ -146,7 +167,7 @@ func (r partsRepo) FindBalances(ctx context.Context, f parts.BalanceFilter) ([]*
 		if err != nil || !ok {
 			return nil, "", core.FieldError("cursor", "is not a cursor returned by this list")
 		}
-		where = append(where, "(w.code, p.number) > ("+a.add(code)+", "+a.add(number)+")")
+		where = append(where, `(w.code COLLATE "C", p.number COLLATE "C") > (`+a.add(code)+", "+a.add(number)+")")
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -155,7 +176,7 @@ func (r partsRepo) FindBalances(ctx context.Context, f parts.BalanceFilter) ([]*
 	rows, err := q.Query(ctx, `SELECT b.warehouse_id, b.part_id, b.available, b.reserved, b.in_transit, w.code, w.name, w.kind,
 		p.number, p.name_zh, p.name_en
 		FROM stock_balances b JOIN warehouses w ON w.id = b.warehouse_id JOIN parts p ON p.id = b.part_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY w.code, p.number LIMIT `+a.add(limit+1), a.list...)
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY w.code COLLATE "C", p.number COLLATE "C" LIMIT `+a.add(limit+1), a.list...)
 	if err != nil {
 		return nil, "", err
 	}
