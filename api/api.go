@@ -28,6 +28,7 @@ import (
 	"github.com/aftersales/aftersales/core/kb"
 	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/network"
+	"github.com/aftersales/aftersales/core/parts"
 	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/settings"
 	"github.com/aftersales/aftersales/core/webhook"
@@ -108,6 +109,9 @@ type Deps struct {
 	// Attachments are the file use cases (photos, signatures, KB files);
 	// the API registers the owner kinds it checks access for (work_order).
 	Attachments *blob.Service
+	// Stock: the built-in parts catalogue, warehouses, stock ledger,
+	// documents and reservations.
+	Stock *parts.Service
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -310,4 +314,7 @@ func (s *Server) registerRoutes() {
 	registerReportRoutes(s.api, s, d.Reports)
 	registerSiteDistrictRoutes(s.api, s, d.Network)
 	registerAgentGroupRoutes(s.api, d.Calls, d.AgentGroups)
+	registerPartCatalogRoutes(s.api, d.Stock)
+	registerWarehouseRoutes(s.api, s, d.Stock)
+	registerStockRoutes(s.api, s, d.Stock)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/kb"
 	"github.com/aftersales/aftersales/core/messaging"
+	"github.com/aftersales/aftersales/core/parts"
 	"github.com/aftersales/aftersales/core/report"
 	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/jobs"
@@ -53,5 +54,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Complaints: a.Complaints,
 		Calls:      a.Calls,
 		KB:         kb.NewService(kb.Config{Store: store, Clock: o.Clock}),
+		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock}),
 		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store}})
 }
