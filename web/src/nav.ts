@@ -32,6 +32,10 @@ export const nav: NavItem[] = [
   { to: '/complaints/settings', label: 'care.settings.nav', perm: 'tenant:update' },
   { to: '/calls/groups', label: 'agents.nav', perm: 'users:read' },
   { to: '/reports', label: 'reports.nav', perm: 'reports:read' },
+  { to: '/parts', label: 'stock.nav.parts', perm: 'parts:read' },
+  { to: '/parts/warehouses', label: 'stock.nav.warehouses', perm: 'parts:read' },
+  { to: '/parts/stock', label: 'stock.nav.levels', perm: 'parts:read' },
+  { to: '/parts/documents', label: 'stock.nav.documents', perm: 'parts:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.
