@@ -28,6 +28,7 @@ import (
 	"github.com/aftersales/aftersales/core/kb"
 	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/network"
+	"github.com/aftersales/aftersales/core/parts"
 	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/settings"
 	"github.com/aftersales/aftersales/core/warranty"
@@ -112,6 +113,9 @@ type Deps struct {
 	// Warranty: the 三包 policies, the fee schedule, quotes and the
 	// charges of completed orders.
 	Warranty *warranty.Service
+	// Stock: the built-in parts catalogue, warehouses, stock ledger,
+	// documents and reservations.
+	Stock *parts.Service
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -315,4 +319,7 @@ func (s *Server) registerRoutes() {
 	registerSiteDistrictRoutes(s.api, s, d.Network)
 	registerAgentGroupRoutes(s.api, d.Calls, d.AgentGroups)
 	registerWarrantyRoutes(s.api, s, d.Warranty, d.WorkOrders, d.Customers)
+	registerPartCatalogRoutes(s.api, d.Stock)
+	registerWarehouseRoutes(s.api, s, d.Stock)
+	registerStockRoutes(s.api, s, d.Stock)
 }

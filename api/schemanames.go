@@ -8,6 +8,7 @@ import (
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/kb"
+	"github.com/aftersales/aftersales/core/parts"
 	"github.com/aftersales/aftersales/core/report"
 	"github.com/aftersales/aftersales/core/warranty"
 )
@@ -29,6 +30,12 @@ var schemaNames = map[reflect.Type]string{
 	reflect.TypeFor[warranty.Decision]():  "WarrantyDecision",
 	reflect.TypeFor[warranty.Item]():      "QuoteItem",
 	reflect.TypeFor[warranty.PartLine]():  "QuotePartLine",
+	reflect.TypeFor[parts.Part]():         "CatalogPart",
+	reflect.TypeFor[parts.Reservation]():  "StockReservation",
+	reflect.TypeFor[parts.Document]():     "StockDocument",
+	reflect.TypeFor[parts.Line]():         "StockLine",
+	reflect.TypeFor[parts.Account]():      "StockAccount",
+	reflect.TypeFor[parts.Movement]():     "StockMovement",
 }
 
 // schemaNamer is Huma's default namer, except for schemaNames.

@@ -11,6 +11,7 @@ import (
 	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/kb"
 	"github.com/aftersales/aftersales/core/messaging"
+	"github.com/aftersales/aftersales/core/parts"
 	"github.com/aftersales/aftersales/core/report"
 	"github.com/aftersales/aftersales/core/webhook"
 	"github.com/aftersales/aftersales/jobs"
@@ -54,5 +55,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Calls:      a.Calls,
 		KB:         kb.NewService(kb.Config{Store: store, Clock: o.Clock}),
 		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store},
-		Warranty:   a.Warranty})
+		Warranty:   a.Warranty,
+		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock})})
 }

@@ -33,6 +33,10 @@ export const nav: NavItem[] = [
   { to: '/calls/groups', label: 'agents.nav', perm: 'users:read' },
   { to: '/reports', label: 'reports.nav', perm: 'reports:read' },
   { to: '/admin/warranty', label: 'warranty.nav', perm: 'catalog:read' },
+  { to: '/parts', label: 'stock.nav.parts', perm: 'parts:read' },
+  { to: '/parts/warehouses', label: 'stock.nav.warehouses', perm: 'parts:read' },
+  { to: '/parts/stock', label: 'stock.nav.levels', perm: 'parts:read' },
+  { to: '/parts/documents', label: 'stock.nav.documents', perm: 'parts:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.

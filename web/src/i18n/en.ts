@@ -615,5 +615,30 @@ const en: typeof zh = {
     day: 'day {day} since purchase', until: 'until {date}',
     charges: 'Charges', noCharges: 'Charges are computed by the warranty policy when the order is completed', computedAt: 'Computed {at}',
   },
+  stock: {
+    nav: { parts: 'Parts catalogue', warehouses: 'Warehouses', levels: 'Stock', documents: 'Stock documents' },
+    checkFields: 'Check the fields marked', saved: 'Saved', yuan: 'CNY',
+    parts: {
+      title: 'Parts catalogue', new: 'New part', edit: 'Edit part', number: 'Part number', nameZh: 'Name (Chinese)', nameEn: 'Name (English)',
+      models: 'Fits models', modelsHint: 'Model codes, separated by commas', unit: 'Unit', cost: 'Cost', sale: 'Sale price', currency: 'Currency',
+      warranty: 'Warranty months', mustReturn: 'Defective part returned', search: 'Number or name', availability: 'Availability by warehouse',
+    },
+    warehouses: {
+      title: 'Warehouses', new: 'New warehouse', edit: 'Edit warehouse', code: 'Code', name: 'Name', kind: 'Kind', region: 'Region', site: 'Site',
+      allowNegative: 'May go negative', kinds: { central: 'Central', regional: 'Regional', site: 'Site' },
+    },
+    levels: {
+      title: 'Stock', warehouse: 'Warehouse', part: 'Part', onHand: 'On hand', reserved: 'Reserved', inTransit: 'In transit', available: 'Available',
+      byWarehouse: 'By warehouse', byPart: 'By part (availability across warehouses)', nonZero: 'Only rows with stock', pick: 'Choose',
+    },
+    docs: {
+      title: 'Stock documents', new: 'New document', kind: 'Kind', state: 'State', warehouse: 'Warehouse', from: 'From warehouse', to: 'To warehouse',
+      reason: 'Reason', reference: 'Reference', lines: 'Lines', part: 'Part', quantity: 'Quantity', received: 'Received', addLine: 'Add a line',
+      removeLine: 'Remove', receive: 'Receive', receiveTitle: 'Receive a transfer', post: 'Post', created: 'Created', by: 'By',
+      kinds: { receipt: 'Receipt', issue: 'Issue', transfer: 'Transfer', adjustment: 'Adjustment', return: 'Return' },
+      states: { posted: 'Posted', in_transit: 'In transit', partially_received: 'Partly received', received: 'Received' },
+      adjustmentHint: 'An adjustment may be negative (a loss)',
+    },
+  },
 }
 export default en

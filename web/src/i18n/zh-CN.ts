@@ -598,4 +598,29 @@ export default {
     day: '购买第 {day} 天', until: '至 {date}',
     charges: '收费明细', noCharges: '完工后按三包政策计算收费明细', computedAt: '计算于 {at}',
   },
+  stock: {
+    nav: { parts: '备件目录', warehouses: '仓库', levels: '库存', documents: '出入库单据' },
+    checkFields: '请检查标出的字段', saved: '已保存', yuan: '元',
+    parts: {
+      title: '备件目录', new: '新建备件', edit: '编辑备件', number: '备件编号', nameZh: '中文名称', nameEn: '英文名称',
+      models: '适用机型', modelsHint: '机型编码，以逗号分隔', unit: '单位', cost: '成本价', sale: '销售价', currency: '币种',
+      warranty: '保修月数', mustReturn: '旧件返还', search: '编号或名称', availability: '各仓可用量',
+    },
+    warehouses: {
+      title: '仓库', new: '新建仓库', edit: '编辑仓库', code: '仓库编码', name: '仓库名称', kind: '类型', region: '所属区域', site: '所属网点',
+      allowNegative: '允许负库存', kinds: { central: '中心库', regional: '区域库', site: '网点库' },
+    },
+    levels: {
+      title: '库存', warehouse: '仓库', part: '备件', onHand: '在库', reserved: '已预留', inTransit: '在途', available: '可用',
+      byWarehouse: '按仓库', byPart: '按备件（各仓可用量）', nonZero: '仅显示有库存', pick: '请选择',
+    },
+    docs: {
+      title: '出入库单据', new: '新建单据', kind: '单据类型', state: '状态', warehouse: '仓库', from: '调出仓库', to: '调入仓库',
+      reason: '原因', reference: '参考单号', lines: '明细', part: '备件', quantity: '数量', received: '已收', addLine: '添加一行',
+      removeLine: '删除', receive: '收货', receiveTitle: '调拨收货', post: '过账', created: '创建时间', by: '经办人',
+      kinds: { receipt: '入库', issue: '出库', transfer: '调拨', adjustment: '调整', return: '退回' },
+      states: { posted: '已过账', in_transit: '在途', partially_received: '部分收货', received: '已收货' },
+      adjustmentHint: '调整数量可为负数（盘亏）',
+    },
+  },
 }

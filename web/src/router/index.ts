@@ -61,6 +61,10 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/sites/:id/districts', name: 'site-districts', component: () => import('@/views/admin/SiteDistrictsView.vue'), meta: { perm: 'sites:read' } },
       { path: 'calls/groups', name: 'agent-groups', component: () => import('@/views/calls/AgentGroupsView.vue'), meta: { perm: 'users:read' } },
       { path: 'reports', name: 'reports', component: () => import('@/views/reports/ReportsView.vue'), meta: { perm: 'reports:read' } },
+      { path: 'parts', name: 'parts', component: () => import('@/views/parts/PartsView.vue'), meta: { perm: 'parts:read' } },
+      { path: 'parts/warehouses', name: 'warehouses', component: () => import('@/views/parts/WarehousesView.vue'), meta: { perm: 'parts:read' } },
+      { path: 'parts/stock', name: 'stock', component: () => import('@/views/parts/StockView.vue'), meta: { perm: 'parts:read' } },
+      { path: 'parts/documents', name: 'stock-documents', component: () => import('@/views/parts/StockDocumentsView.vue'), meta: { perm: 'parts:read' } },
     ],
   },
   {
