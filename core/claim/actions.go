@@ -40,7 +40,7 @@ func (s *Service) Act(ctx context.Context, u core.UnitOfWork, id uuid.UUID, in A
 	}
 	now := s.now()
 	from := c.State
-	ev := Event{Type: in.Action, From: from, Actor: actor, Reason: in.Reason, At: now, Payload: map[string]any{}}
+	ev := ClaimEvent{Type: in.Action, From: from, Actor: actor, Reason: in.Reason, At: now, Payload: map[string]any{}}
 	switch in.Action {
 	case ActAdjust:
 		err = s.adjust(c, in, ev.Payload)
@@ -150,7 +150,7 @@ func (s *Service) submit(ctx context.Context, repo Repository, c *Claim, now tim
 	}
 	c.Flags = Evaluate(compiled, &f)
 	if c.Flags == nil {
-		c.Flags = []Flag{}
+		c.Flags = []ClaimFlag{}
 	}
 	c.State = StateSubmitted
 	if len(c.Flags) > 0 {

@@ -28,8 +28,8 @@ func monthOfClaims(n int) []claim.Facts {
 
 func tenRules(tb testing.TB) []claim.CompiledRule {
 	rs := append(claim.DefaultRules(),
-		claim.Rule{Code: "big_parts", Name: "Parts above 2000", Enabled: true, Condition: "parts_amount > 200000 && parts_count > 3"},
-		claim.Rule{Code: "model_ac", Name: "High total for a model", Enabled: true, Condition: `model in ["KFR-50", "KFR-72"] && total > 80000`})
+		claim.AuditRule{Code: "big_parts", Name: "Parts above 2000", Enabled: true, Condition: "parts_amount > 200000 && parts_count > 3"},
+		claim.AuditRule{Code: "model_ac", Name: "High total for a model", Enabled: true, Condition: `model in ["KFR-50", "KFR-72"] && total > 80000`})
 	c, err := claim.CompileRules(rs)
 	if err != nil || len(c) != 10 {
 		tb.Fatalf("rules: %v (%d)", err, len(c))

@@ -56,13 +56,13 @@ type Claim struct {
 	ModelCode     string     `json:"model_code"`
 	State         string     `json:"state" enum:"draft,submitted,flagged,approved,adjusted,rejected,appealed"`
 	Currency      string     `json:"currency" example:"CNY"`
-	Lines         []Line     `json:"lines" nullable:"false"`
+	Lines         []ClaimLine     `json:"lines" nullable:"false"`
 	ClaimedTotal  int64      `json:"claimed_total" doc:"The sum of the lines as claimed, in minor units of currency."`
 	ApprovedTotal int64      `json:"approved_total" doc:"What the tenant pays once approved or adjusted, in minor units; 0 otherwise."`
 	DistanceKm    float64    `json:"distance_km" doc:"Straight-line (great-circle) distance from the site to the order's address; road distance is not known."`
 	// Flags are the audit rules that flagged the claim at its last
 	// submission.
-	Flags    []Flag     `json:"flags" nullable:"false"`
+	Flags    []ClaimFlag     `json:"flags" nullable:"false"`
 	Audit    *AuditTask `json:"audit" doc:"The audit task a flagged claim gets before a decision; null when not flagged."`
 	Appealed bool       `json:"appealed" doc:"The site has used its one appeal."`
 	// Reason is the latest decision's or appeal's reason.
@@ -77,7 +77,7 @@ type Claim struct {
 
 // Line is one claimed item. Money is in minor units of the claim's
 // currency.
-type Line struct {
+type ClaimLine struct {
 	No        int     `json:"no" doc:"The line's number in the claim, from 1."`
 	Kind      string  `json:"kind" enum:"labour,travel,part"`
 	Code      string  `json:"code" doc:"A part's barcode; empty for labour and travel."`
@@ -96,7 +96,7 @@ type Line struct {
 }
 
 // Flag is an audit rule that flagged a claim.
-type Flag struct {
+type ClaimFlag struct {
 	Rule string `json:"rule"`
 	Name string `json:"name"`
 }
@@ -110,8 +110,8 @@ type AuditTask struct {
 	At     *time.Time `json:"at"`
 }
 
-// Event is one entry of a claim's timeline.
-type Event struct {
+// ClaimEvent is one entry of a claim's timeline.
+type ClaimEvent struct {
 	Seq     int            `json:"seq"`
 	Type    string         `json:"type"`
 	From    string         `json:"from_state,omitempty"`
@@ -128,7 +128,7 @@ func Decided(state string) bool {
 }
 
 // Total sums lines' amounts.
-func Total(lines []Line) int64 {
+func Total(lines []ClaimLine) int64 {
 	var t int64
 	for _, l := range lines {
 		t += l.Amount
@@ -138,7 +138,7 @@ func Total(lines []Line) int64 {
 
 // ApprovedSum sums what a reviewer approved of each line (its amount when
 // not adjusted).
-func ApprovedSum(lines []Line) int64 {
+func ApprovedSum(lines []ClaimLine) int64 {
 	var t int64
 	for _, l := range lines {
 		if l.Approved != nil {

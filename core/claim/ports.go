@@ -20,11 +20,11 @@ type Store interface {
 // statements within a unit of work. Methods without a context queue their
 // write: it reaches the database with the unit's next read or its commit.
 type Repository interface {
-	// Settings reads the tenant's settings and rules (nil when never
+	// ClaimSettings reads the tenant's settings and rules (nil when never
 	// saved) and its time zone.
-	Settings(ctx context.Context) (s *Settings, rules []Rule, tz string, err error)
-	SaveSettings(s Settings)
-	SaveRules(rules []Rule)
+	ClaimSettings(ctx context.Context) (s *ClaimSettings, rules []AuditRule, tz string, err error)
+	SaveSettings(s ClaimSettings)
+	SaveRules(rules []AuditRule)
 
 	// OrderFacts reads what a claim is drafted from; ENOTFOUND when the
 	// order is not the tenant's.
@@ -43,19 +43,19 @@ type Repository interface {
 	Find(ctx context.Context, f Filter) ([]*Claim, string, error)
 	// Update writes every mutable field of c and bumps its version.
 	Update(c *Claim)
-	AppendEvent(id uuid.UUID, e Event)
-	FindEvents(ctx context.Context, id uuid.UUID) ([]*Event, error)
+	AppendEvent(id uuid.UUID, e ClaimEvent)
+	FindEvents(ctx context.Context, id uuid.UUID) ([]*ClaimEvent, error)
 
 	// SettlementSources reads, per site, the claims decided approved or
 	// adjusted in [from, to) and the SLA misses recorded in it.
 	SettlementSources(ctx context.Context, from, to time.Time) (map[uuid.UUID]*Sources, error)
 	// SaveStatement inserts or replaces the draft statement of its site
 	// and period; ECONFLICT when that one is approved.
-	SaveStatement(ctx context.Context, st *Statement) error
-	FindStatements(ctx context.Context, f StatementFilter) ([]*Statement, error)
-	FindStatement(ctx context.Context, id uuid.UUID) (*Statement, error)
-	LockStatement(ctx context.Context, id uuid.UUID) (*Statement, error)
-	UpdateStatement(st *Statement)
+	SaveStatement(ctx context.Context, st *ClaimStatement) error
+	FindStatements(ctx context.Context, f StatementFilter) ([]*ClaimStatement, error)
+	FindStatement(ctx context.Context, id uuid.UUID) (*ClaimStatement, error)
+	LockStatement(ctx context.Context, id uuid.UUID) (*ClaimStatement, error)
+	UpdateStatement(st *ClaimStatement)
 	OutboxAdd(aggregate uuid.UUID, typ string, payload json.RawMessage)
 }
 

@@ -13,7 +13,7 @@ import (
 
 // Rule is a tenant's audit rule: an expr-lang condition over Facts that,
 // when true, flags a submitted claim for an audit before its approval.
-type Rule struct {
+type AuditRule struct {
 	Code      string `json:"code" minLength:"1" maxLength:"40" pattern:"^[a-z0-9_]+$" doc:"Unique within the tenant's rules."`
 	Name      string `json:"name" minLength:"1" maxLength:"200"`
 	Enabled   bool   `json:"enabled"`
@@ -58,8 +58,8 @@ var FactNames = []string{"labour_hours", "standard_hours", "mileage_km", "distan
 	"site_cost_per_order", "technician_cost_per_order", "peer_median_cost", "adjusted", "product_line", "model"}
 
 // DefaultRules are a tenant's rules until it saves its own.
-func DefaultRules() []Rule {
-	return []Rule{
+func DefaultRules() []AuditRule {
+	return []AuditRule{
 		{"labour_above_standard", "Labour above the model's standard hours", true, "labour_hours > standard_hours"},
 		{"mileage_above_distance", "Mileage above 1.3 × the straight-line distance", true, "mileage_km > distance_km * 1.3 + 2"},
 		{"repeat_repair", "Same unit repaired again within 30 days", true, "repeat_days >= 0 && repeat_days <= 30"},
@@ -77,14 +77,14 @@ var ruleCode = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
 
 // CompiledRule is a rule ready to run.
 type CompiledRule struct {
-	Rule
+	AuditRule
 	program *vm.Program
 }
 
 // CompileRules checks and compiles a rule set; EINVALID names the rule's
 // field (rules[i].condition) when one does not compile, names unknown
 // fields or is not boolean.
-func CompileRules(rules []Rule) ([]CompiledRule, error) {
+func CompileRules(rules []AuditRule) ([]CompiledRule, error) {
 	if len(rules) > 50 {
 		return nil, core.FieldError("rules", "at most 50 rules")
 	}
@@ -107,7 +107,7 @@ func CompileRules(rules []Rule) ([]CompiledRule, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, CompiledRule{Rule: r, program: p})
+		out = append(out, CompiledRule{AuditRule: r, program: p})
 	}
 	return out, nil
 }
@@ -115,8 +115,8 @@ func CompileRules(rules []Rule) ([]CompiledRule, error) {
 // Evaluate runs the enabled rules on a claim's facts and returns those
 // that flag it. A rule failing at run time flags the claim too (naming
 // the failure), so a broken rule cannot wave claims through.
-func Evaluate(rules []CompiledRule, f *Facts) []Flag {
-	var out []Flag
+func Evaluate(rules []CompiledRule, f *Facts) []ClaimFlag {
+	var out []ClaimFlag
 	for i := range rules {
 		r := &rules[i]
 		if !r.Enabled {
@@ -125,9 +125,9 @@ func Evaluate(rules []CompiledRule, f *Facts) []Flag {
 		ok, err := rulexpr.Run(r.program, *f)
 		switch {
 		case err != nil:
-			out = append(out, Flag{Rule: r.Code, Name: r.Name + " (failed: " + err.Error() + ")"})
+			out = append(out, ClaimFlag{Rule: r.Code, Name: r.Name + " (failed: " + err.Error() + ")"})
 		case ok:
-			out = append(out, Flag{Rule: r.Code, Name: r.Name})
+			out = append(out, ClaimFlag{Rule: r.Code, Name: r.Name})
 		}
 	}
 	return out
@@ -136,7 +136,7 @@ func Evaluate(rules []CompiledRule, f *Facts) []Flag {
 // Audited is one claim's verdict in a batch audit.
 type Audited struct {
 	Index int
-	Flags []Flag
+	Flags []ClaimFlag
 }
 
 // AuditBatch runs the rules over many claims' facts (a month's re-audit)

@@ -51,16 +51,16 @@ func TestDefaultRulesEachFlagsAndNot(t *testing.T) {
 func TestRulesThatDoNotCompileNameTheField(t *testing.T) {
 	for _, tc := range []struct {
 		name, field string
-		rule        claim.Rule
+		rule        claim.AuditRule
 	}{
-		{"syntax", "rules[1].condition", claim.Rule{Code: "x", Name: "x", Condition: "labour_hours >"}},
-		{"unknown field", "rules[1].condition", claim.Rule{Code: "x", Name: "x", Condition: "mileage > 3"}},
-		{"not boolean", "rules[1].condition", claim.Rule{Code: "x", Name: "x", Condition: "labour_hours + 1"}},
-		{"bad code", "rules[1].code", claim.Rule{Code: "X Y", Name: "x", Condition: "true"}},
-		{"duplicate code", "rules[1].code", claim.Rule{Code: "ok", Name: "x", Condition: "true"}},
+		{"syntax", "rules[1].condition", claim.AuditRule{Code: "x", Name: "x", Condition: "labour_hours >"}},
+		{"unknown field", "rules[1].condition", claim.AuditRule{Code: "x", Name: "x", Condition: "mileage > 3"}},
+		{"not boolean", "rules[1].condition", claim.AuditRule{Code: "x", Name: "x", Condition: "labour_hours + 1"}},
+		{"bad code", "rules[1].code", claim.AuditRule{Code: "X Y", Name: "x", Condition: "true"}},
+		{"duplicate code", "rules[1].code", claim.AuditRule{Code: "ok", Name: "x", Condition: "true"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := claim.CompileRules([]claim.Rule{{Code: "ok", Name: "ok", Condition: "true"}, tc.rule})
+			_, err := claim.CompileRules([]claim.AuditRule{{Code: "ok", Name: "ok", Condition: "true"}, tc.rule})
 			require.Equal(t, core.EINVALID, core.ErrorCode(err))
 			var ce *core.Error
 			require.ErrorAs(t, err, &ce)

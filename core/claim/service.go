@@ -30,8 +30,8 @@ func NewService(store Store, clock core.Clock) *Service {
 func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
 
 // tenant reads the tenant's settings and rules, the defaults when unsaved.
-func (s *Service) tenant(ctx context.Context, repo Repository) (*Settings, []Rule, *time.Location, error) {
-	set, rules, tz, err := repo.Settings(ctx)
+func (s *Service) tenant(ctx context.Context, repo Repository) (*ClaimSettings, []AuditRule, *time.Location, error) {
+	set, rules, tz, err := repo.ClaimSettings(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -50,13 +50,13 @@ func (s *Service) tenant(ctx context.Context, repo Repository) (*Settings, []Rul
 }
 
 // FindSettings reads the tenant's settings and rules.
-func (s *Service) FindSettings(ctx context.Context, u core.UnitOfWork) (*Settings, []Rule, error) {
+func (s *Service) FindSettings(ctx context.Context, u core.UnitOfWork) (*ClaimSettings, []AuditRule, error) {
 	set, rules, _, err := s.tenant(ctx, s.store.Claims(u))
 	return set, rules, err
 }
 
 // SaveSettings replaces the tenant's settings; EINVALID names the field.
-func (s *Service) SaveSettings(ctx context.Context, u core.UnitOfWork, set Settings) (*Settings, error) {
+func (s *Service) SaveSettings(ctx context.Context, u core.UnitOfWork, set ClaimSettings) (*ClaimSettings, error) {
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
@@ -67,12 +67,12 @@ func (s *Service) SaveSettings(ctx context.Context, u core.UnitOfWork, set Setti
 // SaveRules replaces the tenant's audit rules; EINVALID names the rule's
 // field when one does not compile or names an unknown fact. Claims
 // already submitted keep their flags.
-func (s *Service) SaveRules(ctx context.Context, u core.UnitOfWork, rules []Rule) ([]Rule, error) {
+func (s *Service) SaveRules(ctx context.Context, u core.UnitOfWork, rules []AuditRule) ([]AuditRule, error) {
 	if _, err := CompileRules(rules); err != nil {
 		return nil, err
 	}
 	if rules == nil {
-		rules = []Rule{}
+		rules = []AuditRule{}
 	}
 	s.store.Claims(u).SaveRules(rules)
 	return rules, nil
@@ -103,7 +103,7 @@ func (s *Service) Draft(ctx context.Context, u core.UnitOfWork, orderID uuid.UUI
 	now := s.now()
 	c := &Claim{ID: uuid.New(), WorkOrderID: orderID, OrderNumber: o.Number, SiteID: *o.SiteID, SiteName: o.SiteName,
 		RegionID: o.RegionID, TechnicianID: o.TechnicianID, UnitID: *o.UnitID, ModelCode: o.ModelCode, State: StateDraft,
-		Currency: set.Currency, Flags: []Flag{}, CompletedAt: *o.CompletedAt, Version: 1, CreatedAt: now, UpdatedAt: now}
+		Currency: set.Currency, Flags: []ClaimFlag{}, CompletedAt: *o.CompletedAt, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if o.Lat != nil && o.Lon != nil {
 		c.DistanceKm = math.Round(dispatch.DistanceKm(dispatch.Point{Lat: o.SiteLat, Lon: o.SiteLon},
 			dispatch.Point{Lat: *o.Lat, Lon: *o.Lon})*10) / 10
@@ -113,7 +113,7 @@ func (s *Service) Draft(ctx context.Context, u core.UnitOfWork, orderID uuid.UUI
 	if err := repo.Insert(ctx, c); err != nil {
 		return nil, err
 	}
-	repo.AppendEvent(c.ID, Event{Type: "drafted", To: StateDraft, Actor: actor, At: now,
+	repo.AppendEvent(c.ID, ClaimEvent{Type: "drafted", To: StateDraft, Actor: actor, At: now,
 		Payload: map[string]any{"work_order_id": orderID, "claimed_total": c.ClaimedTotal, "distance_km": c.DistanceKm}})
 	return c, nil
 }
@@ -137,8 +137,8 @@ func draftable(o *OrderFacts) error {
 	return nil
 }
 
-func draftLines(o *OrderFacts, set *Settings, km float64) []Line {
-	lines := []Line{
+func draftLines(o *OrderFacts, set *ClaimSettings, km float64) []ClaimLine {
+	lines := []ClaimLine{
 		{No: 1, Kind: LineLabour, Quantity: o.StandardHours, Standard: o.StandardHours, UnitPrice: set.LabourRate,
 			Amount: money(o.StandardHours, set.LabourRate), Fits: true},
 		{No: 2, Kind: LineTravel, Quantity: km, Standard: km, UnitPrice: set.TravelRatePerKm,
@@ -147,7 +147,7 @@ func draftLines(o *OrderFacts, set *Settings, km float64) []Line {
 	due := o.CompletedAt.AddDate(0, 0, set.PartReturnDays)
 	for _, p := range o.Parts {
 		d := due
-		lines = append(lines, Line{No: len(lines) + 1, Kind: LinePart, Code: p.Barcode, Quantity: float64(p.Quantity),
+		lines = append(lines, ClaimLine{No: len(lines) + 1, Kind: LinePart, Code: p.Barcode, Quantity: float64(p.Quantity),
 			ReturnDue: &d, Fits: !o.Unfitting[p.Barcode]})
 	}
 	return lines
@@ -167,7 +167,7 @@ func (s *Service) Find(ctx context.Context, u core.UnitOfWork, f Filter) ([]*Cla
 }
 
 // FindEvents reads a claim's timeline, oldest first.
-func (s *Service) FindEvents(ctx context.Context, u core.UnitOfWork, id uuid.UUID) ([]*Event, error) {
+func (s *Service) FindEvents(ctx context.Context, u core.UnitOfWork, id uuid.UUID) ([]*ClaimEvent, error) {
 	return s.store.Claims(u).FindEvents(ctx, id)
 }
 

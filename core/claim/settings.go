@@ -6,9 +6,9 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-// Settings are a tenant's claim prices and settlement terms. Money is in
+// ClaimSettings are a tenant's claim prices and settlement terms. Money is in
 // minor units of Currency.
-type Settings struct {
+type ClaimSettings struct {
 	Currency        string `json:"currency" pattern:"^[A-Z]{3}$" example:"CNY"`
 	LabourRate      int64  `json:"labour_rate" minimum:"0" doc:"Per standard hour, minor units."`
 	TravelRatePerKm int64  `json:"travel_rate_per_km" minimum:"0" doc:"Per km of straight-line distance, minor units."`
@@ -18,15 +18,15 @@ type Settings struct {
 }
 
 // DefaultSettings are a tenant's settings until it saves its own.
-func DefaultSettings() Settings {
-	return Settings{Currency: "CNY", LabourRate: 5000, TravelRatePerKm: 200, PartReturnDays: 15,
+func DefaultSettings() ClaimSettings {
+	return ClaimSettings{Currency: "CNY", LabourRate: 5000, TravelRatePerKm: 200, PartReturnDays: 15,
 		ResponseMissFee: 2000, ArrivalMissFee: 5000}
 }
 
 var currency = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // Validate checks settings; EINVALID naming the field.
-func (s *Settings) Validate() error {
+func (s *ClaimSettings) Validate() error {
 	switch {
 	case !currency.MatchString(s.Currency):
 		return core.FieldError("currency", "an ISO 4217 code such as CNY")

@@ -12,13 +12,13 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-// Statement states.
+// ClaimStatement states.
 const (
 	StatementDraft    = "draft"
 	StatementApproved = "approved"
 )
 
-// Statement line kinds.
+// ClaimStatement line kinds.
 const (
 	StatementClaim         = "claim"
 	StatementChargedIncome = "charged_service"
@@ -30,10 +30,10 @@ const (
 // area's).
 const NoteChargedServices = "Charged services collected by the site are not recorded yet; none are settled."
 
-// Statement is a site's monthly settlement: its approved claims, the
+// ClaimStatement is a site's monthly settlement: its approved claims, the
 // charged services it collected, less the tenant's deductions. Money is
 // in minor units of Currency.
-type Statement struct {
+type ClaimStatement struct {
 	ID              uuid.UUID       `json:"id"`
 	SiteID          uuid.UUID       `json:"site_id"`
 	SiteName        string          `json:"site_name"`
@@ -94,8 +94,8 @@ type StatementFilter struct {
 }
 
 // Build makes a site's statement from its sources.
-func Build(site uuid.UUID, period string, src *Sources, set *Settings) *Statement {
-	st := &Statement{SiteID: site, SiteName: src.SiteName, RegionID: src.RegionID, Period: period, State: StatementDraft,
+func Build(site uuid.UUID, period string, src *Sources, set *ClaimSettings) *ClaimStatement {
+	st := &ClaimStatement{SiteID: site, SiteName: src.SiteName, RegionID: src.RegionID, Period: period, State: StatementDraft,
 		Currency: set.Currency, Lines: []StatementLine{}, Notes: []string{NoteChargedServices}}
 	for _, c := range src.Claims {
 		id := c.ID
@@ -133,7 +133,7 @@ func PeriodBounds(period string, loc *time.Location) (time.Time, time.Time, erro
 // GenerateStatements makes (or remakes, while draft) the statement of
 // every site with claims decided or SLA misses in the month. Approved
 // statements stay as approved. Called on demand and by the monthly job.
-func (s *Service) GenerateStatements(ctx context.Context, u core.UnitOfWork, period string) ([]*Statement, error) {
+func (s *Service) GenerateStatements(ctx context.Context, u core.UnitOfWork, period string) ([]*ClaimStatement, error) {
 	repo := s.store.Claims(u)
 	set, _, loc, err := s.tenant(ctx, repo)
 	if err != nil {
@@ -156,7 +156,7 @@ func (s *Service) GenerateStatements(ctx context.Context, u core.UnitOfWork, per
 	}
 	sort.Slice(sites, func(i, j int) bool { return sites[i].String() < sites[j].String() })
 	now := s.now()
-	var out []*Statement
+	var out []*ClaimStatement
 	for _, site := range sites {
 		st := Build(site, period, srcs[site], set)
 		st.ID, st.Version, st.CreatedAt, st.UpdatedAt = uuid.New(), 1, now, now
@@ -173,7 +173,7 @@ func (s *Service) GenerateStatements(ctx context.Context, u core.UnitOfWork, per
 }
 
 // FindStatements lists statements within the filter's reach.
-func (s *Service) FindStatements(ctx context.Context, u core.UnitOfWork, f StatementFilter) ([]*Statement, error) {
+func (s *Service) FindStatements(ctx context.Context, u core.UnitOfWork, f StatementFilter) ([]*ClaimStatement, error) {
 	if f.Period != "" {
 		if _, _, err := PeriodBounds(f.Period, time.UTC); err != nil {
 			return nil, err
@@ -183,13 +183,13 @@ func (s *Service) FindStatements(ctx context.Context, u core.UnitOfWork, f State
 }
 
 // FindStatement reads a statement; ENOTFOUND.
-func (s *Service) FindStatement(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*Statement, error) {
+func (s *Service) FindStatement(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*ClaimStatement, error) {
 	return s.store.Claims(u).FindStatement(ctx, id)
 }
 
 // ApproveStatement approves a draft statement and announces it
 // (claim_statement.approved); ECONFLICT when approved already.
-func (s *Service) ApproveStatement(ctx context.Context, u core.UnitOfWork, id uuid.UUID, actor string) (*Statement, error) {
+func (s *Service) ApproveStatement(ctx context.Context, u core.UnitOfWork, id uuid.UUID, actor string) (*ClaimStatement, error) {
 	repo := s.store.Claims(u)
 	st, err := repo.LockStatement(ctx, id)
 	if err != nil {
