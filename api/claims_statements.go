@@ -45,8 +45,8 @@ func registerClaimStatementRoutes(api huma.API, s *Server, svc *claim.Service) {
 		Path: "/v1/claim-statements/generate", Summary: "Generate the month's settlement statements", Tags: tags,
 		Description: "One statement per site with claims decided (approved or adjusted) or SLA misses in the month: the claims' " +
 			"approved totals, the charged services the site collected (not recorded yet: the line stays empty, with a note), " +
-			"less the tenant's deductions per SLA miss. Draft statements are remade; approved ones stand. The monthly job does " +
-			"the same for the month just ended."},
+			"less the tenant's deductions per SLA miss. Draft statements are remade; approved ones stand." +
+			""},
 		access{Who: accessTenant, Perm: claimPerm(core.ActApprove)},
 		func(ctx context.Context, in *GenerateStatementsInput) (*StatementsOutput, error) {
 			if err := requireTenantWide(ctx, s); err != nil {

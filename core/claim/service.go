@@ -176,3 +176,19 @@ func claimPayload(c *Claim) json.RawMessage {
 		"state": c.State, "currency": c.Currency, "claimed_total": c.ClaimedTotal, "approved_total": c.ApprovedTotal})
 	return b
 }
+
+// DraftOnCompletion drafts the claim of a just-completed order for its
+// site when it qualifies (in warranty, with a site and a unit, no claim
+// yet); otherwise it does nothing. Called by jobs on work_order.completed,
+// so a redelivered completion drafts nothing twice.
+func (s *Service) DraftOnCompletion(ctx context.Context, u core.UnitOfWork, orderID uuid.UUID) (*Claim, error) {
+	c, err := s.Draft(ctx, u, orderID, SystemActor)
+	switch core.ErrorCode(err) {
+	case core.EINVALID, core.ECONFLICT:
+		return nil, nil
+	}
+	return c, err
+}
+
+// SystemActor drafts the claims of completed orders.
+const SystemActor = "system:claims"
