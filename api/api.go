@@ -94,7 +94,7 @@ type Deps struct {
 
 	// Callbacks: questionnaires, callback rules and tasks.
 	Callbacks *callback.Service
-	// Claims: warranty claims, audit rules and settlement (nil: not served).
+	// Claims: warranty claims, audit rules and settlement.
 	Claims *claim.Service
 	// Calls is the call log (nil: not served).
 	Calls *call.Service

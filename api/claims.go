@@ -81,9 +81,6 @@ type PutClaimRulesInput struct {
 func claimPerm(a string) core.Permission { return core.Permission{Resource: core.ResClaims, Action: a} }
 
 func registerClaimRoutes(api huma.API, s *Server, svc *claim.Service) {
-	if svc == nil {
-		return
-	}
 	tags := []string{"Claims"}
 	register(api, huma.Operation{OperationID: "create-claim", Method: http.MethodPost, Path: "/v1/claims",
 		Summary: "Draft a warranty claim for a completed order", Tags: tags, DefaultStatus: http.StatusCreated,

@@ -45,31 +45,31 @@ const (
 
 // Claim is a site's warranty claim for one completed order.
 type Claim struct {
-	ID            uuid.UUID  `json:"id"`
-	WorkOrderID   uuid.UUID  `json:"work_order_id"`
-	OrderNumber   string     `json:"order_number"`
-	SiteID        uuid.UUID  `json:"site_id"`
-	SiteName      string     `json:"site_name"`
-	RegionID      uuid.UUID  `json:"region_id"`
-	TechnicianID  *uuid.UUID `json:"technician_id" nullable:"true"`
-	UnitID        uuid.UUID  `json:"unit_id"`
-	ModelCode     string     `json:"model_code"`
-	State         string     `json:"state" enum:"draft,submitted,flagged,approved,adjusted,rejected,appealed"`
-	Currency      string     `json:"currency" example:"CNY"`
-	Lines         []ClaimLine     `json:"lines" nullable:"false"`
-	ClaimedTotal  int64      `json:"claimed_total" doc:"The sum of the lines as claimed, in minor units of currency."`
-	ApprovedTotal int64      `json:"approved_total" doc:"What the tenant pays once approved or adjusted, in minor units; 0 otherwise."`
-	DistanceKm    float64    `json:"distance_km" doc:"Straight-line (great-circle) distance from the site to the order's address; road distance is not known."`
+	ID            uuid.UUID   `json:"id"`
+	WorkOrderID   uuid.UUID   `json:"work_order_id"`
+	OrderNumber   string      `json:"order_number"`
+	SiteID        uuid.UUID   `json:"site_id"`
+	SiteName      string      `json:"site_name"`
+	RegionID      uuid.UUID   `json:"region_id"`
+	TechnicianID  *uuid.UUID  `json:"technician_id" nullable:"true"`
+	UnitID        uuid.UUID   `json:"unit_id"`
+	ModelCode     string      `json:"model_code"`
+	State         string      `json:"state" enum:"draft,submitted,flagged,approved,adjusted,rejected,appealed"`
+	Currency      string      `json:"currency" example:"CNY"`
+	Lines         []ClaimLine `json:"lines" nullable:"false"`
+	ClaimedTotal  int64       `json:"claimed_total" doc:"The sum of the lines as claimed, in minor units of currency."`
+	ApprovedTotal int64       `json:"approved_total" doc:"What the tenant pays once approved or adjusted, in minor units; 0 otherwise."`
+	DistanceKm    float64     `json:"distance_km" doc:"Straight-line (great-circle) distance from the site to the order's address; road distance is not known."`
 	// Flags are the audit rules that flagged the claim at its last
 	// submission.
-	Flags    []ClaimFlag     `json:"flags" nullable:"false"`
-	Audit    *AuditTask `json:"audit" doc:"The audit task a flagged claim gets before a decision; null when not flagged."`
-	Appealed bool       `json:"appealed" doc:"The site has used its one appeal."`
+	Flags    []ClaimFlag `json:"flags" nullable:"false"`
+	Audit    *AuditTask  `json:"audit,omitempty" doc:"The audit task a flagged claim gets before a decision; absent when not flagged."`
+	Appealed bool        `json:"appealed" doc:"The site has used its one appeal."`
 	// Reason is the latest decision's or appeal's reason.
 	Reason      string     `json:"reason"`
 	CompletedAt time.Time  `json:"completed_at"`
-	SubmittedAt *time.Time `json:"submitted_at"`
-	DecidedAt   *time.Time `json:"decided_at" doc:"When approved, adjusted or rejected: the month it settles in."`
+	SubmittedAt *time.Time `json:"submitted_at" nullable:"true"`
+	DecidedAt   *time.Time `json:"decided_at" nullable:"true" doc:"When approved, adjusted or rejected: the month it settles in."`
 	Version     int        `json:"version"`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
@@ -107,7 +107,7 @@ type AuditTask struct {
 	Status string     `json:"status" enum:"open,done"`
 	Note   string     `json:"note"`
 	By     string     `json:"by"`
-	At     *time.Time `json:"at"`
+	At     *time.Time `json:"at" nullable:"true"`
 }
 
 // ClaimEvent is one entry of a claim's timeline.

@@ -48,7 +48,7 @@ type ClaimStatement struct {
 	Total           int64           `json:"total" doc:"claims_total + charged_total − deductions_total."`
 	Notes           []string        `json:"notes" nullable:"false"`
 	ApprovedBy      string          `json:"approved_by"`
-	ApprovedAt      *time.Time      `json:"approved_at"`
+	ApprovedAt      *time.Time      `json:"approved_at" nullable:"true"`
 	Version         int             `json:"version"`
 	CreatedAt       time.Time       `json:"created_at"`
 	UpdatedAt       time.Time       `json:"updated_at"`

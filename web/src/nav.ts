@@ -30,6 +30,9 @@ export const nav: NavItem[] = [
   { to: '/platform/plugins', label: 'nav.plugins', platform: true },
   { to: '/complaints', label: 'complaints.title', perm: 'complaints:read' },
   { to: '/complaints/settings', label: 'care.settings.nav', perm: 'tenant:update' },
+  { to: '/claims', label: 'claims.nav', perm: 'claims:read' },
+  { to: '/claims/statements', label: 'claims.statements.nav', perm: 'claims:read' },
+  { to: '/claims/rules', label: 'claims.rules.nav', perm: 'claims:approve' },
   { to: '/calls/groups', label: 'agents.nav', perm: 'users:read' },
   { to: '/reports', label: 'reports.nav', perm: 'reports:read' },
 ]
