@@ -22,6 +22,7 @@ import (
 	"github.com/aftersales/aftersales/core/call"
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/catalog"
+	"github.com/aftersales/aftersales/core/claim"
 	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
@@ -95,6 +96,8 @@ type Deps struct {
 
 	// Callbacks: questionnaires, callback rules and tasks.
 	Callbacks *callback.Service
+	// Claims: warranty claims, audit rules and settlement.
+	Claims *claim.Service
 	// Calls is the call log (nil: not served).
 	Calls *call.Service
 	// AgentGroups: agent groups, the board by group and their sync with
@@ -312,6 +315,7 @@ func (s *Server) registerRoutes() {
 	registerDivisionRoutes(s.api, s)
 	registerAttachmentRoutes(s.api, s, d.Attachments)
 	registerComplaintRoutes(s.api, s, d.Complaints)
+	registerClaimRoutes(s.api, s, d.Claims)
 	registerCallRoutes(s.api, s, d.Calls)
 	registerAgentStateRoutes(s.api, d.Calls)
 	registerKBRoutes(s.api, s, d.KB)

@@ -22,6 +22,7 @@ var WebhookEventTypes = []string{
 	OutboxWorkOrderCreated, OutboxWorkOrderDispatched, OutboxWorkOrderAssigned, OutboxWorkOrderAccepted,
 	OutboxWorkOrderCompleted, "work_order.sla_breached", "work_order.urged",
 	"complaint.opened", "complaint.escalated", "complaint.breached", "complaint.resolution_proposed", "complaint.closed",
+	"claim.decided", "claim_statement.approved",
 }
 
 // WebhookAllEvents subscribes an endpoint to every event type.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/callback"
+	"github.com/aftersales/aftersales/core/claim"
 	"github.com/aftersales/aftersales/core/complaint"
 )
 
@@ -34,6 +35,15 @@ type Outbox struct {
 	// Complaints reads what complaint messages text and to whom (nil:
 	// no complaint texts).
 	Complaints complaint.NoticeStore
+	// Claims drafts the warranty claim of a completed in-warranty order
+	// for its site (nil: none are drafted).
+	Claims ClaimDrafts
+}
+
+// ClaimDrafts drafts a completed order's claim when it qualifies
+// (core/claim's Service).
+type ClaimDrafts interface {
+	DraftOnCompletion(ctx context.Context, u core.UnitOfWork, orderID uuid.UUID) (*claim.Claim, error)
 }
 
 // CallbackRules runs the callback rules on a completed order, once per
@@ -136,6 +146,9 @@ func (o *Outbox) handleIn(ctx context.Context, h handling, m core.OutboxMessage)
 		err = o.notifySLABreach(ctx, h, m)
 	case complaint.OutboxEscalated, complaint.OutboxBreached, complaint.OutboxProposed:
 		err = o.notifyComplaint(ctx, h, m)
+	}
+	if err == nil && m.Type == core.OutboxWorkOrderCompleted && o.Claims != nil {
+		_, err = o.Claims.DraftOnCompletion(ctx, h.u, m.AggregateID)
 	}
 	if err != nil {
 		return err

@@ -52,6 +52,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Ops:        ops,
 		Callbacks:  a.Callbacks,
 		Complaints: a.Complaints,
+		Claims:     a.Claims,
 		Calls:      a.Calls,
 		KB:         kb.NewService(kb.Config{Store: store, Clock: o.Clock}),
 		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store},

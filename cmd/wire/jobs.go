@@ -37,6 +37,7 @@ func (a *App) buildWorker(o Options, redisOpt asynq.RedisConnOpt, texts *jobs.Te
 	outbox := &jobs.Outbox{Tx: store, Effects: store, Notes: store, Texts: texts,
 		Clock: core.SystemClock{}, Log: o.Log, Webhooks: a.Webhooks, Callbacks: a.Callbacks}
 	outbox.Complaints = store
+	outbox.Claims = a.Claims
 	a.Worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, AuditLog: store, AuditRetention: o.AuditRetention, Clock: core.SystemClock{}, Log: o.Log,
 		Concurrency: o.Workers, Outbox: outbox, Texts: texts, Periods: store, Timers: timers{a.WorkOrders, a.Complaints}, Webhooks: a.Webhooks,
 		Reports: store, AgentSyncs: a.AgentSyncs})

@@ -24,6 +24,7 @@ import (
 	"github.com/aftersales/aftersales/core/call"
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/catalog"
+	"github.com/aftersales/aftersales/core/claim"
 	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/customer"
 	"github.com/aftersales/aftersales/core/identity"
@@ -152,6 +153,8 @@ type App struct {
 	Attachments *blob.Service
 	// Complaints are the complaint use cases.
 	Complaints *complaint.Service
+	// Claims are the warranty claim, audit and settlement use cases.
+	Claims *claim.Service
 	// Calls is the call log.
 	Calls *call.Service
 	// AgentGroups are the agent groups; AgentSyncs enqueue and run their
@@ -241,6 +244,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Complaints = complaint.NewService(complaint.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Complaints.SetOrders(complaintOrders{a.WorkOrders})
+	a.Claims = claim.NewService(a.Store, o.Clock)
 	a.Callbacks = newCallbacks(a.Store, a.WorkOrders, a.Complaints, o)
 	if a.Attachments, err = a.newAttachments(ctx, o); err != nil {
 		return nil, err

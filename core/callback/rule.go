@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/rulexpr"
 )
 
 // Triggers: what closed work a rule looks at.
@@ -108,15 +108,7 @@ type compiled struct {
 // "condition" when it does not compile, names unknown fields or is not
 // boolean.
 func compileCondition(src string) (*vm.Program, error) {
-	if strings.TrimSpace(src) == "" {
-		return nil, nil
-	}
-	p, err := expr.Compile(src, expr.Env(Facts{}), expr.AsBool())
-	if err != nil {
-		return nil, core.FieldError("condition", "%s (fields: %s)", strings.ReplaceAll(err.Error(), "\n", " "),
-			strings.Join(FactNames, ", "))
-	}
-	return p, nil
+	return rulexpr.Compile("condition", src, Facts{}, FactNames)
 }
 
 // Validate checks a rule; EINVALID naming the field.
@@ -200,15 +192,7 @@ func (c compiled) matches(tenant uuid.UUID, f *Facts) (bool, error) {
 	if !Sampled(tenant, r.ID, f.OrderID, r.Sample) {
 		return false, nil
 	}
-	if c.program == nil {
-		return true, nil
-	}
-	out, err := expr.Run(c.program, *f)
-	if err != nil {
-		return false, err
-	}
-	ok, _ := out.(bool)
-	return ok, nil
+	return rulexpr.Run(c.program, *f)
 }
 
 func in(list []string, v string) bool { return len(list) == 0 || slices.Contains(list, v) }

@@ -626,6 +626,238 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/claim-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit rules
+         * @description expr-lang conditions over a submitted claim's facts (`fields`); the defaults until set.
+         */
+        get: operations["get-claim-rules"];
+        /**
+         * Replace the audit rules
+         * @description A rule that does not compile, names an unknown field or is not boolean answers 422 naming rules[i].condition; nothing saved. Claims already submitted keep their flags.
+         */
+        put: operations["put-claim-rules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claim-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Claim prices and settlement terms
+         * @description The defaults until set.
+         */
+        get: operations["get-claim-settings"];
+        /**
+         * Replace the claim settings
+         * @description Labour rate, km rate, currency, part return days and the deductions per SLA miss; 422 naming the field.
+         */
+        put: operations["put-claim-settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claim-statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List settlement statements
+         * @description Newest month first. A site sees its own; a region manager those of their subtree.
+         */
+        get: operations["list-claim-statements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claim-statements/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate the month's settlement statements
+         * @description One statement per site with claims decided (approved or adjusted) or SLA misses in the month: the claims' approved totals, the charged services the site collected (not recorded yet: the line stays empty, with a note), less the tenant's deductions per SLA miss. Draft statements are remade; approved ones stand.
+         */
+        post: operations["generate-claim-statements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claim-statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a settlement statement */
+        get: operations["get-claim-statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claim-statements/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a settlement statement
+         * @description By the tenant (claims:approve, tenant-wide). Announced by the webhook event claim_statement.approved.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["approve-claim-statement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claim-statements/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export a settlement statement (CSV or XLSX) */
+        get: operations["export-claim-statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List warranty claims
+         * @description Newest first. Tenant-wide callers see every claim; a region manager those of the sites in their subtrees; site staff their sites' claims; technicians none. state=flagged is the reviewers' audit queue.
+         */
+        get: operations["list-claims"];
+        put?: never;
+        /**
+         * Draft a warranty claim for a completed order
+         * @description Labour at the model's standard hours × the tenant's labour rate; travel at the straight-line (great-circle) distance from the site to the order's address × the rate per km (road distance is not known); each part on the service record with its return due date. An order not completed, out of warranty on its completion day, or outside the caller's sites answers 422 naming work_order_id; an order with a claim 409. Nothing is created then.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["create-claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claims/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a warranty claim
+         * @description With its lines, flags, audit task and `actions`. A claim outside the caller's scope answers 404.
+         */
+        get: operations["get-claim"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claims/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on a warranty claim
+         * @description The site (claims:create): adjust a draft's lines (with a reason), submit it (the tenant's audit rules run: a flagged claim gets an audit task), appeal a rejected or adjusted claim once (with a reason). Reviewers (claims:approve): audit (record the audit task's result), return (a defective part came back), approve, reduce (approve adjusted amounts, with a reason) or reject (with a reason); a flagged claim needs its audit first. An action the state forbids, or a second appeal, answers 409 naming it; bad input 422 naming the field.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         */
+        post: operations["act-on-claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claims/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A claim's timeline
+         * @description Every change, oldest first, with who, when, the reason and what changed.
+         */
+        get: operations["list-claim-events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/complaint-settings": {
         parameters: {
             query?: never;
@@ -3018,7 +3250,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint
-         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, complaint.opened, complaint.escalated, complaint.breached, complaint.resolution_proposed, complaint.closed, or "*" for all.
+         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, complaint.opened, complaint.escalated, complaint.breached, complaint.resolution_proposed, complaint.closed, claim.decided, claim_statement.approved, or "*" for all.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -3467,6 +3699,22 @@ export interface components {
              */
             size: number;
         };
+        AuditRule: {
+            /** @description Unique within the tenant's rules. */
+            code: string;
+            /** @description An expr-lang boolean expression over the claim's facts (see fields). */
+            condition: string;
+            enabled: boolean;
+            name: string;
+        };
+        AuditTask: {
+            /** Format: date-time */
+            at: string | null;
+            by: string;
+            note: string;
+            /** @enum {string} */
+            status: "open" | "done";
+        };
         Board: {
             agents: components["schemas"]["AgentState"][] | null;
             groups: components["schemas"]["BoardGroup"][] | null;
@@ -3724,6 +3972,267 @@ export interface components {
             /** Format: int64 */
             position?: number;
         };
+        Claim: {
+            /** @description The site has used its one appeal. */
+            appealed: boolean;
+            /**
+             * Format: int64
+             * @description What the tenant pays once approved or adjusted, in minor units; 0 otherwise.
+             */
+            approved_total: number;
+            /** @description The audit task a flagged claim gets before a decision; absent when not flagged. */
+            audit?: components["schemas"]["AuditTask"];
+            /**
+             * Format: int64
+             * @description The sum of the lines as claimed, in minor units of currency.
+             */
+            claimed_total: number;
+            /** Format: date-time */
+            completed_at: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @example CNY */
+            currency: string;
+            /**
+             * Format: date-time
+             * @description When approved, adjusted or rejected: the month it settles in.
+             */
+            decided_at: string | null;
+            /**
+             * Format: double
+             * @description Straight-line (great-circle) distance from the site to the order's address; road distance is not known.
+             */
+            distance_km: number;
+            flags: components["schemas"]["ClaimFlag"][];
+            id: string;
+            lines: components["schemas"]["ClaimLine"][];
+            model_code: string;
+            order_number: string;
+            reason: string;
+            region_id: string;
+            site_id: string;
+            site_name: string;
+            /** @enum {string} */
+            state: "draft" | "submitted" | "flagged" | "approved" | "adjusted" | "rejected" | "appealed";
+            /** Format: date-time */
+            submitted_at: string | null;
+            technician_id: string | null;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            work_order_id: string;
+        };
+        ClaimActionInputBody: {
+            /** @enum {string} */
+            action: "submit" | "adjust" | "appeal" | "audit" | "return" | "approve" | "reduce" | "reject";
+            /**
+             * Format: int64
+             * @description return: the part line that came back.
+             */
+            line?: number;
+            /** @description adjust: new quantities or amounts; reduce: approved amounts. */
+            lines?: components["schemas"]["LineChange"][] | null;
+            /** @description audit: what the audit found. */
+            note?: string;
+            /** @description Required by adjust, reduce, reject and appeal. */
+            reason?: string;
+            /**
+             * Format: int64
+             * @description The version read; 0: no check.
+             */
+            version?: number;
+        };
+        ClaimDetail: {
+            /** @description What the caller may do now (POST /v1/claims/{id}/actions). */
+            actions: string[];
+            /** @description The site has used its one appeal. */
+            appealed: boolean;
+            /**
+             * Format: int64
+             * @description What the tenant pays once approved or adjusted, in minor units; 0 otherwise.
+             */
+            approved_total: number;
+            /** @description The audit task a flagged claim gets before a decision; absent when not flagged. */
+            audit?: components["schemas"]["AuditTask"];
+            /**
+             * Format: int64
+             * @description The sum of the lines as claimed, in minor units of currency.
+             */
+            claimed_total: number;
+            /** Format: date-time */
+            completed_at: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @example CNY */
+            currency: string;
+            /**
+             * Format: date-time
+             * @description When approved, adjusted or rejected: the month it settles in.
+             */
+            decided_at: string | null;
+            /**
+             * Format: double
+             * @description Straight-line (great-circle) distance from the site to the order's address; road distance is not known.
+             */
+            distance_km: number;
+            flags: components["schemas"]["ClaimFlag"][];
+            id: string;
+            lines: components["schemas"]["ClaimLine"][];
+            model_code: string;
+            order_number: string;
+            reason: string;
+            region_id: string;
+            site_id: string;
+            site_name: string;
+            /** @enum {string} */
+            state: "draft" | "submitted" | "flagged" | "approved" | "adjusted" | "rejected" | "appealed";
+            /** Format: date-time */
+            submitted_at: string | null;
+            technician_id: string | null;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            work_order_id: string;
+        };
+        ClaimEvent: {
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            from_state?: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            reason?: string;
+            /** Format: int64 */
+            seq: number;
+            to_state?: string;
+            type: string;
+        };
+        ClaimEventsOutputBody: {
+            items: components["schemas"]["ClaimEvent"][] | null;
+        };
+        ClaimFlag: {
+            name: string;
+            rule: string;
+        };
+        ClaimLine: {
+            /**
+             * Format: int64
+             * @description Quantity × unit price, rounded, in minor units.
+             */
+            amount: number;
+            /**
+             * Format: int64
+             * @description The amount a reviewer approved when adjusting.
+             */
+            approved?: number;
+            /** @description A part's barcode; empty for labour and travel. */
+            code: string;
+            fits: boolean;
+            /** @enum {string} */
+            kind: "labour" | "travel" | "part";
+            /**
+             * Format: int64
+             * @description The line's number in the claim, from 1.
+             */
+            no: number;
+            /**
+             * Format: double
+             * @description Hours, km or pieces.
+             */
+            quantity: number;
+            /** Format: date-time */
+            return_due?: string;
+            /** Format: date-time */
+            returned_at?: string;
+            /**
+             * Format: double
+             * @description Labour: the model's standard hours; travel: the straight-line distance in km; parts: 0.
+             */
+            standard: number;
+            /**
+             * Format: int64
+             * @description Per hour, km or piece, in minor units.
+             */
+            unit_price: number;
+        };
+        ClaimRulesBody: {
+            /** @description The names a condition may use. */
+            readonly fields?: string[] | null;
+            rules: components["schemas"]["AuditRule"][];
+        };
+        ClaimSettings: {
+            /**
+             * Format: int64
+             * @description Deducted per missed arrival deadline, minor units.
+             */
+            arrival_miss_fee: number;
+            /** @example CNY */
+            currency: string;
+            /**
+             * Format: int64
+             * @description Per standard hour, minor units.
+             */
+            labour_rate: number;
+            /**
+             * Format: int64
+             * @description Defective parts must be back within this many days of completion.
+             */
+            part_return_days: number;
+            /**
+             * Format: int64
+             * @description Deducted from the site's statement per missed response deadline, minor units.
+             */
+            response_miss_fee: number;
+            /**
+             * Format: int64
+             * @description Per km of straight-line distance, minor units.
+             */
+            travel_rate_per_km: number;
+        };
+        ClaimStatement: {
+            /** Format: date-time */
+            approved_at: string | null;
+            approved_by: string;
+            /** Format: int64 */
+            charged_total: number;
+            /** Format: int64 */
+            claims_total: number;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /**
+             * Format: int64
+             * @description A positive figure, subtracted.
+             */
+            deductions_total: number;
+            id: string;
+            lines: components["schemas"]["StatementLine"][];
+            notes: string[];
+            /**
+             * @description The month, in the tenant's time zone.
+             * @example 2026-11
+             */
+            period: string;
+            region_id: string;
+            site_id: string;
+            site_name: string;
+            /** @enum {string} */
+            state: "draft" | "approved";
+            /**
+             * Format: int64
+             * @description claims_total + charged_total − deductions_total.
+             */
+            total: number;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+        };
         Comment: {
             article_id: string;
             author_id: string;
@@ -3933,6 +4442,10 @@ export interface components {
             scope: components["schemas"]["Scope"];
             /** @description The key itself. Shown only in this response; store it now. */
             secret: string;
+        };
+        CreateClaimInputBody: {
+            /** @description A completed order of a unit in warranty on its completion day. */
+            work_order_id: string;
         };
         CreateComplaintInputBody: {
             /** @description A code of the tenant's category tree. */
@@ -4681,6 +5194,13 @@ export interface components {
             /** Format: int64 */
             Size: number;
         };
+        GenerateStatementsInputBody: {
+            /**
+             * @description The month, in the tenant's time zone.
+             * @example 2026-11
+             */
+            period: string;
+        };
         GeoPoint: {
             /** Format: double */
             lat: number;
@@ -4834,6 +5354,20 @@ export interface components {
              */
             quantity: number;
         };
+        LineChange: {
+            /**
+             * Format: int64
+             * @description adjust: the new amount (a part's price); reduce: the approved amount.
+             */
+            amount?: number;
+            /** Format: int64 */
+            no: number;
+            /**
+             * Format: double
+             * @description adjust: the new quantity (the amount follows).
+             */
+            quantity?: number;
+        };
         Link: {
             /** Format: date-time */
             created_at: string;
@@ -4882,6 +5416,11 @@ export interface components {
         };
         ListCategoriesOutputBody: {
             items: components["schemas"]["KBCategory"][] | null;
+        };
+        ListClaimsOutputBody: {
+            items: components["schemas"]["Claim"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
         };
         ListCommentsOutputBody: {
             items: components["schemas"]["Comment"][] | null;
@@ -5392,6 +5931,9 @@ export interface components {
              * @example 36
              */
             warranty_months: number;
+        };
+        PutClaimRulesInputBody: {
+            rules: components["schemas"]["AuditRule"][] | null;
         };
         PutFeeScheduleInputBody: {
             /** @example CNY */
@@ -6453,6 +6995,23 @@ export interface components {
             workdays?: {
                 [key: string]: string[] | null;
             };
+        };
+        StatementLine: {
+            /**
+             * Format: int64
+             * @description Signed: deductions are negative.
+             */
+            amount: number;
+            description: string;
+            /** @enum {string} */
+            kind: "claim" | "charged_service" | "deduction";
+            /** @description The claim, or the work order an SLA miss is about. */
+            ref?: string;
+            /** @description The order number. */
+            reference: string;
+        };
+        StatementsOutputBody: {
+            items: components["schemas"]["ClaimStatement"][] | null;
         };
         Step: {
             /** @description Any of owner, next_level, region_manager, quality. */
@@ -10841,6 +11400,1131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-claim-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimRulesBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put-claim-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutClaimRulesInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimRulesBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-claim-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put-claim-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-claim-statements": {
+        parameters: {
+            query?: {
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "generate-claim-statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateStatementsInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-claim-statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimStatement"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approve-claim-statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimStatement"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-claim-statement": {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-claims": {
+        parameters: {
+            query?: {
+                /** @description Cursor from a previous page's next_cursor. */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+                state?: "draft" | "submitted" | "flagged" | "approved" | "adjusted" | "rejected" | "appealed" | "";
+                site_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListClaimsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateClaimInputBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "act-on-claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimActionInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-claim-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimEventsOutputBody"];
                 };
             };
             /** @description Bad Request */

@@ -640,5 +640,23 @@ const en: typeof zh = {
       adjustmentHint: 'An adjustment may be negative (a loss)',
     },
   },
+  claims: {
+    title: 'Warranty claims', nav: 'Claims', state: 'State', queue: 'Audit queue', orderId: 'Work order ID', draft: 'Draft a claim', order: 'Order',
+    site: 'Site', model: 'Model', claimed: 'Claimed', approved: 'Approved', flags: 'Audit rules', created: 'Created',
+    claimFor: 'Claim for order {number}', distance: 'Distance', km: '{km} km', distanceNote: 'Travel is the straight-line distance from the site to the address (no road distances).',
+    flagged: 'Flagged: {name}', auditOpen: 'Audit task open: call the customer or inspect, then record the result.', auditDone: 'Audit result: {note}',
+    line: 'Item', quantity: 'Quantity', standard: 'Standard', amount: 'Amount', returnStatus: 'Defective part', notFitting: 'Does not fit the model',
+    quantityOf: 'Quantity of line {no}', amountOf: 'Amount of line {no}', returned: 'Returned {at}', returnDue: 'Due back by {at}',
+    note: 'Audit note', reason: 'Reason', timeline: 'Timeline', done: '{action}: done',
+    kinds: { labour: 'Labour', travel: 'Travel', part: 'Part' },
+    states: { draft: 'Draft', submitted: 'Submitted', flagged: 'Flagged', approved: 'Approved', adjusted: 'Adjusted', rejected: 'Rejected', appealed: 'Appealed' },
+    actions: { drafted: 'Drafted', submit: 'Submit', adjust: 'Adjust', appeal: 'Appeal', audit: 'Record audit', return: 'Part returned',
+      approve: 'Approve', reduce: 'Approve adjusted', reject: 'Reject' },
+    rules: { title: 'Claim audit rules', nav: 'Audit rules', fields: 'Fields: {fields}', code: 'Code', name: 'Name', enabled: 'Enabled',
+      condition: 'Condition (expr)', add: 'Add a rule', remove: 'Remove', saved: 'Rules saved' },
+    statements: { title: 'Settlement statements', nav: 'Statements', period: 'Month', generate: 'Generate for the month', approve: 'Approve', claims: 'Claims',
+      deductions: 'Deductions', total: 'Total', exportFailed: 'Export failed', states: { draft: 'Draft', approved: 'Approved' },
+      chargedNote: 'Charged services collected by sites are not recorded yet; that line is empty.' },
+  },
 }
 export default en

@@ -1,0 +1,133 @@
+package claim
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Store gives the claim use cases their repository within a unit of work.
+// The PostgreSQL adapter implements it.
+type Store interface {
+	Claims(u core.UnitOfWork) Repository
+}
+
+// Repository reads and writes one tenant's claims, audit rules and
+// statements within a unit of work. Methods without a context queue their
+// write: it reaches the database with the unit's next read or its commit.
+type Repository interface {
+	// ClaimSettings reads the tenant's settings and rules (nil when never
+	// saved) and its time zone.
+	ClaimSettings(ctx context.Context) (s *ClaimSettings, rules []AuditRule, tz string, err error)
+	SaveSettings(s ClaimSettings)
+	SaveRules(rules []AuditRule)
+
+	// OrderFacts reads what a claim is drafted from; ENOTFOUND when the
+	// order is not the tenant's.
+	OrderFacts(ctx context.Context, orderID uuid.UUID) (*OrderFacts, error)
+	// HistoryFacts reads what the audit rules need beyond the claim: the
+	// unit's previous repair and the cost figures of the last 90 days
+	// before asOf. Fills RepeatDays and the cost fields of f.
+	HistoryFacts(ctx context.Context, c *Claim, asOf time.Time, f *Facts) error
+
+	// Insert stores a new claim; ECONFLICT when the order has one.
+	Insert(ctx context.Context, c *Claim) error
+	// Lock reads a claim under a row lock; ENOTFOUND.
+	Lock(ctx context.Context, id uuid.UUID) (*Claim, error)
+	FindByID(ctx context.Context, id uuid.UUID) (*Claim, error)
+	// Find lists claims newest first within f.Within, keyset paginated.
+	Find(ctx context.Context, f Filter) ([]*Claim, string, error)
+	// Update writes every mutable field of c and bumps its version.
+	Update(c *Claim)
+	AppendEvent(id uuid.UUID, e ClaimEvent)
+	FindEvents(ctx context.Context, id uuid.UUID) ([]*ClaimEvent, error)
+
+	// SettlementSources reads, per site, the claims decided approved or
+	// adjusted in [from, to) and the SLA misses recorded in it.
+	SettlementSources(ctx context.Context, from, to time.Time) (map[uuid.UUID]*Sources, error)
+	// SaveStatement inserts or replaces the draft statement of its site
+	// and period; ECONFLICT when that one is approved.
+	SaveStatement(ctx context.Context, st *ClaimStatement) error
+	FindStatements(ctx context.Context, f StatementFilter) ([]*ClaimStatement, error)
+	FindStatement(ctx context.Context, id uuid.UUID) (*ClaimStatement, error)
+	LockStatement(ctx context.Context, id uuid.UUID) (*ClaimStatement, error)
+	UpdateStatement(st *ClaimStatement)
+	OutboxAdd(aggregate uuid.UUID, typ string, payload json.RawMessage)
+}
+
+// OrderFacts is what a claim is drafted from.
+type OrderFacts struct {
+	Number         string
+	State          string
+	CompletedAt    *time.Time
+	SiteID         *uuid.UUID
+	SiteName       string
+	RegionID       uuid.UUID
+	TechnicianID   *uuid.UUID
+	UnitID         *uuid.UUID
+	ModelCode      string
+	ProductLine    string
+	StandardHours  float64
+	PurchaseDate   string // YYYY-MM-DD
+	WarrantyMonths int
+	SiteLat        float64
+	SiteLon        float64
+	Lat, Lon       *float64
+	Parts          []core.PartUsed
+	// Unfitting are the barcodes among Parts used on other models'
+	// orders and never on this model's.
+	Unfitting map[string]bool
+}
+
+// Reach limits what a viewer sees: every claim, or those of the sites and
+// of the sites in the regions' subtrees.
+type Reach struct {
+	All     bool
+	Regions []uuid.UUID
+	Sites   []uuid.UUID
+}
+
+// ReachOf is the rule: tenant-wide scope sees every claim; any other
+// caller the claims of the sites in their scope; a technician none.
+func ReachOf(v core.Viewer) Reach {
+	switch {
+	case v.Technician != nil:
+		return Reach{}
+	case v.Scope.All:
+		return Reach{All: true}
+	}
+	return Reach{Regions: v.Scope.Regions, Sites: v.Scope.Sites}
+}
+
+// Filter selects claims for a list.
+type Filter struct {
+	State  string
+	SiteID *uuid.UUID
+	Within Reach
+	After  string
+	Limit  int
+}
+
+// ActionInput is what an action carries.
+type ActionInput struct {
+	Action  string
+	Version int // 0: no check
+	Reason  string
+	// Lines change quantities or amounts (adjust: the site's claim;
+	// reduce: the approved amounts).
+	Lines []LineChange
+	// Line is the part line that came back (return).
+	Line int
+	Note string // audit
+}
+
+// LineChange changes one line.
+type LineChange struct {
+	No       int      `json:"no" minimum:"1"`
+	Quantity *float64 `json:"quantity,omitempty" minimum:"0" doc:"adjust: the new quantity (the amount follows)."`
+	Amount   *int64   `json:"amount,omitempty" minimum:"0" doc:"adjust: the new amount (a part's price); reduce: the approved amount."`
+}
