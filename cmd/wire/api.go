@@ -53,5 +53,5 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Complaints: a.Complaints,
 		Calls:      a.Calls,
 		KB:         kb.NewService(kb.Config{Store: store, Clock: o.Clock}),
-		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store}})
+		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store, Reputation: a.Reputation}})
 }
