@@ -121,7 +121,30 @@ func (s *ReputationService) Reputations(ctx context.Context, u core.UnitOfWork, 
 	if err == nil && site != nil && len(rs) == 0 {
 		return nil, &core.Error{Code: core.ENOTFOUND, Message: "site not found"}
 	}
-	return rs, err
+	if err != nil {
+		return nil, err
+	}
+	return rs, s.fillComponents(ctx, u, rs)
+}
+
+// fillComponents gives the sites the job has not scored yet their
+// components with the tenant's weights, all without data.
+func (s *ReputationService) fillComponents(ctx context.Context, u core.UnitOfWork, rs []SiteReputation) error {
+	var comps []Component
+	for i := range rs {
+		if len(rs[i].Components) > 0 {
+			continue
+		}
+		if comps == nil {
+			set, err := s.Settings(ctx, u)
+			if err != nil {
+				return err
+			}
+			_, comps = Score(Sums{}, set.Reputation)
+		}
+		rs[i].Components = comps
+	}
+	return nil
 }
 
 // Adjust sets a site's manual adjustment (points, −100 to 100).
@@ -135,8 +158,8 @@ func (s *ReputationService) Adjust(ctx context.Context, u core.UnitOfWork, site 
 	if err := s.Store.SetReputationAdjustment(ctx, u, site, points, note); err != nil {
 		return nil, err
 	}
-	rs, err := s.Store.FindReputations(ctx, u, Reach{All: true}, &site, 1)
-	if err != nil || len(rs) == 0 {
+	rs, err := s.Reputations(ctx, u, Reach{All: true}, &site, 1)
+	if err != nil {
 		return nil, err
 	}
 	return &rs[0], nil

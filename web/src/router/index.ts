@@ -60,6 +60,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/sites/:id/districts', name: 'site-districts', component: () => import('@/views/admin/SiteDistrictsView.vue'), meta: { perm: 'sites:read' } },
       { path: 'calls/groups', name: 'agent-groups', component: () => import('@/views/calls/AgentGroupsView.vue'), meta: { perm: 'users:read' } },
       { path: 'reports', name: 'reports', component: () => import('@/views/reports/ReportsView.vue'), meta: { perm: 'reports:read' } },
+      { path: 'reports/scorecard/:view(region|site|technician)', name: 'scorecard', component: () => import('@/views/reports/ScorecardView.vue'), meta: { perm: 'reports:read' } },
     ],
   },
   {
