@@ -17,6 +17,8 @@ import (
 type ReportServices struct {
 	Service *report.Service
 	Drill   ReportDriller
+	// Reputation serves the site reputations; nil: not here.
+	Reputation *report.ReputationService
 }
 
 type ReportMetricsOutput struct {
@@ -162,4 +164,5 @@ func registerReportRoutes(api huma.API, s *Server, d ReportServices) {
 			return out, err
 		})
 	registerReportDrillRoutes(api, s, d, read)
+	registerReputationRoutes(api, s, d)
 }

@@ -305,6 +305,10 @@ func TestReportsEqualRecomputation(t *testing.T) {
 	wg.Wait()
 	b.drainReports()
 	check("after late facts and a rebuild during writes")
+	// The site reputations equal report.Score over a recomputation of the window.
+	for _, n := range nets {
+		t.Logf("%s: %d site reputations equal", n.tenant.slug, b.compareReputations(n.tenant.id, n.tenant.admin))
+	}
 }
 
 // TestReportsBadInputAndScope: unknown metric or dimension, a period over

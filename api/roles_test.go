@@ -25,20 +25,21 @@ func TestRoleAuthorizationTable(t *testing.T) {
 	createKey := call{"POST", "/v1/api-keys"}
 	listRoles := call{"GET", "/v1/roles"}
 	me := call{"GET", "/v1/me"}
-	calls := []call{me, listUsers, createUser, listRegions, createRegion, createKey, listRoles}
+	reports := call{"GET", "/v1/reports/reputation"}
+	calls := []call{me, listUsers, createUser, listRegions, createRegion, createKey, listRoles, reports}
 
 	allow := map[string][]call{
 		"tenant_admin":    calls,
 		"agent":           {me, listRegions},
 		"dispatcher":      {me, listRegions},
-		"region_manager":  {me, listUsers, listRegions},
-		"site_manager":    {me},
+		"region_manager":  {me, listUsers, listRegions, reports},
+		"site_manager":    {me, reports},
 		"technician":      {me},
 		"parts_clerk":     {me},
 		"kb_editor":       {me},
 		"kb_reviewer":     {me},
-		"quality_auditor": {me},
-		"analyst":         {me, listRegions},
+		"quality_auditor": {me, reports},
+		"analyst":         {me, listRegions, reports},
 		"integration":     {me, listRegions},
 	}
 	for role, allowed := range allow {

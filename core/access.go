@@ -131,7 +131,7 @@ func DefaultRoles() map[string][]Permission {
 		RoleSiteManager: join(perms(ResWorkOrders, ActRead, ActUpdate, ActDispatch), perms(ResTechnicians, crud...),
 			perms(ResSites, ActRead, ActUpdate), perms(ResClaims, ActRead, ActCreate), perms(ResParts, ActRead, ActCreate),
 			perms(ResCustomers, r...), perms(ResUnits, r...), perms(ResCatalog, r...), perms(ResKB, r...),
-			perms(ResComplaints, ActRead, ActUpdate)),
+			perms(ResComplaints, ActRead, ActUpdate), perms(ResReports, r...)),
 		RoleTechnician: join(perms(ResWorkOrders, ActRead, ActUpdate), perms(ResParts, ActRead, ActCreate),
 			perms(ResCustomers, r...), perms(ResUnits, r...), perms(ResCatalog, r...), perms(ResKB, r...)),
 		RolePartsClerk: join(perms(ResParts, crud...), perms(ResClaims, r...), perms(ResSites, r...)),

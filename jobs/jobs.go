@@ -83,6 +83,8 @@ type Deps struct {
 	Reports ReportRefresher
 	// AgentSyncs tell phone systems the agent groups; nil: not here.
 	AgentSyncs *AgentSyncs
+	// Reputation recomputes the site reputations; nil: not here.
+	Reputation ReputationRefresher
 }
 
 // NewWorker builds a worker on Redis.
@@ -128,6 +130,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	}
 	if d.Reports != nil {
 		periodic = append(periodic, reportsTask(d.Reports, d.Log))
+	}
+	if d.Reputation != nil {
+		periodic = append(periodic, ReputationTask(d.Reputation, d.Log))
 	}
 	for _, p := range periodic {
 		if d.Periods == nil {

@@ -55,7 +55,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Claims:     a.Claims,
 		Calls:      a.Calls,
 		KB:         kb.NewService(kb.Config{Store: store, Clock: o.Clock}),
-		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store},
+		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store, Reputation: a.Reputation},
 		Warranty:   a.Warranty,
 		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock})})
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/aftersales/aftersales/core/network"
 	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/report"
 	"github.com/aftersales/aftersales/core/settings"
 	"github.com/aftersales/aftersales/core/warranty"
 	"github.com/aftersales/aftersales/core/workorder"
@@ -157,6 +158,8 @@ type App struct {
 	Claims *claim.Service
 	// Calls is the call log.
 	Calls *call.Service
+	// Reputation computes and serves the site reputations.
+	Reputation *report.ReputationService
 	// AgentGroups are the agent groups; AgentSyncs enqueue and run their
 	// sync with the phone system (with Redis only).
 	AgentGroups *call.Groups
@@ -200,6 +203,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Catalog = catalog.NewService(catalog.Config{Store: a.Store})
 	a.Settings = settings.NewService(settings.Config{Store: a.Store, Clock: o.Clock})
 	a.Network = network.NewService(network.Config{Store: a.Store, Clock: o.Clock})
+	a.Reputation = &report.ReputationService{Store: a.Store, Units: a.Store, Clock: o.Clock}
 	a.Registry.MustRegister(postgres.NewPoolCollector(o.Pool))
 	var authzOpts []authz.Option
 	if o.AuthzCacheBytes > 0 {

@@ -83,6 +83,8 @@ func TestAuthorizeRoleTable(t *testing.T) {
 		{"region manager approves claims", core.RoleRegionManager, perm(core.ResClaims, core.ActApprove), true},
 		{"site manager manages technicians", core.RoleSiteManager, perm(core.ResTechnicians, core.ActDelete), true},
 		{"site manager does not approve claims", core.RoleSiteManager, perm(core.ResClaims, core.ActApprove), false},
+		{"site manager reads reports (scoped to its sites)", core.RoleSiteManager, perm(core.ResReports, core.ActRead), true},
+		{"site manager does not rebuild reports", core.RoleSiteManager, perm(core.ResReports, core.ActUpdate), false},
 		{"technician records parts", core.RoleTechnician, perm(core.ResParts, core.ActCreate), true},
 		{"technician reads no reports", core.RoleTechnician, perm(core.ResReports, core.ActRead), false},
 		{"parts clerk deletes parts", core.RolePartsClerk, perm(core.ResParts, core.ActDelete), true},

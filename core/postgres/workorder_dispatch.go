@@ -99,12 +99,13 @@ func loadNetwork(ctx context.Context, u *unit, lat, lon, radiusKm float64, divis
 			UNION SELECT site_id FROM cover
 		)
 		SELECT s.id, s.name, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,
-			s.skills, s.daily_capacity, s.reputation, s.late_rate, s.auto_assign,
+			s.skills, s.daily_capacity, `+effectiveReputationSQL+`, s.late_rate, s.auto_assign,
 			COALESCE(l.taken, 0), c.codes, c.secondary
 		FROM cand JOIN sites s ON s.id = cand.id JOIN tenants t ON t.id = s.tenant_id
 		LEFT JOIN site_daily_load l ON l.tenant_id = s.tenant_id AND l.site_id = s.id
 			AND l.day = ($6::timestamptz AT TIME ZONE t.timezone)::date
 		LEFT JOIN cover c ON c.site_id = s.id
+		LEFT JOIN site_reputations r ON r.tenant_id = s.tenant_id AND r.site_id = s.id
 		WHERE s.status = 'active'`, append(args, now)...).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var st dispatch.Site

@@ -5,7 +5,7 @@
 
 -- Triggers on distributed tables (need citus.enable_unsafe_triggers; each writes
 -- rows of its own tenant only, except where deploy/README.md says otherwise):
--- audit_events, authz_rules, callback_tasks, calls, complaints, outbox, plugin_bindings, regions, site_sla_misses, sites, sms_settings, work_orders
+-- audit_events, authz_rules, callback_tasks, calls, complaints, outbox, plugin_bindings, regions, site_sla_misses, sites, sms_settings, tenant_settings, work_orders
 
 -- Platform and reference data: one copy on every node.
 SELECT create_reference_table('goose_db_version');
@@ -72,6 +72,7 @@ SELECT create_distributed_table('roles', 'tenant_id');
 SELECT create_distributed_table('sessions', 'tenant_id');
 SELECT create_distributed_table('site_daily_load', 'tenant_id');
 SELECT create_distributed_table('site_districts', 'tenant_id');
+SELECT create_distributed_table('site_reputations', 'tenant_id');
 SELECT create_distributed_table('site_sla_misses', 'tenant_id');
 SELECT create_distributed_table('sms_messages', 'tenant_id');
 SELECT create_distributed_table('sms_settings', 'tenant_id');

@@ -2339,6 +2339,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/reputation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sites ranked by reputation
+         * @description The sites within the caller's scope (or region_id's subtree), best effective reputation first, each with its computed score, its components, the manual adjustment and what dispatch uses (`effective`). The formula is in docs/reports.md; the reputation job recomputes the scores every few minutes from the report aggregates.
+         */
+        get: operations["list-site-reputations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/roles": {
         parameters: {
             query?: never;
@@ -2459,6 +2479,27 @@ export interface paths {
          * @description Changes the fields given and keeps the others; the calendar's time_zone, week, holidays and workdays are replaced one by one. The result is checked as a whole (422 names the field, e.g. calendar.week.mon or calendar.workdays.2026-09-27). 409 when updated_at is given and the settings changed since.
          */
         patch: operations["patch-settings"];
+        trace?: never;
+    };
+    "/v1/settings/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's report settings: response target and reputation formula */
+        get: operations["get-report-settings"];
+        /**
+         * Set the tenant's response target and reputation weights
+         * @description Every field is required. A weight outside 0–100, all weights 0, a window outside 7–366 days: 422 naming the field. A changed response target marks every day of the aggregates for recomputation; the scores follow at the reputation job's next run.
+         */
+        put: operations["put-report-settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/settings/sms": {
@@ -2650,6 +2691,43 @@ export interface paths {
          * @description The list becomes the site's whole coverage (recorded in the audit log). A code the platform's division table does not hold, or a code given twice, is a 422 naming the item, and nothing changes. 404 outside your scope.
          */
         put: operations["replace-site-districts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{id}/reputation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A site's reputation with its components */
+        get: operations["get-site-reputation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{id}/reputation/adjustment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a site's manual reputation adjustment
+         * @description The optional manual adjustment: points added to the computed score (or to the typed reputation while the site has no score), the sum clamped to 0–100, is what dispatch ranks by.
+         */
+        put: operations["adjust-site-reputation"];
         post?: never;
         delete?: never;
         options?: never;
@@ -4403,6 +4481,34 @@ export interface components {
         CompleteFollowUpInputBody: {
             /** @description What the call found. */
             note?: string;
+        };
+        Component: {
+            /** @enum {string} */
+            id: "response" | "arrival" | "first_time_fix" | "satisfaction" | "complaints" | "claim_anomalies";
+            /** @description The catalogue metric it reads. */
+            metric: string;
+            /**
+             * Format: double
+             * @description The metric's value over the window; null: no data.
+             */
+            raw: number | null;
+            /** @description Why there is no data. */
+            reason?: string;
+            /**
+             * Format: int64
+             * @description The metric's denominator over the window.
+             */
+            sample: number;
+            /**
+             * Format: double
+             * @description Normalised to 0–1, 1 best; null: no data (the component is left out and the others carry its weight).
+             */
+            value: number | null;
+            /**
+             * Format: double
+             * @description The tenant's weight.
+             */
+            weight: number;
         };
         /** @description The customer's sign-off: a name, and a signature image or a confirmation code (at least one). */
         Confirmation: {
@@ -6421,6 +6527,41 @@ export interface components {
                 [key: string]: number | null;
             };
         };
+        ReputationRankingOutputBody: {
+            items: components["schemas"]["SiteReputation"][];
+        };
+        ReputationSettings: {
+            /**
+             * Format: double
+             * @description Complaints per 1,000 orders that score 0. Default 20.
+             */
+            complaints_ceiling_per_1000: number;
+            /**
+             * Format: int64
+             * @description Least denominator (orders, arrivals, scores) for a component to count. Default 5.
+             */
+            min_sample: number;
+            weights: components["schemas"]["ReputationWeights"];
+            /**
+             * Format: int64
+             * @description Days the score looks back, today included. Default 90.
+             */
+            window_days: number;
+        };
+        ReputationWeights: {
+            /** Format: double */
+            arrival: number;
+            /** Format: double */
+            claim_anomalies: number;
+            /** Format: double */
+            complaints: number;
+            /** Format: double */
+            first_time_fix: number;
+            /** Format: double */
+            response: number;
+            /** Format: double */
+            satisfaction: number;
+        };
         Requisition: {
             /** @description The ERP's requisition ID. */
             id: string;
@@ -6751,6 +6892,14 @@ export interface components {
              */
             extension: string;
         };
+        Settings: {
+            reputation: components["schemas"]["ReputationSettings"];
+            /**
+             * Format: int64
+             * @description The response target in minutes (default 120). A change recomputes the tenant's aggregates.
+             */
+            response_minutes: number;
+        };
         SettingsView: {
             /**
              * Format: int64
@@ -6939,6 +7088,52 @@ export interface components {
             working_hours?: {
                 [key: string]: string[] | null;
             };
+        };
+        SiteReputation: {
+            /**
+             * Format: double
+             * @description Manual adjustment in points, −100 to 100, added to the score.
+             */
+            adjustment: number;
+            adjustment_note: string;
+            components: components["schemas"]["Component"][];
+            /** Format: date-time */
+            computed_at?: string;
+            /**
+             * Format: double
+             * @description What dispatch ranks by: clamp(score (or typed while null) + adjustment, 0, 100).
+             */
+            effective: number;
+            /**
+             * Format: int64
+             * @description Orders in the window.
+             */
+            orders: number;
+            region_id: string;
+            /**
+             * Format: double
+             * @description Computed by the reputation job, 0–100; null: no data in the window yet.
+             */
+            score: number | null;
+            site_code: string;
+            site_id: string;
+            site_name: string;
+            /**
+             * Format: double
+             * @description The site's typed reputation: dispatch uses it only while score is null.
+             */
+            typed: number;
+            window_from?: string;
+            window_to?: string;
+        };
+        SiteReputationAdjustInputBody: {
+            /**
+             * Format: double
+             * @description Points (−100 to 100) added to the computed score; 0: none.
+             */
+            adjustment: number;
+            /** @description Why, for the record. */
+            note?: string;
         };
         SiteSLAMiss: {
             /** Format: date-time */
@@ -21139,6 +21334,75 @@ export interface operations {
             };
         };
     };
+    "list-site-reputations": {
+        parameters: {
+            query?: {
+                /** @description Only the sites in this region's subtree. */
+                region_id?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReputationRankingOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-roles": {
         parameters: {
             query?: never;
@@ -21732,6 +21996,158 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-report-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put-report-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Settings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22752,6 +23168,180 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SiteDistrictsOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-site-reputation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteReputation"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "adjust-site-reputation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteReputationAdjustInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteReputation"];
                 };
             };
             /** @description Bad Request */

@@ -658,5 +658,18 @@ const en: typeof zh = {
       deductions: 'Deductions', total: 'Total', exportFailed: 'Export failed', states: { draft: 'Draft', approved: 'Approved' },
       chargedNote: 'Charged services collected by sites are not recorded yet; that line is empty.' },
   },
+  scorecard: {
+    title: { region: 'Region view', site: 'Site scorecard', technician: 'Technician view' }, view: 'View', open: 'Scorecard',
+    from: 'From', to: 'To', period: 'Period', region: 'Region', site: 'Site', technician: 'Technician',
+    apply: 'Apply', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', exportFailed: 'The export failed',
+    reputation: 'Site reputation', effective: 'Reputation used by dispatch', computed: 'Computed score', adjustment: 'Manual adjustment', window: 'Window',
+    component: 'Component', weight: 'Weight', value: 'Score (0–1)', sample: 'Sample', noData: 'No data',
+    trend: 'Trend', distribution: 'Satisfaction distribution', rankSites: 'Sites by reputation', rankTechs: 'Technicians by workload',
+    bySite: 'Per site', byTech: 'Per technician', empty: 'No data', unassigned: 'Unassigned',
+    metrics: { orders: 'Orders', response_in_target_rate: 'Response within target', on_time_arrival_rate: 'On-time arrival',
+      satisfaction_mean: 'Satisfaction (mean)', complaints: 'Complaints', technician_workload: 'Workload', completed: 'Completed' },
+    components: { response: 'On-time response', arrival: 'On-time arrival', first_time_fix: 'First-time fix', satisfaction: 'Satisfaction',
+      complaints: 'Complaints', claim_anomalies: 'Claim anomalies' },
+  },
 }
 export default en

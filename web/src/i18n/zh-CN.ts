@@ -641,4 +641,17 @@ export default {
       deductions: '扣款', total: '合计', exportFailed: '导出失败', states: { draft: '草稿', approved: '已审批' },
       chargedNote: '网点收取的有偿服务费用暂无记录，结算单中该项为空。' },
   },
+  scorecard: {
+    title: { region: '区域视图', site: '网点计分卡', technician: '技师视图' }, view: '视图', open: '计分卡',
+    from: '开始日期', to: '结束日期', period: '统计周期', region: '区域', site: '网点', technician: '技师',
+    apply: '查询', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', exportFailed: '导出失败',
+    reputation: '网点信誉', effective: '派单使用的信誉', computed: '计算得分', adjustment: '人工调整', window: '统计窗口',
+    component: '组成项', weight: '权重', value: '得分（0–1）', sample: '样本', noData: '暂无数据',
+    trend: '趋势', distribution: '满意度分布', rankSites: '网点信誉排名', rankTechs: '技师工作量排名',
+    bySite: '各网点指标', byTech: '各技师指标', empty: '暂无数据', unassigned: '未分配',
+    metrics: { orders: '工单量', response_in_target_rate: '响应及时率', on_time_arrival_rate: '准时上门率',
+      satisfaction_mean: '满意度均分', complaints: '投诉量', technician_workload: '工作量', completed: '完工量' },
+    components: { response: '响应及时', arrival: '准时上门', first_time_fix: '一次修复', satisfaction: '满意度',
+      complaints: '投诉', claim_anomalies: '索赔异常' },
+  },
 }

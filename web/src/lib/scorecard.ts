@@ -1,0 +1,43 @@
+// Scorecard helpers (region view, site scorecard, technician view).
+
+export type ScorecardView = 'region' | 'site' | 'technician'
+
+// The columns of the scorecards' tables.
+export const tableMetrics = ['orders', 'response_in_target_rate', 'on_time_arrival_rate', 'satisfaction_mean', 'complaints',
+  'technician_workload', 'completed'] as const
+
+// Every metric a scorecard asks for: the table's and the satisfaction distribution.
+export const scorecardMetrics = [...tableMetrics, 'satisfaction_1', 'satisfaction_2', 'satisfaction_3', 'satisfaction_4',
+  'satisfaction_5'] as const
+
+type Values = Record<string, number | null | undefined>
+
+// distribution is the count of orders scored 1…5.
+export function distribution(v: Values): number[] {
+  return [1, 2, 3, 4, 5].map((i) => v[`satisfaction_${i}`] ?? 0)
+}
+
+// trendSeries splits a series into the chart's lines, one point per bucket.
+export function trendSeries(series: { start: string; values: Values }[]) {
+  return {
+    days: series.map((p) => p.start),
+    orders: series.map((p) => p.values.orders ?? 0),
+    response: series.map((p) => p.values.response_in_target_rate ?? null),
+    arrival: series.map((p) => p.values.on_time_arrival_rate ?? null),
+  }
+}
+
+// techRanking sorts the technicians by a metric, highest first, leaving out
+// the orders without a technician; at most `limit`.
+export function techRanking(rows: { group: Record<string, string>; values: Values }[], metric: string, limit = 15) {
+  return rows
+    .filter((r) => r.group.technician && typeof r.values[metric] === 'number')
+    .map((r) => ({ id: r.group.technician, value: r.values[metric] as number }))
+    .sort((a, b) => b.value - a.value || a.id.localeCompare(b.id))
+    .slice(0, limit)
+}
+
+// unitOf is the display unit of a table metric.
+export function unitOf(metric: string): string {
+  return metric.endsWith('_rate') ? 'ratio' : metric === 'satisfaction_mean' ? 'score' : 'count'
+}
