@@ -184,6 +184,9 @@ func (i *instance) coreError(method string, err error) error {
 			return core.Errorf(core.ENOTFOUND, "%s", se.Message)
 		case sdk.CodeConflict:
 			return core.Errorf(core.ECONFLICT, "%s", se.Message)
+		case sdk.CodeInsufficientStock:
+			return &core.Error{Code: core.ECONFLICT, Message: "insufficient stock: " + se.Message,
+				Fields: map[string]string{"quantity": "insufficient stock"}}
 		}
 	}
 	if errors.Is(err, errBackingOff) {
