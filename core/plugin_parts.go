@@ -42,6 +42,9 @@ type PartReservation struct {
 	WorkOrderID   *uuid.UUID `json:"work_order_id,omitempty"`
 	// RequestedBy is the platform user, for the ERP's audit trail.
 	RequestedBy string `json:"requested_by"`
+	// IdempotencyKey makes a retried reservation reserve once: the
+	// caller's own key (a stock use case's); empty: a fresh one per call.
+	IdempotencyKey string `json:"-"`
 }
 
 // Reservation is the ERP's answer to a reservation.
@@ -85,4 +88,32 @@ type PartsPlugin interface {
 	PartStock(ctx context.Context, code string) ([]StockLevel, error)
 	ReservePart(ctx context.Context, r PartReservation) (*Reservation, error)
 	CreateRequisition(ctx context.Context, r PartRequisition) (*Requisition, error)
+}
+
+// PartMovement is stock moved in a tenant's ERP for a work order: parts
+// used (ConsumeParts, usually of a reservation) or a part going back
+// (ReturnParts). A retry with the same IdempotencyKey moves nothing more
+// and answers the first movement.
+type PartMovement struct {
+	PartCode       string
+	WarehouseCode  string
+	Quantity       int
+	WorkOrderID    *uuid.UUID
+	ReservationID  string // ConsumeParts: the reservation it uses up; may be empty
+	IdempotencyKey string // required
+}
+
+// PartMovementResult is the ERP's document for a movement.
+type PartMovementResult struct {
+	ID       string
+	Quantity int
+}
+
+// PartsStockMover is implemented by the PartsPlugin the runtime returns
+// (check with a type assertion): ECONFLICT (field quantity) when the ERP
+// has too little stock, EUNPROCESSABLE when the tenant's plugin does not
+// post movements (one built before them) or fails, EINVALID without a key.
+type PartsStockMover interface {
+	ConsumeParts(ctx context.Context, m PartMovement) (*PartMovementResult, error)
+	ReturnParts(ctx context.Context, m PartMovement) (*PartMovementResult, error)
 }

@@ -20,6 +20,11 @@ const (
 	// refuses it (not enough stock to reserve, a requisition already
 	// closed); retrying the same request will not help until that changes.
 	CodeConflict Code = "conflict"
+	// CodeInsufficientStock: a reservation or consumption asks for more
+	// than the warehouse has available (a parts plugin's refusal); like
+	// CodeConflict, retrying will not help until stock arrives. A host
+	// built before this code existed sees it as CodeInternal.
+	CodeInsufficientStock Code = "insufficient_stock"
 	// CodeUnavailable: a backend (the ERP, the telephony vendor) is down,
 	// slow or refused; retrying later may help. Also what the host reports
 	// when the plugin process is gone.
@@ -54,6 +59,9 @@ var (
 	ErrInternal    = &Error{Code: CodeInternal}
 )
 
+// ErrInsufficientStock matches every CodeInsufficientStock error.
+var ErrInsufficientStock = &Error{Code: CodeInsufficientStock}
+
 // BadRequest returns a CodeBadRequest error.
 func BadRequest(format string, args ...any) error { return newError(CodeBadRequest, format, args) }
 
@@ -62,6 +70,11 @@ func NotFound(format string, args ...any) error { return newError(CodeNotFound, 
 
 // Conflict returns a CodeConflict error.
 func Conflict(format string, args ...any) error { return newError(CodeConflict, format, args) }
+
+// InsufficientStock returns a CodeInsufficientStock error.
+func InsufficientStock(format string, args ...any) error {
+	return newError(CodeInsufficientStock, format, args)
+}
 
 // Unavailable returns a CodeUnavailable error.
 func Unavailable(format string, args ...any) error { return newError(CodeUnavailable, format, args) }

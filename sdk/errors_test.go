@@ -20,6 +20,7 @@ func TestErrorKinds(t *testing.T) {
 		{"bad request", sdk.BadRequest("field %s", "x"), sdk.ErrBadRequest, sdk.CodeBadRequest},
 		{"not found", sdk.NotFound("p"), sdk.ErrNotFound, sdk.CodeNotFound},
 		{"conflict", sdk.Conflict("stock"), sdk.ErrConflict, sdk.CodeConflict},
+		{"insufficient stock", sdk.InsufficientStock("only 1"), sdk.ErrInsufficientStock, sdk.CodeInsufficientStock},
 		{"unavailable", sdk.Unavailable("erp"), sdk.ErrUnavailable, sdk.CodeUnavailable},
 		{"internal", sdk.Internal("x"), sdk.ErrInternal, sdk.CodeInternal},
 		{"wrapped", fmt.Errorf("ctx: %w", sdk.BadRequest("y")), sdk.ErrBadRequest, sdk.CodeBadRequest},
@@ -27,7 +28,7 @@ func TestErrorKinds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			require.ErrorIs(t, tc.err, tc.want)
 			require.Equal(t, tc.code, sdk.CodeOf(tc.err))
-			for _, other := range []error{sdk.ErrBadRequest, sdk.ErrNotFound, sdk.ErrConflict, sdk.ErrUnavailable, sdk.ErrInternal} {
+			for _, other := range []error{sdk.ErrBadRequest, sdk.ErrNotFound, sdk.ErrConflict, sdk.ErrInsufficientStock, sdk.ErrUnavailable, sdk.ErrInternal} {
 				if other != tc.want {
 					require.NotErrorIs(t, tc.err, other)
 				}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/sdk"
+	"github.com/aftersales/aftersales/sdk/parts"
 )
 
 // errInvalidAnswer marks a plugin answer that failed the host's
@@ -42,7 +43,8 @@ func isFault(err error) bool {
 	switch {
 	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, errBackingOff), errors.Is(err, errCrashCounted):
 		return false
-	case errors.Is(err, sdk.ErrBadRequest), errors.Is(err, sdk.ErrNotFound), errors.Is(err, sdk.ErrConflict):
+	case errors.Is(err, sdk.ErrBadRequest), errors.Is(err, sdk.ErrNotFound), errors.Is(err, sdk.ErrConflict),
+		errors.Is(err, sdk.ErrInsufficientStock), errors.Is(err, parts.ErrMovementsNotSupported):
 		return false
 	}
 	return true
@@ -184,7 +186,13 @@ func (i *instance) coreError(method string, err error) error {
 			return core.Errorf(core.ENOTFOUND, "%s", se.Message)
 		case sdk.CodeConflict:
 			return core.Errorf(core.ECONFLICT, "%s", se.Message)
+		case sdk.CodeInsufficientStock:
+			return &core.Error{Code: core.ECONFLICT, Message: "insufficient stock: " + se.Message,
+				Fields: map[string]string{"quantity": "insufficient stock"}}
 		}
+	}
+	if errors.Is(err, parts.ErrMovementsNotSupported) {
+		return core.Errorf(core.EUNPROCESSABLE, "the tenant's parts plugin %s does not post stock movements", i.plugin)
 	}
 	if errors.Is(err, errBackingOff) {
 		return core.Errorf(core.EUNPROCESSABLE, "%v", err)

@@ -55,12 +55,12 @@ func (c partsClient) PartStock(ctx context.Context, code string) ([]core.StockLe
 	})
 }
 
-// ReservePart implements core.PartsPlugin. Each call carries a fresh
-// idempotency key, so the SDK's own retries cannot reserve twice.
+// ReservePart implements core.PartsPlugin. Each call carries the caller's
+// idempotency key, or a fresh one, so a retry cannot reserve twice.
 func (c partsClient) ReservePart(ctx context.Context, r core.PartReservation) (*core.Reservation, error) {
 	return partsCall(ctx, c, "Reserve", func(ctx context.Context, p parts.Plugin) (*core.Reservation, error) {
 		got, err := p.Reserve(ctx, parts.ReserveRequest{PartNumber: r.PartCode, Warehouse: r.WarehouseCode,
-			Quantity: r.Quantity, WorkOrder: idText(r.WorkOrderID), IdempotencyKey: uuid.NewString()})
+			Quantity: r.Quantity, WorkOrder: idText(r.WorkOrderID), IdempotencyKey: keyOr(r.IdempotencyKey)})
 		if err != nil {
 			return nil, err
 		}
@@ -88,6 +88,52 @@ func (c partsClient) CreateRequisition(ctx context.Context, r core.PartRequisiti
 		}
 		return &core.Requisition{ID: got.ID, Number: got.ID, Status: got.Status}, nil
 	})
+}
+
+// ConsumeParts implements core.PartsStockMover.
+func (c partsClient) ConsumeParts(ctx context.Context, m core.PartMovement) (*core.PartMovementResult, error) {
+	return c.move(ctx, "Consume", m)
+}
+
+// ReturnParts implements core.PartsStockMover.
+func (c partsClient) ReturnParts(ctx context.Context, m core.PartMovement) (*core.PartMovementResult, error) {
+	return c.move(ctx, "Return", m)
+}
+
+// move posts a movement with the caller's key; a plugin that does not
+// post movements answers parts.ErrMovementsNotSupported, which is an
+// answer, not a failure of the plugin.
+func (c partsClient) move(ctx context.Context, method string, m core.PartMovement) (*core.PartMovementResult, error) {
+	if m.IdempotencyKey == "" {
+		return nil, core.FieldError("idempotency_key", "a stock movement needs an idempotency key")
+	}
+	req := parts.MovementRequest{PartNumber: m.PartCode, Warehouse: m.WarehouseCode, Quantity: m.Quantity,
+		WorkOrder: idText(m.WorkOrderID), ReservationID: m.ReservationID, IdempotencyKey: m.IdempotencyKey}
+	return partsCall(ctx, c, method, func(ctx context.Context, p parts.Plugin) (*core.PartMovementResult, error) {
+		mover := p.(parts.StockMover) // the SDK's client offers it for every plugin
+		do := mover.Consume
+		if method == "Return" {
+			do = mover.Return
+		}
+		got, err := do(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkText("movement ID", got.ID, true); err != nil {
+			return nil, err
+		}
+		if got.PartNumber != m.PartCode || got.Quantity != m.Quantity {
+			return nil, invalidAnswer("moved %d of %q, asked for %d of %q", got.Quantity, clip(got.PartNumber), m.Quantity, clip(m.PartCode))
+		}
+		return &core.PartMovementResult{ID: got.ID, Quantity: got.Quantity}, nil
+	})
+}
+
+func keyOr(k string) string {
+	if k == "" {
+		return uuid.NewString()
+	}
+	return k
 }
 
 func idText(id *uuid.UUID) string {

@@ -21,14 +21,17 @@
 //	GET  /parts/{number}/price?qty=&customer=       → {"currency", "unit_price", "total"}
 //	POST /reservations  {"part_number", "warehouse", "quantity", "reference"}        → {"id", "part_number", "warehouse", "quantity", "expires_at"}
 //	POST /requisitions  {"reference", "site", "lines": [{"part_number", "quantity", "warehouse"}], "note"} → {"id", "status"}
+//	POST /consumptions  {"part_number", "warehouse", "quantity", "reference", "reservation"} → {"id", "part_number", "warehouse", "quantity"}
+//	POST /returns       {"part_number", "warehouse", "quantity", "reference"}        → {"id", "part_number", "warehouse", "quantity"}
 //
 // POSTs carry an Idempotency-Key header (the platform's key), so a retried
-// reservation does not reserve twice.
+// reservation, consumption or return does not move stock twice.
 //
 // # Errors
 //
-// 400 and 422 (and 409, e.g. not enough stock) become bad requests with
-// the ERP's message; 404 becomes not found; 401 and 403 (a wrong api_key),
+// 400 and 422 become bad requests with the ERP's message; 409 becomes a
+// conflict, or "insufficient stock" when its body says
+// {"code": "insufficient_stock"}; 404 becomes not found; 401 and 403 (a wrong api_key),
 // 429, 5xx, a timeout, a refused connection or an unreadable answer become
 // "unavailable", with a message that names the cause.
 package main

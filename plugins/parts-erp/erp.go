@@ -86,6 +86,8 @@ func statusError(code int, body []byte) error {
 	switch {
 	case code == http.StatusNotFound:
 		return sdk.NotFound("ERP: %s", msg)
+	case code == http.StatusConflict && erpCode(body) == "insufficient_stock":
+		return sdk.InsufficientStock("ERP: %s", msg)
 	case code == http.StatusConflict:
 		return sdk.Conflict("ERP: %s", msg)
 	case code == http.StatusBadRequest || code == http.StatusUnprocessableEntity:
@@ -94,6 +96,15 @@ func statusError(code int, body []byte) error {
 		return sdk.Unavailable("the ERP refused the binding's api_key (%d): %s", code, msg)
 	}
 	return sdk.Unavailable("the ERP failed (%d): %s", code, msg)
+}
+
+// erpCode is the ERP's {"code": "…"}, if any.
+func erpCode(body []byte) string {
+	var e struct {
+		Code string `json:"code"`
+	}
+	_ = json.Unmarshal(body, &e)
+	return e.Code
 }
 
 // erpMessage is the ERP's {"error": "…"} or the start of its answer.

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -22,6 +23,7 @@ type standIn struct {
 	mu       sync.Mutex
 	stock    map[string]int // "part/warehouse" → available
 	reserved map[string]string
+	moved    map[string]map[string]any // idempotency key → the movement answered
 	next     int
 	lastBody map[string]any
 }
@@ -33,7 +35,7 @@ var catalogue = []erpPart{
 }
 
 func newStandIn(t *testing.T) (*standIn, string) {
-	e := &standIn{key: "k-123", stock: map[string]int{"P-100/WH1": 12, "P-100/WH2": 3}, reserved: map[string]string{}}
+	e := &standIn{key: "k-123", stock: map[string]int{"P-100/WH1": 12, "P-100/WH2": 3}, reserved: map[string]string{}, moved: map[string]map[string]any{}}
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return e, srv.URL + "/api/v1"
@@ -69,6 +71,8 @@ func (e *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.reserve(w, r)
 	case r.Method == http.MethodPost && len(path) == 1 && path[0] == "requisitions":
 		e.requisition(w, r)
+	case r.Method == http.MethodPost && len(path) == 1 && (path[0] == "consumptions" || path[0] == "returns"):
+		e.move(w, r, path[0])
 	default:
 		fail(w, http.StatusNotFound, "no route")
 	}
@@ -152,7 +156,7 @@ func (e *standIn) reserve(w http.ResponseWriter, r *http.Request) {
 	}
 	at := req.PartNumber + "/" + req.Warehouse
 	if e.stock[at] < req.Quantity {
-		fail(w, http.StatusConflict, fmt.Sprintf("only %d of %s available in %s", e.stock[at], req.PartNumber, req.Warehouse))
+		refuse(w, fmt.Sprintf("only %d of %s available in %s", e.stock[at], req.PartNumber, req.Warehouse))
 		return
 	}
 	e.stock[at] -= req.Quantity
@@ -176,4 +180,53 @@ func (e *standIn) requisition(w http.ResponseWriter, r *http.Request) {
 	e.next++
 	w.WriteHeader(http.StatusCreated)
 	answer(w, map[string]any{"id": fmt.Sprintf("REQ-%d", e.next), "status": "submitted"})
+}
+
+// refuse answers 409 with the insufficient-stock code.
+func refuse(w http.ResponseWriter, msg string) {
+	w.WriteHeader(http.StatusConflict)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg, "code": "insufficient_stock"})
+}
+
+// move records a consumption (of a reservation, whose stock is already
+// taken, or straight from what is available) or a return, once per
+// idempotency key: a retry gets the first answer and moves nothing.
+func (e *standIn) move(w http.ResponseWriter, r *http.Request, kind string) {
+	var req struct {
+		PartNumber  string `json:"part_number"`
+		Warehouse   string `json:"warehouse"`
+		Quantity    int    `json:"quantity"`
+		Reservation string `json:"reservation"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	key := r.Header.Get("Idempotency-Key")
+	if done, ok := e.moved[key]; ok {
+		answer(w, done)
+		return
+	}
+	at := req.PartNumber + "/" + req.Warehouse
+	switch {
+	case kind == "returns":
+		e.stock[at] += req.Quantity
+	case req.Reservation != "":
+		if !slices.Contains(slices.Collect(maps.Values(e.reserved)), req.Reservation) {
+			fail(w, http.StatusNotFound, "no reservation "+req.Reservation)
+			return
+		}
+	case e.stock[at] < req.Quantity:
+		refuse(w, fmt.Sprintf("only %d of %s available in %s", e.stock[at], req.PartNumber, req.Warehouse))
+		return
+	default:
+		e.stock[at] -= req.Quantity
+	}
+	e.next++
+	done := map[string]any{"id": fmt.Sprintf("MV-%d", e.next), "part_number": req.PartNumber, "warehouse": req.Warehouse, "quantity": req.Quantity}
+	e.moved[key] = done
+	w.WriteHeader(http.StatusCreated)
+	answer(w, done)
 }

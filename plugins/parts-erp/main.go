@@ -217,6 +217,49 @@ func (p *plugin) CreateRequisition(ctx context.Context, req parts.RequisitionReq
 	return parts.Requisition{ID: ans.ID, Status: ans.Status}, nil
 }
 
+// Consume implements parts.StockMover: parts used on a work order,
+// usually of a reservation; sdk.InsufficientStock when the ERP has too few.
+func (p *plugin) Consume(ctx context.Context, req parts.MovementRequest) (parts.Movement, error) {
+	return p.move(ctx, "consumptions", req, map[string]any{"reservation": req.ReservationID})
+}
+
+// Return implements parts.StockMover: a part back to stock.
+func (p *plugin) Return(ctx context.Context, req parts.MovementRequest) (parts.Movement, error) {
+	return p.move(ctx, "returns", req, nil)
+}
+
+// move posts a stock movement with the platform's idempotency key, which
+// it requires: without one a retry could move stock twice.
+func (p *plugin) move(ctx context.Context, path string, req parts.MovementRequest, extra map[string]any) (parts.Movement, error) {
+	e, err := p.conn()
+	if err != nil {
+		return parts.Movement{}, err
+	}
+	if req.PartNumber == "" || req.Warehouse == "" || req.Quantity < 1 {
+		return parts.Movement{}, sdk.BadRequest("a part number, a warehouse and a quantity of at least 1 are required")
+	}
+	if req.IdempotencyKey == "" {
+		return parts.Movement{}, sdk.BadRequest("a stock movement needs an idempotency key")
+	}
+	body := map[string]any{"part_number": req.PartNumber, "warehouse": req.Warehouse, "quantity": req.Quantity, "reference": req.WorkOrder}
+	for k, v := range extra {
+		body[k] = v
+	}
+	var ans struct {
+		ID         string `json:"id"`
+		PartNumber string `json:"part_number"`
+		Warehouse  string `json:"warehouse"`
+		Quantity   int    `json:"quantity"`
+	}
+	if err := e.call(ctx, http.MethodPost, path, nil, body, req.IdempotencyKey, &ans); err != nil {
+		return parts.Movement{}, err
+	}
+	if ans.ID == "" {
+		return parts.Movement{}, sdk.Unavailable("the ERP answered a stock movement without an id")
+	}
+	return parts.Movement{ID: ans.ID, PartNumber: ans.PartNumber, Warehouse: ans.Warehouse, Quantity: ans.Quantity}, nil
+}
+
 // main serves the plugin. Its client follows no redirect: the platform
 // checked the configured URL against its egress guard (no private or
 // internal addresses), and a redirect could lead anywhere; a 3xx is an

@@ -75,7 +75,7 @@ func TestAgainstTheERP(t *testing.T) {
 		{"not enough stock", func() error {
 			_, err := p.Reserve(ctx, parts.ReserveRequest{PartNumber: "P-100", Warehouse: "WH2", Quantity: 50, IdempotencyKey: "idem-3"})
 			return err
-		}, sdk.ErrConflict, "only 3 of P-100"},
+		}, sdk.ErrInsufficientStock, "only 3 of P-100"},
 		{"ERP down", func() error { _, err := p.Stock(ctx, parts.StockRequest{PartNumber: "BOOM"}); return err }, sdk.ErrUnavailable, "database is down"},
 		{"unreadable price", func() error { _, err := p.Price(ctx, parts.PriceRequest{PartNumber: "ODD", Quantity: 1}); return err }, sdk.ErrUnavailable, "unreadable price"},
 		{"no quantity", func() error { _, err := p.Price(ctx, parts.PriceRequest{PartNumber: "P-100"}); return err }, sdk.ErrBadRequest, "quantity"},

@@ -9,7 +9,12 @@
 // main_test.go builds the binary and runs it through sdk/plugintest. Errors carry a kind
 // the platform maps to its answer: sdk.BadRequest (the request or the
 // configuration is wrong), sdk.NotFound (no such part or warehouse),
-// sdk.Unavailable (the ERP is down, slow or refused).
+// sdk.InsufficientStock (a reservation or consumption beyond what is
+// available), sdk.Unavailable (the ERP is down, slow or refused).
+//
+// A plugin that posts consumption and returns to the ERP also implements
+// the optional StockMover; every stock-moving call carries the platform's
+// idempotency key, and a retry with the same key must move nothing more.
 package parts
 
 import (

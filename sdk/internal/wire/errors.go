@@ -38,6 +38,8 @@ func ToStatus(err error) error {
 		c = codes.NotFound
 	case sdk.CodeConflict:
 		c = codes.FailedPrecondition
+	case sdk.CodeInsufficientStock:
+		c = codes.ResourceExhausted
 	case sdk.CodeUnavailable:
 		c = codes.Unavailable
 	}
@@ -65,6 +67,8 @@ func FromStatus(ctx context.Context, op string, err error) error {
 		return &sdk.Error{Code: sdk.CodeNotFound, Message: s.Message()}
 	case codes.FailedPrecondition:
 		return &sdk.Error{Code: sdk.CodeConflict, Message: s.Message()}
+	case codes.ResourceExhausted:
+		return &sdk.Error{Code: sdk.CodeInsufficientStock, Message: s.Message()}
 	case codes.Unavailable:
 		return &sdk.Error{Code: sdk.CodeUnavailable, Message: op + ": " + s.Message()}
 	case codes.DeadlineExceeded:

@@ -8,6 +8,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aftersales/aftersales/plugins/host/testdata/control"
@@ -15,7 +16,12 @@ import (
 	"github.com/aftersales/aftersales/sdk/parts"
 )
 
-type erp struct{ control.Holder }
+type erp struct {
+	control.Holder
+	mu    sync.Mutex
+	moved map[string]parts.Movement // idempotency key → the movement answered
+	used  map[string]int            // part → consumed, of 10 in stock
+}
 
 func (e *erp) mode() string {
 	m := e.Config().Mode()
@@ -71,4 +77,33 @@ func (e *erp) CreateRequisition(_ context.Context, req parts.RequisitionRequest)
 	return parts.Requisition{ID: "REQ-" + req.WorkOrder, Status: "submitted"}, nil
 }
 
-func main() { parts.Serve(&erp{}) }
+// Consume posts a consumption of at most 10 per part, once per key; mode
+// "old" answers as a plugin built before movements existed.
+func (e *erp) Consume(_ context.Context, req parts.MovementRequest) (parts.Movement, error) {
+	return e.move(req, req.Quantity)
+}
+
+// Return gives parts back, once per key.
+func (e *erp) Return(_ context.Context, req parts.MovementRequest) (parts.Movement, error) {
+	return e.move(req, -req.Quantity)
+}
+
+func (e *erp) move(req parts.MovementRequest, delta int) (parts.Movement, error) {
+	if e.mode() == "old" {
+		return parts.Movement{}, parts.ErrMovementsNotSupported
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if m, ok := e.moved[req.IdempotencyKey]; ok {
+		return m, nil
+	}
+	if e.used[req.PartNumber]+delta > 10 {
+		return parts.Movement{}, sdk.InsufficientStock("only %d of %s left", 10-e.used[req.PartNumber], req.PartNumber)
+	}
+	e.used[req.PartNumber] += delta
+	m := parts.Movement{ID: "MV-" + strconv.Itoa(len(e.moved)+1), PartNumber: req.PartNumber, Warehouse: req.Warehouse, Quantity: req.Quantity}
+	e.moved[req.IdempotencyKey] = m
+	return m, nil
+}
+
+func main() { parts.Serve(&erp{moved: map[string]parts.Movement{}, used: map[string]int{}}) }

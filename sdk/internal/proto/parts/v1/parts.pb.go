@@ -923,6 +923,160 @@ func (x *Requisition) GetStatus() string {
 	return ""
 }
 
+// A stock movement: parts used on a work order (Consume), or a part going
+// back to stock (Return), idempotent by idempotency_key.
+type MovementRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	PartNumber     string                 `protobuf:"bytes,1,opt,name=part_number,json=partNumber,proto3" json:"part_number,omitempty"`
+	Warehouse      string                 `protobuf:"bytes,2,opt,name=warehouse,proto3" json:"warehouse,omitempty"`
+	Quantity       int64                  `protobuf:"varint,3,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	WorkOrder      string                 `protobuf:"bytes,4,opt,name=work_order,json=workOrder,proto3" json:"work_order,omitempty"`
+	ReservationId  string                 `protobuf:"bytes,5,opt,name=reservation_id,json=reservationId,proto3" json:"reservation_id,omitempty"`
+	IdempotencyKey string                 `protobuf:"bytes,6,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *MovementRequest) Reset() {
+	*x = MovementRequest{}
+	mi := &file_parts_v1_parts_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MovementRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MovementRequest) ProtoMessage() {}
+
+func (x *MovementRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_parts_v1_parts_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MovementRequest.ProtoReflect.Descriptor instead.
+func (*MovementRequest) Descriptor() ([]byte, []int) {
+	return file_parts_v1_parts_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *MovementRequest) GetPartNumber() string {
+	if x != nil {
+		return x.PartNumber
+	}
+	return ""
+}
+
+func (x *MovementRequest) GetWarehouse() string {
+	if x != nil {
+		return x.Warehouse
+	}
+	return ""
+}
+
+func (x *MovementRequest) GetQuantity() int64 {
+	if x != nil {
+		return x.Quantity
+	}
+	return 0
+}
+
+func (x *MovementRequest) GetWorkOrder() string {
+	if x != nil {
+		return x.WorkOrder
+	}
+	return ""
+}
+
+func (x *MovementRequest) GetReservationId() string {
+	if x != nil {
+		return x.ReservationId
+	}
+	return ""
+}
+
+func (x *MovementRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
+}
+
+type Movement struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	PartNumber    string                 `protobuf:"bytes,2,opt,name=part_number,json=partNumber,proto3" json:"part_number,omitempty"`
+	Warehouse     string                 `protobuf:"bytes,3,opt,name=warehouse,proto3" json:"warehouse,omitempty"`
+	Quantity      int64                  `protobuf:"varint,4,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Movement) Reset() {
+	*x = Movement{}
+	mi := &file_parts_v1_parts_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Movement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Movement) ProtoMessage() {}
+
+func (x *Movement) ProtoReflect() protoreflect.Message {
+	mi := &file_parts_v1_parts_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Movement.ProtoReflect.Descriptor instead.
+func (*Movement) Descriptor() ([]byte, []int) {
+	return file_parts_v1_parts_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *Movement) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Movement) GetPartNumber() string {
+	if x != nil {
+		return x.PartNumber
+	}
+	return ""
+}
+
+func (x *Movement) GetWarehouse() string {
+	if x != nil {
+		return x.Warehouse
+	}
+	return ""
+}
+
+func (x *Movement) GetQuantity() int64 {
+	if x != nil {
+		return x.Quantity
+	}
+	return 0
+}
+
 var File_parts_v1_parts_proto protoreflect.FileDescriptor
 
 const file_parts_v1_parts_proto_rawDesc = "" +
@@ -1002,14 +1156,31 @@ const file_parts_v1_parts_proto_rawDesc = "" +
 	"\x0fidempotency_key\x18\x05 \x01(\tR\x0eidempotencyKey\"5\n" +
 	"\vRequisition\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
-	"\x06status\x18\x02 \x01(\tR\x06status2\xde\x04\n" +
+	"\x06status\x18\x02 \x01(\tR\x06status\"\xdb\x01\n" +
+	"\x0fMovementRequest\x12\x1f\n" +
+	"\vpart_number\x18\x01 \x01(\tR\n" +
+	"partNumber\x12\x1c\n" +
+	"\twarehouse\x18\x02 \x01(\tR\twarehouse\x12\x1a\n" +
+	"\bquantity\x18\x03 \x01(\x03R\bquantity\x12\x1d\n" +
+	"\n" +
+	"work_order\x18\x04 \x01(\tR\tworkOrder\x12%\n" +
+	"\x0ereservation_id\x18\x05 \x01(\tR\rreservationId\x12'\n" +
+	"\x0fidempotency_key\x18\x06 \x01(\tR\x0eidempotencyKey\"u\n" +
+	"\bMovement\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1f\n" +
+	"\vpart_number\x18\x02 \x01(\tR\n" +
+	"partNumber\x12\x1c\n" +
+	"\twarehouse\x18\x03 \x01(\tR\twarehouse\x12\x1a\n" +
+	"\bquantity\x18\x04 \x01(\x03R\bquantity2\x99\x06\n" +
 	"\x05Parts\x12h\n" +
 	"\tConfigure\x12,.aftersales.plugin.parts.v1.ConfigureRequest\x1a-.aftersales.plugin.parts.v1.ConfigureResponse\x12d\n" +
 	"\vLookupParts\x12).aftersales.plugin.parts.v1.LookupRequest\x1a*.aftersales.plugin.parts.v1.LookupResponse\x12\\\n" +
 	"\x05Stock\x12(.aftersales.plugin.parts.v1.StockRequest\x1a).aftersales.plugin.parts.v1.StockResponse\x12Y\n" +
 	"\x05Price\x12(.aftersales.plugin.parts.v1.PriceRequest\x1a&.aftersales.plugin.parts.v1.PriceQuote\x12^\n" +
 	"\aReserve\x12*.aftersales.plugin.parts.v1.ReserveRequest\x1a'.aftersales.plugin.parts.v1.Reservation\x12l\n" +
-	"\x11CreateRequisition\x12..aftersales.plugin.parts.v1.RequisitionRequest\x1a'.aftersales.plugin.parts.v1.RequisitionBFZDgithub.com/aftersales/aftersales/sdk/internal/proto/parts/v1;partsv1b\x06proto3"
+	"\x11CreateRequisition\x12..aftersales.plugin.parts.v1.RequisitionRequest\x1a'.aftersales.plugin.parts.v1.Requisition\x12\\\n" +
+	"\aConsume\x12+.aftersales.plugin.parts.v1.MovementRequest\x1a$.aftersales.plugin.parts.v1.Movement\x12[\n" +
+	"\x06Return\x12+.aftersales.plugin.parts.v1.MovementRequest\x1a$.aftersales.plugin.parts.v1.MovementBFZDgithub.com/aftersales/aftersales/sdk/internal/proto/parts/v1;partsv1b\x06proto3"
 
 var (
 	file_parts_v1_parts_proto_rawDescOnce sync.Once
@@ -1023,7 +1194,7 @@ func file_parts_v1_parts_proto_rawDescGZIP() []byte {
 	return file_parts_v1_parts_proto_rawDescData
 }
 
-var file_parts_v1_parts_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_parts_v1_parts_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_parts_v1_parts_proto_goTypes = []any{
 	(*ConfigureRequest)(nil),   // 0: aftersales.plugin.parts.v1.ConfigureRequest
 	(*ConfigureResponse)(nil),  // 1: aftersales.plugin.parts.v1.ConfigureResponse
@@ -1040,6 +1211,8 @@ var file_parts_v1_parts_proto_goTypes = []any{
 	(*RequisitionLine)(nil),    // 12: aftersales.plugin.parts.v1.RequisitionLine
 	(*RequisitionRequest)(nil), // 13: aftersales.plugin.parts.v1.RequisitionRequest
 	(*Requisition)(nil),        // 14: aftersales.plugin.parts.v1.Requisition
+	(*MovementRequest)(nil),    // 15: aftersales.plugin.parts.v1.MovementRequest
+	(*Movement)(nil),           // 16: aftersales.plugin.parts.v1.Movement
 }
 var file_parts_v1_parts_proto_depIdxs = []int32{
 	2,  // 0: aftersales.plugin.parts.v1.LookupResponse.parts:type_name -> aftersales.plugin.parts.v1.Part
@@ -1051,14 +1224,18 @@ var file_parts_v1_parts_proto_depIdxs = []int32{
 	8,  // 6: aftersales.plugin.parts.v1.Parts.Price:input_type -> aftersales.plugin.parts.v1.PriceRequest
 	10, // 7: aftersales.plugin.parts.v1.Parts.Reserve:input_type -> aftersales.plugin.parts.v1.ReserveRequest
 	13, // 8: aftersales.plugin.parts.v1.Parts.CreateRequisition:input_type -> aftersales.plugin.parts.v1.RequisitionRequest
-	1,  // 9: aftersales.plugin.parts.v1.Parts.Configure:output_type -> aftersales.plugin.parts.v1.ConfigureResponse
-	4,  // 10: aftersales.plugin.parts.v1.Parts.LookupParts:output_type -> aftersales.plugin.parts.v1.LookupResponse
-	7,  // 11: aftersales.plugin.parts.v1.Parts.Stock:output_type -> aftersales.plugin.parts.v1.StockResponse
-	9,  // 12: aftersales.plugin.parts.v1.Parts.Price:output_type -> aftersales.plugin.parts.v1.PriceQuote
-	11, // 13: aftersales.plugin.parts.v1.Parts.Reserve:output_type -> aftersales.plugin.parts.v1.Reservation
-	14, // 14: aftersales.plugin.parts.v1.Parts.CreateRequisition:output_type -> aftersales.plugin.parts.v1.Requisition
-	9,  // [9:15] is the sub-list for method output_type
-	3,  // [3:9] is the sub-list for method input_type
+	15, // 9: aftersales.plugin.parts.v1.Parts.Consume:input_type -> aftersales.plugin.parts.v1.MovementRequest
+	15, // 10: aftersales.plugin.parts.v1.Parts.Return:input_type -> aftersales.plugin.parts.v1.MovementRequest
+	1,  // 11: aftersales.plugin.parts.v1.Parts.Configure:output_type -> aftersales.plugin.parts.v1.ConfigureResponse
+	4,  // 12: aftersales.plugin.parts.v1.Parts.LookupParts:output_type -> aftersales.plugin.parts.v1.LookupResponse
+	7,  // 13: aftersales.plugin.parts.v1.Parts.Stock:output_type -> aftersales.plugin.parts.v1.StockResponse
+	9,  // 14: aftersales.plugin.parts.v1.Parts.Price:output_type -> aftersales.plugin.parts.v1.PriceQuote
+	11, // 15: aftersales.plugin.parts.v1.Parts.Reserve:output_type -> aftersales.plugin.parts.v1.Reservation
+	14, // 16: aftersales.plugin.parts.v1.Parts.CreateRequisition:output_type -> aftersales.plugin.parts.v1.Requisition
+	16, // 17: aftersales.plugin.parts.v1.Parts.Consume:output_type -> aftersales.plugin.parts.v1.Movement
+	16, // 18: aftersales.plugin.parts.v1.Parts.Return:output_type -> aftersales.plugin.parts.v1.Movement
+	11, // [11:19] is the sub-list for method output_type
+	3,  // [3:11] is the sub-list for method input_type
 	3,  // [3:3] is the sub-list for extension type_name
 	3,  // [3:3] is the sub-list for extension extendee
 	0,  // [0:3] is the sub-list for field type_name
@@ -1075,7 +1252,7 @@ func file_parts_v1_parts_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_parts_v1_parts_proto_rawDesc), len(file_parts_v1_parts_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   15,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

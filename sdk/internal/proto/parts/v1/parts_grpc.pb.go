@@ -27,6 +27,8 @@ const (
 	Parts_Price_FullMethodName             = "/aftersales.plugin.parts.v1.Parts/Price"
 	Parts_Reserve_FullMethodName           = "/aftersales.plugin.parts.v1.Parts/Reserve"
 	Parts_CreateRequisition_FullMethodName = "/aftersales.plugin.parts.v1.Parts/CreateRequisition"
+	Parts_Consume_FullMethodName           = "/aftersales.plugin.parts.v1.Parts/Consume"
+	Parts_Return_FullMethodName            = "/aftersales.plugin.parts.v1.Parts/Return"
 )
 
 // PartsClient is the client API for Parts service.
@@ -39,6 +41,9 @@ type PartsClient interface {
 	Price(ctx context.Context, in *PriceRequest, opts ...grpc.CallOption) (*PriceQuote, error)
 	Reserve(ctx context.Context, in *ReserveRequest, opts ...grpc.CallOption) (*Reservation, error)
 	CreateRequisition(ctx context.Context, in *RequisitionRequest, opts ...grpc.CallOption) (*Requisition, error)
+	// Added after v1 shipped: a plugin built before answers Unimplemented.
+	Consume(ctx context.Context, in *MovementRequest, opts ...grpc.CallOption) (*Movement, error)
+	Return(ctx context.Context, in *MovementRequest, opts ...grpc.CallOption) (*Movement, error)
 }
 
 type partsClient struct {
@@ -109,6 +114,26 @@ func (c *partsClient) CreateRequisition(ctx context.Context, in *RequisitionRequ
 	return out, nil
 }
 
+func (c *partsClient) Consume(ctx context.Context, in *MovementRequest, opts ...grpc.CallOption) (*Movement, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Movement)
+	err := c.cc.Invoke(ctx, Parts_Consume_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *partsClient) Return(ctx context.Context, in *MovementRequest, opts ...grpc.CallOption) (*Movement, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Movement)
+	err := c.cc.Invoke(ctx, Parts_Return_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PartsServer is the server API for Parts service.
 // All implementations must embed UnimplementedPartsServer
 // for forward compatibility.
@@ -119,6 +144,9 @@ type PartsServer interface {
 	Price(context.Context, *PriceRequest) (*PriceQuote, error)
 	Reserve(context.Context, *ReserveRequest) (*Reservation, error)
 	CreateRequisition(context.Context, *RequisitionRequest) (*Requisition, error)
+	// Added after v1 shipped: a plugin built before answers Unimplemented.
+	Consume(context.Context, *MovementRequest) (*Movement, error)
+	Return(context.Context, *MovementRequest) (*Movement, error)
 	mustEmbedUnimplementedPartsServer()
 }
 
@@ -146,6 +174,12 @@ func (UnimplementedPartsServer) Reserve(context.Context, *ReserveRequest) (*Rese
 }
 func (UnimplementedPartsServer) CreateRequisition(context.Context, *RequisitionRequest) (*Requisition, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateRequisition not implemented")
+}
+func (UnimplementedPartsServer) Consume(context.Context, *MovementRequest) (*Movement, error) {
+	return nil, status.Error(codes.Unimplemented, "method Consume not implemented")
+}
+func (UnimplementedPartsServer) Return(context.Context, *MovementRequest) (*Movement, error) {
+	return nil, status.Error(codes.Unimplemented, "method Return not implemented")
 }
 func (UnimplementedPartsServer) mustEmbedUnimplementedPartsServer() {}
 func (UnimplementedPartsServer) testEmbeddedByValue()               {}
@@ -276,6 +310,42 @@ func _Parts_CreateRequisition_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Parts_Consume_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MovementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PartsServer).Consume(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Parts_Consume_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PartsServer).Consume(ctx, req.(*MovementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Parts_Return_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MovementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PartsServer).Return(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Parts_Return_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PartsServer).Return(ctx, req.(*MovementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Parts_ServiceDesc is the grpc.ServiceDesc for Parts service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -306,6 +376,14 @@ var Parts_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CreateRequisition",
 			Handler:    _Parts_CreateRequisition_Handler,
+		},
+		{
+			MethodName: "Consume",
+			Handler:    _Parts_Consume_Handler,
+		},
+		{
+			MethodName: "Return",
+			Handler:    _Parts_Return_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
