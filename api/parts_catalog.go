@@ -87,7 +87,8 @@ func registerPartCatalogRoutes(api huma.API, svc *parts.Service) {
 			return &PartOutput{Body: p}, err
 		})
 	register(api, huma.Operation{OperationID: "get-catalog-part", Method: http.MethodGet, Path: "/v1/parts/catalog/{id}/detail",
-		Summary: "Read a catalogue part", Tags: tags, Errors: []int{http.StatusNotFound}},
+		Summary: "Read a catalogue part", Tags: tags, Errors: []int{http.StatusNotFound},
+		Description: "Under /detail because GET /v1/parts/{code}/stock is the ERP plugin's."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *PartIDInput) (*PartOutput, error) {
 			p, err := svc.FindPart(ctx, unitOfWork(ctx), in.ID)

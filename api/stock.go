@@ -218,7 +218,8 @@ func registerStockDocumentRoutes(api huma.API, s *Server, svc *parts.Service, ta
 			return out, err
 		})
 	register(api, huma.Operation{OperationID: "get-stock-document", Method: http.MethodGet, Path: "/v1/stock/documents/{id}",
-		Summary: "Read a stock document", Tags: tags, Errors: []int{http.StatusNotFound}},
+		Summary: "Read a stock document", Tags: tags, Errors: []int{http.StatusNotFound},
+		Description: "404 unless one of its warehouses is one the caller sees."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *StockDocumentIDInput) (*StockDocumentOutput, error) {
 			reach, err := s.stockReach(ctx)
@@ -250,7 +251,9 @@ func registerStockReservationRoutes(api huma.API, s *Server, svc *parts.Service,
 		Summary: "Reserve stock for an order", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Moves available stock to reserved in a warehouse the caller sees. A retry with the same key answers " +
 			"200 with the first reservation and moves nothing; the same key with other terms is 422 naming key. 422 names " +
-			"quantity when not enough is available."},
+			"quantity when not enough is available.",
+		Responses: map[string]*huma.Response{"200": {Description: "A retry with the same key: the reservation made the first time.",
+			Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{Ref: "#/components/schemas/StockReservation"}}}}}},
 		access{Who: accessTenant, Perm: perm(core.ActCreate)},
 		func(ctx context.Context, in *CreateStockReservationInput) (*StockReservationOutput, error) {
 			reach, err := s.stockReach(ctx)

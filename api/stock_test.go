@@ -129,6 +129,11 @@ func TestStockScopeAndIsolation(t *testing.T) {
 	require.Len(t, docs, 1)
 	require.Len(t, b.must(200, "GET", "/v1/stock/movements", f.siteMgr, nil).JSON["items"].([]any), 1)
 
+	// A region manager sees the site warehouses of their subtree, not the central one.
+	_, mgr := b.createUser(f.tenant.admin, "stock-scope", "region.mgr", []string{"region_manager"}, map[string]any{"regions": []string{f.region.String()}})
+	require.Equal(t, []string{"S1", "S2"}, codes(b.must(200, "GET", "/v1/warehouses", mgr, nil)))
+	require.Len(t, stockOf(b, mgr, "part_id="+f.part), 2)
+
 	// Site staff read, reserve in their own warehouse, but post no documents.
 	b.must(403, "POST", "/v1/stock/documents", f.siteMgr, map[string]any{"kind": "receipt", "warehouse_id": f.wh1, "lines": line})
 	b.must(403, "POST", "/v1/parts/catalog", f.siteMgr, map[string]any{"number": "X", "name_en": "x", "cost_minor": 1, "sale_minor": 1})

@@ -109,7 +109,8 @@ func registerWarehouseRoutes(api huma.API, s *Server, svc *parts.Service) {
 			return &WarehouseOutput{Body: w}, err
 		})
 	register(api, huma.Operation{OperationID: "get-warehouse", Method: http.MethodGet, Path: "/v1/warehouses/{id}",
-		Summary: "Read a warehouse", Tags: tags, Errors: []int{http.StatusNotFound}},
+		Summary: "Read a warehouse", Tags: tags, Errors: []int{http.StatusNotFound},
+		Description: "404 outside the caller's scope, as for an unknown warehouse."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *WarehouseIDInput) (*WarehouseOutput, error) {
 			reach, err := s.stockReach(ctx)

@@ -1687,7 +1687,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a catalogue part */
+        /**
+         * Read a catalogue part
+         * @description Under /detail because GET /v1/parts/{code}/stock is the ERP plugin's.
+         */
         get: operations["get-catalog-part"];
         put?: never;
         post?: never;
@@ -2852,7 +2855,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a stock document */
+        /**
+         * Read a stock document
+         * @description 404 unless one of its warehouses is one the caller sees.
+         */
         get: operations["get-stock-document"];
         put?: never;
         post?: never;
@@ -3256,7 +3262,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a warehouse */
+        /**
+         * Read a warehouse
+         * @description 404 outside the caller's scope, as for an unknown warehouse.
+         */
         get: operations["get-warehouse"];
         /**
          * Rename a warehouse or change whether it may go negative
@@ -24236,6 +24245,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry with the same key: the reservation made the first time. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockReservation"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
