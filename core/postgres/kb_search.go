@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -126,25 +127,74 @@ func (r kbRepo) FindArticles(ctx context.Context, f kb.Filter) ([]*kb.Article, s
 }
 
 // search runs the two stages described at the top of this file; where and
-// args are the filter's conditions.
+// args are the filter's conditions, applied again to the candidates read
+// back through kb_articles and its policy.
 func (r kbRepo) search(ctx context.Context, where []string, args []any, f kb.Filter, limit int) ([]*kb.Article, error) {
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	match, capN := arg(f.Search.TSQuery()), arg(kbCandidates)
+	c := kbCandidateArgs(f)
 	cond := strings.Join(append(where, "true"), " AND ")
-	sql := `WITH title AS MATERIALIZED (
-			SELECT id FROM kb_search_articles WHERE ` + cond + ` AND search_title @@ ` + match + `::tsquery LIMIT ` + capN + `),
-		body AS MATERIALIZED (
-			SELECT id FROM kb_search_articles WHERE ` + cond + ` AND search @@ ` + match + `::tsquery
-				AND (SELECT count(*) FROM title) < ` + capN + ` LIMIT ` + capN + `)
-		SELECT ` + kbArticleColumns + ` FROM kb_articles
-		WHERE tenant_id = app_current_tenant() AND id = ANY (ARRAY(SELECT id FROM title UNION SELECT id FROM body))
+	sql := `SELECT ` + kbArticleColumns + ` FROM kb_articles
+		WHERE tenant_id = app_current_tenant() AND ` + cond + ` AND id = ANY ((SELECT kb_search_candidates(` +
+		arg(f.Search.TSQuery()) + `::tsquery, ` + arg(kbCandidates) + `, ` + arg(c.statuses) + `::text[], ` +
+		arg(c.audiences) + `::text[], ` + arg(c.regions) + `::uuid[], ` + arg(c.categories) + `::uuid[], ` +
+		arg(c.productLine) + `::text, ` + arg(c.model) + `::text, ` + arg(c.faultCodes) + `::text[], ` +
+		arg(c.reviewBefore) + `::timestamptz))::uuid[])
 		ORDER BY ts_rank(` + kbRankWeights + `, search_title, ` + arg(f.Rank.TSQuery()) + `::tsquery) *
 			(1 + 1 / (1 + extract(epoch FROM ` + arg(f.Now) + `::timestamptz - coalesce(published_at, updated_at)) / 7776000)) DESC, id
 		LIMIT ` + arg(limit)
 	return readAll(ctx, r.u, scanKBArticle, sql, args...)
+}
+
+// kbCandidateFilter is a filter as kb_search_candidates takes it: nil for
+// no condition.
+type kbCandidateFilter struct {
+	statuses, audiences, faultCodes []string
+	regions, categories             []uuid.UUID
+	productLine, model              *string
+	reviewBefore                    *time.Time
+}
+
+// kbCandidateArgs returns f's conditions as kb_search_candidates' values.
+// A status or audience asked for that the viewer may not see becomes an
+// empty list: no candidates.
+func kbCandidateArgs(f kb.Filter) kbCandidateFilter {
+	var c kbCandidateFilter
+	v := f.Viewer
+	if !v.Editorial {
+		c.statuses, c.audiences = []string{"published"}, append([]string{}, v.Audiences...)
+		if !v.AllRegions {
+			c.regions = nonNilIDs(v.Regions)
+		}
+	}
+	narrow := func(have []string, want string) []string {
+		switch {
+		case want == "":
+			return have
+		case have == nil || slices.Contains(have, want):
+			return []string{want}
+		}
+		return []string{}
+	}
+	c.statuses, c.audiences = narrow(c.statuses, f.Status), narrow(c.audiences, f.Audience)
+	if len(f.Categories) > 0 {
+		c.categories = f.Categories
+	}
+	if f.ProductLine != "" {
+		c.productLine = &f.ProductLine
+	}
+	if f.Model != "" {
+		c.model = &f.Model
+	}
+	if len(f.FaultCodes) > 0 {
+		c.faultCodes = f.FaultCodes
+	}
+	if f.StaleOnly {
+		c.reviewBefore = &f.Now
+	}
+	return c
 }
 
 func kbCursor(s string) (time.Time, uuid.UUID, error) {
