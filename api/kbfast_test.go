@@ -1,0 +1,148 @@
+package api_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/textproto"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/aftersales/aftersales/cmd/wire"
+	"github.com/aftersales/aftersales/core/coretest"
+)
+
+// kbImportParts posts an import whose form has the fields (name, value
+// pairs) and one file per part (name, content type, content triples).
+func (b *testBundle) kbImportParts(token string, fields []string, files ...string) resp {
+	b.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for i := 0; i+1 < len(fields); i += 2 {
+		require.NoError(b.t, w.WriteField(fields[i], fields[i+1]))
+	}
+	for i := 0; i+2 < len(files); i += 3 {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="files"; filename="`+files[i]+`"`)
+		h.Set("Content-Type", files[i+1])
+		part, err := w.CreatePart(h)
+		require.NoError(b.t, err)
+		_, err = part.Write([]byte(files[i+2]))
+		require.NoError(b.t, err)
+	}
+	require.NoError(b.t, w.Close())
+	return b.do("POST", "/v1/kb/articles/import", token, body.Bytes(), "Content-Type", w.FormDataContentType())
+}
+
+func gbk(t *testing.T, s string) string {
+	out, err := simplifiedchinese.GBK.NewEncoder().String(s)
+	require.NoError(t, err)
+	require.NotEqual(t, s, out)
+	return out
+}
+
+// TestKBImportGBK: a CSV saved by Excel in a Chinese locale (GBK) is
+// imported whether its charset is detected, given in the form or in the
+// file's Content-Type; a file that is neither UTF-8 nor GBK, or GBK sent
+// as UTF-8, is refused naming the file, and nothing is written.
+func TestKBImportGBK(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.onboard("kbgbk")
+	_, editor := b.createUser(a.admin, "kbgbk", "editor", []string{"kb_editor"}, nil)
+	csv := func(key, title string) string {
+		return gbk(t, "key,title,body,tags,audience\n"+key+","+title+",检查进水管，清理过滤网。,漏水|洗衣机,internal\n")
+	}
+	titles := func() []string {
+		r := b.must(200, "GET", "/v1/kb/articles", editor, nil)
+		var out []string
+		for _, it := range r.JSON["items"].([]any) {
+			out = append(out, it.(map[string]any)["title"].(string))
+		}
+		return out
+	}
+	bad := "key,title,body\nk,\xff\xfe\xfd,x\n"
+	for _, c := range []struct {
+		name   string
+		fields []string
+		files  []string
+		status int
+		want   string // a title imported, or a text of the problem
+	}{
+		{"GBK sent as UTF-8 is refused", []string{"charset", "utf-8"}, []string{"a.csv", "text/csv", csv("g0", "错误编码")}, 422, "a.csv is not valid UTF-8"},
+		{"neither UTF-8 nor GBK is refused", nil, []string{"b.csv", "text/csv", bad}, 422, "b.csv is neither UTF-8 nor GBK"},
+		{"an unknown charset is refused", []string{"charset", "big5"}, []string{"c.csv", "text/csv", csv("g0", "繁体")}, 422, "charset"},
+		{"detected", nil, []string{"d.csv", "application/octet-stream", csv("g1", "洗衣机漏水")}, 200, "洗衣机漏水"},
+		{"declared in the form", []string{"charset", "gbk"}, []string{"e.csv", "text/csv", csv("g2", "热水器不点火")}, 200, "热水器不点火"},
+		{"declared by the file", nil, []string{"f.csv", "text/csv; charset=GB18030", csv("g3", "冰箱结霜")}, 200, "冰箱结霜"},
+		{"UTF-8 still works", nil, []string{"g.csv", "text/csv", "key,title,body\ng4,空调异响,检查风扇\n"}, 200, "空调异响"},
+	} {
+		before := len(titles())
+		r := b.kbImportParts(editor, c.fields, c.files...)
+		require.Equal(t, c.status, r.Status, "%s: %s", c.name, r.Raw)
+		if c.status != 200 {
+			require.Contains(t, string(r.Raw), c.want, c.name)
+			require.Len(t, titles(), before, "%s: nothing written", c.name)
+			continue
+		}
+		require.EqualValues(t, 1, r.JSON["created"], "%s: %s", c.name, r.Raw)
+		require.Contains(t, titles(), c.want, c.name)
+	}
+	// The body and tags came through decoded, and search finds them.
+	r := b.must(200, "GET", "/v1/kb/articles?q=xyj", editor, nil)
+	require.Contains(t, string(r.Raw), "洗衣机漏水")
+	require.Contains(t, string(r.Raw), "清理过滤网")
+}
+
+// TestAttachmentLimitsPerKind: images and PDFs have their own size
+// limits (BLOB_IMAGE_MAX_SIZE_MB, BLOB_PDF_MAX_SIZE_MB), capped by the
+// overall one; a 413 names the limit of the kind, a 415 the accepted
+// types, and nothing is stored.
+func TestAttachmentLimitsPerKind(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(o *wire.Options) {
+		o.Blobs.ImageMaxSize, o.Blobs.PDFMaxSize, o.Blobs.MaxSize = 32<<10, 96<<10, 128<<10
+	})
+	n := b.newNetwork("kindlim")
+	r := b.intake(n, n.tenant.admin, nil)
+	require.Equal(t, 201, r.Status, "%s", r.Raw)
+	order := r.str("id")
+	png := func(size int) []byte {
+		return append(bytes.Clone(coretest.SamplePNG), bytes.Repeat([]byte{0}, size-len(coretest.SamplePNG))...)
+	}
+	pdf := func(size int) []byte {
+		head := []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+		return append(head, bytes.Repeat([]byte{' '}, size-len(head))...)
+	}
+	count := func() int {
+		l := b.must(200, "GET", "/v1/attachments?owner_kind=work_order&owner_id="+order, n.tenant.admin, nil)
+		return len(l.JSON["items"].([]any))
+	}
+	for _, c := range []struct {
+		name    string
+		file    string
+		content []byte
+		status  int
+		detail  string
+	}{
+		{"an image within its limit", "a.png", png(30 << 10), 201, ""},
+		{"an image over the image limit", "b.png", png(40 << 10), 413, "limit for images of 32 KiB"},
+		{"a PDF over the image limit but within its own", "c.pdf", pdf(80 << 10), 201, ""},
+		{"a PDF over its limit", "d.pdf", pdf(100 << 10), 413, "limit for PDFs of 96 KiB"},
+		{"anything over the overall limit, before it is read", "e.pdf", pdf(200 << 10), 413, "limit of 128 KiB"},
+		{"a disallowed type", "f.html", []byte("<html><script>alert(1)</script></html>"), 415, "accepted: image/jpeg"},
+	} {
+		before := count()
+		r := b.upload(n.techNearTok, "work_order", order, "photo", c.file, c.content)
+		require.Equal(t, c.status, r.Status, "%s: %s", c.name, r.Raw)
+		if c.status == 201 {
+			require.Equal(t, before+1, count(), c.name)
+			continue
+		}
+		require.Contains(t, r.str("detail"), c.detail, c.name)
+		require.True(t, strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json"), c.name)
+		require.Equal(t, before, count(), "%s: nothing stored", c.name)
+	}
+}
