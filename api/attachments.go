@@ -76,9 +76,11 @@ func registerAttachmentRoutes(api huma.API, s *Server, svc *blob.Service) {
 			"by default; any upload: BLOB_MAX_SIZE_MB, 20 MiB by default, which caps both) is refused with 413; both " +
 			"problems name the limit. " +
 			"The file is stored under the tenant and the attachment's ID, never under its name. " +
-			"Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). " +
+			"Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay); " +
+			"an Idempotency-Key works too: the same form (its fields and files, whatever the multipart boundary) " +
+			"with the same key replays the first response, another form with it is refused with 422. " +
 			attachmentAccessDocs},
-		access{Who: accessTenant},
+		access{Who: accessTenant, Idempotent: true},
 		func(ctx context.Context, in *UploadAttachmentInput) (*AttachmentOutput, error) {
 			f := in.RawBody.Data()
 			n := blob.NewAttachment{OwnerKind: f.OwnerKind, Label: f.Label, FileName: f.File.Filename, Size: f.File.Size}

@@ -84,9 +84,9 @@ func registerKBMoreRoutes(api huma.API, s *Server, svc *kb.Service) {
 	register(api, huma.Operation{OperationID: "import-kb-articles", Method: http.MethodPost, Path: "/v1/kb/articles/import",
 		Summary: "Import articles from Markdown files or CSV", Tags: []string{"Knowledge base"},
 		MaxBodyBytes: maxKBImportBody, Errors: []int{http.StatusForbidden}, Description: kbImportDocs},
-		// Repeatable by the articles' keys, not by an Idempotency-Key (the
-		// upload is not read into memory to be hashed).
-		access{Who: accessTenant, Perm: perm(core.ActCreate)},
+		// Repeatable by the articles' keys, and by an Idempotency-Key (the
+		// form is hashed by its fields and files: idempotent_upload.go).
+		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *ImportKBArticlesInput) (*ImportOutput, error) {
 			f := in.RawBody.Data()
 			if err := s.authorize(ctx, perm(core.ActUpdate), core.Target{}); err != nil {

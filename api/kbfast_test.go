@@ -146,3 +146,77 @@ func TestAttachmentLimitsPerKind(t *testing.T) {
 		require.Equal(t, before, count(), "%s: nothing stored", c.name)
 	}
 }
+
+// uploadWithKey sends an upload of content as name to owner with an
+// Idempotency-Key (a fresh multipart boundary each time, as browsers do).
+func (b *testBundle) uploadWithKey(token, owner, key, name string, content []byte) resp {
+	b.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	require.NoError(b.t, w.WriteField("owner_kind", "work_order"))
+	require.NoError(b.t, w.WriteField("owner_id", owner))
+	require.NoError(b.t, w.WriteField("label", "photo"))
+	part, err := w.CreateFormFile("file", name)
+	require.NoError(b.t, err)
+	_, err = part.Write(content)
+	require.NoError(b.t, err)
+	require.NoError(b.t, w.Close())
+	return b.do("POST", "/v1/attachments", token, body.Bytes(), "Content-Type", w.FormDataContentType(), "Idempotency-Key", key)
+}
+
+// TestUploadIdempotencyKey: a multipart upload with an Idempotency-Key is
+// read, stored once and replayed when sent again with the same key, even
+// with another multipart boundary; the same key with another file is
+// refused (422) and stores nothing; the article import takes a key too.
+func TestUploadIdempotencyKey(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("idemup")
+	r := b.intake(n, n.tenant.admin, nil)
+	require.Equal(t, 201, r.Status, "%s", r.Raw)
+	order := r.str("id")
+	count := func() int {
+		l := b.must(200, "GET", "/v1/attachments?owner_kind=work_order&owner_id="+order, n.tenant.admin, nil)
+		return len(l.JSON["items"].([]any))
+	}
+	first := b.uploadWithKey(n.techNearTok, order, "up-1", "a.png", coretest.SamplePNG)
+	require.Equal(t, 201, first.Status, "%s", first.Raw)
+	require.Equal(t, "image/png", first.str("content_type"))
+	require.EqualValues(t, len(coretest.SamplePNG), first.JSON["size"])
+	again := b.uploadWithKey(n.techNearTok, order, "up-1", "a.png", coretest.SamplePNG)
+	require.Equal(t, 201, again.Status, "%s", again.Raw)
+	require.Equal(t, "true", again.Header.Get("Idempotent-Replayed"))
+	require.Equal(t, first.str("id"), again.str("id"))
+	require.Equal(t, 1, count(), "stored once")
+	other := append(bytes.Clone(coretest.SamplePNG), 0)
+	r = b.uploadWithKey(n.techNearTok, order, "up-1", "a.png", other)
+	require.Equal(t, 422, r.Status, "%s", r.Raw)
+	require.Contains(t, r.str("detail"), "Idempotency-Key")
+	require.Equal(t, 1, count())
+	r = b.uploadWithKey(n.techNearTok, order, "up-2", "b.png", other)
+	require.Equal(t, 201, r.Status, "%s", r.Raw)
+	require.NotEqual(t, first.str("id"), r.str("id"))
+	require.Equal(t, 2, count())
+	d := b.must(200, "GET", "/v1/attachments/"+r.str("id")+"/content", n.tenant.admin, nil)
+	require.Equal(t, other, d.Raw, "the content stored is the content sent")
+
+	_, editor := b.createUser(n.tenant.admin, "idemup", "editor", []string{"kb_editor"}, nil)
+	imp := func() resp {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		part, err := w.CreateFormFile("files", "a.csv")
+		require.NoError(t, err)
+		_, err = part.Write([]byte("key,title,body\nk1,空调异响,检查风扇\n"))
+		require.NoError(t, err)
+		require.NoError(t, w.Close())
+		return b.do("POST", "/v1/kb/articles/import", editor, body.Bytes(), "Content-Type", w.FormDataContentType(),
+			"Idempotency-Key", "imp-1")
+	}
+	r = imp()
+	require.Equal(t, 200, r.Status, "%s", r.Raw)
+	require.EqualValues(t, 1, r.JSON["created"])
+	r = imp()
+	require.Equal(t, 200, r.Status, "%s", r.Raw)
+	require.Equal(t, "true", r.Header.Get("Idempotent-Replayed"))
+	require.EqualValues(t, 1, r.JSON["created"], "the first response, replayed")
+}
