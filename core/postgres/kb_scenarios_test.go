@@ -148,6 +148,6 @@ func TestKBSearchDoesNotLeakAcrossTenants(t *testing.T) {
 	// own conditions: it is not callable by PUBLIC.
 	var public bool
 	require.NoError(t, tx.QueryRow(ctx, `SELECT has_function_privilege('public', 'kb_search_candidates(tsquery, integer, text[],
-		text[], uuid[], uuid[], text, text, text[], timestamptz)', 'EXECUTE')`).Scan(&public))
+		text[], uuid[], uuid[], text, text, text[], timestamptz, boolean, integer)', 'EXECUTE')`).Scan(&public))
 	require.False(t, public)
 }
