@@ -220,3 +220,57 @@ func TestUploadIdempotencyKey(t *testing.T) {
 	require.Equal(t, "true", r.Header.Get("Idempotent-Replayed"))
 	require.EqualValues(t, 1, r.JSON["created"], "the first response, replayed")
 }
+
+// TestKBListPending: a published article with a new version in draft or
+// review is marked pending in the editors' list (with the version, its
+// status and editor) and found with pending=true, by list and by search;
+// readers see neither the mark nor the new version.
+func TestKBListPending(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.onboard("kbpend")
+	_, editor := b.createUser(a.admin, "kbpend", "editor", []string{"kb_editor"}, nil)
+	_, reviewer := b.createUser(a.admin, "kbpend", "reviewer", []string{"kb_reviewer"}, nil)
+	_, tech := b.createUser(a.admin, "kbpend", "tech", []string{"technician"}, nil)
+	edited := b.publishKB(editor, reviewer, map[string]any{"title": "空调不制冷", "audience": "technicians", "body": "旧"})
+	b.publishKB(editor, reviewer, map[string]any{"title": "空调漏水", "audience": "technicians", "body": "正文"})
+	b.must(201, "POST", "/v1/kb/articles", editor, map[string]any{"title": "空调草稿", "audience": "technicians"})
+	b.must(200, "PUT", "/v1/kb/articles/"+edited, editor,
+		map[string]any{"version": 1, "title": "空调不制冷（新版）", "audience": "technicians", "body": "新"})
+	items := func(token, query string) []map[string]any {
+		r := b.must(200, "GET", "/v1/kb/articles"+query, token, nil)
+		var out []map[string]any
+		for _, it := range r.JSON["items"].([]any) {
+			out = append(out, it.(map[string]any))
+		}
+		return out
+	}
+	all := items(editor, "")
+	require.Len(t, all, 3)
+	marked := 0
+	for _, it := range all {
+		if it["pending"] != nil {
+			marked++
+			require.Equal(t, edited, it["id"])
+		}
+	}
+	require.Equal(t, 1, marked, "only the edited article is marked")
+	for _, q := range []string{"?pending=true", "?pending=true&q=kongtiao", "?pending=true&status=published"} {
+		got := items(editor, q)
+		require.Len(t, got, 1, q)
+		require.Equal(t, edited, got[0]["id"], q)
+		p := got[0]["pending"].(map[string]any)
+		require.EqualValues(t, 2, p["version"], q)
+		require.Equal(t, "draft", p["status"], q)
+		require.Equal(t, "editor", p["edited_by_name"], q)
+	}
+	b.must(200, "POST", "/v1/kb/articles/"+edited+"/submit", editor, map[string]any{"version": 2})
+	require.Equal(t, "in_review", items(editor, "?pending=true")[0]["pending"].(map[string]any)["status"])
+	for _, it := range items(tech, "?q=kongtiao") {
+		require.Nil(t, it["pending"], "readers are not told")
+		require.NotContains(t, it["title"], "新版")
+	}
+	b.must(200, "POST", "/v1/kb/articles/"+edited+"/approve", reviewer, map[string]any{"version": 2})
+	require.Empty(t, items(editor, "?pending=true"), "approved: nothing pending")
+	require.Empty(t, items(editor, "?pending=true&q=kongtiao"))
+}
