@@ -30,32 +30,37 @@ import (
 // p99 500-710 ms for every query form, broad or specific. As the migration
 // owner (no policy) the same query took 19 ms.
 //
-// So a search is two stages (migration 00070):
+// So a search is two stages (migrations 00070, 00074):
 //
-//  1. candidates, through the view kb_search_articles (owned by the
-//     migration owner, it keeps the current tenant's rows itself), whose
-//     conditions reach the GIN indexes: first the articles whose title or
-//     tags (search_title: the A and B part of the vector, small and stored
-//     in the row) hold the whole query, at most kbCandidates of them; only
-//     when they are fewer, those whose body holds it too, as many more;
+//  1. candidates, from kb_search_candidates (a SECURITY DEFINER function
+//     of the migration owner that keeps the current tenant's rows
+//     itself), whose conditions reach the GIN indexes: first the articles
+//     whose title or tags (search_title: the A and B part of the vector,
+//     small and stored in the row) hold the whole query, at most
+//     kbCandidates of them; only when they do not fill the page asked
+//     for, those whose body holds it too, as many more;
 //  2. the candidates, read back through kb_articles and its policy by
-//     key (id = ANY of an array: with statistics, id IN (subquery) was
-//     planned as a walk of the tenant's whole primary key, 300 ms),
-//     ranked by ts_rank over search_title (title 1, tags 0.5) times a
-//     recency factor that halves the boost of a change a quarter old.
+//     key (id = ANY of the array), ranked by ts_rank over search_title
+//     (title 1, tags 0.5) times a recency factor that halves the boost of
+//     a change a quarter old.
+//
+// Migration 00070 found the candidates through a view without a security
+// barrier. Its plans were left to the planner, and with statistics pgx's
+// cached statements got generic plans after five runs: the body stage
+// became a sequential scan of the tenant (2.1 s by EXPLAIN of the
+// prepared statement). The function plans its SQL on every call with the
+// query in hand and may only use bitmap scans, so the plan is the GIN
+// index whatever the statistics. The view also let a caller's own cheap
+// function see every tenant's rows (a pg_temp function saw 100,016 rows of
+// another tenant); the function takes values only. The GIN indexes'
+// pending lists are kept at 64 kB: after a bulk import every search read
+// 300-500 pending pages (10 ms for a query matching nothing).
 //
 // A broad query (kongtiao: 18,645 matches) ranks an arbitrary
 // kbCandidates of its title matches, all equally good on the words; a
 // specific one (every labelled query) has fewer matches and is ranked in
-// full. Snippets are made in Go for the page returned only.
-//
-// Measured (BENCHMARKS.md, 2026-12-07, the machine at load 16-30): the
-// first design p50 about 3.5 s at that load (500-700 ms quiet), top 3
-// 57/66 = 86%; this one p50 17-44 ms per query form, p99 56-93 ms at load
-// 17-19, top 3 65/66 = 98.5% (typos 16/16, with core/kb/typo.go). With
-// the benchmark's table analyzed, every form but mixed still took 1-2 s
-// in the benchmark although EXPLAIN ANALYZE of the same query takes 20 ms:
-// a plan to find (BENCHMARKS.md); the p99 goal is not met yet.
+// full. Snippets are made in Go for the page returned only. Figures in
+// BENCHMARKS.md (BenchmarkKBSearch).
 
 // kbRankWeights weigh where a term occurs, as ts_rank takes them: {D, C,
 // B, A} = {body, -, tags, title}; search_title holds A and B only.

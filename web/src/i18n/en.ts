@@ -588,5 +588,8 @@ const en: typeof zh = {
     empty: 'No data', behind: 'Behind “{metric}”', record: 'Record', at: 'Created', state: 'State', counted: 'Counted',
     yes: 'Yes', no: 'No', noSite: 'No site',
   },
+  kbfast: {
+    pendingOnly: 'New version pending', pending: 'New version v{version}: {status}', pendingBy: 'Edited by {name}; readers still see the published version',
+  },
 }
 export default en

@@ -571,4 +571,7 @@ export default {
     empty: '暂无数据', behind: '“{metric}”明细', record: '记录', at: '创建时间', state: '状态', counted: '计入',
     yes: '是', no: '否', noSite: '无网点',
   },
+  kbfast: {
+    pendingOnly: '有待发布的新版本', pending: '新版本 v{version}：{status}', pendingBy: '{name} 编辑；读者仍看到已发布的版本',
+  },
 }
