@@ -62,7 +62,7 @@ const attachmentAccessDocs = "Access is the owner's: a work order's attachments 
 func registerAttachmentRoutes(api huma.API, s *Server, svc *blob.Service) {
 	tags := []string{"Attachments"}
 	notFound := []int{http.StatusNotFound}
-	limits := blob.Limits{MaxSize: blob.DefaultMaxSize, Types: blob.DefaultTypes}
+	limits := blob.Limits{}.WithDefaults()
 	if svc != nil {
 		limits = svc.Limits()
 		registerWorkOrderOwner(s, svc.Owners())
@@ -72,11 +72,15 @@ func registerAttachmentRoutes(api huma.API, s *Server, svc *blob.Service) {
 		MaxBodyBytes: limits.MaxSize + 64<<10, Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusLengthRequired},
 		Description: "A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; " +
 			"accepted: " + strings.Join(limits.Types, ", ") + "; anything else is refused with 415. A file over " +
-			"the size limit (BLOB_MAX_SIZE_MB, 10 MiB by default) is refused with 413; both problems name the limit. " +
+			"its kind's limit (images: BLOB_IMAGE_MAX_SIZE_MB, 10 MiB by default; PDFs: BLOB_PDF_MAX_SIZE_MB, 20 MiB " +
+			"by default; any upload: BLOB_MAX_SIZE_MB, 20 MiB by default, which caps both) is refused with 413; both " +
+			"problems name the limit. " +
 			"The file is stored under the tenant and the attachment's ID, never under its name. " +
-			"Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). " +
+			"Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay); " +
+			"an Idempotency-Key works too: the same form (its fields and files, whatever the multipart boundary) " +
+			"with the same key replays the first response, another form with it is refused with 422. " +
 			attachmentAccessDocs},
-		access{Who: accessTenant},
+		access{Who: accessTenant, Idempotent: true},
 		func(ctx context.Context, in *UploadAttachmentInput) (*AttachmentOutput, error) {
 			f := in.RawBody.Data()
 			n := blob.NewAttachment{OwnerKind: f.OwnerKind, Label: f.Label, FileName: f.File.Filename, Size: f.File.Size}

@@ -143,14 +143,27 @@ func (s *Server) serveInTx(ctx context.Context, hctx huma.Context, buf *buffered
 		huma.WriteErr(s.api, buf, 0, "", core.FieldError("Idempotency-Key", "must be 1-255 printable ASCII characters"))
 		return errRollback
 	}
-	body, err := io.ReadAll(hctx.BodyReader()) // already read and limited by checkBody
-	if err != nil {
-		return err
-	}
-	buf.body = bytes.NewReader(body)
 	h := sha256.New()
 	h.Write([]byte(hctx.Method() + " " + hctx.URL().Path + "?" + hctx.URL().RawQuery + "\n"))
-	h.Write(body)
+	if isUpload(hctx) { // not read by checkBody: hashed by what the form says (idempotent_upload.go)
+		form, err := readUploadForm(hctx)
+		if err != nil {
+			huma.WriteErr(s.api, buf, http.StatusBadRequest, "cannot read the multipart form")
+			return errRollback
+		}
+		defer func() { _ = form.RemoveAll() }()
+		if err := hashForm(h, form); err != nil {
+			return err
+		}
+		buf.form = form
+	} else {
+		body, err := io.ReadAll(hctx.BodyReader()) // already read and limited by checkBody
+		if err != nil {
+			return err
+		}
+		buf.body = bytes.NewReader(body)
+		h.Write(body)
+	}
 	hash := h.Sum(nil)
 	stored, err := s.deps.Idempotency.ClaimIdempotencyKey(ctx, unitOfWork(ctx), p, key)
 	if err != nil {

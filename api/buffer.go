@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -22,7 +23,16 @@ type bufferedContext struct {
 	status int
 	header http.Header
 	out    bytes.Buffer
-	body   io.Reader // replaces the request body once it was read for hashing
+	body   io.Reader       // replaces the request body once it was read for hashing
+	form   *multipart.Form // an upload's form, once it was read for hashing
+}
+
+// GetMultipartForm returns the upload's form read for hashing, if it was.
+func (b *bufferedContext) GetMultipartForm() (*multipart.Form, error) {
+	if b.form != nil {
+		return b.form, nil
+	}
+	return b.humaContext.GetMultipartForm()
 }
 
 func newBufferedContext(c huma.Context) *bufferedContext {

@@ -66,6 +66,7 @@ type ListArticlesInput struct {
 	Model       string   `query:"model" maxLength:"64"`
 	FaultCodes  []string `query:"fault_code" maxItems:"20" doc:"Articles linked to any of these fault codes."`
 	Stale       bool     `query:"stale" doc:"Only articles past their review date."`
+	Pending     bool     `query:"pending" doc:"Only published articles with a new version in draft or review (for editors and reviewers, each item's pending says which)."`
 }
 
 type ListArticlesOutput struct {
@@ -77,7 +78,7 @@ type ListArticlesOutput struct {
 
 func (in *ListArticlesInput) criteria() (kb.Criteria, error) {
 	c := kb.Criteria{Text: in.Q, Status: in.Status, Audience: in.Audience, ProductLine: in.ProductLine, Model: in.Model,
-		FaultCodes: in.FaultCodes, StaleOnly: in.Stale, After: in.Cursor, Limit: in.Limit}
+		FaultCodes: in.FaultCodes, StaleOnly: in.Stale, PendingOnly: in.Pending, After: in.Cursor, Limit: in.Limit}
 	if in.CategoryID != "" {
 		id, err := uuid.Parse(in.CategoryID)
 		if err != nil {

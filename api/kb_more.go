@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -20,6 +21,7 @@ const maxKBImportBody = 50 << 20
 // KBImportForm is the multipart form of an article import.
 type KBImportForm struct {
 	Files   []huma.FormFile `form:"files" doc:"One or more files: Markdown (.md, .markdown) with front matter, zips of Markdown files, or CSV (.csv) with one article per row."`
+	Charset string          `form:"charset" required:"false" enum:"utf-8,gbk,gb18030,gb2312," doc:"The charset of the CSV files: utf-8, or gbk (gb18030, gb2312) as Excel saves CSV in a Chinese locale. A file part's own Content-Type charset overrides it. Omitted: UTF-8 when the file is valid UTF-8, else GBK when it decodes as GBK; anything else is refused naming the file."`
 	Publish string          `form:"publish" required:"false" enum:"true,false," doc:"true: publish the imported articles without a separate review (needs kb:approve; the importer is recorded as the reviewer). Otherwise they are drafts."`
 }
 
@@ -38,7 +40,7 @@ const kbImportDocs = "Imports articles for a move from another system. Each Mark
 	"(internal, sites, technicians or public; default internal), then the Markdown body. Without `title`, the first " +
 	"`# ` heading is the title; without `key`, the file's name (its path in a zip) without `.md`. A CSV has a header " +
 	"row naming the columns `key`, `title`, `body` (required), `category`, `tags`, `product_lines`, `models`, " +
-	"`fault_codes` (lists separated by `|`) and `audience`, in UTF-8.\n\n" +
+	"`fault_codes` (lists separated by `|`) and `audience`, in UTF-8 or GBK (see `charset`).\n\n" +
 	"The key makes an import repeatable: an article imported under the same key before is updated (a new version; " +
 	"of a published article a pending draft, readers keep the published version) or, when nothing changed, left " +
 	"alone (`unchanged`); nothing is duplicated. Imported articles are drafts that go through review, unless " +
@@ -82,9 +84,9 @@ func registerKBMoreRoutes(api huma.API, s *Server, svc *kb.Service) {
 	register(api, huma.Operation{OperationID: "import-kb-articles", Method: http.MethodPost, Path: "/v1/kb/articles/import",
 		Summary: "Import articles from Markdown files or CSV", Tags: []string{"Knowledge base"},
 		MaxBodyBytes: maxKBImportBody, Errors: []int{http.StatusForbidden}, Description: kbImportDocs},
-		// Repeatable by the articles' keys, not by an Idempotency-Key (the
-		// upload is not read into memory to be hashed).
-		access{Who: accessTenant, Perm: perm(core.ActCreate)},
+		// Repeatable by the articles' keys, and by an Idempotency-Key (the
+		// form is hashed by its fields and files: idempotent_upload.go).
+		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *ImportKBArticlesInput) (*ImportOutput, error) {
 			f := in.RawBody.Data()
 			if err := s.authorize(ctx, perm(core.ActUpdate), core.Target{}); err != nil {
@@ -106,7 +108,11 @@ func registerKBMoreRoutes(api huma.API, s *Server, svc *kb.Service) {
 				if err != nil {
 					return nil, core.FieldError("files", "%s could not be read", ff.Filename)
 				}
-				files = append(files, kb.ImportFile{Name: strings.TrimSpace(ff.Filename), Data: data})
+				cs := f.Charset
+				if _, params, err := mime.ParseMediaType(ff.ContentType); err == nil && params["charset"] != "" {
+					cs = params["charset"]
+				}
+				files = append(files, kb.ImportFile{Name: strings.TrimSpace(ff.Filename), Data: data, Charset: cs})
 			}
 			rows, parsed, err := kb.ParseImport(files)
 			if err != nil {

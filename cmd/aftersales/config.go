@@ -59,6 +59,10 @@ type config struct {
 	// AuthzCacheMB bounds the access rules of loaded tenants kept in
 	// memory (0: a quarter of the memory limit, else 256 MiB).
 	AuthzCacheMB int
+	// BlobImageMaxSizeMB and BlobPDFMaxSizeMB limit an image and a PDF
+	// (capped by BlobMaxSizeMB).
+	BlobImageMaxSizeMB int
+	BlobPDFMaxSizeMB   int
 }
 
 func env(name, def string) string {
@@ -108,9 +112,11 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.StringVar(&c.SMSCallbackBase, "sms-callback-base-url", env("SMS_CALLBACK_BASE_URL", ""), "base URL Kannel calls back (delivery reports) (env SMS_CALLBACK_BASE_URL); default PUBLIC_URL")
 	c.SMSGatewaySecret = env("SMS_GATEWAY_SECRET", "") // a secret: environment only
 	fs.StringVar(&c.BlobURL, "blob-url", env("BLOB_URL", ""), "where attachments are stored: s3://bucket?region=…&endpoint=…&use_path_style=true (credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or file:///dir (env BLOB_URL); empty: blobs in the data dir")
-	fs.IntVar(&c.BlobMaxSizeMB, "blob-max-size-mb", envInt("BLOB_MAX_SIZE_MB", 10), "largest attachment upload in MiB (env BLOB_MAX_SIZE_MB)")
 	fs.StringVar(&c.MemoryLimit, "memory-limit", env("MEMORY_LIMIT", ""), "Go memory limit of the process, such as 512MiB (env MEMORY_LIMIT); default GOMEMLIMIT, else 90% of the container's memory limit")
 	fs.IntVar(&c.AuthzCacheMB, "authz-cache-mb", envInt("AUTHZ_CACHE_MB", 0), "MiB of tenants' access rules kept loaded (env AUTHZ_CACHE_MB); default a quarter of the memory limit, else 256")
+	fs.IntVar(&c.BlobMaxSizeMB, "blob-max-size-mb", envInt("BLOB_MAX_SIZE_MB", 20), "largest attachment upload of any kind in MiB; caps the per-kind limits (env BLOB_MAX_SIZE_MB)")
+	fs.IntVar(&c.BlobImageMaxSizeMB, "blob-image-max-size-mb", envInt("BLOB_IMAGE_MAX_SIZE_MB", 10), "largest image upload in MiB (env BLOB_IMAGE_MAX_SIZE_MB)")
+	fs.IntVar(&c.BlobPDFMaxSizeMB, "blob-pdf-max-size-mb", envInt("BLOB_PDF_MAX_SIZE_MB", 20), "largest PDF upload in MiB (env BLOB_PDF_MAX_SIZE_MB)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
 	err := fs.Parse(args)
 	if err != nil {
@@ -144,6 +150,11 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	}
 	if c.BlobMaxSizeMB < 1 || c.BlobMaxSizeMB > 1024 {
 		return c, fs, fmt.Errorf("BLOB_MAX_SIZE_MB must be 1-1024, not %d", c.BlobMaxSizeMB)
+	}
+	for name, v := range map[string]int{"BLOB_IMAGE_MAX_SIZE_MB": c.BlobImageMaxSizeMB, "BLOB_PDF_MAX_SIZE_MB": c.BlobPDFMaxSizeMB} {
+		if v < 1 || v > 1024 {
+			return c, fs, fmt.Errorf("%s must be 1-1024, not %d", name, v)
+		}
 	}
 	if c.PublicURL == "" {
 		host := c.HTTPAddr

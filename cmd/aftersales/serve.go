@@ -235,6 +235,7 @@ func firstStart(ctx context.Context, store *postgres.Store, c config, log *slog.
 // dir (the embedded default).
 func blobOptions(c config) wire.BlobOptions {
 	o := wire.BlobOptions{URL: c.BlobURL, MaxSize: int64(c.BlobMaxSizeMB) << 20}
+	o.ImageMaxSize, o.PDFMaxSize = int64(c.BlobImageMaxSizeMB)<<20, int64(c.BlobPDFMaxSizeMB)<<20
 	if o.URL == "" && c.DataDir != "" {
 		dir, err := filepath.Abs(c.DataDir)
 		if err != nil {

@@ -21,6 +21,10 @@ type BlobOptions struct {
 	Dir string
 	// MaxSize is the largest upload in bytes (0: blob.DefaultMaxSize).
 	MaxSize int64
+	// ImageMaxSize and PDFMaxSize are the largest image and PDF in bytes
+	// (0: blob.DefaultImageMaxSize, blob.DefaultPDFMaxSize), capped by
+	// MaxSize.
+	ImageMaxSize, PDFMaxSize int64
 }
 
 // newAttachments opens the object store and returns the attachment use
@@ -46,6 +50,7 @@ func (a *App) newAttachments(ctx context.Context, o Options) (*blob.Service, err
 		return nil, fmt.Errorf("blob store: %w", err)
 	}
 	a.onClose(func() { _ = objects.Close() })
-	return blob.New(blob.Config{Objects: objects, Repos: a.Store, Limits: blob.Limits{MaxSize: o.Blobs.MaxSize},
+	return blob.New(blob.Config{Objects: objects, Repos: a.Store, Limits: blob.Limits{MaxSize: o.Blobs.MaxSize,
+		ImageMaxSize: o.Blobs.ImageMaxSize, PDFMaxSize: o.Blobs.PDFMaxSize},
 		Clock: o.Clock}), nil
 }

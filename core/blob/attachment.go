@@ -102,33 +102,75 @@ func (n *NewAttachment) Validate() error {
 
 // Limits are what an upload may be.
 type Limits struct {
-	// MaxSize is the largest upload in bytes (0: DefaultMaxSize).
+	// MaxSize is the largest upload of any kind in bytes (0: the largest
+	// of the kinds' limits); it caps them.
 	MaxSize int64
+	// ImageMaxSize and PDFMaxSize are the largest image and PDF in bytes
+	// (0: DefaultImageMaxSize, DefaultPDFMaxSize).
+	ImageMaxSize, PDFMaxSize int64
 	// Types are the content types accepted, as Sniff names them (nil:
 	// DefaultTypes).
 	Types []string
 }
 
-// DefaultMaxSize is the upload limit when none is configured.
-const DefaultMaxSize = 10 << 20
+// DefaultMaxSize is the upload limit when none is configured: the
+// largest of the kinds' defaults.
+const DefaultMaxSize = DefaultPDFMaxSize
+
+// DefaultImageMaxSize and DefaultPDFMaxSize are the per-kind limits when
+// none are configured: a phone's photo, a scanned manual.
+const (
+	DefaultImageMaxSize = 10 << 20
+	DefaultPDFMaxSize   = 20 << 20
+)
 
 // DefaultTypes are the content types accepted when none are configured:
 // photos as phones take them, and PDF.
 var DefaultTypes = []string{"image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"}
 
 func (l Limits) withDefaults() Limits {
-	if l.MaxSize <= 0 {
-		l.MaxSize = DefaultMaxSize
+	if l.ImageMaxSize <= 0 {
+		l.ImageMaxSize = DefaultImageMaxSize
 	}
+	if l.PDFMaxSize <= 0 {
+		l.PDFMaxSize = DefaultPDFMaxSize
+	}
+	if l.MaxSize <= 0 {
+		l.MaxSize = max(l.ImageMaxSize, l.PDFMaxSize)
+	}
+	l.ImageMaxSize, l.PDFMaxSize = min(l.ImageMaxSize, l.MaxSize), min(l.PDFMaxSize, l.MaxSize)
 	if l.Types == nil {
 		l.Types = DefaultTypes
 	}
 	return l
 }
 
-// TooLarge is the 413 error naming the limit.
-func (l Limits) TooLarge() error {
-	msg := fmt.Sprintf("is larger than the limit of %s (%d bytes)", humanBytes(l.MaxSize), l.MaxSize)
+// WithDefaults returns l with every limit set (see the fields).
+func (l Limits) WithDefaults() Limits { return l.withDefaults() }
+
+// ForType returns the largest upload of a content type as Sniff names it
+// and what the limit is called: "images", "PDFs", or "" for the overall
+// limit.
+func (l Limits) ForType(ctype string) (int64, string) {
+	switch {
+	case strings.HasPrefix(ctype, "image/"):
+		return l.ImageMaxSize, "images"
+	case ctype == "application/pdf":
+		return l.PDFMaxSize, "PDFs"
+	}
+	return l.MaxSize, ""
+}
+
+// TooLarge is the 413 error naming the overall limit.
+func (l Limits) TooLarge() error { return l.tooLarge("") }
+
+// tooLarge is the 413 error naming the limit of a content type.
+func (l Limits) tooLarge(ctype string) error {
+	limit, kind := l.ForType(ctype)
+	msg := fmt.Sprintf("is larger than the limit of %s (%d bytes)", humanBytes(limit), limit)
+	if kind != "" {
+		msg = fmt.Sprintf("is larger than the limit for %s of %s (%d bytes)", kind, humanBytes(limit), limit)
+	}
 	return &core.Error{Code: core.ETOOLARGE, Message: "file: " + msg, Fields: map[string]string{"file": msg}}
 }
 

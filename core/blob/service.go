@@ -107,17 +107,21 @@ func (s *Service) Attach(ctx context.Context, u core.UnitOfWork, n NewAttachment
 	if !accepted(s.limits.Types, ctype) {
 		return nil, s.limits.unsupported(ctype)
 	}
+	limit, _ := s.limits.ForType(ctype)
+	if n.Size > limit {
+		return nil, s.limits.tooLarge(ctype)
+	}
 	if n.ID == uuid.Nil {
 		n.ID = uuid.New()
 	}
 	a := &Attachment{ID: n.ID, OwnerKind: n.OwnerKind, OwnerID: n.OwnerID, Label: n.Label, FileName: n.FileName,
 		ContentType: ctype, CreatedBy: core.ActorOf(ctx).ID, CreatedAt: s.clock.Now().Truncate(time.Microsecond)}
-	cr := &countingReader{r: br, max: s.limits.MaxSize, h: sha256.New()}
+	cr := &countingReader{r: br, max: limit, h: sha256.New()}
 	key := ObjectKey(u.TenantID(), a.ID)
 	if err := s.objects.Put(ctx, key, cr, n.Size, ctype); err != nil {
 		_ = s.objects.Delete(context.WithoutCancel(ctx), key)
 		if errors.Is(err, errTooLarge) {
-			return nil, s.limits.TooLarge()
+			return nil, s.limits.tooLarge(ctype)
 		}
 		return nil, err
 	}

@@ -160,6 +160,7 @@ func (r kbRepo) FindArticles(_ context.Context, f kb.Filter) ([]*kb.Article, str
 			f.Model != "" && !slices.Contains(a.Models, f.Model),
 			len(f.FaultCodes) > 0 && !slices.ContainsFunc(a.FaultCodes, func(c string) bool { return slices.Contains(f.FaultCodes, c) }),
 			f.StaleOnly && (a.ReviewBy == nil || !a.ReviewBy.Before(f.Now)),
+			f.PendingOnly && a.Pending == nil,
 			f.Search != nil && !f.Search.Matches(row.terms.Set()):
 			continue
 		}

@@ -79,6 +79,8 @@ type Article struct {
 	// draft or in review (pending.go); the article's own fields stay the
 	// published version's.
 	Pending *Pending `json:"-"`
+	// PendingVersion summarises Pending for editors in lists.
+	PendingVersion *PendingSummary `json:"pending,omitempty" doc:"In lists for editors and reviewers: the new version of a published article while it is a draft or in review (readers still see the published one). Filter on it with pending=true."`
 }
 
 // Fields are what an editor writes.

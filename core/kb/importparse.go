@@ -17,6 +17,9 @@ import (
 type ImportFile struct {
 	Name string
 	Data []byte
+	// Charset is a CSV file's declared charset (utf-8, gbk, gb18030,
+	// gb2312); "": detected (see decodeCSV).
+	Charset string
 }
 
 // Limits of an import.
@@ -129,8 +132,12 @@ func dedupe(rows []ImportRow) {
 }
 
 func parseCSV(f ImportFile) ([]ImportRow, error) {
+	data, err := decodeCSV(f)
+	if err != nil {
+		return nil, err
+	}
 	var rows []ImportRow
-	rep, err := core.ReadCSV(f.Data, CSVColumns, []string{"key", "title", "body"}, func(line int, v map[string]string) error {
+	rep, err := core.ReadCSV(data, CSVColumns, []string{"key", "title", "body"}, func(line int, v map[string]string) error {
 		rows = append(rows, ImportRow{Row: line, File: f.Name, Key: v["key"], Category: v["category"], Fields: Fields{
 			Title: v["title"], Body: v["body"], Audience: v["audience"], Tags: splitList(v["tags"], "|"),
 			ProductLines: splitList(v["product_lines"], "|"), Models: splitList(v["models"], "|"),

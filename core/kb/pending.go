@@ -27,6 +27,18 @@ type Pending struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
+// PendingSummary is what a list tells editors of a pending version.
+type PendingSummary struct {
+	Version      int       `json:"version"`
+	Status       string    `json:"status" enum:"draft,in_review"`
+	EditedByName string    `json:"edited_by_name"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+func (p *Pending) summary() *PendingSummary {
+	return &PendingSummary{Version: p.Version, Status: p.Status, EditedByName: p.EditedByName, UpdatedAt: p.UpdatedAt}
+}
+
 // current is the version editors work on: the pending one, else the
 // article's own.
 func (a *Article) current() (version int, status string) {

@@ -34,6 +34,7 @@ type Filter struct {
 	Model        string
 	FaultCodes   []string // any of these
 	StaleOnly    bool     // review date before Now
+	PendingOnly  bool     // published articles with a pending version (pending.go)
 	Now          time.Time
 	Search       *Query
 	Rank         *Query

@@ -28,6 +28,7 @@ type Criteria struct {
 	Model       string
 	FaultCodes  []string
 	StaleOnly   bool
+	PendingOnly bool // published articles with a new version in draft or review
 	After       string
 	Limit       int
 }
@@ -43,7 +44,8 @@ func (s *Service) Search(ctx context.Context, u core.UnitOfWork, v Viewer, c Cri
 	}
 	repo := s.store.KB(u)
 	f := Filter{Viewer: v, Status: c.Status, Audience: c.Audience, ProductLine: c.ProductLine, Model: c.Model,
-		FaultCodes: c.FaultCodes, StaleOnly: c.StaleOnly, Now: s.clock.Now(), After: c.After, Limit: c.Limit}
+		FaultCodes: c.FaultCodes, StaleOnly: c.StaleOnly, PendingOnly: c.PendingOnly, Now: s.clock.Now(), After: c.After,
+		Limit: c.Limit}
 	if c.Category != nil {
 		cats, err := repo.FindCategories(ctx)
 		if err != nil {
@@ -74,6 +76,9 @@ func (s *Service) Search(ctx context.Context, u core.UnitOfWork, v Viewer, c Cri
 	hits := make([]*Hit, len(arts))
 	for i, a := range arts {
 		a.markStale(now)
+		if v.Editorial && a.Pending != nil {
+			a.PendingVersion = a.Pending.summary()
+		}
 		hits[i] = &Hit{Article: a, Snippet: Snippet(a, p.Highlight)}
 	}
 	return hits, next, nil

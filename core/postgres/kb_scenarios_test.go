@@ -35,23 +35,14 @@ func TestKBScenarios(t *testing.T) {
 }
 
 // TestKBSearchReachesTheIndex: searches find their candidates through
-// kb_search_articles (migration 00070) because, under kb_articles' row
+// kb_search_candidates (migration 00074) because, under kb_articles' row
 // policy, the application role's tsvector match cannot use the GIN index.
-// The view shows the current tenant's articles only (none without one);
-// BenchmarkKBSearch shows the index it reaches.
+// The function returns the current tenant's articles only (none without
+// one); BenchmarkKBSearch shows the index it reaches.
 func TestKBSearchReachesTheIndex(t *testing.T) {
 	t.Parallel()
-	bed := newKBSearchBed(t, 50)
-	other := uuid.New()
-	pgtest.CreateTenant(t, bed.store, &core.Tenant{ID: other, Slug: "o" + other.String()[:8], Name: "O", Locale: "zh-CN",
-		TimeZone: "Asia/Shanghai"}, uuid.New(), "x")
-	pgtest.InTenant(t, bed.store.Pool(), other, func(ctx context.Context, tx pgx.Tx) {
-		_, err := tx.Exec(ctx, `INSERT INTO kb_articles (tenant_id, id, status, audience, title, body, html, version, edited_by,
-				edited_by_name, created_at, updated_at, search)
-			VALUES ($1, $2, 'published', 'internal', '门锁', '', '', 1, $1, 'x', now(), now(), '门:1A 锁:2A 门锁:2A')`, other, uuid.New())
-		require.NoError(t, err)
-	})
-	count := func(tenant *uuid.UUID, where string) int {
+	bed, other := newKBTwoTenants(t)
+	ids := func(tenant *uuid.UUID, q string, extra string) []uuid.UUID {
 		ctx := context.Background()
 		tx, err := bed.store.Pool().Begin(ctx)
 		require.NoError(t, err)
@@ -60,14 +51,103 @@ func TestKBSearchReachesTheIndex(t *testing.T) {
 			_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
 			require.NoError(t, err)
 		}
-		var n int
-		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM kb_search_articles WHERE `+where).Scan(&n))
-		return n
+		var out []uuid.UUID
+		require.NoError(t, tx.QueryRow(ctx, `SELECT kb_search_candidates($1::tsquery, 1000, NULL, NULL, NULL, NULL, NULL,
+			NULL, NULL, NULL`+extra+`)`, q).Scan(&out))
+		return out
 	}
-	require.Equal(t, 0, count(nil, "true"), "no tenant, no rows")
-	require.Equal(t, 50+len(bed.targets), count(&bed.tenant, "true"))
-	require.Equal(t, 1, count(&other, "true"))
-	require.Equal(t, 1, count(&bed.tenant, `search @@ '门 & 锁 & 无'`), "the labelled article only, not the other tenant's")
-	require.Equal(t, 0, count(&other, `search_title @@ '门 & 锁 & 无'`))
+	require.Empty(t, ids(nil, "门", ""), "no tenant, no rows")
+	require.Len(t, ids(&other, "门", ""), 1)
+	mine := ids(&bed.tenant, "门 & 锁 & 无", "")
+	require.Len(t, mine, 1, "the labelled article only, not the other tenant's")
+	require.NotEqual(t, kbOtherArticle, mine[0])
+	require.Equal(t, []uuid.UUID{kbOtherArticle}, ids(&other, "门 & 锁", ""))
+	require.Empty(t, ids(&other, "门 & 锁 & 无", ""))
+	// Body matches are added after the title's, without repeating them.
+	all := ids(&bed.tenant, "门 | 锁 | 空 | 调", "")
+	require.NotEmpty(t, all)
+	seen := map[uuid.UUID]bool{}
+	for _, id := range all {
+		require.False(t, seen[id], "%s twice", id)
+		seen[id] = true
+	}
+}
 
+var kbOtherArticle = uuid.MustParse("0b7e5ac1-0000-4000-8000-00000000a001")
+
+// newKBTwoTenants is a small search bed and another tenant with one
+// article (kbOtherArticle, titled 门锁) that its searches must not find.
+func newKBTwoTenants(t *testing.T) (*kbSearchBed, uuid.UUID) {
+	bed := newKBSearchBed(t, 50)
+	other := uuid.New()
+	pgtest.CreateTenant(t, bed.store, &core.Tenant{ID: other, Slug: "o" + other.String()[:8], Name: "O", Locale: "zh-CN",
+		TimeZone: "Asia/Shanghai"}, uuid.New(), "x")
+	pgtest.InTenant(t, bed.store.Pool(), other, func(ctx context.Context, tx pgx.Tx) {
+		_, err := tx.Exec(ctx, `INSERT INTO kb_articles (tenant_id, id, status, audience, title, body, html, version, edited_by,
+				edited_by_name, created_at, updated_at, search)
+			VALUES ($1, $2, 'published', 'internal', '门锁', '', '', 1, $1, 'x', now(), now(), '门:1A 锁:2A 门锁:2A')`,
+			other, kbOtherArticle)
+		require.NoError(t, err)
+	})
+	return bed, other
+}
+
+// TestKBSearchDoesNotLeakAcrossTenants: the application role may create
+// functions of its own in pg_temp. Migration 00070's view
+// kb_search_articles (owned by the migration owner, no security barrier)
+// let such a function, cheap enough to be evaluated first, see every
+// tenant's rows; the view is gone, the candidates function takes values
+// only and resolves its table in public even when the caller shadows it
+// with a temporary one, and kb_articles' policy keeps the function's
+// arguments to the caller's tenant.
+func TestKBSearchDoesNotLeakAcrossTenants(t *testing.T) {
+	t.Parallel()
+	bed, other := newKBTwoTenants(t)
+	ctx := context.Background()
+	conn, err := bed.store.Pool().Acquire(ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	tx, err := conn.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	exec := func(sql string, args ...any) error {
+		_, err := tx.Exec(ctx, "SAVEPOINT s")
+		require.NoError(t, err)
+		if _, err = tx.Exec(ctx, sql, args...); err != nil {
+			_, rerr := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT s")
+			require.NoError(t, rerr)
+		}
+		return err
+	}
+	require.NoError(t, exec(`SELECT set_config('app.tenant_id', $1, true)`, bed.tenant.String()))
+	require.NoError(t, exec(`CREATE TEMP TABLE seen (tenant_id uuid, id uuid)`))
+	require.NoError(t, exec(`CREATE FUNCTION pg_temp.peek(t uuid, i uuid) RETURNS boolean LANGUAGE plpgsql COST 0.000001 AS
+		$$ BEGIN INSERT INTO seen VALUES (t, i); RETURN true; END $$`))
+	var role string
+	require.NoError(t, tx.QueryRow(ctx, `SELECT current_user`).Scan(&role))
+	require.Equal(t, "aftersales_app", role)
+
+	err = exec(`SELECT count(*) FROM kb_search_articles WHERE pg_temp.peek(tenant_id, id)`)
+	require.ErrorContains(t, err, "kb_search_articles", "the view without a security barrier is gone")
+	require.NoError(t, exec(`SELECT count(*) FROM kb_articles WHERE pg_temp.peek(tenant_id, id)`))
+	require.NoError(t, exec(`SELECT count(*) FROM kb_articles WHERE pg_temp.peek(tenant_id, id) AND search @@ '门 & 锁'`))
+	// A temporary kb_articles does not stand in for the real one.
+	require.NoError(t, exec(`CREATE TEMP TABLE kb_articles (tenant_id uuid, id uuid, search tsvector, search_title tsvector)`))
+	require.NoError(t, exec(`INSERT INTO pg_temp.kb_articles VALUES ($1, $2, '门 锁', '门 锁')`, bed.tenant, kbOtherArticle))
+	var got []uuid.UUID
+	require.NoError(t, tx.QueryRow(ctx, `SELECT kb_search_candidates('门 & 锁', 100, NULL, NULL, NULL, NULL, NULL, NULL,
+		NULL, NULL)`).Scan(&got))
+	require.NotContains(t, got, kbOtherArticle)
+	require.NotEmpty(t, got)
+	var leaked, mine int
+	require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE tenant_id = $1), count(*) FILTER (WHERE tenant_id = $2)
+		FROM seen`, other, bed.tenant).Scan(&leaked, &mine))
+	require.Zero(t, leaked, "the other tenant's rows reached the caller's function")
+	require.Positive(t, mine)
+	// Nor may the caller run the function as anyone but itself with its
+	// own conditions: it is not callable by PUBLIC.
+	var public bool
+	require.NoError(t, tx.QueryRow(ctx, `SELECT has_function_privilege('public', 'kb_search_candidates(tsquery, integer, text[],
+		text[], uuid[], uuid[], text, text, text[], timestamptz, boolean, integer)', 'EXECUTE')`).Scan(&public))
+	require.False(t, public)
 }

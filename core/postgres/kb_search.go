@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,32 +30,37 @@ import (
 // p99 500-710 ms for every query form, broad or specific. As the migration
 // owner (no policy) the same query took 19 ms.
 //
-// So a search is two stages (migration 00070):
+// So a search is two stages (migrations 00070, 00074):
 //
-//  1. candidates, through the view kb_search_articles (owned by the
-//     migration owner, it keeps the current tenant's rows itself), whose
-//     conditions reach the GIN indexes: first the articles whose title or
-//     tags (search_title: the A and B part of the vector, small and stored
-//     in the row) hold the whole query, at most kbCandidates of them; only
-//     when they are fewer, those whose body holds it too, as many more;
+//  1. candidates, from kb_search_candidates (a SECURITY DEFINER function
+//     of the migration owner that keeps the current tenant's rows
+//     itself), whose conditions reach the GIN indexes: first the articles
+//     whose title or tags (search_title: the A and B part of the vector,
+//     small and stored in the row) hold the whole query, at most
+//     kbCandidates of them; only when they do not fill the page asked
+//     for, those whose body holds it too, as many more;
 //  2. the candidates, read back through kb_articles and its policy by
-//     key (id = ANY of an array: with statistics, id IN (subquery) was
-//     planned as a walk of the tenant's whole primary key, 300 ms),
-//     ranked by ts_rank over search_title (title 1, tags 0.5) times a
-//     recency factor that halves the boost of a change a quarter old.
+//     key (id = ANY of the array), ranked by ts_rank over search_title
+//     (title 1, tags 0.5) times a recency factor that halves the boost of
+//     a change a quarter old.
+//
+// Migration 00070 found the candidates through a view without a security
+// barrier. Its plans were left to the planner, and with statistics pgx's
+// cached statements got generic plans after five runs: the body stage
+// became a sequential scan of the tenant (2.1 s by EXPLAIN of the
+// prepared statement). The function plans its SQL on every call with the
+// query in hand and may only use bitmap scans, so the plan is the GIN
+// index whatever the statistics. The view also let a caller's own cheap
+// function see every tenant's rows (a pg_temp function saw 100,016 rows of
+// another tenant); the function takes values only. The GIN indexes'
+// pending lists are kept at 64 kB: after a bulk import every search read
+// 300-500 pending pages (10 ms for a query matching nothing).
 //
 // A broad query (kongtiao: 18,645 matches) ranks an arbitrary
 // kbCandidates of its title matches, all equally good on the words; a
 // specific one (every labelled query) has fewer matches and is ranked in
-// full. Snippets are made in Go for the page returned only.
-//
-// Measured (BENCHMARKS.md, 2026-12-07, the machine at load 16-30): the
-// first design p50 about 3.5 s at that load (500-700 ms quiet), top 3
-// 57/66 = 86%; this one p50 17-44 ms per query form, p99 56-93 ms at load
-// 17-19, top 3 65/66 = 98.5% (typos 16/16, with core/kb/typo.go). With
-// the benchmark's table analyzed, every form but mixed still took 1-2 s
-// in the benchmark although EXPLAIN ANALYZE of the same query takes 20 ms:
-// a plan to find (BENCHMARKS.md); the p99 goal is not met yet.
+// full. Snippets are made in Go for the page returned only. Figures in
+// BENCHMARKS.md (BenchmarkKBSearch).
 
 // kbRankWeights weigh where a term occurs, as ts_rank takes them: {D, C,
 // B, A} = {body, -, tags, title}; search_title holds A and B only.
@@ -98,6 +105,9 @@ func (r kbRepo) FindArticles(ctx context.Context, f kb.Filter) ([]*kb.Article, s
 	if f.StaleOnly {
 		where = append(where, "review_by < "+arg(f.Now))
 	}
+	if f.PendingOnly {
+		where = append(where, "pending IS NOT NULL")
+	}
 	limit := clampLimit(f.Limit)
 	if f.Search != nil {
 		out, err := r.search(ctx, where, args, f, limit)
@@ -110,12 +120,12 @@ func (r kbRepo) FindArticles(ctx context.Context, f kb.Filter) ([]*kb.Article, s
 		}
 		where = append(where, "(updated_at, id) < ("+arg(at)+", "+arg(id)+")")
 	}
-	sql := `SELECT ` + kbArticleColumns + ` FROM kb_articles`
+	sql := `SELECT ` + kbArticleColumns + `, pending FROM kb_articles`
 	if len(where) > 0 {
 		sql += ` WHERE ` + strings.Join(where, " AND ")
 	}
 	sql += ` ORDER BY updated_at DESC, id DESC LIMIT ` + arg(limit+1)
-	out, err := readAll(ctx, r.u, scanKBArticle, sql, args...)
+	out, err := readAll(ctx, r.u, scanKBArticlePending, sql, args...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -126,25 +136,88 @@ func (r kbRepo) FindArticles(ctx context.Context, f kb.Filter) ([]*kb.Article, s
 }
 
 // search runs the two stages described at the top of this file; where and
-// args are the filter's conditions.
+// args are the filter's conditions, applied again to the candidates read
+// back through kb_articles and its policy.
 func (r kbRepo) search(ctx context.Context, where []string, args []any, f kb.Filter, limit int) ([]*kb.Article, error) {
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	match, capN := arg(f.Search.TSQuery()), arg(kbCandidates)
+	c := kbCandidateArgs(f)
 	cond := strings.Join(append(where, "true"), " AND ")
-	sql := `WITH title AS MATERIALIZED (
-			SELECT id FROM kb_search_articles WHERE ` + cond + ` AND search_title @@ ` + match + `::tsquery LIMIT ` + capN + `),
-		body AS MATERIALIZED (
-			SELECT id FROM kb_search_articles WHERE ` + cond + ` AND search @@ ` + match + `::tsquery
-				AND (SELECT count(*) FROM title) < ` + capN + ` LIMIT ` + capN + `)
-		SELECT ` + kbArticleColumns + ` FROM kb_articles
-		WHERE tenant_id = app_current_tenant() AND id = ANY (ARRAY(SELECT id FROM title UNION SELECT id FROM body))
+	sql := `SELECT ` + kbArticleColumns + `, pending FROM kb_articles
+		WHERE tenant_id = app_current_tenant() AND ` + cond + ` AND id = ANY ((SELECT kb_search_candidates(` +
+		arg(f.Search.TSQuery()) + `::tsquery, ` + arg(kbCandidates) + `, ` + arg(c.statuses) + `::text[], ` +
+		arg(c.audiences) + `::text[], ` + arg(c.regions) + `::uuid[], ` + arg(c.categories) + `::uuid[], ` +
+		arg(c.productLine) + `::text, ` + arg(c.model) + `::text, ` + arg(c.faultCodes) + `::text[], ` +
+		arg(c.reviewBefore) + `::timestamptz, ` + arg(f.PendingOnly) + `, ` + arg(limit) + `))::uuid[])
 		ORDER BY ts_rank(` + kbRankWeights + `, search_title, ` + arg(f.Rank.TSQuery()) + `::tsquery) *
 			(1 + 1 / (1 + extract(epoch FROM ` + arg(f.Now) + `::timestamptz - coalesce(published_at, updated_at)) / 7776000)) DESC, id
 		LIMIT ` + arg(limit)
-	return readAll(ctx, r.u, scanKBArticle, sql, args...)
+	return readAll(ctx, r.u, scanKBArticlePending, sql, args...)
+}
+
+// kbCandidateFilter is a filter as kb_search_candidates takes it: nil for
+// no condition.
+type kbCandidateFilter struct {
+	statuses, audiences, faultCodes []string
+	regions, categories             []uuid.UUID
+	productLine, model              *string
+	reviewBefore                    *time.Time
+}
+
+// kbCandidateArgs returns f's conditions as kb_search_candidates' values.
+// A status or audience asked for that the viewer may not see becomes an
+// empty list: no candidates.
+func kbCandidateArgs(f kb.Filter) kbCandidateFilter {
+	var c kbCandidateFilter
+	v := f.Viewer
+	if !v.Editorial {
+		c.statuses, c.audiences = []string{"published"}, append([]string{}, v.Audiences...)
+		if !v.AllRegions {
+			c.regions = nonNilIDs(v.Regions)
+		}
+	}
+	narrow := func(have []string, want string) []string {
+		switch {
+		case want == "":
+			return have
+		case have == nil || slices.Contains(have, want):
+			return []string{want}
+		}
+		return []string{}
+	}
+	c.statuses, c.audiences = narrow(c.statuses, f.Status), narrow(c.audiences, f.Audience)
+	if len(f.Categories) > 0 {
+		c.categories = f.Categories
+	}
+	if f.ProductLine != "" {
+		c.productLine = &f.ProductLine
+	}
+	if f.Model != "" {
+		c.model = &f.Model
+	}
+	if len(f.FaultCodes) > 0 {
+		c.faultCodes = f.FaultCodes
+	}
+	if f.StaleOnly {
+		c.reviewBefore = &f.Now
+	}
+	return c
+}
+
+// scanKBArticlePending scans kbArticleColumns and pending.
+func scanKBArticlePending(row pgx.Row) (*kb.Article, error) {
+	a := &kb.Article{}
+	var pending []byte
+	err := row.Scan(&a.ID, &a.CategoryID, &a.Status, &a.Audience, &a.Title, &a.Body, &a.HTML, &a.Tags, &a.ProductLines,
+		&a.Models, &a.FaultCodes, &a.Regions, &a.Version, &a.EditedBy, &a.EditedByName, &a.ReviewBy, &a.PublishedAt,
+		&a.CreatedAt, &a.UpdatedAt, &a.Views, &a.Helpful, &a.NotHelpful, &pending)
+	if err == nil && pending != nil {
+		a.Pending = &kb.Pending{}
+		err = json.Unmarshal(pending, a.Pending)
+	}
+	return a, err
 }
 
 func kbCursor(s string) (time.Time, uuid.UUID, error) {
@@ -165,14 +238,15 @@ func (r kbRepo) AddTerms(ctx context.Context, terms []string) error {
 	return nil
 }
 
-// KnownTerms joins the terms rather than matching term = ANY($1): with
-// the hundreds of terms a typo's edits name, the planner chose the
-// trigram index for the ANY and took 100-500 ms (20,000 articles).
+// KnownTerms asks kb_known_terms (migration 00074): with the hundreds of
+// terms a typo's edits name, the planner chose the trigram index for each
+// term's equality, whether as term = ANY($1) or a join, and took 100 ms
+// to 2 s.
 func (r kbRepo) KnownTerms(ctx context.Context, terms []string) (map[string]bool, error) {
 	known, err := readAll(ctx, r.u, func(row pgx.Row) (string, error) {
 		var s string
 		return s, row.Scan(&s)
-	}, `SELECT k.term FROM unnest($1::text[]) AS q (term) JOIN kb_terms k ON k.term = q.term`, terms)
+	}, `SELECT kb_known_terms($1::text[])`, terms)
 	out := map[string]bool{}
 	for _, k := range known {
 		out[k] = true

@@ -309,7 +309,9 @@ export interface paths {
         put?: never;
         /**
          * Upload an attachment
-         * @description A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; accepted: image/jpeg, image/png, image/webp, image/heic, application/pdf; anything else is refused with 415. A file over the size limit (BLOB_MAX_SIZE_MB, 10 MiB by default) is refused with 413; both problems name the limit. The file is stored under the tenant and the attachment's ID, never under its name. Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay). Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
+         * @description A multipart/form-data upload of one file with its owner. The content type is sniffed from the content; accepted: image/jpeg, image/png, image/webp, image/heic, application/pdf; anything else is refused with 415. A file over its kind's limit (images: BLOB_IMAGE_MAX_SIZE_MB, 10 MiB by default; PDFs: BLOB_PDF_MAX_SIZE_MB, 20 MiB by default; any upload: BLOB_MAX_SIZE_MB, 20 MiB by default, which caps both) is refused with 413; both problems name the limit. The file is stored under the tenant and the attachment's ID, never under its name. Sending an `id` already stored for the same owner returns that attachment (an offline queue's replay); an Idempotency-Key works too: the same form (its fields and files, whatever the multipart boundary) with the same key replays the first response, another form with it is refused with 422. Access is the owner's: a work order's attachments are read by whoever sees the order (see get-work-order; anyone else gets 404, another tenant's attachment too) and attached or deleted by the technician holding the order or a user who may update work orders at its site. A knowledge-base article's (kb_article) are read by whoever reads the article (its audience, status and regions) and attached or deleted by knowledge-base editors (kb:update).
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
         post: operations["upload-attachment"];
         delete?: never;
@@ -1274,9 +1276,11 @@ export interface paths {
         put?: never;
         /**
          * Import articles from Markdown files or CSV
-         * @description Imports articles for a move from another system. Each Markdown file is one article: optional front matter between `---` lines with `key`, `title`, `category` (a category's ID, Chinese or English name), `tags`, `product_lines`, `models`, `fault_codes` (lists as `[a, b]`, `a, b` or `- a` lines) and `audience` (internal, sites, technicians or public; default internal), then the Markdown body. Without `title`, the first `# ` heading is the title; without `key`, the file's name (its path in a zip) without `.md`. A CSV has a header row naming the columns `key`, `title`, `body` (required), `category`, `tags`, `product_lines`, `models`, `fault_codes` (lists separated by `|`) and `audience`, in UTF-8.
+         * @description Imports articles for a move from another system. Each Markdown file is one article: optional front matter between `---` lines with `key`, `title`, `category` (a category's ID, Chinese or English name), `tags`, `product_lines`, `models`, `fault_codes` (lists as `[a, b]`, `a, b` or `- a` lines) and `audience` (internal, sites, technicians or public; default internal), then the Markdown body. Without `title`, the first `# ` heading is the title; without `key`, the file's name (its path in a zip) without `.md`. A CSV has a header row naming the columns `key`, `title`, `body` (required), `category`, `tags`, `product_lines`, `models`, `fault_codes` (lists separated by `|`) and `audience`, in UTF-8 or GBK (see `charset`).
          *
          *     The key makes an import repeatable: an article imported under the same key before is updated (a new version; of a published article a pending draft, readers keep the published version) or, when nothing changed, left alone (`unchanged`); nothing is duplicated. Imported articles are drafts that go through review, unless `publish=true` and the caller holds kb:approve (403 otherwise, nothing written): then they are published with the importer recorded as their reviewer. Every row is checked: a bad row (bad field, unknown category, a key repeated in the upload, an article in review) is reported with `row` (the CSV line, or the Markdown file's position in the upload), `file` and the problem, and nothing of it is written; the other rows are. A file-level problem (a file that is not Markdown, zip or CSV, an unreadable zip or CSV header, too many files) is a 422 and nothing is written. Needs kb:create and kb:update. The import is recorded in the audit log.
+         *
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
         post: operations["import-kb-articles"];
         delete?: never;
@@ -3712,6 +3716,8 @@ export interface components {
             models: string[] | null;
             /** Format: int64 */
             not_helpful: number;
+            /** @description In lists for editors and reviewers: the new version of a published article while it is a draft or in review (readers still see the published one). Filter on it with pending=true. */
+            pending?: components["schemas"]["PendingSummary"];
             product_lines: string[] | null;
             /** Format: date-time */
             published_at?: string;
@@ -5393,6 +5399,8 @@ export interface components {
             models: string[] | null;
             /** Format: int64 */
             not_helpful: number;
+            /** @description In lists for editors and reviewers: the new version of a published article while it is a draft or in review (readers still see the published one). Filter on it with pending=true. */
+            pending?: components["schemas"]["PendingSummary"];
             product_lines: string[] | null;
             /** Format: date-time */
             published_at?: string;
@@ -5852,6 +5860,15 @@ export interface components {
              * @description Null while still waiting.
              */
             to: string | null;
+        };
+        PendingSummary: {
+            edited_by_name: string;
+            /** @enum {string} */
+            status: "draft" | "in_review";
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
         };
         Permission: {
             /** @enum {string} */
@@ -14739,6 +14756,8 @@ export interface operations {
                 fault_code?: string[] | null;
                 /** @description Only articles past their review date. */
                 stale?: boolean;
+                /** @description Only published articles with a new version in draft or review (for editors and reviewers, each item's pending says which). */
+                pending?: boolean;
             };
             header?: never;
             path?: never;
@@ -14908,6 +14927,11 @@ export interface operations {
         requestBody?: {
             content: {
                 "multipart/form-data": {
+                    /**
+                     * @description The charset of the CSV files: utf-8, or gbk (gb18030, gb2312) as Excel saves CSV in a Chinese locale. A file part's own Content-Type charset overrides it. Omitted: UTF-8 when the file is valid UTF-8, else GBK when it decodes as GBK; anything else is refused naming the file.
+                     * @enum {string}
+                     */
+                    charset?: "utf-8" | "gbk" | "gb18030" | "gb2312" | "";
                     files: string[];
                     /**
                      * @description true: publish the imported articles without a separate review (needs kb:approve; the importer is recorded as the reviewer). Otherwise they are drafts.
@@ -14947,6 +14971,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

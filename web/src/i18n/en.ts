@@ -671,5 +671,8 @@ const en: typeof zh = {
     components: { response: 'On-time response', arrival: 'On-time arrival', first_time_fix: 'First-time fix', satisfaction: 'Satisfaction',
       complaints: 'Complaints', claim_anomalies: 'Claim anomalies' },
   },
+  kbfast: {
+    pendingOnly: 'New version pending', pending: 'New version v{version}: {status}', pendingBy: 'Edited by {name}; readers still see the published version',
+  },
 }
 export default en

@@ -654,4 +654,7 @@ export default {
     components: { response: '响应及时', arrival: '准时上门', first_time_fix: '一次修复', satisfaction: '满意度',
       complaints: '投诉', claim_anomalies: '索赔异常' },
   },
+  kbfast: {
+    pendingOnly: '有待发布的新版本', pending: '新版本 v{version}：{status}', pendingBy: '{name} 编辑；读者仍看到已发布的版本',
+  },
 }

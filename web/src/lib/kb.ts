@@ -18,6 +18,7 @@ export function searchArticles(query: {
   product_line?: string
   fault_code?: string[]
   stale?: boolean
+  pending?: boolean
   cursor?: string
   limit?: number
 }) {
