@@ -83,6 +83,8 @@ type Deps struct {
 	Reports ReportRefresher
 	// AgentSyncs tell phone systems the agent groups; nil: not here.
 	AgentSyncs *AgentSyncs
+	// Surveys advances the SMS surveys; nil: not here.
+	Surveys SurveyRunner
 }
 
 // NewWorker builds a worker on Redis.
@@ -128,6 +130,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	}
 	if d.Reports != nil {
 		periodic = append(periodic, reportsTask(d.Reports, d.Log))
+	}
+	if d.Surveys != nil {
+		periodic = append(periodic, surveysTask(d.Surveys, d.Log))
 	}
 	for _, p := range periodic {
 		if d.Periods == nil {

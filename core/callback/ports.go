@@ -68,8 +68,15 @@ type Repository interface {
 	// FindTask: ENOTFOUND. LockTask reads it under a row lock.
 	FindTask(ctx context.Context, id uuid.UUID) (*Task, error)
 	LockTask(ctx context.Context, id uuid.UUID) (*Task, error)
-	// UpdateTask writes a task's status, attempts, answers and outcome.
+	// UpdateTask writes a task's status, attempts, answers, outcome and
+	// SMS survey state.
 	UpdateTask(t *Task)
+	// LockSurveyAwaitingAnswer reads, under a row lock, the customer's
+	// newest open SMS task whose survey awaits an answer; ENOTFOUND.
+	LockSurveyAwaitingAnswer(ctx context.Context, customerID uuid.UUID) (*Task, error)
+	// FindSurveyContact reads the phone an SMS survey texts the customer
+	// ("" when they have none) and the tenant's locale.
+	FindSurveyContact(ctx context.Context, customerID uuid.UUID) (phone, locale string, err error)
 }
 
 // ReworkOpener opens a rework order linked to the original (core/workorder

@@ -129,6 +129,8 @@ type Answer struct {
 	Choices  []string `json:"choices,omitempty" doc:"Multiple choice: the options' values."`
 	Score    *int     `json:"score,omitempty" doc:"Rating: 1 to the question's scale."`
 	Text     *string  `json:"text,omitempty" doc:"Fill-in or free text."`
+	// Indicator is set on recording from the question (what reports read).
+	Indicator string `json:"indicator,omitempty" readOnly:"true" doc:"The indicator the question measures, recorded with the answer (ignored on input)."`
 }
 
 // CheckAnswers checks answers against the questionnaire version they

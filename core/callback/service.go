@@ -18,6 +18,9 @@ type Service struct {
 	rework     ReworkOpener
 	complaints ComplaintOpener
 	log        *slog.Logger
+	texts      SurveyTexts
+	surveys    SurveyStore
+	units      core.UnitsOfWork
 }
 
 // Config is what a Service is built from.
@@ -27,6 +30,10 @@ type Config struct {
 	Rework     ReworkOpener    // nil: a rework act records OutcomeNone
 	Complaints ComplaintOpener // nil: OutcomeComplaintUnavailable
 	Log        *slog.Logger    // nil: discarded
+	// Surveys and Units let FireSurveys find and advance SMS surveys
+	// across tenants (nil: it does nothing).
+	Surveys SurveyStore
+	Units   core.UnitsOfWork
 }
 
 // New returns the callback use cases.
@@ -37,7 +44,8 @@ func New(c Config) *Service {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: c.Store, clock: c.Clock, rework: c.Rework, complaints: c.Complaints, log: c.Log}
+	return &Service{store: c.Store, clock: c.Clock, rework: c.Rework, complaints: c.Complaints, log: c.Log,
+		surveys: c.Surveys, units: c.Units}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }

@@ -126,5 +126,5 @@ func requireField(t *testing.T, err error, field string) {
 
 // CallbackScenarios are the scenarios of the callback use cases.
 func CallbackScenarios() []CallbackScenario {
-	return append(callbackRuleScenarios(), callbackTaskScenarios()...)
+	return append(append(callbackRuleScenarios(), callbackTaskScenarios()...), callbackSurveyScenarios()...)
 }

@@ -32,6 +32,7 @@ type CallbackTenant struct {
 	Orders         map[uuid.UUID]callback.Facts
 	Evaluations    map[[2]uuid.UUID]callback.Evaluation
 	Tasks          map[uuid.UUID]callback.Task
+	NoPhone        map[uuid.UUID]bool // customers without a phone
 }
 
 // NewCallbacks returns an empty fake.
@@ -175,6 +176,61 @@ func (r callbackRepo) ClaimEvaluation(_ context.Context, e callback.Evaluation) 
 
 func (r callbackRepo) InsertTask(x *callback.Task) { r.t().Tasks[x.ID] = *x }
 func (r callbackRepo) UpdateTask(x *callback.Task) { r.t().Tasks[x.ID] = *x }
+
+// LockSurveyAwaitingAnswer implements callback.Repository.
+func (r callbackRepo) LockSurveyAwaitingAnswer(_ context.Context, customerID uuid.UUID) (*callback.Task, error) {
+	var best *callback.Task
+	for _, x := range r.t().Tasks {
+		if x.CustomerID != customerID || x.Channel != callback.ChannelSMS || x.Status != callback.StatusOpen ||
+			x.SurveyStep == nil {
+			continue
+		}
+		if best == nil || x.SurveyAskedAt.After(*best.SurveyAskedAt) {
+			best = &x
+		}
+	}
+	if best == nil {
+		return nil, core.Errorf(core.ENOTFOUND, "SMS survey not found")
+	}
+	return best, nil
+}
+
+// FindSurveyContact implements callback.Repository: every customer of the
+// fake has the phone MemorySurveyPhone but those in NoPhone; the locale is
+// en.
+func (r callbackRepo) FindSurveyContact(_ context.Context, customerID uuid.UUID) (string, string, error) {
+	if r.t().NoPhone[customerID] {
+		return "", core.LocaleEn, nil
+	}
+	return MemorySurveyPhone, core.LocaleEn, nil
+}
+
+// MemorySurveyPhone is the phone of the fake's customers.
+const MemorySurveyPhone = "8613800138000"
+
+// DueSurveys implements callback.SurveyStore.
+func (f *Callbacks) DueSurveys(_ context.Context, now time.Time, limit int) ([]callback.DueSurvey, error) {
+	var out []callback.DueSurvey
+	var ts CallbackTenants
+	f.Read(func(s CallbackTenants) { ts = cloneCallbackTenants(s) })
+	for tenant, t := range ts {
+		timeout := time.Duration(callback.DefaultSurveyTimeoutMinutes) * time.Minute
+		if t.Settings != nil {
+			timeout = time.Duration(t.Settings.SurveyTimeoutMinutes) * time.Minute
+		}
+		for _, x := range t.Tasks {
+			if x.Channel != callback.ChannelSMS || x.Status != callback.StatusOpen || x.QuestionnaireID == nil {
+				continue
+			}
+			start := x.SurveyStep == nil && (x.NextAttemptAt == nil || !x.NextAttemptAt.After(now))
+			timedOut := x.SurveyStep != nil && !x.SurveyAskedAt.Add(timeout).After(now)
+			if (start || timedOut) && len(out) < limit {
+				out = append(out, callback.DueSurvey{TenantID: tenant, TaskID: x.ID})
+			}
+		}
+	}
+	return out, nil
+}
 
 func (r callbackRepo) FindTask(_ context.Context, id uuid.UUID) (*callback.Task, error) {
 	x, ok := r.t().Tasks[id]

@@ -22,20 +22,21 @@ func (s *Store) Callbacks(u core.UnitOfWork) callback.Repository { return callba
 func (r callbackRepo) FindSettings(ctx context.Context) (callback.Settings, error) {
 	s := callback.DefaultSettings()
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
-		err := row.Scan(&s.Indicators, &s.Dissatisfaction)
+		err := row.Scan(&s.Indicators, &s.Dissatisfaction, &s.SurveyTimeoutMinutes)
 		if err == pgx.ErrNoRows {
 			return nil
 		}
 		return err
-	}, `SELECT indicators, dissatisfaction FROM callback_settings`)
+	}, `SELECT indicators, dissatisfaction, survey_timeout_minutes FROM callback_settings`)
 	return s, err
 }
 
 func (r callbackRepo) SaveSettings(s callback.Settings) {
-	r.u.write(`INSERT INTO callback_settings (tenant_id, indicators, dissatisfaction, updated_at)
-		VALUES (app_current_tenant(), $1, $2, now())
-		ON CONFLICT (tenant_id) DO UPDATE SET indicators = $1, dissatisfaction = $2, updated_at = now()`,
-		s.Indicators, s.Dissatisfaction)
+	r.u.write(`INSERT INTO callback_settings (tenant_id, indicators, dissatisfaction, survey_timeout_minutes, updated_at)
+		VALUES (app_current_tenant(), $1, $2, $3, now())
+		ON CONFLICT (tenant_id) DO UPDATE SET indicators = $1, dissatisfaction = $2, survey_timeout_minutes = $3,
+			updated_at = now()`,
+		s.Indicators, s.Dissatisfaction, s.SurveyTimeoutMinutes)
 }
 
 func (r callbackRepo) Calendar(ctx context.Context) (*calendar.Calendar, error) {
