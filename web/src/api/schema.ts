@@ -2961,6 +2961,8 @@ export interface components {
             choice?: string;
             /** @description Multiple choice: the options' values. */
             choices?: string[] | null;
+            /** @description The indicator the question measures, recorded with the answer (ignored on input). */
+            readonly indicator?: string;
             /** @description The question's key. */
             question: string;
             /**
@@ -3209,6 +3211,11 @@ export interface components {
             dissatisfaction: "none" | "rework" | "complaint";
             /** @description The indicators questions may measure. */
             indicators: string[] | null;
+            /**
+             * Format: int64
+             * @description How long an SMS survey waits for each answer before the attempt fails and the retry schedule applies (5-10080; 0: 1440).
+             */
+            sms_survey_timeout_minutes?: number;
         };
         CallbackTaskView: {
             answers: components["schemas"]["Answer"][] | null;
@@ -3256,6 +3263,16 @@ export interface components {
             source: "rule" | "low_satisfaction";
             /** @enum {string} */
             status: "open" | "done" | "given_up";
+            /**
+             * Format: date-time
+             * @description SMS survey: when that question was texted; it times out after the tenant's sms_survey_timeout_minutes.
+             */
+            survey_asked_at: string | null;
+            /**
+             * Format: int64
+             * @description SMS survey: the question (0-based) awaiting the customer's answer; null when no conversation runs.
+             */
+            survey_step: number | null;
             work_order_id: string;
         };
         CaseEvent: {
@@ -5321,7 +5338,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @enum {string} */
-            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached" | "complaint_escalated" | "complaint_confirm";
+            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached" | "complaint_escalated" | "complaint_confirm" | "callback_survey";
             /**
              * @default zh-CN
              * @enum {string}
@@ -5812,6 +5829,16 @@ export interface components {
             source: "rule" | "low_satisfaction";
             /** @enum {string} */
             status: "open" | "done" | "given_up";
+            /**
+             * Format: date-time
+             * @description SMS survey: when that question was texted; it times out after the tenant's sms_survey_timeout_minutes.
+             */
+            survey_asked_at: string | null;
+            /**
+             * Format: int64
+             * @description SMS survey: the question (0-based) awaiting the customer's answer; null when no conversation runs.
+             */
+            survey_step: number | null;
             work_order_id: string;
         };
         Technician: {

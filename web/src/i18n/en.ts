@@ -132,7 +132,8 @@ const en: typeof zh = {
     smsStatus: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'failed', received: 'received' },
     smsKind: { technician_assigned: 'order to the technician', customer_assigned: 'visit notice to the customer',
       customer_satisfaction: 'satisfaction survey', help_reply: 'help reply', site_urge: 'urge to the site', sla_breached: 'SLA breach to the dispatcher',
-      complaint_escalated: 'complaint escalation to the responsible manager', complaint_confirm: 'resolution confirmation to the customer' },
+      complaint_escalated: 'complaint escalation to the responsible manager', complaint_confirm: 'resolution confirmation to the customer',
+      callback_survey: 'callback survey question to the customer' },
     events: {
       created: 'Created', dispatched: 'Dispatched', queued: 'Queued', routed: 'Routed to a dealer', assigned: 'Technician assigned',
       accepted: 'Accepted', declined: 'Declined', rejected: 'Rejected by the site', reassigned: 'Reassigned', en_route: 'On the way',

@@ -126,7 +126,8 @@ export default {
     smsStatus: { queued: '排队中', sending: '发送中', sent: '已发送', delivered: '已送达', failed: '失败', received: '已接收' },
     smsKind: { technician_assigned: '派工通知技师', customer_assigned: '上门通知客户',
       customer_satisfaction: '满意度回访', help_reply: '帮助回复', site_urge: '催办网点', sla_breached: '超时通知调度',
-      complaint_escalated: '投诉升级通知负责人', complaint_confirm: '处理方案确认通知客户' },
+      complaint_escalated: '投诉升级通知负责人', complaint_confirm: '处理方案确认通知客户',
+      callback_survey: '短信回访问卷题目' },
     events: {
       created: '创建', dispatched: '派网点', queued: '排队', routed: '转经销商', assigned: '派技师',
       accepted: '接单', declined: '拒单', rejected: '网点退单', reassigned: '改派', en_route: '出发',
