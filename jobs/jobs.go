@@ -134,6 +134,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	if d.Surveys != nil {
 		periodic = append(periodic, surveysTask(d.Surveys, d.Log))
 	}
+	if d.AgentSyncs != nil && d.AgentSyncs.Stale != nil {
+		periodic = append(periodic, agentSyncSweepTask(d.AgentSyncs, d.Log))
+	}
 	for _, p := range periodic {
 		if d.Periods == nil {
 			d.Log.Warn("periodic task not scheduled: no period store", "type", p.Type)
