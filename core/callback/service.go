@@ -128,6 +128,10 @@ func (s *Service) SaveRule(ctx context.Context, u core.UnitOfWork, id *uuid.UUID
 		in.ProductLines, in.Models
 	r.SiteIDs, r.RegionIDs, r.From, r.Until, r.Sample, r.Condition = in.SiteIDs, in.RegionIDs, in.From, in.Until, in.Sample,
 		in.Condition
+	r.Weekdays, r.TimeFrom, r.TimeUntil = in.Weekdays, in.TimeFrom, in.TimeUntil
+	if r.Weekdays == nil {
+		r.Weekdays = []int{}
+	}
 	r.DueDays, r.DueHours, r.Channel, r.Group, r.QuestionnaireID, r.UpdatedAt = in.DueDays, in.DueHours, in.Channel,
 		in.Group, in.QuestionnaireID, now
 	if id == nil {

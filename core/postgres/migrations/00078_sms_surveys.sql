@@ -3,12 +3,16 @@
 -- customer's answer (null: none), survey_asked_at when it was texted; a
 -- tenant sets how long a question waits before the attempt fails.
 -- callback_surveys_due finds, across tenants, the tasks with a survey to
--- start or a question timed out, for the periodic run.
+-- start or a question timed out, for the periodic run. Rules gain a
+-- weekly time window (days of the week, a time of day range, in the
+-- tenant's zone).
 
 -- +goose Up
 ALTER TABLE callback_tasks ADD COLUMN survey_step int, ADD COLUMN survey_asked_at timestamptz;
 ALTER TABLE callback_settings ADD COLUMN survey_timeout_minutes int NOT NULL DEFAULT 1440
     CHECK (survey_timeout_minutes BETWEEN 5 AND 10080);
+ALTER TABLE callback_rules ADD COLUMN weekdays int[] NOT NULL DEFAULT '{}',
+    ADD COLUMN time_from text NOT NULL DEFAULT '', ADD COLUMN time_until text NOT NULL DEFAULT '';
 CREATE INDEX callback_tasks_sms_open ON callback_tasks (tenant_id, customer_id, survey_asked_at)
     WHERE channel = 'sms' AND status = 'open';
 
@@ -44,4 +48,5 @@ DROP POLICY sms_surveys ON callback_settings;
 DROP POLICY sms_surveys ON callback_tasks;
 DROP INDEX callback_tasks_sms_open;
 ALTER TABLE callback_settings DROP COLUMN survey_timeout_minutes;
+ALTER TABLE callback_rules DROP COLUMN weekdays, DROP COLUMN time_from, DROP COLUMN time_until;
 ALTER TABLE callback_tasks DROP COLUMN survey_step, DROP COLUMN survey_asked_at;
