@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/workorder"
@@ -23,6 +24,9 @@ func newCallbacks(store callback.Store, orders *workorder.Service, complaints *c
 		core.UnitsOfWork
 	}); ok {
 		c.Surveys, c.Units = s, s
+	}
+	if a, ok := store.(audit.Store); ok {
+		c.Audit = a
 	}
 	return callback.New(c)
 }

@@ -61,6 +61,8 @@ type Questionnaire struct {
 	LowScore  int       `json:"low_score" doc:"A rating at or below it counts as dissatisfaction (0: none does)."`
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"created_by"`
+	// ArchivedAt is set when it was deleted while in use.
+	ArchivedAt *time.Time `json:"archived_at,omitempty" doc:"Deleted while rules or tasks used it: no longer listed nor chosen by a rule; its tasks keep asking it."`
 }
 
 // QuestionnaireInput is what a tenant saves.

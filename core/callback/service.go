@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Service runs the callback use cases. Every method that takes a unit of
@@ -21,6 +22,7 @@ type Service struct {
 	texts      SurveyTexts
 	surveys    SurveyStore
 	units      core.UnitsOfWork
+	audit      audit.Store
 }
 
 // Config is what a Service is built from.
@@ -34,6 +36,8 @@ type Config struct {
 	// across tenants (nil: it does nothing).
 	Surveys SurveyStore
 	Units   core.UnitsOfWork
+	// Audit records rule and questionnaire deletions (nil: not recorded).
+	Audit audit.Store
 }
 
 // New returns the callback use cases.
@@ -45,7 +49,7 @@ func New(c Config) *Service {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: c.Store, clock: c.Clock, rework: c.Rework, complaints: c.Complaints, log: c.Log,
-		surveys: c.Surveys, units: c.Units}
+		surveys: c.Surveys, units: c.Units, audit: c.Audit}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
@@ -110,10 +114,12 @@ func (s *Service) SaveRule(ctx context.Context, u core.UnitOfWork, id *uuid.UUID
 		return nil, err
 	}
 	repo := s.store.Callbacks(u)
-	if _, err := repo.FindQuestionnaire(ctx, in.QuestionnaireID, 0); core.ErrorCode(err) == core.ENOTFOUND {
+	if q, err := repo.FindQuestionnaire(ctx, in.QuestionnaireID, 0); core.ErrorCode(err) == core.ENOTFOUND {
 		return nil, core.FieldError("questionnaire_id", "no questionnaire %s", in.QuestionnaireID)
 	} else if err != nil {
 		return nil, err
+	} else if q.ArchivedAt != nil {
+		return nil, core.FieldError("questionnaire_id", "questionnaire %s is archived", in.QuestionnaireID)
 	}
 	now := s.now()
 	r := &Rule{ID: uuid.New(), CreatedAt: now}

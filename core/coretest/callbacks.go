@@ -110,7 +110,9 @@ func (r callbackRepo) FindQuestionnaires(context.Context) ([]*callback.Questionn
 	out := []*callback.Questionnaire{}
 	for _, vs := range r.t().Questionnaires {
 		q := vs[len(vs)-1]
-		out = append(out, &q)
+		if q.ArchivedAt == nil {
+			out = append(out, &q)
+		}
 	}
 	slices.SortFunc(out, func(a, b *callback.Questionnaire) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
@@ -176,6 +178,39 @@ func (r callbackRepo) ClaimEvaluation(_ context.Context, e callback.Evaluation) 
 
 func (r callbackRepo) InsertTask(x *callback.Task) { r.t().Tasks[x.ID] = *x }
 func (r callbackRepo) UpdateTask(x *callback.Task) { r.t().Tasks[x.ID] = *x }
+
+func (r callbackRepo) QuestionnaireInUse(_ context.Context, id uuid.UUID) (bool, error) {
+	for _, x := range r.t().Rules {
+		if x.QuestionnaireID == id {
+			return true, nil
+		}
+	}
+	for _, x := range r.t().Tasks {
+		if x.QuestionnaireID != nil && *x.QuestionnaireID == id {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (r callbackRepo) DeleteQuestionnaire(id uuid.UUID) { delete(r.t().Questionnaires, id) }
+
+func (r callbackRepo) ArchiveQuestionnaire(id uuid.UUID, at time.Time) {
+	vs := slices.Clone(r.t().Questionnaires[id])
+	for i := range vs {
+		vs[i].ArchivedAt = &at
+	}
+	r.t().Questionnaires[id] = vs
+}
+
+func (r callbackRepo) DeleteRule(id uuid.UUID) {
+	delete(r.t().Rules, id)
+	for k := range r.t().Evaluations {
+		if k[0] == id {
+			delete(r.t().Evaluations, k)
+		}
+	}
+}
 
 // LockSurveyAwaitingAnswer implements callback.Repository.
 func (r callbackRepo) LockSurveyAwaitingAnswer(_ context.Context, customerID uuid.UUID) (*callback.Task, error) {

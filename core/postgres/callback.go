@@ -70,12 +70,12 @@ func (r callbackRepo) InsertQuestionnaire(ctx context.Context, q *callback.Quest
 	return translate(err, "this questionnaire version")
 }
 
-const questionnaireColumns = `id, version, name, questions, low_score, created_at, created_by`
+const questionnaireColumns = `id, version, name, questions, low_score, created_at, created_by, archived_at`
 
 func scanQuestionnaire(row pgx.Row) (*callback.Questionnaire, error) {
 	q := &callback.Questionnaire{}
 	var questions []byte
-	if err := row.Scan(&q.ID, &q.Version, &q.Name, &questions, &q.LowScore, &q.CreatedAt, &q.CreatedBy); err != nil {
+	if err := row.Scan(&q.ID, &q.Version, &q.Name, &questions, &q.LowScore, &q.CreatedAt, &q.CreatedBy, &q.ArchivedAt); err != nil {
 		return nil, err
 	}
 	return q, json.Unmarshal(questions, &q.Questions)
@@ -97,11 +97,31 @@ func (r callbackRepo) FindQuestionnaires(ctx context.Context) ([]*callback.Quest
 		return nil, err
 	}
 	rows, err := c.Query(ctx, `SELECT `+questionnaireColumns+` FROM (SELECT DISTINCT ON (id) * FROM questionnaires
-		ORDER BY id, version DESC) q ORDER BY name, id`)
+		ORDER BY id, version DESC) q WHERE archived_at IS NULL ORDER BY name, id`)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*callback.Questionnaire, error) { return scanQuestionnaire(r) })
+}
+
+func (r callbackRepo) QuestionnaireInUse(ctx context.Context, id uuid.UUID) (bool, error) {
+	var used bool
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&used) },
+		`SELECT EXISTS (SELECT 1 FROM callback_rules WHERE questionnaire_id = $1)
+			OR EXISTS (SELECT 1 FROM callback_tasks WHERE questionnaire_id = $1)`, id)
+	return used, err
+}
+
+func (r callbackRepo) DeleteQuestionnaire(id uuid.UUID) {
+	r.u.write(`DELETE FROM questionnaires WHERE id = $1`, id)
+}
+
+func (r callbackRepo) ArchiveQuestionnaire(id uuid.UUID, at time.Time) {
+	r.u.write(`UPDATE questionnaires SET archived_at = $2 WHERE id = $1`, id, at)
+}
+
+func (r callbackRepo) DeleteRule(id uuid.UUID) {
+	r.u.write(`DELETE FROM callback_rules WHERE id = $1`, id)
 }
 
 const ruleColumns = `id, name, enabled, trigger, order_types, product_lines, models, site_ids, region_ids, period_from,

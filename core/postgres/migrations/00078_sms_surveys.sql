@@ -13,6 +13,7 @@ ALTER TABLE callback_settings ADD COLUMN survey_timeout_minutes int NOT NULL DEF
     CHECK (survey_timeout_minutes BETWEEN 5 AND 10080);
 ALTER TABLE callback_rules ADD COLUMN weekdays int[] NOT NULL DEFAULT '{}',
     ADD COLUMN time_from text NOT NULL DEFAULT '', ADD COLUMN time_until text NOT NULL DEFAULT '';
+ALTER TABLE questionnaires ADD COLUMN archived_at timestamptz; -- deleted while in use
 CREATE INDEX callback_tasks_sms_open ON callback_tasks (tenant_id, customer_id, survey_asked_at)
     WHERE channel = 'sms' AND status = 'open';
 
@@ -48,5 +49,6 @@ DROP POLICY sms_surveys ON callback_settings;
 DROP POLICY sms_surveys ON callback_tasks;
 DROP INDEX callback_tasks_sms_open;
 ALTER TABLE callback_settings DROP COLUMN survey_timeout_minutes;
+ALTER TABLE questionnaires DROP COLUMN archived_at;
 ALTER TABLE callback_rules DROP COLUMN weekdays, DROP COLUMN time_from, DROP COLUMN time_until;
 ALTER TABLE callback_tasks DROP COLUMN survey_step, DROP COLUMN survey_asked_at;

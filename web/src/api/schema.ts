@@ -428,13 +428,13 @@ export interface paths {
         };
         /**
          * Callback rules
-         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open, weekday. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
          */
         get: operations["list-callback-rules"];
         put?: never;
         /**
          * Create a callback rule
-         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open, weekday. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -456,11 +456,15 @@ export interface paths {
         get: operations["get-callback-rule"];
         /**
          * Replace a callback rule
-         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open, weekday. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
          */
         put: operations["update-callback-rule"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a callback rule
+         * @description The tasks it opened stay. Audited.
+         */
+        delete: operations["delete-callback-rule"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1843,7 +1847,11 @@ export interface paths {
          */
         put: operations["save-questionnaire"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a questionnaire, or archive it when in use
+         * @description A questionnaire no rule or task uses is deleted with all its versions; one in use is archived: no longer listed nor chosen by a rule, its tasks keep asking it. Audited.
+         */
+        delete: operations["delete-questionnaire"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3959,6 +3967,10 @@ export interface components {
             /** @description The user, when a user decided. */
             user_id?: string;
         };
+        DeleteQuestionnaireOutputBody: {
+            /** @description True: it was in use and is archived; false: it is deleted. */
+            archived: boolean;
+        };
         DialInputBody: {
             /**
              * @description The number to call.
@@ -4904,6 +4916,11 @@ export interface components {
             text: string;
         };
         Questionnaire: {
+            /**
+             * Format: date-time
+             * @description Deleted while rules or tasks used it: no longer listed nor chosen by a rule; its tasks keep asking it.
+             */
+            archived_at?: string;
             /** Format: date-time */
             created_at: string;
             created_by: string;
@@ -5240,7 +5257,7 @@ export interface components {
             /** @description Product line codes; empty: any. */
             product_lines: string[] | null;
             questionnaire_id: string;
-            /** @description Regions of the order (exact); empty: any. */
+            /** @description Regions, each with its subregions; empty: any. */
             region_ids: string[] | null;
             /**
              * Format: double
@@ -5249,6 +5266,10 @@ export interface components {
             sample: number;
             /** @description Sites; empty: any. */
             site_ids: string[] | null;
+            /** @description Only work completed at or after this time of day (HH:MM, the tenant's zone); with time_until; a window may span midnight. */
+            time_from?: string;
+            /** @description Only work completed before this time of day (HH:MM). */
+            time_until?: string;
             /** @enum {string} */
             trigger: "order_completed";
             /**
@@ -5258,6 +5279,8 @@ export interface components {
             until?: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description Only work completed on these days of the week in the tenant's zone, 1 (Monday) to 7 (Sunday); empty: any. */
+            weekdays: number[] | null;
         };
         RuleInput: {
             /** @enum {string} */
@@ -5277,6 +5300,7 @@ export interface components {
             order_types?: string[] | null;
             product_lines?: string[] | null;
             questionnaire_id: string;
+            /** @description Each with its subregions. */
             region_ids?: string[] | null;
             /**
              * Format: double
@@ -5284,6 +5308,10 @@ export interface components {
              */
             sample: number;
             site_ids?: string[] | null;
+            /** @description HH:MM, the tenant's zone; set with time_until. */
+            time_from?: string;
+            /** @description HH:MM; before time_from: the window spans midnight. */
+            time_until?: string;
             /**
              * @description Default order_completed.
              * @enum {string}
@@ -5291,6 +5319,8 @@ export interface components {
             trigger?: "order_completed";
             /** Format: date-time */
             until?: string;
+            /** @description 1 (Monday) to 7 (Sunday), the tenant's zone. */
+            weekdays?: number[] | null;
         };
         SMSGatewayOutputBody: {
             /** @enum {string} */
@@ -9189,6 +9219,80 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-callback-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16965,6 +17069,82 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteQuestionnaireOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
