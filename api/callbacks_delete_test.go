@@ -62,3 +62,29 @@ func TestCallbackDeleteAndArchive(t *testing.T) {
 	require.Equal(t, map[string]string{r1: "delete"}, events("callback_rule"))
 	require.Equal(t, map[string]string{unused: "delete", used: "archive"}, events("questionnaire"))
 }
+
+// TestCallbackTasksOfCustomerAndOrder: the callbacks of a customer's and
+// of an order's page, within the caller's scope.
+func TestCallbackTasksOfCustomerAndOrder(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("cbo-co")
+	admin := n.tenant.admin
+	_, gxAgent := b.createUser(admin, "cbo-co", "agent.gx", []string{"agent"}, map[string]any{"regions": []string{n.gx.String()}})
+	q := b.must(201, "POST", "/v1/questionnaires", admin, survey())
+	var orders []string
+	for range 2 {
+		o := b.intake(n, admin, nil)
+		orders = append(orders, o.str("id"))
+		b.exec(n.tenant.id, `INSERT INTO callback_tasks (tenant_id, id, source, work_order_id, customer_id, site_id,
+			questionnaire_id, questionnaire_version) SELECT tenant_id, gen_random_uuid(), 'rule', id, customer_id, site_id, $2, 1
+			FROM work_orders WHERE id = $1`, o.str("id"), q.str("id"))
+	}
+	byOrder := b.must(200, "GET", "/v1/callback-tasks?work_order="+orders[1], admin, nil).JSON["items"].([]any)
+	require.Len(t, byOrder, 1)
+	require.Equal(t, orders[1], byOrder[0].(map[string]any)["work_order_id"])
+	require.Len(t, b.must(200, "GET", "/v1/callback-tasks?customer="+n.customer.String(), admin, nil).JSON["items"], 2)
+	require.Empty(t, b.must(200, "GET", "/v1/callback-tasks?customer="+n.tenant.id.String(), admin, nil).JSON["items"])
+	require.Empty(t, b.must(200, "GET", "/v1/callback-tasks?customer="+n.customer.String(), gxAgent, nil).JSON["items"],
+		"out of the caller's scope")
+}

@@ -86,9 +86,13 @@ type Task struct {
 type TaskFilter struct {
 	Status string
 	Group  string
-	Within core.Scope
-	Cursor string
-	Limit  int
+	// CustomerID and WorkOrderID narrow to one customer's or order's
+	// callbacks (uuid.Nil: any).
+	CustomerID  uuid.UUID
+	WorkOrderID uuid.UUID
+	Within      core.Scope
+	Cursor      string
+	Limit       int
 }
 
 // Evaluation is a rule's verdict on one order, recorded once.

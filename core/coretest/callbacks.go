@@ -287,6 +287,9 @@ func (r callbackRepo) FindTasks(_ context.Context, f callback.TaskFilter) ([]*ca
 		if f.Status != "" && x.Status != f.Status || f.Group != "" && x.Group != f.Group {
 			continue
 		}
+		if f.CustomerID != uuid.Nil && x.CustomerID != f.CustomerID || f.WorkOrderID != uuid.Nil && x.WorkOrderID != f.WorkOrderID {
+			continue
+		}
 		if !f.Within.All && (x.SiteID == nil || !slices.Contains(f.Within.Sites, *x.SiteID)) {
 			continue
 		}

@@ -126,6 +126,12 @@ func (r callbackRepo) FindTasks(ctx context.Context, f callback.TaskFilter) ([]*
 	if f.Group != "" {
 		where = append(where, "t.agent_group = "+arg(f.Group))
 	}
+	if f.CustomerID != uuid.Nil {
+		where = append(where, "t.customer_id = "+arg(f.CustomerID))
+	}
+	if f.WorkOrderID != uuid.Nil {
+		where = append(where, "t.work_order_id = "+arg(f.WorkOrderID))
+	}
 	at, id, err := decodeCursor(f.Cursor)
 	if err != nil {
 		return nil, "", err

@@ -14,6 +14,9 @@ ALTER TABLE callback_settings ADD COLUMN survey_timeout_minutes int NOT NULL DEF
 ALTER TABLE callback_rules ADD COLUMN weekdays int[] NOT NULL DEFAULT '{}',
     ADD COLUMN time_from text NOT NULL DEFAULT '', ADD COLUMN time_until text NOT NULL DEFAULT '';
 ALTER TABLE questionnaires ADD COLUMN archived_at timestamptz; -- deleted while in use
+-- The callbacks of a customer's and of an order's page.
+CREATE INDEX callback_tasks_customer ON callback_tasks (tenant_id, customer_id);
+CREATE INDEX callback_tasks_order ON callback_tasks (tenant_id, work_order_id);
 CREATE INDEX callback_tasks_sms_open ON callback_tasks (tenant_id, customer_id, survey_asked_at)
     WHERE channel = 'sms' AND status = 'open';
 
@@ -47,7 +50,7 @@ GRANT EXECUTE ON FUNCTION callback_surveys_due(timestamptz, int) TO aftersales_a
 DROP FUNCTION callback_surveys_due(timestamptz, int);
 DROP POLICY sms_surveys ON callback_settings;
 DROP POLICY sms_surveys ON callback_tasks;
-DROP INDEX callback_tasks_sms_open;
+DROP INDEX callback_tasks_sms_open, callback_tasks_customer, callback_tasks_order;
 ALTER TABLE callback_settings DROP COLUMN survey_timeout_minutes;
 ALTER TABLE questionnaires DROP COLUMN archived_at;
 ALTER TABLE callback_rules DROP COLUMN weekdays, DROP COLUMN time_from, DROP COLUMN time_until;

@@ -9559,6 +9559,10 @@ export interface operations {
                 status?: "open" | "done" | "given_up";
                 /** @description Only this agent group's to-do queue (e.g. callback). */
                 group?: string;
+                /** @description Only this customer's callbacks. */
+                customer?: string;
+                /** @description Only the callbacks of this work order. */
+                work_order?: string;
             };
             header?: never;
             path?: never;
