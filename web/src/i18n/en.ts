@@ -589,5 +589,10 @@ const en: typeof zh = {
     empty: 'No data', behind: 'Behind “{metric}”', record: 'Record', at: 'Created', state: 'State', counted: 'Counted',
     yes: 'Yes', no: 'No', noSite: 'No site',
   },
+  surveys: {
+    history: 'Callbacks', none: 'No callbacks', order: 'Order', channel: 'Channel', status: 'Status', scores: 'Scores',
+    outcome: 'Outcome', when: 'When',
+    statuses: { open: 'open', done: 'done', given_up: 'given up' },
+  },
 }
 export default en

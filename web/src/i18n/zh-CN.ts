@@ -572,4 +572,9 @@ export default {
     empty: '暂无数据', behind: '“{metric}”明细', record: '记录', at: '创建时间', state: '状态', counted: '计入',
     yes: '是', no: '否', noSite: '无网点',
   },
+  surveys: {
+    history: '回访记录', none: '暂无回访', order: '工单', channel: '方式', status: '状态', scores: '评分',
+    outcome: '结果', when: '时间',
+    statuses: { open: '待回访', done: '已完成', given_up: '已放弃' },
+  },
 }
