@@ -592,6 +592,9 @@ const en: typeof zh = {
   surveys: {
     history: 'Callbacks', none: 'No callbacks', order: 'Order', channel: 'Channel', status: 'Status', scores: 'Scores',
     outcome: 'Outcome', when: 'When',
+    weekdays: 'Days of the week (none: any)', timeFrom: 'Completed from (HH:MM)', timeUntil: 'Completed before (HH:MM)',
+    days: { d1: 'Mon', d2: 'Tue', d3: 'Wed', d4: 'Thu', d5: 'Fri', d6: 'Sat', d7: 'Sun' },
+    deleteRule: 'Delete rule', ruleDeleted: 'Rule deleted',
     statuses: { open: 'open', done: 'done', given_up: 'given up' },
   },
 }

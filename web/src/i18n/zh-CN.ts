@@ -575,6 +575,9 @@ export default {
   surveys: {
     history: '回访记录', none: '暂无回访', order: '工单', channel: '方式', status: '状态', scores: '评分',
     outcome: '结果', when: '时间',
+    weekdays: '星期（不选：不限）', timeFrom: '完工时间起（时:分）', timeUntil: '完工时间止（时:分）',
+    days: { d1: '周一', d2: '周二', d3: '周三', d4: '周四', d5: '周五', d6: '周六', d7: '周日' },
+    deleteRule: '删除规则', ruleDeleted: '规则已删除',
     statuses: { open: '待回访', done: '已完成', given_up: '已放弃' },
   },
 }
