@@ -30,6 +30,12 @@ type CallbackRuleIDInput struct {
 	ID uuid.UUID `path:"id"`
 }
 
+type DeleteQuestionnaireOutput struct {
+	Body struct {
+		Archived bool `json:"archived" doc:"True: it was in use and is archived; false: it is deleted."`
+	}
+}
+
 type UpdateCallbackRuleInput struct {
 	ID   uuid.UUID `path:"id"`
 	Body callback.RuleInput
@@ -90,6 +96,24 @@ func registerCallbackRuleRoutes(api huma.API, cb *callback.Service) {
 		func(ctx context.Context, in *UpdateCallbackRuleInput) (*CallbackRuleOutput, error) {
 			r, err := cb.SaveRule(ctx, unitOfWork(ctx), &in.ID, in.Body)
 			return &CallbackRuleOutput{Body: r}, err
+		})
+	register(api, huma.Operation{OperationID: "delete-callback-rule", Method: http.MethodDelete, Path: "/v1/callback-rules/{id}",
+		Summary: "Delete a callback rule", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusNotFound},
+		Description: "The tasks it opened stay. Audited."},
+		access{Who: accessTenant, Perm: callbackDesign},
+		func(ctx context.Context, in *CallbackRuleIDInput) (*struct{}, error) {
+			return nil, cb.DeleteRule(ctx, unitOfWork(ctx), in.ID)
+		})
+	register(api, huma.Operation{OperationID: "delete-questionnaire", Method: http.MethodDelete, Path: "/v1/questionnaires/{id}",
+		Summary: "Delete a questionnaire, or archive it when in use", Tags: tags, Errors: []int{http.StatusNotFound},
+		Description: "A questionnaire no rule or task uses is deleted with all its versions; one in use is archived: no " +
+			"longer listed nor chosen by a rule, its tasks keep asking it. Audited."},
+		access{Who: accessTenant, Perm: callbackDesign},
+		func(ctx context.Context, in *CallbackRuleIDInput) (*DeleteQuestionnaireOutput, error) {
+			archived, err := cb.DeleteQuestionnaire(ctx, unitOfWork(ctx), in.ID)
+			out := &DeleteQuestionnaireOutput{}
+			out.Body.Archived = archived
+			return out, err
 		})
 	register(api, huma.Operation{OperationID: "preview-callback-rule", Method: http.MethodPost,
 		Path: "/v1/callback-rules/{id}/preview", Summary: "Preview a callback rule", Tags: tags, Errors: []int{http.StatusNotFound},

@@ -15,6 +15,9 @@ type ListCallbackTasksInput struct {
 	ListParams
 	Status string `query:"status" enum:"open,done,given_up" doc:"Only tasks in this status."`
 	Group  string `query:"group" maxLength:"40" doc:"Only this agent group's to-do queue (e.g. callback)."`
+	// Customer and WorkOrder list the callbacks shown on their pages.
+	Customer  uuid.UUID `query:"customer" doc:"Only this customer's callbacks."`
+	WorkOrder uuid.UUID `query:"work_order" doc:"Only the callbacks of this work order."`
 }
 
 type ListCallbackTasksOutput struct {
@@ -87,6 +90,7 @@ func registerCallbackTaskRoutes(api huma.API, s *Server, cb *callback.Service) {
 				return nil, err
 			}
 			items, next, err := cb.Tasks(ctx, unitOfWork(ctx), callback.TaskFilter{Status: in.Status, Group: in.Group, Within: sc,
+				CustomerID: in.Customer, WorkOrderID: in.WorkOrder,
 				Cursor: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err

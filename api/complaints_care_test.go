@@ -58,6 +58,8 @@ func TestComplaintReassignsTheOrder(t *testing.T) {
 	require.Equal(t, old.str("description"), fresh.str("description"))
 	require.Equal(t, old.str("address"), fresh.str("address"))
 	require.Contains(t, []string{"dispatched", "assigned"}, fresh.str("state"), "dispatched anew")
+	require.NotEmpty(t, old.str("site_id"))
+	require.NotEqual(t, old.str("site_id"), fresh.str("site_id"), "not back to the site the complaint is about")
 	created := b.eventsOf(n, newID, "created")[0]["payload"].(map[string]any)
 	require.Equal(t, c.str("number"), created["complaint_number"])
 	require.Equal(t, order.str("number"), created["replaces_number"])

@@ -44,7 +44,7 @@ type PutSMSSettingsInput struct {
 
 type SMSPreviewInput struct {
 	Body struct {
-		Kind     string            `json:"kind" enum:"technician_assigned,customer_assigned,customer_satisfaction,help_reply,site_urge,sla_breached,complaint_escalated,complaint_confirm"`
+		Kind     string            `json:"kind" enum:"technician_assigned,customer_assigned,customer_satisfaction,help_reply,site_urge,sla_breached,complaint_escalated,complaint_confirm,callback_survey"`
 		Locale   string            `json:"locale,omitempty" enum:"zh-CN,en" default:"zh-CN"`
 		Template *string           `json:"template,omitempty" maxLength:"2000" doc:"Text to try instead of the saved one; omitted: the tenant's text (or the built-in one)."`
 		Facts    map[string]string `json:"facts,omitempty" doc:"Variable values to render with, e.g. {\"order_number\": \"WO-2611-000001\"}; omitted ones use sample values."`

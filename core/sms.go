@@ -21,6 +21,9 @@ const (
 	// SMSComplaintConfirm asks the customer to accept (1) or reject (2) a
 	// complaint's proposed resolution.
 	SMSComplaintConfirm = "complaint_confirm"
+	// SMSCallbackSurvey texts the customer one question of an SMS survey
+	// (a callback task of channel sms), answered with digits or words.
+	SMSCallbackSurvey = "callback_survey"
 )
 
 // SMS statuses.

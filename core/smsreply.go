@@ -84,3 +84,7 @@ func foldWidth(s string) string {
 		return r
 	}, s)
 }
+
+// FoldSMSWidth turns full-width ASCII in a text (common on Chinese phones)
+// into ASCII, as ParseSMSReply reads it.
+func FoldSMSWidth(s string) string { return foldWidth(s) }

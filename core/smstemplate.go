@@ -45,6 +45,7 @@ var SMSVariables = map[string]string{
 	"category":         "the complaint's category code",
 	"level":            "the escalation step reached (1, 2, …)",
 	"measures":         "the measures of a complaint's proposed resolution",
+	"question":         "an SMS survey's question with how to answer it, e.g. (1/3) How polite was the technician? Reply a score 1-5 (5 is best).",
 }
 
 var smsKinds = map[string]smsKind{
@@ -69,8 +70,8 @@ var smsKinds = map[string]smsKind{
 	SMSHelpReply: {SMSToSender,
 		[]string{"reason"},
 		map[string]string{
-			LocaleZhCN: "未能识别您的短信（{reason}）。技师请回复“接单/到达/完工 工单号”，如“接单 WO-2611-000123”；客户评价请回复数字1-5。",
-			LocaleEn:   "Sorry, we could not read your text ({reason}). Technicians: reply accept, arrived or done with the order number, e.g. \"accept WO-2611-000123\". Customers: reply a digit 1-5.",
+			LocaleZhCN: "未能识别您的短信（{reason}）。技师请回复“接单/到达/完工 工单号”，如“接单 WO-2611-000123”；客户评价请回复数字1-5；回访问卷请按题目提示回复：单选或评分回复一位数字，多选回复所选数字（如13），填空题直接回复文字，选填题回复0跳过。",
+			LocaleEn:   "Sorry, we could not read your text ({reason}). Technicians: reply accept, arrived or done with the order number, e.g. \"accept WO-2611-000123\". Customers: reply a digit 1-5 to rate us; to a survey question reply as it asks: one digit for a choice or a score, the digits of all that apply for a multiple choice (e.g. 13), words for a written answer, 0 to skip an optional question.",
 		}},
 	SMSSiteUrge: {SMSToSite,
 		[]string{"order_number", "address", "fault", "customer_phone", "site_name", "deadline", "note"},
@@ -89,6 +90,12 @@ var smsKinds = map[string]smsKind{
 		map[string]string{
 			LocaleZhCN: "投诉升级（第{level}级）：投诉单{complaint_number}（{category}），客户{customer_name}，处理时限{deadline}，请尽快处理。",
 			LocaleEn:   "Complaint escalated (step {level}): case {complaint_number} ({category}), customer {customer_name}, due {deadline}. Please act now.",
+		}},
+	SMSCallbackSurvey: {SMSToCustomer,
+		[]string{"order_number", "question"},
+		map[string]string{
+			LocaleZhCN: "服务单{order_number}回访：{question}",
+			LocaleEn:   "Survey of your service order {order_number}: {question}",
 		}},
 	SMSComplaintConfirm: {SMSToCustomer,
 		[]string{"complaint_number", "customer_name", "measures"},

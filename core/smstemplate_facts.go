@@ -35,6 +35,9 @@ type SMSFacts struct {
 	Category        string
 	Level           int
 	Measures        string
+	// Question is an SMS survey's question with how to answer it
+	// (callback_survey).
+	Question string
 	// Location is the tenant's zone times are shown in; nil: UTC.
 	Location *time.Location
 }
@@ -78,6 +81,7 @@ func (f SMSFacts) Vars(locale string) map[string]string {
 		"category":         f.Category,
 		"level":            strconv.Itoa(f.Level),
 		"measures":         f.Measures,
+		"question":         f.Question,
 	}
 }
 
@@ -156,8 +160,10 @@ func SampleSMSVars(locale string) map[string]string {
 		f.Address, f.Reason = "1 Haier Road, Laoshan, Qingdao", "no command found"
 	}
 	f.ComplaintNumber, f.Category, f.Level, f.Measures = "TS-2612-000001", "repair_quality", 1, "免费上门重修"
+	f.Question = "(1/3) 您对师傅的服务态度满意吗？请回复1-5分（5分最满意）。"
 	if SMSLocale(locale) == LocaleEn {
 		f.Measures = "a free repeat repair"
+		f.Question = "(1/3) How polite was the technician? Reply a score 1-5 (5 is best)."
 	}
 	return f.Vars(locale)
 }

@@ -51,7 +51,7 @@ func TestSMSTemplateValidation(t *testing.T) {
 // its kind's variables, and exists in both locales.
 func TestSMSDefaultTemplatesAreValid(t *testing.T) {
 	t.Parallel()
-	require.Len(t, core.SMSKinds(), 8)
+	require.Len(t, core.SMSKinds(), 9)
 	for _, kind := range core.SMSKinds() {
 		require.NotEmpty(t, core.SMSAudience(kind), kind)
 		for _, v := range core.SMSKindVariables(kind) {
@@ -119,7 +119,7 @@ func TestSMSCompose(t *testing.T) {
 	end.SignatureAtEnd = true
 	body, _, err := end.Compose(core.SMSHelpReply, "en", core.SMSFacts{Reason: "no command"})
 	require.NoError(t, err)
-	require.True(t, strings.HasSuffix(body, "reply a digit 1-5.【海尔服务】"), body)
+	require.True(t, strings.HasSuffix(body, "0 to skip an optional question.【海尔服务】"), body)
 
 	_, _, err = s.Compose("fax", "en", facts)
 	require.Equal(t, core.EINVALID, core.ErrorCode(err))
@@ -176,7 +176,7 @@ func TestSMSSettingsValidate(t *testing.T) {
 			err := s.Validate()
 			if c.field == "" {
 				require.NoError(t, err)
-				require.Len(t, s.Notifications, 8, "every kind present")
+				require.Len(t, s.Notifications, 9, "every kind present")
 				return
 			}
 			require.Error(t, err)

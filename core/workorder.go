@@ -149,6 +149,9 @@ type WorkOrder struct {
 	Version             int               `json:"version"`
 	CreatedAt           time.Time         `json:"created_at"`
 	UpdatedAt           time.Time         `json:"updated_at"`
+	// ExcludedAtIntake are the sites its intake excluded (NewWorkOrder's
+	// ExcludedSiteIDs), for its first dispatch; not stored here.
+	ExcludedAtIntake []uuid.UUID `json:"-"`
 }
 
 // WorkOrderEvent is one entry of an order's timeline.
@@ -190,6 +193,9 @@ type NewWorkOrder struct {
 	// Links are added to the created event's payload: what the order
 	// replaces and why (a complaint's reassignment), shown on its timeline.
 	Links map[string]any
+	// ExcludedSiteIDs are sites the order must not be dispatched to (a
+	// complaint's reassignment away from the old order's site).
+	ExcludedSiteIDs []uuid.UUID
 }
 
 // Validate checks the fields that need no lookup.

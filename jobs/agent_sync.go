@@ -37,6 +37,10 @@ type AgentSyncs struct {
 	Target call.SyncTarget
 	Delay  time.Duration // 0: DefaultAgentSyncDelay
 	Log    *slog.Logger
+	// Stale and Inspector let the sweep find and re-enqueue lost syncs
+	// (nil Stale: no sweep).
+	Stale     StaleAgentSyncs
+	Inspector *asynq.Inspector
 }
 
 func agentSyncTaskID(tenant uuid.UUID) string { return "agent-sync:" + tenant.String() }
@@ -102,4 +106,72 @@ func (a *AgentSyncs) quiet(ctx context.Context, tenant uuid.UUID, delay time.Dur
 		}
 	}
 	return nil
+}
+
+// TypeAgentSyncSweep is the periodic sweep of agent syncs whose task was
+// lost.
+const TypeAgentSyncSweep = "cti:agent_sync_sweep"
+
+// AgentSyncSweepIdle is how long a tenant's groups may wait to be sent,
+// untouched by any sync, before the sweep takes its task for lost: well
+// above the delay and the retries' backoff of a live task.
+const AgentSyncSweepIdle = 2 * time.Minute
+
+// StaleAgentSyncs lists the tenants whose agent groups wait to be sent
+// (or whose last sync failed) untouched for idle (the PostgreSQL store).
+type StaleAgentSyncs interface {
+	StaleAgentSyncs(ctx context.Context, idle time.Duration, limit int) ([]uuid.UUID, error)
+}
+
+// Sweep enqueues again the sync of every tenant whose groups wait to be
+// sent untouched for idle (0: AgentSyncSweepIdle): its task was lost
+// (Redis lost it) or ran out of retries (archived: deleted, so the
+// tenant's task ID is free again). A task that still waits or runs is
+// left alone. Returns how many it enqueued.
+func (a *AgentSyncs) Sweep(ctx context.Context, idle time.Duration) (int, error) {
+	if a.Stale == nil {
+		return 0, nil
+	}
+	if idle <= 0 {
+		idle = AgentSyncSweepIdle
+	}
+	tenants, err := a.Stale.StaleAgentSyncs(ctx, idle, 500)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, tenant := range tenants {
+		if a.Inspector != nil {
+			info, err := a.Inspector.GetTaskInfo("default", agentSyncTaskID(tenant))
+			switch {
+			case err == nil && info.State == asynq.TaskStateArchived:
+				if err := a.Inspector.DeleteTask("default", agentSyncTaskID(tenant)); err != nil {
+					a.Log.Warn("archived agent sync not deleted", "tenant", tenant, "err", err)
+					continue
+				}
+			case err == nil: // waiting or running: it will send
+				continue
+			}
+		}
+		_, err := a.Client.EnqueueContext(ctx, asynq.NewTask(TypeAgentSync, []byte(tenant.String())),
+			asynq.TaskID(agentSyncTaskID(tenant)), asynq.Queue("default"), asynq.MaxRetry(20))
+		switch {
+		case err == nil:
+			n++
+			a.Log.Info("lost agent sync enqueued again", "tenant", tenant)
+		case !errors.Is(err, asynq.ErrTaskIDConflict):
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// agentSyncSweepTask sweeps the agent syncs once per minute across
+// replicas.
+func agentSyncSweepTask(a *AgentSyncs, log *slog.Logger) Periodic {
+	return Periodic{Type: TypeAgentSyncSweep, Every: time.Minute, Cron: "* * * * *", Queue: "default",
+		Run: func(ctx context.Context, _ time.Time) error {
+			_, err := a.Sweep(ctx, 0)
+			return err
+		}}
 }

@@ -61,6 +61,8 @@ type syncBundle struct {
 	pbx    *pbxSyncs
 	agents []uuid.UUID
 	log    *bytes.Buffer
+	syncs  *jobs.AgentSyncs
+	opt    asynq.RedisConnOpt
 }
 
 // setupSync builds the agent groups over PostgreSQL, their syncs on a real
@@ -77,6 +79,7 @@ func setupSync(t *testing.T, n int) *syncBundle {
 	syncs := &jobs.AgentSyncs{Client: client, Target: b.pbx, Delay: 300 * time.Millisecond, Log: log}
 	b.groups = call.NewGroups(call.GroupsConfig{Store: s, Units: s, Notify: syncs, Log: log})
 	syncs.Groups = b.groups
+	b.syncs, b.opt = syncs, opt
 	b.calls = call.NewService(call.Config{Store: s, Changes: b.groups})
 	srv := asynq.NewServer(opt, asynq.Config{Concurrency: 4, Queues: jobs.Queues, Logger: nopLogger{},
 		TaskCheckInterval: jobs.TaskCheckInterval, DelayedTaskCheckInterval: 50 * time.Millisecond, RetryDelayFunc: func(int, error, *asynq.Task) time.Duration { return 100 * time.Millisecond }})

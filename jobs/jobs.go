@@ -85,6 +85,8 @@ type Deps struct {
 	AgentSyncs *AgentSyncs
 	// Reputation recomputes the site reputations; nil: not here.
 	Reputation ReputationRefresher
+	// Surveys advances the SMS surveys; nil: not here.
+	Surveys SurveyRunner
 }
 
 // NewWorker builds a worker on Redis.
@@ -133,6 +135,12 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	}
 	if d.Reputation != nil {
 		periodic = append(periodic, ReputationTask(d.Reputation, d.Log))
+	}
+	if d.Surveys != nil {
+		periodic = append(periodic, surveysTask(d.Surveys, d.Log))
+	}
+	if d.AgentSyncs != nil && d.AgentSyncs.Stale != nil {
+		periodic = append(periodic, agentSyncSweepTask(d.AgentSyncs, d.Log))
 	}
 	for _, p := range periodic {
 		if d.Periods == nil {

@@ -20,6 +20,9 @@ func (a *App) newAgentGroups(o Options, redisOpt asynq.RedisConnOpt) *call.Group
 		client := asynq.NewClient(redisOpt)
 		a.onClose(func() { _ = client.Close() })
 		a.AgentSyncs = &jobs.AgentSyncs{Client: client, Log: o.Log, Delay: o.AgentSyncDelay}
+		inspector := asynq.NewInspector(redisOpt)
+		a.onClose(func() { _ = inspector.Close() })
+		a.AgentSyncs.Stale, a.AgentSyncs.Inspector = a.Store, inspector
 		cfg.Notify = a.AgentSyncs
 	}
 	g := call.NewGroups(cfg)

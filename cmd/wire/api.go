@@ -32,6 +32,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		ops.Monitor = asynqmon.New(asynqmon.Options{RootPath: api.MonitorPath, RedisConnOpt: redisOpt})
 		msg.SMSGateway = messaging.New(messaging.Config{Store: store, Units: store, Clock: o.Clock, Texts: texts,
 			Complaints: a.Complaints,
+			Surveys:    a.Callbacks,
 			WorkOrders: a.WorkOrders, Log: o.Log})
 		msg.GatewaySecret = o.SMS.GatewaySecret
 	}

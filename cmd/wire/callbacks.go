@@ -6,17 +6,39 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 	"github.com/aftersales/aftersales/core/callback"
 	"github.com/aftersales/aftersales/core/complaint"
 	"github.com/aftersales/aftersales/core/workorder"
+	"github.com/aftersales/aftersales/jobs"
 )
 
 // newCallbacks builds the callback use cases: dissatisfied answers open
 // rework orders through the work-order use cases, or complaint cases
 // through the complaint use cases, as the tenant's settings say.
 func newCallbacks(store callback.Store, orders *workorder.Service, complaints *complaint.Service, o Options) *callback.Service {
-	return callback.New(callback.Config{Store: store, Clock: o.Clock, Rework: reworks{orders},
-		Complaints: callbackComplaints{orders, complaints}, Log: o.Log})
+	c := callback.Config{Store: store, Clock: o.Clock, Rework: reworks{orders},
+		Complaints: callbackComplaints{orders, complaints}, Log: o.Log}
+	if s, ok := store.(interface {
+		callback.SurveyStore
+		core.UnitsOfWork
+	}); ok {
+		c.Surveys, c.Units = s, s
+	}
+	if a, ok := store.(audit.Store); ok {
+		c.Audit = a
+	}
+	return callback.New(c)
+}
+
+// surveyTexts texts SMS survey questions through the SMS pipeline, as
+// callback_survey texts about the task's order.
+type surveyTexts struct{ texts *jobs.Texts }
+
+func (t surveyTexts) AskBySMS(ctx context.Context, u core.UnitOfWork, m callback.SurveyText) error {
+	id := m.WorkOrderID
+	return t.texts.QueueText(ctx, u, jobs.Text{Kind: core.SMSCallbackSurvey, To: m.To, Locale: m.Locale, WorkOrderID: &id,
+		Facts: core.SMSFacts{OrderNumber: m.OrderNumber, Question: m.Question}})
 }
 
 // callbackComplaints opens a complaint case for a dissatisfied callback

@@ -32,7 +32,11 @@ func (c complaintOrders) Reissue(ctx context.Context, u core.UnitOfWork, orderID
 		return nil, &core.Error{Code: core.ECONFLICT, Fields: map[string]string{"state": w.State},
 			Message: fmt.Sprintf("order %s is %s and can no longer be voided", w.Number, w.State)}
 	}
-	n, err := c.orders.Intake(ctx, u, core.NewWorkOrder{Type: w.Type, Channel: "phone", CustomerID: w.CustomerID, UnitID: w.UnitID,
+	var away []uuid.UUID // the new order goes to another site than the old one
+	if w.SiteID != nil {
+		away = []uuid.UUID{*w.SiteID}
+	}
+	n, err := c.orders.Intake(ctx, u, core.NewWorkOrder{ExcludedSiteIDs: away, Type: w.Type, Channel: "phone", CustomerID: w.CustomerID, UnitID: w.UnitID,
 		ServiceType: w.ServiceType, ProductLine: w.ProductLine, Skills: w.Skills, Description: w.Description,
 		Address: w.Address, Lat: w.Lat, Lon: w.Lon,
 		Links: map[string]any{"complaint_id": r.ComplaintID, "complaint_number": r.ComplaintNumber,

@@ -261,6 +261,9 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	if redisOpt != nil {
 		texts = a.newTexts(o, redisOpt, rdb)
 	}
+	if texts != nil {
+		a.Callbacks.SetSurveyTexts(surveyTexts{texts})
+	}
 	if o.Role.worker() {
 		a.buildWorker(o, redisOpt, texts)
 	}

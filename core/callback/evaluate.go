@@ -61,6 +61,12 @@ func (s *Service) EvaluateOrder(ctx context.Context, u core.UnitOfWork, orderID 
 			return nil, err
 		}
 		repo.InsertTask(t)
+		if t.Channel == ChannelSMS && s.texts != nil {
+			if err := s.startSurvey(ctx, repo, u, t); err != nil {
+				return nil, err
+			}
+			repo.UpdateTask(t)
+		}
 		out = append(out, t)
 	}
 	return out, nil

@@ -35,8 +35,17 @@ type Repository interface {
 	InsertQuestionnaire(ctx context.Context, q *Questionnaire) error
 	// FindQuestionnaire reads a version (0: the latest); ENOTFOUND.
 	FindQuestionnaire(ctx context.Context, id uuid.UUID, version int) (*Questionnaire, error)
-	// FindQuestionnaires lists the latest version of each, by name.
+	// FindQuestionnaires lists the latest version of each not archived,
+	// by name.
 	FindQuestionnaires(ctx context.Context) ([]*Questionnaire, error)
+	// QuestionnaireInUse tells whether a rule or a task uses any version.
+	QuestionnaireInUse(ctx context.Context, id uuid.UUID) (bool, error)
+	// DeleteQuestionnaire deletes every version; ArchiveQuestionnaire
+	// marks every version archived at at.
+	DeleteQuestionnaire(id uuid.UUID)
+	ArchiveQuestionnaire(id uuid.UUID, at time.Time)
+	// DeleteRule deletes a rule and its verdicts.
+	DeleteRule(id uuid.UUID)
 
 	// InsertRule stores a new rule.
 	InsertRule(r *Rule)
@@ -68,8 +77,15 @@ type Repository interface {
 	// FindTask: ENOTFOUND. LockTask reads it under a row lock.
 	FindTask(ctx context.Context, id uuid.UUID) (*Task, error)
 	LockTask(ctx context.Context, id uuid.UUID) (*Task, error)
-	// UpdateTask writes a task's status, attempts, answers and outcome.
+	// UpdateTask writes a task's status, attempts, answers, outcome and
+	// SMS survey state.
 	UpdateTask(t *Task)
+	// LockSurveyAwaitingAnswer reads, under a row lock, the customer's
+	// newest open SMS task whose survey awaits an answer; ENOTFOUND.
+	LockSurveyAwaitingAnswer(ctx context.Context, customerID uuid.UUID) (*Task, error)
+	// FindSurveyContact reads the phone an SMS survey texts the customer
+	// ("" when they have none) and the tenant's locale.
+	FindSurveyContact(ctx context.Context, customerID uuid.UUID) (phone, locale string, err error)
 }
 
 // ReworkOpener opens a rework order linked to the original (core/workorder

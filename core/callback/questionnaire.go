@@ -61,6 +61,8 @@ type Questionnaire struct {
 	LowScore  int       `json:"low_score" doc:"A rating at or below it counts as dissatisfaction (0: none does)."`
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"created_by"`
+	// ArchivedAt is set when it was deleted while in use.
+	ArchivedAt *time.Time `json:"archived_at,omitempty" doc:"Deleted while rules or tasks used it: no longer listed nor chosen by a rule; its tasks keep asking it."`
 }
 
 // QuestionnaireInput is what a tenant saves.
@@ -129,6 +131,8 @@ type Answer struct {
 	Choices  []string `json:"choices,omitempty" doc:"Multiple choice: the options' values."`
 	Score    *int     `json:"score,omitempty" doc:"Rating: 1 to the question's scale."`
 	Text     *string  `json:"text,omitempty" doc:"Fill-in or free text."`
+	// Indicator is set on recording from the question (what reports read).
+	Indicator string `json:"indicator,omitempty" readOnly:"true" doc:"The indicator the question measures, recorded with the answer (ignored on input)."`
 }
 
 // CheckAnswers checks answers against the questionnaire version they

@@ -37,9 +37,12 @@ type Rule struct {
 	ProductLines    []string    `json:"product_lines" doc:"Product line codes; empty: any."`
 	Models          []string    `json:"models" doc:"Product model codes; empty: any."`
 	SiteIDs         []uuid.UUID `json:"site_ids" doc:"Sites; empty: any."`
-	RegionIDs       []uuid.UUID `json:"region_ids" doc:"Regions of the order (exact); empty: any."`
+	RegionIDs       []uuid.UUID `json:"region_ids" doc:"Regions, each with its subregions; empty: any."`
 	From            *time.Time  `json:"from,omitempty" doc:"Only work completed at or after it."`
 	Until           *time.Time  `json:"until,omitempty" doc:"Only work completed before it."`
+	Weekdays        []int       `json:"weekdays" doc:"Only work completed on these days of the week in the tenant's zone, 1 (Monday) to 7 (Sunday); empty: any."`
+	TimeFrom        string      `json:"time_from,omitempty" doc:"Only work completed at or after this time of day (HH:MM, the tenant's zone); with time_until; a window may span midnight."`
+	TimeUntil       string      `json:"time_until,omitempty" doc:"Only work completed before this time of day (HH:MM)."`
 	Sample          float64     `json:"sample" doc:"The share of matching work called back, 0-1; deterministic per order."`
 	Condition       string      `json:"condition" doc:"An expr-lang expression over the order's facts (see the rule environment); empty: true."`
 	DueDays         int         `json:"due_days" doc:"Due within this many working days of completion (0: use due_hours)."`
@@ -60,9 +63,12 @@ type RuleInput struct {
 	ProductLines    []string    `json:"product_lines,omitempty" maxItems:"100"`
 	Models          []string    `json:"models,omitempty" maxItems:"500"`
 	SiteIDs         []uuid.UUID `json:"site_ids,omitempty" maxItems:"1000"`
-	RegionIDs       []uuid.UUID `json:"region_ids,omitempty" maxItems:"500"`
+	RegionIDs       []uuid.UUID `json:"region_ids,omitempty" maxItems:"500" doc:"Each with its subregions."`
 	From            *time.Time  `json:"from,omitempty"`
 	Until           *time.Time  `json:"until,omitempty"`
+	Weekdays        []int       `json:"weekdays,omitempty" maxItems:"7" doc:"1 (Monday) to 7 (Sunday), the tenant's zone."`
+	TimeFrom        string      `json:"time_from,omitempty" doc:"HH:MM, the tenant's zone; set with time_until."`
+	TimeUntil       string      `json:"time_until,omitempty" doc:"HH:MM; before time_from: the window spans midnight."`
 	Sample          float64     `json:"sample" minimum:"0" maximum:"1" doc:"The share of matching work called back, 0-1."`
 	Condition       string      `json:"condition,omitempty" maxLength:"2000"`
 	DueDays         int         `json:"due_days,omitempty" minimum:"0" maximum:"60"`
@@ -91,12 +97,18 @@ type Facts struct {
 	CustomerID   uuid.UUID  `expr:"-"`
 	Site         *uuid.UUID `expr:"-"`
 	Region       *uuid.UUID `expr:"-"`
-	CompletedAt  time.Time  `expr:"-"`
+	// Regions are the order's region and the regions above it.
+	Regions     []uuid.UUID `expr:"-"`
+	CompletedAt time.Time   `expr:"-"`
+	// Weekday (1 Monday … 7 Sunday) and Minute (of the day) are the
+	// completion's in the tenant's zone.
+	Weekday int `expr:"weekday" doc:"1 (Monday) to 7 (Sunday), the tenant's zone."`
+	Minute  int `expr:"-"`
 }
 
 // FactNames lists the names a condition may use, for the docs and errors.
 var FactNames = []string{"number", "type", "channel", "service_type", "product_line", "model", "site_id", "region_id",
-	"in_warranty", "satisfaction", "sla_breached", "hours_open"}
+	"in_warranty", "satisfaction", "sla_breached", "hours_open", "weekday"}
 
 // compiled is a rule ready to run.
 type compiled struct {
@@ -136,6 +148,26 @@ func (in *RuleInput) Validate() error {
 	}
 	if in.Group == "" {
 		in.Group = "callback"
+	}
+	for _, d := range in.Weekdays {
+		if d < 1 || d > 7 {
+			return core.FieldError("weekdays", "days are 1 (Monday) to 7 (Sunday)")
+		}
+	}
+	if (in.TimeFrom == "") != (in.TimeUntil == "") {
+		return core.FieldError("time_until", "set both ends of the time window, or neither")
+	}
+	if in.TimeFrom != "" {
+		from, ok1 := clockMinute(in.TimeFrom)
+		until, ok2 := clockMinute(in.TimeUntil)
+		switch {
+		case !ok1:
+			return core.FieldError("time_from", "a time of day is HH:MM")
+		case !ok2:
+			return core.FieldError("time_until", "a time of day is HH:MM")
+		case from == until:
+			return core.FieldError("time_until", "the window is empty")
+		}
 	}
 	if in.QuestionnaireID == uuid.Nil {
 		return core.FieldError("questionnaire_id", "a rule needs a questionnaire")
@@ -183,7 +215,10 @@ func (c compiled) matches(tenant uuid.UUID, f *Facts) (bool, error) {
 		return false, nil
 	}
 	if !in(r.OrderTypes, f.Type) || !in(r.ProductLines, f.ProductLine) || !in(r.Models, f.Model) ||
-		!inID(r.SiteIDs, f.Site) || !inID(r.RegionIDs, f.Region) {
+		!inID(r.SiteIDs, f.Site) || !inRegions(r.RegionIDs, f) {
+		return false, nil
+	}
+	if len(r.Weekdays) > 0 && !slices.Contains(r.Weekdays, f.Weekday) || !inWindow(r.TimeFrom, r.TimeUntil, f.Minute) {
 		return false, nil
 	}
 	if r.From != nil && f.CompletedAt.Before(*r.From) || r.Until != nil && !f.CompletedAt.Before(*r.Until) {
@@ -199,4 +234,44 @@ func in(list []string, v string) bool { return len(list) == 0 || slices.Contains
 
 func inID(list []uuid.UUID, v *uuid.UUID) bool {
 	return len(list) == 0 || v != nil && slices.Contains(list, *v)
+}
+
+// inRegions: the order's region, or one above it, is listed (any when
+// none is).
+func inRegions(list []uuid.UUID, f *Facts) bool {
+	if len(list) == 0 {
+		return true
+	}
+	if len(f.Regions) == 0 {
+		return inID(list, f.Region)
+	}
+	for _, id := range f.Regions {
+		if slices.Contains(list, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// inWindow: minute of the day is in [from, until) (HH:MM; a window
+// spanning midnight when until is before from); any when unset.
+func inWindow(from, until string, minute int) bool {
+	a, ok1 := clockMinute(from)
+	b, ok2 := clockMinute(until)
+	if !ok1 || !ok2 {
+		return true
+	}
+	if a < b {
+		return minute >= a && minute < b
+	}
+	return minute >= a || minute < b
+}
+
+// clockMinute reads HH:MM as minutes of the day.
+func clockMinute(s string) (int, bool) {
+	t, err := time.Parse("15:04", s)
+	if err != nil || len(s) != 5 {
+		return 0, false
+	}
+	return t.Hour()*60 + t.Minute(), true
 }

@@ -87,3 +87,18 @@ func BenchmarkRuleEvaluation(b *testing.B) {
 	}
 	b.ReportMetric(float64(orders)*float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 }
+
+func TestRuleRegionsTakeSubregions(t *testing.T) {
+	t.Parallel()
+	tenant, parent, child, other := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	f := &callback.Facts{OrderID: uuid.New(), Region: &child, Regions: []uuid.UUID{child, parent}}
+	for _, c := range []struct {
+		regions []uuid.UUID
+		want    int
+	}{{nil, 1}, {[]uuid.UUID{parent}, 1}, {[]uuid.UUID{child}, 1}, {[]uuid.UUID{other}, 0}} {
+		r := &callback.Rule{ID: uuid.New(), Enabled: true, Trigger: callback.TriggerOrderCompleted, Sample: 1, RegionIDs: c.regions}
+		sel, fail := callback.Select(tenant, []*callback.Rule{r}, []*callback.Facts{f})
+		require.Empty(t, fail)
+		require.Len(t, sel, c.want, c.regions)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Service runs the callback use cases. Every method that takes a unit of
@@ -18,6 +19,10 @@ type Service struct {
 	rework     ReworkOpener
 	complaints ComplaintOpener
 	log        *slog.Logger
+	texts      SurveyTexts
+	surveys    SurveyStore
+	units      core.UnitsOfWork
+	audit      audit.Store
 }
 
 // Config is what a Service is built from.
@@ -27,6 +32,12 @@ type Config struct {
 	Rework     ReworkOpener    // nil: a rework act records OutcomeNone
 	Complaints ComplaintOpener // nil: OutcomeComplaintUnavailable
 	Log        *slog.Logger    // nil: discarded
+	// Surveys and Units let FireSurveys find and advance SMS surveys
+	// across tenants (nil: it does nothing).
+	Surveys SurveyStore
+	Units   core.UnitsOfWork
+	// Audit records rule and questionnaire deletions (nil: not recorded).
+	Audit audit.Store
 }
 
 // New returns the callback use cases.
@@ -37,7 +48,8 @@ func New(c Config) *Service {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: c.Store, clock: c.Clock, rework: c.Rework, complaints: c.Complaints, log: c.Log}
+	return &Service{store: c.Store, clock: c.Clock, rework: c.Rework, complaints: c.Complaints, log: c.Log,
+		surveys: c.Surveys, units: c.Units, audit: c.Audit}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
@@ -102,10 +114,12 @@ func (s *Service) SaveRule(ctx context.Context, u core.UnitOfWork, id *uuid.UUID
 		return nil, err
 	}
 	repo := s.store.Callbacks(u)
-	if _, err := repo.FindQuestionnaire(ctx, in.QuestionnaireID, 0); core.ErrorCode(err) == core.ENOTFOUND {
+	if q, err := repo.FindQuestionnaire(ctx, in.QuestionnaireID, 0); core.ErrorCode(err) == core.ENOTFOUND {
 		return nil, core.FieldError("questionnaire_id", "no questionnaire %s", in.QuestionnaireID)
 	} else if err != nil {
 		return nil, err
+	} else if q.ArchivedAt != nil {
+		return nil, core.FieldError("questionnaire_id", "questionnaire %s is archived", in.QuestionnaireID)
 	}
 	now := s.now()
 	r := &Rule{ID: uuid.New(), CreatedAt: now}
@@ -120,6 +134,10 @@ func (s *Service) SaveRule(ctx context.Context, u core.UnitOfWork, id *uuid.UUID
 		in.ProductLines, in.Models
 	r.SiteIDs, r.RegionIDs, r.From, r.Until, r.Sample, r.Condition = in.SiteIDs, in.RegionIDs, in.From, in.Until, in.Sample,
 		in.Condition
+	r.Weekdays, r.TimeFrom, r.TimeUntil = in.Weekdays, in.TimeFrom, in.TimeUntil
+	if r.Weekdays == nil {
+		r.Weekdays = []int{}
+	}
 	r.DueDays, r.DueHours, r.Channel, r.Group, r.QuestionnaireID, r.UpdatedAt = in.DueDays, in.DueHours, in.Channel,
 		in.Group, in.QuestionnaireID, now
 	if id == nil {

@@ -36,7 +36,13 @@ const (
 	AttemptBusy        = "busy"
 	AttemptWrongNumber = "wrong_number"
 	AttemptRefused     = "refused"
+	// AttemptNoPhone: an SMS survey's customer has no phone to text.
+	AttemptNoPhone = "no_phone"
 )
+
+// DefaultSurveyTimeoutMinutes is how long an SMS survey waits for each
+// answer unless the tenant sets otherwise.
+const DefaultSurveyTimeoutMinutes = 24 * 60
 
 // RetrySchedule is how long after each unanswered attempt the next is due;
 // after the last, the task is given up.
@@ -67,9 +73,12 @@ type Task struct {
 	Outcome              string     `json:"outcome,omitempty" enum:"none,rework_opened,complaint_opened,complaint_not_available"`
 	ReworkOrderID        *uuid.UUID `json:"rework_order_id" nullable:"true"`
 	Note                 string     `json:"note"`
-	CreatedAt            time.Time  `json:"created_at"`
-	DoneAt               *time.Time `json:"done_at"`
-	DoneBy               string     `json:"done_by,omitempty"`
+	// SurveyStep and SurveyAskedAt follow an SMS survey's conversation.
+	SurveyStep    *int       `json:"survey_step" nullable:"true" doc:"SMS survey: the question (0-based) awaiting the customer's answer; null when no conversation runs."`
+	SurveyAskedAt *time.Time `json:"survey_asked_at" doc:"SMS survey: when that question was texted; it times out after the tenant's sms_survey_timeout_minutes."`
+	CreatedAt     time.Time  `json:"created_at"`
+	DoneAt        *time.Time `json:"done_at"`
+	DoneBy        string     `json:"done_by,omitempty"`
 }
 
 // TaskFilter selects tasks of a to-do queue; Within limits them to orders
@@ -77,9 +86,13 @@ type Task struct {
 type TaskFilter struct {
 	Status string
 	Group  string
-	Within core.Scope
-	Cursor string
-	Limit  int
+	// CustomerID and WorkOrderID narrow to one customer's or order's
+	// callbacks (uuid.Nil: any).
+	CustomerID  uuid.UUID
+	WorkOrderID uuid.UUID
+	Within      core.Scope
+	Cursor      string
+	Limit       int
 }
 
 // Evaluation is a rule's verdict on one order, recorded once.
@@ -96,6 +109,8 @@ type Settings struct {
 	Indicators []string `json:"indicators" doc:"The indicators questions may measure."`
 	// Dissatisfaction is what a dissatisfied answer sets off.
 	Dissatisfaction string `json:"dissatisfaction" enum:"none,rework,complaint" doc:"What a low score or \"not resolved\" opens."`
+	// SurveyTimeoutMinutes is how long an SMS survey waits for an answer.
+	SurveyTimeoutMinutes int `json:"sms_survey_timeout_minutes,omitempty" minimum:"0" maximum:"10080" doc:"How long an SMS survey waits for each answer before the attempt fails and the retry schedule applies (5-10080; 0: 1440)."`
 }
 
 // Dissatisfaction acts.
@@ -107,7 +122,8 @@ const (
 
 // DefaultSettings are a tenant's settings until it saves its own.
 func DefaultSettings() Settings {
-	return Settings{Indicators: append([]string(nil), DefaultIndicators...), Dissatisfaction: ActRework}
+	return Settings{Indicators: append([]string(nil), DefaultIndicators...), Dissatisfaction: ActRework,
+		SurveyTimeoutMinutes: DefaultSurveyTimeoutMinutes}
 }
 
 // Validate checks settings; EINVALID naming the field.
@@ -126,6 +142,12 @@ func (s *Settings) Validate() error {
 	case ActNone, ActRework, ActComplaint:
 	default:
 		return core.FieldError("dissatisfaction", "none, rework or complaint")
+	}
+	if s.SurveyTimeoutMinutes == 0 {
+		s.SurveyTimeoutMinutes = DefaultSurveyTimeoutMinutes
+	}
+	if s.SurveyTimeoutMinutes < 5 || s.SurveyTimeoutMinutes > 10080 {
+		return core.FieldError("sms_survey_timeout_minutes", "5-10080 minutes")
 	}
 	return nil
 }

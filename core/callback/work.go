@@ -3,6 +3,7 @@ package callback
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -46,22 +47,7 @@ func (s *Service) RecordAttempt(ctx context.Context, u core.UnitOfWork, id uuid.
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	t.Attempts++
-	t.LastAttempt = outcome
-	t.NextAttemptAt = nil
-	switch {
-	case outcome == AttemptWrongNumber || outcome == AttemptRefused:
-		t.Status, t.GiveUpReason = StatusGivenUp, outcome
-	case t.Attempts > len(RetrySchedule):
-		t.Status, t.GiveUpReason = StatusGivenUp, fmt.Sprintf("%s after %d attempts", outcome, t.Attempts)
-	default:
-		next := now.Add(RetrySchedule[t.Attempts-1])
-		t.NextAttemptAt = &next
-	}
-	if t.Status == StatusGivenUp {
-		t.DoneAt, t.DoneBy = &now, actor
-	}
+	failAttempt(t, outcome, s.now(), actor)
 	repo.UpdateTask(t)
 	return t, nil
 }
@@ -78,18 +64,35 @@ func (s *Service) SubmitAnswers(ctx context.Context, u core.UnitOfWork, id uuid.
 	if err != nil {
 		return nil, err
 	}
-	dissatisfied := false
+	var q *Questionnaire
 	if t.QuestionnaireID != nil {
-		q, err := repo.FindQuestionnaire(ctx, *t.QuestionnaireID, t.QuestionnaireVersion)
-		if err != nil {
+		if q, err = repo.FindQuestionnaire(ctx, *t.QuestionnaireID, t.QuestionnaireVersion); err != nil {
 			return nil, err
 		}
-		if err := q.CheckAnswers(answers); err != nil {
-			return nil, err
-		}
-		dissatisfied = q.Dissatisfied(answers)
 	} else if len(answers) > 0 {
 		return nil, core.FieldError("answers", "this task has no questionnaire; record a note instead")
+	}
+	if err := s.complete(ctx, u, repo, t, q, answers, note, actor); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// complete checks answers against the task's questionnaire version (nil:
+// none), records them with the indicators their questions measure, closes
+// the task (an SMS survey's conversation ends) and sets off the tenant's
+// act when they show dissatisfaction. EINVALID naming the field.
+func (s *Service) complete(ctx context.Context, u core.UnitOfWork, repo Repository, t *Task, q *Questionnaire,
+	answers []Answer, note, actor string) error {
+	dissatisfied := false
+	if q != nil {
+		if err := q.CheckAnswers(answers); err != nil {
+			return err
+		}
+		for i := range answers {
+			answers[i].Indicator = q.question(answers[i].Question).Indicator
+		}
+		dissatisfied = q.Dissatisfied(answers)
 	}
 	if answers == nil {
 		answers = []Answer{}
@@ -97,13 +100,40 @@ func (s *Service) SubmitAnswers(ctx context.Context, u core.UnitOfWork, id uuid.
 	now := s.now()
 	t.Answers, t.Note, t.Dissatisfied, t.Outcome = answers, note, dissatisfied, OutcomeNone
 	t.Status, t.DoneAt, t.DoneBy, t.NextAttemptAt = StatusDone, &now, actor, nil
+	t.SurveyStep, t.SurveyAskedAt = nil, nil
 	if dissatisfied {
 		if err := s.actOnDissatisfaction(ctx, u, repo, t, actor); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	repo.UpdateTask(t)
-	return t, nil
+	return nil
+}
+
+// failAttempt records an attempt that got no answers: a no-answer or busy
+// line (or an SMS survey that timed out) schedules the next attempt by
+// RetrySchedule and gives up after the last; a wrong number, a refusal or
+// no phone gives up at once, with that reason.
+func failAttempt(t *Task, outcome string, now time.Time, actor string) {
+	t.Attempts++
+	t.LastAttempt = outcome
+	t.NextAttemptAt = nil
+	if t.SurveyStep != nil { // the survey's answers so far are dropped
+		t.Answers = []Answer{}
+	}
+	t.SurveyStep, t.SurveyAskedAt = nil, nil
+	switch {
+	case outcome == AttemptWrongNumber || outcome == AttemptRefused || outcome == AttemptNoPhone:
+		t.Status, t.GiveUpReason = StatusGivenUp, outcome
+	case t.Attempts > len(RetrySchedule):
+		t.Status, t.GiveUpReason = StatusGivenUp, fmt.Sprintf("%s after %d attempts", outcome, t.Attempts)
+	default:
+		next := now.Add(RetrySchedule[t.Attempts-1])
+		t.NextAttemptAt = &next
+	}
+	if t.Status == StatusGivenUp {
+		t.DoneAt, t.DoneBy = &now, actor
+	}
 }
 
 // actOnDissatisfaction carries out the tenant's act and records its

@@ -35,8 +35,10 @@ func NewMemoryCallbackEnv() CallbackEnv {
 		id := uuid.New()
 		n++
 		f.Write(func(ts CallbackTenants) CallbackTenants {
+			utc := at.UTC()
 			ts[e.Tenant].Orders[id] = callback.Facts{OrderID: id, Number: "WO-2612-" + uuid.NewString()[:6], Type: typ,
-				CustomerID: uuid.New(), CompletedAt: at.Truncate(time.Microsecond)}
+				CustomerID: uuid.New(), CompletedAt: at.Truncate(time.Microsecond),
+				Weekday: (int(utc.Weekday())+6)%7 + 1, Minute: utc.Hour()*60 + utc.Minute()}
 			return ts
 		})
 		return id
@@ -126,5 +128,5 @@ func requireField(t *testing.T, err error, field string) {
 
 // CallbackScenarios are the scenarios of the callback use cases.
 func CallbackScenarios() []CallbackScenario {
-	return append(callbackRuleScenarios(), callbackTaskScenarios()...)
+	return append(append(append(callbackRuleScenarios(), callbackTaskScenarios()...), callbackSurveyScenarios()...), callbackWindowScenarios()...)
 }

@@ -32,6 +32,7 @@ type CallbackTenant struct {
 	Orders         map[uuid.UUID]callback.Facts
 	Evaluations    map[[2]uuid.UUID]callback.Evaluation
 	Tasks          map[uuid.UUID]callback.Task
+	NoPhone        map[uuid.UUID]bool // customers without a phone
 }
 
 // NewCallbacks returns an empty fake.
@@ -109,7 +110,9 @@ func (r callbackRepo) FindQuestionnaires(context.Context) ([]*callback.Questionn
 	out := []*callback.Questionnaire{}
 	for _, vs := range r.t().Questionnaires {
 		q := vs[len(vs)-1]
-		out = append(out, &q)
+		if q.ArchivedAt == nil {
+			out = append(out, &q)
+		}
 	}
 	slices.SortFunc(out, func(a, b *callback.Questionnaire) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
@@ -176,6 +179,94 @@ func (r callbackRepo) ClaimEvaluation(_ context.Context, e callback.Evaluation) 
 func (r callbackRepo) InsertTask(x *callback.Task) { r.t().Tasks[x.ID] = *x }
 func (r callbackRepo) UpdateTask(x *callback.Task) { r.t().Tasks[x.ID] = *x }
 
+func (r callbackRepo) QuestionnaireInUse(_ context.Context, id uuid.UUID) (bool, error) {
+	for _, x := range r.t().Rules {
+		if x.QuestionnaireID == id {
+			return true, nil
+		}
+	}
+	for _, x := range r.t().Tasks {
+		if x.QuestionnaireID != nil && *x.QuestionnaireID == id {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (r callbackRepo) DeleteQuestionnaire(id uuid.UUID) { delete(r.t().Questionnaires, id) }
+
+func (r callbackRepo) ArchiveQuestionnaire(id uuid.UUID, at time.Time) {
+	vs := slices.Clone(r.t().Questionnaires[id])
+	for i := range vs {
+		vs[i].ArchivedAt = &at
+	}
+	r.t().Questionnaires[id] = vs
+}
+
+func (r callbackRepo) DeleteRule(id uuid.UUID) {
+	delete(r.t().Rules, id)
+	for k := range r.t().Evaluations {
+		if k[0] == id {
+			delete(r.t().Evaluations, k)
+		}
+	}
+}
+
+// LockSurveyAwaitingAnswer implements callback.Repository.
+func (r callbackRepo) LockSurveyAwaitingAnswer(_ context.Context, customerID uuid.UUID) (*callback.Task, error) {
+	var best *callback.Task
+	for _, x := range r.t().Tasks {
+		if x.CustomerID != customerID || x.Channel != callback.ChannelSMS || x.Status != callback.StatusOpen ||
+			x.SurveyStep == nil {
+			continue
+		}
+		if best == nil || x.SurveyAskedAt.After(*best.SurveyAskedAt) {
+			best = &x
+		}
+	}
+	if best == nil {
+		return nil, core.Errorf(core.ENOTFOUND, "SMS survey not found")
+	}
+	return best, nil
+}
+
+// FindSurveyContact implements callback.Repository: every customer of the
+// fake has the phone MemorySurveyPhone but those in NoPhone; the locale is
+// en.
+func (r callbackRepo) FindSurveyContact(_ context.Context, customerID uuid.UUID) (string, string, error) {
+	if r.t().NoPhone[customerID] {
+		return "", core.LocaleEn, nil
+	}
+	return MemorySurveyPhone, core.LocaleEn, nil
+}
+
+// MemorySurveyPhone is the phone of the fake's customers.
+const MemorySurveyPhone = "8613800138000"
+
+// DueSurveys implements callback.SurveyStore.
+func (f *Callbacks) DueSurveys(_ context.Context, now time.Time, limit int) ([]callback.DueSurvey, error) {
+	var out []callback.DueSurvey
+	var ts CallbackTenants
+	f.Read(func(s CallbackTenants) { ts = cloneCallbackTenants(s) })
+	for tenant, t := range ts {
+		timeout := time.Duration(callback.DefaultSurveyTimeoutMinutes) * time.Minute
+		if t.Settings != nil {
+			timeout = time.Duration(t.Settings.SurveyTimeoutMinutes) * time.Minute
+		}
+		for _, x := range t.Tasks {
+			if x.Channel != callback.ChannelSMS || x.Status != callback.StatusOpen || x.QuestionnaireID == nil {
+				continue
+			}
+			start := x.SurveyStep == nil && (x.NextAttemptAt == nil || !x.NextAttemptAt.After(now))
+			timedOut := x.SurveyStep != nil && !x.SurveyAskedAt.Add(timeout).After(now)
+			if (start || timedOut) && len(out) < limit {
+				out = append(out, callback.DueSurvey{TenantID: tenant, TaskID: x.ID})
+			}
+		}
+	}
+	return out, nil
+}
+
 func (r callbackRepo) FindTask(_ context.Context, id uuid.UUID) (*callback.Task, error) {
 	x, ok := r.t().Tasks[id]
 	if !ok {
@@ -194,6 +285,9 @@ func (r callbackRepo) FindTasks(_ context.Context, f callback.TaskFilter) ([]*ca
 	out := []*callback.Task{}
 	for _, x := range r.t().Tasks {
 		if f.Status != "" && x.Status != f.Status || f.Group != "" && x.Group != f.Group {
+			continue
+		}
+		if f.CustomerID != uuid.Nil && x.CustomerID != f.CustomerID || f.WorkOrderID != uuid.Nil && x.WorkOrderID != f.WorkOrderID {
 			continue
 		}
 		if !f.Within.All && (x.SiteID == nil || !slices.Contains(f.Within.Sites, *x.SiteID)) {

@@ -146,6 +146,14 @@ var scoredStates = []string{core.StateCompleted, core.StateConfirmed, core.State
 // act carries out a parsed text in the tenant's unit and returns the order
 // it concerned. Its core errors are refusals, answered with help.
 func (s *Service) act(ctx context.Context, u core.UnitOfWork, snd *core.SMSSender, text string) (*uuid.UUID, error) {
+	if s.surveys != nil && snd.CustomerID != nil {
+		// A running SMS survey's question was the customer's last text:
+		// digits (or words) answer it.
+		handled, order, err := s.surveys.AnswerSurveyBySMS(ctx, u, *snd.CustomerID, text, "sms:"+snd.Phone)
+		if err != nil || handled {
+			return order, err
+		}
+	}
 	set, err := s.SMSSettings(ctx, u)
 	if err != nil {
 		return nil, err

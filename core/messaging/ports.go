@@ -123,3 +123,12 @@ type WorkOrders interface {
 type Complaints interface {
 	AnswerBySMS(ctx context.Context, u core.UnitOfWork, customerID uuid.UUID, digit int, actor string) (handled bool, err error)
 }
+
+// Surveys takes a customer's text as the answer to the question their
+// running SMS survey awaits (core/callback's Service): handled is false
+// when none does, and the text is read as usual; order is the survey's
+// order. An EINVALID says what the question accepts (the help reply).
+type Surveys interface {
+	AnswerSurveyBySMS(ctx context.Context, u core.UnitOfWork, customerID uuid.UUID, text, actor string) (handled bool,
+		order *uuid.UUID, err error)
+}

@@ -26,6 +26,7 @@ type Service struct {
 	workOrders WorkOrders
 	log        *slog.Logger
 	complaints Complaints
+	surveys    Surveys
 }
 
 // Config is what a Service is built from.
@@ -42,6 +43,9 @@ type Config struct {
 	// Complaints takes 1 / 2 answers to a proposed resolution before they
 	// are read as scores (nil: digits are scores).
 	Complaints Complaints
+	// Surveys takes the answers of customers' running SMS surveys before
+	// anything else reads their texts (nil: no SMS surveys).
+	Surveys Surveys
 }
 
 // New returns the messaging use cases.
@@ -53,7 +57,7 @@ func New(c Config) *Service {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: c.Store, units: c.Units, clock: c.Clock, texts: c.Texts, workOrders: c.WorkOrders, log: c.Log,
-		complaints: c.Complaints}
+		complaints: c.Complaints, surveys: c.Surveys}
 }
 
 // now is the clock's time at the database's precision.

@@ -202,3 +202,15 @@ func (r agentGroupRepo) SaveAgentSync(ctx context.Context, s *call.SyncState) er
 		s.Sent, s.SentHash, s.Status, s.Error, s.SyncedAt)
 	return err
 }
+
+// StaleAgentSyncs lists, across tenants, at most limit tenants whose agent
+// groups wait to be sent (or whose last sync failed) untouched for idle:
+// their sync task was lost (jobs' sweep enqueues it again).
+func (s *Store) StaleAgentSyncs(ctx context.Context, idle time.Duration, limit int) ([]uuid.UUID, error) {
+	rows, err := s.pool.Query(ctx, `SELECT tenant_id FROM stale_agent_syncs(make_interval(secs => $1), $2)`,
+		idle.Seconds(), limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}

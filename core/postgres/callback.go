@@ -22,20 +22,21 @@ func (s *Store) Callbacks(u core.UnitOfWork) callback.Repository { return callba
 func (r callbackRepo) FindSettings(ctx context.Context) (callback.Settings, error) {
 	s := callback.DefaultSettings()
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
-		err := row.Scan(&s.Indicators, &s.Dissatisfaction)
+		err := row.Scan(&s.Indicators, &s.Dissatisfaction, &s.SurveyTimeoutMinutes)
 		if err == pgx.ErrNoRows {
 			return nil
 		}
 		return err
-	}, `SELECT indicators, dissatisfaction FROM callback_settings`)
+	}, `SELECT indicators, dissatisfaction, survey_timeout_minutes FROM callback_settings`)
 	return s, err
 }
 
 func (r callbackRepo) SaveSettings(s callback.Settings) {
-	r.u.write(`INSERT INTO callback_settings (tenant_id, indicators, dissatisfaction, updated_at)
-		VALUES (app_current_tenant(), $1, $2, now())
-		ON CONFLICT (tenant_id) DO UPDATE SET indicators = $1, dissatisfaction = $2, updated_at = now()`,
-		s.Indicators, s.Dissatisfaction)
+	r.u.write(`INSERT INTO callback_settings (tenant_id, indicators, dissatisfaction, survey_timeout_minutes, updated_at)
+		VALUES (app_current_tenant(), $1, $2, $3, now())
+		ON CONFLICT (tenant_id) DO UPDATE SET indicators = $1, dissatisfaction = $2, survey_timeout_minutes = $3,
+			updated_at = now()`,
+		s.Indicators, s.Dissatisfaction, s.SurveyTimeoutMinutes)
 }
 
 func (r callbackRepo) Calendar(ctx context.Context) (*calendar.Calendar, error) {
@@ -69,12 +70,12 @@ func (r callbackRepo) InsertQuestionnaire(ctx context.Context, q *callback.Quest
 	return translate(err, "this questionnaire version")
 }
 
-const questionnaireColumns = `id, version, name, questions, low_score, created_at, created_by`
+const questionnaireColumns = `id, version, name, questions, low_score, created_at, created_by, archived_at`
 
 func scanQuestionnaire(row pgx.Row) (*callback.Questionnaire, error) {
 	q := &callback.Questionnaire{}
 	var questions []byte
-	if err := row.Scan(&q.ID, &q.Version, &q.Name, &questions, &q.LowScore, &q.CreatedAt, &q.CreatedBy); err != nil {
+	if err := row.Scan(&q.ID, &q.Version, &q.Name, &questions, &q.LowScore, &q.CreatedAt, &q.CreatedBy, &q.ArchivedAt); err != nil {
 		return nil, err
 	}
 	return q, json.Unmarshal(questions, &q.Questions)
@@ -96,28 +97,57 @@ func (r callbackRepo) FindQuestionnaires(ctx context.Context) ([]*callback.Quest
 		return nil, err
 	}
 	rows, err := c.Query(ctx, `SELECT `+questionnaireColumns+` FROM (SELECT DISTINCT ON (id) * FROM questionnaires
-		ORDER BY id, version DESC) q ORDER BY name, id`)
+		ORDER BY id, version DESC) q WHERE archived_at IS NULL ORDER BY name, id`)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*callback.Questionnaire, error) { return scanQuestionnaire(r) })
 }
 
+func (r callbackRepo) QuestionnaireInUse(ctx context.Context, id uuid.UUID) (bool, error) {
+	var used bool
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&used) },
+		`SELECT EXISTS (SELECT 1 FROM callback_rules WHERE questionnaire_id = $1)
+			OR EXISTS (SELECT 1 FROM callback_tasks WHERE questionnaire_id = $1)`, id)
+	return used, err
+}
+
+func (r callbackRepo) DeleteQuestionnaire(id uuid.UUID) {
+	r.u.write(`DELETE FROM questionnaires WHERE id = $1`, id)
+}
+
+func (r callbackRepo) ArchiveQuestionnaire(id uuid.UUID, at time.Time) {
+	r.u.write(`UPDATE questionnaires SET archived_at = $2 WHERE id = $1`, id, at)
+}
+
+func (r callbackRepo) DeleteRule(id uuid.UUID) {
+	r.u.write(`DELETE FROM callback_rules WHERE id = $1`, id)
+}
+
 const ruleColumns = `id, name, enabled, trigger, order_types, product_lines, models, site_ids, region_ids, period_from,
-	period_until, sample, condition, due_days, due_hours, channel, agent_group, questionnaire_id, created_at, updated_at`
+	period_until, sample, condition, due_days, due_hours, channel, agent_group, questionnaire_id, created_at, updated_at,
+	weekdays, time_from, time_until`
 
 func scanRule(row pgx.Row) (*callback.Rule, error) {
 	x := &callback.Rule{}
 	err := row.Scan(&x.ID, &x.Name, &x.Enabled, &x.Trigger, &x.OrderTypes, &x.ProductLines, &x.Models, &x.SiteIDs,
 		&x.RegionIDs, &x.From, &x.Until, &x.Sample, &x.Condition, &x.DueDays, &x.DueHours, &x.Channel, &x.Group,
-		&x.QuestionnaireID, &x.CreatedAt, &x.UpdatedAt)
+		&x.QuestionnaireID, &x.CreatedAt, &x.UpdatedAt, &x.Weekdays, &x.TimeFrom, &x.TimeUntil)
 	return x, err
 }
 
 func ruleArgs(x *callback.Rule) []any {
 	return []any{x.ID, x.Name, x.Enabled, x.Trigger, nonNilStrings(x.OrderTypes), nonNilStrings(x.ProductLines),
 		nonNilStrings(x.Models), nonNilIDs(x.SiteIDs), nonNilIDs(x.RegionIDs), x.From, x.Until, x.Sample, x.Condition,
-		x.DueDays, x.DueHours, x.Channel, x.Group, x.QuestionnaireID, x.CreatedAt, x.UpdatedAt}
+		x.DueDays, x.DueHours, x.Channel, x.Group, x.QuestionnaireID, x.CreatedAt, x.UpdatedAt, nonNilInts(x.Weekdays),
+		x.TimeFrom, x.TimeUntil}
+}
+
+func nonNilInts(s []int) []int {
+	if s == nil {
+		return []int{}
+	}
+	return s
 }
 
 func nonNilStrings(s []string) []string {
@@ -129,13 +159,14 @@ func nonNilStrings(s []string) []string {
 
 func (r callbackRepo) InsertRule(x *callback.Rule) {
 	r.u.write(`INSERT INTO callback_rules (tenant_id, `+ruleColumns+`) VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6,
-		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, ruleArgs(x)...)
+		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`, ruleArgs(x)...)
 }
 
 func (r callbackRepo) UpdateRule(x *callback.Rule) {
 	r.u.write(`UPDATE callback_rules SET name = $2, enabled = $3, trigger = $4, order_types = $5, product_lines = $6,
 		models = $7, site_ids = $8, region_ids = $9, period_from = $10, period_until = $11, sample = $12, condition = $13,
-		due_days = $14, due_hours = $15, channel = $16, agent_group = $17, questionnaire_id = $18, updated_at = $20
+		due_days = $14, due_hours = $15, channel = $16, agent_group = $17, questionnaire_id = $18, updated_at = $20,
+		weekdays = $21, time_from = $22, time_until = $23
 		WHERE id = $1 AND created_at = $19`, ruleArgs(x)...)
 }
 
@@ -164,14 +195,20 @@ func (r callbackRepo) FindRules(ctx context.Context, enabledOnly bool) ([]*callb
 const factsSelect = `SELECT w.id, w.number, w.type, w.channel, w.service_type, COALESCE(w.product_line, ''),
 	COALESCE(m.code, ''), w.site_id, w.region_id, COALESCE(w.in_warranty, false), COALESCE(w.satisfaction_score, 0),
 	cardinality(w.sla_flags) > 0, EXTRACT(EPOCH FROM w.completed_at - w.created_at)::float8 / 3600, w.customer_id,
-	w.completed_at
-	FROM work_orders w LEFT JOIN units un ON un.tenant_id = w.tenant_id AND un.id = w.unit_id
+	w.completed_at,
+	COALESCE((WITH RECURSIVE up AS (SELECT g.id, g.parent_id FROM regions g WHERE g.id = w.region_id
+		UNION SELECT g.id, g.parent_id FROM regions g JOIN up ON g.id = up.parent_id) SELECT array_agg(id) FROM up), '{}'),
+	EXTRACT(ISODOW FROM w.completed_at AT TIME ZONE tz.timezone)::int,
+	(EXTRACT(HOUR FROM w.completed_at AT TIME ZONE tz.timezone) * 60
+		+ EXTRACT(MINUTE FROM w.completed_at AT TIME ZONE tz.timezone))::int
+	FROM work_orders w JOIN tenants tz ON tz.id = w.tenant_id LEFT JOIN units un ON un.tenant_id = w.tenant_id AND un.id = w.unit_id
 	LEFT JOIN product_models m ON m.tenant_id = un.tenant_id AND m.id = un.model_id`
 
 func scanFacts(row pgx.Row) (*callback.Facts, error) {
 	f := &callback.Facts{}
 	err := row.Scan(&f.OrderID, &f.Number, &f.Type, &f.Channel, &f.ServiceType, &f.ProductLine, &f.Model, &f.Site, &f.Region,
-		&f.InWarranty, &f.Satisfaction, &f.SLABreached, &f.HoursOpen, &f.CustomerID, &f.CompletedAt)
+		&f.InWarranty, &f.Satisfaction, &f.SLABreached, &f.HoursOpen, &f.CustomerID, &f.CompletedAt, &f.Regions,
+		&f.Weekday, &f.Minute)
 	if f.Site != nil {
 		f.SiteID = f.Site.String()
 	}

@@ -63,8 +63,8 @@ func locate(w *core.WorkOrder) (lat, lon *float64, division string, approximate 
 func (s *Service) dispatch(ctx context.Context, u core.UnitOfWork, repo Repository, w *core.WorkOrder, in core.ActionInput,
 	actor string, weights *dispatch.Weights, prior *uuid.UUID) error {
 	overrideSite := in.SiteID
-	var excluded []uuid.UUID
-	if w.Version > 1 { // a new order has excluded no site yet
+	excluded := w.ExcludedAtIntake
+	if w.Version > 1 { // a new order has excluded no site yet but those its intake names
 		var err error
 		if excluded, err = repo.ExcludedSites(ctx, w.ID); err != nil {
 			return err

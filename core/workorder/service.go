@@ -115,7 +115,14 @@ func (s *Service) Intake(ctx context.Context, u core.UnitOfWork, n core.NewWorkO
 		return nil, err
 	}
 	repo.InsertWorkOrder(w)
+	for _, site := range n.ExcludedSiteIDs {
+		repo.ExcludeSite(w.ID, site)
+	}
+	w.ExcludedAtIntake = n.ExcludedSiteIDs
 	created := map[string]any{"channel": w.Channel, "type": w.Type}
+	if len(n.ExcludedSiteIDs) > 0 {
+		created["excluded_site_ids"] = n.ExcludedSiteIDs
+	}
 	for k, v := range n.Links {
 		if _, taken := created[k]; !taken {
 			created[k] = v

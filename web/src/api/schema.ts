@@ -430,13 +430,13 @@ export interface paths {
         };
         /**
          * Callback rules
-         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open, weekday. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
          */
         get: operations["list-callback-rules"];
         put?: never;
         /**
          * Create a callback rule
-         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open, weekday. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -458,11 +458,15 @@ export interface paths {
         get: operations["get-callback-rule"];
         /**
          * Replace a callback rule
-         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
+         * @description A rule narrows closed work by trigger, work-order types, product lines, models, sites, regions and period, keeps a deterministic sample (a hash of tenant, rule and order, so reruns and previews select the same), and may add a condition in expr-lang (https://expr-lang.org) over the order's fields: number, type, channel, service_type, product_line, model, site_id, region_id, in_warranty, satisfaction, sla_breached, hours_open, weekday. A condition that does not compile or names another field is a 422 naming condition; one failing at run time is recorded and the rule skipped for that order.
          */
         put: operations["update-callback-rule"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a callback rule
+         * @description The tasks it opened stay. Audited.
+         */
+        delete: operations["delete-callback-rule"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2175,7 +2179,11 @@ export interface paths {
          */
         put: operations["save-questionnaire"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a questionnaire, or archive it when in use
+         * @description A questionnaire no rule or task uses is deleted with all its versions; one in use is archived: no longer listed nor chosen by a rule, its tasks keep asking it. Audited.
+         */
+        delete: operations["delete-questionnaire"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3679,6 +3687,8 @@ export interface components {
             choice?: string;
             /** @description Multiple choice: the options' values. */
             choices?: string[] | null;
+            /** @description The indicator the question measures, recorded with the answer (ignored on input). */
+            readonly indicator?: string;
             /** @description The question's key. */
             question: string;
             /**
@@ -3945,6 +3955,11 @@ export interface components {
             dissatisfaction: "none" | "rework" | "complaint";
             /** @description The indicators questions may measure. */
             indicators: string[] | null;
+            /**
+             * Format: int64
+             * @description How long an SMS survey waits for each answer before the attempt fails and the retry schedule applies (5-10080; 0: 1440).
+             */
+            sms_survey_timeout_minutes?: number;
         };
         CallbackTaskView: {
             answers: components["schemas"]["Answer"][] | null;
@@ -3992,6 +4007,16 @@ export interface components {
             source: "rule" | "low_satisfaction";
             /** @enum {string} */
             status: "open" | "done" | "given_up";
+            /**
+             * Format: date-time
+             * @description SMS survey: when that question was texted; it times out after the tenant's sms_survey_timeout_minutes.
+             */
+            survey_asked_at: string | null;
+            /**
+             * Format: int64
+             * @description SMS survey: the question (0-based) awaiting the customer's answer; null when no conversation runs.
+             */
+            survey_step: number | null;
             work_order_id: string;
         };
         CaseEvent: {
@@ -5034,6 +5059,10 @@ export interface components {
             name: string;
             /** @description The user, when a user decided. */
             user_id?: string;
+        };
+        DeleteQuestionnaireOutputBody: {
+            /** @description True: it was in use and is archived; false: it is deleted. */
+            archived: boolean;
         };
         DialInputBody: {
             /**
@@ -6198,6 +6227,11 @@ export interface components {
             text: string;
         };
         Questionnaire: {
+            /**
+             * Format: date-time
+             * @description Deleted while rules or tasks used it: no longer listed nor chosen by a rule; its tasks keep asking it.
+             */
+            archived_at?: string;
             /** Format: date-time */
             created_at: string;
             created_by: string;
@@ -6664,7 +6698,7 @@ export interface components {
             /** @description Product line codes; empty: any. */
             product_lines: string[] | null;
             questionnaire_id: string;
-            /** @description Regions of the order (exact); empty: any. */
+            /** @description Regions, each with its subregions; empty: any. */
             region_ids: string[] | null;
             /**
              * Format: double
@@ -6673,6 +6707,10 @@ export interface components {
             sample: number;
             /** @description Sites; empty: any. */
             site_ids: string[] | null;
+            /** @description Only work completed at or after this time of day (HH:MM, the tenant's zone); with time_until; a window may span midnight. */
+            time_from?: string;
+            /** @description Only work completed before this time of day (HH:MM). */
+            time_until?: string;
             /** @enum {string} */
             trigger: "order_completed";
             /**
@@ -6682,6 +6720,8 @@ export interface components {
             until?: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description Only work completed on these days of the week in the tenant's zone, 1 (Monday) to 7 (Sunday); empty: any. */
+            weekdays: number[] | null;
         };
         RuleInput: {
             /** @enum {string} */
@@ -6701,6 +6741,7 @@ export interface components {
             order_types?: string[] | null;
             product_lines?: string[] | null;
             questionnaire_id: string;
+            /** @description Each with its subregions. */
             region_ids?: string[] | null;
             /**
              * Format: double
@@ -6708,6 +6749,10 @@ export interface components {
              */
             sample: number;
             site_ids?: string[] | null;
+            /** @description HH:MM, the tenant's zone; set with time_until. */
+            time_from?: string;
+            /** @description HH:MM; before time_from: the window spans midnight. */
+            time_until?: string;
             /**
              * @description Default order_completed.
              * @enum {string}
@@ -6715,6 +6760,8 @@ export interface components {
             trigger?: "order_completed";
             /** Format: date-time */
             until?: string;
+            /** @description 1 (Monday) to 7 (Sunday), the tenant's zone. */
+            weekdays?: number[] | null;
         };
         SMSGatewayOutputBody: {
             /** @enum {string} */
@@ -6762,7 +6809,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @enum {string} */
-            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached" | "complaint_escalated" | "complaint_confirm";
+            kind: "technician_assigned" | "customer_assigned" | "customer_satisfaction" | "help_reply" | "site_urge" | "sla_breached" | "complaint_escalated" | "complaint_confirm" | "callback_survey";
             /**
              * @default zh-CN
              * @enum {string}
@@ -7441,6 +7488,16 @@ export interface components {
             source: "rule" | "low_satisfaction";
             /** @enum {string} */
             status: "open" | "done" | "given_up";
+            /**
+             * Format: date-time
+             * @description SMS survey: when that question was texted; it times out after the tenant's sms_survey_timeout_minutes.
+             */
+            survey_asked_at: string | null;
+            /**
+             * Format: int64
+             * @description SMS survey: the question (0-based) awaiting the customer's answer; null when no conversation runs.
+             */
+            survey_step: number | null;
             work_order_id: string;
         };
         Technician: {
@@ -10927,6 +10984,80 @@ export interface operations {
             };
         };
     };
+    "delete-callback-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "preview-callback-rule": {
         parameters: {
             query?: never;
@@ -11166,6 +11297,10 @@ export interface operations {
                 status?: "open" | "done" | "given_up";
                 /** @description Only this agent group's to-do queue (e.g. callback). */
                 group?: string;
+                /** @description Only this customer's callbacks. */
+                customer?: string;
+                /** @description Only the callbacks of this work order. */
+                work_order?: string;
             };
             header?: never;
             path?: never;
@@ -20414,6 +20549,82 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteQuestionnaireOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -132,7 +132,8 @@ const en: typeof zh = {
     smsStatus: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'failed', received: 'received' },
     smsKind: { technician_assigned: 'order to the technician', customer_assigned: 'visit notice to the customer',
       customer_satisfaction: 'satisfaction survey', help_reply: 'help reply', site_urge: 'urge to the site', sla_breached: 'SLA breach to the dispatcher',
-      complaint_escalated: 'complaint escalation to the responsible manager', complaint_confirm: 'resolution confirmation to the customer' },
+      complaint_escalated: 'complaint escalation to the responsible manager', complaint_confirm: 'resolution confirmation to the customer',
+      callback_survey: 'callback survey question to the customer' },
     events: {
       created: 'Created', dispatched: 'Dispatched', queued: 'Queued', routed: 'Routed to a dealer', assigned: 'Technician assigned',
       accepted: 'Accepted', declined: 'Declined', rejected: 'Rejected by the site', reassigned: 'Reassigned', en_route: 'On the way',
@@ -673,6 +674,14 @@ const en: typeof zh = {
   },
   kbfast: {
     pendingOnly: 'New version pending', pending: 'New version v{version}: {status}', pendingBy: 'Edited by {name}; readers still see the published version',
+  },
+  surveys: {
+    history: 'Callbacks', none: 'No callbacks', order: 'Order', channel: 'Channel', status: 'Status', scores: 'Scores',
+    outcome: 'Outcome', when: 'When',
+    weekdays: 'Days of the week (none: any)', timeFrom: 'Completed from (HH:MM)', timeUntil: 'Completed before (HH:MM)',
+    days: { d1: 'Mon', d2: 'Tue', d3: 'Wed', d4: 'Thu', d5: 'Fri', d6: 'Sat', d7: 'Sun' },
+    deleteRule: 'Delete rule', ruleDeleted: 'Rule deleted',
+    statuses: { open: 'open', done: 'done', given_up: 'given up' },
   },
 }
 export default en

@@ -126,7 +126,8 @@ export default {
     smsStatus: { queued: '排队中', sending: '发送中', sent: '已发送', delivered: '已送达', failed: '失败', received: '已接收' },
     smsKind: { technician_assigned: '派工通知技师', customer_assigned: '上门通知客户',
       customer_satisfaction: '满意度回访', help_reply: '帮助回复', site_urge: '催办网点', sla_breached: '超时通知调度',
-      complaint_escalated: '投诉升级通知负责人', complaint_confirm: '处理方案确认通知客户' },
+      complaint_escalated: '投诉升级通知负责人', complaint_confirm: '处理方案确认通知客户',
+      callback_survey: '短信回访问卷题目' },
     events: {
       created: '创建', dispatched: '派网点', queued: '排队', routed: '转经销商', assigned: '派技师',
       accepted: '接单', declined: '拒单', rejected: '网点退单', reassigned: '改派', en_route: '出发',
@@ -656,5 +657,13 @@ export default {
   },
   kbfast: {
     pendingOnly: '有待发布的新版本', pending: '新版本 v{version}：{status}', pendingBy: '{name} 编辑；读者仍看到已发布的版本',
+  },
+  surveys: {
+    history: '回访记录', none: '暂无回访', order: '工单', channel: '方式', status: '状态', scores: '评分',
+    outcome: '结果', when: '时间',
+    weekdays: '星期（不选：不限）', timeFrom: '完工时间起（时:分）', timeUntil: '完工时间止（时:分）',
+    days: { d1: '周一', d2: '周二', d3: '周三', d4: '周四', d5: '周五', d6: '周六', d7: '周日' },
+    deleteRule: '删除规则', ruleDeleted: '规则已删除',
+    statuses: { open: '待回访', done: '已完成', given_up: '已放弃' },
   },
 }
