@@ -588,5 +588,14 @@ const en: typeof zh = {
     empty: 'No data', behind: 'Behind “{metric}”', record: 'Record', at: 'Created', state: 'State', counted: 'Counted',
     yes: 'Yes', no: 'No', noSite: 'No site',
   },
+  districtsmore: {
+    coverage: 'Service area',
+    districtsOnly: 'Covers only its districts (no radius)',
+    districtsOnlyHint: 'The site then takes only orders in the districts it covers; give it at least one under Districts first.',
+    reasons: {
+      covers_district: 'covers address (district {district_name}, {district}, distance {km} km)',
+      covers_district_secondary: 'covers address (district {district_name}, {district}, secondary, distance {km} km)',
+    },
+  },
 }
 export default en

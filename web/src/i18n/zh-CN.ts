@@ -571,4 +571,13 @@ export default {
     empty: '暂无数据', behind: '“{metric}”明细', record: '记录', at: '创建时间', state: '状态', counted: '计入',
     yes: '是', no: '否', noSite: '无网点',
   },
+  districtsmore: {
+    coverage: '服务范围',
+    districtsOnly: '仅按覆盖区县服务（不设服务半径）',
+    districtsOnlyHint: '勾选后网点只接收其覆盖区县内的工单；请先在“覆盖区县”中设置至少一个区县。',
+    reasons: {
+      covers_district: '覆盖该地址（服务区县 {district_name}，{district}，距离 {km} 公里）',
+      covers_district_secondary: '覆盖该地址（备用服务区县 {district_name}，{district}，距离 {km} 公里）',
+    },
+  },
 }

@@ -15,8 +15,22 @@ type Has = (key: string) => boolean
 // reader's language when there is a message for them.
 const wordValues: Record<string, string> = { status: 'reasons.siteStatus' }
 
+// Codes whose values name more than their reasons.codes message says (the
+// district coverage reasons carry the district's name since they have
+// district_name): said by these messages when the value is there.
+const namedReasons: Record<string, { value: string; key: string }> = {
+  covers_district: { value: 'district_name', key: 'districtsmore.reasons.covers_district' },
+  covers_district_secondary: { value: 'district_name', key: 'districtsmore.reasons.covers_district_secondary' },
+}
+
+function reasonKey(te: Has, detail: Reason): string {
+  const named = namedReasons[detail.code]
+  if (named && detail.values?.[named.value] !== undefined && te(named.key)) return named.key
+  return `reasons.codes.${detail.code}`
+}
+
 export function reasonText(t: Translate, te: Has, text: string | null | undefined, detail?: Reason | null): string {
-  const key = `reasons.codes.${detail?.code}`
+  const key = detail ? reasonKey(te, detail) : ''
   if (!detail || !te(key)) return text ?? ''
   const values: Record<string, unknown> = {}
   for (const [name, v] of Object.entries(detail.values ?? {})) {
