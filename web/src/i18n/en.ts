@@ -323,8 +323,8 @@ const en: typeof zh = {
       preferred: 'preferred by the order: ranked first',
       site_score: 'score {score} (distance {distance}, load {load}, reputation {reputation}, on-time {on_time})',
       excluded_by_rules: 'excluded: by tenant rules',
-      covers_district: 'covers address (district {district}, distance {km} km)',
-      covers_district_secondary: 'covers address (district {district}, secondary, distance {km} km)',
+      covers_district: 'covers address (district {district} {district_name}, distance {km} km)',
+      covers_district_secondary: 'covers address (district {district} {district_name}, secondary, distance {km} km)',
       location_unknown: 'location unknown: {km} km from the site',
       location_stale: 'last location {hours} h old, stale: {km} km from the site',
       location_minutes: '{km} km from last location ({minutes} min ago)',
@@ -592,9 +592,10 @@ const en: typeof zh = {
     coverage: 'Service area',
     districtsOnly: 'Covers only its districts (no radius)',
     districtsOnlyHint: 'The site then takes only orders in the districts it covers; give it at least one under Districts first.',
+    // decisions stored before the district coverage reasons named the district
     reasons: {
-      covers_district: 'covers address (district {district_name}, {district}, distance {km} km)',
-      covers_district_secondary: 'covers address (district {district_name}, {district}, secondary, distance {km} km)',
+      covers_district: 'covers address (district {district}, distance {km} km)',
+      covers_district_secondary: 'covers address (district {district}, secondary, distance {km} km)',
     },
   },
 }

@@ -15,17 +15,17 @@ type Has = (key: string) => boolean
 // reader's language when there is a message for them.
 const wordValues: Record<string, string> = { status: 'reasons.siteStatus' }
 
-// Codes whose values name more than their reasons.codes message says (the
-// district coverage reasons carry the district's name since they have
-// district_name): said by these messages when the value is there.
-const namedReasons: Record<string, { value: string; key: string }> = {
+// Codes whose reasons.codes message needs a value that decisions stored
+// before it was written lack (the district coverage reasons name the
+// district since district_name): those are said by these messages.
+const olderReasons: Record<string, { value: string; key: string }> = {
   covers_district: { value: 'district_name', key: 'districtsmore.reasons.covers_district' },
   covers_district_secondary: { value: 'district_name', key: 'districtsmore.reasons.covers_district_secondary' },
 }
 
 function reasonKey(te: Has, detail: Reason): string {
-  const named = namedReasons[detail.code]
-  if (named && detail.values?.[named.value] !== undefined && te(named.key)) return named.key
+  const older = olderReasons[detail.code]
+  if (older && detail.values?.[older.value] === undefined && te(older.key)) return older.key
   return `reasons.codes.${detail.code}`
 }
 
