@@ -102,7 +102,9 @@ func registerImportRoutes(api huma.API, s *Server, n NetworkServices) {
 		RequestBody: s.importBody(reflect.TypeFor[[]SiteImportItem](), "A CSV file, or a JSON array of sites."),
 		Description: "Creates or updates up to 20,000 sites. Needs sites:create, and sites:update for existing codes." +
 			importRules + "\n\nCSV columns: `code`, `name`, `kind`, `region` (a region code), `lat`, `lon` are required; " +
-			"then `radius_km`, or `polygon` (`lat lon|lat lon|lat lon|…`); optionally `address`, `phone`, " +
+			"then `radius_km`, or `polygon` (`lat lon|lat lon|lat lon|…`), or `districts` alone (division codes or names " +
+			"separated by `;` or `|`, e.g. `440305;440306`, added to the site's coverage as primary; a site with neither " +
+			"radius nor polygon covers only its districts); optionally `address`, `phone`, " +
 			"`product_lines` (`AC|FRIDGE`), `skills`, `tags` (`24h|flagship`), `daily_capacity`, `working_hours` " +
 			"(days or day ranges with their intervals separated by `;`: " +
 			"`mon-fri=08:30-12:00;13:30-18:00|sat=09:00-12:00`), `status`, `reputation`, `auto_assign` (true or false).\n\n```csv\n" + siteCSVExample + "```"},

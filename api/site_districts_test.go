@@ -186,11 +186,11 @@ func TestDispatchByDistrictCoverage(t *testing.T) {
 	require.Len(t, ranking, 2, "only the two sites covering Guilin: %s", r.Raw)
 	top, second := ranking[0].(map[string]any), ranking[1].(map[string]any)
 	require.Equal(t, n.other.String(), top["site_id"])
-	require.Contains(t, top["reasons"].([]any)[0], "covers address (district 450300,")
+	require.Contains(t, top["reasons"].([]any)[0], "covers address (district 450300 广西壮族自治区桂林市,")
 	require.Equal(t, "covers_district", top["reason_details"].([]any)[0].(map[string]any)["code"])
 	require.Equal(t, n.near.String(), second["site_id"])
 	require.Equal(t, true, second["eligible"])
-	require.Contains(t, second["reasons"].([]any)[0], "covers address (district 450304, secondary,")
+	require.Contains(t, second["reasons"].([]any)[0], "covers address (district 450304 广西壮族自治区桂林市象山区, secondary,")
 	require.Equal(t, "covers_district_secondary", second["reason_details"].([]any)[0].(map[string]any)["code"])
 
 	// Without the primary coverage the secondary site takes the order.

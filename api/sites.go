@@ -18,8 +18,9 @@ type GeoPointBody struct {
 
 func (p GeoPointBody) point() core.GeoPoint { return core.GeoPoint{Lat: p.Lat, Lon: p.Lon} }
 
-// ServiceAreaBody is a service area in requests: exactly one of radius_km
-// or polygon.
+// ServiceAreaBody is a service area in requests: one of radius_km or
+// polygon, or neither ({} or left out) for a site that covers only its
+// districts.
 type ServiceAreaBody struct {
 	RadiusKm float64        `json:"radius_km,omitempty" exclusiveMinimum:"0" maximum:"2000" example:"15" doc:"A circle of this radius around the site's location."`
 	Polygon  []GeoPointBody `json:"polygon,omitempty" minItems:"3" maxItems:"1000" doc:"At least 3 points, not on one line, spanning at most 180° of longitude; the closing point may be repeated."`
@@ -35,28 +36,40 @@ func (a *ServiceAreaBody) area() core.ServiceArea {
 
 // SiteFields are what a client sets on a site, on create and on import.
 type SiteFields struct {
-	Code          string            `json:"code" minLength:"1" maxLength:"32" pattern:"^[A-Za-z0-9._-]+$" example:"SZ-NS-001" doc:"Unique in the tenant."`
-	Name          string            `json:"name" minLength:"1" maxLength:"100" example:"深圳南山服务站"`
-	Kind          string            `json:"kind" enum:"service_station,repair_center,dealer"`
-	Location      GeoPointBody      `json:"location"`
-	Area          ServiceAreaBody   `json:"area" doc:"Where the site serves: radius_km or polygon."`
-	Address       *string           `json:"address,omitempty" maxLength:"300" example:"深圳市南山区科技园南路 88 号"`
-	Phone         *string           `json:"phone,omitempty" maxLength:"25" example:"0755-8888 6666"`
-	ProductLines  []string          `json:"product_lines,omitempty" maxItems:"50" example:"[\"AC\",\"FRIDGE\"]" doc:"Product lines the manufacturer authorised the site for."`
-	Skills        []string          `json:"skills,omitempty" maxItems:"50" example:"[\"install\",\"repair\"]"`
-	Tags          []string          `json:"tags,omitempty" maxItems:"20" example:"[\"24h\",\"flagship\"]" doc:"Free labels that tenant dispatch rules may read; each 1-32 characters, stored trimmed, de-duplicated and sorted."`
-	DailyCapacity *int              `json:"daily_capacity,omitempty" minimum:"0" maximum:"100000" doc:"Work orders the site takes per day. Default 10."`
-	WorkingHours  core.WorkingHours `json:"working_hours,omitempty" doc:"Opening hours by day (mon … sun): ordered, non-overlapping HH:MM-HH:MM intervals, e.g. {\"mon\": [\"08:30-12:00\", \"13:30-18:00\"]}. A missing or empty day is closed."`
-	Status        *string           `json:"status,omitempty" enum:"active,suspended,closed" doc:"Only active sites receive work orders. Default active."`
-	Reputation    *float64          `json:"reputation,omitempty" minimum:"0" maximum:"100" doc:"0-100. Default 80."`
-	AutoAssign    *bool             `json:"auto_assign,omitempty" doc:"true: the platform assigns the site's technicians; false: the site's staff do. Default true."`
+	Code          string             `json:"code" minLength:"1" maxLength:"32" pattern:"^[A-Za-z0-9._-]+$" example:"SZ-NS-001" doc:"Unique in the tenant."`
+	Name          string             `json:"name" minLength:"1" maxLength:"100" example:"深圳南山服务站"`
+	Kind          string             `json:"kind" enum:"service_station,repair_center,dealer"`
+	Location      GeoPointBody       `json:"location"`
+	Area          ServiceAreaBody    `json:"area,omitempty" doc:"Where the site serves: radius_km or polygon; left out or {} for a site that covers only the districts it lists (districts, or PUT /v1/sites/{id}/districts). A site must cover somewhere: no area and no districts is a 422 naming area.radius_km."`
+	Districts     []SiteDistrictItem `json:"districts,omitempty" maxItems:"1000" doc:"Divisions the site covers (GET /v1/divisions), instead of or besides an area: on create its whole coverage; on import added to what the site covers."`
+	Address       *string            `json:"address,omitempty" maxLength:"300" example:"深圳市南山区科技园南路 88 号"`
+	Phone         *string            `json:"phone,omitempty" maxLength:"25" example:"0755-8888 6666"`
+	ProductLines  []string           `json:"product_lines,omitempty" maxItems:"50" example:"[\"AC\",\"FRIDGE\"]" doc:"Product lines the manufacturer authorised the site for."`
+	Skills        []string           `json:"skills,omitempty" maxItems:"50" example:"[\"install\",\"repair\"]"`
+	Tags          []string           `json:"tags,omitempty" maxItems:"20" example:"[\"24h\",\"flagship\"]" doc:"Free labels that tenant dispatch rules may read; each 1-32 characters, stored trimmed, de-duplicated and sorted."`
+	DailyCapacity *int               `json:"daily_capacity,omitempty" minimum:"0" maximum:"100000" doc:"Work orders the site takes per day. Default 10."`
+	WorkingHours  core.WorkingHours  `json:"working_hours,omitempty" doc:"Opening hours by day (mon … sun): ordered, non-overlapping HH:MM-HH:MM intervals, e.g. {\"mon\": [\"08:30-12:00\", \"13:30-18:00\"]}. A missing or empty day is closed."`
+	Status        *string            `json:"status,omitempty" enum:"active,suspended,closed" doc:"Only active sites receive work orders. Default active."`
+	Reputation    *float64           `json:"reputation,omitempty" minimum:"0" maximum:"100" doc:"0-100. Default 80."`
+	AutoAssign    *bool              `json:"auto_assign,omitempty" doc:"true: the platform assigns the site's technicians; false: the site's staff do. Default true."`
 }
 
 func (f *SiteFields) newSite(region uuid.UUID) core.NewSite {
 	return core.NewSite{Code: f.Code, Name: f.Name, Kind: f.Kind, RegionID: region, Location: f.Location.point(),
 		Area: f.Area.area(), Address: f.Address, Phone: f.Phone, ProductLines: f.ProductLines, Skills: f.Skills,
 		Tags: f.Tags, DailyCapacity: f.DailyCapacity, WorkingHours: f.WorkingHours, Status: f.Status,
-		Reputation: f.Reputation, AutoAssign: f.AutoAssign}
+		Reputation: f.Reputation, AutoAssign: f.AutoAssign, Districts: siteDistrictsOf(f.Districts)}
+}
+
+func siteDistrictsOf(items []SiteDistrictItem) []core.SiteDistrict {
+	if items == nil {
+		return nil
+	}
+	out := make([]core.SiteDistrict, len(items))
+	for i, it := range items {
+		out[i] = core.SiteDistrict{Code: it.Code, Coverage: it.Coverage}
+	}
+	return out
 }
 
 type CreateSiteInput struct {
@@ -100,7 +113,7 @@ type UpdateSiteInput struct {
 		Address       *string            `json:"address,omitempty" maxLength:"300"`
 		Phone         *string            `json:"phone,omitempty" maxLength:"25"`
 		Location      *GeoPointBody      `json:"location,omitempty"`
-		Area          *ServiceAreaBody   `json:"area,omitempty" doc:"Replaces the whole area."`
+		Area          *ServiceAreaBody   `json:"area,omitempty" doc:"Replaces the whole area; {} leaves the site covering only its districts (it must cover some, else a 422 naming area.radius_km)."`
 		ProductLines  *[]string          `json:"product_lines,omitempty" maxItems:"50"`
 		Skills        *[]string          `json:"skills,omitempty" maxItems:"50"`
 		Tags          *[]string          `json:"tags,omitempty" maxItems:"20" doc:"Replaces all tags."`

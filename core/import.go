@@ -116,6 +116,10 @@ type SiteImportRow struct {
 	Row        int
 	RegionCode string
 	Site       NewSite
+	// Districts are the CSV's districts column as written: division codes
+	// or names (南山区, 深圳南山区…), resolved by the import, which adds
+	// them to the site's coverage as primary.
+	Districts []string
 }
 
 // TechnicianImportRow is one parsed row of a technician import. The site
@@ -128,9 +132,12 @@ type TechnicianImportRow struct {
 }
 
 // SiteCSVColumns are the columns of a site CSV, in the documented order;
-// the first six and one of radius_km / polygon are required.
+// the first six are required, and radius_km, polygon or districts (codes
+// or names separated by ; or |, added to the site's coverage as primary;
+// a site with neither radius nor polygon covers only its districts).
 var SiteCSVColumns = []string{"code", "name", "kind", "region", "lat", "lon", "radius_km", "polygon", "address", "phone",
-	"product_lines", "skills", "tags", "daily_capacity", "working_hours", "status", "reputation", "auto_assign"}
+	"product_lines", "skills", "tags", "daily_capacity", "working_hours", "status", "reputation", "auto_assign",
+	"districts"}
 
 // TechnicianCSVColumns are the columns of a technician CSV; the first four
 // are required.
@@ -337,8 +344,12 @@ func parseSiteRecord(line int, v map[string]string) (SiteImportRow, error) {
 	if n.Area.Polygon, err = csvPolygon(v["polygon"]); err != nil {
 		return row, err
 	}
-	if v["radius_km"] == "" && v["polygon"] == "" {
-		return row, FieldError("radius_km", "give radius_km or polygon")
+	row.Districts = csvDivisions(v["districts"])
+	if v["radius_km"] == "" && v["polygon"] == "" && len(row.Districts) == 0 {
+		if v["districts"] != "" {
+			return row, FieldError("districts", "lists no division: separate codes or names with ; or |")
+		}
+		return row, FieldError("radius_km", "give radius_km or polygon, or the districts the site covers")
 	}
 	n.Address, n.Phone, n.Status = optString(v["address"]), optString(v["phone"]), optString(v["status"])
 	n.ProductLines, n.Skills, n.Tags = csvList(v["product_lines"]), csvList(v["skills"]), csvList(v["tags"])
@@ -516,4 +527,16 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// csvDivisions splits a districts cell: codes or names separated by ;, ；,
+// | or 、 (a comma would split the CSV cell for careless writers).
+func csvDivisions(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '；' || r == '|' || r == '、' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -83,13 +83,28 @@ func (p GeoPoint) Validate(field string) error {
 }
 
 // ServiceArea is where a site serves: a radius around its location, or a
-// polygon. Exactly one is set.
+// polygon. At most one is set; neither (Empty) is a site that covers only
+// the districts it lists (core.SiteDistrict), which its use cases require
+// then (RequireCoverage).
 type ServiceArea struct {
 	RadiusKm float64    `json:"radius_km,omitempty"`
 	Polygon  []GeoPoint `json:"polygon,omitempty"`
 }
 
-// Validate checks that exactly one of radius or polygon is given and sound:
+// Empty reports an area with neither radius nor polygon: the site covers
+// only its districts.
+func (a ServiceArea) Empty() bool { return a.RadiusKm == 0 && len(a.Polygon) == 0 }
+
+// RequireCoverage refuses a site that would cover nowhere: an empty area
+// and no districts. field names what the caller gave (e.g. "area").
+func RequireCoverage(a ServiceArea, districts int, field string) error {
+	if a.Empty() && districts == 0 {
+		return FieldError(field, "the site covers nowhere: give radius_km or polygon, or the districts it covers")
+	}
+	return nil
+}
+
+// Validate checks that at most one of radius or polygon is given and sound:
 // a radius in (0, MaxServiceRadiusKm]; a polygon of 3 to MaxPolygonPoints
 // valid vertices (a closing vertex equal to the first may be repeated), not
 // all on one line, spanning at most 180° of longitude (it may cross the
@@ -99,6 +114,8 @@ func (a ServiceArea) Validate() error {
 	switch {
 	case a.RadiusKm != 0 && len(a.Polygon) > 0:
 		return FieldError("area", "give either radius_km or polygon, not both")
+	case a.Empty():
+		return nil // districts only: see RequireCoverage
 	case len(a.Polygon) == 0:
 		if !(a.RadiusKm > 0 && a.RadiusKm <= MaxServiceRadiusKm) {
 			return FieldError("area.radius_km", "must be greater than 0 and at most %d km (or give a polygon)", MaxServiceRadiusKm)
@@ -334,6 +351,10 @@ type NewSite struct {
 	Status        *string
 	Reputation    *float64
 	AutoAssign    *bool
+	// Districts the site covers (nil: not given); required when Area is
+	// empty. On create they are the site's whole coverage; an import adds
+	// them to what the site covers.
+	Districts []SiteDistrict
 }
 
 // NewSiteDefaults returns a site with every optional field at its default.

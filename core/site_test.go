@@ -36,7 +36,6 @@ func TestSiteValidate(t *testing.T) {
 		{"lat NaN", "location.lat", func(s *core.Site) { s.Location.Lat = math.NaN() }},
 		{"lon low", "location.lon", func(s *core.Site) { s.Location.Lon = -180.5 }},
 		{"lon inf", "location.lon", func(s *core.Site) { s.Location.Lon = math.Inf(1) }},
-		{"no area", "area.radius_km", func(s *core.Site) { s.Area = core.ServiceArea{} }},
 		{"negative radius", "area.radius_km", func(s *core.Site) { s.Area.RadiusKm = -1 }},
 		{"NaN radius", "area.radius_km", func(s *core.Site) { s.Area.RadiusKm = math.NaN() }},
 		{"huge radius", "area.radius_km", func(s *core.Site) { s.Area.RadiusKm = 2001 }},
@@ -183,4 +182,20 @@ func FuzzWorkingHoursValidate(f *testing.F) {
 		require.Less(t, fa, ta)
 		require.LessOrEqual(t, ta, fb)
 	})
+}
+
+// TestRequireCoverage: an empty area is a districts-only site, valid as a
+// site, but a site with neither an area nor districts covers nowhere and is
+// refused naming the field.
+func TestRequireCoverage(t *testing.T) {
+	require.NoError(t, core.ServiceArea{}.Validate())
+	require.True(t, core.ServiceArea{}.Empty())
+	require.False(t, core.ServiceArea{RadiusKm: 5}.Empty())
+	err := core.RequireCoverage(core.ServiceArea{}, 0, "area.radius_km")
+	var e *core.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, core.EINVALID, e.Code)
+	require.Contains(t, e.Fields, "area.radius_km")
+	require.NoError(t, core.RequireCoverage(core.ServiceArea{}, 1, "area.radius_km"))
+	require.NoError(t, core.RequireCoverage(core.ServiceArea{RadiusKm: 5}, 0, "area.radius_km"))
 }

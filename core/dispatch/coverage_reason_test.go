@@ -24,8 +24,8 @@ func TestDistrictReasonNamesTheMatchedCoverage(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, d.Ranking, 2)
 	require.Equal(t, id("city-wide"), *d.Chosen, "primary coverage ranks before a secondary one")
-	require.Equal(t, "covers address (district 310100, distance 400.0 km)", d.Ranking[0].Reasons[0])
+	require.Equal(t, "covers address (district 310100 上海市, distance 400.0 km)", d.Ranking[0].Reasons[0])
 	require.Equal(t, ReasonCoversDistrict, d.Ranking[0].Codes[0])
-	require.Equal(t, "covers address (district 310101, secondary, distance 300.0 km)", d.Ranking[1].Reasons[0])
+	require.Equal(t, "covers address (district 310101 上海市黄浦区, secondary, distance 300.0 km)", d.Ranking[1].Reasons[0])
 	require.Equal(t, ReasonCoversDistrictSecondary, d.Ranking[1].Codes[0])
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/aftersales/aftersales/core/district"
 )
 
 // reasonWriter builds the reasons of a whole ranking into one string and
@@ -95,9 +97,11 @@ func explainSite(w *reasonWriter, a *assessed, o Order) {
 	}
 	switch {
 	case a.by == coverDistrict:
-		w.s("covers address (district ").s(matchedDivision(s, o, false)).s(", distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversDistrict)
+		code := matchedDivision(s, o, false)
+		w.s("covers address (district ").s(code).s(" ").s(divisionLabel(code)).s(", distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversDistrict)
 	case a.by == coverDistrictSecondary:
-		w.s("covers address (district ").s(matchedDivision(s, o, true)).s(", secondary, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversDistrictSecondary)
+		code := matchedDivision(s, o, true)
+		w.s("covers address (district ").s(code).s(" ").s(divisionLabel(code)).s(", secondary, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversDistrictSecondary)
 	case s.poly != nil:
 		w.s("covers address (polygon area, distance ").f(a.DistanceKm, 1).s(" km)").end(ReasonCoversPolygon)
 	default:
@@ -139,6 +143,15 @@ func explainSite(w *reasonWriter, a *assessed, o Order) {
 	k := a.Components
 	w.s("score ").f(a.Score, 3).s(" (distance ").f(k.Distance, 2).s(", load ").f(k.Load, 2).
 		s(", reputation ").f(k.Reputation, 2).s(", on-time ").f(k.SLARisk, 2).s(")").end(ReasonSiteScore)
+}
+
+// divisionLabel names a division for the reasons (广西壮族自治区桂林市象山区);
+// its code when the platform's table does not know it.
+func divisionLabel(code string) string {
+	if l := district.Default().Label(code); l != "" {
+		return l
+	}
+	return code
 }
 
 // matchedDivision is the code of the site's coverage that covers the

@@ -80,8 +80,8 @@ var reasonTemplates = [reasonCodes]Template{
 	ReasonPreferred:               {"preferred", "preferred by the order: ranked first"},
 	ReasonSiteScore:               {"site_score", "score {score:n} (distance {distance:n}, load {load:n}, reputation {reputation:n}, on-time {on_time:n})"},
 	ReasonExcludedByRules:         {"excluded_by_rules", "excluded: by tenant rules"},
-	ReasonCoversDistrict:          {"covers_district", "covers address (district {district}, distance {km:n} km)"},
-	ReasonCoversDistrictSecondary: {"covers_district_secondary", "covers address (district {district}, secondary, distance {km:n} km)"},
+	ReasonCoversDistrict:          {"covers_district", "covers address (district {district} {district_name}, distance {km:n} km)"},
+	ReasonCoversDistrictSecondary: {"covers_district_secondary", "covers address (district {district} {district_name}, secondary, distance {km:n} km)"},
 
 	ReasonLocationUnknown:  {"location_unknown", "location unknown: {km:n} km from the site"},
 	ReasonLocationStale:    {"location_stale", "last location {hours:n} h old, stale: {km:n} km from the site"},

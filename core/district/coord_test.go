@@ -67,3 +67,27 @@ func TestToWGS84RejectsOutsideChina(t *testing.T) {
 		}
 	}
 }
+
+// TestGCJ02AgainstReferencePoints: WGS-84 → GCJ-02 lands within 1 m of
+// each published GCJ-02 point, and a GCJ-02 input (ToWGS84, as the API
+// converts it) comes back within 1 m of the published WGS-84 point.
+func TestGCJ02AgainstReferencePoints(t *testing.T) {
+	for _, c := range gcjReference {
+		t.Run(c.name, func(t *testing.T) {
+			glat, glon := WGS84ToGCJ02(c.wgsLat, c.wgsLon)
+			if d := metres(glat, glon, c.gcjLat, c.gcjLon); d > 1 {
+				t.Errorf("WGS-84 → GCJ-02 off by %.3f m from the published point", d)
+			}
+			lat, lon, err := ToWGS84(GCJ02, c.gcjLat, c.gcjLon)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := metres(lat, lon, c.wgsLat, c.wgsLon); d > 1 {
+				t.Errorf("GCJ-02 → WGS-84 off by %.3f m from the published point", d)
+			}
+			if d := metres(lat, lon, c.gcjLat, c.gcjLon); d < 100 {
+				t.Errorf("GCJ-02 → WGS-84 moved the point only %.1f m: no conversion", d)
+			}
+		})
+	}
+}

@@ -284,3 +284,17 @@ func shortName(name string, l Level) string {
 }
 
 func runeCount(s string) int { return len([]rune(s)) }
+
+// Label is a division's full name with its parents', e.g. 广东省深圳市南山区
+// (a municipality's city level, 北京市 under 北京市, and the 省直辖 groups are
+// left out); "" for an unknown code.
+func (t *Table) Label(code string) string {
+	p, c, d := t.Chain(code)
+	var b strings.Builder
+	b.WriteString(p.Name)
+	if c.Code != "" && c.Name != p.Name && !c.Pseudo {
+		b.WriteString(c.Name)
+	}
+	b.WriteString(d.Name)
+	return b.String()
+}

@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -21,7 +22,10 @@ type ImportGuard func(ctx context.Context, action string, target core.Target) er
 // missing, bad fields, a row the guard refuses, a site changed by
 // another unit between the read and the write. A row that names an
 // existing site merges onto it (fields it leaves out keep their values).
-// Only a database failure returns an error.
+// A row's districts (Site.Districts by code, or Districts as written) are
+// added to the site's coverage; a site left with neither radius, polygon
+// nor districts fails its row (area.radius_km). Only a database failure
+// returns an error.
 func (s *Service) ImportSites(ctx context.Context, u core.UnitOfWork, rows []core.SiteImportRow, guard ImportGuard) (*core.ImportReport, error) {
 	rep := &core.ImportReport{Total: len(rows)}
 	rows = core.DedupeRows(rows, func(r core.SiteImportRow) string { return r.Site.Code },
@@ -47,10 +51,24 @@ func (s *Service) ImportSites(ctx context.Context, u core.UnitOfWork, rows []cor
 		existing[site.Code] = site
 	}
 
+	covered, err := coverageOfExisting(ctx, repo, rows, existing)
+	if err != nil {
+		return nil, err
+	}
 	var sites []*core.Site
 	rowOf := map[string]int{}
+	coverage := map[string][]core.SiteDistrict{} // by site code: the coverage to write
 	for _, r := range rows {
 		site, err := prepareSiteRow(ctx, r, regionByCode, regionExists, existing[r.Site.Code], guard)
+		if err == nil {
+			var next []core.SiteDistrict
+			if next, err = importedCoverage(r, covered[r.Site.Code]); err == nil {
+				err = core.RequireCoverage(site.Area, len(next), "area.radius_km")
+			}
+			if err == nil && !slices.Equal(next, covered[r.Site.Code]) {
+				coverage[site.Code] = next
+			}
+		}
 		if err != nil {
 			rep.Fail(r.Row, err)
 			continue
@@ -62,10 +80,76 @@ func (s *Service) ImportSites(ctx context.Context, u core.UnitOfWork, rows []cor
 	if err != nil {
 		return nil, err
 	}
+	for _, site := range sites {
+		next, ok := coverage[site.Code]
+		if _, done := written[site.Code]; !ok || !done {
+			continue
+		}
+		if err := repo.ReplaceSiteDistricts(ctx, site.ID, next); err != nil {
+			return nil, err
+		}
+		s.recordDistricts(ctx, u, site.ID, covered[site.Code], next)
+	}
 	count(rep, written, codesOf(sites, func(s *core.Site) string { return s.Code }), rowOf, "site")
 	rep.Finish()
 	s.recordImport(ctx, u, audit.ResSite, written)
 	return rep, nil
+}
+
+// coverageOfExisting reads (and locks) the coverage of the existing sites
+// of the rows that may need it: those giving districts or no area.
+func coverageOfExisting(ctx context.Context, repo Repository, rows []core.SiteImportRow, existing map[string]*core.Site) (map[string][]core.SiteDistrict, error) {
+	var codes []string
+	for _, r := range rows {
+		if existing[r.Site.Code] != nil && (len(r.Districts) > 0 || len(r.Site.Districts) > 0 || r.Site.Area.Empty()) {
+			codes = append(codes, r.Site.Code)
+		}
+	}
+	out := map[string][]core.SiteDistrict{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	slices.Sort(codes)
+	sites, err := repo.LockSitesDistricts(ctx, codes)
+	for _, sc := range sites {
+		out[sc.Code] = sc.Districts
+	}
+	return out, err
+}
+
+// importedCoverage is a site's coverage after an import row: cur plus the
+// row's districts (by code, or as written in the CSV), a division the site
+// covers already keeping its coverage unless the row gives one.
+func importedCoverage(r core.SiteImportRow, cur []core.SiteDistrict) ([]core.SiteDistrict, error) {
+	given, err := checkDistricts(r.Site.Districts, "districts")
+	if err != nil {
+		return nil, err
+	}
+	byCode := make(map[string]string, len(cur)+len(given)+len(r.Districts))
+	for _, d := range cur {
+		byCode[d.Code] = d.Coverage
+	}
+	for _, text := range r.Districts {
+		d, err := ResolveDivision(text)
+		if err != nil {
+			return nil, core.FieldError("districts", "%s", err)
+		}
+		if _, had := byCode[d.Code]; !had {
+			byCode[d.Code] = core.CoveragePrimary
+		}
+	}
+	for _, d := range given {
+		byCode[d.Code] = d.Coverage
+	}
+	if len(byCode) > core.MaxSiteDistricts {
+		return nil, core.FieldError("districts", "a site covers at most %d divisions", core.MaxSiteDistricts)
+	}
+	out := make([]core.SiteDistrict, 0, len(byCode))
+	for code, cov := range byCode {
+		out = append(out, core.SiteDistrict{Code: code, Coverage: cov})
+	}
+	slices.SortFunc(out, func(a, b core.SiteDistrict) int { return strings.Compare(a.Code, b.Code) })
+	return out, nil
 }
 
 // prepareSiteRow resolves the row's region, merges it onto the existing

@@ -9,13 +9,22 @@ import (
 	"github.com/aftersales/aftersales/core/audit"
 )
 
-// CreateSite creates a site, its optional fields at their defaults:
-// EINVALID for bad fields or a region not in the tenant, ECONFLICT for a
-// duplicate code.
+// CreateSite creates a site, its optional fields at their defaults, and
+// its districts (n.Districts): EINVALID for bad fields (districts[i].code
+// for a division the platform does not know), a region not in the
+// tenant, or a site that covers nowhere (no radius, no polygon, no
+// districts: area.radius_km); ECONFLICT for a duplicate code.
 func (s *Service) CreateSite(ctx context.Context, u core.UnitOfWork, n core.NewSite) (*core.Site, error) {
 	site := core.NewSiteDefaults(uuid.New())
 	n.Apply(site)
 	if err := site.Validate(); err != nil {
+		return nil, err
+	}
+	districts, err := checkDistricts(n.Districts, "districts")
+	if err != nil {
+		return nil, err
+	}
+	if err := core.RequireCoverage(site.Area, len(districts), "area.radius_km"); err != nil {
 		return nil, err
 	}
 	repo := s.store.Network(u)
@@ -29,6 +38,12 @@ func (s *Service) CreateSite(ctx context.Context, u core.UnitOfWork, n core.NewS
 		return nil, err
 	}
 	s.record(ctx, u, audit.ActCreate, audit.ResSite, out.ID, nil, out)
+	if len(districts) > 0 {
+		if err := repo.ReplaceSiteDistricts(ctx, out.ID, districts); err != nil {
+			return nil, err
+		}
+		s.recordDistricts(ctx, u, out.ID, nil, districts)
+	}
 	return out, nil
 }
 
@@ -59,7 +74,10 @@ func (s *Service) FindSiteByID(ctx context.Context, u core.UnitOfWork, id uuid.U
 
 // UpdateSite changes the fields set in up: ENOTFOUND, EINVALID (bad
 // fields, a new region not in the tenant), ECONFLICT on a stale version
-// (0: any) or a duplicate code.
+// (0: any) or a duplicate code. An update that leaves the site without a
+// radius or polygon needs the site to cover districts (else EINVALID
+// naming area.radius_km); the coverage is read under the site's lock, as
+// ReplaceSiteDistricts takes it.
 func (s *Service) UpdateSite(ctx context.Context, u core.UnitOfWork, id uuid.UUID, up core.SiteUpdate) (*core.Site, error) {
 	repo := s.store.Network(u)
 	cur, err := repo.FindSiteByID(ctx, id)
@@ -73,6 +91,15 @@ func (s *Service) UpdateSite(ctx context.Context, u core.UnitOfWork, id uuid.UUI
 	up.Apply(&next)
 	if err := next.Validate(); err != nil {
 		return nil, err
+	}
+	if next.Area.Empty() {
+		ds, err := repo.LockSiteDistricts(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := core.RequireCoverage(next.Area, len(ds), "area.radius_km"); err != nil {
+			return nil, err
+		}
 	}
 	if next.RegionID != cur.RegionID {
 		if err := checkRegion(ctx, repo, next.RegionID); err != nil {

@@ -29,8 +29,11 @@ func (s *Service) FindSiteDistricts(ctx context.Context, u core.UnitOfWork, site
 // hold, a code given twice or a coverage other than primary or secondary
 // ("" is primary), and then nothing is changed; ENOTFOUND when the site
 // is absent. It returns the coverage as stored, by code.
+//
+// A site with no radius or polygon covers only its districts: emptying
+// its list is EINVALID naming items.
 func (s *Service) ReplaceSiteDistricts(ctx context.Context, u core.UnitOfWork, site uuid.UUID, ds []core.SiteDistrict) ([]core.SiteDistrict, error) {
-	next, err := checkDistricts(ds)
+	next, err := checkDistricts(ds, "items")
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +44,15 @@ func (s *Service) ReplaceSiteDistricts(ctx context.Context, u core.UnitOfWork, s
 	}
 	if slices.Equal(before, next) {
 		return next, nil
+	}
+	if len(next) == 0 {
+		cur, err := repo.FindSiteByID(ctx, site) // read under the lock
+		if err != nil {
+			return nil, err
+		}
+		if cur.Area.Empty() {
+			return nil, core.FieldError("items", "the site has no radius or polygon: it must cover at least one division (give it an area first)")
+		}
 	}
 	if err := repo.ReplaceSiteDistricts(ctx, site, next); err != nil {
 		return nil, err
@@ -62,16 +74,18 @@ func nonNilDistricts(ds []core.SiteDistrict) []core.SiteDistrict {
 }
 
 // checkDistricts validates a site's coverage and returns it sorted by
-// code, coverage defaulted to primary.
-func checkDistricts(ds []core.SiteDistrict) ([]core.SiteDistrict, error) {
+// code, coverage defaulted to primary; field names the list in errors
+// (items[i].code…).
+func checkDistricts(ds []core.SiteDistrict, field string) ([]core.SiteDistrict, error) {
+	list := field
 	if len(ds) > core.MaxSiteDistricts {
-		return nil, core.FieldError("items", "a site covers at most %d divisions (a city's or province's code covers all its districts)", core.MaxSiteDistricts)
+		return nil, core.FieldError(list, "a site covers at most %d divisions (a city's or province's code covers all its districts)", core.MaxSiteDistricts)
 	}
 	t := district.Default()
 	out := make([]core.SiteDistrict, 0, len(ds))
 	seen := make(map[string]int, len(ds))
 	for i, d := range ds {
-		field := fmt.Sprintf("items[%d]", i)
+		field := fmt.Sprintf("%s[%d]", list, i)
 		if _, ok := t.Lookup(d.Code); !ok {
 			return nil, core.FieldError(field+".code", "%q is not a division code (GB/T 2260) the platform knows", truncateRunes(d.Code, 20))
 		}
@@ -137,14 +151,4 @@ func ResolveDivision(text string) (district.Division, error) {
 // Label is a division's full name with its parents', e.g. 广东省深圳市南山区
 // (a municipality's city level, 北京市 under 北京市, and the 省直辖 groups are
 // left out); "" for an unknown code.
-func Label(code string) string {
-	t := district.Default()
-	p, c, d := t.Chain(code)
-	var b strings.Builder
-	b.WriteString(p.Name)
-	if c.Code != "" && c.Name != p.Name && !c.Pseudo {
-		b.WriteString(c.Name)
-	}
-	b.WriteString(d.Name)
-	return b.String()
-}
+func Label(code string) string { return district.Default().Label(code) }

@@ -86,7 +86,10 @@ func loadNetwork(ctx context.Context, u *unit, lat, lon, radiusKm float64, divis
 		}
 	}
 	args := []any{lat - dLat, lat + dLat, lon - dLon, lon + dLon, codes}
+	// A districts-only site (no radius, no polygon) near the point but not
+	// covering its division is no candidate: it covers nothing there.
 	const near = `s.status = 'active' AND (s.lat BETWEEN $1 AND $2 AND s.lon BETWEEN $3 AND $4
+			AND (s.radius_km IS NOT NULL OR s.polygon IS NOT NULL)
 		OR s.id IN (SELECT site_id FROM site_districts WHERE division_code = ANY($5)))`
 	b := &pgx.Batch{}
 	var sites []dispatch.Site
@@ -96,6 +99,7 @@ func loadNetwork(ctx context.Context, u *unit, lat, lon, radiusKm float64, divis
 			FROM site_districts WHERE division_code = ANY($5) GROUP BY site_id
 		), cand AS (
 			SELECT id FROM sites WHERE status = 'active' AND lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4
+				AND (radius_km IS NOT NULL OR polygon IS NOT NULL)
 			UNION SELECT site_id FROM cover
 		)
 		SELECT s.id, s.name, s.kind, s.status, s.lat, s.lon, COALESCE(s.radius_km, 0), s.polygon, s.product_lines,

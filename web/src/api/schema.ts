@@ -2652,7 +2652,7 @@ export interface paths {
          *
          *     CSV: UTF-8 (a BOM is allowed), or GBK/GB18030 declared as `Content-Type: text/csv; charset=gbk` (what spreadsheets in a Chinese locale save); a header row naming the columns in any order, lists separated by `|`.
          *
-         *     CSV columns: `code`, `name`, `kind`, `region` (a region code), `lat`, `lon` are required; then `radius_km`, or `polygon` (`lat lon|lat lon|lat lon|…`); optionally `address`, `phone`, `product_lines` (`AC|FRIDGE`), `skills`, `tags` (`24h|flagship`), `daily_capacity`, `working_hours` (days or day ranges with their intervals separated by `;`: `mon-fri=08:30-12:00;13:30-18:00|sat=09:00-12:00`), `status`, `reputation`, `auto_assign` (true or false).
+         *     CSV columns: `code`, `name`, `kind`, `region` (a region code), `lat`, `lon` are required; then `radius_km`, or `polygon` (`lat lon|lat lon|lat lon|…`), or `districts` alone (division codes or names separated by `;` or `|`, e.g. `440305;440306`, added to the site's coverage as primary; a site with neither radius nor polygon covers only its districts); optionally `address`, `phone`, `product_lines` (`AC|FRIDGE`), `skills`, `tags` (`24h|flagship`), `daily_capacity`, `working_hours` (days or day ranges with their intervals separated by `;`: `mon-fri=08:30-12:00;13:30-18:00|sat=09:00-12:00`), `status`, `reputation`, `auto_assign` (true or false).
          *
          *     ```csv
          *     code,name,kind,region,lat,lon,radius_km,product_lines,working_hours
@@ -4702,8 +4702,8 @@ export interface components {
         CreateSiteInputBody: {
             /** @example 深圳市南山区科技园南路 88 号 */
             address?: string;
-            /** @description Where the site serves: radius_km or polygon. */
-            area: components["schemas"]["ServiceAreaBody"];
+            /** @description Where the site serves: radius_km or polygon; left out or {} for a site that covers only the districts it lists (districts, or PUT /v1/sites/{id}/districts). A site must cover somewhere: no area and no districts is a 422 naming area.radius_km. */
+            area?: components["schemas"]["ServiceAreaBody"];
             /** @description true: the platform assigns the site's technicians; false: the site's staff do. Default true. */
             auto_assign?: boolean;
             /**
@@ -4716,6 +4716,8 @@ export interface components {
              * @description Work orders the site takes per day. Default 10.
              */
             daily_capacity?: number;
+            /** @description Divisions the site covers (GET /v1/divisions), instead of or besides an area: on create its whole coverage; on import added to what the site covers. */
+            districts?: components["schemas"]["SiteDistrictItem"][] | null;
             /** @enum {string} */
             kind: "service_station" | "repair_center" | "dealer";
             location: components["schemas"]["GeoPointBody"];
@@ -6384,8 +6386,8 @@ export interface components {
              *     - `preferred`: preferred by the order: ranked first
              *     - `site_score`: score {score:n} (distance {distance:n}, load {load:n}, reputation {reputation:n}, on-time {on_time:n})
              *     - `excluded_by_rules`: excluded: by tenant rules
-             *     - `covers_district`: covers address (district {district}, distance {km:n} km)
-             *     - `covers_district_secondary`: covers address (district {district}, secondary, distance {km:n} km)
+             *     - `covers_district`: covers address (district {district} {district_name}, distance {km:n} km)
+             *     - `covers_district_secondary`: covers address (district {district} {district_name}, secondary, distance {km:n} km)
              *     - `location_unknown`: location unknown: {km:n} km from the site
              *     - `location_stale`: last location {hours:n} h old, stale: {km:n} km from the site
              *     - `location_minutes`: {km:n} km from last location ({minutes:n} min ago)
@@ -7096,8 +7098,8 @@ export interface components {
         SiteImportItem: {
             /** @example 深圳市南山区科技园南路 88 号 */
             address?: string;
-            /** @description Where the site serves: radius_km or polygon. */
-            area: components["schemas"]["ServiceAreaBody"];
+            /** @description Where the site serves: radius_km or polygon; left out or {} for a site that covers only the districts it lists (districts, or PUT /v1/sites/{id}/districts). A site must cover somewhere: no area and no districts is a 422 naming area.radius_km. */
+            area?: components["schemas"]["ServiceAreaBody"];
             /** @description true: the platform assigns the site's technicians; false: the site's staff do. Default true. */
             auto_assign?: boolean;
             /**
@@ -7110,6 +7112,8 @@ export interface components {
              * @description Work orders the site takes per day. Default 10.
              */
             daily_capacity?: number;
+            /** @description Divisions the site covers (GET /v1/divisions), instead of or besides an area: on create its whole coverage; on import added to what the site covers. */
+            districts?: components["schemas"]["SiteDistrictItem"][] | null;
             /** @enum {string} */
             kind: "service_station" | "repair_center" | "dealer";
             location: components["schemas"]["GeoPointBody"];
@@ -7801,7 +7805,7 @@ export interface components {
         };
         UpdateSiteInputBody: {
             address?: string;
-            /** @description Replaces the whole area. */
+            /** @description Replaces the whole area; {} leaves the site covering only its districts (it must cover some, else a 422 naming area.radius_km). */
             area?: components["schemas"]["ServiceAreaBody"];
             auto_assign?: boolean;
             code?: string;

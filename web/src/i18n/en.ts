@@ -324,8 +324,8 @@ const en: typeof zh = {
       preferred: 'preferred by the order: ranked first',
       site_score: 'score {score} (distance {distance}, load {load}, reputation {reputation}, on-time {on_time})',
       excluded_by_rules: 'excluded: by tenant rules',
-      covers_district: 'covers address (district {district}, distance {km} km)',
-      covers_district_secondary: 'covers address (district {district}, secondary, distance {km} km)',
+      covers_district: 'covers address (district {district} {district_name}, distance {km} km)',
+      covers_district_secondary: 'covers address (district {district} {district_name}, secondary, distance {km} km)',
       location_unknown: 'location unknown: {km} km from the site',
       location_stale: 'last location {hours} h old, stale: {km} km from the site',
       location_minutes: '{km} km from last location ({minutes} min ago)',
@@ -682,6 +682,16 @@ const en: typeof zh = {
     days: { d1: 'Mon', d2: 'Tue', d3: 'Wed', d4: 'Thu', d5: 'Fri', d6: 'Sat', d7: 'Sun' },
     deleteRule: 'Delete rule', ruleDeleted: 'Rule deleted',
     statuses: { open: 'open', done: 'done', given_up: 'given up' },
+  },
+  districtsmore: {
+    coverage: 'Service area',
+    districtsOnly: 'Covers only its districts (no radius)',
+    districtsOnlyHint: 'The site then takes only orders in the districts it covers; give it at least one under Districts first.',
+    // decisions stored before the district coverage reasons named the district
+    reasons: {
+      covers_district: 'covers address (district {district}, distance {km} km)',
+      covers_district_secondary: 'covers address (district {district}, secondary, distance {km} km)',
+    },
   },
 }
 export default en

@@ -307,8 +307,8 @@ export default {
       preferred: '订单指定网点：排在首位',
       site_score: '得分 {score}（距离 {distance}，负荷 {load}，信誉 {reputation}，准时 {on_time}）',
       excluded_by_rules: '排除：租户派工规则',
-      covers_district: '覆盖该地址（服务区县 {district}，距离 {km} 公里）',
-      covers_district_secondary: '覆盖该地址（备用服务区县 {district}，距离 {km} 公里）',
+      covers_district: '覆盖该地址（服务区县 {district_name}（{district}），距离 {km} 公里）',
+      covers_district_secondary: '覆盖该地址（备用服务区县 {district_name}（{district}），距离 {km} 公里）',
       location_unknown: '位置未知：按网点位置计距离 {km} 公里',
       location_stale: '最后位置已是 {hours} 小时前，不再可信：按网点位置计距离 {km} 公里',
       location_minutes: '按最后位置（{minutes} 分钟前）计距离 {km} 公里',
@@ -665,5 +665,15 @@ export default {
     days: { d1: '周一', d2: '周二', d3: '周三', d4: '周四', d5: '周五', d6: '周六', d7: '周日' },
     deleteRule: '删除规则', ruleDeleted: '规则已删除',
     statuses: { open: '待回访', done: '已完成', given_up: '已放弃' },
+  },
+  districtsmore: {
+    coverage: '服务范围',
+    districtsOnly: '仅按覆盖区县服务（不设服务半径）',
+    districtsOnlyHint: '勾选后网点只接收其覆盖区县内的工单；请先在“覆盖区县”中设置至少一个区县。',
+    // decisions stored before the district coverage reasons named the district
+    reasons: {
+      covers_district: '覆盖该地址（服务区县 {district}，距离 {km} 公里）',
+      covers_district_secondary: '覆盖该地址（备用服务区县 {district}，距离 {km} 公里）',
+    },
   },
 }

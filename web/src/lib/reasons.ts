@@ -15,8 +15,22 @@ type Has = (key: string) => boolean
 // reader's language when there is a message for them.
 const wordValues: Record<string, string> = { status: 'reasons.siteStatus' }
 
+// Codes whose reasons.codes message needs a value that decisions stored
+// before it was written lack (the district coverage reasons name the
+// district since district_name): those are said by these messages.
+const olderReasons: Record<string, { value: string; key: string }> = {
+  covers_district: { value: 'district_name', key: 'districtsmore.reasons.covers_district' },
+  covers_district_secondary: { value: 'district_name', key: 'districtsmore.reasons.covers_district_secondary' },
+}
+
+function reasonKey(te: Has, detail: Reason): string {
+  const older = olderReasons[detail.code]
+  if (older && detail.values?.[older.value] === undefined && te(older.key)) return older.key
+  return `reasons.codes.${detail.code}`
+}
+
 export function reasonText(t: Translate, te: Has, text: string | null | undefined, detail?: Reason | null): string {
-  const key = `reasons.codes.${detail?.code}`
+  const key = detail ? reasonKey(te, detail) : ''
   if (!detail || !te(key)) return text ?? ''
   const values: Record<string, unknown> = {}
   for (const [name, v] of Object.entries(detail.values ?? {})) {
