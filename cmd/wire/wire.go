@@ -30,6 +30,7 @@ import (
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/network"
+	"github.com/aftersales/aftersales/core/parts"
 	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/report"
@@ -249,6 +250,8 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Complaints = complaint.NewService(complaint.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Complaints.SetOrders(complaintOrders{a.WorkOrders})
 	a.Claims = claim.NewService(a.Store, o.Clock)
+	a.Warranty.SetPartPricer(parts.Prices{Store: a.Store})
+	a.Claims.SetPartCoster(parts.Prices{Store: a.Store})
 	a.Callbacks = newCallbacks(a.Store, a.WorkOrders, a.Complaints, o)
 	if a.Attachments, err = a.newAttachments(ctx, o); err != nil {
 		return nil, err
