@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -84,4 +85,86 @@ func TestCataloguePricesQuotesChargesAndClaims(t *testing.T) {
 		sum += a
 	}
 	require.Equal(t, sum, c.JSON["claimed_total"])
+}
+
+// TestStatementChargedServicesAndMonthlyJob: a site's statement settles
+// its approved claims plus the charges of the orders it completed in the
+// month, less deductions; the monthly job generates last month's
+// statements of every tenant on the 1st, once: a second run, or a run on
+// another day, generates nothing.
+func TestStatementChargedServicesAndMonthlyJob(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("mlc")
+	admin := n.tenant.admin
+	b.must(200, "PUT", "/v1/fee-schedule", admin, feeBody(0))
+	b.must(200, "PUT", "/v1/claim-rules", admin, map[string]any{"rules": []any{}})
+	b.addPart(n, "P-100", 4000, 6500, "CNY")
+	// Charged: the model's policy covers nothing; the claim is drafted by
+	// the model's warranty months, which still cover the unit.
+	b.must(200, "PUT", "/v1/warranty-policies/model/KFR-35", admin, map[string]any{"repair_months": 0, "replace_days": 0, "refund_days": 0})
+	r := b.intake(n, admin, nil)
+	require.Equal(t, 201, r.Status, "%s", r.Raw)
+	charged := r.str("id")
+	for _, a := range []struct {
+		action string
+		body   map[string]any
+	}{{"accept", nil}, {"arrive", map[string]any{"lat": szLat, "lon": szLon}}, {"complete", map[string]any{"record": record("SN-0001")}}} {
+		r := b.act(n.techNearTok, charged, a.action, a.body)
+		require.Equal(t, 200, r.Status, "%s: %s", a.action, r.Raw)
+	}
+	ch := b.must(200, "GET", "/v1/work-orders/"+charged+"/charges", admin, nil).JSON["charges"].(map[string]any)
+	chargedTotal := ch["total"].(float64)
+	require.EqualValues(t, 12000+1500+6500, chargedTotal)
+
+	c := b.must(201, "POST", "/v1/claims", admin, map[string]any{"work_order_id": b.completedOrder(n, n.unit, n.near, &n.techNear, 1, "P-100")})
+	b.must(200, "POST", "/v1/claims/"+c.str("id")+"/actions", admin, map[string]any{"action": "submit"})
+	c = b.must(200, "POST", "/v1/claims/"+c.str("id")+"/actions", admin, map[string]any{"action": "approve"})
+	claims := c.JSON["approved_total"].(float64)
+	require.Greater(t, claims, float64(0))
+	b.exec(n.tenant.id, `INSERT INTO site_sla_misses (tenant_id, site_id, work_order_id, kind, due_at, recorded_at)
+		VALUES ($1, $2, $3, 'arrival', now(), now())`, n.tenant.id, n.near, charged)
+	other := b.newNetwork("mld")
+
+	statements := func(tok string) []map[string]any {
+		var out []map[string]any
+		for _, it := range b.must(200, "GET", "/v1/claim-statements", tok, nil).JSON["items"].([]any) {
+			out = append(out, it.(map[string]any))
+		}
+		return out
+	}
+	// Not the 1st: nothing. The 1st of next month: this month's, once.
+	now := time.Now().UTC()
+	first := time.Date(now.Year(), now.Month()+1, 1, 12, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	_, err := b.app.Statements.Run(ctx, first.AddDate(0, 0, 1))
+	require.NoError(t, err)
+	require.Empty(t, statements(admin))
+	made, err := b.app.Statements.Run(ctx, first)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, made, 1)
+	sts := statements(admin)
+	require.Len(t, sts, 1)
+	st := sts[0]
+	require.Equal(t, n.near.String(), st["site_id"])
+	require.Equal(t, now.Format("2006-01"), st["period"])
+	require.Equal(t, claims, st["claims_total"])
+	require.Equal(t, chargedTotal, st["charged_total"])
+	require.EqualValues(t, 5000, st["deductions_total"])
+	require.Equal(t, claims+chargedTotal-5000, st["total"])
+	var sum float64
+	kinds := map[string]int{}
+	for _, l := range st["lines"].([]any) {
+		m := l.(map[string]any)
+		sum += m["amount"].(float64)
+		kinds[m["kind"].(string)]++
+	}
+	require.Equal(t, st["total"], sum, "the total is the sum of its lines")
+	require.Equal(t, map[string]int{"claim": 1, "charged_service": 1, "deduction": 1}, kinds)
+	require.Empty(t, statements(other.tenant.admin), "the other tenant has nothing to settle")
+
+	again, err := b.app.Statements.Run(ctx, first.Add(time.Hour))
+	require.NoError(t, err)
+	require.Zero(t, again, "generated once per tenant and month")
+	require.EqualValues(t, 1, statements(admin)[0]["version"], "the statement was not remade")
 }

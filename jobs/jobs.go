@@ -85,6 +85,8 @@ type Deps struct {
 	AgentSyncs *AgentSyncs
 	// Reputation recomputes the site reputations; nil: not here.
 	Reputation ReputationRefresher
+	// Statements generates the monthly settlement statements; nil: not here.
+	Statements StatementGenerator
 }
 
 // NewWorker builds a worker on Redis.
@@ -133,6 +135,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	}
 	if d.Reputation != nil {
 		periodic = append(periodic, ReputationTask(d.Reputation, d.Log))
+	}
+	if d.Statements != nil {
+		periodic = append(periodic, StatementsTask(d.Statements, d.Log))
 	}
 	for _, p := range periodic {
 		if d.Periods == nil {

@@ -161,6 +161,8 @@ type App struct {
 	Calls *call.Service
 	// Reputation computes and serves the site reputations.
 	Reputation *report.ReputationService
+	// Statements generates last month's settlement statements on the 1st.
+	Statements *claim.Monthly
 	// AgentGroups are the agent groups; AgentSyncs enqueue and run their
 	// sync with the phone system (with Redis only).
 	AgentGroups *call.Groups
@@ -252,6 +254,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Claims = claim.NewService(a.Store, o.Clock)
 	a.Warranty.SetPartPricer(parts.Prices{Store: a.Store})
 	a.Claims.SetPartCoster(parts.Prices{Store: a.Store})
+	a.Statements = &claim.Monthly{Claims: a.Claims, Units: a.Store, Periods: a.Store, Tenants: a.Store.ReputationTenants}
 	a.Callbacks = newCallbacks(a.Store, a.WorkOrders, a.Complaints, o)
 	if a.Attachments, err = a.newAttachments(ctx, o); err != nil {
 		return nil, err

@@ -674,5 +674,8 @@ const en: typeof zh = {
   kbfast: {
     pendingOnly: 'New version pending', pending: 'New version v{version}: {status}', pendingBy: 'Edited by {name}; readers still see the published version',
   },
+  moneylinks: {
+    chargedNote: 'Charged services: the charges of the orders a site completed in the month (computed at completion from the 三包 policy and the fee schedule) are settled. Last month\'s statements are generated on the 1st.',
+  },
 }
 export default en

@@ -657,4 +657,7 @@ export default {
   kbfast: {
     pendingOnly: '有待发布的新版本', pending: '新版本 v{version}：{status}', pendingBy: '{name} 编辑；读者仍看到已发布的版本',
   },
+  moneylinks: {
+    chargedNote: '有偿服务：网点当月完工工单的收费合计（按三包政策和收费标准在完工时计算），计入结算单。每月 1 日自动生成上月结算单。',
+  },
 }
