@@ -43,9 +43,10 @@ func registerClaimStatementRoutes(api huma.API, s *Server, svc *claim.Service) {
 	tags := []string{"Claims"}
 	register(api, huma.Operation{OperationID: "generate-claim-statements", Method: http.MethodPost,
 		Path: "/v1/claim-statements/generate", Summary: "Generate the month's settlement statements", Tags: tags,
-		Description: "One statement per site with claims decided (approved or adjusted) or SLA misses in the month: the claims' " +
-			"approved totals, the charged services the site collected (not recorded yet: the line stays empty, with a note), " +
-			"less the tenant's deductions per SLA miss. Draft statements are remade; approved ones stand." +
+		Description: "One statement per site with claims decided (approved or adjusted), charged services or SLA misses in the " +
+			"month: the claims' approved totals, plus the charged services the site collected (the warranty charges of the orders " +
+			"it completed in the month, in the statement's currency), less the tenant's deductions per SLA miss. Draft " +
+			"statements are remade; approved ones stand. The monthly job generates last month's on the 1st." +
 			""},
 		access{Who: accessTenant, Perm: claimPerm(core.ActApprove)},
 		func(ctx context.Context, in *GenerateStatementsInput) (*StatementsOutput, error) {

@@ -87,6 +87,8 @@ type Deps struct {
 	Reputation ReputationRefresher
 	// Surveys advances the SMS surveys; nil: not here.
 	Surveys SurveyRunner
+	// Statements generates the monthly settlement statements; nil: not here.
+	Statements StatementGenerator
 }
 
 // NewWorker builds a worker on Redis.
@@ -141,6 +143,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	}
 	if d.AgentSyncs != nil && d.AgentSyncs.Stale != nil {
 		periodic = append(periodic, agentSyncSweepTask(d.AgentSyncs, d.Log))
+	}
+	if d.Statements != nil {
+		periodic = append(periodic, StatementsTask(d.Statements, d.Log))
 	}
 	for _, p := range periodic {
 		if d.Periods == nil {

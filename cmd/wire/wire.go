@@ -30,6 +30,7 @@ import (
 	"github.com/aftersales/aftersales/core/identity"
 	"github.com/aftersales/aftersales/core/messaging"
 	"github.com/aftersales/aftersales/core/network"
+	"github.com/aftersales/aftersales/core/parts"
 	"github.com/aftersales/aftersales/core/plugin"
 	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/report"
@@ -160,6 +161,8 @@ type App struct {
 	Calls *call.Service
 	// Reputation computes and serves the site reputations.
 	Reputation *report.ReputationService
+	// Statements generates last month's settlement statements on the 1st.
+	Statements *claim.Monthly
 	// AgentGroups are the agent groups; AgentSyncs enqueue and run their
 	// sync with the phone system (with Redis only).
 	AgentGroups *call.Groups
@@ -249,6 +252,9 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Complaints = complaint.NewService(complaint.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Complaints.SetOrders(complaintOrders{a.WorkOrders})
 	a.Claims = claim.NewService(a.Store, o.Clock)
+	a.Warranty.SetPartPricer(parts.Prices{Store: a.Store})
+	a.Claims.SetPartCoster(parts.Prices{Store: a.Store})
+	a.Statements = &claim.Monthly{Claims: a.Claims, Units: a.Store, Periods: a.Store, Tenants: a.Store.ReputationTenants}
 	a.Callbacks = newCallbacks(a.Store, a.WorkOrders, a.Complaints, o)
 	if a.Attachments, err = a.newAttachments(ctx, o); err != nil {
 		return nil, err

@@ -47,7 +47,8 @@ type Repository interface {
 	FindEvents(ctx context.Context, id uuid.UUID) ([]*ClaimEvent, error)
 
 	// SettlementSources reads, per site, the claims decided approved or
-	// adjusted in [from, to) and the SLA misses recorded in it.
+	// adjusted in [from, to), the charged services of the orders it
+	// completed in it and the SLA misses recorded in it.
 	SettlementSources(ctx context.Context, from, to time.Time) (map[uuid.UUID]*Sources, error)
 	// SaveStatement inserts or replaces the draft statement of its site
 	// and period; ECONFLICT when that one is approved.

@@ -17,7 +17,20 @@ import (
 type Service struct {
 	store Store
 	clock core.Clock
+	parts PartCoster
 }
+
+// PartCoster gives the cost price of parts by barcode (part number) in a
+// currency; a part it does not know is absent. The parts catalogue
+// implements it. Claim part lines are reimbursed at cost price: the site
+// is paid back what the part cost, the sale margin is the tenant's.
+type PartCoster interface {
+	PartCosts(ctx context.Context, u core.UnitOfWork, currency string, codes []string) (map[string]int64, error)
+}
+
+// SetPartCoster sets the catalogue that prices claim part lines (nil:
+// part lines are priced 0 for the site to adjust). Set once, at wiring.
+func (s *Service) SetPartCoster(p PartCoster) { s.parts = p }
 
 // NewService returns the claim use cases (clock nil: the system clock).
 func NewService(store Store, clock core.Clock) *Service {
@@ -108,7 +121,17 @@ func (s *Service) Draft(ctx context.Context, u core.UnitOfWork, orderID uuid.UUI
 		c.DistanceKm = math.Round(dispatch.DistanceKm(dispatch.Point{Lat: o.SiteLat, Lon: o.SiteLon},
 			dispatch.Point{Lat: *o.Lat, Lon: *o.Lon})*10) / 10
 	}
-	c.Lines = draftLines(o, set, c.DistanceKm)
+	costs := map[string]int64{}
+	if s.parts != nil && len(o.Parts) > 0 {
+		codes := make([]string, 0, len(o.Parts))
+		for _, p := range o.Parts {
+			codes = append(codes, p.Barcode)
+		}
+		if costs, err = s.parts.PartCosts(ctx, u, set.Currency, codes); err != nil {
+			return nil, err
+		}
+	}
+	c.Lines = draftLines(o, set, c.DistanceKm, costs)
 	c.ClaimedTotal = Total(c.Lines)
 	if err := repo.Insert(ctx, c); err != nil {
 		return nil, err
@@ -137,7 +160,7 @@ func draftable(o *OrderFacts) error {
 	return nil
 }
 
-func draftLines(o *OrderFacts, set *ClaimSettings, km float64) []ClaimLine {
+func draftLines(o *OrderFacts, set *ClaimSettings, km float64, costs map[string]int64) []ClaimLine {
 	lines := []ClaimLine{
 		{No: 1, Kind: LineLabour, Quantity: o.StandardHours, Standard: o.StandardHours, UnitPrice: set.LabourRate,
 			Amount: money(o.StandardHours, set.LabourRate), Fits: true},
@@ -147,8 +170,9 @@ func draftLines(o *OrderFacts, set *ClaimSettings, km float64) []ClaimLine {
 	due := o.CompletedAt.AddDate(0, 0, set.PartReturnDays)
 	for _, p := range o.Parts {
 		d := due
+		cost := costs[p.Barcode]
 		lines = append(lines, ClaimLine{No: len(lines) + 1, Kind: LinePart, Code: p.Barcode, Quantity: float64(p.Quantity),
-			ReturnDue: &d, Fits: !o.Unfitting[p.Barcode]})
+			UnitPrice: cost, Amount: money(float64(p.Quantity), cost), ReturnDue: &d, Fits: !o.Unfitting[p.Barcode]})
 	}
 	return lines
 }

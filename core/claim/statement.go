@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,10 +26,9 @@ const (
 	StatementDeduction     = "deduction"
 )
 
-// NoteChargedServices explains the empty charged-services line: nothing
-// records the charges a site collected yet (the fee schedule is another
-// area's).
-const NoteChargedServices = "Charged services collected by the site are not recorded yet; none are settled."
+// NoteChargedCurrency notes charged services left out of a statement
+// because they were charged in another currency than the tenant's claims.
+const NoteChargedCurrency = "Charged services in another currency than the statement's are not settled here: %s."
 
 // ClaimStatement is a site's monthly settlement: its approved claims, the
 // charged services it collected, less the tenant's deductions. Money is
@@ -69,6 +69,17 @@ type Sources struct {
 	RegionID uuid.UUID
 	Claims   []SettledClaim
 	Misses   []SLAMiss
+	Charged  []ChargedService
+}
+
+// ChargedService is an order the site completed in the month whose
+// warranty charges (core/warranty, computed at completion) the customer
+// paid the site.
+type ChargedService struct {
+	WorkOrderID uuid.UUID
+	OrderNumber string
+	Amount      int64 // the charged total, minor units of Currency
+	Currency    string
 }
 
 // SettledClaim is an approved or adjusted claim of the month.
@@ -96,12 +107,26 @@ type StatementFilter struct {
 // Build makes a site's statement from its sources.
 func Build(site uuid.UUID, period string, src *Sources, set *ClaimSettings) *ClaimStatement {
 	st := &ClaimStatement{SiteID: site, SiteName: src.SiteName, RegionID: src.RegionID, Period: period, State: StatementDraft,
-		Currency: set.Currency, Lines: []StatementLine{}, Notes: []string{NoteChargedServices}}
+		Currency: set.Currency, Lines: []StatementLine{}, Notes: []string{}}
 	for _, c := range src.Claims {
 		id := c.ID
 		st.Lines = append(st.Lines, StatementLine{Kind: StatementClaim, Ref: &id, Reference: c.OrderNumber,
 			Description: "claim " + c.State, Amount: c.Approved})
 		st.ClaimsTotal += c.Approved
+	}
+	var foreign []string
+	for _, c := range src.Charged {
+		if c.Currency != set.Currency {
+			foreign = append(foreign, c.OrderNumber)
+			continue
+		}
+		id := c.WorkOrderID
+		st.Lines = append(st.Lines, StatementLine{Kind: StatementChargedIncome, Ref: &id, Reference: c.OrderNumber,
+			Description: "charged service", Amount: c.Amount})
+		st.ChargedTotal += c.Amount
+	}
+	if len(foreign) > 0 {
+		st.Notes = append(st.Notes, fmt.Sprintf(NoteChargedCurrency, strings.Join(foreign, ", ")))
 	}
 	for _, m := range src.Misses {
 		fee := set.ResponseMissFee
@@ -131,7 +156,8 @@ func PeriodBounds(period string, loc *time.Location) (time.Time, time.Time, erro
 }
 
 // GenerateStatements makes (or remakes, while draft) the statement of
-// every site with claims decided or SLA misses in the month. Approved
+// every site with claims decided, charged services completed or SLA
+// misses in the month. Approved
 // statements stay as approved. Called on demand and by the monthly job.
 func (s *Service) GenerateStatements(ctx context.Context, u core.UnitOfWork, period string) ([]*ClaimStatement, error) {
 	repo := s.store.Claims(u)
@@ -203,7 +229,8 @@ func (s *Service) ApproveStatement(ctx context.Context, u core.UnitOfWork, id uu
 	repo.UpdateStatement(st)
 	st.Version++
 	b, _ := json.Marshal(map[string]any{"statement_id": st.ID, "site_id": st.SiteID, "period": st.Period,
-		"currency": st.Currency, "total": st.Total, "claims_total": st.ClaimsTotal, "deductions_total": st.DeductionsTotal})
+		"currency": st.Currency, "total": st.Total, "claims_total": st.ClaimsTotal, "charged_total": st.ChargedTotal,
+		"deductions_total": st.DeductionsTotal})
 	repo.OutboxAdd(st.ID, OutboxStatementApproved, b)
 	return st, nil
 }

@@ -33,8 +33,9 @@ func scanStatement(row pgx.Row) (*claim.ClaimStatement, error) {
 }
 
 // SettlementSources implements claim.Repository: per site, the claims
-// decided approved or adjusted in [from, to) and the SLA misses recorded
-// in it (site_sla_misses, migration 00012).
+// decided approved or adjusted in [from, to), the charged totals of the
+// orders it completed in it (work_order_charges, migration 00085) and the
+// SLA misses recorded in it (site_sla_misses, migration 00012).
 func (r claims) SettlementSources(ctx context.Context, from, to time.Time) (map[uuid.UUID]*claim.Sources, error) {
 	out := map[uuid.UUID]*claim.Sources{}
 	get := func(site uuid.UUID, name string, region uuid.UUID) *claim.Sources {
@@ -59,6 +60,23 @@ func (r claims) SettlementSources(ctx context.Context, from, to time.Time) (map[
 			}
 			src := get(site, name, region)
 			src.Claims = append(src.Claims, c)
+		}
+		return rs.Err()
+	})
+	b.Queue(`SELECT w.site_id, s.name, s.region_id, w.id, w.number, c.total, c.currency
+		FROM work_order_charges c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id
+		JOIN sites s ON s.tenant_id = w.tenant_id AND s.id = w.site_id
+		WHERE c.total > 0 AND w.completed_at >= $1 AND w.completed_at < $2
+		ORDER BY w.completed_at, w.id`, from, to).Query(func(rs pgx.Rows) error {
+		for rs.Next() {
+			var site, region uuid.UUID
+			var name string
+			var c claim.ChargedService
+			if err := rs.Scan(&site, &name, &region, &c.WorkOrderID, &c.OrderNumber, &c.Amount, &c.Currency); err != nil {
+				return err
+			}
+			src := get(site, name, region)
+			src.Charged = append(src.Charged, c)
 		}
 		return rs.Err()
 	})

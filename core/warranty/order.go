@@ -59,8 +59,8 @@ func (s *Service) ChargeOrder(ctx context.Context, u core.UnitOfWork, w *core.Wo
 	return nil
 }
 
-// partLines prices the parts of a service record, merging lines of one
-// barcode.
+// partLines turns the parts of a service record into price lines (priced
+// later by catalogued), merging lines of one barcode.
 func (s *Service) partLines(ctx context.Context, u core.UnitOfWork, used []core.PartUsed) ([]PartLine, error) {
 	if len(used) == 0 {
 		return nil, nil
@@ -73,21 +73,40 @@ func (s *Service) partLines(ctx context.Context, u core.UnitOfWork, used []core.
 		}
 		qty[p.Barcode] += p.Quantity
 	}
-	prices := map[string]PartPrice{}
-	if s.parts != nil {
-		var err error
-		if prices, err = s.parts.PriceParts(ctx, u, codes); err != nil {
-			return nil, err
-		}
-	}
 	out := make([]PartLine, 0, len(codes))
 	for _, c := range codes {
-		l := PartLine{PartCode: c, Quantity: qty[c]}
-		if p, ok := prices[c]; ok {
+		out = append(out, PartLine{PartCode: c, Quantity: qty[c]})
+	}
+	return out, nil
+}
+
+// catalogued prices part lines by the catalogue's sale price in currency
+// (the fee schedule's). A part the catalogue does not know, or prices in
+// another currency, keeps the price it came with (a quote's typed price;
+// none on an order: priced 0, marked unknown). The catalogue's component,
+// when it gives one, replaces an empty one.
+func (s *Service) catalogued(ctx context.Context, u core.UnitOfWork, currency string, lines []PartLine) ([]PartLine, error) {
+	if len(lines) == 0 || s.parts == nil {
+		return lines, nil
+	}
+	codes := make([]string, 0, len(lines))
+	for _, l := range lines {
+		codes = append(codes, l.PartCode)
+	}
+	prices, err := s.parts.PriceParts(ctx, u, codes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PartLine, len(lines))
+	for i, l := range lines {
+		if p, ok := prices[l.PartCode]; ok && (p.Currency == "" || p.Currency == currency) {
 			price := p.UnitPrice
-			l.Component, l.UnitPrice = p.Component, &price
+			l.UnitPrice = &price
+			if l.Component == "" {
+				l.Component = p.Component
+			}
 		}
-		out = append(out, l)
+		out[i] = l
 	}
 	return out, nil
 }

@@ -71,7 +71,8 @@ type PartPricer interface {
 // PartPrice is what pricing needs of a part.
 type PartPrice struct {
 	Component string
-	UnitPrice int64 // minor units, in the fee schedule's currency
+	UnitPrice int64  // minor units of Currency
+	Currency  string // "": the fee schedule's; another: not usable, priced as unknown
 }
 
 // OrderCharges are the charge items computed for a work order when it was

@@ -40,6 +40,10 @@ func NewService(c Config) *Service {
 	return &Service{store: c.Store, clock: c.Clock, parts: c.Parts}
 }
 
+// SetPartPricer sets the catalogue that prices parts (nil: parts on
+// orders are priced 0, marked unknown). Set once, at wiring.
+func (s *Service) SetPartPricer(p PartPricer) { s.parts = p }
+
 func (s *Service) record(ctx context.Context, u core.UnitOfWork, action, resource, id string, before, after any) {
 	audit.Record(ctx, s.store, u, audit.Change{Action: action, ResourceType: resource, ResourceID: id, Before: before, After: after})
 }
@@ -271,6 +275,9 @@ func (s *Service) price(ctx context.Context, u core.UnitOfWork, repo Repository,
 	}
 	fees, err := s.FindFeeSchedule(ctx, u)
 	if err != nil {
+		return nil, err
+	}
+	if parts, err = s.catalogued(ctx, u, fees.Currency, parts); err != nil {
 		return nil, err
 	}
 	q := Price(PriceInput{Policy: pol, PolicySource: src, Schedule: *fees, Model: *m, Purchase: purchase, Today: today,

@@ -711,7 +711,7 @@ export interface paths {
         put?: never;
         /**
          * Generate the month's settlement statements
-         * @description One statement per site with claims decided (approved or adjusted) or SLA misses in the month: the claims' approved totals, the charged services the site collected (not recorded yet: the line stays empty, with a note), less the tenant's deductions per SLA miss. Draft statements are remade; approved ones stand.
+         * @description One statement per site with claims decided (approved or adjusted), charged services or SLA misses in the month: the claims' approved totals, plus the charged services the site collected (the warranty charges of the orders it completed in the month, in the statement's currency), less the tenant's deductions per SLA miss. Draft statements are remade; approved ones stand. The monthly job generates last month's on the 1st.
          */
         post: operations["generate-claim-statements"];
         delete?: never;

@@ -693,5 +693,8 @@ const en: typeof zh = {
       covers_district_secondary: 'covers address (district {district}, secondary, distance {km} km)',
     },
   },
+  moneylinks: {
+    chargedNote: 'Charged services: the charges of the orders a site completed in the month (computed at completion from the 三包 policy and the fee schedule) are settled. Last month\'s statements are generated on the 1st.',
+  },
 }
 export default en

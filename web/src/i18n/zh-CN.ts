@@ -676,4 +676,7 @@ export default {
       covers_district_secondary: '覆盖该地址（备用服务区县 {district}，距离 {km} 公里）',
     },
   },
+  moneylinks: {
+    chargedNote: '有偿服务：网点当月完工工单的收费合计（按三包政策和收费标准在完工时计算），计入结算单。每月 1 日自动生成上月结算单。',
+  },
 }
