@@ -674,5 +674,11 @@ const en: typeof zh = {
   kbfast: {
     pendingOnly: 'New version pending', pending: 'New version v{version}: {status}', pendingBy: 'Edited by {name}; readers still see the published version',
   },
+  fieldparts: {
+    title: 'Request parts', queue: 'Part requests', nav: 'Part requests', request: 'Request', partNumber: 'Part number', partNumberHint: 'Type or scan the part number',
+    quantity: 'Quantity', note: 'Note', unknownPart: 'No part has this number', stateLabel: 'State', site: 'Site warehouse', returnDue: 'Defective part due',
+    created: 'Requested', approve: 'Approve', refuse: 'Refuse', from: 'Ship from', reason: 'Reason for refusing',
+    state: { requested: 'Awaiting approval', refused: 'Refused', approved: 'Shipped', received: 'Received', consumed: 'Used', returned: 'Defective part returned', inspected: 'Inspected' },
+  },
 }
 export default en

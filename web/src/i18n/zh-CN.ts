@@ -657,4 +657,10 @@ export default {
   kbfast: {
     pendingOnly: '有待发布的新版本', pending: '新版本 v{version}：{status}', pendingBy: '{name} 编辑；读者仍看到已发布的版本',
   },
+  fieldparts: {
+    title: '申请备件', queue: '备件申请', nav: '备件申请', request: '提交申请', partNumber: '备件编号', partNumberHint: '输入或扫描备件编号',
+    quantity: '数量', note: '备注', unknownPart: '没有这个备件编号', stateLabel: '状态', site: '网点仓库', returnDue: '旧件返还期限',
+    created: '申请时间', approve: '批准', refuse: '拒绝', from: '发货仓库', reason: '拒绝原因',
+    state: { requested: '待审批', refused: '已拒绝', approved: '已发货', received: '已收货', consumed: '已使用', returned: '旧件已返还', inspected: '已检验' },
+  },
 }
