@@ -1,12 +1,15 @@
 package api_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/parts"
 	"github.com/aftersales/aftersales/internal/testkit"
 )
 
@@ -106,6 +109,17 @@ func TestFieldPartRequestChain(t *testing.T) {
 	// Saving again does not consume again.
 	b.act(f.techNearTok, f.order, "complete", map[string]any{"record": partRecord(2)})
 	require.EqualValues(t, 0, f.stock(b)["S-NEAR"]["available"])
+	// The service record saved again through the use case: nothing more is
+	// consumed, and more than was received is refused naming the line.
+	ctx := context.Background()
+	u := b.app.Store.Begin(ctx, f.tenant.id)
+	for range 2 {
+		require.NoError(t, b.app.PartRequests.ConsumeRecord(ctx, u, uuid.MustParse(f.order), []parts.UsedPart{{Barcode: "P-COMP", Quantity: 2}}, "test"))
+	}
+	err = b.app.PartRequests.ConsumeRecord(ctx, u, uuid.MustParse(f.order), []parts.UsedPart{{Barcode: "P-COMP", Quantity: 3}}, "test")
+	require.Equal(t, "record.parts[0].quantity", firstField(err))
+	require.NoError(t, u.Commit(ctx))
+	require.EqualValues(t, 0, f.stock(b)["S-NEAR"]["available"])
 	issues := 0
 	for _, it := range b.must(200, "GET", "/v1/stock/movements?part_id="+f.part, f.clerk, nil).JSON["items"].([]any) {
 		if to := it.(map[string]any)["to"].(map[string]any); to["bucket"] == "consumption" {
@@ -195,4 +209,33 @@ func TestFieldPartRequestBadInput(t *testing.T) {
 	require.Equal(t, "requested", items[0].(map[string]any)["state"])
 	require.EqualValues(t, 10, f.stock(b)["C1"]["available"])
 	require.Len(t, b.must(200, "GET", "/v1/stock/documents", f.clerk, nil).JSON["items"].([]any), 1)
+}
+
+func firstField(err error) string {
+	if e, ok := err.(*core.Error); ok {
+		for f := range e.Fields {
+			return f
+		}
+	}
+	return ""
+}
+
+// TestFieldPartReturnWindow: the tenant's defective-return window sets
+// the due date of a must-return part when it is used.
+func TestFieldPartReturnWindow(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	f := b.fieldParts("fp-window")
+	b.exec(f.tenant.id, `INSERT INTO tenant_settings (tenant_id, part_return_days) VALUES ($1, 7)
+		ON CONFLICT (tenant_id) DO UPDATE SET part_return_days = 7`, f.tenant.id)
+	id := b.must(201, "POST", "/v1/work-orders/"+f.order+"/part-requests", f.techNearTok,
+		map[string]any{"part_id": f.part, "quantity": 1}).str("id")
+	doc := b.must(200, "POST", "/v1/part-requests/"+id+"/approve", f.clerk, map[string]any{"from_warehouse_id": f.central}).str("document_id")
+	b.must(200, "POST", "/v1/stock/documents/"+doc+"/receive", f.nearMgrTok, map[string]any{
+		"lines": []map[string]any{{"part_id": f.part, "quantity": 1}}})
+	done := b.act(f.techNearTok, f.order, "complete", map[string]any{"record": partRecord(1)})
+	require.Equal(t, 200, done.Status, "%s", done.Raw)
+	due, err := time.Parse(time.RFC3339Nano, b.must(200, "GET", "/v1/part-requests/"+id, f.clerk, nil).str("return_due"))
+	require.NoError(t, err)
+	require.WithinDuration(t, time.Now().AddDate(0, 0, 7), due, time.Hour)
 }
