@@ -678,6 +678,7 @@ const en: typeof zh = {
     title: 'Request parts', queue: 'Part requests', nav: 'Part requests', request: 'Request', partNumber: 'Part number', partNumberHint: 'Type or scan the part number',
     quantity: 'Quantity', note: 'Note', unknownPart: 'No part has this number', stateLabel: 'State', site: 'Site warehouse', returnDue: 'Defective part due',
     created: 'Requested', approve: 'Approve', refuse: 'Refuse', from: 'Ship from', reason: 'Reason for refusing',
+    events: { part_requested: 'Part requested', part_request_approved: 'Part request approved', part_request_refused: 'Part request refused', part_request_received: 'Part received', part_consumed: 'Part used', part_returned: 'Defective part returned', part_inspected: 'Defective part inspected' },
     state: { requested: 'Awaiting approval', refused: 'Refused', approved: 'Shipped', received: 'Received', consumed: 'Used', returned: 'Defective part returned', inspected: 'Inspected' },
   },
 }
