@@ -119,6 +119,8 @@ type Deps struct {
 	// Stock: the built-in parts catalogue, warehouses, stock ledger,
 	// documents and reservations.
 	Stock *parts.Service
+	// FieldParts: technicians' requests for parts for their orders.
+	FieldParts *parts.Requests
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -326,4 +328,5 @@ func (s *Server) registerRoutes() {
 	registerPartCatalogRoutes(s.api, d.Stock)
 	registerWarehouseRoutes(s.api, s, d.Stock)
 	registerStockRoutes(s.api, s, d.Stock)
+	registerPartRequestRoutes(s.api, s, d.FieldParts)
 }

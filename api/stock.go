@@ -241,6 +241,9 @@ func registerStockDocumentRoutes(api huma.API, s *Server, svc *parts.Service, ta
 				return nil, err
 			}
 			d, err := svc.ReceiveTransfer(ctx, unitOfWork(ctx), in.ID, linesOf(in.Body.Lines), reach, actorOf(ctx))
+			if err == nil && s.deps.FieldParts != nil { // the field requests it ships are received
+				err = s.deps.FieldParts.Received(ctx, unitOfWork(ctx), d, actorOf(ctx))
+			}
 			return &StockDocumentOutput{Body: d}, err
 		})
 }

@@ -58,5 +58,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		KB:         kb.NewService(kb.Config{Store: store, Clock: o.Clock}),
 		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store, Reputation: a.Reputation},
 		Warranty:   a.Warranty,
+		FieldParts: a.PartRequests,
 		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock})})
 }

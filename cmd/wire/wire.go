@@ -170,6 +170,8 @@ type App struct {
 	// Warranty are the 三包 policy, fee schedule and quote use cases; they
 	// price an order when it is completed.
 	Warranty *warranty.Service
+	// PartRequests are the field requests for parts (在线申请备件).
+	PartRequests *parts.Requests
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -248,6 +250,8 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)
 	a.Warranty = warranty.NewService(warranty.Config{Store: a.Store, Clock: o.Clock})
 	a.WorkOrders.SetCompleted(a.Warranty.ChargeOrder)
+	a.PartRequests = parts.NewRequests(a.Store, parts.NewService(parts.Config{Store: a.Store, Clock: o.Clock}))
+	a.WorkOrders.AddCompleted(a.PartRequests.ConsumeCompleted)
 	a.Messaging = messaging.New(messaging.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Complaints = complaint.NewService(complaint.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Log: o.Log})
 	a.Complaints.SetOrders(complaintOrders{a.WorkOrders})

@@ -59,6 +59,23 @@ func (s *Service) SetCompleted(fn func(ctx context.Context, u core.UnitOfWork, w
 	s.completed = fn
 }
 
+// AddCompleted adds fn to what runs once an order is completed, after
+// what is set already (the stock consumption of field requests after the
+// warranty's charges); the first error rolls the completion back.
+func (s *Service) AddCompleted(fn func(ctx context.Context, u core.UnitOfWork, w *core.WorkOrder, rec *core.ServiceRecord) error) {
+	prev := s.completed
+	if prev == nil {
+		s.completed = fn
+		return
+	}
+	s.completed = func(ctx context.Context, u core.UnitOfWork, w *core.WorkOrder, rec *core.ServiceRecord) error {
+		if err := prev(ctx, u, w, rec); err != nil {
+			return err
+		}
+		return fn(ctx, u, w, rec)
+	}
+}
+
 // now is the clock's time at the database's precision.
 func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
 

@@ -696,5 +696,12 @@ const en: typeof zh = {
   moneylinks: {
     chargedNote: 'Charged services: the charges of the orders a site completed in the month (computed at completion from the 三包 policy and the fee schedule) are settled. Last month\'s statements are generated on the 1st.',
   },
+  fieldparts: {
+    title: 'Request parts', queue: 'Part requests', nav: 'Part requests', request: 'Request', partNumber: 'Part number', partNumberHint: 'Type or scan the part number',
+    quantity: 'Quantity', note: 'Note', unknownPart: 'No part has this number', stateLabel: 'State', site: 'Site warehouse', returnDue: 'Defective part due',
+    created: 'Requested', approve: 'Approve', refuse: 'Refuse', from: 'Ship from', reason: 'Reason for refusing',
+    events: { part_requested: 'Part requested', part_request_approved: 'Part request approved', part_request_refused: 'Part request refused', part_request_received: 'Part received', part_consumed: 'Part used', part_returned: 'Defective part returned', part_inspected: 'Defective part inspected' },
+    state: { requested: 'Awaiting approval', refused: 'Refused', approved: 'Shipped', received: 'Received', consumed: 'Used', returned: 'Defective part returned', inspected: 'Inspected' },
+  },
 }
 export default en

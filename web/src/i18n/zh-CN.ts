@@ -679,4 +679,11 @@ export default {
   moneylinks: {
     chargedNote: '有偿服务：网点当月完工工单的收费合计（按三包政策和收费标准在完工时计算），计入结算单。每月 1 日自动生成上月结算单。',
   },
+  fieldparts: {
+    title: '申请备件', queue: '备件申请', nav: '备件申请', request: '提交申请', partNumber: '备件编号', partNumberHint: '输入或扫描备件编号',
+    quantity: '数量', note: '备注', unknownPart: '没有这个备件编号', stateLabel: '状态', site: '网点仓库', returnDue: '旧件返还期限',
+    created: '申请时间', approve: '批准', refuse: '拒绝', from: '发货仓库', reason: '拒绝原因',
+    events: { part_requested: '申请备件', part_request_approved: '备件申请已批准', part_request_refused: '备件申请被拒绝', part_request_received: '备件已收货', part_consumed: '备件已使用', part_returned: '旧件已返还', part_inspected: '旧件已检验' },
+    state: { requested: '待审批', refused: '已拒绝', approved: '已发货', received: '已收货', consumed: '已使用', returned: '旧件已返还', inspected: '已检验' },
+  },
 }

@@ -69,6 +69,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'parts/warehouses', name: 'warehouses', component: () => import('@/views/parts/WarehousesView.vue'), meta: { perm: 'parts:read' } },
       { path: 'parts/stock', name: 'stock', component: () => import('@/views/parts/StockView.vue'), meta: { perm: 'parts:read' } },
       { path: 'parts/documents', name: 'stock-documents', component: () => import('@/views/parts/StockDocumentsView.vue'), meta: { perm: 'parts:read' } },
+      { path: 'parts/requests', name: 'part-requests', component: () => import('@/views/parts/PartRequestsView.vue'), meta: { perm: 'parts:read' } },
       { path: 'reports/scorecard/:view(region|site|technician)', name: 'scorecard', component: () => import('@/views/reports/ScorecardView.vue'), meta: { perm: 'reports:read' } },
     ],
   },

@@ -1,0 +1,182 @@
+package parts
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/aftersales/aftersales/core"
+)
+
+// Field request states (在线申请备件).
+const (
+	ReqRequested = "requested" // the technician asked
+	ReqRefused   = "refused"   // the parts clerk said no, with a reason
+	ReqApproved  = "approved"  // a transfer to the site's warehouse is shipped
+	ReqReceived  = "received"  // the site received the transfer
+	ReqConsumed  = "consumed"  // the service record used it
+	ReqReturned  = "returned"  // the defective part is back
+	ReqInspected = "inspected" // and inspected
+)
+
+// Inspection results of a returned defective part.
+const (
+	InspectAccepted = "accepted"
+	InspectRejected = "rejected"
+)
+
+// DefaultReturnDays is the defective-return window when the tenant sets none.
+const DefaultReturnDays = 15
+
+// PartRequest is a technician's request for a part for a work order.
+type PartRequest struct {
+	ID              uuid.UUID  `json:"id"`
+	WorkOrderID     uuid.UUID  `json:"work_order_id"`
+	SiteID          uuid.UUID  `json:"site_id"`
+	ToWarehouseID   uuid.UUID  `json:"to_warehouse_id" doc:"The site's warehouse the part is shipped to."`
+	PartID          uuid.UUID  `json:"part_id"`
+	PartNumber      string     `json:"part_number"`
+	Quantity        int64      `json:"quantity"`
+	State           string     `json:"state" enum:"requested,refused,approved,received,consumed,returned,inspected"`
+	Note            string     `json:"note"`
+	RefusalReason   string     `json:"refusal_reason"`
+	FromWarehouseID *uuid.UUID `json:"from_warehouse_id" nullable:"true"`
+	DocumentID      *uuid.UUID `json:"document_id" nullable:"true" doc:"The transfer shipped on approval."`
+	Consumed        int64      `json:"consumed"`
+	MustReturn      bool       `json:"must_return"`
+	ReturnDue       *time.Time `json:"return_due" nullable:"true"`
+	ReturnedAt      *time.Time `json:"returned_at" nullable:"true"`
+	Inspection      string     `json:"inspection" enum:"accepted,rejected,"`
+	InspectionNote  string     `json:"inspection_note"`
+	RequestedBy     string     `json:"requested_by"`
+	DecidedBy       string     `json:"decided_by"`
+	Version         int        `json:"version"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+}
+
+// RequestFilter selects requests, newest first.
+type RequestFilter struct {
+	Within      Reach
+	State       string
+	WorkOrderID *uuid.UUID
+	After       string
+	Limit       int
+}
+
+// OrderPost is what a request needs to know of its work order.
+type OrderPost struct {
+	SiteID          *uuid.UUID
+	State           string
+	SiteWarehouseID *uuid.UUID // the site's warehouse, nil when it has none
+}
+
+// RequestStore gives the field-request use cases their repository.
+type RequestStore interface {
+	PartRequests(u core.UnitOfWork) RequestRepository
+}
+
+// RequestRepository reads and writes one tenant's field requests.
+type RequestRepository interface {
+	// Order reads the order's site and its warehouse; ENOTFOUND.
+	Order(ctx context.Context, id uuid.UUID) (*OrderPost, error)
+	// ReturnDays is the tenant's defective-return window in days.
+	ReturnDays(ctx context.Context) (int, error)
+	InsertRequest(r *PartRequest)
+	UpdateRequest(r *PartRequest)
+	// LockRequest reads a request under a row lock; ENOTFOUND.
+	LockRequest(ctx context.Context, id uuid.UUID) (*PartRequest, error)
+	// LockByDocument and LockByOrder read requests under row locks.
+	LockByDocument(ctx context.Context, doc uuid.UUID) ([]*PartRequest, error)
+	LockByOrder(ctx context.Context, order uuid.UUID) ([]*PartRequest, error)
+	FindRequests(ctx context.Context, f RequestFilter) ([]*PartRequest, string, error)
+	// AppendOrderEvent writes an entry on the order's timeline.
+	AppendOrderEvent(order uuid.UUID, typ, actor string, at time.Time, payload map[string]any)
+}
+
+// RequestInput is what a technician's request takes.
+type RequestInput struct {
+	PartID   uuid.UUID
+	Quantity int64
+	Note     string
+}
+
+func (in *RequestInput) validate() error {
+	in.Note = strings.TrimSpace(in.Note)
+	switch {
+	case in.PartID == uuid.Nil:
+		return core.FieldError("part_id", "is required")
+	case in.Quantity <= 0:
+		return core.FieldError("quantity", "must be positive")
+	case in.Quantity > 10_000:
+		return core.FieldError("quantity", "at most 10000")
+	case utf8.RuneCountInString(in.Note) > 500:
+		return core.FieldError("note", "at most 500 characters")
+	}
+	return nil
+}
+
+// Requests runs the field-request chain on top of the stock service.
+type Requests struct {
+	store RequestStore
+	stock *Service
+}
+
+// NewRequests returns the field-request use cases.
+func NewRequests(store RequestStore, stock *Service) *Requests {
+	return &Requests{store: store, stock: stock}
+}
+
+func inReach(ctx context.Context, repo Repository, w uuid.UUID, within Reach) error {
+	if _, err := repo.FindWarehouse(ctx, w, within); err != nil {
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			return core.Errorf(core.ENOTFOUND, "not found")
+		}
+		return err
+	}
+	return nil
+}
+
+// Request records a technician's request for a part for an order of a
+// site within reach, shipped later to the site's warehouse. EINVALID
+// names the field; ENOTFOUND for an order out of reach.
+func (q *Requests) Request(ctx context.Context, u core.UnitOfWork, order uuid.UUID, in RequestInput, within Reach, actor string) (*PartRequest, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	rr, repo := q.store.PartRequests(u), q.stock.store.Parts(u)
+	o, err := rr.Order(ctx, order)
+	if err != nil {
+		return nil, err
+	}
+	if o.SiteID == nil {
+		return nil, core.Errorf(core.ECONFLICT, "the order has no site yet")
+	}
+	if o.SiteWarehouseID == nil {
+		return nil, core.Errorf(core.ECONFLICT, "the order's site has no warehouse")
+	}
+	if err := inReach(ctx, repo, *o.SiteWarehouseID, within); err != nil {
+		return nil, core.Errorf(core.ENOTFOUND, "work order not found")
+	}
+	switch o.State {
+	case core.StateCompleted, core.StateConfirmed, core.StateClosed, core.StateCancelled:
+		return nil, core.Errorf(core.ECONFLICT, "the order is %s", o.State)
+	}
+	p, err := repo.FindPart(ctx, in.PartID)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil, core.FieldError("part_id", "no such part")
+	} else if err != nil {
+		return nil, err
+	}
+	now := q.stock.now()
+	r := &PartRequest{ID: uuid.New(), WorkOrderID: order, SiteID: *o.SiteID, ToWarehouseID: *o.SiteWarehouseID,
+		PartID: p.ID, PartNumber: p.Number, Quantity: in.Quantity, State: ReqRequested, Note: in.Note,
+		MustReturn: p.MustReturn, RequestedBy: actor, Version: 1, CreatedAt: now, UpdatedAt: now}
+	rr.InsertRequest(r)
+	rr.AppendOrderEvent(order, "part_requested", actor, now, map[string]any{"request_id": r.ID, "part_number": p.Number,
+		"quantity": r.Quantity})
+	return r, nil
+}
