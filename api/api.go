@@ -119,6 +119,8 @@ type Deps struct {
 	// Stock: the built-in parts catalogue, warehouses, stock ledger,
 	// documents and reservations.
 	Stock *parts.Service
+	// Stocktake: count sheets, blind counts and posting their variances.
+	Stocktake *parts.StocktakeService
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -326,4 +328,5 @@ func (s *Server) registerRoutes() {
 	registerPartCatalogRoutes(s.api, d.Stock)
 	registerWarehouseRoutes(s.api, s, d.Stock)
 	registerStockRoutes(s.api, s, d.Stock)
+	registerStocktakeRoutes(s.api, s, d.Stocktake)
 }

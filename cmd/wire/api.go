@@ -57,5 +57,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		KB:         kb.NewService(kb.Config{Store: store, Clock: o.Clock}),
 		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store, Reputation: a.Reputation},
 		Warranty:   a.Warranty,
-		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock})})
+		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock}),
+		Stocktake:  parts.NewStocktakeService(store, parts.NewService(parts.Config{Store: store, Clock: o.Clock}))})
 }
