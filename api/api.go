@@ -121,6 +121,9 @@ type Deps struct {
 	Stock *parts.Service
 	// Stocktake: count sheets, blind counts and posting their variances.
 	Stocktake *parts.StocktakeService
+	// Planning: ABC classes, stocktake cadence, reorder points, monthly
+	// plans and campaign plans.
+	Planning *parts.PlanningService
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -329,4 +332,5 @@ func (s *Server) registerRoutes() {
 	registerWarehouseRoutes(s.api, s, d.Stock)
 	registerStockRoutes(s.api, s, d.Stock)
 	registerStocktakeRoutes(s.api, s, d.Stocktake)
+	registerPlanningRoutes(s.api, s, d.Planning, d.Stock)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/parts"
 	"github.com/aftersales/aftersales/jobs"
 )
 
@@ -41,7 +42,8 @@ func (a *App) buildWorker(o Options, redisOpt asynq.RedisConnOpt, texts *jobs.Te
 	a.Worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, AuditLog: store, AuditRetention: o.AuditRetention, Clock: core.SystemClock{}, Log: o.Log,
 		Concurrency: o.Workers, Outbox: outbox, Texts: texts, Periods: store, Timers: timers{a.WorkOrders, a.Complaints}, Webhooks: a.Webhooks,
 		Reports: store, AgentSyncs: a.AgentSyncs,
-		Reputation: a.Reputation})
+		Reputation: a.Reputation,
+		ABC:        &parts.PlanningService{Store: store, Units: store, Tenants: store.PlanningTenants, Clock: core.SystemClock{}}})
 	relayClient := asynq.NewClient(redisOpt)
 	a.onClose(func() { _ = relayClient.Close() })
 	a.Relay = jobs.NewRelay(store, store, relayClient, o.Log)
