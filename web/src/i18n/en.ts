@@ -674,5 +674,17 @@ const en: typeof zh = {
   kbfast: {
     pendingOnly: 'New version pending', pending: 'New version v{version}: {status}', pendingBy: 'Edited by {name}; readers still see the published version',
   },
+  stocktake: {
+    nav: { sheets: 'Stocktake', planning: 'Parts planning' },
+    title: 'Count sheets', sheet: 'Count sheet', count: 'Count', warehouse: 'Warehouse', note: 'Note', open: 'Open a count', state: 'State', openedAt: 'Opened',
+    states: { open: 'Counting', posted: 'Posted', cancelled: 'Cancelled' },
+    part: 'Part', expected: 'Expected at opening', onHand: 'On hand now', counted: 'Counted', variance: 'Variance',
+    saveCounts: 'Save counts', post: 'Approve and post variances', saved: 'Saved', postedMsg: 'Variances posted',
+    planning: {
+      title: 'Parts planning', plan: 'Suggested monthly plan', month: 'Month', consumed: 'Consumed', reorderPoint: 'Reorder point', position: 'Stock (incl. in transit)',
+      campaign: 'Campaigns', suggested: 'Suggested', abc: 'ABC classes', recompute: 'Recompute now', class: 'Class', value: 'Yearly consumption value',
+      due: 'Due for a count', lastCounted: 'Last counted', never: 'Never',
+    },
+  },
 }
 export default en
