@@ -102,6 +102,13 @@ func TestStocktakeBlindCountAndPosting(t *testing.T) {
 	b.must(409, "POST", "/v1/stocktakes/"+other+"/counts", f.clerk, map[string]any{"lines": []map[string]any{{"part_id": f.part, "counted": 4}}})
 	b.must(201, "POST", "/v1/stocktakes", f.clerk, map[string]any{"warehouse_id": f.wh2})
 
+	// An empty warehouse: an empty sheet posts with no adjustment.
+	empty := b.must(201, "POST", "/v1/stocktakes", f.clerk, map[string]any{"warehouse_id": f.central})
+	require.Empty(t, empty.JSON["lines"])
+	done := b.must(200, "POST", "/v1/stocktakes/"+empty.str("id")+"/post", f.clerk, nil)
+	require.Equal(t, "posted", done.str("state"))
+	require.Nil(t, done.JSON["document_id"])
+
 	// Another tenant sees nothing.
 	g := b.stockFixture("stocktake-other")
 	b.must(404, "GET", "/v1/stocktakes/"+id, g.clerk, nil)
