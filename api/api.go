@@ -121,6 +121,11 @@ type Deps struct {
 	Stock *parts.Service
 	// FieldParts: technicians' requests for parts for their orders.
 	FieldParts *parts.Requests
+	// Stocktake: count sheets, blind counts and posting their variances.
+	Stocktake *parts.StocktakeService
+	// Planning: ABC classes, stocktake cadence, reorder points, monthly
+	// plans and campaign plans.
+	Planning *parts.PlanningService
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -329,4 +334,6 @@ func (s *Server) registerRoutes() {
 	registerWarehouseRoutes(s.api, s, d.Stock)
 	registerStockRoutes(s.api, s, d.Stock)
 	registerPartRequestRoutes(s.api, s, d.FieldParts)
+	registerStocktakeRoutes(s.api, s, d.Stocktake)
+	registerPlanningRoutes(s.api, s, d.Planning, d.Stock)
 }

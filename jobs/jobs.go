@@ -89,6 +89,8 @@ type Deps struct {
 	Surveys SurveyRunner
 	// Statements generates the monthly settlement statements; nil: not here.
 	Statements StatementGenerator
+	// ABC recomputes the parts' ABC classes; nil: not here.
+	ABC ABCRefresher
 }
 
 // NewWorker builds a worker on Redis.
@@ -146,6 +148,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	}
 	if d.Statements != nil {
 		periodic = append(periodic, StatementsTask(d.Statements, d.Log))
+	}
+	if d.ABC != nil {
+		periodic = append(periodic, ABCTask(d.ABC, d.Log))
 	}
 	for _, p := range periodic {
 		if d.Periods == nil {

@@ -59,5 +59,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store, Reputation: a.Reputation},
 		Warranty:   a.Warranty,
 		FieldParts: a.PartRequests,
-		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock})})
+		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock}),
+		Stocktake:  parts.NewStocktakeService(store, parts.NewService(parts.Config{Store: store, Clock: o.Clock})),
+		Planning:   &parts.PlanningService{Store: store, Units: store, Tenants: store.PlanningTenants, Clock: o.Clock}})
 }

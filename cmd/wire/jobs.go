@@ -7,6 +7,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/parts"
 	"github.com/aftersales/aftersales/jobs"
 )
 
@@ -42,7 +43,8 @@ func (a *App) buildWorker(o Options, redisOpt asynq.RedisConnOpt, texts *jobs.Te
 		Concurrency: o.Workers, Outbox: outbox, Texts: texts, Periods: store, Timers: timers{a.WorkOrders, a.Complaints}, Webhooks: a.Webhooks,
 		Reports: store, AgentSyncs: a.AgentSyncs,
 		Reputation: a.Reputation, Surveys: a.Callbacks,
-		Statements: a.Statements})
+		Statements: a.Statements,
+		ABC:        &parts.PlanningService{Store: store, Units: store, Tenants: store.PlanningTenants, Clock: core.SystemClock{}}})
 	relayClient := asynq.NewClient(redisOpt)
 	a.onClose(func() { _ = relayClient.Close() })
 	a.Relay = jobs.NewRelay(store, store, relayClient, o.Log)

@@ -41,6 +41,8 @@ export const nav: NavItem[] = [
   { to: '/parts/stock', label: 'stock.nav.levels', perm: 'parts:read' },
   { to: '/parts/documents', label: 'stock.nav.documents', perm: 'parts:read' },
   { to: '/parts/requests', label: 'fieldparts.nav', perm: 'parts:read' },
+  { to: '/parts/stocktakes', label: 'stocktake.nav.sheets', perm: 'parts:read' },
+  { to: '/parts/planning', label: 'stocktake.nav.planning', perm: 'parts:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.

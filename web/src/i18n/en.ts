@@ -703,5 +703,17 @@ const en: typeof zh = {
     events: { part_requested: 'Part requested', part_request_approved: 'Part request approved', part_request_refused: 'Part request refused', part_request_received: 'Part received', part_consumed: 'Part used', part_returned: 'Defective part returned', part_inspected: 'Defective part inspected' },
     state: { requested: 'Awaiting approval', refused: 'Refused', approved: 'Shipped', received: 'Received', consumed: 'Used', returned: 'Defective part returned', inspected: 'Inspected' },
   },
+  stocktake: {
+    nav: { sheets: 'Stocktake', planning: 'Parts planning' },
+    title: 'Count sheets', sheet: 'Count sheet', count: 'Count', warehouse: 'Warehouse', note: 'Note', open: 'Open a count', state: 'State', openedAt: 'Opened',
+    states: { open: 'Counting', posted: 'Posted', cancelled: 'Cancelled' },
+    part: 'Part', expected: 'Expected at opening', onHand: 'On hand now', counted: 'Counted', variance: 'Variance',
+    saveCounts: 'Save counts', post: 'Approve and post variances', saved: 'Saved', postedMsg: 'Variances posted',
+    planning: {
+      title: 'Parts planning', plan: 'Suggested monthly plan', month: 'Month', consumed: 'Consumed', reorderPoint: 'Reorder point', position: 'Stock (incl. in transit)',
+      campaign: 'Campaigns', suggested: 'Suggested', abc: 'ABC classes', recompute: 'Recompute now', class: 'Class', value: 'Yearly consumption value',
+      due: 'Due for a count', lastCounted: 'Last counted', never: 'Never',
+    },
+  },
 }
 export default en

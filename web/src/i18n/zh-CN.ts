@@ -686,4 +686,16 @@ export default {
     events: { part_requested: '申请备件', part_request_approved: '备件申请已批准', part_request_refused: '备件申请被拒绝', part_request_received: '备件已收货', part_consumed: '备件已使用', part_returned: '旧件已返还', part_inspected: '旧件已检验' },
     state: { requested: '待审批', refused: '已拒绝', approved: '已发货', received: '已收货', consumed: '已使用', returned: '旧件已返还', inspected: '已检验' },
   },
+  stocktake: {
+    nav: { sheets: '盘点', planning: '备件计划' },
+    title: '盘点单', sheet: '盘点单', count: '盘点录入', warehouse: '仓库', note: '备注', open: '开始盘点', state: '状态', openedAt: '开单时间',
+    states: { open: '盘点中', posted: '已过账', cancelled: '已取消' },
+    part: '备件', expected: '开单账面数', onHand: '当前账面数', counted: '实盘数', variance: '差异',
+    saveCounts: '保存盘点数', post: '审核并过账差异', saved: '已保存', postedMsg: '差异已过账',
+    planning: {
+      title: '备件计划', plan: '月度建议计划', month: '月份', consumed: '历史消耗', reorderPoint: '再订货点', position: '库存（含在途）',
+      campaign: '活动计划', suggested: '建议数量', abc: 'ABC 分类', recompute: '立即重算', class: '分类', value: '年消耗金额',
+      due: '待盘点', lastCounted: '上次盘点', never: '从未',
+    },
+  },
 }
