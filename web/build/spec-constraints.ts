@@ -39,11 +39,36 @@ type Schema = {
   $ref?: string
 }
 
+// requestSchemas names the schemas a request body can hold: each
+// operation's body and every schema it refers to, transitively. Response
+// schemas check nothing in a form, and every page downloads this table.
+function requestSchemas(doc: { paths?: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }): Set<string> {
+  const found = new Set<string>()
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(visit)
+    if (!node || typeof node !== 'object') return
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (k === '$ref' && typeof v === 'string') {
+        const name = v.split('/').pop()!
+        if (!found.has(name)) {
+          found.add(name)
+          visit(doc.components.schemas[name])
+        }
+      } else visit(v)
+    }
+  }
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item)) visit((op as { requestBody?: unknown })?.requestBody)
+  }
+  return found
+}
+
 export function constraints(text: string): Record<string, SchemaConstraint> {
-  const doc = yaml.load(text) as { components: { schemas: Record<string, Schema> } }
+  const doc = yaml.load(text) as { paths?: Record<string, Record<string, unknown>>; components: { schemas: Record<string, Schema> } }
+  const wanted = requestSchemas(doc)
   const out: Record<string, SchemaConstraint> = {}
   for (const [name, s] of Object.entries(doc.components.schemas)) {
-    if (!s.properties) continue
+    if (!s.properties || !wanted.has(name)) continue
     const properties: Record<string, FieldConstraint> = {}
     for (const [field, p] of Object.entries(s.properties)) {
       const type = Array.isArray(p.type) ? p.type.find((t) => t !== 'null') : p.type
