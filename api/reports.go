@@ -19,6 +19,8 @@ type ReportServices struct {
 	Drill   ReportDriller
 	// Reputation serves the site reputations; nil: not here.
 	Reputation *report.ReputationService
+	// Exports runs the scheduled exports (set from Deps.ReportExports).
+	Exports *report.ExportService
 }
 
 type ReportMetricsOutput struct {
@@ -165,4 +167,5 @@ func registerReportRoutes(api huma.API, s *Server, d ReportServices) {
 		})
 	registerReportDrillRoutes(api, s, d, read)
 	registerReputationRoutes(api, s, d)
+	registerReportScheduleRoutes(api, s, d)
 }

@@ -85,6 +85,8 @@ type Deps struct {
 	AgentSyncs *AgentSyncs
 	// Reputation recomputes the site reputations; nil: not here.
 	Reputation ReputationRefresher
+	// ReportExports runs the due scheduled exports; nil: not here.
+	ReportExports ReportExporter
 }
 
 // NewWorker builds a worker on Redis.
@@ -133,6 +135,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	}
 	if d.Reputation != nil {
 		periodic = append(periodic, ReputationTask(d.Reputation, d.Log))
+	}
+	if d.ReportExports != nil {
+		periodic = append(periodic, ReportExportsTask(d.ReportExports, d.Log))
 	}
 	for _, p := range periodic {
 		if d.Periods == nil {

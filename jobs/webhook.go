@@ -91,7 +91,9 @@ func (w *Webhooks) FanOut(ctx context.Context, u core.UnitOfWork, m core.OutboxM
 func webhookBody(m core.OutboxMessage) (json.RawMessage, error) {
 	data := map[string]any{}
 	_ = json.Unmarshal(m.Payload, &data)          // a payload that is not an object carries nothing to add
-	if !strings.HasPrefix(m.Type, "complaint.") { // a complaint's payload names its case (complaint_id)
+	// A complaint's payload names its case (complaint_id), a report
+	// export's its schedule (schedule_id).
+	if !strings.HasPrefix(m.Type, "complaint.") && !strings.HasPrefix(m.Type, "report_export.") {
 		data["work_order_id"] = m.AggregateID
 	}
 	return json.Marshal(struct {

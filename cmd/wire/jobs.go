@@ -41,7 +41,9 @@ func (a *App) buildWorker(o Options, redisOpt asynq.RedisConnOpt, texts *jobs.Te
 	a.Worker = jobs.NewWorker(redisOpt, jobs.Deps{Housekeeper: store, AuditLog: store, AuditRetention: o.AuditRetention, Clock: core.SystemClock{}, Log: o.Log,
 		Concurrency: o.Workers, Outbox: outbox, Texts: texts, Periods: store, Timers: timers{a.WorkOrders, a.Complaints}, Webhooks: a.Webhooks,
 		Reports: store, AgentSyncs: a.AgentSyncs,
-		Reputation: a.Reputation})
+		Reputation: a.Reputation,
+
+		ReportExports: a.Exports})
 	relayClient := asynq.NewClient(redisOpt)
 	a.onClose(func() { _ = relayClient.Close() })
 	a.Relay = jobs.NewRelay(store, store, relayClient, o.Log)
