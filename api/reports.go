@@ -19,8 +19,6 @@ type ReportServices struct {
 	Drill   ReportDriller
 	// Reputation serves the site reputations; nil: not here.
 	Reputation *report.ReputationService
-	// Exports runs the scheduled exports (set from Deps.ReportExports).
-	Exports *report.ExportService
 }
 
 type ReportMetricsOutput struct {

@@ -87,9 +87,13 @@ func writeTotals(rw rowWriter, q report.Query, res *report.Result) error {
 }
 
 func registerReportScheduleRoutes(api huma.API, s *Server, d ReportServices) {
-	d.Exports = s.deps.ReportExports
-	if d.Exports == nil {
-		return
+	// Registered always (the spec lists them); a server built without the
+	// exports answers 503.
+	exports := func() (*report.ExportService, error) {
+		if s.deps.ReportExports == nil {
+			return nil, huma.Error503ServiceUnavailable("scheduled exports are not configured here")
+		}
+		return s.deps.ReportExports, nil
 	}
 	tags := []string{"Reports"}
 	read := access{Who: accessTenant, Perm: core.Permission{Resource: core.ResReports, Action: core.ActRead}}
@@ -97,8 +101,12 @@ func registerReportScheduleRoutes(api huma.API, s *Server, d ReportServices) {
 	register(api, huma.Operation{OperationID: "list-report-schedules", Method: http.MethodGet, Path: "/v1/reports/schedules",
 		Summary: "List scheduled exports", Tags: tags},
 		read, func(ctx context.Context, _ *struct{}) (*ReportSchedulesOutput, error) {
+			ex, err := exports()
+			if err != nil {
+				return nil, err
+			}
 			out := &ReportSchedulesOutput{}
-			items, err := d.Exports.Store.FindSchedules(ctx, unitOfWork(ctx))
+			items, err := ex.Store.FindSchedules(ctx, unitOfWork(ctx))
 			out.Body.Items = append([]report.Schedule{}, items...)
 			return out, err
 		})
@@ -108,15 +116,23 @@ func registerReportScheduleRoutes(api huma.API, s *Server, d ReportServices) {
 			"or month boundary for the period that just ended, stored, and announced by the webhook event " +
 			"`report_export.ready` with a signed download link that expires (7 days). Bad input: 422 naming the field."},
 		change, func(ctx context.Context, in *ReportScheduleInput) (*ReportScheduleOutput, error) {
+			ex, err := exports()
+			if err != nil {
+				return nil, err
+			}
 			b := in.Body
 			sc := &report.Schedule{Name: b.Name, Metrics: b.Metrics, GroupBy: b.GroupBy, Filters: b.Filters, Format: b.Format, Cadence: b.Cadence}
-			err := d.Exports.CreateSchedule(ctx, unitOfWork(ctx), sc, principal(ctx).Name)
+			err = ex.CreateSchedule(ctx, unitOfWork(ctx), sc, principal(ctx).Name)
 			return &ReportScheduleOutput{Body: sc}, err
 		})
 	register(api, huma.Operation{OperationID: "delete-report-schedule", Method: http.MethodDelete, Path: "/v1/reports/schedules/{id}",
 		Summary: "Delete a scheduled export", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusNotFound}},
 		change, func(ctx context.Context, in *ReportScheduleIDInput) (*struct{}, error) {
-			return nil, d.Exports.Store.DeleteSchedule(ctx, unitOfWork(ctx), uuid.MustParse(in.ID))
+			ex, err := exports()
+			if err != nil {
+				return nil, err
+			}
+			return nil, ex.Store.DeleteSchedule(ctx, unitOfWork(ctx), uuid.MustParse(in.ID))
 		})
 	register(api, huma.Operation{OperationID: "download-report-export", Method: http.MethodGet,
 		Path: "/v1/report-exports/{tenant}/{schedule}/{file}", Summary: "Download a scheduled export", Tags: tags,
@@ -128,7 +144,11 @@ func registerReportScheduleRoutes(api huma.API, s *Server, d ReportServices) {
 			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}},
 		access{Who: accessPublic},
 		func(ctx context.Context, in *ReportExportDownloadInput) (*huma.StreamResponse, error) {
-			f, err := d.Exports.OpenExport(ctx, uuid.MustParse(in.Tenant), uuid.MustParse(in.Schedule), in.File, in.Expires, in.Signature)
+			ex, err := exports()
+			if err != nil {
+				return nil, err
+			}
+			f, err := ex.OpenExport(ctx, uuid.MustParse(in.Tenant), uuid.MustParse(in.Schedule), in.File, in.Expires, in.Signature)
 			var expired *report.ExpiredError
 			if errors.As(err, &expired) {
 				return nil, huma.Error410Gone(expired.Error(), &huma.ErrorDetail{Location: "query.expires", Message: expired.Error()})
