@@ -38,7 +38,7 @@ func TestPortalExports(t *testing.T) {
 			b.openSignedIn("/reports", tc.tenant, "chief")
 			b.waitVisible(`[data-test="report-schedules"]`)
 			b.click(`[data-test="schedule-new"]`)
-			b.fill(`[data-test="schedule-name"] input`, tc.name)
+			b.fill(`[data-test="schedule-name"]`, tc.name)
 			b.click(`[data-test="schedule-weekly"]`)
 			b.click(`[data-test="schedule-xlsx"]`)
 			b.click(`[data-test="schedule-save"]`)
@@ -49,12 +49,13 @@ func TestPortalExports(t *testing.T) {
 			require.Equal(t, "weekly", list.Items[0].Cadence)
 			require.Equal(t, "xlsx", list.Items[0].Format)
 			require.Equal(t, []string{"orders"}, list.Items[0].Metrics)
+			b.waitJS("the dialog has closed", `[...document.querySelectorAll('.el-overlay')].every(e => getComputedStyle(e).display === 'none')`)
 			b.requireSettledAccessible("the reports page with its schedules")
 
 			b.open("/reports/scorecard/site?site_id=" + n.siteB)
 			b.waitVisible(`[data-test="reputation-adjust"]`)
 			b.fill(`[data-test="reputation-adjust-points"] input`, "7")
-			b.fill(`[data-test="reputation-adjust-note"] input`, "e2e")
+			b.fill(`[data-test="reputation-adjust-note"]`, "e2e")
 			b.click(`[data-test="reputation-adjust-save"]`)
 			b.waitVisible(`[data-test="reputation-adjust-saved"]`)
 			// Luohu: the typed 80 (no score yet) + 7.
