@@ -107,6 +107,8 @@ type Deps struct {
 	KB *kb.Service
 	// Reports: the metric catalogue, queries, drill-downs and exports.
 	Reports ReportServices
+	// ReportExports runs the scheduled exports; nil: no schedule routes.
+	ReportExports *ReportExportService
 	// AllowedOrigins may call the API from a browser page (CORS); none:
 	// the API's own origin only (api/cors.go).
 	AllowedOrigins []string

@@ -165,4 +165,5 @@ func registerReportRoutes(api huma.API, s *Server, d ReportServices) {
 		})
 	registerReportDrillRoutes(api, s, d, read)
 	registerReputationRoutes(api, s, d)
+	registerReportScheduleRoutes(api, s, d)
 }

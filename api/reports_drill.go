@@ -193,28 +193,7 @@ func (s *Server) exportReport(ctx context.Context, d ReportServices, in *ReportE
 		if err != nil {
 			return fail(err)
 		}
-		write = func(rw rowWriter) error {
-			head := append([]string{"from", "to"}, q.GroupBy...)
-			for _, m := range q.Metrics {
-				head = append(head, m, m+" (previous)")
-			}
-			if err := rw.Row(head); err != nil {
-				return err
-			}
-			for _, row := range res.Totals {
-				cells := []string{res.From, res.To}
-				for _, g := range q.GroupBy {
-					cells = append(cells, row.Group[g])
-				}
-				for _, m := range q.Metrics {
-					cells = append(cells, fmtValue(row.Values[m]), fmtValue(row.Previous[m]))
-				}
-				if err := rw.Row(cells); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
+		write = func(rw rowWriter) error { return writeTotals(rw, q, res) }
 	}
 	return &huma.StreamResponse{Body: func(hctx huma.Context) {
 		defer u.Rollback(ctx)

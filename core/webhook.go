@@ -23,6 +23,7 @@ var WebhookEventTypes = []string{
 	OutboxWorkOrderCompleted, "work_order.sla_breached", "work_order.urged",
 	"complaint.opened", "complaint.escalated", "complaint.breached", "complaint.resolution_proposed", "complaint.closed",
 	"claim.decided", "claim_statement.approved",
+	"report_export.ready",
 }
 
 // WebhookAllEvents subscribes an endpoint to every event type.

@@ -91,6 +91,8 @@ type Deps struct {
 	Statements StatementGenerator
 	// ABC recomputes the parts' ABC classes; nil: not here.
 	ABC ABCRefresher
+	// ReportExports runs the due scheduled exports; nil: not here.
+	ReportExports ReportExporter
 }
 
 // NewWorker builds a worker on Redis.
@@ -151,6 +153,9 @@ func NewWorker(redis asynq.RedisConnOpt, d Deps) *Worker {
 	}
 	if d.ABC != nil {
 		periodic = append(periodic, ABCTask(d.ABC, d.Log))
+	}
+	if d.ReportExports != nil {
+		periodic = append(periodic, ReportExportsTask(d.ReportExports, d.Log))
 	}
 	for _, p := range periodic {
 		if d.Periods == nil {

@@ -90,8 +90,10 @@ func (w *Webhooks) FanOut(ctx context.Context, u core.UnitOfWork, m core.OutboxM
 // when it happened, and its payload with the work order's ID.
 func webhookBody(m core.OutboxMessage) (json.RawMessage, error) {
 	data := map[string]any{}
-	_ = json.Unmarshal(m.Payload, &data)          // a payload that is not an object carries nothing to add
-	if !strings.HasPrefix(m.Type, "complaint.") { // a complaint's payload names its case (complaint_id)
+	_ = json.Unmarshal(m.Payload, &data) // a payload that is not an object carries nothing to add
+	// A complaint's payload names its case (complaint_id), a report
+	// export's its schedule (schedule_id).
+	if !strings.HasPrefix(m.Type, "complaint.") && !strings.HasPrefix(m.Type, "report_export.") {
 		data["work_order_id"] = m.AggregateID
 	}
 	return json.Marshal(struct {

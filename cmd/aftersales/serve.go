@@ -69,7 +69,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	app, err := wire.Build(ctx, wire.Options{Role: wire.Role(c.Role), Pool: pool, Log: log, RedisURL: b.redisURL,
-		Workers: c.Workers, AuthzCacheBytes: authzCache, Egress: c.Egress, CORSAllowedOrigins: c.CORSAllowedOrigins, AuditRetention: time.Duration(c.AuditRetentionDays) * 24 * time.Hour,
+		Workers: c.Workers, AuthzCacheBytes: authzCache, PublicURL: c.PublicURL, Egress: c.Egress, CORSAllowedOrigins: c.CORSAllowedOrigins, AuditRetention: time.Duration(c.AuditRetentionDays) * 24 * time.Hour,
 		PluginKey: key, PluginDir: pluginDir(c),
 		SMS: wire.SMSOptions{Provider: c.SMSProvider, KannelSendURL: c.KannelSendURL, KannelUser: c.KannelUser,
 			KannelPassword: c.KannelPassword, CallbackBase: c.SMSCallbackBase, GatewaySecret: c.SMSGatewaySecret},

@@ -41,6 +41,8 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Tenants: tenants.New(store, o.Clock), Platform: store, Identity: a.Identity, Attachments: a.Attachments,
 		AgentGroups: a.AgentGroups, // agent groups, the board by group and their sync
 
+		ReportExports: a.Exports, // scheduled report exports
+
 		Audit:      audit.NewService(store),
 		Settings:   a.Settings,
 		Network:    api.NetworkServices{Network: a.Network},

@@ -43,8 +43,9 @@ func (a *App) buildWorker(o Options, redisOpt asynq.RedisConnOpt, texts *jobs.Te
 		Concurrency: o.Workers, Outbox: outbox, Texts: texts, Periods: store, Timers: timers{a.WorkOrders, a.Complaints}, Webhooks: a.Webhooks,
 		Reports: store, AgentSyncs: a.AgentSyncs,
 		Reputation: a.Reputation, Surveys: a.Callbacks,
-		Statements: a.Statements,
-		ABC:        &parts.PlanningService{Store: store, Units: store, Tenants: store.PlanningTenants, Clock: core.SystemClock{}}})
+		Statements:    a.Statements,
+		ABC:           &parts.PlanningService{Store: store, Units: store, Tenants: store.PlanningTenants, Clock: core.SystemClock{}},
+		ReportExports: a.Exports})
 	relayClient := asynq.NewClient(redisOpt)
 	a.onClose(func() { _ = relayClient.Close() })
 	a.Relay = jobs.NewRelay(store, store, relayClient, o.Log)

@@ -100,6 +100,9 @@ type Options struct {
 	SMS            SMSOptions
 	// Blobs: where attachments are stored (BLOB_URL, DATA_DIR/blobs).
 	Blobs BlobOptions
+	// PublicURL prefixes the download links of scheduled report exports
+	// (e.g. https://service.example.com; "": the links are paths).
+	PublicURL string
 	// AgentSyncDelay is how long an agent groups' sync waits to gather a
 	// burst of changes (0: jobs.DefaultAgentSyncDelay).
 	AgentSyncDelay time.Duration
@@ -163,6 +166,8 @@ type App struct {
 	Reputation *report.ReputationService
 	// Statements generates last month's settlement statements on the 1st.
 	Statements *claim.Monthly
+	// Exports runs the scheduled report exports.
+	Exports *report.ExportService
 	// AgentGroups are the agent groups; AgentSyncs enqueue and run their
 	// sync with the phone system (with Redis only).
 	AgentGroups *call.Groups
@@ -263,6 +268,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	if a.Attachments, err = a.newAttachments(ctx, o); err != nil {
 		return nil, err
 	}
+	a.Exports = newReportExports(a.Store, a.Attachments.Objects(), o)
 
 	if a.AgentSyncs != nil {
 		a.AgentSyncs.Target = agentSyncTarget{a.Plugins}

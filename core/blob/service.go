@@ -49,6 +49,9 @@ func New(c Config) *Service {
 	return &Service{objects: c.Objects, repos: c.Repos, owners: c.Owners, limits: c.Limits.withDefaults(), clock: c.Clock}
 }
 
+// Objects is the object store (other areas' files, e.g. report exports).
+func (s *Service) Objects() Store { return s.objects }
+
 // Owners is the registry the service asks; areas register their kinds.
 func (s *Service) Owners() *Registry { return s.owners }
 

@@ -2375,6 +2375,26 @@ export interface paths {
         patch: operations["update-region"];
         trace?: never;
     };
+    "/v1/report-exports/{tenant}/{schedule}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a scheduled export
+         * @description No login: the link of a `report_export.ready` event, signed (HMAC-SHA256) with its expiry. A changed link: 403; after expires: 410 naming the expiry.
+         */
+        get: operations["download-report-export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/drill": {
         parameters: {
             query?: never;
@@ -2490,6 +2510,44 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List scheduled exports */
+        get: operations["list-report-schedules"];
+        put?: never;
+        /**
+         * Schedule an export
+         * @description A totals export (as export-report) of the whole tenant, run at each tenant-local day, week (Monday) or month boundary for the period that just ended, stored, and announced by the webhook event `report_export.ready` with a signed download link that expires (7 days). Bad input: 422 naming the field.
+         */
+        post: operations["create-report-schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a scheduled export */
+        delete: operations["delete-report-schedule"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3706,7 +3764,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint
-         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, complaint.opened, complaint.escalated, complaint.breached, complaint.resolution_proposed, complaint.closed, claim.decided, claim_statement.approved, or "*" for all.
+         * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, complaint.opened, complaint.escalated, complaint.breached, complaint.resolution_proposed, complaint.closed, claim.decided, claim_statement.approved, report_export.ready, or "*" for all.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -7203,6 +7261,20 @@ export interface components {
                 [key: string]: number | null;
             };
         };
+        ReportScheduleBody: {
+            /** @description daily, weekly or monthly: each run exports the day, ISO week or month that just ended in the tenant's time zone. */
+            cadence: string;
+            filters?: components["schemas"]["ScheduleFilters"];
+            /** @description csv or xlsx. */
+            format: string;
+            /** @description Up to two dimensions (see query-report). */
+            group_by?: string[] | null;
+            metrics: string[] | null;
+            name: string;
+        };
+        ReportSchedulesOutputBody: {
+            items: components["schemas"]["Schedule"][];
+        };
         ReputationRankingOutputBody: {
             items: components["schemas"]["SiteReputation"][];
         };
@@ -7470,6 +7542,34 @@ export interface components {
             readonly time_zone: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        Schedule: {
+            /** @enum {string} */
+            cadence: "daily" | "weekly" | "monthly";
+            /** Format: date-time */
+            created_at: string;
+            filters: components["schemas"]["ScheduleFilters"];
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            group_by: string[];
+            id: string;
+            /** Format: date-time */
+            last_run_at?: string;
+            metrics: string[] | null;
+            name: string;
+            /**
+             * Format: date-time
+             * @description The next tenant-local period boundary at which it runs.
+             */
+            next_run_at: string;
+        };
+        ScheduleFilters: {
+            channel?: string;
+            product_line?: string;
+            region_id?: string;
+            service_type?: string;
+            site_id?: string;
+            technician_id?: string;
         };
         Scope: {
             all: boolean;
@@ -22403,6 +22503,80 @@ export interface operations {
             };
         };
     };
+    "download-report-export": {
+        parameters: {
+            query?: {
+                /** @description Unix time after which the link no longer works. */
+                expires?: number;
+                signature?: string;
+            };
+            header?: never;
+            path: {
+                tenant: string;
+                schedule: string;
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "drill-report": {
         parameters: {
             query: {
@@ -22846,6 +23020,232 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-report-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSchedulesOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-report-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportScheduleBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-report-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

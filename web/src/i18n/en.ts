@@ -715,5 +715,14 @@ const en: typeof zh = {
       due: 'Due for a count', lastCounted: 'Last counted', never: 'Never',
     },
   },
+  exports: {
+    title: 'Scheduled exports', new: 'Schedule an export', name: 'Name', metrics: 'Metrics', groupBy: 'Per', cadence: 'Cadence',
+    format: 'Format', nextRun: 'Next run', lastRun: 'Last run', delete: 'Delete', save: 'Save', empty: 'No scheduled exports',
+    confirmDelete: 'Delete this scheduled export?',
+    hint: 'Each run exports the day, week or month that just ended (tenant time zone) and announces it by the webhook report_export.ready with a download link valid for 7 days.',
+    cadences: { daily: 'Daily', weekly: 'Weekly', monthly: 'Monthly' },
+    dims: { region: 'Region', site: 'Site', technician: 'Technician', product_line: 'Product line', service_type: 'Service type', channel: 'Channel' },
+    adjustment: 'Manual adjustment', adjustmentNote: 'Reason', adjustmentSave: 'Save adjustment', adjustmentSaved: 'Adjustment saved',
+  },
 }
 export default en

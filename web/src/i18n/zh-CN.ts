@@ -698,4 +698,13 @@ export default {
       due: '待盘点', lastCounted: '上次盘点', never: '从未',
     },
   },
+  exports: {
+    title: '定时导出', new: '新建定时导出', name: '名称', metrics: '指标', groupBy: '分组', cadence: '周期',
+    format: '格式', nextRun: '下次运行', lastRun: '上次运行', delete: '删除', save: '保存', empty: '暂无定时导出',
+    confirmDelete: '确定删除该定时导出？',
+    hint: '每次运行导出刚结束的一天、一周或一个月（租户时区），并通过 Webhook 事件 report_export.ready 发送下载链接，链接 7 天内有效。',
+    cadences: { daily: '每日', weekly: '每周', monthly: '每月' },
+    dims: { region: '区域', site: '网点', technician: '技师', product_line: '产品线', service_type: '服务类型', channel: '渠道' },
+    adjustment: '人工调整', adjustmentNote: '原因', adjustmentSave: '保存调整', adjustmentSaved: '调整已保存',
+  },
 }

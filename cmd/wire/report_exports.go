@@ -1,0 +1,19 @@
+package wire
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+
+	"github.com/aftersales/aftersales/api"
+	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/core/report"
+)
+
+// newReportExports builds the scheduled exports: files in the blob store,
+// links signed with a key derived from the platform key.
+func newReportExports(store *postgres.Store, objects report.Objects, o Options) *report.ExportService {
+	m := hmac.New(sha256.New, secretKey(o.PluginKey))
+	m.Write([]byte("report-export-links"))
+	return &report.ExportService{Reports: &report.Service{Store: store, Marker: store}, Store: store, Units: store,
+		Objects: objects, Render: api.RenderReport, Clock: o.Clock, Key: m.Sum(nil), BaseURL: o.PublicURL}
+}
