@@ -301,20 +301,7 @@ func (r claims) Find(ctx context.Context, f claim.Filter) ([]*claim.Claim, strin
 // claimReachSQL is the condition on a row aliased c (with site_id and
 // region_id) for being in r.
 func claimReachSQL(c string, r claim.Reach, arg func(any) string) string {
-	if r.All {
-		return "true"
-	}
-	var or []string
-	if len(r.Sites) > 0 {
-		or = append(or, c+".site_id = ANY("+arg(nonNilIDs(r.Sites))+")")
-	}
-	if len(r.Regions) > 0 {
-		or = append(or, c+".region_id IN "+regionSubtreeSQL(arg(nonNilIDs(r.Regions))))
-	}
-	if len(or) == 0 {
-		return "false"
-	}
-	return "(" + strings.Join(or, " OR ") + ")"
+	return ownerReachSQL(r.All, r.Sites, r.Regions, c+".site_id", c+".region_id", arg)
 }
 
 // OutboxAdd implements claim.Repository.

@@ -263,18 +263,5 @@ func (r complaints) Find(ctx context.Context, f complaint.Filter, now time.Time)
 // being in r: owned by a site of r.Sites, or by a site or region whose
 // region lies in r.Regions' subtrees.
 func complaintReachSQL(c string, r complaint.Reach, arg func(any) string) string {
-	if r.All {
-		return "true"
-	}
-	var or []string
-	if len(r.Sites) > 0 {
-		or = append(or, c+".owner_site_id = ANY("+arg(nonNilIDs(r.Sites))+")")
-	}
-	if len(r.Regions) > 0 {
-		or = append(or, c+".owner_region_id IN "+regionSubtreeSQL(arg(nonNilIDs(r.Regions))))
-	}
-	if len(or) == 0 {
-		return "false"
-	}
-	return "(" + strings.Join(or, " OR ") + ")"
+	return ownerReachSQL(r.All, r.Sites, r.Regions, c+".owner_site_id", c+".owner_region_id", arg)
 }

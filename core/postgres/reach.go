@@ -3,6 +3,8 @@ package postgres
 import (
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/aftersales/aftersales/core"
 )
 
@@ -15,6 +17,26 @@ import (
 func regionSubtreeSQL(p string) string {
 	return `(WITH RECURSIVE sub AS (SELECT id FROM regions WHERE id = ANY(` + p + `)
 		UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) SELECT id FROM sub)`
+}
+
+// ownerReachSQL is the condition for a row whose owner is the site in
+// siteCol or the region in regionCol to be in a reach of sites and region
+// subtrees: "true" for all, "false" when the reach holds nothing.
+func ownerReachSQL(all bool, sites, regions []uuid.UUID, siteCol, regionCol string, arg func(any) string) string {
+	if all {
+		return "true"
+	}
+	var or []string
+	if len(sites) > 0 {
+		or = append(or, siteCol+" = ANY("+arg(nonNilIDs(sites))+")")
+	}
+	if len(regions) > 0 {
+		or = append(or, regionCol+" IN "+regionSubtreeSQL(arg(nonNilIDs(regions))))
+	}
+	if len(or) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
 }
 
 // orderReachSQL is the condition on the work_orders row aliased w for
