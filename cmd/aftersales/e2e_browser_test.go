@@ -219,6 +219,11 @@ func (b *browser) requireAccessible(page string) {
 		b.t.Logf("axe-core not installed; accessibility of %s not checked", page)
 		return
 	}
+	// A dialog or an error still fading in has colours of its own: measure
+	// once every enter and leave transition has ended.
+	b.run("wait for the transitions to end", chromedp.Poll[chromedp.Void](
+		`document.querySelector('[class*="-enter-active"], [class*="-leave-active"]') === null`,
+		chromedp.WithPollingTimeout(browserWait)))
 	b.run("load axe-core", chromedp.Evaluate[chromedp.Void](string(src)))
 	raw := b.evalString(`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))`)
 	var vs []axeViolation

@@ -121,8 +121,8 @@ func (b *browser) requireSettledAccessible(page string) {
 	b.requireAccessible(page)
 }
 
-// settle waits until no loading mask is shown or fading out, so axe-core
-// sees the page's own colours.
+// settle waits until no loading mask or message is shown or fading out,
+// so axe-core sees the page's own colours.
 func (b *browser) settle() {
 	b.t.Helper()
 	b.run("wait for the loading masks and messages to go", chromedp.Poll[chromedp.Void](

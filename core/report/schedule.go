@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -169,6 +168,16 @@ type ExportService struct {
 	Key     []byte        // signs the download links
 	BaseURL string        // prefixes the links ("": a path)
 	TTL     time.Duration // how long a link works (0: 7 days)
+	// Spool holds a rendered file until it is stored (a temporary file in
+	// the server; core touches no file system).
+	Spool func() (SpoolFile, error)
+}
+
+// SpoolFile is where an export is rendered before it is stored; Close
+// discards it.
+type SpoolFile interface {
+	io.ReadWriteSeeker
+	io.Closer
 }
 
 // CreateSchedule validates and stores a schedule; its first run is the
@@ -241,11 +250,10 @@ func (e *ExportService) runOne(ctx context.Context, u core.UnitOfWork, tenant uu
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp("", "report-export-*")
+	tmp, err := e.Spool()
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	if err := e.Render(tmp, s.Format, q, res); err != nil {
 		return err

@@ -259,6 +259,8 @@ const en: typeof zh = {
         complaint_opened: 'A complaint case was opened', complaint_escalated: 'A complaint was escalated a level',
         complaint_breached: 'A complaint missed its deadline', complaint_resolution_proposed: 'A resolution was proposed to the customer',
         complaint_closed: 'A complaint case was closed',
+        claim_decided: 'A warranty claim was approved, adjusted or rejected', claim_statement_approved: "A site's monthly statement was approved",
+        report_export_ready: 'A scheduled report export is ready to download',
       },
     },
     deliveries: {

@@ -246,6 +246,8 @@ export default {
         work_order_urged: '工单被催办',
         complaint_opened: '投诉已受理', complaint_escalated: '投诉已升级', complaint_breached: '投诉已超时',
         complaint_resolution_proposed: '已向客户提出处理方案', complaint_closed: '投诉已结案',
+        claim_decided: '索赔单已审核（通过、调整或驳回）', claim_statement_approved: '网点月度结算单已审批',
+        report_export_ready: '定时报表已生成，可下载',
       },
     },
     deliveries: {
