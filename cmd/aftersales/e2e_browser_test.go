@@ -177,7 +177,9 @@ func (b *browser) click(sel string) {
 	b.t.Helper()
 	onTop := fmt.Sprintf(`(() => {
 		const e = document.querySelector(%q)
-		if (!e) return false
+		// not while a drawer, dialog or dropdown around it is still opening:
+		// a click then may land on nothing
+		if (!e || e.closest('[class*="-enter-active"]')) return false
 		e.scrollIntoView({block: 'center'})
 		const r = e.getBoundingClientRect()
 		const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)

@@ -47,6 +47,13 @@ func TestPortalDistricts(t *testing.T) {
 			b.waitVisible(`[data-test="district-picker"] .el-cascader`)
 			b.fill(`[data-test="district-search"] input`, "象山")
 			b.click(`[data-test="district-option-450304"]`)
+			// The district joins the list (an option click that landed while
+			// the dropdown was still opening is made again).
+			b.run("the district added", chromedp.Poll[chromedp.Void](`(() => {
+				if (document.querySelector('[data-test="district-450304"]')) return true
+				const o = document.querySelector('[data-test="district-option-450304"]')
+				if (o) o.click()
+				return false })()`, chromedp.WithPollingTimeout(browserWait)))
 			b.waitVisible(`[data-test="district-450304"]`)
 			require.Contains(t, b.text(), "广西壮族自治区桂林市象山区")
 			b.click(`[data-test="secondary-450304"]`)
