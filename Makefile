@@ -12,7 +12,7 @@ TEST_DEB_PACKAGES := chromium fonts-noto-cjk curl
 # Reference plugins (plugins/NAME, main packages), built to bin/plugins/NAME.
 PLUGINS := cti-generic parts-erp dispatch-rules
 
-.PHONY: run build test bench generate lint vulncheck deps test-deps node web check-generated proto screenshots
+.PHONY: run build test bench scale generate lint vulncheck deps test-deps node web check-generated proto screenshots
 
 # The portal (web/): npm packages from the lock file, then a Vite build into
 # web/embedded/app, which the binary embeds. Rebuilt when its sources change.
@@ -92,6 +92,13 @@ screenshots: test-deps build
 
 bench: build
 	./$(BIN) testenv -- $(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m ./...
+
+# Issue 20's tenant-scale load (cmd/aftersales/e2e_scale_test.go, see
+# deploy/README.md): SCALE_TENANTS onboarded, SCALE_ACTIVE in rotation.
+SCALE_TENANTS ?= 10000
+SCALE_ACTIVE ?= 1000,3000
+scale: build
+	SCALE_TENANTS=$(SCALE_TENANTS) SCALE_ACTIVE=$(SCALE_ACTIVE) ./$(BIN) testenv -- $(GO) test ./cmd/aftersales -run '^TestScaleTenants$$' -count=1 -v -timeout 3h
 
 # Regenerates committed artefacts; the test suite fails when they drift.
 generate: build
