@@ -234,6 +234,9 @@ func runChecks(b *testing.B, checks []benchCheck) {
 	b.ReportMetric(grown/benchTenants, "grown-B/tenant")
 	b.ReportMetric(w.loadNsPerTenant, "load-ns/tenant")
 	b.ReportMetric(w.rulesPerTenant, "rules/tenant")
+	w.a.mu.RLock()
+	b.ReportMetric(float64(w.a.bytes)/float64(len(w.a.tenants)), "est-B/tenant") // what WithCacheBytes counts
+	w.a.mu.RUnlock()
 }
 
 // BenchmarkAuthorizeWithScope: random checks with a site (60%), region (30%)
