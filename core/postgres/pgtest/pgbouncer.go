@@ -107,7 +107,7 @@ pidfile = %s
 	if err := os.WriteFile(filepath.Join(dir, "users.txt"), []byte(users), 0o644); err != nil {
 		return nil, err
 	}
-	args := []string{filepath.Join(dir, "pgbouncer.ini")}
+	args := []string{"-q", filepath.Join(dir, "pgbouncer.ini")} // -q: it logs to its logfile only
 	if os.Geteuid() == 0 {
 		// PgBouncer does not run as root: it runs as the owner of the
 		// server's socket directory (who may connect to it), else nobody.
