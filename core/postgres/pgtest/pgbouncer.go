@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core/postgres"
+	"github.com/aftersales/aftersales/internal/testkit"
 )
 
 // PgBouncer is a PgBouncer process in transaction pooling mode in front of
@@ -29,7 +30,7 @@ type PgBouncer struct {
 	cmd  *exec.Cmd
 	dir  string
 	port int
-	done chan struct{}
+	done <-chan struct{}
 }
 
 // BouncerOptions tune StartPgBouncer.
@@ -107,27 +108,30 @@ pidfile = %s
 	if err := os.WriteFile(filepath.Join(dir, "users.txt"), []byte(users), 0o644); err != nil {
 		return nil, err
 	}
-	args := []string{"-q", filepath.Join(dir, "pgbouncer.ini")} // -q: it logs to its logfile only
+	cmd := exec.Command(bin, "-q", filepath.Join(dir, "pgbouncer.ini")) // -q: it logs to its logfile only
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if os.Geteuid() == 0 {
 		// PgBouncer does not run as root: it runs as the owner of the
 		// server's socket directory (who may connect to it), else nobody.
+		// (Not with its -u: a change of user clears the signal that ties
+		// it to the test binary.)
 		runAs, err := bouncerUser(host)
 		if err != nil {
 			return nil, err
 		}
-		if err := chownAll(dir, runAs); err != nil {
+		uid, _ := strconv.Atoi(runAs.Uid)
+		gid, _ := strconv.Atoi(runAs.Gid)
+		if err := chownAll(dir, uid, gid); err != nil {
 			return nil, err
 		}
-		args = append([]string{"-u", runAs.Username}, args...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
 	}
-	cmd := exec.Command(bin, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Start(); err != nil {
+	b := &PgBouncer{dir: dir, port: listen}
+	done, err := testkit.StartTied(cmd, syscall.SIGTERM, nil)
+	if err != nil {
 		return nil, err
 	}
-	b := &PgBouncer{cmd: cmd, dir: dir, port: listen, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(b.done) }()
+	b.cmd, b.done = cmd, done
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		c, err := net.DialTimeout("tcp", b.addr(), time.Second)
@@ -278,9 +282,7 @@ func bouncerUser(host string) (*user.User, error) {
 	return user.Lookup("nobody")
 }
 
-func chownAll(dir string, u *user.User) error {
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
+func chownAll(dir string, uid, gid int) error {
 	return filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
 		if err != nil {
 			return err
