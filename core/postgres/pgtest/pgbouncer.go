@@ -290,3 +290,11 @@ func chownAll(dir string, uid, gid int) error {
 		return os.Chown(p, uid, gid)
 	})
 }
+
+// ThroughPgBouncer says whether pool reaches its database through this
+// binary's PgBouncer (BehindPgBouncer).
+func ThroughPgBouncer(pool *pgxpool.Pool) bool {
+	b := currentBouncer()
+	cc := pool.Config().ConnConfig
+	return b != nil && cc.Host == "127.0.0.1" && int(cc.Port) == b.port
+}
