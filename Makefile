@@ -7,8 +7,9 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 DEB_PACKAGES := postgresql redis-server
 # What the browser tests drive: Debian's Chromium, with CJK fonts so Chinese renders;
-# curl runs the README's shell blocks (cmd/aftersales/e2e_readme_test.go).
-TEST_DEB_PACKAGES := chromium fonts-noto-cjk curl
+# curl runs the README's shell blocks (cmd/aftersales/e2e_readme_test.go);
+# the api and jobs tests run behind PgBouncer in transaction mode (pgtest).
+TEST_DEB_PACKAGES := chromium fonts-noto-cjk curl pgbouncer
 # Reference plugins (plugins/NAME, main packages), built to bin/plugins/NAME.
 PLUGINS := cti-generic parts-erp dispatch-rules
 

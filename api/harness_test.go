@@ -113,6 +113,7 @@ func start(t testing.TB, pool *pgxpool.Pool, dbURL string, writeTimeout time.Dur
 	clock := &shiftClock{}
 	o := wire.Options{Role: wire.RoleAPI, Pool: pool, Log: slog.New(slog.NewJSONHandler(logOut, nil)), Clock: clock,
 		Egress: core.EgressGuard{Resolver: testDNS}, PluginKey: pluginKey}
+	o.SessionPool = pgtest.SessionPool(t, dbURL) // behind PgBouncer (TestMain): LISTEN directly
 	for _, opt := range opts {
 		opt(&o)
 	}

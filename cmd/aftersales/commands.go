@@ -55,7 +55,7 @@ func withStore(ctx context.Context, name string, args []string, logLevel string,
 
 func runMigrate(ctx context.Context, args []string) error {
 	return withDatabase(ctx, "migrate", args, "", func(ctx context.Context, b *backing, _ *slog.Logger) error {
-		v, err := postgres.MigrationVersion(ctx, b.databaseURL)
+		v, err := postgres.MigrationVersion(ctx, b.sessionURL)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aftersales/aftersales/api"
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres"
 )
 
 // config is the platform's configuration: environment first, flags over it.
@@ -63,6 +64,12 @@ type config struct {
 	// (capped by BlobMaxSizeMB).
 	BlobImageMaxSizeMB int
 	BlobPDFMaxSizeMB   int
+	// DatabaseSessionURL reaches PostgreSQL directly, for what needs a
+	// session (LISTEN, the migrations' advisory lock); empty: DatabaseURL.
+	// DatabasePooler is what DatabaseURL reaches: none (PostgreSQL or a
+	// session pooler) or transaction (PgBouncer pool_mode=transaction).
+	DatabaseSessionURL string
+	DatabasePooler     postgres.Pooler
 }
 
 func env(name, def string) string {
@@ -117,10 +124,23 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.IntVar(&c.BlobMaxSizeMB, "blob-max-size-mb", envInt("BLOB_MAX_SIZE_MB", 20), "largest attachment upload of any kind in MiB; caps the per-kind limits (env BLOB_MAX_SIZE_MB)")
 	fs.IntVar(&c.BlobImageMaxSizeMB, "blob-image-max-size-mb", envInt("BLOB_IMAGE_MAX_SIZE_MB", 10), "largest image upload in MiB (env BLOB_IMAGE_MAX_SIZE_MB)")
 	fs.IntVar(&c.BlobPDFMaxSizeMB, "blob-pdf-max-size-mb", envInt("BLOB_PDF_MAX_SIZE_MB", 20), "largest PDF upload in MiB (env BLOB_PDF_MAX_SIZE_MB)")
+	fs.StringVar(&c.DatabaseSessionURL, "database-session-url", env("DATABASE_SESSION_URL", ""),
+		"PostgreSQL URL without a transaction pooler, for LISTEN and the migrations' lock (env DATABASE_SESSION_URL); default DATABASE_URL")
+	pooler := fs.String("database-pooler", env("DATABASE_POOLER", "none"),
+		"what DATABASE_URL reaches: none (PostgreSQL, or a pooler in session mode) or transaction (PgBouncer pool_mode=transaction; set DATABASE_SESSION_URL too) (env DATABASE_POOLER)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to drain requests on shutdown")
 	err := fs.Parse(args)
 	if err != nil {
 		return c, fs, err
+	}
+	if c.DatabasePooler, err = postgres.ParsePooler(*pooler); err != nil {
+		return c, fs, err
+	}
+	if c.DatabasePooler == postgres.TransactionPooler && (c.DatabaseURL == "" || c.DatabaseSessionURL == "") {
+		return c, fs, errors.New("DATABASE_POOLER=transaction needs DATABASE_URL (the pooler) and DATABASE_SESSION_URL (PostgreSQL itself)")
+	}
+	if c.DatabaseSessionURL == "" {
+		c.DatabaseSessionURL = c.DatabaseURL
 	}
 	if err := parseEgress(&c.Egress, *networks, *ports); err != nil {
 		return c, fs, err

@@ -17,16 +17,20 @@ import (
 // when they are embedded.
 type backing struct {
 	databaseURL string
-	redisURL    string
-	pg          *embedded.Postgres
-	redis       *embedded.Redis
-	log         *slog.Logger
+	// sessionURL reaches PostgreSQL without a transaction pooler (the
+	// migrations' session lock, LISTEN); pooler is what databaseURL reaches.
+	sessionURL string
+	pooler     postgres.Pooler
+	redisURL   string
+	pg         *embedded.Postgres
+	redis      *embedded.Redis
+	log        *slog.Logger
 }
 
 // startBacking starts the private servers that the configuration leaves
 // out, then applies migrations.
 func startBacking(ctx context.Context, c config, log *slog.Logger, needRedis bool) (*backing, error) {
-	b := &backing{databaseURL: c.DatabaseURL, redisURL: c.RedisURL, log: log}
+	b := &backing{databaseURL: c.DatabaseURL, sessionURL: c.DatabaseSessionURL, pooler: c.DatabasePooler, redisURL: c.RedisURL, log: log}
 	ecfg := embedded.Config{DataDir: c.DataDir, PGBinDir: c.PGBinDir, Logger: log}
 	if (b.databaseURL == "" || (needRedis && b.redisURL == "")) && c.DataDir != "" {
 		abs, err := filepath.Abs(c.DataDir)
@@ -43,7 +47,7 @@ func startBacking(ctx context.Context, c config, log *slog.Logger, needRedis boo
 		if err != nil {
 			return nil, err
 		}
-		b.pg, b.databaseURL = pg, pg.URL()
+		b.pg, b.databaseURL, b.sessionURL = pg, pg.URL(), pg.URL()
 		log.Info("embedded PostgreSQL started", "data_dir", ecfg.DataDir, "pid", pg.PID())
 	}
 	if needRedis && b.redisURL == "" {
@@ -55,7 +59,7 @@ func startBacking(ctx context.Context, c config, log *slog.Logger, needRedis boo
 		b.redis, b.redisURL = r, r.URL()
 		log.Info("embedded Redis started", "url", r.URL(), "in_process", r.InProcess())
 	}
-	if err := postgres.Migrate(ctx, b.databaseURL, log); err != nil {
+	if err := postgres.Migrate(ctx, b.sessionURL, log); err != nil {
 		b.stop()
 		return nil, err
 	}
@@ -78,5 +82,18 @@ func (b *backing) stop() {
 }
 
 func (b *backing) openPool(ctx context.Context, maxConns int) (*pgxpool.Pool, error) {
-	return postgres.OpenPool(ctx, b.databaseURL, int32(maxConns))
+	return postgres.OpenPoolWith(ctx, b.databaseURL, postgres.PoolOptions{MaxConns: int32(maxConns), Pooler: b.pooler})
 }
+
+// openSessionPool opens the pool of LISTEN connections when the main pool
+// goes through a transaction pooler (nil otherwise: the main pool serves).
+func (b *backing) openSessionPool(ctx context.Context) (*pgxpool.Pool, error) {
+	if b.pooler != postgres.TransactionPooler {
+		return nil, nil
+	}
+	return postgres.OpenPool(ctx, b.sessionURL, sessionConns)
+}
+
+// sessionConns is the session pool's size: the listeners (access rules,
+// plugin events, outbox, webhooks) and two spare.
+const sessionConns = 6

@@ -50,6 +50,14 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer pool.Close()
+	session, err := b.openSessionPool(ctx)
+	if err != nil {
+		return err
+	}
+	if session != nil {
+		defer session.Close()
+		log.Info("database behind a transaction pooler; LISTEN on the session URL", "pooler", b.pooler)
+	}
 	// First-start tasks run before the platform is built, on a store of
 	// their own (as the other commands do).
 	admin := postgres.NewStore(pool, core.SystemClock{}, log)
@@ -73,7 +81,7 @@ func runServe(ctx context.Context, args []string) error {
 		PluginKey: key, PluginDir: pluginDir(c),
 		SMS: wire.SMSOptions{Provider: c.SMSProvider, KannelSendURL: c.KannelSendURL, KannelUser: c.KannelUser,
 			KannelPassword: c.KannelPassword, CallbackBase: c.SMSCallbackBase, GatewaySecret: c.SMSGatewaySecret},
-		Blobs: blobOptions(c)})
+		Blobs: blobOptions(c), SessionPool: session})
 	if err != nil {
 		return err
 	}

@@ -106,6 +106,9 @@ type Options struct {
 	// AgentSyncDelay is how long an agent groups' sync waits to gather a
 	// burst of changes (0: jobs.DefaultAgentSyncDelay).
 	AgentSyncDelay time.Duration
+	// SessionPool reaches PostgreSQL directly for LISTEN when Pool goes
+	// through a transaction pooler (DATABASE_SESSION_URL; nil: Pool).
+	SessionPool *pgxpool.Pool
 }
 
 // SMSOptions choose how texts go out and how the gateway's callbacks
@@ -208,6 +211,9 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a := &App{Role: o.Role, Registry: prometheus.NewRegistry()}
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Store = postgres.NewStore(o.Pool, o.Clock, o.Log)
+	if o.SessionPool != nil {
+		a.Store.UseSessionPool(o.SessionPool)
+	}
 	a.Identity = identity.NewService(identity.Config{Store: a.Store, Units: a.Store, Clock: o.Clock, Policy: o.LoginPolicy, Log: o.Log})
 	a.Customers = customer.NewService(customer.Config{Store: a.Store, Clock: o.Clock})
 	a.Catalog = catalog.NewService(catalog.Config{Store: a.Store})

@@ -1,11 +1,13 @@
 // Package postgres is the PostgreSQL store of the platform: migrations,
 // row-level security, and the implementations of core's services.
 //
-// The application connects with the owner's URL but every pooled connection
-// switches to the role aftersales_app (NOBYPASSRLS) on connect, so
-// row-level security applies to all queries the application makes; only
-// migrations run as the owner. Each request runs in a transaction that sets
-// app.tenant_id; without it tenant-owned tables look empty.
+// The application connects with the owner's URL but every statement it
+// sends runs in a transaction that switches to the role aftersales_app
+// (NOBYPASSRLS) locally, so row-level security applies to all queries the
+// application makes; only migrations run as the owner. Each request runs in
+// a transaction that sets app.tenant_id, locally too; without it
+// tenant-owned tables look empty. Nothing the store sets outlives its
+// transaction, so DATABASE_URL may point at a transaction pooler.
 package postgres
 
 import (
@@ -84,43 +86,41 @@ func MigrationVersion(ctx context.Context, databaseURL string) (int64, error) {
 
 var _ = stdlib.GetDefaultDriver // registers the "pgx" database/sql driver
 
-// OpenPool opens the application's pool: every connection runs as AppRole.
+// OpenPool opens the application's pool directly on PostgreSQL (see
+// OpenPoolWith).
 func OpenPool(ctx context.Context, databaseURL string, maxConns int32) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(databaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	if maxConns > 0 {
-		cfg.MaxConns = maxConns
-	}
-	cfg.MaxConnIdleTime = 5 * time.Minute
-	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
-		_, err := c.Exec(ctx, "SET ROLE "+AppRole)
-		return err
-	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, err
-	}
-	return pool, nil
+	return OpenPoolWith(ctx, databaseURL, PoolOptions{MaxConns: maxConns, Pooler: NoPooler})
 }
 
 // Store implements core's services on a pool.
 type Store struct {
-	pool  *pgxpool.Pool
-	clock core.Clock
-	log   *slog.Logger
-	waker outboxWaker
-	box   *secretBox // webhook secrets at rest; nil: processBox
+	pool appPool
+	// session holds LISTEN connections: direct to PostgreSQL when the
+	// pool is behind a transaction pooler (nil: the pool).
+	session *pgxpool.Pool
+	clock   core.Clock
+	log     *slog.Logger
+	waker   outboxWaker
+	box     *secretBox // webhook secrets at rest; nil: processBox
 }
 
 // NewStore returns a store on pool.
 func NewStore(pool *pgxpool.Pool, clock core.Clock, log *slog.Logger) *Store {
-	return &Store{pool: pool, clock: clock, log: log}
+	return &Store{pool: appPool{pool}, clock: clock, log: log}
+}
+
+// UseSessionPool makes the store LISTEN on session's connections, which
+// must reach PostgreSQL without a transaction pooler in between
+// (DATABASE_SESSION_URL). Call it before the store is used.
+func (s *Store) UseSessionPool(session *pgxpool.Pool) { s.session = session }
+
+// sessionPool is where connections that keep session state (LISTEN) come
+// from.
+func (s *Store) sessionPool() *pgxpool.Pool {
+	if s.session != nil {
+		return s.session
+	}
+	return s.pool.Pool
 }
 
 // UseSecretKey sets the 32-byte platform key (PLUGIN_SECRET_KEY) that
@@ -153,7 +153,7 @@ var processBox = sync.OnceValue(func() *secretBox {
 })
 
 // Pool returns the underlying pool.
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+func (s *Store) Pool() *pgxpool.Pool { return s.pool.Pool }
 
 // translate maps pgx and PostgreSQL errors to core errors at the boundary.
 func translate(err error, what string) error {

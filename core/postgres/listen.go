@@ -28,7 +28,7 @@ func (s *Store) WatchAuthz(ctx context.Context, invalidate func(uuid.UUID), inva
 }
 
 func (s *Store) listen(ctx context.Context, invalidate func(uuid.UUID), invalidateAll func()) error {
-	conn, err := s.pool.Acquire(ctx)
+	conn, err := s.sessionPool().Acquire(ctx)
 	if err != nil {
 		return err
 	}

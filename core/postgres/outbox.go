@@ -66,7 +66,7 @@ func (s *Store) ListenOutbox(ctx context.Context, wake func()) {
 // listenChannel LISTENs on channel, calls connected once listening, then
 // notice with each payload, until the connection fails or ctx ends.
 func (s *Store) listenChannel(ctx context.Context, channel string, notice func(string), connected func()) error {
-	conn, err := s.pool.Acquire(ctx)
+	conn, err := s.sessionPool().Acquire(ctx)
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func (s *PluginStore) Listen(ctx context.Context) {
 }
 
 func (s *PluginStore) listenOnce(ctx context.Context) error {
-	conn, err := s.s.pool.Acquire(ctx)
+	conn, err := s.s.sessionPool().Acquire(ctx)
 	if err != nil {
 		return err
 	}

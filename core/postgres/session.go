@@ -90,12 +90,12 @@ const authKeySQL = `SELECT k.id, k.name, t.slug, t.status, t.status_reason, t.lo
 	WHERE k.tenant_id = $1 AND k.token_hash = $2 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $3)`
 
 // FindPrincipal implements identity.Store. The tenant is set and the
-// token looked up in one round trip: a pipelined batch runs as one
+// token looked up in one round trip (the role too): a pipelined batch runs as one
 // implicit transaction, so the local setting holds for the lookup.
 func (s *Store) FindPrincipal(ctx context.Context, t core.Token, now time.Time) (*core.Principal, error) {
 	p := &core.Principal{Kind: t.Kind, TenantID: t.TenantID}
 	b := &pgx.Batch{}
-	b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, t.TenantID.String())
+	b.Queue(asAppRole+`, set_config('app.tenant_id', $1, true)`, t.TenantID.String())
 	switch t.Kind {
 	case core.PrincipalUser:
 		b.Queue(authSessionSQL, t.TenantID, t.Hash, now).QueryRow(func(r pgx.Row) error {
@@ -111,7 +111,7 @@ func (s *Store) FindPrincipal(ctx context.Context, t core.Token, now time.Time) 
 	default:
 		return nil, core.Errorf(core.EINVALID, "not a tenant token")
 	}
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+	if err := s.pool.Pool.SendBatch(ctx, b).Close(); err != nil { // the role is set above
 		return nil, translate(err, "credential")
 	}
 	return p, nil

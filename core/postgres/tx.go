@@ -195,11 +195,12 @@ func (u *unit) deferUntilCommit(sql string, args ...any) {
 	u.deferred.Queue(sql, args...)
 }
 
-// beginQuery begins the transaction and sets the tenant in one round trip.
+// beginQuery begins the transaction and sets the role and the tenant,
+// locally, in one round trip.
 // The tenant ID is formatted by uuid, so it cannot carry SQL.
 func beginQuery(tenantID uuid.UUID) string {
 	if tenantID == uuid.Nil {
-		return "BEGIN"
+		return "BEGIN; " + asAppRole
 	}
-	return fmt.Sprintf("BEGIN; SELECT set_config('app.tenant_id', '%s', true)", tenantID)
+	return fmt.Sprintf("BEGIN; "+asAppRole+", set_config('app.tenant_id', '%s', true)", tenantID)
 }

@@ -46,7 +46,7 @@ func AddNetwork(t testing.TB, pool *pgxpool.Pool, n *Network) {
 		sql  string
 		args []any
 	}{
-		{`SELECT set_config('app.tenant_id', $1, true)`, []any{n.Tenant.String()}},
+		{`SELECT set_config('role', 'aftersales_app', true), set_config('app.tenant_id', $1, true)`, []any{n.Tenant.String()}},
 		{`INSERT INTO regions (tenant_id, id, level, code, name) VALUES ($1, $2, 'country', 'CN', '中国')`, []any{n.Tenant, n.Region}},
 		{`INSERT INTO sites (tenant_id, id, code, name, kind, region_id, lat, lon, radius_km, product_lines, daily_capacity, reputation, auto_assign)
 			VALUES ($1, $2, 'S-1', '深圳南山服务站', 'service_station', $3, $4, $5, 30, '{AC}', 100000000, 80, true)`,

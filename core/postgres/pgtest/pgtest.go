@@ -113,23 +113,27 @@ func NewDatabase(t testing.TB) string {
 	return dbURL
 }
 
-// NewPool returns an application pool (role aftersales_app) on a fresh database.
+// NewPool returns an application pool on a fresh database and the
+// database's direct owner URL. The pool's connections run as
+// aftersales_app, unless the binary is BehindPgBouncer: then the pool goes
+// through PgBouncer and the store sets the role per transaction.
 func NewPool(t testing.TB) (*pgxpool.Pool, string) {
 	dbURL := NewDatabase(t)
-	pool, err := postgres.OpenPool(context.Background(), dbURL, 10)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
-	return pool, dbURL
+	return openAppPool(t, dbURL), dbURL
 }
 
 // NewStore returns a store on a fresh database with the given clock (nil:
 // the system clock).
 func NewStore(t testing.TB, clock core.Clock) *postgres.Store {
-	pool, _ := NewPool(t)
+	pool, dbURL := NewPool(t)
 	if clock == nil {
 		clock = core.SystemClock{}
 	}
-	return postgres.NewStore(pool, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := postgres.NewStore(pool, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if session := SessionPool(t, dbURL); session != nil {
+		s.UseSessionPool(session)
+	}
+	return s
 }
 
 // NewRedis starts a private Redis for one test, stopped when it ends: for

@@ -21,7 +21,7 @@ func InTenant(t testing.TB, pool *pgxpool.Pool, tenant uuid.UUID, fn func(ctx co
 	tx, err := pool.Begin(ctx)
 	require.NoError(t, err)
 	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
+	_, err = tx.Exec(ctx, `SELECT set_config('role', 'aftersales_app', true), set_config('app.tenant_id', $1, true)`, tenant.String())
 	require.NoError(t, err)
 	fn(ctx, tx)
 	require.NoError(t, tx.Commit(ctx))
