@@ -71,6 +71,9 @@ func TestChartDefaults(t *testing.T) {
 		e.ValueFrom.SecretKeyRef.Optional == nil || !*e.ValueFrom.SecretKeyRef.Optional {
 		t.Errorf("DATABASE_SESSION_URL %+v: want an optional secret reference", e)
 	}
+	if e, ok := envVar(c, "DATABASE_POOLER"); ok {
+		t.Errorf("without the pooler DATABASE_POOLER must stay unset (none), got %+v", e)
+	}
 	pdb := get[*policyv1.PodDisruptionBudget](t, r, "PodDisruptionBudget/prod-aftersales-api")
 	if pdb.Spec.MinAvailable == nil || pdb.Spec.MinAvailable.IntValue() != 1 {
 		t.Errorf("API disruption budget %+v, want minAvailable 1", pdb.Spec)
@@ -145,6 +148,9 @@ func TestChartScaled(t *testing.T) {
 		if e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.ValueFrom.SecretKeyRef.Key != "DATABASE_SESSION_URL" ||
 			(e.ValueFrom.SecretKeyRef.Optional != nil && *e.ValueFrom.SecretKeyRef.Optional) {
 			t.Errorf("%s: DATABASE_SESSION_URL %+v, want a required secret reference behind the pooler", role, e)
+		}
+		if p, _ := envVar(container(t, d.Spec.Template.Spec, role), "DATABASE_POOLER"); p.Value != "transaction" {
+			t.Errorf("%s: DATABASE_POOLER %+v, want transaction behind PgBouncer (the binary then keeps every setting in the transaction)", role, p)
 		}
 	}
 	checkMigrationJob(t, r, "DATABASE_SESSION_URL", 80)

@@ -46,6 +46,10 @@ app.kubernetes.io/component: {{ .component }}
       {{- if not .Values.pgbouncer.enabled }}
       optional: true
       {{- end }}
+{{- if .Values.pgbouncer.enabled }}
+- name: DATABASE_POOLER
+  value: transaction
+{{- end }}
 - name: REDIS_URL
   valueFrom:
     secretKeyRef:
