@@ -51,6 +51,7 @@ var statusOf = map[string]int{
 	core.EINTERNAL:      http.StatusInternalServerError,
 	core.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	core.EUNSUPPORTED:   http.StatusUnsupportedMediaType,
+	core.EUNAVAILABLE:   http.StatusServiceUnavailable,
 }
 
 var codeOfStatus = map[int]string{
@@ -90,7 +91,7 @@ func installProblems(log *slog.Logger) {
 				p.Errors = append(p.Errors, &huma.ErrorDetail{Message: err.Error()})
 			}
 		}
-		if p.Status >= 500 {
+		if p.Status >= 500 && p.Code != core.EUNAVAILABLE { // a dependency's outage is an answer, not a bug
 			texts := make([]string, 0, len(errs))
 			for _, e := range errs {
 				if e != nil {
