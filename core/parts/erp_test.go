@@ -17,7 +17,9 @@ type stockOnly struct {
 	err    error
 }
 
-func (s stockOnly) PartStock(context.Context, string) ([]core.StockLevel, error) { return s.levels, s.err }
+func (s stockOnly) PartStock(context.Context, string) ([]core.StockLevel, error) {
+	return s.levels, s.err
+}
 
 // TestERPRefusals: the ERP's answers become the platform's: a shortage a
 // 409 naming the part and what is available, a refusal of the input a
