@@ -12,7 +12,7 @@ TEST_DEB_PACKAGES := chromium fonts-noto-cjk curl
 # Reference plugins (plugins/NAME, main packages), built to bin/plugins/NAME.
 PLUGINS := cti-generic parts-erp dispatch-rules
 
-.PHONY: run build test bench generate lint vulncheck deps test-deps node web check-generated proto screenshots
+.PHONY: run build test bench scale generate lint vulncheck deps test-deps node web check-generated proto screenshots drill
 
 # The portal (web/): npm packages from the lock file, then a Vite build into
 # web/embedded/app, which the binary embeds. Rebuilt when its sources change.
@@ -65,6 +65,7 @@ test: test-deps build
 	cd web && npm test
 	./$(BIN) testenv -- $(GO) test -count=1 -p 2 -timeout 30m ./...
 	cd sdk && $(GO) test -count=1 ./...
+	cd deploy/helm/charttest && $(GO) test -count=1 ./...
 
 # Installs what the browser tests need when missing.
 test-deps:
@@ -93,6 +94,13 @@ screenshots: test-deps build
 bench: build
 	./$(BIN) testenv -- $(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m ./...
 
+# Issue 20's tenant-scale load (cmd/aftersales/e2e_scale_test.go, see
+# deploy/README.md): SCALE_TENANTS onboarded, SCALE_ACTIVE in rotation.
+SCALE_TENANTS ?= 10000
+SCALE_ACTIVE ?= 1000,3000
+scale: build
+	SCALE_TENANTS=$(SCALE_TENANTS) SCALE_ACTIVE=$(SCALE_ACTIVE) ./$(BIN) testenv -- $(GO) test ./cmd/aftersales -run '^TestScaleTenants$$' -count=1 -v -timeout 3h
+
 # Regenerates committed artefacts; the test suite fails when they drift.
 generate: build
 	./$(BIN) openapi --yaml > openapi/openapi.yaml
@@ -118,6 +126,7 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
 	cd sdk && $(GO) vet ./...
+	cd deploy/helm/charttest && $(GO) vet ./...
 	GOBIN=$(TOOLS) $(GO) install $(STATICCHECK)
 	$(TOOLS)/staticcheck ./...
 	cd sdk && $(TOOLS)/staticcheck ./...
@@ -144,3 +153,10 @@ proto:
 	$(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
 	$(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
 	cd sdk && PATH="$$($(GO) env GOPATH)/bin:$$PATH" $(GO) generate ./internal/proto
+
+# The failure drill (deploy/README.md, "Failure drill"): api x3 and worker x2
+# under load while an API replica and a worker are killed and Redis and
+# PostgreSQL restart; prints the recovery times. Not part of `make test`.
+drill: deps
+	set -o pipefail; DRILL=1 $(GO) test -count=1 -timeout 10m -run '^TestDrill$$' -v ./cmd/aftersales/ 2>&1 | grep -E '^(---|ok|FAIL|PASS)|DRILL|Error|drill_test'
+

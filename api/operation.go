@@ -48,7 +48,9 @@ func register[I, O any](api huma.API, op huma.Operation, acc access, h func(cont
 	if op.MaxBodyBytes == 0 {
 		op.MaxBodyBytes = maxBody
 	}
-	errs := []int{http.StatusBadRequest, http.StatusUnprocessableEntity}
+	// 503 (with Retry-After): PostgreSQL or Redis unreachable or
+	// restarting (unavailable.go).
+	errs := []int{http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusServiceUnavailable}
 	if acc.Who != accessPublic {
 		op.Security = []map[string][]string{{"bearer": {}}}
 		errs = append(errs, http.StatusUnauthorized, http.StatusForbidden)

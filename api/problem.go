@@ -91,14 +91,19 @@ func installProblems(log *slog.Logger) {
 				p.Errors = append(p.Errors, &huma.ErrorDetail{Message: err.Error()})
 			}
 		}
-		if p.Status >= 500 && p.Code != core.EUNAVAILABLE { // a dependency's outage is an answer, not a bug
-			texts := make([]string, 0, len(errs))
-			for _, e := range errs {
-				if e != nil {
-					texts = append(texts, e.Error())
-				}
+		if p.Status == http.StatusInternalServerError && anyUnavailable(errs) {
+			// A backing service is down or restarting, not a bug: retryable.
+			p.Status, p.Code = http.StatusServiceUnavailable, codeUnavailable
+			p.Detail, p.Errors = "A backing service is unavailable; retry after the Retry-After seconds.", nil
+			if hctx != nil {
+				hctx.SetHeader("Retry-After", strconv.Itoa(retryAfterUnavailable))
 			}
-			log.ErrorContext(ctx, "internal error", "request_id", p.RequestID, "path", p.Instance, "detail", msg, "errors", texts)
+			log.WarnContext(ctx, "backing service unavailable", "request_id", p.RequestID, "path", p.Instance, "errors", errorTexts(errs))
+			p.Title = http.StatusText(p.Status)
+			return p
+		}
+		if p.Status >= 500 && p.Code != core.EUNAVAILABLE { // a tenant's ERP being down is an answer, not a bug
+			log.ErrorContext(ctx, "internal error", "request_id", p.RequestID, "path", p.Instance, "detail", msg, "errors", errorTexts(errs))
 			p.Detail, p.Errors, p.Code = "Internal error.", nil, core.EINTERNAL
 		}
 		if p.Code == "" {
@@ -176,4 +181,14 @@ func (a *routerAnswer) Write(b []byte) (int, error) {
 	}
 	a.body = append(a.body, b...)
 	return len(b), nil
+}
+
+func errorTexts(errs []error) []string {
+	texts := make([]string, 0, len(errs))
+	for _, e := range errs {
+		if e != nil {
+			texts = append(texts, e.Error())
+		}
+	}
+	return texts
 }

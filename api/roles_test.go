@@ -76,13 +76,7 @@ func TestMePermissionsFollowTheRoles(t *testing.T) {
 	b := setup(t)
 	acme := b.onboard("acme")
 	_, agent := b.createUser(acme.admin, "acme", "agent.wang", []string{"agent"}, map[string]any{"all": true})
-	perms := func(token string) []string {
-		var out []string
-		for _, p := range b.must(200, "GET", "/v1/me", token, nil).JSON["permissions"].([]any) {
-			out = append(out, p.(string))
-		}
-		return out
-	}
+	perms := b.mePermissions
 	got := perms(agent)
 	require.Contains(t, got, "work_orders:create")
 	require.Contains(t, got, "customers:read")

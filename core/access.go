@@ -219,30 +219,54 @@ type Authorizer interface {
 
 // AuthzRule is one stored access rule, in Casbin's shape: PType is "p"
 // (subject, resource, action), "g" (subject, role) or "g2" (scope parent,
-// child). The tenant is implied by the loader.
+// child), or one of the two kinds that relate a tenant to the platform's
+// default roles: RuleDefaultRole and RuleRemoved. The tenant is implied by
+// the loader.
 type AuthzRule struct {
 	PType string
 	V     []string
 }
 
-// AuthzRuleSource loads a tenant's access rules: stored policies and grants,
-// plus scope links derived from the region tree and site regions.
+// The rule kinds by which a tenant refers to the platform's default roles
+// instead of holding a copy of them.
+//
+// A tenant's built-in role R (a role onboarding created) has the
+// permissions of the platform's default role R, less the tenant's
+// RuleRemoved rules on role:R, plus the tenant's p rules on role:R. A
+// permission the platform later adds to R (a migration adding a row to
+// the platform's default roles) thus reaches every tenant at once, except
+// one that removed that very permission; a permission the platform drops
+// is dropped everywhere except where a tenant had added it itself.
+const (
+	// RuleDefaultRole (V: role:<name>) says the tenant's role starts from
+	// the platform's default role of that name.
+	RuleDefaultRole = "d"
+	// RuleRemoved (V: role:<name>, resource, action) removes one of the
+	// platform default's permissions from the tenant's role.
+	RuleRemoved = "p-"
+)
+
+// AuthzRuleSource loads a tenant's access rules: its own policies and
+// grants, a RuleDefaultRole for each of its built-in roles, plus scope
+// links derived from the region tree and site regions.
 type AuthzRuleSource interface {
 	LoadAuthzRules(ctx context.Context, tenantID uuid.UUID) ([]AuthzRule, error)
 }
 
+// DefaultRoleSource loads the platform's default roles and their
+// permissions, shared by every tenant. An Authorizer whose rule source
+// does not implement it uses DefaultRoles.
+type DefaultRoleSource interface {
+	LoadDefaultRoles(ctx context.Context) (map[string][]Permission, error)
+}
+
 // DefaultTenantRules returns the rules onboarding writes for a new tenant:
-// the default roles' permissions, and the first admin's role and
-// tenant-wide scope.
+// the first admin's role and tenant-wide scope. The default roles'
+// permissions are not copied: the tenant's built-in roles refer to the
+// platform's (see RuleDefaultRole).
 func DefaultTenantRules(admin uuid.UUID) []AuthzRule {
-	var rules []AuthzRule
-	for _, role := range RoleNames() {
-		for _, p := range DefaultRoles()[role] {
-			rules = append(rules, AuthzRule{PType: "p", V: []string{RoleSubject(role), p.Resource, p.Action}})
-		}
-	}
 	subject := UserSubject(admin)
-	return append(rules,
-		AuthzRule{PType: "g", V: []string{subject, RoleSubject(RoleTenantAdmin)}},
-		AuthzRule{PType: "g2", V: []string{subject, ScopeAll}})
+	return []AuthzRule{
+		{PType: "g", V: []string{subject, RoleSubject(RoleTenantAdmin)}},
+		{PType: "g2", V: []string{subject, ScopeAll}}}
 }

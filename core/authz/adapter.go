@@ -5,8 +5,6 @@ import (
 
 	"github.com/casbin/casbin/v2/model"
 	"github.com/casbin/casbin/v2/persist"
-
-	"github.com/aftersales/aftersales/core"
 )
 
 // errReadOnly is returned by the adapter's write methods. Rules change only in
@@ -18,29 +16,18 @@ var errReadOnly = errors.New("authz: enforcer rules are read-only; change them i
 // role manager holds one tenant, so such a link can only be a bug.
 var errOtherDomain = errors.New("authz: link for another tenant's domain")
 
-// rulesAdapter feeds one tenant's loaded rules to Casbin's LoadPolicy, adding
-// the tenant's domain where the model expects it. Loading through an adapter
-// lets Casbin build the role links once for the whole set.
+// rulesAdapter feeds the rules of the subject being compiled to Casbin's
+// LoadPolicy. LoadPolicyArray drops exact duplicates.
 type rulesAdapter struct {
-	dom   string
-	rules []core.AuthzRule
+	sub   string
+	rules [][2]string
 }
 
-// LoadPolicy adds every rule to m: a p rule to the section of its resource
-// (every section for "*"), g and g2 as they are. LoadPolicyArray drops exact
-// duplicates.
+// LoadPolicy adds every rule to m as (subject, resource, action).
 func (a rulesAdapter) LoadPolicy(m model.Model) error {
 	for _, r := range a.rules {
-		if r.PType != "p" {
-			if err := persist.LoadPolicyArray([]string{r.PType, r.V[0], r.V[1], a.dom}, m); err != nil {
-				return err
-			}
-			continue
-		}
-		for _, s := range sectionsOfRule(r.V[1]) {
-			if err := persist.LoadPolicyArray([]string{s.ptype, r.V[0], a.dom, r.V[1], r.V[2]}, m); err != nil {
-				return err
-			}
+		if err := persist.LoadPolicyArray([]string{"p", a.sub, r[0], r[1]}, m); err != nil {
+			return err
 		}
 	}
 	return nil

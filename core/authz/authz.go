@@ -29,8 +29,12 @@ const MinDepth = 8
 type Authorizer struct {
 	src         core.AuthzRuleSource
 	depth       int
-	remember    int
 	loadTimeout time.Duration
+
+	// defaults is the platform's default roles, compiled on the first
+	// load and shared by every tenant (see tenant.go).
+	defMu    sync.Mutex
+	defaults *defaultRoles
 
 	mu      sync.RWMutex
 	tenants map[uuid.UUID]*tenant
@@ -44,7 +48,7 @@ type Authorizer struct {
 	epoch uint64
 	loads singleflight.Group
 	// maxTenants and maxBytes bound the tenants kept loaded, by count and
-	// by their estimated heap (bytes: the sum of tenantCost); beyond either,
+	// by their estimated heap (bytes: the sum of their cost); beyond either,
 	// tenants that were not checked lately are dropped (see evictLocked)
 	// and load again on their next check. clock orders the uses.
 	maxTenants int
@@ -65,13 +69,6 @@ func WithMaxDepth(n int) Option {
 	return func(a *Authorizer) { a.depth = max(n, MinDepth) }
 }
 
-// WithDecisionCache sets how many permission verdicts each tenant keeps
-// (default 1024; 0 keeps none). A kept verdict costs ~200 bytes and saves a
-// Casbin evaluation; all are dropped with the tenant on Invalidate.
-func WithDecisionCache(n int) Option {
-	return func(a *Authorizer) { a.remember = n }
-}
-
 // WithMaxTenants sets how many tenants' rules are kept loaded (default
 // 1000); beyond it tenants not checked lately are dropped.
 func WithMaxTenants(n int) Option {
@@ -80,7 +77,9 @@ func WithMaxTenants(n int) Option {
 
 // WithCacheBytes bounds the estimated heap of the loaded tenants (default
 // 256 MiB; see tenantCost); beyond it tenants not checked lately are
-// dropped. Sized from the process's memory limit by the caller.
+// dropped. Sized from the process's memory limit by the caller. A tenant's
+// estimate counts its graphs and the tables of its own rules (see
+// newTenant); the default roles' tables are shared and not counted.
 func WithCacheBytes(n int64) Option {
 	return func(a *Authorizer) { a.maxBytes = max(n, 1) }
 }
@@ -96,7 +95,7 @@ func WithLoadTimeout(d time.Duration) Option {
 // New returns an Authorizer that loads each tenant's rules from src on first
 // use and again after Invalidate.
 func New(src core.AuthzRuleSource, opts ...Option) *Authorizer {
-	a := &Authorizer{src: src, depth: 10, remember: 1024, loadTimeout: 10 * time.Second, maxTenants: 1000,
+	a := &Authorizer{src: src, depth: 10, loadTimeout: 10 * time.Second, maxTenants: 1000,
 		maxBytes: 256 << 20, tenants: map[uuid.UUID]*tenant{}, gens: map[uuid.UUID]uint64{},
 		rand: rand.New(rand.NewPCG(1, 2))}
 	for _, o := range opts {
@@ -124,7 +123,7 @@ func (a *Authorizer) Authorize(ctx context.Context, tenantID uuid.UUID, subject 
 	case !v.permitted():
 		return core.Errorf(core.EFORBIDDEN, "Missing permission %s.", perm)
 	case !v.inScope:
-		return core.Errorf(core.EFORBIDDEN, "%s is outside your scope.", scopeNoun(v.scopeObject))
+		return core.Errorf(core.EFORBIDDEN, "%s is outside your scope.", scopeNoun(v.scopeObject()))
 	}
 	return nil
 }
@@ -251,12 +250,15 @@ func (a *Authorizer) load(ctx context.Context, id uuid.UUID, gen uint64) (*tenan
 	if err != nil {
 		return nil, fmt.Errorf("authz: load rules of tenant %s: %w", id, err)
 	}
-	t, err := newTenant(id, rules, a.depth, a.remember)
+	defaults, err := a.defaultRoles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := newTenant(id, rules, a.depth, defaults)
 	if err != nil {
 		return nil, err
 	}
 	t.used.Store(a.clock.Add(1))
-	t.cost = tenantCost(len(rules))
 	a.mu.Lock()
 	if a.gens[id]+a.epoch == gen {
 		if old := a.tenants[id]; old != nil {
@@ -323,7 +325,29 @@ const evictionSamples = 2
 // keepShare is the percentage of each bound an eviction goes down to.
 const keepShare = 97
 
-// tenantCost estimates the heap a loaded tenant takes from its rule count:
-// BenchmarkAuthorizeWithScope reports heap-B/tenant and rules/tenant
-// (about 222 KB for about 315 rules, with the decisions it remembers).
-func tenantCost(rules int) int64 { return 24<<10 + int64(rules)*640 }
+// defaultRoles returns the platform's default roles, loading and
+// compiling them on first use: from the rule source when it is a
+// core.DefaultRoleSource, else core.DefaultRoles. A failed load is not
+// kept. They are read once per process: the platform's defaults change
+// only by a migration, which a deploy runs before it starts the new
+// processes.
+func (a *Authorizer) defaultRoles(ctx context.Context) (*defaultRoles, error) {
+	a.defMu.Lock()
+	defer a.defMu.Unlock()
+	if a.defaults != nil {
+		return a.defaults, nil
+	}
+	roles := core.DefaultRoles()
+	if s, ok := a.src.(core.DefaultRoleSource); ok {
+		var err error
+		if roles, err = s.LoadDefaultRoles(ctx); err != nil {
+			return nil, fmt.Errorf("authz: load default roles: %w", err)
+		}
+	}
+	d, err := newDefaultRoles(roles)
+	if err != nil {
+		return nil, err
+	}
+	a.defaults = d
+	return d, nil
+}

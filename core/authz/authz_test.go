@@ -3,7 +3,6 @@ package authz
 import (
 	"context"
 	"fmt"
-	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -279,22 +278,6 @@ func TestMalformedRules(t *testing.T) {
 	}
 }
 
-// TestModelSections checks that every resource has its own policy section
-// and that the model text names each.
-func TestModelSections(t *testing.T) {
-	t.Parallel()
-	seen := map[string]bool{fallback.ptype: true}
-	for _, res := range core.Resources() {
-		s := sectionOf(res)
-		require.False(t, seen[s.ptype], "section %s used twice", s.ptype)
-		seen[s.ptype] = true
-		require.Contains(t, ModelText, s.ctx.MType+" = ("+s.ptype+".act == r.act")
-	}
-	require.Equal(t, fallback, sectionOf("gizmos"))
-	require.Len(t, sectionsOfRule("*"), len(core.Resources())+1)
-	require.True(t, slices.Contains(sectionsOfRule("*"), fallback))
-}
-
 // TestTenantsBeyondTheBoundAreDropped: beyond WithMaxTenants tenants are
 // dropped down to keepShare of it, each the less recently checked of a random
 // sample, never the one checked last; a dropped tenant loads again on its
@@ -370,13 +353,16 @@ func TestARotationLargerThanTheCacheMostlyHits(t *testing.T) {
 // estimated heap: tenants with many rules take more of it.
 func TestCacheBytesBoundTheLoadedTenants(t *testing.T) {
 	src := newMemSource()
-	bound := 20 * tenantCost(300)
-	a := New(src, WithMaxTenants(1000), WithCacheBytes(bound))
-	ctx := context.Background()
 	var rules []core.AuthzRule
 	for i := range 300 {
 		rules = append(rules, core.AuthzRule{PType: "p", V: []string{fmt.Sprintf("role:r%d", i), "users", "read"}})
 	}
+	one, err := newTenant(uuid.New(), rules, 10, mustDefaults(t))
+	require.NoError(t, err)
+	require.Greater(t, one.cost, int64(300*300), "each compiled role counts")
+	bound := 20 * one.cost
+	a := New(src, WithMaxTenants(1000), WithCacheBytes(bound))
+	ctx := context.Background()
 	for range 100 {
 		id := uuid.New()
 		src.set(id, rules)

@@ -1,8 +1,6 @@
 package authz
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/aftersales/aftersales/core"
@@ -12,28 +10,32 @@ import (
 // and Explain. Both take their answer from check, so they cannot disagree.
 type verdict struct {
 	badSubject bool
-	// rule is the matched permission rule (subject, tenant, resource,
-	// action), nil when no rule gives the permission. It may be shared with
-	// the tenant's decisions: never change it.
+	// rule is the matched permission rule (subject, resource, action), nil
+	// when no rule gives the permission. It is shared with the tenant's or
+	// the process's verdict tables: never change it.
 	rule []string
-	// scopeObject is "site:<id>" or "region:<id>", or "" for a tenant-wide
-	// target; inScope says whether the subject reaches it.
-	scopeObject string
-	inScope     bool
+	// target is the checked target; inScope says whether the subject
+	// reaches its site or region (always true for a tenant-wide one).
+	target  core.Target
+	inScope bool
 }
 
 func (v verdict) permitted() bool { return !v.badSubject && v.rule != nil }
 func (v verdict) allowed() bool   { return v.permitted() && v.inScope }
 
+// scopeObject is "site:<id>" or "region:<id>" of the target, or "".
+func (v verdict) scopeObject() string { return scopeObjectOf(v.target) }
+
 // check decides whether subject may perform perm on target: first the
-// permission through Casbin (or the tenant's remembered verdicts), then,
-// only if it matched, the scope through the g2 role manager. The scope is checked once per request rather than inside
-// the matcher, where it would run once per candidate policy.
+// permission, from the verdict tables of the subject and of every name it
+// reaches through g links (its roles, and their roles), then, only if it
+// matched, the scope through the g2 links. The scope is checked once per
+// request rather than once per candidate rule.
 func (t *tenant) check(subject string, perm core.Permission, target core.Target) (verdict, error) {
-	v := verdict{scopeObject: scopeObjectOf(target)}
-	// Only principals may be checked: HasLink treats a name as linked to
-	// itself, so a role or scope name passed as a subject would otherwise
-	// hold whatever that role holds, or reach that scope.
+	v := verdict{target: target}
+	// Only principals may be checked: a name reaches itself, so a role or
+	// scope name passed as a subject would otherwise hold whatever that
+	// role holds, or reach that scope.
 	if !strings.HasPrefix(subject, "user:") && !strings.HasPrefix(subject, "key:") {
 		v.badSubject = true
 		return v, nil
@@ -41,47 +43,54 @@ func (t *tenant) check(subject string, perm core.Permission, target core.Target)
 	if perm.Resource == "" || perm.Action == "" {
 		return v, nil // no rule names an empty resource or action; "*" must not match one either
 	}
-	rule, err := t.permission(subject, perm)
-	if err != nil {
-		return v, err
-	}
-	if rule == nil {
+	v.rule = t.permission(subject, perm)
+	if v.rule == nil {
 		return v, nil
 	}
-	v.rule = rule
 	// scope:all first: it is one short walk, while a walk up from a target
 	// the subject does not reach visits every region above it.
-	v.inScope = v.scopeObject == "" || t.reaches(subject, core.ScopeAll) || t.reaches(subject, v.scopeObject)
+	v.inScope = true
+	if target.SiteID != nil || target.RegionID != nil {
+		v.inScope = t.inScope(subject, target)
+	}
 	return v, nil
 }
 
-// permission returns the rule that gives subject perm, or nil: remembered,
-// or else from Casbin's EnforceEx on the section of perm's resource.
-func (t *tenant) permission(subject string, perm core.Permission) ([]string, error) {
-	k := decisionKey{subject, perm.Resource, perm.Action}
-	if rule, ok := t.memo.get(k); ok {
-		return rule, nil
-	}
-	ok, rule, err := t.enf.EnforceEx(sectionOf(perm.Resource).ctx, subject, t.dom, perm.Resource, perm.Action)
-	if err != nil {
-		return nil, fmt.Errorf("authz: enforce %s %s: %w", subject, perm, err)
-	}
+// permission returns the rule that gives subject perm, or nil: the first
+// found walking from the subject through its roles.
+func (t *tenant) permission(subject string, perm core.Permission) []string {
+	n, ok := t.roles.names.find(subject)
 	if !ok {
-		rule = nil
-	} else {
-		// Clone: Casbin returns the policy slice of its model itself.
-		rule = slices.Clone(rule)
+		return nil
 	}
-	t.memo.put(k, rule)
-	return rule, nil
+	var rule []string
+	t.roles.walk(n, t.roles.out, func(m int32) bool {
+		if c := t.perms[m]; c != nil {
+			rule = c.lookup(perm.Resource, perm.Action)
+		}
+		return rule != nil
+	})
+	return rule
 }
 
-// reaches reports whether a chain of g2 links leads from subject to object.
-// It asks the role manager, as Casbin's g() would, so that Explain's path
-// (from the same role manager) exists exactly when this says yes.
-func (t *tenant) reaches(subject, object string) bool {
-	ok, err := t.scopes.HasLink(subject, object, t.dom)
-	return err == nil && ok
+// inScope reports whether a chain of g2 links leads from subject to
+// scope:all or to the target's site (else region).
+func (t *tenant) inScope(subject string, target core.Target) bool {
+	s, ok := t.scopes.names.find(subject)
+	if !ok {
+		return false
+	}
+	if t.all >= 0 && t.scopes.linked(s, t.all) {
+		return true
+	}
+	k := nameKey{kind: kindRegion}
+	if target.SiteID != nil {
+		k = nameKey{kind: kindSite, id: *target.SiteID}
+	} else {
+		k.id = *target.RegionID
+	}
+	o, ok := t.scopes.names.findKey(k)
+	return ok && t.scopes.linked(s, o)
 }
 
 // scopeObjectOf names the scope a target needs: its site when it has one

@@ -2,7 +2,6 @@ package authz
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/aftersales/aftersales/core"
@@ -15,7 +14,10 @@ const ViaGrant = "grant"
 // explain turns a verdict into a core.Decision. It adds words and the scope
 // path but decides nothing: Allowed is the verdict's, as in Authorize.
 func (t *tenant) explain(subject string, perm core.Permission, v verdict) core.Decision {
-	d := core.Decision{Allowed: v.allowed(), PermissionRule: slices.Clone(v.rule)}
+	d := core.Decision{Allowed: v.allowed()}
+	if v.rule != nil {
+		d.PermissionRule = []string{v.rule[0], t.dom, v.rule[1], v.rule[2]}
+	}
 	switch {
 	case v.badSubject:
 		d.Reason = fmt.Sprintf("Denied: %q is not a user or an API key.", subject)
@@ -29,18 +31,19 @@ func (t *tenant) explain(subject string, perm core.Permission, v verdict) core.D
 	if v.rule[0] != subject {
 		d.Via, from = v.rule[0], v.rule[0]
 	}
+	object := v.scopeObject()
 	switch {
-	case v.scopeObject == "":
+	case object == "":
 		d.Reason = fmt.Sprintf("Allowed: %s gives %s, and the target is tenant-wide.", from, perm)
 	case !v.inScope:
-		d.Reason = fmt.Sprintf("Denied: %s gives %s, but %s is outside the scope of %s.", from, perm, v.scopeObject, subject)
+		d.Reason = fmt.Sprintf("Denied: %s gives %s, but %s is outside the scope of %s.", from, perm, object, subject)
 	default:
-		path := t.scopes.path(subject, v.scopeObject)
+		path := t.scopes.path(subject, object)
 		if path == nil {
 			path = t.scopes.path(subject, core.ScopeAll)
 		}
 		d.ScopeRule = strings.Join(path, " → ")
-		d.Reason = fmt.Sprintf("Allowed: %s gives %s, and %s is in scope through %s.", from, perm, v.scopeObject, d.ScopeRule)
+		d.Reason = fmt.Sprintf("Allowed: %s gives %s, and %s is in scope through %s.", from, perm, object, d.ScopeRule)
 	}
 	return d
 }

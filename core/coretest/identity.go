@@ -84,7 +84,15 @@ func NewIdentityTenant(t core.Tenant, admin uuid.UUID, password string, at time.
 	for _, name := range core.RoleNames() {
 		it.Roles[name] = StoredRole{Builtin: true}
 	}
-	for _, r := range core.DefaultTenantRules(admin) {
+	// The fake keeps each tenant's own copy of the default roles'
+	// permissions (the store shares them; the services cannot tell).
+	rules := core.DefaultTenantRules(admin)
+	for _, name := range core.RoleNames() {
+		for _, p := range core.DefaultRoles()[name] {
+			rules = append(rules, core.AuthzRule{PType: "p", V: []string{core.RoleSubject(name), p.Resource, p.Action}})
+		}
+	}
+	for _, r := range rules {
 		rule := Rule{PType: r.PType, V0: r.V[0], V1: r.V[1]}
 		if len(r.V) > 2 {
 			rule.V2 = r.V[2]

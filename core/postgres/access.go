@@ -123,9 +123,9 @@ func (r identityRepo) FindRoles(ctx context.Context) ([]*core.Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT r.name, r.description, r.builtin, a.v1, a.v2 FROM roles r
-		LEFT JOIN authz_rules a ON a.tenant_id = r.tenant_id AND a.ptype = 'p' AND a.v0 = 'role:' || r.name
-		ORDER BY r.name, a.v1, a.v2`)
+	rows, err := q.Query(ctx, `SELECT r.name, r.description, r.builtin, p.resource, p.action FROM roles r
+		LEFT JOIN role_permissions p ON p.tenant_id = r.tenant_id AND p.role = r.name
+		ORDER BY r.name, p.resource, p.action`)
 	if err != nil {
 		return nil, err
 	}
@@ -161,12 +161,19 @@ func (r identityRepo) RoleBuiltin(ctx context.Context, name string) (bool, error
 	return builtin, translate(err, "role")
 }
 
+// FindPermissions lists a subject's permissions: a role's effective ones
+// (for a built-in role, the platform's default less the tenant's removals
+// plus its additions: view role_permissions), a principal's direct grants.
 func (r identityRepo) FindPermissions(ctx context.Context, subject string) ([]core.Permission, error) {
 	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT v1, v2 FROM authz_rules WHERE ptype = 'p' AND v0 = $1 ORDER BY v1, v2`, subject)
+	sql := `SELECT v1, v2 FROM authz_rules WHERE ptype = 'p' AND v0 = $1 ORDER BY v1, v2`
+	if name, ok := strings.CutPrefix(subject, "role:"); ok {
+		subject, sql = name, `SELECT resource, action FROM role_permissions WHERE role = $1 ORDER BY resource, action`
+	}
+	rows, err := q.Query(ctx, sql, subject)
 	if err != nil {
 		return nil, err
 	}
@@ -176,16 +183,52 @@ func (r identityRepo) FindPermissions(ctx context.Context, subject string) ([]co
 	})
 }
 
+// builtinDefaultSQL selects the platform's default permissions (resource,
+// action) of the tenant's built-in role whose subject is $2.
+const builtinDefaultSQL = `SELECT d.resource, d.action FROM roles r JOIN platform_role_permissions d ON d.role = r.name
+	WHERE r.builtin AND 'role:' || r.name = $2`
+
+// SetPermissions replaces the permissions a subject holds. A built-in
+// role keeps only its differences from the platform's default role: 'p'
+// rules for the permissions the default lacks, 'p-' rules for the
+// default's permissions it does not want; so later additions to the
+// platform's default reach it unless it removed them.
 func (r identityRepo) SetPermissions(subject string, perms []core.Permission) {
-	r.u.write(`DELETE FROM authz_rules WHERE ptype = 'p' AND v0 = $1`, subject)
-	for _, p := range perms {
-		r.u.write(`INSERT INTO authz_rules (tenant_id, ptype, v0, v1, v2) VALUES ($1, 'p', $2, $3, $4)
-			ON CONFLICT DO NOTHING`, r.u.tenantID, subject, p.Resource, p.Action)
+	res, acts := make([]string, len(perms)), make([]string, len(perms))
+	for i, p := range perms {
+		res[i], acts[i] = p.Resource, p.Action
 	}
+	r.u.write(`DELETE FROM authz_rules WHERE ptype IN ('p', 'p-') AND v0 = $1`, subject)
+	r.u.write(`INSERT INTO authz_rules (tenant_id, ptype, v0, v1, v2)
+		SELECT $1, 'p', $2, x.res, x.act FROM unnest($3::text[], $4::text[]) AS x(res, act)
+		WHERE (x.res, x.act) NOT IN (`+builtinDefaultSQL+`)
+		ON CONFLICT DO NOTHING`, r.u.tenantID, subject, res, acts)
+	r.u.write(`INSERT INTO authz_rules (tenant_id, ptype, v0, v1, v2)
+		SELECT $1, 'p-', $2, d.resource, d.action FROM (`+builtinDefaultSQL+`) d
+		WHERE (d.resource, d.action) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))`, r.u.tenantID, subject, res, acts)
 }
 
-// LoadAuthzRules implements core.AuthzRuleSource: stored rules plus the
-// region tree as g2 parent→child links.
+// LoadDefaultRoles implements core.DefaultRoleSource: the platform's
+// default roles, shared by every tenant.
+func (s *Store) LoadDefaultRoles(ctx context.Context) (map[string][]core.Permission, error) {
+	rows, err := s.pool.Query(ctx, `SELECT role, resource, action FROM platform_role_permissions ORDER BY role, resource, action`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]core.Permission{}
+	var role string
+	var p core.Permission
+	_, err = pgx.ForEachRow(rows, []any{&role, &p.Resource, &p.Action}, func() error {
+		out[role] = append(out[role], p)
+		return nil
+	})
+	return out, err
+}
+
+// LoadAuthzRules implements core.AuthzRuleSource: the tenant's stored
+// rules, a RuleDefaultRole per built-in role (whose permissions come from
+// the platform's default roles, loaded once by LoadDefaultRoles), and the
+// region tree and sites' regions as g2 parent→child links.
 func (s *Store) LoadAuthzRules(ctx context.Context, tenantID uuid.UUID) ([]core.AuthzRule, error) {
 	if tenantID == uuid.Nil {
 		return nil, core.Errorf(core.EINTERNAL, "access rules without a tenant")
@@ -197,6 +240,7 @@ func (s *Store) LoadAuthzRules(ctx context.Context, tenantID uuid.UUID) ([]core.
 			return err
 		}
 		rows, err := q.Query(ctx, `SELECT ptype, v0, v1, v2 FROM authz_rules
+			UNION ALL SELECT 'd', 'role:' || name, '', '' FROM roles WHERE builtin
 			UNION ALL SELECT 'g2', 'region:' || parent_id, 'region:' || id, '' FROM regions WHERE parent_id IS NOT NULL
 			UNION ALL SELECT 'g2', 'region:' || region_id, 'site:' || id, '' FROM sites`)
 		if err != nil {
@@ -207,8 +251,11 @@ func (s *Store) LoadAuthzRules(ctx context.Context, tenantID uuid.UUID) ([]core.
 			if err := r.Scan(&pt, &a, &b, &c); err != nil {
 				return core.AuthzRule{}, err
 			}
-			if pt == "p" {
+			switch pt {
+			case "p", core.RuleRemoved:
 				return core.AuthzRule{PType: pt, V: []string{a, b, c}}, nil
+			case core.RuleDefaultRole:
+				return core.AuthzRule{PType: pt, V: []string{a}}, nil
 			}
 			return core.AuthzRule{PType: pt, V: []string{a, b}}, nil
 		})

@@ -27,14 +27,6 @@ func TestMigrationGrantsRegionManagersParts(t *testing.T) {
 	s := postgres.NewStore(pool, &coretest.Clock{}, slog.New(slog.DiscardHandler))
 	builtin := pgtest.NewNetwork(t, s, "rmpa", "")
 	custom := pgtest.NewNetwork(t, s, "rmpb", "")
-	// As tenants made before region managers read parts: no grant; one
-	// tenant's region_manager is its own role.
-	for _, n := range []*pgtest.Network{builtin, custom} {
-		pgtest.TenantExec(t, pool, n.Tenant, `DELETE FROM authz_rules
-			WHERE ptype = 'p' AND v0 = 'role:region_manager' AND v1 = 'parts' AND v2 = 'read'`)
-	}
-	require.Equal(t, int64(1), pgtest.TenantExec(t, pool, custom.Tenant, `UPDATE roles SET builtin = false WHERE name = 'region_manager'`))
-
 	db, err := sql.Open("pgx", dbURL)
 	require.NoError(t, err)
 	defer db.Close()
@@ -42,9 +34,22 @@ func TestMigrationGrantsRegionManagersParts(t *testing.T) {
 	require.NoError(t, err)
 	_, err = p.DownTo(ctx, 85)
 	require.NoError(t, err)
+	// As tenants made before region managers read parts: no grant; one
+	// tenant's region_manager is its own role. (At 85 every tenant holds
+	// a copy of its roles' permissions: the down of 00092 restored them.)
+	for _, n := range []*pgtest.Network{builtin, custom} {
+		pgtest.TenantExec(t, pool, n.Tenant, `DELETE FROM authz_rules
+			WHERE ptype = 'p' AND v0 = 'role:region_manager' AND v1 = 'parts' AND v2 = 'read'`)
+	}
+	require.Equal(t, int64(1), pgtest.TenantExec(t, pool, custom.Tenant, `UPDATE roles SET builtin = false WHERE name = 'region_manager'`))
+	// The role's permission as the tenant has it: its copy up to 00091,
+	// the effective one (platform default and the tenant's changes) after.
 	grants := func(n *pgtest.Network) int {
-		return len(pgtest.TenantRows[string](t, pool, n.Tenant, `SELECT v0 FROM authz_rules
-			WHERE ptype = 'p' AND v0 = 'role:region_manager' AND v1 = 'parts' AND v2 = 'read'`))
+		sql := `SELECT v0 FROM authz_rules WHERE ptype = 'p' AND v0 = 'role:region_manager' AND v1 = 'parts' AND v2 = 'read'`
+		if v, err := p.GetDBVersion(ctx); err == nil && v >= 91 {
+			sql = `SELECT role FROM role_permissions WHERE role = 'region_manager' AND resource = 'parts' AND action = 'read'`
+		}
+		return len(pgtest.TenantRows[string](t, pool, n.Tenant, sql))
 	}
 	require.Zero(t, grants(builtin), "before the migration: an existing tenant without the grant")
 	_, err = p.UpTo(ctx, 86)
@@ -58,4 +63,5 @@ func TestMigrationGrantsRegionManagersParts(t *testing.T) {
 	_, err = p.Up(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, grants(builtin), "applied again: still one rule")
+	require.Zero(t, grants(custom), "applied again: a tenant's own role is still not changed")
 }

@@ -16,7 +16,7 @@ import (
 
 // Platform-level tables hold no tenant data and are exempt from RLS.
 var platformTables = map[string]bool{"tenants": true, "platform_admins": true, "platform_tokens": true,
-	"platform_idempotency_keys": true, "goose_db_version": true}
+	"platform_idempotency_keys": true, "goose_db_version": true, "platform_role_permissions": true}
 
 func TestMigrationsFromEmptyAndRerun(t *testing.T) {
 	t.Parallel()

@@ -24,8 +24,8 @@ func TestWebhookMigrationGrantsExistingIntegrationRoles(t *testing.T) {
 	pool, dbURL := pgtest.NewPool(t)
 	n := pgtest.NewNetwork(t, postgres.NewStore(pool, core.SystemClock{}, slog.New(slog.DiscardHandler)), "acme", "")
 	inTenant := func(sql string) int64 { return pgtest.TenantExec(t, pool, n.Tenant, sql) }
-	const rules = `authz_rules WHERE ptype = 'p' AND v0 = 'role:integration' AND v1 = 'webhooks'`
-	require.Equal(t, int64(4), inTenant(`DELETE FROM `+rules), "new tenants get them at onboarding")
+	const effective = `role_permissions WHERE role = 'integration' AND resource = 'webhooks'`
+	require.Equal(t, int64(4), inTenant(`SELECT * FROM `+effective), "new tenants get them at onboarding")
 
 	db, err := sql.Open("pgx", dbURL)
 	require.NoError(t, err)
@@ -34,7 +34,12 @@ func TestWebhookMigrationGrantsExistingIntegrationRoles(t *testing.T) {
 	require.NoError(t, err)
 	_, err = p.DownTo(ctx, 10)
 	require.NoError(t, err)
+	// At 10 the tenant holds a copy of its roles' permissions (the down of
+	// 00092 restored it); as before webhooks, the copy has none.
+	const rules = `authz_rules WHERE ptype = 'p' AND v0 = 'role:integration' AND v1 = 'webhooks'`
+	require.Equal(t, int64(4), inTenant(`DELETE FROM `+rules))
 	_, err = p.Up(ctx)
 	require.NoError(t, err)
-	require.Equal(t, int64(4), inTenant(`SELECT * FROM `+rules))
+	require.Equal(t, int64(4), inTenant(`SELECT * FROM `+effective))
+	require.Zero(t, inTenant(`SELECT * FROM `+rules), "equal to the platform's default: not copied")
 }

@@ -12,6 +12,7 @@ SELECT create_reference_table('goose_db_version');
 SELECT create_reference_table('periodic_runs');
 SELECT create_reference_table('platform_admins');
 SELECT create_reference_table('platform_idempotency_keys');
+SELECT create_reference_table('platform_role_permissions');
 SELECT create_reference_table('platform_tokens');
 SELECT create_reference_table('plugins');
 SELECT create_reference_table('tenants');

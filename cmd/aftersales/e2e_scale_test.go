@@ -1,0 +1,266 @@
+//go:build linux
+
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestScaleTenants is issue 20's load command, not part of `make test`: it
+// runs only when SCALE_TENANTS is set (`make scale`, see deploy/README.md).
+//
+// It starts the real binary on TEST_DATABASE_URL / TEST_REDIS_URL (a fresh
+// database), onboards SCALE_TENANTS tenants through the platform API with
+// SCALE_CLIENTS clients, gives each of the first SCALE_ACTIVE tenants (a
+// comma list: every figure is measured once per value, largest last) a user
+// session and a few work orders, then sends GET /v1/me and the first page of
+// GET /v1/work-orders round-robin over the active tenants for SCALE_SECONDS
+// per value, and reports onboarding and request latencies and the serving
+// process's RSS (current and peak). MEMORY_LIMIT passes through to the
+// binary. Figures are logged, and the run fails only on a request that did
+// not succeed: the goals (issue 20) are read off the log.
+func TestScaleTenants(t *testing.T) {
+	total := envInt(t, "SCALE_TENANTS", 0)
+	if total == 0 {
+		t.Skip("a load command: set SCALE_TENANTS (make scale)")
+	}
+	clients := envInt(t, "SCALE_CLIENTS", 4)
+	seconds := envInt(t, "SCALE_SECONDS", 30)
+	var actives []int
+	for _, f := range strings.Split(envString("SCALE_ACTIVE", "1000"), ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		require.NoError(t, err, "SCALE_ACTIVE is a comma list of numbers")
+		actives = append(actives, min(n, total))
+	}
+	slices.Sort(actives)
+
+	dbURL := newDatabase(t)
+	res := runCmd(t, map[string]string{"DATABASE_URL": dbURL}, "platform-admin", "create", "scale")
+	require.Equal(t, 0, res.Code, "stderr: %s", res.Stderr)
+	platform := strings.TrimSpace(res.Stdout)
+	addr := freeAddr(t)
+	vars := map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": redisURL(t), "DATA_DIR": t.TempDir(), "HTTP_ADDR": addr}
+	if v := os.Getenv("MEMORY_LIMIT"); v != "" {
+		vars["MEMORY_LIMIT"] = v
+	}
+	p := startProc(t, "serve", vars, "serve")
+	p.waitReady(t, "http://"+addr)
+	lc := &loadClient{base: "http://" + addr, hc: &http.Client{Timeout: 30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 2 * clients}}}
+	pid := p.cmd.Process.Pid
+	t.Logf("serve pid %d, RSS at start %s", pid, rss(t, pid))
+
+	// Onboarding, in slices of a tenth so a growing cost shows.
+	slugs := make([]string, total)
+	onboard := make([]time.Duration, total)
+	slice := max(total/10, 1)
+	for from := 0; from < total; from += slice {
+		to := min(from+slice, total)
+		require.NoError(t, parallel(clients, from, to, func(i int) error {
+			slugs[i] = fmt.Sprintf("scale-%05d", i)
+			start := time.Now()
+			_, err := lc.do(http.StatusCreated, "POST", "/v1/platform/tenants", platform, map[string]any{
+				"slug": slugs[i], "name": "Tenant " + slugs[i], "locale": "zh-CN", "timezone": "Asia/Shanghai",
+				"admin": map[string]string{"username": "admin", "password": adminPassword}})
+			onboard[i] = time.Since(start)
+			return err
+		}))
+		part := slices.Clone(onboard[from:to])
+		t.Logf("onboarded %d..%d: p50 %s, p99 %s; RSS %s", from, to, pct(part, 50), pct(part, 99), rss(t, pid))
+	}
+	t.Logf("onboarding of %d tenants with %d clients: p50 %s, p99 %s", total, clients, pct(onboard, 50), pct(onboard, 99))
+
+	tokens := make([]string, actives[len(actives)-1])
+	prepared := 0
+	for _, active := range actives {
+		require.NoError(t, parallel(clients, prepared, active, func(i int) error {
+			var out struct{ Token string }
+			a, err := lc.do(http.StatusOK, "POST", "/v1/auth/login", "", map[string]string{
+				"tenant": slugs[i], "username": "admin", "password": adminPassword})
+			if err == nil {
+				err = a.decode(&out)
+			}
+			tokens[i] = out.Token
+			for k := 0; k < 3 && err == nil; k++ {
+				var cust struct{ ID string }
+				if a, err = lc.do(http.StatusCreated, "POST", "/v1/customers", tokens[i], map[string]any{
+					"name": fmt.Sprintf("客户 %d-%d", i, k)}); err == nil {
+					err = a.decode(&cust)
+				}
+				if err == nil {
+					_, err = lc.do(http.StatusCreated, "POST", "/v1/work-orders", tokens[i], map[string]any{
+						"type": "repair", "channel": "phone", "customer_id": cust.ID, "description": "空调不制冷",
+						"address": "深圳市南山区科技园", "lat": 22.54, "lon": 113.95})
+				}
+			}
+			return err
+		}))
+		prepared = active
+		me, orders, err := lc.rotate(tokens[:active], clients, time.Duration(seconds)*time.Second)
+		require.NoError(t, err)
+		t.Logf("%d of %d tenants active, %d clients, %ds: GET /v1/me p50 %s p99 %s (%d); GET /v1/work-orders p50 %s p99 %s (%d); RSS %s",
+			active, total, clients, seconds, pct(me, 50), pct(me, 99), len(me), pct(orders, 50), pct(orders, 99), len(orders), rss(t, pid))
+	}
+}
+
+// loadClient sends requests without the contract checks of client, which
+// cost more than the requests measured here.
+type loadClient struct {
+	base string
+	hc   *http.Client
+}
+
+type loadAnswer struct{ body []byte }
+
+func (a loadAnswer) decode(v any) error { return json.Unmarshal(a.body, v) }
+
+// do sends one request and returns the body, or an error when the
+// request failed or answered another status.
+func (lc *loadClient) do(status int, method, path, token string, body any) (loadAnswer, error) {
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return loadAnswer{}, err
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, lc.base+path, rd)
+	if err != nil {
+		return loadAnswer{}, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := lc.hc.Do(req)
+	if err != nil {
+		return loadAnswer{}, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != status {
+		err = fmt.Errorf("%s %s answered %d, want %d: %s", method, path, resp.StatusCode, status, raw)
+	}
+	return loadAnswer{raw}, err
+}
+
+// rotate sends GET /v1/me and the first page of GET /v1/work-orders in
+// turn, each client taking the next tenant of the rotation, for d.
+func (lc *loadClient) rotate(tokens []string, clients int, d time.Duration) (me, orders []time.Duration, err error) {
+	var next atomic.Int64
+	var mu sync.Mutex
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var m, o []time.Duration
+			var failed error
+			for time.Now().Before(deadline) && failed == nil {
+				i := next.Add(1)
+				tok := tokens[int(i)%len(tokens)]
+				start := time.Now()
+				if i%2 == 0 {
+					_, failed = lc.do(http.StatusOK, "GET", "/v1/me", tok, nil)
+					m = append(m, time.Since(start))
+				} else {
+					_, failed = lc.do(http.StatusOK, "GET", "/v1/work-orders?limit=20", tok, nil)
+					o = append(o, time.Since(start))
+				}
+			}
+			mu.Lock()
+			me, orders = append(me, m...), append(orders, o...)
+			if err == nil {
+				err = failed
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return me, orders, err
+}
+
+// parallel runs f for every i in [from, to) on n goroutines, stopping at
+// the first error, which it returns.
+func parallel(n, from, to int, f func(i int) error) error {
+	var next atomic.Int64
+	next.Store(int64(from) - 1)
+	var first atomic.Pointer[error]
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)); i < to && first.Load() == nil; i = int(next.Add(1)) {
+				if err := f(i); err != nil {
+					first.CompareAndSwap(nil, &err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if e := first.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)*p/100, len(s)-1)].Round(10 * time.Microsecond)
+}
+
+// rss reads the process's resident memory now and at its peak.
+func rss(t *testing.T, pid int) string {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	require.NoError(t, err)
+	var now, peak string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			now = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			peak = strings.TrimSpace(v)
+		}
+	}
+	return now + " (peak " + peak + ")"
+}
+
+func envString(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(t *testing.T, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	require.NoError(t, err, "%s must be a number", name)
+	return n
+}
