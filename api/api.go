@@ -128,6 +128,9 @@ type Deps struct {
 	// Planning: ABC classes, stocktake cadence, reorder points, monthly
 	// plans and campaign plans.
 	Planning *parts.PlanningService
+	// PartsModes: the tenant's stock port (parts.Modes), whose availability
+	// comes from the ERP for a tenant in erp mode; nil: the ledger's.
+	PartsModes StockModes
 }
 
 // NetworkServices serve the service network: regions, sites (with the

@@ -120,12 +120,16 @@ func registerPartRequestRoutes(api huma.API, s *Server, svc *parts.Requests) {
 			r, err := svc.Find(ctx, unitOfWork(ctx), in.ID, reach)
 			return &PartRequestOutput{Body: r}, err
 		})
+	erpErrs := append([]int{http.StatusServiceUnavailable}, errs...)
 	register(api, huma.Operation{OperationID: "approve-part-request", Method: http.MethodPost,
 		Path: "/v1/part-requests/{id}/approve", Summary: "Approve a part request: ship a transfer to the site", Tags: tags,
-		Errors: errs,
+		Errors: erpErrs,
 		Description: "Ships a transfer of the quantity from from_warehouse_id (which the caller must see) to the site's " +
 			"warehouse; the site receives it with receive-stock-transfer. 422 names from_warehouse_id (unknown, or not " +
-			"enough stock); 409 names state when it is not awaiting a decision."},
+			"enough stock); 409 names state when it is not awaiting a decision. For a tenant in erp parts mode the approval " +
+			"reserves the quantity in the ERP instead (keyed by the request, so a retry reserves once; no transfer, nothing " +
+			"to receive): 409 names the part and what the ERP has available when it has too few, 503 with Retry-After " +
+			"when it cannot be reached, and the request stays as it was."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), Idempotent: true},
 		func(ctx context.Context, in *ApprovePartRequestInput) (*PartRequestOutput, error) {
 			reach, err := s.stockReach(ctx)
@@ -148,7 +152,9 @@ func registerPartRequestRoutes(api huma.API, s *Server, svc *parts.Requests) {
 		})
 	register(api, huma.Operation{OperationID: "return-part-request", Method: http.MethodPost,
 		Path: "/v1/part-requests/{id}/return", Summary: "Return the defective part of a consumed request", Tags: tags,
-		Errors: errs, Description: "For a must-return part once consumed; the timeline says whether it was late."},
+		Errors: erpErrs, Description: "For a must-return part once consumed; the timeline says whether it was late. For a " +
+			"tenant in erp parts mode the part is returned to the ERP's warehouse it came from (503 with Retry-After when " +
+			"the ERP cannot be reached)."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *PartRequestIDInput) (*PartRequestOutput, error) {
 			reach, err := s.stockReach(ctx)

@@ -37,11 +37,16 @@ var pluginKey = []byte("0123456789abcdef0123456789abcdef")
 // setupPlugins starts a replica with a plugin directory and runtime rt
 // (nil: the real plugin host, as serve builds it) on the database of pool.
 func setupPlugins(t testing.TB, pool *pgxpool.Pool, dbURL, dir string, rt core.PluginRuntime, opts ...option) *testBundle {
-	plugins := func(o *wire.Options) {
+	return start(t, pool, dbURL, streamWriteTimeout, append([]option{withPlugins(dir, rt)}, opts...)...)
+}
+
+// withPlugins gives a replica a plugin directory and runtime rt (nil: the
+// real plugin host, as serve builds it).
+func withPlugins(dir string, rt core.PluginRuntime) option {
+	return func(o *wire.Options) {
 		o.PluginKey, o.PluginDir, o.PluginRuntime, o.SSEKeepAlive = pluginKey, dir, rt, 50*time.Millisecond
 		o.PluginHost = host.Options{BackoffMin: 100 * time.Millisecond, BackoffMax: time.Second, DispatchTimeout: 2 * time.Second}
 	}
-	return start(t, pool, dbURL, streamWriteTimeout, append([]option{plugins}, opts...)...)
 }
 
 // writePlugin writes an executable file into dir and returns its name and

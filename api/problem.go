@@ -51,6 +51,7 @@ var statusOf = map[string]int{
 	core.EINTERNAL:      http.StatusInternalServerError,
 	core.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	core.EUNSUPPORTED:   http.StatusUnsupportedMediaType,
+	core.EUNAVAILABLE:   http.StatusServiceUnavailable,
 }
 
 var codeOfStatus = map[int]string{
@@ -101,7 +102,7 @@ func installProblems(log *slog.Logger) {
 			p.Title = http.StatusText(p.Status)
 			return p
 		}
-		if p.Status >= 500 {
+		if p.Status >= 500 && p.Code != core.EUNAVAILABLE { // a tenant's ERP being down is an answer, not a bug
 			log.ErrorContext(ctx, "internal error", "request_id", p.RequestID, "path", p.Instance, "detail", msg, "errors", errorTexts(errs))
 			p.Detail, p.Errors, p.Code = "Internal error.", nil, core.EINTERNAL
 		}

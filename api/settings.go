@@ -45,6 +45,7 @@ type PatchSettingsInput struct {
 		Calendar            *CalendarPatch        `json:"calendar,omitempty" doc:"The parts of the calendar to replace; the others are kept (from the default calendar while the tenant has none)."`
 		AcceptanceMinutes   *int                  `json:"acceptance_minutes,omitempty" minimum:"1" maximum:"10080" doc:"Business minutes a site has to assign or accept a dispatched order."`
 		UrgeIntervalMinutes *int                  `json:"urge_interval_minutes,omitempty" minimum:"1" maximum:"1440" doc:"Least minutes between two manual urges of one order."`
+		PartsMode           *string               `json:"parts_mode,omitempty" enum:"built_in,erp" doc:"Where stock is kept: built_in (the platform's ledger) or erp (the tenant's ERP through its parts plugin; 422 naming parts_mode while no parts plugin is bound and enabled)."`
 	}
 }
 
@@ -57,8 +58,9 @@ type PutSettingsInput struct {
 			Holidays []string            `json:"holidays,omitempty" doc:"Closed dates, YYYY-MM-DD."`
 			Workdays map[string][]string `json:"workdays,omitempty" doc:"Make-up working days (调休) or special hours: date → intervals."`
 		} `json:"calendar,omitempty" doc:"Omitted: every day 08:00-20:00 in the tenant's time zone."`
-		AcceptanceMinutes   int `json:"acceptance_minutes,omitempty" minimum:"0" maximum:"10080" doc:"Business minutes a site has to assign or accept a dispatched order before it passes to the next candidate. Omitted or 0: 30."`
-		UrgeIntervalMinutes int `json:"urge_interval_minutes,omitempty" minimum:"0" maximum:"1440" doc:"Least minutes between two manual urges of one order. Omitted or 0: 10."`
+		AcceptanceMinutes   int    `json:"acceptance_minutes,omitempty" minimum:"0" maximum:"10080" doc:"Business minutes a site has to assign or accept a dispatched order before it passes to the next candidate. Omitted or 0: 30."`
+		UrgeIntervalMinutes int    `json:"urge_interval_minutes,omitempty" minimum:"0" maximum:"1440" doc:"Least minutes between two manual urges of one order. Omitted or 0: 10."`
+		PartsMode           string `json:"parts_mode,omitempty" enum:"built_in,erp" doc:"Where stock is kept (see patch-settings). Omitted: kept as it is."`
 	}
 }
 
@@ -77,7 +79,7 @@ func registerSettingsRoutes(api huma.API, s *Server, svc *settings.Service) {
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
 		func(ctx context.Context, in *PutSettingsInput) (*SettingsOutput, error) {
 			set := core.TenantSettings{DispatchWeights: in.Body.DispatchWeights, AcceptanceMinutes: in.Body.AcceptanceMinutes,
-				UrgeIntervalMinutes: in.Body.UrgeIntervalMinutes}
+				UrgeIntervalMinutes: in.Body.UrgeIntervalMinutes, PartsMode: in.Body.PartsMode}
 			if c := in.Body.Calendar; c != nil {
 				set.Calendar = &calendar.Spec{TimeZone: c.TimeZone, Week: c.Week, Holidays: c.Holidays, Workdays: c.Workdays}
 			}
@@ -88,11 +90,13 @@ func registerSettingsRoutes(api huma.API, s *Server, svc *settings.Service) {
 		Summary: "Change some of the tenant's settings", Tags: tags, Errors: []int{http.StatusConflict},
 		Description: "Changes the fields given and keeps the others; the calendar's time_zone, week, holidays and workdays " +
 			"are replaced one by one. The result is checked as a whole (422 names the field, e.g. calendar.week.mon or " +
-			"calendar.workdays.2026-09-27). 409 when updated_at is given and the settings changed since."},
+			"calendar.workdays.2026-09-27; parts_mode erp while the tenant has no enabled parts plugin binding). 409 when " +
+			"updated_at is given and the settings changed since."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
 		func(ctx context.Context, in *PatchSettingsInput) (*SettingsOutput, error) {
 			b := in.Body
-			p := settings.Patch{UpdatedAt: b.UpdatedAt, AcceptanceMinutes: b.AcceptanceMinutes, UrgeIntervalMinutes: b.UrgeIntervalMinutes}
+			p := settings.Patch{UpdatedAt: b.UpdatedAt, AcceptanceMinutes: b.AcceptanceMinutes, UrgeIntervalMinutes: b.UrgeIntervalMinutes,
+				PartsMode: b.PartsMode}
 			if w := b.DispatchWeights; w != nil {
 				p.Distance, p.Load, p.Reputation, p.SLARisk = w.Distance, w.Load, w.Reputation, w.SLARisk
 			}

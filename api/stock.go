@@ -125,7 +125,10 @@ func registerStockRoutes(api huma.API, s *Server, svc *parts.Service) {
 		Summary: "Stock on hand, reserved, in transit and available", Tags: tags,
 		Description: "Per warehouse and part, in warehouse code and part number order, over the warehouses the caller " +
 			"sees. With part_id: the part's availability across them; with warehouse_id: a warehouse's stock. " +
-			"Every figure is what the stock ledger sums to."},
+			"Every figure is what the stock ledger sums to. A tenant in erp parts mode keeps its stock in its ERP: " +
+			"then part_id is required (409 without it) and the figures of the warehouses the caller sees are the ERP's, " +
+			"by warehouse code, on one page (503 with Retry-After while the ERP cannot be reached).",
+		Errors: []int{http.StatusConflict, http.StatusServiceUnavailable}},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListStockInput) (*ListStockOutput, error) {
 			reach, err := s.stockReach(ctx)
@@ -138,6 +141,9 @@ func registerStockRoutes(api huma.API, s *Server, svc *parts.Service) {
 			}
 			if f.PartID, err = queryID("part_id", in.PartID); err != nil {
 				return nil, err
+			}
+			if out, erp, err := s.erpStock(ctx, f); erp {
+				return out, err
 			}
 			items, next, err := svc.FindBalances(ctx, unitOfWork(ctx), f)
 			out := &ListStockOutput{}
@@ -294,4 +300,36 @@ func registerStockReservationRoutes(api huma.API, s *Server, svc *parts.Service,
 				return &ReservationActionOutput{Body: r}, err
 			})
 	}
+}
+
+// StockModes is the tenant's stock port (parts.Modes): where the truth
+// of its stock is, and a part's availability from there.
+type StockModes interface {
+	ERPMode(ctx context.Context, u core.UnitOfWork) (bool, error)
+	Availability(ctx context.Context, u core.UnitOfWork, part uuid.UUID, within parts.Reach) ([]*parts.StockRow, error)
+}
+
+// erpStock answers list-stock for a tenant in erp mode (erp true): a
+// part's availability from the ERP, in the warehouses within reach.
+func (s *Server) erpStock(ctx context.Context, f parts.BalanceFilter) (*ListStockOutput, bool, error) {
+	if s.deps.PartsModes == nil {
+		return nil, false, nil
+	}
+	u := unitOfWork(ctx)
+	erp, err := s.deps.PartsModes.ERPMode(ctx, u)
+	if err != nil || !erp {
+		return nil, err != nil, err
+	}
+	if f.PartID == nil {
+		return nil, true, core.Errorf(core.ECONFLICT, "the tenant keeps its stock in its ERP: ask for one part's stock (part_id)")
+	}
+	items, err := s.deps.PartsModes.Availability(ctx, u, *f.PartID, f.Within)
+	out := &ListStockOutput{}
+	out.Body.Items = []*parts.StockRow{}
+	for _, r := range items {
+		if f.WarehouseID == nil || r.WarehouseID == *f.WarehouseID {
+			out.Body.Items = append(out.Body.Items, r)
+		}
+	}
+	return out, true, err
 }

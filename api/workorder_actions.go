@@ -31,13 +31,17 @@ type MyOrdersInput struct {
 func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices) {
 	tags := []string{"Work orders"}
 	register(api, huma.Operation{OperationID: "work-order-action", Method: http.MethodPost, Path: "/v1/work-orders/{id}/{action}",
-		Summary: "Move a work order through its states", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
+		Summary: "Move a work order through its states", Tags: tags,
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
 		Description: "created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | " +
 			"in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next " +
 			"candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, " +
 			"wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject " +
 			"need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see " +
-			"(see list-work-orders: for a technician, one assigned to a colleague) answers 404."},
+			"(see list-work-orders: for a technician, one assigned to a colleague) answers 404. complete consumes the parts " +
+			"the record names from the order's field requests; for a tenant in erp parts mode through its ERP (409 naming " +
+			"the part and what is available when the ERP has too few; 503 with Retry-After when it cannot be reached, and " +
+			"the order stays as it was)."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}, Idempotent: true},
 		func(ctx context.Context, in *WorkOrderActionInput) (*WorkOrderDetailOutput, error) {
 			b := in.Body

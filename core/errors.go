@@ -19,6 +19,7 @@ const (
 	EINTERNAL      = "internal"         // a bug; logged, never shown in detail
 	ETOOLARGE      = "too_large"        // an upload exceeds the size limit (the message names it)
 	EUNSUPPORTED   = "unsupported_type" // an upload's content type is not accepted (the message names those that are)
+	EUNAVAILABLE   = "unavailable"      // a system the change depends on (a tenant's ERP) is down; nothing changed, retry later
 )
 
 // Error is the one error type of the domain. Message is safe to show to the
@@ -27,7 +28,7 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
-	// RetryAfterSeconds is set for ELOCKED and ERATELIMIT.
+	// RetryAfterSeconds is set for ELOCKED, ERATELIMIT and EUNAVAILABLE.
 	RetryAfterSeconds int
 }
 

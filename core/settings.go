@@ -25,12 +25,22 @@ type TenantSettings struct {
 	// order (assign or accept it) before it goes to the next candidate.
 	AcceptanceMinutes int `json:"acceptance_minutes" doc:"Business minutes (in the calendar) a site has to assign or accept a dispatched order before it passes to the next candidate."`
 	// UrgeIntervalMinutes: the least time between two manual urges of an order.
-	UrgeIntervalMinutes int       `json:"urge_interval_minutes" doc:"Least minutes between two manual urges (催办) of one order."`
-	UpdatedAt           time.Time `json:"updated_at"`
+	UrgeIntervalMinutes int `json:"urge_interval_minutes" doc:"Least minutes between two manual urges (催办) of one order."`
+	// PartsMode says where the tenant's stock truth is: PartsBuiltIn (the
+	// platform's ledger) or PartsERP (the ERP, through its parts plugin).
+	PartsMode string    `json:"parts_mode" enum:"built_in,erp" doc:"Where stock is kept: built_in, the platform's stock ledger; erp, the tenant's ERP through its parts plugin, which the platform reserves, consumes and returns through (a parts plugin must be bound to switch to it)."`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// Validate checks the weights, the timer limits (0: the default) and that
-// the calendar builds and has working time.
+// Parts modes of a tenant (TenantSettings.PartsMode).
+const (
+	PartsBuiltIn = "built_in"
+	PartsERP     = "erp"
+)
+
+// Validate checks the weights, the timer limits (0: the default), the
+// parts mode (empty: built_in) and that the calendar builds and has
+// working time.
 func (s *TenantSettings) Validate(tz string) error {
 	w := s.DispatchWeights
 	for name, v := range map[string]float64{"distance": w.Distance, "load": w.Load, "reputation": w.Reputation, "sla_risk": w.SLARisk} {
@@ -43,6 +53,12 @@ func (s *TenantSettings) Validate(tz string) error {
 	}
 	if s.UrgeIntervalMinutes == 0 {
 		s.UrgeIntervalMinutes = DefaultUrgeIntervalMinutes
+	}
+	if s.PartsMode == "" {
+		s.PartsMode = PartsBuiltIn
+	}
+	if s.PartsMode != PartsBuiltIn && s.PartsMode != PartsERP {
+		return FieldError("parts_mode", "must be built_in or erp")
 	}
 	if s.AcceptanceMinutes < 1 || s.AcceptanceMinutes > 10080 {
 		return FieldError("acceptance_minutes", "must be between 1 and 10080")

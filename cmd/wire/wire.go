@@ -180,6 +180,9 @@ type App struct {
 	Warranty *warranty.Service
 	// PartRequests are the field requests for parts (在线申请备件).
 	PartRequests *parts.Requests
+	// PartsModes is the stock port of every tenant: the built-in ledger,
+	// or the tenant's ERP through its parts plugin (erp parts mode).
+	PartsModes parts.Modes
 
 	// The API (roles all and api; nil otherwise).
 	Server *api.Server
@@ -275,6 +278,9 @@ func Build(ctx context.Context, o Options) (*App, error) {
 		return nil, err
 	}
 	a.Exports = newReportExports(a.Store, a.Attachments.Objects(), o)
+	a.PartsModes = newPartsModes(a.Store, a.Plugins, o.Clock) // the stock port: the ledger, or the tenant's ERP
+	a.PartRequests.UseMover(a.PartsModes)
+	a.Settings.SetPartsBindings(a.Plugins)
 
 	if a.AgentSyncs != nil {
 		a.AgentSyncs.Target = agentSyncTarget{a.Plugins}

@@ -44,7 +44,35 @@ func SettingsScenarios() []CustomerScenario {
 			}))
 		}},
 		{"a patch changes only what it names, is checked, and is refused when stale", patchScenario},
+		{"the parts mode is built_in until set, kept when omitted, and erp needs a parts plugin", partsModeScenario},
 	}
+}
+
+// partsModeScenario runs without a parts plugin: the switch to erp is
+// refused naming parts_mode, and nothing is stored.
+func partsModeScenario(t *testing.T, e CustomerEnv) {
+	k := e.kit()
+	erp, odd, builtIn := core.PartsERP, "ledger", core.PartsBuiltIn
+	must(t, k.in(e.Tenant, func(ctx context.Context, u core.UnitOfWork) error {
+		s, err := k.settings.FindSettings(ctx, u)
+		must(t, err)
+		equal(t, "default mode", s.PartsMode, core.PartsBuiltIn)
+		for name, mode := range map[string]*string{"erp without a parts plugin": &erp, "an unknown mode": &odd} {
+			_, err = k.settings.PatchSettings(ctx, u, settings.Patch{PartsMode: mode})
+			wantCode(t, err, core.EINVALID)
+			var ce *core.Error
+			if !errors.As(err, &ce) || ce.Fields["parts_mode"] == "" {
+				t.Fatalf("%s: the error names parts_mode: %v", name, err)
+			}
+		}
+		s, err = k.settings.PatchSettings(ctx, u, settings.Patch{PartsMode: &builtIn})
+		must(t, err)
+		equal(t, "mode", s.PartsMode, core.PartsBuiltIn)
+		s, err = k.settings.UpdateSettings(ctx, u, core.TenantSettings{DispatchWeights: core.DispatchWeights{Load: 2}})
+		must(t, err)
+		equal(t, "kept when omitted", s.PartsMode, core.PartsBuiltIn)
+		return nil
+	}))
 }
 
 func patchScenario(t *testing.T, e CustomerEnv) {

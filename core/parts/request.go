@@ -123,12 +123,18 @@ func (in *RequestInput) validate() error {
 type Requests struct {
 	store RequestStore
 	stock *Service
+	mover Mover
 }
 
-// NewRequests returns the field-request use cases.
+// NewRequests returns the field-request use cases, moving stock through
+// the built-in ledger until UseMover says otherwise.
 func NewRequests(store RequestStore, stock *Service) *Requests {
-	return &Requests{store: store, stock: stock}
+	return &Requests{store: store, stock: stock, mover: Ledger{Stock: stock}}
 }
+
+// UseMover makes the chain move stock through m (Modes: per the tenant's
+// parts mode).
+func (q *Requests) UseMover(m Mover) { q.mover = m }
 
 func inReach(ctx context.Context, repo Repository, w uuid.UUID, within Reach) error {
 	if _, err := repo.FindWarehouse(ctx, w, within); err != nil {

@@ -36,9 +36,13 @@ func (q *Requests) save(u core.UnitOfWork, r *PartRequest, typ, actor string, at
 	rr.AppendOrderEvent(r.WorkOrderID, typ, actor, at, payload)
 }
 
-// Approve ships a transfer of the requested quantity from a warehouse
-// within reach to the site's warehouse. EINVALID names from_warehouse_id
-// (unknown, or not enough stock: quantity); ECONFLICT unless requested.
+// Approve sets the requested quantity aside for the site from a
+// warehouse within reach, through the tenant's stock (Mover.Ship): built
+// in, a transfer shipped to the site's warehouse; in erp mode, a
+// reservation in the ERP, which the consumption later uses up. EINVALID
+// names from_warehouse_id (unknown, or not enough stock in the ledger);
+// ECONFLICT unless requested, or naming the part and what the ERP has
+// available; EUNAVAILABLE when the ERP cannot be reached.
 func (q *Requests) Approve(ctx context.Context, u core.UnitOfWork, id, from uuid.UUID, within Reach, actor string) (*PartRequest, error) {
 	r, err := q.lock(ctx, u, id, within)
 	if err != nil {
@@ -54,9 +58,9 @@ func (q *Requests) Approve(ctx context.Context, u core.UnitOfWork, id, from uuid
 	if from == r.ToWarehouseID {
 		return nil, core.FieldError("from_warehouse_id", "must differ from the site's warehouse")
 	}
-	d, err := q.stock.CreateDocument(ctx, u, DocumentInput{Kind: DocTransfer, FromWarehouseID: &from,
-		ToWarehouseID: &r.ToWarehouseID, Reason: "field request", Reference: r.ID.String(),
-		Lines: []LineInput{{PartID: r.PartID, Quantity: r.Quantity}}}, within, actor)
+	mv := q.move(r, 1, "reserve", r.Quantity, within, actor)
+	mv.From = from
+	shipped, err := q.mover.Ship(ctx, u, mv)
 	if err != nil {
 		if e, ok := err.(*core.Error); ok && e.Fields != nil {
 			if _, q := e.Fields["lines[0].quantity"]; q {
@@ -66,9 +70,15 @@ func (q *Requests) Approve(ctx context.Context, u core.UnitOfWork, id, from uuid
 		return nil, err
 	}
 	now := q.stock.now()
-	r.State, r.FromWarehouseID, r.DocumentID, r.DecidedBy = ReqApproved, &from, &d.ID, actor
-	q.save(u, r, "part_request_approved", actor, now, map[string]any{"document_id": d.ID, "from_warehouse_id": from,
-		"quantity": r.Quantity})
+	r.State, r.FromWarehouseID, r.DocumentID, r.DecidedBy = ReqApproved, &from, shipped.DocumentID, actor
+	payload := map[string]any{"from_warehouse_id": from, "quantity": r.Quantity}
+	if shipped.DocumentID != nil {
+		payload["document_id"] = *shipped.DocumentID
+	}
+	if shipped.ERPID != "" {
+		payload["erp_reservation"] = shipped.ERPID
+	}
+	q.save(u, r, "part_request_approved", actor, now, payload)
 	return r, nil
 }
 
@@ -144,7 +154,7 @@ func (q *Requests) ConsumeRecord(ctx context.Context, u core.UnitOfWork, order u
 	for i, p := range used {
 		var have int64
 		for _, r := range rs {
-			if r.PartNumber == p.Barcode && r.State != ReqRequested && r.State != ReqRefused && r.State != ReqApproved {
+			if r.PartNumber == p.Barcode && r.State != ReqRequested && r.State != ReqRefused && (r.State != ReqApproved || r.onSite()) {
 				have += r.Quantity
 			}
 		}
@@ -153,7 +163,7 @@ func (q *Requests) ConsumeRecord(ctx context.Context, u core.UnitOfWork, order u
 		}
 	}
 	for _, r := range rs {
-		if r.State != ReqReceived && r.State != ReqConsumed {
+		if !r.onSite() && r.State != ReqConsumed {
 			continue
 		}
 		n := min(want[r.PartNumber], r.Quantity)
@@ -162,9 +172,9 @@ func (q *Requests) ConsumeRecord(ctx context.Context, u core.UnitOfWork, order u
 			continue
 		}
 		delta := n - r.Consumed
-		if _, err := q.stock.CreateDocument(ctx, u, DocumentInput{Kind: DocIssue, FromWarehouseID: &r.ToWarehouseID,
-			Reason: "used on work order", Reference: r.ID.String(),
-			Lines: []LineInput{{PartID: r.PartID, Quantity: delta}}}, Reach{All: true}, actor); err != nil {
+		mv := q.move(r, 1, fmt.Sprintf("consume-%d", n), delta, Reach{All: true}, actor)
+		mv.ShipKey = MoveKey(r.ID, 1, "reserve")
+		if err := q.mover.Consume(ctx, u, mv); err != nil {
 			return err
 		}
 		r.Consumed, r.State = n, ReqConsumed
@@ -189,6 +199,9 @@ func (q *Requests) Return(ctx context.Context, u core.UnitOfWork, id uuid.UUID, 
 	if r.State != ReqConsumed || !r.MustReturn {
 		return nil, &core.Error{Code: core.ECONFLICT, Message: "state: only a consumed must-return part is returned",
 			Fields: map[string]string{"state": "the request is " + r.State}}
+	}
+	if err := q.mover.Return(ctx, u, q.move(r, 1, "return", r.Consumed, within, actor)); err != nil {
+		return nil, err
 	}
 	now := q.stock.now()
 	r.State, r.ReturnedAt = ReqReturned, &now
@@ -243,3 +256,21 @@ func (q *Requests) ConsumeCompleted(ctx context.Context, u core.UnitOfWork, w *c
 
 // ConsumeActor is the actor of consumptions posted by a service record.
 const ConsumeActor = "system:parts"
+
+// move is a stock step of line of request r, keyed by the request, the
+// line and the step.
+func (q *Requests) move(r *PartRequest, line int, step string, quantity int64, within Reach, actor string) Move {
+	m := Move{Key: MoveKey(r.ID, line, step), WorkOrderID: r.WorkOrderID, PartID: r.PartID, PartNumber: r.PartNumber,
+		Quantity: quantity, To: r.ToWarehouseID, Reference: r.ID.String(), Within: within, Actor: actor}
+	if r.FromWarehouseID != nil {
+		m.From = *r.FromWarehouseID
+	}
+	return m
+}
+
+// onSite says whether a request's parts are at the site's disposal:
+// received, or approved in erp mode, where the ERP's reservation leaves
+// nothing in transit for the site to receive.
+func (r *PartRequest) onSite() bool {
+	return r.State == ReqReceived || r.State == ReqApproved && r.DocumentID == nil
+}

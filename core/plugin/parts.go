@@ -39,6 +39,13 @@ func (s *Service) parts(ctx context.Context, u core.UnitOfWork) (core.PartsPlugi
 	return pluginOf(ctx, s, u, core.PluginParts, s.runtimeParts)
 }
 
+// PartsPlugin returns the tenant's parts plugin, for the stock use cases
+// of a tenant in erp mode (parts.ERP): ECONFLICT when the tenant has
+// bound none, EUNPROCESSABLE when it cannot be started.
+func (s *Service) PartsPlugin(ctx context.Context, u core.UnitOfWork) (core.PartsPlugin, error) {
+	return s.parts(ctx, u)
+}
+
 func (s *Service) runtimeParts(ctx context.Context, b *core.PluginBinding) (core.PartsPlugin, error) {
 	return s.runtime.Parts(ctx, b)
 }

@@ -26,6 +26,8 @@ type Patch struct {
 	Workdays *map[string][]string // nil: kept; empty: none
 
 	AcceptanceMinutes, UrgeIntervalMinutes *int
+
+	PartsMode *string // core.PartsBuiltIn or core.PartsERP
 }
 
 // PatchSettings changes the settings the patch names and keeps the rest;
@@ -56,6 +58,12 @@ func (s *Service) PatchSettings(ctx context.Context, u core.UnitOfWork, p Patch)
 	}
 	if p.UrgeIntervalMinutes != nil {
 		next.UrgeIntervalMinutes = *p.UrgeIntervalMinutes
+	}
+	if p.PartsMode != nil {
+		next.PartsMode = *p.PartsMode
+		if next.PartsMode == "" {
+			return nil, core.FieldError("parts_mode", "must be built_in or erp")
+		}
 	}
 	if p.TimeZone != nil || p.Week != nil || p.Holidays != nil || p.Workdays != nil {
 		cal, err := s.calendarOf(ctx, u, cur)

@@ -36,13 +36,24 @@ type Repository interface {
 	SaveSettings(s *core.TenantSettings)
 }
 
+// PartsBindings finds the tenant's enabled plugin binding of a kind
+// (core/plugin.Service): ENOTFOUND when there is none.
+type PartsBindings interface {
+	EnabledBinding(ctx context.Context, u core.UnitOfWork, kind string) (*core.PluginBinding, error)
+}
+
 // Service runs the settings use cases. Every method reads and writes
 // through the unit of work it is given and leaves it open: its caller
 // commits (see core.UnitOfWork).
 type Service struct {
-	store Store
-	clock core.Clock
+	store    Store
+	clock    core.Clock
+	bindings PartsBindings
 }
+
+// SetPartsBindings lets the tenant switch its parts mode to erp once it
+// has an enabled parts plugin binding; without it the switch is refused.
+func (s *Service) SetPartsBindings(b PartsBindings) { s.bindings = b }
 
 // Config is what a Service is built from.
 type Config struct {
@@ -62,7 +73,8 @@ func NewService(c Config) *Service {
 // weight 1, the default timer limits, the default calendar.
 func Defaults() *core.TenantSettings {
 	return &core.TenantSettings{DispatchWeights: core.DispatchWeights{Distance: 1, Load: 1, Reputation: 1, SLARisk: 1},
-		AcceptanceMinutes: core.DefaultAcceptanceMinutes, UrgeIntervalMinutes: core.DefaultUrgeIntervalMinutes}
+		AcceptanceMinutes: core.DefaultAcceptanceMinutes, UrgeIntervalMinutes: core.DefaultUrgeIntervalMinutes,
+		PartsMode: core.PartsBuiltIn}
 }
 
 // FindSettings reads the tenant's settings; Defaults when it has set none.
@@ -75,20 +87,30 @@ func (s *Service) FindSettings(ctx context.Context, u core.UnitOfWork) (*core.Te
 }
 
 // UpdateSettings replaces the tenant's settings: EINVALID for weights out
-// of range, timer limits out of range (0: the default) or a calendar
-// without working time (its time zone defaults to the tenant's).
+// of range, timer limits out of range (0: the default), an unknown parts
+// mode (empty: kept as it is) or a calendar without working time (its
+// time zone defaults to the tenant's). Switching the parts mode to erp
+// without an enabled parts plugin binding is EINVALID naming parts_mode.
 func (s *Service) UpdateSettings(ctx context.Context, u core.UnitOfWork, in core.TenantSettings) (*core.TenantSettings, error) {
 	repo := s.store.Settings(u)
 	tz, err := repo.TimeZone(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(tz); err != nil {
-		return nil, err
-	}
 	before, err := s.FindSettings(ctx, u)
 	if err != nil {
 		return nil, err
+	}
+	if in.PartsMode == "" {
+		in.PartsMode = before.PartsMode
+	}
+	if err := in.Validate(tz); err != nil {
+		return nil, err
+	}
+	if in.PartsMode == core.PartsERP && before.PartsMode != core.PartsERP {
+		if err := s.checkPartsBinding(ctx, u); err != nil {
+			return nil, err
+		}
 	}
 	in.UpdatedAt = s.clock.Now().Truncate(time.Microsecond)
 	repo.SaveSettings(&in)
@@ -98,4 +120,17 @@ func (s *Service) UpdateSettings(ctx context.Context, u core.UnitOfWork, in core
 	}
 	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActUpdate, ResourceType: audit.ResSettings, Before: before, After: after})
 	return after, nil
+}
+
+// checkPartsBinding refuses the erp parts mode to a tenant without an
+// enabled parts plugin: nothing could answer for its stock.
+func (s *Service) checkPartsBinding(ctx context.Context, u core.UnitOfWork) error {
+	if s.bindings == nil {
+		return core.FieldError("parts_mode", "erp needs the parts plugin, which this server does not run")
+	}
+	_, err := s.bindings.EnabledBinding(ctx, u, core.PluginParts)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return core.FieldError("parts_mode", "erp needs an enabled parts plugin binding: a tenant admin binds the ERP's parts plugin first (POST /v1/plugin-bindings)")
+	}
+	return err
 }

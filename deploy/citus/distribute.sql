@@ -52,6 +52,7 @@ SELECT create_distributed_table('complaint_events', 'tenant_id');
 SELECT create_distributed_table('complaint_settings', 'tenant_id');
 SELECT create_distributed_table('customer_addresses', 'tenant_id');
 SELECT create_distributed_table('customer_phones', 'tenant_id');
+SELECT create_distributed_table('erp_stock_moves', 'tenant_id');
 SELECT create_distributed_table('fault_codes', 'tenant_id');
 SELECT create_distributed_table('fee_schedules', 'tenant_id');
 SELECT create_distributed_table('idempotency_keys', 'tenant_id');

@@ -43,6 +43,7 @@ export const nav: NavItem[] = [
   { to: '/parts/requests', label: 'fieldparts.nav', perm: 'parts:read' },
   { to: '/parts/stocktakes', label: 'stocktake.nav.sheets', perm: 'parts:read' },
   { to: '/parts/planning', label: 'stocktake.nav.planning', perm: 'parts:read' },
+  { to: '/parts/settings', label: 'partsMode.nav', perm: 'tenant:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.

@@ -1664,7 +1664,7 @@ export interface paths {
         put?: never;
         /**
          * Approve a part request: ship a transfer to the site
-         * @description Ships a transfer of the quantity from from_warehouse_id (which the caller must see) to the site's warehouse; the site receives it with receive-stock-transfer. 422 names from_warehouse_id (unknown, or not enough stock); 409 names state when it is not awaiting a decision.
+         * @description Ships a transfer of the quantity from from_warehouse_id (which the caller must see) to the site's warehouse; the site receives it with receive-stock-transfer. 422 names from_warehouse_id (unknown, or not enough stock); 409 names state when it is not awaiting a decision. For a tenant in erp parts mode the approval reserves the quantity in the ERP instead (keyed by the request, so a retry reserves once; no transfer, nothing to receive): 409 names the part and what the ERP has available when it has too few, 503 with Retry-After when it cannot be reached, and the request stays as it was.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -1726,7 +1726,7 @@ export interface paths {
         put?: never;
         /**
          * Return the defective part of a consumed request
-         * @description For a must-return part once consumed; the timeline says whether it was late.
+         * @description For a must-return part once consumed; the timeline says whether it was late. For a tenant in erp parts mode the part is returned to the ERP's warehouse it came from (503 with Retry-After when the ERP cannot be reached).
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -2670,7 +2670,7 @@ export interface paths {
         head?: never;
         /**
          * Change some of the tenant's settings
-         * @description Changes the fields given and keeps the others; the calendar's time_zone, week, holidays and workdays are replaced one by one. The result is checked as a whole (422 names the field, e.g. calendar.week.mon or calendar.workdays.2026-09-27). 409 when updated_at is given and the settings changed since.
+         * @description Changes the fields given and keeps the others; the calendar's time_zone, week, holidays and workdays are replaced one by one. The result is checked as a whole (422 names the field, e.g. calendar.week.mon or calendar.workdays.2026-09-27; parts_mode erp while the tenant has no enabled parts plugin binding). 409 when updated_at is given and the settings changed since.
          */
         patch: operations["patch-settings"];
         trace?: never;
@@ -3002,7 +3002,7 @@ export interface paths {
         };
         /**
          * Stock on hand, reserved, in transit and available
-         * @description Per warehouse and part, in warehouse code and part number order, over the warehouses the caller sees. With part_id: the part's availability across them; with warehouse_id: a warehouse's stock. Every figure is what the stock ledger sums to.
+         * @description Per warehouse and part, in warehouse code and part number order, over the warehouses the caller sees. With part_id: the part's availability across them; with warehouse_id: a warehouse's stock. Every figure is what the stock ledger sums to. A tenant in erp parts mode keeps its stock in its ERP: then part_id is required (409 without it) and the figures of the warehouses the caller sees are the ERP's, by warehouse code, on one page (503 with Retry-After while the ERP cannot be reached).
          */
         get: operations["list-stock"];
         put?: never;
@@ -4044,7 +4044,7 @@ export interface paths {
         put?: never;
         /**
          * Move a work order through its states
-         * @description created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see (see list-work-orders: for a technician, one assigned to a colleague) answers 404.
+         * @description created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see (see list-work-orders: for a technician, one assigned to a colleague) answers 404. complete consumes the parts the record names from the order's field requests; for a tenant in erp parts mode through its ERP (409 naming the part and what is available when the ERP has too few; 503 with Retry-After when it cannot be reached, and the order stays as it was).
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -6464,6 +6464,11 @@ export interface components {
             /** @description The weights to change. */
             dispatch_weights?: components["schemas"]["DispatchWeightsPatch"];
             /**
+             * @description Where stock is kept: built_in (the platform's ledger) or erp (the tenant's ERP through its parts plugin; 422 naming parts_mode while no parts plugin is bound and enabled).
+             * @enum {string}
+             */
+            parts_mode?: "built_in" | "erp";
+            /**
              * Format: date-time
              * @description The updated_at you read (0001-01-01T00:00:00Z while the tenant has set nothing): 409 when the settings changed since. Omitted: no check.
              */
@@ -6867,6 +6872,11 @@ export interface components {
             /** @description Omitted: every day 08:00-20:00 in the tenant's time zone. */
             calendar?: components["schemas"]["CalendarStruct"];
             dispatch_weights: components["schemas"]["DispatchWeights"];
+            /**
+             * @description Where stock is kept (see patch-settings). Omitted: kept as it is.
+             * @enum {string}
+             */
+            parts_mode?: "built_in" | "erp";
             /**
              * Format: int64
              * @description Least minutes between two manual urges of one order. Omitted or 0: 10.
@@ -7700,6 +7710,11 @@ export interface components {
             /** @description The calendar deadlines are counted in while calendar is absent: every day 08:00-20:00 in the tenant's time zone. */
             readonly default_calendar: components["schemas"]["Spec"];
             dispatch_weights: components["schemas"]["DispatchWeights"];
+            /**
+             * @description Where stock is kept: built_in, the platform's stock ledger; erp, the tenant's ERP through its parts plugin, which the platform reserves, consumes and returns through (a parts plugin must be bound to switch to it).
+             * @enum {string}
+             */
+            parts_mode: "built_in" | "erp";
             /** Format: date-time */
             updated_at: string;
             /**
@@ -27398,6 +27413,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -726,5 +726,14 @@ const en: typeof zh = {
     dims: { region: 'Region', site: 'Site', technician: 'Technician', product_line: 'Product line', service_type: 'Service type', channel: 'Channel' },
     adjustment: 'Manual adjustment', adjustmentNote: 'Reason', adjustmentSave: 'Save adjustment', adjustmentSaved: 'Adjustment saved',
   },
+  partsMode: {
+    nav: 'Parts mode', title: 'Parts mode', mode: 'Where stock is kept', current: 'Current mode', save: 'Save', saved: 'Parts mode saved',
+    hint: 'Built-in: the platform\'s stock ledger is the truth. ERP: the tenant\'s ERP is, through its parts plugin; approvals reserve, service records consume and returns go back there. A parts plugin must be bound first (Plugins).',
+    modes: { built_in: 'Built-in ledger', erp: 'ERP (parts plugin)' },
+    about: {
+      built_in: 'Transfers, receipts and consumption are posted in the platform\'s ledger.',
+      erp: 'Stock figures come from the ERP; every reservation, consumption and return is sent to it with an idempotency key.',
+    },
+  },
 }
 export default en

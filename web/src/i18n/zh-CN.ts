@@ -709,4 +709,13 @@ export default {
     dims: { region: '区域', site: '网点', technician: '技师', product_line: '产品线', service_type: '服务类型', channel: '渠道' },
     adjustment: '人工调整', adjustmentNote: '原因', adjustmentSave: '保存调整', adjustmentSaved: '调整已保存',
   },
+  partsMode: {
+    nav: '备件模式', title: '备件模式', mode: '库存存放位置', current: '当前模式', save: '保存', saved: '备件模式已保存',
+    hint: '内置：以平台的库存台账为准。ERP：以租户的 ERP 为准（通过备件插件）；审批时在 ERP 预留，服务记录在 ERP 消耗，旧件返还到 ERP。需先绑定备件插件（插件）。',
+    modes: { built_in: '内置台账', erp: 'ERP（备件插件）' },
+    about: {
+      built_in: '调拨、收货和消耗都记入平台台账。',
+      erp: '库存数据来自 ERP；每次预留、消耗和返还都带幂等键发送给 ERP。',
+    },
+  },
 }

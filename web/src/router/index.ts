@@ -74,6 +74,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'parts/stocktakes/:id', name: 'stocktake', component: () => import('@/views/parts/StocktakeView.vue'), meta: { perm: 'parts:read' } },
       { path: 'parts/planning', name: 'stock-planning', component: () => import('@/views/parts/PlanningView.vue'), meta: { perm: 'parts:read' } },
       { path: 'reports/scorecard/:view(region|site|technician)', name: 'scorecard', component: () => import('@/views/reports/ScorecardView.vue'), meta: { perm: 'reports:read' } },
+      { path: 'parts/settings', name: 'parts-settings', component: () => import('@/views/parts/PartsSettingsView.vue'), meta: { perm: 'tenant:read' } },
     ],
   },
   {
