@@ -40,11 +40,12 @@ type ScheduleFilters struct {
 	ProductLine  string     `json:"product_line,omitempty" maxLength:"64"`
 	ServiceType  string     `json:"service_type,omitempty" maxLength:"64"`
 	Channel      string     `json:"channel,omitempty" maxLength:"32"`
+	ModelID      *uuid.UUID `json:"model_id,omitempty"`
 }
 
 func (f ScheduleFilters) filter() Filter {
 	return Filter{Region: f.RegionID, Site: f.SiteID, Technician: f.TechnicianID, ProductLine: f.ProductLine,
-		ServiceType: f.ServiceType, Channel: f.Channel}
+		ServiceType: f.ServiceType, Channel: f.Channel, Model: f.ModelID}
 }
 
 // Schedule is a tenant's scheduled totals export.
