@@ -726,5 +726,9 @@ const en: typeof zh = {
     dims: { region: 'Region', site: 'Site', technician: 'Technician', product_line: 'Product line', service_type: 'Service type', channel: 'Channel' },
     adjustment: 'Manual adjustment', adjustmentNote: 'Reason', adjustmentSave: 'Save adjustment', adjustmentSaved: 'Adjustment saved',
   },
+  reportFilters: {
+    productLine: 'Product line', model: 'Model', serviceType: 'Service type', channel: 'Channel',
+    channels: { phone: 'Phone', portal: 'Portal', api: 'API', sms: 'SMS' },
+  },
 }
 export default en

@@ -709,4 +709,8 @@ export default {
     dims: { region: '区域', site: '网点', technician: '技师', product_line: '产品线', service_type: '服务类型', channel: '渠道' },
     adjustment: '人工调整', adjustmentNote: '原因', adjustmentSave: '保存调整', adjustmentSaved: '调整已保存',
   },
+  reportFilters: {
+    productLine: '产品线', model: '型号', serviceType: '服务类型', channel: '渠道',
+    channels: { phone: '电话', portal: '门户', api: 'API', sms: '短信' },
+  },
 }
