@@ -38,13 +38,14 @@ type ReportFilterParams struct {
 	ProductLine string `query:"product_line" maxLength:"64"`
 	ServiceType string `query:"service_type" maxLength:"64"`
 	Channel     string `query:"channel" maxLength:"32"`
+	ModelID     string `query:"model_id" format:"uuid" doc:"Only the orders of units of this product model (and complaints about them)."`
 }
 
 type ReportQueryInput struct {
 	ReportFilterParams
 	Metrics     string `query:"metrics" required:"true" maxLength:"2000" doc:"Metric IDs, comma-separated (see list-report-metrics)."`
 	Granularity string `query:"granularity" doc:"day, week (ISO, from Monday) or month: adds a series; empty: totals only."`
-	GroupBy     string `query:"group_by" maxLength:"100" doc:"Up to two dimensions, comma-separated: region, site, technician, product_line, service_type, channel."`
+	GroupBy     string `query:"group_by" maxLength:"100" doc:"Up to two dimensions, comma-separated: region, site, technician, product_line, service_type, channel, model."`
 }
 
 type ReportQueryOutput struct{ Body *report.Result }
@@ -93,7 +94,8 @@ func (p ReportFilterParams) query() (report.Query, error) {
 	for _, f := range []struct {
 		name, v string
 		dst     **uuid.UUID
-	}{{"region_id", p.RegionID, &q.Filter.Region}, {"site_id", p.SiteID, &q.Filter.Site}, {"technician_id", p.Technician, &q.Filter.Technician}} {
+	}{{"region_id", p.RegionID, &q.Filter.Region}, {"site_id", p.SiteID, &q.Filter.Site}, {"technician_id", p.Technician, &q.Filter.Technician},
+		{"model_id", p.ModelID, &q.Filter.Model}} {
 		if f.v == "" {
 			continue
 		}

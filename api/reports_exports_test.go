@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/blob"
 	"github.com/aftersales/aftersales/core/postgres/pgtest"
 	"github.com/aftersales/aftersales/core/report"
 	"github.com/aftersales/aftersales/jobs"
@@ -149,4 +151,46 @@ func (b *testBundle) fanOutExport(n *network, schedule string) []string {
 		}))
 	}
 	return pgtest.TenantRows[string](b.t, b.pool, n.tenant.id, `SELECT body FROM webhook_deliveries ORDER BY created_at`)
+}
+
+// failingFinish is the schedule store with a transaction that fails after
+// the export file was written (e.g. the outbox insert or the commit).
+type failingFinish struct{ report.ScheduleStore }
+
+func (failingFinish) FinishScheduleRun(context.Context, core.UnitOfWork, *report.Schedule, report.ExportRun, json.RawMessage) error {
+	return errors.New("the transaction fails after the file was written")
+}
+
+// TestReportExportLeavesNoFileWhenItsTransactionFails: a due schedule
+// whose run's transaction fails after the file was stored leaves no file
+// in the blob store (nothing announced it) and stays due; the next run,
+// succeeding, stores exactly one.
+func TestReportExportLeavesNoFileWhenItsTransactionFails(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("rexp-fail")
+	created := b.must(201, "POST", "/v1/reports/schedules", n.tenant.admin, map[string]any{"name": "日报",
+		"metrics": []string{"orders"}, "format": "xlsx", "cadence": "daily"})
+	next, err := time.Parse(time.RFC3339, created.str("next_run_at"))
+	require.NoError(t, err)
+	b.clock.Advance(time.Until(next) + time.Minute)
+
+	objects := b.app.Exports.Objects.(blob.Store)
+	files := func() (keys []string) {
+		require.NoError(t, objects.List(context.Background(), "report-exports/"+n.tenant.id.String()+"/"+created.str("id")+"/",
+			func(i blob.Info) error { keys = append(keys, i.Key); return nil }))
+		return keys
+	}
+	failing := *b.app.Exports
+	failing.Store = failingFinish{b.app.Exports.Store}
+	_, err = failing.RunDue(context.Background())
+	require.ErrorContains(t, err, "the transaction fails")
+	require.Empty(t, files(), "the file of a failed run is removed")
+	require.Empty(t, b.outboxPayloads(n, created.str("id"), report.OutboxExportReady))
+
+	ran, err := b.app.Exports.RunDue(context.Background())
+	require.NoError(t, err)
+	require.Positive(t, ran)
+	require.Len(t, files(), 1, "the schedule stayed due and runs once")
+	require.Len(t, b.outboxPayloads(n, created.str("id"), report.OutboxExportReady), 1)
 }

@@ -33,6 +33,7 @@ func (b *testBundle) genActivity(n *network, loc *time.Location, first time.Time
 		techs []uuid.UUID
 	}
 	sites := []site{{&n.near, []uuid.UUID{n.techNear, n.techFar}}, {&n.far, nil}, {&n.other, nil}, {nil, nil}}
+	units := b.genUnits(n)
 	var orders, misses, callbacks, complaints, calls []string
 	ts := func(t time.Time) string { return "'" + t.UTC().Format(time.RFC3339Nano) + "'" }
 	opt := func(ok bool, t time.Time) string {
@@ -80,9 +81,16 @@ func (b *testBundle) genActivity(n *network, loc *time.Location, first time.Time
 			pl := []string{"'AC'", "NULL"}[r.IntN(2)]
 			st := []string{"repair", "installation", "consultation"}[r.IntN(3)]
 			ch := []string{"phone", "app", "web"}[r.IntN(3)]
+			unit := "NULL"
+			if k := r.IntN(len(units) + 1); k < len(units) {
+				unit = "'" + units[k].String() + "'"
+			}
+			if r.IntN(5) == 0 { // some take days: every bin of the time to complete
+				completed = completed.Add(time.Duration(r.IntN(5*24)) * time.Hour)
+			}
 			id := uuid.New()
-			orders = append(orders, fmt.Sprintf("('%s', '%s', 'R-%d-%06d', 'repair', '%s', '%s', '%s', %s, '%s', %s, %s, %s, %s, %s, %s, %s, %s, 'gen', %s, %s)",
-				tid, id, seed, seq, ch, state, n.customer, pl, st, siteSQL, techSQL,
+			orders = append(orders, fmt.Sprintf("('%s', '%s', 'R-%d-%06d', 'repair', '%s', '%s', '%s', %s, %s, '%s', %s, %s, %s, %s, %s, %s, %s, %s, 'gen', %s, %s)",
+				tid, id, seed, seq, ch, state, n.customer, unit, pl, st, siteSQL, techSQL,
 				opt(progressed >= 1, respond), opt(s.id != nil && r.IntN(6) > 0, arriveBy), opt(progressed >= 2, arrived),
 				opt(progressed >= 3, completed), opt(state == "closed", completed.Add(time.Hour)), score, ts(at), ts(at)))
 			if s.id != nil && r.IntN(6) == 0 {
@@ -131,7 +139,7 @@ func (b *testBundle) genActivity(n *network, loc *time.Location, first time.Time
 			rows = rows[k:]
 		}
 	}
-	insert(`INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, product_line, service_type, site_id, technician_id,
+	insert(`INSERT INTO work_orders (tenant_id, id, number, type, channel, state, customer_id, unit_id, product_line, service_type, site_id, technician_id,
 		responded_at, arrive_by, arrived_at, completed_at, closed_at, satisfaction_score, created_by, created_at, updated_at) VALUES `, orders)
 	insert(`INSERT INTO site_sla_misses (tenant_id, site_id, work_order_id, kind, due_at, recorded_at) VALUES `, misses)
 	insert(`INSERT INTO callback_tasks (tenant_id, id, source, work_order_id, customer_id, site_id, status, dissatisfied, created_at) VALUES `, callbacks)
@@ -140,12 +148,34 @@ func (b *testBundle) genActivity(n *network, loc *time.Location, first time.Time
 	insert(`INSERT INTO calls (tenant_id, id, pbx_call_id, direction, offered_at, answered_at, duration_seconds, outcome) VALUES `, calls)
 }
 
-// oracleFact is one raw record's contribution, on its tenant-local day.
+// genUnits adds a second product model and gives the network's customer
+// a unit of every model of the tenant (once); it returns the units.
+func (b *testBundle) genUnits(n *network) []uuid.UUID {
+	b.exec(n.tenant.id, `INSERT INTO product_models (tenant_id, id, product_line, code, name, warranty_months)
+		SELECT $1, gen_random_uuid(), product_line, 'GEN-M2', 'Generated model', 12 FROM product_models LIMIT 1
+		ON CONFLICT DO NOTHING`, n.tenant.id)
+	b.exec(n.tenant.id, `INSERT INTO units (tenant_id, id, customer_id, model_id, serial, purchase_date)
+		SELECT $1, gen_random_uuid(), $2, m.id, 'GEN-' || m.code, '2026-01-01' FROM product_models m ON CONFLICT DO NOTHING`,
+		n.tenant.id, n.customer)
+	var units []uuid.UUID
+	pgtest.InTenant(b.t, b.pool, n.tenant.id, func(ctx context.Context, tx pgx.Tx) {
+		rows, err := tx.Query(ctx, `SELECT id FROM units WHERE serial LIKE 'GEN-%' ORDER BY serial`)
+		require.NoError(b.t, err)
+		units, err = pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		require.NoError(b.t, err)
+	})
+	require.GreaterOrEqual(b.t, len(units), 2, "the tenant has at least two product models")
+	return units
+}
+
+// oracleFact is one raw record's contribution, on its tenant-local day;
+// ttc is a completed order's time to complete in whole seconds.
 type oracleFact struct {
 	day  time.Time
 	dims map[string]string
 	site *uuid.UUID
 	sums report.Sums
+	ttc  *int64
 }
 
 // oracle reads every raw record of the tenant and returns the facts.
@@ -187,13 +217,19 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			}
 			return id.String()
 		}
-		dims := func(site, tech *uuid.UUID, pl, st, ch string) map[string]string {
+		modelOf := map[uuid.UUID]string{}
+		each(`SELECT id, model_id FROM units`, func(r pgx.Rows) {
+			var u, m uuid.UUID
+			require.NoError(b.t, r.Scan(&u, &m))
+			modelOf[u] = m.String()
+		})
+		dims := func(site, tech *uuid.UUID, pl, st, ch, model string) map[string]string {
 			reg := ""
 			if site != nil {
 				reg = regionOf[*site].String()
 			}
 			return map[string]string{report.DimRegion: reg, report.DimSite: str(site), report.DimTechnician: str(tech),
-				report.DimProductLine: pl, report.DimServiceType: st, report.DimChannel: ch}
+				report.DimProductLine: pl, report.DimServiceType: st, report.DimChannel: ch, report.DimModel: model}
 		}
 		type order struct {
 			created time.Time
@@ -201,16 +237,21 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			tech    *uuid.UUID
 			pl, st  string
 			ch      string
+			model   string
 		}
 		orders := map[uuid.UUID]order{}
 		each(`SELECT id, created_at, state, site_id, technician_id, coalesce(product_line, ''), service_type, channel,
-				responded_at, arrive_by, arrived_at, completed_at, satisfaction_score FROM work_orders`, func(r pgx.Rows) {
+				responded_at, arrive_by, arrived_at, completed_at, satisfaction_score, unit_id FROM work_orders`, func(r pgx.Rows) {
 			var id uuid.UUID
+			var unit *uuid.UUID
 			var o order
 			var state string
 			var responded, arriveBy, arrived, completed *time.Time
 			var score *int
-			require.NoError(b.t, r.Scan(&id, &o.created, &state, &o.site, &o.tech, &o.pl, &o.st, &o.ch, &responded, &arriveBy, &arrived, &completed, &score))
+			require.NoError(b.t, r.Scan(&id, &o.created, &state, &o.site, &o.tech, &o.pl, &o.st, &o.ch, &responded, &arriveBy, &arrived, &completed, &score, &unit))
+			if unit != nil {
+				o.model = modelOf[*unit]
+			}
 			orders[id] = o
 			var s report.Sums
 			s.Orders = 1
@@ -228,14 +269,26 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			if o.tech != nil {
 				s.Assigned = 1
 			}
+			var ttc *int64
 			if completed != nil {
-				s.Completed, s.CompleteSeconds = 1, int64(completed.Sub(o.created)/time.Second)
+				secs := int64(completed.Sub(o.created) / time.Second)
+				s.Completed, s.CompleteSeconds, ttc = 1, secs, &secs
+				switch {
+				case secs <= 4*3600:
+					s.Complete4h = 1
+				case secs <= 24*3600:
+					s.Complete24h = 1
+				case secs <= 72*3600:
+					s.Complete72h = 1
+				default:
+					s.CompleteOver = 1
+				}
 			}
 			if score != nil {
 				s.Scored, s.ScoreSum = 1, int64(*score)
 				s.Score[*score-1] = 1
 			}
-			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch), site: o.site, sums: s})
+			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site, sums: s, ttc: ttc})
 		})
 		each(`SELECT work_order_id, site_id, kind FROM site_sla_misses`, func(r pgx.Rows) {
 			var wo, site uuid.UUID
@@ -248,7 +301,7 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			} else {
 				s.SLAMissesArrival = 1
 			}
-			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(&site, o.tech, o.pl, o.st, o.ch), site: &site, sums: s})
+			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(&site, o.tech, o.pl, o.st, o.ch, o.model), site: &site, sums: s})
 		})
 		each(`SELECT work_order_id, status, dissatisfied FROM callback_tasks`, func(r pgx.Rows) {
 			var wo uuid.UUID
@@ -263,7 +316,7 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 					s.CallbacksSuccess = 1
 				}
 			}
-			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch), site: o.site, sums: s})
+			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site, sums: s})
 		})
 		each(`SELECT created_at, site_id, technician_id, work_order_id, channel, closed_at, due_at FROM complaints`, func(r pgx.Rows) {
 			var created time.Time
@@ -271,9 +324,9 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			var ch string
 			var closed, due *time.Time
 			require.NoError(b.t, r.Scan(&created, &site, &tech, &wo, &ch, &closed, &due))
-			var pl, st string
+			var pl, st, model string
 			if wo != nil {
-				pl, st = orders[*wo].pl, orders[*wo].st
+				pl, st, model = orders[*wo].pl, orders[*wo].st, orders[*wo].model
 			}
 			s := report.Sums{Complaints: 1}
 			if closed != nil {
@@ -282,7 +335,7 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 					s.ComplaintsClosedOnTime = 1
 				}
 			}
-			facts = append(facts, oracleFact{day: dayOf(created), dims: dims(site, tech, pl, st, ch), site: site, sums: s})
+			facts = append(facts, oracleFact{day: dayOf(created), dims: dims(site, tech, pl, st, ch, model), site: site, sums: s})
 		})
 		each(`SELECT offered_at, answered_at, outcome, duration_seconds FROM calls WHERE direction = 'inbound'`, func(r pgx.Rows) {
 			var offered time.Time
@@ -297,7 +350,7 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			if outcome == "abandoned" || outcome == "missed" {
 				s.CallsAbandoned = 1
 			}
-			facts = append(facts, oracleFact{day: dayOf(offered), dims: dims(nil, nil, "", "", ""), sums: s})
+			facts = append(facts, oracleFact{day: dayOf(offered), dims: dims(nil, nil, "", "", "", ""), sums: s})
 		})
 	})
 	return facts, regionOf, parent

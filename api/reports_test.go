@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -70,13 +71,19 @@ func (b *testBundle) expect(tenant uuid.UUID, scope []uuid.UUID, gran string, gr
 	}
 	pf := reportFrom.AddDate(0, 0, -(int(reportTo.Sub(reportFrom).Hours()/24) + 1))
 	sums := map[string]map[string]*report.Sums{"totals": {}, "previous": {}, "series": {}}
+	ttcs := map[string]map[string][]int64{"totals": {}, "previous": {}, "series": {}}
+	var fact oracleFact
 	add := func(set, key string, s report.Sums) {
 		if sums[set][key] == nil {
 			sums[set][key] = &report.Sums{}
 		}
 		sums[set][key].Add(s)
+		if fact.ttc != nil {
+			ttcs[set][key] = append(ttcs[set][key], *fact.ttc)
+		}
 	}
 	for _, f := range facts {
+		fact = f
 		if scope != nil && !within(f.site, scope) || filterRegion != nil && !within(f.site, []uuid.UUID{*filterRegion}) {
 			continue
 		}
@@ -103,6 +110,10 @@ func (b *testBundle) expect(tenant uuid.UUID, scope []uuid.UUID, gran string, gr
 	vals := func(set string) map[string]map[string]*float64 {
 		out := map[string]map[string]*float64{}
 		for k, s := range sums[set] {
+			if v := ttcs[set][k]; len(v) > 0 { // the lower median
+				slices.Sort(v)
+				s.MedianCompleteSeconds = &v[(len(v)-1)/2]
+			}
 			out[k] = map[string]*float64{}
 			for _, m := range ms {
 				if v, ok := m.Value(*s); ok {
@@ -156,7 +167,8 @@ func (b *testBundle) compareReports(tenant uuid.UUID, token string, scope []uuid
 	b.t.Helper()
 	checked := 0
 	groupBys := [][]string{nil, {report.DimRegion}, {report.DimSite}, {report.DimTechnician}, {report.DimProductLine},
-		{report.DimServiceType}, {report.DimChannel}, {report.DimSite, report.DimChannel}}
+		{report.DimServiceType}, {report.DimChannel}, {report.DimSite, report.DimChannel}, {report.DimModel},
+		{report.DimProductLine, report.DimModel}}
 	for _, groupBy := range groupBys {
 		ms := availableMetrics(len(groupBy) == 0 && filterRegion == nil)
 		var ids []string
@@ -338,6 +350,8 @@ func TestReportsBadInputAndScope(t *testing.T) {
 		{base + "first_time_fix_rate", "metrics"},
 		{base + "orders&group_by=planet", "group_by"},
 		{base + "calls_offered&group_by=site", "group_by"},
+		{base + "calls_offered&group_by=model", "group_by"},
+		{base + "orders&model_id=KFR-35", "model_id"},
 		{"/v1/reports/query?from=2025-01-01&to=2026-10-31&metrics=orders", "to"},
 		{"/v1/reports/query?from=2026-10-31&to=2026-10-01&metrics=orders", "to"},
 		{base + "orders&granularity=hour", "granularity"},

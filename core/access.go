@@ -141,7 +141,8 @@ func DefaultRoles() map[string][]Permission {
 		RoleQualityAuditor: join(perms(ResComplaints, ActRead, ActUpdate), perms(ResCallbacks, crud...),
 			perms(ResClaims, ActRead, ActApprove), perms(ResWorkOrders, r...), perms(ResCustomers, r...), perms(ResReports, r...)),
 		RoleAnalyst: join(perms(ResReports, r...), perms(ResWorkOrders, r...), perms(ResSites, r...), perms(ResRegions, r...),
-			perms(ResComplaints, r...), perms(ResCallbacks, r...), perms(ResClaims, r...)),
+			perms(ResComplaints, r...), perms(ResCallbacks, r...), perms(ResClaims, r...),
+			perms(ResCatalog, r...)), // product lines, models, service types: the report filters
 		RoleIntegration: join(perms(ResWorkOrders, ActRead, ActCreate, ActUpdate), perms(ResCustomers, ActRead, ActCreate, ActUpdate),
 			perms(ResUnits, ActRead, ActCreate, ActUpdate), perms(ResSites, ActRead, ActCreate, ActUpdate),
 			perms(ResTechnicians, ActRead, ActCreate, ActUpdate), perms(ResParts, r...), perms(ResCatalog, r...), perms(ResRegions, r...),

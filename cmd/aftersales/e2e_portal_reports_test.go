@@ -18,7 +18,8 @@ import (
 // reach the reports through the report job within a minute; the overview
 // shows them on its cards with the previous period, draws the trend and
 // the site ranking with ECharts, a card's number opens the orders behind
-// it and each links to its page; the CSV export has the numbers. axe-core
+// it and each links to its page; filtered by product model the cards count
+// that model's orders only; the CSV export has the numbers. axe-core
 // finds no serious violation.
 func TestPortalReports(t *testing.T) {
 	t.Parallel()
@@ -55,6 +56,18 @@ func TestPortalReports(t *testing.T) {
 			b.waitJS("the orders card shows 3", `document.querySelector('[data-test="card-orders"] .card-value')?.innerText === '3'`)
 			b.waitJS("the charts are drawn", `document.querySelectorAll('.report-chart canvas').length === 2`)
 			b.requireSettledAccessible("the reports overview")
+
+			// Filtered by a model the orders' unit is not of, then by theirs.
+			c.expect(http.StatusCreated, "POST", "/v1/product-models", n.admin, map[string]any{"product_line": "AC", "code": "KFR-50",
+				"name": "KFR-50LW", "warranty_months": 36})
+			b.open("/reports")
+			b.waitJS("the orders card shows 3", `document.querySelector('[data-test="card-orders"] .card-value')?.innerText === '3'`)
+			b.pickOption(`[data-test="report-model"]`, "KFR-50")
+			b.click(`[data-test="report-apply"]`)
+			b.waitJS("no order of model KFR-50", `document.querySelector('[data-test="card-orders"] .card-value')?.innerText === '—'`)
+			b.pickOption(`[data-test="report-model"]`, "KFR-35")
+			b.click(`[data-test="report-apply"]`)
+			b.waitJS("the 3 orders of model KFR-35", `document.querySelector('[data-test="card-orders"] .card-value')?.innerText === '3'`)
 
 			b.click(`[data-test="card-orders"] .card-value`)
 			b.waitVisible(`[data-test="report-drill"]`)

@@ -22,14 +22,14 @@ var reportCols = []string{"orders", "cancelled", "responded_in_target", "arrival
 	"completed", "complete_seconds", "sla_misses_response", "sla_misses_arrival", "scored", "score_sum",
 	"score_1", "score_2", "score_3", "score_4", "score_5", "callbacks", "callbacks_done", "callbacks_success",
 	"complaints", "complaints_closed", "complaints_closed_on_time", "calls_offered", "calls_answered",
-	"calls_abandoned", "calls_handle_seconds"}
+	"calls_abandoned", "calls_handle_seconds", "complete_4h", "complete_24h", "complete_72h", "complete_over"}
 
 func sumsTargets(s *report.Sums) []any {
 	return []any{&s.Orders, &s.Cancelled, &s.RespondedInTarget, &s.Arrivals, &s.ArrivalsOnTime, &s.Assigned,
 		&s.Completed, &s.CompleteSeconds, &s.SLAMissesResponse, &s.SLAMissesArrival, &s.Scored, &s.ScoreSum,
 		&s.Score[0], &s.Score[1], &s.Score[2], &s.Score[3], &s.Score[4], &s.Callbacks, &s.CallbacksDone,
 		&s.CallbacksSuccess, &s.Complaints, &s.ComplaintsClosed, &s.ComplaintsClosedOnTime, &s.CallsOffered,
-		&s.CallsAnswered, &s.CallsAbandoned, &s.CallsHandleSeconds}
+		&s.CallsAnswered, &s.CallsAbandoned, &s.CallsHandleSeconds, &s.Complete4h, &s.Complete24h, &s.Complete72h, &s.CompleteOver}
 }
 
 const nilID = "'00000000-0000-0000-0000-000000000000'::uuid"
@@ -38,15 +38,21 @@ const nilID = "'00000000-0000-0000-0000-000000000000'::uuid"
 // sets (the others are 0), from a FROM/WHERE clause. $1 tenant, $2 the
 // day's start, $3 the next day's start, $4 the response target.
 type factSQL struct {
-	key    [5]string
+	key    [6]string
 	counts map[string]string
 	from   string
 }
 
-var orderKey = [5]string{"coalesce(w.site_id, " + nilID + ")", "coalesce(w.technician_id, " + nilID + ")",
-	"coalesce(w.product_line, '')", "w.service_type", "w.channel"}
+// orderModelSQL is the model of the order w's unit (the nil UUID: none).
+const orderModelSQL = "coalesce((SELECT un.model_id FROM units un WHERE un.tenant_id = w.tenant_id AND un.id = w.unit_id), " + nilID + ")"
+
+var orderKey = [6]string{"coalesce(w.site_id, " + nilID + ")", "coalesce(w.technician_id, " + nilID + ")",
+	"coalesce(w.product_line, '')", "w.service_type", "w.channel", orderModelSQL}
 
 const ordersOfDay = ` work_orders w WHERE w.tenant_id = $1 AND w.created_at >= $2 AND w.created_at < $3`
+
+// completeSecondsSQL is an order's time to complete in whole seconds.
+const completeSecondsSQL = "floor(extract(epoch FROM w.completed_at - w.created_at))::bigint"
 
 var reportFacts = []factSQL{
 	{key: orderKey, from: ordersOfDay, counts: map[string]string{
@@ -57,7 +63,11 @@ var reportFacts = []factSQL{
 		"arrivals_on_time":    "coalesce((w.arrived_at <= w.arrive_by)::int, 0)",
 		"assigned":            "(w.technician_id IS NOT NULL)::int",
 		"completed":           "(w.completed_at IS NOT NULL)::int",
-		"complete_seconds":    "coalesce(floor(extract(epoch FROM w.completed_at - w.created_at))::bigint, 0)",
+		"complete_seconds":    "coalesce(" + completeSecondsSQL + ", 0)",
+		"complete_4h":         "coalesce((" + completeSecondsSQL + " <= 4 * 3600)::int, 0)",
+		"complete_24h":        "coalesce((" + completeSecondsSQL + " > 4 * 3600 AND " + completeSecondsSQL + " <= 24 * 3600)::int, 0)",
+		"complete_72h":        "coalesce((" + completeSecondsSQL + " > 24 * 3600 AND " + completeSecondsSQL + " <= 72 * 3600)::int, 0)",
+		"complete_over":       "coalesce((" + completeSecondsSQL + " > 72 * 3600)::int, 0)",
 		"scored":              "(w.satisfaction_score IS NOT NULL)::int",
 		"score_sum":           "coalesce(w.satisfaction_score, 0)",
 		"score_1":             "coalesce((w.satisfaction_score = 1)::int, 0)",
@@ -66,7 +76,7 @@ var reportFacts = []factSQL{
 		"score_4":             "coalesce((w.satisfaction_score = 4)::int, 0)",
 		"score_5":             "coalesce((w.satisfaction_score = 5)::int, 0)",
 	}},
-	{key: [5]string{"m.site_id", orderKey[1], orderKey[2], orderKey[3], orderKey[4]},
+	{key: [6]string{"m.site_id", orderKey[1], orderKey[2], orderKey[3], orderKey[4], orderKey[5]},
 		from: ` site_sla_misses m JOIN work_orders w ON w.tenant_id = m.tenant_id AND w.id = m.work_order_id
 			WHERE w.tenant_id = $1 AND w.created_at >= $2 AND w.created_at < $3`,
 		counts: map[string]string{"sla_misses_response": "(m.kind = 'response')::int", "sla_misses_arrival": "(m.kind = 'arrival')::int"}},
@@ -74,13 +84,13 @@ var reportFacts = []factSQL{
 			WHERE w.tenant_id = $1 AND w.created_at >= $2 AND w.created_at < $3`,
 		counts: map[string]string{"callbacks": "1", "callbacks_done": "(c.status = 'done')::int",
 			"callbacks_success": "(c.status = 'done' AND NOT c.dissatisfied)::int"}},
-	{key: [5]string{"coalesce(c.site_id, " + nilID + ")", "coalesce(c.technician_id, " + nilID + ")",
-		"coalesce(w.product_line, '')", "coalesce(w.service_type, '')", "c.channel"},
+	{key: [6]string{"coalesce(c.site_id, " + nilID + ")", "coalesce(c.technician_id, " + nilID + ")",
+		"coalesce(w.product_line, '')", "coalesce(w.service_type, '')", "c.channel", orderModelSQL},
 		from: ` complaints c LEFT JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id
 			WHERE c.tenant_id = $1 AND c.created_at >= $2 AND c.created_at < $3`,
 		counts: map[string]string{"complaints": "1", "complaints_closed": "(c.closed_at IS NOT NULL)::int",
 			"complaints_closed_on_time": "coalesce((c.closed_at <= c.due_at)::int, 0)"}},
-	{key: [5]string{nilID, nilID, "''", "''", "''"},
+	{key: [6]string{nilID, nilID, "''", "''", "''", nilID},
 		from: ` calls k WHERE k.tenant_id = $1 AND k.direction = 'inbound' AND k.offered_at >= $2 AND k.offered_at < $3`,
 		counts: map[string]string{"calls_offered": "1", "calls_answered": "(k.answered_at IS NOT NULL)::int",
 			"calls_abandoned":      "(k.outcome IN ('abandoned', 'missed'))::int",
@@ -106,15 +116,15 @@ var recomputeSQL = func() string {
 	for i := range reportCols {
 		sums[i] = fmt.Sprintf("sum(c%d)", i)
 	}
-	alias := []string{"site_id", "technician_id", "product_line", "service_type", "channel"}
+	alias := []string{"site_id", "technician_id", "product_line", "service_type", "channel", "model_id"}
 	for i := range reportCols {
 		alias = append(alias, fmt.Sprintf("c%d", i))
 	}
-	return `INSERT INTO report_daily (tenant_id, day, site_id, technician_id, product_line, service_type, channel, ` +
+	return `INSERT INTO report_daily (tenant_id, day, site_id, technician_id, product_line, service_type, channel, model_id, ` +
 		strings.Join(reportCols, ", ") + `)
-		SELECT $1, $5::date, site_id, technician_id, product_line, service_type, channel, ` + strings.Join(sums, ", ") + `
+		SELECT $1, $5::date, site_id, technician_id, product_line, service_type, channel, model_id, ` + strings.Join(sums, ", ") + `
 		FROM (` + strings.Join(parts, "\nUNION ALL ") + `) AS f (` + strings.Join(alias, ", ") + `)
-		GROUP BY site_id, technician_id, product_line, service_type, channel`
+		GROUP BY site_id, technician_id, product_line, service_type, channel, model_id`
 }()
 
 // RefreshReports recomputes up to limit dirty days (of any tenant) and

@@ -26,25 +26,35 @@ var drillSources = map[string]drillSource{
 	"work_orders": {cols: "'work_order', w.id, w.number, w.id, w.created_at, w.state, w.site_id, w.technician_id",
 		from: "work_orders w", at: "w.created_at",
 		dims: map[string]string{"site": "w.site_id", "technician": "w.technician_id", "product_line": "w.product_line",
-			"service_type": "w.service_type", "channel": "w.channel"}},
+			"service_type": "w.service_type", "channel": "w.channel", "model": drillModelSQL}},
 	"callbacks": {cols: "'callback', c.id, w.number, w.id, w.created_at, c.status, w.site_id, w.technician_id",
 		from: "callback_tasks c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id", at: "w.created_at",
 		dims: map[string]string{"site": "w.site_id", "technician": "w.technician_id", "product_line": "w.product_line",
-			"service_type": "w.service_type", "channel": "w.channel"}},
+			"service_type": "w.service_type", "channel": "w.channel", "model": drillModelSQL}},
 	"complaints": {cols: "'complaint', c.id, c.number, c.work_order_id, c.created_at, c.state, c.site_id, c.technician_id",
 		from: "complaints c LEFT JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id", at: "c.created_at",
 		dims: map[string]string{"site": "c.site_id", "technician": "c.technician_id", "product_line": "w.product_line",
-			"service_type": "w.service_type", "channel": "c.channel"}},
+			"service_type": "w.service_type", "channel": "c.channel", "model": drillModelSQL}},
 	"calls": {cols: "'call', k.id, k.pbx_call_id, NULL::uuid, k.offered_at, k.outcome, NULL::uuid, NULL::uuid",
 		from: "calls k", at: "k.offered_at", dims: map[string]string{}},
 }
 
+// drillModelSQL is the model of the order w's unit.
+const drillModelSQL = "(SELECT un.model_id FROM units un WHERE un.tenant_id = w.tenant_id AND un.id = w.unit_id)"
+
 // drillPredicates are each metric's population and numerator over its source.
 var drillPredicates = map[string][2]string{
-	"orders":                         {"true", "true"},
-	"response_in_target_rate":        {"w.state <> 'cancelled'", "coalesce(w.responded_at <= w.created_at + make_interval(mins => (SELECT coalesce((SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = w.tenant_id), 120))), false)"},
-	"on_time_arrival_rate":           {"w.arrive_by IS NOT NULL AND w.arrived_at IS NOT NULL", "w.arrived_at <= w.arrive_by"},
-	"time_to_complete_hours":         {"w.completed_at IS NOT NULL", "true"},
+	"orders":                     {"true", "true"},
+	"response_in_target_rate":    {"w.state <> 'cancelled'", "coalesce(w.responded_at <= w.created_at + make_interval(mins => (SELECT coalesce((SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = w.tenant_id), 120))), false)"},
+	"on_time_arrival_rate":       {"w.arrive_by IS NOT NULL AND w.arrived_at IS NOT NULL", "w.arrived_at <= w.arrive_by"},
+	"time_to_complete_hours":     {"w.completed_at IS NOT NULL", "true"},
+	"time_to_complete_p50_hours": {"w.completed_at IS NOT NULL", "true"},
+	"time_to_complete_4h":        {"w.completed_at IS NOT NULL", "w.completed_at - w.created_at < interval '4 hours 1 second'"},
+	"time_to_complete_24h": {"w.completed_at IS NOT NULL", "w.completed_at - w.created_at >= interval '4 hours 1 second' AND " +
+		"w.completed_at - w.created_at < interval '24 hours 1 second'"},
+	"time_to_complete_72h": {"w.completed_at IS NOT NULL", "w.completed_at - w.created_at >= interval '24 hours 1 second' AND " +
+		"w.completed_at - w.created_at < interval '72 hours 1 second'"},
+	"time_to_complete_over_72h":      {"w.completed_at IS NOT NULL", "w.completed_at - w.created_at >= interval '72 hours 1 second'"},
 	"completed":                      {"w.completed_at IS NOT NULL", "true"},
 	"sla_misses":                     {"EXISTS (SELECT 1 FROM site_sla_misses m WHERE m.tenant_id = w.tenant_id AND m.work_order_id = w.id)", "true"},
 	"satisfaction_mean":              {"w.satisfaction_score IS NOT NULL", "true"},
@@ -111,7 +121,7 @@ func (s *Store) Drill(ctx context.Context, u core.UnitOfWork, re report.Reach, q
 		v   any
 		set bool
 	}{{"site", f.Site, f.Site != nil}, {"technician", f.Technician, f.Technician != nil}, {"product_line", f.ProductLine, f.ProductLine != ""},
-		{"service_type", f.ServiceType, f.ServiceType != ""}, {"channel", f.Channel, f.Channel != ""}} {
+		{"service_type", f.ServiceType, f.ServiceType != ""}, {"channel", f.Channel, f.Channel != ""}, {"model", f.Model, f.Model != nil}} {
 		if !c.set {
 			continue
 		}

@@ -22,6 +22,7 @@ var reportDimSQL = map[string]string{
 	report.DimProductLine: "r.product_line",
 	report.DimServiceType: "r.service_type",
 	report.DimChannel:     "r.channel",
+	report.DimModel:       "nullif(r.model_id, " + nilID + ")::text",
 }
 
 // reportReachSQL is the condition on the bucket r for being within reach.
@@ -46,7 +47,46 @@ func reportReachSQL(re report.Reach, arg func(any) string) string {
 // SumBuckets implements report.Store.
 func (s *Store) SumBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
 	f report.Filter, groupBy []string) ([]report.Bucket, error) {
-	var args []any
+	aggs := make([]string, len(reportCols))
+	for i, c := range reportCols {
+		aggs[i] = "sum(r." + c + ")::bigint"
+	}
+	return s.buckets(ctx, u, re, from, to, gran, f, groupBy, "report_daily r", nil, aggs, func(b *report.Bucket) []any {
+		return sumsTargets(&b.Sums)
+	})
+}
+
+// medianSourceSQL is the completed orders as report_daily's key columns
+// plus secs, the time to complete: $1 and $2 the period's bounds, $3 the
+// tenant's time zone.
+const medianSourceSQL = `(SELECT w.tenant_id, (w.created_at AT TIME ZONE $3)::date AS day, ` +
+	`coalesce(w.site_id, ` + nilID + `) AS site_id, coalesce(w.technician_id, ` + nilID + `) AS technician_id, ` +
+	`coalesce(w.product_line, '') AS product_line, w.service_type, w.channel, ` + orderModelSQL + ` AS model_id, ` +
+	completeSecondsSQL + ` AS secs
+	FROM work_orders w WHERE w.created_at >= $1 AND w.created_at < $2 AND w.completed_at IS NOT NULL) r`
+
+// MedianBuckets implements report.Store: the lower median of the time to
+// complete, exact, from the completed orders of the period (bounded by
+// report.MaxPeriodDays) through the index on (tenant_id, created_at).
+func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
+	f report.Filter, groupBy []string) ([]report.Bucket, error) {
+	var lo, hi time.Time
+	var tz string
+	if err := unitOf(u).queryRow(ctx, func(r pgx.Row) error { return r.Scan(&lo, &hi, &tz) },
+		`SELECT ($1::date)::timestamp AT TIME ZONE timezone, ($2::date + 1)::timestamp AT TIME ZONE timezone, timezone
+		FROM tenants WHERE id = app_current_tenant()`, from.Format("2006-01-02"), to.Format("2006-01-02")); err != nil {
+		return nil, err
+	}
+	return s.buckets(ctx, u, re, from, to, gran, f, groupBy, medianSourceSQL, []any{lo, hi, tz},
+		[]string{"percentile_disc(0.5) WITHIN GROUP (ORDER BY r.secs)"}, func(b *report.Bucket) []any {
+			return []any{&b.Sums.MedianCompleteSeconds}
+		})
+}
+
+// buckets groups the rows of source (alias r, report_daily's key columns)
+// within reach, the days and the filter, selecting aggs into targets.
+func (s *Store) buckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
+	f report.Filter, groupBy []string, source string, args []any, aggs []string, targets func(*report.Bucket) []any) ([]report.Bucket, error) {
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -56,11 +96,13 @@ func (s *Store) SumBuckets(ctx context.Context, u core.UnitOfWork, re report.Rea
 	if f.Region != nil {
 		where = append(where, "s.region_id IN "+regionSubtreeSQL(arg([]uuid.UUID{*f.Region})))
 	}
-	if f.Site != nil {
-		where = append(where, "r.site_id = "+arg(*f.Site))
-	}
-	if f.Technician != nil {
-		where = append(where, "r.technician_id = "+arg(*f.Technician))
+	for _, c := range []struct {
+		col string
+		v   *uuid.UUID
+	}{{"r.site_id", f.Site}, {"r.technician_id", f.Technician}, {"r.model_id", f.Model}} {
+		if c.v != nil {
+			where = append(where, c.col+" = "+arg(*c.v))
+		}
 	}
 	for _, c := range []struct{ col, v string }{{"r.product_line", f.ProductLine}, {"r.service_type", f.ServiceType}, {"r.channel", f.Channel}} {
 		if c.v != "" {
@@ -80,10 +122,8 @@ func (s *Store) SumBuckets(ctx context.Context, u core.UnitOfWork, re report.Rea
 		sel = append(sel, reportDimSQL[d])
 		group = append(group, strconv.Itoa(i+2))
 	}
-	for _, c := range reportCols {
-		sel = append(sel, "sum(r."+c+")::bigint")
-	}
-	sql := `SELECT ` + strings.Join(sel, ", ") + ` FROM report_daily r LEFT JOIN sites s ON s.tenant_id = r.tenant_id AND s.id = r.site_id
+	sel = append(sel, aggs...)
+	sql := `SELECT ` + strings.Join(sel, ", ") + ` FROM ` + source + ` LEFT JOIN sites s ON s.tenant_id = r.tenant_id AND s.id = r.site_id
 		WHERE ` + strings.Join(where, " AND ") + ` GROUP BY ` + strings.Join(group, ", ")
 	q, err := unitOf(u).conn(ctx)
 	if err != nil {
@@ -101,7 +141,7 @@ func (s *Store) SumBuckets(ctx context.Context, u core.UnitOfWork, re report.Rea
 		for i := range dims {
 			dst = append(dst, &dims[i])
 		}
-		dst = append(dst, sumsTargets(&b.Sums)...)
+		dst = append(dst, targets(&b)...)
 		if err := row.Scan(dst...); err != nil {
 			return b, err
 		}

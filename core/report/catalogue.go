@@ -13,10 +13,12 @@ const (
 	DimProductLine = "product_line"
 	DimServiceType = "service_type"
 	DimChannel     = "channel"
+	// DimModel is the product model (product_models.id) of the order's unit.
+	DimModel = "model"
 )
 
 // AllDimensions in their canonical order.
-var AllDimensions = []string{DimRegion, DimSite, DimTechnician, DimProductLine, DimServiceType, DimChannel}
+var AllDimensions = []string{DimRegion, DimSite, DimTechnician, DimProductLine, DimServiceType, DimChannel, DimModel}
 
 // Metric is an entry of the catalogue.
 type Metric struct {
@@ -35,6 +37,8 @@ type Metric struct {
 	Drill string `json:"drill,omitempty" enum:"work_orders,complaints,callbacks,calls,"`
 	// value computes the metric from the sums; ok false: no denominator.
 	value func(s Sums) (float64, bool) `json:"-"`
+	// median: the value needs Sums.MedianCompleteSeconds, computed from the raw records.
+	median bool
 }
 
 // Sums are the additive counters of one or many daily buckets. Every
@@ -65,6 +69,16 @@ type Sums struct {
 	CallsAnswered          int64    `json:"calls_answered"`
 	CallsAbandoned         int64    `json:"calls_abandoned"`
 	CallsHandleSeconds     int64    `json:"calls_handle_seconds"`
+	// The distribution of time to complete (completed_at − created_at):
+	// up to 4 h, over 4 h up to 24 h, over 24 h up to 72 h, over 72 h.
+	Complete4h   int64 `json:"complete_4h"`
+	Complete24h  int64 `json:"complete_24h"`
+	Complete72h  int64 `json:"complete_72h"`
+	CompleteOver int64 `json:"complete_over"`
+	// MedianCompleteSeconds is not additive: Add leaves it alone; a query
+	// sets it from the raw records of exactly the buckets summed (nil: no
+	// completed order).
+	MedianCompleteSeconds *int64 `json:"median_complete_seconds,omitempty"`
 }
 
 // Add adds o to s.
@@ -94,6 +108,10 @@ func (s *Sums) Add(o Sums) {
 	s.CallsAnswered += o.CallsAnswered
 	s.CallsAbandoned += o.CallsAbandoned
 	s.CallsHandleSeconds += o.CallsHandleSeconds
+	s.Complete4h += o.Complete4h
+	s.Complete24h += o.Complete24h
+	s.Complete72h += o.Complete72h
+	s.CompleteOver += o.CompleteOver
 }
 
 func count(f func(s Sums) int64) func(Sums) (float64, bool) {
@@ -135,6 +153,32 @@ var catalogue = []Metric{
 		Available: true, Drill: "work_orders",
 		Formula: "Mean of completed_at − created_at (whole seconds, in hours) over the completed orders." + cohort,
 		value:   ratio(func(s Sums) int64 { return s.CompleteSeconds }, func(s Sums) int64 { return s.Completed }, 1.0/3600)},
+	{ID: "time_to_complete_p50_hours", NameZh: "完工时长中位数", NameEn: "Median time to complete", Unit: "hours", Dimensions: orderDims,
+		Available: true, Drill: "work_orders", median: true,
+		Formula: "Lower median (percentile_disc 0.5) of completed_at − created_at (whole seconds, in hours) over the completed " +
+			"orders, computed exactly from the orders of the period (not from the daily sums, which cannot give a median)." + cohort,
+		value: func(s Sums) (float64, bool) {
+			if s.MedianCompleteSeconds == nil {
+				return 0, false
+			}
+			return float64(*s.MedianCompleteSeconds) / 3600, true
+		}},
+	{ID: "time_to_complete_4h", NameZh: "4小时内完工", NameEn: "Completed within 4 h", Unit: "count", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Completed orders with completed_at − created_at ≤ 4 h (the distribution of time to complete)." + cohort,
+		value:   count(func(s Sums) int64 { return s.Complete4h })},
+	{ID: "time_to_complete_24h", NameZh: "4–24小时完工", NameEn: "Completed in 4–24 h", Unit: "count", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Completed orders with 4 h < completed_at − created_at ≤ 24 h." + cohort,
+		value:   count(func(s Sums) int64 { return s.Complete24h })},
+	{ID: "time_to_complete_72h", NameZh: "1–3天完工", NameEn: "Completed in 1–3 days", Unit: "count", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Completed orders with 24 h < completed_at − created_at ≤ 72 h." + cohort,
+		value:   count(func(s Sums) int64 { return s.Complete72h })},
+	{ID: "time_to_complete_over_72h", NameZh: "超过3天完工", NameEn: "Completed after 3 days", Unit: "count", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Completed orders with completed_at − created_at > 72 h." + cohort,
+		value:   count(func(s Sums) int64 { return s.CompleteOver })},
 	{ID: "completed", NameZh: "完工量", NameEn: "Completed orders", Unit: "count", Dimensions: orderDims, Available: true, Drill: "work_orders",
 		Formula: "Orders with a completion time." + cohort,
 		value:   count(func(s Sums) int64 { return s.Completed })},
@@ -184,8 +228,6 @@ var catalogue = []Metric{
 		value:   ratio(func(s Sums) int64 { return s.CallsHandleSeconds }, func(s Sums) int64 { return s.CallsAnswered }, 1)},
 	{ID: "first_time_fix_rate", NameZh: "一次修复率", NameEn: "First-time fix", Unit: "ratio", Dimensions: orderDims,
 		Reason: "No record says whether a repair needed another visit: orders keep no revisit or repeat-visit link yet."},
-	{ID: "time_to_complete_p50_hours", NameZh: "完工时长中位数", NameEn: "Median time to complete", Unit: "hours", Dimensions: orderDims,
-		Reason: "The daily aggregates keep sums, from which a median cannot be rolled up; needs a per-day distribution."},
 	{ID: "repeat_repairs_30d", NameZh: "30天返修率", NameEn: "Repeat repairs within 30 days", Unit: "ratio", Dimensions: orderDims,
 		Reason: "Needs the link from a repair to the earlier one of the same unit (not recorded yet)."},
 	{ID: "parts_cost", NameZh: "备件消耗与成本", NameEn: "Parts consumption and cost", Unit: "count", Dimensions: orderDims,
@@ -218,6 +260,9 @@ func Find(id string) (Metric, bool) {
 	}
 	return Metric{}, false
 }
+
+// NeedsMedian reports whether the metric's value needs Sums.MedianCompleteSeconds.
+func (m Metric) NeedsMedian() bool { return m.median }
 
 // Value computes the metric from s; ok false when it has no denominator.
 func (m Metric) Value(s Sums) (float64, bool) {

@@ -28,6 +28,7 @@ type Filter struct {
 	ProductLine string
 	ServiceType string
 	Channel     string
+	Model       *uuid.UUID
 }
 
 // Query asks for metrics over a period of tenant-local days [From, To].
@@ -75,6 +76,9 @@ type Store interface {
 	// InReach reports whether the region's subtree (or the site) lies within r.
 	RegionInReach(ctx context.Context, u core.UnitOfWork, r Reach, region uuid.UUID) (bool, error)
 	SiteInReach(ctx context.Context, u core.UnitOfWork, r Reach, site uuid.UUID) (bool, error)
+	// MedianBuckets is SumBuckets' groups with only Sums.MedianCompleteSeconds
+	// set, computed from the completed orders of the same buckets.
+	MedianBuckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, granularity string, f Filter, groupBy []string) ([]Bucket, error)
 }
 
 // Validate checks q and returns the metrics it names.
@@ -116,7 +120,8 @@ func (q *Query) Validate() ([]Metric, error) {
 	used := slices.Clone(q.GroupBy)
 	f := q.Filter
 	for dim, set := range map[string]bool{DimRegion: f.Region != nil, DimSite: f.Site != nil, DimTechnician: f.Technician != nil,
-		DimProductLine: f.ProductLine != "", DimServiceType: f.ServiceType != "", DimChannel: f.Channel != ""} {
+		DimProductLine: f.ProductLine != "", DimServiceType: f.ServiceType != "", DimChannel: f.Channel != "",
+		DimModel: f.Model != nil} {
 		if set {
 			used = append(used, dim)
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -40,11 +41,12 @@ type ScheduleFilters struct {
 	ProductLine  string     `json:"product_line,omitempty" maxLength:"64"`
 	ServiceType  string     `json:"service_type,omitempty" maxLength:"64"`
 	Channel      string     `json:"channel,omitempty" maxLength:"32"`
+	ModelID      *uuid.UUID `json:"model_id,omitempty"`
 }
 
 func (f ScheduleFilters) filter() Filter {
 	return Filter{Region: f.RegionID, Site: f.SiteID, Technician: f.TechnicianID, ProductLine: f.ProductLine,
-		ServiceType: f.ServiceType, Channel: f.Channel}
+		ServiceType: f.ServiceType, Channel: f.Channel, Model: f.ModelID}
 }
 
 // Schedule is a tenant's scheduled totals export.
@@ -152,6 +154,8 @@ type ScheduleStore interface {
 type Objects interface {
 	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	// Delete removes the object; an absent key is no error.
+	Delete(ctx context.Context, key string) error
 }
 
 // Renderer writes a query's totals as a CSV or XLSX file.
@@ -208,15 +212,23 @@ func (e *ExportService) RunDue(ctx context.Context) (int, error) {
 	for _, t := range tenants {
 		for { // a batch per transaction until none is due
 			ran := 0
+			var written []string // the files the transaction announces
 			err := core.InUnitOfWork(ctx, e.Units, t, func(u core.UnitOfWork) error {
 				var err error
-				ran, err = e.runTenant(ctx, u, t)
+				ran, err = e.runTenant(ctx, u, t, &written)
 				return err
 			})
-			n += ran
 			if err != nil {
+				// Nothing announces the files written: remove them, or
+				// they would stay unreachable until the store is swept.
+				for _, key := range written {
+					if derr := e.Objects.Delete(context.WithoutCancel(ctx), key); derr != nil {
+						err = errors.Join(err, fmt.Errorf("remove export file %s: %w", key, derr))
+					}
+				}
 				return n, err
 			}
+			n += ran
 			if ran == 0 {
 				break
 			}
@@ -225,7 +237,7 @@ func (e *ExportService) RunDue(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (e *ExportService) runTenant(ctx context.Context, u core.UnitOfWork, tenant uuid.UUID) (int, error) {
+func (e *ExportService) runTenant(ctx context.Context, u core.UnitOfWork, tenant uuid.UUID, written *[]string) (int, error) {
 	now := e.Clock.Now()
 	due, err := e.Store.LockDueSchedules(ctx, u, now, 10)
 	if err != nil || len(due) == 0 {
@@ -236,14 +248,15 @@ func (e *ExportService) runTenant(ctx context.Context, u core.UnitOfWork, tenant
 		return 0, err
 	}
 	for i := range due {
-		if err := e.runOne(ctx, u, tenant, loc, &due[i], now); err != nil {
+		if err := e.runOne(ctx, u, tenant, loc, &due[i], now, written); err != nil {
 			return 0, fmt.Errorf("report schedule %s: %w", due[i].ID, err)
 		}
 	}
 	return len(due), nil
 }
 
-func (e *ExportService) runOne(ctx context.Context, u core.UnitOfWork, tenant uuid.UUID, loc *time.Location, s *Schedule, now time.Time) error {
+func (e *ExportService) runOne(ctx context.Context, u core.UnitOfWork, tenant uuid.UUID, loc *time.Location, s *Schedule, now time.Time,
+	written *[]string) error {
 	from, to := PeriodBefore(s.Cadence, loc, s.NextRunAt)
 	q := s.Query(from, to)
 	res, err := e.Reports.Run(ctx, u, Reach{All: true}, q)
@@ -270,7 +283,9 @@ func (e *ExportService) runOne(ctx context.Context, u core.UnitOfWork, tenant uu
 	if s.Format == "xlsx" {
 		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
-	if err := e.Objects.Put(ctx, ExportKey(tenant, s.ID, file), tmp, size, ct); err != nil {
+	key := ExportKey(tenant, s.ID, file)
+	*written = append(*written, key) // a failed Put may leave a part
+	if err := e.Objects.Put(ctx, key, tmp, size, ct); err != nil {
 		return err
 	}
 	ttl := e.TTL

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -61,11 +62,12 @@ func (s *Service) Run(ctx context.Context, u core.UnitOfWork, r Reach, q Query) 
 	pf, pt := q.Previous()
 	res := &Result{From: q.From.Format(dateLayout), To: q.To.Format(dateLayout), PreviousFrom: pf.Format(dateLayout),
 		PreviousTo: pt.Format(dateLayout), Totals: []Row{}, Series: []Point{}}
-	cur, err := s.Store.SumBuckets(ctx, u, r, q.From, q.To, "", q.Filter, q.GroupBy)
+	median := slices.ContainsFunc(ms, Metric.NeedsMedian)
+	cur, err := s.buckets(ctx, u, r, q.From, q.To, "", q, median)
 	if err != nil {
 		return nil, err
 	}
-	prev, err := s.Store.SumBuckets(ctx, u, r, pf, pt, "", q.Filter, q.GroupBy)
+	prev, err := s.buckets(ctx, u, r, pf, pt, "", q, median)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +88,7 @@ func (s *Service) Run(ctx context.Context, u core.UnitOfWork, r Reach, q Query) 
 	}
 	sort.Slice(res.Totals, func(i, j int) bool { return groupKey(res.Totals[i].Group) < groupKey(res.Totals[j].Group) })
 	if q.Granularity != "" {
-		series, err := s.Store.SumBuckets(ctx, u, r, q.From, q.To, q.Granularity, q.Filter, q.GroupBy)
+		series, err := s.buckets(ctx, u, r, q.From, q.To, q.Granularity, q, median)
 		if err != nil {
 			return nil, err
 		}
@@ -101,6 +103,26 @@ func (s *Service) Run(ctx context.Context, u core.UnitOfWork, r Reach, q Query) 
 		})
 	}
 	return res, nil
+}
+
+// buckets sums the buckets and, when median, sets each one's median.
+func (s *Service) buckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, gran string, q Query, median bool) ([]Bucket, error) {
+	bs, err := s.Store.SumBuckets(ctx, u, r, from, to, gran, q.Filter, q.GroupBy)
+	if err != nil || !median {
+		return bs, err
+	}
+	meds, err := s.Store.MedianBuckets(ctx, u, r, from, to, gran, q.Filter, q.GroupBy)
+	if err != nil {
+		return nil, err
+	}
+	by := make(map[string]*int64, len(meds))
+	for _, m := range meds {
+		by[m.Start.Format(dateLayout)+"|"+groupKey(m.Group)] = m.Sums.MedianCompleteSeconds
+	}
+	for i := range bs {
+		bs[i].Sums.MedianCompleteSeconds = by[bs[i].Start.Format(dateLayout)+"|"+groupKey(bs[i].Group)]
+	}
+	return bs, nil
 }
 
 // CheckScope refuses filters on a region or site outside the caller's reach.

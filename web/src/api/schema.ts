@@ -7575,6 +7575,7 @@ export interface components {
         };
         ScheduleFilters: {
             channel?: string;
+            model_id?: string;
             product_line?: string;
             region_id?: string;
             service_type?: string;
@@ -24028,6 +24029,8 @@ export interface operations {
                 product_line?: string;
                 service_type?: string;
                 channel?: string;
+                /** @description Only the orders of units of this product model (and complaints about them). */
+                model_id?: string;
                 /** @description The metric whose records to list. */
                 metric: string;
                 /** @description Cursor from a previous page's next. */
@@ -24119,6 +24122,8 @@ export interface operations {
                 product_line?: string;
                 service_type?: string;
                 channel?: string;
+                /** @description Only the orders of units of this product model (and complaints about them). */
+                model_id?: string;
                 format: "csv" | "xlsx";
                 /** @description totals: the metrics per group with the previous period; drill: every record behind metric. */
                 what?: "totals" | "drill";
@@ -24286,11 +24291,13 @@ export interface operations {
                 product_line?: string;
                 service_type?: string;
                 channel?: string;
+                /** @description Only the orders of units of this product model (and complaints about them). */
+                model_id?: string;
                 /** @description Metric IDs, comma-separated (see list-report-metrics). */
                 metrics: string;
                 /** @description day, week (ISO, from Monday) or month: adds a series; empty: totals only. */
                 granularity?: string;
-                /** @description Up to two dimensions, comma-separated: region, site, technician, product_line, service_type, channel. */
+                /** @description Up to two dimensions, comma-separated: region, site, technician, product_line, service_type, channel, model. */
                 group_by?: string;
             };
             header?: never;

@@ -735,5 +735,9 @@ const en: typeof zh = {
       erp: 'Stock figures come from the ERP; every reservation, consumption and return is sent to it with an idempotency key.',
     },
   },
+  reportFilters: {
+    productLine: 'Product line', model: 'Model', serviceType: 'Service type', channel: 'Channel',
+    channels: { phone: 'Phone', portal: 'Portal', api: 'API', sms: 'SMS' },
+  },
 }
 export default en

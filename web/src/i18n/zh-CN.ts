@@ -718,4 +718,8 @@ export default {
       erp: '库存数据来自 ERP；每次预留、消耗和返还都带幂等键发送给 ERP。',
     },
   },
+  reportFilters: {
+    productLine: '产品线', model: '型号', serviceType: '服务类型', channel: '渠道',
+    channels: { phone: '电话', portal: '门户', api: 'API', sms: '短信' },
+  },
 }

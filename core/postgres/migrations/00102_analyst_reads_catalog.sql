@@ -1,0 +1,11 @@
+-- The analyst reads the product catalogue (product lines, models, service
+-- types): the report filters by line and model list them (issue 18). One
+-- platform row reaches every tenant's analyst role (see 00091), except a
+-- tenant that removed that very permission.
+
+-- +goose Up
+INSERT INTO platform_role_permissions (role, resource, action) VALUES ('analyst', 'catalog', 'read')
+    ON CONFLICT DO NOTHING;
+
+-- +goose Down
+DELETE FROM platform_role_permissions WHERE role = 'analyst' AND resource = 'catalog' AND action = 'read';
