@@ -128,6 +128,9 @@ type Deps struct {
 	// Planning: ABC classes, stocktake cadence, reorder points, monthly
 	// plans and campaign plans.
 	Planning *parts.PlanningService
+	// Board signals the supervisors' board streams of every replica's
+	// changes; nil: the board is not streamed.
+	Board BoardEvents
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -338,4 +341,5 @@ func (s *Server) registerRoutes() {
 	registerPartRequestRoutes(s.api, s, d.FieldParts)
 	registerStocktakeRoutes(s.api, s, d.Stocktake)
 	registerPlanningRoutes(s.api, s, d.Planning, d.Stock)
+	registerAgentBoardStream(s.api, s, d.Calls, d.AgentGroups, d.Board, d.Plugins.SSEKeepAlive)
 }

@@ -63,5 +63,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		FieldParts: a.PartRequests,
 		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock}),
 		Stocktake:  parts.NewStocktakeService(store, parts.NewService(parts.Config{Store: store, Clock: o.Clock})),
-		Planning:   &parts.PlanningService{Store: store, Units: store, Tenants: store.PlanningTenants, Clock: o.Clock}})
+		Planning:   &parts.PlanningService{Store: store, Units: store, Tenants: store.PlanningTenants, Clock: o.Clock},
+		Board:      a.PluginStore})
 }
