@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestPortalCareSettings: a quality auditor names and disables indicators,
+// TestPortalCareSettings: a tenant admin names and disables indicators,
 // adds one, is told beside the field that an SMS survey timeout of 2
 // minutes is too short, then saves the act and timeout; picks a region, a
 // site, a product line and a model in the rules editor instead of typing
@@ -23,8 +23,10 @@ func TestPortalCareSettings(t *testing.T) {
 	for _, lang := range []string{"zh-CN", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			n := newDispatchNetwork(t, c, platformToken, "cs-"+map[string]string{"zh-CN": "zh", "en": "en"}[lang], lang)
-			c.expect(http.StatusCreated, "POST", "/v1/users", n.admin, map[string]any{"username": "qa", "password": dispatchPassword,
-				"roles": []string{"quality_auditor"}, "scope": map[string]any{"all": true}})
+			// A tenant admin: quality auditors may not read the region tree nor
+			// the product catalogue the pickers offer.
+			c.expect(http.StatusCreated, "POST", "/v1/users", n.admin, map[string]any{"username": "care.admin", "password": dispatchPassword,
+				"roles": []string{"tenant_admin"}, "scope": map[string]any{"all": true}})
 			survey := map[string]any{"name": "Repair survey", "questions": []map[string]any{
 				{"key": "attitude", "kind": "rating", "text": "Attitude", "indicator": "attitude", "required": true}}}
 			var q struct{ ID string }
@@ -47,22 +49,22 @@ func TestPortalCareSettings(t *testing.T) {
 			}
 
 			b := newBrowser(t, addr, lang, 1366, 900)
-			b.openSignedIn("/callbacks", n.slug, "qa")
+			b.openSignedIn("/callbacks", n.slug, "care.admin")
 
 			// The settings screen.
 			b.click("#tab-settings")
-			b.fill(`[data-test="indicator-name-attitude"] input`, "Politeness")
-			b.click(`[data-test="indicator-enabled-skill"]`)
-			b.fill(`[data-test="indicator-new"] input`, "cleanliness")
+			b.fill("#indicator-name-attitude", "Politeness")
+			b.click(`[data-indicator="skill"] .el-switch`)
+			b.fill("#indicator-new", "cleanliness")
 			b.click(`[data-test="indicator-add"]`)
 			b.waitVisible(`[data-indicator="cleanliness"]`)
-			b.fill(`[data-test="care-timeout"] input`, "2")
+			b.fill("#care-timeout", "2")
 			b.click(`[data-test="care-act-complaint"]`)
 			b.click(`[data-test="care-save"]`)
-			require.Contains(t, b.fieldError(`[data-test="care-timeout"] input`), "5-10080")
+			require.Contains(t, b.fieldError("#care-timeout"), "5-10080")
 			require.Equal(t, "rework", get().Act, "nothing saved")
 			b.requireSettledAccessible("the callback settings with a field error")
-			b.fill(`[data-test="care-timeout"] input`, "60")
+			b.fill("#care-timeout", "60")
 			b.click(`[data-test="care-save"]`)
 			require.Eventually(t, func() bool { return get().Timeout == 60 }, browserWait, 200*time.Millisecond, "the settings are saved")
 			s := get()
@@ -76,13 +78,19 @@ func TestPortalCareSettings(t *testing.T) {
 			b.click(`[data-test="rule-Every repair"]`)
 			b.click(`[data-test="rule-regions"] .el-select__wrapper`)
 			b.pick(`[data-rule-region="GD"]`)
-			b.click(`[data-test="rule-sites"] .el-select__wrapper`)
-			b.pick(`.el-select-dropdown__item:not(.is-disabled)[data-site]`)
-			b.click(`[data-test="rule-lines"] .el-select__wrapper`)
+			closeDropdown := func() { // as a user clicks beside an open dropdown
+				b.click(`[data-test="rule-name"]`)
+			}
+			closeDropdown()
+			b.pick(`[data-test="rule-sites"] .el-select__wrapper`)
+			b.pick(`[data-site]`)
+			closeDropdown()
+			b.pick(`[data-test="rule-lines"] .el-select__wrapper`)
 			b.pick(`[data-line="AC"]`)
-			b.click(`[data-test="rule-models"] .el-select__wrapper`)
+			closeDropdown()
+			b.pick(`[data-test="rule-models"] .el-select__wrapper`)
 			b.pick(`[data-model="KFR-35"]`)
-			b.click(`[data-test="rule-name"]`) // closes the dropdown
+			closeDropdown()
 			b.requireSettledAccessible("the rules editor with its pickers")
 			b.click(`[data-test="rule-save"]`)
 			var rules struct {
@@ -108,7 +116,7 @@ func TestPortalCareSettings(t *testing.T) {
 			b.click("#tab-questionnaires")
 			b.click(`[data-test="q-archive-Old survey"]`)
 			b.waitJS("the archived questionnaire leaves the list", `!document.querySelector('[data-questionnaire="Old survey"]')`)
-			b.click(`[data-test="q-show-archived"]`)
+			b.click(`[data-test="q-show-archived"] .el-switch`)
 			b.waitVisible(`[data-questionnaire="Old survey"][data-archived="yes"]`)
 			b.click(`[data-questionnaire="Repair survey"] button`)
 			b.click(`[data-test="q-version"] .el-select__wrapper`)
