@@ -73,16 +73,8 @@ func registerAgentGroupRoutes(api huma.API, calls *call.Service, groups *call.Gr
 			"with their members' states and the calls waiting in each group's queue."},
 		access{Who: accessTenant, Perm: read},
 		func(ctx context.Context, _ *struct{}) (*AgentBoardOutput, error) {
-			u := unitOfWork(ctx)
-			b, err := calls.FindBoard(ctx, u)
-			if err != nil {
-				return nil, err
-			}
-			if b.Groups, err = groups.BoardGroups(ctx, u, b.Queues); err != nil {
-				return nil, err
-			}
-			b.Agents, b.Queues = nonNil(b.Agents), nonNil(b.Queues)
-			return &AgentBoardOutput{Body: b}, nil
+			b, err := readBoard(ctx, unitOfWork(ctx), calls, groups)
+			return &AgentBoardOutput{Body: b}, err
 		})
 	register(api, huma.Operation{OperationID: "get-agent-sync", Method: http.MethodGet, Path: "/v1/agents/sync",
 		Summary: "The agent groups' sync with the phone system", Tags: tags,

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"reflect"
 	"time"
@@ -136,70 +135,13 @@ func (s agentRoutes) streamAgentEvents(ctx context.Context, hctx huma.Context, p
 		huma.WriteErr(s.api, hctx, 0, "", err)
 		return
 	}
-	hctx.SetHeader("Content-Type", "text/event-stream")
-	hctx.SetHeader("Cache-Control", "no-cache")
-	hctx.SetHeader("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	hctx.SetStatus(http.StatusOK)
-	w := hctx.BodyWriter()
-	rw, ok := w.(http.ResponseWriter)
-	if !ok {
-		s.deps.Log.Error("agent events: the response writer cannot stream")
-		return
-	}
-	rc := http.NewResponseController(rw)
-	keepAlive := s.plugins.SSEKeepAlive
-	if keepAlive <= 0 {
-		keepAlive = defaultSSEKeepAlive
-	}
-	write := func(format string, args ...any) bool {
-		// Each write moves the deadline on: the server's WriteTimeout would
-		// otherwise cut the stream.
-		_ = rc.SetWriteDeadline(time.Now().Add(2*keepAlive + 5*time.Second))
-		if _, err := fmt.Fprintf(w, format, args...); err != nil {
-			return false
+	runSSE(s.Server, ctx, hctx, s.plugins.SSEKeepAlive, recheck, events, nil, func(write sseWrite, e core.AgentEvent) bool {
+		if e.Type == core.AgentEventScreenPop {
+			e.ScreenPop = s.lookUpCaller(ctx, p, e.Call.Caller)
 		}
-		return rc.Flush() == nil
-	}
-	if !write(": connected\n\n") {
-		return
-	}
-	tick := time.NewTicker(keepAlive)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.streams:
-			return
-		case <-tick.C:
-			switch err := recheck(ctx); core.ErrorCode(err) {
-			case core.EUNAUTHORIZED, core.EFORBIDDEN, core.ESUSPENDED:
-				reason, _ := json.Marshal(map[string]string{"reason": core.ErrorMessage(err)})
-				write("event: closed\ndata: %s\n\n", reason)
-				return
-			case "":
-			default: // the check itself failed (the database): try again next time
-				if ctx.Err() != nil {
-					return
-				}
-				s.deps.Log.Warn("agent events: checking the caller again failed", "err", err)
-			}
-			if !write(": keep-alive\n\n") {
-				return
-			}
-		case e, ok := <-events:
-			if !ok {
-				return
-			}
-			if e.Type == core.AgentEventScreenPop {
-				e.ScreenPop = s.lookUpCaller(ctx, p, e.Call.Caller)
-			}
-			data, _ := json.Marshal(e)
-			if !write("event: %s\ndata: %s\n\n", e.Type, data) {
-				return
-			}
-		}
-	}
+		data, _ := json.Marshal(e)
+		return write("event: %s\ndata: %s\n\n", e.Type, data)
+	})
 }
 
 // lookUpCaller returns the screen pop of a caller, nil when the number is

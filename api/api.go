@@ -131,6 +131,9 @@ type Deps struct {
 	// PartsModes: the tenant's stock port (parts.Modes), whose availability
 	// comes from the ERP for a tenant in erp mode; nil: the ledger's.
 	PartsModes StockModes
+	// Board signals the supervisors' board streams of every replica's
+	// changes; nil: the board is not streamed.
+	Board BoardEvents
 }
 
 // NetworkServices serve the service network: regions, sites (with the
@@ -341,4 +344,5 @@ func (s *Server) registerRoutes() {
 	registerPartRequestRoutes(s.api, s, d.FieldParts)
 	registerStocktakeRoutes(s.api, s, d.Stocktake)
 	registerPlanningRoutes(s.api, s, d.Planning, d.Stock)
+	registerAgentBoardStream(s.api, s, d.Calls, d.AgentGroups, d.Board, d.Plugins.SSEKeepAlive)
 }

@@ -156,9 +156,16 @@ type sseEvent struct {
 // it returns once the stream is established.
 func (b *testBundle) openEvents(token string) <-chan sseEvent {
 	b.t.Helper()
+	return b.openStream("/v1/agents/me/events", token)
+}
+
+// openStream opens the event stream at path for token and returns its
+// events; it returns once the stream is established.
+func (b *testBundle) openStream(path, token string) <-chan sseEvent {
+	b.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	b.t.Cleanup(cancel)
-	req, err := http.NewRequestWithContext(ctx, "GET", b.url+"/v1/agents/me/events", nil)
+	req, err := http.NewRequestWithContext(ctx, "GET", b.url+path, nil)
 	require.NoError(b.t, err)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)

@@ -64,5 +64,6 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock}),
 		Stocktake:  parts.NewStocktakeService(store, parts.NewService(parts.Config{Store: store, Clock: o.Clock})),
 		Planning:   &parts.PlanningService{Store: store, Units: store, Tenants: store.PlanningTenants, Clock: o.Clock},
-		PartsModes: a.PartsModes})
+		PartsModes: a.PartsModes,
+		Board:      a.PluginStore})
 }

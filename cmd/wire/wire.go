@@ -258,7 +258,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 		a.PluginRuntime = newPluginHost(ctx, o, a.Registry, rdb)
 	}
 	a.AgentGroups = a.newAgentGroups(o, redisOpt)
-	a.Calls = call.NewService(call.Config{Store: a.Store, Clock: o.Clock, Changes: a.AgentGroups})
+	a.Calls = call.NewService(call.Config{Store: a.Store, Clock: o.Clock, Changes: a.AgentGroups, Board: ps})
 	a.Plugins = plugin.NewService(plugin.Config{Store: ps, Units: a.Store, Runtime: a.PluginRuntime, Events: ps,
 		Egress: o.egress(), Clock: o.Clock, Log: o.Log, Calls: a.Calls})
 	a.WorkOrders = NewWorkOrders(a.Store, a.Plugins, a.PluginRuntime, o.Clock, o.Log)

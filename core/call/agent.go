@@ -104,8 +104,8 @@ func (s *Service) followCall(ctx context.Context, u core.UnitOfWork, repo Reposi
 	return s.setState(ctx, u, repo, *c.AgentUserID, next, at)
 }
 
-// setState writes an agent's state and, when it is another than before,
-// tells Changes.
+// setState writes an agent's state, tells Board and, when it is another
+// than before, Changes.
 func (s *Service) setState(ctx context.Context, u core.UnitOfWork, repo Repository, agent uuid.UUID, state string, at time.Time) error {
 	changed := true
 	if s.changes != nil {
@@ -115,7 +115,10 @@ func (s *Service) setState(ctx context.Context, u core.UnitOfWork, repo Reposito
 		}
 		changed = cur.State != state
 	}
-	if err := repo.SetAgentState(ctx, agent, state, at); err != nil || !changed || s.changes == nil {
+	if err := repo.SetAgentState(ctx, agent, state, at); err != nil {
+		return err
+	}
+	if err := s.boardChanged(ctx, u); err != nil || !changed || s.changes == nil {
 		return err
 	}
 	return s.changes.AgentsChanged(ctx, u)

@@ -22,12 +22,20 @@ type Service struct {
 	// country normalises numbers to find customers.
 	country string
 	changes AgentChanges
+	board   BoardChanges
 }
 
 // AgentChanges learns, in the unit of the change, that an agent's state
 // changed (Groups: the phone system is told who is available).
 type AgentChanges interface {
 	AgentsChanged(ctx context.Context, u core.UnitOfWork) error
+}
+
+// BoardChanges learns, in the unit of the change, that the supervisors'
+// board changed: an agent's state, or the calls waiting in a queue. The
+// PostgreSQL adapter tells every replica's board streams at commit.
+type BoardChanges interface {
+	BoardChanged(ctx context.Context, u core.UnitOfWork) error
 }
 
 // Config is what a Service is built from.
@@ -39,6 +47,8 @@ type Config struct {
 	PhoneCountry string
 	// Changes is told of agent state changes; nil: nobody.
 	Changes AgentChanges
+	// Board is told of every change the board shows; nil: nobody.
+	Board BoardChanges
 }
 
 // NewService returns the call log's use cases.
@@ -49,7 +59,7 @@ func NewService(c Config) *Service {
 	if c.PhoneCountry == "" {
 		c.PhoneCountry = core.DefaultPhoneCountry
 	}
-	return &Service{store: c.Store, clock: c.Clock, country: c.PhoneCountry, changes: c.Changes}
+	return &Service{store: c.Store, clock: c.Clock, country: c.PhoneCountry, changes: c.Changes, board: c.Board}
 }
 
 // RecordCallEvents merges call events into the log in u: a call per PBX
@@ -77,7 +87,16 @@ func (s *Service) RecordCallEvents(ctx context.Context, u core.UnitOfWork, event
 			return err
 		}
 	}
-	return nil
+	// Calls queued, offered or ended change what waits on the board.
+	return s.boardChanged(ctx, u)
+}
+
+// boardChanged tells Board, when there is one, that the board changed.
+func (s *Service) boardChanged(ctx context.Context, u core.UnitOfWork) error {
+	if s.board == nil {
+		return nil
+	}
+	return s.board.BoardChanged(ctx, u)
 }
 
 // RecordDial logs a click-to-dial call placed for agent at extension: the

@@ -15,6 +15,8 @@ const (
 	ResQuestionnaire = "questionnaire"
 	// ActArchive: a questionnaire in use is archived, not deleted.
 	ActArchive = "archive"
+	// ActRestore: an archived questionnaire is listed again.
+	ActRestore = "restore"
 )
 
 // record appends an audit event when the service has an audit store.
@@ -38,6 +40,29 @@ func (s *Service) DeleteRule(ctx context.Context, u core.UnitOfWork, id uuid.UUI
 	return nil
 }
 
+// ArchiveQuestionnaire archives a questionnaire (archived) or brings it
+// back: an archived one is not listed by default nor chosen by a new or
+// changed rule; its tasks keep asking it. Audited. ENOTFOUND.
+func (s *Service) ArchiveQuestionnaire(ctx context.Context, u core.UnitOfWork, id uuid.UUID, archived bool) (*Questionnaire, error) {
+	repo := s.store.Callbacks(u)
+	q, err := repo.FindQuestionnaire(ctx, id, 0)
+	if err != nil {
+		return nil, err
+	}
+	if (q.ArchivedAt != nil) == archived {
+		return q, nil
+	}
+	after := *q
+	act := ActRestore
+	if after.ArchivedAt = nil; archived {
+		now := s.now()
+		after.ArchivedAt, act = &now, ActArchive
+	}
+	repo.ArchiveQuestionnaire(id, after.ArchivedAt)
+	s.record(ctx, u, act, ResQuestionnaire, id, q, &after)
+	return &after, nil
+}
+
 // DeleteQuestionnaire deletes a questionnaire with all its versions, or,
 // when a rule or a task uses it, archives it: it is no longer listed nor
 // chosen by a rule, and the tasks keep asking it. Audited. Returns
@@ -58,7 +83,7 @@ func (s *Service) DeleteQuestionnaire(ctx context.Context, u core.UnitOfWork, id
 		return false, nil
 	}
 	now := s.now()
-	repo.ArchiveQuestionnaire(id, now)
+	repo.ArchiveQuestionnaire(id, &now)
 	after := *q
 	after.ArchivedAt = &now
 	s.record(ctx, u, ActArchive, ResQuestionnaire, id, q, &after)

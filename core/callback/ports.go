@@ -35,15 +35,15 @@ type Repository interface {
 	InsertQuestionnaire(ctx context.Context, q *Questionnaire) error
 	// FindQuestionnaire reads a version (0: the latest); ENOTFOUND.
 	FindQuestionnaire(ctx context.Context, id uuid.UUID, version int) (*Questionnaire, error)
-	// FindQuestionnaires lists the latest version of each not archived,
-	// by name.
-	FindQuestionnaires(ctx context.Context) ([]*Questionnaire, error)
+	// FindQuestionnaires lists the latest version of each, by name; the
+	// archived ones only when archived.
+	FindQuestionnaires(ctx context.Context, archived bool) ([]*Questionnaire, error)
 	// QuestionnaireInUse tells whether a rule or a task uses any version.
 	QuestionnaireInUse(ctx context.Context, id uuid.UUID) (bool, error)
 	// DeleteQuestionnaire deletes every version; ArchiveQuestionnaire
-	// marks every version archived at at.
+	// marks every version archived at at (nil: not archived).
 	DeleteQuestionnaire(id uuid.UUID)
-	ArchiveQuestionnaire(id uuid.UUID, at time.Time)
+	ArchiveQuestionnaire(id uuid.UUID, at *time.Time)
 	// DeleteRule deletes a rule and its verdicts.
 	DeleteRule(id uuid.UUID)
 

@@ -58,7 +58,7 @@ type Questionnaire struct {
 	Name      string     `json:"name"`
 	Questions []Question `json:"questions"`
 	// LowScore is the highest rating that counts as dissatisfaction.
-	LowScore  int       `json:"low_score" doc:"A rating at or below it counts as dissatisfaction (0: none does)."`
+	LowScore  int       `json:"low_score" doc:"A rating at or below it counts as dissatisfaction (0: the tenant's low_score of the callback settings)."`
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"created_by"`
 	// ArchivedAt is set when it was deleted while in use.
@@ -216,15 +216,18 @@ func (qu *Question) option(v string) *Option {
 }
 
 // Dissatisfied says whether answers show dissatisfaction: a rating at or
-// below the questionnaire's LowScore, or a choice marked dissatisfied.
-// Answers are assumed checked.
-func (q *Questionnaire) Dissatisfied(answers []Answer) bool {
+// below the questionnaire's LowScore (when it is 0, the tenant's
+// lowScore), or a choice marked dissatisfied. Answers are assumed checked.
+func (q *Questionnaire) Dissatisfied(answers []Answer, lowScore int) bool {
+	if q.LowScore > 0 {
+		lowScore = q.LowScore
+	}
 	for _, a := range answers {
 		qu := q.question(a.Question)
 		if qu == nil {
 			continue
 		}
-		if a.Score != nil && *a.Score <= q.LowScore {
+		if a.Score != nil && *a.Score <= lowScore {
 			return true
 		}
 		choices := a.Choices

@@ -78,7 +78,7 @@ func (s *Service) SaveQuestionnaire(ctx context.Context, u core.UnitOfWork, id *
 	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(set.Indicators); err != nil {
+	if err := in.Validate(set.EnabledIndicators()); err != nil {
 		return nil, err
 	}
 	q := &Questionnaire{ID: uuid.New(), Version: 1, Name: in.Name, Questions: in.Questions, LowScore: in.LowScore,
@@ -102,8 +102,8 @@ func (s *Service) Questionnaire(ctx context.Context, u core.UnitOfWork, id uuid.
 }
 
 // Questionnaires lists the latest version of each.
-func (s *Service) Questionnaires(ctx context.Context, u core.UnitOfWork) ([]*Questionnaire, error) {
-	return s.store.Callbacks(u).FindQuestionnaires(ctx)
+func (s *Service) Questionnaires(ctx context.Context, u core.UnitOfWork, archived bool) ([]*Questionnaire, error) {
+	return s.store.Callbacks(u).FindQuestionnaires(ctx, archived)
 }
 
 // SaveRule creates a rule (id nil) or replaces one. EINVALID naming the

@@ -1,7 +1,10 @@
 package callback
 
 import (
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -106,7 +109,15 @@ type Evaluation struct {
 
 // Settings are a tenant's callback settings.
 type Settings struct {
-	Indicators []string `json:"indicators" doc:"The indicators questions may measure."`
+	Indicators []string `json:"indicators" doc:"The tenant's indicators by key (what answers record and reports read), the disabled ones included."`
+	// IndicatorLabels are display names by key: renaming keeps the key.
+	IndicatorLabels map[string]string `json:"indicator_labels,omitempty" doc:"Display names by indicator key (up to 60 characters); renaming keeps the key, so answers and reports keep theirs."`
+	// DisabledIndicators may not be measured by a new questionnaire
+	// version; versions and answers that have them keep them.
+	DisabledIndicators []string `json:"disabled_indicators,omitempty" doc:"Indicators (among indicators) no new questionnaire version may measure; saved versions and answers keep them. At least one stays enabled."`
+	// LowScore is the highest rating that counts as dissatisfaction in a
+	// questionnaire that sets none.
+	LowScore int `json:"low_score" minimum:"0" maximum:"10" doc:"A rating at or below it counts as dissatisfaction in questionnaires whose own low_score is 0 (0: only their own counts)."`
 	// Dissatisfaction is what a dissatisfied answer sets off.
 	Dissatisfaction string `json:"dissatisfaction" enum:"none,rework,complaint" doc:"What a low score or \"not resolved\" opens."`
 	// SurveyTimeoutMinutes is how long an SMS survey waits for an answer.
@@ -126,6 +137,18 @@ func DefaultSettings() Settings {
 		SurveyTimeoutMinutes: DefaultSurveyTimeoutMinutes}
 }
 
+// EnabledIndicators are the indicators a new questionnaire version may
+// measure.
+func (s *Settings) EnabledIndicators() []string {
+	out := make([]string, 0, len(s.Indicators))
+	for _, i := range s.Indicators {
+		if !slices.Contains(s.DisabledIndicators, i) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // Validate checks settings; EINVALID naming the field.
 func (s *Settings) Validate() error {
 	if len(s.Indicators) == 0 {
@@ -137,6 +160,27 @@ func (s *Settings) Validate() error {
 			return core.FieldError("indicators", "indicator %q is empty, too long or repeated", i)
 		}
 		seen[i] = true
+	}
+	disabled := 0
+	for _, d := range s.DisabledIndicators {
+		if !seen[d] {
+			return core.FieldError("disabled_indicators", "%q is not one of the indicators", d)
+		}
+		disabled++
+	}
+	if disabled >= len(seen) {
+		return core.FieldError("disabled_indicators", "at least one indicator stays enabled")
+	}
+	for k, v := range s.IndicatorLabels {
+		if !seen[k] {
+			return core.FieldError("indicator_labels."+k, "%q is not one of the indicators", k)
+		}
+		if n := utf8.RuneCountInString(strings.TrimSpace(v)); n == 0 || n > 60 {
+			return core.FieldError("indicator_labels."+k, "a name of 1-60 characters")
+		}
+	}
+	if s.LowScore < 0 || s.LowScore > 10 {
+		return core.FieldError("low_score", "0-10")
 	}
 	switch s.Dissatisfaction {
 	case ActNone, ActRework, ActComplaint:

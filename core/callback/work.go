@@ -92,7 +92,11 @@ func (s *Service) complete(ctx context.Context, u core.UnitOfWork, repo Reposito
 		for i := range answers {
 			answers[i].Indicator = q.question(answers[i].Question).Indicator
 		}
-		dissatisfied = q.Dissatisfied(answers)
+		set, err := repo.FindSettings(ctx)
+		if err != nil {
+			return err
+		}
+		dissatisfied = q.Dissatisfied(answers, set.LowScore)
 	}
 	if answers == nil {
 		answers = []Answer{}

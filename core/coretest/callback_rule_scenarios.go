@@ -30,7 +30,7 @@ func callbackRuleScenarios() []CallbackScenario {
 			check(t).NoError(err)
 			check(t).Len(v1.Questions, 3)
 			list, err := cb(e, func(s *callback.Service, u core.UnitOfWork) ([]*callback.Questionnaire, error) {
-				return s.Questionnaires(context.Background(), u)
+				return s.Questionnaires(context.Background(), u, false)
 			})
 			check(t).NoError(err)
 			check(t).Len(list, 1)
@@ -44,7 +44,7 @@ func callbackRuleScenarios() []CallbackScenario {
 			})
 			requireField(t, err, "questions[1].indicator")
 			list, err := cb(e, func(s *callback.Service, u core.UnitOfWork) ([]*callback.Questionnaire, error) {
-				return s.Questionnaires(context.Background(), u)
+				return s.Questionnaires(context.Background(), u, false)
 			})
 			check(t).NoError(err)
 			check(t).Empty(list)

@@ -106,11 +106,11 @@ func (r callbackRepo) FindQuestionnaire(_ context.Context, id uuid.UUID, version
 	return &q, nil
 }
 
-func (r callbackRepo) FindQuestionnaires(context.Context) ([]*callback.Questionnaire, error) {
+func (r callbackRepo) FindQuestionnaires(_ context.Context, archived bool) ([]*callback.Questionnaire, error) {
 	out := []*callback.Questionnaire{}
 	for _, vs := range r.t().Questionnaires {
 		q := vs[len(vs)-1]
-		if q.ArchivedAt == nil {
+		if archived || q.ArchivedAt == nil {
 			out = append(out, &q)
 		}
 	}
@@ -195,10 +195,10 @@ func (r callbackRepo) QuestionnaireInUse(_ context.Context, id uuid.UUID) (bool,
 
 func (r callbackRepo) DeleteQuestionnaire(id uuid.UUID) { delete(r.t().Questionnaires, id) }
 
-func (r callbackRepo) ArchiveQuestionnaire(id uuid.UUID, at time.Time) {
+func (r callbackRepo) ArchiveQuestionnaire(id uuid.UUID, at *time.Time) {
 	vs := slices.Clone(r.t().Questionnaires[id])
 	for i := range vs {
-		vs[i].ArchivedAt = &at
+		vs[i].ArchivedAt = at
 	}
 	r.t().Questionnaires[id] = vs
 }

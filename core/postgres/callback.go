@@ -22,21 +22,41 @@ func (s *Store) Callbacks(u core.UnitOfWork) callback.Repository { return callba
 func (r callbackRepo) FindSettings(ctx context.Context) (callback.Settings, error) {
 	s := callback.DefaultSettings()
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
-		err := row.Scan(&s.Indicators, &s.Dissatisfaction, &s.SurveyTimeoutMinutes)
+		var labels []byte
+		err := row.Scan(&s.Indicators, &s.Dissatisfaction, &s.SurveyTimeoutMinutes, &labels, &s.DisabledIndicators, &s.LowScore)
 		if err == pgx.ErrNoRows {
 			return nil
 		}
-		return err
-	}, `SELECT indicators, dissatisfaction, survey_timeout_minutes FROM callback_settings`)
+		if err != nil {
+			return err
+		}
+		if len(s.DisabledIndicators) == 0 {
+			s.DisabledIndicators = nil
+		}
+		return json.Unmarshal(labels, &s.IndicatorLabels)
+	}, `SELECT indicators, dissatisfaction, survey_timeout_minutes, indicator_labels, disabled_indicators, low_score
+		FROM callback_settings`)
+	if len(s.IndicatorLabels) == 0 {
+		s.IndicatorLabels = nil
+	}
 	return s, err
 }
 
 func (r callbackRepo) SaveSettings(s callback.Settings) {
-	r.u.write(`INSERT INTO callback_settings (tenant_id, indicators, dissatisfaction, survey_timeout_minutes, updated_at)
-		VALUES (app_current_tenant(), $1, $2, $3, now())
+	labels, _ := json.Marshal(s.IndicatorLabels) // a map of strings always encodes
+	if s.IndicatorLabels == nil {
+		labels = []byte("{}")
+	}
+	disabled := s.DisabledIndicators
+	if disabled == nil {
+		disabled = []string{}
+	}
+	r.u.write(`INSERT INTO callback_settings (tenant_id, indicators, dissatisfaction, survey_timeout_minutes, indicator_labels,
+			disabled_indicators, low_score, updated_at)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, now())
 		ON CONFLICT (tenant_id) DO UPDATE SET indicators = $1, dissatisfaction = $2, survey_timeout_minutes = $3,
-			updated_at = now()`,
-		s.Indicators, s.Dissatisfaction, s.SurveyTimeoutMinutes)
+			indicator_labels = $4, disabled_indicators = $5, low_score = $6, updated_at = now()`,
+		s.Indicators, s.Dissatisfaction, s.SurveyTimeoutMinutes, labels, disabled, s.LowScore)
 }
 
 func (r callbackRepo) Calendar(ctx context.Context) (*calendar.Calendar, error) {
@@ -91,13 +111,13 @@ func (r callbackRepo) FindQuestionnaire(ctx context.Context, id uuid.UUID, versi
 	return q, translate(err, "questionnaire")
 }
 
-func (r callbackRepo) FindQuestionnaires(ctx context.Context) ([]*callback.Questionnaire, error) {
+func (r callbackRepo) FindQuestionnaires(ctx context.Context, archived bool) ([]*callback.Questionnaire, error) {
 	c, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := c.Query(ctx, `SELECT `+questionnaireColumns+` FROM (SELECT DISTINCT ON (id) * FROM questionnaires
-		ORDER BY id, version DESC) q WHERE archived_at IS NULL ORDER BY name, id`)
+		ORDER BY id, version DESC) q WHERE $1 OR archived_at IS NULL ORDER BY name, id`, archived)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +136,7 @@ func (r callbackRepo) DeleteQuestionnaire(id uuid.UUID) {
 	r.u.write(`DELETE FROM questionnaires WHERE id = $1`, id)
 }
 
-func (r callbackRepo) ArchiveQuestionnaire(id uuid.UUID, at time.Time) {
+func (r callbackRepo) ArchiveQuestionnaire(id uuid.UUID, at *time.Time) {
 	r.u.write(`UPDATE questionnaires SET archived_at = $2 WHERE id = $1`, id, at)
 }
 

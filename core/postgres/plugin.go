@@ -23,6 +23,8 @@ type PluginStore struct {
 	// Agent event subscribers of this process, by tenant and user.
 	mu   sync.Mutex
 	subs map[agentKey]map[*agentSub]struct{}
+	// Board stream subscribers of this process, by tenant (under mu).
+	boards map[uuid.UUID]map[chan struct{}]struct{}
 	// Enabled bindings by tenant and kind, trusted only while the change
 	// listener runs (listening); gen grows with every invalidation so a
 	// lookup racing with one does not cache what it read before it.
@@ -39,7 +41,8 @@ func NewPluginStore(s *Store, key []byte) (*PluginStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &PluginStore{s: s, box: box, subs: map[agentKey]map[*agentSub]struct{}{}}, nil
+	return &PluginStore{s: s, box: box, subs: map[agentKey]map[*agentSub]struct{}{},
+		boards: map[uuid.UUID]map[chan struct{}]struct{}{}}, nil
 }
 
 // pluginRepo implements plugin.Repository on a unit of work.

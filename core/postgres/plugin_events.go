@@ -85,7 +85,7 @@ func (s *PluginStore) deliver(payload string) {
 	}
 }
 
-// Listen delivers agent events to this process's subscribers and keeps the
+// Listen delivers agent events and board changes to this process's subscribers and keeps the
 // binding cache in step with changes on any replica, until ctx ends. After
 // a lost connection it reconnects (and drops the cache: it may have missed
 // changes).
@@ -111,19 +111,24 @@ func (s *PluginStore) listenOnce(ctx context.Context) error {
 		return err
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, "LISTEN "+agentChannel+"; LISTEN plugin_bindings_changed"); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+agentChannel+"; LISTEN "+boardChannel+"; LISTEN plugin_bindings_changed"); err != nil {
 		return err
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "UNLISTEN *")
 	s.invalidateBindings(uuid.Nil) // anything changed before LISTEN
+	s.deliverBoard("*")
 	s.listening.Store(true)
 	for {
 		n, err := conn.Conn().WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
-		if n.Channel == agentChannel {
+		switch n.Channel {
+		case agentChannel:
 			s.deliver(n.Payload)
+			continue
+		case boardChannel:
+			s.deliverBoard(n.Payload)
 			continue
 		}
 		tenant, _ := uuid.Parse(n.Payload) // "*": every tenant

@@ -147,6 +147,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/board/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The supervisors' board, live (server-sent events)
+         * @description A `text/event-stream`: `event: board` with the whole board (as GET /v1/agents/board returns it) when the stream opens and again after every agent state change and every change of the calls waiting, made through any replica (changes close together may come as one). Comments (`: keep-alive`) every 15 s keep it open; the caller's credentials are checked again at each, and the stream ends with `event: closed` (data: `{"reason": …}`) when they no longer hold.
+         */
+        get: operations["agent-board-events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/me/calls": {
         parameters: {
             query?: never;
@@ -501,10 +521,13 @@ export interface paths {
         };
         /**
          * Callback settings
-         * @description The indicators questions may measure and what a dissatisfied answer opens (rework or complaint).
+         * @description The indicators questions may measure (with their display names, some perhaps disabled), the tenant's low score, what a dissatisfied answer opens (rework or complaint) and how long an SMS survey waits for an answer.
          */
         get: operations["get-callback-settings"];
-        /** Save the callback settings */
+        /**
+         * Save the callback settings
+         * @description Replaces them. 422 names the field (indicators, disabled_indicators, indicator_labels.<key>, low_score, dissatisfaction, sms_survey_timeout_minutes), nothing saved. Indicator keys are what answers record and reports read: rename through indicator_labels, and disable rather than remove one that questionnaires measure.
+         */
         put: operations["save-callback-settings"];
         post?: never;
         delete?: never;
@@ -2268,7 +2291,7 @@ export interface paths {
         };
         /**
          * Questionnaires (问卷)
-         * @description The latest version of each, by name.
+         * @description The latest version of each, by name; archived ones only with archived=true.
          */
         get: operations["list-questionnaires"];
         put?: never;
@@ -2305,6 +2328,46 @@ export interface paths {
          * @description A questionnaire no rule or task uses is deleted with all its versions; one in use is archived: no longer listed nor chosen by a rule, its tasks keep asking it. Audited.
          */
         delete: operations["delete-questionnaire"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/questionnaires/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a questionnaire
+         * @description An archived questionnaire is listed only with archived=true and cannot be chosen by a new or changed rule; rules and tasks that have it keep asking it. Doing it twice changes nothing. Audited. Returns the latest version.
+         */
+        post: operations["archive-questionnaire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/questionnaires/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring an archived questionnaire back
+         * @description An archived questionnaire is listed only with archived=true and cannot be chosen by a new or changed rule; rules and tasks that have it keep asking it. Doing it twice changes nothing. Audited. Returns the latest version.
+         */
+        post: operations["restore-questionnaire"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4391,13 +4454,24 @@ export interface components {
             type: "ringing" | "answered" | "ended" | "queued";
         };
         CallbackSettings: {
+            /** @description Indicators (among indicators) no new questionnaire version may measure; saved versions and answers keep them. At least one stays enabled. */
+            disabled_indicators?: string[] | null;
             /**
              * @description What a low score or "not resolved" opens.
              * @enum {string}
              */
             dissatisfaction: "none" | "rework" | "complaint";
-            /** @description The indicators questions may measure. */
+            /** @description Display names by indicator key (up to 60 characters); renaming keeps the key, so answers and reports keep theirs. */
+            indicator_labels?: {
+                [key: string]: string;
+            };
+            /** @description The tenant's indicators by key (what answers record and reports read), the disabled ones included. */
             indicators: string[] | null;
+            /**
+             * Format: int64
+             * @description A rating at or below it counts as dissatisfaction in questionnaires whose own low_score is 0 (0: only their own counts).
+             */
+            low_score: number;
             /**
              * Format: int64
              * @description How long an SMS survey waits for each answer before the attempt fails and the retry schedule applies (5-10080; 0: 1440).
@@ -6913,7 +6987,7 @@ export interface components {
             id: string;
             /**
              * Format: int64
-             * @description A rating at or below it counts as dissatisfaction (0: none does).
+             * @description A rating at or below it counts as dissatisfaction (0: the tenant's low_score of the callback settings).
              */
             low_score: number;
             name: string;
@@ -10133,6 +10207,71 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "agent-board-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22878,7 +23017,10 @@ export interface operations {
     };
     "list-questionnaires": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: the archived questionnaires are listed too (each with archived_at). */
+                archived?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -23335,6 +23477,158 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "archive-questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "restore-questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

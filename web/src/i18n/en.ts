@@ -739,5 +739,20 @@ const en: typeof zh = {
     productLine: 'Product line', model: 'Model', serviceType: 'Service type', channel: 'Channel',
     channels: { phone: 'Phone', portal: 'Portal', api: 'API', sms: 'SMS' },
   },
+  caresettings: {
+    tab: 'Settings', indicators: 'Indicators', key: 'Key', name: 'Name', enabled: 'Enabled', nameOf: 'Name of indicator {key}',
+    enabledOf: 'Indicator {key} enabled',
+    indicatorsHint: 'Questions measure these indicators; reports read them by key. Rename one by its name; disable it rather than delete it: saved questionnaires and answers keep it.',
+    newKey: 'New indicator key', addIndicator: 'Add indicator', duplicate: 'This indicator exists already',
+    acts: 'Dissatisfaction', lowScore: 'Low score: a rating at or below it is dissatisfied (for questionnaires without their own; 0: none)',
+    act: 'A low score or "not resolved" opens', acts_: { none: 'Nothing', rework: 'A rework order', complaint: 'A complaint' },
+    timeout: 'SMS survey: minutes to wait for each answer', save: 'Save settings', saved: 'Callback settings saved',
+    regions: 'Regions', sites: 'Sites', searchSites: 'Search sites by code or name', productLines: 'Product lines', models: 'Models',
+    anyRegion: 'Any region', anyLine: 'Any product line', anyModel: 'Any model',
+    archive: 'Archive', restore: 'Restore', archived: 'Archived', showArchived: 'Show archived',
+    archivedDone: 'Questionnaire archived', restoredDone: 'Questionnaire restored', version: 'Version',
+    latestVersion: 'version {v} (latest)', earlier: 'An earlier version: saving makes it the next version.',
+    board: { connecting: 'Connecting…', open: 'Live', retrying: 'Reconnecting…', closed: 'Stream ended' },
+  },
 }
 export default en
