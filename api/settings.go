@@ -45,6 +45,7 @@ type PatchSettingsInput struct {
 		Calendar            *CalendarPatch        `json:"calendar,omitempty" doc:"The parts of the calendar to replace; the others are kept (from the default calendar while the tenant has none)."`
 		AcceptanceMinutes   *int                  `json:"acceptance_minutes,omitempty" minimum:"1" maximum:"10080" doc:"Business minutes a site has to assign or accept a dispatched order."`
 		UrgeIntervalMinutes *int                  `json:"urge_interval_minutes,omitempty" minimum:"1" maximum:"1440" doc:"Least minutes between two manual urges of one order."`
+		PartReturnDays      *int                  `json:"part_return_days,omitempty" minimum:"1" maximum:"365" doc:"Days after a must-return part is used by which its defective part is due back."`
 	}
 }
 
@@ -59,6 +60,7 @@ type PutSettingsInput struct {
 		} `json:"calendar,omitempty" doc:"Omitted: every day 08:00-20:00 in the tenant's time zone."`
 		AcceptanceMinutes   int `json:"acceptance_minutes,omitempty" minimum:"0" maximum:"10080" doc:"Business minutes a site has to assign or accept a dispatched order before it passes to the next candidate. Omitted or 0: 30."`
 		UrgeIntervalMinutes int `json:"urge_interval_minutes,omitempty" minimum:"0" maximum:"1440" doc:"Least minutes between two manual urges of one order. Omitted or 0: 10."`
+		PartReturnDays      int `json:"part_return_days,omitempty" minimum:"0" maximum:"365" doc:"Days after a must-return part is used by which its defective part is due back. Omitted or 0: 15."`
 	}
 }
 
@@ -77,7 +79,7 @@ func registerSettingsRoutes(api huma.API, s *Server, svc *settings.Service) {
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
 		func(ctx context.Context, in *PutSettingsInput) (*SettingsOutput, error) {
 			set := core.TenantSettings{DispatchWeights: in.Body.DispatchWeights, AcceptanceMinutes: in.Body.AcceptanceMinutes,
-				UrgeIntervalMinutes: in.Body.UrgeIntervalMinutes}
+				UrgeIntervalMinutes: in.Body.UrgeIntervalMinutes, PartReturnDays: in.Body.PartReturnDays}
 			if c := in.Body.Calendar; c != nil {
 				set.Calendar = &calendar.Spec{TimeZone: c.TimeZone, Week: c.Week, Holidays: c.Holidays, Workdays: c.Workdays}
 			}
@@ -92,7 +94,8 @@ func registerSettingsRoutes(api huma.API, s *Server, svc *settings.Service) {
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
 		func(ctx context.Context, in *PatchSettingsInput) (*SettingsOutput, error) {
 			b := in.Body
-			p := settings.Patch{UpdatedAt: b.UpdatedAt, AcceptanceMinutes: b.AcceptanceMinutes, UrgeIntervalMinutes: b.UrgeIntervalMinutes}
+			p := settings.Patch{UpdatedAt: b.UpdatedAt, AcceptanceMinutes: b.AcceptanceMinutes, UrgeIntervalMinutes: b.UrgeIntervalMinutes,
+				PartReturnDays: b.PartReturnDays}
 			if w := b.DispatchWeights; w != nil {
 				p.Distance, p.Load, p.Reputation, p.SLARisk = w.Distance, w.Load, w.Reputation, w.SLARisk
 			}

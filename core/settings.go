@@ -25,9 +25,16 @@ type TenantSettings struct {
 	// order (assign or accept it) before it goes to the next candidate.
 	AcceptanceMinutes int `json:"acceptance_minutes" doc:"Business minutes (in the calendar) a site has to assign or accept a dispatched order before it passes to the next candidate."`
 	// UrgeIntervalMinutes: the least time between two manual urges of an order.
-	UrgeIntervalMinutes int       `json:"urge_interval_minutes" doc:"Least minutes between two manual urges (催办) of one order."`
-	UpdatedAt           time.Time `json:"updated_at"`
+	UrgeIntervalMinutes int `json:"urge_interval_minutes" doc:"Least minutes between two manual urges (催办) of one order."`
+	// PartReturnDays: days a technician has to return the defective part
+	// of a must-return part once used (the field request's return due).
+	PartReturnDays int       `json:"part_return_days" doc:"Days after a must-return part is used by which its defective part is due back."`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
+
+// DefaultPartReturnDays is the defective-part return window of a tenant
+// that has set none.
+const DefaultPartReturnDays = 15
 
 // Validate checks the weights, the timer limits (0: the default) and that
 // the calendar builds and has working time.
@@ -43,6 +50,12 @@ func (s *TenantSettings) Validate(tz string) error {
 	}
 	if s.UrgeIntervalMinutes == 0 {
 		s.UrgeIntervalMinutes = DefaultUrgeIntervalMinutes
+	}
+	if s.PartReturnDays == 0 {
+		s.PartReturnDays = DefaultPartReturnDays
+	}
+	if s.PartReturnDays < 1 || s.PartReturnDays > 365 {
+		return FieldError("part_return_days", "must be between 1 and 365")
 	}
 	if s.AcceptanceMinutes < 1 || s.AcceptanceMinutes > 10080 {
 		return FieldError("acceptance_minutes", "must be between 1 and 10080")

@@ -26,6 +26,7 @@ type Patch struct {
 	Workdays *map[string][]string // nil: kept; empty: none
 
 	AcceptanceMinutes, UrgeIntervalMinutes *int
+	PartReturnDays                         *int
 }
 
 // PatchSettings changes the settings the patch names and keeps the rest;
@@ -56,6 +57,9 @@ func (s *Service) PatchSettings(ctx context.Context, u core.UnitOfWork, p Patch)
 	}
 	if p.UrgeIntervalMinutes != nil {
 		next.UrgeIntervalMinutes = *p.UrgeIntervalMinutes
+	}
+	if p.PartReturnDays != nil {
+		next.PartReturnDays = *p.PartReturnDays
 	}
 	if p.TimeZone != nil || p.Week != nil || p.Holidays != nil || p.Workdays != nil {
 		cal, err := s.calendarOf(ctx, u, cur)

@@ -62,7 +62,8 @@ func NewService(c Config) *Service {
 // weight 1, the default timer limits, the default calendar.
 func Defaults() *core.TenantSettings {
 	return &core.TenantSettings{DispatchWeights: core.DispatchWeights{Distance: 1, Load: 1, Reputation: 1, SLARisk: 1},
-		AcceptanceMinutes: core.DefaultAcceptanceMinutes, UrgeIntervalMinutes: core.DefaultUrgeIntervalMinutes}
+		AcceptanceMinutes: core.DefaultAcceptanceMinutes, UrgeIntervalMinutes: core.DefaultUrgeIntervalMinutes,
+		PartReturnDays: core.DefaultPartReturnDays}
 }
 
 // FindSettings reads the tenant's settings; Defaults when it has set none.
