@@ -709,4 +709,10 @@ export default {
     dims: { region: '区域', site: '网点', technician: '技师', product_line: '产品线', service_type: '服务类型', channel: '渠道' },
     adjustment: '人工调整', adjustmentNote: '原因', adjustmentSave: '保存调整', adjustmentSaved: '调整已保存',
   },
+  partsrest: {
+    overdue: '已逾期', return: '返还旧件', inspect: '检验', resultLabel: '检验结果', inspectNote: '检验说明',
+    result: { accepted: '合格', rejected: '不合格', '': '' }, dueBy: '旧件应于 {at} 前返还',
+    returnDays: '旧件返还期限（天）', returnDaysHint: '必须返还的备件使用后，技师须在此天数内返还旧件。',
+    notFitting: '备件与机型不符', notFittingHint: '目录中以下备件不适用此机型：{parts}',
+  },
 }
