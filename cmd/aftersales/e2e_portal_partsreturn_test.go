@@ -89,7 +89,7 @@ func TestPortalPartsReturn(t *testing.T) {
 			b.click(fmt.Sprintf(`[data-test="inspect-%s"]`, id))
 			b.waitVisible(`[data-test="decision-form"]`)
 			b.click(`[data-test="inspect-rejected"]`)
-			b.fill(`[data-test="inspect-note"] input`, "非本机拆下")
+			b.fill(`input[data-test="inspect-note"]`, "非本机拆下")
 			b.click(`[data-test="decision-submit"]`)
 			b.waitJS("the part leaves the queue", fmt.Sprintf(`document.querySelector('[data-test="inspect-%s"]') === null`, id))
 			require.Equal(t, "inspected/rejected", state())
