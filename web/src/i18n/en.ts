@@ -728,7 +728,7 @@ const en: typeof zh = {
   },
   partsrest: {
     overdue: 'Overdue', return: 'Return defective part', inspect: 'Inspect', resultLabel: 'Inspection result', inspectNote: 'Inspection note',
-    result: { accepted: 'Accepted', rejected: 'Rejected', '': '' }, dueBy: 'Defective part due {at}',
+    result: { accepted: 'Accepted', rejected: 'Rejected' }, dueBy: 'Defective part due {at}',
     returnDays: 'Defective part return (days)', returnDaysHint: 'Days after a must-return part is used by which the technician returns the defective part.',
     notFitting: 'Parts that do not fit this model', notFittingHint: 'The catalogue does not list this model for: {parts}',
   },

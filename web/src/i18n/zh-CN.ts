@@ -711,7 +711,7 @@ export default {
   },
   partsrest: {
     overdue: '已逾期', return: '返还旧件', inspect: '检验', resultLabel: '检验结果', inspectNote: '检验说明',
-    result: { accepted: '合格', rejected: '不合格', '': '' }, dueBy: '旧件应于 {at} 前返还',
+    result: { accepted: '合格', rejected: '不合格' }, dueBy: '旧件应于 {at} 前返还',
     returnDays: '旧件返还期限（天）', returnDaysHint: '必须返还的备件使用后，技师须在此天数内返还旧件。',
     notFitting: '备件与机型不符', notFittingHint: '目录中以下备件不适用此机型：{parts}',
   },
