@@ -251,3 +251,41 @@ func TestClaimSettlementAndScope(t *testing.T) {
 }
 
 func formatMinor(v float64) string { return fmt.Sprintf("%d.%02d", int64(v)/100, int64(v)%100) }
+
+// TestClaimPartNotFitting: a part whose catalogue entry lists other
+// models makes its claim line not fit and the default rule
+// part_not_fitting flags the claim; a part listing no models fits.
+func TestClaimPartNotFitting(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("fit")
+	admin, site := n.tenant.admin, n.nearMgrTok
+	b.exec(n.tenant.id, `INSERT INTO product_models (tenant_id, id, product_line, code, name, warranty_months)
+		VALUES ($1, $2, 'AC', 'XX-99', 'XX-99', 36)`, n.tenant.id, uuid.New())
+	b.must(201, "POST", "/v1/parts/catalog", admin, map[string]any{"number": "P-XX99", "name_zh": "异型压缩机",
+		"models": []string{"XX-99"}, "cost_minor": 1000, "sale_minor": 2000})
+	b.must(201, "POST", "/v1/parts/catalog", admin, map[string]any{"number": "P-ANY", "name_zh": "通用螺丝",
+		"cost_minor": 10, "sale_minor": 20})
+	fits := func(c resp) map[string]any {
+		out := map[string]any{}
+		for _, l := range c.JSON["lines"].([]any) {
+			if m := l.(map[string]any); m["kind"] == "part" {
+				out[m["code"].(string)] = m["fits"]
+			}
+		}
+		return out
+	}
+
+	ok := b.completedOrder(n, n.unit, n.near, &n.techNear, 1, "P-ANY")
+	c := b.must(201, "POST", "/v1/claims", site, map[string]any{"work_order_id": ok})
+	require.Equal(t, map[string]any{"P-ANY": true}, fits(c))
+	c = b.must(200, "POST", "/v1/claims/"+c.str("id")+"/actions", site, map[string]any{"action": "submit"})
+	require.NotContains(t, string(c.Raw), "part_not_fitting")
+
+	bad := b.completedOrder(n, n.unit, n.near, &n.techNear, 1, "P-XX99", "P-ANY")
+	c = b.must(201, "POST", "/v1/claims", site, map[string]any{"work_order_id": bad})
+	require.Equal(t, map[string]any{"P-XX99": false, "P-ANY": true}, fits(c))
+	c = b.must(200, "POST", "/v1/claims/"+c.str("id")+"/actions", site, map[string]any{"action": "submit"})
+	require.Equal(t, "flagged", c.str("state"))
+	require.Contains(t, string(c.Raw), "part_not_fitting")
+}

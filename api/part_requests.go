@@ -32,7 +32,29 @@ type ListOrderPartRequestsInput struct {
 
 type ListPartRequestsInput struct {
 	ListParams
-	State string `query:"state" enum:"requested,refused,approved,received,consumed,returned,inspected,"`
+	State   string `query:"state" enum:"requested,refused,approved,received,consumed,returned,inspected,"`
+	Overdue bool   `query:"overdue" doc:"Only used must-return parts whose defective part is past its return due date."`
+}
+
+// PartRequestLine is one part of a multi-line request.
+type PartRequestLine struct {
+	PartID   uuid.UUID `json:"part_id"`
+	Quantity int64     `json:"quantity" doc:"Positive."`
+	Note     string    `json:"note,omitempty" maxLength:"500"`
+}
+
+type CreatePartRequestLinesInput struct {
+	ID   uuid.UUID `path:"id"`
+	Body struct {
+		Lines []PartRequestLine `json:"lines" minItems:"1" maxItems:"50"`
+	}
+}
+
+type PartRequestLinesOutput struct {
+	Body struct {
+		GroupID uuid.UUID            `json:"group_id"`
+		Items   []*parts.PartRequest `json:"items" nullable:"false"`
+	}
 }
 
 type ListPartRequestsOutput struct {
@@ -83,6 +105,29 @@ func registerPartRequestRoutes(api huma.API, s *Server, svc *parts.Requests) {
 				Quantity: in.Body.Quantity, Note: in.Body.Note}, reach, actorOf(ctx))
 			return &PartRequestOutput{Body: r}, err
 		})
+	register(api, huma.Operation{OperationID: "create-part-request-lines", Method: http.MethodPost,
+		Path: "/v1/work-orders/{id}/part-requests/lines", Summary: "Request several parts for an order in one request",
+		Tags: tags, DefaultStatus: http.StatusCreated, Errors: errs,
+		Description: "One request of several parts: a line per part, each approved, shipped, received and returned on its " +
+			"own; the lines share group_id. 422 names the line's field (lines[1].part_id); nothing is stored then."},
+		access{Who: accessTenant, Perm: perm(core.ActCreate)},
+		func(ctx context.Context, in *CreatePartRequestLinesInput) (*PartRequestLinesOutput, error) {
+			reach, err := s.stockReach(ctx)
+			if err != nil {
+				return nil, err
+			}
+			lines := make([]parts.RequestInput, len(in.Body.Lines))
+			for i, l := range in.Body.Lines {
+				lines[i] = parts.RequestInput{PartID: l.PartID, Quantity: l.Quantity, Note: l.Note}
+			}
+			rs, err := svc.RequestLines(ctx, unitOfWork(ctx), in.ID, lines, reach, actorOf(ctx))
+			if err != nil {
+				return nil, err
+			}
+			out := &PartRequestLinesOutput{}
+			out.Body.GroupID, out.Body.Items = rs[0].GroupID, rs
+			return out, nil
+		})
 	register(api, huma.Operation{OperationID: "list-order-part-requests", Method: http.MethodGet,
 		Path: "/v1/work-orders/{id}/part-requests", Summary: "The part requests of an order", Tags: tags,
 		Description: "Newest first; those of the order the caller sees."},
@@ -98,7 +143,8 @@ func registerPartRequestRoutes(api huma.API, s *Server, svc *parts.Requests) {
 		})
 	register(api, huma.Operation{OperationID: "list-part-requests", Method: http.MethodGet, Path: "/v1/part-requests",
 		Summary: "The part request queue", Tags: tags,
-		Description: "Newest first, by state; a site sees the requests of its own orders, a parts clerk all in scope."},
+		Description: "Newest first, by state; a site sees the requests of its own orders, a parts clerk all in scope. " +
+			"overdue=true lists the defective parts late for their return."},
 		access{Who: accessTenant, Perm: perm(core.ActRead)},
 		func(ctx context.Context, in *ListPartRequestsInput) (*ListPartRequestsOutput, error) {
 			reach, err := s.stockReach(ctx)
@@ -106,7 +152,7 @@ func registerPartRequestRoutes(api huma.API, s *Server, svc *parts.Requests) {
 				return nil, err
 			}
 			items, next, err := svc.FindRequests(ctx, unitOfWork(ctx), parts.RequestFilter{Within: reach, State: in.State,
-				After: in.Cursor, Limit: in.Limit})
+				Overdue: in.Overdue, After: in.Cursor, Limit: in.Limit})
 			return requestPage(items, next), err
 		})
 	register(api, huma.Operation{OperationID: "get-part-request", Method: http.MethodGet, Path: "/v1/part-requests/{id}",

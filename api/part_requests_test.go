@@ -228,13 +228,7 @@ func TestFieldPartReturnWindow(t *testing.T) {
 	f := b.fieldParts("fp-window")
 	b.exec(f.tenant.id, `INSERT INTO tenant_settings (tenant_id, part_return_days) VALUES ($1, 7)
 		ON CONFLICT (tenant_id) DO UPDATE SET part_return_days = 7`, f.tenant.id)
-	id := b.must(201, "POST", "/v1/work-orders/"+f.order+"/part-requests", f.techNearTok,
-		map[string]any{"part_id": f.part, "quantity": 1}).str("id")
-	doc := b.must(200, "POST", "/v1/part-requests/"+id+"/approve", f.clerk, map[string]any{"from_warehouse_id": f.central}).str("document_id")
-	b.must(200, "POST", "/v1/stock/documents/"+doc+"/receive", f.nearMgrTok, map[string]any{
-		"lines": []map[string]any{{"part_id": f.part, "quantity": 1}}})
-	done := b.act(f.techNearTok, f.order, "complete", map[string]any{"record": partRecord(1)})
-	require.Equal(t, 200, done.Status, "%s", done.Raw)
+	id := f.usedOne(b)
 	due, err := time.Parse(time.RFC3339Nano, b.must(200, "GET", "/v1/part-requests/"+id, f.clerk, nil).str("return_due"))
 	require.NoError(t, err)
 	require.WithinDuration(t, time.Now().AddDate(0, 0, 7), due, time.Hour)

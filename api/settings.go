@@ -46,6 +46,7 @@ type PatchSettingsInput struct {
 		AcceptanceMinutes   *int                  `json:"acceptance_minutes,omitempty" minimum:"1" maximum:"10080" doc:"Business minutes a site has to assign or accept a dispatched order."`
 		UrgeIntervalMinutes *int                  `json:"urge_interval_minutes,omitempty" minimum:"1" maximum:"1440" doc:"Least minutes between two manual urges of one order."`
 		PartsMode           *string               `json:"parts_mode,omitempty" enum:"built_in,erp" doc:"Where stock is kept: built_in (the platform's ledger) or erp (the tenant's ERP through its parts plugin; 422 naming parts_mode while no parts plugin is bound and enabled)."`
+		PartReturnDays      *int                  `json:"part_return_days,omitempty" minimum:"1" maximum:"365" doc:"Days after a must-return part is used by which its defective part is due back."`
 	}
 }
 
@@ -61,6 +62,7 @@ type PutSettingsInput struct {
 		AcceptanceMinutes   int    `json:"acceptance_minutes,omitempty" minimum:"0" maximum:"10080" doc:"Business minutes a site has to assign or accept a dispatched order before it passes to the next candidate. Omitted or 0: 30."`
 		UrgeIntervalMinutes int    `json:"urge_interval_minutes,omitempty" minimum:"0" maximum:"1440" doc:"Least minutes between two manual urges of one order. Omitted or 0: 10."`
 		PartsMode           string `json:"parts_mode,omitempty" enum:"built_in,erp" doc:"Where stock is kept (see patch-settings). Omitted: kept as it is."`
+		PartReturnDays      int    `json:"part_return_days,omitempty" minimum:"0" maximum:"365" doc:"Days after a must-return part is used by which its defective part is due back. Omitted or 0: 15."`
 	}
 }
 
@@ -79,7 +81,8 @@ func registerSettingsRoutes(api huma.API, s *Server, svc *settings.Service) {
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
 		func(ctx context.Context, in *PutSettingsInput) (*SettingsOutput, error) {
 			set := core.TenantSettings{DispatchWeights: in.Body.DispatchWeights, AcceptanceMinutes: in.Body.AcceptanceMinutes,
-				UrgeIntervalMinutes: in.Body.UrgeIntervalMinutes, PartsMode: in.Body.PartsMode}
+				UrgeIntervalMinutes: in.Body.UrgeIntervalMinutes, PartsMode: in.Body.PartsMode,
+				PartReturnDays: in.Body.PartReturnDays}
 			if c := in.Body.Calendar; c != nil {
 				set.Calendar = &calendar.Spec{TimeZone: c.TimeZone, Week: c.Week, Holidays: c.Holidays, Workdays: c.Workdays}
 			}
@@ -96,7 +99,7 @@ func registerSettingsRoutes(api huma.API, s *Server, svc *settings.Service) {
 		func(ctx context.Context, in *PatchSettingsInput) (*SettingsOutput, error) {
 			b := in.Body
 			p := settings.Patch{UpdatedAt: b.UpdatedAt, AcceptanceMinutes: b.AcceptanceMinutes, UrgeIntervalMinutes: b.UrgeIntervalMinutes,
-				PartsMode: b.PartsMode}
+				PartsMode: b.PartsMode, PartReturnDays: b.PartReturnDays}
 			if w := b.DispatchWeights; w != nil {
 				p.Distance, p.Load, p.Reputation, p.SLARisk = w.Distance, w.Load, w.Reputation, w.SLARisk
 			}

@@ -28,8 +28,11 @@ type TenantSettings struct {
 	UrgeIntervalMinutes int `json:"urge_interval_minutes" doc:"Least minutes between two manual urges (催办) of one order."`
 	// PartsMode says where the tenant's stock truth is: PartsBuiltIn (the
 	// platform's ledger) or PartsERP (the ERP, through its parts plugin).
-	PartsMode string    `json:"parts_mode" enum:"built_in,erp" doc:"Where stock is kept: built_in, the platform's stock ledger; erp, the tenant's ERP through its parts plugin, which the platform reserves, consumes and returns through (a parts plugin must be bound to switch to it)."`
-	UpdatedAt time.Time `json:"updated_at"`
+	PartsMode string `json:"parts_mode" enum:"built_in,erp" doc:"Where stock is kept: built_in, the platform's stock ledger; erp, the tenant's ERP through its parts plugin, which the platform reserves, consumes and returns through (a parts plugin must be bound to switch to it)."`
+	// PartReturnDays: days a technician has to return the defective part
+	// of a must-return part once used (the field request's return due).
+	PartReturnDays int       `json:"part_return_days" doc:"Days after a must-return part is used by which its defective part is due back."`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // Parts modes of a tenant (TenantSettings.PartsMode).
@@ -38,9 +41,13 @@ const (
 	PartsERP     = "erp"
 )
 
+// DefaultPartReturnDays is the defective-part return window of a tenant
+// that has set none.
+const DefaultPartReturnDays = 15
+
 // Validate checks the weights, the timer limits (0: the default), the
-// parts mode (empty: built_in) and that the calendar builds and has
-// working time.
+// parts mode (empty: built_in), the return window (0: the default) and
+// that the calendar builds and has working time.
 func (s *TenantSettings) Validate(tz string) error {
 	w := s.DispatchWeights
 	for name, v := range map[string]float64{"distance": w.Distance, "load": w.Load, "reputation": w.Reputation, "sla_risk": w.SLARisk} {
@@ -59,6 +66,12 @@ func (s *TenantSettings) Validate(tz string) error {
 	}
 	if s.PartsMode != PartsBuiltIn && s.PartsMode != PartsERP {
 		return FieldError("parts_mode", "must be built_in or erp")
+	}
+	if s.PartReturnDays == 0 {
+		s.PartReturnDays = DefaultPartReturnDays
+	}
+	if s.PartReturnDays < 1 || s.PartReturnDays > 365 {
+		return FieldError("part_return_days", "must be between 1 and 365")
 	}
 	if s.AcceptanceMinutes < 1 || s.AcceptanceMinutes > 10080 {
 		return FieldError("acceptance_minutes", "must be between 1 and 10080")

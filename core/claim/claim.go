@@ -90,8 +90,10 @@ type ClaimLine struct {
 	// when it did.
 	ReturnDue  *time.Time `json:"return_due,omitempty"`
 	ReturnedAt *time.Time `json:"returned_at,omitempty"`
-	// Fits is false when the barcode has been used only on other models
-	// (the platform has no fit data: it learns from the orders).
+	// Fits is false when the catalogue lists the models the part fits and
+	// not the unit's, or when the barcode has been used only on other
+	// models (learnt from the orders, for parts the catalogue has no
+	// models for).
 	Fits bool `json:"fits"`
 }
 

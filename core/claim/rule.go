@@ -37,8 +37,9 @@ type Facts struct {
 	RepeatDays int `expr:"repeat_days"`
 	// PartsOverdue: defective parts not returned by their due date.
 	PartsOverdue int `expr:"parts_overdue"`
-	// PartsUnfitting: parts whose barcode was only ever used on other
-	// models.
+	// PartsUnfitting: parts that do not fit the unit's model: the
+	// catalogue's models for the part leave it out, or the barcode was
+	// only ever used on other models.
 	PartsUnfitting int `expr:"parts_unfitting"`
 	// FilingDelayDays: days from the order's completion to submission.
 	FilingDelayDays float64 `expr:"filing_delay_days"`
@@ -64,7 +65,7 @@ func DefaultRules() []AuditRule {
 		{"mileage_above_distance", "Mileage above 1.3 × the straight-line distance", true, "mileage_km > distance_km * 1.3 + 2"},
 		{"repeat_repair", "Same unit repaired again within 30 days", true, "repeat_days >= 0 && repeat_days <= 30"},
 		{"part_not_returned", "Defective part not returned in time", true, "parts_overdue > 0"},
-		{"part_not_fitting", "Part used only on other models", true, "parts_unfitting > 0"},
+		{"part_not_fitting", "A part that does not fit the model", true, "parts_unfitting > 0"},
 		{"late_filing", "Claim filed more than 30 days after completion", true, "filing_delay_days > 30"},
 		{"site_out_of_line", "Site's cost per order above 2 × its peers' median (90 days)", true,
 			"peer_median_cost > 0 && site_cost_per_order > 2 * peer_median_cost"},

@@ -2,6 +2,7 @@ package parts
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -29,11 +30,12 @@ const (
 )
 
 // DefaultReturnDays is the defective-return window when the tenant sets none.
-const DefaultReturnDays = 15
+const DefaultReturnDays = core.DefaultPartReturnDays
 
 // PartRequest is a technician's request for a part for a work order.
 type PartRequest struct {
 	ID              uuid.UUID  `json:"id"`
+	GroupID         uuid.UUID  `json:"group_id" doc:"The request this line belongs to: the lines asked for together share it (a single-part request is its own group)."`
 	WorkOrderID     uuid.UUID  `json:"work_order_id"`
 	SiteID          uuid.UUID  `json:"site_id"`
 	ToWarehouseID   uuid.UUID  `json:"to_warehouse_id" doc:"The site's warehouse the part is shipped to."`
@@ -49,6 +51,7 @@ type PartRequest struct {
 	MustReturn      bool       `json:"must_return"`
 	ReturnDue       *time.Time `json:"return_due" nullable:"true"`
 	ReturnedAt      *time.Time `json:"returned_at" nullable:"true"`
+	Overdue         bool       `json:"overdue" doc:"The defective part is due back and late: used, not returned, past return_due."`
 	Inspection      string     `json:"inspection" enum:"accepted,rejected,"`
 	InspectionNote  string     `json:"inspection_note"`
 	RequestedBy     string     `json:"requested_by"`
@@ -63,8 +66,11 @@ type RequestFilter struct {
 	Within      Reach
 	State       string
 	WorkOrderID *uuid.UUID
-	After       string
-	Limit       int
+	// Overdue: only used must-return parts not returned by AsOf's due.
+	Overdue bool
+	AsOf    time.Time
+	After   string
+	Limit   int
 }
 
 // OrderPost is what a request needs to know of its work order.
@@ -119,6 +125,9 @@ func (in *RequestInput) validate() error {
 	return nil
 }
 
+// MaxLines is the most lines one request takes.
+const MaxLines = 50
+
 // Requests runs the field-request chain on top of the stock service.
 type Requests struct {
 	store RequestStore
@@ -153,6 +162,40 @@ func (q *Requests) Request(ctx context.Context, u core.UnitOfWork, order uuid.UU
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
+	rs, err := q.request(ctx, u, order, []RequestInput{in}, func(int, string) string { return "part_id" }, within, actor)
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+// RequestLines records one request of several parts for an order: a line
+// per part, each approved, shipped, received and returned on its own,
+// all sharing one group_id. EINVALID names the line's field
+// (lines[1].quantity); ENOTFOUND for an order out of reach.
+func (q *Requests) RequestLines(ctx context.Context, u core.UnitOfWork, order uuid.UUID, lines []RequestInput, within Reach, actor string) ([]*PartRequest, error) {
+	switch {
+	case len(lines) == 0:
+		return nil, core.FieldError("lines", "at least one line")
+	case len(lines) > MaxLines:
+		return nil, core.FieldError("lines", "at most %d lines", MaxLines)
+	}
+	for i := range lines {
+		if err := lines[i].validate(); err != nil {
+			if e, ok := err.(*core.Error); ok {
+				for f, m := range e.Fields {
+					return nil, core.FieldError(fmt.Sprintf("lines[%d].%s", i, f), "%s", m)
+				}
+			}
+			return nil, err
+		}
+	}
+	return q.request(ctx, u, order, lines, func(i int, f string) string { return fmt.Sprintf("lines[%d].%s", i, f) },
+		within, actor)
+}
+
+func (q *Requests) request(ctx context.Context, u core.UnitOfWork, order uuid.UUID, lines []RequestInput,
+	field func(i int, f string) string, within Reach, actor string) ([]*PartRequest, error) {
 	rr, repo := q.store.PartRequests(u), q.stock.store.Parts(u)
 	o, err := rr.Order(ctx, order)
 	if err != nil {
@@ -171,18 +214,31 @@ func (q *Requests) Request(ctx context.Context, u core.UnitOfWork, order uuid.UU
 	case core.StateCompleted, core.StateConfirmed, core.StateClosed, core.StateCancelled:
 		return nil, core.Errorf(core.ECONFLICT, "the order is %s", o.State)
 	}
-	p, err := repo.FindPart(ctx, in.PartID)
-	if core.ErrorCode(err) == core.ENOTFOUND {
-		return nil, core.FieldError("part_id", "no such part")
-	} else if err != nil {
-		return nil, err
+	found := make([]*Part, len(lines))
+	for i, in := range lines {
+		p, err := repo.FindPart(ctx, in.PartID)
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			return nil, core.FieldError(field(i, "part_id"), "no such part")
+		} else if err != nil {
+			return nil, err
+		}
+		found[i] = p
 	}
 	now := q.stock.now()
-	r := &PartRequest{ID: uuid.New(), WorkOrderID: order, SiteID: *o.SiteID, ToWarehouseID: *o.SiteWarehouseID,
-		PartID: p.ID, PartNumber: p.Number, Quantity: in.Quantity, State: ReqRequested, Note: in.Note,
-		MustReturn: p.MustReturn, RequestedBy: actor, Version: 1, CreatedAt: now, UpdatedAt: now}
-	rr.InsertRequest(r)
-	rr.AppendOrderEvent(order, "part_requested", actor, now, map[string]any{"request_id": r.ID, "part_number": p.Number,
-		"quantity": r.Quantity})
-	return r, nil
+	group := uuid.New()
+	out := make([]*PartRequest, len(lines))
+	for i, in := range lines {
+		p := found[i]
+		r := &PartRequest{ID: uuid.New(), GroupID: group, WorkOrderID: order, SiteID: *o.SiteID,
+			ToWarehouseID: *o.SiteWarehouseID, PartID: p.ID, PartNumber: p.Number, Quantity: in.Quantity, State: ReqRequested,
+			Note: in.Note, MustReturn: p.MustReturn, RequestedBy: actor, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if len(lines) == 1 {
+			r.GroupID = r.ID
+		}
+		rr.InsertRequest(r)
+		rr.AppendOrderEvent(order, "part_requested", actor, now, map[string]any{"request_id": r.ID, "group_id": r.GroupID,
+			"part_number": p.Number, "quantity": r.Quantity})
+		out[i] = r
+	}
+	return out, nil
 }

@@ -21,6 +21,7 @@ func (q *Requests) lock(ctx context.Context, u core.UnitOfWork, id uuid.UUID, wi
 	if err := inReach(ctx, q.stock.store.Parts(u), r.ToWarehouseID, within); err != nil {
 		return nil, core.Errorf(core.ENOTFOUND, "part request not found")
 	}
+	r.markOverdue(q.stock.now())
 	return r, nil
 }
 
@@ -204,7 +205,7 @@ func (q *Requests) Return(ctx context.Context, u core.UnitOfWork, id uuid.UUID, 
 		return nil, err
 	}
 	now := q.stock.now()
-	r.State, r.ReturnedAt = ReqReturned, &now
+	r.State, r.ReturnedAt, r.Overdue = ReqReturned, &now, false
 	q.save(u, r, "part_returned", actor, now, map[string]any{"late": r.ReturnDue != nil && now.After(*r.ReturnDue)})
 	return r, nil
 }
@@ -236,9 +237,23 @@ func (q *Requests) Find(ctx context.Context, u core.UnitOfWork, id uuid.UUID, wi
 	return q.lock(ctx, u, id, within)
 }
 
-// FindRequests lists requests within reach, newest first.
+// FindRequests lists requests within reach, newest first; with
+// f.Overdue only the defective parts late as of now.
 func (q *Requests) FindRequests(ctx context.Context, u core.UnitOfWork, f RequestFilter) ([]*PartRequest, string, error) {
-	return q.store.PartRequests(u).FindRequests(ctx, f)
+	now := q.stock.now()
+	if f.Overdue {
+		f.AsOf = now
+	}
+	rs, next, err := q.store.PartRequests(u).FindRequests(ctx, f)
+	for _, r := range rs {
+		r.markOverdue(now)
+	}
+	return rs, next, err
+}
+
+// markOverdue sets Overdue: a used must-return part not back by its due.
+func (r *PartRequest) markOverdue(now time.Time) {
+	r.Overdue = r.State == ReqConsumed && r.MustReturn && r.ReturnDue != nil && now.After(*r.ReturnDue)
 }
 
 // ConsumeCompleted is the work-order completion hook: the completed

@@ -82,7 +82,8 @@ func (r claims) SaveRules(rules []claim.AuditRule) {
 
 // OrderFacts implements claim.Repository in one round trip: the order,
 // its site, unit and model, the parts on its service record and which of
-// their barcodes only other models' orders used.
+// their barcodes do not fit: the catalogue lists models for the part and
+// not this one, or only other models' orders used it.
 func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.OrderFacts, error) {
 	o := &claim.OrderFacts{Unfitting: map[string]bool{}}
 	var purchase *string
@@ -107,7 +108,9 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 					WHERE w.id <> $1 AND w.service_record IS NOT NULL AND p->>'barcode' = used.barcode AND wu.model_id <> (SELECT model_id FROM om))
 				AND NOT EXISTS (
 					SELECT 1 FROM work_orders w JOIN units wu ON wu.id = w.unit_id, jsonb_array_elements(CASE WHEN jsonb_typeof(w.service_record->'parts') = 'array' THEN w.service_record->'parts' ELSE '[]' END) p
-					WHERE w.id <> $1 AND w.service_record IS NOT NULL AND p->>'barcode' = used.barcode AND wu.model_id = (SELECT model_id FROM om)))
+					WHERE w.id <> $1 AND w.service_record IS NOT NULL AND p->>'barcode' = used.barcode AND wu.model_id = (SELECT model_id FROM om))
+				OR EXISTS (SELECT 1 FROM parts pc WHERE pc.number = used.barcode AND cardinality(pc.models) > 0
+					AND m.code IS NOT NULL AND NOT (m.code = ANY (pc.models))))
 		FROM o LEFT JOIN sites s ON s.id = o.site_id LEFT JOIN units u ON u.id = o.unit_id
 		LEFT JOIN product_models m ON m.id = u.model_id`, orderID)
 	if err != nil {

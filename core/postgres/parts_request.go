@@ -20,7 +20,7 @@ func (s *Store) PartRequests(u core.UnitOfWork) parts.RequestRepository {
 	return partRequestsRepo{unitOf(u)}
 }
 
-const requestColumns = `r.id, r.work_order_id, r.site_id, r.to_warehouse_id, r.part_id, p.number, r.quantity, r.state, r.note,
+const requestColumns = `r.id, r.group_id, r.work_order_id, r.site_id, r.to_warehouse_id, r.part_id, p.number, r.quantity, r.state, r.note,
 	r.refusal_reason, r.from_warehouse_id, r.document_id, r.consumed, r.must_return, r.return_due, r.returned_at, r.inspection,
 	r.inspection_note, r.requested_by, r.decided_by, r.version, r.created_at, r.updated_at`
 
@@ -28,7 +28,7 @@ const requestFrom = ` FROM part_requests r JOIN parts p ON p.tenant_id = r.tenan
 
 func scanRequest(row pgx.Row) (*parts.PartRequest, error) {
 	r := &parts.PartRequest{}
-	return r, row.Scan(&r.ID, &r.WorkOrderID, &r.SiteID, &r.ToWarehouseID, &r.PartID, &r.PartNumber, &r.Quantity, &r.State,
+	return r, row.Scan(&r.ID, &r.GroupID, &r.WorkOrderID, &r.SiteID, &r.ToWarehouseID, &r.PartID, &r.PartNumber, &r.Quantity, &r.State,
 		&r.Note, &r.RefusalReason, &r.FromWarehouseID, &r.DocumentID, &r.Consumed, &r.MustReturn, &r.ReturnDue, &r.ReturnedAt,
 		&r.Inspection, &r.InspectionNote, &r.RequestedBy, &r.DecidedBy, &r.Version, &r.CreatedAt, &r.UpdatedAt)
 }
@@ -56,10 +56,10 @@ func (r partRequestsRepo) ReturnDays(ctx context.Context) (int, error) {
 // InsertRequest implements parts.RequestRepository.
 func (r partRequestsRepo) InsertRequest(q *parts.PartRequest) {
 	r.u.write(`INSERT INTO part_requests (tenant_id, id, work_order_id, site_id, to_warehouse_id, part_id, quantity, state, note,
-		must_return, requested_by, version, created_at, updated_at)
-		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		must_return, requested_by, version, created_at, updated_at, group_id)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		q.ID, q.WorkOrderID, q.SiteID, q.ToWarehouseID, q.PartID, q.Quantity, q.State, q.Note, q.MustReturn, q.RequestedBy,
-		q.Version, q.CreatedAt, q.UpdatedAt)
+		q.Version, q.CreatedAt, q.UpdatedAt, q.GroupID)
 }
 
 // UpdateRequest implements parts.RequestRepository.
@@ -125,6 +125,9 @@ func (r partRequestsRepo) FindRequests(ctx context.Context, f parts.RequestFilte
 	}
 	if f.WorkOrderID != nil {
 		where = append(where, "r.work_order_id = "+a.add(*f.WorkOrderID))
+	}
+	if f.Overdue {
+		where = append(where, "r.state = 'consumed' AND r.must_return AND r.return_due < "+a.add(f.AsOf))
 	}
 	limit := clampLimit(f.Limit)
 	rows, err := q.Query(ctx, `SELECT `+requestColumns+requestFrom+` WHERE `+strings.Join(where, " AND ")+

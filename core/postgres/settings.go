@@ -22,8 +22,9 @@ func (r settingsRepo) FindSettings(ctx context.Context) (*core.TenantSettings, e
 	out := &core.TenantSettings{}
 	var w, cal []byte
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
-		return row.Scan(&w, &cal, &out.AcceptanceMinutes, &out.UrgeIntervalMinutes, &out.UpdatedAt, &out.PartsMode)
-	}, `SELECT dispatch_weights, calendar, acceptance_minutes, urge_interval_minutes, updated_at, parts_mode FROM tenant_settings`)
+		return row.Scan(&w, &cal, &out.AcceptanceMinutes, &out.UrgeIntervalMinutes, &out.UpdatedAt, &out.PartsMode, &out.PartReturnDays)
+	}, `SELECT dispatch_weights, calendar, acceptance_minutes, urge_interval_minutes, updated_at, parts_mode, part_return_days
+		FROM tenant_settings`)
 	if err != nil {
 		return nil, translate(err, "settings")
 	}
@@ -53,10 +54,10 @@ func (r settingsRepo) SaveSettings(in *core.TenantSettings) {
 		cal, _ = json.Marshal(in.Calendar)
 	}
 	r.u.write(`INSERT INTO tenant_settings (tenant_id, dispatch_weights, calendar, updated_at,
-			acceptance_minutes, urge_interval_minutes, parts_mode)
-		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id) DO UPDATE
+			acceptance_minutes, urge_interval_minutes, parts_mode, part_return_days)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id) DO UPDATE
 		SET dispatch_weights = EXCLUDED.dispatch_weights, calendar = EXCLUDED.calendar, updated_at = EXCLUDED.updated_at,
 			acceptance_minutes = EXCLUDED.acceptance_minutes, urge_interval_minutes = EXCLUDED.urge_interval_minutes,
-			parts_mode = EXCLUDED.parts_mode`,
-		w, cal, in.UpdatedAt, in.AcceptanceMinutes, in.UrgeIntervalMinutes, in.PartsMode)
+			parts_mode = EXCLUDED.parts_mode, part_return_days = EXCLUDED.part_return_days`,
+		w, cal, in.UpdatedAt, in.AcceptanceMinutes, in.UrgeIntervalMinutes, in.PartsMode, in.PartReturnDays)
 }

@@ -27,7 +27,8 @@ type Patch struct {
 
 	AcceptanceMinutes, UrgeIntervalMinutes *int
 
-	PartsMode *string // core.PartsBuiltIn or core.PartsERP
+	PartsMode      *string // core.PartsBuiltIn or core.PartsERP
+	PartReturnDays *int
 }
 
 // PatchSettings changes the settings the patch names and keeps the rest;
@@ -64,6 +65,9 @@ func (s *Service) PatchSettings(ctx context.Context, u core.UnitOfWork, p Patch)
 		if next.PartsMode == "" {
 			return nil, core.FieldError("parts_mode", "must be built_in or erp")
 		}
+	}
+	if p.PartReturnDays != nil {
+		next.PartReturnDays = *p.PartReturnDays
 	}
 	if p.TimeZone != nil || p.Week != nil || p.Holidays != nil || p.Workdays != nil {
 		cal, err := s.calendarOf(ctx, u, cur)

@@ -74,7 +74,7 @@ func NewService(c Config) *Service {
 func Defaults() *core.TenantSettings {
 	return &core.TenantSettings{DispatchWeights: core.DispatchWeights{Distance: 1, Load: 1, Reputation: 1, SLARisk: 1},
 		AcceptanceMinutes: core.DefaultAcceptanceMinutes, UrgeIntervalMinutes: core.DefaultUrgeIntervalMinutes,
-		PartsMode: core.PartsBuiltIn}
+		PartsMode: core.PartsBuiltIn, PartReturnDays: core.DefaultPartReturnDays}
 }
 
 // FindSettings reads the tenant's settings; Defaults when it has set none.

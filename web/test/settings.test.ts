@@ -11,6 +11,7 @@ const stored = (calendar?: Schemas['SettingsView']['calendar']): Schemas['Settin
   acceptance_minutes: 30,
   urge_interval_minutes: 10,
   parts_mode: 'built_in',
+  part_return_days: 15,
   updated_at: '0001-01-01T00:00:00Z',
   calendar,
   default_calendar: { time_zone: 'Asia/Shanghai', week: { mon: every, tue: every, wed: every, thu: every, fri: every, sat: every, sun: every } },

@@ -1648,7 +1648,7 @@ export interface paths {
         };
         /**
          * The part request queue
-         * @description Newest first, by state; a site sees the requests of its own orders, a parts clerk all in scope.
+         * @description Newest first, by state; a site sees the requests of its own orders, a parts clerk all in scope. overdue=true lists the defective parts late for their return.
          */
         get: operations["list-part-requests"];
         put?: never;
@@ -4074,6 +4074,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/work-orders/{id}/part-requests/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request several parts for an order in one request
+         * @description One request of several parts: a line per part, each approved, shipped, received and returned on its own; the lines share group_id. 422 names the line's field (lines[1].part_id); nothing is stored then.
+         */
+        post: operations["create-part-request-lines"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/work-orders/{id}/urge": {
         parameters: {
             query?: never;
@@ -5177,6 +5197,9 @@ export interface components {
              * @description Positive.
              */
             quantity: number;
+        };
+        CreatePartRequestLinesInputBody: {
+            lines: components["schemas"]["PartRequestLine"][] | null;
         };
         CreatePluginBindingInputBody: {
             /** @description Non-secret configuration, passed to the plugin as is. Every URL in it (any string value that is an absolute URL) must be http(s) or ws(s), on port 80, 443 or 1024-65535, and reach public addresses only, unless the platform widens this (422 naming the field otherwise). */
@@ -6491,12 +6514,16 @@ export interface components {
             /** @description The transfer shipped on approval. */
             document_id: string | null;
             from_warehouse_id: string | null;
+            /** @description The request this line belongs to: the lines asked for together share it (a single-part request is its own group). */
+            group_id: string;
             id: string;
             /** @enum {string} */
             inspection: "accepted" | "rejected" | "";
             inspection_note: string;
             must_return: boolean;
             note: string;
+            /** @description The defective part is due back and late: used, not returned, past return_due. */
+            overdue: boolean;
             part_id: string;
             part_number: string;
             /** Format: int64 */
@@ -6518,6 +6545,19 @@ export interface components {
             version: number;
             work_order_id: string;
         };
+        PartRequestLine: {
+            note?: string;
+            part_id: string;
+            /**
+             * Format: int64
+             * @description Positive.
+             */
+            quantity: number;
+        };
+        PartRequestLinesOutputBody: {
+            group_id: string;
+            items: components["schemas"]["PartRequest"][];
+        };
         PartStockOutputBody: {
             code: string;
             warehouses: components["schemas"]["StockLevel"][] | null;
@@ -6537,6 +6577,11 @@ export interface components {
             calendar?: components["schemas"]["CalendarPatch"];
             /** @description The weights to change. */
             dispatch_weights?: components["schemas"]["DispatchWeightsPatch"];
+            /**
+             * Format: int64
+             * @description Days after a must-return part is used by which its defective part is due back.
+             */
+            part_return_days?: number;
             /**
              * @description Where stock is kept: built_in (the platform's ledger) or erp (the tenant's ERP through its parts plugin; 422 naming parts_mode while no parts plugin is bound and enabled).
              * @enum {string}
@@ -6946,6 +6991,11 @@ export interface components {
             /** @description Omitted: every day 08:00-20:00 in the tenant's time zone. */
             calendar?: components["schemas"]["CalendarStruct"];
             dispatch_weights: components["schemas"]["DispatchWeights"];
+            /**
+             * Format: int64
+             * @description Days after a must-return part is used by which its defective part is due back. Omitted or 0: 15.
+             */
+            part_return_days?: number;
             /**
              * @description Where stock is kept (see patch-settings). Omitted: kept as it is.
              * @enum {string}
@@ -7785,6 +7835,11 @@ export interface components {
             /** @description The calendar deadlines are counted in while calendar is absent: every day 08:00-20:00 in the tenant's time zone. */
             readonly default_calendar: components["schemas"]["Spec"];
             dispatch_weights: components["schemas"]["DispatchWeights"];
+            /**
+             * Format: int64
+             * @description Days after a must-return part is used by which its defective part is due back.
+             */
+            part_return_days: number;
             /**
              * @description Where stock is kept: built_in, the platform's stock ledger; erp, the tenant's ERP through its parts plugin, which the platform reserves, consumes and returns through (a parts plugin must be bound to switch to it).
              * @enum {string}
@@ -19061,6 +19116,8 @@ export interface operations {
                 /** @description Page size. */
                 limit?: number;
                 state?: "requested" | "refused" | "approved" | "received" | "consumed" | "returned" | "inspected" | "";
+                /** @description Only used must-return parts whose defective part is past its return due date. */
+                overdue?: boolean;
             };
             header?: never;
             path?: never;
@@ -33713,6 +33770,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PartRequest"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-part-request-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartRequestLinesInputBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartRequestLinesOutputBody"];
                 };
             };
             /** @description Bad Request */

@@ -754,5 +754,11 @@ const en: typeof zh = {
     latestVersion: 'version {v} (latest)', earlier: 'An earlier version: saving makes it the next version.',
     board: { connecting: 'Connecting…', open: 'Live', retrying: 'Reconnecting…', closed: 'Stream ended' },
   },
+  partsrest: {
+    overdue: 'Overdue', return: 'Return defective part', inspect: 'Inspect', resultLabel: 'Inspection result', inspectNote: 'Inspection note',
+    result: { accepted: 'Accepted', rejected: 'Rejected' }, dueBy: 'Defective part due {at}',
+    returnDays: 'Defective part return (days)', returnDaysHint: 'Days after a must-return part is used by which the technician returns the defective part.',
+    notFitting: 'Parts that do not fit this model', notFittingHint: 'The catalogue does not list this model for: {parts}',
+  },
 }
 export default en

@@ -737,4 +737,10 @@ export default {
     latestVersion: '第 {v} 版（最新）', earlier: '这是较早的版本：保存后成为新的版本。',
     board: { connecting: '连接中…', open: '实时', retrying: '重新连接中…', closed: '推送已结束' },
   },
+  partsrest: {
+    overdue: '已逾期', return: '返还旧件', inspect: '检验', resultLabel: '检验结果', inspectNote: '检验说明',
+    result: { accepted: '合格', rejected: '不合格' }, dueBy: '旧件应于 {at} 前返还',
+    returnDays: '旧件返还期限（天）', returnDaysHint: '必须返还的备件使用后，技师须在此天数内返还旧件。',
+    notFitting: '备件与机型不符', notFittingHint: '目录中以下备件不适用此机型：{parts}',
+  },
 }

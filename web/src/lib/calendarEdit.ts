@@ -16,6 +16,7 @@ export type SettingsForm = {
   dispatch_weights: Record<WeightName, number>
   acceptance_minutes: number
   urge_interval_minutes: number
+  part_return_days: number
   calendar: {
     time_zone: string
     // working hours as typed: "08:30-12:00, 13:30-18:00"; '' is closed
@@ -47,6 +48,7 @@ export function toForm(s: Settings): SettingsForm {
     dispatch_weights: { ...s.dispatch_weights },
     acceptance_minutes: s.acceptance_minutes,
     urge_interval_minutes: s.urge_interval_minutes,
+    part_return_days: s.part_return_days,
     calendar: { time_zone: cal.time_zone, week, holidays: [...(cal.holidays ?? [])].sort(), workdays },
   }
 }
@@ -62,6 +64,7 @@ export function settingsPatch(before: SettingsForm, now: SettingsForm): Omit<Pat
   if (Object.keys(weights).length) out.dispatch_weights = weights
   if (before.acceptance_minutes !== now.acceptance_minutes) out.acceptance_minutes = now.acceptance_minutes
   if (before.urge_interval_minutes !== now.urge_interval_minutes) out.urge_interval_minutes = now.urge_interval_minutes
+  if (before.part_return_days !== now.part_return_days) out.part_return_days = now.part_return_days
   const cal: NonNullable<PatchBody['calendar']> = {}
   const b = before.calendar
   const n = now.calendar
@@ -84,7 +87,7 @@ export function changedParts(before: SettingsForm, now: SettingsForm): string[] 
   return [
     ...Object.keys(p.dispatch_weights ?? {}),
     ...Object.keys(p.calendar ?? {}),
-    ...(['acceptance_minutes', 'urge_interval_minutes'] as const).filter((k) => p[k] !== undefined),
+    ...(['acceptance_minutes', 'urge_interval_minutes', 'part_return_days'] as const).filter((k) => p[k] !== undefined),
   ]
 }
 
@@ -146,7 +149,7 @@ export function rebase(before: SettingsForm, mine: SettingsForm, theirs: Setting
   const out: SettingsForm = structuredClone(theirs)
   for (const p of changedParts(before, mine)) {
     if ((weightNames as readonly string[]).includes(p)) out.dispatch_weights[p as WeightName] = mine.dispatch_weights[p as WeightName]
-    else if (p === 'acceptance_minutes' || p === 'urge_interval_minutes') out[p] = mine[p]
+    else if (p === 'acceptance_minutes' || p === 'urge_interval_minutes' || p === 'part_return_days') out[p] = mine[p]
     else if (p === 'time_zone') out.calendar.time_zone = mine.calendar.time_zone
     else if (p === 'week') out.calendar.week = { ...mine.calendar.week }
     else if (p === 'holidays') out.calendar.holidays = [...mine.calendar.holidays]
