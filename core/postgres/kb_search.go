@@ -62,10 +62,6 @@ import (
 // full. Snippets are made in Go for the page returned only. Figures in
 // BENCHMARKS.md (BenchmarkKBSearch).
 
-// kbRankWeights weigh where a term occurs, as ts_rank takes them: {D, C,
-// B, A} = {body, -, tags, title}; search_title holds A and B only.
-const kbRankWeights = `'{0.1, 0.2, 0.5, 1.0}'`
-
 // kbCandidates bounds the matches a search ranks, per stage.
 const kbCandidates = 200
 
@@ -145,15 +141,15 @@ func (r kbRepo) search(ctx context.Context, where []string, args []any, f kb.Fil
 	}
 	c := kbCandidateArgs(f)
 	cond := strings.Join(append(where, "true"), " AND ")
-	sql := `SELECT ` + kbArticleColumns + `, pending FROM kb_articles
-		WHERE tenant_id = app_current_tenant() AND ` + cond + ` AND id = ANY ((SELECT kb_search_candidates(` +
-		arg(f.Search.TSQuery()) + `::tsquery, ` + arg(kbCandidates) + `, ` + arg(c.statuses) + `::text[], ` +
-		arg(c.audiences) + `::text[], ` + arg(c.regions) + `::uuid[], ` + arg(c.categories) + `::uuid[], ` +
+	sql := `SELECT ` + kbArticleColumns + `, pending
+		FROM unnest((SELECT kb_search_ranked(` + arg(f.Search.TSQuery()) + `::tsquery, ` + arg(f.Rank.TSQuery()) +
+		`::tsquery, ` + arg(f.Now) + `::timestamptz, ` + arg(kbCandidates) + `, ` + arg(limit) + `, ` + arg(c.statuses) +
+		`::text[], ` + arg(c.audiences) + `::text[], ` + arg(c.regions) + `::uuid[], ` + arg(c.categories) + `::uuid[], ` +
 		arg(c.productLine) + `::text, ` + arg(c.model) + `::text, ` + arg(c.faultCodes) + `::text[], ` +
-		arg(c.reviewBefore) + `::timestamptz, ` + arg(f.PendingOnly) + `, ` + arg(limit) + `))::uuid[])
-		ORDER BY ts_rank(` + kbRankWeights + `, search_title, ` + arg(f.Rank.TSQuery()) + `::tsquery) *
-			(1 + 1 / (1 + extract(epoch FROM ` + arg(f.Now) + `::timestamptz - coalesce(published_at, updated_at)) / 7776000)) DESC, id
-		LIMIT ` + arg(limit)
+		arg(c.reviewBefore) + `::timestamptz, ` + arg(f.PendingOnly) + `))) WITH ORDINALITY AS ranked(rid, ord)
+		JOIN kb_articles ON tenant_id = app_current_tenant() AND id = rid
+		WHERE ` + cond + `
+		ORDER BY ord`
 	return readAll(ctx, r.u, scanKBArticlePending, sql, args...)
 }
 
