@@ -30,20 +30,28 @@ import (
 // p99 500-710 ms for every query form, broad or specific. As the migration
 // owner (no policy) the same query took 19 ms.
 //
-// So a search is two stages (migrations 00070, 00074):
+// So a search is two stages (migrations 00070, 00074, 00103, 00104):
 //
-//  1. candidates, from kb_search_candidates (a SECURITY DEFINER function
-//     of the migration owner that keeps the current tenant's rows
-//     itself), whose conditions reach the GIN indexes: first the articles
-//     whose title or tags (search_title: the A and B part of the vector,
-//     small and stored in the row) hold the whole query, at most
-//     kbCandidates of them; only when they do not fill the page asked
-//     for, those whose body holds it too, as many more;
-//  2. the candidates, read back through kb_articles and its policy by
-//     key (id = ANY of the array), ranked by ts_rank over search_title
-//     (title 1, tags 0.5) times a recency factor that halves the boost of
-//     a change a quarter old.
+//  1. kb_search_ranked (a SECURITY DEFINER function of the migration
+//     owner that keeps the current tenant's rows itself), whose
+//     conditions reach the GIN indexes, finds the candidates: first the
+//     articles whose title or tags (search_title: the A and B part of the
+//     vector, kept in the row) hold the whole query, at most kbCandidates
+//     of them; only when they do not fill the page asked for, those whose
+//     body holds it too, as many more. It ranks them as it reads them, by
+//     ts_rank over search_title (title 1, tags 0.5) times a recency
+//     factor that halves the boost of a change a quarter old, and returns
+//     the IDs of the page only, best first;
+//  2. that page is read back through kb_articles and its policy by key,
+//     in the function's order.
 //
+// Until migration 00103 the function returned the candidates unranked
+// and the search read all of them back to rank them: a broad query read
+// its 200 candidates' heap pages twice and sorted 200 whole articles.
+// And search_title, though small, went out of line with the whole vector
+// (a row with both is over 2 kB), so ranking read ~500 TOAST pages for
+// 200 candidates; migration 00104 keeps it in the row (storage MAIN).
+
 // Migration 00070 found the candidates through a view without a security
 // barrier. Its plans were left to the planner, and with statistics pgx's
 // cached statements got generic plans after five runs: the body stage
@@ -58,12 +66,15 @@ import (
 //
 // A broad query (kongtiao: 18,645 matches) ranks an arbitrary
 // kbCandidates of its title matches, all equally good on the words; a
-// specific one (every labelled query) has fewer matches and is ranked in
-// full. Snippets are made in Go for the page returned only. Figures in
+// specific one has fewer matches and is ranked in full (every labelled
+// query of BenchmarkKBSearch matches one title on 100,000 articles, so
+// the cap, 200 until migration 00103, costs them nothing; each candidate
+// of a broad query is one heap page read). Snippets are made in Go for the page returned only. Figures in
 // BENCHMARKS.md (BenchmarkKBSearch).
 
-// kbCandidates bounds the matches a search ranks, per stage.
-const kbCandidates = 200
+// kbCandidates bounds the matches a search ranks, per stage: twice the
+// largest page (kb.Service.Search asks for at most 50).
+const kbCandidates = 100
 
 // FindArticles lists or, with f.Search, searches articles (see above).
 func (r kbRepo) FindArticles(ctx context.Context, f kb.Filter) ([]*kb.Article, string, error) {
