@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -35,7 +36,7 @@ func TestKBScenarios(t *testing.T) {
 }
 
 // TestKBSearchReachesTheIndex: searches find their candidates through
-// kb_search_candidates (migration 00074) because, under kb_articles' row
+// kb_search_ranked (migrations 00074, 00103) because, under kb_articles' row
 // policy, the application role's tsvector match cannot use the GIN index.
 // The function returns the current tenant's articles only (none without
 // one); BenchmarkKBSearch shows the index it reaches.
@@ -52,8 +53,8 @@ func TestKBSearchReachesTheIndex(t *testing.T) {
 			require.NoError(t, err)
 		}
 		var out []uuid.UUID
-		require.NoError(t, tx.QueryRow(ctx, `SELECT kb_search_candidates($1::tsquery, 1000, NULL, NULL, NULL, NULL, NULL,
-			NULL, NULL, NULL`+extra+`)`, q).Scan(&out))
+		require.NoError(t, tx.QueryRow(ctx, `SELECT kb_search_ranked($1::tsquery, NULL, NULL, 1000, 1000, NULL, NULL, NULL,
+			NULL, NULL, NULL, NULL, NULL`+extra+`)`, q).Scan(&out))
 		return out
 	}
 	require.Empty(t, ids(nil, "门", ""), "no tenant, no rows")
@@ -135,8 +136,8 @@ func TestKBSearchDoesNotLeakAcrossTenants(t *testing.T) {
 	require.NoError(t, exec(`CREATE TEMP TABLE kb_articles (tenant_id uuid, id uuid, search tsvector, search_title tsvector)`))
 	require.NoError(t, exec(`INSERT INTO pg_temp.kb_articles VALUES ($1, $2, '门 锁', '门 锁')`, bed.tenant, kbOtherArticle))
 	var got []uuid.UUID
-	require.NoError(t, tx.QueryRow(ctx, `SELECT kb_search_candidates('门 & 锁', 100, NULL, NULL, NULL, NULL, NULL, NULL,
-		NULL, NULL)`).Scan(&got))
+	require.NoError(t, tx.QueryRow(ctx, `SELECT kb_search_ranked('门 & 锁', NULL, NULL, 100, 100, NULL, NULL, NULL, NULL, NULL,
+		NULL, NULL, NULL)`).Scan(&got))
 	require.NotContains(t, got, kbOtherArticle)
 	require.NotEmpty(t, got)
 	var leaked, mine int
@@ -147,7 +148,58 @@ func TestKBSearchDoesNotLeakAcrossTenants(t *testing.T) {
 	// Nor may the caller run the function as anyone but itself with its
 	// own conditions: it is not callable by PUBLIC.
 	var public bool
-	require.NoError(t, tx.QueryRow(ctx, `SELECT has_function_privilege('public', 'kb_search_candidates(tsquery, integer, text[],
-		text[], uuid[], uuid[], text, text, text[], timestamptz, boolean, integer)', 'EXECUTE')`).Scan(&public))
+	require.NoError(t, tx.QueryRow(ctx, `SELECT has_function_privilege('public', 'kb_search_ranked(tsquery, tsquery,
+		timestamptz, integer, integer, text[], text[], uuid[], uuid[], text, text, text[], timestamptz, boolean)', 'EXECUTE')`).Scan(&public))
 	require.False(t, public)
+}
+
+// TestKBSearchRankedKeepsToItsTenant: kb_search_ranked (migration 00103)
+// ranks the candidates itself, with the rank query and time the caller
+// passes; whatever they are, it returns the current tenant's articles
+// only, at most the page asked for, best first.
+func TestKBSearchRankedKeepsToItsTenant(t *testing.T) {
+	t.Parallel()
+	bed, other := newKBTwoTenants(t)
+	type hit struct {
+		id   uuid.UUID
+		rank float64
+	}
+	at := time.Now()
+	ranked := func(tenant uuid.UUID, q, rank string, need int) []hit {
+		var out []hit
+		pgtest.InTenant(t, bed.store.Pool(), tenant, func(ctx context.Context, tx pgx.Tx) {
+			rows, err := tx.Query(ctx, `SELECT rid, ts_rank('{0.1, 0.2, 0.5, 1.0}', a.search_title, $2::tsquery) *
+					(1 + 1 / (1 + extract(epoch FROM $4::timestamptz - coalesce(a.published_at, a.updated_at)) / 7776000))
+				FROM unnest(kb_search_ranked($1::tsquery, $2::tsquery, $4, 1000, $3, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+					NULL)) WITH ORDINALITY AS r(rid, ord)
+				LEFT JOIN kb_articles a ON a.id = rid
+				ORDER BY ord`, q, rank, need, at)
+			require.NoError(t, err)
+			for rows.Next() {
+				var h hit
+				require.NoError(t, rows.Scan(&h.id, &h.rank))
+				out = append(out, h)
+			}
+			require.NoError(t, rows.Err())
+		})
+		return out
+	}
+	// The other tenant's 门锁 would rank first; it is not a candidate.
+	// (As a search's does, the rank query holds the match's terms: title
+	// matches rank above body matches, so a page of them is the top of
+	// all.)
+	rank := "门锁 | 门 | 锁 | 空 | 调"
+	all := ranked(bed.tenant, "门 | 锁 | 空 | 调", rank, 1000)
+	require.Greater(t, len(all), 3)
+	for i, h := range all {
+		require.NotEqual(t, kbOtherArticle, h.id)
+		if i > 0 {
+			require.LessOrEqual(t, h.rank, all[i-1].rank, "best first")
+		}
+	}
+	require.Equal(t, all[:3], ranked(bed.tenant, "门 | 锁 | 空 | 调", rank, 3), "the page asked for")
+	mine := ranked(other, "门 | 锁 | 空 | 调", rank, 1000)
+	require.Len(t, mine, 1)
+	require.Equal(t, kbOtherArticle, mine[0].id)
+	require.Empty(t, ranked(other, "空 & 调", "空调", 10))
 }

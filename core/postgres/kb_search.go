@@ -30,20 +30,28 @@ import (
 // p99 500-710 ms for every query form, broad or specific. As the migration
 // owner (no policy) the same query took 19 ms.
 //
-// So a search is two stages (migrations 00070, 00074):
+// So a search is two stages (migrations 00070, 00074, 00103, 00104):
 //
-//  1. candidates, from kb_search_candidates (a SECURITY DEFINER function
-//     of the migration owner that keeps the current tenant's rows
-//     itself), whose conditions reach the GIN indexes: first the articles
-//     whose title or tags (search_title: the A and B part of the vector,
-//     small and stored in the row) hold the whole query, at most
-//     kbCandidates of them; only when they do not fill the page asked
-//     for, those whose body holds it too, as many more;
-//  2. the candidates, read back through kb_articles and its policy by
-//     key (id = ANY of the array), ranked by ts_rank over search_title
-//     (title 1, tags 0.5) times a recency factor that halves the boost of
-//     a change a quarter old.
+//  1. kb_search_ranked (a SECURITY DEFINER function of the migration
+//     owner that keeps the current tenant's rows itself), whose
+//     conditions reach the GIN indexes, finds the candidates: first the
+//     articles whose title or tags (search_title: the A and B part of the
+//     vector, kept in the row) hold the whole query, at most kbCandidates
+//     of them; only when they do not fill the page asked for, those whose
+//     body holds it too, as many more. It ranks them as it reads them, by
+//     ts_rank over search_title (title 1, tags 0.5) times a recency
+//     factor that halves the boost of a change a quarter old, and returns
+//     the IDs of the page only, best first;
+//  2. that page is read back through kb_articles and its policy by key,
+//     in the function's order.
 //
+// Until migration 00103 the function returned the candidates unranked
+// and the search read all of them back to rank them: a broad query read
+// its 200 candidates' heap pages twice and sorted 200 whole articles.
+// And search_title, though small, went out of line with the whole vector
+// (a row with both is over 2 kB), so ranking read ~500 TOAST pages for
+// 200 candidates; migration 00104 keeps it in the row (storage MAIN).
+
 // Migration 00070 found the candidates through a view without a security
 // barrier. Its plans were left to the planner, and with statistics pgx's
 // cached statements got generic plans after five runs: the body stage
@@ -58,16 +66,15 @@ import (
 //
 // A broad query (kongtiao: 18,645 matches) ranks an arbitrary
 // kbCandidates of its title matches, all equally good on the words; a
-// specific one (every labelled query) has fewer matches and is ranked in
-// full. Snippets are made in Go for the page returned only. Figures in
+// specific one has fewer matches and is ranked in full (every labelled
+// query of BenchmarkKBSearch matches one title on 100,000 articles, so
+// the cap, 200 until migration 00103, costs them nothing; each candidate
+// of a broad query is one heap page read). Snippets are made in Go for the page returned only. Figures in
 // BENCHMARKS.md (BenchmarkKBSearch).
 
-// kbRankWeights weigh where a term occurs, as ts_rank takes them: {D, C,
-// B, A} = {body, -, tags, title}; search_title holds A and B only.
-const kbRankWeights = `'{0.1, 0.2, 0.5, 1.0}'`
-
-// kbCandidates bounds the matches a search ranks, per stage.
-const kbCandidates = 200
+// kbCandidates bounds the matches a search ranks, per stage: twice the
+// largest page (kb.Service.Search asks for at most 50).
+const kbCandidates = 100
 
 // FindArticles lists or, with f.Search, searches articles (see above).
 func (r kbRepo) FindArticles(ctx context.Context, f kb.Filter) ([]*kb.Article, string, error) {
@@ -145,15 +152,15 @@ func (r kbRepo) search(ctx context.Context, where []string, args []any, f kb.Fil
 	}
 	c := kbCandidateArgs(f)
 	cond := strings.Join(append(where, "true"), " AND ")
-	sql := `SELECT ` + kbArticleColumns + `, pending FROM kb_articles
-		WHERE tenant_id = app_current_tenant() AND ` + cond + ` AND id = ANY ((SELECT kb_search_candidates(` +
-		arg(f.Search.TSQuery()) + `::tsquery, ` + arg(kbCandidates) + `, ` + arg(c.statuses) + `::text[], ` +
-		arg(c.audiences) + `::text[], ` + arg(c.regions) + `::uuid[], ` + arg(c.categories) + `::uuid[], ` +
+	sql := `SELECT ` + kbArticleColumns + `, pending
+		FROM unnest((SELECT kb_search_ranked(` + arg(f.Search.TSQuery()) + `::tsquery, ` + arg(f.Rank.TSQuery()) +
+		`::tsquery, ` + arg(f.Now) + `::timestamptz, ` + arg(kbCandidates) + `, ` + arg(limit) + `, ` + arg(c.statuses) +
+		`::text[], ` + arg(c.audiences) + `::text[], ` + arg(c.regions) + `::uuid[], ` + arg(c.categories) + `::uuid[], ` +
 		arg(c.productLine) + `::text, ` + arg(c.model) + `::text, ` + arg(c.faultCodes) + `::text[], ` +
-		arg(c.reviewBefore) + `::timestamptz, ` + arg(f.PendingOnly) + `, ` + arg(limit) + `))::uuid[])
-		ORDER BY ts_rank(` + kbRankWeights + `, search_title, ` + arg(f.Rank.TSQuery()) + `::tsquery) *
-			(1 + 1 / (1 + extract(epoch FROM ` + arg(f.Now) + `::timestamptz - coalesce(published_at, updated_at)) / 7776000)) DESC, id
-		LIMIT ` + arg(limit)
+		arg(c.reviewBefore) + `::timestamptz, ` + arg(f.PendingOnly) + `))) WITH ORDINALITY AS ranked(rid, ord)
+		JOIN kb_articles ON tenant_id = app_current_tenant() AND id = rid
+		WHERE ` + cond + `
+		ORDER BY ord`
 	return readAll(ctx, r.u, scanKBArticlePending, sql, args...)
 }
 
