@@ -48,7 +48,7 @@ func TestPortalPartsReturn(t *testing.T) {
 				"lines": []map[string]any{{"part_id": part, "quantity": 1}}})
 			c.expect(http.StatusOK, "POST", "/v1/work-orders/"+o.ID+"/complete", tech, map[string]any{"record": map[string]any{
 				"unit_serial": techSerial, "symptom_code": "E1-01", "cause_code": "C01", "object_code": "O01", "action_code": "A01",
-				"parts": []map[string]any{{"barcode": "P-COMP", "quantity": 1}},
+				"parts":        []map[string]any{{"barcode": "P-COMP", "quantity": 1}},
 				"confirmation": map[string]any{"name": "王芳", "signature": testkit.PNGSignature}}})
 			state := func() string {
 				var r struct{ State, Inspection string }
