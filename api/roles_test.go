@@ -38,7 +38,7 @@ func TestRoleAuthorizationTable(t *testing.T) {
 		"parts_clerk":     {me},
 		"kb_editor":       {me},
 		"kb_reviewer":     {me},
-		"quality_auditor": {me, reports},
+		"quality_auditor": {me, listRegions, reports},
 		"analyst":         {me, listRegions, reports},
 		"integration":     {me, listRegions},
 	}

@@ -139,7 +139,9 @@ func DefaultRoles() map[string][]Permission {
 		RoleKBEditor:   join(perms(ResKB, ActRead, ActCreate, ActUpdate)),
 		RoleKBReviewer: join(perms(ResKB, ActRead, ActUpdate, ActApprove)),
 		RoleQualityAuditor: join(perms(ResComplaints, ActRead, ActUpdate), perms(ResCallbacks, crud...),
-			perms(ResClaims, ActRead, ActApprove), perms(ResWorkOrders, r...), perms(ResCustomers, r...), perms(ResReports, r...)),
+			perms(ResClaims, ActRead, ActApprove), perms(ResWorkOrders, r...), perms(ResCustomers, r...), perms(ResReports, r...),
+			// the callback rules editor picks regions, sites, product lines and models
+			perms(ResRegions, r...), perms(ResSites, r...), perms(ResCatalog, r...)),
 		RoleAnalyst: join(perms(ResReports, r...), perms(ResWorkOrders, r...), perms(ResSites, r...), perms(ResRegions, r...),
 			perms(ResComplaints, r...), perms(ResCallbacks, r...), perms(ResClaims, r...),
 			perms(ResCatalog, r...)), // product lines, models, service types: the report filters
