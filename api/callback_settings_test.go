@@ -106,6 +106,9 @@ func TestQuestionnaireArchive(t *testing.T) {
 		"due_days": 2, "channel": "call", "questionnaire_id": qid})
 	require.Contains(t, problemField(t, r), "questionnaire_id")
 	require.EqualValues(t, 1, b.must(200, "GET", "/v1/questionnaires/"+qid+"?version=1", admin, nil).JSON["version"])
+	b.must(409, "PUT", "/v1/questionnaires/"+qid, admin, survey())
+	require.EqualValues(t, 2, b.must(200, "GET", "/v1/questionnaires/"+qid, admin, nil).JSON["version"],
+		"an archived questionnaire gets no new version")
 
 	back := b.must(200, "POST", "/v1/questionnaires/"+qid+"/restore", admin, nil)
 	require.Empty(t, back.str("archived_at"))

@@ -88,6 +88,9 @@ func (s *Service) SaveQuestionnaire(ctx context.Context, u core.UnitOfWork, id *
 		if err != nil {
 			return nil, err
 		}
+		if prev.ArchivedAt != nil {
+			return nil, core.Errorf(core.ECONFLICT, "questionnaire %s is archived: restore it before saving a new version", prev.ID)
+		}
 		q.ID, q.Version = prev.ID, prev.Version+1
 	}
 	if err := repo.InsertQuestionnaire(ctx, q); err != nil {

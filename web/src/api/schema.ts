@@ -2319,7 +2319,7 @@ export interface paths {
         get: operations["get-questionnaire"];
         /**
          * Save a new version of a questionnaire
-         * @description Versions are immutable: tasks opened before keep asking, and answers keep, the version they were opened with.
+         * @description Versions are immutable: tasks opened before keep asking, and answers keep, the version they were opened with. 409 while the questionnaire is archived (restore it first).
          */
         put: operations["save-questionnaire"];
         post?: never;
