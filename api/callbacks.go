@@ -107,7 +107,7 @@ func registerCallbackRoutes(api huma.API, s *Server, cb *callback.Service) {
 		})
 	register(api, huma.Operation{OperationID: "save-questionnaire", Method: http.MethodPut, Path: "/v1/questionnaires/{id}",
 		Summary: "Save a new version of a questionnaire", Tags: tags,
-		Errors:      []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 		Description: "Versions are immutable: tasks opened before keep asking, and answers keep, the version they were opened with. " +
 			"409 while the questionnaire is archived (restore it first)."},
 		access{Who: accessTenant, Perm: callbackDesign},
