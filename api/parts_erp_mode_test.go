@@ -197,6 +197,12 @@ func TestERPModeThroughTheReferencePlugin(t *testing.T) {
 	})
 	require.EqualValues(t, 4, stockOf(b, f.clerk, "part_id="+f.part+"&warehouse_id="+f.central)["C1"]["on_hand"],
 		"on hand is the ERP's")
+	// New ledger documents and reservations are refused: the ERP is the truth.
+	refusedDoc := b.must(409, "POST", "/v1/stock/documents", f.clerk, map[string]any{"kind": "receipt", "warehouse_id": f.central,
+		"lines": []map[string]any{{"part_id": f.part, "quantity": 5}}})
+	require.Contains(t, string(refusedDoc.Raw), "parts_mode erp")
+	b.must(409, "POST", "/v1/stock/reservations", f.clerk, map[string]any{"key": "erp-res-1", "warehouse_id": f.central,
+		"part_id": f.part, "work_order_id": f.order, "quantity": 1})
 	movements := b.must(200, "GET", "/v1/stock/movements?part_id="+f.part, f.clerk, nil).JSON["items"].([]any)
 	require.Len(t, movements, 1, "the ledger has only the receipt of the fixture")
 

@@ -188,12 +188,14 @@ func registerStockDocumentRoutes(api huma.API, s *Server, svc *parts.Service, ta
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResParts, Action: a} }
 	register(api, huma.Operation{OperationID: "create-stock-document", Method: http.MethodPost, Path: "/v1/stock/documents",
 		Summary: "Post a receipt, issue, transfer, adjustment or return", Tags: tags, DefaultStatus: http.StatusCreated,
+		Errors: []int{http.StatusConflict},
 		Description: "A receipt, return, issue or adjustment posts at once; a transfer ships its lines from the source " +
 			"(which the caller must see) into transit to the destination. 422 names the field — an unknown part or " +
-			"warehouse, a line that would make stock negative — and nothing is changed."},
+			"warehouse, a line that would make stock negative — and nothing is changed. 409 for a tenant in erp mode " +
+			"(parts_mode erp: its ERP keeps the stock)."},
 		access{Who: accessTenant, Perm: perm(core.ActUpdate), Idempotent: true},
 		func(ctx context.Context, in *CreateStockDocumentInput) (*StockDocumentOutput, error) {
-			reach, err := s.stockReach(ctx)
+			reach, err := s.ledgerReach(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -242,7 +244,7 @@ func registerStockDocumentRoutes(api huma.API, s *Server, svc *parts.Service, ta
 			"than is still in transit; 409 once received in full."},
 		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *ReceiveTransferInput) (*StockDocumentOutput, error) {
-			reach, err := s.stockReach(ctx)
+			reach, err := s.ledgerReach(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -258,14 +260,15 @@ func registerStockReservationRoutes(api huma.API, s *Server, svc *parts.Service,
 	perm := func(a string) core.Permission { return core.Permission{Resource: core.ResParts, Action: a} }
 	register(api, huma.Operation{OperationID: "create-stock-reservation", Method: http.MethodPost, Path: "/v1/stock/reservations",
 		Summary: "Reserve stock for an order", Tags: tags, DefaultStatus: http.StatusCreated,
+		Errors: []int{http.StatusConflict},
 		Description: "Moves available stock to reserved in a warehouse the caller sees. A retry with the same key answers " +
 			"200 with the first reservation and moves nothing; the same key with other terms is 422 naming key. 422 names " +
-			"quantity when not enough is available.",
+			"quantity when not enough is available. 409 for a tenant in erp mode (its ERP keeps the stock).",
 		Responses: map[string]*huma.Response{"200": {Description: "A retry with the same key: the reservation made the first time.",
 			Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{Ref: "#/components/schemas/StockReservation"}}}}}},
 		access{Who: accessTenant, Perm: perm(core.ActCreate)},
 		func(ctx context.Context, in *CreateStockReservationInput) (*StockReservationOutput, error) {
-			reach, err := s.stockReach(ctx)
+			reach, err := s.ledgerReach(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -306,7 +309,21 @@ func registerStockReservationRoutes(api huma.API, s *Server, svc *parts.Service,
 // of its stock is, and a part's availability from there.
 type StockModes interface {
 	ERPMode(ctx context.Context, u core.UnitOfWork) (bool, error)
+	LedgerOnly(ctx context.Context, u core.UnitOfWork) error
 	Availability(ctx context.Context, u core.UnitOfWork, part uuid.UUID, within parts.Reach) ([]*parts.StockRow, error)
+}
+
+// ledgerReach is the caller's stock reach for a new document or
+// reservation in the platform's ledger, which a tenant in erp mode may not
+// post (409); what the ledger already holds (a transfer in transit, a
+// reservation) may still be settled.
+func (s *Server) ledgerReach(ctx context.Context) (parts.Reach, error) {
+	if s.deps.PartsModes != nil {
+		if err := s.deps.PartsModes.LedgerOnly(ctx, unitOfWork(ctx)); err != nil {
+			return parts.Reach{}, err
+		}
+	}
+	return s.stockReach(ctx)
 }
 
 // erpStock answers list-stock for a tenant in erp mode (erp true): a

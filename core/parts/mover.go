@@ -98,6 +98,18 @@ func (m Modes) ERPMode(ctx context.Context, u core.UnitOfWork) (bool, error) {
 	return mode == core.PartsERP, err
 }
 
+// LedgerOnly refuses (ECONFLICT) a movement posted to the platform's own
+// ledger (documents, reservations) for a tenant in erp mode: its ERP is
+// the truth, and a ledger movement there would count stock twice.
+func (m Modes) LedgerOnly(ctx context.Context, u core.UnitOfWork) error {
+	erp, err := m.ERPMode(ctx, u)
+	if err == nil && erp {
+		err = core.Errorf(core.ECONFLICT, "the tenant keeps its stock in its ERP (parts_mode erp): post stock movements there, "+
+			"or through field part requests, which reserve, consume and return in the ERP")
+	}
+	return err
+}
+
 // Ship implements Mover.
 func (m Modes) Ship(ctx context.Context, u core.UnitOfWork, mv Move) (*Shipped, error) {
 	to, err := m.pick(ctx, u)

@@ -187,7 +187,10 @@ func TestMigrationKeepsEveryDecision(t *testing.T) {
 	before := w.decisions(t, authz.New(copySource{t, pool}))
 	permsBefore := rolePermissions(t, pool, w, false)
 
-	_, err = p.Up(ctx)
+	// Up to 00092 only: later migrations change the defaults on purpose
+	// (00100, 00102 give roles more), which this test must not mistake
+	// for the move changing a decision.
+	_, err = p.UpTo(ctx, 92)
 	require.NoError(t, err)
 	after := w.decisions(t, authz.New(s))
 	require.Equal(t, len(before), len(after))

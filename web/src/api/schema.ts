@@ -3154,7 +3154,7 @@ export interface paths {
         put?: never;
         /**
          * Post a receipt, issue, transfer, adjustment or return
-         * @description A receipt, return, issue or adjustment posts at once; a transfer ships its lines from the source (which the caller must see) into transit to the destination. 422 names the field — an unknown part or warehouse, a line that would make stock negative — and nothing is changed.
+         * @description A receipt, return, issue or adjustment posts at once; a transfer ships its lines from the source (which the caller must see) into transit to the destination. 422 names the field — an unknown part or warehouse, a line that would make stock negative — and nothing is changed. 409 for a tenant in erp mode (parts_mode erp: its ERP keeps the stock).
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -3299,7 +3299,7 @@ export interface paths {
         put?: never;
         /**
          * Reserve stock for an order
-         * @description Moves available stock to reserved in a warehouse the caller sees. A retry with the same key answers 200 with the first reservation and moves nothing; the same key with other terms is 422 naming key. 422 names quantity when not enough is available.
+         * @description Moves available stock to reserved in a warehouse the caller sees. A retry with the same key answers 200 with the first reservation and moves nothing; the same key with other terms is 422 naming key. 422 names quantity when not enough is available. 409 for a tenant in erp mode (its ERP keeps the stock).
          */
         post: operations["create-stock-reservation"];
         delete?: never;
@@ -29015,6 +29015,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
