@@ -145,6 +145,13 @@ func TestReasonsFollowTemplates(t *testing.T) {
 	d, err = Engine{}.Decide(context.Background(), empty, order())
 	require.NoError(t, err)
 	note(d.Technician.NoTechnicianReason)
+	// Every covering site suspended or closed: rare in the random networks
+	// above (some seeds draw none), so written here for certain.
+	idle := mustNetwork(t, []Site{site("paused", 1, 0, 30, func(s *Site) { s.Status = SiteSuspended }),
+		site("shut", 2, 0, 30, func(s *Site) { s.Status = SiteClosed })}, nil)
+	d, err = Engine{}.Decide(context.Background(), idle, order())
+	require.NoError(t, err)
+	note(d.NoCandidateReason)
 
 	for c := ReasonText + 1; c < reasonCodes; c++ {
 		require.Positive(t, seen[c], "no reason with code %s was written", c)
