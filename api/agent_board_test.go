@@ -92,3 +92,37 @@ func TestAgentBoardStreamAcrossReplicas(t *testing.T) {
 	default:
 	}
 }
+
+// TestAgentBoardFollowsUserChanges: the board stream follows what an admin
+// changes on users — an extension given, a name changed, an extension
+// taken away, a user disabled — without any agent changing state.
+func TestAgentBoardFollowsUserChanges(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	acme := s.onboard("acme")
+	wangID, _ := s.createUser(acme.admin, "acme", "agent.wang", []string{"agent"}, map[string]any{"all": true})
+	liID, _ := s.createUser(acme.admin, "acme", "agent.li", []string{"agent"}, map[string]any{"all": true})
+	s.must(200, "PUT", "/v1/users/"+wangID.String()+"/cti-extension", acme.admin, map[string]any{"extension": "801"})
+
+	board := s.openStream("/v1/agents/board/events", acme.admin)
+	nextBoard(t, board, "one agent", func(b map[string]any) bool { return len(boardList(b, "agents")) == 1 })
+
+	s.must(200, "PUT", "/v1/users/"+liID.String()+"/cti-extension", acme.admin, map[string]any{"extension": "802"})
+	nextBoard(t, board, "the agent given an extension", func(b map[string]any) bool { return len(boardList(b, "agents")) == 2 })
+
+	version := func() any { return s.must(200, "GET", "/v1/users/"+liID.String(), acme.admin, nil).JSON["version"] }
+	s.must(200, "PATCH", "/v1/users/"+liID.String(), acme.admin, map[string]any{"display_name": "李娜", "version": version()})
+	nextBoard(t, board, "the new name", func(b map[string]any) bool {
+		a := boardList(b, "agents")
+		return len(a) == 2 && a[1]["name"] == "李娜"
+	})
+
+	s.must(200, "PUT", "/v1/users/"+wangID.String()+"/cti-extension", acme.admin, map[string]any{"extension": ""})
+	nextBoard(t, board, "the extension taken away", func(b map[string]any) bool {
+		a := boardList(b, "agents")
+		return len(a) == 1 && a[0]["user_id"] == liID.String()
+	})
+
+	s.must(200, "PATCH", "/v1/users/"+liID.String(), acme.admin, map[string]any{"status": "disabled", "version": version()})
+	nextBoard(t, board, "the agent disabled", func(b map[string]any) bool { return len(boardList(b, "agents")) == 0 })
+}
