@@ -22,6 +22,18 @@ type FieldTechnician struct {
 // with tenant-wide scope).
 var TenantWide = Viewer{Scope: Scope{All: true}}
 
+// SiteReach is a set of a tenant's records held by sites and regions:
+// every one (All), or those of the sites in Sites and of the sites (and,
+// where the records can be held by a region, the regions) in Regions'
+// subtrees. Each area says what its records are and builds its SiteReach
+// from a viewer by its own rule (claim.ReachOf, complaint.ReachOf,
+// parts.ReachOf). The zero SiteReach holds none.
+type SiteReach struct {
+	All     bool
+	Regions []uuid.UUID
+	Sites   []uuid.UUID
+}
+
 // OrderReach is the set of a tenant's work orders a viewer may see: the
 // union of what its fields select. It is a filter that Viewer.Orders
 // builds; adapters express it and decide nothing. The zero OrderReach

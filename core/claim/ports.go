@@ -86,11 +86,7 @@ type OrderFacts struct {
 
 // Reach limits what a viewer sees: every claim, or those of the sites and
 // of the sites in the regions' subtrees.
-type Reach struct {
-	All     bool
-	Regions []uuid.UUID
-	Sites   []uuid.UUID
-}
+type Reach = core.SiteReach
 
 // ReachOf is the rule: tenant-wide scope sees every claim; any other
 // caller the claims of the sites in their scope; a technician none.

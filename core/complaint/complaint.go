@@ -209,11 +209,7 @@ type Filter struct {
 // Reach is the set of complaints a viewer may see: those owned by the
 // sites of Sites or of Regions' subtrees, or by a region in those
 // subtrees; All: every one. The zero Reach holds none.
-type Reach struct {
-	All     bool
-	Regions []uuid.UUID
-	Sites   []uuid.UUID
-}
+type Reach = core.SiteReach
 
 // ReachOf is the rule: tenant-wide scope sees every complaint (department
 // cases included); any other caller the cases owned within their scope. A

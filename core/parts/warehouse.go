@@ -79,11 +79,7 @@ func (in *WarehouseInput) Validate() error {
 // the sites in Sites and of the sites and regions in Regions' subtrees.
 // Central warehouses are in tenant-wide reach only. The zero Reach holds
 // none.
-type Reach struct {
-	All     bool
-	Regions []uuid.UUID
-	Sites   []uuid.UUID
-}
+type Reach = core.SiteReach
 
 // ReachOf is the warehouse reach of a viewer: a technician reaches their
 // site's warehouses.
