@@ -43,6 +43,9 @@ const (
 	// before the sweep enqueues it again.
 	smsSweepIdle  = 30 * time.Second
 	smsSweepBatch = 500
+	// smsRecordFor is how long a worker keeps trying to record what the
+	// gateway answered: longer than a database restart behind a pooler.
+	smsRecordFor = 30 * time.Second
 )
 
 // Texts queues text messages in the transaction of their cause and sends
@@ -373,15 +376,22 @@ func (x *Texts) send(ctx context.Context, tenant uuid.UUID, claimed []*core.SMS,
 		}
 		answers = append(answers, a)
 	}
-	// The gateway has answered: record it even if the task's ctx ended.
+	// The gateway has answered: record it even if the task's ctx ended,
+	// and through a dropped connection or a database restart, retrying
+	// (FinishSMS changes only a message still 'sending', so a commit whose
+	// answer was lost is not recorded twice). Given up, a message stays
+	// 'sending' and is later failed as of unknown outcome although the
+	// carrier has it.
 	wctx := context.WithoutCancel(ctx)
-	if err := core.InUnitOfWork(wctx, x.Tx, tenant, func(u core.UnitOfWork) error {
-		for _, a := range answers {
-			if err := x.Store.FinishSMS(wctx, u, a.m.ID, a.status, a.errText); err != nil {
-				return err
+	if err := retrySoon(wctx, smsRecordFor, func() error {
+		return core.InUnitOfWork(wctx, x.Tx, tenant, func(u core.UnitOfWork) error {
+			for _, a := range answers {
+				if err := x.Store.FinishSMS(wctx, u, a.m.ID, a.status, a.errText); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
+			return nil
+		})
 	}); err != nil {
 		x.Log.Error("SMS sent but their statuses not recorded", "messages", len(answers), "err", err)
 	}
@@ -441,4 +451,22 @@ func (LogSMS) Name() string { return "log" }
 func (l LogSMS) SendSMS(_ context.Context, _ uuid.UUID, m *core.SMS) error {
 	l.Log.Info("sms", "provider", "log", "to", m.To, "kind", m.Kind, "locale", m.Locale, "body", m.Body)
 	return nil
+}
+
+// retrySoon runs fn until it succeeds or for about d, waiting 100 ms
+// doubling up to 2 s between tries; it returns fn's last error.
+func retrySoon(ctx context.Context, d time.Duration, fn func() error) error {
+	deadline, wait := time.Now().Add(d), 100*time.Millisecond
+	for {
+		err := fn()
+		if err == nil || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
 }

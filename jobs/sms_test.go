@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"testing"
 	"time"
@@ -243,6 +244,45 @@ func TestAWorkerThatDiedMidSendIsNotResent(t *testing.T) {
 	status, _ = b.smsOf(t, busy.ID)
 	require.Equal(t, core.SMSSending, status)
 	require.Zero(t, gw.count(dead.ID)+gw.count(busy.ID))
+}
+
+// flakyFinish is the bundle's SMS store whose first FinishSMS calls fail
+// as a connection dropped by a database restart or a pooler does.
+type flakyFinish struct {
+	core.SMSStore
+	mu    sync.Mutex
+	fails int
+}
+
+func (s *flakyFinish) FinishSMS(ctx context.Context, u core.UnitOfWork, id uuid.UUID, status, errText string) error {
+	s.mu.Lock()
+	fail := s.fails > 0
+	s.fails--
+	s.mu.Unlock()
+	if fail {
+		return fmt.Errorf("recording the answer: %w", io.ErrUnexpectedEOF)
+	}
+	return s.SMSStore.FinishSMS(ctx, u, id, status, errText)
+}
+
+// TestASentTextIsRecordedThroughADroppedConnection: when the connection
+// drops as the gateway's answer is recorded (found by the failure drill,
+// TestDrill), the worker records it again; the text ends sent, not left
+// 'sending' to be failed as of unknown outcome although the carrier has
+// it, and is handed to the gateway once.
+func TestASentTextIsRecordedThroughADroppedConnection(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "")
+	gw := &fakeGateway{}
+	refs := b.captured(gw)
+	b.texts.Store = &flakyFinish{SMSStore: b.texts.Store, fails: 2}
+	b.intake(t)
+	b.handleAll(t)
+	r := (*refs)[0]
+	require.NoError(t, b.texts.HandleSend(context.Background(), sendTask(t, r)))
+	status, errText := b.smsOf(t, r.ID)
+	require.Equal(t, core.SMSSent, status, errText)
+	require.Equal(t, 1, gw.count(r.ID))
 }
 
 // TestSweepFindsTextsWhoseTaskWasLost: texts committed as queued whose

@@ -46,14 +46,25 @@ func (w *Webhooks) Deliver(ctx context.Context, d core.WebhookDue) error {
 	if !res.Delivered {
 		res.RetryAt = w.retryAt(res.At, send.Attempt)
 	}
-	return core.InUnitOfWork(ctx, w.tx, d.TenantID, func(u core.UnitOfWork) error {
-		reason, err := webhook.FinishAttempt(ctx, w.store, u, res, w.Disable)
-		if reason != "" {
-			w.log.Warn("webhook endpoint disabled", "tenant_id", d.TenantID, "endpoint_id", send.EndpointID, "reason", reason)
-		}
-		return err
+	// The attempt was made: record it through a dropped connection or a
+	// database restart, retrying (recording is idempotent), else the
+	// sweeper would post a delivered event again once its lease ran out.
+	wctx := context.WithoutCancel(ctx)
+	return retrySoon(wctx, webhookRecordFor, func() error {
+		return core.InUnitOfWork(wctx, w.tx, d.TenantID, func(u core.UnitOfWork) error {
+			reason, err := webhook.FinishAttempt(wctx, w.store, u, res, w.Disable)
+			if reason != "" {
+				w.log.Warn("webhook endpoint disabled", "tenant_id", d.TenantID, "endpoint_id", send.EndpointID, "reason", reason)
+			}
+			return err
+		})
 	})
 }
+
+// webhookRecordFor is how long a worker keeps trying to record an
+// attempt: longer than a database restart behind a pooler, shorter than
+// the attempt's lease (Timeout + 30 s by default).
+const webhookRecordFor = 30 * time.Second
 
 // post sends one signed attempt (Standard Webhooks headers) and reports
 // what came back.

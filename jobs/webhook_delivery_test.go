@@ -3,12 +3,15 @@ package jobs_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -332,6 +335,47 @@ func TestWebhookAttemptIsLeased(t *testing.T) {
 	again := start(now.Add(2 * time.Minute))
 	require.NotNil(t, again, "the lease ran out: the worker died")
 	require.Equal(t, 2, again.N)
+}
+
+// flakyAttempts is a webhook store whose first RecordWebhookAttempt calls
+// fail as a connection dropped by a database restart or a pooler does.
+type flakyAttempts struct {
+	core.WebhookDeliveryStore
+	mu    sync.Mutex
+	fails int
+}
+
+func (s *flakyAttempts) RecordWebhookAttempt(ctx context.Context, u core.UnitOfWork, r core.WebhookResult, status string) (core.WebhookHealth, error) {
+	s.mu.Lock()
+	fail := s.fails > 0
+	s.fails--
+	s.mu.Unlock()
+	if fail {
+		return core.WebhookHealth{}, fmt.Errorf("recording the attempt: %w", io.ErrUnexpectedEOF)
+	}
+	return s.WebhookDeliveryStore.RecordWebhookAttempt(ctx, u, r, status)
+}
+
+// TestWebhookAttemptIsRecordedThroughADroppedConnection: when the
+// connection drops as a delivered attempt is recorded (found by the
+// failure drill, TestDrill), the worker records it again; the delivery
+// is delivered, and not left for the sweeper to post a second time.
+func TestWebhookAttemptIsRecordedThroughADroppedConnection(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "en")
+	h := jobs.NewWebhooks(b.store, &flakyAttempts{WebhookDeliveryStore: b.store, fails: 2}, nil, allowLoopback, core.SystemClock{}, b.log)
+	hb := &hookBundle{testBundle: b, hooks: h}
+	recv := newReceiver(t, http.StatusNoContent)
+	e := hb.endpoint(t, recv.URL, "*")
+	ctx := context.Background()
+	require.NoError(t, core.InUnitOfWork(ctx, b.store, b.net.Tenant, func(u core.UnitOfWork) error {
+		return h.FanOut(ctx, u, core.OutboxMessage{TenantID: b.net.Tenant, ID: 7, AggregateID: uuid.New(),
+			Type: core.OutboxWorkOrderCreated, Payload: []byte(`{}`), CreatedAt: time.Now()})
+	}))
+	d := hb.deliveries(t, e.ID)[0]
+	require.NoError(t, h.Deliver(ctx, core.WebhookDue{TenantID: b.net.Tenant, ID: d.ID}))
+	require.Equal(t, "delivered", hb.deliveries(t, e.ID)[0].Status)
+	require.Len(t, recv.requests(), 1)
 }
 
 // TestWebhookRotationSignsWithBothSecrets: after a rotation a delivery

@@ -23,8 +23,8 @@ const (
 )
 
 type techWorld struct {
-	slug, admin          string
-	tech, customer, unit string
+	slug, admin                string
+	site, tech, customer, unit string
 }
 
 type techOrder struct{ ID, Number string }
@@ -55,6 +55,7 @@ func newTechWorld(c *client, platformToken, slug, locale string) *techWorld {
 	site := c.post(w.admin, "/v1/sites", map[string]any{"region_id": gd, "code": "S-SZ", "name": "深圳南山服务站",
 		"kind": "service_station", "location": map[string]any{"lat": techLat + 0.01, "lon": techLon + 0.01},
 		"area": map[string]any{"radius_km": 30}, "product_lines": []string{"AC"}, "auto_assign": true, "daily_capacity": 20})
+	w.site = site
 	c.expect(http.StatusCreated, "POST", "/v1/product-lines", w.admin, map[string]any{"code": "AC", "name_zh": "空调", "name_en": "Air conditioners"})
 	model := c.post(w.admin, "/v1/product-models", map[string]any{"product_line": "AC", "code": "KFR-35", "name": "KFR-35GW", "warranty_months": 36})
 	w.customer = c.post(w.admin, "/v1/customers", map[string]any{"name": "王芳", "phones": []map[string]any{{"phone": techPhone, "label": "mobile"}},

@@ -38,6 +38,9 @@ type BouncerOptions struct {
 	// PoolSize is the server connections per database (0: 20). One makes
 	// every transaction share one server connection.
 	PoolSize int
+	// Port is the port to listen on (0: a free one); a restarted PgBouncer
+	// takes its predecessor's.
+	Port int
 }
 
 // PgBouncerMissing says why PgBouncer cannot run here ("": it can).
@@ -77,9 +80,11 @@ func StartPgBouncer(serverURL string, o BouncerOptions) (*PgBouncer, error) {
 	if err != nil {
 		return nil, err
 	}
-	listen, err := freePort()
-	if err != nil {
-		return nil, err
+	listen := o.Port
+	if listen == 0 {
+		if listen, err = freePort(); err != nil {
+			return nil, err
+		}
 	}
 	userName := u.User.Username()
 	password, _ := u.User.Password()
@@ -167,6 +172,17 @@ func (b *PgBouncer) URL(serverURL string) string {
 	u.RawQuery = q.Encode()
 	u.Host = b.addr()
 	return u.String()
+}
+
+// Port is the port PgBouncer listens on.
+func (b *PgBouncer) Port() int { return b.port }
+
+// Kill kills PgBouncer (SIGKILL, as a crash or an OOM kill would) and
+// removes its files; its clients' connections break.
+func (b *PgBouncer) Kill() {
+	_ = b.cmd.Process.Kill()
+	<-b.done
+	_ = os.RemoveAll(b.dir)
 }
 
 // Stop stops PgBouncer and removes its files.
