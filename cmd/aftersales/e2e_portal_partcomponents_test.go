@@ -52,13 +52,7 @@ func TestPortalPartComponents(t *testing.T) {
 				c.expect(http.StatusOK, "POST", "/v1/work-orders/"+o.ID+"/"+a, tech, map[string]any{"lat": techLat, "lon": techLon})
 			}
 			p := newPhone(t, addr, tc.lang)
-			p.b.open("/m")
-			p.b.waitPath("/login")
-			p.b.fill("#tenant", tc.slug)
-			p.b.fill("#username", "li.tech")
-			p.b.fill("#password", techPassword)
-			p.b.click(`[data-test="login-submit"]`)
-			p.b.waitPath("/m")
+			p.signIn(tc.slug, "li.tech")
 			p.openOrder(o)
 			p.b.click(`[data-test="record"]`)
 			p.b.waitPath("/m/orders/" + o.ID + "/record")
@@ -71,4 +65,16 @@ func TestPortalPartComponents(t *testing.T) {
 			p.b.waitPath("/m/orders/" + o.ID)
 		})
 	}
+}
+
+// signIn signs a technician in on the phone pages.
+func (p *phone) signIn(slug, username string) {
+	p.t.Helper()
+	p.b.open("/m")
+	p.b.waitPath("/login")
+	p.b.fill("#tenant", slug)
+	p.b.fill("#username", username)
+	p.b.fill("#password", techPassword)
+	p.b.click(`[data-test="login-submit"]`)
+	p.b.waitPath("/m")
 }
