@@ -186,3 +186,31 @@ func TestFieldPartReturnMarksClaimLine(t *testing.T) {
 	c = b.must(200, "POST", "/v1/claims/"+c.str("id")+"/actions", f.nearMgrTok, map[string]any{"action": "submit"})
 	require.NotContains(t, string(c.Raw), "part_not_returned")
 }
+
+// TestClaimDraftedAfterReturnShowsIt: a claim drafted after the field
+// request's defective part came back takes the return over.
+func TestClaimDraftedAfterReturnShowsIt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	f := b.fieldParts("fp-claimlate")
+	id := f.usedOne(b)
+	ret := b.must(200, "POST", "/v1/part-requests/"+id+"/return", f.nearMgrTok, map[string]any{})
+	c := b.must(201, "POST", "/v1/claims", f.nearMgrTok, map[string]any{"work_order_id": f.order})
+	var line map[string]any
+	for _, l := range c.JSON["lines"].([]any) {
+		if m := l.(map[string]any); m["kind"] == "part" {
+			line = m
+		}
+	}
+	require.NotNil(t, line, "%s", c.Raw)
+	at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(line["returned_at"]))
+	require.NoError(t, err, "%s", c.Raw)
+	reqAt, err := time.Parse(time.RFC3339Nano, ret.str("returned_at"))
+	require.NoError(t, err)
+	require.True(t, at.Equal(reqAt), "%s, %s", reqAt, at)
+	due, err := time.Parse(time.RFC3339Nano, fmt.Sprint(line["return_due"]))
+	require.NoError(t, err)
+	reqDue, err := time.Parse(time.RFC3339Nano, ret.str("return_due"))
+	require.NoError(t, err)
+	require.True(t, due.Equal(reqDue), "%s, %s", reqDue, due)
+}
