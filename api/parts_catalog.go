@@ -21,7 +21,8 @@ type PartBody struct {
 	CostMinor      int64    `json:"cost_minor" doc:"Cost in the currency's minor unit (fen); never negative."`
 	SaleMinor      int64    `json:"sale_minor" doc:"Sale price in the currency's minor unit; never negative."`
 	Currency       string   `json:"currency,omitempty" default:"CNY" maxLength:"3"`
-	WarrantyMonths int      `json:"warranty_months,omitempty"`
+	WarrantyMonths int      `json:"warranty_months,omitempty" doc:"The part's own warranty in months from the unit's purchase (0: none). Pricing takes the term of the part's component when the unit's 三包 policy lists it; else these months when set; else the unit's repair term (the refund and replacement windows come first)."`
+	Component      string   `json:"component,omitempty" maxLength:"32" example:"compressor" doc:"The major component (主要部件) the part belongs to, by the code the 三包 policies list it under (letters, digits, '.', '_' or '-'); empty: none."`
 	MustReturn     bool     `json:"must_return,omitempty"`
 	Version        int      `json:"version,omitempty" doc:"On replace: the version read; 0: no check."`
 }
@@ -29,7 +30,7 @@ type PartBody struct {
 func (b PartBody) input() parts.PartInput {
 	return parts.PartInput{Number: b.Number, NameZh: b.NameZh, NameEn: b.NameEn, Models: b.Models, Unit: b.Unit,
 		CostMinor: b.CostMinor, SaleMinor: b.SaleMinor, Currency: b.Currency, WarrantyMonths: b.WarrantyMonths,
-		MustReturn: b.MustReturn, Version: b.Version}
+		Component: b.Component, MustReturn: b.MustReturn, Version: b.Version}
 }
 
 type CreatePartInput struct{ Body PartBody }

@@ -41,7 +41,8 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			"(see list-work-orders: for a technician, one assigned to a colleague) answers 404. complete consumes the parts " +
 			"the record names from the order's field requests; for a tenant in erp parts mode through its ERP (409 naming " +
 			"the part and what is available when the ERP has too few; 503 with Retry-After when it cannot be reached, and " +
-			"the order stays as it was)."},
+			"the order stays as it was). complete answers warnings naming each recorded part whose catalogue entry does " +
+			"not list the unit's model (part_not_fitting): the record is accepted all the same."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResWorkOrders, Action: core.ActRead}, Idempotent: true},
 		func(ctx context.Context, in *WorkOrderActionInput) (*WorkOrderDetailOutput, error) {
 			b := in.Body
@@ -80,7 +81,13 @@ func registerWorkOrderActionRoutes(api huma.API, s *Server, wo WorkOrderServices
 			if err != nil {
 				return nil, err
 			}
-			return s.detail(ctx, out, tech), nil
+			d := s.detail(ctx, out, tech)
+			if in.Action == core.ActionComplete && b.Record != nil && s.deps.Stock != nil {
+				if d.Body.Warnings, err = s.deps.Stock.FitWarnings(ctx, unitOfWork(ctx), out.UnitID, b.Record.Parts); err != nil {
+					return nil, err
+				}
+			}
+			return d, nil
 		})
 	register(api, huma.Operation{OperationID: "list-my-work-orders", Method: http.MethodGet, Path: "/v1/technician/orders",
 		Summary: "My open orders (technician)", Tags: []string{"Technician"},

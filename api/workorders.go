@@ -11,6 +11,7 @@ import (
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/call"
+	"github.com/aftersales/aftersales/core/parts"
 )
 
 type CreateWorkOrderInput struct {
@@ -39,6 +40,8 @@ type WorkOrderOutput struct{ Body *core.WorkOrder }
 type WorkOrderDetail struct {
 	core.WorkOrder
 	Actions []string `json:"actions" nullable:"false" doc:"The actions the caller may take on the order in its state (POST /v1/work-orders/{id}/{action}), as the state machine and the caller's permissions on the order's site allow. Each is checked again when made."`
+	// Warnings are what an action accepted but the caller should know.
+	Warnings []parts.FitWarning `json:"warnings,omitempty" doc:"complete: the recorded parts whose catalogue entry does not list the unit's model (accepted: a warning, not a refusal)."`
 }
 
 type WorkOrderDetailOutput struct{ Body *WorkOrderDetail }

@@ -272,6 +272,7 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.Claims = claim.NewService(a.Store, o.Clock)
 	a.Warranty.SetPartPricer(parts.Prices{Store: a.Store})
 	a.Claims.SetPartCoster(parts.Prices{Store: a.Store})
+	a.PartRequests.UseReturns(a.Claims) // a field request's return marks the claim line returned
 	a.Statements = &claim.Monthly{Claims: a.Claims, Units: a.Store, Periods: a.Store, Tenants: a.Store.ReputationTenants}
 	a.Callbacks = newCallbacks(a.Store, a.WorkOrders, a.Complaints, o)
 	if a.Attachments, err = a.newAttachments(ctx, o); err != nil {

@@ -21,7 +21,9 @@ type Store interface {
 // write: it reaches the database with the unit's next read or its commit.
 type Repository interface {
 	// ClaimSettings reads the tenant's settings and rules (nil when never
-	// saved) and its time zone.
+	// saved) and its time zone. PartReturnDays is the tenant setting
+	// part_return_days, the one window of field requests and claims: the
+	// claim settings' key is its alias, and SaveSettings writes it there.
 	ClaimSettings(ctx context.Context) (s *ClaimSettings, rules []AuditRule, tz string, err error)
 	SaveSettings(s ClaimSettings)
 	SaveRules(rules []AuditRule)
@@ -38,6 +40,9 @@ type Repository interface {
 	Insert(ctx context.Context, c *Claim) error
 	// Lock reads a claim under a row lock; ENOTFOUND.
 	Lock(ctx context.Context, id uuid.UUID) (*Claim, error)
+	// LockByOrder reads the claim of a work order under a row lock;
+	// ENOTFOUND when the order has none.
+	LockByOrder(ctx context.Context, orderID uuid.UUID) (*Claim, error)
 	FindByID(ctx context.Context, id uuid.UUID) (*Claim, error)
 	// Find lists claims newest first within f.Within, keyset paginated.
 	Find(ctx context.Context, f Filter) ([]*Claim, string, error)
@@ -82,6 +87,17 @@ type OrderFacts struct {
 	// Unfitting are the barcodes among Parts used on other models'
 	// orders and never on this model's.
 	Unfitting map[string]bool
+	// Returns are the defective-part returns the order's field requests
+	// track, by part number: the claim's part lines take them over.
+	Returns map[string]PartReturn
+}
+
+// PartReturn is what the field requests of an order for one part number
+// say of its defective part: when it is due back (the earliest) and when
+// it came back (nil until every must-return request of it did).
+type PartReturn struct {
+	Due        *time.Time
+	ReturnedAt *time.Time
 }
 
 // Reach limits what a viewer sees: every claim, or those of the sites and

@@ -170,11 +170,47 @@ func draftLines(o *OrderFacts, set *ClaimSettings, km float64, costs map[string]
 	due := o.CompletedAt.AddDate(0, 0, set.PartReturnDays)
 	for _, p := range o.Parts {
 		d := due
+		r := o.Returns[p.Barcode]
+		if r.Due != nil {
+			d = *r.Due
+		}
 		cost := costs[p.Barcode]
 		lines = append(lines, ClaimLine{No: len(lines) + 1, Kind: LinePart, Code: p.Barcode, Quantity: float64(p.Quantity),
-			UnitPrice: cost, Amount: money(float64(p.Quantity), cost), ReturnDue: &d, Fits: !o.Unfitting[p.Barcode]})
+			UnitPrice: cost, Amount: money(float64(p.Quantity), cost), ReturnDue: &d, ReturnedAt: r.ReturnedAt,
+			Fits: !o.Unfitting[p.Barcode]})
 	}
 	return lines
+}
+
+// PartReturned marks the part line of the order's claim for partNumber
+// returned at at: the field request's return is the one record of a
+// defective part coming back. An order without a claim, or whose claim
+// has no unreturned line of that part, is left as it is. It runs in the
+// unit of the return, so both commit together.
+func (s *Service) PartReturned(ctx context.Context, u core.UnitOfWork, orderID uuid.UUID, partNumber string, at time.Time, actor string) error {
+	repo := s.store.Claims(u)
+	c, err := repo.LockByOrder(ctx, orderID)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, l := range c.Lines {
+		if l.Kind != LinePart || l.Code != partNumber || l.ReturnedAt != nil {
+			continue
+		}
+		if err := returned(c, l.No, at); err != nil {
+			return err
+		}
+		c.UpdatedAt = s.now()
+		repo.Update(c)
+		c.Version++
+		repo.AppendEvent(c.ID, ClaimEvent{Type: ActReturn, Actor: actor, At: c.UpdatedAt,
+			Payload: map[string]any{"line": l.No, "source": "part_request", "returned_at": at}})
+		return nil
+	}
+	return nil
 }
 
 // money is quantity × unit price rounded half away from zero.

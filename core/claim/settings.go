@@ -12,7 +12,7 @@ type ClaimSettings struct {
 	Currency        string `json:"currency" pattern:"^[A-Z]{3}$" example:"CNY"`
 	LabourRate      int64  `json:"labour_rate" minimum:"0" doc:"Per standard hour, minor units."`
 	TravelRatePerKm int64  `json:"travel_rate_per_km" minimum:"0" doc:"Per km of straight-line distance, minor units."`
-	PartReturnDays  int    `json:"part_return_days" minimum:"1" maximum:"365" doc:"Defective parts must be back within this many days of completion."`
+	PartReturnDays  int    `json:"part_return_days" minimum:"1" maximum:"365" doc:"Defective parts must be back within this many days of completion. An alias of the tenant setting part_return_days (PATCH /v1/settings), the one window of field requests and claims: reading shows it, saving sets it."`
 	ResponseMissFee int64  `json:"response_miss_fee" minimum:"0" doc:"Deducted from the site's statement per missed response deadline, minor units."`
 	ArrivalMissFee  int64  `json:"arrival_miss_fee" minimum:"0" doc:"Deducted per missed arrival deadline, minor units."`
 }

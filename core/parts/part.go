@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/warranty"
 )
 
 // Part is an entry of the tenant's parts catalogue.
@@ -22,16 +23,19 @@ type Part struct {
 	NameZh string    `json:"name_zh" example:"压缩机"`
 	NameEn string    `json:"name_en" example:"Compressor"`
 	// Models are the codes of the product models the part fits.
-	Models         []string  `json:"models" nullable:"false" doc:"Codes of the product models the part fits."`
-	Unit           string    `json:"unit" example:"pcs"`
-	CostMinor      int64     `json:"cost_minor" doc:"Cost in the currency's minor unit (fen for CNY)."`
-	SaleMinor      int64     `json:"sale_minor" doc:"Sale price in the currency's minor unit."`
-	Currency       string    `json:"currency" example:"CNY"`
-	WarrantyMonths int       `json:"warranty_months" doc:"The part's own warranty."`
-	MustReturn     bool      `json:"must_return" doc:"Whether the defective part must be returned."`
-	Version        int       `json:"version"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	Models         []string `json:"models" nullable:"false" doc:"Codes of the product models the part fits."`
+	Unit           string   `json:"unit" example:"pcs"`
+	CostMinor      int64    `json:"cost_minor" doc:"Cost in the currency's minor unit (fen for CNY)."`
+	SaleMinor      int64    `json:"sale_minor" doc:"Sale price in the currency's minor unit."`
+	Currency       string   `json:"currency" example:"CNY"`
+	WarrantyMonths int      `json:"warranty_months" doc:"The part's own warranty in months from the unit's purchase (0: none). Pricing a part under warranty takes, after the unit's refund and replacement windows, the term of its component when the unit's 三包 policy lists that component; else these months when set; else the unit's repair term."`
+	// Component is the major component (三包 主要部件) the part belongs to,
+	// by the code warranty policies list it under; "" for none.
+	Component  string    `json:"component" example:"compressor" doc:"The major component (主要部件) the part belongs to, by the code the 三包 policies list it under (1-32 letters, digits, '.', '_' or '-'); empty: none. Its term in the unit's policy wins over warranty_months."`
+	MustReturn bool      `json:"must_return" doc:"Whether the defective part must be returned."`
+	Version    int       `json:"version"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // PartInput is what creating or replacing a part takes.
@@ -44,6 +48,7 @@ type PartInput struct {
 	SaleMinor      int64
 	Currency       string
 	WarrantyMonths int
+	Component      string // the major component's code; "": none
 	MustReturn     bool
 	Version        int // on update: the version read; 0: any
 }
@@ -57,6 +62,7 @@ var (
 func (in *PartInput) Validate() error {
 	in.Number = strings.TrimSpace(in.Number)
 	in.NameZh, in.NameEn = strings.TrimSpace(in.NameZh), strings.TrimSpace(in.NameEn)
+	in.Component = strings.TrimSpace(in.Component)
 	if in.Unit == "" {
 		in.Unit = "pcs"
 	}
@@ -82,6 +88,8 @@ func (in *PartInput) Validate() error {
 		return core.FieldError("currency", "must be an ISO 4217 code such as CNY")
 	case in.WarrantyMonths < 0 || in.WarrantyMonths > 240:
 		return core.FieldError("warranty_months", "must be between 0 and 240")
+	case in.Component != "" && !warranty.ValidCode(in.Component):
+		return core.FieldError("component", "must be 1-32 letters, digits, '.', '_' or '-'")
 	case len(in.Models) > 500:
 		return core.FieldError("models", "at most 500 models")
 	}

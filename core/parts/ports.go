@@ -35,6 +35,10 @@ type Repository interface {
 	UnknownModels(ctx context.Context, codes []string) ([]string, error)
 	// UnknownParts returns the IDs among ids that name no part.
 	UnknownParts(ctx context.Context, ids []uuid.UUID) ([]uuid.UUID, error)
+	// UnfittingParts reads the code of the unit's model and, among numbers,
+	// the part numbers whose catalogue entry lists models and not that one
+	// ("" and none when the unit or its model is unknown).
+	UnfittingParts(ctx context.Context, unit uuid.UUID, numbers []string) (model string, unfitting []string, err error)
 
 	// InsertWarehouse adds a warehouse; ECONFLICT when its code is taken.
 	InsertWarehouse(ctx context.Context, w *Warehouse) error

@@ -21,8 +21,8 @@ type CatalogueStore interface {
 // scanned, which is matched against the part number.
 type Prices struct{ Store CatalogueStore }
 
-// PriceParts implements warranty.PartPricer: the sale price and currency
-// of each known part.
+// PriceParts implements warranty.PartPricer: the sale price, currency,
+// major component and own warranty months of each known part.
 func (p Prices) PriceParts(ctx context.Context, u core.UnitOfWork, codes []string) (map[string]warranty.PartPrice, error) {
 	found, err := p.lookup(ctx, u, codes)
 	if err != nil {
@@ -30,7 +30,8 @@ func (p Prices) PriceParts(ctx context.Context, u core.UnitOfWork, codes []strin
 	}
 	out := make(map[string]warranty.PartPrice, len(found))
 	for n, part := range found {
-		out[n] = warranty.PartPrice{UnitPrice: part.SaleMinor, Currency: part.Currency}
+		out[n] = warranty.PartPrice{UnitPrice: part.SaleMinor, Currency: part.Currency, Component: part.Component,
+			Months: part.WarrantyMonths}
 	}
 	return out, nil
 }

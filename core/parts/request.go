@@ -130,10 +130,22 @@ const MaxLines = 50
 
 // Requests runs the field-request chain on top of the stock service.
 type Requests struct {
-	store RequestStore
-	stock *Service
-	mover Mover
+	store   RequestStore
+	stock   *Service
+	mover   Mover
+	returns ReturnRecorder
 }
+
+// ReturnRecorder hears of a defective part coming back for an order, in
+// the unit of the return: the claims area marks the part line of the
+// order's claim returned (claim.Service implements it).
+type ReturnRecorder interface {
+	PartReturned(ctx context.Context, u core.UnitOfWork, order uuid.UUID, partNumber string, at time.Time, actor string) error
+}
+
+// UseReturns passes every return of a defective part on to r. Set once,
+// at wiring.
+func (q *Requests) UseReturns(r ReturnRecorder) { q.returns = r }
 
 // NewRequests returns the field-request use cases, moving stock through
 // the built-in ledger until UseMover says otherwise.

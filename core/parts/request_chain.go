@@ -191,7 +191,8 @@ func (q *Requests) ConsumeRecord(ctx context.Context, u core.UnitOfWork, order u
 }
 
 // Return records the defective part of a consumed must-return request
-// as returned. ECONFLICT otherwise.
+// as returned, and tells the ReturnRecorder (the order's claim line of
+// the part is returned with it). ECONFLICT otherwise.
 func (q *Requests) Return(ctx context.Context, u core.UnitOfWork, id uuid.UUID, within Reach, actor string) (*PartRequest, error) {
 	r, err := q.lock(ctx, u, id, within)
 	if err != nil {
@@ -207,6 +208,11 @@ func (q *Requests) Return(ctx context.Context, u core.UnitOfWork, id uuid.UUID, 
 	now := q.stock.now()
 	r.State, r.ReturnedAt, r.Overdue = ReqReturned, &now, false
 	q.save(u, r, "part_returned", actor, now, map[string]any{"late": r.ReturnDue != nil && now.After(*r.ReturnDue)})
+	if q.returns != nil {
+		if err := q.returns.PartReturned(ctx, u, r.WorkOrderID, r.PartNumber, now, actor); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 

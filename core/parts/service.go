@@ -110,7 +110,7 @@ func (s *Service) checkPart(ctx context.Context, repo Repository, in *PartInput)
 func fill(p *Part, in PartInput) {
 	p.Number, p.NameZh, p.NameEn, p.Models, p.Unit = in.Number, in.NameZh, in.NameEn, in.Models, in.Unit
 	p.CostMinor, p.SaleMinor, p.Currency = in.CostMinor, in.SaleMinor, in.Currency
-	p.WarrantyMonths, p.MustReturn = in.WarrantyMonths, in.MustReturn
+	p.WarrantyMonths, p.Component, p.MustReturn = in.WarrantyMonths, in.Component, in.MustReturn
 }
 
 // numberTaken turns the adapter's ECONFLICT on a unique key into a

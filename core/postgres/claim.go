@@ -45,18 +45,26 @@ func (s *Store) Claims(u core.UnitOfWork) claim.Repository { return claims{unitO
 func (r claims) ClaimSettings(ctx context.Context) (*claim.ClaimSettings, []claim.AuditRule, string, error) {
 	var raw, rules []byte
 	var tz string
-	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&tz, &raw, &rules) },
-		`SELECT t.timezone, (SELECT settings FROM claim_settings), (SELECT rules FROM claim_settings)
+	var days *int
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&tz, &raw, &rules, &days) },
+		`SELECT t.timezone, (SELECT settings FROM claim_settings), (SELECT rules FROM claim_settings),
+			(SELECT part_return_days FROM tenant_settings)
 		FROM tenants t WHERE t.id = app_current_tenant()`)
 	if err != nil {
 		return nil, nil, "", translate(err, "tenant")
 	}
 	var set *claim.ClaimSettings
+	if raw != nil || days != nil {
+		d := claim.DefaultSettings()
+		set = &d
+	}
 	if raw != nil {
-		set = &claim.ClaimSettings{}
 		if err := json.Unmarshal(raw, set); err != nil {
 			return nil, nil, "", err
 		}
+	}
+	if days != nil {
+		set.PartReturnDays = *days // the tenant setting: the one return window
 	}
 	var rs []claim.AuditRule
 	if rules != nil {
@@ -72,6 +80,8 @@ func (r claims) ClaimSettings(ctx context.Context) (*claim.ClaimSettings, []clai
 func (r claims) SaveSettings(s claim.ClaimSettings) {
 	r.u.write(`INSERT INTO claim_settings (tenant_id, settings) VALUES (app_current_tenant(), $1)
 		ON CONFLICT (tenant_id) DO UPDATE SET settings = EXCLUDED.settings`, s)
+	r.u.write(`INSERT INTO tenant_settings (tenant_id, part_return_days) VALUES (app_current_tenant(), $1)
+		ON CONFLICT (tenant_id) DO UPDATE SET part_return_days = EXCLUDED.part_return_days`, s.PartReturnDays)
 }
 
 // SaveRules implements claim.Repository.
@@ -94,9 +104,10 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 	var model, line, siteName *string
 	var record []byte
 	var unfitting []string
+	var returns []byte
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
 		return row.Scan(&o.Number, &o.State, &o.CompletedAt, &o.SiteID, &siteName, &region, &o.TechnicianID, &o.UnitID,
-			&model, &line, &hours, &purchase, &months, &siteLat, &siteLon, &o.Lat, &o.Lon, &record, &unfitting)
+			&model, &line, &hours, &purchase, &months, &siteLat, &siteLon, &o.Lat, &o.Lon, &record, &unfitting, &returns)
 	}, `WITH o AS (SELECT * FROM work_orders WHERE id = $1),
 		used AS (SELECT DISTINCT p->>'barcode' AS barcode FROM o, jsonb_array_elements(CASE WHEN jsonb_typeof(o.service_record->'parts') = 'array' THEN o.service_record->'parts' ELSE '[]' END) p),
 		om AS (SELECT u.model_id FROM o JOIN units u ON u.id = o.unit_id)
@@ -110,7 +121,12 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 					SELECT 1 FROM work_orders w JOIN units wu ON wu.id = w.unit_id, jsonb_array_elements(CASE WHEN jsonb_typeof(w.service_record->'parts') = 'array' THEN w.service_record->'parts' ELSE '[]' END) p
 					WHERE w.id <> $1 AND w.service_record IS NOT NULL AND p->>'barcode' = used.barcode AND wu.model_id = (SELECT model_id FROM om))
 				OR EXISTS (SELECT 1 FROM parts pc WHERE pc.number = used.barcode AND cardinality(pc.models) > 0
-					AND m.code IS NOT NULL AND NOT (m.code = ANY (pc.models))))
+					AND m.code IS NOT NULL AND NOT (m.code = ANY (pc.models)))),
+			(SELECT jsonb_object_agg(x.number, jsonb_build_object('due', x.due, 'returned_at', x.returned_at)) FROM (
+				SELECT pc.number, min(r.return_due) AS due,
+					CASE WHEN bool_and(r.returned_at IS NOT NULL) THEN max(r.returned_at) END AS returned_at
+				FROM part_requests r JOIN parts pc ON pc.id = r.part_id
+				WHERE r.work_order_id = $1 AND r.must_return AND r.return_due IS NOT NULL GROUP BY pc.number) x)
 		FROM o LEFT JOIN sites s ON s.id = o.site_id LEFT JOIN units u ON u.id = o.unit_id
 		LEFT JOIN product_models m ON m.id = u.model_id`, orderID)
 	if err != nil {
@@ -144,6 +160,19 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 	}
 	for _, b := range unfitting {
 		o.Unfitting[b] = true
+	}
+	if len(returns) > 0 {
+		var rs map[string]struct {
+			Due        *time.Time `json:"due"`
+			ReturnedAt *time.Time `json:"returned_at"`
+		}
+		if err := json.Unmarshal(returns, &rs); err != nil {
+			return nil, err
+		}
+		o.Returns = make(map[string]claim.PartReturn, len(rs))
+		for n, r := range rs {
+			o.Returns[n] = claim.PartReturn{Due: r.Due, ReturnedAt: r.ReturnedAt}
+		}
 	}
 	return o, nil
 }
@@ -218,6 +247,11 @@ func (r claims) Update(c *claim.Claim) {
 // Lock implements claim.Repository.
 func (r claims) Lock(ctx context.Context, id uuid.UUID) (*claim.Claim, error) {
 	return r.one(ctx, `SELECT `+claimColumns+claimFrom+` WHERE c.id = $1 FOR UPDATE OF c`, id)
+}
+
+// LockByOrder implements claim.Repository.
+func (r claims) LockByOrder(ctx context.Context, orderID uuid.UUID) (*claim.Claim, error) {
+	return r.one(ctx, `SELECT `+claimColumns+claimFrom+` WHERE c.work_order_id = $1 FOR UPDATE OF c`, orderID)
 }
 
 // FindByID implements claim.Repository.

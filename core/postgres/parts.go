@@ -26,12 +26,12 @@ func (a *sqlArgs) add(v any) string {
 }
 
 const partColumns = `p.id, p.number, p.name_zh, p.name_en, p.models, p.unit, p.cost_minor, p.sale_minor, p.currency,
-	p.warranty_months, p.must_return, p.version, p.created_at, p.updated_at`
+	p.warranty_months, p.must_return, p.version, p.created_at, p.updated_at, p.component`
 
 func scanPart(row pgx.Row) (*parts.Part, error) {
 	p := &parts.Part{}
 	err := row.Scan(&p.ID, &p.Number, &p.NameZh, &p.NameEn, &p.Models, &p.Unit, &p.CostMinor, &p.SaleMinor, &p.Currency,
-		&p.WarrantyMonths, &p.MustReturn, &p.Version, &p.CreatedAt, &p.UpdatedAt)
+		&p.WarrantyMonths, &p.MustReturn, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.Component)
 	if p.Models == nil {
 		p.Models = []string{}
 	}
@@ -45,11 +45,11 @@ func (r partsRepo) InsertPart(ctx context.Context, p *parts.Part) error {
 		return err
 	}
 	_, err = q.Exec(ctx, `INSERT INTO parts (tenant_id, id, number, name_zh, name_en, models, unit, cost_minor, sale_minor,
-		currency, warranty_months, must_return, version, created_at, updated_at)
-		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		currency, warranty_months, must_return, version, created_at, updated_at, component)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (tenant_id, number) DO NOTHING`,
 		p.ID, p.Number, p.NameZh, p.NameEn, p.Models, p.Unit, p.CostMinor, p.SaleMinor, p.Currency, p.WarrantyMonths,
-		p.MustReturn, p.Version, p.CreatedAt, p.UpdatedAt)
+		p.MustReturn, p.Version, p.CreatedAt, p.UpdatedAt, p.Component)
 	return r.inserted(ctx, err, "parts", p.ID, "part")
 }
 
@@ -84,10 +84,11 @@ func (r partsRepo) UpdatePart(ctx context.Context, p *parts.Part) error {
 		return core.Errorf(core.ECONFLICT, "part already exists")
 	}
 	tag, err := q.Exec(ctx, `UPDATE parts SET number = $2, name_zh = $3, name_en = $4, models = $5, unit = $6, cost_minor = $7,
-		sale_minor = $8, currency = $9, warranty_months = $10, must_return = $11, version = $12, updated_at = $13
+		sale_minor = $8, currency = $9, warranty_months = $10, must_return = $11, version = $12, updated_at = $13,
+		component = $14
 		WHERE id = $1 AND version = $12 - 1`,
 		p.ID, p.Number, p.NameZh, p.NameEn, p.Models, p.Unit, p.CostMinor, p.SaleMinor, p.Currency, p.WarrantyMonths,
-		p.MustReturn, p.Version, p.UpdatedAt)
+		p.MustReturn, p.Version, p.UpdatedAt, p.Component)
 	if err != nil {
 		return translate(err, "part")
 	}
@@ -173,4 +174,18 @@ func (r partsRepo) UnknownParts(ctx context.Context, ids []uuid.UUID) ([]uuid.UU
 	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&out) },
 		`SELECT COALESCE(array_agg(i), '{}') FROM unnest($1::uuid[]) i WHERE NOT EXISTS (SELECT 1 FROM parts p WHERE p.id = i)`, ids)
 	return out, err
+}
+
+// UnfittingParts implements parts.Repository.
+func (r partsRepo) UnfittingParts(ctx context.Context, unit uuid.UUID, numbers []string) (string, []string, error) {
+	var model *string
+	var out []string
+	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&model, &out) },
+		`SELECT m.code, ARRAY(SELECT p.number FROM parts p WHERE p.number = ANY($2::text[]) AND cardinality(p.models) > 0
+			AND NOT (m.code = ANY (p.models)) ORDER BY p.number)
+		FROM (SELECT 1) one LEFT JOIN units u ON u.id = $1 LEFT JOIN product_models m ON m.id = u.model_id`, unit, numbers)
+	if err != nil || model == nil {
+		return "", nil, err
+	}
+	return *model, out, nil
 }

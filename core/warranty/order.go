@@ -84,7 +84,8 @@ func (s *Service) partLines(ctx context.Context, u core.UnitOfWork, used []core.
 // (the fee schedule's). A part the catalogue does not know, or prices in
 // another currency, keeps the price it came with (a quote's typed price;
 // none on an order: priced 0, marked unknown). The catalogue's component,
-// when it gives one, replaces an empty one.
+// when it gives one, replaces an empty one, and its own warranty months
+// apply (see Price), whatever its currency.
 func (s *Service) catalogued(ctx context.Context, u core.UnitOfWork, currency string, lines []PartLine) ([]PartLine, error) {
 	if len(lines) == 0 || s.parts == nil {
 		return lines, nil
@@ -99,12 +100,16 @@ func (s *Service) catalogued(ctx context.Context, u core.UnitOfWork, currency st
 	}
 	out := make([]PartLine, len(lines))
 	for i, l := range lines {
-		if p, ok := prices[l.PartCode]; ok && (p.Currency == "" || p.Currency == currency) {
+		p, ok := prices[l.PartCode]
+		if ok && (p.Currency == "" || p.Currency == currency) {
 			price := p.UnitPrice
 			l.UnitPrice = &price
+		}
+		if ok {
 			if l.Component == "" {
 				l.Component = p.Component
 			}
+			l.OwnMonths = p.Months
 		}
 		out[i] = l
 	}

@@ -53,6 +53,10 @@ type Component struct {
 
 var codePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)
 
+// ValidCode reports whether code has the syntax of a component or part
+// code: 1-32 letters, digits, '.', '_' or '-'.
+func ValidCode(code string) bool { return codePattern.MatchString(code) }
+
 // Validate checks the terms and the components (EINVALID naming the
 // field, e.g. components[1].months) and sorts the components by code.
 func (p *Policy) Validate() error {
@@ -123,6 +127,8 @@ const (
 	ReasonComponentTerm    = "component_term"     // within the component's own months
 	ReasonExpired          = "expired"            // after the unit's repair term
 	ReasonComponentExpired = "component_expired"  // after the component's own term
+	ReasonPartTerm         = "part_term"          // within the part's own months (catalogue), on a quote or order item
+	ReasonPartExpired      = "part_expired"       // after the part's own months
 	ReasonNoPolicy         = "no_policy"          // no warranty at all (0 months, no windows)
 	ReasonNotYetPurchased  = "not_yet_purchased"  // today is before the purchase date
 )

@@ -70,7 +70,8 @@ type PartPricer interface {
 
 // PartPrice is what pricing needs of a part.
 type PartPrice struct {
-	Component string
+	Component string // the major component's code; "": none
+	Months    int    // the part's own warranty months; 0: none
 	UnitPrice int64  // minor units of Currency
 	Currency  string // "": the fee schedule's; another: not usable, priced as unknown
 }

@@ -26,6 +26,9 @@ type PartLine struct {
 	Component string `json:"component,omitempty" example:"compressor" doc:"The major component the part belongs to; empty: none."`
 	Quantity  int    `json:"quantity" minimum:"1" maximum:"1000"`
 	UnitPrice *int64 `json:"unit_price,omitempty" minimum:"0" doc:"Sale price per unit in minor units; absent: unknown (priced 0 and marked)."`
+	// OwnMonths is the part's own warranty from the catalogue (0: none):
+	// its term when the policy does not list its component.
+	OwnMonths int `json:"-"`
 }
 
 // Item kinds.
@@ -52,7 +55,7 @@ type Item struct {
 	Amount    int64  `json:"amount" doc:"quantity × unit_price, minor units: the fee before warranty."`
 	Charged   bool   `json:"charged" doc:"Whether the customer pays amount; false: covered by the warranty."`
 	Coverage  string `json:"coverage" enum:"refund,replacement,free_repair,charged"`
-	Reason    string `json:"reason" doc:"Why: refund_window, replacement_window, unit_term, component_term, expired, component_expired, no_policy, not_yet_purchased, no_distance, no_band."`
+	Reason    string `json:"reason" doc:"Why: refund_window, replacement_window, unit_term, component_term, part_term, expired, component_expired, part_expired, no_policy, not_yet_purchased, no_distance, no_band."`
 	// PriceUnknown marks a part priced 0 because its price is unknown.
 	PriceUnknown bool   `json:"price_unknown,omitempty" doc:"part: its sale price is unknown, priced 0."`
 	Rate         string `json:"rate,omitempty" doc:"labour: which rate matched (model, line, service_type, default)."`
@@ -83,10 +86,12 @@ type PriceInput struct {
 	Parts        []PartLine
 }
 
-// Price prices a service. Parts are free when the policy covers their
-// component (or, for a part of no listed component, the unit) today.
-// Labour and travel are free when the unit is covered, or when a part's
-// component is (the visit repairs a component under its own term).
+// Price prices a service. A part's term, after the unit's refund and
+// replacement windows, is its component's when the policy lists it; else
+// the part's own months (the catalogue's warranty_months) when it has
+// them; else the unit's repair term. Labour and travel are free when the
+// unit is covered, or when a listed component is (the visit repairs a
+// component under its own term); a part's own months cover the part only.
 func Price(in PriceInput) Quote {
 	unit := Evaluate(in.Policy, in.Purchase, in.Today, "")
 	q := Quote{Currency: in.Schedule.Currency, PolicySource: in.PolicySource, Policy: in.Policy, Warranty: unit,
@@ -95,7 +100,12 @@ func Price(in PriceInput) Quote {
 	var parts []Item
 	for _, p := range in.Parts {
 		d := Evaluate(in.Policy, in.Purchase, in.Today, p.Component)
-		if _, listed := in.Policy.Component(p.Component); !listed {
+		_, listed := in.Policy.Component(p.Component)
+		switch {
+		case listed:
+		case p.OwnMonths > 0:
+			d = partTerm(in.Policy, in.Purchase, in.Today, p.OwnMonths)
+		default:
 			d = unit
 		}
 		it := Item{Kind: ItemPart, Code: p.PartCode, Component: p.Component, Quantity: p.Quantity}
@@ -107,7 +117,7 @@ func Price(in PriceInput) Quote {
 		it.Amount = it.UnitPrice * int64(p.Quantity)
 		setCoverage(&it, d)
 		parts = append(parts, it)
-		if !visit.Free() && d.Free() {
+		if listed && !visit.Free() && d.Free() {
 			visit = d
 		}
 	}
@@ -133,6 +143,20 @@ func Price(in PriceInput) Quote {
 		}
 	}
 	return q
+}
+
+// partTerm is what a part's own months give: the unit's refund and
+// replacement windows, then the months from the purchase date.
+func partTerm(p Policy, purchase, today time.Time, months int) Decision {
+	own := Policy{RefundDays: p.RefundDays, ReplaceDays: p.ReplaceDays, RepairMonths: months}
+	d := Evaluate(own, purchase, today, "")
+	switch d.Reason {
+	case ReasonUnitTerm:
+		d.Reason = ReasonPartTerm
+	case ReasonExpired:
+		d.Reason = ReasonPartExpired
+	}
+	return d
 }
 
 func setCoverage(it *Item, d Decision) {

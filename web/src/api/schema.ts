@@ -4127,7 +4127,7 @@ export interface paths {
         put?: never;
         /**
          * Move a work order through its states
-         * @description created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see (see list-work-orders: for a technician, one assigned to a colleague) answers 404. complete consumes the parts the record names from the order's field requests; for a tenant in erp parts mode through its ERP (409 naming the part and what is available when the ERP has too few; 503 with Retry-After when it cannot be reached, and the order stays as it was).
+         * @description created → dispatched (site) → assigned (technician) → accepted → en_route → on_site → (waiting_parts | in_workshop) → completed → confirmed → closed; cancel; reassign (改派) and reject pass the order to the next candidate; a technician who declines hands the order back to the site. An illegal action answers 409 with the current state. Technician actions (accept, decline, start_travel, arrive, wait_parts, resume, take_to_workshop, complete) are made by the technician; dispatch, reassign, assign and reject need the dispatch permission. Every action appends an event to the timeline. An order the caller may not see (see list-work-orders: for a technician, one assigned to a colleague) answers 404. complete consumes the parts the record names from the order's field requests; for a tenant in erp parts mode through its ERP (409 naming the part and what is available when the ERP has too few; 503 with Retry-After when it cannot be reached, and the order stays as it was). complete answers warnings naming each recorded part whose catalogue entry does not list the unit's model (part_not_fitting): the record is accepted all the same.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -4590,6 +4590,11 @@ export interface components {
         };
         CatalogPart: {
             /**
+             * @description The major component (主要部件) the part belongs to, by the code the 三包 policies list it under (1-32 letters, digits, '.', '_' or '-'); empty: none. Its term in the unit's policy wins over warranty_months.
+             * @example compressor
+             */
+            component: string;
+            /**
              * Format: int64
              * @description Cost in the currency's minor unit (fen for CNY).
              */
@@ -4625,7 +4630,7 @@ export interface components {
             version: number;
             /**
              * Format: int64
-             * @description The part's own warranty.
+             * @description The part's own warranty in months from the unit's purchase (0: none). Pricing a part under warranty takes, after the unit's refund and replacement windows, the term of its component when the unit's 三包 policy lists that component; else these months when set; else the unit's repair term.
              */
             warranty_months: number;
         };
@@ -4853,7 +4858,7 @@ export interface components {
             labour_rate: number;
             /**
              * Format: int64
-             * @description Defective parts must be back within this many days of completion.
+             * @description Defective parts must be back within this many days of completion. An alias of the tenant setting part_return_days (PATCH /v1/settings), the one window of field requests and claims: reading shows it, saving sets it.
              */
             part_return_days: number;
             /**
@@ -5922,6 +5927,22 @@ export interface components {
         FindPartsOutputBody: {
             items: components["schemas"]["Part"][] | null;
         };
+        FitWarning: {
+            /** @enum {string} */
+            code: "part_not_fitting";
+            /** @example the catalogue does not list model KFR-35 for part P-COMP-35 */
+            message: string;
+            /**
+             * @description The code of the order's unit's model.
+             * @example KFR-35
+             */
+            model: string;
+            /**
+             * @description The part number (the barcode recorded).
+             * @example P-COMP-35
+             */
+            part: string;
+        };
         FollowUp: {
             /** Format: date-time */
             created_at: string;
@@ -6459,6 +6480,11 @@ export interface components {
         };
         PartBody: {
             /**
+             * @description The major component (主要部件) the part belongs to, by the code the 三包 policies list it under (letters, digits, '.', '_' or '-'); empty: none.
+             * @example compressor
+             */
+            component?: string;
+            /**
              * Format: int64
              * @description Cost in the currency's minor unit (fen); never negative.
              */
@@ -6486,7 +6512,10 @@ export interface components {
              * @description On replace: the version read; 0: no check.
              */
             version?: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The part's own warranty in months from the unit's purchase (0: none). Pricing takes the term of the part's component when the unit's 三包 policy lists it; else these months when set; else the unit's repair term (the refund and replacement windows come first).
+             */
             warranty_months?: number;
         };
         PartClass: {
@@ -7139,7 +7168,7 @@ export interface components {
             quantity: number;
             /** @description labour: which rate matched (model, line, service_type, default). */
             rate?: string;
-            /** @description Why: refund_window, replacement_window, unit_term, component_term, expired, component_expired, no_policy, not_yet_purchased, no_distance, no_band. */
+            /** @description Why: refund_window, replacement_window, unit_term, component_term, part_term, expired, component_expired, part_expired, no_policy, not_yet_purchased, no_distance, no_band. */
             reason: string;
             /**
              * Format: int64
@@ -9209,6 +9238,8 @@ export interface components {
             updated_at: string;
             /** Format: int64 */
             version: number;
+            /** @description complete: the recorded parts whose catalogue entry does not list the unit's model (accepted: a warning, not a refusal). */
+            warnings?: components["schemas"]["FitWarning"][] | null;
             /** @description YYYY-MM-DD */
             warranty_expires: string | null;
         };

@@ -760,5 +760,12 @@ const en: typeof zh = {
     returnDays: 'Defective part return (days)', returnDaysHint: 'Days after a must-return part is used by which the technician returns the defective part.',
     notFitting: 'Parts that do not fit this model', notFittingHint: 'The catalogue does not list this model for: {parts}',
   },
+  partcomponents: {
+    component: 'Major component', componentPlaceholder: 'e.g. compressor',
+    componentHint: 'The code of the major component in the 三包 policies; its term there wins over the part\'s own months. Empty: not a major component.',
+    monthsHint: '0: the unit\'s term. Used (from the purchase date) when the policy does not list the part\'s component.',
+    fitWarning: 'The catalogue does not list model {model} for part {part} (saved; please check)', saved: 'Service record saved', toOrder: 'Back to the order',
+    reasons: { part_term: 'within the part\'s own warranty', part_expired: 'the part\'s own warranty has ended' },
+  },
 }
 export default en

@@ -743,4 +743,11 @@ export default {
     returnDays: '旧件返还期限（天）', returnDaysHint: '必须返还的备件使用后，技师须在此天数内返还旧件。',
     notFitting: '备件与机型不符', notFittingHint: '目录中以下备件不适用此机型：{parts}',
   },
+  partcomponents: {
+    component: '主要部件', componentPlaceholder: '如 compressor',
+    componentHint: '三包政策中列出的主要部件代码；该部件按其保修期计，优先于本备件的保修月数。留空：非主要部件。',
+    monthsHint: '0：按整机保修期。政策未列出其部件时，按此月数（自购买日起）计。',
+    fitWarning: '目录中备件 {part} 不适用机型 {model}（已保存，请核对）', saved: '服务记录已保存', toOrder: '返回工单',
+    reasons: { part_term: '在备件保修期内', part_expired: '已过备件保修期' },
+  },
 }

@@ -19,7 +19,9 @@ const after: Record<Action, string> = {
 
 // What became of an action the technician took: done by the server, queued
 // until the network returns, or refused (with the server's problem).
-export type ActOutcome = { kind: 'done' } | { kind: 'queued' } | { kind: 'refused'; status: number; detail: string; fields: Record<string, string> }
+// done carries the warnings the server gave with its answer (complete:
+// parts that do not fit the model by the catalogue).
+export type ActOutcome = { kind: 'done'; warnings?: Schemas['FitWarning'][] } | { kind: 'queued' } | { kind: 'refused'; status: number; detail: string; fields: Record<string, string> }
 
 // The technician's phone: their orders and customers as last seen (kept in
 // IndexedDB to work offline) and the queue of actions taken.
@@ -199,7 +201,7 @@ export const useTechnician = defineStore('technician', () => {
     await syncQueued()
     await q.flush()
     const r = q.result(item.id)
-    if (r?.kind === 'done') return { kind: 'done' }
+    if (r?.kind === 'done') return { kind: 'done', warnings: (r.data as Schemas['WorkOrderDetail'] | undefined)?.warnings ?? undefined }
     if (r?.kind === 'refused') {
       // Refused while the technician looks at it: the page shows why, next
       // to the fields it names, and the queue forgets it. Only refusals
