@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/claim"
 	"github.com/aftersales/aftersales/core/deadline"
 )
 
@@ -152,4 +153,26 @@ func (s *Service) recordClaimAudit(ctx context.Context, u core.UnitOfWork, t *Ta
 		}
 	}
 	return s.claims.RecordClaimAudit(ctx, u, *t.ClaimID, t.ID, t.Status, note, actor)
+}
+
+// ClaimAuditCalls gives the claims (claim.AuditCalls) their audit
+// callbacks in this queue.
+type ClaimAuditCalls struct{ Callbacks *Service }
+
+// OpenClaimAudit implements claim.AuditCalls.
+func (c ClaimAuditCalls) OpenClaimAudit(ctx context.Context, u core.UnitOfWork, claimID, orderID uuid.UUID) (*claim.AuditCallback, error) {
+	t, err := c.Callbacks.OpenClaimAudit(ctx, u, claimID, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return &claim.AuditCallback{TaskID: t.ID, Status: t.Status, DueAt: t.DueAt}, nil
+}
+
+// CancelClaimAudit implements claim.AuditCalls.
+func (c ClaimAuditCalls) CancelClaimAudit(ctx context.Context, u core.UnitOfWork, taskID uuid.UUID, actor string) (string, error) {
+	t, err := c.Callbacks.CancelClaimAudit(ctx, u, taskID, actor)
+	if err != nil {
+		return "", err
+	}
+	return t.Status, nil
 }

@@ -62,24 +62,6 @@ func (m memClaims) AppendEvent(id uuid.UUID, e claim.ClaimEvent) {
 }
 func (m memClaims) OutboxAdd(uuid.UUID, string, json.RawMessage) {}
 
-// auditCalls links the claims to the callbacks as cmd's wiring does.
-type auditCalls struct{ cb *callback.Service }
-
-func (a auditCalls) OpenClaimAudit(ctx context.Context, u core.UnitOfWork, claimID, orderID uuid.UUID) (*claim.AuditCallback, error) {
-	t, err := a.cb.OpenClaimAudit(ctx, u, claimID, orderID)
-	if err != nil {
-		return nil, err
-	}
-	return &claim.AuditCallback{TaskID: t.ID, Status: t.Status, DueAt: t.DueAt}, nil
-}
-func (a auditCalls) CancelClaimAudit(ctx context.Context, u core.UnitOfWork, id uuid.UUID, actor string) (string, error) {
-	t, err := a.cb.CancelClaimAudit(ctx, u, id, actor)
-	if err != nil {
-		return "", err
-	}
-	return t.Status, nil
-}
-
 type auditBundle struct {
 	env    coretest.CallbackEnv
 	claims *claim.Service
@@ -92,7 +74,7 @@ func newAuditBundle() auditBundle {
 	repo := memClaims{mu: &sync.Mutex{}, claims: map[uuid.UUID]claim.Claim{}, events: map[uuid.UUID][]claim.ClaimEvent{}}
 	b := auditBundle{env: env, claims: claim.NewService(repo, env.Clock), repo: repo,
 		cb: callback.New(callback.Config{Store: env.Store, Clock: env.Clock})}
-	b.claims.SetAuditCalls(auditCalls{b.cb})
+	b.claims.SetAuditCalls(callback.ClaimAuditCalls{Callbacks: b.cb})
 	b.cb.SetClaimAudits(b.claims)
 	return b
 }
