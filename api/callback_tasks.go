@@ -52,7 +52,8 @@ type SubmitCallbackAnswersInput struct {
 	ID   uuid.UUID `path:"id"`
 	Body struct {
 		Answers []callback.Answer `json:"answers" maxItems:"50"`
-		Note    string            `json:"note,omitempty" maxLength:"2000"`
+		Note    string            `json:"note,omitempty" maxLength:"2000" doc:"A claim audit: what the customer confirmed (required when reached)."`
+		Reached *bool             `json:"reached,omitempty" doc:"A claim audit (source claim_audit): whether the customer was reached; required there, refused elsewhere."`
 	}
 }
 
@@ -65,7 +66,7 @@ func registerCallbackTaskRoutes(api huma.API, s *Server, cb *callback.Service) {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.authorize(ctx, perm, core.Target{SiteID: t.SiteID}); err != nil {
+		if err := s.authorize(ctx, perm, core.Target{SiteID: t.SiteID}); err != nil || !claimAuditInScope(ctx, s, cb, t) {
 			return nil, core.Errorf(core.ENOTFOUND, "callback task %s not found", id)
 		}
 		return t, nil
@@ -124,13 +125,48 @@ func registerCallbackTaskRoutes(api huma.API, s *Server, cb *callback.Service) {
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 		Description: "Answers in the questionnaire version the task asks; an answer of the wrong type is a 422 naming its field " +
 			"(answers[i].score, …), nothing saved. Dissatisfied answers open a rework order linked to the original, or a " +
-			"complaint, as the tenant's settings say (outcome)."},
+			"complaint, as the tenant's settings say (outcome). A claim audit (source claim_audit) takes reached and a note " +
+			"instead of answers: its outcome becomes the claim's audit result, so the reviewer may decide."},
 		access{Who: accessTenant, Perm: callbackWork, Idempotent: true},
 		func(ctx context.Context, in *SubmitCallbackAnswersInput) (*CallbackTaskOutput, error) {
-			if _, err := inScope(ctx, in.ID, callbackWork); err != nil {
+			t, err := inScope(ctx, in.ID, callbackWork)
+			if err != nil {
 				return nil, err
 			}
-			t, err := cb.SubmitAnswers(ctx, unitOfWork(ctx), in.ID, in.Body.Answers, in.Body.Note, actorOf(ctx))
+			if t.Source == callback.SourceClaimAudit || in.Body.Reached != nil {
+				if len(in.Body.Answers) > 0 {
+					return nil, core.FieldError("answers", "a claim audit records reached and a note, not answers")
+				}
+				t, err = cb.CompleteClaimAudit(ctx, unitOfWork(ctx), in.ID, in.Body.Reached, in.Body.Note, actorOf(ctx))
+				return view(ctx, t, err)
+			}
+			t, err = cb.SubmitAnswers(ctx, unitOfWork(ctx), in.ID, in.Body.Answers, in.Body.Note, actorOf(ctx))
 			return view(ctx, t, err)
 		})
+}
+
+// claimAuditInScope tells whether the caller reaches a claim audit
+// callback: a site of their scope does not (the audit checks that site's
+// claim), their regions or a tenant-wide scope do. Other tasks: true.
+func claimAuditInScope(ctx context.Context, s *Server, cb *callback.Service, t *callback.Task) bool {
+	if t.Source != callback.SourceClaimAudit {
+		return true
+	}
+	sc, err := s.callerScope(ctx)
+	if err != nil {
+		return false
+	}
+	if sc.All {
+		return true
+	}
+	seen, _, err := cb.Tasks(ctx, unitOfWork(ctx), callback.TaskFilter{ClaimID: *t.ClaimID, Within: sc, Limit: 100})
+	if err != nil {
+		return false
+	}
+	for _, x := range seen {
+		if x.ID == t.ID {
+			return true
+		}
+	}
+	return false
 }

@@ -121,6 +121,9 @@ func registerClaimRoutes(api huma.API, s *Server, svc *claim.Service) {
 			f.Within = claim.ReachOf(v)
 			items, next, err := svc.Find(ctx, unitOfWork(ctx), f)
 			out := &ListClaimsOutput{}
+			for i, c := range items {
+				items[i] = withoutAuditCallback(ctx, s, c)
+			}
 			out.Body.Items, out.Body.Next = items, next
 			if out.Body.Items == nil {
 				out.Body.Items = []*claim.Claim{}
@@ -154,8 +157,9 @@ func registerClaimRoutes(api huma.API, s *Server, svc *claim.Service) {
 	register(api, huma.Operation{OperationID: "act-on-claim", Method: http.MethodPost, Path: "/v1/claims/{id}/actions",
 		Summary: "Act on a warranty claim", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 		Description: "The site (claims:create): adjust a draft's lines (with a reason), submit it (the tenant's audit rules run: " +
-			"a flagged claim gets an audit task), appeal a rejected or adjusted claim once (with a reason). Reviewers " +
-			"(claims:approve): audit (record the audit task's result), return (a defective part came back), approve, reduce " +
+			"a flagged claim gets an audit task: a callback to the customer in the call centre's queue, whose outcome is the audit's result), appeal a rejected or adjusted claim once (with a reason). Reviewers " +
+			"(claims:approve): audit (record the audit task's result: an inspection of their own; the customer callback that " +
+			"audits a flagged claim in the call centre's queue is then cancelled as no longer needed), return (a defective part came back), approve, reduce " +
 			"(approve adjusted amounts, with a reason) or reject (with a reason); a flagged claim needs its audit first. " +
 			"An action the state forbids, or a second appeal, answers 409 naming it; bad input 422 naming the field."},
 		access{Who: accessTenant, Perm: claimPerm(core.ActRead), Idempotent: true},
@@ -256,6 +260,18 @@ func claimAllowed(ctx context.Context, s *Server, c *claim.Claim, perm core.Perm
 }
 
 func claimDetail(ctx context.Context, s *Server, c *claim.Claim) *ClaimDetail {
-	return &ClaimDetail{Claim: *c, Actions: claim.Allowed(c, claimAllowed(ctx, s, c, claimPerm(core.ActCreate)),
+	return &ClaimDetail{Claim: *withoutAuditCallback(ctx, s, c), Actions: claim.Allowed(c, claimAllowed(ctx, s, c, claimPerm(core.ActCreate)),
 		claimAllowed(ctx, s, c, claimPerm(core.ActApprove)))}
+}
+
+// withoutAuditCallback hides a claim's audit callback from a caller who
+// does not review the claim (its site): the audit checks the site's own
+// claim with its customer.
+func withoutAuditCallback(ctx context.Context, s *Server, c *claim.Claim) *claim.Claim {
+	if c.Audit == nil || c.Audit.Callback == nil || claimAllowed(ctx, s, c, claimPerm(core.ActApprove)) {
+		return c
+	}
+	out, a := *c, *c.Audit
+	a.Callback, out.Audit = nil, &a
+	return &out
 }

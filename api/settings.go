@@ -76,8 +76,8 @@ func registerSettingsRoutes(api huma.API, s *Server, svc *settings.Service) {
 			return settingsView(ctx, svc, out, err)
 		})
 	register(api, huma.Operation{OperationID: "put-settings", Method: http.MethodPut, Path: "/v1/settings",
-		Summary: "Set the tenant's dispatch weights and business calendar", Tags: tags,
-		Description: "New SLA deadlines are counted in the new calendar; existing orders keep theirs."},
+		Summary: "Set the tenant's dispatch weights and business calendar", Tags: tags, Errors: []int{http.StatusConflict},
+		Description: "New SLA deadlines are counted in the new calendar; existing orders keep theirs. " + partsModeSwitch},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
 		func(ctx context.Context, in *PutSettingsInput) (*SettingsOutput, error) {
 			set := core.TenantSettings{DispatchWeights: in.Body.DispatchWeights, AcceptanceMinutes: in.Body.AcceptanceMinutes,
@@ -94,7 +94,7 @@ func registerSettingsRoutes(api huma.API, s *Server, svc *settings.Service) {
 		Description: "Changes the fields given and keeps the others; the calendar's time_zone, week, holidays and workdays " +
 			"are replaced one by one. The result is checked as a whole (422 names the field, e.g. calendar.week.mon or " +
 			"calendar.workdays.2026-09-27; parts_mode erp while the tenant has no enabled parts plugin binding). 409 when " +
-			"updated_at is given and the settings changed since."},
+			"updated_at is given and the settings changed since. " + partsModeSwitch},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
 		func(ctx context.Context, in *PatchSettingsInput) (*SettingsOutput, error) {
 			b := in.Body
@@ -121,3 +121,9 @@ func settingsView(ctx context.Context, svc *settings.Service, s *core.TenantSett
 	}
 	return &SettingsOutput{Body: &SettingsView{TenantSettings: *s, DefaultCalendar: def}}, nil
 }
+
+// partsModeSwitch documents the refusal of a parts mode switch midway
+// through field requests.
+const partsModeSwitch = "A parts_mode switch is refused with 409 naming parts_mode and the field part requests still " +
+	"moving stock in the current mode (approved, received, or consumed with more to consume or a defective part to " +
+	"return): each finishes in the mode it started in, so no part is taken in one mode and consumed or returned in the other."

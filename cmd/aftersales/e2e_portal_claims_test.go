@@ -24,10 +24,14 @@ type claimSeen struct {
 // TestPortalClaims: in zh-CN and in en, an in-warranty repair completed by
 // Luohu's technician gets its claim draft; Luohu's manager adjusts the
 // labour hours with a reason and submits it (flagged: labour above the
-// standard); the quality auditor records the audit and approves it, sees
+// standard), which opens its audit callback in the call centre's queue;
+// an agent calls the customer from the queue and records what they
+// confirmed, which is the claim's audit; the quality auditor sees the
+// callback done on the claim and approves it, sees
 // a rule that does not compile refused beside its field, and generates
 // the month's statement, whose total is the approved claim. axe-core
-// finds no serious violation on the list or the claim page.
+// finds no serious violation on the list, the claim page or the audit
+// callback.
 func TestPortalClaims(t *testing.T) {
 	t.Parallel()
 	addr, c, platformToken := servePortal(t)
@@ -41,6 +45,8 @@ func TestPortalClaims(t *testing.T) {
 			n := newDispatchNetwork(t, c, platformToken, "clm-"+map[string]string{"zh-CN": "zh", "en": "en"}[tc.lang], tc.lang)
 			c.expect(http.StatusCreated, "POST", "/v1/users", n.admin, map[string]any{"username": "qa", "password": dispatchPassword,
 				"roles": []string{"quality_auditor"}, "scope": map[string]any{"all": true}})
+			c.expect(http.StatusCreated, "POST", "/v1/users", n.admin, map[string]any{"username": "agent", "password": dispatchPassword,
+				"roles": []string{"agent"}, "scope": map[string]any{"all": true}})
 			w := n.intake(t)
 			c.expect(http.StatusOK, "POST", "/v1/work-orders/"+w.ID+"/reassign", n.admin, map[string]any{"site_id": n.siteB, "reason": "罗湖站有空"})
 			c.expect(http.StatusOK, "POST", "/v1/work-orders/"+w.ID+"/assign", n.admin, map[string]any{"technician_id": n.techB})
@@ -77,15 +83,34 @@ func TestPortalClaims(t *testing.T) {
 			b.waitVisible(`[data-test="claim-flag"]`)
 			b.signOut()
 
+			// The agent calls the customer from the queue: the task says it is
+			// a claim audit, linked to the claim.
+			b.openSignedIn("/callbacks", n.slug, "agent")
+			b.waitVisible(fmt.Sprintf(`a[data-test="claim-of-%s"]`, w.Number))
+			b.click(fmt.Sprintf(`[data-test="work-%s"]`, w.Number))
+			b.waitVisible(`[data-test="claim-audit-form"]`)
+			b.waitVisible(fmt.Sprintf(`a[data-test="claim-audit-claim"][href="/claims/%s"]`, id))
+			b.requireSettledAccessible("the claim audit callback")
+			b.click(`[data-test="audit-reached"]`)
+			b.fill(`textarea[data-test="audit-note"]`, "回访用户：确认更换压缩机，耗时3小时")
+			b.click(`[data-test="audit-submit"]`)
+			b.waitJS("the task leaves the queue", fmt.Sprintf(`document.querySelector('[data-test="work-%s"]') === null`, w.Number))
+			b.signOut()
+
 			b.openSignedIn("/claims/"+id, n.slug, "qa")
-			b.fill(`textarea[data-test="claim-note"]`, "回访用户：确认更换压缩机")
-			b.click(`[data-test="claim-audit"]`)
+			b.waitVisible(`[data-test="claim-audit-callback-link"]`)
 			b.waitVisible(`[data-test="claim-approve"]`)
 			b.click(`[data-test="claim-approve"]`)
 			b.waitJS("approved", fmt.Sprintf(`document.querySelector('[data-test="claim-state"]').innerText === %q`, tc.approved))
 			got := claim(id)
 			require.Equal(t, "approved", got.State)
 			require.Equal(t, got.ClaimedTotal, got.ApprovedTotal)
+			var audit struct {
+				Audit struct{ Note, Status string } `json:"audit"`
+			}
+			c.expect(http.StatusOK, "GET", "/v1/claims/"+id, n.admin, nil).decode(t, &audit)
+			require.Equal(t, "done", audit.Audit.Status)
+			require.Contains(t, audit.Audit.Note, "确认更换压缩机", "the callback's outcome is the audit")
 
 			b.open("/claims/rules")
 			b.fill(`input[data-test="rule-condition-0"]`, "mileage > 3")

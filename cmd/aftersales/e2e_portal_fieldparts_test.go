@@ -10,17 +10,19 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestPortalFieldParts: in zh-CN and in en, a technician requests a part
-// for an order on the phone page; the parts clerk approves it on the
-// queue page, which ships a transfer from the central warehouse to the
-// site's. The API's request state, stock figures and the order's
-// timeline follow; axe-core finds no serious violation on the queue.
+// TestPortalFieldParts: in zh-CN and in en, a technician requests two
+// parts in one request for an order on the phone page (the second found
+// by searching the catalogue by name); the parts clerk approves one on
+// the queue page, which ships a transfer from the central warehouse to
+// the site's. The API's request lines, state, stock figures and the
+// order's timeline follow, and the phone shows each line's state;
+// axe-core finds no serious violation on the queue or the phone page.
 func TestPortalFieldParts(t *testing.T) {
 	t.Parallel()
 	addr, c, platformToken := servePortal(t)
-	for _, tc := range []struct{ lang, slug, requested string }{
-		{"zh-CN", "fieldparts-zh", "待审批"},
-		{"en", "fieldparts-en", "Awaiting approval"},
+	for _, tc := range []struct{ lang, slug, requested, filter string }{
+		{"zh-CN", "fieldparts-zh", "待审批", "滤网"},
+		{"en", "fieldparts-en", "Awaiting approval", "Filter"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			w := newTechWorld(c, platformToken, tc.slug, tc.lang)
@@ -31,6 +33,8 @@ func TestPortalFieldParts(t *testing.T) {
 			siteWH := c.post(w.admin, "/v1/warehouses", map[string]any{"code": "WH-S", "name": "南山网点库", "kind": "site", "site_id": site})
 			part := c.post(w.admin, "/v1/parts/catalog", map[string]any{"number": "P-COMP", "name_zh": "压缩机", "name_en": "Compressor",
 				"cost_minor": 32000, "sale_minor": 45000, "must_return": true})
+			c.post(w.admin, "/v1/parts/catalog", map[string]any{"number": "P-FILT", "name_zh": "滤网", "name_en": "Filter",
+				"cost_minor": 1500, "sale_minor": 2500})
 			c.post(w.admin, "/v1/stock/documents", map[string]any{"kind": "receipt", "warehouse_id": central,
 				"lines": []map[string]any{{"part_id": part, "quantity": 5}}})
 			o := w.order(c, "压缩机不启动")
@@ -42,7 +46,8 @@ func TestPortalFieldParts(t *testing.T) {
 				return items[0]
 			}
 
-			// The technician asks for 2 compressors on the order's phone page.
+			// The technician asks for 2 compressors and 3 filters in one request
+			// on the order's phone page, finding the filter by its name.
 			p := newPhone(t, addr, tc.lang)
 			p.b.open("/m")
 			p.b.waitPath("/login")
@@ -53,16 +58,28 @@ func TestPortalFieldParts(t *testing.T) {
 			p.b.waitPath("/m")
 			p.openOrder(o)
 			p.b.waitVisible(`[data-test="part-requests"]`)
-			p.b.fill(`[data-test="part-request-number"] input`, "P-COMP")
-			p.b.fill(`[data-test="part-request-quantity"] input`, "2")
+			p.b.fill(`[data-test="part-line-0"] [data-test="part-request-number"] input`, "P-COMP")
+			p.b.fill(`[data-test="part-line-0"] [data-test="part-request-quantity"] input`, "2")
+			p.b.click(`[data-test="part-line-add"]`)
+			p.b.fill(`[data-test="part-line-1"] [data-test="part-request-number"] input`, tc.filter)
+			p.b.click(`[data-test="part-line-1"] [data-test="part-suggestion-P-FILT"]`)
+			p.b.fill(`[data-test="part-line-1"] [data-test="part-request-quantity"] input`, "3")
+			p.b.requireSettledAccessible("the phone's part request lines")
 			p.b.click(`[data-test="part-request-submit"]`)
 			p.b.waitVisible(`[data-request="P-COMP"][data-state="requested"]`)
+			p.b.waitVisible(`[data-request="P-FILT"][data-state="requested"]`)
 			p.b.waitText(tc.requested)
 			reqs := c.list(t, w.admin, "/v1/work-orders/"+o.ID+"/part-requests")
-			require.Len(t, reqs, 1)
-			require.Equal(t, "requested", reqs[0]["state"])
-			require.EqualValues(t, 2, reqs[0]["quantity"])
-			id := reqs[0]["id"].(string)
+			require.Len(t, reqs, 2, "one line per part")
+			byNumber := map[string]map[string]any{}
+			for _, r := range reqs {
+				require.Equal(t, "requested", r["state"])
+				byNumber[r["part_number"].(string)] = r
+			}
+			require.EqualValues(t, 2, byNumber["P-COMP"]["quantity"])
+			require.EqualValues(t, 3, byNumber["P-FILT"]["quantity"])
+			require.Equal(t, byNumber["P-COMP"]["group_id"], byNumber["P-FILT"]["group_id"], "one request")
+			id := byNumber["P-COMP"]["id"].(string)
 
 			// The clerk approves it from the queue, shipping from the central warehouse.
 			b := newBrowser(t, addr, tc.lang, 1366, 900)
@@ -90,6 +107,10 @@ func TestPortalFieldParts(t *testing.T) {
 			}
 			require.Contains(t, types, "part_requested")
 			require.Contains(t, types, "part_request_approved")
+			// The phone shows each line's state.
+			p.b.open("/m/orders/" + o.ID)
+			p.b.waitVisible(`[data-request="P-COMP"][data-state="approved"]`)
+			p.b.waitVisible(`[data-request="P-FILT"][data-state="requested"]`)
 		})
 	}
 }

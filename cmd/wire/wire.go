@@ -282,6 +282,8 @@ func Build(ctx context.Context, o Options) (*App, error) {
 	a.PartsModes = newPartsModes(a.Store, a.Plugins, o.Clock) // the stock port: the ledger, or the tenant's ERP
 	a.PartRequests.UseMover(a.PartsModes)
 	a.Settings.SetPartsBindings(a.Plugins)
+	a.Settings.SetFieldRequests(a.Store)
+	wireClaimAudits(a.Claims, a.Callbacks)
 
 	if a.AgentSyncs != nil {
 		a.AgentSyncs.Target = agentSyncTarget{a.Plugins}

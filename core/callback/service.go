@@ -23,6 +23,7 @@ type Service struct {
 	surveys    SurveyStore
 	units      core.UnitsOfWork
 	audit      audit.Store
+	claims     ClaimAudits
 }
 
 // Config is what a Service is built from.

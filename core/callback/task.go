@@ -16,6 +16,9 @@ const (
 	StatusOpen    = "open"
 	StatusDone    = "done"
 	StatusGivenUp = "given_up"
+	// StatusCancelled: a claim audit callback no longer needed (the
+	// reviewer recorded the audit themselves).
+	StatusCancelled = "cancelled"
 )
 
 // Task sources: a rule, or a customer's low SMS score (the follow-ups of
@@ -23,6 +26,9 @@ const (
 const (
 	SourceRule            = "rule"
 	SourceLowSatisfaction = core.FollowUpLowSatisfaction
+	// SourceClaimAudit: a flagged warranty claim's audit — the agent asks
+	// the customer whether the claimed work was done (claim_audit.go).
+	SourceClaimAudit = "claim_audit"
 )
 
 // Outcomes of a dissatisfied answer.
@@ -54,7 +60,7 @@ var RetrySchedule = []time.Duration{2 * time.Hour, 24 * time.Hour}
 // Task is a callback task (回访单) in an agent group's to-do queue.
 type Task struct {
 	ID                   uuid.UUID  `json:"id"`
-	Source               string     `json:"source" enum:"rule,low_satisfaction"`
+	Source               string     `json:"source" enum:"rule,low_satisfaction,claim_audit" doc:"What opened the task: a rule, a low SMS score, or a flagged warranty claim's audit (claim_id)."`
 	RuleID               *uuid.UUID `json:"rule_id" nullable:"true"`
 	WorkOrderID          uuid.UUID  `json:"work_order_id"`
 	OrderNumber          string     `json:"order_number"`
@@ -64,7 +70,7 @@ type Task struct {
 	Channel              string     `json:"channel" enum:"call,sms"`
 	QuestionnaireID      *uuid.UUID `json:"questionnaire_id" nullable:"true"`
 	QuestionnaireVersion int        `json:"questionnaire_version" doc:"The version asked; 0 without a questionnaire."`
-	Status               string     `json:"status" enum:"open,done,given_up"`
+	Status               string     `json:"status" enum:"open,done,given_up,cancelled" doc:"cancelled: a claim audit callback no longer needed, the reviewer having recorded the audit."`
 	DueAt                *time.Time `json:"due_at"`
 	Attempts             int        `json:"attempts"`
 	NextAttemptAt        *time.Time `json:"next_attempt_at"`
@@ -76,6 +82,10 @@ type Task struct {
 	Outcome              string     `json:"outcome,omitempty" enum:"none,rework_opened,complaint_opened,complaint_not_available"`
 	ReworkOrderID        *uuid.UUID `json:"rework_order_id" nullable:"true"`
 	Note                 string     `json:"note"`
+	// ClaimID, Phone and Reached are a claim audit's.
+	ClaimID *uuid.UUID `json:"claim_id" nullable:"true" doc:"The warranty claim a claim_audit task audits."`
+	Phone   string     `json:"phone" doc:"claim_audit: the customer's phone to call."`
+	Reached *bool      `json:"reached" nullable:"true" doc:"claim_audit: whether the customer was reached (null until done)."`
 	// SurveyStep and SurveyAskedAt follow an SMS survey's conversation.
 	SurveyStep    *int       `json:"survey_step" nullable:"true" doc:"SMS survey: the question (0-based) awaiting the customer's answer; null when no conversation runs."`
 	SurveyAskedAt *time.Time `json:"survey_asked_at" doc:"SMS survey: when that question was texted; it times out after the tenant's sms_survey_timeout_minutes."`
@@ -89,6 +99,8 @@ type Task struct {
 type TaskFilter struct {
 	Status string
 	Group  string
+	// ClaimID narrows to one claim's audit callbacks (uuid.Nil: any).
+	ClaimID uuid.UUID
 	// CustomerID and WorkOrderID narrow to one customer's or order's
 	// callbacks (uuid.Nil: any).
 	CustomerID  uuid.UUID

@@ -34,8 +34,9 @@ func (s *Service) lockOpen(ctx context.Context, repo Repository, id uuid.UUID) (
 
 // RecordAttempt records a call that got no answers. A no-answer or busy
 // line schedules the next attempt by RetrySchedule and gives up after the
-// last; a wrong number or a refusal gives up at once, with that reason.
-// EINVALID naming "outcome"; ENOTFOUND; ECONFLICT when closed.
+// last; a wrong number or a refusal gives up at once, with that reason. A
+// claim audit given up records on its claim that the customer was not
+// reached. EINVALID naming "outcome"; ENOTFOUND; ECONFLICT when closed.
 func (s *Service) RecordAttempt(ctx context.Context, u core.UnitOfWork, id uuid.UUID, outcome, actor string) (*Task, error) {
 	switch outcome {
 	case AttemptNoAnswer, AttemptBusy, AttemptWrongNumber, AttemptRefused:
@@ -43,12 +44,15 @@ func (s *Service) RecordAttempt(ctx context.Context, u core.UnitOfWork, id uuid.
 		return nil, core.FieldError("outcome", "no_answer, busy, wrong_number or refused")
 	}
 	repo := s.store.Callbacks(u)
-	t, err := s.lockOpen(ctx, repo, id)
+	t, err := s.lockWork(ctx, u, repo, id)
 	if err != nil {
 		return nil, err
 	}
 	failAttempt(t, outcome, s.now(), actor)
 	repo.UpdateTask(t)
+	if err := s.recordClaimAudit(ctx, u, t, actor); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -56,13 +60,17 @@ func (s *Service) RecordAttempt(ctx context.Context, u core.UnitOfWork, id uuid.
 // version the task asks, and closes the task. Dissatisfied answers set off
 // the tenant's act: a rework order linked to the original, or a complaint.
 // EINVALID naming the field of a wrong answer (nothing saved); ENOTFOUND;
-// ECONFLICT when closed.
+// ECONFLICT when closed. A claim audit is completed by CompleteClaimAudit
+// (EINVALID naming reached here).
 func (s *Service) SubmitAnswers(ctx context.Context, u core.UnitOfWork, id uuid.UUID, answers []Answer, note,
 	actor string) (*Task, error) {
 	repo := s.store.Callbacks(u)
-	t, err := s.lockOpen(ctx, repo, id)
+	t, err := s.lockWork(ctx, u, repo, id)
 	if err != nil {
 		return nil, err
+	}
+	if t.Source == SourceClaimAudit {
+		return nil, core.FieldError("reached", "a claim audit callback records whether the customer was reached")
 	}
 	var q *Questionnaire
 	if t.QuestionnaireID != nil {
@@ -73,6 +81,27 @@ func (s *Service) SubmitAnswers(ctx context.Context, u core.UnitOfWork, id uuid.
 		return nil, core.FieldError("answers", "this task has no questionnaire; record a note instead")
 	}
 	if err := s.complete(ctx, u, repo, t, q, answers, note, actor); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// CompleteClaimAudit closes a claim audit callback with its outcome:
+// reached and what the customer confirmed (note), or not reached (note
+// optional). It records the outcome as the claim's audit result, which
+// lets the reviewer decide. EINVALID naming reached or note; ENOTFOUND;
+// ECONFLICT when the task is closed or is not a claim audit.
+func (s *Service) CompleteClaimAudit(ctx context.Context, u core.UnitOfWork, id uuid.UUID, reached *bool, note,
+	actor string) (*Task, error) {
+	repo := s.store.Callbacks(u)
+	t, err := s.lockWork(ctx, u, repo, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.Source != SourceClaimAudit {
+		return nil, core.FieldError("reached", "only a claim audit callback records whether the customer was reached")
+	}
+	if err := s.completeClaimAudit(ctx, u, repo, t, reached, note, actor); err != nil {
 		return nil, err
 	}
 	return t, nil

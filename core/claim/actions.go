@@ -45,9 +45,13 @@ func (s *Service) Act(ctx context.Context, u core.UnitOfWork, id uuid.UUID, in A
 	case ActAdjust:
 		err = s.adjust(c, in, ev.Payload)
 	case ActSubmit:
-		err = s.submit(ctx, repo, c, now, ev.Payload)
+		if err = s.submit(ctx, repo, c, now, ev.Payload); err == nil {
+			err = s.openCallback(ctx, u, c, ev.Payload)
+		}
 	case ActAudit:
-		err = audit(c, in, actor, now)
+		if err = audit(c, in, actor, now); err == nil {
+			err = s.cancelCallback(ctx, u, c, actor)
+		}
 		ev.Payload["note"] = in.Note
 	case ActReturn:
 		err = returned(c, in.Line, now)
@@ -196,7 +200,7 @@ func audit(c *Claim, in ActionInput, actor string, now time.Time) error {
 	if in.Note == "" {
 		return core.FieldError("note", "record what the audit found")
 	}
-	c.Audit = &AuditTask{Status: "done", Note: in.Note, By: actor, At: &now}
+	c.Audit = &AuditTask{Status: "done", Note: in.Note, By: actor, At: &now, Callback: c.Audit.Callback}
 	return nil
 }
 

@@ -103,13 +103,24 @@ type ClaimFlag struct {
 	Name string `json:"name"`
 }
 
-// AuditTask is the check a flagged claim waits for: a reviewer calls the
-// customer (or inspects) and records what they found.
+// AuditTask is the check a flagged claim waits for: a callback to the
+// customer in the call centre's queue, whose outcome is the result; or a
+// reviewer's own inspection, recorded with the audit action.
 type AuditTask struct {
 	Status string     `json:"status" enum:"open,done"`
 	Note   string     `json:"note"`
 	By     string     `json:"by"`
 	At     *time.Time `json:"at" nullable:"true"`
+	// Callback is the audit's callback task, when the call centre has
+	// one (absent for a site: its claims' audits are not its business).
+	Callback *AuditCallback `json:"callback,omitempty" doc:"The callback to the customer that audits the claim; absent for a site."`
+}
+
+// AuditCallback is a claim's audit callback as the claim last saw it.
+type AuditCallback struct {
+	TaskID uuid.UUID  `json:"task_id"`
+	Status string     `json:"status" enum:"open,done,given_up,cancelled" doc:"cancelled: not needed, the reviewer recorded the audit."`
+	DueAt  *time.Time `json:"due_at" nullable:"true"`
 }
 
 // ClaimEvent is one entry of a claim's timeline.

@@ -65,6 +65,18 @@ type Repository interface {
 	OutboxAdd(aggregate uuid.UUID, typ string, payload json.RawMessage)
 }
 
+// AuditCalls opens and cancels the audit callbacks of flagged claims in
+// the call centre's queue (core/callback through cmd's wiring), in the
+// claim's unit of work.
+type AuditCalls interface {
+	// OpenClaimAudit opens the claim's audit callback about its order, or
+	// returns the open one it has.
+	OpenClaimAudit(ctx context.Context, u core.UnitOfWork, claimID, orderID uuid.UUID) (*AuditCallback, error)
+	// CancelClaimAudit closes an open audit callback as no longer needed;
+	// returns its status.
+	CancelClaimAudit(ctx context.Context, u core.UnitOfWork, taskID uuid.UUID, actor string) (string, error)
+}
+
 // OrderFacts is what a claim is drafted from.
 type OrderFacts struct {
 	Number         string

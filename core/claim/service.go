@@ -18,7 +18,12 @@ type Service struct {
 	store Store
 	clock core.Clock
 	parts PartCoster
+	calls AuditCalls
 }
+
+// SetAuditCalls makes a flagged claim's audit task a callback to the
+// customer (nil: a reviewer records every audit). Set once, at wiring.
+func (s *Service) SetAuditCalls(c AuditCalls) { s.calls = c }
 
 // PartCoster gives the cost price of parts by barcode (part number) in a
 // currency; a part it does not know is absent. The parts catalogue

@@ -290,7 +290,11 @@ func (r callbackRepo) FindTasks(_ context.Context, f callback.TaskFilter) ([]*ca
 		if f.CustomerID != uuid.Nil && x.CustomerID != f.CustomerID || f.WorkOrderID != uuid.Nil && x.WorkOrderID != f.WorkOrderID {
 			continue
 		}
-		if !f.Within.All && (x.SiteID == nil || !slices.Contains(f.Within.Sites, *x.SiteID)) {
+		if f.ClaimID != uuid.Nil && (x.ClaimID == nil || *x.ClaimID != f.ClaimID) {
+			continue
+		}
+		// A site of the scope does not reach its claims' audit callbacks.
+		if !f.Within.All && (x.SiteID == nil || !slices.Contains(f.Within.Sites, *x.SiteID) || x.Source == callback.SourceClaimAudit) {
 			continue
 		}
 		out = append(out, &x)

@@ -19,7 +19,7 @@ var noDue = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 const taskColumns = `t.id, t.source, t.rule_id, t.work_order_id, w.number, t.customer_id, t.site_id, t.agent_group, t.channel,
 	t.questionnaire_id, t.questionnaire_version, t.status, t.due_at, t.attempts, t.next_attempt_at, t.last_attempt,
 	t.give_up_reason, t.score, t.answers, t.dissatisfied, t.outcome, t.rework_order_id, t.note, t.created_at, t.done_at,
-	COALESCE(t.done_by, ''), t.survey_step, t.survey_asked_at`
+	COALESCE(t.done_by, ''), t.survey_step, t.survey_asked_at, t.claim_id, t.phone, t.reached`
 
 const taskFrom = ` FROM callback_tasks t JOIN work_orders w ON w.tenant_id = t.tenant_id AND w.id = t.work_order_id`
 
@@ -29,7 +29,7 @@ func scanTask(row pgx.Row) (*callback.Task, error) {
 	err := row.Scan(&x.ID, &x.Source, &x.RuleID, &x.WorkOrderID, &x.OrderNumber, &x.CustomerID, &x.SiteID, &x.Group,
 		&x.Channel, &x.QuestionnaireID, &x.QuestionnaireVersion, &x.Status, &x.DueAt, &x.Attempts, &x.NextAttemptAt,
 		&x.LastAttempt, &x.GiveUpReason, &x.Score, &answers, &x.Dissatisfied, &x.Outcome, &x.ReworkOrderID, &x.Note,
-		&x.CreatedAt, &x.DoneAt, &x.DoneBy, &x.SurveyStep, &x.SurveyAskedAt)
+		&x.CreatedAt, &x.DoneAt, &x.DoneBy, &x.SurveyStep, &x.SurveyAskedAt, &x.ClaimID, &x.Phone, &x.Reached)
 	if err != nil {
 		return nil, err
 	}
@@ -46,18 +46,18 @@ func answersJSON(a []callback.Answer) []byte {
 
 func (r callbackRepo) InsertTask(x *callback.Task) {
 	r.u.write(`INSERT INTO callback_tasks (tenant_id, id, source, rule_id, work_order_id, customer_id, site_id, agent_group,
-			channel, questionnaire_id, questionnaire_version, status, due_at, answers, created_at)
-		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			channel, questionnaire_id, questionnaire_version, status, due_at, answers, created_at, claim_id, phone)
+		VALUES (app_current_tenant(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		x.ID, x.Source, x.RuleID, x.WorkOrderID, x.CustomerID, x.SiteID, x.Group, x.Channel, x.QuestionnaireID,
-		x.QuestionnaireVersion, x.Status, x.DueAt, answersJSON(x.Answers), x.CreatedAt)
+		x.QuestionnaireVersion, x.Status, x.DueAt, answersJSON(x.Answers), x.CreatedAt, x.ClaimID, x.Phone)
 }
 
 func (r callbackRepo) UpdateTask(x *callback.Task) {
 	r.u.write(`UPDATE callback_tasks SET status = $2, attempts = $3, next_attempt_at = $4, last_attempt = $5,
 			give_up_reason = $6, answers = $7, dissatisfied = $8, outcome = $9, rework_order_id = $10, note = $11,
-			done_at = $12, done_by = $13, survey_step = $14, survey_asked_at = $15
+			done_at = $12, done_by = $13, survey_step = $14, survey_asked_at = $15, reached = $16
 		WHERE id = $1`, x.ID, x.Status, x.Attempts, x.NextAttemptAt, x.LastAttempt, x.GiveUpReason, answersJSON(x.Answers),
-		x.Dissatisfied, x.Outcome, x.ReworkOrderID, x.Note, x.DoneAt, x.DoneBy, x.SurveyStep, x.SurveyAskedAt)
+		x.Dissatisfied, x.Outcome, x.ReworkOrderID, x.Note, x.DoneAt, x.DoneBy, x.SurveyStep, x.SurveyAskedAt, x.Reached)
 }
 
 func (r callbackRepo) findTask(ctx context.Context, suffix string, id uuid.UUID) (*callback.Task, error) {
@@ -132,6 +132,9 @@ func (r callbackRepo) FindTasks(ctx context.Context, f callback.TaskFilter) ([]*
 	if f.WorkOrderID != uuid.Nil {
 		where = append(where, "t.work_order_id = "+arg(f.WorkOrderID))
 	}
+	if f.ClaimID != uuid.Nil {
+		where = append(where, "t.claim_id = "+arg(f.ClaimID))
+	}
 	at, id, err := decodeCursor(f.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -141,8 +144,10 @@ func (r callbackRepo) FindTasks(ctx context.Context, f callback.TaskFilter) ([]*
 		where = append(where, "("+order+", t.id) > ("+arg(*at)+"::timestamptz, "+arg(*id)+")")
 	}
 	if !f.Within.All {
-		where = append(where, `t.site_id IN (SELECT s.id FROM sites s WHERE s.id = ANY(`+arg(nonNilIDs(f.Within.Sites))+`)
-			OR s.region_id IN `+regionSubtreeSQL(arg(nonNilIDs(f.Within.Regions)))+`)`)
+		// A site of the scope does not reach its claims' audit callbacks;
+		// a region does.
+		where = append(where, `t.site_id IN (SELECT s.id FROM sites s WHERE t.source <> 'claim_audit' AND s.id = ANY(`+
+			arg(nonNilIDs(f.Within.Sites))+`) OR s.region_id IN `+regionSubtreeSQL(arg(nonNilIDs(f.Within.Regions)))+`)`)
 	}
 	sql := `SELECT ` + taskColumns + taskFrom
 	if len(where) > 0 {

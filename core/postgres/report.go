@@ -81,7 +81,7 @@ var reportFacts = []factSQL{
 			WHERE w.tenant_id = $1 AND w.created_at >= $2 AND w.created_at < $3`,
 		counts: map[string]string{"sla_misses_response": "(m.kind = 'response')::int", "sla_misses_arrival": "(m.kind = 'arrival')::int"}},
 	{key: orderKey, from: ` callback_tasks c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id
-			WHERE w.tenant_id = $1 AND w.created_at >= $2 AND w.created_at < $3`,
+			WHERE c.source <> 'claim_audit' AND w.tenant_id = $1 AND w.created_at >= $2 AND w.created_at < $3`,
 		counts: map[string]string{"callbacks": "1", "callbacks_done": "(c.status = 'done')::int",
 			"callbacks_success": "(c.status = 'done' AND NOT c.dissatisfied)::int"}},
 	{key: [6]string{"coalesce(c.site_id, " + nilID + ")", "coalesce(c.technician_id, " + nilID + ")",

@@ -28,7 +28,7 @@ var drillSources = map[string]drillSource{
 		dims: map[string]string{"site": "w.site_id", "technician": "w.technician_id", "product_line": "w.product_line",
 			"service_type": "w.service_type", "channel": "w.channel", "model": drillModelSQL}},
 	"callbacks": {cols: "'callback', c.id, w.number, w.id, w.created_at, c.status, w.site_id, w.technician_id",
-		from: "callback_tasks c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id", at: "w.created_at",
+		from: "callback_tasks c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id AND c.source <> 'claim_audit'", at: "w.created_at",
 		dims: map[string]string{"site": "w.site_id", "technician": "w.technician_id", "product_line": "w.product_line",
 			"service_type": "w.service_type", "channel": "w.channel", "model": drillModelSQL}},
 	"complaints": {cols: "'complaint', c.id, c.number, c.work_order_id, c.created_at, c.state, c.site_id, c.technician_id",

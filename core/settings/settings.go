@@ -8,7 +8,11 @@ package settings
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/audit"
@@ -42,6 +46,23 @@ type PartsBindings interface {
 	EnabledBinding(ctx context.Context, u core.UnitOfWork, kind string) (*core.PluginBinding, error)
 }
 
+// FieldRequests finds the field part requests a stock movement is still
+// to come for: approved (shipped or reserved), received, or consumed with
+// more to consume or a defective part to return. It first takes the
+// tenant's parts mode exclusively, so no movement decides by the mode
+// until the unit commits. Returns at most limit, oldest first, and how
+// many there are.
+type FieldRequests interface {
+	StockMovingRequests(ctx context.Context, u core.UnitOfWork, limit int) ([]FieldRequest, int, error)
+}
+
+// FieldRequest names an open field part request.
+type FieldRequest struct {
+	ID          uuid.UUID
+	OrderNumber string
+	State       string
+}
+
 // Service runs the settings use cases. Every method reads and writes
 // through the unit of work it is given and leaves it open: its caller
 // commits (see core.UnitOfWork).
@@ -49,7 +70,13 @@ type Service struct {
 	store    Store
 	clock    core.Clock
 	bindings PartsBindings
+	requests FieldRequests
 }
+
+// SetFieldRequests makes a parts mode switch wait until no field request
+// is midway (see checkOpenRequests); without it the switch is not
+// checked. Set once, at wiring.
+func (s *Service) SetFieldRequests(r FieldRequests) { s.requests = r }
 
 // SetPartsBindings lets the tenant switch its parts mode to erp once it
 // has an enabled parts plugin binding; without it the switch is refused.
@@ -107,6 +134,11 @@ func (s *Service) UpdateSettings(ctx context.Context, u core.UnitOfWork, in core
 	if err := in.Validate(tz); err != nil {
 		return nil, err
 	}
+	if in.PartsMode != before.PartsMode {
+		if err := s.checkOpenRequests(ctx, u, before.PartsMode, in.PartsMode); err != nil {
+			return nil, err
+		}
+	}
 	if in.PartsMode == core.PartsERP && before.PartsMode != core.PartsERP {
 		if err := s.checkPartsBinding(ctx, u); err != nil {
 			return nil, err
@@ -120,6 +152,33 @@ func (s *Service) UpdateSettings(ctx context.Context, u core.UnitOfWork, in core
 	}
 	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActUpdate, ResourceType: audit.ResSettings, Before: before, After: after})
 	return after, nil
+}
+
+// checkOpenRequests refuses (ECONFLICT naming parts_mode and the
+// requests) to switch the parts mode while a field request is midway: a
+// part shipped or reserved in one mode would be consumed or returned in
+// the other, where it was never taken (stock counted twice, or lost).
+// Each open request finishes in the mode it started in, and then the
+// tenant switches; requests not yet approved start in the new mode.
+func (s *Service) checkOpenRequests(ctx context.Context, u core.UnitOfWork, from, to string) error {
+	if s.requests == nil {
+		return nil
+	}
+	open, total, err := s.requests.StockMovingRequests(ctx, u, 10)
+	if err != nil || total == 0 {
+		return err
+	}
+	names := make([]string, len(open))
+	for i, r := range open {
+		names[i] = fmt.Sprintf("%s (order %s, %s)", r.ID, r.OrderNumber, r.State)
+	}
+	more := ""
+	if total > len(open) {
+		more = fmt.Sprintf(" and %d more", total-len(open))
+	}
+	msg := fmt.Sprintf("%d field part request(s) still move stock in %s mode: %s%s; finish them (receive, consume, "+
+		"return the defective parts) before switching to %s", total, from, strings.Join(names, ", "), more, to)
+	return &core.Error{Code: core.ECONFLICT, Message: "parts_mode: " + msg, Fields: map[string]string{"parts_mode": msg}}
 }
 
 // checkPartsBinding refuses the erp parts mode to a tenant without an

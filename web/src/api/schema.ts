@@ -584,7 +584,7 @@ export interface paths {
         put?: never;
         /**
          * Record the customer's answers
-         * @description Answers in the questionnaire version the task asks; an answer of the wrong type is a 422 naming its field (answers[i].score, …), nothing saved. Dissatisfied answers open a rework order linked to the original, or a complaint, as the tenant's settings say (outcome).
+         * @description Answers in the questionnaire version the task asks; an answer of the wrong type is a 422 naming its field (answers[i].score, …), nothing saved. Dissatisfied answers open a rework order linked to the original, or a complaint, as the tenant's settings say (outcome). A claim audit (source claim_audit) takes reached and a note instead of answers: its outcome becomes the claim's audit result, so the reviewer may decide.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -856,7 +856,7 @@ export interface paths {
         put?: never;
         /**
          * Act on a warranty claim
-         * @description The site (claims:create): adjust a draft's lines (with a reason), submit it (the tenant's audit rules run: a flagged claim gets an audit task), appeal a rejected or adjusted claim once (with a reason). Reviewers (claims:approve): audit (record the audit task's result), return (a defective part came back), approve, reduce (approve adjusted amounts, with a reason) or reject (with a reason); a flagged claim needs its audit first. An action the state forbids, or a second appeal, answers 409 naming it; bad input 422 naming the field.
+         * @description The site (claims:create): adjust a draft's lines (with a reason), submit it (the tenant's audit rules run: a flagged claim gets an audit task: a callback to the customer in the call centre's queue, whose outcome is the audit's result), appeal a rejected or adjusted claim once (with a reason). Reviewers (claims:approve): audit (record the audit task's result: an inspection of their own; the customer callback that audits a flagged claim in the call centre's queue is then cancelled as no longer needed), return (a defective part came back), approve, reduce (approve adjusted amounts, with a reason) or reject (with a reason); a flagged claim needs its audit first. An action the state forbids, or a second appeal, answers 409 naming it; bad input 422 naming the field.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -2724,7 +2724,7 @@ export interface paths {
         get: operations["get-settings"];
         /**
          * Set the tenant's dispatch weights and business calendar
-         * @description New SLA deadlines are counted in the new calendar; existing orders keep theirs.
+         * @description New SLA deadlines are counted in the new calendar; existing orders keep theirs. A parts_mode switch is refused with 409 naming parts_mode and the field part requests still moving stock in the current mode (approved, received, or consumed with more to consume or a defective part to return): each finishes in the mode it started in, so no part is taken in one mode and consumed or returned in the other.
          */
         put: operations["put-settings"];
         post?: never;
@@ -2733,7 +2733,7 @@ export interface paths {
         head?: never;
         /**
          * Change some of the tenant's settings
-         * @description Changes the fields given and keeps the others; the calendar's time_zone, week, holidays and workdays are replaced one by one. The result is checked as a whole (422 names the field, e.g. calendar.week.mon or calendar.workdays.2026-09-27; parts_mode erp while the tenant has no enabled parts plugin binding). 409 when updated_at is given and the settings changed since.
+         * @description Changes the fields given and keeps the others; the calendar's time_zone, week, holidays and workdays are replaced one by one. The result is checked as a whole (422 names the field, e.g. calendar.week.mon or calendar.workdays.2026-09-27; parts_mode erp while the tenant has no enabled parts plugin binding). 409 when updated_at is given and the settings changed since. A parts_mode switch is refused with 409 naming parts_mode and the field part requests still moving stock in the current mode (approved, received, or consumed with more to consume or a defective part to return): each finishes in the mode it started in, so no part is taken in one mode and consumed or returned in the other.
          */
         patch: operations["patch-settings"];
         trace?: never;
@@ -4328,6 +4328,16 @@ export interface components {
              */
             size: number;
         };
+        AuditCallback: {
+            /** Format: date-time */
+            due_at: string | null;
+            /**
+             * @description cancelled: not needed, the reviewer recorded the audit.
+             * @enum {string}
+             */
+            status: "open" | "done" | "given_up" | "cancelled";
+            task_id: string;
+        };
         AuditRule: {
             /** @description Unique within the tenant's rules. */
             code: string;
@@ -4340,6 +4350,8 @@ export interface components {
             /** Format: date-time */
             at: string | null;
             by: string;
+            /** @description The callback to the customer that audits the claim; absent for a site. */
+            callback?: components["schemas"]["AuditCallback"];
             note: string;
             /** @enum {string} */
             status: "open" | "done";
@@ -4504,6 +4516,8 @@ export interface components {
             attempts: number;
             /** @enum {string} */
             channel: "call" | "sms";
+            /** @description The warranty claim a claim_audit task audits. */
+            claim_id: string | null;
             /** Format: date-time */
             created_at: string;
             customer_id: string;
@@ -4524,6 +4538,8 @@ export interface components {
             order_number: string;
             /** @enum {string} */
             outcome?: "none" | "rework_opened" | "complaint_opened" | "complaint_not_available";
+            /** @description claim_audit: the customer's phone to call. */
+            phone: string;
             /** @description The version the task asks; absent without one. */
             questionnaire?: components["schemas"]["Questionnaire"];
             questionnaire_id: string | null;
@@ -4532,6 +4548,8 @@ export interface components {
              * @description The version asked; 0 without a questionnaire.
              */
             questionnaire_version: number;
+            /** @description claim_audit: whether the customer was reached (null until done). */
+            reached: boolean | null;
             rework_order_id: string | null;
             rule_id: string | null;
             /**
@@ -4540,10 +4558,16 @@ export interface components {
              */
             score: number | null;
             site_id: string | null;
-            /** @enum {string} */
-            source: "rule" | "low_satisfaction";
-            /** @enum {string} */
-            status: "open" | "done" | "given_up";
+            /**
+             * @description What opened the task: a rule, a low SMS score, or a flagged warranty claim's audit (claim_id).
+             * @enum {string}
+             */
+            source: "rule" | "low_satisfaction" | "claim_audit";
+            /**
+             * @description cancelled: a claim audit callback no longer needed, the reviewer having recorded the audit.
+             * @enum {string}
+             */
+            status: "open" | "done" | "given_up" | "cancelled";
             /**
              * Format: date-time
              * @description SMS survey: when that question was texted; it times out after the tenant's sms_survey_timeout_minutes.
@@ -8351,7 +8375,10 @@ export interface components {
         };
         SubmitCallbackAnswersInputBody: {
             answers: components["schemas"]["Answer"][] | null;
+            /** @description A claim audit: what the customer confirmed (required when reached). */
             note?: string;
+            /** @description A claim audit (source claim_audit): whether the customer was reached; required there, refused elsewhere. */
+            reached?: boolean;
         };
         SuspendTenantInputBody: {
             /** @description Shown to the tenant's users in every 403. */
@@ -8388,6 +8415,8 @@ export interface components {
             attempts: number;
             /** @enum {string} */
             channel: "call" | "sms";
+            /** @description The warranty claim a claim_audit task audits. */
+            claim_id: string | null;
             /** Format: date-time */
             created_at: string;
             customer_id: string;
@@ -8408,12 +8437,16 @@ export interface components {
             order_number: string;
             /** @enum {string} */
             outcome?: "none" | "rework_opened" | "complaint_opened" | "complaint_not_available";
+            /** @description claim_audit: the customer's phone to call. */
+            phone: string;
             questionnaire_id: string | null;
             /**
              * Format: int64
              * @description The version asked; 0 without a questionnaire.
              */
             questionnaire_version: number;
+            /** @description claim_audit: whether the customer was reached (null until done). */
+            reached: boolean | null;
             rework_order_id: string | null;
             rule_id: string | null;
             /**
@@ -8422,10 +8455,16 @@ export interface components {
              */
             score: number | null;
             site_id: string | null;
-            /** @enum {string} */
-            source: "rule" | "low_satisfaction";
-            /** @enum {string} */
-            status: "open" | "done" | "given_up";
+            /**
+             * @description What opened the task: a rule, a low SMS score, or a flagged warranty claim's audit (claim_id).
+             * @enum {string}
+             */
+            source: "rule" | "low_satisfaction" | "claim_audit";
+            /**
+             * @description cancelled: a claim audit callback no longer needed, the reviewer having recorded the audit.
+             * @enum {string}
+             */
+            status: "open" | "done" | "given_up" | "cancelled";
             /**
              * Format: date-time
              * @description SMS survey: when that question was texted; it times out after the tenant's sms_survey_timeout_minutes.
@@ -25758,6 +25797,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -767,5 +767,18 @@ const en: typeof zh = {
     fitWarning: 'The catalogue does not list model {model} for part {part} (saved; please check)', saved: 'Service record saved', toOrder: 'Back to the order',
     reasons: { part_term: 'within the part\'s own warranty', part_expired: 'the part\'s own warranty has ended' },
   },
+  claimCare: {
+    source: 'Claim audit', cancelled: 'cancelled', claimLink: 'Claim of order {order}', phone: 'Phone to call',
+    intro: 'Ask the customer whether the claimed work was done as claimed (labour, travel, parts); what they confirm is the claim\'s audit result.',
+    reached: 'Customer reached?', reachedYes: 'Reached', reachedNo: 'Not reached', note: 'What the customer confirmed',
+    submit: 'Record the audit', recorded: 'Audit recorded on the claim',
+    callback: 'Audit callback: {status}, due {due}', openCallback: 'Open the callback',
+    statuses: { open: 'waiting for the call centre', done: 'done', given_up: 'customer not reached', cancelled: 'cancelled (audited by a reviewer)' },
+    parts: {
+      add: 'Add a part', line: 'Line {no}', remove: 'Remove line {no}', lines: 'Parts to request', send: 'Request {count} part(s)',
+      requested: 'Requested {count} line(s)', searchPart: 'Search the catalogue (number or name)', noLines: 'Add at least one part',
+      duplicate: 'A part is listed twice: change its quantity instead',
+    },
+  },
 }
 export default en

@@ -750,4 +750,17 @@ export default {
     fitWarning: '目录中备件 {part} 不适用机型 {model}（已保存，请核对）', saved: '服务记录已保存', toOrder: '返回工单',
     reasons: { part_term: '在备件保修期内', part_expired: '已过备件保修期' },
   },
+  claimCare: {
+    source: '索赔审核', cancelled: '已取消', claimLink: '工单 {order} 的索赔', phone: '联系电话',
+    intro: '向客户核实索赔所报的工作（工时、里程、备件）是否属实；客户的确认即为索赔的审核结果。',
+    reached: '是否联系到客户？', reachedYes: '已联系到', reachedNo: '未联系到', note: '客户确认的内容',
+    submit: '记录审核结果', recorded: '审核结果已记入索赔',
+    callback: '审核回访：{status}，截止 {due}', openCallback: '打开回访单',
+    statuses: { open: '待呼叫中心回访', done: '已完成', given_up: '未联系到客户', cancelled: '已取消（审核人已审核）' },
+    parts: {
+      add: '添加备件', line: '第 {no} 行', remove: '删除第 {no} 行', lines: '申请的备件', send: '申请 {count} 种备件',
+      requested: '已申请 {count} 行', searchPart: '搜索备件目录（编号或名称）', noLines: '请至少添加一种备件',
+      duplicate: '同一备件出现两次：请改数量',
+    },
+  },
 }
