@@ -59,6 +59,7 @@ func TestDuplicateSlugAndUsername(t *testing.T) {
 	r := b.must(409, "POST", "/v1/platform/tenants", b.platform, map[string]any{"slug": "acme", "name": "Other",
 		"locale": "en", "timezone": "UTC", "admin": map[string]any{"username": "root", "password": adminPassword}})
 	require.Equal(t, "conflict", r.str("code"))
+	require.Contains(t, r.str("detail"), "tenant with slug acme already exists")
 	b.createUser(acme.admin, "acme", "wang", []string{"agent"}, nil)
 	b.must(409, "POST", "/v1/users", acme.admin, map[string]any{"username": "WANG", "password": adminPassword, "roles": []string{"agent"}})
 }

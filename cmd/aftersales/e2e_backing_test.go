@@ -88,6 +88,16 @@ func redisURL(t *testing.T) string {
 // touches any other database.
 func newDatabase(t *testing.T) string {
 	t.Helper()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return openDatabase(t, "e2e_"+hex.EncodeToString(b), false)
+}
+
+// openDatabase returns the URL of the database name on the shared server,
+// created (empty) when it does not exist, and dropped when the test ends
+// unless keep.
+func openDatabase(t *testing.T, name string, keep bool) string {
+	t.Helper()
 	backingOnce.Do(startBacking)
 	require.NoError(t, backingErr, "starting the private PostgreSQL (set TEST_DATABASE_URL to use another)")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -96,9 +106,6 @@ func newDatabase(t *testing.T) string {
 	require.NoError(t, err, "connecting to TEST_DATABASE_URL")
 	defer conn.Close(context.Background())
 
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "e2e_" + hex.EncodeToString(b)
 	// The application role is cluster-wide, and two migrations of different
 	// databases granting it at the same moment can collide. Under the lock
 	// core/postgres/pgtest takes for the same reason, make sure it exists
@@ -110,8 +117,12 @@ func newDatabase(t *testing.T) string {
 	if err == nil {
 		_, err = conn.Exec(ctx, "GRANT aftersales_app TO CURRENT_USER")
 	}
+	exists := false
 	if err == nil {
-		_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
+		err = conn.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)", name).Scan(&exists)
+	}
+	if err == nil && !exists {
+		_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
 	}
 	_, unlockErr := conn.Exec(ctx, "SELECT pg_advisory_unlock(727274)")
 	require.NoError(t, err)
@@ -119,6 +130,9 @@ func newDatabase(t *testing.T) string {
 
 	// Registered before any process starts, so it runs after they stopped.
 	t.Cleanup(func() {
+		if keep {
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		c, err := pgx.Connect(ctx, backingDB)

@@ -2,9 +2,11 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/aftersales/aftersales/core"
 )
@@ -18,40 +20,41 @@ func scanTenant(row pgx.Row) (*core.Tenant, error) {
 }
 
 // CreateTenant implements core.TenantStore. It runs in the platform unit
-// u and binds the new tenant for the tenant-owned rows.
+// u and binds the new tenant for the tenant-owned rows. The tenant, its
+// roles, rules, admin and default catalogue go to the server in one round
+// trip, set-based, with the unit's pending writes.
 func (s *Store) CreateTenant(ctx context.Context, u core.UnitOfWork, t *core.Tenant, admin *core.User, passwordHash string,
 	roles map[string][]core.Permission, rules []core.AuthzRule) error {
-	q, err := unitOf(u).conn(ctx)
+	tx, err := unitOf(u).begin(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := q.Exec(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES ($1,$2,$3,$4,$5,$6,'',$7,$8)`,
-		t.ID, t.Slug, t.Name, t.Locale, t.TimeZone, t.Status, t.CreatedAt, t.UpdatedAt); err != nil {
-		return translate(err, "tenant with slug "+t.Slug)
-	}
-	if _, err := q.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, t.ID.String()); err != nil {
-		return err
-	}
-	defer q.Exec(context.WithoutCancel(ctx), `SELECT set_config('app.tenant_id', '', true)`)
-	b := &pgx.Batch{}
+	b := unitOf(u).takePending()
+	b.Queue(`INSERT INTO tenants (`+tenantColumns+`) VALUES ($1,$2,$3,$4,$5,$6,'',$7,$8)`,
+		t.ID, t.Slug, t.Name, t.Locale, t.TimeZone, t.Status, t.CreatedAt, t.UpdatedAt)
+	b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, t.ID.String())
+	names := make([]string, 0, len(roles))
 	for name := range roles {
-		b.Queue(`INSERT INTO roles (tenant_id, name, builtin) VALUES ($1, $2, true)`, t.ID, name)
+		names = append(names, name)
 	}
-	for _, r := range rules {
-		b.Queue(`INSERT INTO authz_rules (tenant_id, ptype, v0, v1, v2) VALUES ($1,$2,$3,$4,$5)`,
-			t.ID, r.PType, r.V[0], r.V[1], v2(r))
+	b.Queue(`INSERT INTO roles (tenant_id, name, builtin) SELECT $1, unnest($2::text[]), true`, t.ID, names)
+	ptypes, v0s, v1s, v2s := make([]string, len(rules)), make([]string, len(rules)), make([]string, len(rules)), make([]string, len(rules))
+	for i, r := range rules {
+		ptypes[i], v0s[i], v1s[i], v2s[i] = r.PType, r.V[0], r.V[1], v2(r)
 	}
+	b.Queue(`INSERT INTO authz_rules (tenant_id, ptype, v0, v1, v2) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])`,
+		t.ID, ptypes, v0s, v1s, v2s)
 	b.Queue(`INSERT INTO users (tenant_id, id, username, display_name, phone, email, status, password_hash, created_at, updated_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, t.ID, admin.ID, admin.Username, admin.DisplayName,
 		admin.Phone, admin.Email, admin.Status, passwordHash, admin.CreatedAt, admin.UpdatedAt)
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
-		return translate(err, "tenant")
-	}
 	// The default catalogue, in the same transaction, bound to the new tenant.
-	if _, err := q.Exec(ctx, addServiceTypesSQL, addServiceTypesArgs(t.ID, core.DefaultServiceTypes())...); err != nil {
-		return translate(err, "service type")
+	b.Queue(addServiceTypesSQL, addServiceTypesArgs(t.ID, core.DefaultServiceTypes())...)
+	b.Queue(`SELECT set_config('app.tenant_id', '', true)`)
+	err = tx.SendBatch(ctx, b).Close()
+	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.TableName == "tenants" {
+		return translate(err, "tenant with slug "+t.Slug)
 	}
-	return nil
+	return translate(err, "tenant")
 }
 
 func v2(r core.AuthzRule) string {
