@@ -51,6 +51,10 @@ func BenchmarkReportLag(b *testing.B) {
 	w := jobs.NewWorker(opt, jobs.Deps{Clock: core.SystemClock{}, Log: log, Concurrency: 2, Periods: s, Reports: s})
 	require.NoError(b, w.Start())
 	defer w.Stop()
+	for _, fc := range [][2]string{{"symptom", "S01"}, {"cause", "C01"}, {"object", "O01"}, {"action", "A01"}} {
+		pgtest.TenantExec(b, s.Pool(), n.Tenant, `INSERT INTO fault_codes (tenant_id, kind, code, product_line, name_zh, name_en)
+			VALUES ($1, $2, $3, 'AC', $3, $3)`, n.Tenant, fc[0], fc[1])
+	}
 	work := workorder.NewService(workorder.Config{Store: s, Units: s})
 	ctx := context.Background()
 	lat, lon := n.Lat, n.Lon
@@ -73,8 +77,9 @@ func BenchmarkReportLag(b *testing.B) {
 		mu.Lock()
 		intakes = append(intakes, time.Now())
 		mu.Unlock()
-		for _, in := range []core.ActionInput{{Action: core.ActionAccept}, {Action: core.ActionArrive, Lat: &lat, Lon: &lon},
-			{Action: core.ActionComplete, Record: record}} {
+		tech := &n.Technician // the technician acts
+		for _, in := range []core.ActionInput{{Action: core.ActionAccept, TechnicianID: tech},
+			{Action: core.ActionArrive, TechnicianID: tech, Lat: &lat, Lon: &lon}, {Action: core.ActionComplete, TechnicianID: tech, Record: record}} {
 			if err := core.InUnitOfWork(ctx, s, n.Tenant, func(u core.UnitOfWork) error {
 				_, err := work.Act(ctx, u, id, in, "tech")
 				return err
