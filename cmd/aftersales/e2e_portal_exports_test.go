@@ -3,6 +3,7 @@
 package main_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -10,16 +11,16 @@ import (
 )
 
 // TestPortalExports: in zh-CN and in en, an admin schedules a weekly
-// Excel export from the reports page (the API then holds it), sets a site's
-// manual reputation adjustment on its scorecard (the API then reports it
-// and the effective score moves), and deletes the schedule. axe-core finds
+// Excel export grouped by model from the reports page (the API then holds
+// it), sets a site's manual reputation adjustment on its scorecard (the
+// API then reports it and the effective score moves), and deletes the schedule. axe-core finds
 // no serious violation on the reports page with its schedules section.
 func TestPortalExports(t *testing.T) {
 	t.Parallel()
 	addr, c, platformToken := servePortal(t)
-	for _, tc := range []struct{ lang, tenant, name string }{
-		{"zh-CN", "exp-zh", "周报导出"},
-		{"en", "exp-en", "Weekly export"},
+	for _, tc := range []struct{ lang, tenant, name, model string }{
+		{"zh-CN", "exp-zh", "周报导出", "型号"},
+		{"en", "exp-en", "Weekly export", "Model"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			n := newDispatchNetwork(t, c, platformToken, tc.tenant, tc.lang)
@@ -32,6 +33,7 @@ func TestPortalExports(t *testing.T) {
 					Cadence string   `json:"cadence"`
 					Format  string   `json:"format"`
 					Metrics []string `json:"metrics"`
+					GroupBy []string `json:"group_by"`
 				} `json:"items"`
 			}
 			b := newBrowser(t, addr, tc.lang, 1366, 900)
@@ -41,6 +43,12 @@ func TestPortalExports(t *testing.T) {
 			b.fill(`[data-test="schedule-name"]`, tc.name)
 			b.click(`[data-test="schedule-weekly"]`)
 			b.click(`[data-test="schedule-xlsx"]`)
+			b.click(`[data-test="schedule-group-by"] .el-select__wrapper`) // grouped by the model
+			b.waitJS("the model is picked", fmt.Sprintf(`(() => {
+				const o = [...document.querySelectorAll('.el-select-dropdown__item')].find((e) => e.offsetParent !== null && e.innerText.trim() === %q)
+				if (o) o.click()
+				return !!o
+			})()`, tc.model))
 			b.click(`[data-test="schedule-save"]`)
 			b.waitJS("the schedule is listed", `[...document.querySelectorAll('[data-test="schedule-table"] tbody tr')].some(r => r.innerText.includes(`+"`"+tc.name+"`"+`))`)
 			c.expect(http.StatusOK, "GET", "/v1/reports/schedules", n.admin, nil).decode(t, &list)
@@ -49,6 +57,7 @@ func TestPortalExports(t *testing.T) {
 			require.Equal(t, "weekly", list.Items[0].Cadence)
 			require.Equal(t, "xlsx", list.Items[0].Format)
 			require.Equal(t, []string{"orders"}, list.Items[0].Metrics)
+			require.Equal(t, []string{"model"}, list.Items[0].GroupBy)
 			b.waitJS("the dialog has closed", `[...document.querySelectorAll('.el-overlay')].every(e => getComputedStyle(e).display === 'none')`)
 			b.requireSettledAccessible("the reports page with its schedules")
 

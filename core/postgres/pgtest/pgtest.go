@@ -151,3 +151,35 @@ func NewRedis(t testing.TB) string {
 	t.Cleanup(func() { _ = r.Stop(context.Background()) })
 	return r.URL()
 }
+
+// KeptDatabase returns the owner URL of the database name on the test
+// server, creating and migrating it when missing (created true). It is
+// never dropped: benchmarks that load millions of rows keep their data
+// across runs this way; drop it by hand when done.
+func KeptDatabase(t testing.TB, name string) (dbURL string, created bool) {
+	t.Helper()
+	once.Do(start)
+	require.NoError(t, startErr)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, baseURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	require.NoError(t, conn.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&created))
+	if created {
+		_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+		require.NoError(t, err)
+	}
+	u, err := url.Parse(baseURL)
+	require.NoError(t, err)
+	u.Path = "/" + name
+	dbURL = u.String()
+	_, err = conn.Exec(ctx, "SELECT pg_advisory_lock(727274)")
+	require.NoError(t, err)
+	defer conn.Exec(ctx, "SELECT pg_advisory_unlock(727274)")
+	require.NoError(t, postgres.Migrate(ctx, dbURL, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	return dbURL, created
+}
+
+// AppPool returns an application pool on the database of the owner URL
+// dbURL (as NewPool's), closed when the test ends.
+func AppPool(t testing.TB, dbURL string) *pgxpool.Pool { return openAppPool(t, dbURL) }
