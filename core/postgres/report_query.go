@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,9 +52,21 @@ func (s *Store) SumBuckets(ctx context.Context, u core.UnitOfWork, re report.Rea
 	for i, c := range reportCols {
 		aggs[i] = "sum(r." + c + ")::bigint"
 	}
-	return s.buckets(ctx, u, re, from, to, gran, f, groupBy, "report_daily r", nil, aggs, func(b *report.Bucket) []any {
+	return s.buckets(ctx, u, re, from, to, gran, f, groupBy, reportSumSource(re, f, groupBy), nil, aggs, func(b *report.Bucket) []any {
 		return sumsTargets(&b.Sums)
 	})
+}
+
+// reportSumSource is the table SumBuckets sums: the rollup
+// report_daily_by_site (no technician or model key) when neither the reach,
+// the filter nor a dimension asks for a technician or a model; otherwise
+// report_daily.
+func reportSumSource(re report.Reach, f report.Filter, groupBy []string) string {
+	if re.Technician != nil || f.Technician != nil || f.Model != nil ||
+		slices.Contains(groupBy, report.DimTechnician) || slices.Contains(groupBy, report.DimModel) {
+		return "report_daily r"
+	}
+	return "report_daily_by_site r"
 }
 
 // medianSourceSQL is the completed orders as report_daily's key columns
