@@ -128,17 +128,15 @@ var recomputeSQL = func() string {
 }()
 
 // rollupSQL replaces a day's report_daily_by_site rows (report_daily summed
-// over the technician and model): $1 tenant, $2 the day.
+// per site): $1 tenant, $2 the day.
 var rollupSQL = func() string {
 	sums := make([]string, len(reportCols))
 	for i, c := range reportCols {
 		sums[i] = "sum(" + c + ")"
 	}
-	return `INSERT INTO report_daily_by_site (tenant_id, day, site_id, product_line, service_type, channel, ` +
-		strings.Join(reportCols, ", ") + `)
-		SELECT tenant_id, day, site_id, product_line, service_type, channel, ` + strings.Join(sums, ", ") + `
-		FROM report_daily WHERE tenant_id = $1 AND day = $2
-		GROUP BY tenant_id, day, site_id, product_line, service_type, channel`
+	return `INSERT INTO report_daily_by_site (tenant_id, day, site_id, ` + strings.Join(reportCols, ", ") + `)
+		SELECT tenant_id, day, site_id, ` + strings.Join(sums, ", ") + `
+		FROM report_daily WHERE tenant_id = $1 AND day = $2 GROUP BY tenant_id, day, site_id`
 }()
 
 // RefreshReports recomputes up to limit dirty days (of any tenant) and

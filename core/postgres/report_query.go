@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -58,13 +57,17 @@ func (s *Store) SumBuckets(ctx context.Context, u core.UnitOfWork, re report.Rea
 }
 
 // reportSumSource is the table SumBuckets sums: the rollup
-// report_daily_by_site (no technician or model key) when neither the reach,
-// the filter nor a dimension asks for a technician or a model; otherwise
+// report_daily_by_site (one row a site a day) when the reach, the filter
+// and the dimensions ask for nothing but regions and sites; otherwise
 // report_daily.
 func reportSumSource(re report.Reach, f report.Filter, groupBy []string) string {
-	if re.Technician != nil || f.Technician != nil || f.Model != nil ||
-		slices.Contains(groupBy, report.DimTechnician) || slices.Contains(groupBy, report.DimModel) {
+	if re.Technician != nil || f.Technician != nil || f.Model != nil || f.ProductLine != "" || f.ServiceType != "" || f.Channel != "" {
 		return "report_daily r"
+	}
+	for _, d := range groupBy {
+		if d != report.DimRegion && d != report.DimSite {
+			return "report_daily r"
+		}
 	}
 	return "report_daily_by_site r"
 }

@@ -9,11 +9,12 @@ import (
 	"github.com/aftersales/aftersales/core/report"
 )
 
-// TestReportSumSource: SumBuckets sums the rollup report_daily_by_site unless
-// the reach, the filter or a dimension asks for a technician or a model
-// (TestReportsEqualRecomputation in api proves both paths equal the raw
-// rows' recomputation: it groups by site, region, channel… and by
-// technician and model).
+// TestReportSumSource: SumBuckets sums the rollup report_daily_by_site when
+// the reach, the filter and the dimensions ask for nothing but regions and
+// sites; otherwise report_daily (TestReportsEqualRecomputation in api
+// proves both paths equal the raw rows' recomputation: it asks for no
+// dimension, the region and the site, by the admin, a region manager and a
+// region filter, and for the others).
 func TestReportSumSource(t *testing.T) {
 	id := uuid.New()
 	rollup, detailed := "report_daily_by_site r", "report_daily r"
@@ -27,10 +28,13 @@ func TestReportSumSource(t *testing.T) {
 		{"overview", report.Reach{All: true}, report.Filter{}, nil, rollup},
 		{"site ranking", report.Reach{All: true}, report.Filter{}, []string{report.DimSite}, rollup},
 		{"region view of a manager", report.Reach{Regions: []uuid.UUID{id}}, report.Filter{Region: &id},
-			[]string{report.DimRegion, report.DimChannel}, rollup},
-		{"filters on site, product line, service type, channel", report.Reach{Sites: []uuid.UUID{id}},
-			report.Filter{Site: &id, ProductLine: "ac", ServiceType: "repair", Channel: "phone"},
-			[]string{report.DimProductLine, report.DimServiceType}, rollup},
+			[]string{report.DimRegion, report.DimSite}, rollup},
+		{"sites reach, site filter, by site", report.Reach{Sites: []uuid.UUID{id}}, report.Filter{Site: &id},
+			[]string{report.DimSite}, rollup},
+		{"product line filter", report.Reach{All: true}, report.Filter{ProductLine: "ac"}, nil, detailed},
+		{"service type filter", report.Reach{All: true}, report.Filter{ServiceType: "repair"}, nil, detailed},
+		{"channel filter", report.Reach{All: true}, report.Filter{Channel: "phone"}, nil, detailed},
+		{"by region and channel", report.Reach{All: true}, report.Filter{}, []string{report.DimRegion, report.DimChannel}, detailed},
 		{"technician reach", report.Reach{Technician: &id}, report.Filter{}, nil, detailed},
 		{"technician filter", report.Reach{All: true}, report.Filter{Technician: &id}, nil, detailed},
 		{"model filter", report.Reach{All: true}, report.Filter{Model: &id}, nil, detailed},
