@@ -51,9 +51,25 @@ func (s *Store) SumBuckets(ctx context.Context, u core.UnitOfWork, re report.Rea
 	for i, c := range reportCols {
 		aggs[i] = "sum(r." + c + ")::bigint"
 	}
-	return s.buckets(ctx, u, re, from, to, gran, f, groupBy, "report_daily r", nil, aggs, func(b *report.Bucket) []any {
+	return s.buckets(ctx, u, re, from, to, gran, f, groupBy, reportSumSource(re, f, groupBy), nil, aggs, func(b *report.Bucket) []any {
 		return sumsTargets(&b.Sums)
 	})
+}
+
+// reportSumSource is the table SumBuckets sums: the rollup
+// report_daily_by_site (one row a site a day) when the reach, the filter
+// and the dimensions ask for nothing but regions and sites; otherwise
+// report_daily.
+func reportSumSource(re report.Reach, f report.Filter, groupBy []string) string {
+	if re.Technician != nil || f.Technician != nil || f.Model != nil || f.ProductLine != "" || f.ServiceType != "" || f.Channel != "" {
+		return "report_daily r"
+	}
+	for _, d := range groupBy {
+		if d != report.DimRegion && d != report.DimSite {
+			return "report_daily r"
+		}
+	}
+	return "report_daily_by_site r"
 }
 
 // medianSourceSQL is the completed orders as report_daily's key columns

@@ -72,7 +72,7 @@ func (s *Store) ReputationInputs(ctx context.Context, u core.UnitOfWork, now tim
 		return from, to, nil, err
 	}
 	rows, err := q.Query(ctx, `SELECT s.id, `+strings.Join(sums, ", ")+`
-		FROM sites s LEFT JOIN report_daily d ON d.tenant_id = s.tenant_id AND d.site_id = s.id AND d.day BETWEEN $1 AND $2
+		FROM sites s LEFT JOIN report_daily_by_site d ON d.tenant_id = s.tenant_id AND d.site_id = s.id AND d.day BETWEEN $1 AND $2
 		WHERE s.tenant_id = app_current_tenant() GROUP BY s.id`, from, to)
 	if err != nil {
 		return from, to, nil, err

@@ -73,6 +73,7 @@ SELECT create_distributed_table('part_requests', 'tenant_id');
 SELECT create_distributed_table('plugin_bindings', 'tenant_id');
 SELECT create_distributed_table('questionnaires', 'tenant_id');
 SELECT create_distributed_table('report_daily', 'tenant_id');
+SELECT create_distributed_table('report_daily_by_site', 'tenant_id');
 SELECT create_distributed_table('report_dirty', 'tenant_id');
 SELECT create_distributed_table('report_schedules', 'tenant_id');
 SELECT create_distributed_table('roles', 'tenant_id');
