@@ -2,14 +2,11 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
@@ -52,13 +49,7 @@ func TestCallbackMigrationKeepsFollowUps(t *testing.T) {
 	s := postgres.NewStore(pool, &coretest.Clock{}, slog.New(slog.DiscardHandler))
 	n := pgtest.NewNetwork(t, s, "acme", "")
 	open, done := newOrder(t, s, n), newOrder(t, s, n)
-	db, err := sql.Open("pgx", dbURL)
-	require.NoError(t, err)
-	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, os.DirFS("migrations"))
-	require.NoError(t, err)
-	_, err = p.DownTo(ctx, 49)
-	require.NoError(t, err)
+	p := migratedDownTo(t, dbURL, 49)
 	openID, doneID := uuid.New(), uuid.New()
 	pgtest.TenantExec(t, pool, n.Tenant, `INSERT INTO follow_up_tasks (tenant_id, id, work_order_id, customer_id, site_id,
 		reason, score, status, note, created_at, done_at, done_by)
@@ -73,7 +64,7 @@ func TestCallbackMigrationKeepsFollowUps(t *testing.T) {
 	want := pgtest.TenantRows[string](t, pool, n.Tenant, before)
 	require.Len(t, want, 2)
 
-	_, err = p.Up(ctx)
+	_, err := p.Up(ctx)
 	require.NoError(t, err)
 	got := pgtest.TenantRows[string](t, pool, n.Tenant, `SELECT id::text || '|' || work_order_id || '|' || source || '|' || score
 		|| '|' || status || '|' || note || '|' || created_at || '|' || COALESCE(done_at::text, '-') || '|'

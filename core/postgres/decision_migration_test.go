@@ -2,16 +2,13 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
@@ -59,13 +56,7 @@ func TestDecisionMigrationRewritesTheOldShape(t *testing.T) {
 		return err
 	})
 
-	db, err := sql.Open("pgx", dbURL)
-	require.NoError(t, err)
-	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, os.DirFS("migrations"))
-	require.NoError(t, err)
-	_, err = p.DownTo(ctx, 15)
-	require.NoError(t, err)
+	p := migratedDownTo(t, dbURL, 15)
 	stored := func(id uuid.UUID) (d map[string]any) {
 		var raw []byte
 		pgtest.InTenant(t, pool, n.Tenant, func(ctx context.Context, tx pgx.Tx) {
@@ -98,7 +89,7 @@ func TestDecisionMigrationRewritesTheOldShape(t *testing.T) {
 			Engine:  dispatch.EngineVersion}))
 	require.Contains(t, stored(overridden.ID), "Summary")
 
-	_, err = p.Up(ctx)
+	_, err := p.Up(ctx)
 	require.NoError(t, err)
 	find := func(id uuid.UUID) (w *core.WorkOrder) {
 		do(func(u core.UnitOfWork) (err error) {

@@ -2,12 +2,9 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"log/slog"
-	"os"
 	"testing"
 
-	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core/coretest"
@@ -27,13 +24,7 @@ func TestMigrationGrantsRegionManagersParts(t *testing.T) {
 	s := postgres.NewStore(pool, &coretest.Clock{}, slog.New(slog.DiscardHandler))
 	builtin := pgtest.NewNetwork(t, s, "rmpa", "")
 	custom := pgtest.NewNetwork(t, s, "rmpb", "")
-	db, err := sql.Open("pgx", dbURL)
-	require.NoError(t, err)
-	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, os.DirFS("migrations"))
-	require.NoError(t, err)
-	_, err = p.DownTo(ctx, 85)
-	require.NoError(t, err)
+	p := migratedDownTo(t, dbURL, 85)
 	// As tenants made before region managers read parts: no grant; one
 	// tenant's region_manager is its own role. (At 85 every tenant holds
 	// a copy of its roles' permissions: the down of 00092 restored them.)
@@ -52,7 +43,7 @@ func TestMigrationGrantsRegionManagersParts(t *testing.T) {
 		return len(pgtest.TenantRows[string](t, pool, n.Tenant, sql))
 	}
 	require.Zero(t, grants(builtin), "before the migration: an existing tenant without the grant")
-	_, err = p.UpTo(ctx, 86)
+	_, err := p.UpTo(ctx, 86)
 	require.NoError(t, err)
 	require.Equal(t, 1, grants(builtin))
 	require.Zero(t, grants(custom), "a tenant's own role is not changed")

@@ -2,12 +2,9 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"log/slog"
-	"os"
 	"testing"
 
-	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core/coretest"
@@ -28,13 +25,7 @@ func TestMigrationOneReturnWindow(t *testing.T) {
 	claimOnly := pgtest.NewNetwork(t, s, "rwa", "")
 	both := pgtest.NewNetwork(t, s, "rwb", "")
 	neither := pgtest.NewNetwork(t, s, "rwc", "")
-	db, err := sql.Open("pgx", dbURL)
-	require.NoError(t, err)
-	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, os.DirFS("migrations"))
-	require.NoError(t, err)
-	_, err = p.DownTo(ctx, 104)
-	require.NoError(t, err)
+	p := migratedDownTo(t, dbURL, 104)
 	pgtest.TenantExec(t, pool, claimOnly.Tenant, `INSERT INTO claim_settings (tenant_id, settings)
 		VALUES (app_current_tenant(), '{"currency":"CNY","part_return_days":30}')`)
 	pgtest.TenantExec(t, pool, both.Tenant, `INSERT INTO claim_settings (tenant_id, settings)
@@ -45,7 +36,7 @@ func TestMigrationOneReturnWindow(t *testing.T) {
 		return pgtest.TenantRows[int](t, pool, n.Tenant, `SELECT part_return_days FROM tenant_settings`)
 	}
 	before := days(neither)
-	_, err = p.UpTo(ctx, 105)
+	_, err := p.UpTo(ctx, 105)
 	require.NoError(t, err)
 	require.Equal(t, []int{30}, days(claimOnly), "the claim window, set, is kept")
 	require.Equal(t, []int{7}, days(both), "the tenant setting, set, wins")

@@ -2,17 +2,14 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
-	"os"
 	"slices"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
@@ -146,13 +143,7 @@ func TestMigrationKeepsEveryDecision(t *testing.T) {
 	s := postgres.NewStore(pool, &coretest.Clock{}, slog.New(slog.DiscardHandler))
 	nets := []*pgtest.Network{pgtest.NewNetwork(t, s, "keep-plain", ""), pgtest.NewNetwork(t, s, "keep-changed", ""),
 		pgtest.NewNetwork(t, s, "keep-own", "")}
-	db, err := sql.Open("pgx", dbURL)
-	require.NoError(t, err)
-	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, os.DirFS("migrations"))
-	require.NoError(t, err)
-	_, err = p.DownTo(ctx, 90)
-	require.NoError(t, err)
+	p := migratedDownTo(t, dbURL, 90)
 
 	// At 90, as tenants were: every role's permissions copied.
 	w := &accessWorld{subjects: map[uuid.UUID][]string{}, targets: map[uuid.UUID][]core.Target{}}
@@ -190,7 +181,7 @@ func TestMigrationKeepsEveryDecision(t *testing.T) {
 	// Up to 00092 only: later migrations change the defaults on purpose
 	// (00100, 00102 give roles more), which this test must not mistake
 	// for the move changing a decision.
-	_, err = p.UpTo(ctx, 92)
+	_, err := p.UpTo(ctx, 92)
 	require.NoError(t, err)
 	after := w.decisions(t, authz.New(s))
 	require.Equal(t, len(before), len(after))

@@ -2,12 +2,9 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"log/slog"
-	"os"
 	"testing"
 
-	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
@@ -27,18 +24,12 @@ func TestWebhookMigrationGrantsExistingIntegrationRoles(t *testing.T) {
 	const effective = `role_permissions WHERE role = 'integration' AND resource = 'webhooks'`
 	require.Equal(t, int64(4), inTenant(`SELECT * FROM `+effective), "new tenants get them at onboarding")
 
-	db, err := sql.Open("pgx", dbURL)
-	require.NoError(t, err)
-	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, os.DirFS("migrations"))
-	require.NoError(t, err)
-	_, err = p.DownTo(ctx, 10)
-	require.NoError(t, err)
+	p := migratedDownTo(t, dbURL, 10)
 	// At 10 the tenant holds a copy of its roles' permissions (the down of
 	// 00092 restored it); as before webhooks, the copy has none.
 	const rules = `authz_rules WHERE ptype = 'p' AND v0 = 'role:integration' AND v1 = 'webhooks'`
 	require.Equal(t, int64(4), inTenant(`DELETE FROM `+rules))
-	_, err = p.Up(ctx)
+	_, err := p.Up(ctx)
 	require.NoError(t, err)
 	require.Equal(t, int64(4), inTenant(`SELECT * FROM `+effective))
 	require.Zero(t, inTenant(`SELECT * FROM `+rules), "equal to the platform's default: not copied")
