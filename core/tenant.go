@@ -101,7 +101,7 @@ type TenantStore interface {
 	// CreateTenant writes the tenant, its admin user (bound to it), its
 	// roles, its rules and the default service types in the platform unit
 	// u, as given. ECONFLICT if the slug is taken.
-	CreateTenant(ctx context.Context, u UnitOfWork, t *Tenant, admin *User, passwordHash string, roles map[string][]Permission, rules []AuthzRule) error
+	CreateTenant(ctx context.Context, u UnitOfWork, t *Tenant, admin *User, passwordHash string, roles map[string][]Permission, rules []AuthzRule, invite ...Invitation) error
 	// FindTenants lists tenants ordered by slug; returns the next cursor.
 	FindTenants(ctx context.Context, f TenantFilter) ([]*Tenant, string, error)
 	// FindTenantByID returns ENOTFOUND if missing.
