@@ -34,7 +34,20 @@ type AcceptInvitationInput struct {
 	}
 }
 
+type InvitationOutput struct{ Body *Invitation }
+
 func (s *Server) registerInvitationRoutes() {
+	register(s.api, huma.Operation{OperationID: "reinvite-tenant-admin", Method: http.MethodPost, Path: "/v1/platform/tenants/{id}/invitation",
+		Summary: "Re-issue the invitation of a tenant's admin", Tags: []string{"Platform"}, DefaultStatus: http.StatusCreated,
+		Errors:      []int{http.StatusNotFound},
+		Description: "For a tenant onboarded without its admin's password, while the admin has not set it: a new invitation (shown once); the previous one no longer works. 404 once the admin has a password."},
+		access{Who: accessPlatform}, func(ctx context.Context, in *TenantIDInput) (*InvitationOutput, error) {
+			t, inv, err := s.deps.Tenants.Reinvite(ctx, unitOfWork(ctx), in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &InvitationOutput{Body: invitationOf(t, inv)}, nil
+		})
 	register(s.api, huma.Operation{OperationID: "accept-invitation", Method: http.MethodPost, Path: "/v1/auth/invitations/accept",
 		Summary: "Set one's password with an invitation", Tags: []string{"Auth"},
 		Errors: []int{http.StatusForbidden, http.StatusTooManyRequests},

@@ -57,7 +57,8 @@ func TestInvitationOnboarding(t *testing.T) {
 
 	// The right one sets the password and logs in.
 	r = accept(200, "inv-a", tokA, adminPassword)
-	me := b.must(200, "GET", "/v1/me", r.str("token"), nil)
+	adminA := r.str("token")
+	me := b.must(200, "GET", "/v1/me", adminA, nil)
 	require.Equal(t, "admin", me.str("name"))
 	require.Equal(t, []any{"tenant_admin"}, me.JSON["roles"])
 	login(200, "inv-a")
@@ -73,6 +74,25 @@ func TestInvitationOnboarding(t *testing.T) {
 	require.Contains(t, r.str("detail"), "expired")
 	b.clock.Advance(time.Minute) // past the wait the failures earned
 	login(401, "inv-b")
+
+	// The platform re-issues it; the new one works, the old one no more.
+	var idB string
+	for _, it := range b.must(200, "GET", "/v1/platform/tenants", b.platform, nil).JSON["items"].([]any) {
+		if it.(map[string]any)["slug"] == "inv-b" {
+			idB = it.(map[string]any)["id"].(string)
+		}
+	}
+	b.must(403, "POST", "/v1/platform/tenants/"+idB+"/invitation", adminA, nil) // only the platform
+	first := b.must(201, "POST", "/v1/platform/tenants/"+idB+"/invitation", b.platform, nil).str("token")
+	again := b.must(201, "POST", "/v1/platform/tenants/"+idB+"/invitation", b.platform, nil).str("token")
+	require.NotEqual(t, first, again)
+	b.clock.Advance(time.Minute)
+	accept(422, "inv-b", first, adminPassword) // replaced
+	b.clock.Advance(time.Minute)
+	accept(200, "inv-b", again, adminPassword)
+	login(200, "inv-b")
+	// Once the admin has a password, there is no one to invite.
+	b.must(404, "POST", "/v1/platform/tenants/"+idB+"/invitation", b.platform, nil)
 
 	// With a password, onboarding is as before: no invitation.
 	r = b.must(201, "POST", "/v1/platform/tenants", b.platform, map[string]any{"slug": "inv-c", "name": "C", "locale": "en",

@@ -92,6 +92,25 @@ func (s *Service) OnboardInvited(ctx context.Context, u core.UnitOfWork, nt core
 	return t, admin, inv, nil
 }
 
+// Reinvite issues a new invitation to the tenant's invited admin (who has
+// not set their password yet), in the platform unit u; the previous one no
+// longer works. ENOTFOUND for an unknown tenant or when its admin has set
+// their password (this is no password reset).
+func (s *Service) Reinvite(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.Tenant, *core.Invitation, error) {
+	t, err := s.store.FindTenantByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	inv := core.NewInvitation(s.clock.Now())
+	username, err := s.store.ReinviteAdmin(ctx, u, id, inv)
+	if err != nil {
+		return nil, nil, err
+	}
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActUpdate, ResourceType: audit.ResTenant, ResourceID: id.String(),
+		TenantID: id, After: map[string]any{"reinvited": username, "invitation_expires_at": inv.ExpiresAt}})
+	return t, &inv, nil
+}
+
 // prefixed moves the admin's field errors under "admin.".
 func prefixed(err error) error {
 	e, ok := err.(*core.Error)
