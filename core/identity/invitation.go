@@ -73,10 +73,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, slug, token, password, c
 			return nil
 		}
 		repo.ConsumeInvitation(inv.UserID, passwordHash, now)
-		var th []byte
-		session, th = core.NewSessionToken(t.ID)
-		expires = now.Add(s.policy.SessionTTL).Truncate(time.Second)
-		repo.InsertSession(Session{ID: uuid.New(), UserID: inv.UserID, TokenHash: th, CreatedAt: now, ExpiresAt: expires})
+		session, expires = s.openSession(repo, t.ID, inv.UserID, now)
 		return nil
 	})
 	if err != nil {
