@@ -47,6 +47,11 @@ type TenantAdmin interface {
 	Resume(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.Tenant, error)
 	List(ctx context.Context, f core.TenantFilter) ([]*core.Tenant, string, error)
 	Get(ctx context.Context, id uuid.UUID) (*core.Tenant, error)
+	// OnboardInvited is Onboard where an admin without a password is
+	// invited (the invitation; nil when a password was given).
+	OnboardInvited(ctx context.Context, u core.UnitOfWork, nt core.NewTenant) (*core.Tenant, *core.User, *core.Invitation, error)
+	// Reinvite replaces the invitation of a tenant's invited admin.
+	Reinvite(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.Tenant, *core.Invitation, error)
 }
 
 // TechnicianResolver finds the technician record of a user (nil: the user

@@ -18,7 +18,7 @@ type CreateTenantInput struct {
 		TimeZone string `json:"timezone" minLength:"1" maxLength:"64" default:"Asia/Shanghai" example:"Asia/Shanghai"`
 		Admin    struct {
 			Username    string `json:"username" minLength:"2" maxLength:"64" example:"admin"`
-			Password    string `json:"password" minLength:"10" maxLength:"128"`
+			Password    string `json:"password,omitempty" minLength:"10" maxLength:"128" doc:"Omit it to invite the admin instead: they have no password (cannot log in) until they set one with the invitation in the response."`
 			DisplayName string `json:"display_name,omitempty" maxLength:"100"`
 			Phone       string `json:"phone,omitempty" maxLength:"21"`
 			Email       string `json:"email,omitempty" maxLength:"254"`
@@ -31,7 +31,8 @@ type TenantOutput struct{ Body *core.Tenant }
 type CreateTenantOutput struct {
 	Body struct {
 		*core.Tenant
-		Admin *core.User `json:"admin"`
+		Admin      *core.User  `json:"admin"`
+		Invitation *Invitation `json:"invitation,omitempty" doc:"Only when the admin was given no password: hand it to them, once (it is not stored and cannot be read again)."`
 	}
 }
 
@@ -62,17 +63,17 @@ func (s *Server) registerPlatformRoutes() {
 	tags := []string{"Platform"}
 	register(s.api, huma.Operation{OperationID: "create-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants",
 		Summary: "Onboard a tenant", Tags: tags, DefaultStatus: http.StatusCreated,
-		Description: "Creates the tenant, its first admin user (role tenant_admin, tenant-wide scope) and the default roles and policies in one transaction."},
+		Description: "Creates the tenant, its first admin user (role tenant_admin, tenant-wide scope) and the default roles and policies in one transaction. Without admin.password the admin is invited: the response's invitation lets them set their password (POST /v1/auth/invitations/accept)."},
 		access{Who: accessPlatform, Idempotent: true}, func(ctx context.Context, in *CreateTenantInput) (*CreateTenantOutput, error) {
 			b := in.Body
-			t, admin, err := s.deps.Tenants.Onboard(ctx, unitOfWork(ctx), core.NewTenant{Slug: b.Slug, Name: b.Name, Locale: b.Locale, TimeZone: b.TimeZone,
+			t, admin, inv, err := s.deps.Tenants.OnboardInvited(ctx, unitOfWork(ctx), core.NewTenant{Slug: b.Slug, Name: b.Name, Locale: b.Locale, TimeZone: b.TimeZone,
 				Admin: core.NewUser{Username: b.Admin.Username, Password: b.Admin.Password, DisplayName: b.Admin.DisplayName,
 					Phone: b.Admin.Phone, Email: b.Admin.Email}})
 			if err != nil {
 				return nil, err
 			}
 			out := &CreateTenantOutput{}
-			out.Body.Tenant, out.Body.Admin = t, admin
+			out.Body.Tenant, out.Body.Admin, out.Body.Invitation = t, admin, invitationOf(t, inv)
 			return out, nil
 		})
 	register(s.api, huma.Operation{OperationID: "list-tenants", Method: http.MethodGet, Path: "/v1/platform/tenants",
@@ -105,6 +106,7 @@ func (s *Server) registerPlatformRoutes() {
 			t, err := s.deps.Tenants.Resume(ctx, unitOfWork(ctx), in.ID)
 			return &TenantOutput{Body: t}, err
 		})
+	s.registerInvitationRoutes()
 }
 
 // nonNil makes empty lists encode as [] rather than null.

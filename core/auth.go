@@ -189,3 +189,33 @@ func CheckPasswordOrDummy(hash, password string) bool {
 	}
 	return CheckPassword(hash, password)
 }
+
+// InvitationTTL is how long an invitation to set one's password is good for.
+const InvitationTTL = 72 * time.Hour
+
+// Invitation lets a user without a password set one, once, before it
+// expires. Token (32 random bytes, base64url) is handed to the user once;
+// only its SHA-256 (Hash) is stored.
+type Invitation struct {
+	Token     string
+	Hash      []byte
+	ExpiresAt time.Time
+}
+
+// NewInvitation returns a fresh invitation issued at now.
+func NewInvitation(now time.Time) Invitation {
+	t := randomSecret()
+	return Invitation{Token: t, Hash: hashToken(t), ExpiresAt: now.Add(InvitationTTL).Truncate(time.Second)}
+}
+
+// InvitationHash is the stored form of an invitation token; nil when the
+// token cannot be one (so that nothing is looked up for it).
+func InvitationHash(token string) []byte {
+	if len(token) != 43 {
+		return nil
+	}
+	return hashToken(token)
+}
+
+// SameHash compares two token hashes in constant time.
+func SameHash(a, b []byte) bool { return len(a) > 0 && subtle.ConstantTimeCompare(a, b) == 1 }

@@ -101,7 +101,12 @@ type TenantStore interface {
 	// CreateTenant writes the tenant, its admin user (bound to it), its
 	// roles, its rules and the default service types in the platform unit
 	// u, as given. ECONFLICT if the slug is taken.
-	CreateTenant(ctx context.Context, u UnitOfWork, t *Tenant, admin *User, passwordHash string, roles map[string][]Permission, rules []AuthzRule) error
+	CreateTenant(ctx context.Context, u UnitOfWork, t *Tenant, admin *User, passwordHash string, roles map[string][]Permission, rules []AuthzRule, invite ...Invitation) error
+	// ReinviteAdmin replaces the pending invitation (if any) of the tenant's
+	// first active user without a password (its invited admin) with inv,
+	// in the platform unit u, and returns that user's username; ENOTFOUND
+	// when the tenant has no such user (its admin set their password).
+	ReinviteAdmin(ctx context.Context, u UnitOfWork, tenant uuid.UUID, inv Invitation) (string, error)
 	// FindTenants lists tenants ordered by slug; returns the next cursor.
 	FindTenants(ctx context.Context, f TenantFilter) ([]*Tenant, string, error)
 	// FindTenantByID returns ENOTFOUND if missing.

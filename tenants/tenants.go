@@ -40,13 +40,29 @@ func New(store Store, clock core.Clock) *Service {
 // tenant-wide scope), the default roles and policies and the default
 // service types, in the platform unit u, so that either all of it exists
 // or none of it. EINVALID for bad fields, ECONFLICT when the slug is taken.
+// Without a password, see OnboardInvited.
 func (s *Service) Onboard(ctx context.Context, u core.UnitOfWork, nt core.NewTenant) (*core.Tenant, *core.User, error) {
+	t, admin, _, err := s.OnboardInvited(ctx, u, nt)
+	return t, admin, err
+}
+
+// OnboardInvited is Onboard, where an admin given without a password has
+// none (cannot log in) and is invited instead: the returned invitation's
+// token lets them set it, once, within core.InvitationTTL
+// (identity.Service.AcceptInvitation). No argon2id hash is computed then,
+// which is most of an onboarding's cost. The invitation is nil when the
+// admin has a password.
+func (s *Service) OnboardInvited(ctx context.Context, u core.UnitOfWork, nt core.NewTenant) (*core.Tenant, *core.User, *core.Invitation, error) {
 	if err := nt.Validate(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	nt.Admin.Roles = []string{core.RoleTenantAdmin}
+	invited := nt.Admin.Password == ""
+	if invited {
+		nt.Admin.Password = "(invited: no password yet)" // validated with the rest, never stored
+	}
 	if err := nt.Admin.Validate(); err != nil {
-		return nil, nil, prefixed(err)
+		return nil, nil, nil, prefixed(err)
 	}
 	now := s.clock.Now().Truncate(time.Microsecond) // as stored
 	t := &core.Tenant{ID: uuid.New(), Slug: nt.Slug, Name: nt.Name, Locale: nt.Locale, TimeZone: nt.TimeZone,
@@ -54,17 +70,45 @@ func (s *Service) Onboard(ctx context.Context, u core.UnitOfWork, nt core.NewTen
 	admin := &core.User{ID: uuid.New(), TenantID: t.ID, Username: nt.Admin.Username, DisplayName: nt.Admin.DisplayName,
 		Phone: nt.Admin.Phone, Email: nt.Admin.Email, Status: core.UserActive, Version: 1, CreatedAt: now, UpdatedAt: now,
 		Roles: []string{core.RoleTenantAdmin}, Scope: core.Scope{All: true, Regions: []uuid.UUID{}, Sites: []uuid.UUID{}}}
-	err := s.store.CreateTenant(ctx, u, t, admin, core.HashPassword(nt.Admin.Password), core.DefaultRoles(),
-		core.DefaultTenantRules(admin.ID))
+	var inv *core.Invitation
+	var invites []core.Invitation
+	hash := ""
+	if invited {
+		i := core.NewInvitation(now)
+		inv, invites = &i, []core.Invitation{i}
+	} else {
+		hash = core.HashPassword(nt.Admin.Password)
+	}
+	err := s.store.CreateTenant(ctx, u, t, admin, hash, core.DefaultRoles(), core.DefaultTenantRules(admin.ID), invites...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActCreate, ResourceType: audit.ResTenant, ResourceID: t.ID.String(),
 		TenantID: t.ID, After: struct {
 			*core.Tenant
-			Admin *core.User `json:"admin"`
-		}{t, admin}})
-	return t, admin, nil
+			Admin   *core.User `json:"admin"`
+			Invited bool       `json:"invited"`
+		}{t, admin, invited}})
+	return t, admin, inv, nil
+}
+
+// Reinvite issues a new invitation to the tenant's invited admin (who has
+// not set their password yet), in the platform unit u; the previous one no
+// longer works. ENOTFOUND for an unknown tenant or when its admin has set
+// their password (this is no password reset).
+func (s *Service) Reinvite(ctx context.Context, u core.UnitOfWork, id uuid.UUID) (*core.Tenant, *core.Invitation, error) {
+	t, err := s.store.FindTenantByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	inv := core.NewInvitation(s.clock.Now())
+	username, err := s.store.ReinviteAdmin(ctx, u, id, inv)
+	if err != nil {
+		return nil, nil, err
+	}
+	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActUpdate, ResourceType: audit.ResTenant, ResourceID: id.String(),
+		TenantID: id, After: map[string]any{"reinvited": username, "invitation_expires_at": inv.ExpiresAt}})
+	return t, &inv, nil
 }
 
 // prefixed moves the admin's field errors under "admin.".

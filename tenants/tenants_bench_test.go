@@ -23,7 +23,7 @@ import (
 // its parts: the argon2id hash of the admin's password alone, the store's
 // transaction alone (the tenant, its roles, rules, admin and catalogue,
 // with a hash computed beforehand), and the whole use case (with the audit
-// event),
+// event), and the whole use case with the admin invited (no hash),
 // each from one client and from four at once (what `make scale` does). It
 // reports the p50 and p99 of one onboarding, and this process's CPU time
 // per onboarding, which the machine's load does not change.
@@ -57,8 +57,20 @@ func BenchmarkOnboardTenant(b *testing.B) {
 				return err
 			})
 		},
+		// The admin invited instead (no password, so no hash): what an
+		// onboarding costs now that the platform admin does not type the
+		// tenant admin's password.
+		"invite": func() error {
+			return core.InUnitOfWork(ctx, store, uuid.Nil, func(u core.UnitOfWork) error {
+				_, _, inv, err := svc.OnboardInvited(ctx, u, tenant(""))
+				if err == nil && inv == nil {
+					err = fmt.Errorf("no invitation")
+				}
+				return err
+			})
+		},
 	}
-	for _, name := range []string{"hash", "store", "onboard"} {
+	for _, name := range []string{"hash", "store", "onboard", "invite"} {
 		for _, clients := range []int{1, 4} {
 			b.Run(fmt.Sprintf("%s/clients=%d", name, clients), func(b *testing.B) {
 				var mu sync.Mutex

@@ -44,6 +44,9 @@ type IdentityTenant struct {
 type StoredUser struct {
 	core.User
 	PasswordHash string
+	// InviteHash and InviteExpiresAt are a pending invitation's.
+	InviteHash      []byte
+	InviteExpiresAt time.Time
 }
 
 // StoredSession is a session row.
@@ -573,4 +576,21 @@ func (r identityRepo) SetPermissions(subject string, perms []core.Permission) {
 		rules = append(rules, Rule{PType: "p", V0: subject, V1: p.Resource, V2: p.Action})
 	}
 	r.replace("p", subject, rules)
+}
+
+func (r identityRepo) FindInvitation(_ context.Context, hash []byte) (identity.Invitation, error) {
+	for _, u := range r.t().Users {
+		if u.InviteHash != nil && string(u.InviteHash) == string(hash) && u.Status == core.UserActive {
+			return identity.Invitation{UserID: u.ID, Hash: u.InviteHash, ExpiresAt: u.InviteExpiresAt}, nil
+		}
+	}
+	return identity.Invitation{}, core.Errorf(core.ENOTFOUND, "invitation not found")
+}
+
+func (r identityRepo) ConsumeInvitation(user uuid.UUID, passwordHash string, at time.Time) {
+	su := r.t().Users[user]
+	su.PasswordHash, su.InviteHash, su.InviteExpiresAt = passwordHash, nil, time.Time{}
+	su.Version++
+	su.UpdatedAt = at
+	r.t().Users[user] = su
 }

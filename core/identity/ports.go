@@ -52,6 +52,13 @@ type Repository interface {
 	// the client's counter over every username is cleared.
 	RememberLoginSuccess(username, client string, at time.Time)
 	InsertSession(s Session)
+	// FindInvitation reads the active user whose pending invitation's
+	// token hash is hash, locked to the end of the unit; ENOTFOUND when
+	// there is none.
+	FindInvitation(ctx context.Context, hash []byte) (Invitation, error)
+	// ConsumeInvitation sets the user's password hash and clears their
+	// invitation, so it cannot be used again.
+	ConsumeInvitation(user uuid.UUID, passwordHash string, at time.Time)
 	// RevokeSession revokes a session, unless revoked already.
 	RevokeSession(id uuid.UUID, at time.Time)
 	// RevokeUserSessions revokes every live session of a user.

@@ -85,10 +85,7 @@ func (s *Service) Login(ctx context.Context, slug, username, password, client st
 			return nil
 		}
 		repo.RememberLoginSuccess(username, client, now)
-		var hash []byte
-		token, hash = core.NewSessionToken(t.ID)
-		expires = now.Add(s.policy.SessionTTL).Truncate(time.Second)
-		repo.InsertSession(Session{ID: uuid.New(), UserID: cr.UserID, TokenHash: hash, CreatedAt: now, ExpiresAt: expires})
+		token, expires = s.openSession(repo, t.ID, cr.UserID, now)
 		return nil
 	})
 	if err != nil {
@@ -98,6 +95,15 @@ func (s *Service) Login(ctx context.Context, slug, username, password, client st
 		return "", time.Time{}, refused
 	}
 	return token, expires, nil
+}
+
+// openSession queues a new session of user and returns its token and
+// when it expires.
+func (s *Service) openSession(repo Repository, tenant, user uuid.UUID, now time.Time) (string, time.Time) {
+	token, hash := core.NewSessionToken(tenant)
+	expires := now.Add(s.policy.SessionTTL).Truncate(time.Second)
+	repo.InsertSession(Session{ID: uuid.New(), UserID: user, TokenHash: hash, CreatedAt: now, ExpiresAt: expires})
+	return token, expires
 }
 
 func throttled(locked bool, wait time.Duration) error {

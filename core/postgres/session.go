@@ -58,6 +58,20 @@ func (r identityRepo) RememberLoginSuccess(username, client string, at time.Time
 	r.u.write(`DELETE FROM login_attempts WHERE username = '' AND client = $1`, client)
 }
 
+func (r identityRepo) FindInvitation(ctx context.Context, hash []byte) (identity.Invitation, error) {
+	var inv identity.Invitation
+	err := r.u.queryRow(ctx, func(row pgx.Row) error {
+		return row.Scan(&inv.UserID, &inv.Hash, &inv.ExpiresAt)
+	}, `SELECT id, invite_token_hash, invite_expires_at FROM users
+		WHERE invite_token_hash = $1 AND status = 'active' FOR UPDATE`, hash)
+	return inv, translate(err, "invitation")
+}
+
+func (r identityRepo) ConsumeInvitation(user uuid.UUID, passwordHash string, at time.Time) {
+	r.u.write(`UPDATE users SET password_hash = $2, invite_token_hash = NULL, invite_expires_at = NULL,
+		version = version + 1, updated_at = $3 WHERE id = $1`, user, passwordHash, at)
+}
+
 func (r identityRepo) InsertSession(s identity.Session) {
 	r.u.write(`INSERT INTO sessions (tenant_id, id, user_id, token_hash, created_at, expires_at, last_seen_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $5)`, r.u.tenantID, s.ID, s.UserID, s.TokenHash, s.CreatedAt, s.ExpiresAt)

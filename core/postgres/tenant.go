@@ -24,7 +24,7 @@ func scanTenant(row pgx.Row) (*core.Tenant, error) {
 // roles, rules, admin and default catalogue go to the server in one round
 // trip, set-based, with the unit's pending writes.
 func (s *Store) CreateTenant(ctx context.Context, u core.UnitOfWork, t *core.Tenant, admin *core.User, passwordHash string,
-	roles map[string][]core.Permission, rules []core.AuthzRule) error {
+	roles map[string][]core.Permission, rules []core.AuthzRule, invite ...core.Invitation) error {
 	tx, err := unitOf(u).begin(ctx)
 	if err != nil {
 		return err
@@ -47,6 +47,9 @@ func (s *Store) CreateTenant(ctx context.Context, u core.UnitOfWork, t *core.Ten
 	b.Queue(`INSERT INTO users (tenant_id, id, username, display_name, phone, email, status, password_hash, created_at, updated_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, t.ID, admin.ID, admin.Username, admin.DisplayName,
 		admin.Phone, admin.Email, admin.Status, passwordHash, admin.CreatedAt, admin.UpdatedAt)
+	for _, inv := range invite {
+		b.Queue(`UPDATE users SET invite_token_hash = $2, invite_expires_at = $3 WHERE id = $1`, admin.ID, inv.Hash, inv.ExpiresAt)
+	}
 	// The default catalogue, in the same transaction, bound to the new tenant.
 	b.Queue(addServiceTypesSQL, addServiceTypesArgs(t.ID, core.DefaultServiceTypes())...)
 	b.Queue(`SELECT set_config('app.tenant_id', '', true)`)
@@ -55,6 +58,24 @@ func (s *Store) CreateTenant(ctx context.Context, u core.UnitOfWork, t *core.Ten
 		return translate(err, "tenant with slug "+t.Slug)
 	}
 	return translate(err, "tenant")
+}
+
+// ReinviteAdmin implements core.TenantStore.
+func (s *Store) ReinviteAdmin(ctx context.Context, u core.UnitOfWork, tenant uuid.UUID, inv core.Invitation) (string, error) {
+	tx, err := unitOf(u).begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	b := unitOf(u).takePending()
+	b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
+	var username string
+	b.Queue(`UPDATE users SET invite_token_hash = $2, invite_expires_at = $3
+		WHERE tenant_id = $1 AND id = (SELECT id FROM users WHERE tenant_id = $1 AND password_hash = '' AND status = 'active'
+			ORDER BY created_at, id LIMIT 1)
+		RETURNING username`, tenant, inv.Hash, inv.ExpiresAt).QueryRow(func(r pgx.Row) error { return r.Scan(&username) })
+	b.Queue(`SELECT set_config('app.tenant_id', '', true)`)
+	err = tx.SendBatch(ctx, b).Close()
+	return username, translate(err, "admin awaiting an invitation")
 }
 
 func v2(r core.AuthzRule) string {

@@ -404,6 +404,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set one's password with an invitation
+         * @description Sets the password of the user the invitation was issued to, once, before it expires, and logs them in (as POST /v1/auth/login). An unknown, used or expired invitation is refused alike (422, field token) and changes nothing; repeated failures from a client slow it down like failed logins.
+         */
+        post: operations["accept-invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1992,7 +2012,7 @@ export interface paths {
         put?: never;
         /**
          * Onboard a tenant
-         * @description Creates the tenant, its first admin user (role tenant_admin, tenant-wide scope) and the default roles and policies in one transaction.
+         * @description Creates the tenant, its first admin user (role tenant_admin, tenant-wide scope) and the default roles and policies in one transaction. Without admin.password the admin is invited: the response's invitation lets them set their password (POST /v1/auth/invitations/accept).
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -2014,6 +2034,26 @@ export interface paths {
         get: operations["get-tenant"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platform/tenants/{id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-issue the invitation of a tenant's admin
+         * @description For a tenant onboarded without its admin's password, while the admin has not set it: a new invitation (shown once); the previous one no longer works. 404 once the admin has a password.
+         */
+        post: operations["reinvite-tenant-admin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4157,6 +4197,16 @@ export interface components {
             roles: string[] | null;
             scope: components["schemas"]["Scope"];
         };
+        AcceptInvitationInputBody: {
+            /** @description The new password, with the same rules as a new user's. */
+            password: string;
+            /**
+             * @description Tenant slug.
+             * @example acme
+             */
+            tenant: string;
+            token: string;
+        };
         AddAgentGroupMemberInputBody: {
             user_id: string;
         };
@@ -4171,7 +4221,8 @@ export interface components {
         AdminStruct: {
             display_name?: string;
             email?: string;
-            password: string;
+            /** @description Omit it to invite the admin instead: they have no password (cannot log in) until they set one with the invitation in the response. */
+            password?: string;
             phone?: string;
             /** @example admin */
             username: string;
@@ -5467,6 +5518,8 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             id: string;
+            /** @description Only when the admin was given no password: hand it to them, once (it is not stored and cannot be read again). */
+            invitation?: components["schemas"]["Invitation"];
             locale: string;
             name: string;
             slug: string;
@@ -6133,6 +6186,17 @@ export interface components {
             note?: string;
             /** @enum {string} */
             result: "accepted" | "rejected";
+        };
+        Invitation: {
+            /** Format: date-time */
+            expires_at: string;
+            /**
+             * @description The portal page to open with it (relative to the portal's address).
+             * @example /invite?tenant=acme&token=...
+             */
+            path: string;
+            /** @description Secret; shown once. Only its hash is stored. */
+            token: string;
         };
         KBCategory: {
             id: string;
@@ -11750,6 +11814,102 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accept-invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitationInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginOutputBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21335,6 +21495,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reinvite-tenant-admin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
                 };
             };
             /** @description Bad Request */

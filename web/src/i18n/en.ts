@@ -780,5 +780,21 @@ const en: typeof zh = {
       duplicate: 'A part is listed twice: change its quantity instead',
     },
   },
+  invite: {
+    title: 'Set your password',
+    intro: 'You are invited to administer {tenant}. Choose your password, then sign in with it.',
+    password: 'New password',
+    again: 'New password again',
+    tooShort: 'At least 10 characters',
+    mismatch: 'The two passwords differ',
+    submit: 'Set password',
+    badLink: 'This invitation link is incomplete; open the whole link you were given.',
+    done: 'Your password is set: sign in with it.',
+    passwordHint: 'Leave it empty to invite the admin: you get a link for them to set their own password.',
+    link: 'Invitation link (shown once, valid until {expires})',
+    linkLabel: 'Invitation link',
+    copy: 'Copy',
+    copied: 'Copied',
+  },
 }
 export default en

@@ -20,6 +20,7 @@ declare module 'vue-router' {
 // Every page is its own chunk, loaded when first opened.
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/views/auth/LoginView.vue'), meta: { public: true } },
+  { path: '/invite', name: 'invite', component: () => import('@/views/auth/InviteView.vue'), meta: { public: true } },
   {
     path: '/',
     component: () => import('@/layouts/PortalLayout.vue'),
