@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aftersales/aftersales/core/postgres/pgtest"
 	"github.com/aftersales/aftersales/internal/testkit"
 	"github.com/aftersales/aftersales/web"
 )
@@ -67,14 +68,18 @@ func checkDocs(t *testing.T, c *client) {
 	require.Contains(t, string(c.expect(http.StatusOK, "GET", "/docs/start.js", "", nil).Body), "/openapi.json")
 }
 
-// servePortal starts the binary on the embedded default for a browser
-// test (skipping or failing as requireBrowser says) and returns its
-// address, an API client and the platform admin's token.
+// servePortal starts the binary for a browser test (skipping or failing
+// as requireBrowser says) and returns its address, an API client and the
+// platform admin's token. It runs on a fresh database of the test server
+// (a copy of a migrated template, far cheaper than a cluster of its own
+// per test) with its own embedded Redis, so no other test's worker takes
+// its tasks; the embedded default itself is tested by the tests that
+// start it (TestFirstStart, TestRestart, …).
 func servePortal(t *testing.T) (string, *client, string) {
 	t.Helper()
 	requireBrowser(t)
 	dataDir := testkit.NewDataDir(t)
-	_, addr := serveEmbedded(t, "serve", dataDir)
+	_, addr := serveOn(t, "serve", dataDir, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t)})
 	return addr, newClient(t, addr), readToken(t, filepath.Join(dataDir, "platform-admin.token"))
 }
 

@@ -60,6 +60,10 @@ func TestPortalFieldParts(t *testing.T) {
 			p.b.waitVisible(`[data-test="part-requests"]`)
 			p.b.fill(`[data-test="part-line-0"] [data-test="part-request-number"] input`, "P-COMP")
 			p.b.fill(`[data-test="part-line-0"] [data-test="part-request-quantity"] input`, "2")
+			// The catalogue's suggestions for what was typed show under the line
+			// a moment later and move the buttons below; wait for them before
+			// tapping one (the line is still sent by its exact number).
+			p.b.waitVisible(`[data-test="part-line-0"] [data-test="part-suggestion-P-COMP"]`)
 			p.b.click(`[data-test="part-line-add"]`)
 			p.b.fill(`[data-test="part-line-1"] [data-test="part-request-number"] input`, tc.filter)
 			p.b.click(`[data-test="part-line-1"] [data-test="part-suggestion-P-FILT"]`)

@@ -188,6 +188,14 @@ func (p *proc) waitReady(t *testing.T, base string) {
 // dataDir and a fresh port, and waits until it is ready.
 func serveEmbedded(t *testing.T, name, dataDir string) (*proc, string) {
 	t.Helper()
+	return serveOn(t, name, dataDir, nil)
+}
+
+// serveOn starts `aftersales serve` on dataDir and a fresh port with the
+// given extra environment (DATABASE_URL, REDIS_URL: what is not set is
+// embedded), and waits until it is ready.
+func serveOn(t *testing.T, name, dataDir string, vars map[string]string) (*proc, string) {
+	t.Helper()
 	// Registered before the process starts, so it runs after it stopped:
 	// the servers must be gone before t.TempDir removes their files.
 	t.Cleanup(func() {
@@ -201,7 +209,11 @@ func serveEmbedded(t *testing.T, name, dataDir string) (*proc, string) {
 		}
 	})
 	addr := freeAddr(t)
-	p := startProc(t, name, map[string]string{"DATA_DIR": dataDir, "HTTP_ADDR": addr}, "serve")
+	env := map[string]string{"DATA_DIR": dataDir, "HTTP_ADDR": addr}
+	for k, v := range vars {
+		env[k] = v
+	}
+	p := startProc(t, name, env, "serve")
 	p.waitReady(t, "http://"+addr)
 	return p, addr
 }

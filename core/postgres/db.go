@@ -13,8 +13,10 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -35,6 +37,26 @@ import (
 
 //go:embed migrations/*.sql
 var migrations embed.FS
+
+// MigrationsDigest identifies the embedded migrations (their names and
+// contents): two binaries with the same digest build the same schema.
+// Tests key their migrated template database by it.
+func MigrationsDigest() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(migrations, "migrations", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := migrations.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
 
 // AppRole is the role the application runs as.
 const AppRole = "aftersales_app"

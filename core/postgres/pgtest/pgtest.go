@@ -79,7 +79,9 @@ func RedisClient(t testing.TB) *redis.Client {
 }
 
 // NewDatabase creates a fresh migrated database, dropped when the test
-// ends, and returns its owner URL.
+// ends, and returns its owner URL. It is a copy of a template database
+// migrated once per set of migrations (see template), which is much
+// cheaper than running every migration for each test.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
 	once.Do(start)
@@ -91,18 +93,15 @@ func NewDatabase(t testing.TB) string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	name := "t_" + hex.EncodeToString(b)
-	// Roles are cluster-wide: serialise migrations of parallel test
-	// binaries so they do not race creating the application role.
+	// Roles are cluster-wide and a template may have no other session while
+	// it is copied: serialise with parallel test binaries.
 	_, err = conn.Exec(ctx, "SELECT pg_advisory_lock(727274)")
 	require.NoError(t, err)
 	defer conn.Exec(ctx, "SELECT pg_advisory_unlock(727274)")
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
+	tmpl, err := template(ctx, conn)
+	require.NoError(t, err, "migrating the template database")
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+pgx.Identifier{tmpl}.Sanitize())
 	require.NoError(t, err)
-	u, err := url.Parse(baseURL)
-	require.NoError(t, err)
-	u.Path = "/" + name
-	dbURL := u.String()
-	require.NoError(t, postgres.Migrate(ctx, dbURL, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(func() {
 		c, err := pgx.Connect(context.Background(), baseURL)
 		if err == nil {
@@ -110,7 +109,49 @@ func NewDatabase(t testing.TB) string {
 			c.Close(context.Background())
 		}
 	})
-	return dbURL
+	return databaseURL(t, name)
+}
+
+// template returns the name of the migrated template database of this
+// binary's migrations, creating it when missing; the caller holds the
+// migration lock. It is built under another name and renamed once
+// migrated, so a test binary killed half-way leaves no broken template.
+// Templates of other migration sets stay until the server is dropped
+// (`make test` runs on a private one).
+func template(ctx context.Context, conn *pgx.Conn) (string, error) {
+	digest, err := postgres.MigrationsDigest()
+	if err != nil {
+		return "", err
+	}
+	name := "tmpl_" + digest[:16]
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil || exists {
+		return name, err
+	}
+	building := pgx.Identifier{name + "_building"}.Sanitize()
+	for _, q := range []string{"DROP DATABASE IF EXISTS " + building + " WITH (FORCE)", "CREATE DATABASE " + building} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return "", err
+		}
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name + "_building"
+	if err := postgres.Migrate(ctx, u.String(), slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		return "", err
+	}
+	_, err = conn.Exec(ctx, "ALTER DATABASE "+building+" RENAME TO "+pgx.Identifier{name}.Sanitize())
+	return name, err
+}
+
+// databaseURL is the owner URL of the database name on the test server.
+func databaseURL(t testing.TB, name string) string {
+	u, err := url.Parse(baseURL)
+	require.NoError(t, err)
+	u.Path = "/" + name
+	return u.String()
 }
 
 // NewPool returns an application pool on a fresh database and the
@@ -169,10 +210,7 @@ func KeptDatabase(t testing.TB, name string) (dbURL string, created bool) {
 		_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
 		require.NoError(t, err)
 	}
-	u, err := url.Parse(baseURL)
-	require.NoError(t, err)
-	u.Path = "/" + name
-	dbURL = u.String()
+	dbURL = databaseURL(t, name)
 	_, err = conn.Exec(ctx, "SELECT pg_advisory_lock(727274)")
 	require.NoError(t, err)
 	defer conn.Exec(ctx, "SELECT pg_advisory_unlock(727274)")
