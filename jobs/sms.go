@@ -473,7 +473,7 @@ func (x *Texts) HandleSweep(ctx context.Context, _ *asynq.Task) error {
 // sms_messages table, which is its record: a core.SMSRecorder). It gives
 // no delivery reports (not a core.SMSSubmitReporter): were one of its
 // messages ever left 'sending', it would be failed, never resent (at
-// most once), as today.
+// most once).
 type LogSMS struct{ Log *slog.Logger }
 
 // RecordsSMS implements core.SMSRecorder.
