@@ -64,7 +64,8 @@ func registerSMSGatewayRoutes(api huma.API, s *Server, m MessagingServices) {
 	register(api, huma.Operation{OperationID: "sms-kannel-dlr", Method: http.MethodGet, Path: "/v1/sms/kannel/dlr",
 		Summary: "Delivery report (Kannel dlr-url)", Tags: tags, Errors: []int{http.StatusForbidden, http.StatusNotFound},
 		Description: "Called by Kannel with the URL given when the message was sent. Moves the message to delivered (1) or " +
-			"failed (2, 16); 4 and 8 change nothing. Duplicates are harmless. The status appears on the order's timeline."},
+			"failed (2, 16); 4 and 8 mark a message still being sent as sent (the carrier has it), and change nothing " +
+			"after that. Duplicates are harmless. The status appears on the order's timeline."},
 		access{Who: accessPublic},
 		func(ctx context.Context, in *SMSDeliveryReportInput) (*SMSGatewayOutput, error) {
 			if m.GatewaySecret == "" || m.SMSGateway == nil {

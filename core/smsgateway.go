@@ -25,10 +25,37 @@ const (
 )
 
 // SMSUnknownOutcome is the error of a message whose worker stopped while
-// handing it to the gateway: it may or may not have gone out, and it is
-// not sent again (at most once: a second text is worse than none, and the
-// timeline shows the failure to the dispatcher).
+// handing it to a gateway that gives no delivery reports (or that was
+// resent too often): it may or may not have gone out, and it is not sent
+// again (at most once: a second text is worse than none, and the timeline
+// shows the failure to the dispatcher). With a gateway that reports (an
+// SMSSubmitReporter) such a message is resolved instead: see
+// messaging.ClaimForSending.
 const SMSUnknownOutcome = "outcome unknown: the worker stopped while handing the message to the gateway; not resent to avoid a duplicate"
+
+// SMSSubmitReporter is a provider whose gateway sends a delivery report
+// for every message it hands to its carrier, soon after: Kannel's 8 (SMSC
+// submit) or 16 (SMSC reject), through the gateway endpoint to
+// messaging.Service.DeliveryReport, which marks a message still 'sending'
+// at least sent. SubmitReportWithin is how long after the send call such
+// a report can take at most: a message still 'sending' that much after
+// its claim has no report, so its request never reached the carrier and
+// it may be sent again, with the same ID (exactly once). Zero: this
+// gateway gives no reports (Kannel without a callback URL); a message
+// whose worker died mid-send is then failed as SMSUnknownOutcome (at
+// most once).
+type SMSSubmitReporter interface {
+	SMSProvider
+	SubmitReportWithin() time.Duration
+}
+
+// SMSReportWindow is p's SubmitReportWithin, zero when p gives no reports.
+func SMSReportWindow(p SMSProvider) time.Duration {
+	if r, ok := p.(SMSSubmitReporter); ok {
+		return max(r.SubmitReportWithin(), 0)
+	}
+	return 0
+}
 
 // Kannel delivery report types (dlr-mask bits, the %d of a dlr-url).
 const (
@@ -41,7 +68,9 @@ const (
 )
 
 // DLRStatus maps a delivery report type to the message status it moves to:
-// "" for intermediate reports (buffered, submitted), which change nothing.
+// "" for intermediate reports (buffered, submitted), which change nothing
+// but a message still 'sending': any report proves the gateway handed it
+// to its carrier, so it is sent (messaging.Service.DeliveryReport).
 // EINVALID for a type that is not one of the five.
 func DLRStatus(typ int) (string, error) {
 	switch typ {

@@ -20,6 +20,21 @@ import (
 // Kannel sends texts through Kannel's sendsms HTTP interface (smsbox).
 // Delivery reports come back to CallbackBase + /v1/sms/kannel/dlr, signed
 // with Secret (core.SMSReportSignature).
+//
+// Every message asks for every report (dlr-mask 31), so bearerbox reports
+// 8 (SMSC submit) or 16 (SMSC reject) as soon as the SMSC answers its
+// submit, then 1 or 2 when the carrier knows. That makes sending exactly
+// once when a worker dies mid-send (core.SMSSubmitReporter): a message
+// Kannel took is reported within kannelSubmitReportWithin, one with no
+// report by then never reached Kannel and is sent again, with the same ID
+// in its dlr-url, so a later report still finds it.
+//
+// The window must outlast how long Kannel may hold a message before the
+// SMSC answers (its queue to a slow or reconnecting SMSC) and a report's
+// way back to us: a report later than that for a message whose worker
+// died between Kannel's answer and its record is the one case that sends
+// twice. smsbox's http-request-retry / http-queue-delay make it retry a
+// report our API answered 503 (deploy/README.md, "Failure drill").
 type Kannel struct {
 	SendURL      string // e.g. http://127.0.0.1:13013/cgi-bin/sendsms
 	User         string
@@ -36,13 +51,32 @@ func NewKannel(sendURL, user, password, callbackBase, secret string) *Kannel {
 		Secret: secret, Client: &http.Client{Timeout: 20 * time.Second}}
 }
 
+var _ core.SMSSubmitReporter = (*Kannel)(nil)
+
+// kannelSubmitReportWithin is how long after the send call Kannel's first
+// report of a message it took (8 or 16) can take at most: seconds with a
+// connected SMSC, so 2 minutes is generous, and twice smsStuckAfter.
+const kannelSubmitReportWithin = 2 * time.Minute
+
 // Name implements core.SMSProvider.
 func (*Kannel) Name() string { return "kannel" }
 
+// SubmitReportWithin implements core.SMSSubmitReporter: with no callback
+// URL Kannel has nowhere to report, and a dead worker's message is failed
+// (at most once).
+func (k *Kannel) SubmitReportWithin() time.Duration {
+	if k.CallbackBase == "" {
+		return 0
+	}
+	return kannelSubmitReportWithin
+}
+
 // SendSMS implements core.SMSProvider. Kannel answers 202 when it took the
 // message; 4xx refusals are final (ErrSMSRejected); a request that may
-// have reached Kannel without an answer is ErrSMSOutcomeUnknown; a refused
-// connection or a 5xx (Kannel's queue full) is retried.
+// have reached Kannel without an answer is ErrSMSOutcomeUnknown (settled
+// by its report when there is a callback URL); a refused connection or a
+// 5xx (Kannel's queue full) is retried. Sending a message again sends the
+// same dlr-url: the same ID, the same signature.
 func (k *Kannel) SendSMS(ctx context.Context, tenant uuid.UUID, m *core.SMS) error {
 	q := url.Values{}
 	q.Set("username", k.User)

@@ -30,7 +30,10 @@ var (
 	// credentials); sending it again would not help.
 	ErrSMSRejected = errors.New("SMS gateway rejected the message")
 	// ErrSMSOutcomeUnknown: the request reached the gateway but no answer
-	// came back; it may have been sent, so it is not sent again.
+	// came back; it may have been sent. With a gateway that gives no
+	// delivery reports it is failed, never sent again; with one that does
+	// (core.SMSSubmitReporter) it stays 'sending' for its report to settle
+	// (messaging.ClaimForSending): sent if one comes, else sent again.
 	ErrSMSOutcomeUnknown = errors.New("SMS gateway outcome unknown")
 )
 
@@ -38,7 +41,12 @@ const (
 	smsMaxRetry = 10
 	// smsStuckAfter is how long a message may stay 'sending' before a task
 	// takes its worker for dead; well above a provider's request timeout.
+	// What then becomes of it depends on the provider's delivery reports
+	// (messaging.ClaimForSending, core.SMSSubmitReporter).
 	smsStuckAfter = time.Minute
+	// smsMaxAttempts caps the claims of a message whose worker keeps dying
+	// while sending it: past it, it is failed as of unknown outcome.
+	smsMaxAttempts = smsMaxRetry
 	// smsSweepIdle is how long a due message may wait without being touched
 	// before the sweep enqueues it again.
 	smsSweepIdle  = 30 * time.Second
@@ -49,7 +57,10 @@ const (
 )
 
 // Texts queues text messages in the transaction of their cause and sends
-// each by its own task after the commit (at most once to the gateway).
+// each by its own task after the commit: exactly once to a gateway that
+// reports every message it takes (core.SMSSubmitReporter, Kannel with a
+// callback URL), even when a worker dies mid-send; at most once to one
+// that does not (messaging.ClaimForSending).
 type Texts struct {
 	Tx       core.UnitsOfWork
 	Store    core.SMSStore
@@ -279,7 +290,11 @@ func (e errRateLimited) Error() string {
 // record the answers in another. A provider that records rather than
 // sends (core.SMSRecorder, the log provider) has its messages marked sent
 // in the claiming transaction instead: no window in which a crash could
-// leave a message's outcome unknown.
+// leave a message's outcome unknown. A message left 'sending' by a worker
+// that died is settled by messaging.ClaimForSending: with a provider
+// that reports (core.SMSSubmitReporter) its report made it sent, or with
+// none past the report window it is sent again with the same ID; with one
+// that does not, it is failed as of unknown outcome (at most once).
 func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 	var task smsTask
 	if err := json.Unmarshal(t.Payload(), &task); err != nil || task.TenantID == uuid.Nil {
@@ -287,6 +302,8 @@ func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 	}
 	ids := task.ids()
 	_, recorder := x.Provider.(core.SMSRecorder)
+	policy := messaging.SendPolicy{StuckAfter: smsStuckAfter, ReportWindow: core.SMSReportWindow(x.Provider),
+		MaxAttempts: smsMaxAttempts}
 	var claimed []*core.SMS
 	var from string
 	var busy error
@@ -316,7 +333,11 @@ func (x *Texts) HandleSend(ctx context.Context, t *asynq.Task) error {
 		}
 		slices.SortFunc(held, func(a, b core.SMSForSending) int { return pos[a.ID] - pos[b.ID] }) // the task's order
 		for _, m := range held {
-			switch messaging.ClaimForSending(m.Status, m.Idle, smsStuckAfter) {
+			switch messaging.ClaimForSending(m.Status, m.Idle, m.Attempts, policy) {
+			case messaging.ClaimResend:
+				x.Log.Warn("SMS left sending with no delivery report within the window; sending it again",
+					"sms_id", m.ID, "kind", m.Kind, "attempts", m.Attempts, "claimed_ago", m.Idle.Round(time.Second))
+				fallthrough
 			case messaging.ClaimSend:
 				x.Store.StartSendingSMS(u, m.ID)
 				m.Status, m.Attempts = core.SMSSending, m.Attempts+1
@@ -358,6 +379,7 @@ func (x *Texts) send(ctx context.Context, tenant uuid.UUID, claimed []*core.SMS,
 	answers := make([]answer, 0, len(claimed))
 	retried, _ := asynq.GetRetryCount(ctx)
 	maxRetry, inTask := asynq.GetMaxRetry(ctx)
+	reports := core.SMSReportWindow(x.Provider) > 0
 	var retry error
 	for _, m := range claimed {
 		m.From = from
@@ -365,8 +387,14 @@ func (x *Texts) send(ctx context.Context, tenant uuid.UUID, claimed []*core.SMS,
 		a := answer{m: m, status: core.SMSSent}
 		switch {
 		case sendErr == nil:
-		case errors.Is(sendErr, ErrSMSRejected), errors.Is(sendErr, ErrSMSOutcomeUnknown), inTask && retried >= maxRetry:
+		case errors.Is(sendErr, ErrSMSRejected), inTask && retried >= maxRetry,
+			errors.Is(sendErr, ErrSMSOutcomeUnknown) && !reports:
 			a.status, a.errText = core.SMSFailed, sendErr.Error()
+		case errors.Is(sendErr, ErrSMSOutcomeUnknown):
+			// Left 'sending', as by a worker that died: its report makes
+			// it sent, or with none past the window the retry sends it again.
+			a.status = core.SMSSending
+			retry = sendErr
 		default:
 			a.status, a.errText = core.SMSQueued, sendErr.Error() // claimable again by the retry
 			retry = sendErr
@@ -379,13 +407,17 @@ func (x *Texts) send(ctx context.Context, tenant uuid.UUID, claimed []*core.SMS,
 	// The gateway has answered: record it even if the task's ctx ended,
 	// and through a dropped connection or a database restart, retrying
 	// (FinishSMS changes only a message still 'sending', so a commit whose
-	// answer was lost is not recorded twice). Given up, a message stays
-	// 'sending' and is later failed as of unknown outcome although the
-	// carrier has it.
+	// answer was lost is not recorded twice, and a delivery report that
+	// came first is not overwritten). Given up, a message stays 'sending'
+	// as a dead worker's: settled by its report, or, with a provider that
+	// gives none, failed as of unknown outcome although the carrier has it.
 	wctx := context.WithoutCancel(ctx)
 	if err := retrySoon(wctx, smsRecordFor, func() error {
 		return core.InUnitOfWork(wctx, x.Tx, tenant, func(u core.UnitOfWork) error {
 			for _, a := range answers {
+				if a.status == core.SMSSending {
+					continue // left to its report or the resend window
+				}
 				if err := x.Store.FinishSMS(wctx, u, a.m.ID, a.status, a.errText); err != nil {
 					return err
 				}
@@ -438,7 +470,10 @@ func (x *Texts) HandleSweep(ctx context.Context, _ *asynq.Task) error {
 
 // LogSMS is the SMS provider of the embedded default: it sends nothing and
 // writes each message to the log (and, through the caller, to the
-// sms_messages table, which is its record: a core.SMSRecorder).
+// sms_messages table, which is its record: a core.SMSRecorder). It gives
+// no delivery reports (not a core.SMSSubmitReporter): were one of its
+// messages ever left 'sending', it would be failed, never resent (at
+// most once).
 type LogSMS struct{ Log *slog.Logger }
 
 // RecordsSMS implements core.SMSRecorder.

@@ -221,29 +221,148 @@ func TestSendOutcomes(t *testing.T) {
 	}
 }
 
-// TestAWorkerThatDiedMidSendIsNotResent: a message left 'sending' by a
-// dead worker is failed with an unknown outcome, never sent again; one
-// being sent right now makes the task retry later.
-func TestAWorkerThatDiedMidSendIsNotResent(t *testing.T) {
+// reportingGateway is a fakeGateway whose carrier reports every text it
+// takes within window (core.SMSSubmitReporter), as Kannel does.
+type reportingGateway struct {
+	*fakeGateway
+	window time.Duration
+}
+
+func (g reportingGateway) SubmitReportWithin() time.Duration { return g.window }
+
+// TestAWorkerThatDiedMidSend: a message left 'sending' by a dead worker.
+// With a gateway that gives no delivery reports it is failed with an
+// unknown outcome and never sent again (at most once). With one that
+// reports every text it takes, it waits for the report window after its
+// claim; a message the gateway reported is done, never resent; one with
+// no report past the window is sent again, exactly once, and its record
+// is the resend's; one claimed too often is failed. One being sent right
+// now makes the task retry later.
+func TestAWorkerThatDiedMidSend(t *testing.T) {
 	t.Parallel()
-	b := setup(t, "")
-	gw := &fakeGateway{}
-	refs := b.captured(gw)
-	b.intake(t)
-	b.handleAll(t)
-	dead, busy := (*refs)[0], (*refs)[1]
-	exec(t, b, `UPDATE sms_messages SET status = 'sending', updated_at = now() - interval '2 minutes' WHERE id = $1`, dead.ID)
-	exec(t, b, `UPDATE sms_messages SET status = 'sending', updated_at = now() WHERE id = $1`, busy.ID)
+	t.Run("no reports: failed as unknown, never resent", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, "")
+		gw := &fakeGateway{}
+		refs := b.captured(gw)
+		b.intake(t)
+		b.handleAll(t)
+		dead, busy := (*refs)[0], (*refs)[1]
+		exec(t, b, `UPDATE sms_messages SET status = 'sending', updated_at = now() - interval '2 minutes' WHERE id = $1`, dead.ID)
+		exec(t, b, `UPDATE sms_messages SET status = 'sending', updated_at = now() WHERE id = $1`, busy.ID)
 
-	require.NoError(t, b.texts.HandleSend(context.Background(), sendTask(t, dead)))
-	status, errText := b.smsOf(t, dead.ID)
-	require.Equal(t, core.SMSFailed, status)
-	require.Equal(t, core.SMSUnknownOutcome, errText)
+		require.NoError(t, b.texts.HandleSend(context.Background(), sendTask(t, dead)))
+		status, errText := b.smsOf(t, dead.ID)
+		require.Equal(t, core.SMSFailed, status)
+		require.Equal(t, core.SMSUnknownOutcome, errText)
+		exec(t, b, `UPDATE sms_messages SET updated_at = now() - interval '1 hour' WHERE id = $1`, dead.ID)
+		require.NoError(t, b.texts.HandleSend(context.Background(), sendTask(t, dead)), "failed is final")
 
-	require.Error(t, b.texts.HandleSend(context.Background(), sendTask(t, busy)), "another task is sending it")
-	status, _ = b.smsOf(t, busy.ID)
-	require.Equal(t, core.SMSSending, status)
-	require.Zero(t, gw.count(dead.ID)+gw.count(busy.ID))
+		require.Error(t, b.texts.HandleSend(context.Background(), sendTask(t, busy)), "another task is sending it")
+		status, _ = b.smsOf(t, busy.ID)
+		require.Equal(t, core.SMSSending, status)
+		require.Zero(t, gw.count(dead.ID)+gw.count(busy.ID))
+	})
+	t.Run("reports: resent once past the window, never when reported", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, "")
+		g := b.gateway(t)
+		gw := &fakeGateway{}
+		refs := b.captured(gw)
+		b.texts.Provider = reportingGateway{fakeGateway: gw, window: 2 * time.Minute}
+		w := b.intake(t)
+		b.handleAll(t)
+		lost, reported := (*refs)[0], (*refs)[1]
+		for _, id := range []uuid.UUID{lost.ID, reported.ID} {
+			exec(t, b, `UPDATE sms_messages SET status = 'sending', attempts = 1, updated_at = now() - interval '90 seconds' WHERE id = $1`, id)
+		}
+		ctx := context.Background()
+		// The gateway took one before its worker died: its report came.
+		require.NoError(t, g.DeliveryReport(ctx, b.net.Tenant, reported.ID, core.DLRSMSCSubmit, ""))
+
+		// Past stuckAfter, within the window: a report may still come.
+		require.Error(t, b.texts.HandleSend(ctx, sendTask(t, lost)), "waits for the report window")
+		require.NoError(t, b.texts.HandleSend(ctx, sendTask(t, reported)))
+		require.Zero(t, gw.count(lost.ID)+gw.count(reported.ID))
+		status, _ := b.smsOf(t, lost.ID)
+		require.Equal(t, core.SMSSending, status)
+
+		// Past the window with no report: it never reached the gateway.
+		exec(t, b, `UPDATE sms_messages SET updated_at = now() - interval '121 seconds' WHERE status = 'sending'`)
+		exec(t, b, `UPDATE sms_messages SET updated_at = now() - interval '1 hour' WHERE id = $1`, reported.ID)
+		for range 3 {
+			require.NoError(t, b.texts.HandleSend(ctx, sendTask(t, lost)))
+			require.NoError(t, b.texts.HandleSend(ctx, sendTask(t, reported)))
+		}
+		require.Equal(t, 1, gw.count(lost.ID), "resent once")
+		require.Zero(t, gw.count(reported.ID), "the reported one is never resent")
+		status, errText := b.smsOf(t, lost.ID)
+		require.Equal(t, core.SMSSent, status, errText)
+		require.Equal(t, []int{2}, tenantQuery[int](t, b, `SELECT attempts FROM sms_messages WHERE id = $1`, lost.ID))
+		status, _ = b.smsOf(t, reported.ID)
+		require.Equal(t, core.SMSSent, status)
+
+		// The resend's report, late and twice: one record, consistent.
+		require.NoError(t, g.DeliveryReport(ctx, b.net.Tenant, lost.ID, core.DLRSMSCSubmit, ""))
+		require.NoError(t, g.DeliveryReport(ctx, b.net.Tenant, lost.ID, core.DLRDelivered, "stat:DELIVRD"))
+		require.NoError(t, g.DeliveryReport(ctx, b.net.Tenant, lost.ID, core.DLRDelivered, "stat:DELIVRD"))
+		status, _ = b.smsOf(t, lost.ID)
+		require.Equal(t, core.SMSDelivered, status)
+		for _, r := range []core.SMSRef{lost, reported} {
+			got := tenantQuery[string](t, b, `SELECT payload->>'status' FROM work_order_events
+				WHERE work_order_id = $1 AND type = 'sms_status' AND payload->>'sms_id' = $2 ORDER BY seq`, w.ID, r.ID.String())
+			want := []string{core.SMSQueued, core.SMSSent}
+			if r == lost {
+				want = append(want, core.SMSDelivered)
+			}
+			require.Equal(t, want, got, "one sent on the timeline")
+		}
+	})
+	t.Run("reports: no answer from the gateway is settled as a dead worker's", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, "")
+		g := b.gateway(t)
+		timeout := fmt.Errorf("%w: timeout", jobs.ErrSMSOutcomeUnknown)
+		gw := &fakeGateway{errs: []error{timeout, timeout}}
+		refs := b.captured(gw)
+		b.texts.Provider = reportingGateway{fakeGateway: gw, window: 2 * time.Minute}
+		b.intake(t)
+		b.handleAll(t)
+		took, lost := (*refs)[0], (*refs)[1]
+		ctx := context.Background()
+		for _, r := range []core.SMSRef{took, lost} {
+			err := b.texts.HandleSend(ctx, sendTask(t, r))
+			require.ErrorIs(t, err, jobs.ErrSMSOutcomeUnknown, "retried, not failed")
+			require.NotErrorIs(t, err, asynq.SkipRetry)
+			status, _ := b.smsOf(t, r.ID)
+			require.Equal(t, core.SMSSending, status, "left to its report")
+		}
+		require.NoError(t, g.DeliveryReport(ctx, b.net.Tenant, took.ID, core.DLRSMSCSubmit, "")) // it had taken one
+		exec(t, b, `UPDATE sms_messages SET updated_at = now() - interval '121 seconds' WHERE status = 'sending'`)
+		for _, r := range []core.SMSRef{took, lost} {
+			require.NoError(t, b.texts.HandleSend(ctx, sendTask(t, r)))
+			status, errText := b.smsOf(t, r.ID)
+			require.Equal(t, core.SMSSent, status, errText)
+		}
+		require.Zero(t, gw.count(took.ID), "the reported one is not sent again")
+		require.Equal(t, 1, gw.count(lost.ID), "the other is, once")
+	})
+	t.Run("reports: a message whose workers keep dying is failed", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, "")
+		gw := &fakeGateway{}
+		refs := b.captured(gw)
+		b.texts.Provider = reportingGateway{fakeGateway: gw, window: 2 * time.Minute}
+		b.intake(t)
+		b.handleAll(t)
+		r := (*refs)[0]
+		exec(t, b, `UPDATE sms_messages SET status = 'sending', attempts = 10, updated_at = now() - interval '1 hour' WHERE id = $1`, r.ID)
+		require.NoError(t, b.texts.HandleSend(context.Background(), sendTask(t, r)))
+		status, errText := b.smsOf(t, r.ID)
+		require.Equal(t, core.SMSFailed, status)
+		require.Equal(t, core.SMSUnknownOutcome, errText)
+		require.Zero(t, gw.count(r.ID))
+	})
 }
 
 // flakyFinish is the bundle's SMS store whose first FinishSMS calls fail

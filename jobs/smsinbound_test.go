@@ -2,13 +2,17 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
 	"github.com/aftersales/aftersales/core/messaging"
+	"github.com/aftersales/aftersales/jobs"
 )
 
 const tenantNumber = "10690001"
@@ -138,7 +142,8 @@ func TestGatewayRefusesWhatItCannotRoute(t *testing.T) {
 	require.Equal(t, []int64{0}, tenantQuery[int64](t, b, `SELECT count(*) FROM sms_messages`))
 }
 
-// TestDeliveryReports: 1 delivers, 2 and 16 fail, 4 and 8 change nothing;
+// TestDeliveryReports: 1 delivers, 2 and 16 fail, 4 and 8 change nothing
+// on a sent text;
 // duplicates are harmless; unknown messages, types and tenants are
 // errors that change nothing; each status is on the order's timeline.
 func TestDeliveryReports(t *testing.T) {
@@ -209,4 +214,64 @@ func TestDeliveryReportOvertakingTheSendRecord(t *testing.T) {
 	got := tenantQuery[string](t, b, `SELECT payload->>'status' FROM work_order_events
 		WHERE work_order_id = $1 AND type = 'sms_status' AND payload->>'sms_id' = $2 ORDER BY seq`, w.ID, id.String())
 	require.Equal(t, []string{core.SMSQueued, core.SMSSent, core.SMSDelivered}, got)
+}
+
+// reportingCarrier reports each text with typ before its send call
+// returns answer, as a carrier faster than the send task's record would.
+type reportingCarrier struct {
+	g      *messaging.Service
+	tenant uuid.UUID
+	typ    int
+	answer error
+}
+
+func (reportingCarrier) Name() string                      { return "reporting" }
+func (reportingCarrier) SubmitReportWithin() time.Duration { return 2 * time.Minute }
+
+func (c reportingCarrier) SendSMS(ctx context.Context, _ uuid.UUID, m *core.SMS) error {
+	if err := c.g.DeliveryReport(context.WithoutCancel(ctx), c.tenant, m.ID, c.typ, "stat:X"); err != nil {
+		return err
+	}
+	return c.answer
+}
+
+// TestAReportDuringTheSendIsNotOverwritten: whatever the send task's
+// worker then records (sent, no answer, a transient error), a report that
+// came while the text was 'sending' stands: an SMSC-submit report makes
+// it sent, a reject failed, a delivery delivered; the timeline shows sent
+// once, and no retry of the task sends it again.
+func TestAReportDuringTheSendIsNotOverwritten(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		typ    int
+		answer error
+		want   []string // the timeline after queued; its last is the status
+	}{
+		{"submit report, then accepted", core.DLRSMSCSubmit, nil, []string{core.SMSSent}},
+		{"submit report, then no answer", core.DLRSMSCSubmit, fmt.Errorf("%w: timeout", jobs.ErrSMSOutcomeUnknown), []string{core.SMSSent}},
+		{"reject report, then accepted", core.DLRSMSCReject, nil, []string{core.SMSSent, core.SMSFailed}},
+		{"delivered, then a transient error", core.DLRDelivered, errors.New("connection reset"), []string{core.SMSSent, core.SMSDelivered}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, "")
+			g := b.gateway(t)
+			refs := b.captured(&fakeGateway{})
+			b.texts.Provider = reportingCarrier{g: g, tenant: b.net.Tenant, typ: c.typ, answer: c.answer}
+			w := b.intake(t)
+			b.handleAll(t)
+			r := (*refs)[0]
+			_ = b.texts.HandleSend(context.Background(), sendTask(t, r))
+			b.texts.Provider = &fakeGateway{}
+			exec(t, b, `UPDATE sms_messages SET updated_at = now() - interval '1 hour' WHERE id = $1`, r.ID)
+			require.NoError(t, b.texts.HandleSend(context.Background(), sendTask(t, r)), "the retry finds it done")
+			require.Zero(t, b.texts.Provider.(*fakeGateway).count(r.ID), "not sent again")
+			status, _ := b.smsOf(t, r.ID)
+			require.Equal(t, c.want[len(c.want)-1], status)
+			got := tenantQuery[string](t, b, `SELECT payload->>'status' FROM work_order_events
+				WHERE work_order_id = $1 AND type = 'sms_status' AND payload->>'sms_id' = $2 ORDER BY seq`, w.ID, r.ID.String())
+			require.Equal(t, append([]string{core.SMSQueued}, c.want...), got)
+		})
+	}
 }

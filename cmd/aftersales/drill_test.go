@@ -147,9 +147,17 @@ func TestDrill(t *testing.T) {
 	ld.down(0)
 	require.NoError(t, apis[0].cmd.Process.Kill())
 	pause()
-	// 2. Kill a worker mid-batch (SIGKILL).
+	// 2. Kill a worker mid-batch (SIGKILL). Its texts still 'sending' once
+	// Kannel's reports have had time to come never reached Kannel: they
+	// are sent again after the report window (checkTexts).
+	// It is killed as soon as a text is being sent (by either worker), to
+	// make a kill mid-send likely.
+	inFlight := waitSending(t, dbURL, 5*time.Second)
+	killed := time.Now()
 	require.NoError(t, workers[0].cmd.Process.Kill())
 	pause()
+	t.Logf("DRILL worker killed with %d texts being sent (by either worker); left 'sending' with no report: %d",
+		inFlight, sendingSince(t, dbURL, killed))
 	recover := func(what string, fail func()) {
 		before := ld.successes.Load()
 		t0 := time.Now()
@@ -217,4 +225,33 @@ func TestDrill(t *testing.T) {
 	ids := checkOrders(t, conn, ld)
 	checkTexts(t, conn, k, ld)
 	checkHooks(t, hooks, ids)
+}
+
+// sendingSince counts the texts claimed before at that are still
+// 'sending'.
+func sendingSince(t *testing.T, dbURL string, at time.Time) int {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var n int
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM sms_messages WHERE status = 'sending' AND updated_at < $1`,
+		at).Scan(&n))
+	return n
+}
+
+// waitSending polls until some text is 'sending', for at most d, and
+// returns how many are.
+func waitSending(t *testing.T, dbURL string, d time.Duration) int {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	for deadline := time.Now().Add(d); ; {
+		var n int
+		require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM sms_messages WHERE status = 'sending'`).Scan(&n))
+		if n > 0 || time.Now().After(deadline) {
+			return n
+		}
+	}
 }

@@ -10,12 +10,17 @@ import (
 )
 
 // DeliveryReport applies the gateway's report of type typ (Kannel's %d)
-// for a message of a tenant: delivered or failed. Intermediate reports,
-// reports after the final status and duplicates change nothing. A report
-// may overtake the send task's record of the gateway's answer (a fast
-// carrier): the message was sent, and the timeline says so before it says
-// delivered. ENOTFOUND for an unknown message, EINVALID for an unknown
-// type. Called by the gateway endpoint.
+// for a message of a tenant: delivered or failed. Any report, even an
+// intermediate one (buffered, SMSC submit), proves the gateway handed the
+// message to its carrier, so a message still 'sending' becomes at least
+// sent: its send task's record of the gateway's answer then changes
+// nothing (core.SMSStore.FinishSMS changes only a message 'sending'), and
+// a send task finding it after its worker died does not send it again
+// (ClaimForSending). Intermediate reports on a sent message, reports
+// after the final status and duplicates change nothing. A report may
+// overtake the send task's record (a fast carrier): the timeline says sent
+// before it says delivered. ENOTFOUND for an unknown message, EINVALID for
+// an unknown type. Called by the gateway endpoint.
 func (s *Service) DeliveryReport(ctx context.Context, tenantID, id uuid.UUID, typ int, detail string) error {
 	status, err := core.DLRStatus(typ)
 	if err != nil {
@@ -27,8 +32,12 @@ func (s *Service) DeliveryReport(ctx context.Context, tenantID, id uuid.UUID, ty
 		if err != nil {
 			return err
 		}
-		if status == "" || (m.Status != core.SMSSending && m.Status != core.SMSSent) {
-			return nil // intermediate, or final already
+		switch {
+		case m.Status == core.SMSSending && status == "":
+			status = core.SMSSent // it reached the carrier
+		case m.Status == core.SMSSending, m.Status == core.SMSSent && status != "":
+		default:
+			return nil // intermediate on a sent message, or final already
 		}
 		errText := ""
 		if status == core.SMSFailed {
@@ -39,7 +48,7 @@ func (s *Service) DeliveryReport(ctx context.Context, tenantID, id uuid.UUID, ty
 		if m.WorkOrderID == nil {
 			return nil
 		}
-		if m.Status == core.SMSSending {
+		if m.Status == core.SMSSending && status != core.SMSSent {
 			repo.AppendSMSStatusEvent(m, core.SMSSent, "", now)
 		}
 		repo.AppendSMSStatusEvent(m, status, errText, now)

@@ -143,8 +143,10 @@ func (s *Store) MarkSMSSent(ctx context.Context, u core.UnitOfWork, ids []uuid.U
 
 // FinishSMS implements core.SMSStore. Its commit does not wait for the
 // WAL flush (synchronous_commit off): were it lost with a database crash,
-// the message would stay 'sending' and later be failed as of unknown
-// outcome - never sent twice - while every text saves a flush wait.
+// the message would stay 'sending', as a dead worker's, and be settled as
+// one is (messaging.ClaimForSending: by its delivery report, or failed as
+// of unknown outcome with a provider that gives none), while every text
+// saves a flush wait.
 func (s *Store) FinishSMS(ctx context.Context, u core.UnitOfWork, id uuid.UUID, status, errText string) error {
 	q, err := unitOf(u).conn(ctx)
 	if err != nil {

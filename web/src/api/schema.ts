@@ -3061,7 +3061,7 @@ export interface paths {
         };
         /**
          * Delivery report (Kannel dlr-url)
-         * @description Called by Kannel with the URL given when the message was sent. Moves the message to delivered (1) or failed (2, 16); 4 and 8 change nothing. Duplicates are harmless. The status appears on the order's timeline.
+         * @description Called by Kannel with the URL given when the message was sent. Moves the message to delivered (1) or failed (2, 16); 4 and 8 mark a message still being sent as sent (the carrier has it), and change nothing after that. Duplicates are harmless. The status appears on the order's timeline.
          */
         get: operations["sms-kannel-dlr"];
         put?: never;
