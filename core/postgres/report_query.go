@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,22 +57,6 @@ func (s *Store) SumBuckets(ctx context.Context, u core.UnitOfWork, re report.Rea
 	})
 }
 
-// reportSumSource is the table SumBuckets sums: the rollup
-// report_daily_by_site (one row a site a day) when the reach, the filter
-// and the dimensions ask for nothing but regions and sites; otherwise
-// report_daily.
-func reportSumSource(re report.Reach, f report.Filter, groupBy []string) string {
-	if re.Technician != nil || f.Technician != nil || f.Model != nil || f.ProductLine != "" || f.ServiceType != "" || f.Channel != "" {
-		return "report_daily r"
-	}
-	for _, d := range groupBy {
-		if d != report.DimRegion && d != report.DimSite {
-			return "report_daily r"
-		}
-	}
-	return "report_daily_by_site r"
-}
-
 // medianSourceSQL is the completed orders as report_daily's key columns
 // plus secs, the time to complete: $1 and $2 the period's bounds, $3 the
 // tenant's time zone.
@@ -81,10 +66,12 @@ const medianSourceSQL = `(SELECT w.tenant_id, (w.created_at AT TIME ZONE $3)::da
 	completeSecondsSQL + ` AS secs
 	FROM work_orders w WHERE w.created_at >= $1 AND w.created_at < $2 AND w.completed_at IS NOT NULL) r`
 
-// MedianBuckets implements report.Store: the lower median of the time to
-// complete, exact, from the completed orders of the period (bounded by
-// report.MaxPeriodDays) through the index on (tenant_id, created_at).
-func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
+// medianRawBuckets is MedianBuckets from the raw orders: the lower median
+// of the time to complete, exact, from the completed orders of the period
+// (bounded by report.MaxPeriodDays) through the index on (tenant_id,
+// created_at). MedianBuckets uses it when no rollup covers the query (the
+// model) or a rollup's bins disagree with the orders (not yet refreshed).
+func (s *Store) medianRawBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
 	f report.Filter, groupBy []string) ([]report.Bucket, error) {
 	var lo, hi time.Time
 	var tz string
@@ -139,7 +126,11 @@ func (s *Store) buckets(ctx context.Context, u core.UnitOfWork, re report.Reach,
 		group = append(group, strconv.Itoa(i+2))
 	}
 	sel = append(sel, aggs...)
-	sql := `SELECT ` + strings.Join(sel, ", ") + ` FROM ` + source + ` LEFT JOIN sites s ON s.tenant_id = r.tenant_id AND s.id = r.site_id
+	join := "" // the region is the site's: only the region needs the site (a rollup without site never serves it)
+	if f.Region != nil || slices.Contains(groupBy, report.DimRegion) {
+		join = ` LEFT JOIN sites s ON s.tenant_id = r.tenant_id AND s.id = r.site_id`
+	}
+	sql := `SELECT ` + strings.Join(sel, ", ") + ` FROM ` + source + join + `
 		WHERE ` + strings.Join(where, " AND ") + ` GROUP BY ` + strings.Join(group, ", ")
 	q, err := unitOf(u).conn(ctx)
 	if err != nil {
