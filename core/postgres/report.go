@@ -181,7 +181,11 @@ func (s *Store) recomputeDay(ctx context.Context, tenant uuid.UUID, day time.Tim
 		if _, err := q.Exec(ctx, `DELETE FROM `+r.table+` WHERE tenant_id = $1 AND day = $2`, tenant, d); err != nil {
 			return err
 		}
-		if _, err := q.Exec(ctx, rollupSQLs[i], tenant, d, lo, hi); err != nil {
+		args := []any{tenant, d}
+		if r.bins {
+			args = append(args, lo, hi)
+		}
+		if _, err := q.Exec(ctx, rollupSQLs[i], args...); err != nil {
 			return fmt.Errorf("roll up report day into %s: %w", r.table, err)
 		}
 	}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -19,7 +20,7 @@ import (
 // percentile_disc(0.5)): the value of rank k = ⌈n/2⌉ of the n completed
 // orders in ascending order. The bins' counts locate the bin holding rank
 // k and its rank within the bin; only the orders of that bin are read
-// (index work_orders_ttc_bin), sorted, and the value at that rank taken.
+// (index-only, work_orders_ttc_bin), sorted, and the value at that rank taken.
 
 // ttcBinDim groups the orders read by their bin (not a report dimension).
 const ttcBinDim = "ttc_bin"
@@ -110,7 +111,7 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 	}
 	var sorted []*[]int64
 	got, err := s.buckets(ctx, u, re, from, to, gran, f, append(groupBy[:len(groupBy):len(groupBy)], ttcBinDim),
-		medianBinSourceSQL, []any{lo, hi, tz, bins}, []string{"array_agg(r.secs ORDER BY r.secs)"}, func(*report.Bucket) []any {
+		medianBinSourceSQL, []any{lo, hi, tz, bins}, []string{"array_agg(r.secs)"}, func(*report.Bucket) []any {
 			v := new([]int64)
 			sorted = append(sorted, v)
 			return []any{v}
@@ -129,6 +130,7 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 			medianStale.Add(1)
 			return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
 		}
+		slices.Sort(v)
 		m := v[w.rank-1]
 		out[w.bucket].Sums.MedianCompleteSeconds = &m
 		found++

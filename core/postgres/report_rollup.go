@@ -3,7 +3,6 @@ package postgres
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/aftersales/aftersales/core/report"
@@ -11,9 +10,11 @@ import (
 
 // The rollups of report_daily (migrations 00109, 00114): report_daily
 // summed over fewer key columns, so that the common dimensions read few
-// rows where report_daily holds nearly one row per order. Each also counts
-// its completed orders per bin of time to complete (00115), the histogram
-// the exact median starts from (report_median.go).
+// rows where report_daily holds nearly one row per order. All but
+// report_daily_by_attr (nearly as many rows as report_daily at 500,000
+// orders: 64 more columns would make it larger) also count their completed
+// orders per bin of time to complete (00115), the histogram the exact
+// median starts from (report_median.go).
 
 // reportSource is a table SumBuckets can sum: its key columns (besides
 // tenant_id and day) and whether it holds the bins of time to complete.
@@ -33,7 +34,7 @@ var reportRollups = []reportSource{
 	{table: "report_daily_by_site", keys: []string{"site_id"}, bins: true},
 	{table: "report_daily_by_line", keys: []string{"product_line", "service_type", "channel"}, bins: true},
 	{table: "report_daily_by_tech", keys: []string{"site_id", "technician_id"}, bins: true},
-	{table: "report_daily_by_attr", keys: []string{"site_id", "product_line", "service_type", "channel"}, bins: true},
+	{table: "report_daily_by_attr", keys: []string{"site_id", "product_line", "service_type", "channel"}},
 }
 
 // reportDimColumn is the key column each dimension reads (the region: the
@@ -86,7 +87,7 @@ func reportSumSource(re report.Reach, f report.Filter, groupBy []string) string 
 
 // reportTTCBounds are the lower bounds (whole seconds) of the bins of time
 // to complete 1 … 63 (bin 0: below 60 s): 60 s growing by a factor 1.2,
-// as the literal of migration 00115's index work_orders_ttc_bin.
+// as the literal of migration 00115's column work_orders.ttc_bin.
 var reportTTCBounds = []int64{60, 72, 86, 103, 124, 149, 179, 214, 257, 309, 371, 445, 534, 641, 770, 924, 1109,
 	1331, 1597, 1916, 2300, 2760, 3312, 3974, 4769, 5723, 6868, 8242, 9890, 11868, 14242, 17091, 20509, 24611, 29533,
 	35440, 42528, 51033, 61240, 73488, 88186, 105823, 126988, 152385, 182863, 219435, 263322, 315987, 379184, 455021,
@@ -95,15 +96,9 @@ var reportTTCBounds = []int64{60, 72, 86, 103, 124, 149, 179, 214, 257, 309, 371
 // reportTTCBins is how many bins: one more than the bounds.
 var reportTTCBins = len(reportTTCBounds) + 1
 
-// ttcBinSQL is the bin of the order w's time to complete, the expression
-// of the index work_orders_ttc_bin (written alike, so that it serves).
-var ttcBinSQL = func() string {
-	s := make([]string, len(reportTTCBounds))
-	for i, b := range reportTTCBounds {
-		s[i] = strconv.FormatInt(b, 10)
-	}
-	return "width_bucket(" + completeSecondsSQL + ", '{" + strings.Join(s, ",") + "}'::bigint[])"
-}()
+// ttcBinSQL is the bin of the order w's time to complete: the stored
+// column work_orders.ttc_bin (00115), generated from reportTTCBounds.
+const ttcBinSQL = "w.ttc_bin"
 
 // ttcCols are the rollups' bin columns, ttc_00 … ttc_63.
 var ttcCols = func() []string {
@@ -120,8 +115,9 @@ var orderKeyOf = map[string]string{"site_id": orderKey[0], "technician_id": orde
 	"service_type": orderKey[3], "channel": orderKey[4]}
 
 // rollupSQL replaces a day's rows of the rollup (already deleted): its
-// report_daily rows summed per key, with the bins counted from the day's
-// completed orders. $1 tenant, $2 the day, $3/$4 the day's bounds.
+// report_daily rows summed per key, with (if it has them) the bins counted
+// from the day's completed orders. $1 tenant, $2 the day, $3/$4 the day's
+// bounds.
 func (r reportSource) rollupSQL() string {
 	keys := strings.Join(r.keys, ", ")
 	sums := make([]string, len(reportCols))
@@ -131,6 +127,11 @@ func (r reportSource) rollupSQL() string {
 	okeys := make([]string, len(r.keys))
 	for i, k := range r.keys {
 		okeys[i] = orderKeyOf[k] + " AS " + k
+	}
+	if !r.bins {
+		return `INSERT INTO ` + r.table + ` (tenant_id, day, ` + keys + `, ` + strings.Join(reportCols, ", ") + `)
+		SELECT $1, $2::date, ` + keys + `, ` + strings.Join(sums, ", ") + ` FROM report_daily WHERE tenant_id = $1 AND day = $2::date
+			GROUP BY ` + keys
 	}
 	counts := make([]string, len(ttcCols))
 	bins := make([]string, len(ttcCols))

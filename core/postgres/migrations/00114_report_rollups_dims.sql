@@ -4,7 +4,8 @@
 --       tenant-wide queries by (or filtered on) product line, service type
 --       and channel (no site: never for a region/site reach or dimension);
 --   report_daily_by_tech  (tenant, day, site, technician): the scorecard's
---       per-technician call, the technician view, a technician's reach;
+--       per-technician call, the technician view, a technician's reach
+--       (indexed by site and by technician, as report_daily by site);
 --   report_daily_by_attr  (tenant, day, site, product line, service type,
 --       channel): the same dimensions within a region/site reach.
 -- report_daily keeps the model and the combinations none covers. Each is
@@ -22,11 +23,13 @@ ALTER TABLE report_daily_by_tech ADD COLUMN technician_id uuid NOT NULL,
     ADD FOREIGN KEY (tenant_id) REFERENCES tenants (id),
     ADD PRIMARY KEY (tenant_id, day, site_id, technician_id);
 CREATE INDEX report_daily_by_tech_technician ON report_daily_by_tech (tenant_id, technician_id, day);
+CREATE INDEX report_daily_by_tech_site ON report_daily_by_tech (tenant_id, site_id, day);
 CREATE TABLE report_daily_by_attr (LIKE report_daily_by_site INCLUDING DEFAULTS);
 ALTER TABLE report_daily_by_attr
     ADD COLUMN product_line text NOT NULL, ADD COLUMN service_type text NOT NULL, ADD COLUMN channel text NOT NULL,
     ADD FOREIGN KEY (tenant_id) REFERENCES tenants (id),
     ADD PRIMARY KEY (tenant_id, day, site_id, product_line, service_type, channel);
+CREATE INDEX report_daily_by_attr_site ON report_daily_by_attr (tenant_id, site_id, day);
 
 -- +goose StatementBegin
 DO $$
