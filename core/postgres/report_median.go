@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,11 +111,17 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 		return nil, err
 	}
 	var sorted []*[]int64
+	keys := make([]string, 0, len(wants))
+	for k := range wants {
+		keys = append(keys, k)
+	}
 	got, err := s.buckets(ctx, u, re, from, to, gran, f, append(groupBy[:len(groupBy):len(groupBy)], ttcBinDim),
 		medianBinSourceSQL, []any{lo, hi, tz, bins}, []string{"array_agg(r.secs)"}, func(*report.Bucket) []any {
 			v := new([]int64)
 			sorted = append(sorted, v)
 			return []any{v}
+		}, func(key string, arg func(any) string) string { // only each bucket's own bin
+			return key + " = ANY(" + arg(keys) + "::text[])"
 		})
 	if err != nil {
 		return nil, err
@@ -123,7 +130,7 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 	for i, g := range got {
 		w, ok := wants[medianKey(g, groupBy, g.Group[ttcBinDim])]
 		if !ok {
-			continue // another bucket's bin
+			return nil, fmt.Errorf("median: unexpected bucket %q", medianKey(g, groupBy, g.Group[ttcBinDim]))
 		}
 		v := *sorted[i]
 		if int64(len(v)) != w.count { // the rollup lags the orders: read them all
@@ -142,10 +149,13 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 	return out, nil
 }
 
-// medianKey is a bucket's start, its dimensions' values and a bin.
+// medianKey is a bucket's start ("" for none), its dimensions' values and
+// a bin, as buckets' keep condition writes a row's key.
 func medianKey(b report.Bucket, groupBy []string, bin string) string {
 	var sb strings.Builder
-	sb.WriteString(b.Start.Format("2006-01-02"))
+	if !b.Start.IsZero() {
+		sb.WriteString(b.Start.Format("2006-01-02"))
+	}
 	for _, d := range groupBy {
 		sb.WriteString("|" + b.Group[d])
 	}

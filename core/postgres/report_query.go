@@ -87,9 +87,12 @@ func (s *Store) medianRawBuckets(ctx context.Context, u core.UnitOfWork, re repo
 }
 
 // buckets groups the rows of source (alias r, report_daily's key columns)
-// within reach, the days and the filter, selecting aggs into targets.
+// within reach, the days and the filter, selecting aggs into targets; keep,
+// if given, adds a condition on each row's bucket key (its start, "" for
+// none, and its groups' values, "" for none, joined by "|").
 func (s *Store) buckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
-	f report.Filter, groupBy []string, source string, args []any, aggs []string, targets func(*report.Bucket) []any) ([]report.Bucket, error) {
+	f report.Filter, groupBy []string, source string, args []any, aggs []string, targets func(*report.Bucket) []any,
+	keep ...func(key string, arg func(any) string) string) ([]report.Bucket, error) {
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -124,6 +127,13 @@ func (s *Store) buckets(ctx context.Context, u core.UnitOfWork, re report.Reach,
 	for i, d := range groupBy {
 		sel = append(sel, reportDimSQL[d])
 		group = append(group, strconv.Itoa(i+2))
+	}
+	if len(keep) > 0 { // a condition on the row's bucket key: start|dimension values…
+		key := []string{"coalesce(to_char(" + start + ", 'YYYY-MM-DD'), '')"}
+		for _, d := range groupBy {
+			key = append(key, "coalesce("+reportDimSQL[d]+", '')")
+		}
+		where = append(where, keep[0]("concat_ws('|', "+strings.Join(key, ", ")+")", arg))
 	}
 	sel = append(sel, aggs...)
 	join := "" // the region is the site's: only the region needs the site (a rollup without site never serves it)
