@@ -49,17 +49,17 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 	if !src.bins {
 		return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
 	}
-	aggs := make([]string, len(ttcCols))
-	for i, c := range ttcCols {
-		aggs[i] = "sum(r." + c + ")::bigint"
+	aggs := []string{"sum(r.completed)::bigint"} // the bins' total, unless a writer left them behind
+	for _, c := range ttcCols {
+		aggs = append(aggs, "sum(r."+c+")::bigint")
 	}
 	var hists []*[]int64
-	bs, err := s.buckets(ctx, u, re, from, to, gran, f, groupBy, src.table+" r", nil, aggs, func(*report.Bucket) []any {
+	bs, err := s.buckets(ctx, u, re, from, to, gran, f, groupBy, src.table+" r", nil, aggs, func(b *report.Bucket) []any {
 		h := make([]int64, len(ttcCols))
 		hists = append(hists, &h)
-		out := make([]any, len(h))
+		out := []any{&b.Sums.Completed}
 		for i := range h {
-			out[i] = &h[i]
+			out = append(out, &h[i])
 		}
 		return out
 	})
@@ -81,6 +81,10 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 		var n int64
 		for _, c := range h {
 			n += c
+		}
+		if n != b.Sums.Completed { // bins not maintained (a writer older than 00115): read the orders
+			medianStale.Add(1)
+			return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
 		}
 		if n == 0 {
 			continue // no completed order: no median (and no bucket, as the raw path)

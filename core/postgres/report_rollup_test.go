@@ -169,6 +169,27 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 		require.Equal(t, []int64{59, 60, 60}[i], meds[day], "the boundary day %s's median", day)
 	}
 	check("after setting medians on a bin boundary")
+
+	// A day whose bins a writer older than 00115 left at 0 (it rewrote the
+	// rollup's rows without them): the medians read the orders, still exact.
+	zero := make([]string, len(postgres.ReportTTCBounds)+1)
+	for i := range zero {
+		zero[i] = fmt.Sprintf("ttc_%02d = 0", i)
+	}
+	_, err = owner.Exec(ctx, `UPDATE report_daily_by_site SET `+strings.Join(zero, ", ")+` WHERE tenant_id = $1 AND day = $2`,
+		n.Tenant, to.AddDate(0, 0, -5).Format("2006-01-02"))
+	require.NoError(t, err)
+	stale := postgres.MedianStale()
+	got := map[string]int64{}
+	require.NoError(t, core.InUnitOfWork(ctx, s, n.Tenant, func(u core.UnitOfWork) error {
+		ms, err := s.MedianBuckets(ctx, u, report.Reach{All: true}, from, to, report.Day, report.Filter{}, nil)
+		for _, b := range ms {
+			got[bucketKey(b.Start, b.Group, nil)] = *b.Sums.MedianCompleteSeconds
+		}
+		return err
+	}))
+	require.Equal(t, meds, got, "medians with a day's bins left behind")
+	require.Greater(t, postgres.MedianStale(), stale, "read from the orders")
 }
 
 // rawOrders reads the tenant's orders created on days [from, to] (its zone).
