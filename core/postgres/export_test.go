@@ -18,3 +18,12 @@ var SLAPredicates = slaPredicate
 func WorkOrderStatusSQL(p deadline.Policy, s deadline.Status) string {
 	return workOrderSLA.statusSQL(p, s)
 }
+
+// ReportSumSource is the table (alias r) SumBuckets sums for a query.
+var ReportSumSource = reportSumSource
+
+// MedianStale is how many median queries found a rollup's bins stale.
+func MedianStale() int64 { return medianStale.Load() }
+
+// ReportTTCBounds are the bins' lower bounds of time to complete.
+var ReportTTCBounds = reportTTCBounds

@@ -127,18 +127,6 @@ var recomputeSQL = func() string {
 		GROUP BY site_id, technician_id, product_line, service_type, channel, model_id`
 }()
 
-// rollupSQL replaces a day's report_daily_by_site rows (report_daily summed
-// per site): $1 tenant, $2 the day.
-var rollupSQL = func() string {
-	sums := make([]string, len(reportCols))
-	for i, c := range reportCols {
-		sums[i] = "sum(" + c + ")"
-	}
-	return `INSERT INTO report_daily_by_site (tenant_id, day, site_id, ` + strings.Join(reportCols, ", ") + `)
-		SELECT tenant_id, day, site_id, ` + strings.Join(sums, ", ") + `
-		FROM report_daily WHERE tenant_id = $1 AND day = $2 GROUP BY tenant_id, day, site_id`
-}()
-
 // RefreshReports recomputes up to limit dirty days (of any tenant) and
 // returns how many it recomputed.
 func (s *Store) RefreshReports(ctx context.Context, limit int) (int, error) {
@@ -189,11 +177,17 @@ func (s *Store) recomputeDay(ctx context.Context, tenant uuid.UUID, day time.Tim
 	if _, err := q.Exec(ctx, recomputeSQL, tenant, lo, hi, target, d); err != nil {
 		return fmt.Errorf("recompute report day: %w", err)
 	}
-	if _, err := q.Exec(ctx, `DELETE FROM report_daily_by_site WHERE tenant_id = $1 AND day = $2`, tenant, d); err != nil {
-		return err
-	}
-	if _, err := q.Exec(ctx, rollupSQL, tenant, d); err != nil {
-		return fmt.Errorf("roll up report day: %w", err)
+	for i, r := range reportRollups {
+		if _, err := q.Exec(ctx, `DELETE FROM `+r.table+` WHERE tenant_id = $1 AND day = $2`, tenant, d); err != nil {
+			return err
+		}
+		args := []any{tenant, d}
+		if r.bins {
+			args = append(args, lo, hi)
+		}
+		if _, err := q.Exec(ctx, rollupSQLs[i], args...); err != nil {
+			return fmt.Errorf("roll up report day into %s: %w", r.table, err)
+		}
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM report_dirty WHERE tenant_id = $1 AND id = ANY($2)`, tenant, ids); err != nil {
 		return err

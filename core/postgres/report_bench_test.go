@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/postgres"
 	"github.com/aftersales/aftersales/core/report"
 )
 
@@ -111,6 +112,6 @@ func BenchmarkReportOverview(b *testing.B) {
 		b.ReportMetric(float64(x.l[len(x.l)/2].Microseconds())/1000, x.name+"_p50_ms")
 		b.ReportMetric(float64(x.l[len(x.l)*99/100].Microseconds())/1000, x.name+"_p99_ms")
 	}
-	b.Logf("load average after: %s", loadAverage())
+	b.Logf("load average after: %s; median queries read from the orders for stale bins: %d", loadAverage(), postgres.MedianStale())
 	b.ReportMetric(float64(orders), "orders")
 }

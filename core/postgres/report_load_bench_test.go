@@ -36,7 +36,7 @@ func reportBenchOrders(env string, def int) int {
 
 // reportBenchStore opens the benchmark's database: the kept one of
 // REPORT_BENCH_DB or a fresh one.
-func reportBenchStore(b *testing.B) (*postgres.Store, *pgxpool.Pool, string) {
+func reportBenchStore(b testing.TB) (*postgres.Store, *pgxpool.Pool, string) {
 	var pool *pgxpool.Pool
 	var dbURL string
 	if name := os.Getenv("REPORT_BENCH_DB"); name != "" {
@@ -59,7 +59,7 @@ const (
 // reportBenchTenant returns the tenant slug with orders orders over the
 // last 365 days, aggregated: found in a kept database, or created, loaded
 // and rebuilt (the load and rebuild times logged).
-func reportBenchTenant(b *testing.B, s *postgres.Store, dbURL, slug string, orders int) *pgtest.Network {
+func reportBenchTenant(b testing.TB, s *postgres.Store, dbURL, slug string, orders int) *pgtest.Network {
 	ctx := context.Background()
 	owner, err := pgx.Connect(ctx, dbURL)
 	require.NoError(b, err)
@@ -141,7 +141,7 @@ func loadAverage() string {
 // completion times drawn from exponential distributions; 60% of the
 // completed orders scored; SLA misses from the deadlines; callbacks for a
 // fifth of the completed orders.
-func loadReportBench(b *testing.B, owner *pgx.Conn, n *pgtest.Network, orders int) {
+func loadReportBench(b testing.TB, owner *pgx.Conn, n *pgtest.Network, orders int) {
 	ctx := context.Background()
 	t := n.Tenant.String()
 	exec := func(sql string, args ...any) {

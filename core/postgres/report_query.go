@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,22 +57,6 @@ func (s *Store) SumBuckets(ctx context.Context, u core.UnitOfWork, re report.Rea
 	})
 }
 
-// reportSumSource is the table SumBuckets sums: the rollup
-// report_daily_by_site (one row a site a day) when the reach, the filter
-// and the dimensions ask for nothing but regions and sites; otherwise
-// report_daily.
-func reportSumSource(re report.Reach, f report.Filter, groupBy []string) string {
-	if re.Technician != nil || f.Technician != nil || f.Model != nil || f.ProductLine != "" || f.ServiceType != "" || f.Channel != "" {
-		return "report_daily r"
-	}
-	for _, d := range groupBy {
-		if d != report.DimRegion && d != report.DimSite {
-			return "report_daily r"
-		}
-	}
-	return "report_daily_by_site r"
-}
-
 // medianSourceSQL is the completed orders as report_daily's key columns
 // plus secs, the time to complete: $1 and $2 the period's bounds, $3 the
 // tenant's time zone.
@@ -81,10 +66,12 @@ const medianSourceSQL = `(SELECT w.tenant_id, (w.created_at AT TIME ZONE $3)::da
 	completeSecondsSQL + ` AS secs
 	FROM work_orders w WHERE w.created_at >= $1 AND w.created_at < $2 AND w.completed_at IS NOT NULL) r`
 
-// MedianBuckets implements report.Store: the lower median of the time to
-// complete, exact, from the completed orders of the period (bounded by
-// report.MaxPeriodDays) through the index on (tenant_id, created_at).
-func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
+// medianRawBuckets is MedianBuckets from the raw orders: the lower median
+// of the time to complete, exact, from the completed orders of the period
+// (bounded by report.MaxPeriodDays) through the index on (tenant_id,
+// created_at). MedianBuckets uses it when no rollup covers the query (the
+// model) or a rollup's bins disagree with the orders (not yet refreshed).
+func (s *Store) medianRawBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
 	f report.Filter, groupBy []string) ([]report.Bucket, error) {
 	var lo, hi time.Time
 	var tz string
@@ -100,9 +87,12 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 }
 
 // buckets groups the rows of source (alias r, report_daily's key columns)
-// within reach, the days and the filter, selecting aggs into targets.
+// within reach, the days and the filter, selecting aggs into targets; keep,
+// if given, adds a condition on each row's bucket key (its start, "" for
+// none, and its groups' values, "" for none, joined by "|").
 func (s *Store) buckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
-	f report.Filter, groupBy []string, source string, args []any, aggs []string, targets func(*report.Bucket) []any) ([]report.Bucket, error) {
+	f report.Filter, groupBy []string, source string, args []any, aggs []string, targets func(*report.Bucket) []any,
+	keep ...func(key string, arg func(any) string) string) ([]report.Bucket, error) {
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -138,8 +128,19 @@ func (s *Store) buckets(ctx context.Context, u core.UnitOfWork, re report.Reach,
 		sel = append(sel, reportDimSQL[d])
 		group = append(group, strconv.Itoa(i+2))
 	}
+	if len(keep) > 0 { // a condition on the row's bucket key: start|dimension values…
+		key := []string{"coalesce(to_char(" + start + ", 'YYYY-MM-DD'), '')"}
+		for _, d := range groupBy {
+			key = append(key, "coalesce("+reportDimSQL[d]+", '')")
+		}
+		where = append(where, keep[0]("concat_ws('|', "+strings.Join(key, ", ")+")", arg))
+	}
 	sel = append(sel, aggs...)
-	sql := `SELECT ` + strings.Join(sel, ", ") + ` FROM ` + source + ` LEFT JOIN sites s ON s.tenant_id = r.tenant_id AND s.id = r.site_id
+	join := "" // the region is the site's: only the region needs the site (a rollup without site never serves it)
+	if f.Region != nil || slices.Contains(groupBy, report.DimRegion) {
+		join = ` LEFT JOIN sites s ON s.tenant_id = r.tenant_id AND s.id = r.site_id`
+	}
+	sql := `SELECT ` + strings.Join(sel, ", ") + ` FROM ` + source + join + `
 		WHERE ` + strings.Join(where, " AND ") + ` GROUP BY ` + strings.Join(group, ", ")
 	q, err := unitOf(u).conn(ctx)
 	if err != nil {

@@ -1,0 +1,168 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/report"
+)
+
+// The exact median time to complete by a histogram (migration 00115): the
+// rollup that serves the query's sums also counts each bucket's completed
+// orders per bin of time to complete. The median is the lower one (as
+// percentile_disc(0.5)): the value of rank k = ⌈n/2⌉ of the n completed
+// orders in ascending order. The bins' counts locate the bin holding rank
+// k and its rank within the bin; only the orders of that bin are read
+// (index-only, work_orders_ttc_bin), sorted, and the value at that rank taken.
+
+// ttcBinDim groups the orders read by their bin (not a report dimension).
+const ttcBinDim = "ttc_bin"
+
+func init() { reportDimSQL[ttcBinDim] = "r.ttc_bin::text" }
+
+// medianStale counts the median queries whose rollup disagreed with the
+// orders (read from the raw orders instead).
+var medianStale atomic.Int64
+
+// medianBinSourceSQL is medianSourceSQL's completed orders of the bins
+// $4 (model: none; a rollup never serves the model), with their bin.
+var medianBinSourceSQL = `(SELECT w.tenant_id, (w.created_at AT TIME ZONE $3)::date AS day, ` +
+	`coalesce(w.site_id, ` + nilID + `) AS site_id, coalesce(w.technician_id, ` + nilID + `) AS technician_id, ` +
+	`coalesce(w.product_line, '') AS product_line, w.service_type, w.channel, ` + nilID + ` AS model_id, ` +
+	completeSecondsSQL + ` AS secs, ` + ttcBinSQL + ` AS ttc_bin
+	FROM work_orders w WHERE w.created_at >= $1 AND w.created_at < $2 AND w.completed_at IS NOT NULL
+		AND ` + ttcBinSQL + ` = ANY($4::int[])) r`
+
+// MedianBuckets implements report.Store: by the histogram of the rollup
+// that covers the query, or from the raw orders when none does.
+func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
+	f report.Filter, groupBy []string) ([]report.Bucket, error) {
+	src := reportSourceFor(re, f, groupBy)
+	if !src.bins {
+		return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
+	}
+	aggs := []string{"sum(r.completed)::bigint"} // the bins' total, unless a writer left them behind
+	for _, c := range ttcCols {
+		aggs = append(aggs, "sum(r."+c+")::bigint")
+	}
+	var hists []*[]int64
+	bs, err := s.buckets(ctx, u, re, from, to, gran, f, groupBy, src.table+" r", nil, aggs, func(b *report.Bucket) []any {
+		h := make([]int64, len(ttcCols))
+		hists = append(hists, &h)
+		out := []any{&b.Sums.Completed}
+		for i := range h {
+			out = append(out, &h[i])
+		}
+		return out
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Each bucket's median: the bin holding rank k and the rank within it.
+	type want struct {
+		bucket int
+		rank   int64 // 1-based, within the bin
+		count  int64 // the bin's orders
+	}
+	wants := map[string]want{}
+	binSet := map[int32]bool{}
+	var bins []int32
+	out := bs[:0]
+	for i, b := range bs {
+		h := *hists[i]
+		var n int64
+		for _, c := range h {
+			n += c
+		}
+		if n != b.Sums.Completed { // bins not maintained (a writer older than 00115): read the orders
+			medianStale.Add(1)
+			return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
+		}
+		if n == 0 {
+			continue // no completed order: no median (and no bucket, as the raw path)
+		}
+		k := (n + 1) / 2
+		for bin, c := range h {
+			if k <= c {
+				wants[medianKey(b, groupBy, strconv.Itoa(bin))] = want{bucket: len(out), rank: k, count: c}
+				if !binSet[int32(bin)] {
+					binSet[int32(bin)] = true
+					bins = append(bins, int32(bin))
+				}
+				break
+			}
+			k -= c
+		}
+		b.Sums = report.Sums{}
+		out = append(out, b)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	var lo, hi time.Time
+	var tz string
+	if err := unitOf(u).queryRow(ctx, func(r pgx.Row) error { return r.Scan(&lo, &hi, &tz) },
+		`SELECT ($1::date)::timestamp AT TIME ZONE timezone, ($2::date + 1)::timestamp AT TIME ZONE timezone, timezone
+		FROM tenants WHERE id = app_current_tenant()`, from.Format("2006-01-02"), to.Format("2006-01-02")); err != nil {
+		return nil, err
+	}
+	var sorted []*[]int64
+	keys := make([]string, 0, len(wants))
+	for k := range wants {
+		keys = append(keys, k)
+	}
+	got, err := s.buckets(ctx, u, re, from, to, gran, f, append(groupBy[:len(groupBy):len(groupBy)], ttcBinDim),
+		medianBinSourceSQL, []any{lo, hi, tz, bins}, []string{"array_agg(r.secs)"}, func(*report.Bucket) []any {
+			v := new([]int64)
+			sorted = append(sorted, v)
+			return []any{v}
+		}, func(key string, arg func(any) string) string { // only each bucket's own bin
+			return key + " = ANY(" + arg(keys) + "::text[])"
+		})
+	if err != nil {
+		return nil, err
+	}
+	found := 0
+	for i, g := range got {
+		w, ok := wants[medianKey(g, groupBy, g.Group[ttcBinDim])]
+		if !ok {
+			return nil, fmt.Errorf("median: unexpected bucket %q", medianKey(g, groupBy, g.Group[ttcBinDim]))
+		}
+		v := *sorted[i]
+		if int64(len(v)) != w.count { // the rollup lags the orders: read them all
+			medianStale.Add(1)
+			return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
+		}
+		slices.Sort(v)
+		m := v[w.rank-1]
+		out[w.bucket].Sums.MedianCompleteSeconds = &m
+		found++
+	}
+	if found != len(wants) {
+		medianStale.Add(1)
+		return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
+	}
+	return out, nil
+}
+
+// medianKey is a bucket's start ("" for none), its dimensions' values and
+// a bin, as buckets' keep condition writes a row's key.
+func medianKey(b report.Bucket, groupBy []string, bin string) string {
+	var sb strings.Builder
+	if !b.Start.IsZero() {
+		sb.WriteString(b.Start.Format("2006-01-02"))
+	}
+	for _, d := range groupBy {
+		sb.WriteString("|" + b.Group[d])
+	}
+	sb.WriteString("|" + bin)
+	return sb.String()
+}
