@@ -33,7 +33,10 @@ import (
 // GET /v1/work-orders round-robin over the active tenants for SCALE_SECONDS
 // per value, and reports onboarding and request latencies and the serving
 // process's RSS (current and peak) and the machine's load average.
-// MEMORY_LIMIT passes through to the binary.
+// MEMORY_LIMIT passes through to the binary. SCALE_ONBOARD=invite onboards
+// each tenant with an invitation for its admin (no password hashed, as a
+// platform admin onboards by invitation) and has each active tenant's admin
+// accept theirs (setting the password) before the measured requests.
 //
 // SCALE_DATABASE names a database on TEST_DATABASE_URL's server to keep
 // between runs: the tenants already onboarded there (and the active
@@ -85,6 +88,7 @@ func TestScaleTenants(t *testing.T) {
 	}
 	missing := notOnboarded(t, db, slugs)
 	have := total - len(missing)
+	lc.invite = os.Getenv("SCALE_ONBOARD") == "invite"
 	onboard := lc.onboard(t, platform, clients, missing, pid)
 	if len(onboard) < 10 {
 		t.Logf("reusing %d onboarded tenants of database %s; onboarding %d more to measure it", have, keep,
@@ -105,6 +109,10 @@ func TestScaleTenants(t *testing.T) {
 			var out struct{ Token string }
 			a, err := lc.do(http.StatusOK, "POST", "/v1/auth/login", "", map[string]string{
 				"tenant": slugs[i], "username": "admin", "password": adminPassword})
+			if invitation, ok := lc.invitations.Load(slugs[i]); ok {
+				a, err = lc.do(http.StatusOK, "POST", "/v1/auth/invitations/accept", "", map[string]string{
+					"tenant": slugs[i], "token": invitation.(string), "password": adminPassword})
+			}
 			if err == nil {
 				err = a.decode(&out)
 			}
@@ -162,11 +170,22 @@ func (lc *loadClient) onboard(t *testing.T, platform string, clients int, slugs 
 	for from := 0; from < len(slugs); from += slice {
 		to := min(from+slice, len(slugs))
 		require.NoError(t, parallel(clients, from, to, func(i int) error {
+			admin := map[string]string{"username": "admin", "password": adminPassword}
+			if lc.invite {
+				delete(admin, "password")
+			}
 			start := time.Now()
-			_, err := lc.do(http.StatusCreated, "POST", "/v1/platform/tenants", platform, map[string]any{
+			a, err := lc.do(http.StatusCreated, "POST", "/v1/platform/tenants", platform, map[string]any{
 				"slug": slugs[i], "name": "Tenant " + slugs[i], "locale": "zh-CN", "timezone": "Asia/Shanghai",
-				"admin": map[string]string{"username": "admin", "password": adminPassword}})
+				"admin": admin})
 			onboard[i] = time.Since(start)
+			if err == nil && lc.invite {
+				var out struct{ Invitation struct{ Token string } }
+				if err = a.decode(&out); err == nil && out.Invitation.Token == "" {
+					err = fmt.Errorf("tenant %s: no invitation in the answer", slugs[i])
+				}
+				lc.invitations.Store(slugs[i], out.Invitation.Token)
+			}
 			return err
 		}))
 		part := slices.Clone(onboard[from:to])
@@ -188,6 +207,10 @@ func loadAverage(t *testing.T) string {
 type loadClient struct {
 	base string
 	hc   *http.Client
+	// invite: tenants are onboarded with an invitation for their admin,
+	// whose token is kept by slug until the admin accepts it.
+	invite      bool
+	invitations sync.Map
 }
 
 type loadAnswer struct{ body []byte }
