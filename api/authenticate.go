@@ -182,7 +182,11 @@ func (s *Server) serveInTx(ctx context.Context, hctx huma.Context, buf *buffered
 	if buf.status >= 400 {
 		return errRollback
 	}
-	if err := s.deps.Idempotency.SaveIdempotentResponse(ctx, unitOfWork(ctx), p, key, buf.record(hash)); err != nil {
+	rec := buf.record(hash)
+	if acc.SecretReplay {
+		rec.Body = redactSecrets(rec.Body)
+	}
+	if err := s.deps.Idempotency.SaveIdempotentResponse(ctx, unitOfWork(ctx), p, key, rec); err != nil {
 		return err
 	}
 	return nil

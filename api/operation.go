@@ -24,6 +24,11 @@ type access struct {
 	Perm core.Permission // required permission for accessTenant; zero: any authenticated tenant principal
 	// Idempotent operations honour Idempotency-Key (creates and actions).
 	Idempotent bool
+	// SecretReplay: the response carries a secret shown once (a token
+	// only the hash of is stored). Its idempotency record keeps the
+	// response with that secret redacted wherever it appears, and a
+	// replay returns it so (redactSecrets).
+	SecretReplay bool
 	// ChangesAccess operations change roles, grants, scopes, keys or the
 	// region tree: this replica reloads the tenant's rules right after the
 	// commit (others follow by NOTIFY).
@@ -66,6 +71,10 @@ func register[I, O any](api huma.API, op huma.Operation, acc access, h func(cont
 		errs = append(errs, http.StatusConflict)
 		op.Description += "\n\nAccepts an `Idempotency-Key` header: a repeated request with the same key and body " +
 			"returns the stored response; the same key with another body is refused with 422."
+		if acc.SecretReplay {
+			op.Description += " The stored response keeps no secret: a replay returns it with every token replaced by `" +
+				redactedSecret + "` (also inside links); the secret is shown once, by the first response."
+		}
 	}
 	op.Errors = append(errs, op.Errors...)
 	huma.Register(api, op, h)

@@ -64,7 +64,7 @@ func (s *Server) registerPlatformRoutes() {
 	register(s.api, huma.Operation{OperationID: "create-tenant", Method: http.MethodPost, Path: "/v1/platform/tenants",
 		Summary: "Onboard a tenant", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Creates the tenant, its first admin user (role tenant_admin, tenant-wide scope) and the default roles and policies in one transaction. Without admin.password the admin is invited: the response's invitation lets them set their password (POST /v1/auth/invitations/accept)."},
-		access{Who: accessPlatform, Idempotent: true}, func(ctx context.Context, in *CreateTenantInput) (*CreateTenantOutput, error) {
+		access{Who: accessPlatform, Idempotent: true, SecretReplay: true}, func(ctx context.Context, in *CreateTenantInput) (*CreateTenantOutput, error) {
 			b := in.Body
 			t, admin, inv, err := s.deps.Tenants.OnboardInvited(ctx, unitOfWork(ctx), core.NewTenant{Slug: b.Slug, Name: b.Name, Locale: b.Locale, TimeZone: b.TimeZone,
 				Admin: core.NewUser{Username: b.Admin.Username, Password: b.Admin.Password, DisplayName: b.Admin.DisplayName,

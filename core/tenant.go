@@ -104,9 +104,10 @@ type TenantStore interface {
 	CreateTenant(ctx context.Context, u UnitOfWork, t *Tenant, admin *User, passwordHash string, roles map[string][]Permission, rules []AuthzRule, invite ...Invitation) error
 	// ReinviteAdmin replaces the pending invitation (if any) of the tenant's
 	// first active user without a password (its invited admin) with inv,
-	// in the platform unit u, and returns that user's username; ENOTFOUND
-	// when the tenant has no such user (its admin set their password).
-	ReinviteAdmin(ctx context.Context, u UnitOfWork, tenant uuid.UUID, inv Invitation) (string, error)
+	// in the platform unit u, and returns that user's ID and username;
+	// ENOTFOUND when the tenant has no such user (its admin set their
+	// password).
+	ReinviteAdmin(ctx context.Context, u UnitOfWork, tenant uuid.UUID, inv Invitation) (uuid.UUID, string, error)
 	// FindTenants lists tenants ordered by slug; returns the next cursor.
 	FindTenants(ctx context.Context, f TenantFilter) ([]*Tenant, string, error)
 	// FindTenantByID returns ENOTFOUND if missing.

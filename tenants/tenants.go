@@ -89,6 +89,9 @@ func (s *Service) OnboardInvited(ctx context.Context, u core.UnitOfWork, nt core
 			Admin   *core.User `json:"admin"`
 			Invited bool       `json:"invited"`
 		}{t, admin, invited}})
+	if inv != nil {
+		recordIssued(ctx, s.store, u, t.ID, admin.ID, admin.Username, *inv, false)
+	}
 	return t, admin, inv, nil
 }
 
@@ -102,13 +105,22 @@ func (s *Service) Reinvite(ctx context.Context, u core.UnitOfWork, id uuid.UUID)
 		return nil, nil, err
 	}
 	inv := core.NewInvitation(s.clock.Now())
-	username, err := s.store.ReinviteAdmin(ctx, u, id, inv)
+	user, username, err := s.store.ReinviteAdmin(ctx, u, id, inv)
 	if err != nil {
 		return nil, nil, err
 	}
-	audit.Record(ctx, s.store, u, audit.Change{Action: audit.ActUpdate, ResourceType: audit.ResTenant, ResourceID: id.String(),
-		TenantID: id, After: map[string]any{"reinvited": username, "invitation_expires_at": inv.ExpiresAt}})
+	recordIssued(ctx, s.store, u, id, user, username, inv, true)
 	return t, &inv, nil
+}
+
+// recordIssued records an invitation issued to a tenant's user (replacing
+// the previous one, if replaces) in the tenant's audit log: who it is for
+// and until when, never its token (only its hash is stored, and not in
+// the log).
+func recordIssued(ctx context.Context, s audit.Store, u core.UnitOfWork, tenant, user uuid.UUID, username string, inv core.Invitation, replaces bool) {
+	audit.Record(ctx, s, u, audit.Change{Action: audit.ActCreate, ResourceType: audit.ResInvitation, ResourceID: user.String(),
+		TenantID: tenant, After: map[string]any{"user_id": user, "username": username, "expires_at": inv.ExpiresAt,
+			"replaces_previous": replaces}})
 }
 
 // prefixed moves the admin's field errors under "admin.".

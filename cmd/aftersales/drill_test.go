@@ -11,8 +11,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -33,8 +35,9 @@ import (
 // and repairs the technician accepts, travels to, arrives at and completes
 // through the API, each texting the technician and the customer) it kills
 // an API replica, kills a worker, restarts Redis, restarts PostgreSQL
-// (fast shutdown), kills and restarts PgBouncer, and terminates every
-// server connection. Afterwards every accepted order exists exactly once,
+// (fast shutdown), kills and restarts PgBouncer, terminates every server
+// connection, and makes PgBouncer drop its connections through its admin
+// console (RECONNECT; KILL, then RESUME). Afterwards every accepted order exists exactly once,
 // each repair is in the state of its last accepted action, every text the
 // outbox queued reached the carrier exactly once, every webhook arrived
 // once, clients saw no 500 (only 503 with Retry-After, or a refused
@@ -163,8 +166,12 @@ func TestDrill(t *testing.T) {
 		t0 := time.Now()
 		fail()
 		back := time.Now()
+		// Every failure was measured to recover within 0.9 s of the
+		// service being back (deploy/README.md); PgBouncer's default
+		// server_login_retry alone would take 10-15 s after a PostgreSQL
+		// restart.
 		for ld.successes.Load() == before || ld.lastSuccess().Before(back) {
-			require.Less(t, time.Since(back), time.Minute, "%s: no request succeeded within a minute", what)
+			require.Less(t, time.Since(back), 5*time.Second, "%s: no request succeeded within 5 s of it being back", what)
 			time.Sleep(20 * time.Millisecond)
 		}
 		t.Logf("DRILL %s: down %v, first accepted request %v after it was back", what,
@@ -206,6 +213,20 @@ func TestDrill(t *testing.T) {
 		require.NoError(t, conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 			WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'`).Scan(&n))
 		require.Positive(t, n)
+	})
+	pause()
+	// 7. PgBouncer drops connections through its admin console: RECONNECT
+	// (each server connection closed once released, as after a change of
+	// its configuration), then KILL (every client and server connection of
+	// the database dropped at once; new clients wait) and RESUME a second
+	// later.
+	db := strings.TrimPrefix(mustParseURL(t, dbURL).Path, "/")
+	recover("PgBouncer RECONNECT", func() { require.NoError(t, bouncer.Admin(ctx, dbURL, "RECONNECT "+db)) })
+	pause()
+	recover("PgBouncer KILL, RESUME after 1 s", func() {
+		require.NoError(t, bouncer.Admin(ctx, dbURL, "KILL "+db))
+		time.Sleep(time.Second)
+		require.NoError(t, bouncer.Admin(ctx, dbURL, "RESUME "+db))
 	})
 	pause()
 	ld.fieldStopping.Store(true)
@@ -254,4 +275,11 @@ func waitSending(t *testing.T, dbURL string, d time.Duration) int {
 			return n
 		}
 	}
+}
+
+func mustParseURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	require.NoError(t, err)
+	return u
 }

@@ -3,8 +3,9 @@
 // SMS settings and templates, plugin bindings, webhooks, regions, service
 // sites and technicians (one by one and by import), registered units,
 // product lines, models, service types and fault codes, tenants'
-// onboarding, suspension and resumption) is recorded with who made it,
-// when, from where, and what it was before and after, secrets redacted.
+// onboarding, suspension and resumption, invitations issued and
+// accepted) is recorded with who made it, when, from where, and what it
+// was before and after, secrets redacted.
 // A use case records its change through the unit of work it changes
 // things in (Record), so the event commits or rolls back with the change.
 // The log is append-only; the housekeeping job deletes events older than
@@ -39,6 +40,9 @@ const (
 	// ActImport: an import wrote rows; After has the codes created and
 	// updated and their counts (one event per import, not one per row).
 	ActImport = "import"
+	// ActAccept: an invitation was accepted (its user set their password);
+	// the actor is that user.
+	ActAccept = "accept"
 )
 
 // Resource types recorded.
@@ -60,6 +64,9 @@ const (
 	ResProductModel  = "product_model"
 	ResServiceType   = "service_type"
 	ResFaultCode     = "fault_code"
+	// ResInvitation is a user's invitation to set their password, by the
+	// user's ID: created when issued (onboarding, re-issue), accepted.
+	ResInvitation = "invitation"
 )
 
 // Redacted replaces the value of every secret in Before and After.

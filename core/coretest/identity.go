@@ -581,7 +581,7 @@ func (r identityRepo) SetPermissions(subject string, perms []core.Permission) {
 func (r identityRepo) FindInvitation(_ context.Context, hash []byte) (identity.Invitation, error) {
 	for _, u := range r.t().Users {
 		if u.InviteHash != nil && string(u.InviteHash) == string(hash) && u.Status == core.UserActive {
-			return identity.Invitation{UserID: u.ID, Hash: u.InviteHash, ExpiresAt: u.InviteExpiresAt}, nil
+			return identity.Invitation{UserID: u.ID, Username: u.Username, Hash: u.InviteHash, ExpiresAt: u.InviteExpiresAt}, nil
 		}
 	}
 	return identity.Invitation{}, core.Errorf(core.ENOTFOUND, "invitation not found")

@@ -7,11 +7,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/audit"
 )
 
 // Invitation is a user's pending invitation as stored.
 type Invitation struct {
 	UserID    uuid.UUID
+	Username  string
 	Hash      []byte
 	ExpiresAt time.Time
 }
@@ -27,7 +29,8 @@ var errBadInvitation = core.FieldError("token", "this invitation is unknown, alr
 // failed logins (over every username), and past the login policy's free
 // failures a further attempt waits (ERATELIMIT) or is locked (ELOCKED).
 // EINVALID (field token) for an unknown, used or expired invitation or an
-// unknown tenant, alike; nothing is changed then.
+// unknown tenant, alike; nothing is changed then. The acceptance is
+// recorded in the tenant's audit log as the invitee's act.
 func (s *Service) AcceptInvitation(ctx context.Context, slug, token, password, client string) (string, time.Time, error) {
 	if err := core.ValidatePassword(password); err != nil {
 		return "", time.Time{}, err
@@ -74,6 +77,13 @@ func (s *Service) AcceptInvitation(ctx context.Context, slug, token, password, c
 		}
 		repo.ConsumeInvitation(inv.UserID, passwordHash, now)
 		session, expires = s.openSession(repo, t.ID, inv.UserID, now)
+		// Recorded as the invitee's own act, from client (the request's ID
+		// from ctx's actor, when the API set one).
+		who := core.ActorOf(ctx)
+		who.Kind, who.ID, who.Name, who.Client = core.PrincipalUser, inv.UserID, inv.Username, client
+		audit.Record(core.WithActor(ctx, who), s.store, u, audit.Change{Action: audit.ActAccept, ResourceType: audit.ResInvitation,
+			ResourceID: inv.UserID.String(), Before: map[string]any{"username": inv.Username, "expires_at": inv.ExpiresAt},
+			After: map[string]any{"username": inv.Username, "accepted_at": now}})
 		return nil
 	})
 	if err != nil {

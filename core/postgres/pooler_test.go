@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -105,4 +106,33 @@ func TestStoreRunsAsAppRoleDirectly(t *testing.T) {
 	var tenant string
 	require.NoError(t, store.Pool().QueryRow(ctx, `SELECT coalesce(current_setting('app.tenant_id', true), '')`).Scan(&tenant))
 	require.Empty(t, tenant)
+}
+
+// TestPgBouncerDropsConnectionsAndThePoolRecovers: PgBouncer's admin
+// console drops every connection to the database (KILL, as the failure
+// drill does, then RESUME) and closes its server connections as they are
+// released (RECONNECT); the store's pool answers again right after, each
+// time on a new server connection.
+func TestPgBouncerDropsConnectionsAndThePoolRecovers(t *testing.T) {
+	ctx := context.Background()
+	bouncer := pgtest.NewPgBouncer(t, pgtest.BouncerOptions{PoolSize: 1})
+	dbURL := pgtest.NewDatabase(t)
+	pool, err := postgres.OpenPoolWith(ctx, bouncer.URL(dbURL), postgres.PoolOptions{MaxConns: 2, Pooler: postgres.TransactionPooler})
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	db := pool.Config().ConnConfig.Database
+	before := readSession(t, pool)
+
+	require.NoError(t, bouncer.Admin(ctx, dbURL, "RECONNECT "+db))
+	afterReconnect := readSession(t, pool)
+	require.NotEqual(t, before.pid, afterReconnect.pid, "RECONNECT closes the server connection once released")
+
+	require.NoError(t, bouncer.Admin(ctx, dbURL, "KILL "+db))
+	require.NoError(t, bouncer.Admin(ctx, dbURL, "RESUME "+db))
+	var s session
+	require.Eventually(t, func() bool {
+		err := pool.QueryRow(ctx, `SELECT pg_backend_pid()`, pgx.QueryExecModeExec).Scan(&s.pid)
+		return err == nil
+	}, 5*time.Second, 20*time.Millisecond, "the pool reconnects through PgBouncer after KILL and RESUME")
+	require.NotEqual(t, afterReconnect.pid, s.pid, "KILL dropped the server connection")
 }

@@ -61,8 +61,8 @@ func (r identityRepo) RememberLoginSuccess(username, client string, at time.Time
 func (r identityRepo) FindInvitation(ctx context.Context, hash []byte) (identity.Invitation, error) {
 	var inv identity.Invitation
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
-		return row.Scan(&inv.UserID, &inv.Hash, &inv.ExpiresAt)
-	}, `SELECT id, invite_token_hash, invite_expires_at FROM users
+		return row.Scan(&inv.UserID, &inv.Username, &inv.Hash, &inv.ExpiresAt)
+	}, `SELECT id, username, invite_token_hash, invite_expires_at FROM users
 		WHERE invite_token_hash = $1 AND status = 'active' FOR UPDATE`, hash)
 	return inv, translate(err, "invitation")
 }

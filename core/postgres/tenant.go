@@ -61,21 +61,22 @@ func (s *Store) CreateTenant(ctx context.Context, u core.UnitOfWork, t *core.Ten
 }
 
 // ReinviteAdmin implements core.TenantStore.
-func (s *Store) ReinviteAdmin(ctx context.Context, u core.UnitOfWork, tenant uuid.UUID, inv core.Invitation) (string, error) {
+func (s *Store) ReinviteAdmin(ctx context.Context, u core.UnitOfWork, tenant uuid.UUID, inv core.Invitation) (uuid.UUID, string, error) {
 	tx, err := unitOf(u).begin(ctx)
 	if err != nil {
-		return "", err
+		return uuid.Nil, "", err
 	}
 	b := unitOf(u).takePending()
 	b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, tenant.String())
+	var id uuid.UUID
 	var username string
 	b.Queue(`UPDATE users SET invite_token_hash = $2, invite_expires_at = $3
 		WHERE tenant_id = $1 AND id = (SELECT id FROM users WHERE tenant_id = $1 AND password_hash = '' AND status = 'active'
 			ORDER BY created_at, id LIMIT 1)
-		RETURNING username`, tenant, inv.Hash, inv.ExpiresAt).QueryRow(func(r pgx.Row) error { return r.Scan(&username) })
+		RETURNING id, username`, tenant, inv.Hash, inv.ExpiresAt).QueryRow(func(r pgx.Row) error { return r.Scan(&id, &username) })
 	b.Queue(`SELECT set_config('app.tenant_id', '', true)`)
 	err = tx.SendBatch(ctx, b).Close()
-	return username, translate(err, "admin awaiting an invitation")
+	return id, username, translate(err, "admin awaiting an invitation")
 }
 
 func v2(r core.AuthzRule) string {

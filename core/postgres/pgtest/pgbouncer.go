@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -103,9 +104,16 @@ max_client_conn = 10000
 max_db_connections = 0
 server_reset_query =
 ignore_startup_parameters = extra_float_digits
+; After a failed server login (PostgreSQL restarting) retry in 1 s, not
+; the default 15 s, and give up on a connect after 3 s (deploy/README.md).
+server_login_retry = 1
+server_connect_timeout = 3
+; The admin console (database pgbouncer) for the user: KILL, RESUME,
+; RECONNECT (DropConnections).
+admin_users = %s
 logfile = %s
 pidfile = %s
-`, host, port, listen, filepath.Join(dir, "users.txt"), o.PoolSize, filepath.Join(dir, "pgbouncer.log"), filepath.Join(dir, "pgbouncer.pid"))
+`, host, port, listen, filepath.Join(dir, "users.txt"), o.PoolSize, userName, filepath.Join(dir, "pgbouncer.log"), filepath.Join(dir, "pgbouncer.pid"))
 	users := fmt.Sprintf("%q %q\n", userName, password)
 	if err := os.WriteFile(filepath.Join(dir, "pgbouncer.ini"), []byte(conf), 0o644); err != nil {
 		return nil, err
@@ -172,6 +180,29 @@ func (b *PgBouncer) URL(serverURL string) string {
 	u.RawQuery = q.Encode()
 	u.Host = b.addr()
 	return u.String()
+}
+
+// Admin runs command (KILL db, RESUME db, RECONNECT, SHOW POOLS…) on
+// PgBouncer's admin console, the database pgbouncer, as serverURL's user
+// (admin_users): the console speaks the simple query protocol only.
+func (b *PgBouncer) Admin(ctx context.Context, serverURL, command string) error {
+	u, err := url.Parse(b.URL(serverURL))
+	if err != nil {
+		return err
+	}
+	u.Path = "/pgbouncer"
+	cfg, err := pgx.ParseConfig(u.String())
+	if err != nil {
+		return err
+	}
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, command)
+	return err
 }
 
 // Port is the port PgBouncer listens on.

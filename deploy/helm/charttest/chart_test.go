@@ -123,7 +123,8 @@ func TestChartScaled(t *testing.T) {
 	cm := get[*corev1.ConfigMap](t, r, "ConfigMap/prod-aftersales-pgbouncer")
 	ini := cm.Data["pgbouncer.ini"]
 	for _, line := range []string{"* = host=db.internal port=5432", "pool_mode = transaction", "listen_port = 6432",
-		"auth_file = /etc/pgbouncer/userlist/userlist.txt", "max_prepared_statements = 200"} {
+		"auth_file = /etc/pgbouncer/userlist/userlist.txt", "max_prepared_statements = 200",
+		"server_login_retry = 1", "server_connect_timeout = 3"} {
 		if !strings.Contains(ini, line+"\n") {
 			t.Errorf("pgbouncer.ini lacks %q:\n%s", line, ini)
 		}

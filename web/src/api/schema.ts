@@ -415,7 +415,7 @@ export interface paths {
         put?: never;
         /**
          * Set one's password with an invitation
-         * @description Sets the password of the user the invitation was issued to, once, before it expires, and logs them in (as POST /v1/auth/login). An unknown, used or expired invitation is refused alike (422, field token) and changes nothing; repeated failures from a client slow it down like failed logins.
+         * @description Sets the password of the user the invitation was issued to, once, before it expires, and logs them in (as POST /v1/auth/login). An unknown, used or expired invitation is refused alike (422, field token) and changes nothing; repeated failures from a client slow it down like failed logins. The acceptance is recorded in the tenant's audit log (action accept, resource invitation, the user as actor).
          */
         post: operations["accept-invitation"];
         delete?: never;
@@ -2014,7 +2014,7 @@ export interface paths {
          * Onboard a tenant
          * @description Creates the tenant, its first admin user (role tenant_admin, tenant-wide scope) and the default roles and policies in one transaction. Without admin.password the admin is invited: the response's invitation lets them set their password (POST /v1/auth/invitations/accept).
          *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422. The stored response keeps no secret: a replay returns it with every token replaced by `[redacted]` (also inside links); the secret is shown once, by the first response.
          */
         post: operations["create-tenant"];
         delete?: never;
@@ -2051,7 +2051,7 @@ export interface paths {
         put?: never;
         /**
          * Re-issue the invitation of a tenant's admin
-         * @description For a tenant onboarded without its admin's password, while the admin has not set it: a new invitation (shown once); the previous one no longer works. 404 once the admin has a password.
+         * @description For a tenant onboarded without its admin's password, while the admin has not set it: a new invitation (shown once); the previous one no longer works. 404 once the admin has a password. Recorded in the tenant's audit log (action create, resource invitation), without the token.
          */
         post: operations["reinvite-tenant-admin"];
         delete?: never;

@@ -796,5 +796,15 @@ const en: typeof zh = {
     copy: 'Copy',
     copied: 'Copied',
   },
+  invite2: {
+    audit: { actions: { accept: 'Accept' }, resources: { invitation: 'Invitation' } },
+    reissue: 'New invitation',
+    reissueTitle: 'New invitation for the admin of {name}',
+    reissueConfirm: 'Issue a new invitation link for the admin of {name}? The previous link stops working.',
+    issue: 'Issue the link',
+    issued: 'New invitation issued: the previous link no longer works.',
+    notPending: 'The admin of this tenant has already set their password: there is no invitation to re-issue.',
+    replayed: 'The invitation link is shown once only: issue a new one from the tenant list (New invitation).',
+  },
 }
 export default en

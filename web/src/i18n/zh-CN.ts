@@ -779,4 +779,14 @@ export default {
     copy: '复制',
     copied: '已复制',
   },
+  invite2: {
+    audit: { actions: { accept: '接受' }, resources: { invitation: '邀请' } },
+    reissue: '重新邀请',
+    reissueTitle: '重新邀请 {name} 的管理员',
+    reissueConfirm: '为 {name} 的管理员生成新的邀请链接？之前的链接将失效。',
+    issue: '生成链接',
+    issued: '已生成新的邀请，之前的链接已失效。',
+    notPending: '该租户的管理员已设置密码，无需重新邀请。',
+    replayed: '邀请链接仅显示一次：请在租户列表中点击“重新邀请”生成新的链接。',
+  },
 }
