@@ -46,7 +46,7 @@ func (s *Server) registerAPIKeyRoutes() {
 	register(s.api, huma.Operation{OperationID: "create-api-key", Method: http.MethodPost, Path: "/v1/api-keys",
 		Summary: "Create an API key", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "For service sites and integrations. The secret is returned once and stored only as a hash."},
-		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true, ChangesAccess: true},
+		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true, ChangesAccess: true, SecretReplay: true},
 		func(ctx context.Context, in *CreateAPIKeyInput) (*CreateAPIKeyOutput, error) {
 			b := in.Body
 			if err := s.checkDelegation(ctx, perm(core.ActCreate), b.Roles, b.Scope.scope()); err != nil {

@@ -73,7 +73,7 @@ func registerWebhookRoutes(api huma.API, s *Server, m MessagingServices) {
 		})
 	register(api, huma.Operation{OperationID: "create-webhook", Method: http.MethodPost, Path: "/v1/webhooks",
 		Summary: "Register a webhook endpoint", Tags: tags, DefaultStatus: http.StatusCreated, Description: webhookDocs},
-		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true},
+		access{Who: accessTenant, Perm: perm(core.ActCreate), Idempotent: true, SecretReplay: true},
 		func(ctx context.Context, in *CreateWebhookInput) (*WebhookOutput, error) {
 			n := core.NewWebhookEndpoint{URL: in.Body.URL, Description: in.Body.Description, EventTypes: in.Body.EventTypes}
 			if err := n.Validate(); err != nil {
@@ -128,7 +128,7 @@ func registerWebhookRoutes(api huma.API, s *Server, m MessagingServices) {
 		Summary: "Replace a webhook's signing secret", Tags: tags, Errors: notFound,
 		Description: "Returns the new secret, shown only here. Every attempt from now on (retries included) is signed with it " +
 			"and, for 24 hours, with the previous one too (two signatures in webhook-signature), so receivers can switch over."},
-		access{Who: accessTenant, Perm: perm(core.ActUpdate), Idempotent: true},
+		access{Who: accessTenant, Perm: perm(core.ActUpdate), Idempotent: true, SecretReplay: true},
 		func(ctx context.Context, in *WebhookIDInput) (*WebhookOutput, error) {
 			e, err := m.Webhooks.RotateWebhookSecret(ctx, unitOfWork(ctx), in.ID)
 			return &WebhookOutput{Body: e}, err

@@ -285,7 +285,7 @@ export interface paths {
          * Create an API key
          * @description For service sites and integrations. The secret is returned once and stored only as a hash.
          *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422. The stored response keeps no secret: a replay returns it with every token replaced by `[redacted]` (also inside links); the secret is shown once, by the first response.
          */
         post: operations["create-api-key"];
         delete?: never;
@@ -3869,7 +3869,7 @@ export interface paths {
          * Register a webhook endpoint
          * @description Each event is POSTed as JSON {type, timestamp, data} and signed the Standard Webhooks way: headers webhook-id (the delivery's ID, the same on retries and replays: deduplicate on it), webhook-timestamp (Unix seconds of the attempt) and webhook-signature ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the base64-decoded part of the secret after "whsec_"). A 2xx answer within 10 s accepts it; anything else (redirects are not followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery fails. An endpoint is disabled, with disabled_reason set, after 5 failed deliveries in a row or when no attempt has succeeded for a day; while disabled it gets no new events and its pending deliveries fail; PATCH enabled=true re-enables it. The secret is shown only here and on rotation. Event types: work_order.created, work_order.dispatched, work_order.assigned, work_order.accepted, work_order.completed, work_order.sla_breached, work_order.urged, complaint.opened, complaint.escalated, complaint.breached, complaint.resolution_proposed, complaint.closed, claim.decided, claim_statement.approved, report_export.ready, or "*" for all.
          *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422. The stored response keeps no secret: a replay returns it with every token replaced by `[redacted]` (also inside links); the secret is shown once, by the first response.
          */
         post: operations["create-webhook"];
         delete?: never;
@@ -3995,7 +3995,7 @@ export interface paths {
          * Replace a webhook's signing secret
          * @description Returns the new secret, shown only here. Every attempt from now on (retries included) is signed with it and, for 24 hours, with the previous one too (two signatures in webhook-signature), so receivers can switch over.
          *
-         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
+         *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422. The stored response keeps no secret: a replay returns it with every token replaced by `[redacted]` (also inside links); the secret is shown once, by the first response.
          */
         post: operations["rotate-webhook-secret"];
         delete?: never;
