@@ -69,10 +69,25 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 	require.Contains(t, def, "'{"+strings.Join(bounds, ",")+"}'::bigint[]")
 
 	var tech uuid.UUID
-	var province uuid.UUID
-	require.NoError(t, owner.QueryRow(ctx, `SELECT w.technician_id, s.region_id FROM work_orders w JOIN sites s ON s.id = w.site_id
+	var province, site uuid.UUID
+	require.NoError(t, owner.QueryRow(ctx, `SELECT w.technician_id, s.region_id, s.id FROM work_orders w JOIN sites s ON s.id = w.site_id
 		WHERE w.tenant_id = $1 AND w.completed_at IS NOT NULL AND w.created_at >= now() - interval '30 days'
-		GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`, n.Tenant).Scan(&tech, &province))
+		GROUP BY 1, 2, 3 ORDER BY count(*) DESC LIMIT 1`, n.Tenant).Scan(&tech, &province, &site))
+	// Some orders of no site (the nil group of a by-site median, read by
+	// its own index range): every 6th completed order of the period.
+	var noSite int
+	require.NoError(t, owner.QueryRow(ctx, `WITH o AS (SELECT id, row_number() OVER (ORDER BY id) AS k FROM work_orders
+			WHERE tenant_id = $1 AND completed_at IS NOT NULL AND created_at >= now() - interval '30 days'),
+		u AS (UPDATE work_orders w SET site_id = NULL FROM o WHERE w.tenant_id = $1 AND w.id = o.id AND o.k % 6 = 0 RETURNING 1)
+		SELECT count(*) FROM u`, n.Tenant).Scan(&noSite))
+	require.Greater(t, noSite, 10, "completed orders of no site")
+	for {
+		k, err := s.RefreshReports(ctx, 100)
+		require.NoError(t, err)
+		if k == 0 {
+			break
+		}
+	}
 	cases := []struct {
 		name    string
 		re      report.Reach
@@ -96,6 +111,11 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 			[]string{report.DimServiceType}, report.Day, "report_daily_by_attr"},
 		{"by region and channel", report.Reach{All: true}, report.Filter{}, []string{report.DimRegion, report.DimChannel}, "", "report_daily_by_attr"},
 		{"by region", report.Reach{All: true}, report.Filter{}, []string{report.DimRegion}, report.Week, "report_daily_by_site"},
+		// The medians' bins read by site (work_orders_ttc_bin_site, 00118): per
+		// site (with the orders of no site), weekly, and a site's filter.
+		{"by site", report.Reach{All: true}, report.Filter{}, []string{report.DimSite}, "", "report_daily_by_site"},
+		{"by site weekly", report.Reach{All: true}, report.Filter{}, []string{report.DimSite}, report.Week, "report_daily_by_site"},
+		{"site filter by day", report.Reach{All: true}, report.Filter{Site: &site}, nil, report.Day, "report_daily_by_site"},
 		{"by model (report_daily, raw median)", report.Reach{All: true}, report.Filter{}, []string{report.DimModel}, "", "report_daily"},
 	}
 	check := func(stage string) {
@@ -241,7 +261,7 @@ func bruteForce(orders []rawOrder, re report.Reach, f report.Filter, groupBy []s
 				continue
 			}
 		}
-		if f.Technician != nil && o.tech != f.Technician.String() || f.Channel != "" && o.channel != f.Channel ||
+		if f.Site != nil && o.site != f.Site.String() || f.Technician != nil && o.tech != f.Technician.String() || f.Channel != "" && o.channel != f.Channel ||
 			f.ServiceType != "" && o.service != f.ServiceType || f.ProductLine != "" && o.line != f.ProductLine {
 			continue
 		}
