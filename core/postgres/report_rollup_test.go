@@ -37,7 +37,10 @@ type rawOrder struct {
 // service type × channel) and of the histogram median equals a brute-force
 // recomputation from the raw orders: grouped by technician, by service
 // type, by channel, filtered by channel, by service type and by
-// technician, a technician's and a province's reach, by day and week. Three
+// technician, a technician's and a province's reach, by day and week, and
+// (every 6th completed order of the period moved to no site) by site, by
+// site weekly and filtered by a site, whose medians read their bins by
+// site. Three
 // days' times to complete are then set so that their medians fall on a
 // bin boundary (59 s | 60 s: the last order of bin 0, the first of bin 1,
 // ties and even counts) and compared again after the report job.
