@@ -112,11 +112,57 @@ func (m *medianRanges) add(b report.Bucket, bin int, from, to time.Time, gran st
 // that covers the query, or from the raw orders when none does.
 func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
 	f report.Filter, groupBy []string) ([]report.Bucket, error) {
+	return s.medianBuckets(ctx, u, re, from, to, gran, f, groupBy, false)
+}
+
+// SumMedianBuckets is SumBuckets with each bucket's median set (as
+// report.Service would merge MedianBuckets into them): when the rollup
+// holds the bins, its sums and histograms in one read of its rows.
+func (s *Store) SumMedianBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
+	f report.Filter, groupBy []string) ([]report.Bucket, error) {
+	return s.medianBuckets(ctx, u, re, from, to, gran, f, groupBy, true)
+}
+
+// sumThenMedian is SumMedianBuckets by SumBuckets and the medians of the
+// raw orders.
+func (s *Store) sumThenMedian(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
+	f report.Filter, groupBy []string) ([]report.Bucket, error) {
+	bs, err := s.SumBuckets(ctx, u, re, from, to, gran, f, groupBy)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
+	if err != nil {
+		return nil, err
+	}
+	by := make(map[string]*int64, len(ms))
+	for _, m := range ms {
+		by[medianKey(m, groupBy, "")] = m.Sums.MedianCompleteSeconds
+	}
+	for i := range bs {
+		bs[i].Sums.MedianCompleteSeconds = by[medianKey(bs[i], groupBy, "")]
+	}
+	return bs, nil
+}
+
+// medianBuckets is MedianBuckets or, withSums, SumMedianBuckets.
+func (s *Store) medianBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
+	f report.Filter, groupBy []string, withSums bool) ([]report.Bucket, error) {
+	raw := s.medianRawBuckets
+	if withSums {
+		raw = s.sumThenMedian
+	}
 	src := reportSourceFor(re, f, groupBy)
 	if !src.bins {
-		return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
+		return raw(ctx, u, re, from, to, gran, f, groupBy)
 	}
 	aggs := []string{"sum(r.completed)::bigint"} // the bins' total, unless a writer left them behind
+	if withSums {
+		aggs = aggs[:0]
+		for _, c := range reportCols { // with completed
+			aggs = append(aggs, "sum(r."+c+")::bigint")
+		}
+	}
 	for _, c := range ttcCols {
 		aggs = append(aggs, "sum(r."+c+")::bigint")
 	}
@@ -125,6 +171,9 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 		h := make([]int64, len(ttcCols))
 		hists = append(hists, &h)
 		out := []any{&b.Sums.Completed}
+		if withSums {
+			out = sumsTargets(&b.Sums)
+		}
 		for i := range h {
 			out = append(out, &h[i])
 		}
@@ -150,10 +199,13 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 		}
 		if n != b.Sums.Completed { // bins not maintained (a writer older than 00115): read the orders
 			medianStale.Add(1)
-			return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
+			return raw(ctx, u, re, from, to, gran, f, groupBy)
 		}
 		if n == 0 {
-			continue // no completed order: no median (and no bucket, as the raw path)
+			if withSums {
+				out = append(out, b)
+			}
+			continue // no completed order: no median (and, but with the sums, no bucket, as the raw path)
 		}
 		k := (n + 1) / 2
 		for bin, c := range h {
@@ -164,10 +216,12 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 			}
 			k -= c
 		}
-		b.Sums = report.Sums{}
+		if !withSums {
+			b.Sums = report.Sums{}
+		}
 		out = append(out, b)
 	}
-	if len(out) == 0 {
+	if len(wants) == 0 {
 		return out, nil
 	}
 	var lo, hi time.Time
@@ -202,7 +256,7 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 		v := *sorted[i]
 		if int64(len(v)) != w.count { // the rollup lags the orders: read them all
 			medianStale.Add(1)
-			return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
+			return raw(ctx, u, re, from, to, gran, f, groupBy)
 		}
 		slices.Sort(v)
 		m := v[w.rank-1]
@@ -211,7 +265,7 @@ func (s *Store) MedianBuckets(ctx context.Context, u core.UnitOfWork, re report.
 	}
 	if found != len(wants) {
 		medianStale.Add(1)
-		return s.medianRawBuckets(ctx, u, re, from, to, gran, f, groupBy)
+		return raw(ctx, u, re, from, to, gran, f, groupBy)
 	}
 	return out, nil
 }

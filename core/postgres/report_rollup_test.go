@@ -145,6 +145,26 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 						gotMed[bucketKey(b.Start, b.Group, c.groupBy)] = *b.Sums.MedianCompleteSeconds
 					}
 				}
+				if err != nil {
+					return err
+				}
+				// The sums with the medians in one read: SumBuckets' buckets, each with its median.
+				both, err := s.SumMedianBuckets(ctx, u, c.re, from, to, c.gran, c.f, c.groupBy)
+				sums, bothSums, bothMed := map[string]report.Sums{}, map[string]report.Sums{}, map[string]int64{}
+				for _, b := range bs {
+					sums[bucketKey(b.Start, b.Group, c.groupBy)] = b.Sums
+				}
+				for _, b := range both {
+					k := bucketKey(b.Start, b.Group, c.groupBy)
+					if b.Sums.MedianCompleteSeconds != nil {
+						bothMed[k] = *b.Sums.MedianCompleteSeconds
+					}
+					b.Sums.MedianCompleteSeconds = nil
+					bothSums[k] = b.Sums
+				}
+				require.Len(t, both, len(bs), "%s %s: sums with medians", stage, c.name)
+				require.Equal(t, sums, bothSums, "%s %s: sums with medians", stage, c.name)
+				require.Equal(t, gotMed, bothMed, "%s %s: medians with the sums", stage, c.name)
 				return err
 			}))
 			require.NotEmpty(t, want, "%s %s: the case selects orders", stage, c.name)
@@ -212,6 +232,18 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 		return err
 	}))
 	require.Equal(t, meds, got, "medians with a day's bins left behind")
+	require.Greater(t, postgres.MedianStale(), stale, "read from the orders")
+	stale = postgres.MedianStale()
+	clear(got)
+	require.NoError(t, core.InUnitOfWork(ctx, s, n.Tenant, func(u core.UnitOfWork) error {
+		ms, err := s.SumMedianBuckets(ctx, u, report.Reach{All: true}, from, to, report.Day, report.Filter{}, nil)
+		for _, b := range ms {
+			require.NotZero(t, b.Sums.Orders, "the sums with the medians")
+			got[bucketKey(b.Start, b.Group, nil)] = *b.Sums.MedianCompleteSeconds
+		}
+		return err
+	}))
+	require.Equal(t, meds, got, "medians with the sums with a day's bins left behind")
 	require.Greater(t, postgres.MedianStale(), stale, "read from the orders")
 }
 
