@@ -37,7 +37,10 @@ type rawOrder struct {
 // service type × channel) and of the histogram median equals a brute-force
 // recomputation from the raw orders: grouped by technician, by service
 // type, by channel, filtered by channel, by service type and by
-// technician, a technician's and a province's reach, by day and week. Three
+// technician, a technician's and a province's reach, by day and week, and
+// (every 6th completed order of the period moved to no site) by site, by
+// site weekly and filtered by a site, whose medians read their bins by
+// site. Three
 // days' times to complete are then set so that their medians fall on a
 // bin boundary (59 s | 60 s: the last order of bin 0, the first of bin 1,
 // ties and even counts) and compared again after the report job.
@@ -69,10 +72,25 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 	require.Contains(t, def, "'{"+strings.Join(bounds, ",")+"}'::bigint[]")
 
 	var tech uuid.UUID
-	var province uuid.UUID
-	require.NoError(t, owner.QueryRow(ctx, `SELECT w.technician_id, s.region_id FROM work_orders w JOIN sites s ON s.id = w.site_id
+	var province, site uuid.UUID
+	require.NoError(t, owner.QueryRow(ctx, `SELECT w.technician_id, s.region_id, s.id FROM work_orders w JOIN sites s ON s.id = w.site_id
 		WHERE w.tenant_id = $1 AND w.completed_at IS NOT NULL AND w.created_at >= now() - interval '30 days'
-		GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`, n.Tenant).Scan(&tech, &province))
+		GROUP BY 1, 2, 3 ORDER BY count(*) DESC LIMIT 1`, n.Tenant).Scan(&tech, &province, &site))
+	// Some orders of no site (the nil group of a by-site median, read by
+	// its own index range): every 6th completed order of the period.
+	var noSite int
+	require.NoError(t, owner.QueryRow(ctx, `WITH o AS (SELECT id, row_number() OVER (ORDER BY id) AS k FROM work_orders
+			WHERE tenant_id = $1 AND completed_at IS NOT NULL AND created_at >= now() - interval '30 days'),
+		u AS (UPDATE work_orders w SET site_id = NULL FROM o WHERE w.tenant_id = $1 AND w.id = o.id AND o.k % 6 = 0 RETURNING 1)
+		SELECT count(*) FROM u`, n.Tenant).Scan(&noSite))
+	require.Greater(t, noSite, 10, "completed orders of no site")
+	for {
+		k, err := s.RefreshReports(ctx, 100)
+		require.NoError(t, err)
+		if k == 0 {
+			break
+		}
+	}
 	cases := []struct {
 		name    string
 		re      report.Reach
@@ -96,6 +114,11 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 			[]string{report.DimServiceType}, report.Day, "report_daily_by_attr"},
 		{"by region and channel", report.Reach{All: true}, report.Filter{}, []string{report.DimRegion, report.DimChannel}, "", "report_daily_by_attr"},
 		{"by region", report.Reach{All: true}, report.Filter{}, []string{report.DimRegion}, report.Week, "report_daily_by_site"},
+		// The medians' bins read by site (work_orders_ttc_bin_site, 00118): per
+		// site (with the orders of no site), weekly, and a site's filter.
+		{"by site", report.Reach{All: true}, report.Filter{}, []string{report.DimSite}, "", "report_daily_by_site"},
+		{"by site weekly", report.Reach{All: true}, report.Filter{}, []string{report.DimSite}, report.Week, "report_daily_by_site"},
+		{"site filter by day", report.Reach{All: true}, report.Filter{Site: &site}, nil, report.Day, "report_daily_by_site"},
 		{"by model (report_daily, raw median)", report.Reach{All: true}, report.Filter{}, []string{report.DimModel}, "", "report_daily"},
 	}
 	check := func(stage string) {
@@ -122,6 +145,26 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 						gotMed[bucketKey(b.Start, b.Group, c.groupBy)] = *b.Sums.MedianCompleteSeconds
 					}
 				}
+				if err != nil {
+					return err
+				}
+				// The sums with the medians in one read: SumBuckets' buckets, each with its median.
+				both, err := s.SumMedianBuckets(ctx, u, c.re, from, to, c.gran, c.f, c.groupBy)
+				sums, bothSums, bothMed := map[string]report.Sums{}, map[string]report.Sums{}, map[string]int64{}
+				for _, b := range bs {
+					sums[bucketKey(b.Start, b.Group, c.groupBy)] = b.Sums
+				}
+				for _, b := range both {
+					k := bucketKey(b.Start, b.Group, c.groupBy)
+					if b.Sums.MedianCompleteSeconds != nil {
+						bothMed[k] = *b.Sums.MedianCompleteSeconds
+					}
+					b.Sums.MedianCompleteSeconds = nil
+					bothSums[k] = b.Sums
+				}
+				require.Len(t, both, len(bs), "%s %s: sums with medians", stage, c.name)
+				require.Equal(t, sums, bothSums, "%s %s: sums with medians", stage, c.name)
+				require.Equal(t, gotMed, bothMed, "%s %s: medians with the sums", stage, c.name)
 				return err
 			}))
 			require.NotEmpty(t, want, "%s %s: the case selects orders", stage, c.name)
@@ -190,6 +233,18 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 	}))
 	require.Equal(t, meds, got, "medians with a day's bins left behind")
 	require.Greater(t, postgres.MedianStale(), stale, "read from the orders")
+	stale = postgres.MedianStale()
+	clear(got)
+	require.NoError(t, core.InUnitOfWork(ctx, s, n.Tenant, func(u core.UnitOfWork) error {
+		ms, err := s.SumMedianBuckets(ctx, u, report.Reach{All: true}, from, to, report.Day, report.Filter{}, nil)
+		for _, b := range ms {
+			require.NotZero(t, b.Sums.Orders, "the sums with the medians")
+			got[bucketKey(b.Start, b.Group, nil)] = *b.Sums.MedianCompleteSeconds
+		}
+		return err
+	}))
+	require.Equal(t, meds, got, "medians with the sums with a day's bins left behind")
+	require.Greater(t, postgres.MedianStale(), stale, "read from the orders")
 }
 
 // rawOrders reads the tenant's orders created on days [from, to] (its zone).
@@ -241,7 +296,7 @@ func bruteForce(orders []rawOrder, re report.Reach, f report.Filter, groupBy []s
 				continue
 			}
 		}
-		if f.Technician != nil && o.tech != f.Technician.String() || f.Channel != "" && o.channel != f.Channel ||
+		if f.Site != nil && o.site != f.Site.String() || f.Technician != nil && o.tech != f.Technician.String() || f.Channel != "" && o.channel != f.Channel ||
 			f.ServiceType != "" && o.service != f.ServiceType || f.ProductLine != "" && o.line != f.ProductLine {
 			continue
 		}

@@ -105,8 +105,17 @@ func (s *Service) Run(ctx context.Context, u core.UnitOfWork, r Reach, q Query) 
 	return res, nil
 }
 
+// SumMedianStore is a Store that sums the buckets with their medians in
+// one read (SumBuckets' buckets, each with MedianBuckets' median).
+type SumMedianStore interface {
+	SumMedianBuckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, granularity string, f Filter, groupBy []string) ([]Bucket, error)
+}
+
 // buckets sums the buckets and, when median, sets each one's median.
 func (s *Service) buckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, gran string, q Query, median bool) ([]Bucket, error) {
+	if sm, ok := s.Store.(SumMedianStore); ok && median {
+		return sm.SumMedianBuckets(ctx, u, r, from, to, gran, q.Filter, q.GroupBy)
+	}
 	bs, err := s.Store.SumBuckets(ctx, u, r, from, to, gran, q.Filter, q.GroupBy)
 	if err != nil || !median {
 		return bs, err
