@@ -127,6 +127,7 @@ type timedRefresher struct {
 	r          jobs.ReportRefresher
 	mu         sync.Mutex
 	calls      int
+	failed     int // calls that returned an error (the task's 15 s timeout cancels a long recomputation)
 	days       int
 	total, max time.Duration
 }
@@ -137,6 +138,9 @@ func (t *timedRefresher) RefreshReports(ctx context.Context, limit int) (int, er
 	d := time.Since(t0)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if err != nil {
+		t.failed++
+	}
 	if n > 0 {
 		t.calls++
 		t.days += n
@@ -150,9 +154,9 @@ func (t *timedRefresher) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.calls == 0 {
-		return "no days recomputed"
+		return fmt.Sprintf("no days recomputed, %d calls failed", t.failed)
 	}
-	return fmt.Sprintf("%d RefreshReports calls recomputed %d days, %v a call on average, %v at most, %v in all", t.calls, t.days,
+	return fmt.Sprintf("%d calls failed; %d RefreshReports calls recomputed %d days, %v a call on average, %v at most, %v in all", t.failed, t.calls, t.days,
 		(t.total / time.Duration(t.calls)).Round(time.Millisecond), t.max.Round(time.Millisecond), t.total.Round(time.Millisecond))
 }
 
