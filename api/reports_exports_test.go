@@ -74,13 +74,20 @@ func TestReportScheduledExports(t *testing.T) {
 
 	hook := b.must(201, "POST", "/v1/webhooks", admin, map[string]any{"url": "http://127.0.0.1:9999/hooks",
 		"event_types": []string{report.OutboxExportReady}})
-	b.insertSiteOrders(n, n.near, 4, 4, 4, 5, 0)
+	// Created today in Shanghai (an hour ago, or at its midnight if that is
+	// nearer): the day the schedule's first run exports.
+	today := time.Now().In(sh)
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, sh)
+	b.insertSiteOrdersAt(n, n.near, latest(today, time.Now().Add(-time.Hour)), 4, 4, 4, 5, 0)
 	b.drainReports()
 
 	run := jobs.ReportExportsTask(b.app.Exports, slog.New(slog.DiscardHandler)).Run
 	require.NoError(t, run(context.Background(), time.Time{}))
 	require.Empty(t, b.outboxPayloads(n, id, report.OutboxExportReady), "not due yet")
 	b.clock.Advance(time.Until(next) + time.Minute)
+	// Up to a day has passed: past the sessions' 12 hours, so sign in again.
+	admin = b.login(n.tenant.slug, "admin", adminPassword)
+	n.nearMgrTok = b.login(n.tenant.slug, "near.manager", adminPassword)
 	require.NoError(t, run(context.Background(), time.Time{}))
 	require.NoError(t, run(context.Background(), time.Time{}))
 	msgs := b.outboxPayloads(n, id, report.OutboxExportReady)
@@ -193,4 +200,12 @@ func TestReportExportLeavesNoFileWhenItsTransactionFails(t *testing.T) {
 	require.Positive(t, ran)
 	require.Len(t, files(), 1, "the schedule stayed due and runs once")
 	require.Len(t, b.outboxPayloads(n, created.str("id"), report.OutboxExportReady), 1)
+}
+
+// latest is the later of a and b.
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -21,8 +21,14 @@ import (
 // complaints about the site.
 func (b *testBundle) insertSiteOrders(n *network, site uuid.UUID, count, inTarget, onTime, score, complaints int) {
 	b.t.Helper()
+	b.insertSiteOrdersAt(n, site, time.Now().UTC().Add(-time.Hour), count, inTarget, onTime, score, complaints)
+}
+
+// insertSiteOrdersAt is insertSiteOrders with the orders created at now.
+func (b *testBundle) insertSiteOrdersAt(n *network, site uuid.UUID, now time.Time, count, inTarget, onTime, score, complaints int) {
+	b.t.Helper()
 	tid := n.tenant.id
-	now := time.Now().UTC().Add(-time.Hour)
+	now = now.UTC()
 	var rows, cs []string
 	ts := func(t time.Time) string { return "'" + t.Format(time.RFC3339Nano) + "'" }
 	for i := range count {
