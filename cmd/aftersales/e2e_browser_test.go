@@ -187,6 +187,12 @@ func (b *browser) click(sel string) {
 		if (!e || e.closest('[class*="-enter-active"]')) return false
 		e.scrollIntoView({block: 'center'})
 		const r = e.getBoundingClientRect()
+		// nor while it still moves (content arriving above it, a dropdown
+		// placing itself): the same place over three frames
+		const at = [r.left, r.top, r.width, r.height].join()
+		e.__stable = e.__at === at ? (e.__stable || 0) + 1 : 0
+		e.__at = at
+		if (e.__stable < 2) return false
 		const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
 		return top !== null && (top === e || e.contains(top))
 	})()`, sel)

@@ -4,6 +4,10 @@ import { change, defaultPeriod, formatValue, granularityFor, ranking } from '../
 describe('reports', () => {
   it('picks a period and a granularity', () => {
     expect(defaultPeriod(new Date(2026, 2, 10), 30)).toEqual(['2026-02-09', '2026-03-10'])
+    // The tenant's today, not the browser's: 16:30 UTC is past midnight in Shanghai.
+    expect(defaultPeriod(new Date('2026-12-07T16:30:00Z'), 30, 'Asia/Shanghai')).toEqual(['2026-11-09', '2026-12-08'])
+    expect(defaultPeriod(new Date('2026-12-07T16:30:00Z'), 30, 'UTC')).toEqual(['2026-11-08', '2026-12-07'])
+    expect(defaultPeriod(new Date('2026-03-01T12:00:00Z'), 90, 'Asia/Shanghai')).toEqual(['2025-12-02', '2026-03-01'])
     expect(granularityFor('2026-01-01', '2026-01-31')).toBe('day')
     expect(granularityFor('2026-01-01', '2026-05-31')).toBe('week')
     expect(granularityFor('2026-01-01', '2026-12-31')).toBe('month')

@@ -12,10 +12,23 @@ export function isoDay(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
 }
 
-// defaultPeriod is the last `days` days up to today.
-export function defaultPeriod(today: Date, days = 30): [string, string] {
-  const from = new Date(today.getFullYear(), today.getMonth(), today.getDate() - (days - 1))
-  return [isoDay(from), isoDay(today)]
+// dayIn is the date of now in a time zone (the browser's when none), as
+// YYYY-MM-DD.
+export function dayIn(now: Date, timeZone?: string): string {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' })
+    .formatToParts(now).map((p) => [p.type, p.value]))
+  const p = (n: string) => n.padStart(2, '0')
+  return `${parts.year}-${p(parts.month)}-${p(parts.day)}`
+}
+
+// defaultPeriod is the last `days` days up to today in a time zone: the
+// tenant's, in which the server counts days (a browser elsewhere, or past
+// its own midnight, still asks for the tenant's today); the browser's when
+// none is given.
+export function defaultPeriod(now: Date, days = 30, timeZone?: string): [string, string] {
+  const today = dayIn(now, timeZone)
+  const [y, m, d] = today.split('-').map(Number)
+  return [new Date(Date.UTC(y, m - 1, d - (days - 1))).toISOString().slice(0, 10), today]
 }
 
 // granularityFor picks a series granularity that keeps the trend readable.
