@@ -49,7 +49,8 @@ func TestCitusDistribution(t *testing.T) {
 	require.NoError(t, rows.Err())
 
 	rows, err = conn.Query(ctx, `SELECT con.conname, con.conrelid::regclass::text, con.confrelid::regclass::text
-		FROM pg_constraint con WHERE con.contype = 'f' AND con.connamespace = 'public'::regnamespace`)
+		FROM pg_constraint con WHERE con.contype = 'f' AND con.connamespace = 'public'::regnamespace
+		ORDER BY con.conrelid::regclass::text COLLATE "C", con.confrelid::regclass::text COLLATE "C", con.conname COLLATE "C"`)
 	require.NoError(t, err)
 	refs := map[string][]string{}
 	for rows.Next() {
