@@ -15,8 +15,14 @@ import (
 )
 
 // The daily report aggregates (migration 00065): report_daily is a pure
-// function of the raw tables per (tenant, day); triggers log the days a
-// write touches in report_dirty and RefreshReports recomputes them.
+// function of the raw tables per (tenant, day). It is kept incrementally
+// (00119): triggers log the source rows a write touches (report_touched),
+// report_facts holds each source row's contribution as last applied, and
+// RefreshReports adds new minus old for a batch of touched rows to
+// report_daily and its rollups, so that its cost follows the rows changed,
+// not the size of the day. Whole days marked in report_dirty (a rebuild,
+// a time-zone or response-target change, a migration) are rebuilt: the
+// facts of their source rows and their aggregates recomputed.
 
 // reportCols are report_daily's counters in core/report.Sums' order.
 var reportCols = []string{"orders", "cancelled", "responded_in_target", "arrivals", "arrivals_on_time", "assigned",
