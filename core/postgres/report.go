@@ -59,7 +59,7 @@ const completeSecondsSQL = "floor(extract(epoch FROM w.completed_at - w.created_
 // repeatRepairSQL: the order w's unit had another order completed in the
 // 30 days before w was created (the index work_orders_by_unit, 00123).
 const repeatRepairSQL = `EXISTS (SELECT 1 FROM work_orders p WHERE p.tenant_id = w.tenant_id AND p.unit_id = w.unit_id
-	AND p.id <> w.id AND p.completed_at >= w.created_at - interval '30 days' AND p.completed_at < w.created_at)`
+	AND p.id <> w.id AND p.completed_at >= w.created_at - interval '720 hours' AND p.completed_at < w.created_at)`
 
 // claimAnomalousSQL: the submitted claim c was flagged by an audit rule at
 // its last submission, or a reviewer adjusted or rejected it.

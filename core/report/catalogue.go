@@ -251,8 +251,8 @@ var catalogue = []Metric{
 		value:   ratio(func(s Sums) int64 { return s.CallsHandleSeconds }, func(s Sums) int64 { return s.CallsAnswered }, 1)},
 	{ID: "repeat_repairs_30d", NameZh: "30天返修率", NameEn: "Repeat repairs within 30 days", Unit: "ratio", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",
-		Formula: "Completed orders with a unit whose unit had another order completed in the 30 days before this order was " +
-			"created (the other's completed_at in [created_at − 30 days, created_at)) ÷ completed orders with a unit." + cohort,
+		Formula: "Completed orders with a unit whose unit had another order completed in the 30 days (720 hours) before this " +
+			"order was created (the other's completed_at in [created_at − 720 h, created_at)) ÷ completed orders with a unit." + cohort,
 		value: ratio(func(s Sums) int64 { return s.RepeatRepairs }, func(s Sums) int64 { return s.UnitCompleted }, 1)},
 	{ID: "parts_consumed", NameZh: "备件消耗量", NameEn: "Parts consumed", Unit: "count", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",

@@ -16,7 +16,7 @@
 --   unit_completed    completed orders with a unit;
 --   repeat_repairs    of those, the orders whose unit had another order
 --                     completed in the 30 days before this order was created
---                     (completed_at in [created_at − 30 days, created_at)).
+--                     (completed_at in [created_at − 720 hours, created_at)).
 -- Triggers mark the order's day when its claim, its part requests' or
 -- reservations' consumption, or a consumed part's cost changes, and the
 -- days of the same unit's orders created in the 30 days after an order's
@@ -89,12 +89,12 @@ BEGIN
     IF TG_OP <> 'INSERT' AND OLD.unit_id IS NOT NULL AND OLD.completed_at IS NOT NULL THEN
         PERFORM report_mark_once(w.tenant_id, w.created_at) FROM work_orders w
             WHERE w.tenant_id = OLD.tenant_id AND w.unit_id = OLD.unit_id
-              AND w.created_at > OLD.completed_at AND w.created_at <= OLD.completed_at + interval '30 days';
+              AND w.created_at > OLD.completed_at AND w.created_at <= OLD.completed_at + interval '720 hours';
     END IF;
     IF TG_OP <> 'DELETE' AND NEW.unit_id IS NOT NULL AND NEW.completed_at IS NOT NULL THEN
         PERFORM report_mark_once(w.tenant_id, w.created_at) FROM work_orders w
             WHERE w.tenant_id = NEW.tenant_id AND w.unit_id = NEW.unit_id
-              AND w.created_at > NEW.completed_at AND w.created_at <= NEW.completed_at + interval '30 days';
+              AND w.created_at > NEW.completed_at AND w.created_at <= NEW.completed_at + interval '720 hours';
     END IF;
     RETURN NULL;
 END
