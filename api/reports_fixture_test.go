@@ -235,10 +235,10 @@ func (b *testBundle) genUnits(n *network) []uuid.UUID {
 type oracleFact struct {
 	order *uuid.UUID // the order whose parts it counts
 	day   time.Time
-	dims map[string]string
-	site *uuid.UUID
-	sums report.Sums
-	ttc  *int64
+	dims  map[string]string
+	site  *uuid.UUID
+	sums  report.Sums
+	ttc   *int64
 }
 
 // oracle reads every raw record of the tenant and returns the facts.
