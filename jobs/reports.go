@@ -6,20 +6,22 @@ import (
 	"time"
 )
 
-// TypeReports is the periodic refresh of the report aggregates: the days
-// that writes (or a rebuild) marked dirty are recomputed from the raw tables.
+// TypeReports is the periodic refresh of the report aggregates: the source
+// rows that writes touched are applied to them (their new facts minus
+// their old), the days a rebuild marked dirty recomputed from the raw tables.
 const TypeReports = "reports:refresh"
 
 // ReportsEvery is how often the aggregates catch up: a fact shows in the
 // reports within about this long of its commit.
 const ReportsEvery = 15 * time.Second
 
-// ReportRefresher recomputes dirty report days.
+// ReportRefresher brings the report aggregates up to date, a step a call
+// (0: nothing was left).
 type ReportRefresher interface {
 	RefreshReports(ctx context.Context, limit int) (int, error)
 }
 
-// reportsTask drains the dirty days, a batch at a time, until none is left
+// reportsTask drains the touched rows and dirty days, a batch at a time, until none is left
 // or the period is nearly over (the next period goes on).
 func reportsTask(r ReportRefresher, log *slog.Logger) Periodic {
 	return Periodic{Type: TypeReports, Every: ReportsEvery, Cron: "@every 15s", Queue: "maintenance",
@@ -31,7 +33,7 @@ func reportsTask(r ReportRefresher, log *slog.Logger) Periodic {
 				total += n
 				if err != nil || n == 0 {
 					if total > 0 {
-						log.Info("report days recomputed", "count", total)
+						log.Info("report aggregates refreshed", "days_and_rows", total)
 					}
 					return err
 				}

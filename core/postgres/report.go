@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,33 +15,46 @@ import (
 )
 
 // The daily report aggregates (migration 00065): report_daily is a pure
-// function of the raw tables per (tenant, day); triggers log the days a
-// write touches in report_dirty and RefreshReports recomputes them.
+// function of the raw tables per (tenant, day). It is kept incrementally
+// (00119): triggers log the source rows a write touches (report_touched),
+// report_facts holds each source row's contribution as last applied, and
+// RefreshReports adds new minus old for a batch of touched rows to
+// report_daily and its rollups, so that its cost follows the rows changed,
+// not the size of the day. Whole days marked in report_dirty (a rebuild,
+// a time-zone or response-target change, a migration) are rebuilt: the
+// facts of their source rows and their aggregates recomputed.
 
 // reportCols are report_daily's counters in core/report.Sums' order.
 var reportCols = []string{"orders", "cancelled", "responded_in_target", "arrivals", "arrivals_on_time", "assigned",
 	"completed", "complete_seconds", "sla_misses_response", "sla_misses_arrival", "scored", "score_sum",
 	"score_1", "score_2", "score_3", "score_4", "score_5", "callbacks", "callbacks_done", "callbacks_success",
 	"complaints", "complaints_closed", "complaints_closed_on_time", "calls_offered", "calls_answered",
-	"calls_abandoned", "calls_handle_seconds", "complete_4h", "complete_24h", "complete_72h", "complete_over"}
+	"calls_abandoned", "calls_handle_seconds", "complete_4h", "complete_24h", "complete_72h", "complete_over",
+	"parts_used", "parts_cost", "claims", "claims_anomalous", "claims_settled", "claim_cost", "unit_completed", "repeat_repairs"}
 
 func sumsTargets(s *report.Sums) []any {
 	return []any{&s.Orders, &s.Cancelled, &s.RespondedInTarget, &s.Arrivals, &s.ArrivalsOnTime, &s.Assigned,
 		&s.Completed, &s.CompleteSeconds, &s.SLAMissesResponse, &s.SLAMissesArrival, &s.Scored, &s.ScoreSum,
 		&s.Score[0], &s.Score[1], &s.Score[2], &s.Score[3], &s.Score[4], &s.Callbacks, &s.CallbacksDone,
 		&s.CallbacksSuccess, &s.Complaints, &s.ComplaintsClosed, &s.ComplaintsClosedOnTime, &s.CallsOffered,
-		&s.CallsAnswered, &s.CallsAbandoned, &s.CallsHandleSeconds, &s.Complete4h, &s.Complete24h, &s.Complete72h, &s.CompleteOver}
+		&s.CallsAnswered, &s.CallsAbandoned, &s.CallsHandleSeconds, &s.Complete4h, &s.Complete24h, &s.Complete72h, &s.CompleteOver,
+		&s.PartsUsed, &s.PartsCost, &s.Claims, &s.ClaimsAnomalous, &s.ClaimsSettled, &s.ClaimCost, &s.UnitCompleted, &s.RepeatRepairs}
 }
 
 const nilID = "'00000000-0000-0000-0000-000000000000'::uuid"
 
-// factSQL is one source of facts: the key columns and the counters it
-// sets (the others are 0), from a FROM/WHERE clause. $1 tenant, $2 the
-// day's start, $3 the next day's start, $4 the response target.
+// factSQL is one source of facts: the source row it belongs to (src: 'o'
+// an order, 'c' a complaint, 'k' a call; id its id; touch the column a
+// touched source id is matched on), the instant its day is taken from, the
+// key columns and the counters it sets (the others are 0), from a FROM
+// clause with the conditions of every fact (where). $1 is the tenant, $2
+// its time zone, $3 the response target in minutes.
 type factSQL struct {
-	key    [6]string
-	counts map[string]string
-	from   string
+	src, id, touch, at string
+	key                [6]string
+	counts             map[string]string
+	from, where        string
+	bin                string
 }
 
 // orderModelSQL is the model of the order w's unit (the nil UUID: none).
@@ -49,60 +63,100 @@ const orderModelSQL = "coalesce((SELECT un.model_id FROM units un WHERE un.tenan
 var orderKey = [6]string{"coalesce(w.site_id, " + nilID + ")", "coalesce(w.technician_id, " + nilID + ")",
 	"coalesce(w.product_line, '')", "w.service_type", "w.channel", orderModelSQL}
 
-const ordersOfDay = ` work_orders w WHERE w.tenant_id = $1 AND w.created_at >= $2 AND w.created_at < $3`
-
 // completeSecondsSQL is an order's time to complete in whole seconds.
 const completeSecondsSQL = "floor(extract(epoch FROM w.completed_at - w.created_at))::bigint"
 
+// repeatRepairSQL: the order w's unit had another order completed in the
+// 30 days before w was created (the index work_orders_by_unit, 00123).
+const repeatRepairSQL = `EXISTS (SELECT 1 FROM work_orders p WHERE p.tenant_id = w.tenant_id AND p.unit_id = w.unit_id
+	AND p.id <> w.id AND p.completed_at >= w.created_at - interval '720 hours' AND p.completed_at < w.created_at)`
+
+// claimAnomalousSQL: the submitted claim c was flagged by an audit rule at
+// its last submission, or a reviewer adjusted or rejected it.
+const claimAnomalousSQL = "(c.flags <> '[]'::jsonb OR c.state IN ('adjusted', 'rejected'))::int"
+
 var reportFacts = []factSQL{
-	{key: orderKey, from: ordersOfDay, counts: map[string]string{
-		"orders":              "1",
-		"cancelled":           "(w.state = 'cancelled')::int",
-		"responded_in_target": "coalesce((w.state <> 'cancelled' AND w.responded_at <= w.created_at + make_interval(mins => $4))::int, 0)",
-		"arrivals":            "(w.arrive_by IS NOT NULL AND w.arrived_at IS NOT NULL)::int",
-		"arrivals_on_time":    "coalesce((w.arrived_at <= w.arrive_by)::int, 0)",
-		"assigned":            "(w.technician_id IS NOT NULL)::int",
-		"completed":           "(w.completed_at IS NOT NULL)::int",
-		"complete_seconds":    "coalesce(" + completeSecondsSQL + ", 0)",
-		"complete_4h":         "coalesce((" + completeSecondsSQL + " <= 4 * 3600)::int, 0)",
-		"complete_24h":        "coalesce((" + completeSecondsSQL + " > 4 * 3600 AND " + completeSecondsSQL + " <= 24 * 3600)::int, 0)",
-		"complete_72h":        "coalesce((" + completeSecondsSQL + " > 24 * 3600 AND " + completeSecondsSQL + " <= 72 * 3600)::int, 0)",
-		"complete_over":       "coalesce((" + completeSecondsSQL + " > 72 * 3600)::int, 0)",
-		"scored":              "(w.satisfaction_score IS NOT NULL)::int",
-		"score_sum":           "coalesce(w.satisfaction_score, 0)",
-		"score_1":             "coalesce((w.satisfaction_score = 1)::int, 0)",
-		"score_2":             "coalesce((w.satisfaction_score = 2)::int, 0)",
-		"score_3":             "coalesce((w.satisfaction_score = 3)::int, 0)",
-		"score_4":             "coalesce((w.satisfaction_score = 4)::int, 0)",
-		"score_5":             "coalesce((w.satisfaction_score = 5)::int, 0)",
-	}},
-	{key: [6]string{"m.site_id", orderKey[1], orderKey[2], orderKey[3], orderKey[4], orderKey[5]},
-		from: ` site_sla_misses m JOIN work_orders w ON w.tenant_id = m.tenant_id AND w.id = m.work_order_id
-			WHERE w.tenant_id = $1 AND w.created_at >= $2 AND w.created_at < $3`,
+	{src: "o", id: "w.id", touch: "w.id", at: "w.created_at", key: orderKey, from: " work_orders w",
+		where: "w.tenant_id = $1", bin: ttcBinSQL, counts: map[string]string{
+			"orders":              "1",
+			"cancelled":           "(w.state = 'cancelled')::int",
+			"responded_in_target": "coalesce((w.state <> 'cancelled' AND w.responded_at <= w.created_at + make_interval(mins => $3))::int, 0)",
+			"arrivals":            "(w.arrive_by IS NOT NULL AND w.arrived_at IS NOT NULL)::int",
+			"arrivals_on_time":    "coalesce((w.arrived_at <= w.arrive_by)::int, 0)",
+			"assigned":            "(w.technician_id IS NOT NULL)::int",
+			"completed":           "(w.completed_at IS NOT NULL)::int",
+			"complete_seconds":    "coalesce(" + completeSecondsSQL + ", 0)",
+			"complete_4h":         "coalesce((" + completeSecondsSQL + " <= 4 * 3600)::int, 0)",
+			"complete_24h":        "coalesce((" + completeSecondsSQL + " > 4 * 3600 AND " + completeSecondsSQL + " <= 24 * 3600)::int, 0)",
+			"complete_72h":        "coalesce((" + completeSecondsSQL + " > 24 * 3600 AND " + completeSecondsSQL + " <= 72 * 3600)::int, 0)",
+			"complete_over":       "coalesce((" + completeSecondsSQL + " > 72 * 3600)::int, 0)",
+			"scored":              "(w.satisfaction_score IS NOT NULL)::int",
+			"score_sum":           "coalesce(w.satisfaction_score, 0)",
+			"score_1":             "coalesce((w.satisfaction_score = 1)::int, 0)",
+			"score_2":             "coalesce((w.satisfaction_score = 2)::int, 0)",
+			"score_3":             "coalesce((w.satisfaction_score = 3)::int, 0)",
+			"score_4":             "coalesce((w.satisfaction_score = 4)::int, 0)",
+			"score_5":             "coalesce((w.satisfaction_score = 5)::int, 0)",
+			"unit_completed":      "(w.unit_id IS NOT NULL AND w.completed_at IS NOT NULL)::int",
+			"repeat_repairs":      "(w.completed_at IS NOT NULL AND " + repeatRepairSQL + ")::int",
+		}},
+	// An SLA miss counts under the site that missed it.
+	{src: "o", id: "w.id", touch: "m.work_order_id", at: "w.created_at",
+		key:    [6]string{"m.site_id", orderKey[1], orderKey[2], orderKey[3], orderKey[4], orderKey[5]},
+		from:   " site_sla_misses m JOIN work_orders w ON w.tenant_id = m.tenant_id AND w.id = m.work_order_id",
+		where:  "m.tenant_id = $1",
 		counts: map[string]string{"sla_misses_response": "(m.kind = 'response')::int", "sla_misses_arrival": "(m.kind = 'arrival')::int"}},
-	{key: orderKey, from: ` callback_tasks c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id
-			WHERE c.source <> 'claim_audit' AND w.tenant_id = $1 AND w.created_at >= $2 AND w.created_at < $3`,
+	{src: "o", id: "w.id", touch: "c.work_order_id", at: "w.created_at", key: orderKey,
+		from:  " callback_tasks c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id",
+		where: "c.tenant_id = $1 AND c.source <> 'claim_audit'",
 		counts: map[string]string{"callbacks": "1", "callbacks_done": "(c.status = 'done')::int",
 			"callbacks_success": "(c.status = 'done' AND NOT c.dissatisfied)::int"}},
-	{key: [6]string{"coalesce(c.site_id, " + nilID + ")", "coalesce(c.technician_id, " + nilID + ")",
-		"coalesce(w.product_line, '')", "coalesce(w.service_type, '')", "c.channel", orderModelSQL},
-		from: ` complaints c LEFT JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id
-			WHERE c.tenant_id = $1 AND c.created_at >= $2 AND c.created_at < $3`,
+	{src: "c", id: "c.id", touch: "c.id", at: "c.created_at",
+		key: [6]string{"coalesce(c.site_id, " + nilID + ")", "coalesce(c.technician_id, " + nilID + ")",
+			"coalesce(w.product_line, '')", "coalesce(w.service_type, '')", "c.channel", orderModelSQL},
+		from:  " complaints c LEFT JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id",
+		where: "c.tenant_id = $1",
 		counts: map[string]string{"complaints": "1", "complaints_closed": "(c.closed_at IS NOT NULL)::int",
 			"complaints_closed_on_time": "coalesce((c.closed_at <= c.due_at)::int, 0)"}},
-	{key: [6]string{nilID, nilID, "''", "''", "''", nilID},
-		from: ` calls k WHERE k.tenant_id = $1 AND k.direction = 'inbound' AND k.offered_at >= $2 AND k.offered_at < $3`,
+	// Parts consumed on the order: its field requests' and its reservations' consumed quantities.
+	{src: "o", id: "w.id", touch: "q.work_order_id", at: "w.created_at", key: orderKey,
+		from: ` part_requests q JOIN work_orders w ON w.tenant_id = q.tenant_id AND w.id = q.work_order_id
+			JOIN parts p ON p.tenant_id = q.tenant_id AND p.id = q.part_id`,
+		where:  "q.tenant_id = $1 AND q.consumed > 0",
+		counts: map[string]string{"parts_used": "q.consumed", "parts_cost": "q.consumed * p.cost_minor"}},
+	{src: "o", id: "w.id", touch: "q.work_order_id", at: "w.created_at", key: orderKey,
+		from: ` stock_reservations q JOIN work_orders w ON w.tenant_id = q.tenant_id AND w.id = q.work_order_id
+			JOIN parts p ON p.tenant_id = q.tenant_id AND p.id = q.part_id`,
+		where:  "q.tenant_id = $1 AND q.consumed > 0",
+		counts: map[string]string{"parts_used": "q.consumed", "parts_cost": "q.consumed * p.cost_minor"}},
+	// The order's warranty claim once submitted.
+	{src: "o", id: "w.id", touch: "c.work_order_id", at: "w.created_at", key: orderKey,
+		from:  " claims c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id",
+		where: "c.tenant_id = $1 AND c.state <> 'draft'",
+		counts: map[string]string{"claims": "1", "claims_anomalous": claimAnomalousSQL,
+			"claims_settled": "(c.state IN ('approved', 'adjusted'))::int",
+			"claim_cost":     "CASE WHEN c.state IN ('approved', 'adjusted') THEN c.approved_total ELSE 0 END"}},
+	{src: "k", id: "k.id", touch: "k.id", at: "k.offered_at", key: [6]string{nilID, nilID, "''", "''", "''", nilID},
+		from: " calls k", where: "k.tenant_id = $1 AND k.direction = 'inbound'",
 		counts: map[string]string{"calls_offered": "1", "calls_answered": "(k.answered_at IS NOT NULL)::int",
 			"calls_abandoned":      "(k.outcome IN ('abandoned', 'missed'))::int",
 			"calls_handle_seconds": "CASE WHEN k.answered_at IS NOT NULL THEN k.duration_seconds ELSE 0 END"}},
 }
 
-// recomputeSQL replaces a day's buckets: $1 tenant, $2/$3 the day's bounds,
-// $4 the response target in minutes, $5 the day.
-var recomputeSQL = func() string {
+// reportKeys are report_daily's and report_facts' key columns.
+var reportKeys = []string{"site_id", "technician_id", "product_line", "service_type", "channel", "model_id"}
+
+// factCols are report_facts' columns after tenant_id, in table order.
+var factCols = append(append([]string{"src", "src_id", "day"}, reportKeys...), append(append([]string{}, reportCols...), "ttc_bin")...)
+
+// factsOfSQL is a query of the current facts (tenant_id, then factCols)
+// of the source rows in the relation t (src, src_id): per source row and
+// key, the counters summed and the bin of the order's own key.
+func factsOfSQL(t string) string {
 	var parts []string
 	for _, f := range reportFacts {
-		cols := append([]string{}, f.key[:]...)
+		cols := []string{"'" + f.src + "'::\"char\"", f.id, "(" + f.at + " AT TIME ZONE $2)::date"}
+		cols = append(cols, f.key[:]...)
 		for _, c := range reportCols {
 			if e, ok := f.counts[c]; ok {
 				cols = append(cols, e)
@@ -110,29 +164,206 @@ var recomputeSQL = func() string {
 				cols = append(cols, "0")
 			}
 		}
-		parts = append(parts, "SELECT "+strings.Join(cols, ", ")+" FROM"+f.from)
+		bin := "NULL::int"
+		if f.bin != "" {
+			bin = f.bin
+		}
+		cols = append(cols, bin)
+		parts = append(parts, "SELECT "+strings.Join(cols, ", ")+" FROM"+f.from+" WHERE "+f.where+
+			" AND "+f.touch+" IN (SELECT src_id FROM "+t+" WHERE src = '"+f.src+"')")
 	}
+	alias := append([]string{"src", "src_id", "day"}, reportKeys...)
 	sums := make([]string, len(reportCols))
 	for i := range reportCols {
-		sums[i] = fmt.Sprintf("sum(c%d)", i)
-	}
-	alias := []string{"site_id", "technician_id", "product_line", "service_type", "channel", "model_id"}
-	for i := range reportCols {
 		alias = append(alias, fmt.Sprintf("c%d", i))
+		sums[i] = fmt.Sprintf("sum(c%d) AS %s", i, reportCols[i])
 	}
-	return `INSERT INTO report_daily (tenant_id, day, site_id, technician_id, product_line, service_type, channel, model_id, ` +
-		strings.Join(reportCols, ", ") + `)
-		SELECT $1, $5::date, site_id, technician_id, product_line, service_type, channel, model_id, ` + strings.Join(sums, ", ") + `
+	alias = append(alias, "b")
+	group := strings.Join(append([]string{"src", "src_id", "day"}, reportKeys...), ", ")
+	return `SELECT $1::uuid AS tenant_id, ` + group + `, ` + strings.Join(sums, ", ") + `, max(b) AS ttc_bin
 		FROM (` + strings.Join(parts, "\nUNION ALL ") + `) AS f (` + strings.Join(alias, ", ") + `)
-		GROUP BY site_id, technician_id, product_line, service_type, channel, model_id`
-}()
+		GROUP BY ` + group
+}
 
-// RefreshReports recomputes up to limit dirty days (of any tenant) and
-// returns how many it recomputed.
+// reportTables are report_daily and its rollups, every table a fact adds to.
+var reportTables = append([]reportSource{reportDaily}, reportRollups...)
+
+// applyDeltaSQL replaces the facts of the source rows of the relation t
+// by their current facts and adds the difference, new minus old, to every
+// report table, except on the day $4 (a rebuild's, whose rows it then
+// replaces). It returns the keys of the report rows the delta left at 0
+// (tbl the index in reportTables; missing keys NULL), which deleteZeroSQL
+// deletes: a row holding no fact is no row. $1 tenant, $2 time zone, $3
+// response target, $4 the day or NULL; the relation t uses $5 on.
+func applyDeltaSQL(t string) string {
+	sb := &strings.Builder{}
+	fmt.Fprintf(sb, `WITH t AS MATERIALIZED (%s),
+	nf AS MATERIALIZED (%s),
+	old AS (DELETE FROM report_facts f WHERE f.tenant_id = $1 AND (f.src, f.src_id) IN (SELECT src, src_id FROM t)
+		RETURNING f.%s),
+	ins AS (INSERT INTO report_facts (tenant_id, %s) SELECT * FROM nf WHERE (SELECT count(*) FROM old) >= 0),
+	d AS (SELECT 1 AS n, %s FROM nf WHERE day IS DISTINCT FROM $4::date
+		UNION ALL SELECT -1, %s FROM old WHERE day IS DISTINCT FROM $4::date)`,
+		t, factsOfSQL("t"), strings.Join(factCols, ", f."), strings.Join(factCols, ", "),
+		strings.Join(factCols[2:], ", "), strings.Join(factCols[2:], ", "))
+	var outs []string
+	for i, r := range reportTables {
+		fmt.Fprintf(sb, `,
+	u%d AS (%s
+		ON CONFLICT (tenant_id, day, %s) DO UPDATE SET %s
+		RETURNING %s)`,
+			i, r.addSQL("d", "n"), strings.Join(r.keys, ", "), r.addSet(), r.zeroReturning(i))
+		outs = append(outs, fmt.Sprintf("SELECT * FROM u%d WHERE zero", i))
+	}
+	fmt.Fprintf(sb, `
+SELECT tbl, day, %s FROM (%s) z`, strings.Join(reportKeys, ", "), strings.Join(outs, " UNION ALL "))
+	return sb.String()
+}
+
+// addSQL is the INSERT of the rows of the relation rel (day, keys,
+// counters, ttc_bin), each counted n times, summed per key of r, the
+// groups that change nothing left out.
+func (r reportSource) addSQL(rel, n string) string {
+	sums := make([]string, 0, len(reportCols)+len(ttcCols))
+	cols := append([]string{}, reportCols...)
+	for _, c := range reportCols {
+		sums = append(sums, "sum("+n+" * "+c+")")
+	}
+	if r.bins {
+		cols = append(cols, ttcCols...)
+		for i := range ttcCols {
+			sums = append(sums, fmt.Sprintf("coalesce(sum(%s) FILTER (WHERE ttc_bin = %d), 0)", n, i))
+		}
+	}
+	nonzero := make([]string, len(sums))
+	for i, e := range sums {
+		nonzero[i] = e + " <> 0"
+	}
+	keys := strings.Join(r.keys, ", ")
+	return `INSERT INTO ` + r.table + ` (tenant_id, day, ` + keys + `, ` + strings.Join(cols, ", ") + `)
+		SELECT $1, day, ` + keys + `, ` + strings.Join(sums, ", ") + ` FROM ` + rel + ` GROUP BY day, ` + keys + `
+		HAVING ` + strings.Join(nonzero, " OR ")
+}
+
+// addSet adds the excluded row's counters (and bins) to the existing row.
+func (r reportSource) addSet() string {
+	cols := append([]string{}, reportCols...)
+	if r.bins {
+		cols = append(cols, ttcCols...)
+	}
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		set[i] = c + " = " + r.table + "." + c + " + excluded." + c
+	}
+	return strings.Join(set, ", ")
+}
+
+// zeroReturning returns the table index, the day, report_daily's keys as text
+// (those r lacks NULL) and whether the row's counters are all 0.
+func (r reportSource) zeroReturning(i int) string {
+	cols := []string{fmt.Sprint(i, " AS tbl"), "day"}
+	for _, k := range reportKeys {
+		if slices.Contains(r.keys, k) {
+			cols = append(cols, k+"::text AS "+k)
+		} else {
+			cols = append(cols, "NULL::text AS "+k)
+		}
+	}
+	zero := make([]string, len(reportCols))
+	for j, c := range reportCols {
+		zero[j] = c + " = 0"
+	}
+	return strings.Join(cols, ", ") + ", " + strings.Join(zero, " AND ") + " AS zero"
+}
+
+// deleteZeroSQL deletes r's rows of the keys $2 (days) and $3… (r's key
+// columns as text, in reportKeys' order) whose counters are all 0.
+func (r reportSource) deleteZeroSQL() string {
+	types := map[string]string{"site_id": "uuid", "technician_id": "uuid", "model_id": "uuid"}
+	arrays := []string{"$2::date[]"}
+	cond := []string{"r.tenant_id = $1", "r.day = z.day"}
+	n := 3
+	var keys []string
+	for _, k := range reportKeys {
+		if !slices.Contains(r.keys, k) {
+			continue
+		}
+		cast := ""
+		if types[k] != "" {
+			cast = "::" + types[k]
+		}
+		arrays = append(arrays, fmt.Sprintf("$%d::text[]", n))
+		cond = append(cond, "r."+k+" = z."+k+cast)
+		keys = append(keys, k)
+		n++
+	}
+	for _, c := range reportCols {
+		cond = append(cond, "r."+c+" = 0")
+	}
+	return `DELETE FROM ` + r.table + ` r USING unnest(` + strings.Join(arrays, ", ") + `) AS z (day, ` +
+		strings.Join(keys, ", ") + `) WHERE ` + strings.Join(cond, " AND ")
+}
+
+var (
+	// touchedDeltaSQL applies the delta of the source rows $5 (src) / $6 (ids).
+	touchedDeltaSQL = applyDeltaSQL(`SELECT DISTINCT s::"char" AS src, i AS src_id FROM unnest($5::text[], $6::uuid[]) AS x (s, i)`)
+	// dayDeltaSQL applies the delta of the source rows of the day $4 (bounds
+	// $5, $6): those whose facts are on it and those that are on it now.
+	dayDeltaSQL = applyDeltaSQL(`SELECT src, src_id FROM report_facts WHERE tenant_id = $1 AND day = $4::date
+		UNION SELECT 'o', id FROM work_orders WHERE tenant_id = $1 AND created_at >= $5 AND created_at < $6
+		UNION SELECT 'c', id FROM complaints WHERE tenant_id = $1 AND created_at >= $5 AND created_at < $6
+		UNION SELECT 'k', id FROM calls WHERE tenant_id = $1 AND direction = 'inbound' AND offered_at >= $5 AND offered_at < $6`)
+	// dayFromFactsSQL re-adds the day $4's rows to every report table (the
+	// day's rows deleted) from its facts; $2, $3 unused.
+	dayFromFactsSQL = func() string {
+		sb := &strings.Builder{}
+		fmt.Fprintf(sb, `WITH d AS MATERIALIZED (SELECT 1 AS n, %s FROM report_facts WHERE tenant_id = $1 AND day = $4::date AND $2::text IS NOT NULL AND $3::int IS NOT NULL)`,
+			strings.Join(factCols[2:], ", "))
+		var outs []string
+		for i, r := range reportTables {
+			fmt.Fprintf(sb, `,
+	u%d AS (%s
+		RETURNING %s)`, i, r.addSQL("d", "n"), r.zeroReturning(i))
+			outs = append(outs, fmt.Sprintf("SELECT * FROM u%d WHERE zero", i))
+		}
+		fmt.Fprintf(sb, `
+SELECT tbl, day, %s FROM (%s) z`, strings.Join(reportKeys, ", "), strings.Join(outs, " UNION ALL "))
+		return sb.String()
+	}()
+	deleteZeroSQLs = func() []string {
+		out := make([]string, len(reportTables))
+		for i, r := range reportTables {
+			out[i] = r.deleteZeroSQL()
+		}
+		return out
+	}()
+)
+
+// ReportRefresh is what a RefreshReportsDetail call did.
+type ReportRefresh struct {
+	Days    int // days rebuilt whole
+	Sources int // touched source rows (orders, complaints, calls) whose facts were recomputed
+	Batches int // transactions of touched rows
+}
+
+// reportBatch is how many touched rows (log entries) a transaction takes.
+const reportBatch = 2000
+
+// RefreshReports brings the aggregates up to date a step: it rebuilds up
+// to limit marked days (of any tenant) or, when none is marked, applies up
+// to limit batches of touched source rows; it returns how many days and
+// source rows it did (0: nothing was left).
 func (s *Store) RefreshReports(ctx context.Context, limit int) (int, error) {
+	r, err := s.RefreshReportsDetail(ctx, limit)
+	return r.Days + r.Sources, err
+}
+
+// RefreshReportsDetail is RefreshReports, saying what it did.
+func (s *Store) RefreshReportsDetail(ctx context.Context, limit int) (ReportRefresh, error) {
+	var out ReportRefresh
 	rows, err := s.pool.Query(ctx, `SELECT tenant_id, day, ids FROM report_claim($1)`, limit)
 	if err != nil {
-		return 0, err
+		return out, err
 	}
 	type dirty struct {
 		tenant uuid.UUID
@@ -144,50 +375,181 @@ func (s *Store) RefreshReports(ctx context.Context, limit int) (int, error) {
 		return d, r.Scan(&d.tenant, &d.day, &d.ids)
 	})
 	if err != nil {
-		return 0, err
+		return out, err
 	}
-	for i, d := range ds {
-		if err := s.recomputeDay(ctx, d.tenant, d.day, d.ids); err != nil {
-			return i, err
+	for _, d := range ds {
+		if err := s.rebuildDay(ctx, d.tenant, d.day, d.ids); err != nil {
+			return out, err
+		}
+		out.Days++
+	}
+	if len(ds) > 0 {
+		return out, nil
+	}
+	rows, err = s.pool.Query(ctx, `SELECT tenant_id FROM report_touched_tenants($1)`, limit)
+	if err != nil {
+		return out, err
+	}
+	tenants, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return out, err
+	}
+	for _, t := range tenants {
+		for out.Batches < limit {
+			n, err := s.applyTouched(ctx, t)
+			if err != nil {
+				return out, err
+			}
+			if n == 0 {
+				break
+			}
+			out.Batches++
+			out.Sources += n
+			if n < reportBatch {
+				break
+			}
 		}
 	}
-	return len(ds), nil
+	return out, nil
 }
 
-func (s *Store) recomputeDay(ctx context.Context, tenant uuid.UUID, day time.Time, ids []int64) error {
+// reportTx begins the tenant's transaction of the report job: it holds
+// the tenant's report lock (one refresher of a tenant at a time, so that
+// facts and aggregates change together) and reads its time zone and
+// response target.
+func (s *Store) reportTx(ctx context.Context, tenant uuid.UUID) (core.OpenUnitOfWork, querier, string, int, error) {
 	u := s.Begin(ctx, tenant)
-	defer u.Rollback(ctx)
 	q, err := unitOf(u).conn(ctx)
+	if err != nil {
+		u.Rollback(ctx)
+		return nil, nil, "", 0, err
+	}
+	var tz string
+	var target int
+	if err := q.QueryRow(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('report:' || $1::uuid::text, 0)), t.timezone,
+			coalesce((SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = $1), 120)
+		FROM tenants t WHERE t.id = $1::uuid`, tenant).Scan(nil, &tz, &target); err != nil {
+		u.Rollback(ctx)
+		return nil, nil, "", 0, err
+	}
+	return u, q, tz, target, nil
+}
+
+// applyTouched applies one batch of the tenant's touched source rows and
+// returns how many distinct source rows it applied.
+func (s *Store) applyTouched(ctx context.Context, tenant uuid.UUID) (int, error) {
+	u, q, tz, target, err := s.reportTx(ctx, tenant)
+	if err != nil {
+		return 0, err
+	}
+	defer u.Rollback(ctx)
+	// After the lock: a batch another refresher applied meanwhile is gone.
+	rows, err := q.Query(ctx, `DELETE FROM report_touched WHERE tenant_id = $1 AND id IN (
+		SELECT id FROM report_touched WHERE tenant_id = $1 ORDER BY id LIMIT $2) RETURNING src::text, src_id`, tenant, reportBatch)
+	if err != nil {
+		return 0, err
+	}
+	var srcs []string
+	var ids []uuid.UUID
+	var one string
+	var id uuid.UUID
+	if _, err := pgx.ForEachRow(rows, []any{&one, &id}, func() error {
+		srcs, ids = append(srcs, one), append(ids, id)
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	if err := applyDelta(ctx, q, touchedDeltaSQL, tenant, tz, target, nil, srcs, ids); err != nil {
+		return 0, fmt.Errorf("apply touched report rows: %w", err)
+	}
+	n := map[string]bool{}
+	for i := range ids {
+		n[srcs[i]+ids[i].String()] = true
+	}
+	return len(n), u.Commit(ctx)
+}
+
+// applyDelta runs a delta statement (applyDeltaSQL, dayFromFactsSQL) and
+// deletes the report rows it left at 0.
+func applyDelta(ctx context.Context, q querier, sql string, tenant uuid.UUID, tz string, target int, day any, more ...any) error {
+	rows, err := q.Query(ctx, sql, append([]any{tenant, tz, target, day}, more...)...)
 	if err != nil {
 		return err
 	}
+	// Per report table, the zero rows' days and keys (as text, NULL for a
+	// key the table lacks).
+	type zeroKeys struct {
+		days []time.Time
+		keys [][]*string
+	}
+	zs := make([]zeroKeys, len(reportTables))
+	var tbl int
+	var day1 time.Time
+	keys := make([]*string, len(reportKeys))
+	dest := []any{&tbl, &day1}
+	for i := range keys {
+		dest = append(dest, &keys[i])
+	}
+	if _, err := pgx.ForEachRow(rows, dest, func() error {
+		z := &zs[tbl]
+		if z.keys == nil {
+			z.keys = make([][]*string, len(reportKeys))
+		}
+		z.days = append(z.days, day1)
+		for i, k := range keys {
+			z.keys[i] = append(z.keys[i], k)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i, z := range zs {
+		if len(z.days) == 0 {
+			continue
+		}
+		args := []any{tenant, z.days}
+		r := reportTables[i]
+		for j, k := range reportKeys {
+			if slices.Contains(r.keys, k) {
+				args = append(args, z.keys[j])
+			}
+		}
+		if _, err := q.Exec(ctx, deleteZeroSQLs[i], args...); err != nil {
+			return fmt.Errorf("delete empty rows of %s: %w", r.table, err)
+		}
+	}
+	return nil
+}
+
+// rebuildDay recomputes the facts of every source row of the tenant's day
+// (those whose facts are on it and those on it now: a row that left it is
+// moved to its day now, its delta added there) and the day's rows of every
+// report table from its facts.
+func (s *Store) rebuildDay(ctx context.Context, tenant uuid.UUID, day time.Time, ids []int64) error {
+	u, q, tz, target, err := s.reportTx(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	defer u.Rollback(ctx)
 	d := day.Format("2006-01-02")
 	var lo, hi time.Time
-	var target int
-	// One recomputation of a day at a time; the later one sees a later snapshot.
-	if err := q.QueryRow(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text || $2::text, 0)),
-			($2::date)::timestamp AT TIME ZONE t.timezone, ($2::date + 1)::timestamp AT TIME ZONE t.timezone,
-			coalesce((SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = $1), 120)
-		FROM tenants t WHERE t.id = $1::uuid`, tenant, d).Scan(nil, &lo, &hi, &target); err != nil {
+	if err := q.QueryRow(ctx, `SELECT ($1::date)::timestamp AT TIME ZONE $2, ($1::date + 1)::timestamp AT TIME ZONE $2`,
+		d, tz).Scan(&lo, &hi); err != nil {
 		return err
 	}
-	if _, err := q.Exec(ctx, `DELETE FROM report_daily WHERE tenant_id = $1 AND day = $2`, tenant, d); err != nil {
-		return err
+	if err := applyDelta(ctx, q, dayDeltaSQL, tenant, tz, target, d, lo, hi); err != nil {
+		return fmt.Errorf("recompute report day's facts: %w", err)
 	}
-	if _, err := q.Exec(ctx, recomputeSQL, tenant, lo, hi, target, d); err != nil {
-		return fmt.Errorf("recompute report day: %w", err)
-	}
-	for i, r := range reportRollups {
+	for _, r := range reportTables {
 		if _, err := q.Exec(ctx, `DELETE FROM `+r.table+` WHERE tenant_id = $1 AND day = $2`, tenant, d); err != nil {
 			return err
 		}
-		args := []any{tenant, d}
-		if r.bins {
-			args = append(args, lo, hi)
-		}
-		if _, err := q.Exec(ctx, rollupSQLs[i], args...); err != nil {
-			return fmt.Errorf("roll up report day into %s: %w", r.table, err)
-		}
+	}
+	if err := applyDelta(ctx, q, dayFromFactsSQL, tenant, tz, target, d); err != nil {
+		return fmt.Errorf("recompute report day: %w", err)
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM report_dirty WHERE tenant_id = $1 AND id = ANY($2)`, tenant, ids); err != nil {
 		return err

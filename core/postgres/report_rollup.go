@@ -3,7 +3,6 @@ package postgres
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/aftersales/aftersales/core/report"
 )
@@ -105,55 +104,6 @@ var ttcCols = func() []string {
 	out := make([]string, reportTTCBins)
 	for i := range out {
 		out[i] = fmt.Sprintf("ttc_%02d", i)
-	}
-	return out
-}()
-
-// orderKeyOf is the expression of each key column over the order w, as
-// report_daily's orders fact (orderKey).
-var orderKeyOf = map[string]string{"site_id": orderKey[0], "technician_id": orderKey[1], "product_line": orderKey[2],
-	"service_type": orderKey[3], "channel": orderKey[4]}
-
-// rollupSQL replaces a day's rows of the rollup (already deleted): its
-// report_daily rows summed per key, with (if it has them) the bins counted
-// from the day's completed orders. $1 tenant, $2 the day, $3/$4 the day's
-// bounds.
-func (r reportSource) rollupSQL() string {
-	keys := strings.Join(r.keys, ", ")
-	sums := make([]string, len(reportCols))
-	for i, c := range reportCols {
-		sums[i] = "sum(" + c + ") AS " + c
-	}
-	okeys := make([]string, len(r.keys))
-	for i, k := range r.keys {
-		okeys[i] = orderKeyOf[k] + " AS " + k
-	}
-	if !r.bins {
-		return `INSERT INTO ` + r.table + ` (tenant_id, day, ` + keys + `, ` + strings.Join(reportCols, ", ") + `)
-		SELECT $1, $2::date, ` + keys + `, ` + strings.Join(sums, ", ") + ` FROM report_daily WHERE tenant_id = $1 AND day = $2::date
-			GROUP BY ` + keys
-	}
-	counts := make([]string, len(ttcCols))
-	bins := make([]string, len(ttcCols))
-	for i, c := range ttcCols {
-		counts[i] = fmt.Sprintf("count(*) FILTER (WHERE o.b = %d) AS %s", i, c)
-		bins[i] = "coalesce(h." + c + ", 0)"
-	}
-	return `INSERT INTO ` + r.table + ` (tenant_id, day, ` + keys + `, ` + strings.Join(reportCols, ", ") + `, ` + strings.Join(ttcCols, ", ") + `)
-		SELECT $1, $2::date, ` + keys + `, a.` + strings.Join(reportCols, ", a.") + `, ` + strings.Join(bins, ", ") + `
-		FROM (SELECT ` + keys + `, ` + strings.Join(sums, ", ") + ` FROM report_daily WHERE tenant_id = $1 AND day = $2::date
-			GROUP BY ` + keys + `) a
-		LEFT JOIN (SELECT ` + keys + `, ` + strings.Join(counts, ", ") + `
-			FROM (SELECT ` + strings.Join(okeys, ", ") + `, ` + ttcBinSQL + ` AS b FROM work_orders w
-				WHERE w.tenant_id = $1 AND w.created_at >= $3 AND w.created_at < $4 AND w.completed_at IS NOT NULL) o
-			GROUP BY ` + keys + `) h USING (` + keys + `)`
-}
-
-// rollupSQLs are reportRollups' rollupSQL.
-var rollupSQLs = func() []string {
-	out := make([]string, len(reportRollups))
-	for i, r := range reportRollups {
-		out[i] = r.rollupSQL()
 	}
 	return out
 }()

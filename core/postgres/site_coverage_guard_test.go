@@ -63,16 +63,16 @@ func TestSiteCoversSomewhereGuard(t *testing.T) {
 }
 
 // TestWorkOrderReportMarksOncePerTransaction: an intake's insert and its
-// dispatch updates leave one report_dirty mark, not one per row event
-// (00089); a write in a later transaction marks again; a mark rolled
-// back with a savepoint is written again after it.
+// dispatch updates leave one report_touched entry, not one per row event
+// (00089, 00119); a write in a later transaction logs again; an entry
+// rolled back with a savepoint is written again after it.
 func TestWorkOrderReportMarksOncePerTransaction(t *testing.T) {
 	t.Parallel()
 	store := pgtest.NewStore(t, nil)
 	n := pgtest.NewNetwork(t, store, "marks", "")
 	pool := store.Pool()
 	marks := func() int64 {
-		return pgtest.TenantRows[int64](t, pool, n.Tenant, `SELECT count(*) FROM report_dirty`)[0]
+		return pgtest.TenantRows[int64](t, pool, n.Tenant, `SELECT count(*) FROM report_touched WHERE src = 'o'`)[0]
 	}
 	id := uuid.New()
 	where := ` WHERE id = '` + id.String() + `'`
