@@ -30,7 +30,7 @@ type querier interface {
 type unit struct {
 	store    *Store
 	tenantID uuid.UUID // uuid.Nil: platform unit
-	tx       *pipeTx // nil until first use
+	tx       *pipeTx   // nil until first use
 	// pending are writes not sent yet, in order.
 	pending *pgx.Batch
 	// deferred statements run just before commit, after the pending
