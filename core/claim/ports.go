@@ -102,6 +102,10 @@ type OrderFacts struct {
 	// Returns are the defective-part returns the order's field requests
 	// track, by part number: the claim's part lines take them over.
 	Returns map[string]PartReturn
+	// Kept are the barcodes among Parts the catalogue says need not be
+	// returned: their lines have no return due. A part the catalogue
+	// does not know must come back.
+	Kept map[string]bool
 }
 
 // PartReturn is what the field requests of an order for one part number

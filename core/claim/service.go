@@ -174,14 +174,14 @@ func draftLines(o *OrderFacts, set *ClaimSettings, km float64, costs map[string]
 	}
 	due := o.CompletedAt.AddDate(0, 0, set.PartReturnDays)
 	for _, p := range o.Parts {
-		d := due
 		r := o.Returns[p.Barcode]
-		if r.Due != nil {
-			d = *r.Due
+		d := r.Due
+		if d == nil && !o.Kept[p.Barcode] {
+			d = &due
 		}
 		cost := costs[p.Barcode]
 		lines = append(lines, ClaimLine{No: len(lines) + 1, Kind: LinePart, Code: p.Barcode, Quantity: float64(p.Quantity),
-			UnitPrice: cost, Amount: money(float64(p.Quantity), cost), ReturnDue: &d, ReturnedAt: r.ReturnedAt,
+			UnitPrice: cost, Amount: money(float64(p.Quantity), cost), ReturnDue: d, ReturnedAt: r.ReturnedAt,
 			Fits: !o.Unfitting[p.Barcode]})
 	}
 	return lines
