@@ -3339,7 +3339,7 @@ export interface paths {
         put?: never;
         /**
          * Reserve stock for an order
-         * @description Moves available stock to reserved in a warehouse the caller sees. A retry with the same key answers 200 with the first reservation and moves nothing; the same key with other terms is 422 naming key. 422 names quantity when not enough is available. 409 for a tenant in erp mode (its ERP keeps the stock).
+         * @description Moves available stock to reserved in a warehouse the caller sees. A retry with the same key answers 200 with the first reservation and moves nothing; the same key with other terms is 422 naming key. 422 names quantity when not enough is available, also in a warehouse that allows negative stock (a reservation holds stock that is there). 409 for a tenant in erp mode (its ERP keeps the stock).
          */
         post: operations["create-stock-reservation"];
         delete?: never;
@@ -8991,7 +8991,7 @@ export interface components {
             version: number;
         };
         Warehouse: {
-            /** @description Whether takes may drive its available stock below zero. */
+            /** @description Whether takes (issues, transfers out, adjustments, consumption) may drive its available stock below zero; reservations never do. */
             allow_negative: boolean;
             /** @example WH-SZ */
             code: string;
