@@ -126,17 +126,31 @@ func TestClaimAuditRulesOnHistory(t *testing.T) {
 		p := b.newNetwork("peers")
 		pr := b.claimRules(p)
 		pr.only()
-		// The peers (the two other sites) cost 5,000 per order; so did
-		// the Shenzhen site's and technician's one earlier claim.
+		tf, to := uuid.New(), uuid.New()
+		for _, x := range []struct {
+			id, site uuid.UUID
+			code     string
+		}{{tf, p.far, "T-F"}, {to, p.other, "T-O"}} {
+			b.exec(p.tenant.id, `INSERT INTO technicians (tenant_id, id, site_id, code, name, phone) VALUES ($1, $2, $3, $4, $4, '13900000001')`,
+				p.tenant.id, x.id, x.site, x.code)
+		}
+		// The peers (the two other sites and their technicians, and the
+		// Shenzhen site's other technician) cost 5,000 per order; so did
+		// the Shenzhen technician's one earlier claim.
 		noTravel := line(2, "quantity", 0)
-		require.Empty(t, pr.submit(b.completedOrder(p, p.unit, p.far, nil, 3), noTravel))
-		require.Empty(t, pr.submit(b.completedOrder(p, p.unit, p.other, nil, 3), noTravel))
+		require.Empty(t, pr.submit(b.completedOrder(p, p.unit, p.far, &tf, 3), noTravel))
+		require.Empty(t, pr.submit(b.completedOrder(p, p.unit, p.other, &to, 3), noTravel))
+		require.Empty(t, pr.submit(b.completedOrder(p, p.unit, p.near, &p.techFar, 3), noTravel))
 		require.Empty(t, pr.submit(b.completedOrder(p, p.unit, p.near, &p.techNear, 3), noTravel))
 		pr.only("site_out_of_line", "technician_out_of_line")
 		require.Empty(t, pr.submit(b.completedOrder(p, p.unit, p.near, &p.techNear, 2)), "5,300 is in line")
-		// A claim of 100,000 takes the site's and technician's average
-		// to ~36,800, above twice the peers' median of 5,000.
+		// A claim of 100,000 takes the site's average to ~28,800 and the
+		// technician's to ~36,800, above twice the peers' medians of 5,000.
 		require.ElementsMatch(t, []string{"site_out_of_line", "technician_out_of_line"},
 			pr.submit(b.completedOrder(p, p.unit, p.near, &p.techNear, 1), line(1, "amount", 100000), noTravel))
+		// The Shenzhen site's other technician is in line with his peers
+		// (5,000, 5,000 and 36,800: a median of 5,000), though his site
+		// is not.
+		require.Equal(t, []string{"site_out_of_line"}, pr.submit(b.completedOrder(p, p.unit, p.near, &p.techFar, 1), noTravel))
 	})
 }

@@ -186,15 +186,15 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 
 // HistoryFacts implements claim.Repository: the unit's previous completed
 // order, and the claim cost per order over the 90 days before asOf of the
-// site and the technician, this claim included, and the median over the
-// tenant's other sites (claims decided approved or adjusted, else
-// submitted ones' claimed totals).
+// site and the technician, this claim included, and the medians over the
+// tenant's other sites and other technicians (claims decided approved or
+// adjusted, else submitted ones' claimed totals).
 func (r claims) HistoryFacts(ctx context.Context, c *claim.Claim, asOf time.Time, f *claim.Facts) error {
-	var repeat, peers *float64
+	var repeat, peers, techPeers *float64
 	var siteSum, techSum float64
 	var siteN, techN int64
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
-		return row.Scan(&repeat, &siteSum, &siteN, &techSum, &techN, &peers)
+		return row.Scan(&repeat, &siteSum, &siteN, &techSum, &techN, &peers, &techPeers)
 	}, `WITH recent AS (
 			SELECT site_id, technician_id, CASE WHEN state IN ('approved', 'adjusted') THEN approved_total ELSE claimed_total END AS cost
 			FROM claims WHERE id <> $1 AND state NOT IN ('draft', 'rejected') AND submitted_at >= $4::timestamptz - interval '90 days'
@@ -204,7 +204,10 @@ func (r claims) HistoryFacts(ctx context.Context, c *claim.Claim, asOf time.Time
 			(SELECT coalesce(sum(cost), 0)::float8 FROM recent WHERE site_id = $3), (SELECT count(*) FROM recent WHERE site_id = $3),
 			(SELECT coalesce(sum(cost), 0)::float8 FROM recent WHERE technician_id = $7), (SELECT count(*) FROM recent WHERE technician_id = $7),
 			(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY per) FROM
-				(SELECT avg(cost) AS per FROM recent WHERE site_id <> $3 GROUP BY site_id) p)`,
+				(SELECT avg(cost) AS per FROM recent WHERE site_id <> $3 GROUP BY site_id) p),
+			(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY per) FROM
+				(SELECT avg(cost) AS per FROM recent WHERE technician_id IS NOT NULL AND technician_id IS DISTINCT FROM $7
+					GROUP BY technician_id) p)`,
 		c.ID, c.UnitID, c.SiteID, asOf, c.CompletedAt, c.WorkOrderID, c.TechnicianID)
 	if err != nil {
 		return err
@@ -221,6 +224,9 @@ func (r claims) HistoryFacts(ctx context.Context, c *claim.Claim, asOf time.Time
 	}
 	if peers != nil {
 		f.PeerMedianCost = *peers
+	}
+	if techPeers != nil {
+		f.TechnicianPeerMedianCost = *techPeers
 	}
 	return nil
 }
