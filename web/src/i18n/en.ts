@@ -806,5 +806,16 @@ const en: typeof zh = {
     notPending: 'The admin of this tenant has already set their password: there is no invitation to re-issue.',
     replayed: 'The invitation link is shown once only: issue a new one from the tenant list (New invitation).',
   },
+  claimSettings: {
+    title: 'Claim prices and deductions',
+    hint: 'The prices a claim is drafted at, and what each missed deadline deducts from a site\'s monthly statement. Amounts in {currency}.',
+    currency: 'Currency (ISO 4217)',
+    part_return_days: 'Defective parts back within (days)',
+    labour_rate: 'Labour per standard hour ({currency})',
+    travel_rate_per_km: 'Travel per km ({currency})',
+    response_miss_fee: 'Deduction per missed response ({currency})',
+    arrival_miss_fee: 'Deduction per missed arrival ({currency})',
+    saved: 'Claim settings saved',
+  },
 }
 export default en

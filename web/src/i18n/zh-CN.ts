@@ -789,4 +789,15 @@ export default {
     notPending: '该租户的管理员已设置密码，无需重新邀请。',
     replayed: '邀请链接仅显示一次：请在租户列表中点击“重新邀请”生成新的链接。',
   },
+  claimSettings: {
+    title: '索赔价格与扣款',
+    hint: '索赔按此价格生成；每次超时从网点月结单中扣除相应金额。金额单位：{currency}。',
+    currency: '币种（ISO 4217）',
+    part_return_days: '旧件返回期限（天）',
+    labour_rate: '每标准工时工时费（{currency}）',
+    travel_rate_per_km: '每公里路费（{currency}）',
+    response_miss_fee: '每次响应超时扣款（{currency}）',
+    arrival_miss_fee: '每次上门超时扣款（{currency}）',
+    saved: '索赔设置已保存',
+  },
 }
