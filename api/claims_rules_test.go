@@ -154,3 +154,49 @@ func TestClaimAuditRulesOnHistory(t *testing.T) {
 		require.Equal(t, []string{"site_out_of_line"}, pr.submit(b.completedOrder(p, p.unit, p.near, &p.techFar, 1), noTravel))
 	})
 }
+
+// TestClaimFollowsTheSanBaoPolicy: the claim of an order the 三包 policy
+// priced at completion follows the policy, not the model's warranty
+// months: an order the customer paid for in full is refused (422 naming
+// work_order_id), though the unit is within its model's 36 months; an
+// order the policy covers is claimed in full.
+func TestClaimFollowsTheSanBaoPolicy(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("sanbao")
+	admin := n.tenant.admin
+	b.must(200, "PUT", "/v1/fee-schedule", admin, feeBody(0))
+	complete := func() string {
+		r := b.intake(n, admin, nil)
+		require.Equal(t, 201, r.Status, "%s", r.Raw)
+		id := r.str("id")
+		for _, a := range []struct {
+			action string
+			body   map[string]any
+		}{{"accept", nil}, {"arrive", map[string]any{"lat": szLat, "lon": szLon}}, {"complete", map[string]any{"record": record("SN-0001")}}} {
+			r := b.act(n.techNearTok, id, a.action, a.body)
+			require.Equal(t, 200, r.Status, "%s: %s", a.action, r.Raw)
+		}
+		return id
+	}
+
+	b.must(200, "PUT", "/v1/warranty-policies/model/KFR-35", admin, map[string]any{"repair_months": 0, "replace_days": 0, "refund_days": 0})
+	paid := complete()
+	ch := b.must(200, "GET", "/v1/work-orders/"+paid+"/charges", admin, nil).JSON["charges"].(map[string]any)
+	require.NotZero(t, ch["total"], "the customer was charged")
+	e := b.must(422, "POST", "/v1/claims", n.nearMgrTok, map[string]any{"work_order_id": paid})
+	require.Contains(t, string(e.Raw), "work_order_id")
+	require.Contains(t, string(e.Raw), "customer was charged")
+
+	b.must(200, "PUT", "/v1/warranty-policies/model/KFR-35", admin, map[string]any{"repair_months": 12, "replace_days": 0, "refund_days": 0})
+	free := complete()
+	ch = b.must(200, "GET", "/v1/work-orders/"+free+"/charges", admin, nil).JSON["charges"].(map[string]any)
+	require.EqualValues(t, 0, ch["total"], "the warranty covered it")
+	c := b.must(201, "POST", "/v1/claims", n.nearMgrTok, map[string]any{"work_order_id": free})
+	var kinds []string
+	for _, l := range c.JSON["lines"].([]any) {
+		kinds = append(kinds, l.(map[string]any)["kind"].(string))
+	}
+	require.Equal(t, []string{"labour", "travel", "part"}, kinds)
+	require.NotZero(t, c.JSON["lines"].([]any)[0].(map[string]any)["amount"])
+}

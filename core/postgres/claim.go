@@ -107,9 +107,11 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 	var unfitting []string
 	var returns []byte
 	var kept []string
+	var charges []byte
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
 		return row.Scan(&o.Number, &o.State, &o.CompletedAt, &o.SiteID, &siteName, &region, &o.TechnicianID, &o.UnitID,
-			&model, &line, &hours, &purchase, &months, &siteLat, &siteLon, &o.Lat, &o.Lon, &record, &unfitting, &returns, &kept)
+			&model, &line, &hours, &purchase, &months, &siteLat, &siteLon, &o.Lat, &o.Lon, &record, &unfitting, &returns, &kept,
+			&charges)
 	}, `WITH o AS (SELECT * FROM work_orders WHERE id = $1),
 		used AS (SELECT DISTINCT p->>'barcode' AS barcode FROM o, jsonb_array_elements(CASE WHEN jsonb_typeof(o.service_record->'parts') = 'array' THEN o.service_record->'parts' ELSE '[]' END) p),
 		om AS (SELECT u.model_id FROM o JOIN units u ON u.id = o.unit_id)
@@ -129,7 +131,8 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 					CASE WHEN bool_and(r.returned_at IS NOT NULL) THEN max(r.returned_at) END AS returned_at
 				FROM part_requests r JOIN parts pc ON pc.id = r.part_id
 				WHERE r.work_order_id = $1 AND r.must_return AND r.return_due IS NOT NULL GROUP BY pc.number) x),
-			ARRAY(SELECT used.barcode FROM used JOIN parts pc ON pc.number = used.barcode WHERE NOT pc.must_return)
+			ARRAY(SELECT used.barcode FROM used JOIN parts pc ON pc.number = used.barcode WHERE NOT pc.must_return),
+			(SELECT ch.quote->'items' FROM work_order_charges ch WHERE ch.work_order_id = $1)
 		FROM o LEFT JOIN sites s ON s.id = o.site_id LEFT JOIN units u ON u.id = o.unit_id
 		LEFT JOIN product_models m ON m.id = u.model_id`, orderID)
 	if err != nil {
@@ -163,6 +166,14 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 	}
 	for _, b := range unfitting {
 		o.Unfitting[b] = true
+	}
+	if len(charges) > 0 {
+		if err := json.Unmarshal(charges, &o.Charges); err != nil {
+			return nil, err
+		}
+		if o.Charges == nil {
+			o.Charges = []claim.ChargedItem{}
+		}
 	}
 	o.Kept = make(map[string]bool, len(kept))
 	for _, b := range kept {
