@@ -170,13 +170,7 @@ func TestClaimFollowsTheSanBaoPolicy(t *testing.T) {
 		r := b.intake(n, admin, nil)
 		require.Equal(t, 201, r.Status, "%s", r.Raw)
 		id := r.str("id")
-		for _, a := range []struct {
-			action string
-			body   map[string]any
-		}{{"accept", nil}, {"arrive", map[string]any{"lat": szLat, "lon": szLon}}, {"complete", map[string]any{"record": record("SN-0001")}}} {
-			r := b.act(n.techNearTok, id, a.action, a.body)
-			require.Equal(t, 200, r.Status, "%s: %s", a.action, r.Raw)
-		}
+		b.completeInField(n, id)
 		return id
 	}
 
@@ -199,4 +193,18 @@ func TestClaimFollowsTheSanBaoPolicy(t *testing.T) {
 	}
 	require.Equal(t, []string{"labour", "travel", "part"}, kinds)
 	require.NotZero(t, c.JSON["lines"].([]any)[0].(map[string]any)["amount"])
+}
+
+// completeInField takes the order through the near technician's accept,
+// arrival at the Shenzhen address and completion with a service record
+// of the network's unit, so the policy prices it (its charges).
+func (b *testBundle) completeInField(n *network, id string) {
+	b.t.Helper()
+	for _, a := range []struct {
+		action string
+		body   map[string]any
+	}{{"accept", nil}, {"arrive", map[string]any{"lat": szLat, "lon": szLon}}, {"complete", map[string]any{"record": record("SN-0001")}}} {
+		r := b.act(n.techNearTok, id, a.action, a.body)
+		require.Equal(b.t, 200, r.Status, "%s: %s", a.action, r.Raw)
+	}
 }
