@@ -14,7 +14,7 @@ import (
 
 type CreateClaimInput struct {
 	Body struct {
-		WorkOrderID uuid.UUID `json:"work_order_id" doc:"A completed order of a unit in warranty on its completion day."`
+		WorkOrderID uuid.UUID `json:"work_order_id" doc:"A completed order of a unit in warranty on its completion day (by the 三包 policy's charges where stored)."`
 	}
 }
 
@@ -87,7 +87,10 @@ func registerClaimRoutes(api huma.API, s *Server, svc *claim.Service) {
 		Errors: []int{http.StatusConflict},
 		Description: "Labour at the model's standard hours × the tenant's labour rate; travel at the straight-line (great-circle) " +
 			"distance from the site to the order's address × the rate per km (road distance is not known); each part on the " +
-			"service record with its return due date. An order not completed, out of warranty on its completion day, or outside " +
+			"service record with its return due date (none for a part the catalogue does not want back). Where the 三包 policy " +
+			"priced the order at completion (its charges), what the customer paid for is not claimed (labour or travel at 0, " +
+			"charged parts left out) and an order the customer paid for in full is out of warranty; otherwise the model's " +
+			"warranty months decide. An order not completed, out of warranty on its completion day, or outside " +
 			"the caller's sites answers 422 naming work_order_id; an order with a claim 409. Nothing is created then."},
 		access{Who: accessTenant, Perm: claimPerm(core.ActCreate), Idempotent: true},
 		func(ctx context.Context, in *CreateClaimInput) (*ClaimDetailOutput, error) {

@@ -55,13 +55,7 @@ func TestCataloguePricesQuotesChargesAndClaims(t *testing.T) {
 	r := b.intake(n, admin, nil)
 	require.Equal(t, 201, r.Status, "%s", r.Raw)
 	id := r.str("id")
-	for _, a := range []struct {
-		action string
-		body   map[string]any
-	}{{"accept", nil}, {"arrive", map[string]any{"lat": szLat, "lon": szLon}}, {"complete", map[string]any{"record": record("SN-0001")}}} {
-		r := b.act(n.techNearTok, id, a.action, a.body)
-		require.Equal(t, 200, r.Status, "%s: %s", a.action, r.Raw)
-	}
+	b.completeInField(n, id)
 	ch := b.must(200, "GET", "/v1/work-orders/"+id+"/charges", admin, nil).JSON["charges"].(map[string]any)
 	p := ch["items"].([]any)[2].(map[string]any)
 	require.Equal(t, "P-100", p["code"])
@@ -106,13 +100,7 @@ func TestStatementChargedServicesAndMonthlyJob(t *testing.T) {
 	r := b.intake(n, admin, nil)
 	require.Equal(t, 201, r.Status, "%s", r.Raw)
 	charged := r.str("id")
-	for _, a := range []struct {
-		action string
-		body   map[string]any
-	}{{"accept", nil}, {"arrive", map[string]any{"lat": szLat, "lon": szLon}}, {"complete", map[string]any{"record": record("SN-0001")}}} {
-		r := b.act(n.techNearTok, charged, a.action, a.body)
-		require.Equal(t, 200, r.Status, "%s: %s", a.action, r.Raw)
-	}
+	b.completeInField(n, charged)
 	ch := b.must(200, "GET", "/v1/work-orders/"+charged+"/charges", admin, nil).JSON["charges"].(map[string]any)
 	chargedTotal := ch["total"].(float64)
 	require.EqualValues(t, 12000+1500+6500, chargedTotal)

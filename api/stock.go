@@ -263,7 +263,7 @@ func registerStockReservationRoutes(api huma.API, s *Server, svc *parts.Service,
 		Errors: []int{http.StatusConflict},
 		Description: "Moves available stock to reserved in a warehouse the caller sees. A retry with the same key answers " +
 			"200 with the first reservation and moves nothing; the same key with other terms is 422 naming key. 422 names " +
-			"quantity when not enough is available. 409 for a tenant in erp mode (its ERP keeps the stock).",
+			"quantity when not enough is available, also in a warehouse that allows negative stock (a reservation holds stock that is there). 409 for a tenant in erp mode (its ERP keeps the stock).",
 		Responses: map[string]*huma.Response{"200": {Description: "A retry with the same key: the reservation made the first time.",
 			Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{Ref: "#/components/schemas/StockReservation"}}}}}},
 		access{Who: accessTenant, Perm: perm(core.ActCreate)},

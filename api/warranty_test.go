@@ -146,13 +146,7 @@ func TestWorkOrderChargesOnCompletion(t *testing.T) {
 	id := r.str("id")
 	c := b.must(200, "GET", "/v1/work-orders/"+id+"/charges", admin, nil)
 	require.Nil(t, c.JSON["charges"])
-	for _, a := range []struct {
-		action string
-		body   map[string]any
-	}{{"accept", nil}, {"arrive", map[string]any{"lat": szLat, "lon": szLon}}, {"complete", map[string]any{"record": record("SN-0001")}}} {
-		r := b.act(n.techNearTok, id, a.action, a.body)
-		require.Equal(t, 200, r.Status, "%s: %s", a.action, r.Raw)
-	}
+	b.completeInField(n, id)
 	c = b.must(200, "GET", "/v1/work-orders/"+id+"/charges", n.nearMgrTok, nil)
 	ch := c.JSON["charges"].(map[string]any)
 	require.Equal(t, id, ch["work_order_id"])

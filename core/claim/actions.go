@@ -209,6 +209,9 @@ func returned(c *Claim, no int, now time.Time) error {
 		return core.FieldError("line", "no part line %d", no)
 	}
 	l := &c.Lines[no-1]
+	if l.ReturnDue == nil {
+		return core.FieldError("line", "part line %d need not be returned", no)
+	}
 	if l.ReturnedAt != nil {
 		return core.Errorf(core.ECONFLICT, "line: part line %d was returned already", no)
 	}

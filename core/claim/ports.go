@@ -102,6 +102,21 @@ type OrderFacts struct {
 	// Returns are the defective-part returns the order's field requests
 	// track, by part number: the claim's part lines take them over.
 	Returns map[string]PartReturn
+	// Kept are the barcodes among Parts the catalogue says need not be
+	// returned: their lines have no return due. A part the catalogue
+	// does not know must come back.
+	Kept map[string]bool
+	// Charges are the items the 三包 policy priced at completion
+	// (core/warranty); nil when the order has none stored.
+	Charges []ChargedItem
+}
+
+// ChargedItem is one priced item of an order's charges: whether the
+// customer paid for it or the warranty covered it.
+type ChargedItem struct {
+	Kind    string `json:"kind"` // labour, travel, part
+	Code    string `json:"code"`
+	Charged bool   `json:"charged"`
 }
 
 // PartReturn is what the field requests of an order for one part number

@@ -43,20 +43,23 @@ type Facts struct {
 	PartsUnfitting int `expr:"parts_unfitting"`
 	// FilingDelayDays: days from the order's completion to submission.
 	FilingDelayDays float64 `expr:"filing_delay_days"`
-	// Cost per order over the last 90 days: the site's, its technician's,
-	// and the median of the tenant's other sites (0 without data).
-	SiteCostPerOrder       float64 `expr:"site_cost_per_order"`
-	TechnicianCostPerOrder float64 `expr:"technician_cost_per_order"`
-	PeerMedianCost         float64 `expr:"peer_median_cost"`
-	Adjusted               bool    `expr:"adjusted" doc:"The site adjusted lines before submitting."`
-	ProductLine            string  `expr:"product_line"`
-	Model                  string  `expr:"model"`
+	// Cost per order over the last 90 days, this claim included: the
+	// site's and its technician's; the median of the tenant's other
+	// sites' and of its other technicians' (0 without data).
+	SiteCostPerOrder         float64 `expr:"site_cost_per_order"`
+	TechnicianCostPerOrder   float64 `expr:"technician_cost_per_order"`
+	PeerMedianCost           float64 `expr:"peer_median_cost"`
+	TechnicianPeerMedianCost float64 `expr:"technician_peer_median_cost"`
+	Adjusted                 bool    `expr:"adjusted" doc:"The site adjusted lines before submitting."`
+	ProductLine              string  `expr:"product_line"`
+	Model                    string  `expr:"model"`
 }
 
 // FactNames lists the names a condition may use.
 var FactNames = []string{"labour_hours", "standard_hours", "mileage_km", "distance_km", "total", "labour_amount",
 	"travel_amount", "parts_amount", "parts_count", "repeat_days", "parts_overdue", "parts_unfitting", "filing_delay_days",
-	"site_cost_per_order", "technician_cost_per_order", "peer_median_cost", "adjusted", "product_line", "model"}
+	"site_cost_per_order", "technician_cost_per_order", "peer_median_cost", "technician_peer_median_cost", "adjusted",
+	"product_line", "model"}
 
 // DefaultRules are a tenant's rules until it saves its own.
 func DefaultRules() []AuditRule {
@@ -69,8 +72,8 @@ func DefaultRules() []AuditRule {
 		{"late_filing", "Claim filed more than 30 days after completion", true, "filing_delay_days > 30"},
 		{"site_out_of_line", "Site's cost per order above 2 × its peers' median (90 days)", true,
 			"peer_median_cost > 0 && site_cost_per_order > 2 * peer_median_cost"},
-		{"technician_out_of_line", "Technician's cost per order above 2 × the peers' median (90 days)", true,
-			"peer_median_cost > 0 && technician_cost_per_order > 2 * peer_median_cost"},
+		{"technician_out_of_line", "Technician's cost per order above 2 × the other technicians' median (90 days)", true,
+			"technician_peer_median_cost > 0 && technician_cost_per_order > 2 * technician_peer_median_cost"},
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 // normal is an unremarkable claim: every default rule lets it through.
 func normal() claim.Facts {
 	return claim.Facts{LabourHours: 1.5, StandardHours: 1.5, MileageKm: 12, DistanceKm: 12, Total: 9900, RepeatDays: -1,
-		FilingDelayDays: 2, SiteCostPerOrder: 10000, TechnicianCostPerOrder: 11000, PeerMedianCost: 9000}
+		FilingDelayDays: 2, SiteCostPerOrder: 10000, TechnicianCostPerOrder: 11000, PeerMedianCost: 9000, TechnicianPeerMedianCost: 12000}
 }
 
 // TestDefaultRulesEachFlagsAndNot: every default rule flags the claim
@@ -32,8 +32,10 @@ func TestDefaultRulesEachFlagsAndNot(t *testing.T) {
 		{"part_not_fitting", func(f *claim.Facts) { f.PartsUnfitting = 1 }, func(f *claim.Facts) { f.PartsCount = 1 }},
 		{"late_filing", func(f *claim.Facts) { f.FilingDelayDays = 31 }, func(f *claim.Facts) { f.FilingDelayDays = 29.5 }},
 		{"site_out_of_line", func(f *claim.Facts) { f.SiteCostPerOrder = 18001 }, func(f *claim.Facts) { f.SiteCostPerOrder = 18000 }},
-		{"technician_out_of_line", func(f *claim.Facts) { f.TechnicianCostPerOrder = 25000 },
-			func(f *claim.Facts) { f.PeerMedianCost = 0; f.TechnicianCostPerOrder = 25000 }},
+		{"technician_out_of_line", func(f *claim.Facts) { f.TechnicianCostPerOrder = 24001 },
+			func(f *claim.Facts) { f.TechnicianCostPerOrder = 24000 }},
+		{"technician_out_of_line", func(f *claim.Facts) { f.TechnicianCostPerOrder = 24001 },
+			func(f *claim.Facts) { f.TechnicianPeerMedianCost = 0; f.TechnicianCostPerOrder = 24001 }},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
 			f := normal()

@@ -99,9 +99,11 @@ func (s *Service) SaveRules(ctx context.Context, u core.UnitOfWork, rules []Audi
 // Draft gives a completed in-warranty order's site its claim: labour at
 // the model's standard hours × the labour rate, travel at the
 // straight-line distance from the site to the address × the km rate, and
-// each part used with its return due date. EINVALID naming work_order_id
-// when the order is not completed, not in warranty on its completion
-// day, or has no site or unit; ECONFLICT when it has a claim.
+// each part used with its return due date. Where the 三包 policy priced
+// the order at completion, what the customer paid for is not claimed
+// and an order paid for in full is out of warranty. EINVALID naming
+// work_order_id when the order is not completed, not in warranty on its
+// completion day, or has no site or unit; ECONFLICT when it has a claim.
 func (s *Service) Draft(ctx context.Context, u core.UnitOfWork, orderID uuid.UUID, actor string) (*Claim, error) {
 	repo := s.store.Claims(u)
 	set, _, _, err := s.tenant(ctx, repo)
@@ -159,6 +161,16 @@ func draftable(o *OrderFacts) error {
 	if err != nil {
 		return core.FieldError("work_order_id", "the unit has no purchase date")
 	}
+	if o.Charges != nil {
+		// The 三包 policy priced the order at completion: it is claimed
+		// for what the warranty covered, not for what the customer paid.
+		for _, it := range o.Charges {
+			if !it.Charged {
+				return nil
+			}
+		}
+		return core.FieldError("work_order_id", "the 三包 policy covered nothing on the order: the customer was charged for all of it")
+	}
 	if w := core.Warranty(p, o.WarrantyMonths, *o.CompletedAt); !w.InWarranty {
 		return core.FieldError("work_order_id", "the unit was out of warranty when the order was completed (expired %s)", w.ExpiresOn)
 	}
@@ -172,16 +184,33 @@ func draftLines(o *OrderFacts, set *ClaimSettings, km float64, costs map[string]
 		{No: 2, Kind: LineTravel, Quantity: km, Standard: km, UnitPrice: set.TravelRatePerKm,
 			Amount: money(km, set.TravelRatePerKm), Fits: true},
 	}
+	paid := map[string]bool{}
+	for _, it := range o.Charges {
+		if it.Charged {
+			paid[it.Kind+":"+it.Code] = true
+			paid[it.Kind] = paid[it.Kind] || it.Kind != LinePart
+		}
+	}
+	// What the customer paid for is not claimed: labour and travel at
+	// zero, charged parts left out.
+	for i := range lines {
+		if paid[lines[i].Kind] {
+			lines[i].Quantity, lines[i].Standard, lines[i].Amount = 0, 0, 0
+		}
+	}
 	due := o.CompletedAt.AddDate(0, 0, set.PartReturnDays)
 	for _, p := range o.Parts {
-		d := due
+		if paid[LinePart+":"+p.Barcode] {
+			continue
+		}
 		r := o.Returns[p.Barcode]
-		if r.Due != nil {
-			d = *r.Due
+		d := r.Due
+		if d == nil && !o.Kept[p.Barcode] {
+			d = &due
 		}
 		cost := costs[p.Barcode]
 		lines = append(lines, ClaimLine{No: len(lines) + 1, Kind: LinePart, Code: p.Barcode, Quantity: float64(p.Quantity),
-			UnitPrice: cost, Amount: money(float64(p.Quantity), cost), ReturnDue: &d, ReturnedAt: r.ReturnedAt,
+			UnitPrice: cost, Amount: money(float64(p.Quantity), cost), ReturnDue: d, ReturnedAt: r.ReturnedAt,
 			Fits: !o.Unfitting[p.Barcode]})
 	}
 	return lines

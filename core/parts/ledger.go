@@ -54,6 +54,10 @@ type Movement struct {
 	At           time.Time `json:"at"`
 	// field is the input field a refusal names.
 	field string
+	// hold marks a reservation: it sets aside stock that is there, so it
+	// never overdraws available stock, even where the warehouse allows
+	// negative stock.
+	hold bool
 }
 
 // BalanceKey names one balance row.
@@ -129,7 +133,7 @@ func Replay(ms []Movement) map[BalanceKey]*Balance {
 
 // apply posts movements to the locked balances in order and refuses the
 // first that would drive a bucket below zero (available stock may go
-// negative where the warehouse allows it). It returns the changed
+// negative where the warehouse allows it, but not by a reservation). It returns the changed
 // balances.
 func apply(locked map[BalanceKey]*LockedBalance, ms []Movement) ([]Balance, error) {
 	changed := map[BalanceKey]bool{}
@@ -141,7 +145,7 @@ func apply(locked map[BalanceKey]*LockedBalance, ms []Movement) ([]Balance, erro
 			k := BalanceKey{*m.From.Warehouse, m.PartID}
 			b := locked[k]
 			p := b.bucket(m.From.Bucket)
-			if *p-m.Quantity < 0 && (m.From.Bucket != BucketAvailable || !b.AllowNegative) {
+			if *p-m.Quantity < 0 && (m.From.Bucket != BucketAvailable || !b.AllowNegative || m.hold) {
 				return nil, &core.Error{Code: core.EINVALID, Message: m.field + ": not enough stock",
 					Fields: map[string]string{m.field: "not enough stock: " + strconv.FormatInt(*p, 10) + " " + m.From.Bucket}}
 			}

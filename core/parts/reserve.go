@@ -11,7 +11,8 @@ import (
 // Reserve holds available stock for an order (available → reserved). A
 // retry with the same key returns the reservation made the first time and
 // moves nothing; the same key with other terms is EINVALID naming key.
-// EINVALID names quantity when not enough is available.
+// EINVALID names quantity when not enough is available, also where the
+// warehouse allows negative stock: a reservation holds stock that is there.
 func (s *Service) Reserve(ctx context.Context, u core.UnitOfWork, in ReservationInput, within Reach, actor string) (*Reservation, bool, error) {
 	repo := s.store.Parts(u)
 	if err := in.Validate(); err != nil {
@@ -39,7 +40,7 @@ func (s *Service) Reserve(ctx context.Context, u core.UnitOfWork, in Reservation
 		Quantity: in.Quantity, State: "active", CreatedBy: actor, Version: 1, CreatedAt: now, UpdatedAt: now}
 	m := Movement{PartID: r.PartID, Quantity: r.Quantity, From: internal(r.WarehouseID, BucketAvailable),
 		To: internal(r.WarehouseID, BucketReserved), Reason: "reserved", DocumentKind: "reservation", DocumentID: r.ID,
-		Actor: actor, At: now, field: "quantity"}
+		Actor: actor, At: now, field: "quantity", hold: true}
 	refs := Refs{InReach: []uuid.UUID{in.WarehouseID}, Within: within, Parts: []uuid.UUID{in.PartID}}
 	fields := refFields{warehouses: map[uuid.UUID]string{in.WarehouseID: "warehouse_id"}, parts: map[uuid.UUID]string{in.PartID: "part_id"}}
 	if err := post(ctx, repo, refs, fields, []Movement{m}); err != nil {

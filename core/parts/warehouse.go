@@ -25,7 +25,7 @@ type Warehouse struct {
 	Kind          string     `json:"kind" enum:"central,regional,site"`
 	RegionID      *uuid.UUID `json:"region_id" nullable:"true" doc:"The region of a regional warehouse."`
 	SiteID        *uuid.UUID `json:"site_id" nullable:"true" doc:"The site of a site warehouse."`
-	AllowNegative bool       `json:"allow_negative" doc:"Whether takes may drive its available stock below zero."`
+	AllowNegative bool       `json:"allow_negative" doc:"Whether takes (issues, transfers out, adjustments, consumption) may drive its available stock below zero; reservations never do."`
 	Version       int        `json:"version"`
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`

@@ -91,9 +91,10 @@ func (r claims) SaveRules(rules []claim.AuditRule) {
 }
 
 // OrderFacts implements claim.Repository in one round trip: the order,
-// its site, unit and model, the parts on its service record and which of
-// their barcodes do not fit: the catalogue lists models for the part and
-// not this one, or only other models' orders used it.
+// its site, unit and model, the parts on its service record, which of
+// their barcodes do not fit (the catalogue lists models for the part and
+// not this one, or only other models' orders used it) and which the
+// catalogue does not want back.
 func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.OrderFacts, error) {
 	o := &claim.OrderFacts{Unfitting: map[string]bool{}}
 	var purchase *string
@@ -105,9 +106,12 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 	var record []byte
 	var unfitting []string
 	var returns []byte
+	var kept []string
+	var charges []byte
 	err := r.u.queryRow(ctx, func(row pgx.Row) error {
 		return row.Scan(&o.Number, &o.State, &o.CompletedAt, &o.SiteID, &siteName, &region, &o.TechnicianID, &o.UnitID,
-			&model, &line, &hours, &purchase, &months, &siteLat, &siteLon, &o.Lat, &o.Lon, &record, &unfitting, &returns)
+			&model, &line, &hours, &purchase, &months, &siteLat, &siteLon, &o.Lat, &o.Lon, &record, &unfitting, &returns, &kept,
+			&charges)
 	}, `WITH o AS (SELECT * FROM work_orders WHERE id = $1),
 		used AS (SELECT DISTINCT p->>'barcode' AS barcode FROM o, jsonb_array_elements(CASE WHEN jsonb_typeof(o.service_record->'parts') = 'array' THEN o.service_record->'parts' ELSE '[]' END) p),
 		om AS (SELECT u.model_id FROM o JOIN units u ON u.id = o.unit_id)
@@ -126,7 +130,9 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 				SELECT pc.number, min(r.return_due) AS due,
 					CASE WHEN bool_and(r.returned_at IS NOT NULL) THEN max(r.returned_at) END AS returned_at
 				FROM part_requests r JOIN parts pc ON pc.id = r.part_id
-				WHERE r.work_order_id = $1 AND r.must_return AND r.return_due IS NOT NULL GROUP BY pc.number) x)
+				WHERE r.work_order_id = $1 AND r.must_return AND r.return_due IS NOT NULL GROUP BY pc.number) x),
+			ARRAY(SELECT used.barcode FROM used JOIN parts pc ON pc.number = used.barcode WHERE NOT pc.must_return),
+			(SELECT ch.quote->'items' FROM work_order_charges ch WHERE ch.work_order_id = $1)
 		FROM o LEFT JOIN sites s ON s.id = o.site_id LEFT JOIN units u ON u.id = o.unit_id
 		LEFT JOIN product_models m ON m.id = u.model_id`, orderID)
 	if err != nil {
@@ -161,6 +167,18 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 	for _, b := range unfitting {
 		o.Unfitting[b] = true
 	}
+	if len(charges) > 0 {
+		if err := json.Unmarshal(charges, &o.Charges); err != nil {
+			return nil, err
+		}
+		if o.Charges == nil {
+			o.Charges = []claim.ChargedItem{}
+		}
+	}
+	o.Kept = make(map[string]bool, len(kept))
+	for _, b := range kept {
+		o.Kept[b] = true
+	}
 	if len(returns) > 0 {
 		var rs map[string]struct {
 			Due        *time.Time `json:"due"`
@@ -179,23 +197,28 @@ func (r claims) OrderFacts(ctx context.Context, orderID uuid.UUID) (*claim.Order
 
 // HistoryFacts implements claim.Repository: the unit's previous completed
 // order, and the claim cost per order over the 90 days before asOf of the
-// site, the technician, and the median over the tenant's other sites
-// (claims decided approved or adjusted, else submitted ones' claimed
-// totals).
+// site and the technician, this claim included, and the medians over the
+// tenant's other sites and other technicians (claims decided approved or
+// adjusted, else submitted ones' claimed totals).
 func (r claims) HistoryFacts(ctx context.Context, c *claim.Claim, asOf time.Time, f *claim.Facts) error {
-	var repeat *float64
-	var site, tech, peers *float64
-	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&repeat, &site, &tech, &peers) },
-		`WITH recent AS (
+	var repeat, peers, techPeers *float64
+	var siteSum, techSum float64
+	var siteN, techN int64
+	err := r.u.queryRow(ctx, func(row pgx.Row) error {
+		return row.Scan(&repeat, &siteSum, &siteN, &techSum, &techN, &peers, &techPeers)
+	}, `WITH recent AS (
 			SELECT site_id, technician_id, CASE WHEN state IN ('approved', 'adjusted') THEN approved_total ELSE claimed_total END AS cost
 			FROM claims WHERE id <> $1 AND state NOT IN ('draft', 'rejected') AND submitted_at >= $4::timestamptz - interval '90 days'
 			AND submitted_at < $4)
 		SELECT (SELECT extract(epoch FROM $5::timestamptz - max(w.completed_at)) / 86400 FROM work_orders w
 				WHERE w.unit_id = $2 AND w.id <> $6 AND w.completed_at IS NOT NULL AND w.completed_at < $5),
-			(SELECT avg(cost) FROM recent WHERE site_id = $3),
-			(SELECT avg(cost) FROM recent WHERE technician_id = $7),
+			(SELECT coalesce(sum(cost), 0)::float8 FROM recent WHERE site_id = $3), (SELECT count(*) FROM recent WHERE site_id = $3),
+			(SELECT coalesce(sum(cost), 0)::float8 FROM recent WHERE technician_id = $7), (SELECT count(*) FROM recent WHERE technician_id = $7),
 			(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY per) FROM
-				(SELECT avg(cost) AS per FROM recent WHERE site_id <> $3 GROUP BY site_id) p)`,
+				(SELECT avg(cost) AS per FROM recent WHERE site_id <> $3 GROUP BY site_id) p),
+			(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY per) FROM
+				(SELECT avg(cost) AS per FROM recent WHERE technician_id IS NOT NULL AND technician_id IS DISTINCT FROM $7
+					GROUP BY technician_id) p)`,
 		c.ID, c.UnitID, c.SiteID, asOf, c.CompletedAt, c.WorkOrderID, c.TechnicianID)
 	if err != nil {
 		return err
@@ -205,15 +228,16 @@ func (r claims) HistoryFacts(ctx context.Context, c *claim.Claim, asOf time.Time
 	}
 	// The claim counts in its own site's and technician's figures.
 	own := float64(c.ClaimedTotal)
-	f.SiteCostPerOrder, f.TechnicianCostPerOrder = own, own
-	if site != nil {
-		f.SiteCostPerOrder = *site
-	}
-	if tech != nil && c.TechnicianID != nil {
-		f.TechnicianCostPerOrder = *tech
+	f.SiteCostPerOrder = (siteSum + own) / float64(siteN+1)
+	f.TechnicianCostPerOrder = own
+	if c.TechnicianID != nil {
+		f.TechnicianCostPerOrder = (techSum + own) / float64(techN+1)
 	}
 	if peers != nil {
 		f.PeerMedianCost = *peers
+	}
+	if techPeers != nil {
+		f.TechnicianPeerMedianCost = *techPeers
 	}
 	return nil
 }

@@ -834,7 +834,7 @@ export interface paths {
         put?: never;
         /**
          * Draft a warranty claim for a completed order
-         * @description Labour at the model's standard hours × the tenant's labour rate; travel at the straight-line (great-circle) distance from the site to the order's address × the rate per km (road distance is not known); each part on the service record with its return due date. An order not completed, out of warranty on its completion day, or outside the caller's sites answers 422 naming work_order_id; an order with a claim 409. Nothing is created then.
+         * @description Labour at the model's standard hours × the tenant's labour rate; travel at the straight-line (great-circle) distance from the site to the order's address × the rate per km (road distance is not known); each part on the service record with its return due date (none for a part the catalogue does not want back). Where the 三包 policy priced the order at completion (its charges), what the customer paid for is not claimed (labour or travel at 0, charged parts left out) and an order the customer paid for in full is out of warranty; otherwise the model's warranty months decide. An order not completed, out of warranty on its completion day, or outside the caller's sites answers 422 naming work_order_id; an order with a claim 409. Nothing is created then.
          *
          *     Accepts an `Idempotency-Key` header: a repeated request with the same key and body returns the stored response; the same key with another body is refused with 422.
          */
@@ -3339,7 +3339,7 @@ export interface paths {
         put?: never;
         /**
          * Reserve stock for an order
-         * @description Moves available stock to reserved in a warehouse the caller sees. A retry with the same key answers 200 with the first reservation and moves nothing; the same key with other terms is 422 naming key. 422 names quantity when not enough is available. 409 for a tenant in erp mode (its ERP keeps the stock).
+         * @description Moves available stock to reserved in a warehouse the caller sees. A retry with the same key answers 200 with the first reservation and moves nothing; the same key with other terms is 422 naming key. 422 names quantity when not enough is available, also in a warehouse that allows negative stock (a reservation holds stock that is there). 409 for a tenant in erp mode (its ERP keeps the stock).
          */
         post: operations["create-stock-reservation"];
         delete?: never;
@@ -5245,7 +5245,7 @@ export interface components {
             warehouse_id: string;
         };
         CreateClaimInputBody: {
-            /** @description A completed order of a unit in warranty on its completion day. */
+            /** @description A completed order of a unit in warranty on its completion day (by the 三包 policy's charges where stored). */
             work_order_id: string;
         };
         CreateComplaintInputBody: {
@@ -8994,7 +8994,7 @@ export interface components {
             version: number;
         };
         Warehouse: {
-            /** @description Whether takes may drive its available stock below zero. */
+            /** @description Whether takes (issues, transfers out, adjustments, consumption) may drive its available stock below zero; reservations never do. */
             allow_negative: boolean;
             /** @example WH-SZ */
             code: string;

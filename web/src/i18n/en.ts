@@ -810,5 +810,16 @@ const en: typeof zh = {
     repeat_repairs_30d: 'Repeat repairs (30 d)', parts_cost: 'Parts cost', claim_cost_per_order: 'Claim cost per order',
     claim_anomaly_rate: 'Claim anomalies',
   },
+  claimSettings: {
+    title: 'Claim prices and deductions',
+    hint: 'The prices a claim is drafted at, and what each missed deadline deducts from a site\'s monthly statement. Amounts in {currency}.',
+    currency: 'Currency (ISO 4217)',
+    part_return_days: 'Defective parts back within (days)',
+    labour_rate: 'Labour per standard hour ({currency})',
+    travel_rate_per_km: 'Travel per km ({currency})',
+    response_miss_fee: 'Deduction per missed response ({currency})',
+    arrival_miss_fee: 'Deduction per missed arrival ({currency})',
+    saved: 'Claim settings saved',
+  },
 }
 export default en

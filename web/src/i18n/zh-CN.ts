@@ -792,4 +792,15 @@ export default {
   reportMetrics: {
     repeat_repairs_30d: '30天返修率', parts_cost: '备件消耗成本', claim_cost_per_order: '单均索赔成本', claim_anomaly_rate: '索赔异常率',
   },
+  claimSettings: {
+    title: '索赔价格与扣款',
+    hint: '索赔按此价格生成；每次超时从网点月结单中扣除相应金额。金额单位：{currency}。',
+    currency: '币种（ISO 4217）',
+    part_return_days: '旧件返回期限（天）',
+    labour_rate: '每标准工时工时费（{currency}）',
+    travel_rate_per_km: '每公里路费（{currency}）',
+    response_miss_fee: '每次响应超时扣款（{currency}）',
+    arrival_miss_fee: '每次上门超时扣款（{currency}）',
+    saved: '索赔设置已保存',
+  },
 }
