@@ -191,7 +191,7 @@ func preload(b *testing.B, s *postgres.Store, tenant, tmpl uuid.UUID, n int, job
 		var err error
 		o, c, err = aggregated(ctx, s.Pool(), tenant)
 		return err == nil && o >= int64(n)
-	}, 5*time.Minute, time.Second)
+	}, 15*time.Minute, time.Second) // 1,000,000 preloaded rows take minutes to apply
 	b.Logf("preloaded %d orders in %v, aggregated %v after (load average %s); report job so far: %s", n,
 		loaded.Round(time.Millisecond), (time.Since(t0) - loaded).Round(time.Millisecond), loadAverage(), job)
 	return [2]int64{o, c}

@@ -227,15 +227,13 @@ func (r reportSource) addSet() string {
 	return strings.Join(set, ", ")
 }
 
-// zeroReturning returns the table index, the day, report_daily's keys
+// zeroReturning returns the table index, the day, report_daily's keys as text
 // (those r lacks NULL) and whether the row's counters are all 0.
 func (r reportSource) zeroReturning(i int) string {
 	cols := []string{fmt.Sprint(i, " AS tbl"), "day"}
 	for _, k := range reportKeys {
 		if slices.Contains(r.keys, k) {
-			cols = append(cols, k)
-		} else if k == "site_id" || k == "technician_id" || k == "model_id" {
-			cols = append(cols, "NULL::uuid AS "+k)
+			cols = append(cols, k+"::text AS "+k)
 		} else {
 			cols = append(cols, "NULL::text AS "+k)
 		}
@@ -248,7 +246,7 @@ func (r reportSource) zeroReturning(i int) string {
 }
 
 // deleteZeroSQL deletes r's rows of the keys $2 (days) and $3… (r's key
-// columns, in reportKeys' order) whose counters are all 0.
+// columns as text, in reportKeys' order) whose counters are all 0.
 func (r reportSource) deleteZeroSQL() string {
 	types := map[string]string{"site_id": "uuid", "technician_id": "uuid", "model_id": "uuid"}
 	arrays := []string{"$2::date[]"}
@@ -259,12 +257,12 @@ func (r reportSource) deleteZeroSQL() string {
 		if !slices.Contains(r.keys, k) {
 			continue
 		}
-		typ := types[k]
-		if typ == "" {
-			typ = "text"
+		cast := ""
+		if types[k] != "" {
+			cast = "::" + types[k]
 		}
-		arrays = append(arrays, fmt.Sprintf("$%d::%s[]", n, typ))
-		cond = append(cond, "r."+k+" = z."+k)
+		arrays = append(arrays, fmt.Sprintf("$%d::text[]", n))
+		cond = append(cond, "r."+k+" = z."+k+cast)
 		keys = append(keys, k)
 		n++
 	}
@@ -450,37 +448,28 @@ func applyDelta(ctx context.Context, q querier, sql string, tenant uuid.UUID, tz
 	if err != nil {
 		return err
 	}
+	// Per report table, the zero rows' days and keys (as text, NULL for a
+	// key the table lacks).
 	type zeroKeys struct {
-		days                      []time.Time
-		sites, techs, models      []uuid.UUID
-		lines, services, channels []string
+		days []time.Time
+		keys [][]*string
 	}
 	zs := make([]zeroKeys, len(reportTables))
 	var tbl int
 	var day1 time.Time
-	var site, tech, model *uuid.UUID
-	var line, service, channel *string
-	if _, err := pgx.ForEachRow(rows, []any{&tbl, &day1, &site, &tech, &line, &service, &channel, &model}, func() error {
+	keys := make([]*string, len(reportKeys))
+	dest := []any{&tbl, &day1}
+	for i := range keys {
+		dest = append(dest, &keys[i])
+	}
+	if _, err := pgx.ForEachRow(rows, dest, func() error {
 		z := &zs[tbl]
+		if z.keys == nil {
+			z.keys = make([][]*string, len(reportKeys))
+		}
 		z.days = append(z.days, day1)
-		r := reportTables[tbl]
-		if slices.Contains(r.keys, "site_id") {
-			z.sites = append(z.sites, *site)
-		}
-		if slices.Contains(r.keys, "technician_id") {
-			z.techs = append(z.techs, *tech)
-		}
-		if slices.Contains(r.keys, "product_line") {
-			z.lines = append(z.lines, *line)
-		}
-		if slices.Contains(r.keys, "service_type") {
-			z.services = append(z.services, *service)
-		}
-		if slices.Contains(r.keys, "channel") {
-			z.channels = append(z.channels, *channel)
-		}
-		if slices.Contains(r.keys, "model_id") {
-			z.models = append(z.models, *model)
+		for i, k := range keys {
+			z.keys[i] = append(z.keys[i], k)
 		}
 		return nil
 	}); err != nil {
@@ -492,12 +481,10 @@ func applyDelta(ctx context.Context, q querier, sql string, tenant uuid.UUID, tz
 		}
 		args := []any{tenant, z.days}
 		r := reportTables[i]
-		for _, k := range reportKeys {
-			if !slices.Contains(r.keys, k) {
-				continue
+		for j, k := range reportKeys {
+			if slices.Contains(r.keys, k) {
+				args = append(args, z.keys[j])
 			}
-			args = append(args, map[string]any{"site_id": z.sites, "technician_id": z.techs, "product_line": z.lines,
-				"service_type": z.services, "channel": z.channels, "model_id": z.models}[k])
 		}
 		if _, err := q.Exec(ctx, deleteZeroSQLs[i], args...); err != nil {
 			return fmt.Errorf("delete empty rows of %s: %w", r.table, err)

@@ -243,3 +243,47 @@ func TestReportIncrementalRefreshCancelledLosesNothing(t *testing.T) {
 	require.Zero(t, touched())
 	requireEqualsRebuild(t, s, owner, n.Tenant, "after a cancelled refresh")
 }
+
+// TestMigrationReportFactsBackfill: 00119/00120 on a tenant aggregated
+// by whole-day recomputation (no facts): every aggregated day is marked,
+// a row touched meanwhile waits for the tenant's days to be rebuilt (no
+// delta on a day without its facts), and then the report tables and
+// facts are those of a rebuild, the touched change included.
+func TestMigrationReportFactsBackfill(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, owner, n := incrementalTenant(t, "incremental-migration")
+	aggregated := func() (orders, scored int64) {
+		require.NoError(t, owner.QueryRow(ctx, `SELECT sum(orders), sum(scored) FROM report_daily WHERE tenant_id = $1`, n.Tenant).
+			Scan(&orders, &scored))
+		return orders, scored
+	}
+	p := migratedDownTo(t, owner.Config().ConnString(), 118)
+	_, err := owner.Exec(ctx, `DELETE FROM report_dirty WHERE tenant_id = $1`, n.Tenant) // 00120's down marks every day
+	require.NoError(t, err)
+	_, err = p.Up(ctx)
+	require.NoError(t, err)
+	var days, marked int64
+	require.NoError(t, owner.QueryRow(ctx, `SELECT (SELECT count(DISTINCT day) FROM report_daily WHERE tenant_id = $1),
+		(SELECT count(DISTINCT day) FROM report_dirty WHERE tenant_id = $1)`, n.Tenant).Scan(&days, &marked))
+	require.Positive(t, days)
+	require.Equal(t, days, marked, "every aggregated day marked for its facts")
+	orders, scored := aggregated()
+	tag, err := owner.Exec(ctx, `UPDATE work_orders SET satisfaction_score = 5, satisfaction_at = now()
+		WHERE tenant_id = $1 AND id IN (SELECT id FROM work_orders WHERE tenant_id = $1 AND completed_at IS NOT NULL
+			AND satisfaction_score IS NULL ORDER BY id LIMIT 3)`, n.Tenant)
+	require.NoError(t, err)
+	require.EqualValues(t, 3, tag.RowsAffected())
+	r, err := s.RefreshReportsDetail(ctx, 10)
+	require.NoError(t, err)
+	require.Equal(t, postgres.ReportRefresh{Days: 10}, r, "days first, the touched rows wait")
+	o, sc := aggregated()
+	require.Equal(t, orders, o, "the aggregates as exact as before")
+	require.Contains(t, []int64{scored, scored + 1, scored + 2, scored + 3}, sc, "the scores of the days rebuilt so far, none twice")
+	r = drainReportsDetail(t, s)
+	require.EqualValues(t, marked-10, r.Days)
+	require.Equal(t, 3, r.Sources)
+	o, sc = aggregated()
+	require.Equal(t, [2]int64{orders, scored + 3}, [2]int64{o, sc})
+	requireEqualsRebuild(t, s, owner, n.Tenant, "after the backfill")
+}
