@@ -121,7 +121,14 @@ func (s *Server) callerScope(ctx context.Context) (core.Scope, error) {
 // customers and units see them (core.Viewer): their scope and, for a user
 // who signs in as a technician, that technician record.
 func (s *Server) viewer(ctx context.Context) (core.Viewer, error) {
-	return s.viewerIn(ctx, unitOfWork(ctx), principal(ctx))
+	p := principal(ctx)
+	if p.Kind == core.PrincipalUser && p.TechnicianRead && s.deps.WorkOrders.Technicians != nil {
+		// The request's principal was looked up for this request, with the
+		// user's technician record: no second query.
+		sc, err := s.deps.Authz.ScopeOf(ctx, p.TenantID, p.Subject())
+		return core.Viewer{Scope: sc, Technician: p.Technician}, err
+	}
+	return s.viewerIn(ctx, unitOfWork(ctx), p)
 }
 
 // viewerIn is viewer for principal p, reading through unit u (for work

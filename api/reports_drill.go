@@ -102,7 +102,7 @@ func registerReportDrillRoutes(api huma.API, s *Server, d ReportServices, read a
 	tags := []string{"Reports"}
 	register(api, huma.Operation{OperationID: "drill-report", Method: http.MethodGet, Path: "/v1/reports/drill",
 		Summary: "The records behind a number", Tags: tags, Errors: []int{http.StatusForbidden},
-		Description: "The work orders, complaints, callback tasks or calls (the metric's `drill`) a metric counts over the " +
+		Description: "The work orders, complaints, callback tasks, calls or warranty claims (the metric's `drill`) a metric counts over the " +
 			"period and filters, oldest first, paginated; `counted` marks those in a ratio's numerator. Same scope and " +
 			"bad-input rules as query-report."},
 		read, func(ctx context.Context, in *ReportDrillInput) (*ReportDrillOutput, error) {

@@ -34,7 +34,8 @@ func (b *testBundle) genActivity(n *network, loc *time.Location, first time.Time
 	}
 	sites := []site{{&n.near, []uuid.UUID{n.techNear, n.techFar}}, {&n.far, nil}, {&n.other, nil}, {nil, nil}}
 	units := b.genUnits(n)
-	var orders, misses, callbacks, complaints, calls []string
+	parts, warehouse := b.genParts(n)
+	var orders, misses, callbacks, complaints, calls, requests, reservations, claims []string
 	ts := func(t time.Time) string { return "'" + t.UTC().Format(time.RFC3339Nano) + "'" }
 	opt := func(ok bool, t time.Time) string {
 		if !ok {
@@ -82,13 +83,35 @@ func (b *testBundle) genActivity(n *network, loc *time.Location, first time.Time
 			st := []string{"repair", "installation", "consultation"}[r.IntN(3)]
 			ch := []string{"phone", "app", "web"}[r.IntN(3)]
 			unit := "NULL"
-			if k := r.IntN(len(units) + 1); k < len(units) {
+			if k := r.IntN(len(units) + len(units)/2); k < len(units) {
 				unit = "'" + units[k].String() + "'"
 			}
 			if r.IntN(5) == 0 { // some take days: every bin of the time to complete
 				completed = completed.Add(time.Duration(r.IntN(5*24)) * time.Hour)
 			}
 			id := uuid.New()
+			// Parts consumed on the order (field requests, reservations) and
+			// its warranty claim in any state.
+			if s.id != nil && progressed >= 2 && r.IntN(3) == 0 {
+				q := 1 + r.IntN(3)
+				used := r.IntN(q + 1)
+				state := map[bool]string{true: "consumed", false: "received"}[used > 0]
+				requests = append(requests, fmt.Sprintf("('%s', '%s', '%s', '%s', %s, '%s', '%s', %d, '%s', %d, 'gen', %s, %s)",
+					tid, uuid.New(), uuid.New(), id, siteSQL, warehouse, parts[r.IntN(len(parts))], q, state, used, ts(at), ts(at)))
+			}
+			if r.IntN(10) == 0 {
+				q := 1 + r.IntN(4)
+				used := r.IntN(q + 1)
+				reservations = append(reservations, fmt.Sprintf("('%s', '%s', 'gen-%d-%d', '%s', '%s', '%s', %d, %d, 'active', 'gen', %s, %s)",
+					tid, uuid.New(), seed, seq, warehouse, parts[r.IntN(len(parts))], id, q, used, ts(at), ts(at)))
+			}
+			if s.id != nil && progressed == 3 && unit != "NULL" && r.IntN(2) == 0 {
+				cstate := []string{"draft", "submitted", "flagged", "approved", "adjusted", "rejected", "appealed"}[r.IntN(7)]
+				claimed := int64(1000 + r.IntN(50000))
+				approved := map[string]int64{"approved": claimed, "adjusted": claimed * int64(1+r.IntN(9)) / 10}[cstate]
+				flags := []string{"[]", "[]", `[{"rule":"repeat_repair","name":"Repeat repair"}]`}[r.IntN(3)]
+				claims = append(claims, fmt.Sprintf("('%s'::uuid, '%s'::uuid, '%s', %d, %d, '%s')", uuid.New(), id, cstate, claimed, approved, flags))
+			}
 			orders = append(orders, fmt.Sprintf("('%s', '%s', 'R-%d-%06d', 'repair', '%s', '%s', '%s', %s, %s, '%s', %s, %s, %s, %s, %s, %s, %s, %s, 'gen', %s, %s)",
 				tid, id, seed, seq, ch, state, n.customer, unit, pl, st, siteSQL, techSQL,
 				opt(progressed >= 1, respond), opt(s.id != nil && r.IntN(6) > 0, arriveBy), opt(progressed >= 2, arrived),
@@ -146,10 +169,45 @@ func (b *testBundle) genActivity(n *network, loc *time.Location, first time.Time
 	insert(`INSERT INTO complaints (tenant_id, id, number, customer_id, work_order_id, site_id, technician_id, category, severity, channel,
 		state, owner_kind, deadline_days, due_at, closed_at, created_by, created_at, updated_at) VALUES `, complaints)
 	insert(`INSERT INTO calls (tenant_id, id, pbx_call_id, direction, offered_at, answered_at, duration_seconds, outcome) VALUES `, calls)
+	insert(`INSERT INTO part_requests (tenant_id, id, group_id, work_order_id, site_id, to_warehouse_id, part_id, quantity, state, consumed,
+		requested_by, created_at, updated_at) VALUES `, requests)
+	insert(`INSERT INTO stock_reservations (tenant_id, id, key, warehouse_id, part_id, work_order_id, quantity, consumed, state, created_by,
+		created_at, updated_at) VALUES `, reservations)
+	for len(claims) > 0 {
+		k := min(len(claims), 300)
+		b.exec(tid, `INSERT INTO claims (tenant_id, id, work_order_id, order_number, site_id, region_id, technician_id, unit_id, model_code,
+			state, currency, lines, claimed_total, approved_total, flags, completed_at, created_at, updated_at)
+			SELECT w.tenant_id, x.id, w.id, w.number, w.site_id, s.region_id, w.technician_id, w.unit_id, 'GEN', x.state, 'CNY', '[]',
+				x.claimed, x.approved, x.flags::jsonb, w.completed_at, w.completed_at, w.completed_at
+			FROM (VALUES `+strings.Join(claims[:k], ",\n")+`) AS x (id, wo, state, claimed, approved, flags)
+			JOIN work_orders w ON w.id = x.wo JOIN sites s ON s.id = w.site_id`)
+		claims = claims[k:]
+	}
+}
+
+// genParts gives the tenant three parts of different costs and the near
+// site a warehouse (once); it returns the parts and the warehouse.
+func (b *testBundle) genParts(n *network) ([]uuid.UUID, uuid.UUID) {
+	b.exec(n.tenant.id, `INSERT INTO parts (tenant_id, id, number, cost_minor, sale_minor, currency, warranty_months, created_at, updated_at)
+		SELECT $1, gen_random_uuid(), 'GEN-P' || i, 1250 * i + 99, 2000 * i, 'CNY', 12, now(), now() FROM generate_series(1, 3) i
+		ON CONFLICT DO NOTHING`, n.tenant.id)
+	b.exec(n.tenant.id, `INSERT INTO warehouses (tenant_id, id, code, name, kind, site_id, created_at, updated_at)
+		VALUES ($1, gen_random_uuid(), 'GEN-W', 'Generated site warehouse', 'site', $2, now(), now()) ON CONFLICT DO NOTHING`,
+		n.tenant.id, n.near)
+	var parts []uuid.UUID
+	var wh uuid.UUID
+	pgtest.InTenant(b.t, b.pool, n.tenant.id, func(ctx context.Context, tx pgx.Tx) {
+		rows, err := tx.Query(ctx, `SELECT id FROM parts WHERE number LIKE 'GEN-P%' ORDER BY number`)
+		require.NoError(b.t, err)
+		parts, err = pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		require.NoError(b.t, err)
+		require.NoError(b.t, tx.QueryRow(ctx, `SELECT id FROM warehouses WHERE code = 'GEN-W'`).Scan(&wh))
+	})
+	return parts, wh
 }
 
 // genUnits adds a second product model and gives the network's customer
-// a unit of every model of the tenant (once); it returns the units.
+// 61 units of every model of the tenant (once); it returns the units.
 func (b *testBundle) genUnits(n *network) []uuid.UUID {
 	b.exec(n.tenant.id, `INSERT INTO product_models (tenant_id, id, product_line, code, name, warranty_months)
 		SELECT $1, gen_random_uuid(), product_line, 'GEN-M2', 'Generated model', 12 FROM product_models LIMIT 1
@@ -157,6 +215,10 @@ func (b *testBundle) genUnits(n *network) []uuid.UUID {
 	b.exec(n.tenant.id, `INSERT INTO units (tenant_id, id, customer_id, model_id, serial, purchase_date)
 		SELECT $1, gen_random_uuid(), $2, m.id, 'GEN-' || m.code, '2026-01-01' FROM product_models m ON CONFLICT DO NOTHING`,
 		n.tenant.id, n.customer)
+	// Many units, each repaired now and then: some repairs repeat within 30 days, most do not.
+	b.exec(n.tenant.id, `INSERT INTO units (tenant_id, id, customer_id, model_id, serial, purchase_date)
+		SELECT $1, gen_random_uuid(), $2, m.id, 'GEN-' || m.code || '-' || lpad(i::text, 3, '0'), '2026-01-01'
+		FROM product_models m, generate_series(1, 60) i ON CONFLICT DO NOTHING`, n.tenant.id, n.customer)
 	var units []uuid.UUID
 	pgtest.InTenant(b.t, b.pool, n.tenant.id, func(ctx context.Context, tx pgx.Tx) {
 		rows, err := tx.Query(ctx, `SELECT id FROM units WHERE serial LIKE 'GEN-%' ORDER BY serial`)
@@ -171,11 +233,12 @@ func (b *testBundle) genUnits(n *network) []uuid.UUID {
 // oracleFact is one raw record's contribution, on its tenant-local day;
 // ttc is a completed order's time to complete in whole seconds.
 type oracleFact struct {
-	day  time.Time
-	dims map[string]string
-	site *uuid.UUID
-	sums report.Sums
-	ttc  *int64
+	order *uuid.UUID // the order whose parts it counts
+	day   time.Time
+	dims  map[string]string
+	site  *uuid.UUID
+	sums  report.Sums
+	ttc   *int64
 }
 
 // oracle reads every raw record of the tenant and returns the facts.
@@ -232,12 +295,14 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 				report.DimProductLine: pl, report.DimServiceType: st, report.DimChannel: ch, report.DimModel: model}
 		}
 		type order struct {
-			created time.Time
-			site    *uuid.UUID
-			tech    *uuid.UUID
-			pl, st  string
-			ch      string
-			model   string
+			created   time.Time
+			completed *time.Time
+			unit      *uuid.UUID
+			site      *uuid.UUID
+			tech      *uuid.UUID
+			pl, st    string
+			ch        string
+			model     string
 		}
 		orders := map[uuid.UUID]order{}
 		each(`SELECT id, created_at, state, site_id, technician_id, coalesce(product_line, ''), service_type, channel,
@@ -252,6 +317,7 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			if unit != nil {
 				o.model = modelOf[*unit]
 			}
+			o.completed, o.unit = completed, unit
 			orders[id] = o
 			var s report.Sums
 			s.Orders = 1
@@ -289,6 +355,72 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 				s.Score[*score-1] = 1
 			}
 			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site, sums: s, ttc: ttc})
+		})
+		// Repeat repairs: a completed order with a unit, and whether another
+		// order of the unit was completed in the 720 hours before it was created.
+		byUnit := map[uuid.UUID][]uuid.UUID{}
+		for id, o := range orders {
+			if o.unit != nil {
+				byUnit[*o.unit] = append(byUnit[*o.unit], id)
+			}
+		}
+		for id, o := range orders {
+			if o.unit == nil || o.completed == nil {
+				continue
+			}
+			s := report.Sums{UnitCompleted: 1}
+			for _, p := range byUnit[*o.unit] {
+				if c := orders[p].completed; p != id && c != nil && !c.Before(o.created.Add(-720*time.Hour)) && c.Before(o.created) {
+					s.RepeatRepairs = 1
+				}
+			}
+			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site, sums: s})
+		}
+		// Parts consumed on orders: field requests and reservations, at the part's cost.
+		cost := map[uuid.UUID]int64{}
+		each(`SELECT id, cost_minor FROM parts`, func(r pgx.Rows) {
+			var id uuid.UUID
+			var c int64
+			require.NoError(b.t, r.Scan(&id, &c))
+			cost[id] = c
+		})
+		consumed := func(wo *uuid.UUID, part uuid.UUID, n int64) {
+			if wo == nil || n == 0 {
+				return
+			}
+			o := orders[*wo]
+			facts = append(facts, oracleFact{order: wo, day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site,
+				sums: report.Sums{PartsUsed: n, PartsCost: n * cost[part]}})
+		}
+		for _, t := range []string{"part_requests", "stock_reservations"} {
+			each(`SELECT work_order_id, part_id, consumed FROM `+t, func(r pgx.Rows) {
+				var wo *uuid.UUID
+				var part uuid.UUID
+				var n int64
+				require.NoError(b.t, r.Scan(&wo, &part, &n))
+				consumed(wo, part, n)
+			})
+		}
+		// Warranty claims once submitted: anomalous (flagged, adjusted,
+		// rejected), settled (approved, adjusted) with the approved amount.
+		each(`SELECT work_order_id, state, approved_total, flags FROM claims`, func(r pgx.Rows) {
+			var wo uuid.UUID
+			var state string
+			var approved int64
+			var flags []map[string]any
+			require.NoError(b.t, r.Scan(&wo, &state, &approved, &flags))
+			if state == "draft" {
+				return
+			}
+			s := report.Sums{Claims: 1}
+			if len(flags) > 0 || state == "adjusted" || state == "rejected" {
+				s.ClaimsAnomalous = 1
+			}
+			if state == "approved" || state == "adjusted" {
+				s.ClaimsSettled, s.ClaimCost = 1, approved
+			}
+			o := orders[wo]
+			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site, sums: s})
 		})
 		each(`SELECT work_order_id, site_id, kind FROM site_sla_misses`, func(r pgx.Rows) {
 			var wo, site uuid.UUID

@@ -225,6 +225,60 @@ func (b *testBundle) compareReports(tenant uuid.UUID, token string, scope []uuid
 	return checked
 }
 
+// compareDrills checks the records behind the metrics of parts, claims and
+// repeat repairs over the period against the oracle: how many records,
+// how many counted, and (parts) which orders.
+func (b *testBundle) compareDrills(tenant uuid.UUID, token string) {
+	b.t.Helper()
+	facts, _, _ := b.oracle(tenant)
+	var s report.Sums
+	partOrders := map[string]bool{}
+	for _, f := range facts {
+		if !f.day.Before(reportFrom) && !f.day.After(reportTo) {
+			s.Add(f.sums)
+			if f.order != nil {
+				partOrders[f.order.String()] = true
+			}
+		}
+	}
+	for _, c := range []struct {
+		metric, kind   string
+		items, counted int64
+	}{
+		{"repeat_repairs_30d", "work_order", s.UnitCompleted, s.RepeatRepairs},
+		{"claim_anomaly_rate", "claim", s.Claims, s.ClaimsAnomalous},
+		{"claim_cost_per_order", "claim", s.ClaimsSettled, s.ClaimsSettled},
+		{"parts_cost", "work_order", int64(len(partOrders)), int64(len(partOrders))},
+	} {
+		var items, counted int64
+		got := map[string]bool{}
+		cursor := ""
+		for {
+			q := url.Values{"metric": {c.metric}, "from": {reportFrom.Format("2006-01-02")}, "to": {reportTo.Format("2006-01-02")},
+				"limit": {"200"}, "cursor": {cursor}}
+			r := b.must(200, "GET", "/v1/reports/drill?"+q.Encode(), token, nil)
+			for _, x := range r.JSON["items"].([]any) {
+				it := x.(map[string]any)
+				require.Equal(b.t, c.kind, it["kind"], c.metric)
+				require.NotEmpty(b.t, it["work_order_id"], c.metric)
+				items++
+				if it["counted"].(bool) {
+					counted++
+				}
+				got[it["work_order_id"].(string)] = true
+			}
+			if cursor, _ = r.JSON["next_cursor"].(string); cursor == "" {
+				break
+			}
+		}
+		require.Positive(b.t, c.counted, "%s: the activity has some", c.metric)
+		require.Equal(b.t, [2]int64{c.items, c.counted}, [2]int64{items, counted}, "%s: records behind, counted", c.metric)
+		if c.metric == "parts_cost" {
+			require.Equal(b.t, partOrders, got, "the orders that consumed parts")
+		}
+	}
+}
+
 func keys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -288,6 +342,9 @@ func TestReportsEqualRecomputation(t *testing.T) {
 		}
 	}
 	check("after the job")
+	for _, n := range nets {
+		b.compareDrills(n.tenant.id, n.tenant.admin)
+	}
 
 	// Late and out-of-order facts: orders completed and scored weeks after,
 	// an order recorded with a creation time in the past, a complaint and an
@@ -305,6 +362,17 @@ func TestReportsEqualRecomputation(t *testing.T) {
 			b.genActivity(n, time.UTC, time.Date(2026, 10, 24+i%3, 0, 0, 0, 0, time.UTC), 1, 2, uint64(100+i))
 			b.exec(n.tenant.id, `UPDATE complaints SET state = 'closed', closed_at = created_at + interval '1 day'
 				WHERE id = (SELECT id FROM complaints WHERE closed_at IS NULL ORDER BY created_at LIMIT 1)`)
+			// A claim decided, a request's parts used, a reservation consumed late.
+			b.exec(n.tenant.id, `UPDATE claims SET state = (ARRAY['approved', 'adjusted', 'rejected'])[1 + $1::int % 3],
+				approved_total = CASE $1::int % 3 WHEN 0 THEN claimed_total WHEN 1 THEN claimed_total / 2 ELSE 0 END
+				WHERE id = (SELECT id FROM claims WHERE state IN ('submitted', 'flagged', 'appealed') ORDER BY created_at LIMIT 1)`, i)
+			b.exec(n.tenant.id, `UPDATE part_requests SET consumed = quantity, state = 'consumed'
+				WHERE id = (SELECT id FROM part_requests WHERE consumed < quantity ORDER BY created_at LIMIT 1)`)
+			b.exec(n.tenant.id, `UPDATE stock_reservations SET consumed = quantity
+				WHERE id = (SELECT id FROM stock_reservations WHERE consumed < quantity ORDER BY created_at LIMIT 1)`)
+			if i == 3 { // a part's cost price changes: every order that used it
+				b.exec(n.tenant.id, `UPDATE parts SET cost_minor = cost_minor + 777 WHERE number = 'GEN-P2'`)
+			}
 		}
 	}()
 	for range 5 {
@@ -317,6 +385,7 @@ func TestReportsEqualRecomputation(t *testing.T) {
 	wg.Wait()
 	b.drainReports()
 	check("after late facts and a rebuild during writes")
+	b.compareDrills(n.tenant.id, n.tenant.admin)
 	// The site reputations equal report.Score over a recomputation of the window.
 	for _, n := range nets {
 		t.Logf("%s: %d site reputations equal", n.tenant.slug, b.compareReputations(n.tenant.id, n.tenant.admin))
@@ -339,6 +408,13 @@ func TestReportsBadInputAndScope(t *testing.T) {
 	}
 	require.Equal(t, true, byID["response_in_target_rate"]["available"])
 	require.Contains(t, byID["response_in_target_rate"]["formula"], "120")
+	for _, id := range []string{"repeat_repairs_30d", "parts_consumed", "parts_cost", "claim_cost_per_order", "claim_anomaly_rate"} {
+		require.Equal(t, true, byID[id]["available"], id)
+		require.NotEmpty(t, byID[id]["formula"], id)
+		require.Empty(t, byID[id]["reason"], id)
+	}
+	require.Equal(t, "money", byID["parts_cost"]["unit"])
+	require.Equal(t, "claims", byID["claim_anomaly_rate"]["drill"])
 	require.Equal(t, false, byID["first_time_fix_rate"]["available"])
 	require.NotEmpty(t, byID["first_time_fix_rate"]["reason"])
 	require.Equal(t, "客诉", "客诉") // names are in both languages:

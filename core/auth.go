@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,6 +38,11 @@ type Principal struct {
 	CTIExtension string // a user's phone extension, "" when none
 	SessionID    uuid.UUID
 	LastUsedAt   *time.Time
+	// Technician is the user's technician record as the session lookup
+	// read it (nil: the user is none), when TechnicianRead: a request
+	// then needs no query of its own to learn what the user sees.
+	Technician     *FieldTechnician
+	TechnicianRead bool
 }
 
 // Subject is the principal's name in access rules.
@@ -130,15 +136,55 @@ const (
 	argonKeyLen  = 32
 )
 
-// argonSlots bounds the argon2id computations running at once to the
-// processors: each holds its memory (19 MiB) for its whole run, and more of
-// them at once than processors only add memory (the peak RSS of a burst of
-// logins or onboardings), not throughput. The others wait their turn.
-var argonSlots = make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))
+// argonBytes is the memory one argon2id computation holds for its whole run.
+const argonBytes = argonMemory << 10
+
+// argonSlots bounds the argon2id computations running at once: each holds
+// its memory (19 MiB) for its whole run, and more of them at once than
+// processors only add memory (the peak RSS of a burst of logins or
+// onboardings), not throughput. The others wait their turn. At start the
+// server sizes it from its memory budget (SetPasswordHashMemory).
+var argonSlots = func() *atomic.Pointer[chan struct{}] {
+	p := new(atomic.Pointer[chan struct{}])
+	ch := make(chan struct{}, PasswordHashSlots(0))
+	p.Store(&ch)
+	return p
+}()
+
+// argonRunning and argonPeak count the computations running and the most
+// that ever ran at once (tests read them).
+var argonRunning, argonPeak atomic.Int64
+
+// PasswordHashSlots is how many argon2id computations may run at once
+// within budget bytes of memory: one per processor, fewer when budget
+// holds fewer (at least one). A budget of 0 means one per processor.
+func PasswordHashSlots(budget int64) int {
+	n := max(runtime.GOMAXPROCS(0), 1)
+	if budget > 0 {
+		n = min(n, max(int(budget/argonBytes), 1))
+	}
+	return n
+}
+
+// SetPasswordHashMemory bounds the memory that password hashing (and
+// checking) may hold at once to budget bytes (PasswordHashSlots); it
+// returns the number of hashes that may run at once. Hashes already
+// running finish under the bound they started with.
+func SetPasswordHashMemory(budget int64) int {
+	n := PasswordHashSlots(budget)
+	ch := make(chan struct{}, n)
+	argonSlots.Store(&ch)
+	return n
+}
 
 func idKey(password, salt []byte, passes, memory uint32, threads uint8, keyLen uint32) []byte {
-	argonSlots <- struct{}{}
-	defer func() { <-argonSlots }()
+	slots := *argonSlots.Load()
+	slots <- struct{}{}
+	defer func() { <-slots }()
+	n := argonRunning.Add(1)
+	defer argonRunning.Add(-1)
+	for p := argonPeak.Load(); n > p && !argonPeak.CompareAndSwap(p, n); p = argonPeak.Load() {
+	}
 	return argon2.IDKey(password, salt, passes, memory, threads, keyLen)
 }
 

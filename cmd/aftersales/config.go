@@ -119,7 +119,7 @@ func parseConfig(name string, args []string) (config, *flag.FlagSet, error) {
 	fs.StringVar(&c.SMSCallbackBase, "sms-callback-base-url", env("SMS_CALLBACK_BASE_URL", ""), "base URL Kannel calls back (delivery reports) (env SMS_CALLBACK_BASE_URL); default PUBLIC_URL")
 	c.SMSGatewaySecret = env("SMS_GATEWAY_SECRET", "") // a secret: environment only
 	fs.StringVar(&c.BlobURL, "blob-url", env("BLOB_URL", ""), "where attachments are stored: s3://bucket?region=…&endpoint=…&use_path_style=true (credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or file:///dir (env BLOB_URL); empty: blobs in the data dir")
-	fs.StringVar(&c.MemoryLimit, "memory-limit", env("MEMORY_LIMIT", ""), "Go memory limit of the process, such as 512MiB (env MEMORY_LIMIT); default GOMEMLIMIT, else 90% of the container's memory limit")
+	fs.StringVar(&c.MemoryLimit, "memory-limit", env("MEMORY_LIMIT", ""), "Go memory limit of the process, such as 512MiB (env MEMORY_LIMIT); default GOMEMLIMIT, else 90% of the container's memory limit, else 384MiB")
 	fs.IntVar(&c.AuthzCacheMB, "authz-cache-mb", envInt("AUTHZ_CACHE_MB", 0), "MiB of tenants' access rules kept loaded (env AUTHZ_CACHE_MB); default a quarter of the memory limit, else 256")
 	fs.IntVar(&c.BlobMaxSizeMB, "blob-max-size-mb", envInt("BLOB_MAX_SIZE_MB", 20), "largest attachment upload of any kind in MiB; caps the per-kind limits (env BLOB_MAX_SIZE_MB)")
 	fs.IntVar(&c.BlobImageMaxSizeMB, "blob-image-max-size-mb", envInt("BLOB_IMAGE_MAX_SIZE_MB", 10), "largest image upload in MiB (env BLOB_IMAGE_MAX_SIZE_MB)")

@@ -18,15 +18,16 @@ import (
 // reach the reports through the report job within a minute; the overview
 // shows them on its cards with the previous period, draws the trend and
 // the site ranking with ECharts, a card's number opens the orders behind
-// it and each links to its page; filtered by product model the cards count
+// it and each links to its page; the cards of claims, parts and repeat
+// repairs show theirs; filtered by product model the cards count
 // that model's orders only; the CSV export has the numbers. axe-core
 // finds no serious violation.
 func TestPortalReports(t *testing.T) {
 	t.Parallel()
 	addr, c, platformToken := servePortal(t)
-	for _, tc := range []struct{ lang, tenant, title, orders string }{
-		{"zh-CN", "rep-zh", "报表与指标", "工单量"},
-		{"en", "rep-en", "Reports and KPIs", "Orders"},
+	for _, tc := range []struct{ lang, tenant, title, orders, claimCost string }{
+		{"zh-CN", "rep-zh", "报表与指标", "工单量", "单均索赔成本"},
+		{"en", "rep-en", "Reports and KPIs", "Orders", "Claim cost per order"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			n := newDispatchNetwork(t, c, platformToken, tc.tenant, tc.lang)
@@ -55,6 +56,12 @@ func TestPortalReports(t *testing.T) {
 			b.waitText(tc.orders)
 			b.waitJS("the orders card shows 3", `document.querySelector('[data-test="card-orders"] .card-value')?.innerText === '3'`)
 			b.waitJS("the charts are drawn", `document.querySelectorAll('.report-chart canvas').length === 2`)
+			// The metrics of claims, parts and repeat repairs: no claim or part yet
+			// (money in yuan from fen), no completed order to rate.
+			b.waitText(tc.claimCost)
+			b.waitJS("no claim cost yet", `document.querySelector('[data-test="card-claim_cost_per_order"] .card-value')?.innerText === '0.00'`)
+			b.waitJS("no parts cost yet", `document.querySelector('[data-test="card-parts_cost"] .card-value')?.innerText === '0.00'`)
+			b.waitJS("no repeat repair to rate", `document.querySelector('[data-test="card-repeat_repairs_30d"] .card-value')?.innerText === '—'`)
 			b.requireSettledAccessible("the reports overview")
 
 			// Filtered by a model the orders' unit is not of, then by theirs.

@@ -19,9 +19,9 @@ import (
 func TestPortalScorecard(t *testing.T) {
 	t.Parallel()
 	addr, c, platformToken := servePortal(t)
-	for _, tc := range []struct{ lang, tenant, region, site, tech string }{
-		{"zh-CN", "card-zh", "区域视图", "网点计分卡", "技师视图"},
-		{"en", "card-en", "Region view", "Site scorecard", "Technician view"},
+	for _, tc := range []struct{ lang, tenant, region, site, tech, repeat string }{
+		{"zh-CN", "card-zh", "区域视图", "网点计分卡", "技师视图", "30天返修率"},
+		{"en", "card-en", "Region view", "Site scorecard", "Technician view", "Repeat repairs (30 d)"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			n := newDispatchNetwork(t, c, platformToken, tc.tenant, tc.lang)
@@ -50,6 +50,7 @@ func TestPortalScorecard(t *testing.T) {
 			b.waitPath("/reports/scorecard/technician")
 			b.waitText(tc.tech)
 			b.waitVisible(`[data-test="scorecard-table"]`)
+			b.waitText(tc.repeat) // the table's column of repeat repairs
 			b.signOut()
 
 			// The site manager: from the desk to their own scorecard; their ranking is their site.

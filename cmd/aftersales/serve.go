@@ -39,7 +39,12 @@ func runServe(ctx context.Context, args []string) error {
 	if authzCache == 0 && limit.Bytes > 0 {
 		authzCache = limit.Bytes / 4
 	}
-	log.Info("memory limit", "limit", limit.String(), "bytes", limit.Bytes, "source", limit.Source, "authz_cache_bytes", authzCache)
+	// Password hashing (argon2id, 19 MiB each while it runs) may hold an
+	// eighth of the memory limit: a burst of logins or invitation
+	// acceptances waits for its turn rather than growing the heap.
+	hashes := core.SetPasswordHashMemory(limit.Bytes / 8)
+	log.Info("memory limit", "limit", limit.String(), "bytes", limit.Bytes, "source", limit.Source, "authz_cache_bytes", authzCache,
+		"password_hashes_at_once", hashes)
 	b, err := startBacking(ctx, c, log, true)
 	if err != nil {
 		return err

@@ -33,3 +33,6 @@ func StoreExec(ctx context.Context, s *Store, sql string) error {
 	_, err := s.pool.Exec(ctx, sql)
 	return err
 }
+
+// UnitWrite queues a write on u, sent with its next read or its commit.
+func UnitWrite(u core.UnitOfWork, sql string, args ...any) { unitOf(u).write(sql, args...) }

@@ -29,14 +29,16 @@ var reportCols = []string{"orders", "cancelled", "responded_in_target", "arrival
 	"completed", "complete_seconds", "sla_misses_response", "sla_misses_arrival", "scored", "score_sum",
 	"score_1", "score_2", "score_3", "score_4", "score_5", "callbacks", "callbacks_done", "callbacks_success",
 	"complaints", "complaints_closed", "complaints_closed_on_time", "calls_offered", "calls_answered",
-	"calls_abandoned", "calls_handle_seconds", "complete_4h", "complete_24h", "complete_72h", "complete_over"}
+	"calls_abandoned", "calls_handle_seconds", "complete_4h", "complete_24h", "complete_72h", "complete_over",
+	"parts_used", "parts_cost", "claims", "claims_anomalous", "claims_settled", "claim_cost", "unit_completed", "repeat_repairs"}
 
 func sumsTargets(s *report.Sums) []any {
 	return []any{&s.Orders, &s.Cancelled, &s.RespondedInTarget, &s.Arrivals, &s.ArrivalsOnTime, &s.Assigned,
 		&s.Completed, &s.CompleteSeconds, &s.SLAMissesResponse, &s.SLAMissesArrival, &s.Scored, &s.ScoreSum,
 		&s.Score[0], &s.Score[1], &s.Score[2], &s.Score[3], &s.Score[4], &s.Callbacks, &s.CallbacksDone,
 		&s.CallbacksSuccess, &s.Complaints, &s.ComplaintsClosed, &s.ComplaintsClosedOnTime, &s.CallsOffered,
-		&s.CallsAnswered, &s.CallsAbandoned, &s.CallsHandleSeconds, &s.Complete4h, &s.Complete24h, &s.Complete72h, &s.CompleteOver}
+		&s.CallsAnswered, &s.CallsAbandoned, &s.CallsHandleSeconds, &s.Complete4h, &s.Complete24h, &s.Complete72h, &s.CompleteOver,
+		&s.PartsUsed, &s.PartsCost, &s.Claims, &s.ClaimsAnomalous, &s.ClaimsSettled, &s.ClaimCost, &s.UnitCompleted, &s.RepeatRepairs}
 }
 
 const nilID = "'00000000-0000-0000-0000-000000000000'::uuid"
@@ -64,6 +66,15 @@ var orderKey = [6]string{"coalesce(w.site_id, " + nilID + ")", "coalesce(w.techn
 // completeSecondsSQL is an order's time to complete in whole seconds.
 const completeSecondsSQL = "floor(extract(epoch FROM w.completed_at - w.created_at))::bigint"
 
+// repeatRepairSQL: the order w's unit had another order completed in the
+// 30 days before w was created (the index work_orders_by_unit, 00123).
+const repeatRepairSQL = `EXISTS (SELECT 1 FROM work_orders p WHERE p.tenant_id = w.tenant_id AND p.unit_id = w.unit_id
+	AND p.id <> w.id AND p.completed_at >= w.created_at - interval '720 hours' AND p.completed_at < w.created_at)`
+
+// claimAnomalousSQL: the submitted claim c was flagged by an audit rule at
+// its last submission, or a reviewer adjusted or rejected it.
+const claimAnomalousSQL = "(c.flags <> '[]'::jsonb OR c.state IN ('adjusted', 'rejected'))::int"
+
 var reportFacts = []factSQL{
 	{src: "o", id: "w.id", touch: "w.id", at: "w.created_at", key: orderKey, from: " work_orders w",
 		where: "w.tenant_id = $1", bin: ttcBinSQL, counts: map[string]string{
@@ -86,6 +97,8 @@ var reportFacts = []factSQL{
 			"score_3":             "coalesce((w.satisfaction_score = 3)::int, 0)",
 			"score_4":             "coalesce((w.satisfaction_score = 4)::int, 0)",
 			"score_5":             "coalesce((w.satisfaction_score = 5)::int, 0)",
+			"unit_completed":      "(w.unit_id IS NOT NULL AND w.completed_at IS NOT NULL)::int",
+			"repeat_repairs":      "(w.completed_at IS NOT NULL AND " + repeatRepairSQL + ")::int",
 		}},
 	// An SLA miss counts under the site that missed it.
 	{src: "o", id: "w.id", touch: "m.work_order_id", at: "w.created_at",
@@ -105,6 +118,24 @@ var reportFacts = []factSQL{
 		where: "c.tenant_id = $1",
 		counts: map[string]string{"complaints": "1", "complaints_closed": "(c.closed_at IS NOT NULL)::int",
 			"complaints_closed_on_time": "coalesce((c.closed_at <= c.due_at)::int, 0)"}},
+	// Parts consumed on the order: its field requests' and its reservations' consumed quantities.
+	{src: "o", id: "w.id", touch: "q.work_order_id", at: "w.created_at", key: orderKey,
+		from: ` part_requests q JOIN work_orders w ON w.tenant_id = q.tenant_id AND w.id = q.work_order_id
+			JOIN parts p ON p.tenant_id = q.tenant_id AND p.id = q.part_id`,
+		where:  "q.tenant_id = $1 AND q.consumed > 0",
+		counts: map[string]string{"parts_used": "q.consumed", "parts_cost": "q.consumed * p.cost_minor"}},
+	{src: "o", id: "w.id", touch: "q.work_order_id", at: "w.created_at", key: orderKey,
+		from: ` stock_reservations q JOIN work_orders w ON w.tenant_id = q.tenant_id AND w.id = q.work_order_id
+			JOIN parts p ON p.tenant_id = q.tenant_id AND p.id = q.part_id`,
+		where:  "q.tenant_id = $1 AND q.consumed > 0",
+		counts: map[string]string{"parts_used": "q.consumed", "parts_cost": "q.consumed * p.cost_minor"}},
+	// The order's warranty claim once submitted.
+	{src: "o", id: "w.id", touch: "c.work_order_id", at: "w.created_at", key: orderKey,
+		from:  " claims c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id",
+		where: "c.tenant_id = $1 AND c.state <> 'draft'",
+		counts: map[string]string{"claims": "1", "claims_anomalous": claimAnomalousSQL,
+			"claims_settled": "(c.state IN ('approved', 'adjusted'))::int",
+			"claim_cost":     "CASE WHEN c.state IN ('approved', 'adjusted') THEN c.approved_total ELSE 0 END"}},
 	{src: "k", id: "k.id", touch: "k.id", at: "k.offered_at", key: [6]string{nilID, nilID, "''", "''", "''", nilID},
 		from: " calls k", where: "k.tenant_id = $1 AND k.direction = 'inbound'",
 		counts: map[string]string{"calls_offered": "1", "calls_answered": "(k.answered_at IS NOT NULL)::int",

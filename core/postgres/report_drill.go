@@ -35,12 +35,20 @@ var drillSources = map[string]drillSource{
 		from: "complaints c LEFT JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id", at: "c.created_at",
 		dims: map[string]string{"site": "c.site_id", "technician": "c.technician_id", "product_line": "w.product_line",
 			"service_type": "w.service_type", "channel": "c.channel", "model": drillModelSQL}},
+	"claims": {cols: "'claim', c.id, c.order_number, c.work_order_id, w.created_at, c.state, w.site_id, w.technician_id",
+		from: "claims c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id", at: "w.created_at",
+		dims: map[string]string{"site": "w.site_id", "technician": "w.technician_id", "product_line": "w.product_line",
+			"service_type": "w.service_type", "channel": "w.channel", "model": drillModelSQL}},
 	"calls": {cols: "'call', k.id, k.pbx_call_id, NULL::uuid, k.offered_at, k.outcome, NULL::uuid, NULL::uuid",
 		from: "calls k", at: "k.offered_at", dims: map[string]string{}},
 }
 
 // drillModelSQL is the model of the order w's unit.
 const drillModelSQL = "(SELECT un.model_id FROM units un WHERE un.tenant_id = w.tenant_id AND un.id = w.unit_id)"
+
+// drillConsumedSQL: parts were consumed on the order w (report.go's parts facts).
+const drillConsumedSQL = `(EXISTS (SELECT 1 FROM part_requests q WHERE q.tenant_id = w.tenant_id AND q.work_order_id = w.id AND q.consumed > 0)
+	OR EXISTS (SELECT 1 FROM stock_reservations q WHERE q.tenant_id = w.tenant_id AND q.work_order_id = w.id AND q.consumed > 0))`
 
 // drillPredicates are each metric's population and numerator over its source.
 var drillPredicates = map[string][2]string{
@@ -65,6 +73,11 @@ var drillPredicates = map[string][2]string{
 	"complaints_per_1000":            {"true", "true"},
 	"complaint_closure_on_time_rate": {"c.closed_at IS NOT NULL", "coalesce(c.closed_at <= c.due_at, false)"},
 	"calls_offered":                  {"k.direction = 'inbound'", "true"},
+	"repeat_repairs_30d":             {"w.completed_at IS NOT NULL AND w.unit_id IS NOT NULL", repeatRepairSQL},
+	"parts_consumed":                 {drillConsumedSQL, "true"},
+	"parts_cost":                     {drillConsumedSQL, "true"},
+	"claim_cost_per_order":           {"c.state IN ('approved', 'adjusted')", "true"},
+	"claim_anomaly_rate":             {"c.state <> 'draft'", claimAnomalousSQL + " = 1"},
 	"calls_answered":                 {"k.direction = 'inbound' AND k.answered_at IS NOT NULL", "true"},
 	"calls_abandoned":                {"k.direction = 'inbound' AND k.outcome IN ('abandoned', 'missed')", "true"},
 	"calls_aht_seconds":              {"k.direction = 'inbound' AND k.answered_at IS NOT NULL", "true"},

@@ -28,6 +28,9 @@ type rawOrder struct {
 	secs                                  *int64
 	score                                 *int32
 	siteID, techID, regionOfSite, modelID *uuid.UUID
+	// unitDone: completed with a unit; repeat: and the unit had another
+	// order completed in the 720 hours before this one was created.
+	unitDone, repeat bool
 }
 
 // TestReportRollupsEqualRecomputation: on a tenant loaded as the report
@@ -84,6 +87,15 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 		u AS (UPDATE work_orders w SET site_id = NULL FROM o WHERE w.tenant_id = $1 AND w.id = o.id AND o.k % 6 = 0 RETURNING 1)
 		SELECT count(*) FROM u`, n.Tenant).Scan(&noSite))
 	require.Greater(t, noSite, 10, "completed orders of no site")
+	// Repeat repairs: every 4th order of the last 65 days moved onto one of
+	// three units (the update marks the days the unit change touches), so
+	// that their earlier orders, completed or not, within 720 hours or not,
+	// make some of them repeats.
+	_, err = owner.Exec(ctx, `WITH o AS (SELECT id, row_number() OVER (ORDER BY id) AS k FROM work_orders
+			WHERE tenant_id = $1 AND created_at >= now() - interval '65 days'),
+		u AS (SELECT array_agg(id ORDER BY id) AS ids FROM (SELECT id FROM units WHERE tenant_id = $1 ORDER BY id LIMIT 3) x)
+		UPDATE work_orders w SET unit_id = u.ids[1 + o.k % 3] FROM o, u WHERE w.tenant_id = $1 AND w.id = o.id AND o.k % 4 = 0`, n.Tenant)
+	require.NoError(t, err)
 	for {
 		k, err := s.RefreshReports(ctx, 100)
 		require.NoError(t, err)
@@ -168,6 +180,13 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 				return err
 			}))
 			require.NotEmpty(t, want, "%s %s: the case selects orders", stage, c.name)
+			if c.re.All && c.f == (report.Filter{}) {
+				var rep int64
+				for _, w := range want {
+					rep += w.RepeatRepairs
+				}
+				require.Positive(t, rep, "%s %s: repeat repairs in the period", stage, c.name)
+			}
 			require.Equal(t, sortedKeys(want), sortedKeys(got), "%s %s: groups", stage, c.name)
 			for k, w := range want {
 				g := got[k]
@@ -176,6 +195,8 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 				require.Equal(t, w.Score, g.Score, "%s %s %s: scores", stage, c.name, k)
 				require.Equal(t, [4]int64{w.Complete4h, w.Complete24h, w.Complete72h, w.CompleteOver},
 					[4]int64{g.Complete4h, g.Complete24h, g.Complete72h, g.CompleteOver}, "%s %s %s: distribution", stage, c.name, k)
+				require.Equal(t, [2]int64{w.UnitCompleted, w.RepeatRepairs}, [2]int64{g.UnitCompleted, g.RepeatRepairs},
+					"%s %s %s: repeat repairs", stage, c.name, k)
 			}
 			require.Equal(t, wantMed, gotMed, "%s %s: medians", stage, c.name)
 		}
@@ -249,17 +270,48 @@ func TestReportRollupsEqualRecomputation(t *testing.T) {
 
 // rawOrders reads the tenant's orders created on days [from, to] (its zone).
 func rawOrders(t *testing.T, owner *pgx.Conn, tenant uuid.UUID, tz string, from, to time.Time) []rawOrder {
+	// Every order of the tenant's units, for the repeats.
+	type done struct {
+		id        uuid.UUID
+		completed *time.Time
+	}
+	urows, err := owner.Query(context.Background(), `SELECT unit_id, id, completed_at FROM work_orders WHERE tenant_id = $1 AND unit_id IS NOT NULL`, tenant)
+	require.NoError(t, err)
+	byUnit := map[uuid.UUID][]done{}
+	for urows.Next() {
+		var u uuid.UUID
+		var d done
+		require.NoError(t, urows.Scan(&u, &d.id, &d.completed))
+		byUnit[u] = append(byUnit[u], d)
+	}
+	require.NoError(t, urows.Err())
 	rows, err := owner.Query(context.Background(), `SELECT (w.created_at AT TIME ZONE $2)::date, w.site_id, w.technician_id, s.region_id,
 			coalesce(w.product_line, ''), w.service_type, w.channel, w.state::text,
 			floor(extract(epoch FROM w.completed_at - w.created_at))::bigint, w.satisfaction_score,
-			(SELECT un.model_id FROM units un WHERE un.tenant_id = w.tenant_id AND un.id = w.unit_id)
+			(SELECT un.model_id FROM units un WHERE un.tenant_id = w.tenant_id AND un.id = w.unit_id), w.id, w.unit_id, w.created_at, w.completed_at
 		FROM work_orders w LEFT JOIN sites s ON s.id = w.site_id
 		WHERE w.tenant_id = $1 AND w.created_at >= ($3::date)::timestamp AT TIME ZONE $2 AND w.created_at < ($4::date + 1)::timestamp AT TIME ZONE $2`,
 		tenant, tz, from.Format("2006-01-02"), to.Format("2006-01-02"))
 	require.NoError(t, err)
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (rawOrder, error) {
 		var o rawOrder
-		err := r.Scan(&o.day, &o.siteID, &o.techID, &o.regionOfSite, &o.line, &o.service, &o.channel, &o.state, &o.secs, &o.score, &o.modelID)
+		var id uuid.UUID
+		var unit *uuid.UUID
+		var created time.Time
+		var completed *time.Time
+		err := r.Scan(&o.day, &o.siteID, &o.techID, &o.regionOfSite, &o.line, &o.service, &o.channel, &o.state, &o.secs, &o.score, &o.modelID,
+			&id, &unit, &created, &completed)
+		if err != nil {
+			return o, err
+		}
+		if unit != nil && completed != nil {
+			o.unitDone = true
+			for _, p := range byUnit[*unit] {
+				if p.id != id && p.completed != nil && !p.completed.Before(created.Add(-720*time.Hour)) && p.completed.Before(created) {
+					o.repeat = true
+				}
+			}
+		}
 		if o.siteID != nil {
 			o.site = o.siteID.String()
 		}
@@ -337,6 +389,12 @@ func bruteForce(orders []rawOrder, re report.Reach, f report.Filter, groupBy []s
 				s.CompleteOver++
 			}
 			secs[k] = append(secs[k], v)
+		}
+		if o.unitDone {
+			s.UnitCompleted++
+		}
+		if o.repeat {
+			s.RepeatRepairs++
 		}
 		if o.score != nil {
 			s.Scored++

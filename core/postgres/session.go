@@ -93,10 +93,11 @@ func (r identityRepo) TouchAPIKey(id uuid.UUID, at time.Time) {
 	r.u.write(`UPDATE api_keys SET last_used_at = $2 WHERE id = $1`, id, at)
 }
 
-const authSessionSQL = `SELECT s.id, u.id, u.username, u.display_name, coalesce(u.cti_extension, ''), t.slug, t.status, t.status_reason, t.locale, t.timezone, s.last_seen_at
+const authSessionSQL = `SELECT s.id, u.id, u.username, u.display_name, coalesce(u.cti_extension, ''), t.slug, t.status, t.status_reason, t.locale, t.timezone, s.last_seen_at, tc.id, tc.site_id
 	FROM sessions s
 	JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
 	JOIN tenants t ON t.id = s.tenant_id
+	LEFT JOIN technicians tc ON tc.tenant_id = s.tenant_id AND tc.user_id = u.id
 	WHERE s.tenant_id = $1 AND s.token_hash = $2 AND s.revoked_at IS NULL AND s.expires_at > $3 AND u.status = 'active'`
 
 const authKeySQL = `SELECT k.id, k.name, t.slug, t.status, t.status_reason, t.locale, t.timezone, k.last_used_at
@@ -105,7 +106,9 @@ const authKeySQL = `SELECT k.id, k.name, t.slug, t.status, t.status_reason, t.lo
 
 // FindPrincipal implements identity.Store. The tenant is set and the
 // token looked up in one round trip (the role too): a pipelined batch runs as one
-// implicit transaction, so the local setting holds for the lookup.
+// implicit transaction, so the local setting holds for the lookup. A
+// session's lookup also reads the user's technician record (the unique
+// (tenant_id, user_id) index), which a request's viewer needs.
 func (s *Store) FindPrincipal(ctx context.Context, t core.Token, now time.Time) (*core.Principal, error) {
 	p := &core.Principal{Kind: t.Kind, TenantID: t.TenantID}
 	b := &pgx.Batch{}
@@ -114,8 +117,13 @@ func (s *Store) FindPrincipal(ctx context.Context, t core.Token, now time.Time) 
 	case core.PrincipalUser:
 		b.Queue(authSessionSQL, t.TenantID, t.Hash, now).QueryRow(func(r pgx.Row) error {
 			var ls time.Time
-			err := r.Scan(&p.SessionID, &p.ID, &p.Name, &p.DisplayName, &p.CTIExtension, &p.TenantSlug, &p.TenantStatus, &p.TenantReason, &p.Locale, &p.TimeZone, &ls)
+			var tech, site *uuid.UUID
+			err := r.Scan(&p.SessionID, &p.ID, &p.Name, &p.DisplayName, &p.CTIExtension, &p.TenantSlug, &p.TenantStatus, &p.TenantReason, &p.Locale, &p.TimeZone, &ls, &tech, &site)
 			p.LastUsedAt = &ls
+			if tech != nil && site != nil {
+				p.Technician = &core.FieldTechnician{ID: *tech, SiteID: *site}
+			}
+			p.TechnicianRead = err == nil
 			return err
 		})
 	case core.PrincipalAPIKey:

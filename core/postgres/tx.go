@@ -30,7 +30,7 @@ type querier interface {
 type unit struct {
 	store    *Store
 	tenantID uuid.UUID // uuid.Nil: platform unit
-	tx       pgx.Tx
+	tx       *pipeTx   // nil until first use
 	// pending are writes not sent yet, in order.
 	pending *pgx.Batch
 	// deferred statements run just before commit, after the pending
@@ -54,7 +54,9 @@ func (u *unit) TenantID() uuid.UUID { return u.tenantID }
 // AfterCommit implements core.UnitOfWork.
 func (u *unit) AfterCommit(fn func()) { u.after = append(u.after, fn) }
 
-// Commit implements core.OpenUnitOfWork.
+// Commit implements core.OpenUnitOfWork. The pending and deferred writes
+// and the COMMIT go in one round trip (with the BEGIN too when nothing was
+// read); a unit that sent nothing ends without a round trip.
 func (u *unit) Commit(ctx context.Context) error {
 	if u.done {
 		return core.Errorf(core.EINTERNAL, "unit of work already ended")
@@ -71,16 +73,20 @@ func (u *unit) Commit(ctx context.Context) error {
 			b.QueuedQueries = append(b.QueuedQueries, u.deferred.QueuedQueries...)
 			u.deferred = nil
 		}
-		if b.Len() > 0 {
+		if b.Len() > 0 || !u.tx.idle() {
+			b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error {
+				if ct.String() == "ROLLBACK" { // the transaction had failed
+					return pgx.ErrTxCommitRollback
+				}
+				return nil
+			})
 			if err := translate(u.tx.SendBatch(ctx, b).Close(), "transaction"); err != nil {
 				u.Rollback(ctx)
 				return err
 			}
 		}
-		if err := translate(u.tx.Commit(ctx), "transaction"); err != nil {
-			u.Rollback(ctx)
-			return err
-		}
+		u.tx.release()
+		u.tx = nil
 	}
 	u.done = true
 	if u.wroteOutbox {
@@ -101,22 +107,23 @@ func (u *unit) Rollback(ctx context.Context) {
 	u.done = true
 	u.after, u.pending, u.deferred = nil, nil, nil
 	if u.tx != nil {
-		_ = u.tx.Rollback(context.WithoutCancel(ctx))
+		u.tx.rollback(context.WithoutCancel(ctx))
+		u.tx = nil
 	}
 }
 
-// begin begins the transaction and sets the tenant in one round trip, on
-// first use.
-func (u *unit) begin(ctx context.Context) (pgx.Tx, error) {
+// begin takes the unit's connection on first use; the BEGIN and the
+// tenant's settings go with the first statement sent on it (pipeTx).
+func (u *unit) begin(ctx context.Context) (*pipeTx, error) {
 	if u.done {
 		return nil, core.Errorf(core.EINTERNAL, "unit of work already ended")
 	}
 	if u.tx == nil {
-		tx, err := u.store.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: beginQuery(u.tenantID)})
+		c, err := u.store.pool.Acquire(ctx)
 		if err != nil {
 			return nil, err
 		}
-		u.tx = tx
+		u.tx = newPipeTx(c, u.tenantID)
 	}
 	return u.tx, nil
 }
@@ -161,17 +168,15 @@ func (u *unit) queryRow(ctx context.Context, scan func(pgx.Row) error, sql strin
 	return u.read(ctx, b)
 }
 
-// conn returns the transaction after sending the pending writes, for
-// statements that need the connection itself (COPY, row iteration).
+// conn returns the transaction for statements that need the connection
+// itself (row iteration); the pending writes go with its next statement.
 func (u *unit) conn(ctx context.Context) (querier, error) {
 	tx, err := u.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if u.pending != nil {
-		if err := tx.SendBatch(ctx, u.takePending()).Close(); err != nil {
-			return nil, err
-		}
+		tx.pre = append(tx.pre, u.takePending().QueuedQueries...) // sent with the next statement
 	}
 	return tx, nil
 }
@@ -193,14 +198,4 @@ func (u *unit) deferUntilCommit(sql string, args ...any) {
 		u.deferred = &pgx.Batch{}
 	}
 	u.deferred.Queue(sql, args...)
-}
-
-// beginQuery begins the transaction and sets the role and the tenant,
-// locally, in one round trip.
-// The tenant ID is formatted by uuid, so it cannot carry SQL.
-func beginQuery(tenantID uuid.UUID) string {
-	if tenantID == uuid.Nil {
-		return "BEGIN; " + asAppRole
-	}
-	return fmt.Sprintf("BEGIN; "+asAppRole+", set_config('app.tenant_id', '%s', true)", tenantID)
 }

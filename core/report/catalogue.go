@@ -27,14 +27,14 @@ type Metric struct {
 	NameEn string `json:"name_en"`
 	// Formula is how the value is computed, in words over the raw records.
 	Formula string `json:"formula"`
-	Unit    string `json:"unit" enum:"count,ratio,hours,seconds,score,per_1000"`
+	Unit    string `json:"unit" enum:"count,ratio,hours,seconds,score,per_1000,money" doc:"money: minor units of the currency (fen for CNY)."`
 	// Dimensions the metric can be filtered on and grouped by.
 	Dimensions []string `json:"dimensions" nullable:"false"`
 	// Available: the data it needs exists; otherwise Reason says what is missing.
 	Available bool   `json:"available"`
 	Reason    string `json:"reason,omitempty"`
 	// Drill is what GET /v1/reports/drill lists behind the number.
-	Drill string `json:"drill,omitempty" enum:"work_orders,complaints,callbacks,calls,"`
+	Drill string `json:"drill,omitempty" enum:"work_orders,complaints,callbacks,calls,claims,"`
 	// value computes the metric from the sums; ok false: no denominator.
 	value func(s Sums) (float64, bool) `json:"-"`
 	// median: the value needs Sums.MedianCompleteSeconds, computed from the raw records.
@@ -79,6 +79,21 @@ type Sums struct {
 	// sets it from the raw records of exactly the buckets summed (nil: no
 	// completed order).
 	MedianCompleteSeconds *int64 `json:"median_complete_seconds,omitempty"`
+	// Parts consumed on the orders (field requests' and reservations'
+	// consumed quantities) and their catalogue cost in minor units.
+	PartsUsed int64 `json:"parts_used"`
+	PartsCost int64 `json:"parts_cost"`
+	// The orders' warranty claims once submitted; of those, the anomalous
+	// (flagged by an audit rule, adjusted or rejected) and the settled
+	// (approved or adjusted) with their approved amount in minor units.
+	Claims          int64 `json:"claims"`
+	ClaimsAnomalous int64 `json:"claims_anomalous"`
+	ClaimsSettled   int64 `json:"claims_settled"`
+	ClaimCost       int64 `json:"claim_cost"`
+	// Completed orders with a unit; of those, the repeat repairs (the unit
+	// had another order completed in the 30 days before this one was created).
+	UnitCompleted int64 `json:"unit_completed"`
+	RepeatRepairs int64 `json:"repeat_repairs"`
 }
 
 // Add adds o to s.
@@ -112,6 +127,14 @@ func (s *Sums) Add(o Sums) {
 	s.Complete24h += o.Complete24h
 	s.Complete72h += o.Complete72h
 	s.CompleteOver += o.CompleteOver
+	s.PartsUsed += o.PartsUsed
+	s.PartsCost += o.PartsCost
+	s.Claims += o.Claims
+	s.ClaimsAnomalous += o.ClaimsAnomalous
+	s.ClaimsSettled += o.ClaimsSettled
+	s.ClaimCost += o.ClaimCost
+	s.UnitCompleted += o.UnitCompleted
+	s.RepeatRepairs += o.RepeatRepairs
 }
 
 func count(f func(s Sums) int64) func(Sums) (float64, bool) {
@@ -226,14 +249,35 @@ var catalogue = []Metric{
 		Available: true, Drill: "calls",
 		Formula: "Mean duration_seconds of the answered inbound calls offered in the period.",
 		value:   ratio(func(s Sums) int64 { return s.CallsHandleSeconds }, func(s Sums) int64 { return s.CallsAnswered }, 1)},
-	{ID: "first_time_fix_rate", NameZh: "一次修复率", NameEn: "First-time fix", Unit: "ratio", Dimensions: orderDims,
-		Reason: "No record says whether a repair needed another visit: orders keep no revisit or repeat-visit link yet."},
 	{ID: "repeat_repairs_30d", NameZh: "30天返修率", NameEn: "Repeat repairs within 30 days", Unit: "ratio", Dimensions: orderDims,
-		Reason: "Needs the link from a repair to the earlier one of the same unit (not recorded yet)."},
-	{ID: "parts_cost", NameZh: "备件消耗与成本", NameEn: "Parts consumption and cost", Unit: "count", Dimensions: orderDims,
-		Reason: "Parts and their costs are not recorded yet."},
-	{ID: "claim_cost_per_order", NameZh: "单均索赔成本", NameEn: "Claim cost per order", Unit: "count", Dimensions: orderDims,
-		Reason: "Warranty claims are not built yet."},
+		Available: true, Drill: "work_orders",
+		Formula: "Completed orders with a unit whose unit had another order completed in the 30 days (720 hours) before this " +
+			"order was created (the other's completed_at in [created_at − 720 h, created_at)) ÷ completed orders with a unit." + cohort,
+		value: ratio(func(s Sums) int64 { return s.RepeatRepairs }, func(s Sums) int64 { return s.UnitCompleted }, 1)},
+	{ID: "parts_consumed", NameZh: "备件消耗量", NameEn: "Parts consumed", Unit: "count", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Pieces consumed on the orders: the consumed quantity of their field part requests (posted from the service " +
+			"record, built-in stock or the ERP) plus that of the stock reservations made for them." + cohort,
+		value: count(func(s Sums) int64 { return s.PartsUsed })},
+	{ID: "parts_cost", NameZh: "备件消耗成本", NameEn: "Parts cost", Unit: "money", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
+		Formula: "Σ pieces consumed on the orders (as parts_consumed) × the part's cost price in the catalogue (parts.cost_minor, " +
+			"as it is now), in minor units of the parts' currency." + cohort,
+		value: count(func(s Sums) int64 { return s.PartsCost })},
+	{ID: "claim_cost_per_order", NameZh: "单均索赔成本", NameEn: "Claim cost per order", Unit: "money", Dimensions: orderDims,
+		Available: true, Drill: "claims",
+		Formula: "Σ approved_total of the orders' warranty claims settled (decided approved or adjusted) ÷ orders created, " +
+			"in minor units of the claims' currency." + cohort,
+		value: ratio(func(s Sums) int64 { return s.ClaimCost }, func(s Sums) int64 { return s.Orders }, 1)},
+	{ID: "claim_anomaly_rate", NameZh: "索赔异常率", NameEn: "Claim anomalies", Unit: "ratio", Dimensions: orderDims,
+		Available: true, Drill: "claims",
+		Formula: "Submitted warranty claims (every state but draft) flagged by an audit rule at their last submission or " +
+			"decided adjusted or rejected ÷ submitted claims." + cohort,
+		value: ratio(func(s Sums) int64 { return s.ClaimsAnomalous }, func(s Sums) int64 { return s.Claims }, 1)},
+	{ID: "first_time_fix_rate", NameZh: "一次修复率", NameEn: "First-time fix", Unit: "ratio", Dimensions: orderDims,
+		Reason: "No record says whether the first visit fixed the fault: an order keeps one arrival and no revisit. " +
+			"The proxy \"no other order of the unit within 30 days after completion\" is repeat_repairs_30d seen from the " +
+			"earlier order, and would keep changing for 30 days after each completion."},
 	{ID: "calls_service_level", NameZh: "服务水平", NameEn: "Service level", Unit: "ratio", Dimensions: noDims,
 		Reason: "The call log keeps no queue wait time to measure answered-within-threshold."},
 }

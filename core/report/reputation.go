@@ -37,7 +37,7 @@ type ReputationSettings struct {
 	// WindowDays: the score reads the tenant-local days [today − WindowDays + 1, today].
 	WindowDays int `json:"window_days" minimum:"7" maximum:"366" doc:"Days the score looks back, today included. Default 90."`
 	// MinSample: a component has data only when its denominator reaches it.
-	MinSample int `json:"min_sample" minimum:"1" maximum:"10000" doc:"Least denominator (orders, arrivals, scores) for a component to count. Default 5."`
+	MinSample int `json:"min_sample" minimum:"1" maximum:"10000" doc:"Least denominator (orders, arrivals, scores, submitted claims) for a component to count. Default 5."`
 	// ComplaintsCeiling: complaints per 1,000 orders at which the complaints component reaches 0.
 	ComplaintsCeiling float64 `json:"complaints_ceiling_per_1000" minimum:"1" maximum:"1000" doc:"Complaints per 1,000 orders that score 0. Default 20."`
 }
@@ -156,8 +156,7 @@ func component(id string, s Sums, set ReputationSettings) Component {
 			return math.Max(0, 1-r/set.ComplaintsCeiling)
 		}
 	case CompClaimAnomalies:
-		c.Metric, c.Reason = "claim_anomalies", "Warranty claims are not recorded yet."
-		return c
+		c.Metric, sample, norm = "claim_anomaly_rate", s.Claims, func(r float64) float64 { return 1 - r }
 	}
 	m, _ := Find(c.Metric)
 	if !m.Available {

@@ -8,6 +8,11 @@ import (
 
 func ptr(v float64) *float64 { return &v }
 
+func withClaims(s Sums, claims, anomalous int64) Sums {
+	s.Claims, s.ClaimsAnomalous = claims, anomalous
+	return s
+}
+
 // TestReputationScore is the formula's table (docs/reports.md, "Site
 // reputation"): each case's score worked out by hand.
 func TestReputationScore(t *testing.T) {
@@ -42,6 +47,14 @@ func TestReputationScore(t *testing.T) {
 				return s
 			}(), ptr(43.8),
 			map[string]float64{CompResponse: 0.5, CompArrival: 0.25, CompSatisfaction: 0.5, CompComplaints: 0.5}},
+		// 8 submitted claims, 2 anomalous: 1 − 2/8; (20×0.5 + 20×0.25 + 25×0.5 + 15×0 + 5×0.75) ÷ 85
+		{"claim anomalies with default weights", withClaims(mid, 8, 2), def, ptr(36.8),
+			map[string]float64{CompResponse: 0.5, CompArrival: 0.25, CompSatisfaction: 0.5, CompComplaints: 0, CompClaimAnomalies: 0.75}},
+		{"claim anomalies alone", withClaims(mid, 8, 2), only(ReputationWeights{ClaimAnomalies: 1}), ptr(75),
+			map[string]float64{CompResponse: 0.5, CompArrival: 0.25, CompSatisfaction: 0.5, CompComplaints: 0, CompClaimAnomalies: 0.75}},
+		// 4 submitted claims < min_sample 5: no data.
+		{"fewer claims than min_sample: no data", withClaims(mid, 4, 4), only(ReputationWeights{ClaimAnomalies: 1}), nil,
+			map[string]float64{CompResponse: 0.5, CompArrival: 0.25, CompSatisfaction: 0.5, CompComplaints: 0}},
 		{"only weights without data: no score", mid, only(ReputationWeights{FirstTimeFix: 10, ClaimAnomalies: 10}), nil,
 			map[string]float64{CompResponse: 0.5, CompArrival: 0.25, CompSatisfaction: 0.5, CompComplaints: 0}},
 		// 4 scored < min_sample 5: satisfaction has no data; response 1 of 4.

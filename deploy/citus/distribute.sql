@@ -5,7 +5,7 @@
 
 -- Triggers on distributed tables (need citus.enable_unsafe_triggers; each writes
 -- rows of its own tenant only, except where deploy/README.md says otherwise):
--- audit_events, authz_rules, callback_tasks, calls, complaints, outbox, plugin_bindings, regions, site_districts, site_sla_misses, sites, sms_settings, tenant_settings, units, users, work_orders
+-- audit_events, authz_rules, callback_tasks, calls, claims, complaints, outbox, part_requests, parts, plugin_bindings, regions, site_districts, site_sla_misses, sites, sms_settings, stock_reservations, tenant_settings, units, users, work_orders
 
 -- Platform and reference data: one copy on every node.
 SELECT create_reference_table('goose_db_version');

@@ -40,9 +40,10 @@ func TestChooseMemoryLimit(t *testing.T) {
 		{"the runtime's GOMEMLIMIT next", "", "700MiB", v2, MemoryLimit{700 << 20, "GOMEMLIMIT"}},
 		{"cgroup v2 limit, 90%", "", "", v2, MemoryLimit{(1 << 30) * 9 / 10, "container"}},
 		{"cgroup v1 limit, 90%", "", "off", v1, MemoryLimit{(512 << 20) * 9 / 10, "container"}},
-		{"cgroup v2 without a limit", "", "", unlimitedV2, MemoryLimit{0, "none"}},
-		{"cgroup v1 without a limit", "", "", unlimitedV1, MemoryLimit{0, "none"}},
-		{"no cgroup files", "", "", t.TempDir(), MemoryLimit{0, "none"}},
+		{"cgroup v2 without a limit: the default", "", "", unlimitedV2, MemoryLimit{DefaultLimit, "default"}},
+		{"cgroup v1 without a limit: the default", "", "", unlimitedV1, MemoryLimit{DefaultLimit, "default"}},
+		{"no cgroup files: the default", "", "", t.TempDir(), MemoryLimit{DefaultLimit, "default"}},
+		{"GOMEMLIMIT=off and no container limit: none", "", "off", unlimitedV2, MemoryLimit{0, "none"}},
 	} {
 		got, err := chooseMemoryLimit(tc.configured, tc.gomemlimit, tc.root)
 		require.NoError(t, err, tc.name)
@@ -53,4 +54,6 @@ func TestChooseMemoryLimit(t *testing.T) {
 	_, err = chooseMemoryLimit("big", "", v2)
 	require.ErrorContains(t, err, "MEMORY_LIMIT")
 	require.Equal(t, "memory limit 300.0MiB (from MEMORY_LIMIT)", MemoryLimit{300 << 20, "MEMORY_LIMIT"}.String())
+	require.Contains(t, MemoryLimit{DefaultLimit, "default"}.String(), "memory limit 384.0MiB (the default")
+	require.Less(t, int64(DefaultLimit), int64(512<<20), "the default keeps the process under 512 MiB")
 }

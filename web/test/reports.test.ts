@@ -16,6 +16,10 @@ describe('reports', () => {
     expect(formatValue(0.9712, 'ratio', 'en')).toBe('97.1%')
     expect(formatValue(null, 'ratio', 'en')).toBe('—')
     expect(formatValue(1234, 'count', 'en')).toBe('1,234')
+    // money: minor units (fen) with two decimals
+    expect(formatValue(123456, 'money', 'en')).toBe('1,234.56')
+    expect(formatValue(2550, 'money', 'zh-CN')).toBe('25.50')
+    expect(formatValue(0, 'money', 'en')).toBe('0.00')
     expect(change(0.97, 0.9, 'ratio')).toEqual({ text: '+7.0 pp', up: true })
     expect(change(90, 100, 'count')).toEqual({ text: '-10.0%', up: false })
     expect(change(5, 0, 'count')).toBeNull()

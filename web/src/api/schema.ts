@@ -2507,7 +2507,7 @@ export interface paths {
         };
         /**
          * The records behind a number
-         * @description The work orders, complaints, callback tasks or calls (the metric's `drill`) a metric counts over the period and filters, oldest first, paginated; `counted` marks those in a ratio's numerator. Same scope and bad-input rules as query-report.
+         * @description The work orders, complaints, callback tasks, calls or warranty claims (the metric's `drill`) a metric counts over the period and filters, oldest first, paginated; `counted` marks those in a ratio's numerator. Same scope and bad-input rules as query-report.
          */
         get: operations["drill-report"];
         put?: never;
@@ -7433,14 +7433,14 @@ export interface components {
         ReportDrillItem: {
             /**
              * Format: date-time
-             * @description When it was created (offered, for a call): the day it counts on.
+             * @description When it was created (offered, for a call; its order created, for a callback or claim): the day it counts on.
              */
             at: string;
             counted: boolean;
             id: string;
             /** @enum {string} */
-            kind: "work_order" | "complaint" | "callback" | "call";
-            /** @description The order's or complaint's number. */
+            kind: "work_order" | "complaint" | "callback" | "call" | "claim";
+            /** @description The order's or complaint's number (a claim's: its order's). */
             number?: string;
             site_id?: string;
             state: string;
@@ -7456,14 +7456,17 @@ export interface components {
             available: boolean;
             dimensions: string[];
             /** @enum {string} */
-            drill?: "work_orders" | "complaints" | "callbacks" | "calls" | "";
+            drill?: "work_orders" | "complaints" | "callbacks" | "calls" | "claims" | "";
             formula: string;
             id: string;
             name_en: string;
             name_zh: string;
             reason?: string;
-            /** @enum {string} */
-            unit: "count" | "ratio" | "hours" | "seconds" | "score" | "per_1000";
+            /**
+             * @description money: minor units of the currency (fen for CNY).
+             * @enum {string}
+             */
+            unit: "count" | "ratio" | "hours" | "seconds" | "score" | "per_1000" | "money";
         };
         ReportMetricsOutputBody: {
             dimensions: string[] | null;
@@ -7537,7 +7540,7 @@ export interface components {
             complaints_ceiling_per_1000: number;
             /**
              * Format: int64
-             * @description Least denominator (orders, arrivals, scores) for a component to count. Default 5.
+             * @description Least denominator (orders, arrivals, scores, submitted claims) for a component to count. Default 5.
              */
             min_sample: number;
             weights: components["schemas"]["ReputationWeights"];

@@ -806,5 +806,9 @@ const en: typeof zh = {
     notPending: 'The admin of this tenant has already set their password: there is no invitation to re-issue.',
     replayed: 'The invitation link is shown once only: issue a new one from the tenant list (New invitation).',
   },
+  reportMetrics: {
+    repeat_repairs_30d: 'Repeat repairs (30 d)', parts_cost: 'Parts cost', claim_cost_per_order: 'Claim cost per order',
+    claim_anomaly_rate: 'Claim anomalies',
+  },
 }
 export default en

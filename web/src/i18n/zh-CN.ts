@@ -789,4 +789,7 @@ export default {
     notPending: '该租户的管理员已设置密码，无需重新邀请。',
     replayed: '邀请链接仅显示一次：请在租户列表中点击“重新邀请”生成新的链接。',
   },
+  reportMetrics: {
+    repeat_repairs_30d: '30天返修率', parts_cost: '备件消耗成本', claim_cost_per_order: '单均索赔成本', claim_anomaly_rate: '索赔异常率',
+  },
 }

@@ -1,11 +1,13 @@
 // Report helpers: periods, value formatting, change against the previous
 // period, the site ranking.
 
-export type Unit = 'count' | 'ratio' | 'hours' | 'seconds' | 'score' | 'per_1000'
+// money: integer minor units (fen for CNY), shown with two decimals.
+export type Unit = 'count' | 'ratio' | 'hours' | 'seconds' | 'score' | 'per_1000' | 'money'
 
 // The overview's metrics, in the order of the cards.
 export const overviewMetrics = ['orders', 'response_in_target_rate', 'on_time_arrival_rate', 'time_to_complete_hours',
-  'satisfaction_mean', 'complaints_per_1000', 'callback_coverage', 'sla_misses'] as const
+  'satisfaction_mean', 'complaints_per_1000', 'callback_coverage', 'sla_misses', 'repeat_repairs_30d', 'parts_cost',
+  'claim_cost_per_order', 'claim_anomaly_rate'] as const
 
 export function isoDay(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0')
@@ -49,6 +51,8 @@ export function formatValue(v: number | null | undefined, unit: Unit | string, l
       return nf(2).format(v)
     case 'seconds':
       return nf(0).format(v)
+    case 'money':
+      return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v / 100)
     default:
       return nf(0).format(v)
   }

@@ -4,7 +4,10 @@ export type ScorecardView = 'region' | 'site' | 'technician'
 
 // The columns of the scorecards' tables.
 export const tableMetrics = ['orders', 'response_in_target_rate', 'on_time_arrival_rate', 'satisfaction_mean', 'complaints',
-  'technician_workload', 'completed'] as const
+  'technician_workload', 'completed', 'repeat_repairs_30d', 'parts_cost', 'claim_cost_per_order', 'claim_anomaly_rate'] as const
+
+// The table's metrics whose labels are under reportMetrics (the others' under scorecard.metrics).
+export const laterMetrics: readonly string[] = ['repeat_repairs_30d', 'parts_cost', 'claim_cost_per_order', 'claim_anomaly_rate']
 
 // Every metric a scorecard asks for: the table's and the satisfaction distribution.
 export const scorecardMetrics = [...tableMetrics, 'satisfaction_1', 'satisfaction_2', 'satisfaction_3', 'satisfaction_4',
@@ -39,5 +42,6 @@ export function techRanking(rows: { group: Record<string, string>; values: Value
 
 // unitOf is the display unit of a table metric.
 export function unitOf(metric: string): string {
-  return metric.endsWith('_rate') ? 'ratio' : metric === 'satisfaction_mean' ? 'score' : 'count'
+  if (metric === 'parts_cost' || metric === 'claim_cost_per_order') return 'money'
+  return metric.endsWith('_rate') || metric === 'repeat_repairs_30d' ? 'ratio' : metric === 'satisfaction_mean' ? 'score' : 'count'
 }
