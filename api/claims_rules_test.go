@@ -239,11 +239,7 @@ func TestClaimOfAnOrderThePolicyCoversInPart(t *testing.T) {
 		charged := map[string]bool{}
 		for _, x := range ch["items"].([]any) {
 			it := x.(map[string]any)
-			key := it["kind"].(string)
-			if key == "part" {
-				key += ":" + it["code"].(string)
-			}
-			charged[key] = it["charged"].(bool)
+			charged[itemKey(it)] = it["charged"].(bool)
 		}
 		return id, ch, charged
 	}
@@ -255,11 +251,7 @@ func TestClaimOfAnOrderThePolicyCoversInPart(t *testing.T) {
 		out := map[string]float64{}
 		for _, x := range c.JSON["lines"].([]any) {
 			l := x.(map[string]any)
-			key := l["kind"].(string)
-			if key == "part" {
-				key += ":" + l["code"].(string)
-			}
-			out[key] = l["amount"].(float64)
+			out[itemKey(l)] = l["amount"].(float64)
 		}
 		return out
 	}
@@ -290,6 +282,15 @@ func TestClaimOfAnOrderThePolicyCoversInPart(t *testing.T) {
 		require.EqualValues(t, 0, ch["total"])
 		require.Equal(t, map[string]float64{"labour": 5000, "travel": 300, "part:P-CMP": 60000, "part:P-FAN": 1000}, claim(id))
 	})
+}
+
+// itemKey names a charge item or claim line by its kind, and its code
+// for a part ("part:P-CMP").
+func itemKey(m map[string]any) string {
+	if m["kind"] == "part" {
+		return "part:" + m["code"].(string)
+	}
+	return m["kind"].(string)
 }
 
 // completeInField takes the order through the near technician's accept,
