@@ -195,15 +195,118 @@ func TestClaimFollowsTheSanBaoPolicy(t *testing.T) {
 	require.NotZero(t, c.JSON["lines"].([]any)[0].(map[string]any)["amount"])
 }
 
+// TestClaimOfAnOrderThePolicyCoversInPart: an order the 三包 policy
+// covers only in part is charged and claimed line by line. The rule
+// (warranty.Price, claim draftLines): each part is on the term of its
+// component when the unit's policy lists it, else on its own catalogue
+// months, else on the unit's repair term; labour and travel (the visit)
+// are on the unit's term, unless a part of a component the policy lists
+// is free, when the visit is free with it. Months of the catalogue alone
+// never make the visit free. The customer pays what is charged; the claim
+// takes what is not: a charged visit is claimed at zero (labour and
+// travel lines kept, quantity 0), a charged part is left out, a covered
+// part is claimed at the catalogue's cost.
+//
+// The network's unit was bought 100 days ago and its model's policy gives
+// 3 months: the unit is out of its repair term. The compressor is on
+// 120 months; the fan has no term of its own.
+func TestClaimOfAnOrderThePolicyCoversInPart(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.newNetwork("sanbao-part")
+	admin := n.tenant.admin
+	b.must(200, "PUT", "/v1/fee-schedule", admin, feeBody(0))
+	b.must(201, "POST", "/v1/parts/catalog", admin, map[string]any{"number": "P-CMP", "name_zh": "压缩机",
+		"component": "compressor", "warranty_months": 120, "cost_minor": 60000, "sale_minor": 90000})
+	b.must(201, "POST", "/v1/parts/catalog", admin, map[string]any{"number": "P-FAN", "name_zh": "风扇",
+		"cost_minor": 1000, "sale_minor": 1500})
+	policy := func(repairMonths int, components ...map[string]any) {
+		if components == nil {
+			components = []map[string]any{}
+		}
+		b.must(200, "PUT", "/v1/warranty-policies/model/KFR-35", admin, map[string]any{"repair_months": repairMonths,
+			"replace_days": 0, "refund_days": 0, "components": components})
+	}
+	// order completes an order with the compressor and the fan and
+	// answers its charges, item by kind (and code for parts): charged or not.
+	order := func() (string, map[string]any, map[string]bool) {
+		t.Helper()
+		r := b.intake(n, admin, nil)
+		require.Equal(t, 201, r.Status, "%s", r.Raw)
+		id := r.str("id")
+		b.completeInField(n, id, map[string]any{"barcode": "P-CMP", "quantity": 1}, map[string]any{"barcode": "P-FAN", "quantity": 1})
+		ch := b.must(200, "GET", "/v1/work-orders/"+id+"/charges", admin, nil).JSON["charges"].(map[string]any)
+		charged := map[string]bool{}
+		for _, x := range ch["items"].([]any) {
+			it := x.(map[string]any)
+			charged[itemKey(it)] = it["charged"].(bool)
+		}
+		return id, ch, charged
+	}
+	// claim drafts the order's claim and answers its lines' amounts by
+	// kind (and code for parts).
+	claim := func(id string) map[string]float64 {
+		t.Helper()
+		c := b.must(201, "POST", "/v1/claims", n.nearMgrTok, map[string]any{"work_order_id": id})
+		out := map[string]float64{}
+		for _, x := range c.JSON["lines"].([]any) {
+			l := x.(map[string]any)
+			out[itemKey(l)] = l["amount"].(float64)
+		}
+		return out
+	}
+
+	t.Run("the compressor on its catalogue months: the visit and the fan charged", func(t *testing.T) {
+		policy(3)
+		id, ch, charged := order()
+		require.Equal(t, map[string]bool{"labour": true, "travel": true, "part:P-FAN": true, "part:P-CMP": false}, charged)
+		require.Equal(t, "part_term", partItem(t, ch, "P-CMP")["reason"])
+		require.Equal(t, "expired", partItem(t, ch, "P-FAN")["reason"])
+		// Labour 120 yuan (KFR-35), travel 15 yuan (under 5 km), the fan 15 yuan.
+		require.EqualValues(t, 12000+1500+1500, ch["total"])
+		require.Equal(t, map[string]float64{"labour": 0, "travel": 0, "part:P-CMP": 60000}, claim(id))
+	})
+	t.Run("the compressor on the policy's term: the visit free with it, the fan charged", func(t *testing.T) {
+		policy(3, map[string]any{"code": "compressor", "name_zh": "压缩机", "name_en": "Compressor", "months": 120})
+		id, ch, charged := order()
+		require.Equal(t, map[string]bool{"labour": false, "travel": false, "part:P-FAN": true, "part:P-CMP": false}, charged)
+		require.Equal(t, "component_term", partItem(t, ch, "P-CMP")["reason"])
+		require.EqualValues(t, 1500, ch["total"], "the fan alone")
+		// 1 standard hour × 50.00; ~1.5 km × 2.00/km; the compressor at cost.
+		require.Equal(t, map[string]float64{"labour": 5000, "travel": 300, "part:P-CMP": 60000}, claim(id))
+	})
+	t.Run("the unit in its term: nothing charged, everything claimed", func(t *testing.T) {
+		policy(12)
+		id, ch, charged := order()
+		require.Equal(t, map[string]bool{"labour": false, "travel": false, "part:P-FAN": false, "part:P-CMP": false}, charged)
+		require.EqualValues(t, 0, ch["total"])
+		require.Equal(t, map[string]float64{"labour": 5000, "travel": 300, "part:P-CMP": 60000, "part:P-FAN": 1000}, claim(id))
+	})
+}
+
+// itemKey names a charge item or claim line by its kind, and its code
+// for a part ("part:P-CMP").
+func itemKey(m map[string]any) string {
+	if m["kind"] == "part" {
+		return "part:" + m["code"].(string)
+	}
+	return m["kind"].(string)
+}
+
 // completeInField takes the order through the near technician's accept,
 // arrival at the Shenzhen address and completion with a service record
-// of the network's unit, so the policy prices it (its charges).
-func (b *testBundle) completeInField(n *network, id string) {
+// of the network's unit, so the policy prices it (its charges). The
+// record's parts are the given ones, when any; else one P-100.
+func (b *testBundle) completeInField(n *network, id string, parts ...map[string]any) {
 	b.t.Helper()
+	rec := record("SN-0001")
+	if len(parts) > 0 {
+		rec["parts"] = parts
+	}
 	for _, a := range []struct {
 		action string
 		body   map[string]any
-	}{{"accept", nil}, {"arrive", map[string]any{"lat": szLat, "lon": szLon}}, {"complete", map[string]any{"record": record("SN-0001")}}} {
+	}{{"accept", nil}, {"arrive", map[string]any{"lat": szLat, "lon": szLon}}, {"complete", map[string]any{"record": rec}}} {
 		r := b.act(n.techNearTok, id, a.action, a.body)
 		require.Equal(b.t, 200, r.Status, "%s: %s", a.action, r.Raw)
 	}
