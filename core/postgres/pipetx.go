@@ -79,16 +79,7 @@ func (t *pipeTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, 
 	}
 	b := &pgx.Batch{}
 	b.Queue(sql, args...)
-	br := t.SendBatch(ctx, b)
-	rows, err := br.Query()
-	if err != nil {
-		if rows != nil {
-			rows.Close()
-		}
-		_ = br.Close()
-		return nil, err
-	}
-	return &batchRows{Rows: rows, br: br}, nil
+	return batchQuery(t.SendBatch(ctx, b))
 }
 
 // QueryRow runs sql in the transaction when the row is scanned.

@@ -123,6 +123,12 @@ func (p appPool) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, 
 		_ = br.Close()
 		return nil, err
 	}
+	return batchQuery(br)
+}
+
+// batchQuery reads the next result of br as rows that close br with them
+// (br is closed at once when the query failed).
+func batchQuery(br pgx.BatchResults) (pgx.Rows, error) {
 	rows, err := br.Query()
 	if err != nil {
 		if rows != nil {
