@@ -66,7 +66,7 @@ func TestPortalDispatchQueue(t *testing.T) {
 
 			// Override to Luohu with a reason.
 			b.click(`[data-test="override-site"]`)
-			b.click(fmt.Sprintf(`[data-test="site-option-%s"]`, n.siteB))
+			b.choose(fmt.Sprintf(`[data-test="site-option-%s"]`, n.siteB))
 			b.fill(`#ov-reason`, "罗湖站有洗衣机技师")
 			b.click(`[data-test="override-submit"]`)
 			b.waitText(tc.overridden)
@@ -80,7 +80,7 @@ func TestPortalDispatchQueue(t *testing.T) {
 			b.click(open)
 			b.waitVisible(`[data-test="assign-tech"]`)
 			b.click(`[data-test="assign-tech"]`)
-			b.click(fmt.Sprintf(`[data-test="tech-option-%s"]`, n.techA))
+			b.choose(fmt.Sprintf(`[data-test="tech-option-%s"]`, n.techA))
 			b.click(`[data-test="assign-submit"]`)
 			b.waitText(tc.assigned)
 			var got workOrderSeen

@@ -52,7 +52,7 @@ func TestPortalDispatch(t *testing.T) {
 			b.waitVisible(`[data-test="ranking"]`)
 			b.waitText("罗湖服务站")
 			b.click(`[data-test="override-site"]`)
-			b.click(fmt.Sprintf(`[data-test="site-option-%s"]`, n.siteB))
+			b.choose(fmt.Sprintf(`[data-test="site-option-%s"]`, n.siteB))
 			b.fill(`#ov-reason`, "客户要求罗湖网点上门")
 			b.requireSettledAccessible("the order drawer")
 			b.click(`[data-test="override-submit"]`)
@@ -76,7 +76,7 @@ func TestPortalDispatch(t *testing.T) {
 			b.waitVisible(pick)
 			b.requireSettledAccessible("the site desk")
 			b.click(pick)
-			b.click(fmt.Sprintf(`[data-test="desk-tech-option-%s"]`, n.techB))
+			b.choose(fmt.Sprintf(`[data-test="desk-tech-option-%s"]`, n.techB))
 			b.click(fmt.Sprintf(`[data-test="desk-assign-%s"]`, order.Number))
 			var got workOrderSeen
 			require.Eventually(t, func() bool {
@@ -99,6 +99,20 @@ func TestPortalDispatch(t *testing.T) {
 }
 
 const dispatchPassword = "dispatch-pass-123"
+
+// choose selects the option sel of an open Element Plus select: it clicks
+// the option (the element's own click: the drop-down may still be placing
+// itself under a pointer) until the select marks it chosen.
+func (b *browser) choose(sel string) {
+	b.t.Helper()
+	b.waitJS("choose "+sel, fmt.Sprintf(`(() => {
+		const o = document.querySelector(%q)
+		if (!o) return false
+		if (o.classList.contains('is-selected')) return true
+		if (o.offsetParent !== null) o.click()
+		return false
+	})()`, sel))
+}
 
 // openSignedIn opens a page, is sent to sign in, signs in as the tenant's
 // user and is brought back to the page.
