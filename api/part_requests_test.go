@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -232,4 +233,67 @@ func TestFieldPartReturnWindow(t *testing.T) {
 	due, err := time.Parse(time.RFC3339Nano, b.must(200, "GET", "/v1/part-requests/"+id, f.clerk, nil).str("return_due"))
 	require.NoError(t, err)
 	require.WithinDuration(t, time.Now().AddDate(0, 0, 7), due, time.Hour)
+}
+
+// TestPartRequestsOfOneOrderAtOnce: a clerk approving and refusing
+// several requests of one order while the technician asks for more: the
+// order's timeline numbers its events one after another, so every
+// action must wait for the order rather than fail (it was a 409
+// "transaction already exists" when two appended at once).
+func TestPartRequestsOfOneOrderAtOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	f := b.fieldParts("fp-atonce")
+	base := "/v1/work-orders/" + f.order + "/part-requests"
+	const n = 6
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = b.must(201, "POST", base, f.techNearTok, map[string]any{"part_id": f.part, "quantity": 1}).str("id")
+	}
+	type call struct{ method, path, token string }
+	var calls []call
+	for i, id := range ids {
+		if i%3 == 2 {
+			calls = append(calls, call{"refuse", id, f.clerk})
+		} else {
+			calls = append(calls, call{"approve", id, f.clerk})
+		}
+		calls = append(calls, call{"request", base, f.techNearTok})
+	}
+	statuses := make([]int, len(calls))
+	var wg sync.WaitGroup
+	for i, c := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			switch c.method {
+			case "approve":
+				statuses[i] = testkit.Do(t, httpClient, "POST", b.url+"/v1/part-requests/"+c.path+"/approve", c.token,
+					map[string]any{"from_warehouse_id": f.central}).Status
+			case "refuse":
+				statuses[i] = testkit.Do(t, httpClient, "POST", b.url+"/v1/part-requests/"+c.path+"/refuse", c.token,
+					map[string]any{"reason": "库存调拨中"}).Status
+			default:
+				statuses[i] = testkit.Do(t, httpClient, "POST", b.url+c.path, c.token,
+					map[string]any{"part_id": f.part, "quantity": 1}).Status
+			}
+		}()
+	}
+	wg.Wait()
+	for i, c := range calls {
+		want := 200
+		if c.method == "request" {
+			want = 201
+		}
+		require.Equal(t, want, statuses[i], "%s %s", c.method, c.path)
+	}
+	count := map[string]int{}
+	for _, e := range b.must(200, "GET", "/v1/work-orders/"+f.order+"/events?limit=200", f.tenant.admin, nil).JSON["items"].([]any) {
+		ev := e.(map[string]any)
+		count[ev["type"].(string)]++
+	}
+	require.Equal(t, 2*n, count["part_requested"])
+	require.Equal(t, 4, count["part_request_approved"])
+	require.Equal(t, 2, count["part_request_refused"])
+	require.EqualValues(t, 4, f.stock(b)["S-NEAR"]["in_transit"])
 }

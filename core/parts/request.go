@@ -87,15 +87,18 @@ type RequestStore interface {
 
 // RequestRepository reads and writes one tenant's field requests.
 type RequestRepository interface {
-	// Order reads the order's site and its warehouse; ENOTFOUND.
+	// Order reads the order's site and its warehouse, and locks the
+	// order (its timeline's next event number is max+1); ENOTFOUND.
 	Order(ctx context.Context, id uuid.UUID) (*OrderPost, error)
 	// ReturnDays is the tenant's defective-return window in days.
 	ReturnDays(ctx context.Context) (int, error)
 	InsertRequest(r *PartRequest)
 	UpdateRequest(r *PartRequest)
-	// LockRequest reads a request under a row lock; ENOTFOUND.
+	// LockRequest reads a request under a row lock, its order locked
+	// first; ENOTFOUND.
 	LockRequest(ctx context.Context, id uuid.UUID) (*PartRequest, error)
-	// LockByDocument and LockByOrder read requests under row locks.
+	// LockByDocument and LockByOrder read requests under row locks,
+	// their orders locked first.
 	LockByDocument(ctx context.Context, doc uuid.UUID) ([]*PartRequest, error)
 	LockByOrder(ctx context.Context, order uuid.UUID) ([]*PartRequest, error)
 	FindRequests(ctx context.Context, f RequestFilter) ([]*PartRequest, string, error)

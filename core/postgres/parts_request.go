@@ -38,7 +38,7 @@ func (r partRequestsRepo) Order(ctx context.Context, id uuid.UUID) (*parts.Order
 	o := &parts.OrderPost{}
 	err := r.u.queryRow(ctx, func(row pgx.Row) error { return row.Scan(&o.SiteID, &o.State, &o.SiteWarehouseID) },
 		`SELECT w.site_id, w.state, (SELECT h.id FROM warehouses h WHERE h.site_id = w.site_id AND h.kind = 'site'
-			ORDER BY h.code LIMIT 1) FROM work_orders w WHERE w.id = $1`, id)
+			ORDER BY h.code LIMIT 1) FROM work_orders w WHERE w.id = $1 FOR UPDATE OF w`, id)
 	return o, translate(err, "work order")
 }
 
@@ -70,8 +70,26 @@ func (r partRequestsRepo) UpdateRequest(q *parts.PartRequest) {
 		q.Inspection, q.InspectionNote, q.DecidedBy, q.Version, q.UpdatedAt)
 }
 
+// lockOrders locks the work orders of the requests matching cond, in id
+// order, before the requests themselves: a request's change appends to
+// its order's timeline (event number max+1), as every action on the
+// order does under the order's lock, and the order is always locked
+// before its requests (completing an order consumes its requests).
+func (r partRequestsRepo) lockOrders(ctx context.Context, cond string, id uuid.UUID) error {
+	q, err := r.u.conn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `SELECT 1 FROM work_orders WHERE id IN (SELECT r.work_order_id FROM part_requests r WHERE `+cond+`)
+		ORDER BY id FOR UPDATE`, id)
+	return err
+}
+
 // LockRequest implements parts.RequestRepository.
 func (r partRequestsRepo) LockRequest(ctx context.Context, id uuid.UUID) (*parts.PartRequest, error) {
+	if err := r.lockOrders(ctx, "r.id = $1", id); err != nil {
+		return nil, err
+	}
 	var q *parts.PartRequest
 	err := r.u.queryRow(ctx, func(row pgx.Row) (err error) { q, err = scanRequest(row); return err },
 		`SELECT `+requestColumns+requestFrom+` WHERE r.id = $1 FOR UPDATE OF r`, id)
@@ -79,6 +97,9 @@ func (r partRequestsRepo) LockRequest(ctx context.Context, id uuid.UUID) (*parts
 }
 
 func (r partRequestsRepo) lockWhere(ctx context.Context, cond string, id uuid.UUID) ([]*parts.PartRequest, error) {
+	if err := r.lockOrders(ctx, cond, id); err != nil {
+		return nil, err
+	}
 	q, err := r.u.conn(ctx)
 	if err != nil {
 		return nil, err
