@@ -68,18 +68,23 @@ func TestPortalCatalog(t *testing.T) {
 			b.fill("#pm-code", "KFR-35GW")
 			b.fill("#pm-name", "壁挂式空调 1.5 匹")
 			b.fill("#pm-warranty_months", "36")
-			b.click(`[data-test="model-save"]`)
+			// Labour off the spinner's 0.25 step, saved with Enter: the
+			// browser's own step check must not swallow it.
+			b.fill("#pm-labour_hours", "1.3")
+			b.run("Enter", chromedp.KeyEvent("\r"))
 			b.waitVisible(`[data-test="edit-model-KFR-35GW"]`)
 			var models struct {
 				Items []struct {
 					Code           string
-					WarrantyMonths int `json:"warranty_months"`
+					WarrantyMonths int     `json:"warranty_months"`
+					LabourHours    float64 `json:"labour_hours"`
 				}
 			}
 			c.expect(http.StatusOK, "GET", "/v1/product-models?product_line=AC", admin, nil).decode(t, &models)
 			require.Len(t, models.Items, 1)
 			require.Equal(t, "KFR-35GW", models.Items[0].Code)
 			require.Equal(t, 36, models.Items[0].WarrantyMonths)
+			require.Equal(t, 1.3, models.Items[0].LabourHours)
 			b.requireAccessible("the models of a line")
 
 			// The repair type's SLA targets.
