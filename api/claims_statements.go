@@ -127,17 +127,19 @@ func findStatementInScope(ctx context.Context, s *Server, svc *claim.Service, id
 }
 
 // statementRows are a statement as a sheet: a header, its lines, the
-// totals. Amounts are in major units with two decimals.
+// totals. Amounts are in major units with the currency's ISO 4217
+// decimals (core.FormatMinor: JPY 1234, CNY 12.34).
 func statementRows(st *claim.ClaimStatement) [][]string {
+	money := func(v int64) string { return core.FormatMinor(v, st.Currency) }
 	rows := [][]string{{"site", st.SiteName, "period", st.Period, "state", st.State, "currency", st.Currency},
 		{"kind", "reference", "description", "amount"}}
 	for _, l := range st.Lines {
-		rows = append(rows, []string{l.Kind, l.Reference, l.Description, claim.FormatMoney(l.Amount)})
+		rows = append(rows, []string{l.Kind, l.Reference, l.Description, money(l.Amount)})
 	}
-	rows = append(rows, []string{"claims_total", "", "", claim.FormatMoney(st.ClaimsTotal)},
-		[]string{"charged_total", "", "", claim.FormatMoney(st.ChargedTotal)},
-		[]string{"deductions_total", "", "", claim.FormatMoney(-st.DeductionsTotal)},
-		[]string{"total", "", "", claim.FormatMoney(st.Total)})
+	rows = append(rows, []string{"claims_total", "", "", money(st.ClaimsTotal)},
+		[]string{"charged_total", "", "", money(st.ChargedTotal)},
+		[]string{"deductions_total", "", "", money(-st.DeductionsTotal)},
+		[]string{"total", "", "", money(st.Total)})
 	for _, n := range st.Notes {
 		rows = append(rows, []string{"note", "", n, ""})
 	}

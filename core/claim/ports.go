@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aftersales/aftersales/core"
+	"github.com/aftersales/aftersales/core/warranty"
 )
 
 // Store gives the claim use cases their repository within a unit of work.
@@ -114,9 +115,20 @@ type OrderFacts struct {
 // ChargedItem is one priced item of an order's charges: whether the
 // customer paid for it or the warranty covered it.
 type ChargedItem struct {
-	Kind    string `json:"kind"` // labour, travel, part
-	Code    string `json:"code"`
-	Charged bool   `json:"charged"`
+	Kind     string `json:"kind"` // labour, travel, part
+	Code     string `json:"code"`
+	Charged  bool   `json:"charged"`
+	Coverage string `json:"coverage"` // refund, replacement, free_repair, charged
+}
+
+// Covered tells whether the warranty covered the item: its coverage, not
+// its charged flag, which charges stored before travel followed the visit
+// left false on a paid visit whose travel had no distance or band.
+func (it ChargedItem) Covered() bool {
+	if it.Coverage == "" {
+		return !it.Charged
+	}
+	return it.Coverage != warranty.CoverCharged
 }
 
 // PartReturn is what the field requests of an order for one part number

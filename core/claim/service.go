@@ -165,7 +165,7 @@ func draftable(o *OrderFacts) error {
 		// The 三包 policy priced the order at completion: it is claimed
 		// for what the warranty covered, not for what the customer paid.
 		for _, it := range o.Charges {
-			if !it.Charged {
+			if it.Covered() {
 				return nil
 			}
 		}
@@ -186,7 +186,7 @@ func draftLines(o *OrderFacts, set *ClaimSettings, km float64, costs map[string]
 	}
 	paid := map[string]bool{}
 	for _, it := range o.Charges {
-		if it.Charged {
+		if !it.Covered() {
 			paid[it.Kind+":"+it.Code] = true
 			paid[it.Kind] = paid[it.Kind] || it.Kind != LinePart
 		}

@@ -234,12 +234,3 @@ func (s *Service) ApproveStatement(ctx context.Context, u core.UnitOfWork, id uu
 	repo.OutboxAdd(st.ID, OutboxStatementApproved, b)
 	return st, nil
 }
-
-// FormatMoney renders minor units with two decimals (exports).
-func FormatMoney(v int64) string {
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
-}

@@ -40,8 +40,8 @@ const (
 
 // Reasons of items that are not about the policy.
 const (
-	ReasonNoDistance = "no_distance" // the distance is unknown: no travel fee
-	ReasonNoBand     = "no_band"     // no distance band covers the distance
+	ReasonNoDistance = "no_distance" // the distance is unknown: travel priced 0, marked price_unknown
+	ReasonNoBand     = "no_band"     // no distance band covers the distance: the same
 )
 
 // Item is one line of a quote or of an order's charges: free or charged,
@@ -53,11 +53,11 @@ type Item struct {
 	Quantity  int    `json:"quantity"`
 	UnitPrice int64  `json:"unit_price" doc:"Minor units."`
 	Amount    int64  `json:"amount" doc:"quantity × unit_price, minor units: the fee before warranty."`
-	Charged   bool   `json:"charged" doc:"Whether the customer pays amount; false: covered by the warranty."`
+	Charged   bool   `json:"charged" doc:"Whether the customer pays for the item (amount; an item of unknown price is charged at 0 and marked); false: covered by the warranty."`
 	Coverage  string `json:"coverage" enum:"refund,replacement,free_repair,charged"`
-	Reason    string `json:"reason" doc:"Why: refund_window, replacement_window, unit_term, component_term, part_term, expired, component_expired, part_expired, no_policy, not_yet_purchased, no_distance, no_band."`
-	// PriceUnknown marks a part priced 0 because its price is unknown.
-	PriceUnknown bool   `json:"price_unknown,omitempty" doc:"part: its sale price is unknown, priced 0."`
+	Reason    string `json:"reason" doc:"Why: refund_window, replacement_window, unit_term, component_term, part_term, expired, component_expired, part_expired, no_policy, not_yet_purchased; travel the fee schedule cannot price: no_distance or no_band (then price_unknown, charged and coverage still the visit's)."`
+	// PriceUnknown marks an item priced 0 because its price is unknown.
+	PriceUnknown bool   `json:"price_unknown,omitempty" doc:"Priced 0 because the price is unknown: part: its sale price; travel: the distance (no_distance) or its band (no_band). It counts 0 in total: the price is still to be agreed."`
 	Rate         string `json:"rate,omitempty" doc:"labour: which rate matched (model, line, service_type, default)."`
 }
 
@@ -127,11 +127,14 @@ func Price(in PriceInput) Quote {
 	q.Items = append(q.Items, labour)
 	travel := Item{Kind: ItemTravel, Quantity: 1}
 	setCoverage(&travel, visit)
+	// Travel the schedule cannot price is still the visit's: charged or
+	// covered as labour is, priced 0 and marked, never free for want of
+	// a band (a claim follows the coverage).
 	switch fee, band, ok := in.Schedule.TravelFor(deref(in.DistanceKm)); {
 	case in.DistanceKm == nil:
-		travel.Code, travel.Charged, travel.Reason = "", false, ReasonNoDistance
+		travel.Reason, travel.PriceUnknown = ReasonNoDistance, true
 	case !ok:
-		travel.Code, travel.Charged, travel.Reason = fmt.Sprintf("%.1f km", *in.DistanceKm), false, ReasonNoBand
+		travel.Code, travel.Reason, travel.PriceUnknown = fmt.Sprintf("%.1f km", *in.DistanceKm), ReasonNoBand, true
 	default:
 		travel.Code, travel.UnitPrice, travel.Amount = fmt.Sprintf("%d-%s km", band.FromKm, upper(band.ToKm)), fee, fee
 	}

@@ -112,10 +112,27 @@ func TestPriceChargesOnlyWhatThePolicyDoesNotCover(t *testing.T) {
 	require.Equal(t, int64(12000+3000+3000), q.Total)
 	require.Equal(t, "model", q.Items[0].Rate)
 
+	// Travel the schedule cannot price is the visit's still: charged on a
+	// charged visit, covered on a covered one, priced 0 and marked.
 	in.DistanceKm = nil
 	q = warranty.Price(in)
 	require.Equal(t, warranty.ReasonNoDistance, q.Items[1].Reason)
+	require.True(t, q.Items[1].Charged, "the customer pays for the visit")
+	require.Equal(t, warranty.CoverCharged, q.Items[1].Coverage)
+	require.True(t, q.Items[1].PriceUnknown)
 	require.Equal(t, int64(12000+3000), q.Total)
+	gap := in
+	gap.DistanceKm, gap.Schedule.Travel = ptr(12.5), schedule.Travel[:1]
+	q = warranty.Price(gap)
+	require.Equal(t, warranty.ReasonNoBand, q.Items[1].Reason)
+	require.Equal(t, "12.5 km", q.Items[1].Code)
+	require.True(t, q.Items[1].Charged)
+	require.True(t, q.Items[1].PriceUnknown)
+	gap.Today = date("2026-06-01")
+	q = warranty.Price(gap)
+	require.False(t, q.Items[1].Charged, "a covered visit's travel is covered, band or none")
+	require.Equal(t, warranty.CoverFreeRepair, q.Items[1].Coverage)
+	require.True(t, q.Items[1].PriceUnknown)
 }
 
 func TestDistanceKm(t *testing.T) {

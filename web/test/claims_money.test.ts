@@ -8,4 +8,10 @@ describe('claim money', () => {
     expect(money(-5000, 'CNY')).toBe('-50.00 CNY')
     expect(money(undefined, 'EUR')).toBe('0.00 EUR')
   })
+  it('uses the currency\'s decimals: yen have none, dinars three', () => {
+    expect(money(1234, 'JPY')).toBe('1234 JPY')
+    expect(money(-1234, 'KRW')).toBe('-1234 KRW')
+    expect(money(1234, 'KWD')).toBe('1.234 KWD')
+    expect(money(1234, 'CNY')).toBe('12.34 CNY')
+  })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatMoney, fromMinor, toMinor } from '../src/lib/money'
+import { formatMoney, fromMajor, fromMinor, minorDigits, toMajor, toMinor } from '../src/lib/money'
 
 describe('money', () => {
   it('reads typed amounts into minor units without floats', () => {
@@ -19,5 +19,25 @@ describe('money', () => {
   it('formats in the locale', () => {
     expect(formatMoney(12050, 'CNY', 'en')).toBe('CN¥120.50')
     expect(formatMoney(12050, 'CNY', 'zh-CN')).toBe('¥120.50')
+  })
+  it('counts in the ISO 4217 minor unit of the currency, not two decimals', () => {
+    expect(minorDigits('JPY')).toBe(0)
+    expect(minorDigits('krw')).toBe(0)
+    expect(minorDigits('CNY')).toBe(2)
+    expect(minorDigits('KWD')).toBe(3)
+    expect(minorDigits('IDR')).toBe(2) // ISO's 2, though browsers (CLDR) show rupiah without decimals
+    expect(minorDigits('XYZ')).toBe(2)
+    expect(fromMinor(1234, 'JPY')).toBe('1234')
+    expect(fromMinor(1234, 'CNY')).toBe('12.34')
+    expect(fromMinor(1234, 'BHD')).toBe('1.234')
+    expect(formatMoney(1234, 'JPY', 'en')).toBe('¥1,234')
+    expect(formatMoney(1234, 'CNY', 'zh-CN')).toBe('¥12.34')
+    expect(formatMoney(123456, 'IDR', 'en')).toBe('IDR 1,234.56')
+    expect(toMajor(1234, 'JPY')).toBe(1234)
+    expect(toMajor(1234, 'CNY')).toBe(12.34)
+    expect(fromMajor(1234, 'JPY')).toBe(1234)
+    expect(fromMajor(12.34, 'CNY')).toBe(1234)
+    expect(fromMajor(0.1 + 0.2, 'CNY')).toBe(30)
+    expect(fromMajor(1.234, 'KWD')).toBe(1234)
   })
 })

@@ -7240,7 +7240,7 @@ export interface components {
              * @description quantity × unit_price, minor units: the fee before warranty.
              */
             amount: number;
-            /** @description Whether the customer pays amount; false: covered by the warranty. */
+            /** @description Whether the customer pays for the item (amount; an item of unknown price is charged at 0 and marked); false: covered by the warranty. */
             charged: boolean;
             /** @description labour: the service type; travel: the band (e.g. 10-30 km); part: the part code. */
             code: string;
@@ -7250,13 +7250,13 @@ export interface components {
             coverage: "refund" | "replacement" | "free_repair" | "charged";
             /** @enum {string} */
             kind: "labour" | "travel" | "part";
-            /** @description part: its sale price is unknown, priced 0. */
+            /** @description Priced 0 because the price is unknown: part: its sale price; travel: the distance (no_distance) or its band (no_band). It counts 0 in total: the price is still to be agreed. */
             price_unknown?: boolean;
             /** Format: int64 */
             quantity: number;
             /** @description labour: which rate matched (model, line, service_type, default). */
             rate?: string;
-            /** @description Why: refund_window, replacement_window, unit_term, component_term, part_term, expired, component_expired, part_expired, no_policy, not_yet_purchased, no_distance, no_band. */
+            /** @description Why: refund_window, replacement_window, unit_term, component_term, part_term, expired, component_expired, part_expired, no_policy, not_yet_purchased; travel the fee schedule cannot price: no_distance or no_band (then price_unknown, charged and coverage still the visit's). */
             reason: string;
             /**
              * Format: int64

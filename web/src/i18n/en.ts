@@ -602,11 +602,11 @@ const en: typeof zh = {
     version: 'Version {v}', checkFields: 'Check the fields marked',
     currency: 'Currency', defaultLabour: 'Default labour', labour: 'Labour', serviceType: 'Service type', productLine: 'Product line',
     model: 'Model', amount: 'Amount', any: 'Any', addRate: 'Add labour rate', travel: 'Travel by distance', fromKm: 'From (km)',
-    toKm: 'To (km, 0: no limit)', addBand: 'Add distance band', feesHint: 'Labour matches model, then product line, then service type, then the default; distance bands are [from, to) and may not overlap. Amounts in yuan.',
+    toKm: 'To (km, 0: no limit)', addBand: 'Add distance band', feesHint: 'Labour matches model, then product line, then service type, then the default; distance bands are [from, to) and may not overlap. Amounts in the schedule\'s currency (yuan for CNY, yen for JPY).',
     quote: 'Quote', quoteHint: 'Tell the caller the fees before dispatch: free or charged by the warranty policy.', unit: 'Product', serviceTypeLabel: 'Service type',
     distance: 'Distance (km)', parts: 'Parts', partCode: 'Part code', quantity: 'Quantity', unitPrice: 'Unit price',
     addPart: 'Add part', getQuote: 'Quote', total: 'Total to pay', free: 'Free', charged: 'Charged', item: 'Item', reason: 'Reason',
-    noUnit: 'Choose a product', unknownPrice: 'price unknown',
+    noUnit: 'Choose a product',
     kinds: { labour: 'Labour', travel: 'Travel', part: 'Part' },
     coverage: { refund: 'Refund', replacement: 'Replacement', free_repair: 'Free repair', charged: 'Out of warranty' },
     reasons: {
@@ -820,6 +820,9 @@ const en: typeof zh = {
     response_miss_fee: 'Deduction per missed response ({currency})',
     arrival_miss_fee: 'Deduction per missed arrival ({currency})',
     saved: 'Claim settings saved',
+  },
+  feeItems: {
+    toBePriced: 'Price to be agreed', plusUnpriced: '+ items whose price is to be agreed',
   },
 }
 export default en

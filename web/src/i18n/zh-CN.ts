@@ -585,11 +585,11 @@ export default {
     version: '版本 {v}', checkFields: '请检查标出的字段',
     currency: '币种', defaultLabour: '默认工时费', labour: '工时费', serviceType: '服务类型', productLine: '产品线',
     model: '型号', amount: '金额', any: '任意', addRate: '添加工时费', travel: '上门费（按距离）', fromKm: '起（公里）',
-    toKm: '止（公里，0 为不限）', addBand: '添加距离段', feesHint: '工时费按 型号 → 产品线 → 服务类型 → 默认 依次匹配；距离段为 [起, 止)，不得重叠。金额单位为元。',
+    toKm: '止（公里，0 为不限）', addBand: '添加距离段', feesHint: '工时费按 型号 → 产品线 → 服务类型 → 默认 依次匹配；距离段为 [起, 止)，不得重叠。金额按所选币种的主单位填写（如人民币为元、日元为日元）。',
     quote: '收费报价', quoteHint: '派工前告知来电客户费用：按三包政策判断免费或收费。', unit: '产品', serviceTypeLabel: '服务类型',
     distance: '距离（公里）', parts: '备件', partCode: '备件编码', quantity: '数量', unitPrice: '单价（元）',
     addPart: '添加备件', getQuote: '报价', total: '应收合计', free: '免费', charged: '收费', item: '项目', reason: '原因',
-    noUnit: '请选择产品', unknownPrice: '价格未知',
+    noUnit: '请选择产品',
     kinds: { labour: '工时', travel: '上门', part: '备件' },
     coverage: { refund: '包退', replacement: '包换', free_repair: '包修', charged: '保外收费' },
     reasons: {
@@ -802,5 +802,8 @@ export default {
     response_miss_fee: '每次响应超时扣款（{currency}）',
     arrival_miss_fee: '每次上门超时扣款（{currency}）',
     saved: '索赔设置已保存',
+  },
+  feeItems: {
+    toBePriced: '价格待定', plusUnpriced: '另加价格待定的项目',
   },
 }

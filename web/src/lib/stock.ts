@@ -27,11 +27,3 @@ export async function searchParts(q: string): Promise<Part[]> {
   return page.items ?? []
 }
 
-// toMinor turns an amount in major units (yuan) into minor units (fen).
-export function toMinor(major: number): number {
-  return Math.round(major * 100)
-}
-
-export function toMajor(minor: number): number {
-  return minor / 100
-}

@@ -1,7 +1,7 @@
-// money renders minor units with two decimals and the currency.
+import { fromMinor } from '@/lib/money'
+
+// money renders minor units with the currency's decimals (ISO 4217: 12.34
+// CNY, 1234 JPY) and its code.
 export function money(v: number | undefined | null, currency: string): string {
-  const n = v ?? 0
-  const sign = n < 0 ? '-' : ''
-  const a = Math.abs(n)
-  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')} ${currency}`
+  return `${fromMinor(v ?? 0, currency)} ${currency}`
 }
