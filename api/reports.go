@@ -132,8 +132,8 @@ func registerReportRoutes(api huma.API, s *Server, d ReportServices) {
 		Description: "Metrics over tenant-local days [from, to] with the previous period of the same length, per group " +
 			"(`totals`) and, with a granularity, per day, week or month (`series`). A value is null where it has no " +
 			"denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's " +
-			"staff their sites. An unknown metric or dimension, a period over 366 days: 422 naming it; a region or " +
-			"site filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within " +
+			"staff their sites. An unknown metric or dimension, a period over 366 days, a filter on a dimension the " +
+			"metric lacks: 422 naming it; a region, site or technician filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within " +
 			"about a minute of the facts."},
 		read, func(ctx context.Context, in *ReportQueryInput) (*ReportQueryOutput, error) {
 			q, err := in.query()

@@ -234,11 +234,13 @@ func (b *testBundle) genUnits(n *network) []uuid.UUID {
 // ttc is a completed order's time to complete in whole seconds.
 type oracleFact struct {
 	order *uuid.UUID // the order whose parts it counts
-	day   time.Time
-	dims  map[string]string
-	site  *uuid.UUID
-	sums  report.Sums
-	ttc   *int64
+	// calledBack is the completed order a callback task counts for.
+	calledBack *uuid.UUID
+	day        time.Time
+	dims       map[string]string
+	site       *uuid.UUID
+	sums       report.Sums
+	ttc        *int64
 }
 
 // oracle reads every raw record of the tenant and returns the facts.
@@ -448,7 +450,11 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 					s.CallbacksSuccess = 1
 				}
 			}
-			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site, sums: s})
+			f := oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site, sums: s}
+			if o.completed != nil {
+				f.calledBack = &wo
+			}
+			facts = append(facts, f)
 		})
 		each(`SELECT created_at, site_id, technician_id, work_order_id, channel, closed_at, due_at FROM complaints`, func(r pgx.Rows) {
 			var created time.Time

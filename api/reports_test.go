@@ -52,23 +52,24 @@ type expectReport struct {
 	totals, previous, series map[string]map[string]*float64
 }
 
+// siteWithin reports whether the site lies in one of the roots' subtrees.
+func siteWithin(site *uuid.UUID, roots []uuid.UUID, regionOf, parent map[uuid.UUID]uuid.UUID) bool {
+	if site == nil {
+		return false
+	}
+	for r, ok := regionOf[*site], true; ok; r, ok = parent[r] {
+		if slices.Contains(roots, r) {
+			return true
+		}
+	}
+	return false
+}
+
 func weekStart(d time.Time) time.Time { return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)) }
 
 func (b *testBundle) expect(tenant uuid.UUID, scope []uuid.UUID, gran string, groupBy []string, ms []report.Metric, filterRegion *uuid.UUID) expectReport {
 	facts, regionOf, parent := b.oracle(tenant)
-	within := func(site *uuid.UUID, roots []uuid.UUID) bool {
-		if site == nil {
-			return false
-		}
-		for r, ok := regionOf[*site], true; ok; r, ok = parent[r] {
-			for _, root := range roots {
-				if r == root {
-					return true
-				}
-			}
-		}
-		return false
-	}
+	within := func(site *uuid.UUID, roots []uuid.UUID) bool { return siteWithin(site, roots, regionOf, parent) }
 	pf := reportFrom.AddDate(0, 0, -(int(reportTo.Sub(reportFrom).Hours()/24) + 1))
 	sums := map[string]map[string]*report.Sums{"totals": {}, "previous": {}, "series": {}}
 	ttcs := map[string]map[string][]int64{"totals": {}, "previous": {}, "series": {}}
@@ -225,56 +226,103 @@ func (b *testBundle) compareReports(tenant uuid.UUID, token string, scope []uuid
 	return checked
 }
 
-// compareDrills checks the records behind the metrics of parts, claims and
-// repeat repairs over the period against the oracle: how many records,
-// how many counted, and (parts) which orders.
-func (b *testBundle) compareDrills(tenant uuid.UUID, token string) {
+// compareDrills checks the records behind every metric with a drill-down
+// over the period against the oracle, as the caller sees them (scope: a
+// region manager's regions; site: a site filter): how many records, how
+// many counted (in the numerator of a ratio) and, for parts and callback
+// coverage, which orders.
+func (b *testBundle) compareDrills(tenant uuid.UUID, token string, scope []uuid.UUID, site *uuid.UUID) {
 	b.t.Helper()
-	facts, _, _ := b.oracle(tenant)
+	facts, regionOf, parent := b.oracle(tenant)
 	var s report.Sums
-	partOrders := map[string]bool{}
+	partOrders, calledBack := map[string]bool{}, map[string]bool{}
 	for _, f := range facts {
-		if !f.day.Before(reportFrom) && !f.day.After(reportTo) {
-			s.Add(f.sums)
-			if f.order != nil {
-				partOrders[f.order.String()] = true
-			}
+		if f.day.Before(reportFrom) || f.day.After(reportTo) || scope != nil && !siteWithin(f.site, scope, regionOf, parent) ||
+			site != nil && f.dims[report.DimSite] != site.String() {
+			continue
+		}
+		s.Add(f.sums)
+		if f.order != nil {
+			partOrders[f.order.String()] = true
+		}
+		if f.calledBack != nil {
+			calledBack[f.calledBack.String()] = true
 		}
 	}
-	for _, c := range []struct {
-		metric, kind   string
-		items, counted int64
-	}{
-		{"repeat_repairs_30d", "work_order", s.UnitCompleted, s.RepeatRepairs},
-		{"claim_anomaly_rate", "claim", s.Claims, s.ClaimsAnomalous},
-		{"claim_cost_per_order", "claim", s.ClaimsSettled, s.ClaimsSettled},
-		{"parts_cost", "work_order", int64(len(partOrders)), int64(len(partOrders))},
-	} {
+	want := map[string][2]int64{ // records behind, counted
+		"orders": {s.Orders, s.Orders}, "response_in_target_rate": {s.Orders - s.Cancelled, s.RespondedInTarget},
+		"on_time_arrival_rate": {s.Arrivals, s.ArrivalsOnTime}, "time_to_complete_hours": {s.Completed, s.Completed},
+		"time_to_complete_p50_hours": {s.Completed, s.Completed}, "time_to_complete_4h": {s.Completed, s.Complete4h},
+		"time_to_complete_24h": {s.Completed, s.Complete24h}, "time_to_complete_72h": {s.Completed, s.Complete72h},
+		"time_to_complete_over_72h": {s.Completed, s.CompleteOver}, "completed": {s.Completed, s.Completed},
+		"sla_misses":          {s.SLAMissesResponse + s.SLAMissesArrival, s.SLAMissesResponse + s.SLAMissesArrival},
+		"satisfaction_mean":   {s.Scored, s.Scored},
+		"technician_workload": {s.Assigned, s.Assigned},
+		// The completed orders, counted when they have a callback task:
+		// the uncounted are those still missing one.
+		"callback_coverage":     {s.Completed, int64(len(calledBack))},
+		"callback_success_rate": {s.CallbacksDone, s.CallbacksSuccess},
+		"complaints":            {s.Complaints, s.Complaints}, "complaints_per_1000": {s.Complaints, s.Complaints},
+		"complaint_closure_on_time_rate": {s.ComplaintsClosed, s.ComplaintsClosedOnTime},
+		"calls_offered":                  {s.CallsOffered, s.CallsOffered}, "calls_answered": {s.CallsAnswered, s.CallsAnswered},
+		"calls_abandoned": {s.CallsAbandoned, s.CallsAbandoned}, "calls_aht_seconds": {s.CallsAnswered, s.CallsAnswered},
+		"repeat_repairs_30d":   {s.UnitCompleted, s.RepeatRepairs},
+		"claim_anomaly_rate":   {s.Claims, s.ClaimsAnomalous},
+		"claim_cost_per_order": {s.ClaimsSettled, s.ClaimsSettled},
+		"parts_consumed":       {int64(len(partOrders)), int64(len(partOrders))},
+		"parts_cost":           {int64(len(partOrders)), int64(len(partOrders))},
+	}
+	for i := range 5 {
+		want["satisfaction_"+fmt.Sprint(i+1)] = [2]int64{s.Score[i], s.Score[i]}
+	}
+	kinds := map[string]string{"work_orders": "work_order", "complaints": "complaint", "callbacks": "callback", "calls": "call",
+		"claims": "claim", "sla_misses": "sla_miss"}
+	for _, m := range report.Catalogue() {
+		if m.Drill == "" || site != nil && !slices.Contains(m.Dimensions, report.DimSite) {
+			continue
+		}
+		w, ok := want[m.ID]
+		require.True(b.t, ok, "%s: a drill-down the test does not check", m.ID)
 		var items, counted int64
 		got := map[string]bool{}
 		cursor := ""
 		for {
-			q := url.Values{"metric": {c.metric}, "from": {reportFrom.Format("2006-01-02")}, "to": {reportTo.Format("2006-01-02")},
+			q := url.Values{"metric": {m.ID}, "from": {reportFrom.Format("2006-01-02")}, "to": {reportTo.Format("2006-01-02")},
 				"limit": {"200"}, "cursor": {cursor}}
+			if site != nil {
+				q.Set("site_id", site.String())
+			}
 			r := b.must(200, "GET", "/v1/reports/drill?"+q.Encode(), token, nil)
 			for _, x := range r.JSON["items"].([]any) {
 				it := x.(map[string]any)
-				require.Equal(b.t, c.kind, it["kind"], c.metric)
-				require.NotEmpty(b.t, it["work_order_id"], c.metric)
+				require.Equal(b.t, kinds[m.Drill], it["kind"], m.ID)
+				if m.Drill != "calls" && m.Drill != "complaints" { // a complaint may be about a site, no order
+					require.NotEmpty(b.t, it["work_order_id"], m.ID)
+				}
+				if site != nil {
+					require.Equal(b.t, site.String(), it["site_id"], "%s: the site the number counts it under", m.ID)
+				}
 				items++
 				if it["counted"].(bool) {
 					counted++
+					if id, ok := it["work_order_id"].(string); ok {
+						got[id] = true
+					}
 				}
-				got[it["work_order_id"].(string)] = true
 			}
 			if cursor, _ = r.JSON["next_cursor"].(string); cursor == "" {
 				break
 			}
 		}
-		require.Positive(b.t, c.counted, "%s: the activity has some", c.metric)
-		require.Equal(b.t, [2]int64{c.items, c.counted}, [2]int64{items, counted}, "%s: records behind, counted", c.metric)
-		if c.metric == "parts_cost" {
+		if scope == nil && site == nil {
+			require.Positive(b.t, w[0], "%s: the activity has some", m.ID)
+		}
+		require.Equal(b.t, w, [2]int64{items, counted}, "%s (scope %v, site %v): records behind, counted", m.ID, scope, site)
+		switch m.ID {
+		case "parts_cost":
 			require.Equal(b.t, partOrders, got, "the orders that consumed parts")
+		case "callback_coverage":
+			require.Equal(b.t, calledBack, got, "the completed orders with a callback task")
 		}
 	}
 }
@@ -343,7 +391,9 @@ func TestReportsEqualRecomputation(t *testing.T) {
 	}
 	check("after the job")
 	for _, n := range nets {
-		b.compareDrills(n.tenant.id, n.tenant.admin)
+		b.compareDrills(n.tenant.id, n.tenant.admin, nil, nil)
+		b.compareDrills(n.tenant.id, n.gxMgrTok, []uuid.UUID{n.gx}, nil)
+		b.compareDrills(n.tenant.id, n.tenant.admin, nil, &n.other) // where the reassigned orders' misses stay
 	}
 
 	// Late and out-of-order facts: orders completed and scored weeks after,
@@ -385,7 +435,7 @@ func TestReportsEqualRecomputation(t *testing.T) {
 	wg.Wait()
 	b.drainReports()
 	check("after late facts and a rebuild during writes")
-	b.compareDrills(n.tenant.id, n.tenant.admin)
+	b.compareDrills(n.tenant.id, n.tenant.admin, nil, nil)
 	// The site reputations equal report.Score over a recomputation of the window.
 	for _, n := range nets {
 		t.Logf("%s: %d site reputations equal", n.tenant.slug, b.compareReputations(n.tenant.id, n.tenant.admin))
@@ -415,6 +465,13 @@ func TestReportsBadInputAndScope(t *testing.T) {
 	}
 	require.Equal(t, "money", byID["parts_cost"]["unit"])
 	require.Equal(t, "claims", byID["claim_anomaly_rate"]["drill"])
+	// Which way each metric improves, for the comparison's colour.
+	for id, better := range map[string]string{"response_in_target_rate": "higher", "satisfaction_mean": "higher",
+		"sla_misses": "lower", "complaints": "lower", "time_to_complete_hours": "lower", "repeat_repairs_30d": "lower",
+		"parts_cost": "lower", "orders": "", "technician_workload": ""} {
+		require.Equal(t, better, byID[id]["better"], id)
+	}
+	require.Equal(t, "sla_misses", byID["sla_misses"]["drill"])
 	require.Equal(t, false, byID["first_time_fix_rate"]["available"])
 	require.NotEmpty(t, byID["first_time_fix_rate"]["reason"])
 	require.Equal(t, "客诉", "客诉") // names are in both languages:
@@ -428,6 +485,11 @@ func TestReportsBadInputAndScope(t *testing.T) {
 		{base + "calls_offered&group_by=site", "group_by"},
 		{base + "calls_offered&group_by=model", "group_by"},
 		{base + "orders&model_id=KFR-35", "model_id"},
+		// A filter the metric lacks is named by its own parameter.
+		{base + "calls_offered&site_id=" + n.near.String(), "site_id"},
+		{base + "calls_offered&technician_id=" + n.techNear.String(), "technician_id"},
+		{base + "orders,calls_offered&channel=phone", "channel"},
+		{"/v1/reports/drill?from=2026-10-01&to=2026-10-31&metric=calls_offered&region_id=" + n.gd.String(), "region_id"},
 		{"/v1/reports/query?from=2025-01-01&to=2026-10-31&metrics=orders", "to"},
 		{"/v1/reports/query?from=2026-10-31&to=2026-10-01&metrics=orders", "to"},
 		{base + "orders&granularity=hour", "granularity"},
@@ -437,12 +499,18 @@ func TestReportsBadInputAndScope(t *testing.T) {
 		require.Equal(t, 422, r.Status, "%s: %s", c.q, r.Raw)
 		require.Contains(t, string(r.Raw), c.field, c.q)
 	}
-	for _, q := range []string{base + "orders&region_id=" + n.gd.String(), base + "orders&site_id=" + n.near.String(),
-		"/v1/reports/drill?from=2026-10-01&to=2026-10-31&metric=orders&site_id=" + n.near.String()} {
-		r := b.do("GET", q, n.gxMgrTok, nil)
-		require.Equal(t, 403, r.Status, "%s: %s", q, r.Raw)
-		require.Contains(t, string(r.Raw), "outside your scope")
+	for _, c := range []struct{ q, field string }{{base + "orders&region_id=" + n.gd.String(), "region_id"},
+		{base + "orders&site_id=" + n.near.String(), "site_id"},
+		{"/v1/reports/drill?from=2026-10-01&to=2026-10-31&metric=orders&site_id=" + n.near.String(), "site_id"},
+		// A technician of a site outside the scope: refused, not empty numbers.
+		{base + "orders&technician_id=" + n.techNear.String(), "technician_id"},
+		{"/v1/reports/drill?from=2026-10-01&to=2026-10-31&metric=orders&technician_id=" + n.techNear.String(), "technician_id"}} {
+		r := b.do("GET", c.q, n.gxMgrTok, nil)
+		require.Equal(t, 403, r.Status, "%s: %s", c.q, r.Raw)
+		require.Contains(t, string(r.Raw), c.field+": outside your scope", c.q)
 	}
+	// The admin may filter on any technician of the tenant.
+	b.must(200, "GET", base+"orders&technician_id="+n.techNear.String(), n.tenant.admin, nil)
 	// A technician holds no report permission.
 	b.must(403, "GET", base+"orders", n.techNearTok, nil)
 	// Tenant isolation: the other tenant's activity never shows here.

@@ -16,10 +16,11 @@ import (
 // drillSource is the raw records of a drill kind: the columns of a
 // report.DrillItem (counted last, from the metric), the table and alias x
 // whose site_id/technician_id the scope and filters read, and the day
-// column.
+// column; tie orders the records that share a day column and id (an
+// order's response and arrival misses).
 type drillSource struct {
-	cols, from, at string
-	dims           map[string]string // dimension → column
+	cols, from, at, tie string
+	dims                map[string]string // dimension → column
 }
 
 var drillSources = map[string]drillSource{
@@ -39,6 +40,13 @@ var drillSources = map[string]drillSource{
 		from: "claims c JOIN work_orders w ON w.tenant_id = c.tenant_id AND w.id = c.work_order_id", at: "w.created_at",
 		dims: map[string]string{"site": "w.site_id", "technician": "w.technician_id", "product_line": "w.product_line",
 			"service_type": "w.service_type", "channel": "w.channel", "model": drillModelSQL}},
+	// One item a miss, under the site that missed it (as the number counts
+	// it), not the order's current site: the id is the order's, state the
+	// miss's kind (response, arrival).
+	"sla_misses": {cols: "'sla_miss', w.id, w.number, w.id, w.created_at, m.kind, m.site_id, w.technician_id",
+		from: "site_sla_misses m JOIN work_orders w ON w.tenant_id = m.tenant_id AND w.id = m.work_order_id", at: "w.created_at", tie: "m.kind",
+		dims: map[string]string{"site": "m.site_id", "technician": "w.technician_id", "product_line": "w.product_line",
+			"service_type": "w.service_type", "channel": "w.channel", "model": drillModelSQL}},
 	"calls": {cols: "'call', k.id, k.pbx_call_id, NULL::uuid, k.offered_at, k.outcome, NULL::uuid, NULL::uuid",
 		from: "calls k", at: "k.offered_at", dims: map[string]string{}},
 }
@@ -49,6 +57,10 @@ const drillModelSQL = "(SELECT un.model_id FROM units un WHERE un.tenant_id = w.
 // drillConsumedSQL: parts were consumed on the order w (report.go's parts facts).
 const drillConsumedSQL = `(EXISTS (SELECT 1 FROM part_requests q WHERE q.tenant_id = w.tenant_id AND q.work_order_id = w.id AND q.consumed > 0)
 	OR EXISTS (SELECT 1 FROM stock_reservations q WHERE q.tenant_id = w.tenant_id AND q.work_order_id = w.id AND q.consumed > 0))`
+
+// drillCallbackSQL: the order w has a callback task (those the report counts).
+const drillCallbackSQL = `EXISTS (SELECT 1 FROM callback_tasks c WHERE c.tenant_id = w.tenant_id AND c.work_order_id = w.id
+	AND c.source <> 'claim_audit')`
 
 // drillPredicates are each metric's population and numerator over its source.
 var drillPredicates = map[string][2]string{
@@ -64,10 +76,10 @@ var drillPredicates = map[string][2]string{
 		"w.completed_at - w.created_at < interval '72 hours 1 second'"},
 	"time_to_complete_over_72h":      {"w.completed_at IS NOT NULL", "w.completed_at - w.created_at >= interval '72 hours 1 second'"},
 	"completed":                      {"w.completed_at IS NOT NULL", "true"},
-	"sla_misses":                     {"EXISTS (SELECT 1 FROM site_sla_misses m WHERE m.tenant_id = w.tenant_id AND m.work_order_id = w.id)", "true"},
+	"sla_misses":                     {"true", "true"},
 	"satisfaction_mean":              {"w.satisfaction_score IS NOT NULL", "true"},
 	"technician_workload":            {"w.technician_id IS NOT NULL", "true"},
-	"callback_coverage":              {"true", "true"},
+	"callback_coverage":              {"w.completed_at IS NOT NULL", drillCallbackSQL},
 	"callback_success_rate":          {"c.status = 'done'", "NOT c.dissatisfied"},
 	"complaints":                     {"true", "true"},
 	"complaints_per_1000":            {"true", "true"},
@@ -144,18 +156,27 @@ func (s *Store) Drill(ctx context.Context, u core.UnitOfWork, re report.Reach, q
 		where = append(where, src.dims[c.dim]+" = "+arg(c.v))
 	}
 	idCol := strings.Split(src.cols, ", ")[1]
+	key, order := "("+src.at+", "+idCol+")", src.at+", "+idCol
+	if src.tie != "" {
+		key, order = "("+src.at+", "+idCol+", "+src.tie+")", order+", "+src.tie
+	}
 	if q.After != "" {
-		at, id, ok := strings.Cut(q.After, "_")
+		at, rest, ok := strings.Cut(q.After, "_")
+		id, tie, hasTie := strings.Cut(rest, "_")
 		t, err1 := time.Parse(time.RFC3339Nano, at)
 		uid, err2 := uuid.Parse(id)
-		if !ok || err1 != nil || err2 != nil {
+		if !ok || err1 != nil || err2 != nil || hasTie != (src.tie != "") {
 			return "", core.FieldError("cursor", "is not a cursor of this list")
 		}
-		where = append(where, "("+src.at+", "+idCol+") > ("+arg(t)+", "+arg(uid)+")")
+		after := "(" + arg(t) + ", " + arg(uid)
+		if hasTie {
+			after += ", " + arg(tie)
+		}
+		where = append(where, key+" > "+after+")")
 	}
 	limit := q.Limit
 	sql := "SELECT " + src.cols + ", (" + pred[1] + ") FROM " + src.from + " WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY " + src.at + ", " + idCol
+		" ORDER BY " + order
 	if limit > 0 {
 		sql += " LIMIT " + strconv.Itoa(limit+1)
 	}
@@ -182,6 +203,9 @@ func (s *Store) Drill(ctx context.Context, u core.UnitOfWork, re report.Reach, q
 		n++
 		if limit > 0 && n > limit {
 			next = last.At.UTC().Format(time.RFC3339Nano) + "_" + last.ID.String()
+			if src.tie != "" {
+				next += "_" + last.State // the tie column is the item's state
+			}
 			break
 		}
 		if err := emit(it); err != nil {
@@ -190,4 +214,19 @@ func (s *Store) Drill(ctx context.Context, u core.UnitOfWork, re report.Reach, q
 		last = it
 	}
 	return next, rows.Err()
+}
+
+// TechnicianInReach implements report.Store: the technician is reach's own
+// or belongs (technicians.site_id) to a site within reach. It lives with
+// the drill-down, whose scope reads the same sites.
+func (s *Store) TechnicianInReach(ctx context.Context, u core.UnitOfWork, re report.Reach, technician uuid.UUID) (bool, error) {
+	if re.All || re.Technician != nil && *re.Technician == technician {
+		return true, nil
+	}
+	var ok bool
+	err := unitOf(u).queryRow(ctx, func(r pgx.Row) error { return r.Scan(&ok) },
+		`SELECT EXISTS (SELECT 1 FROM technicians t JOIN sites s2 ON s2.tenant_id = t.tenant_id AND s2.id = t.site_id
+		WHERE t.id = $1 AND (s2.id = ANY($2) OR s2.region_id IN `+regionSubtreeSQL("$3")+`))`,
+		technician, nonNilIDs(re.Sites), nonNilIDs(re.Regions))
+	return ok, err
 }

@@ -33,8 +33,12 @@ type Metric struct {
 	// Available: the data it needs exists; otherwise Reason says what is missing.
 	Available bool   `json:"available"`
 	Reason    string `json:"reason,omitempty"`
+	// Better is which way the value improves: a rise of a "higher" metric
+	// is good news, of a "lower" one bad news; "" for a neutral volume
+	// (orders, workload, parts consumed).
+	Better string `json:"better" enum:"higher,lower," doc:"Which way the value improves: higher, lower, or empty for a neutral volume."`
 	// Drill is what GET /v1/reports/drill lists behind the number.
-	Drill string `json:"drill,omitempty" enum:"work_orders,complaints,callbacks,calls,claims,"`
+	Drill string `json:"drill,omitempty" enum:"work_orders,complaints,callbacks,calls,claims,sla_misses,"`
 	// value computes the metric from the sums; ok false: no denominator.
 	value func(s Sums) (float64, bool) `json:"-"`
 	// median: the value needs Sums.MedianCompleteSeconds, computed from the raw records.
@@ -163,20 +167,20 @@ var catalogue = []Metric{
 	{ID: "orders", NameZh: "工单量", NameEn: "Orders", Unit: "count", Dimensions: orderDims, Available: true, Drill: "work_orders",
 		Formula: "Work orders created in the period, cancelled ones included.",
 		value:   count(func(s Sums) int64 { return s.Orders })},
-	{ID: "response_in_target_rate", NameZh: "响应及时率", NameEn: "Response within target", Unit: "ratio", Dimensions: orderDims,
+	{ID: "response_in_target_rate", NameZh: "响应及时率", NameEn: "Response within target", Unit: "ratio", Better: "higher", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",
 		Formula: "Orders not cancelled whose first response (responded_at) came within the tenant's response target " +
 			"(tenant_settings.report_response_minutes, default 120) of creation ÷ orders not cancelled." + cohort,
 		value: ratio(func(s Sums) int64 { return s.RespondedInTarget }, func(s Sums) int64 { return s.Orders - s.Cancelled }, 1)},
-	{ID: "on_time_arrival_rate", NameZh: "准时上门率", NameEn: "On-time arrival", Unit: "ratio", Dimensions: orderDims,
+	{ID: "on_time_arrival_rate", NameZh: "准时上门率", NameEn: "On-time arrival", Unit: "ratio", Better: "higher", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",
 		Formula: "Orders with an arrival deadline that arrived at or before it ÷ orders with an arrival deadline that arrived." + cohort,
 		value:   ratio(func(s Sums) int64 { return s.ArrivalsOnTime }, func(s Sums) int64 { return s.Arrivals }, 1)},
-	{ID: "time_to_complete_hours", NameZh: "平均完工时长", NameEn: "Mean time to complete", Unit: "hours", Dimensions: orderDims,
+	{ID: "time_to_complete_hours", NameZh: "平均完工时长", NameEn: "Mean time to complete", Unit: "hours", Better: "lower", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",
 		Formula: "Mean of completed_at − created_at (whole seconds, in hours) over the completed orders." + cohort,
 		value:   ratio(func(s Sums) int64 { return s.CompleteSeconds }, func(s Sums) int64 { return s.Completed }, 1.0/3600)},
-	{ID: "time_to_complete_p50_hours", NameZh: "完工时长中位数", NameEn: "Median time to complete", Unit: "hours", Dimensions: orderDims,
+	{ID: "time_to_complete_p50_hours", NameZh: "完工时长中位数", NameEn: "Median time to complete", Unit: "hours", Better: "lower", Dimensions: orderDims,
 		Available: true, Drill: "work_orders", median: true,
 		Formula: "Lower median (percentile_disc 0.5) of completed_at − created_at (whole seconds, in hours) over the completed " +
 			"orders, computed exactly from the orders of the period (not from the daily sums, which cannot give a median)." + cohort,
@@ -198,17 +202,17 @@ var catalogue = []Metric{
 		Available: true, Drill: "work_orders",
 		Formula: "Completed orders with 24 h < completed_at − created_at ≤ 72 h." + cohort,
 		value:   count(func(s Sums) int64 { return s.Complete72h })},
-	{ID: "time_to_complete_over_72h", NameZh: "超过3天完工", NameEn: "Completed after 3 days", Unit: "count", Dimensions: orderDims,
+	{ID: "time_to_complete_over_72h", NameZh: "超过3天完工", NameEn: "Completed after 3 days", Unit: "count", Better: "lower", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",
 		Formula: "Completed orders with completed_at − created_at > 72 h." + cohort,
 		value:   count(func(s Sums) int64 { return s.CompleteOver })},
 	{ID: "completed", NameZh: "完工量", NameEn: "Completed orders", Unit: "count", Dimensions: orderDims, Available: true, Drill: "work_orders",
 		Formula: "Orders with a completion time." + cohort,
 		value:   count(func(s Sums) int64 { return s.Completed })},
-	{ID: "sla_misses", NameZh: "超时次数", NameEn: "SLA misses", Unit: "count", Dimensions: orderDims, Available: true, Drill: "work_orders",
+	{ID: "sla_misses", NameZh: "超时次数", NameEn: "SLA misses", Unit: "count", Better: "lower", Dimensions: orderDims, Available: true, Drill: "sla_misses",
 		Formula: "Missed response and arrival deadlines recorded (site_sla_misses), against the site responsible at the time." + cohort,
 		value:   count(func(s Sums) int64 { return s.SLAMissesResponse + s.SLAMissesArrival })},
-	{ID: "satisfaction_mean", NameZh: "满意度均分", NameEn: "Satisfaction (mean)", Unit: "score", Dimensions: orderDims,
+	{ID: "satisfaction_mean", NameZh: "满意度均分", NameEn: "Satisfaction (mean)", Unit: "score", Better: "higher", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",
 		Formula: "Mean satisfaction score (1–5) over the scored orders." + cohort,
 		value:   ratio(func(s Sums) int64 { return s.ScoreSum }, func(s Sums) int64 { return s.Scored }, 1)},
@@ -216,23 +220,23 @@ var catalogue = []Metric{
 		Available: true, Drill: "work_orders",
 		Formula: "Orders assigned to a technician; group by technician for each one's workload." + cohort,
 		value:   count(func(s Sums) int64 { return s.Assigned })},
-	{ID: "callback_coverage", NameZh: "回访覆盖率", NameEn: "Callback coverage", Unit: "ratio", Dimensions: orderDims,
-		Available: true, Drill: "callbacks",
+	{ID: "callback_coverage", NameZh: "回访覆盖率", NameEn: "Callback coverage", Unit: "ratio", Better: "higher", Dimensions: orderDims,
+		Available: true, Drill: "work_orders",
 		Formula: "Callback tasks opened for the orders ÷ completed orders." + cohort,
 		value:   ratio(func(s Sums) int64 { return s.Callbacks }, func(s Sums) int64 { return s.Completed }, 1)},
-	{ID: "callback_success_rate", NameZh: "回访成功率", NameEn: "Callback success", Unit: "ratio", Dimensions: orderDims,
+	{ID: "callback_success_rate", NameZh: "回访成功率", NameEn: "Callback success", Unit: "ratio", Better: "higher", Dimensions: orderDims,
 		Available: true, Drill: "callbacks",
 		Formula: "Callback tasks done with a satisfied customer ÷ callback tasks done." + cohort,
 		value:   ratio(func(s Sums) int64 { return s.CallbacksSuccess }, func(s Sums) int64 { return s.CallbacksDone }, 1)},
-	{ID: "complaints", NameZh: "投诉量", NameEn: "Complaints", Unit: "count", Dimensions: orderDims, Available: true, Drill: "complaints",
+	{ID: "complaints", NameZh: "投诉量", NameEn: "Complaints", Unit: "count", Better: "lower", Dimensions: orderDims, Available: true, Drill: "complaints",
 		Formula: "Complaints opened in the period, by the site and technician complained about, the product line and " +
 			"service type of the order complained about and the complaint's channel.",
 		value: count(func(s Sums) int64 { return s.Complaints })},
-	{ID: "complaints_per_1000", NameZh: "千单投诉率", NameEn: "Complaints per 1,000 orders", Unit: "per_1000", Dimensions: orderDims,
+	{ID: "complaints_per_1000", NameZh: "千单投诉率", NameEn: "Complaints per 1,000 orders", Unit: "per_1000", Better: "lower", Dimensions: orderDims,
 		Available: true, Drill: "complaints",
 		Formula: "Complaints opened in the period × 1000 ÷ orders created in the period.",
 		value:   ratio(func(s Sums) int64 { return s.Complaints }, func(s Sums) int64 { return s.Orders }, 1000)},
-	{ID: "complaint_closure_on_time_rate", NameZh: "投诉按时结案率", NameEn: "Complaints closed on time", Unit: "ratio",
+	{ID: "complaint_closure_on_time_rate", NameZh: "投诉按时结案率", NameEn: "Complaints closed on time", Unit: "ratio", Better: "higher",
 		Dimensions: orderDims, Available: true, Drill: "complaints",
 		Formula: "Closed complaints closed at or before their due time ÷ closed complaints, of those opened in the period.",
 		value:   ratio(func(s Sums) int64 { return s.ComplaintsClosedOnTime }, func(s Sums) int64 { return s.ComplaintsClosed }, 1)},
@@ -242,14 +246,14 @@ var catalogue = []Metric{
 	{ID: "calls_answered", NameZh: "接通量", NameEn: "Calls answered", Unit: "count", Dimensions: noDims, Available: true, Drill: "calls",
 		Formula: "Inbound calls offered in the period that an agent answered.",
 		value:   count(func(s Sums) int64 { return s.CallsAnswered })},
-	{ID: "calls_abandoned", NameZh: "放弃量", NameEn: "Calls abandoned", Unit: "count", Dimensions: noDims, Available: true, Drill: "calls",
+	{ID: "calls_abandoned", NameZh: "放弃量", NameEn: "Calls abandoned", Unit: "count", Better: "lower", Dimensions: noDims, Available: true, Drill: "calls",
 		Formula: "Inbound calls offered in the period that ended abandoned or missed.",
 		value:   count(func(s Sums) int64 { return s.CallsAbandoned })},
 	{ID: "calls_aht_seconds", NameZh: "平均处理时长", NameEn: "Average handling time", Unit: "seconds", Dimensions: noDims,
 		Available: true, Drill: "calls",
 		Formula: "Mean duration_seconds of the answered inbound calls offered in the period.",
 		value:   ratio(func(s Sums) int64 { return s.CallsHandleSeconds }, func(s Sums) int64 { return s.CallsAnswered }, 1)},
-	{ID: "repeat_repairs_30d", NameZh: "30天返修率", NameEn: "Repeat repairs within 30 days", Unit: "ratio", Dimensions: orderDims,
+	{ID: "repeat_repairs_30d", NameZh: "30天返修率", NameEn: "Repeat repairs within 30 days", Unit: "ratio", Better: "lower", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",
 		Formula: "Completed orders with a unit whose unit had another order completed in the 30 days (720 hours) before this " +
 			"order was created (the other's completed_at in [created_at − 720 h, created_at)) ÷ completed orders with a unit." + cohort,
@@ -259,26 +263,26 @@ var catalogue = []Metric{
 		Formula: "Pieces consumed on the orders: the consumed quantity of their field part requests (posted from the service " +
 			"record, built-in stock or the ERP) plus that of the stock reservations made for them." + cohort,
 		value: count(func(s Sums) int64 { return s.PartsUsed })},
-	{ID: "parts_cost", NameZh: "备件消耗成本", NameEn: "Parts cost", Unit: "money", Dimensions: orderDims,
+	{ID: "parts_cost", NameZh: "备件消耗成本", NameEn: "Parts cost", Unit: "money", Better: "lower", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",
 		Formula: "Σ pieces consumed on the orders (as parts_consumed) × the part's cost price in the catalogue (parts.cost_minor, " +
 			"as it is now), in minor units of the parts' currency." + cohort,
 		value: count(func(s Sums) int64 { return s.PartsCost })},
-	{ID: "claim_cost_per_order", NameZh: "单均索赔成本", NameEn: "Claim cost per order", Unit: "money", Dimensions: orderDims,
+	{ID: "claim_cost_per_order", NameZh: "单均索赔成本", NameEn: "Claim cost per order", Unit: "money", Better: "lower", Dimensions: orderDims,
 		Available: true, Drill: "claims",
 		Formula: "Σ approved_total of the orders' warranty claims settled (decided approved or adjusted) ÷ orders created, " +
 			"in minor units of the claims' currency." + cohort,
 		value: ratio(func(s Sums) int64 { return s.ClaimCost }, func(s Sums) int64 { return s.Orders }, 1)},
-	{ID: "claim_anomaly_rate", NameZh: "索赔异常率", NameEn: "Claim anomalies", Unit: "ratio", Dimensions: orderDims,
+	{ID: "claim_anomaly_rate", NameZh: "索赔异常率", NameEn: "Claim anomalies", Unit: "ratio", Better: "lower", Dimensions: orderDims,
 		Available: true, Drill: "claims",
 		Formula: "Submitted warranty claims (every state but draft) flagged by an audit rule at their last submission or " +
 			"decided adjusted or rejected ÷ submitted claims." + cohort,
 		value: ratio(func(s Sums) int64 { return s.ClaimsAnomalous }, func(s Sums) int64 { return s.Claims }, 1)},
-	{ID: "first_time_fix_rate", NameZh: "一次修复率", NameEn: "First-time fix", Unit: "ratio", Dimensions: orderDims,
+	{ID: "first_time_fix_rate", NameZh: "一次修复率", NameEn: "First-time fix", Unit: "ratio", Better: "higher", Dimensions: orderDims,
 		Reason: "No record says whether the first visit fixed the fault: an order keeps one arrival and no revisit. " +
 			"The proxy \"no other order of the unit within 30 days after completion\" is repeat_repairs_30d seen from the " +
 			"earlier order, and would keep changing for 30 days after each completion."},
-	{ID: "calls_service_level", NameZh: "服务水平", NameEn: "Service level", Unit: "ratio", Dimensions: noDims,
+	{ID: "calls_service_level", NameZh: "服务水平", NameEn: "Service level", Unit: "ratio", Better: "higher", Dimensions: noDims,
 		Reason: "The call log keeps no queue wait time to measure answered-within-threshold."},
 }
 

@@ -10,14 +10,16 @@ import (
 )
 
 // DrillItem is one record behind a number: a work order, complaint,
-// callback task, call or warranty claim. Counted tells whether it is in the numerator of
+// callback task, call, warranty claim or SLA miss (an order's missed
+// response or arrival deadline: ID is the order's, State the miss's kind,
+// SiteID the site that missed it). Counted tells whether it is in the numerator of
 // a ratio (every item of a count is).
 type DrillItem struct {
-	Kind         string     `json:"kind" enum:"work_order,complaint,callback,call,claim"`
+	Kind         string     `json:"kind" enum:"work_order,complaint,callback,call,claim,sla_miss"`
 	ID           uuid.UUID  `json:"id"`
 	Number       string     `json:"number,omitempty" doc:"The order's or complaint's number (a claim's: its order's)."`
 	WorkOrderID  *uuid.UUID `json:"work_order_id,omitempty"`
-	At           time.Time  `json:"at" doc:"When it was created (offered, for a call; its order created, for a callback or claim): the day it counts on."`
+	At           time.Time  `json:"at" doc:"When it was created (offered, for a call; its order created, for a callback, claim or SLA miss): the day it counts on."`
 	State        string     `json:"state"`
 	SiteID       *uuid.UUID `json:"site_id,omitempty"`
 	TechnicianID *uuid.UUID `json:"technician_id,omitempty"`

@@ -76,6 +76,9 @@ type Store interface {
 	// InReach reports whether the region's subtree (or the site) lies within r.
 	RegionInReach(ctx context.Context, u core.UnitOfWork, r Reach, region uuid.UUID) (bool, error)
 	SiteInReach(ctx context.Context, u core.UnitOfWork, r Reach, site uuid.UUID) (bool, error)
+	// TechnicianInReach reports whether the technician belongs to a site
+	// within r (or is r's own technician).
+	TechnicianInReach(ctx context.Context, u core.UnitOfWork, r Reach, technician uuid.UUID) (bool, error)
 	// MedianBuckets is SumBuckets' groups with only Sums.MedianCompleteSeconds
 	// set, computed from the completed orders of the same buckets.
 	MedianBuckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, granularity string, f Filter, groupBy []string) ([]Bucket, error)
@@ -117,24 +120,30 @@ func (q *Query) Validate() ([]Metric, error) {
 	if len(q.GroupBy) > 2 {
 		return nil, core.FieldError("group_by", "at most two dimensions")
 	}
-	used := slices.Clone(q.GroupBy)
-	f := q.Filter
-	for dim, set := range map[string]bool{DimRegion: f.Region != nil, DimSite: f.Site != nil, DimTechnician: f.Technician != nil,
-		DimProductLine: f.ProductLine != "", DimServiceType: f.ServiceType != "", DimChannel: f.Channel != "",
-		DimModel: f.Model != nil} {
-		if set {
-			used = append(used, dim)
-		}
-	}
 	for _, d := range q.GroupBy {
 		if !slices.Contains(AllDimensions, d) {
 			return nil, core.FieldError("group_by", "unknown dimension %q", d)
 		}
-	}
-	for _, d := range used {
 		for _, m := range ms {
 			if !slices.Contains(m.Dimensions, d) {
 				return nil, core.FieldError("group_by", "metric %q has no dimension %q", m.ID, d)
+			}
+		}
+	}
+	// A filter the metric lacks is named by its own parameter, not group_by.
+	f := q.Filter
+	for _, c := range []struct {
+		dim, field string
+		set        bool
+	}{{DimRegion, "region_id", f.Region != nil}, {DimSite, "site_id", f.Site != nil}, {DimTechnician, "technician_id", f.Technician != nil},
+		{DimProductLine, "product_line", f.ProductLine != ""}, {DimServiceType, "service_type", f.ServiceType != ""},
+		{DimChannel, "channel", f.Channel != ""}, {DimModel, "model_id", f.Model != nil}} {
+		if !c.set {
+			continue
+		}
+		for _, m := range ms {
+			if !slices.Contains(m.Dimensions, c.dim) {
+				return nil, core.FieldError(c.field, "metric %q has no dimension %q to filter on", m.ID, c.dim)
 			}
 		}
 	}

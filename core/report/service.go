@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/aftersales/aftersales/core"
 )
 
@@ -134,29 +136,28 @@ func (s *Service) buckets(ctx context.Context, u core.UnitOfWork, r Reach, from,
 	return bs, nil
 }
 
-// CheckScope refuses filters on a region or site outside the caller's reach.
+// CheckScope refuses filters on a region, site or technician outside the
+// caller's reach: 403 naming the filter's parameter.
 func (s *Service) CheckScope(ctx context.Context, u core.UnitOfWork, r Reach, f Filter) error {
 	if r.All {
 		return nil
 	}
-	if f.Region != nil {
-		ok, err := s.Store.RegionInReach(ctx, u, r, *f.Region)
+	for _, c := range []struct {
+		field string
+		id    *uuid.UUID
+		in    func(context.Context, core.UnitOfWork, Reach, uuid.UUID) (bool, error)
+	}{{"region_id", f.Region, s.Store.RegionInReach}, {"site_id", f.Site, s.Store.SiteInReach},
+		{"technician_id", f.Technician, s.Store.TechnicianInReach}} {
+		if c.id == nil {
+			continue
+		}
+		ok, err := c.in(ctx, u, r, *c.id)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &core.Error{Code: core.EFORBIDDEN, Message: "region_id: outside your scope",
-				Fields: map[string]string{"region_id": "outside your scope"}}
-		}
-	}
-	if f.Site != nil {
-		ok, err := s.Store.SiteInReach(ctx, u, r, *f.Site)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return &core.Error{Code: core.EFORBIDDEN, Message: "site_id: outside your scope",
-				Fields: map[string]string{"site_id": "outside your scope"}}
+			return &core.Error{Code: core.EFORBIDDEN, Message: c.field + ": outside your scope",
+				Fields: map[string]string{c.field: "outside your scope"}}
 		}
 	}
 	return nil

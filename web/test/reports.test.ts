@@ -20,10 +20,23 @@ describe('reports', () => {
     expect(formatValue(123456, 'money', 'en')).toBe('1,234.56')
     expect(formatValue(2550, 'money', 'zh-CN')).toBe('25.50')
     expect(formatValue(0, 'money', 'en')).toBe('0.00')
-    expect(change(0.97, 0.9, 'ratio')).toEqual({ text: '+7.0 pp', up: true })
-    expect(change(90, 100, 'count')).toEqual({ text: '-10.0%', up: false })
+    expect(change(0.97, 0.9, 'ratio', 'higher')).toEqual({ text: '+7.0 pp', up: true, tone: 'good' })
+    expect(change(90, 100, 'count', 'higher')).toEqual({ text: '-10.0%', up: false, tone: 'bad' })
     expect(change(5, 0, 'count')).toBeNull()
     expect(change(5, null, 'count')).toBeNull()
+  })
+  it('colours a change by whether higher is better', () => {
+    // More SLA misses, complaints, hours to complete, repeat repairs or cost is bad news.
+    expect(change(12, 10, 'count', 'lower')).toEqual({ text: '+20.0%', up: true, tone: 'bad' })
+    expect(change(8, 10, 'count', 'lower')).toEqual({ text: '-20.0%', up: false, tone: 'good' })
+    expect(change(30, 20, 'hours', 'lower')?.tone).toBe('bad')
+    expect(change(0.12, 0.1, 'ratio', 'lower')).toEqual({ text: '+2.0 pp', up: true, tone: 'bad' })
+    expect(change(5000, 4000, 'money', 'lower')?.tone).toBe('bad')
+    expect(change(0.8, 0.9, 'ratio', 'higher')?.tone).toBe('bad')
+    // A volume (orders, workload) is neither; so is a metric whose direction is not given, and no move.
+    expect(change(120, 100, 'count', '')?.tone).toBe('neutral')
+    expect(change(120, 100, 'count')?.tone).toBe('neutral')
+    expect(change(0.9, 0.9, 'ratio', 'higher')?.tone).toBe('neutral')
   })
   it('ranks sites best first, without the unassigned', () => {
     const rows = [

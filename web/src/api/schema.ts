@@ -2567,7 +2567,7 @@ export interface paths {
         };
         /**
          * Query metrics
-         * @description Metrics over tenant-local days [from, to] with the previous period of the same length, per group (`totals`) and, with a granularity, per day, week or month (`series`). A value is null where it has no denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's staff their sites. An unknown metric or dimension, a period over 366 days: 422 naming it; a region or site filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within about a minute of the facts.
+         * @description Metrics over tenant-local days [from, to] with the previous period of the same length, per group (`totals`) and, with a granularity, per day, week or month (`series`). A value is null where it has no denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's staff their sites. An unknown metric or dimension, a period over 366 days, a filter on a dimension the metric lacks: 422 naming it; a region, site or technician filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within about a minute of the facts.
          */
         get: operations["query-report"];
         put?: never;
@@ -7433,13 +7433,13 @@ export interface components {
         ReportDrillItem: {
             /**
              * Format: date-time
-             * @description When it was created (offered, for a call; its order created, for a callback or claim): the day it counts on.
+             * @description When it was created (offered, for a call; its order created, for a callback, claim or SLA miss): the day it counts on.
              */
             at: string;
             counted: boolean;
             id: string;
             /** @enum {string} */
-            kind: "work_order" | "complaint" | "callback" | "call" | "claim";
+            kind: "work_order" | "complaint" | "callback" | "call" | "claim" | "sla_miss";
             /** @description The order's or complaint's number (a claim's: its order's). */
             number?: string;
             site_id?: string;
@@ -7454,9 +7454,14 @@ export interface components {
         };
         ReportMetric: {
             available: boolean;
+            /**
+             * @description Which way the value improves: higher, lower, or empty for a neutral volume.
+             * @enum {string}
+             */
+            better: "higher" | "lower" | "";
             dimensions: string[];
             /** @enum {string} */
-            drill?: "work_orders" | "complaints" | "callbacks" | "calls" | "claims" | "";
+            drill?: "work_orders" | "complaints" | "callbacks" | "calls" | "claims" | "sla_misses" | "";
             formula: string;
             id: string;
             name_en: string;

@@ -58,17 +58,35 @@ export function formatValue(v: number | null | undefined, unit: Unit | string, l
   }
 }
 
+// Better is which way a metric improves (the catalogue's `better`): a rise
+// of a 'higher' metric is good news, of a 'lower' one (SLA misses,
+// complaints, time to complete, repeat repairs, cost) bad news; '' is a
+// neutral volume (orders, workload), neither.
+export type Better = 'higher' | 'lower' | ''
+
+export type Change = { text: string; up: boolean; tone: 'good' | 'bad' | 'neutral' }
+
+// tone is how a move reads for a metric that improves `better`: no move
+// and a neutral metric read neutral.
+export function tone(delta: number, better: Better | string | undefined): Change['tone'] {
+  if (delta === 0 || (better !== 'higher' && better !== 'lower')) return 'neutral'
+  return (delta > 0) === (better === 'higher') ? 'good' : 'bad'
+}
+
 // change is the difference to the previous period: percentage points for
-// a ratio, else relative; null when there is nothing to compare.
-export function change(cur: number | null | undefined, prev: number | null | undefined, unit: Unit | string): { text: string; up: boolean } | null {
+// a ratio, else relative; null when there is nothing to compare. `up` is
+// the direction; `tone` (from the metric's `better`; neutral when not
+// given) is what colours it.
+export function change(cur: number | null | undefined, prev: number | null | undefined, unit: Unit | string,
+  better?: Better | string): Change | null {
   if (cur === null || cur === undefined || prev === null || prev === undefined) return null
   if (unit === 'ratio') {
     const pp = (cur - prev) * 100
-    return { text: `${pp >= 0 ? '+' : ''}${pp.toFixed(1)} pp`, up: pp >= 0 }
+    return { text: `${pp >= 0 ? '+' : ''}${pp.toFixed(1)} pp`, up: pp >= 0, tone: tone(pp, better) }
   }
   if (prev === 0) return null
   const rel = ((cur - prev) / Math.abs(prev)) * 100
-  return { text: `${rel >= 0 ? '+' : ''}${rel.toFixed(1)}%`, up: rel >= 0 }
+  return { text: `${rel >= 0 ? '+' : ''}${rel.toFixed(1)}%`, up: rel >= 0, tone: tone(rel, better) }
 }
 
 export type RankRow = { site: string; value: number }
