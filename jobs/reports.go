@@ -8,7 +8,9 @@ import (
 
 // TypeReports is the periodic refresh of the report aggregates: the source
 // rows that writes touched are applied to them (their new facts minus
-// their old), the days a rebuild marked dirty recomputed from the raw tables.
+// their old), the days a rebuild marked recomputed from the raw tables (a
+// small day at once, a larger one's rows queued and applied in batches
+// over the following runs, each tenant's batches in turn).
 const TypeReports = "reports:refresh"
 
 // ReportsEvery is how often the aggregates catch up: a fact shows in the

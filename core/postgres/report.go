@@ -22,7 +22,9 @@ import (
 // report_daily and its rollups, so that its cost follows the rows changed,
 // not the size of the day. Whole days marked in report_dirty (a rebuild,
 // a time-zone or response-target change, a migration) are rebuilt: the
-// facts of their source rows and their aggregates recomputed.
+// facts of their source rows recomputed, a small day's whole in one
+// transaction, a larger day's by queueing its source rows as touched
+// (RefreshReportsDetail), so that no transaction's cost follows a day.
 
 // reportCols are report_daily's counters in core/report.Sums' order.
 var reportCols = []string{"orders", "cancelled", "responded_in_target", "arrivals", "arrivals_on_time", "assigned",
@@ -304,15 +306,29 @@ func (r reportSource) deleteZeroSQL() string {
 		strings.Join(keys, ", ") + `) WHERE ` + strings.Join(cond, " AND ")
 }
 
+// daySourcesSQL is the relation (src, src_id) of the tenant $1's source
+// rows of a day: those whose facts are on the day and those on it now (the
+// instant in [lo, hi), the day's bounds in the tenant's time zone).
+func daySourcesSQL(day, lo, hi string) string {
+	return `SELECT src, src_id FROM report_facts WHERE tenant_id = $1 AND day = ` + day + `::date
+		UNION SELECT 'o', id FROM work_orders WHERE tenant_id = $1 AND created_at >= ` + lo + ` AND created_at < ` + hi + `
+		UNION SELECT 'c', id FROM complaints WHERE tenant_id = $1 AND created_at >= ` + lo + ` AND created_at < ` + hi + `
+		UNION SELECT 'k', id FROM calls WHERE tenant_id = $1 AND direction = 'inbound' AND offered_at >= ` + lo + ` AND offered_at < ` + hi
+}
+
 var (
 	// touchedDeltaSQL applies the delta of the source rows $5 (src) / $6 (ids).
 	touchedDeltaSQL = applyDeltaSQL(`SELECT DISTINCT s::"char" AS src, i AS src_id FROM unnest($5::text[], $6::uuid[]) AS x (s, i)`)
 	// dayDeltaSQL applies the delta of the source rows of the day $4 (bounds
 	// $5, $6): those whose facts are on it and those that are on it now.
-	dayDeltaSQL = applyDeltaSQL(`SELECT src, src_id FROM report_facts WHERE tenant_id = $1 AND day = $4::date
-		UNION SELECT 'o', id FROM work_orders WHERE tenant_id = $1 AND created_at >= $5 AND created_at < $6
-		UNION SELECT 'c', id FROM complaints WHERE tenant_id = $1 AND created_at >= $5 AND created_at < $6
-		UNION SELECT 'k', id FROM calls WHERE tenant_id = $1 AND direction = 'inbound' AND offered_at >= $5 AND offered_at < $6`)
+	dayDeltaSQL = applyDeltaSQL(daySourcesSQL("$4", "$5", "$6"))
+	// daySizeSQL counts the facts of the day $2 and its source rows now
+	// (bounds $3, $4), up to $5: a day's rebuild costs about as much.
+	daySizeSQL = `SELECT count(*) FROM (SELECT 1 FROM (` + strings.ReplaceAll(daySourcesSQL("$2", "$3", "$4"), "UNION SELECT", "UNION ALL SELECT") + `) u LIMIT $5) s`
+	// queueDaySQL logs the source rows of the day $2 (bounds $3, $4) as
+	// touched, each once.
+	queueDaySQL = `INSERT INTO report_touched (tenant_id, src, src_id) SELECT $1, src, src_id FROM (` +
+		daySourcesSQL("$2", "$3", "$4") + `) s`
 	// dayFromFactsSQL re-adds the day $4's rows to every report table (the
 	// day's rows deleted) from its facts; $2, $3 unused.
 	dayFromFactsSQL = func() string {
@@ -341,24 +357,51 @@ SELECT tbl, day, %s FROM (%s) z`, strings.Join(reportKeys, ", "), strings.Join(o
 
 // ReportRefresh is what a RefreshReportsDetail call did.
 type ReportRefresh struct {
-	Days    int // days rebuilt whole
+	Days    int // marked days taken: rebuilt whole (a small day) or queued as touched rows (a larger one)
+	Queued  int // source rows of the larger marked days logged as touched, applied by later batches
 	Sources int // touched source rows (orders, complaints, calls) whose facts were recomputed
 	Batches int // transactions of touched rows
 }
 
-// reportBatch is how many touched rows (log entries) a transaction takes.
-const reportBatch = 2000
+const (
+	// reportBatch is how many touched rows (log entries) a transaction takes.
+	reportBatch = 2000
+	// reportSmallDay bounds the facts plus source rows of a marked day
+	// rebuilt whole in one transaction (about a batch's work: each source
+	// row counted once for its facts and once for its row); a larger day
+	// is queued as touched rows.
+	reportSmallDay = 2 * reportBatch
+	// reportDaysBudget is how long a call takes marked days before it
+	// turns to the touched rows, so that a burst of marks (a time-zone
+	// change marks every day of a tenant) does not hold back every other
+	// tenant's refresh for its length.
+	reportDaysBudget = 5 * time.Second
+)
 
-// RefreshReports brings the aggregates up to date a step: it rebuilds up
-// to limit marked days (of any tenant) or, when none is marked, applies up
-// to limit batches of touched source rows; it returns how many days and
-// source rows it did (0: nothing was left).
+// RefreshReports brings the aggregates up to date a step: it takes up to
+// limit marked days (of any tenant), then applies up to limit batches of
+// touched source rows, a batch per tenant in turn; it returns how many
+// days and source rows it did (0: nothing was left).
 func (s *Store) RefreshReports(ctx context.Context, limit int) (int, error) {
 	r, err := s.RefreshReportsDetail(ctx, limit)
 	return r.Days + r.Sources, err
 }
 
 // RefreshReportsDetail is RefreshReports, saying what it did.
+//
+// A marked day's rebuild is bounded: a small day (reportSmallDay) is
+// rebuilt whole in one transaction as before (its facts recomputed, its
+// aggregates deleted and re-added from the facts, which also repairs a
+// day whose aggregates had drifted from its facts, cheaply at that size);
+// a larger day's source rows are logged as touched in one set-based
+// statement and the batches below recompute them over the following
+// calls, each batch its own transaction. Deltas add up to the
+// recomputation because every aggregate row is the sum of its facts (the
+// invariant the batches keep); a larger day without any facts (its
+// aggregates computed before 00119, as 00120 marks them) has its
+// aggregates deleted first, so that the batches add its facts to nothing.
+// Each step commits on its own: a cancelled call loses nothing (the marks
+// or touched rows it had not committed stay).
 func (s *Store) RefreshReportsDetail(ctx context.Context, limit int) (ReportRefresh, error) {
 	var out ReportRefresh
 	rows, err := s.pool.Query(ctx, `SELECT tenant_id, day, ids FROM report_claim($1)`, limit)
@@ -377,15 +420,22 @@ func (s *Store) RefreshReportsDetail(ctx context.Context, limit int) (ReportRefr
 	if err != nil {
 		return out, err
 	}
+	start := time.Now()
 	for _, d := range ds {
-		if err := s.rebuildDay(ctx, d.tenant, d.day, d.ids); err != nil {
+		if out.Days > 0 && (reportDeadlineNear(ctx) || time.Since(start) > reportDaysBudget) {
+			break
+		}
+		n, err := s.takeDay(ctx, d.tenant, d.day, d.ids, reportSmallDay)
+		if err != nil {
 			return out, err
 		}
 		out.Days++
+		out.Queued += n
 	}
-	if len(ds) > 0 {
-		return out, nil
-	}
+	// The touched rows of the tenants with no marked day left (a tenant's
+	// marked days first: no delta on a day whose facts a rebuild has yet
+	// to fill), one batch per tenant in turn, so that a tenant's large
+	// queue (a large day's rebuild) delays no other tenant's refresh.
 	rows, err = s.pool.Query(ctx, `SELECT tenant_id FROM report_touched_tenants($1)`, limit)
 	if err != nil {
 		return out, err
@@ -394,21 +444,26 @@ func (s *Store) RefreshReportsDetail(ctx context.Context, limit int) (ReportRefr
 	if err != nil {
 		return out, err
 	}
-	for _, t := range tenants {
-		for out.Batches < limit && !(out.Batches > 0 && reportDeadlineNear(ctx)) {
-			n, err := s.applyTouched(ctx, t)
+	for len(tenants) > 0 {
+		more := tenants[:0]
+		for _, t := range tenants {
+			if out.Batches >= limit || (out.Days+out.Batches > 0 && reportDeadlineNear(ctx)) {
+				return out, nil
+			}
+			n, taken, err := s.applyTouched(ctx, t)
 			if err != nil {
 				return out, err
 			}
-			if n == 0 {
-				break
+			if taken == 0 {
+				continue
 			}
 			out.Batches++
 			out.Sources += n
-			if n < reportBatch {
-				break
+			if taken == reportBatch {
+				more = append(more, t)
 			}
 		}
+		tenants = more
 	}
 	return out, nil
 }
@@ -444,18 +499,19 @@ func (s *Store) reportTx(ctx context.Context, tenant uuid.UUID) (core.OpenUnitOf
 }
 
 // applyTouched applies one batch of the tenant's touched source rows and
-// returns how many distinct source rows it applied.
-func (s *Store) applyTouched(ctx context.Context, tenant uuid.UUID) (int, error) {
+// returns how many distinct source rows it applied and how many log
+// entries it took (reportBatch: there may be more).
+func (s *Store) applyTouched(ctx context.Context, tenant uuid.UUID) (int, int, error) {
 	u, q, tz, target, err := s.reportTx(ctx, tenant)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer u.Rollback(ctx)
 	// After the lock: a batch another refresher applied meanwhile is gone.
 	rows, err := q.Query(ctx, `DELETE FROM report_touched WHERE tenant_id = $1 AND id IN (
 		SELECT id FROM report_touched WHERE tenant_id = $1 ORDER BY id LIMIT $2) RETURNING src::text, src_id`, tenant, reportBatch)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var srcs []string
 	var ids []uuid.UUID
@@ -465,19 +521,19 @@ func (s *Store) applyTouched(ctx context.Context, tenant uuid.UUID) (int, error)
 		srcs, ids = append(srcs, one), append(ids, id)
 		return nil
 	}); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if len(ids) == 0 {
-		return 0, nil
+		return 0, 0, nil
 	}
 	if err := applyDelta(ctx, q, touchedDeltaSQL, tenant, tz, target, nil, srcs, ids); err != nil {
-		return 0, fmt.Errorf("apply touched report rows: %w", err)
+		return 0, 0, fmt.Errorf("apply touched report rows: %w", err)
 	}
 	n := map[string]bool{}
 	for i := range ids {
 		n[srcs[i]+ids[i].String()] = true
 	}
-	return len(n), u.Commit(ctx)
+	return len(n), len(ids), u.Commit(ctx)
 }
 
 // applyDelta runs a delta statement (applyDeltaSQL, dayFromFactsSQL) and
@@ -532,37 +588,79 @@ func applyDelta(ctx context.Context, q querier, sql string, tenant uuid.UUID, tz
 	return nil
 }
 
-// rebuildDay recomputes the facts of every source row of the tenant's day
-// (those whose facts are on it and those on it now: a row that left it is
-// moved to its day now, its delta added there) and the day's rows of every
-// report table from its facts.
-func (s *Store) rebuildDay(ctx context.Context, tenant uuid.UUID, day time.Time, ids []int64) error {
+// takeDay takes the tenant's marked day (the marks ids) and returns how
+// many source rows it queued: a small day (up to small facts and source
+// rows) is rebuilt whole (rebuildDay), a larger one's source rows logged
+// as touched (see RefreshReportsDetail).
+func (s *Store) takeDay(ctx context.Context, tenant uuid.UUID, day time.Time, ids []int64, small int64) (int, error) {
 	u, q, tz, target, err := s.reportTx(ctx, tenant)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer u.Rollback(ctx)
 	d := day.Format("2006-01-02")
 	var lo, hi time.Time
 	if err := q.QueryRow(ctx, `SELECT ($1::date)::timestamp AT TIME ZONE $2, ($1::date + 1)::timestamp AT TIME ZONE $2`,
 		d, tz).Scan(&lo, &hi); err != nil {
-		return err
+		return 0, err
 	}
+	var size int64
+	if err := q.QueryRow(ctx, daySizeSQL, tenant, d, lo, hi, small+1).Scan(&size); err != nil {
+		return 0, err
+	}
+	queued := 0
+	if size <= small {
+		if err := rebuildDay(ctx, q, tenant, tz, target, d, lo, hi); err != nil {
+			return 0, err
+		}
+	} else {
+		var facts bool
+		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM report_facts WHERE tenant_id = $1 AND day = $2)`,
+			tenant, d).Scan(&facts); err != nil {
+			return 0, err
+		}
+		if !facts {
+			if err := deleteDay(ctx, q, tenant, d); err != nil {
+				return 0, err
+			}
+		}
+		tag, err := q.Exec(ctx, queueDaySQL, tenant, d, lo, hi)
+		if err != nil {
+			return 0, fmt.Errorf("queue report day's source rows: %w", err)
+		}
+		queued = int(tag.RowsAffected())
+	}
+	if _, err := q.Exec(ctx, `DELETE FROM report_dirty WHERE tenant_id = $1 AND id = ANY($2)`, tenant, ids); err != nil {
+		return 0, err
+	}
+	return queued, u.Commit(ctx)
+}
+
+// rebuildDay recomputes the facts of every source row of the tenant's day d
+// (bounds lo, hi; those whose facts are on it and those on it now: a row
+// that left it is moved to its day now, its delta added there) and the
+// day's rows of every report table from its facts.
+func rebuildDay(ctx context.Context, q querier, tenant uuid.UUID, tz string, target int, d string, lo, hi time.Time) error {
 	if err := applyDelta(ctx, q, dayDeltaSQL, tenant, tz, target, d, lo, hi); err != nil {
 		return fmt.Errorf("recompute report day's facts: %w", err)
 	}
+	if err := deleteDay(ctx, q, tenant, d); err != nil {
+		return err
+	}
+	if err := applyDelta(ctx, q, dayFromFactsSQL, tenant, tz, target, d); err != nil {
+		return fmt.Errorf("recompute report day: %w", err)
+	}
+	return nil
+}
+
+// deleteDay deletes the tenant's rows of the day d in every report table.
+func deleteDay(ctx context.Context, q querier, tenant uuid.UUID, d string) error {
 	for _, r := range reportTables {
 		if _, err := q.Exec(ctx, `DELETE FROM `+r.table+` WHERE tenant_id = $1 AND day = $2`, tenant, d); err != nil {
 			return err
 		}
 	}
-	if err := applyDelta(ctx, q, dayFromFactsSQL, tenant, tz, target, d); err != nil {
-		return fmt.Errorf("recompute report day: %w", err)
-	}
-	if _, err := q.Exec(ctx, `DELETE FROM report_dirty WHERE tenant_id = $1 AND id = ANY($2)`, tenant, ids); err != nil {
-		return err
-	}
-	return u.Commit(ctx)
+	return nil
 }
 
 // MarkReportDays implements report.Marker.

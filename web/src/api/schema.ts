@@ -2589,7 +2589,7 @@ export interface paths {
         put?: never;
         /**
          * Rebuild the aggregates of a period
-         * @description Marks the tenant's days [from, to] (at most 366) for recomputation from the raw records, e.g. after the response target or the time zone changed; the report job recomputes them while writes go on.
+         * @description Marks the tenant's days [from, to] (at most 366) for recomputation from the raw records, e.g. after the response target or the time zone changed; the report job recomputes them while writes go on. The 202 means marked, not done: a small day is recomputed whole within a run of the job (every 15 s); a larger day's records are queued and recomputed in batches of 2,000 over the following runs (about a minute per 100,000 records on a small server), its numbers moving meanwhile (each record's new contribution replacing its old). Other tenants' reports keep refreshing meanwhile.
          */
         post: operations["rebuild-reports"];
         delete?: never;
