@@ -824,5 +824,12 @@ const en: typeof zh = {
   feeItems: {
     toBePriced: 'Price to be agreed', plusUnpriced: '+ items whose price is to be agreed',
   },
+  reportDrill: {
+    period: '{from} to {to}', count: '{counted} counted in the number, of {total} records',
+    countMore: '{counted} counted in the number, of the first {total} records (more below)',
+    scored: 'Orders scored {score}', previous: 'Previous period',
+    previousHint: 'Under each number: the previous period ({from} to {to}) and the change. A number opens the records behind it.',
+    open: '{metric}, {scope}: {value}. Show the records behind this number',
+  },
 }
 export default en

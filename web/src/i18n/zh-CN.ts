@@ -806,4 +806,11 @@ export default {
   feeItems: {
     toBePriced: '价格待定', plusUnpriced: '另加价格待定的项目',
   },
+  reportDrill: {
+    period: '{from} 至 {to}', count: '计入该数的 {counted} 条，共 {total} 条记录',
+    countMore: '计入该数的 {counted} 条，前 {total} 条记录（下方可加载更多）',
+    scored: '评分为 {score} 分的工单', previous: '上期',
+    previousHint: '每个数字下方为上期（{from} 至 {to}）数值及变化；点击数字查看其明细记录。',
+    open: '{metric}，{scope}：{value}。查看该数字的明细记录',
+  },
 }
