@@ -122,7 +122,7 @@ func runTestEnv(ctx context.Context, args []string) error {
 		if err := os.Chmod(dir, 0o755); err != nil {
 			return err
 		}
-		cfg := embedded.Config{DataDir: filepath.Join(dir, "data"), Logger: log}
+		cfg := embedded.Config{DataDir: filepath.Join(dir, "data"), Logger: log, Throwaway: true}
 		if os.Getenv("TEST_DATABASE_URL") == "" {
 			pg, err := embedded.StartPostgres(ctx, cfg)
 			if err != nil {

@@ -45,7 +45,7 @@ func startBacking() {
 	if backingErr = os.Chmod(backingDir, 0o755); backingErr != nil {
 		return
 	}
-	cfg := embedded.Config{DataDir: backingDir + "/data", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	cfg := embedded.Config{DataDir: backingDir + "/data", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Throwaway: true}
 	ctx := context.Background()
 	if backingDB == "" {
 		pg, err := embedded.StartPostgres(ctx, cfg)

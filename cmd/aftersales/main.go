@@ -23,7 +23,7 @@ Usage:
   aftersales platform-admin create NAME     create a platform admin and print its token
   aftersales openapi [--yaml]               print the OpenAPI spec
   aftersales demo [flags]                   load a demo manufacturer (tenant "demo")
-  aftersales testenv -- CMD [ARGS…]         run CMD with private PostgreSQL and Redis
+  aftersales testenv -- CMD [ARGS…]         run CMD with private, throwaway PostgreSQL and Redis
                                             (TEST_DATABASE_URL, TEST_REDIS_URL set)
   aftersales version                        print the version
 

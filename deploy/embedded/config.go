@@ -36,6 +36,14 @@ type Config struct {
 	// died. Zero means 10s; negative means fail at once.
 	LockWait time.Duration
 
+	// Throwaway marks a cluster nobody needs after a crash, the test
+	// environment's: PostgreSQL then runs with its documented non-durable
+	// settings (fsync, synchronous_commit and full_page_writes off), which
+	// make a suite that creates a database per test and commits thousands of
+	// times several times faster. Behaviour is otherwise the same; never set
+	// it for data anyone keeps.
+	Throwaway bool
+
 	// Logger receives the launcher's own messages. Nil means slog.Default(),
 	// never a discard logger: the in-process Redis warning must be seen.
 	Logger *slog.Logger

@@ -92,7 +92,7 @@ func (p *Postgres) start(ctx context.Context, bins pgBinaries) error {
 			return errors.New(withTail(fmt.Sprintf("embedded: initdb failed: %v", err), logPath))
 		}
 	}
-	if err := writeServerConfig(p.pgdata, u); err != nil {
+	if err := writeServerConfig(p.pgdata, u, p.cfg.Throwaway); err != nil {
 		return err
 	}
 	if err := clearStalePidFile(p.pgdata, log); err != nil {

@@ -121,6 +121,14 @@ log_line_prefix = '%m [%p] '
 logging_collector = off
 `
 
+	// throwawaySettings follow serverSettings for a Throwaway cluster (a
+	// later setting wins).
+	throwawaySettings = `# A throwaway cluster (tests): PostgreSQL's non-durable settings.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+`
+
 	// hbaRules trusts local socket connections and nothing else; trust is
 	// safe because only the server user (and root) can enter the socket
 	// directory.
@@ -132,7 +140,7 @@ local all all trust
 
 // writeServerConfig installs our settings and pg_hba.conf, owned by the
 // server user so it can read them.
-func writeServerConfig(pgdata string, u serverUser) error {
+func writeServerConfig(pgdata string, u serverUser, throwaway bool) error {
 	confPath := filepath.Join(pgdata, "postgresql.conf")
 	conf, err := os.ReadFile(confPath)
 	if err != nil {
@@ -144,7 +152,11 @@ func writeServerConfig(pgdata string, u serverUser) error {
 			return err
 		}
 	}
-	if err := writeOwned(filepath.Join(pgdata, "aftersales.conf"), []byte(serverSettings), u); err != nil {
+	settings := serverSettings
+	if throwaway {
+		settings += throwawaySettings
+	}
+	if err := writeOwned(filepath.Join(pgdata, "aftersales.conf"), []byte(settings), u); err != nil {
 		return err
 	}
 	return writeOwned(filepath.Join(pgdata, "pg_hba.conf"), []byte(hbaRules), u)

@@ -69,6 +69,28 @@ func TestPostgresRestartKeepsData(t *testing.T) {
 	require.Equal(t, "survives", v)
 }
 
+// A throwaway cluster (the test environment's) runs without durability;
+// the same directory started again as a kept cluster is durable again, so
+// the setting cannot leak from a test run into data someone keeps.
+func TestPostgresThrowawayIsNotDurable(t *testing.T) {
+	t.Parallel()
+	cfg, _ := testConfig(t, testkit.NewDataDir(t))
+	ctx := context.Background()
+	durability := func(url string) string {
+		var s string
+		require.NoError(t, connect(t, url).QueryRow(ctx, `SELECT current_setting('fsync') || ' ' ||
+			current_setting('synchronous_commit') || ' ' || current_setting('full_page_writes')`).Scan(&s))
+		return s
+	}
+	cfg.Throwaway = true
+	pg := startTestPostgres(t, cfg)
+	require.Equal(t, "off off off", durability(pg.URL()))
+	require.NoError(t, pg.Stop(ctx))
+
+	cfg.Throwaway = false
+	require.Equal(t, "on on on", durability(startTestPostgres(t, cfg).URL()))
+}
+
 func TestPostgresSeparateDataDirsRunSideBySide(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"first", "second"} {

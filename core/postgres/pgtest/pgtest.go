@@ -42,7 +42,7 @@ func start() {
 		startErr = err
 		return
 	}
-	cfg := embedded.Config{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	cfg := embedded.Config{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Throwaway: true}
 	if baseURL == "" {
 		pg, err := embedded.StartPostgres(context.Background(), cfg)
 		if err != nil {
