@@ -129,8 +129,10 @@ func registerReportRoutes(api huma.API, s *Server, d ReportServices) {
 		})
 	register(api, huma.Operation{OperationID: "query-report", Method: http.MethodGet, Path: "/v1/reports/query",
 		Summary: "Query metrics", Tags: tags, Errors: []int{http.StatusForbidden},
-		Description: "Metrics over tenant-local days [from, to] with the previous period of the same length, per group " +
-			"(`totals`) and, with a granularity, per day, week or month (`series`). A value is null where it has no " +
+		Description: "Metrics over tenant-local days [from, to] with the previous period, per group " +
+			"(`totals`). The previous period (`previous_from`…`previous_to`) is, when [from, to] is whole calendar months " +
+			"(from the 1st of a month to the last day of a month), as many calendar months right before (March 1–31 " +
+			"compares with February 1–28/29, Q2 with Q1); otherwise as many days right before. Values come per group and, with a granularity, per day, week or month (`series`). A value is null where it has no " +
 			"denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's " +
 			"staff their sites. An unknown metric or dimension, a period over 366 days, a filter on a dimension the " +
 			"metric lacks: 422 naming it; a region, site or technician filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within " +

@@ -127,6 +127,10 @@ func (b *testBundle) genActivity(n *network, loc *time.Location, first time.Time
 			if progressed == 3 && r.IntN(2) == 0 {
 				callbacks = append(callbacks, fmt.Sprintf("('%s', '%s', 'rule', '%s', '%s', %s, '%s', %v, %s)", tid, uuid.New(), id,
 					n.customer, siteSQL, []string{"open", "done", "done", "given_up"}[r.IntN(4)], r.IntN(4) == 0, ts(completed)))
+				if seq%4 == 0 { // a second task on the order (another rule): coverage counts the order once
+					callbacks = append(callbacks, fmt.Sprintf("('%s', '%s', 'rule', '%s', '%s', %s, 'open', false, %s)", tid, uuid.New(), id,
+						n.customer, siteSQL, ts(completed.Add(time.Hour))))
+				}
 			}
 			if r.IntN(8) == 0 {
 				copened := at.Add(time.Duration(r.IntN(72*60)) * time.Minute)
@@ -151,7 +155,7 @@ func (b *testBundle) genActivity(n *network, loc *time.Location, first time.Time
 					outcome = []string{"missed", "abandoned", "ringing"}[r.IntN(3)]
 				}
 				calls = append(calls, fmt.Sprintf("('%s', '%s', 'k-%d-%d', '%s', %s, %s, %d, '%s')", tid, uuid.New(), seed, seq,
-					[]string{"inbound", "inbound", "outbound"}[r.IntN(3)], ts(at), opt(answered, at.Add(10*time.Second)), r.IntN(600), outcome))
+					[]string{"inbound", "inbound", "outbound"}[r.IntN(3)], ts(at), opt(answered, at.Add(time.Duration(5+seq*7%40)*time.Second)), r.IntN(600), outcome))
 			}
 		}
 	}
@@ -241,6 +245,8 @@ type oracleFact struct {
 	site       *uuid.UUID
 	sums       report.Sums
 	ttc        *int64
+	// tech is the technician an order (its own fact) is assigned to.
+	tech *uuid.UUID
 }
 
 // oracle reads every raw record of the tenant and returns the facts.
@@ -249,9 +255,10 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 	regionOf, parent = map[uuid.UUID]uuid.UUID{}, map[uuid.UUID]uuid.UUID{}
 	pgtest.InTenant(b.t, b.pool, tenant, func(ctx context.Context, tx pgx.Tx) {
 		var tz string
-		target := 120
+		target, slSeconds := 120, 20
 		require.NoError(b.t, tx.QueryRow(ctx, `SELECT timezone FROM tenants WHERE id = $1`, tenant).Scan(&tz))
-		_ = tx.QueryRow(ctx, `SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = $1`, tenant).Scan(&target)
+		_ = tx.QueryRow(ctx, `SELECT report_response_minutes, report_service_level_seconds FROM tenant_settings WHERE tenant_id = $1`,
+			tenant).Scan(&target, &slSeconds)
 		loc, err := time.LoadLocation(tz)
 		require.NoError(b.t, err)
 		dayOf := func(t time.Time) time.Time {
@@ -336,6 +343,9 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			}
 			if o.tech != nil {
 				s.Assigned = 1
+				if completed != nil {
+					s.CompletedTech = 1
+				}
 			}
 			var ttc *int64
 			if completed != nil {
@@ -356,7 +366,8 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 				s.Scored, s.ScoreSum = 1, int64(*score)
 				s.Score[*score-1] = 1
 			}
-			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site, sums: s, ttc: ttc})
+			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site, sums: s,
+				ttc: ttc, tech: o.tech})
 		})
 		// Repeat repairs: a completed order with a unit, and whether another
 		// order of the unit was completed in the 720 hours before it was created.
@@ -437,7 +448,8 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			}
 			facts = append(facts, oracleFact{day: dayOf(o.created), dims: dims(&site, o.tech, o.pl, o.st, o.ch, o.model), site: &site, sums: s})
 		})
-		each(`SELECT work_order_id, status, dissatisfied FROM callback_tasks`, func(r pgx.Rows) {
+		calledBack := map[uuid.UUID]bool{}
+		each(`SELECT work_order_id, status, dissatisfied FROM callback_tasks WHERE source <> 'claim_audit'`, func(r pgx.Rows) {
 			var wo uuid.UUID
 			var status string
 			var dissatisfied bool
@@ -453,6 +465,10 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			f := oracleFact{day: dayOf(o.created), dims: dims(o.site, o.tech, o.pl, o.st, o.ch, o.model), site: o.site, sums: s}
 			if o.completed != nil {
 				f.calledBack = &wo
+				if !calledBack[wo] { // the order counts once in callback coverage, however many tasks
+					calledBack[wo] = true
+					f.sums.CompletedCallback = 1
+				}
 			}
 			facts = append(facts, f)
 		})
@@ -484,6 +500,9 @@ func (b *testBundle) oracle(tenant uuid.UUID) (facts []oracleFact, regionOf map[
 			s := report.Sums{CallsOffered: 1}
 			if answered != nil {
 				s.CallsAnswered, s.CallsHandleSeconds = 1, dur
+				if answered.Sub(offered) <= time.Duration(slSeconds)*time.Second {
+					s.CallsInServiceLevel = 1
+				}
 			}
 			if outcome == "abandoned" || outcome == "missed" {
 				s.CallsAbandoned = 1

@@ -52,10 +52,15 @@ type expectReport struct {
 	totals, previous, series map[string]map[string]*float64
 }
 
-// siteWithin reports whether the site lies in one of the roots' subtrees.
+// siteWithin reports whether the site is one of the roots or lies in one
+// of the roots' subtrees (a site manager's scope names sites, a region
+// manager's regions).
 func siteWithin(site *uuid.UUID, roots []uuid.UUID, regionOf, parent map[uuid.UUID]uuid.UUID) bool {
 	if site == nil {
 		return false
+	}
+	if slices.Contains(roots, *site) {
+		return true
 	}
 	for r, ok := regionOf[*site], true; ok; r, ok = parent[r] {
 		if slices.Contains(roots, r) {
@@ -67,12 +72,30 @@ func siteWithin(site *uuid.UUID, roots []uuid.UUID, regionOf, parent map[uuid.UU
 
 func weekStart(d time.Time) time.Time { return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)) }
 
-func (b *testBundle) expect(tenant uuid.UUID, scope []uuid.UUID, gran string, groupBy []string, ms []report.Metric, filterRegion *uuid.UUID) expectReport {
+// oracleData is the oracle's facts of a tenant with its region tree.
+type oracleData struct {
+	facts            []oracleFact
+	regionOf, parent map[uuid.UUID]uuid.UUID
+}
+
+func (b *testBundle) oracleOf(tenant uuid.UUID) oracleData {
 	facts, regionOf, parent := b.oracle(tenant)
-	within := func(site *uuid.UUID, roots []uuid.UUID) bool { return siteWithin(site, roots, regionOf, parent) }
-	pf := reportFrom.AddDate(0, 0, -(int(reportTo.Sub(reportFrom).Hours()/24) + 1))
+	return oracleData{facts, regionOf, parent}
+}
+
+// reportPeriod is a query's period [from, to] and the first day of the
+// previous period it is compared with (which ends the day before from).
+type reportPeriod struct{ from, to, prevFrom time.Time }
+
+// sameLength is the equality test's period, compared with as many days before.
+var sameLength = reportPeriod{reportFrom, reportTo, reportFrom.AddDate(0, 0, -(int(reportTo.Sub(reportFrom).Hours()/24) + 1))}
+
+func (b *testBundle) expect(o oracleData, scope []uuid.UUID, gran string, groupBy []string, ms []report.Metric, filterRegion *uuid.UUID, p reportPeriod) expectReport {
+	within := func(site *uuid.UUID, roots []uuid.UUID) bool { return siteWithin(site, roots, o.regionOf, o.parent) }
+	reportFrom, reportTo, pf := p.from, p.to, p.prevFrom
 	sums := map[string]map[string]*report.Sums{"totals": {}, "previous": {}, "series": {}}
 	ttcs := map[string]map[string][]int64{"totals": {}, "previous": {}, "series": {}}
+	techs := map[string]map[string]map[uuid.UUID]bool{"totals": {}, "previous": {}, "series": {}}
 	var fact oracleFact
 	add := func(set, key string, s report.Sums) {
 		if sums[set][key] == nil {
@@ -82,8 +105,14 @@ func (b *testBundle) expect(tenant uuid.UUID, scope []uuid.UUID, gran string, gr
 		if fact.ttc != nil {
 			ttcs[set][key] = append(ttcs[set][key], *fact.ttc)
 		}
+		if fact.tech != nil { // an active technician of the bucket
+			if techs[set][key] == nil {
+				techs[set][key] = map[uuid.UUID]bool{}
+			}
+			techs[set][key][*fact.tech] = true
+		}
 	}
-	for _, f := range facts {
+	for _, f := range o.facts {
 		fact = f
 		if scope != nil && !within(f.site, scope) || filterRegion != nil && !within(f.site, []uuid.UUID{*filterRegion}) {
 			continue
@@ -115,6 +144,8 @@ func (b *testBundle) expect(tenant uuid.UUID, scope []uuid.UUID, gran string, gr
 				slices.Sort(v)
 				s.MedianCompleteSeconds = &v[(len(v)-1)/2]
 			}
+			active := int64(len(techs[set][k]))
+			s.ActiveTechnicians = &active
 			out[k] = map[string]*float64{}
 			for _, m := range ms {
 				if v, ok := m.Value(*s); ok {
@@ -166,24 +197,38 @@ func isEmpty(m map[string]*float64) bool {
 // answers for the caller against the oracle.
 func (b *testBundle) compareReports(tenant uuid.UUID, token string, scope []uuid.UUID, filterRegion *uuid.UUID) int {
 	b.t.Helper()
-	checked := 0
 	groupBys := [][]string{nil, {report.DimRegion}, {report.DimSite}, {report.DimTechnician}, {report.DimProductLine},
 		{report.DimServiceType}, {report.DimChannel}, {report.DimSite, report.DimChannel}, {report.DimModel},
 		{report.DimProductLine, report.DimModel}}
+	return b.comparePeriod(b.oracleOf(tenant), token, scope, filterRegion, sameLength, groupBys, []string{report.Day, report.Week, report.Month})
+}
+
+// wholeMonths is November compared with October (not the 30 days before).
+var wholeMonths = reportPeriod{time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC),
+	time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}
+
+// comparePeriod is compareReports over the period p for the group-bys and
+// granularities given, against the oracle's facts o.
+func (b *testBundle) comparePeriod(o oracleData, token string, scope []uuid.UUID, filterRegion *uuid.UUID, p reportPeriod,
+	groupBys [][]string, grans []string) int {
+	b.t.Helper()
+	checked := 0
 	for _, groupBy := range groupBys {
 		ms := availableMetrics(len(groupBy) == 0 && filterRegion == nil)
 		var ids []string
 		for _, m := range ms {
 			ids = append(ids, m.ID)
 		}
-		for _, gran := range []string{report.Day, report.Week, report.Month} {
-			q := url.Values{"metrics": {strings.Join(ids, ",")}, "from": {reportFrom.Format("2006-01-02")},
-				"to": {reportTo.Format("2006-01-02")}, "granularity": {gran}, "group_by": {strings.Join(groupBy, ",")}}
+		for _, gran := range grans {
+			q := url.Values{"metrics": {strings.Join(ids, ",")}, "from": {p.from.Format("2006-01-02")},
+				"to": {p.to.Format("2006-01-02")}, "granularity": {gran}, "group_by": {strings.Join(groupBy, ",")}}
 			if filterRegion != nil {
 				q.Set("region_id", filterRegion.String())
 			}
 			r := b.must(200, "GET", "/v1/reports/query?"+q.Encode(), token, nil)
-			want := b.expect(tenant, scope, gran, groupBy, ms, filterRegion)
+			require.Equal(b.t, []any{p.prevFrom.Format("2006-01-02"), p.from.AddDate(0, 0, -1).Format("2006-01-02")},
+				[]any{r.JSON["previous_from"], r.JSON["previous_to"]}, "the previous period of %s…%s", q.Get("from"), q.Get("to"))
+			want := b.expect(o, scope, gran, groupBy, ms, filterRegion, p)
 			what := fmt.Sprintf("group_by=%v granularity=%s", groupBy, gran)
 			got, gotPrev, gotSeries := map[string]map[string]*float64{}, map[string]map[string]*float64{}, map[string]map[string]*float64{}
 			for _, row := range r.JSON["totals"].([]any) {
@@ -260,17 +305,19 @@ func (b *testBundle) compareDrills(tenant uuid.UUID, token string, scope []uuid.
 		"technician_workload": {s.Assigned, s.Assigned},
 		// The completed orders, counted when they have a callback task:
 		// the uncounted are those still missing one.
-		"callback_coverage":     {s.Completed, int64(len(calledBack))},
+		"callback_coverage":     {s.Completed, s.CompletedCallback},
 		"callback_success_rate": {s.CallbacksDone, s.CallbacksSuccess},
 		"complaints":            {s.Complaints, s.Complaints}, "complaints_per_1000": {s.Complaints, s.Complaints},
 		"complaint_closure_on_time_rate": {s.ComplaintsClosed, s.ComplaintsClosedOnTime},
 		"calls_offered":                  {s.CallsOffered, s.CallsOffered}, "calls_answered": {s.CallsAnswered, s.CallsAnswered},
 		"calls_abandoned": {s.CallsAbandoned, s.CallsAbandoned}, "calls_aht_seconds": {s.CallsAnswered, s.CallsAnswered},
-		"repeat_repairs_30d":   {s.UnitCompleted, s.RepeatRepairs},
-		"claim_anomaly_rate":   {s.Claims, s.ClaimsAnomalous},
-		"claim_cost_per_order": {s.ClaimsSettled, s.ClaimsSettled},
-		"parts_consumed":       {int64(len(partOrders)), int64(len(partOrders))},
-		"parts_cost":           {int64(len(partOrders)), int64(len(partOrders))},
+		"calls_service_level":     {s.CallsOffered, s.CallsInServiceLevel},
+		"technician_productivity": {s.Assigned, s.CompletedTech},
+		"repeat_repairs_30d":      {s.UnitCompleted, s.RepeatRepairs},
+		"claim_anomaly_rate":      {s.Claims, s.ClaimsAnomalous},
+		"claim_cost_per_order":    {s.ClaimsSettled, s.ClaimsSettled},
+		"parts_consumed":          {int64(len(partOrders)), int64(len(partOrders))},
+		"parts_cost":              {int64(len(partOrders)), int64(len(partOrders))},
 	}
 	for i := range 5 {
 		want["satisfaction_"+fmt.Sprint(i+1)] = [2]int64{s.Score[i], s.Score[i]}
@@ -323,6 +370,7 @@ func (b *testBundle) compareDrills(tenant uuid.UUID, token string, scope []uuid.
 			require.Equal(b.t, partOrders, got, "the orders that consumed parts")
 		case "callback_coverage":
 			require.Equal(b.t, calledBack, got, "the completed orders with a callback task")
+			require.LessOrEqual(b.t, s.CompletedCallback, s.Completed, "coverage never above 100%")
 		}
 	}
 }
@@ -340,9 +388,11 @@ func keys[V any](m map[string]V) []string {
 // Europe/Berlin across the end of its summer time, one in Asia/Shanghai),
 // orders worked through the API and generated, with SLA misses, scores,
 // callbacks, complaints and calls; after the report job, every metric ×
-// dimension × period the API returns for the admin and for a region
-// manager equals the oracle's recomputation from the raw rows. Then late
-// and out-of-order facts, and a rebuild while writes go on: equal again.
+// dimension × period the API returns for the admin, a region manager and
+// a site manager (their site only; another site's filter refused) equals
+// the oracle's recomputation from the raw rows, whole months compared with
+// the months before. Then late and out-of-order facts, and a rebuild while
+// writes go on: equal again.
 func TestReportsEqualRecomputation(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -386,6 +436,14 @@ func TestReportsEqualRecomputation(t *testing.T) {
 			total := b.compareReports(n.tenant.id, n.tenant.admin, nil, nil)
 			total += b.compareReports(n.tenant.id, n.gxMgrTok, []uuid.UUID{n.gx}, nil)
 			total += b.compareReports(n.tenant.id, n.tenant.admin, nil, &n.gd)
+			// The site manager: their site's numbers only, for the dimensions
+			// a site's staff reads (technicians, lines, channels), by week.
+			o := b.oracleOf(n.tenant.id)
+			total += b.comparePeriod(o, n.nearMgrTok, []uuid.UUID{n.near}, nil, sameLength,
+				[][]string{nil, {report.DimSite}, {report.DimTechnician}, {report.DimProductLine, report.DimModel}, {report.DimChannel}},
+				[]string{report.Week})
+			// Whole months compare with the months before (November with October).
+			total += b.comparePeriod(o, n.tenant.admin, nil, nil, wholeMonths, [][]string{nil, {report.DimSite}}, []string{report.Month})
 			t.Logf("%s: %s: %d values equal", stage, n.tenant.slug, total)
 		}
 	}
@@ -394,6 +452,14 @@ func TestReportsEqualRecomputation(t *testing.T) {
 		b.compareDrills(n.tenant.id, n.tenant.admin, nil, nil)
 		b.compareDrills(n.tenant.id, n.gxMgrTok, []uuid.UUID{n.gx}, nil)
 		b.compareDrills(n.tenant.id, n.tenant.admin, nil, &n.other) // where the reassigned orders' misses stay
+		b.compareDrills(n.tenant.id, n.nearMgrTok, []uuid.UUID{n.near}, nil)
+		// Another site's filter is refused to the site manager, naming it.
+		for _, path := range []string{"/v1/reports/query?metrics=orders&from=2026-10-05&to=2026-11-15&site_id=" + n.far.String(),
+			"/v1/reports/drill?metric=orders&from=2026-10-05&to=2026-11-15&site_id=" + n.other.String(),
+			"/v1/reports/query?metrics=technician_productivity&from=2026-10-05&to=2026-11-15&region_id=" + n.gd.String()} {
+			r := b.must(403, "GET", path, n.nearMgrTok, nil)
+			require.Contains(t, string(r.Raw), "outside your scope", path)
+		}
 	}
 
 	// Late and out-of-order facts: orders completed and scored weeks after,

@@ -32,7 +32,8 @@ var reportCols = []string{"orders", "cancelled", "responded_in_target", "arrival
 	"score_1", "score_2", "score_3", "score_4", "score_5", "callbacks", "callbacks_done", "callbacks_success",
 	"complaints", "complaints_closed", "complaints_closed_on_time", "calls_offered", "calls_answered",
 	"calls_abandoned", "calls_handle_seconds", "complete_4h", "complete_24h", "complete_72h", "complete_over",
-	"parts_used", "parts_cost", "claims", "claims_anomalous", "claims_settled", "claim_cost", "unit_completed", "repeat_repairs"}
+	"parts_used", "parts_cost", "claims", "claims_anomalous", "claims_settled", "claim_cost", "unit_completed", "repeat_repairs",
+	"completed_tech", "completed_callback", "calls_in_sl"}
 
 func sumsTargets(s *report.Sums) []any {
 	return []any{&s.Orders, &s.Cancelled, &s.RespondedInTarget, &s.Arrivals, &s.ArrivalsOnTime, &s.Assigned,
@@ -40,7 +41,8 @@ func sumsTargets(s *report.Sums) []any {
 		&s.Score[0], &s.Score[1], &s.Score[2], &s.Score[3], &s.Score[4], &s.Callbacks, &s.CallbacksDone,
 		&s.CallbacksSuccess, &s.Complaints, &s.ComplaintsClosed, &s.ComplaintsClosedOnTime, &s.CallsOffered,
 		&s.CallsAnswered, &s.CallsAbandoned, &s.CallsHandleSeconds, &s.Complete4h, &s.Complete24h, &s.Complete72h, &s.CompleteOver,
-		&s.PartsUsed, &s.PartsCost, &s.Claims, &s.ClaimsAnomalous, &s.ClaimsSettled, &s.ClaimCost, &s.UnitCompleted, &s.RepeatRepairs}
+		&s.PartsUsed, &s.PartsCost, &s.Claims, &s.ClaimsAnomalous, &s.ClaimsSettled, &s.ClaimCost, &s.UnitCompleted, &s.RepeatRepairs,
+		&s.CompletedTech, &s.CompletedCallback, &s.CallsInServiceLevel}
 }
 
 const nilID = "'00000000-0000-0000-0000-000000000000'::uuid"
@@ -73,6 +75,20 @@ const completeSecondsSQL = "floor(extract(epoch FROM w.completed_at - w.created_
 const repeatRepairSQL = `EXISTS (SELECT 1 FROM work_orders p WHERE p.tenant_id = w.tenant_id AND p.unit_id = w.unit_id
 	AND p.id <> w.id AND p.completed_at >= w.created_at - interval '720 hours' AND p.completed_at < w.created_at)`
 
+// callbackOfOrderSQL: the order w has a callback task the reports count
+// (claim-audit callbacks aside).
+const callbackOfOrderSQL = `EXISTS (SELECT 1 FROM callback_tasks c WHERE c.tenant_id = w.tenant_id AND c.work_order_id = w.id
+	AND c.source <> 'claim_audit')`
+
+// serviceLevelSecondsSQL is the tenant's service-level threshold in
+// seconds (00126), read in the statement: a change marks the days of the
+// tenant's calls for a rebuild (the trigger report_rebuild_service_level).
+const serviceLevelSecondsSQL = "coalesce((SELECT report_service_level_seconds FROM tenant_settings WHERE tenant_id = k.tenant_id), 20)"
+
+// callInServiceLevelSQL: the inbound call k was answered within the
+// tenant's service-level threshold of being offered.
+const callInServiceLevelSQL = "coalesce((k.answered_at <= k.offered_at + make_interval(secs => " + serviceLevelSecondsSQL + "))::int, 0)"
+
 // claimAnomalousSQL: the submitted claim c was flagged by an audit rule at
 // its last submission, or a reviewer adjusted or rejected it.
 const claimAnomalousSQL = "(c.flags <> '[]'::jsonb OR c.state IN ('adjusted', 'rejected'))::int"
@@ -101,6 +117,9 @@ var reportFacts = []factSQL{
 			"score_5":             "coalesce((w.satisfaction_score = 5)::int, 0)",
 			"unit_completed":      "(w.unit_id IS NOT NULL AND w.completed_at IS NOT NULL)::int",
 			"repeat_repairs":      "(w.completed_at IS NOT NULL AND " + repeatRepairSQL + ")::int",
+			"completed_tech":      "(w.completed_at IS NOT NULL AND w.technician_id IS NOT NULL)::int",
+			// Per order, not per task: the callback tasks touch their order (00119).
+			"completed_callback": "(w.completed_at IS NOT NULL AND " + callbackOfOrderSQL + ")::int",
 		}},
 	// An SLA miss counts under the site that missed it.
 	{src: "o", id: "w.id", touch: "m.work_order_id", at: "w.created_at",
@@ -141,6 +160,7 @@ var reportFacts = []factSQL{
 	{src: "k", id: "k.id", touch: "k.id", at: "k.offered_at", key: [6]string{nilID, nilID, "''", "''", "''", nilID},
 		from: " calls k", where: "k.tenant_id = $1 AND k.direction = 'inbound'",
 		counts: map[string]string{"calls_offered": "1", "calls_answered": "(k.answered_at IS NOT NULL)::int",
+			"calls_in_sl":          callInServiceLevelSQL,
 			"calls_abandoned":      "(k.outcome IN ('abandoned', 'missed'))::int",
 			"calls_handle_seconds": "CASE WHEN k.answered_at IS NOT NULL THEN k.duration_seconds ELSE 0 END"}},
 }

@@ -58,10 +58,6 @@ const drillModelSQL = "(SELECT un.model_id FROM units un WHERE un.tenant_id = w.
 const drillConsumedSQL = `(EXISTS (SELECT 1 FROM part_requests q WHERE q.tenant_id = w.tenant_id AND q.work_order_id = w.id AND q.consumed > 0)
 	OR EXISTS (SELECT 1 FROM stock_reservations q WHERE q.tenant_id = w.tenant_id AND q.work_order_id = w.id AND q.consumed > 0))`
 
-// drillCallbackSQL: the order w has a callback task (those the report counts).
-const drillCallbackSQL = `EXISTS (SELECT 1 FROM callback_tasks c WHERE c.tenant_id = w.tenant_id AND c.work_order_id = w.id
-	AND c.source <> 'claim_audit')`
-
 // drillPredicates are each metric's population and numerator over its source.
 var drillPredicates = map[string][2]string{
 	"orders":                     {"true", "true"},
@@ -79,7 +75,7 @@ var drillPredicates = map[string][2]string{
 	"sla_misses":                     {"true", "true"},
 	"satisfaction_mean":              {"w.satisfaction_score IS NOT NULL", "true"},
 	"technician_workload":            {"w.technician_id IS NOT NULL", "true"},
-	"callback_coverage":              {"w.completed_at IS NOT NULL", drillCallbackSQL},
+	"callback_coverage":              {"w.completed_at IS NOT NULL", callbackOfOrderSQL},
 	"callback_success_rate":          {"c.status = 'done'", "NOT c.dissatisfied"},
 	"complaints":                     {"true", "true"},
 	"complaints_per_1000":            {"true", "true"},
@@ -93,6 +89,8 @@ var drillPredicates = map[string][2]string{
 	"calls_answered":                 {"k.direction = 'inbound' AND k.answered_at IS NOT NULL", "true"},
 	"calls_abandoned":                {"k.direction = 'inbound' AND k.outcome IN ('abandoned', 'missed')", "true"},
 	"calls_aht_seconds":              {"k.direction = 'inbound' AND k.answered_at IS NOT NULL", "true"},
+	"calls_service_level":            {"k.direction = 'inbound'", callInServiceLevelSQL + " = 1"},
+	"technician_productivity":        {"w.technician_id IS NOT NULL", "w.completed_at IS NOT NULL"},
 }
 
 func init() {

@@ -200,3 +200,15 @@ func (s *Store) SiteInReach(ctx context.Context, u core.UnitOfWork, re report.Re
 		site, nonNilIDs(re.Sites), nonNilIDs(re.Regions))
 	return ok, err
 }
+
+// TechnicianBuckets implements report.Store: per bucket, the distinct
+// technicians with an order assigned, from the smallest table that keeps
+// the technician besides what the query needs (report_daily_by_tech for
+// the site, region and technician; report_daily otherwise).
+func (s *Store) TechnicianBuckets(ctx context.Context, u core.UnitOfWork, re report.Reach, from, to time.Time, gran string,
+	f report.Filter, groupBy []string) ([]report.Bucket, error) {
+	src := reportSourceFor(re, f, append(slices.Clip(groupBy), report.DimTechnician)).table + " r"
+	return s.buckets(ctx, u, re, from, to, gran, f, groupBy, src, nil,
+		[]string{"count(DISTINCT r.technician_id) FILTER (WHERE r.technician_id <> " + nilID + " AND r.assigned > 0)"},
+		func(b *report.Bucket) []any { return []any{&b.Sums.ActiveTechnicians} })
+}

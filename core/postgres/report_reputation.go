@@ -25,8 +25,9 @@ const effectiveReputationSQL = `LEAST(100, GREATEST(0, COALESCE(r.score, s.reput
 func (s *Store) FindReportSettings(ctx context.Context, u core.UnitOfWork) (report.Settings, error) {
 	var out report.Settings
 	var rep []byte
-	err := unitOf(u).queryRow(ctx, func(r pgx.Row) error { return r.Scan(&out.ResponseMinutes, &rep) },
+	err := unitOf(u).queryRow(ctx, func(r pgx.Row) error { return r.Scan(&out.ResponseMinutes, &out.ServiceLevelSeconds, &rep) },
 		`SELECT coalesce((SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = app_current_tenant()), 120),
+			coalesce((SELECT report_service_level_seconds FROM tenant_settings WHERE tenant_id = app_current_tenant()), 20),
 			coalesce((SELECT reputation FROM tenant_settings WHERE tenant_id = app_current_tenant()), '{}')`)
 	if err != nil {
 		return out, err
@@ -38,7 +39,8 @@ func (s *Store) FindReportSettings(ctx context.Context, u core.UnitOfWork) (repo
 }
 
 // SaveReportSettings implements report.ReputationStore; the triggers of
-// migration 00075 mark the aggregates for rebuild when the target changes.
+// migrations 00075 and 00126 mark the aggregates for rebuild when the
+// response target or the service-level threshold changes.
 func (s *Store) SaveReportSettings(ctx context.Context, u core.UnitOfWork, set report.Settings) error {
 	rep, err := json.Marshal(set.Reputation)
 	if err != nil {
@@ -48,10 +50,11 @@ func (s *Store) SaveReportSettings(ctx context.Context, u core.UnitOfWork, set r
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO tenant_settings (tenant_id, report_response_minutes, reputation)
-		VALUES (app_current_tenant(), $1, $2) ON CONFLICT (tenant_id) DO UPDATE
-		SET report_response_minutes = EXCLUDED.report_response_minutes, reputation = EXCLUDED.reputation`,
-		set.ResponseMinutes, rep)
+	_, err = q.Exec(ctx, `INSERT INTO tenant_settings (tenant_id, report_response_minutes, report_service_level_seconds, reputation)
+		VALUES (app_current_tenant(), $1, $2, $3) ON CONFLICT (tenant_id) DO UPDATE
+		SET report_response_minutes = EXCLUDED.report_response_minutes,
+			report_service_level_seconds = EXCLUDED.report_service_level_seconds, reputation = EXCLUDED.reputation`,
+		set.ResponseMinutes, set.ServiceLevelSeconds, rep)
 	return translate(err, "settings")
 }
 

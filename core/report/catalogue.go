@@ -43,6 +43,8 @@ type Metric struct {
 	value func(s Sums) (float64, bool) `json:"-"`
 	// median: the value needs Sums.MedianCompleteSeconds, computed from the raw records.
 	median bool
+	// technicians: the value needs Sums.ActiveTechnicians.
+	technicians bool
 }
 
 // Sums are the additive counters of one or many daily buckets. Every
@@ -98,6 +100,16 @@ type Sums struct {
 	// had another order completed in the 30 days before this one was created).
 	UnitCompleted int64 `json:"unit_completed"`
 	RepeatRepairs int64 `json:"repeat_repairs"`
+	// Completed orders with a technician (technician productivity's numerator).
+	CompletedTech int64 `json:"completed_tech"`
+	// Completed orders with at least one callback task (callback coverage's numerator).
+	CompletedCallback int64 `json:"completed_callback"`
+	// Inbound calls answered within the tenant's service-level threshold.
+	CallsInServiceLevel int64 `json:"calls_in_service_level"`
+	// ActiveTechnicians is not additive: the distinct technicians with an
+	// order assigned (of the orders summed); Add leaves it alone and a
+	// query sets it from the same buckets (nil: not asked for).
+	ActiveTechnicians *int64 `json:"active_technicians,omitempty"`
 }
 
 // Add adds o to s.
@@ -139,6 +151,9 @@ func (s *Sums) Add(o Sums) {
 	s.ClaimCost += o.ClaimCost
 	s.UnitCompleted += o.UnitCompleted
 	s.RepeatRepairs += o.RepeatRepairs
+	s.CompletedTech += o.CompletedTech
+	s.CompletedCallback += o.CompletedCallback
+	s.CallsInServiceLevel += o.CallsInServiceLevel
 }
 
 func count(f func(s Sums) int64) func(Sums) (float64, bool) {
@@ -220,10 +235,22 @@ var catalogue = []Metric{
 		Available: true, Drill: "work_orders",
 		Formula: "Orders assigned to a technician; group by technician for each one's workload." + cohort,
 		value:   count(func(s Sums) int64 { return s.Assigned })},
+	{ID: "technician_productivity", NameZh: "技师人均完工量", NameEn: "Technician productivity", Unit: "count", Better: "higher",
+		Dimensions: orderDims, Available: true, Drill: "work_orders", technicians: true,
+		Formula: "Completed orders with a technician ÷ active technicians (the distinct technicians with at least one of the " +
+			"orders assigned): grouped by technician, that technician's completed orders; for a site, region or the tenant, " +
+			"completed orders per active technician." + cohort,
+		value: func(s Sums) (float64, bool) {
+			if s.ActiveTechnicians == nil || *s.ActiveTechnicians == 0 {
+				return 0, false
+			}
+			return float64(s.CompletedTech) / float64(*s.ActiveTechnicians), true
+		}},
 	{ID: "callback_coverage", NameZh: "回访覆盖率", NameEn: "Callback coverage", Unit: "ratio", Better: "higher", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",
-		Formula: "Callback tasks opened for the orders ÷ completed orders." + cohort,
-		value:   ratio(func(s Sums) int64 { return s.Callbacks }, func(s Sums) int64 { return s.Completed }, 1)},
+		Formula: "Completed orders with at least one callback task (claim-audit callbacks aside) ÷ completed orders; " +
+			"never above 100%." + cohort,
+		value: ratio(func(s Sums) int64 { return s.CompletedCallback }, func(s Sums) int64 { return s.Completed }, 1)},
 	{ID: "callback_success_rate", NameZh: "回访成功率", NameEn: "Callback success", Unit: "ratio", Better: "higher", Dimensions: orderDims,
 		Available: true, Drill: "callbacks",
 		Formula: "Callback tasks done with a satisfied customer ÷ callback tasks done." + cohort,
@@ -253,6 +280,11 @@ var catalogue = []Metric{
 		Available: true, Drill: "calls",
 		Formula: "Mean duration_seconds of the answered inbound calls offered in the period.",
 		value:   ratio(func(s Sums) int64 { return s.CallsHandleSeconds }, func(s Sums) int64 { return s.CallsAnswered }, 1)},
+	{ID: "calls_service_level", NameZh: "服务水平", NameEn: "Service level", Unit: "ratio", Better: "higher", Dimensions: noDims,
+		Available: true, Drill: "calls",
+		Formula: "Inbound calls offered in the period answered within the tenant's service-level threshold " +
+			"(answered_at − offered_at ≤ tenant_settings.report_service_level_seconds, default 20 s) ÷ inbound calls offered in the period.",
+		value: ratio(func(s Sums) int64 { return s.CallsInServiceLevel }, func(s Sums) int64 { return s.CallsOffered }, 1)},
 	{ID: "repeat_repairs_30d", NameZh: "30天返修率", NameEn: "Repeat repairs within 30 days", Unit: "ratio", Better: "lower", Dimensions: orderDims,
 		Available: true, Drill: "work_orders",
 		Formula: "Completed orders with a unit whose unit had another order completed in the 30 days (720 hours) before this " +
@@ -282,8 +314,6 @@ var catalogue = []Metric{
 		Reason: "No record says whether the first visit fixed the fault: an order keeps one arrival and no revisit. " +
 			"The proxy \"no other order of the unit within 30 days after completion\" is repeat_repairs_30d seen from the " +
 			"earlier order, and would keep changing for 30 days after each completion."},
-	{ID: "calls_service_level", NameZh: "服务水平", NameEn: "Service level", Unit: "ratio", Better: "higher", Dimensions: noDims,
-		Reason: "The call log keeps no queue wait time to measure answered-within-threshold."},
 }
 
 func init() {
@@ -311,6 +341,9 @@ func Find(id string) (Metric, bool) {
 
 // NeedsMedian reports whether the metric's value needs Sums.MedianCompleteSeconds.
 func (m Metric) NeedsMedian() bool { return m.median }
+
+// NeedsTechnicians reports whether the metric's value needs Sums.ActiveTechnicians.
+func (m Metric) NeedsTechnicians() bool { return m.technicians }
 
 // Value computes the metric from s; ok false when it has no denominator.
 func (m Metric) Value(s Sums) (float64, bool) {

@@ -82,6 +82,9 @@ type Store interface {
 	// MedianBuckets is SumBuckets' groups with only Sums.MedianCompleteSeconds
 	// set, computed from the completed orders of the same buckets.
 	MedianBuckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, granularity string, f Filter, groupBy []string) ([]Bucket, error)
+	// TechnicianBuckets is SumBuckets' groups with only Sums.ActiveTechnicians
+	// set: the distinct technicians with an order assigned in each bucket.
+	TechnicianBuckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, granularity string, f Filter, groupBy []string) ([]Bucket, error)
 }
 
 // Validate checks q and returns the metrics it names.
@@ -153,8 +156,24 @@ func (q *Query) Validate() ([]Metric, error) {
 // Days is the length of the period in days.
 func (q *Query) Days() int { return int(q.To.Sub(q.From).Hours()/24) + 1 }
 
-// Previous is the period of the same length right before q's.
+// Previous is the period q's is compared with: when q's is whole calendar
+// months (From the 1st of a month, To the last day of a month, as the
+// tenant-local dates they stand for), the same number of calendar months
+// right before (March compares with February, Q2 with Q1); otherwise the
+// period of the same number of days right before.
 func (q *Query) Previous() (from, to time.Time) {
+	if months, ok := q.wholeMonths(); ok {
+		return q.From.AddDate(0, -months, 0), q.From.AddDate(0, 0, -1)
+	}
 	n := q.Days()
 	return q.From.AddDate(0, 0, -n), q.From.AddDate(0, 0, -1)
+}
+
+// wholeMonths reports how many calendar months q's period is, when it is
+// whole months.
+func (q *Query) wholeMonths() (int, bool) {
+	if q.From.Day() != 1 || q.To.AddDate(0, 0, 1).Day() != 1 || q.To.Before(q.From) {
+		return 0, false
+	}
+	return (q.To.Year()-q.From.Year())*12 + int(q.To.Month()-q.From.Month()) + 1, true
 }

@@ -13,17 +13,25 @@ import (
 // DefaultResponseMinutes is the response target of a tenant that has set none.
 const DefaultResponseMinutes = 120
 
+// DefaultServiceLevelSeconds is the service-level threshold of a tenant that has set none.
+const DefaultServiceLevelSeconds = 20
+
 // Settings are a tenant's report settings.
 type Settings struct {
 	// ResponseMinutes is the response target of response_in_target_rate.
-	ResponseMinutes int                `json:"response_minutes" minimum:"1" maximum:"10080" doc:"The response target in minutes (default 120). A change recomputes the tenant's aggregates."`
-	Reputation      ReputationSettings `json:"reputation"`
+	ResponseMinutes int `json:"response_minutes" minimum:"1" maximum:"10080" doc:"The response target in minutes (default 120). A change recomputes the tenant's aggregates."`
+	// ServiceLevelSeconds is the answer threshold of calls_service_level.
+	ServiceLevelSeconds int                `json:"service_level_seconds,omitempty" minimum:"1" maximum:"600" doc:"The service-level threshold in seconds (default 20): an inbound call answered within it of being offered counts in calls_service_level. Omitted in a PUT: kept as it is. A change recomputes the days of the tenant's calls."`
+	Reputation          ReputationSettings `json:"reputation"`
 }
 
 // Validate checks the settings, naming the field at fault.
 func (s Settings) Validate() error {
 	if s.ResponseMinutes < 1 || s.ResponseMinutes > 10080 {
 		return core.FieldError("response_minutes", "must be between 1 and 10080")
+	}
+	if s.ServiceLevelSeconds < 1 || s.ServiceLevelSeconds > 600 {
+		return core.FieldError("service_level_seconds", "must be between 1 and 600")
 	}
 	return s.Reputation.Validate()
 }
@@ -33,7 +41,8 @@ type ReputationStore interface {
 	// FindReportSettings reads the tenant's settings (the defaults where unset).
 	FindReportSettings(ctx context.Context, u core.UnitOfWork) (Settings, error)
 	// SaveReportSettings stores them; a changed response target marks every
-	// day of the aggregates for recomputation.
+	// day of the aggregates for recomputation, a changed service-level
+	// threshold the days of the calls.
 	SaveReportSettings(ctx context.Context, u core.UnitOfWork, s Settings) error
 	// ReputationInputs sums each active site's buckets over the tenant-local
 	// days [today − windowDays + 1, today] of now, and returns the window.
@@ -108,6 +117,13 @@ func (s *ReputationService) Settings(ctx context.Context, u core.UnitOfWork) (Se
 // UpdateSettings validates and stores the settings; the scores follow at
 // the job's next run.
 func (s *ReputationService) UpdateSettings(ctx context.Context, u core.UnitOfWork, set Settings) (Settings, error) {
+	if set.ServiceLevelSeconds == 0 { // omitted: kept
+		cur, err := s.Store.FindReportSettings(ctx, u)
+		if err != nil {
+			return set, err
+		}
+		set.ServiceLevelSeconds = cur.ServiceLevelSeconds
+	}
 	if err := set.Validate(); err != nil {
 		return set, err
 	}

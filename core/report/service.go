@@ -19,7 +19,7 @@ type Value = *float64
 type Row struct {
 	Group    map[string]string `json:"group"`
 	Values   map[string]Value  `json:"values"`
-	Previous map[string]Value  `json:"previous,omitempty" doc:"The values of the previous period of the same length."`
+	Previous map[string]Value  `json:"previous,omitempty" doc:"The values of the previous period (previous_from … previous_to): the same number of calendar months before when the period is whole months, otherwise the same number of days before."`
 }
 
 // Point is one group's values in one period bucket of the series.
@@ -33,8 +33,8 @@ type Point struct {
 type Result struct {
 	From         string  `json:"from"`
 	To           string  `json:"to"`
-	PreviousFrom string  `json:"previous_from"`
-	PreviousTo   string  `json:"previous_to"`
+	PreviousFrom string  `json:"previous_from" doc:"The first day of the period compared with: whole calendar months (from the 1st of a month to the last day of a month) compare with as many calendar months right before (2026-03-01…2026-03-31 with 2026-02-01…2026-02-28); any other period with as many days right before."`
+	PreviousTo   string  `json:"previous_to" doc:"The last day of the period compared with (the day before from)."`
 	Totals       []Row   `json:"totals" nullable:"false"`
 	Series       []Point `json:"series" nullable:"false"`
 }
@@ -64,12 +64,12 @@ func (s *Service) Run(ctx context.Context, u core.UnitOfWork, r Reach, q Query) 
 	pf, pt := q.Previous()
 	res := &Result{From: q.From.Format(dateLayout), To: q.To.Format(dateLayout), PreviousFrom: pf.Format(dateLayout),
 		PreviousTo: pt.Format(dateLayout), Totals: []Row{}, Series: []Point{}}
-	median := slices.ContainsFunc(ms, Metric.NeedsMedian)
-	cur, err := s.buckets(ctx, u, r, q.From, q.To, "", q, median)
+	need := needs{median: slices.ContainsFunc(ms, Metric.NeedsMedian), technicians: slices.ContainsFunc(ms, Metric.NeedsTechnicians)}
+	cur, err := s.buckets(ctx, u, r, q.From, q.To, "", q, need)
 	if err != nil {
 		return nil, err
 	}
-	prev, err := s.buckets(ctx, u, r, pf, pt, "", q, median)
+	prev, err := s.buckets(ctx, u, r, pf, pt, "", q, need)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (s *Service) Run(ctx context.Context, u core.UnitOfWork, r Reach, q Query) 
 	}
 	sort.Slice(res.Totals, func(i, j int) bool { return groupKey(res.Totals[i].Group) < groupKey(res.Totals[j].Group) })
 	if q.Granularity != "" {
-		series, err := s.buckets(ctx, u, r, q.From, q.To, q.Granularity, q, median)
+		series, err := s.buckets(ctx, u, r, q.From, q.To, q.Granularity, q, need)
 		if err != nil {
 			return nil, err
 		}
@@ -113,27 +113,51 @@ type SumMedianStore interface {
 	SumMedianBuckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, granularity string, f Filter, groupBy []string) ([]Bucket, error)
 }
 
-// buckets sums the buckets and, when median, sets each one's median.
-func (s *Service) buckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, gran string, q Query, median bool) ([]Bucket, error) {
-	if sm, ok := s.Store.(SumMedianStore); ok && median {
-		return sm.SumMedianBuckets(ctx, u, r, from, to, gran, q.Filter, q.GroupBy)
+// needs are the non-additive values a query's metrics need besides the sums.
+type needs struct{ median, technicians bool }
+
+// buckets sums the buckets and sets each one's median and active
+// technicians when the metrics need them.
+func (s *Service) buckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, gran string, q Query, need needs) ([]Bucket, error) {
+	var bs []Bucket
+	var err error
+	if sm, ok := s.Store.(SumMedianStore); ok && need.median {
+		bs, err = sm.SumMedianBuckets(ctx, u, r, from, to, gran, q.Filter, q.GroupBy)
+	} else {
+		bs, err = s.Store.SumBuckets(ctx, u, r, from, to, gran, q.Filter, q.GroupBy)
+		if err == nil && need.median {
+			err = merge(ctx, bs, s.Store.MedianBuckets, u, r, from, to, gran, q, func(dst *Sums, src Sums) {
+				dst.MedianCompleteSeconds = src.MedianCompleteSeconds
+			})
+		}
 	}
-	bs, err := s.Store.SumBuckets(ctx, u, r, from, to, gran, q.Filter, q.GroupBy)
-	if err != nil || !median {
-		return bs, err
+	if err == nil && need.technicians {
+		err = merge(ctx, bs, s.Store.TechnicianBuckets, u, r, from, to, gran, q, func(dst *Sums, src Sums) {
+			dst.ActiveTechnicians = src.ActiveTechnicians
+		})
 	}
-	meds, err := s.Store.MedianBuckets(ctx, u, r, from, to, gran, q.Filter, q.GroupBy)
 	if err != nil {
 		return nil, err
 	}
-	by := make(map[string]*int64, len(meds))
-	for _, m := range meds {
-		by[m.Start.Format(dateLayout)+"|"+groupKey(m.Group)] = m.Sums.MedianCompleteSeconds
+	return bs, nil
+}
+
+// merge reads the buckets of read and sets, per bucket of bs with the same
+// start and group, what set takes from them.
+func merge(ctx context.Context, bs []Bucket, read func(context.Context, core.UnitOfWork, Reach, time.Time, time.Time, string, Filter, []string) ([]Bucket, error),
+	u core.UnitOfWork, r Reach, from, to time.Time, gran string, q Query, set func(dst *Sums, src Sums)) error {
+	more, err := read(ctx, u, r, from, to, gran, q.Filter, q.GroupBy)
+	if err != nil {
+		return err
+	}
+	by := make(map[string]Sums, len(more))
+	for _, m := range more {
+		by[m.Start.Format(dateLayout)+"|"+groupKey(m.Group)] = m.Sums
 	}
 	for i := range bs {
-		bs[i].Sums.MedianCompleteSeconds = by[bs[i].Start.Format(dateLayout)+"|"+groupKey(bs[i].Group)]
+		set(&bs[i].Sums, by[bs[i].Start.Format(dateLayout)+"|"+groupKey(bs[i].Group)])
 	}
-	return bs, nil
+	return nil
 }
 
 // CheckScope refuses filters on a region, site or technician outside the

@@ -2567,7 +2567,7 @@ export interface paths {
         };
         /**
          * Query metrics
-         * @description Metrics over tenant-local days [from, to] with the previous period of the same length, per group (`totals`) and, with a granularity, per day, week or month (`series`). A value is null where it has no denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's staff their sites. An unknown metric or dimension, a period over 366 days, a filter on a dimension the metric lacks: 422 naming it; a region, site or technician filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within about a minute of the facts.
+         * @description Metrics over tenant-local days [from, to] with the previous period, per group (`totals`). The previous period (`previous_from`…`previous_to`) is, when [from, to] is whole calendar months (from the 1st of a month to the last day of a month), as many calendar months right before (March 1–31 compares with February 1–28/29, Q2 with Q1); otherwise as many days right before. Values come per group and, with a granularity, per day, week or month (`series`). A value is null where it has no denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's staff their sites. An unknown metric or dimension, a period over 366 days, a filter on a dimension the metric lacks: 422 naming it; a region, site or technician filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within about a minute of the facts.
          */
         get: operations["query-report"];
         put?: never;
@@ -2785,11 +2785,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's report settings: response target and reputation formula */
+        /** The tenant's report settings: response target, service-level threshold and reputation formula */
         get: operations["get-report-settings"];
         /**
-         * Set the tenant's response target and reputation weights
-         * @description Every field is required. A weight outside 0–100, all weights 0, a window outside 7–366 days: 422 naming the field. A changed response target marks every day of the aggregates for recomputation; the scores follow at the reputation job's next run.
+         * Set the tenant's response target, service-level threshold and reputation weights
+         * @description Every field is required but service_level_seconds (omitted: kept). A weight outside 0–100, all weights 0, a window outside 7–366 days, a service-level threshold outside 1–600 seconds: 422 naming the field. A changed response target marks every day of the aggregates for recomputation, a changed service-level threshold the days of the tenant's calls; the scores follow at the reputation job's next run.
          */
         put: operations["put-report-settings"];
         post?: never;
@@ -7502,7 +7502,9 @@ export interface components {
         };
         ReportResult: {
             from: string;
+            /** @description The first day of the period compared with: whole calendar months (from the 1st of a month to the last day of a month) compare with as many calendar months right before (2026-03-01…2026-03-31 with 2026-02-01…2026-02-28); any other period with as many days right before. */
             previous_from: string;
+            /** @description The last day of the period compared with (the day before from). */
             previous_to: string;
             series: components["schemas"]["ReportPoint"][];
             to: string;
@@ -7512,7 +7514,7 @@ export interface components {
             group: {
                 [key: string]: string;
             };
-            /** @description The values of the previous period of the same length. */
+            /** @description The values of the previous period (previous_from … previous_to): the same number of calendar months before when the period is whole months, otherwise the same number of days before. */
             previous?: {
                 [key: string]: number | null;
             };
@@ -7948,6 +7950,11 @@ export interface components {
              * @description The response target in minutes (default 120). A change recomputes the tenant's aggregates.
              */
             response_minutes: number;
+            /**
+             * Format: int64
+             * @description The service-level threshold in seconds (default 20): an inbound call answered within it of being offered counts in calls_service_level. Omitted in a PUT: kept as it is. A change recomputes the days of the tenant's calls.
+             */
+            service_level_seconds?: number;
         };
         SettingsView: {
             /**
