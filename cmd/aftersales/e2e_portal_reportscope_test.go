@@ -18,7 +18,7 @@ import (
 // to a Guangzhou site outside their subtree) the overview counts their
 // two, as the API answers them (the admin sees three); the service
 // quality tab shows the care metrics (service level marked unavailable,
-// not 0); the trend follows the granularity picked, bucket for bucket as
+// not 0), a card opening the records behind it; the trend follows the granularity picked, bucket for bucket as
 // the API computes it, kept in the URL; on the Luohu scorecard the channel
 // filter and the granularity change the table and the trend as the API
 // says; the Guangzhou site is not offered and, asked for by its URL, the
@@ -129,6 +129,10 @@ func TestPortalReportScope(t *testing.T) {
 			b.waitJS("no completed order to call back", `document.querySelector('[data-test="quality-callback_coverage"] .card-value')?.innerText === '—'`)
 			b.waitJS("service level is unavailable, not 0", fmt.Sprintf(
 				`document.querySelector('[data-test="quality-calls_service_level"] [data-test="quality-unavailable"]')?.innerText === %q`, tc.unavailable))
+			// A card opens the records behind it, over the numbers' period and scope.
+			b.click(`[data-test="quality-complaints_per_1000"] .card-value`)
+			b.waitJS("the complaints behind the number (none)", `document.querySelector('[data-test="report-drill-count"]')?.dataset.counted === '0'`)
+			b.waitJS("over the period shown", fmt.Sprintf(`document.querySelector('[data-test="report-drill-scope"]')?.innerText.includes(%q)`, from30))
 			b.waitJS("the quality trend in months", fmt.Sprintf(`%s === %q`, categories(`[data-test="quality-rate-trend"]`), starts(months)))
 			b.requireSettledAccessible("the service quality tab")
 
