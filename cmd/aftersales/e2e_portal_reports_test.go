@@ -20,7 +20,8 @@ import (
 // the site ranking with ECharts, a card's number opens the orders behind
 // it and each links to its page; the cards of claims, parts and repeat
 // repairs show theirs; filtered by product model the cards count
-// that model's orders only; the CSV export has the numbers. axe-core
+// that model's orders only, and a reload keeps the filter (it is in the
+// URL); the CSV export has the numbers. axe-core
 // finds no serious violation.
 func TestPortalReports(t *testing.T) {
 	t.Parallel()
@@ -72,6 +73,11 @@ func TestPortalReports(t *testing.T) {
 			b.pickOption(`[data-test="report-model"]`, "KFR-50")
 			b.click(`[data-test="report-apply"]`)
 			b.waitJS("no order of model KFR-50", `document.querySelector('[data-test="card-orders"] .card-value')?.innerText === '—'`)
+			// The filter is in the URL: a reload (or a shared link) keeps it.
+			filtered := b.evalString(`location.pathname + location.search`)
+			require.Contains(t, filtered, "model_id=")
+			b.open(filtered)
+			b.waitJS("still no order of model KFR-50", `document.querySelector('[data-test="card-orders"] .card-value')?.innerText === '—'`)
 			b.pickOption(`[data-test="report-model"]`, "KFR-35")
 			b.click(`[data-test="report-apply"]`)
 			b.waitJS("the 3 orders of model KFR-35", `document.querySelector('[data-test="card-orders"] .card-value')?.innerText === '3'`)

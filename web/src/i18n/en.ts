@@ -831,5 +831,15 @@ const en: typeof zh = {
     previousHint: 'Under each number: the previous period ({from} to {to}) and the change. A number opens the records behind it.',
     open: '{metric}, {scope}: {value}. Show the records behind this number',
   },
+  reportScreens: {
+    granularity: 'Trend by', granularities: { day: 'Day', week: 'Week', month: 'Month' },
+    overview: 'Overview', quality: 'Service quality',
+    unavailable: 'Not available yet', wide: '(all calls)',
+    wideHint: 'Calls belong to no region, site, product or channel: the call figures cover all of the calls you may see in the period, whatever the other filters.',
+    drill: '{metric}: {value}. Show the records behind this number',
+    callTrend: 'Calls', rateTrend: 'Callbacks and complaint closure',
+    outOfScope: 'This region, site or technician is outside your scope (or does not exist): choose one of yours.',
+    slaMisses: 'SLA misses',
+  },
 }
 export default en

@@ -813,4 +813,14 @@ export default {
     previousHint: '每个数字下方为上期（{from} 至 {to}）数值及变化；点击数字查看其明细记录。',
     open: '{metric}，{scope}：{value}。查看该数字的明细记录',
   },
+  reportScreens: {
+    granularity: '趋势粒度', granularities: { day: '按日', week: '按周', month: '按月' },
+    overview: '总览', quality: '服务质量',
+    unavailable: '暂不可用', wide: '（全部来电）',
+    wideHint: '来电不归属于大区、网点、产品或渠道：来电指标统计所选期间内您可见的全部来电，不受其他筛选条件影响。',
+    drill: '{metric}：{value}。查看该数字的明细记录',
+    callTrend: '来电', rateTrend: '回访与投诉结案',
+    outOfScope: '该大区、网点或技师不在您的权限范围内（或不存在），请选择您负责的范围。',
+    slaMisses: '超时次数',
+  },
 }

@@ -1,13 +1,20 @@
 // Scorecard helpers (region view, site scorecard, technician view).
+import { change } from './reports'
 
 export type ScorecardView = 'region' | 'site' | 'technician'
 
 // The columns of the scorecards' tables.
 export const tableMetrics = ['orders', 'response_in_target_rate', 'on_time_arrival_rate', 'satisfaction_mean', 'complaints',
-  'technician_workload', 'completed', 'repeat_repairs_30d', 'parts_cost', 'claim_cost_per_order', 'claim_anomaly_rate'] as const
+  'technician_workload', 'completed', 'repeat_repairs_30d', 'parts_cost', 'claim_cost_per_order', 'claim_anomaly_rate', 'sla_misses'] as const
 
 // The table's metrics whose labels are under reportMetrics (the others' under scorecard.metrics).
 export const laterMetrics: readonly string[] = ['repeat_repairs_30d', 'parts_cost', 'claim_cost_per_order', 'claim_anomaly_rate']
+
+// metricLabelKey is the i18n key of a table metric's label.
+export function metricLabelKey(id: string): string {
+  if (id === 'sla_misses') return 'reportScreens.slaMisses'
+  return laterMetrics.includes(id) ? `reportMetrics.${id}` : `scorecard.metrics.${id}`
+}
 
 // Every metric a scorecard asks for: the table's and the satisfaction distribution.
 export const scorecardMetrics = [...tableMetrics, 'satisfaction_1', 'satisfaction_2', 'satisfaction_3', 'satisfaction_4',
@@ -44,4 +51,10 @@ export function techRanking(rows: { group: Record<string, string>; values: Value
 export function unitOf(metric: string): string {
   if (metric === 'parts_cost' || metric === 'claim_cost_per_order') return 'money'
   return metric.endsWith('_rate') || metric === 'repeat_repairs_30d' ? 'ratio' : metric === 'satisfaction_mean' ? 'score' : 'count'
+}
+
+// cellChange is a table cell's change against the previous period, toned
+// by the catalogue's `better` for the metric (more SLA misses: bad).
+export function cellChange(row: { values: Values; previous?: Values }, metric: string, better: string | undefined) {
+  return change(row.values[metric], row.previous?.[metric], unitOf(metric), better)
 }
