@@ -144,7 +144,8 @@ func DefaultRoles() map[string][]Permission {
 			perms(ResRegions, r...), perms(ResSites, r...), perms(ResCatalog, r...)),
 		RoleAnalyst: join(perms(ResReports, r...), perms(ResWorkOrders, r...), perms(ResSites, r...), perms(ResRegions, r...),
 			perms(ResComplaints, r...), perms(ResCallbacks, r...), perms(ResClaims, r...),
-			perms(ResCatalog, r...)), // product lines, models, service types: the report filters
+			perms(ResCatalog, r...),      // product lines, models, service types: the report filters
+			perms(ResTechnicians, r...)), // the technician view names them
 		RoleIntegration: join(perms(ResWorkOrders, ActRead, ActCreate, ActUpdate), perms(ResCustomers, ActRead, ActCreate, ActUpdate),
 			perms(ResUnits, ActRead, ActCreate, ActUpdate), perms(ResSites, ActRead, ActCreate, ActUpdate),
 			perms(ResTechnicians, ActRead, ActCreate, ActUpdate), perms(ResParts, r...), perms(ResCatalog, r...), perms(ResRegions, r...),

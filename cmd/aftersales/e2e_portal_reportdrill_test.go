@@ -86,8 +86,9 @@ func TestPortalReportDrill(t *testing.T) {
 			// The one bar: Zhang's workload, 2.
 			b.clickChart(`[data-test="scorecard-rank-chart"]`, "140 + (w - 164) / 2", "16 + (h - 40) / 2") // the grid's centre
 			b.waitVisible(`[data-test="report-drill"]`)
-			// An analyst may not read the technicians: the list names the technician by ID.
-			b.waitJS("the list names the technician", `document.querySelector('[data-test="report-drill-scope"]')?.innerText.includes('`+n.techB+`')`)
+			// An analyst reads the technicians (technicians:read): the list and the ranking name Zhang, not an ID.
+			b.waitJS("the list names the technician", `document.querySelector('[data-test="report-drill-scope"]')?.innerText.includes('张师傅')`)
+			b.waitJS("the ranking names the technician", `document.querySelector('[data-test="scorecard-rank-chart"]')?.dataset.categories === '张师傅'`)
 			b.waitJS("the bar's 2 orders counted", `document.querySelector('[data-test="report-drill-count"]')?.dataset.counted === '2'`)
 			b.waitJS("each links its order", `document.querySelectorAll('[data-test="report-drill"] a[href^="/orders/"]').length === 2`)
 
@@ -99,7 +100,7 @@ func TestPortalReportDrill(t *testing.T) {
 				return n && n.dataset.counted === cell && document.querySelectorAll('[data-test="report-drill"] a[href^="/orders/"]').length === Number(cell)
 			})()`)
 			require.Equal(t, "BUTTON", b.evalString(`document.querySelector('[data-test="cell-orders"]').tagName`))
-			require.Contains(t, b.evalString(`document.querySelector('[data-test="cell-orders"]').getAttribute('aria-label')`), n.techB)
+			require.Contains(t, b.evalString(`document.querySelector('[data-test="cell-orders"]').getAttribute('aria-label')`), "张师傅")
 			b.requireSettledAccessible("the technician view with the records behind a number")
 
 			href := b.evalString(`document.querySelector('[data-test="report-drill"] a[href^="/orders/"]').getAttribute('href')`)

@@ -91,6 +91,8 @@ func TestAuthorizeRoleTable(t *testing.T) {
 		{"kb reviewer approves", core.RoleKBReviewer, perm(core.ResKB, core.ActApprove), true},
 		{"quality auditor deletes callbacks", core.RoleQualityAuditor, perm(core.ResCallbacks, core.ActDelete), true},
 		{"analyst only reads", core.RoleAnalyst, perm(core.ResReports, core.ActCreate), false},
+		{"analyst reads technicians (the technician view names them)", core.RoleAnalyst, perm(core.ResTechnicians, core.ActRead), true},
+		{"analyst does not manage technicians", core.RoleAnalyst, perm(core.ResTechnicians, core.ActUpdate), false},
 		{"integration does not touch access", core.RoleIntegration, perm(core.ResAccess, core.ActRead), false},
 		{"no role holds a wildcard action it was not given", core.RoleAgent, perm(core.ResWorkOrders, core.ActAll), false},
 		{"an empty permission is denied even to the tenant admin", core.RoleTenantAdmin, perm("", ""), false},
