@@ -17,7 +17,7 @@ import (
 // walks the report screens. Of three orders (Nanshan, Luohu, and one sent
 // to a Guangzhou site outside their subtree) the overview counts their
 // two, as the API answers them (the admin sees three); the service
-// quality tab shows the care metrics (service level marked unavailable,
+// quality tab shows the care metrics (service level as the API gives it,
 // not 0), a card opening the records behind it; the trend follows the granularity picked, bucket for bucket as
 // the API computes it, kept in the URL; on the Luohu scorecard the channel
 // filter and the granularity change the table and the trend as the API
@@ -27,9 +27,9 @@ import (
 func TestPortalReportScope(t *testing.T) {
 	t.Parallel()
 	addr, c, platformToken := servePortal(t)
-	for _, tc := range []struct{ lang, tenant, quality, unavailable, outOfScope string }{
-		{"zh-CN", "scope-zh", "服务质量", "暂不可用", "不在您的权限范围内"},
-		{"en", "scope-en", "Service quality", "Not available yet", "outside your scope"},
+	for _, tc := range []struct{ lang, tenant, quality, outOfScope string }{
+		{"zh-CN", "scope-zh", "服务质量", "不在您的权限范围内"},
+		{"en", "scope-en", "Service quality", "outside your scope"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			n := newDispatchNetwork(t, c, platformToken, tc.tenant, tc.lang)
@@ -121,14 +121,19 @@ func TestPortalReportScope(t *testing.T) {
 			months := query(mgr, url.Values{"metrics": {"orders"}, "from": {from30}, "to": {today}, "granularity": {"month"}})
 
 			// The service quality tab, opened from the URL: the care metrics
-			// as the API gives them to this user; service level unavailable.
+			// as the API gives them to this user.
 			b.waitText(tc.quality)
 			care := query(mgr, url.Values{"metrics": {"complaints_per_1000,callback_coverage"}, "from": {from30}, "to": {today}})
 			require.Equal(t, "0", total(care, "complaints_per_1000"))
 			b.waitJS("complaints per 1,000 as the API", `document.querySelector('[data-test="quality-complaints_per_1000"] .card-value')?.innerText === '0'`)
 			b.waitJS("no completed order to call back", `document.querySelector('[data-test="quality-callback_coverage"] .card-value')?.innerText === '—'`)
-			b.waitJS("service level is unavailable, not 0", fmt.Sprintf(
-				`document.querySelector('[data-test="quality-calls_service_level"] [data-test="quality-unavailable"]')?.innerText === %q`, tc.unavailable))
+			// Service level exists now (a per-call counter): no call was offered
+			// in this user's numbers, so the card says "—" as the API's empty
+			// total does, neither 0 nor "unavailable".
+			sl := query(mgr, url.Values{"metrics": {"calls_service_level,calls_offered"}, "from": {from30}, "to": {today}})
+			require.Equal(t, "—", total(sl, "calls_service_level"), "no service level without calls")
+			b.waitJS("service level as the API: none", `document.querySelector('[data-test="quality-calls_service_level"] .card-value')?.innerText === '—'`)
+			require.Equal(t, "false", b.evalString(`String(!!document.querySelector('[data-test="quality-calls_service_level"] [data-test="quality-unavailable"]'))`))
 			// A card opens the records behind it, over the numbers' period and scope.
 			b.click(`[data-test="quality-complaints_per_1000"] .card-value`)
 			b.waitJS("the complaints behind the number (none)", `document.querySelector('[data-test="report-drill-count"]')?.dataset.counted === '0'`)
