@@ -90,17 +90,17 @@ func registerReputationRoutes(api huma.API, s *Server, d ReportServices) {
 			return &SiteReputationOutput{Body: r}, err
 		})
 	register(api, huma.Operation{OperationID: "get-report-settings", Method: http.MethodGet, Path: "/v1/settings/reports",
-		Summary: "The tenant's report settings: response target and reputation formula", Tags: []string{"Settings"}},
+		Summary: "The tenant's report settings: response target, period limit and reputation formula", Tags: []string{"Settings"}},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActRead}},
 		func(ctx context.Context, _ *struct{}) (*ReportSettingsOutput, error) {
 			set, err := svc.Settings(ctx, unitOfWork(ctx))
 			return &ReportSettingsOutput{Body: set}, err
 		})
 	register(api, huma.Operation{OperationID: "put-report-settings", Method: http.MethodPut, Path: "/v1/settings/reports",
-		Summary: "Set the tenant's response target and reputation weights", Tags: []string{"Settings"},
-		Description: "Every field is required. A weight outside 0–100, all weights 0, a window outside 7–366 days: 422 " +
-			"naming the field. A changed response target marks every day of the aggregates for recomputation; the " +
-			"scores follow at the reputation job's next run."},
+		Summary: "Set the tenant's response target, period limit and reputation weights", Tags: []string{"Settings"},
+		Description: "Every field is required but max_period_days (left out: unchanged). A weight outside 0–100, all " +
+			"weights 0, a window outside 7–366 days, a period limit outside 31–1830 days: 422 naming the field, nothing changed. " +
+			"A changed response target marks every day of the aggregates for recomputation; the scores follow at the reputation job's next run."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
 		func(ctx context.Context, in *ReportSettingsInput) (*ReportSettingsOutput, error) {
 			set, err := svc.UpdateSettings(ctx, unitOfWork(ctx), in.Body)

@@ -18,12 +18,26 @@ type Settings struct {
 	// ResponseMinutes is the response target of response_in_target_rate.
 	ResponseMinutes int                `json:"response_minutes" minimum:"1" maximum:"10080" doc:"The response target in minutes (default 120). A change recomputes the tenant's aggregates."`
 	Reputation      ReputationSettings `json:"reputation"`
+	// MaxPeriodDays is the longest period of the tenant's report queries.
+	MaxPeriodDays int `json:"max_period_days,omitempty" required:"false" minimum:"31" maximum:"1830" doc:"The longest period, in days, of the tenant's report queries, drill-downs, exports and rebuilds (31–1830, default 366). Left out of a PUT: unchanged."`
+}
+
+// WithDefaults fills the unset fields with the defaults.
+func (s Settings) WithDefaults() Settings {
+	if s.MaxPeriodDays == 0 {
+		s.MaxPeriodDays = DefaultMaxPeriodDays
+	}
+	s.Reputation = s.Reputation.WithDefaults()
+	return s
 }
 
 // Validate checks the settings, naming the field at fault.
 func (s Settings) Validate() error {
 	if s.ResponseMinutes < 1 || s.ResponseMinutes > 10080 {
 		return core.FieldError("response_minutes", "must be between 1 and 10080")
+	}
+	if s.MaxPeriodDays != 0 && (s.MaxPeriodDays < MinPeriodLimit || s.MaxPeriodDays > MaxPeriodLimit) {
+		return core.FieldError("max_period_days", "must be between %d and %d", MinPeriodLimit, MaxPeriodLimit)
 	}
 	return s.Reputation.Validate()
 }
@@ -101,15 +115,21 @@ func (s *ReputationService) RefreshTenant(ctx context.Context, u core.UnitOfWork
 // Settings reads the tenant's report settings.
 func (s *ReputationService) Settings(ctx context.Context, u core.UnitOfWork) (Settings, error) {
 	set, err := s.Store.FindReportSettings(ctx, u)
-	set.Reputation = set.Reputation.WithDefaults()
-	return set, err
+	return set.WithDefaults(), err
 }
 
-// UpdateSettings validates and stores the settings; the scores follow at
-// the job's next run.
+// UpdateSettings validates and stores the settings (a MaxPeriodDays of 0
+// keeps the stored limit); the scores follow at the job's next run.
 func (s *ReputationService) UpdateSettings(ctx context.Context, u core.UnitOfWork, set Settings) (Settings, error) {
 	if err := set.Validate(); err != nil {
 		return set, err
+	}
+	if set.MaxPeriodDays == 0 {
+		old, err := s.Settings(ctx, u)
+		if err != nil {
+			return set, err
+		}
+		set.MaxPeriodDays = old.MaxPeriodDays
 	}
 	return set, s.Store.SaveReportSettings(ctx, u, set)
 }
