@@ -24,7 +24,8 @@ import (
 // Sites form names the typed number the initial reputation, with its
 // hint, and shows the computed reputation dispatch uses (a score the
 // reputation job stored, plus the manual adjustment) with its components.
-// An analyst (no tenant:update) gets no entry. axe-core finds no serious
+// A user holding only tenant:read gets a read-only view; an analyst (no
+// tenant permission) gets no entry. axe-core finds no serious
 // violation.
 func TestPortalReportSettings(t *testing.T) {
 	t.Parallel()
@@ -45,6 +46,10 @@ func TestPortalReportSettings(t *testing.T) {
 			n := newDispatchNetwork(t, c, platformToken, tc.tenant, tc.lang)
 			c.expect(http.StatusCreated, "POST", "/v1/users", n.admin, map[string]any{"username": "analyst", "display_name": "分析师",
 				"password": dispatchPassword, "roles": []string{"analyst"}, "scope": map[string]any{"all": true}})
+			c.expect(http.StatusOK, "PUT", "/v1/roles/settings_reader", n.admin,
+				map[string]any{"permissions": []map[string]string{{"resource": "tenant", "action": "read"}}})
+			c.expect(http.StatusCreated, "POST", "/v1/users", n.admin, map[string]any{"username": "reader", "display_name": "只读",
+				"password": dispatchPassword, "roles": []string{"settings_reader"}, "scope": map[string]any{"all": true}})
 			type settings struct {
 				MaxPeriodDays int `json:"max_period_days"`
 				Reputation    struct {
@@ -109,6 +114,15 @@ func TestPortalReportSettings(t *testing.T) {
 			b.waitJS("the satisfaction component", `document.querySelector('[data-test="site-rep-components"]').innerText.includes('50%')`)
 			b.requireSettledAccessible("the site form with its reputation")
 			b.open("/")
+			b.signOut()
+
+			// Reading the tenant's settings without changing them: a read-only view.
+			b.openSignedIn("/reports/settings", tc.tenant, "reader")
+			b.waitVisible(`[data-test="rs-readonly"]`)
+			b.waitJS("the weights as saved", `document.querySelector('#rs-w-satisfaction').value === '65'`)
+			require.Equal(t, "0", b.evalString(`String(document.querySelectorAll('[data-test="rs-save"]').length)`))
+			require.Equal(t, "true", b.evalString(`String(document.querySelector('#rs-period').disabled)`))
+			c.expect(http.StatusForbidden, "PUT", "/v1/settings/reports", c.login(tc.tenant, "reader", dispatchPassword), map[string]any{})
 			b.signOut()
 
 			// An analyst reads reports but may not change the tenant's settings: no entry.
