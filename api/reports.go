@@ -31,7 +31,7 @@ type ReportMetricsOutput struct {
 // ReportFilterParams are a report's period and dimension filters.
 type ReportFilterParams struct {
 	From        string `query:"from" required:"true" format:"date" doc:"First day (YYYY-MM-DD, tenant time zone)."`
-	To          string `query:"to" required:"true" format:"date" doc:"Last day, inclusive; at most 366 days after from."`
+	To          string `query:"to" required:"true" format:"date" doc:"Last day, inclusive; the period [from, to] spans at most the tenant's max_period_days (GET /v1/settings/reports; default 366)."`
 	RegionID    string `query:"region_id" format:"uuid" doc:"Only the sites in this region's subtree."`
 	SiteID      string `query:"site_id" format:"uuid"`
 	Technician  string `query:"technician_id" format:"uuid"`
@@ -134,7 +134,8 @@ func registerReportRoutes(api huma.API, s *Server, d ReportServices) {
 			"(from the 1st of a month to the last day of a month), as many calendar months right before (March 1–31 " +
 			"compares with February 1–28/29, Q2 with Q1); otherwise as many days right before. Values come per group and, with a granularity, per day, week or month (`series`). A value is null where it has no " +
 			"denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's " +
-			"staff their sites. An unknown metric or dimension, a period over 366 days, a filter on a dimension the " +
+			"staff their sites. An unknown metric or dimension, a period longer than the tenant's limit (max_period_days of " +
+			"/v1/settings/reports, default 366 days; the 422 names to and the limit), a filter on a dimension the " +
 			"metric lacks: 422 naming it; a region, site or technician filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within " +
 			"about a minute of the facts."},
 		read, func(ctx context.Context, in *ReportQueryInput) (*ReportQueryOutput, error) {
@@ -151,7 +152,7 @@ func registerReportRoutes(api huma.API, s *Server, d ReportServices) {
 		})
 	register(api, huma.Operation{OperationID: "rebuild-reports", Method: http.MethodPost, Path: "/v1/reports/rebuild",
 		Summary: "Rebuild the aggregates of a period", Tags: tags, DefaultStatus: http.StatusAccepted,
-		Description: "Marks the tenant's days [from, to] (at most 366) for recomputation from the raw records, e.g. after " +
+		Description: "Marks the tenant's days [from, to] (at most the tenant's max_period_days, default 366) for recomputation from the raw records, e.g. after " +
 			"the response target or the time zone changed; the report job recomputes them while writes go on. The 202 " +
 			"means marked, not done: a small day is recomputed whole within a run of the job (every 15 s); a larger " +
 			"day's records are queued and recomputed in batches of 2,000 over the following runs (about a minute per " +

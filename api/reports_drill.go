@@ -110,7 +110,7 @@ func registerReportDrillRoutes(api huma.API, s *Server, d ReportServices, read a
 			if err != nil {
 				return nil, err
 			}
-			m, err := report.ValidateDrill(in.Metric, &q)
+			m, err := d.Service.ValidateDrill(ctx, unitOfWork(ctx), in.Metric, &q)
 			if err != nil {
 				return nil, err
 			}
@@ -134,7 +134,8 @@ func registerReportDrillRoutes(api huma.API, s *Server, d ReportServices, read a
 	register(api, huma.Operation{OperationID: "export-report", Method: http.MethodGet, Path: "/v1/reports/export",
 		Summary: "Export a report (CSV or XLSX)", Tags: tags, Errors: []int{http.StatusForbidden},
 		Description: "Streams the totals of query-report (one row per group: the metrics and their previous values) or " +
-			"every record behind one metric (drill), as CSV or XLSX, in constant memory. Same scope and bad-input rules.",
+			"every record behind one metric (drill), as CSV or XLSX, in constant memory. Same scope and bad-input rules " +
+			"(the period at most the tenant's max_period_days).",
 		Responses: map[string]*huma.Response{"200": {Description: "The file.", Content: map[string]*huma.MediaType{
 			"text/csv": {Schema: &huma.Schema{Type: "string"}},
 			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}},
@@ -162,7 +163,7 @@ func (s *Server) exportReport(ctx context.Context, d ReportServices, in *ReportE
 	r := report.ReachOf(v)
 	var write func(rw rowWriter) error
 	if in.What == "drill" {
-		m, err := report.ValidateDrill(in.Metrics, &q)
+		m, err := d.Service.ValidateDrill(ctx, u, in.Metrics, &q)
 		if err != nil {
 			return fail(err)
 		}

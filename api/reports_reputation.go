@@ -90,18 +90,19 @@ func registerReputationRoutes(api huma.API, s *Server, d ReportServices) {
 			return &SiteReputationOutput{Body: r}, err
 		})
 	register(api, huma.Operation{OperationID: "get-report-settings", Method: http.MethodGet, Path: "/v1/settings/reports",
-		Summary: "The tenant's report settings: response target, service-level threshold and reputation formula", Tags: []string{"Settings"}},
+		Summary: "The tenant's report settings: response target, service-level threshold, period limit and reputation formula", Tags: []string{"Settings"}},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActRead}},
 		func(ctx context.Context, _ *struct{}) (*ReportSettingsOutput, error) {
 			set, err := svc.Settings(ctx, unitOfWork(ctx))
 			return &ReportSettingsOutput{Body: set}, err
 		})
 	register(api, huma.Operation{OperationID: "put-report-settings", Method: http.MethodPut, Path: "/v1/settings/reports",
-		Summary: "Set the tenant's response target, service-level threshold and reputation weights", Tags: []string{"Settings"},
-		Description: "Every field is required but service_level_seconds (omitted: kept). A weight outside 0–100, all " +
-			"weights 0, a window outside 7–366 days, a service-level threshold outside 1–600 seconds: 422 naming the " +
-			"field. A changed response target marks every day of the aggregates for recomputation, a changed " +
-			"service-level threshold the days of the tenant's calls; the scores follow at the reputation job's next run."},
+		Summary: "Set the tenant's response target, service-level threshold, period limit and reputation weights", Tags: []string{"Settings"},
+		Description: "Every field is required but service_level_seconds and max_period_days (left out: unchanged). A weight " +
+			"outside 0–100, all weights 0, a window outside 7–366 days, a service-level threshold outside 1–600 seconds, a " +
+			"period limit outside 31–1830 days: 422 naming the field, nothing changed. A changed response target marks every " +
+			"day of the aggregates for recomputation, a changed service-level threshold the days of the tenant's calls; the " +
+			"scores follow at the reputation job's next run."},
 		access{Who: accessTenant, Perm: core.Permission{Resource: core.ResTenant, Action: core.ActUpdate}},
 		func(ctx context.Context, in *ReportSettingsInput) (*ReportSettingsOutput, error) {
 			set, err := svc.UpdateSettings(ctx, unitOfWork(ctx), in.Body)

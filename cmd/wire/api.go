@@ -58,7 +58,7 @@ func (a *App) newServer(o Options, redisOpt asynq.RedisConnOpt, rdb redis.Univer
 		Claims:     a.Claims,
 		Calls:      a.Calls,
 		KB:         kb.NewService(kb.Config{Store: store, Clock: o.Clock}),
-		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store}, Drill: store, Reputation: a.Reputation},
+		Reports:    api.ReportServices{Service: &report.Service{Store: store, Marker: store, Settings: store}, Drill: store, Reputation: a.Reputation},
 		Warranty:   a.Warranty,
 		FieldParts: a.PartRequests,
 		Stock:      parts.NewService(parts.Config{Store: store, Clock: o.Clock}),

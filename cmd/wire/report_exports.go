@@ -15,7 +15,7 @@ import (
 func newReportExports(store *postgres.Store, objects report.Objects, o Options) *report.ExportService {
 	m := hmac.New(sha256.New, secretKey(o.PluginKey))
 	m.Write([]byte("report-export-links"))
-	return &report.ExportService{Reports: &report.Service{Store: store, Marker: store}, Store: store, Units: store,
+	return &report.ExportService{Reports: &report.Service{Store: store, Marker: store, Settings: store}, Store: store, Units: store,
 		Objects: objects, Render: api.RenderReport, Clock: o.Clock, Key: m.Sum(nil), BaseURL: o.PublicURL,
 		Spool: tempSpool}
 }

@@ -25,10 +25,11 @@ const effectiveReputationSQL = `LEAST(100, GREATEST(0, COALESCE(r.score, s.reput
 func (s *Store) FindReportSettings(ctx context.Context, u core.UnitOfWork) (report.Settings, error) {
 	var out report.Settings
 	var rep []byte
-	err := unitOf(u).queryRow(ctx, func(r pgx.Row) error { return r.Scan(&out.ResponseMinutes, &out.ServiceLevelSeconds, &rep) },
-		`SELECT coalesce((SELECT report_response_minutes FROM tenant_settings WHERE tenant_id = app_current_tenant()), 120),
-			coalesce((SELECT report_service_level_seconds FROM tenant_settings WHERE tenant_id = app_current_tenant()), 20),
-			coalesce((SELECT reputation FROM tenant_settings WHERE tenant_id = app_current_tenant()), '{}')`)
+	err := unitOf(u).queryRow(ctx, func(r pgx.Row) error {
+		return r.Scan(&out.ResponseMinutes, &out.ServiceLevelSeconds, &rep, &out.MaxPeriodDays)
+	}, `SELECT coalesce(t.report_response_minutes, 120), coalesce(t.report_service_level_seconds, 20),
+			coalesce(t.reputation, '{}'), coalesce(t.report_max_period_days, 366)
+		FROM (SELECT 1) one LEFT JOIN tenant_settings t ON t.tenant_id = app_current_tenant()`)
 	if err != nil {
 		return out, err
 	}
@@ -50,11 +51,14 @@ func (s *Store) SaveReportSettings(ctx context.Context, u core.UnitOfWork, set r
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO tenant_settings (tenant_id, report_response_minutes, report_service_level_seconds, reputation)
-		VALUES (app_current_tenant(), $1, $2, $3) ON CONFLICT (tenant_id) DO UPDATE
+	limit := set.WithDefaults().MaxPeriodDays
+	_, err = q.Exec(ctx, `INSERT INTO tenant_settings (tenant_id, report_response_minutes, report_service_level_seconds, reputation,
+			report_max_period_days)
+		VALUES (app_current_tenant(), $1, $2, $3, $4) ON CONFLICT (tenant_id) DO UPDATE
 		SET report_response_minutes = EXCLUDED.report_response_minutes,
-			report_service_level_seconds = EXCLUDED.report_service_level_seconds, reputation = EXCLUDED.reputation`,
-		set.ResponseMinutes, set.ServiceLevelSeconds, rep)
+			report_service_level_seconds = EXCLUDED.report_service_level_seconds, reputation = EXCLUDED.reputation,
+			report_max_period_days = EXCLUDED.report_max_period_days`,
+		set.ResponseMinutes, set.ServiceLevelSeconds, rep, limit)
 	return translate(err, "settings")
 }
 

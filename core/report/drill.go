@@ -41,10 +41,10 @@ type Driller interface {
 	Drill(ctx context.Context, u core.UnitOfWork, r Reach, q DrillQuery, emit func(DrillItem) error) (next string, err error)
 }
 
-// ValidateDrill checks the metric and period of a drill-down.
-func ValidateDrill(metric string, q *Query) (Metric, error) {
+// ValidateDrill checks the metric and period (at most maxDays) of a drill-down.
+func ValidateDrill(metric string, q *Query, maxDays int) (Metric, error) {
 	q.Metrics = []string{metric}
-	ms, err := q.Validate()
+	ms, err := q.Validate(maxDays)
 	if err != nil {
 		if e, ok := err.(*core.Error); ok && e.Fields["metrics"] != "" {
 			return Metric{}, core.FieldError("metric", "%s", e.Fields["metrics"])

@@ -10,8 +10,14 @@ import (
 	"github.com/aftersales/aftersales/core"
 )
 
-// MaxPeriodDays bounds a query's period.
-const MaxPeriodDays = 366
+// The bounds of a query's period: a tenant's limit (Settings.MaxPeriodDays)
+// lies in [MinPeriodLimit, MaxPeriodLimit]; a tenant that set none has
+// DefaultMaxPeriodDays.
+const (
+	DefaultMaxPeriodDays = 366
+	MinPeriodLimit       = 31
+	MaxPeriodLimit       = 1830
+)
 
 // Granularities of a series.
 const (
@@ -87,8 +93,9 @@ type Store interface {
 	TechnicianBuckets(ctx context.Context, u core.UnitOfWork, r Reach, from, to time.Time, granularity string, f Filter, groupBy []string) ([]Bucket, error)
 }
 
-// Validate checks q and returns the metrics it names.
-func (q *Query) Validate() ([]Metric, error) {
+// Validate checks q, its period at most maxDays (the tenant's limit), and
+// returns the metrics it names.
+func (q *Query) Validate(maxDays int) ([]Metric, error) {
 	if len(q.Metrics) == 0 {
 		return nil, core.FieldError("metrics", "name at least one metric")
 	}
@@ -112,8 +119,8 @@ func (q *Query) Validate() ([]Metric, error) {
 	if q.To.Before(q.From) {
 		return nil, core.FieldError("to", "is before from")
 	}
-	if days := q.Days(); days > MaxPeriodDays {
-		return nil, core.FieldError("to", "the period is %d days; at most %d", days, MaxPeriodDays)
+	if err := q.checkPeriod(maxDays); err != nil {
+		return nil, err
 	}
 	switch q.Granularity {
 	case "", Day, Week, Month:
@@ -151,6 +158,14 @@ func (q *Query) Validate() ([]Metric, error) {
 		}
 	}
 	return ms, nil
+}
+
+// checkPeriod refuses a period longer than maxDays, naming to and the limit.
+func (q *Query) checkPeriod(maxDays int) error {
+	if days := q.Days(); days > maxDays {
+		return core.FieldError("to", "the period is %d days; the tenant's limit is %d days", days, maxDays)
+	}
+	return nil
 }
 
 // Days is the length of the period in days.

@@ -23,6 +23,17 @@ type Settings struct {
 	// ServiceLevelSeconds is the answer threshold of calls_service_level.
 	ServiceLevelSeconds int                `json:"service_level_seconds,omitempty" minimum:"1" maximum:"600" doc:"The service-level threshold in seconds (default 20): an inbound call answered within it of being offered counts in calls_service_level. Omitted in a PUT: kept as it is. A change recomputes the days of the tenant's calls."`
 	Reputation          ReputationSettings `json:"reputation"`
+	// MaxPeriodDays is the longest period of the tenant's report queries.
+	MaxPeriodDays int `json:"max_period_days,omitempty" required:"false" minimum:"31" maximum:"1830" doc:"The longest period, in days, of the tenant's report queries, drill-downs, exports and rebuilds (31–1830, default 366). Left out of a PUT: unchanged."`
+}
+
+// WithDefaults fills the unset fields with the defaults.
+func (s Settings) WithDefaults() Settings {
+	if s.MaxPeriodDays == 0 {
+		s.MaxPeriodDays = DefaultMaxPeriodDays
+	}
+	s.Reputation = s.Reputation.WithDefaults()
+	return s
 }
 
 // Validate checks the settings, naming the field at fault.
@@ -32,6 +43,9 @@ func (s Settings) Validate() error {
 	}
 	if s.ServiceLevelSeconds < 1 || s.ServiceLevelSeconds > 600 {
 		return core.FieldError("service_level_seconds", "must be between 1 and 600")
+	}
+	if s.MaxPeriodDays != 0 && (s.MaxPeriodDays < MinPeriodLimit || s.MaxPeriodDays > MaxPeriodLimit) {
+		return core.FieldError("max_period_days", "must be between %d and %d", MinPeriodLimit, MaxPeriodLimit)
 	}
 	return s.Reputation.Validate()
 }
@@ -110,19 +124,24 @@ func (s *ReputationService) RefreshTenant(ctx context.Context, u core.UnitOfWork
 // Settings reads the tenant's report settings.
 func (s *ReputationService) Settings(ctx context.Context, u core.UnitOfWork) (Settings, error) {
 	set, err := s.Store.FindReportSettings(ctx, u)
-	set.Reputation = set.Reputation.WithDefaults()
-	return set, err
+	return set.WithDefaults(), err
 }
 
-// UpdateSettings validates and stores the settings; the scores follow at
-// the job's next run.
+// UpdateSettings validates and stores the settings (a ServiceLevelSeconds
+// or MaxPeriodDays of 0, left out of the request, keeps the stored value);
+// the scores follow at the job's next run.
 func (s *ReputationService) UpdateSettings(ctx context.Context, u core.UnitOfWork, set Settings) (Settings, error) {
-	if set.ServiceLevelSeconds == 0 { // omitted: kept
-		cur, err := s.Store.FindReportSettings(ctx, u)
+	if set.ServiceLevelSeconds == 0 || set.MaxPeriodDays == 0 { // omitted: kept
+		cur, err := s.Settings(ctx, u)
 		if err != nil {
 			return set, err
 		}
-		set.ServiceLevelSeconds = cur.ServiceLevelSeconds
+		if set.ServiceLevelSeconds == 0 {
+			set.ServiceLevelSeconds = cur.ServiceLevelSeconds
+		}
+		if set.MaxPeriodDays == 0 {
+			set.MaxPeriodDays = cur.MaxPeriodDays
+		}
 	}
 	if err := set.Validate(); err != nil {
 		return set, err

@@ -44,17 +44,57 @@ type Marker interface {
 	MarkReportDays(ctx context.Context, u core.UnitOfWork, from, to time.Time) (int, error)
 }
 
+// SettingsReader reads the tenant's report settings (the defaults where unset).
+type SettingsReader interface {
+	FindReportSettings(ctx context.Context, u core.UnitOfWork) (Settings, error)
+}
+
 // Service answers report queries.
 type Service struct {
 	Store  Store
 	Marker Marker
+	// Settings gives the tenant's period limit; nil: DefaultMaxPeriodDays.
+	Settings SettingsReader
+}
+
+// MaxPeriodDays is the unit's tenant's longest period of a query, drill-down,
+// export or rebuild.
+func (s *Service) MaxPeriodDays(ctx context.Context, u core.UnitOfWork) (int, error) {
+	if s.Settings == nil {
+		return DefaultMaxPeriodDays, nil
+	}
+	set, err := s.Settings.FindReportSettings(ctx, u)
+	if err != nil {
+		return 0, err
+	}
+	return set.WithDefaults().MaxPeriodDays, nil
+}
+
+// Validate checks q against the tenant's period limit and returns the
+// metrics it names.
+func (s *Service) Validate(ctx context.Context, u core.UnitOfWork, q *Query) ([]Metric, error) {
+	limit, err := s.MaxPeriodDays(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return q.Validate(limit)
+}
+
+// ValidateDrill checks the metric and period of a drill-down against the
+// tenant's period limit.
+func (s *Service) ValidateDrill(ctx context.Context, u core.UnitOfWork, metric string, q *Query) (Metric, error) {
+	limit, err := s.MaxPeriodDays(ctx, u)
+	if err != nil {
+		return Metric{}, err
+	}
+	return ValidateDrill(metric, q, limit)
 }
 
 const dateLayout = "2006-01-02"
 
 // Run validates q against the caller's reach and answers it.
 func (s *Service) Run(ctx context.Context, u core.UnitOfWork, r Reach, q Query) (*Result, error) {
-	ms, err := q.Validate()
+	ms, err := s.Validate(ctx, u, &q)
 	if err != nil {
 		return nil, err
 	}
@@ -193,8 +233,12 @@ func (s *Service) Rebuild(ctx context.Context, u core.UnitOfWork, from, to time.
 	if to.Before(from) {
 		return 0, core.FieldError("to", "is before from")
 	}
-	if q.Days() > MaxPeriodDays {
-		return 0, core.FieldError("to", "the period is %d days; at most %d", q.Days(), MaxPeriodDays)
+	limit, err := s.MaxPeriodDays(ctx, u)
+	if err != nil {
+		return 0, err
+	}
+	if err := q.checkPeriod(limit); err != nil {
+		return 0, err
 	}
 	return s.Marker.MarkReportDays(ctx, u, from, to)
 }

@@ -44,6 +44,7 @@ export const nav: NavItem[] = [
   { to: '/parts/stocktakes', label: 'stocktake.nav.sheets', perm: 'parts:read' },
   { to: '/parts/planning', label: 'stocktake.nav.planning', perm: 'parts:read' },
   { to: '/parts/settings', label: 'partsMode.nav', perm: 'tenant:read' },
+  { to: '/reports/settings', label: 'repSettings.nav', perm: 'tenant:read' },
 ]
 
 // Pages served beside the portal, opened in a new tab.

@@ -2527,7 +2527,7 @@ export interface paths {
         };
         /**
          * Export a report (CSV or XLSX)
-         * @description Streams the totals of query-report (one row per group: the metrics and their previous values) or every record behind one metric (drill), as CSV or XLSX, in constant memory. Same scope and bad-input rules.
+         * @description Streams the totals of query-report (one row per group: the metrics and their previous values) or every record behind one metric (drill), as CSV or XLSX, in constant memory. Same scope and bad-input rules (the period at most the tenant's max_period_days).
          */
         get: operations["export-report"];
         put?: never;
@@ -2567,7 +2567,7 @@ export interface paths {
         };
         /**
          * Query metrics
-         * @description Metrics over tenant-local days [from, to] with the previous period, per group (`totals`). The previous period (`previous_from`…`previous_to`) is, when [from, to] is whole calendar months (from the 1st of a month to the last day of a month), as many calendar months right before (March 1–31 compares with February 1–28/29, Q2 with Q1); otherwise as many days right before. Values come per group and, with a granularity, per day, week or month (`series`). A value is null where it has no denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's staff their sites. An unknown metric or dimension, a period over 366 days, a filter on a dimension the metric lacks: 422 naming it; a region, site or technician filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within about a minute of the facts.
+         * @description Metrics over tenant-local days [from, to] with the previous period, per group (`totals`). The previous period (`previous_from`…`previous_to`) is, when [from, to] is whole calendar months (from the 1st of a month to the last day of a month), as many calendar months right before (March 1–31 compares with February 1–28/29, Q2 with Q1); otherwise as many days right before. Values come per group and, with a granularity, per day, week or month (`series`). A value is null where it has no denominator. The caller's scope holds: a region manager's numbers cover their subtree's sites, a site's staff their sites. An unknown metric or dimension, a period longer than the tenant's limit (max_period_days of /v1/settings/reports, default 366 days; the 422 names to and the limit), a filter on a dimension the metric lacks: 422 naming it; a region, site or technician filter outside the caller's scope: 403 naming it. Numbers come from daily aggregates kept within about a minute of the facts.
          */
         get: operations["query-report"];
         put?: never;
@@ -2589,7 +2589,7 @@ export interface paths {
         put?: never;
         /**
          * Rebuild the aggregates of a period
-         * @description Marks the tenant's days [from, to] (at most 366) for recomputation from the raw records, e.g. after the response target or the time zone changed; the report job recomputes them while writes go on. The 202 means marked, not done: a small day is recomputed whole within a run of the job (every 15 s); a larger day's records are queued and recomputed in batches of 2,000 over the following runs (about a minute per 100,000 records on a small server), its numbers moving meanwhile (each record's new contribution replacing its old). Other tenants' reports keep refreshing meanwhile.
+         * @description Marks the tenant's days [from, to] (at most the tenant's max_period_days, default 366) for recomputation from the raw records, e.g. after the response target or the time zone changed; the report job recomputes them while writes go on. The 202 means marked, not done: a small day is recomputed whole within a run of the job (every 15 s); a larger day's records are queued and recomputed in batches of 2,000 over the following runs (about a minute per 100,000 records on a small server), its numbers moving meanwhile (each record's new contribution replacing its old). Other tenants' reports keep refreshing meanwhile.
          */
         post: operations["rebuild-reports"];
         delete?: never;
@@ -2785,11 +2785,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's report settings: response target, service-level threshold and reputation formula */
+        /** The tenant's report settings: response target, service-level threshold, period limit and reputation formula */
         get: operations["get-report-settings"];
         /**
-         * Set the tenant's response target, service-level threshold and reputation weights
-         * @description Every field is required but service_level_seconds (omitted: kept). A weight outside 0–100, all weights 0, a window outside 7–366 days, a service-level threshold outside 1–600 seconds: 422 naming the field. A changed response target marks every day of the aggregates for recomputation, a changed service-level threshold the days of the tenant's calls; the scores follow at the reputation job's next run.
+         * Set the tenant's response target, service-level threshold, period limit and reputation weights
+         * @description Every field is required but service_level_seconds and max_period_days (left out: unchanged). A weight outside 0–100, all weights 0, a window outside 7–366 days, a service-level threshold outside 1–600 seconds, a period limit outside 31–1830 days: 422 naming the field, nothing changed. A changed response target marks every day of the aggregates for recomputation, a changed service-level threshold the days of the tenant's calls; the scores follow at the reputation job's next run.
          */
         put: operations["put-report-settings"];
         post?: never;
@@ -7944,6 +7944,11 @@ export interface components {
             extension: string;
         };
         Settings: {
+            /**
+             * Format: int64
+             * @description The longest period, in days, of the tenant's report queries, drill-downs, exports and rebuilds (31–1830, default 366). Left out of a PUT: unchanged.
+             */
+            max_period_days?: number;
             reputation: components["schemas"]["ReputationSettings"];
             /**
              * Format: int64
@@ -24728,7 +24733,7 @@ export interface operations {
             query: {
                 /** @description First day (YYYY-MM-DD, tenant time zone). */
                 from: string;
-                /** @description Last day, inclusive; at most 366 days after from. */
+                /** @description Last day, inclusive; the period [from, to] spans at most the tenant's max_period_days (GET /v1/settings/reports; default 366). */
                 to: string;
                 /** @description Only the sites in this region's subtree. */
                 region_id?: string;
@@ -24821,7 +24826,7 @@ export interface operations {
             query: {
                 /** @description First day (YYYY-MM-DD, tenant time zone). */
                 from: string;
-                /** @description Last day, inclusive; at most 366 days after from. */
+                /** @description Last day, inclusive; the period [from, to] spans at most the tenant's max_period_days (GET /v1/settings/reports; default 366). */
                 to: string;
                 /** @description Only the sites in this region's subtree. */
                 region_id?: string;
@@ -24990,7 +24995,7 @@ export interface operations {
             query: {
                 /** @description First day (YYYY-MM-DD, tenant time zone). */
                 from: string;
-                /** @description Last day, inclusive; at most 366 days after from. */
+                /** @description Last day, inclusive; the period [from, to] spans at most the tenant's max_period_days (GET /v1/settings/reports; default 366). */
                 to: string;
                 /** @description Only the sites in this region's subtree. */
                 region_id?: string;

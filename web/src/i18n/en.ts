@@ -841,5 +841,26 @@ const en: typeof zh = {
     outOfScope: 'This region, site or technician is outside your scope (or does not exist): choose one of yours.',
     slaMisses: 'SLA misses',
   },
+  repSettings: {
+    nav: 'Report settings', title: 'Report settings: site reputation and periods',
+    formula: 'A site\'s reputation (0–100) is 100 × the weighted mean of its components over the window: on-time response, on-time arrival, first-time fix, satisfaction, few complaints and few claim anomalies, each scored 0–1. A component whose sample is below the minimum is left out and the others carry its weight; dispatch ranks sites by this score plus any manual adjustment.',
+    readOnly: 'You may read these settings; changing them needs the permission to change the tenant\'s settings.',
+    weights: 'Weights', weightsHint: 'Each weight is 0–100; only their ratios matter. The bar shows each one\'s share of the total.',
+    share: '{n}% of the score', parameters: 'Window and limits',
+    window_days: 'Window (days)', window_daysHint: 'The score reads the last this many days, today included (7–366).',
+    min_sample: 'Minimum sample', min_sampleHint: 'A component counts only when its orders, arrivals, scores or claims reach this number (1–10,000).',
+    ceiling: 'Complaints ceiling (per 1,000 orders)', ceilingHint: 'At this many complaints per 1,000 orders the complaints component reaches 0 (1–1,000).',
+    response_minutes: 'Response target (minutes)', response_minutesHint: 'The target of "response within target" (1–10,080); a change recomputes the tenant\'s reports.',
+    service_level_seconds: 'Service-level threshold (seconds)', service_level_secondsHint: 'An inbound call answered within this many seconds of being offered counts in the service level (1–600); a change recomputes the days of the tenant\'s calls.',
+    max_period_days: 'Longest report period (days)', max_period_daysHint: 'Report queries, drill-downs, exports and rebuilds span at most this many days (31–1,830).',
+    save: 'Save', reset: 'Reset to defaults', saved: 'Report settings saved; the scores follow at the next reputation run (within 5 minutes).',
+    resetDone: 'The defaults are filled in: save to apply them.',
+    site: {
+      typed: 'Initial reputation (until a score is computed)',
+      typedHint: 'Dispatch uses the score computed from the site\'s performance; this number stands in only while the site has no computed score (a new site, no data in the window). The manual adjustment is set on the site scorecard.',
+      title: 'Computed reputation', hint: 'What dispatch uses: the score computed from the site\'s performance plus the manual adjustment, within 0–100.',
+      noScore: 'Not computed yet (the initial reputation stands in)', value: 'Value', adjustOnScorecard: 'Open the scorecard to adjust',
+    },
+  },
 }
 export default en

@@ -1,5 +1,6 @@
 import type { Schemas } from '@/api/client'
 import { sameValue } from '@/lib/patch'
+import { sharesOf } from '@/lib/shares'
 
 // The settings screen edits the business calendar and dispatch weights in
 // this form; settingsPatch turns its changes into PATCH /v1/settings.
@@ -138,8 +139,7 @@ export function mark(form: SettingsForm, day: string, as: DayMark) {
 // weightShares says how much of a site's score each weight makes, in
 // percent (0 each when every weight is 0).
 export function weightShares(w: Record<WeightName, number>): Record<WeightName, number> {
-  const total = weightNames.reduce((n, k) => n + (Number.isFinite(w[k]) && w[k] > 0 ? w[k] : 0), 0)
-  return Object.fromEntries(weightNames.map((k) => [k, total > 0 && w[k] > 0 ? Math.round((w[k] / total) * 100) : 0])) as Record<WeightName, number>
+  return sharesOf(w)
 }
 
 // rebase starts from the settings someone else saved (theirs) and puts

@@ -76,6 +76,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'parts/planning', name: 'stock-planning', component: () => import('@/views/parts/PlanningView.vue'), meta: { perm: 'parts:read' } },
       { path: 'reports/scorecard/:view(region|site|technician)', name: 'scorecard', component: () => import('@/views/reports/ScorecardView.vue'), meta: { perm: 'reports:read' } },
       { path: 'parts/settings', name: 'parts-settings', component: () => import('@/views/parts/PartsSettingsView.vue'), meta: { perm: 'tenant:read' } },
+      { path: 'reports/settings', name: 'report-settings', component: () => import('@/views/reports/ReportSettingsView.vue'), meta: { perm: 'tenant:read' } },
     ],
   },
   {
