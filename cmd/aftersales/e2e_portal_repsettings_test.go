@@ -53,7 +53,7 @@ func TestPortalReportSettings(t *testing.T) {
 			type settings struct {
 				MaxPeriodDays       int `json:"max_period_days"`
 				ServiceLevelSeconds int `json:"service_level_seconds"`
-				Reputation    struct {
+				Reputation          struct {
 					Weights map[string]float64 `json:"weights"`
 				} `json:"reputation"`
 			}
