@@ -44,7 +44,7 @@ func TestPortalReportDrill(t *testing.T) {
 			}
 			// The scorecard's default period: the last 90 days in the tenant's zone.
 			now := time.Now().In(shanghai(t))
-			q := url.Values{"metrics": {"orders,technician_workload"}, "group_by": {"technician"},
+			q := url.Values{"metrics": {"orders,technician_workload,technician_productivity"}, "group_by": {"technician"},
 				"from": {now.AddDate(0, 0, -89).Format("2006-01-02")}, "to": {now.Format("2006-01-02")}}
 			type row struct {
 				Group    map[string]string   `json:"group"`
@@ -73,6 +73,13 @@ func TestPortalReportDrill(t *testing.T) {
 			b.openSignedIn("/reports/scorecard/technician", tc.tenant, "analyst")
 			b.waitJS("the table's workload", `document.querySelector('[data-test="cell-technician_workload"]')?.innerText === '2'`)
 			b.waitJS("the ranking is drawn", `!!document.querySelector('[data-test="scorecard-rank-chart"] canvas')`)
+			// Productivity (completed per technician) as the API gives it.
+			productivity := "—"
+			if p := techB.Values["technician_productivity"]; p != nil {
+				productivity = strconv.FormatFloat(*p, 'f', -1, 64)
+			}
+			b.waitJS("the technician's productivity", fmt.Sprintf(
+				`document.querySelector('[data-test="cell-technician_productivity"]')?.innerText === %q`, productivity))
 
 			// The previous period, as the API gives it (nothing then: 0).
 			prev := "—"

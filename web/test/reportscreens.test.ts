@@ -63,6 +63,8 @@ describe('service quality', () => {
 describe('scorecard table', () => {
   it('shows SLA misses, labelled, and colours their rise red', () => {
     expect(tableMetrics).toContain('sla_misses')
+    expect(tableMetrics).toContain('technician_productivity')
+    expect(metricLabelKey('technician_productivity')).toBe('reportScreens.productivity')
     expect(metricLabelKey('sla_misses')).toBe('reportScreens.slaMisses')
     expect(metricLabelKey('parts_cost')).toBe('reportMetrics.parts_cost')
     expect(metricLabelKey('orders')).toBe('scorecard.metrics.orders')

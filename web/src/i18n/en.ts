@@ -839,7 +839,7 @@ const en: typeof zh = {
     drill: '{metric}: {value}. Show the records behind this number',
     callTrend: 'Calls', rateTrend: 'Callbacks and complaint closure',
     outOfScope: 'This region, site or technician is outside your scope (or does not exist): choose one of yours.',
-    slaMisses: 'SLA misses',
+    slaMisses: 'SLA misses', productivity: 'Completed per technician',
   },
   repSettings: {
     nav: 'Report settings', title: 'Report settings: site reputation and periods',

@@ -821,7 +821,7 @@ export default {
     drill: '{metric}：{value}。查看该数字的明细记录',
     callTrend: '来电', rateTrend: '回访与投诉结案',
     outOfScope: '该大区、网点或技师不在您的权限范围内（或不存在），请选择您负责的范围。',
-    slaMisses: '超时次数',
+    slaMisses: '超时次数', productivity: '人均完工量',
   },
   repSettings: {
     nav: '报表设置', title: '报表设置：网点信誉与统计期间',

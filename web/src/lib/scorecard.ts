@@ -5,7 +5,7 @@ export type ScorecardView = 'region' | 'site' | 'technician'
 
 // The columns of the scorecards' tables.
 export const tableMetrics = ['orders', 'response_in_target_rate', 'on_time_arrival_rate', 'satisfaction_mean', 'complaints',
-  'technician_workload', 'completed', 'repeat_repairs_30d', 'parts_cost', 'claim_cost_per_order', 'claim_anomaly_rate', 'sla_misses'] as const
+  'technician_workload', 'completed', 'technician_productivity', 'repeat_repairs_30d', 'parts_cost', 'claim_cost_per_order', 'claim_anomaly_rate', 'sla_misses'] as const
 
 // The table's metrics whose labels are under reportMetrics (the others' under scorecard.metrics).
 export const laterMetrics: readonly string[] = ['repeat_repairs_30d', 'parts_cost', 'claim_cost_per_order', 'claim_anomaly_rate']
@@ -13,6 +13,7 @@ export const laterMetrics: readonly string[] = ['repeat_repairs_30d', 'parts_cos
 // metricLabelKey is the i18n key of a table metric's label.
 export function metricLabelKey(id: string): string {
   if (id === 'sla_misses') return 'reportScreens.slaMisses'
+  if (id === 'technician_productivity') return 'reportScreens.productivity'
   return laterMetrics.includes(id) ? `reportMetrics.${id}` : `scorecard.metrics.${id}`
 }
 
