@@ -71,13 +71,13 @@ func TestPortalReportSettings(t *testing.T) {
 			b.waitPath("/reports/settings")
 			b.waitText(tc.nav)
 			b.waitVisible(`[data-test="rs-form"]`)
-			b.waitJS("the default share of satisfaction", `document.querySelector('[data-test="rs-share-satisfaction"]').innerText.includes('25')`)
+			b.waitJS("the default share of satisfaction", `document.querySelector('[data-test="rs-share-satisfaction"]')?.innerText.includes('25')`)
 			b.requireAccessible("the report settings")
 
 			// 20+20+15+65+15+5 = 140: satisfaction is 46% of the score, response 14%.
 			b.fill("#rs-w-satisfaction", "65")
 			b.waitText(tc.share46)
-			b.waitJS("the other shares follow", `document.querySelector('[data-test="rs-share-response"]').innerText.includes('14')`)
+			b.waitJS("the other shares follow", `document.querySelector('[data-test="rs-share-response"]')?.innerText.includes('14')`)
 			b.fill("#rs-period", "30")
 			b.click(`[data-test="rs-save"]`)
 			require.Contains(t, fieldError(b, "#rs-period"), tc.periodErr)
@@ -115,7 +115,7 @@ func TestPortalReportSettings(t *testing.T) {
 			b.click(`[data-test="edit-site-S-LH"]`)
 			b.waitJS("the computed score", `document.querySelector('[data-test="site-rep-score"]')?.innerText === '72.5'`)
 			b.waitJS("what dispatch uses", `document.querySelector('[data-test="site-rep-effective"]')?.innerText === '70'`)
-			b.waitJS("the satisfaction component", `document.querySelector('[data-test="site-rep-components"]').innerText.includes('50%')`)
+			b.waitJS("the satisfaction component", `document.querySelector('[data-test="site-rep-components"]')?.innerText.includes('50%')`)
 			b.requireSettledAccessible("the site form with its reputation")
 			b.open("/")
 			b.signOut()
@@ -123,7 +123,7 @@ func TestPortalReportSettings(t *testing.T) {
 			// Reading the tenant's settings without changing them: a read-only view.
 			b.openSignedIn("/reports/settings", tc.tenant, "reader")
 			b.waitVisible(`[data-test="rs-readonly"]`)
-			b.waitJS("the weights as saved", `document.querySelector('#rs-w-satisfaction').value === '65'`)
+			b.waitJS("the weights as saved", `document.querySelector('#rs-w-satisfaction')?.value === '65'`)
 			require.Equal(t, "0", b.evalString(`String(document.querySelectorAll('[data-test="rs-save"]').length)`))
 			require.Equal(t, "true", b.evalString(`String(document.querySelector('#rs-period').disabled)`))
 			c.expect(http.StatusForbidden, "PUT", "/v1/settings/reports", c.login(tc.tenant, "reader", dispatchPassword), map[string]any{})
